@@ -1,0 +1,23 @@
+# Mote: a cross-compiler for a small async language, targeting ARM Cortex-M.
+#   make deps   install QEMU (the only dependency outside Maven Central)
+#   make build  compile the compiler into compiler/target/mote.jar
+#   make run    build and run examples/hello.mote in QEMU
+#   make test   the whole test suite (needs QEMU)
+
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: deps build run test
+
+deps:
+	@command -v qemu-system-arm >/dev/null 2>&1 || { \
+	  echo "installing qemu-system-arm"; \
+	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y qemu-system-arm; }
+
+build:
+	mvn -q -B package -DskipTests
+
+run: deps build
+	bin/mote run examples/hello.mote
+
+test: deps
+	mvn -B test

@@ -1,0 +1,96 @@
+package mote.board;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import mote.diag.ToolError;
+
+/**
+ * One target board, read from {@code boards/NAME.json} with its {@code inherits} chain resolved
+ * (see {@link BoardLoader}). Addresses and sizes are in bytes.
+ *
+ * @param irqs      interrupt name to NVIC number (handler symbol {@code mote_irq_<n>})
+ * @param irqCount  number of external interrupt vectors in the vector table
+ * @param stackSize bytes reserved for the main stack at the top of RAM
+ */
+public record Board(
+        String name,
+        String description,
+        Path file,
+        String llvmTarget,
+        String cpu,
+        String features,
+        String floatAbi,
+        List<MemoryRegion> memory,
+        long clockHz,
+        Console console,
+        Map<String, Integer> irqs,
+        int irqCount,
+        long stackSize,
+        Optional<Qemu> qemu,
+        Optional<Flash> flash) {
+
+    /** What {@code mote} builds for when no {@code --board} is given. */
+    public static final String DEFAULT_NAME = "lm3s6965evb";
+
+    public Board {
+        memory = List.copyOf(memory);
+        irqs = Map.copyOf(irqs);
+    }
+
+    /** Loads {@code boards/NAME.json} from the install root; unknown names are a usage error. */
+    public static Board load(String name) {
+        return BoardCatalog.standard().load(name);
+    }
+
+    /** Where the code and read-only data live (region {@code flash}). */
+    public MemoryRegion flashRegion() { return region("flash"); }
+
+    /** Where data, bss and the stack live (region {@code ram}). */
+    public MemoryRegion ramRegion() { return region("ram"); }
+
+    private MemoryRegion region(String regionName) {
+        return memory.stream().filter(r -> r.name().equals(regionName)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("validated board without " + regionName));
+    }
+
+    /** The QEMU settings, or a ToolError saying this board only runs on hardware. */
+    public Qemu requireQemu() {
+        return qemu.orElseThrow(() -> new ToolError("board `" + name + "` cannot run in QEMU "
+                + "(no `qemu` section in " + file.getFileName() + "); use `mote flash` on real hardware"));
+    }
+
+    /** A named address range; {@code name} is lower case ({@code flash}, {@code ram}). */
+    public record MemoryRegion(String name, long origin, long length) {
+        public long end() { return origin + length; }
+
+        public boolean contains(long address) { return address >= origin && address < end(); }
+    }
+
+    /**
+     * The console UART: {@code kind} is one of {@link #KINDS}; runtime-c is compiled with
+     * {@code -DMOTE_CONSOLE_<KIND>} ({@link #define()}) and {@code -DMOTE_CONSOLE_BASE}.
+     */
+    public record Console(String kind, long base) {
+        public static final List<String> KINDS = List.of("stellaris-uart", "cmsdk-uart", "semihosting");
+
+        /** {@code stellaris-uart} becomes {@code MOTE_CONSOLE_STELLARIS_UART}. */
+        public String define() {
+            return "MOTE_CONSOLE_" + kind.toUpperCase(Locale.ROOT).replace('-', '_');
+        }
+    }
+
+    /** How to run the board in QEMU: {@code -M machine} plus extra arguments. */
+    public record Qemu(String machine, List<String> extraArgs) {
+        public Qemu {
+            extraArgs = List.copyOf(extraArgs);
+        }
+    }
+
+    /** How {@code mote flash} programs real hardware; absent fields are empty. */
+    public record Flash(String method, Optional<String> probeRsChip, Optional<String> openocdInterface,
+                        Optional<String> openocdTarget, Optional<String> uf2FamilyId) {}
+}

@@ -1,0 +1,272 @@
+package mote.board;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import mote.diag.ToolError;
+
+/**
+ * Reads one board file, resolves its {@code inherits} chain and validates the result.
+ *
+ * <p>Inheritance works like TinyGo's target files: the parent is loaded first and the child's
+ * keys override it; nested objects ({@code console}, {@code qemu}, {@code irqs}...) merge key
+ * by key, arrays and plain values are replaced. Every problem is a {@link ToolError} naming the
+ * file and the field, e.g. {@code boards/x.json: `memory[1].length`: expected a size ...}.
+ */
+public final class BoardLoader {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> KNOWN_KEYS = Set.of("inherits", "description", "llvm-target", "cpu",
+            "features", "float-abi", "memory", "clock-hz", "console", "irqs", "irq-count", "stack-size",
+            "qemu", "flash");
+
+    private final Path boardsDir;
+
+    public BoardLoader(Path boardsDir) {
+        this.boardsDir = boardsDir;
+    }
+
+    public Path fileOf(String name) { return boardsDir.resolve(name + ".json"); }
+
+    /** Loads and validates board {@code name}; the file must exist. */
+    public Board load(String name) {
+        Path file = fileOf(name);
+        ObjectNode merged = resolve(name, new LinkedHashSet<>());
+        return new Validator(displayName(file), merged).board(name, file);
+    }
+
+    /** True when the file, with its parents, describes a complete board (not just a CPU family). */
+    public boolean isBoard(String name) {
+        return resolve(name, new LinkedHashSet<>()).has("memory");
+    }
+
+    private ObjectNode resolve(String name, Set<String> chain) {
+        if (!chain.add(name)) {
+            throw new ToolError("boards: `inherits` cycle: " + String.join(" -> ", chain) + " -> " + name);
+        }
+        Path file = fileOf(name);
+        ObjectNode own = read(file);
+        JsonNode parent = own.get("inherits");
+        if (parent == null) return own;
+        if (!parent.isTextual()) {
+            throw new ToolError(displayName(file) + ": `inherits`: expected the name of another board file");
+        }
+        if (!Files.isRegularFile(fileOf(parent.asText()))) {
+            throw new ToolError(displayName(file) + ": `inherits`: no board file `" + parent.asText() + ".json`");
+        }
+        ObjectNode merged = resolve(parent.asText(), chain);
+        mergeInto(merged, own);
+        merged.remove("inherits");
+        return merged;
+    }
+
+    private ObjectNode read(Path file) {
+        try {
+            JsonNode node = JSON.readTree(Files.readString(file));
+            if (node == null || !node.isObject()) {
+                throw new ToolError(displayName(file) + ": expected a JSON object");
+            }
+            return (ObjectNode) node;
+        } catch (JsonProcessingException e) {
+            throw new ToolError(displayName(file) + ": invalid JSON at line " + e.getLocation().getLineNr()
+                    + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ToolError("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static void mergeInto(ObjectNode base, ObjectNode override) {
+        for (Map.Entry<String, JsonNode> field : override.properties()) {
+            JsonNode existing = base.get(field.getKey());
+            if (existing instanceof ObjectNode baseObject && field.getValue() instanceof ObjectNode child) {
+                mergeInto(baseObject, child);
+            } else {
+                base.set(field.getKey(), field.getValue());
+            }
+        }
+    }
+
+    private static String displayName(Path file) {
+        Path parent = file.getParent();
+        return (parent == null ? "" : parent.getFileName() + "/") + file.getFileName();
+    }
+
+    /** Turns the merged JSON into a {@link Board}, failing on the first bad field. */
+    private static final class Validator {
+        private final String file;
+        private final ObjectNode root;
+
+        Validator(String file, ObjectNode root) {
+            this.file = file;
+            this.root = root;
+        }
+
+        Board board(String name, Path path) {
+            for (Map.Entry<String, JsonNode> field : root.properties()) {
+                String key = field.getKey();
+                if (!KNOWN_KEYS.contains(key)) throw error(key, "unknown field");
+            }
+            String floatAbi = optionalText(root, "float-abi", "float-abi").orElse("soft");
+            if (!floatAbi.equals("soft") && !floatAbi.equals("softfp") && !floatAbi.equals("hard")) {
+                throw error("float-abi", "expected `soft`, `softfp` or `hard`, got `" + floatAbi + "`");
+            }
+            List<Board.MemoryRegion> memory = memory();
+            Map<String, Integer> irqs = irqs();
+            int irqCount = root.has("irq-count")
+                    ? (int) integer(root, "irq-count", "irq-count", 0, 496)
+                    : irqs.values().stream().mapToInt(n -> n + 1).max().orElse(0);
+            int highest = irqs.values().stream().mapToInt(Integer::intValue).max().orElse(-1);
+            if (highest >= irqCount) {
+                throw error("irq-count", irqCount + " vectors, but `irqs` uses number " + highest);
+            }
+            long stackSize = root.has("stack-size") ? size(root, "stack-size", "stack-size") : 4096;
+            if (stackSize % 8 != 0) throw error("stack-size", "must be a multiple of 8 bytes");
+            return new Board(
+                    name,
+                    optionalText(root, "description", "description").orElse(""),
+                    path,
+                    text(root, "llvm-target", "llvm-target"),
+                    text(root, "cpu", "cpu"),
+                    optionalText(root, "features", "features").orElse(""),
+                    floatAbi,
+                    memory,
+                    integer(root, "clock-hz", "clock-hz", 1, Long.MAX_VALUE),
+                    console(),
+                    irqs,
+                    irqCount,
+                    stackSize,
+                    qemu(),
+                    flash());
+        }
+
+        private List<Board.MemoryRegion> memory() {
+            JsonNode list = require(root, "memory", "memory");
+            if (!list.isArray()) throw error("memory", "expected a list of {name, origin, length}");
+            List<Board.MemoryRegion> regions = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                String where = "memory[" + i + "]";
+                JsonNode region = list.get(i);
+                if (!region.isObject()) throw error(where, "expected {name, origin, length}");
+                String regionName = text(region, "name", where + ".name");
+                if (!regionName.equals("flash") && !regionName.equals("ram")) {
+                    throw error(where + ".name", "expected `flash` or `ram`, got `" + regionName + "`");
+                }
+                if (regions.stream().anyMatch(r -> r.name().equals(regionName))) {
+                    throw error(where + ".name", "region `" + regionName + "` appears twice");
+                }
+                long length = size(region, "length", where + ".length");
+                if (length == 0) throw error(where + ".length", "must not be zero");
+                regions.add(new Board.MemoryRegion(regionName, size(region, "origin", where + ".origin"), length));
+            }
+            for (String needed : List.of("flash", "ram")) {
+                if (regions.stream().noneMatch(r -> r.name().equals(needed))) {
+                    throw error("memory", "no region named `" + needed + "`");
+                }
+            }
+            return regions;
+        }
+
+        private Board.Console console() {
+            JsonNode console = require(root, "console", "console");
+            String kind = text(console, "kind", "console.kind");
+            if (!Board.Console.KINDS.contains(kind)) {
+                throw error("console.kind", "expected one of " + String.join(", ", Board.Console.KINDS)
+                        + ", got `" + kind + "`");
+            }
+            long base = kind.equals("semihosting") ? 0 : size(console, "base", "console.base");
+            return new Board.Console(kind, base);
+        }
+
+        private Map<String, Integer> irqs() {
+            JsonNode irqs = root.get("irqs");
+            Map<String, Integer> result = new LinkedHashMap<>();
+            if (irqs == null) return result;
+            if (!irqs.isObject()) throw error("irqs", "expected an object of name: number");
+            for (Map.Entry<String, JsonNode> field : irqs.properties()) {
+                String irq = field.getKey();
+                result.put(irq, (int) integer(irqs, irq, "irqs." + irq, 0, 495));
+            }
+            return result;
+        }
+
+        private Optional<Board.Qemu> qemu() {
+            JsonNode qemu = root.get("qemu");
+            if (qemu == null || qemu.isNull()) return Optional.empty();
+            if (!qemu.isObject()) throw error("qemu", "expected {machine, extra-args}");
+            List<String> extra = new ArrayList<>();
+            JsonNode args = qemu.get("extra-args");
+            if (args != null) {
+                if (!args.isArray()) throw error("qemu.extra-args", "expected a list of strings");
+                for (int i = 0; i < args.size(); i++) {
+                    if (!args.get(i).isTextual()) throw error("qemu.extra-args[" + i + "]", "expected a string");
+                    extra.add(args.get(i).asText());
+                }
+            }
+            return Optional.of(new Board.Qemu(text(qemu, "machine", "qemu.machine"), extra));
+        }
+
+        private Optional<Board.Flash> flash() {
+            JsonNode flash = root.get("flash");
+            if (flash == null || flash.isNull()) return Optional.empty();
+            if (!flash.isObject()) throw error("flash", "expected an object");
+            return Optional.of(new Board.Flash(
+                    text(flash, "method", "flash.method"),
+                    optionalText(flash, "probe-rs-chip", "flash.probe-rs-chip"),
+                    optionalText(flash, "openocd-interface", "flash.openocd-interface"),
+                    optionalText(flash, "openocd-target", "flash.openocd-target"),
+                    optionalText(flash, "uf2-family-id", "flash.uf2-family-id")));
+        }
+
+        private JsonNode require(JsonNode parent, String key, String where) {
+            JsonNode node = parent.get(key);
+            if (node == null || node.isNull()) throw error(where, "missing");
+            return node;
+        }
+
+        private String text(JsonNode parent, String key, String where) {
+            JsonNode node = require(parent, key, where);
+            if (!node.isTextual() || node.asText().isBlank()) throw error(where, "expected a non-empty string");
+            return node.asText();
+        }
+
+        private Optional<String> optionalText(JsonNode parent, String key, String where) {
+            return parent.has(key) ? Optional.of(text(parent, key, where)) : Optional.empty();
+        }
+
+        private long integer(JsonNode parent, String key, String where, long min, long max) {
+            JsonNode node = require(parent, key, where);
+            if (!node.canConvertToLong() || !node.isIntegralNumber() || node.asLong() < min || node.asLong() > max) {
+                throw error(where, "expected a whole number from " + min + " to " + max + ", got `" + node + "`");
+            }
+            return node.asLong();
+        }
+
+        /** A size or address: a JSON number, or a string like "0x4000C000", "256K", "4M". */
+        private long size(JsonNode parent, String key, String where) {
+            JsonNode node = require(parent, key, where);
+            long value = node.isIntegralNumber() ? node.asLong()
+                    : node.isTextual() ? Sizes.parse(node.asText()) : -1;
+            if (value < 0 || value > 0xFFFF_FFFFL + 1) {
+                throw error(where, "expected a size or address like `256K`, `4M` or `0x20000000`, got `"
+                        + (node.isTextual() ? node.asText() : node.toString()) + "`");
+            }
+            return value;
+        }
+
+        private ToolError error(String field, String problem) {
+            return new ToolError(file + ": `" + field + "`: " + problem);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package mote.diag;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/** One source file's text, with a line index so spans can be turned into line:col. */
+public final class SourceFile {
+    private final Path path;
+    private final String displayName;
+    private final String text;
+    private final int[] lineStarts;
+
+    public SourceFile(Path path, String displayName, String text) {
+        this.path = path;
+        this.displayName = displayName;
+        this.text = text;
+        int[] starts = new int[16];
+        int n = 0;
+        starts[n++] = 0;
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == '\n') {
+                if (n == starts.length) starts = Arrays.copyOf(starts, n * 2);
+                starts[n++] = i + 1;
+            }
+        }
+        this.lineStarts = Arrays.copyOf(starts, n);
+    }
+
+    public static SourceFile of(String displayName, String text) {
+        return new SourceFile(null, displayName, text);
+    }
+
+    public Path path() { return path; }
+    public String displayName() { return displayName; }
+    public String text() { return text; }
+
+    /** 1-based line of a character offset. */
+    public int lineOf(int offset) {
+        int idx = Arrays.binarySearch(lineStarts, Math.min(Math.max(offset, 0), text.length()));
+        return idx >= 0 ? idx + 1 : -idx - 1;
+    }
+
+    /** 1-based column (in characters) of a character offset. */
+    public int columnOf(int offset) {
+        int line = lineOf(offset);
+        return Math.min(Math.max(offset, 0), text.length()) - lineStarts[line - 1] + 1;
+    }
+
+    /** The text of a 1-based line, without its line terminator. */
+    public String lineText(int line) {
+        if (line < 1 || line > lineStarts.length) return "";
+        int start = lineStarts[line - 1];
+        int end = line < lineStarts.length ? lineStarts[line] - 1 : text.length();
+        if (end > start && text.charAt(end - 1) == '\r') end--;
+        return text.substring(start, Math.max(start, end));
+    }
+
+    public int lineCount() { return lineStarts.length; }
+
+    @Override public String toString() { return displayName; }
+}

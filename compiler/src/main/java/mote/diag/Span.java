@@ -1,0 +1,16 @@
+package mote.diag;
+
+/** A range of characters [start, end) in one source file. */
+public record Span(SourceFile file, int start, int end) {
+    public int line() { return file.lineOf(start); }
+    public int column() { return file.columnOf(start); }
+
+    /** `file:line:col`, the form used in diagnostics and panic messages. */
+    public String location() { return file.displayName() + ":" + line() + ":" + column(); }
+
+    public Span to(Span other) {
+        return new Span(file, Math.min(start, other.start), Math.max(end, other.end));
+    }
+
+    @Override public String toString() { return location(); }
+}

@@ -1,0 +1,168 @@
+package mote.link;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+import mote.MoteCache;
+import mote.MoteHome;
+import mote.board.Board;
+import mote.diag.ToolError;
+
+/**
+ * Compiles runtime-c for a board with the toolchain's clang and caches the objects.
+ *
+ * <p>The cache folder is {@code <cache>/runtime/<hash>/}, the hash covering the compiler flags
+ * (which carry every board setting the C code sees), the clang used, and the path and contents
+ * of every runtime source. A folder that exists is complete: objects are compiled into a
+ * private temporary folder that is then renamed into place in one step, so two JVMs (or
+ * threads) building at once both end up with a whole set, whichever rename wins.
+ */
+public final class RuntimeBuilder {
+    private final Toolchain toolchain;
+    private final Path sourceDir;
+    private final Path cacheDir;
+
+    public RuntimeBuilder(Toolchain toolchain, Path sourceDir, Path cacheDir) {
+        this.toolchain = toolchain;
+        this.sourceDir = sourceDir;
+        this.cacheDir = cacheDir;
+    }
+
+    /** runtime-c from the install root, cached under the user's Mote cache. */
+    public static RuntimeBuilder standard() {
+        return new RuntimeBuilder(Toolchain.get(), MoteHome.runtimeDir(), MoteCache.dir("runtime"));
+    }
+
+    /** clang flags selecting the board's core: also what C test programs are compiled with. */
+    public static List<String> targetFlags(Board board) {
+        return List.of("--target=" + board.llvmTarget(), "-mcpu=" + board.cpu(), "-mthumb",
+                "-mfloat-abi=" + board.floatAbi());
+    }
+
+    /**
+     * Every flag runtime-c is compiled with. {@code -ffreestanding} implies {@code -fno-builtin},
+     * which also stops LLVM from turning the copy loops in mem.c back into memcpy calls.
+     */
+    public List<String> compileFlags(Board board) {
+        List<String> flags = new ArrayList<>(targetFlags(board));
+        flags.addAll(List.of("-Os", "-g", "-ffreestanding", "-fno-common", "-ffunction-sections", "-fdata-sections",
+                "-fno-unwind-tables", "-fno-asynchronous-unwind-tables",
+                "-std=c11", "-Wall", "-Wextra", "-Werror",
+                "-I" + includeDir()));
+        flags.addAll(defines(board));
+        return flags;
+    }
+
+    /** The board settings runtime-c sees, as in docs/runtime-abi.md. */
+    public static List<String> defines(Board board) {
+        return List.of(
+                "-D" + board.console().define(),
+                "-DMOTE_CONSOLE_BASE=0x" + Long.toHexString(board.console().base()) + "u",
+                "-DMOTE_IRQ_COUNT=" + board.irqCount(),
+                "-DMOTE_CLOCK_HZ=" + board.clockHz() + "u");
+    }
+
+    public Path includeDir() { return sourceDir.resolve("include"); }
+
+    /** The runtime objects for {@code board}, compiled now or taken from the cache. */
+    public synchronized List<Path> build(Board board) {
+        List<Path> sources = sources();
+        List<String> flags = compileFlags(board);
+        Path target = cacheDir.resolve(hash(flags, sources));
+        if (!Files.isDirectory(target)) {
+            compileInto(target, flags, sources);
+        }
+        return objectsIn(target);
+    }
+
+    private void compileInto(Path target, List<String> flags, List<Path> sources) {
+        Path temporary;
+        try {
+            temporary = Files.createTempDirectory(cacheDir, "building-");
+        } catch (IOException e) {
+            throw new ToolError("cannot create a folder in " + cacheDir + ": " + e.getMessage());
+        }
+        try {
+            // One clang run for all files (faster than one per file); each x.c becomes x.o in
+            // the working folder, so file names must be unique across runtime-c.
+            List<String> args = new ArrayList<>(flags);
+            args.add("-c");
+            sources.forEach(source -> args.add(source.toString()));
+            toolchain.check(toolchain.clang(), args, temporary);
+            try {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                // Another process finished the same build first (rename(2) fails with ENOTEMPTY
+                // or EEXIST, not always mapped to a specific exception): its objects are identical.
+                if (!Files.isDirectory(target)) throw e;
+            }
+        } catch (IOException e) {
+            throw new ToolError("cannot store runtime objects in " + target + ": " + e.getMessage());
+        } finally {
+            deleteRecursively(temporary);
+        }
+    }
+
+    private List<Path> sources() {
+        try (Stream<Path> files = Files.walk(sourceDir)) {
+            List<Path> sources = files.filter(p -> p.toString().endsWith(".c")).sorted().toList();
+            if (sources.isEmpty()) throw new ToolError("no C sources in " + sourceDir);
+            return sources;
+        } catch (IOException e) {
+            throw new ToolError("cannot read runtime sources in " + sourceDir + ": " + e.getMessage());
+        }
+    }
+
+    private String hash(List<String> flags, List<Path> sources) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(toolchain.clang().toString().getBytes(StandardCharsets.UTF_8));
+            for (String flag : flags) digest.update((flag + "\0").getBytes(StandardCharsets.UTF_8));
+            try (Stream<Path> files = Files.walk(sourceDir)) {
+                for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                    digest.update((sourceDir.relativize(file) + "\0").getBytes(StandardCharsets.UTF_8));
+                    digest.update(Files.readAllBytes(file));
+                }
+            }
+            return HexFormat.of().formatHex(digest.digest(), 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new ToolError("cannot read runtime sources in " + sourceDir + ": " + e.getMessage());
+        }
+    }
+
+    private static List<Path> objectsIn(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.toString().endsWith(".o")).sorted().toList();
+        } catch (IOException e) {
+            throw new ToolError("cannot read " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            // A leftover temporary folder wastes a little disk space and nothing else.
+        }
+    }
+}

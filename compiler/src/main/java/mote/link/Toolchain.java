@@ -1,0 +1,170 @@
+package mote.link;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.bytedeco.javacpp.Loader;
+
+import mote.MoteCache;
+import mote.diag.ToolError;
+
+/**
+ * The LLVM command-line tools shipped in the bytedeco LLVM jar: clang (builds runtime-c),
+ * ld.lld, llvm-size, llvm-objcopy, llvm-objdump, llvm-nm.
+ *
+ * <p>JavaCPP unpacks them into {@code ~/.javacpp/cache} on first use (a few seconds, once per
+ * machine). Two quirks are handled here: the jar ships {@code libLLVM.so} and
+ * {@code libclang-cpp.so} but the tools are linked against {@code libLLVM.so.20.1} and
+ * {@code libclang-cpp.so.20.1}, so we keep symlinks with those names in a cache folder and put
+ * it on {@code LD_LIBRARY_PATH}; and only some tools keep their executable bit when unpacked.
+ */
+public final class Toolchain {
+    private static final List<String> VERSIONED_LIBS = List.of("libLLVM.so", "libclang-cpp.so");
+    private static final String LIB_SUFFIX = ".20.1";
+    private static volatile Toolchain instance;
+
+    private final Path binDir;
+    private final Path libDir;
+
+    private Toolchain(Path binDir, Path libDir) {
+        this.binDir = binDir;
+        this.libDir = libDir;
+    }
+
+    /** The toolchain, located and prepared once per JVM. */
+    public static Toolchain get() {
+        Toolchain toolchain = instance;
+        if (toolchain == null) {
+            synchronized (Toolchain.class) {
+                toolchain = instance;
+                if (toolchain == null) {
+                    toolchain = locate();
+                    instance = toolchain;
+                }
+            }
+        }
+        return toolchain;
+    }
+
+    private static Toolchain locate() {
+        Path clang;
+        try {
+            clang = Path.of(Loader.load(org.bytedeco.llvm.program.clang.class));
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            throw new ToolError("cannot unpack clang from the bytedeco LLVM jar: " + e.getMessage());
+        }
+        Path binDir = clang.getParent();
+        return new Toolchain(binDir, linkVersionedLibraries(binDir));
+    }
+
+    /** Creates {@code libLLVM.so.20.1 -> <binDir>/libLLVM.so} and friends in our cache. */
+    private static Path linkVersionedLibraries(Path binDir) {
+        Path libDir = MoteCache.dir("toolchain-libs");
+        for (String lib : VERSIONED_LIBS) {
+            Path target = binDir.resolve(lib);
+            Path link = libDir.resolve(lib + LIB_SUFFIX);
+            try {
+                if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).equals(target)) continue;
+                // Make the link under a unique name, then rename it over the old one: another
+                // JVM doing the same at the same moment never sees a half-made link.
+                Path temporary = libDir.resolve(lib + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+                Files.createSymbolicLink(temporary, target);
+                Files.move(temporary, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new ToolError("cannot prepare LLVM libraries in " + libDir + ": " + e.getMessage());
+            }
+        }
+        return libDir;
+    }
+
+    public Path binDir() { return binDir; }
+
+    /** The folder put on LD_LIBRARY_PATH when a tool runs. */
+    public Path libDir() { return libDir; }
+
+    public Path clang() { return tool("clang"); }
+
+    public Path ldLld() { return tool("ld.lld"); }
+
+    public Path llvmSize() { return tool("llvm-size"); }
+
+    public Path llvmObjcopy() { return tool("llvm-objcopy"); }
+
+    public Path llvmObjdump() { return tool("llvm-objdump"); }
+
+    public Path llvmNm() { return tool("llvm-nm"); }
+
+    /** The path of tool {@code name}, made executable if the unpacking lost the bit. */
+    public Path tool(String name) {
+        Path path = binDir.resolve(name);
+        if (!Files.isRegularFile(path)) {
+            throw new ToolError(name + " is missing from the bytedeco LLVM jar (looked in " + binDir + ")");
+        }
+        if (!Files.isExecutable(path) && !path.toFile().setExecutable(true)) {
+            throw new ToolError("cannot make " + path + " executable");
+        }
+        return path;
+    }
+
+    /** Runs {@code tool args...} and returns whatever happened; never throws for a non-zero exit. */
+    public ToolResult run(Path tool, List<String> args, Path workingDir) {
+        List<String> command = new ArrayList<>();
+        command.add(tool.toString());
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE);
+        if (workingDir != null) builder.directory(workingDir.toFile());
+        Map<String, String> env = builder.environment();
+        String inherited = env.get("LD_LIBRARY_PATH");
+        env.put("LD_LIBRARY_PATH", libDir + (inherited == null || inherited.isEmpty() ? "" : ":" + inherited));
+        try {
+            Process process = builder.start();
+            process.getOutputStream().close(); // no tool here reads stdin
+            // Drain stderr on its own thread so a chatty tool cannot fill one pipe and block.
+            ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+            Thread stderrReader = new Thread(() -> copy(process.getErrorStream(), stderr), "toolchain-stderr");
+            stderrReader.start();
+            byte[] stdout = process.getInputStream().readAllBytes();
+            int exitCode = process.waitFor();
+            stderrReader.join();
+            return new ToolResult(command, exitCode, new String(stdout, StandardCharsets.UTF_8),
+                    stderr.toString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new ToolError("cannot run " + tool.getFileName() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ToolError("interrupted while running " + tool.getFileName());
+        }
+    }
+
+    public ToolResult run(Path tool, List<String> args) { return run(tool, args, null); }
+
+    /** Runs the tool and returns its stdout; a non-zero exit becomes a ToolError carrying its stderr. */
+    public String check(Path tool, List<String> args, Path workingDir) {
+        ToolResult result = run(tool, args, workingDir);
+        if (!result.ok()) {
+            String detail = result.stderr().isBlank() ? result.stdout() : result.stderr();
+            throw new ToolError(tool.getFileName() + " failed (exit code " + result.exitCode() + "):\n"
+                    + detail.stripTrailing());
+        }
+        return result.stdout();
+    }
+
+    public String check(Path tool, List<String> args) { return check(tool, args, null); }
+
+    private static void copy(InputStream in, ByteArrayOutputStream out) {
+        try (in) {
+            in.transferTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

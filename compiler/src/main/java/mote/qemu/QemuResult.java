@@ -1,0 +1,18 @@
+package mote.qemu;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How a QEMU run ended.
+ *
+ * @param exitCode the guest's exit code (semihosting SYS_EXIT_EXTENDED, modulo 256 as the
+ *                 host sees it); {@link #TIMEOUT_EXIT_CODE} when the run timed out
+ * @param output   everything the guest printed on its console
+ * @param stderr   QEMU's own stderr, minus known harmless lines
+ */
+public record QemuResult(List<String> command, int exitCode, boolean timedOut, String output, String stderr,
+                         Duration elapsed) {
+    /** What `mote run` exits with when `--timeout` ran out (as coreutils' timeout does). */
+    public static final int TIMEOUT_EXIT_CODE = 124;
+}

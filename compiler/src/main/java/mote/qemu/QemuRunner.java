@@ -1,0 +1,195 @@
+package mote.qemu;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import mote.board.Board;
+import mote.diag.ToolError;
+
+/**
+ * Runs a firmware ELF in {@code qemu-system-arm}.
+ *
+ * <p>The guest's console is QEMU's stdout: one stdio chardev carries both the first UART
+ * ({@code -serial}) and semihosting output (SYS_WRITE0/SYS_WRITEC, which QEMU would otherwise
+ * send to stderr); the monitor is off so nothing else shares stdio. The exit code comes from
+ * semihosting SYS_EXIT_EXTENDED.
+ * QEMU's stdin is closed at once: a CI job has no terminal, and nothing waits on input.
+ *
+ * <p>The executable is {@code qemu-system-arm} on the PATH unless system property
+ * {@code mote.qemu} or environment variable {@code MOTE_QEMU} names another (a path or a name).
+ */
+public final class QemuRunner {
+    /** Harmless lines QEMU prints on stderr, e.g. lm3s6965evb's at every boot. */
+    private static final List<String> IGNORED_STDERR = List.of("Timer with period zero, disabling");
+    private static final String INSTALL_HINT = "install it with `apt-get install qemu-system-arm`";
+
+    private final String executable;
+
+    /** Uses {@code mote.qemu} / {@code MOTE_QEMU} / {@code qemu-system-arm}. */
+    public QemuRunner() {
+        this(defaultExecutable());
+    }
+
+    public QemuRunner(String executable) {
+        this.executable = executable;
+    }
+
+    private static String defaultExecutable() {
+        String property = System.getProperty("mote.qemu");
+        if (property != null && !property.isBlank()) return property;
+        String env = System.getenv("MOTE_QEMU");
+        if (env != null && !env.isBlank()) return env;
+        return "qemu-system-arm";
+    }
+
+    /** The full command line for running {@code elf} on {@code board}. */
+    public List<String> command(Board board, Path elf, QemuOptions options) {
+        Board.Qemu qemu = board.requireQemu();
+        List<String> command = new ArrayList<>(List.of(
+                locateExecutable().toString(),
+                "-M", qemu.machine(),
+                "-nographic", "-monitor", "none",
+                "-chardev", "stdio,id=console,mux=on",
+                "-serial", "chardev:console",
+                "-semihosting-config", "enable=on,target=native,chardev=console",
+                "-icount", "shift=" + options.icountShift() + ",align=off,sleep=off",
+                "-kernel", elf.toString()));
+        command.addAll(qemu.extraArgs());
+        command.addAll(options.extraArgs());
+        return command;
+    }
+
+    /** Runs until the guest exits or the timeout passes; console output streams as it comes. */
+    public QemuResult run(Board board, Path elf, QemuOptions options) {
+        if (!Files.isRegularFile(elf)) throw new ToolError("no such file: " + elf);
+        List<String> command = command(board, elf, options);
+        long start = System.nanoTime();
+        Process process;
+        try {
+            process = new ProcessBuilder(command).start();
+        } catch (IOException e) {
+            throw new ToolError("cannot start " + executable + ": " + e.getMessage());
+        }
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            // Already gone: the exit code will tell.
+        }
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        Thread consoleReader = pump("qemu-console", process.getInputStream(), console, options.console(), false);
+        Thread stderrReader = pump("qemu-stderr", process.getErrorStream(), stderr,
+                options.diagnostics().orElse(OutputStream.nullOutputStream()), true);
+        boolean timedOut = !waitFor(process, options.timeout());
+        if (timedOut) killTree(process);
+        joinQuietly(consoleReader);
+        joinQuietly(stderrReader);
+        int exitCode = timedOut ? QemuResult.TIMEOUT_EXIT_CODE : process.exitValue();
+        return new QemuResult(command, exitCode, timedOut, console.toString(StandardCharsets.UTF_8),
+                stderr.toString(StandardCharsets.UTF_8), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private Path locateExecutable() {
+        if (executable.contains(File.separator)) {
+            Path path = Path.of(executable);
+            if (Files.isExecutable(path)) return path;
+            throw new ToolError(executable + " not found; " + INSTALL_HINT);
+        }
+        String pathVariable = System.getenv("PATH");
+        if (pathVariable != null) {
+            for (String dir : pathVariable.split(File.pathSeparator)) {
+                if (dir.isEmpty()) continue;
+                Path candidate = Path.of(dir, executable);
+                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) return candidate;
+            }
+        }
+        throw new ToolError(executable + " not found; " + INSTALL_HINT);
+    }
+
+    private static boolean waitFor(Process process, Optional<Duration> timeout) {
+        try {
+            if (timeout.isEmpty()) {
+                process.waitFor();
+                return true;
+            }
+            return process.waitFor(timeout.get().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            killTree(process);
+            Thread.currentThread().interrupt();
+            throw new ToolError("interrupted while running QEMU");
+        }
+    }
+
+    private static void killTree(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Copies a QEMU output stream line by line into {@code capture} and {@code sink}, flushing
+     * the sink after every line so a user watching `mote run` sees output as it happens.
+     */
+    private static Thread pump(String name, InputStream in, ByteArrayOutputStream capture, OutputStream sink,
+                               boolean filterHarmless) {
+        Thread thread = new Thread(() -> {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            try (in) {
+                byte[] buffer = new byte[4096];
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    for (int i = 0; i < n; i++) {
+                        line.write(buffer[i]);
+                        if (buffer[i] == '\n') emit(line, capture, sink, filterHarmless);
+                    }
+                    // A prompt without a newline should still show up promptly.
+                    if (!filterHarmless && line.size() > 0 && in.available() == 0) emit(line, capture, sink, false);
+                }
+                if (line.size() > 0) emit(line, capture, sink, filterHarmless);
+            } catch (IOException e) {
+                // The process was killed or closed its end: whatever arrived is kept.
+            }
+        }, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private static void emit(ByteArrayOutputStream line, ByteArrayOutputStream capture, OutputStream sink,
+                             boolean filterHarmless) throws IOException {
+        byte[] bytes = line.toByteArray();
+        line.reset();
+        if (filterHarmless) {
+            String text = new String(bytes, StandardCharsets.UTF_8).strip();
+            if (IGNORED_STDERR.stream().anyMatch(text::equals)) return;
+        }
+        synchronized (capture) {
+            capture.write(bytes);
+        }
+        sink.write(bytes);
+        sink.flush();
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

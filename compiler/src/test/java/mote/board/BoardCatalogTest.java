@@ -1,0 +1,155 @@
+package mote.board;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import mote.diag.ToolError;
+
+class BoardCatalogTest {
+    @TempDir Path dir;
+
+    @Test
+    void defaultBoardInheritsItsCoreFromCortexM3() {
+        Board board = Board.load(Board.DEFAULT_NAME);
+
+        assertEquals("lm3s6965evb", board.name());
+        assertEquals("thumbv7m-none-eabi", board.llvmTarget());
+        assertEquals("cortex-m3", board.cpu());
+        assertEquals("soft", board.floatAbi());
+        assertEquals(new Board.MemoryRegion("flash", 0, 256 * 1024), board.flashRegion());
+        assertEquals(new Board.MemoryRegion("ram", 0x2000_0000L, 64 * 1024), board.ramRegion());
+        assertEquals(12_000_000, board.clockHz());
+        assertEquals(new Board.Console("stellaris-uart", 0x4000_C000L), board.console());
+        assertEquals("MOTE_CONSOLE_STELLARIS_UART", board.console().define());
+        assertEquals(5, board.irqs().get("UART0"));
+        assertEquals(19, board.irqs().get("TIMER0A"));
+        assertEquals(44, board.irqCount());
+        assertEquals(4096, board.stackSize());
+        assertEquals("lm3s6965evb", board.requireQemu().machine());
+        assertEquals("openocd", board.flash().orElseThrow().method());
+    }
+
+    @Test
+    void mps2An385() {
+        Board board = Board.load("mps2-an385");
+
+        assertEquals("cortex-m3", board.cpu());
+        assertEquals(4L << 20, board.flashRegion().length());
+        assertEquals(new Board.MemoryRegion("ram", 0x2000_0000L, 4L << 20), board.ramRegion());
+        assertEquals(25_000_000, board.clockHz());
+        assertEquals("MOTE_CONSOLE_CMSDK_UART", board.console().define());
+        assertEquals(0x4000_4000L, board.console().base());
+        assertEquals(0, board.irqs().get("UART0RX"));
+        assertEquals(1, board.irqs().get("UART0TX"));
+        assertEquals(32, board.irqCount());
+        assertEquals("mps2-an385", board.requireQemu().machine());
+        assertTrue(board.flash().isEmpty());
+    }
+
+    @Test
+    void listsBoardsButNotTheirParents() {
+        assertEquals(List.of("lm3s6965evb", "mps2-an385"), BoardCatalog.standard().names());
+    }
+
+    @Test
+    void unknownBoardSuggestsTheClosestName() {
+        ToolError error = assertThrows(ToolError.class, () -> Board.load("lm3s6965"));
+        assertEquals("unknown board `lm3s6965`; did you mean `lm3s6965evb`? (`mote boards` lists them)",
+                error.getMessage());
+        assertEquals(2, error.exitCode());
+
+        ToolError other = assertThrows(ToolError.class, () -> Board.load("mps2-an386"));
+        assertTrue(other.getMessage().contains("did you mean `mps2-an385`?"), other.getMessage());
+    }
+
+    @Test
+    void aParentFileIsNotABoard() {
+        ToolError error = assertThrows(ToolError.class, () -> Board.load("cortex-m3"));
+        assertTrue(error.getMessage().startsWith("unknown board `cortex-m3`"), error.getMessage());
+        assertEquals(2, error.exitCode());
+    }
+
+    @Test
+    void childOverridesParentAndNestedObjectsMerge() throws IOException {
+        write("family", """
+                {"llvm-target": "thumbv7m-none-eabi", "cpu": "cortex-m3", "clock-hz": 1000,
+                 "console": {"kind": "cmsdk-uart", "base": "0x40004000"},
+                 "qemu": {"machine": "parent-machine", "extra-args": ["-d", "int"]}}""");
+        write("child", """
+                {"inherits": "family", "clock-hz": 2000, "console": {"base": "0x40005000"},
+                 "qemu": {"machine": "child-machine"},
+                 "memory": [{"name": "flash", "origin": 0, "length": "1M"},
+                            {"name": "ram", "origin": "0x20000000", "length": 8192}]}""");
+
+        Board board = new BoardCatalog(dir).load("child");
+
+        assertEquals(2000, board.clockHz());
+        assertEquals(new Board.Console("cmsdk-uart", 0x4000_5000L), board.console());
+        assertEquals(new Board.Qemu("child-machine", List.of("-d", "int")), board.requireQemu());
+        assertEquals(1L << 20, board.flashRegion().length());
+        assertEquals(8192, board.ramRegion().length());
+        assertEquals(0, board.irqCount());
+    }
+
+    @Test
+    void badSizeNamesFileAndField() throws IOException {
+        write("bad", boardJson("\"256 kilobytes\""));
+        ToolError error = assertThrows(ToolError.class, () -> new BoardCatalog(dir).load("bad"));
+        assertEquals("bad.json: `memory[0].length`: expected a size or address like `256K`, `4M` or "
+                + "`0x20000000`, got `256 kilobytes`", error.getMessage().replaceFirst("^.*?bad\\.json", "bad.json"));
+    }
+
+    @Test
+    void missingAndUnknownFieldsAreReported() throws IOException {
+        write("nocpu", boardJson("\"256K\"").replace("\"cpu\": \"cortex-m3\",", ""));
+        ToolError missing = assertThrows(ToolError.class, () -> new BoardCatalog(dir).load("nocpu"));
+        assertTrue(missing.getMessage().endsWith("nocpu.json: `cpu`: missing"), missing.getMessage());
+
+        write("typo", boardJson("\"256K\"").replace("\"cpu\"", "\"cpu-name\": \"x\", \"cpu\""));
+        ToolError unknown = assertThrows(ToolError.class, () -> new BoardCatalog(dir).load("typo"));
+        assertTrue(unknown.getMessage().endsWith("typo.json: `cpu-name`: unknown field"), unknown.getMessage());
+    }
+
+    @Test
+    void irqNumberBeyondIrqCountIsRejected() throws IOException {
+        write("irqs", boardJson("\"256K\"").replace("\"clock-hz\"", "\"irq-count\": 4, \"irqs\": {\"UART\": 9}, \"clock-hz\""));
+        ToolError error = assertThrows(ToolError.class, () -> new BoardCatalog(dir).load("irqs"));
+        assertTrue(error.getMessage().contains("`irq-count`"), error.getMessage());
+    }
+
+    @Test
+    void inheritanceCycleIsReported() throws IOException {
+        write("a", "{\"inherits\": \"b\", \"memory\": []}");
+        write("b", "{\"inherits\": \"a\"}");
+        ToolError error = assertThrows(ToolError.class, () -> new BoardCatalog(dir).load("a"));
+        assertTrue(error.getMessage().contains("cycle"), error.getMessage());
+    }
+
+    @Test
+    void editDistance() {
+        assertEquals(0, BoardCatalog.editDistance("abc", "ABC"));
+        assertEquals(3, BoardCatalog.editDistance("lm3s6965", "lm3s6965evb"));
+        assertEquals(1, BoardCatalog.editDistance("mps2-an386", "mps2-an385"));
+    }
+
+    private static String boardJson(String flashLength) {
+        return """
+                {"llvm-target": "thumbv7m-none-eabi", "cpu": "cortex-m3", "clock-hz": 1000,
+                 "console": {"kind": "stellaris-uart", "base": "0x4000C000"},
+                 "memory": [{"name": "flash", "origin": 0, "length": %s},
+                            {"name": "ram", "origin": "0x20000000", "length": "64K"}]}""".formatted(flashLength);
+    }
+
+    private void write(String name, String json) throws IOException {
+        Files.writeString(dir.resolve(name + ".json"), json);
+    }
+}

@@ -1,0 +1,80 @@
+package mote.link;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import mote.MoteHome;
+import mote.board.Board;
+
+class RuntimeBuilderTest {
+    @TempDir Path cache;
+
+    @Test
+    void flagsCarryTheBoardSettings() {
+        Board board = Board.load("lm3s6965evb");
+        List<String> flags = new RuntimeBuilder(Toolchain.get(), MoteHome.runtimeDir(), cache).compileFlags(board);
+        for (String flag : List.of("--target=thumbv7m-none-eabi", "-mcpu=cortex-m3", "-mthumb", "-ffreestanding",
+                "-Werror", "-DMOTE_CONSOLE_STELLARIS_UART", "-DMOTE_CONSOLE_BASE=0x4000c000u",
+                "-DMOTE_IRQ_COUNT=44", "-DMOTE_CLOCK_HZ=12000000u")) {
+            assertTrue(flags.contains(flag), flag + " in " + flags);
+        }
+    }
+
+    @Test
+    void buildsOncePerBoardAndReusesTheCache() throws IOException {
+        RuntimeBuilder builder = new RuntimeBuilder(Toolchain.get(), MoteHome.runtimeDir(), cache);
+        Board lm3s = Board.load("lm3s6965evb");
+
+        List<Path> first = builder.build(lm3s);
+        long stamp = Files.getLastModifiedTime(first.get(0)).toMillis();
+        List<Path> second = builder.build(lm3s);
+        List<Path> other = builder.build(Board.load("mps2-an385"));
+
+        assertEquals(first, second);
+        assertEquals(stamp, Files.getLastModifiedTime(second.get(0)).toMillis(), "not recompiled");
+        assertTrue(first.stream().map(p -> p.getFileName().toString()).toList()
+                .containsAll(List.of("startup.o", "executor.o", "print.o", "panic.o", "semihost.o",
+                        "mem.o", "arith.o", "uart_stellaris.o", "uart_cmsdk.o")), first.toString());
+        assertTrue(!first.get(0).getParent().equals(other.get(0).getParent()), "a different board, a different folder");
+        assertEquals(2, subfolders(), "no temporary folders left behind");
+    }
+
+    @Test
+    void concurrentBuildsFromSeparateBuildersAgree() throws Exception {
+        Board board = Board.load("mps2-an385");
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<List<Path>>> results = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                // Separate builders do not share a lock: like two JVMs racing on one cache.
+                RuntimeBuilder builder = new RuntimeBuilder(Toolchain.get(), MoteHome.runtimeDir(), cache);
+                results.add(pool.submit(() -> builder.build(board)));
+            }
+            List<Path> a = results.get(0).get(), b = results.get(1).get();
+            assertEquals(a, b);
+            for (Path object : a) assertTrue(Files.size(object) > 0, object.toString());
+            assertEquals(1, subfolders());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private long subfolders() throws IOException {
+        try (Stream<Path> entries = Files.list(cache)) {
+            return entries.filter(Files::isDirectory).count();
+        }
+    }
+}

@@ -1,0 +1,35 @@
+/*
+ * panic.c: `panic: <message> at <file:line:col>` on the console, exit code 101
+ * (what rustc-built test binaries use for a panic).
+ */
+#include "mote_rt.h"
+
+#define PANIC_EXIT_CODE 101
+
+void mote_panic_begin(void)
+{
+    /* No interrupt handler may run (and print) while the message is written. */
+    __asm__ volatile("cpsid i" ::: "memory");
+    mote_print_cstr("panic: ");
+}
+
+_Noreturn void mote_panic_end(const uint8_t *loc, uint32_t len)
+{
+    mote_print_cstr(" at ");
+    mote_print_str(loc, len);
+    mote_console_putc('\n');
+    mote_exit(PANIC_EXIT_CODE);
+}
+
+_Noreturn void mote_panic(const uint8_t *msg, uint32_t len,
+                          const uint8_t *loc, uint32_t loclen)
+{
+    mote_panic_begin();
+    mote_print_str(msg, len);
+    mote_panic_end(loc, loclen);
+}
+
+_Noreturn void mote_exit(int32_t code)
+{
+    mote_semihost_exit(code);
+}

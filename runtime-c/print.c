@@ -1,0 +1,58 @@
+/*
+ * print.c: console output for `print` and friends. All output goes through
+ * mote_console_putc (the board's UART driver).
+ */
+#include "mote_rt.h"
+
+void mote_print_str(const uint8_t *p, uint32_t len)
+{
+    for (uint32_t i = 0; i < len; i++)
+        mote_console_putc(p[i]);
+}
+
+void mote_print_cstr(const char *s)
+{
+    while (*s)
+        mote_console_putc((uint8_t)*s++);
+}
+
+/* Digits are produced least significant first into a buffer filled from the
+ * end. 64-bit division by 10 calls __aeabi_uldivmod (arith.c). */
+void mote_print_u64(uint64_t v)
+{
+    char buf[20]; /* 18446744073709551615 has 20 digits */
+    uint32_t i = sizeof buf;
+    do {
+        buf[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    mote_print_str((const uint8_t *)&buf[i], sizeof buf - i);
+}
+
+void mote_print_i64(int64_t v)
+{
+    if (v < 0) {
+        mote_console_putc('-');
+        /* Negate in unsigned arithmetic: -INT64_MIN overflows int64_t. */
+        mote_print_u64(-(uint64_t)v);
+    } else {
+        mote_print_u64((uint64_t)v);
+    }
+}
+
+void mote_print_hex(uint64_t v)
+{
+    static const char digits[] = "0123456789abcdef";
+    char buf[16];
+    uint32_t i = sizeof buf;
+    do {
+        buf[--i] = digits[v & 0xf];
+        v >>= 4;
+    } while (v != 0);
+    mote_print_str((const uint8_t *)&buf[i], sizeof buf - i);
+}
+
+void mote_print_bool(bool v)
+{
+    mote_print_cstr(v ? "true" : "false");
+}

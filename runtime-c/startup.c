@@ -1,0 +1,145 @@
+/*
+ * startup.c: the vector table and Reset_Handler.
+ *
+ * The linker script puts `.vectors` first in flash and defines _stack_top,
+ * _sidata/_sdata/_edata (.data load and run addresses) and _sbss/_ebss.
+ * Interrupt N's handler is `mote_irq_N`: a weak alias of the default handler
+ * that a program overrides by defining a strong symbol of that name.
+ */
+#include "mote_rt.h"
+
+#ifndef MOTE_IRQ_COUNT
+#define MOTE_IRQ_COUNT 32
+#endif
+
+extern uint32_t _stack_top;
+extern uint32_t _sidata, _sdata, _edata, _sbss, _ebss;
+
+void Reset_Handler(void);
+void mote_default_handler(void);
+
+/* Unhandled exception or interrupt: panic naming the vector number (IPSR). */
+void mote_default_handler(void)
+{
+    uint32_t ipsr;
+    __asm__ volatile("mrs %0, ipsr" : "=r"(ipsr));
+    mote_panic_begin();
+    mote_print_cstr("unhandled exception ");
+    mote_print_u64(ipsr & 0x1ffu);
+    static const char loc[] = "runtime-c/startup.c";
+    mote_panic_end((const uint8_t *)loc, sizeof loc - 1);
+}
+
+#define WEAK_HANDLER(name) void name(void) __attribute__((weak, alias("mote_default_handler")));
+WEAK_HANDLER(NMI_Handler)
+WEAK_HANDLER(HardFault_Handler)
+WEAK_HANDLER(MemManage_Handler)
+WEAK_HANDLER(BusFault_Handler)
+WEAK_HANDLER(UsageFault_Handler)
+WEAK_HANDLER(SVC_Handler)
+WEAK_HANDLER(DebugMon_Handler)
+WEAK_HANDLER(PendSV_Handler)
+WEAK_HANDLER(SysTick_Handler)
+
+/* Interrupt handlers come in blocks of eight so the table can be sized by a
+ * preprocessor constant; MOTE_IRQ_COUNT is rounded up to a multiple of 8. */
+#define IRQ(n) WEAK_HANDLER(mote_irq_##n)
+#define IRQ_BLOCK(a, b, c, d, e, f, g, h) IRQ(a) IRQ(b) IRQ(c) IRQ(d) IRQ(e) IRQ(f) IRQ(g) IRQ(h)
+#define IRQ_ENTRIES(a, b, c, d, e, f, g, h) \
+    mote_irq_##a, mote_irq_##b, mote_irq_##c, mote_irq_##d, \
+    mote_irq_##e, mote_irq_##f, mote_irq_##g, mote_irq_##h,
+
+#define ALL_IRQ_BLOCKS(X) \
+    X(0, 1, 2, 3, 4, 5, 6, 7) X(8, 9, 10, 11, 12, 13, 14, 15) \
+    X(16, 17, 18, 19, 20, 21, 22, 23) X(24, 25, 26, 27, 28, 29, 30, 31) \
+    X(32, 33, 34, 35, 36, 37, 38, 39) X(40, 41, 42, 43, 44, 45, 46, 47) \
+    X(48, 49, 50, 51, 52, 53, 54, 55) X(56, 57, 58, 59, 60, 61, 62, 63) \
+    X(64, 65, 66, 67, 68, 69, 70, 71) X(72, 73, 74, 75, 76, 77, 78, 79) \
+    X(80, 81, 82, 83, 84, 85, 86, 87) X(88, 89, 90, 91, 92, 93, 94, 95) \
+    X(96, 97, 98, 99, 100, 101, 102, 103) X(104, 105, 106, 107, 108, 109, 110, 111) \
+    X(112, 113, 114, 115, 116, 117, 118, 119) X(120, 121, 122, 123, 124, 125, 126, 127)
+ALL_IRQ_BLOCKS(IRQ_BLOCK)
+
+#if MOTE_IRQ_COUNT > 128
+#error "MOTE_IRQ_COUNT above 128: extend ALL_IRQ_BLOCKS in startup.c"
+#endif
+
+typedef void (*vector_t)(void);
+
+__attribute__((section(".vectors"), used))
+const vector_t mote_vector_table[] = {
+    (vector_t)&_stack_top,
+    Reset_Handler,
+    NMI_Handler,
+    HardFault_Handler,
+    MemManage_Handler,
+    BusFault_Handler,
+    UsageFault_Handler,
+    0, 0, 0, 0,
+    SVC_Handler,
+    DebugMon_Handler,
+    0,
+    PendSV_Handler,
+    SysTick_Handler,
+#if MOTE_IRQ_COUNT > 0
+    IRQ_ENTRIES(0, 1, 2, 3, 4, 5, 6, 7)
+#endif
+#if MOTE_IRQ_COUNT > 8
+    IRQ_ENTRIES(8, 9, 10, 11, 12, 13, 14, 15)
+#endif
+#if MOTE_IRQ_COUNT > 16
+    IRQ_ENTRIES(16, 17, 18, 19, 20, 21, 22, 23)
+#endif
+#if MOTE_IRQ_COUNT > 24
+    IRQ_ENTRIES(24, 25, 26, 27, 28, 29, 30, 31)
+#endif
+#if MOTE_IRQ_COUNT > 32
+    IRQ_ENTRIES(32, 33, 34, 35, 36, 37, 38, 39)
+#endif
+#if MOTE_IRQ_COUNT > 40
+    IRQ_ENTRIES(40, 41, 42, 43, 44, 45, 46, 47)
+#endif
+#if MOTE_IRQ_COUNT > 48
+    IRQ_ENTRIES(48, 49, 50, 51, 52, 53, 54, 55)
+#endif
+#if MOTE_IRQ_COUNT > 56
+    IRQ_ENTRIES(56, 57, 58, 59, 60, 61, 62, 63)
+#endif
+#if MOTE_IRQ_COUNT > 64
+    IRQ_ENTRIES(64, 65, 66, 67, 68, 69, 70, 71)
+#endif
+#if MOTE_IRQ_COUNT > 72
+    IRQ_ENTRIES(72, 73, 74, 75, 76, 77, 78, 79)
+#endif
+#if MOTE_IRQ_COUNT > 80
+    IRQ_ENTRIES(80, 81, 82, 83, 84, 85, 86, 87)
+#endif
+#if MOTE_IRQ_COUNT > 88
+    IRQ_ENTRIES(88, 89, 90, 91, 92, 93, 94, 95)
+#endif
+#if MOTE_IRQ_COUNT > 96
+    IRQ_ENTRIES(96, 97, 98, 99, 100, 101, 102, 103)
+#endif
+#if MOTE_IRQ_COUNT > 104
+    IRQ_ENTRIES(104, 105, 106, 107, 108, 109, 110, 111)
+#endif
+#if MOTE_IRQ_COUNT > 112
+    IRQ_ENTRIES(112, 113, 114, 115, 116, 117, 118, 119)
+#endif
+#if MOTE_IRQ_COUNT > 120
+    IRQ_ENTRIES(120, 121, 122, 123, 124, 125, 126, 127)
+#endif
+};
+
+void Reset_Handler(void)
+{
+    /* Plain loops, not memcpy/memset: nothing may rely on .data or .bss yet. */
+    uint32_t *src = &_sidata;
+    for (uint32_t *dst = &_sdata; dst < &_edata;)
+        *dst++ = *src++;
+    for (uint32_t *dst = &_sbss; dst < &_ebss;)
+        *dst++ = 0;
+
+    mote_console_init();
+    mote_executor_run();
+}
