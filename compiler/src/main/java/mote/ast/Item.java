@@ -1,0 +1,52 @@
+package mote.ast;
+
+import java.util.List;
+import mote.diag.Span;
+
+/** Top-level declarations. */
+public sealed interface Item {
+    Span span();
+
+    /** What kind of function: decides how it is lowered and where `.await` is allowed. */
+    enum FnKind { SYNC, ASYNC, TASK, TEST, TEST_ASYNC }
+
+    /**
+     * `fn`, `async fn`, `task(N) fn`, `test fn`, `test async fn`. {@code returnType} is null when
+     * omitted (unit). {@code poolSize} is 1 unless written as `task(N)`.
+     */
+    record Fn(Span span, FnKind kind, int poolSize, Ident name, List<Param> params, TypeExpr returnType,
+              Expr.Block body) implements Item {
+        public Fn { params = List.copyOf(params); }
+        public boolean isAsync() { return kind == FnKind.ASYNC || kind == FnKind.TASK || kind == FnKind.TEST_ASYNC; }
+    }
+
+    record Param(Span span, Ident name, boolean mutable, TypeExpr type) {}
+
+    /** `const NAME: T = expr;` (type may be omitted: null). */
+    record Const(Span span, Ident name, TypeExpr type, Expr value) implements Item {}
+
+    /** `static [mut] NAME: T [= expr];` — the initializer is omitted for Channel/Signal. */
+    record Static(Span span, Ident name, boolean mutable, TypeExpr type, Expr init) implements Item {}
+
+    /** `register NAME: T @ ADDR;` — memory-mapped, every access volatile. */
+    record Register(Span span, Ident name, TypeExpr type, Expr address) implements Item {}
+
+    record Struct(Span span, Ident name, List<FieldDecl> fields) implements Item {
+        public Struct { fields = List.copyOf(fields); }
+    }
+
+    record FieldDecl(Span span, Ident name, TypeExpr type) {}
+
+    /** `enum Cmd { Read, Write = 5, Reset }`; {@code value} is null where not written. */
+    record Enum(Span span, Ident name, List<Variant> variants) implements Item {
+        public Enum { variants = List.copyOf(variants); }
+    }
+
+    record Variant(Span span, Ident name, Expr value) {}
+
+    /** `import uart;` */
+    record Import(Span span, Ident name) implements Item {}
+
+    /** `interrupt UART0() { ... }` */
+    record Interrupt(Span span, Ident name, Expr.Block body) implements Item {}
+}
