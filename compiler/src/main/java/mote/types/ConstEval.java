@@ -1,0 +1,140 @@
+package mote.types;
+
+import java.util.Map;
+import mote.ast.Expr;
+import mote.diag.Diagnostics;
+
+/**
+ * Evaluates constant expressions (const and static initialisers, match patterns) after type
+ * checking, with the arithmetic of their types: overflow and division by zero are errors here,
+ * since a constant is computed once, at compile time.
+ */
+final class ConstEval {
+    private final TypedProgram program;
+    private final Map<String, Symbol> globals;
+    private final Diagnostics diags;
+
+    ConstEval(TypedProgram program, Map<String, Symbol> globals, Diagnostics diags) {
+        this.program = program;
+        this.globals = globals;
+        this.diags = diags;
+    }
+
+    /** The value's bits, normalised to {@code type}; 0 after reporting an error. */
+    long eval(Expr e, Type type) {
+        try {
+            return normalize(evalExpr(e), type);
+        } catch (NotConstant nc) {
+            return 0;
+        }
+    }
+
+    private static final class NotConstant extends RuntimeException {
+        NotConstant() { super(null, null, false, false); }
+    }
+
+    private NotConstant fail(Expr e, String code, String message) {
+        diags.error(code, e.span(), message);
+        return new NotConstant();
+    }
+
+    private static long normalize(long v, Type t) {
+        return t instanceof Type.Int it ? it.normalize(v) : v;
+    }
+
+    private long evalExpr(Expr e) {
+        Type t = program.types.get(e);
+        if (e instanceof Expr.IntLit lit) { return normalize(lit.value(), t);
+        } else if (e instanceof Expr.BoolLit b) { return b.value() ? 1 : 0;
+        } else if (e instanceof Expr.Name n) {
+            Symbol s = program.resolution(n);
+            if (s instanceof Symbol.Const c) return c.value();
+            if (s == null && globals.get(n.ident().name()) == null && globals.containsKey(n.ident().name()))
+                throw fail(e, "E0501", "constant `" + n.ident().name() + "` is used before its value is known");
+            throw fail(e, "E0501", "`" + n.ident().name() + "` is not a constant, so it cannot be used here");
+        } else if (e instanceof Expr.Unary u) {
+            long v = evalExpr(u.operand());
+            return switch (u.op()) {
+                case NEG -> checked(e, t, -v, u.operand() instanceof Expr.IntLit ? false : v == ((Type.Int) t).min());
+                case NOT -> t instanceof Type.Bool ? (v == 0 ? 1 : 0) : normalize(~v, t);
+                case BIT_NOT -> normalize(~v, t);
+                default -> throw fail(e, "E0501", "this is not a constant expression");
+            };
+        } else if (e instanceof Expr.Binary b) { return evalBinary(b, t);
+        } else if (e instanceof Expr.Cast c) {
+            long v = evalExpr(c.value());
+            Type from = program.types.get(c.value());
+            if (from instanceof Type.Int fi && !fi.signed() && fi.bits() < 64) v = v & ((1L << fi.bits()) - 1);
+            return normalize(v, t);
+        } else if (e instanceof Expr.Block blk && blk.stmts().isEmpty() && blk.tail() != null) { return evalExpr(blk.tail());
+        } else { throw fail(e, "E0501", "this is not a constant expression");
+        }
+    }
+
+    private long checked(Expr e, Type t, long v, boolean overflow) {
+        if (overflow) throw fail(e, "E0502", "this constant overflows `" + t + "`");
+        return v;
+    }
+
+    private long evalBinary(Expr.Binary b, Type t) {
+        long l = evalExpr(b.left());
+        if (b.op() == Expr.BinaryOp.AND && l == 0) return 0;
+        if (b.op() == Expr.BinaryOp.OR && l != 0) return 1;
+        long r = evalExpr(b.right());
+        Type operand = program.types.get(b.left());
+        boolean signed = operand instanceof Type.Int it && it.signed();
+        int bits = operand instanceof Type.Int it ? it.bits() : 1;
+        switch (b.op()) {
+            case AND, OR -> { return r != 0 ? 1 : 0; }
+            case EQ -> { return l == r ? 1 : 0; }
+            case NE -> { return l != r ? 1 : 0; }
+            case LT -> { return (signed ? Long.compare(l, r) : Long.compareUnsigned(l, r)) < 0 ? 1 : 0; }
+            case LE -> { return (signed ? Long.compare(l, r) : Long.compareUnsigned(l, r)) <= 0 ? 1 : 0; }
+            case GT -> { return (signed ? Long.compare(l, r) : Long.compareUnsigned(l, r)) > 0 ? 1 : 0; }
+            case GE -> { return (signed ? Long.compare(l, r) : Long.compareUnsigned(l, r)) >= 0 ? 1 : 0; }
+            default -> { }
+        }
+        Type.Int it = (Type.Int) t;
+        long v;
+        switch (b.op()) {
+            case ADD -> v = l + r;
+            case SUB -> v = l - r;
+            case MUL -> {
+                v = l * r;
+                if (it.bits() == 64 && l != 0 && (signed ? Math.multiplyHigh(l, r) != (v >> 63) || v / l != r
+                        : Long.divideUnsigned(v, l) != r))
+                    throw fail(b, "E0502", "this constant overflows `" + it + "`");
+            }
+            case DIV, REM -> {
+                if (r == 0) throw fail(b, "E0503", "division by zero in a constant");
+                if (signed) v = b.op() == Expr.BinaryOp.DIV ? l / r : l % r;
+                else v = b.op() == Expr.BinaryOp.DIV ? Long.divideUnsigned(l, r) : Long.remainderUnsigned(l, r);
+            }
+            case BIT_AND -> v = l & r;
+            case BIT_OR -> v = l | r;
+            case BIT_XOR -> v = l ^ r;
+            case SHL, SHR -> {
+                if (r < 0 || r >= bits) throw fail(b, "E0502", "shift by " + r + " overflows `" + it + "`");
+                if (b.op() == Expr.BinaryOp.SHL) v = l << r;
+                else v = signed ? l >> r : (bits == 64 ? l >>> r : (l & ((1L << bits) - 1)) >>> r);
+                return normalize(v, it);
+            }
+            default -> throw fail(b, "E0501", "this is not a constant expression");
+        }
+        long n = it.normalize(v);
+        boolean overflow;
+        if (it.bits() < 64) overflow = n != v;
+        else if (b.op() == Expr.BinaryOp.ADD) overflow = signed ? ((l ^ v) & (r ^ v)) < 0 : Long.compareUnsigned(v, l) < 0;
+        else if (b.op() == Expr.BinaryOp.SUB) overflow = signed ? ((l ^ r) & (l ^ v)) < 0 : Long.compareUnsigned(l, r) < 0;
+        else overflow = false;
+        if (!signed && it.bits() < 64 && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB || b.op() == Expr.BinaryOp.MUL))
+            overflow = v < 0 || v > it.max();
+        if (overflow) throw fail(b, "E0502", "this constant overflows `" + it + "`");
+        return n;
+    }
+
+    /** Evaluates a pattern bound. */
+    long evalPattern(Expr e, Type t) {
+        return eval(e, t);
+    }
+}

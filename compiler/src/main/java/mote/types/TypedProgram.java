@@ -1,0 +1,56 @@
+package mote.types;
+
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import mote.ast.Expr;
+import mote.ast.Module;
+import mote.ast.Stmt;
+
+/**
+ * The checker's result: the modules plus side tables keyed by node identity (types of every
+ * expression, what every name and call refers to, the variable each binding introduces).
+ */
+public final class TypedProgram {
+    public final List<Module> modules;
+    public final List<Symbol.Fn> functions;
+    public final List<Symbol.Static> statics;
+    final Map<Expr, Type> types = new IdentityHashMap<>();
+    final Map<Expr, Symbol> resolutions = new IdentityHashMap<>();
+    final Map<Stmt.Let, Symbol.LocalVar> letVars = new IdentityHashMap<>();
+    final Map<Expr.For, Symbol.LocalVar> forVars = new IdentityHashMap<>();
+    final Map<mote.ast.Item.Fn, List<Symbol.LocalVar>> paramVars = new IdentityHashMap<>();
+    final Map<Expr.Call, List<FormatPart>> formats = new IdentityHashMap<>();
+    final Map<mote.ast.Pattern, long[]> patternValues = new IdentityHashMap<>();
+
+    TypedProgram(List<Module> modules, List<Symbol.Fn> functions, List<Symbol.Static> statics) {
+        this.modules = modules;
+        this.functions = functions;
+        this.statics = statics;
+    }
+
+    public Type typeOf(Expr e) {
+        Type t = types.get(e);
+        if (t == null) throw new IllegalStateException("no type recorded for " + e.getClass().getSimpleName() + " at " + e.span());
+        return t;
+    }
+
+    public Symbol resolution(Expr e) { return resolutions.get(e); }
+    public Symbol.LocalVar letVar(Stmt.Let let) { return letVars.get(let); }
+    public Symbol.LocalVar forVar(Expr.For f) { return forVars.get(f); }
+    public List<Symbol.LocalVar> params(mote.ast.Item.Fn fn) { return paramVars.get(fn); }
+    /** The parsed format string of a `print`/`println` call. */
+    public List<FormatPart> format(Expr.Call call) { return formats.get(call); }
+    /** The values a Value/Range pattern matches: {lo, hi} inclusive, as canonical longs. */
+    public long[] patternRange(mote.ast.Pattern p) { return patternValues.get(p); }
+
+    public Symbol.Fn function(String qualifiedName) {
+        return functions.stream().filter(f -> f.qualifiedName().equals(qualifiedName)).findFirst().orElse(null);
+    }
+
+    /** A piece of a format string: literal bytes, or a placeholder for the next argument. */
+    public sealed interface FormatPart {
+        record Literal(byte[] bytes) implements FormatPart {}
+        record Placeholder(boolean hex) implements FormatPart {}
+    }
+}
