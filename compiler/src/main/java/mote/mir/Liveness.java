@@ -1,0 +1,91 @@
+package mote.mir;
+
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * Backward liveness of locals over a MIR function. Async lowering saves exactly the locals
+ * live into an Await's resume block (minus the await's own result): those are the values
+ * that must survive the suspension.
+ */
+public final class Liveness {
+    private final MirFn fn;
+    private final BitSet[] liveIn;
+    private final BitSet[] liveOut;
+
+    private Liveness(MirFn fn) {
+        this.fn = fn;
+        int n = fn.blocks().size();
+        liveIn = new BitSet[n];
+        liveOut = new BitSet[n];
+        for (int i = 0; i < n; i++) { liveIn[i] = new BitSet(); liveOut[i] = new BitSet(); }
+    }
+
+    public static Liveness compute(MirFn fn) {
+        Liveness l = new Liveness(fn);
+        l.solve();
+        return l;
+    }
+
+    public BitSet liveIn(BlockId b) { return (BitSet) liveIn[b.index()].clone(); }
+    public BitSet liveOut(BlockId b) { return (BitSet) liveOut[b.index()].clone(); }
+
+    private void solve() {
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (int i = fn.blocks().size() - 1; i >= 0; i--) {
+                BasicBlock b = fn.blocks().get(i);
+                BitSet out = new BitSet();
+                for (BlockId s : b.terminator().successors()) out.or(liveIn[s.index()]);
+                if (b.terminator() instanceof Terminator.Await a) out.clear(a.dest().index());
+                if (b.terminator() instanceof Terminator.Return) out.set(fn.returnLocal().index());
+                BitSet in = (BitSet) out.clone();
+                transferTerminator(b.terminator(), in);
+                List<Statement> stmts = b.statements();
+                for (int k = stmts.size() - 1; k >= 0; k--) transfer(stmts.get(k), in);
+                if (!out.equals(liveOut[i]) || !in.equals(liveIn[i])) {
+                    liveOut[i] = out;
+                    liveIn[i] = in;
+                    changed = true;
+                }
+            }
+        }
+    }
+
+    private static void use(Operand op, BitSet live) {
+        if (op instanceof Operand.Copy c) live.set(c.local().index());
+    }
+
+    private static void transferTerminator(Terminator t, BitSet live) {
+        if (t instanceof Terminator.If i) use(i.cond(), live);
+        else if (t instanceof Terminator.Switch s) use(s.value(), live);
+        else if (t instanceof Terminator.Await a) a.args().forEach(op -> use(op, live));
+        else if (t instanceof Terminator.Assert a) { use(a.cond(), live); usesOf(a.message(), live); }
+        else if (t instanceof Terminator.Panic p) usesOf(p.message(), live);
+        else if (t instanceof Terminator.Exit e) use(e.code(), live);
+    }
+
+    private static void usesOf(List<PrintItem> items, BitSet live) {
+        for (PrintItem item : items) if (item instanceof PrintItem.Value v) use(v.value(), live);
+    }
+
+    private static void transfer(Statement s, BitSet live) {
+        if (s instanceof Statement.Assign a) {
+            live.clear(a.dest().index());
+            usesOf(a.value(), live);
+        } else if (s instanceof Statement.WriteStatic w) {
+            use(w.value(), live);
+        } else if (s instanceof Statement.Print p) {
+            usesOf(p.items(), live);
+        }
+    }
+
+    static void usesOf(Rvalue r, BitSet live) {
+        if (r instanceof Rvalue.Use u) use(u.operand(), live);
+        else if (r instanceof Rvalue.Binary b) { use(b.left(), live); use(b.right(), live); }
+        else if (r instanceof Rvalue.Unary u) use(u.operand(), live);
+        else if (r instanceof Rvalue.Cast c) use(c.operand(), live);
+        else if (r instanceof Rvalue.Call c) c.args().forEach(op -> use(op, live));
+    }
+}

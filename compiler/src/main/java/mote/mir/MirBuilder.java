@@ -1,0 +1,556 @@
+package mote.mir;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import mote.ast.Expr;
+import mote.ast.Item;
+import mote.ast.Pattern;
+import mote.ast.Stmt;
+import mote.diag.Span;
+import mote.types.Symbol;
+import mote.types.Type;
+import mote.types.TypedProgram;
+
+/**
+ * AST + types -> MIR: one control-flow graph per function. Expressions become three-address
+ * assignments to locals; `&&`, `||`, `if`, `match` and loops become branches; every
+ * `f(..).await` becomes an Await terminator, the suspension point async lowering works on;
+ * division by zero and signed division overflow become explicit Assert terminators.
+ */
+public final class MirBuilder {
+    private final TypedProgram program;
+
+    private MirBuilder(TypedProgram program) { this.program = program; }
+
+    public static MirProgram build(TypedProgram program) {
+        MirBuilder b = new MirBuilder(program);
+        List<MirFn> fns = new ArrayList<>();
+        for (Symbol.Fn f : program.functions) fns.add(new FnBuilder(b.program, f).build());
+        List<MirProgram.Global> globals = new ArrayList<>();
+        for (Symbol.Static s : program.statics) globals.add(new MirProgram.Global(s.qualifiedName(), s.type(), s.mutable(), s.initialValue()));
+        boolean hasMain = program.functions.stream().anyMatch(f -> f.qualifiedName().equals("main"));
+        return new MirProgram(fns, globals, hasMain ? "main" : null);
+    }
+
+    private static final class BlockData {
+        final List<Statement> statements = new ArrayList<>();
+        Terminator terminator;
+    }
+
+    private record LoopTarget(BlockId breakTo, BlockId continueTo, Local breakValue) {}
+
+    private static final class FnBuilder {
+        private final TypedProgram program;
+        private final Symbol.Fn fn;
+        private final List<LocalDecl> locals = new ArrayList<>();
+        private final List<BlockData> blocks = new ArrayList<>();
+        private final Map<Symbol.LocalVar, Local> vars = new IdentityHashMap<>();
+        private final Deque<LoopTarget> loops = new ArrayDeque<>();
+        private BlockId current;
+        private Local returnLocal;
+
+        FnBuilder(TypedProgram program, Symbol.Fn fn) {
+            this.program = program;
+            this.fn = fn;
+        }
+
+        MirFn build() {
+            Item.Fn decl = fn.decl();
+            returnLocal = newLocal("return", fn.result(), decl.name().span());
+            List<Local> params = new ArrayList<>();
+            for (Symbol.LocalVar v : program.params(decl)) {
+                Local l = newLocal(v.name(), v.type(), v.span());
+                vars.put(v, l);
+                params.add(l);
+            }
+            current = newBlock();
+            Operand result = lower(decl.body());
+            if (!isTerminated()) {
+                assign(returnLocal, new Rvalue.Use(result));
+                terminate(new Terminator.Return());
+            }
+            return finish(params);
+        }
+
+        // ------------------------------------------------------------ blocks and locals
+
+        private Local newLocal(String name, Type type, Span span) {
+            locals.add(new LocalDecl(name, type, span));
+            return new Local(locals.size() - 1);
+        }
+
+        private Local temp(Type type) { return newLocal(null, type, null); }
+
+        private BlockId newBlock() {
+            blocks.add(new BlockData());
+            return new BlockId(blocks.size() - 1);
+        }
+
+        private boolean isTerminated() { return blocks.get(current.index()).terminator != null; }
+
+        private void emit(Statement s) {
+            if (!isTerminated()) blocks.get(current.index()).statements.add(s);
+        }
+
+        private void assign(Local dest, Rvalue value) { emit(new Statement.Assign(dest, value)); }
+
+        private void terminate(Terminator t) {
+            BlockData b = blocks.get(current.index());
+            if (b.terminator == null) b.terminator = t;
+        }
+
+        /** Ends the current block with {@code t} and continues in a fresh one (dead unless jumped to). */
+        private void terminateAndContinueDead(Terminator t) {
+            terminate(t);
+            current = newBlock();
+        }
+
+        private void gotoBlock(BlockId target) {
+            terminate(new Terminator.Goto(target));
+            current = target;
+        }
+
+        private Type typeOf(Expr e) { return program.typeOf(e); }
+
+        /** Drops blocks that cannot be reached from the entry and renumbers the rest. */
+        private MirFn finish(List<Local> params) {
+            int n = blocks.size();
+            boolean[] reachable = new boolean[n];
+            Deque<Integer> work = new ArrayDeque<>();
+            work.push(0);
+            reachable[0] = true;
+            while (!work.isEmpty()) {
+                BlockData b = blocks.get(work.pop());
+                if (b.terminator == null) b.terminator = new Terminator.Unreachable();
+                for (BlockId s : b.terminator.successors()) {
+                    if (!reachable[s.index()]) { reachable[s.index()] = true; work.push(s.index()); }
+                }
+            }
+            int[] renumber = new int[n];
+            int next = 0;
+            for (int i = 0; i < n; i++) renumber[i] = reachable[i] ? next++ : -1;
+            List<BasicBlock> out = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                if (!reachable[i]) continue;
+                BlockData b = blocks.get(i);
+                out.add(new BasicBlock(b.statements, Renumber.terminator(b.terminator, renumber)));
+            }
+            return new MirFn(fn.qualifiedName(), fn.isAsync(), params, returnLocal, fn.result(), locals, out, fn.decl().span());
+        }
+
+        // ------------------------------------------------------------ expressions
+
+        private Operand constant(Type t, long bits) {
+            return new Operand.Const(t, t instanceof Type.Int it ? it.normalize(bits) : bits);
+        }
+
+        /** Lowers {@code e} and returns its value (UNIT for unit and for diverging expressions). */
+        private Operand lower(Expr e) {
+            if (e instanceof Expr.IntLit lit) return constant(typeOf(e), lit.value());
+            if (e instanceof Expr.BoolLit b) return constant(Type.BOOL, b.value() ? 1 : 0);
+            if (e instanceof Expr.Name n) return lowerName(n);
+            if (e instanceof Expr.Unary u) {
+                if (u.op() == Expr.UnaryOp.NEG && u.operand() instanceof Expr.IntLit lit) return constant(typeOf(e), -lit.value());
+                Operand v = lower(u.operand());
+                Local t = temp(typeOf(e));
+                assign(t, new Rvalue.Unary(u.op(), v));
+                return Operand.of(t);
+            }
+            if (e instanceof Expr.Binary b) return lowerBinary(b);
+            if (e instanceof Expr.Assign a) { lowerAssign(a); return Operand.UNIT; }
+            if (e instanceof Expr.Call c) return lowerCall(c);
+            if (e instanceof Expr.Await a) return lowerAwait(a);
+            if (e instanceof Expr.Cast c) {
+                Operand v = lower(c.value());
+                Type target = typeOf(e);
+                if (program.typeOf(c.value()).equals(target)) return v;
+                Local t = temp(target);
+                assign(t, new Rvalue.Cast(v, target));
+                return Operand.of(t);
+            }
+            if (e instanceof Expr.Block b) return lowerBlock(b);
+            if (e instanceof Expr.If i) return lowerIf(i);
+            if (e instanceof Expr.Match m) return lowerMatch(m);
+            if (e instanceof Expr.While w) { lowerWhile(w); return Operand.UNIT; }
+            if (e instanceof Expr.Loop l) return lowerLoop(l);
+            if (e instanceof Expr.For f) { lowerFor(f); return Operand.UNIT; }
+            if (e instanceof Expr.Break b) {
+                LoopTarget target = loops.peek();
+                if (b.value() != null) {
+                    Operand v = lower(b.value());
+                    if (target.breakValue() != null) assign(target.breakValue(), new Rvalue.Use(v));
+                }
+                terminateAndContinueDead(new Terminator.Goto(target.breakTo()));
+                return Operand.UNIT;
+            }
+            if (e instanceof Expr.Continue) {
+                terminateAndContinueDead(new Terminator.Goto(loops.peek().continueTo()));
+                return Operand.UNIT;
+            }
+            if (e instanceof Expr.Return r) {
+                Operand v = r.value() == null ? Operand.UNIT : lower(r.value());
+                assign(returnLocal, new Rvalue.Use(v));
+                terminateAndContinueDead(new Terminator.Return());
+                return Operand.UNIT;
+            }
+            throw new IllegalStateException("MIR lowering of " + e.getClass().getSimpleName() + " is not implemented");
+        }
+
+        private Operand lowerName(Expr.Name n) {
+            Symbol s = program.resolution(n);
+            if (s instanceof Symbol.LocalVar v) return Operand.of(vars.get(v));
+            if (s instanceof Symbol.Const c) return constant(c.type(), c.value());
+            if (s instanceof Symbol.Static st) {
+                Local t = temp(st.type());
+                assign(t, new Rvalue.ReadStatic(st.qualifiedName(), st.type()));
+                return Operand.of(t);
+            }
+            throw new IllegalStateException("unresolved name " + n.ident().name() + " at " + n.span());
+        }
+
+        private Operand lowerBinary(Expr.Binary b) {
+            if (b.op().isLogical()) {
+                Local result = temp(Type.BOOL);
+                Operand l = lower(b.left());
+                BlockId evalRight = newBlock(), shortCircuit = newBlock(), join = newBlock();
+                boolean isAnd = b.op() == Expr.BinaryOp.AND;
+                terminate(new Terminator.If(l, isAnd ? evalRight : shortCircuit, isAnd ? shortCircuit : evalRight));
+                current = shortCircuit;
+                assign(result, new Rvalue.Use(constant(Type.BOOL, isAnd ? 0 : 1)));
+                gotoBlock(join);
+                current = evalRight;
+                Operand r = lower(b.right());
+                assign(result, new Rvalue.Use(r));
+                gotoBlock(join);
+                return Operand.of(result);
+            }
+            Operand l = lower(b.left());
+            Operand r = lower(b.right());
+            return arithmetic(b.op(), l, r, typeOf(b.left()), typeOf(b), b.span());
+        }
+
+        /** Emits `l op r`, with the division checks Rust makes in every build. */
+        private Operand arithmetic(Expr.BinaryOp op, Operand l, Operand r, Type operandType, Type resultType, Span span) {
+            boolean constantSafeDivisor = r instanceof Operand.Const k && k.bits() != 0 && k.bits() != -1;
+            if ((op == Expr.BinaryOp.DIV || op == Expr.BinaryOp.REM) && operandType instanceof Type.Int it && !constantSafeDivisor) {
+                boolean isDiv = op == Expr.BinaryOp.DIV;
+                Local nonZero = temp(Type.BOOL);
+                assign(nonZero, new Rvalue.Binary(Expr.BinaryOp.NE, r, constant(it, 0)));
+                assertThat(Operand.of(nonZero), isDiv ? "attempt to divide by zero"
+                        : "attempt to calculate the remainder with a divisor of zero", span);
+                if (it.signed()) {
+                    // MIN / -1 overflows: Rust panics on it in every build.
+                    Local isMin = temp(Type.BOOL), isMinusOne = temp(Type.BOOL), both = temp(Type.BOOL), ok = temp(Type.BOOL);
+                    assign(isMin, new Rvalue.Binary(Expr.BinaryOp.EQ, l, constant(it, it.min())));
+                    assign(isMinusOne, new Rvalue.Binary(Expr.BinaryOp.EQ, r, constant(it, -1)));
+                    assign(both, new Rvalue.Binary(Expr.BinaryOp.BIT_AND, Operand.of(isMin), Operand.of(isMinusOne)));
+                    assign(ok, new Rvalue.Unary(Expr.UnaryOp.NOT, Operand.of(both)));
+                    assertThat(Operand.of(ok), isDiv ? "attempt to divide with overflow"
+                            : "attempt to calculate the remainder with overflow", span);
+                }
+            }
+            Local t = temp(resultType);
+            assign(t, new Rvalue.Binary(op, l, r));
+            return Operand.of(t);
+        }
+
+        private void assertThat(Operand cond, String message, Span span) {
+            BlockId ok = newBlock();
+            terminate(new Terminator.Assert(cond, List.of(text(message)), span, ok));
+            current = ok;
+        }
+
+        private static PrintItem text(String s) { return new PrintItem.Text(s.getBytes(StandardCharsets.UTF_8)); }
+
+        private void lowerAssign(Expr.Assign a) {
+            Expr.Name target = (Expr.Name) a.target();
+            Symbol s = program.resolution(target);
+            Type type = typeOf(target);
+            Operand value = lower(a.value());
+            if (a.op() != null) {
+                Operand oldValue = lowerName(target);
+                value = arithmetic(a.op(), oldValue, value, type, type, a.span());
+            }
+            if (s instanceof Symbol.LocalVar v) assign(vars.get(v), new Rvalue.Use(value));
+            else if (s instanceof Symbol.Static st) emit(new Statement.WriteStatic(st.qualifiedName(), value));
+            else throw new IllegalStateException("assignment to " + s);
+        }
+
+        private Operand lowerCall(Expr.Call c) {
+            Symbol s = program.resolution(c);
+            if (s instanceof Symbol.Builtin b) return lowerBuiltin(c, b);
+            Symbol.Fn f = (Symbol.Fn) s;
+            List<Operand> args = new ArrayList<>();
+            for (Expr a : c.args()) args.add(lower(a));
+            Local t = temp(f.result());
+            assign(t, new Rvalue.Call(f.qualifiedName(), args));
+            return Operand.of(t);
+        }
+
+        private Operand lowerAwait(Expr.Await a) {
+            Expr.Call call = (Expr.Call) a.inner();
+            Symbol s = program.resolution(call);
+            List<Operand> args = new ArrayList<>();
+            for (Expr arg : call.args()) args.add(lower(arg));
+            Callee callee;
+            if (s instanceof Symbol.Builtin b) callee = switch (b.name()) {
+                case "yield_now" -> Callee.Builtin.YIELD_NOW;
+                default -> throw new IllegalStateException("builtin future " + b.name());
+            };
+            else callee = new Callee.Function(((Symbol.Fn) s).qualifiedName());
+            Local dest = temp(typeOf(a));
+            BlockId resume = newBlock();
+            terminate(new Terminator.Await(callee, args, dest, resume, a.span()));
+            current = resume;
+            return Operand.of(dest);
+        }
+
+        private Operand lowerBuiltin(Expr.Call c, Symbol.Builtin b) {
+            List<Expr> args = c.args();
+            switch (b.name()) {
+                case "print", "println" -> {
+                    List<PrintItem> items = new ArrayList<>();
+                    int argIndex = 1;
+                    for (TypedProgram.FormatPart part : program.format(c)) {
+                        if (part instanceof TypedProgram.FormatPart.Literal lit) items.add(new PrintItem.Text(lit.bytes()));
+                        else {
+                            Expr arg = args.get(argIndex++);
+                            items.add(new PrintItem.Value(lower(arg), typeOf(arg), ((TypedProgram.FormatPart.Placeholder) part).hex()));
+                        }
+                    }
+                    if (b.name().equals("println")) items.add(text("\n"));
+                    emit(new Statement.Print(mergeText(items)));
+                    return Operand.UNIT;
+                }
+                case "exit" -> {
+                    Operand code = lower(args.get(0));
+                    terminateAndContinueDead(new Terminator.Exit(code));
+                    return Operand.UNIT;
+                }
+                case "assert" -> {
+                    Operand cond = lower(args.get(0));
+                    String source = sourceText(args.get(0).span());
+                    assertThat(cond, "assertion failed: " + source, c.span());
+                    return Operand.UNIT;
+                }
+                case "assert_eq" -> {
+                    Operand l = lower(args.get(0));
+                    Operand r = lower(args.get(1));
+                    Type t = typeOf(args.get(0));
+                    Local eq = temp(Type.BOOL);
+                    assign(eq, new Rvalue.Binary(Expr.BinaryOp.EQ, l, r));
+                    BlockId ok = newBlock();
+                    terminate(new Terminator.Assert(Operand.of(eq), List.of(
+                            text("assertion `left == right` failed: left: "), new PrintItem.Value(l, t, false),
+                            text(", right: "), new PrintItem.Value(r, t, false)), c.span(), ok));
+                    current = ok;
+                    return Operand.UNIT;
+                }
+                case "panic" -> {
+                    byte[] msg = args.get(0) instanceof Expr.StrLit s ? s.bytes() : new byte[0];
+                    terminateAndContinueDead(new Terminator.Panic(List.of(new PrintItem.Text(msg)), c.span()));
+                    return Operand.UNIT;
+                }
+                case "unreachable" -> {
+                    terminateAndContinueDead(new Terminator.Panic(List.of(text("internal error: entered unreachable code")), c.span()));
+                    return Operand.UNIT;
+                }
+                default -> throw new IllegalStateException("builtin " + b.name() + " outside .await");
+            }
+        }
+
+        private static List<PrintItem> mergeText(List<PrintItem> items) {
+            List<PrintItem> out = new ArrayList<>();
+            for (PrintItem item : items) {
+                if (item instanceof PrintItem.Text t && !out.isEmpty() && out.get(out.size() - 1) instanceof PrintItem.Text prev) {
+                    byte[] joined = new byte[prev.bytes().length + t.bytes().length];
+                    System.arraycopy(prev.bytes(), 0, joined, 0, prev.bytes().length);
+                    System.arraycopy(t.bytes(), 0, joined, prev.bytes().length, t.bytes().length);
+                    out.set(out.size() - 1, new PrintItem.Text(joined));
+                } else {
+                    out.add(item);
+                }
+            }
+            return out;
+        }
+
+        private static String sourceText(Span span) {
+            String text = span.file().text();
+            return text.substring(Math.max(0, span.start()), Math.min(text.length(), span.end()));
+        }
+
+        private Operand lowerBlock(Expr.Block b) {
+            for (Stmt s : b.stmts()) {
+                if (s instanceof Stmt.Let let) {
+                    Symbol.LocalVar v = program.letVar(let);
+                    Operand init = let.init() == null ? null : lower(let.init());
+                    Local l = newLocal(v.name(), v.type(), v.span());
+                    vars.put(v, l);
+                    if (init != null) assign(l, new Rvalue.Use(init));
+                } else if (s instanceof Stmt.ExprStmt es) {
+                    lower(es.expr());
+                }
+            }
+            return b.tail() == null ? Operand.UNIT : lower(b.tail());
+        }
+
+        /** A local to collect a branching expression's value, or null when it has none. */
+        private Local resultLocal(Expr e) {
+            Type t = typeOf(e);
+            return t instanceof Type.Unit || t instanceof Type.Never ? null : temp(t);
+        }
+
+        private Operand lowerIf(Expr.If i) {
+            Local result = resultLocal(i);
+            Operand cond = lower(i.cond());
+            BlockId thenB = newBlock(), elseB = newBlock(), join = newBlock();
+            terminate(new Terminator.If(cond, thenB, elseB));
+            current = thenB;
+            Operand tv = lower(i.then());
+            if (result != null) assign(result, new Rvalue.Use(tv));
+            gotoBlock(join);
+            current = elseB;
+            if (i.otherwise() != null) {
+                Operand ev = lower(i.otherwise());
+                if (result != null) assign(result, new Rvalue.Use(ev));
+            }
+            gotoBlock(join);
+            return result == null ? Operand.UNIT : Operand.of(result);
+        }
+
+        private Operand lowerMatch(Expr.Match m) {
+            Local result = resultLocal(m);
+            Operand scrutinee = lower(m.scrutinee());
+            Type st = typeOf(m.scrutinee());
+            BlockId join = newBlock();
+            List<BlockId> armBlocks = new ArrayList<>();
+            for (int i = 0; i < m.arms().size(); i++) armBlocks.add(newBlock());
+            if (m.arms().stream().allMatch(a -> a.pattern() instanceof Pattern.Value || a.pattern() instanceof Pattern.Wildcard)) {
+                // Single values: one switch, as rustc emits SwitchInt.
+                List<Long> values = new ArrayList<>();
+                List<BlockId> targets = new ArrayList<>();
+                BlockId otherwise = null;
+                for (int i = 0; i < m.arms().size(); i++) {
+                    Pattern p = m.arms().get(i).pattern();
+                    if (p instanceof Pattern.Wildcard) { otherwise = armBlocks.get(i); break; }
+                    long v = program.patternRange(p)[0];
+                    if (!values.contains(v)) { values.add(v); targets.add(armBlocks.get(i)); }
+                }
+                if (otherwise == null) {
+                    otherwise = newBlock();
+                    blocks.get(otherwise.index()).terminator = new Terminator.Unreachable();
+                }
+                terminate(new Terminator.Switch(scrutinee, values, targets, otherwise));
+            } else {
+                for (int i = 0; i < m.arms().size(); i++) {
+                    Pattern p = m.arms().get(i).pattern();
+                    if (p instanceof Pattern.Wildcard) { terminate(new Terminator.Goto(armBlocks.get(i))); break; }
+                    Operand test = patternTest(p, scrutinee, st);
+                    BlockId next = newBlock();
+                    terminate(new Terminator.If(test, armBlocks.get(i), next));
+                    current = next;
+                }
+                terminate(new Terminator.Unreachable());   // exhaustiveness was checked
+            }
+            for (int i = 0; i < m.arms().size(); i++) {
+                current = armBlocks.get(i);
+                Operand v = lower(m.arms().get(i).body());
+                if (result != null) assign(result, new Rvalue.Use(v));
+                gotoBlock(join);
+            }
+            current = join;
+            return result == null ? Operand.UNIT : Operand.of(result);
+        }
+
+        private Operand patternTest(Pattern p, Operand scrutinee, Type t) {
+            if (p instanceof Pattern.Or or) {
+                Operand acc = null;
+                for (Pattern alt : or.alternatives()) {
+                    Operand test = patternTest(alt, scrutinee, t);
+                    if (acc == null) { acc = test; continue; }
+                    Local both = temp(Type.BOOL);
+                    assign(both, new Rvalue.Binary(Expr.BinaryOp.BIT_OR, acc, test));
+                    acc = Operand.of(both);
+                }
+                return acc;
+            }
+            if (p instanceof Pattern.Wildcard) return constant(Type.BOOL, 1);
+            long[] range = program.patternRange(p);
+            if (range[0] == range[1]) {
+                Local eq = temp(Type.BOOL);
+                assign(eq, new Rvalue.Binary(Expr.BinaryOp.EQ, scrutinee, constant(t, range[0])));
+                return Operand.of(eq);
+            }
+            Local lo = temp(Type.BOOL), hi = temp(Type.BOOL), both = temp(Type.BOOL);
+            assign(lo, new Rvalue.Binary(Expr.BinaryOp.GE, scrutinee, constant(t, range[0])));
+            assign(hi, new Rvalue.Binary(Expr.BinaryOp.LE, scrutinee, constant(t, range[1])));
+            assign(both, new Rvalue.Binary(Expr.BinaryOp.BIT_AND, Operand.of(lo), Operand.of(hi)));
+            return Operand.of(both);
+        }
+
+        private void lowerWhile(Expr.While w) {
+            BlockId header = newBlock(), body = newBlock(), exit = newBlock();
+            gotoBlock(header);
+            Operand cond = lower(w.cond());
+            terminate(new Terminator.If(cond, body, exit));
+            current = body;
+            loops.push(new LoopTarget(exit, header, null));
+            lower(w.body());
+            loops.pop();
+            gotoBlock(header);
+            current = exit;
+        }
+
+        private Operand lowerLoop(Expr.Loop l) {
+            Local result = resultLocal(l);
+            BlockId body = newBlock(), exit = newBlock();
+            gotoBlock(body);
+            loops.push(new LoopTarget(exit, body, result));
+            lower(l.body());
+            loops.pop();
+            terminate(new Terminator.Goto(body));
+            current = exit;
+            return result == null ? Operand.UNIT : Operand.of(result);
+        }
+
+        private void lowerFor(Expr.For f) {
+            Symbol.LocalVar v = program.forVar(f);
+            Type t = v.type();
+            Operand start = lower(f.start());
+            Operand end = lower(f.end());
+            Local endValue = temp(t);
+            assign(endValue, new Rvalue.Use(end));
+            Local counter = temp(t);
+            assign(counter, new Rvalue.Use(start));
+            BlockId header = newBlock(), body = newBlock(), latch = newBlock(), exit = newBlock();
+            gotoBlock(header);
+            Local inRange = temp(Type.BOOL);
+            assign(inRange, new Rvalue.Binary(f.inclusive() ? Expr.BinaryOp.LE : Expr.BinaryOp.LT, Operand.of(counter), Operand.of(endValue)));
+            terminate(new Terminator.If(Operand.of(inRange), body, exit));
+            current = body;
+            Local var = newLocal(v.name(), t, v.span());
+            vars.put(v, var);
+            assign(var, new Rvalue.Use(Operand.of(counter)));
+            loops.push(new LoopTarget(exit, latch, null));
+            lower(f.body());
+            loops.pop();
+            gotoBlock(latch);
+            if (f.inclusive()) {
+                // `a..=MAX` must stop at MAX without the counter wrapping around.
+                Local atEnd = temp(Type.BOOL);
+                assign(atEnd, new Rvalue.Binary(Expr.BinaryOp.EQ, Operand.of(counter), Operand.of(endValue)));
+                BlockId step = newBlock();
+                terminate(new Terminator.If(Operand.of(atEnd), exit, step));
+                current = step;
+            }
+            assign(counter, new Rvalue.Binary(Expr.BinaryOp.ADD, Operand.of(counter), constant(t, 1)));
+            terminate(new Terminator.Goto(header));
+            current = exit;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package mote.mir;
+
+import java.util.List;
+import mote.diag.Span;
+import mote.types.Type;
+
+/**
+ * One function as a control-flow graph. {@code params} are the first locals; the result is
+ * left in {@code returnLocal} by every Return. Block 0 is the entry.
+ */
+public record MirFn(String name, boolean isAsync, List<Local> params, Local returnLocal, Type returnType,
+                    List<LocalDecl> locals, List<BasicBlock> blocks, Span span) {
+    public MirFn {
+        params = List.copyOf(params);
+        locals = List.copyOf(locals);
+        blocks = List.copyOf(blocks);
+    }
+
+    public LocalDecl decl(Local l) { return locals.get(l.index()); }
+    public Type typeOf(Local l) { return locals.get(l.index()).type(); }
+    public BasicBlock block(BlockId id) { return blocks.get(id.index()); }
+
+    public Type typeOf(Operand op) {
+        return op instanceof Operand.Copy c ? typeOf(c.local()) : ((Operand.Const) op).type();
+    }
+}

@@ -1,0 +1,88 @@
+package mote.mir;
+
+import java.util.List;
+import mote.types.Type;
+
+/**
+ * Checks MIR invariants between passes (QBE's ssacheck, Cranelift's verifier): every jump
+ * targets an existing block, every local used exists, operand types agree where the IR
+ * requires it, and async-only terminators appear only in async fns. A failure is a bug in the
+ * pass that ran last.
+ */
+public final class MirVerifier {
+    private MirVerifier() {}
+
+    public static void verify(MirProgram program) {
+        for (MirFn f : program.functions()) verify(f);
+    }
+
+    public static void verify(MirFn f) {
+        int blocks = f.blocks().size();
+        if (blocks == 0) fail(f, "has no blocks");
+        for (int i = 0; i < blocks; i++) {
+            BasicBlock b = f.blocks().get(i);
+            for (Statement s : b.statements()) {
+                if (s instanceof Statement.Assign a) {
+                    local(f, a.dest(), i);
+                    rvalue(f, a.value(), i);
+                    if (a.value() instanceof Rvalue.Use u && !(f.typeOf(u.operand()) instanceof Type.Never)
+                            && !f.typeOf(u.operand()).equals(f.typeOf(a.dest())) && !(f.typeOf(a.dest()) instanceof Type.Never))
+                        fail(f, "bb" + i + ": assigns " + f.typeOf(u.operand()) + " to " + a.dest() + ": " + f.typeOf(a.dest()));
+                } else if (s instanceof Statement.WriteStatic w) {
+                    operand(f, w.value(), i);
+                } else if (s instanceof Statement.Print p) {
+                    for (PrintItem item : p.items()) if (item instanceof PrintItem.Value v) operand(f, v.value(), i);
+                }
+            }
+            Terminator t = b.terminator();
+            if (t == null) fail(f, "bb" + i + " has no terminator");
+            for (BlockId s : t.successors())
+                if (s.index() < 0 || s.index() >= blocks) fail(f, "bb" + i + " jumps to missing " + s);
+            if (t instanceof Terminator.Await a) {
+                if (!f.isAsync()) fail(f, "bb" + i + ": await in a sync fn");
+                local(f, a.dest(), i);
+                for (Operand op : a.args()) operand(f, op, i);
+            } else if (t instanceof Terminator.If c) {
+                operand(f, c.cond(), i);
+                if (!(f.typeOf(c.cond()) instanceof Type.Bool)) fail(f, "bb" + i + ": branch on " + f.typeOf(c.cond()));
+            } else if (t instanceof Terminator.Switch s) {
+                operand(f, s.value(), i);
+                if (s.values().size() != s.targets().size()) fail(f, "bb" + i + ": switch values and targets differ in count");
+            }
+        }
+    }
+
+    private static void rvalue(MirFn f, Rvalue r, int block) {
+        if (r instanceof Rvalue.Use u) operand(f, u.operand(), block);
+        else if (r instanceof Rvalue.Binary b) {
+            operand(f, b.left(), block);
+            operand(f, b.right(), block);
+            if (!b.op().isShift() && !f.typeOf(b.left()).equals(f.typeOf(b.right())))
+                fail(f, "bb" + block + ": " + b.op() + " on " + f.typeOf(b.left()) + " and " + f.typeOf(b.right()));
+        } else if (r instanceof Rvalue.Unary u) operand(f, u.operand(), block);
+        else if (r instanceof Rvalue.Cast c) operand(f, c.operand(), block);
+        else if (r instanceof Rvalue.Call c) c.args().forEach(op -> operand(f, op, block));
+    }
+
+    private static void operand(MirFn f, Operand op, int block) {
+        if (op instanceof Operand.Copy c) local(f, c.local(), block);
+    }
+
+    private static void local(MirFn f, Local l, int block) {
+        if (l.index() < 0 || l.index() >= f.locals().size()) fail(f, "bb" + block + " uses missing local " + l);
+    }
+
+    private static void fail(MirFn f, String what) {
+        throw new IllegalStateException("MIR verifier: fn " + f.name() + " " + what);
+    }
+
+    /** For tests: the problems as a list instead of an exception. */
+    public static List<String> problems(MirFn f) {
+        try {
+            verify(f);
+            return List.of();
+        } catch (IllegalStateException e) {
+            return List.of(e.getMessage());
+        }
+    }
+}

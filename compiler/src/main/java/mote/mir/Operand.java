@@ -1,0 +1,24 @@
+package mote.mir;
+
+import mote.types.Type;
+
+public sealed interface Operand {
+    /** The current value of a local. */
+    record Copy(Local local) implements Operand {
+        @Override public String toString() { return local.toString(); }
+    }
+
+    /** A constant; {@code bits} holds integers and bools (0/1). Unit constants have bits 0. */
+    record Const(Type type, long bits) implements Operand {
+        @Override public String toString() {
+            if (type instanceof Type.Bool) return bits != 0 ? "true" : "false";
+            if (type instanceof Type.Unit) return "()";
+            if (type instanceof Type.Int it && !it.signed()) return Long.toUnsignedString(bits) + "_" + type;
+            return bits + "_" + type;
+        }
+    }
+
+    Operand UNIT = new Const(Type.UNIT, 0);
+
+    static Operand of(Local l) { return new Copy(l); }
+}

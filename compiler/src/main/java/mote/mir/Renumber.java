@@ -1,0 +1,22 @@
+package mote.mir;
+
+/** Rewrites block ids in terminators, for passes that drop or reorder blocks. */
+final class Renumber {
+    private Renumber() {}
+
+    static Terminator terminator(Terminator t, int[] map) {
+        if (t instanceof Terminator.Goto g) return new Terminator.Goto(id(g.target(), map));
+        if (t instanceof Terminator.If i) return new Terminator.If(i.cond(), id(i.then(), map), id(i.otherwise(), map));
+        if (t instanceof Terminator.Switch s)
+            return new Terminator.Switch(s.value(), s.values(), s.targets().stream().map(b -> id(b, map)).toList(), id(s.otherwise(), map));
+        if (t instanceof Terminator.Await a) return new Terminator.Await(a.callee(), a.args(), a.dest(), id(a.resume(), map), a.span());
+        if (t instanceof Terminator.Assert a) return new Terminator.Assert(a.cond(), a.message(), a.span(), id(a.target(), map));
+        return t;
+    }
+
+    private static BlockId id(BlockId b, int[] map) {
+        int n = map[b.index()];
+        if (n < 0) throw new IllegalStateException("jump to a removed block " + b);
+        return new BlockId(n);
+    }
+}

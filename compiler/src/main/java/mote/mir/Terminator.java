@@ -1,0 +1,83 @@
+package mote.mir;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import mote.diag.Span;
+
+/** How a basic block ends. */
+public sealed interface Terminator {
+    /** Blocks control may pass to. */
+    List<BlockId> successors();
+
+    record Goto(BlockId target) implements Terminator {
+        public List<BlockId> successors() { return List.of(target); }
+        @Override public String toString() { return "goto -> " + target; }
+    }
+
+    record If(Operand cond, BlockId then, BlockId otherwise) implements Terminator {
+        public List<BlockId> successors() { return List.of(then, otherwise); }
+        @Override public String toString() { return "if " + cond + " -> [true: " + then + ", false: " + otherwise + "]"; }
+    }
+
+    /** Jumps to the target of the first value equal to {@code value}, else to {@code otherwise}. */
+    record Switch(Operand value, List<Long> values, List<BlockId> targets, BlockId otherwise) implements Terminator {
+        public Switch { values = List.copyOf(values); targets = List.copyOf(targets); }
+        public List<BlockId> successors() {
+            List<BlockId> all = new java.util.ArrayList<>(targets);
+            all.add(otherwise);
+            return all;
+        }
+        @Override public String toString() {
+            StringBuilder sb = new StringBuilder("switch " + value + " -> [");
+            for (int i = 0; i < values.size(); i++) sb.append(values.get(i)).append(": ").append(targets.get(i)).append(", ");
+            return sb.append("otherwise: ").append(otherwise).append("]").toString();
+        }
+    }
+
+    /** Returns the value in the function's return local. */
+    record Return() implements Terminator {
+        public List<BlockId> successors() { return List.of(); }
+        @Override public String toString() { return "return"; }
+    }
+
+    /**
+     * `callee(args).await`: the suspension point the async lowering turns into a state. The
+     * result is written to {@code dest} and control continues at {@code resume}.
+     */
+    record Await(Callee callee, List<Operand> args, Local dest, BlockId resume, Span span) implements Terminator {
+        public Await { args = List.copyOf(args); }
+        public List<BlockId> successors() { return List.of(resume); }
+        @Override public String toString() {
+            return dest + " = await " + callee + "(" + args.stream().map(Object::toString).collect(Collectors.joining(", ")) + ") -> " + resume;
+        }
+    }
+
+    /** Continues at {@code target} when {@code cond} is true, else panics with the message. */
+    record Assert(Operand cond, List<PrintItem> message, Span span, BlockId target) implements Terminator {
+        public Assert { message = List.copyOf(message); }
+        public List<BlockId> successors() { return List.of(target); }
+        @Override public String toString() {
+            return "assert(" + cond + ", " + message.stream().map(Object::toString).collect(Collectors.joining(" ")) + ") -> " + target;
+        }
+    }
+
+    /** `panic: <message> at <span>`. */
+    record Panic(List<PrintItem> message, Span span) implements Terminator {
+        public Panic { message = List.copyOf(message); }
+        public List<BlockId> successors() { return List.of(); }
+        @Override public String toString() {
+            return "panic(" + message.stream().map(Object::toString).collect(Collectors.joining(" ")) + ")";
+        }
+    }
+
+    /** `exit(code)`: ends the whole program. */
+    record Exit(Operand code) implements Terminator {
+        public List<BlockId> successors() { return List.of(); }
+        @Override public String toString() { return "exit(" + code + ")"; }
+    }
+
+    record Unreachable() implements Terminator {
+        public List<BlockId> successors() { return List.of(); }
+        @Override public String toString() { return "unreachable"; }
+    }
+}
