@@ -1,0 +1,51 @@
+package mote.async;
+
+import java.util.List;
+import java.util.Map;
+import mote.mir.BlockId;
+import mote.mir.Callee;
+import mote.mir.Local;
+import mote.types.Type;
+
+/**
+ * The state machine of one async fn or task: its states and the byte layout of its state
+ * object. The state object starts with the discriminant ({@code tagSize} bytes at offset 0);
+ * every other byte is named by a {@link Slot}. Slots of different states may share bytes.
+ */
+public record StateMachine(String function, List<State> states, int tagSize, int size, int align,
+                           Map<BlockId, Integer> stateOfAwait) {
+    public StateMachine {
+        states = List.copyOf(states);
+        stateOfAwait = Map.copyOf(stateOfAwait);
+    }
+
+    public enum Kind { UNRESUMED, RETURNED, PANICKED, SUSPENDED }
+
+    /**
+     * One state. {@code saved} are the values kept while in it (for Unresumed: the arguments);
+     * {@code awaitee} is the child future being polled in a Suspended state (null otherwise).
+     */
+    public record State(int index, Kind kind, String name, List<Slot> saved, Awaitee awaitee, BlockId awaitBlock) {
+        public State { saved = List.copyOf(saved); }
+    }
+
+    /** Storage for one local: {@code offset} from the start of the state object. */
+    public record Slot(Local local, String name, Type type, int offset) {
+        public int size() { return type.size(); }
+    }
+
+    /** The child future's storage inside the parent's state. */
+    public record Awaitee(Callee callee, int offset, int size, int align) {}
+
+    public State state(int index) { return states.get(index); }
+
+    /** The slot holding {@code local} in {@code state}, or null when that state does not save it. */
+    public Slot slot(State state, Local local) {
+        for (Slot s : state.saved()) if (s.local().equals(local)) return s;
+        return null;
+    }
+
+    public List<State> suspendStates() {
+        return states.stream().filter(s -> s.kind() == Kind.SUSPENDED).toList();
+    }
+}
