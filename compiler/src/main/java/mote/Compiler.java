@@ -1,0 +1,178 @@
+package mote;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import mote.ast.Module;
+import mote.async.AsyncCallGraph;
+import mote.async.AsyncLowering;
+import mote.async.StateMachine;
+import mote.async.StateMachinePrinter;
+import mote.board.Board;
+import mote.diag.CompileError;
+import mote.diag.Diagnostics;
+import mote.diag.SourceFile;
+import mote.diag.Span;
+import mote.diag.ToolError;
+import mote.link.ImageSize;
+import mote.link.Linker;
+import mote.llvm.LlvmBackend;
+import mote.llvm.LlvmCodegen;
+import mote.mir.MirBuilder;
+import mote.mir.MirPrinter;
+import mote.mir.MirProgram;
+import mote.mir.MirVerifier;
+import mote.parse.Parser;
+import mote.types.TypeChecker;
+import mote.types.TypedProgram;
+
+/**
+ * The whole pipeline, in order: read -> parse -> names and types -> MIR -> async lowering ->
+ * LLVM IR -> optimise -> object -> link with runtime-c -> ELF. Start reading here.
+ *
+ * Errors in the program come out as {@link CompileError} (every diagnostic found), problems
+ * outside it (missing file, tool failure) as {@link ToolError}, and anything else is a bug in
+ * Mote, reported as an internal compiler error with the phase it happened in.
+ */
+public final class Compiler {
+    public enum Emit { ELF, LL, ASM, MIR, MAP }
+
+    public record Options(Board board, LlvmBackend.OptLevel optLevel, boolean debug, Set<Emit> emit, Path outDir) {
+        public Options {
+            emit = emit.isEmpty() ? EnumSet.noneOf(Emit.class) : EnumSet.copyOf(emit);
+        }
+
+        public static Options defaults(Board board, Path outDir) {
+            return new Options(board, LlvmBackend.OptLevel.S, false, EnumSet.of(Emit.ELF), outDir);
+        }
+    }
+
+    /** Everything a build produced: artefacts on disk plus the intermediate forms for reports and tests. */
+    public record Result(Path elf, MirProgram mir, Map<String, StateMachine> machines, ImageSize size, List<Path> emitted) {}
+
+    /** The front and middle of the pipeline, without LLVM: what golden tests look at. */
+    public record Analysis(MirProgram mir, Map<String, StateMachine> machines) {
+        public String mirText() { return MirPrinter.print(mir); }
+        public String layoutText() { return StateMachinePrinter.print(machines); }
+    }
+
+    private Compiler() {}
+
+    public static SourceFile read(Path path) {
+        try {
+            String text = Files.readString(path, StandardCharsets.UTF_8);
+            return new SourceFile(path, path.toString(), text);
+        } catch (NoSuchFileException e) {
+            throw new ToolError("no such file: " + path);
+        } catch (IOException e) {
+            throw new ToolError("cannot read " + path + ": " + e.getMessage());
+        }
+    }
+
+    /** Parse, check, build MIR and lay out the state machines. */
+    public static Analysis analyze(SourceFile source) {
+        return guard("analysis", source, () -> {
+            Diagnostics diags = new Diagnostics();
+            Module module = Parser.parse(source, moduleName(source), diags);
+            diags.throwIfErrors();
+            TypedProgram typed = TypeChecker.check(List.of(module), diags);
+            diags.throwIfErrors();
+            if (typed.function("main") == null) {
+                diags.error("E0413", new Span(source, 0, 0), "no `async fn main` in " + source.displayName(),
+                        "every program starts at `async fn main() -> i32 { ... }` (or without `-> i32`)");
+                diags.throwIfErrors();
+            }
+            MirProgram mir = MirBuilder.build(typed);
+            MirVerifier.verify(mir);
+            AsyncCallGraph graph = new AsyncCallGraph(mir);
+            graph.checkAcyclic(diags);
+            diags.throwIfErrors();
+            Map<String, StateMachine> machines = AsyncLowering.lower(mir, graph);
+            return new Analysis(mir, machines);
+        });
+    }
+
+    public static Result compile(Path sourcePath, Options options) {
+        SourceFile source = read(sourcePath);
+        Analysis analysis = analyze(source);
+        return guard("code generation", source, () -> {
+            Path out = options.outDir();
+            createDirectories(out);
+            String stem = moduleName(source);
+            List<Path> emitted = new ArrayList<>();
+            Board board = options.board();
+            if (options.emit().contains(Emit.MIR)) {
+                Path mirFile = out.resolve(stem + ".mir");
+                writeString(mirFile, analysis.mirText() + "\n" + analysis.layoutText());
+                emitted.add(mirFile);
+            }
+            Path object = out.resolve(stem + ".o");
+            try (LlvmCodegen codegen = new LlvmCodegen(stem);
+                 LlvmBackend backend = new LlvmBackend(board.llvmTarget(), board.cpu(), board.features(), options.optLevel())) {
+                backend.prepare(codegen.module());
+                codegen.generate(analysis.mir(), analysis.machines());
+                codegen.verify();
+                backend.optimise(codegen.module());
+                if (options.emit().contains(Emit.LL)) {
+                    Path ll = out.resolve(stem + ".ll");
+                    writeString(ll, codegen.printIr());
+                    emitted.add(ll);
+                }
+                if (options.emit().contains(Emit.ASM)) {
+                    Path asm = out.resolve(stem + ".s");
+                    backend.emitAssembly(codegen.module(), asm);
+                    emitted.add(asm);
+                }
+                backend.emitObject(codegen.module(), object);
+            }
+            Path elf = out.resolve(stem + ".elf");
+            Optional<Path> map = options.emit().contains(Emit.MAP) ? Optional.of(out.resolve(stem + ".map")) : Optional.empty();
+            Linker.standard().linkProgram(board, List.of(object), elf, map);
+            emitted.add(elf);
+            map.ifPresent(emitted::add);
+            return new Result(elf, analysis.mir(), analysis.machines(), ImageSize.of(elf, board), emitted);
+        });
+    }
+
+    public static String moduleName(SourceFile source) {
+        String name = source.path() != null ? source.path().getFileName().toString() : source.displayName();
+        return name.endsWith(".mote") ? name.substring(0, name.length() - 5) : name;
+    }
+
+    private interface Phase<T> { T run(); }
+
+    /** Lets program and tool errors through; turns anything else into an internal compiler error. */
+    private static <T> T guard(String phase, SourceFile source, Phase<T> body) {
+        try {
+            return body.run();
+        } catch (CompileError | ToolError e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new InternalCompilerError(phase, source.displayName(), e);
+        }
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new ToolError("cannot create output directory " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static void writeString(Path file, String text) {
+        try {
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ToolError("cannot write " + file + ": " + e.getMessage());
+        }
+    }
+}

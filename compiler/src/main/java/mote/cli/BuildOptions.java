@@ -1,0 +1,51 @@
+package mote.cli;
+
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import mote.Compiler;
+import mote.board.Board;
+import mote.diag.ToolError;
+import mote.llvm.LlvmBackend;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The flags every verb that compiles shares (`build`, `run`, ...). */
+public final class BuildOptions {
+    @Parameters(index = "0", paramLabel = "APP.mote", description = "The program to compile.")
+    Path source;
+
+    @Option(names = {"-b", "--board"}, paramLabel = "BOARD", defaultValue = Board.DEFAULT_NAME,
+            description = "Target board (default: ${DEFAULT-VALUE}); `mote boards` lists them.")
+    String board;
+
+    @Option(names = "-O", paramLabel = "LEVEL", defaultValue = "s",
+            description = "Optimisation level: s (size, default), z (smaller), 2 (speed), 0 (none).")
+    String optLevel;
+
+    @Option(names = "--debug", description = "Debug build: overflow checks, debug-build semantics.")
+    boolean debug;
+
+    @Option(names = {"-o", "--out-dir"}, paramLabel = "DIR", defaultValue = "build",
+            description = "Where to write the image and other outputs (default: ${DEFAULT-VALUE}).")
+    Path outDir;
+
+    @Option(names = "--emit", paramLabel = "LIST", split = ",",
+            description = "Extra outputs, comma-separated: elf, ll, asm, mir, map.")
+    List<String> emit = List.of();
+
+    Compiler.Options toOptions() {
+        LlvmBackend.OptLevel level = LlvmBackend.OptLevel.parse(optLevel);
+        if (level == null) throw new ToolError("unknown optimisation level `-O " + optLevel + "`; use s, z, 2 or 0", 2);
+        Set<Compiler.Emit> kinds = EnumSet.of(Compiler.Emit.ELF);
+        for (String e : emit) {
+            try {
+                kinds.add(Compiler.Emit.valueOf(e.trim().toUpperCase()));
+            } catch (IllegalArgumentException ex) {
+                throw new ToolError("unknown --emit kind `" + e + "`; use elf, ll, asm, mir or map", 2);
+            }
+        }
+        return new Compiler.Options(Board.load(board), level, debug, kinds, outDir);
+    }
+}

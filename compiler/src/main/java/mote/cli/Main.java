@@ -1,0 +1,60 @@
+package mote.cli;
+
+import java.io.PrintWriter;
+import mote.InternalCompilerError;
+import mote.diag.CompileError;
+import mote.diag.ToolError;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** `mote`: the command line. Each verb is its own class; this one maps errors to exit codes. */
+@Command(name = "mote", mixinStandardHelpOptions = true, version = "mote 0.1.0",
+        description = "Compiles Mote programs for ARM Cortex-M and runs them under QEMU.",
+        subcommands = {BuildCommand.class, RunCommand.class, BoardsCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    public static final int EXIT_COMPILE_ERROR = 1;
+    public static final int EXIT_USAGE = 2;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: try `mote build`, `mote run` or `mote boards`");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI in-process (tests use this): returns the exit code. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> report(ex, err));
+        return cli.execute(args);
+    }
+
+    static int report(Exception ex, PrintWriter err) {
+        if (ex instanceof CompileError ce) {
+            err.print(ce.diagnostics().render());
+            err.flush();
+            return EXIT_COMPILE_ERROR;
+        }
+        if (ex instanceof ToolError te) {
+            err.println("error: " + te.getMessage());
+            err.flush();
+            return te.exitCode();
+        }
+        if (ex instanceof InternalCompilerError ice) {
+            err.println("error: " + ice.getMessage());
+            err.println("note: this is a bug in the Mote compiler, not in your program; please report it with the file that triggered it");
+            err.flush();
+            return 101;
+        }
+        err.println("error: internal compiler error: " + ex);
+        err.println("note: this is a bug in the Mote compiler; please report it");
+        err.flush();
+        return 101;
+    }
+}

@@ -1,0 +1,53 @@
+package mote.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import mote.Compiler;
+import mote.qemu.QemuOptions;
+import mote.qemu.QemuResult;
+import mote.qemu.QemuRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Builds a program and runs it under QEMU on the board's machine.",
+                "The program's console goes to stdout and its exit code becomes mote's; 124 when --timeout runs out.",
+                "Arguments after `--` go to qemu-system-arm."})
+public final class RunCommand implements Callable<Integer> {
+    @Mixin BuildOptions build;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Stop the program after this many seconds of host time (exit 124).")
+    Double timeoutSeconds;
+
+    @Parameters(index = "1..*", paramLabel = "QEMU_ARG", description = "Extra arguments for qemu-system-arm (after `--`).")
+    List<String> qemuArgs = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        Compiler.Options options = build.toOptions();
+        options.board().requireQemu();   // fail before compiling when the board cannot run here
+        Compiler.Result result = Compiler.compile(build.source, options);
+        PrintWriter out = spec.commandLine().getOut();
+        out.flush();
+        QemuOptions q = QemuOptions.defaults().withExtraArgs(qemuArgs).withConsole(System.out).withDiagnostics(System.err);
+        if (timeoutSeconds != null) {
+            if (timeoutSeconds <= 0) throw new mote.diag.ToolError("--timeout must be a positive number of seconds", 2);
+            q = q.withTimeout(Duration.ofMillis((long) (timeoutSeconds * 1000)));
+        }
+        QemuResult run = new QemuRunner().run(options.board(), result.elf(), q);
+        if (run.timedOut()) {
+            spec.commandLine().getErr().println("error: the program did not finish within " + timeoutSeconds + " s; stopped it");
+            spec.commandLine().getErr().flush();
+            return QemuResult.TIMEOUT_EXIT_CODE;
+        }
+        return run.exitCode();
+    }
+}

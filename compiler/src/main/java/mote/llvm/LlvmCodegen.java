@@ -1,0 +1,598 @@
+package mote.llvm;
+
+import static org.bytedeco.llvm.global.LLVM.*;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import mote.async.AsyncLowering;
+import mote.async.StateMachine;
+import mote.diag.Span;
+import mote.mir.BasicBlock;
+import mote.mir.BlockId;
+import mote.mir.Callee;
+import mote.mir.Local;
+import mote.mir.MirFn;
+import mote.mir.MirProgram;
+import mote.mir.Operand;
+import mote.mir.PrintItem;
+import mote.mir.Rvalue;
+import mote.mir.Statement;
+import mote.mir.Terminator;
+import mote.ast.Expr;
+import mote.types.Type;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.PointerPointer;
+import org.bytedeco.llvm.LLVM.LLVMBasicBlockRef;
+import org.bytedeco.llvm.LLVM.LLVMBuilderRef;
+import org.bytedeco.llvm.LLVM.LLVMContextRef;
+import org.bytedeco.llvm.LLVM.LLVMModuleRef;
+import org.bytedeco.llvm.LLVM.LLVMTypeRef;
+import org.bytedeco.llvm.LLVM.LLVMValueRef;
+
+/**
+ * MIR + state machines -> one LLVM module, through the LLVM C API.
+ *
+ * Sync fns become plain functions. Each async fn F becomes `F.init(self, args..)`, which
+ * stores the arguments and the Unresumed discriminant, and `F.poll(self, out) -> i1`, which
+ * switches on the discriminant, restores the saved locals of the state it resumes, runs the
+ * body until the next suspension, saves the locals that state keeps, and returns 0 (Pending)
+ * or writes the result to `out` and returns 1 (Ready). Offsets come from the
+ * {@link StateMachine}, never from LLVM, so the layout (and the size report) is exactly ours.
+ * Every symbol except the runtime entry points is internal: LLVM sees the whole program.
+ */
+public final class LlvmCodegen implements AutoCloseable {
+    private final LLVMContextRef ctx;
+    private final LLVMModuleRef module;
+    private final LLVMBuilderRef builder;
+    private final LLVMTypeRef i1, i8, i32, i64, ptr, voidType;
+    private final Map<String, LLVMValueRef> syncFns = new HashMap<>();
+    private final Map<String, LLVMValueRef> polls = new HashMap<>();
+    private final Map<String, LLVMValueRef> inits = new HashMap<>();
+    private final Map<String, LLVMValueRef> statics = new HashMap<>();
+    private final Map<String, LLVMValueRef> strings = new HashMap<>();
+    private final Map<String, LLVMValueRef> runtime = new HashMap<>();
+    private final Map<String, LLVMTypeRef> runtimeTypes = new HashMap<>();
+    private boolean moduleTaken;
+
+    public LlvmCodegen(String moduleName) {
+        ctx = LLVMContextCreate();
+        module = LLVMModuleCreateWithNameInContext(moduleName, ctx);
+        builder = LLVMCreateBuilderInContext(ctx);
+        i1 = LLVMInt1TypeInContext(ctx);
+        i8 = LLVMInt8TypeInContext(ctx);
+        i32 = LLVMInt32TypeInContext(ctx);
+        i64 = LLVMInt64TypeInContext(ctx);
+        ptr = LLVMPointerTypeInContext(ctx, 0);
+        voidType = LLVMVoidTypeInContext(ctx);
+        declareRuntime();
+    }
+
+    public LLVMModuleRef module() { return module; }
+    public LLVMContextRef context() { return ctx; }
+
+    // ---------------------------------------------------------------- runtime declarations
+
+    private void declareRuntime() {
+        runtimeFn("mote_print_str", voidType, false, ptr, i32);
+        runtimeFn("mote_print_i64", voidType, false, i64);
+        runtimeFn("mote_print_u64", voidType, false, i64);
+        runtimeFn("mote_print_hex", voidType, false, i64);
+        runtimeFn("mote_print_bool", voidType, false, i32);
+        runtimeFn("mote_exit", voidType, true, i32);
+        runtimeFn("mote_panic_begin", voidType, false);
+        runtimeFn("mote_panic_end", voidType, true, ptr, i32);
+        runtimeFn("mote_wake_current", voidType, false);
+    }
+
+    private void runtimeFn(String name, LLVMTypeRef ret, boolean noreturn, LLVMTypeRef... params) {
+        LLVMTypeRef type = fnType(ret, params);
+        LLVMValueRef f = LLVMAddFunction(module, name, type);
+        addFnAttr(f, "nounwind");
+        if (noreturn) addFnAttr(f, "noreturn");
+        runtime.put(name, f);
+        runtimeTypes.put(name, type);
+    }
+
+    /**
+     * An array argument for the C API. (Never `new PointerPointer<>(oneValue)`: with a single
+     * argument Java picks javacpp's cast constructor, which does not build an array.)
+     */
+    private static PointerPointer<LLVMValueRef> values(LLVMValueRef... values) {
+        return new PointerPointer<>(values);
+    }
+
+    private LLVMTypeRef fnType(LLVMTypeRef ret, LLVMTypeRef... params) {
+        return LLVMFunctionType(ret, new PointerPointer<>(params), params.length, 0);
+    }
+
+    private void addFnAttr(LLVMValueRef f, String name) {
+        int kind = LLVMGetEnumAttributeKindForName(name, name.length());
+        LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(ctx, kind, 0));
+    }
+
+    private LLVMValueRef callRuntime(String name, LLVMValueRef... args) {
+        return LLVMBuildCall2(builder, runtimeTypes.get(name), runtime.get(name), new PointerPointer<>(args), args.length, "");
+    }
+
+    // ---------------------------------------------------------------- types and constants
+
+    private LLVMTypeRef llvmType(Type t) {
+        if (t instanceof Type.Int it) return LLVMIntTypeInContext(ctx, it.bits());
+        if (t instanceof Type.Bool) return i1;
+        throw new IllegalStateException("no LLVM type for " + t);
+    }
+
+    private static boolean hasStorage(Type t) {
+        return !(t instanceof Type.Unit || t instanceof Type.Never);
+    }
+
+    private LLVMValueRef constInt(LLVMTypeRef type, long v) { return LLVMConstInt(type, v, 0); }
+
+    private LLVMValueRef offsetPtr(LLVMValueRef base, int offset) {
+        if (offset == 0) return base;
+        return LLVMBuildInBoundsGEP2(builder, i8, base, values(constInt(i32, offset)), 1, "");
+    }
+
+    /** A private constant holding {@code bytes}; identical strings share one global. */
+    private LLVMValueRef stringConstant(byte[] bytes) {
+        String key = new String(bytes, StandardCharsets.ISO_8859_1);
+        return strings.computeIfAbsent(key, k -> {
+            LLVMValueRef init = LLVMConstStringInContext(ctx, new BytePointer(bytes), bytes.length, 1);
+            LLVMValueRef g = LLVMAddGlobal(module, LLVMArrayType(i8, bytes.length), ".str");
+            LLVMSetInitializer(g, init);
+            LLVMSetLinkage(g, LLVMPrivateLinkage);
+            LLVMSetGlobalConstant(g, 1);
+            LLVMSetUnnamedAddr(g, 1);
+            LLVMSetAlignment(g, 1);
+            return g;
+        });
+    }
+
+    // ---------------------------------------------------------------- whole program
+
+    public void generate(MirProgram program, Map<String, StateMachine> machines) {
+        for (MirProgram.Global g : program.globals()) {
+            LLVMValueRef v = LLVMAddGlobal(module, llvmType(g.type()), "s." + g.name());
+            LLVMSetInitializer(v, constInt(llvmType(g.type()), g.initialValue()));
+            LLVMSetLinkage(v, LLVMInternalLinkage);
+            if (!g.mutable()) LLVMSetGlobalConstant(v, 1);
+            statics.put(g.name(), v);
+        }
+        // Declare first: functions call each other in any order.
+        for (MirFn f : program.functions()) {
+            if (f.isAsync()) {
+                LLVMTypeRef[] initParams = new LLVMTypeRef[1 + storedParams(f).size()];
+                initParams[0] = ptr;
+                int i = 1;
+                for (Local p : storedParams(f)) initParams[i++] = llvmType(f.typeOf(p));
+                inits.put(f.name(), internalFn(f.name() + ".init", fnType(voidType, initParams)));
+                polls.put(f.name(), internalFn(f.name() + ".poll", fnType(i1, ptr, ptr)));
+            } else {
+                List<Local> params = storedParams(f);
+                LLVMTypeRef[] ps = new LLVMTypeRef[params.size()];
+                for (int i = 0; i < ps.length; i++) ps[i] = llvmType(f.typeOf(params.get(i)));
+                LLVMTypeRef ret = hasStorage(f.returnType()) ? llvmType(f.returnType()) : voidType;
+                syncFns.put(f.name(), internalFn(f.name(), fnType(ret, ps)));
+            }
+        }
+        for (MirFn f : program.functions()) {
+            if (f.isAsync()) {
+                StateMachine m = machines.get(f.name());
+                emitInit(f, m);
+                new BodyEmitter(f, m).emit(polls.get(f.name()));
+            } else {
+                new BodyEmitter(f, null).emit(syncFns.get(f.name()));
+            }
+        }
+        if (program.mainFunction() != null) emitEntryPoints(program.function(program.mainFunction()), machines.get(program.mainFunction()));
+    }
+
+    private LLVMValueRef internalFn(String name, LLVMTypeRef type) {
+        LLVMValueRef f = LLVMAddFunction(module, name, type);
+        LLVMSetLinkage(f, LLVMInternalLinkage);
+        addFnAttr(f, "nounwind");
+        return f;
+    }
+
+    private static List<Local> storedParams(MirFn f) {
+        return f.params().stream().filter(p -> hasStorage(f.typeOf(p))).toList();
+    }
+
+    private void emitInit(MirFn f, StateMachine m) {
+        LLVMValueRef fn = inits.get(f.name());
+        LLVMPositionBuilderAtEnd(builder, LLVMAppendBasicBlockInContext(ctx, fn, "entry"));
+        LLVMValueRef self = LLVMGetParam(fn, 0);
+        StateMachine.State unresumed = m.state(AsyncLowering.UNRESUMED);
+        List<Local> params = storedParams(f);
+        for (int i = 0; i < params.size(); i++) {
+            StateMachine.Slot slot = m.slot(unresumed, params.get(i));
+            LLVMBuildStore(builder, LLVMGetParam(fn, i + 1), offsetPtr(self, slot.offset()));
+        }
+        storeTag(self, m, AsyncLowering.UNRESUMED);
+        LLVMBuildRetVoid(builder);
+    }
+
+    private void storeTag(LLVMValueRef self, StateMachine m, int state) {
+        LLVMBuildStore(builder, constInt(LLVMIntTypeInContext(ctx, m.tagSize() * 8), state), self);
+    }
+
+    /** `mote_program_init` and `mote_program_poll_main`, what runtime-c's executor calls. */
+    private void emitEntryPoints(MirFn main, StateMachine m) {
+        LLVMValueRef state = LLVMAddGlobal(module, LLVMArrayType(i8, Math.max(1, m.size())), "main.state");
+        LLVMSetInitializer(state, LLVMConstNull(LLVMArrayType(i8, Math.max(1, m.size()))));
+        LLVMSetLinkage(state, LLVMInternalLinkage);
+        LLVMSetAlignment(state, m.align());
+
+        LLVMValueRef init = LLVMAddFunction(module, "mote_program_init", fnType(voidType));
+        addFnAttr(init, "nounwind");
+        LLVMPositionBuilderAtEnd(builder, LLVMAppendBasicBlockInContext(ctx, init, "entry"));
+        LLVMBuildCall2(builder, fnType(voidType, ptr), inits.get(main.name()), values(state), 1, "");
+        LLVMBuildRetVoid(builder);
+
+        LLVMValueRef poll = LLVMAddFunction(module, "mote_program_poll_main", fnType(i1, ptr));
+        addFnAttr(poll, "nounwind");
+        LLVMPositionBuilderAtEnd(builder, LLVMAppendBasicBlockInContext(ctx, poll, "entry"));
+        LLVMValueRef result = LLVMBuildAlloca(builder, i32, "result");
+        LLVMBuildStore(builder, constInt(i32, 0), result);
+        LLVMValueRef ready = LLVMBuildCall2(builder, fnType(i1, ptr, ptr), polls.get(main.name()), new PointerPointer<>(state, result), 2, "ready");
+        LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(ctx, poll, "done");
+        LLVMBasicBlockRef pending = LLVMAppendBasicBlockInContext(ctx, poll, "pending");
+        LLVMBuildCondBr(builder, ready, done, pending);
+        LLVMPositionBuilderAtEnd(builder, done);
+        LLVMBuildStore(builder, LLVMBuildLoad2(builder, i32, result, ""), LLVMGetParam(poll, 0));
+        LLVMBuildRet(builder, constInt(i1, 1));
+        LLVMPositionBuilderAtEnd(builder, pending);
+        LLVMBuildRet(builder, constInt(i1, 0));
+
+        LLVMValueRef count = LLVMAddGlobal(module, i32, "mote_task_count");
+        LLVMSetInitializer(count, constInt(i32, 1));
+        LLVMSetGlobalConstant(count, 1);
+    }
+
+    // ---------------------------------------------------------------- function bodies
+
+    /** Emits one MIR body: a sync fn's, or an async fn's poll function (when {@code machine} is set). */
+    private final class BodyEmitter {
+        private final MirFn fn;
+        private final StateMachine machine;
+        private final LLVMValueRef[] slots;
+        private final LLVMBasicBlockRef[] blocks;
+        private LLVMValueRef llvmFn;
+        private LLVMValueRef self, out;
+
+        BodyEmitter(MirFn fn, StateMachine machine) {
+            this.fn = fn;
+            this.machine = machine;
+            this.slots = new LLVMValueRef[fn.locals().size()];
+            this.blocks = new LLVMBasicBlockRef[fn.blocks().size()];
+        }
+
+        void emit(LLVMValueRef function) {
+            llvmFn = function;
+            LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(ctx, llvmFn, "entry");
+            LLVMPositionBuilderAtEnd(builder, entry);
+            for (int i = 0; i < slots.length; i++) {
+                Type t = fn.locals().get(i).type();
+                if (hasStorage(t)) slots[i] = LLVMBuildAlloca(builder, llvmType(t), fn.locals().get(i).name() == null ? "" : fn.locals().get(i).name());
+            }
+            for (int i = 0; i < blocks.length; i++) blocks[i] = LLVMAppendBasicBlockInContext(ctx, llvmFn, "bb" + i);
+            if (machine == null) {
+                List<Local> params = storedParams(fn);
+                for (int i = 0; i < params.size(); i++) LLVMBuildStore(builder, LLVMGetParam(llvmFn, i), slots[params.get(i).index()]);
+                LLVMBuildBr(builder, blocks[0]);
+            } else {
+                emitDispatch();
+            }
+            for (int i = 0; i < blocks.length; i++) {
+                LLVMPositionBuilderAtEnd(builder, blocks[i]);
+                BasicBlock b = fn.blocks().get(i);
+                for (Statement s : b.statements()) statement(s);
+                terminator(b.terminator(), new BlockId(i));
+            }
+        }
+
+        /** The poll function's entry: jump on the discriminant to the code that resumes each state. */
+        private void emitDispatch() {
+            self = LLVMGetParam(llvmFn, 0);
+            out = LLVMGetParam(llvmFn, 1);
+            LLVMTypeRef tagType = LLVMIntTypeInContext(ctx, machine.tagSize() * 8);
+            LLVMValueRef tag = LLVMBuildLoad2(builder, tagType, self, "state");
+            LLVMBasicBlockRef invalid = LLVMAppendBasicBlockInContext(ctx, llvmFn, "invalid");
+            LLVMValueRef sw = LLVMBuildSwitch(builder, tag, invalid, machine.states().size());
+            for (StateMachine.State s : machine.states()) {
+                LLVMBasicBlockRef target = LLVMAppendBasicBlockInContext(ctx, llvmFn, s.name().toLowerCase());
+                LLVMAddCase(sw, constInt(tagType, s.index()), target);
+                LLVMPositionBuilderAtEnd(builder, target);
+                switch (s.kind()) {
+                    case UNRESUMED -> {
+                        for (StateMachine.Slot slot : s.saved()) restore(slot);
+                        LLVMBuildBr(builder, blocks[0]);
+                    }
+                    case RETURNED -> panicWith("`async fn` resumed after completion", fn.span());
+                    case PANICKED -> panicWith("`async fn` resumed after panicking", fn.span());
+                    case SUSPENDED -> {
+                        for (StateMachine.Slot slot : s.saved()) restore(slot);
+                        LLVMBuildBr(builder, pollBlock(s));
+                    }
+                }
+            }
+            LLVMPositionBuilderAtEnd(builder, invalid);
+            LLVMBuildUnreachable(builder);
+        }
+
+        private void restore(StateMachine.Slot slot) {
+            LLVMTypeRef t = llvmType(slot.type());
+            LLVMBuildStore(builder, LLVMBuildLoad2(builder, t, offsetPtr(self, slot.offset()), ""), slots[slot.local().index()]);
+        }
+
+        private void save(StateMachine.Slot slot) {
+            LLVMTypeRef t = llvmType(slot.type());
+            LLVMBuildStore(builder, LLVMBuildLoad2(builder, t, slots[slot.local().index()], ""), offsetPtr(self, slot.offset()));
+        }
+
+        private final Map<Integer, LLVMBasicBlockRef> pollBlocks = new HashMap<>();
+
+        /**
+         * The block that polls the awaitee of state {@code s}: on Ready, continue after the
+         * await; on Pending, save what the state keeps, set the discriminant and return Pending.
+         */
+        private LLVMBasicBlockRef pollBlock(StateMachine.State s) {
+            LLVMBasicBlockRef existing = pollBlocks.get(s.index());
+            if (existing != null) return existing;
+            LLVMBasicBlockRef saved = LLVMGetInsertBlock(builder);
+            LLVMBasicBlockRef poll = LLVMAppendBasicBlockInContext(ctx, llvmFn, "poll." + s.name().toLowerCase());
+            pollBlocks.put(s.index(), poll);
+            Terminator.Await await = (Terminator.Await) fn.block(s.awaitBlock()).terminator();
+            LLVMBasicBlockRef pending = LLVMAppendBasicBlockInContext(ctx, llvmFn, "pending." + s.name().toLowerCase());
+            LLVMPositionBuilderAtEnd(builder, poll);
+            LLVMValueRef child = offsetPtr(self, s.awaitee().offset());
+            LLVMValueRef ready;
+            if (await.callee() instanceof Callee.Function f) {
+                LLVMValueRef dest = slots[await.dest().index()];
+                if (dest == null) dest = LLVMConstNull(ptr);
+                ready = LLVMBuildCall2(builder, fnType(i1, ptr, ptr), polls.get(f.name()), new PointerPointer<>(child, dest), 2, "ready");
+            } else {
+                ready = pollBuiltin((Callee.Builtin) await.callee(), child);
+            }
+            LLVMBuildCondBr(builder, ready, blocks[await.resume().index()], pending);
+            LLVMPositionBuilderAtEnd(builder, pending);
+            for (StateMachine.Slot slot : s.saved()) save(slot);
+            storeTag(self, machine, s.index());
+            LLVMBuildRet(builder, constInt(i1, 0));
+            LLVMPositionBuilderAtEnd(builder, saved);
+            return poll;
+        }
+
+        /** yield_now: the first poll wakes the task and returns Pending, the second is Ready. */
+        private LLVMValueRef pollBuiltin(Callee.Builtin b, LLVMValueRef state) {
+            switch (b) {
+                case YIELD_NOW -> {
+                    LLVMValueRef yielded = LLVMBuildLoad2(builder, i8, state, "yielded");
+                    LLVMValueRef ready = LLVMBuildICmp(builder, LLVMIntNE, yielded, constInt(i8, 0), "");
+                    LLVMBasicBlockRef first = LLVMAppendBasicBlockInContext(ctx, llvmFn, "yield.first");
+                    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(ctx, llvmFn, "yield.join");
+                    LLVMBuildCondBr(builder, ready, join, first);
+                    LLVMPositionBuilderAtEnd(builder, first);
+                    LLVMBuildStore(builder, constInt(i8, 1), state);
+                    callRuntime("mote_wake_current");
+                    LLVMBuildBr(builder, join);
+                    LLVMPositionBuilderAtEnd(builder, join);
+                    return ready;
+                }
+            }
+            throw new IllegalStateException("builtin " + b);
+        }
+
+        // ------------------------------------------------------------ statements
+
+        private LLVMValueRef operand(Operand op) {
+            if (op instanceof Operand.Copy c) {
+                Type t = fn.typeOf(c.local());
+                if (!hasStorage(t)) return null;
+                return LLVMBuildLoad2(builder, llvmType(t), slots[c.local().index()], "");
+            }
+            Operand.Const k = (Operand.Const) op;
+            if (!hasStorage(k.type())) return null;
+            return constInt(llvmType(k.type()), k.bits());
+        }
+
+        private void store(Local dest, LLVMValueRef value) {
+            if (slots[dest.index()] != null && value != null) LLVMBuildStore(builder, value, slots[dest.index()]);
+        }
+
+        private void statement(Statement s) {
+            if (s instanceof Statement.Assign a) store(a.dest(), rvalue(a.value(), fn.typeOf(a.dest())));
+            else if (s instanceof Statement.WriteStatic w) {
+                LLVMValueRef v = operand(w.value());
+                if (v != null) LLVMBuildStore(builder, v, statics.get(w.name()));
+            } else if (s instanceof Statement.Print p) print(p.items());
+            else throw new IllegalStateException("statement " + s);
+        }
+
+        private LLVMValueRef rvalue(Rvalue r, Type destType) {
+            if (r instanceof Rvalue.Use u) return operand(u.operand());
+            if (r instanceof Rvalue.Binary b) return binary(b);
+            if (r instanceof Rvalue.Unary u) {
+                LLVMValueRef v = operand(u.operand());
+                Type t = fn.typeOf(u.operand());
+                return switch (u.op()) {
+                    case NEG -> LLVMBuildNeg(builder, v, "");
+                    case NOT, BIT_NOT -> LLVMBuildNot(builder, v, "");
+                    default -> throw new IllegalStateException("unary " + u.op() + " on " + t);
+                };
+            }
+            if (r instanceof Rvalue.Cast c) {
+                LLVMValueRef v = operand(c.operand());
+                Type from = fn.typeOf(c.operand());
+                Type.Int to = (Type.Int) c.target();
+                int fromBits = from instanceof Type.Int fi ? fi.bits() : 1;
+                LLVMTypeRef target = llvmType(to);
+                if (fromBits == to.bits()) return v;
+                if (fromBits > to.bits()) return LLVMBuildTrunc(builder, v, target, "");
+                boolean signed = from instanceof Type.Int fi && fi.signed();
+                return signed ? LLVMBuildSExt(builder, v, target, "") : LLVMBuildZExt(builder, v, target, "");
+            }
+            if (r instanceof Rvalue.ReadStatic rs) return LLVMBuildLoad2(builder, llvmType(rs.type()), statics.get(rs.name()), "");
+            if (r instanceof Rvalue.Call c) {
+                LLVMValueRef callee = syncFns.get(c.function());
+                LLVMValueRef[] args = c.args().stream().map(this::operand).filter(v -> v != null).toArray(LLVMValueRef[]::new);
+                LLVMTypeRef type = LLVMGlobalGetValueType(callee);
+                return LLVMBuildCall2(builder, type, callee, new PointerPointer<>(args), args.length, "");
+            }
+            throw new IllegalStateException("rvalue " + r);
+        }
+
+        private LLVMValueRef binary(Rvalue.Binary b) {
+            Type t = fn.typeOf(b.left());
+            boolean signed = t instanceof Type.Int it && it.signed();
+            LLVMValueRef l = operand(b.left());
+            LLVMValueRef r = operand(b.right());
+            switch (b.op()) {
+                case ADD: return LLVMBuildAdd(builder, l, r, "");
+                case SUB: return LLVMBuildSub(builder, l, r, "");
+                case MUL: return LLVMBuildMul(builder, l, r, "");
+                case DIV: return signed ? LLVMBuildSDiv(builder, l, r, "") : LLVMBuildUDiv(builder, l, r, "");
+                case REM: return signed ? LLVMBuildSRem(builder, l, r, "") : LLVMBuildURem(builder, l, r, "");
+                case BIT_AND: return LLVMBuildAnd(builder, l, r, "");
+                case BIT_OR: return LLVMBuildOr(builder, l, r, "");
+                case BIT_XOR: return LLVMBuildXor(builder, l, r, "");
+                case SHL: case SHR: {
+                    // Release builds mask the shift amount to the operand width, as Rust does.
+                    Type.Int it = (Type.Int) t;
+                    LLVMTypeRef lt = llvmType(it);
+                    Type.Int rt = (Type.Int) fn.typeOf(b.right());
+                    LLVMValueRef amount = r;
+                    if (rt.bits() > it.bits()) amount = LLVMBuildTrunc(builder, amount, lt, "");
+                    else if (rt.bits() < it.bits()) amount = LLVMBuildZExt(builder, amount, lt, "");
+                    amount = LLVMBuildAnd(builder, amount, constInt(lt, it.bits() - 1), "");
+                    if (b.op() == Expr.BinaryOp.SHL) return LLVMBuildShl(builder, l, amount, "");
+                    return signed ? LLVMBuildAShr(builder, l, amount, "") : LLVMBuildLShr(builder, l, amount, "");
+                }
+                case EQ: return LLVMBuildICmp(builder, LLVMIntEQ, l, r, "");
+                case NE: return LLVMBuildICmp(builder, LLVMIntNE, l, r, "");
+                case LT: return LLVMBuildICmp(builder, signed ? LLVMIntSLT : LLVMIntULT, l, r, "");
+                case LE: return LLVMBuildICmp(builder, signed ? LLVMIntSLE : LLVMIntULE, l, r, "");
+                case GT: return LLVMBuildICmp(builder, signed ? LLVMIntSGT : LLVMIntUGT, l, r, "");
+                case GE: return LLVMBuildICmp(builder, signed ? LLVMIntSGE : LLVMIntUGE, l, r, "");
+                default: throw new IllegalStateException("binary " + b.op());
+            }
+        }
+
+        private void print(List<PrintItem> items) {
+            for (PrintItem item : items) {
+                if (item instanceof PrintItem.Text t) {
+                    callRuntime("mote_print_str", stringConstant(t.bytes()), constInt(i32, t.bytes().length));
+                    continue;
+                }
+                PrintItem.Value v = (PrintItem.Value) item;
+                LLVMValueRef value = operand(v.value());
+                if (v.type() instanceof Type.Bool) {
+                    callRuntime("mote_print_bool", LLVMBuildZExt(builder, value, i32, ""));
+                } else {
+                    Type.Int it = (Type.Int) v.type();
+                    boolean sext = it.signed() && !v.hex();
+                    LLVMValueRef wide = it.bits() == 64 ? value
+                            : sext ? LLVMBuildSExt(builder, value, i64, "") : LLVMBuildZExt(builder, value, i64, "");
+                    callRuntime(v.hex() ? "mote_print_hex" : it.signed() ? "mote_print_i64" : "mote_print_u64", wide);
+                }
+            }
+        }
+
+        private void panicWith(String message, Span span) {
+            panic(List.of(new PrintItem.Text(message.getBytes(StandardCharsets.UTF_8))), span);
+        }
+
+        private void panic(List<PrintItem> message, Span span) {
+            callRuntime("mote_panic_begin");
+            print(message);
+            byte[] loc = span.location().getBytes(StandardCharsets.UTF_8);
+            callRuntime("mote_panic_end", stringConstant(loc), constInt(i32, loc.length));
+            LLVMBuildUnreachable(builder);
+        }
+
+        // ------------------------------------------------------------ terminators
+
+        private void terminator(Terminator t, BlockId here) {
+            if (t instanceof Terminator.Goto g) LLVMBuildBr(builder, blocks[g.target().index()]);
+            else if (t instanceof Terminator.If i) LLVMBuildCondBr(builder, operand(i.cond()), blocks[i.then().index()], blocks[i.otherwise().index()]);
+            else if (t instanceof Terminator.Switch s) {
+                LLVMValueRef v = operand(s.value());
+                LLVMValueRef sw = LLVMBuildSwitch(builder, v, blocks[s.otherwise().index()], s.values().size());
+                LLVMTypeRef type = llvmType(fn.typeOf(s.value()));
+                for (int k = 0; k < s.values().size(); k++) LLVMAddCase(sw, constInt(type, s.values().get(k)), blocks[s.targets().get(k).index()]);
+            } else if (t instanceof Terminator.Return) {
+                LLVMValueRef v = operand(Operand.of(fn.returnLocal()));
+                if (machine != null) {
+                    if (v != null) LLVMBuildStore(builder, v, out);
+                    storeTag(self, machine, AsyncLowering.RETURNED);
+                    LLVMBuildRet(builder, constInt(i1, 1));
+                } else if (v != null) {
+                    LLVMBuildRet(builder, v);
+                } else {
+                    LLVMBuildRetVoid(builder);
+                }
+            } else if (t instanceof Terminator.Await a) {
+                StateMachine.State s = machine.state(machine.stateOfAwait().get(here));
+                LLVMValueRef child = offsetPtr(self, s.awaitee().offset());
+                if (a.callee() instanceof Callee.Function f) {
+                    LLVMValueRef init = inits.get(f.name());
+                    LLVMValueRef[] args = new LLVMValueRef[1 + (int) a.args().stream().map(this::operand).filter(x -> x != null).count()];
+                    args[0] = child;
+                    int k = 1;
+                    for (Operand op : a.args()) {
+                        LLVMValueRef v = operand(op);
+                        if (v != null) args[k++] = v;
+                    }
+                    LLVMBuildCall2(builder, LLVMGlobalGetValueType(init), init, new PointerPointer<>(args), args.length, "");
+                } else {
+                    LLVMBuildStore(builder, constInt(i8, 0), child);
+                }
+                LLVMBuildBr(builder, pollBlock(s));
+            } else if (t instanceof Terminator.Assert a) {
+                LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(ctx, llvmFn, "assert.fail");
+                LLVMBuildCondBr(builder, operand(a.cond()), blocks[a.target().index()], fail);
+                LLVMPositionBuilderAtEnd(builder, fail);
+                panic(a.message(), a.span());
+            } else if (t instanceof Terminator.Panic p) {
+                panic(p.message(), p.span());
+            } else if (t instanceof Terminator.Exit e) {
+                callRuntime("mote_exit", operand(e.code()));
+                LLVMBuildUnreachable(builder);
+            } else if (t instanceof Terminator.Unreachable) {
+                LLVMBuildUnreachable(builder);
+            } else {
+                throw new IllegalStateException("terminator " + t);
+            }
+        }
+    }
+
+    /** The module as LLVM IR text. */
+    public String printIr() {
+        BytePointer s = LLVMPrintModuleToString(module);
+        try {
+            return s.getString();
+        } finally {
+            LLVMDisposeMessage(s);
+        }
+    }
+
+    /** Runs LLVM's verifier; a failure is a compiler bug, reported with the verifier's words. */
+    public void verify() {
+        BytePointer err = new BytePointer();
+        if (LLVMVerifyModule(module, LLVMReturnStatusAction, err) != 0) {
+            String msg = err.getString();
+            LLVMDisposeMessage(err);
+            throw new IllegalStateException("LLVM verifier rejected the generated module: " + msg);
+        }
+        LLVMDisposeMessage(err);
+    }
+
+    @Override
+    public void close() {
+        LLVMDisposeBuilder(builder);
+        if (!moduleTaken) LLVMDisposeModule(module);
+        LLVMContextDispose(ctx);
+    }
+}
