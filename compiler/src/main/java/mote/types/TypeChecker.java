@@ -692,6 +692,10 @@ public final class TypeChecker {
                     return Type.UNIT;
                 }
                 List<TypedProgram.FormatPart> parts = parseFormat(fmt);
+                if (parts == null) {   // already reported; don't add a count mismatch on top
+                    for (int i = 1; i < args.size(); i++) check(args.get(i), null);
+                    return Type.UNIT;
+                }
                 out.formats.put(c, parts);
                 long holes = parts.stream().filter(p -> p instanceof TypedProgram.FormatPart.Placeholder).count();
                 if (holes != args.size() - 1) {
@@ -766,7 +770,7 @@ public final class TypeChecker {
                 if (spec == null || !(spec.isEmpty() || spec.equals(":x"))) {
                     diags.error("E0365", fmt.span(), spec == null ? "unclosed `{` in format string" : "unknown format `{" + spec + "}`",
                             "use `{}` for decimal, bool or text and `{:x}` for hex; write `{{` for a literal brace");
-                    return parts;
+                    return null;
                 }
                 if (lit.size() > 0) { parts.add(new TypedProgram.FormatPart.Literal(lit.toByteArray())); lit.reset(); }
                 parts.add(new TypedProgram.FormatPart.Placeholder(spec.equals(":x")));
@@ -775,7 +779,7 @@ public final class TypeChecker {
             }
             if (ch == '}') {
                 diags.error("E0365", fmt.span(), "unmatched `}` in format string", "write `}}` for a literal brace");
-                return parts;
+                return null;
             }
             lit.write(ch);
         }

@@ -1,0 +1,42 @@
+package mote.testutil;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a test program says about itself, in comments (jlox/QBE style):
+ * {@code // expect: line} (each console line, in order), {@code // exit: N} (default 0),
+ * {@code // boards: a, b} (default: every QEMU board of the spine), {@code // flags: ...}.
+ */
+public record Expectations(List<String> lines, int exitCode, List<String> boards, List<String> flags) {
+    public static final List<String> DEFAULT_BOARDS = List.of("lm3s6965evb", "mps2-an385");
+    private static final Pattern DIRECTIVE = Pattern.compile("//\\s*(expect|exit|boards|flags):\\s?(.*)$");
+
+    public static Expectations parse(String source) {
+        List<String> lines = new ArrayList<>();
+        int exit = 0;
+        List<String> boards = DEFAULT_BOARDS;
+        List<String> flags = List.of();
+        for (String line : source.split("\n", -1)) {
+            Matcher m = DIRECTIVE.matcher(line);
+            if (!m.find()) continue;
+            String value = m.group(2).stripTrailing();
+            switch (m.group(1)) {
+                case "expect" -> lines.add(value);
+                case "exit" -> exit = Integer.parseInt(value.trim());
+                case "boards" -> boards = splitList(value);
+                case "flags" -> flags = List.of(value.trim().split("\\s+"));
+                default -> throw new IllegalStateException(m.group(1));
+            }
+        }
+        return new Expectations(List.copyOf(lines), exit, boards, flags);
+    }
+
+    private static List<String> splitList(String value) {
+        List<String> out = new ArrayList<>();
+        for (String s : value.split(",")) if (!s.isBlank()) out.add(s.trim());
+        return out;
+    }
+}

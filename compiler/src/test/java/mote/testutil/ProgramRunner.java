@@ -1,0 +1,44 @@
+package mote.testutil;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import mote.Compiler;
+import mote.board.Board;
+import mote.qemu.QemuOptions;
+import mote.qemu.QemuResult;
+import mote.qemu.QemuRunner;
+
+/**
+ * Compiles a program in this JVM (no process per program: the suite grows to hundreds) and
+ * runs its image under QEMU, returning console output and exit code.
+ */
+public final class ProgramRunner {
+    private ProgramRunner() {}
+
+    public record Run(Compiler.Result build, QemuResult qemu) {
+        public String output() { return qemu.output().replace("\r\n", "\n"); }
+        public int exitCode() { return qemu.exitCode(); }
+    }
+
+    public static Run run(Path source, String boardName) {
+        return run(source, boardName, options -> options);
+    }
+
+    public static Run run(Path source, String boardName, java.util.function.UnaryOperator<Compiler.Options> tweak) {
+        Board board = Board.load(boardName);
+        Path out = tempDir();
+        Compiler.Result build = Compiler.compile(source, tweak.apply(Compiler.Options.defaults(board, out)));
+        QemuResult q = new QemuRunner().run(board, build.elf(), QemuOptions.defaults().withTimeout(Duration.ofSeconds(30)));
+        return new Run(build, q);
+    }
+
+    public static Path tempDir() {
+        try {
+            return Files.createTempDirectory("mote-test-");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

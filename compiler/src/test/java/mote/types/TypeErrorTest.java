@@ -1,0 +1,59 @@
+package mote.types;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import mote.Compiler;
+import mote.diag.CompileError;
+import mote.diag.Diagnostic;
+import mote.testutil.ErrorMarkers;
+import mote.testutil.TestFiles;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Each program under {@code errors/types/} (names, types, async misuse, constants) marks every
+ * error it must produce with {@code //~ ERROR E0xxx [message part]}; the front end must report
+ * exactly those, each rendered with file:line:col, the source line and a caret.
+ */
+class TypeErrorTest {
+    @TestFactory
+    Stream<DynamicTest> semanticErrors() {
+        List<Path> files = TestFiles.list(TestFiles.resources("errors/types"), ".mote");
+        assertFalse(files.isEmpty());
+        return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> check(f)));
+    }
+
+    static void check(Path f) {
+        List<ErrorMarkers.Marker> markers = ErrorMarkers.read(f);
+        assertFalse(markers.isEmpty(), f + " has no //~ ERROR marker");
+        CompileError error;
+        try {
+            Compiler.analyze(Compiler.read(f));
+            fail(f.getFileName() + " compiled without errors");
+            return;
+        } catch (CompileError e) {
+            error = e;
+        }
+        List<String> expected = new ArrayList<>();
+        for (ErrorMarkers.Marker m : markers) expected.add(m.line() + ": " + m.code());
+        List<String> actual = new ArrayList<>();
+        for (Diagnostic d : error.diagnostics().all()) actual.add((d.span() == null ? 0 : d.span().line()) + ": " + d.code());
+        String rendered = error.diagnostics().render();
+        assertEquals(expected, actual, () -> "diagnostics differ for " + f.getFileName() + ":\n" + rendered);
+        for (ErrorMarkers.Marker m : markers)
+            if (!m.message().isEmpty())
+                assertTrue(rendered.contains(m.message()), "no diagnostic mentions `" + m.message() + "`:\n" + rendered);
+        for (Diagnostic d : error.diagnostics().all()) {
+            String r = d.render();
+            assertTrue(r.contains("--> " + f + ":" + d.span().line() + ":" + d.span().column()), r);
+            assertTrue(r.contains("^"), r);
+        }
+    }
+}
