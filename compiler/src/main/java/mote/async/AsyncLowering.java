@@ -22,15 +22,19 @@ import mote.types.Type;
  *
  * <ul>
  * <li>States 0 Unresumed, 1 Returned, 2 Panicked, then one Suspended state per `.await`, in
- *     source order. The discriminant is a u8 at offset 0.</li>
- * <li>The arguments are stored in a prefix that lives as long as the future (rustc's upvars);
- *     the body copies them into its own locals, so an argument used after an await is saved
- *     a second time (rustc issue #62958, kept here on purpose: it is what we compare against).</li>
+ *     block order.</li>
+ * <li>The arguments come first and live as long as the future (rustc's upvars); the body
+ *     copies them into its own locals, so an argument used after an await is saved a second
+ *     time (rustc issue #62958, kept here on purpose: it is what we compare against). The u8
+ *     discriminant follows them.</li>
  * <li>A Suspended state saves the locals live across its await (liveness on MIR), plus the
  *     awaited child's own state object ("awaitee"). A local saved in two or more states is
- *     promoted to the prefix; the others live in their state's variant, and variants overlap
- *     one another, as rustc's enum-like coroutine layout does. Fields keep declaration order.</li>
+ *     promoted to the prefix, after the discriminant; the others live in their state's
+ *     variant, and variants overlap one another, as rustc's enum-like coroutine layout does.
+ *     Inside a variant, fields go in order of increasing alignment, so small ones fill the
+ *     bytes after the discriminant (rustc does the same for enum variants).</li>
  * </ul>
+ * Checked against rustc 1.95's `-Zprint-type-sizes` in docs/baseline-layout.md.
  * Callees are laid out before callers, since a parent embeds its child's state object.
  */
 public final class AsyncLowering {
@@ -67,7 +71,7 @@ public final class AsyncLowering {
         for (List<Local> saved : savedPerAwait) for (Local l : saved) timesSaved.merge(l, 1, Integer::sum);
 
         int tagSize = 1;
-        int offset = tagSize;
+        int offset = 0;
         int align = 1;
         List<StateMachine.Slot> argSlots = new ArrayList<>();
         for (Local p : fn.params()) {
@@ -78,6 +82,8 @@ public final class AsyncLowering {
             offset += t.size();
             align = Math.max(align, t.align());
         }
+        int tagOffset = offset;
+        offset += tagSize;
         Map<Local, StateMachine.Slot> promoted = new LinkedHashMap<>();
         for (int l = 0; l < fn.locals().size(); l++) {
             Local local = new Local(l);
@@ -90,14 +96,7 @@ public final class AsyncLowering {
         }
         int prefixEnd = offset;
 
-        // 3. Variants: each Suspended state's own locals, then its awaitee, overlapping each other.
-        int variantAlign = 1;
-        for (int k = 0; k < awaits.size(); k++) {
-            Terminator.Await a = (Terminator.Await) fn.block(awaits.get(k)).terminator();
-            variantAlign = Math.max(variantAlign, awaiteeAlign(a.callee(), callees));
-            for (Local l : savedPerAwait.get(k)) if (!promoted.containsKey(l)) variantAlign = Math.max(variantAlign, fn.typeOf(l).align());
-        }
-        int variantStart = alignUp(prefixEnd, variantAlign);
+        // 3. Variants: each Suspended state's own locals and its awaitee, overlapping each other.
         int size = prefixEnd;
         List<StateMachine.State> states = new ArrayList<>();
         states.add(new StateMachine.State(UNRESUMED, StateMachine.Kind.UNRESUMED, "Unresumed", argSlots, null, null));
@@ -106,29 +105,43 @@ public final class AsyncLowering {
         Map<BlockId, Integer> stateOfAwait = new HashMap<>();
         for (int k = 0; k < awaits.size(); k++) {
             Terminator.Await a = (Terminator.Await) fn.block(awaits.get(k)).terminator();
-            int at = variantStart;
+            int at = prefixEnd;
             List<StateMachine.Slot> slots = new ArrayList<>();
+            List<Local> own = new ArrayList<>();
             for (Local l : savedPerAwait.get(k)) {
                 StateMachine.Slot p = promoted.get(l);
-                if (p != null) { slots.add(p); continue; }
-                Type t = fn.typeOf(l);
-                at = alignUp(at, t.align());
-                slots.add(new StateMachine.Slot(l, fn.decl(l).name(), t, at));
-                at += t.size();
+                if (p != null) slots.add(p); else own.add(l);
             }
             int childSize = awaiteeSize(a.callee(), callees);
             int childAlign = awaiteeAlign(a.callee(), callees);
-            at = alignUp(at, childAlign);
-            StateMachine.Awaitee awaitee = new StateMachine.Awaitee(a.callee(), at, childSize, childAlign);
-            at += childSize;
+            // Increasing alignment; the awaitee goes before locals of larger alignment.
+            own.sort(java.util.Comparator.comparingInt(l -> fn.typeOf(l).align()));
+            StateMachine.Awaitee awaitee = null;
+            for (Local l : own) {
+                Type t = fn.typeOf(l);
+                if (awaitee == null && childAlign < t.align()) {
+                    at = alignUp(at, childAlign);
+                    awaitee = new StateMachine.Awaitee(a.callee(), at, childSize, childAlign);
+                    at += childSize;
+                }
+                at = alignUp(at, t.align());
+                slots.add(new StateMachine.Slot(l, fn.decl(l).name(), t, at));
+                at += t.size();
+                align = Math.max(align, t.align());
+            }
+            if (awaitee == null) {
+                at = alignUp(at, childAlign);
+                awaitee = new StateMachine.Awaitee(a.callee(), at, childSize, childAlign);
+                at += childSize;
+            }
+            align = Math.max(align, childAlign);
             size = Math.max(size, at);
-            align = Math.max(align, variantAlign);
             int index = FIRST_SUSPEND + k;
             stateOfAwait.put(awaits.get(k), index);
             states.add(new StateMachine.State(index, StateMachine.Kind.SUSPENDED, "Suspend" + k, slots, awaitee, awaits.get(k)));
         }
         size = alignUp(size, align);
-        return new StateMachine(fn.name(), states, tagSize, size, align, stateOfAwait);
+        return new StateMachine(fn.name(), states, tagOffset, tagSize, size, align, stateOfAwait);
     }
 
     static int awaiteeSize(Callee callee, Map<String, StateMachine> machines) {

@@ -9,10 +9,10 @@ import mote.types.Type;
 
 /**
  * The state machine of one async fn or task: its states and the byte layout of its state
- * object. The state object starts with the discriminant ({@code tagSize} bytes at offset 0);
- * every other byte is named by a {@link Slot}. Slots of different states may share bytes.
+ * object: the discriminant ({@code tagSize} bytes at {@code tagOffset}) and {@link Slot}s.
+ * Slots of different states may share bytes.
  */
-public record StateMachine(String function, List<State> states, int tagSize, int size, int align,
+public record StateMachine(String function, List<State> states, int tagOffset, int tagSize, int size, int align,
                            Map<BlockId, Integer> stateOfAwait) {
     public StateMachine {
         states = List.copyOf(states);

@@ -16,7 +16,7 @@ public final class StateMachinePrinter {
     public static String print(StateMachine m) {
         StringBuilder sb = new StringBuilder();
         sb.append("state machine ").append(m.function()).append(": ").append(m.size()).append(" bytes, align ")
-          .append(m.align()).append(", discriminant u").append(m.tagSize() * 8).append(" at 0\n");
+          .append(m.align()).append(", discriminant u").append(m.tagSize() * 8).append(" @").append(m.tagOffset()).append('\n');
         for (StateMachine.State s : m.states()) {
             sb.append("  ").append(s.index()).append(' ').append(s.name());
             if (s.awaitBlock() != null) {

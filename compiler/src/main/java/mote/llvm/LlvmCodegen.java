@@ -215,7 +215,7 @@ public final class LlvmCodegen implements AutoCloseable {
     }
 
     private void storeTag(LLVMValueRef self, StateMachine m, int state) {
-        LLVMBuildStore(builder, constInt(LLVMIntTypeInContext(ctx, m.tagSize() * 8), state), self);
+        LLVMBuildStore(builder, constInt(LLVMIntTypeInContext(ctx, m.tagSize() * 8), state), offsetPtr(self, m.tagOffset()));
     }
 
     /** `mote_program_init` and `mote_program_poll_main`, what runtime-c's executor calls. */
@@ -298,7 +298,7 @@ public final class LlvmCodegen implements AutoCloseable {
             self = LLVMGetParam(llvmFn, 0);
             out = LLVMGetParam(llvmFn, 1);
             LLVMTypeRef tagType = LLVMIntTypeInContext(ctx, machine.tagSize() * 8);
-            LLVMValueRef tag = LLVMBuildLoad2(builder, tagType, self, "state");
+            LLVMValueRef tag = LLVMBuildLoad2(builder, tagType, offsetPtr(self, machine.tagOffset()), "state");
             LLVMBasicBlockRef invalid = LLVMAppendBasicBlockInContext(ctx, llvmFn, "invalid");
             LLVMValueRef sw = LLVMBuildSwitch(builder, tag, invalid, machine.states().size());
             for (StateMachine.State s : machine.states()) {

@@ -1,0 +1,147 @@
+package mote.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import mote.MoteHome;
+import mote.testutil.ProgramRunner;
+import mote.testutil.TestFiles;
+import org.junit.jupiter.api.Test;
+
+/** The `mote` command line, run in-process: exit codes and the one-line errors users see. */
+class CliTest {
+    record Outcome(int exit, String out, String err, String console) {}
+
+    static Outcome mote(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        PrintStream realOut = System.out;
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
+            code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        } finally {
+            System.setOut(realOut);
+        }
+        return new Outcome(code, out.toString(), err.toString(), console.toString(StandardCharsets.UTF_8));
+    }
+
+    static String example(String name) { return MoteHome.get().resolve("examples").resolve(name).toString(); }
+
+    static String outDir() { return ProgramRunner.tempDir().toString(); }
+
+    @Test
+    void helpListsTheVerbs() {
+        Outcome o = mote("--help");
+        assertEquals(0, o.exit());
+        for (String verb : new String[] {"build", "run", "boards"}) assertTrue(o.out().contains(verb), o.out());
+        for (String verb : new String[] {"build", "run", "boards"}) assertEquals(0, mote(verb, "--help").exit(), verb + " --help");
+    }
+
+    @Test
+    void noVerbIsAUsageError() {
+        Outcome o = mote();
+        assertEquals(2, o.exit());
+        assertTrue(o.err().contains("missing command"), o.err());
+    }
+
+    @Test
+    void buildWritesAnElfAndPrintsMemoryUse() {
+        String dir = outDir();
+        Outcome o = mote("build", example("foo_bar.mote"), "-o", dir, "--emit", "ll,asm,mir");
+        assertEquals(0, o.exit(), o.err());
+        assertTrue(Files.isRegularFile(Path.of(dir, "foo_bar.elf")));
+        assertTrue(Files.isRegularFile(Path.of(dir, "foo_bar.ll")));
+        assertTrue(Files.isRegularFile(Path.of(dir, "foo_bar.s")));
+        assertTrue(TestFiles.read(Path.of(dir, "foo_bar.mir")).contains("state machine bar"));
+        assertTrue(o.out().contains("Memory region"), o.out());
+        assertTrue(o.out().contains("FLASH:"), o.out());
+    }
+
+    @Test
+    void runPassesTheProgramsExitCodeAndConsole() {
+        Outcome o = mote("run", example("foo_bar.mote"), "-o", outDir());
+        assertEquals(10, o.exit(), o.err());
+        assertEquals("bar() = 10\n", o.console().replace("\r\n", "\n"));
+    }
+
+    @Test
+    void runOnTheSecondBoard() {
+        Outcome o = mote("run", example("forwarding.mote"), "-b", "mps2-an385", "-o", outDir());
+        assertEquals(55, o.exit(), o.err());
+    }
+
+    @Test
+    void timeoutExits124WithAMessage() {
+        Outcome o = mote("run", TestFiles.resources("cli").resolve("forever.mote").toString(), "--timeout", "1", "-o", outDir());
+        assertEquals(124, o.exit());
+        assertTrue(o.err().contains("did not finish within"), o.err());
+    }
+
+    @Test
+    void missingFileIsOneClearLine() {
+        Outcome o = mote("build", "no/such/file.mote", "-o", outDir());
+        assertEquals(1, o.exit());
+        assertEquals("error: no such file: no/such/file.mote\n", o.err());
+    }
+
+    @Test
+    void unknownBoardSuggestsTheClosestAndIsAUsageError() {
+        Outcome o = mote("build", example("foo_bar.mote"), "-b", "lm3s6965", "-o", outDir());
+        assertEquals(2, o.exit());
+        assertTrue(o.err().startsWith("error: unknown board `lm3s6965`"), o.err());
+        assertTrue(o.err().contains("did you mean `lm3s6965evb`?"), o.err());
+        assertEquals(1, o.err().strip().lines().count(), o.err());
+    }
+
+    @Test
+    void missingQemuIsOneClearLine() {
+        String old = System.getProperty("mote.qemu");
+        System.setProperty("mote.qemu", "/nonexistent/qemu-system-arm");
+        try {
+            Outcome o = mote("run", example("foo_bar.mote"), "-o", outDir());
+            assertEquals(1, o.exit());
+            assertTrue(o.err().contains("not found"), o.err());
+            assertTrue(o.err().contains("apt-get install qemu-system-arm"), o.err());
+            assertFalse(o.err().contains("Exception"), o.err());
+        } finally {
+            if (old == null) System.clearProperty("mote.qemu"); else System.setProperty("mote.qemu", old);
+        }
+    }
+
+    @Test
+    void compileErrorsAreRenderedWithPositionAndCaret() {
+        String file = TestFiles.resources("cli").resolve("syntax_error.mote").toString();
+        Outcome o = mote("build", file, "-o", outDir());
+        assertEquals(1, o.exit());
+        assertTrue(o.err().contains("error[E0023]"), o.err());
+        assertTrue(o.err().contains("--> " + file + ":2:"), o.err());
+        assertTrue(o.err().contains("^"), o.err());
+        assertFalse(o.err().contains("Exception"), o.err());
+    }
+
+    @Test
+    void badFlagsAreUsageErrors() {
+        assertEquals(2, mote("build", example("foo_bar.mote"), "-O", "7").exit());
+        assertEquals(2, mote("build", example("foo_bar.mote"), "--emit", "png").exit());
+        assertEquals(2, mote("build", example("foo_bar.mote"), "--no-such-flag").exit());
+        assertEquals(2, mote("run", example("foo_bar.mote"), "--timeout", "-3").exit());
+    }
+
+    @Test
+    void boardsListsTheDefaultAndQemuSupport() {
+        Outcome o = mote("boards");
+        assertEquals(0, o.exit());
+        assertTrue(o.out().contains("lm3s6965evb *"), o.out());
+        assertTrue(o.out().contains("mps2-an385"), o.out());
+        assertTrue(o.out().contains("cortex-m3"), o.out());
+    }
+}
