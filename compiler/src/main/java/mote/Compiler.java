@@ -14,6 +14,11 @@ import java.util.Set;
 import mote.ast.Module;
 import mote.async.AsyncCallGraph;
 import mote.async.AsyncLowering;
+import mote.async.LayoutPolicy;
+import mote.opt.Inline;
+import mote.opt.MergeStates;
+import mote.opt.Optimization;
+import mote.opt.ReadyFold;
 import mote.async.StateMachine;
 import mote.async.StateMachinePrinter;
 import mote.board.Board;
@@ -45,13 +50,27 @@ import mote.types.TypedProgram;
 public final class Compiler {
     public enum Emit { ELF, LL, ASM, MIR, MAP }
 
-    public record Options(Board board, LlvmBackend.OptLevel optLevel, boolean debug, Set<Emit> emit, Path outDir) {
+    /**
+     * @param opts       the async optimizations to apply (`--opt`); empty is the rustc-like baseline
+     * @param panicAbort `--panic=abort` (the default) rather than `--panic=task`
+     */
+    public record Options(Board board, LlvmBackend.OptLevel optLevel, boolean debug, boolean panicAbort,
+                          Set<Optimization> opts, Set<Emit> emit, Path outDir) {
         public Options {
             emit = emit.isEmpty() ? EnumSet.noneOf(Emit.class) : EnumSet.copyOf(emit);
+            opts = opts.isEmpty() ? EnumSet.noneOf(Optimization.class) : EnumSet.copyOf(opts);
         }
 
         public static Options defaults(Board board, Path outDir) {
-            return new Options(board, LlvmBackend.OptLevel.S, false, EnumSet.of(Emit.ELF), outDir);
+            return new Options(board, LlvmBackend.OptLevel.S, false, true, EnumSet.allOf(Optimization.class), EnumSet.of(Emit.ELF), outDir);
+        }
+
+        public Options withOpts(Set<Optimization> set) {
+            return new Options(board, optLevel, debug, panicAbort, set, emit, outDir);
+        }
+
+        public Options withOutDir(Path dir) {
+            return new Options(board, optLevel, debug, panicAbort, opts, emit, dir);
         }
     }
 
@@ -77,8 +96,13 @@ public final class Compiler {
         }
     }
 
-    /** Parse, check, build MIR and lay out the state machines. */
+    /** Parse, check, build MIR and lay out the state machines, without optimizations. */
     public static Analysis analyze(SourceFile source) {
+        return analyze(source, EnumSet.noneOf(Optimization.class), false, true);
+    }
+
+    /** Parse, check, build MIR, run the chosen MIR optimizations, lay out the state machines. */
+    public static Analysis analyze(SourceFile source, Set<Optimization> opts, boolean debug, boolean panicAbort) {
         return guard("analysis", source, () -> {
             Diagnostics diags = new Diagnostics();
             Module module = Parser.parse(source, moduleName(source), diags);
@@ -92,17 +116,26 @@ public final class Compiler {
             }
             MirProgram mir = MirBuilder.build(typed);
             MirVerifier.verify(mir);
-            AsyncCallGraph graph = new AsyncCallGraph(mir);
-            graph.checkAcyclic(diags);
+            new AsyncCallGraph(mir).checkAcyclic(diags);
             diags.throwIfErrors();
-            Map<String, StateMachine> machines = AsyncLowering.lower(mir, graph);
+            // MIR-level async optimizations, each followed by the verifier.
+            if (opts.contains(Optimization.READY_FOLD)) mir = verified(ReadyFold.run(mir));
+            if (opts.contains(Optimization.MERGE_STATES)) mir = verified(MergeStates.run(mir));
+            if (opts.contains(Optimization.INLINE)) mir = verified(Inline.run(mir));
+            // Layout-level ones are applied while lowering each async fn to its state machine.
+            Map<String, StateMachine> machines = AsyncLowering.lower(mir, new AsyncCallGraph(mir), LayoutPolicy.of(opts, debug, panicAbort));
             return new Analysis(mir, machines);
         });
     }
 
+    private static MirProgram verified(MirProgram mir) {
+        MirVerifier.verify(mir);
+        return mir;
+    }
+
     public static Result compile(Path sourcePath, Options options) {
         SourceFile source = read(sourcePath);
-        Analysis analysis = analyze(source);
+        Analysis analysis = analyze(source, options.opts(), options.debug(), options.panicAbort());
         return guard("code generation", source, () -> {
             Path out = options.outDir();
             createDirectories(out);

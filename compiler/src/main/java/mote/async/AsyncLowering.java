@@ -14,6 +14,8 @@ import mote.mir.Local;
 import mote.mir.MirFn;
 import mote.mir.MirProgram;
 import mote.mir.Terminator;
+import mote.opt.EagerStart;
+import mote.opt.OverlapLayout;
 import mote.types.Type;
 
 /**
@@ -38,18 +40,28 @@ import mote.types.Type;
  * Callees are laid out before callers, since a parent embeds its child's state object.
  */
 public final class AsyncLowering {
-    public static final int UNRESUMED = 0, RETURNED = 1, PANICKED = 2, FIRST_SUSPEND = 3;
 
     private AsyncLowering() {}
 
-    /** State machines for every async fn of an acyclic program, keyed by function name. */
+    /** State machines for every async fn of an acyclic program, keyed by function name (baseline layout). */
     public static Map<String, StateMachine> lower(MirProgram program, AsyncCallGraph graph) {
+        return lower(program, graph, LayoutPolicy.BASELINE);
+    }
+
+    public static Map<String, StateMachine> lower(MirProgram program, AsyncCallGraph graph, LayoutPolicy policy) {
         Map<String, StateMachine> machines = new LinkedHashMap<>();
-        for (MirFn f : graph.bottomUp()) machines.put(f.name(), lowerOne(f, machines));
+        for (MirFn f : graph.bottomUp()) {
+            boolean eager = policy.eagerStart() && EagerStart.appliesTo(f, program);
+            machines.put(f.name(), lowerOne(f, machines, policy, eager));
+        }
         return machines;
     }
 
     static StateMachine lowerOne(MirFn fn, Map<String, StateMachine> callees) {
+        return lowerOne(fn, callees, LayoutPolicy.BASELINE, false);
+    }
+
+    static StateMachine lowerOne(MirFn fn, Map<String, StateMachine> callees, LayoutPolicy policy, boolean eager) {
         Liveness liveness = Liveness.compute(fn);
         // 1. Suspension points in block order, and what each one saves.
         List<BlockId> awaits = new ArrayList<>();
@@ -66,82 +78,136 @@ public final class AsyncLowering {
             }
             savedPerAwait.add(saved);
         }
-        // 2. Promote locals saved in two or more states to the prefix.
-        Map<Local, Integer> timesSaved = new HashMap<>();
-        for (List<Local> saved : savedPerAwait) for (Local l : saved) timesSaved.merge(l, 1, Integer::sum);
+        // 2. Which states exist, numbered in rustc's order.
+        int next = 0;
+        int unresumed = eager ? -1 : next++;
+        int returned = next++;
+        int panicked = policy.dropPanicked() ? -1 : next++;
+        int firstSuspend = next;
+        List<Local> args = new ArrayList<>();
+        if (!eager) for (Local p : fn.params()) if (fn.typeOf(p).size() > 0) args.add(p);
+        int tagSize = 1;   // u8: a program would need more than 255 awaits in one fn to need more
 
-        int tagSize = 1;
-        int offset = 0;
-        int align = 1;
-        List<StateMachine.Slot> argSlots = new ArrayList<>();
-        for (Local p : fn.params()) {
-            Type t = fn.typeOf(p);
-            if (t.size() == 0) continue;
-            offset = alignUp(offset, t.align());
-            argSlots.add(new StateMachine.Slot(p, fn.decl(p).name(), t, offset));
-            offset += t.size();
-            align = Math.max(align, t.align());
-        }
-        int tagOffset = offset;
-        offset += tagSize;
-        Map<Local, StateMachine.Slot> promoted = new LinkedHashMap<>();
-        for (int l = 0; l < fn.locals().size(); l++) {
-            Local local = new Local(l);
-            if (timesSaved.getOrDefault(local, 0) < 2) continue;
-            Type t = fn.typeOf(local);
-            offset = alignUp(offset, t.align());
-            promoted.put(local, new StateMachine.Slot(local, fn.decl(local).name(), t, offset));
-            offset += t.size();
-            align = Math.max(align, t.align());
-        }
-        int prefixEnd = offset;
-
-        // 3. Variants: each Suspended state's own locals and its awaitee, overlapping each other.
-        int size = prefixEnd;
         List<StateMachine.State> states = new ArrayList<>();
-        states.add(new StateMachine.State(UNRESUMED, StateMachine.Kind.UNRESUMED, "Unresumed", argSlots, null, null));
-        states.add(new StateMachine.State(RETURNED, StateMachine.Kind.RETURNED, "Returned", List.of(), null, null));
-        states.add(new StateMachine.State(PANICKED, StateMachine.Kind.PANICKED, "Panicked", List.of(), null, null));
         Map<BlockId, Integer> stateOfAwait = new HashMap<>();
-        for (int k = 0; k < awaits.size(); k++) {
-            Terminator.Await a = (Terminator.Await) fn.block(awaits.get(k)).terminator();
-            int at = prefixEnd;
-            List<StateMachine.Slot> slots = new ArrayList<>();
-            List<Local> own = new ArrayList<>();
-            for (Local l : savedPerAwait.get(k)) {
-                StateMachine.Slot p = promoted.get(l);
-                if (p != null) slots.add(p); else own.add(l);
+        int size, align = 1, tagOffset;
+        if (policy.overlap()) {
+            // Every state's values packed from the discriminant on; states share the bytes.
+            tagOffset = 0;
+            List<List<OverlapLayout.Item>> perState = new ArrayList<>();
+            List<OverlapLayout.Item> argItems = new ArrayList<>();
+            for (Local p : args) argItems.add(new OverlapLayout.Item(fn.typeOf(p).size(), fn.typeOf(p).align()));
+            perState.add(argItems);
+            List<List<OverlapLayout.Item>> localItems = new ArrayList<>();
+            List<OverlapLayout.Item> awaiteeItems = new ArrayList<>();
+            for (int k = 0; k < awaits.size(); k++) {
+                Terminator.Await a = (Terminator.Await) fn.block(awaits.get(k)).terminator();
+                List<OverlapLayout.Item> items = new ArrayList<>();
+                for (Local l : savedPerAwait.get(k)) items.add(new OverlapLayout.Item(fn.typeOf(l).size(), fn.typeOf(l).align()));
+                OverlapLayout.Item child = new OverlapLayout.Item(awaiteeSize(a.callee(), callees), awaiteeAlign(a.callee(), callees));
+                localItems.add(items);
+                awaiteeItems.add(child);
+                List<OverlapLayout.Item> all = new ArrayList<>(items);
+                all.add(child);
+                perState.add(all);
             }
-            int childSize = awaiteeSize(a.callee(), callees);
-            int childAlign = awaiteeAlign(a.callee(), callees);
-            // Increasing alignment; the awaitee goes before locals of larger alignment.
-            own.sort(java.util.Comparator.comparingInt(l -> fn.typeOf(l).align()));
-            StateMachine.Awaitee awaitee = null;
-            for (Local l : own) {
-                Type t = fn.typeOf(l);
-                if (awaitee == null && childAlign < t.align()) {
+            size = OverlapLayout.place(perState, tagSize);
+            for (List<OverlapLayout.Item> items : perState) for (OverlapLayout.Item it : items) align = Math.max(align, it.align);
+            if (unresumed >= 0) {
+                List<StateMachine.Slot> slots = new ArrayList<>();
+                for (int i = 0; i < args.size(); i++) slots.add(slot(fn, args.get(i), argItems.get(i).offset));
+                states.add(new StateMachine.State(unresumed, StateMachine.Kind.UNRESUMED, "Unresumed", slots, null, null));
+            }
+            addFixedStates(states, returned, panicked);
+            for (int k = 0; k < awaits.size(); k++) {
+                Terminator.Await a = (Terminator.Await) fn.block(awaits.get(k)).terminator();
+                List<StateMachine.Slot> slots = new ArrayList<>();
+                List<Local> saved = savedPerAwait.get(k);
+                for (int i = 0; i < saved.size(); i++) slots.add(slot(fn, saved.get(i), localItems.get(k).get(i).offset));
+                OverlapLayout.Item child = awaiteeItems.get(k);
+                int index = firstSuspend + k;
+                stateOfAwait.put(awaits.get(k), index);
+                states.add(new StateMachine.State(index, StateMachine.Kind.SUSPENDED, "Suspend" + k, slots,
+                        new StateMachine.Awaitee(a.callee(), child.offset, child.size, child.align), awaits.get(k)));
+            }
+        } else {
+            // rustc's layout: arguments, discriminant, promoted locals, then overlapping variants.
+            Map<Local, Integer> timesSaved = new HashMap<>();
+            for (List<Local> saved : savedPerAwait) for (Local l : saved) timesSaved.merge(l, 1, Integer::sum);
+            int offset = 0;
+            List<StateMachine.Slot> argSlots = new ArrayList<>();
+            for (Local p : args) {
+                Type t = fn.typeOf(p);
+                offset = alignUp(offset, t.align());
+                argSlots.add(slot(fn, p, offset));
+                offset += t.size();
+                align = Math.max(align, t.align());
+            }
+            tagOffset = offset;
+            offset += tagSize;
+            Map<Local, StateMachine.Slot> promoted = new LinkedHashMap<>();
+            for (int l = 0; l < fn.locals().size(); l++) {
+                Local local = new Local(l);
+                if (timesSaved.getOrDefault(local, 0) < 2) continue;
+                Type t = fn.typeOf(local);
+                offset = alignUp(offset, t.align());
+                promoted.put(local, slot(fn, local, offset));
+                offset += t.size();
+                align = Math.max(align, t.align());
+            }
+            int prefixEnd = offset;
+            size = prefixEnd;
+            if (unresumed >= 0) states.add(new StateMachine.State(unresumed, StateMachine.Kind.UNRESUMED, "Unresumed", argSlots, null, null));
+            addFixedStates(states, returned, panicked);
+            for (int k = 0; k < awaits.size(); k++) {
+                Terminator.Await a = (Terminator.Await) fn.block(awaits.get(k)).terminator();
+                int at = prefixEnd;
+                List<StateMachine.Slot> slots = new ArrayList<>();
+                List<Local> own = new ArrayList<>();
+                for (Local l : savedPerAwait.get(k)) {
+                    StateMachine.Slot p = promoted.get(l);
+                    if (p != null) slots.add(p); else own.add(l);
+                }
+                int childSize = awaiteeSize(a.callee(), callees);
+                int childAlign = awaiteeAlign(a.callee(), callees);
+                // Increasing alignment; the awaitee goes before locals of larger alignment.
+                own.sort(java.util.Comparator.comparingInt(l -> fn.typeOf(l).align()));
+                StateMachine.Awaitee awaitee = null;
+                for (Local l : own) {
+                    Type t = fn.typeOf(l);
+                    if (awaitee == null && childAlign < t.align()) {
+                        at = alignUp(at, childAlign);
+                        awaitee = new StateMachine.Awaitee(a.callee(), at, childSize, childAlign);
+                        at += childSize;
+                    }
+                    at = alignUp(at, t.align());
+                    slots.add(slot(fn, l, at));
+                    at += t.size();
+                    align = Math.max(align, t.align());
+                }
+                if (awaitee == null) {
                     at = alignUp(at, childAlign);
                     awaitee = new StateMachine.Awaitee(a.callee(), at, childSize, childAlign);
                     at += childSize;
                 }
-                at = alignUp(at, t.align());
-                slots.add(new StateMachine.Slot(l, fn.decl(l).name(), t, at));
-                at += t.size();
-                align = Math.max(align, t.align());
+                align = Math.max(align, childAlign);
+                size = Math.max(size, at);
+                int index = firstSuspend + k;
+                stateOfAwait.put(awaits.get(k), index);
+                states.add(new StateMachine.State(index, StateMachine.Kind.SUSPENDED, "Suspend" + k, slots, awaitee, awaits.get(k)));
             }
-            if (awaitee == null) {
-                at = alignUp(at, childAlign);
-                awaitee = new StateMachine.Awaitee(a.callee(), at, childSize, childAlign);
-                at += childSize;
-            }
-            align = Math.max(align, childAlign);
-            size = Math.max(size, at);
-            int index = FIRST_SUSPEND + k;
-            stateOfAwait.put(awaits.get(k), index);
-            states.add(new StateMachine.State(index, StateMachine.Kind.SUSPENDED, "Suspend" + k, slots, awaitee, awaits.get(k)));
         }
         size = alignUp(size, align);
-        return new StateMachine(fn.name(), states, tagOffset, tagSize, size, align, stateOfAwait);
+        return new StateMachine(fn.name(), states, tagOffset, tagSize, size, align, stateOfAwait, eager, policy.returnedPending());
+    }
+
+    private static StateMachine.Slot slot(MirFn fn, Local l, int offset) {
+        return new StateMachine.Slot(l, fn.decl(l).name(), fn.typeOf(l), offset);
+    }
+
+    private static void addFixedStates(List<StateMachine.State> states, int returned, int panicked) {
+        states.add(new StateMachine.State(returned, StateMachine.Kind.RETURNED, "Returned", List.of(), null, null));
+        if (panicked >= 0) states.add(new StateMachine.State(panicked, StateMachine.Kind.PANICKED, "Panicked", List.of(), null, null));
     }
 
     static int awaiteeSize(Callee callee, Map<String, StateMachine> machines) {

@@ -13,7 +13,7 @@ import mote.types.Type;
  * Slots of different states may share bytes.
  */
 public record StateMachine(String function, List<State> states, int tagOffset, int tagSize, int size, int align,
-                           Map<BlockId, Integer> stateOfAwait) {
+                           Map<BlockId, Integer> stateOfAwait, boolean eagerStart, boolean returnedPending) {
     public StateMachine {
         states = List.copyOf(states);
         stateOfAwait = Map.copyOf(stateOfAwait);
@@ -37,7 +37,17 @@ public record StateMachine(String function, List<State> states, int tagOffset, i
     /** The child future's storage inside the parent's state. */
     public record Awaitee(Callee callee, int offset, int size, int align) {}
 
-    public State state(int index) { return states.get(index); }
+    /** The state whose discriminant is {@code index}. */
+    public State state(int index) {
+        for (State s : states) if (s.index() == index) return s;
+        throw new IllegalArgumentException(function + " has no state " + index);
+    }
+
+    /** The state of a kind (Unresumed, Returned, Panicked), or null when the machine has none. */
+    public State stateOf(Kind kind) {
+        for (State s : states) if (s.kind() == kind) return s;
+        return null;
+    }
 
     /** The slot holding {@code local} in {@code state}, or null when that state does not save it. */
     public Slot slot(State state, Local local) {

@@ -8,6 +8,7 @@ import mote.Compiler;
 import mote.board.Board;
 import mote.diag.ToolError;
 import mote.llvm.LlvmBackend;
+import mote.opt.Optimization;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,6 +27,16 @@ public final class BuildOptions {
 
     @Option(names = "--debug", description = "Debug build: overflow checks, debug-build semantics.")
     boolean debug;
+
+    @Option(names = "--panic", paramLabel = "abort|task", defaultValue = "abort",
+            description = "On panic: abort the program (default) or stop only the panicking task.")
+    String panic;
+
+    @Option(names = "--opt", paramLabel = "LIST", defaultValue = "all",
+            description = "Async optimizations: all (default), none (the rustc-like baseline), or a list of names; "
+                    + "-name drops one (all,-inline). Names: returned-pending, drop-panicked, ready-fold, inline, "
+                    + "merge-states, eager-start, overlap-layout.")
+    String opt;
 
     @Option(names = {"-o", "--out-dir"}, paramLabel = "DIR", defaultValue = "build",
             description = "Where to write the image and other outputs (default: ${DEFAULT-VALUE}).")
@@ -46,6 +57,8 @@ public final class BuildOptions {
                 throw new ToolError("unknown --emit kind `" + e + "`; use elf, ll, asm, mir or map", 2);
             }
         }
-        return new Compiler.Options(Board.load(board), level, debug, kinds, outDir);
+        if (!panic.equals("abort") && !panic.equals("task"))
+            throw new ToolError("unknown --panic strategy `" + panic + "`; use abort or task", 2);
+        return new Compiler.Options(Board.load(board), level, debug, panic.equals("abort"), Optimization.parse(opt), kinds, outDir);
     }
 }

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import mote.async.AsyncLowering;
 import mote.async.StateMachine;
 import mote.diag.Span;
 import mote.mir.BasicBlock;
@@ -152,7 +151,10 @@ public final class LlvmCodegen implements AutoCloseable {
 
     // ---------------------------------------------------------------- whole program
 
+    private Map<String, StateMachine> callees = Map.of();
+
     public void generate(MirProgram program, Map<String, StateMachine> machines) {
+        this.callees = machines;
         for (MirProgram.Global g : program.globals()) {
             LLVMValueRef v = LLVMAddGlobal(module, llvmType(g.type()), "s." + g.name());
             LLVMSetInitializer(v, constInt(llvmType(g.type()), g.initialValue()));
@@ -163,12 +165,22 @@ public final class LlvmCodegen implements AutoCloseable {
         // Declare first: functions call each other in any order.
         for (MirFn f : program.functions()) {
             if (f.isAsync()) {
-                LLVMTypeRef[] initParams = new LLVMTypeRef[1 + storedParams(f).size()];
+                // poll(self, out, start, args...): `start` and the arguments matter only to an
+                // eager-start machine, whose first poll runs the body from its parameters.
+                List<Local> params = storedParams(f);
+                LLVMTypeRef[] pollParams = new LLVMTypeRef[3 + params.size()];
+                pollParams[0] = ptr;
+                pollParams[1] = ptr;
+                pollParams[2] = i1;
+                LLVMTypeRef[] initParams = new LLVMTypeRef[1 + params.size()];
                 initParams[0] = ptr;
-                int i = 1;
-                for (Local p : storedParams(f)) initParams[i++] = llvmType(f.typeOf(p));
-                inits.put(f.name(), internalFn(f.name() + ".init", fnType(voidType, initParams)));
-                polls.put(f.name(), internalFn(f.name() + ".poll", fnType(i1, ptr, ptr)));
+                for (int i = 0; i < params.size(); i++) {
+                    initParams[i + 1] = llvmType(f.typeOf(params.get(i)));
+                    pollParams[i + 3] = initParams[i + 1];
+                }
+                if (!machines.get(f.name()).eagerStart())
+                    inits.put(f.name(), internalFn(f.name() + ".init", fnType(voidType, initParams)));
+                polls.put(f.name(), internalFn(f.name() + ".poll", fnType(i1, pollParams)));
             } else {
                 List<Local> params = storedParams(f);
                 LLVMTypeRef[] ps = new LLVMTypeRef[params.size()];
@@ -180,7 +192,7 @@ public final class LlvmCodegen implements AutoCloseable {
         for (MirFn f : program.functions()) {
             if (f.isAsync()) {
                 StateMachine m = machines.get(f.name());
-                emitInit(f, m);
+                if (!m.eagerStart()) emitInit(f, m);
                 new BodyEmitter(f, m).emit(polls.get(f.name()));
             } else {
                 new BodyEmitter(f, null).emit(syncFns.get(f.name()));
@@ -204,13 +216,13 @@ public final class LlvmCodegen implements AutoCloseable {
         LLVMValueRef fn = inits.get(f.name());
         LLVMPositionBuilderAtEnd(builder, LLVMAppendBasicBlockInContext(ctx, fn, "entry"));
         LLVMValueRef self = LLVMGetParam(fn, 0);
-        StateMachine.State unresumed = m.state(AsyncLowering.UNRESUMED);
+        StateMachine.State unresumed = m.stateOf(StateMachine.Kind.UNRESUMED);
         List<Local> params = storedParams(f);
         for (int i = 0; i < params.size(); i++) {
             StateMachine.Slot slot = m.slot(unresumed, params.get(i));
             LLVMBuildStore(builder, LLVMGetParam(fn, i + 1), offsetPtr(self, slot.offset()));
         }
-        storeTag(self, m, AsyncLowering.UNRESUMED);
+        storeTag(self, m, unresumed.index());
         LLVMBuildRetVoid(builder);
     }
 
@@ -236,7 +248,8 @@ public final class LlvmCodegen implements AutoCloseable {
         LLVMPositionBuilderAtEnd(builder, LLVMAppendBasicBlockInContext(ctx, poll, "entry"));
         LLVMValueRef result = LLVMBuildAlloca(builder, i32, "result");
         LLVMBuildStore(builder, constInt(i32, 0), result);
-        LLVMValueRef ready = LLVMBuildCall2(builder, fnType(i1, ptr, ptr), polls.get(main.name()), new PointerPointer<>(state, result), 2, "ready");
+        LLVMValueRef ready = LLVMBuildCall2(builder, LLVMGlobalGetValueType(polls.get(main.name())), polls.get(main.name()),
+                values(state, result, constInt(i1, 0)), 3, "ready");
         LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(ctx, poll, "done");
         LLVMBasicBlockRef pending = LLVMAppendBasicBlockInContext(ctx, poll, "pending");
         LLVMBuildCondBr(builder, ready, done, pending);
@@ -297,6 +310,17 @@ public final class LlvmCodegen implements AutoCloseable {
         private void emitDispatch() {
             self = LLVMGetParam(llvmFn, 0);
             out = LLVMGetParam(llvmFn, 1);
+            if (machine.eagerStart()) {
+                // The first poll starts the body from the arguments; later ones resume.
+                LLVMBasicBlockRef begin = LLVMAppendBasicBlockInContext(ctx, llvmFn, "start");
+                LLVMBasicBlockRef resume = LLVMAppendBasicBlockInContext(ctx, llvmFn, "resume");
+                LLVMBuildCondBr(builder, LLVMGetParam(llvmFn, 2), begin, resume);
+                LLVMPositionBuilderAtEnd(builder, begin);
+                List<Local> params = storedParams(fn);
+                for (int i = 0; i < params.size(); i++) LLVMBuildStore(builder, LLVMGetParam(llvmFn, i + 3), slots[params.get(i).index()]);
+                LLVMBuildBr(builder, blocks[0]);
+                LLVMPositionBuilderAtEnd(builder, resume);
+            }
             LLVMTypeRef tagType = LLVMIntTypeInContext(ctx, machine.tagSize() * 8);
             LLVMValueRef tag = LLVMBuildLoad2(builder, tagType, offsetPtr(self, machine.tagOffset()), "state");
             LLVMBasicBlockRef invalid = LLVMAppendBasicBlockInContext(ctx, llvmFn, "invalid");
@@ -310,11 +334,14 @@ public final class LlvmCodegen implements AutoCloseable {
                         for (StateMachine.Slot slot : s.saved()) restore(slot);
                         LLVMBuildBr(builder, blocks[0]);
                     }
-                    case RETURNED -> panicWith("`async fn` resumed after completion", fn.span());
+                    case RETURNED -> {
+                        if (machine.returnedPending()) LLVMBuildRet(builder, constInt(i1, 0));
+                        else panicWith("`async fn` resumed after completion", fn.span());
+                    }
                     case PANICKED -> panicWith("`async fn` resumed after panicking", fn.span());
                     case SUSPENDED -> {
                         for (StateMachine.Slot slot : s.saved()) restore(slot);
-                        LLVMBuildBr(builder, pollBlock(s));
+                        pollAndBranch(s, false, null);
                     }
                 }
             }
@@ -332,37 +359,51 @@ public final class LlvmCodegen implements AutoCloseable {
             LLVMBuildStore(builder, LLVMBuildLoad2(builder, t, slots[slot.local().index()], ""), offsetPtr(self, slot.offset()));
         }
 
-        private final Map<Integer, LLVMBasicBlockRef> pollBlocks = new HashMap<>();
+        private final Map<Integer, LLVMBasicBlockRef> pendingBlocks = new HashMap<>();
 
         /**
-         * The block that polls the awaitee of state {@code s}: on Ready, continue after the
-         * await; on Pending, save what the state keeps, set the discriminant and return Pending.
+         * Polls the awaitee of state {@code s} from the current block: on Ready, continue after
+         * the await; on Pending, go to the state's pending block. {@code startArgs} (non-null
+         * only for the first poll of an eager-start callee) are the callee's arguments.
          */
-        private LLVMBasicBlockRef pollBlock(StateMachine.State s) {
-            LLVMBasicBlockRef existing = pollBlocks.get(s.index());
-            if (existing != null) return existing;
-            LLVMBasicBlockRef saved = LLVMGetInsertBlock(builder);
-            LLVMBasicBlockRef poll = LLVMAppendBasicBlockInContext(ctx, llvmFn, "poll." + s.name().toLowerCase());
-            pollBlocks.put(s.index(), poll);
+        private void pollAndBranch(StateMachine.State s, boolean start, LLVMValueRef[] startArgs) {
             Terminator.Await await = (Terminator.Await) fn.block(s.awaitBlock()).terminator();
-            LLVMBasicBlockRef pending = LLVMAppendBasicBlockInContext(ctx, llvmFn, "pending." + s.name().toLowerCase());
-            LLVMPositionBuilderAtEnd(builder, poll);
             LLVMValueRef child = offsetPtr(self, s.awaitee().offset());
             LLVMValueRef ready;
             if (await.callee() instanceof Callee.Function f) {
                 LLVMValueRef dest = slots[await.dest().index()];
                 if (dest == null) dest = LLVMConstNull(ptr);
-                ready = LLVMBuildCall2(builder, fnType(i1, ptr, ptr), polls.get(f.name()), new PointerPointer<>(child, dest), 2, "ready");
+                LLVMValueRef poll = polls.get(f.name());
+                LLVMTypeRef type = LLVMGlobalGetValueType(poll);
+                int n = LLVMCountParamTypes(type);
+                LLVMValueRef[] args = new LLVMValueRef[n];
+                args[0] = child;
+                args[1] = dest;
+                args[2] = constInt(i1, start ? 1 : 0);
+                PointerPointer<LLVMTypeRef> paramTypes = new PointerPointer<>(n);
+                LLVMGetParamTypes(type, paramTypes);
+                for (int k = 3; k < n; k++)
+                    args[k] = startArgs != null ? startArgs[k - 3] : LLVMGetUndef(paramTypes.get(LLVMTypeRef.class, k));
+                ready = LLVMBuildCall2(builder, type, poll, values(args), n, "ready");
             } else {
                 ready = pollBuiltin((Callee.Builtin) await.callee(), child);
             }
-            LLVMBuildCondBr(builder, ready, blocks[await.resume().index()], pending);
+            LLVMBuildCondBr(builder, ready, blocks[await.resume().index()], pendingBlock(s));
+        }
+
+        /** Save what state {@code s} keeps, set the discriminant, return Pending: shared by all polls of s. */
+        private LLVMBasicBlockRef pendingBlock(StateMachine.State s) {
+            LLVMBasicBlockRef existing = pendingBlocks.get(s.index());
+            if (existing != null) return existing;
+            LLVMBasicBlockRef saved = LLVMGetInsertBlock(builder);
+            LLVMBasicBlockRef pending = LLVMAppendBasicBlockInContext(ctx, llvmFn, "pending." + s.name().toLowerCase());
+            pendingBlocks.put(s.index(), pending);
             LLVMPositionBuilderAtEnd(builder, pending);
             for (StateMachine.Slot slot : s.saved()) save(slot);
             storeTag(self, machine, s.index());
             LLVMBuildRet(builder, constInt(i1, 0));
             LLVMPositionBuilderAtEnd(builder, saved);
-            return poll;
+            return pending;
         }
 
         /** yield_now: the first poll wakes the task and returns Pending, the second is Ready. */
@@ -526,7 +567,7 @@ public final class LlvmCodegen implements AutoCloseable {
                 LLVMValueRef v = operand(Operand.of(fn.returnLocal()));
                 if (machine != null) {
                     if (v != null) LLVMBuildStore(builder, v, out);
-                    storeTag(self, machine, AsyncLowering.RETURNED);
+                    storeTag(self, machine, machine.stateOf(StateMachine.Kind.RETURNED).index());
                     LLVMBuildRet(builder, constInt(i1, 1));
                 } else if (v != null) {
                     LLVMBuildRet(builder, v);
@@ -536,20 +577,24 @@ public final class LlvmCodegen implements AutoCloseable {
             } else if (t instanceof Terminator.Await a) {
                 StateMachine.State s = machine.state(machine.stateOfAwait().get(here));
                 LLVMValueRef child = offsetPtr(self, s.awaitee().offset());
-                if (a.callee() instanceof Callee.Function f) {
+                List<LLVMValueRef> argValues = new java.util.ArrayList<>();
+                for (Operand op : a.args()) {
+                    LLVMValueRef v = operand(op);
+                    if (v != null) argValues.add(v);
+                }
+                if (a.callee() instanceof Callee.Function f && !callees.get(f.name()).eagerStart()) {
                     LLVMValueRef init = inits.get(f.name());
-                    LLVMValueRef[] args = new LLVMValueRef[1 + (int) a.args().stream().map(this::operand).filter(x -> x != null).count()];
+                    LLVMValueRef[] args = new LLVMValueRef[1 + argValues.size()];
                     args[0] = child;
-                    int k = 1;
-                    for (Operand op : a.args()) {
-                        LLVMValueRef v = operand(op);
-                        if (v != null) args[k++] = v;
-                    }
-                    LLVMBuildCall2(builder, LLVMGlobalGetValueType(init), init, new PointerPointer<>(args), args.length, "");
+                    for (int k = 0; k < argValues.size(); k++) args[k + 1] = argValues.get(k);
+                    LLVMBuildCall2(builder, LLVMGlobalGetValueType(init), init, values(args), args.length, "");
+                    pollAndBranch(s, false, null);
+                } else if (a.callee() instanceof Callee.Function) {
+                    pollAndBranch(s, true, argValues.toArray(LLVMValueRef[]::new));
                 } else {
                     LLVMBuildStore(builder, constInt(i8, 0), child);
+                    pollAndBranch(s, false, null);
                 }
-                LLVMBuildBr(builder, pollBlock(s));
             } else if (t instanceof Terminator.Assert a) {
                 LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(ctx, llvmFn, "assert.fail");
                 LLVMBuildCondBr(builder, operand(a.cond()), blocks[a.target().index()], fail);

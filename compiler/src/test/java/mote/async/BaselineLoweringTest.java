@@ -96,7 +96,7 @@ class BaselineLoweringTest {
     void argumentsLiveAcrossAnAwaitAreStoredTwice() {
         // leaf(x) uses x after its yield: rustc keeps x in the prefix (upvar) and again in the state.
         StateMachine leaf = analyze("forwarding").machines().get("leaf");
-        StateMachine.Slot upvar = leaf.state(AsyncLowering.UNRESUMED).saved().get(0);
+        StateMachine.Slot upvar = leaf.stateOf(StateMachine.Kind.UNRESUMED).saved().get(0);
         StateMachine.Slot saved = leaf.suspendStates().get(0).saved().get(0);
         assertEquals("x", upvar.name());
         assertEquals("x", saved.name());
@@ -110,7 +110,7 @@ class BaselineLoweringTest {
         StateMachine.State suspend = bar.suspendStates().get(0);
         assertTrue(suspend.saved().isEmpty(), () -> StateMachinePrinter.print(bar));
         assertNotNull(suspend.awaitee());
-        assertNull(bar.state(AsyncLowering.RETURNED).awaitee());
+        assertNull(bar.stateOf(StateMachine.Kind.RETURNED).awaitee());
     }
 
     @Test

@@ -1,0 +1,125 @@
+package mote.opt;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import mote.async.AsyncCallGraph;
+import mote.mir.BasicBlock;
+import mote.mir.BlockId;
+import mote.mir.Callee;
+import mote.mir.Local;
+import mote.mir.LocalDecl;
+import mote.mir.MirFn;
+import mote.mir.MirProgram;
+import mote.mir.Rvalue;
+import mote.mir.Statement;
+import mote.mir.Terminator;
+
+/**
+ * `inline`: an awaited async fn's body is copied into its caller, so the callee's awaits
+ * become the caller's own suspension points and the callee's state machine disappears: no
+ * discriminant, no copy of its arguments, no poll and init functions, no dispatch. Pure
+ * forwarding (`fwd(x) = leaf(x).await`) collapses into the leaf; preamble and postamble run
+ * inline around the callee's suspensions.
+ *
+ * Legal because Mote futures are awaited where they are created (the language has no future
+ * values) and the async call graph has no cycles, so a callee's body runs exactly in the
+ * caller's context, start to finish, and the copy terminates. rustc never inlines one
+ * coroutine into another: each future is an opaque type with its own poll.
+ *
+ * Cost model, since copying can also grow code: inline a callee awaited from one place only
+ * (a pure win: the copy replaces the original), or one whose body is at most
+ * {@link #SMALL_BODY} MIR statements and terminators (a copy of that is smaller than the
+ * fixed cost of a separate state machine: poll and init functions, dispatch switch, panic
+ * arms). Larger callees awaited from several places keep their own state machine. `make
+ * bench` measures the model against inlining everything and nothing.
+ */
+public final class Inline {
+    /** Statements + terminators up to which a callee is copied into every caller. */
+    public static final int SMALL_BODY = 16;
+
+    private Inline() {}
+
+    public static MirProgram run(MirProgram program) {
+        return run(program, SMALL_BODY);
+    }
+
+    /** {@code smallBody}: Integer.MAX_VALUE inlines everything, -1 only single-site callees. */
+    public static MirProgram run(MirProgram program, int smallBody) {
+        Map<String, MirFn> fns = new LinkedHashMap<>();
+        for (MirFn f : program.functions()) fns.put(f.name(), f);
+        for (MirFn f : new AsyncCallGraph(program).bottomUp()) {
+            MirFn caller = fns.get(f.name());
+            boolean changed = true;
+            while (changed) {
+                changed = false;
+                for (int i = 0; i < caller.blocks().size(); i++) {
+                    if (caller.blocks().get(i).terminator() instanceof Terminator.Await a && a.callee() instanceof Callee.Function c) {
+                        MirFn callee = fns.get(c.name());
+                        if (callee == null || !callee.isAsync() || c.name().equals(program.mainFunction())) continue;
+                        if (awaitSites(fns, c.name()) == 1 || bodySize(callee) <= smallBody) {
+                            caller = inlineAt(caller, i, callee);
+                            fns.put(caller.name(), caller);
+                            changed = true;
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        // Drop async fns nobody awaits any more.
+        List<MirFn> out = new ArrayList<>();
+        for (MirFn f : fns.values()) {
+            if (f.isAsync() && !f.name().equals(program.mainFunction()) && awaitSites(fns, f.name()) == 0) continue;
+            out.add(f);
+        }
+        return program.withFunctions(out);
+    }
+
+    static int awaitSites(Map<String, MirFn> fns, String name) {
+        int n = 0;
+        for (MirFn f : fns.values())
+            for (BasicBlock b : f.blocks())
+                if (b.terminator() instanceof Terminator.Await a && a.callee() instanceof Callee.Function c && c.name().equals(name)) n++;
+        return n;
+    }
+
+    static int bodySize(MirFn f) {
+        int n = 0;
+        for (BasicBlock b : f.blocks()) n += b.statements().size() + 1;
+        return n;
+    }
+
+    private static MirFn inlineAt(MirFn caller, int awaitBlock, MirFn callee) {
+        MirEdit edit = new MirEdit(caller);
+        Terminator.Await await = (Terminator.Await) caller.blocks().get(awaitBlock).terminator();
+        Map<Integer, Local> localMap = new HashMap<>();
+        for (int i = 0; i < callee.locals().size(); i++) {
+            LocalDecl d = callee.locals().get(i);
+            String name = d.name() == null ? null : callee.name() + "." + d.name();
+            localMap.put(i, edit.addLocal(new LocalDecl(name, d.type(), d.span())));
+        }
+        int blockBase = edit.blocks.size();
+        for (BasicBlock b : callee.blocks()) {
+            BasicBlock mapped;
+            if (b.terminator() instanceof Terminator.Return) {
+                List<Statement> stmts = new ArrayList<>();
+                for (Statement s : b.statements()) stmts.add(MirEdit.mapStatement(s, l -> localMap.get(l.index())));
+                stmts.add(new Statement.Assign(await.dest(),
+                        new Rvalue.Use(mote.mir.Operand.of(localMap.get(callee.returnLocal().index())))));
+                mapped = new BasicBlock(stmts, new Terminator.Goto(await.resume()));
+            } else {
+                mapped = MirEdit.mapBlock(b, l -> localMap.get(l.index()), blk -> new BlockId(blk.index() + blockBase));
+            }
+            edit.addBlock(mapped);
+        }
+        BasicBlock site = caller.blocks().get(awaitBlock);
+        List<Statement> stmts = new ArrayList<>(site.statements());
+        for (int k = 0; k < callee.params().size(); k++)
+            stmts.add(new Statement.Assign(localMap.get(callee.params().get(k).index()), new Rvalue.Use(await.args().get(k))));
+        edit.blocks.set(awaitBlock, new BasicBlock(stmts, new Terminator.Goto(new BlockId(blockBase))));
+        return edit.finish();
+    }
+}

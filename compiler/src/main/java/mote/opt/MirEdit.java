@@ -1,0 +1,96 @@
+package mote.opt;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import mote.mir.BasicBlock;
+import mote.mir.BlockId;
+import mote.mir.Local;
+import mote.mir.LocalDecl;
+import mote.mir.MirFn;
+import mote.mir.Operand;
+import mote.mir.PrintItem;
+import mote.mir.Rvalue;
+import mote.mir.Statement;
+import mote.mir.Terminator;
+
+/**
+ * A mutable copy of one MIR function for passes that add locals and blocks, and the
+ * renaming helpers they share (locals and block ids through a statement or terminator).
+ */
+final class MirEdit {
+    final MirFn original;
+    final List<LocalDecl> locals;
+    final List<BasicBlock> blocks;
+
+    MirEdit(MirFn fn) {
+        original = fn;
+        locals = new ArrayList<>(fn.locals());
+        blocks = new ArrayList<>(fn.blocks());
+    }
+
+    Local addLocal(LocalDecl decl) {
+        locals.add(decl);
+        return new Local(locals.size() - 1);
+    }
+
+    BlockId addBlock(BasicBlock b) {
+        blocks.add(b);
+        return new BlockId(blocks.size() - 1);
+    }
+
+    MirFn finish() {
+        return Cleanup.removeUnreachable(new MirFn(original.name(), original.isAsync(), original.params(), original.returnLocal(),
+                original.returnType(), locals, blocks, original.span()));
+    }
+
+    // ---------------------------------------------------------------- renaming
+
+    static Operand mapOperand(Operand op, UnaryOperator<Local> locals) {
+        return op instanceof Operand.Copy c ? new Operand.Copy(locals.apply(c.local())) : op;
+    }
+
+    static List<Operand> mapOperands(List<Operand> ops, UnaryOperator<Local> locals) {
+        return ops.stream().map(o -> mapOperand(o, locals)).toList();
+    }
+
+    static List<PrintItem> mapItems(List<PrintItem> items, UnaryOperator<Local> locals) {
+        return items.stream().map(i -> i instanceof PrintItem.Value v
+                ? (PrintItem) new PrintItem.Value(mapOperand(v.value(), locals), v.type(), v.hex()) : i).toList();
+    }
+
+    static Rvalue mapRvalue(Rvalue r, UnaryOperator<Local> locals) {
+        if (r instanceof Rvalue.Use u) return new Rvalue.Use(mapOperand(u.operand(), locals));
+        if (r instanceof Rvalue.Binary b) return new Rvalue.Binary(b.op(), mapOperand(b.left(), locals), mapOperand(b.right(), locals));
+        if (r instanceof Rvalue.Unary u) return new Rvalue.Unary(u.op(), mapOperand(u.operand(), locals));
+        if (r instanceof Rvalue.Cast c) return new Rvalue.Cast(mapOperand(c.operand(), locals), c.target());
+        if (r instanceof Rvalue.Call c) return new Rvalue.Call(c.function(), mapOperands(c.args(), locals));
+        return r;   // ReadStatic uses no locals
+    }
+
+    static Statement mapStatement(Statement s, UnaryOperator<Local> locals) {
+        if (s instanceof Statement.Assign a) return new Statement.Assign(locals.apply(a.dest()), mapRvalue(a.value(), locals));
+        if (s instanceof Statement.WriteStatic w) return new Statement.WriteStatic(w.name(), mapOperand(w.value(), locals));
+        if (s instanceof Statement.Print p) return new Statement.Print(mapItems(p.items(), locals));
+        throw new IllegalStateException("statement " + s);
+    }
+
+    static Terminator mapTerminator(Terminator t, UnaryOperator<Local> locals, UnaryOperator<BlockId> blocks) {
+        if (t instanceof Terminator.Goto g) return new Terminator.Goto(blocks.apply(g.target()));
+        if (t instanceof Terminator.If i) return new Terminator.If(mapOperand(i.cond(), locals), blocks.apply(i.then()), blocks.apply(i.otherwise()));
+        if (t instanceof Terminator.Switch s) return new Terminator.Switch(mapOperand(s.value(), locals), s.values(),
+                s.targets().stream().map(blocks).toList(), blocks.apply(s.otherwise()));
+        if (t instanceof Terminator.Await a) return new Terminator.Await(a.callee(), mapOperands(a.args(), locals),
+                locals.apply(a.dest()), blocks.apply(a.resume()), a.span());
+        if (t instanceof Terminator.Assert a) return new Terminator.Assert(mapOperand(a.cond(), locals), mapItems(a.message(), locals),
+                a.span(), blocks.apply(a.target()));
+        if (t instanceof Terminator.Panic p) return new Terminator.Panic(mapItems(p.message(), locals), p.span());
+        if (t instanceof Terminator.Exit e) return new Terminator.Exit(mapOperand(e.code(), locals));
+        return t;   // Return, Unreachable
+    }
+
+    static BasicBlock mapBlock(BasicBlock b, UnaryOperator<Local> locals, UnaryOperator<BlockId> blocks) {
+        return new BasicBlock(b.statements().stream().map(s -> mapStatement(s, locals)).toList(),
+                mapTerminator(b.terminator(), locals, blocks));
+    }
+}

@@ -1,0 +1,60 @@
+package mote.size;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.util.Locale;
+
+/** The size report as a text table, Markdown (for CI comments) or JSON (docs/size-report.md). */
+public final class SizeFormat {
+    private SizeFormat() {}
+
+    public static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    public static String json(SizeReport r) {
+        try {
+            return JSON.writeValueAsString(r) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String table(SizeReport r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Size of ").append(r.program()).append(" on ").append(r.board()).append(" (bytes; delta vs baseline = --opt none)\n\n");
+        sb.append(String.format(Locale.ROOT, "%-18s %7s %7s %6s %6s %7s %7s %9s %8s %11s%n",
+                "variant", ".text", ".rodata", ".data", ".bss", "flash", "RAM", "Δflash", "Δflash%", "task state"));
+        for (SizeReport.Variant v : r.variants()) {
+            sb.append(String.format(Locale.ROOT, "%-18s %7d %7d %6d %6d %7d %7d %+9d %+7.1f%% %11d%n",
+                    v.name(), v.text(), v.rodata(), v.data(), v.bss(), v.flash(), v.ram(), v.flashDelta(), v.flashDeltaPercent(), v.taskStateBytes()));
+        }
+        sb.append('\n');
+        sb.append(String.format(Locale.ROOT, "%-28s %16s %16s  %s%n", "async fn / task", "baseline", "all", "with all"));
+        for (SizeReport.FnRow f : r.functions()) {
+            sb.append(String.format(Locale.ROOT, "%-28s %16s %16s  %s%n", f.name(),
+                    f.baselineStates() + " states " + f.baselineBytes() + " B",
+                    f.allStates() == 0 ? "-" : f.allStates() + " states " + f.allBytes() + " B", f.fate()));
+        }
+        return sb.toString();
+    }
+
+    public static String markdown(SizeReport r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("### Size of `").append(r.program()).append("` on `").append(r.board()).append("`\n\n");
+        sb.append("| variant | .text | .rodata | .data | .bss | flash | RAM | Δ flash | Δ flash % | task state |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (SizeReport.Variant v : r.variants()) {
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d | %+d | %+.1f%% | %d |%n",
+                    v.name(), v.text(), v.rodata(), v.data(), v.bss(), v.flash(), v.ram(), v.flashDelta(), v.flashDeltaPercent(), v.taskStateBytes()));
+        }
+        sb.append("\n| async fn / task | baseline states | baseline bytes | all states | all bytes | with all |\n");
+        sb.append("|---|---:|---:|---:|---:|---|\n");
+        for (SizeReport.FnRow f : r.functions()) {
+            sb.append(String.format(Locale.ROOT, "| `%s` | %d | %d | %d | %d | %s |%n",
+                    f.name(), f.baselineStates(), f.baselineBytes(), f.allStates(), f.allBytes(), f.fate()));
+        }
+        return sb.toString();
+    }
+}

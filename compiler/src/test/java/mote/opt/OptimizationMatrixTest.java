@@ -1,0 +1,53 @@
+package mote.opt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import mote.board.Board;
+import mote.e2e.RunProgramsTestAccess;
+import mote.testutil.Expectations;
+import mote.testutil.ProgramRunner;
+import mote.testutil.TestFiles;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The correctness matrix: every end-to-end program gives the same console output and exit
+ * code under `--opt none`, under each optimization alone, and under `--opt all` (its own
+ * `// expect:` lines, on the default board).
+ */
+class OptimizationMatrixTest {
+    static Map<String, Set<Optimization>> variants() {
+        Map<String, Set<Optimization>> v = new LinkedHashMap<>();
+        v.put("none", EnumSet.noneOf(Optimization.class));
+        for (Optimization o : Optimization.values()) v.put(o.cliName, EnumSet.of(o));
+        v.put("all", EnumSet.allOf(Optimization.class));
+        return v;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> sameBehaviourUnderEveryOptimization() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Path program : RunProgramsTestAccess.programs()) {
+            Expectations expect = Expectations.parse(TestFiles.read(program));
+            if (!expect.flags().isEmpty()) continue;   // programs needing special flags are covered where they live
+            String board = expect.boards().contains(Board.DEFAULT_NAME) ? Board.DEFAULT_NAME : expect.boards().get(0);
+            for (var v : variants().entrySet()) {
+                tests.add(DynamicTest.dynamicTest(program.getFileName() + " --opt " + v.getKey(), () -> {
+                    ProgramRunner.Run run = ProgramRunner.run(program, board, o -> o.withOpts(v.getValue()));
+                    String expected = expect.lines().isEmpty() ? "" : String.join("\n", expect.lines()) + "\n";
+                    assertEquals(expected, run.output(), "output with --opt " + v.getKey());
+                    assertEquals(expect.exitCode(), run.exitCode(), "exit code with --opt " + v.getKey());
+                }));
+            }
+        }
+        return tests.stream();
+    }
+}
