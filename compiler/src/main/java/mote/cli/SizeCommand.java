@@ -3,6 +3,7 @@ package mote.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import mote.Compiler;
+import mote.size.SizeBaseline;
 import mote.size.SizeFormat;
 import mote.size.SizeReport;
 import picocli.CommandLine.Command;
@@ -22,11 +23,42 @@ public final class SizeCommand implements Callable<Integer> {
             description = "table (default), json or markdown.")
     String format;
 
+    @Option(names = "--save", paramLabel = "BASELINE.json",
+            description = "Save the sections and symbols of this build (with the --opt given) as a baseline for --check.")
+    java.nio.file.Path save;
+
+    @Option(names = "--check", paramLabel = "BASELINE.json",
+            description = "Compare this build with a saved baseline: per-section and per-symbol growth; exit 1 past --max-growth.")
+    java.nio.file.Path check;
+
+    @Option(names = "--max-growth", paramLabel = "PCT", defaultValue = "0",
+            description = "With --check: how many percent flash or RAM may grow (default ${DEFAULT-VALUE}).")
+    double maxGrowth;
+
     @Override
     public Integer call() {
         if (!format.equals("table") && !format.equals("json") && !format.equals("markdown"))
             throw new mote.diag.ToolError("unknown --format `" + format + "`; use table, json or markdown", 2);
+        if (maxGrowth < 0) throw new mote.diag.ToolError("--max-growth must not be negative", 2);
         Compiler.Options options = build.toOptions();
+        if (save != null || check != null) {
+            // One build, with the flags given: what a CI size gate compares.
+            Compiler.Result result = Compiler.compile(build.source, options);
+            SizeBaseline now = SizeBaseline.of(build.source, result, options.board().name());
+            PrintWriter out = spec.commandLine().getOut();
+            int exit = 0;
+            if (check != null) {
+                SizeBaseline.Check c = SizeBaseline.load(check).check(now, maxGrowth);
+                out.print(c.text(format.equals("markdown")));
+                exit = c.failed() ? 1 : 0;
+            }
+            if (save != null) {
+                now.save(save);
+                out.println("saved size baseline to " + save);
+            }
+            out.flush();
+            return exit;
+        }
         SizeReport report = SizeReport.measure(build.source, options);
         PrintWriter out = spec.commandLine().getOut();
         out.print(switch (format) {

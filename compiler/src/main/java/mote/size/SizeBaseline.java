@@ -1,0 +1,119 @@
+package mote.size;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import mote.Compiler;
+import mote.diag.ToolError;
+import mote.link.Toolchain;
+
+/**
+ * `mote size --save` / `--check`: the sections and symbols of one build, saved as JSON, and
+ * the comparison of a new build against it, for a CI job that fails when an image grows.
+ */
+public record SizeBaseline(String program, String board, Map<String, Long> sections, Map<String, Long> symbols) {
+
+    public static SizeBaseline of(Path source, Compiler.Result build, String board) {
+        Map<String, Long> sections = new LinkedHashMap<>();
+        sections.put("text", build.size().text());
+        sections.put("rodata", build.size().rodata());
+        sections.put("data", build.size().data());
+        sections.put("bss", build.size().bss());
+        sections.put("flash", build.size().flash());
+        sections.put("ram", build.size().ram());
+        return new SizeBaseline(source.getFileName().toString(), board, sections, symbols(build.elf()));
+    }
+
+    /** Defined symbols with a size, from the jar's llvm-nm. */
+    static Map<String, Long> symbols(Path elf) {
+        Toolchain tc = Toolchain.get();
+        String out = tc.check(tc.llvmNm(), List.of("--print-size", "--size-sort", "--radix=d", "--defined-only", elf.toString()));
+        Map<String, Long> symbols = new TreeMap<>();
+        for (String line : out.split("\n")) {
+            String[] parts = line.trim().split("\\s+");
+            if (parts.length < 4) continue;
+            symbols.merge(parts[3], Long.parseLong(parts[1]), Long::sum);
+        }
+        return symbols;
+    }
+
+    public void save(Path file) {
+        try {
+            Files.writeString(file, SizeFormat.JSON.writeValueAsString(this) + "\n");
+        } catch (IOException e) {
+            throw new ToolError("cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
+    public static SizeBaseline load(Path file) {
+        try {
+            return SizeFormat.JSON.readValue(Files.readString(file), SizeBaseline.class);
+        } catch (NoSuchFileException e) {
+            throw new ToolError("no such size baseline: " + file + " (create it with `mote size APP.mote --save " + file + "`)");
+        } catch (JsonProcessingException e) {
+            throw new ToolError(file + " is not a size baseline written by `mote size --save`: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ToolError("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** One line of the comparison. */
+    public record Growth(String name, long before, long after) {
+        public long delta() { return after - before; }
+        public double percent() { return before == 0 ? (after == 0 ? 0 : 100) : 100.0 * (after - before) / before; }
+    }
+
+    /** The result of `--check`: sections and the symbols that changed, and whether flash or RAM grew too much. */
+    public record Check(List<Growth> sections, List<Growth> symbols, double maxGrowth, boolean failed) {
+        public String text(boolean markdown) {
+            StringBuilder sb = new StringBuilder();
+            if (markdown) sb.append("| section | baseline | now | Δ bytes | Δ % |\n|---|---:|---:|---:|---:|\n");
+            else sb.append(String.format(Locale.ROOT, "%-10s %10s %10s %9s %8s%n", "section", "baseline", "now", "Δ bytes", "Δ %"));
+            for (Growth g : sections) sb.append(row(markdown, g));
+            if (!symbols.isEmpty()) {
+                sb.append('\n');
+                if (markdown) sb.append("| symbol | baseline | now | Δ bytes | Δ % |\n|---|---:|---:|---:|---:|\n");
+                else sb.append(String.format(Locale.ROOT, "%-10s %10s %10s %9s %8s%n", "symbol", "baseline", "now", "Δ bytes", "Δ %"));
+                for (Growth g : symbols) sb.append(row(markdown, g));
+            }
+            sb.append('\n').append(failed
+                    ? String.format(Locale.ROOT, "size check FAILED: flash or RAM grew by more than %.1f%%%n", maxGrowth)
+                    : String.format(Locale.ROOT, "size check passed (limit %.1f%%)%n", maxGrowth));
+            return sb.toString();
+        }
+
+        private static String row(boolean markdown, Growth g) {
+            return markdown
+                    ? String.format(Locale.ROOT, "| `%s` | %d | %d | %+d | %+.1f%% |%n", g.name(), g.before(), g.after(), g.delta(), g.percent())
+                    : String.format(Locale.ROOT, "%-10s %10d %10d %+9d %+7.1f%%%n", g.name(), g.before(), g.after(), g.delta(), g.percent());
+        }
+    }
+
+    /** Compares {@code now} with this baseline; flash and RAM above {@code maxGrowthPercent} fail. */
+    public Check check(SizeBaseline now, double maxGrowthPercent) {
+        List<Growth> sectionRows = new ArrayList<>();
+        boolean failed = false;
+        for (var e : sections.entrySet()) {
+            Growth g = new Growth(e.getKey(), e.getValue(), now.sections().getOrDefault(e.getKey(), 0L));
+            sectionRows.add(g);
+            if ((e.getKey().equals("flash") || e.getKey().equals("ram")) && g.percent() > maxGrowthPercent) failed = true;
+        }
+        List<Growth> symbolRows = new ArrayList<>();
+        Map<String, Long> all = new TreeMap<>(symbols);
+        for (String s : now.symbols().keySet()) all.putIfAbsent(s, 0L);
+        for (String s : all.keySet()) {
+            long before = symbols.getOrDefault(s, 0L), after = now.symbols().getOrDefault(s, 0L);
+            if (before != after) symbolRows.add(new Growth(s, before, after));
+        }
+        symbolRows.sort((a, b) -> Long.compare(b.delta(), a.delta()));
+        return new Check(sectionRows, symbolRows, maxGrowthPercent, failed);
+    }
+}

@@ -1,0 +1,132 @@
+package mote.size;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import mote.Compiler;
+import mote.MoteHome;
+import mote.board.Board;
+import mote.cli.Main;
+import mote.testutil.ProgramRunner;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * `mote size`: the per-optimization report, its JSON keys (stable: docs/size-report.md), and
+ * the flash each motivating example takes with all optimizations, pinned like TinyGo's
+ * sizes_test: if a change makes one smaller, lower its number here.
+ */
+class SizeReportTest {
+    static final Map<String, Long> MAX_FLASH_ALL = Map.of(
+            "foo_bar", 1094L, "forwarding", 1218L, "pre_post", 1370L, "process_command", 1290L);
+
+    static Map<String, SizeReport> reports = new java.util.HashMap<>();
+
+    @BeforeAll
+    static void measure() {
+        for (String ex : MAX_FLASH_ALL.keySet()) {
+            Path src = MoteHome.get().resolve("examples").resolve(ex + ".mote");
+            reports.put(ex, SizeReport.measure(src, Compiler.Options.defaults(Board.load(Board.DEFAULT_NAME), ProgramRunner.tempDir())));
+        }
+    }
+
+    @Test
+    void everyVariantIsReported() {
+        SizeReport r = reports.get("forwarding");
+        assertEquals(List.of("baseline", "returned-pending", "drop-panicked", "ready-fold", "inline", "merge-states",
+                "eager-start", "overlap-layout", "all"), r.variants().stream().map(SizeReport.Variant::name).toList());
+        assertEquals(0, r.variant("baseline").flashDelta());
+        assertEquals(r.variant("all").flash() - r.variant("baseline").flash(), r.variant("all").flashDelta());
+    }
+
+    @Test
+    void pinnedFlashWithAllOptimizations() {
+        for (var e : MAX_FLASH_ALL.entrySet()) {
+            long flash = reports.get(e.getKey()).variant("all").flash();
+            assertTrue(flash <= e.getValue(), e.getKey() + ": " + flash + " bytes of flash, pinned at most " + e.getValue()
+                    + "; find what grew (mote size --check) or raise the pin with a reason");
+        }
+    }
+
+    @Test
+    void allOptimizationsBeatTheBaselineOnEveryMotivatingExample() {
+        for (var e : reports.entrySet()) {
+            SizeReport r = e.getValue();
+            assertTrue(r.variant("all").flash() < r.variant("baseline").flash(), e.getKey());
+            assertTrue(r.variant("all").taskStateBytes() < r.variant("baseline").taskStateBytes(), e.getKey());
+        }
+    }
+
+    @Test
+    void functionRowsSayWhatBecameOfEachFuture() {
+        Map<String, SizeReport.FnRow> rows = reports.get("forwarding").functionsByName();
+        assertEquals("inlined", rows.get("fwd2").fate());
+        assertEquals(0, rows.get("fwd2").allBytes());
+        assertEquals(28, rows.get("fwd2").baselineBytes());
+        assertEquals("plain call (ready-fold)", reports.get("foo_bar").functionsByName().get("bar").fate());
+    }
+
+    @Test
+    void jsonKeysAreStable() throws Exception {
+        JsonNode root = SizeFormat.JSON.readTree(SizeFormat.json(reports.get("pre_post")));
+        assertEquals("pre_post.mote", root.get("program").asText());
+        assertEquals("lm3s6965evb", root.get("board").asText());
+        JsonNode v = root.get("variants").get(0);
+        for (String key : List.of("name", "text", "rodata", "data", "bss", "flash", "ram", "task_state_bytes",
+                "flash_delta", "flash_delta_percent", "ram_delta"))
+            assertTrue(v.has(key), "variant key " + key);
+        JsonNode f = root.get("functions").get(0);
+        for (String key : List.of("name", "baseline_states", "baseline_bytes", "all_states", "all_bytes", "fate"))
+            assertTrue(f.has(key), "function key " + key);
+    }
+
+    @Test
+    void markdownIsATable() {
+        String md = SizeFormat.markdown(reports.get("process_command"));
+        assertTrue(md.contains("| variant | .text |"), md);
+        assertTrue(md.contains("| all |"), md);
+        assertTrue(md.contains("| `process_command` |"), md);
+    }
+
+    static int mote(java.io.StringWriter out, String... args) {
+        return Main.execute(args, new java.io.PrintWriter(out, true), new java.io.PrintWriter(new java.io.StringWriter(), true));
+    }
+
+    @Test
+    void checkPassesUnchangedAndFailsOnGrowthNamingTheSymbols() {
+        String src = MoteHome.get().resolve("examples").resolve("forwarding.mote").toString();
+        Path dir = ProgramRunner.tempDir();
+        String baseline = dir.resolve("size.json").toString();
+        assertEquals(0, mote(new java.io.StringWriter(), "size", src, "-o", dir.toString(), "--save", baseline));
+        java.io.StringWriter same = new java.io.StringWriter();
+        assertEquals(0, mote(same, "size", src, "-o", dir.toString(), "--check", baseline, "--max-growth", "0"));
+        assertTrue(same.toString().contains("size check passed"), same.toString());
+        // Deliberate growth: the same program without the optimizations.
+        java.io.StringWriter grown = new java.io.StringWriter();
+        assertEquals(1, mote(grown, "size", src, "-o", dir.toString(), "--opt", "none", "--check", baseline, "--max-growth", "5"));
+        String text = grown.toString();
+        assertTrue(text.contains("size check FAILED"), text);
+        assertTrue(text.contains("fwd1.poll"), "the symbol table names what grew:\n" + text);
+        java.io.StringWriter md = new java.io.StringWriter();
+        mote(md, "size", src, "-o", dir.toString(), "--opt", "none", "--check", baseline, "--format", "markdown");
+        assertTrue(md.toString().contains("| section | baseline | now |"), md.toString());
+    }
+
+    @Test
+    void explainShowsLayoutsAndWhatBecameOfEachFuture() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        assertEquals(0, mote(out, "explain", MoteHome.get().resolve("examples").resolve("forwarding.mote").toString()));
+        String text = out.toString();
+        assertTrue(text.contains("== leaf"), text);
+        assertTrue(text.contains("inlined into its callers"), text);
+        assertTrue(text.contains("state machine main"), text);
+        java.io.StringWriter none = new java.io.StringWriter();
+        assertEquals(0, mote(none, "explain", MoteHome.get().resolve("examples").resolve("forwarding.mote").toString(), "--opt", "none", "--fn", "fwd1"));
+        assertTrue(none.toString().contains("state machine fwd1: 20 bytes"), none.toString());
+        assertEquals(1, mote(new java.io.StringWriter(), "explain", MoteHome.get().resolve("examples").resolve("forwarding.mote").toString(), "--fn", "nope"));
+    }
+}
