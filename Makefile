@@ -3,10 +3,12 @@
 #   make build  compile the compiler into compiler/target/mote.jar
 #   make run    build and run examples/hello.mote in QEMU
 #   make test   the whole test suite (needs QEMU)
+#   make bench  size per optimization, Mote against hand-written C, compile time
+#   make bless  regenerate golden snapshots after a deliberate change (review the diff)
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: deps build run test
+.PHONY: deps build run test bench bless
 
 deps:
 	@command -v qemu-system-arm >/dev/null 2>&1 || { \
@@ -21,3 +23,9 @@ run: deps build
 
 test: deps
 	mvn -B test
+
+bench: deps build
+	java -Dmote.home=$(CURDIR) -cp compiler/target/mote.jar mote.bench.Bench
+
+bless:
+	MOTE_BLESS=1 mvn -q -B test

@@ -29,25 +29,27 @@ import mote.mir.Terminator;
  * caller's context, start to finish, and the copy terminates. rustc never inlines one
  * coroutine into another: each future is an opaque type with its own poll.
  *
- * Cost model, since copying can also grow code: inline a callee awaited from one place only
- * (a pure win: the copy replaces the original), or one whose body is at most
- * {@link #SMALL_BODY} MIR statements and terminators (a copy of that is smaller than the
- * fixed cost of a separate state machine: poll and init functions, dispatch switch, panic
- * arms). Larger callees awaited from several places keep their own state machine. `make
- * bench` measures the model against inlining everything and nothing.
+ * Cost model, since copying can also grow code: a callee awaited from N places is inlined
+ * when the N-1 extra copies of its body (counted in MIR statements and terminators) stay
+ * within {@link #COPY_BUDGET}, what a separate state machine costs anyway (poll and init
+ * functions, dispatch switch, panic arms). So a callee awaited once is always inlined (the
+ * copy replaces the original), small ones are copied into a few callers, and large callees
+ * awaited from several places keep their own state machine. `make bench` measures the model
+ * against inlining everything and nothing (docs/optimizations.md).
  */
 public final class Inline {
-    /** Statements + terminators up to which a callee is copied into every caller. */
-    public static final int SMALL_BODY = 16;
+    /** MIR statements + terminators that extra copies of an inlined body may add in total. */
+    public static final int COPY_BUDGET = 24;
 
     private Inline() {}
 
+    /** With the default model; the system property `mote.inline.budget` overrides the budget (benchmarks). */
     public static MirProgram run(MirProgram program) {
-        return run(program, SMALL_BODY);
+        return run(program, Integer.getInteger("mote.inline.budget", COPY_BUDGET));
     }
 
-    /** {@code smallBody}: Integer.MAX_VALUE inlines everything, -1 only single-site callees. */
-    public static MirProgram run(MirProgram program, int smallBody) {
+    /** {@code budget}: Integer.MAX_VALUE inlines everything, 0 only callees awaited once. */
+    public static MirProgram run(MirProgram program, int budget) {
         Map<String, MirFn> fns = new LinkedHashMap<>();
         for (MirFn f : program.functions()) fns.put(f.name(), f);
         for (MirFn f : new AsyncCallGraph(program).bottomUp()) {
@@ -59,7 +61,8 @@ public final class Inline {
                     if (caller.blocks().get(i).terminator() instanceof Terminator.Await a && a.callee() instanceof Callee.Function c) {
                         MirFn callee = fns.get(c.name());
                         if (callee == null || !callee.isAsync() || c.name().equals(program.mainFunction())) continue;
-                        if (awaitSites(fns, c.name()) == 1 || bodySize(callee) <= smallBody) {
+                        long extraCopies = awaitSites(fns, c.name()) - 1L;
+                        if (extraCopies * bodySize(callee) <= budget) {
                             caller = inlineAt(caller, i, callee);
                             fns.put(caller.name(), caller);
                             changed = true;

@@ -1,0 +1,150 @@
+package mote.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
+import mote.Compiler;
+import mote.MoteCache;
+import mote.MoteHome;
+import mote.board.Board;
+import mote.link.ImageSize;
+import mote.link.Linker;
+import mote.link.RuntimeBuilder;
+import mote.link.Toolchain;
+import mote.opt.Optimization;
+import mote.qemu.QemuOptions;
+import mote.qemu.QemuResult;
+import mote.qemu.QemuRunner;
+import mote.size.SizeFormat;
+import mote.size.SizeReport;
+
+/**
+ * `make bench`: the numbers Mote exists for, printed as tables. For every example, the
+ * per-optimization size report; for the motivating examples, the program's own flash
+ * (image minus the empty program's image) under `--opt none`, under `--opt all` and for a
+ * hand-written C equivalent (bench/c/, same clang, runtime and linker), whose output is
+ * checked against the Mote program's under QEMU; the inline cost model against inlining
+ * nothing and everything; and compile time per 1 000 source lines.
+ */
+public final class Bench {
+    private static final Board BOARD = Board.load(Board.DEFAULT_NAME);
+
+    public static void main(String[] args) throws Exception {
+        Path work = Files.createTempDirectory("mote-bench-");
+        Path examples = MoteHome.get().resolve("examples");
+        List<Path> programs;
+        try (Stream<Path> s = Files.list(examples)) {
+            programs = s.filter(p -> p.toString().endsWith(".mote")).sorted().toList();
+        }
+        for (Path p : programs) {
+            System.out.println(SizeFormat.table(SizeReport.measure(p, options(work.resolve("size")))));
+        }
+        againstC(work);
+        inlineModel(work, programs);
+        compileTime(work);
+    }
+
+    private static Compiler.Options options(Path out) {
+        return Compiler.Options.defaults(BOARD, out);
+    }
+
+    private static long moteFlash(Path source, EnumSet<Optimization> opts, Path out) {
+        return Compiler.compile(source, options(out).withOpts(opts)).size().flash();
+    }
+
+    private static void againstC(Path work) throws IOException {
+        Path c = MoteHome.get().resolve("bench").resolve("c");
+        Path empty = MoteHome.get().resolve("bench").resolve("empty.mote");
+        EnumSet<Optimization> none = EnumSet.noneOf(Optimization.class), all = EnumSet.allOf(Optimization.class);
+        long emptyNone = moteFlash(empty, none, work.resolve("e0")), emptyAll = moteFlash(empty, all, work.resolve("e1"));
+        long emptyC = ImageSize.of(buildC(c.resolve("empty.c"), work), BOARD).flash();
+        System.out.println("Program-own flash (image minus the empty program's image), lm3s6965evb, bytes");
+        System.out.printf(Locale.ROOT, "empty images: Mote --opt none %d, --opt all %d, C %d%n%n", emptyNone, emptyAll, emptyC);
+        System.out.printf(Locale.ROOT, "%-18s %10s %10s %10s %12s %s%n", "example", "Mote none", "Mote all", "C by hand", "all vs C", "same output");
+        for (String ex : List.of("foo_bar", "forwarding", "pre_post", "process_command")) {
+            Path mote = MoteHome.get().resolve("examples").resolve(ex + ".mote");
+            long n = moteFlash(mote, none, work.resolve(ex + "-none")) - emptyNone;
+            Compiler.Result allBuild = Compiler.compile(mote, options(work.resolve(ex + "-all")).withOpts(all));
+            long a = allBuild.size().flash() - emptyAll;
+            Path cElf = buildC(c.resolve(ex + ".c"), work);
+            long h = ImageSize.of(cElf, BOARD).flash() - emptyC;
+            QemuResult mr = new QemuRunner().run(BOARD, allBuild.elf(), QemuOptions.defaults().withTimeout(Duration.ofSeconds(20)));
+            QemuResult cr = new QemuRunner().run(BOARD, cElf, QemuOptions.defaults().withTimeout(Duration.ofSeconds(20)));
+            boolean same = mr.output().equals(cr.output()) && mr.exitCode() == cr.exitCode();
+            System.out.printf(Locale.ROOT, "%-18s %10d %10d %10d %+11d %s%n", ex, n, a, h, a - h, same ? "yes" : "NO: " + cr.output());
+        }
+        System.out.println();
+    }
+
+    private static Path buildC(Path source, Path work) throws IOException {
+        Toolchain tc = Toolchain.get();
+        String stem = source.getFileName().toString().replace(".c", "");
+        Path dir = Files.createDirectories(work.resolve("c-" + stem));
+        Path object = dir.resolve(stem + ".o");
+        List<String> args = new ArrayList<>(RuntimeBuilder.targetFlags(BOARD));
+        args.addAll(List.of("-Os", "-ffreestanding", "-ffunction-sections", "-fdata-sections", "-Wall", "-Wextra",
+                "-I" + MoteHome.runtimeDir().resolve("include"), "-c", source.toString(), "-o", object.toString()));
+        tc.check(tc.clang(), args);
+        RuntimeBuilder runtime = new RuntimeBuilder(tc, MoteHome.runtimeDir(), MoteCache.dir("runtime"));
+        return new Linker(tc, runtime).linkProgram(BOARD, List.of(object), dir.resolve(stem + ".elf"), Optional.empty());
+    }
+
+    private static void inlineModel(Path work, List<Path> programs) {
+        System.out.println("Inline cost model (flash with --opt all, bytes): never inline, the model, always inline");
+        System.out.printf(Locale.ROOT, "%-22s %10s %10s %10s%n", "example", "never", "model", "always");
+        for (Path p : programs) {
+            long[] flash = new long[3];
+            String[] settings = {"0", null, "2147483647"};
+            for (int i = 0; i < 3; i++) {
+                if (settings[i] == null) System.clearProperty("mote.inline.budget");
+                else System.setProperty("mote.inline.budget", settings[i]);
+                EnumSet<Optimization> opts = EnumSet.allOf(Optimization.class);
+                if (i == 0) opts.remove(Optimization.INLINE);
+                flash[i] = moteFlash(p, opts, work.resolve("inl" + i));
+            }
+            System.clearProperty("mote.inline.budget");
+            System.out.printf(Locale.ROOT, "%-22s %10d %10d %10d%n", p.getFileName(), flash[0], flash[1], flash[2]);
+        }
+        System.out.println();
+    }
+
+    /** A program of {@code copies} independent async fn groups, about 12 lines each. */
+    static String synthetic(int copies) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < copies; i++) {
+            sb.append("async fn leaf").append(i).append("(x: u32) -> u32 {\n    yield_now().await;\n    x + ").append(i).append("\n}\n");
+            sb.append("async fn mid").append(i).append("(x: u32) -> u32 {\n    let a = leaf").append(i).append("(x).await;\n")
+              .append("    let b = if a > 3 { a * 2 } else { a + 1 };\n    b\n}\n");
+        }
+        sb.append("async fn main() -> i32 {\n    let mut s: u32 = 0;\n");
+        for (int i = 0; i < copies; i++) sb.append("    s += mid").append(i).append("(").append(i).append(").await;\n");
+        sb.append("    println(\"{}\", s);\n    0\n}\n");
+        return sb.toString();
+    }
+
+    private static void compileTime(Path work) throws IOException {
+        String text = synthetic(200);
+        long lines = text.lines().count();
+        Path src = work.resolve("synthetic.mote");
+        Files.writeString(src, text);
+        for (int i = 0; i < 2; i++) Compiler.compile(src, options(work.resolve("warm")));   // JIT warm-up
+        int runs = 3;
+        long best = Long.MAX_VALUE, total = 0;
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            Compiler.compile(src, options(work.resolve("timed")));
+            long t = System.nanoTime() - t0;
+            best = Math.min(best, t);
+            total += t;
+        }
+        System.out.printf(Locale.ROOT, "Compile time (--opt all, -O s, warm JVM, %d lines incl. link): best %.0f ms, mean %.0f ms, %.0f ms per 1000 lines%n",
+                lines, best / 1e6, total / 1e6 / runs, best / 1e6 * 1000.0 / lines);
+    }
+}
