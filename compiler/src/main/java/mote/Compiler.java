@@ -74,8 +74,21 @@ public final class Compiler {
         }
     }
 
-    /** Everything a build produced: artefacts on disk plus the intermediate forms for reports and tests. */
-    public record Result(Path elf, MirProgram mir, Map<String, StateMachine> machines, ImageSize size, List<Path> emitted) {}
+    /**
+     * Everything a build produced: artefacts on disk plus the intermediate forms for reports and
+     * tests. {@code overflow} says by how much the image exceeds the board's flash or RAM (empty
+     * when it fits); such an image is still measured, with enlarged regions, so the full size
+     * report can be shown before the build fails.
+     */
+    public record Result(Path elf, MirProgram mir, Map<String, StateMachine> machines, ImageSize size, List<Path> emitted,
+                         List<String> overflow) {
+        public boolean fits() { return overflow.isEmpty(); }
+
+        /** Throws the user-facing error for an image that does not fit its board. */
+        public void requireFits(Board board) {
+            if (!fits()) throw new ToolError("the image does not fit " + board.name() + ": " + String.join("; ", overflow));
+        }
+    }
 
     /** The front and middle of the pipeline, without LLVM: what golden tests look at. */
     public record Analysis(MirProgram mir, Map<String, StateMachine> machines) {
@@ -168,10 +181,26 @@ public final class Compiler {
             }
             Path elf = out.resolve(stem + ".elf");
             Optional<Path> map = options.emit().contains(Emit.MAP) ? Optional.of(out.resolve(stem + ".map")) : Optional.empty();
-            Linker.standard().linkProgram(board, List.of(object), elf, map);
+            List<String> overflow = new ArrayList<>();
+            try {
+                Linker.standard().linkProgram(board, List.of(object), elf, map);
+            } catch (ToolError e) {
+                if (!e.getMessage().contains("will not fit in region") && !e.getMessage().contains("overflowed by")) throw e;
+                // Link again with roomy regions, only to measure what the image needs.
+                List<Board.MemoryRegion> roomy = board.memory().stream()
+                        .map(r -> new Board.MemoryRegion(r.name(), r.origin(), Math.max(r.length(), 64L << 20))).toList();
+                Linker.standard().linkProgram(board.withMemory(roomy), List.of(object), elf, map);
+            }
+            ImageSize size = ImageSize.of(elf, board);
+            if (size.flash() > board.flashRegion().length())
+                overflow.add("flash overflows by " + (size.flash() - board.flashRegion().length()) + " bytes ("
+                        + size.flash() + " needed, " + board.flashRegion().length() + " available)");
+            if (size.ram() > board.ramRegion().length())
+                overflow.add("RAM overflows by " + (size.ram() - board.ramRegion().length()) + " bytes ("
+                        + size.ram() + " needed, " + board.ramRegion().length() + " available)");
             emitted.add(elf);
             map.ifPresent(emitted::add);
-            return new Result(elf, analysis.mir(), analysis.machines(), ImageSize.of(elf, board), emitted);
+            return new Result(elf, analysis.mir(), analysis.machines(), size, emitted, List.copyOf(overflow));
         });
     }
 

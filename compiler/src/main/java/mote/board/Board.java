@@ -46,6 +46,12 @@ public record Board(
         return BoardCatalog.standard().load(name);
     }
 
+    /** The same board with other memory regions (e.g. enlarged, to measure an image that does not fit). */
+    public Board withMemory(List<MemoryRegion> regions) {
+        return new Board(name, description, file, llvmTarget, cpu, features, floatAbi, regions, clockHz, console, irqs,
+                irqCount, stackSize, qemu, flash);
+    }
+
     /** Where the code and read-only data live (region {@code flash}). */
     public MemoryRegion flashRegion() { return region("flash"); }
 

@@ -1,0 +1,49 @@
+package mote.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.EnumSet;
+import mote.Compiler;
+import mote.MoteHome;
+import mote.board.Board;
+import mote.board.BoardCatalog;
+import mote.diag.ToolError;
+import mote.opt.Optimization;
+import mote.testutil.ProgramRunner;
+import mote.testutil.TestFiles;
+import org.junit.jupiter.api.Test;
+
+/** An image that does not fit its board is still measured in full, then fails saying by how much. */
+class OverflowTest {
+    static Board tiny() {
+        return new BoardCatalog(TestFiles.resources("boards-tiny")).load("tiny-m3");
+    }
+
+    @Test
+    void tooLargeImageIsMeasuredAndReportedByHowMuch() {
+        Board board = tiny();
+        Path src = MoteHome.get().resolve("examples").resolve("forwarding.mote");
+        Compiler.Result r = Compiler.compile(src, Compiler.Options.defaults(board, ProgramRunner.tempDir())
+                .withOpts(EnumSet.noneOf(Optimization.class)));
+        assertFalse(r.fits());
+        long over = r.size().flash() - 1024;
+        assertTrue(over > 0);
+        assertTrue(r.overflow().get(0).contains("flash overflows by " + over + " bytes"), r.overflow().toString());
+        // RAM: data + bss + the 4K stack reservation exceed 4100 bytes.
+        assertTrue(r.overflow().stream().anyMatch(s -> s.startsWith("RAM overflows by " + (r.size().ram() - 4100) + " bytes")), r.overflow().toString());
+        ToolError e = assertThrows(ToolError.class, () -> r.requireFits(board));
+        assertTrue(e.getMessage().startsWith("the image does not fit tiny-m3: flash overflows by"), e.getMessage());
+        assertEquals(1, e.exitCode());
+    }
+
+    @Test
+    void fittingImageHasNoOverflow() {
+        Compiler.Result r = Compiler.compile(MoteHome.get().resolve("examples").resolve("foo_bar.mote"),
+                Compiler.Options.defaults(Board.load(Board.DEFAULT_NAME), ProgramRunner.tempDir()));
+        assertTrue(r.fits());
+    }
+}
