@@ -131,8 +131,17 @@ const vector_t mote_vector_table[] = {
 #endif
 };
 
+#define SCB_CPACR (*(volatile uint32_t *)0xE000ED88u)
+#define CPACR_CP10_CP11_FULL (0xFu << 20)
+
 void Reset_Handler(void)
 {
+#if defined(__ARM_FP)
+    /* Built for an FPU (e.g. -mfloat-abi=hard on a Cortex-M4F): grant access to
+     * CP10/CP11 before any floating-point instruction can run, or it faults. */
+    SCB_CPACR |= CPACR_CP10_CP11_FULL;
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
+#endif
     /* Plain loops, not memcpy/memset: nothing may rely on .data or .bss yet. */
     uint32_t *src = &_sidata;
     for (uint32_t *dst = &_sdata; dst < &_edata;)

@@ -72,10 +72,18 @@ public record Board(
 
     /**
      * The console UART: {@code kind} is one of {@link #KINDS}; runtime-c is compiled with
-     * {@code -DMOTE_CONSOLE_<KIND>} ({@link #define()}) and {@code -DMOTE_CONSOLE_BASE}.
+     * {@code -DMOTE_CONSOLE_<KIND>} ({@link #define()}), {@code -DMOTE_CONSOLE_BASE} and, when
+     * the board names the UART's transmit pin (nRF chips route it in software),
+     * {@code -DMOTE_CONSOLE_TX_PIN}.
      */
-    public record Console(String kind, long base) {
-        public static final List<String> KINDS = List.of("stellaris-uart", "cmsdk-uart", "semihosting");
+    public record Console(String kind, long base, Optional<Long> txPin) {
+        /** Each kind is one driver file under runtime-c/drivers/. */
+        public static final List<String> KINDS = List.of("stellaris-uart", "cmsdk-uart", "stm32-usart",
+                "nrf51-uart", "semihosting");
+
+        public Console(String kind, long base) {
+            this(kind, base, Optional.empty());
+        }
 
         /** {@code stellaris-uart} becomes {@code MOTE_CONSOLE_STELLARIS_UART}. */
         public String define() {

@@ -186,7 +186,10 @@ public final class BoardLoader {
                         + ", got `" + kind + "`");
             }
             long base = kind.equals("semihosting") ? 0 : size(console, "base", "console.base");
-            return new Board.Console(kind, base);
+            Optional<Long> txPin = console.has("tx-pin")
+                    ? Optional.of(integer(console, "tx-pin", "console.tx-pin", 0, 0xFFFF_FFFFL))
+                    : Optional.empty();
+            return new Board.Console(kind, base, txPin);
         }
 
         private Map<String, Integer> irqs() {

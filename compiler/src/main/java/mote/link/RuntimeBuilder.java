@@ -66,11 +66,13 @@ public final class RuntimeBuilder {
 
     /** The board settings runtime-c sees, as in docs/runtime-abi.md. */
     public static List<String> defines(Board board) {
-        return List.of(
+        List<String> defines = new ArrayList<>(List.of(
                 "-D" + board.console().define(),
                 "-DMOTE_CONSOLE_BASE=0x" + Long.toHexString(board.console().base()) + "u",
                 "-DMOTE_IRQ_COUNT=" + board.irqCount(),
-                "-DMOTE_CLOCK_HZ=" + board.clockHz() + "u");
+                "-DMOTE_CLOCK_HZ=" + board.clockHz() + "u"));
+        board.console().txPin().ifPresent(pin -> defines.add("-DMOTE_CONSOLE_TX_PIN=" + pin + "u"));
+        return List.copyOf(defines);
     }
 
     public Path includeDir() { return sourceDir.resolve("include"); }
