@@ -72,6 +72,13 @@ public final class RuntimeBuilder {
                 "-DMOTE_IRQ_COUNT=" + board.irqCount(),
                 "-DMOTE_CLOCK_HZ=" + board.clockHz() + "u"));
         board.console().txPin().ifPresent(pin -> defines.add("-DMOTE_CONSOLE_TX_PIN=" + pin + "u"));
+        if (!board.console().init().isEmpty()) {
+            // Passed straight to clang (no shell): `{0x40023830u,0x0u,0x1u},{...}` initialises an array.
+            defines.add("-DMOTE_CONSOLE_INIT=" + String.join(",", board.console().init().stream()
+                    .map(w -> "{0x" + Long.toHexString(w.address()) + "u,0x" + Long.toHexString(w.clear())
+                            + "u,0x" + Long.toHexString(w.set()) + "u}")
+                    .toList()));
+        }
         return List.copyOf(defines);
     }
 

@@ -135,6 +135,26 @@ class BoardCatalogTest {
     }
 
     @Test
+    void badFlashSectionsAreReported() throws IOException {
+        write("jtag", boardJson("\"256K\"").replace("\"clock-hz\"", "\"flash\": {\"method\": \"jtag\"}, \"clock-hz\""));
+        ToolError method = assertThrows(ToolError.class, () -> new BoardCatalog(dir).load("jtag"));
+        assertTrue(method.getMessage().endsWith("`flash.method`: expected one of probe-rs, openocd, pyocd, uf2, got `jtag`"),
+                method.getMessage());
+
+        write("uf2", boardJson("\"256K\"").replace("\"clock-hz\"", "\"flash\": {\"method\": \"uf2\"}, \"clock-hz\""));
+        ToolError family = assertThrows(ToolError.class, () -> new BoardCatalog(dir).load("uf2"));
+        assertTrue(family.getMessage().endsWith("`flash.uf2-family-id`: missing (flash.method is `uf2`)"), family.getMessage());
+    }
+
+    @Test
+    void consoleInitWritesAreChecked() throws IOException {
+        write("init", boardJson("\"256K\"").replace("\"base\": \"0x4000C000\"",
+                "\"base\": \"0x4000C000\", \"init\": [{\"address\": \"0x40021018\", \"set\": \"0x4\"}, {\"address\": \"0x40021019\"}]"));
+        ToolError error = assertThrows(ToolError.class, () -> new BoardCatalog(dir).load("init"));
+        assertTrue(error.getMessage().endsWith("`console.init[1].address`: must be a multiple of 4"), error.getMessage());
+    }
+
+    @Test
     void inheritanceCycleIsReported() throws IOException {
         write("a", "{\"inherits\": \"b\", \"memory\": []}");
         write("b", "{\"inherits\": \"a\"}");

@@ -86,6 +86,37 @@ class BoardFilesTest {
         assertEquals(0x4001_3800L, Board.load("stm32vldiscovery").console().base(), "USART1 is QEMU's serial0");
     }
 
+    @Test
+    void realBoardsCarryFlashingDetailsAndConsoleSetup() {
+        Board nucleo = Board.load("nucleo-f401re");
+        assertTrue(nucleo.qemu().isEmpty());
+        assertEquals("STM32F401RETx", nucleo.flash().orElseThrow().probeRsChip().orElseThrow());
+        assertEquals("target/stm32f4x.cfg", nucleo.flash().orElseThrow().openocdTarget().orElseThrow());
+        assertEquals(new Board.RegisterWrite(0x4002_3840L, 0, 1 << 17), nucleo.console().init().get(1),
+                "USART2 clock on");
+
+        Board bluepill = Board.load("bluepill");
+        assertEquals(0x0800_0000L, bluepill.flashRegion().origin());
+        assertEquals(new Board.RegisterWrite(0x4001_0804L, 0xF0, 0xB0), bluepill.console().init().get(1),
+                "PA9 as alternate-function push-pull");
+
+        Board dk = Board.load("nrf52840-dk");
+        assertEquals(java.util.Optional.of(6L), dk.console().txPin());
+        assertEquals("nRF52840_xxAA", dk.flash().orElseThrow().probeRsChip().orElseThrow());
+
+        Board feather = Board.load("feather-nrf52840");
+        assertEquals("uf2", feather.flash().orElseThrow().method());
+        assertEquals(java.util.Optional.of(0xADA5_2840L), feather.flash().orElseThrow().uf2Family());
+    }
+
+    @Test
+    void consoleInitBecomesOneDefine() {
+        List<String> defines = mote.link.RuntimeBuilder.defines(Board.load("bluepill"));
+        assertTrue(defines.contains("-DMOTE_CONSOLE_INIT={0x40021018u,0x0u,0x4005u},{0x40010804u,0xf0u,0xb0u}"),
+                defines.toString());
+        assertTrue(mote.link.RuntimeBuilder.defines(Board.load("microbit")).contains("-DMOTE_CONSOLE_TX_PIN=24u"));
+    }
+
     private static boolean hasDriver(String define) throws IOException {
         try (Stream<Path> files = Files.list(MoteHome.runtimeDir().resolve("drivers"))) {
             long count = files.filter(f -> {

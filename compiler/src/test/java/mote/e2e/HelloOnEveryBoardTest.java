@@ -2,12 +2,16 @@ package mote.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
+import mote.Compiler;
 import mote.MoteHome;
 import mote.board.Board;
 import mote.board.BoardCatalog;
+import mote.link.ElfSections;
 import mote.testutil.Expectations;
 import mote.testutil.ProgramRunner;
 import mote.testutil.TestFiles;
@@ -34,6 +38,21 @@ class HelloOnEveryBoardTest {
                     ProgramRunner.Run run = ProgramRunner.run(hello, name);
                     assertEquals(expected, run.output(), "console of hello on " + name + "\n" + run.qemu().stderr());
                     assertEquals(expect.exitCode(), run.exitCode(), "exit code on " + name + "\n" + run.qemu().stderr());
+                }));
+    }
+
+    /** Boards with no emulator: hello must still compile, link and fit (the runtime is built with -Werror). */
+    @TestFactory
+    Stream<DynamicTest> helloBuildsForEveryHardwareOnlyBoard() {
+        Path hello = MoteHome.get().resolve("examples/hello.mote");
+        return BoardCatalog.standard().boards().stream()
+                .filter(board -> board.qemu().isEmpty())
+                .map(board -> DynamicTest.dynamicTest("hello builds for " + board.name(), () -> {
+                    Compiler.Result build = Compiler.compile(hello, Compiler.Options.defaults(board, ProgramRunner.tempDir()));
+                    List<ElfSections.Section> sections = ElfSections.read(build.elf());
+                    ElfSections.Section vectors = sections.stream().filter(s -> s.name().equals(".vectors")).findFirst().orElseThrow();
+                    assertEquals(board.flashRegion().origin(), vectors.address(), "vector table at the start of flash");
+                    assertTrue(build.size().flash() <= board.flashRegion().length());
                 }));
     }
 }
