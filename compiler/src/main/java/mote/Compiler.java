@@ -23,6 +23,7 @@ import mote.diag.SourceFile;
 import mote.diag.Span;
 import mote.diag.ToolError;
 import mote.link.ImageSize;
+import mote.link.Images;
 import mote.link.Linker;
 import mote.llvm.LlvmBackend;
 import mote.llvm.LlvmCodegen;
@@ -43,7 +44,7 @@ import mote.types.TypedProgram;
  * Mote, reported as an internal compiler error with the phase it happened in.
  */
 public final class Compiler {
-    public enum Emit { ELF, LL, ASM, MIR, MAP }
+    public enum Emit { ELF, BIN, HEX, UF2, LL, ASM, MIR, MAP }
 
     public record Options(Board board, LlvmBackend.OptLevel optLevel, boolean debug, Set<Emit> emit, Path outDir) {
         public Options {
@@ -137,6 +138,9 @@ public final class Compiler {
             Optional<Path> map = options.emit().contains(Emit.MAP) ? Optional.of(out.resolve(stem + ".map")) : Optional.empty();
             Linker.standard().linkProgram(board, List.of(object), elf, map);
             emitted.add(elf);
+            if (options.emit().contains(Emit.BIN)) emitted.add(Images.standard().bin(elf));
+            if (options.emit().contains(Emit.HEX)) emitted.add(Images.standard().hex(elf));
+            if (options.emit().contains(Emit.UF2)) emitted.add(Images.uf2(elf, board));
             map.ifPresent(emitted::add);
             return new Result(elf, analysis.mir(), analysis.machines(), ImageSize.of(elf, board), emitted);
         });

@@ -35,9 +35,14 @@ public final class Linker {
         return link(objects, script, elf, map);
     }
 
-    /** Runs ld.lld on exactly these objects and script; a link error becomes a ToolError. */
+    /**
+     * Runs ld.lld on exactly these objects and script; a link error becomes a ToolError.
+     * {@code --nmagic}: no page alignment between segments, so the ELF and program headers are
+     * never put in a loadable segment below flash (ld.lld does that when flash does not start at
+     * 0, and a loader writing segments would then write them outside the flash).
+     */
     public Path link(List<Path> objects, Path script, Path elf, Optional<Path> map) {
-        List<String> args = new ArrayList<>(List.of("--gc-sections", "-T", script.toString(), "-o", elf.toString()));
+        List<String> args = new ArrayList<>(List.of("--gc-sections", "--nmagic", "-T", script.toString(), "-o", elf.toString()));
         map.ifPresent(m -> args.addAll(List.of("-Map", m.toString())));
         objects.forEach(o -> args.add(o.toString()));
         toolchain.check(toolchain.ldLld(), args);
