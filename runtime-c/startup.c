@@ -131,8 +131,31 @@ const vector_t mote_vector_table[] = {
 #endif
 };
 
+/* The board file's `console.init` writes (MOTE_CONSOLE_INIT): bus clocks and
+ * pin routing the console UART needs on real hardware. */
+static void board_init(void)
+{
+#ifdef MOTE_CONSOLE_INIT
+    static const struct { uint32_t address, clear, set; } writes[] = {MOTE_CONSOLE_INIT};
+    for (uint32_t i = 0; i < sizeof writes / sizeof writes[0]; i++) {
+        volatile uint32_t *reg = (volatile uint32_t *)writes[i].address;
+        *reg = (*reg & ~writes[i].clear) | writes[i].set;
+    }
+    (void)*(volatile uint32_t *)writes[0].address; /* read back: the clock is on before the UART is touched */
+#endif
+}
+
+#define SCB_CPACR (*(volatile uint32_t *)0xE000ED88u)
+#define CPACR_CP10_CP11_FULL (0xFu << 20)
+
 void Reset_Handler(void)
 {
+#if defined(__ARM_FP)
+    /* Built for an FPU (e.g. -mfloat-abi=hard on a Cortex-M4F): grant access to
+     * CP10/CP11 before any floating-point instruction can run, or it faults. */
+    SCB_CPACR |= CPACR_CP10_CP11_FULL;
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
+#endif
     /* Plain loops, not memcpy/memset: nothing may rely on .data or .bss yet. */
     uint32_t *src = &_sidata;
     for (uint32_t *dst = &_sdata; dst < &_edata;)
@@ -140,6 +163,7 @@ void Reset_Handler(void)
     for (uint32_t *dst = &_sbss; dst < &_ebss;)
         *dst++ = 0;
 
+    board_init();
     mote_console_init();
     mote_executor_run();
 }

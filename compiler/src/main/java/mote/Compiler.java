@@ -28,6 +28,7 @@ import mote.diag.SourceFile;
 import mote.diag.Span;
 import mote.diag.ToolError;
 import mote.link.ImageSize;
+import mote.link.Images;
 import mote.link.Linker;
 import mote.llvm.LlvmBackend;
 import mote.llvm.LlvmCodegen;
@@ -48,7 +49,7 @@ import mote.types.TypedProgram;
  * Mote, reported as an internal compiler error with the phase it happened in.
  */
 public final class Compiler {
-    public enum Emit { ELF, LL, ASM, MIR, MAP }
+    public enum Emit { ELF, BIN, HEX, UF2, LL, ASM, MIR, MAP }
 
     /**
      * @param opts       the async optimizations to apply (`--opt`); empty is the rustc-like baseline
@@ -81,12 +82,12 @@ public final class Compiler {
      * report can be shown before the build fails.
      */
     public record Result(Path elf, MirProgram mir, Map<String, StateMachine> machines, ImageSize size, List<Path> emitted,
-                         List<String> overflow) {
-        public boolean fits() { return overflow.isEmpty(); }
+                         String overflow) {
+        public boolean fits() { return overflow == null; }
 
         /** Throws the user-facing error for an image that does not fit its board. */
-        public void requireFits(Board board) {
-            if (!fits()) throw new ToolError("the image does not fit " + board.name() + ": " + String.join("; ", overflow));
+        public void requireFits() {
+            if (!fits()) throw new ToolError(overflow);
         }
     }
 
@@ -181,26 +182,15 @@ public final class Compiler {
             }
             Path elf = out.resolve(stem + ".elf");
             Optional<Path> map = options.emit().contains(Emit.MAP) ? Optional.of(out.resolve(stem + ".map")) : Optional.empty();
-            List<String> overflow = new ArrayList<>();
-            try {
-                Linker.standard().linkProgram(board, List.of(object), elf, map);
-            } catch (ToolError e) {
-                if (!e.getMessage().contains("will not fit in region") && !e.getMessage().contains("overflowed by")) throw e;
-                // Link again with roomy regions, only to measure what the image needs.
-                List<Board.MemoryRegion> roomy = board.memory().stream()
-                        .map(r -> new Board.MemoryRegion(r.name(), r.origin(), Math.max(r.length(), 64L << 20))).toList();
-                Linker.standard().linkProgram(board.withMemory(roomy), List.of(object), elf, map);
-            }
+            // An image that does not fit is still linked (unbounded) and measured: the report comes first.
+            Linker.standard().linkOrMeasure(board, List.of(object), elf, map);
             ImageSize size = ImageSize.of(elf, board);
-            if (size.flash() > board.flashRegion().length())
-                overflow.add("flash overflows by " + (size.flash() - board.flashRegion().length()) + " bytes ("
-                        + size.flash() + " needed, " + board.flashRegion().length() + " available)");
-            if (size.ram() > board.ramRegion().length())
-                overflow.add("RAM overflows by " + (size.ram() - board.ramRegion().length()) + " bytes ("
-                        + size.ram() + " needed, " + board.ramRegion().length() + " available)");
             emitted.add(elf);
+            if (options.emit().contains(Emit.BIN)) emitted.add(Images.standard().bin(elf));
+            if (options.emit().contains(Emit.HEX)) emitted.add(Images.standard().hex(elf));
+            if (options.emit().contains(Emit.UF2)) emitted.add(Images.uf2(elf, board));
             map.ifPresent(emitted::add);
-            return new Result(elf, analysis.mir(), analysis.machines(), size, emitted, List.copyOf(overflow));
+            return new Result(elf, analysis.mir(), analysis.machines(), size, emitted, Linker.overflowMessage(board, size));
         });
     }
 

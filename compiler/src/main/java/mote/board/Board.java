@@ -46,12 +46,6 @@ public record Board(
         return BoardCatalog.standard().load(name);
     }
 
-    /** The same board with other memory regions (e.g. enlarged, to measure an image that does not fit). */
-    public Board withMemory(List<MemoryRegion> regions) {
-        return new Board(name, description, file, llvmTarget, cpu, features, floatAbi, regions, clockHz, console, irqs,
-                irqCount, stackSize, qemu, flash);
-    }
-
     /** Where the code and read-only data live (region {@code flash}). */
     public MemoryRegion flashRegion() { return region("flash"); }
 
@@ -78,16 +72,36 @@ public record Board(
 
     /**
      * The console UART: {@code kind} is one of {@link #KINDS}; runtime-c is compiled with
-     * {@code -DMOTE_CONSOLE_<KIND>} ({@link #define()}) and {@code -DMOTE_CONSOLE_BASE}.
+     * {@code -DMOTE_CONSOLE_<KIND>} ({@link #define()}), {@code -DMOTE_CONSOLE_BASE} and, when
+     * the board names the UART's transmit pin (nRF chips route it in software),
+     * {@code -DMOTE_CONSOLE_TX_PIN}. {@code init} are register writes done at reset before the
+     * driver starts (enable the UART's bus clock, route its pins), as {@code -DMOTE_CONSOLE_INIT}.
      */
-    public record Console(String kind, long base) {
-        public static final List<String> KINDS = List.of("stellaris-uart", "cmsdk-uart", "semihosting");
+    public record Console(String kind, long base, Optional<Long> txPin, List<RegisterWrite> init) {
+        /** Each kind is one driver file under runtime-c/drivers/. */
+        public static final List<String> KINDS = List.of("stellaris-uart", "cmsdk-uart", "stm32-usart",
+                "nrf51-uart", "semihosting");
+
+        public Console {
+            init = List.copyOf(init);
+        }
+
+        public Console(String kind, long base) {
+            this(kind, base, Optional.empty(), List.of());
+        }
+
+        public Console(String kind, long base, Optional<Long> txPin) {
+            this(kind, base, txPin, List.of());
+        }
 
         /** {@code stellaris-uart} becomes {@code MOTE_CONSOLE_STELLARIS_UART}. */
         public String define() {
             return "MOTE_CONSOLE_" + kind.toUpperCase(Locale.ROOT).replace('-', '_');
         }
     }
+
+    /** A read-modify-write of a 32-bit register at reset: {@code *address = (*address & ~clear) | set}. */
+    public record RegisterWrite(long address, long clear, long set) {}
 
     /** How to run the board in QEMU: {@code -M machine} plus extra arguments. */
     public record Qemu(String machine, List<String> extraArgs) {
@@ -96,7 +110,18 @@ public record Board(
         }
     }
 
-    /** How {@code mote flash} programs real hardware; absent fields are empty. */
+    /**
+     * How {@code mote flash} programs real hardware; absent fields are empty. {@code method} is
+     * the default probe ({@code probe-rs}, {@code openocd}, {@code pyocd}) or {@code uf2} (copy
+     * the .uf2 image onto the board's USB drive).
+     */
     public record Flash(String method, Optional<String> probeRsChip, Optional<String> openocdInterface,
-                        Optional<String> openocdTarget, Optional<String> uf2FamilyId) {}
+                        Optional<String> openocdTarget, Optional<String> pyocdTarget, Optional<String> uf2FamilyId) {
+        public static final List<String> METHODS = List.of("probe-rs", "openocd", "pyocd", "uf2");
+
+        /** The UF2 family id as a number, when the board has one. */
+        public Optional<Long> uf2Family() {
+            return uf2FamilyId.map(Sizes::parse);
+        }
+    }
 }

@@ -32,6 +32,9 @@ public final class BoardLoader {
             "features", "float-abi", "memory", "clock-hz", "console", "irqs", "irq-count", "stack-size",
             "qemu", "flash");
 
+    private static final Set<String> FLASH_KEYS = Set.of("method", "probe-rs-chip", "openocd-interface",
+            "openocd-target", "pyocd-target", "uf2-family-id");
+
     private final Path boardsDir;
 
     public BoardLoader(Path boardsDir) {
@@ -186,7 +189,31 @@ public final class BoardLoader {
                         + ", got `" + kind + "`");
             }
             long base = kind.equals("semihosting") ? 0 : size(console, "base", "console.base");
-            return new Board.Console(kind, base);
+            Optional<Long> txPin = console.has("tx-pin")
+                    ? Optional.of(integer(console, "tx-pin", "console.tx-pin", 0, 0xFFFF_FFFFL))
+                    : Optional.empty();
+            List<Board.RegisterWrite> init = new ArrayList<>();
+            JsonNode writes = console.get("init");
+            if (writes != null) {
+                if (!writes.isArray()) throw error("console.init", "expected a list of {address, clear, set}");
+                for (int i = 0; i < writes.size(); i++) {
+                    String where = "console.init[" + i + "]";
+                    JsonNode write = writes.get(i);
+                    if (!write.isObject()) throw error(where, "expected {address, clear, set}");
+                    for (Map.Entry<String, JsonNode> field : write.properties()) {
+                        if (!Set.of("address", "clear", "set").contains(field.getKey())) {
+                            throw error(where + "." + field.getKey(), "unknown field");
+                        }
+                    }
+                    long address = size(write, "address", where + ".address");
+                    if (address % 4 != 0) throw error(where + ".address", "must be a multiple of 4");
+                    long clear = write.has("clear") ? size(write, "clear", where + ".clear") : 0;
+                    long set = write.has("set") ? size(write, "set", where + ".set") : 0;
+                    if (clear > 0xFFFF_FFFFL || set > 0xFFFF_FFFFL) throw error(where, "`clear` and `set` are 32-bit masks");
+                    init.add(new Board.RegisterWrite(address, clear, set));
+                }
+            }
+            return new Board.Console(kind, base, txPin, init);
         }
 
         private Map<String, Integer> irqs() {
@@ -221,12 +248,29 @@ public final class BoardLoader {
             JsonNode flash = root.get("flash");
             if (flash == null || flash.isNull()) return Optional.empty();
             if (!flash.isObject()) throw error("flash", "expected an object");
+            for (Map.Entry<String, JsonNode> field : flash.properties()) {
+                if (!FLASH_KEYS.contains(field.getKey())) throw error("flash." + field.getKey(), "unknown field");
+            }
+            String method = text(flash, "method", "flash.method");
+            if (!Board.Flash.METHODS.contains(method)) {
+                throw error("flash.method", "expected one of " + String.join(", ", Board.Flash.METHODS)
+                        + ", got `" + method + "`");
+            }
+            Optional<String> family = optionalText(flash, "uf2-family-id", "flash.uf2-family-id");
+            if (family.isPresent() && !family.get().matches("0[xX][0-9a-fA-F]{1,8}")) {
+                throw error("flash.uf2-family-id", "expected a 32-bit hex number like `0xADA52840`, got `"
+                        + family.get() + "`");
+            }
+            if (method.equals("uf2") && family.isEmpty()) {
+                throw error("flash.uf2-family-id", "missing (flash.method is `uf2`)");
+            }
             return Optional.of(new Board.Flash(
-                    text(flash, "method", "flash.method"),
+                    method,
                     optionalText(flash, "probe-rs-chip", "flash.probe-rs-chip"),
                     optionalText(flash, "openocd-interface", "flash.openocd-interface"),
                     optionalText(flash, "openocd-target", "flash.openocd-target"),
-                    optionalText(flash, "uf2-family-id", "flash.uf2-family-id")));
+                    optionalText(flash, "pyocd-target", "flash.pyocd-target"),
+                    family));
         }
 
         private JsonNode require(JsonNode parent, String key, String where) {

@@ -16,13 +16,16 @@ public final class BoardsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("%-20s %-12s %8s %8s  %-5s %s%n", "BOARD", "CPU", "FLASH", "RAM", "QEMU", "DESCRIPTION");
+        String row = "%-18s %-14s %6s %6s  %-5s %-9s %s%n";
+        out.printf(row, "BOARD", "CPU", "FLASH", "RAM", "QEMU", "FLASH VIA", "DESCRIPTION");
         for (Board b : BoardCatalog.standard().boards()) {
-            out.printf("%-20s %-12s %8s %8s  %-5s %s%n", b.name() + (b.name().equals(Board.DEFAULT_NAME) ? " *" : ""), b.cpu(),
+            out.printf(row, b.name() + (b.name().equals(Board.DEFAULT_NAME) ? " *" : ""),
+                    b.cpu() + (b.floatAbi().equals("hard") ? " hf" : ""),
                     Sizes.format(b.flashRegion().length()), Sizes.format(b.ramRegion().length()),
-                    b.qemu().isPresent() ? "yes" : "no", b.description());
+                    b.qemu().isPresent() ? "yes" : "no",
+                    b.flash().map(Board.Flash::method).orElse("-"), b.description());
         }
-        out.println("* default board");
+        out.println("* default board; hf: hard-float ABI; FLASH VIA: what `mote flash` uses without --probe");
         out.flush();
         return 0;
     }

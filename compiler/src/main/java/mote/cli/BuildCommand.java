@@ -23,7 +23,7 @@ public final class BuildCommand implements Callable<Integer> {
         for (Path p : result.emitted()) out.println("wrote " + p);
         out.print(result.size().usageTable(options.board()));
         out.flush();
-        result.requireFits(options.board());
+        result.requireFits();
         return 0;
     }
 }

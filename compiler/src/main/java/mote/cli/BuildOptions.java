@@ -43,7 +43,7 @@ public final class BuildOptions {
     Path outDir;
 
     @Option(names = "--emit", paramLabel = "LIST", split = ",",
-            description = "Extra outputs, comma-separated: elf, ll, asm, mir, map.")
+            description = "Extra outputs, comma-separated: elf, bin, hex, uf2 (boards with a UF2 bootloader), ll, asm, mir, map.")
     List<String> emit = List.of();
 
     Compiler.Options toOptions() {
@@ -54,7 +54,7 @@ public final class BuildOptions {
             try {
                 kinds.add(Compiler.Emit.valueOf(e.trim().toUpperCase()));
             } catch (IllegalArgumentException ex) {
-                throw new ToolError("unknown --emit kind `" + e + "`; use elf, ll, asm, mir or map", 2);
+                throw new ToolError("unknown --emit kind `" + e + "`; use elf, bin, hex, uf2, ll, asm, mir or map", 2);
             }
         }
         if (!panic.equals("abort") && !panic.equals("task"))

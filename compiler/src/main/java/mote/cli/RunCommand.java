@@ -35,7 +35,7 @@ public final class RunCommand implements Callable<Integer> {
         Compiler.Options options = build.toOptions();
         options.board().requireQemu();   // fail before compiling when the board cannot run here
         Compiler.Result result = Compiler.compile(build.source, options);
-        result.requireFits(options.board());
+        result.requireFits();
         PrintWriter out = spec.commandLine().getOut();
         out.flush();
         QemuOptions q = QemuOptions.defaults().withExtraArgs(qemuArgs).withConsole(System.out).withDiagnostics(System.err);

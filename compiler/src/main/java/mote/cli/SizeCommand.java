@@ -44,6 +44,7 @@ public final class SizeCommand implements Callable<Integer> {
         if (save != null || check != null) {
             // One build, with the flags given: what a CI size gate compares.
             Compiler.Result result = Compiler.compile(build.source, options);
+            result.requireFits();
             SizeBaseline now = SizeBaseline.of(build.source, result, options.board().name());
             PrintWriter out = spec.commandLine().getOut();
             int exit = 0;
@@ -67,6 +68,7 @@ public final class SizeCommand implements Callable<Integer> {
             default -> SizeFormat.table(report);
         });
         out.flush();
+        if (report.overflow() != null) throw new mote.diag.ToolError(report.overflow());
         return 0;
     }
 }

@@ -1,11 +1,15 @@
 package mote.link;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import mote.board.Board;
+import mote.diag.ToolError;
 
 /** Links objects into a firmware ELF with ld.lld. */
 public final class Linker {
@@ -29,18 +33,108 @@ public final class Linker {
      * @param map where to write the linker map, if wanted
      */
     public Path linkProgram(Board board, List<Path> programObjects, Path elf, Optional<Path> map) {
-        Path script = LinkerScript.write(board, elf.toAbsolutePath().getParent());
+        Path dir = elf.toAbsolutePath().getParent();
+        Path script = LinkerScript.write(board, dir);
         List<Path> objects = new ArrayList<>(programObjects);
         objects.addAll(runtime.build(board));
-        return link(objects, script, elf, map);
+        ToolResult result = run(objects, script, elf, map);
+        if (result.ok()) return elf;
+        if (OVERFLOW.matcher(result.stderr()).find()) throw overflow(board, objects, dir, result);
+        throw failure(result);
+    }
+
+    /**
+     * Like {@link #linkProgram}, but an image that does not fit is not an error here: it is
+     * linked into {@code elf} with unbounded regions (so it can be measured and reported in
+     * full) and the method returns false. Other link errors still throw.
+     */
+    public boolean linkOrMeasure(Board board, List<Path> programObjects, Path elf, Optional<Path> map) {
+        Path dir = elf.toAbsolutePath().getParent();
+        List<Path> objects = new ArrayList<>(programObjects);
+        objects.addAll(runtime.build(board));
+        ToolResult result = run(objects, LinkerScript.write(board, dir), elf, map);
+        if (result.ok()) return true;
+        if (!OVERFLOW.matcher(result.stderr()).find()) throw failure(result);
+        try {
+            Path unbounded = dir.resolve(board.name() + ".unbounded.ld");
+            Files.writeString(unbounded, LinkerScript.generateUnbounded(board));
+            ToolResult measured = run(objects, unbounded, elf, map);
+            if (!measured.ok()) throw failure(result);
+        } catch (IOException e) {
+            throw failure(result);
+        }
+        return false;
+    }
+
+    /** What `mote` says when an image of this size does not fit the board (null when it fits). */
+    public static String overflowMessage(Board board, ImageSize size) {
+        if (size.flash() <= board.flashRegion().length() && size.ram() <= board.ramRegion().length()) return null;
+        StringBuilder message = new StringBuilder("the program does not fit on board `" + board.name() + "`:");
+        appendOverflow(message, "flash", size.flash(), board.flashRegion().length());
+        appendOverflow(message, "RAM", size.ram(), board.ramRegion().length());
+        if (size.ram() > board.ramRegion().length()) {
+            message.append("\n  = note: RAM holds .data, .bss and the ").append(board.stackSize())
+                    .append("-byte stack (`stack-size` in ").append(board.file().getFileName()).append(")");
+        }
+        return message.toString();
     }
 
     /** Runs ld.lld on exactly these objects and script; a link error becomes a ToolError. */
     public Path link(List<Path> objects, Path script, Path elf, Optional<Path> map) {
-        List<String> args = new ArrayList<>(List.of("--gc-sections", "-T", script.toString(), "-o", elf.toString()));
+        ToolResult result = run(objects, script, elf, map);
+        if (!result.ok()) throw failure(result);
+        return elf;
+    }
+
+    /**
+     * {@code --nmagic}: no page alignment between segments, so the ELF and program headers are
+     * never put in a loadable segment below flash (ld.lld does that when flash does not start at
+     * 0, and a loader writing segments would then write them outside the flash).
+     */
+    private ToolResult run(List<Path> objects, Path script, Path elf, Optional<Path> map) {
+        List<String> args = new ArrayList<>(List.of("--gc-sections", "--nmagic", "-T", script.toString(),
+                "-o", elf.toString()));
         map.ifPresent(m -> args.addAll(List.of("-Map", m.toString())));
         objects.forEach(o -> args.add(o.toString()));
-        toolchain.check(toolchain.ldLld(), args);
-        return elf;
+        return toolchain.run(toolchain.ldLld(), args);
+    }
+
+    private static final Pattern OVERFLOW = Pattern.compile("will not fit in region|RAM overflow");
+
+    /**
+     * The image does not fit: link again into a scratch file with both regions made as large as
+     * the address space allows and no stack check, measure the result as the usage table does
+     * (flash: vectors, code, read-only data, .data's initial values; RAM: .data, .bss and the
+     * stack), and say by how many bytes each region overflows.
+     */
+    private ToolError overflow(Board board, List<Path> objects, Path dir, ToolResult original) {
+        Path scratch = dir.resolve(".overflow-" + board.name());
+        try {
+            Files.writeString(scratch.resolveSibling(scratch.getFileName() + ".ld"), LinkerScript.generateUnbounded(board));
+            ToolResult measured = run(objects, scratch.resolveSibling(scratch.getFileName() + ".ld"), scratch, Optional.empty());
+            if (!measured.ok()) throw failure(original);
+            ImageSize size = ImageSize.of(scratch, board);
+            return new ToolError(overflowMessage(board, size) + "\n" + size.usageTable(board).stripTrailing());
+        } catch (IOException e) {
+            return failure(original);
+        } finally {
+            try {
+                Files.deleteIfExists(scratch);
+                Files.deleteIfExists(scratch.resolveSibling(scratch.getFileName() + ".ld"));
+            } catch (IOException e) {
+                // Only a leftover scratch file.
+            }
+        }
+    }
+
+    private static void appendOverflow(StringBuilder message, String region, long used, long size) {
+        if (used <= size) return;
+        message.append("\n  ").append(region).append(" overflowed by ").append(used - size).append(" bytes (")
+                .append(used).append(" bytes used of ").append(size).append(")");
+    }
+
+    private static ToolError failure(ToolResult result) {
+        String detail = result.stderr().isBlank() ? result.stdout() : result.stderr();
+        return new ToolError("ld.lld failed (exit code " + result.exitCode() + "):\n" + detail.stripTrailing());
     }
 }

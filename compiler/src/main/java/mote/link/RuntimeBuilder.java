@@ -66,11 +66,20 @@ public final class RuntimeBuilder {
 
     /** The board settings runtime-c sees, as in docs/runtime-abi.md. */
     public static List<String> defines(Board board) {
-        return List.of(
+        List<String> defines = new ArrayList<>(List.of(
                 "-D" + board.console().define(),
                 "-DMOTE_CONSOLE_BASE=0x" + Long.toHexString(board.console().base()) + "u",
                 "-DMOTE_IRQ_COUNT=" + board.irqCount(),
-                "-DMOTE_CLOCK_HZ=" + board.clockHz() + "u");
+                "-DMOTE_CLOCK_HZ=" + board.clockHz() + "u"));
+        board.console().txPin().ifPresent(pin -> defines.add("-DMOTE_CONSOLE_TX_PIN=" + pin + "u"));
+        if (!board.console().init().isEmpty()) {
+            // Passed straight to clang (no shell): `{0x40023830u,0x0u,0x1u},{...}` initialises an array.
+            defines.add("-DMOTE_CONSOLE_INIT=" + String.join(",", board.console().init().stream()
+                    .map(w -> "{0x" + Long.toHexString(w.address()) + "u,0x" + Long.toHexString(w.clear())
+                            + "u,0x" + Long.toHexString(w.set()) + "u}")
+                    .toList()));
+        }
+        return List.copyOf(defines);
     }
 
     public Path includeDir() { return sourceDir.resolve("include"); }

@@ -15,9 +15,12 @@ import mote.opt.Optimization;
 /**
  * What `mote size` reports: the program built as the baseline (`--opt none`), with each
  * optimization alone on top of it, and with all of them; the image sections of each, and the
- * state machines of every async fn and task under the baseline and under all.
+ * state machines of every async fn and task under the baseline and under all. {@code overflow}
+ * is set when the fully optimized image does not fit the board (the report is complete anyway).
  */
-public record SizeReport(String program, String board, List<Variant> variants, List<FnRow> functions) {
+public record SizeReport(String program, String board, List<Variant> variants, List<FnRow> functions,
+                         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                         String overflow) {
 
     /** One build of the program. {@code taskStateBytes}: the state objects of all tasks (main), nested awaitees included. */
     public record Variant(String name, long text, long rodata, long data, long bss, long flash, long ram,
@@ -41,6 +44,7 @@ public record SizeReport(String program, String board, List<Variant> variants, L
         List<Variant> variants = new ArrayList<>();
         Map<String, StateMachine> baselineMachines = null, allMachines = null;
         Set<String> foldedAll = Set.of();
+        String overflow = null;
         long baseFlash = 0, baseRam = 0;
         for (int i = 0; i < names.size(); i++) {
             Path dir = options.outDir().resolve("size-" + names.get(i));
@@ -56,6 +60,7 @@ public record SizeReport(String program, String board, List<Variant> variants, L
             }
             if (i == names.size() - 1) {
                 allMachines = r.machines();
+                overflow = r.overflow();
                 foldedAll = new java.util.HashSet<>();
                 for (var f : r.mir().functions()) if (!f.isAsync()) foldedAll.add(f.name());
             }
@@ -71,7 +76,7 @@ public record SizeReport(String program, String board, List<Variant> variants, L
                     after == null ? 0 : after.states().size(), after == null ? 0 : after.size(), fate));
         }
         String program = source.getFileName().toString();
-        return new SizeReport(program, options.board().name(), variants, rows);
+        return new SizeReport(program, options.board().name(), variants, rows, overflow);
     }
 
     public Variant variant(String name) {

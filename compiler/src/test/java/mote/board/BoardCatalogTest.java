@@ -57,7 +57,12 @@ class BoardCatalogTest {
 
     @Test
     void listsBoardsButNotTheirParents() {
-        assertEquals(List.of("lm3s6965evb", "mps2-an385"), BoardCatalog.standard().names());
+        List<String> names = BoardCatalog.standard().names();
+        assertTrue(names.containsAll(List.of("lm3s6965evb", "lm3s811evb", "mps2-an385", "mps2-an386", "mps2-an500",
+                "mps2-an505", "microbit", "netduinoplus2", "stm32vldiscovery")), names.toString());
+        for (String parent : List.of("cortex-m0", "cortex-m3", "cortex-m4f", "cortex-m7", "cortex-m33")) {
+            assertTrue(!names.contains(parent), parent + " is a parent, not a board");
+        }
     }
 
     @Test
@@ -67,8 +72,11 @@ class BoardCatalogTest {
                 error.getMessage());
         assertEquals(2, error.exitCode());
 
-        ToolError other = assertThrows(ToolError.class, () -> Board.load("mps2-an386"));
-        assertTrue(other.getMessage().contains("did you mean `mps2-an385`?"), other.getMessage());
+        ToolError other = assertThrows(ToolError.class, () -> Board.load("mps2-an50"));
+        assertTrue(other.getMessage().contains("did you mean `mps2-an500`?"), other.getMessage());
+
+        ToolError typo = assertThrows(ToolError.class, () -> Board.load("microbt"));
+        assertTrue(typo.getMessage().contains("did you mean `microbit`?"), typo.getMessage());
     }
 
     @Test
@@ -124,6 +132,26 @@ class BoardCatalogTest {
         write("irqs", boardJson("\"256K\"").replace("\"clock-hz\"", "\"irq-count\": 4, \"irqs\": {\"UART\": 9}, \"clock-hz\""));
         ToolError error = assertThrows(ToolError.class, () -> new BoardCatalog(dir).load("irqs"));
         assertTrue(error.getMessage().contains("`irq-count`"), error.getMessage());
+    }
+
+    @Test
+    void badFlashSectionsAreReported() throws IOException {
+        write("jtag", boardJson("\"256K\"").replace("\"clock-hz\"", "\"flash\": {\"method\": \"jtag\"}, \"clock-hz\""));
+        ToolError method = assertThrows(ToolError.class, () -> new BoardCatalog(dir).load("jtag"));
+        assertTrue(method.getMessage().endsWith("`flash.method`: expected one of probe-rs, openocd, pyocd, uf2, got `jtag`"),
+                method.getMessage());
+
+        write("uf2", boardJson("\"256K\"").replace("\"clock-hz\"", "\"flash\": {\"method\": \"uf2\"}, \"clock-hz\""));
+        ToolError family = assertThrows(ToolError.class, () -> new BoardCatalog(dir).load("uf2"));
+        assertTrue(family.getMessage().endsWith("`flash.uf2-family-id`: missing (flash.method is `uf2`)"), family.getMessage());
+    }
+
+    @Test
+    void consoleInitWritesAreChecked() throws IOException {
+        write("init", boardJson("\"256K\"").replace("\"base\": \"0x4000C000\"",
+                "\"base\": \"0x4000C000\", \"init\": [{\"address\": \"0x40021018\", \"set\": \"0x4\"}, {\"address\": \"0x40021019\"}]"));
+        ToolError error = assertThrows(ToolError.class, () -> new BoardCatalog(dir).load("init"));
+        assertTrue(error.getMessage().endsWith("`console.init[1].address`: must be a multiple of 4"), error.getMessage());
     }
 
     @Test

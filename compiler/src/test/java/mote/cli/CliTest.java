@@ -61,7 +61,8 @@ class CliTest {
         assertTrue(Files.isRegularFile(Path.of(dir, "foo_bar.elf")));
         assertTrue(Files.isRegularFile(Path.of(dir, "foo_bar.ll")));
         assertTrue(Files.isRegularFile(Path.of(dir, "foo_bar.s")));
-        assertTrue(TestFiles.read(Path.of(dir, "foo_bar.mir")).contains("state machine bar"));
+        assertTrue(TestFiles.read(Path.of(dir, "foo_bar.mir")).contains("state machine main"));
+        assertTrue(TestFiles.read(Path.of(dir, "foo_bar.mir")).contains("fn bar() -> i32"), "bar is a plain fn under --opt all");
         assertTrue(o.out().contains("Memory region"), o.out());
         assertTrue(o.out().contains("FLASH:"), o.out());
     }

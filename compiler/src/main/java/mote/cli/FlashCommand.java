@@ -1,0 +1,55 @@
+package mote.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import mote.Compiler;
+import mote.board.Board;
+import mote.flash.Flasher;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "flash", mixinStandardHelpOptions = true,
+        description = {"Programs a board: builds APP.mote (or takes a linked APP.elf) and loads it with a probe tool,",
+                "a UF2 bootloader drive, or a GDB server. Without --probe, the board file's flash.method is used."})
+public final class FlashCommand implements Callable<Integer> {
+    @Mixin BuildOptions build;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--probe", paramLabel = "PROBE",
+            description = "openocd, probe-rs, pyocd, uf2[=DRIVE_DIR] or gdb=HOST:PORT (load over the GDB remote protocol).")
+    String probe;
+
+    @Option(names = "--dry-run", description = "Print the exact commands (or GDB protocol steps) instead of running them.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Path elf;
+        Board board;
+        if (build.source.getFileName().toString().endsWith(".elf")) {
+            board = Board.load(build.board);
+            if (!java.nio.file.Files.isRegularFile(build.source)) {
+                throw new mote.diag.ToolError("no such file: " + build.source);
+            }
+            elf = build.source;
+        } else {
+            Compiler.Options options = build.toOptions();
+            board = options.board();
+            elf = Compiler.compile(build.source, options).elf();
+        }
+        Flasher.Plan plan = Flasher.plan(board, elf, Optional.ofNullable(probe));
+        if (dryRun) {
+            out.print(plan.describe());
+        } else {
+            Flasher.execute(plan, out);
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,261 @@
+package mote.flash;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import mote.board.Board;
+import mote.diag.ToolError;
+import mote.link.ElfSegments;
+import mote.link.Images;
+
+/**
+ * What {@code mote flash} does: picks a way to program the board (the {@code --probe} flag, else
+ * the board file's {@code flash.method}), turns it into a {@link Plan}, and carries it out.
+ *
+ * <ul>
+ * <li>{@code probe-rs}: {@code probe-rs download --chip CHIP APP.elf}, then {@code probe-rs reset --chip CHIP}.
+ * <li>{@code openocd}: {@code openocd -f INTERFACE -f TARGET -c "program APP.elf verify reset exit"}.
+ * <li>{@code pyocd}: {@code pyocd flash --target TARGET APP.elf} (pyOCD resets the target afterwards).
+ * <li>{@code uf2} or {@code uf2=DIR}: copies APP.uf2 onto the bootloader's USB drive (found by its
+ *     INFO_UF2.TXT under /media, /run/media or /Volumes when no DIR is given).
+ * <li>{@code gdb=HOST:PORT}: loads the image itself over the GDB remote protocol ({@link GdbRemote}):
+ *     each loadable segment is written with {@code M} packets at its physical address (LMA), then
+ *     SP and PC are set from the vector table at the start of flash and xPSR to Thumb state with
+ *     {@code P} packets (after reading {@code target.xml} with {@code qXfer}, as gdb does: QEMU
+ *     7.2 answers {@code P} only then), and {@code c} starts the program. This suits QEMU's gdbstub (its debug
+ *     writes reach the emulated flash) and RAM; servers that program real flash only through
+ *     {@code vFlashWrite} (OpenOCD, pyOCD) are not supported this way: use their own probe mode.
+ * </ul>
+ */
+public final class Flasher {
+    /** ARM register numbers in GDB's M-profile layout (QEMU's arm-m-profile.xml). */
+    static final int REG_SP = 13, REG_PC = 15, REG_XPSR = 25;
+    static final long XPSR_THUMB = 0x0100_0000L;
+
+    private Flasher() {}
+
+    /** A way of programming the board, ready to print ({@code --dry-run}) or run. */
+    public sealed interface Plan permits Commands, GdbLoad, Uf2Copy {
+        /** What would happen, as the exact commands or protocol steps. */
+        String describe();
+    }
+
+    /** External tools run one after the other. */
+    public record Commands(List<List<String>> commands) implements Plan {
+        public String describe() {
+            StringBuilder text = new StringBuilder();
+            for (List<String> command : commands) text.append(shellQuote(command)).append('\n');
+            return text.toString();
+        }
+    }
+
+    /** The image loaded through a GDB server. */
+    public record GdbLoad(String host, int port, ElfSegments image, long sp, long pc) implements Plan {
+        public String describe() {
+            StringBuilder text = new StringBuilder("GDB remote protocol to " + host + ":" + port + ":\n");
+            for (ElfSegments.Segment s : image.segments()) {
+                text.append(String.format(Locale.ROOT, "  M 0x%08x..0x%08x (%d bytes)%n", s.physicalAddress(), s.end(),
+                        s.data().length));
+            }
+            text.append(String.format(Locale.ROOT, "  P sp=0x%08x pc=0x%08x xpsr=0x%08x%n  c%n", sp, pc, XPSR_THUMB));
+            return text.toString();
+        }
+    }
+
+    /** The .uf2 image copied onto a UF2 bootloader's drive. */
+    public record Uf2Copy(Path uf2, Path drive) implements Plan {
+        public String describe() {
+            return shellQuote(List.of("cp", uf2.toString(), drive.toString() + File.separator)) + "\n";
+        }
+    }
+
+    /**
+     * The plan for {@code elf} on {@code board}. {@code probe} is the {@code --probe} value;
+     * empty uses the board's {@code flash.method}.
+     */
+    public static Plan plan(Board board, Path elf, Optional<String> probe) {
+        String choice = probe.orElseGet(() -> board.flash().map(Board.Flash::method).orElseThrow(() -> new ToolError(
+                "board `" + board.name() + "` has no `flash` section in " + board.file().getFileName()
+                        + ", so there is no default probe; pass --probe openocd|probe-rs|pyocd|gdb=HOST:PORT", 2)));
+        String method = choice.contains("=") ? choice.substring(0, choice.indexOf('=')) : choice;
+        String argument = choice.contains("=") ? choice.substring(choice.indexOf('=') + 1) : "";
+        Optional<Board.Flash> flash = board.flash();
+        switch (method) {
+            case "probe-rs" -> {
+                noArgument(choice, argument);
+                String chip = required(board, flash.flatMap(Board.Flash::probeRsChip), "probe-rs-chip", "probe-rs");
+                return new Commands(List.of(
+                        List.of("probe-rs", "download", "--chip", chip, elf.toString()),
+                        List.of("probe-rs", "reset", "--chip", chip)));
+            }
+            case "openocd" -> {
+                noArgument(choice, argument);
+                String target = required(board, flash.flatMap(Board.Flash::openocdTarget), "openocd-target", "OpenOCD");
+                List<String> command = new ArrayList<>(List.of("openocd"));
+                flash.flatMap(Board.Flash::openocdInterface).ifPresent(i -> command.addAll(List.of("-f", i)));
+                command.addAll(List.of("-f", target, "-c", "program " + elf.toString().replace("\\", "/")
+                        + " verify reset exit"));
+                return new Commands(List.of(command));
+            }
+            case "pyocd" -> {
+                noArgument(choice, argument);
+                String target = required(board, flash.flatMap(Board.Flash::pyocdTarget), "pyocd-target", "pyOCD");
+                return new Commands(List.of(List.of("pyocd", "flash", "--target", target, elf.toString())));
+            }
+            case "uf2" -> {
+                Path uf2 = Images.uf2(elf, board);
+                Path drive = argument.isEmpty() ? findUf2Drive() : Path.of(argument);
+                return new Uf2Copy(uf2, drive);
+            }
+            case "gdb" -> {
+                int colon = argument.lastIndexOf(':');
+                int port = colon < 0 ? -1 : parsePort(argument.substring(colon + 1));
+                if (colon <= 0 || port < 0) {
+                    throw new ToolError("--probe gdb needs a server address: gdb=HOST:PORT, e.g. gdb=localhost:1234", 2);
+                }
+                ElfSegments image = ElfSegments.read(elf);
+                long vectors = board.flashRegion().origin();
+                return new GdbLoad(argument.substring(0, colon), port, image, image.word(vectors),
+                        image.word(vectors + 4) & ~1L);
+            }
+            default -> throw new ToolError("unknown probe `" + choice + "`; use openocd, probe-rs, pyocd, uf2[=DIR] or "
+                    + "gdb=HOST:PORT", 2);
+        }
+    }
+
+    /** Carries out the plan; external tools share mote's stdout and stderr. */
+    public static void execute(Plan plan, PrintWriter out) {
+        if (plan instanceof Commands commands) {
+            for (List<String> command : commands.commands()) run(command);
+        } else if (plan instanceof GdbLoad load) {
+            gdbLoad(load, out);
+        } else if (plan instanceof Uf2Copy copy) {
+            try {
+                Files.copy(copy.uf2(), copy.drive().resolve(copy.uf2().getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new ToolError("cannot copy " + copy.uf2() + " to " + copy.drive() + ": " + e.getMessage());
+            }
+            out.println("copied " + copy.uf2().getFileName() + " to " + copy.drive() + "; the bootloader flashes it and restarts");
+        }
+    }
+
+    private static void gdbLoad(GdbLoad load, PrintWriter out) {
+        try (GdbRemote gdb = GdbRemote.connect(load.host(), load.port(), Duration.ofSeconds(10))) {
+            String state = gdb.command("?");
+            if (!state.startsWith("S") && !state.startsWith("T")) {
+                throw new ToolError("the GDB server at " + load.host() + ":" + load.port()
+                        + " did not report a halted target (`?` answered `" + state + "`)");
+            }
+            // Read the target description as gdb does: QEMU answers `P` only after that.
+            gdb.command("qSupported:xmlRegisters=arm");
+            gdb.command("qXfer:features:read:target.xml:0,ffb");
+            long bytes = 0;
+            for (ElfSegments.Segment segment : load.image().segments()) {
+                gdb.writeMemory(segment.physicalAddress(), segment.data());
+                bytes += segment.data().length;
+            }
+            gdb.writeRegister(REG_SP, load.sp());
+            gdb.writeRegister(REG_PC, load.pc());
+            gdb.writeRegister(REG_XPSR, XPSR_THUMB);
+            gdb.resume();
+            out.printf(Locale.ROOT, "loaded %d bytes in %d segments over GDB at %s:%d; started at 0x%08x%n", bytes,
+                    load.image().segments().size(), load.host(), load.port(), load.pc());
+            out.flush();
+        }
+    }
+
+    private static void run(List<String> command) {
+        String tool = command.get(0);
+        if (findOnPath(tool).isEmpty()) {
+            throw new ToolError(tool + " is not installed (not found on PATH); " + installHint(tool)
+                    + ", or choose another --probe (`mote flash --dry-run` prints the commands)");
+        }
+        int exit;
+        try {
+            exit = new ProcessBuilder(command).inheritIO().start().waitFor();
+        } catch (IOException e) {
+            throw new ToolError("cannot run " + tool + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ToolError("interrupted while running " + tool);
+        }
+        if (exit != 0) {
+            throw new ToolError(tool + " failed (exit code " + exit + ") running `" + shellQuote(command) + "`"
+                    + "\n  = help: is the probe plugged in, the board powered, and the chip the board file names?");
+        }
+    }
+
+    private static String installHint(String tool) {
+        return switch (tool) {
+            case "probe-rs" -> "install it from https://probe.rs";
+            case "openocd" -> "install it with `apt-get install openocd`";
+            case "pyocd" -> "install it with `pip install pyocd`";
+            default -> "install it";
+        };
+    }
+
+    static Optional<Path> findOnPath(String tool) {
+        String path = System.getenv("PATH");
+        if (path == null) return Optional.empty();
+        for (String dir : path.split(File.pathSeparator)) {
+            if (dir.isEmpty()) continue;
+            Path candidate = Path.of(dir, tool);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) return Optional.of(candidate);
+        }
+        return Optional.empty();
+    }
+
+    private static Path findUf2Drive() {
+        String user = System.getProperty("user.name", "");
+        for (Path root : List.of(Path.of("/media", user), Path.of("/run/media", user), Path.of("/media"), Path.of("/Volumes"))) {
+            if (!Files.isDirectory(root)) continue;
+            try (DirectoryStream<Path> drives = Files.newDirectoryStream(root)) {
+                for (Path drive : drives) {
+                    if (Files.isRegularFile(drive.resolve("INFO_UF2.TXT"))) return drive;
+                }
+            } catch (IOException e) {
+                // unreadable mount folder: look elsewhere
+            }
+        }
+        throw new ToolError("no UF2 bootloader drive found (a mounted drive with INFO_UF2.TXT under /media, "
+                + "/run/media or /Volumes)\n  = help: double-tap the board's reset button to start the bootloader, "
+                + "or name the drive: --probe uf2=/path/to/drive");
+    }
+
+    private static String required(Board board, Optional<String> value, String key, String tool) {
+        return value.orElseThrow(() -> new ToolError("board `" + board.name() + "` does not say how " + tool
+                + " finds its chip: no `flash." + key + "` in " + board.file().getFileName(), 2));
+    }
+
+    private static void noArgument(String choice, String argument) {
+        if (!argument.isEmpty()) throw new ToolError("--probe " + choice + ": this probe takes no `=` argument", 2);
+    }
+
+    private static int parsePort(String text) {
+        try {
+            int port = Integer.parseInt(text);
+            return port > 0 && port < 65536 ? port : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The command as one would type it in a POSIX shell. */
+    static String shellQuote(List<String> command) {
+        List<String> words = new ArrayList<>();
+        for (String word : command) {
+            words.add(word.matches("[A-Za-z0-9_./:=,+@%-]+") ? word : "'" + word.replace("'", "'\\''") + "'");
+        }
+        return String.join(" ", words);
+    }
+}

@@ -1,0 +1,208 @@
+package mote.flash;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Locale;
+
+import mote.diag.ToolError;
+
+/**
+ * A client for the GDB remote serial protocol, enough to load an image and start it: what
+ * {@code mote flash --probe gdb=HOST:PORT} speaks to QEMU's gdbstub (or any GDB server).
+ *
+ * <p>Packets are {@code $payload#cs}, {@code cs} the modulo-256 sum of the payload bytes in two
+ * hex digits; {@code }, {@code #}, {@code $} and {@code *} in a payload are escaped as
+ * {@code 0x7d} followed by the byte XOR 0x20. The receiver acknowledges each packet with
+ * {@code +} (or {@code -}: send it again). Replies may be run-length encoded
+ * ({@code X*n}: repeat X {@code n - 29} more times). Used here: {@code ?} (halt reason, a
+ * connection check), {@code M addr,length:hex} (write memory), {@code P n=value} (write one
+ * register, value in target byte order) and {@code c} (continue, no reply until the target
+ * stops again).
+ */
+public final class GdbRemote implements Closeable {
+    /** Bytes of memory per {@code M} packet: 2 hex digits each, well under QEMU's 4096-byte packet limit. */
+    static final int CHUNK = 1024;
+    private static final int MAX_RETRIES = 3;
+
+    private final String where;
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    private GdbRemote(String where, Socket socket) throws IOException {
+        this.where = where;
+        this.socket = socket;
+        this.in = socket.getInputStream();
+        this.out = socket.getOutputStream();
+    }
+
+    /** Connects to a GDB server; every reply must arrive within {@code timeout}. */
+    public static GdbRemote connect(String host, int port, Duration timeout) {
+        String where = host + ":" + port;
+        Socket socket = new Socket();
+        try {
+            socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+            socket.setSoTimeout((int) timeout.toMillis());
+            socket.setTcpNoDelay(true);
+            return new GdbRemote(where, socket);
+        } catch (IOException e) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // nothing to release
+            }
+            throw new ToolError("cannot connect to the GDB server at " + where + ": " + e.getMessage()
+                    + "\n  = help: start one, e.g. `qemu-system-arm -M lm3s6965evb -S -gdb tcp::" + port
+                    + " ...`, `openocd ...` (port 3333) or `pyocd gdbserver` (port 3333)");
+        }
+    }
+
+    /** Sends a packet and returns the reply's payload. */
+    public String command(String payload) {
+        send(payload);
+        return receive();
+    }
+
+    /** Writes {@code data} at {@code address} with {@code M} packets of {@link #CHUNK} bytes. */
+    public void writeMemory(long address, byte[] data) {
+        HexFormat hex = HexFormat.of();
+        for (int offset = 0; offset < data.length; offset += CHUNK) {
+            int length = Math.min(CHUNK, data.length - offset);
+            long at = address + offset;
+            String reply = command("M" + Long.toHexString(at) + "," + Integer.toHexString(length) + ":"
+                    + hex.formatHex(data, offset, offset + length));
+            expectOk(reply, "writing " + length + " bytes at 0x" + Long.toHexString(at));
+        }
+    }
+
+    /** Writes 32-bit register {@code number} (ARM: 13 sp, 15 pc, 25 xPSR) with a {@code P} packet. */
+    public void writeRegister(int number, long value) {
+        String reply = command("P" + Integer.toHexString(number) + "=" + littleEndianHex(value));
+        expectOk(reply, "setting register " + number);
+    }
+
+    /** Sends {@code c}: the target runs. There is no reply until it stops, so none is awaited. */
+    public void resume() {
+        send("c");
+    }
+
+    static String littleEndianHex(long value) {
+        return String.format(Locale.ROOT, "%02x%02x%02x%02x", value & 0xff, (value >> 8) & 0xff,
+                (value >> 16) & 0xff, (value >> 24) & 0xff);
+    }
+
+    /** {@code $payload#cs}, with the protocol's escapes. */
+    static byte[] frame(String payload) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (byte b : payload.getBytes(StandardCharsets.ISO_8859_1)) {
+            if (b == '$' || b == '#' || b == '}' || b == '*') {
+                body.write('}');
+                body.write(b ^ 0x20);
+            } else {
+                body.write(b);
+            }
+        }
+        int sum = 0;
+        for (byte b : body.toByteArray()) sum += b & 0xff;
+        ByteArrayOutputStream packet = new ByteArrayOutputStream();
+        packet.write('$');
+        packet.writeBytes(body.toByteArray());
+        packet.writeBytes(String.format(Locale.ROOT, "#%02x", sum & 0xff).getBytes(StandardCharsets.US_ASCII));
+        return packet.toByteArray();
+    }
+
+    private void send(String payload) {
+        byte[] packet = frame(payload);
+        try {
+            for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
+                out.write(packet);
+                out.flush();
+                int ack = readByte();
+                while (ack != '+' && ack != '-') ack = readByte(); // stray bytes before the ack
+                if (ack == '+') return;
+            }
+        } catch (IOException e) {
+            throw lost(e);
+        }
+        throw new ToolError("the GDB server at " + where + " rejected a packet " + MAX_RETRIES + " times");
+    }
+
+    private String receive() {
+        try {
+            while (true) {
+                int c = readByte();
+                while (c != '$') c = readByte();
+                ByteArrayOutputStream raw = new ByteArrayOutputStream();
+                int sum = 0;
+                for (c = readByte(); c != '#'; c = readByte()) {
+                    raw.write(c);
+                    sum += c;
+                }
+                int checksum = Integer.parseInt("" + (char) readByte() + (char) readByte(), 16);
+                if ((sum & 0xff) != checksum) {
+                    out.write('-');
+                    out.flush();
+                    continue;
+                }
+                out.write('+');
+                out.flush();
+                return decode(raw.toByteArray());
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw lost(e);
+        }
+    }
+
+    /** Undoes escapes and run-length encoding in a reply. */
+    static String decode(byte[] raw) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < raw.length; i++) {
+            int b = raw[i] & 0xff;
+            if (b == '}' && i + 1 < raw.length) {
+                text.append((char) ((raw[++i] & 0xff) ^ 0x20));
+            } else if (b == '*' && i + 1 < raw.length && text.length() > 0) {
+                int repeat = (raw[++i] & 0xff) - 29;
+                char last = text.charAt(text.length() - 1);
+                for (int r = 0; r < repeat; r++) text.append(last);
+            } else {
+                text.append((char) b);
+            }
+        }
+        return text.toString();
+    }
+
+    private int readByte() throws IOException {
+        int c = in.read();
+        if (c < 0) throw new IOException("connection closed");
+        return c;
+    }
+
+    private void expectOk(String reply, String what) {
+        if (reply.equals("OK")) return;
+        if (reply.isEmpty()) throw new ToolError("the GDB server at " + where + " does not support " + what);
+        throw new ToolError("the GDB server at " + where + " failed " + what + ": `" + reply + "`");
+    }
+
+    private ToolError lost(Exception e) {
+        String reason = e instanceof SocketTimeoutException ? "no reply in time" : e.getMessage();
+        return new ToolError("lost the GDB server at " + where + ": " + reason);
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+}

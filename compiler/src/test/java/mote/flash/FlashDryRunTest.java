@@ -1,0 +1,132 @@
+package mote.flash;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import mote.board.Board;
+import mote.cli.Main;
+import mote.link.TestFirmware;
+
+/** The command lines `mote flash` runs for each probe, checked through --dry-run; and its errors. */
+class FlashDryRunTest {
+    @TempDir Path dir;
+
+    record Cli(int code, String out, String err) {}
+
+    private Cli mote(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Main.execute(args, new PrintWriter(out), new PrintWriter(err));
+        return new Cli(code, out.toString(), err.toString());
+    }
+
+    private Path fakeElf() throws IOException {
+        return Files.writeString(dir.resolve("app.elf"), "not really an ELF: command plans do not read it");
+    }
+
+    @Test
+    void openocdUsesTheBoardsInterfaceAndTarget() throws IOException {
+        Path elf = fakeElf();
+        Cli cli = mote("flash", elf.toString(), "-b", "nucleo-f401re", "--probe", "openocd", "--dry-run");
+        assertEquals(0, cli.code(), cli.err());
+        assertEquals("openocd -f interface/stlink.cfg -f target/stm32f4x.cfg -c 'program " + elf + " verify reset exit'\n",
+                cli.out());
+    }
+
+    @Test
+    void probeRsDownloadsThenResets() throws IOException {
+        Path elf = fakeElf();
+        Cli cli = mote("flash", elf.toString(), "-b", "nrf52840-dk", "--probe", "probe-rs", "--dry-run");
+        assertEquals(0, cli.code(), cli.err());
+        assertEquals("probe-rs download --chip nRF52840_xxAA " + elf + "\nprobe-rs reset --chip nRF52840_xxAA\n", cli.out());
+    }
+
+    @Test
+    void pyocdFlashesWithItsTargetName() throws IOException {
+        Path elf = fakeElf();
+        Cli cli = mote("flash", elf.toString(), "-b", "bluepill", "--probe", "pyocd", "--dry-run");
+        assertEquals(0, cli.code(), cli.err());
+        assertEquals("pyocd flash --target stm32f103c8 " + elf + "\n", cli.out());
+    }
+
+    @Test
+    void withoutProbeTheBoardsMethodIsUsed() throws IOException {
+        Path elf = fakeElf();
+        Cli cli = mote("flash", elf.toString(), "-b", "bluepill", "--dry-run");
+        assertEquals(0, cli.code(), cli.err());
+        assertTrue(cli.out().startsWith("openocd -f interface/stlink.cfg -f target/stm32f1x.cfg"), cli.out());
+    }
+
+    @Test
+    void gdbDryRunListsSegmentsAndRegisters() throws IOException {
+        Board board = Board.load("lm3s6965evb");
+        Path elf = TestFirmware.build(board, "hello", dir);
+        Cli cli = mote("flash", elf.toString(), "--probe", "gdb=localhost:1234", "--dry-run");
+        assertEquals(0, cli.code(), cli.err());
+        assertTrue(cli.out().startsWith("GDB remote protocol to localhost:1234:\n  M 0x00000000..0x"), cli.out());
+        assertTrue(cli.out().matches("(?s).*  P sp=0x20010000 pc=0x[0-9a-f]{8} xpsr=0x01000000\n  c\n"), cli.out());
+    }
+
+    @Test
+    void uf2CopiesOntoTheNamedDrive() throws IOException {
+        Board board = Board.load("feather-nrf52840");
+        Path elf = TestFirmware.build(board, "hello", dir);
+        Path drive = Files.createDirectories(dir.resolve("FTHR840BOOT"));
+        Files.writeString(drive.resolve("INFO_UF2.TXT"), "UF2 Bootloader\n");
+
+        Cli dry = mote("flash", elf.toString(), "-b", "feather-nrf52840", "--probe", "uf2=" + drive, "--dry-run");
+        assertEquals(0, dry.code(), dry.err());
+        assertEquals("cp " + dir.resolve("hello.uf2") + " " + drive + "/\n", dry.out());
+
+        Cli real = mote("flash", elf.toString(), "-b", "feather-nrf52840", "--probe", "uf2=" + drive);
+        assertEquals(0, real.code(), real.err());
+        assertEquals(Files.size(dir.resolve("hello.uf2")), Files.size(drive.resolve("hello.uf2")));
+    }
+
+    @Test
+    void missingToolIsAClearError() throws IOException {
+        assumeTrue(Flasher.findOnPath("openocd").isEmpty(), "openocd is installed here");
+        Cli cli = mote("flash", fakeElf().toString(), "-b", "bluepill", "--probe", "openocd");
+        assertEquals(1, cli.code());
+        assertTrue(cli.err().startsWith("error: openocd is not installed (not found on PATH); install it with "
+                + "`apt-get install openocd`"), cli.err());
+    }
+
+    @Test
+    void boardDetailsThatAreMissingAreNamed() throws IOException {
+        Cli noSection = mote("flash", fakeElf().toString(), "-b", "mps2-an385", "--dry-run");
+        assertEquals(2, noSection.code());
+        assertTrue(noSection.err().contains("board `mps2-an385` has no `flash` section"), noSection.err());
+
+        Cli noTarget = mote("flash", fakeElf().toString(), "-b", "feather-nrf52840", "--probe", "openocd", "--dry-run");
+        assertEquals(2, noTarget.code());
+        assertTrue(noTarget.err().contains("no `flash.openocd-target` in feather-nrf52840.json"), noTarget.err());
+
+        Cli unknown = mote("flash", fakeElf().toString(), "--probe", "jlink", "--dry-run");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("unknown probe `jlink`"), unknown.err());
+
+        Cli badGdb = mote("flash", fakeElf().toString(), "--probe", "gdb=1234", "--dry-run");
+        assertEquals(2, badGdb.code());
+        assertTrue(badGdb.err().contains("gdb=HOST:PORT"), badGdb.err());
+    }
+
+    @Test
+    void gdbPacketsAreFramedAndDecoded() {
+        assertEquals("$m0,4#fd", new String(GdbRemote.frame("m0,4"), StandardCharsets.US_ASCII));
+        assertEquals("$X0,1:}\u0003#" + String.format("%02x", ('X' + '0' + ',' + '1' + ':' + '}' + 0x03) & 0xff),
+                new String(GdbRemote.frame("X0,1:#"), StandardCharsets.ISO_8859_1));
+        assertEquals("0000", GdbRemote.decode("0* ".getBytes(StandardCharsets.US_ASCII)), "run-length: 3 more");
+        assertEquals("78563412", GdbRemote.littleEndianHex(0x12345678L));
+    }
+}
