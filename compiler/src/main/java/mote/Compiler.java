@@ -31,7 +31,9 @@ import mote.link.ImageSize;
 import mote.link.Images;
 import mote.link.Linker;
 import mote.llvm.LlvmBackend;
+import mote.llvm.LlvmCallGraph;
 import mote.llvm.LlvmCodegen;
+import org.bytedeco.llvm.global.LLVM;
 import mote.mir.MirBuilder;
 import mote.mir.MirPrinter;
 import mote.mir.MirProgram;
@@ -82,7 +84,7 @@ public final class Compiler {
      * report can be shown before the build fails.
      */
     public record Result(Path elf, MirProgram mir, Map<String, StateMachine> machines, ImageSize size, List<Path> emitted,
-                         String overflow) {
+                         String overflow, Path bitcode, Map<String, List<String>> callGraph) {
         public boolean fits() { return overflow == null; }
 
         /** Throws the user-facing error for an image that does not fit its board. */
@@ -162,6 +164,8 @@ public final class Compiler {
                 emitted.add(mirFile);
             }
             Path object = out.resolve(stem + ".o");
+            Path bitcode;
+            Map<String, List<String>> callGraph;
             try (LlvmCodegen codegen = new LlvmCodegen(stem);
                  LlvmBackend backend = new LlvmBackend(board.llvmTarget(), board.cpu(), board.features(), options.optLevel())) {
                 backend.prepare(codegen.module());
@@ -179,6 +183,11 @@ public final class Compiler {
                     emitted.add(asm);
                 }
                 backend.emitObject(codegen.module(), object);
+                // For the worst-case stack report: the optimized module and who calls whom in it.
+                bitcode = out.resolve(stem + ".bc");
+                if (LLVM.LLVMWriteBitcodeToFile(codegen.module(), bitcode.toString()) != 0)
+                    throw new ToolError("cannot write " + bitcode);
+                callGraph = LlvmCallGraph.of(codegen.module());
             }
             Path elf = out.resolve(stem + ".elf");
             Optional<Path> map = options.emit().contains(Emit.MAP) ? Optional.of(out.resolve(stem + ".map")) : Optional.empty();
@@ -190,7 +199,8 @@ public final class Compiler {
             if (options.emit().contains(Emit.HEX)) emitted.add(Images.standard().hex(elf));
             if (options.emit().contains(Emit.UF2)) emitted.add(Images.uf2(elf, board));
             map.ifPresent(emitted::add);
-            return new Result(elf, analysis.mir(), analysis.machines(), size, emitted, Linker.overflowMessage(board, size));
+            return new Result(elf, analysis.mir(), analysis.machines(), size, emitted, Linker.overflowMessage(board, size),
+                    bitcode, callGraph);
         });
     }
 

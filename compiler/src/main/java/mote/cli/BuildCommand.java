@@ -22,6 +22,7 @@ public final class BuildCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         for (Path p : result.emitted()) out.println("wrote " + p);
         out.print(result.size().usageTable(options.board()));
+        out.print(mote.size.TaskReport.text(mote.size.TaskReport.of(result, options.board())));
         out.flush();
         result.requireFits();
         return 0;

@@ -59,6 +59,7 @@ public final class RuntimeBuilder {
         flags.addAll(List.of("-Os", "-g", "-ffreestanding", "-fno-common", "-ffunction-sections", "-fdata-sections",
                 "-fno-unwind-tables", "-fno-asynchronous-unwind-tables",
                 "-std=c11", "-Wall", "-Wextra", "-Werror",
+                "-fstack-usage",   // x.su beside x.o: frame sizes for the worst-case stack report
                 "-I" + includeDir()));
         flags.addAll(defines(board));
         return flags;
@@ -93,6 +94,21 @@ public final class RuntimeBuilder {
             compileInto(target, flags, sources);
         }
         return objectsIn(target);
+    }
+
+    /**
+     * runtime-c as LLVM bitcode for {@code board} (one x.bc per source, cached like the
+     * objects): the stack report reads its call graph. Frame sizes come from the x.su files
+     * that {@link #build} leaves beside the objects.
+     */
+    public synchronized Path bitcodeDir(Board board) {
+        List<Path> sources = sources();
+        List<String> flags = new ArrayList<>(compileFlags(board));
+        flags.remove("-fstack-usage");
+        flags.add("-emit-llvm");
+        Path target = cacheDir.resolve(hash(flags, sources));
+        if (!Files.isDirectory(target)) compileInto(target, flags, sources);
+        return target;
     }
 
     private void compileInto(Path target, List<String> flags, List<Path> sources) {

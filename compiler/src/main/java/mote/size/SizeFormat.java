@@ -37,6 +37,7 @@ public final class SizeFormat {
                     f.baselineStates() + " states " + f.baselineBytes() + " B",
                     f.allStates() == 0 ? "-" : f.allStates() + " states " + f.allBytes() + " B", f.fate()));
         }
+        sb.append("\nWith all optimizations:\n").append(TaskReport.text(r.tasks()));
         return sb.toString();
     }
 
@@ -55,6 +56,9 @@ public final class SizeFormat {
             sb.append(String.format(Locale.ROOT, "| `%s` | %d | %d | %d | %d | %s |%n",
                     f.name(), f.baselineStates(), f.baselineBytes(), f.allStates(), f.allBytes(), f.fate()));
         }
+        sb.append("\n| task | state bytes | worst-case poll stack |\n|---|---:|---|\n");
+        for (TaskReport.Task t : r.tasks())
+            sb.append(String.format(Locale.ROOT, "| `%s` | %d | %s |%n", t.name(), t.stateBytes(), t.stackPath()));
         return sb.toString();
     }
 }

@@ -19,6 +19,7 @@ import mote.opt.Optimization;
  * is set when the fully optimized image does not fit the board (the report is complete anyway).
  */
 public record SizeReport(String program, String board, List<Variant> variants, List<FnRow> functions,
+                         List<TaskReport.Task> tasks,
                          @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
                          String overflow) {
 
@@ -45,6 +46,7 @@ public record SizeReport(String program, String board, List<Variant> variants, L
         Map<String, StateMachine> baselineMachines = null, allMachines = null;
         Set<String> foldedAll = Set.of();
         String overflow = null;
+        List<TaskReport.Task> tasks = List.of();
         long baseFlash = 0, baseRam = 0;
         for (int i = 0; i < names.size(); i++) {
             Path dir = options.outDir().resolve("size-" + names.get(i));
@@ -61,6 +63,7 @@ public record SizeReport(String program, String board, List<Variant> variants, L
             if (i == names.size() - 1) {
                 allMachines = r.machines();
                 overflow = r.overflow();
+                tasks = TaskReport.of(r, options.board());
                 foldedAll = new java.util.HashSet<>();
                 for (var f : r.mir().functions()) if (!f.isAsync()) foldedAll.add(f.name());
             }
@@ -76,7 +79,7 @@ public record SizeReport(String program, String board, List<Variant> variants, L
                     after == null ? 0 : after.states().size(), after == null ? 0 : after.size(), fate));
         }
         String program = source.getFileName().toString();
-        return new SizeReport(program, options.board().name(), variants, rows, overflow);
+        return new SizeReport(program, options.board().name(), variants, rows, tasks, overflow);
     }
 
     public Variant variant(String name) {
