@@ -232,9 +232,11 @@ public final class LlvmCodegen implements AutoCloseable {
 
     /** `mote_program_init` and `mote_program_poll_main`, what runtime-c's executor calls. */
     private void emitEntryPoints(MirFn main, StateMachine m) {
-        LLVMValueRef state = LLVMAddGlobal(module, LLVMArrayType(i8, Math.max(1, m.size())), "main.state");
+        // Externally visible on purpose: an internal global would be split by LLVM's GlobalOpt
+        // into one global per field, each addressed with its own movw/movt pair (larger code),
+        // and the state in memory would no longer be the layout `mote explain` reports.
+        LLVMValueRef state = LLVMAddGlobal(module, LLVMArrayType(i8, Math.max(1, m.size())), "mote_task_state_main");
         LLVMSetInitializer(state, LLVMConstNull(LLVMArrayType(i8, Math.max(1, m.size()))));
-        LLVMSetLinkage(state, LLVMInternalLinkage);
         LLVMSetAlignment(state, m.align());
 
         LLVMValueRef init = LLVMAddFunction(module, "mote_program_init", fnType(voidType));
