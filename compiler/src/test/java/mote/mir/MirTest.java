@@ -1,0 +1,66 @@
+package mote.mir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.BitSet;
+import java.util.List;
+import mote.Compiler;
+import mote.diag.SourceFile;
+import mote.types.Type;
+import org.junit.jupiter.api.Test;
+
+/** MIR on its own: the verifier catches broken functions, liveness finds what an await must save. */
+class MirTest {
+    static MirFn fn(String source, String name) {
+        return Compiler.analyze(SourceFile.of("t.mote", source)).mir().function(name);
+    }
+
+    @Test
+    void verifierRejectsAJumpToAMissingBlock() {
+        MirFn broken = new MirFn("f", false, List.of(), new Local(0), Type.UNIT, List.of(new LocalDecl(null, Type.UNIT, null)),
+                List.of(new BasicBlock(List.of(), new Terminator.Goto(new BlockId(3)))), null);
+        List<String> problems = MirVerifier.problems(broken);
+        assertEquals(1, problems.size());
+        assertTrue(problems.get(0).contains("jumps to missing bb3"), problems.get(0));
+    }
+
+    @Test
+    void verifierRejectsAnAwaitInASyncFn() {
+        MirFn broken = new MirFn("f", false, List.of(), new Local(0), Type.UNIT, List.of(new LocalDecl(null, Type.UNIT, null)),
+                List.of(new BasicBlock(List.of(), new Terminator.Await(Callee.Builtin.YIELD_NOW, List.of(), new Local(0), new BlockId(1), null)),
+                        new BasicBlock(List.of(), new Terminator.Return())), null);
+        assertTrue(MirVerifier.problems(broken).get(0).contains("await in a sync fn"));
+    }
+
+    @Test
+    void verifierRejectsMismatchedOperands() {
+        List<LocalDecl> locals = List.of(new LocalDecl(null, Type.U32, null), new LocalDecl(null, Type.U8, null));
+        MirFn broken = new MirFn("f", false, List.of(), new Local(0), Type.U32, locals,
+                List.of(new BasicBlock(List.of(new Statement.Assign(new Local(0),
+                        new Rvalue.Binary(mote.ast.Expr.BinaryOp.ADD, Operand.of(new Local(0)), Operand.of(new Local(1))))),
+                        new Terminator.Return())), null);
+        assertFalse(MirVerifier.problems(broken).isEmpty());
+    }
+
+    @Test
+    void onlyValuesUsedAfterTheAwaitAreLiveAcrossIt() {
+        MirFn f = fn("""
+                async fn g(a: u32, b: u32) -> u32 {
+                    let used_after = a + 1;
+                    let dead_after = b * 2;
+                    yield_now().await;
+                    used_after
+                }
+                async fn main() -> i32 { g(1, 2).await as i32 }
+                """, "g");
+        Liveness live = Liveness.compute(f);
+        Terminator.Await await = null;
+        for (BasicBlock b : f.blocks()) if (b.terminator() instanceof Terminator.Await a) await = a;
+        BitSet across = live.liveIn(await.resume());
+        across.clear(await.dest().index());
+        List<String> names = across.stream().mapToObj(i -> f.locals().get(i).name()).toList();
+        assertEquals(List.of("used_after"), names);
+    }
+}
