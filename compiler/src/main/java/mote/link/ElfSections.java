@@ -30,7 +30,8 @@ public final class ElfSections {
 
     private ElfSections() {}
 
-    public static List<Section> read(Path elf) {
+    /** The whole file, little-endian, after checking it is a 32-bit little-endian ELF. */
+    static ByteBuffer open(Path elf) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(elf);
@@ -41,6 +42,12 @@ public final class ElfSections {
         if (bytes.length < 52 || buf.getInt(0) != 0x464c457f || bytes[4] != 1 || bytes[5] != 1) {
             throw new ToolError(elf + " is not a 32-bit little-endian ELF file");
         }
+        return buf;
+    }
+
+    public static List<Section> read(Path elf) {
+        ByteBuffer buf = ElfSections.open(elf);
+        byte[] bytes = buf.array();
         int sectionTable = buf.getInt(0x20);
         int entrySize = Short.toUnsignedInt(buf.getShort(0x2e));
         int count = Short.toUnsignedInt(buf.getShort(0x30));

@@ -30,16 +30,8 @@ public record ElfSegments(long entry, List<Segment> segments) {
     }
 
     public static ElfSegments read(Path elf) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(elf);
-        } catch (IOException e) {
-            throw new ToolError("cannot read " + elf + ": " + e.getMessage());
-        }
-        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        if (bytes.length < 52 || buf.getInt(0) != 0x464c457f || bytes[4] != 1 || bytes[5] != 1) {
-            throw new ToolError(elf + " is not a 32-bit little-endian ELF file");
-        }
+        ByteBuffer buf = ElfSections.open(elf);
+        byte[] bytes = buf.array();
         long entry = Integer.toUnsignedLong(buf.getInt(0x18));
         int table = buf.getInt(0x1c);
         int entrySize = Short.toUnsignedInt(buf.getShort(0x2a));
