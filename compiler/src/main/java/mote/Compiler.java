@@ -77,8 +77,11 @@ public final class Compiler {
         }
     }
 
-    /** Parse, check, build MIR and lay out the state machines. */
-    public static Analysis analyze(SourceFile source) {
+    /** Parse, check, build MIR (a release build) and lay out the state machines. */
+    public static Analysis analyze(SourceFile source) { return analyze(source, false); }
+
+    /** As {@link #analyze(SourceFile)}; {@code debug} adds the overflow checks of debug builds. */
+    public static Analysis analyze(SourceFile source, boolean debug) {
         return guard("analysis", source, () -> {
             Diagnostics diags = new Diagnostics();
             Module module = Parser.parse(source, moduleName(source), diags);
@@ -90,7 +93,7 @@ public final class Compiler {
                         "every program starts at `async fn main() -> i32 { ... }` (or without `-> i32`)");
                 diags.throwIfErrors();
             }
-            MirProgram mir = MirBuilder.build(typed);
+            MirProgram mir = MirBuilder.build(typed, debug);
             MirVerifier.verify(mir);
             AsyncCallGraph graph = new AsyncCallGraph(mir);
             graph.checkAcyclic(diags);
@@ -102,7 +105,7 @@ public final class Compiler {
 
     public static Result compile(Path sourcePath, Options options) {
         SourceFile source = read(sourcePath);
-        Analysis analysis = analyze(source);
+        Analysis analysis = analyze(source, options.debug());
         return guard("code generation", source, () -> {
             Path out = options.outDir();
             createDirectories(out);

@@ -30,6 +30,12 @@ import mote.types.Type;
  *     awaited child's own state object ("awaitee"). A local saved in two or more states is
  *     promoted to the prefix; the others live in their state's variant, and variants overlap
  *     one another, as rustc's enum-like coroutine layout does. Fields keep declaration order.</li>
+ * <li>Borrowed locals: a local whose address is taken anywhere in the fn (`&x`, `&mut x.f`,
+ *     `&a[i]`: an AddressOf whose place lies inside the local's own storage) lives in the
+ *     prefix for the whole call and is never saved or restored: the poll function works on it
+ *     in place. Task state objects are static, so a reference to a task's local stays valid
+ *     across `.await`, as the language promises. This is the simplest honest rule; a later
+ *     pass may narrow it to borrows that are live across a suspension.</li>
  * </ul>
  * Callees are laid out before callers, since a parent embeds its child's state object.
  */
@@ -45,8 +51,19 @@ public final class AsyncLowering {
         return machines;
     }
 
+    /** The locals whose storage is borrowed somewhere in {@code fn}, in index order. */
+    public static java.util.SortedSet<Local> borrowedLocals(MirFn fn) {
+        java.util.SortedSet<Local> out = new java.util.TreeSet<>(java.util.Comparator.comparingInt(Local::index));
+        for (BasicBlock b : fn.blocks())
+            for (mote.mir.Statement s : b.statements())
+                if (s instanceof mote.mir.Statement.Assign a && a.value() instanceof mote.mir.Rvalue.AddressOf ref && ref.place().isInsideLocal(fn))
+                    out.add(ref.place().local());
+        return out;
+    }
+
     static StateMachine lowerOne(MirFn fn, Map<String, StateMachine> callees) {
         Liveness liveness = Liveness.compute(fn);
+        java.util.Set<Local> borrowed = borrowedLocals(fn);
         // 1. Suspension points in block order, and what each one saves.
         List<BlockId> awaits = new ArrayList<>();
         List<List<Local>> savedPerAwait = new ArrayList<>();
@@ -58,7 +75,7 @@ public final class AsyncLowering {
             live.clear(a.dest().index());
             List<Local> saved = new ArrayList<>();
             for (int l = live.nextSetBit(0); l >= 0; l = live.nextSetBit(l + 1)) {
-                if (fn.typeOf(new Local(l)).size() > 0) saved.add(new Local(l));
+                if (fn.typeOf(new Local(l)).size() > 0 && !borrowed.contains(new Local(l))) saved.add(new Local(l));
             }
             savedPerAwait.add(saved);
         }
@@ -85,6 +102,14 @@ public final class AsyncLowering {
             Type t = fn.typeOf(local);
             offset = alignUp(offset, t.align());
             promoted.put(local, new StateMachine.Slot(local, fn.decl(local).name(), t, offset));
+            offset += t.size();
+            align = Math.max(align, t.align());
+        }
+        List<StateMachine.Slot> pinned = new ArrayList<>();
+        for (Local local : borrowed) {
+            Type t = fn.typeOf(local);
+            offset = alignUp(offset, t.align());
+            pinned.add(new StateMachine.Slot(local, fn.decl(local).name(), t, offset));
             offset += t.size();
             align = Math.max(align, t.align());
         }
@@ -128,7 +153,7 @@ public final class AsyncLowering {
             states.add(new StateMachine.State(index, StateMachine.Kind.SUSPENDED, "Suspend" + k, slots, awaitee, awaits.get(k)));
         }
         size = alignUp(size, align);
-        return new StateMachine(fn.name(), states, tagSize, size, align, stateOfAwait);
+        return new StateMachine(fn.name(), states, tagSize, size, align, stateOfAwait, pinned);
     }
 
     static int awaiteeSize(Callee callee, Map<String, StateMachine> machines) {
