@@ -3,6 +3,7 @@
 #   make build  compile the compiler into compiler/target/mote.jar
 #   make run    build and run examples/hello.mote in QEMU
 #   make test   the whole test suite (needs QEMU)
+#   make fuzz   the front-end robustness test with many more mutants (FUZZ_MUTATIONS per program)
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
@@ -21,3 +22,9 @@ run: deps build
 
 test: deps
 	mvn -B test
+
+# Many more mutants for the front-end robustness test than `make test` checks (per program).
+FUZZ_MUTATIONS ?= 2000
+.PHONY: fuzz
+fuzz:
+	mvn -B test -Dtest=FrontEndRobustnessTest -Dsurefire.failIfNoSpecifiedTests=false -Dmote.fuzz.mutations=$(FUZZ_MUTATIONS)

@@ -187,7 +187,10 @@ public final class MirBuilder {
             if (e instanceof Expr.Name n) return lowerName(n);
             if (e instanceof Expr.Unary u) {
                 if (u.op() == Expr.UnaryOp.NEG && u.operand() instanceof Expr.IntLit lit) return constant(typeOf(e), -lit.value());
-                if (u.op() == Expr.UnaryOp.DEREF) return load(lowerPlace(e), typeOf(e));
+                if (u.op() == Expr.UnaryOp.DEREF) {
+                    Place p = lowerPlace(e);
+                    return typeOf(e) instanceof Type.Never ? Operand.UNIT : load(p, typeOf(e));
+                }
                 Operand v = lower(u.operand());
                 if (debug && u.op() == Expr.UnaryOp.NEG && typeOf(e) instanceof Type.Int it && it.signed()) {
                     Local ok = temp(Type.BOOL);
@@ -218,9 +221,13 @@ public final class MirBuilder {
             }
             if (e instanceof Expr.Field f) {
                 if (program.resolution(f) instanceof Symbol.Variant v) return constant(v.type(), v.value());
-                return load(lowerPlace(f), typeOf(f));
+                Place p = lowerPlace(f);
+                return typeOf(f) instanceof Type.Never ? Operand.UNIT : load(p, typeOf(f));
             }
-            if (e instanceof Expr.Index ix) return load(lowerPlace(ix), typeOf(ix));
+            if (e instanceof Expr.Index ix) {
+                Place p = lowerPlace(ix);
+                return typeOf(ix) instanceof Type.Never ? Operand.UNIT : load(p, typeOf(ix));
+            }
             if (e instanceof Expr.Ref r) {
                 Local t = temp(typeOf(e));
                 assign(t, new Rvalue.AddressOf(r.mutable(), lowerPlace(r.target())));
@@ -250,6 +257,7 @@ public final class MirBuilder {
             }
             if (e instanceof Expr.MethodCall mc) {   // `.len()`, the only method in 0.1
                 Type rt = derefType(typeOf(mc.receiver()));
+                if (rt instanceof Type.Never) { lower(mc.receiver()); return Operand.UNIT; }
                 if (rt instanceof Type.Array a) {
                     if (!isPlaceExpr(mc.receiver())) lower(mc.receiver());
                     return constant(Type.U32, a.length());
@@ -453,6 +461,13 @@ public final class MirBuilder {
          * literal) is evaluated into a temporary, which becomes the place (`&5`, `f().x`).
          */
         private Place lowerPlace(Expr e) {
+            if (typeOf(e) instanceof Type.Never && (e instanceof Expr.Field || e instanceof Expr.Index || e instanceof Expr.Unary)) {
+                // Its base diverges (`loop {}[0]`, `(return 1).x`): control never gets here.
+                if (e instanceof Expr.Field f) lower(f.target());
+                else if (e instanceof Expr.Index ix) { lower(ix.target()); lower(ix.index()); }
+                else lower(((Expr.Unary) e).operand());
+                return Place.of(temp(Type.NEVER));
+            }
             if (e instanceof Expr.Name n) {
                 Symbol s = program.resolution(n);
                 if (s instanceof Symbol.LocalVar v) return Place.of(vars.get(v));
