@@ -5,6 +5,7 @@
 #   make test   the whole test suite (needs QEMU)
 #   make bench  size per optimization, Mote against hand-written C, compile time
 #   make bless  regenerate golden snapshots after a deliberate change (review the diff)
+#   make fuzz   the front-end robustness test with many more mutants (FUZZ_MUTATIONS per program)
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
@@ -29,3 +30,8 @@ bench: deps build
 
 bless:
 	MOTE_BLESS=1 mvn -q -B test
+# Many more mutants for the front-end robustness test than `make test` checks (per program).
+FUZZ_MUTATIONS ?= 2000
+.PHONY: fuzz
+fuzz:
+	mvn -B test -Dtest=FrontEndRobustnessTest -Dsurefire.failIfNoSpecifiedTests=false -Dmote.fuzz.mutations=$(FUZZ_MUTATIONS)

@@ -72,6 +72,14 @@ public final class Compiler {
             return new Options(board, optLevel, debug, panicAbort, set, emit, outDir);
         }
 
+        public Options withDebug(boolean on) {
+            return new Options(board, optLevel, on, panicAbort, opts, emit, outDir);
+        }
+
+        public Options withEmit(Set<Emit> kinds) {
+            return new Options(board, optLevel, debug, panicAbort, opts, kinds, outDir);
+        }
+
         public Options withOutDir(Path dir) {
             return new Options(board, optLevel, debug, panicAbort, opts, emit, dir);
         }
@@ -117,6 +125,11 @@ public final class Compiler {
         return analyze(source, EnumSet.noneOf(Optimization.class), false, true);
     }
 
+    /** As {@link #analyze(SourceFile)}; {@code debug} adds the overflow checks of debug builds. */
+    public static Analysis analyze(SourceFile source, boolean debug) {
+        return analyze(source, EnumSet.noneOf(Optimization.class), debug, true);
+    }
+
     /** Parse, check, build MIR, run the chosen MIR optimizations, lay out the state machines. */
     public static Analysis analyze(SourceFile source, Set<Optimization> opts, boolean debug, boolean panicAbort) {
         return guard("analysis", source, () -> {
@@ -130,7 +143,7 @@ public final class Compiler {
                         "every program starts at `async fn main() -> i32 { ... }` (or without `-> i32`)");
                 diags.throwIfErrors();
             }
-            MirProgram mir = MirBuilder.build(typed);
+            MirProgram mir = MirBuilder.build(typed, debug);
             MirVerifier.verify(mir);
             new AsyncCallGraph(mir).checkAcyclic(diags);
             diags.throwIfErrors();

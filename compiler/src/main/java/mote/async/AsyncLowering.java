@@ -35,6 +35,12 @@ import mote.types.Type;
  *     variant, and variants overlap one another, as rustc's enum-like coroutine layout does.
  *     Inside a variant, fields go in order of increasing alignment, so small ones fill the
  *     bytes after the discriminant (rustc does the same for enum variants).</li>
+ * <li>Borrowed locals: a local whose address is taken anywhere in the fn (`&x`, `&mut x.f`,
+ *     `&a[i]`: an AddressOf whose place lies inside the local's own storage) lives in the
+ *     prefix for the whole call and is never saved or restored: the poll function works on it
+ *     in place. Task state objects are static, so a reference to a task's local stays valid
+ *     across `.await`, as the language promises. This is the simplest honest rule; a later
+ *     pass may narrow it to borrows that are live across a suspension.</li>
  * </ul>
  * Checked against rustc 1.95's `-Zprint-type-sizes` in docs/baseline-layout.md.
  * Callees are laid out before callers, since a parent embeds its child's state object.
@@ -57,12 +63,23 @@ public final class AsyncLowering {
         return machines;
     }
 
+    /** The locals whose storage is borrowed somewhere in {@code fn}, in index order. */
+    public static java.util.SortedSet<Local> borrowedLocals(MirFn fn) {
+        java.util.SortedSet<Local> out = new java.util.TreeSet<>(java.util.Comparator.comparingInt(Local::index));
+        for (BasicBlock b : fn.blocks())
+            for (mote.mir.Statement s : b.statements())
+                if (s instanceof mote.mir.Statement.Assign a && a.value() instanceof mote.mir.Rvalue.AddressOf ref && ref.place().isInsideLocal(fn))
+                    out.add(ref.place().local());
+        return out;
+    }
+
     static StateMachine lowerOne(MirFn fn, Map<String, StateMachine> callees) {
         return lowerOne(fn, callees, LayoutPolicy.BASELINE, false);
     }
 
     static StateMachine lowerOne(MirFn fn, Map<String, StateMachine> callees, LayoutPolicy policy, boolean eager) {
         Liveness liveness = Liveness.compute(fn);
+        java.util.Set<Local> borrowed = borrowedLocals(fn);
         // 1. Suspension points in block order, and what each one saves.
         List<BlockId> awaits = new ArrayList<>();
         List<List<Local>> savedPerAwait = new ArrayList<>();
@@ -74,7 +91,7 @@ public final class AsyncLowering {
             live.clear(a.dest().index());
             List<Local> saved = new ArrayList<>();
             for (int l = live.nextSetBit(0); l >= 0; l = live.nextSetBit(l + 1)) {
-                if (fn.typeOf(new Local(l)).size() > 0) saved.add(new Local(l));
+                if (fn.typeOf(new Local(l)).size() > 0 && !borrowed.contains(new Local(l))) saved.add(new Local(l));
             }
             savedPerAwait.add(saved);
         }
@@ -87,6 +104,7 @@ public final class AsyncLowering {
         List<Local> args = new ArrayList<>();
         if (!eager) for (Local p : fn.params()) if (fn.typeOf(p).size() > 0) args.add(p);
         int tagSize = 1;   // u8: a program would need more than 255 awaits in one fn to need more
+        List<StateMachine.Slot> pinned = new ArrayList<>();
 
         List<StateMachine.State> states = new ArrayList<>();
         Map<BlockId, Integer> stateOfAwait = new HashMap<>();
@@ -111,7 +129,16 @@ public final class AsyncLowering {
                 all.add(child);
                 perState.add(all);
             }
-            size = OverlapLayout.place(perState, tagSize);
+            // Borrowed locals live for the whole call: right after the discriminant, never shared.
+            int pinnedEnd = tagSize;
+            for (Local local : borrowed) {
+                Type t = fn.typeOf(local);
+                pinnedEnd = alignUp(pinnedEnd, t.align());
+                pinned.add(slot(fn, local, pinnedEnd));
+                pinnedEnd += t.size();
+                align = Math.max(align, t.align());
+            }
+            size = OverlapLayout.place(perState, pinnedEnd);
             for (List<OverlapLayout.Item> items : perState) for (OverlapLayout.Item it : items) align = Math.max(align, it.align);
             if (unresumed >= 0) {
                 List<StateMachine.Slot> slots = new ArrayList<>();
@@ -152,6 +179,13 @@ public final class AsyncLowering {
                 Type t = fn.typeOf(local);
                 offset = alignUp(offset, t.align());
                 promoted.put(local, slot(fn, local, offset));
+                offset += t.size();
+                align = Math.max(align, t.align());
+            }
+            for (Local local : borrowed) {
+                Type t = fn.typeOf(local);
+                offset = alignUp(offset, t.align());
+                pinned.add(slot(fn, local, offset));
                 offset += t.size();
                 align = Math.max(align, t.align());
             }
@@ -198,7 +232,7 @@ public final class AsyncLowering {
             }
         }
         size = alignUp(size, align);
-        return new StateMachine(fn.name(), states, tagOffset, tagSize, size, align, stateOfAwait, eager, policy.returnedPending());
+        return new StateMachine(fn.name(), states, tagOffset, tagSize, size, align, stateOfAwait, eager, policy.returnedPending(), pinned);
     }
 
     private static StateMachine.Slot slot(MirFn fn, Local l, int offset) {

@@ -13,10 +13,20 @@ import mote.types.Type;
  * Slots of different states may share bytes.
  */
 public record StateMachine(String function, List<State> states, int tagOffset, int tagSize, int size, int align,
-                           Map<BlockId, Integer> stateOfAwait, boolean eagerStart, boolean returnedPending) {
+                           Map<BlockId, Integer> stateOfAwait, boolean eagerStart, boolean returnedPending, List<Slot> pinned) {
     public StateMachine {
         states = List.copyOf(states);
         stateOfAwait = Map.copyOf(stateOfAwait);
+        pinned = List.copyOf(pinned);
+    }
+
+    /**
+     * The slot of a local whose address is taken: it lives in the state object for the whole
+     * call (never saved or restored), so references to it stay valid across awaits; null otherwise.
+     */
+    public Slot pinnedSlot(Local local) {
+        for (Slot s : pinned) if (s.local().equals(local)) return s;
+        return null;
     }
 
     public enum Kind { UNRESUMED, RETURNED, PANICKED, SUSPENDED }

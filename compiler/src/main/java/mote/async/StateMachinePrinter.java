@@ -17,6 +17,12 @@ public final class StateMachinePrinter {
         StringBuilder sb = new StringBuilder();
         sb.append("state machine ").append(m.function()).append(": ").append(m.size()).append(" bytes, align ")
           .append(m.align()).append(", discriminant u").append(m.tagSize() * 8).append(" @").append(m.tagOffset()).append('\n');
+        if (!m.pinned().isEmpty()) {
+            sb.append("  borrowed (in the state for the whole call):\n");
+            for (StateMachine.Slot slot : m.pinned())
+                sb.append("    ").append(slot.local()).append(slot.name() != null ? " (" + slot.name() + ")" : "")
+                  .append(": ").append(slot.type()).append(" @").append(slot.offset()).append(" [").append(slot.size()).append("]\n");
+        }
         for (StateMachine.State s : m.states()) {
             sb.append("  ").append(s.index()).append(' ').append(s.name());
             if (s.awaitBlock() != null) {

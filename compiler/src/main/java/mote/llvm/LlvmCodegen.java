@@ -15,6 +15,7 @@ import mote.mir.Local;
 import mote.mir.MirFn;
 import mote.mir.MirProgram;
 import mote.mir.Operand;
+import mote.mir.Place;
 import mote.mir.PrintItem;
 import mote.mir.Rvalue;
 import mote.mir.Statement;
@@ -117,10 +118,34 @@ public final class LlvmCodegen implements AutoCloseable {
 
     // ---------------------------------------------------------------- types and constants
 
+    /**
+     * Scalars are LLVM integers (enums as their discriminant type), references pointers;
+     * aggregates (arrays, structs, slices) are byte arrays of {@link Type#size()} bytes whose
+     * fields sit at our own offsets, so every layout is the one the checker computed.
+     */
     private LLVMTypeRef llvmType(Type t) {
         if (t instanceof Type.Int it) return LLVMIntTypeInContext(ctx, it.bits());
         if (t instanceof Type.Bool) return i1;
+        if (t instanceof Type.Enum e) return LLVMIntTypeInContext(ctx, e.repr().bits());
+        if (t instanceof Type.Ref) return ptr;
+        if (Type.isAggregate(t)) return LLVMArrayType(i8, t.size());
         throw new IllegalStateException("no LLVM type for " + t);
+    }
+
+    /** How a value of type {@code t} is passed to or returned from a function: aggregates by pointer. */
+    private LLVMTypeRef paramType(Type t) {
+        return Type.isAggregate(t) ? ptr : llvmType(t);
+    }
+
+    /** Side-effecting inline assembly (critical sections: see docs/runtime-abi.md). */
+    private LLVMValueRef inlineAsm(LLVMTypeRef type, String code, String constraints) {
+        byte[] c = code.getBytes(StandardCharsets.UTF_8), k = constraints.getBytes(StandardCharsets.UTF_8);
+        return LLVMGetInlineAsm(type, new BytePointer(code), c.length, new BytePointer(constraints), k.length, 1, 0, LLVMInlineAsmDialectATT, 0);
+    }
+
+    private void copyBytes(LLVMValueRef dst, LLVMValueRef src, Type t) {
+        if (t.size() == 0) return;
+        LLVMBuildMemCpy(builder, dst, t.align(), src, t.align(), constInt(i32, t.size()));
     }
 
     private static boolean hasStorage(Type t) {
@@ -157,7 +182,15 @@ public final class LlvmCodegen implements AutoCloseable {
         this.callees = machines;
         for (MirProgram.Global g : program.globals()) {
             LLVMValueRef v = LLVMAddGlobal(module, llvmType(g.type()), "s." + g.name());
-            LLVMSetInitializer(v, constInt(llvmType(g.type()), g.initialValue()));
+            if (Type.isAggregate(g.type())) {
+                byte[] image = g.image() != null ? g.image() : new byte[g.type().size()];
+                LLVMSetInitializer(v, LLVMConstStringInContext(ctx, new BytePointer(image), image.length, 1));
+            } else if (g.type() instanceof Type.Ref) {
+                LLVMSetInitializer(v, LLVMConstNull(ptr));
+            } else {
+                LLVMSetInitializer(v, constInt(llvmType(g.type()), g.initialValue()));
+            }
+            LLVMSetAlignment(v, Math.max(1, g.type().align()));
             LLVMSetLinkage(v, LLVMInternalLinkage);
             if (!g.mutable()) LLVMSetGlobalConstant(v, 1);
             statics.put(g.name(), v);
@@ -175,17 +208,20 @@ public final class LlvmCodegen implements AutoCloseable {
                 LLVMTypeRef[] initParams = new LLVMTypeRef[1 + params.size()];
                 initParams[0] = ptr;
                 for (int i = 0; i < params.size(); i++) {
-                    initParams[i + 1] = llvmType(f.typeOf(params.get(i)));
+                    initParams[i + 1] = paramType(f.typeOf(params.get(i)));
                     pollParams[i + 3] = initParams[i + 1];
                 }
                 if (!machines.get(f.name()).eagerStart())
                     inits.put(f.name(), internalFn(f.name() + ".init", fnType(voidType, initParams)));
                 polls.put(f.name(), internalFn(f.name() + ".poll", fnType(i1, pollParams)));
             } else {
+                // An aggregate result is written through a hidden first parameter (sret).
                 List<Local> params = storedParams(f);
-                LLVMTypeRef[] ps = new LLVMTypeRef[params.size()];
-                for (int i = 0; i < ps.length; i++) ps[i] = llvmType(f.typeOf(params.get(i)));
-                LLVMTypeRef ret = hasStorage(f.returnType()) ? llvmType(f.returnType()) : voidType;
+                int sret = Type.isAggregate(f.returnType()) ? 1 : 0;
+                LLVMTypeRef[] ps = new LLVMTypeRef[params.size() + sret];
+                if (sret == 1) ps[0] = ptr;
+                for (int i = 0; i < params.size(); i++) ps[i + sret] = paramType(f.typeOf(params.get(i)));
+                LLVMTypeRef ret = hasStorage(f.returnType()) && sret == 0 ? llvmType(f.returnType()) : voidType;
                 syncFns.put(f.name(), internalFn(f.name(), fnType(ret, ps)));
             }
         }
@@ -220,7 +256,8 @@ public final class LlvmCodegen implements AutoCloseable {
         List<Local> params = storedParams(f);
         for (int i = 0; i < params.size(); i++) {
             StateMachine.Slot slot = m.slot(unresumed, params.get(i));
-            LLVMBuildStore(builder, LLVMGetParam(fn, i + 1), offsetPtr(self, slot.offset()));
+            if (Type.isAggregate(slot.type())) copyBytes(offsetPtr(self, slot.offset()), LLVMGetParam(fn, i + 1), slot.type());
+            else LLVMBuildStore(builder, LLVMGetParam(fn, i + 1), offsetPtr(self, slot.offset()));
         }
         storeTag(self, m, unresumed.index());
         LLVMBuildRetVoid(builder);
@@ -275,7 +312,7 @@ public final class LlvmCodegen implements AutoCloseable {
         private final LLVMValueRef[] slots;
         private final LLVMBasicBlockRef[] blocks;
         private LLVMValueRef llvmFn;
-        private LLVMValueRef self, out;
+        private LLVMValueRef self, out, sret;
 
         BodyEmitter(MirFn fn, StateMachine machine) {
             this.fn = fn;
@@ -288,14 +325,28 @@ public final class LlvmCodegen implements AutoCloseable {
             llvmFn = function;
             LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(ctx, llvmFn, "entry");
             LLVMPositionBuilderAtEnd(builder, entry);
+            if (machine != null) self = LLVMGetParam(llvmFn, 0);
             for (int i = 0; i < slots.length; i++) {
                 Type t = fn.locals().get(i).type();
-                if (hasStorage(t)) slots[i] = LLVMBuildAlloca(builder, llvmType(t), fn.locals().get(i).name() == null ? "" : fn.locals().get(i).name());
+                if (!hasStorage(t)) continue;
+                StateMachine.Slot pinned = machine == null ? null : machine.pinnedSlot(new Local(i));
+                if (pinned != null) {   // borrowed: lives in the state object, see AsyncLowering
+                    slots[i] = offsetPtr(self, pinned.offset());
+                    continue;
+                }
+                slots[i] = LLVMBuildAlloca(builder, llvmType(t), fn.locals().get(i).name() == null ? "" : fn.locals().get(i).name());
+                LLVMSetAlignment(slots[i], Math.max(1, t.align()));
             }
             for (int i = 0; i < blocks.length; i++) blocks[i] = LLVMAppendBasicBlockInContext(ctx, llvmFn, "bb" + i);
             if (machine == null) {
                 List<Local> params = storedParams(fn);
-                for (int i = 0; i < params.size(); i++) LLVMBuildStore(builder, LLVMGetParam(llvmFn, i), slots[params.get(i).index()]);
+                sret = Type.isAggregate(fn.returnType()) ? LLVMGetParam(llvmFn, 0) : null;
+                int first = sret != null ? 1 : 0;
+                for (int i = 0; i < params.size(); i++) {
+                    Local p = params.get(i);
+                    if (Type.isAggregate(fn.typeOf(p))) copyBytes(slots[p.index()], LLVMGetParam(llvmFn, i + first), fn.typeOf(p));
+                    else LLVMBuildStore(builder, LLVMGetParam(llvmFn, i + first), slots[p.index()]);
+                }
                 LLVMBuildBr(builder, blocks[0]);
             } else {
                 emitDispatch();
@@ -319,7 +370,11 @@ public final class LlvmCodegen implements AutoCloseable {
                 LLVMBuildCondBr(builder, LLVMGetParam(llvmFn, 2), begin, resume);
                 LLVMPositionBuilderAtEnd(builder, begin);
                 List<Local> params = storedParams(fn);
-                for (int i = 0; i < params.size(); i++) LLVMBuildStore(builder, LLVMGetParam(llvmFn, i + 3), slots[params.get(i).index()]);
+                for (int i = 0; i < params.size(); i++) {
+                    Local p = params.get(i);
+                    if (Type.isAggregate(fn.typeOf(p))) copyBytes(slots[p.index()], LLVMGetParam(llvmFn, i + 3), fn.typeOf(p));
+                    else LLVMBuildStore(builder, LLVMGetParam(llvmFn, i + 3), slots[p.index()]);
+                }
                 LLVMBuildBr(builder, blocks[0]);
                 LLVMPositionBuilderAtEnd(builder, resume);
             }
@@ -352,11 +407,13 @@ public final class LlvmCodegen implements AutoCloseable {
         }
 
         private void restore(StateMachine.Slot slot) {
+            if (Type.isAggregate(slot.type())) { copyBytes(slots[slot.local().index()], offsetPtr(self, slot.offset()), slot.type()); return; }
             LLVMTypeRef t = llvmType(slot.type());
             LLVMBuildStore(builder, LLVMBuildLoad2(builder, t, offsetPtr(self, slot.offset()), ""), slots[slot.local().index()]);
         }
 
         private void save(StateMachine.Slot slot) {
+            if (Type.isAggregate(slot.type())) { copyBytes(offsetPtr(self, slot.offset()), slots[slot.local().index()], slot.type()); return; }
             LLVMTypeRef t = llvmType(slot.type());
             LLVMBuildStore(builder, LLVMBuildLoad2(builder, t, slots[slot.local().index()], ""), offsetPtr(self, slot.offset()));
         }
@@ -430,10 +487,12 @@ public final class LlvmCodegen implements AutoCloseable {
 
         // ------------------------------------------------------------ statements
 
+        /** A scalar operand's value; for an aggregate, the address of its bytes (copied by the user). */
         private LLVMValueRef operand(Operand op) {
             if (op instanceof Operand.Copy c) {
                 Type t = fn.typeOf(c.local());
                 if (!hasStorage(t)) return null;
+                if (Type.isAggregate(t)) return slots[c.local().index()];
                 return LLVMBuildLoad2(builder, llvmType(t), slots[c.local().index()], "");
             }
             Operand.Const k = (Operand.Const) op;
@@ -445,13 +504,124 @@ public final class LlvmCodegen implements AutoCloseable {
             if (slots[dest.index()] != null && value != null) LLVMBuildStore(builder, value, slots[dest.index()]);
         }
 
+        /** Writes operand {@code op} of type {@code t} to memory at {@code dst}. */
+        private void storeOperand(LLVMValueRef dst, Operand op, Type t) {
+            LLVMValueRef v = operand(op);
+            if (v == null) return;
+            if (Type.isAggregate(t)) copyBytes(dst, v, t);
+            else LLVMBuildStore(builder, v, dst);
+        }
+
+        private LLVMValueRef indexValue(Operand index) {
+            LLVMValueRef v = operand(index);
+            int bits = ((Type.Int) fn.typeOf(index)).bits();
+            if (bits < 32) return LLVMBuildZExt(builder, v, i32, "");
+            if (bits > 32) return LLVMBuildTrunc(builder, v, i32, "");
+            return v;
+        }
+
+        /** The address of a place: the local's storage, then each projection in turn. */
+        private LLVMValueRef address(Place place) {
+            LLVMValueRef addr = slots[place.local().index()];
+            Type t = fn.typeOf(place.local());
+            for (Place.Projection p : place.projections()) {
+                if (p instanceof Place.Projection.Deref) {
+                    addr = LLVMBuildLoad2(builder, ptr, addr, "");
+                } else if (p instanceof Place.Projection.Field f) {
+                    int offset = t instanceof Type.Struct st ? st.fields().get(f.index()).offset() : f.index() * 4;
+                    addr = offsetPtr(addr, offset);
+                } else {
+                    Place.Projection.Index ix = (Place.Projection.Index) p;
+                    Type elem = Place.step(t, p);
+                    if (t instanceof Type.Slice) addr = LLVMBuildLoad2(builder, ptr, addr, "");
+                    LLVMValueRef byteOffset = LLVMBuildMul(builder, indexValue(ix.index()), constInt(i32, elem.size()), "");
+                    addr = LLVMBuildInBoundsGEP2(builder, i8, addr, values(byteOffset), 1, "");
+                }
+                t = Place.step(t, p);
+            }
+            return addr;
+        }
+
+        private LLVMValueRef registerAddress(long address) {
+            return LLVMConstIntToPtr(constInt(i32, address), ptr);
+        }
+
         private void statement(Statement s) {
-            if (s instanceof Statement.Assign a) store(a.dest(), rvalue(a.value(), fn.typeOf(a.dest())));
-            else if (s instanceof Statement.WriteStatic w) {
-                LLVMValueRef v = operand(w.value());
-                if (v != null) LLVMBuildStore(builder, v, statics.get(w.name()));
+            if (s instanceof Statement.Assign a) {
+                Type t = fn.typeOf(a.dest());
+                if (Type.isAggregate(t)) { if (slots[a.dest().index()] != null) rvalueInto(slots[a.dest().index()], a.value(), t); }
+                else store(a.dest(), rvalue(a.value(), t));
+            } else if (s instanceof Statement.WriteStatic w) {
+                Type t = fn.typeOf(w.value());
+                if (hasStorage(t)) storeOperand(statics.get(w.name()), w.value(), t);
+            } else if (s instanceof Statement.Store st) {
+                Type t = fn.typeOf(st.value());
+                if (hasStorage(t)) storeOperand(address(st.place()), st.value(), t);
+            } else if (s instanceof Statement.WriteRegister w) {
+                LLVMValueRef store = LLVMBuildStore(builder, operand(w.value()), registerAddress(w.address()));
+                LLVMSetVolatile(store, 1);
+            } else if (s instanceof Statement.CriticalExit c) {
+                LLVMTypeRef type = fnType(voidType, i32);
+                LLVMValueRef asm = inlineAsm(type, "msr primask, $0", "r,~{memory}");
+                LLVMBuildCall2(builder, type, asm, values(operand(c.saved())), 1, "");
             } else if (s instanceof Statement.Print p) print(p.items());
             else throw new IllegalStateException("statement " + s);
+        }
+
+        /** Computes an aggregate rvalue straight into memory at {@code dst}. */
+        private void rvalueInto(LLVMValueRef dst, Rvalue r, Type t) {
+            if (r instanceof Rvalue.Use u) { storeOperand(dst, u.operand(), t); return; }
+            if (r instanceof Rvalue.Load l) { copyBytes(dst, address(l.place()), t); return; }
+            if (r instanceof Rvalue.ReadStatic rs) { copyBytes(dst, statics.get(rs.name()), t); return; }
+            if (r instanceof Rvalue.Aggregate a) {
+                for (int k = 0; k < a.operands().size(); k++) {
+                    Operand op = a.operands().get(k);
+                    Type ft = fn.typeOf(op);
+                    if (!hasStorage(ft)) continue;
+                    int offset = t instanceof Type.Struct st ? st.fields().get(k).offset()
+                            : t instanceof Type.Array arr ? k * arr.element().size() : k * 4;
+                    storeOperand(offsetPtr(dst, offset), op, ft);
+                }
+                return;
+            }
+            if (r instanceof Rvalue.Repeat rep) { repeat(dst, rep, (Type.Array) t); return; }
+            if (r instanceof Rvalue.Str str) {
+                LLVMBuildStore(builder, stringConstant(str.bytes()), dst);
+                LLVMBuildStore(builder, constInt(i32, str.bytes().length), offsetPtr(dst, 4));
+                return;
+            }
+            if (r instanceof Rvalue.Call c) {
+                LLVMValueRef callee = syncFns.get(c.function());
+                List<LLVMValueRef> args = new java.util.ArrayList<>();
+                args.add(dst);
+                for (Operand op : c.args()) { LLVMValueRef v = operand(op); if (v != null) args.add(v); }
+                LLVMBuildCall2(builder, LLVMGlobalGetValueType(callee), callee, new PointerPointer<>(args.toArray(new LLVMValueRef[0])), args.size(), "");
+                return;
+            }
+            throw new IllegalStateException("aggregate rvalue " + r);
+        }
+
+        /** `[v; n]`: memset when every byte is the same, else a loop storing each element. */
+        private void repeat(LLVMValueRef dst, Rvalue.Repeat r, Type.Array t) {
+            Type elem = t.element();
+            if (t.size() == 0) return;
+            if (r.value() instanceof Operand.Const k && (k.bits() == 0 || elem.size() == 1)) {
+                LLVMBuildMemSet(builder, dst, constInt(i8, k.bits() & 0xFF), constInt(i32, t.size()), Math.max(1, t.align()));
+                return;
+            }
+            LLVMBasicBlockRef before = LLVMGetInsertBlock(builder);
+            LLVMBasicBlockRef loop = LLVMAppendBasicBlockInContext(ctx, llvmFn, "repeat");
+            LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(ctx, llvmFn, "repeat.done");
+            LLVMBuildBr(builder, loop);
+            LLVMPositionBuilderAtEnd(builder, loop);
+            LLVMValueRef i = LLVMBuildPhi(builder, i32, "i");
+            LLVMValueRef at = LLVMBuildInBoundsGEP2(builder, i8, dst, values(LLVMBuildMul(builder, i, constInt(i32, elem.size()), "")), 1, "");
+            storeOperand(at, r.value(), elem);
+            LLVMValueRef next = LLVMBuildAdd(builder, i, constInt(i32, 1), "");
+            LLVMBasicBlockRef latch = LLVMGetInsertBlock(builder);
+            LLVMAddIncoming(i, new PointerPointer<>(constInt(i32, 0), next), new PointerPointer<>(before, latch), 2);
+            LLVMBuildCondBr(builder, LLVMBuildICmp(builder, LLVMIntULT, next, constInt(i32, t.length()), ""), loop, done);
+            LLVMPositionBuilderAtEnd(builder, done);
         }
 
         private LLVMValueRef rvalue(Rvalue r, Type destType) {
@@ -470,14 +640,42 @@ public final class LlvmCodegen implements AutoCloseable {
                 LLVMValueRef v = operand(c.operand());
                 Type from = fn.typeOf(c.operand());
                 Type.Int to = (Type.Int) c.target();
-                int fromBits = from instanceof Type.Int fi ? fi.bits() : 1;
+                Type.Int fromInt = Type.intRepr(from);
+                int fromBits = fromInt != null ? fromInt.bits() : 1;
                 LLVMTypeRef target = llvmType(to);
                 if (fromBits == to.bits()) return v;
                 if (fromBits > to.bits()) return LLVMBuildTrunc(builder, v, target, "");
-                boolean signed = from instanceof Type.Int fi && fi.signed();
+                boolean signed = fromInt != null && fromInt.signed();
                 return signed ? LLVMBuildSExt(builder, v, target, "") : LLVMBuildZExt(builder, v, target, "");
             }
             if (r instanceof Rvalue.ReadStatic rs) return LLVMBuildLoad2(builder, llvmType(rs.type()), statics.get(rs.name()), "");
+            if (r instanceof Rvalue.Load l) return LLVMBuildLoad2(builder, llvmType(destType), address(l.place()), "");
+            if (r instanceof Rvalue.AddressOf a) return address(a.place());
+            if (r instanceof Rvalue.StaticAddr sa) return statics.get(sa.name());
+            if (r instanceof Rvalue.ReadRegister rr) {
+                LLVMValueRef load = LLVMBuildLoad2(builder, llvmType(rr.type()), registerAddress(rr.address()), rr.name());
+                LLVMSetVolatile(load, 1);
+                return load;
+            }
+            if (r instanceof Rvalue.Overflows o) {
+                Type.Int it = (Type.Int) fn.typeOf(o.left());
+                String name = "llvm." + (it.signed() ? "s" : "u") + switch (o.op()) {
+                    case ADD -> "add"; case SUB -> "sub"; case MUL -> "mul";
+                    default -> throw new IllegalStateException("overflow check of " + o.op());
+                } + ".with.overflow.i" + it.bits();
+                LLVMTypeRef t = llvmType(it);
+                LLVMTypeRef pair = LLVMStructTypeInContext(ctx, new PointerPointer<>(t, i1), 2, 0);
+                LLVMTypeRef type = fnType(pair, t, t);
+                LLVMValueRef f = LLVMGetNamedFunction(module, name);
+                if (f == null || f.isNull()) f = LLVMAddFunction(module, name, type);
+                LLVMValueRef result = LLVMBuildCall2(builder, type, f, new PointerPointer<>(operand(o.left()), operand(o.right())), 2, "");
+                return LLVMBuildExtractValue(builder, result, 1, "overflow");
+            }
+            if (r instanceof Rvalue.CriticalEnter) {
+                LLVMTypeRef type = fnType(i32);
+                LLVMValueRef asm = inlineAsm(type, "mrs $0, primask\n\tcpsid i", "=r,~{memory}");
+                return LLVMBuildCall2(builder, type, asm, new PointerPointer<LLVMValueRef>(0), 0, "primask");
+            }
             if (r instanceof Rvalue.Call c) {
                 LLVMValueRef callee = syncFns.get(c.function());
                 LLVMValueRef[] args = c.args().stream().map(this::operand).filter(v -> v != null).toArray(LLVMValueRef[]::new);
@@ -533,8 +731,12 @@ public final class LlvmCodegen implements AutoCloseable {
                 LLVMValueRef value = operand(v.value());
                 if (v.type() instanceof Type.Bool) {
                     callRuntime("mote_print_bool", LLVMBuildZExt(builder, value, i32, ""));
+                } else if (v.type() instanceof Type.Slice) {
+                    LLVMValueRef data = LLVMBuildLoad2(builder, ptr, value, "");
+                    LLVMValueRef len = LLVMBuildLoad2(builder, i32, offsetPtr(value, 4), "");
+                    callRuntime("mote_print_str", data, len);
                 } else {
-                    Type.Int it = (Type.Int) v.type();
+                    Type.Int it = Type.intRepr(v.type());
                     boolean sext = it.signed() && !v.hex();
                     LLVMValueRef wide = it.bits() == 64 ? value
                             : sext ? LLVMBuildSExt(builder, value, i64, "") : LLVMBuildZExt(builder, value, i64, "");
@@ -567,7 +769,15 @@ public final class LlvmCodegen implements AutoCloseable {
                 for (int k = 0; k < s.values().size(); k++) LLVMAddCase(sw, constInt(type, s.values().get(k)), blocks[s.targets().get(k).index()]);
             } else if (t instanceof Terminator.Return) {
                 LLVMValueRef v = operand(Operand.of(fn.returnLocal()));
-                if (machine != null) {
+                if (Type.isAggregate(fn.returnType())) {
+                    copyBytes(machine != null ? out : sret, v, fn.returnType());
+                    if (machine != null) {
+                        storeTag(self, machine, machine.stateOf(StateMachine.Kind.RETURNED).index());
+                        LLVMBuildRet(builder, constInt(i1, 1));
+                    } else {
+                        LLVMBuildRetVoid(builder);
+                    }
+                } else if (machine != null) {
                     if (v != null) LLVMBuildStore(builder, v, out);
                     storeTag(self, machine, machine.stateOf(StateMachine.Kind.RETURNED).index());
                     LLVMBuildRet(builder, constInt(i1, 1));

@@ -78,7 +78,20 @@ public final class Liveness {
             use(w.value(), live);
         } else if (s instanceof Statement.Print p) {
             usesOf(p.items(), live);
+        } else if (s instanceof Statement.Store st) {
+            // A write to part of a local (or through it) reads the rest: never a kill.
+            usesOf(st.place(), live);
+            use(st.value(), live);
+        } else if (s instanceof Statement.WriteRegister w) {
+            use(w.value(), live);
+        } else if (s instanceof Statement.CriticalExit c) {
+            use(c.saved(), live);
         }
+    }
+
+    static void usesOf(Place p, BitSet live) {
+        live.set(p.local().index());
+        for (Place.Projection pr : p.projections()) if (pr instanceof Place.Projection.Index i) use(i.index(), live);
     }
 
     static void usesOf(Rvalue r, BitSet live) {
@@ -87,5 +100,10 @@ public final class Liveness {
         else if (r instanceof Rvalue.Unary u) use(u.operand(), live);
         else if (r instanceof Rvalue.Cast c) use(c.operand(), live);
         else if (r instanceof Rvalue.Call c) c.args().forEach(op -> use(op, live));
+        else if (r instanceof Rvalue.Load l) usesOf(l.place(), live);
+        else if (r instanceof Rvalue.AddressOf a) usesOf(a.place(), live);
+        else if (r instanceof Rvalue.Aggregate a) a.operands().forEach(op -> use(op, live));
+        else if (r instanceof Rvalue.Repeat rp) use(rp.value(), live);
+        else if (r instanceof Rvalue.Overflows o) { use(o.left(), live); use(o.right(), live); }
     }
 }

@@ -27,12 +27,16 @@ public final class MirBuilder {
 
     private MirBuilder(TypedProgram program) { this.program = program; }
 
-    public static MirProgram build(TypedProgram program) {
+    /** A release build: arithmetic wraps. */
+    public static MirProgram build(TypedProgram program) { return build(program, false); }
+
+    /** {@code debug}: add, sub, mul, neg and shifts check for overflow and panic as Rust's debug builds do. */
+    public static MirProgram build(TypedProgram program, boolean debug) {
         MirBuilder b = new MirBuilder(program);
         List<MirFn> fns = new ArrayList<>();
-        for (Symbol.Fn f : program.functions) fns.add(new FnBuilder(b.program, f).build());
+        for (Symbol.Fn f : program.functions) fns.add(new FnBuilder(b.program, f, debug).build());
         List<MirProgram.Global> globals = new ArrayList<>();
-        for (Symbol.Static s : program.statics) globals.add(new MirProgram.Global(s.qualifiedName(), s.type(), s.mutable(), s.initialValue()));
+        for (Symbol.Static s : program.statics) globals.add(new MirProgram.Global(s.qualifiedName(), s.type(), s.mutable(), s.initialValue(), s.image()));
         boolean hasMain = program.functions.stream().anyMatch(f -> f.qualifiedName().equals("main"));
         return new MirProgram(fns, globals, hasMain ? "main" : null);
     }
@@ -42,7 +46,8 @@ public final class MirBuilder {
         Terminator terminator;
     }
 
-    private record LoopTarget(BlockId breakTo, BlockId continueTo, Local breakValue) {}
+    /** {@code criticals}: how many `critical` blocks were open where the loop started. */
+    private record LoopTarget(BlockId breakTo, BlockId continueTo, Local breakValue, int criticals) {}
 
     private static final class FnBuilder {
         private final TypedProgram program;
@@ -51,12 +56,21 @@ public final class MirBuilder {
         private final List<BlockData> blocks = new ArrayList<>();
         private final Map<Symbol.LocalVar, Local> vars = new IdentityHashMap<>();
         private final Deque<LoopTarget> loops = new ArrayDeque<>();
+        private final boolean debug;
+        /** The saved interrupt masks of the `critical` blocks being lowered, innermost last. */
+        private final List<Local> criticals = new ArrayList<>();
         private BlockId current;
         private Local returnLocal;
 
-        FnBuilder(TypedProgram program, Symbol.Fn fn) {
+        FnBuilder(TypedProgram program, Symbol.Fn fn, boolean debug) {
             this.program = program;
             this.fn = fn;
+            this.debug = debug;
+        }
+
+        /** Leaves the `critical` blocks above depth {@code depth} (on break, continue, return). */
+        private void exitCriticals(int depth) {
+            for (int i = criticals.size() - 1; i >= depth; i--) emit(new Statement.CriticalExit(Operand.of(criticals.get(i))));
         }
 
         MirFn build() {
@@ -117,6 +131,10 @@ public final class MirBuilder {
 
         private Type typeOf(Expr e) { return program.typeOf(e); }
 
+        private Type opType(Operand op) {
+            return op instanceof Operand.Copy c ? locals.get(c.local().index()).type() : ((Operand.Const) op).type();
+        }
+
         /** Drops blocks that cannot be reached from the entry and renumbers the rest. */
         private MirFn finish(List<Local> params) {
             int n = blocks.size();
@@ -146,17 +164,39 @@ public final class MirBuilder {
         // ------------------------------------------------------------ expressions
 
         private Operand constant(Type t, long bits) {
-            return new Operand.Const(t, t instanceof Type.Int it ? it.normalize(bits) : bits);
+            Type.Int it = Type.intRepr(t);
+            return new Operand.Const(t, it != null ? it.normalize(bits) : bits);
+        }
+
+        /** Lowers {@code e} and returns its value, converted where the checker recorded a coercion. */
+        private Operand lower(Expr e) {
+            Operand v = lowerValue(e);
+            Type to = program.coercion(e);
+            if (to instanceof Type.Slice && typeOf(e) instanceof Type.Ref r && r.target() instanceof Type.Array a) {
+                Local s = temp(to);
+                assign(s, new Rvalue.Aggregate(to, List.of(v, constant(Type.U32, a.length()))));
+                return Operand.of(s);
+            }
+            return v;
         }
 
         /** Lowers {@code e} and returns its value (UNIT for unit and for diverging expressions). */
-        private Operand lower(Expr e) {
+        private Operand lowerValue(Expr e) {
             if (e instanceof Expr.IntLit lit) return constant(typeOf(e), lit.value());
             if (e instanceof Expr.BoolLit b) return constant(Type.BOOL, b.value() ? 1 : 0);
             if (e instanceof Expr.Name n) return lowerName(n);
             if (e instanceof Expr.Unary u) {
                 if (u.op() == Expr.UnaryOp.NEG && u.operand() instanceof Expr.IntLit lit) return constant(typeOf(e), -lit.value());
+                if (u.op() == Expr.UnaryOp.DEREF) {
+                    Place p = lowerPlace(e);
+                    return typeOf(e) instanceof Type.Never ? Operand.UNIT : load(p, typeOf(e));
+                }
                 Operand v = lower(u.operand());
+                if (debug && u.op() == Expr.UnaryOp.NEG && typeOf(e) instanceof Type.Int it && it.signed()) {
+                    Local ok = temp(Type.BOOL);
+                    assign(ok, new Rvalue.Binary(Expr.BinaryOp.NE, v, constant(it, it.min())));
+                    assertThat(Operand.of(ok), "attempt to negate with overflow", u.span());
+                }
                 Local t = temp(typeOf(e));
                 assign(t, new Rvalue.Unary(u.op(), v));
                 return Operand.of(t);
@@ -174,6 +214,66 @@ public final class MirBuilder {
                 return Operand.of(t);
             }
             if (e instanceof Expr.Block b) return lowerBlock(b);
+            if (e instanceof Expr.StrLit s) {
+                Local t = temp(typeOf(e));
+                assign(t, new Rvalue.Str(s.bytes()));
+                return Operand.of(t);
+            }
+            if (e instanceof Expr.Field f) {
+                if (program.resolution(f) instanceof Symbol.Variant v) return constant(v.type(), v.value());
+                Place p = lowerPlace(f);
+                return typeOf(f) instanceof Type.Never ? Operand.UNIT : load(p, typeOf(f));
+            }
+            if (e instanceof Expr.Index ix) {
+                Place p = lowerPlace(ix);
+                return typeOf(ix) instanceof Type.Never ? Operand.UNIT : load(p, typeOf(ix));
+            }
+            if (e instanceof Expr.Ref r) {
+                Local t = temp(typeOf(e));
+                assign(t, new Rvalue.AddressOf(r.mutable(), lowerPlace(r.target())));
+                return Operand.of(t);
+            }
+            if (e instanceof Expr.StructLit sl) {
+                Type.Struct st = (Type.Struct) typeOf(e);
+                Operand[] fields = new Operand[st.fields().size()];
+                for (Expr.FieldInit fi : sl.fields()) fields[st.fieldIndex(fi.name().name())] = lower(fi.value());
+                Local t = temp(st);
+                assign(t, new Rvalue.Aggregate(st, List.of(fields)));
+                return Operand.of(t);
+            }
+            if (e instanceof Expr.ArrayLit al) {
+                List<Operand> elements = new ArrayList<>();
+                for (Expr x : al.elements()) elements.add(lower(x));
+                Local t = temp(typeOf(e));
+                assign(t, new Rvalue.Aggregate(typeOf(e), elements));
+                return Operand.of(t);
+            }
+            if (e instanceof Expr.ArrayRepeat ar) {
+                Operand v = lower(ar.value());
+                Type.Array at = (Type.Array) typeOf(e);
+                Local t = temp(at);
+                assign(t, new Rvalue.Repeat(v, at.length()));
+                return Operand.of(t);
+            }
+            if (e instanceof Expr.MethodCall mc) {   // `.len()`, the only method in 0.1
+                Type rt = derefType(typeOf(mc.receiver()));
+                if (rt instanceof Type.Never) { lower(mc.receiver()); return Operand.UNIT; }
+                if (rt instanceof Type.Array a) {
+                    if (!isPlaceExpr(mc.receiver())) lower(mc.receiver());
+                    return constant(Type.U32, a.length());
+                }
+                Place p = autoDeref(lowerPlace(mc.receiver()), typeOf(mc.receiver()));
+                return load(p.project(new Place.Projection.Field(1)), Type.U32);
+            }
+            if (e instanceof Expr.Critical cr) {
+                Local saved = temp(Type.U32);
+                assign(saved, new Rvalue.CriticalEnter());
+                criticals.add(saved);
+                Operand v = lower(cr.body());
+                criticals.remove(criticals.size() - 1);
+                emit(new Statement.CriticalExit(Operand.of(saved)));
+                return v;
+            }
             if (e instanceof Expr.If i) return lowerIf(i);
             if (e instanceof Expr.Match m) return lowerMatch(m);
             if (e instanceof Expr.While w) { lowerWhile(w); return Operand.UNIT; }
@@ -185,16 +285,19 @@ public final class MirBuilder {
                     Operand v = lower(b.value());
                     if (target.breakValue() != null) assign(target.breakValue(), new Rvalue.Use(v));
                 }
+                exitCriticals(target.criticals());
                 terminateAndContinueDead(new Terminator.Goto(target.breakTo()));
                 return Operand.UNIT;
             }
             if (e instanceof Expr.Continue) {
+                exitCriticals(loops.peek().criticals());
                 terminateAndContinueDead(new Terminator.Goto(loops.peek().continueTo()));
                 return Operand.UNIT;
             }
             if (e instanceof Expr.Return r) {
                 Operand v = r.value() == null ? Operand.UNIT : lower(r.value());
                 assign(returnLocal, new Rvalue.Use(v));
+                exitCriticals(0);
                 terminateAndContinueDead(new Terminator.Return());
                 return Operand.UNIT;
             }
@@ -208,6 +311,11 @@ public final class MirBuilder {
             if (s instanceof Symbol.Static st) {
                 Local t = temp(st.type());
                 assign(t, new Rvalue.ReadStatic(st.qualifiedName(), st.type()));
+                return Operand.of(t);
+            }
+            if (s instanceof Symbol.Register r) {
+                Local t = temp(r.type());
+                assign(t, new Rvalue.ReadRegister(r.name(), r.address(), r.type()));
                 return Operand.of(t);
             }
             throw new IllegalStateException("unresolved name " + n.ident().name() + " at " + n.span());
@@ -254,9 +362,40 @@ public final class MirBuilder {
                             : "attempt to calculate the remainder with overflow", span);
                 }
             }
+            if (debug && operandType instanceof Type.Int it) overflowCheck(op, l, r, it, span);
             Local t = temp(resultType);
             assign(t, new Rvalue.Binary(op, l, r));
             return Operand.of(t);
+        }
+
+        /** Debug builds: `attempt to add with overflow` and friends, with Rust's messages. */
+        private void overflowCheck(Expr.BinaryOp op, Operand l, Operand r, Type.Int it, Span span) {
+            String verb = switch (op) {
+                case ADD -> "add"; case SUB -> "subtract"; case MUL -> "multiply";
+                case SHL -> "shift left"; case SHR -> "shift right";
+                default -> null;
+            };
+            if (verb == null) return;
+            Local ok = temp(Type.BOOL);
+            if (op.isShift()) {
+                Type.Int rt = (Type.Int) opType(r);
+                if (rt.bits() < 64 && rt.max() < it.bits() && !rt.signed()) return;   // cannot reach the width
+                if (r instanceof Operand.Const k && k.bits() >= 0 && k.bits() < it.bits()) return;
+                Local inRange = temp(Type.BOOL);
+                assign(inRange, new Rvalue.Binary(Expr.BinaryOp.LT, r, constant(rt, it.bits())));
+                if (rt.signed()) {
+                    Local nonNegative = temp(Type.BOOL);
+                    assign(nonNegative, new Rvalue.Binary(Expr.BinaryOp.GE, r, constant(rt, 0)));
+                    assign(ok, new Rvalue.Binary(Expr.BinaryOp.BIT_AND, Operand.of(inRange), Operand.of(nonNegative)));
+                } else {
+                    assign(ok, new Rvalue.Use(Operand.of(inRange)));
+                }
+            } else {
+                Local overflows = temp(Type.BOOL);
+                assign(overflows, new Rvalue.Overflows(op, l, r));
+                assign(ok, new Rvalue.Unary(Expr.UnaryOp.NOT, Operand.of(overflows)));
+            }
+            assertThat(Operand.of(ok), "attempt to " + verb + " with overflow", span);
         }
 
         private void assertThat(Operand cond, String message, Span span) {
@@ -268,17 +407,123 @@ public final class MirBuilder {
         private static PrintItem text(String s) { return new PrintItem.Text(s.getBytes(StandardCharsets.UTF_8)); }
 
         private void lowerAssign(Expr.Assign a) {
-            Expr.Name target = (Expr.Name) a.target();
-            Symbol s = program.resolution(target);
-            Type type = typeOf(target);
+            Type type = typeOf(a.target());
             Operand value = lower(a.value());
-            if (a.op() != null) {
-                Operand oldValue = lowerName(target);
-                value = arithmetic(a.op(), oldValue, value, type, type, a.span());
+            if (a.target() instanceof Expr.Name target) {
+                Symbol s = program.resolution(target);
+                if (a.op() != null) {
+                    Operand oldValue = lowerName(target);
+                    value = arithmetic(a.op(), oldValue, value, type, type, a.span());
+                }
+                if (s instanceof Symbol.LocalVar v) assign(vars.get(v), new Rvalue.Use(value));
+                else if (s instanceof Symbol.Static st) emit(new Statement.WriteStatic(st.qualifiedName(), value));
+                else if (s instanceof Symbol.Register r) emit(new Statement.WriteRegister(r.name(), r.address(), value));
+                else throw new IllegalStateException("assignment to " + s);
+                return;
             }
-            if (s instanceof Symbol.LocalVar v) assign(vars.get(v), new Rvalue.Use(value));
-            else if (s instanceof Symbol.Static st) emit(new Statement.WriteStatic(st.qualifiedName(), value));
-            else throw new IllegalStateException("assignment to " + s);
+            Place place = lowerPlace(a.target());
+            if (a.op() != null) value = arithmetic(a.op(), load(place, type), value, type, type, a.span());
+            if (place.isLocal()) assign(place.local(), new Rvalue.Use(value));
+            else emit(new Statement.Store(place, value));
+        }
+
+        // ------------------------------------------------------------ places
+
+        private static boolean isPlaceExpr(Expr e) {
+            return e instanceof Expr.Name || e instanceof Expr.Field || e instanceof Expr.Index
+                    || e instanceof Expr.Unary u && u.op() == Expr.UnaryOp.DEREF;
+        }
+
+        private static Type derefType(Type t) {
+            while (t instanceof Type.Ref r) t = r.target();
+            return t;
+        }
+
+        /** Field access and indexing see through references: adds a Deref per reference. */
+        private static Place autoDeref(Place p, Type t) {
+            while (t instanceof Type.Ref r) {
+                p = p.project(new Place.Projection.Deref());
+                t = r.target();
+            }
+            return p;
+        }
+
+        /** The value at a place: the local itself when there is no projection, else a copy. */
+        private Operand load(Place p, Type t) {
+            if (p.isLocal()) return Operand.of(p.local());
+            Local tmp = temp(t);
+            assign(tmp, new Rvalue.Load(p));
+            return Operand.of(tmp);
+        }
+
+        /**
+         * The place an expression denotes; an expression that is not a place (a call, a
+         * literal) is evaluated into a temporary, which becomes the place (`&5`, `f().x`).
+         */
+        private Place lowerPlace(Expr e) {
+            if (typeOf(e) instanceof Type.Never && (e instanceof Expr.Field || e instanceof Expr.Index || e instanceof Expr.Unary)) {
+                // Its base diverges (`loop {}[0]`, `(return 1).x`): control never gets here.
+                if (e instanceof Expr.Field f) lower(f.target());
+                else if (e instanceof Expr.Index ix) { lower(ix.target()); lower(ix.index()); }
+                else lower(((Expr.Unary) e).operand());
+                return Place.of(temp(Type.NEVER));
+            }
+            if (e instanceof Expr.Name n) {
+                Symbol s = program.resolution(n);
+                if (s instanceof Symbol.LocalVar v) return Place.of(vars.get(v));
+                if (s instanceof Symbol.Static st) {
+                    Local t = temp(new Type.Ref(st.mutable(), st.type()));
+                    assign(t, new Rvalue.StaticAddr(st.qualifiedName(), st.type()));
+                    return Place.of(t).project(new Place.Projection.Deref());
+                }
+            } else if (e instanceof Expr.Field f && !(program.resolution(f) instanceof Symbol.Variant)) {
+                Place base = autoDeref(lowerPlace(f.target()), typeOf(f.target()));
+                Type.Struct st = (Type.Struct) derefType(typeOf(f.target()));
+                return base.project(new Place.Projection.Field(st.fieldIndex(f.field().name())));
+            } else if (e instanceof Expr.Index ix) {
+                Place base = autoDeref(lowerPlace(ix.target()), typeOf(ix.target()));
+                Operand index = lower(ix.index());
+                boundsCheck(base, derefType(typeOf(ix.target())), index, (Type.Int) typeOf(ix.index()), ix.span());
+                return base.project(new Place.Projection.Index(index));
+            } else if (e instanceof Expr.Unary u && u.op() == Expr.UnaryOp.DEREF) {
+                return lowerPlace(u.operand()).project(new Place.Projection.Deref());
+            }
+            Operand v = lower(e);
+            if (v instanceof Operand.Copy c) return Place.of(c.local());
+            Local t = temp(typeOf(e));
+            assign(t, new Rvalue.Use(v));
+            return Place.of(t);
+        }
+
+        /** `index < len`, else panic as Rust does; elided when every value of the index type is in range. */
+        private void boundsCheck(Place base, Type indexed, Operand index, Type.Int it, Span span) {
+            Operand len;
+            Operand idx = index;
+            if (indexed instanceof Type.Array a) {
+                boolean alwaysInBounds = it.bits() < 64 && a.length() > it.max();
+                if (alwaysInBounds || index instanceof Operand.Const k && Long.compareUnsigned(k.bits(), a.length()) < 0) return;
+                len = constant(it, a.length());
+            } else {
+                Local l = temp(Type.U32);
+                assign(l, new Rvalue.Load(base.project(new Place.Projection.Field(1))));
+                len = Operand.of(l);
+                if (it.bits() < 32) {
+                    Local wide = temp(Type.U32);
+                    assign(wide, new Rvalue.Cast(index, Type.U32));
+                    idx = Operand.of(wide);
+                } else if (it.bits() == 64) {
+                    Local wide = temp(Type.U64);
+                    assign(wide, new Rvalue.Cast(len, Type.U64));
+                    len = Operand.of(wide);
+                }
+            }
+            Local ok = temp(Type.BOOL);
+            assign(ok, new Rvalue.Binary(Expr.BinaryOp.LT, idx, len));
+            BlockId next = newBlock();
+            terminate(new Terminator.Assert(Operand.of(ok), List.of(
+                    text("index out of bounds: the len is "), new PrintItem.Value(len, opType(len), false),
+                    text(" but the index is "), new PrintItem.Value(index, it, false)), span, next));
+            current = next;
         }
 
         private Operand lowerCall(Expr.Call c) {
@@ -499,7 +744,7 @@ public final class MirBuilder {
             Operand cond = lower(w.cond());
             terminate(new Terminator.If(cond, body, exit));
             current = body;
-            loops.push(new LoopTarget(exit, header, null));
+            loops.push(new LoopTarget(exit, header, null, criticals.size()));
             lower(w.body());
             loops.pop();
             gotoBlock(header);
@@ -510,7 +755,7 @@ public final class MirBuilder {
             Local result = resultLocal(l);
             BlockId body = newBlock(), exit = newBlock();
             gotoBlock(body);
-            loops.push(new LoopTarget(exit, body, result));
+            loops.push(new LoopTarget(exit, body, result, criticals.size()));
             lower(l.body());
             loops.pop();
             terminate(new Terminator.Goto(body));
@@ -536,7 +781,7 @@ public final class MirBuilder {
             Local var = newLocal(v.name(), t, v.span());
             vars.put(v, var);
             assign(var, new Rvalue.Use(Operand.of(counter)));
-            loops.push(new LoopTarget(exit, latch, null));
+            loops.push(new LoopTarget(exit, latch, null, criticals.size()));
             lower(f.body());
             loops.pop();
             gotoBlock(latch);

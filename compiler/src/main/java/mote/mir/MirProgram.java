@@ -10,8 +10,15 @@ public record MirProgram(List<MirFn> functions, List<Global> globals, String mai
         globals = List.copyOf(globals);
     }
 
-    /** A `static` (mutable or not) with its initial bits. */
-    public record Global(String name, Type type, boolean mutable, long initialValue) {}
+    /**
+     * A `static` (mutable or not) with its initial bits; an aggregate static has its initial
+     * bytes in {@code image} instead (null for scalars).
+     */
+    public record Global(String name, Type type, boolean mutable, long initialValue, byte[] image) {
+        public Global(String name, Type type, boolean mutable, long initialValue) {
+            this(name, type, mutable, initialValue, null);
+        }
+    }
 
     public MirFn function(String name) {
         for (MirFn f : functions) if (f.name().equals(name)) return f;

@@ -32,6 +32,15 @@ public final class MirVerifier {
                     operand(f, w.value(), i);
                 } else if (s instanceof Statement.Print p) {
                     for (PrintItem item : p.items()) if (item instanceof PrintItem.Value v) operand(f, v.value(), i);
+                } else if (s instanceof Statement.Store st) {
+                    Type pt = place(f, st.place(), i);
+                    operand(f, st.value(), i);
+                    if (!(f.typeOf(st.value()) instanceof Type.Never) && !pt.equals(f.typeOf(st.value())))
+                        fail(f, "bb" + i + ": stores " + f.typeOf(st.value()) + " into " + st.place() + ": " + pt);
+                } else if (s instanceof Statement.WriteRegister w) {
+                    operand(f, w.value(), i);
+                } else if (s instanceof Statement.CriticalExit c) {
+                    operand(f, c.saved(), i);
                 }
             }
             Terminator t = b.terminator();
@@ -62,6 +71,28 @@ public final class MirVerifier {
         } else if (r instanceof Rvalue.Unary u) operand(f, u.operand(), block);
         else if (r instanceof Rvalue.Cast c) operand(f, c.operand(), block);
         else if (r instanceof Rvalue.Call c) c.args().forEach(op -> operand(f, op, block));
+        else if (r instanceof Rvalue.Load l) place(f, l.place(), block);
+        else if (r instanceof Rvalue.AddressOf a) place(f, a.place(), block);
+        else if (r instanceof Rvalue.Aggregate a) a.operands().forEach(op -> operand(f, op, block));
+        else if (r instanceof Rvalue.Repeat rp) operand(f, rp.value(), block);
+        else if (r instanceof Rvalue.Overflows o) { operand(f, o.left(), block); operand(f, o.right(), block); }
+    }
+
+    /** Checks that every projection fits the type it applies to; returns the place's type. */
+    private static Type place(MirFn f, Place p, int block) {
+        local(f, p.local(), block);
+        Type t = f.typeOf(p.local());
+        for (Place.Projection pr : p.projections()) {
+            boolean ok = pr instanceof Place.Projection.Deref ? t instanceof Type.Ref
+                    : pr instanceof Place.Projection.Index ix ? (t instanceof Type.Array || t instanceof Type.Slice)
+                            && f.typeOf(ix.index()) instanceof Type.Int it && !it.signed()
+                    : t instanceof Type.Struct st ? ((Place.Projection.Field) pr).index() < st.fields().size()
+                    : t instanceof Type.Slice && ((Place.Projection.Field) pr).index() < 2;
+            if (!ok) fail(f, "bb" + block + ": projection " + pr + " does not apply to " + t + " in " + p);
+            if (pr instanceof Place.Projection.Index ix) operand(f, ix.index(), block);
+            t = Place.step(t, pr);
+        }
+        return t;
     }
 
     private static void operand(MirFn f, Operand op, int block) {

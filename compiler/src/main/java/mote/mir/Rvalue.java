@@ -31,6 +31,57 @@ public sealed interface Rvalue {
         @Override public String toString() { return "static " + name; }
     }
 
+    /** The value stored at a place (a copy, for aggregates). */
+    record Load(Place place) implements Rvalue {
+        @Override public String toString() { return "copy " + place; }
+    }
+
+    /** `&place` / `&mut place`. */
+    record AddressOf(boolean mutable, Place place) implements Rvalue {
+        @Override public String toString() { return (mutable ? "&mut " : "&") + place; }
+    }
+
+    /** A reference to a static (where a place rooted at the static starts). */
+    record StaticAddr(String name, Type type) implements Rvalue {
+        @Override public String toString() { return "&static " + name; }
+    }
+
+    /**
+     * A struct (fields in declaration order), an array (its elements) or a slice (pointer and
+     * length) built from operands.
+     */
+    record Aggregate(Type type, List<Operand> operands) implements Rvalue {
+        public Aggregate { operands = List.copyOf(operands); }
+        @Override public String toString() {
+            return type + " { " + operands.stream().map(Object::toString).collect(Collectors.joining(", ")) + " }";
+        }
+    }
+
+    /** `[value; count]` */
+    record Repeat(Operand value, long count) implements Rvalue {
+        @Override public String toString() { return "[" + value + "; " + count + "]"; }
+    }
+
+    /** A string literal: a `&[u8]` to bytes in flash. */
+    record Str(byte[] bytes) implements Rvalue {
+        @Override public String toString() { return "const " + PrintItem.quote(bytes); }
+    }
+
+    /** A volatile read of a memory-mapped register. */
+    record ReadRegister(String name, long address, Type type) implements Rvalue {
+        @Override public String toString() { return "volatile " + name + "@0x" + Long.toHexString(address); }
+    }
+
+    /** Whether `left op right` overflows its type (ADD, SUB, MUL): the debug-build check. */
+    record Overflows(Expr.BinaryOp op, Operand left, Operand right) implements Rvalue {
+        @Override public String toString() { return "Overflows" + op.name() + "(" + left + ", " + right + ")"; }
+    }
+
+    /** Masks interrupts; the value is the previous mask, to give back to CriticalExit. */
+    record CriticalEnter() implements Rvalue {
+        @Override public String toString() { return "critical_enter()"; }
+    }
+
     /** A call of a sync function; runs to completion, so it is not a terminator. */
     record Call(String function, List<Operand> args) implements Rvalue {
         public Call { args = List.copyOf(args); }

@@ -12,6 +12,21 @@ public sealed interface Statement {
         @Override public String toString() { return "static " + name + " = " + value; }
     }
 
+    /** Writes a value into a projected place (a field, an element, `*ref`). */
+    record Store(Place place, Operand value) implements Statement {
+        @Override public String toString() { return place + " = " + value; }
+    }
+
+    /** A volatile write of a memory-mapped register. */
+    record WriteRegister(String name, long address, Operand value) implements Statement {
+        @Override public String toString() { return "volatile " + name + "@0x" + Long.toHexString(address) + " = " + value; }
+    }
+
+    /** Restores the interrupt mask saved by CriticalEnter. */
+    record CriticalExit(Operand saved) implements Statement {
+        @Override public String toString() { return "critical_exit(" + saved + ")"; }
+    }
+
     record Print(List<PrintItem> items) implements Statement {
         public Print { items = List.copyOf(items); }
         @Override public String toString() {

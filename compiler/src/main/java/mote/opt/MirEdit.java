@@ -9,6 +9,7 @@ import mote.mir.Local;
 import mote.mir.LocalDecl;
 import mote.mir.MirFn;
 import mote.mir.Operand;
+import mote.mir.Place;
 import mote.mir.PrintItem;
 import mote.mir.Rvalue;
 import mote.mir.Statement;
@@ -65,13 +66,27 @@ final class MirEdit {
         if (r instanceof Rvalue.Unary u) return new Rvalue.Unary(u.op(), mapOperand(u.operand(), locals));
         if (r instanceof Rvalue.Cast c) return new Rvalue.Cast(mapOperand(c.operand(), locals), c.target());
         if (r instanceof Rvalue.Call c) return new Rvalue.Call(c.function(), mapOperands(c.args(), locals));
-        return r;   // ReadStatic uses no locals
+        if (r instanceof Rvalue.Load l) return new Rvalue.Load(mapPlace(l.place(), locals));
+        if (r instanceof Rvalue.AddressOf a) return new Rvalue.AddressOf(a.mutable(), mapPlace(a.place(), locals));
+        if (r instanceof Rvalue.Aggregate a) return new Rvalue.Aggregate(a.type(), mapOperands(a.operands(), locals));
+        if (r instanceof Rvalue.Repeat rep) return new Rvalue.Repeat(mapOperand(rep.value(), locals), rep.count());
+        if (r instanceof Rvalue.Overflows o) return new Rvalue.Overflows(o.op(), mapOperand(o.left(), locals), mapOperand(o.right(), locals));
+        return r;   // ReadStatic, StaticAddr, Str, ReadRegister, CriticalEnter use no locals
+    }
+
+    static Place mapPlace(Place p, UnaryOperator<Local> locals) {
+        List<Place.Projection> projections = p.projections().stream().map(pr -> pr instanceof Place.Projection.Index i
+                ? (Place.Projection) new Place.Projection.Index(mapOperand(i.index(), locals)) : pr).toList();
+        return new Place(locals.apply(p.local()), projections);
     }
 
     static Statement mapStatement(Statement s, UnaryOperator<Local> locals) {
         if (s instanceof Statement.Assign a) return new Statement.Assign(locals.apply(a.dest()), mapRvalue(a.value(), locals));
         if (s instanceof Statement.WriteStatic w) return new Statement.WriteStatic(w.name(), mapOperand(w.value(), locals));
         if (s instanceof Statement.Print p) return new Statement.Print(mapItems(p.items(), locals));
+        if (s instanceof Statement.Store st) return new Statement.Store(mapPlace(st.place(), locals), mapOperand(st.value(), locals));
+        if (s instanceof Statement.WriteRegister w) return new Statement.WriteRegister(w.name(), w.address(), mapOperand(w.value(), locals));
+        if (s instanceof Statement.CriticalExit c) return new Statement.CriticalExit(mapOperand(c.saved(), locals));
         throw new IllegalStateException("statement " + s);
     }
 

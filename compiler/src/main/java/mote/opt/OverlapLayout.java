@@ -32,15 +32,15 @@ public final class OverlapLayout {
     }
 
     /**
-     * Places each state's items after a {@code tagSize}-byte discriminant at offset 0 and
-     * returns the end of the largest state.
+     * Places each state's items from {@code start} on (after the discriminant and any storage
+     * that lives for the whole call) and returns the end of the largest state.
      */
-    public static int place(List<List<Item>> states, int tagSize) {
-        int end = tagSize;
+    public static int place(List<List<Item>> states, int start) {
+        int end = start;
         for (List<Item> items : states) {
             List<Item> sorted = new ArrayList<>(items);
             sorted.sort(Comparator.comparingInt(i -> i.align));
-            int at = tagSize;
+            int at = start;
             for (Item it : sorted) {
                 at = (at + it.align - 1) / it.align * it.align;
                 it.offset = at;

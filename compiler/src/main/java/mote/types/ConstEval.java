@@ -52,7 +52,10 @@ final class ConstEval {
             if (s == null && globals.get(n.ident().name()) == null && globals.containsKey(n.ident().name()))
                 throw fail(e, "E0501", "constant `" + n.ident().name() + "` is used before its value is known");
             throw fail(e, "E0501", "`" + n.ident().name() + "` is not a constant, so it cannot be used here");
+        } else if (e instanceof Expr.Field f && program.resolution(f) instanceof Symbol.Variant v) {
+            return v.value();
         } else if (e instanceof Expr.Unary u) {
+            if (u.op() == Expr.UnaryOp.DEREF) throw fail(e, "E0501", "this is not a constant expression");
             long v = evalExpr(u.operand());
             return switch (u.op()) {
                 case NEG -> checked(e, t, -v, u.operand() instanceof Expr.IntLit ? false : v == ((Type.Int) t).min());
@@ -64,7 +67,8 @@ final class ConstEval {
         } else if (e instanceof Expr.Cast c) {
             long v = evalExpr(c.value());
             Type from = program.types.get(c.value());
-            if (from instanceof Type.Int fi && !fi.signed() && fi.bits() < 64) v = v & ((1L << fi.bits()) - 1);
+            Type.Int fi = Type.intRepr(from);
+            if (fi != null && !fi.signed() && fi.bits() < 64) v = v & ((1L << fi.bits()) - 1);
             return normalize(v, t);
         } else if (e instanceof Expr.Block blk && blk.stmts().isEmpty() && blk.tail() != null) { return evalExpr(blk.tail());
         } else { throw fail(e, "E0501", "this is not a constant expression");
@@ -131,6 +135,40 @@ final class ConstEval {
             overflow = v < 0 || v > it.max();
         if (overflow) throw fail(b, "E0502", "this constant overflows `" + it + "`");
         return n;
+    }
+
+    /**
+     * The initial bytes of an aggregate static (little-endian, laid out as {@link Type#size()}
+     * says): struct and array literals, `[v; n]`, nested, over constant scalars.
+     */
+    byte[] image(Expr e, Type type) {
+        byte[] bytes = new byte[type.size()];
+        try {
+            write(e, type, bytes, 0);
+        } catch (NotConstant nc) {
+            // reported
+        }
+        return bytes;
+    }
+
+    private void write(Expr e, Type type, byte[] out, int offset) {
+        if (e instanceof Expr.StructLit sl && type instanceof Type.Struct st) {
+            for (Expr.FieldInit fi : sl.fields()) {
+                int index = st.fieldIndex(fi.name().name());
+                if (index >= 0) write(fi.value(), st.fields().get(index).type(), out, offset + st.fields().get(index).offset());
+            }
+        } else if (e instanceof Expr.ArrayLit al && type instanceof Type.Array a) {
+            int size = a.element().size();
+            for (int i = 0; i < al.elements().size() && i < a.length(); i++) write(al.elements().get(i), a.element(), out, offset + i * size);
+        } else if (e instanceof Expr.ArrayRepeat ar && type instanceof Type.Array a) {
+            int size = a.element().size();
+            for (int i = 0; i < a.length(); i++) write(ar.value(), a.element(), out, offset + i * size);
+        } else if (Type.isAggregate(type) || type instanceof Type.Ref) {
+            throw fail(e, "E0501", "a static of type `" + type + "` needs a constant initializer: literals of structs, arrays and integers");
+        } else {
+            long v = normalize(evalExpr(e), type);
+            for (int i = 0; i < type.size(); i++) out[offset + i] = (byte) (v >>> (8 * i));
+        }
     }
 
     /** Evaluates a pattern bound. */

@@ -33,8 +33,23 @@ public sealed interface Symbol {
     /** A compile-time constant; {@code value} holds its bits. */
     record Const(String name, Item.Const decl, Type type, long value) implements Symbol {}
 
-    /** A global variable. {@code initialValue} holds its bits (0 when not initialised). */
-    record Static(String name, String qualifiedName, Item.Static decl, Type type, boolean mutable, long initialValue) implements Symbol {}
+    /**
+     * A global variable. {@code initialValue} holds its bits (0 when not initialised); an
+     * aggregate (array, struct) static has its initial bytes in {@code image} instead.
+     */
+    record Static(String name, String qualifiedName, Item.Static decl, Type type, boolean mutable, long initialValue, byte[] image) implements Symbol {
+        public Static(String name, String qualifiedName, Item.Static decl, Type type, boolean mutable, long initialValue) {
+            this(name, qualifiedName, decl, type, mutable, initialValue, null);
+        }
+    }
+
+    /** A memory-mapped register: every read and write is a volatile access at {@code address}. */
+    record Register(String name, Item.Register decl, Type type, long address) implements Symbol {}
+
+    /** An enum variant, `Cmd.Reset`: a constant of its enum type. */
+    record Variant(String name, Type.Enum type, int index) implements Symbol {
+        public long value() { return type.values().get(index); }
+    }
 
     /** A function provided by the language itself (`println`, `exit`, `yield_now`, ...). */
     record Builtin(String name, boolean async) implements Symbol {}

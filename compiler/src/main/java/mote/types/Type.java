@@ -1,5 +1,7 @@
 package mote.types;
 
+import java.util.List;
+
 /** Resolved types. {@link Var} stands for a not-yet-decided integer type during inference. */
 public sealed interface Type {
     Bool BOOL = new Bool();
@@ -65,6 +67,90 @@ public sealed interface Type {
         public int size() { throw new IllegalStateException("unresolved type variable"); }
         public int align() { throw new IllegalStateException("unresolved type variable"); }
         @Override public String toString() { return "{integer}"; }
+    }
+
+    /** `[T; N]`: N elements laid out back to back. */
+    record Array(Type element, long length) implements Type {
+        public int size() { return (int) (element.size() * length); }
+        public int align() { return element.align(); }
+        @Override public String toString() { return "[" + element + "; " + length + "]"; }
+    }
+
+    /** `&T` / `&mut T`: a plain pointer. */
+    record Ref(boolean mutable, Type target) implements Type {
+        public int size() { return 4; }
+        public int align() { return 4; }
+        @Override public String toString() { return (mutable ? "&mut " : "&") + target; }
+    }
+
+    /** `&[T]`: a pointer (offset 0) and a u32 length (offset 4). */
+    record Slice(Type element) implements Type {
+        public int size() { return 8; }
+        public int align() { return 4; }
+        @Override public String toString() { return "&[" + element + "]"; }
+    }
+
+    /** A C-like enum: its variants' discriminants, stored as {@code repr}. Equal by name. */
+    record Enum(String name, List<String> variants, List<Long> values, Int repr) implements Type {
+        public Enum { variants = List.copyOf(variants); values = List.copyOf(values); }
+        public int size() { return repr.size(); }
+        public int align() { return repr.align(); }
+        public int indexOf(String variant) { return variants.indexOf(variant); }
+        @Override public boolean equals(Object o) { return o instanceof Enum e && e.name.equals(name); }
+        @Override public int hashCode() { return name.hashCode(); }
+        @Override public String toString() { return name; }
+    }
+
+    /**
+     * A struct, laid out as C does (declaration order, natural alignment). Equal by identity;
+     * its fields are filled in once every type name is known (structs may refer to each other).
+     */
+    final class Struct implements Type {
+        public record Field(String name, Type type, int offset) {}
+        private final String name;
+        private List<Field> fields = List.of();
+        private int size, align = 1;
+
+        public Struct(String name) { this.name = name; }
+        public String name() { return name; }
+        public List<Field> fields() { return fields; }
+        public int size() { return size; }
+        public int align() { return align; }
+
+        public int fieldIndex(String field) {
+            for (int i = 0; i < fields.size(); i++) if (fields.get(i).name().equals(field)) return i;
+            return -1;
+        }
+
+        /** Sets the fields (types in order) and computes offsets, size and alignment. */
+        public void define(List<String> names, List<Type> types) {
+            List<Field> fs = new java.util.ArrayList<>();
+            int offset = 0, a = 1;
+            for (int i = 0; i < names.size(); i++) {
+                Type t = types.get(i);
+                offset = (offset + t.align() - 1) / t.align() * t.align();
+                fs.add(new Field(names.get(i), t, offset));
+                offset += t.size();
+                a = Math.max(a, t.align());
+            }
+            fields = List.copyOf(fs);
+            align = a;
+            size = (offset + a - 1) / a * a;
+        }
+
+        @Override public String toString() { return name; }
+    }
+
+    /** Types whose values live in memory as bytes (copied with memcpy, never in a register). */
+    static boolean isAggregate(Type t) {
+        return t instanceof Array || t instanceof Struct || t instanceof Slice;
+    }
+
+    /** The integer representation of an integer-like type (Int, Enum), or null. */
+    static Int intRepr(Type t) {
+        if (t instanceof Int i) return i;
+        if (t instanceof Enum e) return e.repr();
+        return null;
     }
 
     static Int intNamed(String name) {

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import mote.ast.Expr;
+import mote.ast.Ident;
 import mote.ast.Item;
 import mote.ast.Module;
 import mote.ast.Pattern;
@@ -67,35 +68,134 @@ public final class TypeChecker {
         List<Symbol.Fn> fns = new ArrayList<>();
         List<Symbol.Static> statics = new ArrayList<>();
         out = new TypedProgram(modules, fns, statics);
-        // Declare every item first: items may be used before they are declared.
+        // Type names first: every signature, field and local may use them.
         for (Module m : modules) {
             for (Item item : m.items()) {
-                if (item instanceof Item.Fn f) {
-                    List<Type> params = new ArrayList<>();
-                    for (Item.Param p : f.params()) params.add(resolveType(p.type()));
-                    Type result = f.returnType() == null ? Type.UNIT : resolveType(f.returnType());
-                    Symbol.Fn sym = new Symbol.Fn(f.name().name(), f.name().name(), f, params, result);
-                    if (declare(f.name().name(), sym, f.name().span())) fns.add(sym);
+                if (item instanceof Item.Struct st) declareType(st.name(), new Type.Struct(st.name().name()));
+                else if (item instanceof Item.Enum en) declareType(en.name(), checkEnum(en));
+            }
+        }
+        // Then every value name: items may be used before they are declared.
+        List<Item.Fn> fnDecls = new ArrayList<>();
+        for (Module m : modules) {
+            for (Item item : m.items()) {
+                if (item instanceof Item.Fn f) { if (declare(f.name().name(), null, f.name().span())) fnDecls.add(f);
                 } else if (item instanceof Item.Const c) { declare(c.name().name(), null, c.name().span());
-                } else if (item instanceof Item.Static s) { declare(s.name().name(), null, s.name().span());
+                } else if (item instanceof Item.Static st) { declare(st.name().name(), null, st.name().span());
+                } else if (item instanceof Item.Register r) { declare(r.name().name(), null, r.name().span());
+                } else if (item instanceof Item.Struct || item instanceof Item.Enum) { // declared above
                 } else { diags.error("E0399", item.span(), "this kind of item is not supported yet");
                 }
             }
         }
-        // Constants and statics next, in source order, so functions see their values.
+        // Constants next, in source order, so array lengths, statics and functions see their values.
+        for (Module m : modules)
+            for (Item item : m.items())
+                if (item instanceof Item.Const c) globals.put(c.name().name(), checkConst(c));
+        defineStructs(modules);
+        for (Item.Fn f : fnDecls) {
+            List<Type> params = new ArrayList<>();
+            for (Item.Param p : f.params()) params.add(resolveType(p.type()));
+            Type result = f.returnType() == null ? Type.UNIT : resolveType(f.returnType());
+            Symbol.Fn sym = new Symbol.Fn(f.name().name(), f.name().name(), f, params, result);
+            globals.put(f.name().name(), sym);
+            fns.add(sym);
+        }
         for (Module m : modules) {
             for (Item item : m.items()) {
-                if (item instanceof Item.Const c) globals.put(c.name().name(), checkConst(c));
-                if (item instanceof Item.Static s) {
-                    Symbol.Static sym = checkStatic(s);
-                    globals.put(s.name().name(), sym);
+                if (item instanceof Item.Static st) {
+                    Symbol.Static sym = checkStatic(st);
+                    globals.put(st.name().name(), sym);
                     statics.add(sym);
+                } else if (item instanceof Item.Register r) {
+                    globals.put(r.name().name(), checkRegister(r));
                 }
             }
         }
         for (Symbol.Fn f : fns) checkFn(f);
         checkMain(modules);
         return out;
+    }
+
+    private final Map<String, Type> typeNames = new LinkedHashMap<>();
+
+    private void declareType(Ident name, Type t) {
+        if (typeNames.containsKey(name.name()) || Type.intNamed(name.name()) != null || name.name().equals("bool"))
+            diags.error("E0201", name.span(), "type `" + name.name() + "` is defined more than once");
+        else typeNames.put(name.name(), t);
+    }
+
+    /** Discriminants as in Rust: written values, otherwise one more than the previous one. */
+    private Type.Enum checkEnum(Item.Enum en) {
+        List<String> names = new ArrayList<>();
+        List<Long> values = new ArrayList<>();
+        long next = 0;
+        for (Item.Variant v : en.variants()) {
+            long value = next;
+            if (v.value() != null) {
+                beginBody(null);
+                check(v.value(), Type.I64);
+                endBody();
+                value = new ConstEval(out, globals, diags).eval(v.value(), Type.I64);
+            }
+            if (names.contains(v.name().name())) diags.error("E0205", v.name().span(), "variant `" + v.name().name() + "` is declared twice in `" + en.name().name() + "`");
+            else if (values.contains(value)) diags.error("E0506", v.span(), "discriminant " + value + " is used twice in `" + en.name().name() + "`",
+                    "give each variant its own value");
+            names.add(v.name().name());
+            values.add(value);
+            next = value + 1;
+        }
+        if (names.isEmpty()) diags.error("E0206", en.name().span(), "enum `" + en.name().name() + "` has no variants");
+        long min = values.stream().mapToLong(Long::longValue).min().orElse(0), max = values.stream().mapToLong(Long::longValue).max().orElse(0);
+        Type.Int repr = min >= 0 ? (max <= 0xFF ? Type.U8 : max <= 0xFFFF ? Type.U16 : max <= 0xFFFF_FFFFL ? Type.U32 : Type.U64)
+                : (min >= -128 && max <= 127 ? Type.I8 : min >= -32768 && max <= 32767 ? Type.I16
+                : min >= Integer.MIN_VALUE && max <= Integer.MAX_VALUE ? Type.I32 : Type.I64);
+        return new Type.Enum(en.name().name(), names, values, repr);
+    }
+
+    /** Resolves struct fields, then lays structs out, inner ones first; a struct containing itself is an error. */
+    private void defineStructs(List<Module> modules) {
+        Map<Type.Struct, Item.Struct> decls = new LinkedHashMap<>();
+        Map<Type.Struct, List<Type>> fieldTypes = new LinkedHashMap<>();
+        for (Module m : modules) {
+            for (Item item : m.items()) {
+                if (!(item instanceof Item.Struct st) || !(typeNames.get(st.name().name()) instanceof Type.Struct t) || decls.containsKey(t)) continue;
+                decls.put(t, st);
+                List<Type> types = new ArrayList<>();
+                List<String> seen = new ArrayList<>();
+                for (Item.FieldDecl f : st.fields()) {
+                    if (seen.contains(f.name().name())) diags.error("E0207", f.name().span(), "field `" + f.name().name() + "` is declared twice");
+                    seen.add(f.name().name());
+                    types.add(resolveType(f.type()));
+                }
+                fieldTypes.put(t, types);
+            }
+        }
+        Map<Type.Struct, Integer> state = new java.util.HashMap<>();   // 1 in progress, 2 done
+        for (Type.Struct t : decls.keySet()) layout(t, decls, fieldTypes, state);
+    }
+
+    private void layout(Type.Struct t, Map<Type.Struct, Item.Struct> decls, Map<Type.Struct, List<Type>> fieldTypes, Map<Type.Struct, Integer> state) {
+        Integer st = state.get(t);
+        if (st != null && st == 2) return;
+        state.put(t, 1);
+        List<Type> types = fieldTypes.get(t);
+        Item.Struct decl = decls.get(t);
+        for (int i = 0; i < types.size(); i++) {
+            Type inner = types.get(i);
+            while (inner instanceof Type.Array a) inner = a.element();
+            if (inner instanceof Type.Struct s && decls.containsKey(s)) {
+                if (Integer.valueOf(1).equals(state.get(s))) {
+                    diags.error("E0303", decl.fields().get(i).type().span(), "struct `" + t.name() + "` contains itself, so its size is infinite",
+                            "store a reference instead: `&" + s.name() + "`");
+                    types.set(i, Type.I32);
+                } else {
+                    layout(s, decls, fieldTypes, state);
+                }
+            }
+        }
+        t.define(decl.fields().stream().map(f -> f.name().name()).toList(), types);
+        state.put(t, 2);
     }
 
     private boolean declare(String name, Symbol sym, Span span) {
@@ -133,14 +233,60 @@ public final class TypeChecker {
                 if (name.equals("bool")) return Type.BOOL;
                 Type.Int t = Type.intNamed(name);
                 if (t != null) return t;
+                Type named = typeNames.get(name);
+                if (named != null) return named;
             }
+            if (n.path().size() == 1 && (n.simpleName().equals("Channel") || n.simpleName().equals("Signal"))) {
+                diags.error("E0399", te.span(), "`" + n.simpleName() + "` is not supported yet");
+                return Type.I32;
+            }
+            List<String> candidates = new ArrayList<>(List.of("bool", "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "usize"));
+            candidates.addAll(typeNames.keySet());
+            String best = Suggest.closest(n.simpleName(), candidates);
             diags.error("E0301", te.span(), "unknown type `" + String.join(".", n.path().stream().map(i -> i.name()).toList()) + "`",
-                    "the built-in types are bool, u8, u16, u32, u64, i8, i16, i32, i64 and usize");
+                    best != null ? "did you mean `" + best + "`?" : "the built-in types are bool, u8, u16, u32, u64, i8, i16, i32, i64 and usize");
             return Type.I32;
+        } else if (te instanceof TypeExpr.Array a) {
+            Type element = resolveType(a.element());
+            Long n = constLength(a.length());
+            return new Type.Array(element, n == null ? 0 : n);
+        } else if (te instanceof TypeExpr.Slice sl) { return new Type.Slice(resolveType(sl.element()));
+        } else if (te instanceof TypeExpr.Ref r) { return new Type.Ref(r.mutable(), resolveType(r.target()));
         } else {
             diags.error("E0399", te.span(), "this type is not supported yet");
             return Type.I32;
         }
+    }
+
+    /** An array length or repeat count: a constant integer expression (literals, consts, + - * / %). */
+    private Long constLength(Expr e) {
+        Long v = constValue(e);
+        if (v == null) {
+            diags.error("E0504", e.span(), "an array length must be a constant integer", "use a literal or a `const`");
+            return null;
+        }
+        if (v < 0 || v > 65536) {
+            diags.error("E0505", e.span(), "array length " + v + " is out of range", "lengths go from 0 to 65536");
+            return null;
+        }
+        return v;
+    }
+
+    private Long constValue(Expr e) {
+        if (e instanceof Expr.IntLit lit) return lit.value();
+        if (e instanceof Expr.Name n && globals.get(n.ident().name()) instanceof Symbol.Const c && c.type() instanceof Type.Int) return c.value();
+        if (e instanceof Expr.Cast c) return constValue(c.value());
+        if (e instanceof Expr.Binary b) {
+            Long l = constValue(b.left()), r = constValue(b.right());
+            if (l == null || r == null) return null;
+            return switch (b.op()) {
+                case ADD -> l + r; case SUB -> l - r; case MUL -> l * r;
+                case DIV -> r == 0 ? null : l / r; case REM -> r == 0 ? null : l % r;
+                case SHL -> l << r; case SHR -> l >> r;
+                default -> null;
+            };
+        }
+        return null;
     }
 
     // ---------------------------------------------------------------- consts and statics
@@ -159,16 +305,34 @@ public final class TypeChecker {
     private Symbol.Static checkStatic(Item.Static s) {
         Type declared = resolveType(s.type());
         long value = 0;
+        byte[] image = null;
         if (s.init() == null) {
             diags.error("E0302", s.span(), "static `" + s.name().name() + "` needs an initializer");
         } else {
             beginBody(null);
             Type t = check(s.init(), declared);
-            unify(declared, t, s.init().span());
+            coerce(declared, s.init(), t);
             endBody();
-            value = new ConstEval(out, globals, diags).eval(s.init(), declared);
+            ConstEval eval = new ConstEval(out, globals, diags);
+            if (Type.isAggregate(declared)) image = eval.image(s.init(), declared);
+            else value = eval.eval(s.init(), declared);
         }
-        return new Symbol.Static(s.name().name(), s.name().name(), s, declared, s.mutable(), value);
+        return new Symbol.Static(s.name().name(), s.name().name(), s, declared, s.mutable(), value, image);
+    }
+
+    private Symbol.Register checkRegister(Item.Register r) {
+        Type t = resolveType(r.type());
+        if (!(t.equals(Type.U8) || t.equals(Type.U16) || t.equals(Type.U32))) {
+            diags.error("E0307", r.type().span(), "a register is a `u8`, `u16` or `u32`, not `" + t + "`");
+            t = Type.U32;
+        }
+        beginBody(null);
+        check(r.address(), Type.U32);
+        endBody();
+        long address = new ConstEval(out, globals, diags).eval(r.address(), Type.U32);
+        if (address % t.size() != 0)
+            diags.error("E0307", r.address().span(), "register address 0x" + Long.toHexString(address) + " is not aligned for `" + t + "`");
+        return new Symbol.Register(r.name().name(), r, t, address);
     }
 
     // ---------------------------------------------------------------- functions
@@ -226,11 +390,29 @@ public final class TypeChecker {
                         "the range of `" + it + "` is " + rangeText(it));
         }
         for (Expr.Match m : pendingMatches) checkExhaustive(m);
+        for (Map.Entry<Expr, Type> c : out.coercions.entrySet()) c.setValue(resolve(c.getValue()));
     }
 
     /** Records each pattern's value range and checks that the arms cover every value. */
     private void checkExhaustive(Expr.Match m) {
         Type t = out.types.get(m.scrutinee());
+        if (t instanceof Type.Enum en) {
+            List<long[]> covered = new ArrayList<>();
+            boolean wildcard = false;
+            ConstEval eval = new ConstEval(out, globals, diags);
+            for (Expr.MatchArm arm : m.arms()) wildcard |= collectRanges(arm.pattern(), en.repr(), eval, covered, en.repr().signed());
+            if (wildcard) return;
+            List<String> missing = new ArrayList<>();
+            for (int i = 0; i < en.variants().size(); i++) {
+                long v = en.values().get(i);
+                if (covered.stream().noneMatch(r -> cmp(r[0], v, en.repr().signed()) <= 0 && cmp(v, r[1], en.repr().signed()) <= 0))
+                    missing.add("`" + en.name() + "." + en.variants().get(i) + "`");
+            }
+            if (!missing.isEmpty())
+                diags.error("E0371", m.scrutinee().span(), "`match` does not cover every value: " + String.join(", ", missing)
+                        + (missing.size() == 1 ? " is" : " are") + " not covered", "add an arm for " + (missing.size() == 1 ? "it" : "them") + ", or a `_ => ...` arm");
+            return;
+        }
         if (!(t instanceof Type.Int || t instanceof Type.Bool)) return;
         boolean signed = t instanceof Type.Int it && it.signed();
         long min = t instanceof Type.Int it ? it.min() : 0;
@@ -332,7 +514,11 @@ public final class TypeChecker {
     private Type resolve(Type t) {
         if (t == null) return null;
         Type s = shallow(t);
-        return s instanceof Type.Var ? Type.I32 : s;
+        if (s instanceof Type.Var) return Type.I32;
+        if (s instanceof Type.Array a) return new Type.Array(resolve(a.element()), a.length());
+        if (s instanceof Type.Ref r) return new Type.Ref(r.mutable(), resolve(r.target()));
+        if (s instanceof Type.Slice sl) return new Type.Slice(resolve(sl.element()));
+        return s;
     }
 
     /** Makes {@code actual} agree with {@code expected}; reports a mismatch at {@code at}. */
@@ -345,10 +531,59 @@ public final class TypeChecker {
         }
         if (a instanceof Type.Var va) { bindVar(va, b, at); return; }
         if (b instanceof Type.Var vb) { bindVar(vb, a, at); return; }
+        if (!sameShape(a, b)) {
+            diags.error("E0308", at, "mismatched types: expected `" + resolveForMessage(a) + "`, found `" + resolveForMessage(b) + "`",
+                    mismatchHelp(a, b));
+            return;
+        }
+        // Same shape: unify what is inside (integer variables in array elements, ...).
+        if (a instanceof Type.Array x && b instanceof Type.Array y) { unify(x.element(), y.element(), at); return; }
+        if (a instanceof Type.Ref x && b instanceof Type.Ref y) { unify(x.target(), y.target(), at); return; }
+        if (a instanceof Type.Slice x && b instanceof Type.Slice y) { unify(x.element(), y.element(), at); return; }
         if (!a.equals(b)) {
             diags.error("E0308", at, "mismatched types: expected `" + a + "`, found `" + b + "`",
                     a instanceof Type.Int && b instanceof Type.Int ? new String[] {"convert with `as " + a + "`"} : new String[0]);
         }
+    }
+
+    /** Equal type constructors (element types are unified separately); `&mut T` is accepted where `&T` is expected. */
+    private boolean sameShape(Type expected, Type actual) {
+        if (expected instanceof Type.Array x) return actual instanceof Type.Array y && x.length() == y.length();
+        if (expected instanceof Type.Ref x) return actual instanceof Type.Ref y && (!x.mutable() || y.mutable());
+        if (expected instanceof Type.Slice) return actual instanceof Type.Slice;
+        return expected.equals(actual) || expected.getClass() == actual.getClass() && expected instanceof Type.Int;
+    }
+
+    private String[] mismatchHelp(Type a, Type b) {
+        if (Type.intRepr(a) != null && Type.intRepr(b) != null) return new String[] {"convert with `as " + a + "`"};
+        if (a instanceof Type.Ref x && b instanceof Type.Ref y && x.mutable() && !y.mutable())
+            return new String[] {"a `&mut` reference is needed here: write `&mut`"};
+        if (a instanceof Type.Ref x && !(b instanceof Type.Ref) && sameShape(x.target(), b)) return new String[] {"borrow it: `&" + (x.mutable() ? "mut " : "") + "...`"};
+        if (b instanceof Type.Ref y && !(a instanceof Type.Ref) && sameShape(a, y.target())) return new String[] {"dereference it: `*...`"};
+        return new String[0];
+    }
+
+    private String resolveForMessage(Type t) {
+        Type s = shallow(t);
+        if (s instanceof Type.Var) return "{integer}";
+        if (s instanceof Type.Array a) return "[" + resolveForMessage(a.element()) + "; " + a.length() + "]";
+        if (s instanceof Type.Ref r) return (r.mutable() ? "&mut " : "&") + resolveForMessage(r.target());
+        if (s instanceof Type.Slice sl) return "&[" + resolveForMessage(sl.element()) + "]";
+        return s.toString();
+    }
+
+    /**
+     * Where a value of type {@code got} flows into a place of type {@code want}: unifies, and
+     * records the one implicit conversion, `&[T; N]` to `&[T]`.
+     */
+    private void coerce(Type want, Expr e, Type got) {
+        Type w = shallow(want), g = shallow(got);
+        if (w instanceof Type.Slice sl && g instanceof Type.Ref r && shallow(r.target()) instanceof Type.Array a) {
+            unify(sl.element(), a.element(), e.span());
+            out.coercions.put(e, w);
+            return;
+        }
+        unify(want, got, e.span());
     }
 
     private void bindVar(Type.Var v, Type t, Span at) {
@@ -379,9 +614,22 @@ public final class TypeChecker {
             literals.add(new LiteralUse(lit, false));
             return literalType(lit, expected);
         } else if (e instanceof Expr.BoolLit b) { return Type.BOOL;
-        } else if (e instanceof Expr.StrLit s) {
-            diags.error("E0399", s.span(), "string values are not supported yet outside `print`/`println`");
-            return Type.UNIT;
+        } else if (e instanceof Expr.StrLit s) { return new Type.Slice(Type.U8);
+        } else if (e instanceof Expr.Field f) { return checkField(f);
+        } else if (e instanceof Expr.Index ix) { return checkIndex(ix);
+        } else if (e instanceof Expr.Ref r) { return checkRef(r, expected);
+        } else if (e instanceof Expr.StructLit sl) { return checkStructLit(sl);
+        } else if (e instanceof Expr.ArrayLit al) { return checkArrayLit(al, expected);
+        } else if (e instanceof Expr.ArrayRepeat ar) {
+            Type elem = shallow(expected) instanceof Type.Array a ? a.element() : null;
+            Type t = check(ar.value(), elem);
+            if (elem != null) unify(elem, t, ar.value().span());
+            Long n = constLength(ar.count());
+            return new Type.Array(t, n == null ? 0 : n);
+        } else if (e instanceof Expr.MethodCall mc) { return checkMethodCall(mc);
+        } else if (e instanceof Expr.Critical cr) {
+            criticalDepth++;
+            try { return checkBlock(cr.body(), expected); } finally { criticalDepth--; }
         } else if (e instanceof Expr.Name n) { return checkName(n);
         } else if (e instanceof Expr.Unary u) { return checkUnary(u, expected);
         } else if (e instanceof Expr.Binary b) { return checkBinary(b, expected);
@@ -392,10 +640,10 @@ public final class TypeChecker {
             Type target = resolveType(c.type());
             Type from = check(c.value(), null);
             Type s = shallow(from);
-            if (!(s instanceof Type.Int || s instanceof Type.Var || s instanceof Type.Bool || s instanceof Type.Never)
+            if (!(s instanceof Type.Int || s instanceof Type.Var || s instanceof Type.Bool || s instanceof Type.Enum || s instanceof Type.Never)
                     || !(target instanceof Type.Int)) {
-                diags.error("E0330", c.span(), "cannot cast `" + s + "` as `" + target + "`",
-                        "`as` converts between integer types, and from bool to an integer");
+                diags.error("E0330", c.span(), "cannot cast `" + resolveForMessage(s) + "` as `" + target + "`",
+                        "`as` converts between integer types, and from a bool or an enum to an integer");
             }
             return target;
         } else if (e instanceof Expr.Block b) { return checkBlock(b, expected);
@@ -442,7 +690,7 @@ public final class TypeChecker {
                 if (!(want instanceof Type.Unit))
                     diags.error("E0308", r.span(), "mismatched types: `return` without a value in a function returning `" + want + "`");
             } else {
-                unify(want, check(r.value(), want), r.value().span());
+                coerce(want, r.value(), check(r.value(), want));
             }
             return Type.NEVER;
         } else {
@@ -477,6 +725,12 @@ public final class TypeChecker {
         if (g instanceof Symbol.Static s) {
             out.resolutions.put(n, s);
             return s.type();
+        }
+        if (g instanceof Symbol.Register r) { out.resolutions.put(n, r); return r.type(); }
+        if (typeNames.containsKey(name)) {
+            diags.error("E0387", n.span(), "`" + name + "` is a type, not a value",
+                    typeNames.get(name) instanceof Type.Enum en ? "name a variant: `" + name + "." + en.variants().get(0) + "`" : "make one with `" + name + " { ... }`");
+            return Type.NEVER;
         }
         if (g instanceof Symbol.Fn || BUILTINS.containsKey(name)) {
             diags.error("E0304", n.span(), "`" + name + "` is a function; call it with `" + name + "(...)`");
@@ -527,9 +781,11 @@ public final class TypeChecker {
                     diags.error("E0331", u.span(), "`~` needs an integer, found `" + shallow(t) + "`");
                 return t;
             }
-            default -> {
-                diags.error("E0399", u.span(), "references are not supported yet");
-                check(u.operand(), null);
+            default -> {   // DEREF
+                Type t = shallow(check(u.operand(), null));
+                if (t instanceof Type.Ref r) return r.target();
+                if (!(t instanceof Type.Never))
+                    diags.error("E0334", u.span(), "cannot dereference a value of type `" + resolveForMessage(t) + "`", "only references `&T` can be dereferenced");
                 return Type.NEVER;
             }
         }
@@ -556,8 +812,10 @@ public final class TypeChecker {
             Type s = shallow(l);
             if (op != Expr.BinaryOp.EQ && op != Expr.BinaryOp.NE && s instanceof Type.Bool)
                 diags.error("E0332", b.span(), "`" + op.symbol + "` compares integers, not bools");
-            else if (!(isInt(s) || s instanceof Type.Bool || s instanceof Type.Never))
-                diags.error("E0332", b.span(), "cannot compare values of type `" + s + "`");
+            else if (s instanceof Type.Enum && op != Expr.BinaryOp.EQ && op != Expr.BinaryOp.NE)
+                diags.error("E0332", b.span(), "`" + op.symbol + "` does not order enums", "compare their discriminants: `a as u8 < b as u8`");
+            else if (!(isInt(s) || s instanceof Type.Bool || s instanceof Type.Enum || s instanceof Type.Never))
+                diags.error("E0332", b.span(), "cannot compare values of type `" + resolveForMessage(s) + "`");
             return Type.BOOL;
         }
         // Arithmetic and bitwise: both sides the same integer type (bitwise also on bools).
@@ -576,26 +834,203 @@ public final class TypeChecker {
         if (!isInt(s) && !(s instanceof Type.Never)) diags.error("E0333", at, "`" + op.symbol + "` needs integers, found `" + s + "`");
     }
 
-    private Type checkAssign(Expr.Assign a) {
-        Type target;
-        if (a.target() instanceof Expr.Name n) {
-            target = checkName(n);
-            record(n, target);
+    private int criticalDepth;
+
+    /** Strips references: field access and indexing see through them. */
+    private Type derefAll(Type t) {
+        Type s = shallow(t);
+        while (s instanceof Type.Ref r) s = shallow(r.target());
+        return s;
+    }
+
+    /** `Cmd.Reset` when {@code target} names an enum type (and no local hides it), else null. */
+    private Type.Enum enumNamed(Expr target) {
+        if (!(target instanceof Expr.Name n)) return null;
+        String name = n.ident().name();
+        if (scopes.stream().anyMatch(sc -> sc.containsKey(name))) return null;
+        return typeNames.get(name) instanceof Type.Enum en ? en : null;
+    }
+
+    private Type checkField(Expr.Field f) {
+        Type.Enum en = enumNamed(f.target());
+        if (en != null) {
+            int index = en.indexOf(f.field().name());
+            if (index < 0) {
+                String best = Suggest.closest(f.field().name(), en.variants());
+                diags.error("E0386", f.field().span(), "no variant `" + f.field().name() + "` in enum `" + en.name() + "`",
+                        best != null ? "did you mean `" + en.name() + "." + best + "`?" : "its variants are " + String.join(", ", en.variants()));
+                return Type.NEVER;
+            }
+            out.resolutions.put(f, new Symbol.Variant(f.field().name(), en, index));
+            return en;
+        }
+        if (f.target() instanceof Expr.Name n && typeNames.get(n.ident().name()) instanceof Type.Struct
+                && scopes.stream().noneMatch(sc -> sc.containsKey(n.ident().name()))) {
+            diags.error("E0387", f.span(), "`" + n.ident().name() + "` is a struct type, not a value", "make one with `" + n.ident().name() + " { ... }`");
+            return Type.NEVER;
+        }
+        Type t = derefAll(check(f.target(), null));
+        if (t instanceof Type.Never) return Type.NEVER;
+        if (t instanceof Type.Struct st) {
+            int index = st.fieldIndex(f.field().name());
+            if (index >= 0) return st.fields().get(index).type();
+            String best = Suggest.closest(f.field().name(), st.fields().stream().map(Type.Struct.Field::name).toList());
+            diags.error("E0380", f.field().span(), "no field `" + f.field().name() + "` on type `" + st + "`",
+                    best != null ? "did you mean `" + best + "`?" : "its fields are " + String.join(", ", st.fields().stream().map(Type.Struct.Field::name).toList()));
+            return Type.NEVER;
+        }
+        String help = (t instanceof Type.Array || t instanceof Type.Slice) && f.field().name().equals("len") ? "the length is a method: `.len()`" : null;
+        diags.error("E0380", f.field().span(), "`" + resolveForMessage(t) + "` has no field `" + f.field().name() + "`",
+                help == null ? new String[0] : new String[] {help});
+        return Type.NEVER;
+    }
+
+    private Type checkIndex(Expr.Index ix) {
+        Type t = derefAll(check(ix.target(), null));
+        Type idx = check(ix.index(), null);
+        Type is = shallow(idx);
+        if (is instanceof Type.Var v) bindVar(v, Type.U32, ix.index().span());   // an undecided index is a usize
+        else if (!(is instanceof Type.Never) && !(is instanceof Type.Int it && !it.signed()))
+            diags.error("E0381", ix.index().span(), "an index must be an unsigned integer, not `" + resolveForMessage(is) + "`",
+                    is instanceof Type.Int ? "convert it: `as usize`" : "indexes are u8, u16, u32, u64 or usize");
+        if (t instanceof Type.Array a) return a.element();
+        if (t instanceof Type.Slice sl) return sl.element();
+        if (!(t instanceof Type.Never)) diags.error("E0388", ix.target().span(), "cannot index a value of type `" + resolveForMessage(t) + "`",
+                "only arrays `[T; N]` and slices `&[T]` can be indexed");
+        return Type.NEVER;
+    }
+
+    private Type checkRef(Expr.Ref r, Type expected) {
+        Type want = shallow(expected) instanceof Type.Ref er ? er.target() : null;
+        if (r.target() instanceof Expr.Name n && globals.get(n.ident().name()) instanceof Symbol.Register reg
+                && scopes.stream().noneMatch(sc -> sc.containsKey(n.ident().name()))) {
+            check(r.target(), null);
+            diags.error("E0355", r.span(), "cannot take the address of register `" + reg.name() + "`",
+                    "every access to a register is volatile: read it into a local first");
+            return Type.NEVER;
+        }
+        Type t = check(r.target(), want);
+        if (want != null && isInt(t)) unify(want, t, r.target().span());
+        if (r.mutable()) mutablePlace(r.target(), true);
+        return new Type.Ref(r.mutable(), t);
+    }
+
+    private Type checkStructLit(Expr.StructLit sl) {
+        String name = sl.type().simpleName();
+        Type t = sl.type().path().size() == 1 ? typeNames.get(name) : null;
+        if (!(t instanceof Type.Struct st)) {
+            if (t == null) resolveType(sl.type());   // reports the unknown type
+            else diags.error("E0389", sl.type().span(), "`" + name + "` is not a struct");
+            for (Expr.FieldInit fi : sl.fields()) check(fi.value(), null);
+            return Type.NEVER;
+        }
+        List<String> given = new ArrayList<>();
+        for (Expr.FieldInit fi : sl.fields()) {
+            int index = st.fieldIndex(fi.name().name());
+            if (index < 0) {
+                String best = Suggest.closest(fi.name().name(), st.fields().stream().map(Type.Struct.Field::name).toList());
+                diags.error("E0382", fi.name().span(), "struct `" + st + "` has no field named `" + fi.name().name() + "`",
+                        best != null ? new String[] {"did you mean `" + best + "`?"} : new String[0]);
+                check(fi.value(), null);
+                continue;
+            }
+            if (given.contains(fi.name().name())) diags.error("E0384", fi.name().span(), "field `" + fi.name().name() + "` is given twice");
+            given.add(fi.name().name());
+            Type ft = st.fields().get(index).type();
+            coerce(ft, fi.value(), check(fi.value(), ft));
+        }
+        List<String> missing = st.fields().stream().map(Type.Struct.Field::name).filter(n -> !given.contains(n)).toList();
+        if (!missing.isEmpty())
+            diags.error("E0383", sl.type().span(), "missing field" + (missing.size() == 1 ? " " : "s ") + missing.stream().map(m -> "`" + m + "`").collect(java.util.stream.Collectors.joining(", "))
+                    + " in `" + st + "` literal", "every field needs a value");
+        return st;
+    }
+
+    private Type checkArrayLit(Expr.ArrayLit al, Type expected) {
+        Type elem = shallow(expected) instanceof Type.Array a ? a.element() : null;
+        if (al.elements().isEmpty()) {
+            if (elem == null) {
+                diags.error("E0390", al.span(), "cannot infer the element type of an empty array", "give the variable a type: `let a: [u8; 0] = [];`");
+                return Type.NEVER;
+            }
+            return new Type.Array(elem, 0);
+        }
+        Type first = null;
+        for (Expr x : al.elements()) {
+            Type t = check(x, first != null ? first : elem);
+            if (first == null) { first = t; if (elem != null) unify(elem, t, x.span()); }
+            else unify(first, t, x.span());
+        }
+        return new Type.Array(first, al.elements().size());
+    }
+
+    private Type checkMethodCall(Expr.MethodCall mc) {
+        Type t = derefAll(check(mc.receiver(), null));
+        if ((t instanceof Type.Array || t instanceof Type.Slice) && mc.method().name().equals("len")) {
+            if (!mc.args().isEmpty()) diags.error("E0306", mc.span(), "`len` takes 0 arguments but " + mc.args().size() + " were given");
+            for (Expr a : mc.args()) check(a, null);
+            return Type.U32;
+        }
+        for (Expr a : mc.args()) check(a, null);
+        if (!(t instanceof Type.Never))
+            diags.error("E0385", mc.method().span(), "no method `" + mc.method().name() + "` on type `" + resolveForMessage(t) + "`",
+                    t instanceof Type.Array || t instanceof Type.Slice ? "arrays and slices have `.len()`" : "Mote 0.1 has no user-defined methods; call a function: `f(x)`");
+        return Type.NEVER;
+    }
+
+    /**
+     * Checks that {@code target} (already type-checked) names memory that may be written:
+     * a `mut` local or static, a register, or anything behind a `&mut`. {@code borrow} words
+     * the error for `&mut x` rather than for an assignment.
+     */
+    private void mutablePlace(Expr target, boolean borrow) {
+        if (target instanceof Expr.Name n) {
             Symbol sym = out.resolutions.get(n);
             if (sym instanceof Symbol.LocalVar v && !v.mutable()) {
-                diags.error("E0350", a.target().span(), "cannot assign twice to immutable variable `" + v.name() + "`",
-                        "make it mutable: `let mut " + v.name() + "`");
-            } else if (sym instanceof Symbol.Static s && !s.mutable()) {
-                diags.error("E0351", a.target().span(), "cannot assign to `" + s.name() + "`: it is a `static` without `mut`");
+                diags.error(borrow ? "E0354" : "E0350", target.span(), borrow ? "cannot borrow `" + v.name() + "` as mutable, as it is not declared as mutable"
+                        : "cannot assign twice to immutable variable `" + v.name() + "`", "make it mutable: `let mut " + v.name() + "`");
+            } else if (sym instanceof Symbol.Static st && !st.mutable()) {
+                diags.error("E0351", target.span(), "cannot " + (borrow ? "borrow" : "assign to") + " `" + st.name() + "`" + (borrow ? " as mutable" : "") + ": it is a `static` without `mut`");
             } else if (sym instanceof Symbol.Const c) {
-                diags.error("E0352", a.target().span(), "cannot assign to constant `" + c.name() + "`");
+                diags.error("E0352", target.span(), "cannot " + (borrow ? "borrow constant `" + c.name() + "` as mutable" : "assign to constant `" + c.name() + "`"));
             }
-        } else {
-            diags.error("E0353", a.target().span(), "cannot assign to this expression");
-            target = check(a.target(), null);
+            return;
         }
+        Expr inner = null;
+        if (target instanceof Expr.Field f && !(out.resolutions.get(f) instanceof Symbol.Variant)) inner = f.target();
+        else if (target instanceof Expr.Index ix) inner = ix.target();
+        else if (target instanceof Expr.Unary u && u.op() == Expr.UnaryOp.DEREF) {
+            Type t = shallow(out.types.get(u.operand()));
+            if (t instanceof Type.Ref r && !r.mutable())
+                diags.error("E0356", target.span(), "cannot " + (borrow ? "borrow" : "assign") + " through a `&` reference", "take a `&mut` reference instead");
+            return;
+        }
+        if (inner == null) {
+            if (!borrow) diags.error("E0353", target.span(), "cannot assign to this expression", "assign to a variable, a field, an element or `*reference`");
+            return;
+        }
+        Type t = shallow(out.types.get(inner));
+        if (t instanceof Type.Slice) {
+            diags.error("E0356", target.span(), "cannot " + (borrow ? "borrow" : "assign") + " through a slice `&[T]`: slices are read-only", "index the array itself");
+        } else if (t instanceof Type.Ref r) {
+            while (shallow(r.target()) instanceof Type.Ref rr) r = rr;
+            if (!r.mutable()) diags.error("E0356", target.span(), "cannot " + (borrow ? "borrow" : "assign") + " through a `&` reference", "take a `&mut` reference instead");
+            else if (shallow(r.target()) instanceof Type.Slice) diags.error("E0356", target.span(), "cannot " + (borrow ? "borrow" : "assign") + " through a slice `&[T]`: slices are read-only");
+        } else if (t != null && !(t instanceof Type.Never)) {
+            mutablePlace(inner, borrow);
+        }
+    }
+
+    private Type checkAssign(Expr.Assign a) {
+        Expr tgt = a.target();
+        boolean place = tgt instanceof Expr.Name || tgt instanceof Expr.Index
+                || (tgt instanceof Expr.Field f && enumNamed(f.target()) == null)
+                || (tgt instanceof Expr.Unary u && u.op() == Expr.UnaryOp.DEREF);
+        Type target = check(tgt, null);
+        if (place) mutablePlace(tgt, false);
+        else diags.error("E0353", tgt.span(), "cannot assign to this expression", "assign to a variable, a field, an element or `*reference`");
         if (a.op() == null) {
-            unify(target, check(a.value(), target), a.value().span());
+            coerce(target, a.value(), check(a.value(), target));
         } else if (a.op().isShift()) {
             requireInt(target, a.target().span(), a.op());
             requireInt(check(a.value(), null), a.value().span(), a.op());
@@ -615,6 +1050,9 @@ public final class TypeChecker {
             diags.error("E0401", a.span(), "`.await` is only allowed inside async functions and tasks; not " + where,
                     currentFn == null ? new String[0] : new String[] {"declare it `async fn " + currentFn.name() + "`"});
         }
+        if (criticalDepth > 0)
+            diags.error("E0407", a.span(), "`.await` inside a `critical` block",
+                    "interrupts stay masked while the task is suspended; end the critical block before awaiting");
         if (a.inner() instanceof Expr.Call call) {
             Type t = checkCall(call, true);
             record(call, t);
@@ -667,7 +1105,7 @@ public final class TypeChecker {
         for (int i = 0; i < c.args().size(); i++) {
             Type want = i < f.params().size() ? f.params().get(i) : null;
             Type got = check(c.args().get(i), want);
-            if (want != null) unify(want, got, c.args().get(i).span());
+            if (want != null) coerce(want, c.args().get(i), got);
         }
         return f.result();
     }
@@ -708,8 +1146,9 @@ public final class TypeChecker {
                     Expr arg = args.get(argIndex++);
                     Type t = shallow(check(arg, null));
                     if (ph.hex() && !isInt(t)) diags.error("E0362", arg.span(), "`{:x}` needs an integer, found `" + t + "`");
-                    else if (!(isInt(t) || t instanceof Type.Bool || t instanceof Type.Never))
-                        diags.error("E0362", arg.span(), "`{}` cannot print a value of type `" + t + "`");
+                    else if (!(isInt(t) || t instanceof Type.Bool || t instanceof Type.Never || t.equals(new Type.Slice(Type.U8))))
+                        diags.error("E0362", arg.span(), "`{}` cannot print a value of type `" + resolveForMessage(t) + "`",
+                                t instanceof Type.Enum ? "print its discriminant: `x as u32`" : "`{}` prints integers, bools and `&[u8]` text");
                 }
                 for (int i = argIndex; i < args.size(); i++) check(args.get(i), null);
                 return Type.UNIT;
@@ -730,8 +1169,8 @@ public final class TypeChecker {
                     Type l = check(args.get(0), null);
                     unify(l, check(args.get(1), l), args.get(1).span());
                     Type s = shallow(l);
-                    if (!(isInt(s) || s instanceof Type.Bool || s instanceof Type.Never))
-                        diags.error("E0363", c.span(), "`assert_eq` compares integers or bools, not `" + s + "`");
+                    if (!(isInt(s) || s instanceof Type.Bool || s instanceof Type.Enum || s instanceof Type.Never))
+                        diags.error("E0363", c.span(), "`assert_eq` compares integers, bools or enums, not `" + resolveForMessage(s) + "`");
                 }
                 return Type.UNIT;
             }
@@ -814,7 +1253,7 @@ public final class TypeChecker {
             Type t = declared;
             if (let.init() != null) {
                 Type init = check(let.init(), declared);
-                if (declared != null) unify(declared, init, let.init().span());
+                if (declared != null) coerce(declared, let.init(), init);
                 else t = init;
                 if (shallow(init) instanceof Type.Never && declared == null) t = freshVar();
             } else if (t == null) {
@@ -866,7 +1305,7 @@ public final class TypeChecker {
     private Type checkMatch(Expr.Match m, Type expected) {
         Type scrutinee = check(m.scrutinee(), null);
         Type st = shallow(scrutinee);
-        if (!(isInt(st) || st instanceof Type.Bool || st instanceof Type.Never))
+        if (!(isInt(st) || st instanceof Type.Bool || st instanceof Type.Enum || st instanceof Type.Never))
             diags.error("E0370", m.scrutinee().span(), "cannot match on a value of type `" + st + "`",
                     "`match` works on integers, bools and enums");
         Type result = null;

@@ -22,6 +22,7 @@ public final class TypedProgram {
     final Map<mote.ast.Item.Fn, List<Symbol.LocalVar>> paramVars = new IdentityHashMap<>();
     final Map<Expr.Call, List<FormatPart>> formats = new IdentityHashMap<>();
     final Map<mote.ast.Pattern, long[]> patternValues = new IdentityHashMap<>();
+    final Map<Expr, Type> coercions = new IdentityHashMap<>();
 
     TypedProgram(List<Module> modules, List<Symbol.Fn> functions, List<Symbol.Static> statics) {
         this.modules = modules;
@@ -43,6 +44,12 @@ public final class TypedProgram {
     public List<FormatPart> format(Expr.Call call) { return formats.get(call); }
     /** The values a Value/Range pattern matches: {lo, hi} inclusive, as canonical longs. */
     public long[] patternRange(mote.ast.Pattern p) { return patternValues.get(p); }
+
+    /**
+     * The type an expression is converted to where it is used, when that differs from its own
+     * type: only `&[T; N]` to `&[T]` (a slice of the whole array). Null when there is none.
+     */
+    public Type coercion(Expr e) { return coercions.get(e); }
 
     public Symbol.Fn function(String qualifiedName) {
         return functions.stream().filter(f -> f.qualifiedName().equals(qualifiedName)).findFirst().orElse(null);

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Every program under {@code examples/} and {@code src/test/resources/run/} is compiled and run
  * under QEMU on each board it names; its console output and exit code must be exactly what its
- * {@code // expect:} and {@code // exit:} comments say.
+ * {@code // expect:} and {@code // exit:} comments say. In an expected line, {@code {file}}
+ * stands for the program's path as the compiler names it (panic messages carry it);
+ * {@code // flags: --debug} builds the program as `mote build --debug` would.
  */
 class RunProgramsTest {
     static List<Path> programs() {
@@ -42,9 +44,10 @@ class RunProgramsTest {
 
     static void check(Path program, String board, Expectations expect) {
         assertTrue(!expect.lines().isEmpty() || expect.exitCode() != 0, program + " states no expectation");
-        ProgramRunner.Run run = ProgramRunner.run(program, board);
-        String expected = expect.lines().isEmpty() ? "" : String.join("\n", expect.lines()) + "\n";
-        assertEquals(expected, run.output(), "console output of " + program.getFileName() + " on " + board);
+        boolean debug = expect.flags().contains("--debug");
+        ProgramRunner.Run run = ProgramRunner.run(program, board,
+                o -> o.withDebug(debug));
+        assertEquals(expect.expectedOutput(program), run.output(), "console output of " + program.getFileName() + " on " + board);
         assertEquals(expect.exitCode(), run.exitCode(), "exit code of " + program.getFileName() + " on " + board
                 + "\n" + run.qemu().stderr());
     }

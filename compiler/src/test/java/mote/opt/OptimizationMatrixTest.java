@@ -42,8 +42,7 @@ class OptimizationMatrixTest {
             for (var v : variants().entrySet()) {
                 tests.add(DynamicTest.dynamicTest(program.getFileName() + " --opt " + v.getKey(), () -> {
                     ProgramRunner.Run run = ProgramRunner.run(program, board, o -> o.withOpts(v.getValue()));
-                    String expected = expect.lines().isEmpty() ? "" : String.join("\n", expect.lines()) + "\n";
-                    assertEquals(expected, run.output(), "output with --opt " + v.getKey());
+                    assertEquals(expect.expectedOutput(program), run.output(), "output with --opt " + v.getKey());
                     assertEquals(expect.exitCode(), run.exitCode(), "exit code with --opt " + v.getKey());
                 }));
             }

@@ -14,7 +14,7 @@ import mote.diag.Diagnostics;
 import mote.diag.SourceFile;
 import mote.lex.Lexer;
 import mote.lex.Token;
-import mote.lex.TokenKind;
+import mote.testutil.Mutations;
 import mote.testutil.TestFiles;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Bad input must only ever produce diagnostics: for every valid test program, a few hundred
- * deterministic random token mutations (delete, swap, truncate, duplicate) are parsed; the parser
+ * deterministic random token mutations ({@link Mutations}) are parsed; the parser
  * must return — diagnostics allowed — without throwing and within a time bound.
  */
 class ParserRobustnessTest {
@@ -41,36 +41,9 @@ class ParserRobustnessTest {
             List<Token> toks = Lexer.lex(SourceFile.of("x", src), new Diagnostics());
             Random rnd = new Random(f.getFileName().toString().hashCode());
             assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
-                for (int i = 0; i < MUTATIONS; i++) parseMustReturn(mutate(src, toks, rnd), f + " mutation " + i);
+                for (int i = 0; i < MUTATIONS; i++) parseMustReturn(Mutations.mutate(src, toks, rnd), f + " mutation " + i);
             });
         }));
-    }
-
-    static String mutate(String src, List<Token> toks, Random rnd) {
-        int n = toks.size() - 1; // without EOF
-        if (n <= 0) return src;
-        Token a = toks.get(rnd.nextInt(n)), b = toks.get(rnd.nextInt(n));
-        Token first = a.span().start() <= b.span().start() ? a : b, second = first == a ? b : a;
-        return switch (rnd.nextInt(5)) {
-            case 0 -> src.substring(0, a.span().start()) + src.substring(a.span().end());
-            case 1 -> first == second || first.span().end() > second.span().start() ? src
-                    : src.substring(0, first.span().start()) + second.text() + src.substring(first.span().end(), second.span().start())
-                    + first.text() + src.substring(second.span().end());
-            case 2 -> src.substring(0, a.span().end());
-            case 3 -> src.substring(0, a.span().start()) + a.text() + " " + src.substring(a.span().start());
-            default -> src.substring(0, a.span().start()) + randomToken(rnd) + " " + src.substring(a.span().start());
-        };
-    }
-
-    private static String randomToken(Random rnd) {
-        TokenKind[] kinds = TokenKind.values();
-        TokenKind k = kinds[rnd.nextInt(kinds.length)];
-        return k.isKeyword() || k.isPunctuation() ? k.text : switch (rnd.nextInt(4)) {
-            case 0 -> "x";
-            case 1 -> "1";
-            case 2 -> "\"s\"";
-            default -> "'";
-        };
     }
 
     static void parseMustReturn(String src, String what) {

@@ -14,6 +14,11 @@ public record Expectations(List<String> lines, int exitCode, List<String> boards
     public static final List<String> DEFAULT_BOARDS = List.of("lm3s6965evb", "mps2-an385");
     private static final Pattern DIRECTIVE = Pattern.compile("//\\s*(expect|exit|boards|flags):\\s?(.*)$");
 
+    /** The console output expected from {@code program}: the lines, `{file}` replaced by its path. */
+    public String expectedOutput(java.nio.file.Path program) {
+        return lines.isEmpty() ? "" : String.join("\n", lines).replace("{file}", program.toString()) + "\n";
+    }
+
     public static Expectations parse(String source) {
         List<String> lines = new ArrayList<>();
         int exit = 0;

@@ -1,0 +1,83 @@
+package mote.llvm;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import mote.Compiler;
+import mote.board.Board;
+import mote.testutil.ProgramRunner;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What reaches LLVM for memory the program does not own: registers become volatile accesses
+ * of their own width at their constant address (surviving -Os), read-only aggregate statics
+ * become constants (flash), and `critical` becomes the PRIMASK save/restore sequence.
+ */
+class MemoryAccessCodegenTest {
+    private static String ir(String program) throws IOException {
+        Path dir = ProgramRunner.tempDir();
+        Path src = dir.resolve("prog.mote");
+        Files.writeString(src, program);
+        Board board = Board.load("lm3s6965evb");
+        Compiler.Options o = Compiler.Options.defaults(board, dir);
+        Compiler.compile(src, o.withEmit(EnumSet.of(Compiler.Emit.ELF, Compiler.Emit.LL)));
+        return Files.readString(dir.resolve("prog.ll"));
+    }
+
+    @Test
+    void registersAreVolatileAccessesOfTheirWidth() throws IOException {
+        String ll = ir("""
+                register B: u8 @ 0x4000_0001;
+                register H: u16 @ 0x4000_0002;
+                register W: u32 @ 0x4000_0004;
+                async fn main() -> i32 {
+                    B = 1;
+                    H = B as u16;
+                    W += H as u32;
+                    W = W;
+                    0
+                }
+                """);
+        assertTrue(ll.contains("store volatile i8 1, ptr inttoptr (i32 1073741825 to ptr)"), ll);
+        assertTrue(ll.contains("load volatile i8, ptr inttoptr (i32 1073741825 to ptr)"), ll);
+        assertTrue(ll.contains("store volatile i16"), ll);
+        // `W += ..` reads once and writes once; `W = W` reads and writes again: nothing merged.
+        assertTrue(ll.split("load volatile i32, ptr inttoptr \\(i32 1073741828").length - 1 == 2, ll);
+        assertTrue(ll.split("store volatile i32 %[^,]*, ptr inttoptr \\(i32 1073741828").length - 1 == 2, ll);
+    }
+
+    @Test
+    void readOnlyAggregateStaticsAreConstants() throws IOException {
+        String ll = ir("""
+                struct P { a: u8, b: u32 }
+                static T: [P; 2] = [P { a: 1, b: 2 }, P { a: 3, b: 0x01020304 }];
+                static mut M: [u8; 3] = [5; 3];
+                async fn main() -> i32 {
+                    let i = M[0] as u32 % 2;
+                    M[i] = 1;
+                    T[i].b as i32 + M[1] as i32
+                }
+                """);
+        assertTrue(ll.contains("@s.T = internal unnamed_addr constant [16 x i8] c\"\\01\\00\\00\\00\\02\\00\\00\\00\\03\\00\\00\\00\\04\\03\\02\\01\", align 4"), ll);
+        assertTrue(ll.contains("@s.M = internal unnamed_addr global [3 x i8] c\"\\05\\05\\05\""), ll);
+    }
+
+    @Test
+    void criticalSavesAndRestoresPrimask() throws IOException {
+        String ll = ir("""
+                static mut N: u32 = 0;
+                async fn main() -> i32 {
+                    critical {
+                        N += 1;
+                        critical { N += 1; }
+                    }
+                    N as i32
+                }
+                """);
+        assertTrue(ll.split("mrs \\$0, primask").length - 1 == 2, ll);
+        assertTrue(ll.split("msr primask, \\$0").length - 1 == 2, ll);
+    }
+}
