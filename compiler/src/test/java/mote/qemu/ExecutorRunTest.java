@@ -1,0 +1,104 @@
+package mote.qemu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import mote.board.Board;
+import mote.board.BoardCatalog;
+import mote.link.ImageSize;
+import mote.link.TestFirmware;
+
+/**
+ * The executor of docs/runtime-abi.md (task table, spawn, wake-ups, timers, channels,
+ * signals, --panic=task) driven by C stand-ins for compiled programs, in QEMU under
+ * {@code -icount shift=0}: every run is deterministic, so outputs, including times, are exact.
+ * Each program runs on both QEMU boards and on the test-only Cortex-M0 board (v6-M code paths).
+ */
+class ExecutorRunTest {
+    private static final Duration LIMIT = Duration.ofSeconds(60);
+
+    @TempDir Path dir;
+
+    private static Board board(String name) {
+        if (name.equals("microbit-m0")) {
+            try {
+                return new BoardCatalog(Path.of(ExecutorRunTest.class.getResource("/boards-m0").toURI()))
+                        .load("microbit-m0");
+            } catch (URISyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return Board.load(name);
+    }
+
+    private QemuResult run(String boardName, String program) throws Exception {
+        Board board = board(boardName);
+        Path elf = TestFirmware.build(board, program, dir);
+        QemuResult result = new QemuRunner().run(board, elf, QemuOptions.defaults().withTimeout(LIMIT));
+        assertFalse(result.timedOut(), "timed out; output so far:\n" + result.output());
+        return result;
+    }
+
+    private void expect(String boardName, String program, String output, int exitCode) throws Exception {
+        QemuResult result = run(boardName, program);
+        assertEquals(output, result.output(), "stderr: " + result.stderr());
+        assertEquals(exitCode, result.exitCode());
+    }
+
+    /** `async fn main() -> i32 { 0 }`: startup + executor + console + panic path under 1 KiB. */
+    @Test
+    void emptyMainFitsInOneKilobyte() throws Exception {
+        Board board = Board.load("lm3s6965evb");
+        Path elf = TestFirmware.build(board, "empty", dir);
+        QemuResult result = new QemuRunner().run(board, elf, QemuOptions.defaults().withTimeout(LIMIT));
+        assertEquals("", result.output());
+        assertEquals(0, result.exitCode());
+        ImageSize size = ImageSize.of(elf, board);
+        assertTrue(size.flash() < 1024, "flash " + size.flash());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lm3s6965evb", "mps2-an385", "microbit-m0"})
+    void thirtyTwoTasksAtOnceAndAFullPool(String board) throws Exception {
+        expect(board, "tasks", """
+                32nd spawn: false
+                sum 496
+                order 4 8 12 16 20 24 28 1 5 9 13 17 21 25 29 2 6 10 14 18 22 26 30 3 7 11 15 19 23 27 31
+                again: truetrue
+                sum 700
+                """, 7);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lm3s6965evb", "mps2-an385", "microbit-m0"})
+    void unitMainExitsZeroOnceNoTaskIsLeft(String board) throws Exception {
+        expect(board, "unit_main", """
+                try_spawn: false
+                main done
+                blink 0 poll 1
+                blink 1 poll 1
+                blink 0 poll 2
+                blink 1 poll 2
+                blink 1 poll 3
+                """, 0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lm3s6965evb", "mps2-an385"})
+    void spawnIntoAFullPoolPanics(String board) throws Exception {
+        expect(board, "spawn_panic", """
+                first spawn ok
+                panic: task pool exhausted at pool.mote:3:5
+                """, 101);
+    }
+}
