@@ -101,4 +101,50 @@ class ExecutorRunTest {
                 panic: task pool exhausted at pool.mote:3:5
                 """, 101);
     }
+
+    /** Tasks sleeping 3, 1, 2 ms wake in order 1, 2, 3; each elapsed time includes printing the line. */
+    @ParameterizedTest
+    @ValueSource(strings = {"lm3s6965evb", "mps2-an385", "microbit-m0"})
+    void timersWakeInDeadlineOrderAfterTheirTime(String board) throws Exception {
+        // A 20 s sleep crosses 2^24-cycle SysTick periods; the few microseconds over are the
+        // printing and the cycles lost in reprogramming SysTick (docs/runtime-abi.md).
+        String last = switch (board) {
+            case "lm3s6965evb" -> "20000003";
+            case "mps2-an385" -> "20000004";
+            default -> "20000005";
+        };
+        String solo1500 = board.equals("microbit-m0") ? "1502" : "1501";
+        expect(board, "sleep", """
+                main done
+                solo 1 us: 2 us
+                slept 1 ms: woke after 1001 us
+                solo 1500 us: %s us
+                solo 0 us: 1 us
+                slept 2 ms: woke after 2001 us
+                slept 3 ms: woke after 3001 us
+                solo 20000000 us: %s us
+                """.formatted(solo1500, last), 0);
+    }
+
+    /**
+     * The cost of a task switch in instructions: under -icount shift=0 an instruction is
+     * 1 ns, so (switch loop us - bare loop us) * 1000 / polls is what the executor adds
+     * per poll (take the ready bit, check status, indirect call, return).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"lm3s6965evb", "mps2-an385", "microbit-m0"})
+    void aTaskSwitchCostsUnderAHundredInstructions(String board) throws Exception {
+        QemuResult result = run(board, "pingpong");
+        assertEquals(0, result.exitCode(), result.output());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "bare loop us: (\\d+)\nswitch loop us: (\\d+) polls: (\\d+)\n").matcher(result.output());
+        assertTrue(m.matches(), result.output());
+        long bare = Long.parseLong(m.group(1)), switched = Long.parseLong(m.group(2));
+        long polls = Long.parseLong(m.group(3));
+        long perPoll = switched * 1000 / polls;              // instructions per poll, all in
+        long taskWork = bare * 1000 / ((polls + 1) / 2);     // the same poll called in a plain loop
+        System.out.println(board + ": " + perPoll + " instructions per poll, " + taskWork
+                + " of them the task's own, " + (perPoll - taskWork) + " the executor's");
+        assertTrue(perPoll - taskWork < 100, "executor instructions per switch: " + (perPoll - taskWork));
+    }
 }
