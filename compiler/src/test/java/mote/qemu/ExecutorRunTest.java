@@ -147,4 +147,55 @@ class ExecutorRunTest {
                 + " of them the task's own, " + (perPoll - taskWork) + " the executor's");
         assertTrue(perPoll - taskWork < 100, "executor instructions per switch: " + (perPoll - taskWork));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lm3s6965evb", "mps2-an385", "microbit-m0"})
+    void channelBackPressureBothWays(String board) throws Exception {
+        expect(board, "channels", """
+                fast producer, slow consumer
+                0 ms sent 1
+                0 ms sent 2
+                0 ms producer blocked before 3
+                0 ms received 1
+                0 ms sent 3
+                0 ms producer blocked before 4
+                1 ms received 2
+                1 ms sent 4
+                1 ms producer blocked before 5
+                2 ms received 3
+                2 ms sent 5
+                3 ms received 4
+                4 ms received 5
+                slow producer, fast consumer
+                0 ms consumer blocked after 0
+                1 ms sent 1
+                1 ms received 1
+                1 ms consumer blocked after 1
+                2 ms sent 2
+                2 ms received 2
+                2 ms consumer blocked after 2
+                3 ms sent 3
+                3 ms received 3
+                3 ms consumer blocked after 3
+                4 ms sent 4
+                4 ms received 4
+                4 ms consumer blocked after 4
+                5 ms sent 5
+                5 ms received 5
+                """, 0);
+    }
+
+    /** Cancelled receivers (linked, and already notified) take nothing; a signal raised in an IRQ handler. */
+    @ParameterizedTest
+    @ValueSource(strings = {"lm3s6965evb", "mps2-an385", "microbit-m0"})
+    void cancelledReceiversStealNothingAndSignalsComeFromInterrupts(String board) throws Exception {
+        expect(board, "cancel", """
+                r1 timed out
+                r2 got 42
+                r3 abandoned its receive
+                r4 got 7
+                items left: 0
+                signal 1234
+                """, 3);
+    }
 }
