@@ -198,4 +198,30 @@ class ExecutorRunTest {
                 signal 1234
                 """, 3);
     }
+
+    /** --panic=task (mote_task_poller defined): the panicking worker is poisoned, the others finish. */
+    @ParameterizedTest
+    @ValueSource(strings = {"lm3s6965evb", "mps2-an385", "microbit-m0"})
+    void aPanickingTaskIsPoisonedAndTheOthersGoOn(String board) throws Exception {
+        expect(board, "panic_task", """
+                worker 1 poll 1
+                worker 2 poll 1
+                worker 3 poll 1
+                worker 1 poll 2
+                worker 2 poll 2
+                panic: worker 2 failed at w.mote:9:13
+                worker 3 poll 2
+                send 10
+                worker 1 poll 3
+                worker 1 poll 4
+                worker 1 got 10
+                send 11
+                worker 3 poll 3
+                worker 3 poll 4
+                worker 3 got 11
+                send 12
+                status 2 3 2
+                panic: main failed at m.mote:1:1
+                """, 101);
+    }
 }
