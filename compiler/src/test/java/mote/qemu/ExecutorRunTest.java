@@ -224,4 +224,11 @@ class ExecutorRunTest {
                 panic: main failed at m.mote:1:1
                 """, 101);
     }
+
+    /** 100 000 messages through two channels under timer load, checked in order and summed. */
+    @ParameterizedTest
+    @ValueSource(strings = {"lm3s6965evb", "mps2-an385", "microbit-m0"})
+    void soakHundredThousandMessagesUnderTimerLoad(String board) throws Exception {
+        expect(board, "soak", "sum 15000150000 tickers ran: true\n", 0);
+    }
 }
