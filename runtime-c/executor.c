@@ -1,62 +1,125 @@
 /*
- * executor.c: runs the program's tasks.
+ * executor.c: the single-threaded executor that polls the program's tasks.
  *
- * Today there is one task, the main task (id 0), so the ready set is a single
- * bit. The shape is already that of a multi-task executor: a ready bitmask
- * indexed by task id, the id of the task being polled (what
- * mote_wake_current() marks), and a loop that polls ready tasks and sleeps in
- * WFI when none is. Growing it means a poll function per task slot
- * (mote_task_count of them) and a mote_wake(task id) for interrupt handlers.
+ * All storage is the program's: the task table mote_tasks (poll function and
+ * state per slot), mote_task_status (one byte per slot) and the ready bitmap
+ * mote_task_ready (one bit per slot), each sized by the compiler; the runtime
+ * has no maximum. Slot 0 is `main`.
+ *
+ * Interrupt safety: mote_wake may run in any interrupt handler. The ready
+ * bitmap is only changed inside PRIMASK critical sections (a handful of
+ * instructions). PRIMASK rather than LDREX/STREX on v7-M too: one code path
+ * for v6-M and v7-M, no retry loops, and the masked window is shorter than
+ * the exception entry itself. Handlers never touch mote_task_status.
  */
 #include "mote_rt.h"
 
 #define MAIN_TASK 0u
 
-/* Bit i set: task i should be polled. Written from interrupt handlers too. */
-static volatile uint32_t ready_tasks;
-static uint32_t current_task;
+/* Weak: defined only by programs built with --panic=task. */
+extern bool (*const mote_task_poller)(uint32_t task) __attribute__((weak));
+
+/* One object, so the code addresses all of it from one base register. */
+static struct {
+    uint32_t current;   /* the task being polled */
+    uint32_t live;      /* LIVE slots: the program ends when none is left */
+    uint32_t next_scan; /* round-robin position in the ready bitmap */
+} ex;
+
+void mote_wake(uint32_t id)
+{
+    uint32_t primask = mote_irq_save();
+    mote_task_ready[id >> 5] |= 1u << (id & 31u);
+    mote_irq_restore(primask);
+}
 
 void mote_wake_current(void)
 {
-    uint32_t primask = mote_irq_save();
-    ready_tasks |= 1u << current_task;
-    mote_irq_restore(primask);
+    mote_wake(ex.current);
 }
 
-/* Clears and returns the ready bit of `task`, with interrupts masked so a wake
- * from an interrupt handler is never lost between the read and the write. */
-static bool take_ready(uint32_t task)
+uint32_t mote_current_task(void)
 {
-    uint32_t primask = mote_irq_save();
-    bool ready = (ready_tasks & (1u << task)) != 0;
-    ready_tasks &= ~(1u << task);
-    mote_irq_restore(primask);
-    return ready;
+    return ex.current;
 }
 
-/* Sleeps until an interrupt arrives, unless a task became ready meanwhile.
- * WFI with PRIMASK set still wakes on a pending interrupt, which then runs
- * right after `cpsie i`: no wake-up can slip between the check and the WFI. */
-static void wait_for_work(void)
+int32_t mote_task_claim(uint32_t first, uint32_t n)
 {
-    __asm__ volatile("cpsid i" ::: "memory");
-    if (ready_tasks == 0)
-        __asm__ volatile("wfi" ::: "memory");
-    __asm__ volatile("cpsie i" ::: "memory");
+    for (uint32_t id = first; id < first + n; id++) {
+        if (mote_task_status[id] == MOTE_TASK_FREE || mote_task_status[id] == MOTE_TASK_FINISHED) {
+            mote_task_status[id] = MOTE_TASK_LIVE;
+            ex.live++;
+            mote_wake(id);
+            return (int32_t)id;
+        }
+    }
+    return -1;
+}
+
+static uint32_t lowest_bit(uint32_t mask)
+{
+#if defined(__ARM_ARCH_6M__)
+    uint32_t bit = 0;
+    while (!(mask & 1u)) {
+        mask >>= 1;
+        bit++;
+    }
+    return bit;
+#else
+    return (uint32_t)__builtin_ctz(mask);
+#endif
+}
+
+/* Takes the next ready task at or after ex.next_scan (round robin, so a task
+ * that keeps yielding cannot starve the others) and clears its bit; returns
+ * mote_task_count when none is ready. Called with interrupts masked. */
+static uint32_t take_ready(void)
+{
+    uint32_t words = (mote_task_count + 31u) >> 5;
+    uint32_t w = ex.next_scan >> 5;
+    uint32_t mask = mote_task_ready[w] & (~0u << (ex.next_scan & 31u));
+    for (uint32_t k = 0; k <= words; k++) {
+        if (mask != 0) {
+            uint32_t bit = lowest_bit(mask);
+            mote_task_ready[w] &= ~(1u << bit);
+            uint32_t id = (w << 5) + bit;
+            ex.next_scan = id + 1 < mote_task_count ? id + 1 : 0;
+            return id;
+        }
+        w = w + 1 < words ? w + 1 : 0;
+        mask = mote_task_ready[w];
+    }
+    return mote_task_count;
 }
 
 _Noreturn void mote_executor_run(void)
 {
-    mote_program_init();
-    ready_tasks = 1u << MAIN_TASK;
+    mote_task_status[MAIN_TASK] = MOTE_TASK_LIVE;
+    ex.live = 1;
+    mote_task_ready[0] = 1u << MAIN_TASK;
     for (;;) {
-        if (take_ready(MAIN_TASK)) {
-            int32_t exit_code = 0;
-            current_task = MAIN_TASK;
-            if (mote_program_poll_main(&exit_code))
-                mote_exit(exit_code);
-            continue;
+        /* Checking for work and sleeping happen with interrupts masked: WFI
+         * still wakes on a pending interrupt, whose handler runs right after
+         * `cpsie i`, so a wake-up cannot slip in between and be slept through. */
+        __asm__ volatile("cpsid i" ::: "memory");
+        uint32_t id = take_ready();
+        if (id == mote_task_count) {
+            if (ex.live == 0)
+                mote_exit(0);
+            __asm__ volatile("wfi" ::: "memory");
         }
-        wait_for_work();
+        __asm__ volatile("cpsie i" ::: "memory");
+        if (id == mote_task_count || mote_task_status[id] != MOTE_TASK_LIVE)
+            continue;   /* nothing to do, or a stale wake-up of a stopped task */
+        ex.current = id;
+        /* mote_poll_catching returns true for a task it poisoned, too. */
+        bool stopped = &mote_task_poller != 0
+                ? mote_task_poller(id)
+                : mote_tasks[id].poll(mote_tasks[id].state);
+        if (stopped) {
+            if (mote_task_status[id] == MOTE_TASK_LIVE)
+                mote_task_status[id] = MOTE_TASK_FINISHED;
+            ex.live--;
+        }
     }
 }

@@ -6,6 +6,8 @@
 
 #define PANIC_EXIT_CODE 101
 
+void (*volatile mote_panic_hook)(void);
+
 void mote_panic_begin(void)
 {
     /* No interrupt handler may run (and print) while the message is written. */
@@ -18,6 +20,9 @@ _Noreturn void mote_panic_end(const uint8_t *loc, uint32_t len)
     mote_print_cstr(" at ");
     mote_print_str(loc, len);
     mote_console_putc('\n');
+    void (*hook)(void) = mote_panic_hook;
+    if (hook)
+        hook();   /* --panic=task: back to the executor, the task is poisoned */
     mote_exit(PANIC_EXIT_CODE);
 }
 

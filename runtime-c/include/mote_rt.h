@@ -10,9 +10,31 @@
 #include <stdint.h>
 
 /* ---- Provided by the compiled program ---- */
+
+/* One task slot: the poll function of the task's future and its state object.
+ * poll returns true when the task finished (a task returning i32, i.e. main,
+ * calls mote_exit itself instead). Slot 0 is `main`; a `task(N) fn` pool is N
+ * consecutive slots sharing one poll function. */
+typedef bool (*mote_poll_fn)(void *state);
+struct mote_task {
+    mote_poll_fn poll;
+    void *state;
+};
+
+extern const uint32_t mote_task_count;
+extern const struct mote_task mote_tasks[];       /* [mote_task_count], in flash */
+extern uint8_t mote_task_status[];                /* [mote_task_count], zero-initialised */
+extern volatile uint32_t mote_task_ready[];       /* [(mote_task_count + 31) / 32], zero-initialised */
+
+/* Only with --panic=task: the program defines
+ *     bool (*const mote_task_poller)(uint32_t) = mote_poll_catching;
+ * which links the panic-catching poll (panic_task.c). Weak here: absent, 0. */
+extern bool (*const mote_task_poller)(uint32_t task);
+
+/* The single-task ABI of the first compiler (kept working by legacy.c: a
+ * program that defines no mote_tasks gets one slot polling these). */
 void mote_program_init(void);
 bool mote_program_poll_main(int32_t *exit_code);
-extern const uint32_t mote_task_count;
 
 /* ---- Provided by runtime-c ---- */
 void mote_print_str(const uint8_t *p, uint32_t len);
@@ -29,6 +51,90 @@ _Noreturn void mote_panic(const uint8_t *msg, uint32_t len,
                           const uint8_t *loc, uint32_t loclen);
 
 void mote_wake_current(void);
+
+/* ---- Tasks (executor.c) ---- */
+enum {
+    MOTE_TASK_FREE = 0,     /* never started, or a pool slot free again */
+    MOTE_TASK_LIVE = 1,     /* started: ready or waiting (see mote_task_ready) */
+    MOTE_TASK_FINISHED = 2, /* poll returned true; a pool slot may be claimed again */
+    MOTE_TASK_POISONED = 3, /* panicked under --panic=task: never polled again */
+};
+
+/* Marks task `id` ready. Safe from interrupt handlers and with interrupts
+ * masked; waking a task that is not LIVE does nothing. */
+void mote_wake(uint32_t id);
+/* The id of the task being polled (what waiter and timer nodes record). */
+uint32_t mote_current_task(void);
+/* Claims a FREE or FINISHED slot among [first, first + n), marks it LIVE and
+ * ready, returns its id; -1 when the pool is exhausted. The caller then
+ * initialises the slot's state before returning to the executor. Not from
+ * interrupt handlers. */
+int32_t mote_task_claim(uint32_t first, uint32_t n);
+
+/* ---- --panic=task (panic_task.c) ---- */
+bool mote_poll_catching(uint32_t task);
+/* Set while a non-main task is polled under --panic=task; mote_panic_end calls
+ * it (it does not return) instead of exiting. */
+extern void (*volatile mote_panic_hook)(void);
+
+/* ---- Critical sections for `critical { }` (critical.c) ---- */
+uint32_t mote_critical_enter(void);          /* masks interrupts, returns the previous PRIMASK */
+void mote_critical_exit(uint32_t primask);   /* restores it: nesting-safe */
+
+/* ---- Time (timer.c): SysTick, tickless ---- */
+struct mote_timer {            /* 16 bytes, align 8; zero = idle */
+    uint64_t deadline;         /* in core clock cycles */
+    struct mote_timer *next;   /* sorted timer queue */
+    uint16_t task;             /* who to wake */
+    uint8_t state;             /* MOTE_NODE_IDLE / _LINKED / _FIRED */
+    uint8_t reserved;
+};
+enum { MOTE_NODE_IDLE = 0, MOTE_NODE_LINKED = 1, MOTE_NODE_FIRED = 2 };
+
+/* Microseconds since the clock started (the first use of time in the program). */
+uint64_t mote_ticks_us(void);
+/* The poll of `sleep_us(us).await`: call at every poll of the await point with
+ * the same node; true (node idle again) once `us` microseconds have passed. */
+bool mote_sleep_us(struct mote_timer *t, uint64_t us);
+/* Deregisters a sleeping timer (an abandoned `race` branch); idle afterwards. */
+void mote_timer_cancel(struct mote_timer *t);
+
+/* ---- Channel<T, N> and Signal<T> (channel.c) ---- */
+struct mote_waiter {           /* 8 bytes, align 4; zero = idle */
+    struct mote_waiter *next;  /* circular FIFO, the list points at its tail */
+    uint16_t task;
+    uint8_t state;             /* MOTE_NODE_IDLE / _LINKED / _FIRED (= notified) */
+    uint8_t sending;           /* which list it is on: 1 senders, 0 receivers */
+};
+struct mote_channel {          /* 20 bytes, align 4 */
+    uint8_t *buf;              /* capacity * elem_size bytes, emitted by the compiler */
+    uint16_t elem_size;
+    uint16_t capacity;
+    uint16_t head;
+    uint16_t count;
+    struct mote_waiter *receivers; /* tail of the FIFO of blocked receivers */
+    struct mote_waiter *senders;   /* tail of the FIFO of blocked senders */
+};
+#define MOTE_CHANNEL_INIT(buf, elem_size, capacity) \
+    { (uint8_t *)(buf), (elem_size), (capacity), 0, 0, 0, 0 }
+/* A Signal<T> is a channel of capacity 1 whose raise overwrites. */
+#define MOTE_SIGNAL_INIT(buf, elem_size) MOTE_CHANNEL_INIT(buf, elem_size, 1)
+
+/* Non-suspending; legal in interrupt handlers. */
+bool mote_channel_try_send(struct mote_channel *c, const void *item);
+bool mote_channel_try_recv(struct mote_channel *c, void *out);
+/* The polls of `ch.send(v).await` / `ch.recv().await` / `sig.wait().await`:
+ * call at every poll of the await point with the same waiter node; true once
+ * the item was sent / received (node idle again). */
+bool mote_channel_send(struct mote_channel *c, const void *item, struct mote_waiter *w);
+bool mote_channel_recv(struct mote_channel *c, void *out, struct mote_waiter *w);
+/* Deregisters a waiter of an abandoned `race` branch. If it had already been
+ * notified, the notification passes to the next waiter: an abandoned receive
+ * never takes (or hides) an item. Idle afterwards. */
+void mote_channel_cancel(struct mote_channel *c, struct mote_waiter *w);
+/* Stores the value (replacing an unread one) and wakes the first waiter.
+ * Legal in interrupt handlers. */
+void mote_signal_raise(struct mote_channel *s, const void *value);
 
 /* ---- Internal to runtime-c (not called by compiled code) ---- */
 

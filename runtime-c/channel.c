@@ -1,0 +1,164 @@
+/*
+ * channel.c: Channel<T, N> and Signal<T> over raw bytes.
+ *
+ * The compiler emits each channel's struct and its buffer (capacity *
+ * elem_size bytes) and knows both sizes; the runtime only copies bytes. Blocked
+ * senders and receivers wait in FIFO lists of intrusive nodes (struct
+ * mote_waiter) that live in the waiting futures' states. A list is circular
+ * and the channel points at its tail, so append, take-first and remove need
+ * no allocation and one pointer per list.
+ *
+ * Items never move into a waiter: a send or receive that frees a slot or adds
+ * an item only *notifies* the first waiter on the other side (unlinks it, marks
+ * it FIRED, wakes its task), which then retries. So an abandoned receive
+ * (cancelled `race` branch) can never take an item with it; if it had been
+ * notified, cancelling passes the notification on to the next waiter.
+ *
+ * Every operation runs with interrupts masked, so try_send, try_recv and
+ * signal raise are legal in interrupt handlers.
+ */
+#include "mote_rt.h"
+
+static void copy(uint8_t *dst, const uint8_t *src, uint32_t n)
+{
+    while (n--)
+        *dst++ = *src++;
+}
+
+static void append(struct mote_waiter **tail, struct mote_waiter *w)
+{
+    if (*tail == 0) {
+        w->next = w;
+    } else {
+        w->next = (*tail)->next;
+        (*tail)->next = w;
+    }
+    *tail = w;
+}
+
+static void unlink_waiter(struct mote_waiter **tail, struct mote_waiter *w)
+{
+    struct mote_waiter *prev = *tail;
+    while (prev->next != w)
+        prev = prev->next;
+    if (prev == w) {
+        *tail = 0;   /* it was the only one */
+    } else {
+        prev->next = w->next;
+        if (*tail == w)
+            *tail = prev;
+    }
+}
+
+/* Notifies the first waiter whose task is still LIVE (a task poisoned under
+ * --panic=task may have left its node here: it is dropped). */
+static void notify_first(struct mote_waiter **tail)
+{
+    struct mote_waiter *w;
+    while (*tail != 0) {
+        w = (*tail)->next;
+        unlink_waiter(tail, w);
+        w->state = MOTE_NODE_FIRED;
+        if (mote_task_status[w->task] == MOTE_TASK_LIVE) {
+            mote_wake(w->task);
+            return;
+        }
+    }
+}
+
+static bool send_locked(struct mote_channel *c, const void *item)
+{
+    if (c->count == c->capacity)
+        return false;
+    uint32_t slot = (uint32_t)c->head + c->count;
+    if (slot >= c->capacity)
+        slot -= c->capacity;
+    copy(c->buf + slot * c->elem_size, item, c->elem_size);
+    c->count++;
+    notify_first(&c->receivers);
+    return true;
+}
+
+static bool recv_locked(struct mote_channel *c, void *out)
+{
+    if (c->count == 0)
+        return false;
+    copy(out, c->buf + (uint32_t)c->head * c->elem_size, c->elem_size);
+    if (++c->head == c->capacity)
+        c->head = 0;
+    c->count--;
+    notify_first(&c->senders);
+    return true;
+}
+
+bool mote_channel_try_send(struct mote_channel *c, const void *item)
+{
+    uint32_t primask = mote_irq_save();
+    bool sent = send_locked(c, item);
+    mote_irq_restore(primask);
+    return sent;
+}
+
+bool mote_channel_try_recv(struct mote_channel *c, void *out)
+{
+    uint32_t primask = mote_irq_save();
+    bool received = recv_locked(c, out);
+    mote_irq_restore(primask);
+    return received;
+}
+
+/* The common poll of send and recv: try; on success leave the lists, else
+ * wait at the end of this side's list (again, after a notification someone
+ * else used first). */
+static bool poll_waiter(struct mote_channel *c, struct mote_waiter *w, bool done, uint8_t sending)
+{
+    struct mote_waiter **tail = sending ? &c->senders : &c->receivers;
+    if (done) {
+        if (w->state == MOTE_NODE_LINKED)
+            unlink_waiter(tail, w);
+        w->state = MOTE_NODE_IDLE;
+    } else if (w->state != MOTE_NODE_LINKED) {
+        w->task = (uint16_t)mote_current_task();
+        w->sending = sending;
+        w->state = MOTE_NODE_LINKED;
+        append(tail, w);
+    }
+    return done;
+}
+
+bool mote_channel_send(struct mote_channel *c, const void *item, struct mote_waiter *w)
+{
+    uint32_t primask = mote_irq_save();
+    bool sent = poll_waiter(c, w, send_locked(c, item), 1);
+    mote_irq_restore(primask);
+    return sent;
+}
+
+bool mote_channel_recv(struct mote_channel *c, void *out, struct mote_waiter *w)
+{
+    uint32_t primask = mote_irq_save();
+    bool received = poll_waiter(c, w, recv_locked(c, out), 0);
+    mote_irq_restore(primask);
+    return received;
+}
+
+void mote_channel_cancel(struct mote_channel *c, struct mote_waiter *w)
+{
+    uint32_t primask = mote_irq_save();
+    struct mote_waiter **tail = w->sending ? &c->senders : &c->receivers;
+    if (w->state == MOTE_NODE_LINKED)
+        unlink_waiter(tail, w);
+    else if (w->state == MOTE_NODE_FIRED && (w->sending ? c->count < c->capacity : c->count > 0))
+        notify_first(tail);   /* pass on a notification it will never use */
+    w->state = MOTE_NODE_IDLE;
+    mote_irq_restore(primask);
+}
+
+void mote_signal_raise(struct mote_channel *s, const void *value)
+{
+    uint32_t primask = mote_irq_save();
+    s->head = 0;
+    s->count = 0;   /* an unread value is replaced */
+    send_locked(s, value);
+    mote_irq_restore(primask);
+}

@@ -1,0 +1,178 @@
+/*
+ * timer.c: the monotonic clock and the timer queue, on SysTick, tickless.
+ *
+ * Time is kept in core clock cycles (MOTE_CLOCK_HZ). SysTick counts down one
+ * period at a time; `base` is the cycle count at the start of the current
+ * period and `period` its length (LOAD + 1), so now = base + (LOAD - VAL). The
+ * SysTick handler adds the period at each wrap. Each period runs to the next
+ * timer deadline (or 2^24 cycles, the longest SysTick allows, when no timer is
+ * pending), so the core is only interrupted when a timer expires or the
+ * counter needs extending: no periodic tick, and a sleep ends on the cycle its
+ * deadline falls on, not on a tick boundary.
+ *
+ * Reprogramming the period mid-way (a new earliest deadline, or the end of a
+ * short period before a deadline) reads VAL, folds
+ * the elapsed cycles into `base`, then writes LOAD and VAL: the cycles between
+ * that read and the write (a few instructions) are not counted, so the clock
+ * can lag the core by that much per reprogramming; it never runs backwards and
+ * a timer never fires before its deadline as the clock measures it.
+ *
+ * The clock starts on first use (ticks(), a sleep): a program that uses no
+ * time links none of this except the 8-byte SysTick_Handler below.
+ *
+ * The timer queue is a singly linked list of the nodes (struct mote_timer)
+ * that live in the sleeping futures' states, sorted by deadline, equal
+ * deadlines in registration order. It is only touched with interrupts masked.
+ */
+#include "mote_rt.h"
+
+#define SYST_CSR (*(volatile uint32_t *)0xE000E010u)
+#define SYST_RVR (*(volatile uint32_t *)0xE000E014u)
+#define SYST_CVR (*(volatile uint32_t *)0xE000E018u)
+#define SCB_ICSR (*(volatile uint32_t *)0xE000ED04u)
+#define ICSR_PENDSTSET (1u << 26)
+#define ICSR_PENDSTCLR (1u << 25)
+#define CSR_ENABLE_TICKINT_CORE 7u
+#define MAX_PERIOD (1u << 24)
+
+#ifndef MOTE_CLOCK_HZ
+#error "MOTE_CLOCK_HZ (the core clock) must be defined"
+#endif
+
+static struct {
+    uint64_t base;             /* cycles at the start of the current period */
+    uint32_t period;           /* LOAD + 1 */
+    struct mote_timer *queue;  /* earliest deadline first */
+} clk;
+
+/* Set when the clock starts: SysTick_Handler is in every vector table, the
+ * timer code only in programs that use time. */
+static void (*volatile systick_hook)(void); /* volatile: or clang calls systick_isr directly */
+
+void SysTick_Handler(void)
+{
+    void (*hook)(void) = systick_hook;
+    if (hook)
+        hook();
+}
+
+static uint64_t us_to_cycles(uint64_t us)
+{
+#if MOTE_CLOCK_HZ % 1000000u == 0
+    return us * (MOTE_CLOCK_HZ / 1000000u);
+#else
+    return us * MOTE_CLOCK_HZ / 1000000u;
+#endif
+}
+
+static void program_period(uint32_t cycles)
+{
+    clk.period = cycles;
+    SYST_RVR = cycles - 1u;
+    SYST_CVR = 0;             /* reloads from RVR on the next cycle */
+    SCB_ICSR = ICSR_PENDSTCLR; /* a wrap of the old period is in `base` now */
+}
+
+static void systick_isr(void);
+
+/* Cycles since the clock started. Interrupts masked. A wrap that happened
+ * while they were masked shows as a pending SysTick: count it here too. */
+static uint64_t now_cycles(void)
+{
+    if (!(SYST_CSR & 1u)) {
+        systick_hook = systick_isr;
+        program_period(MAX_PERIOD);
+        SYST_CSR = CSR_ENABLE_TICKINT_CORE;
+    }
+    uint64_t base = clk.base;
+    uint32_t val = SYST_CVR;
+    if (SCB_ICSR & ICSR_PENDSTSET) {
+        val = SYST_CVR;   /* surely after the wrap now */
+        base += clk.period;
+    }
+    /* VAL reads 0 from a write of VAL until the reload on the next cycle, and
+     * for the cycle of a wrap: both are the start of a period. */
+    return val == 0 ? base : base + (clk.period - 1u - val);
+}
+
+/* Wakes the tasks of every expired timer, then runs SysTick to the next
+ * deadline. Interrupts masked. */
+static void expire_and_reprogram(void)
+{
+    uint64_t now = now_cycles();
+    struct mote_timer *t;
+    while ((t = clk.queue) != 0 && t->deadline <= now) {
+        clk.queue = t->next;
+        t->state = MOTE_NODE_FIRED;
+        mote_wake(t->task);
+    }
+    uint32_t cycles = MAX_PERIOD;
+    if (t != 0 && t->deadline - now < MAX_PERIOD)
+        cycles = (uint32_t)(t->deadline - now);
+    if (cycles < 2u)
+        cycles = 2u;  /* LOAD 0 would stop the counter */
+    /* Nothing due within a full period and the counter is on full periods
+     * already: leave it running (no reprogramming, so no cycles lost). */
+    if (cycles == MAX_PERIOD && clk.period == MAX_PERIOD)
+        return;
+    clk.base = now;
+    program_period(cycles);
+}
+
+static void systick_isr(void)
+{
+    uint32_t primask = mote_irq_save();
+    clk.base += clk.period;
+    expire_and_reprogram();
+    mote_irq_restore(primask);
+}
+
+uint64_t mote_ticks_us(void)
+{
+    uint32_t primask = mote_irq_save();
+    uint64_t now = now_cycles();
+    mote_irq_restore(primask);
+#if MOTE_CLOCK_HZ % 1000000u == 0
+    return now / (MOTE_CLOCK_HZ / 1000000u);
+#else
+    return now * 1000000u / MOTE_CLOCK_HZ;
+#endif
+}
+
+bool mote_sleep_us(struct mote_timer *t, uint64_t us)
+{
+    if (t->state == MOTE_NODE_FIRED) {
+        t->state = MOTE_NODE_IDLE;
+        return true;
+    }
+    if (t->state == MOTE_NODE_LINKED)
+        return false;
+    uint32_t primask = mote_irq_save();
+    t->deadline = now_cycles() + us_to_cycles(us);
+    t->task = (uint16_t)mote_current_task();
+    t->state = MOTE_NODE_LINKED;
+    struct mote_timer **link = &clk.queue;
+    while (*link != 0 && (*link)->deadline <= t->deadline)
+        link = &(*link)->next;
+    t->next = *link;
+    *link = t;
+    if (clk.queue == t)
+        expire_and_reprogram();   /* the new earliest deadline (maybe already due) */
+    mote_irq_restore(primask);
+    return false;
+}
+
+void mote_timer_cancel(struct mote_timer *t)
+{
+    uint32_t primask = mote_irq_save();
+    if (t->state == MOTE_NODE_LINKED) {
+        struct mote_timer **link = &clk.queue;
+        while (*link != t)
+            link = &(*link)->next;
+        *link = t->next;
+    }
+    /* The period programmed for it, if it was first, just ends early and
+     * finds nothing to expire. */
+    t->state = MOTE_NODE_IDLE;
+    mote_irq_restore(primask);
+}
