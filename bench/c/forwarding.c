@@ -6,9 +6,8 @@ static struct {
     uint32_t i, sum;
 } st;
 
-void mote_program_init(void) {}
-
-bool mote_program_poll_main(int32_t *exit_code) {
+static bool program_poll(void *unused) {
+    (void)unused;
     while (st.i < 10) {
         if (!st.yielded) {
             st.yielded = 1;
@@ -22,6 +21,5 @@ bool mote_program_poll_main(int32_t *exit_code) {
     PRINT_LIT("sum = ");
     mote_print_u64(st.sum);
     PRINT_LIT("\n");
-    *exit_code = (int32_t)st.sum;
-    return true;
+    mote_exit((int32_t)st.sum);
 }

@@ -7,9 +7,8 @@ static struct {
     int32_t a;
 } st;
 
-void mote_program_init(void) {}
-
-bool mote_program_poll_main(int32_t *exit_code) {
+static bool program_poll(void *unused) {
+    (void)unused;
     while (st.step < 2) {
         if (!st.yielded) {
             st.yielded = 1;
@@ -25,7 +24,7 @@ bool mote_program_poll_main(int32_t *exit_code) {
             PRINT_LIT(", b = ");
             mote_print_i64(r);
             PRINT_LIT("\n");
-            *exit_code = st.a + r;
+            mote_exit(st.a + r);
         }
         st.step++;
     }

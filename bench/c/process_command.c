@@ -14,9 +14,8 @@ static struct {
     uint32_t i;
 } st;
 
-void mote_program_init(void) {}
-
-bool mote_program_poll_main(int32_t *exit_code) {
+static bool program_poll(void *unused) {
+    (void)unused;
     while (st.i < 10) {
         if (!st.waiting) {
             st.code = get_command() == 0 ? 123 : 456;
@@ -31,6 +30,5 @@ bool mote_program_poll_main(int32_t *exit_code) {
     PRINT_LIT("total = ");
     mote_print_i64(st.total);
     PRINT_LIT("\n");
-    *exit_code = st.total % 256;
-    return true;
+    mote_exit(st.total % 256);
 }

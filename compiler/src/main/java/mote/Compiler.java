@@ -182,7 +182,7 @@ public final class Compiler {
             try (LlvmCodegen codegen = new LlvmCodegen(stem);
                  LlvmBackend backend = new LlvmBackend(board.llvmTarget(), board.cpu(), board.features(), options.optLevel())) {
                 backend.prepare(codegen.module());
-                codegen.generate(analysis.mir(), analysis.machines());
+                codegen.generate(analysis.mir(), analysis.machines(), options.panicAbort());
                 codegen.verify();
                 backend.optimise(codegen.module());
                 if (options.emit().contains(Emit.LL)) {

@@ -250,7 +250,7 @@ public final class AsyncLowering {
     }
 
     static int awaiteeAlign(Callee callee, Map<String, StateMachine> machines) {
-        if (callee instanceof Callee.Builtin) return 1;
+        if (callee instanceof Callee.Builtin b) return b.stateAlign;
         return machines.get(((Callee.Function) callee).name()).align();
     }
 

@@ -41,6 +41,12 @@ public final class LlvmBackend implements AutoCloseable {
 
     public LlvmBackend(String triple, String cpu, String features, OptLevel level) {
         initTargets();
+        // "thumbv7m-none-eabi" read by position would be vendor "none", OS "eabi", no
+        // environment: LLVM would then use GNU libcall names (__udivdi3) instead of the AEABI
+        // ones (__aeabi_uldivmod) runtime-c provides. Normalised, it is thumbv7m-unknown-none-eabi.
+        BytePointer normalized = LLVMNormalizeTargetTriple(new BytePointer(triple));
+        triple = normalized.getString();
+        LLVMDisposeMessage(normalized);
         this.triple = triple;
         this.level = level;
         LLVMTargetRef target = new LLVMTargetRef();

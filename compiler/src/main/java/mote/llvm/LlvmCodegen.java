@@ -66,6 +66,7 @@ public final class LlvmCodegen implements AutoCloseable {
         i64 = LLVMInt64TypeInContext(ctx);
         ptr = LLVMPointerTypeInContext(ctx, 0);
         voidType = LLVMVoidTypeInContext(ctx);
+        taskEntryType = LLVMStructTypeInContext(ctx, new PointerPointer<>(new LLVMTypeRef[] {ptr, ptr}), 2, 0);
         declareRuntime();
     }
 
@@ -84,6 +85,9 @@ public final class LlvmCodegen implements AutoCloseable {
         runtimeFn("mote_panic_begin", voidType, false);
         runtimeFn("mote_panic_end", voidType, true, ptr, i32);
         runtimeFn("mote_wake_current", voidType, false);
+        runtimeFn("mote_task_claim", i32, false, i32, i32);
+        runtimeFn("mote_sleep_us", i1, false, ptr, i64);
+        runtimeFn("mote_ticks_us", i64, false);
     }
 
     private void runtimeFn(String name, LLVMTypeRef ret, boolean noreturn, LLVMTypeRef... params) {
@@ -179,7 +183,13 @@ public final class LlvmCodegen implements AutoCloseable {
     private Map<String, StateMachine> callees = Map.of();
 
     public void generate(MirProgram program, Map<String, StateMachine> machines) {
+        generate(program, machines, true);
+    }
+
+    /** {@code panicAbort}: `--panic=abort` (else `--panic=task` selects runtime-c's catching poll). */
+    public void generate(MirProgram program, Map<String, StateMachine> machines, boolean panicAbort) {
         this.callees = machines;
+        declareTaskTable(program);
         for (MirProgram.Global g : program.globals()) {
             LLVMValueRef v = LLVMAddGlobal(module, llvmType(g.type()), "s." + g.name());
             if (Type.isAggregate(g.type())) {
@@ -234,7 +244,7 @@ public final class LlvmCodegen implements AutoCloseable {
                 new BodyEmitter(f, null).emit(syncFns.get(f.name()));
             }
         }
-        if (program.mainFunction() != null) emitEntryPoints(program.function(program.mainFunction()), machines.get(program.mainFunction()));
+        if (program.mainFunction() != null) emitTaskTable(program, machines, panicAbort);
     }
 
     private LLVMValueRef internalFn(String name, LLVMTypeRef type) {
@@ -267,40 +277,95 @@ public final class LlvmCodegen implements AutoCloseable {
         LLVMBuildStore(builder, constInt(LLVMIntTypeInContext(ctx, m.tagSize() * 8), state), offsetPtr(self, m.tagOffset()));
     }
 
-    /** `mote_program_init` and `mote_program_poll_main`, what runtime-c's executor calls. */
-    private void emitEntryPoints(MirFn main, StateMachine m) {
-        // Externally visible on purpose: an internal global would be split by LLVM's GlobalOpt
-        // into one global per field, each addressed with its own movw/movt pair (larger code),
-        // and the state in memory would no longer be the layout `mote explain` reports.
-        LLVMValueRef state = LLVMAddGlobal(module, LLVMArrayType(i8, Math.max(1, m.size())), "mote_task_state_main");
-        LLVMSetInitializer(state, LLVMConstNull(LLVMArrayType(i8, Math.max(1, m.size()))));
-        LLVMSetAlignment(state, m.align());
+    /** Slot range {first, count} of each task in the task table: main is slot 0. */
+    private final Map<String, int[]> taskSlots = new HashMap<>();
+    private final LLVMTypeRef taskEntryType;
+    private LLVMValueRef taskTable;
 
-        LLVMValueRef init = LLVMAddFunction(module, "mote_program_init", fnType(voidType));
-        addFnAttr(init, "nounwind");
-        LLVMPositionBuilderAtEnd(builder, LLVMAppendBasicBlockInContext(ctx, init, "entry"));
-        LLVMBuildCall2(builder, fnType(voidType, ptr), inits.get(main.name()), values(state), 1, "");
-        LLVMBuildRetVoid(builder);
+    /** Lays out the task table (declared before bodies: `spawn` indexes it). */
+    private void declareTaskTable(MirProgram program) {
+        int next = 0;
+        if (program.mainFunction() != null) taskSlots.put(program.mainFunction(), new int[] {next++, 1});
+        for (MirProgram.Task t : program.tasks()) {
+            taskSlots.put(t.function(), new int[] {next, t.poolSize()});
+            next += t.poolSize();
+        }
+        taskTable = LLVMAddGlobal(module, LLVMArrayType(taskEntryType, next), "mote_tasks");
+    }
 
-        LLVMValueRef poll = LLVMAddFunction(module, "mote_program_poll_main", fnType(i1, ptr));
-        addFnAttr(poll, "nounwind");
-        LLVMPositionBuilderAtEnd(builder, LLVMAppendBasicBlockInContext(ctx, poll, "entry"));
-        LLVMValueRef result = LLVMBuildAlloca(builder, i32, "result");
-        LLVMBuildStore(builder, constInt(i32, 0), result);
-        LLVMValueRef ready = LLVMBuildCall2(builder, LLVMGlobalGetValueType(polls.get(main.name())), polls.get(main.name()),
-                values(state, result, constInt(i1, 0)), 3, "ready");
-        LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(ctx, poll, "done");
-        LLVMBasicBlockRef pending = LLVMAppendBasicBlockInContext(ctx, poll, "pending");
-        LLVMBuildCondBr(builder, ready, done, pending);
-        LLVMPositionBuilderAtEnd(builder, done);
-        LLVMBuildStore(builder, LLVMBuildLoad2(builder, i32, result, ""), LLVMGetParam(poll, 0));
-        LLVMBuildRet(builder, constInt(i1, 1));
-        LLVMPositionBuilderAtEnd(builder, pending);
-        LLVMBuildRet(builder, constInt(i1, 0));
+    /**
+     * The executor ABI (docs/runtime-abi.md): one state object per task instance, a poll
+     * wrapper per task, the table `mote_tasks` {poll, state} with main in slot 0, and the
+     * status and ready arrays the runtime writes. A state object starts zeroed: Unresumed.
+     */
+    private void emitTaskTable(MirProgram program, Map<String, StateMachine> machines, boolean panicAbort) {
+        int count = 0;
+        for (int[] r : taskSlots.values()) count = Math.max(count, r[0] + r[1]);
+        LLVMValueRef[] entries = new LLVMValueRef[count];
+        for (var e : taskSlots.entrySet()) {
+            MirFn task = program.function(e.getKey());
+            StateMachine m = machines.get(e.getKey());
+            LLVMValueRef poll = taskPoll(task, m, e.getKey().equals(program.mainFunction()));
+            for (int i = 0; i < e.getValue()[1]; i++) {
+                // Externally visible on purpose: an internal global would be split by LLVM's
+                // GlobalOpt into one global per field (larger code), and the state in memory
+                // would no longer be the layout `mote explain` reports.
+                String name = "mote_task_state_" + e.getKey().replace('.', '_') + (e.getValue()[1] > 1 ? "_" + i : "");
+                LLVMValueRef state = LLVMAddGlobal(module, LLVMArrayType(i8, Math.max(1, m.size())), name);
+                LLVMSetInitializer(state, LLVMConstNull(LLVMArrayType(i8, Math.max(1, m.size()))));
+                LLVMSetAlignment(state, Math.max(m.align(), 4));
+                entries[e.getValue()[0] + i] = LLVMConstNamedStruct(taskEntryType, values(poll, state), 2);
+            }
+        }
+        LLVMSetInitializer(taskTable, LLVMConstArray(taskEntryType, values(entries), count));
+        LLVMSetGlobalConstant(taskTable, 1);
+        LLVMValueRef status = LLVMAddGlobal(module, LLVMArrayType(i8, count), "mote_task_status");
+        LLVMSetInitializer(status, LLVMConstNull(LLVMArrayType(i8, count)));
+        LLVMValueRef ready = LLVMAddGlobal(module, LLVMArrayType(i32, (count + 31) / 32), "mote_task_ready");
+        LLVMSetInitializer(ready, LLVMConstNull(LLVMArrayType(i32, (count + 31) / 32)));
+        LLVMValueRef n = LLVMAddGlobal(module, i32, "mote_task_count");
+        LLVMSetInitializer(n, constInt(i32, count));
+        LLVMSetGlobalConstant(n, 1);
+        if (!panicAbort) {
+            // --panic=task: selects runtime-c's panic-catching poll at link time.
+            LLVMTypeRef pollerType = fnType(i1, i32);
+            LLVMValueRef catching = LLVMAddFunction(module, "mote_poll_catching", pollerType);
+            LLVMValueRef poller = LLVMAddGlobal(module, ptr, "mote_task_poller");
+            LLVMSetInitializer(poller, catching);
+            LLVMSetGlobalConstant(poller, 1);
+        }
+    }
 
-        LLVMValueRef count = LLVMAddGlobal(module, i32, "mote_task_count");
-        LLVMSetInitializer(count, constInt(i32, 1));
-        LLVMSetGlobalConstant(count, 1);
+    /** `bool task(void *state)`: one poll; true when the task finished (main returning i32 exits instead). */
+    private LLVMValueRef taskPoll(MirFn task, StateMachine m, boolean isMain) {
+        LLVMValueRef f = internalFn(task.name() + ".task", fnType(i1, ptr));
+        LLVMPositionBuilderAtEnd(builder, LLVMAppendBasicBlockInContext(ctx, f, "entry"));
+        Type result = task.returnType();
+        LLVMValueRef out = hasStorage(result) ? LLVMBuildAlloca(builder, llvmType(result), "result") : LLVMConstNull(ptr);
+        LLVMValueRef poll = polls.get(task.name());
+        LLVMTypeRef type = LLVMGlobalGetValueType(poll);
+        int n = LLVMCountParamTypes(type);
+        PointerPointer<LLVMTypeRef> paramTypes = new PointerPointer<>(n);
+        LLVMGetParamTypes(type, paramTypes);
+        LLVMValueRef[] args = new LLVMValueRef[n];
+        args[0] = LLVMGetParam(f, 0);
+        args[1] = out;
+        args[2] = constInt(i1, 0);
+        for (int k = 3; k < n; k++) args[k] = LLVMGetUndef(paramTypes.get(LLVMTypeRef.class, k));
+        LLVMValueRef done = LLVMBuildCall2(builder, type, poll, values(args), n, "done");
+        if (isMain && hasStorage(result)) {
+            LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(ctx, f, "exit");
+            LLVMBasicBlockRef pending = LLVMAppendBasicBlockInContext(ctx, f, "pending");
+            LLVMBuildCondBr(builder, done, exit, pending);
+            LLVMPositionBuilderAtEnd(builder, exit);
+            callRuntime("mote_exit", LLVMBuildLoad2(builder, i32, out, "code"));
+            LLVMBuildUnreachable(builder);
+            LLVMPositionBuilderAtEnd(builder, pending);
+            LLVMBuildRet(builder, constInt(i1, 0));
+        } else {
+            LLVMBuildRet(builder, done);
+        }
+        return f;
     }
 
     // ---------------------------------------------------------------- function bodies
@@ -468,6 +533,11 @@ public final class LlvmCodegen implements AutoCloseable {
         /** yield_now: the first poll wakes the task and returns Pending, the second is Ready. */
         private LLVMValueRef pollBuiltin(Callee.Builtin b, LLVMValueRef state) {
             switch (b) {
+                case SLEEP_MS, SLEEP_US -> {
+                    // runtime-c keeps the node in its timer queue until the deadline; same node every poll.
+                    LLVMValueRef us = LLVMBuildLoad2(builder, i64, offsetPtr(state, 16), "us");
+                    return callRuntime("mote_sleep_us", state, us);
+                }
                 case YIELD_NOW -> {
                     LLVMValueRef yielded = LLVMBuildLoad2(builder, i8, state, "yielded");
                     LLVMValueRef ready = LLVMBuildICmp(builder, LLVMIntNE, yielded, constInt(i8, 0), "");
@@ -483,6 +553,33 @@ public final class LlvmCodegen implements AutoCloseable {
                 }
             }
             throw new IllegalStateException("builtin " + b);
+        }
+
+        /**
+         * Claims a free instance of the task's pool; when there is one, initialises its state
+         * object (Unresumed, with the arguments) before the executor polls it. Yields the i1 "claimed".
+         */
+        private LLVMValueRef spawn(Rvalue.Spawn sp) {
+            int[] slots = taskSlots.get(sp.task());
+            LLVMValueRef id = callRuntime("mote_task_claim", constInt(i32, slots[0]), constInt(i32, slots[1]));
+            LLVMValueRef claimed = LLVMBuildICmp(builder, LLVMIntSGE, id, constInt(i32, 0), "claimed");
+            LLVMBasicBlockRef start = LLVMAppendBasicBlockInContext(ctx, llvmFn, "spawn.start");
+            LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(ctx, llvmFn, "spawn.done");
+            LLVMBuildCondBr(builder, claimed, start, done);
+            LLVMPositionBuilderAtEnd(builder, start);
+            LLVMValueRef entry = LLVMBuildInBoundsGEP2(builder, taskEntryType, taskTable, values(id), 1, "");
+            LLVMValueRef state = LLVMBuildLoad2(builder, ptr, LLVMBuildStructGEP2(builder, taskEntryType, entry, 1, ""), "state");
+            LLVMValueRef init = inits.get(sp.task());
+            List<LLVMValueRef> args = new java.util.ArrayList<>();
+            args.add(state);
+            for (Operand op : sp.args()) {
+                LLVMValueRef v = operand(op);
+                if (v != null) args.add(v);
+            }
+            LLVMBuildCall2(builder, LLVMGlobalGetValueType(init), init, values(args.toArray(LLVMValueRef[]::new)), args.size(), "");
+            LLVMBuildBr(builder, done);
+            LLVMPositionBuilderAtEnd(builder, done);
+            return claimed;
         }
 
         // ------------------------------------------------------------ statements
@@ -671,6 +768,8 @@ public final class LlvmCodegen implements AutoCloseable {
                 LLVMValueRef result = LLVMBuildCall2(builder, type, f, new PointerPointer<>(operand(o.left()), operand(o.right())), 2, "");
                 return LLVMBuildExtractValue(builder, result, 1, "overflow");
             }
+            if (r instanceof Rvalue.Ticks) return callRuntime("mote_ticks_us");
+            if (r instanceof Rvalue.Spawn sp) return spawn(sp);
             if (r instanceof Rvalue.CriticalEnter) {
                 LLVMTypeRef type = fnType(i32);
                 LLVMValueRef asm = inlineAsm(type, "mrs $0, primask\n\tcpsid i", "=r,~{memory}");
@@ -803,8 +902,16 @@ public final class LlvmCodegen implements AutoCloseable {
                     pollAndBranch(s, false, null);
                 } else if (a.callee() instanceof Callee.Function) {
                     pollAndBranch(s, true, argValues.toArray(LLVMValueRef[]::new));
-                } else {
+                } else if (a.callee() == Callee.Builtin.YIELD_NOW) {
                     LLVMBuildStore(builder, constInt(i8, 0), child);
+                    pollAndBranch(s, false, null);
+                } else {
+                    // A sleep: an idle (zeroed) timer node, then the duration in microseconds.
+                    LLVMBuildStore(builder, constInt(i64, 0), child);
+                    LLVMBuildStore(builder, constInt(i64, 0), offsetPtr(child, 8));
+                    LLVMValueRef us = LLVMBuildZExt(builder, argValues.get(0), i64, "");
+                    if (a.callee() == Callee.Builtin.SLEEP_MS) us = LLVMBuildMul(builder, us, constInt(i64, 1000), "");
+                    LLVMBuildStore(builder, us, offsetPtr(child, 16));
                     pollAndBranch(s, false, null);
                 }
             } else if (t instanceof Terminator.Assert a) {

@@ -6,17 +6,24 @@ public sealed interface Callee {
         @Override public String toString() { return name; }
     }
 
-    /** Built-in futures, whose state and poll come with the compiler (`yield_now`). */
+    /**
+     * Built-in futures, whose state and poll come with the compiler and runtime-c. Sleeps keep
+     * runtime-c's `struct mote_timer` (16 bytes, align 8) and the duration in microseconds.
+     */
     enum Builtin implements Callee {
-        YIELD_NOW("yield_now", 1);
+        YIELD_NOW("yield_now", 1, 1),
+        SLEEP_MS("sleep_ms", 24, 8),
+        SLEEP_US("sleep_us", 24, 8);
 
         public final String sourceName;
         /** Bytes of state the future keeps while it is pending (rustc's YieldNow holds a bool). */
         public final int stateSize;
+        public final int stateAlign;
 
-        Builtin(String sourceName, int stateSize) {
+        Builtin(String sourceName, int stateSize, int stateAlign) {
             this.sourceName = sourceName;
             this.stateSize = stateSize;
+            this.stateAlign = stateAlign;
         }
 
         @Override public String toString() { return sourceName; }

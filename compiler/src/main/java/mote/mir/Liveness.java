@@ -105,5 +105,6 @@ public final class Liveness {
         else if (r instanceof Rvalue.Aggregate a) a.operands().forEach(op -> use(op, live));
         else if (r instanceof Rvalue.Repeat rp) use(rp.value(), live);
         else if (r instanceof Rvalue.Overflows o) { use(o.left(), live); use(o.right(), live); }
+        else if (r instanceof Rvalue.Spawn sp) sp.args().forEach(op -> use(op, live));
     }
 }

@@ -38,7 +38,10 @@ public final class MirBuilder {
         List<MirProgram.Global> globals = new ArrayList<>();
         for (Symbol.Static s : program.statics) globals.add(new MirProgram.Global(s.qualifiedName(), s.type(), s.mutable(), s.initialValue(), s.image()));
         boolean hasMain = program.functions.stream().anyMatch(f -> f.qualifiedName().equals("main"));
-        return new MirProgram(fns, globals, hasMain ? "main" : null);
+        List<MirProgram.Task> tasks = new ArrayList<>();
+        for (Symbol.Fn f : program.functions)
+            if (f.decl().kind() == mote.ast.Item.FnKind.TASK) tasks.add(new MirProgram.Task(f.qualifiedName(), f.decl().poolSize()));
+        return new MirProgram(fns, globals, hasMain ? "main" : null, tasks);
     }
 
     private static final class BlockData {
@@ -264,6 +267,17 @@ public final class MirBuilder {
                 }
                 Place p = autoDeref(lowerPlace(mc.receiver()), typeOf(mc.receiver()));
                 return load(p.project(new Place.Projection.Field(1)), Type.U32);
+            }
+            if (e instanceof Expr.Spawn sp) {
+                Symbol.Fn task = (Symbol.Fn) program.resolution(sp.call());
+                List<Operand> args = new ArrayList<>();
+                for (Expr a : sp.call().args()) args.add(lower(a));
+                Local claimed = temp(Type.BOOL);
+                assign(claimed, new Rvalue.Spawn(task.qualifiedName(), args));
+                if (sp.isTry()) return Operand.of(claimed);
+                assertThat(Operand.of(claimed), "task pool exhausted: all " + task.decl().poolSize() + " instances of `"
+                        + task.name() + "` are running", sp.span());
+                return Operand.UNIT;
             }
             if (e instanceof Expr.Critical cr) {
                 Local saved = temp(Type.U32);
@@ -545,6 +559,8 @@ public final class MirBuilder {
             Callee callee;
             if (s instanceof Symbol.Builtin b) callee = switch (b.name()) {
                 case "yield_now" -> Callee.Builtin.YIELD_NOW;
+                case "sleep_ms" -> Callee.Builtin.SLEEP_MS;
+                case "sleep_us" -> Callee.Builtin.SLEEP_US;
                 default -> throw new IllegalStateException("builtin future " + b.name());
             };
             else callee = new Callee.Function(((Symbol.Fn) s).qualifiedName());
@@ -600,6 +616,11 @@ public final class MirBuilder {
                     byte[] msg = args.get(0) instanceof Expr.StrLit s ? s.bytes() : new byte[0];
                     terminateAndContinueDead(new Terminator.Panic(List.of(new PrintItem.Text(msg)), c.span()));
                     return Operand.UNIT;
+                }
+                case "ticks" -> {
+                    Local t = temp(Type.U64);
+                    assign(t, new Rvalue.Ticks());
+                    return Operand.of(t);
                 }
                 case "unreachable" -> {
                     terminateAndContinueDead(new Terminator.Panic(List.of(text("internal error: entered unreachable code")), c.span()));

@@ -89,4 +89,20 @@ public sealed interface Rvalue {
             return function + "(" + args.stream().map(Object::toString).collect(Collectors.joining(", ")) + ")";
         }
     }
+
+    /**
+     * `spawn task(args)` / `try_spawn task(args)`: claims a free instance of the task's pool
+     * and starts it with {@code args}; the value is whether an instance was free.
+     */
+    record Spawn(String task, List<Operand> args) implements Rvalue {
+        public Spawn { args = List.copyOf(args); }
+        @Override public String toString() {
+            return "spawn " + task + "(" + args.stream().map(Object::toString).collect(java.util.stream.Collectors.joining(", ")) + ")";
+        }
+    }
+
+    /** `ticks()`: microseconds since the clock started (runtime-c's mote_ticks_us). */
+    record Ticks() implements Rvalue {
+        @Override public String toString() { return "ticks()"; }
+    }
 }

@@ -19,6 +19,6 @@ public final class EagerStart {
 
     /** Whether {@code fn}'s state machine may drop its Unresumed state. */
     public static boolean appliesTo(MirFn fn, MirProgram program) {
-        return fn.isAsync() && !fn.name().equals(program.mainFunction());
+        return fn.isAsync() && !program.isTaskEntry(fn.name());
     }
 }

@@ -60,7 +60,7 @@ public final class Inline {
                 for (int i = 0; i < caller.blocks().size(); i++) {
                     if (caller.blocks().get(i).terminator() instanceof Terminator.Await a && a.callee() instanceof Callee.Function c) {
                         MirFn callee = fns.get(c.name());
-                        if (callee == null || !callee.isAsync() || c.name().equals(program.mainFunction())) continue;
+                        if (callee == null || !callee.isAsync() || program.isTaskEntry(c.name())) continue;
                         long extraCopies = awaitSites(fns, c.name()) - 1L;
                         if (extraCopies * bodySize(callee) <= budget) {
                             caller = inlineAt(caller, i, callee);
@@ -75,7 +75,7 @@ public final class Inline {
         // Drop async fns nobody awaits any more.
         List<MirFn> out = new ArrayList<>();
         for (MirFn f : fns.values()) {
-            if (f.isAsync() && !f.name().equals(program.mainFunction()) && awaitSites(fns, f.name()) == 0) continue;
+            if (f.isAsync() && !program.isTaskEntry(f.name()) && awaitSites(fns, f.name()) == 0) continue;
             out.add(f);
         }
         return program.withFunctions(out);

@@ -43,7 +43,7 @@ public final class ReadyFold {
     public static Set<String> neverSuspending(MirProgram program) {
         Set<String> ready = new HashSet<>();
         for (MirFn f : new AsyncCallGraph(program).bottomUp()) {
-            if (f.name().equals(program.mainFunction())) continue;
+            if (program.isTaskEntry(f.name())) continue;
             boolean suspends = false;
             for (BasicBlock b : f.blocks()) {
                 if (b.terminator() instanceof Terminator.Await a

@@ -55,6 +55,8 @@ public record SizeReport(String program, String board, List<Variant> variants, L
             long taskState = 0;
             if (r.mir().mainFunction() != null && r.machines().containsKey(r.mir().mainFunction()))
                 taskState += r.machines().get(r.mir().mainFunction()).size();
+            for (var t : r.mir().tasks())
+                if (r.machines().containsKey(t.function())) taskState += (long) t.poolSize() * r.machines().get(t.function()).size();
             if (i == 0) {
                 baseFlash = s.flash();
                 baseRam = s.ram();

@@ -14,15 +14,23 @@ public final class TaskReport {
     /** {@code pollStack} is -1 when recursion makes it unbounded. */
     public record Task(String name, long stateBytes, long pollStack, String stackPath) {}
 
-    /** The executor's entry for each task; the main task's poll goes through mote_program_poll_main. */
+    /**
+     * Each task the executor polls (main, then every `task fn`), from its poll entry in the task
+     * table (`<task>.task`); the state bytes are those of one instance.
+     */
     public static List<Task> of(Compiler.Result build, Board board) {
         List<Task> tasks = new ArrayList<>();
         String main = build.mir().mainFunction();
         if (main == null) return tasks;
         StackUsage stack = StackUsage.measure(build, board);
-        StateMachine m = build.machines().get(main);
-        StackUsage.Worst w = stack.worst("mote_program_poll_main");
-        tasks.add(new Task(main, m == null ? 0 : m.size(), w.bounded() ? w.bytes() : -1, w.describe()));
+        List<String> names = new ArrayList<>();
+        names.add(main);
+        for (var t : build.mir().tasks()) names.add(t.function());
+        for (String name : names) {
+            StateMachine m = build.machines().get(name);
+            StackUsage.Worst w = stack.worst(name + ".task");
+            tasks.add(new Task(name, m == null ? 0 : m.size(), w.bounded() ? w.bytes() : -1, w.describe()));
+        }
         return tasks;
     }
 

@@ -34,6 +34,9 @@ public final class TypeChecker {
         for (String s : List.of("print", "println", "exit", "assert", "assert_eq", "panic", "unreachable"))
             BUILTINS.put(s, new Symbol.Builtin(s, false));
         BUILTINS.put("yield_now", new Symbol.Builtin("yield_now", true));
+        BUILTINS.put("sleep_ms", new Symbol.Builtin("sleep_ms", true));
+        BUILTINS.put("sleep_us", new Symbol.Builtin("sleep_us", true));
+        BUILTINS.put("ticks", new Symbol.Builtin("ticks", false));
     }
 
     private final Diagnostics diags;
@@ -114,6 +117,7 @@ public final class TypeChecker {
         }
         for (Symbol.Fn f : fns) checkFn(f);
         checkMain(modules);
+        checkTasks();
         return out;
     }
 
@@ -209,6 +213,43 @@ public final class TypeChecker {
         }
         globals.put(name, sym);
         return true;
+    }
+
+    /** `spawn task(args)` (unit; panics when the pool is exhausted) or `try_spawn task(args)` (bool). */
+    private Type checkSpawn(Expr.Spawn sp) {
+        Expr.Call call = sp.call();
+        Symbol target = call.callee() instanceof Expr.Name n ? globals.get(n.ident().name()) : null;
+        if (!(target instanceof Symbol.Fn f) || f.decl().kind() != Item.FnKind.TASK) {
+            String what = call.callee() instanceof Expr.Name n ? "`" + n.ident().name() + "`" : "this";
+            diags.error("E0415", call.callee().span(), what + " is not a task; only a `task fn` can be spawned",
+                    "declare it `task fn ...` (or `task(N) fn` for N instances)");
+            for (Expr a : call.args()) check(a, null);
+            return sp.isTry() ? Type.BOOL : Type.UNIT;
+        }
+        out.resolutions.put(call, f);
+        if (call.args().size() != f.params().size()) {
+            diags.error("E0306", call.span(), "`" + f.name() + "` takes " + f.params().size() + " argument" + (f.params().size() == 1 ? "" : "s")
+                    + " but " + call.args().size() + (call.args().size() == 1 ? " was" : " were") + " given");
+        }
+        for (int i = 0; i < call.args().size(); i++) {
+            Type want = i < f.params().size() ? f.params().get(i) : null;
+            Type got = check(call.args().get(i), want);
+            if (want != null) unify(want, got, call.args().get(i).span());
+        }
+        record(call, Type.UNIT);
+        return sp.isTry() ? Type.BOOL : Type.UNIT;
+    }
+
+    private void checkTasks() {
+        for (Symbol s : globals.values()) {
+            if (s instanceof Symbol.Fn f && f.decl().kind() == Item.FnKind.TASK) {
+                if (!(f.result() instanceof Type.Unit))
+                    diags.error("E0414", f.decl().returnType().span(), "a task returns nothing; `" + f.name() + "` returns `" + f.result() + "`",
+                            "send results through a Channel or a static instead");
+                if (f.decl().poolSize() < 1)
+                    diags.error("E0416", f.decl().name().span(), "a task pool needs at least one instance");
+            }
+        }
     }
 
     private void checkMain(List<Module> modules) {
@@ -627,6 +668,7 @@ public final class TypeChecker {
             Long n = constLength(ar.count());
             return new Type.Array(t, n == null ? 0 : n);
         } else if (e instanceof Expr.MethodCall mc) { return checkMethodCall(mc);
+        } else if (e instanceof Expr.Spawn sp) { return checkSpawn(sp);
         } else if (e instanceof Expr.Critical cr) {
             criticalDepth++;
             try { return checkBlock(cr.body(), expected); } finally { criticalDepth--; }
@@ -1180,6 +1222,12 @@ public final class TypeChecker {
                 return Type.NEVER;
             }
             case "unreachable" -> { expectArgs(c, b, 0); return Type.NEVER; }
+            case "sleep_ms", "sleep_us" -> {
+                expectArgs(c, b, 1);
+                if (!args.isEmpty()) unify(Type.U32, check(args.get(0), Type.U32), args.get(0).span());
+                return Type.UNIT;
+            }
+            case "ticks" -> { expectArgs(c, b, 0); return Type.U64; }
             case "yield_now" -> { expectArgs(c, b, 0); return Type.UNIT; }
             default -> throw new IllegalStateException("builtin " + b.name());
         }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class SizeReportTest {
     static final Map<String, Long> MAX_FLASH_ALL = Map.of(
-            "foo_bar", 1094L, "forwarding", 1134L, "pre_post", 1226L, "process_command", 1206L);
+            "foo_bar", 1358L, "forwarding", 1438L, "pre_post", 1518L, "process_command", 1506L);
 
     static Map<String, SizeReport> reports = new java.util.HashMap<>();
 

@@ -27,11 +27,11 @@ class StackUsageTest {
         assertEquals(r.machines().get("main").size(), main.stateBytes());
         assertTrue(main.pollStack() > 0, main.toString());
         // The chain lists each frame; their sum is the total.
-        StackUsage.Worst w = StackUsage.measure(r, BOARD).worst("mote_program_poll_main");
+        StackUsage.Worst w = StackUsage.measure(r, BOARD).worst("main.task");
         long sum = 0;
         for (String step : w.path()) sum += Long.parseLong(step.substring(step.lastIndexOf(' ') + 1));
         assertEquals(w.bytes(), sum, w.describe());
-        assertTrue(w.path().get(0).startsWith("mote_program_poll_main "), w.describe());
+        assertTrue(w.path().get(0).startsWith("main.task "), w.describe());
         assertTrue(w.path().stream().anyMatch(s -> s.startsWith("mote_print_")), "runtime frames count too: " + w.describe());
     }
 
