@@ -30,7 +30,6 @@ import mote.mir.MirBuilder;
 import mote.mir.MirPrinter;
 import mote.mir.MirProgram;
 import mote.mir.MirVerifier;
-import mote.parse.Parser;
 import mote.types.TypeChecker;
 import mote.types.TypedProgram;
 
@@ -84,9 +83,9 @@ public final class Compiler {
     public static Analysis analyze(SourceFile source, boolean debug) {
         return guard("analysis", source, () -> {
             Diagnostics diags = new Diagnostics();
-            Module module = Parser.parse(source, moduleName(source), diags);
+            List<Module> modules = Modules.load(source, diags);   // the file and what it imports
             diags.throwIfErrors();
-            TypedProgram typed = TypeChecker.check(List.of(module), diags);
+            TypedProgram typed = TypeChecker.check(modules, diags);
             diags.throwIfErrors();
             if (typed.function("main") == null) {
                 diags.error("E0413", new Span(source, 0, 0), "no `async fn main` in " + source.displayName(),

@@ -221,6 +221,7 @@ public final class MirBuilder {
             }
             if (e instanceof Expr.Field f) {
                 if (program.resolution(f) instanceof Symbol.Variant v) return constant(v.type(), v.value());
+                if (qualifiedItem(f) != null) return lowerName(f);
                 Place p = lowerPlace(f);
                 return typeOf(f) instanceof Type.Never ? Operand.UNIT : load(p, typeOf(f));
             }
@@ -253,6 +254,13 @@ public final class MirBuilder {
                 Type.Array at = (Type.Array) typeOf(e);
                 Local t = temp(at);
                 assign(t, new Rvalue.Repeat(v, at.length()));
+                return Operand.of(t);
+            }
+            if (e instanceof Expr.MethodCall mc && program.resolution(mc) instanceof Symbol.Fn f) {   // `uart.write(x)`
+                List<Operand> args = new ArrayList<>();
+                for (Expr a : mc.args()) args.add(lower(a));
+                Local t = temp(f.result());
+                assign(t, new Rvalue.Call(f.qualifiedName(), args));
                 return Operand.of(t);
             }
             if (e instanceof Expr.MethodCall mc) {   // `.len()`, the only method in 0.1
@@ -304,7 +312,13 @@ public final class MirBuilder {
             throw new IllegalStateException("MIR lowering of " + e.getClass().getSimpleName() + " is not implemented");
         }
 
-        private Operand lowerName(Expr.Name n) {
+        /** A qualified item of another module, `uart.BAUD` (a const, static or register), or null. */
+        private Symbol qualifiedItem(Expr e) {
+            Symbol s = e instanceof Expr.Field f ? program.resolution(f) : null;
+            return s instanceof Symbol.Const || s instanceof Symbol.Static || s instanceof Symbol.Register ? s : null;
+        }
+
+        private Operand lowerName(Expr n) {
             Symbol s = program.resolution(n);
             if (s instanceof Symbol.LocalVar v) return Operand.of(vars.get(v));
             if (s instanceof Symbol.Const c) return constant(c.type(), c.value());
@@ -318,7 +332,7 @@ public final class MirBuilder {
                 assign(t, new Rvalue.ReadRegister(r.name(), r.address(), r.type()));
                 return Operand.of(t);
             }
-            throw new IllegalStateException("unresolved name " + n.ident().name() + " at " + n.span());
+            throw new IllegalStateException("unresolved name at " + n.span());
         }
 
         private Operand lowerBinary(Expr.Binary b) {
@@ -409,7 +423,8 @@ public final class MirBuilder {
         private void lowerAssign(Expr.Assign a) {
             Type type = typeOf(a.target());
             Operand value = lower(a.value());
-            if (a.target() instanceof Expr.Name target) {
+            if (a.target() instanceof Expr.Name || qualifiedItem(a.target()) != null) {
+                Expr target = a.target();
                 Symbol s = program.resolution(target);
                 if (a.op() != null) {
                     Operand oldValue = lowerName(target);
@@ -461,6 +476,11 @@ public final class MirBuilder {
          * literal) is evaluated into a temporary, which becomes the place (`&5`, `f().x`).
          */
         private Place lowerPlace(Expr e) {
+            if (qualifiedItem(e) instanceof Symbol.Static st) {
+                Local t = temp(new Type.Ref(st.mutable(), st.type()));
+                assign(t, new Rvalue.StaticAddr(st.qualifiedName(), st.type()));
+                return Place.of(t).project(new Place.Projection.Deref());
+            }
             if (typeOf(e) instanceof Type.Never && (e instanceof Expr.Field || e instanceof Expr.Index || e instanceof Expr.Unary)) {
                 // Its base diverges (`loop {}[0]`, `(return 1).x`): control never gets here.
                 if (e instanceof Expr.Field f) lower(f.target());
@@ -476,7 +496,7 @@ public final class MirBuilder {
                     assign(t, new Rvalue.StaticAddr(st.qualifiedName(), st.type()));
                     return Place.of(t).project(new Place.Projection.Deref());
                 }
-            } else if (e instanceof Expr.Field f && !(program.resolution(f) instanceof Symbol.Variant)) {
+            } else if (e instanceof Expr.Field f && !(program.resolution(f) instanceof Symbol.Variant) && qualifiedItem(f) == null) {
                 Place base = autoDeref(lowerPlace(f.target()), typeOf(f.target()));
                 Type.Struct st = (Type.Struct) derefType(typeOf(f.target()));
                 return base.project(new Place.Projection.Field(st.fieldIndex(f.field().name())));
@@ -538,10 +558,10 @@ public final class MirBuilder {
         }
 
         private Operand lowerAwait(Expr.Await a) {
-            Expr.Call call = (Expr.Call) a.inner();
-            Symbol s = program.resolution(call);
+            Symbol s = program.resolution(a.inner());
+            List<Expr> argExprs = a.inner() instanceof Expr.Call call ? call.args() : ((Expr.MethodCall) a.inner()).args();
             List<Operand> args = new ArrayList<>();
-            for (Expr arg : call.args()) args.add(lower(arg));
+            for (Expr arg : argExprs) args.add(lower(arg));
             Callee callee;
             if (s instanceof Symbol.Builtin b) callee = switch (b.name()) {
                 case "yield_now" -> Callee.Builtin.YIELD_NOW;

@@ -54,6 +54,8 @@ final class ConstEval {
             throw fail(e, "E0501", "`" + n.ident().name() + "` is not a constant, so it cannot be used here");
         } else if (e instanceof Expr.Field f && program.resolution(f) instanceof Symbol.Variant v) {
             return v.value();
+        } else if (e instanceof Expr.Field f && program.resolution(f) instanceof Symbol.Const c) {
+            return c.value();
         } else if (e instanceof Expr.Unary u) {
             if (u.op() == Expr.UnaryOp.DEREF) throw fail(e, "E0501", "this is not a constant expression");
             long v = evalExpr(u.operand());
