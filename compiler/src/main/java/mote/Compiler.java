@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import mote.ast.Item;
 import mote.ast.Module;
 import mote.async.AsyncCallGraph;
 import mote.async.AsyncLowering;
@@ -31,6 +32,7 @@ import mote.mir.MirPrinter;
 import mote.mir.MirProgram;
 import mote.mir.MirVerifier;
 import mote.types.TypeChecker;
+import mote.types.Symbol;
 import mote.types.TypedProgram;
 
 /**
@@ -80,19 +82,29 @@ public final class Compiler {
     public static Analysis analyze(SourceFile source) { return analyze(source, false); }
 
     /** As {@link #analyze(SourceFile)}; {@code debug} adds the overflow checks of debug builds. */
-    public static Analysis analyze(SourceFile source, boolean debug) {
+    public static Analysis analyze(SourceFile source, boolean debug) { return analyze(source, debug, null); }
+
+    /**
+     * With {@code test} set, the image's entry runs that `test fn` of the file instead of
+     * `main` (which the file then need not have): what `mote test` builds, one image per test.
+     */
+    public static Analysis analyze(SourceFile source, boolean debug, String test) {
         return guard("analysis", source, () -> {
             Diagnostics diags = new Diagnostics();
             List<Module> modules = Modules.load(source, diags);   // the file and what it imports
             diags.throwIfErrors();
             TypedProgram typed = TypeChecker.check(modules, diags);
             diags.throwIfErrors();
-            if (typed.function("main") == null) {
+            Symbol.Fn testFn = null;
+            if (test != null) {
+                testFn = typed.function(test);
+                if (testFn == null || !tests(typed).contains(testFn)) throw new ToolError("no test named `" + test + "` in " + source.displayName());
+            } else if (typed.function("main") == null) {
                 diags.error("E0413", new Span(source, 0, 0), "no `async fn main` in " + source.displayName(),
                         "every program starts at `async fn main() -> i32 { ... }` (or without `-> i32`)");
                 diags.throwIfErrors();
             }
-            MirProgram mir = MirBuilder.build(typed, debug);
+            MirProgram mir = MirBuilder.build(typed, debug, testFn);
             MirVerifier.verify(mir);
             AsyncCallGraph graph = new AsyncCallGraph(mir);
             graph.checkAcyclic(diags);
@@ -102,13 +114,36 @@ public final class Compiler {
         });
     }
 
-    public static Result compile(Path sourcePath, Options options) {
+    public static Result compile(Path sourcePath, Options options) { return compile(sourcePath, options, null); }
+
+    /** The `test fn`s and `test async fn`s of the file itself (not of its imports), in source order. */
+    public static List<String> testNames(SourceFile source) {
+        return guard("analysis", source, () -> {
+            Diagnostics diags = new Diagnostics();
+            List<Module> modules = Modules.load(source, diags);
+            diags.throwIfErrors();
+            TypedProgram typed = TypeChecker.check(modules, diags);
+            diags.throwIfErrors();
+            return tests(typed).stream().map(Symbol.Fn::qualifiedName).toList();
+        });
+    }
+
+    private static List<Symbol.Fn> tests(TypedProgram typed) {
+        Module root = typed.modules.get(0);
+        return typed.functions.stream()
+                .filter(f -> f.decl().kind() == Item.FnKind.TEST || f.decl().kind() == Item.FnKind.TEST_ASYNC)
+                .filter(f -> root.items().contains(f.decl()))
+                .toList();
+    }
+
+    /** Builds the image of one test (see {@link #analyze(SourceFile, boolean, String)}); files are named `FILE.TEST.*`. */
+    public static Result compile(Path sourcePath, Options options, String test) {
         SourceFile source = read(sourcePath);
-        Analysis analysis = analyze(source, options.debug());
+        Analysis analysis = analyze(source, options.debug(), test);
         return guard("code generation", source, () -> {
             Path out = options.outDir();
             createDirectories(out);
-            String stem = moduleName(source);
+            String stem = moduleName(source) + (test != null ? "." + test : "");
             List<Path> emitted = new ArrayList<>();
             Board board = options.board();
             if (options.emit().contains(Emit.MIR)) {

@@ -31,14 +31,42 @@ public final class MirBuilder {
     public static MirProgram build(TypedProgram program) { return build(program, false); }
 
     /** {@code debug}: add, sub, mul, neg and shifts check for overflow and panic as Rust's debug builds do. */
-    public static MirProgram build(TypedProgram program, boolean debug) {
+    public static MirProgram build(TypedProgram program, boolean debug) { return build(program, debug, null); }
+
+    /** The name of the entry task of a test image (not a possible Mote name: `test` is a keyword). */
+    public static final String TEST_ENTRY = "test.main";
+
+    /**
+     * With {@code test} set (a `test fn` or `test async fn` of the root module), the program's
+     * entry is a synthetic {@value #TEST_ENTRY} that runs that test and returns 0 (a failing
+     * test panics): what `mote test` builds, one image per test.
+     */
+    public static MirProgram build(TypedProgram program, boolean debug, Symbol.Fn test) {
         MirBuilder b = new MirBuilder(program);
         List<MirFn> fns = new ArrayList<>();
         for (Symbol.Fn f : program.functions) fns.add(new FnBuilder(b.program, f, debug).build());
         List<MirProgram.Global> globals = new ArrayList<>();
         for (Symbol.Static s : program.statics) globals.add(new MirProgram.Global(s.qualifiedName(), s.type(), s.mutable(), s.initialValue(), s.image()));
+        if (test != null) {
+            fns.add(testEntry(test));
+            return new MirProgram(fns, globals, TEST_ENTRY);
+        }
         boolean hasMain = program.functions.stream().anyMatch(f -> f.qualifiedName().equals("main"));
         return new MirProgram(fns, globals, hasMain ? "main" : null);
+    }
+
+    /** `async fn test.main() -> i32 { test(); 0 }`, awaiting the test when it is async. */
+    private static MirFn testEntry(Symbol.Fn test) {
+        Span span = test.decl().span();
+        Local ret = new Local(0), unit = new Local(1);
+        List<LocalDecl> locals = List.of(new LocalDecl("return", Type.I32, span), new LocalDecl(null, Type.UNIT, null));
+        List<Statement> done = List.of(new Statement.Assign(ret, new Rvalue.Use(new Operand.Const(Type.I32, 0))));
+        List<BasicBlock> blocks = test.isAsync()
+                ? List.of(new BasicBlock(List.of(), new Terminator.Await(new Callee.Function(test.qualifiedName()), List.of(), unit, new BlockId(1), span)),
+                          new BasicBlock(done, new Terminator.Return()))
+                : List.of(new BasicBlock(List.of(new Statement.Assign(unit, new Rvalue.Call(test.qualifiedName(), List.of())), done.get(0)),
+                          new Terminator.Return()));
+        return new MirFn(TEST_ENTRY, true, List.of(), ret, Type.I32, locals, blocks, span);
     }
 
     private static final class BlockData {

@@ -135,6 +135,9 @@ public final class TypeChecker {
             globals.put(f.name().name(), sym);
             fnModules.put(sym, current);
             fns.add(sym);
+            if ((f.kind() == Item.FnKind.TEST || f.kind() == Item.FnKind.TEST_ASYNC) && (!params.isEmpty() || !(result instanceof Type.Unit)))
+                diags.error("E0414", f.name().span(), "test `" + f.name().name() + "` must take no parameters and return nothing",
+                        "a test passes by returning and fails by panicking: use `assert`/`assert_eq`");
         }
         for (Module m : modules) {
             enter(m);
