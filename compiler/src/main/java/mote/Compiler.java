@@ -155,6 +155,7 @@ public final class Compiler {
             try (LlvmCodegen codegen = new LlvmCodegen(stem);
                  LlvmBackend backend = new LlvmBackend(board.llvmTarget(), board.cpu(), board.features(), options.optLevel())) {
                 backend.prepare(codegen.module());
+                if (options.debug()) codegen.enableDebugInfo();
                 codegen.generate(analysis.mir(), analysis.machines());
                 codegen.verify();
                 backend.optimise(codegen.module());

@@ -677,8 +677,14 @@ public final class MirBuilder {
             return text.substring(Math.max(0, span.start()), Math.min(text.length(), span.end()));
         }
 
+        /** Debug builds: marks where the code of {@code span} starts, for the DWARF line table. */
+        private void line(Span span) {
+            if (debug && span != null) emit(new Statement.Line(span));
+        }
+
         private Operand lowerBlock(Expr.Block b) {
             for (Stmt s : b.stmts()) {
+                line(s.span());
                 if (s instanceof Stmt.Let let) {
                     Symbol.LocalVar v = program.letVar(let);
                     Operand init = let.init() == null ? null : lower(let.init());
@@ -689,6 +695,7 @@ public final class MirBuilder {
                     lower(es.expr());
                 }
             }
+            if (b.tail() != null) line(b.tail().span());
             return b.tail() == null ? Operand.UNIT : lower(b.tail());
         }
 
@@ -752,6 +759,7 @@ public final class MirBuilder {
             }
             for (int i = 0; i < m.arms().size(); i++) {
                 current = armBlocks.get(i);
+                line(m.arms().get(i).body().span());
                 Operand v = lower(m.arms().get(i).body());
                 if (result != null) assign(result, new Rvalue.Use(v));
                 gotoBlock(join);
