@@ -420,7 +420,7 @@ public final class MirBuilder {
             if (verb == null) return;
             Local ok = temp(Type.BOOL);
             if (op.isShift()) {
-                Type.Int rt = (Type.Int) opType(r);
+                if (!(opType(r) instanceof Type.Int rt)) return;   // the amount diverges: dead code
                 if (rt.bits() < 64 && rt.max() < it.bits() && !rt.signed()) return;   // cannot reach the width
                 if (r instanceof Operand.Const k && k.bits() >= 0 && k.bits() < it.bits()) return;
                 Local inRange = temp(Type.BOOL);
@@ -531,6 +531,7 @@ public final class MirBuilder {
             } else if (e instanceof Expr.Index ix) {
                 Place base = autoDeref(lowerPlace(ix.target()), typeOf(ix.target()));
                 Operand index = lower(ix.index());
+                if (!(typeOf(ix.index()) instanceof Type.Int)) return Place.of(temp(typeOf(e)));   // the index diverges
                 boundsCheck(base, derefType(typeOf(ix.target())), index, (Type.Int) typeOf(ix.index()), ix.span());
                 return base.project(new Place.Projection.Index(index));
             } else if (e instanceof Expr.Unary u && u.op() == Expr.UnaryOp.DEREF) {

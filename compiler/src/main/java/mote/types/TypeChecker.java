@@ -365,12 +365,25 @@ public final class TypeChecker {
     // ---------------------------------------------------------------- consts and statics
 
     private Symbol.Const checkConst(Item.Const c) {
-        beginBody(null);
         Type declared = c.type() == null ? null : resolveType(c.type());
+        if (Type.isAggregate(declared == null ? Type.UNIT : declared) || c.value() instanceof Expr.StructLit
+                || c.value() instanceof Expr.ArrayLit || c.value() instanceof Expr.ArrayRepeat || c.value() instanceof Expr.StrLit) {
+            // Checked before struct fields are known (array lengths may use consts): reject early.
+            diags.error("E0507", c.type() != null ? c.type().span() : c.value().span(),
+                    "a `const` is an integer, a bool or an enum" + (declared != null ? ", not `" + declared + "`" : ""), "use a `static` for arrays and structs");
+            return new Symbol.Const(c.name().name(), c, Type.NEVER, 0);
+        }
+        beginBody(null);
         Type t = check(c.value(), declared);
         if (declared != null) unify(declared, t, c.value().span());
         endBody();
         Type resolved = resolve(declared != null ? declared : t);
+        if (resolved instanceof Type.Never) return new Symbol.Const(c.name().name(), c, resolved, 0);   // already reported
+        if (!(resolved instanceof Type.Int || resolved instanceof Type.Bool || resolved instanceof Type.Enum)) {
+            diags.error("E0507", c.type() != null ? c.type().span() : c.value().span(),
+                    "a `const` is an integer, a bool or an enum, not `" + resolved + "`", "use a `static` for arrays and structs");
+            return new Symbol.Const(c.name().name(), c, Type.NEVER, 0);
+        }
         long value = new ConstEval(out, globals, diags).eval(c.value(), resolved);
         return new Symbol.Const(c.name().name(), c, resolved, value);
     }
