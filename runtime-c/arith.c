@@ -81,6 +81,18 @@ int64_t mote_sdivmod64(int64_t n, int64_t d, int64_t *rem)
 DIVMOD64_SHIM(__aeabi_uldivmod, mote_udivmod64);
 DIVMOD64_SHIM(__aeabi_ldivmod, mote_sdivmod64);
 
+/* LLVM calls the libgcc names instead for a 64-bit remainder (or quotient) computed on its
+ * own, e.g. `a % b` on u64 in a loop with no matching `/`. */
+uint64_t __udivdi3(uint64_t n, uint64_t d);
+uint64_t __umoddi3(uint64_t n, uint64_t d);
+int64_t __divdi3(int64_t n, int64_t d);
+int64_t __moddi3(int64_t n, int64_t d);
+
+uint64_t __udivdi3(uint64_t n, uint64_t d) { uint64_t r; return mote_udivmod64(n, d, &r); }
+uint64_t __umoddi3(uint64_t n, uint64_t d) { uint64_t r; mote_udivmod64(n, d, &r); return r; }
+int64_t __divdi3(int64_t n, int64_t d) { int64_t r; return mote_sdivmod64(n, d, &r); }
+int64_t __moddi3(int64_t n, int64_t d) { int64_t r; mote_sdivmod64(n, d, &r); return r; }
+
 #ifndef __ARM_FEATURE_IDIV
 /* v6-M: no SDIV/UDIV. A 64-bit return value travels in r0:r1, which is
  * exactly the {quotient r0, remainder r1} pair the divmod helpers return. */

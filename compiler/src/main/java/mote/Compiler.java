@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import mote.ast.Item;
 import mote.ast.Module;
 import mote.async.AsyncCallGraph;
 import mote.async.AsyncLowering;
@@ -38,8 +39,8 @@ import mote.mir.MirBuilder;
 import mote.mir.MirPrinter;
 import mote.mir.MirProgram;
 import mote.mir.MirVerifier;
-import mote.parse.Parser;
 import mote.types.TypeChecker;
+import mote.types.Symbol;
 import mote.types.TypedProgram;
 
 /**
@@ -127,23 +128,35 @@ public final class Compiler {
 
     /** As {@link #analyze(SourceFile)}; {@code debug} adds the overflow checks of debug builds. */
     public static Analysis analyze(SourceFile source, boolean debug) {
-        return analyze(source, EnumSet.noneOf(Optimization.class), debug, true);
+        return analyze(source, EnumSet.noneOf(Optimization.class), debug, true, null);
     }
 
     /** Parse, check, build MIR, run the chosen MIR optimizations, lay out the state machines. */
     public static Analysis analyze(SourceFile source, Set<Optimization> opts, boolean debug, boolean panicAbort) {
+        return analyze(source, opts, debug, panicAbort, null);
+    }
+
+    /**
+     * With {@code test} set, the image's entry runs that `test fn` of the file instead of
+     * `main` (which the file then need not have): what `mote test` builds, one image per test.
+     */
+    public static Analysis analyze(SourceFile source, Set<Optimization> opts, boolean debug, boolean panicAbort, String test) {
         return guard("analysis", source, () -> {
             Diagnostics diags = new Diagnostics();
-            Module module = Parser.parse(source, moduleName(source), diags);
+            List<Module> modules = Modules.load(source, diags);   // the file and what it imports
             diags.throwIfErrors();
-            TypedProgram typed = TypeChecker.check(List.of(module), diags);
+            TypedProgram typed = TypeChecker.check(modules, diags);
             diags.throwIfErrors();
-            if (typed.function("main") == null) {
+            Symbol.Fn testFn = null;
+            if (test != null) {
+                testFn = typed.function(test);
+                if (testFn == null || !tests(typed).contains(testFn)) throw new ToolError("no test named `" + test + "` in " + source.displayName());
+            } else if (typed.function("main") == null) {
                 diags.error("E0413", new Span(source, 0, 0), "no `async fn main` in " + source.displayName(),
                         "every program starts at `async fn main() -> i32 { ... }` (or without `-> i32`)");
                 diags.throwIfErrors();
             }
-            MirProgram mir = MirBuilder.build(typed, debug);
+            MirProgram mir = MirBuilder.build(typed, debug, testFn);
             MirVerifier.verify(mir);
             new AsyncCallGraph(mir).checkAcyclic(diags);
             diags.throwIfErrors();
@@ -162,13 +175,36 @@ public final class Compiler {
         return mir;
     }
 
-    public static Result compile(Path sourcePath, Options options) {
+    public static Result compile(Path sourcePath, Options options) { return compile(sourcePath, options, null); }
+
+    /** The `test fn`s and `test async fn`s of the file itself (not of its imports), in source order. */
+    public static List<String> testNames(SourceFile source) {
+        return guard("analysis", source, () -> {
+            Diagnostics diags = new Diagnostics();
+            List<Module> modules = Modules.load(source, diags);
+            diags.throwIfErrors();
+            TypedProgram typed = TypeChecker.check(modules, diags);
+            diags.throwIfErrors();
+            return tests(typed).stream().map(Symbol.Fn::qualifiedName).toList();
+        });
+    }
+
+    private static List<Symbol.Fn> tests(TypedProgram typed) {
+        Module root = typed.modules.get(0);
+        return typed.functions.stream()
+                .filter(f -> f.decl().kind() == Item.FnKind.TEST || f.decl().kind() == Item.FnKind.TEST_ASYNC)
+                .filter(f -> root.items().contains(f.decl()))
+                .toList();
+    }
+
+    /** Builds the image of one test (see {@link #analyze(SourceFile, boolean, String)}); files are named `FILE.TEST.*`. */
+    public static Result compile(Path sourcePath, Options options, String test) {
         SourceFile source = read(sourcePath);
-        Analysis analysis = analyze(source, options.opts(), options.debug(), options.panicAbort());
+        Analysis analysis = analyze(source, options.opts(), options.debug(), options.panicAbort(), test);
         return guard("code generation", source, () -> {
             Path out = options.outDir();
             createDirectories(out);
-            String stem = moduleName(source);
+            String stem = moduleName(source) + (test != null ? "." + test : "");
             List<Path> emitted = new ArrayList<>();
             Board board = options.board();
             if (options.emit().contains(Emit.MIR)) {
@@ -182,6 +218,7 @@ public final class Compiler {
             try (LlvmCodegen codegen = new LlvmCodegen(stem);
                  LlvmBackend backend = new LlvmBackend(board.llvmTarget(), board.cpu(), board.features(), options.optLevel())) {
                 backend.prepare(codegen.module());
+                if (options.debug()) codegen.enableDebugInfo();
                 codegen.generate(analysis.mir(), analysis.machines(), options.panicAbort());
                 codegen.verify();
                 backend.optimise(codegen.module());

@@ -39,8 +39,10 @@ import mote.types.Type;
  *     `&a[i]`: an AddressOf whose place lies inside the local's own storage) lives in the
  *     prefix for the whole call and is never saved or restored: the poll function works on it
  *     in place. Task state objects are static, so a reference to a task's local stays valid
- *     across `.await`, as the language promises. This is the simplest honest rule; a later
- *     pass may narrow it to borrows that are live across a suspension.</li>
+ *     across `.await`, as the language promises. This is the simplest honest rule (one
+ *     exception: an async fn without any `.await` keeps its locals on the stack, since one
+ *     poll runs it to completion); a later pass may narrow it to borrows live across a
+ *     suspension.</li>
  * </ul>
  * Checked against rustc 1.95's `-Zprint-type-sizes` in docs/baseline-layout.md.
  * Callees are laid out before callers, since a parent embeds its child's state object.
@@ -79,7 +81,9 @@ public final class AsyncLowering {
 
     static StateMachine lowerOne(MirFn fn, Map<String, StateMachine> callees, LayoutPolicy policy, boolean eager) {
         Liveness liveness = Liveness.compute(fn);
-        java.util.Set<Local> borrowed = borrowedLocals(fn);
+        boolean suspends = fn.blocks().stream().anyMatch(b -> b.terminator() instanceof Terminator.Await);
+        // Without a suspension point one poll runs the whole body: its stack frame suffices.
+        java.util.Set<Local> borrowed = suspends ? borrowedLocals(fn) : java.util.Set.of();
         // 1. Suspension points in block order, and what each one saves.
         List<BlockId> awaits = new ArrayList<>();
         List<List<Local>> savedPerAwait = new ArrayList<>();

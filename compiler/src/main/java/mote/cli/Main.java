@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
 /** `mote`: the command line. Each verb is its own class; this one maps errors to exit codes. */
 @Command(name = "mote", mixinStandardHelpOptions = true, version = "mote 0.1.0",
         description = "Compiles Mote programs for ARM Cortex-M and runs them under QEMU.",
-        subcommands = {BuildCommand.class, RunCommand.class, SizeCommand.class, ExplainCommand.class, FlashCommand.class,
-                BoardsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {BuildCommand.class, RunCommand.class, TestCommand.class, SizeCommand.class, ExplainCommand.class,
+                FlashCommand.class, BoardsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -20,7 +20,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: try `mote build`, `mote run` or `mote boards`");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: try `mote build`, `mote run`, `mote test` or `mote boards`");
     }
 
     public static void main(String[] args) {

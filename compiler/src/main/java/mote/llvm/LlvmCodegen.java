@@ -55,6 +55,10 @@ public final class LlvmCodegen implements AutoCloseable {
     private final Map<String, LLVMValueRef> runtime = new HashMap<>();
     private final Map<String, LLVMTypeRef> runtimeTypes = new HashMap<>();
     private boolean moduleTaken;
+    /** Set by {@link #enableDebugInfo()}: DWARF line tables for `--debug` builds. */
+    private org.bytedeco.llvm.LLVM.LLVMDIBuilderRef di;
+    private org.bytedeco.llvm.LLVM.LLVMMetadataRef compileUnit;
+    private final Map<mote.diag.SourceFile, org.bytedeco.llvm.LLVM.LLVMMetadataRef> diFiles = new java.util.IdentityHashMap<>();
 
     public LlvmCodegen(String moduleName) {
         ctx = LLVMContextCreate();
@@ -71,6 +75,58 @@ public final class LlvmCodegen implements AutoCloseable {
     }
 
     public LLVMModuleRef module() { return module; }
+
+    /**
+     * Emit DWARF line information: a compile unit for the program, a subprogram per function,
+     * and a location for every MIR {@code Line} statement (which debug builds emit per source
+     * statement). Call before {@link #generate}.
+     */
+    public void enableDebugInfo() {
+        di = LLVMCreateDIBuilder(module);
+        LLVMAddModuleFlag(module, LLVMModuleFlagBehaviorWarning, "Debug Info Version", 18, LLVMValueAsMetadata(constInt(i32, 3)));
+        LLVMAddModuleFlag(module, LLVMModuleFlagBehaviorWarning, "Dwarf Version", 13, LLVMValueAsMetadata(constInt(i32, 4)));
+    }
+
+    private org.bytedeco.llvm.LLVM.LLVMMetadataRef diFile(mote.diag.SourceFile f) {
+        return diFiles.computeIfAbsent(f, k -> {
+            String name, dir;
+            if (k.path() != null) {
+                java.nio.file.Path abs = k.path().toAbsolutePath();
+                name = abs.getFileName().toString();
+                dir = abs.getParent() == null ? "" : abs.getParent().toString();
+            } else {
+                name = k.displayName();
+                dir = "";
+            }
+            return LLVMDIBuilderCreateFile(di, name, name.getBytes(StandardCharsets.UTF_8).length, dir, dir.getBytes(StandardCharsets.UTF_8).length);
+        });
+    }
+
+    private void createCompileUnit(MirProgram program) {
+        MirFn first = program.mainFunction() != null ? program.function(program.mainFunction()) : program.functions().isEmpty() ? null : program.functions().get(0);
+        mote.diag.SourceFile file = first != null ? first.span().file() : mote.diag.SourceFile.of("program.mote", "");
+        String producer = "mote 0.1.0";
+        compileUnit = LLVMDIBuilderCreateCompileUnit(di, LLVMDWARFSourceLanguageC, diFile(file), producer, producer.length(), 1,
+                "", 0, 0, "", 0, LLVMDWARFEmissionLineTablesOnly, 0, 0, 0, "", 0, "", 0);
+    }
+
+    /** A subprogram for {@code fn}'s LLVM function, and the builder's location at its first line. */
+    private org.bytedeco.llvm.LLVM.LLVMMetadataRef subprogram(MirFn fn, LLVMValueRef llvmFn) {
+        return subprogram(fn.name(), fn.span(), llvmFn);
+    }
+
+    private org.bytedeco.llvm.LLVM.LLVMMetadataRef subprogram(String name, Span span, LLVMValueRef llvmFn) {
+        mote.diag.SourceFile file = span.file();
+        org.bytedeco.llvm.LLVM.LLVMMetadataRef f = diFile(file);
+        org.bytedeco.llvm.LLVM.LLVMMetadataRef type = LLVMDIBuilderCreateSubroutineType(di, f, new PointerPointer<org.bytedeco.llvm.LLVM.LLVMMetadataRef>(0), 0, LLVMDIFlagZero);
+        String linkage = LLVMGetValueName(llvmFn).getString();
+        int line = span.line();
+        org.bytedeco.llvm.LLVM.LLVMMetadataRef sp = LLVMDIBuilderCreateFunction(di, f, name, name.getBytes(StandardCharsets.UTF_8).length,
+                linkage, linkage.getBytes(StandardCharsets.UTF_8).length, f, line, type, 1, 1, line, LLVMDIFlagZero, 1);
+        LLVMSetSubprogram(llvmFn, sp);
+        LLVMSetCurrentDebugLocation2(builder, LLVMDIBuilderCreateDebugLocation(ctx, line, span.column(), sp, null));
+        return sp;
+    }
     public LLVMContextRef context() { return ctx; }
 
     // ---------------------------------------------------------------- runtime declarations
@@ -190,6 +246,7 @@ public final class LlvmCodegen implements AutoCloseable {
     public void generate(MirProgram program, Map<String, StateMachine> machines, boolean panicAbort) {
         this.callees = machines;
         declareTaskTable(program);
+        if (di != null) createCompileUnit(program);
         for (MirProgram.Global g : program.globals()) {
             LLVMValueRef v = LLVMAddGlobal(module, llvmType(g.type()), "s." + g.name());
             if (Type.isAggregate(g.type())) {
@@ -244,7 +301,9 @@ public final class LlvmCodegen implements AutoCloseable {
                 new BodyEmitter(f, null).emit(syncFns.get(f.name()));
             }
         }
+        if (di != null) LLVMSetCurrentDebugLocation2(builder, null);
         if (program.mainFunction() != null) emitTaskTable(program, machines, panicAbort);
+        if (di != null) LLVMDIBuilderFinalize(di);
     }
 
     private LLVMValueRef internalFn(String name, LLVMTypeRef type) {
@@ -259,6 +318,7 @@ public final class LlvmCodegen implements AutoCloseable {
     }
 
     private void emitInit(MirFn f, StateMachine m) {
+        if (di != null) LLVMSetCurrentDebugLocation2(builder, null);   // no subprogram: no locations
         LLVMValueRef fn = inits.get(f.name());
         LLVMPositionBuilderAtEnd(builder, LLVMAppendBasicBlockInContext(ctx, fn, "entry"));
         LLVMValueRef self = LLVMGetParam(fn, 0);
@@ -339,6 +399,9 @@ public final class LlvmCodegen implements AutoCloseable {
     /** `bool task(void *state)`: one poll; true when the task finished (main returning i32 exits instead). */
     private LLVMValueRef taskPoll(MirFn task, StateMachine m, boolean isMain) {
         LLVMValueRef f = internalFn(task.name() + ".task", fnType(i1, ptr));
+        // With debug info the wrapper gets a subprogram too: the task's code is inlined into it,
+        // and inlining into a function without one would drop its line numbers.
+        if (di != null) subprogram(task.name() + ".task", task.span(), f);
         LLVMPositionBuilderAtEnd(builder, LLVMAppendBasicBlockInContext(ctx, f, "entry"));
         Type result = task.returnType();
         LLVMValueRef out = hasStorage(result) ? LLVMBuildAlloca(builder, llvmType(result), "result") : LLVMConstNull(ptr);
@@ -386,8 +449,11 @@ public final class LlvmCodegen implements AutoCloseable {
             this.blocks = new LLVMBasicBlockRef[fn.blocks().size()];
         }
 
+        private org.bytedeco.llvm.LLVM.LLVMMetadataRef scope;
+
         void emit(LLVMValueRef function) {
             llvmFn = function;
+            if (di != null) scope = subprogram(fn, llvmFn);
             LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(ctx, llvmFn, "entry");
             LLVMPositionBuilderAtEnd(builder, entry);
             if (machine != null) self = LLVMGetParam(llvmFn, 0);
@@ -662,7 +728,9 @@ public final class LlvmCodegen implements AutoCloseable {
                 LLVMValueRef asm = inlineAsm(type, "msr primask, $0", "r,~{memory}");
                 LLVMBuildCall2(builder, type, asm, values(operand(c.saved())), 1, "");
             } else if (s instanceof Statement.Print p) print(p.items());
-            else throw new IllegalStateException("statement " + s);
+            else if (s instanceof Statement.Line l) {
+                if (scope != null) LLVMSetCurrentDebugLocation2(builder, LLVMDIBuilderCreateDebugLocation(ctx, l.span().line(), l.span().column(), scope, null));
+            } else throw new IllegalStateException("statement " + s);
         }
 
         /** Computes an aggregate rvalue straight into memory at {@code dst}. */
@@ -955,6 +1023,7 @@ public final class LlvmCodegen implements AutoCloseable {
 
     @Override
     public void close() {
+        if (di != null) LLVMDisposeDIBuilder(di);
         LLVMDisposeBuilder(builder);
         if (!moduleTaken) LLVMDisposeModule(module);
         LLVMContextDispose(ctx);

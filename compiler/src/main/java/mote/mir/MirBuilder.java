@@ -31,17 +31,45 @@ public final class MirBuilder {
     public static MirProgram build(TypedProgram program) { return build(program, false); }
 
     /** {@code debug}: add, sub, mul, neg and shifts check for overflow and panic as Rust's debug builds do. */
-    public static MirProgram build(TypedProgram program, boolean debug) {
+    public static MirProgram build(TypedProgram program, boolean debug) { return build(program, debug, null); }
+
+    /** The name of the entry task of a test image (not a possible Mote name: `test` is a keyword). */
+    public static final String TEST_ENTRY = "test.main";
+
+    /**
+     * With {@code test} set (a `test fn` or `test async fn` of the root module), the program's
+     * entry is a synthetic {@value #TEST_ENTRY} that runs that test and returns 0 (a failing
+     * test panics): what `mote test` builds, one image per test.
+     */
+    public static MirProgram build(TypedProgram program, boolean debug, Symbol.Fn test) {
         MirBuilder b = new MirBuilder(program);
         List<MirFn> fns = new ArrayList<>();
         for (Symbol.Fn f : program.functions) fns.add(new FnBuilder(b.program, f, debug).build());
         List<MirProgram.Global> globals = new ArrayList<>();
         for (Symbol.Static s : program.statics) globals.add(new MirProgram.Global(s.qualifiedName(), s.type(), s.mutable(), s.initialValue(), s.image()));
-        boolean hasMain = program.functions.stream().anyMatch(f -> f.qualifiedName().equals("main"));
         List<MirProgram.Task> tasks = new ArrayList<>();
         for (Symbol.Fn f : program.functions)
             if (f.decl().kind() == mote.ast.Item.FnKind.TASK) tasks.add(new MirProgram.Task(f.qualifiedName(), f.decl().poolSize()));
+        if (test != null) {
+            fns.add(testEntry(test));
+            return new MirProgram(fns, globals, TEST_ENTRY, tasks);
+        }
+        boolean hasMain = program.functions.stream().anyMatch(f -> f.qualifiedName().equals("main"));
         return new MirProgram(fns, globals, hasMain ? "main" : null, tasks);
+    }
+
+    /** `async fn test.main() -> i32 { test(); 0 }`, awaiting the test when it is async. */
+    private static MirFn testEntry(Symbol.Fn test) {
+        Span span = test.decl().span();
+        Local ret = new Local(0), unit = new Local(1);
+        List<LocalDecl> locals = List.of(new LocalDecl("return", Type.I32, span), new LocalDecl(null, Type.UNIT, null));
+        List<Statement> done = List.of(new Statement.Assign(ret, new Rvalue.Use(new Operand.Const(Type.I32, 0))));
+        List<BasicBlock> blocks = test.isAsync()
+                ? List.of(new BasicBlock(List.of(), new Terminator.Await(new Callee.Function(test.qualifiedName()), List.of(), unit, new BlockId(1), span)),
+                          new BasicBlock(done, new Terminator.Return()))
+                : List.of(new BasicBlock(List.of(new Statement.Assign(unit, new Rvalue.Call(test.qualifiedName(), List.of())), done.get(0)),
+                          new Terminator.Return()));
+        return new MirFn(TEST_ENTRY, true, List.of(), ret, Type.I32, locals, blocks, span);
     }
 
     private static final class BlockData {
@@ -224,6 +252,7 @@ public final class MirBuilder {
             }
             if (e instanceof Expr.Field f) {
                 if (program.resolution(f) instanceof Symbol.Variant v) return constant(v.type(), v.value());
+                if (qualifiedItem(f) != null) return lowerName(f);
                 Place p = lowerPlace(f);
                 return typeOf(f) instanceof Type.Never ? Operand.UNIT : load(p, typeOf(f));
             }
@@ -256,6 +285,13 @@ public final class MirBuilder {
                 Type.Array at = (Type.Array) typeOf(e);
                 Local t = temp(at);
                 assign(t, new Rvalue.Repeat(v, at.length()));
+                return Operand.of(t);
+            }
+            if (e instanceof Expr.MethodCall mc && program.resolution(mc) instanceof Symbol.Fn f) {   // `uart.write(x)`
+                List<Operand> args = new ArrayList<>();
+                for (Expr a : mc.args()) args.add(lower(a));
+                Local t = temp(f.result());
+                assign(t, new Rvalue.Call(f.qualifiedName(), args));
                 return Operand.of(t);
             }
             if (e instanceof Expr.MethodCall mc) {   // `.len()`, the only method in 0.1
@@ -318,7 +354,13 @@ public final class MirBuilder {
             throw new IllegalStateException("MIR lowering of " + e.getClass().getSimpleName() + " is not implemented");
         }
 
-        private Operand lowerName(Expr.Name n) {
+        /** A qualified item of another module, `uart.BAUD` (a const, static or register), or null. */
+        private Symbol qualifiedItem(Expr e) {
+            Symbol s = e instanceof Expr.Field f ? program.resolution(f) : null;
+            return s instanceof Symbol.Const || s instanceof Symbol.Static || s instanceof Symbol.Register ? s : null;
+        }
+
+        private Operand lowerName(Expr n) {
             Symbol s = program.resolution(n);
             if (s instanceof Symbol.LocalVar v) return Operand.of(vars.get(v));
             if (s instanceof Symbol.Const c) return constant(c.type(), c.value());
@@ -332,7 +374,7 @@ public final class MirBuilder {
                 assign(t, new Rvalue.ReadRegister(r.name(), r.address(), r.type()));
                 return Operand.of(t);
             }
-            throw new IllegalStateException("unresolved name " + n.ident().name() + " at " + n.span());
+            throw new IllegalStateException("unresolved name at " + n.span());
         }
 
         private Operand lowerBinary(Expr.Binary b) {
@@ -392,7 +434,7 @@ public final class MirBuilder {
             if (verb == null) return;
             Local ok = temp(Type.BOOL);
             if (op.isShift()) {
-                Type.Int rt = (Type.Int) opType(r);
+                if (!(opType(r) instanceof Type.Int rt)) return;   // the amount diverges: dead code
                 if (rt.bits() < 64 && rt.max() < it.bits() && !rt.signed()) return;   // cannot reach the width
                 if (r instanceof Operand.Const k && k.bits() >= 0 && k.bits() < it.bits()) return;
                 Local inRange = temp(Type.BOOL);
@@ -423,7 +465,8 @@ public final class MirBuilder {
         private void lowerAssign(Expr.Assign a) {
             Type type = typeOf(a.target());
             Operand value = lower(a.value());
-            if (a.target() instanceof Expr.Name target) {
+            if (a.target() instanceof Expr.Name || qualifiedItem(a.target()) != null) {
+                Expr target = a.target();
                 Symbol s = program.resolution(target);
                 if (a.op() != null) {
                     Operand oldValue = lowerName(target);
@@ -475,6 +518,11 @@ public final class MirBuilder {
          * literal) is evaluated into a temporary, which becomes the place (`&5`, `f().x`).
          */
         private Place lowerPlace(Expr e) {
+            if (qualifiedItem(e) instanceof Symbol.Static st) {
+                Local t = temp(new Type.Ref(st.mutable(), st.type()));
+                assign(t, new Rvalue.StaticAddr(st.qualifiedName(), st.type()));
+                return Place.of(t).project(new Place.Projection.Deref());
+            }
             if (typeOf(e) instanceof Type.Never && (e instanceof Expr.Field || e instanceof Expr.Index || e instanceof Expr.Unary)) {
                 // Its base diverges (`loop {}[0]`, `(return 1).x`): control never gets here.
                 if (e instanceof Expr.Field f) lower(f.target());
@@ -490,13 +538,14 @@ public final class MirBuilder {
                     assign(t, new Rvalue.StaticAddr(st.qualifiedName(), st.type()));
                     return Place.of(t).project(new Place.Projection.Deref());
                 }
-            } else if (e instanceof Expr.Field f && !(program.resolution(f) instanceof Symbol.Variant)) {
+            } else if (e instanceof Expr.Field f && !(program.resolution(f) instanceof Symbol.Variant) && qualifiedItem(f) == null) {
                 Place base = autoDeref(lowerPlace(f.target()), typeOf(f.target()));
                 Type.Struct st = (Type.Struct) derefType(typeOf(f.target()));
                 return base.project(new Place.Projection.Field(st.fieldIndex(f.field().name())));
             } else if (e instanceof Expr.Index ix) {
                 Place base = autoDeref(lowerPlace(ix.target()), typeOf(ix.target()));
                 Operand index = lower(ix.index());
+                if (!(typeOf(ix.index()) instanceof Type.Int)) return Place.of(temp(typeOf(e)));   // the index diverges
                 boundsCheck(base, derefType(typeOf(ix.target())), index, (Type.Int) typeOf(ix.index()), ix.span());
                 return base.project(new Place.Projection.Index(index));
             } else if (e instanceof Expr.Unary u && u.op() == Expr.UnaryOp.DEREF) {
@@ -552,10 +601,10 @@ public final class MirBuilder {
         }
 
         private Operand lowerAwait(Expr.Await a) {
-            Expr.Call call = (Expr.Call) a.inner();
-            Symbol s = program.resolution(call);
+            Symbol s = program.resolution(a.inner());
+            List<Expr> argExprs = a.inner() instanceof Expr.Call call ? call.args() : ((Expr.MethodCall) a.inner()).args();
             List<Operand> args = new ArrayList<>();
-            for (Expr arg : call.args()) args.add(lower(arg));
+            for (Expr arg : argExprs) args.add(lower(arg));
             Callee callee;
             if (s instanceof Symbol.Builtin b) callee = switch (b.name()) {
                 case "yield_now" -> Callee.Builtin.YIELD_NOW;
@@ -650,8 +699,14 @@ public final class MirBuilder {
             return text.substring(Math.max(0, span.start()), Math.min(text.length(), span.end()));
         }
 
+        /** Debug builds: marks where the code of {@code span} starts, for the DWARF line table. */
+        private void line(Span span) {
+            if (debug && span != null) emit(new Statement.Line(span));
+        }
+
         private Operand lowerBlock(Expr.Block b) {
             for (Stmt s : b.stmts()) {
+                line(s.span());
                 if (s instanceof Stmt.Let let) {
                     Symbol.LocalVar v = program.letVar(let);
                     Operand init = let.init() == null ? null : lower(let.init());
@@ -662,6 +717,7 @@ public final class MirBuilder {
                     lower(es.expr());
                 }
             }
+            if (b.tail() != null) line(b.tail().span());
             return b.tail() == null ? Operand.UNIT : lower(b.tail());
         }
 
@@ -725,6 +781,7 @@ public final class MirBuilder {
             }
             for (int i = 0; i < m.arms().size(); i++) {
                 current = armBlocks.get(i);
+                line(m.arms().get(i).body().span());
                 Operand v = lower(m.arms().get(i).body());
                 if (result != null) assign(result, new Rvalue.Use(v));
                 gotoBlock(join);

@@ -8,11 +8,18 @@ public final class MirPrinter {
         StringBuilder sb = new StringBuilder();
         for (MirProgram.Global g : program.globals()) {
             sb.append("static ").append(g.mutable() ? "mut " : "").append(g.name()).append(": ").append(g.type())
-              .append(" = ").append(new Operand.Const(g.type(), g.initialValue())).append(";\n");
+              .append(" = ").append(g.image() != null ? bytes(g.image()) : new Operand.Const(g.type(), g.initialValue()).toString()).append(";\n");
         }
         if (!program.globals().isEmpty()) sb.append('\n');
         for (MirFn f : program.functions()) sb.append(print(f)).append('\n');
         return sb.toString();
+    }
+
+    /** An aggregate static's initial bytes: `bytes [01 00 ff]`. */
+    private static String bytes(byte[] image) {
+        StringBuilder sb = new StringBuilder("bytes [");
+        for (int i = 0; i < image.length; i++) sb.append(i > 0 ? " " : "").append(String.format("%02x", image[i] & 0xFF));
+        return sb.append(']').toString();
     }
 
     public static String print(MirFn f) {

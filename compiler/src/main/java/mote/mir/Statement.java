@@ -27,6 +27,14 @@ public sealed interface Statement {
         @Override public String toString() { return "critical_exit(" + saved + ")"; }
     }
 
+    /**
+     * Debug builds only: the code that follows comes from {@code span} (a line table entry).
+     * Computes nothing; passes carry it along.
+     */
+    record Line(mote.diag.Span span) implements Statement {
+        @Override public String toString() { return "// line " + span.line() + ":" + span.column(); }
+    }
+
     record Print(List<PrintItem> items) implements Statement {
         public Print { items = List.copyOf(items); }
         @Override public String toString() {

@@ -54,6 +54,8 @@ final class ConstEval {
             throw fail(e, "E0501", "`" + n.ident().name() + "` is not a constant, so it cannot be used here");
         } else if (e instanceof Expr.Field f && program.resolution(f) instanceof Symbol.Variant v) {
             return v.value();
+        } else if (e instanceof Expr.Field f && program.resolution(f) instanceof Symbol.Const c) {
+            return c.value();
         } else if (e instanceof Expr.Unary u) {
             if (u.op() == Expr.UnaryOp.DEREF) throw fail(e, "E0501", "this is not a constant expression");
             long v = evalExpr(u.operand());
@@ -81,6 +83,7 @@ final class ConstEval {
     }
 
     private long evalBinary(Expr.Binary b, Type t) {
+        if (t instanceof Type.Never) throw new NotConstant();   // an error already reported made it so
         long l = evalExpr(b.left());
         if (b.op() == Expr.BinaryOp.AND && l == 0) return 0;
         if (b.op() == Expr.BinaryOp.OR && l != 0) return 1;
@@ -98,7 +101,7 @@ final class ConstEval {
             case GE -> { return (signed ? Long.compare(l, r) : Long.compareUnsigned(l, r)) >= 0 ? 1 : 0; }
             default -> { }
         }
-        Type.Int it = (Type.Int) t;
+        if (!(t instanceof Type.Int it)) throw fail(b, "E0501", "this is not a constant expression");
         long v;
         switch (b.op()) {
             case ADD -> v = l + r;

@@ -40,7 +40,28 @@ public final class TypeChecker {
     }
 
     private final Diagnostics diags;
-    private final Map<String, Symbol> globals = new LinkedHashMap<>();
+    /** The items of the module being checked (each module has its own; see {@link ModuleScope}). */
+    private Map<String, Symbol> globals = new LinkedHashMap<>();
+    private Map<String, Type> typeNames = new LinkedHashMap<>();
+    private ModuleScope current;
+    private final Map<String, ModuleScope> modulesByName = new LinkedHashMap<>();
+    private final Map<Symbol.Fn, ModuleScope> fnModules = new java.util.IdentityHashMap<>();
+
+    /**
+     * One module's names. Inside a module its own items are named plainly; another module's
+     * items are named `m.item`, and only in a module that imports `m`. Symbols of the root
+     * module keep their plain names; the others are qualified (`uart.write`), so names may
+     * clash across modules.
+     */
+    private record ModuleScope(Module module, Map<String, Symbol> globals, Map<String, Type> types, java.util.Set<String> imports, String prefix) {}
+
+    private void enter(ModuleScope m) {
+        current = m;
+        globals = m.globals();
+        typeNames = m.types();
+    }
+
+    private void enter(Module m) { enter(modulesByName.get(m.name())); }
     private TypedProgram out;
 
     // Per-function state.
@@ -71,40 +92,58 @@ public final class TypeChecker {
         List<Symbol.Fn> fns = new ArrayList<>();
         List<Symbol.Static> statics = new ArrayList<>();
         out = new TypedProgram(modules, fns, statics);
+        for (int i = 0; i < modules.size(); i++) {
+            Module m = modules.get(i);
+            java.util.Set<String> imports = new java.util.LinkedHashSet<>();
+            for (Item item : m.items()) if (item instanceof Item.Import imp) imports.add(imp.name().name());
+            modulesByName.putIfAbsent(m.name(), new ModuleScope(m, new LinkedHashMap<>(), new LinkedHashMap<>(), imports, i == 0 ? "" : m.name() + "."));
+        }
         // Type names first: every signature, field and local may use them.
         for (Module m : modules) {
+            enter(m);
             for (Item item : m.items()) {
-                if (item instanceof Item.Struct st) declareType(st.name(), new Type.Struct(st.name().name()));
+                if (item instanceof Item.Struct st) declareType(st.name(), new Type.Struct(current.prefix() + st.name().name()));
                 else if (item instanceof Item.Enum en) declareType(en.name(), checkEnum(en));
             }
         }
         // Then every value name: items may be used before they are declared.
         List<Item.Fn> fnDecls = new ArrayList<>();
+        List<ModuleScope> fnScopes = new ArrayList<>();
         for (Module m : modules) {
+            enter(m);
             for (Item item : m.items()) {
-                if (item instanceof Item.Fn f) { if (declare(f.name().name(), null, f.name().span())) fnDecls.add(f);
+                if (item instanceof Item.Fn f) { if (declare(f.name().name(), null, f.name().span())) { fnDecls.add(f); fnScopes.add(current); }
                 } else if (item instanceof Item.Const c) { declare(c.name().name(), null, c.name().span());
                 } else if (item instanceof Item.Static st) { declare(st.name().name(), null, st.name().span());
                 } else if (item instanceof Item.Register r) { declare(r.name().name(), null, r.name().span());
-                } else if (item instanceof Item.Struct || item instanceof Item.Enum) { // declared above
+                } else if (item instanceof Item.Struct || item instanceof Item.Enum || item instanceof Item.Import) { // declared above
                 } else { diags.error("E0399", item.span(), "this kind of item is not supported yet");
                 }
             }
         }
         // Constants next, in source order, so array lengths, statics and functions see their values.
-        for (Module m : modules)
+        for (Module m : modules) {
+            enter(m);
             for (Item item : m.items())
                 if (item instanceof Item.Const c) globals.put(c.name().name(), checkConst(c));
+        }
         defineStructs(modules);
-        for (Item.Fn f : fnDecls) {
+        for (int i = 0; i < fnDecls.size(); i++) {
+            Item.Fn f = fnDecls.get(i);
+            enter(fnScopes.get(i));
             List<Type> params = new ArrayList<>();
             for (Item.Param p : f.params()) params.add(resolveType(p.type()));
             Type result = f.returnType() == null ? Type.UNIT : resolveType(f.returnType());
-            Symbol.Fn sym = new Symbol.Fn(f.name().name(), f.name().name(), f, params, result);
+            Symbol.Fn sym = new Symbol.Fn(f.name().name(), current.prefix() + f.name().name(), f, params, result);
             globals.put(f.name().name(), sym);
+            fnModules.put(sym, current);
             fns.add(sym);
+            if ((f.kind() == Item.FnKind.TEST || f.kind() == Item.FnKind.TEST_ASYNC) && (!params.isEmpty() || !(result instanceof Type.Unit)))
+                diags.error("E0414", f.name().span(), "test `" + f.name().name() + "` must take no parameters and return nothing",
+                        "a test passes by returning and fails by panicking: use `assert`/`assert_eq`");
         }
         for (Module m : modules) {
+            enter(m);
             for (Item item : m.items()) {
                 if (item instanceof Item.Static st) {
                     Symbol.Static sym = checkStatic(st);
@@ -115,13 +154,16 @@ public final class TypeChecker {
                 }
             }
         }
-        for (Symbol.Fn f : fns) checkFn(f);
+        for (Symbol.Fn f : fns) {
+            enter(fnModules.get(f));
+            checkFn(f);
+        }
+        enter(modules.get(0));
         checkMain(modules);
         checkTasks();
         return out;
     }
 
-    private final Map<String, Type> typeNames = new LinkedHashMap<>();
 
     private void declareType(Ident name, Type t) {
         if (typeNames.containsKey(name.name()) || Type.intNamed(name.name()) != null || name.name().equals("bool"))
@@ -154,7 +196,7 @@ public final class TypeChecker {
         Type.Int repr = min >= 0 ? (max <= 0xFF ? Type.U8 : max <= 0xFFFF ? Type.U16 : max <= 0xFFFF_FFFFL ? Type.U32 : Type.U64)
                 : (min >= -128 && max <= 127 ? Type.I8 : min >= -32768 && max <= 32767 ? Type.I16
                 : min >= Integer.MIN_VALUE && max <= Integer.MAX_VALUE ? Type.I32 : Type.I64);
-        return new Type.Enum(en.name().name(), names, values, repr);
+        return new Type.Enum(current.prefix() + en.name().name(), names, values, repr);
     }
 
     /** Resolves struct fields, then lays structs out, inner ones first; a struct containing itself is an error. */
@@ -162,6 +204,7 @@ public final class TypeChecker {
         Map<Type.Struct, Item.Struct> decls = new LinkedHashMap<>();
         Map<Type.Struct, List<Type>> fieldTypes = new LinkedHashMap<>();
         for (Module m : modules) {
+            enter(m);
             for (Item item : m.items()) {
                 if (!(item instanceof Item.Struct st) || !(typeNames.get(st.name().name()) instanceof Type.Struct t) || decls.containsKey(t)) continue;
                 decls.put(t, st);
@@ -277,16 +320,26 @@ public final class TypeChecker {
                 Type named = typeNames.get(name);
                 if (named != null) return named;
             }
+            if (n.path().size() == 2 && n.args().isEmpty()) {
+                ModuleScope ms = importedModule(n.path().get(0).name());
+                if (ms != null) {
+                    Type named = ms.types().get(n.simpleName());
+                    if (named != null) return named;
+                    diags.error("E0209", n.path().get(1).span(), "module `" + ms.module().name() + "` has no type `" + n.simpleName() + "`",
+                            hintFrom(n.simpleName(), ms.types().keySet()));
+                    return Type.NEVER;   // the error type: accepts anything, so no follow-on errors
+                }
+            }
             if (n.path().size() == 1 && (n.simpleName().equals("Channel") || n.simpleName().equals("Signal"))) {
                 diags.error("E0399", te.span(), "`" + n.simpleName() + "` is not supported yet");
-                return Type.I32;
+                return Type.NEVER;   // the error type: accepts anything, so no follow-on errors
             }
             List<String> candidates = new ArrayList<>(List.of("bool", "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "usize"));
             candidates.addAll(typeNames.keySet());
             String best = Suggest.closest(n.simpleName(), candidates);
             diags.error("E0301", te.span(), "unknown type `" + String.join(".", n.path().stream().map(i -> i.name()).toList()) + "`",
                     best != null ? "did you mean `" + best + "`?" : "the built-in types are bool, u8, u16, u32, u64, i8, i16, i32, i64 and usize");
-            return Type.I32;
+            return Type.NEVER;   // the error type: accepts anything, so no follow-on errors
         } else if (te instanceof TypeExpr.Array a) {
             Type element = resolveType(a.element());
             Long n = constLength(a.length());
@@ -295,8 +348,26 @@ public final class TypeChecker {
         } else if (te instanceof TypeExpr.Ref r) { return new Type.Ref(r.mutable(), resolveType(r.target()));
         } else {
             diags.error("E0399", te.span(), "this type is not supported yet");
-            return Type.I32;
+            return Type.NEVER;   // the error type: accepts anything, so no follow-on errors
         }
+    }
+
+    /** The module {@code name} when the current module imports it, else null. */
+    private ModuleScope importedModule(String name) {
+        return current != null && current.imports().contains(name) ? modulesByName.get(name) : null;
+    }
+
+    /** The module a plain name denotes (`uart` in `uart.write`), unless a local hides it. */
+    private ModuleScope moduleNamed(Expr e) {
+        if (!(e instanceof Expr.Name n)) return null;
+        String name = n.ident().name();
+        if (scopes.stream().anyMatch(sc -> sc.containsKey(name)) || typeNames.containsKey(name) || globals.containsKey(name)) return null;
+        return importedModule(name);
+    }
+
+    private static String[] hintFrom(String name, java.util.Collection<String> candidates) {
+        String best = Suggest.closest(name, new ArrayList<>(candidates));
+        return best == null ? new String[0] : new String[] {"did you mean `" + best + "`?"};
     }
 
     /** An array length or repeat count: a constant integer expression (literals, consts, + - * / %). */
@@ -316,6 +387,8 @@ public final class TypeChecker {
     private Long constValue(Expr e) {
         if (e instanceof Expr.IntLit lit) return lit.value();
         if (e instanceof Expr.Name n && globals.get(n.ident().name()) instanceof Symbol.Const c && c.type() instanceof Type.Int) return c.value();
+        if (e instanceof Expr.Field f && moduleNamed(f.target()) != null
+                && moduleNamed(f.target()).globals().get(f.field().name()) instanceof Symbol.Const c && c.type() instanceof Type.Int) return c.value();
         if (e instanceof Expr.Cast c) return constValue(c.value());
         if (e instanceof Expr.Binary b) {
             Long l = constValue(b.left()), r = constValue(b.right());
@@ -333,12 +406,25 @@ public final class TypeChecker {
     // ---------------------------------------------------------------- consts and statics
 
     private Symbol.Const checkConst(Item.Const c) {
-        beginBody(null);
         Type declared = c.type() == null ? null : resolveType(c.type());
+        if (Type.isAggregate(declared == null ? Type.UNIT : declared) || c.value() instanceof Expr.StructLit
+                || c.value() instanceof Expr.ArrayLit || c.value() instanceof Expr.ArrayRepeat || c.value() instanceof Expr.StrLit) {
+            // Checked before struct fields are known (array lengths may use consts): reject early.
+            diags.error("E0507", c.type() != null ? c.type().span() : c.value().span(),
+                    "a `const` is an integer, a bool or an enum" + (declared != null ? ", not `" + declared + "`" : ""), "use a `static` for arrays and structs");
+            return new Symbol.Const(c.name().name(), c, Type.NEVER, 0);
+        }
+        beginBody(null);
         Type t = check(c.value(), declared);
         if (declared != null) unify(declared, t, c.value().span());
         endBody();
         Type resolved = resolve(declared != null ? declared : t);
+        if (resolved instanceof Type.Never) return new Symbol.Const(c.name().name(), c, resolved, 0);   // already reported
+        if (!(resolved instanceof Type.Int || resolved instanceof Type.Bool || resolved instanceof Type.Enum)) {
+            diags.error("E0507", c.type() != null ? c.type().span() : c.value().span(),
+                    "a `const` is an integer, a bool or an enum, not `" + resolved + "`", "use a `static` for arrays and structs");
+            return new Symbol.Const(c.name().name(), c, Type.NEVER, 0);
+        }
         long value = new ConstEval(out, globals, diags).eval(c.value(), resolved);
         return new Symbol.Const(c.name().name(), c, resolved, value);
     }
@@ -358,7 +444,7 @@ public final class TypeChecker {
             if (Type.isAggregate(declared)) image = eval.image(s.init(), declared);
             else value = eval.eval(s.init(), declared);
         }
-        return new Symbol.Static(s.name().name(), s.name().name(), s, declared, s.mutable(), value, image);
+        return new Symbol.Static(s.name().name(), current.prefix() + s.name().name(), s, declared, s.mutable(), value, image);
     }
 
     private Symbol.Register checkRegister(Item.Register r) {
@@ -667,7 +753,7 @@ public final class TypeChecker {
             if (elem != null) unify(elem, t, ar.value().span());
             Long n = constLength(ar.count());
             return new Type.Array(t, n == null ? 0 : n);
-        } else if (e instanceof Expr.MethodCall mc) { return checkMethodCall(mc);
+        } else if (e instanceof Expr.MethodCall mc) { return checkMethodCall(mc, false);
         } else if (e instanceof Expr.Spawn sp) { return checkSpawn(sp);
         } else if (e instanceof Expr.Critical cr) {
             criticalDepth++;
@@ -887,13 +973,41 @@ public final class TypeChecker {
 
     /** `Cmd.Reset` when {@code target} names an enum type (and no local hides it), else null. */
     private Type.Enum enumNamed(Expr target) {
+        if (target instanceof Expr.Field f) {
+            ModuleScope ms = moduleNamed(f.target());
+            return ms != null && ms.types().get(f.field().name()) instanceof Type.Enum en ? en : null;
+        }
         if (!(target instanceof Expr.Name n)) return null;
         String name = n.ident().name();
         if (scopes.stream().anyMatch(sc -> sc.containsKey(name))) return null;
         return typeNames.get(name) instanceof Type.Enum en ? en : null;
     }
 
+    /** `m.item` for a module `m` this module imports: its const, static or register. */
+    private Type checkQualified(Expr.Field f, ModuleScope ms) {
+        String name = f.field().name();
+        Symbol sym = ms.globals().get(name);
+        if (sym instanceof Symbol.Const || sym instanceof Symbol.Static || sym instanceof Symbol.Register) {
+            out.resolutions.put(f, sym);
+            return sym instanceof Symbol.Const c ? c.type() : sym instanceof Symbol.Static st ? st.type() : ((Symbol.Register) sym).type();
+        }
+        if (sym instanceof Symbol.Fn) {
+            diags.error("E0304", f.span(), "`" + ms.module().name() + "." + name + "` is a function; call it with `" + ms.module().name() + "." + name + "(...)`");
+            return Type.NEVER;
+        }
+        if (ms.types().containsKey(name)) {
+            diags.error("E0387", f.span(), "`" + ms.module().name() + "." + name + "` is a type, not a value");
+            return Type.NEVER;
+        }
+        if (sym == null && ms.globals().containsKey(name)) return Type.NEVER;   // broken item: already reported
+        diags.error("E0209", f.field().span(), "module `" + ms.module().name() + "` has no item `" + name + "`", hintFrom(name, ms.globals().keySet()));
+        return Type.NEVER;
+    }
+
     private Type checkField(Expr.Field f) {
+        ModuleScope module = moduleNamed(f.target());
+        if (module != null) return checkQualified(f, module);
+        if (reportNotImported(f.target())) return Type.NEVER;
         Type.Enum en = enumNamed(f.target());
         if (en != null) {
             int index = en.indexOf(f.field().name());
@@ -959,7 +1073,9 @@ public final class TypeChecker {
 
     private Type checkStructLit(Expr.StructLit sl) {
         String name = sl.type().simpleName();
-        Type t = sl.type().path().size() == 1 ? typeNames.get(name) : null;
+        Type t = sl.type().path().size() == 1 ? typeNames.get(name)
+                : sl.type().path().size() == 2 && importedModule(sl.type().path().get(0).name()) != null
+                ? importedModule(sl.type().path().get(0).name()).types().get(name) : null;
         if (!(t instanceof Type.Struct st)) {
             if (t == null) resolveType(sl.type());   // reports the unknown type
             else diags.error("E0389", sl.type().span(), "`" + name + "` is not a struct");
@@ -1006,7 +1122,36 @@ public final class TypeChecker {
         return new Type.Array(first, al.elements().size());
     }
 
-    private Type checkMethodCall(Expr.MethodCall mc) {
+    /** `m.x` where `m` is a module of the program that this module does not import: E0210. */
+    private boolean reportNotImported(Expr target) {
+        if (!(target instanceof Expr.Name mn)) return false;
+        String name = mn.ident().name();
+        if (scopes.stream().anyMatch(sc -> sc.containsKey(name)) || globals.containsKey(name) || typeNames.containsKey(name)
+                || !modulesByName.containsKey(name) || current.imports().contains(name)) return false;
+        diags.error("E0210", mn.span(), "module `" + name + "` is not imported here", "add `import " + name + ";` at the top of this file");
+        return true;
+    }
+
+    private Type checkMethodCall(Expr.MethodCall mc, boolean awaited) {
+        if (reportNotImported(mc.receiver())) {
+            for (Expr a : mc.args()) check(a, null);
+            return Type.NEVER;
+        }
+        ModuleScope ms = moduleNamed(mc.receiver());
+        if (ms != null) {
+            String name = mc.method().name();
+            Symbol g = ms.globals().get(name);
+            String shown = ms.module().name() + "." + name;
+            if (g == null && !ms.globals().containsKey(name)) {
+                diags.error("E0209", mc.method().span(), "module `" + ms.module().name() + "` has no function `" + name + "`", hintFrom(name, ms.globals().keySet()));
+                for (Expr a : mc.args()) check(a, null);
+                return Type.NEVER;
+            }
+            return checkCallTo(mc, shown, g, false, mc.method().span(), mc.args(), awaited);
+        }
+        if (awaited) {
+            diags.error("E0402", mc.span(), "only a call to an async function can be awaited");
+        }
         Type t = derefAll(check(mc.receiver(), null));
         if ((t instanceof Type.Array || t instanceof Type.Slice) && mc.method().name().equals("len")) {
             if (!mc.args().isEmpty()) diags.error("E0306", mc.span(), "`len` takes 0 arguments but " + mc.args().size() + " were given");
@@ -1026,8 +1171,9 @@ public final class TypeChecker {
      * the error for `&mut x` rather than for an assignment.
      */
     private void mutablePlace(Expr target, boolean borrow) {
-        if (target instanceof Expr.Name n) {
-            Symbol sym = out.resolutions.get(n);
+        Symbol qualified = target instanceof Expr.Field qf ? out.resolutions.get(qf) : null;
+        if (target instanceof Expr.Name || qualified instanceof Symbol.Static || qualified instanceof Symbol.Const || qualified instanceof Symbol.Register) {
+            Symbol sym = out.resolutions.get(target);
             if (sym instanceof Symbol.LocalVar v && !v.mutable()) {
                 diags.error(borrow ? "E0354" : "E0350", target.span(), borrow ? "cannot borrow `" + v.name() + "` as mutable, as it is not declared as mutable"
                         : "cannot assign twice to immutable variable `" + v.name() + "`", "make it mutable: `let mut " + v.name() + "`");
@@ -1039,7 +1185,7 @@ public final class TypeChecker {
             return;
         }
         Expr inner = null;
-        if (target instanceof Expr.Field f && !(out.resolutions.get(f) instanceof Symbol.Variant)) inner = f.target();
+        if (target instanceof Expr.Field f && !(out.resolutions.get(f) instanceof Symbol.Variant) && moduleNamed(f.target()) == null) inner = f.target();
         else if (target instanceof Expr.Index ix) inner = ix.target();
         else if (target instanceof Expr.Unary u && u.op() == Expr.UnaryOp.DEREF) {
             Type t = shallow(out.types.get(u.operand()));
@@ -1100,6 +1246,11 @@ public final class TypeChecker {
             record(call, t);
             return t;
         }
+        if (a.inner() instanceof Expr.MethodCall mc && moduleNamed(mc.receiver()) != null) {
+            Type t = checkMethodCall(mc, true);
+            record(mc, t);
+            return t;
+        }
         check(a.inner(), null);
         diags.error("E0402", a.inner().span(), "only a call to an async function can be awaited",
                 "a future is not a value in Mote: write `f(args).await`");
@@ -1116,18 +1267,23 @@ public final class TypeChecker {
         boolean shadowedByLocal = scopes.stream().anyMatch(s -> s.containsKey(name));
         Symbol g = shadowedByLocal ? null : globals.get(name);
         if (g == null && !shadowedByLocal && BUILTINS.containsKey(name)) g = BUILTINS.get(name);
+        return checkCallTo(c, name, g, shadowedByLocal, n.span(), c.args(), awaited);
+    }
+
+    /** A call of {@code g} (named {@code name} as written) at {@code c}: a Call or a qualified MethodCall. */
+    private Type checkCallTo(Expr c, String name, Symbol g, boolean shadowedByLocal, Span nameSpan, List<Expr> args, boolean awaited) {
         if (g instanceof Symbol.Builtin b) {
             out.resolutions.put(c, b);
             if (b.async() && !awaited) reportNotAwaited(c, name);
             if (!b.async() && awaited) reportNotAsync(c, name);
-            return checkBuiltin(c, b);
+            return checkBuiltin((Expr.Call) c, b);
         }
         if (!(g instanceof Symbol.Fn f)) {
             if (g == null && !shadowedByLocal && !globals.containsKey(name))
-                diags.error("E0204", n.span(), "cannot find function `" + name + "` in this scope", suggestion(name));
+                diags.error("E0204", nameSpan, "cannot find function `" + name + "` in this scope", suggestion(name));
             else if (g != null || shadowedByLocal)
-                diags.error("E0305", n.span(), "`" + name + "` is not a function");
-            for (Expr arg : c.args()) check(arg, null);
+                diags.error("E0305", nameSpan, "`" + name + "` is not a function");
+            for (Expr arg : args) check(arg, null);
             return Type.NEVER;
         }
         out.resolutions.put(c, f);
@@ -1139,25 +1295,25 @@ public final class TypeChecker {
         } else if (!f.isAsync() && awaited) {
             reportNotAsync(c, name);
         }
-        if (name.equals("main") && f.isAsync()) diags.error("E0404", c.span(), "`main` is the entry task and cannot be called");
-        if (c.args().size() != f.params().size()) {
+        if (f.qualifiedName().equals("main") && f.isAsync()) diags.error("E0404", c.span(), "`main` is the entry task and cannot be called");
+        if (args.size() != f.params().size()) {
             diags.error("E0306", c.span(), "`" + name + "` takes " + f.params().size() + " argument" + (f.params().size() == 1 ? "" : "s")
-                    + " but " + c.args().size() + (c.args().size() == 1 ? " was" : " were") + " given");
+                    + " but " + args.size() + (args.size() == 1 ? " was" : " were") + " given");
         }
-        for (int i = 0; i < c.args().size(); i++) {
+        for (int i = 0; i < args.size(); i++) {
             Type want = i < f.params().size() ? f.params().get(i) : null;
-            Type got = check(c.args().get(i), want);
-            if (want != null) coerce(want, c.args().get(i), got);
+            Type got = check(args.get(i), want);
+            if (want != null) coerce(want, args.get(i), got);
         }
         return f.result();
     }
 
-    private void reportNotAwaited(Expr.Call c, String name) {
+    private void reportNotAwaited(Expr c, String name) {
         diags.error("E0405", c.span(), "`" + name + "` is async and its call is not awaited",
                 "a future is not a value in Mote: write `" + name + "(...).await`");
     }
 
-    private void reportNotAsync(Expr.Call c, String name) {
+    private void reportNotAsync(Expr c, String name) {
         diags.error("E0406", c.span(), "`" + name + "` is not async, so its result cannot be awaited", "remove `.await`");
     }
 

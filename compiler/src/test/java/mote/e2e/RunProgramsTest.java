@@ -26,7 +26,7 @@ class RunProgramsTest {
     static List<Path> programs() {
         List<Path> all = new ArrayList<>(TestFiles.list(MoteHome.get().resolve("examples"), ".mote"));
         all.addAll(TestFiles.list(TestFiles.resources("run"), ".mote"));
-        return all;
+        return all.stream().filter(p -> !TestFiles.isModule(p)).toList();
     }
 
     @TestFactory

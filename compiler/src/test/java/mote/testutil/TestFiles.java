@@ -31,6 +31,11 @@ public final class TestFiles {
         }
     }
 
+    /** A module imported by test programs rather than a program: its first line is `// module: ...`. */
+    public static boolean isModule(Path p) {
+        return read(p).startsWith("// module:");
+    }
+
     public static String read(Path p) {
         try {
             return Files.readString(p);

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.TestFactory;
 class TypeErrorTest {
     @TestFactory
     Stream<DynamicTest> semanticErrors() {
-        List<Path> files = TestFiles.list(TestFiles.resources("errors/types"), ".mote");
+        List<Path> files = TestFiles.list(TestFiles.resources("errors/types"), ".mote").stream().filter(p -> !TestFiles.isModule(p)).toList();
         assertFalse(files.isEmpty());
         return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> check(f)));
     }

@@ -1,0 +1,182 @@
+package mote.testing;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import mote.Compiler;
+import mote.diag.CompileError;
+import mote.diag.ToolError;
+import mote.qemu.QemuOptions;
+import mote.qemu.QemuResult;
+import mote.qemu.QemuRunner;
+
+/**
+ * `mote test`: finds the `test fn`s and `test async fn`s of each file, builds one image per
+ * test (its entry runs that test and exits 0; a failing test panics, so a panic fails only
+ * its own test) and runs each under QEMU in turn. Prints `test NAME ... ok` / `FAILED`, the
+ * output of each failure, and `N passed, M failed`; can write JUnit XML.
+ */
+public final class TestRunner {
+    /** One test's outcome. {@code message} is the panic line (or why it failed), null when it passed. */
+    public record Outcome(Path file, String name, boolean passed, String message, String output, Duration elapsed) {}
+
+    private final Compiler.Options options;
+    private final Duration timeout;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final List<Outcome> outcomes = new ArrayList<>();
+    private int brokenFiles;
+
+    public TestRunner(Compiler.Options options, Duration timeout, PrintWriter out, PrintWriter err) {
+        this.options = options;
+        this.timeout = timeout;
+        this.out = out;
+        this.err = err;
+    }
+
+    public List<Outcome> outcomes() { return List.copyOf(outcomes); }
+
+    /** Files that did not compile (their diagnostics were printed). */
+    public int brokenFiles() { return brokenFiles; }
+
+    public boolean allPassed() { return brokenFiles == 0 && outcomes.stream().allMatch(Outcome::passed); }
+
+    /** The `.mote` files to test: the file itself, or every file under a directory that declares a test. */
+    public static List<Path> files(Path fileOrDir) {
+        if (Files.isRegularFile(fileOrDir)) return List.of(fileOrDir);
+        if (!Files.isDirectory(fileOrDir)) throw new ToolError("no such file or directory: " + fileOrDir);
+        try (Stream<Path> s = Files.walk(fileOrDir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".mote")).filter(TestRunner::declaresTests).sorted().toList();
+        } catch (IOException e) {
+            throw new ToolError("cannot list " + fileOrDir + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean declaresTests(Path p) {
+        try {
+            return Files.readString(p, StandardCharsets.UTF_8).matches("(?s).*\\btest\\s+(async\\s+)?fn\\b.*");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Runs every test of every file; returns whether all passed. */
+    public boolean run(List<Path> files) {
+        for (Path f : files) runFile(f);
+        int passed = (int) outcomes.stream().filter(Outcome::passed).count();
+        int failed = outcomes.size() - passed;
+        List<Outcome> failures = outcomes.stream().filter(o -> !o.passed()).toList();
+        if (!failures.isEmpty()) {
+            out.println();
+            out.println("failures:");
+            for (Outcome o : failures) {
+                out.println();
+                out.println("---- " + o.file() + ": " + o.name() + " ----");
+                if (!o.output().isEmpty()) out.print(o.output().endsWith("\n") ? o.output() : o.output() + "\n");
+                else out.println(o.message());
+            }
+        }
+        out.println();
+        out.println("test result: " + (failed == 0 && brokenFiles == 0 ? "ok" : "FAILED") + ". " + passed + " passed, " + failed + " failed"
+                + (brokenFiles > 0 ? ", " + brokenFiles + " file" + (brokenFiles == 1 ? "" : "s") + " did not compile" : ""));
+        out.flush();
+        return allPassed();
+    }
+
+    private void runFile(Path file) {
+        List<String> names;
+        try {
+            names = Compiler.testNames(Compiler.read(file));
+        } catch (CompileError e) {
+            err.print(e.diagnostics().render());
+            err.flush();
+            brokenFiles++;
+            return;
+        }
+        out.println();
+        out.println("running " + names.size() + " test" + (names.size() == 1 ? "" : "s") + " from " + file);
+        out.flush();
+        for (String name : names) {
+            out.print("test " + name + " ... ");
+            out.flush();
+            Outcome o = runOne(file, name);
+            outcomes.add(o);
+            out.println(o.passed() ? "ok" : "FAILED");
+            out.flush();
+        }
+    }
+
+    private Outcome runOne(Path file, String name) {
+        long start = System.nanoTime();
+        Compiler.Result build;
+        try {
+            build = Compiler.compile(file, options, name);
+        } catch (CompileError e) {
+            String text = e.diagnostics().render();
+            return new Outcome(file, name, false, "did not compile", text, Duration.ofNanos(System.nanoTime() - start));
+        }
+        QemuResult q = new QemuRunner().run(options.board(), build.elf(), QemuOptions.defaults().withTimeout(timeout));
+        String output = q.output().replace("\r\n", "\n");
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        if (q.timedOut()) return new Outcome(file, name, false, "timed out after " + timeout.toSeconds() + " s", output, elapsed);
+        if (q.exitCode() == 0) return new Outcome(file, name, true, null, output, elapsed);
+        String panic = output.lines().filter(l -> l.startsWith("panic: ")).findFirst().orElse("exited with code " + q.exitCode());
+        return new Outcome(file, name, false, panic, output, elapsed);
+    }
+
+    /** JUnit XML (the format CI servers read): one testsuite per file, one testcase per test. */
+    public void writeJUnit(Path target) {
+        StringBuilder sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
+        List<Path> files = outcomes.stream().map(Outcome::file).distinct().toList();
+        for (Path f : files) {
+            List<Outcome> os = outcomes.stream().filter(o -> o.file().equals(f)).toList();
+            long failures = os.stream().filter(o -> !o.passed()).count();
+            double time = os.stream().mapToLong(o -> o.elapsed().toMillis()).sum() / 1000.0;
+            sb.append("  <testsuite name=\"").append(xml(f.toString())).append("\" tests=\"").append(os.size())
+              .append("\" failures=\"").append(failures).append("\" errors=\"0\" skipped=\"0\" time=\"").append(time).append("\">\n");
+            for (Outcome o : os) {
+                sb.append("    <testcase name=\"").append(xml(o.name())).append("\" classname=\"").append(xml(classname(f)))
+                  .append("\" time=\"").append(o.elapsed().toMillis() / 1000.0).append('"');
+                if (o.passed()) {
+                    sb.append("/>\n");
+                } else {
+                    sb.append(">\n      <failure message=\"").append(xml(o.message())).append("\">").append(xml(o.output()))
+                      .append("</failure>\n    </testcase>\n");
+                }
+            }
+            sb.append("  </testsuite>\n");
+        }
+        sb.append("</testsuites>\n");
+        try {
+            if (target.toAbsolutePath().getParent() != null) Files.createDirectories(target.toAbsolutePath().getParent());
+            Files.writeString(target, sb.toString(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ToolError("cannot write " + target + ": " + e.getMessage());
+        }
+    }
+
+    private static String classname(Path f) {
+        String n = f.getFileName().toString();
+        return n.endsWith(".mote") ? n.substring(0, n.length() - 5) : n;
+    }
+
+    private static String xml(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                case '&' -> sb.append("&amp;");
+                case '"' -> sb.append("&quot;");
+                default -> { if (c >= 0x20 || c == '\n' || c == '\t') sb.append(c); }
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,70 @@
+package mote.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import mote.testutil.ProgramRunner;
+import mote.testutil.TestFiles;
+import org.junit.jupiter.api.Test;
+
+/** `mote test` end to end: one image per test under QEMU, results, exit code, JUnit XML. */
+class TestCommandTest {
+    private record Run(int exit, String out, String err) {}
+
+    private static Run mote(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void runsEveryTestOfADirectoryAndReportsFailures() throws Exception {
+        Path dir = TestFiles.resources("mote-test");
+        Path tmp = ProgramRunner.tempDir();
+        Path junit = tmp.resolve("results/junit.xml");
+        Run r = mote("test", dir.toString(), "-o", tmp.toString(), "--junit", junit.toString());
+        assertEquals(1, r.exit(), r.out() + r.err());
+        for (String line : new String[] {"test adds ... ok", "test adds_wrong ... FAILED", "test doubles_later ... ok",
+                "test out_of_bounds ... FAILED", "test prints_and_passes ... ok", "test counts ... ok", "test empty ... ok"})
+            assertTrue(r.out().contains(line + "\n"), line + " in\n" + r.out());
+        assertTrue(r.out().contains("panic: assertion `left == right` failed: left: 4, right: 5 at "), r.out());
+        assertTrue(r.out().contains("about to index 3\npanic: index out of bounds: the len is 3 but the index is 3"), r.out());
+        assertTrue(r.out().contains("test result: FAILED. 5 passed, 2 failed"), r.out());
+        String xml = Files.readString(junit);
+        assertTrue(xml.contains("tests=\"5\" failures=\"2\""), xml);
+        assertTrue(xml.contains("<testcase name=\"adds\" classname=\"arith\""), xml);
+        assertTrue(xml.contains("<failure message=\"panic: index out of bounds"), xml);
+        assertTrue(xml.contains("tests=\"2\" failures=\"0\""), xml);
+    }
+
+    @Test
+    void passingFileExitsZero() {
+        Path file = TestFiles.resources("mote-test/more/strings.mote");
+        Run r = mote("test", file.toString(), "-o", ProgramRunner.tempDir().toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("test result: ok. 2 passed, 0 failed"), r.out());
+    }
+
+    @Test
+    void compileErrorsAreReportedAndFail() throws Exception {
+        Path tmp = ProgramRunner.tempDir();
+        Path bad = tmp.resolve("bad.mote");
+        Files.writeString(bad, "test fn t() { let x: u8 = true; }\n");
+        Run r = mote("test", bad.toString(), "-o", tmp.toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("error[E0308]"), r.err());
+        assertTrue(r.out().contains("1 file did not compile"), r.out());
+    }
+
+    @Test
+    void helpDescribesTheVerb() {
+        Run r = mote("test", "--help");
+        assertEquals(0, r.exit());
+        assertTrue(r.out().contains("--junit=FILE"), r.out());
+        assertTrue(r.out().contains("FILE_OR_DIR"), r.out());
+    }
+}

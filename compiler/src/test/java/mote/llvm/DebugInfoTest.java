@@ -1,0 +1,67 @@
+package mote.llvm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import mote.Compiler;
+import mote.board.Board;
+import mote.link.ToolResult;
+import mote.link.Toolchain;
+import mote.testutil.ProgramRunner;
+import mote.testutil.TestFiles;
+import org.junit.jupiter.api.Test;
+
+/**
+ * `--debug` images carry a DWARF line table for the Mote source (read back with the jar's
+ * llvm-dwarfdump): the .mote file is named and its statements' lines appear. Release images
+ * have no line table for the program.
+ */
+class DebugInfoTest {
+    private static String debugLine(boolean debug) {
+        Path src = TestFiles.resources("run/functions.mote");
+        Path out = ProgramRunner.tempDir();
+        Board board = Board.load("lm3s6965evb");
+        Compiler.Options d = Compiler.Options.defaults(board, out);
+        Compiler.Result r = Compiler.compile(src, d.withDebug(debug));
+        Toolchain tc = Toolchain.get();
+        ToolResult dump = tc.run(tc.tool("llvm-dwarfdump"), List.of("--debug-line", r.elf().toString()));
+        assertEquals(0, dump.exitCode(), dump.stderr());
+        return dump.stdout();
+    }
+
+    /** The line numbers of the rows of the line-table section that names {@code file}. */
+    private static Set<Integer> linesOf(String dump, String file) {
+        Set<Integer> lines = new TreeSet<>();
+        for (String section : dump.split("debug_line\\[")) {
+            if (!section.contains("name: \"" + file + "\"")) continue;
+            for (String row : section.split("\n")) {
+                String[] cols = row.trim().split("\\s+");
+                if (cols.length >= 4 && cols[0].startsWith("0x") && cols[0].length() == 18) lines.add(Integer.parseInt(cols[1]));
+            }
+        }
+        return lines;
+    }
+
+    @Test
+    void debugBuildsHaveLinesOfTheMoteSource() {
+        String dump = debugLine(true);
+        assertTrue(dump.contains("name: \"functions.mote\""), dump);
+        Set<Integer> lines = linesOf(dump, "functions.mote");
+        // fib's recursion, greet's loop and prints, main's first statement. (With -Os, gcd of
+        // two constants is folded away, so its lines are rightly absent.)
+        for (int line : new int[] {5, 19, 20, 22, 26})
+            assertTrue(lines.contains(line), "line " + line + " missing from " + lines + "\n" + dump);
+        assertFalse(lines.stream().anyMatch(l -> l > 40), "a line beyond the file: " + lines);
+    }
+
+    @Test
+    void releaseBuildsHaveNoLineTableForTheProgram() {
+        assertFalse(debugLine(false).contains("name: \"functions.mote\""));
+    }
+}
