@@ -250,11 +250,13 @@ public final class AsyncLowering {
 
     static int awaiteeSize(Callee callee, Map<String, StateMachine> machines) {
         if (callee instanceof Callee.Builtin b) return b.stateSize;
+        if (callee instanceof Callee.Channel c) return c.stateSize();
         return machines.get(((Callee.Function) callee).name()).size();
     }
 
     static int awaiteeAlign(Callee callee, Map<String, StateMachine> machines) {
         if (callee instanceof Callee.Builtin b) return b.stateAlign;
+        if (callee instanceof Callee.Channel c) return c.stateAlign();
         return machines.get(((Callee.Function) callee).name()).align();
     }
 

@@ -144,6 +144,11 @@ public final class LlvmCodegen implements AutoCloseable {
         runtimeFn("mote_task_claim", i32, false, i32, i32);
         runtimeFn("mote_sleep_us", i1, false, ptr, i64);
         runtimeFn("mote_ticks_us", i64, false);
+        runtimeFn("mote_channel_send", i1, false, ptr, ptr, ptr);
+        runtimeFn("mote_channel_recv", i1, false, ptr, ptr, ptr);
+        runtimeFn("mote_channel_try_send", i1, false, ptr, ptr);
+        runtimeFn("mote_channel_try_recv", i1, false, ptr, ptr);
+        runtimeFn("mote_signal_raise", voidType, false, ptr, ptr);
     }
 
     private void runtimeFn(String name, LLVMTypeRef ret, boolean noreturn, LLVMTypeRef... params) {
@@ -197,6 +202,26 @@ public final class LlvmCodegen implements AutoCloseable {
         return Type.isAggregate(t) ? ptr : llvmType(t);
     }
 
+    /**
+     * An empty channel as a constant: runtime-c's header {buf, elem_size, capacity, head 0,
+     * count 0, no receivers, no senders}, buf pointing at the buffer inside the same object.
+     */
+    private LLVMTypeRef channelType(Type.Channel ch) {
+        LLVMTypeRef i16 = LLVMInt16TypeInContext(ctx);
+        LLVMTypeRef[] fields = {ptr, i16, i16, i16, i16, ptr, ptr, LLVMArrayType(i8, ch.size() - Type.Channel.HEADER)};
+        return LLVMStructTypeInContext(ctx, new PointerPointer<>(fields), fields.length, 1);
+    }
+
+    private LLVMValueRef channelInitializer(LLVMValueRef self, Type.Channel ch) {
+        LLVMTypeRef i16 = LLVMInt16TypeInContext(ctx);
+        LLVMValueRef buf = LLVMConstInBoundsGEP2(i8, self, values(constInt(i32, ch.bufferOffset())), 1);
+        int rest = ch.size() - Type.Channel.HEADER;
+        LLVMTypeRef type = channelType(ch);
+        LLVMValueRef[] values = {buf, constInt(i16, ch.element().size()), constInt(i16, ch.capacity()), constInt(i16, 0),
+                constInt(i16, 0), LLVMConstNull(ptr), LLVMConstNull(ptr), LLVMConstNull(LLVMArrayType(i8, rest))};
+        return LLVMConstNamedStruct(type, values(values), values.length);
+    }
+
     /** Side-effecting inline assembly (critical sections: see docs/runtime-abi.md). */
     private LLVMValueRef inlineAsm(LLVMTypeRef type, String code, String constraints) {
         byte[] c = code.getBytes(StandardCharsets.UTF_8), k = constraints.getBytes(StandardCharsets.UTF_8);
@@ -248,8 +273,10 @@ public final class LlvmCodegen implements AutoCloseable {
         declareTaskTable(program);
         if (di != null) createCompileUnit(program);
         for (MirProgram.Global g : program.globals()) {
-            LLVMValueRef v = LLVMAddGlobal(module, llvmType(g.type()), "s." + g.name());
-            if (Type.isAggregate(g.type())) {
+            LLVMValueRef v = LLVMAddGlobal(module, g.type() instanceof Type.Channel ch ? channelType(ch) : llvmType(g.type()), "s." + g.name());
+            if (g.type() instanceof Type.Channel ch) {
+                LLVMSetInitializer(v, channelInitializer(v, ch));
+            } else if (Type.isAggregate(g.type())) {
                 byte[] image = g.image() != null ? g.image() : new byte[g.type().size()];
                 LLVMSetInitializer(v, LLVMConstStringInContext(ctx, new BytePointer(image), image.length, 1));
             } else if (g.type() instanceof Type.Ref) {
@@ -259,7 +286,8 @@ public final class LlvmCodegen implements AutoCloseable {
             }
             LLVMSetAlignment(v, Math.max(1, g.type().align()));
             LLVMSetLinkage(v, LLVMInternalLinkage);
-            if (!g.mutable()) LLVMSetGlobalConstant(v, 1);
+            // A channel changes through its methods although the static is not `mut`: it lives in RAM.
+            if (!g.mutable() && !(g.type() instanceof Type.Channel)) LLVMSetGlobalConstant(v, 1);
             statics.put(g.name(), v);
         }
         // Declare first: functions call each other in any order.
@@ -576,7 +604,8 @@ public final class LlvmCodegen implements AutoCloseable {
                     args[k] = startArgs != null ? startArgs[k - 3] : LLVMGetUndef(paramTypes.get(LLVMTypeRef.class, k));
                 ready = LLVMBuildCall2(builder, type, poll, values(args), n, "ready");
             } else {
-                ready = pollBuiltin((Callee.Builtin) await.callee(), child);
+                ready = await.callee() instanceof Callee.Channel ch ? pollChannel(ch, child, await)
+                        : pollBuiltin((Callee.Builtin) await.callee(), child);
             }
             LLVMBuildCondBr(builder, ready, blocks[await.resume().index()], pendingBlock(s));
         }
@@ -594,6 +623,14 @@ public final class LlvmCodegen implements AutoCloseable {
             LLVMBuildRet(builder, constInt(i1, 0));
             LLVMPositionBuilderAtEnd(builder, saved);
             return pending;
+        }
+
+        /** A channel send or receive: runtime-c is called at every poll with the same waiter node. */
+        private LLVMValueRef pollChannel(Callee.Channel ch, LLVMValueRef state, Terminator.Await await) {
+            LLVMValueRef channel = LLVMBuildLoad2(builder, ptr, offsetPtr(state, Callee.Channel.CHANNEL_PTR), "channel");
+            if (ch.send()) return callRuntime("mote_channel_send", channel, offsetPtr(state, ch.itemOffset()), state);
+            LLVMValueRef out = slots[await.dest().index()];
+            return callRuntime("mote_channel_recv", channel, out, state);
         }
 
         /** yield_now: the first poll wakes the task and returns Pending, the second is Ready. */
@@ -646,6 +683,38 @@ public final class LlvmCodegen implements AutoCloseable {
             LLVMBuildBr(builder, done);
             LLVMPositionBuilderAtEnd(builder, done);
             return claimed;
+        }
+
+        /** try_send / try_recv / raise: the item goes through memory, as runtime-c copies bytes. */
+        private LLVMValueRef channelOp(Rvalue.ChannelOp op) {
+            LLVMValueRef channel = operand(op.args().get(0));
+            Type element = op.channel().element();
+            switch (op.op()) {
+                case "try_recv":
+                    return callRuntime("mote_channel_try_recv", channel, operand(op.args().get(1)));
+                case "try_send":
+                case "raise": {
+                    LLVMValueRef item = Type.isAggregate(element) ? operand(op.args().get(1)) : itemInMemory(op.args().get(1), element);
+                    if (op.op().equals("raise")) {
+                        callRuntime("mote_signal_raise", channel, item);
+                        return null;
+                    }
+                    return callRuntime("mote_channel_try_send", channel, item);
+                }
+                default:
+                    throw new IllegalStateException("channel op " + op.op());
+            }
+        }
+
+        private LLVMValueRef itemInMemory(Operand value, Type element) {
+            LLVMBasicBlockRef here = LLVMGetInsertBlock(builder);
+            LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(llvmFn);
+            LLVMValueRef first = LLVMGetFirstInstruction(entry);
+            if (first != null && !first.isNull()) LLVMPositionBuilderBefore(builder, first); else LLVMPositionBuilderAtEnd(builder, entry);
+            LLVMValueRef tmp = LLVMBuildAlloca(builder, llvmType(element), "item");
+            LLVMPositionBuilderAtEnd(builder, here);
+            LLVMBuildStore(builder, operand(value), tmp);
+            return tmp;
         }
 
         // ------------------------------------------------------------ statements
@@ -723,6 +792,16 @@ public final class LlvmCodegen implements AutoCloseable {
             } else if (s instanceof Statement.WriteRegister w) {
                 LLVMValueRef store = LLVMBuildStore(builder, operand(w.value()), registerAddress(w.address()));
                 LLVMSetVolatile(store, 1);
+            } else if (s instanceof Statement.InitChannel ic) {
+                Type.Channel ch = (Type.Channel) fn.typeOf(ic.local());
+                LLVMValueRef at = slots[ic.local().index()];
+                LLVMTypeRef i16 = LLVMInt16TypeInContext(ctx);
+                LLVMBuildStore(builder, offsetPtr(at, ch.bufferOffset()), at);
+                LLVMBuildStore(builder, constInt(i16, ch.element().size()), offsetPtr(at, 4));
+                LLVMBuildStore(builder, constInt(i16, ch.capacity()), offsetPtr(at, 6));
+                LLVMBuildStore(builder, constInt(i32, 0), offsetPtr(at, 8));      // head, count
+                LLVMBuildStore(builder, LLVMConstNull(ptr), offsetPtr(at, 12));  // receivers
+                LLVMBuildStore(builder, LLVMConstNull(ptr), offsetPtr(at, 16));  // senders
             } else if (s instanceof Statement.CriticalExit c) {
                 LLVMTypeRef type = fnType(voidType, i32);
                 LLVMValueRef asm = inlineAsm(type, "msr primask, $0", "r,~{memory}");
@@ -838,6 +917,7 @@ public final class LlvmCodegen implements AutoCloseable {
             }
             if (r instanceof Rvalue.Ticks) return callRuntime("mote_ticks_us");
             if (r instanceof Rvalue.Spawn sp) return spawn(sp);
+            if (r instanceof Rvalue.ChannelOp op) return channelOp(op);
             if (r instanceof Rvalue.CriticalEnter) {
                 LLVMTypeRef type = fnType(i32);
                 LLVMValueRef asm = inlineAsm(type, "mrs $0, primask\n\tcpsid i", "=r,~{memory}");
@@ -970,6 +1050,12 @@ public final class LlvmCodegen implements AutoCloseable {
                     pollAndBranch(s, false, null);
                 } else if (a.callee() instanceof Callee.Function) {
                     pollAndBranch(s, true, argValues.toArray(LLVMValueRef[]::new));
+                } else if (a.callee() instanceof Callee.Channel ch) {
+                    // An idle waiter node, the channel, and for a send the item (kept until sent).
+                    LLVMBuildStore(builder, constInt(i64, 0), child);
+                    LLVMBuildStore(builder, argValues.get(0), offsetPtr(child, Callee.Channel.CHANNEL_PTR));
+                    if (ch.send()) storeOperand(offsetPtr(child, ch.itemOffset()), a.args().get(1), ch.channel().element());
+                    pollAndBranch(s, false, null);
                 } else if (a.callee() == Callee.Builtin.YIELD_NOW) {
                     LLVMBuildStore(builder, constInt(i8, 0), child);
                     pollAndBranch(s, false, null);

@@ -28,4 +28,27 @@ public sealed interface Callee {
 
         @Override public String toString() { return sourceName; }
     }
+
+    /**
+     * Waiting on a channel or signal: `ch.send(v)` (args: channel pointer, item) or
+     * `ch.recv()` / `sig.wait()` (arg: channel pointer). The awaitee state is runtime-c's
+     * waiter node (8 bytes), the channel pointer, and for a send the item being sent.
+     */
+    record Channel(boolean send, mote.types.Type.Channel channel) implements Callee {
+        public static final int WAITER = 8, CHANNEL_PTR = 8, ITEM = 12;
+
+        public int itemOffset() {
+            int a = channel.element().align();
+            return (ITEM + a - 1) / a * a;
+        }
+
+        public int stateSize() {
+            int end = send ? itemOffset() + channel.element().size() : ITEM;
+            return (end + stateAlign() - 1) / stateAlign() * stateAlign();
+        }
+
+        public int stateAlign() { return Math.max(4, channel.element().align()); }
+
+        @Override public String toString() { return (send ? "send" : channel.signal() ? "wait" : "recv") + "<" + channel + ">"; }
+    }
 }

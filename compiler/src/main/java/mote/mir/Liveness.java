@@ -86,6 +86,8 @@ public final class Liveness {
             use(w.value(), live);
         } else if (s instanceof Statement.CriticalExit c) {
             use(c.saved(), live);
+        } else if (s instanceof Statement.InitChannel ic) {
+            live.clear(ic.local().index());
         }
     }
 
@@ -106,5 +108,6 @@ public final class Liveness {
         else if (r instanceof Rvalue.Repeat rp) use(rp.value(), live);
         else if (r instanceof Rvalue.Overflows o) { use(o.left(), live); use(o.right(), live); }
         else if (r instanceof Rvalue.Spawn sp) sp.args().forEach(op -> use(op, live));
+        else if (r instanceof Rvalue.ChannelOp c) c.args().forEach(op -> use(op, live));
     }
 }

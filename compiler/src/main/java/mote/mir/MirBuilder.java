@@ -294,6 +294,15 @@ public final class MirBuilder {
                 assign(t, new Rvalue.Call(f.qualifiedName(), args));
                 return Operand.of(t);
             }
+            if (e instanceof Expr.MethodCall mc && derefType(typeOf(mc.receiver())) instanceof Type.Channel ch) {
+                // try_send(v), try_recv(&mut out), raise(v): runtime-c calls that never wait.
+                List<Operand> args = new ArrayList<>();
+                args.add(channelPointer(mc.receiver(), ch));
+                for (Expr a : mc.args()) args.add(lower(a));
+                Local t = temp(typeOf(e));
+                assign(t, new Rvalue.ChannelOp(mc.method().name(), ch, args));
+                return typeOf(e) instanceof Type.Unit ? Operand.UNIT : Operand.of(t);
+            }
             if (e instanceof Expr.MethodCall mc) {   // `.len()`, the only method in 0.1
                 Type rt = derefType(typeOf(mc.receiver()));
                 if (rt instanceof Type.Never) { lower(mc.receiver()); return Operand.UNIT; }
@@ -600,7 +609,25 @@ public final class MirBuilder {
             return Operand.of(t);
         }
 
+        /** The address of the channel a method is called on (seeing through references). */
+        private Operand channelPointer(Expr receiver, Type.Channel ch) {
+            Place p = autoDeref(lowerPlace(receiver), typeOf(receiver));
+            Local ptr = temp(new Type.Ref(true, ch));
+            assign(ptr, new Rvalue.AddressOf(true, p));
+            return Operand.of(ptr);
+        }
+
         private Operand lowerAwait(Expr.Await a) {
+            if (a.inner() instanceof Expr.MethodCall mc && derefType(typeOf(mc.receiver())) instanceof Type.Channel ch) {
+                List<Operand> args = new ArrayList<>();
+                args.add(channelPointer(mc.receiver(), ch));
+                for (Expr arg : mc.args()) args.add(lower(arg));
+                Local dest = temp(typeOf(a));
+                BlockId resume = newBlock();
+                terminate(new Terminator.Await(new Callee.Channel(mc.method().name().equals("send"), ch), args, dest, resume, a.span()));
+                current = resume;
+                return Operand.of(dest);
+            }
             Symbol s = program.resolution(a.inner());
             List<Expr> argExprs = a.inner() instanceof Expr.Call call ? call.args() : ((Expr.MethodCall) a.inner()).args();
             List<Operand> args = new ArrayList<>();
@@ -713,6 +740,7 @@ public final class MirBuilder {
                     Local l = newLocal(v.name(), v.type(), v.span());
                     vars.put(v, l);
                     if (init != null) assign(l, new Rvalue.Use(init));
+                    else if (v.type() instanceof Type.Channel) emit(new Statement.InitChannel(l));
                 } else if (s instanceof Stmt.ExprStmt es) {
                     lower(es.expr());
                 }

@@ -105,4 +105,16 @@ public sealed interface Rvalue {
     record Ticks() implements Rvalue {
         @Override public String toString() { return "ticks()"; }
     }
+
+    /**
+     * A non-waiting channel operation: `try_send` (args: channel pointer, item; bool),
+     * `try_recv` (channel pointer, pointer to the destination; bool), `raise` (signal
+     * pointer, value; unit). Interrupt-safe in runtime-c.
+     */
+    record ChannelOp(String op, mote.types.Type.Channel channel, List<Operand> args) implements Rvalue {
+        public ChannelOp { args = List.copyOf(args); }
+        @Override public String toString() {
+            return op + "<" + channel + ">(" + args.stream().map(Object::toString).collect(java.util.stream.Collectors.joining(", ")) + ")";
+        }
+    }
 }

@@ -41,4 +41,9 @@ public sealed interface Statement {
             return "print(" + items.stream().map(Object::toString).collect(Collectors.joining(", ")) + ")";
         }
     }
+
+    /** `let ch: Channel<T, N>;`: writes the empty channel's header (buffer pointer, sizes, no waiters). */
+    record InitChannel(Local local) implements Statement {
+        @Override public String toString() { return "init_channel " + local; }
+    }
 }

@@ -70,6 +70,7 @@ final class MirEdit {
         if (r instanceof Rvalue.AddressOf a) return new Rvalue.AddressOf(a.mutable(), mapPlace(a.place(), locals));
         if (r instanceof Rvalue.Aggregate a) return new Rvalue.Aggregate(a.type(), mapOperands(a.operands(), locals));
         if (r instanceof Rvalue.Repeat rep) return new Rvalue.Repeat(mapOperand(rep.value(), locals), rep.count());
+        if (r instanceof Rvalue.ChannelOp c) return new Rvalue.ChannelOp(c.op(), c.channel(), mapOperands(c.args(), locals));
         if (r instanceof Rvalue.Spawn sp) return new Rvalue.Spawn(sp.task(), mapOperands(sp.args(), locals));
         if (r instanceof Rvalue.Overflows o) return new Rvalue.Overflows(o.op(), mapOperand(o.left(), locals), mapOperand(o.right(), locals));
         return r;   // ReadStatic, StaticAddr, Str, ReadRegister, CriticalEnter use no locals
@@ -87,6 +88,7 @@ final class MirEdit {
         if (s instanceof Statement.Print p) return new Statement.Print(mapItems(p.items(), locals));
         if (s instanceof Statement.Store st) return new Statement.Store(mapPlace(st.place(), locals), mapOperand(st.value(), locals));
         if (s instanceof Statement.WriteRegister w) return new Statement.WriteRegister(w.name(), w.address(), mapOperand(w.value(), locals));
+        if (s instanceof Statement.InitChannel ic) return new Statement.InitChannel(locals.apply(ic.local()));
         if (s instanceof Statement.CriticalExit c) return new Statement.CriticalExit(mapOperand(c.saved(), locals));
         throw new IllegalStateException("statement " + s);
     }

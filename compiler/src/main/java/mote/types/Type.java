@@ -83,6 +83,21 @@ public sealed interface Type {
         @Override public String toString() { return (mutable ? "&mut " : "&") + target; }
     }
 
+    /**
+     * `Channel<T, N>` (or `Signal<T>`: capacity 1, raise overwrites): runtime-c's 20-byte
+     * `struct mote_channel` header, then the item buffer at {@link #bufferOffset()}.
+     */
+    record Channel(Type element, long capacity, boolean signal) implements Type {
+        public static final int HEADER = 20;
+        public int bufferOffset() { return (HEADER + element.align() - 1) / element.align() * element.align(); }
+        public int size() {
+            int end = bufferOffset() + (int) (element.size() * capacity);
+            return (end + align() - 1) / align() * align();
+        }
+        public int align() { return Math.max(4, element.align()); }
+        @Override public String toString() { return signal ? "Signal<" + element + ">" : "Channel<" + element + ", " + capacity + ">"; }
+    }
+
     /** `&[T]`: a pointer (offset 0) and a u32 length (offset 4). */
     record Slice(Type element) implements Type {
         public int size() { return 8; }
@@ -143,7 +158,7 @@ public sealed interface Type {
 
     /** Types whose values live in memory as bytes (copied with memcpy, never in a register). */
     static boolean isAggregate(Type t) {
-        return t instanceof Array || t instanceof Struct || t instanceof Slice;
+        return t instanceof Array || t instanceof Struct || t instanceof Slice || t instanceof Channel;
     }
 
     /** The integer representation of an integer-like type (Int, Enum), or null. */

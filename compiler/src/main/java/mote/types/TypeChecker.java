@@ -330,9 +330,22 @@ public final class TypeChecker {
                     return Type.NEVER;   // the error type: accepts anything, so no follow-on errors
                 }
             }
-            if (n.path().size() == 1 && (n.simpleName().equals("Channel") || n.simpleName().equals("Signal"))) {
-                diags.error("E0399", te.span(), "`" + n.simpleName() + "` is not supported yet");
-                return Type.NEVER;   // the error type: accepts anything, so no follow-on errors
+            if (n.path().size() == 1 && n.simpleName().equals("Channel")) {
+                if (n.args().size() != 2 || n.args().get(1) instanceof TypeExpr.Named == false && !(n.args().get(1) instanceof TypeExpr.ConstArg)) {
+                    diags.error("E0390", te.span(), "`Channel` takes an item type and a capacity: `Channel<u8, 16>`");
+                    return Type.NEVER;
+                }
+                Type element = resolveType(n.args().get(0));
+                Long cap = channelCapacity(n.args().get(1));
+                if (cap == null) return Type.NEVER;
+                return new Type.Channel(element, cap, false);
+            }
+            if (n.path().size() == 1 && n.simpleName().equals("Signal")) {
+                if (n.args().size() != 1) {
+                    diags.error("E0390", te.span(), "`Signal` takes one item type: `Signal<u32>`");
+                    return Type.NEVER;
+                }
+                return new Type.Channel(resolveType(n.args().get(0)), 1, true);
             }
             List<String> candidates = new ArrayList<>(List.of("bool", "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "usize"));
             candidates.addAll(typeNames.keySet());
@@ -350,6 +363,19 @@ public final class TypeChecker {
             diags.error("E0399", te.span(), "this type is not supported yet");
             return Type.NEVER;   // the error type: accepts anything, so no follow-on errors
         }
+    }
+
+    /** A channel's capacity: a constant expression (a literal or a const's name), 1 to 65535. */
+    private Long channelCapacity(TypeExpr arg) {
+        Expr value = arg instanceof TypeExpr.ConstArg c ? c.value()
+                : new Expr.Name(arg.span(), ((TypeExpr.Named) arg).path().get(0));
+        Long n = constLength(value);
+        if (n == null) return null;
+        if (n < 1 || n > 65535) {
+            diags.error("E0391", arg.span(), "a channel's capacity must be between 1 and 65535, not " + n);
+            return null;
+        }
+        return n;
     }
 
     /** The module {@code name} when the current module imports it, else null. */
@@ -433,8 +459,11 @@ public final class TypeChecker {
         Type declared = resolveType(s.type());
         long value = 0;
         byte[] image = null;
-        if (s.init() == null) {
-            diags.error("E0302", s.span(), "static `" + s.name().name() + "` needs an initializer");
+        if (s.init() == null && declared instanceof Type.Channel) {
+            // Channels and signals start empty: the compiler writes their initial header.
+        } else if (s.init() == null) {
+            diags.error("E0302", s.span(), "static `" + s.name().name() + "` needs an initializer",
+                    "only `Channel<T, N>` and `Signal<T>` statics start without one");
         } else {
             beginBody(null);
             Type t = check(s.init(), declared);
@@ -1149,10 +1178,11 @@ public final class TypeChecker {
             }
             return checkCallTo(mc, shown, g, false, mc.method().span(), mc.args(), awaited);
         }
+        Type t = derefAll(check(mc.receiver(), null));
+        if (t instanceof Type.Channel ch) return checkChannelMethod(mc, ch, awaited);
         if (awaited) {
             diags.error("E0402", mc.span(), "only a call to an async function can be awaited");
         }
-        Type t = derefAll(check(mc.receiver(), null));
         if ((t instanceof Type.Array || t instanceof Type.Slice) && mc.method().name().equals("len")) {
             if (!mc.args().isEmpty()) diags.error("E0306", mc.span(), "`len` takes 0 arguments but " + mc.args().size() + " were given");
             for (Expr a : mc.args()) check(a, null);
@@ -1163,6 +1193,51 @@ public final class TypeChecker {
             diags.error("E0385", mc.method().span(), "no method `" + mc.method().name() + "` on type `" + resolveForMessage(t) + "`",
                     t instanceof Type.Array || t instanceof Type.Slice ? "arrays and slices have `.len()`" : "Mote 0.1 has no user-defined methods; call a function: `f(x)`");
         return Type.NEVER;
+    }
+
+    /**
+     * The built-in methods of `Channel<T, N>` and `Signal<T>`: `send(v)`/`recv()` (async),
+     * `try_send(v) -> bool`, `try_recv(&mut out) -> bool`; `raise(v)` and `wait()` (async) on
+     * signals. The receiver must be a place (a static or a local: the channel lives there).
+     */
+    private Type checkChannelMethod(Expr.MethodCall mc, Type.Channel ch, boolean awaited) {
+        String m = mc.method().name();
+        boolean async = m.equals("send") || m.equals("recv") || m.equals("wait");
+        boolean known = ch.signal() ? m.equals("raise") || m.equals("wait") || m.equals("try_recv")
+                : m.equals("send") || m.equals("recv") || m.equals("try_send") || m.equals("try_recv");
+        if (!known) {
+            for (Expr a : mc.args()) check(a, null);
+            diags.error("E0392", mc.method().span(), "no method `" + m + "` on `" + ch + "`",
+                    ch.signal() ? "a Signal has raise(v), wait().await and try_recv(&mut out)"
+                            : "a Channel has send(v).await, recv().await, try_send(v) and try_recv(&mut out)");
+            return Type.NEVER;
+        }
+        if (async && !awaited) {
+            diags.error("E0405", mc.span(), "`" + m + "` is async and its call is not awaited",
+                    "write `" + m + "(...).await`, or use the non-blocking try_ form");
+        } else if (!async && awaited) {
+            diags.error("E0406", mc.span(), "`" + m + "` does not wait, so its result cannot be awaited", "remove `.await`");
+        }
+        int want = m.equals("recv") || m.equals("wait") ? 0 : 1;
+        if (mc.args().size() != want) {
+            diags.error("E0306", mc.span(), "`" + m + "` takes " + want + " argument" + (want == 1 ? "" : "s")
+                    + " but " + mc.args().size() + (mc.args().size() == 1 ? " was" : " were") + " given");
+        }
+        if (!mc.args().isEmpty()) {
+            Expr arg = mc.args().get(0);
+            if (m.equals("try_recv")) {
+                Type got = check(arg, new Type.Ref(true, ch.element()));
+                unify(new Type.Ref(true, ch.element()), got, arg.span());
+            } else {
+                coerce(ch.element(), arg, check(arg, ch.element()));
+            }
+            for (int i = 1; i < mc.args().size(); i++) check(mc.args().get(i), null);
+        }
+        return switch (m) {
+            case "recv", "wait" -> ch.element();
+            case "try_send", "try_recv" -> Type.BOOL;
+            default -> Type.UNIT;
+        };
     }
 
     /**
@@ -1246,7 +1321,7 @@ public final class TypeChecker {
             record(call, t);
             return t;
         }
-        if (a.inner() instanceof Expr.MethodCall mc && moduleNamed(mc.receiver()) != null) {
+        if (a.inner() instanceof Expr.MethodCall mc) {
             Type t = checkMethodCall(mc, true);
             record(mc, t);
             return t;
