@@ -42,6 +42,12 @@ import org.bytedeco.llvm.LLVM.LLVMValueRef;
  * or writes the result to `out` and returns 1 (Ready). Offsets come from the
  * {@link StateMachine}, never from LLVM, so the layout (and the size report) is exactly ours.
  * Every symbol except the runtime entry points is internal: LLVM sees the whole program.
+ *
+ * Aggregates (structs, arrays, slices) are `[N x i8]` in memory at our own offsets and are
+ * copied with memcpy; they are passed by pointer (the callee copies), returned through a
+ * hidden first pointer (sync) or the poll's `out`. Locals pinned by async lowering (borrowed
+ * ones) are addressed inside the state object instead of an alloca. Registers are volatile
+ * accesses; `critical` is inline PRIMASK save/restore; `--debug` adds DWARF line tables.
  */
 public final class LlvmCodegen implements AutoCloseable {
     private final LLVMContextRef ctx;

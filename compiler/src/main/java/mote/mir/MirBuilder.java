@@ -21,6 +21,11 @@ import mote.types.TypedProgram;
  * assignments to locals; `&&`, `||`, `if`, `match` and loops become branches; every
  * `f(..).await` becomes an Await terminator, the suspension point async lowering works on;
  * division by zero and signed division overflow become explicit Assert terminators.
+ *
+ * Memory is addressed through {@link Place}s (local + field/index/deref projections, with the
+ * auto-deref of `p.x` made explicit); struct and array literals are Aggregate rvalues; every
+ * Index is preceded by its bounds-check Assert. Debug builds add overflow Asserts and a
+ * {@code Line} marker per source statement (DWARF line tables).
  */
 public final class MirBuilder {
     private final TypedProgram program;

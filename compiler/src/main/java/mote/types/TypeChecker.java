@@ -26,7 +26,14 @@ import mote.diag.Suggest;
  *
  * Integer literals without a suffix get an inference variable; variables are unified as in
  * Rust across the whole function body and default to `i32` when nothing decides them. Errors
- * are reported and checking goes on, so one run shows every independent error.
+ * are reported and checking goes on, so one run shows every independent error; a type that
+ * could not be resolved becomes the error type (Never), which accepts anything, so one
+ * mistake is reported once.
+ *
+ * Items are declared in phases so that they may be used in any order: type names, then value
+ * names, consts (array lengths use them), struct layouts, fn signatures, statics and
+ * registers, then bodies. Each module of a multi-file program has its own scope; another
+ * module's items are reached as `m.item` where `m` is imported.
  */
 public final class TypeChecker {
     private static final Map<String, Symbol.Builtin> BUILTINS = new LinkedHashMap<>();
