@@ -652,6 +652,8 @@ public final class TypeChecker {
         if (a instanceof Type.Ref x && b instanceof Type.Ref y && x.mutable() && !y.mutable())
             return new String[] {"a `&mut` reference is needed here: write `&mut`"};
         if (a instanceof Type.Ref x && !(b instanceof Type.Ref) && sameShape(x.target(), b)) return new String[] {"borrow it: `&" + (x.mutable() ? "mut " : "") + "...`"};
+        if (a instanceof Type.Slice && b instanceof Type.Array) return new String[] {"borrow the array to pass it as a slice: `&...`"};
+        if (a instanceof Type.Array && b instanceof Type.Slice) return new String[] {"a slice has no fixed length; take `&[T]` instead of `[T; N]`"};
         if (b instanceof Type.Ref y && !(a instanceof Type.Ref) && sameShape(a, y.target())) return new String[] {"dereference it: `*...`"};
         return new String[0];
     }
