@@ -140,6 +140,7 @@ public final class Compiler {
     public static Result compile(Path sourcePath, Options options, String test) {
         SourceFile source = read(sourcePath);
         Analysis analysis = analyze(source, options.debug(), test);
+        checkInterrupts(analysis.mir(), options.board());
         return guard("code generation", source, () -> {
             Path out = options.outDir();
             createDirectories(out);
@@ -156,6 +157,7 @@ public final class Compiler {
                  LlvmBackend backend = new LlvmBackend(board.llvmTarget(), board.cpu(), board.features(), options.optLevel())) {
                 backend.prepare(codegen.module());
                 if (options.debug()) codegen.enableDebugInfo();
+                codegen.interruptNumbers(board.irqs());
                 codegen.generate(analysis.mir(), analysis.machines());
                 codegen.verify();
                 backend.optimise(codegen.module());
@@ -178,6 +180,20 @@ public final class Compiler {
             map.ifPresent(emitted::add);
             return new Result(elf, analysis.mir(), analysis.machines(), ImageSize.of(elf, board), emitted);
         });
+    }
+
+    /** Every `interrupt NAME()` must name an interrupt of the board (E0415): names differ per chip. */
+    private static void checkInterrupts(MirProgram mir, Board board) {
+        Diagnostics diags = new Diagnostics();
+        for (mote.mir.MirFn f : mir.functions()) {
+            if (!f.name().startsWith(TypeChecker.INTERRUPT_PREFIX)) continue;
+            String name = f.name().substring(TypeChecker.INTERRUPT_PREFIX.length());
+            if (board.irqs().containsKey(name)) continue;
+            String close = mote.diag.Suggest.closest(name, new ArrayList<>(board.irqs().keySet()));
+            diags.error("E0415", f.span(), "board `" + board.name() + "` has no interrupt named `" + name + "`",
+                    close != null ? "did you mean `" + close + "`?" : "its interrupts are listed under \"irqs\" in boards/" + board.name() + ".json");
+        }
+        diags.throwIfErrors();
     }
 
     public static String moduleName(SourceFile source) {

@@ -82,6 +82,14 @@ public final class LlvmCodegen implements AutoCloseable {
 
     public LLVMModuleRef module() { return module; }
 
+    private Map<String, Integer> irqNumbers = Map.of();
+
+    /**
+     * The board's interrupt numbers: the handler of `interrupt NAME()` (MIR fn `irq.NAME`) is
+     * emitted as the strong symbol `mote_irq_<n>` runtime-c's vector table calls.
+     */
+    public void interruptNumbers(Map<String, Integer> irqs) { irqNumbers = Map.copyOf(irqs); }
+
     /**
      * Emit DWARF line information: a compile unit for the program, a subprogram per function,
      * and a location for every MIR {@code Line} statement (which debug builds emit per source
@@ -273,7 +281,14 @@ public final class LlvmCodegen implements AutoCloseable {
                 if (sret == 1) ps[0] = ptr;
                 for (int i = 0; i < params.size(); i++) ps[i + sret] = paramType(f.typeOf(params.get(i)));
                 LLVMTypeRef ret = hasStorage(f.returnType()) && sret == 0 ? llvmType(f.returnType()) : voidType;
-                syncFns.put(f.name(), internalFn(f.name(), fnType(ret, ps)));
+                Integer irq = f.name().startsWith("irq.") ? irqNumbers.get(f.name().substring(4)) : null;
+                if (irq != null) {
+                    LLVMValueRef handler = LLVMAddFunction(module, "mote_irq_" + irq, fnType(ret, ps));
+                    addFnAttr(handler, "nounwind");
+                    syncFns.put(f.name(), handler);
+                } else {
+                    syncFns.put(f.name(), internalFn(f.name(), fnType(ret, ps)));
+                }
             }
         }
         for (MirFn f : program.functions()) {

@@ -120,6 +120,7 @@ public final class TypeChecker {
                 } else if (item instanceof Item.Const c) { declare(c.name().name(), null, c.name().span());
                 } else if (item instanceof Item.Static st) { declare(st.name().name(), null, st.name().span());
                 } else if (item instanceof Item.Register r) { declare(r.name().name(), null, r.name().span());
+                } else if (item instanceof Item.Interrupt irq) { declareInterrupt(irq, fnDecls, fnScopes);
                 } else if (item instanceof Item.Struct || item instanceof Item.Enum || item instanceof Item.Import) { // declared above
                 } else { diags.error("E0399", item.span(), "this kind of item is not supported yet");
                 }
@@ -138,8 +139,9 @@ public final class TypeChecker {
             List<Type> params = new ArrayList<>();
             for (Item.Param p : f.params()) params.add(resolveType(p.type()));
             Type result = f.returnType() == null ? Type.UNIT : resolveType(f.returnType());
-            Symbol.Fn sym = new Symbol.Fn(f.name().name(), current.prefix() + f.name().name(), f, params, result);
-            globals.put(f.name().name(), sym);
+            boolean handler = f.name().name().startsWith(INTERRUPT_PREFIX);
+            Symbol.Fn sym = new Symbol.Fn(f.name().name(), handler ? f.name().name() : current.prefix() + f.name().name(), f, params, result);
+            if (!handler) globals.put(f.name().name(), sym);
             fnModules.put(sym, current);
             fns.add(sym);
             if ((f.kind() == Item.FnKind.TEST || f.kind() == Item.FnKind.TEST_ASYNC) && (!params.isEmpty() || !(result instanceof Type.Unit)))
@@ -167,6 +169,24 @@ public final class TypeChecker {
         return out;
     }
 
+
+    /** Interrupt handlers by board IRQ name; their bodies are checked as sync fns named `irq.NAME`. */
+    private final Map<String, Item.Interrupt> interrupts = new LinkedHashMap<>();
+
+    private void declareInterrupt(Item.Interrupt irq, List<Item.Fn> fnDecls, List<ModuleScope> fnScopes) {
+        String name = irq.name().name();
+        if (interrupts.containsKey(name)) {
+            diags.error("E0211", irq.name().span(), "two handlers for interrupt `" + name + "`");
+            return;
+        }
+        interrupts.put(name, irq);
+        // The handler is a sync fn without parameters; `irq.` cannot clash with a Mote name.
+        fnDecls.add(new Item.Fn(irq.span(), Item.FnKind.SYNC, 1, new Ident(INTERRUPT_PREFIX + name, irq.name().span()), List.of(), null, irq.body()));
+        fnScopes.add(current);
+    }
+
+    /** The prefix of the MIR function of `interrupt NAME() { }`: {@code irq.NAME}. */
+    public static final String INTERRUPT_PREFIX = "irq.";
 
     private void declareType(Ident name, Type t) {
         if (typeNames.containsKey(name.name()) || Type.intNamed(name.name()) != null || name.name().equals("bool"))
@@ -1201,9 +1221,12 @@ public final class TypeChecker {
 
     private Type checkAwait(Expr.Await a) {
         if (currentFn == null || !currentFn.isAsync()) {
-            String where = currentFn == null ? "here" : "in `" + currentFn.name() + "`, which is not async";
+            boolean handler = currentFn != null && currentFn.name().startsWith(INTERRUPT_PREFIX);
+            String where = currentFn == null ? "here" : handler ? "in an interrupt handler"
+                    : "in `" + currentFn.name() + "`, which is not async";
             diags.error("E0401", a.span(), "`.await` is only allowed inside async functions and tasks; not " + where,
-                    currentFn == null ? new String[0] : new String[] {"declare it `async fn " + currentFn.name() + "`"});
+                    currentFn == null ? new String[0] : handler ? new String[] {"an interrupt handler runs to completion: hand the work to a task"}
+                    : new String[] {"declare it `async fn " + currentFn.name() + "`"});
         }
         if (criticalDepth > 0)
             diags.error("E0407", a.span(), "`.await` inside a `critical` block",
