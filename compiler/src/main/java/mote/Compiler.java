@@ -100,8 +100,10 @@ public final class Compiler {
                 testFn = typed.function(test);
                 if (testFn == null || !tests(typed).contains(testFn)) throw new ToolError("no test named `" + test + "` in " + source.displayName());
             } else if (typed.function("main") == null) {
+                boolean hasTests = !tests(typed).isEmpty();
                 diags.error("E0413", new Span(source, 0, 0), "no `async fn main` in " + source.displayName(),
-                        "every program starts at `async fn main() -> i32 { ... }` (or without `-> i32`)");
+                        hasTests ? "this file has tests: run them with `mote test " + source.displayName() + "`"
+                                : "every program starts at `async fn main() -> i32 { ... }` (or without `-> i32`)");
                 diags.throwIfErrors();
             }
             MirProgram mir = MirBuilder.build(typed, debug, testFn);
