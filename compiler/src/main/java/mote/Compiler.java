@@ -191,7 +191,7 @@ public final class Compiler {
             if (!f.name().startsWith(TypeChecker.INTERRUPT_PREFIX)) continue;
             String name = f.name().substring(TypeChecker.INTERRUPT_PREFIX.length());
             if (board.irqs().containsKey(name)) continue;
-            String close = mote.diag.Suggest.closest(name, new ArrayList<>(board.irqs().keySet()));
+            String close = mote.diag.Suggest.closest(name, new ArrayList<>(new java.util.TreeSet<>(board.irqs().keySet())));   // sorted: ties resolve the same way every run
             diags.error("E0415", f.span(), "board `" + board.name() + "` has no interrupt named `" + name + "`",
                     close != null ? "did you mean `" + close + "`?" : "its interrupts are listed under \"irqs\" in boards/" + board.name() + ".json");
         }
