@@ -483,7 +483,8 @@ public final class TypeChecker {
                 diags.error("E0310", at, "function `" + fn.name() + "` must return `" + fn.result() + "` but its body ends without a value",
                         "end the body with an expression of type `" + fn.result() + "`, or `return` one");
             } else {
-                unify(fn.result(), bodyType, at);
+                if (decl.body().tail() != null) coerce(fn.result(), decl.body().tail(), bodyType);
+                else unify(fn.result(), bodyType, at);
             }
         }
         endBody();
