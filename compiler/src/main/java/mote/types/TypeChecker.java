@@ -1273,7 +1273,10 @@ public final class TypeChecker {
             if (g == null && !shadowedByLocal && !globals.containsKey(name))
                 diags.error("E0204", nameSpan, "cannot find function `" + name + "` in this scope", suggestion(name));
             else if (g != null || shadowedByLocal)
-                diags.error("E0305", nameSpan, "`" + name + "` is not a function");
+                diags.error("E0305", nameSpan, "`" + name + "` is not a function",
+                        shadowedByLocal && globals.get(name) instanceof Symbol.Fn
+                                ? new String[] {"a local variable `" + name + "` hides the function of that name here; rename one of them"}
+                                : new String[0]);
             for (Expr arg : args) check(arg, null);
             return Type.NEVER;
         }
