@@ -184,7 +184,7 @@ public final class Compiler {
         });
     }
 
-    /** Every `interrupt NAME()` must name an interrupt of the board (E0415): names differ per chip. */
+    /** Every `interrupt NAME()` must name an interrupt of the board (E0417): names differ per chip. */
     private static void checkInterrupts(MirProgram mir, Board board) {
         Diagnostics diags = new Diagnostics();
         for (mote.mir.MirFn f : mir.functions()) {
@@ -192,7 +192,7 @@ public final class Compiler {
             String name = f.name().substring(TypeChecker.INTERRUPT_PREFIX.length());
             if (board.irqs().containsKey(name)) continue;
             String close = mote.diag.Suggest.closest(name, new ArrayList<>(new java.util.TreeSet<>(board.irqs().keySet())));   // sorted: ties resolve the same way every run
-            diags.error("E0415", f.span(), "board `" + board.name() + "` has no interrupt named `" + name + "`",
+            diags.error("E0417", f.span(), "board `" + board.name() + "` has no interrupt named `" + name + "`",
                     close != null ? "did you mean `" + close + "`?" : "its interrupts are listed under \"irqs\" in boards/" + board.name() + ".json");
         }
         diags.throwIfErrors();

@@ -76,7 +76,7 @@ class MemoryAccessCodegenTest {
         mote.diag.CompileError e = org.junit.jupiter.api.Assertions.assertThrows(mote.diag.CompileError.class,
                 () -> ir("interrupt UART9() {}\nasync fn main() -> i32 { 0 }\n"));
         String text = e.diagnostics().render();
-        assertTrue(text.contains("error[E0415]: board `lm3s6965evb` has no interrupt named `UART9`"), text);
+        assertTrue(text.contains("error[E0417]: board `lm3s6965evb` has no interrupt named `UART9`"), text);
         assertTrue(text.contains("did you mean `UART0`?"), text);
     }
 
