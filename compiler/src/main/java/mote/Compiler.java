@@ -152,8 +152,10 @@ public final class Compiler {
                 testFn = typed.function(test);
                 if (testFn == null || !tests(typed).contains(testFn)) throw new ToolError("no test named `" + test + "` in " + source.displayName());
             } else if (typed.function("main") == null) {
+                boolean hasTests = !tests(typed).isEmpty();
                 diags.error("E0413", new Span(source, 0, 0), "no `async fn main` in " + source.displayName(),
-                        "every program starts at `async fn main() -> i32 { ... }` (or without `-> i32`)");
+                        hasTests ? "this file has tests: run them with `mote test " + source.displayName() + "`"
+                                : "every program starts at `async fn main() -> i32 { ... }` (or without `-> i32`)");
                 diags.throwIfErrors();
             }
             MirProgram mir = MirBuilder.build(typed, debug, testFn);
@@ -201,6 +203,7 @@ public final class Compiler {
     public static Result compile(Path sourcePath, Options options, String test) {
         SourceFile source = read(sourcePath);
         Analysis analysis = analyze(source, options.opts(), options.debug(), options.panicAbort(), test);
+        checkInterrupts(analysis.mir(), options.board());
         return guard("code generation", source, () -> {
             Path out = options.outDir();
             createDirectories(out);
@@ -219,6 +222,7 @@ public final class Compiler {
                  LlvmBackend backend = new LlvmBackend(board.llvmTarget(), board.cpu(), board.features(), options.optLevel())) {
                 backend.prepare(codegen.module());
                 if (options.debug()) codegen.enableDebugInfo();
+                codegen.interruptNumbers(board.irqs());
                 codegen.generate(analysis.mir(), analysis.machines(), options.panicAbort());
                 codegen.verify();
                 backend.optimise(codegen.module());
@@ -252,6 +256,20 @@ public final class Compiler {
             return new Result(elf, analysis.mir(), analysis.machines(), size, emitted, Linker.overflowMessage(board, size),
                     bitcode, callGraph);
         });
+    }
+
+    /** Every `interrupt NAME()` must name an interrupt of the board (E0417): names differ per chip. */
+    private static void checkInterrupts(MirProgram mir, Board board) {
+        Diagnostics diags = new Diagnostics();
+        for (mote.mir.MirFn f : mir.functions()) {
+            if (!f.name().startsWith(TypeChecker.INTERRUPT_PREFIX)) continue;
+            String name = f.name().substring(TypeChecker.INTERRUPT_PREFIX.length());
+            if (board.irqs().containsKey(name)) continue;
+            String close = mote.diag.Suggest.closest(name, new ArrayList<>(new java.util.TreeSet<>(board.irqs().keySet())));   // sorted: ties resolve the same way every run
+            diags.error("E0417", f.span(), "board `" + board.name() + "` has no interrupt named `" + name + "`",
+                    close != null ? "did you mean `" + close + "`?" : "its interrupts are listed under \"irqs\" in boards/" + board.name() + ".json");
+        }
+        diags.throwIfErrors();
     }
 
     public static String moduleName(SourceFile source) {

@@ -41,6 +41,12 @@ import org.bytedeco.llvm.LLVM.LLVMValueRef;
  * or writes the result to `out` and returns 1 (Ready). Offsets come from the
  * {@link StateMachine}, never from LLVM, so the layout (and the size report) is exactly ours.
  * Every symbol except the runtime entry points is internal: LLVM sees the whole program.
+ *
+ * Aggregates (structs, arrays, slices) are `[N x i8]` in memory at our own offsets and are
+ * copied with memcpy; they are passed by pointer (the callee copies), returned through a
+ * hidden first pointer (sync) or the poll's `out`. Locals pinned by async lowering (borrowed
+ * ones) are addressed inside the state object instead of an alloca. Registers are volatile
+ * accesses; `critical` is inline PRIMASK save/restore; `--debug` adds DWARF line tables.
  */
 public final class LlvmCodegen implements AutoCloseable {
     private final LLVMContextRef ctx;
@@ -75,6 +81,14 @@ public final class LlvmCodegen implements AutoCloseable {
     }
 
     public LLVMModuleRef module() { return module; }
+
+    private Map<String, Integer> irqNumbers = Map.of();
+
+    /**
+     * The board's interrupt numbers: the handler of `interrupt NAME()` (MIR fn `irq.NAME`) is
+     * emitted as the strong symbol `mote_irq_<n>` runtime-c's vector table calls.
+     */
+    public void interruptNumbers(Map<String, Integer> irqs) { irqNumbers = Map.copyOf(irqs); }
 
     /**
      * Emit DWARF line information: a compile unit for the program, a subprogram per function,
@@ -317,7 +331,14 @@ public final class LlvmCodegen implements AutoCloseable {
                 if (sret == 1) ps[0] = ptr;
                 for (int i = 0; i < params.size(); i++) ps[i + sret] = paramType(f.typeOf(params.get(i)));
                 LLVMTypeRef ret = hasStorage(f.returnType()) && sret == 0 ? llvmType(f.returnType()) : voidType;
-                syncFns.put(f.name(), internalFn(f.name(), fnType(ret, ps)));
+                Integer irq = f.name().startsWith("irq.") ? irqNumbers.get(f.name().substring(4)) : null;
+                if (irq != null) {
+                    LLVMValueRef handler = LLVMAddFunction(module, "mote_irq_" + irq, fnType(ret, ps));
+                    addFnAttr(handler, "nounwind");
+                    syncFns.put(f.name(), handler);
+                } else {
+                    syncFns.put(f.name(), internalFn(f.name(), fnType(ret, ps)));
+                }
             }
         }
         for (MirFn f : program.functions()) {

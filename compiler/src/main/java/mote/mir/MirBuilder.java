@@ -21,6 +21,11 @@ import mote.types.TypedProgram;
  * assignments to locals; `&&`, `||`, `if`, `match` and loops become branches; every
  * `f(..).await` becomes an Await terminator, the suspension point async lowering works on;
  * division by zero and signed division overflow become explicit Assert terminators.
+ *
+ * Memory is addressed through {@link Place}s (local + field/index/deref projections, with the
+ * auto-deref of `p.x` made explicit); struct and array literals are Aggregate rvalues; every
+ * Index is preceded by its bounds-check Assert. Debug builds add overflow Asserts and a
+ * {@code Line} marker per source statement (DWARF line tables).
  */
 public final class MirBuilder {
     private final TypedProgram program;
@@ -294,7 +299,8 @@ public final class MirBuilder {
                 assign(t, new Rvalue.Call(f.qualifiedName(), args));
                 return Operand.of(t);
             }
-            if (e instanceof Expr.MethodCall mc && derefType(typeOf(mc.receiver())) instanceof Type.Channel ch) {
+            if (e instanceof Expr.MethodCall mc && !(program.resolution(mc) instanceof Symbol.Fn)
+                    && derefType(typeOf(mc.receiver())) instanceof Type.Channel ch) {
                 // try_send(v), try_recv(&mut out), raise(v): runtime-c calls that never wait.
                 List<Operand> args = new ArrayList<>();
                 args.add(channelPointer(mc.receiver(), ch));
@@ -618,7 +624,8 @@ public final class MirBuilder {
         }
 
         private Operand lowerAwait(Expr.Await a) {
-            if (a.inner() instanceof Expr.MethodCall mc && derefType(typeOf(mc.receiver())) instanceof Type.Channel ch) {
+            if (a.inner() instanceof Expr.MethodCall mc && !(program.resolution(mc) instanceof Symbol.Fn)
+                    && derefType(typeOf(mc.receiver())) instanceof Type.Channel ch) {
                 List<Operand> args = new ArrayList<>();
                 args.add(channelPointer(mc.receiver(), ch));
                 for (Expr arg : mc.args()) args.add(lower(arg));

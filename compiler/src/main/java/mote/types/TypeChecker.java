@@ -26,7 +26,14 @@ import mote.diag.Suggest;
  *
  * Integer literals without a suffix get an inference variable; variables are unified as in
  * Rust across the whole function body and default to `i32` when nothing decides them. Errors
- * are reported and checking goes on, so one run shows every independent error.
+ * are reported and checking goes on, so one run shows every independent error; a type that
+ * could not be resolved becomes the error type (Never), which accepts anything, so one
+ * mistake is reported once.
+ *
+ * Items are declared in phases so that they may be used in any order: type names, then value
+ * names, consts (array lengths use them), struct layouts, fn signatures, statics and
+ * registers, then bodies. Each module of a multi-file program has its own scope; another
+ * module's items are reached as `m.item` where `m` is imported.
  */
 public final class TypeChecker {
     private static final Map<String, Symbol.Builtin> BUILTINS = new LinkedHashMap<>();
@@ -116,6 +123,7 @@ public final class TypeChecker {
                 } else if (item instanceof Item.Const c) { declare(c.name().name(), null, c.name().span());
                 } else if (item instanceof Item.Static st) { declare(st.name().name(), null, st.name().span());
                 } else if (item instanceof Item.Register r) { declare(r.name().name(), null, r.name().span());
+                } else if (item instanceof Item.Interrupt irq) { declareInterrupt(irq, fnDecls, fnScopes);
                 } else if (item instanceof Item.Struct || item instanceof Item.Enum || item instanceof Item.Import) { // declared above
                 } else { diags.error("E0399", item.span(), "this kind of item is not supported yet");
                 }
@@ -134,8 +142,9 @@ public final class TypeChecker {
             List<Type> params = new ArrayList<>();
             for (Item.Param p : f.params()) params.add(resolveType(p.type()));
             Type result = f.returnType() == null ? Type.UNIT : resolveType(f.returnType());
-            Symbol.Fn sym = new Symbol.Fn(f.name().name(), current.prefix() + f.name().name(), f, params, result);
-            globals.put(f.name().name(), sym);
+            boolean handler = f.name().name().startsWith(INTERRUPT_PREFIX);
+            Symbol.Fn sym = new Symbol.Fn(f.name().name(), handler ? f.name().name() : current.prefix() + f.name().name(), f, params, result);
+            if (!handler) globals.put(f.name().name(), sym);
             fnModules.put(sym, current);
             fns.add(sym);
             if ((f.kind() == Item.FnKind.TEST || f.kind() == Item.FnKind.TEST_ASYNC) && (!params.isEmpty() || !(result instanceof Type.Unit)))
@@ -164,6 +173,24 @@ public final class TypeChecker {
         return out;
     }
 
+
+    /** Interrupt handlers by board IRQ name; their bodies are checked as sync fns named `irq.NAME`. */
+    private final Map<String, Item.Interrupt> interrupts = new LinkedHashMap<>();
+
+    private void declareInterrupt(Item.Interrupt irq, List<Item.Fn> fnDecls, List<ModuleScope> fnScopes) {
+        String name = irq.name().name();
+        if (interrupts.containsKey(name)) {
+            diags.error("E0211", irq.name().span(), "two handlers for interrupt `" + name + "`");
+            return;
+        }
+        interrupts.put(name, irq);
+        // The handler is a sync fn without parameters; `irq.` cannot clash with a Mote name.
+        fnDecls.add(new Item.Fn(irq.span(), Item.FnKind.SYNC, 1, new Ident(INTERRUPT_PREFIX + name, irq.name().span()), List.of(), null, irq.body()));
+        fnScopes.add(current);
+    }
+
+    /** The prefix of the MIR function of `interrupt NAME() { }`: {@code irq.NAME}. */
+    public static final String INTERRUPT_PREFIX = "irq.";
 
     private void declareType(Ident name, Type t) {
         if (typeNames.containsKey(name.name()) || Type.intNamed(name.name()) != null || name.name().equals("bool"))
@@ -526,7 +553,8 @@ public final class TypeChecker {
                 diags.error("E0310", at, "function `" + fn.name() + "` must return `" + fn.result() + "` but its body ends without a value",
                         "end the body with an expression of type `" + fn.result() + "`, or `return` one");
             } else {
-                unify(fn.result(), bodyType, at);
+                if (decl.body().tail() != null) coerce(fn.result(), decl.body().tail(), bodyType);
+                else unify(fn.result(), bodyType, at);
             }
         }
         endBody();
@@ -715,6 +743,8 @@ public final class TypeChecker {
         if (a instanceof Type.Ref x && b instanceof Type.Ref y && x.mutable() && !y.mutable())
             return new String[] {"a `&mut` reference is needed here: write `&mut`"};
         if (a instanceof Type.Ref x && !(b instanceof Type.Ref) && sameShape(x.target(), b)) return new String[] {"borrow it: `&" + (x.mutable() ? "mut " : "") + "...`"};
+        if (a instanceof Type.Slice && b instanceof Type.Array) return new String[] {"borrow the array to pass it as a slice: `&...`"};
+        if (a instanceof Type.Array && b instanceof Type.Slice) return new String[] {"a slice has no fixed length; take `&[T]` instead of `[T; N]`"};
         if (b instanceof Type.Ref y && !(a instanceof Type.Ref) && sameShape(a, y.target())) return new String[] {"dereference it: `*...`"};
         return new String[0];
     }
@@ -1309,9 +1339,12 @@ public final class TypeChecker {
 
     private Type checkAwait(Expr.Await a) {
         if (currentFn == null || !currentFn.isAsync()) {
-            String where = currentFn == null ? "here" : "in `" + currentFn.name() + "`, which is not async";
+            boolean handler = currentFn != null && currentFn.name().startsWith(INTERRUPT_PREFIX);
+            String where = currentFn == null ? "here" : handler ? "in an interrupt handler"
+                    : "in `" + currentFn.name() + "`, which is not async";
             diags.error("E0401", a.span(), "`.await` is only allowed inside async functions and tasks; not " + where,
-                    currentFn == null ? new String[0] : new String[] {"declare it `async fn " + currentFn.name() + "`"});
+                    currentFn == null ? new String[0] : handler ? new String[] {"an interrupt handler runs to completion: hand the work to a task"}
+                    : new String[] {"declare it `async fn " + currentFn.name() + "`"});
         }
         if (criticalDepth > 0)
             diags.error("E0407", a.span(), "`.await` inside a `critical` block",
@@ -1357,7 +1390,10 @@ public final class TypeChecker {
             if (g == null && !shadowedByLocal && !globals.containsKey(name))
                 diags.error("E0204", nameSpan, "cannot find function `" + name + "` in this scope", suggestion(name));
             else if (g != null || shadowedByLocal)
-                diags.error("E0305", nameSpan, "`" + name + "` is not a function");
+                diags.error("E0305", nameSpan, "`" + name + "` is not a function",
+                        shadowedByLocal && globals.get(name) instanceof Symbol.Fn
+                                ? new String[] {"a local variable `" + name + "` hides the function of that name here; rename one of them"}
+                                : new String[0]);
             for (Expr arg : args) check(arg, null);
             return Type.NEVER;
         }

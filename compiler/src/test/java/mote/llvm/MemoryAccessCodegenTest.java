@@ -66,6 +66,21 @@ class MemoryAccessCodegenTest {
     }
 
     @Test
+    void interruptHandlersAreTheVectorTableSymbols() throws IOException {
+        String ll = ir("""
+                static mut N: u32 = 0;
+                interrupt UART0() { N += 1; }
+                async fn main() -> i32 { N as i32 }
+                """);
+        assertTrue(ll.contains("define void @mote_irq_5()"), ll);   // UART0 is IRQ 5 on lm3s6965evb
+        mote.diag.CompileError e = org.junit.jupiter.api.Assertions.assertThrows(mote.diag.CompileError.class,
+                () -> ir("interrupt UART9() {}\nasync fn main() -> i32 { 0 }\n"));
+        String text = e.diagnostics().render();
+        assertTrue(text.contains("error[E0417]: board `lm3s6965evb` has no interrupt named `UART9`"), text);
+        assertTrue(text.contains("did you mean `UART0`?"), text);
+    }
+
+    @Test
     void criticalSavesAndRestoresPrimask() throws IOException {
         String ll = ir("""
                 static mut N: u32 = 0;
