@@ -33,6 +33,8 @@ public final class AsyncCallGraph {
             for (BasicBlock b : f.blocks())
                 if (b.terminator() instanceof Terminator.Await a && a.callee() instanceof Callee.Function c)
                     out.add(new Edge(c.name(), a.span()));
+                else if (b.terminator() instanceof Terminator.PollChild pc && pc.callee() instanceof Callee.Function c)
+                    out.add(new Edge(c.name(), pc.span()));
             edges.put(f.name(), out);
         }
     }

@@ -81,7 +81,9 @@ public final class AsyncLowering {
 
     static StateMachine lowerOne(MirFn fn, Map<String, StateMachine> callees, LayoutPolicy policy, boolean eager) {
         Liveness liveness = Liveness.compute(fn);
-        boolean suspends = fn.blocks().stream().anyMatch(b -> b.terminator() instanceof Terminator.Await);
+        boolean suspends = fn.blocks().stream().anyMatch(b -> b.terminator() instanceof Terminator.Await
+                || b.terminator() instanceof Terminator.Suspend);
+        Map<Integer, int[]> childSizes = childSizes(fn, callees);
         // Without a suspension point one poll runs the whole body: its stack frame suffices.
         java.util.Set<Local> borrowed = suspends ? borrowedLocals(fn) : java.util.Set.of();
         // 1. Suspension points in block order, and what each one saves.
@@ -89,10 +91,16 @@ public final class AsyncLowering {
         List<List<Local>> savedPerAwait = new ArrayList<>();
         for (int i = 0; i < fn.blocks().size(); i++) {
             BasicBlock b = fn.blocks().get(i);
-            if (!(b.terminator() instanceof Terminator.Await a)) continue;
+            BitSet live;
+            if (b.terminator() instanceof Terminator.Await a) {
+                live = liveness.liveIn(a.resume());
+                live.clear(a.dest().index());
+            } else if (b.terminator() instanceof Terminator.Suspend su) {
+                live = liveness.liveIn(su.resume());
+            } else {
+                continue;
+            }
             awaits.add(new BlockId(i));
-            BitSet live = liveness.liveIn(a.resume());
-            live.clear(a.dest().index());
             List<Local> saved = new ArrayList<>();
             for (int l = live.nextSetBit(0); l >= 0; l = live.nextSetBit(l + 1)) {
                 if (fn.typeOf(new Local(l)).size() > 0 && !borrowed.contains(new Local(l))) saved.add(new Local(l));
@@ -123,10 +131,10 @@ public final class AsyncLowering {
             List<List<OverlapLayout.Item>> localItems = new ArrayList<>();
             List<OverlapLayout.Item> awaiteeItems = new ArrayList<>();
             for (int k = 0; k < awaits.size(); k++) {
-                Terminator.Await a = (Terminator.Await) fn.block(awaits.get(k)).terminator();
+                Terminator t = fn.block(awaits.get(k)).terminator();
                 List<OverlapLayout.Item> items = new ArrayList<>();
                 for (Local l : savedPerAwait.get(k)) items.add(new OverlapLayout.Item(fn.typeOf(l).size(), fn.typeOf(l).align()));
-                OverlapLayout.Item child = new OverlapLayout.Item(awaiteeSize(a.callee(), callees), awaiteeAlign(a.callee(), callees));
+                OverlapLayout.Item child = new OverlapLayout.Item(pointSize(t, callees, childSizes), pointAlign(t, callees, childSizes));
                 localItems.add(items);
                 awaiteeItems.add(child);
                 List<OverlapLayout.Item> all = new ArrayList<>(items);
@@ -151,15 +159,14 @@ public final class AsyncLowering {
             }
             addFixedStates(states, returned, panicked);
             for (int k = 0; k < awaits.size(); k++) {
-                Terminator.Await a = (Terminator.Await) fn.block(awaits.get(k)).terminator();
+                Terminator t = fn.block(awaits.get(k)).terminator();
                 List<StateMachine.Slot> slots = new ArrayList<>();
                 List<Local> saved = savedPerAwait.get(k);
                 for (int i = 0; i < saved.size(); i++) slots.add(slot(fn, saved.get(i), localItems.get(k).get(i).offset));
                 OverlapLayout.Item child = awaiteeItems.get(k);
                 int index = firstSuspend + k;
                 stateOfAwait.put(awaits.get(k), index);
-                states.add(new StateMachine.State(index, StateMachine.Kind.SUSPENDED, "Suspend" + k, slots,
-                        new StateMachine.Awaitee(a.callee(), child.offset, child.size, child.align), awaits.get(k)));
+                states.add(suspendedState(t, index, k, slots, child.offset, child.size, child.align, awaits.get(k), childSizes));
             }
         } else {
             // rustc's layout: arguments, discriminant, promoted locals, then overlapping variants.
@@ -198,7 +205,7 @@ public final class AsyncLowering {
             if (unresumed >= 0) states.add(new StateMachine.State(unresumed, StateMachine.Kind.UNRESUMED, "Unresumed", argSlots, null, null));
             addFixedStates(states, returned, panicked);
             for (int k = 0; k < awaits.size(); k++) {
-                Terminator.Await a = (Terminator.Await) fn.block(awaits.get(k)).terminator();
+                Terminator t = fn.block(awaits.get(k)).terminator();
                 int at = prefixEnd;
                 List<StateMachine.Slot> slots = new ArrayList<>();
                 List<Local> own = new ArrayList<>();
@@ -206,37 +213,83 @@ public final class AsyncLowering {
                     StateMachine.Slot p = promoted.get(l);
                     if (p != null) slots.add(p); else own.add(l);
                 }
-                int childSize = awaiteeSize(a.callee(), callees);
-                int childAlign = awaiteeAlign(a.callee(), callees);
+                int childSize = pointSize(t, callees, childSizes);
+                int childAlign = pointAlign(t, callees, childSizes);
                 // Increasing alignment; the awaitee goes before locals of larger alignment.
                 own.sort(java.util.Comparator.comparingInt(l -> fn.typeOf(l).align()));
-                StateMachine.Awaitee awaitee = null;
+                int awaiteeAt = -1;
                 for (Local l : own) {
-                    Type t = fn.typeOf(l);
-                    if (awaitee == null && childAlign < t.align()) {
+                    Type lt = fn.typeOf(l);
+                    if (awaiteeAt < 0 && childAlign < lt.align()) {
                         at = alignUp(at, childAlign);
-                        awaitee = new StateMachine.Awaitee(a.callee(), at, childSize, childAlign);
+                        awaiteeAt = at;
                         at += childSize;
                     }
-                    at = alignUp(at, t.align());
+                    at = alignUp(at, lt.align());
                     slots.add(slot(fn, l, at));
-                    at += t.size();
-                    align = Math.max(align, t.align());
+                    at += lt.size();
+                    align = Math.max(align, lt.align());
                 }
-                if (awaitee == null) {
+                if (awaiteeAt < 0) {
                     at = alignUp(at, childAlign);
-                    awaitee = new StateMachine.Awaitee(a.callee(), at, childSize, childAlign);
+                    awaiteeAt = at;
                     at += childSize;
                 }
                 align = Math.max(align, childAlign);
                 size = Math.max(size, at);
                 int index = firstSuspend + k;
                 stateOfAwait.put(awaits.get(k), index);
-                states.add(new StateMachine.State(index, StateMachine.Kind.SUSPENDED, "Suspend" + k, slots, awaitee, awaits.get(k)));
+                states.add(suspendedState(t, index, k, slots, awaiteeAt, childSize, childAlign, awaits.get(k), childSizes));
             }
         }
         size = alignUp(size, align);
         return new StateMachine(fn.name(), states, tagOffset, tagSize, size, align, stateOfAwait, eager, policy.returnedPending(), pinned);
+    }
+
+    /** Size and alignment of each `join`/`race` child slot: the largest future its branch waits on. */
+    private static Map<Integer, int[]> childSizes(MirFn fn, Map<String, StateMachine> callees) {
+        Map<Integer, int[]> sizes = new java.util.TreeMap<>();
+        for (BasicBlock b : fn.blocks()) {
+            if (!(b.terminator() instanceof Terminator.PollChild pc)) continue;
+            int[] sa = sizes.computeIfAbsent(pc.child(), id -> new int[] {0, 1});
+            sa[0] = Math.max(sa[0], awaiteeSize(pc.callee(), callees));
+            sa[1] = Math.max(sa[1], awaiteeAlign(pc.callee(), callees));
+        }
+        return sizes;
+    }
+
+    /** Bytes a suspension point keeps besides saved locals: the awaitee, or a join's children one after another. */
+    private static int pointSize(Terminator t, Map<String, StateMachine> callees, Map<Integer, int[]> childSizes) {
+        if (t instanceof Terminator.Await a) return awaiteeSize(a.callee(), callees);
+        int at = 0;
+        for (int id : ((Terminator.Suspend) t).children()) {
+            int[] sa = childSizes.getOrDefault(id, new int[] {0, 1});
+            at = alignUp(at, sa[1]) + sa[0];
+        }
+        return at;
+    }
+
+    private static int pointAlign(Terminator t, Map<String, StateMachine> callees, Map<Integer, int[]> childSizes) {
+        if (t instanceof Terminator.Await a) return awaiteeAlign(a.callee(), callees);
+        int align = 1;
+        for (int id : ((Terminator.Suspend) t).children()) align = Math.max(align, childSizes.getOrDefault(id, new int[] {0, 1})[1]);
+        return align;
+    }
+
+    private static StateMachine.State suspendedState(Terminator t, int index, int k, List<StateMachine.Slot> slots, int offset,
+                                                     int size, int align, BlockId block, Map<Integer, int[]> childSizes) {
+        if (t instanceof Terminator.Await a)
+            return new StateMachine.State(index, StateMachine.Kind.SUSPENDED, "Suspend" + k, slots,
+                    new StateMachine.Awaitee(a.callee(), offset, size, align), block);
+        List<StateMachine.Child> children = new ArrayList<>();
+        int at = 0;
+        for (int id : ((Terminator.Suspend) t).children()) {
+            int[] sa = childSizes.getOrDefault(id, new int[] {0, 1});
+            at = alignUp(at, sa[1]);
+            children.add(new StateMachine.Child(id, offset + at, sa[0], sa[1]));
+            at += sa[0];
+        }
+        return new StateMachine.State(index, StateMachine.Kind.SUSPENDED, "Suspend" + k, slots, null, block, children);
     }
 
     private static StateMachine.Slot slot(MirFn fn, Local l, int offset) {

@@ -35,8 +35,22 @@ public record StateMachine(String function, List<State> states, int tagOffset, i
      * One state. {@code saved} are the values kept while in it (for Unresumed: the arguments);
      * {@code awaitee} is the child future being polled in a Suspended state (null otherwise).
      */
-    public record State(int index, Kind kind, String name, List<Slot> saved, Awaitee awaitee, BlockId awaitBlock) {
-        public State { saved = List.copyOf(saved); }
+    public record State(int index, Kind kind, String name, List<Slot> saved, Awaitee awaitee, BlockId awaitBlock,
+                        List<Child> children) {
+        public State { saved = List.copyOf(saved); children = List.copyOf(children); }
+
+        public State(int index, Kind kind, String name, List<Slot> saved, Awaitee awaitee, BlockId awaitBlock) {
+            this(index, kind, name, saved, awaitee, awaitBlock, List.of());
+        }
+    }
+
+    /** The storage of child future {@code id} of a `join`/`race` (one per branch), while its fn waits on them all. */
+    public record Child(int id, int offset, int size, int align) {}
+
+    /** The slot of `join`/`race` child {@code id}. */
+    public Child child(int id) {
+        for (State s : states) for (Child c : s.children()) if (c.id() == id) return c;
+        throw new IllegalArgumentException(function + " has no child " + id);
     }
 
     /** Storage for one local: {@code offset} from the start of the state object. */

@@ -29,12 +29,14 @@ public final class StateMachinePrinter {
                 BlockId b = s.awaitBlock();
                 sb.append(" (await in ").append(b).append(')');
             }
-            if (s.saved().isEmpty() && s.awaitee() == null) { sb.append(": -\n"); continue; }
+            if (s.saved().isEmpty() && s.awaitee() == null && s.children().isEmpty()) { sb.append(": -\n"); continue; }
             sb.append(":\n");
             for (StateMachine.Slot slot : s.saved()) {
                 sb.append("    ").append(slot.local()).append(slot.name() != null ? " (" + slot.name() + ")" : "")
                   .append(": ").append(slot.type()).append(" @").append(slot.offset()).append(" [").append(slot.size()).append("]\n");
             }
+            for (StateMachine.Child c : s.children())
+                sb.append("    child").append(c.id()).append(" @").append(c.offset()).append(" [").append(c.size()).append("]\n");
             if (s.awaitee() != null) {
                 StateMachine.Awaitee a = s.awaitee();
                 sb.append("    awaitee ").append(a.callee()).append(" @").append(a.offset()).append(" [").append(a.size()).append("]\n");

@@ -27,6 +27,7 @@ import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.llvm.LLVM.LLVMBasicBlockRef;
 import org.bytedeco.llvm.LLVM.LLVMBuilderRef;
 import org.bytedeco.llvm.LLVM.LLVMContextRef;
+import org.bytedeco.llvm.LLVM.LLVMMetadataRef;
 import org.bytedeco.llvm.LLVM.LLVMModuleRef;
 import org.bytedeco.llvm.LLVM.LLVMTypeRef;
 import org.bytedeco.llvm.LLVM.LLVMValueRef;
@@ -163,6 +164,8 @@ public final class LlvmCodegen implements AutoCloseable {
         runtimeFn("mote_channel_try_send", i1, false, ptr, ptr);
         runtimeFn("mote_channel_try_recv", i1, false, ptr, ptr);
         runtimeFn("mote_signal_raise", voidType, false, ptr, ptr);
+        runtimeFn("mote_timer_cancel", voidType, false, ptr);
+        runtimeFn("mote_channel_cancel", voidType, false, ptr, ptr);
     }
 
     private void runtimeFn(String name, LLVMTypeRef ret, boolean noreturn, LLVMTypeRef... params) {
@@ -386,6 +389,59 @@ public final class LlvmCodegen implements AutoCloseable {
         LLVMBuildStore(builder, constInt(LLVMIntTypeInContext(ctx, m.tagSize() * 8), state), offsetPtr(self, m.tagOffset()));
     }
 
+    private final Map<String, LLVMValueRef> cancels = new HashMap<>();
+
+    /**
+     * Emits, where the builder is, what abandons the pending future of {@code callee} at
+     * {@code child}: a sleep leaves the timer queue, a send/recv/wait leaves its channel's
+     * waiter list, an async fn's future cancels whatever it waits on itself.
+     */
+    private void emitCancel(Callee callee, LLVMValueRef child) {
+        if (callee == Callee.Builtin.SLEEP_MS || callee == Callee.Builtin.SLEEP_US) {
+            callRuntime("mote_timer_cancel", child);
+        } else if (callee instanceof Callee.Channel) {
+            LLVMValueRef channel = LLVMBuildLoad2(builder, ptr, offsetPtr(child, Callee.Channel.CHANNEL_PTR), "channel");
+            callRuntime("mote_channel_cancel", channel, child);
+        } else if (callee instanceof Callee.Function f) {
+            LLVMValueRef cancel = cancelFn(f.name());
+            LLVMBuildCall2(builder, LLVMGlobalGetValueType(cancel), cancel, values(child), 1, "");
+        }   // yield_now registers nothing
+    }
+
+    /**
+     * `F.cancel(self)`: cancels the awaitee of the state F's future is in. (The children of a
+     * `join`/`race` F is waiting in are not cancelled yet: a documented limit.)
+     */
+    private LLVMValueRef cancelFn(String name) {
+        LLVMValueRef existing = cancels.get(name);
+        if (existing != null) return existing;
+        StateMachine m = callees.get(name);
+        LLVMValueRef f = internalFn(name + ".cancel", fnType(voidType, ptr));
+        cancels.put(name, f);
+        LLVMBasicBlockRef resumeAt = LLVMGetInsertBlock(builder);
+        LLVMMetadataRef loc = LLVMGetCurrentDebugLocation2(builder);
+        LLVMSetCurrentDebugLocation2(builder, null);
+        LLVMValueRef self = LLVMGetParam(f, 0);
+        LLVMPositionBuilderAtEnd(builder, LLVMAppendBasicBlockInContext(ctx, f, "entry"));
+        LLVMTypeRef tagType = LLVMIntTypeInContext(ctx, m.tagSize() * 8);
+        LLVMValueRef tag = LLVMBuildLoad2(builder, tagType, offsetPtr(self, m.tagOffset()), "state");
+        LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(ctx, f, "done");
+        LLVMValueRef sw = LLVMBuildSwitch(builder, tag, done, m.states().size());
+        for (StateMachine.State st : m.states()) {
+            if (st.awaitee() == null) continue;
+            LLVMBasicBlockRef arm = LLVMAppendBasicBlockInContext(ctx, f, st.name().toLowerCase());
+            LLVMAddCase(sw, constInt(tagType, st.index()), arm);
+            LLVMPositionBuilderAtEnd(builder, arm);
+            emitCancel(st.awaitee().callee(), offsetPtr(self, st.awaitee().offset()));
+            LLVMBuildBr(builder, done);
+        }
+        LLVMPositionBuilderAtEnd(builder, done);
+        LLVMBuildRetVoid(builder);
+        if (resumeAt != null && !resumeAt.isNull()) LLVMPositionBuilderAtEnd(builder, resumeAt);
+        LLVMSetCurrentDebugLocation2(builder, loc);
+        return f;
+    }
+
     /** Slot range {first, count} of each task in the task table: main is slot 0. */
     private final Map<String, int[]> taskSlots = new HashMap<>();
     private final LLVMTypeRef taskEntryType;
@@ -578,7 +634,8 @@ public final class LlvmCodegen implements AutoCloseable {
                     case PANICKED -> panicWith("`async fn` resumed after panicking", fn.span());
                     case SUSPENDED -> {
                         for (StateMachine.Slot slot : s.saved()) restore(slot);
-                        pollAndBranch(s, false, null);
+                        if (s.awaitee() != null) pollAndBranch(s, false, null);
+                        else LLVMBuildBr(builder, blocks[((Terminator.Suspend) fn.block(s.awaitBlock()).terminator()).resume().index()]);
                     }
                 }
             }
@@ -607,10 +664,14 @@ public final class LlvmCodegen implements AutoCloseable {
          */
         private void pollAndBranch(StateMachine.State s, boolean start, LLVMValueRef[] startArgs) {
             Terminator.Await await = (Terminator.Await) fn.block(s.awaitBlock()).terminator();
-            LLVMValueRef child = offsetPtr(self, s.awaitee().offset());
-            LLVMValueRef ready;
-            if (await.callee() instanceof Callee.Function f) {
-                LLVMValueRef dest = slots[await.dest().index()];
+            LLVMValueRef ready = pollFuture(await.callee(), offsetPtr(self, s.awaitee().offset()), await.dest(), start, startArgs);
+            LLVMBuildCondBr(builder, ready, blocks[await.resume().index()], pendingBlock(s));
+        }
+
+        /** One poll of the future of {@code callee} stored at {@code child}; yields the i1 "ready". */
+        private LLVMValueRef pollFuture(Callee callee, LLVMValueRef child, Local destLocal, boolean start, LLVMValueRef[] startArgs) {
+            if (callee instanceof Callee.Function f) {
+                LLVMValueRef dest = slots[destLocal.index()];
                 if (dest == null) dest = LLVMConstNull(ptr);
                 LLVMValueRef poll = polls.get(f.name());
                 LLVMTypeRef type = LLVMGlobalGetValueType(poll);
@@ -623,12 +684,47 @@ public final class LlvmCodegen implements AutoCloseable {
                 LLVMGetParamTypes(type, paramTypes);
                 for (int k = 3; k < n; k++)
                     args[k] = startArgs != null ? startArgs[k - 3] : LLVMGetUndef(paramTypes.get(LLVMTypeRef.class, k));
-                ready = LLVMBuildCall2(builder, type, poll, values(args), n, "ready");
-            } else {
-                ready = await.callee() instanceof Callee.Channel ch ? pollChannel(ch, child, await)
-                        : pollBuiltin((Callee.Builtin) await.callee(), child);
+                return LLVMBuildCall2(builder, type, poll, values(args), n, "ready");
             }
-            LLVMBuildCondBr(builder, ready, blocks[await.resume().index()], pendingBlock(s));
+            if (callee instanceof Callee.Channel ch) return pollChannel(ch, child, destLocal);
+            return pollBuiltin((Callee.Builtin) callee, child);
+        }
+
+        /**
+         * Creates the future of {@code callee} at {@code child} and polls it once: the first poll
+         * of an await or of a `join`/`race` child. Yields the i1 "ready".
+         */
+        private LLVMValueRef startFuture(Callee callee, LLVMValueRef child, List<Operand> args, Local dest) {
+            List<LLVMValueRef> argValues = new java.util.ArrayList<>();
+            for (Operand op : args) {
+                LLVMValueRef v = operand(op);
+                if (v != null) argValues.add(v);
+            }
+            if (callee instanceof Callee.Function f && !callees.get(f.name()).eagerStart()) {
+                LLVMValueRef init = inits.get(f.name());
+                LLVMValueRef[] initArgs = new LLVMValueRef[1 + argValues.size()];
+                initArgs[0] = child;
+                for (int k = 0; k < argValues.size(); k++) initArgs[k + 1] = argValues.get(k);
+                LLVMBuildCall2(builder, LLVMGlobalGetValueType(init), init, values(initArgs), initArgs.length, "");
+                return pollFuture(callee, child, dest, false, null);
+            }
+            if (callee instanceof Callee.Function) return pollFuture(callee, child, dest, true, argValues.toArray(LLVMValueRef[]::new));
+            if (callee instanceof Callee.Channel ch) {
+                // An idle waiter node, the channel, and for a send the item (kept until sent).
+                LLVMBuildStore(builder, constInt(i64, 0), child);
+                LLVMBuildStore(builder, argValues.get(0), offsetPtr(child, Callee.Channel.CHANNEL_PTR));
+                if (ch.send()) storeOperand(offsetPtr(child, ch.itemOffset()), args.get(1), ch.channel().element());
+            } else if (callee == Callee.Builtin.YIELD_NOW) {
+                LLVMBuildStore(builder, constInt(i8, 0), child);
+            } else {
+                // A sleep: an idle (zeroed) timer node, then the duration in microseconds.
+                LLVMBuildStore(builder, constInt(i64, 0), child);
+                LLVMBuildStore(builder, constInt(i64, 0), offsetPtr(child, 8));
+                LLVMValueRef us = LLVMBuildZExt(builder, argValues.get(0), i64, "");
+                if (callee == Callee.Builtin.SLEEP_MS) us = LLVMBuildMul(builder, us, constInt(i64, 1000), "");
+                LLVMBuildStore(builder, us, offsetPtr(child, 16));
+            }
+            return pollFuture(callee, child, dest, false, null);
         }
 
         /** Save what state {@code s} keeps, set the discriminant, return Pending: shared by all polls of s. */
@@ -646,11 +742,16 @@ public final class LlvmCodegen implements AutoCloseable {
             return pending;
         }
 
+        /** Abandons the pending future of {@code callee} at {@code child} (a losing `race` branch). */
+        private void cancelFuture(Callee callee, LLVMValueRef child) {
+            emitCancel(callee, child);
+        }
+
         /** A channel send or receive: runtime-c is called at every poll with the same waiter node. */
-        private LLVMValueRef pollChannel(Callee.Channel ch, LLVMValueRef state, Terminator.Await await) {
+        private LLVMValueRef pollChannel(Callee.Channel ch, LLVMValueRef state, Local dest) {
             LLVMValueRef channel = LLVMBuildLoad2(builder, ptr, offsetPtr(state, Callee.Channel.CHANNEL_PTR), "channel");
             if (ch.send()) return callRuntime("mote_channel_send", channel, offsetPtr(state, ch.itemOffset()), state);
-            LLVMValueRef out = slots[await.dest().index()];
+            LLVMValueRef out = slots[dest.index()];
             return callRuntime("mote_channel_recv", channel, out, state);
         }
 
@@ -1056,39 +1157,18 @@ public final class LlvmCodegen implements AutoCloseable {
                 }
             } else if (t instanceof Terminator.Await a) {
                 StateMachine.State s = machine.state(machine.stateOfAwait().get(here));
-                LLVMValueRef child = offsetPtr(self, s.awaitee().offset());
-                List<LLVMValueRef> argValues = new java.util.ArrayList<>();
-                for (Operand op : a.args()) {
-                    LLVMValueRef v = operand(op);
-                    if (v != null) argValues.add(v);
-                }
-                if (a.callee() instanceof Callee.Function f && !callees.get(f.name()).eagerStart()) {
-                    LLVMValueRef init = inits.get(f.name());
-                    LLVMValueRef[] args = new LLVMValueRef[1 + argValues.size()];
-                    args[0] = child;
-                    for (int k = 0; k < argValues.size(); k++) args[k + 1] = argValues.get(k);
-                    LLVMBuildCall2(builder, LLVMGlobalGetValueType(init), init, values(args), args.length, "");
-                    pollAndBranch(s, false, null);
-                } else if (a.callee() instanceof Callee.Function) {
-                    pollAndBranch(s, true, argValues.toArray(LLVMValueRef[]::new));
-                } else if (a.callee() instanceof Callee.Channel ch) {
-                    // An idle waiter node, the channel, and for a send the item (kept until sent).
-                    LLVMBuildStore(builder, constInt(i64, 0), child);
-                    LLVMBuildStore(builder, argValues.get(0), offsetPtr(child, Callee.Channel.CHANNEL_PTR));
-                    if (ch.send()) storeOperand(offsetPtr(child, ch.itemOffset()), a.args().get(1), ch.channel().element());
-                    pollAndBranch(s, false, null);
-                } else if (a.callee() == Callee.Builtin.YIELD_NOW) {
-                    LLVMBuildStore(builder, constInt(i8, 0), child);
-                    pollAndBranch(s, false, null);
-                } else {
-                    // A sleep: an idle (zeroed) timer node, then the duration in microseconds.
-                    LLVMBuildStore(builder, constInt(i64, 0), child);
-                    LLVMBuildStore(builder, constInt(i64, 0), offsetPtr(child, 8));
-                    LLVMValueRef us = LLVMBuildZExt(builder, argValues.get(0), i64, "");
-                    if (a.callee() == Callee.Builtin.SLEEP_MS) us = LLVMBuildMul(builder, us, constInt(i64, 1000), "");
-                    LLVMBuildStore(builder, us, offsetPtr(child, 16));
-                    pollAndBranch(s, false, null);
-                }
+                LLVMValueRef ready = startFuture(a.callee(), offsetPtr(self, s.awaitee().offset()), a.args(), a.dest());
+                LLVMBuildCondBr(builder, ready, blocks[a.resume().index()], pendingBlock(s));
+            } else if (t instanceof Terminator.PollChild pc) {
+                LLVMValueRef child = offsetPtr(self, machine.child(pc.child()).offset());
+                LLVMValueRef ready = pc.start() ? startFuture(pc.callee(), child, pc.args(), pc.dest())
+                        : pollFuture(pc.callee(), child, pc.dest(), false, null);
+                LLVMBuildCondBr(builder, ready, blocks[pc.ready().index()], blocks[pc.pending().index()]);
+            } else if (t instanceof Terminator.Suspend) {
+                LLVMBuildBr(builder, pendingBlock(machine.state(machine.stateOfAwait().get(here))));
+            } else if (t instanceof Terminator.CancelChild cc) {
+                cancelFuture(cc.callee(), offsetPtr(self, machine.child(cc.child()).offset()));
+                LLVMBuildBr(builder, blocks[cc.next().index()]);
             } else if (t instanceof Terminator.Assert a) {
                 LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(ctx, llvmFn, "assert.fail");
                 LLVMBuildCondBr(builder, operand(a.cond()), blocks[a.target().index()], fail);

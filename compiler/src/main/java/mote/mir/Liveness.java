@@ -37,7 +37,15 @@ public final class Liveness {
             for (int i = fn.blocks().size() - 1; i >= 0; i--) {
                 BasicBlock b = fn.blocks().get(i);
                 BitSet out = new BitSet();
-                for (BlockId s : b.terminator().successors()) out.or(liveIn[s.index()]);
+                if (b.terminator() instanceof Terminator.PollChild pc) {
+                    // The result is defined on the ready edge only.
+                    BitSet ready = (BitSet) liveIn[pc.ready().index()].clone();
+                    ready.clear(pc.dest().index());
+                    out.or(ready);
+                    out.or(liveIn[pc.pending().index()]);
+                } else {
+                    for (BlockId s : b.terminator().successors()) out.or(liveIn[s.index()]);
+                }
                 if (b.terminator() instanceof Terminator.Await a) out.clear(a.dest().index());
                 if (b.terminator() instanceof Terminator.Return) out.set(fn.returnLocal().index());
                 BitSet in = (BitSet) out.clone();
@@ -61,6 +69,7 @@ public final class Liveness {
         if (t instanceof Terminator.If i) use(i.cond(), live);
         else if (t instanceof Terminator.Switch s) use(s.value(), live);
         else if (t instanceof Terminator.Await a) a.args().forEach(op -> use(op, live));
+        else if (t instanceof Terminator.PollChild pc) pc.args().forEach(op -> use(op, live));
         else if (t instanceof Terminator.Assert a) { use(a.cond(), live); usesOf(a.message(), live); }
         else if (t instanceof Terminator.Panic p) usesOf(p.message(), live);
         else if (t instanceof Terminator.Exit e) use(e.code(), live);

@@ -319,6 +319,8 @@ public final class MirBuilder {
                 Place p = autoDeref(lowerPlace(mc.receiver()), typeOf(mc.receiver()));
                 return load(p.project(new Place.Projection.Field(1)), Type.U32);
             }
+            if (e instanceof Expr.Join j) { lowerBranches(j.branches(), false, j.span()); return Operand.UNIT; }
+            if (e instanceof Expr.Race r) { lowerBranches(r.branches(), true, r.span()); return Operand.UNIT; }
             if (e instanceof Expr.Spawn sp) {
                 Symbol.Fn task = (Symbol.Fn) program.resolution(sp.call());
                 List<Operand> args = new ArrayList<>();
@@ -629,11 +631,7 @@ public final class MirBuilder {
                 List<Operand> args = new ArrayList<>();
                 args.add(channelPointer(mc.receiver(), ch));
                 for (Expr arg : mc.args()) args.add(lower(arg));
-                Local dest = temp(typeOf(a));
-                BlockId resume = newBlock();
-                terminate(new Terminator.Await(new Callee.Channel(mc.method().name().equals("send"), ch), args, dest, resume, a.span()));
-                current = resume;
-                return Operand.of(dest);
+                return suspendOn(new Callee.Channel(mc.method().name().equals("send"), ch), args, typeOf(a), a.span());
             }
             Symbol s = program.resolution(a.inner());
             List<Expr> argExprs = a.inner() instanceof Expr.Call call ? call.args() : ((Expr.MethodCall) a.inner()).args();
@@ -647,11 +645,174 @@ public final class MirBuilder {
                 default -> throw new IllegalStateException("builtin future " + b.name());
             };
             else callee = new Callee.Function(((Symbol.Fn) s).qualifiedName());
-            Local dest = temp(typeOf(a));
+            return suspendOn(callee, args, typeOf(a), a.span());
+        }
+
+        /**
+         * Waits for {@code callee}: an Await (a suspension point of this fn), or inside a
+         * `join`/`race` branch a first poll of the branch's child that, when pending, goes back
+         * to the branch dispatcher instead of suspending.
+         */
+        private Operand suspendOn(Callee callee, List<Operand> args, Type result, Span span) {
+            Local dest = temp(result);
             BlockId resume = newBlock();
-            terminate(new Terminator.Await(callee, args, dest, resume, a.span()));
+            if (branch == null) {
+                terminate(new Terminator.Await(callee, args, dest, resume, span));
+            } else {
+                BlockId pending = newBlock();
+                terminate(new Terminator.PollChild(callee, args, true, dest, resume, pending, branch.child, span));
+                int site = branch.sites.size();
+                branch.sites.add(new ChildSite(callee, dest, resume, span));
+                current = pending;
+                assign(branch.pc, new Rvalue.Use(constant(Type.U32, site)));
+                terminate(new Terminator.Goto(branch.next));
+            }
             current = resume;
             return Operand.of(dest);
+        }
+
+        /** An await inside a branch: what a later poll of the branch's child needs. */
+        private record ChildSite(Callee callee, Local dest, BlockId ready, Span span) {}
+
+        /** The `join`/`race` branch being lowered: its child slot, where it is (pc), where pending goes. */
+        private static final class Branch {
+            final int child;
+            final Local pc;
+            final BlockId next;
+            final List<ChildSite> sites = new ArrayList<>();
+            Branch(int child, Local pc, BlockId next) { this.child = child; this.pc = pc; this.next = next; }
+        }
+
+        private Branch branch;
+        private int nextChild;
+
+        /**
+         * `join` / `race`: the branches run inside this fn, interleaved by a dispatcher. Each
+         * branch runs until its next await is pending (remembering which: pc) or it ends; when
+         * every unfinished branch is pending the fn suspends once, with all branch children in
+         * its state; on resume the dispatcher polls each pending child and continues its branch
+         * when it is ready. A join ends when every branch has ended; a race when the first one
+         * does, after cancelling the children of the others (so a timer, channel or signal they
+         * wait on forgets them).
+         */
+        private void lowerBranches(List<Expr.Block> blocks, boolean race, Span span) {
+            int n = blocks.size();
+            List<Local> pcs = new ArrayList<>(), started = new ArrayList<>(), done = new ArrayList<>();
+            List<Integer> children = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                pcs.add(temp(Type.U32));
+                started.add(temp(Type.BOOL));
+                done.add(temp(Type.BOOL));
+                children.add(nextChild++);
+                assign(pcs.get(i), new Rvalue.Use(constant(Type.U32, 0)));
+                assign(started.get(i), new Rvalue.Use(constant(Type.BOOL, 0)));
+                assign(done.get(i), new Rvalue.Use(constant(Type.BOOL, 0)));
+            }
+            List<BlockId> dispatch = new ArrayList<>();
+            for (int i = 0; i <= n; i++) dispatch.add(newBlock());
+            BlockId exit = newBlock();
+            terminate(new Terminator.Goto(dispatch.get(0)));
+            List<List<ChildSite>> sites = new ArrayList<>();
+            List<BlockId> starts = new ArrayList<>(), wins = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                BlockId start = newBlock();
+                starts.add(start);
+                current = start;
+                Branch saved = branch;
+                branch = new Branch(children.get(i), pcs.get(i), dispatch.get(i + 1));
+                lower(blocks.get(i));
+                sites.add(branch.sites);
+                branch = saved;
+                assign(done.get(i), new Rvalue.Use(constant(Type.BOOL, 1)));
+                BlockId after = race ? newBlock() : dispatch.get(i + 1);
+                wins.add(after);
+                terminate(new Terminator.Goto(after));
+            }
+            for (int i = 0; i < n; i++) {
+                // dispatch i: skip a finished branch, start a new one, or poll its pending child.
+                current = dispatch.get(i);
+                BlockId notDone = newBlock(), firstRun = newBlock(), repoll = newBlock();
+                terminate(new Terminator.If(Operand.of(done.get(i)), dispatch.get(i + 1), notDone));
+                current = notDone;
+                terminate(new Terminator.If(Operand.of(started.get(i)), repoll, firstRun));
+                current = firstRun;
+                assign(started.get(i), new Rvalue.Use(constant(Type.BOOL, 1)));
+                terminate(new Terminator.Goto(starts.get(i)));
+                current = repoll;
+                List<ChildSite> branchSites = sites.get(i);
+                if (branchSites.isEmpty()) {
+                    terminate(new Terminator.Unreachable());   // a branch without awaits never pends
+                    continue;
+                }
+                List<Long> values = new ArrayList<>();
+                List<BlockId> targets = new ArrayList<>();
+                for (int k = 0; k < branchSites.size(); k++) {
+                    ChildSite site = branchSites.get(k);
+                    BlockId poll = newBlock();
+                    values.add((long) k);
+                    targets.add(poll);
+                    BlockId saved = current;
+                    current = poll;
+                    terminate(new Terminator.PollChild(site.callee(), List.of(), false, site.dest(), site.ready(),
+                            dispatch.get(i + 1), children.get(i), site.span()));
+                    current = saved;
+                }
+                BlockId bad = newBlock();
+                blocks_terminate(bad, new Terminator.Unreachable());
+                terminate(new Terminator.Switch(Operand.of(pcs.get(i)), values, targets, bad));
+            }
+            // After the last branch: done (join: all ended), else suspend until a child wakes us.
+            current = dispatch.get(n);
+            BlockId suspend = newBlock();
+            if (race) {
+                terminate(new Terminator.Goto(suspend));
+            } else {
+                Operand all = Operand.of(done.get(0));
+                for (int i = 1; i < n; i++) {
+                    Local both = temp(Type.BOOL);
+                    assign(both, new Rvalue.Binary(Expr.BinaryOp.BIT_AND, all, Operand.of(done.get(i))));
+                    all = Operand.of(both);
+                }
+                terminate(new Terminator.If(all, exit, suspend));
+            }
+            current = suspend;
+            terminate(new Terminator.Suspend(dispatch.get(0), children));
+            if (race) {
+                // The winner cancels every other branch that is waiting (started, not ended).
+                for (int i = 0; i < n; i++) {
+                    current = wins.get(i);
+                    for (int j = 0; j < n; j++) {
+                        if (j == i || sites.get(j).isEmpty()) continue;
+                        Local waiting = temp(Type.BOOL), notDone = temp(Type.BOOL);
+                        assign(notDone, new Rvalue.Unary(Expr.UnaryOp.NOT, Operand.of(done.get(j))));
+                        assign(waiting, new Rvalue.Binary(Expr.BinaryOp.BIT_AND, Operand.of(started.get(j)), Operand.of(notDone)));
+                        BlockId cancel = newBlock(), next = newBlock();
+                        terminate(new Terminator.If(Operand.of(waiting), cancel, next));
+                        current = cancel;
+                        List<Long> values = new ArrayList<>();
+                        List<BlockId> targets = new ArrayList<>();
+                        for (int k = 0; k < sites.get(j).size(); k++) {
+                            BlockId c = newBlock();
+                            blocks_terminate(c, new Terminator.CancelChild(sites.get(j).get(k).callee(), children.get(j), next));
+                            values.add((long) k);
+                            targets.add(c);
+                        }
+                        BlockId bad = newBlock();
+                        blocks_terminate(bad, new Terminator.Unreachable());
+                        terminate(new Terminator.Switch(Operand.of(pcs.get(j)), values, targets, bad));
+                        current = next;
+                    }
+                    terminate(new Terminator.Goto(exit));
+                }
+            }
+            current = exit;
+        }
+
+        private void blocks_terminate(BlockId b, Terminator t) {
+            BlockId saved = current;
+            current = b;
+            terminate(t);
+            current = saved;
         }
 
         private Operand lowerBuiltin(Expr.Call c, Symbol.Builtin b) {

@@ -80,4 +80,33 @@ public sealed interface Terminator {
         public List<BlockId> successors() { return List.of(); }
         @Override public String toString() { return "unreachable"; }
     }
+
+    /**
+     * A poll of child future {@code child} of a `join`/`race` branch, without suspending the
+     * function: Ready continues at {@code ready} with the result in {@code dest}, Pending at
+     * {@code pending}. {@code start}: the first poll, which creates the child from {@code args}.
+     * The child's storage is its own slot of the state object, alive until it is ready or cancelled.
+     */
+    record PollChild(Callee callee, List<Operand> args, boolean start, Local dest, BlockId ready, BlockId pending,
+                     int child, Span span) implements Terminator {
+        public PollChild { args = List.copyOf(args); }
+        public List<BlockId> successors() { return List.of(ready, pending); }
+        @Override public String toString() {
+            return dest + " = poll child" + child + (start ? " start " : " ") + callee + "("
+                    + args.stream().map(Object::toString).collect(Collectors.joining(", ")) + ") -> [ready: " + ready + ", pending: " + pending + "]";
+        }
+    }
+
+    /** Suspends the whole function while the {@code children} of a `join`/`race` are pending; resumes at {@code resume}. */
+    record Suspend(BlockId resume, List<Integer> children) implements Terminator {
+        public Suspend { children = List.copyOf(children); }
+        public List<BlockId> successors() { return List.of(resume); }
+        @Override public String toString() { return "suspend children " + children + " -> " + resume; }
+    }
+
+    /** Abandons pending child {@code child} (a losing `race` branch): deregisters what it waits on. */
+    record CancelChild(Callee callee, int child, BlockId next) implements Terminator {
+        public List<BlockId> successors() { return List.of(next); }
+        @Override public String toString() { return "cancel child" + child + " " + callee + " -> " + next; }
+    }
 }

@@ -81,11 +81,15 @@ public final class Inline {
         return program.withFunctions(out);
     }
 
+    /** Where {@code name}'s future is created: awaits, and first polls of `join`/`race` children. */
     static int awaitSites(Map<String, MirFn> fns, String name) {
         int n = 0;
         for (MirFn f : fns.values())
-            for (BasicBlock b : f.blocks())
+            for (BasicBlock b : f.blocks()) {
                 if (b.terminator() instanceof Terminator.Await a && a.callee() instanceof Callee.Function c && c.name().equals(name)) n++;
+                if (b.terminator() instanceof Terminator.PollChild pc && pc.start() && pc.callee() instanceof Callee.Function c
+                        && c.name().equals(name)) n++;
+            }
         return n;
     }
 

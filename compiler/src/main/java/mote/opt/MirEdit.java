@@ -104,6 +104,10 @@ final class MirEdit {
                 a.span(), blocks.apply(a.target()));
         if (t instanceof Terminator.Panic p) return new Terminator.Panic(mapItems(p.message(), locals), p.span());
         if (t instanceof Terminator.Exit e) return new Terminator.Exit(mapOperand(e.code(), locals));
+        if (t instanceof Terminator.PollChild c) return new Terminator.PollChild(c.callee(), mapOperands(c.args(), locals), c.start(),
+                locals.apply(c.dest()), blocks.apply(c.ready()), blocks.apply(c.pending()), c.child(), c.span());
+        if (t instanceof Terminator.Suspend su) return new Terminator.Suspend(blocks.apply(su.resume()), su.children());
+        if (t instanceof Terminator.CancelChild cc) return new Terminator.CancelChild(cc.callee(), cc.child(), blocks.apply(cc.next()));
         return t;   // Return, Unreachable
     }
 

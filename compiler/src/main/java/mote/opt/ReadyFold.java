@@ -46,6 +46,7 @@ public final class ReadyFold {
             if (program.isTaskEntry(f.name())) continue;
             boolean suspends = false;
             for (BasicBlock b : f.blocks()) {
+                if (b.terminator() instanceof Terminator.Suspend) { suspends = true; break; }
                 if (b.terminator() instanceof Terminator.Await a
                         && !(a.callee() instanceof Callee.Function c && ready.contains(c.name()))) {
                     suspends = true;
@@ -65,6 +66,16 @@ public final class ReadyFold {
                 List<Statement> stmts = new ArrayList<>(b.statements());
                 stmts.add(new Statement.Assign(a.dest(), new Rvalue.Call(c.name(), a.args())));
                 blocks.add(new BasicBlock(stmts, new Terminator.Goto(a.resume())));
+                changed = true;
+            } else if (b.terminator() instanceof Terminator.PollChild pc && pc.callee() instanceof Callee.Function c && ready.contains(c.name())) {
+                // A join/race child that is ready at once: its first poll is a call; no later poll happens.
+                List<Statement> stmts = new ArrayList<>(b.statements());
+                if (pc.start()) {
+                    stmts.add(new Statement.Assign(pc.dest(), new Rvalue.Call(c.name(), pc.args())));
+                    blocks.add(new BasicBlock(stmts, new Terminator.Goto(pc.ready())));
+                } else {
+                    blocks.add(new BasicBlock(stmts, new Terminator.Unreachable()));
+                }
                 changed = true;
             } else {
                 blocks.add(b);

@@ -285,6 +285,33 @@ public final class TypeChecker {
         return true;
     }
 
+    /** Loop depth at the start of the `join`/`race` branch being checked; -1 outside branches. */
+    private int branchLoopDepth = -1;
+
+    /**
+     * `join { } and { }` / `race { } or { }`: each branch is a unit block of the enclosing
+     * async fn; control may not jump out of a branch (it would abandon the others silently).
+     */
+    private Type checkBranches(Span span, String what, List<Expr.Block> branches) {
+        if (currentFn == null || !currentFn.isAsync())
+            diags.error("E0401", span, "`" + what + "` is only allowed inside async functions and tasks");
+        if (branchLoopDepth >= 0)
+            diags.error("E0408", span, "a `" + what + "` inside a `join`/`race` branch is not supported yet",
+                    "move the inner one into an async fn and await it in the branch");
+        if (criticalDepth > 0)
+            diags.error("E0407", span, "`" + what + "` inside a `critical` block", "end the critical block first");
+        if (branches.size() < 2)
+            diags.error("E0418", span, "a `" + what + "` needs at least two branches");
+        int saved = branchLoopDepth;
+        branchLoopDepth = loops.size();
+        try {
+            for (Expr.Block b : branches) checkUnitBlock(b);
+        } finally {
+            branchLoopDepth = saved;
+        }
+        return Type.UNIT;
+    }
+
     /** `spawn task(args)` (unit; panics when the pool is exhausted) or `try_spawn task(args)` (bool). */
     private Type checkSpawn(Expr.Spawn sp) {
         Expr.Call call = sp.call();
@@ -314,7 +341,7 @@ public final class TypeChecker {
         for (Symbol s : globals.values()) {
             if (s instanceof Symbol.Fn f && f.decl().kind() == Item.FnKind.TASK) {
                 if (!(f.result() instanceof Type.Unit))
-                    diags.error("E0414", f.decl().returnType().span(), "a task returns nothing; `" + f.name() + "` returns `" + f.result() + "`",
+                    diags.error("E0419", f.decl().returnType().span(), "a task returns nothing; `" + f.name() + "` returns `" + f.result() + "`",
                             "send results through a Channel or a static instead");
                 if (f.decl().poolSize() < 1)
                     diags.error("E0416", f.decl().name().span(), "a task pool needs at least one instance");
@@ -524,6 +551,7 @@ public final class TypeChecker {
         currentFn = fn;
         scopes.clear();
         loops.clear();
+        branchLoopDepth = -1;
         varBindings.clear();
         varParents.clear();
         checkedExprs.clear();
@@ -814,6 +842,8 @@ public final class TypeChecker {
             return new Type.Array(t, n == null ? 0 : n);
         } else if (e instanceof Expr.MethodCall mc) { return checkMethodCall(mc, false);
         } else if (e instanceof Expr.Spawn sp) { return checkSpawn(sp);
+        } else if (e instanceof Expr.Join j) { return checkBranches(j.span(), "join", j.branches());
+        } else if (e instanceof Expr.Race r) { return checkBranches(r.span(), "race", r.branches());
         } else if (e instanceof Expr.Critical cr) {
             criticalDepth++;
             try { return checkBlock(cr.body(), expected); } finally { criticalDepth--; }
@@ -851,6 +881,8 @@ public final class TypeChecker {
         } else if (e instanceof Expr.For f) { return checkFor(f);
         } else if (e instanceof Expr.Break b) {
             LoopCtx ctx = loops.peek();
+            if (ctx != null && branchLoopDepth >= 0 && loops.size() <= branchLoopDepth)
+                diags.error("E0409", b.span(), "`break` cannot leave a `join`/`race` branch", "let the branch end instead");
             if (ctx == null) {
                 diags.error("E0340", b.span(), "`break` outside of a loop");
                 if (b.value() != null) check(b.value(), null);
@@ -866,8 +898,13 @@ public final class TypeChecker {
             return Type.NEVER;
         } else if (e instanceof Expr.Continue c) {
             if (loops.isEmpty()) diags.error("E0340", c.span(), "`continue` outside of a loop");
+            else if (branchLoopDepth >= 0 && loops.size() <= branchLoopDepth)
+                diags.error("E0409", c.span(), "`continue` cannot leave a `join`/`race` branch", "let the branch end instead");
             return Type.NEVER;
         } else if (e instanceof Expr.Return r) {
+            if (branchLoopDepth >= 0)
+                diags.error("E0409", r.span(), "`return` cannot leave a `join`/`race` branch",
+                        "set a variable in the branch and return after the `join`/`race`");
             if (currentFn == null) {
                 diags.error("E0342", r.span(), "`return` outside of a function");
                 return Type.NEVER;
