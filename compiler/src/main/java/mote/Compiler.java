@@ -73,6 +73,10 @@ public final class Compiler {
             return new Options(board, optLevel, debug, panicAbort, set, emit, outDir);
         }
 
+        public Options withPanicAbort(boolean abort) {
+            return new Options(board, optLevel, debug, abort, opts, emit, outDir);
+        }
+
         public Options withDebug(boolean on) {
             return new Options(board, optLevel, on, panicAbort, opts, emit, outDir);
         }

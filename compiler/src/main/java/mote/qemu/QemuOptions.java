@@ -17,10 +17,16 @@ import java.util.Optional;
  *                    (it is always captured in the result)
  */
 public record QemuOptions(Optional<Duration> timeout, int icountShift, List<String> extraArgs,
-                          OutputStream console, Optional<OutputStream> diagnostics) {
+                          OutputStream console, Optional<OutputStream> diagnostics, byte[] input) {
 
     public QemuOptions {
         extraArgs = List.copyOf(extraArgs);
+        input = input == null ? new byte[0] : input.clone();
+    }
+
+    public QemuOptions(Optional<Duration> timeout, int icountShift, List<String> extraArgs,
+                       OutputStream console, Optional<OutputStream> diagnostics) {
+        this(timeout, icountShift, extraArgs, console, diagnostics, new byte[0]);
     }
 
     /** No timeout, shift 0, no extra arguments, console output discarded (still captured). */
@@ -28,23 +34,28 @@ public record QemuOptions(Optional<Duration> timeout, int icountShift, List<Stri
         return new QemuOptions(Optional.empty(), 0, List.of(), OutputStream.nullOutputStream(), Optional.empty());
     }
 
+    /** Bytes typed into the console UART (the serial port's receive side), then end of input. */
+    public QemuOptions withInput(byte[] bytes) {
+        return new QemuOptions(timeout, icountShift, extraArgs, console, diagnostics, bytes);
+    }
+
     public QemuOptions withTimeout(Duration limit) {
-        return new QemuOptions(Optional.of(limit), icountShift, extraArgs, console, diagnostics);
+        return new QemuOptions(Optional.of(limit), icountShift, extraArgs, console, diagnostics, input);
     }
 
     public QemuOptions withExtraArgs(List<String> args) {
-        return new QemuOptions(timeout, icountShift, args, console, diagnostics);
+        return new QemuOptions(timeout, icountShift, args, console, diagnostics, input);
     }
 
     public QemuOptions withConsole(OutputStream out) {
-        return new QemuOptions(timeout, icountShift, extraArgs, out, diagnostics);
+        return new QemuOptions(timeout, icountShift, extraArgs, out, diagnostics, input);
     }
 
     public QemuOptions withDiagnostics(OutputStream err) {
-        return new QemuOptions(timeout, icountShift, extraArgs, console, Optional.of(err));
+        return new QemuOptions(timeout, icountShift, extraArgs, console, Optional.of(err), input);
     }
 
     public QemuOptions withIcountShift(int shift) {
-        return new QemuOptions(timeout, shift, extraArgs, console, diagnostics);
+        return new QemuOptions(timeout, shift, extraArgs, console, diagnostics, input);
     }
 }

@@ -24,7 +24,8 @@ import mote.diag.ToolError;
  * ({@code -serial}) and semihosting output (SYS_WRITE0/SYS_WRITEC, which QEMU would otherwise
  * send to stderr); the monitor is off so nothing else shares stdio. The exit code comes from
  * semihosting SYS_EXIT_EXTENDED.
- * QEMU's stdin is closed at once: a CI job has no terminal, and nothing waits on input.
+ * QEMU's stdin gets the options' input bytes (the console UART's receive side), then is
+ * closed: a CI job has no terminal, and nothing waits on input.
  *
  * <p>The executable is {@code qemu-system-arm} on the PATH unless system property
  * {@code mote.qemu} or environment variable {@code MOTE_QEMU} names another (a path or a name).
@@ -81,8 +82,9 @@ public final class QemuRunner {
         } catch (IOException e) {
             throw new ToolError("cannot start " + executable + ": " + e.getMessage());
         }
-        try {
-            process.getOutputStream().close();
+        try (var stdin = process.getOutputStream()) {
+            // What the options type into the console UART; then end of input (CI has no terminal).
+            stdin.write(options.input());
         } catch (IOException e) {
             // Already gone: the exit code will tell.
         }

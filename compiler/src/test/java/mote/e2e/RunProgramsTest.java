@@ -45,8 +45,9 @@ class RunProgramsTest {
     static void check(Path program, String board, Expectations expect) {
         assertTrue(!expect.lines().isEmpty() || expect.exitCode() != 0, program + " states no expectation");
         boolean debug = expect.flags().contains("--debug");
+        boolean panicTask = expect.flags().contains("--panic=task");
         ProgramRunner.Run run = ProgramRunner.run(program, board,
-                o -> o.withDebug(debug));
+                o -> o.withDebug(debug).withPanicAbort(!panicTask), expect.input());
         assertEquals(expect.expectedOutput(program), run.output(), "console output of " + program.getFileName() + " on " + board);
         assertEquals(expect.exitCode(), run.exitCode(), "exit code of " + program.getFileName() + " on " + board
                 + "\n" + run.qemu().stderr());

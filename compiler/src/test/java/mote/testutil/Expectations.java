@@ -10,9 +10,9 @@ import java.util.regex.Pattern;
  * {@code // expect: line} (each console line, in order), {@code // exit: N} (default 0),
  * {@code // boards: a, b} (default: every QEMU board of the spine), {@code // flags: ...}.
  */
-public record Expectations(List<String> lines, int exitCode, List<String> boards, List<String> flags) {
+public record Expectations(List<String> lines, int exitCode, List<String> boards, List<String> flags, String input) {
     public static final List<String> DEFAULT_BOARDS = List.of("lm3s6965evb", "mps2-an385");
-    private static final Pattern DIRECTIVE = Pattern.compile("//\\s*(expect|exit|boards|flags):\\s?(.*)$");
+    private static final Pattern DIRECTIVE = Pattern.compile("//\\s*(expect|exit|boards|flags|input):\\s?(.*)$");
 
     /** The console output expected from {@code program}: the lines, `{file}` replaced by its path. */
     public String expectedOutput(java.nio.file.Path program) {
@@ -24,6 +24,7 @@ public record Expectations(List<String> lines, int exitCode, List<String> boards
         int exit = 0;
         List<String> boards = DEFAULT_BOARDS;
         List<String> flags = List.of();
+        StringBuilder input = new StringBuilder();
         for (String line : source.split("\n", -1)) {
             Matcher m = DIRECTIVE.matcher(line);
             if (!m.find()) continue;
@@ -33,10 +34,11 @@ public record Expectations(List<String> lines, int exitCode, List<String> boards
                 case "exit" -> exit = Integer.parseInt(value.trim());
                 case "boards" -> boards = splitList(value);
                 case "flags" -> flags = List.of(value.trim().split("\\s+"));
+                case "input" -> input.append(value.replace("\\n", "\n"));
                 default -> throw new IllegalStateException(m.group(1));
             }
         }
-        return new Expectations(List.copyOf(lines), exit, boards, flags);
+        return new Expectations(List.copyOf(lines), exit, boards, flags, input.toString());
     }
 
     private static List<String> splitList(String value) {

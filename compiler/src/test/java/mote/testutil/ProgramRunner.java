@@ -27,10 +27,16 @@ public final class ProgramRunner {
     }
 
     public static Run run(Path source, String boardName, java.util.function.UnaryOperator<Compiler.Options> tweak) {
+        return run(source, boardName, tweak, "");
+    }
+
+    /** {@code input}: bytes typed into the console UART while the program runs. */
+    public static Run run(Path source, String boardName, java.util.function.UnaryOperator<Compiler.Options> tweak, String input) {
         Board board = Board.load(boardName);
         Path out = tempDir();
         Compiler.Result build = Compiler.compile(source, tweak.apply(Compiler.Options.defaults(board, out)));
-        QemuResult q = new QemuRunner().run(board, build.elf(), QemuOptions.defaults().withTimeout(Duration.ofSeconds(30)));
+        QemuResult q = new QemuRunner().run(board, build.elf(), QemuOptions.defaults().withTimeout(Duration.ofSeconds(30))
+                .withInput(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         return new Run(build, q);
     }
 
