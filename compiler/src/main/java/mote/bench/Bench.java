@@ -36,8 +36,19 @@ import mote.size.SizeReport;
 public final class Bench {
     private static final Board BOARD = Board.load(Board.DEFAULT_NAME);
 
+    /** The examples with a hand-written C equivalent in bench/c/. */
+    static final List<String> WITH_C = List.of("foo_bar", "forwarding", "pre_post", "process_command", "firmware");
+
+    /**
+     * No arguments: everything. {@code Bench --against-c NAME...}: only the Mote-against-C
+     * table, for the examples named.
+     */
     public static void main(String[] args) throws Exception {
         Path work = Files.createTempDirectory("mote-bench-");
+        if (args.length > 0 && args[0].equals("--against-c")) {
+            againstC(work, args.length > 1 ? List.of(args).subList(1, args.length) : WITH_C);
+            return;
+        }
         Path examples = MoteHome.get().resolve("examples");
         List<Path> programs;
         try (Stream<Path> s = Files.list(examples)) {
@@ -46,7 +57,7 @@ public final class Bench {
         for (Path p : programs) {
             System.out.println(SizeFormat.table(SizeReport.measure(p, options(work.resolve("size")))));
         }
-        againstC(work);
+        againstC(work, WITH_C);
         inlineModel(work, programs);
         compileTime(work);
     }
@@ -59,7 +70,7 @@ public final class Bench {
         return Compiler.compile(source, options(out).withOpts(opts)).size().flash();
     }
 
-    private static void againstC(Path work) throws IOException {
+    private static void againstC(Path work, List<String> examples) throws IOException {
         Path c = MoteHome.get().resolve("bench").resolve("c");
         Path empty = MoteHome.get().resolve("bench").resolve("empty.mote");
         EnumSet<Optimization> none = EnumSet.noneOf(Optimization.class), all = EnumSet.allOf(Optimization.class);
@@ -68,7 +79,7 @@ public final class Bench {
         System.out.println("Program-own flash (image minus the empty program's image), lm3s6965evb, bytes");
         System.out.printf(Locale.ROOT, "empty images: Mote --opt none %d, --opt all %d, C %d%n%n", emptyNone, emptyAll, emptyC);
         System.out.printf(Locale.ROOT, "%-18s %10s %10s %10s %12s %s%n", "example", "Mote none", "Mote all", "C by hand", "all vs C", "same output");
-        for (String ex : List.of("foo_bar", "forwarding", "pre_post", "process_command")) {
+        for (String ex : examples) {
             Path mote = MoteHome.get().resolve("examples").resolve(ex + ".mote");
             long n = moteFlash(mote, none, work.resolve(ex + "-none")) - emptyNone;
             Compiler.Result allBuild = Compiler.compile(mote, options(work.resolve(ex + "-all")).withOpts(all));
