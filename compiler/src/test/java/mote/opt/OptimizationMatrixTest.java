@@ -41,7 +41,7 @@ class OptimizationMatrixTest {
             String board = expect.boards().contains(Board.DEFAULT_NAME) ? Board.DEFAULT_NAME : expect.boards().get(0);
             for (var v : variants().entrySet()) {
                 tests.add(DynamicTest.dynamicTest(program.getFileName() + " --opt " + v.getKey(), () -> {
-                    ProgramRunner.Run run = ProgramRunner.run(program, board, o -> o.withOpts(v.getValue()));
+                    ProgramRunner.Run run = ProgramRunner.run(program, board, o -> o.withOpts(v.getValue()), expect.input());
                     assertEquals(expect.expectedOutput(program), run.output(), "output with --opt " + v.getKey());
                     assertEquals(expect.exitCode(), run.exitCode(), "exit code with --opt " + v.getKey());
                 }));
