@@ -34,6 +34,17 @@ _Noreturn void mote_panic(const uint8_t *msg, uint32_t len,
     mote_panic_end(loc, loclen);
 }
 
+/* Rust's bounds-check message, in one call from each bounds check (smaller call sites). */
+_Noreturn void mote_panic_bounds(uint32_t index, uint32_t len, const uint8_t *loc, uint32_t loclen)
+{
+    mote_panic_begin();
+    mote_print_cstr("index out of bounds: the len is ");
+    mote_print_u64(len);
+    mote_print_cstr(" but the index is ");
+    mote_print_u64(index);
+    mote_panic_end(loc, loclen);
+}
+
 _Noreturn void mote_exit(int32_t code)
 {
     mote_semihost_exit(code);

@@ -47,6 +47,7 @@ _Noreturn void mote_exit(int32_t code);
 
 void mote_panic_begin(void);
 _Noreturn void mote_panic_end(const uint8_t *loc, uint32_t len);
+_Noreturn void mote_panic_bounds(uint32_t index, uint32_t len, const uint8_t *loc, uint32_t loclen);
 _Noreturn void mote_panic(const uint8_t *msg, uint32_t len,
                           const uint8_t *loc, uint32_t loclen);
 

@@ -155,6 +155,8 @@ public final class LlvmCodegen implements AutoCloseable {
         runtimeFn("mote_exit", voidType, true, i32);
         runtimeFn("mote_panic_begin", voidType, false);
         runtimeFn("mote_panic_end", voidType, true, ptr, i32);
+        runtimeFn("mote_panic", voidType, true, ptr, i32, ptr, i32);
+        runtimeFn("mote_panic_bounds", voidType, true, i32, i32, ptr, i32);
         runtimeFn("mote_wake_current", voidType, false);
         runtimeFn("mote_task_claim", i32, false, i32, i32);
         runtimeFn("mote_sleep_us", i1, false, ptr, i64);
@@ -1118,12 +1120,38 @@ public final class LlvmCodegen implements AutoCloseable {
             panic(List.of(new PrintItem.Text(message.getBytes(StandardCharsets.UTF_8))), span);
         }
 
+        /**
+         * `panic: <message> at <loc>`. A fixed message is one runtime call, a bounds check one
+         * call with the two numbers (as rustc's panic_bounds_check), anything else the message
+         * printed between mote_panic_begin and mote_panic_end.
+         */
         private void panic(List<PrintItem> message, Span span) {
-            callRuntime("mote_panic_begin");
-            print(message);
             byte[] loc = span.location().getBytes(StandardCharsets.UTF_8);
-            callRuntime("mote_panic_end", stringConstant(loc), constInt(i32, loc.length));
+            LLVMValueRef locPtr = stringConstant(loc), locLen = constInt(i32, loc.length);
+            if (message.size() == 1 && message.get(0) instanceof PrintItem.Text t) {
+                callRuntime("mote_panic", stringConstant(t.bytes()), constInt(i32, t.bytes().length), locPtr, locLen);
+            } else if (isBoundsMessage(message)) {
+                callRuntime("mote_panic_bounds", asU32(((PrintItem.Value) message.get(3))), asU32((PrintItem.Value) message.get(1)), locPtr, locLen);
+            } else {
+                callRuntime("mote_panic_begin");
+                print(message);
+                callRuntime("mote_panic_end", locPtr, locLen);
+            }
             LLVMBuildUnreachable(builder);
+        }
+
+        private boolean isBoundsMessage(List<PrintItem> m) {
+            return m.size() == 4 && m.get(0) instanceof PrintItem.Text a && m.get(2) instanceof PrintItem.Text b
+                    && new String(a.bytes(), StandardCharsets.UTF_8).equals("index out of bounds: the len is ")
+                    && new String(b.bytes(), StandardCharsets.UTF_8).equals(" but the index is ")
+                    && m.get(1) instanceof PrintItem.Value l && l.type() instanceof Type.Int li && !li.signed() && li.bits() <= 32
+                    && m.get(3) instanceof PrintItem.Value i && i.type() instanceof Type.Int ii && !ii.signed() && ii.bits() <= 32;
+        }
+
+        private LLVMValueRef asU32(PrintItem.Value v) {
+            LLVMValueRef x = operand(v.value());
+            int bits = ((Type.Int) v.type()).bits();
+            return bits == 32 ? x : LLVMBuildZExt(builder, x, i32, "");
         }
 
         // ------------------------------------------------------------ terminators

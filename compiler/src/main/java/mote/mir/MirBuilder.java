@@ -328,8 +328,8 @@ public final class MirBuilder {
                 Local claimed = temp(Type.BOOL);
                 assign(claimed, new Rvalue.Spawn(task.qualifiedName(), args));
                 if (sp.isTry()) return Operand.of(claimed);
-                assertThat(Operand.of(claimed), "task pool exhausted: all " + task.decl().poolSize() + " instances of `"
-                        + task.name() + "` are running", sp.span());
+                // One shared message: the location names the spawn (and so the task).
+                assertThat(Operand.of(claimed), "task pool exhausted", sp.span());
                 return Operand.UNIT;
             }
             if (e instanceof Expr.Critical cr) {
