@@ -45,6 +45,10 @@ public final class Bench {
      */
     public static void main(String[] args) throws Exception {
         Path work = Files.createTempDirectory("mote-bench-");
+        if (args.length > 0 && args[0].equals("--runtime")) {
+            runtimeCost(work);
+            return;
+        }
         if (args.length > 0 && args[0].equals("--against-c")) {
             againstC(work, args.length > 1 ? List.of(args).subList(1, args.length) : WITH_C);
             return;
@@ -59,7 +63,40 @@ public final class Bench {
         }
         againstC(work, WITH_C);
         inlineModel(work, programs);
+        runtimeCost(work);
         compileTime(work);
+    }
+
+    /**
+     * What every image pays: the empty program's flash by runtime-c file (startup, executor,
+     * drivers, ...), and the instructions one task switch takes (bench/switch.mote under
+     * -icount shift=0, where one instruction is one nanosecond of guest time).
+     */
+    private static void runtimeCost(Path work) throws IOException {
+        Path empty = MoteHome.get().resolve("bench").resolve("empty.mote");
+        Compiler.Result r = Compiler.compile(empty, options(work.resolve("runtime-cost")));
+        Toolchain tc = Toolchain.get();
+        java.util.Map<String, String> owner = new java.util.HashMap<>();
+        for (Path o : RuntimeBuilder.standard().build(BOARD)) {
+            String file = o.getFileName().toString().replace(".o", ".c");
+            for (String line : tc.check(tc.llvmNm(), List.of("--defined-only", o.toString())).split("\n")) {
+                String[] cols = line.trim().split("\\s+");
+                if (cols.length >= 3) owner.put(cols[2], file);
+            }
+        }
+        java.util.Map<String, Long> perFile = new java.util.TreeMap<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();   // weak aliases share one address
+        for (String line : tc.check(tc.llvmNm(), List.of("--print-size", "--size-sort", "--radix=d", "--defined-only", r.elf().toString())).split("\n")) {
+            String[] cols = line.trim().split("\\s+");
+            if (cols.length < 4 || "bBdD".contains(cols[2]) || !seen.add(cols[0])) continue;   // flash only, once per address
+            String file = owner.getOrDefault(cols[3], cols[3].startsWith(".L") ? "strings" : "program");
+            perFile.merge(file, Long.parseLong(cols[1]), Long::sum);
+        }
+        System.out.printf(Locale.ROOT, "Empty program (`async fn main() -> i32 { 0 }`): %d bytes of flash (goal: under 1024)%n", r.size().flash());
+        for (var e : perFile.entrySet()) System.out.printf(Locale.ROOT, "  %-20s %6d%n", e.getKey(), e.getValue());
+        Compiler.Result sw = Compiler.compile(MoteHome.get().resolve("bench").resolve("switch.mote"), options(work.resolve("switch")));
+        QemuResult q = new QemuRunner().run(BOARD, sw.elf(), QemuOptions.defaults().withTimeout(Duration.ofSeconds(60)));
+        System.out.printf(Locale.ROOT, "Task switch (two tasks yielding to each other, --opt all): %s instructions each%n%n", q.output().trim());
     }
 
     private static Compiler.Options options(Path out) {
