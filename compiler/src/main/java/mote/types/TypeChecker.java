@@ -386,7 +386,7 @@ public final class TypeChecker {
             }
             if (n.path().size() == 1 && n.simpleName().equals("Channel")) {
                 if (n.args().size() != 2 || n.args().get(1) instanceof TypeExpr.Named == false && !(n.args().get(1) instanceof TypeExpr.ConstArg)) {
-                    diags.error("E0390", te.span(), "`Channel` takes an item type and a capacity: `Channel<u8, 16>`");
+                    diags.error("E0393", te.span(), "`Channel` takes an item type and a capacity: `Channel<u8, 16>`");
                     return Type.NEVER;
                 }
                 Type element = resolveType(n.args().get(0));
@@ -396,7 +396,7 @@ public final class TypeChecker {
             }
             if (n.path().size() == 1 && n.simpleName().equals("Signal")) {
                 if (n.args().size() != 1) {
-                    diags.error("E0390", te.span(), "`Signal` takes one item type: `Signal<u32>`");
+                    diags.error("E0393", te.span(), "`Signal` takes one item type: `Signal<u32>`");
                     return Type.NEVER;
                 }
                 return new Type.Channel(resolveType(n.args().get(0)), 1, true);
@@ -513,7 +513,7 @@ public final class TypeChecker {
         Type declared = resolveType(s.type());
         long value = 0;
         byte[] image = null;
-        if (s.init() == null && declared instanceof Type.Channel) {
+        if (s.init() == null && (declared instanceof Type.Channel || declared instanceof Type.Never)) {
             // Channels and signals start empty: the compiler writes their initial header.
         } else if (s.init() == null) {
             diags.error("E0302", s.span(), "static `" + s.name().name() + "` needs an initializer",
