@@ -22,7 +22,8 @@ import org.junit.jupiter.api.TestFactory;
  * The board catalog's promise: every board with a {@code qemu} section really runs under QEMU.
  * examples/hello.mote is built for each and must print what its {@code // expect:} comments
  * say and exit 0, which exercises the board's core (triple, cpu, float ABI), memory map,
- * console driver and semihosting exit. (RunProgramsTest keeps its two default boards.)
+ * console driver and semihosting exit; a concurrency program exercises its SysTick timer and the
+ * executor. (RunProgramsTest keeps its two default boards.)
  */
 class HelloOnEveryBoardTest {
     @TestFactory
@@ -37,6 +38,25 @@ class HelloOnEveryBoardTest {
                 .map(name -> DynamicTest.dynamicTest("hello on " + name, () -> {
                     ProgramRunner.Run run = ProgramRunner.run(hello, name);
                     assertEquals(expected, run.output(), "console of hello on " + name + "\n" + run.qemu().stderr());
+                    assertEquals(expect.exitCode(), run.exitCode(), "exit code on " + name + "\n" + run.qemu().stderr());
+                }));
+    }
+
+    /**
+     * And a concurrency program on every one of them: tasks, a bounded channel with
+     * back-pressure, timers (SysTick), join and race with cancellation.
+     */
+    @TestFactory
+    Stream<DynamicTest> concurrencyRunsOnEveryQemuBoard() {
+        Path program = TestFiles.resources("run").resolve("join_race.mote");
+        Expectations expect = Expectations.parse(TestFiles.read(program));
+        assertFalse(expect.lines().isEmpty());
+        return BoardCatalog.standard().boards().stream()
+                .filter(board -> board.qemu().isPresent())
+                .map(Board::name)
+                .map(name -> DynamicTest.dynamicTest("join_race on " + name, () -> {
+                    ProgramRunner.Run run = ProgramRunner.run(program, name);
+                    assertEquals(expect.expectedOutput(program), run.output(), "console on " + name + "\n" + run.qemu().stderr());
                     assertEquals(expect.exitCode(), run.exitCode(), "exit code on " + name + "\n" + run.qemu().stderr());
                 }));
     }
