@@ -142,14 +142,8 @@ public final class AsyncLowering {
                 perState.add(all);
             }
             // Borrowed locals live for the whole call: right after the discriminant, never shared.
-            int pinnedEnd = tagSize;
-            for (Local local : borrowed) {
-                Type t = fn.typeOf(local);
-                pinnedEnd = alignUp(pinnedEnd, t.align());
-                pinned.add(slot(fn, local, pinnedEnd));
-                pinnedEnd += t.size();
-                align = Math.max(align, t.align());
-            }
+            int pinnedEnd = placeInOrder(fn, borrowed, tagSize, pinned);
+            for (StateMachine.Slot p : pinned) align = Math.max(align, p.type().align());
             size = OverlapLayout.place(perState, pinnedEnd);
             for (List<OverlapLayout.Item> items : perState) for (OverlapLayout.Item it : items) align = Math.max(align, it.align);
             if (unresumed >= 0) {
@@ -172,34 +166,20 @@ public final class AsyncLowering {
             // rustc's layout: arguments, discriminant, promoted locals, then overlapping variants.
             Map<Local, Integer> timesSaved = new HashMap<>();
             for (List<Local> saved : savedPerAwait) for (Local l : saved) timesSaved.merge(l, 1, Integer::sum);
-            int offset = 0;
             List<StateMachine.Slot> argSlots = new ArrayList<>();
-            for (Local p : args) {
-                Type t = fn.typeOf(p);
-                offset = alignUp(offset, t.align());
-                argSlots.add(slot(fn, p, offset));
-                offset += t.size();
-                align = Math.max(align, t.align());
-            }
+            int offset = placeInOrder(fn, args, 0, argSlots);
             tagOffset = offset;
             offset += tagSize;
+            List<Local> promotedLocals = new ArrayList<>();
+            for (int l = 0; l < fn.locals().size(); l++)
+                if (timesSaved.getOrDefault(new Local(l), 0) >= 2) promotedLocals.add(new Local(l));
+            List<StateMachine.Slot> promotedSlots = new ArrayList<>();
+            offset = placeInOrder(fn, promotedLocals, offset, promotedSlots);
             Map<Local, StateMachine.Slot> promoted = new LinkedHashMap<>();
-            for (int l = 0; l < fn.locals().size(); l++) {
-                Local local = new Local(l);
-                if (timesSaved.getOrDefault(local, 0) < 2) continue;
-                Type t = fn.typeOf(local);
-                offset = alignUp(offset, t.align());
-                promoted.put(local, slot(fn, local, offset));
-                offset += t.size();
-                align = Math.max(align, t.align());
-            }
-            for (Local local : borrowed) {
-                Type t = fn.typeOf(local);
-                offset = alignUp(offset, t.align());
-                pinned.add(slot(fn, local, offset));
-                offset += t.size();
-                align = Math.max(align, t.align());
-            }
+            for (StateMachine.Slot p : promotedSlots) promoted.put(p.local(), p);
+            offset = placeInOrder(fn, borrowed, offset, pinned);
+            for (List<StateMachine.Slot> placed : List.of(argSlots, promotedSlots, pinned))
+                for (StateMachine.Slot p : placed) align = Math.max(align, p.type().align());
             int prefixEnd = offset;
             size = prefixEnd;
             if (unresumed >= 0) states.add(new StateMachine.State(unresumed, StateMachine.Kind.UNRESUMED, "Unresumed", argSlots, null, null));
@@ -290,6 +270,17 @@ public final class AsyncLowering {
             at += sa[0];
         }
         return new StateMachine.State(index, StateMachine.Kind.SUSPENDED, "Suspend" + k, slots, null, block, children);
+    }
+
+    /** Lays {@code locals} out one after another from {@code offset}, each aligned; returns the end. */
+    private static int placeInOrder(MirFn fn, java.util.Collection<Local> locals, int offset, List<StateMachine.Slot> out) {
+        for (Local local : locals) {
+            Type t = fn.typeOf(local);
+            offset = alignUp(offset, t.align());
+            out.add(slot(fn, local, offset));
+            offset += t.size();
+        }
+        return offset;
     }
 
     private static StateMachine.Slot slot(MirFn fn, Local l, int offset) {
