@@ -285,6 +285,12 @@ public final class TypeChecker {
         return true;
     }
 
+    /** E0306: "`f` takes 2 arguments but 1 was given". */
+    private void argumentCount(Span at, String name, int want, int given) {
+        diags.error("E0306", at, "`" + name + "` takes " + want + " argument" + (want == 1 ? "" : "s")
+                + " but " + given + (given == 1 ? " was" : " were") + " given");
+    }
+
     /** Loop depth at the start of the `join`/`race` branch being checked; -1 outside branches. */
     private int branchLoopDepth = -1;
 
@@ -325,8 +331,7 @@ public final class TypeChecker {
         }
         out.resolutions.put(call, f);
         if (call.args().size() != f.params().size()) {
-            diags.error("E0306", call.span(), "`" + f.name() + "` takes " + f.params().size() + " argument" + (f.params().size() == 1 ? "" : "s")
-                    + " but " + call.args().size() + (call.args().size() == 1 ? " was" : " were") + " given");
+            argumentCount(call.span(), f.name(), f.params().size(), call.args().size());
         }
         for (int i = 0; i < call.args().size(); i++) {
             Type want = i < f.params().size() ? f.params().get(i) : null;
@@ -1251,7 +1256,7 @@ public final class TypeChecker {
             diags.error("E0402", mc.span(), "only a call to an async function can be awaited");
         }
         if ((t instanceof Type.Array || t instanceof Type.Slice) && mc.method().name().equals("len")) {
-            if (!mc.args().isEmpty()) diags.error("E0306", mc.span(), "`len` takes 0 arguments but " + mc.args().size() + " were given");
+            if (!mc.args().isEmpty()) argumentCount(mc.span(), "len", 0, mc.args().size());
             for (Expr a : mc.args()) check(a, null);
             return Type.U32;
         }
@@ -1287,8 +1292,7 @@ public final class TypeChecker {
         }
         int want = m.equals("recv") || m.equals("wait") ? 0 : 1;
         if (mc.args().size() != want) {
-            diags.error("E0306", mc.span(), "`" + m + "` takes " + want + " argument" + (want == 1 ? "" : "s")
-                    + " but " + mc.args().size() + (mc.args().size() == 1 ? " was" : " were") + " given");
+            argumentCount(mc.span(), m, want, mc.args().size());
         }
         if (!mc.args().isEmpty()) {
             Expr arg = mc.args().get(0);
@@ -1445,8 +1449,7 @@ public final class TypeChecker {
         }
         if (f.qualifiedName().equals("main") && f.isAsync()) diags.error("E0404", c.span(), "`main` is the entry task and cannot be called");
         if (args.size() != f.params().size()) {
-            diags.error("E0306", c.span(), "`" + name + "` takes " + f.params().size() + " argument" + (f.params().size() == 1 ? "" : "s")
-                    + " but " + args.size() + (args.size() == 1 ? " was" : " were") + " given");
+            argumentCount(c.span(), name, f.params().size(), args.size());
         }
         for (int i = 0; i < args.size(); i++) {
             Type want = i < f.params().size() ? f.params().get(i) : null;
@@ -1539,8 +1542,7 @@ public final class TypeChecker {
 
     private void expectArgs(Expr.Call c, Symbol.Builtin b, int n) {
         if (c.args().size() != n) {
-            diags.error("E0306", c.span(), "`" + b.name() + "` takes " + n + " argument" + (n == 1 ? "" : "s")
-                    + " but " + c.args().size() + (c.args().size() == 1 ? " was" : " were") + " given");
+            argumentCount(c.span(), b.name(), n, c.args().size());
             for (int i = n; i < c.args().size(); i++) check(c.args().get(i), null);
         }
     }
