@@ -60,12 +60,12 @@ public final class Flasher {
     }
 
     /** The image loaded through a GDB server. */
-    public record GdbLoad(String host, int port, ElfSegments image, long sp, long pc) implements Plan {
+    public record GdbLoad(String host, int port, ElfSegments image, long sp, long pc, Board.MemoryRegion flash) implements Plan {
         public String describe() {
             StringBuilder text = new StringBuilder("GDB remote protocol to " + host + ":" + port + ":\n");
             for (ElfSegments.Segment s : image.segments()) {
-                text.append(String.format(Locale.ROOT, "  M 0x%08x..0x%08x (%d bytes)%n", s.physicalAddress(), s.end(),
-                        s.data().length));
+                text.append(String.format(Locale.ROOT, "  %s 0x%08x..0x%08x (%d bytes)%n",
+                        flash.contains(s.physicalAddress()) ? "vFlashWrite (or M)" : "M", s.physicalAddress(), s.end(), s.data().length));
             }
             text.append(String.format(Locale.ROOT, "  P sp=0x%08x pc=0x%08x xpsr=0x%08x%n  c%n", sp, pc, XPSR_THUMB));
             return text.toString();
@@ -126,7 +126,7 @@ public final class Flasher {
                 ElfSegments image = ElfSegments.read(elf);
                 long vectors = board.flashRegion().origin();
                 return new GdbLoad(argument.substring(0, colon), port, image, image.word(vectors),
-                        image.word(vectors + 4) & ~1L);
+                        image.word(vectors + 4) & ~1L, board.flashRegion());
             }
             default -> throw new ToolError("unknown probe `" + choice + "`; use openocd, probe-rs, pyocd, uf2[=DIR] or "
                     + "gdb=HOST:PORT", 2);
@@ -161,7 +161,11 @@ public final class Flasher {
             gdb.command("qXfer:features:read:target.xml:0,ffb");
             long bytes = 0;
             for (ElfSegments.Segment segment : load.image().segments()) {
-                gdb.writeMemory(segment.physicalAddress(), segment.data());
+                // Flash through the server's flash commands when it has them (real probes);
+                // QEMU's gdbstub has none, and its flash is plain memory.
+                boolean inFlash = load.flash().contains(segment.physicalAddress());
+                if (!inFlash || !gdb.writeFlash(segment.physicalAddress(), segment.data()))
+                    gdb.writeMemory(segment.physicalAddress(), segment.data());
                 bytes += segment.data().length;
             }
             gdb.writeRegister(REG_SP, load.sp());

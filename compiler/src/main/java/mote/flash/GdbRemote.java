@@ -26,7 +26,9 @@ import mote.diag.ToolError;
  * ({@code X*n}: repeat X {@code n - 29} more times). Used here: {@code ?} (halt reason, a
  * connection check), {@code M addr,length:hex} (write memory), {@code P n=value} (write one
  * register, value in target byte order) and {@code c} (continue, no reply until the target
- * stops again).
+ * stops again). Flash on real hardware (OpenOCD's, pyOCD's or a Black Magic Probe's server)
+ * goes through {@code vFlashErase:addr,length}, {@code vFlashWrite:addr:binary} and
+ * {@code vFlashDone}; a server without them (QEMU's gdbstub) answers with an empty packet.
  */
 public final class GdbRemote implements Closeable {
     /** Bytes of memory per {@code M} packet: 2 hex digits each, well under QEMU's 4096-byte packet limit. */
@@ -82,6 +84,30 @@ public final class GdbRemote implements Closeable {
                     + hex.formatHex(data, offset, offset + length));
             expectOk(reply, "writing " + length + " bytes at 0x" + Long.toHexString(at));
         }
+    }
+
+    /** Binary bytes per {@code vFlashWrite}: escaped bytes may double, still under common 4 KB packet limits. */
+    static final int FLASH_CHUNK = 1024;
+
+    /**
+     * Programs {@code data} into flash at {@code address} through the server's flash commands
+     * (erase the range, write, done). Returns false, having written nothing, when the server
+     * has no flash commands (an empty reply to the erase), so the caller can write memory.
+     */
+    public boolean writeFlash(long address, byte[] data) {
+        String erase = command("vFlashErase:" + Long.toHexString(address) + "," + Integer.toHexString(data.length));
+        if (erase.isEmpty()) return false;
+        expectOk(erase, "erasing flash at 0x" + Long.toHexString(address));
+        for (int offset = 0; offset < data.length; offset += FLASH_CHUNK) {
+            int length = Math.min(FLASH_CHUNK, data.length - offset);
+            long at = address + offset;
+            // Binary payload: each byte one ISO-8859-1 char; frame() escapes $ # } *.
+            String reply = command("vFlashWrite:" + Long.toHexString(at) + ":"
+                    + new String(data, offset, length, StandardCharsets.ISO_8859_1));
+            expectOk(reply, "writing " + length + " bytes of flash at 0x" + Long.toHexString(at));
+        }
+        expectOk(command("vFlashDone"), "finishing the flash write");
+        return true;
     }
 
     /** Writes 32-bit register {@code number} (ARM: 13 sp, 15 pc, 25 xPSR) with a {@code P} packet. */
