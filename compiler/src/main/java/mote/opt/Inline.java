@@ -93,6 +93,25 @@ public final class Inline {
         return n;
     }
 
+    static int maxChild(MirFn f) {
+        int max = -1;
+        for (BasicBlock b : f.blocks()) {
+            Terminator t = b.terminator();
+            if (t instanceof Terminator.PollChild pc) max = Math.max(max, pc.child());
+            else if (t instanceof Terminator.CancelChild cc) max = Math.max(max, cc.child());
+            else if (t instanceof Terminator.Suspend su) for (int c : su.children()) max = Math.max(max, c);
+        }
+        return max;
+    }
+
+    private static Terminator renumberChildren(Terminator t, int base) {
+        if (t instanceof Terminator.PollChild pc)
+            return new Terminator.PollChild(pc.callee(), pc.args(), pc.start(), pc.dest(), pc.ready(), pc.pending(), pc.child() + base, pc.span());
+        if (t instanceof Terminator.CancelChild cc) return new Terminator.CancelChild(cc.callee(), cc.child() + base, cc.next());
+        if (t instanceof Terminator.Suspend su) return new Terminator.Suspend(su.resume(), su.children().stream().map(c -> c + base).toList());
+        return t;
+    }
+
     static int bodySize(MirFn f) {
         int n = 0;
         for (BasicBlock b : f.blocks()) n += b.statements().size() + 1;
@@ -109,6 +128,8 @@ public final class Inline {
             localMap.put(i, edit.addLocal(new LocalDecl(name, d.type(), d.span())));
         }
         int blockBase = edit.blocks.size();
+        // `join`/`race` child slots are numbered per fn: the callee's must not collide with the caller's.
+        int childBase = maxChild(caller) + 1;
         for (BasicBlock b : callee.blocks()) {
             BasicBlock mapped;
             if (b.terminator() instanceof Terminator.Return) {
@@ -119,6 +140,7 @@ public final class Inline {
                 mapped = new BasicBlock(stmts, new Terminator.Goto(await.resume()));
             } else {
                 mapped = MirEdit.mapBlock(b, l -> localMap.get(l.index()), blk -> new BlockId(blk.index() + blockBase));
+                mapped = new BasicBlock(mapped.statements(), renumberChildren(mapped.terminator(), childBase));
             }
             edit.addBlock(mapped);
         }
