@@ -19,6 +19,7 @@ public final class MirVerifier {
     public static void verify(MirFn f) {
         int blocks = f.blocks().size();
         if (blocks == 0) fail(f, "has no blocks");
+        verifyChildren(f);
         for (int i = 0; i < blocks; i++) {
             BasicBlock b = f.blocks().get(i);
             for (Statement s : b.statements()) {
@@ -58,6 +59,26 @@ public final class MirVerifier {
                 operand(f, s.value(), i);
                 if (s.values().size() != s.targets().size()) fail(f, "bb" + i + ": switch values and targets differ in count");
             }
+        }
+    }
+
+    /**
+     * `join`/`race` children: each child slot belongs to exactly one Suspend (one join), and
+     * every poll or cancel of a child names one that a Suspend holds (inlining must renumber).
+     */
+    private static void verifyChildren(MirFn f) {
+        java.util.Map<Integer, Integer> owner = new java.util.HashMap<>();
+        for (int i = 0; i < f.blocks().size(); i++) {
+            if (!(f.blocks().get(i).terminator() instanceof Terminator.Suspend su)) continue;
+            for (int c : su.children()) {
+                Integer other = owner.put(c, i);
+                if (other != null && other != i) fail(f, "child" + c + " belongs to the suspends of bb" + other + " and bb" + i);
+            }
+        }
+        for (int i = 0; i < f.blocks().size(); i++) {
+            Terminator t = f.blocks().get(i).terminator();
+            int child = t instanceof Terminator.PollChild pc ? pc.child() : t instanceof Terminator.CancelChild cc ? cc.child() : -1;
+            if (child >= 0 && !owner.containsKey(child)) fail(f, "bb" + i + " uses child" + child + " that no suspend holds");
         }
     }
 

@@ -63,4 +63,15 @@ class MirTest {
         List<String> names = across.stream().mapToObj(i -> f.locals().get(i).name()).toList();
         assertEquals(List.of("used_after"), names);
     }
+
+    @Test
+    void verifierRejectsAChildSharedByTwoJoins() {
+        List<LocalDecl> locals = List.of(new LocalDecl(null, Type.UNIT, null));
+        MirFn broken = new MirFn("f", true, List.of(), new Local(0), Type.UNIT, locals, List.of(
+                new BasicBlock(List.of(), new Terminator.Suspend(new BlockId(1), List.of(0, 1))),
+                new BasicBlock(List.of(), new Terminator.Suspend(new BlockId(2), List.of(1))),
+                new BasicBlock(List.of(), new Terminator.Return())), null);
+        assertTrue(MirVerifier.problems(broken).get(0).contains("child1 belongs to the suspends of bb0 and bb1"),
+                MirVerifier.problems(broken).toString());
+    }
 }
