@@ -503,6 +503,25 @@ public final class LlvmCodegen implements AutoCloseable {
         }
     }
 
+    /**
+     * Calls `fn.poll(self, out, start, args...)`; without {@code startArgs} (every poll but an
+     * eager-start first one) the argument parameters are undef.
+     */
+    private LLVMValueRef callPoll(String fn, LLVMValueRef self, LLVMValueRef out, boolean start, LLVMValueRef[] startArgs) {
+        LLVMValueRef poll = polls.get(fn);
+        LLVMTypeRef type = LLVMGlobalGetValueType(poll);
+        int n = LLVMCountParamTypes(type);
+        PointerPointer<LLVMTypeRef> paramTypes = new PointerPointer<>(n);
+        LLVMGetParamTypes(type, paramTypes);
+        LLVMValueRef[] args = new LLVMValueRef[n];
+        args[0] = self;
+        args[1] = out;
+        args[2] = constInt(i1, start ? 1 : 0);
+        for (int k = 3; k < n; k++)
+            args[k] = startArgs != null ? startArgs[k - 3] : LLVMGetUndef(paramTypes.get(LLVMTypeRef.class, k));
+        return LLVMBuildCall2(builder, type, poll, values(args), n, "ready");
+    }
+
     /** `bool task(void *state)`: one poll; true when the task finished (main returning i32 exits instead). */
     private LLVMValueRef taskPoll(MirFn task, StateMachine m, boolean isMain) {
         LLVMValueRef f = internalFn(task.name() + ".task", fnType(i1, ptr));
@@ -512,17 +531,7 @@ public final class LlvmCodegen implements AutoCloseable {
         LLVMPositionBuilderAtEnd(builder, LLVMAppendBasicBlockInContext(ctx, f, "entry"));
         Type result = task.returnType();
         LLVMValueRef out = hasStorage(result) ? LLVMBuildAlloca(builder, llvmType(result), "result") : LLVMConstNull(ptr);
-        LLVMValueRef poll = polls.get(task.name());
-        LLVMTypeRef type = LLVMGlobalGetValueType(poll);
-        int n = LLVMCountParamTypes(type);
-        PointerPointer<LLVMTypeRef> paramTypes = new PointerPointer<>(n);
-        LLVMGetParamTypes(type, paramTypes);
-        LLVMValueRef[] args = new LLVMValueRef[n];
-        args[0] = LLVMGetParam(f, 0);
-        args[1] = out;
-        args[2] = constInt(i1, 0);
-        for (int k = 3; k < n; k++) args[k] = LLVMGetUndef(paramTypes.get(LLVMTypeRef.class, k));
-        LLVMValueRef done = LLVMBuildCall2(builder, type, poll, values(args), n, "done");
+        LLVMValueRef done = callPoll(task.name(), LLVMGetParam(f, 0), out, false, null);
         if (isMain && hasStorage(result)) {
             LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(ctx, f, "exit");
             LLVMBasicBlockRef pending = LLVMAppendBasicBlockInContext(ctx, f, "pending");
@@ -675,18 +684,7 @@ public final class LlvmCodegen implements AutoCloseable {
             if (callee instanceof Callee.Function f) {
                 LLVMValueRef dest = slots[destLocal.index()];
                 if (dest == null) dest = LLVMConstNull(ptr);
-                LLVMValueRef poll = polls.get(f.name());
-                LLVMTypeRef type = LLVMGlobalGetValueType(poll);
-                int n = LLVMCountParamTypes(type);
-                LLVMValueRef[] args = new LLVMValueRef[n];
-                args[0] = child;
-                args[1] = dest;
-                args[2] = constInt(i1, start ? 1 : 0);
-                PointerPointer<LLVMTypeRef> paramTypes = new PointerPointer<>(n);
-                LLVMGetParamTypes(type, paramTypes);
-                for (int k = 3; k < n; k++)
-                    args[k] = startArgs != null ? startArgs[k - 3] : LLVMGetUndef(paramTypes.get(LLVMTypeRef.class, k));
-                return LLVMBuildCall2(builder, type, poll, values(args), n, "ready");
+                return callPoll(f.name(), child, dest, start, startArgs);
             }
             if (callee instanceof Callee.Channel ch) return pollChannel(ch, child, destLocal);
             return pollBuiltin((Callee.Builtin) callee, child);

@@ -31,7 +31,7 @@ class HelloOnEveryBoardTest {
         Path hello = MoteHome.get().resolve("examples/hello.mote");
         Expectations expect = Expectations.parse(TestFiles.read(hello));
         assertFalse(expect.lines().isEmpty());
-        String expected = String.join("\n", expect.lines()) + "\n";
+        String expected = expect.expectedOutput(hello);
         return BoardCatalog.standard().boards().stream()
                 .filter(board -> board.qemu().isPresent())
                 .map(Board::name)
