@@ -90,6 +90,7 @@ final class MirEdit {
         if (s instanceof Statement.WriteRegister w) return new Statement.WriteRegister(w.name(), w.address(), mapOperand(w.value(), locals));
         if (s instanceof Statement.InitChannel ic) return new Statement.InitChannel(locals.apply(ic.local()));
         if (s instanceof Statement.CriticalExit c) return new Statement.CriticalExit(mapOperand(c.saved(), locals));
+        if (s instanceof Statement.Line) return s;   // names no local
         throw new IllegalStateException("statement " + s);
     }
 

@@ -49,4 +49,26 @@ class OptimizationMatrixTest {
         }
         return tests.stream();
     }
+
+    /**
+     * Debug builds carry line statements through every pass (inlining copies them): each
+     * program also runs as a `--debug` build with every optimization. Programs whose
+     * arithmetic wraps on purpose say so with `// debug: skip`.
+     */
+    @TestFactory
+    Stream<DynamicTest> debugBuildsBehaveTheSameWithAllOptimizations() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Path program : RunProgramsTestAccess.programs()) {
+            String text = TestFiles.read(program);
+            Expectations expect = Expectations.parse(text);
+            if (!expect.flags().isEmpty() || text.contains("// debug: skip")) continue;
+            String board = expect.boards().contains(Board.DEFAULT_NAME) ? Board.DEFAULT_NAME : expect.boards().get(0);
+            tests.add(DynamicTest.dynamicTest(program.getFileName() + " --debug --opt all", () -> {
+                ProgramRunner.Run run = ProgramRunner.run(program, board, o -> o.withDebug(true), expect.input());
+                assertEquals(expect.expectedOutput(program), run.output(), "output of the --debug build");
+                assertEquals(expect.exitCode(), run.exitCode(), "exit code of the --debug build");
+            }));
+        }
+        return tests.stream();
+    }
 }
