@@ -117,7 +117,7 @@ public final class Compiler {
     public static SourceFile read(Path path) {
         try {
             String text = Files.readString(path, StandardCharsets.UTF_8);
-            return new SourceFile(path, path.toString(), text);
+            return new SourceFile(path, SourceFile.displayPath(path), text);
         } catch (NoSuchFileException e) {
             throw new ToolError("no such file: " + path);
         } catch (IOException e) {
@@ -170,6 +170,8 @@ public final class Compiler {
             if (opts.contains(Optimization.READY_FOLD)) mir = verified(ReadyFold.run(mir));
             if (opts.contains(Optimization.MERGE_STATES)) mir = verified(MergeStates.run(mir));
             if (opts.contains(Optimization.INLINE)) mir = verified(Inline.run(mir));
+            // Inlining brings awaits from different callees into one function: merge those too.
+            if (opts.contains(Optimization.INLINE) && opts.contains(Optimization.MERGE_STATES)) mir = verified(MergeStates.run(mir));
             // Layout-level ones are applied while lowering each async fn to its state machine.
             Map<String, StateMachine> machines = AsyncLowering.lower(mir, new AsyncCallGraph(mir), LayoutPolicy.of(opts, debug, panicAbort));
             return new Analysis(mir, machines);

@@ -2,7 +2,11 @@ package mote.opt;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import mote.ast.Expr;
 import mote.mir.BasicBlock;
 import mote.mir.BlockId;
 import mote.mir.Liveness;
@@ -14,6 +18,7 @@ import mote.mir.Operand;
 import mote.mir.Rvalue;
 import mote.mir.Statement;
 import mote.mir.Terminator;
+import mote.types.Type;
 
 /**
  * `merge-states`: awaits of the same callee whose continuations are alike share one await
@@ -21,13 +26,27 @@ import mote.mir.Terminator;
  * state instead of two: each arm stores its arguments in shared temporaries and jumps to a
  * single await.
  *
- * Legal because the two awaits (1) poll the same poll function, (2) save the same values
- * (their resume blocks have the same live-in set once the result is renamed), and (3) run the
- * same code after resuming, up to the name of the result: which arm suspended no longer
- * matters once the arguments have been passed. rustc keeps one state per `.await` written.
+ * Legal because the two awaits (1) poll the same poll function, and (2) continue alike, in
+ * one of two ways:
+ * <ul>
+ * <li>their resume blocks are the same code up to the name of the result, and save the same
+ *     values (same live-in set once the result is renamed); or
+ * <li>both continuations, once the steps that only move constants between unborrowed locals
+ *     and branch on them are run ahead, land on the same block, with the same constant in
+ *     every local that block reads. This is what inlining leaves behind: `reject().await;
+ *     return true` in one inlined callee and `report().await` before `true` at the end of
+ *     another both land on the caller's loop head.
+ * </ul>
+ * Which arm suspended no longer matters once the arguments have been passed. The merged state
+ * saves what the shared continuation reads, never more than either state did. rustc keeps one
+ * state per `.await` written. The pass runs before inlining (on each async fn as written) and
+ * again after it (on the awaits inlining brought together).
  */
 public final class MergeStates {
     private MergeStates() {}
+
+    /** Steps run ahead when looking for where a continuation lands; loops of constants stop here. */
+    private static final int LANDING_STEPS = 64;
 
     public static MirProgram run(MirProgram program) {
         List<MirFn> out = new ArrayList<>();
@@ -40,13 +59,15 @@ public final class MergeStates {
         while (changed) {
             changed = false;
             Liveness live = Liveness.compute(fn);
+            BitSet borrowed = borrowedLocals(fn);
             List<Integer> awaits = new ArrayList<>();
             for (int i = 0; i < fn.blocks().size(); i++) if (fn.blocks().get(i).terminator() instanceof Terminator.Await) awaits.add(i);
             search:
             for (int x = 0; x < awaits.size(); x++) {
                 for (int y = x + 1; y < awaits.size(); y++) {
-                    if (alike(fn, live, awaits.get(x), awaits.get(y))) {
-                        fn = merge(fn, awaits.get(x), awaits.get(y));
+                    Function<Local, BasicBlock> resume = sharedResume(fn, live, borrowed, awaits.get(x), awaits.get(y));
+                    if (resume != null) {
+                        fn = merge(fn, awaits.get(x), awaits.get(y), resume);
                         changed = true;
                         break search;
                     }
@@ -56,14 +77,31 @@ public final class MergeStates {
         return fn;
     }
 
-    private static boolean alike(MirFn fn, Liveness live, int bx, int by) {
+    /** How the shared await continues, given its result local; null when the two awaits must stay apart. */
+    private static Function<Local, BasicBlock> sharedResume(MirFn fn, Liveness live, BitSet borrowed, int bx, int by) {
         Terminator.Await a = (Terminator.Await) fn.blocks().get(bx).terminator();
         Terminator.Await b = (Terminator.Await) fn.blocks().get(by).terminator();
-        if (!a.callee().equals(b.callee()) || a.args().size() != b.args().size()) return false;
-        if (!fn.typeOf(a.dest()).equals(fn.typeOf(b.dest()))) return false;
-        if (a.resume().equals(b.resume())) return false;   // already one continuation: nothing to gain
+        if (!a.callee().equals(b.callee()) || a.args().size() != b.args().size()) return null;
+        if (!fn.typeOf(a.dest()).equals(fn.typeOf(b.dest()))) return null;
+        if (a.resume().equals(b.resume())) return null;   // already one continuation: nothing to gain
         for (int i = 0; i < a.args().size(); i++)
-            if (!fn.typeOf(a.args().get(i)).equals(fn.typeOf(b.args().get(i)))) return false;
+            if (!fn.typeOf(a.args().get(i)).equals(fn.typeOf(b.args().get(i)))) return null;
+        if (sameCode(fn, live, a, b)) return dest -> MirEdit.mapBlock(fn.block(a.resume()), l -> l.equals(a.dest()) ? dest : l, blk -> blk);
+        if (borrowed.get(a.dest().index()) || borrowed.get(b.dest().index())) return null;
+        Landing la = land(fn, a.resume(), borrowed), lb = land(fn, b.resume(), borrowed);
+        if (!la.block().equals(lb.block())) return null;
+        BitSet reads = live.liveIn(la.block());
+        if (reads.get(a.dest().index()) || reads.get(b.dest().index())) return null;
+        List<Statement> constants = new ArrayList<>();
+        for (int v = reads.nextSetBit(0); v >= 0; v = reads.nextSetBit(v + 1)) {
+            Operand.Const ca = la.constants().get(new Local(v)), cb = lb.constants().get(new Local(v));
+            if (!java.util.Objects.equals(ca, cb)) return null;
+            if (ca != null) constants.add(new Statement.Assign(new Local(v), new Rvalue.Use(ca)));
+        }
+        return dest -> new BasicBlock(constants, new Terminator.Goto(la.block()));
+    }
+
+    private static boolean sameCode(MirFn fn, Liveness live, Terminator.Await a, Terminator.Await b) {
         BasicBlock ra = fn.block(a.resume()), rb = fn.block(b.resume());
         BasicBlock renamed = MirEdit.mapBlock(ra, l -> l.equals(a.dest()) ? b.dest() : l, blk -> blk);
         if (!renamed.equals(rb)) return false;
@@ -73,15 +111,80 @@ public final class MergeStates {
         return sa.equals(sb);
     }
 
-    private static MirFn merge(MirFn fn, int bx, int by) {
+    /** Where a continuation arrives once its constant-only steps are run, and the constants it set on the way. */
+    record Landing(BlockId block, Map<Local, Operand.Const> constants) {}
+
+    static Landing land(MirFn fn, BlockId start, BitSet borrowed) {
+        Map<Local, Operand.Const> known = new HashMap<>();
+        BlockId at = start;
+        for (int step = 0; step < LANDING_STEPS; step++) {
+            BasicBlock block = fn.block(at);
+            Map<Local, Operand.Const> after = new HashMap<>(known);
+            for (Statement s : block.statements()) {
+                if (s instanceof Statement.Line) continue;   // debug line marks compute nothing
+                if (!(s instanceof Statement.Assign assign) || borrowed.get(assign.dest().index())) return new Landing(at, known);
+                Operand.Const value = evaluate(assign.value(), after);
+                if (value == null) return new Landing(at, known);
+                after.put(assign.dest(), value);
+            }
+            BlockId next = knownSuccessor(block.terminator(), after);
+            if (next == null) return new Landing(at, known);
+            known = after;
+            at = next;
+        }
+        return new Landing(at, known);
+    }
+
+    private static Operand.Const constant(Operand op, Map<Local, Operand.Const> known) {
+        return op instanceof Operand.Const c ? c : known.get(((Operand.Copy) op).local());
+    }
+
+    private static Operand.Const evaluate(Rvalue r, Map<Local, Operand.Const> known) {
+        if (r instanceof Rvalue.Use u) return constant(u.operand(), known);
+        if (r instanceof Rvalue.Unary u && u.op() == Expr.UnaryOp.NOT) {
+            Operand.Const c = constant(u.operand(), known);
+            return c != null && c.type() instanceof Type.Bool ? new Operand.Const(c.type(), c.bits() == 0 ? 1 : 0) : null;
+        }
+        if (r instanceof Rvalue.Binary bin && (bin.op() == Expr.BinaryOp.EQ || bin.op() == Expr.BinaryOp.NE)) {
+            Operand.Const l = constant(bin.left(), known), rr = constant(bin.right(), known);
+            if (l == null || rr == null) return null;
+            boolean equal = l.bits() == rr.bits();
+            return new Operand.Const(Type.BOOL, equal == (bin.op() == Expr.BinaryOp.EQ) ? 1 : 0);
+        }
+        return null;
+    }
+
+    private static BlockId knownSuccessor(Terminator t, Map<Local, Operand.Const> known) {
+        if (t instanceof Terminator.Goto g) return g.target();
+        if (t instanceof Terminator.If i) {
+            Operand.Const c = constant(i.cond(), known);
+            return c == null ? null : c.bits() != 0 ? i.then() : i.otherwise();
+        }
+        if (t instanceof Terminator.Switch sw) {
+            Operand.Const c = constant(sw.value(), known);
+            if (c == null) return null;
+            int at = sw.values().indexOf(c.bits());
+            return at >= 0 ? sw.targets().get(at) : sw.otherwise();
+        }
+        return null;
+    }
+
+    /** Locals whose address is taken: a write to one may be read through a reference, which liveness does not see. */
+    private static BitSet borrowedLocals(MirFn fn) {
+        BitSet borrowed = new BitSet();
+        for (BasicBlock b : fn.blocks())
+            for (Statement s : b.statements())
+                if (s instanceof Statement.Assign a && a.value() instanceof Rvalue.AddressOf ref) borrowed.set(ref.place().local().index());
+        return borrowed;
+    }
+
+    private static MirFn merge(MirFn fn, int bx, int by, Function<Local, BasicBlock> sharedResume) {
         MirEdit edit = new MirEdit(fn);
         Terminator.Await a = (Terminator.Await) fn.blocks().get(bx).terminator();
-        Terminator.Await b = (Terminator.Await) fn.blocks().get(by).terminator();
         List<Local> argTemps = new ArrayList<>();
         for (Operand arg : a.args()) argTemps.add(edit.addLocal(new LocalDecl(null, fn.typeOf(arg), null)));
         Local dest = edit.addLocal(new LocalDecl(null, fn.typeOf(a.dest()), null));
-        BasicBlock resume = MirEdit.mapBlock(fn.block(a.resume()), l -> l.equals(a.dest()) ? dest : l, blk -> blk);
-        BlockId resumeId = edit.addBlock(resume);
+        BlockId resumeId = edit.addBlock(sharedResume.apply(dest));
         List<Operand> argOps = argTemps.stream().map(Operand::of).toList();
         BlockId shared = edit.addBlock(new BasicBlock(List.of(), new Terminator.Await(a.callee(), argOps, dest, resumeId, a.span())));
         for (int blockIndex : new int[] {bx, by}) {

@@ -101,6 +101,24 @@ class OptimizationsTest {
     }
 
     @Test
+    void mergeStatesJoinsAwaitsThatInliningBroughtTogether() {
+        // Three sends (from the inlined reject, the inlined report, and the loop's own reject)
+        // land on the loop head; the one before `return false` and the final one do not.
+        Path program = TestFiles.resources("run").resolve("merge_after_inline.mote");
+        Set<Optimization> noMerge = EnumSet.allOf(Optimization.class);
+        noMerge.remove(Optimization.MERGE_STATES);
+        StateMachine apart = analyze(program, noMerge).machines().get("producer");
+        Compiler.Analysis merged = analyze(program, EnumSet.allOf(Optimization.class));
+        StateMachine producer = merged.machines().get("producer");
+        assertEquals(5, apart.suspendStates().size(), mote.async.StateMachinePrinter.print(apart));
+        assertEquals(3, producer.suspendStates().size(), mote.async.StateMachinePrinter.print(producer));
+        assertTrue(producer.size() <= apart.size(), "a merged state saves no more than the states it replaces");
+        Path dir = TestFiles.resources("golden/opt/all");
+        Golden.assertMatches(dir.resolve("merge_after_inline.mir"), merged.mirText());
+        Golden.assertMatches(dir.resolve("merge_after_inline.layout"), merged.layoutText());
+    }
+
+    @Test
     void preamblePostambleBarKeepsNoStateOfItsOwn() {
         // Under all, foo is inlined into bar and bar into main: whatever main saves that came
         // from bar is the inlined foo's flag; bar's own locals (input, blah, r) are never saved.
