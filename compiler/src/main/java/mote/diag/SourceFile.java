@@ -30,6 +30,19 @@ public final class SourceFile {
         return new SourceFile(null, displayName, text);
     }
 
+    /**
+     * How a file given on the command line is named in diagnostics and in the image's panic
+     * locations: relative to the working directory when it lies inside it, else as given. An
+     * image then holds the same bytes whether the program was named `app.mote` or by its
+     * absolute path, and no build-machine directory leaks into firmware.
+     */
+    public static String displayPath(Path given) {
+        Path cwd = Path.of(System.getProperty("user.dir")).toAbsolutePath().normalize();
+        Path absolute = given.toAbsolutePath().normalize();
+        if (given.isAbsolute() && absolute.startsWith(cwd) && !absolute.equals(cwd)) return cwd.relativize(absolute).toString();
+        return given.toString();
+    }
+
     public Path path() { return path; }
     public String displayName() { return displayName; }
     public String text() { return text; }

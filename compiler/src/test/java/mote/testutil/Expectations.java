@@ -16,7 +16,7 @@ public record Expectations(List<String> lines, int exitCode, List<String> boards
 
     /** The console output expected from {@code program}: the lines, `{file}` replaced by its path. */
     public String expectedOutput(java.nio.file.Path program) {
-        return lines.isEmpty() ? "" : String.join("\n", lines).replace("{file}", program.toString()) + "\n";
+        return lines.isEmpty() ? "" : String.join("\n", lines).replace("{file}", mote.diag.SourceFile.displayPath(program)) + "\n";
     }
 
     public static Expectations parse(String source) {

@@ -52,7 +52,7 @@ class TypeErrorTest {
                 assertTrue(rendered.contains(m.message()), "no diagnostic mentions `" + m.message() + "`:\n" + rendered);
         for (Diagnostic d : error.diagnostics().all()) {
             String r = d.render();
-            assertTrue(r.contains("--> " + f + ":" + d.span().line() + ":" + d.span().column()), r);
+            assertTrue(r.contains("--> " + mote.diag.SourceFile.displayPath(f) + ":" + d.span().line() + ":" + d.span().column()), r);
             assertTrue(r.contains("^"), r);
         }
     }
