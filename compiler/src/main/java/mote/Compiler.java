@@ -16,6 +16,7 @@ import mote.ast.Module;
 import mote.async.AsyncCallGraph;
 import mote.async.AsyncLowering;
 import mote.async.LayoutPolicy;
+import mote.opt.CertainSpawns;
 import mote.opt.Inline;
 import mote.opt.MergeStates;
 import mote.opt.Optimization;
@@ -172,6 +173,7 @@ public final class Compiler {
             if (opts.contains(Optimization.INLINE)) mir = verified(Inline.run(mir));
             // Inlining brings awaits from different callees into one function: merge those too.
             if (opts.contains(Optimization.INLINE) && opts.contains(Optimization.MERGE_STATES)) mir = verified(MergeStates.run(mir));
+            mir = verified(CertainSpawns.run(mir));   // not switchable: not an async optimization
             // Layout-level ones are applied while lowering each async fn to its state machine.
             Map<String, StateMachine> machines = AsyncLowering.lower(mir, new AsyncCallGraph(mir), LayoutPolicy.of(opts, debug, panicAbort));
             return new Analysis(mir, machines);

@@ -289,7 +289,7 @@ public final class LlvmCodegen implements AutoCloseable {
     /** {@code panicAbort}: `--panic=abort` (else `--panic=task` selects runtime-c's catching poll). */
     public void generate(MirProgram program, Map<String, StateMachine> machines, boolean panicAbort) {
         this.callees = machines;
-        declareTaskTable(program);
+        declareTaskTable(program, machines);
         if (di != null) createCompileUnit(program);
         for (MirProgram.Global g : program.globals()) {
             LLVMValueRef v = LLVMAddGlobal(module, g.type() instanceof Type.Channel ch ? channelType(ch) : llvmType(g.type()), "s." + g.name());
@@ -449,8 +449,14 @@ public final class LlvmCodegen implements AutoCloseable {
     private final LLVMTypeRef taskEntryType;
     private LLVMValueRef taskTable;
 
-    /** Lays out the task table (declared before bodies: `spawn` indexes it). */
-    private void declareTaskTable(MirProgram program) {
+    /** Each task's state objects, one per instance of its pool. */
+    private final Map<String, LLVMValueRef[]> taskStates = new HashMap<>();
+
+    /**
+     * Lays out the task table and the state objects (declared before bodies: `spawn` indexes
+     * the table, or names the state object directly when the pool has one instance).
+     */
+    private void declareTaskTable(MirProgram program, Map<String, StateMachine> machines) {
         int next = 0;
         if (program.mainFunction() != null) taskSlots.put(program.mainFunction(), new int[] {next++, 1});
         for (MirProgram.Task t : program.tasks()) {
@@ -458,6 +464,22 @@ public final class LlvmCodegen implements AutoCloseable {
             next += t.poolSize();
         }
         taskTable = LLVMAddGlobal(module, LLVMArrayType(taskEntryType, next), "mote_tasks");
+        for (var e : taskSlots.entrySet()) {
+            StateMachine m = machines.get(e.getKey());
+            if (m == null) continue;
+            LLVMValueRef[] states = new LLVMValueRef[e.getValue()[1]];
+            for (int i = 0; i < states.length; i++) {
+                // Externally visible on purpose: an internal global would be split by LLVM's
+                // GlobalOpt into one global per field (larger code), and the state in memory
+                // would no longer be the layout `mote explain` reports.
+                String name = "mote_task_state_" + e.getKey().replace('.', '_') + (states.length > 1 ? "_" + i : "");
+                LLVMTypeRef bytes = LLVMArrayType(i8, Math.max(1, m.size()));
+                states[i] = LLVMAddGlobal(module, bytes, name);
+                LLVMSetInitializer(states[i], LLVMConstNull(bytes));
+                LLVMSetAlignment(states[i], Math.max(m.align(), 4));
+            }
+            taskStates.put(e.getKey(), states);
+        }
     }
 
     /**
@@ -473,16 +495,9 @@ public final class LlvmCodegen implements AutoCloseable {
             MirFn task = program.function(e.getKey());
             StateMachine m = machines.get(e.getKey());
             LLVMValueRef poll = taskPoll(task, m, e.getKey().equals(program.mainFunction()));
-            for (int i = 0; i < e.getValue()[1]; i++) {
-                // Externally visible on purpose: an internal global would be split by LLVM's
-                // GlobalOpt into one global per field (larger code), and the state in memory
-                // would no longer be the layout `mote explain` reports.
-                String name = "mote_task_state_" + e.getKey().replace('.', '_') + (e.getValue()[1] > 1 ? "_" + i : "");
-                LLVMValueRef state = LLVMAddGlobal(module, LLVMArrayType(i8, Math.max(1, m.size())), name);
-                LLVMSetInitializer(state, LLVMConstNull(LLVMArrayType(i8, Math.max(1, m.size()))));
-                LLVMSetAlignment(state, Math.max(m.align(), 4));
-                entries[e.getValue()[0] + i] = LLVMConstNamedStruct(taskEntryType, values(poll, state), 2);
-            }
+            LLVMValueRef[] states = taskStates.get(e.getKey());
+            for (int i = 0; i < states.length; i++)
+                entries[e.getValue()[0] + i] = LLVMConstNamedStruct(taskEntryType, values(poll, states[i]), 2);
         }
         LLVMSetInitializer(taskTable, LLVMConstArray(taskEntryType, values(entries), count));
         LLVMSetGlobalConstant(taskTable, 1);
@@ -792,8 +807,14 @@ public final class LlvmCodegen implements AutoCloseable {
             LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(ctx, llvmFn, "spawn.done");
             LLVMBuildCondBr(builder, claimed, start, done);
             LLVMPositionBuilderAtEnd(builder, start);
-            LLVMValueRef entry = LLVMBuildInBoundsGEP2(builder, taskEntryType, taskTable, values(id), 1, "");
-            LLVMValueRef state = LLVMBuildLoad2(builder, ptr, LLVMBuildStructGEP2(builder, taskEntryType, entry, 1, ""), "state");
+            LLVMValueRef[] states = taskStates.get(sp.task());
+            LLVMValueRef state;
+            if (states.length == 1) {
+                state = states[0];   // one instance: its state object, no table lookup
+            } else {
+                LLVMValueRef entry = LLVMBuildInBoundsGEP2(builder, taskEntryType, taskTable, values(id), 1, "");
+                state = LLVMBuildLoad2(builder, ptr, LLVMBuildStructGEP2(builder, taskEntryType, entry, 1, ""), "state");
+            }
             LLVMValueRef init = inits.get(sp.task());
             List<LLVMValueRef> args = new java.util.ArrayList<>();
             args.add(state);
