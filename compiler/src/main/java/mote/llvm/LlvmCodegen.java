@@ -802,10 +802,11 @@ public final class LlvmCodegen implements AutoCloseable {
         private LLVMValueRef spawn(Rvalue.Spawn sp) {
             int[] slots = taskSlots.get(sp.task());
             LLVMValueRef id = callRuntime("mote_task_claim", constInt(i32, slots[0]), constInt(i32, slots[1]));
-            LLVMValueRef claimed = LLVMBuildICmp(builder, LLVMIntSGE, id, constInt(i32, 0), "claimed");
+            // A certain spawn always gets an instance: no test of the claim.
+            LLVMValueRef claimed = sp.certain() ? LLVMConstInt(i1, 1, 0) : LLVMBuildICmp(builder, LLVMIntSGE, id, constInt(i32, 0), "claimed");
             LLVMBasicBlockRef start = LLVMAppendBasicBlockInContext(ctx, llvmFn, "spawn.start");
             LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(ctx, llvmFn, "spawn.done");
-            LLVMBuildCondBr(builder, claimed, start, done);
+            if (sp.certain()) LLVMBuildBr(builder, start); else LLVMBuildCondBr(builder, claimed, start, done);
             LLVMPositionBuilderAtEnd(builder, start);
             LLVMValueRef[] states = taskStates.get(sp.task());
             LLVMValueRef state;

@@ -93,11 +93,14 @@ public sealed interface Rvalue {
     /**
      * `spawn task(args)` / `try_spawn task(args)`: claims a free instance of the task's pool
      * and starts it with {@code args}; the value is whether an instance was free.
+     * {@code certain}: the whole program shows an instance is always free (CertainSpawns).
      */
-    record Spawn(String task, List<Operand> args) implements Rvalue {
+    record Spawn(String task, List<Operand> args, boolean certain) implements Rvalue {
         public Spawn { args = List.copyOf(args); }
+        public Spawn(String task, List<Operand> args) { this(task, args, false); }
         @Override public String toString() {
-            return "spawn " + task + "(" + args.stream().map(Object::toString).collect(java.util.stream.Collectors.joining(", ")) + ")";
+            return "spawn " + task + "(" + args.stream().map(Object::toString).collect(java.util.stream.Collectors.joining(", ")) + ")"
+                    + (certain ? " [certain]" : "");
         }
     }
 

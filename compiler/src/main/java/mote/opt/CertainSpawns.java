@@ -19,7 +19,7 @@ import mote.mir.Statement;
 import mote.mir.Terminator;
 
 /**
- * Drops the "task pool exhausted" check of a `spawn` that cannot fail. A task's spawns cannot
+ * Marks the `spawn`s that cannot fail and drops their "task pool exhausted" check. A task's spawns cannot
  * exhaust its pool when every one of them is in the program's entry function (which runs
  * once), none is on a loop, and there are no more of them than the pool has instances: each
  * spawn then finds a free instance. A firmware's `main` that starts its tasks one by one is
@@ -62,17 +62,20 @@ public final class CertainSpawns {
     }
 
     private static MirFn dropChecks(MirFn fn, Set<String> certain) {
-        List<BasicBlock> blocks = new ArrayList<>(fn.blocks());
-        boolean changed = false;
-        for (int i = 0; i < blocks.size(); i++) {
-            BasicBlock b = blocks.get(i);
-            if (!(b.terminator() instanceof Terminator.Assert check && check.cond() instanceof Operand.Copy c)) continue;
-            if (spawnedBy(b, c.local(), certain)) {
-                blocks.set(i, new BasicBlock(b.statements(), new Terminator.Goto(check.target())));
-                changed = true;
+        List<BasicBlock> blocks = new ArrayList<>();
+        for (BasicBlock b : fn.blocks()) {
+            List<Statement> statements = new ArrayList<>();
+            for (Statement s : b.statements()) {
+                if (s instanceof Statement.Assign a && a.value() instanceof Rvalue.Spawn sp && certain.contains(sp.task()))
+                    s = new Statement.Assign(a.dest(), new Rvalue.Spawn(sp.task(), sp.args(), true));
+                statements.add(s);
             }
+            Terminator t = b.terminator();
+            if (t instanceof Terminator.Assert check && check.cond() instanceof Operand.Copy c && spawnedBy(b, c.local(), certain))
+                t = new Terminator.Goto(check.target());
+            blocks.add(new BasicBlock(statements, t));
         }
-        return changed ? new MirFn(fn.name(), fn.isAsync(), fn.params(), fn.returnLocal(), fn.returnType(), fn.locals(), blocks, fn.span()) : fn;
+        return new MirFn(fn.name(), fn.isAsync(), fn.params(), fn.returnLocal(), fn.returnType(), fn.locals(), blocks, fn.span());
     }
 
     /** Whether the last write of {@code claimed} in the block is a spawn of a certain task. */

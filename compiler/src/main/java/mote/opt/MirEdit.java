@@ -71,7 +71,7 @@ final class MirEdit {
         if (r instanceof Rvalue.Aggregate a) return new Rvalue.Aggregate(a.type(), mapOperands(a.operands(), locals));
         if (r instanceof Rvalue.Repeat rep) return new Rvalue.Repeat(mapOperand(rep.value(), locals), rep.count());
         if (r instanceof Rvalue.ChannelOp c) return new Rvalue.ChannelOp(c.op(), c.channel(), mapOperands(c.args(), locals));
-        if (r instanceof Rvalue.Spawn sp) return new Rvalue.Spawn(sp.task(), mapOperands(sp.args(), locals));
+        if (r instanceof Rvalue.Spawn sp) return new Rvalue.Spawn(sp.task(), mapOperands(sp.args(), locals), sp.certain());
         if (r instanceof Rvalue.Overflows o) return new Rvalue.Overflows(o.op(), mapOperand(o.left(), locals), mapOperand(o.right(), locals));
         return r;   // ReadStatic, StaticAddr, Str, ReadRegister, CriticalEnter use no locals
     }

@@ -40,5 +40,8 @@ class CertainSpawnsTest {
         assertEquals(2, poolChecks(none.mir().function("main")));
         assertEquals(1, poolChecks(none.mir().function("spawner")));
         assertEquals(1, poolChecks(none.mir().function("start_helper")));
+        long marked = none.mir().function("main").blocks().stream().flatMap(b -> b.statements().stream())
+                .filter(s -> s instanceof mote.mir.Statement.Assign a && a.value() instanceof mote.mir.Rvalue.Spawn sp && sp.certain()).count();
+        assertEquals(4, marked, "once, twice_in_a_pool_of_two (twice) and spawner are marked certain for codegen");
     }
 }
