@@ -86,6 +86,10 @@ public final class Compiler {
             return new Options(board, optLevel, debug, panicAbort, opts, kinds, outDir);
         }
 
+        public Options withOptLevel(LlvmBackend.OptLevel level) {
+            return new Options(board, level, debug, panicAbort, opts, emit, outDir);
+        }
+
         public Options withOutDir(Path dir) {
             return new Options(board, optLevel, debug, panicAbort, opts, emit, dir);
         }

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import mote.board.Board;
 import mote.e2e.RunProgramsTestAccess;
+import mote.llvm.LlvmBackend;
 import mote.testutil.Expectations;
 import mote.testutil.ProgramRunner;
 import mote.testutil.TestFiles;
@@ -68,6 +69,25 @@ class OptimizationMatrixTest {
                 assertEquals(expect.expectedOutput(program), run.output(), "output of the --debug build");
                 assertEquals(expect.exitCode(), run.exitCode(), "exit code of the --debug build");
             }));
+        }
+        return tests.stream();
+    }
+
+    /** LLVM's other levels (-O z, 2, 0) must not change what a program does either. */
+    @TestFactory
+    Stream<DynamicTest> sameBehaviourAtEveryLlvmLevel() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Path program : RunProgramsTestAccess.programs()) {
+            Expectations expect = Expectations.parse(TestFiles.read(program));
+            if (!expect.flags().isEmpty()) continue;
+            String board = expect.boards().contains(Board.DEFAULT_NAME) ? Board.DEFAULT_NAME : expect.boards().get(0);
+            for (LlvmBackend.OptLevel level : List.of(LlvmBackend.OptLevel.Z, LlvmBackend.OptLevel.O2, LlvmBackend.OptLevel.O0)) {
+                tests.add(DynamicTest.dynamicTest(program.getFileName() + " -O " + level, () -> {
+                    ProgramRunner.Run run = ProgramRunner.run(program, board, o -> o.withOptLevel(level), expect.input());
+                    assertEquals(expect.expectedOutput(program), run.output(), "output at " + level);
+                    assertEquals(expect.exitCode(), run.exitCode(), "exit code at " + level);
+                }));
+            }
         }
         return tests.stream();
     }
