@@ -91,4 +91,24 @@ class OptimizationMatrixTest {
         }
         return tests.stream();
     }
+
+    /**
+     * `--panic=task` changes only what a panic does: a program that does not panic behaves
+     * the same under it (its optimizations differ: drop-panicked is off).
+     */
+    @TestFactory
+    Stream<DynamicTest> programsThatDoNotPanicBehaveTheSameUnderPanicTask() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Path program : RunProgramsTestAccess.programs()) {
+            Expectations expect = Expectations.parse(TestFiles.read(program));
+            if (!expect.flags().isEmpty() || expect.exitCode() == 101) continue;
+            String board = expect.boards().contains(Board.DEFAULT_NAME) ? Board.DEFAULT_NAME : expect.boards().get(0);
+            tests.add(DynamicTest.dynamicTest(program.getFileName() + " --panic=task", () -> {
+                ProgramRunner.Run run = ProgramRunner.run(program, board, o -> o.withPanicAbort(false), expect.input());
+                assertEquals(expect.expectedOutput(program), run.output(), "output under --panic=task");
+                assertEquals(expect.exitCode(), run.exitCode(), "exit code under --panic=task");
+            }));
+        }
+        return tests.stream();
+    }
 }
