@@ -289,6 +289,7 @@ public final class LlvmCodegen implements AutoCloseable {
     /** {@code panicAbort}: `--panic=abort` (else `--panic=task` selects runtime-c's catching poll). */
     public void generate(MirProgram program, Map<String, StateMachine> machines, boolean panicAbort) {
         this.callees = machines;
+        this.program = program;
         declareTaskTable(program, machines);
         if (di != null) createCompileUnit(program);
         for (MirProgram.Global g : program.globals()) {
@@ -392,6 +393,7 @@ public final class LlvmCodegen implements AutoCloseable {
     }
 
     private final Map<String, LLVMValueRef> cancels = new HashMap<>();
+    private MirProgram program;
 
     /**
      * Emits, where the builder is, what abandons the pending future of {@code callee} at
@@ -411,8 +413,8 @@ public final class LlvmCodegen implements AutoCloseable {
     }
 
     /**
-     * `F.cancel(self)`: cancels the awaitee of the state F's future is in. (The children of a
-     * `join`/`race` F is waiting in are not cancelled yet: a documented limit.)
+     * `F.cancel(self)`: cancels what F's future waits on in the state it is in: its awaitee,
+     * or, suspended in a `join`/`race`, every child that is still waiting.
      */
     private LLVMValueRef cancelFn(String name) {
         LLVMValueRef existing = cancels.get(name);
@@ -430,11 +432,12 @@ public final class LlvmCodegen implements AutoCloseable {
         LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(ctx, f, "done");
         LLVMValueRef sw = LLVMBuildSwitch(builder, tag, done, m.states().size());
         for (StateMachine.State st : m.states()) {
-            if (st.awaitee() == null) continue;
+            if (st.awaitee() == null && st.children().isEmpty()) continue;
             LLVMBasicBlockRef arm = LLVMAppendBasicBlockInContext(ctx, f, st.name().toLowerCase());
             LLVMAddCase(sw, constInt(tagType, st.index()), arm);
             LLVMPositionBuilderAtEnd(builder, arm);
-            emitCancel(st.awaitee().callee(), offsetPtr(self, st.awaitee().offset()));
+            if (st.awaitee() != null) emitCancel(st.awaitee().callee(), offsetPtr(self, st.awaitee().offset()));
+            else cancelWaitingChildren(f, self, m, st, (Terminator.Suspend) program.function(name).block(st.awaitBlock()).terminator());
             LLVMBuildBr(builder, done);
         }
         LLVMPositionBuilderAtEnd(builder, done);
@@ -442,6 +445,37 @@ public final class LlvmCodegen implements AutoCloseable {
         if (resumeAt != null && !resumeAt.isNull()) LLVMPositionBuilderAtEnd(builder, resumeAt);
         LLVMSetCurrentDebugLocation2(builder, loc);
         return f;
+    }
+
+    /** In F.cancel, for state {@code st} (a `join`/`race` suspension): cancels each child still waiting. */
+    private void cancelWaitingChildren(LLVMValueRef f, LLVMValueRef self, StateMachine m, StateMachine.State st, Terminator.Suspend su) {
+        for (Terminator.ChildWait w : su.waits()) {
+            if (w.sites().isEmpty()) continue;   // a branch without awaits never waits
+            StateMachine.Child child = st.children().stream().filter(c -> c.id() == w.child()).findFirst().orElseThrow();
+            LLVMValueRef started = savedValue(self, m, st, w.started()), done = savedValue(self, m, st, w.done());
+            LLVMValueRef waiting = LLVMBuildAnd(builder, started, LLVMBuildNot(builder, done, ""), "waiting");
+            LLVMBasicBlockRef cancel = LLVMAppendBasicBlockInContext(ctx, f, "cancel.child" + w.child());
+            LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(ctx, f, "after.child" + w.child());
+            LLVMBuildCondBr(builder, waiting, cancel, next);
+            LLVMPositionBuilderAtEnd(builder, cancel);
+            LLVMValueRef pc = savedValue(self, m, st, w.pc());
+            LLVMValueRef sw = LLVMBuildSwitch(builder, pc, next, w.sites().size());
+            for (int k = 0; k < w.sites().size(); k++) {
+                LLVMBasicBlockRef site = LLVMAppendBasicBlockInContext(ctx, f, "cancel.child" + w.child() + ".site" + k);
+                LLVMAddCase(sw, LLVMConstInt(LLVMTypeOf(pc), k, 0), site);
+                LLVMPositionBuilderAtEnd(builder, site);
+                emitCancel(w.sites().get(k), offsetPtr(self, child.offset()));
+                LLVMBuildBr(builder, next);
+            }
+            LLVMPositionBuilderAtEnd(builder, next);
+        }
+    }
+
+    /** A scalar local saved in state {@code st}, read from the state object. */
+    private LLVMValueRef savedValue(LLVMValueRef self, StateMachine m, StateMachine.State st, Local local) {
+        StateMachine.Slot slot = m.slot(st, local);
+        if (slot == null) throw new IllegalStateException(m.function() + " " + st.name() + " does not save " + local);
+        return LLVMBuildLoad2(builder, llvmType(slot.type()), offsetPtr(self, slot.offset()), "");
     }
 
     /** Slot range {first, count} of each task in the task table: main is slot 0. */

@@ -73,6 +73,14 @@ public final class Liveness {
         else if (t instanceof Terminator.Assert a) { use(a.cond(), live); usesOf(a.message(), live); }
         else if (t instanceof Terminator.Panic p) usesOf(p.message(), live);
         else if (t instanceof Terminator.Exit e) use(e.code(), live);
+        else if (t instanceof Terminator.Suspend su) {
+            // Cancelling the fn while it is suspended here reads where each child is.
+            for (Terminator.ChildWait w : su.waits()) {
+                live.set(w.started().index());
+                live.set(w.done().index());
+                live.set(w.pc().index());
+            }
+        }
     }
 
     private static void usesOf(List<PrintItem> items, BitSet live) {

@@ -776,7 +776,11 @@ public final class MirBuilder {
                 terminate(new Terminator.If(all, exit, suspend));
             }
             current = suspend;
-            terminate(new Terminator.Suspend(dispatch.get(0), children));
+            List<Terminator.ChildWait> waits = new ArrayList<>();
+            for (int i = 0; i < n; i++)
+                waits.add(new Terminator.ChildWait(children.get(i), started.get(i), done.get(i), pcs.get(i),
+                        sites.get(i).stream().map(ChildSite::callee).toList()));
+            terminate(new Terminator.Suspend(dispatch.get(0), waits));
             if (race) {
                 // The winner cancels every other branch that is waiting (started, not ended).
                 for (int i = 0; i < n; i++) {

@@ -70,6 +70,12 @@ public final class MirVerifier {
         java.util.Map<Integer, Integer> owner = new java.util.HashMap<>();
         for (int i = 0; i < f.blocks().size(); i++) {
             if (!(f.blocks().get(i).terminator() instanceof Terminator.Suspend su)) continue;
+            for (Terminator.ChildWait w : su.waits()) {
+                if (!isLocal(f, w.started()) || !isLocal(f, w.done()) || !isLocal(f, w.pc())
+                        || !(f.typeOf(w.started()) instanceof Type.Bool) || !(f.typeOf(w.done()) instanceof Type.Bool)
+                        || !(f.typeOf(w.pc()) instanceof Type.Int))
+                    fail(f, "bb" + i + ": child" + w.child() + " needs bool started/done and an integer pc");
+            }
             for (int c : su.children()) {
                 Integer other = owner.put(c, i);
                 if (other != null && other != i) fail(f, "child" + c + " belongs to the suspends of bb" + other + " and bb" + i);
@@ -137,4 +143,6 @@ public final class MirVerifier {
             return List.of(e.getMessage());
         }
     }
+
+    private static boolean isLocal(MirFn f, Local l) { return l.index() >= 0 && l.index() < f.locals().size(); }
 }

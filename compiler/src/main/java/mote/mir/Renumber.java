@@ -13,7 +13,7 @@ final class Renumber {
         if (t instanceof Terminator.Assert a) return new Terminator.Assert(a.cond(), a.message(), a.span(), id(a.target(), map));
         if (t instanceof Terminator.PollChild c) return new Terminator.PollChild(c.callee(), c.args(), c.start(), c.dest(),
                 id(c.ready(), map), id(c.pending(), map), c.child(), c.span());
-        if (t instanceof Terminator.Suspend su) return new Terminator.Suspend(id(su.resume(), map), su.children());
+        if (t instanceof Terminator.Suspend su) return new Terminator.Suspend(id(su.resume(), map), su.waits());
         if (t instanceof Terminator.CancelChild cc) return new Terminator.CancelChild(cc.callee(), cc.child(), id(cc.next(), map));
         return t;
     }

@@ -97,11 +97,29 @@ public sealed interface Terminator {
         }
     }
 
-    /** Suspends the whole function while the {@code children} of a `join`/`race` are pending; resumes at {@code resume}. */
-    record Suspend(BlockId resume, List<Integer> children) implements Terminator {
-        public Suspend { children = List.copyOf(children); }
+    /**
+     * Suspends the whole function while the children of a `join`/`race` are pending; resumes
+     * at {@code resume}. {@code waits} says, per child, how to find what it waits on, so that
+     * cancelling the function here can abandon it.
+     */
+    record Suspend(BlockId resume, List<ChildWait> waits) implements Terminator {
+        public Suspend { waits = List.copyOf(waits); }
         public List<BlockId> successors() { return List.of(resume); }
-        @Override public String toString() { return "suspend children " + children + " -> " + resume; }
+        public List<Integer> children() { return waits.stream().map(ChildWait::child).toList(); }
+        @Override public String toString() { return "suspend children " + children() + " -> " + resume; }
+    }
+
+    /**
+     * Child {@code child} of a `join`/`race` branch is waiting when {@code started} and not
+     * {@code done}; it then waits on the future of {@code sites.get(pc)}. A branch without
+     * awaits has no sites and never waits.
+     */
+    record ChildWait(int child, Local started, Local done, Local pc, List<Callee> sites) {
+        public ChildWait { sites = List.copyOf(sites); }
+        public ChildWait renumbered(int base) { return new ChildWait(child + base, started, done, pc, sites); }
+        public ChildWait mapLocals(java.util.function.UnaryOperator<Local> locals) {
+            return new ChildWait(child, locals.apply(started), locals.apply(done), locals.apply(pc), sites);
+        }
     }
 
     /** Abandons pending child {@code child} (a losing `race` branch): deregisters what it waits on. */

@@ -108,7 +108,7 @@ public final class Inline {
         if (t instanceof Terminator.PollChild pc)
             return new Terminator.PollChild(pc.callee(), pc.args(), pc.start(), pc.dest(), pc.ready(), pc.pending(), pc.child() + base, pc.span());
         if (t instanceof Terminator.CancelChild cc) return new Terminator.CancelChild(cc.callee(), cc.child() + base, cc.next());
-        if (t instanceof Terminator.Suspend su) return new Terminator.Suspend(su.resume(), su.children().stream().map(c -> c + base).toList());
+        if (t instanceof Terminator.Suspend su) return new Terminator.Suspend(su.resume(), su.waits().stream().map(w -> w.renumbered(base)).toList());
         return t;
     }
 

@@ -107,7 +107,8 @@ final class MirEdit {
         if (t instanceof Terminator.Exit e) return new Terminator.Exit(mapOperand(e.code(), locals));
         if (t instanceof Terminator.PollChild c) return new Terminator.PollChild(c.callee(), mapOperands(c.args(), locals), c.start(),
                 locals.apply(c.dest()), blocks.apply(c.ready()), blocks.apply(c.pending()), c.child(), c.span());
-        if (t instanceof Terminator.Suspend su) return new Terminator.Suspend(blocks.apply(su.resume()), su.children());
+        if (t instanceof Terminator.Suspend su) return new Terminator.Suspend(blocks.apply(su.resume()),
+                su.waits().stream().map(w -> w.mapLocals(locals)).toList());
         if (t instanceof Terminator.CancelChild cc) return new Terminator.CancelChild(cc.callee(), cc.child(), blocks.apply(cc.next()));
         return t;   // Return, Unreachable
     }

@@ -64,14 +64,29 @@ class MirTest {
         assertEquals(List.of("used_after"), names);
     }
 
+    private static final List<LocalDecl> JOIN_LOCALS = List.of(new LocalDecl(null, Type.UNIT, null),
+            new LocalDecl(null, Type.BOOL, null), new LocalDecl(null, Type.BOOL, null), new LocalDecl(null, Type.U32, null));
+
+    private static Terminator.ChildWait waitOf(int child) {
+        return new Terminator.ChildWait(child, new Local(1), new Local(2), new Local(3), List.of());
+    }
+
     @Test
     void verifierRejectsAChildSharedByTwoJoins() {
-        List<LocalDecl> locals = List.of(new LocalDecl(null, Type.UNIT, null));
-        MirFn broken = new MirFn("f", true, List.of(), new Local(0), Type.UNIT, locals, List.of(
-                new BasicBlock(List.of(), new Terminator.Suspend(new BlockId(1), List.of(0, 1))),
-                new BasicBlock(List.of(), new Terminator.Suspend(new BlockId(2), List.of(1))),
+        MirFn broken = new MirFn("f", true, List.of(), new Local(0), Type.UNIT, JOIN_LOCALS, List.of(
+                new BasicBlock(List.of(), new Terminator.Suspend(new BlockId(1), List.of(waitOf(0), waitOf(1)))),
+                new BasicBlock(List.of(), new Terminator.Suspend(new BlockId(2), List.of(waitOf(1)))),
                 new BasicBlock(List.of(), new Terminator.Return())), null);
         assertTrue(MirVerifier.problems(broken).get(0).contains("child1 belongs to the suspends of bb0 and bb1"),
                 MirVerifier.problems(broken).toString());
+    }
+
+    @Test
+    void verifierRejectsAChildWaitWithLocalsOfTheWrongType() {
+        Terminator.ChildWait swapped = new Terminator.ChildWait(0, new Local(3), new Local(2), new Local(1), List.of());
+        MirFn broken = new MirFn("f", true, List.of(), new Local(0), Type.UNIT, JOIN_LOCALS, List.of(
+                new BasicBlock(List.of(), new Terminator.Suspend(new BlockId(1), List.of(swapped))),
+                new BasicBlock(List.of(), new Terminator.Return())), null);
+        assertTrue(MirVerifier.problems(broken).toString().contains("child0"), MirVerifier.problems(broken).toString());
     }
 }
