@@ -450,7 +450,8 @@ public final class LlvmCodegen implements AutoCloseable {
     /** In F.cancel, for state {@code st} (a `join`/`race` suspension): cancels each child still waiting. */
     private void cancelWaitingChildren(LLVMValueRef f, LLVMValueRef self, StateMachine m, StateMachine.State st, Terminator.Suspend su) {
         for (Terminator.ChildWait w : su.waits()) {
-            if (w.sites().isEmpty()) continue;   // a branch without awaits never waits
+            // A branch without awaits never waits; a nested join/race's children are listed themselves.
+            if (w.sites().stream().allMatch(java.util.Objects::isNull)) continue;
             StateMachine.Child child = st.children().stream().filter(c -> c.id() == w.child()).findFirst().orElseThrow();
             LLVMValueRef started = savedValue(self, m, st, w.started()), done = savedValue(self, m, st, w.done());
             LLVMValueRef waiting = LLVMBuildAnd(builder, started, LLVMBuildNot(builder, done, ""), "waiting");
@@ -461,6 +462,7 @@ public final class LlvmCodegen implements AutoCloseable {
             LLVMValueRef pc = savedValue(self, m, st, w.pc());
             LLVMValueRef sw = LLVMBuildSwitch(builder, pc, next, w.sites().size());
             for (int k = 0; k < w.sites().size(); k++) {
+                if (w.sites().get(k) == null) continue;
                 LLVMBasicBlockRef site = LLVMAppendBasicBlockInContext(ctx, f, "cancel.child" + w.child() + ".site" + k);
                 LLVMAddCase(sw, LLVMConstInt(LLVMTypeOf(pc), k, 0), site);
                 LLVMPositionBuilderAtEnd(builder, site);

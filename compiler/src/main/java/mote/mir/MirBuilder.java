@@ -671,20 +671,42 @@ public final class MirBuilder {
             return Operand.of(dest);
         }
 
+        /** Where a branch can be waiting: on its child future, or in a `join`/`race` nested in it. */
+        private sealed interface Site permits ChildSite, NestedSite {}
+
         /** An await inside a branch: what a later poll of the branch's child needs. */
-        private record ChildSite(Callee callee, Local dest, BlockId ready, Span span) {}
+        private record ChildSite(Callee callee, Local dest, BlockId ready, Span span) implements Site {}
+
+        /** A `join`/`race` inside a branch: a later poll re-enters its dispatcher. */
+        private record NestedSite(BlockId dispatcher, List<BranchInfo> branches) implements Site {}
+
+        /** One lowered branch: its child slot, whether it started or ended, where it waits. */
+        private record BranchInfo(int child, Local started, Local done, Local pc, List<Site> sites) {
+            Terminator.ChildWait childWait() {
+                List<Callee> callees = new ArrayList<>();
+                for (Site s : sites) callees.add(s instanceof ChildSite c ? c.callee() : null);
+                return new Terminator.ChildWait(child, started, done, pc, callees);
+            }
+        }
 
         /** The `join`/`race` branch being lowered: its child slot, where it is (pc), where pending goes. */
         private static final class Branch {
             final int child;
             final Local pc;
             final BlockId next;
-            final List<ChildSite> sites = new ArrayList<>();
+            final List<Site> sites = new ArrayList<>();
             Branch(int child, Local pc, BlockId next) { this.child = child; this.pc = pc; this.next = next; }
         }
 
         private Branch branch;
         private int nextChild;
+        /**
+         * While an outermost `join`/`race` is lowered: the flags of the ones nested in it, cleared
+         * where the outermost one starts (a cancel must see "not started" before they run), and
+         * their children's waits, which its Suspend holds.
+         */
+        private List<Statement> nestedInits;
+        private List<Terminator.ChildWait> nestedWaits;
 
         /**
          * `join` / `race`: the branches run inside this fn, interleaved by a dispatcher. Each
@@ -694,9 +716,21 @@ public final class MirBuilder {
          * when it is ready. A join ends when every branch has ended; a race when the first one
          * does, after cancelling the children of the others (so a timer, channel or signal they
          * wait on forgets them).
+         *
+         * Nested in a branch of another one, a join/race does not suspend: when all its branches
+         * are pending, the enclosing branch is pending at it, and re-polling that branch re-enters
+         * its dispatcher. Its children live beside the outer ones in the outermost Suspend.
          */
-        private void lowerBranches(List<Expr.Block> blocks, boolean race, Span span) {
-            int n = blocks.size();
+        private void lowerBranches(List<Expr.Block> branchBlocks, boolean race, Span span) {
+            int n = branchBlocks.size();
+            Branch outer = branch;
+            boolean outermost = outer == null;
+            if (outermost) {
+                nestedInits = new ArrayList<>();
+                nestedWaits = new ArrayList<>();
+            }
+            BlockId initBlock = current;
+            int initAt = this.blocks.get(current.index()).statements.size();
             List<Local> pcs = new ArrayList<>(), started = new ArrayList<>(), done = new ArrayList<>();
             List<Integer> children = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -707,29 +741,35 @@ public final class MirBuilder {
                 assign(pcs.get(i), new Rvalue.Use(constant(Type.U32, 0)));
                 assign(started.get(i), new Rvalue.Use(constant(Type.BOOL, 0)));
                 assign(done.get(i), new Rvalue.Use(constant(Type.BOOL, 0)));
+                if (!outermost) {
+                    nestedInits.add(new Statement.Assign(pcs.get(i), new Rvalue.Use(constant(Type.U32, 0))));
+                    nestedInits.add(new Statement.Assign(started.get(i), new Rvalue.Use(constant(Type.BOOL, 0))));
+                    nestedInits.add(new Statement.Assign(done.get(i), new Rvalue.Use(constant(Type.BOOL, 0))));
+                }
             }
             List<BlockId> dispatch = new ArrayList<>();
             for (int i = 0; i <= n; i++) dispatch.add(newBlock());
             BlockId exit = newBlock();
             terminate(new Terminator.Goto(dispatch.get(0)));
-            List<List<ChildSite>> sites = new ArrayList<>();
+            List<List<Site>> sites = new ArrayList<>();
             List<BlockId> starts = new ArrayList<>(), wins = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 BlockId start = newBlock();
                 starts.add(start);
                 current = start;
-                Branch saved = branch;
                 branch = new Branch(children.get(i), pcs.get(i), dispatch.get(i + 1));
-                lower(blocks.get(i));
+                lower(branchBlocks.get(i));
                 sites.add(branch.sites);
-                branch = saved;
+                branch = outer;
                 assign(done.get(i), new Rvalue.Use(constant(Type.BOOL, 1)));
                 BlockId after = race ? newBlock() : dispatch.get(i + 1);
                 wins.add(after);
                 terminate(new Terminator.Goto(after));
             }
+            List<BranchInfo> infos = new ArrayList<>();
+            for (int i = 0; i < n; i++) infos.add(new BranchInfo(children.get(i), started.get(i), done.get(i), pcs.get(i), sites.get(i)));
             for (int i = 0; i < n; i++) {
-                // dispatch i: skip a finished branch, start a new one, or poll its pending child.
+                // dispatch i: skip a finished branch, start a new one, or poll where it waits.
                 current = dispatch.get(i);
                 BlockId notDone = newBlock(), firstRun = newBlock(), repoll = newBlock();
                 terminate(new Terminator.If(Operand.of(done.get(i)), dispatch.get(i + 1), notDone));
@@ -739,7 +779,7 @@ public final class MirBuilder {
                 assign(started.get(i), new Rvalue.Use(constant(Type.BOOL, 1)));
                 terminate(new Terminator.Goto(starts.get(i)));
                 current = repoll;
-                List<ChildSite> branchSites = sites.get(i);
+                List<Site> branchSites = sites.get(i);
                 if (branchSites.isEmpty()) {
                     terminate(new Terminator.Unreachable());   // a branch without awaits never pends
                     continue;
@@ -747,21 +787,22 @@ public final class MirBuilder {
                 List<Long> values = new ArrayList<>();
                 List<BlockId> targets = new ArrayList<>();
                 for (int k = 0; k < branchSites.size(); k++) {
-                    ChildSite site = branchSites.get(k);
-                    BlockId poll = newBlock();
                     values.add((long) k);
+                    if (branchSites.get(k) instanceof NestedSite nested) {
+                        targets.add(nested.dispatcher());
+                        continue;
+                    }
+                    ChildSite site = (ChildSite) branchSites.get(k);
+                    BlockId poll = newBlock();
                     targets.add(poll);
-                    BlockId saved = current;
-                    current = poll;
-                    terminate(new Terminator.PollChild(site.callee(), List.of(), false, site.dest(), site.ready(),
+                    blocks_terminate(poll, new Terminator.PollChild(site.callee(), List.of(), false, site.dest(), site.ready(),
                             dispatch.get(i + 1), children.get(i), site.span()));
-                    current = saved;
                 }
                 BlockId bad = newBlock();
                 blocks_terminate(bad, new Terminator.Unreachable());
                 terminate(new Terminator.Switch(Operand.of(pcs.get(i)), values, targets, bad));
             }
-            // After the last branch: done (join: all ended), else suspend until a child wakes us.
+            // After the last branch: done (join: all ended), else wait until a child wakes us.
             current = dispatch.get(n);
             BlockId suspend = newBlock();
             if (race) {
@@ -777,39 +818,68 @@ public final class MirBuilder {
             }
             current = suspend;
             List<Terminator.ChildWait> waits = new ArrayList<>();
-            for (int i = 0; i < n; i++)
-                waits.add(new Terminator.ChildWait(children.get(i), started.get(i), done.get(i), pcs.get(i),
-                        sites.get(i).stream().map(ChildSite::callee).toList()));
-            terminate(new Terminator.Suspend(dispatch.get(0), waits));
+            for (BranchInfo b : infos) waits.add(b.childWait());
+            if (outermost) {
+                waits.addAll(nestedWaits);
+                terminate(new Terminator.Suspend(dispatch.get(0), waits));
+                // A nested join/race's flags start cleared here, before any of it can run.
+                this.blocks.get(initBlock.index()).statements.addAll(initAt, nestedInits);
+                nestedInits = null;
+                nestedWaits = null;
+            } else {
+                nestedWaits.addAll(waits);
+                int site = outer.sites.size();
+                outer.sites.add(new NestedSite(dispatch.get(0), infos));
+                assign(outer.pc, new Rvalue.Use(constant(Type.U32, site)));
+                terminate(new Terminator.Goto(outer.next));
+            }
             if (race) {
                 // The winner cancels every other branch that is waiting (started, not ended).
                 for (int i = 0; i < n; i++) {
                     current = wins.get(i);
-                    for (int j = 0; j < n; j++) {
-                        if (j == i || sites.get(j).isEmpty()) continue;
-                        Local waiting = temp(Type.BOOL), notDone = temp(Type.BOOL);
-                        assign(notDone, new Rvalue.Unary(Expr.UnaryOp.NOT, Operand.of(done.get(j))));
-                        assign(waiting, new Rvalue.Binary(Expr.BinaryOp.BIT_AND, Operand.of(started.get(j)), Operand.of(notDone)));
-                        BlockId cancel = newBlock(), next = newBlock();
-                        terminate(new Terminator.If(Operand.of(waiting), cancel, next));
-                        current = cancel;
-                        List<Long> values = new ArrayList<>();
-                        List<BlockId> targets = new ArrayList<>();
-                        for (int k = 0; k < sites.get(j).size(); k++) {
-                            BlockId c = newBlock();
-                            blocks_terminate(c, new Terminator.CancelChild(sites.get(j).get(k).callee(), children.get(j), next));
-                            values.add((long) k);
-                            targets.add(c);
-                        }
-                        BlockId bad = newBlock();
-                        blocks_terminate(bad, new Terminator.Unreachable());
-                        terminate(new Terminator.Switch(Operand.of(pcs.get(j)), values, targets, bad));
-                        current = next;
-                    }
+                    for (int j = 0; j < n; j++) if (j != i) cancelBranch(infos.get(j));
                     terminate(new Terminator.Goto(exit));
                 }
             }
             current = exit;
+        }
+
+        /**
+         * Where {@code current} is: if the branch is waiting (started, not ended), abandons what
+         * it waits on (its child, or every waiting branch of the join/race nested where it
+         * waits) and marks it ended, so a later cancel of this fn does not abandon it twice.
+         */
+        private void cancelBranch(BranchInfo b) {
+            if (b.sites().isEmpty()) return;
+            Local waiting = temp(Type.BOOL), notDone = temp(Type.BOOL);
+            assign(notDone, new Rvalue.Unary(Expr.UnaryOp.NOT, Operand.of(b.done())));
+            assign(waiting, new Rvalue.Binary(Expr.BinaryOp.BIT_AND, Operand.of(b.started()), Operand.of(notDone)));
+            BlockId cancel = newBlock(), cancelled = newBlock(), next = newBlock();
+            terminate(new Terminator.If(Operand.of(waiting), cancel, next));
+            current = cancel;
+            List<Long> values = new ArrayList<>();
+            List<BlockId> targets = new ArrayList<>();
+            BlockId saved = current;
+            for (int k = 0; k < b.sites().size(); k++) {
+                BlockId c = newBlock();
+                values.add((long) k);
+                targets.add(c);
+                current = c;
+                if (b.sites().get(k) instanceof ChildSite site) {
+                    terminate(new Terminator.CancelChild(site.callee(), b.child(), cancelled));
+                } else {
+                    for (BranchInfo inner : ((NestedSite) b.sites().get(k)).branches()) cancelBranch(inner);
+                    terminate(new Terminator.Goto(cancelled));
+                }
+            }
+            current = saved;
+            BlockId bad = newBlock();
+            blocks_terminate(bad, new Terminator.Unreachable());
+            terminate(new Terminator.Switch(Operand.of(b.pc()), values, targets, bad));
+            current = cancelled;
+            assign(b.done(), new Rvalue.Use(constant(Type.BOOL, 1)));
+            terminate(new Terminator.Goto(next));
+            current = next;
         }
 
         private void blocks_terminate(BlockId b, Terminator t) {

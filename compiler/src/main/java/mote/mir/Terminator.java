@@ -111,11 +111,12 @@ public sealed interface Terminator {
 
     /**
      * Child {@code child} of a `join`/`race` branch is waiting when {@code started} and not
-     * {@code done}; it then waits on the future of {@code sites.get(pc)}. A branch without
-     * awaits has no sites and never waits.
+     * {@code done}; it then waits on the future of {@code sites.get(pc)}. A null site is a
+     * `join`/`race` nested in the branch: its own children have waits of their own. A branch
+     * without awaits has no sites and never waits.
      */
     record ChildWait(int child, Local started, Local done, Local pc, List<Callee> sites) {
-        public ChildWait { sites = List.copyOf(sites); }
+        public ChildWait { sites = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(sites)); }
         public ChildWait renumbered(int base) { return new ChildWait(child + base, started, done, pc, sites); }
         public ChildWait mapLocals(java.util.function.UnaryOperator<Local> locals) {
             return new ChildWait(child, locals.apply(started), locals.apply(done), locals.apply(pc), sites);

@@ -301,9 +301,6 @@ public final class TypeChecker {
     private Type checkBranches(Span span, String what, List<Expr.Block> branches) {
         if (currentFn == null || !currentFn.isAsync())
             diags.error("E0401", span, "`" + what + "` is only allowed inside async functions and tasks");
-        if (branchLoopDepth >= 0)
-            diags.error("E0408", span, "a `" + what + "` inside a `join`/`race` branch is not supported yet",
-                    "move the inner one into an async fn and await it in the branch");
         if (criticalDepth > 0)
             diags.error("E0407", span, "`" + what + "` inside a `critical` block", "end the critical block first");
         if (branches.size() < 2)
