@@ -1,6 +1,10 @@
 package mote.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Builds a program and runs it under QEMU on the board's machine.",
                 "The program's console goes to stdout and its exit code becomes mote's; 124 when --timeout runs out.",
+                "What is typed in an interactive terminal reaches the console UART; --input feeds it from a file or a pipe.",
                 "Arguments after `--` go to qemu-system-arm."})
 public final class RunCommand implements Callable<Integer> {
     @Mixin BuildOptions build;
@@ -27,12 +32,17 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "Stop the program after this many seconds of host time (exit 124).")
     Double timeoutSeconds;
 
+    @Option(names = "--input", paramLabel = "FILE",
+            description = "Bytes for the console UART's receive side, then end of input: a file, or - for this process's stdin.")
+    String input;
+
     @Parameters(index = "1..*", paramLabel = "QEMU_ARG", description = "Extra arguments for qemu-system-arm (after `--`).")
     List<String> qemuArgs = new ArrayList<>();
 
     @Override
     public Integer call() {
         Compiler.Options options = build.toOptions();
+        byte[] typed = input == null ? null : readInput(input);   // a bad --input fails before compiling
         options.board().requireQemu();   // fail before compiling when the board cannot run here
         Compiler.Result result = Compiler.compile(build.source, options);
         result.requireFits();
@@ -43,6 +53,8 @@ public final class RunCommand implements Callable<Integer> {
             if (timeoutSeconds <= 0) throw new mote.diag.ToolError("--timeout must be a positive number of seconds", 2);
             q = q.withTimeout(Duration.ofMillis((long) (timeoutSeconds * 1000)));
         }
+        if (typed != null) q = q.withInput(typed);
+        else if (System.console() != null) q = q.withTerminalInput();   // interactive: type into the UART
         QemuResult run = new QemuRunner().run(options.board(), result.elf(), q);
         if (run.timedOut()) {
             spec.commandLine().getErr().println("error: the program did not finish within " + timeoutSeconds + " s; stopped it");
@@ -50,5 +62,15 @@ public final class RunCommand implements Callable<Integer> {
             return QemuResult.TIMEOUT_EXIT_CODE;
         }
         return run.exitCode();
+    }
+
+    private static byte[] readInput(String name) {
+        try {
+            return name.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(name));
+        } catch (NoSuchFileException e) {
+            throw new mote.diag.ToolError("no such file: " + name + " (--input)");
+        } catch (IOException e) {
+            throw new mote.diag.ToolError("cannot read " + name + " (--input): " + e.getMessage());
+        }
     }
 }

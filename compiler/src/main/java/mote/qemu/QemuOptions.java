@@ -15,9 +15,12 @@ import java.util.Optional;
  * @param console     receives the guest console (QEMU's stdout) as it arrives, flushed per line
  * @param diagnostics receives QEMU's stderr, minus known harmless lines; empty discards it
  *                    (it is always captured in the result)
+ * @param input       bytes typed into the console UART, then end of input
+ * @param terminal    QEMU reads the console UART's input from this process's own stdin (an
+ *                    interactive `mote run`) instead of {@code input}
  */
 public record QemuOptions(Optional<Duration> timeout, int icountShift, List<String> extraArgs,
-                          OutputStream console, Optional<OutputStream> diagnostics, byte[] input) {
+                          OutputStream console, Optional<OutputStream> diagnostics, byte[] input, boolean terminal) {
 
     public QemuOptions {
         extraArgs = List.copyOf(extraArgs);
@@ -26,7 +29,7 @@ public record QemuOptions(Optional<Duration> timeout, int icountShift, List<Stri
 
     public QemuOptions(Optional<Duration> timeout, int icountShift, List<String> extraArgs,
                        OutputStream console, Optional<OutputStream> diagnostics) {
-        this(timeout, icountShift, extraArgs, console, diagnostics, new byte[0]);
+        this(timeout, icountShift, extraArgs, console, diagnostics, new byte[0], false);
     }
 
     /** No timeout, shift 0, no extra arguments, console output discarded (still captured). */
@@ -36,26 +39,31 @@ public record QemuOptions(Optional<Duration> timeout, int icountShift, List<Stri
 
     /** Bytes typed into the console UART (the serial port's receive side), then end of input. */
     public QemuOptions withInput(byte[] bytes) {
-        return new QemuOptions(timeout, icountShift, extraArgs, console, diagnostics, bytes);
+        return new QemuOptions(timeout, icountShift, extraArgs, console, diagnostics, bytes, false);
+    }
+
+    /** The console UART reads this process's stdin (the user's terminal, or what is piped in). */
+    public QemuOptions withTerminalInput() {
+        return new QemuOptions(timeout, icountShift, extraArgs, console, diagnostics, new byte[0], true);
     }
 
     public QemuOptions withTimeout(Duration limit) {
-        return new QemuOptions(Optional.of(limit), icountShift, extraArgs, console, diagnostics, input);
+        return new QemuOptions(Optional.of(limit), icountShift, extraArgs, console, diagnostics, input, terminal);
     }
 
     public QemuOptions withExtraArgs(List<String> args) {
-        return new QemuOptions(timeout, icountShift, args, console, diagnostics, input);
+        return new QemuOptions(timeout, icountShift, args, console, diagnostics, input, terminal);
     }
 
     public QemuOptions withConsole(OutputStream out) {
-        return new QemuOptions(timeout, icountShift, extraArgs, out, diagnostics, input);
+        return new QemuOptions(timeout, icountShift, extraArgs, out, diagnostics, input, terminal);
     }
 
     public QemuOptions withDiagnostics(OutputStream err) {
-        return new QemuOptions(timeout, icountShift, extraArgs, console, Optional.of(err), input);
+        return new QemuOptions(timeout, icountShift, extraArgs, console, Optional.of(err), input, terminal);
     }
 
     public QemuOptions withIcountShift(int shift) {
-        return new QemuOptions(timeout, shift, extraArgs, console, diagnostics, input);
+        return new QemuOptions(timeout, shift, extraArgs, console, diagnostics, input, terminal);
     }
 }

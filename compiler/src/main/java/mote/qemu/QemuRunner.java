@@ -25,14 +25,16 @@ import mote.diag.ToolError;
  * send to stderr); the monitor is off so nothing else shares stdio. The exit code comes from
  * semihosting SYS_EXIT_EXTENDED.
  * QEMU's stdin gets the options' input bytes (the console UART's receive side), then is
- * closed: a CI job has no terminal, and nothing waits on input.
+ * closed: a CI job has no terminal, and nothing waits on input. With terminal input it is
+ * this process's own stdin instead (an interactive `mote run`).
  *
  * <p>The executable is {@code qemu-system-arm} on the PATH unless system property
  * {@code mote.qemu} or environment variable {@code MOTE_QEMU} names another (a path or a name).
  */
 public final class QemuRunner {
     /** Harmless lines QEMU prints on stderr, e.g. lm3s6965evb's at every boot. */
-    private static final List<String> IGNORED_STDERR = List.of("Timer with period zero, disabling");
+    private static final List<String> IGNORED_STDERR = List.of("Timer with period zero, disabling",
+            "icount sleep disabled and no active timers");   // a guest idle waiting for typed input
     private static final String INSTALL_HINT = "install it with `apt-get install qemu-system-arm`";
 
     private final String executable;
@@ -78,15 +80,19 @@ public final class QemuRunner {
         long start = System.nanoTime();
         Process process;
         try {
-            process = new ProcessBuilder(command).start();
+            ProcessBuilder builder = new ProcessBuilder(command);
+            if (options.terminal()) builder.redirectInput(ProcessBuilder.Redirect.INHERIT);
+            process = builder.start();
         } catch (IOException e) {
             throw new ToolError("cannot start " + executable + ": " + e.getMessage());
         }
-        try (var stdin = process.getOutputStream()) {
-            // What the options type into the console UART; then end of input (CI has no terminal).
-            stdin.write(options.input());
-        } catch (IOException e) {
-            // Already gone: the exit code will tell.
+        if (!options.terminal()) {
+            try (var stdin = process.getOutputStream()) {
+                // What the options type into the console UART; then end of input (CI has no terminal).
+                stdin.write(options.input());
+            } catch (IOException e) {
+                // Already gone: the exit code will tell.
+            }
         }
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();

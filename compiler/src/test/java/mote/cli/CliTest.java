@@ -75,6 +75,23 @@ class CliTest {
     }
 
     @Test
+    void runFeedsTheConsoleUartFromInput() throws Exception {
+        Path typed = Files.createTempFile("mote-input", ".txt");
+        Files.writeString(typed, "hello, mote.\n");
+        Outcome o = mote("run", TestFiles.resources("run").resolve("uart_echo.mote").toString(), "--input", typed.toString(), "-o", outDir());
+        assertEquals(0, o.exit(), o.err());
+        assertTrue(o.console().contains("HELLO, MOTE"), o.console());
+        assertTrue(o.console().contains("echoed 11 bytes"), o.console());
+    }
+
+    @Test
+    void aMissingInputFileIsOneClearLine() {
+        Outcome o = mote("run", example("foo_bar.mote"), "--input", "no/such/input.txt", "-o", outDir());
+        assertEquals(1, o.exit());
+        assertEquals("error: no such file: no/such/input.txt (--input)\n", o.err());
+    }
+
+    @Test
     void runOnTheSecondBoard() {
         Outcome o = mote("run", example("forwarding.mote"), "-b", "mps2-an385", "-o", outDir());
         assertEquals(55, o.exit(), o.err());
