@@ -97,6 +97,12 @@ public final class AsyncLowering {
                 live.clear(a.dest().index());
             } else if (b.terminator() instanceof Terminator.Suspend su) {
                 live = liveness.liveIn(su.resume());
+                // What a cancel reads while the fn waits here, whether or not the dispatcher does.
+                for (Terminator.ChildWait w : su.waits()) {
+                    live.set(w.started().index());
+                    live.set(w.done().index());
+                    live.set(w.pc().index());
+                }
             } else {
                 continue;
             }

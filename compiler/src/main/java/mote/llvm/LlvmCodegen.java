@@ -407,6 +407,8 @@ public final class LlvmCodegen implements AutoCloseable {
             LLVMValueRef channel = LLVMBuildLoad2(builder, ptr, offsetPtr(child, Callee.Channel.CHANNEL_PTR), "channel");
             callRuntime("mote_channel_cancel", channel, child);
         } else if (callee instanceof Callee.Function f) {
+            // ready-fold made a never-suspending fn a plain call: it never waits, nothing to cancel.
+            if (!callees.containsKey(f.name())) return;
             LLVMValueRef cancel = cancelFn(f.name());
             LLVMBuildCall2(builder, LLVMGlobalGetValueType(cancel), cancel, values(child), 1, "");
         }   // yield_now registers nothing

@@ -22,7 +22,8 @@ import mote.mir.Terminator;
  * Marks the `spawn`s that cannot fail and drops their "task pool exhausted" check. A task's spawns cannot
  * exhaust its pool when every one of them is in the program's entry function (which runs
  * once), none is on a loop, and there are no more of them than the pool has instances: each
- * spawn then finds a free instance. A firmware's `main` that starts its tasks one by one is
+ * spawn then finds a free instance. (The entry runs once because nothing may call `main`,
+ * error E0404, and the executor starts it once; a test image's entry is its own.) A firmware's `main` that starts its tasks one by one is
  * the common case; the whole program is needed to know no other function spawns the task.
  *
  * Not one of the switchable async optimizations: it runs under every `--opt` (after
