@@ -27,8 +27,9 @@ import mote.types.Type;
  * single await.
  *
  * Legal because the two awaits (1) poll the same poll function, and (2) continue alike, in
- * one of two ways:
+ * one of three ways:
  * <ul>
+ * <li>they resume at the same block, and their results go to the same local or are not read;
  * <li>their resume blocks are the same code up to the name of the result, and save the same
  *     values (same live-in set once the result is renamed); or
  * <li>both continuations, once the steps that only move constants between unborrowed locals
@@ -83,9 +84,16 @@ public final class MergeStates {
         Terminator.Await b = (Terminator.Await) fn.blocks().get(by).terminator();
         if (!a.callee().equals(b.callee()) || a.args().size() != b.args().size()) return null;
         if (!fn.typeOf(a.dest()).equals(fn.typeOf(b.dest()))) return null;
-        if (a.resume().equals(b.resume())) return null;   // already one continuation: nothing to gain
         for (int i = 0; i < a.args().size(); i++)
             if (!fn.typeOf(a.args().get(i)).equals(fn.typeOf(b.args().get(i)))) return null;
+        if (a.resume().equals(b.resume())) {
+            // One continuation already, two states: share the await if the result goes to the same place.
+            BitSet reads = live.liveIn(a.resume());
+            if (a.dest().equals(b.dest()))
+                return dest -> new BasicBlock(List.of(new Statement.Assign(a.dest(), new Rvalue.Use(Operand.of(dest)))), new Terminator.Goto(a.resume()));
+            if (reads.get(a.dest().index()) || reads.get(b.dest().index()) || borrowed.get(a.dest().index()) || borrowed.get(b.dest().index())) return null;
+            return dest -> new BasicBlock(List.of(), new Terminator.Goto(a.resume()));
+        }
         if (sameCode(fn, live, a, b)) return dest -> MirEdit.mapBlock(fn.block(a.resume()), l -> l.equals(a.dest()) ? dest : l, blk -> blk);
         if (borrowed.get(a.dest().index()) || borrowed.get(b.dest().index())) return null;
         Landing la = land(fn, a.resume(), borrowed), lb = land(fn, b.resume(), borrowed);
