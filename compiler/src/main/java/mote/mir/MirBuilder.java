@@ -662,13 +662,22 @@ public final class MirBuilder {
                 BlockId pending = newBlock();
                 terminate(new Terminator.PollChild(callee, args, true, dest, resume, pending, branch.child, span));
                 int site = branch.sites.size();
+                if (site > MAX_BRANCH_SITES) throw tooManySites(span);
                 branch.sites.add(new ChildSite(callee, dest, resume, span));
                 current = pending;
-                assign(branch.pc, new Rvalue.Use(constant(Type.U32, site)));
+                assign(branch.pc, new Rvalue.Use(constant(Type.U8, site)));
                 terminate(new Terminator.Goto(branch.next));
             }
             current = resume;
             return Operand.of(dest);
+        }
+
+        /** A branch's position is one byte of state: sites 0..255. */
+        private static final int MAX_BRANCH_SITES = 255;
+
+        private static mote.diag.ToolError tooManySites(Span span) {
+            return new mote.diag.ToolError("a `join`/`race` branch may wait in at most " + (MAX_BRANCH_SITES + 1)
+                    + " places; this one has more (" + span.location() + "): move part of it into an async fn and await that");
         }
 
         /** Where a branch can be waiting: on its child future, or in a `join`/`race` nested in it. */
@@ -734,15 +743,15 @@ public final class MirBuilder {
             List<Local> pcs = new ArrayList<>(), started = new ArrayList<>(), done = new ArrayList<>();
             List<Integer> children = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                pcs.add(temp(Type.U32));
+                pcs.add(temp(Type.U8));   // a branch position: one byte of state (at most 255 awaits a branch)
                 started.add(temp(Type.BOOL));
                 done.add(temp(Type.BOOL));
                 children.add(nextChild++);
-                assign(pcs.get(i), new Rvalue.Use(constant(Type.U32, 0)));
+                assign(pcs.get(i), new Rvalue.Use(constant(Type.U8, 0)));
                 assign(started.get(i), new Rvalue.Use(constant(Type.BOOL, 0)));
                 assign(done.get(i), new Rvalue.Use(constant(Type.BOOL, 0)));
                 if (!outermost) {
-                    nestedInits.add(new Statement.Assign(pcs.get(i), new Rvalue.Use(constant(Type.U32, 0))));
+                    nestedInits.add(new Statement.Assign(pcs.get(i), new Rvalue.Use(constant(Type.U8, 0))));
                     nestedInits.add(new Statement.Assign(started.get(i), new Rvalue.Use(constant(Type.BOOL, 0))));
                     nestedInits.add(new Statement.Assign(done.get(i), new Rvalue.Use(constant(Type.BOOL, 0))));
                 }
@@ -829,8 +838,9 @@ public final class MirBuilder {
             } else {
                 nestedWaits.addAll(waits);
                 int site = outer.sites.size();
+                if (site > MAX_BRANCH_SITES) throw tooManySites(span);
                 outer.sites.add(new NestedSite(dispatch.get(0), infos));
-                assign(outer.pc, new Rvalue.Use(constant(Type.U32, site)));
+                assign(outer.pc, new Rvalue.Use(constant(Type.U8, site)));
                 terminate(new Terminator.Goto(outer.next));
             }
             if (race) {

@@ -47,4 +47,21 @@ class JoinLoweringTest {
             for (Local l : List.of(w.started(), w.done(), w.pc()))
                 assertTrue(a.machines().get("main").slot(waiting, l) != null, "not saved: " + l);
     }
+
+    @Test
+    void aBranchPositionIsOneByteAndABranchWithMoreWaitsIsRefused() {
+        Compiler.Analysis a = Compiler.analyze(Compiler.read(SOURCE));
+        for (Terminator.ChildWait w : suspendsOf(a.mir().function("main")).get(0).waits())
+            assertEquals(mote.types.Type.U8, a.mir().function("main").typeOf(w.pc()));
+        String many = "async fn main() -> i32 {\n    join {\n" + "        yield_now().await;\n".repeat(257)
+                + "    } and {\n        yield_now().await;\n    }\n    0\n}\n";
+        mote.diag.ToolError e = org.junit.jupiter.api.Assertions.assertThrows(mote.diag.ToolError.class,
+                () -> Compiler.analyze(mote.diag.SourceFile.of("many.mote", many)));
+        assertTrue(e.getMessage().contains("at most 256 places") && e.getMessage().contains("many.mote:"), e.getMessage());
+    }
+
+    static List<Terminator.Suspend> suspendsOf(MirFn fn) {
+        return fn.blocks().stream().map(BasicBlock::terminator).filter(t -> t instanceof Terminator.Suspend)
+                .map(t -> (Terminator.Suspend) t).toList();
+    }
 }
