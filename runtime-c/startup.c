@@ -159,9 +159,10 @@ static void board_init(void)
 
 void Reset_Handler(void)
 {
-#if defined(__ARM_FP)
-    /* Built for an FPU (e.g. -mfloat-abi=hard on a Cortex-M4F): grant access to
-     * CP10/CP11 before any floating-point instruction can run, or it faults. */
+#if defined(__ARM_FP) || defined(__ARM_FEATURE_MVE)
+    /* Built for an FPU (e.g. -mfloat-abi=hard on a Cortex-M4F) or for Helium (MVE on a
+     * Cortex-M55, which LLVM uses for block copies even in soft-float builds): grant access
+     * to CP10/CP11 before any such instruction can run, or it faults (NOCP UsageFault). */
     SCB_CPACR |= CPACR_CP10_CP11_FULL;
     __asm__ volatile("dsb\n\tisb" ::: "memory");
 #endif
