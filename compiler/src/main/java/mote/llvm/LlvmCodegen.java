@@ -764,7 +764,8 @@ public final class LlvmCodegen implements AutoCloseable {
             if (callee instanceof Callee.Function) return pollFuture(callee, child, dest, true, argValues.toArray(LLVMValueRef[]::new));
             if (callee instanceof Callee.Channel ch) {
                 // An idle waiter node, the channel, and for a send the item (kept until sent).
-                LLVMBuildStore(builder, constInt(i64, 0), child);
+                // The node is 8 bytes aligned to 4 (struct mote_waiter): say so, not i64's 8.
+                LLVMSetAlignment(LLVMBuildStore(builder, constInt(i64, 0), child), 4);
                 LLVMBuildStore(builder, argValues.get(0), offsetPtr(child, Callee.Channel.CHANNEL_PTR));
                 if (ch.send()) storeOperand(offsetPtr(child, ch.itemOffset()), args.get(1), ch.channel().element());
             } else if (callee == Callee.Builtin.YIELD_NOW) {
