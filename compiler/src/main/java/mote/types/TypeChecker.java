@@ -333,7 +333,7 @@ public final class TypeChecker {
         for (int i = 0; i < call.args().size(); i++) {
             Type want = i < f.params().size() ? f.params().get(i) : null;
             Type got = check(call.args().get(i), want);
-            if (want != null) unify(want, got, call.args().get(i).span());
+            if (want != null) coerce(want, call.args().get(i), got);   // as for a call: &[T; N] passes as &[T]
         }
         record(call, Type.UNIT);
         return sp.isTry() ? Type.BOOL : Type.UNIT;
