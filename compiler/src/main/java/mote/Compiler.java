@@ -121,8 +121,8 @@ public final class Compiler {
 
     public static SourceFile read(Path path) {
         try {
-            String text = Files.readString(path, StandardCharsets.UTF_8);
-            return new SourceFile(path, SourceFile.displayPath(path), text);
+            String name = SourceFile.displayPath(path);
+            return new SourceFile(path, name, SourceFile.decode(name, Files.readAllBytes(path)));
         } catch (NoSuchFileException e) {
             throw new ToolError("no such file: " + path);
         } catch (IOException e) {

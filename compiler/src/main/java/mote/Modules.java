@@ -67,7 +67,8 @@ public final class Modules {
             searched.add(candidate.toString());
             if (Files.isRegularFile(candidate)) {
                 try {
-                    return new SourceFile(candidate, displayPath(importer, candidate), Files.readString(candidate, StandardCharsets.UTF_8));
+                    String shown = displayPath(importer, candidate);
+                    return new SourceFile(candidate, shown, SourceFile.decode(shown, Files.readAllBytes(candidate)));
                 } catch (IOException e) {
                     return null;
                 }

@@ -43,6 +43,27 @@ public final class SourceFile {
         return given.toString();
     }
 
+    /**
+     * The text of a source file's bytes, which must be UTF-8: otherwise an error naming the
+     * first bad byte's line and column (counted in bytes), not the decoder's own message.
+     */
+    public static String decode(String name, byte[] bytes) {
+        java.nio.charset.CharsetDecoder decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+        java.nio.charset.CoderResult result = decoder.decode(in, out, true);
+        if (result.isError()) {
+            int at = in.position(), line = 1, lineStart = 0;
+            for (int i = 0; i < at; i++) if (bytes[i] == '\n') { line++; lineStart = i + 1; }
+            throw new ToolError(String.format(java.util.Locale.ROOT, "%s:%d:%d: not UTF-8 text (byte 0x%02X); save the file as UTF-8",
+                    name, line, at - lineStart + 1, bytes[at] & 0xFF));
+        }
+        decoder.flush(out);
+        return out.flip().toString();
+    }
+
     public Path path() { return path; }
     public String displayName() { return displayName; }
     public String text() { return text; }

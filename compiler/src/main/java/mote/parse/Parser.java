@@ -800,8 +800,17 @@ public final class Parser {
         }
     }
 
+    /** At `::`: the path written with `.` instead, from the names around it. */
     private void pathSeparator() {
-        report("E0035", peek().span(), "paths are written with `.` in Mote, not `::`", "write `Cmd.Reset`, not `Cmd::Reset`");
+        String left = pos > 0 ? toks.get(pos - 1).text() : "", right = peek(1).text();
+        String help;
+        if (left.matches("[ui](8|16|32|64)|usize|bool"))
+            help = "`" + left + "` has no associated items in Mote: write the value itself (e.g. `0xFFFF_FFFF` for u32's largest)";
+        else if (left.matches("[A-Za-z_][A-Za-z0-9_]*") && right != null && right.matches("[A-Za-z_][A-Za-z0-9_]*"))
+            help = "write `" + left + "." + right + "`, not `" + left + "::" + right + "`";
+        else
+            help = "write `Cmd.Reset`, not `Cmd::Reset`";
+        report("E0035", peek().span(), "paths are written with `.` in Mote, not `::`", help);
     }
 
     // ---- expressions ----------------------------------------------------------------------

@@ -92,6 +92,15 @@ class CliTest {
     }
 
     @Test
+    void aSourceFileThatIsNotUtf8IsOneLineNamingTheByte() throws Exception {
+        Path latin1 = Files.createTempFile("mote-latin1", ".mote");
+        Files.write(latin1, "async fn main() -> i32 {\n    // caf\u00e9\n    0\n}\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Outcome o = mote("build", latin1.toString(), "-o", outDir());
+        assertEquals(1, o.exit());
+        assertEquals("error: " + latin1 + ":2:11: not UTF-8 text (byte 0xE9); save the file as UTF-8\n", o.err());
+    }
+
+    @Test
     void runOnTheSecondBoard() {
         Outcome o = mote("run", example("forwarding.mote"), "-b", "mps2-an385", "-o", outDir());
         assertEquals(55, o.exit(), o.err());

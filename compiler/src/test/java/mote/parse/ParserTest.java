@@ -46,6 +46,15 @@ class ParserTest {
         return d.all().stream().map(x -> x.code() + "@" + x.span().line() + ":" + x.span().column()).collect(Collectors.joining(" "));
     }
 
+    @Test
+    void aRustPathGetsHelpNamedAfterIt() {
+        Diagnostics d = new Diagnostics();
+        Parser.parse(SourceFile.of("t.mote", "fn f() { let c = Cmd::Reset; let m = u32::MAX; }"), "t", d);
+        assertEquals(2, d.all().size(), d.render());
+        assertEquals(List.of("write `Cmd.Reset`, not `Cmd::Reset`"), d.all().get(0).help());
+        assertTrue(d.all().get(1).help().get(0).contains("`u32` has no associated items"), d.render());
+    }
+
     // ---- precedence --------------------------------------------------------------------------
 
     @Test
