@@ -1039,7 +1039,7 @@ public final class MirBuilder {
                 BlockId otherwise = null;
                 for (int i = 0; i < m.arms().size(); i++) {
                     Pattern p = m.arms().get(i).pattern();
-                    if (p instanceof Pattern.Wildcard) { otherwise = armBlocks.get(i); break; }
+                    if (matchesAll(m.arms().get(i))) { otherwise = armBlocks.get(i); break; }
                     long v = program.patternRange(p)[0];
                     if (!values.contains(v)) { values.add(v); targets.add(armBlocks.get(i)); }
                 }
@@ -1051,7 +1051,7 @@ public final class MirBuilder {
             } else {
                 for (int i = 0; i < m.arms().size(); i++) {
                     Pattern p = m.arms().get(i).pattern();
-                    if (p instanceof Pattern.Wildcard) { terminate(new Terminator.Goto(armBlocks.get(i))); break; }
+                    if (matchesAll(m.arms().get(i))) { terminate(new Terminator.Goto(armBlocks.get(i))); break; }
                     Operand test = patternTest(p, scrutinee, st);
                     BlockId next = newBlock();
                     terminate(new Terminator.If(test, armBlocks.get(i), next));
@@ -1061,6 +1061,12 @@ public final class MirBuilder {
             }
             for (int i = 0; i < m.arms().size(); i++) {
                 current = armBlocks.get(i);
+                Symbol.LocalVar binding = program.armBinding(m.arms().get(i));
+                if (binding != null) {
+                    Local named = newLocal(binding.name(), binding.type(), binding.span());
+                    vars.put(binding, named);
+                    assign(named, new Rvalue.Use(scrutinee));
+                }
                 line(m.arms().get(i).body().span());
                 Operand v = lower(m.arms().get(i).body());
                 if (result != null) assign(result, new Rvalue.Use(v));
@@ -1068,6 +1074,11 @@ public final class MirBuilder {
             }
             current = join;
             return result == null ? Operand.UNIT : Operand.of(result);
+        }
+
+        /** `_ => ...` and `name => ...` arms match every value. */
+        private boolean matchesAll(Expr.MatchArm arm) {
+            return arm.pattern() instanceof Pattern.Wildcard || program.armBinding(arm) != null;
         }
 
         private Operand patternTest(Pattern p, Operand scrutinee, Type t) {

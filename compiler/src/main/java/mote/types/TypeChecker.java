@@ -6,9 +6,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import mote.ast.Expr;
 import mote.ast.Ident;
 import mote.ast.Item;
@@ -660,7 +662,7 @@ public final class TypeChecker {
 
     /** Adds the pattern's ranges to {@code out}; true when it matches everything. */
     private boolean collectRanges(Pattern p, Type t, ConstEval eval, List<long[]> ranges, boolean signed) {
-        if (p instanceof Pattern.Wildcard w) { return true;
+        if (p instanceof Pattern.Wildcard || bindingPatterns.contains(p)) { return true;
         } else if (p instanceof Pattern.Or or) {
             boolean all = false;
             for (Pattern alt : or.alternatives()) all |= collectRanges(alt, t, eval, ranges, signed);
@@ -1661,8 +1663,19 @@ public final class TypeChecker {
                     "`match` works on integers, bools and enums");
         Type result = null;
         for (Expr.MatchArm arm : m.arms()) {
-            checkPattern(arm.pattern(), scrutinee);
+            Symbol.LocalVar binding = binding(arm.pattern(), scrutinee);
+            if (binding != null) {
+                // `x => ...` matches anything and names the value in the arm (as in Rust).
+                bindingPatterns.add(arm.pattern());
+                out.armBindings.put(arm, binding);
+                fnLocals.add(binding);
+                scopes.push(new HashMap<>());
+                scopes.peek().put(binding.name(), binding);
+            } else {
+                checkPattern(arm.pattern(), scrutinee);
+            }
             Type t = check(arm.body(), result != null && !(shallow(result) instanceof Type.Never) ? result : expected);
+            if (binding != null) scopes.pop();
             result = result == null ? t : joinBranches(result, t, arm.body().span());
         }
         // Exhaustiveness needs the final scrutinee type: decided after the function body.
@@ -1671,6 +1684,15 @@ public final class TypeChecker {
     }
 
     private final List<Expr.Match> pendingMatches = new ArrayList<>();
+    private final Set<Pattern> bindingPatterns = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+
+    /** A bare name that is not a constant, as a whole arm pattern: a new variable bound to the value. */
+    private Symbol.LocalVar binding(Pattern p, Type scrutinee) {
+        if (!(p instanceof Pattern.Value v && v.value() instanceof Expr.Name n)) return null;
+        String name = n.ident().name();
+        if (globals.get(name) instanceof Symbol.Const || globals.containsKey(name) || typeNames.containsKey(name)) return null;
+        return new Symbol.LocalVar(name, scrutinee, false, n.span());
+    }
 
     private void checkPattern(Pattern p, Type scrutinee) {
         if (p instanceof Pattern.Wildcard w) {
