@@ -601,6 +601,8 @@ public final class TypeChecker {
         for (Expr e : checkedExprs) out.types.put(e, resolve(out.types.get(e)));
         for (Symbol.LocalVar v : fnLocals) v.type = resolve(v.type);
         for (LiteralUse use : literals) {
+            // `-1` as an unsigned type is already E0331 (the negation); the literal needs no second error.
+            if (use.negated() && out.types.get(use.lit()) instanceof Type.Int u && !u.signed()) continue;
             if (out.types.get(use.lit()) instanceof Type.Int it && !it.fits(use.lit().value(), use.negated()))
                 diags.error("E0320", use.lit().span(), "literal out of range for `" + it + "`",
                         "the range of `" + it + "` is " + rangeText(it));
