@@ -1224,12 +1224,13 @@ public final class TypeChecker {
         return new Type.Array(first, al.elements().size());
     }
 
-    /** `m.x` where `m` is a module of the program that this module does not import: E0210. */
+    /** `m.x` where `m` is a module of the program or of the std lib that this module does not import: E0210. */
     private boolean reportNotImported(Expr target) {
         if (!(target instanceof Expr.Name mn)) return false;
         String name = mn.ident().name();
         if (scopes.stream().anyMatch(sc -> sc.containsKey(name)) || globals.containsKey(name) || typeNames.containsKey(name)
-                || !modulesByName.containsKey(name) || current.imports().contains(name)) return false;
+                || !(modulesByName.containsKey(name) || mote.Modules.stdSource(name) != null)   // loaded, or in the std lib
+                || current.imports().contains(name)) return false;
         diags.error("E0210", mn.span(), "module `" + name + "` is not imported here", "add `import " + name + ";` at the top of this file");
         return true;
     }
