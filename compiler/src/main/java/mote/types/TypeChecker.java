@@ -414,7 +414,12 @@ public final class TypeChecker {
         } else if (te instanceof TypeExpr.Array a) {
             Type element = resolveType(a.element());
             Long n = constLength(a.length());
-            return new Type.Array(element, n == null ? 0 : n);
+            if (n != null && (long) element.size() * n > MAX_ARRAY_BYTES) {
+                diags.error("E0505", a.length().span(), "an array of " + n + " `" + element + "` is " + (long) element.size() * n
+                        + " bytes, more than any board's memory", "arrays go up to " + MAX_ARRAY_BYTES + " bytes");
+                n = null;
+            }
+            return n == null ? Type.NEVER : new Type.Array(element, n);   // the error type: no follow-on errors
         } else if (te instanceof TypeExpr.Slice sl) { return new Type.Slice(resolveType(sl.element()));
         } else if (te instanceof TypeExpr.Ref r) { return new Type.Ref(r.mutable(), resolveType(r.target()));
         } else {
@@ -454,6 +459,9 @@ public final class TypeChecker {
         return best == null ? new String[0] : new String[] {"did you mean `" + best + "`?"};
     }
 
+    /** Beyond any Cortex-M's memory, and small enough that sizes stay exact in an int. */
+    static final long MAX_ARRAY_LENGTH = 1L << 24, MAX_ARRAY_BYTES = 1L << 28;
+
     /** An array length or repeat count: a constant integer expression (literals, consts, + - * / %). */
     private Long constLength(Expr e) {
         Long v = constValue(e);
@@ -461,8 +469,8 @@ public final class TypeChecker {
             diags.error("E0504", e.span(), "an array length must be a constant integer", "use a literal or a `const`");
             return null;
         }
-        if (v < 0 || v > 65536) {
-            diags.error("E0505", e.span(), "array length " + v + " is out of range", "lengths go from 0 to 65536");
+        if (v < 0 || v > MAX_ARRAY_LENGTH) {
+            diags.error("E0505", e.span(), "array length " + v + " is out of range", "lengths go from 0 to " + MAX_ARRAY_LENGTH);
             return null;
         }
         return v;
@@ -529,7 +537,7 @@ public final class TypeChecker {
             endBody();
             ConstEval eval = new ConstEval(out, globals, diags);
             if (Type.isAggregate(declared)) image = eval.image(s.init(), declared);
-            else value = eval.eval(s.init(), declared);
+            else if (!(declared instanceof Type.Never)) value = eval.eval(s.init(), declared);   // Never: already reported
         }
         return new Symbol.Static(s.name().name(), current.prefix() + s.name().name(), s, declared, s.mutable(), value, image);
     }
@@ -845,7 +853,7 @@ public final class TypeChecker {
             Type t = check(ar.value(), elem);
             if (elem != null) unify(elem, t, ar.value().span());
             Long n = constLength(ar.count());
-            return new Type.Array(t, n == null ? 0 : n);
+            return n == null ? Type.NEVER : new Type.Array(t, n);
         } else if (e instanceof Expr.MethodCall mc) { return checkMethodCall(mc, false);
         } else if (e instanceof Expr.Spawn sp) { return checkSpawn(sp);
         } else if (e instanceof Expr.Join j) { return checkBranches(j.span(), "join", j.branches());
