@@ -263,6 +263,25 @@ public final class LlvmCodegen implements AutoCloseable {
         return LLVMBuildInBoundsGEP2(builder, i8, base, values(constInt(i32, offset)), 1, "");
     }
 
+    /**
+     * An aggregate static's initial value when slices in it point at string literals: its
+     * bytes, cut at each such pointer, which becomes the string constant's address (a packed
+     * struct of the same size and layout).
+     */
+    private LLVMValueRef imageWithStrings(MirProgram.Global g) {
+        byte[] image = g.image();
+        List<LLVMValueRef> parts = new java.util.ArrayList<>();
+        int at = 0;
+        for (var s : g.strings().entrySet()) {
+            int offset = s.getKey();
+            if (offset > at) parts.add(LLVMConstStringInContext(ctx, new BytePointer(java.util.Arrays.copyOfRange(image, at, offset)), offset - at, 1));
+            parts.add(stringConstant(s.getValue()));
+            at = offset + 4;   // a pointer on a 32-bit core
+        }
+        if (image.length > at) parts.add(LLVMConstStringInContext(ctx, new BytePointer(java.util.Arrays.copyOfRange(image, at, image.length)), image.length - at, 1));
+        return LLVMConstStructInContext(ctx, values(parts.toArray(LLVMValueRef[]::new)), parts.size(), 1);
+    }
+
     /** A private constant holding {@code bytes}; identical strings share one global. */
     private LLVMValueRef stringConstant(byte[] bytes) {
         String key = new String(bytes, StandardCharsets.ISO_8859_1);
@@ -293,8 +312,12 @@ public final class LlvmCodegen implements AutoCloseable {
         declareTaskTable(program, machines);
         if (di != null) createCompileUnit(program);
         for (MirProgram.Global g : program.globals()) {
-            LLVMValueRef v = LLVMAddGlobal(module, g.type() instanceof Type.Channel ch ? channelType(ch) : llvmType(g.type()), "s." + g.name());
-            if (g.type() instanceof Type.Channel ch) {
+            LLVMValueRef withStrings = g.strings().isEmpty() ? null : imageWithStrings(g);
+            LLVMValueRef v = LLVMAddGlobal(module, withStrings != null ? LLVMTypeOf(withStrings)
+                    : g.type() instanceof Type.Channel ch ? channelType(ch) : llvmType(g.type()), "s." + g.name());
+            if (withStrings != null) {
+                LLVMSetInitializer(v, withStrings);
+            } else if (g.type() instanceof Type.Channel ch) {
                 LLVMSetInitializer(v, channelInitializer(v, ch));
             } else if (Type.isAggregate(g.type())) {
                 byte[] image = g.image() != null ? g.image() : new byte[g.type().size()];

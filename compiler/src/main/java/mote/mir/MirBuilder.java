@@ -51,7 +51,7 @@ public final class MirBuilder {
         List<MirFn> fns = new ArrayList<>();
         for (Symbol.Fn f : program.functions) fns.add(new FnBuilder(b.program, f, debug).build());
         List<MirProgram.Global> globals = new ArrayList<>();
-        for (Symbol.Static s : program.statics) globals.add(new MirProgram.Global(s.qualifiedName(), s.type(), s.mutable(), s.initialValue(), s.image()));
+        for (Symbol.Static s : program.statics) globals.add(new MirProgram.Global(s.qualifiedName(), s.type(), s.mutable(), s.initialValue(), s.image(), s.strings()));
         List<MirProgram.Task> tasks = new ArrayList<>();
         for (Symbol.Fn f : program.functions)
             if (f.decl().kind() == mote.ast.Item.FnKind.TASK) tasks.add(new MirProgram.Task(f.qualifiedName(), f.decl().poolSize()));

@@ -8,7 +8,9 @@ public final class MirPrinter {
         StringBuilder sb = new StringBuilder();
         for (MirProgram.Global g : program.globals()) {
             sb.append("static ").append(g.mutable() ? "mut " : "").append(g.name()).append(": ").append(g.type())
-              .append(" = ").append(g.image() != null ? bytes(g.image()) : new Operand.Const(g.type(), g.initialValue()).toString()).append(";\n");
+              .append(" = ").append(g.image() != null ? bytes(g.image()) : new Operand.Const(g.type(), g.initialValue()).toString());
+            for (var s : g.strings().entrySet()) sb.append(", @").append(s.getKey()).append(" -> ").append(PrintItem.quote(s.getValue()));
+            sb.append(";\n");
         }
         if (!program.globals().isEmpty()) sb.append('\n');
         for (MirFn f : program.functions()) sb.append(print(f)).append('\n');

@@ -23,9 +23,11 @@ public record MirProgram(List<MirFn> functions, List<Global> globals, String mai
      * A `static` (mutable or not) with its initial bits; an aggregate static has its initial
      * bytes in {@code image} instead (null for scalars).
      */
-    public record Global(String name, Type type, boolean mutable, long initialValue, byte[] image) {
+    /** {@code strings}: offsets in {@code image} holding a pointer to a string literal's bytes. */
+    public record Global(String name, Type type, boolean mutable, long initialValue, byte[] image,
+                         java.util.SortedMap<Integer, byte[]> strings) {
         public Global(String name, Type type, boolean mutable, long initialValue) {
-            this(name, type, mutable, initialValue, null);
+            this(name, type, mutable, initialValue, null, new java.util.TreeMap<>());
         }
     }
 

@@ -154,7 +154,16 @@ final class ConstEval {
         return bytes;
     }
 
+    /** Filled by {@link #image}: offsets of slices that point at string literals, and their bytes. */
+    final java.util.SortedMap<Integer, byte[]> strings = new java.util.TreeMap<>();
+
     private void write(Expr e, Type type, byte[] out, int offset) {
+        if (e instanceof Expr.StrLit str && type instanceof Type.Slice) {
+            // The pointer is placed by the code generator (strings); the length is data.
+            strings.put(offset, str.bytes());
+            for (int i = 0; i < 4; i++) out[offset + 4 + i] = (byte) (str.bytes().length >>> (8 * i));
+            return;
+        }
         if (e instanceof Expr.StructLit sl && type instanceof Type.Struct st) {
             for (Expr.FieldInit fi : sl.fields()) {
                 int index = st.fieldIndex(fi.name().name());
@@ -167,7 +176,7 @@ final class ConstEval {
             int size = a.element().size();
             for (int i = 0; i < a.length(); i++) write(ar.value(), a.element(), out, offset + i * size);
         } else if (Type.isAggregate(type) || type instanceof Type.Ref) {
-            throw fail(e, "E0501", "a static of type `" + type + "` needs a constant initializer: literals of structs, arrays and integers");
+            throw fail(e, "E0501", "a static of type `" + type + "` needs a constant initializer: literals of structs, arrays, strings and integers");
         } else {
             long v = normalize(evalExpr(e), type);
             for (int i = 0; i < type.size(); i++) out[offset + i] = (byte) (v >>> (8 * i));

@@ -37,9 +37,15 @@ public sealed interface Symbol {
      * A global variable. {@code initialValue} holds its bits (0 when not initialised); an
      * aggregate (array, struct) static has its initial bytes in {@code image} instead.
      */
-    record Static(String name, String qualifiedName, Item.Static decl, Type type, boolean mutable, long initialValue, byte[] image) implements Symbol {
+    /**
+     * {@code image}: the initial bytes of an aggregate static; {@code strings}: at each of
+     * these offsets of it, a slice's pointer to the string literal's bytes (the length is in
+     * the image).
+     */
+    record Static(String name, String qualifiedName, Item.Static decl, Type type, boolean mutable, long initialValue, byte[] image,
+                  java.util.SortedMap<Integer, byte[]> strings) implements Symbol {
         public Static(String name, String qualifiedName, Item.Static decl, Type type, boolean mutable, long initialValue) {
-            this(name, qualifiedName, decl, type, mutable, initialValue, null);
+            this(name, qualifiedName, decl, type, mutable, initialValue, null, new java.util.TreeMap<>());
         }
     }
 

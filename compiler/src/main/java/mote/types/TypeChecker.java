@@ -503,7 +503,7 @@ public final class TypeChecker {
                 || c.value() instanceof Expr.ArrayLit || c.value() instanceof Expr.ArrayRepeat || c.value() instanceof Expr.StrLit) {
             // Checked before struct fields are known (array lengths may use consts): reject early.
             diags.error("E0507", c.type() != null ? c.type().span() : c.value().span(),
-                    "a `const` is an integer, a bool or an enum" + (declared != null ? ", not `" + declared + "`" : ""), "use a `static` for arrays and structs");
+                    "a `const` is an integer, a bool or an enum" + (declared != null ? ", not `" + declared + "`" : ""), "use a `static` for arrays, structs and strings");
             return new Symbol.Const(c.name().name(), c, Type.NEVER, 0);
         }
         beginBody(null);
@@ -514,7 +514,7 @@ public final class TypeChecker {
         if (resolved instanceof Type.Never) return new Symbol.Const(c.name().name(), c, resolved, 0);   // already reported
         if (!(resolved instanceof Type.Int || resolved instanceof Type.Bool || resolved instanceof Type.Enum)) {
             diags.error("E0507", c.type() != null ? c.type().span() : c.value().span(),
-                    "a `const` is an integer, a bool or an enum, not `" + resolved + "`", "use a `static` for arrays and structs");
+                    "a `const` is an integer, a bool or an enum, not `" + resolved + "`", "use a `static` for arrays, structs and strings");
             return new Symbol.Const(c.name().name(), c, Type.NEVER, 0);
         }
         long value = new ConstEval(out, globals, diags).eval(c.value(), resolved);
@@ -525,6 +525,7 @@ public final class TypeChecker {
         Type declared = resolveType(s.type());
         long value = 0;
         byte[] image = null;
+        java.util.SortedMap<Integer, byte[]> strings = new java.util.TreeMap<>();
         if (s.init() == null && (declared instanceof Type.Channel || declared instanceof Type.Never)) {
             // Channels and signals start empty: the compiler writes their initial header.
         } else if (s.init() == null) {
@@ -536,10 +537,10 @@ public final class TypeChecker {
             coerce(declared, s.init(), t);
             endBody();
             ConstEval eval = new ConstEval(out, globals, diags);
-            if (Type.isAggregate(declared)) image = eval.image(s.init(), declared);
+            if (Type.isAggregate(declared)) { image = eval.image(s.init(), declared); strings = eval.strings; }
             else if (!(declared instanceof Type.Never)) value = eval.eval(s.init(), declared);   // Never: already reported
         }
-        return new Symbol.Static(s.name().name(), current.prefix() + s.name().name(), s, declared, s.mutable(), value, image);
+        return new Symbol.Static(s.name().name(), current.prefix() + s.name().name(), s, declared, s.mutable(), value, image, strings);
     }
 
     private Symbol.Register checkRegister(Item.Register r) {
