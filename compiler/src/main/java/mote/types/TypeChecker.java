@@ -1263,10 +1263,8 @@ public final class TypeChecker {
         }
         Type t = derefAll(check(mc.receiver(), null));
         if (t instanceof Type.Channel ch) return checkChannelMethod(mc, ch, awaited);
-        if (awaited) {
-            diags.error("E0402", mc.span(), "only a call to an async function can be awaited");
-        }
         if ((t instanceof Type.Array || t instanceof Type.Slice) && mc.method().name().equals("len")) {
+            if (awaited) diags.error("E0402", mc.span(), "only a call to an async function can be awaited", "`len()` is not async: drop the `.await`");
             if (!mc.args().isEmpty()) argumentCount(mc.span(), "len", 0, mc.args().size());
             for (Expr a : mc.args()) check(a, null);
             return Type.U32;
