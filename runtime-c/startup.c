@@ -1,8 +1,10 @@
 /*
  * startup.c: the vector table and Reset_Handler.
  *
- * The linker script puts `.vectors` first in flash and defines _stack_top,
- * _sidata/_sdata/_edata (.data load and run addresses) and _sbss/_ebss.
+ * The linker script puts `.vectors` first in flash and defines _stack_bottom
+ * and _stack_top (the stack is first in RAM, so an overflow runs off the start
+ * of RAM and faults), _sidata/_sdata/_edata (.data load and run addresses) and
+ * _sbss/_ebss.
  * Interrupt N's handler is `mote_irq_N`: a weak alias of the default handler
  * that a program overrides by defining a strong symbol of that name.
  */
@@ -12,29 +14,46 @@
 #define MOTE_IRQ_COUNT 32
 #endif
 
-extern uint32_t _stack_top;
+extern uint32_t _stack_bottom, _stack_top;
 extern uint32_t _sidata, _sdata, _edata, _sbss, _ebss;
 
 void Reset_Handler(void);
 void mote_default_handler(void);
+void mote_fault(uint32_t sp);
 
-/* Unhandled exception or interrupt: panic naming the vector number (IPSR). */
-void mote_default_handler(void)
+/* Unhandled exception or interrupt. The stack pointer may be past the start of
+ * RAM (a stack overflow is what faulted): report from a fresh stack. */
+__attribute__((naked)) void mote_default_handler(void)
 {
-    uint32_t ipsr;
-    __asm__ volatile("mrs %0, ipsr" : "=r"(ipsr));
+    __asm__ volatile("mrs r0, msp\n\t"
+                     "ldr r1, =_stack_top\n\t"
+                     "mov sp, r1\n\t"
+                     "b mote_fault\n\t"
+                     ".ltorg");
+}
+
+/* Panics naming a stack overflow, or else the vector number (IPSR). In every
+ * image (every vector table points here): written for size. */
+__attribute__((minsize)) void mote_fault(uint32_t sp)
+{
     mote_panic_begin();
-    mote_print_cstr("unhandled exception ");
-    /* Three digits at most. Not mote_print_u64: its 64-bit division would
-     * be in every image, this handler being in every vector table. */
-    uint32_t n = ipsr & 0x1ffu;
-    char digits[3];
-    uint32_t i = sizeof digits;
-    do {
-        digits[--i] = (char)('0' + n % 10u);
-        n /= 10u;
-    } while (n != 0);
-    mote_print_str((const uint8_t *)&digits[i], sizeof digits - i);
+    if (sp < (uint32_t)&_stack_bottom) {
+        mote_print_cstr("stack overflow");
+    } else {
+        mote_print_cstr("unhandled exception ");
+        /* Three digits at most. Not mote_print_u64: its 64-bit division would
+         * be in every image. */
+        uint32_t n;
+        __asm__ volatile("mrs %0, ipsr" : "=r"(n));
+        n &= 0x1ffu;
+        char digits[3];
+        uint32_t i = sizeof digits;
+        do {
+            digits[--i] = (char)('0' + n % 10u);
+            n /= 10u;
+        } while (n != 0);
+        mote_print_str((const uint8_t *)&digits[i], sizeof digits - i);
+    }
     static const char loc[] = "runtime-c/startup.c";
     mote_panic_end((const uint8_t *)loc, sizeof loc - 1);
 }
@@ -157,7 +176,7 @@ static void board_init(void)
 #define SCB_CPACR (*(volatile uint32_t *)0xE000ED88u)
 #define CPACR_CP10_CP11_FULL (0xFu << 20)
 
-void Reset_Handler(void)
+__attribute__((minsize)) void Reset_Handler(void)   /* runs once: size over speed */
 {
 #if defined(__ARM_FP) || defined(__ARM_FEATURE_MVE)
     /* Built for an FPU (e.g. -mfloat-abi=hard on a Cortex-M4F) or for Helium (MVE on a

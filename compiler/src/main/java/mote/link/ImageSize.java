@@ -32,6 +32,7 @@ public record ImageSize(long vectors, long text, long rodata, long data, long bs
                 case ".rodata" -> rodata += s.size();
                 case ".data" -> data += s.size();
                 case ".bss" -> bss += s.size();
+                case ".stack" -> { }   // the board's stack reservation: counted as `stack`
                 default -> {
                     boolean inRam = board.ramRegion().contains(s.address());
                     if (s.hasContents()) otherFlash += s.size();

@@ -11,10 +11,12 @@ import mote.diag.ToolError;
  * The ld.lld script for a board, generated from its memory regions.
  *
  * <p>Layout: the vector table first in flash (the core reads the initial SP and reset vector
- * from the start of the image), then code and read-only data; .data runs from RAM and is
- * stored in flash after .rodata (Reset_Handler copies it); .bss follows in RAM; the stack
- * grows down from the end of RAM ({@code _stack_top}). An ASSERT makes the link fail when
- * .data + .bss leave less than the board's stack size. Input sections are listed by pattern
+ * from the start of the image), then code and read-only data. RAM starts with the stack (the
+ * board's stack size, growing down from {@code _stack_top} towards {@code _stack_bottom},
+ * the start of RAM), then .data (run from RAM, stored in flash after .rodata: Reset_Handler
+ * copies it) and .bss. A stack that outgrows its reservation so runs off the start of RAM,
+ * where the access faults and the fault handler reports a stack overflow, instead of
+ * silently overwriting .bss. Input sections are listed by pattern
  * so {@code --gc-sections} can drop every unused function and variable (runtime-c is compiled
  * with -ffunction-sections -fdata-sections); only the vector table is KEEP.
  */
@@ -27,23 +29,23 @@ public final class LinkerScript {
     public static String generate(Board board) {
         Board.MemoryRegion flash = board.flashRegion();
         Board.MemoryRegion ram = board.ramRegion();
-        return generate(board, flash.length(), ram.length(), true);
+        return generate(board, flash.length(), ram.length());
     }
 
     /**
-     * The same layout with each region stretched to the end of the address space and no stack
-     * check: a program too large for the board still links, so {@link Linker} can measure by
-     * how much it overflows.
+     * The same layout with each region stretched to the end of the address space: a program
+     * too large for the board still links, so {@link Linker} can measure by how much it
+     * overflows.
      */
     static String generateUnbounded(Board board) {
         Board.MemoryRegion flash = board.flashRegion();
         Board.MemoryRegion ram = board.ramRegion();
         long flashMax = (ram.origin() > flash.origin() ? ram.origin() : SYSTEM_REGION) - flash.origin();
         long ramMax = (flash.origin() > ram.origin() ? flash.origin() : SYSTEM_REGION) - ram.origin();
-        return generate(board, flashMax, ramMax, false);
+        return generate(board, flashMax, ramMax);
     }
 
-    private static String generate(Board board, long flashLength, long ramLength, boolean checkStack) {
+    private static String generate(Board board, long flashLength, long ramLength) {
         Board.MemoryRegion flash = board.flashRegion();
         Board.MemoryRegion ram = board.ramRegion();
         String script = """
@@ -57,7 +59,6 @@ public final class LinkerScript {
                 }
 
                 _stack_size = 0x%x;
-                _stack_top = ORIGIN(RAM) + LENGTH(RAM);
 
                 SECTIONS
                 {
@@ -66,6 +67,14 @@ public final class LinkerScript {
                   .text : { *(.text .text.*) } > FLASH
 
                   .rodata : { *(.rodata .rodata.*) . = ALIGN(4); } > FLASH
+
+                  .stack (NOLOAD) : ALIGN(8)
+                  {
+                    _stack_bottom = .;
+                    . += _stack_size;
+                    . = ALIGN(8);
+                    _stack_top = .;
+                  } > RAM
 
                   .data : ALIGN(4)
                   {
@@ -88,11 +97,9 @@ public final class LinkerScript {
                   /DISCARD/ : { *(.ARM.exidx .ARM.exidx.* .ARM.extab .ARM.extab.*) }
                 }
 
-                ASSERT(_ebss + _stack_size <= _stack_top,
-                       "RAM overflow: .data + .bss leave less than the stack size (stack-size in the board file)")
                 """.formatted(board.file().getFileName(), board.name(),
                 flash.origin(), flashLength, ram.origin(), ramLength, board.stackSize());
-        return checkStack ? script : script.substring(0, script.indexOf("ASSERT("));
+        return script;
     }
 
     /** Writes the script to {@code dir/<board>.ld} and returns its path. */

@@ -21,8 +21,10 @@ import org.junit.jupiter.api.Test;
  * sizes_test: if a change makes one smaller, lower its number here.
  */
 class SizeReportTest {
+    // +12 bytes each (2026-11-26): the fault handler reports a stack overflow (the stack is
+    // now first in RAM and runs off its start instead of over .data and .bss).
     static final Map<String, Long> MAX_FLASH_ALL = Map.of(
-            "foo_bar", 1358L, "forwarding", 1438L, "pre_post", 1518L, "process_command", 1506L);
+            "foo_bar", 1370L, "forwarding", 1450L, "pre_post", 1530L, "process_command", 1518L);
 
     static Map<String, SizeReport> reports = new java.util.HashMap<>();
 
