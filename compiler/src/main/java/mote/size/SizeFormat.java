@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.Locale;
 
-/** The size report as a text table, Markdown (for CI comments) or JSON (docs/size-report.md). */
+/** The size report as a text table, Markdown (for CI comments) or JSON (keys: docs/optimizations.md, "JSON keys"). */
 public final class SizeFormat {
     private SizeFormat() {}
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * `mote size`: the per-optimization report, its JSON keys (stable: docs/size-report.md), and
+ * `mote size`: the per-optimization report, its JSON keys (stable: docs/optimizations.md, "JSON keys"), and
  * the flash each motivating example takes with all optimizations, pinned like TinyGo's
  * sizes_test: if a change makes one smaller, lower its number here.
  */
