@@ -9,7 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiPredicate;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import mote.Compiler;
 import mote.board.Board;
 import mote.e2e.RunProgramsTestAccess;
 import mote.llvm.LlvmBackend;
@@ -35,20 +38,9 @@ class OptimizationMatrixTest {
 
     @TestFactory
     Stream<DynamicTest> sameBehaviourUnderEveryOptimization() {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (Path program : RunProgramsTestAccess.programs()) {
-            Expectations expect = Expectations.parse(TestFiles.read(program));
-            if (!expect.flags().isEmpty()) continue;   // programs needing special flags are covered where they live
-            String board = expect.boards().contains(Board.DEFAULT_NAME) ? Board.DEFAULT_NAME : expect.boards().get(0);
-            for (var v : variants().entrySet()) {
-                tests.add(DynamicTest.dynamicTest(program.getFileName() + " --opt " + v.getKey(), () -> {
-                    ProgramRunner.Run run = ProgramRunner.run(program, board, o -> o.withOpts(v.getValue()), expect.input());
-                    assertEquals(expect.expectedOutput(program), run.output(), "output with --opt " + v.getKey());
-                    assertEquals(expect.exitCode(), run.exitCode(), "exit code with --opt " + v.getKey());
-                }));
-            }
-        }
-        return tests.stream();
+        Map<String, UnaryOperator<Compiler.Options>> builds = new LinkedHashMap<>();
+        for (var v : variants().entrySet()) builds.put("--opt " + v.getKey(), o -> o.withOpts(v.getValue()));
+        return sameBehaviour((text, expect) -> true, builds);
     }
 
     /**
@@ -58,19 +50,8 @@ class OptimizationMatrixTest {
      */
     @TestFactory
     Stream<DynamicTest> debugBuildsBehaveTheSameWithAllOptimizations() {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (Path program : RunProgramsTestAccess.programs()) {
-            String text = TestFiles.read(program);
-            Expectations expect = Expectations.parse(text);
-            if (!expect.flags().isEmpty() || text.contains("// debug: skip")) continue;
-            String board = expect.boards().contains(Board.DEFAULT_NAME) ? Board.DEFAULT_NAME : expect.boards().get(0);
-            tests.add(DynamicTest.dynamicTest(program.getFileName() + " --debug --opt all", () -> {
-                ProgramRunner.Run run = ProgramRunner.run(program, board, o -> o.withDebug(true), expect.input());
-                assertEquals(expect.expectedOutput(program), run.output(), "output of the --debug build");
-                assertEquals(expect.exitCode(), run.exitCode(), "exit code of the --debug build");
-            }));
-        }
-        return tests.stream();
+        return sameBehaviour((text, expect) -> !text.contains("// debug: skip"),
+                Map.of("--debug --opt all", o -> o.withDebug(true)));
     }
 
     /**
@@ -79,21 +60,10 @@ class OptimizationMatrixTest {
      */
     @TestFactory
     Stream<DynamicTest> sameBehaviourAtEveryLlvmLevel() {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (Path program : RunProgramsTestAccess.programs()) {
-            String text = TestFiles.read(program);
-            Expectations expect = Expectations.parse(text);
-            if (!expect.flags().isEmpty() || text.contains("// levels: skip")) continue;
-            String board = expect.boards().contains(Board.DEFAULT_NAME) ? Board.DEFAULT_NAME : expect.boards().get(0);
-            for (LlvmBackend.OptLevel level : List.of(LlvmBackend.OptLevel.Z, LlvmBackend.OptLevel.O2, LlvmBackend.OptLevel.O0)) {
-                tests.add(DynamicTest.dynamicTest(program.getFileName() + " -O " + level, () -> {
-                    ProgramRunner.Run run = ProgramRunner.run(program, board, o -> o.withOptLevel(level), expect.input());
-                    assertEquals(expect.expectedOutput(program), run.output(), "output at " + level);
-                    assertEquals(expect.exitCode(), run.exitCode(), "exit code at " + level);
-                }));
-            }
-        }
-        return tests.stream();
+        Map<String, UnaryOperator<Compiler.Options>> builds = new LinkedHashMap<>();
+        for (LlvmBackend.OptLevel level : List.of(LlvmBackend.OptLevel.Z, LlvmBackend.OptLevel.O2, LlvmBackend.OptLevel.O0))
+            builds.put("-O " + level, o -> o.withOptLevel(level));
+        return sameBehaviour((text, expect) -> !text.contains("// levels: skip"), builds);
     }
 
     /**
@@ -102,16 +72,29 @@ class OptimizationMatrixTest {
      */
     @TestFactory
     Stream<DynamicTest> programsThatDoNotPanicBehaveTheSameUnderPanicTask() {
+        return sameBehaviour((text, expect) -> expect.exitCode() != 101, Map.of("--panic=task", o -> o.withPanicAbort(false)));
+    }
+
+    /**
+     * Every end-to-end program without special flags (those are covered where they live) that
+     * {@code include} accepts (its text, its expectations), built each way in {@code builds}:
+     * its own `// expect:` output and exit code, on the default board when it runs there.
+     */
+    private static Stream<DynamicTest> sameBehaviour(BiPredicate<String, Expectations> include,
+                                                     Map<String, UnaryOperator<Compiler.Options>> builds) {
         List<DynamicTest> tests = new ArrayList<>();
         for (Path program : RunProgramsTestAccess.programs()) {
-            Expectations expect = Expectations.parse(TestFiles.read(program));
-            if (!expect.flags().isEmpty() || expect.exitCode() == 101) continue;
+            String text = TestFiles.read(program);
+            Expectations expect = Expectations.parse(text);
+            if (!expect.flags().isEmpty() || !include.test(text, expect)) continue;
             String board = expect.boards().contains(Board.DEFAULT_NAME) ? Board.DEFAULT_NAME : expect.boards().get(0);
-            tests.add(DynamicTest.dynamicTest(program.getFileName() + " --panic=task", () -> {
-                ProgramRunner.Run run = ProgramRunner.run(program, board, o -> o.withPanicAbort(false), expect.input());
-                assertEquals(expect.expectedOutput(program), run.output(), "output under --panic=task");
-                assertEquals(expect.exitCode(), run.exitCode(), "exit code under --panic=task");
-            }));
+            for (var build : builds.entrySet()) {
+                tests.add(DynamicTest.dynamicTest(program.getFileName() + " " + build.getKey(), () -> {
+                    ProgramRunner.Run run = ProgramRunner.run(program, board, build.getValue(), expect.input());
+                    assertEquals(expect.expectedOutput(program), run.output(), "output with " + build.getKey());
+                    assertEquals(expect.exitCode(), run.exitCode(), "exit code with " + build.getKey());
+                }));
+            }
         }
         return tests.stream();
     }
