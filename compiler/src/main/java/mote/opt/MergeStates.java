@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import mote.ast.Expr;
+import mote.async.AsyncLowering;
 import mote.mir.BasicBlock;
 import mote.mir.BlockId;
 import mote.mir.Liveness;
@@ -177,12 +178,13 @@ public final class MergeStates {
         return null;
     }
 
-    /** Locals whose address is taken: a write to one may be read through a reference, which liveness does not see. */
+    /**
+     * Locals whose address is taken (the same set async lowering pins in the state): a write
+     * to one may be read through a reference, which liveness does not see.
+     */
     private static BitSet borrowedLocals(MirFn fn) {
         BitSet borrowed = new BitSet();
-        for (BasicBlock b : fn.blocks())
-            for (Statement s : b.statements())
-                if (s instanceof Statement.Assign a && a.value() instanceof Rvalue.AddressOf ref) borrowed.set(ref.place().local().index());
+        for (Local l : AsyncLowering.borrowedLocals(fn)) borrowed.set(l.index());
         return borrowed;
     }
 
