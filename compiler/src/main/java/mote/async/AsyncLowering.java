@@ -95,14 +95,9 @@ public final class AsyncLowering {
             if (b.terminator() instanceof Terminator.Await a) {
                 live = liveness.liveIn(a.resume());
                 live.clear(a.dest().index());
-            } else if (b.terminator() instanceof Terminator.Suspend su) {
-                live = liveness.liveIn(su.resume());
-                // What a cancel reads while the fn waits here, whether or not the dispatcher does.
-                for (Terminator.ChildWait w : su.waits()) {
-                    live.set(w.started().index());
-                    live.set(w.done().index());
-                    live.set(w.pc().index());
-                }
+            } else if (b.terminator() instanceof Terminator.Suspend) {
+                // What the resumed dispatcher reads, and what a cancel reads while the fn waits here.
+                live = liveness.liveOut(new BlockId(i));
             } else {
                 continue;
             }

@@ -48,6 +48,14 @@ public final class Liveness {
                 }
                 if (b.terminator() instanceof Terminator.Await a) out.clear(a.dest().index());
                 if (b.terminator() instanceof Terminator.Return) out.set(fn.returnLocal().index());
+                if (b.terminator() instanceof Terminator.Suspend su) {
+                    // Cancelling the fn while it waits here reads where each child is.
+                    for (Terminator.ChildWait w : su.waits()) {
+                        out.set(w.started().index());
+                        out.set(w.done().index());
+                        out.set(w.pc().index());
+                    }
+                }
                 BitSet in = (BitSet) out.clone();
                 transferTerminator(b.terminator(), in);
                 List<Statement> stmts = b.statements();
@@ -73,14 +81,7 @@ public final class Liveness {
         else if (t instanceof Terminator.Assert a) { use(a.cond(), live); usesOf(a.message(), live); }
         else if (t instanceof Terminator.Panic p) usesOf(p.message(), live);
         else if (t instanceof Terminator.Exit e) use(e.code(), live);
-        else if (t instanceof Terminator.Suspend su) {
-            // Cancelling the fn while it is suspended here reads where each child is.
-            for (Terminator.ChildWait w : su.waits()) {
-                live.set(w.started().index());
-                live.set(w.done().index());
-                live.set(w.pc().index());
-            }
-        }
+
     }
 
     private static void usesOf(List<PrintItem> items, BitSet live) {
