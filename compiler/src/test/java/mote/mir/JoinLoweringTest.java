@@ -31,8 +31,7 @@ class JoinLoweringTest {
     void aNestedRaceWaitsInTheOutermostSuspendWithChildrenOfItsOwn() {
         Compiler.Analysis a = Compiler.analyze(Compiler.read(SOURCE));
         MirFn main = a.mir().function("main");
-        List<Terminator.Suspend> suspends = main.blocks().stream().map(BasicBlock::terminator)
-                .filter(t -> t instanceof Terminator.Suspend).map(t -> (Terminator.Suspend) t).toList();
+        List<Terminator.Suspend> suspends = suspendsOf(main);
         assertEquals(1, suspends.size(), "the nested race does not suspend on its own");
         Terminator.Suspend su = suspends.get(0);
         assertEquals(4, su.children().stream().distinct().count(), "two outer branches, two inner ones");
