@@ -6,11 +6,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import mote.ast.Expr;
 import mote.ast.Ident;
 import mote.ast.Item;
@@ -627,7 +625,7 @@ public final class TypeChecker {
             List<long[]> covered = new ArrayList<>();
             boolean wildcard = false;
             ConstEval eval = new ConstEval(out, globals, diags);
-            for (Expr.MatchArm arm : m.arms()) wildcard |= collectRanges(arm.pattern(), en.repr(), eval, covered, en.repr().signed());
+            for (Expr.MatchArm arm : m.arms()) wildcard |= out.armBindings.containsKey(arm) || collectRanges(arm.pattern(), en.repr(), eval, covered, en.repr().signed());
             if (wildcard) return;
             List<String> missing = new ArrayList<>();
             for (int i = 0; i < en.variants().size(); i++) {
@@ -647,7 +645,7 @@ public final class TypeChecker {
         List<long[]> covered = new ArrayList<>();
         boolean wildcard = false;
         ConstEval eval = new ConstEval(out, globals, diags);
-        for (Expr.MatchArm arm : m.arms()) wildcard |= collectRanges(arm.pattern(), t, eval, covered, signed);
+        for (Expr.MatchArm arm : m.arms()) wildcard |= out.armBindings.containsKey(arm) || collectRanges(arm.pattern(), t, eval, covered, signed);
         if (wildcard) return;
         covered.sort((a, b) -> signed ? Long.compare(a[0], b[0]) : Long.compareUnsigned(a[0], b[0]));
         long next = min;   // smallest value not yet known to be covered
@@ -673,7 +671,7 @@ public final class TypeChecker {
 
     /** Adds the pattern's ranges to {@code out}; true when it matches everything. */
     private boolean collectRanges(Pattern p, Type t, ConstEval eval, List<long[]> ranges, boolean signed) {
-        if (p instanceof Pattern.Wildcard || bindingPatterns.contains(p)) { return true;
+        if (p instanceof Pattern.Wildcard) { return true;
         } else if (p instanceof Pattern.Or or) {
             boolean all = false;
             for (Pattern alt : or.alternatives()) all |= collectRanges(alt, t, eval, ranges, signed);
@@ -1676,7 +1674,6 @@ public final class TypeChecker {
             Symbol.LocalVar binding = binding(arm.pattern(), scrutinee);
             if (binding != null) {
                 // `x => ...` matches anything and names the value in the arm (as in Rust).
-                bindingPatterns.add(arm.pattern());
                 out.armBindings.put(arm, binding);
                 fnLocals.add(binding);
                 scopes.push(new HashMap<>());
@@ -1694,7 +1691,6 @@ public final class TypeChecker {
     }
 
     private final List<Expr.Match> pendingMatches = new ArrayList<>();
-    private final Set<Pattern> bindingPatterns = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
 
     /** A bare name that is not a constant, as a whole arm pattern: a new variable bound to the value. */
     private Symbol.LocalVar binding(Pattern p, Type scrutinee) {
