@@ -32,26 +32,51 @@ public enum Optimization {
 
     /**
      * `none`, `all`, or a comma list of names where `-name` drops one (`all,-inline`).
-     * Unknown names are a usage error listing the valid ones.
+     * `all` or `none` may only come first; a list without either starts from none. Anything
+     * that cannot mean what it says is a usage error: an empty list or entry, a name given
+     * twice, `all,none`, or `-name` where there is nothing to drop.
      */
     public static Set<Optimization> parse(String spec) {
+        String[] items = spec.split(",", -1);
+        if (spec.isBlank()) throw usage("--opt is empty; use all, none, or a list of names (all,-inline)");
         Set<Optimization> set = EnumSet.noneOf(Optimization.class);
-        for (String raw : spec.split(",")) {
-            String item = raw.trim();
-            if (item.isEmpty()) continue;
-            if (item.equals("all")) { set.addAll(EnumSet.allOf(Optimization.class)); continue; }
-            if (item.equals("none")) { set.clear(); continue; }
+        Set<Optimization> named = EnumSet.noneOf(Optimization.class);
+        boolean startsFromAll = false;
+        for (int i = 0; i < items.length; i++) {
+            String item = items[i].trim();
+            if (item.isEmpty()) throw usage("--opt `" + spec + "` has an empty entry; remove the extra comma");
+            if (item.equals("all") || item.equals("none")) {
+                if (i > 0) {
+                    throw usage("--opt `" + spec + "`: `" + item + "` may only come first"
+                            + (items[0].trim().matches("all|none") ? " (and only once)" : "")
+                            + "; it would undo the entries before it");
+                }
+                startsFromAll = item.equals("all");
+                if (startsFromAll) set.addAll(EnumSet.allOf(Optimization.class));
+                continue;
+            }
             boolean remove = item.startsWith("-");
             String name = remove ? item.substring(1) : item;
             Optimization o = byName(name);
             if (o == null) {
                 StringBuilder names = new StringBuilder();
                 for (Optimization v : values()) names.append(names.length() == 0 ? "" : ", ").append(v.cliName);
-                throw new ToolError("unknown optimization `" + name + "` in --opt; use none, all, or: " + names, 2);
+                throw usage("unknown optimization `" + name + "` in --opt; use none, all, or: " + names);
+            }
+            if (!named.add(o)) throw usage("--opt `" + spec + "` names `" + name + "` twice");
+            if (remove && !startsFromAll) {
+                throw usage("--opt `" + spec + "`: `-" + name + "` drops an optimization that is not on; start the list with `all`");
+            }
+            if (!remove && startsFromAll) {
+                throw usage("--opt `" + spec + "`: `" + name + "` is already in `all`");
             }
             if (remove) set.remove(o); else set.add(o);
         }
         return set;
+    }
+
+    private static ToolError usage(String message) {
+        return new ToolError(message, 2);
     }
 
     @Override public String toString() { return cliName; }

@@ -187,5 +187,17 @@ class OptimizationsTest {
         ToolError e = assertThrows(ToolError.class, () -> Optimization.parse("all,-inlining"));
         assertEquals(2, e.exitCode());
         assertTrue(e.getMessage().contains("inlining") && e.getMessage().contains("merge-states"), e.getMessage());
+        assertEquals(EnumSet.of(Optimization.INLINE), Optimization.parse("none,inline"));
+    }
+
+    @Test
+    void optListsThatCannotMeanWhatTheySayAreUsageErrors() {
+        for (String spec : new String[] {"", " ", ",", "all,", ",all", "all,,-inline", "all,all,none", "all,none",
+                "none,all", "inline,all", "all,-inline,-inline", "inline,-inline", "-inline", "none,-inline", "all,inline"}) {
+            ToolError e = assertThrows(ToolError.class, () -> Optimization.parse(spec), "--opt '" + spec + "'");
+            assertEquals(2, e.exitCode(), spec);
+        }
+        assertTrue(assertThrows(ToolError.class, () -> Optimization.parse(",")).getMessage().contains("empty entry"));
+        assertTrue(assertThrows(ToolError.class, () -> Optimization.parse("all,all,none")).getMessage().contains("only come first"));
     }
 }
