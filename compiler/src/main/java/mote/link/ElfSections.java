@@ -12,12 +12,18 @@ import java.util.List;
 import mote.diag.ToolError;
 
 /**
- * The section headers of a 32-bit little-endian ELF file (what ld.lld writes for Cortex-M),
- * read directly: enough for size reports without running llvm-size.
+ * The section headers of a 32-bit little-endian ARM ELF file (what ld.lld writes for
+ * Cortex-M), read directly: enough for size reports without running llvm-size.
+ *
+ * <p>The file may come from the user ({@code mote flash APP.elf}), so every offset and count
+ * in it is checked against the file's length before it is followed: a truncated or damaged
+ * file is a {@link ToolError} saying so, never an exception from reading past the end.
  */
 public final class ElfSections {
     private static final int SHF_ALLOC = 0x2;
     private static final int SHT_NOBITS = 8;
+    private static final int EM_ARM = 40;
+    private static final int SECTION_HEADER_SIZE = 40;
 
     /** One section: {@code address} is where it runs (VMA). */
     public record Section(String name, int type, long flags, long address, long size) {
@@ -30,7 +36,7 @@ public final class ElfSections {
 
     private ElfSections() {}
 
-    /** The whole file, little-endian, after checking it is a 32-bit little-endian ELF. */
+    /** The whole file, little-endian, after checking it is a 32-bit little-endian ARM ELF. */
     static ByteBuffer open(Path elf) {
         byte[] bytes;
         try {
@@ -39,25 +45,46 @@ public final class ElfSections {
             throw new ToolError("cannot read " + elf + ": " + e.getMessage());
         }
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        if (bytes.length < 52 || buf.getInt(0) != 0x464c457f || bytes[4] != 1 || bytes[5] != 1) {
-            throw new ToolError(elf + " is not a 32-bit little-endian ELF file");
+        if (bytes.length < 4 || buf.getInt(0) != 0x464c457f) {
+            throw new ToolError(elf + " is not an ELF file (a firmware image linked for an ARM board)");
+        }
+        if (bytes.length < 52 || bytes[4] != 1 || bytes[5] != 1 || Short.toUnsignedInt(buf.getShort(0x12)) != EM_ARM) {
+            throw new ToolError(elf + " is not a 32-bit little-endian ARM ELF file"
+                    + (bytes.length < 52 ? " (it is cut short)" : ""));
         }
         return buf;
+    }
+
+    /** Checks that {@code count} entries of {@code size} bytes from {@code offset} lie inside the file. */
+    static void requireInside(Path elf, ByteBuffer buf, long offset, long count, long size, String what) {
+        if (offset < 0 || count < 0 || size < 0 || offset + count * size > buf.capacity()) {
+            throw new ToolError(elf + " is damaged or cut short: its " + what + " lies outside the file");
+        }
     }
 
     public static List<Section> read(Path elf) {
         ByteBuffer buf = ElfSections.open(elf);
         byte[] bytes = buf.array();
-        int sectionTable = buf.getInt(0x20);
+        long sectionTable = Integer.toUnsignedLong(buf.getInt(0x20));
         int entrySize = Short.toUnsignedInt(buf.getShort(0x2e));
         int count = Short.toUnsignedInt(buf.getShort(0x30));
         int namesIndex = Short.toUnsignedInt(buf.getShort(0x32));
-        int namesOffset = buf.getInt(sectionTable + namesIndex * entrySize + 0x10);
+        if (count == 0) return List.of();
+        if (entrySize < SECTION_HEADER_SIZE) throw new ToolError(elf + " is damaged: section headers of " + entrySize + " bytes");
+        requireInside(elf, buf, sectionTable, count, entrySize, "section header table");
+        if (namesIndex >= count) throw new ToolError(elf + " is damaged: its section names are in section " + namesIndex
+                + " of " + count);
+        int namesHeader = (int) (sectionTable + (long) namesIndex * entrySize);
+        long namesOffset = Integer.toUnsignedLong(buf.getInt(namesHeader + 0x10));
+        long namesSize = Integer.toUnsignedLong(buf.getInt(namesHeader + 0x14));
+        requireInside(elf, buf, namesOffset, 1, namesSize, "section name table");
         List<Section> sections = new ArrayList<>();
         for (int i = 1; i < count; i++) { // section 0 is the null section
-            int header = sectionTable + i * entrySize;
+            int header = (int) (sectionTable + (long) i * entrySize);
+            long name = Integer.toUnsignedLong(buf.getInt(header));
+            if (name >= namesSize) throw new ToolError(elf + " is damaged: section " + i + " has its name outside the name table");
             sections.add(new Section(
-                    cString(bytes, namesOffset + buf.getInt(header)),
+                    cString(bytes, (int) (namesOffset + name), (int) (namesOffset + namesSize)),
                     buf.getInt(header + 0x04),
                     Integer.toUnsignedLong(buf.getInt(header + 0x08)),
                     Integer.toUnsignedLong(buf.getInt(header + 0x0c)),
@@ -66,9 +93,9 @@ public final class ElfSections {
         return sections;
     }
 
-    private static String cString(byte[] bytes, int offset) {
+    private static String cString(byte[] bytes, int offset, int limit) {
         int end = offset;
-        while (end < bytes.length && bytes[end] != 0) end++;
+        while (end < limit && bytes[end] != 0) end++;
         return new String(bytes, offset, end - offset, StandardCharsets.US_ASCII);
     }
 }

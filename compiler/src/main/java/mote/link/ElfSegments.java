@@ -19,6 +19,7 @@ import mote.diag.ToolError;
  */
 public record ElfSegments(long entry, List<Segment> segments) {
     private static final int PT_LOAD = 1;
+    private static final int PROGRAM_HEADER_SIZE = 32;
 
     /** One PT_LOAD segment's file bytes (its {@code .bss} tail, memsz beyond filesz, is left out). */
     public record Segment(long physicalAddress, long virtualAddress, byte[] data) {
@@ -33,22 +34,29 @@ public record ElfSegments(long entry, List<Segment> segments) {
         ByteBuffer buf = ElfSections.open(elf);
         byte[] bytes = buf.array();
         long entry = Integer.toUnsignedLong(buf.getInt(0x18));
-        int table = buf.getInt(0x1c);
+        long table = Integer.toUnsignedLong(buf.getInt(0x1c));
         int entrySize = Short.toUnsignedInt(buf.getShort(0x2a));
         int count = Short.toUnsignedInt(buf.getShort(0x2c));
+        if (count > 0 && entrySize < PROGRAM_HEADER_SIZE) {
+            throw new ToolError(elf + " is damaged: program headers of " + entrySize + " bytes");
+        }
+        ElfSections.requireInside(elf, buf, table, count, entrySize, "program header table");
         List<Segment> segments = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            int header = table + i * entrySize;
+            int header = (int) (table + (long) i * entrySize);
             if (buf.getInt(header) != PT_LOAD) continue;
-            int offset = buf.getInt(header + 0x04);
+            long offset = Integer.toUnsignedLong(buf.getInt(header + 0x04));
             long vaddr = Integer.toUnsignedLong(buf.getInt(header + 0x08));
             long paddr = Integer.toUnsignedLong(buf.getInt(header + 0x0c));
-            int fileSize = buf.getInt(header + 0x10);
+            long fileSize = Integer.toUnsignedLong(buf.getInt(header + 0x10));
             if (fileSize == 0) continue;
-            if (offset < 0 || fileSize < 0 || (long) offset + fileSize > bytes.length) {
-                throw new ToolError(elf + ": segment " + i + " lies outside the file");
+            if (offset + fileSize > bytes.length) {
+                throw new ToolError(elf + " is damaged or cut short: segment " + i + " lies outside the file");
             }
-            segments.add(new Segment(paddr, vaddr, Arrays.copyOfRange(bytes, offset, offset + fileSize)));
+            if (paddr + fileSize > 0x1_0000_0000L) {
+                throw new ToolError(elf + " is damaged: segment " + i + " runs past the 32-bit address space");
+            }
+            segments.add(new Segment(paddr, vaddr, Arrays.copyOfRange(bytes, (int) offset, (int) (offset + fileSize))));
         }
         segments.sort((a, b) -> Long.compare(a.physicalAddress(), b.physicalAddress()));
         return new ElfSegments(entry, segments);
