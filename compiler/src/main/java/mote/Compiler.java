@@ -99,11 +99,25 @@ public final class Compiler {
      * Everything a build produced: artefacts on disk plus the intermediate forms for reports and
      * tests. {@code overflow} says by how much the image exceeds the board's flash or RAM (empty
      * when it fits); such an image is still measured, with enlarged regions, so the full size
-     * report can be shown before the build fails.
+     * report can be shown before the build fails, but it is never put into the output folder.
+     *
+     * @param elf      this build's own image, in its private folder {@code workDir} ({@link BuildFolder}):
+     *                 what run, test and size use, since another build may replace {@code emitted}'s
+     * @param emitted  the outputs as installed in the output folder (none when the image does not fit)
      */
     public record Result(Path elf, MirProgram mir, Map<String, StateMachine> machines, ImageSize size, List<Path> emitted,
-                         String overflow, Path bitcode, Map<String, List<String>> callGraph) {
+                         String overflow, Path bitcode, Map<String, List<String>> callGraph, Path workDir) {
         public boolean fits() { return overflow == null; }
+
+        /** The image as installed in the output folder, when it fits. */
+        public Optional<Path> installedElf() {
+            return emitted.stream().filter(p -> p.getFileName().toString().endsWith(".elf")).findFirst();
+        }
+
+        /** Deletes this build's private folder (the image {@link #elf} with it); call when done with it. */
+        public void discard() {
+            BuildFolder.discard(workDir);
+        }
 
         /** Throws the user-facing error for an image that does not fit its board. */
         public void requireFits() {
@@ -124,7 +138,7 @@ public final class Compiler {
             String name = SourceFile.displayPath(path);
             return new SourceFile(path, name, SourceFile.decode(name, Files.readAllBytes(path)));
         } catch (NoSuchFileException e) {
-            throw new ToolError("no such file: " + path);
+            throw new ToolError("no such file: " + path, 2);   // a usage error (toolchain contract)
         } catch (IOException e) {
             throw new ToolError("cannot read " + path + ": " + e.getMessage());
         }
@@ -216,9 +230,20 @@ public final class Compiler {
         SourceFile source = read(sourcePath);
         Analysis analysis = analyze(source, options.opts(), options.debug(), options.panicAbort(), test);
         checkInterrupts(analysis.mir(), options.board());
+        BuildFolder folder = BuildFolder.open(options.outDir());
+        try {
+            Result result = generate(source, analysis, options, test, folder);
+            folder = null;   // the caller owns the private folder now
+            return result;
+        } finally {
+            if (folder != null) BuildFolder.discard(folder.dir());
+        }
+    }
+
+    /** Code generation and linking, all inside the build's private folder; fitting outputs are then installed. */
+    private static Result generate(SourceFile source, Analysis analysis, Options options, String test, BuildFolder folder) {
         return guard("code generation", source, () -> {
-            Path out = options.outDir();
-            createDirectories(out);
+            Path out = folder.dir();
             String stem = moduleName(source) + (test != null ? "." + test : "");
             List<Path> emitted = new ArrayList<>();
             Board board = options.board();
@@ -265,8 +290,9 @@ public final class Compiler {
             if (options.emit().contains(Emit.HEX)) emitted.add(Images.standard().hex(elf));
             if (options.emit().contains(Emit.UF2)) emitted.add(Images.uf2(elf, board));
             map.ifPresent(emitted::add);
-            return new Result(elf, analysis.mir(), analysis.machines(), size, emitted, Linker.overflowMessage(board, size),
-                    bitcode, callGraph);
+            String overflow = Linker.overflowMessage(board, size);
+            List<Path> installed = overflow == null ? folder.install(emitted) : List.of();
+            return new Result(elf, analysis.mir(), analysis.machines(), size, installed, overflow, bitcode, callGraph, folder.dir());
         });
     }
 
@@ -299,14 +325,6 @@ public final class Compiler {
             throw e;
         } catch (RuntimeException | StackOverflowError e) {
             throw new InternalCompilerError(phase, source.displayName(), e);
-        }
-    }
-
-    private static void createDirectories(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new ToolError("cannot create output directory " + dir + ": " + e.getMessage());
         }
     }
 

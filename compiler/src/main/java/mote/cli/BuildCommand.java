@@ -19,12 +19,16 @@ public final class BuildCommand implements Callable<Integer> {
     public Integer call() {
         Compiler.Options options = build.toOptions();
         Compiler.Result result = Compiler.compile(build.source, options);
-        PrintWriter out = spec.commandLine().getOut();
-        for (Path p : result.emitted()) out.println("wrote " + p);
-        out.print(result.size().usageTable(options.board()));
-        out.print(mote.size.TaskReport.text(mote.size.TaskReport.of(result, options.board())));
-        out.flush();
-        result.requireFits();
-        return 0;
+        try {
+            PrintWriter out = spec.commandLine().getOut();
+            for (Path p : result.emitted()) out.println("wrote " + p);   // nothing when the image does not fit
+            out.print(result.size().usageTable(options.board()));
+            out.print(mote.size.TaskReport.text(mote.size.TaskReport.of(result, options.board())));
+            out.flush();
+            result.requireFits();
+            return 0;
+        } finally {
+            result.discard();
+        }
     }
 }

@@ -30,19 +30,29 @@ public final class FlashCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Path elf;
-        Board board;
         if (build.source.getFileName().toString().endsWith(".elf")) {
-            board = Board.load(build.board);
+            Board board = Board.load(build.board);
             if (!java.nio.file.Files.isRegularFile(build.source)) {
-                throw new mote.diag.ToolError("no such file: " + build.source);
+                throw new mote.diag.ToolError("no such file: " + build.source, 2);
             }
-            elf = build.source;
-        } else {
-            Compiler.Options options = build.toOptions();
-            board = options.board();
-            elf = Compiler.compile(build.source, options).elf();
+            Path elf = build.source;
+            flash(board, elf, out);
+            return 0;
         }
+        Compiler.Options options = build.toOptions();
+        Compiler.Result result = Compiler.compile(build.source, options);
+        try {
+            result.requireFits();
+            // A dry run names the image in the output folder, for the user to load later; a real
+            // one loads this build's own image, which no other build can replace meanwhile.
+            flash(options.board(), dryRun ? result.installedElf().orElseThrow() : result.elf(), out);
+            return 0;
+        } finally {
+            result.discard();
+        }
+    }
+
+    private void flash(Board board, Path elf, PrintWriter out) {
         Flasher.Plan plan = Flasher.plan(board, elf, Optional.ofNullable(probe));
         if (dryRun) {
             out.print(plan.describe());
@@ -50,6 +60,5 @@ public final class FlashCommand implements Callable<Integer> {
             Flasher.execute(plan, out);
         }
         out.flush();
-        return 0;
     }
 }

@@ -45,6 +45,15 @@ public final class RunCommand implements Callable<Integer> {
         byte[] typed = input == null ? null : readInput(input);   // a bad --input fails before compiling
         options.board().requireQemu();   // fail before compiling when the board cannot run here
         Compiler.Result result = Compiler.compile(build.source, options);
+        try {
+            return run(options, result, typed);
+        } finally {
+            result.discard();
+        }
+    }
+
+    /** Runs this build's own image (not the one in the output folder, which another build may have replaced). */
+    private int run(Compiler.Options options, Compiler.Result result, byte[] typed) {
         result.requireFits();
         PrintWriter out = spec.commandLine().getOut();
         out.flush();
@@ -61,6 +70,11 @@ public final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
             return QemuResult.TIMEOUT_EXIT_CODE;
         }
+        if (run.qemuError().isPresent()) {
+            // QEMU's exit status is not the program's: never pass it off as one.
+            throw new mote.diag.ToolError("QEMU failed (exit status " + run.exitCode() + "), so the program did not run: "
+                    + run.qemuError().get() + "\n  = help: check the QEMU arguments after `--` and the board's `qemu` section");
+        }
         return run.exitCode();
     }
 
@@ -68,7 +82,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             return name.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(name));
         } catch (NoSuchFileException e) {
-            throw new mote.diag.ToolError("no such file: " + name + " (--input)");
+            throw new mote.diag.ToolError("no such file: " + name + " (--input)", 2);
         } catch (IOException e) {
             throw new mote.diag.ToolError("cannot read " + name + " (--input): " + e.getMessage());
         }

@@ -44,8 +44,13 @@ public final class SizeCommand implements Callable<Integer> {
         if (save != null || check != null) {
             // One build, with the flags given: what a CI size gate compares.
             Compiler.Result result = Compiler.compile(build.source, options);
-            result.requireFits();
-            SizeBaseline now = SizeBaseline.of(build.source, result, options.board().name());
+            SizeBaseline now;
+            try {
+                result.requireFits();
+                now = SizeBaseline.of(build.source, result, options.board().name());
+            } finally {
+                result.discard();
+            }
             PrintWriter out = spec.commandLine().getOut();
             int exit = 0;
             if (check != null) {

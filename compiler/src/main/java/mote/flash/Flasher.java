@@ -16,7 +16,9 @@ import java.util.Optional;
 import mote.board.Board;
 import mote.diag.ToolError;
 import mote.link.ElfSegments;
+import mote.link.ImageSize;
 import mote.link.Images;
+import mote.link.Linker;
 
 /**
  * What {@code mote flash} does: picks a way to program the board (the {@code --probe} flag, else
@@ -72,10 +74,16 @@ public final class Flasher {
         }
     }
 
-    /** The .uf2 image copied onto a UF2 bootloader's drive. */
-    public record Uf2Copy(Path uf2, Path drive) implements Plan {
+    /** The .uf2 image copied onto a UF2 bootloader's drive; empty when none is mounted (yet). */
+    public record Uf2Copy(Path uf2, Optional<Path> drive) implements Plan {
         public String describe() {
-            return shellQuote(List.of("cp", uf2.toString(), drive.toString() + File.separator)) + "\n";
+            if (drive.isEmpty()) {
+                // A dry run needs no board: say where the image would go once its drive shows up.
+                return shellQuote(List.of("cp", uf2.toString())) + " DRIVE" + File.separator + "\n"
+                        + "# DRIVE: the board's UF2 bootloader drive (a mounted drive with INFO_UF2.TXT); none is mounted now:\n"
+                        + "# double-tap the board's reset button to start the bootloader, or name it with --probe uf2=DIR\n";
+            }
+            return shellQuote(List.of("cp", uf2.toString(), drive.get().toString() + File.separator)) + "\n";
         }
     }
 
@@ -84,6 +92,7 @@ public final class Flasher {
      * empty uses the board's {@code flash.method}.
      */
     public static Plan plan(Board board, Path elf, Optional<String> probe) {
+        checkImage(board, elf);
         String choice = probe.orElseGet(() -> board.flash().map(Board.Flash::method).orElseThrow(() -> new ToolError(
                 "board `" + board.name() + "` has no `flash` section in " + board.file().getFileName()
                         + ", so there is no default probe; pass --probe openocd|probe-rs|pyocd|gdb=HOST:PORT", 2)));
@@ -114,7 +123,7 @@ public final class Flasher {
             }
             case "uf2" -> {
                 Path uf2 = Images.uf2(elf, board);
-                Path drive = argument.isEmpty() ? findUf2Drive() : Path.of(argument);
+                Optional<Path> drive = argument.isEmpty() ? findUf2Drive() : Optional.of(Path.of(argument));
                 return new Uf2Copy(uf2, drive);
             }
             case "gdb" -> {
@@ -140,12 +149,13 @@ public final class Flasher {
         } else if (plan instanceof GdbLoad load) {
             gdbLoad(load, out);
         } else if (plan instanceof Uf2Copy copy) {
+            Path drive = copy.drive().orElseThrow(Flasher::noUf2Drive);
             try {
-                Files.copy(copy.uf2(), copy.drive().resolve(copy.uf2().getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(copy.uf2(), drive.resolve(copy.uf2().getFileName()), StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException e) {
-                throw new ToolError("cannot copy " + copy.uf2() + " to " + copy.drive() + ": " + e.getMessage());
+                throw new ToolError("cannot copy " + copy.uf2() + " to " + drive + ": " + e.getMessage());
             }
-            out.println("copied " + copy.uf2().getFileName() + " to " + copy.drive() + "; the bootloader flashes it and restarts");
+            out.println("copied " + copy.uf2().getFileName() + " to " + drive + "; the bootloader flashes it and restarts");
         }
     }
 
@@ -219,19 +229,44 @@ public final class Flasher {
         return Optional.empty();
     }
 
-    private static Path findUf2Drive() {
+    /**
+     * Refuses an image that cannot be right for {@code board}, whichever probe would load it: a
+     * file that is not an ARM ELF, an image larger than the board's flash or RAM, or one with
+     * bytes outside the board's memory (linked for another board).
+     */
+    static void checkImage(Board board, Path elf) {
+        ImageSize size = ImageSize.of(elf, board);   // a ToolError for anything but an ARM ELF
+        String overflow = Linker.overflowMessage(board, size);
+        if (overflow != null) throw new ToolError(elf + ": " + overflow + "\n  = note: not flashing an image that does not fit");
+        ElfSegments image = ElfSegments.read(elf);
+        if (image.segments().isEmpty()) throw new ToolError(elf + " has nothing to load (no loadable segments)");
+        for (ElfSegments.Segment s : image.segments()) {
+            boolean inside = board.memory().stream().anyMatch(r -> s.physicalAddress() >= r.origin() && s.end() <= r.end());
+            if (!inside) {
+                throw new ToolError(String.format(Locale.ROOT, "%s has bytes at 0x%08x..0x%08x, outside the memory of board `%s` "
+                        + "(flash 0x%08x..0x%08x); was it linked for another board?", elf, s.physicalAddress(), s.end(),
+                        board.name(), board.flashRegion().origin(), board.flashRegion().end()));
+            }
+        }
+    }
+
+    static Optional<Path> findUf2Drive() {
         String user = System.getProperty("user.name", "");
         for (Path root : List.of(Path.of("/media", user), Path.of("/run/media", user), Path.of("/media"), Path.of("/Volumes"))) {
             if (!Files.isDirectory(root)) continue;
             try (DirectoryStream<Path> drives = Files.newDirectoryStream(root)) {
                 for (Path drive : drives) {
-                    if (Files.isRegularFile(drive.resolve("INFO_UF2.TXT"))) return drive;
+                    if (Files.isRegularFile(drive.resolve("INFO_UF2.TXT"))) return Optional.of(drive);
                 }
             } catch (IOException e) {
                 // unreadable mount folder: look elsewhere
             }
         }
-        throw new ToolError("no UF2 bootloader drive found (a mounted drive with INFO_UF2.TXT under /media, "
+        return Optional.empty();
+    }
+
+    private static ToolError noUf2Drive() {
+        return new ToolError("no UF2 bootloader drive found (a mounted drive with INFO_UF2.TXT under /media, "
                 + "/run/media or /Volumes)\n  = help: double-tap the board's reset button to start the bootloader, "
                 + "or name the drive: --probe uf2=/path/to/drive");
     }

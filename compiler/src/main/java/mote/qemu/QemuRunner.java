@@ -104,8 +104,24 @@ public final class QemuRunner {
         joinQuietly(consoleReader);
         joinQuietly(stderrReader);
         int exitCode = timedOut ? QemuResult.TIMEOUT_EXIT_CODE : process.exitValue();
+        String errors = stderr.toString(StandardCharsets.UTF_8);
+        Optional<String> qemuError = timedOut || exitCode == 0 ? Optional.empty() : qemuError(command.get(0), errors);
         return new QemuResult(command, exitCode, timedOut, console.toString(StandardCharsets.UTF_8),
-                stderr.toString(StandardCharsets.UTF_8), Duration.ofNanos(System.nanoTime() - start));
+                errors, Duration.ofNanos(System.nanoTime() - start), qemuError);
+    }
+
+    /**
+     * QEMU's own failures (bad options, unknown machine, unloadable image) are lines it prints as
+     * {@code qemu-system-arm: message} before exiting with status 1; a guest's semihosting exit
+     * prints nothing there. Warnings ({@code qemu-system-arm: warning: ...}) do not stop it.
+     */
+    static Optional<String> qemuError(String executable, String stderr) {
+        String prefix = Path.of(executable).getFileName() + ": ";
+        List<String> lines = stderr.lines()
+                .filter(line -> line.startsWith(prefix) && !line.startsWith(prefix + "warning:"))
+                .map(line -> line.substring(prefix.length()).strip())
+                .toList();
+        return lines.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", lines));
     }
 
     private Path locateExecutable() {

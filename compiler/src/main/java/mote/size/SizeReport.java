@@ -72,6 +72,7 @@ public record SizeReport(String program, String board, List<Variant> variants, L
             long delta = s.flash() - baseFlash;
             variants.add(new Variant(names.get(i), s.text(), s.rodata(), s.data(), s.bss(), s.flash(), s.ram(), taskState,
                     delta, baseFlash == 0 ? 0 : 100.0 * delta / baseFlash, s.ram() - baseRam));
+            r.discard();   // everything needed from the image is measured
         }
         List<FnRow> rows = new ArrayList<>();
         for (StateMachine m : baselineMachines.values()) {

@@ -50,7 +50,7 @@ public final class TestRunner {
     /** The `.mote` files to test: the file itself, or every file under a directory that declares a test. */
     public static List<Path> files(Path fileOrDir) {
         if (Files.isRegularFile(fileOrDir)) return List.of(fileOrDir);
-        if (!Files.isDirectory(fileOrDir)) throw new ToolError("no such file or directory: " + fileOrDir);
+        if (!Files.isDirectory(fileOrDir)) throw new ToolError("no such file or directory: " + fileOrDir, 2);
         try (Stream<Path> s = Files.walk(fileOrDir)) {
             return s.filter(p -> p.getFileName().toString().endsWith(".mote")).filter(TestRunner::declaresTests).sorted().toList();
         } catch (IOException e) {
@@ -121,7 +121,12 @@ public final class TestRunner {
             String text = e.diagnostics().render();
             return new Outcome(file, name, false, "did not compile", text, Duration.ofNanos(System.nanoTime() - start));
         }
-        QemuResult q = new QemuRunner().run(options.board(), build.elf(), QemuOptions.defaults().withTimeout(timeout));
+        QemuResult q;
+        try {
+            q = new QemuRunner().run(options.board(), build.elf(), QemuOptions.defaults().withTimeout(timeout));
+        } finally {
+            build.discard();
+        }
         String output = q.output().replace("\r\n", "\n");
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         if (q.timedOut()) return new Outcome(file, name, false, "timed out after " + timeout.toSeconds() + " s", output, elapsed);

@@ -87,7 +87,7 @@ class CliTest {
     @Test
     void aMissingInputFileIsOneClearLine() {
         Outcome o = mote("run", example("foo_bar.mote"), "--input", "no/such/input.txt", "-o", outDir());
-        assertEquals(1, o.exit());
+        assertEquals(2, o.exit(), "a missing input file is a usage error");
         assertEquals("error: no such file: no/such/input.txt (--input)\n", o.err());
     }
 
@@ -116,7 +116,7 @@ class CliTest {
     @Test
     void missingFileIsOneClearLine() {
         Outcome o = mote("build", "no/such/file.mote", "-o", outDir());
-        assertEquals(1, o.exit());
+        assertEquals(2, o.exit(), "a missing input file is a usage error");
         assertEquals("error: no such file: no/such/file.mote\n", o.err());
     }
 
@@ -172,5 +172,33 @@ class CliTest {
         assertTrue(o.out().contains("lm3s6965evb *"), o.out());
         assertTrue(o.out().contains("mps2-an385"), o.out());
         assertTrue(o.out().contains("cortex-m3"), o.out());
+    }
+
+    @Test
+    void emptyOrContradictoryOptListsAreUsageErrors() {
+        for (String spec : new String[] {"", ",", "all,all,none"}) {
+            Outcome o = mote("build", example("foo_bar.mote"), "--opt", spec, "-o", outDir());
+            assertEquals(2, o.exit(), "--opt '" + spec + "': " + o.err());
+            assertTrue(o.err().startsWith("error: --opt"), o.err());
+        }
+    }
+
+    @Test
+    void aFailingQemuIsReportedAsSuchNotAsTheProgramsExitCode() {
+        // foo_bar exits 10; here QEMU refuses a machine property and never starts it.
+        Outcome o = mote("run", example("foo_bar.mote"), "-o", outDir(), "--", "-machine", "no-such-property=on");
+        assertEquals(1, o.exit(), o.err());
+        assertTrue(o.err().startsWith("error: QEMU failed (exit status 1), so the program did not run: "), o.err());
+        assertTrue(o.err().contains("no-such-property"), o.err());
+    }
+
+    @Test
+    void anOutputFolderThatIsAFileSaysSo() throws Exception {
+        Path file = Files.createTempFile("mote-out", ".txt");
+        for (String out : new String[] {file.toString(), "/dev/null"}) {
+            Outcome o = mote("build", example("foo_bar.mote"), "-o", out);
+            assertEquals(2, o.exit(), o.err());
+            assertEquals("error: -o " + out + " is not a folder; name a folder for the outputs (it is created if missing)\n", o.err());
+        }
     }
 }

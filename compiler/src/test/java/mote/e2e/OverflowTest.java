@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import mote.flash.Flasher;
 import java.util.EnumSet;
 import mote.Compiler;
 import mote.MoteHome;
@@ -27,9 +31,16 @@ class OverflowTest {
     void tooLargeImageIsMeasuredAndReportedByHowMuch() {
         Board board = tiny();
         Path src = MoteHome.get().resolve("examples").resolve("forwarding.mote");
-        Compiler.Result r = Compiler.compile(src, Compiler.Options.defaults(board, ProgramRunner.tempDir())
+        Path out = ProgramRunner.tempDir();
+        Compiler.Result r = Compiler.compile(src, Compiler.Options.defaults(board, out)
                 .withOpts(EnumSet.noneOf(Optimization.class)));
         assertFalse(r.fits());
+        // Nothing in the output folder under the image's name: `mote build` prints no `wrote`,
+        // and no image that cannot work is left there to be flashed.
+        assertEquals(List.of(), r.emitted());
+        assertFalse(Files.exists(out.resolve("forwarding.elf")));
+        ToolError refused = assertThrows(ToolError.class, () -> Flasher.plan(board, r.elf(), Optional.of("gdb=localhost:1234")));
+        assertTrue(refused.getMessage().contains("does not fit on board `tiny-m3`"), refused.getMessage());
         long over = r.size().flash() - 1024;
         assertTrue(over > 0);
         assertTrue(r.size().text() > 0, "measured in full");

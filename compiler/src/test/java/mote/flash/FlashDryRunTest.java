@@ -30,13 +30,16 @@ class FlashDryRunTest {
         return new Cli(code, out.toString(), err.toString());
     }
 
-    private Path fakeElf() throws IOException {
-        return Files.writeString(dir.resolve("app.elf"), "not really an ELF: command plans do not read it");
+    /** A real image for {@code board}: every probe checks the image fits the board before planning. */
+    private Path elfFor(String board) throws IOException {
+        Path elf = dir.resolve(board).resolve("hello.elf");
+        if (Files.isRegularFile(elf)) return elf;
+        return TestFirmware.build(Board.load(board), "hello", Files.createDirectories(dir.resolve(board)));
     }
 
     @Test
     void openocdUsesTheBoardsInterfaceAndTarget() throws IOException {
-        Path elf = fakeElf();
+        Path elf = elfFor("nucleo-f401re");
         Cli cli = mote("flash", elf.toString(), "-b", "nucleo-f401re", "--probe", "openocd", "--dry-run");
         assertEquals(0, cli.code(), cli.err());
         assertEquals("openocd -f interface/stlink.cfg -f target/stm32f4x.cfg -c 'program " + elf + " verify reset exit'\n",
@@ -45,7 +48,7 @@ class FlashDryRunTest {
 
     @Test
     void probeRsDownloadsThenResets() throws IOException {
-        Path elf = fakeElf();
+        Path elf = elfFor("nrf52840-dk");
         Cli cli = mote("flash", elf.toString(), "-b", "nrf52840-dk", "--probe", "probe-rs", "--dry-run");
         assertEquals(0, cli.code(), cli.err());
         assertEquals("probe-rs download --chip nRF52840_xxAA " + elf + "\nprobe-rs reset --chip nRF52840_xxAA\n", cli.out());
@@ -53,7 +56,7 @@ class FlashDryRunTest {
 
     @Test
     void pyocdFlashesWithItsTargetName() throws IOException {
-        Path elf = fakeElf();
+        Path elf = elfFor("bluepill");
         Cli cli = mote("flash", elf.toString(), "-b", "bluepill", "--probe", "pyocd", "--dry-run");
         assertEquals(0, cli.code(), cli.err());
         assertEquals("pyocd flash --target stm32f103c8 " + elf + "\n", cli.out());
@@ -61,7 +64,7 @@ class FlashDryRunTest {
 
     @Test
     void withoutProbeTheBoardsMethodIsUsed() throws IOException {
-        Path elf = fakeElf();
+        Path elf = elfFor("bluepill");
         Cli cli = mote("flash", elf.toString(), "-b", "bluepill", "--dry-run");
         assertEquals(0, cli.code(), cli.err());
         assertTrue(cli.out().startsWith("openocd -f interface/stlink.cfg -f target/stm32f1x.cfg"), cli.out());
@@ -97,7 +100,7 @@ class FlashDryRunTest {
     @Test
     void missingToolIsAClearError() throws IOException {
         assumeTrue(Flasher.findOnPath("openocd").isEmpty(), "openocd is installed here");
-        Cli cli = mote("flash", fakeElf().toString(), "-b", "bluepill", "--probe", "openocd");
+        Cli cli = mote("flash", elfFor("bluepill").toString(), "-b", "bluepill", "--probe", "openocd");
         assertEquals(1, cli.code());
         assertTrue(cli.err().startsWith("error: openocd is not installed (not found on PATH); install it with "
                 + "`apt-get install openocd`"), cli.err());
@@ -105,21 +108,59 @@ class FlashDryRunTest {
 
     @Test
     void boardDetailsThatAreMissingAreNamed() throws IOException {
-        Cli noSection = mote("flash", fakeElf().toString(), "-b", "mps2-an385", "--dry-run");
+        Cli noSection = mote("flash", elfFor("mps2-an385").toString(), "-b", "mps2-an385", "--dry-run");
         assertEquals(2, noSection.code());
         assertTrue(noSection.err().contains("board `mps2-an385` has no `flash` section"), noSection.err());
 
-        Cli noTarget = mote("flash", fakeElf().toString(), "-b", "feather-nrf52840", "--probe", "openocd", "--dry-run");
+        Cli noTarget = mote("flash", elfFor("feather-nrf52840").toString(), "-b", "feather-nrf52840", "--probe", "openocd", "--dry-run");
         assertEquals(2, noTarget.code());
         assertTrue(noTarget.err().contains("no `flash.openocd-target` in feather-nrf52840.json"), noTarget.err());
 
-        Cli unknown = mote("flash", fakeElf().toString(), "--probe", "jlink", "--dry-run");
+        Cli unknown = mote("flash", elfFor("lm3s6965evb").toString(), "--probe", "jlink", "--dry-run");
         assertEquals(2, unknown.code());
         assertTrue(unknown.err().contains("unknown probe `jlink`"), unknown.err());
 
-        Cli badGdb = mote("flash", fakeElf().toString(), "--probe", "gdb=1234", "--dry-run");
+        Cli badGdb = mote("flash", elfFor("lm3s6965evb").toString(), "--probe", "gdb=1234", "--dry-run");
         assertEquals(2, badGdb.code());
         assertTrue(badGdb.err().contains("gdb=HOST:PORT"), badGdb.err());
+    }
+
+    @Test
+    void uf2DryRunWithoutADrivePrintsWhatItWouldDo() throws IOException {
+        assumeTrue(Flasher.findUf2Drive().isEmpty(), "a UF2 drive is mounted here");
+        Path elf = elfFor("feather-nrf52840");
+        Cli dry = mote("flash", elf.toString(), "-b", "feather-nrf52840", "--dry-run");
+        assertEquals(0, dry.code(), dry.err());
+        assertTrue(dry.out().startsWith("cp " + elf.resolveSibling("hello.uf2") + " DRIVE/\n# DRIVE: the board's UF2 bootloader drive"),
+                dry.out());
+
+        Cli real = mote("flash", elf.toString(), "-b", "feather-nrf52840");
+        assertEquals(1, real.code());
+        assertTrue(real.err().startsWith("error: no UF2 bootloader drive found"), real.err());
+    }
+
+    @Test
+    void aFileThatIsNotAnArmElfIsRefusedByEveryProbe() throws IOException {
+        Path text = Files.writeString(dir.resolve("notes.elf"), "not really an ELF");
+        byte[] real = Files.readAllBytes(elfFor("bluepill"));
+        Path truncated = Files.write(dir.resolve("cut.elf"), java.util.Arrays.copyOf(real, 200));
+        for (String probe : new String[] {"openocd", "probe-rs", "pyocd", "uf2=" + dir, "gdb=localhost:1234"}) {
+            Cli notElf = mote("flash", text.toString(), "-b", "bluepill", "--probe", probe, "--dry-run");
+            assertEquals(1, notElf.code(), probe);
+            assertEquals("error: " + text + " is not an ELF file (a firmware image linked for an ARM board)\n", notElf.err(), probe);
+            Cli cut = mote("flash", truncated.toString(), "-b", "bluepill", "--probe", probe, "--dry-run");
+            assertEquals(1, cut.code(), probe);
+            assertTrue(cut.err().startsWith("error: " + truncated + " is damaged or cut short"), probe + ": " + cut.err());
+        }
+    }
+
+    @Test
+    void anImageLinkedForAnotherBoardIsRefused() throws IOException {
+        // mps2-an505's flash starts at 0x10000000, far outside bluepill's.
+        Cli cli = mote("flash", elfFor("mps2-an505").toString(), "-b", "bluepill", "--probe", "openocd", "--dry-run");
+        assertEquals(1, cli.code());
+        assertTrue(cli.err().contains("outside the memory of board `bluepill`"), cli.err());
+        assertTrue(cli.err().contains("linked for another board?"), cli.err());
     }
 
     @Test
