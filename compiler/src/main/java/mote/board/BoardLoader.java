@@ -55,6 +55,17 @@ public final class BoardLoader {
         return resolve(name, new LinkedHashSet<>()).has("memory");
     }
 
+    /** The files {@code name} inherits from, nearest first; empty when it cannot be read. */
+    public List<String> ancestors(String name) {
+        Set<String> chain = new LinkedHashSet<>();
+        try {
+            resolve(name, chain);
+        } catch (ToolError e) {
+            return List.of();
+        }
+        return chain.stream().skip(1).toList();
+    }
+
     private ObjectNode resolve(String name, Set<String> chain) {
         if (!chain.add(name)) {
             throw new ToolError("boards: `inherits` cycle: " + String.join(" -> ", chain) + " -> " + name);
@@ -136,17 +147,28 @@ public final class BoardLoader {
             }
             long stackSize = root.has("stack-size") ? size(root, "stack-size", "stack-size") : 4096;
             if (stackSize % 8 != 0) throw error("stack-size", "must be a multiple of 8 bytes");
+            if (stackSize == 0) throw error("stack-size", "must not be zero");
+            Board.MemoryRegion ram = memory.stream().filter(r -> r.name().equals("ram")).findFirst().orElseThrow();
+            if (stackSize > ram.length()) {
+                throw error("stack-size", "the " + stackSize + "-byte stack does not fit in the " + ram.length()
+                        + "-byte RAM region (it sits at the top of RAM)");
+            }
+            String triple = text(root, "llvm-target", "llvm-target");
+            String cpu = text(root, "cpu", "cpu");
+            checkTarget(triple, cpu);
+            Board.Console console = console();
             return new Board(
                     name,
                     optionalText(root, "description", "description").orElse(""),
                     path,
-                    text(root, "llvm-target", "llvm-target"),
-                    text(root, "cpu", "cpu"),
+                    triple,
+                    cpu,
                     optionalText(root, "features", "features").orElse(""),
                     floatAbi,
                     memory,
-                    integer(root, "clock-hz", "clock-hz", 1, Long.MAX_VALUE),
-                    console(),
+                    // runtime-c takes it as a 32-bit constant (MOTE_CLOCK_HZ).
+                    integer(root, "clock-hz", "clock-hz", 1, 0xFFFF_FFFFL),
+                    console,
                     irqs,
                     irqCount,
                     stackSize,
@@ -171,11 +193,24 @@ public final class BoardLoader {
                 }
                 long length = size(region, "length", where + ".length");
                 if (length == 0) throw error(where + ".length", "must not be zero");
-                regions.add(new Board.MemoryRegion(regionName, size(region, "origin", where + ".origin"), length));
+                long origin = size(region, "origin", where + ".origin");
+                if (origin + length > 0x1_0000_0000L) {
+                    throw error(where, String.format("0x%x + %d bytes runs past the end of the 32-bit address space", origin, length));
+                }
+                regions.add(new Board.MemoryRegion(regionName, origin, length));
             }
             for (String needed : List.of("flash", "ram")) {
                 if (regions.stream().noneMatch(r -> r.name().equals(needed))) {
                     throw error("memory", "no region named `" + needed + "`");
+                }
+            }
+            for (int i = 0; i < regions.size(); i++) {
+                for (int j = i + 1; j < regions.size(); j++) {
+                    Board.MemoryRegion a = regions.get(i), b = regions.get(j);
+                    if (a.origin() < b.end() && b.origin() < a.end()) {
+                        throw error("memory[" + j + "]", String.format("region `%s` (0x%08x..0x%08x) overlaps region `%s` (0x%08x..0x%08x)",
+                                b.name(), b.origin(), b.end(), a.name(), a.origin(), a.end()));
+                    }
                 }
             }
             return regions;
@@ -189,6 +224,9 @@ public final class BoardLoader {
                         + ", got `" + kind + "`");
             }
             long base = kind.equals("semihosting") ? 0 : size(console, "base", "console.base");
+            if (base > 0xFFFF_FFFCL || base % 4 != 0) {
+                throw error("console.base", String.format("0x%x is not a 32-bit register address (a multiple of 4 below 0x100000000)", base));
+            }
             Optional<Long> txPin = console.has("tx-pin")
                     ? Optional.of(integer(console, "tx-pin", "console.tx-pin", 0, 0xFFFF_FFFFL))
                     : Optional.empty();
@@ -271,6 +309,21 @@ public final class BoardLoader {
                     optionalText(flash, "openocd-target", "flash.openocd-target"),
                     optionalText(flash, "pyocd-target", "flash.pyocd-target"),
                     family));
+        }
+
+        /**
+         * The triple and CPU must be ones the bundled LLVM builds for: an M-profile Thumb target
+         * (what runtime-c's startup code and the vector table assume) and a CPU its ARM backend
+         * knows. Checked here, so a typo is a board error rather than a failure deep in code generation.
+         */
+        private void checkTarget(String triple, String cpu) {
+            LlvmTargets.tripleProblem(triple).ifPresent(problem -> {
+                throw error("llvm-target", problem);
+            });
+            if (!LlvmTargets.knowsCpu(triple, cpu)) {
+                throw error("cpu", "`" + cpu + "` is not a CPU the bundled LLVM knows for `" + triple
+                        + "`; use a Cortex-M core such as `cortex-m0`, `cortex-m3`, `cortex-m4` or `cortex-m33`");
+            }
         }
 
         private JsonNode require(JsonNode parent, String key, String where) {

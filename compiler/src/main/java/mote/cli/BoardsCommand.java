@@ -15,10 +15,20 @@ public final class BoardsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        list(BoardCatalog.standard(), spec.commandLine().getOut());
+        return 0;
+    }
+
+    /** The table; a board file with an error is listed with it, and the others still are. */
+    static void list(BoardCatalog catalog, PrintWriter out) {
         String row = "%-18s %-14s %6s %6s  %-5s %-9s %s%n";
         out.printf(row, "BOARD", "CPU", "FLASH", "RAM", "QEMU", "FLASH VIA", "DESCRIPTION");
-        for (Board b : BoardCatalog.standard().boards()) {
+        for (BoardCatalog.Entry entry : catalog.listing()) {
+            if (entry.board().isEmpty()) {
+                out.printf("%-18s broken: %s%n", entry.name(), entry.error().orElse(""));
+                continue;
+            }
+            Board b = entry.board().get();
             out.printf(row, b.name() + (b.name().equals(Board.DEFAULT_NAME) ? " *" : ""),
                     b.cpu() + (b.floatAbi().equals("hard") ? " hf" : ""),
                     Sizes.format(b.flashRegion().length()), Sizes.format(b.ramRegion().length()),
@@ -27,6 +37,5 @@ public final class BoardsCommand implements Callable<Integer> {
         }
         out.println("* default board; hf: hard-float ABI; FLASH VIA: what `mote flash` uses without --probe");
         out.flush();
-        return 0;
     }
 }

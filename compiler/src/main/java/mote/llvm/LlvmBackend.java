@@ -60,6 +60,36 @@ public final class LlvmBackend implements AutoCloseable {
                 level.codegenLevel, LLVMRelocStatic, LLVMCodeModelDefault);
     }
 
+    /** The M-profile Thumb architectures: the cores runtime-c's startup and vector table are written for. */
+    private static final java.util.Set<String> M_PROFILE = java.util.Set.of("thumbv6m", "thumbv7m", "thumbv7em",
+            "thumbv8m.base", "thumbv8m.main", "thumbv8.1m.main");
+
+    /**
+     * What is wrong with {@code triple} as a Mote target, asked of LLVM itself (only its ARM
+     * backend is registered here): empty when LLVM has a target for it and it is an M-profile
+     * Thumb architecture.
+     */
+    public static java.util.Optional<String> targetProblem(String triple) {
+        initTargets();
+        BytePointer normalized = LLVMNormalizeTargetTriple(new BytePointer(triple));
+        String full = normalized.getString();
+        LLVMDisposeMessage(normalized);
+        LLVMTargetRef target = new LLVMTargetRef();
+        BytePointer err = new BytePointer();
+        if (LLVMGetTargetFromTriple(new BytePointer(full), target, err) != 0) {
+            String msg = err.getString();
+            LLVMDisposeMessage(err);
+            return java.util.Optional.of("the bundled LLVM has no target for `" + triple + "` (" + msg.strip()
+                    + "); Mote builds for ARM Cortex-M, e.g. `thumbv7m-none-eabi`");
+        }
+        String arch = full.substring(0, full.indexOf('-') < 0 ? full.length() : full.indexOf('-'));
+        if (!M_PROFILE.contains(arch)) {
+            return java.util.Optional.of("`" + triple + "` is not a Cortex-M (M-profile Thumb) target; use one of "
+                    + String.join(", ", new java.util.TreeSet<>(M_PROFILE)) + " with `-none-eabi`");
+        }
+        return java.util.Optional.empty();
+    }
+
     private static synchronized void initTargets() {
         if (initialised) return;
         LLVMInitializeARMTargetInfo();

@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import mote.MoteHome;
 import mote.diag.ToolError;
 
 class BoardCatalogTest {
@@ -80,10 +81,91 @@ class BoardCatalogTest {
     }
 
     @Test
-    void aParentFileIsNotABoard() {
+    void aParentFileIsNotABoardAndTheBoardsWithThatCoreAreListed() {
         ToolError error = assertThrows(ToolError.class, () -> Board.load("cortex-m3"));
-        assertTrue(error.getMessage().startsWith("unknown board `cortex-m3`"), error.getMessage());
+        assertTrue(error.getMessage().startsWith("`cortex-m3` is a core, not a board"), error.getMessage());
+        assertTrue(error.getMessage().contains("boards with that core: bluepill, lm3s6965evb, lm3s811evb, mps2-an385,"),
+                error.getMessage());
+        assertTrue(!error.getMessage().contains("microbit") && !error.getMessage().contains("did you mean"), error.getMessage());
         assertEquals(2, error.exitCode());
+    }
+
+    @Test
+    void onlyCloseNamesAreSuggested() {
+        ToolError far = assertThrows(ToolError.class, () -> Board.load("zzzzzzzzz"));
+        assertEquals("unknown board `zzzzzzzzz`; (`mote boards` lists them)", far.getMessage());
+        assertEquals(2, far.exitCode());
+        ToolError short_ = assertThrows(ToolError.class, () -> Board.load("abc"));
+        assertTrue(!short_.getMessage().contains("did you mean"), short_.getMessage());
+    }
+
+    @Test
+    void aBrokenBoardFileOnlyBreaksBuildsThatUseIt() throws IOException {
+        for (String name : new String[] {"cortex-m0", "microbit", "cortex-m3", "lm3s6965evb"}) {
+            Files.copy(MoteHome.boardsDir().resolve(name + ".json"), dir.resolve(name + ".json"));
+        }
+        write("mine", "{\"inherits\": \"cortex-m3\", \"memory\": [");   // cut short while editing
+        BoardCatalog catalog = new BoardCatalog(dir);
+
+        ToolError typo = assertThrows(ToolError.class, () -> catalog.load("microbt"));
+        assertEquals("unknown board `microbt`; did you mean `microbit`? (`mote boards` lists them)", typo.getMessage());
+        assertEquals(2, typo.exitCode());
+        assertEquals("microbit", catalog.load("microbit").name());
+        assertEquals(List.of("lm3s6965evb", "microbit"), catalog.names());
+
+        ToolError broken = assertThrows(ToolError.class, () -> catalog.load("mine"));
+        assertTrue(broken.getMessage().contains("mine.json: invalid JSON"), broken.getMessage());
+        assertEquals(1, broken.exitCode());
+
+        List<BoardCatalog.Entry> listing = catalog.listing();
+        assertEquals(List.of("lm3s6965evb", "microbit", "mine"), listing.stream().map(BoardCatalog.Entry::name).toList());
+        assertTrue(listing.get(2).board().isEmpty());
+        assertTrue(listing.get(2).error().orElseThrow().contains("mine.json: invalid JSON"), listing.get(2).toString());
+    }
+
+    @Test
+    void overlappingOrOutOfRangeRegionsAreBoardErrors() throws IOException {
+        write("overlap", boardJson("\"256K\"").replace("\"origin\": \"0x20000000\"", "\"origin\": \"0x1000\""));
+        assertBoardError("overlap", "`memory[1]`: region `ram` (0x00001000..0x00011000) overlaps region `flash` (0x00000000..0x00040000)");
+
+        write("wrap", boardJson("\"256K\"").replace("\"origin\": \"0x20000000\"", "\"origin\": \"0xFFFF8000\""));
+        assertBoardError("wrap", "`memory[1]`: 0xffff8000 + 65536 bytes runs past the end of the 32-bit address space");
+
+        write("bigstack", boardJson("\"256K\"").replace("\"clock-hz\"", "\"stack-size\": \"128K\", \"clock-hz\""));
+        assertBoardError("bigstack", "`stack-size`: the 131072-byte stack does not fit in the 65536-byte RAM region");
+
+        write("noram", boardJson("\"256K\"").replaceAll(",\\s*\\{\"name\": \"ram\"[^}]*}", ""));
+        assertBoardError("noram", "`memory`: no region named `ram`");
+
+        write("clock", boardJson("\"256K\"").replace("\"clock-hz\": 1000", "\"clock-hz\": 0"));
+        assertBoardError("clock", "`clock-hz`: expected a whole number from 1 to 4294967295, got `0`");
+
+        write("uart", boardJson("\"256K\"").replace("0x4000C000", "0x100000000"));
+        assertBoardError("uart", "`console.base`: 0x100000000 is not a 32-bit register address");
+
+        write("irq", boardJson("\"256K\"").replace("\"clock-hz\"", "\"irqs\": {\"UART\": 500}, \"clock-hz\""));
+        assertBoardError("irq", "`irqs.UART`: expected a whole number from 0 to 495, got `500`");
+    }
+
+    @Test
+    void anLlvmTargetOrCpuLlvmCannotBuildForIsABoardError() throws IOException {
+        write("x86", boardJson("\"256K\"").replace("thumbv7m-none-eabi", "x86_64-linux-gnu"));
+        assertBoardError("x86", "`llvm-target`: the bundled LLVM has no target for `x86_64-linux-gnu`");
+
+        write("aprofile", boardJson("\"256K\"").replace("thumbv7m-none-eabi", "armv7a-none-eabi"));
+        assertBoardError("aprofile", "`llvm-target`: `armv7a-none-eabi` is not a Cortex-M (M-profile Thumb) target");
+
+        write("pentium", boardJson("\"256K\"").replace("\"cpu\": \"cortex-m3\"", "\"cpu\": \"x86-64\""));
+        assertBoardError("pentium", "`cpu`: `x86-64` is not a CPU the bundled LLVM knows for `thumbv7m-none-eabi`");
+
+        write("typo", boardJson("\"256K\"").replace("\"cpu\": \"cortex-m3\"", "\"cpu\": \"cortex-m33x\""));
+        assertBoardError("typo", "`cpu`: `cortex-m33x` is not a CPU");
+    }
+
+    private void assertBoardError(String name, String expected) {
+        ToolError error = assertThrows(ToolError.class, () -> new BoardCatalog(dir).load(name));
+        assertTrue(error.getMessage().startsWith(dir.getFileName() + "/" + name + ".json: " + expected), error.getMessage());
+        assertEquals(1, error.exitCode());
     }
 
     @Test

@@ -28,4 +28,18 @@ class BoardsCommandTest {
         assertTrue(out.toString().contains("--probe=PROBE"), out.toString());
         assertTrue(out.toString().contains("--dry-run"), out.toString());
     }
+
+    @Test
+    void aBrokenBoardFileIsListedWithItsErrorAndTheOthersStillAre(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        for (String name : new String[] {"cortex-m3", "lm3s6965evb", "mps2-an385"}) {
+            java.nio.file.Files.copy(mote.MoteHome.boardsDir().resolve(name + ".json"), dir.resolve(name + ".json"));
+        }
+        java.nio.file.Files.writeString(dir.resolve("mine.json"), "{\"inherits\": \"lm3s6965evb\", \"cpu\": 3}");
+        StringWriter out = new StringWriter();
+        BoardsCommand.list(new mote.board.BoardCatalog(dir), new PrintWriter(out));
+        String text = out.toString();
+        assertTrue(text.matches("(?s).*\nlm3s6965evb \\*\\s+cortex-m3.*\nmine\\s+broken: \\S*mine.json: `cpu`: expected a non-empty string\n"
+                + "mps2-an385\\s+cortex-m3.*"), text);
+    }
 }
