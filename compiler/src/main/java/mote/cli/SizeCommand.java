@@ -39,9 +39,11 @@ public final class SizeCommand implements Callable<Integer> {
     public Integer call() {
         if (!format.equals("table") && !format.equals("json") && !format.equals("markdown"))
             throw new mote.diag.ToolError("unknown --format `" + format + "`; use table, json or markdown", 2);
-        if (maxGrowth < 0) throw new mote.diag.ToolError("--max-growth must not be negative", 2);
+        if (!Double.isFinite(maxGrowth) || maxGrowth < 0)
+            throw new mote.diag.ToolError("--max-growth must be a percentage from 0 up, got `" + maxGrowth + "`", 2);
         Compiler.Options options = build.toOptions();
         if (save != null || check != null) {
+            SizeBaseline before = check == null ? null : SizeBaseline.load(check);   // a bad baseline fails before building
             // One build, with the flags given: what a CI size gate compares.
             Compiler.Result result = Compiler.compile(build.source, options);
             SizeBaseline now;
@@ -54,7 +56,8 @@ public final class SizeCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             int exit = 0;
             if (check != null) {
-                SizeBaseline.Check c = SizeBaseline.load(check).check(now, maxGrowth);
+                before.requireSameBuild(now, check);
+                SizeBaseline.Check c = before.check(now, maxGrowth);
                 out.print(c.text(format.equals("markdown")));
                 exit = c.failed() ? 1 : 0;
             }

@@ -1,7 +1,9 @@
 package mote.size;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -18,8 +20,14 @@ import mote.link.Toolchain;
 /**
  * `mote size --save` / `--check`: the sections and symbols of one build, saved as JSON, and
  * the comparison of a new build against it, for a CI job that fails when an image grows.
+ *
+ * <p>A baseline is read strictly ({@link #load}): a CI gate that compares against a damaged
+ * file, or a file for another board or program, would pass or fail for the wrong reason.
  */
-public record SizeBaseline(String program, String board, Map<String, Long> sections, Map<String, Long> symbols) {
+public record SizeBaseline(int version, String program, String board, Map<String, Long> sections, Map<String, Long> symbols) {
+    /** The format written by this mote; {@link #load} refuses others. */
+    public static final int VERSION = 1;
+    static final List<String> SECTIONS = List.of("text", "rodata", "data", "bss", "flash", "ram");
 
     public static SizeBaseline of(Path source, Compiler.Result build, String board) {
         Map<String, Long> sections = new LinkedHashMap<>();
@@ -29,7 +37,7 @@ public record SizeBaseline(String program, String board, Map<String, Long> secti
         sections.put("bss", build.size().bss());
         sections.put("flash", build.size().flash());
         sections.put("ram", build.size().ram());
-        return new SizeBaseline(source.getFileName().toString(), board, sections, symbols(build.elf()));
+        return new SizeBaseline(VERSION, source.getFileName().toString(), board, sections, symbols(build.elf()));
     }
 
     /** Defined symbols with a size, from the jar's llvm-nm. */
@@ -53,15 +61,85 @@ public record SizeBaseline(String program, String board, Map<String, Long> secti
         }
     }
 
+    /** Reads and checks a baseline: every problem is one line naming the file and what is wrong. */
     public static SizeBaseline load(Path file) {
+        JsonNode root;
         try {
-            return SizeFormat.JSON.readValue(Files.readString(file), SizeBaseline.class);
+            root = SizeFormat.JSON.readTree(Files.readString(file));
         } catch (NoSuchFileException e) {
             throw new ToolError("no such size baseline: " + file + " (create it with `mote size APP.mote --save " + file + "`)");
+        } catch (CharacterCodingException e) {
+            throw notABaseline(file, "it is not text");
         } catch (JsonProcessingException e) {
-            throw new ToolError(file + " is not a size baseline written by `mote size --save`: " + e.getOriginalMessage());
+            throw notABaseline(file, "it is not JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new ToolError("cannot read " + file + ": " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) throw notABaseline(file, "expected a JSON object, got " + describe(root));
+        JsonNode version = root.get("version");
+        if (version == null) throw notABaseline(file, "no `version`; save it again with `mote size APP.mote --save " + file + "`");
+        if (!version.isInt() || version.asInt() != VERSION) {
+            throw new ToolError(file + ": size baseline version " + version + " is not one this mote reads (" + VERSION
+                    + "); save it again with `mote size APP.mote --save " + file + "`");
+        }
+        for (var field : root.properties()) {
+            if (!List.of("version", "program", "board", "sections", "symbols").contains(field.getKey())) {
+                throw notABaseline(file, "unknown field `" + field.getKey() + "`");
+            }
+        }
+        String program = text(file, root, "program");
+        String board = text(file, root, "board");
+        Map<String, Long> sections = sizes(file, root, "sections");
+        for (String section : SECTIONS) {
+            if (!sections.containsKey(section)) throw notABaseline(file, "`sections` has no `" + section + "`");
+        }
+        for (String section : sections.keySet()) {
+            if (!SECTIONS.contains(section)) throw notABaseline(file, "`sections` has an unknown section `" + section + "`");
+        }
+        return new SizeBaseline(VERSION, program, board, sections, sizes(file, root, "symbols"));
+    }
+
+    private static String text(Path file, JsonNode root, String key) {
+        JsonNode node = root.get(key);
+        if (node == null) throw notABaseline(file, "no `" + key + "`");
+        if (!node.isTextual() || node.asText().isBlank()) throw notABaseline(file, "`" + key + "` must be a non-empty string");
+        return node.asText();
+    }
+
+    /** An object of name: byte count, each a whole number from 0 up. */
+    private static Map<String, Long> sizes(Path file, JsonNode root, String key) {
+        JsonNode node = root.get(key);
+        if (node == null) throw notABaseline(file, "no `" + key + "`");
+        if (!node.isObject()) throw notABaseline(file, "`" + key + "` must be an object of name: bytes, got " + describe(node));
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        for (var field : node.properties()) {
+            JsonNode value = field.getValue();
+            if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 0) {
+                throw new ToolError(file + ": `" + key + "." + field.getKey() + "` must be a byte count (a whole number from 0), got "
+                        + value);
+            }
+            sizes.put(field.getKey(), value.asLong());
+        }
+        return sizes;
+    }
+
+    private static String describe(JsonNode node) {
+        return node == null || node.isMissingNode() ? "nothing" : node.isNull() ? "null" : node.getNodeType().toString().toLowerCase(Locale.ROOT);
+    }
+
+    private static ToolError notABaseline(Path file, String why) {
+        return new ToolError(file + " is not a Mote size baseline (as `mote size --save` writes): " + why);
+    }
+
+    /** A baseline of another board or program compares nothing that matters: refuse it, saying which. */
+    public void requireSameBuild(SizeBaseline now, Path file) {
+        if (!board.equals(now.board())) {
+            throw new ToolError(file + " is the size baseline of board `" + board + "`, but this build is for `" + now.board()
+                    + "`\n  = help: pass `-b " + board + "`, or save a baseline for `" + now.board() + "` with --save");
+        }
+        if (!program.equals(now.program())) {
+            throw new ToolError(file + " is the size baseline of `" + program + "`, not of `" + now.program()
+                    + "`\n  = help: save a baseline for this program with --save");
         }
     }
 

@@ -1,0 +1,100 @@
+package mote.size;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import mote.MoteHome;
+import mote.cli.Main;
+import mote.diag.ToolError;
+
+/** `mote size --check` reads baselines strictly: what is wrong with one is said, never a crash or a silent pass. */
+class SizeBaselineTest {
+    @TempDir Path dir;
+
+    static final String SECTIONS = "{\"text\": 100, \"rodata\": 10, \"data\": 4, \"bss\": 8, \"flash\": 114, \"ram\": 4108}";
+
+    private String loadError(String json) throws IOException {
+        Path file = Files.writeString(dir.resolve("baseline.json"), json);
+        ToolError e = assertThrows(ToolError.class, () -> SizeBaseline.load(file));
+        assertEquals(1, e.exitCode());
+        return e.getMessage().replace(file.toString(), "FILE");
+    }
+
+    @Test
+    void aSavedBaselineReadsBack() throws IOException {
+        SizeBaseline saved = new SizeBaseline(SizeBaseline.VERSION, "app.mote", "lm3s6965evb",
+                new java.util.LinkedHashMap<>(Map.of("text", 100L, "rodata", 10L, "data", 4L, "bss", 8L, "flash", 114L, "ram", 4108L)),
+                Map.of("main.poll", 40L));
+        Path file = dir.resolve("saved.json");
+        saved.save(file);
+        SizeBaseline read = SizeBaseline.load(file);
+        assertEquals(saved.sections(), read.sections());
+        assertEquals(saved.symbols(), read.symbols());
+        assertEquals("lm3s6965evb", read.board());
+    }
+
+    @Test
+    void malformedBaselinesSayWhatIsWrong() throws IOException {
+        assertEquals("FILE is not a Mote size baseline (as `mote size --save` writes): expected a JSON object, got nothing",
+                loadError(""));
+        assertTrue(loadError("{}").endsWith(": no `version`; save it again with `mote size APP.mote --save FILE`"));
+        assertTrue(loadError("null").endsWith(": expected a JSON object, got null"));
+        assertTrue(loadError("[1, 2]").endsWith(": expected a JSON object, got array"));
+        String noSymbols = "{\"version\": 1, \"program\": \"app.mote\", \"board\": \"lm3s6965evb\", \"sections\": " + SECTIONS + "}";
+        assertTrue(loadError(noSymbols).endsWith(": no `symbols`"), loadError(noSymbols));
+        String negative = noSymbols.replace("}" + "}", "}, \"symbols\": {\"main.poll\": -40}}").replace("\"text\": 100", "\"text\": 100");
+        assertEquals("FILE: `symbols.main.poll` must be a byte count (a whole number from 0), got -40", loadError(negative));
+        String fraction = negative.replace("-40", "4.5");
+        assertTrue(loadError(fraction).contains("must be a byte count"));
+        String missingRam = negative.replace("-40", "40").replace(", \"ram\": 4108", "");
+        assertTrue(loadError(missingRam).endsWith(": `sections` has no `ram`"), loadError(missingRam));
+        assertTrue(loadError(negative.replace("\"version\": 1", "\"version\": 7")).startsWith("FILE: size baseline version 7 is not one"));
+        assertTrue(loadError("{\"version\": 1, \"board\": 3}").endsWith(": no `program`"));
+    }
+
+    @Test
+    void aBinaryFileIsNotABaseline() throws IOException {
+        Path file = Files.write(dir.resolve("baseline.json"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, (byte) 0xff, 1});
+        ToolError e = assertThrows(ToolError.class, () -> SizeBaseline.load(file));
+        assertEquals(file + " is not a Mote size baseline (as `mote size --save` writes): it is not text", e.getMessage());
+    }
+
+    @Test
+    void aBaselineOfAnotherBoardOrProgramIsRefused() {
+        Map<String, Long> sections = Map.of("flash", 100L, "ram", 100L);
+        SizeBaseline base = new SizeBaseline(1, "app.mote", "lm3s6965evb", sections, Map.of());
+        Path file = Path.of("size.json");
+        ToolError board = assertThrows(ToolError.class,
+                () -> base.requireSameBuild(new SizeBaseline(1, "app.mote", "microbit", sections, Map.of()), file));
+        assertTrue(board.getMessage().startsWith("size.json is the size baseline of board `lm3s6965evb`, but this build is for `microbit`"),
+                board.getMessage());
+        ToolError program = assertThrows(ToolError.class,
+                () -> base.requireSameBuild(new SizeBaseline(1, "other.mote", "lm3s6965evb", sections, Map.of()), file));
+        assertTrue(program.getMessage().startsWith("size.json is the size baseline of `app.mote`, not of `other.mote`"),
+                program.getMessage());
+        base.requireSameBuild(new SizeBaseline(1, "app.mote", "lm3s6965evb", sections, Map.of()), file);
+    }
+
+    @Test
+    void maxGrowthMustBeAFiniteNumber() {
+        String src = MoteHome.get().resolve("examples").resolve("foo_bar.mote").toString();
+        for (String bad : new String[] {"NaN", "Infinity", "-1"}) {
+            StringWriter err = new StringWriter();
+            int code = Main.execute(new String[] {"size", src, "-o", dir.toString(), "--check", "x.json", "--max-growth", bad},
+                    new PrintWriter(new StringWriter()), new PrintWriter(err));
+            assertEquals(2, code, bad);
+            assertTrue(err.toString().startsWith("error: --max-growth must be a percentage from 0 up"), err.toString());
+        }
+    }
+}
