@@ -133,8 +133,10 @@ public final class Linker {
                 .append(used).append(" bytes used of ").append(size).append(")");
     }
 
+    /** A link error: the objects may come from the runtime cache, so say where it is and how to clear it. */
     private static ToolError failure(ToolResult result) {
         String detail = result.stderr().isBlank() ? result.stdout() : result.stderr();
-        return new ToolError("ld.lld failed (exit code " + result.exitCode() + "):\n" + detail.stripTrailing());
+        return new ToolError("ld.lld failed (exit code " + result.exitCode() + "):\n" + detail.stripTrailing()
+                + "\n" + mote.MoteCache.clearHint());
     }
 }

@@ -27,8 +27,17 @@ import mote.diag.ToolError;
  * of every runtime source. A folder that exists is complete: objects are compiled into a
  * private temporary folder that is then renamed into place in one step, so two JVMs (or
  * threads) building at once both end up with a whole set, whichever rename wins.
+ *
+ * <p>A cache can still be damaged afterwards (a full disk, a stray edit, a bad copy): each
+ * folder holds a {@value #MANIFEST} with the SHA-256 of every file in it, written last, and is
+ * checked against it on every use. A folder that does not match is rebuilt by itself; the
+ * temporaries of builds that were killed ({@code building-PID-*}, whose process is gone or that
+ * are older than {@link #STALE}) are removed.
  */
 public final class RuntimeBuilder {
+    static final String MANIFEST = "MANIFEST.sha256";
+    static final java.time.Duration STALE = java.time.Duration.ofMinutes(30);
+
     private final Toolchain toolchain;
     private final Path sourceDir;
     private final Path cacheDir;
@@ -90,9 +99,7 @@ public final class RuntimeBuilder {
         List<Path> sources = sources();
         List<String> flags = compileFlags(board);
         Path target = cacheDir.resolve(hash(flags, sources));
-        if (!Files.isDirectory(target)) {
-            compileInto(target, flags, sources);
-        }
+        ensureBuilt(target, flags, sources);
         return objectsIn(target);
     }
 
@@ -107,16 +114,38 @@ public final class RuntimeBuilder {
         flags.remove("-fstack-usage");
         flags.add("-emit-llvm");
         Path target = cacheDir.resolve(hash(flags, sources));
-        if (!Files.isDirectory(target)) compileInto(target, flags, sources);
+        ensureBuilt(target, flags, sources);
         return target;
+    }
+
+    /** Leaves a complete, verified folder at {@code target}: as it is, or rebuilt. */
+    private void ensureBuilt(Path target, List<String> flags, List<Path> sources) {
+        if (Files.isDirectory(target) && intact(target)) return;
+        removeStaleTemporaries();
+        if (Files.isDirectory(target)) {
+            // Damaged: move it out of the way in one step (a build using it now keeps its files
+            // open), then build it again like a missing one.
+            try {
+                Path damaged = cacheDir.resolve("damaged-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+                Files.move(target, damaged, StandardCopyOption.ATOMIC_MOVE);
+                deleteRecursively(damaged);
+            } catch (IOException e) {
+                // Another process moved or replaced it first: check what is there now.
+                if (Files.isDirectory(target) && intact(target)) return;
+            }
+        }
+        compileInto(target, flags, sources);
+        if (!intact(target)) {
+            throw new ToolError("the runtime objects in " + target + " are damaged right after building them\n" + MoteCache.clearHint());
+        }
     }
 
     private void compileInto(Path target, List<String> flags, List<Path> sources) {
         Path temporary;
         try {
-            temporary = Files.createTempDirectory(cacheDir, "building-");
+            temporary = Files.createTempDirectory(cacheDir, "building-" + ProcessHandle.current().pid() + "-");
         } catch (IOException e) {
-            throw new ToolError("cannot create a folder in " + cacheDir + ": " + e.getMessage());
+            throw new ToolError("cannot create a folder in " + cacheDir + ": " + e.getMessage() + "\n" + MoteCache.clearHint());
         }
         try {
             // One clang run for all files (faster than one per file); each x.c becomes x.o in
@@ -125,6 +154,7 @@ public final class RuntimeBuilder {
             args.add("-c");
             sources.forEach(source -> args.add(source.toString()));
             toolchain.check(toolchain.clang(), args, temporary);
+            writeManifest(temporary);   // last: a folder with a manifest is complete
             try {
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
@@ -133,9 +163,77 @@ public final class RuntimeBuilder {
                 if (!Files.isDirectory(target)) throw e;
             }
         } catch (IOException e) {
-            throw new ToolError("cannot store runtime objects in " + target + ": " + e.getMessage());
+            throw new ToolError("cannot store runtime objects in " + target + ": " + e.getMessage() + "\n" + MoteCache.clearHint());
         } finally {
             deleteRecursively(temporary);
+        }
+    }
+
+    /** {@code HASH  NAME} for each file, sorted by name. */
+    private static void writeManifest(Path dir) throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (Path file : filesIn(dir)) text.append(sha256(file)).append("  ").append(file.getFileName()).append('\n');
+        Files.writeString(dir.resolve(MANIFEST), text.toString());
+    }
+
+    /** True when the folder holds exactly the files its manifest lists, with the same bytes. */
+    static boolean intact(Path dir) {
+        try {
+            List<String> lines = Files.readAllLines(dir.resolve(MANIFEST));
+            List<Path> files = filesIn(dir);
+            if (lines.size() != files.size() || files.isEmpty()) return false;
+            for (int i = 0; i < lines.size(); i++) {
+                String[] parts = lines.get(i).split("  ", 2);
+                if (parts.length != 2 || !parts[1].equals(files.get(i).getFileName().toString())) return false;
+                if (!parts[0].equals(sha256(files.get(i)))) return false;
+            }
+            return true;
+        } catch (IOException | UncheckedIOException e) {
+            return false;   // no manifest, or unreadable: rebuild
+        }
+    }
+
+    private static List<Path> filesIn(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> !p.getFileName().toString().equals(MANIFEST)).sorted().toList();
+        }
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Folders of builds that were killed ({@code building-PID-*}) or replaced ({@code damaged-PID-*}):
+     * removed when their process is gone or they are older than {@link #STALE}.
+     */
+    void removeStaleTemporaries() {
+        java.time.Instant cutoff = java.time.Instant.now().minus(STALE);
+        try (Stream<Path> entries = Files.list(cacheDir)) {
+            for (Path entry : entries.toList()) {
+                String name = entry.getFileName().toString();
+                if (!name.startsWith("building-") && !name.startsWith("damaged-")) continue;
+                boolean stale = ownerGone(name.substring(name.indexOf('-') + 1))
+                        || Files.getLastModifiedTime(entry).toInstant().isBefore(cutoff);
+                if (stale) deleteRecursively(entry);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // Cleaning up is a courtesy.
+        }
+    }
+
+    /** {@code PID-rest}: true when that process is not running (never for this one). */
+    private static boolean ownerGone(String pidAndRest) {
+        int dash = pidAndRest.indexOf('-');
+        try {
+            long pid = Long.parseLong(dash < 0 ? pidAndRest : pidAndRest.substring(0, dash));
+            return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).isEmpty();
+        } catch (NumberFormatException e) {
+            return false;   // an older mote's `building-RANDOM`: left to the age rule
         }
     }
 

@@ -92,7 +92,14 @@ public final class StackUsage {
                     String[] cols = line.split("\t");
                     if (cols.length < 2) continue;
                     String loc = cols[0];
-                    frames.put(loc.substring(loc.lastIndexOf(':') + 1), Long.parseLong(cols[1].trim()));
+                    long bytes;
+                    try {
+                        bytes = Long.parseLong(cols[1].trim());
+                    } catch (NumberFormatException e) {
+                        throw new ToolError(su + " is damaged: `" + line + "` is not a clang stack-usage line\n"
+                                + mote.MoteCache.clearHint());
+                    }
+                    frames.put(loc.substring(loc.lastIndexOf(':') + 1), bytes);
                 }
             } catch (IOException e) {
                 throw new ToolError("cannot read " + su + ": " + e.getMessage());

@@ -72,6 +72,79 @@ class RuntimeBuilderTest {
         }
     }
 
+    @Test
+    void aDamagedCachedObjectIsNoticedAndItsFolderRebuilt() throws IOException {
+        RuntimeBuilder builder = new RuntimeBuilder(Toolchain.get(), MoteHome.runtimeDir(), cache);
+        Board board = Board.load("lm3s6965evb");
+        List<Path> objects = builder.build(board);
+        Path executor = objects.stream().filter(p -> p.getFileName().toString().equals("executor.o")).findFirst().orElseThrow();
+        byte[] good = Files.readAllBytes(executor);
+        Files.write(executor, java.util.Arrays.copyOf(good, good.length / 2));   // truncated, as by a full disk
+
+        List<Path> again = builder.build(board);
+
+        assertEquals(objects, again);
+        // Rebuilt whole (not byte for byte: debug info names the folder it was compiled in).
+        assertEquals(good.length, Files.size(executor));
+        assertTrue(RuntimeBuilder.intact(executor.getParent()));
+        assertEquals(1, subfolders(), "the damaged folder is not left behind");
+    }
+
+    @Test
+    void aGarbageStackUsageFileIsRebuiltNotBelieved() throws IOException {
+        RuntimeBuilder builder = new RuntimeBuilder(Toolchain.get(), MoteHome.runtimeDir(), cache);
+        Board board = Board.load("lm3s6965evb");
+        Path dir = builder.build(board).get(0).getParent();
+        Path su = dir.resolve("executor.su");
+        String good = Files.readString(su);
+        Files.writeString(su, good.replaceAll("\t\\d+\t", "\t8\t"));   // plausible but wrong frame sizes
+
+        builder.build(board);
+
+        assertEquals(good, Files.readString(su));
+    }
+
+    @Test
+    void aFolderWithoutItsManifestIsNotTrusted() throws IOException {
+        RuntimeBuilder builder = new RuntimeBuilder(Toolchain.get(), MoteHome.runtimeDir(), cache);
+        Path dir = builder.build(Board.load("lm3s6965evb")).get(0).getParent();
+        assertTrue(RuntimeBuilder.intact(dir));
+        Files.delete(dir.resolve(RuntimeBuilder.MANIFEST));   // a build killed before it finished
+        assertTrue(!RuntimeBuilder.intact(dir));
+        Files.writeString(dir.resolve("stray.o"), "");
+        builder.build(Board.load("lm3s6965evb"));
+        assertTrue(RuntimeBuilder.intact(dir));
+        assertTrue(!Files.exists(dir.resolve("stray.o")));
+    }
+
+    @Test
+    void temporariesOfKilledBuildsAreRemoved() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path killed = Files.createDirectories(cache.resolve("building-" + gone.pid() + "-123").resolve("x"));
+        Path old = Files.createDirectories(cache.resolve("building-" + ProcessHandle.current().pid() + "-old"));
+        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofHours(2))));
+        Path running = Files.createDirectories(cache.resolve("building-" + ProcessHandle.current().pid() + "-now"));
+
+        new RuntimeBuilder(Toolchain.get(), MoteHome.runtimeDir(), cache).build(Board.load("lm3s6965evb"));
+
+        assertTrue(!Files.exists(killed.getParent()), "its process is gone");
+        assertTrue(!Files.exists(old), "older than the limit");
+        assertTrue(Files.exists(running), "a build of a live process is left alone");
+    }
+
+    @Test
+    void aLinkErrorSaysWhereTheCacheIsAndHowToClearIt() throws IOException {
+        Path garbage = Files.writeString(cache.resolve("bad.o"), "not an object");
+        Board board = Board.load("lm3s6965evb");
+        Linker linker = new Linker(Toolchain.get(), new RuntimeBuilder(Toolchain.get(), MoteHome.runtimeDir(), cache));
+        mote.diag.ToolError e = org.junit.jupiter.api.Assertions.assertThrows(mote.diag.ToolError.class,
+                () -> linker.linkProgram(board, List.of(garbage), cache.resolve("x.elf"), java.util.Optional.empty()));
+        assertTrue(e.getMessage().startsWith("ld.lld failed"), e.getMessage());
+        assertTrue(e.getMessage().contains("= note: Mote caches compiled runtime objects in " + mote.MoteCache.root()
+                + "; if that cache is damaged, delete it (`rm -rf " + mote.MoteCache.root() + "`)"), e.getMessage());
+    }
+
     private long subfolders() throws IOException {
         try (Stream<Path> entries = Files.list(cache)) {
             return entries.filter(Files::isDirectory).count();
