@@ -30,13 +30,15 @@ import mote.link.Linker;
  * <li>{@code pyocd}: {@code pyocd flash --target TARGET APP.elf} (pyOCD resets the target afterwards).
  * <li>{@code uf2} or {@code uf2=DIR}: copies APP.uf2 onto the bootloader's USB drive (found by its
  *     INFO_UF2.TXT under /media, /run/media or /Volumes when no DIR is given).
- * <li>{@code gdb=HOST:PORT}: loads the image itself over the GDB remote protocol ({@link GdbRemote}):
- *     each loadable segment is written with {@code M} packets at its physical address (LMA), then
- *     SP and PC are set from the vector table at the start of flash and xPSR to Thumb state with
- *     {@code P} packets (after reading {@code target.xml} with {@code qXfer}, as gdb does: QEMU
- *     7.2 answers {@code P} only then), and {@code c} starts the program. This suits QEMU's gdbstub (its debug
- *     writes reach the emulated flash) and RAM; servers that program real flash only through
- *     {@code vFlashWrite} (OpenOCD, pyOCD) are not supported this way: use their own probe mode.
+ * <li>{@code gdb=HOST:PORT}: loads the image itself over the GDB remote protocol ({@link GdbRemote})
+ *     the way gdb's {@code load} does: it reads the server's memory map; erases, once, the whole
+ *     flash blocks that cover every segment bound for flash (segments sharing a block share the
+ *     erase); writes them with {@code vFlashWrite} and ends with one {@code vFlashDone}; writes
+ *     segments bound for RAM with {@code M} packets. A server without a memory map (QEMU's
+ *     gdbstub, whose debug writes reach the emulated flash) gets {@code M} packets for all.
+ *     Then SP and PC are set from the vector table at the start of flash and xPSR to Thumb state
+ *     with {@code P} packets (after reading {@code target.xml} with {@code qXfer}, as gdb does:
+ *     QEMU 7.2 answers {@code P} only then), and {@code c} starts the program.
  * </ul>
  */
 public final class Flasher {
@@ -69,6 +71,8 @@ public final class Flasher {
                 text.append(String.format(Locale.ROOT, "  %s 0x%08x..0x%08x (%d bytes)%n",
                         flash.contains(s.physicalAddress()) ? "vFlashWrite (or M)" : "M", s.physicalAddress(), s.end(), s.data().length));
             }
+            text.append("  (flash: the whole blocks of the server's memory map erased once first, one vFlashDone after;\n"
+                    + "   M for RAM, and for everything on a server without a memory map, such as QEMU's)\n");
             text.append(String.format(Locale.ROOT, "  P sp=0x%08x pc=0x%08x xpsr=0x%08x%n  c%n", sp, pc, XPSR_THUMB));
             return text.toString();
         }
@@ -167,17 +171,9 @@ public final class Flasher {
                         + " did not report a halted target (`?` answered `" + state + "`)");
             }
             // Read the target description as gdb does: QEMU answers `P` only after that.
-            gdb.command("qSupported:xmlRegisters=arm");
+            gdb.negotiate();
             gdb.command("qXfer:features:read:target.xml:0,ffb");
-            long bytes = 0;
-            for (ElfSegments.Segment segment : load.image().segments()) {
-                // Flash through the server's flash commands when it has them (real probes);
-                // QEMU's gdbstub has none, and its flash is plain memory.
-                boolean inFlash = load.flash().contains(segment.physicalAddress());
-                if (!inFlash || !gdb.writeFlash(segment.physicalAddress(), segment.data()))
-                    gdb.writeMemory(segment.physicalAddress(), segment.data());
-                bytes += segment.data().length;
-            }
+            long bytes = loadSegments(gdb, load.image());
             gdb.writeRegister(REG_SP, load.sp());
             gdb.writeRegister(REG_PC, load.pc());
             gdb.writeRegister(REG_XPSR, XPSR_THUMB);
@@ -186,6 +182,60 @@ public final class Flasher {
                     load.image().segments().size(), load.host(), load.port(), load.pc());
             out.flush();
         }
+    }
+
+    /**
+     * Writes every loadable segment as gdb's {@code load} does (see the class comment); returns
+     * the number of bytes written. Without a memory map, everything is plain memory.
+     */
+    static long loadSegments(GdbRemote gdb, ElfSegments image) {
+        Optional<MemoryMap> map = gdb.memoryMap().map(MemoryMap::parse);
+        long bytes = image.segments().stream().mapToLong(s -> s.data().length).sum();
+        if (map.isEmpty()) {
+            for (ElfSegments.Segment s : image.segments()) gdb.writeMemory(s.physicalAddress(), s.data());
+            return bytes;
+        }
+        List<ElfSegments.Segment> flash = new ArrayList<>(), ram = new ArrayList<>();
+        List<long[]> blocks = new ArrayList<>();   // [start, end) of the erase blocks each flash segment touches
+        for (ElfSegments.Segment s : image.segments()) {
+            MemoryMap.Region region = map.get().regionOf(s.physicalAddress(), s.end()).orElseThrow(() -> new ToolError(
+                    String.format(Locale.ROOT, "the image has bytes at 0x%08x..0x%08x, which the GDB server's memory map "
+                            + "does not cover in one region (%s); is it the right board?", s.physicalAddress(), s.end(),
+                            describe(map.get()))));
+            if (region.flash()) {
+                long size = region.blockSize();
+                long first = region.start() + Math.floorDiv(s.physicalAddress() - region.start(), size) * size;
+                long last = region.start() + Math.floorDiv(s.end() - region.start() + size - 1, size) * size;
+                blocks.add(new long[] {first, Math.min(last, region.end())});
+                flash.add(s);
+            } else if (region.type().equals("ram")) {
+                ram.add(s);
+            } else {
+                throw new ToolError(String.format(Locale.ROOT, "the image has bytes at 0x%08x..0x%08x, in %s memory of the "
+                        + "GDB server's memory map, which cannot be written", s.physicalAddress(), s.end(), region.type()));
+            }
+        }
+        // Each block erased once: ranges that share or touch a block become one erase.
+        blocks.sort((a, b) -> Long.compare(a[0], b[0]));
+        List<long[]> erases = new ArrayList<>();
+        for (long[] b : blocks) {
+            long[] last = erases.isEmpty() ? null : erases.get(erases.size() - 1);
+            if (last != null && b[0] <= last[1]) last[1] = Math.max(last[1], b[1]);
+            else erases.add(b.clone());
+        }
+        for (long[] e : erases) gdb.eraseFlash(e[0], e[1] - e[0]);
+        for (ElfSegments.Segment s : flash) gdb.writeFlash(s.physicalAddress(), s.data());
+        if (!flash.isEmpty()) gdb.flashDone();
+        for (ElfSegments.Segment s : ram) gdb.writeMemory(s.physicalAddress(), s.data());
+        return bytes;
+    }
+
+    private static String describe(MemoryMap map) {
+        List<String> parts = new ArrayList<>();
+        for (MemoryMap.Region r : map.regions()) {
+            parts.add(String.format(Locale.ROOT, "%s 0x%08x..0x%08x", r.type(), r.start(), r.end()));
+        }
+        return String.join(", ", parts);
     }
 
     private static void run(List<String> command) {

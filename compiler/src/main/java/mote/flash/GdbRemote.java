@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Optional;
 
 import mote.diag.ToolError;
 
@@ -28,7 +29,8 @@ import mote.diag.ToolError;
  * register, value in target byte order) and {@code c} (continue, no reply until the target
  * stops again). Flash on real hardware (OpenOCD's, pyOCD's or a Black Magic Probe's server)
  * goes through {@code vFlashErase:addr,length}, {@code vFlashWrite:addr:binary} and
- * {@code vFlashDone}; a server without them (QEMU's gdbstub) answers with an empty packet.
+ * {@code vFlashDone}, in the whole blocks its memory map ({@code qXfer:memory-map:read})
+ * names; a server without a memory map (QEMU's gdbstub) has plain memory only.
  */
 public final class GdbRemote implements Closeable {
     /** Bytes of memory per {@code M} packet: 2 hex digits each, well under QEMU's 4096-byte packet limit. */
@@ -77,8 +79,9 @@ public final class GdbRemote implements Closeable {
     /** Writes {@code data} at {@code address} with {@code M} packets of {@link #CHUNK} bytes. */
     public void writeMemory(long address, byte[] data) {
         HexFormat hex = HexFormat.of();
-        for (int offset = 0; offset < data.length; offset += CHUNK) {
-            int length = Math.min(CHUNK, data.length - offset);
+        int chunk = Math.min(CHUNK, chunk());
+        for (int offset = 0; offset < data.length; offset += chunk) {
+            int length = Math.min(chunk, data.length - offset);
             long at = address + offset;
             String reply = command("M" + Long.toHexString(at) + "," + Integer.toHexString(length) + ":"
                     + hex.formatHex(data, offset, offset + length));
@@ -90,24 +93,86 @@ public final class GdbRemote implements Closeable {
     static final int FLASH_CHUNK = 1024;
 
     /**
-     * Programs {@code data} into flash at {@code address} through the server's flash commands
-     * (erase the range, write, done). Returns false, having written nothing, when the server
-     * has no flash commands (an empty reply to the erase), so the caller can write memory.
+     * Asks what the server supports, as gdb does first ({@code qSupported}); remembers the
+     * largest packet it takes ({@code PacketSize}) so no write is larger. Returns the reply.
      */
-    public boolean writeFlash(long address, byte[] data) {
-        String erase = command("vFlashErase:" + Long.toHexString(address) + "," + Integer.toHexString(data.length));
-        if (erase.isEmpty()) return false;
-        expectOk(erase, "erasing flash at 0x" + Long.toHexString(address));
-        for (int offset = 0; offset < data.length; offset += FLASH_CHUNK) {
-            int length = Math.min(FLASH_CHUNK, data.length - offset);
+    public String negotiate() {
+        String reply = command("qSupported:xmlRegisters=arm;multiprocess+");
+        for (String feature : reply.split(";")) {
+            if (feature.startsWith("PacketSize=")) {
+                try {
+                    packetSize = Integer.parseInt(feature.substring("PacketSize=".length()), 16);
+                } catch (NumberFormatException e) {
+                    // keep the default
+                }
+            }
+        }
+        return reply;
+    }
+
+    private int packetSize = 4096;
+
+    /** Data bytes per write packet: each may take two characters (hex, or an escape), plus the header. */
+    private int chunk() {
+        return Math.max(16, Math.min(FLASH_CHUNK, (packetSize - 64) / 2));
+    }
+
+    /**
+     * The target's memory map ({@code qXfer:memory-map:read}, read in pieces as gdb does), or
+     * empty when the server has none (QEMU's gdbstub: all memory is plain memory there).
+     */
+    public Optional<String> memoryMap() {
+        StringBuilder xml = new StringBuilder();
+        while (true) {
+            String reply = command("qXfer:memory-map:read::" + Integer.toHexString(xml.length()) + ",ffb");
+            if (reply.isEmpty() || reply.startsWith("E")) {
+                if (xml.length() == 0) return Optional.empty();
+                throw new ToolError("the GDB server at " + where + " failed reading its memory map: `" + reply + "`");
+            }
+            xml.append(reply.substring(1));
+            if (reply.charAt(0) == 'l') return Optional.of(xml.toString());
+            if (reply.charAt(0) != 'm') throw new ToolError("the GDB server at " + where + " sent a bad memory map reply: `" + reply + "`");
+        }
+    }
+
+    /** Erases flash from {@code address}, {@code length} bytes: whole blocks of the memory map. */
+    public void eraseFlash(long address, long length) {
+        expectOk(command("vFlashErase:" + Long.toHexString(address) + "," + Long.toHexString(length)),
+                "erasing flash at 0x" + Long.toHexString(address) + " (" + length + " bytes)");
+    }
+
+    /** Writes {@code data} into erased flash with {@code vFlashWrite} packets; {@link #flashDone} commits. */
+    public void writeFlash(long address, byte[] data) {
+        int chunk = chunk();
+        for (int offset = 0; offset < data.length; offset += chunk) {
+            int length = Math.min(chunk, data.length - offset);
             long at = address + offset;
             // Binary payload: each byte one ISO-8859-1 char; frame() escapes $ # } *.
             String reply = command("vFlashWrite:" + Long.toHexString(at) + ":"
                     + new String(data, offset, length, StandardCharsets.ISO_8859_1));
             expectOk(reply, "writing " + length + " bytes of flash at 0x" + Long.toHexString(at));
         }
+    }
+
+    /** {@code vFlashDone}: the server finishes programming everything written since the first erase. */
+    public void flashDone() {
         expectOk(command("vFlashDone"), "finishing the flash write");
-        return true;
+    }
+
+    /** Reads {@code length} bytes of target memory ({@code m} packets). */
+    public byte[] readMemory(long address, int length) {
+        byte[] data = new byte[length];
+        int chunk = chunk();
+        for (int offset = 0; offset < length; offset += chunk) {
+            int n = Math.min(chunk, length - offset);
+            String reply = command("m" + Long.toHexString(address + offset) + "," + Integer.toHexString(n));
+            if (reply.startsWith("E") || reply.length() != 2 * n) {
+                throw new ToolError("the GDB server at " + where + " failed reading " + n + " bytes at 0x"
+                        + Long.toHexString(address + offset) + ": `" + reply + "`");
+            }
+            System.arraycopy(HexFormat.of().parseHex(reply), 0, data, offset, n);
+        }
+        return data;
     }
 
     /** Writes 32-bit register {@code number} (ARM: 13 sp, 15 pc, 25 xPSR) with a {@code P} packet. */
