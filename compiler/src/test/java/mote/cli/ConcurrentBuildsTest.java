@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import mote.Compiler;
+import mote.MoteHome;
 import mote.board.Board;
 import mote.qemu.QemuOptions;
 import mote.qemu.QemuRunner;
@@ -86,5 +87,24 @@ class ConcurrentBuildsTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** docs/ci/concurrent-builds.sh, as a CI job runs it: two `mote` processes at once. */
+    @Test
+    void theCiRecipeForConcurrentBuildsPasses() throws Exception {
+        Path launcher = dir.resolve("mote");
+        Files.writeString(launcher, "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java")
+                + "' -Dmote.home='" + MoteHome.get() + "' -cp '" + System.getProperty("java.class.path")
+                + "' mote.cli.Main \"$@\"\n");
+        assertTrue(launcher.toFile().setExecutable(true));
+        ProcessBuilder builder = new ProcessBuilder("bash", MoteHome.get().resolve("docs/ci/concurrent-builds.sh").toString())
+                .redirectErrorStream(true);
+        builder.environment().put("MOTE", launcher.toString());
+        Process recipe = builder.start();
+        recipe.getOutputStream().close();
+        String output = new String(recipe.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(recipe.waitFor(5, java.util.concurrent.TimeUnit.MINUTES));
+        assertEquals(0, recipe.exitValue(), output);
+        assertTrue(output.contains("both concurrent builds ran their own program"), output);
     }
 }
