@@ -96,8 +96,8 @@ public final class BoardCatalog {
     }
 
     private ToolError unknownBoard(String name) {
-        String suggestion = closest(name, names()).map(known -> "did you mean `" + known + "`? ").orElse("");
-        return new ToolError("unknown board `" + name + "`; " + suggestion + "(`mote boards` lists them)", 2);
+        String suggestion = closest(name, names()).map(known -> "; did you mean `" + known + "`?").orElse("");
+        return new ToolError("unknown board `" + name + "`" + suggestion + " (`mote boards` lists them)", 2);
     }
 
     /** A parent file (a core such as {@code cortex-m3}): name the boards that inherit it. */

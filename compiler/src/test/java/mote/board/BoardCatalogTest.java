@@ -93,7 +93,7 @@ class BoardCatalogTest {
     @Test
     void onlyCloseNamesAreSuggested() {
         ToolError far = assertThrows(ToolError.class, () -> Board.load("zzzzzzzzz"));
-        assertEquals("unknown board `zzzzzzzzz`; (`mote boards` lists them)", far.getMessage());
+        assertEquals("unknown board `zzzzzzzzz` (`mote boards` lists them)", far.getMessage());
         assertEquals(2, far.exitCode());
         ToolError short_ = assertThrows(ToolError.class, () -> Board.load("abc"));
         assertTrue(!short_.getMessage().contains("did you mean"), short_.getMessage());
