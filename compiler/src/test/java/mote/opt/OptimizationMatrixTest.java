@@ -25,7 +25,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * The correctness matrix: every end-to-end program gives the same console output and exit
  * code under `--opt none`, under each optimization alone, and under `--opt all` (its own
- * `// expect:` lines, on the default board).
+ * `// expect:` lines, on the default board). A program's own `// flags:` (`--debug`,
+ * `--panic=task`) are kept in every build of it.
  */
 class OptimizationMatrixTest {
     static Map<String, Set<Optimization>> variants() {
@@ -43,6 +44,16 @@ class OptimizationMatrixTest {
         return sameBehaviour((text, expect) -> true, builds);
     }
 
+    /** Programs built with `// flags:` (`--debug`, `--panic=task`) were left out of the matrix. */
+    @org.junit.jupiter.api.Test
+    void programsWithFlagsRunThroughTheMatrixWithTheirFlags() {
+        List<String> names = sameBehaviourUnderEveryOptimization().map(DynamicTest::getDisplayName).toList();
+        for (String expected : List.of("overflow_add_debug.mote --debug --opt none", "panic_task.mote --panic=task --opt all"))
+            org.junit.jupiter.api.Assertions.assertTrue(names.contains(expected), expected + " in " + names);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Expectations.parse("// flags: --bogus\n").applyFlags(null));
+    }
+
     /**
      * Debug builds carry line statements through every pass (inlining copies them): each
      * program also runs as a `--debug` build with every optimization. Programs whose
@@ -50,7 +61,7 @@ class OptimizationMatrixTest {
      */
     @TestFactory
     Stream<DynamicTest> debugBuildsBehaveTheSameWithAllOptimizations() {
-        return sameBehaviour((text, expect) -> !text.contains("// debug: skip"),
+        return sameBehaviour((text, expect) -> !text.contains("// debug: skip") && !expect.flags().contains("--debug"),
                 Map.of("--debug --opt all", o -> o.withDebug(true)));
     }
 
@@ -72,13 +83,15 @@ class OptimizationMatrixTest {
      */
     @TestFactory
     Stream<DynamicTest> programsThatDoNotPanicBehaveTheSameUnderPanicTask() {
-        return sameBehaviour((text, expect) -> expect.exitCode() != 101, Map.of("--panic=task", o -> o.withPanicAbort(false)));
+        return sameBehaviour((text, expect) -> expect.exitCode() != 101 && !expect.flags().contains("--panic=task"),
+                Map.of("--panic=task", o -> o.withPanicAbort(false)));
     }
 
     /**
-     * Every end-to-end program without special flags (those are covered where they live) that
-     * {@code include} accepts (its text, its expectations), built each way in {@code builds}:
-     * its own `// expect:` output and exit code, on the default board when it runs there.
+     * Every end-to-end program that {@code include} accepts (its text, its expectations), built
+     * each way in {@code builds} on top of its own `// flags:`: its own `// expect:` output and
+     * exit code, on the default board when it runs there. (The debug and panic=task builds
+     * leave out programs that already carry that flag: RunProgramsTest builds them so.)
      */
     private static Stream<DynamicTest> sameBehaviour(BiPredicate<String, Expectations> include,
                                                      Map<String, UnaryOperator<Compiler.Options>> builds) {
@@ -86,11 +99,12 @@ class OptimizationMatrixTest {
         for (Path program : RunProgramsTestAccess.programs()) {
             String text = TestFiles.read(program);
             Expectations expect = Expectations.parse(text);
-            if (!expect.flags().isEmpty() || !include.test(text, expect)) continue;
+            if (!include.test(text, expect)) continue;
             String board = expect.boards().contains(Board.DEFAULT_NAME) ? Board.DEFAULT_NAME : expect.boards().get(0);
             for (var build : builds.entrySet()) {
-                tests.add(DynamicTest.dynamicTest(program.getFileName() + " " + build.getKey(), () -> {
-                    ProgramRunner.Run run = ProgramRunner.run(program, board, build.getValue(), expect.input());
+                String flags = expect.flags().isEmpty() ? "" : " " + String.join(" ", expect.flags());
+                tests.add(DynamicTest.dynamicTest(program.getFileName() + flags + " " + build.getKey(), () -> {
+                    ProgramRunner.Run run = ProgramRunner.run(program, board, o -> build.getValue().apply(expect.applyFlags(o)), expect.input());
                     assertEquals(expect.expectedOutput(program), run.output(), "output with " + build.getKey());
                     assertEquals(expect.exitCode(), run.exitCode(), "exit code with " + build.getKey());
                 }));
