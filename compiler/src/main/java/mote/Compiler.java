@@ -16,6 +16,7 @@ import mote.ast.Module;
 import mote.async.AsyncCallGraph;
 import mote.async.AsyncLowering;
 import mote.async.LayoutPolicy;
+import mote.async.LayoutVerifier;
 import mote.opt.CertainSpawns;
 import mote.opt.Inline;
 import mote.opt.MergeStates;
@@ -194,6 +195,8 @@ public final class Compiler {
             mir = verified(CertainSpawns.run(mir));   // not switchable: not an async optimization
             // Layout-level ones are applied while lowering each async fn to its state machine.
             Map<String, StateMachine> machines = AsyncLowering.lower(mir, new AsyncCallGraph(mir), LayoutPolicy.of(opts, debug, panicAbort));
+            // Always: a broken layout corrupts values on the device instead of failing here, and the check is cheap.
+            LayoutVerifier.verify(mir, machines);
             return new Analysis(mir, machines);
         });
     }

@@ -296,13 +296,15 @@ public final class AsyncLowering {
     static int awaiteeSize(Callee callee, Map<String, StateMachine> machines) {
         if (callee instanceof Callee.Builtin b) return b.stateSize;
         if (callee instanceof Callee.Channel c) return c.stateSize();
-        return machines.get(((Callee.Function) callee).name()).size();
+        if (callee instanceof Callee.Function f) return machines.get(f.name()).size();
+        throw new IllegalStateException("unhandled callee " + callee.getClass().getSimpleName());
     }
 
     static int awaiteeAlign(Callee callee, Map<String, StateMachine> machines) {
         if (callee instanceof Callee.Builtin b) return b.stateAlign;
         if (callee instanceof Callee.Channel c) return c.stateAlign();
-        return machines.get(((Callee.Function) callee).name()).align();
+        if (callee instanceof Callee.Function f) return machines.get(f.name()).align();
+        throw new IllegalStateException("unhandled callee " + callee.getClass().getSimpleName());
     }
 
     static int alignUp(int value, int align) {

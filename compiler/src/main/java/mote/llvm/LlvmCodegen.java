@@ -434,7 +434,9 @@ public final class LlvmCodegen implements AutoCloseable {
             if (!callees.containsKey(f.name())) return;
             LLVMValueRef cancel = cancelFn(f.name());
             LLVMBuildCall2(builder, LLVMGlobalGetValueType(cancel), cancel, values(child), 1, "");
-        }   // yield_now registers nothing
+        } else if (callee != Callee.Builtin.YIELD_NOW) {   // yield_now registers nothing
+            throw new IllegalStateException("unhandled callee " + callee);
+        }
     }
 
     /**
@@ -763,7 +765,8 @@ public final class LlvmCodegen implements AutoCloseable {
                 return callPoll(f.name(), child, dest, start, startArgs);
             }
             if (callee instanceof Callee.Channel ch) return pollChannel(ch, child, destLocal);
-            return pollBuiltin((Callee.Builtin) callee, child);
+            if (callee instanceof Callee.Builtin b) return pollBuiltin(b, child);
+            throw new IllegalStateException("unhandled callee " + callee);
         }
 
         /**
@@ -793,13 +796,15 @@ public final class LlvmCodegen implements AutoCloseable {
                 if (ch.send()) storeOperand(offsetPtr(child, ch.itemOffset()), args.get(1), ch.channel().element());
             } else if (callee == Callee.Builtin.YIELD_NOW) {
                 LLVMBuildStore(builder, constInt(i8, 0), child);
-            } else {
+            } else if (callee == Callee.Builtin.SLEEP_MS || callee == Callee.Builtin.SLEEP_US) {
                 // A sleep: an idle (zeroed) timer node, then the duration in microseconds.
                 LLVMBuildStore(builder, constInt(i64, 0), child);
                 LLVMBuildStore(builder, constInt(i64, 0), offsetPtr(child, 8));
                 LLVMValueRef us = LLVMBuildZExt(builder, argValues.get(0), i64, "");
                 if (callee == Callee.Builtin.SLEEP_MS) us = LLVMBuildMul(builder, us, constInt(i64, 1000), "");
                 LLVMBuildStore(builder, us, offsetPtr(child, 16));
+            } else {
+                throw new IllegalStateException("unhandled callee " + callee);
             }
             return pollFuture(callee, child, dest, false, null);
         }
@@ -933,7 +938,7 @@ public final class LlvmCodegen implements AutoCloseable {
                 if (Type.isAggregate(t)) return slots[c.local().index()];
                 return LLVMBuildLoad2(builder, llvmType(t), slots[c.local().index()], "");
             }
-            Operand.Const k = (Operand.Const) op;
+            if (!(op instanceof Operand.Const k)) throw new IllegalStateException("unhandled operand " + op);
             if (!hasStorage(k.type())) return null;
             return constInt(llvmType(k.type()), k.bits());
         }
@@ -968,12 +973,13 @@ public final class LlvmCodegen implements AutoCloseable {
                 } else if (p instanceof Place.Projection.Field f) {
                     int offset = t instanceof Type.Struct st ? st.fields().get(f.index()).offset() : f.index() * 4;
                     addr = offsetPtr(addr, offset);
-                } else {
-                    Place.Projection.Index ix = (Place.Projection.Index) p;
+                } else if (p instanceof Place.Projection.Index ix) {
                     Type elem = Place.step(t, p);
                     if (t instanceof Type.Slice) addr = LLVMBuildLoad2(builder, ptr, addr, "");
                     LLVMValueRef byteOffset = LLVMBuildMul(builder, indexValue(ix.index()), constInt(i32, elem.size()), "");
                     addr = LLVMBuildInBoundsGEP2(builder, i8, addr, values(byteOffset), 1, "");
+                } else {
+                    throw new IllegalStateException("unhandled projection " + p);
                 }
                 t = Place.step(t, p);
             }
@@ -1180,7 +1186,7 @@ public final class LlvmCodegen implements AutoCloseable {
                     callRuntime("mote_print_str", stringConstant(t.bytes()), constInt(i32, t.bytes().length));
                     continue;
                 }
-                PrintItem.Value v = (PrintItem.Value) item;
+                if (!(item instanceof PrintItem.Value v)) throw new IllegalStateException("unhandled print item " + item);
                 LLVMValueRef value = operand(v.value());
                 if (v.type() instanceof Type.Bool) {
                     callRuntime("mote_print_bool", LLVMBuildZExt(builder, value, i32, ""));

@@ -69,8 +69,13 @@ public final class Liveness {
         }
     }
 
+    // Each dispatch below names every kind of its sealed family and throws on any other: a new
+    // kind that reads a local must say so here, or it would not be saved across an await
+    // (MirWalkersTest drives every kind through these).
+
     private static void use(Operand op, BitSet live) {
         if (op instanceof Operand.Copy c) live.set(c.local().index());
+        else if (!(op instanceof Operand.Const)) throw new IllegalStateException("unhandled operand " + op.getClass().getSimpleName());
     }
 
     private static void transferTerminator(Terminator t, BitSet live) {
@@ -81,11 +86,18 @@ public final class Liveness {
         else if (t instanceof Terminator.Assert a) { use(a.cond(), live); usesOf(a.message(), live); }
         else if (t instanceof Terminator.Panic p) usesOf(p.message(), live);
         else if (t instanceof Terminator.Exit e) use(e.code(), live);
-
+        // Return reads the return local and Suspend its children's flags: both are live out of
+        // the block (solve), where async lowering looks for them. The others read nothing.
+        else if (!(t instanceof Terminator.Goto || t instanceof Terminator.Return || t instanceof Terminator.Unreachable
+                || t instanceof Terminator.Suspend || t instanceof Terminator.CancelChild))
+            throw new IllegalStateException("unhandled terminator " + t.getClass().getSimpleName());
     }
 
     private static void usesOf(List<PrintItem> items, BitSet live) {
-        for (PrintItem item : items) if (item instanceof PrintItem.Value v) use(v.value(), live);
+        for (PrintItem item : items) {
+            if (item instanceof PrintItem.Value v) use(v.value(), live);
+            else if (!(item instanceof PrintItem.Text)) throw new IllegalStateException("unhandled print item " + item.getClass().getSimpleName());
+        }
     }
 
     private static void transfer(Statement s, BitSet live) {
@@ -106,12 +118,18 @@ public final class Liveness {
             use(c.saved(), live);
         } else if (s instanceof Statement.InitChannel ic) {
             live.clear(ic.local().index());
+        } else if (!(s instanceof Statement.Line)) {
+            throw new IllegalStateException("unhandled statement " + s.getClass().getSimpleName());
         }
     }
 
     static void usesOf(Place p, BitSet live) {
         live.set(p.local().index());
-        for (Place.Projection pr : p.projections()) if (pr instanceof Place.Projection.Index i) use(i.index(), live);
+        for (Place.Projection pr : p.projections()) {
+            if (pr instanceof Place.Projection.Index i) use(i.index(), live);
+            else if (!(pr instanceof Place.Projection.Field || pr instanceof Place.Projection.Deref))
+                throw new IllegalStateException("unhandled projection " + pr.getClass().getSimpleName());
+        }
     }
 
     static void usesOf(Rvalue r, BitSet live) {
@@ -127,5 +145,8 @@ public final class Liveness {
         else if (r instanceof Rvalue.Overflows o) { use(o.left(), live); use(o.right(), live); }
         else if (r instanceof Rvalue.Spawn sp) sp.args().forEach(op -> use(op, live));
         else if (r instanceof Rvalue.ChannelOp c) c.args().forEach(op -> use(op, live));
+        else if (!(r instanceof Rvalue.ReadStatic || r instanceof Rvalue.StaticAddr || r instanceof Rvalue.Str
+                || r instanceof Rvalue.ReadRegister || r instanceof Rvalue.CriticalEnter || r instanceof Rvalue.Ticks))
+            throw new IllegalStateException("unhandled rvalue " + r.getClass().getSimpleName());
     }
 }

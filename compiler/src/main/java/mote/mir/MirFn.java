@@ -21,6 +21,8 @@ public record MirFn(String name, boolean isAsync, List<Local> params, Local retu
     public BasicBlock block(BlockId id) { return blocks.get(id.index()); }
 
     public Type typeOf(Operand op) {
-        return op instanceof Operand.Copy c ? typeOf(c.local()) : ((Operand.Const) op).type();
+        if (op instanceof Operand.Copy c) return typeOf(c.local());
+        if (op instanceof Operand.Const k) return k.type();
+        throw new IllegalStateException("unhandled operand " + op.getClass().getSimpleName());
     }
 }

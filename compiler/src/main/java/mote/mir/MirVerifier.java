@@ -32,7 +32,7 @@ public final class MirVerifier {
                 } else if (s instanceof Statement.WriteStatic w) {
                     operand(f, w.value(), i);
                 } else if (s instanceof Statement.Print p) {
-                    for (PrintItem item : p.items()) if (item instanceof PrintItem.Value v) operand(f, v.value(), i);
+                    items(f, p.items(), i);
                 } else if (s instanceof Statement.Store st) {
                     Type pt = place(f, st.place(), i);
                     operand(f, st.value(), i);
@@ -42,6 +42,11 @@ public final class MirVerifier {
                     operand(f, w.value(), i);
                 } else if (s instanceof Statement.CriticalExit c) {
                     operand(f, c.saved(), i);
+                } else if (s instanceof Statement.InitChannel ic) {
+                    local(f, ic.local(), i);
+                    if (!(f.typeOf(ic.local()) instanceof Type.Channel)) fail(f, "bb" + i + ": init_channel of " + f.typeOf(ic.local()));
+                } else if (!(s instanceof Statement.Line)) {
+                    throw unhandled(s);
                 }
             }
             Terminator t = b.terminator();
@@ -58,7 +63,29 @@ public final class MirVerifier {
             } else if (t instanceof Terminator.Switch s) {
                 operand(f, s.value(), i);
                 if (s.values().size() != s.targets().size()) fail(f, "bb" + i + ": switch values and targets differ in count");
+            } else if (t instanceof Terminator.PollChild pc) {
+                if (!f.isAsync()) fail(f, "bb" + i + ": poll of a child in a sync fn");
+                local(f, pc.dest(), i);
+                for (Operand op : pc.args()) operand(f, op, i);
+            } else if (t instanceof Terminator.Suspend || t instanceof Terminator.CancelChild) {
+                if (!f.isAsync()) fail(f, "bb" + i + ": " + t + " in a sync fn");   // their locals: verifyChildren
+            } else if (t instanceof Terminator.Assert a) {
+                operand(f, a.cond(), i);
+                items(f, a.message(), i);
+            } else if (t instanceof Terminator.Panic p) {
+                items(f, p.message(), i);
+            } else if (t instanceof Terminator.Exit e) {
+                operand(f, e.code(), i);
+            } else if (!(t instanceof Terminator.Goto || t instanceof Terminator.Return || t instanceof Terminator.Unreachable)) {
+                throw unhandled(t);
             }
+        }
+    }
+
+    private static void items(MirFn f, List<PrintItem> items, int block) {
+        for (PrintItem item : items) {
+            if (item instanceof PrintItem.Value v) operand(f, v.value(), block);
+            else if (!(item instanceof PrintItem.Text)) throw unhandled(item);
         }
     }
 
@@ -103,6 +130,11 @@ public final class MirVerifier {
         else if (r instanceof Rvalue.Aggregate a) a.operands().forEach(op -> operand(f, op, block));
         else if (r instanceof Rvalue.Repeat rp) operand(f, rp.value(), block);
         else if (r instanceof Rvalue.Overflows o) { operand(f, o.left(), block); operand(f, o.right(), block); }
+        else if (r instanceof Rvalue.Spawn sp) sp.args().forEach(op -> operand(f, op, block));
+        else if (r instanceof Rvalue.ChannelOp c) c.args().forEach(op -> operand(f, op, block));
+        else if (!(r instanceof Rvalue.ReadStatic || r instanceof Rvalue.StaticAddr || r instanceof Rvalue.Str
+                || r instanceof Rvalue.ReadRegister || r instanceof Rvalue.CriticalEnter || r instanceof Rvalue.Ticks))
+            throw unhandled(r);
     }
 
     /** Checks that every projection fits the type it applies to; returns the place's type. */
@@ -110,13 +142,15 @@ public final class MirVerifier {
         local(f, p.local(), block);
         Type t = f.typeOf(p.local());
         for (Place.Projection pr : p.projections()) {
-            boolean ok = pr instanceof Place.Projection.Deref ? t instanceof Type.Ref
-                    : pr instanceof Place.Projection.Index ix ? (t instanceof Type.Array || t instanceof Type.Slice)
-                            && f.typeOf(ix.index()) instanceof Type.Int it && !it.signed()
-                    : t instanceof Type.Struct st ? ((Place.Projection.Field) pr).index() < st.fields().size()
-                    : t instanceof Type.Slice && ((Place.Projection.Field) pr).index() < 2;
-            if (!ok) fail(f, "bb" + block + ": projection " + pr + " does not apply to " + t + " in " + p);
             if (pr instanceof Place.Projection.Index ix) operand(f, ix.index(), block);
+            boolean ok;
+            if (pr instanceof Place.Projection.Deref) ok = t instanceof Type.Ref;
+            else if (pr instanceof Place.Projection.Index ix) ok = (t instanceof Type.Array || t instanceof Type.Slice)
+                    && f.typeOf(ix.index()) instanceof Type.Int it && !it.signed();
+            else if (pr instanceof Place.Projection.Field fd) ok = t instanceof Type.Struct st ? fd.index() < st.fields().size()
+                    : t instanceof Type.Slice && fd.index() < 2;
+            else throw unhandled(pr);
+            if (!ok) fail(f, "bb" + block + ": projection " + pr + " does not apply to " + t + " in " + p);
             t = Place.step(t, pr);
         }
         return t;
@@ -124,6 +158,12 @@ public final class MirVerifier {
 
     private static void operand(MirFn f, Operand op, int block) {
         if (op instanceof Operand.Copy c) local(f, c.local(), block);
+        else if (!(op instanceof Operand.Const)) throw unhandled(op);
+    }
+
+    /** A node kind this verifier does not know: every dispatch here names all kinds of its family. */
+    private static IllegalStateException unhandled(Object node) {
+        return new IllegalStateException("MIR verifier: unhandled " + node.getClass().getSimpleName() + " " + node);
     }
 
     private static void local(MirFn f, Local l, int block) {

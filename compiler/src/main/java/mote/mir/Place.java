@@ -63,9 +63,11 @@ public record Place(Local local, List<Projection> projections) {
             if (t instanceof Type.Array a) return a.element();
             return ((Type.Slice) t).element();
         }
-        int index = ((Projection.Field) p).index();
-        if (t instanceof Type.Slice s) return index == 0 ? new Type.Ref(false, s.element()) : Type.U32;
-        return ((Type.Struct) t).fields().get(index).type();
+        if (p instanceof Projection.Field f) {
+            if (t instanceof Type.Slice s) return f.index() == 0 ? new Type.Ref(false, s.element()) : Type.U32;
+            return ((Type.Struct) t).fields().get(f.index()).type();
+        }
+        throw new IllegalStateException("unhandled projection " + p.getClass().getSimpleName());
     }
 
     @Override public String toString() {
@@ -73,7 +75,8 @@ public record Place(Local local, List<Projection> projections) {
         for (Projection p : projections) {
             if (p instanceof Projection.Field f) s = s + "." + f.index();
             else if (p instanceof Projection.Index i) s = s + "[" + i.index() + "]";
-            else s = "(*" + s + ")";
+            else if (p instanceof Projection.Deref) s = "(*" + s + ")";
+            else throw new IllegalStateException("unhandled projection " + p.getClass().getSimpleName());
         }
         return s;
     }

@@ -15,7 +15,9 @@ final class Renumber {
                 id(c.ready(), map), id(c.pending(), map), c.child(), c.span());
         if (t instanceof Terminator.Suspend su) return new Terminator.Suspend(id(su.resume(), map), su.waits());
         if (t instanceof Terminator.CancelChild cc) return new Terminator.CancelChild(cc.callee(), cc.child(), id(cc.next(), map));
-        return t;
+        if (t instanceof Terminator.Return || t instanceof Terminator.Panic || t instanceof Terminator.Exit
+                || t instanceof Terminator.Unreachable) return t;   // jump nowhere
+        throw new IllegalStateException("unhandled terminator " + t.getClass().getSimpleName());
     }
 
     private static BlockId id(BlockId b, int[] map) {

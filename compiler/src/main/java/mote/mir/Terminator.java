@@ -106,7 +106,9 @@ public sealed interface Terminator {
         public Suspend { waits = List.copyOf(waits); }
         public List<BlockId> successors() { return List.of(resume); }
         public List<Integer> children() { return waits.stream().map(ChildWait::child).toList(); }
-        @Override public String toString() { return "suspend children " + children() + " -> " + resume; }
+        @Override public String toString() {
+            return "suspend children [" + waits.stream().map(ChildWait::toString).collect(Collectors.joining(", ")) + "] -> " + resume;
+        }
     }
 
     /**
@@ -121,6 +123,8 @@ public sealed interface Terminator {
         public ChildWait mapLocals(java.util.function.UnaryOperator<Local> locals) {
             return new ChildWait(child, locals.apply(started), locals.apply(done), locals.apply(pc), sites);
         }
+        /** The child and the flags a cancel reads while the fn waits (the printer shows every local a terminator reads). */
+        @Override public String toString() { return child + " (started " + started + ", done " + done + ", pc " + pc + ")"; }
     }
 
     /** Abandons pending child {@code child} (a losing `race` branch): deregisters what it waits on. */

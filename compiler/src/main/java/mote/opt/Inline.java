@@ -104,12 +104,15 @@ public final class Inline {
         return max;
     }
 
-    private static Terminator renumberChildren(Terminator t, int base) {
+    static Terminator renumberChildren(Terminator t, int base) {
         if (t instanceof Terminator.PollChild pc)
             return new Terminator.PollChild(pc.callee(), pc.args(), pc.start(), pc.dest(), pc.ready(), pc.pending(), pc.child() + base, pc.span());
         if (t instanceof Terminator.CancelChild cc) return new Terminator.CancelChild(cc.callee(), cc.child() + base, cc.next());
         if (t instanceof Terminator.Suspend su) return new Terminator.Suspend(su.resume(), su.waits().stream().map(w -> w.renumbered(base)).toList());
-        return t;
+        if (t instanceof Terminator.Goto || t instanceof Terminator.If || t instanceof Terminator.Switch || t instanceof Terminator.Return
+                || t instanceof Terminator.Await || t instanceof Terminator.Assert || t instanceof Terminator.Panic
+                || t instanceof Terminator.Exit || t instanceof Terminator.Unreachable) return t;   // name no child
+        throw new IllegalStateException("unhandled terminator " + t.getClass().getSimpleName());
     }
 
     static int bodySize(MirFn f) {

@@ -47,8 +47,13 @@ final class MirEdit {
 
     // ---------------------------------------------------------------- renaming
 
+    // Each dispatch below names every kind of its sealed family and throws on any other, so a
+    // new kind that reads a local cannot slip through inlining unrenamed (MirWalkersTest).
+
     static Operand mapOperand(Operand op, UnaryOperator<Local> locals) {
-        return op instanceof Operand.Copy c ? new Operand.Copy(locals.apply(c.local())) : op;
+        if (op instanceof Operand.Copy c) return new Operand.Copy(locals.apply(c.local()));
+        if (op instanceof Operand.Const) return op;
+        throw new IllegalStateException("unhandled operand " + op.getClass().getSimpleName());
     }
 
     static List<Operand> mapOperands(List<Operand> ops, UnaryOperator<Local> locals) {
@@ -56,8 +61,13 @@ final class MirEdit {
     }
 
     static List<PrintItem> mapItems(List<PrintItem> items, UnaryOperator<Local> locals) {
-        return items.stream().map(i -> i instanceof PrintItem.Value v
-                ? (PrintItem) new PrintItem.Value(mapOperand(v.value(), locals), v.type(), v.hex()) : i).toList();
+        return items.stream().map(i -> mapItem(i, locals)).toList();
+    }
+
+    static PrintItem mapItem(PrintItem item, UnaryOperator<Local> locals) {
+        if (item instanceof PrintItem.Value v) return new PrintItem.Value(mapOperand(v.value(), locals), v.type(), v.hex());
+        if (item instanceof PrintItem.Text) return item;
+        throw new IllegalStateException("unhandled print item " + item.getClass().getSimpleName());
     }
 
     static Rvalue mapRvalue(Rvalue r, UnaryOperator<Local> locals) {
@@ -73,13 +83,20 @@ final class MirEdit {
         if (r instanceof Rvalue.ChannelOp c) return new Rvalue.ChannelOp(c.op(), c.channel(), mapOperands(c.args(), locals));
         if (r instanceof Rvalue.Spawn sp) return new Rvalue.Spawn(sp.task(), mapOperands(sp.args(), locals), sp.certain());
         if (r instanceof Rvalue.Overflows o) return new Rvalue.Overflows(o.op(), mapOperand(o.left(), locals), mapOperand(o.right(), locals));
-        return r;   // ReadStatic, StaticAddr, Str, ReadRegister, CriticalEnter use no locals
+        if (r instanceof Rvalue.ReadStatic || r instanceof Rvalue.StaticAddr || r instanceof Rvalue.Str
+                || r instanceof Rvalue.ReadRegister || r instanceof Rvalue.CriticalEnter || r instanceof Rvalue.Ticks) return r;   // use no locals
+        throw new IllegalStateException("unhandled rvalue " + r.getClass().getSimpleName());
     }
 
     static Place mapPlace(Place p, UnaryOperator<Local> locals) {
-        List<Place.Projection> projections = p.projections().stream().map(pr -> pr instanceof Place.Projection.Index i
-                ? (Place.Projection) new Place.Projection.Index(mapOperand(i.index(), locals)) : pr).toList();
+        List<Place.Projection> projections = p.projections().stream().map(pr -> mapProjection(pr, locals)).toList();
         return new Place(locals.apply(p.local()), projections);
+    }
+
+    static Place.Projection mapProjection(Place.Projection pr, UnaryOperator<Local> locals) {
+        if (pr instanceof Place.Projection.Index i) return new Place.Projection.Index(mapOperand(i.index(), locals));
+        if (pr instanceof Place.Projection.Field || pr instanceof Place.Projection.Deref) return pr;
+        throw new IllegalStateException("unhandled projection " + pr.getClass().getSimpleName());
     }
 
     static Statement mapStatement(Statement s, UnaryOperator<Local> locals) {
@@ -91,7 +108,7 @@ final class MirEdit {
         if (s instanceof Statement.InitChannel ic) return new Statement.InitChannel(locals.apply(ic.local()));
         if (s instanceof Statement.CriticalExit c) return new Statement.CriticalExit(mapOperand(c.saved(), locals));
         if (s instanceof Statement.Line) return s;   // names no local
-        throw new IllegalStateException("statement " + s);
+        throw new IllegalStateException("unhandled statement " + s.getClass().getSimpleName());
     }
 
     static Terminator mapTerminator(Terminator t, UnaryOperator<Local> locals, UnaryOperator<BlockId> blocks) {
@@ -110,7 +127,8 @@ final class MirEdit {
         if (t instanceof Terminator.Suspend su) return new Terminator.Suspend(blocks.apply(su.resume()),
                 su.waits().stream().map(w -> w.mapLocals(locals)).toList());
         if (t instanceof Terminator.CancelChild cc) return new Terminator.CancelChild(cc.callee(), cc.child(), blocks.apply(cc.next()));
-        return t;   // Return, Unreachable
+        if (t instanceof Terminator.Return || t instanceof Terminator.Unreachable) return t;   // name no local, no block
+        throw new IllegalStateException("unhandled terminator " + t.getClass().getSimpleName());
     }
 
     static BasicBlock mapBlock(BasicBlock b, UnaryOperator<Local> locals, UnaryOperator<BlockId> blocks) {

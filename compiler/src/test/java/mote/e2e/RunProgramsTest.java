@@ -20,7 +20,8 @@ import org.junit.jupiter.api.TestFactory;
  * under QEMU on each board it names; its console output and exit code must be exactly what its
  * {@code // expect:} and {@code // exit:} comments say. In an expected line, {@code {file}}
  * stands for the program's path as the compiler names it (panic messages carry it);
- * {@code // flags: --debug} builds the program as `mote build --debug` would.
+ * {@code // flags: --debug} builds the program as `mote build --debug` would (see
+ * {@link Expectations#applyFlags}).
  */
 class RunProgramsTest {
     static List<Path> programs() {
@@ -44,10 +45,7 @@ class RunProgramsTest {
 
     static void check(Path program, String board, Expectations expect) {
         assertTrue(!expect.lines().isEmpty() || expect.exitCode() != 0, program + " states no expectation");
-        boolean debug = expect.flags().contains("--debug");
-        boolean panicTask = expect.flags().contains("--panic=task");
-        ProgramRunner.Run run = ProgramRunner.run(program, board,
-                o -> o.withDebug(debug).withPanicAbort(!panicTask), expect.input());
+        ProgramRunner.Run run = ProgramRunner.run(program, board, expect::applyFlags, expect.input());
         assertEquals(expect.expectedOutput(program), run.output(), "console output of " + program.getFileName() + " on " + board);
         assertEquals(expect.exitCode(), run.exitCode(), "exit code of " + program.getFileName() + " on " + board
                 + "\n" + run.qemu().stderr());

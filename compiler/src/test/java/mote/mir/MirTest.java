@@ -89,4 +89,23 @@ class MirTest {
                 new BasicBlock(List.of(), new Terminator.Return())), null);
         assertTrue(MirVerifier.problems(broken).toString().contains("child0"), MirVerifier.problems(broken).toString());
     }
+
+    /** Spawn arguments, asserts and exits were not checked (MirWalkersTest checks every kind). */
+    @Test
+    void verifierChecksTheLocalsOfSpawnsAssertsAndExits() {
+        List<LocalDecl> locals = List.of(new LocalDecl(null, Type.BOOL, null));
+        Local missing = new Local(7);
+        List<Terminator> ends = List.of(
+                new Terminator.Assert(Operand.of(missing), List.of(), null, new BlockId(1)),
+                new Terminator.Exit(Operand.of(missing)));
+        for (Terminator end : ends) {
+            MirFn broken = new MirFn("f", true, List.of(), new Local(0), Type.BOOL, locals,
+                    List.of(new BasicBlock(List.of(), end), new BasicBlock(List.of(), new Terminator.Return())), null);
+            assertTrue(MirVerifier.problems(broken).toString().contains("missing local _7"), end + ": " + MirVerifier.problems(broken));
+        }
+        MirFn spawn = new MirFn("f", false, List.of(), new Local(0), Type.BOOL, locals,
+                List.of(new BasicBlock(List.of(new Statement.Assign(new Local(0), new Rvalue.Spawn("t", List.of(Operand.of(missing))))),
+                        new Terminator.Return())), null);
+        assertTrue(MirVerifier.problems(spawn).toString().contains("missing local _7"), MirVerifier.problems(spawn).toString());
+    }
 }

@@ -1,6 +1,8 @@
 package mote.opt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,20 +22,40 @@ import mote.testutil.Expectations;
 import mote.testutil.ProgramRunner;
 import mote.testutil.TestFiles;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
  * The correctness matrix: every end-to-end program gives the same console output and exit
- * code under `--opt none`, under each optimization alone, and under `--opt all` (its own
- * `// expect:` lines, on the default board).
+ * code under `--opt none`, under each optimization alone, with each optimization switched off
+ * alone (`--opt all,-NAME`: what the others do without it), and under `--opt all` (its own
+ * `// expect:` lines, on the default board). A program's own `// flags:` (`--debug`,
+ * `--panic=task`) are kept in every build of it.
+ *
+ * Cost: 16 builds and runs per program for the optimization sets, up to 5 more for the other
+ * dimensions, about 1400 in all; each is one in-process compile and one short QEMU run (under
+ * a tenth of a second of CPU: the whole matrix took 2 minutes of CPU, 3.5 minutes on 2 busy
+ * cores), so every program runs in every build rather than a sample of them.
  */
 class OptimizationMatrixTest {
     static Map<String, Set<Optimization>> variants() {
         Map<String, Set<Optimization>> v = new LinkedHashMap<>();
         v.put("none", EnumSet.noneOf(Optimization.class));
         for (Optimization o : Optimization.values()) v.put(o.cliName, EnumSet.of(o));
+        for (Optimization o : Optimization.values()) {
+            Set<Optimization> allBut = EnumSet.allOf(Optimization.class);
+            allBut.remove(o);
+            v.put("all,-" + o.cliName, allBut);
+        }
         v.put("all", EnumSet.allOf(Optimization.class));
         return v;
+    }
+
+    @Test
+    void theSetsAreNoneEachAloneAllButEachAndAll() {
+        Map<String, Set<Optimization>> v = variants();
+        assertEquals(2 + 2 * Optimization.values().length, v.size());
+        for (var e : v.entrySet()) assertEquals(Optimization.parse(e.getKey()), e.getValue(), "--opt " + e.getKey());
     }
 
     @TestFactory
@@ -43,6 +65,16 @@ class OptimizationMatrixTest {
         return sameBehaviour((text, expect) -> true, builds);
     }
 
+    /** Programs built with `// flags:` (`--debug`, `--panic=task`) were left out of the matrix. */
+    @Test
+    void programsWithFlagsRunThroughTheMatrixWithTheirFlags() {
+        List<String> names = sameBehaviourUnderEveryOptimization().map(DynamicTest::getDisplayName).toList();
+        for (String expected : List.of("overflow_add_debug.mote --debug --opt none", "panic_task.mote --panic=task --opt all"))
+            assertTrue(names.contains(expected), expected + " in " + names);
+        assertThrows(IllegalArgumentException.class,
+                () -> Expectations.parse("// flags: --bogus\n").applyFlags(null));
+    }
+
     /**
      * Debug builds carry line statements through every pass (inlining copies them): each
      * program also runs as a `--debug` build with every optimization. Programs whose
@@ -50,7 +82,7 @@ class OptimizationMatrixTest {
      */
     @TestFactory
     Stream<DynamicTest> debugBuildsBehaveTheSameWithAllOptimizations() {
-        return sameBehaviour((text, expect) -> !text.contains("// debug: skip"),
+        return sameBehaviour((text, expect) -> !text.contains("// debug: skip") && !expect.flags().contains("--debug"),
                 Map.of("--debug --opt all", o -> o.withDebug(true)));
     }
 
@@ -72,13 +104,15 @@ class OptimizationMatrixTest {
      */
     @TestFactory
     Stream<DynamicTest> programsThatDoNotPanicBehaveTheSameUnderPanicTask() {
-        return sameBehaviour((text, expect) -> expect.exitCode() != 101, Map.of("--panic=task", o -> o.withPanicAbort(false)));
+        return sameBehaviour((text, expect) -> expect.exitCode() != 101 && !expect.flags().contains("--panic=task"),
+                Map.of("--panic=task", o -> o.withPanicAbort(false)));
     }
 
     /**
-     * Every end-to-end program without special flags (those are covered where they live) that
-     * {@code include} accepts (its text, its expectations), built each way in {@code builds}:
-     * its own `// expect:` output and exit code, on the default board when it runs there.
+     * Every end-to-end program that {@code include} accepts (its text, its expectations), built
+     * each way in {@code builds} on top of its own `// flags:`: its own `// expect:` output and
+     * exit code, on the default board when it runs there. (The debug and panic=task builds
+     * leave out programs that already carry that flag: RunProgramsTest builds them so.)
      */
     private static Stream<DynamicTest> sameBehaviour(BiPredicate<String, Expectations> include,
                                                      Map<String, UnaryOperator<Compiler.Options>> builds) {
@@ -86,11 +120,12 @@ class OptimizationMatrixTest {
         for (Path program : RunProgramsTestAccess.programs()) {
             String text = TestFiles.read(program);
             Expectations expect = Expectations.parse(text);
-            if (!expect.flags().isEmpty() || !include.test(text, expect)) continue;
+            if (!include.test(text, expect)) continue;
             String board = expect.boards().contains(Board.DEFAULT_NAME) ? Board.DEFAULT_NAME : expect.boards().get(0);
             for (var build : builds.entrySet()) {
-                tests.add(DynamicTest.dynamicTest(program.getFileName() + " " + build.getKey(), () -> {
-                    ProgramRunner.Run run = ProgramRunner.run(program, board, build.getValue(), expect.input());
+                String flags = expect.flags().isEmpty() ? "" : " " + String.join(" ", expect.flags());
+                tests.add(DynamicTest.dynamicTest(program.getFileName() + flags + " " + build.getKey(), () -> {
+                    ProgramRunner.Run run = ProgramRunner.run(program, board, o -> build.getValue().apply(expect.applyFlags(o)), expect.input());
                     assertEquals(expect.expectedOutput(program), run.output(), "output with " + build.getKey());
                     assertEquals(expect.exitCode(), run.exitCode(), "exit code with " + build.getKey());
                 }));

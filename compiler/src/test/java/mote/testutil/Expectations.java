@@ -19,6 +19,22 @@ public record Expectations(List<String> lines, int exitCode, List<String> boards
         return lines.isEmpty() ? "" : String.join("\n", lines).replace("{file}", mote.diag.SourceFile.displayPath(program)) + "\n";
     }
 
+    /**
+     * {@code options} as the program's {@code // flags:} ask (`--debug`, `--panic=task`, as
+     * `mote build` takes them). An unknown flag fails, rather than running the program without it.
+     */
+    public mote.Compiler.Options applyFlags(mote.Compiler.Options options) {
+        for (String flag : flags) {
+            options = switch (flag) {
+                case "--debug" -> options.withDebug(true);
+                case "--panic=task" -> options.withPanicAbort(false);
+                case "--panic=abort" -> options.withPanicAbort(true);
+                default -> throw new IllegalArgumentException("unknown `// flags:` flag " + flag + " (known: --debug, --panic=task, --panic=abort)");
+            };
+        }
+        return options;
+    }
+
     public static Expectations parse(String source) {
         List<String> lines = new ArrayList<>();
         int exit = 0;
