@@ -460,13 +460,10 @@ public final class TypeChecker {
     /** Beyond any Cortex-M's memory, and small enough that sizes stay exact in an int. */
     static final long MAX_ARRAY_LENGTH = 1L << 24, MAX_ARRAY_BYTES = 1L << 28;
 
-    /** An array length or repeat count: a constant integer expression (literals, consts, + - * / %). */
+    /** An array length or repeat count: a constant integer expression (literals, consts, + - * / % << >>, casts). */
     private Long constLength(Expr e) {
-        Long v = constValue(e);
-        if (v == null) {
-            diags.error("E0504", e.span(), "an array length must be a constant integer", "use a literal or a `const`");
-            return null;
-        }
+        Long v = new ConstEval(out, globals, diags).length(e, this::lengthName);
+        if (v == null) return null;   // reported
         if (v < 0 || v > MAX_ARRAY_LENGTH) {
             diags.error("E0505", e.span(), "array length " + v + " is out of range", "lengths go from 0 to " + MAX_ARRAY_LENGTH);
             return null;
@@ -474,23 +471,20 @@ public final class TypeChecker {
         return v;
     }
 
-    private Long constValue(Expr e) {
-        if (e instanceof Expr.IntLit lit) return lit.value();
-        if (e instanceof Expr.Name n && globals.get(n.ident().name()) instanceof Symbol.Const c && c.type() instanceof Type.Int) return c.value();
-        if (e instanceof Expr.Field f && moduleNamed(f.target()) != null
-                && moduleNamed(f.target()).globals().get(f.field().name()) instanceof Symbol.Const c && c.type() instanceof Type.Int) return c.value();
-        if (e instanceof Expr.Cast c) return constValue(c.value());
-        if (e instanceof Expr.Binary b) {
-            Long l = constValue(b.left()), r = constValue(b.right());
-            if (l == null || r == null) return null;
-            return switch (b.op()) {
-                case ADD -> l + r; case SUB -> l - r; case MUL -> l * r;
-                case DIV -> r == 0 ? null : l / r; case REM -> r == 0 ? null : l % r;
-                case SHL -> l << r; case SHR -> l >> r;
-                default -> null;
-            };
-        }
-        return null;
+    /** What a name in an array length denotes: a const (one of type Never when it is broken), or null. */
+    private Symbol lengthName(Expr e) {
+        ModuleScope scope = current;
+        String name;
+        if (e instanceof Expr.Name n) name = n.ident().name();
+        else if (e instanceof Expr.Field f && moduleNamed(f.target()) != null) {
+            scope = moduleNamed(f.target());
+            name = f.field().name();
+        } else return null;
+        Symbol s = scope.globals().get(name);
+        // A const without a symbol after the consts were checked is broken (a cycle, E0508): reported.
+        if (s == null && scope.module().items().stream().anyMatch(i -> i instanceof Item.Const c && c.name().name().equals(name)))
+            return new Symbol.Const(name, null, Type.NEVER, 0);
+        return s;
     }
 
     // ---------------------------------------------------------------- consts and statics
