@@ -14,10 +14,18 @@ final class ConstEval {
     private final Map<String, Symbol> globals;
     private final Diagnostics diags;
 
+    /** Whether immutable scalar statics count as constants: in static initializers, as in Rust (not in consts). */
+    private final boolean staticsAreConstants;
+
     ConstEval(TypedProgram program, Map<String, Symbol> globals, Diagnostics diags) {
+        this(program, globals, diags, false);
+    }
+
+    ConstEval(TypedProgram program, Map<String, Symbol> globals, Diagnostics diags, boolean staticsAreConstants) {
         this.program = program;
         this.globals = globals;
         this.diags = diags;
+        this.staticsAreConstants = staticsAreConstants;
     }
 
     /** The value's bits, normalised to {@code type}; 0 after reporting an error. */
@@ -47,15 +55,11 @@ final class ConstEval {
         if (e instanceof Expr.IntLit lit) { return normalize(lit.value(), t);
         } else if (e instanceof Expr.BoolLit b) { return b.value() ? 1 : 0;
         } else if (e instanceof Expr.Name n) {
-            Symbol s = program.resolution(n);
-            if (s instanceof Symbol.Const c) return c.value();
-            if (s == null && globals.get(n.ident().name()) == null && globals.containsKey(n.ident().name()))
-                throw fail(e, "E0501", "constant `" + n.ident().name() + "` is used before its value is known");
-            throw fail(e, "E0501", "`" + n.ident().name() + "` is not a constant, so it cannot be used here");
+            return itemValue(n, n.ident().name(), t);
         } else if (e instanceof Expr.Field f && program.resolution(f) instanceof Symbol.Variant v) {
             return v.value();
-        } else if (e instanceof Expr.Field f && program.resolution(f) instanceof Symbol.Const c) {
-            return c.value();
+        } else if (e instanceof Expr.Field f && (program.resolution(f) instanceof Symbol.Const || program.resolution(f) instanceof Symbol.Static)) {
+            return itemValue(f, f.field().name(), t);
         } else if (e instanceof Expr.Unary u) {
             if (u.op() == Expr.UnaryOp.DEREF) throw fail(e, "E0501", "this is not a constant expression");
             long v = evalExpr(u.operand());
@@ -78,6 +82,16 @@ final class ConstEval {
         } else if (e instanceof Expr.Block blk && blk.stmts().isEmpty() && blk.tail() != null) { return evalExpr(blk.tail());
         } else { throw fail(e, "E0501", "this is not a constant expression");
         }
+    }
+
+    /** The value of the item a name or `m.NAME` denotes: a const, or (in a static's initializer) an immutable scalar static. */
+    private long itemValue(Expr e, String name, Type t) {
+        Symbol s = program.resolution(e);
+        if (s instanceof Symbol.Const c) return c.value();
+        if (staticsAreConstants && s instanceof Symbol.Static st && !st.mutable() && st.image() == null
+                && (st.type() instanceof Type.Int || st.type() instanceof Type.Bool || st.type() instanceof Type.Enum)) return st.initialValue();
+        if (t instanceof Type.Never) throw new NotConstant();   // broken, or the checker said why
+        throw fail(e, "E0501", "`" + name + "` is not a constant, so it cannot be used here");
     }
 
     private long checked(Expr e, Type t, long v, boolean overflow) {
