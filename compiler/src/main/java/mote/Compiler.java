@@ -41,6 +41,7 @@ import mote.mir.MirBuilder;
 import mote.mir.MirPrinter;
 import mote.mir.MirProgram;
 import mote.mir.MirVerifier;
+import mote.types.DefiniteAssignment;
 import mote.types.TypeChecker;
 import mote.types.Symbol;
 import mote.types.TypedProgram;
@@ -170,6 +171,8 @@ public final class Compiler {
             List<Module> modules = Modules.load(source, diags);   // the file and what it imports
             diags.throwIfErrors();
             TypedProgram typed = TypeChecker.check(modules, diags);
+            diags.throwIfErrors();
+            DefiniteAssignment.check(typed, diags);   // no read of a local before every path assigns it
             diags.throwIfErrors();
             Symbol.Fn testFn = null;
             if (test != null) {

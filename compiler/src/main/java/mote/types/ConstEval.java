@@ -14,10 +14,18 @@ final class ConstEval {
     private final Map<String, Symbol> globals;
     private final Diagnostics diags;
 
+    /** Whether immutable scalar statics count as constants: in static initializers, as in Rust (not in consts). */
+    private final boolean staticsAreConstants;
+
     ConstEval(TypedProgram program, Map<String, Symbol> globals, Diagnostics diags) {
+        this(program, globals, diags, false);
+    }
+
+    ConstEval(TypedProgram program, Map<String, Symbol> globals, Diagnostics diags, boolean staticsAreConstants) {
         this.program = program;
         this.globals = globals;
         this.diags = diags;
+        this.staticsAreConstants = staticsAreConstants;
     }
 
     /** The value's bits, normalised to {@code type}; 0 after reporting an error. */
@@ -33,8 +41,8 @@ final class ConstEval {
         NotConstant() { super(null, null, false, false); }
     }
 
-    private NotConstant fail(Expr e, String code, String message) {
-        diags.error(code, e.span(), message);
+    private NotConstant fail(Expr e, String code, String message, String... help) {
+        diags.error(code, e.span(), message, help);
         return new NotConstant();
     }
 
@@ -47,20 +55,19 @@ final class ConstEval {
         if (e instanceof Expr.IntLit lit) { return normalize(lit.value(), t);
         } else if (e instanceof Expr.BoolLit b) { return b.value() ? 1 : 0;
         } else if (e instanceof Expr.Name n) {
-            Symbol s = program.resolution(n);
-            if (s instanceof Symbol.Const c) return c.value();
-            if (s == null && globals.get(n.ident().name()) == null && globals.containsKey(n.ident().name()))
-                throw fail(e, "E0501", "constant `" + n.ident().name() + "` is used before its value is known");
-            throw fail(e, "E0501", "`" + n.ident().name() + "` is not a constant, so it cannot be used here");
+            return itemValue(n, n.ident().name(), t);
         } else if (e instanceof Expr.Field f && program.resolution(f) instanceof Symbol.Variant v) {
             return v.value();
-        } else if (e instanceof Expr.Field f && program.resolution(f) instanceof Symbol.Const c) {
-            return c.value();
+        } else if (e instanceof Expr.Field f && (program.resolution(f) instanceof Symbol.Const || program.resolution(f) instanceof Symbol.Static)) {
+            return itemValue(f, f.field().name(), t);
         } else if (e instanceof Expr.Unary u) {
             if (u.op() == Expr.UnaryOp.DEREF) throw fail(e, "E0501", "this is not a constant expression");
             long v = evalExpr(u.operand());
             return switch (u.op()) {
-                case NEG -> checked(e, t, -v, u.operand() instanceof Expr.IntLit ? false : v == ((Type.Int) t).min());
+                // `-128i8` is a negated literal whose bits already wrapped to MIN (its range is
+                // E0320's business): negating wraps back. Any other operand is a value of the
+                // type, and negating MIN overflows.
+                case NEG -> u.operand() instanceof Expr.IntLit ? normalize(-v, t) : checked(e, t, -v, v == ((Type.Int) t).min());
                 case NOT -> t instanceof Type.Bool ? (v == 0 ? 1 : 0) : normalize(~v, t);
                 case BIT_NOT -> normalize(~v, t);
                 default -> throw fail(e, "E0501", "this is not a constant expression");
@@ -77,6 +84,16 @@ final class ConstEval {
         }
     }
 
+    /** The value of the item a name or `m.NAME` denotes: a const, or (in a static's initializer) an immutable scalar static. */
+    private long itemValue(Expr e, String name, Type t) {
+        Symbol s = program.resolution(e);
+        if (s instanceof Symbol.Const c) return c.value();
+        if (staticsAreConstants && s instanceof Symbol.Static st && !st.mutable() && st.image() == null
+                && (st.type() instanceof Type.Int || st.type() instanceof Type.Bool || st.type() instanceof Type.Enum)) return st.initialValue();
+        if (t instanceof Type.Never) throw new NotConstant();   // broken, or the checker said why
+        throw fail(e, "E0501", "`" + name + "` is not a constant, so it cannot be used here");
+    }
+
     private long checked(Expr e, Type t, long v, boolean overflow) {
         if (overflow) throw fail(e, "E0502", "this constant overflows `" + t + "`");
         return v;
@@ -90,7 +107,6 @@ final class ConstEval {
         long r = evalExpr(b.right());
         Type operand = program.types.get(b.left());
         boolean signed = operand instanceof Type.Int it && it.signed();
-        int bits = operand instanceof Type.Int it ? it.bits() : 1;
         switch (b.op()) {
             case AND, OR -> { return r != 0 ? 1 : 0; }
             case EQ -> { return l == r ? 1 : 0; }
@@ -102,6 +118,17 @@ final class ConstEval {
             default -> { }
         }
         if (!(t instanceof Type.Int it)) throw fail(b, "E0501", "this is not a constant expression");
+        return arithmetic(b, l, r, it);
+    }
+
+    /**
+     * {@code l op r} in {@code it} (both operands values of it, the shift amount of its own
+     * type), as Rust's const evaluation does it: a result outside the type, a shift by its
+     * width or more, `MIN / -1` and `MIN % -1` are E0502, a zero divisor E0503.
+     */
+    private long arithmetic(Expr.Binary b, long l, long r, Type.Int it) {
+        boolean signed = it.signed();
+        int bits = it.bits();
         long v;
         switch (b.op()) {
             case ADD -> v = l + r;
@@ -114,6 +141,8 @@ final class ConstEval {
             }
             case DIV, REM -> {
                 if (r == 0) throw fail(b, "E0503", "division by zero in a constant");
+                if (signed && r == -1 && l == it.min()) throw fail(b, "E0502", "this constant overflows `" + it + "`: `" + it.min() + " "
+                        + b.op().symbol + " -1` has no `" + it + "` result");
                 if (signed) v = b.op() == Expr.BinaryOp.DIV ? l / r : l % r;
                 else v = b.op() == Expr.BinaryOp.DIV ? Long.divideUnsigned(l, r) : Long.remainderUnsigned(l, r);
             }
@@ -138,6 +167,41 @@ final class ConstEval {
             overflow = v < 0 || v > it.max();
         if (overflow) throw fail(b, "E0502", "this constant overflows `" + it + "`");
         return n;
+    }
+
+    /**
+     * An array length, a repeat count or a channel capacity: `usize` arithmetic (`+ - * / %
+     * << >>`, casts, parentheses) over integer literals and integer consts, checked as every
+     * constant is. Such an expression sits in a type, which is resolved before (or without)
+     * the expression being type-checked, so {@code names} says what a name or `m.NAME`
+     * denotes: a const (one of type Never is broken, already reported), or anything else
+     * (not a constant: E0504). Null after reporting an error.
+     */
+    Long length(Expr e, java.util.function.Function<Expr, Symbol> names) {
+        try {
+            return evalLength(e, e, names);
+        } catch (NotConstant nc) {
+            return null;
+        }
+    }
+
+    private long evalLength(Expr e, Expr whole, java.util.function.Function<Expr, Symbol> names) {
+        if (e instanceof Expr.IntLit lit) return lit.value();
+        if (e instanceof Expr.Name || e instanceof Expr.Field) {
+            Symbol s = names.apply(e);
+            if (s instanceof Symbol.Const c && c.type() instanceof Type.Never) throw new NotConstant();   // broken: reported
+            if (s instanceof Symbol.Const c && c.type() instanceof Type.Int) return c.value();
+        } else if (e instanceof Expr.Cast c) {
+            long v = evalLength(c.value(), whole, names);
+            Type.Int to = c.type() instanceof mote.ast.TypeExpr.Named n && n.path().size() == 1 ? Type.intNamed(n.simpleName()) : null;
+            if (to != null) return to.normalize(v);
+        } else if (e instanceof Expr.Block blk && blk.stmts().isEmpty() && blk.tail() != null) {
+            return evalLength(blk.tail(), whole, names);
+        } else if (e instanceof Expr.Binary b) {
+            long l = evalLength(b.left(), whole, names), r = evalLength(b.right(), whole, names);
+            return arithmetic(b, l, r, Type.U32);   // usize is u32 on every target
+        }
+        throw fail(whole, "E0504", "an array length must be a constant integer", "use a literal or a `const`");
     }
 
     /**

@@ -31,8 +31,8 @@ import mote.diag.Suggest;
  * mistake is reported once.
  *
  * Items are declared in phases so that they may be used in any order: type names, then value
- * names, consts (array lengths use them), struct layouts, fn signatures, statics and
- * registers, then bodies. Each module of a multi-file program has its own scope; another
+ * names, consts and enum discriminants (array lengths use them) in {@link ItemOrder}'s order,
+ * struct layouts, fn signatures, statics (in that order too) and registers, then bodies. Each module of a multi-file program has its own scope; another
  * module's items are reached as `m.item` where `m` is imported.
  */
 public final class TypeChecker {
@@ -110,7 +110,7 @@ public final class TypeChecker {
             enter(m);
             for (Item item : m.items()) {
                 if (item instanceof Item.Struct st) declareType(st.name(), new Type.Struct(current.prefix() + st.name().name()));
-                else if (item instanceof Item.Enum en) declareType(en.name(), checkEnum(en));
+                else if (item instanceof Item.Enum en && declareType(en.name(), unnumbered(en))) numberedLater.add(en);
             }
         }
         // Then every value name: items may be used before they are declared.
@@ -129,11 +129,21 @@ public final class TypeChecker {
                 }
             }
         }
-        // Constants next, in source order, so array lengths, statics and functions see their values.
-        for (Module m : modules) {
+        // Constants and enum discriminants next, each after the items it names (ItemOrder), so
+        // array lengths, statics and functions see their values.
+        ItemOrder.Order order = ItemOrder.of(modules, diags);
+        for (Module m : modules) {   // an item in a cycle (E0508) has no value: the error type, so nothing more is said about it
             enter(m);
-            for (Item item : m.items())
-                if (item instanceof Item.Const c) globals.put(c.name().name(), checkConst(c));
+            for (Item item : m.items()) {
+                if (!order.cyclic().contains(item)) continue;
+                if (item instanceof Item.Const c) globals.put(c.name().name(), new Symbol.Const(c.name().name(), c, Type.NEVER, 0));
+                else if (item instanceof Item.Static st) globals.put(st.name().name(), new Symbol.Static(st.name().name(), current.prefix() + st.name().name(), st, Type.NEVER, st.mutable(), 0));
+            }
+        }
+        for (ItemOrder.Node n : order.nodes()) {
+            enter(n.module());
+            if (n.item() instanceof Item.Const c) globals.put(c.name().name(), checkConst(c));
+            else if (n.item() instanceof Item.Enum en && numberedLater.contains(en)) typeNames.put(en.name().name(), checkEnum(en));
         }
         defineStructs(modules);
         for (int i = 0; i < fnDecls.size(); i++) {
@@ -151,17 +161,17 @@ public final class TypeChecker {
                 diags.error("E0414", f.name().span(), "test `" + f.name().name() + "` must take no parameters and return nothing",
                         "a test passes by returning and fails by panicking: use `assert`/`assert_eq`");
         }
+        // Statics in the same order (an initializer may read an earlier-computed immutable static), then registers.
+        for (ItemOrder.Node n : order.nodes()) {
+            if (!(n.item() instanceof Item.Static st)) continue;
+            enter(n.module());
+            Symbol.Static sym = checkStatic(st);
+            globals.put(st.name().name(), sym);
+            statics.add(sym);
+        }
         for (Module m : modules) {
             enter(m);
-            for (Item item : m.items()) {
-                if (item instanceof Item.Static st) {
-                    Symbol.Static sym = checkStatic(st);
-                    globals.put(st.name().name(), sym);
-                    statics.add(sym);
-                } else if (item instanceof Item.Register r) {
-                    globals.put(r.name().name(), checkRegister(r));
-                }
-            }
+            for (Item item : m.items()) if (item instanceof Item.Register r) globals.put(r.name().name(), checkRegister(r));
         }
         for (Symbol.Fn f : fns) {
             enter(fnModules.get(f));
@@ -192,10 +202,28 @@ public final class TypeChecker {
     /** The prefix of the MIR function of `interrupt NAME() { }`: {@code irq.NAME}. */
     public static final String INTERRUPT_PREFIX = "irq.";
 
-    private void declareType(Ident name, Type t) {
-        if (typeNames.containsKey(name.name()) || Type.intNamed(name.name()) != null || name.name().equals("bool"))
+    private boolean declareType(Ident name, Type t) {
+        if (typeNames.containsKey(name.name()) || Type.intNamed(name.name()) != null || name.name().equals("bool")) {
             diags.error("E0201", name.span(), "type `" + name.name() + "` is defined more than once");
-        else typeNames.put(name.name(), t);
+            return false;
+        }
+        typeNames.put(name.name(), t);
+        return true;
+    }
+
+    /** Enums declared by name, whose discriminants {@link #checkEnum} computes in ItemOrder's order. */
+    private final java.util.Set<Item.Enum> numberedLater = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+    /**
+     * An enum's type before its discriminants are known (they may name consts): what it stands
+     * for until ItemOrder reaches it, and for good when it is in a cycle (E0508). Nothing reads
+     * its values meanwhile, as whatever names the enum comes after it in that order.
+     */
+    private Type.Enum unnumbered(Item.Enum en) {
+        List<String> names = en.variants().stream().map(v -> v.name().name()).toList();
+        List<Long> values = new ArrayList<>();
+        for (long i = 0; i < names.size(); i++) values.add(i);
+        return new Type.Enum(current.prefix() + en.name().name(), names, values, Type.U8);
     }
 
     /** Discriminants as in Rust: written values, otherwise one more than the previous one. */
@@ -460,13 +488,10 @@ public final class TypeChecker {
     /** Beyond any Cortex-M's memory, and small enough that sizes stay exact in an int. */
     static final long MAX_ARRAY_LENGTH = 1L << 24, MAX_ARRAY_BYTES = 1L << 28;
 
-    /** An array length or repeat count: a constant integer expression (literals, consts, + - * / %). */
+    /** An array length or repeat count: a constant integer expression (literals, consts, + - * / % << >>, casts). */
     private Long constLength(Expr e) {
-        Long v = constValue(e);
-        if (v == null) {
-            diags.error("E0504", e.span(), "an array length must be a constant integer", "use a literal or a `const`");
-            return null;
-        }
+        Long v = new ConstEval(out, globals, diags).length(e, this::lengthName);
+        if (v == null) return null;   // reported
         if (v < 0 || v > MAX_ARRAY_LENGTH) {
             diags.error("E0505", e.span(), "array length " + v + " is out of range", "lengths go from 0 to " + MAX_ARRAY_LENGTH);
             return null;
@@ -474,22 +499,10 @@ public final class TypeChecker {
         return v;
     }
 
-    private Long constValue(Expr e) {
-        if (e instanceof Expr.IntLit lit) return lit.value();
-        if (e instanceof Expr.Name n && globals.get(n.ident().name()) instanceof Symbol.Const c && c.type() instanceof Type.Int) return c.value();
-        if (e instanceof Expr.Field f && moduleNamed(f.target()) != null
-                && moduleNamed(f.target()).globals().get(f.field().name()) instanceof Symbol.Const c && c.type() instanceof Type.Int) return c.value();
-        if (e instanceof Expr.Cast c) return constValue(c.value());
-        if (e instanceof Expr.Binary b) {
-            Long l = constValue(b.left()), r = constValue(b.right());
-            if (l == null || r == null) return null;
-            return switch (b.op()) {
-                case ADD -> l + r; case SUB -> l - r; case MUL -> l * r;
-                case DIV -> r == 0 ? null : l / r; case REM -> r == 0 ? null : l % r;
-                case SHL -> l << r; case SHR -> l >> r;
-                default -> null;
-            };
-        }
+    /** What a name in an array length denotes: a const (one of type Never when it is broken), or null. */
+    private Symbol lengthName(Expr e) {
+        if (e instanceof Expr.Name n) return globals.get(n.ident().name());
+        if (e instanceof Expr.Field f && moduleNamed(f.target()) != null) return moduleNamed(f.target()).globals().get(f.field().name());
         return null;
     }
 
@@ -534,7 +547,7 @@ public final class TypeChecker {
             Type t = check(s.init(), declared);
             coerce(declared, s.init(), t);
             endBody();
-            ConstEval eval = new ConstEval(out, globals, diags);
+            ConstEval eval = new ConstEval(out, globals, diags, true);
             if (Type.isAggregate(declared)) { image = eval.image(s.init(), declared); strings = eval.strings; }
             else if (!(declared instanceof Type.Never)) value = eval.eval(s.init(), declared);   // Never: already reported
         }
@@ -973,7 +986,12 @@ public final class TypeChecker {
             diags.error("E0304", n.span(), "`" + name + "` is a function; call it with `" + name + "(...)`");
             return Type.NEVER;
         }
-        if (g == null && globals.containsKey(name)) return Type.NEVER; // declared but broken: already reported
+        if (g == null && globals.containsKey(name)) {
+            // A fn, static or register whose symbol is made after the constants (ItemOrder): named in one.
+            if (currentFn == null) diags.error("E0501", n.span(), "`" + name + "` is not a constant, so it cannot be used here",
+                    "a constant is computed at compile time from literals and other constants");
+            return Type.NEVER;
+        }
         diags.error("E0204", n.span(), "cannot find `" + name + "` in this scope", suggestion(name));
         return Type.NEVER;
     }
