@@ -69,6 +69,7 @@ public final class RuntimeBuilder {
                 "-fno-unwind-tables", "-fno-asynchronous-unwind-tables",
                 "-std=c11", "-Wall", "-Wextra", "-Werror",
                 "-fstack-usage",   // x.su beside x.o: frame sizes for the worst-case stack report
+                "-fdebug-compilation-dir=.",   // not the private folder's random name: same objects every build
                 "-I" + includeDir()));
         flags.addAll(defines(board));
         return flags;
@@ -229,8 +230,11 @@ public final class RuntimeBuilder {
     /** {@code PID-rest}: true when that process is not running (never for this one). */
     private static boolean ownerGone(String pidAndRest) {
         int dash = pidAndRest.indexOf('-');
+        // An older mote named its folders `building-RANDOM` (digits too): without a second dash
+        // the number is no process id, so only the age rule may remove it.
+        if (dash < 0) return false;
         try {
-            long pid = Long.parseLong(dash < 0 ? pidAndRest : pidAndRest.substring(0, dash));
+            long pid = Long.parseLong(pidAndRest.substring(0, dash));
             return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).isEmpty();
         } catch (NumberFormatException e) {
             return false;   // an older mote's `building-RANDOM`: left to the age rule

@@ -1,5 +1,6 @@
 package mote.link;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -84,8 +85,8 @@ class RuntimeBuilderTest {
         List<Path> again = builder.build(board);
 
         assertEquals(objects, again);
-        // Rebuilt whole (not byte for byte: debug info names the folder it was compiled in).
-        assertEquals(good.length, Files.size(executor));
+        // Rebuilt whole, byte for byte (debug info does not name the private folder it was compiled in).
+        assertArrayEquals(good, Files.readAllBytes(executor));
         assertTrue(RuntimeBuilder.intact(executor.getParent()));
         assertEquals(1, subfolders(), "the damaged folder is not left behind");
     }
@@ -125,12 +126,15 @@ class RuntimeBuilderTest {
         Path old = Files.createDirectories(cache.resolve("building-" + ProcessHandle.current().pid() + "-old"));
         Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofHours(2))));
         Path running = Files.createDirectories(cache.resolve("building-" + ProcessHandle.current().pid() + "-now"));
+        // An older mote's fresh `building-DIGITS` (a concurrent build sharing the cache): the digits are no pid.
+        Path olderMote = Files.createDirectories(cache.resolve("building-" + gone.pid()));
 
         new RuntimeBuilder(Toolchain.get(), MoteHome.runtimeDir(), cache).build(Board.load("lm3s6965evb"));
 
         assertTrue(!Files.exists(killed.getParent()), "its process is gone");
         assertTrue(!Files.exists(old), "older than the limit");
         assertTrue(Files.exists(running), "a build of a live process is left alone");
+        assertTrue(Files.exists(olderMote), "an older mote's build in progress is left to the age rule");
     }
 
     @Test
