@@ -297,7 +297,7 @@ public final class Compiler {
             return body.run();
         } catch (CompileError | ToolError e) {
             throw e;
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             throw new InternalCompilerError(phase, source.displayName(), e);
         }
     }
