@@ -251,8 +251,7 @@ public final class Compiler {
                 backend.emitObject(codegen.module(), object);
                 // For the worst-case stack report: the optimized module and who calls whom in it.
                 bitcode = out.resolve(stem + ".bc");
-                if (LLVM.LLVMWriteBitcodeToFile(codegen.module(), bitcode.toString()) != 0)
-                    throw new ToolError("cannot write " + bitcode);
+                writeBitcode(codegen.module(), bitcode);
                 callGraph = LlvmCallGraph.of(codegen.module());
             }
             Path elf = out.resolve(stem + ".elf");
@@ -302,11 +301,23 @@ public final class Compiler {
         }
     }
 
+    /**
+     * Makes the output directory and checks that files can be created in it (by creating and
+     * removing one), so a read-only or misnamed `-o` is one plain error before any work, not a
+     * failure deep in LLVM or ld.lld.
+     */
     private static void createDirectories(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir))
+            throw new ToolError("cannot use " + dir + " as the output directory: it exists and is not a directory");
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new ToolError("cannot create output directory " + dir + ": " + e.getMessage());
+            throw ToolError.io("create output directory", dir, e);
+        }
+        try {
+            Files.delete(Files.createTempFile(dir, ".mote-write-check", ".tmp"));
+        } catch (IOException e) {
+            throw new ToolError("cannot write to output directory " + dir + ": " + ToolError.reason(e));
         }
     }
 
@@ -314,7 +325,21 @@ public final class Compiler {
         try {
             Files.writeString(file, text, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ToolError("cannot write " + file + ": " + e.getMessage());
+            throw ToolError.io("write", file, e);
+        }
+    }
+
+    /** The module as bitcode, written by Java (LLVM's own writer gives no reason when it fails). */
+    private static void writeBitcode(org.bytedeco.llvm.LLVM.LLVMModuleRef module, Path file) {
+        org.bytedeco.llvm.LLVM.LLVMMemoryBufferRef buffer = LLVM.LLVMWriteBitcodeToMemoryBuffer(module);
+        try {
+            byte[] bytes = new byte[(int) LLVM.LLVMGetBufferSize(buffer)];
+            LLVM.LLVMGetBufferStart(buffer).get(bytes);
+            Files.write(file, bytes);
+        } catch (IOException e) {
+            throw ToolError.io("write", file, e);
+        } finally {
+            LLVM.LLVMDisposeMemoryBuffer(buffer);
         }
     }
 }
