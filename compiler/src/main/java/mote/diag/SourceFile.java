@@ -45,7 +45,8 @@ public final class SourceFile {
 
     /**
      * The text of a source file's bytes, which must be UTF-8: otherwise an error naming the
-     * first bad byte's line and column (counted in bytes), not the decoder's own message.
+     * first bad byte's line and column (counted in bytes), not the decoder's own message. A
+     * leading byte-order mark is dropped.
      */
     public static String decode(String name, byte[] bytes) {
         java.nio.charset.CharsetDecoder decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
@@ -61,7 +62,9 @@ public final class SourceFile {
                     name, line, at - lineStart + 1, bytes[at] & 0xFF));
         }
         decoder.flush(out);
-        return out.flip().toString();
+        String text = out.flip().toString();
+        // A byte-order mark (editors on Windows write one) is not part of the program.
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 
     public Path path() { return path; }
