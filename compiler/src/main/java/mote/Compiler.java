@@ -122,7 +122,8 @@ public final class Compiler {
     public static SourceFile read(Path path) {
         try {
             String name = SourceFile.displayPath(path);
-            return new SourceFile(path, name, SourceFile.decode(name, Files.readAllBytes(path)));
+            // The root file is the program's root: the image names it by its file name alone.
+            return new SourceFile(path, name, path.getFileName().toString(), SourceFile.decode(name, Files.readAllBytes(path)));
         } catch (NoSuchFileException e) {
             throw new ToolError("no such file: " + path);
         } catch (IOException e) {
