@@ -46,6 +46,8 @@ public final class RunCommand implements Callable<Integer> {
         options.board().requireQemu();   // fail before compiling when the board cannot run here
         Compiler.Result result = Compiler.compile(build.source, options);
         result.requireFits();
+        // A stack known to overflow fails here, at build time, not as a crash under QEMU.
+        if (result.mir().mainFunction() != null) mote.size.StackCheck.of(result, options.board()).requireFits();
         PrintWriter out = spec.commandLine().getOut();
         out.flush();
         QemuOptions q = QemuOptions.defaults().withExtraArgs(qemuArgs).withConsole(System.out).withDiagnostics(System.err);
