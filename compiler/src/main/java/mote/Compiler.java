@@ -127,7 +127,7 @@ public final class Compiler {
         } catch (NoSuchFileException e) {
             throw new ToolError("no such file: " + path);
         } catch (IOException e) {
-            throw new ToolError("cannot read " + path + ": " + e.getMessage());
+            throw ToolError.io("read", path, e);
         }
     }
 

@@ -60,4 +60,12 @@ class OutputDirErrorsTest {
             Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
     }
+
+    @Test
+    void aDirectoryGivenAsTheProgramSaysWhy() throws Exception {
+        Path dir = ProgramRunner.tempDir().resolve("app.mote");
+        Files.createDirectories(dir);
+        assertPlainToolError(mote("build", dir.toString(), "-o", ProgramRunner.tempDir().toString()),
+                "cannot read " + dir + ": is a directory");
+    }
 }
