@@ -46,13 +46,13 @@ public final class BuildFolder {
         try {
             Files.createDirectories(outDir);
         } catch (IOException e) {
-            throw new ToolError("cannot create output directory " + outDir + ": " + e.getMessage());
+            throw ToolError.io("create output directory", outDir, e);
         }
         removeStale(outDir);
         try {
             return new BuildFolder(outDir, Files.createTempDirectory(outDir, PREFIX + ProcessHandle.current().pid() + "-"));
         } catch (IOException e) {
-            throw new ToolError("cannot create a build folder in " + outDir + ": " + e.getMessage());
+            throw new ToolError("cannot write to output directory " + outDir + ": " + ToolError.reason(e));
         }
     }
 
@@ -89,7 +89,7 @@ public final class BuildFolder {
                     Files.deleteIfExists(temporary);
                 }
             } catch (IOException e) {
-                throw new ToolError("cannot write " + target + ": " + e.getMessage());
+                throw ToolError.io("write", target, e);
             }
             installed.add(target);
         }

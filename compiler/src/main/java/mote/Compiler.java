@@ -138,11 +138,12 @@ public final class Compiler {
     public static SourceFile read(Path path) {
         try {
             String name = SourceFile.displayPath(path);
-            return new SourceFile(path, name, SourceFile.decode(name, Files.readAllBytes(path)));
+            // The root file is the program's root: the image names it by its file name alone.
+            return new SourceFile(path, name, path.getFileName().toString(), SourceFile.decode(name, Files.readAllBytes(path)));
         } catch (NoSuchFileException e) {
             throw new ToolError("no such file: " + path, 2);   // a usage error (toolchain contract)
         } catch (IOException e) {
-            throw new ToolError("cannot read " + path + ": " + e.getMessage());
+            throw ToolError.io("read", path, e);
         }
     }
 
@@ -282,8 +283,7 @@ public final class Compiler {
                 backend.emitObject(codegen.module(), object);
                 // For the worst-case stack report: the optimized module and who calls whom in it.
                 bitcode = out.resolve(stem + ".bc");
-                if (LLVM.LLVMWriteBitcodeToFile(codegen.module(), bitcode.toString()) != 0)
-                    throw new ToolError("cannot write " + bitcode);
+                writeBitcode(codegen.module(), bitcode);
                 callGraph = LlvmCallGraph.of(codegen.module());
             }
             Path elf = out.resolve(stem + ".elf");
@@ -329,7 +329,7 @@ public final class Compiler {
             return body.run();
         } catch (CompileError | ToolError e) {
             throw e;
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             throw new InternalCompilerError(phase, source.displayName(), e);
         }
     }
@@ -338,7 +338,21 @@ public final class Compiler {
         try {
             Files.writeString(file, text, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ToolError("cannot write " + file + ": " + e.getMessage());
+            throw ToolError.io("write", file, e);
+        }
+    }
+
+    /** The module as bitcode, written by Java (LLVM's own writer gives no reason when it fails). */
+    private static void writeBitcode(org.bytedeco.llvm.LLVM.LLVMModuleRef module, Path file) {
+        org.bytedeco.llvm.LLVM.LLVMMemoryBufferRef buffer = LLVM.LLVMWriteBitcodeToMemoryBuffer(module);
+        try {
+            byte[] bytes = new byte[(int) LLVM.LLVMGetBufferSize(buffer)];
+            LLVM.LLVMGetBufferStart(buffer).get(bytes);
+            Files.write(file, bytes);
+        } catch (IOException e) {
+            throw ToolError.io("write", file, e);
+        } finally {
+            LLVM.LLVMDisposeMemoryBuffer(buffer);
         }
     }
 }

@@ -68,7 +68,8 @@ public final class Modules {
             if (Files.isRegularFile(candidate)) {
                 try {
                     String shown = displayPath(importer, candidate);
-                    return new SourceFile(candidate, shown, SourceFile.decode(shown, Files.readAllBytes(candidate)));
+                    return new SourceFile(candidate, shown, programPath(importer, candidate),
+                            SourceFile.decode(shown, Files.readAllBytes(candidate)));
                 } catch (IOException e) {
                     return null;
                 }
@@ -83,6 +84,12 @@ public final class Modules {
     private static String displayPath(SourceFile importer, Path candidate) {
         Path shown = Path.of(importer.displayName()).getParent();
         return shown == null ? candidate.getFileName().toString() : shown.resolve(candidate.getFileName()).toString();
+    }
+
+    /** The imported file's path relative to the program's root: beside its importer. */
+    private static String programPath(SourceFile importer, Path candidate) {
+        String dir = importer.programPath().contains("/") ? importer.programPath().substring(0, importer.programPath().lastIndexOf('/') + 1) : "";
+        return dir + candidate.getFileName();
     }
 
     /** The text of a standard-library module, or null when there is none of that name. */

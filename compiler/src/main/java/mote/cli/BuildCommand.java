@@ -3,7 +3,11 @@ package mote.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.List;
 import mote.Compiler;
+import mote.size.StackCheck;
+import mote.size.StackUsage;
+import mote.size.TaskReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
@@ -23,9 +27,17 @@ public final class BuildCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             for (Path p : result.emitted()) out.println("wrote " + p);   // nothing when the image does not fit
             out.print(result.size().usageTable(options.board()));
-            out.print(mote.size.TaskReport.text(mote.size.TaskReport.of(result, options.board())));
+            StackCheck stack = null;
+            if (result.mir().mainFunction() != null) {
+                StackUsage usage = StackUsage.measure(result, options.board());
+                List<TaskReport.Task> tasks = TaskReport.of(result, usage);
+                out.print(TaskReport.text(tasks));
+                stack = StackCheck.of(result, options.board(), usage, tasks);
+                out.print(stack.text());
+            }
             out.flush();
             result.requireFits();
+            if (stack != null) stack.requireFits();   // the whole report first, as for flash and RAM
             return 0;
         } finally {
             result.discard();

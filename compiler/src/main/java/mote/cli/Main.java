@@ -8,7 +8,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** `mote`: the command line. Each verb is its own class; this one maps errors to exit codes. */
-@Command(name = "mote", mixinStandardHelpOptions = true, version = "mote 0.1.0",
+@Command(name = "mote", mixinStandardHelpOptions = true, version = "mote " + InternalCompilerError.VERSION,
         description = "Compiles Mote programs for ARM Cortex-M and runs them under QEMU.",
         subcommands = {BuildCommand.class, RunCommand.class, TestCommand.class, SizeCommand.class, ExplainCommand.class,
                 FlashCommand.class, BoardsCommand.class, CommandLine.HelpCommand.class})
@@ -17,6 +17,8 @@ public final class Main implements Runnable {
 
     public static final int EXIT_COMPILE_ERROR = 1;
     public static final int EXIT_USAGE = 2;
+    /** A bug in Mote (EX_SOFTWARE of sysexits.h): distinct from 101, a panicking program's code under `mote run`. */
+    public static final int EXIT_INTERNAL_ERROR = 70;
 
     @Override
     public void run() {
@@ -32,11 +34,16 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);
-        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> report(ex, err));
-        return cli.execute(args);
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> report(ex, args, err));
+        try {
+            return cli.execute(args);
+        } catch (VirtualMachineError e) {
+            // Out of memory or stack outside a guarded phase: picocli hands only Exceptions to the handler.
+            return CrashReport.print(e, args, err);
+        }
     }
 
-    static int report(Exception ex, PrintWriter err) {
+    static int report(Throwable ex, String[] args, PrintWriter err) {
         if (ex instanceof CompileError ce) {
             err.print(ce.diagnostics().render());
             err.flush();
@@ -47,15 +54,6 @@ public final class Main implements Runnable {
             err.flush();
             return te.exitCode();
         }
-        if (ex instanceof InternalCompilerError ice) {
-            err.println("error: " + ice.getMessage());
-            err.println("note: this is a bug in the Mote compiler, not in your program; please report it with the file that triggered it");
-            err.flush();
-            return 101;
-        }
-        err.println("error: internal compiler error: " + ex);
-        err.println("note: this is a bug in the Mote compiler; please report it");
-        err.flush();
-        return 101;
+        return CrashReport.print(ex, args, err);
     }
 }

@@ -55,6 +55,8 @@ public final class RunCommand implements Callable<Integer> {
     /** Runs this build's own image (not the one in the output folder, which another build may have replaced). */
     private int run(Compiler.Options options, Compiler.Result result, byte[] typed) {
         result.requireFits();
+        // A stack known to overflow fails here, at build time, not as a crash under QEMU.
+        if (result.mir().mainFunction() != null) mote.size.StackCheck.of(result, options.board()).requireFits();
         PrintWriter out = spec.commandLine().getOut();
         out.flush();
         QemuOptions q = QemuOptions.defaults().withExtraArgs(qemuArgs).withConsole(System.out).withDiagnostics(System.err);

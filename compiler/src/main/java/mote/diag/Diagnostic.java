@@ -7,6 +7,11 @@ import java.util.List;
  * wording improves; {@code help} lines are printed as `= help: ...`.
  */
 public record Diagnostic(Severity severity, String code, String message, Span span, List<String> help) {
+    /** Longest source excerpt shown, in columns: a longer line is cut to a window around the caret. */
+    public static final int MAX_EXCERPT = 120;
+    /** How much of the line before the caret such a window keeps. */
+    private static final int BEFORE_CARET = 40;
+
     public Diagnostic {
         help = List.copyOf(help);
     }
@@ -16,22 +21,89 @@ public record Diagnostic(Severity severity, String code, String message, Span sp
         StringBuilder sb = new StringBuilder();
         sb.append(severity.label);
         if (code != null) sb.append('[').append(code).append(']');
-        sb.append(": ").append(message).append('\n');
+        sb.append(": ").append(escape(message)).append('\n');
         if (span != null) {
             int line = span.line();
-            int col = span.column();
             String gutter = " ".repeat(String.valueOf(line).length());
-            sb.append(gutter).append("--> ").append(span.location()).append('\n');
-            String text = span.file().lineText(line);
+            sb.append(gutter).append("--> ").append(escape(span.location())).append('\n');
             sb.append(gutter).append(" |\n");
-            sb.append(line).append(" | ").append(text.replace('\t', ' ')).append('\n');
-            int endLine = span.file().lineOf(Math.max(span.start(), span.end() - 1));
-            int width = endLine == line ? Math.max(1, span.end() - span.start()) : Math.max(1, text.length() - col + 1);
-            width = Math.max(1, Math.min(width, Math.max(1, text.length() - col + 1)));
-            sb.append(gutter).append(" | ").append(" ".repeat(Math.max(0, col - 1))).append("^".repeat(width)).append('\n');
+            excerpt(sb, line, gutter);
         }
         for (String h : help) sb.append(" ".repeat(span == null ? 0 : String.valueOf(span.line()).length()))
-                .append(" = help: ").append(h).append('\n');
+                .append(" = help: ").append(escape(h)).append('\n');
+        return sb.toString();
+    }
+
+    /**
+     * The span's first line and carets under the span. Control and invisible formatting
+     * characters are shown escaped (`\\u{0}`), never sent to the terminal raw; a line longer
+     * than {@link #MAX_EXCERPT} columns is cut to a window around the caret, marked with `…`.
+     */
+    private void excerpt(StringBuilder sb, int line, String gutter) {
+        String full = span.file().lineText(line);
+        int lineStart = span.start() - (span.column() - 1);
+        int endLine = span.file().lineOf(Math.max(span.start(), span.end() - 1));
+        // Only the characters that can reach the window (each shows at least one column wide):
+        // a megabyte-long line costs no more than a short one.
+        int caretAt = Math.min(span.column() - 1, full.length());
+        int sliceStart = Math.max(0, caretAt - MAX_EXCERPT), sliceEnd = Math.min(full.length(), caretAt + 2 * MAX_EXCERPT);
+        String text = full.substring(sliceStart, sliceEnd);
+        int first = caretAt - sliceStart;
+        int last = Math.max(first, Math.min(text.length(), (endLine == line ? span.end() - lineStart : full.length()) - sliceStart));
+        // Each character's column in the shown line (escapes are wider than one).
+        StringBuilder shown = new StringBuilder();
+        int[] col = new int[text.length() + 1];
+        for (int i = 0; i < text.length(); i++) {
+            col[i] = shown.length();
+            shown.append(shown(text.charAt(i)));
+        }
+        col[text.length()] = shown.length();
+        int caret = col[first];
+        int caretEnd = Math.max(caret + 1, col[last]);
+        int from = 0, to = shown.length();
+        if (sliceStart > 0 || sliceEnd < full.length() || shown.length() > MAX_EXCERPT) {
+            from = boundaryAtOrAfter(col, Math.max(0, Math.min(caret - BEFORE_CARET, shown.length() - MAX_EXCERPT)));
+            to = boundaryAtOrBefore(col, Math.min(shown.length(), from + MAX_EXCERPT));
+        }
+        String prefix = from > 0 || sliceStart > 0 ? "…" : "", suffix = to < shown.length() || sliceEnd < full.length() ? "…" : "";
+        sb.append(line).append(" | ").append(prefix).append(shown, from, to).append(suffix).append('\n');
+        int start = Math.max(0, caret - from) + prefix.length();
+        int width = Math.max(1, Math.min(caretEnd, to) - Math.max(caret, from));
+        sb.append(gutter).append(" | ").append(" ".repeat(start)).append("^".repeat(width)).append('\n');
+    }
+
+    private static int boundaryAtOrAfter(int[] col, int c) {
+        for (int b : col) if (b >= c) return b;
+        return col[col.length - 1];
+    }
+
+    private static int boundaryAtOrBefore(int[] col, int c) {
+        int best = 0;
+        for (int b : col) if (b <= c) best = b;
+        return best;
+    }
+
+    /** How a source character is shown: tabs as a space, control and format characters escaped. */
+    private static String shown(char c) {
+        if (c == '\t') return " ";
+        return needsEscape(c) ? String.format("\\u{%x}", (int) c) : String.valueOf(c);
+    }
+
+    private static boolean needsEscape(char c) {
+        // Cf covers the byte-order mark, zero-width characters and the bidi overrides.
+        return Character.isISOControl(c) || Character.getType(c) == Character.FORMAT;
+    }
+
+    /** {@code s} with control and format characters escaped (`\\u{1b}`), safe to print to a terminal. */
+    public static String escape(String s) {
+        boolean clean = true;
+        for (int i = 0; i < s.length() && clean; i++) clean = s.charAt(i) == '\n' || s.charAt(i) == '\t' || !needsEscape(s.charAt(i));
+        if (clean) return s;
+        StringBuilder sb = new StringBuilder(s.length() + 8);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            sb.append(c == '\n' || c == '\t' ? String.valueOf(c) : needsEscape(c) ? String.format("\\u{%x}", (int) c) : String.valueOf(c));
+        }
         return sb.toString();
     }
 }

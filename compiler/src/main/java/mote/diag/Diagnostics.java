@@ -3,28 +3,39 @@ package mote.diag;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Collects diagnostics so a phase can report every independent error before stopping. */
+/**
+ * Collects diagnostics so a phase can report every independent error before stopping. Only the
+ * first {@value #MAX_SHOWN} are kept (the rest are counted): a file of junk would otherwise
+ * print one error per token, gigabytes of them.
+ */
 public final class Diagnostics {
+    /** How many diagnostics are kept and shown; past that they are only counted. */
+    public static final int MAX_SHOWN = 50;
+
     private final List<Diagnostic> all = new ArrayList<>();
+    private int errors;
+    private int notShown;
 
     public void error(String code, Span span, String message, String... help) {
-        all.add(new Diagnostic(Severity.ERROR, code, message, span, List.of(help)));
+        add(new Diagnostic(Severity.ERROR, code, message, span, List.of(help)));
     }
 
     public void warning(String code, Span span, String message, String... help) {
-        all.add(new Diagnostic(Severity.WARNING, code, message, span, List.of(help)));
+        add(new Diagnostic(Severity.WARNING, code, message, span, List.of(help)));
     }
 
-    public void add(Diagnostic d) { all.add(d); }
-
-    public boolean hasErrors() {
-        return all.stream().anyMatch(d -> d.severity() == Severity.ERROR);
+    public void add(Diagnostic d) {
+        if (d.severity() == Severity.ERROR) errors++;
+        if (all.size() < MAX_SHOWN) all.add(d);
+        else notShown++;
     }
 
-    public int errorCount() {
-        return (int) all.stream().filter(d -> d.severity() == Severity.ERROR).count();
-    }
+    public boolean hasErrors() { return errors > 0; }
 
+    /** Every error reported, shown or not. */
+    public int errorCount() { return errors; }
+
+    /** The diagnostics kept: the first {@value #MAX_SHOWN}. */
     public List<Diagnostic> all() { return List.copyOf(all); }
 
     /** Throws {@link CompileError} carrying everything so far when any error was reported. */
@@ -35,6 +46,9 @@ public final class Diagnostics {
     public String render() {
         StringBuilder sb = new StringBuilder();
         for (Diagnostic d : all) sb.append(d.render()).append('\n');
+        if (notShown > 0)
+            sb.append("note: ").append(notShown).append(notShown == 1 ? " more diagnostic is" : " more diagnostics are")
+                    .append(" not shown; fix the ones above first\n");
         int n = errorCount();
         if (n > 0) sb.append("error: could not compile due to ").append(n).append(n == 1 ? " previous error" : " previous errors").append('\n');
         return sb.toString();

@@ -7,12 +7,23 @@ import java.util.Arrays;
 public final class SourceFile {
     private final Path path;
     private final String displayName;
+    private final String programPath;
     private final String text;
     private final int[] lineStarts;
 
+    /** A file named the same in diagnostics and in the image (std modules, tests' strings). */
     public SourceFile(Path path, String displayName, String text) {
+        this(path, displayName, displayName, text);
+    }
+
+    /**
+     * @param displayName how diagnostics name the file: as the user typed it (see {@link #displayPath})
+     * @param programPath how the image names it: relative to the program's root (see {@link #programPath()})
+     */
+    public SourceFile(Path path, String displayName, String programPath, String text) {
         this.path = path;
         this.displayName = displayName;
+        this.programPath = programPath;
         this.text = text;
         int[] starts = new int[16];
         int n = 0;
@@ -31,10 +42,9 @@ public final class SourceFile {
     }
 
     /**
-     * How a file given on the command line is named in diagnostics and in the image's panic
-     * locations: relative to the working directory when it lies inside it, else as given. An
-     * image then holds the same bytes whether the program was named `app.mote` or by its
-     * absolute path, and no build-machine directory leaks into firmware.
+     * How a file given on the command line is named in diagnostics: relative to the working
+     * directory when it lies inside it, else as given. (The image names it by
+     * {@link #programPath()} instead, which does not depend on the working directory.)
      */
     public static String displayPath(Path given) {
         Path cwd = Path.of(System.getProperty("user.dir")).toAbsolutePath().normalize();
@@ -45,7 +55,8 @@ public final class SourceFile {
 
     /**
      * The text of a source file's bytes, which must be UTF-8: otherwise an error naming the
-     * first bad byte's line and column (counted in bytes), not the decoder's own message.
+     * first bad byte's line and column (counted in bytes), not the decoder's own message. A
+     * leading byte-order mark is dropped.
      */
     public static String decode(String name, byte[] bytes) {
         java.nio.charset.CharsetDecoder decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
@@ -61,11 +72,21 @@ public final class SourceFile {
                     name, line, at - lineStart + 1, bytes[at] & 0xFF));
         }
         decoder.flush(out);
-        return out.flip().toString();
+        String text = out.flip().toString();
+        // A byte-order mark (editors on Windows write one) is not part of the program.
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 
     public Path path() { return path; }
     public String displayName() { return displayName; }
+
+    /**
+     * The file's path relative to the program's root, the directory of the file given to
+     * `mote` (`app.mote`, `uart.mote` beside it; std modules are `std/NAME.mote`): what panic
+     * locations and debug info record, so the image has the same bytes however the path was
+     * typed and from whichever directory `mote` ran, and no build-machine directory leaks into it.
+     */
+    public String programPath() { return programPath; }
     public String text() { return text; }
 
     /** 1-based line of a character offset. */

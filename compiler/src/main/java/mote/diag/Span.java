@@ -5,8 +5,11 @@ public record Span(SourceFile file, int start, int end) {
     public int line() { return file.lineOf(start); }
     public int column() { return file.columnOf(start); }
 
-    /** `file:line:col`, the form used in diagnostics and panic messages. */
+    /** `file:line:col`, the form used in diagnostics. */
     public String location() { return file.displayName() + ":" + line() + ":" + column(); }
+
+    /** `file:line:col` with the file named relative to the program's root: what the image records. */
+    public String programLocation() { return file.programPath() + ":" + line() + ":" + column(); }
 
     public Span to(Span other) {
         return new Span(file, Math.min(start, other.start), Math.max(end, other.end));

@@ -21,4 +21,29 @@ public final class ToolError extends RuntimeException {
     }
 
     public int exitCode() { return exitCode; }
+
+    /** "cannot write build/x.o: permission denied": an input or output the file system refused. */
+    public static ToolError io(String doing, java.nio.file.Path file, java.io.IOException e) {
+        return new ToolError("cannot " + doing + " " + file + ": " + reason(e));
+    }
+
+    /**
+     * Why a file operation failed, in plain words ("permission denied", "read-only file
+     * system"): NIO's own messages are often only the path, which says nothing.
+     */
+    public static String reason(java.io.IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such file or directory";
+        if (e instanceof java.nio.file.NotDirectoryException) return "not a directory";
+        if (e instanceof java.nio.file.FileAlreadyExistsException) return "a file of that name already exists";
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) return plain(fs.getReason());
+        return e.getMessage() == null ? e.getClass().getSimpleName() : plain(e.getMessage());
+    }
+
+    /** An OS error string as part of a sentence: "Is a directory" becomes "is a directory". */
+    public static String plain(String osMessage) {
+        String s = osMessage.strip();
+        return s.length() > 1 && Character.isUpperCase(s.charAt(0)) && Character.isLowerCase(s.charAt(1))
+                ? Character.toLowerCase(s.charAt(0)) + s.substring(1) : s;
+    }
 }

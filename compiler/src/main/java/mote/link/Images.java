@@ -47,7 +47,7 @@ public final class Images {
         try {
             Files.write(uf2, Uf2.write(ElfSegments.read(elf).segments(), family));
         } catch (IOException e) {
-            throw new ToolError("cannot write " + uf2 + ": " + e.getMessage());
+            throw ToolError.io("write", uf2, e);
         }
         return uf2;
     }

@@ -109,7 +109,7 @@ public final class LinkerScript {
             Files.createDirectories(dir);
             Files.writeString(script, generate(board));
         } catch (IOException e) {
-            throw new ToolError("cannot write linker script " + script + ": " + e.getMessage());
+            throw ToolError.io("write linker script", script, e);
         }
         return script;
     }

@@ -3,6 +3,7 @@ package mote.llvm;
 import static org.bytedeco.llvm.global.LLVM.*;
 
 import java.nio.file.Path;
+import mote.diag.ToolError;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.llvm.LLVM.LLVMModuleRef;
 import org.bytedeco.llvm.LLVM.LLVMPassBuilderOptionsRef;
@@ -134,7 +135,8 @@ public final class LlvmBackend implements AutoCloseable {
         if (LLVMTargetMachineEmitToFile(machine, module, new BytePointer(file.toString()), kind, err) != 0) {
             String msg = err.getString();
             LLVMDisposeMessage(err);
-            throw new IllegalStateException("LLVM could not emit " + file + ": " + msg);
+            // LLVM fails here only when it cannot open or write the file (the module was verified).
+            throw new ToolError("cannot write " + file + ": " + ToolError.plain(msg));
         }
     }
 

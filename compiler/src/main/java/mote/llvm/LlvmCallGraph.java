@@ -14,10 +14,15 @@ import org.bytedeco.llvm.LLVM.LLVMValueRef;
 
 /**
  * Who calls whom in an optimized module: every defined function and the functions its call
- * instructions name directly (Mote emits no indirect calls). Read after LLVM's inliner ran,
- * so it is the call graph of the code that will run, for the worst-case stack report.
+ * instructions name directly. A call through a pointer (Mote emits none; runtime-c's executor
+ * does) is listed as the callee {@link #THROUGH_POINTER}, so the stack report can say it cannot
+ * bound what it does not see. Read after LLVM's inliner ran, so it is the call graph of the code
+ * that will run, for the worst-case stack report.
  */
 public final class LlvmCallGraph {
+    /** Stands for the unknown callee of a call through a function pointer. */
+    public static final String THROUGH_POINTER = "(a call through a pointer)";
+
     private LlvmCallGraph() {}
 
     public static Map<String, List<String>> of(LLVMModuleRef module) {
@@ -29,7 +34,12 @@ public final class LlvmCallGraph {
                 for (LLVMValueRef i = LLVMGetFirstInstruction(b); i != null && !i.isNull(); i = LLVMGetNextInstruction(i)) {
                     if (LLVMGetInstructionOpcode(i) != LLVMCall) continue;
                     LLVMValueRef callee = LLVMGetCalledValue(i);
-                    if (callee == null || callee.isNull() || LLVMIsAFunction(callee) == null || LLVMIsAFunction(callee).isNull()) continue;
+                    if (callee == null || callee.isNull()) continue;
+                    if (LLVMIsAFunction(callee) == null || LLVMIsAFunction(callee).isNull()) {
+                        boolean inlineAsm = LLVMIsAInlineAsm(callee) != null && !LLVMIsAInlineAsm(callee).isNull();
+                        if (!inlineAsm) callees.add(THROUGH_POINTER);   // inline assembly calls nothing
+                        continue;
+                    }
                     String name = LLVMGetValueName(callee).getString();
                     if (!name.startsWith("llvm.")) callees.add(name);   // intrinsics use no stack of their own
                 }

@@ -104,15 +104,9 @@ public final class LlvmCodegen implements AutoCloseable {
 
     private org.bytedeco.llvm.LLVM.LLVMMetadataRef diFile(mote.diag.SourceFile f) {
         return diFiles.computeIfAbsent(f, k -> {
-            String name, dir;
-            if (k.path() != null) {
-                java.nio.file.Path abs = k.path().toAbsolutePath();
-                name = abs.getFileName().toString();
-                dir = abs.getParent() == null ? "" : abs.getParent().toString();
-            } else {
-                name = k.displayName();
-                dir = "";
-            }
+            // Relative to the program's root, with no directory: the same bytes from any
+            // working directory (a debugger finds the file when run from the program's folder).
+            String name = k.programPath(), dir = "";
             return LLVMDIBuilderCreateFile(di, name, name.getBytes(StandardCharsets.UTF_8).length, dir, dir.getBytes(StandardCharsets.UTF_8).length);
         });
     }
@@ -1214,7 +1208,7 @@ public final class LlvmCodegen implements AutoCloseable {
          * printed between mote_panic_begin and mote_panic_end.
          */
         private void panic(List<PrintItem> message, Span span) {
-            byte[] loc = span.location().getBytes(StandardCharsets.UTF_8);
+            byte[] loc = span.programLocation().getBytes(StandardCharsets.UTF_8);
             LLVMValueRef locPtr = stringConstant(loc), locLen = constInt(i32, loc.length);
             if (message.size() == 1 && message.get(0) instanceof PrintItem.Text t) {
                 callRuntime("mote_panic", stringConstant(t.bytes()), constInt(i32, t.bytes().length), locPtr, locLen);

@@ -46,8 +46,9 @@ public final class Parser {
         ParseError() { super(null, null, false, false); }
     }
 
-    private static final int MAX_NESTING = 200;
-    /** Longest chain of binary operators or postfix operations: each one deepens the tree. */
+    /** Deepest nesting of expressions, blocks and types (docs/language-notes.md); E0039 past it. */
+    public static final int MAX_NESTING = 200;
+    /** Longest chain of binary operators, postfix operations or `else if`s: each one deepens the tree. */
     private static final int MAX_CHAIN = 500;
 
     private final SourceFile file;
@@ -62,6 +63,7 @@ public final class Parser {
     /** Struct literals are not allowed (conditions, scrutinees, `for` ranges). */
     private boolean noStruct;
     private int nesting;
+    private boolean tooDeepReported;
 
     private Parser(SourceFile file, Diagnostics diags, Lexer.Result lexed) {
         this.file = file;
@@ -487,9 +489,11 @@ public final class Parser {
         return type();
     }
 
+    /** Said once per file: recovery inside a too-deep construct would otherwise hit the limit at every level. */
     private ParseError tooDeep() {
-        report("E0039", peek().span(), "this is nested too deeply to compile",
+        if (!tooDeepReported) report("E0039", peek().span(), "this is nested too deeply to compile",
                 "split the expression or type with `let` or `const`");
+        tooDeepReported = true;
         return new ParseError();
     }
 
@@ -653,18 +657,42 @@ public final class Parser {
         }
     }
 
-    private Expr.If ifExpr() {
+    private Expr.If ifExpr() { return ifExpr(0); }
+
+    /** {@code elseIfs}: how many `else if` led here; each nests the tree one level deeper. */
+    private Expr.If ifExpr(int elseIfs) {
         Span start = expect(IF, "").span();
         Expr cond = withNoStruct(this::expr);
         checkStructInCondition(cond, "an `if` condition");
         Expr.Block then = block();
         Expr otherwise = null;
         if (eat(ELSE)) {
-            if (at(IF)) otherwise = ifExpr();
+            if (at(IF) && elseIfs == MAX_CHAIN) skipTooLongElseIfChain();
+            else if (at(IF)) otherwise = ifExpr(elseIfs + 1);
             else if (at(LBRACE)) otherwise = block();
             else throw unexpected("E0021", true, "expected `{` or `if` after `else`, found " + peek().describe());
         }
         return new Expr.If(from(start), cond, then, otherwise);
+    }
+
+    /**
+     * Past {@link #MAX_CHAIN} `else if`s: one E0039 for the whole chain, whose rest is parsed
+     * (one link at a time, without nesting) and dropped, so that parsing goes on after it.
+     */
+    private void skipTooLongElseIfChain() {
+        report("E0039", peek().span(), "this `else if` chain is too long to compile",
+                "more than " + MAX_CHAIN + " `else if`s in a row: use `match`, or split the chain");
+        while (true) {
+            expect(IF, "");
+            withNoStruct(this::expr);
+            block();
+            if (!eat(ELSE)) return;
+            if (at(LBRACE)) {
+                block();
+                return;
+            }
+            if (!at(IF)) throw unexpected("E0021", true, "expected `{` or `if` after `else`, found " + peek().describe());
+        }
     }
 
     /** `if p == Point { x: 1 } {`: the struct literal was cut off at its name; say so plainly. */

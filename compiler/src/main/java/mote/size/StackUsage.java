@@ -7,10 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 import mote.Compiler;
 import mote.board.Board;
@@ -30,27 +28,37 @@ import org.bytedeco.llvm.LLVM.LLVMModuleRef;
  * Frame sizes: the program's from llc's `-stack-size-section` on the optimized bitcode (the
  * same code generator settings as the object that is linked), runtime-c's from clang's
  * `-fstack-usage`. Call edges: read from the optimized LLVM module and runtime-c's bitcode.
- * Recursion makes the stack unbounded, and the report says so. Interrupt handlers that may
- * preempt a poll are not included (each runs on the same stack: add the largest handler's).
+ * Recursion or a call through a pointer makes the stack unbounded, and the report says so.
+ * Interrupt handlers that may preempt a poll are measured from their own roots; {@link StackCheck}
+ * adds the deepest one on top of the deepest poll.
  */
 public final class StackUsage {
     private final Map<String, Long> frames;
     private final Map<String, List<String>> graph;
 
-    private StackUsage(Map<String, Long> frames, Map<String, List<String>> graph) {
+    StackUsage(Map<String, Long> frames, Map<String, List<String>> graph) {
         this.frames = frames;
         this.graph = graph;
     }
 
-    /** The worst case from {@code root}: total bytes and the chain that needs them. */
-    public record Worst(String root, long bytes, List<String> path, String recursion) {
-        public boolean bounded() { return recursion == null; }
+    /**
+     * The worst case from {@code root}: total bytes and the chain that needs them; or, when no
+     * bound can be known, {@code unbounded} says why ("recursion through f -> g -> f").
+     */
+    public record Worst(String root, long bytes, List<String> path, String unbounded) {
+        public boolean bounded() { return unbounded == null; }
 
         public String describe() {
-            if (!bounded()) return "unbounded (recursion through " + recursion + ")";
+            if (!bounded()) return "unbounded: " + unbounded;
             return bytes + " bytes (" + String.join(" -> ", path) + ")";
         }
     }
+
+    /** Whether {@code fn} is a function of the image (the program's or runtime-c's). */
+    public boolean has(String fn) { return graph.containsKey(fn) || frames.containsKey(fn); }
+
+    /** The bytes of {@code fn}'s own frame (0 when it has none or is unknown). */
+    public long frame(String fn) { return frames.getOrDefault(fn, 0L); }
 
     public static StackUsage measure(Compiler.Result build, Board board) {
         Toolchain tc = Toolchain.get();
@@ -69,8 +77,23 @@ public final class StackUsage {
         Path objects = runtime.build(board).get(0).getParent();
         readStackUsageFiles(objects, frames);
         for (Path bc : list(runtime.bitcodeDir(board), ".bc")) graph.putAll(callGraphOf(bc));
+        POINTER_TARGETS.forEach((caller, targets) -> {
+            List<String> callees = graph.get(caller);
+            if (callees == null || !callees.contains(LlvmCallGraph.THROUGH_POINTER)) return;
+            List<String> resolved = new ArrayList<>(callees);
+            resolved.remove(LlvmCallGraph.THROUGH_POINTER);
+            resolved.addAll(targets);
+            graph.put(caller, resolved);
+        });
         return new StackUsage(frames, graph);
     }
+
+    /**
+     * runtime-c's calls through pointers whose targets are known: SysTick_Handler calls the
+     * timer's `systick_hook`, which only ever holds systick_isr (timer.c). Other such calls
+     * (the executor's poll of a task) stay unknown, outside every chain measured here.
+     */
+    static final Map<String, List<String>> POINTER_TARGETS = Map.of("SysTick_Handler", List.of("systick_isr"));
 
     static void parseReadobj(String text, Map<String, Long> frames) {
         String function = null;
@@ -134,26 +157,37 @@ public final class StackUsage {
 
     public Worst worst(String root) {
         Map<String, Worst> memo = new HashMap<>();
-        return worst(root, new HashSet<>(), memo);
+        return worst(root, new ArrayList<>(), memo);
     }
 
-    private Worst worst(String fn, Set<String> onPath, Map<String, Worst> memo) {
+    /** {@code onPath}: the chain of calls that led here, to name a recursion's cycle. */
+    private Worst worst(String fn, List<String> onPath, Map<String, Worst> memo) {
         Worst known = memo.get(fn);
         if (known != null) return known;
-        if (!onPath.add(fn)) return new Worst(fn, 0, List.of(fn), fn);
+        if (fn.equals(LlvmCallGraph.THROUGH_POINTER)) {
+            String caller = onPath.isEmpty() ? "?" : onPath.get(onPath.size() - 1);
+            return new Worst(fn, 0, List.of(), caller + " calls through a pointer");
+        }
+        int seen = onPath.indexOf(fn);
+        if (seen >= 0) {
+            List<String> cycle = new ArrayList<>(onPath.subList(seen, onPath.size()));
+            cycle.add(fn);
+            return new Worst(fn, 0, List.of(fn), "recursion through " + String.join(" -> ", cycle));
+        }
+        onPath.add(fn);
         long own = frames.getOrDefault(fn, 0L);
         Worst deepest = null;
         for (String callee : graph.getOrDefault(fn, List.of())) {
             Worst w = worst(callee, onPath, memo);
             if (!w.bounded()) {
-                onPath.remove(fn);
-                Worst unbounded = new Worst(fn, 0, List.of(), w.recursion());
+                onPath.remove(onPath.size() - 1);
+                Worst unbounded = new Worst(fn, 0, List.of(), w.unbounded());
                 memo.put(fn, unbounded);
                 return unbounded;
             }
             if (deepest == null || w.bytes() > deepest.bytes()) deepest = w;
         }
-        onPath.remove(fn);
+        onPath.remove(onPath.size() - 1);
         List<String> path = new ArrayList<>();
         path.add(fn + " " + own);
         if (deepest != null) path.addAll(deepest.path());

@@ -11,7 +11,7 @@ import mote.board.Board;
 public final class TaskReport {
     private TaskReport() {}
 
-    /** {@code pollStack} is -1 when recursion makes it unbounded. */
+    /** {@code pollStack} is -1 when recursion or a call through a pointer makes it unbounded. */
     public record Task(String name, long stateBytes, long pollStack, String stackPath) {}
 
     /**
@@ -19,10 +19,14 @@ public final class TaskReport {
      * table (`<task>.task`); the state bytes are those of one instance.
      */
     public static List<Task> of(Compiler.Result build, Board board) {
+        return build.mir().mainFunction() == null ? new ArrayList<>() : of(build, StackUsage.measure(build, board));
+    }
+
+    /** As {@link #of(Compiler.Result, Board)}, from frames and calls already measured. */
+    public static List<Task> of(Compiler.Result build, StackUsage stack) {
         List<Task> tasks = new ArrayList<>();
         String main = build.mir().mainFunction();
         if (main == null) return tasks;
-        StackUsage stack = StackUsage.measure(build, board);
         List<String> names = new ArrayList<>();
         names.add(main);
         for (var t : build.mir().tasks()) names.add(t.function());

@@ -18,6 +18,7 @@ import mote.ast.Stmt;
 import mote.ast.TypeExpr;
 import mote.diag.Diagnostics;
 import mote.diag.Span;
+import mote.parse.Parser;
 import mote.diag.Suggest;
 
 /**
@@ -274,30 +275,56 @@ public final class TypeChecker {
             }
         }
         Map<Type.Struct, Integer> state = new java.util.HashMap<>();   // 1 in progress, 2 done
-        for (Type.Struct t : decls.keySet()) layout(t, decls, fieldTypes, state);
+        Map<Type.Struct, Integer> depth = new java.util.HashMap<>();
+        for (Type.Struct t : decls.keySet()) layout(t, 0, decls, fieldTypes, state, depth);
     }
 
-    private void layout(Type.Struct t, Map<Type.Struct, Item.Struct> decls, Map<Type.Struct, List<Type>> fieldTypes, Map<Type.Struct, Integer> state) {
+    /**
+     * Lays out {@code t} after the structs it holds by value; returns its depth (1 + its deepest
+     * field, each array level counting one). {@code above} is how deep the struct that led here
+     * sits: past {@link Parser#MAX_NESTING} levels of structs and arrays the field is E0039, so
+     * that this recursion and every later walk over the type stay shallow.
+     */
+    private int layout(Type.Struct t, int above, Map<Type.Struct, Item.Struct> decls, Map<Type.Struct, List<Type>> fieldTypes,
+                       Map<Type.Struct, Integer> state, Map<Type.Struct, Integer> depth) {
         Integer st = state.get(t);
-        if (st != null && st == 2) return;
+        if (st != null && st == 2) return depth.get(t);
         state.put(t, 1);
         List<Type> types = fieldTypes.get(t);
         Item.Struct decl = decls.get(t);
+        int deepest = 0;
         for (int i = 0; i < types.size(); i++) {
             Type inner = types.get(i);
-            while (inner instanceof Type.Array a) inner = a.element();
+            int arrays = 0;
+            while (inner instanceof Type.Array a) {
+                inner = a.element();
+                arrays++;
+            }
+            int fieldDepth = arrays;
             if (inner instanceof Type.Struct s && decls.containsKey(s)) {
                 if (Integer.valueOf(1).equals(state.get(s))) {
                     diags.error("E0303", decl.fields().get(i).type().span(), "struct `" + t.name() + "` contains itself, so its size is infinite",
                             "store a reference instead: `&" + s.name() + "`");
                     types.set(i, Type.I32);
-                } else {
-                    layout(s, decls, fieldTypes, state);
+                    continue;
                 }
+                int below = above + 1 + arrays;
+                int sDepth = below >= Parser.MAX_NESTING ? Parser.MAX_NESTING : layout(s, below, decls, fieldTypes, state, depth);
+                if (below + sDepth > Parser.MAX_NESTING) {
+                    diags.error("E0039", decl.fields().get(i).type().span(), "struct `" + s.name() + "` is nested too deeply to compile here",
+                            "a type may hold structs and arrays in each other at most " + Parser.MAX_NESTING
+                                    + " levels deep; store a reference (`&" + s.name() + "`) instead");
+                    types.set(i, Type.I32);
+                    continue;
+                }
+                fieldDepth += sDepth;
             }
+            deepest = Math.max(deepest, fieldDepth);
         }
         t.define(decl.fields().stream().map(f -> f.name().name()).toList(), types);
         state.put(t, 2);
+        depth.put(t, deepest + 1);
+        return deepest + 1;
     }
 
     private boolean declare(String name, Symbol sym, Span span) {

@@ -41,7 +41,7 @@ class StackUsageTest {
                 Compiler.Options.defaults(BOARD, ProgramRunner.tempDir()));
         TaskReport.Task main = TaskReport.of(r, BOARD).get(0);
         assertEquals(-1, main.pollStack());
-        assertTrue(main.stackPath().contains("unbounded (recursion through fib)"), main.stackPath());
+        assertTrue(main.stackPath().contains("unbounded: recursion through fib -> fib"), main.stackPath());
         assertFalse(TaskReport.text(List.of(main)).isEmpty());
     }
 }

@@ -14,9 +14,9 @@ public record Expectations(List<String> lines, int exitCode, List<String> boards
     public static final List<String> DEFAULT_BOARDS = List.of("lm3s6965evb", "mps2-an385");
     private static final Pattern DIRECTIVE = Pattern.compile("//\\s*(expect|exit|boards|flags|input):\\s?(.*)$");
 
-    /** The console output expected from {@code program}: the lines, `{file}` replaced by its path. */
+    /** The console output expected from {@code program}: the lines, `{file}` replaced by its name (panic locations are relative to the program's root). */
     public String expectedOutput(java.nio.file.Path program) {
-        return lines.isEmpty() ? "" : String.join("\n", lines).replace("{file}", mote.diag.SourceFile.displayPath(program)) + "\n";
+        return lines.isEmpty() ? "" : String.join("\n", lines).replace("{file}", program.getFileName().toString()) + "\n";
     }
 
     /**

@@ -1,0 +1,71 @@
+package mote.cli;
+
+import static mote.cli.CliTest.example;
+import static mote.cli.CliTest.mote;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import mote.testutil.ProgramRunner;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An output directory that cannot be written is the user's environment, not a bug in Mote:
+ * exit 1 with one line saying which file and why, never an internal compiler error.
+ */
+class OutputDirErrorsTest {
+    private static void assertPlainToolError(CliTest.Outcome o, String expected) {
+        assertEquals(1, o.exit(), o.err());
+        assertTrue(o.err().startsWith("error: " + expected), o.err());
+        assertFalse(o.err().contains("internal compiler error") || o.err().contains("bug in the Mote compiler"), o.err());
+        assertEquals(1, o.err().lines().count(), o.err());
+    }
+
+    @Test
+    void anExistingFileOrDeviceIsNotAnOutputDirectory() throws Exception {
+        Path file = ProgramRunner.tempDir().resolve("not-a-dir");
+        Files.writeString(file, "x");
+        assertPlainToolError(mote("build", example("hello.mote"), "-o", file.toString()),
+                "cannot use " + file + " as the output directory: it exists and is not a directory");
+        assertPlainToolError(mote("build", example("hello.mote"), "-o", "/dev/null"),
+                "cannot use /dev/null as the output directory: it exists and is not a directory");
+    }
+
+    @Test
+    void aDirectoryWhereTheObjectGoesIsAToolError() throws Exception {
+        Path out = ProgramRunner.tempDir();
+        Files.createDirectories(out.resolve("hello.o"));   // LLVM cannot write the object there
+        assertPlainToolError(mote("build", example("hello.mote"), "-o", out.toString()),
+                "cannot write " + out.resolve("hello.o") + ": is a directory");
+        Files.delete(out.resolve("hello.o"));
+        Files.createDirectories(out.resolve("hello.bc"));   // nor the bitcode for the stack report
+        assertPlainToolError(mote("build", example("hello.mote"), "-o", out.toString()),
+                "cannot write " + out.resolve("hello.bc") + ": is a directory");
+    }
+
+    @Test
+    void aReadOnlyOutputDirectoryIsReportedBeforeCompiling() throws Exception {
+        Path out = ProgramRunner.tempDir().resolve("read-only");
+        Files.createDirectories(out);
+        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            assumeFalse(Files.isWritable(out), "root may write anywhere: nothing to check");
+            assertPlainToolError(mote("build", example("hello.mote"), "-o", out.toString()),
+                    "cannot write to output directory " + out + ": permission denied");
+        } finally {
+            Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    @Test
+    void aDirectoryGivenAsTheProgramSaysWhy() throws Exception {
+        Path dir = ProgramRunner.tempDir().resolve("app.mote");
+        Files.createDirectories(dir);
+        assertPlainToolError(mote("build", dir.toString(), "-o", ProgramRunner.tempDir().toString()),
+                "cannot read " + dir + ": is a directory");
+    }
+}
