@@ -216,6 +216,11 @@ public final class LlvmCodegen implements AutoCloseable {
         throw new IllegalStateException("no LLVM type for " + t);
     }
 
+    /** The type of memory holding a {@code t}: a zero-sized one (`()`) is an empty byte array. */
+    private LLVMTypeRef storageType(Type t) {
+        return hasStorage(t) ? llvmType(t) : LLVMArrayType(i8, 0);
+    }
+
     /** How a value of type {@code t} is passed to or returned from a function: aggregates by pointer. */
     private LLVMTypeRef paramType(Type t) {
         return Type.isAggregate(t) ? ptr : llvmType(t);
@@ -314,7 +319,7 @@ public final class LlvmCodegen implements AutoCloseable {
         for (MirProgram.Global g : program.globals()) {
             LLVMValueRef withStrings = g.strings().isEmpty() ? null : imageWithStrings(g);
             LLVMValueRef v = LLVMAddGlobal(module, withStrings != null ? LLVMTypeOf(withStrings)
-                    : g.type() instanceof Type.Channel ch ? channelType(ch) : llvmType(g.type()), "s." + g.name());
+                    : g.type() instanceof Type.Channel ch ? channelType(ch) : storageType(g.type()), "s." + g.name());
             if (withStrings != null) {
                 LLVMSetInitializer(v, withStrings);
             } else if (g.type() instanceof Type.Channel ch) {
@@ -322,8 +327,8 @@ public final class LlvmCodegen implements AutoCloseable {
             } else if (Type.isAggregate(g.type())) {
                 byte[] image = g.image() != null ? g.image() : new byte[g.type().size()];
                 LLVMSetInitializer(v, LLVMConstStringInContext(ctx, new BytePointer(image), image.length, 1));
-            } else if (g.type() instanceof Type.Ref) {
-                LLVMSetInitializer(v, LLVMConstNull(ptr));
+            } else if (g.type() instanceof Type.Ref || !hasStorage(g.type())) {
+                LLVMSetInitializer(v, LLVMConstNull(LLVMGlobalGetValueType(v)));
             } else {
                 LLVMSetInitializer(v, constInt(llvmType(g.type()), g.initialValue()));
             }
@@ -731,12 +736,14 @@ public final class LlvmCodegen implements AutoCloseable {
         }
 
         private void restore(StateMachine.Slot slot) {
+            if (!hasStorage(slot.type())) return;
             if (Type.isAggregate(slot.type())) { copyBytes(slots[slot.local().index()], offsetPtr(self, slot.offset()), slot.type()); return; }
             LLVMTypeRef t = llvmType(slot.type());
             LLVMBuildStore(builder, LLVMBuildLoad2(builder, t, offsetPtr(self, slot.offset()), ""), slots[slot.local().index()]);
         }
 
         private void save(StateMachine.Slot slot) {
+            if (!hasStorage(slot.type())) return;
             if (Type.isAggregate(slot.type())) { copyBytes(offsetPtr(self, slot.offset()), slots[slot.local().index()], slot.type()); return; }
             LLVMTypeRef t = llvmType(slot.type());
             LLVMBuildStore(builder, LLVMBuildLoad2(builder, t, slots[slot.local().index()], ""), offsetPtr(self, slot.offset()));
@@ -758,8 +765,7 @@ public final class LlvmCodegen implements AutoCloseable {
         /** One poll of the future of {@code callee} stored at {@code child}; yields the i1 "ready". */
         private LLVMValueRef pollFuture(Callee callee, LLVMValueRef child, Local destLocal, boolean start, LLVMValueRef[] startArgs) {
             if (callee instanceof Callee.Function f) {
-                LLVMValueRef dest = slots[destLocal.index()];
-                if (dest == null) dest = LLVMConstNull(ptr);
+                LLVMValueRef dest = storage(destLocal);
                 return callPoll(f.name(), child, dest, start, startArgs);
             }
             if (callee instanceof Callee.Channel ch) return pollChannel(ch, child, destLocal);
@@ -828,8 +834,7 @@ public final class LlvmCodegen implements AutoCloseable {
         private LLVMValueRef pollChannel(Callee.Channel ch, LLVMValueRef state, Local dest) {
             LLVMValueRef channel = LLVMBuildLoad2(builder, ptr, offsetPtr(state, Callee.Channel.CHANNEL_PTR), "channel");
             if (ch.send()) return callRuntime("mote_channel_send", channel, offsetPtr(state, ch.itemOffset()), state);
-            LLVMValueRef out = slots[dest.index()];
-            return callRuntime("mote_channel_recv", channel, out, state);
+            return callRuntime("mote_channel_recv", channel, storage(dest), state);
         }
 
         /** yield_now: the first poll wakes the task and returns Pending, the second is Ready. */
@@ -913,6 +918,7 @@ public final class LlvmCodegen implements AutoCloseable {
         }
 
         private LLVMValueRef itemInMemory(Operand value, Type element) {
+            if (!hasStorage(element)) return LLVMConstNull(ptr);   // zero bytes: runtime-c copies none
             LLVMBasicBlockRef here = LLVMGetInsertBlock(builder);
             LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(llvmFn);
             LLVMValueRef first = LLVMGetFirstInstruction(entry);
@@ -958,9 +964,18 @@ public final class LlvmCodegen implements AutoCloseable {
             return v;
         }
 
+        /**
+         * Where a local lives; a zero-sized one (`()`, `!`) has no storage, and any address
+         * serves for its zero bytes: null.
+         */
+        private LLVMValueRef storage(Local local) {
+            LLVMValueRef at = slots[local.index()];
+            return at != null ? at : LLVMConstNull(ptr);
+        }
+
         /** The address of a place: the local's storage, then each projection in turn. */
         private LLVMValueRef address(Place place) {
-            LLVMValueRef addr = slots[place.local().index()];
+            LLVMValueRef addr = storage(place.local());
             Type t = fn.typeOf(place.local());
             for (Place.Projection p : place.projections()) {
                 if (p instanceof Place.Projection.Deref) {
@@ -988,7 +1003,9 @@ public final class LlvmCodegen implements AutoCloseable {
             if (s instanceof Statement.Assign a) {
                 Type t = fn.typeOf(a.dest());
                 if (Type.isAggregate(t)) { if (slots[a.dest().index()] != null) rvalueInto(slots[a.dest().index()], a.value(), t); }
-                else store(a.dest(), rvalue(a.value(), t));
+                else if (hasStorage(t)) store(a.dest(), rvalue(a.value(), t));
+                else if (!(a.value() instanceof Rvalue.Use || a.value() instanceof Rvalue.Load || a.value() instanceof Rvalue.ReadStatic))
+                    rvalue(a.value(), t);   // a zero-sized result: only the side effects (a call, a channel op) remain
             } else if (s instanceof Statement.WriteStatic w) {
                 Type t = fn.typeOf(w.value());
                 if (hasStorage(t)) storeOperand(statics.get(w.name()), w.value(), t);
