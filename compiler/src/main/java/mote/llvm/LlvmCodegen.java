@@ -1324,13 +1324,18 @@ public final class LlvmCodegen implements AutoCloseable {
         }
     }
 
-    /** Runs LLVM's verifier; a failure is a compiler bug, reported with the verifier's words. */
+    /**
+     * Runs LLVM's verifier; a failure is a compiler bug, reported with the verifier's first
+     * line only: the lines after it are the offending IR, kilobytes for a large function, which
+     * would bury the message in the terminal.
+     */
     public void verify() {
         BytePointer err = new BytePointer();
         if (LLVMVerifyModule(module, LLVMReturnStatusAction, err) != 0) {
-            String msg = err.getString();
+            String msg = err.getString().strip();
             LLVMDisposeMessage(err);
-            throw new IllegalStateException("LLVM verifier rejected the generated module: " + msg);
+            int eol = msg.indexOf('\n');
+            throw new IllegalStateException("LLVM verifier rejected the generated module: " + (eol < 0 ? msg : msg.substring(0, eol)));
         }
         LLVMDisposeMessage(err);
     }
