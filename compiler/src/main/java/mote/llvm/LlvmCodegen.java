@@ -161,13 +161,13 @@ public final class LlvmCodegen implements AutoCloseable {
         runtimeFn("mote_task_claim", i32, false, i32, i32);
         runtimeFn("mote_sleep_us", i1, false, ptr, i64);
         runtimeFn("mote_ticks_us", i64, false);
-        runtimeFn("mote_channel_send", i1, false, ptr, ptr, ptr);
-        runtimeFn("mote_channel_recv", i1, false, ptr, ptr, ptr);
-        runtimeFn("mote_channel_try_send", i1, false, ptr, ptr);
-        runtimeFn("mote_channel_try_recv", i1, false, ptr, ptr);
-        runtimeFn("mote_signal_raise", voidType, false, ptr, ptr);
+        runtimeFn("mote_channel_send", i1, false, ptr, ptr, ptr, i32);
+        runtimeFn("mote_channel_recv", i1, false, ptr, ptr, ptr, i32);
+        runtimeFn("mote_channel_try_send", i1, false, ptr, ptr, i32);
+        runtimeFn("mote_channel_try_recv", i1, false, ptr, ptr, i32);
+        runtimeFn("mote_signal_raise", voidType, false, ptr, ptr, i32);
         runtimeFn("mote_timer_cancel", voidType, false, ptr);
-        runtimeFn("mote_channel_cancel", voidType, false, ptr, ptr);
+        runtimeFn("mote_channel_cancel", voidType, false, ptr, ptr, i32);
     }
 
     private void runtimeFn(String name, LLVMTypeRef ret, boolean noreturn, LLVMTypeRef... params) {
@@ -226,24 +226,9 @@ public final class LlvmCodegen implements AutoCloseable {
         return Type.isAggregate(t) ? ptr : llvmType(t);
     }
 
-    /**
-     * An empty channel as a constant: runtime-c's header {buf, elem_size, capacity, head 0,
-     * count 0, no receivers, no senders}, buf pointing at the buffer inside the same object.
-     */
-    private LLVMTypeRef channelType(Type.Channel ch) {
-        LLVMTypeRef i16 = LLVMInt16TypeInContext(ctx);
-        LLVMTypeRef[] fields = {ptr, i16, i16, i16, i16, ptr, ptr, LLVMArrayType(i8, ch.size() - Type.Channel.HEADER)};
-        return LLVMStructTypeInContext(ctx, new PointerPointer<>(fields), fields.length, 1);
-    }
-
-    private LLVMValueRef channelInitializer(LLVMValueRef self, Type.Channel ch) {
-        LLVMTypeRef i16 = LLVMInt16TypeInContext(ctx);
-        LLVMValueRef buf = LLVMConstInBoundsGEP2(i8, self, values(constInt(i32, ch.bufferOffset())), 1);
-        int rest = ch.size() - Type.Channel.HEADER;
-        LLVMTypeRef type = channelType(ch);
-        LLVMValueRef[] values = {buf, constInt(i16, ch.element().size()), constInt(i16, ch.capacity()), constInt(i16, 0),
-                constInt(i16, 0), LLVMConstNull(ptr), LLVMConstNull(ptr), LLVMConstNull(LLVMArrayType(i8, rest))};
-        return LLVMConstNamedStruct(type, values(values), values.length);
+    /** A channel's element size and capacity, passed with every runtime call (docs/runtime-abi.md). */
+    private LLVMValueRef shape(Type.Channel ch) {
+        return constInt(i32, ch.shape());
     }
 
     /** Side-effecting inline assembly (critical sections: see docs/runtime-abi.md). */
@@ -318,12 +303,9 @@ public final class LlvmCodegen implements AutoCloseable {
         if (di != null) createCompileUnit(program);
         for (MirProgram.Global g : program.globals()) {
             LLVMValueRef withStrings = g.strings().isEmpty() ? null : imageWithStrings(g);
-            LLVMValueRef v = LLVMAddGlobal(module, withStrings != null ? LLVMTypeOf(withStrings)
-                    : g.type() instanceof Type.Channel ch ? channelType(ch) : storageType(g.type()), "s." + g.name());
+            LLVMValueRef v = LLVMAddGlobal(module, withStrings != null ? LLVMTypeOf(withStrings) : storageType(g.type()), "s." + g.name());
             if (withStrings != null) {
                 LLVMSetInitializer(v, withStrings);
-            } else if (g.type() instanceof Type.Channel ch) {
-                LLVMSetInitializer(v, channelInitializer(v, ch));
             } else if (Type.isAggregate(g.type())) {
                 byte[] image = g.image() != null ? g.image() : new byte[g.type().size()];
                 LLVMSetInitializer(v, LLVMConstStringInContext(ctx, new BytePointer(image), image.length, 1));
@@ -334,8 +316,9 @@ public final class LlvmCodegen implements AutoCloseable {
             }
             LLVMSetAlignment(v, Math.max(1, g.type().align()));
             LLVMSetLinkage(v, LLVMInternalLinkage);
-            // A channel changes through its methods although the static is not `mut`: it lives in RAM.
-            if (!g.mutable() && !(g.type() instanceof Type.Channel)) LLVMSetGlobalConstant(v, 1);
+            // A channel changes through its methods although the static is not `mut`: it lives in
+            // RAM, and starts empty, all zero bytes (.bss).
+            if (!g.mutable() && !Type.containsChannel(g.type())) LLVMSetGlobalConstant(v, 1);
             statics.put(g.name(), v);
         }
         // Declare first: functions call each other in any order.
@@ -433,7 +416,7 @@ public final class LlvmCodegen implements AutoCloseable {
             callRuntime("mote_timer_cancel", child);
         } else if (callee instanceof Callee.Channel) {
             LLVMValueRef channel = LLVMBuildLoad2(builder, ptr, offsetPtr(child, Callee.Channel.CHANNEL_PTR), "channel");
-            callRuntime("mote_channel_cancel", channel, child);
+            callRuntime("mote_channel_cancel", channel, child, shape(((Callee.Channel) callee).channel()));
         } else if (callee instanceof Callee.Function f) {
             // ready-fold made a never-suspending fn a plain call: it never waits, nothing to cancel.
             if (!callees.containsKey(f.name())) return;
@@ -833,8 +816,8 @@ public final class LlvmCodegen implements AutoCloseable {
         /** A channel send or receive: runtime-c is called at every poll with the same waiter node. */
         private LLVMValueRef pollChannel(Callee.Channel ch, LLVMValueRef state, Local dest) {
             LLVMValueRef channel = LLVMBuildLoad2(builder, ptr, offsetPtr(state, Callee.Channel.CHANNEL_PTR), "channel");
-            if (ch.send()) return callRuntime("mote_channel_send", channel, offsetPtr(state, ch.itemOffset()), state);
-            return callRuntime("mote_channel_recv", channel, storage(dest), state);
+            if (ch.send()) return callRuntime("mote_channel_send", channel, offsetPtr(state, ch.itemOffset()), state, shape(ch.channel()));
+            return callRuntime("mote_channel_recv", channel, storage(dest), state, shape(ch.channel()));
         }
 
         /** yield_now: the first poll wakes the task and returns Pending, the second is Ready. */
@@ -902,15 +885,15 @@ public final class LlvmCodegen implements AutoCloseable {
             Type element = op.channel().element();
             switch (op.op()) {
                 case "try_recv":
-                    return callRuntime("mote_channel_try_recv", channel, operand(op.args().get(1)));
+                    return callRuntime("mote_channel_try_recv", channel, operand(op.args().get(1)), shape(op.channel()));
                 case "try_send":
                 case "raise": {
                     LLVMValueRef item = Type.isAggregate(element) ? operand(op.args().get(1)) : itemInMemory(op.args().get(1), element);
                     if (op.op().equals("raise")) {
-                        callRuntime("mote_signal_raise", channel, item);
+                        callRuntime("mote_signal_raise", channel, item, shape(op.channel()));
                         return null;
                     }
-                    return callRuntime("mote_channel_try_send", channel, item);
+                    return callRuntime("mote_channel_try_send", channel, item, shape(op.channel()));
                 }
                 default:
                     throw new IllegalStateException("channel op " + op.op());
@@ -1016,15 +999,11 @@ public final class LlvmCodegen implements AutoCloseable {
                 LLVMValueRef store = LLVMBuildStore(builder, operand(w.value()), registerAddress(w.address()));
                 LLVMSetVolatile(store, 1);
             } else if (s instanceof Statement.InitChannel ic) {
-                Type.Channel ch = (Type.Channel) fn.typeOf(ic.local());
-                LLVMValueRef at = slots[ic.local().index()];
-                LLVMTypeRef i16 = LLVMInt16TypeInContext(ctx);
-                LLVMBuildStore(builder, offsetPtr(at, ch.bufferOffset()), at);
-                LLVMBuildStore(builder, constInt(i16, ch.element().size()), offsetPtr(at, 4));
-                LLVMBuildStore(builder, constInt(i16, ch.capacity()), offsetPtr(at, 6));
-                LLVMBuildStore(builder, constInt(i32, 0), offsetPtr(at, 8));      // head, count
-                LLVMBuildStore(builder, LLVMConstNull(ptr), offsetPtr(at, 12));  // receivers
-                LLVMBuildStore(builder, LLVMConstNull(ptr), offsetPtr(at, 16));  // senders
+                // An empty channel is all zero bytes: a lone one needs its header zeroed (its
+                // buffer is written before it is read), an array or struct holding channels all of it.
+                Type t = fn.typeOf(ic.local());
+                int bytes = t instanceof Type.Channel ? Type.Channel.HEADER : t.size();
+                LLVMBuildMemSet(builder, slots[ic.local().index()], constInt(i8, 0), constInt(i32, bytes), t.align());
             } else if (s instanceof Statement.CriticalExit c) {
                 LLVMTypeRef type = fnType(voidType, i32);
                 LLVMValueRef asm = inlineAsm(type, "msr primask, $0", "r,~{memory}");
