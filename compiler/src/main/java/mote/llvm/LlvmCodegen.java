@@ -42,6 +42,7 @@ import org.bytedeco.llvm.LLVM.LLVMValueRef;
  * or writes the result to `out` and returns 1 (Ready). Offsets come from the
  * {@link StateMachine}, never from LLVM, so the layout (and the size report) is exactly ours.
  * Every symbol except the runtime entry points is internal: LLVM sees the whole program.
+ * Mote items have mangled linkage names ({@link SymbolNames}), debug info the readable ones.
  *
  * Aggregates (structs, arrays, slices) are `[N x i8]` in memory at our own offsets and are
  * copied with memcpy; they are passed by pointer (the callee copies), returned through a
@@ -303,7 +304,7 @@ public final class LlvmCodegen implements AutoCloseable {
         if (di != null) createCompileUnit(program);
         for (MirProgram.Global g : program.globals()) {
             LLVMValueRef withStrings = g.strings().isEmpty() ? null : imageWithStrings(g);
-            LLVMValueRef v = LLVMAddGlobal(module, withStrings != null ? LLVMTypeOf(withStrings) : storageType(g.type()), "s." + g.name());
+            LLVMValueRef v = LLVMAddGlobal(module, withStrings != null ? LLVMTypeOf(withStrings) : storageType(g.type()), SymbolNames.mangle(g.name()));
             if (withStrings != null) {
                 LLVMSetInitializer(v, withStrings);
             } else if (Type.isAggregate(g.type())) {
@@ -338,8 +339,8 @@ public final class LlvmCodegen implements AutoCloseable {
                     pollParams[i + 3] = initParams[i + 1];
                 }
                 if (!machines.get(f.name()).eagerStart())
-                    inits.put(f.name(), internalFn(f.name() + ".init", fnType(voidType, initParams)));
-                polls.put(f.name(), internalFn(f.name() + ".poll", fnType(i1, pollParams)));
+                    inits.put(f.name(), internalFn(SymbolNames.mangle(f.name(), "init"), fnType(voidType, initParams)));
+                polls.put(f.name(), internalFn(SymbolNames.mangle(f.name(), "poll"), fnType(i1, pollParams)));
             } else {
                 // An aggregate result is written through a hidden first parameter (sret).
                 List<Local> params = storedParams(f);
@@ -354,7 +355,7 @@ public final class LlvmCodegen implements AutoCloseable {
                     addFnAttr(handler, "nounwind");
                     syncFns.put(f.name(), handler);
                 } else {
-                    syncFns.put(f.name(), internalFn(f.name(), fnType(ret, ps)));
+                    syncFns.put(f.name(), internalFn(SymbolNames.mangle(f.name()), fnType(ret, ps)));
                 }
             }
         }
@@ -433,7 +434,7 @@ public final class LlvmCodegen implements AutoCloseable {
         LLVMValueRef existing = cancels.get(name);
         if (existing != null) return existing;
         StateMachine m = callees.get(name);
-        LLVMValueRef f = internalFn(name + ".cancel", fnType(voidType, ptr));
+        LLVMValueRef f = internalFn(SymbolNames.mangle(name, "cancel"), fnType(voidType, ptr));
         cancels.put(name, f);
         LLVMBasicBlockRef resumeAt = LLVMGetInsertBlock(builder);
         LLVMMetadataRef loc = LLVMGetCurrentDebugLocation2(builder);
@@ -521,7 +522,7 @@ public final class LlvmCodegen implements AutoCloseable {
                 // Externally visible on purpose: an internal global would be split by LLVM's
                 // GlobalOpt into one global per field (larger code), and the state in memory
                 // would no longer be the layout `mote explain` reports.
-                String name = "mote_task_state_" + e.getKey().replace('.', '_') + (states.length > 1 ? "_" + i : "");
+                String name = SymbolNames.mangle(e.getKey(), "state") + (states.length > 1 ? "." + i : "");
                 LLVMTypeRef bytes = LLVMArrayType(i8, Math.max(1, m.size()));
                 states[i] = LLVMAddGlobal(module, bytes, name);
                 LLVMSetInitializer(states[i], LLVMConstNull(bytes));
@@ -588,7 +589,7 @@ public final class LlvmCodegen implements AutoCloseable {
 
     /** `bool task(void *state)`: one poll; true when the task finished (main returning i32 exits instead). */
     private LLVMValueRef taskPoll(MirFn task, StateMachine m, boolean isMain) {
-        LLVMValueRef f = internalFn(task.name() + ".task", fnType(i1, ptr));
+        LLVMValueRef f = internalFn(SymbolNames.mangle(task.name(), "task"), fnType(i1, ptr));
         // With debug info the wrapper gets a subprogram too: the task's code is inlined into it,
         // and inlining into a function without one would drop its line numbers.
         if (di != null) subprogram(task.name() + ".task", task.span(), f);
