@@ -1,8 +1,10 @@
 /*
  * channel.c: Channel<T, N> and Signal<T> over raw bytes.
  *
- * The compiler emits each channel's struct and its buffer (capacity *
- * elem_size bytes) and knows both sizes; the runtime only copies bytes. Blocked
+ * The compiler reserves each channel's header and, right after it, its buffer
+ * (capacity * elem_size bytes), and passes both sizes with every call (`shape`):
+ * they are the channel's type, so an empty channel is all zero bytes and a static
+ * one costs no flash. The runtime only copies bytes. Blocked
  * senders and receivers wait in FIFO lists of intrusive nodes (struct
  * mote_waiter) that live in the waiting futures' states. A list is circular
  * and the channel points at its tail, so append, take-first and remove need
@@ -66,43 +68,47 @@ static void notify_first(struct mote_waiter **tail)
     }
 }
 
-static bool send_locked(struct mote_channel *c, const void *item)
+static uint32_t elem_size(uint32_t shape) { return shape & 0xFFFFu; }
+static uint32_t capacity(uint32_t shape) { return shape >> 16; }
+static uint8_t *buffer(struct mote_channel *c) { return (uint8_t *)(c + 1); }
+
+static bool send_locked(struct mote_channel *c, const void *item, uint32_t shape)
 {
-    if (c->count == c->capacity)
+    if (c->count == capacity(shape))
         return false;
     uint32_t slot = (uint32_t)c->head + c->count;
-    if (slot >= c->capacity)
-        slot -= c->capacity;
-    copy(c->buf + slot * c->elem_size, item, c->elem_size);
+    if (slot >= capacity(shape))
+        slot -= capacity(shape);
+    copy(buffer(c) + slot * elem_size(shape), item, elem_size(shape));
     c->count++;
     notify_first(&c->receivers);
     return true;
 }
 
-static bool recv_locked(struct mote_channel *c, void *out)
+static bool recv_locked(struct mote_channel *c, void *out, uint32_t shape)
 {
     if (c->count == 0)
         return false;
-    copy(out, c->buf + (uint32_t)c->head * c->elem_size, c->elem_size);
-    if (++c->head == c->capacity)
+    copy(out, buffer(c) + (uint32_t)c->head * elem_size(shape), elem_size(shape));
+    if (++c->head == capacity(shape))
         c->head = 0;
     c->count--;
     notify_first(&c->senders);
     return true;
 }
 
-bool mote_channel_try_send(struct mote_channel *c, const void *item)
+bool mote_channel_try_send(struct mote_channel *c, const void *item, uint32_t shape)
 {
     uint32_t primask = mote_irq_save();
-    bool sent = send_locked(c, item);
+    bool sent = send_locked(c, item, shape);
     mote_irq_restore(primask);
     return sent;
 }
 
-bool mote_channel_try_recv(struct mote_channel *c, void *out)
+bool mote_channel_try_recv(struct mote_channel *c, void *out, uint32_t shape)
 {
     uint32_t primask = mote_irq_save();
-    bool received = recv_locked(c, out);
+    bool received = recv_locked(c, out, shape);
     mote_irq_restore(primask);
     return received;
 }
@@ -126,39 +132,39 @@ static bool poll_waiter(struct mote_channel *c, struct mote_waiter *w, bool done
     return done;
 }
 
-bool mote_channel_send(struct mote_channel *c, const void *item, struct mote_waiter *w)
+bool mote_channel_send(struct mote_channel *c, const void *item, struct mote_waiter *w, uint32_t shape)
 {
     uint32_t primask = mote_irq_save();
-    bool sent = poll_waiter(c, w, send_locked(c, item), 1);
+    bool sent = poll_waiter(c, w, send_locked(c, item, shape), 1);
     mote_irq_restore(primask);
     return sent;
 }
 
-bool mote_channel_recv(struct mote_channel *c, void *out, struct mote_waiter *w)
+bool mote_channel_recv(struct mote_channel *c, void *out, struct mote_waiter *w, uint32_t shape)
 {
     uint32_t primask = mote_irq_save();
-    bool received = poll_waiter(c, w, recv_locked(c, out), 0);
+    bool received = poll_waiter(c, w, recv_locked(c, out, shape), 0);
     mote_irq_restore(primask);
     return received;
 }
 
-void mote_channel_cancel(struct mote_channel *c, struct mote_waiter *w)
+void mote_channel_cancel(struct mote_channel *c, struct mote_waiter *w, uint32_t shape)
 {
     uint32_t primask = mote_irq_save();
     struct mote_waiter **tail = w->sending ? &c->senders : &c->receivers;
     if (w->state == MOTE_NODE_LINKED)
         unlink_waiter(tail, w);
-    else if (w->state == MOTE_NODE_FIRED && (w->sending ? c->count < c->capacity : c->count > 0))
+    else if (w->state == MOTE_NODE_FIRED && (w->sending ? c->count < capacity(shape) : c->count > 0))
         notify_first(tail);   /* pass on a notification it will never use */
     w->state = MOTE_NODE_IDLE;
     mote_irq_restore(primask);
 }
 
-void mote_signal_raise(struct mote_channel *s, const void *value)
+void mote_signal_raise(struct mote_channel *s, const void *value, uint32_t shape)
 {
     uint32_t primask = mote_irq_save();
     s->head = 0;
     s->count = 0;   /* an unread value is replaced */
-    send_locked(s, value);
+    send_locked(s, value, shape);
     mote_irq_restore(primask);
 }

@@ -19,17 +19,15 @@ struct stats { uint32_t count, sum, min, max; };
 struct event { uint8_t kind; uint32_t id, a, b, c; };
 
 /* ---- queues ---- */
-static uint8_t rx_buf[8];
-static uint32_t samples_buf[4];
-static struct event report_buf[4];
-static uint32_t beat_buf, sampling_done_buf, watchdog_done_buf, report_done_buf;
-static struct mote_channel rx = MOTE_CHANNEL_INIT(rx_buf, 1, 8);
-static struct mote_channel samples = MOTE_CHANNEL_INIT(samples_buf, 4, 4);
-static struct mote_channel report = MOTE_CHANNEL_INIT(report_buf, sizeof(struct event), 4);
-static struct mote_channel beat_sig = MOTE_SIGNAL_INIT(&beat_buf, 4);
-static struct mote_channel sampling_done = MOTE_SIGNAL_INIT(&sampling_done_buf, 4);
-static struct mote_channel watchdog_done = MOTE_SIGNAL_INIT(&watchdog_done_buf, 4);
-static struct mote_channel report_done = MOTE_SIGNAL_INIT(&report_done_buf, 4);
+/* Zero-initialised storage is an empty channel; shapes are size | capacity << 16. */
+static MOTE_CHANNEL_STORAGE(1, 8) rx;
+static MOTE_CHANNEL_STORAGE(4, 4) samples;
+static MOTE_CHANNEL_STORAGE(sizeof(struct event), 4) report;
+static MOTE_CHANNEL_STORAGE(4, 1) beat_sig, sampling_done, watchdog_done, report_done;
+#define RX MOTE_CHANNEL_SHAPE(1, 8)
+#define SAMPLES MOTE_CHANNEL_SHAPE(4, 4)
+#define REPORT MOTE_CHANNEL_SHAPE(sizeof(struct event), 4)
+#define SIGNAL MOTE_CHANNEL_SHAPE(4, 1)
 
 /* ---- shared state ---- */
 static uint32_t gain[N_SENSORS] = {1, 1, 1, 1};
@@ -68,13 +66,13 @@ static bool sampler_poll(void *unused) {
                 smp.item = ((uint32_t)smp.id << 24) | waveform(smp.id, smp.round);
                 smp.st = 3;
     case 3:
-                if (!mote_channel_send(&samples, &smp.item, &smp.w)) return false;
+                if (!mote_channel_send(&samples.channel, &smp.item, &smp.w, SAMPLES)) return false;
             }
         }
         smp.item = END_OF_STREAM << 24;
         smp.st = 4;
     case 4:
-        if (!mote_channel_send(&samples, &smp.item, &smp.w)) return false;
+        if (!mote_channel_send(&samples.channel, &smp.item, &smp.w, SAMPLES)) return false;
     }
     return true;
 }
@@ -88,7 +86,7 @@ static struct {
 static bool logger_poll(void *unused) {
     (void)unused;
     for (;;) {
-        if (!mote_channel_recv(&samples, &lg.word, &lg.w)) return false;
+        if (!mote_channel_recv(&samples.channel, &lg.word, &lg.w, SAMPLES)) return false;
         uint32_t id = lg.word >> 24, v = lg.word & 0xFFFFFF;
         if (id == END_OF_STREAM) break;
         struct stats *s = &stats[id];
@@ -98,7 +96,7 @@ static bool logger_poll(void *unused) {
         if (v > s->max) s->max = v;
         lg.total++;
     }
-    mote_signal_raise(&sampling_done, &lg.total);
+    mote_signal_raise(&sampling_done.channel, &lg.total, SIGNAL);
     return true;
 }
 
@@ -117,10 +115,10 @@ static bool heartbeat_poll(void *unused) {
     sleeping:
         if (!mote_sleep_us(&hb.t, 1000)) return false;
         hb.beat++;
-        mote_signal_raise(&beat_sig, &hb.beat);
+        mote_signal_raise(&beat_sig.channel, &hb.beat, SIGNAL);
     }
     hb.beat = 0;
-    mote_signal_raise(&beat_sig, &hb.beat);
+    mote_signal_raise(&beat_sig.channel, &hb.beat, SIGNAL);
     return true;
 }
 
@@ -132,13 +130,13 @@ static struct {
 static bool watchdog_poll(void *unused) {
     (void)unused;
     for (;;) {
-        if (!mote_channel_recv(&beat_sig, &wd.b, &wd.w)) return false;
+        if (!mote_channel_recv(&beat_sig.channel, &wd.b, &wd.w, SIGNAL)) return false;
         if (wd.b == 0) break;
         if (wd.b != wd.last + 1) wd.gaps++;
         wd.last = wd.b;
     }
     wd.b = (wd.gaps << 16) | (wd.last > 0xFFFF ? 0xFFFF : wd.last);
-    mote_signal_raise(&watchdog_done, &wd.b);
+    mote_signal_raise(&watchdog_done.channel, &wd.b, SIGNAL);
     return true;
 }
 
@@ -157,7 +155,7 @@ static bool uart_rx_poll(void *unused) {
     (void)unused;
     for (; urx.i < sizeof script - 1; urx.i++) {
         if (urx.st == 0) {
-            if (!mote_channel_send(&rx, &script[urx.i], &urx.w)) return false;
+            if (!mote_channel_send(&rx.channel, &script[urx.i], &urx.w, RX)) return false;
             if (script[urx.i] != '\n') continue;
             urx.st = 1;
         }
@@ -247,7 +245,7 @@ static bool console_poll(void *unused) {
             con.overflow = 0;
             con.st = 1;
     case 1:
-            while (mote_channel_recv(&rx, &con.b, &con.w)) {
+            while (mote_channel_recv(&rx.channel, &con.b, &con.w, RX)) {
                 if (con.b == '\n') goto line;
                 if (con.b == '\r') continue;
                 if (con.len < LINE_MAX) con.buf[con.len++] = con.b;
@@ -278,7 +276,7 @@ static bool console_poll(void *unused) {
                 } else if (con.cmd == C_WAIT) {
                     con.st = 4;
     case 4:
-                    if (!mote_channel_recv(&sampling_done, &con.samples, &con.w)) return false;
+                    if (!mote_channel_recv(&sampling_done.channel, &con.samples, &con.w, SIGNAL)) return false;
                     reply(R_WAITED, 0, con.samples, 0, 0);
                 } else if (con.cmd == C_STATS) {
                     struct stats *s = &stats[id];
@@ -297,7 +295,7 @@ static bool console_poll(void *unused) {
             }
             con.st = 5;
     case 5:
-            if (!mote_channel_send(&report, &con.ev, &con.w)) return false;
+            if (!mote_channel_send(&report.channel, &con.ev, &con.w, REPORT)) return false;
             if (con.ev.kind == R_BYE) return true;
         }
     }
@@ -319,7 +317,7 @@ static bool reporter_poll(void *unused) {
     (void)unused;
     struct event *e = &rep.e;
     for (;;) {
-        if (!mote_channel_recv(&report, e, &rep.w)) return false;
+        if (!mote_channel_recv(&report.channel, e, &rep.w, REPORT)) return false;
         rep.checksum = mix(mix(mix(mix(rep.checksum, e->kind), e->id), e->a), e->b ^ e->c);
         switch (e->kind) {
         case R_PONG: PRINT_LIT("pong #"); num(e->a); break;
@@ -344,7 +342,7 @@ static bool reporter_poll(void *unused) {
         PRINT_LIT("\n");
     }
 done:
-    mote_signal_raise(&report_done, &rep.checksum);
+    mote_signal_raise(&report_done.channel, &rep.checksum, SIGNAL);
     return true;
 }
 
@@ -363,11 +361,11 @@ static bool main_poll(void *unused) {
         for (uint32_t t = 1; t < 8; t++) mote_task_claim(t, 1);
         mn.st = 1;
     case 1:
-        if (!mote_channel_recv(&report_done, &mn.v, &mn.w)) return false;
+        if (!mote_channel_recv(&report_done.channel, &mn.v, &mn.w, SIGNAL)) return false;
         stopping = true;
         mn.st = 2;
     case 2:
-        if (!mote_channel_recv(&watchdog_done, &mn.v, &mn.w)) return false;
+        if (!mote_channel_recv(&watchdog_done.channel, &mn.v, &mn.w, SIGNAL)) return false;
     }
     PRINT_LIT("watchdog: "); num(mn.v >> 16); PRINT_LIT(" gaps, alive ");
     mote_print_bool((mn.v & 0xFFFF) >= SAMPLE_ROUNDS);

@@ -107,35 +107,37 @@ struct mote_waiter {           /* 8 bytes, align 4; zero = idle */
     uint8_t state;             /* MOTE_NODE_IDLE / _LINKED / _FIRED (= notified) */
     uint8_t sending;           /* which list it is on: 1 senders, 0 receivers */
 };
-struct mote_channel {          /* 20 bytes, align 4 */
-    uint8_t *buf;              /* capacity * elem_size bytes, emitted by the compiler */
-    uint16_t elem_size;
-    uint16_t capacity;
-    uint16_t head;
-    uint16_t count;
+struct mote_channel {          /* 12 bytes, align 4; all zero = empty */
+    uint16_t head;             /* index of the oldest item */
+    uint16_t count;            /* items in the buffer */
     struct mote_waiter *receivers; /* tail of the FIFO of blocked receivers */
     struct mote_waiter *senders;   /* tail of the FIFO of blocked senders */
+    /* the buffer follows at offset 12: capacity * elem_size bytes (copied bytewise) */
 };
-#define MOTE_CHANNEL_INIT(buf, elem_size, capacity) \
-    { (uint8_t *)(buf), (elem_size), (capacity), 0, 0, 0, 0 }
+/* Element size and capacity are the channel's type, not its state: compiled code passes
+ * them with every call as one word, so an empty channel is all zero bytes (.bss). */
+#define MOTE_CHANNEL_SHAPE(elem_size, capacity) ((uint32_t)(elem_size) | (uint32_t)(capacity) << 16)
+/* A channel with room for its buffer, for C code: `static MOTE_CHANNEL_STORAGE(4, 2) ch;`
+ * then `&ch.channel` (zero-initialised: empty). */
+#define MOTE_CHANNEL_STORAGE(elem_size, capacity) \
+    struct { struct mote_channel channel; uint8_t buf[(elem_size) * (capacity)]; }
 /* A Signal<T> is a channel of capacity 1 whose raise overwrites. */
-#define MOTE_SIGNAL_INIT(buf, elem_size) MOTE_CHANNEL_INIT(buf, elem_size, 1)
 
 /* Non-suspending; legal in interrupt handlers. */
-bool mote_channel_try_send(struct mote_channel *c, const void *item);
-bool mote_channel_try_recv(struct mote_channel *c, void *out);
+bool mote_channel_try_send(struct mote_channel *c, const void *item, uint32_t shape);
+bool mote_channel_try_recv(struct mote_channel *c, void *out, uint32_t shape);
 /* The polls of `ch.send(v).await` / `ch.recv().await` / `sig.wait().await`:
  * call at every poll of the await point with the same waiter node; true once
  * the item was sent / received (node idle again). */
-bool mote_channel_send(struct mote_channel *c, const void *item, struct mote_waiter *w);
-bool mote_channel_recv(struct mote_channel *c, void *out, struct mote_waiter *w);
+bool mote_channel_send(struct mote_channel *c, const void *item, struct mote_waiter *w, uint32_t shape);
+bool mote_channel_recv(struct mote_channel *c, void *out, struct mote_waiter *w, uint32_t shape);
 /* Deregisters a waiter of an abandoned `race` branch. If it had already been
  * notified, the notification passes to the next waiter: an abandoned receive
  * never takes (or hides) an item. Idle afterwards. */
-void mote_channel_cancel(struct mote_channel *c, struct mote_waiter *w);
+void mote_channel_cancel(struct mote_channel *c, struct mote_waiter *w, uint32_t shape);
 /* Stores the value (replacing an unread one) and wakes the first waiter.
  * Legal in interrupt handlers. */
-void mote_signal_raise(struct mote_channel *s, const void *value);
+void mote_signal_raise(struct mote_channel *s, const void *value, uint32_t shape);
 
 /* ---- Internal to runtime-c (not called by compiled code) ---- */
 

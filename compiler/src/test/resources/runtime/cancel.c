@@ -14,10 +14,10 @@
 #define NVIC_ISER0 (*(volatile uint32_t *)0xE000E100u)
 #define NVIC_ISPR0 (*(volatile uint32_t *)0xE000E200u)
 
-static uint32_t buf[2];
-static struct mote_channel ch = MOTE_CHANNEL_INIT(buf, sizeof buf[0], 2);
-static uint32_t sig_value;
-static struct mote_channel sig = MOTE_SIGNAL_INIT(&sig_value, sizeof sig_value);
+static MOTE_CHANNEL_STORAGE(sizeof(uint32_t), 2) ch;   /* zero: empty */
+#define CH MOTE_CHANNEL_SHAPE(sizeof(uint32_t), 2)
+static MOTE_CHANNEL_STORAGE(sizeof(uint32_t), 1) sig;   /* a signal: capacity 1 */
+#define SIG MOTE_CHANNEL_SHAPE(sizeof(uint32_t), 1)
 static bool abandon_r3;
 
 struct receiver { const char *name; uint32_t item; struct mote_waiter w; struct mote_timer t; };
@@ -36,12 +36,12 @@ static bool report(struct receiver *r)
 static bool r1_poll(void *state)
 {
     struct receiver *r = state;
-    if (mote_channel_recv(&ch, &r->item, &r->w)) {
+    if (mote_channel_recv(&ch.channel, &r->item, &r->w, CH)) {
         mote_timer_cancel(&r->t);
         return report(r);
     }
     if (mote_sleep_us(&r->t, 500)) {
-        mote_channel_cancel(&ch, &r->w);
+        mote_channel_cancel(&ch.channel, &r->w, CH);
         say("r1 timed out\n");
         return true;
     }
@@ -51,7 +51,7 @@ static bool r1_poll(void *state)
 static bool plain_recv_poll(void *state)
 {
     struct receiver *r = state;
-    return mote_channel_recv(&ch, &r->item, &r->w) && report(r);
+    return mote_channel_recv(&ch.channel, &r->item, &r->w, CH) && report(r);
 }
 
 /* race { v = ch.recv().await; } or { <a branch that wins when abandon_r3> } */
@@ -59,18 +59,18 @@ static bool r3_poll(void *state)
 {
     struct receiver *r = state;
     if (abandon_r3) {
-        mote_channel_cancel(&ch, &r->w);
+        mote_channel_cancel(&ch.channel, &r->w, CH);
         say("r3 abandoned its receive\n");
         return true;
     }
-    return mote_channel_recv(&ch, &r->item, &r->w) && report(r);
+    return mote_channel_recv(&ch.channel, &r->item, &r->w, CH) && report(r);
 }
 
 void mote_irq_0(void)
 {
     static const uint32_t first = 1, second = 1234;
-    mote_signal_raise(&sig, &first);
-    mote_signal_raise(&sig, &second);
+    mote_signal_raise(&sig.channel, &first, SIG);
+    mote_signal_raise(&sig.channel, &second, SIG);
 }
 
 static bool main_poll(void *state)
@@ -91,7 +91,7 @@ static bool main_poll(void *state)
         if (!mote_sleep_us(&t, 1000))
             return false;
         item = 42;
-        mote_channel_try_send(&ch, &item);
+        mote_channel_try_send(&ch.channel, &item, CH);
         mote_task_claim(3, 1);   /* r3, then r4 */
         mote_task_claim(4, 1);
         step = 2;
@@ -100,7 +100,7 @@ static bool main_poll(void *state)
         if (!mote_sleep_us(&t, 1000))
             return false;
         item = 7;
-        mote_channel_try_send(&ch, &item);   /* notifies r3 */
+        mote_channel_try_send(&ch.channel, &item, CH);   /* notifies r3 */
         abandon_r3 = true;
         step = 3;
         /* fall through */
@@ -108,14 +108,14 @@ static bool main_poll(void *state)
         if (!mote_sleep_us(&t, 1000))
             return false;
         say("items left: ");
-        mote_print_u64(ch.count);
+        mote_print_u64(ch.channel.count);
         say("\n");
         NVIC_ISER0 = 1u;
         NVIC_ISPR0 = 1u;
         step = 4;
         /* fall through */
     default:
-        if (!mote_channel_recv(&sig, &got, &w))
+        if (!mote_channel_recv(&sig.channel, &got, &w, SIG))
             return false;
         say("signal ");
         mote_print_u64(got);

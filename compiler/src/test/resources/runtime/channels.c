@@ -7,8 +7,8 @@
 #define MOTE_TASK_SLOTS 3
 #include "program_common.h"
 
-static uint32_t buf[2];
-static struct mote_channel ch = MOTE_CHANNEL_INIT(buf, sizeof buf[0], 2);
+static MOTE_CHANNEL_STORAGE(sizeof(uint32_t), 2) ch;   /* zero: empty */
+#define CH MOTE_CHANNEL_SHAPE(sizeof(uint32_t), 2)
 static uint64_t t0;
 static uint32_t phase;   /* 0: fast producer, 1: slow producer */
 
@@ -30,7 +30,7 @@ static bool producer_poll(void *state)
     while (p->next <= 5) {
         if (phase == 1 && !mote_sleep_us(&p->t, 1000))
             return false;
-        if (!mote_channel_send(&ch, &p->next, &p->w)) {
+        if (!mote_channel_send(&ch.channel, &p->next, &p->w, CH)) {
             if (phase == 0)
                 event("producer blocked before ", p->next);
             return false;
@@ -49,7 +49,7 @@ static bool consumer_poll(void *state)
     struct consumer *c = state;
     while (c->got < 5) {
         if (!c->have) {
-            if (!mote_channel_recv(&ch, &c->item, &c->w)) {
+            if (!mote_channel_recv(&ch.channel, &c->item, &c->w, CH)) {
                 if (phase == 1)
                     event("consumer blocked after ", c->got);
                 return false;

@@ -10,8 +10,8 @@
 
 bool (*const mote_task_poller)(uint32_t) = mote_poll_catching;
 
-static uint32_t buf[1];
-static struct mote_channel ch = MOTE_CHANNEL_INIT(buf, sizeof buf[0], 1);
+static MOTE_CHANNEL_STORAGE(sizeof(uint32_t), 1) ch;   /* zero: empty */
+#define CH MOTE_CHANNEL_SHAPE(sizeof(uint32_t), 1)
 
 struct worker { uint32_t id, polls, item; struct mote_waiter w; struct mote_timer t; };
 static struct worker workers[3] = {{.id = 1}, {.id = 2}, {.id = 3}};
@@ -33,7 +33,7 @@ static bool worker_poll(void *state)
     /* join { v = ch.recv().await; } and { sleep_us(100 * id).await; } */
     bool slept = mote_sleep_us(&w->t, 100u * w->id) || w->t.state == MOTE_NODE_IDLE;
     if (w->w.state != MOTE_NODE_IDLE || w->item == 0) {
-        if (!mote_channel_recv(&ch, &w->item, &w->w))
+        if (!mote_channel_recv(&ch.channel, &w->item, &w->w, CH))
             return false;
     }
     if (!slept)
@@ -62,7 +62,7 @@ static bool main_poll(void *state)
         say("send ");
         mote_print_u64(next);
         say("\n");
-        mote_channel_try_send(&ch, &next);
+        mote_channel_try_send(&ch.channel, &next, CH);
         next++;
     }
     say("status");

@@ -8,8 +8,10 @@
 
 #define MESSAGES 100000u
 
-static uint32_t abuf[4], bbuf[2];
-static struct mote_channel a = MOTE_CHANNEL_INIT(abuf, 4, 4), b = MOTE_CHANNEL_INIT(bbuf, 4, 2);
+static MOTE_CHANNEL_STORAGE(4, 4) a;   /* zero: empty */
+static MOTE_CHANNEL_STORAGE(4, 2) b;
+#define A MOTE_CHANNEL_SHAPE(4, 4)
+#define B MOTE_CHANNEL_SHAPE(4, 2)
 static bool done;
 
 static struct { uint32_t next; struct mote_waiter w; } prod = {1, {0}};
@@ -17,7 +19,7 @@ static bool producer(void *s)
 {
     (void)s;
     for (; prod.next <= MESSAGES; prod.next++)
-        if (!mote_channel_send(&a, &prod.next, &prod.w))
+        if (!mote_channel_send(&a.channel, &prod.next, &prod.w, A))
             return false;
     return true;
 }
@@ -28,12 +30,12 @@ static bool relay_poll(void *s)
     (void)s;
     for (;;) {
         if (!relay.have) {
-            if (!mote_channel_recv(&a, &relay.v, &relay.rw))
+            if (!mote_channel_recv(&a.channel, &relay.v, &relay.rw, A))
                 return false;
             relay.out = relay.v * 3u;
             relay.have = true;
         }
-        if (!mote_channel_send(&b, &relay.out, &relay.sw))
+        if (!mote_channel_send(&b.channel, &relay.out, &relay.sw, B))
             return false;
         relay.have = false;
         if (relay.v == MESSAGES)
@@ -46,7 +48,7 @@ static bool consumer(void *s)
 {
     (void)s;
     while (cons.n < MESSAGES) {
-        if (!mote_channel_recv(&b, &cons.v, &cons.w))
+        if (!mote_channel_recv(&b.channel, &cons.v, &cons.w, B))
             return false;
         cons.n++;
         if (cons.v != cons.n * 3u) {

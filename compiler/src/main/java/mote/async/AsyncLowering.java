@@ -116,7 +116,7 @@ public final class AsyncLowering {
         int firstSuspend = next;
         List<Local> args = new ArrayList<>();
         if (!eager) for (Local p : fn.params()) if (fn.typeOf(p).size() > 0) args.add(p);
-        int tagSize = 1;   // u8: a program would need more than 255 awaits in one fn to need more
+        int tagSize = tagSize(firstSuspend + awaits.size());
         List<StateMachine.Slot> pinned = new ArrayList<>();
 
         List<StateMachine.State> states = new ArrayList<>();
@@ -169,8 +169,8 @@ public final class AsyncLowering {
             for (List<Local> saved : savedPerAwait) for (Local l : saved) timesSaved.merge(l, 1, Integer::sum);
             List<StateMachine.Slot> argSlots = new ArrayList<>();
             int offset = placeInOrder(fn, args, 0, argSlots);
-            tagOffset = offset;
-            offset += tagSize;
+            tagOffset = alignUp(offset, tagSize);
+            offset = tagOffset + tagSize;
             List<Local> promotedLocals = new ArrayList<>();
             for (int l = 0; l < fn.locals().size(); l++)
                 if (timesSaved.getOrDefault(new Local(l), 0) >= 2) promotedLocals.add(new Local(l));
@@ -223,6 +223,7 @@ public final class AsyncLowering {
                 states.add(suspendedState(t, index, k, slots, awaiteeAt, childSize, childAlign, awaits.get(k), childSizes));
             }
         }
+        align = Math.max(align, tagSize);
         size = alignUp(size, align);
         return new StateMachine(fn.name(), states, tagOffset, tagSize, size, align, stateOfAwait, eager, policy.returnedPending(), pinned);
     }
@@ -274,6 +275,14 @@ public final class AsyncLowering {
     }
 
     /** Lays {@code locals} out one after another from {@code offset}, each aligned; returns the end. */
+    /**
+     * The discriminant's width: u8 while the state numbers fit (today's sizes), u16 beyond 256
+     * states (more than about 253 awaits in one fn, which inlining can reach), u32 past that.
+     */
+    static int tagSize(int states) {
+        return states <= 1 << 8 ? 1 : states <= 1 << 16 ? 2 : 4;
+    }
+
     private static int placeInOrder(MirFn fn, java.util.Collection<Local> locals, int offset, List<StateMachine.Slot> out) {
         for (Local local : locals) {
             Type t = fn.typeOf(local);

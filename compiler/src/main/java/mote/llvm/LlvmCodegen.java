@@ -42,6 +42,7 @@ import org.bytedeco.llvm.LLVM.LLVMValueRef;
  * or writes the result to `out` and returns 1 (Ready). Offsets come from the
  * {@link StateMachine}, never from LLVM, so the layout (and the size report) is exactly ours.
  * Every symbol except the runtime entry points is internal: LLVM sees the whole program.
+ * Mote items have mangled linkage names ({@link SymbolNames}), debug info the readable ones.
  *
  * Aggregates (structs, arrays, slices) are `[N x i8]` in memory at our own offsets and are
  * copied with memcpy; they are passed by pointer (the callee copies), returned through a
@@ -155,13 +156,13 @@ public final class LlvmCodegen implements AutoCloseable {
         runtimeFn("mote_task_claim", i32, false, i32, i32);
         runtimeFn("mote_sleep_us", i1, false, ptr, i64);
         runtimeFn("mote_ticks_us", i64, false);
-        runtimeFn("mote_channel_send", i1, false, ptr, ptr, ptr);
-        runtimeFn("mote_channel_recv", i1, false, ptr, ptr, ptr);
-        runtimeFn("mote_channel_try_send", i1, false, ptr, ptr);
-        runtimeFn("mote_channel_try_recv", i1, false, ptr, ptr);
-        runtimeFn("mote_signal_raise", voidType, false, ptr, ptr);
+        runtimeFn("mote_channel_send", i1, false, ptr, ptr, ptr, i32);
+        runtimeFn("mote_channel_recv", i1, false, ptr, ptr, ptr, i32);
+        runtimeFn("mote_channel_try_send", i1, false, ptr, ptr, i32);
+        runtimeFn("mote_channel_try_recv", i1, false, ptr, ptr, i32);
+        runtimeFn("mote_signal_raise", voidType, false, ptr, ptr, i32);
         runtimeFn("mote_timer_cancel", voidType, false, ptr);
-        runtimeFn("mote_channel_cancel", voidType, false, ptr, ptr);
+        runtimeFn("mote_channel_cancel", voidType, false, ptr, ptr, i32);
     }
 
     private void runtimeFn(String name, LLVMTypeRef ret, boolean noreturn, LLVMTypeRef... params) {
@@ -210,29 +211,19 @@ public final class LlvmCodegen implements AutoCloseable {
         throw new IllegalStateException("no LLVM type for " + t);
     }
 
+    /** The type of memory holding a {@code t}: a zero-sized one (`()`) is an empty byte array. */
+    private LLVMTypeRef storageType(Type t) {
+        return hasStorage(t) ? llvmType(t) : LLVMArrayType(i8, 0);
+    }
+
     /** How a value of type {@code t} is passed to or returned from a function: aggregates by pointer. */
     private LLVMTypeRef paramType(Type t) {
         return Type.isAggregate(t) ? ptr : llvmType(t);
     }
 
-    /**
-     * An empty channel as a constant: runtime-c's header {buf, elem_size, capacity, head 0,
-     * count 0, no receivers, no senders}, buf pointing at the buffer inside the same object.
-     */
-    private LLVMTypeRef channelType(Type.Channel ch) {
-        LLVMTypeRef i16 = LLVMInt16TypeInContext(ctx);
-        LLVMTypeRef[] fields = {ptr, i16, i16, i16, i16, ptr, ptr, LLVMArrayType(i8, ch.size() - Type.Channel.HEADER)};
-        return LLVMStructTypeInContext(ctx, new PointerPointer<>(fields), fields.length, 1);
-    }
-
-    private LLVMValueRef channelInitializer(LLVMValueRef self, Type.Channel ch) {
-        LLVMTypeRef i16 = LLVMInt16TypeInContext(ctx);
-        LLVMValueRef buf = LLVMConstInBoundsGEP2(i8, self, values(constInt(i32, ch.bufferOffset())), 1);
-        int rest = ch.size() - Type.Channel.HEADER;
-        LLVMTypeRef type = channelType(ch);
-        LLVMValueRef[] values = {buf, constInt(i16, ch.element().size()), constInt(i16, ch.capacity()), constInt(i16, 0),
-                constInt(i16, 0), LLVMConstNull(ptr), LLVMConstNull(ptr), LLVMConstNull(LLVMArrayType(i8, rest))};
-        return LLVMConstNamedStruct(type, values(values), values.length);
+    /** A channel's element size and capacity, passed with every runtime call (docs/runtime-abi.md). */
+    private LLVMValueRef shape(Type.Channel ch) {
+        return constInt(i32, ch.shape());
     }
 
     /** Side-effecting inline assembly (critical sections: see docs/runtime-abi.md). */
@@ -307,24 +298,22 @@ public final class LlvmCodegen implements AutoCloseable {
         if (di != null) createCompileUnit(program);
         for (MirProgram.Global g : program.globals()) {
             LLVMValueRef withStrings = g.strings().isEmpty() ? null : imageWithStrings(g);
-            LLVMValueRef v = LLVMAddGlobal(module, withStrings != null ? LLVMTypeOf(withStrings)
-                    : g.type() instanceof Type.Channel ch ? channelType(ch) : llvmType(g.type()), "s." + g.name());
+            LLVMValueRef v = LLVMAddGlobal(module, withStrings != null ? LLVMTypeOf(withStrings) : storageType(g.type()), SymbolNames.mangle(g.name()));
             if (withStrings != null) {
                 LLVMSetInitializer(v, withStrings);
-            } else if (g.type() instanceof Type.Channel ch) {
-                LLVMSetInitializer(v, channelInitializer(v, ch));
             } else if (Type.isAggregate(g.type())) {
                 byte[] image = g.image() != null ? g.image() : new byte[g.type().size()];
                 LLVMSetInitializer(v, LLVMConstStringInContext(ctx, new BytePointer(image), image.length, 1));
-            } else if (g.type() instanceof Type.Ref) {
-                LLVMSetInitializer(v, LLVMConstNull(ptr));
+            } else if (g.type() instanceof Type.Ref || !hasStorage(g.type())) {
+                LLVMSetInitializer(v, LLVMConstNull(LLVMGlobalGetValueType(v)));
             } else {
                 LLVMSetInitializer(v, constInt(llvmType(g.type()), g.initialValue()));
             }
             LLVMSetAlignment(v, Math.max(1, g.type().align()));
             LLVMSetLinkage(v, LLVMInternalLinkage);
-            // A channel changes through its methods although the static is not `mut`: it lives in RAM.
-            if (!g.mutable() && !(g.type() instanceof Type.Channel)) LLVMSetGlobalConstant(v, 1);
+            // A channel changes through its methods although the static is not `mut`: it lives in
+            // RAM, and starts empty, all zero bytes (.bss).
+            if (!g.mutable() && !Type.containsChannel(g.type())) LLVMSetGlobalConstant(v, 1);
             statics.put(g.name(), v);
         }
         // Declare first: functions call each other in any order.
@@ -344,8 +333,8 @@ public final class LlvmCodegen implements AutoCloseable {
                     pollParams[i + 3] = initParams[i + 1];
                 }
                 if (!machines.get(f.name()).eagerStart())
-                    inits.put(f.name(), internalFn(f.name() + ".init", fnType(voidType, initParams)));
-                polls.put(f.name(), internalFn(f.name() + ".poll", fnType(i1, pollParams)));
+                    inits.put(f.name(), internalFn(SymbolNames.mangle(f.name(), "init"), fnType(voidType, initParams)));
+                polls.put(f.name(), internalFn(SymbolNames.mangle(f.name(), "poll"), fnType(i1, pollParams)));
             } else {
                 // An aggregate result is written through a hidden first parameter (sret).
                 List<Local> params = storedParams(f);
@@ -360,7 +349,7 @@ public final class LlvmCodegen implements AutoCloseable {
                     addFnAttr(handler, "nounwind");
                     syncFns.put(f.name(), handler);
                 } else {
-                    syncFns.put(f.name(), internalFn(f.name(), fnType(ret, ps)));
+                    syncFns.put(f.name(), internalFn(SymbolNames.mangle(f.name()), fnType(ret, ps)));
                 }
             }
         }
@@ -422,7 +411,7 @@ public final class LlvmCodegen implements AutoCloseable {
             callRuntime("mote_timer_cancel", child);
         } else if (callee instanceof Callee.Channel) {
             LLVMValueRef channel = LLVMBuildLoad2(builder, ptr, offsetPtr(child, Callee.Channel.CHANNEL_PTR), "channel");
-            callRuntime("mote_channel_cancel", channel, child);
+            callRuntime("mote_channel_cancel", channel, child, shape(((Callee.Channel) callee).channel()));
         } else if (callee instanceof Callee.Function f) {
             // ready-fold made a never-suspending fn a plain call: it never waits, nothing to cancel.
             if (!callees.containsKey(f.name())) return;
@@ -441,7 +430,7 @@ public final class LlvmCodegen implements AutoCloseable {
         LLVMValueRef existing = cancels.get(name);
         if (existing != null) return existing;
         StateMachine m = callees.get(name);
-        LLVMValueRef f = internalFn(name + ".cancel", fnType(voidType, ptr));
+        LLVMValueRef f = internalFn(SymbolNames.mangle(name, "cancel"), fnType(voidType, ptr));
         cancels.put(name, f);
         LLVMBasicBlockRef resumeAt = LLVMGetInsertBlock(builder);
         LLVMMetadataRef loc = LLVMGetCurrentDebugLocation2(builder);
@@ -529,7 +518,7 @@ public final class LlvmCodegen implements AutoCloseable {
                 // Externally visible on purpose: an internal global would be split by LLVM's
                 // GlobalOpt into one global per field (larger code), and the state in memory
                 // would no longer be the layout `mote explain` reports.
-                String name = "mote_task_state_" + e.getKey().replace('.', '_') + (states.length > 1 ? "_" + i : "");
+                String name = SymbolNames.mangle(e.getKey(), "state") + (states.length > 1 ? "." + i : "");
                 LLVMTypeRef bytes = LLVMArrayType(i8, Math.max(1, m.size()));
                 states[i] = LLVMAddGlobal(module, bytes, name);
                 LLVMSetInitializer(states[i], LLVMConstNull(bytes));
@@ -596,7 +585,7 @@ public final class LlvmCodegen implements AutoCloseable {
 
     /** `bool task(void *state)`: one poll; true when the task finished (main returning i32 exits instead). */
     private LLVMValueRef taskPoll(MirFn task, StateMachine m, boolean isMain) {
-        LLVMValueRef f = internalFn(task.name() + ".task", fnType(i1, ptr));
+        LLVMValueRef f = internalFn(SymbolNames.mangle(task.name(), "task"), fnType(i1, ptr));
         // With debug info the wrapper gets a subprogram too: the task's code is inlined into it,
         // and inlining into a function without one would drop its line numbers.
         if (di != null) subprogram(task.name() + ".task", task.span(), f);
@@ -727,12 +716,14 @@ public final class LlvmCodegen implements AutoCloseable {
         }
 
         private void restore(StateMachine.Slot slot) {
+            if (!hasStorage(slot.type())) return;
             if (Type.isAggregate(slot.type())) { copyBytes(slots[slot.local().index()], offsetPtr(self, slot.offset()), slot.type()); return; }
             LLVMTypeRef t = llvmType(slot.type());
             LLVMBuildStore(builder, LLVMBuildLoad2(builder, t, offsetPtr(self, slot.offset()), ""), slots[slot.local().index()]);
         }
 
         private void save(StateMachine.Slot slot) {
+            if (!hasStorage(slot.type())) return;
             if (Type.isAggregate(slot.type())) { copyBytes(offsetPtr(self, slot.offset()), slots[slot.local().index()], slot.type()); return; }
             LLVMTypeRef t = llvmType(slot.type());
             LLVMBuildStore(builder, LLVMBuildLoad2(builder, t, slots[slot.local().index()], ""), offsetPtr(self, slot.offset()));
@@ -754,8 +745,7 @@ public final class LlvmCodegen implements AutoCloseable {
         /** One poll of the future of {@code callee} stored at {@code child}; yields the i1 "ready". */
         private LLVMValueRef pollFuture(Callee callee, LLVMValueRef child, Local destLocal, boolean start, LLVMValueRef[] startArgs) {
             if (callee instanceof Callee.Function f) {
-                LLVMValueRef dest = slots[destLocal.index()];
-                if (dest == null) dest = LLVMConstNull(ptr);
+                LLVMValueRef dest = storage(destLocal);
                 return callPoll(f.name(), child, dest, start, startArgs);
             }
             if (callee instanceof Callee.Channel ch) return pollChannel(ch, child, destLocal);
@@ -826,9 +816,8 @@ public final class LlvmCodegen implements AutoCloseable {
         /** A channel send or receive: runtime-c is called at every poll with the same waiter node. */
         private LLVMValueRef pollChannel(Callee.Channel ch, LLVMValueRef state, Local dest) {
             LLVMValueRef channel = LLVMBuildLoad2(builder, ptr, offsetPtr(state, Callee.Channel.CHANNEL_PTR), "channel");
-            if (ch.send()) return callRuntime("mote_channel_send", channel, offsetPtr(state, ch.itemOffset()), state);
-            LLVMValueRef out = slots[dest.index()];
-            return callRuntime("mote_channel_recv", channel, out, state);
+            if (ch.send()) return callRuntime("mote_channel_send", channel, offsetPtr(state, ch.itemOffset()), state, shape(ch.channel()));
+            return callRuntime("mote_channel_recv", channel, storage(dest), state, shape(ch.channel()));
         }
 
         /** yield_now: the first poll wakes the task and returns Pending, the second is Ready. */
@@ -896,15 +885,15 @@ public final class LlvmCodegen implements AutoCloseable {
             Type element = op.channel().element();
             switch (op.op()) {
                 case "try_recv":
-                    return callRuntime("mote_channel_try_recv", channel, operand(op.args().get(1)));
+                    return callRuntime("mote_channel_try_recv", channel, operand(op.args().get(1)), shape(op.channel()));
                 case "try_send":
                 case "raise": {
                     LLVMValueRef item = Type.isAggregate(element) ? operand(op.args().get(1)) : itemInMemory(op.args().get(1), element);
                     if (op.op().equals("raise")) {
-                        callRuntime("mote_signal_raise", channel, item);
+                        callRuntime("mote_signal_raise", channel, item, shape(op.channel()));
                         return null;
                     }
-                    return callRuntime("mote_channel_try_send", channel, item);
+                    return callRuntime("mote_channel_try_send", channel, item, shape(op.channel()));
                 }
                 default:
                     throw new IllegalStateException("channel op " + op.op());
@@ -912,6 +901,7 @@ public final class LlvmCodegen implements AutoCloseable {
         }
 
         private LLVMValueRef itemInMemory(Operand value, Type element) {
+            if (!hasStorage(element)) return LLVMConstNull(ptr);   // zero bytes: runtime-c copies none
             LLVMBasicBlockRef here = LLVMGetInsertBlock(builder);
             LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(llvmFn);
             LLVMValueRef first = LLVMGetFirstInstruction(entry);
@@ -957,9 +947,18 @@ public final class LlvmCodegen implements AutoCloseable {
             return v;
         }
 
+        /**
+         * Where a local lives; a zero-sized one (`()`, `!`) has no storage, and any address
+         * serves for its zero bytes: null.
+         */
+        private LLVMValueRef storage(Local local) {
+            LLVMValueRef at = slots[local.index()];
+            return at != null ? at : LLVMConstNull(ptr);
+        }
+
         /** The address of a place: the local's storage, then each projection in turn. */
         private LLVMValueRef address(Place place) {
-            LLVMValueRef addr = slots[place.local().index()];
+            LLVMValueRef addr = storage(place.local());
             Type t = fn.typeOf(place.local());
             for (Place.Projection p : place.projections()) {
                 if (p instanceof Place.Projection.Deref) {
@@ -988,7 +987,9 @@ public final class LlvmCodegen implements AutoCloseable {
             if (s instanceof Statement.Assign a) {
                 Type t = fn.typeOf(a.dest());
                 if (Type.isAggregate(t)) { if (slots[a.dest().index()] != null) rvalueInto(slots[a.dest().index()], a.value(), t); }
-                else store(a.dest(), rvalue(a.value(), t));
+                else if (hasStorage(t)) store(a.dest(), rvalue(a.value(), t));
+                else if (!(a.value() instanceof Rvalue.Use || a.value() instanceof Rvalue.Load || a.value() instanceof Rvalue.ReadStatic))
+                    rvalue(a.value(), t);   // a zero-sized result: only the side effects (a call, a channel op) remain
             } else if (s instanceof Statement.WriteStatic w) {
                 Type t = fn.typeOf(w.value());
                 if (hasStorage(t)) storeOperand(statics.get(w.name()), w.value(), t);
@@ -999,15 +1000,11 @@ public final class LlvmCodegen implements AutoCloseable {
                 LLVMValueRef store = LLVMBuildStore(builder, operand(w.value()), registerAddress(w.address()));
                 LLVMSetVolatile(store, 1);
             } else if (s instanceof Statement.InitChannel ic) {
-                Type.Channel ch = (Type.Channel) fn.typeOf(ic.local());
-                LLVMValueRef at = slots[ic.local().index()];
-                LLVMTypeRef i16 = LLVMInt16TypeInContext(ctx);
-                LLVMBuildStore(builder, offsetPtr(at, ch.bufferOffset()), at);
-                LLVMBuildStore(builder, constInt(i16, ch.element().size()), offsetPtr(at, 4));
-                LLVMBuildStore(builder, constInt(i16, ch.capacity()), offsetPtr(at, 6));
-                LLVMBuildStore(builder, constInt(i32, 0), offsetPtr(at, 8));      // head, count
-                LLVMBuildStore(builder, LLVMConstNull(ptr), offsetPtr(at, 12));  // receivers
-                LLVMBuildStore(builder, LLVMConstNull(ptr), offsetPtr(at, 16));  // senders
+                // An empty channel is all zero bytes: a lone one needs its header zeroed (its
+                // buffer is written before it is read), an array or struct holding channels all of it.
+                Type t = fn.typeOf(ic.local());
+                int bytes = t instanceof Type.Channel ? Type.Channel.HEADER : t.size();
+                LLVMBuildMemSet(builder, slots[ic.local().index()], constInt(i8, 0), constInt(i32, bytes), t.align());
             } else if (s instanceof Statement.CriticalExit c) {
                 LLVMTypeRef type = fnType(voidType, i32);
                 LLVMValueRef asm = inlineAsm(type, "msr primask, $0", "r,~{memory}");
@@ -1307,13 +1304,18 @@ public final class LlvmCodegen implements AutoCloseable {
         }
     }
 
-    /** Runs LLVM's verifier; a failure is a compiler bug, reported with the verifier's words. */
+    /**
+     * Runs LLVM's verifier; a failure is a compiler bug, reported with the verifier's first
+     * line only: the lines after it are the offending IR, kilobytes for a large function, which
+     * would bury the message in the terminal.
+     */
     public void verify() {
         BytePointer err = new BytePointer();
         if (LLVMVerifyModule(module, LLVMReturnStatusAction, err) != 0) {
-            String msg = err.getString();
+            String msg = err.getString().strip();
             LLVMDisposeMessage(err);
-            throw new IllegalStateException("LLVM verifier rejected the generated module: " + msg);
+            int eol = msg.indexOf('\n');
+            throw new IllegalStateException("LLVM verifier rejected the generated module: " + (eol < 0 ? msg : msg.substring(0, eol)));
         }
         LLVMDisposeMessage(err);
     }

@@ -992,7 +992,7 @@ public final class MirBuilder {
                     Local l = newLocal(v.name(), v.type(), v.span());
                     vars.put(v, l);
                     if (init != null) assign(l, new Rvalue.Use(init));
-                    else if (v.type() instanceof Type.Channel) emit(new Statement.InitChannel(l));
+                    else if (Type.containsChannel(v.type())) emit(new Statement.InitChannel(l));
                 } else if (s instanceof Stmt.ExprStmt es) {
                     lower(es.expr());
                 }

@@ -42,7 +42,10 @@ public sealed interface Statement {
         }
     }
 
-    /** `let ch: Channel<T, N>;`: writes the empty channel's header (buffer pointer, sizes, no waiters). */
+    /**
+     * `let ch: Channel<T, N>;`, or a `let` without a value of an array or struct holding
+     * channels: every channel in the local starts empty, which is all zero bytes.
+     */
     record InitChannel(Local local) implements Statement {
         @Override public String toString() { return "init_channel " + local; }
     }

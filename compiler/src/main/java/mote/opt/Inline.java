@@ -36,10 +36,19 @@ import mote.mir.Terminator;
  * copy replaces the original), small ones are copied into a few callers, and large callees
  * awaited from several places keep their own state machine. `make bench` measures the model
  * against inlining everything and nothing (docs/optimizations.md).
+ *
+ * A second budget bounds the caller: no inlining makes one fn's body larger than
+ * {@link #CALLER_BUDGET} MIR statements and terminators. Without it a long chain of small
+ * async fns, or many awaited once each, all collapse into one giant poll function (slow to
+ * compile, and past 256 states it needs a u16 discriminant); beyond the budget the callee
+ * keeps its own state machine, which costs its poll and init functions once.
  */
 public final class Inline {
     /** MIR statements + terminators that extra copies of an inlined body may add in total. */
     public static final int COPY_BUDGET = 24;
+
+    /** MIR statements + terminators a caller may grow to by inlining. */
+    public static final int CALLER_BUDGET = 2048;
 
     private Inline() {}
 
@@ -62,7 +71,7 @@ public final class Inline {
                         MirFn callee = fns.get(c.name());
                         if (callee == null || !callee.isAsync() || program.isTaskEntry(c.name())) continue;
                         long extraCopies = awaitSites(fns, c.name()) - 1L;
-                        if (extraCopies * bodySize(callee) <= budget) {
+                        if (extraCopies * bodySize(callee) <= budget && bodySize(caller) + bodySize(callee) <= CALLER_BUDGET) {
                             caller = inlineAt(caller, i, callee);
                             fns.put(caller.name(), caller);
                             changed = true;

@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import mote.Compiler;
 import mote.diag.ToolError;
 import mote.link.Toolchain;
+import mote.llvm.SymbolNames;
 
 /**
  * `mote size --save` / `--check`: the sections and symbols of one build, saved as JSON, and
@@ -40,7 +41,7 @@ public record SizeBaseline(int version, String program, String board, Map<String
         return new SizeBaseline(VERSION, source.getFileName().toString(), board, sections, symbols(build.elf()));
     }
 
-    /** Defined symbols with a size, from the jar's llvm-nm. */
+    /** Defined symbols with a size, from the jar's llvm-nm, by readable name (`fwd1.poll`, not `_M4fwd1.poll`). */
     static Map<String, Long> symbols(Path elf) {
         Toolchain tc = Toolchain.get();
         String out = tc.check(tc.llvmNm(), List.of("--print-size", "--size-sort", "--radix=d", "--defined-only", elf.toString()));
@@ -48,7 +49,7 @@ public record SizeBaseline(int version, String program, String board, Map<String
         for (String line : out.split("\n")) {
             String[] parts = line.trim().split("\\s+");
             if (parts.length < 4) continue;
-            symbols.merge(parts[3], Long.parseLong(parts[1]), Long::sum);
+            symbols.merge(SymbolNames.demangle(parts[3]), Long.parseLong(parts[1]), Long::sum);
         }
         return symbols;
     }

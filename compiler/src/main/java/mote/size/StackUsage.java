@@ -16,6 +16,7 @@ import mote.diag.ToolError;
 import mote.link.RuntimeBuilder;
 import mote.link.Toolchain;
 import mote.llvm.LlvmCallGraph;
+import mote.llvm.SymbolNames;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.llvm.LLVM.LLVMContextRef;
 import org.bytedeco.llvm.LLVM.LLVMMemoryBufferRef;
@@ -28,6 +29,7 @@ import org.bytedeco.llvm.LLVM.LLVMModuleRef;
  * Frame sizes: the program's from llc's `-stack-size-section` on the optimized bitcode (the
  * same code generator settings as the object that is linked), runtime-c's from clang's
  * `-fstack-usage`. Call edges: read from the optimized LLVM module and runtime-c's bitcode.
+ * Functions go by their readable names ({@link SymbolNames#demangle}: `main.task`, `uart.write`).
  * Recursion or a call through a pointer makes the stack unbounded, and the report says so.
  * Interrupt handlers that may preempt a poll are measured from their own roots; {@link StackCheck}
  * adds the deepest one on top of the deepest poll.
@@ -63,7 +65,8 @@ public final class StackUsage {
     public static StackUsage measure(Compiler.Result build, Board board) {
         Toolchain tc = Toolchain.get();
         Map<String, Long> frames = new HashMap<>();
-        Map<String, List<String>> graph = new HashMap<>(build.callGraph());
+        Map<String, List<String>> graph = new HashMap<>();
+        build.callGraph().forEach((caller, callees) -> graph.put(SymbolNames.demangle(caller), callees.stream().map(SymbolNames::demangle).toList()));
         // The program: llc with the stack-size section, read back by llvm-readobj.
         Path object = build.bitcode().resolveSibling(build.bitcode().getFileName() + ".stack.o");
         List<String> llc = new ArrayList<>(List.of("-O2", "-mtriple=" + board.llvmTarget(), "-mcpu=" + board.cpu()));
@@ -101,7 +104,7 @@ public final class StackUsage {
             line = line.trim();
             if (line.startsWith("Functions: [")) function = line.substring("Functions: [".length(), line.length() - 1).split(",")[0].trim();
             else if (line.startsWith("Size: ") && function != null) {
-                frames.put(function, Long.decode(line.substring(6).trim()));
+                frames.put(SymbolNames.demangle(function), Long.decode(line.substring(6).trim()));
                 function = null;
             }
         }

@@ -80,6 +80,7 @@ final class ConstEval {
             if (fi != null && !fi.signed() && fi.bits() < 64) v = v & ((1L << fi.bits()) - 1);
             return normalize(v, t);
         } else if (e instanceof Expr.Block blk && blk.stmts().isEmpty() && blk.tail() != null) { return evalExpr(blk.tail());
+        } else if (e instanceof Expr.Block blk && blk.stmts().isEmpty() && t instanceof Type.Unit) { return 0;   // `()`: no bits
         } else { throw fail(e, "E0501", "this is not a constant expression");
         }
     }

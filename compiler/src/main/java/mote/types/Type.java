@@ -84,17 +84,20 @@ public sealed interface Type {
     }
 
     /**
-     * `Channel<T, N>` (or `Signal<T>`: capacity 1, raise overwrites): runtime-c's 20-byte
-     * `struct mote_channel` header, then the item buffer at {@link #bufferOffset()}.
+     * `Channel<T, N>` (or `Signal<T>`: capacity 1, raise overwrites): runtime-c's 12-byte
+     * `struct mote_channel` header, then the item buffer at {@link #HEADER}. All zero bytes
+     * is an empty channel: element size and capacity are passed with every runtime call
+     * ({@link #shape()}), and items are copied bytewise, so the buffer needs no alignment.
      */
     record Channel(Type element, long capacity, boolean signal) implements Type {
-        public static final int HEADER = 20;
-        public int bufferOffset() { return (HEADER + element.align() - 1) / element.align() * element.align(); }
+        public static final int HEADER = 12;
         public int size() {
-            int end = bufferOffset() + (int) (element.size() * capacity);
+            int end = HEADER + (int) (element.size() * capacity);
             return (end + align() - 1) / align() * align();
         }
-        public int align() { return Math.max(4, element.align()); }
+        public int align() { return 4; }
+        /** What runtime-c is told of this channel at every call: element size | capacity << 16. */
+        public long shape() { return element.size() | capacity << 16; }
         @Override public String toString() { return signal ? "Signal<" + element + ">" : "Channel<" + element + ", " + capacity + ">"; }
     }
 
@@ -159,6 +162,22 @@ public sealed interface Type {
     /** Types whose values live in memory as bytes (copied with memcpy, never in a register). */
     static boolean isAggregate(Type t) {
         return t instanceof Array || t instanceof Struct || t instanceof Slice || t instanceof Channel;
+    }
+
+    /** Whether a value of {@code t} holds a channel or signal anywhere (they start empty: zeroed). */
+    static boolean containsChannel(Type t) {
+        if (t instanceof Channel) return true;
+        if (t instanceof Array a) return a.length() > 0 && containsChannel(a.element());
+        if (t instanceof Struct s) return s.fields().stream().anyMatch(f -> containsChannel(f.type()));
+        return false;
+    }
+
+    /** Whether all zero bytes are a value of {@code t}: integers, bools, `()`, channels, and aggregates of them. */
+    static boolean zeroIsValue(Type t) {
+        if (t instanceof Int || t instanceof Bool || t instanceof Unit || t instanceof Channel) return true;
+        if (t instanceof Array a) return zeroIsValue(a.element());
+        if (t instanceof Struct s) return s.fields().stream().allMatch(f -> zeroIsValue(f.type()));
+        return false;
     }
 
     /** The integer representation of an integer-like type (Int, Enum), or null. */

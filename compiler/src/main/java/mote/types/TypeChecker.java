@@ -564,11 +564,14 @@ public final class TypeChecker {
         long value = 0;
         byte[] image = null;
         java.util.SortedMap<Integer, byte[]> strings = new java.util.TreeMap<>();
-        if (s.init() == null && (declared instanceof Type.Channel || declared instanceof Type.Never)) {
-            // Channels and signals start empty: the compiler writes their initial header.
+        if (s.init() == null && ((Type.containsChannel(declared) && Type.zeroIsValue(declared)) || declared instanceof Type.Never)) {
+            // Channels and signals start empty, which is all zero bytes; so do integers and
+            // bools beside them in a struct (0, false): such a static has no initializer to write.
         } else if (s.init() == null) {
             diags.error("E0302", s.span(), "static `" + s.name().name() + "` needs an initializer",
-                    "only `Channel<T, N>` and `Signal<T>` statics start without one");
+                    Type.containsChannel(declared)
+                            ? "a static without one starts zeroed, which only channels, signals, integers and bools can"
+                            : "only statics holding a `Channel<T, N>` or `Signal<T>` start without one");
         } else {
             beginBody(null);
             Type t = check(s.init(), declared);

@@ -61,6 +61,17 @@ class DebugInfoTest {
     }
 
     @Test
+    void debugInfoNamesFunctionsAsWrittenWhileTheirSymbolsAreMangled() {
+        Path src = TestFiles.resources("run/functions.mote");
+        Compiler.Result r = Compiler.compile(src, Compiler.Options.defaults(Board.load("lm3s6965evb"), ProgramRunner.tempDir()).withDebug(true));
+        Toolchain tc = Toolchain.get();
+        String info = tc.check(tc.tool("llvm-dwarfdump"), List.of("--debug-info", r.elf().toString()));
+        assertTrue(info.contains("DW_AT_name\t(\"main\")") && info.contains("DW_AT_name\t(\"gcd\")"), info);
+        String symbols = tc.check(tc.llvmNm(), List.of(r.elf().toString()));
+        assertTrue(symbols.contains(" _M4main.poll") && symbols.contains(" _M3fib"), symbols);
+    }
+
+    @Test
     void releaseBuildsHaveNoLineTableForTheProgram() {
         assertFalse(debugLine(false).contains("name: \"functions.mote\""));
     }

@@ -81,8 +81,8 @@ class MemoryAccessCodegenTest {
                     T[i].b as i32 + M[1] as i32
                 }
                 """);
-        assertTrue(ll.contains("@s.T = internal unnamed_addr constant [16 x i8] c\"\\01\\00\\00\\00\\02\\00\\00\\00\\03\\00\\00\\00\\04\\03\\02\\01\", align 4"), ll);
-        assertTrue(ll.contains("@s.M = internal unnamed_addr global [3 x i8] c\"\\05\\05\\05\""), ll);
+        assertTrue(ll.contains("@_M1T = internal unnamed_addr constant [16 x i8] c\"\\01\\00\\00\\00\\02\\00\\00\\00\\03\\00\\00\\00\\04\\03\\02\\01\", align 4"), ll);
+        assertTrue(ll.contains("@_M1M = internal unnamed_addr global [3 x i8] c\"\\05\\05\\05\""), ll);
     }
 
     @Test
