@@ -19,9 +19,12 @@
 /* Weak: defined only by programs built with --panic=task. */
 extern bool (*const mote_task_poller)(uint32_t task) __attribute__((weak));
 
-/* One object, so the code addresses all of it from one base register. */
+/* The id of the task being polled: a global of its own, under a name a debugger can find
+ * (qemu/gdbinit's `mote-task` reads it). Whole-program optimisation splits a struct of
+ * globals into one global per field anyway, so this costs nothing. */
+uint32_t mote_task_current;
+
 static struct {
-    uint32_t current;   /* the task being polled */
     uint32_t live;      /* LIVE slots: the program ends when none is left */
     uint32_t next_scan; /* round-robin position in the ready bitmap */
 } ex;
@@ -35,12 +38,12 @@ void mote_wake(uint32_t id)
 
 void mote_wake_current(void)
 {
-    mote_wake(ex.current);
+    mote_wake(mote_task_current);
 }
 
 uint32_t mote_current_task(void)
 {
-    return ex.current;
+    return mote_task_current;
 }
 
 int32_t mote_task_claim(uint32_t first, uint32_t n)
@@ -111,7 +114,7 @@ _Noreturn void mote_executor_run(void)
         __asm__ volatile("cpsie i" ::: "memory");
         if (id == mote_task_count || mote_task_status[id] != MOTE_TASK_LIVE)
             continue;   /* nothing to do, or a stale wake-up of a stopped task */
-        ex.current = id;
+        mote_task_current = id;
         /* mote_poll_catching returns true for a task it poisoned, too. */
         bool stopped = &mote_task_poller != 0
                 ? mote_task_poller(id)

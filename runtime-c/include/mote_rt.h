@@ -66,6 +66,8 @@ enum {
 void mote_wake(uint32_t id);
 /* The id of the task being polled (what waiter and timer nodes record). */
 uint32_t mote_current_task(void);
+/* The same, as the variable a debugger reads (qemu/gdbinit); code calls mote_current_task. */
+extern uint32_t mote_task_current;
 /* Claims a FREE or FINISHED slot among [first, first + n), marks it LIVE and
  * ready, returns its id; -1 when the pool is exhausted. The caller then
  * initialises the slot's state before returning to the executor. Not from

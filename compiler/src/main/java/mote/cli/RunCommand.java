@@ -8,12 +8,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Stack;
 import java.util.concurrent.Callable;
 import mote.Compiler;
+import mote.qemu.GdbAttach;
 import mote.qemu.QemuOptions;
 import mote.qemu.QemuResult;
 import mote.qemu.QemuRunner;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IParameterPreprocessor;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,6 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Builds a program and runs it under QEMU on the board's machine.",
                 "The program's console goes to stdout and its exit code becomes mote's; 124 when --timeout runs out.",
                 "What is typed in an interactive terminal reaches the console UART; --input feeds it from a file or a pipe.",
+                "--gdb starts QEMU halted with its gdbstub and prints the gdb command that attaches (qemu/README.md).",
                 "Arguments after `--` go to qemu-system-arm."})
 public final class RunCommand implements Callable<Integer> {
     @Mixin BuildOptions build;
@@ -35,6 +41,12 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--input", paramLabel = "FILE",
             description = "Bytes for the console UART's receive side, then end of input: a file, or - for this process's stdin.")
     String input;
+
+    @Option(names = "--gdb", paramLabel = "PORT", arity = "0..1", fallbackValue = "" + GdbAttach.DEFAULT_PORT,
+            preprocessor = PortOnlyAttached.class,
+            description = "Start halted with QEMU's gdbstub on localhost:PORT (default ${FALLBACK-VALUE}) and print "
+                    + "the gdb command that attaches; the program runs once gdb continues it.")
+    Integer gdbPort;
 
     @Parameters(index = "1..*", paramLabel = "QEMU_ARG", description = "Extra arguments for qemu-system-arm (after `--`).")
     List<String> qemuArgs = new ArrayList<>();
@@ -64,6 +76,13 @@ public final class RunCommand implements Callable<Integer> {
             if (timeoutSeconds <= 0) throw new mote.diag.ToolError("--timeout must be a positive number of seconds", 2);
             q = q.withTimeout(Duration.ofMillis((long) (timeoutSeconds * 1000)));
         }
+        if (gdbPort != null) {
+            if (gdbPort < 1 || gdbPort > 65535) throw new mote.diag.ToolError("--gdb: " + gdbPort + " is not a TCP port (1 to 65535)", 2);
+            q = q.withGdbPort(gdbPort);
+            // The image in the output folder has the same bytes and a path worth typing.
+            spec.commandLine().getErr().println(GdbAttach.hint("mote run", gdbPort, result.installedElf().orElse(result.elf())));
+            spec.commandLine().getErr().flush();
+        }
         if (typed != null) q = q.withInput(typed);
         else if (System.console() != null) q = q.withTerminalInput();   // interactive: type into the UART
         QemuResult run = new QemuRunner().run(options.board(), result.elf(), q);
@@ -78,6 +97,18 @@ public final class RunCommand implements Callable<Integer> {
                     + run.qemuError().get() + "\n  = help: check the QEMU arguments after `--` and the board's `qemu` section");
         }
         return run.exitCode();
+    }
+
+    /**
+     * {@code --gdb} takes its port only attached ({@code --gdb=4321}): {@code --gdb app.mote}
+     * must not read the program's name as a port.
+     */
+    static final class PortOnlyAttached implements IParameterPreprocessor {
+        @Override
+        public boolean preprocess(Stack<String> args, CommandSpec command, ArgSpec option, Map<String, Object> info) {
+            if (" ".equals(info.get("separator"))) args.push("" + GdbAttach.DEFAULT_PORT);
+            return false;
+        }
     }
 
     private static byte[] readInput(String name) {

@@ -18,9 +18,12 @@ import java.util.Optional;
  * @param input       bytes typed into the console UART, then end of input
  * @param terminal    QEMU reads the console UART's input from this process's own stdin (an
  *                    interactive `mote run`) instead of {@code input}
+ * @param gdbPort     start halted with QEMU's gdbstub on this local TCP port ({@code mote run --gdb}):
+ *                    the program runs once a debugger attaches and continues it
  */
 public record QemuOptions(Optional<Duration> timeout, int icountShift, List<String> extraArgs,
-                          OutputStream console, Optional<OutputStream> diagnostics, byte[] input, boolean terminal) {
+                          OutputStream console, Optional<OutputStream> diagnostics, byte[] input, boolean terminal,
+                          Optional<Integer> gdbPort) {
 
     public QemuOptions {
         extraArgs = List.copyOf(extraArgs);
@@ -29,7 +32,7 @@ public record QemuOptions(Optional<Duration> timeout, int icountShift, List<Stri
 
     public QemuOptions(Optional<Duration> timeout, int icountShift, List<String> extraArgs,
                        OutputStream console, Optional<OutputStream> diagnostics) {
-        this(timeout, icountShift, extraArgs, console, diagnostics, new byte[0], false);
+        this(timeout, icountShift, extraArgs, console, diagnostics, new byte[0], false, Optional.empty());
     }
 
     /** No timeout, shift 0, no extra arguments, console output discarded (still captured). */
@@ -39,31 +42,36 @@ public record QemuOptions(Optional<Duration> timeout, int icountShift, List<Stri
 
     /** Bytes typed into the console UART (the serial port's receive side), then end of input. */
     public QemuOptions withInput(byte[] bytes) {
-        return new QemuOptions(timeout, icountShift, extraArgs, console, diagnostics, bytes, false);
+        return new QemuOptions(timeout, icountShift, extraArgs, console, diagnostics, bytes, false, gdbPort);
     }
 
     /** The console UART reads this process's stdin (the user's terminal, or what is piped in). */
     public QemuOptions withTerminalInput() {
-        return new QemuOptions(timeout, icountShift, extraArgs, console, diagnostics, new byte[0], true);
+        return new QemuOptions(timeout, icountShift, extraArgs, console, diagnostics, new byte[0], true, gdbPort);
     }
 
     public QemuOptions withTimeout(Duration limit) {
-        return new QemuOptions(Optional.of(limit), icountShift, extraArgs, console, diagnostics, input, terminal);
+        return new QemuOptions(Optional.of(limit), icountShift, extraArgs, console, diagnostics, input, terminal, gdbPort);
     }
 
     public QemuOptions withExtraArgs(List<String> args) {
-        return new QemuOptions(timeout, icountShift, args, console, diagnostics, input, terminal);
+        return new QemuOptions(timeout, icountShift, args, console, diagnostics, input, terminal, gdbPort);
     }
 
     public QemuOptions withConsole(OutputStream out) {
-        return new QemuOptions(timeout, icountShift, extraArgs, out, diagnostics, input, terminal);
+        return new QemuOptions(timeout, icountShift, extraArgs, out, diagnostics, input, terminal, gdbPort);
     }
 
     public QemuOptions withDiagnostics(OutputStream err) {
-        return new QemuOptions(timeout, icountShift, extraArgs, console, Optional.of(err), input, terminal);
+        return new QemuOptions(timeout, icountShift, extraArgs, console, Optional.of(err), input, terminal, gdbPort);
+    }
+
+    /** Starts halted with QEMU's gdbstub listening on {@code port} (on 127.0.0.1). */
+    public QemuOptions withGdbPort(int port) {
+        return new QemuOptions(timeout, icountShift, extraArgs, console, diagnostics, input, terminal, Optional.of(port));
     }
 
     public QemuOptions withIcountShift(int shift) {
-        return new QemuOptions(timeout, shift, extraArgs, console, diagnostics, input, terminal);
+        return new QemuOptions(timeout, shift, extraArgs, console, diagnostics, input, terminal, gdbPort);
     }
 }

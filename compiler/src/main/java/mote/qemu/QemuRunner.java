@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import mote.board.Board;
 import mote.diag.ToolError;
@@ -28,16 +29,17 @@ import mote.diag.ToolError;
  * closed: a CI job has no terminal, and nothing waits on input. With terminal input it is
  * this process's own stdin instead (an interactive `mote run`).
  *
+ * <p>The options themselves come from {@code qemu/flags} ({@link QemuFlags}), which the shell
+ * runners {@code qemu/run} and {@code qemu/debug} read too.
+ *
  * <p>The executable is {@code qemu-system-arm} on the PATH unless system property
  * {@code mote.qemu} or environment variable {@code MOTE_QEMU} names another (a path or a name).
  */
 public final class QemuRunner {
-    /** Harmless lines QEMU prints on stderr, e.g. lm3s6965evb's at every boot. */
-    private static final List<String> IGNORED_STDERR = List.of("Timer with period zero, disabling",
-            "icount sleep disabled and no active timers");   // a guest idle waiting for typed input
     private static final String INSTALL_HINT = "install it with `apt-get install qemu-system-arm`";
 
     private final String executable;
+    private final QemuFlags flags;
 
     /** Uses {@code mote.qemu} / {@code MOTE_QEMU} / {@code qemu-system-arm}. */
     public QemuRunner() {
@@ -46,6 +48,7 @@ public final class QemuRunner {
 
     public QemuRunner(String executable) {
         this.executable = executable;
+        this.flags = QemuFlags.standard();
     }
 
     private static String defaultExecutable() {
@@ -56,18 +59,18 @@ public final class QemuRunner {
         return "qemu-system-arm";
     }
 
-    /** The full command line for running {@code elf} on {@code board}. */
+    /**
+     * The full command line for running {@code elf} on {@code board}: the executable, then
+     * {@code qemu/flags}' [run] options, its [debug] ones when the options name a gdb port,
+     * the board's {@code qemu.extra-args} and the caller's extra arguments, in the order
+     * {@code qemu/run} builds them too.
+     */
     public List<String> command(Board board, Path elf, QemuOptions options) {
         Board.Qemu qemu = board.requireQemu();
-        List<String> command = new ArrayList<>(List.of(
-                locateExecutable().toString(),
-                "-M", qemu.machine(),
-                "-nographic", "-monitor", "none",
-                "-chardev", "stdio,id=console,mux=on",
-                "-serial", "chardev:console",
-                "-semihosting-config", "enable=on,target=native,chardev=console",
-                "-icount", "shift=" + options.icountShift() + ",align=off,sleep=off",
-                "-kernel", elf.toString()));
+        List<String> command = new ArrayList<>();
+        command.add(locateExecutable().toString());
+        command.addAll(flags.run(qemu.machine(), options.icountShift(), elf));
+        options.gdbPort().ifPresent(port -> command.addAll(flags.debug(port)));
         command.addAll(qemu.extraArgs());
         command.addAll(options.extraArgs());
         return command;
@@ -96,9 +99,10 @@ public final class QemuRunner {
         }
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        Thread consoleReader = pump("qemu-console", process.getInputStream(), console, options.console(), false);
+        Thread consoleReader = pump("qemu-console", process.getInputStream(), console, options.console(), null);
         Thread stderrReader = pump("qemu-stderr", process.getErrorStream(), stderr,
-                options.diagnostics().orElse(OutputStream.nullOutputStream()), true);
+                options.diagnostics().orElse(OutputStream.nullOutputStream()),
+                line -> flags.isHarmless(line, command.get(0)));
         boolean timedOut = !waitFor(process, options.timeout());
         if (timedOut) killTree(process);
         joinQuietly(consoleReader);
@@ -167,10 +171,11 @@ public final class QemuRunner {
 
     /**
      * Copies a QEMU output stream line by line into {@code capture} and {@code sink}, flushing
-     * the sink after every line so a user watching `mote run` sees output as it happens.
+     * the sink after every line so a user watching `mote run` sees output as it happens; with a
+     * {@code harmless} test (stderr), the lines it accepts are dropped.
      */
     private static Thread pump(String name, InputStream in, ByteArrayOutputStream capture, OutputStream sink,
-                               boolean filterHarmless) {
+                               Predicate<String> harmless) {
         Thread thread = new Thread(() -> {
             ByteArrayOutputStream line = new ByteArrayOutputStream();
             try (in) {
@@ -179,12 +184,12 @@ public final class QemuRunner {
                 while ((n = in.read(buffer)) > 0) {
                     for (int i = 0; i < n; i++) {
                         line.write(buffer[i]);
-                        if (buffer[i] == '\n') emit(line, capture, sink, filterHarmless);
+                        if (buffer[i] == '\n') emit(line, capture, sink, harmless);
                     }
                     // A prompt without a newline should still show up promptly.
-                    if (!filterHarmless && line.size() > 0 && in.available() == 0) emit(line, capture, sink, false);
+                    if (harmless == null && line.size() > 0 && in.available() == 0) emit(line, capture, sink, null);
                 }
-                if (line.size() > 0) emit(line, capture, sink, filterHarmless);
+                if (line.size() > 0) emit(line, capture, sink, harmless);
             } catch (IOException e) {
                 // The process was killed or closed its end: whatever arrived is kept.
             }
@@ -195,13 +200,10 @@ public final class QemuRunner {
     }
 
     private static void emit(ByteArrayOutputStream line, ByteArrayOutputStream capture, OutputStream sink,
-                             boolean filterHarmless) throws IOException {
+                             Predicate<String> harmless) throws IOException {
         byte[] bytes = line.toByteArray();
         line.reset();
-        if (filterHarmless) {
-            String text = new String(bytes, StandardCharsets.UTF_8).strip();
-            if (IGNORED_STDERR.stream().anyMatch(text::equals)) return;
-        }
+        if (harmless != null && harmless.test(new String(bytes, StandardCharsets.UTF_8))) return;
         synchronized (capture) {
             capture.write(bytes);
         }
