@@ -29,22 +29,22 @@ class OutputDirErrorsTest {
     void anExistingFileOrDeviceIsNotAnOutputDirectory() throws Exception {
         Path file = ProgramRunner.tempDir().resolve("not-a-dir");
         Files.writeString(file, "x");
-        assertPlainToolError(mote("build", example("hello.mote"), "-o", file.toString()),
-                "cannot use " + file + " as the output directory: it exists and is not a directory");
-        assertPlainToolError(mote("build", example("hello.mote"), "-o", "/dev/null"),
-                "cannot use /dev/null as the output directory: it exists and is not a directory");
+        for (String out : new String[] {file.toString(), "/dev/null"}) {
+            CliTest.Outcome o = mote("build", example("hello.mote"), "-o", out);
+            assertEquals(2, o.exit(), o.err());   // a usage error: the flag names something that cannot be a folder
+            assertTrue(o.err().startsWith("error: -o " + out + " is not a folder"), o.err());
+            assertEquals(1, o.err().lines().count(), o.err());
+        }
     }
 
     @Test
-    void aDirectoryWhereTheObjectGoesIsAToolError() throws Exception {
+    void aDirectoryWhereTheImageGoesIsAToolError() throws Exception {
         Path out = ProgramRunner.tempDir();
-        Files.createDirectories(out.resolve("hello.o"));   // LLVM cannot write the object there
-        assertPlainToolError(mote("build", example("hello.mote"), "-o", out.toString()),
-                "cannot write " + out.resolve("hello.o") + ": is a directory");
-        Files.delete(out.resolve("hello.o"));
-        Files.createDirectories(out.resolve("hello.bc"));   // nor the bitcode for the stack report
-        assertPlainToolError(mote("build", example("hello.mote"), "-o", out.toString()),
-                "cannot write " + out.resolve("hello.bc") + ": is a directory");
+        Files.createDirectories(out.resolve("hello.elf").resolve("inside"));   // the finished image cannot be moved there
+        CliTest.Outcome o = mote("build", example("hello.mote"), "-o", out.toString());
+        assertEquals(1, o.exit(), o.err());
+        assertTrue(o.err().startsWith("error: cannot write " + out.resolve("hello.elf") + ": "), o.err());
+        assertFalse(o.err().contains("internal compiler error") || o.err().contains("bug in the Mote compiler"), o.err());
     }
 
     @Test

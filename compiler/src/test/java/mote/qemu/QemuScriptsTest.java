@@ -32,6 +32,7 @@ import mote.board.Board;
 import mote.board.BoardCatalog;
 import mote.cli.Main;
 import mote.flash.GdbRemote;
+import mote.llvm.SymbolNames;
 import mote.link.Toolchain;
 
 /**
@@ -141,7 +142,7 @@ class QemuScriptsTest {
                 }
                 """);
         Path elf = build(source, Board.load("lm3s6965evb"));
-        long table = symbol(elf, "s.TABLE"), seed = symbol(elf, "s.SEED"), main = symbol(elf, "main.task");
+        long table = symbol(elf, SymbolNames.mangle("TABLE")), seed = symbol(elf, SymbolNames.mangle("SEED")), main = symbol(elf, SymbolNames.mangle("main", "task"));
         int port = freePort();
         Process debug = start("debug", List.of("--no-gdb", "--port", "" + port, elf.toString()));
         try {
