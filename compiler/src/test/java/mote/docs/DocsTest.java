@@ -68,7 +68,7 @@ import org.junit.jupiter.api.TestFactory;
  * </ul>
  */
 class DocsTest {
-    static final List<String> DOCS = List.of("docs/reference.md", "docs/guide.md");
+    static final List<String> DOCS = List.of("docs/reference.md", "docs/guide.md", "docs/from-rust.md");
     private static final String DEFAULT_BOARD = Board.DEFAULT_NAME;
     private static final Set<String> PATH_OPTIONS = Set.of("-o", "--out-dir", "--save", "--check", "--junit", "--input");
     private static final Set<String> BUILDING_VERBS = Set.of("build", "run", "test", "size", "explain", "flash");
