@@ -68,7 +68,7 @@ import org.junit.jupiter.api.TestFactory;
  * </ul>
  */
 class DocsTest {
-    static final List<String> DOCS = List.of("docs/reference.md", "docs/guide.md", "docs/from-rust.md");
+    static final List<String> DOCS = List.of("README.md", "docs/reference.md", "docs/guide.md", "docs/from-rust.md");
     private static final String DEFAULT_BOARD = Board.DEFAULT_NAME;
     private static final Set<String> PATH_OPTIONS = Set.of("-o", "--out-dir", "--save", "--check", "--junit", "--input");
     private static final Set<String> BUILDING_VERBS = Set.of("build", "run", "test", "size", "explain", "flash");
@@ -287,6 +287,22 @@ class DocsTest {
     }
 
     // ---- the docs themselves
+
+    @Test
+    void theReadmeStaysInsideTheRepository() {
+        String readme = TestFiles.read(MoteHome.get().resolve("README.md"));
+        assertFalse(readme.contains("../"), "README.md points outside the repository");
+        for (String doc : List.of("docs/guide.md", "docs/reference.md", "docs/from-rust.md")) {
+            assertTrue(readme.contains(doc), "README.md links " + doc);
+        }
+    }
+
+    @Test
+    void helpNamesTheGuide() {
+        Outcome o = mote(List.of("--help"), ProgramRunner.tempDir());
+        assertEquals(0, o.exit());
+        assertTrue(o.out().contains("docs/guide.md"), o.out());
+    }
 
     @Test
     void numbersMatchLooselyOnlyWhereAsked() {
