@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 /** `mote`: the command line. Each verb is its own class; this one maps errors to exit codes. */
 @Command(name = "mote", mixinStandardHelpOptions = true, version = "mote " + InternalCompilerError.VERSION,
         description = "Compiles Mote programs for ARM Cortex-M and runs them under QEMU.",
+        footer = {"", "New to Mote? docs/guide.md is the first hour, step by step; docs/reference.md the language."},
         subcommands = {BuildCommand.class, RunCommand.class, TestCommand.class, SizeCommand.class, ExplainCommand.class,
                 FlashCommand.class, BoardsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
