@@ -153,15 +153,18 @@ public record SizeBaseline(int version, String program, String board, Map<String
     /** The result of `--check`: sections and the symbols that changed, and whether flash or RAM grew too much. */
     public record Check(List<Growth> sections, List<Growth> symbols, double maxGrowth, boolean failed) {
         public String text(boolean markdown) {
+            // The name column fits the longest name, so the numbers line up whatever the symbols are called.
+            int width = 10;
+            for (Growth g : symbols) width = Math.max(width, g.name().length());
             StringBuilder sb = new StringBuilder();
             if (markdown) sb.append("| section | baseline | now | Δ bytes | Δ % |\n|---|---:|---:|---:|---:|\n");
-            else sb.append(String.format(Locale.ROOT, "%-10s %10s %10s %9s %8s%n", "section", "baseline", "now", "Δ bytes", "Δ %"));
-            for (Growth g : sections) sb.append(row(markdown, g));
+            else sb.append(header("section", width));
+            for (Growth g : sections) sb.append(row(markdown, g, width));
             if (!symbols.isEmpty()) {
                 sb.append('\n');
                 if (markdown) sb.append("| symbol | baseline | now | Δ bytes | Δ % |\n|---|---:|---:|---:|---:|\n");
-                else sb.append(String.format(Locale.ROOT, "%-10s %10s %10s %9s %8s%n", "symbol", "baseline", "now", "Δ bytes", "Δ %"));
-                for (Growth g : symbols) sb.append(row(markdown, g));
+                else sb.append(header("symbol", width));
+                for (Growth g : symbols) sb.append(row(markdown, g, width));
             }
             sb.append('\n').append(failed
                     ? String.format(Locale.ROOT, "size check FAILED: flash or RAM grew by more than %.1f%%%n", maxGrowth)
@@ -169,10 +172,14 @@ public record SizeBaseline(int version, String program, String board, Map<String
             return sb.toString();
         }
 
-        private static String row(boolean markdown, Growth g) {
+        private static String header(String first, int width) {
+            return String.format(Locale.ROOT, "%-" + width + "s %10s %10s %9s %8s%n", first, "baseline", "now", "Δ bytes", "Δ %");
+        }
+
+        private static String row(boolean markdown, Growth g, int width) {
             return markdown
                     ? String.format(Locale.ROOT, "| `%s` | %d | %d | %+d | %+.1f%% |%n", g.name(), g.before(), g.after(), g.delta(), g.percent())
-                    : String.format(Locale.ROOT, "%-10s %10d %10d %+9d %+7.1f%%%n", g.name(), g.before(), g.after(), g.delta(), g.percent());
+                    : String.format(Locale.ROOT, "%-" + width + "s %10d %10d %+9d %+7.1f%%%n", g.name(), g.before(), g.after(), g.delta(), g.percent());
         }
     }
 
