@@ -44,7 +44,7 @@ public final class MirVerifier {
                     operand(f, c.saved(), i);
                 } else if (s instanceof Statement.InitChannel ic) {
                     local(f, ic.local(), i);
-                    if (!(f.typeOf(ic.local()) instanceof Type.Channel)) fail(f, "bb" + i + ": init_channel of " + f.typeOf(ic.local()));
+                    if (!Type.containsChannel(f.typeOf(ic.local()))) fail(f, "bb" + i + ": init_channel of " + f.typeOf(ic.local()));
                 } else if (!(s instanceof Statement.Line)) {
                     throw unhandled(s);
                 }

@@ -30,8 +30,8 @@ import mote.diag.Span;
  * The unit of assignment is the whole local, as in Rust: a struct or array local is assigned
  * by one assignment of its whole value; reading a field or element of it, borrowing it
  * (`&x`, `&mut x`, also for `try_recv(&mut x)`) or assigning one of its fields or elements
- * first is the same error. Locals of type `Channel`/`Signal` start empty, so are assigned
- * where they are declared. Parameters, `for` variables and match bindings always have values.
+ * first is the same error. Locals holding channels or signals (alone, in arrays, in structs
+ * whose other fields are integers and bools) start zeroed, so are assigned where they are declared. Parameters, `for` variables and match bindings always have values.
  */
 public final class DefiniteAssignment {
     private final TypedProgram program;
@@ -208,7 +208,9 @@ public final class DefiniteAssignment {
             Symbol.LocalVar v = program.letVar(let);
             if (let.init() != null) {
                 expr(let.init());
-            } else if (!(v.type() instanceof Type.Channel)) {   // a channel or signal starts empty
+            } else if (!(Type.containsChannel(v.type()) && Type.zeroIsValue(v.type()))) {
+                // A local holding channels or signals starts zeroed as a static does: its channels
+                // empty, the integers and bools beside them 0 and false (codegen zeroes it whole).
                 tracked.putIfAbsent(v, tracked.size());
                 if (assigned != null) assigned.clear(tracked.get(v));   // declared afresh on each pass of a loop
             }
