@@ -93,10 +93,13 @@ public final class StackUsage {
 
     /**
      * runtime-c's calls through pointers whose targets are known: SysTick_Handler calls the
-     * timer's `systick_hook`, which only ever holds systick_isr (timer.c). Other such calls
-     * (the executor's poll of a task) stay unknown, outside every chain measured here.
+     * timer's `systick_hook`, which only ever holds systick_isr (timer.c); mote_panic_end calls
+     * `mote_panic_hook`, which is null or unwind_to_executor (panic_task.c, `--panic=task`).
+     * Other such calls (the executor's poll of a task) stay unknown, outside every chain measured here.
      */
-    static final Map<String, List<String>> POINTER_TARGETS = Map.of("SysTick_Handler", List.of("systick_isr"));
+    static final Map<String, List<String>> POINTER_TARGETS = Map.of(
+            "SysTick_Handler", List.of("systick_isr"),
+            "mote_panic_end", List.of("unwind_to_executor"));
 
     static void parseReadobj(String text, Map<String, Long> frames) {
         String function = null;

@@ -55,6 +55,29 @@ class StackCheckTest {
         assertNull(check.overflow());
     }
 
+    /** A poll that may panic is still bounded: the panic hook is null or the --panic=task unwinder. */
+    @Test
+    void aPollThatMayPanicIsBounded() throws Exception {
+        String source = """
+                static mut N: u32 = 3;
+                async fn main() -> i32 {
+                    let table: [u32; 4] = [1, 2, 3, 4];
+                    N = N + 2;
+                    if N > 100 { panic("too many"); }
+                    (table[N as usize] % 7) as i32
+                }
+                """;
+        for (boolean abort : new boolean[] {true, false}) {
+            Path dir = ProgramRunner.tempDir();
+            Path file = Files.writeString(dir.resolve("prog.mote"), source);
+            Compiler.Result r = Compiler.compile(file, Compiler.Options.defaults(BOARD, dir).withPanicAbort(abort));
+            StackUsage usage = StackUsage.measure(r, BOARD);
+            StackUsage.Worst main = usage.worst("main.task");
+            assertTrue(main.bounded(), (abort ? "abort: " : "task: ") + main.describe());
+            assertTrue(main.describe().contains("mote_panic"), main.describe());
+        }
+    }
+
     @Test
     void aPollDeeperThanTheStackDoesNotFit() throws Exception {
         Compiler.Result r = build(bigFrame("fill", 1500) + "async fn main() -> i32 { (fill(3) % 7) as i32 }\n");
