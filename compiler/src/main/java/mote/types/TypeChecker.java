@@ -80,6 +80,8 @@ public final class TypeChecker {
     private final List<int[]> varParents = new ArrayList<>();
     private final List<Expr> checkedExprs = new ArrayList<>();
     private final List<Symbol.LocalVar> fnLocals = new ArrayList<>();
+    /** Locals declared without a value (`let x: T;`): assigning one that is not `mut` needs its own wording. */
+    private final java.util.Set<Symbol.LocalVar> declaredWithoutValue = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private final List<LiteralUse> literals = new ArrayList<>();
 
     private record LiteralUse(Expr.IntLit lit, boolean negated) {}
@@ -1376,8 +1378,13 @@ public final class TypeChecker {
         if (target instanceof Expr.Name || qualified instanceof Symbol.Static || qualified instanceof Symbol.Const || qualified instanceof Symbol.Register) {
             Symbol sym = out.resolutions.get(target);
             if (sym instanceof Symbol.LocalVar v && !v.mutable()) {
-                diags.error(borrow ? "E0354" : "E0350", target.span(), borrow ? "cannot borrow `" + v.name() + "` as mutable, as it is not declared as mutable"
-                        : "cannot assign twice to immutable variable `" + v.name() + "`", "make it mutable: `let mut " + v.name() + "`");
+                String message = borrow ? "cannot borrow `" + v.name() + "` as mutable, as it is not declared as mutable"
+                        : declaredWithoutValue.contains(v) ? "cannot assign to `" + v.name() + "`: it is declared without a value and without `mut`"
+                        : "cannot assign twice to immutable variable `" + v.name() + "`";
+                String help = !borrow && declaredWithoutValue.contains(v)
+                        ? "a local that gets its value later must be mutable (Mote has no deferred initialization of an immutable `let`): `let mut " + v.name() + "`"
+                        : "make it mutable: `let mut " + v.name() + "`";
+                diags.error(borrow ? "E0354" : "E0350", target.span(), message, help);
             } else if (sym instanceof Symbol.Static st && !st.mutable()) {
                 diags.error("E0351", target.span(), "cannot " + (borrow ? "borrow" : "assign to") + " `" + st.name() + "`" + (borrow ? " as mutable" : "") + ": it is a `static` without `mut`");
             } else if (sym instanceof Symbol.Const c) {
@@ -1673,6 +1680,7 @@ public final class TypeChecker {
                 ; // `let x = ();` is legal, if odd
             Symbol.LocalVar v = new Symbol.LocalVar(let.name().name(), t, let.mutable(), let.name().span());
             fnLocals.add(v);
+            if (let.init() == null) declaredWithoutValue.add(v);
             out.letVars.put(let, v);
             scopes.peek().put(v.name(), v);
             return (let.init() != null && shallow(out.types.get(let.init())) instanceof Type.Never) ? Type.NEVER : Type.UNIT;
