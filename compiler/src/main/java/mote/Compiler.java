@@ -108,7 +108,8 @@ public final class Compiler {
      * @param emitted  the outputs as installed in the output folder (none when the image does not fit)
      */
     public record Result(Path elf, MirProgram mir, Map<String, StateMachine> machines, ImageSize size, List<Path> emitted,
-                         String overflow, Path bitcode, Map<String, List<String>> callGraph, Path workDir) {
+                         String overflow, Path bitcode, Map<String, List<String>> callGraph, Path workDir,
+                         LlvmBackend.OptLevel optLevel) {
         public boolean fits() { return overflow == null; }
 
         /** The image as installed in the output folder, when it fits. */
@@ -298,7 +299,7 @@ public final class Compiler {
             map.ifPresent(emitted::add);
             String overflow = Linker.overflowMessage(board, size);
             List<Path> installed = overflow == null ? folder.install(emitted) : List.of();
-            return new Result(elf, analysis.mir(), analysis.machines(), size, installed, overflow, bitcode, callGraph, folder.dir());
+            return new Result(elf, analysis.mir(), analysis.machines(), size, installed, overflow, bitcode, callGraph, folder.dir(), options.optLevel());
         });
     }
 

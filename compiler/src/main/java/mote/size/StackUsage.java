@@ -69,7 +69,10 @@ public final class StackUsage {
         build.callGraph().forEach((caller, callees) -> graph.put(SymbolNames.demangle(caller), callees.stream().map(SymbolNames::demangle).toList()));
         // The program: llc with the stack-size section, read back by llvm-readobj.
         Path object = build.bitcode().resolveSibling(build.bitcode().getFileName() + ".stack.o");
-        List<String> llc = new ArrayList<>(List.of("-O2", "-mtriple=" + board.llvmTarget(), "-mcpu=" + board.cpu()));
+        // The code generator's level of the object that was linked: -O 0 keeps every local in its
+        // own stack slot, so its frames are far larger than -O2's.
+        String level = build.optLevel() == mote.llvm.LlvmBackend.OptLevel.O0 ? "-O0" : "-O2";
+        List<String> llc = new ArrayList<>(List.of(level, "-mtriple=" + board.llvmTarget(), "-mcpu=" + board.cpu()));
         if (board.features() != null && !board.features().isEmpty()) llc.add("-mattr=" + board.features());
         llc.addAll(List.of("-stack-size-section", "-filetype=obj", build.bitcode().toString(), "-o", object.toString()));
         tc.check(tc.tool("llc"), llc);
