@@ -31,7 +31,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class DifferentialFuzzTest {
     static final int DEFAULT_PROGRAMS = 30;
-    static final int DEFAULT_BUILDS = 4;
+    static final int DEFAULT_BUILDS = 3;
 
     private static Differential differential;
     private static final AtomicInteger shrinksLeft = new AtomicInteger(intProperty("mote.fuzz.shrinks", 3));
