@@ -1155,7 +1155,9 @@ public final class ProgramGenerator {
             Timeline tl = lines.get(i);
             long offset = 0;
             if (!tl.fires.isEmpty()) {
-                while (clash(tl, offset, taken) || (race && ends.contains(tl.now + offset))) offset += UNIT_MS;
+                // The leading sleep is a timer too: it must not fire with another branch's either.
+                while (clash(tl, offset, taken) || (offset > 0 && taken.contains(offset))
+                        || (race && ends.contains(tl.now + offset))) offset += UNIT_MS;
             }
             Timeline s = new Timeline();
             if (offset > 0) {
