@@ -149,7 +149,7 @@ public final class Differential implements AutoCloseable {
                 if (c.failure != null) return new Failure(c.crashed ? Kind.CRASH : Kind.MISMATCH, builds.get(i), reference, c.outcomeNow());
                 Outcome o = runs.get(i).get();
                 if (!o.output().equals(reference.output()) || o.exitCode() != reference.exitCode() || o.timedOut()) {
-                    if (outgrewStack(o, c)) { stackLimited++; continue; }
+                    if (outgrewStack(reference, file, builds.get(i), dir)) { stackLimited++; continue; }
                     return new Failure(Kind.MISMATCH, builds.get(i), reference, o);
                 }
             }
@@ -170,16 +170,22 @@ public final class Differential implements AutoCloseable {
      * A build that behaves differently because it outgrew its stack is no miscompilation: at
      * -O 0 every temporary has a slot, and a deep chain of calls can need more than the board
      * reserves. Past the start of RAM some QEMU machines fault (a `stack overflow` panic), others
-     * read zeros and ignore writes (wrong values). So a differing build whose worst-case stack,
-     * plus a margin for what the report leaves out (startup, executor, arithmetic helpers),
-     * exceeds the board's reservation is set aside.
+     * read zeros and ignore writes (wrong values, silently). So a differing build is built
+     * again on the same board with a 16 KiB stack: if that one behaves like the reference, the
+     * difference was the stack, and the build is set aside.
      */
-    private boolean outgrewStack(Outcome o, Compiled c) {
-        long need = mote.size.TaskReport.of(c.result, board).stream().mapToLong(mote.size.TaskReport.Task::pollStack).max().orElse(0);
-        return need + STACK_MARGIN > board.stackSize();
+    private boolean outgrewStack(Outcome reference, Path file, Build build, Path dir) {
+        Board big = new Board(board.name(), board.description(), board.file(), board.llvmTarget(), board.cpu(), board.features(),
+                board.floatAbi(), board.memory(), board.clockHz(), board.console(), board.irqs(), board.irqCount(), 16 * 1024,
+                board.qemu(), board.flash());
+        try {
+            Compiler.Result r = Compiler.compile(file, build.tweak().apply(Compiler.Options.defaults(big, dir.resolve("bigstack"))));
+            QemuResult q = new QemuRunner().run(big, r.elf(), QemuOptions.defaults().withTimeout(RUN_TIMEOUT));
+            return q.output().replace("\r\n", "\n").equals(reference.output()) && q.exitCode() == reference.exitCode();
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
-
-    private static final long STACK_MARGIN = 768;
 
     /** Marks the programs that end in a panic on purpose (the same in every build). */
     public static final String DELIBERATE_PANIC = "// deliberate panic";
