@@ -5,7 +5,9 @@
 #   make test   the whole test suite (needs QEMU)
 #   make bench  size per optimization, Mote against hand-written C, compile time
 #   make bless  regenerate golden snapshots after a deliberate change (review the diff)
-#   make fuzz   the front-end robustness test with many more mutants (FUZZ_MUTATIONS per program)
+#   make fuzz   the fuzzers, much longer than `make test` runs them: the front-end robustness
+#               test (FUZZ_MUTATIONS mutants per program) and the differential test of generated
+#               programs across the build matrix (FUZZ_PROGRAMS programs, FUZZ_BUILDS builds each)
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
@@ -30,8 +32,14 @@ bench: deps build
 
 bless:
 	MOTE_BLESS=1 mvn -q -B test
-# Many more mutants for the front-end robustness test than `make test` checks (per program).
+# Many more mutants for the front-end robustness test than `make test` checks (per program),
+# and many more generated programs for the differential test (FUZZ_SEED: the first seed).
 FUZZ_MUTATIONS ?= 2000
+FUZZ_PROGRAMS ?= 5000
+FUZZ_BUILDS ?= 2
+FUZZ_SEED ?= 1
 .PHONY: fuzz
-fuzz:
-	mvn -B test -Dtest=FrontEndRobustnessTest -Dsurefire.failIfNoSpecifiedTests=false -Dmote.fuzz.mutations=$(FUZZ_MUTATIONS)
+fuzz: deps
+	mvn -B test -Dtest='FrontEndRobustnessTest,DifferentialFuzzTest' -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dmote.fuzz.mutations=$(FUZZ_MUTATIONS) -Dmote.fuzz.programs=$(FUZZ_PROGRAMS) \
+	  -Dmote.fuzz.builds=$(FUZZ_BUILDS) -Dmote.fuzz.seed=$(FUZZ_SEED)

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * The whole front end (parse, names and types, MIR, verifier, async lowering: everything
  * {@link Compiler#analyze} does) answers any input with diagnostics or success: never another
- * exception, never a hang; and what it accepts becomes IR the LLVM verifier accepts. Every valid program under {@code examples/} and
+ * exception, never a hang; and what it accepts becomes IR the LLVM verifier accepts, both for
+ * the baseline (`--opt none`, release and debug) and with every optimization (`--opt all`). Every valid program under {@code examples/} and
  * {@code resources/run/} is mutated deterministically ({@link Mutations}); the normal run
  * checks about {@value #DEFAULT_TOTAL} mutants in all, and {@code -Dmote.fuzz.mutations=N}
  * (per program; `make fuzz`) checks many more.
@@ -114,6 +115,12 @@ class FrontEndRobustnessTest {
             try (mote.llvm.LlvmCodegen codegen = new mote.llvm.LlvmCodegen("m")) {
                 codegen.enableDebugInfo();
                 codegen.generate(debug.mir(), debug.machines());
+                codegen.verify();
+            }
+            // The same with every async optimization (what `mote build` does by default), not only the baseline.
+            Compiler.Analysis optimized = Compiler.analyze(SourceFile.of("m.mote", src), java.util.EnumSet.allOf(mote.opt.Optimization.class), false, true);
+            try (mote.llvm.LlvmCodegen codegen = new mote.llvm.LlvmCodegen("m")) {
+                codegen.generate(optimized.mir(), optimized.machines());
                 codegen.verify();
             }
         } catch (CompileError e) {

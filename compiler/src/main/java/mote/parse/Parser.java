@@ -727,7 +727,15 @@ public final class Parser {
                                 at(EQ) || at(ARROW) || at(GT_EQ) ? new String[] {"match arms are written `pattern => value`"} : new String[0]);
                     }
                     advance();
-                    Expr body = expr();
+                    // As in rustc, a block-like body ends the arm at its `}` (a statement-like
+                    // expression): in `{ .. } -1 => ..` the `-1` starts the next arm.
+                    Expr body;
+                    if (startsBlockLike()) {
+                        body = blockLikeExpr();
+                        if (at(DOT) || at(COLON_COLON)) body = assignRest(binaryRest(castRest(postfixRest(body)), 0));
+                    } else {
+                        body = expr();
+                    }
                     arms.add(new Expr.MatchArm(from(as), pat, body));
                     if (!eat(COMMA) && !at(RBRACE) && !isBlockLike(body)) {
                         throw unexpected("E0021", true, "expected `,` after match arm, found " + peek().describe(),
