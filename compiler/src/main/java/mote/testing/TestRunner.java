@@ -122,8 +122,9 @@ public final class TestRunner {
             return new Outcome(file, name, false, "did not compile", text, Duration.ofNanos(System.nanoTime() - start));
         }
         QemuResult q;
+        Compiler.Result image = build;
         try {
-            q = new QemuRunner().run(options.board(), build.elf(), QemuOptions.defaults().withTimeout(timeout));
+            q = mote.Timings.time("QEMU", () -> new QemuRunner().run(options.board(), image.elf(), QemuOptions.defaults().withTimeout(timeout)));
         } finally {
             build.discard();
         }
