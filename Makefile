@@ -4,12 +4,13 @@
 #   make run    build and run examples/hello.mote in QEMU
 #   make test   the whole test suite (needs QEMU)
 #   make bench  size per optimization, Mote against hand-written C, compile time
+#   make bench-compile  compile time and memory on generated programs up to 20,000 lines (issue 13)
 #   make bless  regenerate golden snapshots after a deliberate change (review the diff)
 #   make fuzz   the front-end robustness test with many more mutants (FUZZ_MUTATIONS per program)
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: deps build run test bench bless
+.PHONY: deps build run test bench bench-compile bless
 
 deps:
 	@command -v qemu-system-arm >/dev/null 2>&1 || { \
@@ -27,6 +28,10 @@ test: deps
 
 bench: deps build
 	java -Dmote.home=$(CURDIR) -cp compiler/target/mote.jar mote.bench.Bench
+
+# BENCH_ARGS: e.g. `--only firmware-10k,chain-2000`, or `--jar OLD.jar --no-timings` for an older mote.
+bench-compile: build
+	java -Dmote.home=$(CURDIR) -cp compiler/target/mote.jar mote.bench.CompileBench $(BENCH_ARGS)
 
 bless:
 	MOTE_BLESS=1 mvn -q -B test
