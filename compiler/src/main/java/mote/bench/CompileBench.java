@@ -18,7 +18,8 @@ import mote.MoteHome;
  * scale, on generated programs (issue 13). Each program is built by a fresh `mote build
  * --timings` process, as a user runs it, under `--opt none` and `--opt all`; the table gives
  * the program's lines, the `--timings` total (compile time after JVM start), the wall time
- * including JVM start, and the peak resident memory (from `/usr/bin/time -v` when present).
+ * including JVM start, the CPU time of the process (user + system: steadier than wall time on
+ * a loaded machine), and the peak resident memory (from `/usr/bin/time -v` when present).
  *
  * Options: {@code --jar FILE} measures another build of mote (e.g. an older one, which then
  * needs {@code --no-timings}); {@code --only NAME,...} picks programs; {@code --write DIR}
@@ -27,6 +28,7 @@ import mote.MoteHome;
 public final class CompileBench {
     private static final Pattern TOTAL = Pattern.compile("(?m)^total\\s+(\\d+) ms");
     private static final Pattern RSS = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)");
+    private static final Pattern CPU = Pattern.compile("(?:User|System) time \\(seconds\\): ([\\d.]+)");
     private static final Path TIME = Path.of("/usr/bin/time");
 
     private CompileBench() {}
@@ -57,14 +59,15 @@ public final class CompileBench {
             return;
         }
         System.out.println("Compile time: `mote build` in a fresh JVM per build (compile = the --timings total, after JVM start)");
-        System.out.printf(Locale.ROOT, "%-14s %7s %-5s %10s %10s %10s  %s%n", "program", "lines", "opt", "compile", "wall", "peak RSS", "");
+        System.out.printf(Locale.ROOT, "%-14s %7s %-5s %10s %10s %10s %10s  %s%n", "program", "lines", "opt", "compile", "wall", "CPU", "peak RSS", "");
         for (var e : programs.entrySet()) {
             long lines = e.getValue().lines().count();
             for (String opt : List.of("none", "all")) {
                 Measured m = build(home, jar, timings, dir.resolve(e.getKey() + ".mote"), opt, dir.resolve("out-" + e.getKey() + "-" + opt), timeout);
-                System.out.printf(Locale.ROOT, "%-14s %7d %-5s %10s %10s %10s  %s%n", e.getKey(), lines, opt,
+                System.out.printf(Locale.ROOT, "%-14s %7d %-5s %10s %10s %10s %10s  %s%n", e.getKey(), lines, opt,
                         m.compileMs < 0 ? "-" : String.format(Locale.ROOT, "%.2f s", m.compileMs / 1000.0),
                         String.format(Locale.ROOT, "%.2f s", m.wallMs / 1000.0),
+                        m.cpuMs < 0 ? "-" : String.format(Locale.ROOT, "%.2f s", m.cpuMs / 1000.0),
                         m.rssKb < 0 ? "-" : String.format(Locale.ROOT, "%d MB", m.rssKb / 1024), m.problem);
                 System.out.flush();
             }
@@ -143,7 +146,7 @@ public final class CompileBench {
         return sb.toString();
     }
 
-    private record Measured(long compileMs, long wallMs, long rssKb, String problem) {}
+    private record Measured(long compileMs, long wallMs, long cpuMs, long rssKb, String problem) {}
 
     private static Measured build(Path home, Path jar, boolean timings, Path source, String opt, Path out, long timeoutSeconds)
             throws IOException, InterruptedException {
@@ -160,13 +163,21 @@ public final class CompileBench {
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly().waitFor();
-                return new Measured(-1, (System.nanoTime() - t0) / 1_000_000, -1, "did not finish in " + timeoutSeconds + " s");
+                return new Measured(-1, (System.nanoTime() - t0) / 1_000_000, -1, -1, "did not finish in " + timeoutSeconds + " s");
             }
             long wall = (System.nanoTime() - t0) / 1_000_000;
             String text = Files.readString(log);
             Matcher total = TOTAL.matcher(text), rss = RSS.matcher(text);
             String problem = p.exitValue() == 0 ? "" : "exit " + p.exitValue() + ": " + firstError(text);
-            return new Measured(total.find() ? Long.parseLong(total.group(1)) : -1, wall, rss.find() ? Long.parseLong(rss.group(1)) : -1, problem);
+            if (p.exitValue() != 0 && System.getenv("MOTE_BENCH_VERBOSE") != null) System.err.println(text);
+            Matcher cpu = CPU.matcher(text);
+            double cpuSeconds = 0;
+            boolean hasCpu = false;
+            while (cpu.find()) {
+                cpuSeconds += Double.parseDouble(cpu.group(1));
+                hasCpu = true;
+            }
+            return new Measured(total.find() ? Long.parseLong(total.group(1)) : -1, wall, hasCpu ? Math.round(cpuSeconds * 1000) : -1, rss.find() ? Long.parseLong(rss.group(1)) : -1, problem);
         } finally {
             Files.deleteIfExists(log);
         }
