@@ -108,9 +108,10 @@ public final class Compiler {
      * @param elf      this build's own image, in its private folder {@code workDir} ({@link BuildFolder}):
      *                 what run, test and size use, since another build may replace {@code emitted}'s
      * @param emitted  the outputs as installed in the output folder (none when the image does not fit)
+     * @param frames   each program function's stack frame in bytes, by linkage name, from the code generator
      */
     public record Result(Path elf, MirProgram mir, Map<String, StateMachine> machines, ImageSize size, List<Path> emitted,
-                         String overflow, Path bitcode, Map<String, List<String>> callGraph, Path workDir) {
+                         String overflow, Map<String, Long> frames, Map<String, List<String>> callGraph, Path workDir) {
         public boolean fits() { return overflow == null; }
 
         /** The image as installed in the output folder, when it fits. */
@@ -268,7 +269,7 @@ public final class Compiler {
                 emitted.add(mirFile);
             }
             Path object = out.resolve(stem + ".o");
-            Path bitcode = out.resolve(stem + ".bc");
+            Map<String, Long> frames;
             Map<String, List<String>> callGraph;
             try (LlvmCodegen codegen = new LlvmCodegen(stem);
                  LlvmBackend backend = new LlvmBackend(board.llvmTarget(), board.cpu(), board.features(), options.optLevel())) {
@@ -288,9 +289,8 @@ public final class Compiler {
                     backend.emitAssembly(codegen.module(), asm);
                     emitted.add(asm);
                 }
-                time("object emission", () -> backend.emitObject(codegen.module(), object));
-                // For the worst-case stack report: the optimized module and who calls whom in it.
-                time("bitcode", () -> writeBitcode(codegen.module(), bitcode));
+                frames = time("object emission", () -> backend.emitObject(codegen.module(), object));
+                // For the worst-case stack report: each function's frame (above) and who calls whom.
                 callGraph = time("call graph", () -> LlvmCallGraph.of(codegen.module()));
             }
             Path elf = out.resolve(stem + ".elf");
@@ -305,7 +305,7 @@ public final class Compiler {
             map.ifPresent(emitted::add);
             String overflow = Linker.overflowMessage(board, size);
             List<Path> installed = overflow == null ? folder.install(emitted) : List.of();
-            return new Result(elf, analysis.mir(), analysis.machines(), size, installed, overflow, bitcode, callGraph, folder.dir());
+            return new Result(elf, analysis.mir(), analysis.machines(), size, installed, overflow, frames, callGraph, folder.dir());
         });
     }
 
@@ -346,20 +346,6 @@ public final class Compiler {
             Files.writeString(file, text, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw ToolError.io("write", file, e);
-        }
-    }
-
-    /** The module as bitcode, written by Java (LLVM's own writer gives no reason when it fails). */
-    private static void writeBitcode(org.bytedeco.llvm.LLVM.LLVMModuleRef module, Path file) {
-        org.bytedeco.llvm.LLVM.LLVMMemoryBufferRef buffer = LLVM.LLVMWriteBitcodeToMemoryBuffer(module);
-        try {
-            byte[] bytes = new byte[(int) LLVM.LLVMGetBufferSize(buffer)];
-            LLVM.LLVMGetBufferStart(buffer).get(bytes);
-            Files.write(file, bytes);
-        } catch (IOException e) {
-            throw ToolError.io("write", file, e);
-        } finally {
-            LLVM.LLVMDisposeMemoryBuffer(buffer);
         }
     }
 }
