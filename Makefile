@@ -4,6 +4,7 @@
 #   make run    build and run examples/hello.mote in QEMU
 #   make test   the whole test suite (needs QEMU)
 #   make bench  size per optimization, Mote against hand-written C, compile time
+#   make bench-compile  compile time and memory on generated programs up to 20,000 lines (issue 13)
 #   make bless  regenerate golden snapshots after a deliberate change (review the diff)
 #   make fuzz   the fuzzers, much longer than `make test` runs them: the front-end robustness
 #               test (FUZZ_MUTATIONS mutants per program) and the differential test of generated
@@ -11,7 +12,7 @@
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: deps build run test bench bless
+.PHONY: deps build run test bench bench-compile bless
 
 deps:
 	@command -v qemu-system-arm >/dev/null 2>&1 || { \
@@ -29,6 +30,10 @@ test: deps
 
 bench: deps build
 	java -Dmote.home=$(CURDIR) -cp compiler/target/mote.jar mote.bench.Bench
+
+# BENCH_ARGS: e.g. `--only firmware-10k,chain-2000`, or `--jar OLD.jar --no-timings` for an older mote.
+bench-compile: build
+	java -Dmote.home=$(CURDIR) -cp compiler/target/mote.jar mote.bench.CompileBench $(BENCH_ARGS)
 
 bless:
 	MOTE_BLESS=1 mvn -q -B test

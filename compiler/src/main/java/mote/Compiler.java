@@ -46,6 +46,8 @@ import mote.types.TypeChecker;
 import mote.types.Symbol;
 import mote.types.TypedProgram;
 
+import static mote.Timings.time;
+
 /**
  * The whole pipeline, in order: read -> parse -> names and types -> MIR -> async lowering ->
  * LLVM IR -> optimise -> object -> link with runtime-c -> ELF. Start reading here.
@@ -106,10 +108,10 @@ public final class Compiler {
      * @param elf      this build's own image, in its private folder {@code workDir} ({@link BuildFolder}):
      *                 what run, test and size use, since another build may replace {@code emitted}'s
      * @param emitted  the outputs as installed in the output folder (none when the image does not fit)
+     * @param frames   each program function's stack frame in bytes, by linkage name, from the code generator
      */
     public record Result(Path elf, MirProgram mir, Map<String, StateMachine> machines, ImageSize size, List<Path> emitted,
-                         String overflow, Path bitcode, Map<String, List<String>> callGraph, Path workDir,
-                         LlvmBackend.OptLevel optLevel) {
+                         String overflow, Map<String, Long> frames, Map<String, List<String>> callGraph, Path workDir) {
         public boolean fits() { return overflow == null; }
 
         /** The image as installed in the output folder, when it fits. */
@@ -170,11 +172,11 @@ public final class Compiler {
     public static Analysis analyze(SourceFile source, Set<Optimization> opts, boolean debug, boolean panicAbort, String test) {
         return guard("analysis", source, () -> {
             Diagnostics diags = new Diagnostics();
-            List<Module> modules = Modules.load(source, diags);   // the file and what it imports
+            List<Module> modules = time("parse", () -> Modules.load(source, diags));   // the file and what it imports
             diags.throwIfErrors();
-            TypedProgram typed = TypeChecker.check(modules, diags);
+            TypedProgram typed = time("types", () -> TypeChecker.check(modules, diags));
             diags.throwIfErrors();
-            DefiniteAssignment.check(typed, diags);   // no read of a local before every path assigns it
+            time("definite assignment", () -> DefiniteAssignment.check(typed, diags));   // no read of a local before every path assigns it
             diags.throwIfErrors();
             Symbol.Fn testFn = null;
             if (test != null) {
@@ -187,28 +189,34 @@ public final class Compiler {
                                 : "every program starts at `async fn main() -> i32 { ... }` (or without `-> i32`)");
                 diags.throwIfErrors();
             }
-            MirProgram mir = MirBuilder.build(typed, debug, testFn);
-            MirVerifier.verify(mir);
-            new AsyncCallGraph(mir).checkAcyclic(diags);
+            final Symbol.Fn entry = testFn;
+            MirProgram built = verified(time("MIR", () -> MirBuilder.build(typed, debug, entry)));
+            time("async call graph", () -> new AsyncCallGraph(built).checkAcyclic(diags));
             diags.throwIfErrors();
             // MIR-level async optimizations, each followed by the verifier.
-            if (opts.contains(Optimization.READY_FOLD)) mir = verified(ReadyFold.run(mir));
-            if (opts.contains(Optimization.MERGE_STATES)) mir = verified(MergeStates.run(mir));
-            if (opts.contains(Optimization.INLINE)) mir = verified(Inline.run(mir));
+            MirProgram mir = built;
+            if (opts.contains(Optimization.READY_FOLD)) mir = pass("opt ready-fold", mir, ReadyFold::run);
+            if (opts.contains(Optimization.MERGE_STATES)) mir = pass("opt merge-states", mir, MergeStates::run);
+            if (opts.contains(Optimization.INLINE)) mir = pass("opt inline", mir, Inline::run);
             // Inlining brings awaits from different callees into one function: merge those too.
-            if (opts.contains(Optimization.INLINE) && opts.contains(Optimization.MERGE_STATES)) mir = verified(MergeStates.run(mir));
-            mir = verified(CertainSpawns.run(mir));   // not switchable: not an async optimization
+            if (opts.contains(Optimization.INLINE) && opts.contains(Optimization.MERGE_STATES)) mir = pass("opt merge-states", mir, MergeStates::run);
+            MirProgram done = pass("certain spawns", mir, CertainSpawns::run);   // not switchable: not an async optimization
             // Layout-level ones are applied while lowering each async fn to its state machine.
-            Map<String, StateMachine> machines = AsyncLowering.lower(mir, new AsyncCallGraph(mir), LayoutPolicy.of(opts, debug, panicAbort));
+            Map<String, StateMachine> machines = time("async lowering", () -> AsyncLowering.lower(done, new AsyncCallGraph(done), LayoutPolicy.of(opts, debug, panicAbort)));
             // Always: a broken layout corrupts values on the device instead of failing here, and the check is cheap.
-            LayoutVerifier.verify(mir, machines);
-            return new Analysis(mir, machines);
+            time("layout verifier", () -> LayoutVerifier.verify(done, machines));
+            return new Analysis(done, machines);
         });
     }
 
     private static MirProgram verified(MirProgram mir) {
-        MirVerifier.verify(mir);
+        time("MIR verifier", () -> MirVerifier.verify(mir));
         return mir;
+    }
+
+    /** One MIR pass, timed as {@code name} for `--timings`, then the verifier. */
+    private static MirProgram pass(String name, MirProgram mir, java.util.function.UnaryOperator<MirProgram> pass) {
+        return verified(time(name, () -> pass.apply(mir)));
     }
 
     public static Result compile(Path sourcePath, Options options) { return compile(sourcePath, options, null); }
@@ -235,7 +243,7 @@ public final class Compiler {
 
     /** Builds the image of one test (see {@link #analyze(SourceFile, boolean, String)}); files are named `FILE.TEST.*`. */
     public static Result compile(Path sourcePath, Options options, String test) {
-        SourceFile source = read(sourcePath);
+        SourceFile source = time("read", () -> read(sourcePath));
         Analysis analysis = analyze(source, options.opts(), options.debug(), options.panicAbort(), test);
         checkInterrupts(analysis.mir(), options.board());
         BuildFolder folder = BuildFolder.open(options.outDir());
@@ -261,16 +269,16 @@ public final class Compiler {
                 emitted.add(mirFile);
             }
             Path object = out.resolve(stem + ".o");
-            Path bitcode;
+            Map<String, Long> frames;
             Map<String, List<String>> callGraph;
             try (LlvmCodegen codegen = new LlvmCodegen(stem);
                  LlvmBackend backend = new LlvmBackend(board.llvmTarget(), board.cpu(), board.features(), options.optLevel())) {
                 backend.prepare(codegen.module());
                 if (options.debug()) codegen.enableDebugInfo();
                 codegen.interruptNumbers(board.irqs());
-                codegen.generate(analysis.mir(), analysis.machines(), options.panicAbort());
-                codegen.verify();
-                backend.optimise(codegen.module());
+                time("LLVM IR", () -> codegen.generate(analysis.mir(), analysis.machines(), options.panicAbort()));
+                time("LLVM verify", codegen::verify);
+                time("LLVM optimisation", () -> backend.optimise(codegen.module()));
                 if (options.emit().contains(Emit.LL)) {
                     Path ll = out.resolve(stem + ".ll");
                     writeString(ll, codegen.printIr());
@@ -281,25 +289,23 @@ public final class Compiler {
                     backend.emitAssembly(codegen.module(), asm);
                     emitted.add(asm);
                 }
-                backend.emitObject(codegen.module(), object);
-                // For the worst-case stack report: the optimized module and who calls whom in it.
-                bitcode = out.resolve(stem + ".bc");
-                writeBitcode(codegen.module(), bitcode);
-                callGraph = LlvmCallGraph.of(codegen.module());
+                frames = time("object emission", () -> backend.emitObject(codegen.module(), object));
+                // For the worst-case stack report: each function's frame (above) and who calls whom.
+                callGraph = time("call graph", () -> LlvmCallGraph.of(codegen.module()));
             }
             Path elf = out.resolve(stem + ".elf");
             Optional<Path> map = options.emit().contains(Emit.MAP) ? Optional.of(out.resolve(stem + ".map")) : Optional.empty();
             // An image that does not fit is still linked (unbounded) and measured: the report comes first.
-            Linker.standard().linkOrMeasure(board, List.of(object), elf, map);
-            ImageSize size = ImageSize.of(elf, board);
+            time("link", () -> Linker.standard().linkOrMeasure(board, List.of(object), elf, map));
+            ImageSize size = time("image size", () -> ImageSize.of(elf, board));
             emitted.add(elf);
-            if (options.emit().contains(Emit.BIN)) emitted.add(Images.standard().bin(elf));
-            if (options.emit().contains(Emit.HEX)) emitted.add(Images.standard().hex(elf));
-            if (options.emit().contains(Emit.UF2)) emitted.add(Images.uf2(elf, board));
+            if (options.emit().contains(Emit.BIN)) emitted.add(time("images", () -> Images.standard().bin(elf)));
+            if (options.emit().contains(Emit.HEX)) emitted.add(time("images", () -> Images.standard().hex(elf)));
+            if (options.emit().contains(Emit.UF2)) emitted.add(time("images", () -> Images.uf2(elf, board)));
             map.ifPresent(emitted::add);
             String overflow = Linker.overflowMessage(board, size);
             List<Path> installed = overflow == null ? folder.install(emitted) : List.of();
-            return new Result(elf, analysis.mir(), analysis.machines(), size, installed, overflow, bitcode, callGraph, folder.dir(), options.optLevel());
+            return new Result(elf, analysis.mir(), analysis.machines(), size, installed, overflow, frames, callGraph, folder.dir());
         });
     }
 
@@ -340,20 +346,6 @@ public final class Compiler {
             Files.writeString(file, text, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw ToolError.io("write", file, e);
-        }
-    }
-
-    /** The module as bitcode, written by Java (LLVM's own writer gives no reason when it fails). */
-    private static void writeBitcode(org.bytedeco.llvm.LLVM.LLVMModuleRef module, Path file) {
-        org.bytedeco.llvm.LLVM.LLVMMemoryBufferRef buffer = LLVM.LLVMWriteBitcodeToMemoryBuffer(module);
-        try {
-            byte[] bytes = new byte[(int) LLVM.LLVMGetBufferSize(buffer)];
-            LLVM.LLVMGetBufferStart(buffer).get(bytes);
-            Files.write(file, bytes);
-        } catch (IOException e) {
-            throw ToolError.io("write", file, e);
-        } finally {
-            LLVM.LLVMDisposeMemoryBuffer(buffer);
         }
     }
 }

@@ -65,6 +65,7 @@ public final class Bench {
         inlineModel(work, programs);
         runtimeCost(work);
         compileTime(work);
+        CompileBench.main(new String[0]);   // at firmware scale, in fresh JVMs, with --timings
     }
 
     /**

@@ -1,11 +1,20 @@
 package mote.board;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
+import mote.MoteCache;
 import mote.link.ToolResult;
 import mote.link.Toolchain;
 import mote.llvm.LlvmBackend;
@@ -14,7 +23,8 @@ import mote.llvm.LlvmBackend;
  * Whether the bundled LLVM can build for a board's {@code llvm-target} and {@code cpu}. The
  * triple is asked of LLVM's target registry through the C API; the CPU names come from the
  * bundled llc's own list for that triple ({@code -mcpu=help}: the C API has no way to ask, and
- * LLVM only warns about an unknown CPU, then builds for a generic one), read once per triple.
+ * LLVM only warns about an unknown CPU, then builds for a generic one), read once per triple
+ * and LLVM version and kept in the Mote cache.
  */
 final class LlvmTargets {
     private static final Map<String, Set<String>> CPUS = new ConcurrentHashMap<>();
@@ -31,8 +41,47 @@ final class LlvmTargets {
         return known.isEmpty() || known.contains(cpu);
     }
 
+    /**
+     * The CPU list, from the Mote cache when an earlier run of this LLVM version stored it (a
+     * run of llc costs about a second, more than a small build): file
+     * {@code llvm-cpus/LLVM_VERSION/TRIPLE}, one name a line.
+     */
+    static Set<String> cpus(String triple) {
+        Path file = MoteCache.dir("llvm-cpus").resolve(llvmVersion()).resolve(triple.replaceAll("[^A-Za-z0-9._-]", "_"));
+        try {
+            if (Files.isRegularFile(file)) {
+                List<String> lines = Files.readAllLines(file);
+                if (!lines.isEmpty() && lines.get(lines.size() - 1).equals(END)) {
+                    return Set.copyOf(lines.subList(0, lines.size() - 1));
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // unreadable or damaged: ask llc again and rewrite it
+        }
+        Set<String> cpus = askLlc(triple);
+        if (cpus.isEmpty()) return cpus;   // llc gave no list: nothing worth keeping
+        try {
+            Files.createDirectories(file.getParent());
+            Path temporary = Files.createTempFile(file.getParent(), ".cpus-", "");
+            Files.write(temporary, Stream.concat(new TreeSet<>(cpus).stream(), Stream.of(END)).toList());
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            // a cache that cannot be written only costs the next run an llc
+        }
+        return cpus;
+    }
+
+    /** The last line of a complete list: a file cut short by a crash is not taken for a short list. */
+    private static final String END = "# end";
+
+    private static String llvmVersion() {
+        int[] major = new int[1], minor = new int[1], patch = new int[1];
+        org.bytedeco.llvm.global.LLVM.LLVMGetVersion(major, minor, patch);
+        return major[0] + "." + minor[0] + "." + patch[0];
+    }
+
     /** llc prints `Available CPUs for this target:` then one `  name - Select the name processor.` a line. */
-    private static Set<String> cpus(String triple) {
+    private static Set<String> askLlc(String triple) {
         Toolchain tc = Toolchain.get();
         ToolResult result = tc.run(tc.tool("llc"), java.util.List.of("-mtriple=" + triple, "-mcpu=help"));
         return (result.stderr() + "\n" + result.stdout()).lines()

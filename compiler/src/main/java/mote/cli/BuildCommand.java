@@ -21,6 +21,10 @@ public final class BuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return build.timed(spec, this::execute);
+    }
+
+    private int execute() {
         Compiler.Options options = build.toOptions();
         Compiler.Result result = Compiler.compile(build.source, options);
         try {

@@ -4,11 +4,14 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.io.PrintWriter;
 import mote.Compiler;
+import mote.Timings;
 import mote.board.Board;
 import mote.diag.ToolError;
 import mote.llvm.LlvmBackend;
 import mote.opt.Optimization;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -46,6 +49,25 @@ public final class BuildOptions {
             description = "Extra outputs, comma-separated: elf, bin, hex, uf2 (boards with a UF2 bootloader), ll, asm, mir, map.")
     List<String> emit = List.of();
 
+    @Option(names = "--timings",
+            description = "After the build, print the wall time and the memory allocated by each phase (read, parse, types, MIR, "
+                    + "each optimization, lowering, LLVM, object, stack analysis, runtime, link, images) on stderr.")
+    boolean timings;
+
+    /** Runs a verb's work, recording its phases and printing them afterwards when `--timings` is given. */
+    int timed(CommandSpec spec, java.util.function.IntSupplier verb) {
+        if (!timings) return verb.getAsInt();
+        Timings recording = Timings.start();
+        try {
+            return verb.getAsInt();
+        } finally {
+            recording.stop();
+            PrintWriter err = spec.commandLine().getErr();
+            err.print(recording.table());
+            err.flush();
+        }
+    }
+
     Compiler.Options toOptions() {
         LlvmBackend.OptLevel level = LlvmBackend.OptLevel.parse(optLevel);
         if (level == null) throw new ToolError("unknown optimisation level `-O " + optLevel + "`; use s, z, 2 or 0", 2);
@@ -59,6 +81,6 @@ public final class BuildOptions {
         }
         if (!panic.equals("abort") && !panic.equals("task"))
             throw new ToolError("unknown --panic strategy `" + panic + "`; use abort or task", 2);
-        return new Compiler.Options(Board.load(board), level, debug, panic.equals("abort"), Optimization.parse(opt), kinds, outDir);
+        return new Compiler.Options(Timings.time("board", () -> Board.load(board)), level, debug, panic.equals("abort"), Optimization.parse(opt), kinds, outDir);
     }
 }

@@ -26,6 +26,10 @@ public final class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return build.timed(spec, this::execute);
+    }
+
+    private int execute() {
         Compiler.Options options = build.toOptions();
         var source = Compiler.read(build.source);
         Compiler.Analysis chosen = Compiler.analyze(source, options.opts(), options.debug(), options.panicAbort());

@@ -29,6 +29,10 @@ public final class FlashCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return build.timed(spec, this::execute);
+    }
+
+    private int execute() {
         PrintWriter out = spec.commandLine().getOut();
         if (build.source.getFileName().toString().endsWith(".elf")) {
             Board board = Board.load(build.board);

@@ -53,6 +53,10 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return build.timed(spec, this::execute);
+    }
+
+    private int execute() {
         Compiler.Options options = build.toOptions();
         byte[] typed = input == null ? null : readInput(input);   // a bad --input fails before compiling
         options.board().requireQemu();   // fail before compiling when the board cannot run here

@@ -37,6 +37,10 @@ public final class SizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return build.timed(spec, this::execute);
+    }
+
+    private int execute() {
         if (!format.equals("table") && !format.equals("json") && !format.equals("markdown"))
             throw new mote.diag.ToolError("unknown --format `" + format + "`; use table, json or markdown", 2);
         if (!Double.isFinite(maxGrowth) || maxGrowth < 0)

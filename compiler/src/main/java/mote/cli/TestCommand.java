@@ -33,6 +33,10 @@ public final class TestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return build.timed(spec, this::execute);
+    }
+
+    private int execute() {
         if (timeoutSeconds <= 0) throw new ToolError("--timeout must be a positive number of seconds", 2);
         Compiler.Options options = build.toOptions();
         options.board().requireQemu();

@@ -3,8 +3,19 @@ package mote.llvm;
 import static org.bytedeco.llvm.global.LLVM.*;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import mote.diag.ToolError;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.llvm.LLVM.LLVMContextRef;
+import org.bytedeco.llvm.LLVM.LLVMDiagnosticHandler;
+import org.bytedeco.llvm.LLVM.LLVMDiagnosticInfoRef;
+import org.bytedeco.llvm.LLVM.LLVMValueRef;
 import org.bytedeco.llvm.LLVM.LLVMModuleRef;
 import org.bytedeco.llvm.LLVM.LLVMPassBuilderOptionsRef;
 import org.bytedeco.llvm.LLVM.LLVMTargetMachineRef;
@@ -126,7 +137,62 @@ public final class LlvmBackend implements AutoCloseable {
         }
     }
 
-    public void emitObject(LLVMModuleRef module, Path file) { emit(module, file, LLVMObjectFile); }
+    /** LLVM's warning for a frame over a function's `warn-stack-size`: with a limit of 0, every frame. */
+    private static final Pattern FRAME = Pattern.compile("stack frame size \\((\\d+)\\) exceeds limit \\(0\\) in function '(.*)'");
+    private static final String WARN_STACK_SIZE = "warn-stack-size";
+
+    /**
+     * Emits the object and returns the stack frame of each function as its code generator laid
+     * it out, by linkage name (functions without a frame are left out): the worst-case stack
+     * report's frame sizes, got from the one code generation the build does anyway. Every
+     * function is given a `warn-stack-size` of 0 for the emission, so LLVM reports every frame
+     * (the same number llc's `-stack-size-section` writes) to a diagnostic handler; the
+     * attribute is removed again afterwards and changes no code.
+     */
+    public Map<String, Long> emitObject(LLVMModuleRef module, Path file) {
+        LLVMContextRef ctx = LLVMGetModuleContext(module);
+        List<LLVMValueRef> defined = new ArrayList<>();
+        for (LLVMValueRef f = LLVMGetFirstFunction(module); f != null && !f.isNull(); f = LLVMGetNextFunction(f)) {
+            if (LLVMIsDeclaration(f) == 0) defined.add(f);
+        }
+        for (LLVMValueRef f : defined) {
+            LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex, LLVMCreateStringAttribute(ctx, WARN_STACK_SIZE, WARN_STACK_SIZE.length(), "0", 1));
+        }
+        Map<String, Long> frames = new HashMap<>();
+        List<String> errors = new ArrayList<>();
+        LLVMDiagnosticHandler previous = LLVMContextGetDiagnosticHandler(ctx);
+        Pointer previousContext = LLVMContextGetDiagnosticContext(ctx);
+        LLVMDiagnosticHandler handler = new LLVMDiagnosticHandler() {
+            @Override
+            public void call(LLVMDiagnosticInfoRef info, Pointer unused) {
+                BytePointer text = LLVMGetDiagInfoDescription(info);
+                String message = text.getString();
+                LLVMDisposeMessage(text);
+                Matcher m = FRAME.matcher(message);
+                if (m.find()) frames.put(functionName(m.group(2)), Long.parseLong(m.group(1)));
+                else if (LLVMGetDiagInfoSeverity(info) == LLVMDSError) errors.add(message);
+                else if (LLVMGetDiagInfoSeverity(info) == LLVMDSWarning) System.err.println("warning: " + message);   // as LLVM's own handler
+                // remarks and notes: LLVM's own handler shows them only when asked to (-pass-remarks)
+            }
+        };
+        LLVMContextSetDiagnosticHandler(ctx, handler, null);
+        try {
+            emit(module, file, LLVMObjectFile);
+        } finally {
+            LLVMContextSetDiagnosticHandler(ctx, previous, previousContext);
+            handler.close();
+            for (LLVMValueRef f : defined) LLVMRemoveStringAttributeAtIndex(f, LLVMAttributeFunctionIndex, WARN_STACK_SIZE, WARN_STACK_SIZE.length());
+        }
+        if (!errors.isEmpty()) throw new IllegalStateException("LLVM code generation failed: " + String.join("; ", errors));
+        return frames;
+    }
+
+    /** A function as LLVM prints it in a diagnostic: `@name` or `@"name with dots"`, maybe without the `@`. */
+    static String functionName(String printed) {
+        String name = printed.startsWith("@") ? printed.substring(1) : printed;
+        if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) name = name.substring(1, name.length() - 1);
+        return name;
+    }
 
     public void emitAssembly(LLVMModuleRef module, Path file) { emit(module, file, LLVMAssemblyFile); }
 

@@ -57,49 +57,62 @@ public final class Inline {
         return run(program, Integer.getInteger("mote.inline.budget", COPY_BUDGET));
     }
 
-    /** {@code budget}: Integer.MAX_VALUE inlines everything, 0 only callees awaited once. */
+    /**
+     * {@code budget}: Integer.MAX_VALUE inlines everything, 0 only callees awaited once.
+     *
+     * Linear in the program's size times {@link #CALLER_BUDGET}: the number of sites creating
+     * each fn's future is counted once and then kept up to date as bodies are copied, instead
+     * of counted over the whole program for every await considered (which made a chain of
+     * 2,000 async fns take minutes). The counts include the sites in fns already inlined
+     * everywhere, as before; such a fn's body is dropped as soon as nothing awaits it.
+     */
     public static MirProgram run(MirProgram program, int budget) {
         Map<String, MirFn> fns = new LinkedHashMap<>();
         for (MirFn f : program.functions()) fns.put(f.name(), f);
+        Map<String, Integer> sites = new HashMap<>();
+        for (MirFn f : fns.values()) countSites(f, sites, 1);
+        Map<String, Integer> sizes = new HashMap<>();
+        java.util.Set<String> processed = new java.util.HashSet<>();
         for (MirFn f : new AsyncCallGraph(program).bottomUp()) {
             MirFn caller = fns.get(f.name());
-            boolean changed = true;
-            while (changed) {
-                changed = false;
-                for (int i = 0; i < caller.blocks().size(); i++) {
-                    if (caller.blocks().get(i).terminator() instanceof Terminator.Await a && a.callee() instanceof Callee.Function c) {
-                        MirFn callee = fns.get(c.name());
-                        if (callee == null || !callee.isAsync() || program.isTaskEntry(c.name())) continue;
-                        long extraCopies = awaitSites(fns, c.name()) - 1L;
-                        if (extraCopies * bodySize(callee) <= budget && bodySize(caller) + bodySize(callee) <= CALLER_BUDGET) {
-                            caller = inlineAt(caller, i, callee);
-                            fns.put(caller.name(), caller);
-                            changed = true;
-                            break;
-                        }
+            // One pass over the caller's blocks, including those inlining appends: a site passed
+            // over stays so (its callee's count and the caller's size only grow meanwhile).
+            for (int i = 0; i < caller.blocks().size(); i++) {
+                if (caller.blocks().get(i).terminator() instanceof Terminator.Await a && a.callee() instanceof Callee.Function c) {
+                    MirFn callee = fns.get(c.name());
+                    if (callee == null || !callee.isAsync() || program.isTaskEntry(c.name())) continue;
+                    long extraCopies = sites.getOrDefault(c.name(), 0) - 1L;
+                    int calleeSize = sizes.computeIfAbsent(callee.name(), n -> bodySize(callee));
+                    int callerSize = sizes.computeIfAbsent(caller.name(), n -> bodySize(fns.get(n)));
+                    if (extraCopies * calleeSize <= budget && callerSize + calleeSize <= CALLER_BUDGET) {
+                        caller = inlineAt(caller, i, callee);
+                        fns.put(caller.name(), caller);
+                        sizes.remove(caller.name());
+                        sites.merge(c.name(), -1, Integer::sum);   // the await replaced by the copy
+                        countSites(callee, sites, 1);              // the awaits inside the copy
+                        // Inlined everywhere and done with as a caller: nothing can await it again.
+                        if (sites.get(c.name()) == 0 && processed.contains(c.name())) fns.remove(c.name());
                     }
                 }
             }
+            processed.add(f.name());
         }
         // Drop async fns nobody awaits any more.
         List<MirFn> out = new ArrayList<>();
         for (MirFn f : fns.values()) {
-            if (f.isAsync() && !program.isTaskEntry(f.name()) && awaitSites(fns, f.name()) == 0) continue;
+            if (f.isAsync() && !program.isTaskEntry(f.name()) && sites.getOrDefault(f.name(), 0) == 0) continue;
             out.add(f);
         }
         return program.withFunctions(out);
     }
 
-    /** Where {@code name}'s future is created: awaits, and first polls of `join`/`race` children. */
-    static int awaitSites(Map<String, MirFn> fns, String name) {
-        int n = 0;
-        for (MirFn f : fns.values())
-            for (BasicBlock b : f.blocks()) {
-                if (b.terminator() instanceof Terminator.Await a && a.callee() instanceof Callee.Function c && c.name().equals(name)) n++;
-                if (b.terminator() instanceof Terminator.PollChild pc && pc.start() && pc.callee() instanceof Callee.Function c
-                        && c.name().equals(name)) n++;
-            }
-        return n;
+    /** Adds {@code delta} for each site in {@code f} that creates a fn's future: awaits, and first polls of `join`/`race` children. */
+    private static void countSites(MirFn f, Map<String, Integer> sites, int delta) {
+        for (BasicBlock b : f.blocks()) {
+            if (b.terminator() instanceof Terminator.Await a && a.callee() instanceof Callee.Function c) sites.merge(c.name(), delta, Integer::sum);
+            if (b.terminator() instanceof Terminator.PollChild pc && pc.start() && pc.callee() instanceof Callee.Function c)
+                sites.merge(c.name(), delta, Integer::sum);
+        }
     }
 
     static int maxChild(MirFn f) {

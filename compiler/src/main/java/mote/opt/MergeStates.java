@@ -62,12 +62,13 @@ public final class MergeStates {
             changed = false;
             Liveness live = Liveness.compute(fn);
             BitSet borrowed = borrowedLocals(fn);
+            Map<BlockId, Landing> landings = new HashMap<>();   // per resume block: the same for every pair it is in
             List<Integer> awaits = new ArrayList<>();
             for (int i = 0; i < fn.blocks().size(); i++) if (fn.blocks().get(i).terminator() instanceof Terminator.Await) awaits.add(i);
             search:
             for (int x = 0; x < awaits.size(); x++) {
                 for (int y = x + 1; y < awaits.size(); y++) {
-                    Function<Local, BasicBlock> resume = sharedResume(fn, live, borrowed, awaits.get(x), awaits.get(y));
+                    Function<Local, BasicBlock> resume = sharedResume(fn, live, borrowed, landings, awaits.get(x), awaits.get(y));
                     if (resume != null) {
                         fn = merge(fn, awaits.get(x), awaits.get(y), resume);
                         changed = true;
@@ -80,7 +81,8 @@ public final class MergeStates {
     }
 
     /** How the shared await continues, given its result local; null when the two awaits must stay apart. */
-    private static Function<Local, BasicBlock> sharedResume(MirFn fn, Liveness live, BitSet borrowed, int bx, int by) {
+    private static Function<Local, BasicBlock> sharedResume(MirFn fn, Liveness live, BitSet borrowed, Map<BlockId, Landing> landings,
+                                                            int bx, int by) {
         Terminator.Await a = (Terminator.Await) fn.blocks().get(bx).terminator();
         Terminator.Await b = (Terminator.Await) fn.blocks().get(by).terminator();
         if (!a.callee().equals(b.callee()) || a.args().size() != b.args().size()) return null;
@@ -97,7 +99,8 @@ public final class MergeStates {
         }
         if (sameCode(fn, live, a, b)) return dest -> MirEdit.mapBlock(fn.block(a.resume()), l -> l.equals(a.dest()) ? dest : l, blk -> blk);
         if (borrowed.get(a.dest().index()) || borrowed.get(b.dest().index())) return null;
-        Landing la = land(fn, a.resume(), borrowed), lb = land(fn, b.resume(), borrowed);
+        Landing la = landings.computeIfAbsent(a.resume(), r -> land(fn, r, borrowed));
+        Landing lb = landings.computeIfAbsent(b.resume(), r -> land(fn, r, borrowed));
         if (!la.block().equals(lb.block())) return null;
         BitSet reads = live.liveIn(la.block());
         if (reads.get(a.dest().index()) || reads.get(b.dest().index())) return null;
@@ -112,6 +115,7 @@ public final class MergeStates {
 
     private static boolean sameCode(MirFn fn, Liveness live, Terminator.Await a, Terminator.Await b) {
         BasicBlock ra = fn.block(a.resume()), rb = fn.block(b.resume());
+        if (ra.statements().size() != rb.statements().size()) return false;   // cheap test first: most pairs differ here
         BasicBlock renamed = MirEdit.mapBlock(ra, l -> l.equals(a.dest()) ? b.dest() : l, blk -> blk);
         if (!renamed.equals(rb)) return false;
         BitSet sa = live.liveIn(a.resume()), sb = live.liveIn(b.resume());

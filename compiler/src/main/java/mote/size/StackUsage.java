@@ -14,7 +14,6 @@ import mote.Compiler;
 import mote.board.Board;
 import mote.diag.ToolError;
 import mote.link.RuntimeBuilder;
-import mote.link.Toolchain;
 import mote.llvm.LlvmCallGraph;
 import mote.llvm.SymbolNames;
 import org.bytedeco.javacpp.BytePointer;
@@ -26,8 +25,8 @@ import org.bytedeco.llvm.LLVM.LLVMModuleRef;
  * Worst-case stack of one poll of each task: the deepest chain of frames from the task's
  * poll entry through the program and runtime-c, over the call graph of the optimized code.
  *
- * Frame sizes: the program's from llc's `-stack-size-section` on the optimized bitcode (the
- * same code generator settings as the object that is linked), runtime-c's from clang's
+ * Frame sizes: the program's from the code generator that emitted the object which is linked
+ * (in-process, see {@link mote.llvm.LlvmBackend#emitObject}), runtime-c's from clang's
  * `-fstack-usage`. Call edges: read from the optimized LLVM module and runtime-c's bitcode.
  * Functions go by their readable names ({@link SymbolNames#demangle}: `main.task`, `uart.write`).
  * Recursion or a call through a pointer makes the stack unbounded, and the report says so.
@@ -63,21 +62,15 @@ public final class StackUsage {
     public long frame(String fn) { return frames.getOrDefault(fn, 0L); }
 
     public static StackUsage measure(Compiler.Result build, Board board) {
-        Toolchain tc = Toolchain.get();
+        return mote.Timings.time("stack analysis", () -> measureUntimed(build, board));
+    }
+
+    private static StackUsage measureUntimed(Compiler.Result build, Board board) {
         Map<String, Long> frames = new HashMap<>();
         Map<String, List<String>> graph = new HashMap<>();
         build.callGraph().forEach((caller, callees) -> graph.put(SymbolNames.demangle(caller), callees.stream().map(SymbolNames::demangle).toList()));
-        // The program: llc with the stack-size section, read back by llvm-readobj.
-        Path object = build.bitcode().resolveSibling(build.bitcode().getFileName() + ".stack.o");
-        // The code generator's level of the object that was linked: -O 0 keeps every local in its
-        // own stack slot, so its frames are far larger than -O2's.
-        String level = build.optLevel() == mote.llvm.LlvmBackend.OptLevel.O0 ? "-O0" : "-O2";
-        List<String> llc = new ArrayList<>(List.of(level, "-mtriple=" + board.llvmTarget(), "-mcpu=" + board.cpu()));
-        if (board.features() != null && !board.features().isEmpty()) llc.add("-mattr=" + board.features());
-        llc.addAll(List.of("-stack-size-section", "-filetype=obj", build.bitcode().toString(), "-o", object.toString()));
-        tc.check(tc.tool("llc"), llc);
-        String readobj = tc.check(tc.tool("llvm-readobj"), List.of("--stack-sizes", object.toString()));
-        parseReadobj(readobj, frames);
+        // The program: what its code generator reported while emitting the object (LlvmBackend.emitObject).
+        build.frames().forEach((fn, bytes) -> frames.put(SymbolNames.demangle(fn), bytes));
         // runtime-c: frames from the .su files beside its objects, edges from its bitcode.
         RuntimeBuilder runtime = RuntimeBuilder.standard();
         Path objects = runtime.build(board).get(0).getParent();
@@ -103,18 +96,6 @@ public final class StackUsage {
     static final Map<String, List<String>> POINTER_TARGETS = Map.of(
             "SysTick_Handler", List.of("systick_isr"),
             "mote_panic_end", List.of("unwind_to_executor"));
-
-    static void parseReadobj(String text, Map<String, Long> frames) {
-        String function = null;
-        for (String line : text.split("\n")) {
-            line = line.trim();
-            if (line.startsWith("Functions: [")) function = line.substring("Functions: [".length(), line.length() - 1).split(",")[0].trim();
-            else if (line.startsWith("Size: ") && function != null) {
-                frames.put(SymbolNames.demangle(function), Long.decode(line.substring(6).trim()));
-                function = null;
-            }
-        }
-    }
 
     /** clang's `.su` lines: `file.c:line:col:function<TAB>bytes<TAB>static`. */
     static void readStackUsageFiles(Path dir, Map<String, Long> frames) {

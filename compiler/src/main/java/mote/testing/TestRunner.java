@@ -6,8 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import mote.Compiler;
 import mote.diag.CompileError;
@@ -19,7 +25,7 @@ import mote.qemu.QemuRunner;
 /**
  * `mote test`: finds the `test fn`s and `test async fn`s of each file, builds one image per
  * test (its entry runs that test and exits 0; a failing test panics, so a panic fails only
- * its own test) and runs each under QEMU in turn. Prints `test NAME ... ok` / `FAILED`, the
+ * its own test) and runs each under QEMU, up to one QEMU per core while the next image is built. Prints `test NAME ... ok` / `FAILED`, the
  * output of each failure, and `N passed, M failed`; can write JUnit XML.
  */
 public final class TestRunner {
@@ -102,25 +108,65 @@ public final class TestRunner {
         out.println();
         out.println("running " + names.size() + " test" + (names.size() == 1 ? "" : "s") + " from " + file);
         out.flush();
-        for (String name : names) {
-            out.print("test " + name + " ... ");
-            out.flush();
-            Outcome o = runOne(file, name);
-            outcomes.add(o);
-            out.println(o.passed() ? "ok" : "FAILED");
-            out.flush();
+        // Images are built here, one after another; each runs under QEMU in the background
+        // while the next is built, up to one QEMU per core. Results print in test order.
+        ExecutorService qemu = Executors.newFixedThreadPool(PARALLEL_RUNS);
+        try {
+            ArrayDeque<Pending> running = new ArrayDeque<>();
+            for (String name : names) {
+                running.add(new Pending(name, start(file, name, qemu)));
+                if (running.size() > PARALLEL_RUNS) report(running.remove());
+            }
+            while (!running.isEmpty()) report(running.remove());
+        } finally {
+            qemu.shutdownNow();
         }
     }
 
-    private Outcome runOne(Path file, String name) {
+    /** QEMU processes at a time: one per core (they are short, and most of a test's time is its build). */
+    private static final int PARALLEL_RUNS = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+    private record Pending(String name, Future<Outcome> outcome) {}
+
+    private void report(Pending p) {
+        Outcome o = mote.Timings.time("QEMU", () -> outcome(p.outcome()));   // what is left of the run once its turn comes
+        outcomes.add(o);
+        out.println("test " + p.name() + " ... " + (o.passed() ? "ok" : "FAILED"));
+        out.flush();
+    }
+
+    private static Outcome outcome(Future<Outcome> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ToolError("interrupted while running tests");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            if (e.getCause() instanceof Error er) throw er;
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Builds the test's image now and starts its QEMU run on {@code qemu}. */
+    private Future<Outcome> start(Path file, String name, ExecutorService qemu) {
         long start = System.nanoTime();
         Compiler.Result build;
         try {
             build = Compiler.compile(file, options, name);
         } catch (CompileError e) {
             String text = e.diagnostics().render();
-            return new Outcome(file, name, false, "did not compile", text, Duration.ofNanos(System.nanoTime() - start));
+            return CompletableFuture.completedFuture(new Outcome(file, name, false, "did not compile", text, Duration.ofNanos(System.nanoTime() - start)));
         }
+        try {
+            return qemu.submit(() -> run(file, name, build, start));
+        } catch (RuntimeException e) {
+            build.discard();
+            throw e;
+        }
+    }
+
+    private Outcome run(Path file, String name, Compiler.Result build, long start) {
         QemuResult q;
         try {
             q = new QemuRunner().run(options.board(), build.elf(), QemuOptions.defaults().withTimeout(timeout));

@@ -41,6 +41,22 @@ class TestCommandTest {
         assertTrue(xml.contains("tests=\"2\" failures=\"0\""), xml);
     }
 
+    /** QEMU runs overlap with the next build and each other; results still print in source order. */
+    @Test
+    void manyTestsReportInSourceOrder() throws Exception {
+        Path tmp = ProgramRunner.tempDir();
+        Path file = tmp.resolve("many.mote");
+        StringBuilder src = new StringBuilder();
+        for (int i = 0; i < 6; i++) src.append("test fn t").append(i).append("() { assert_eq(").append(i == 3 ? 1 : 0).append(", 0); }\n");
+        Files.writeString(file, src.toString());
+        Run r = mote("test", file.toString(), "-o", tmp.toString());
+        assertEquals(1, r.exit(), r.out() + r.err());
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 6; i++) expected.append("test t").append(i).append(" ... ").append(i == 3 ? "FAILED" : "ok").append("\n");
+        assertTrue(r.out().contains(expected), r.out());
+        assertTrue(r.out().contains("test result: FAILED. 5 passed, 1 failed"), r.out());
+    }
+
     @Test
     void passingFileExitsZero() {
         Path file = TestFiles.resources("mote-test/more/strings.mote");

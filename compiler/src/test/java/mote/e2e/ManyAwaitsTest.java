@@ -88,6 +88,19 @@ class ManyAwaitsTest {
         assertEquals(1, few.machines().get("main").tagSize(), "u8 while the states fit: today's sizes");
     }
 
+    /**
+     * Inlining a deep chain is linear in its length (issue 13): it once recounted every fn's
+     * await sites over the whole program for each await it considered, and kept every copy, so
+     * 2,000 fns took minutes and gigabytes. The limit is far above what the pass needs now
+     * (about a second) and far below what it needed then.
+     */
+    @Test
+    void inliningAChainOf1500AsyncFnsTakesSeconds() {
+        Compiler.Analysis a = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> Compiler.analyze(SourceFile.of("chain.mote", chain(1500)), EnumSet.allOf(Optimization.class), false, true));
+        assertTrue(a.machines().size() > 1 && a.machines().size() < 1500 / 10, a.machines().size() + " machines");
+    }
+
     @Test
     void inliningStopsAtTheCallerBudget() {
         // A 400-fn chain folded whole would be about 4000 MIR statements: past the budget, so
