@@ -11,9 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import mote.parse.Modules;
+import mote.home.BuildFolder;
 import mote.ast.Item;
 import mote.ast.Module;
-import mote.async.AsyncCallGraph;
+import mote.mir.AsyncCallGraph;
 import mote.async.AsyncLowering;
 import mote.async.LayoutPolicy;
 import mote.async.LayoutVerifier;
@@ -317,8 +319,7 @@ public final class Compiler {
     }
 
     public static String moduleName(SourceFile source) {
-        String name = source.path() != null ? source.path().getFileName().toString() : source.displayName();
-        return name.endsWith(".mote") ? name.substring(0, name.length() - 5) : name;
+        return Modules.moduleName(source);
     }
 
     private interface Phase<T> { T run(); }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import mote.mir.AsyncCallGraph;
 import mote.mir.BasicBlock;
 import mote.mir.BlockId;
 import mote.mir.Callee;

@@ -6,8 +6,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
-import mote.link.ToolResult;
-import mote.link.Toolchain;
+import mote.home.ToolResult;
+import mote.home.Toolchain;
 import mote.llvm.LlvmBackend;
 
 /**

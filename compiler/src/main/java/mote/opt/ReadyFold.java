@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import mote.async.AsyncCallGraph;
+import mote.mir.AsyncCallGraph;
 import mote.mir.BasicBlock;
 import mote.mir.Callee;
 import mote.mir.MirFn;

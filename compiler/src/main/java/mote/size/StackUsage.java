@@ -14,7 +14,7 @@ import mote.Compiler;
 import mote.board.Board;
 import mote.diag.ToolError;
 import mote.link.RuntimeBuilder;
-import mote.link.Toolchain;
+import mote.home.Toolchain;
 import mote.llvm.LlvmCallGraph;
 import mote.llvm.SymbolNames;
 import org.bytedeco.javacpp.BytePointer;
@@ -123,7 +123,7 @@ public final class StackUsage {
                         bytes = Long.parseLong(cols[1].trim());
                     } catch (NumberFormatException e) {
                         throw new ToolError(su + " is damaged: `" + line + "` is not a clang stack-usage line\n"
-                                + mote.MoteCache.clearHint());
+                                + mote.home.MoteCache.clearHint());
                     }
                     frames.put(loc.substring(loc.lastIndexOf(':') + 1), bytes);
                 }

@@ -1284,7 +1284,7 @@ public final class TypeChecker {
         if (!(target instanceof Expr.Name mn)) return false;
         String name = mn.ident().name();
         if (scopes.stream().anyMatch(sc -> sc.containsKey(name)) || globals.containsKey(name) || typeNames.containsKey(name)
-                || !(modulesByName.containsKey(name) || mote.Modules.stdSource(name) != null)   // loaded, or in the std lib
+                || !(modulesByName.containsKey(name) || mote.parse.Modules.stdSource(name) != null)   // loaded, or in the std lib
                 || current.imports().contains(name)) return false;
         diags.error("E0210", mn.span(), "module `" + name + "` is not imported here", "add `import " + name + ";` at the top of this file");
         return true;
