@@ -9,6 +9,7 @@ import java.util.Map;
 import mote.mir.AsyncCallGraph;
 import mote.mir.BasicBlock;
 import mote.mir.BlockId;
+import mote.mir.BorrowedLocals;
 import mote.mir.Callee;
 import mote.mir.Liveness;
 import mote.mir.Local;
@@ -66,16 +67,6 @@ public final class AsyncLowering {
         return machines;
     }
 
-    /** The locals whose storage is borrowed somewhere in {@code fn}, in index order. */
-    public static java.util.SortedSet<Local> borrowedLocals(MirFn fn) {
-        java.util.SortedSet<Local> out = new java.util.TreeSet<>(java.util.Comparator.comparingInt(Local::index));
-        for (BasicBlock b : fn.blocks())
-            for (mote.mir.Statement s : b.statements())
-                if (s instanceof mote.mir.Statement.Assign a && a.value() instanceof mote.mir.Rvalue.AddressOf ref && ref.place().isInsideLocal(fn))
-                    out.add(ref.place().local());
-        return out;
-    }
-
     static StateMachine lowerOne(MirFn fn, Map<String, StateMachine> callees) {
         return lowerOne(fn, callees, LayoutPolicy.BASELINE, false);
     }
@@ -86,7 +77,7 @@ public final class AsyncLowering {
                 || b.terminator() instanceof Terminator.Suspend);
         Map<Integer, int[]> childSizes = childSizes(fn, callees);
         // Without a suspension point one poll runs the whole body: its stack frame suffices.
-        java.util.Set<Local> borrowed = suspends ? borrowedLocals(fn) : java.util.Set.of();
+        java.util.Set<Local> borrowed = suspends ? BorrowedLocals.of(fn) : java.util.Set.of();
         // 1. Suspension points in block order, and what each one saves.
         List<BlockId> awaits = new ArrayList<>();
         List<List<Local>> savedPerAwait = new ArrayList<>();

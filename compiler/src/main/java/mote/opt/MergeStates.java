@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import mote.ast.Expr;
-import mote.async.AsyncLowering;
 import mote.mir.BasicBlock;
 import mote.mir.BlockId;
+import mote.mir.BorrowedLocals;
 import mote.mir.Liveness;
 import mote.mir.Local;
 import mote.mir.LocalDecl;
@@ -184,7 +184,7 @@ public final class MergeStates {
      */
     private static BitSet borrowedLocals(MirFn fn) {
         BitSet borrowed = new BitSet();
-        for (Local l : AsyncLowering.borrowedLocals(fn)) borrowed.set(l.index());
+        for (Local l : BorrowedLocals.of(fn)) borrowed.set(l.index());
         return borrowed;
     }
 
