@@ -9,6 +9,7 @@ import java.util.Map;
 import mote.async.StateMachine;
 import mote.diag.Span;
 import mote.mir.BasicBlock;
+import mote.mir.BinOp;
 import mote.mir.BlockId;
 import mote.mir.Callee;
 import mote.mir.Local;
@@ -20,7 +21,6 @@ import mote.mir.PrintItem;
 import mote.mir.Rvalue;
 import mote.mir.Statement;
 import mote.mir.Terminator;
-import mote.ast.Expr;
 import mote.types.Type;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerPointer;
@@ -1158,7 +1158,7 @@ public final class LlvmCodegen implements AutoCloseable {
                     if (rt.bits() > it.bits()) amount = LLVMBuildTrunc(builder, amount, lt, "");
                     else if (rt.bits() < it.bits()) amount = LLVMBuildZExt(builder, amount, lt, "");
                     amount = LLVMBuildAnd(builder, amount, constInt(lt, it.bits() - 1), "");
-                    if (b.op() == Expr.BinaryOp.SHL) return LLVMBuildShl(builder, l, amount, "");
+                    if (b.op() == BinOp.SHL) return LLVMBuildShl(builder, l, amount, "");
                     return signed ? LLVMBuildAShr(builder, l, amount, "") : LLVMBuildLShr(builder, l, amount, "");
                 }
                 case EQ: return LLVMBuildICmp(builder, LLVMIntEQ, l, r, "");

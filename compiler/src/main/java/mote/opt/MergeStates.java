@@ -6,8 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import mote.ast.Expr;
 import mote.mir.BasicBlock;
+import mote.mir.BinOp;
 import mote.mir.BlockId;
 import mote.mir.BorrowedLocals;
 import mote.mir.Liveness;
@@ -19,6 +19,7 @@ import mote.mir.Operand;
 import mote.mir.Rvalue;
 import mote.mir.Statement;
 import mote.mir.Terminator;
+import mote.mir.UnOp;
 import mote.types.Type;
 
 /**
@@ -150,15 +151,15 @@ public final class MergeStates {
 
     private static Operand.Const evaluate(Rvalue r, Map<Local, Operand.Const> known) {
         if (r instanceof Rvalue.Use u) return constant(u.operand(), known);
-        if (r instanceof Rvalue.Unary u && u.op() == Expr.UnaryOp.NOT) {
+        if (r instanceof Rvalue.Unary u && u.op() == UnOp.NOT) {
             Operand.Const c = constant(u.operand(), known);
             return c != null && c.type() instanceof Type.Bool ? new Operand.Const(c.type(), c.bits() == 0 ? 1 : 0) : null;
         }
-        if (r instanceof Rvalue.Binary bin && (bin.op() == Expr.BinaryOp.EQ || bin.op() == Expr.BinaryOp.NE)) {
+        if (r instanceof Rvalue.Binary bin && (bin.op() == BinOp.EQ || bin.op() == BinOp.NE)) {
             Operand.Const l = constant(bin.left(), known), rr = constant(bin.right(), known);
             if (l == null || rr == null) return null;
             boolean equal = l.bits() == rr.bits();
-            return new Operand.Const(Type.BOOL, equal == (bin.op() == Expr.BinaryOp.EQ) ? 1 : 0);
+            return new Operand.Const(Type.BOOL, equal == (bin.op() == BinOp.EQ) ? 1 : 0);
         }
         return null;
     }
