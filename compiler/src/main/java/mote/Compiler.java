@@ -20,10 +20,8 @@ import mote.async.AsyncLowering;
 import mote.async.LayoutPolicy;
 import mote.async.LayoutVerifier;
 import mote.opt.CertainSpawns;
-import mote.opt.Inline;
-import mote.opt.MergeStates;
 import mote.opt.Optimization;
-import mote.opt.ReadyFold;
+import mote.opt.Passes;
 import mote.async.StateMachine;
 import mote.async.StateMachinePrinter;
 import mote.board.Board;
@@ -192,12 +190,7 @@ public final class Compiler {
             MirVerifier.verify(mir);
             new AsyncCallGraph(mir).checkAcyclic(diags);
             diags.throwIfErrors();
-            // MIR-level async optimizations, each followed by the verifier.
-            if (opts.contains(Optimization.READY_FOLD)) mir = verified(ReadyFold.run(mir));
-            if (opts.contains(Optimization.MERGE_STATES)) mir = verified(MergeStates.run(mir));
-            if (opts.contains(Optimization.INLINE)) mir = verified(Inline.run(mir));
-            // Inlining brings awaits from different callees into one function: merge those too.
-            if (opts.contains(Optimization.INLINE) && opts.contains(Optimization.MERGE_STATES)) mir = verified(MergeStates.run(mir));
+            mir = Passes.runMir(mir, opts);   // MIR-level async optimizations, each followed by the verifier
             mir = verified(CertainSpawns.run(mir));   // not switchable: not an async optimization
             // Layout-level ones are applied while lowering each async fn to its state machine.
             Map<String, StateMachine> machines = AsyncLowering.lower(mir, new AsyncCallGraph(mir), LayoutPolicy.of(opts, debug, panicAbort));

@@ -45,8 +45,10 @@ import mote.types.Type;
  * state per `.await` written. The pass runs before inlining (on each async fn as written) and
  * again after it (on the awaits inlining brought together).
  */
-public final class MergeStates {
-    private MergeStates() {}
+public final class MergeStates implements MirPass {
+    @Override public Optimization optimization() { return Optimization.MERGE_STATES; }
+
+    @Override public MirProgram transform(MirProgram program) { return run(program); }
 
     /** Steps run ahead when looking for where a continuation lands; loops of constants stop here. */
     private static final int LANDING_STEPS = 64;

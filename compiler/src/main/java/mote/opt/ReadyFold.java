@@ -24,8 +24,10 @@ import mote.mir.Terminator;
  * rustc cannot decide this: it compiles one crate at a time and a future is an opaque type.
  * Task entry points (`main`) keep their state machine: the executor polls them.
  */
-public final class ReadyFold {
-    private ReadyFold() {}
+public final class ReadyFold implements MirPass {
+    @Override public Optimization optimization() { return Optimization.READY_FOLD; }
+
+    @Override public MirProgram transform(MirProgram program) { return run(program); }
 
     public static MirProgram run(MirProgram program) {
         Set<String> ready = neverSuspending(program);

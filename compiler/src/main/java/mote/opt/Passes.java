@@ -1,0 +1,59 @@
+package mote.opt;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import mote.mir.MirProgram;
+import mote.mir.MirVerifier;
+
+/**
+ * Every async optimization's pass, in the order it runs: the one list to edit when adding or
+ * removing one (with its name in {@link Optimization}).
+ */
+public final class Passes {
+    private Passes() {}
+
+    /**
+     * MIR passes in running order. An {@code again} step runs only when another pass has run
+     * since this optimization last did: merge-states runs again after inlining, which brings
+     * awaits of different callees into one fn.
+     */
+    private static final List<Step> MIR = List.of(
+            new Step(new ReadyFold(), false),
+            new Step(new MergeStates(), false),
+            new Step(new Inline(), false),
+            new Step(new MergeStates(), true));
+
+    /** Layout passes: async lowering asks them about each state machine (see {@link LayoutPass}). */
+    private static final List<LayoutPass> LAYOUT = List.of(
+            new EagerStart(),
+            new OverlapLayout(),
+            new DropPanicked(),
+            new ReturnedPending());
+
+    private record Step(MirPass pass, boolean again) {}
+
+    /** Runs the enabled MIR passes in order, each followed by the MIR verifier. */
+    public static MirProgram runMir(MirProgram mir, Set<Optimization> opts) {
+        Map<Optimization, Integer> lastRun = new EnumMap<>(Optimization.class);
+        int runs = 0;
+        for (Step step : MIR) {
+            Optimization o = step.pass().optimization();
+            if (!opts.contains(o)) continue;
+            if (step.again() && lastRun.getOrDefault(o, runs) == runs) continue;
+            mir = step.pass().transform(mir);
+            MirVerifier.verify(mir);
+            lastRun.put(o, ++runs);
+        }
+        return mir;
+    }
+
+    /** The enabled layout passes. */
+    public static List<LayoutPass> layout(Set<Optimization> opts) {
+        List<LayoutPass> on = new ArrayList<>();
+        for (LayoutPass p : LAYOUT) if (opts.contains(p.optimization())) on.add(p);
+        return on;
+    }
+}
