@@ -301,8 +301,8 @@ public final class Compiler {
     private static void checkInterrupts(MirProgram mir, Board board) {
         Diagnostics diags = new Diagnostics();
         for (mote.mir.MirFn f : mir.functions()) {
-            if (!f.name().startsWith(TypeChecker.INTERRUPT_PREFIX)) continue;
-            String name = f.name().substring(TypeChecker.INTERRUPT_PREFIX.length());
+            String name = f.interrupt();
+            if (name == null) continue;
             if (board.irqs().containsKey(name)) continue;
             String close = mote.diag.Suggest.closest(name, new ArrayList<>(new java.util.TreeSet<>(board.irqs().keySet())));   // sorted: ties resolve the same way every run
             diags.error("E0417", f.span(), "board `" + board.name() + "` has no interrupt named `" + name + "`",

@@ -343,7 +343,7 @@ public final class LlvmCodegen implements AutoCloseable {
                 if (sret == 1) ps[0] = ptr;
                 for (int i = 0; i < params.size(); i++) ps[i + sret] = paramType(f.typeOf(params.get(i)));
                 LLVMTypeRef ret = hasStorage(f.returnType()) && sret == 0 ? llvmType(f.returnType()) : voidType;
-                Integer irq = f.name().startsWith("irq.") ? irqNumbers.get(f.name().substring(4)) : null;
+                Integer irq = f.interrupt() != null ? irqNumbers.get(f.interrupt()) : null;
                 if (irq != null) {
                     LLVMValueRef handler = LLVMAddFunction(module, "mote_irq_" + irq, fnType(ret, ps));
                     addFnAttr(handler, "nounwind");

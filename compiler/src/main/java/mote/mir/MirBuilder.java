@@ -194,7 +194,7 @@ public final class MirBuilder {
                 BlockData b = blocks.get(i);
                 out.add(new BasicBlock(b.statements, Renumber.terminator(b.terminator, renumber)));
             }
-            return new MirFn(fn.qualifiedName(), fn.isAsync(), params, returnLocal, fn.result(), locals, out, fn.decl().span());
+            return new MirFn(fn.qualifiedName(), fn.isAsync(), params, returnLocal, fn.result(), locals, out, fn.decl().span(), fn.interrupt());
         }
 
         // ------------------------------------------------------------ expressions

@@ -83,10 +83,10 @@ public final class ReadyFold implements MirPass {
                 blocks.add(b);
             }
         }
-        return changed ? new MirFn(f.name(), f.isAsync(), f.params(), f.returnLocal(), f.returnType(), f.locals(), blocks, f.span()) : f;
+        return changed ? new MirFn(f.name(), f.isAsync(), f.params(), f.returnLocal(), f.returnType(), f.locals(), blocks, f.span(), f.interrupt()) : f;
     }
 
     private static MirFn asSync(MirFn f) {
-        return new MirFn(f.name(), false, f.params(), f.returnLocal(), f.returnType(), f.locals(), f.blocks(), f.span());
+        return new MirFn(f.name(), false, f.params(), f.returnLocal(), f.returnType(), f.locals(), f.blocks(), f.span(), f.interrupt());
     }
 }
