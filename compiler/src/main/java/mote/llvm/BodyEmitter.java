@@ -58,7 +58,7 @@ final class BodyEmitter {
 
     void emit(LLVMValueRef function) {
         llvmFn = function;
-        if (cg.di != null) scope = cg.subprogram(fn, llvmFn);
+        if (cg.debug.di != null) scope = cg.debug.subprogram(fn, llvmFn);
         LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(cg.ctx, llvmFn, "entry");
         LLVMPositionBuilderAtEnd(cg.builder, entry);
         if (machine != null) self = LLVMGetParam(llvmFn, 0);
@@ -174,7 +174,7 @@ final class BodyEmitter {
     private LLVMValueRef pollFuture(Callee callee, LLVMValueRef child, Local destLocal, boolean start, LLVMValueRef[] startArgs) {
         if (callee instanceof Callee.Function f) {
             LLVMValueRef dest = storage(destLocal);
-            return cg.callPoll(f.name(), child, dest, start, startArgs);
+            return cg.sm.callPoll(f.name(), child, dest, start, startArgs);
         }
         if (callee instanceof Callee.Channel ch) return pollChannel(ch, child, destLocal);
         if (callee instanceof Callee.Builtin b) return pollBuiltin(b, child);
@@ -230,7 +230,7 @@ final class BodyEmitter {
         pendingBlocks.put(s.index(), pending);
         LLVMPositionBuilderAtEnd(cg.builder, pending);
         for (StateMachine.Slot slot : s.saved()) save(slot);
-        cg.storeTag(self, machine, s.index());
+        cg.sm.storeTag(self, machine, s.index());
         LLVMBuildRet(cg.builder, cg.constInt(cg.i1, 0));
         LLVMPositionBuilderAtEnd(cg.builder, saved);
         return pending;
@@ -238,7 +238,7 @@ final class BodyEmitter {
 
     /** Abandons the pending future of {@code callee} at {@code child} (a losing `race` branch). */
     private void cancelFuture(Callee callee, LLVMValueRef child) {
-        cg.emitCancel(callee, child);
+        cg.sm.emitCancel(callee, child);
     }
 
     /** A channel send or receive: runtime-c is called at every poll with the same waiter node. */
@@ -278,7 +278,7 @@ final class BodyEmitter {
      * object (Unresumed, with the arguments) before the executor polls it. Yields the i1 "claimed".
      */
     private LLVMValueRef spawn(Rvalue.Spawn sp) {
-        int[] slots = cg.taskSlots.get(sp.task());
+        int[] slots = cg.tasks.taskSlots.get(sp.task());
         LLVMValueRef id = cg.callRuntime("mote_task_claim", cg.constInt(cg.i32, slots[0]), cg.constInt(cg.i32, slots[1]));
         // A certain spawn always gets an instance: no test of the claim.
         LLVMValueRef claimed = sp.certain() ? LLVMConstInt(cg.i1, 1, 0) : LLVMBuildICmp(cg.builder, LLVMIntSGE, id, cg.constInt(cg.i32, 0), "claimed");
@@ -286,13 +286,13 @@ final class BodyEmitter {
         LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(cg.ctx, llvmFn, "spawn.done");
         if (sp.certain()) LLVMBuildBr(cg.builder, start); else LLVMBuildCondBr(cg.builder, claimed, start, done);
         LLVMPositionBuilderAtEnd(cg.builder, start);
-        LLVMValueRef[] states = cg.taskStates.get(sp.task());
+        LLVMValueRef[] states = cg.tasks.taskStates.get(sp.task());
         LLVMValueRef state;
         if (states.length == 1) {
             state = states[0];   // one instance: its state object, no table lookup
         } else {
-            LLVMValueRef entry = LLVMBuildInBoundsGEP2(cg.builder, cg.taskEntryType, cg.taskTable, LlvmCodegen.values(id), 1, "");
-            state = LLVMBuildLoad2(cg.builder, cg.ptr, LLVMBuildStructGEP2(cg.builder, cg.taskEntryType, entry, 1, ""), "state");
+            LLVMValueRef entry = LLVMBuildInBoundsGEP2(cg.builder, cg.tasks.taskEntryType, cg.tasks.taskTable, LlvmCodegen.values(id), 1, "");
+            state = LLVMBuildLoad2(cg.builder, cg.ptr, LLVMBuildStructGEP2(cg.builder, cg.tasks.taskEntryType, entry, 1, ""), "state");
         }
         LLVMValueRef init = cg.inits.get(sp.task());
         List<LLVMValueRef> args = new java.util.ArrayList<>();
@@ -676,14 +676,14 @@ final class BodyEmitter {
             if (Type.isAggregate(fn.returnType())) {
                 cg.copyBytes(machine != null ? out : sret, v, fn.returnType());
                 if (machine != null) {
-                    cg.storeTag(self, machine, machine.stateOf(StateMachine.Kind.RETURNED).index());
+                    cg.sm.storeTag(self, machine, machine.stateOf(StateMachine.Kind.RETURNED).index());
                     LLVMBuildRet(cg.builder, cg.constInt(cg.i1, 1));
                 } else {
                     LLVMBuildRetVoid(cg.builder);
                 }
             } else if (machine != null) {
                 if (v != null) LLVMBuildStore(cg.builder, v, out);
-                cg.storeTag(self, machine, machine.stateOf(StateMachine.Kind.RETURNED).index());
+                cg.sm.storeTag(self, machine, machine.stateOf(StateMachine.Kind.RETURNED).index());
                 LLVMBuildRet(cg.builder, cg.constInt(cg.i1, 1));
             } else if (v != null) {
                 LLVMBuildRet(cg.builder, v);

@@ -63,10 +63,11 @@ public final class LlvmCodegen implements AutoCloseable {
     final Map<String, LLVMValueRef> runtime = new HashMap<>();
     final Map<String, LLVMTypeRef> runtimeTypes = new HashMap<>();
     boolean moduleTaken;
-    /** Set by {@link #enableDebugInfo()}: DWARF line tables for `--debug` builds. */
-    org.bytedeco.llvm.LLVM.LLVMDIBuilderRef di;
-    org.bytedeco.llvm.LLVM.LLVMMetadataRef compileUnit;
-    final Map<mote.diag.SourceFile, org.bytedeco.llvm.LLVM.LLVMMetadataRef> diFiles = new java.util.IdentityHashMap<>();
+
+    /** The state machines' code beside the poll bodies, and the task table. */
+    final StateMachineEmitter sm;
+    final TaskTable tasks;
+    final DebugInfo debug;
 
     public LlvmCodegen(String moduleName) {
         ctx = LLVMContextCreate();
@@ -78,8 +79,10 @@ public final class LlvmCodegen implements AutoCloseable {
         i64 = LLVMInt64TypeInContext(ctx);
         ptr = LLVMPointerTypeInContext(ctx, 0);
         voidType = LLVMVoidTypeInContext(ctx);
-        taskEntryType = LLVMStructTypeInContext(ctx, new PointerPointer<>(new LLVMTypeRef[] {ptr, ptr}), 2, 0);
         declareRuntime();
+        sm = new StateMachineEmitter(this);
+        tasks = new TaskTable(this);
+        debug = new DebugInfo(this);
     }
 
     public LLVMModuleRef module() { return module; }
@@ -98,45 +101,11 @@ public final class LlvmCodegen implements AutoCloseable {
      * statement). Call before {@link #generate}.
      */
     public void enableDebugInfo() {
-        di = LLVMCreateDIBuilder(module);
+        debug.di = LLVMCreateDIBuilder(module);
         LLVMAddModuleFlag(module, LLVMModuleFlagBehaviorWarning, "Debug Info Version", 18, LLVMValueAsMetadata(constInt(i32, 3)));
         LLVMAddModuleFlag(module, LLVMModuleFlagBehaviorWarning, "Dwarf Version", 13, LLVMValueAsMetadata(constInt(i32, 4)));
     }
 
-    org.bytedeco.llvm.LLVM.LLVMMetadataRef diFile(mote.diag.SourceFile f) {
-        return diFiles.computeIfAbsent(f, k -> {
-            // Relative to the program's root, with no directory: the same bytes from any
-            // working directory (a debugger finds the file when run from the program's folder).
-            String name = k.programPath(), dir = "";
-            return LLVMDIBuilderCreateFile(di, name, name.getBytes(StandardCharsets.UTF_8).length, dir, dir.getBytes(StandardCharsets.UTF_8).length);
-        });
-    }
-
-    void createCompileUnit(MirProgram program) {
-        MirFn first = program.mainFunction() != null ? program.function(program.mainFunction()) : program.functions().isEmpty() ? null : program.functions().get(0);
-        mote.diag.SourceFile file = first != null ? first.span().file() : mote.diag.SourceFile.of("program.mote", "");
-        String producer = "mote 0.1.0";
-        compileUnit = LLVMDIBuilderCreateCompileUnit(di, LLVMDWARFSourceLanguageC, diFile(file), producer, producer.length(), 1,
-                "", 0, 0, "", 0, LLVMDWARFEmissionLineTablesOnly, 0, 0, 0, "", 0, "", 0);
-    }
-
-    /** A subprogram for {@code fn}'s LLVM function, and the builder's location at its first line. */
-    org.bytedeco.llvm.LLVM.LLVMMetadataRef subprogram(MirFn fn, LLVMValueRef llvmFn) {
-        return subprogram(fn.name(), fn.span(), llvmFn);
-    }
-
-    org.bytedeco.llvm.LLVM.LLVMMetadataRef subprogram(String name, Span span, LLVMValueRef llvmFn) {
-        mote.diag.SourceFile file = span.file();
-        org.bytedeco.llvm.LLVM.LLVMMetadataRef f = diFile(file);
-        org.bytedeco.llvm.LLVM.LLVMMetadataRef type = LLVMDIBuilderCreateSubroutineType(di, f, new PointerPointer<org.bytedeco.llvm.LLVM.LLVMMetadataRef>(0), 0, LLVMDIFlagZero);
-        String linkage = LLVMGetValueName(llvmFn).getString();
-        int line = span.line();
-        org.bytedeco.llvm.LLVM.LLVMMetadataRef sp = LLVMDIBuilderCreateFunction(di, f, name, name.getBytes(StandardCharsets.UTF_8).length,
-                linkage, linkage.getBytes(StandardCharsets.UTF_8).length, f, line, type, 1, 1, line, LLVMDIFlagZero, 1);
-        LLVMSetSubprogram(llvmFn, sp);
-        LLVMSetCurrentDebugLocation2(builder, LLVMDIBuilderCreateDebugLocation(ctx, line, span.column(), sp, null));
-        return sp;
-    }
     public LLVMContextRef context() { return ctx; }
 
     // ---------------------------------------------------------------- runtime declarations
@@ -294,8 +263,8 @@ public final class LlvmCodegen implements AutoCloseable {
     public void generate(MirProgram program, Map<String, StateMachine> machines, boolean panicAbort) {
         this.callees = machines;
         this.program = program;
-        declareTaskTable(program, machines);
-        if (di != null) createCompileUnit(program);
+        tasks.declareTaskTable(program, machines);
+        if (debug.di != null) debug.createCompileUnit(program);
         for (MirProgram.Global g : program.globals()) {
             LLVMValueRef withStrings = g.strings().isEmpty() ? null : imageWithStrings(g);
             LLVMValueRef v = LLVMAddGlobal(module, withStrings != null ? LLVMTypeOf(withStrings) : storageType(g.type()), SymbolNames.mangle(g.name()));
@@ -356,15 +325,15 @@ public final class LlvmCodegen implements AutoCloseable {
         for (MirFn f : program.functions()) {
             if (f.isAsync()) {
                 StateMachine m = machines.get(f.name());
-                if (!m.eagerStart()) emitInit(f, m);
+                if (!m.eagerStart()) sm.emitInit(f, m);
                 new BodyEmitter(this, f, m).emit(polls.get(f.name()));
             } else {
                 new BodyEmitter(this, f, null).emit(syncFns.get(f.name()));
             }
         }
-        if (di != null) LLVMSetCurrentDebugLocation2(builder, null);
-        if (program.mainFunction() != null) emitTaskTable(program, machines, panicAbort);
-        if (di != null) LLVMDIBuilderFinalize(di);
+        if (debug.di != null) LLVMSetCurrentDebugLocation2(builder, null);
+        if (program.mainFunction() != null) tasks.emitTaskTable(program, machines, panicAbort);
+        if (debug.di != null) LLVMDIBuilderFinalize(debug.di);
     }
 
     LLVMValueRef internalFn(String name, LLVMTypeRef type) {
@@ -378,235 +347,8 @@ public final class LlvmCodegen implements AutoCloseable {
         return f.params().stream().filter(p -> hasStorage(f.typeOf(p))).toList();
     }
 
-    void emitInit(MirFn f, StateMachine m) {
-        if (di != null) LLVMSetCurrentDebugLocation2(builder, null);   // no subprogram: no locations
-        LLVMValueRef fn = inits.get(f.name());
-        LLVMPositionBuilderAtEnd(builder, LLVMAppendBasicBlockInContext(ctx, fn, "entry"));
-        LLVMValueRef self = LLVMGetParam(fn, 0);
-        StateMachine.State unresumed = m.stateOf(StateMachine.Kind.UNRESUMED);
-        List<Local> params = storedParams(f);
-        for (int i = 0; i < params.size(); i++) {
-            StateMachine.Slot slot = m.slot(unresumed, params.get(i));
-            if (Type.isAggregate(slot.type())) copyBytes(offsetPtr(self, slot.offset()), LLVMGetParam(fn, i + 1), slot.type());
-            else LLVMBuildStore(builder, LLVMGetParam(fn, i + 1), offsetPtr(self, slot.offset()));
-        }
-        storeTag(self, m, unresumed.index());
-        LLVMBuildRetVoid(builder);
-    }
-
-    void storeTag(LLVMValueRef self, StateMachine m, int state) {
-        LLVMBuildStore(builder, constInt(LLVMIntTypeInContext(ctx, m.tagSize() * 8), state), offsetPtr(self, m.tagOffset()));
-    }
-
-    final Map<String, LLVMValueRef> cancels = new HashMap<>();
     MirProgram program;
 
-    /**
-     * Emits, where the builder is, what abandons the pending future of {@code callee} at
-     * {@code child}: a sleep leaves the timer queue, a send/recv/wait leaves its channel's
-     * waiter list, an async fn's future cancels whatever it waits on itself.
-     */
-    void emitCancel(Callee callee, LLVMValueRef child) {
-        if (callee == Callee.Builtin.SLEEP_MS || callee == Callee.Builtin.SLEEP_US) {
-            callRuntime("mote_timer_cancel", child);
-        } else if (callee instanceof Callee.Channel) {
-            LLVMValueRef channel = LLVMBuildLoad2(builder, ptr, offsetPtr(child, Callee.Channel.CHANNEL_PTR), "channel");
-            callRuntime("mote_channel_cancel", channel, child, shape(((Callee.Channel) callee).channel()));
-        } else if (callee instanceof Callee.Function f) {
-            // ready-fold made a never-suspending fn a plain call: it never waits, nothing to cancel.
-            if (!callees.containsKey(f.name())) return;
-            LLVMValueRef cancel = cancelFn(f.name());
-            LLVMBuildCall2(builder, LLVMGlobalGetValueType(cancel), cancel, values(child), 1, "");
-        } else if (callee != Callee.Builtin.YIELD_NOW) {   // yield_now registers nothing
-            throw new IllegalStateException("unhandled callee " + callee);
-        }
-    }
-
-    /**
-     * `F.cancel(self)`: cancels what F's future waits on in the state it is in: its awaitee,
-     * or, suspended in a `join`/`race`, every child that is still waiting.
-     */
-    LLVMValueRef cancelFn(String name) {
-        LLVMValueRef existing = cancels.get(name);
-        if (existing != null) return existing;
-        StateMachine m = callees.get(name);
-        LLVMValueRef f = internalFn(SymbolNames.mangle(name, "cancel"), fnType(voidType, ptr));
-        cancels.put(name, f);
-        LLVMBasicBlockRef resumeAt = LLVMGetInsertBlock(builder);
-        LLVMMetadataRef loc = LLVMGetCurrentDebugLocation2(builder);
-        LLVMSetCurrentDebugLocation2(builder, null);
-        LLVMValueRef self = LLVMGetParam(f, 0);
-        LLVMPositionBuilderAtEnd(builder, LLVMAppendBasicBlockInContext(ctx, f, "entry"));
-        LLVMTypeRef tagType = LLVMIntTypeInContext(ctx, m.tagSize() * 8);
-        LLVMValueRef tag = LLVMBuildLoad2(builder, tagType, offsetPtr(self, m.tagOffset()), "state");
-        LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(ctx, f, "done");
-        LLVMValueRef sw = LLVMBuildSwitch(builder, tag, done, m.states().size());
-        for (StateMachine.State st : m.states()) {
-            if (st.awaitee() == null && st.children().isEmpty()) continue;
-            LLVMBasicBlockRef arm = LLVMAppendBasicBlockInContext(ctx, f, st.name().toLowerCase());
-            LLVMAddCase(sw, constInt(tagType, st.index()), arm);
-            LLVMPositionBuilderAtEnd(builder, arm);
-            if (st.awaitee() != null) emitCancel(st.awaitee().callee(), offsetPtr(self, st.awaitee().offset()));
-            else cancelWaitingChildren(f, self, m, st, (Terminator.Suspend) program.function(name).block(st.awaitBlock()).terminator());
-            LLVMBuildBr(builder, done);
-        }
-        LLVMPositionBuilderAtEnd(builder, done);
-        LLVMBuildRetVoid(builder);
-        if (resumeAt != null && !resumeAt.isNull()) LLVMPositionBuilderAtEnd(builder, resumeAt);
-        LLVMSetCurrentDebugLocation2(builder, loc);
-        return f;
-    }
-
-    /** In F.cancel, for state {@code st} (a `join`/`race` suspension): cancels each child still waiting. */
-    void cancelWaitingChildren(LLVMValueRef f, LLVMValueRef self, StateMachine m, StateMachine.State st, Terminator.Suspend su) {
-        for (Terminator.ChildWait w : su.waits()) {
-            // A branch without awaits never waits; a nested join/race's children are listed themselves.
-            if (w.sites().stream().allMatch(java.util.Objects::isNull)) continue;
-            StateMachine.Child child = st.children().stream().filter(c -> c.id() == w.child()).findFirst().orElseThrow();
-            LLVMValueRef started = savedValue(self, m, st, w.started()), done = savedValue(self, m, st, w.done());
-            LLVMValueRef waiting = LLVMBuildAnd(builder, started, LLVMBuildNot(builder, done, ""), "waiting");
-            LLVMBasicBlockRef cancel = LLVMAppendBasicBlockInContext(ctx, f, "cancel.child" + w.child());
-            LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(ctx, f, "after.child" + w.child());
-            LLVMBuildCondBr(builder, waiting, cancel, next);
-            LLVMPositionBuilderAtEnd(builder, cancel);
-            LLVMValueRef pc = savedValue(self, m, st, w.pc());
-            LLVMValueRef sw = LLVMBuildSwitch(builder, pc, next, w.sites().size());
-            for (int k = 0; k < w.sites().size(); k++) {
-                if (w.sites().get(k) == null) continue;
-                LLVMBasicBlockRef site = LLVMAppendBasicBlockInContext(ctx, f, "cancel.child" + w.child() + ".site" + k);
-                LLVMAddCase(sw, LLVMConstInt(LLVMTypeOf(pc), k, 0), site);
-                LLVMPositionBuilderAtEnd(builder, site);
-                emitCancel(w.sites().get(k), offsetPtr(self, child.offset()));
-                LLVMBuildBr(builder, next);
-            }
-            LLVMPositionBuilderAtEnd(builder, next);
-        }
-    }
-
-    /** A scalar local saved in state {@code st}, read from the state object. */
-    LLVMValueRef savedValue(LLVMValueRef self, StateMachine m, StateMachine.State st, Local local) {
-        StateMachine.Slot slot = m.slot(st, local);
-        if (slot == null) throw new IllegalStateException(m.function() + " " + st.name() + " does not save " + local);
-        return LLVMBuildLoad2(builder, llvmType(slot.type()), offsetPtr(self, slot.offset()), "");
-    }
-
-    /** Slot range {first, count} of each task in the task table: main is slot 0. */
-    final Map<String, int[]> taskSlots = new HashMap<>();
-    final LLVMTypeRef taskEntryType;
-    LLVMValueRef taskTable;
-
-    /** Each task's state objects, one per instance of its pool. */
-    final Map<String, LLVMValueRef[]> taskStates = new HashMap<>();
-
-    /**
-     * Lays out the task table and the state objects (declared before bodies: `spawn` indexes
-     * the table, or names the state object directly when the pool has one instance).
-     */
-    void declareTaskTable(MirProgram program, Map<String, StateMachine> machines) {
-        int next = 0;
-        if (program.mainFunction() != null) taskSlots.put(program.mainFunction(), new int[] {next++, 1});
-        for (MirProgram.Task t : program.tasks()) {
-            taskSlots.put(t.function(), new int[] {next, t.poolSize()});
-            next += t.poolSize();
-        }
-        taskTable = LLVMAddGlobal(module, LLVMArrayType(taskEntryType, next), "mote_tasks");
-        for (var e : taskSlots.entrySet()) {
-            StateMachine m = machines.get(e.getKey());
-            if (m == null) continue;
-            LLVMValueRef[] states = new LLVMValueRef[e.getValue()[1]];
-            for (int i = 0; i < states.length; i++) {
-                // Externally visible on purpose: an internal global would be split by LLVM's
-                // GlobalOpt into one global per field (larger code), and the state in memory
-                // would no longer be the layout `mote explain` reports.
-                String name = SymbolNames.mangle(e.getKey(), "state") + (states.length > 1 ? "." + i : "");
-                LLVMTypeRef bytes = LLVMArrayType(i8, Math.max(1, m.size()));
-                states[i] = LLVMAddGlobal(module, bytes, name);
-                LLVMSetInitializer(states[i], LLVMConstNull(bytes));
-                LLVMSetAlignment(states[i], Math.max(m.align(), 4));
-            }
-            taskStates.put(e.getKey(), states);
-        }
-    }
-
-    /**
-     * The executor ABI (docs/runtime-abi.md): one state object per task instance, a poll
-     * wrapper per task, the table `mote_tasks` {poll, state} with main in slot 0, and the
-     * status and ready arrays the runtime writes. A state object starts zeroed: Unresumed.
-     */
-    void emitTaskTable(MirProgram program, Map<String, StateMachine> machines, boolean panicAbort) {
-        int count = 0;
-        for (int[] r : taskSlots.values()) count = Math.max(count, r[0] + r[1]);
-        LLVMValueRef[] entries = new LLVMValueRef[count];
-        for (var e : taskSlots.entrySet()) {
-            MirFn task = program.function(e.getKey());
-            StateMachine m = machines.get(e.getKey());
-            LLVMValueRef poll = taskPoll(task, m, e.getKey().equals(program.mainFunction()));
-            LLVMValueRef[] states = taskStates.get(e.getKey());
-            for (int i = 0; i < states.length; i++)
-                entries[e.getValue()[0] + i] = LLVMConstNamedStruct(taskEntryType, values(poll, states[i]), 2);
-        }
-        LLVMSetInitializer(taskTable, LLVMConstArray(taskEntryType, values(entries), count));
-        LLVMSetGlobalConstant(taskTable, 1);
-        LLVMValueRef status = LLVMAddGlobal(module, LLVMArrayType(i8, count), "mote_task_status");
-        LLVMSetInitializer(status, LLVMConstNull(LLVMArrayType(i8, count)));
-        LLVMValueRef ready = LLVMAddGlobal(module, LLVMArrayType(i32, (count + 31) / 32), "mote_task_ready");
-        LLVMSetInitializer(ready, LLVMConstNull(LLVMArrayType(i32, (count + 31) / 32)));
-        LLVMValueRef n = LLVMAddGlobal(module, i32, "mote_task_count");
-        LLVMSetInitializer(n, constInt(i32, count));
-        LLVMSetGlobalConstant(n, 1);
-        if (!panicAbort) {
-            // --panic=task: selects runtime-c's panic-catching poll at link time.
-            LLVMTypeRef pollerType = fnType(i1, i32);
-            LLVMValueRef catching = LLVMAddFunction(module, "mote_poll_catching", pollerType);
-            LLVMValueRef poller = LLVMAddGlobal(module, ptr, "mote_task_poller");
-            LLVMSetInitializer(poller, catching);
-            LLVMSetGlobalConstant(poller, 1);
-        }
-    }
-
-    /**
-     * Calls `fn.poll(self, out, start, args...)`; without {@code startArgs} (every poll but an
-     * eager-start first one) the argument parameters are undef.
-     */
-    LLVMValueRef callPoll(String fn, LLVMValueRef self, LLVMValueRef out, boolean start, LLVMValueRef[] startArgs) {
-        LLVMValueRef poll = polls.get(fn);
-        LLVMTypeRef type = LLVMGlobalGetValueType(poll);
-        int n = LLVMCountParamTypes(type);
-        PointerPointer<LLVMTypeRef> paramTypes = new PointerPointer<>(n);
-        LLVMGetParamTypes(type, paramTypes);
-        LLVMValueRef[] args = new LLVMValueRef[n];
-        args[0] = self;
-        args[1] = out;
-        args[2] = constInt(i1, start ? 1 : 0);
-        for (int k = 3; k < n; k++)
-            args[k] = startArgs != null ? startArgs[k - 3] : LLVMGetUndef(paramTypes.get(LLVMTypeRef.class, k));
-        return LLVMBuildCall2(builder, type, poll, values(args), n, "ready");
-    }
-
-    /** `bool task(void *state)`: one poll; true when the task finished (main returning i32 exits instead). */
-    LLVMValueRef taskPoll(MirFn task, StateMachine m, boolean isMain) {
-        LLVMValueRef f = internalFn(SymbolNames.mangle(task.name(), "task"), fnType(i1, ptr));
-        // With debug info the wrapper gets a subprogram too: the task's code is inlined into it,
-        // and inlining into a function without one would drop its line numbers.
-        if (di != null) subprogram(task.name() + ".task", task.span(), f);
-        LLVMPositionBuilderAtEnd(builder, LLVMAppendBasicBlockInContext(ctx, f, "entry"));
-        Type result = task.returnType();
-        LLVMValueRef out = hasStorage(result) ? LLVMBuildAlloca(builder, llvmType(result), "result") : LLVMConstNull(ptr);
-        LLVMValueRef done = callPoll(task.name(), LLVMGetParam(f, 0), out, false, null);
-        if (isMain && hasStorage(result)) {
-            LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(ctx, f, "exit");
-            LLVMBasicBlockRef pending = LLVMAppendBasicBlockInContext(ctx, f, "pending");
-            LLVMBuildCondBr(builder, done, exit, pending);
-            LLVMPositionBuilderAtEnd(builder, exit);
-            callRuntime("mote_exit", LLVMBuildLoad2(builder, i32, out, "code"));
-            LLVMBuildUnreachable(builder);
-            LLVMPositionBuilderAtEnd(builder, pending);
-            LLVMBuildRet(builder, constInt(i1, 0));
-        } else {
-            LLVMBuildRet(builder, done);
-        }
-        return f;
-    }
 
     // ---------------------------------------------------------------- function bodies
 
@@ -640,7 +382,7 @@ public final class LlvmCodegen implements AutoCloseable {
 
     @Override
     public void close() {
-        if (di != null) LLVMDisposeDIBuilder(di);
+        if (debug.di != null) LLVMDisposeDIBuilder(debug.di);
         LLVMDisposeBuilder(builder);
         if (!moduleTaken) LLVMDisposeModule(module);
         LLVMContextDispose(ctx);
