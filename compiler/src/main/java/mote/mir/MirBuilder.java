@@ -804,11 +804,11 @@ public final class MirBuilder {
                     ChildSite site = (ChildSite) branchSites.get(k);
                     BlockId poll = newBlock();
                     targets.add(poll);
-                    blocks_terminate(poll, new Terminator.PollChild(site.callee(), List.of(), false, site.dest(), site.ready(),
+                    terminateBlock(poll, new Terminator.PollChild(site.callee(), List.of(), false, site.dest(), site.ready(),
                             dispatch.get(i + 1), children.get(i), site.span()));
                 }
                 BlockId bad = newBlock();
-                blocks_terminate(bad, new Terminator.Unreachable());
+                terminateBlock(bad, new Terminator.Unreachable());
                 terminate(new Terminator.Switch(Operand.of(pcs.get(i)), values, targets, bad));
             }
             // After the last branch: done (join: all ended), else wait until a child wakes us.
@@ -884,7 +884,7 @@ public final class MirBuilder {
             }
             current = saved;
             BlockId bad = newBlock();
-            blocks_terminate(bad, new Terminator.Unreachable());
+            terminateBlock(bad, new Terminator.Unreachable());
             terminate(new Terminator.Switch(Operand.of(b.pc()), values, targets, bad));
             current = cancelled;
             assign(b.done(), new Rvalue.Use(constant(Type.BOOL, 1)));
@@ -892,7 +892,8 @@ public final class MirBuilder {
             current = next;
         }
 
-        private void blocks_terminate(BlockId b, Terminator t) {
+        /** Ends block {@code b} (not the current one) with {@code t}; the current block stays current. */
+        private void terminateBlock(BlockId b, Terminator t) {
             BlockId saved = current;
             current = b;
             terminate(t);
