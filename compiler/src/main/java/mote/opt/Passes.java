@@ -35,16 +35,28 @@ public final class Passes {
 
     private record Step(MirPass pass, boolean again) {}
 
+    /** Sees each MIR pass that runs: the program it got and the one it returned. */
+    public interface Observer {
+        void ran(MirPass pass, MirProgram before, MirProgram after);
+    }
+
     /** Runs the enabled MIR passes in order, each followed by the MIR verifier. */
     public static MirProgram runMir(MirProgram mir, Set<Optimization> opts) {
+        return runMir(mir, opts, (pass, before, after) -> {});
+    }
+
+    /** As {@link #runMir(MirProgram, Set)}, telling {@code observer} about each pass (per-pass goldens). */
+    public static MirProgram runMir(MirProgram mir, Set<Optimization> opts, Observer observer) {
         Map<Optimization, Integer> lastRun = new EnumMap<>(Optimization.class);
         int runs = 0;
         for (Step step : MIR) {
             Optimization o = step.pass().optimization();
             if (!opts.contains(o)) continue;
             if (step.again() && lastRun.getOrDefault(o, runs) == runs) continue;
+            MirProgram before = mir;
             mir = step.pass().transform(mir);
             MirVerifier.verify(mir);
+            observer.ran(step.pass(), before, mir);
             lastRun.put(o, ++runs);
         }
         return mir;
