@@ -31,11 +31,6 @@ extern volatile uint32_t mote_task_ready[];       /* [(mote_task_count + 31) / 3
  * which links the panic-catching poll (panic_task.c). Weak here: absent, 0. */
 extern bool (*const mote_task_poller)(uint32_t task);
 
-/* The single-task ABI of the first compiler (kept working by legacy.c: a
- * program that defines no mote_tasks gets one slot polling these). */
-void mote_program_init(void);
-bool mote_program_poll_main(int32_t *exit_code);
-
 /* ---- Provided by runtime-c ---- */
 void mote_print_str(const uint8_t *p, uint32_t len);
 void mote_print_i64(int64_t v);

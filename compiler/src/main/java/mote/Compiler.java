@@ -11,17 +11,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import mote.parse.Modules;
+import mote.home.BuildFolder;
 import mote.ast.Item;
 import mote.ast.Module;
-import mote.async.AsyncCallGraph;
+import mote.mir.AsyncCallGraph;
 import mote.async.AsyncLowering;
 import mote.async.LayoutPolicy;
 import mote.async.LayoutVerifier;
 import mote.opt.CertainSpawns;
-import mote.opt.Inline;
-import mote.opt.MergeStates;
 import mote.opt.Optimization;
-import mote.opt.ReadyFold;
+import mote.opt.Passes;
 import mote.async.StateMachine;
 import mote.async.StateMachinePrinter;
 import mote.board.Board;
@@ -194,12 +194,7 @@ public final class Compiler {
             time("async call graph", () -> new AsyncCallGraph(built).checkAcyclic(diags));
             diags.throwIfErrors();
             // MIR-level async optimizations, each followed by the verifier.
-            MirProgram mir = built;
-            if (opts.contains(Optimization.READY_FOLD)) mir = pass("opt ready-fold", mir, ReadyFold::run);
-            if (opts.contains(Optimization.MERGE_STATES)) mir = pass("opt merge-states", mir, MergeStates::run);
-            if (opts.contains(Optimization.INLINE)) mir = pass("opt inline", mir, Inline::run);
-            // Inlining brings awaits from different callees into one function: merge those too.
-            if (opts.contains(Optimization.INLINE) && opts.contains(Optimization.MERGE_STATES)) mir = pass("opt merge-states", mir, MergeStates::run);
+            MirProgram mir = Passes.runMir(built, opts, (pass, before, after) -> {}, Timings::time);
             MirProgram done = pass("certain spawns", mir, CertainSpawns::run);   // not switchable: not an async optimization
             // Layout-level ones are applied while lowering each async fn to its state machine.
             Map<String, StateMachine> machines = time("async lowering", () -> AsyncLowering.lower(done, new AsyncCallGraph(done), LayoutPolicy.of(opts, debug, panicAbort)));
@@ -313,8 +308,8 @@ public final class Compiler {
     private static void checkInterrupts(MirProgram mir, Board board) {
         Diagnostics diags = new Diagnostics();
         for (mote.mir.MirFn f : mir.functions()) {
-            if (!f.name().startsWith(TypeChecker.INTERRUPT_PREFIX)) continue;
-            String name = f.name().substring(TypeChecker.INTERRUPT_PREFIX.length());
+            String name = f.interrupt();
+            if (name == null) continue;
             if (board.irqs().containsKey(name)) continue;
             String close = mote.diag.Suggest.closest(name, new ArrayList<>(new java.util.TreeSet<>(board.irqs().keySet())));   // sorted: ties resolve the same way every run
             diags.error("E0417", f.span(), "board `" + board.name() + "` has no interrupt named `" + name + "`",
@@ -324,8 +319,7 @@ public final class Compiler {
     }
 
     public static String moduleName(SourceFile source) {
-        String name = source.path() != null ? source.path().getFileName().toString() : source.displayName();
-        return name.endsWith(".mote") ? name.substring(0, name.length() - 5) : name;
+        return Modules.moduleName(source);
     }
 
     private interface Phase<T> { T run(); }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import mote.home.MoteHome;
 import mote.diag.CompileError;
 import mote.diag.SourceFile;
 import mote.lex.Token;

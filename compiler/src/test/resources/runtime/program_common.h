@@ -14,8 +14,29 @@ const uint32_t mote_task_count = MOTE_TASK_SLOTS;
 uint8_t mote_task_status[MOTE_TASK_SLOTS];
 volatile uint32_t mote_task_ready[(MOTE_TASK_SLOTS + 31) / 32];
 #else
-/* The single-task ABI: mote_program_init + mote_program_poll_main. */
+/* A single-task stand-in: it defines mote_program_init and mote_program_poll_main, and
+ * this one task slot polls them (the first compiler's ABI, which runtime-c no longer knows). */
 const uint32_t mote_task_count = 1;
+void mote_program_init(void);
+bool mote_program_poll_main(int32_t *exit_code);
+
+static bool single_task_poll(void *state)
+{
+    (void)state;
+    static bool started;
+    if (!started) {
+        started = true;
+        mote_program_init();
+    }
+    int32_t exit_code = 0;
+    if (mote_program_poll_main(&exit_code))
+        mote_exit(exit_code);
+    return false;
+}
+
+const struct mote_task mote_tasks[1] = {{single_task_poll, 0}};
+uint8_t mote_task_status[1];
+volatile uint32_t mote_task_ready[1];
 #endif
 
 static inline void say(const char *s)

@@ -6,16 +6,17 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import mote.mir.AsyncCallGraph;
 import mote.mir.BasicBlock;
 import mote.mir.BlockId;
+import mote.mir.BorrowedLocals;
 import mote.mir.Callee;
 import mote.mir.Liveness;
 import mote.mir.Local;
 import mote.mir.MirFn;
 import mote.mir.MirProgram;
 import mote.mir.Terminator;
-import mote.opt.EagerStart;
-import mote.opt.OverlapLayout;
+import mote.opt.Placement;
 import mote.types.Type;
 
 /**
@@ -59,20 +60,10 @@ public final class AsyncLowering {
     public static Map<String, StateMachine> lower(MirProgram program, AsyncCallGraph graph, LayoutPolicy policy) {
         Map<String, StateMachine> machines = new LinkedHashMap<>();
         for (MirFn f : graph.bottomUp()) {
-            boolean eager = policy.eagerStart() && EagerStart.appliesTo(f, program);
+            boolean eager = policy.startsInCallersPoll(f, program);
             machines.put(f.name(), lowerOne(f, machines, policy, eager));
         }
         return machines;
-    }
-
-    /** The locals whose storage is borrowed somewhere in {@code fn}, in index order. */
-    public static java.util.SortedSet<Local> borrowedLocals(MirFn fn) {
-        java.util.SortedSet<Local> out = new java.util.TreeSet<>(java.util.Comparator.comparingInt(Local::index));
-        for (BasicBlock b : fn.blocks())
-            for (mote.mir.Statement s : b.statements())
-                if (s instanceof mote.mir.Statement.Assign a && a.value() instanceof mote.mir.Rvalue.AddressOf ref && ref.place().isInsideLocal(fn))
-                    out.add(ref.place().local());
-        return out;
     }
 
     static StateMachine lowerOne(MirFn fn, Map<String, StateMachine> callees) {
@@ -85,7 +76,7 @@ public final class AsyncLowering {
                 || b.terminator() instanceof Terminator.Suspend);
         Map<Integer, int[]> childSizes = childSizes(fn, callees);
         // Without a suspension point one poll runs the whole body: its stack frame suffices.
-        java.util.Set<Local> borrowed = suspends ? borrowedLocals(fn) : java.util.Set.of();
+        java.util.Set<Local> borrowed = suspends ? BorrowedLocals.of(fn) : java.util.Set.of();
         // 1. Suspension points in block order, and what each one saves.
         List<BlockId> awaits = new ArrayList<>();
         List<List<Local>> savedPerAwait = new ArrayList<>();
@@ -112,7 +103,7 @@ public final class AsyncLowering {
         int next = 0;
         int unresumed = eager ? -1 : next++;
         int returned = next++;
-        int panicked = policy.dropPanicked() ? -1 : next++;
+        int panicked = policy.hasPanicked() ? next++ : -1;
         int firstSuspend = next;
         List<Local> args = new ArrayList<>();
         if (!eager) for (Local p : fn.params()) if (fn.typeOf(p).size() > 0) args.add(p);
@@ -122,31 +113,32 @@ public final class AsyncLowering {
         List<StateMachine.State> states = new ArrayList<>();
         Map<BlockId, Integer> stateOfAwait = new HashMap<>();
         int size, align = 1, tagOffset;
-        if (policy.overlap()) {
+        Placement shared = policy.placement();
+        if (shared != null) {
             // Every state's values packed from the discriminant on; states share the bytes.
             tagOffset = 0;
-            List<List<OverlapLayout.Item>> perState = new ArrayList<>();
-            List<OverlapLayout.Item> argItems = new ArrayList<>();
-            for (Local p : args) argItems.add(new OverlapLayout.Item(fn.typeOf(p).size(), fn.typeOf(p).align()));
+            List<List<Placement.Item>> perState = new ArrayList<>();
+            List<Placement.Item> argItems = new ArrayList<>();
+            for (Local p : args) argItems.add(new Placement.Item(fn.typeOf(p).size(), fn.typeOf(p).align()));
             perState.add(argItems);
-            List<List<OverlapLayout.Item>> localItems = new ArrayList<>();
-            List<OverlapLayout.Item> awaiteeItems = new ArrayList<>();
+            List<List<Placement.Item>> localItems = new ArrayList<>();
+            List<Placement.Item> awaiteeItems = new ArrayList<>();
             for (int k = 0; k < awaits.size(); k++) {
                 Terminator t = fn.block(awaits.get(k)).terminator();
-                List<OverlapLayout.Item> items = new ArrayList<>();
-                for (Local l : savedPerAwait.get(k)) items.add(new OverlapLayout.Item(fn.typeOf(l).size(), fn.typeOf(l).align()));
-                OverlapLayout.Item child = new OverlapLayout.Item(pointSize(t, callees, childSizes), pointAlign(t, callees, childSizes));
+                List<Placement.Item> items = new ArrayList<>();
+                for (Local l : savedPerAwait.get(k)) items.add(new Placement.Item(fn.typeOf(l).size(), fn.typeOf(l).align()));
+                Placement.Item child = new Placement.Item(pointSize(t, callees, childSizes), pointAlign(t, callees, childSizes));
                 localItems.add(items);
                 awaiteeItems.add(child);
-                List<OverlapLayout.Item> all = new ArrayList<>(items);
+                List<Placement.Item> all = new ArrayList<>(items);
                 all.add(child);
                 perState.add(all);
             }
             // Borrowed locals live for the whole call: right after the discriminant, never shared.
             int pinnedEnd = placeInOrder(fn, borrowed, tagSize, pinned);
             for (StateMachine.Slot p : pinned) align = Math.max(align, p.type().align());
-            size = OverlapLayout.place(perState, pinnedEnd);
-            for (List<OverlapLayout.Item> items : perState) for (OverlapLayout.Item it : items) align = Math.max(align, it.align);
+            size = shared.place(perState, pinnedEnd);
+            for (List<Placement.Item> items : perState) for (Placement.Item it : items) align = Math.max(align, it.align);
             if (unresumed >= 0) {
                 List<StateMachine.Slot> slots = new ArrayList<>();
                 for (int i = 0; i < args.size(); i++) slots.add(slot(fn, args.get(i), argItems.get(i).offset));
@@ -158,7 +150,7 @@ public final class AsyncLowering {
                 List<StateMachine.Slot> slots = new ArrayList<>();
                 List<Local> saved = savedPerAwait.get(k);
                 for (int i = 0; i < saved.size(); i++) slots.add(slot(fn, saved.get(i), localItems.get(k).get(i).offset));
-                OverlapLayout.Item child = awaiteeItems.get(k);
+                Placement.Item child = awaiteeItems.get(k);
                 int index = firstSuspend + k;
                 stateOfAwait.put(awaits.get(k), index);
                 states.add(suspendedState(t, index, k, slots, child.offset, child.size, child.align, awaits.get(k), childSizes));
@@ -225,7 +217,7 @@ public final class AsyncLowering {
         }
         align = Math.max(align, tagSize);
         size = alignUp(size, align);
-        return new StateMachine(fn.name(), states, tagOffset, tagSize, size, align, stateOfAwait, eager, policy.returnedPending(), pinned);
+        return new StateMachine(fn.name(), states, tagOffset, tagSize, size, align, stateOfAwait, eager, policy.returnedPollIsPending(), pinned);
     }
 
     /** Size and alignment of each `join`/`race` child slot: the largest future its branch waits on. */

@@ -1,20 +1,50 @@
 package mote.async;
 
+import java.util.List;
 import java.util.Set;
+import mote.mir.MirFn;
+import mote.mir.MirProgram;
+import mote.opt.BuildMode;
+import mote.opt.LayoutPass;
 import mote.opt.Optimization;
+import mote.opt.Passes;
+import mote.opt.Placement;
 
 /**
- * Which layout-level optimizations async lowering applies. Each flag's logic and its
- * legality argument live in the pass of the same name in {@code mote.opt}.
+ * The enabled layout passes, asked together: what async lowering consults while it builds a
+ * state machine. It knows no pass by name; each answer and its legality live in the pass.
  */
-public record LayoutPolicy(boolean eagerStart, boolean dropPanicked, boolean overlap, boolean returnedPending) {
-    public static final LayoutPolicy BASELINE = new LayoutPolicy(false, false, false, false);
+public final class LayoutPolicy {
+    public static final LayoutPolicy BASELINE = new LayoutPolicy(List.of(), new BuildMode(false, true));
+
+    private final List<LayoutPass> passes;
+    private final BuildMode mode;
+
+    public LayoutPolicy(List<LayoutPass> passes, BuildMode mode) {
+        this.passes = List.copyOf(passes);
+        this.mode = mode;
+    }
 
     public static LayoutPolicy of(Set<Optimization> opts, boolean debug, boolean panicAbort) {
-        return new LayoutPolicy(
-                opts.contains(Optimization.EAGER_START),
-                opts.contains(Optimization.DROP_PANICKED) && panicAbort,
-                opts.contains(Optimization.OVERLAP_LAYOUT),
-                opts.contains(Optimization.RETURNED_PENDING) && !debug);
+        return new LayoutPolicy(Passes.layout(opts), new BuildMode(debug, panicAbort));
+    }
+
+    /** No Unresumed state: the first poll runs in the caller's poll. */
+    boolean startsInCallersPoll(MirFn fn, MirProgram program) {
+        return passes.stream().anyMatch(p -> p.startsInCallersPoll(fn, program));
+    }
+
+    boolean hasPanicked() {
+        return passes.stream().noneMatch(p -> p.dropsPanicked(mode));
+    }
+
+    boolean returnedPollIsPending() {
+        return passes.stream().anyMatch(p -> p.returnedPollIsPending(mode));
+    }
+
+    /** How states may share bytes, or null for rustc's layout. */
+    Placement placement() {
+        for (LayoutPass p : passes) if (p.placement() != null) return p.placement();
+        return null;
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import mote.mir.BlockId;
+import mote.mir.BorrowedLocals;
 import mote.mir.Liveness;
 import mote.mir.Local;
 import mote.mir.MirFn;
@@ -20,7 +21,7 @@ import mote.mir.Terminator;
  * <li>every state's number fits the discriminant the machine declares ({@code tagSize} bytes);</li>
  * <li>no two fields live in the same state overlap: the discriminant, the pinned (borrowed)
  *     locals, the state's saved locals, its awaitee and its `join`/`race` children;</li>
- * <li>every borrowed local ({@link AsyncLowering#borrowedLocals}) of a fn that suspends is
+ * <li>every borrowed local ({@link BorrowedLocals}) of a fn that suspends is
  *     pinned, and a pinned field overlaps no field of any state: a reference to it must stay
  *     valid whatever state the machine is in;</li>
  * <li>a suspended state saves exactly the locals live across its suspension ({@link Liveness}):
@@ -57,7 +58,7 @@ public final class LayoutVerifier {
         if (m.size() % m.align() != 0) fail(m, "has size " + m.size() + ", not a multiple of its alignment " + m.align());
         boolean suspends = !m.suspendStates().isEmpty();
         if (suspends)
-            for (Local l : AsyncLowering.borrowedLocals(fn))
+            for (Local l : BorrowedLocals.of(fn))
                 if (m.pinnedSlot(l) == null) fail(m, "borrowed local " + l + " is not pinned: a reference to it would go stale across a suspension");
         Liveness liveness = suspends ? Liveness.compute(fn) : null;
         for (StateMachine.State s : m.states()) {

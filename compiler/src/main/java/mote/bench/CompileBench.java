@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import mote.MoteHome;
+import mote.home.MoteHome;
 
 /**
  * `make bench-compile` (and the end of `make bench`): compile time and memory at firmware

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
-import mote.MoteHome;
+import mote.home.MoteHome;
 import mote.diag.ToolError;
 
 /** The boards in a {@code boards/} folder: listing (for {@code mote boards}) and lookup by name. */

@@ -14,9 +14,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
-import mote.MoteCache;
-import mote.link.ToolResult;
-import mote.link.Toolchain;
+import mote.home.MoteCache;
+import mote.home.ToolResult;
+import mote.home.Toolchain;
 import mote.llvm.LlvmBackend;
 
 /**

@@ -110,7 +110,5 @@ public final class SourceFile {
         return text.substring(start, Math.max(start, end));
     }
 
-    public int lineCount() { return lineStarts.length; }
-
     @Override public String toString() { return displayName; }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import mote.home.Toolchain;
 import mote.board.Board;
 import mote.diag.ToolError;
 

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import mote.home.ToolResult;
+import mote.home.Toolchain;
 import mote.board.Board;
 import mote.diag.ToolError;
 
@@ -137,6 +139,6 @@ public final class Linker {
     private static ToolError failure(ToolResult result) {
         String detail = result.stderr().isBlank() ? result.stdout() : result.stderr();
         return new ToolError("ld.lld failed (exit code " + result.exitCode() + "):\n" + detail.stripTrailing()
-                + "\n" + mote.MoteCache.clearHint());
+                + "\n" + mote.home.MoteCache.clearHint());
     }
 }

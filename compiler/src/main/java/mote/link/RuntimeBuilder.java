@@ -14,8 +14,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
-import mote.MoteCache;
-import mote.MoteHome;
+import mote.home.Toolchain;
+import mote.home.MoteCache;
+import mote.home.MoteHome;
 import mote.board.Board;
 import mote.diag.ToolError;
 

@@ -194,7 +194,7 @@ public final class MirBuilder {
                 BlockData b = blocks.get(i);
                 out.add(new BasicBlock(b.statements, Renumber.terminator(b.terminator, renumber)));
             }
-            return new MirFn(fn.qualifiedName(), fn.isAsync(), params, returnLocal, fn.result(), locals, out, fn.decl().span());
+            return new MirFn(fn.qualifiedName(), fn.isAsync(), params, returnLocal, fn.result(), locals, out, fn.decl().span(), fn.interrupt());
         }
 
         // ------------------------------------------------------------ expressions
@@ -230,11 +230,11 @@ public final class MirBuilder {
                 Operand v = lower(u.operand());
                 if (debug && u.op() == Expr.UnaryOp.NEG && typeOf(e) instanceof Type.Int it && it.signed()) {
                     Local ok = temp(Type.BOOL);
-                    assign(ok, new Rvalue.Binary(Expr.BinaryOp.NE, v, constant(it, it.min())));
+                    assign(ok, new Rvalue.Binary(BinOp.NE, v, constant(it, it.min())));
                     assertThat(Operand.of(ok), "attempt to negate with overflow", u.span());
                 }
                 Local t = temp(typeOf(e));
-                assign(t, new Rvalue.Unary(u.op(), v));
+                assign(t, new Rvalue.Unary(UnOp.valueOf(u.op().name()), v));
                 return Operand.of(t);
             }
             if (e instanceof Expr.Binary b) return lowerBinary(b);
@@ -412,25 +412,25 @@ public final class MirBuilder {
             }
             Operand l = lower(b.left());
             Operand r = lower(b.right());
-            return arithmetic(b.op(), l, r, typeOf(b.left()), typeOf(b), b.span());
+            return arithmetic(BinOp.valueOf(b.op().name()), l, r, typeOf(b.left()), typeOf(b), b.span());
         }
 
         /** Emits `l op r`, with the division checks Rust makes in every build. */
-        private Operand arithmetic(Expr.BinaryOp op, Operand l, Operand r, Type operandType, Type resultType, Span span) {
+        private Operand arithmetic(BinOp op, Operand l, Operand r, Type operandType, Type resultType, Span span) {
             boolean constantSafeDivisor = r instanceof Operand.Const k && k.bits() != 0 && k.bits() != -1;
-            if ((op == Expr.BinaryOp.DIV || op == Expr.BinaryOp.REM) && operandType instanceof Type.Int it && !constantSafeDivisor) {
-                boolean isDiv = op == Expr.BinaryOp.DIV;
+            if ((op == BinOp.DIV || op == BinOp.REM) && operandType instanceof Type.Int it && !constantSafeDivisor) {
+                boolean isDiv = op == BinOp.DIV;
                 Local nonZero = temp(Type.BOOL);
-                assign(nonZero, new Rvalue.Binary(Expr.BinaryOp.NE, r, constant(it, 0)));
+                assign(nonZero, new Rvalue.Binary(BinOp.NE, r, constant(it, 0)));
                 assertThat(Operand.of(nonZero), isDiv ? "attempt to divide by zero"
                         : "attempt to calculate the remainder with a divisor of zero", span);
                 if (it.signed()) {
                     // MIN / -1 overflows: Rust panics on it in every build.
                     Local isMin = temp(Type.BOOL), isMinusOne = temp(Type.BOOL), both = temp(Type.BOOL), ok = temp(Type.BOOL);
-                    assign(isMin, new Rvalue.Binary(Expr.BinaryOp.EQ, l, constant(it, it.min())));
-                    assign(isMinusOne, new Rvalue.Binary(Expr.BinaryOp.EQ, r, constant(it, -1)));
-                    assign(both, new Rvalue.Binary(Expr.BinaryOp.BIT_AND, Operand.of(isMin), Operand.of(isMinusOne)));
-                    assign(ok, new Rvalue.Unary(Expr.UnaryOp.NOT, Operand.of(both)));
+                    assign(isMin, new Rvalue.Binary(BinOp.EQ, l, constant(it, it.min())));
+                    assign(isMinusOne, new Rvalue.Binary(BinOp.EQ, r, constant(it, -1)));
+                    assign(both, new Rvalue.Binary(BinOp.BIT_AND, Operand.of(isMin), Operand.of(isMinusOne)));
+                    assign(ok, new Rvalue.Unary(UnOp.NOT, Operand.of(both)));
                     assertThat(Operand.of(ok), isDiv ? "attempt to divide with overflow"
                             : "attempt to calculate the remainder with overflow", span);
                 }
@@ -442,7 +442,7 @@ public final class MirBuilder {
         }
 
         /** Debug builds: `attempt to add with overflow` and friends, with Rust's messages. */
-        private void overflowCheck(Expr.BinaryOp op, Operand l, Operand r, Type.Int it, Span span) {
+        private void overflowCheck(BinOp op, Operand l, Operand r, Type.Int it, Span span) {
             String verb = switch (op) {
                 case ADD -> "add"; case SUB -> "subtract"; case MUL -> "multiply";
                 case SHL -> "shift left"; case SHR -> "shift right";
@@ -455,18 +455,18 @@ public final class MirBuilder {
                 if (rt.bits() < 64 && rt.max() < it.bits() && !rt.signed()) return;   // cannot reach the width
                 if (r instanceof Operand.Const k && k.bits() >= 0 && k.bits() < it.bits()) return;
                 Local inRange = temp(Type.BOOL);
-                assign(inRange, new Rvalue.Binary(Expr.BinaryOp.LT, r, constant(rt, it.bits())));
+                assign(inRange, new Rvalue.Binary(BinOp.LT, r, constant(rt, it.bits())));
                 if (rt.signed()) {
                     Local nonNegative = temp(Type.BOOL);
-                    assign(nonNegative, new Rvalue.Binary(Expr.BinaryOp.GE, r, constant(rt, 0)));
-                    assign(ok, new Rvalue.Binary(Expr.BinaryOp.BIT_AND, Operand.of(inRange), Operand.of(nonNegative)));
+                    assign(nonNegative, new Rvalue.Binary(BinOp.GE, r, constant(rt, 0)));
+                    assign(ok, new Rvalue.Binary(BinOp.BIT_AND, Operand.of(inRange), Operand.of(nonNegative)));
                 } else {
                     assign(ok, new Rvalue.Use(Operand.of(inRange)));
                 }
             } else {
                 Local overflows = temp(Type.BOOL);
                 assign(overflows, new Rvalue.Overflows(op, l, r));
-                assign(ok, new Rvalue.Unary(Expr.UnaryOp.NOT, Operand.of(overflows)));
+                assign(ok, new Rvalue.Unary(UnOp.NOT, Operand.of(overflows)));
             }
             assertThat(Operand.of(ok), "attempt to " + verb + " with overflow", span);
         }
@@ -487,7 +487,7 @@ public final class MirBuilder {
                 Symbol s = program.resolution(target);
                 if (a.op() != null) {
                     Operand oldValue = lowerName(target);
-                    value = arithmetic(a.op(), oldValue, value, type, type, a.span());
+                    value = arithmetic(BinOp.valueOf(a.op().name()), oldValue, value, type, type, a.span());
                 }
                 if (s instanceof Symbol.LocalVar v) assign(vars.get(v), new Rvalue.Use(value));
                 else if (s instanceof Symbol.Static st) emit(new Statement.WriteStatic(st.qualifiedName(), value));
@@ -496,7 +496,7 @@ public final class MirBuilder {
                 return;
             }
             Place place = lowerPlace(a.target());
-            if (a.op() != null) value = arithmetic(a.op(), load(place, type), value, type, type, a.span());
+            if (a.op() != null) value = arithmetic(BinOp.valueOf(a.op().name()), load(place, type), value, type, type, a.span());
             if (place.isLocal()) assign(place.local(), new Rvalue.Use(value));
             else emit(new Statement.Store(place, value));
         }
@@ -598,7 +598,7 @@ public final class MirBuilder {
                 }
             }
             Local ok = temp(Type.BOOL);
-            assign(ok, new Rvalue.Binary(Expr.BinaryOp.LT, idx, len));
+            assign(ok, new Rvalue.Binary(BinOp.LT, idx, len));
             BlockId next = newBlock();
             terminate(new Terminator.Assert(Operand.of(ok), List.of(
                     text("index out of bounds: the len is "), new PrintItem.Value(len, opType(len), false),
@@ -804,11 +804,11 @@ public final class MirBuilder {
                     ChildSite site = (ChildSite) branchSites.get(k);
                     BlockId poll = newBlock();
                     targets.add(poll);
-                    blocks_terminate(poll, new Terminator.PollChild(site.callee(), List.of(), false, site.dest(), site.ready(),
+                    terminateBlock(poll, new Terminator.PollChild(site.callee(), List.of(), false, site.dest(), site.ready(),
                             dispatch.get(i + 1), children.get(i), site.span()));
                 }
                 BlockId bad = newBlock();
-                blocks_terminate(bad, new Terminator.Unreachable());
+                terminateBlock(bad, new Terminator.Unreachable());
                 terminate(new Terminator.Switch(Operand.of(pcs.get(i)), values, targets, bad));
             }
             // After the last branch: done (join: all ended), else wait until a child wakes us.
@@ -820,7 +820,7 @@ public final class MirBuilder {
                 Operand all = Operand.of(done.get(0));
                 for (int i = 1; i < n; i++) {
                     Local both = temp(Type.BOOL);
-                    assign(both, new Rvalue.Binary(Expr.BinaryOp.BIT_AND, all, Operand.of(done.get(i))));
+                    assign(both, new Rvalue.Binary(BinOp.BIT_AND, all, Operand.of(done.get(i))));
                     all = Operand.of(both);
                 }
                 terminate(new Terminator.If(all, exit, suspend));
@@ -862,8 +862,8 @@ public final class MirBuilder {
         private void cancelBranch(BranchInfo b) {
             if (b.sites().isEmpty()) return;
             Local waiting = temp(Type.BOOL), notDone = temp(Type.BOOL);
-            assign(notDone, new Rvalue.Unary(Expr.UnaryOp.NOT, Operand.of(b.done())));
-            assign(waiting, new Rvalue.Binary(Expr.BinaryOp.BIT_AND, Operand.of(b.started()), Operand.of(notDone)));
+            assign(notDone, new Rvalue.Unary(UnOp.NOT, Operand.of(b.done())));
+            assign(waiting, new Rvalue.Binary(BinOp.BIT_AND, Operand.of(b.started()), Operand.of(notDone)));
             BlockId cancel = newBlock(), cancelled = newBlock(), next = newBlock();
             terminate(new Terminator.If(Operand.of(waiting), cancel, next));
             current = cancel;
@@ -884,7 +884,7 @@ public final class MirBuilder {
             }
             current = saved;
             BlockId bad = newBlock();
-            blocks_terminate(bad, new Terminator.Unreachable());
+            terminateBlock(bad, new Terminator.Unreachable());
             terminate(new Terminator.Switch(Operand.of(b.pc()), values, targets, bad));
             current = cancelled;
             assign(b.done(), new Rvalue.Use(constant(Type.BOOL, 1)));
@@ -892,7 +892,8 @@ public final class MirBuilder {
             current = next;
         }
 
-        private void blocks_terminate(BlockId b, Terminator t) {
+        /** Ends block {@code b} (not the current one) with {@code t}; the current block stays current. */
+        private void terminateBlock(BlockId b, Terminator t) {
             BlockId saved = current;
             current = b;
             terminate(t);
@@ -932,7 +933,7 @@ public final class MirBuilder {
                     Operand r = lower(args.get(1));
                     Type t = typeOf(args.get(0));
                     Local eq = temp(Type.BOOL);
-                    assign(eq, new Rvalue.Binary(Expr.BinaryOp.EQ, l, r));
+                    assign(eq, new Rvalue.Binary(BinOp.EQ, l, r));
                     BlockId ok = newBlock();
                     terminate(new Terminator.Assert(Operand.of(eq), List.of(
                             text("assertion `left == right` failed: left: "), new PrintItem.Value(l, t, false),
@@ -1088,7 +1089,7 @@ public final class MirBuilder {
                     Operand test = patternTest(alt, scrutinee, t);
                     if (acc == null) { acc = test; continue; }
                     Local both = temp(Type.BOOL);
-                    assign(both, new Rvalue.Binary(Expr.BinaryOp.BIT_OR, acc, test));
+                    assign(both, new Rvalue.Binary(BinOp.BIT_OR, acc, test));
                     acc = Operand.of(both);
                 }
                 return acc;
@@ -1097,13 +1098,13 @@ public final class MirBuilder {
             long[] range = program.patternRange(p);
             if (range[0] == range[1]) {
                 Local eq = temp(Type.BOOL);
-                assign(eq, new Rvalue.Binary(Expr.BinaryOp.EQ, scrutinee, constant(t, range[0])));
+                assign(eq, new Rvalue.Binary(BinOp.EQ, scrutinee, constant(t, range[0])));
                 return Operand.of(eq);
             }
             Local lo = temp(Type.BOOL), hi = temp(Type.BOOL), both = temp(Type.BOOL);
-            assign(lo, new Rvalue.Binary(Expr.BinaryOp.GE, scrutinee, constant(t, range[0])));
-            assign(hi, new Rvalue.Binary(Expr.BinaryOp.LE, scrutinee, constant(t, range[1])));
-            assign(both, new Rvalue.Binary(Expr.BinaryOp.BIT_AND, Operand.of(lo), Operand.of(hi)));
+            assign(lo, new Rvalue.Binary(BinOp.GE, scrutinee, constant(t, range[0])));
+            assign(hi, new Rvalue.Binary(BinOp.LE, scrutinee, constant(t, range[1])));
+            assign(both, new Rvalue.Binary(BinOp.BIT_AND, Operand.of(lo), Operand.of(hi)));
             return Operand.of(both);
         }
 
@@ -1144,7 +1145,7 @@ public final class MirBuilder {
             BlockId header = newBlock(), body = newBlock(), latch = newBlock(), exit = newBlock();
             gotoBlock(header);
             Local inRange = temp(Type.BOOL);
-            assign(inRange, new Rvalue.Binary(f.inclusive() ? Expr.BinaryOp.LE : Expr.BinaryOp.LT, Operand.of(counter), Operand.of(endValue)));
+            assign(inRange, new Rvalue.Binary(f.inclusive() ? BinOp.LE : BinOp.LT, Operand.of(counter), Operand.of(endValue)));
             terminate(new Terminator.If(Operand.of(inRange), body, exit));
             current = body;
             Local var = newLocal(v.name(), t, v.span());
@@ -1157,12 +1158,12 @@ public final class MirBuilder {
             if (f.inclusive()) {
                 // `a..=MAX` must stop at MAX without the counter wrapping around.
                 Local atEnd = temp(Type.BOOL);
-                assign(atEnd, new Rvalue.Binary(Expr.BinaryOp.EQ, Operand.of(counter), Operand.of(endValue)));
+                assign(atEnd, new Rvalue.Binary(BinOp.EQ, Operand.of(counter), Operand.of(endValue)));
                 BlockId step = newBlock();
                 terminate(new Terminator.If(Operand.of(atEnd), exit, step));
                 current = step;
             }
-            assign(counter, new Rvalue.Binary(Expr.BinaryOp.ADD, Operand.of(counter), constant(t, 1)));
+            assign(counter, new Rvalue.Binary(BinOp.ADD, Operand.of(counter), constant(t, 1)));
             terminate(new Terminator.Goto(header));
             current = exit;
         }

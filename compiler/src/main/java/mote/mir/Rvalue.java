@@ -2,7 +2,6 @@ package mote.mir;
 
 import java.util.List;
 import java.util.stream.Collectors;
-import mote.ast.Expr;
 import mote.types.Type;
 
 /** The right-hand side of an assignment: computes a value without control flow. */
@@ -15,11 +14,11 @@ public sealed interface Rvalue {
      * Arithmetic, bitwise and comparison operators (never `&&`/`||`, which are control flow).
      * Arithmetic wraps; division by zero and overflow checks are explicit Assert terminators.
      */
-    record Binary(Expr.BinaryOp op, Operand left, Operand right) implements Rvalue {
+    record Binary(BinOp op, Operand left, Operand right) implements Rvalue {
         @Override public String toString() { return op.name() + "(" + left + ", " + right + ")"; }
     }
 
-    record Unary(Expr.UnaryOp op, Operand operand) implements Rvalue {
+    record Unary(UnOp op, Operand operand) implements Rvalue {
         @Override public String toString() { return op.name() + "(" + operand + ")"; }
     }
 
@@ -73,7 +72,7 @@ public sealed interface Rvalue {
     }
 
     /** Whether `left op right` overflows its type (ADD, SUB, MUL): the debug-build check. */
-    record Overflows(Expr.BinaryOp op, Operand left, Operand right) implements Rvalue {
+    record Overflows(BinOp op, Operand left, Operand right) implements Rvalue {
         @Override public String toString() { return "Overflows" + op.name() + "(" + left + ", " + right + ")"; }
     }
 

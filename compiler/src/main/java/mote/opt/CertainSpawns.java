@@ -76,7 +76,7 @@ public final class CertainSpawns {
                 t = new Terminator.Goto(check.target());
             blocks.add(new BasicBlock(statements, t));
         }
-        return new MirFn(fn.name(), fn.isAsync(), fn.params(), fn.returnLocal(), fn.returnType(), fn.locals(), blocks, fn.span());
+        return new MirFn(fn.name(), fn.isAsync(), fn.params(), fn.returnLocal(), fn.returnType(), fn.locals(), blocks, fn.span(), fn.interrupt());
     }
 
     /** Whether the last write of {@code claimed} in the block is a spawn of a certain task. */

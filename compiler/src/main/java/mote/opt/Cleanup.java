@@ -32,6 +32,6 @@ final class Cleanup {
             if (!reachable[i]) continue;
             out.add(MirEdit.mapBlock(fn.blocks().get(i), l -> l, b -> new BlockId(map[b.index()])));
         }
-        return new MirFn(fn.name(), fn.isAsync(), fn.params(), fn.returnLocal(), fn.returnType(), fn.locals(), out, fn.span());
+        return new MirFn(fn.name(), fn.isAsync(), fn.params(), fn.returnLocal(), fn.returnType(), fn.locals(), out, fn.span(), fn.interrupt());
     }
 }

@@ -9,10 +9,10 @@ package mote.opt;
  * and frees a discriminant value. Under `--panic=task` a panicking task is poisoned and never
  * polled again either, but its state stays inspectable, so the state is kept there.
  */
-public final class DropPanicked {
-    private DropPanicked() {}
+public final class DropPanicked implements LayoutPass {
+    @Override public Optimization optimization() { return Optimization.DROP_PANICKED; }
 
-    public static boolean appliesTo(boolean panicAbort) {
-        return panicAbort;
+    @Override public boolean dropsPanicked(BuildMode mode) {
+        return mode.panicAbort();
     }
 }

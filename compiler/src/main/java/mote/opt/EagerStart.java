@@ -14,11 +14,11 @@ import mote.mir.MirProgram;
  * together; nothing can observe a created-but-not-started future. Task entry points
  * (`main`, spawned tasks) keep Unresumed: the executor creates them before their first poll.
  */
-public final class EagerStart {
-    private EagerStart() {}
+public final class EagerStart implements LayoutPass {
+    @Override public Optimization optimization() { return Optimization.EAGER_START; }
 
-    /** Whether {@code fn}'s state machine may drop its Unresumed state. */
-    public static boolean appliesTo(MirFn fn, MirProgram program) {
+    /** Every async fn but a task entry point: its state machine drops the Unresumed state. */
+    @Override public boolean startsInCallersPoll(MirFn fn, MirProgram program) {
         return fn.isAsync() && !program.isTaskEntry(fn.name());
     }
 }

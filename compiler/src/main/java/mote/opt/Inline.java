@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import mote.async.AsyncCallGraph;
+import mote.mir.AsyncCallGraph;
 import mote.mir.BasicBlock;
 import mote.mir.BlockId;
 import mote.mir.Callee;
@@ -43,14 +43,16 @@ import mote.mir.Terminator;
  * compile, and past 256 states it needs a u16 discriminant); beyond the budget the callee
  * keeps its own state machine, which costs its poll and init functions once.
  */
-public final class Inline {
+public final class Inline implements MirPass {
     /** MIR statements + terminators that extra copies of an inlined body may add in total. */
     public static final int COPY_BUDGET = 24;
 
     /** MIR statements + terminators a caller may grow to by inlining. */
     public static final int CALLER_BUDGET = 2048;
 
-    private Inline() {}
+    @Override public Optimization optimization() { return Optimization.INLINE; }
+
+    @Override public MirProgram transform(MirProgram program) { return run(program); }
 
     /** With the default model; the system property `mote.inline.budget` overrides the budget (benchmarks). */
     public static MirProgram run(MirProgram program) {

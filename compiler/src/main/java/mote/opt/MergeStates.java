@@ -6,10 +6,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import mote.ast.Expr;
-import mote.async.AsyncLowering;
 import mote.mir.BasicBlock;
+import mote.mir.BinOp;
 import mote.mir.BlockId;
+import mote.mir.BorrowedLocals;
 import mote.mir.Liveness;
 import mote.mir.Local;
 import mote.mir.LocalDecl;
@@ -19,6 +19,7 @@ import mote.mir.Operand;
 import mote.mir.Rvalue;
 import mote.mir.Statement;
 import mote.mir.Terminator;
+import mote.mir.UnOp;
 import mote.types.Type;
 
 /**
@@ -44,8 +45,10 @@ import mote.types.Type;
  * state per `.await` written. The pass runs before inlining (on each async fn as written) and
  * again after it (on the awaits inlining brought together).
  */
-public final class MergeStates {
-    private MergeStates() {}
+public final class MergeStates implements MirPass {
+    @Override public Optimization optimization() { return Optimization.MERGE_STATES; }
+
+    @Override public MirProgram transform(MirProgram program) { return run(program); }
 
     /** Steps run ahead when looking for where a continuation lands; loops of constants stop here. */
     private static final int LANDING_STEPS = 64;
@@ -154,15 +157,15 @@ public final class MergeStates {
 
     private static Operand.Const evaluate(Rvalue r, Map<Local, Operand.Const> known) {
         if (r instanceof Rvalue.Use u) return constant(u.operand(), known);
-        if (r instanceof Rvalue.Unary u && u.op() == Expr.UnaryOp.NOT) {
+        if (r instanceof Rvalue.Unary u && u.op() == UnOp.NOT) {
             Operand.Const c = constant(u.operand(), known);
             return c != null && c.type() instanceof Type.Bool ? new Operand.Const(c.type(), c.bits() == 0 ? 1 : 0) : null;
         }
-        if (r instanceof Rvalue.Binary bin && (bin.op() == Expr.BinaryOp.EQ || bin.op() == Expr.BinaryOp.NE)) {
+        if (r instanceof Rvalue.Binary bin && (bin.op() == BinOp.EQ || bin.op() == BinOp.NE)) {
             Operand.Const l = constant(bin.left(), known), rr = constant(bin.right(), known);
             if (l == null || rr == null) return null;
             boolean equal = l.bits() == rr.bits();
-            return new Operand.Const(Type.BOOL, equal == (bin.op() == Expr.BinaryOp.EQ) ? 1 : 0);
+            return new Operand.Const(Type.BOOL, equal == (bin.op() == BinOp.EQ) ? 1 : 0);
         }
         return null;
     }
@@ -188,7 +191,7 @@ public final class MergeStates {
      */
     private static BitSet borrowedLocals(MirFn fn) {
         BitSet borrowed = new BitSet();
-        for (Local l : AsyncLowering.borrowedLocals(fn)) borrowed.set(l.index());
+        for (Local l : BorrowedLocals.of(fn)) borrowed.set(l.index());
         return borrowed;
     }
 

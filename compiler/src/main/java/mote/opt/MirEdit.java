@@ -42,7 +42,7 @@ final class MirEdit {
 
     MirFn finish() {
         return Cleanup.removeUnreachable(new MirFn(original.name(), original.isAsync(), original.params(), original.returnLocal(),
-                original.returnType(), locals, blocks, original.span()));
+                original.returnType(), locals, blocks, original.span(), original.interrupt()));
     }
 
     // ---------------------------------------------------------------- renaming

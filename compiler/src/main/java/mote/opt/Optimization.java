@@ -6,7 +6,8 @@ import mote.diag.ToolError;
 
 /**
  * The switchable optimizations, by their stable command-line names (toolchain.md). Each is
- * one pass class named after it. `--opt none` is the rustc-like baseline.
+ * one pass class named after it, holding all of its code: a {@link MirPass} or a
+ * {@link LayoutPass}, listed in {@link Passes}. `--opt none` is the rustc-like baseline.
  */
 public enum Optimization {
     RETURNED_PENDING("returned-pending", "polling a finished future returns Pending instead of panicking"),

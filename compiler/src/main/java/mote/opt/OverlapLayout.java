@@ -17,25 +17,13 @@ import java.util.List;
  * needed at the same time. rustc overlaps variants too but keeps the arguments and every
  * value saved in two or more states in a prefix that no state may reuse.
  */
-public final class OverlapLayout {
-    private OverlapLayout() {}
+public final class OverlapLayout implements LayoutPass, Placement {
+    @Override public Optimization optimization() { return Optimization.OVERLAP_LAYOUT; }
 
-    /** A value to place: its size and alignment; {@link #place} fills in the offset. */
-    public static final class Item {
-        public final int size, align;
-        public int offset;
+    @Override public Placement placement() { return this; }
 
-        public Item(int size, int align) {
-            this.size = size;
-            this.align = align;
-        }
-    }
-
-    /**
-     * Places each state's items from {@code start} on (after the discriminant and any storage
-     * that lives for the whole call) and returns the end of the largest state.
-     */
-    public static int place(List<List<Item>> states, int start) {
+    /** Each state's items from {@code start}, in increasing alignment; every state starts at {@code start}. */
+    @Override public int place(List<List<Item>> states, int start) {
         int end = start;
         for (List<Item> items : states) {
             List<Item> sorted = new ArrayList<>(items);

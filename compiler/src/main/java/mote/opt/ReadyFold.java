@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import mote.async.AsyncCallGraph;
+import mote.mir.AsyncCallGraph;
 import mote.mir.BasicBlock;
 import mote.mir.Callee;
 import mote.mir.MirFn;
@@ -24,8 +24,10 @@ import mote.mir.Terminator;
  * rustc cannot decide this: it compiles one crate at a time and a future is an opaque type.
  * Task entry points (`main`) keep their state machine: the executor polls them.
  */
-public final class ReadyFold {
-    private ReadyFold() {}
+public final class ReadyFold implements MirPass {
+    @Override public Optimization optimization() { return Optimization.READY_FOLD; }
+
+    @Override public MirProgram transform(MirProgram program) { return run(program); }
 
     public static MirProgram run(MirProgram program) {
         Set<String> ready = neverSuspending(program);
@@ -81,10 +83,10 @@ public final class ReadyFold {
                 blocks.add(b);
             }
         }
-        return changed ? new MirFn(f.name(), f.isAsync(), f.params(), f.returnLocal(), f.returnType(), f.locals(), blocks, f.span()) : f;
+        return changed ? new MirFn(f.name(), f.isAsync(), f.params(), f.returnLocal(), f.returnType(), f.locals(), blocks, f.span(), f.interrupt()) : f;
     }
 
     private static MirFn asSync(MirFn f) {
-        return new MirFn(f.name(), false, f.params(), f.returnLocal(), f.returnType(), f.locals(), f.blocks(), f.span());
+        return new MirFn(f.name(), false, f.params(), f.returnLocal(), f.returnType(), f.locals(), f.blocks(), f.span(), f.interrupt());
     }
 }

@@ -10,10 +10,10 @@ package mote.opt;
  * again; the whole program is known, so the panic can never fire. Debug builds keep it as a
  * check of that guarantee.
  */
-public final class ReturnedPending {
-    private ReturnedPending() {}
+public final class ReturnedPending implements LayoutPass {
+    @Override public Optimization optimization() { return Optimization.RETURNED_PENDING; }
 
-    public static boolean appliesTo(boolean debug) {
-        return !debug;
+    @Override public boolean returnedPollIsPending(BuildMode mode) {
+        return !mode.debug();
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-import mote.MoteHome;
+import mote.home.MoteHome;
 
 /**
  * The gdb command that attaches to an image QEMU started halted ({@code mote run --gdb}): the

@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import mote.MoteHome;
+import mote.home.MoteHome;
 import mote.diag.ToolError;
 
 /**

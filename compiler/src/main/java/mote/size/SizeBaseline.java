@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import mote.Compiler;
 import mote.diag.ToolError;
-import mote.link.Toolchain;
+import mote.home.Toolchain;
 import mote.llvm.SymbolNames;
 
 /**

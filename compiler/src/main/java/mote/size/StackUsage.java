@@ -110,7 +110,7 @@ public final class StackUsage {
                         bytes = Long.parseLong(cols[1].trim());
                     } catch (NumberFormatException e) {
                         throw new ToolError(su + " is damaged: `" + line + "` is not a clang stack-usage line\n"
-                                + mote.MoteCache.clearHint());
+                                + mote.home.MoteCache.clearHint());
                     }
                     frames.put(loc.substring(loc.lastIndexOf(':') + 1), bytes);
                 }

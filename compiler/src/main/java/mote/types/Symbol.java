@@ -26,7 +26,8 @@ public sealed interface Symbol {
     }
 
     /** A function of any kind. {@code qualifiedName} is unique across modules (`uart.write`). */
-    record Fn(String name, String qualifiedName, Item.Fn decl, List<Type> params, Type result) implements Symbol {
+    /** {@code interrupt}: the board IRQ name when this is the handler of `interrupt NAME()`, else null. */
+    record Fn(String name, String qualifiedName, Item.Fn decl, List<Type> params, Type result, String interrupt) implements Symbol {
         public boolean isAsync() { return decl.isAsync(); }
     }
 

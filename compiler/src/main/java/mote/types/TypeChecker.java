@@ -155,8 +155,9 @@ public final class TypeChecker {
             List<Type> params = new ArrayList<>();
             for (Item.Param p : f.params()) params.add(resolveType(p.type()));
             Type result = f.returnType() == null ? Type.UNIT : resolveType(f.returnType());
-            boolean handler = f.name().name().startsWith(INTERRUPT_PREFIX);
-            Symbol.Fn sym = new Symbol.Fn(f.name().name(), handler ? f.name().name() : current.prefix() + f.name().name(), f, params, result);
+            String irq = handlerOf.get(f);
+            boolean handler = irq != null;
+            Symbol.Fn sym = new Symbol.Fn(f.name().name(), handler ? f.name().name() : current.prefix() + f.name().name(), f, params, result, irq);
             if (!handler) globals.put(f.name().name(), sym);
             fnModules.put(sym, current);
             fns.add(sym);
@@ -189,6 +190,8 @@ public final class TypeChecker {
 
     /** Interrupt handlers by board IRQ name; their bodies are checked as sync fns named `irq.NAME`. */
     private final Map<String, Item.Interrupt> interrupts = new LinkedHashMap<>();
+    /** The IRQ name of each handler's fn declaration. */
+    private final Map<Item.Fn, String> handlerOf = new java.util.IdentityHashMap<>();
 
     private void declareInterrupt(Item.Interrupt irq, List<Item.Fn> fnDecls, List<ModuleScope> fnScopes) {
         String name = irq.name().name();
@@ -198,12 +201,14 @@ public final class TypeChecker {
         }
         interrupts.put(name, irq);
         // The handler is a sync fn without parameters; `irq.` cannot clash with a Mote name.
-        fnDecls.add(new Item.Fn(irq.span(), Item.FnKind.SYNC, 1, new Ident(INTERRUPT_PREFIX + name, irq.name().span()), List.of(), null, irq.body()));
+        Item.Fn handler = new Item.Fn(irq.span(), Item.FnKind.SYNC, 1, new Ident(INTERRUPT_PREFIX + name, irq.name().span()), List.of(), null, irq.body());
+        handlerOf.put(handler, name);
+        fnDecls.add(handler);
         fnScopes.add(current);
     }
 
-    /** The prefix of the MIR function of `interrupt NAME() { }`: {@code irq.NAME}. */
-    public static final String INTERRUPT_PREFIX = "irq.";
+    /** The prefix of the name of `interrupt NAME() { }`'s fn, {@code irq.NAME} (its linkage name too); whether a fn is a handler is {@link Symbol.Fn#interrupt}. */
+    private static final String INTERRUPT_PREFIX = "irq.";
 
     private boolean declareType(Ident name, Type t) {
         if (typeNames.containsKey(name.name()) || Type.intNamed(name.name()) != null || name.name().equals("bool")) {
@@ -1286,7 +1291,7 @@ public final class TypeChecker {
         if (!(target instanceof Expr.Name mn)) return false;
         String name = mn.ident().name();
         if (scopes.stream().anyMatch(sc -> sc.containsKey(name)) || globals.containsKey(name) || typeNames.containsKey(name)
-                || !(modulesByName.containsKey(name) || mote.Modules.stdSource(name) != null)   // loaded, or in the std lib
+                || !(modulesByName.containsKey(name) || mote.parse.Modules.stdSource(name) != null)   // loaded, or in the std lib
                 || current.imports().contains(name)) return false;
         diags.error("E0210", mn.span(), "module `" + name + "` is not imported here", "add `import " + name + ";` at the top of this file");
         return true;
@@ -1442,7 +1447,7 @@ public final class TypeChecker {
 
     private Type checkAwait(Expr.Await a) {
         if (currentFn == null || !currentFn.isAsync()) {
-            boolean handler = currentFn != null && currentFn.name().startsWith(INTERRUPT_PREFIX);
+            boolean handler = currentFn != null && currentFn.interrupt() != null;
             String where = currentFn == null ? "here" : handler ? "in an interrupt handler"
                     : "in `" + currentFn.name() + "`, which is not async";
             diags.error("E0401", a.span(), "`.await` is only allowed inside async functions and tasks; not " + where,

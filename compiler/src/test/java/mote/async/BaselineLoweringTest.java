@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import mote.Compiler;
-import mote.MoteHome;
+import mote.home.MoteHome;
 import mote.mir.Callee;
 import mote.testutil.Golden;
 import mote.testutil.TestFiles;

@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import mote.MoteHome;
+import mote.home.MoteHome;
 import mote.diag.ToolError;
 
 class BoardCatalogTest {

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
-import mote.MoteHome;
+import mote.home.MoteHome;
 
 /** Every file in boards/ loads, and what it says is sane (checked without QEMU or hardware). */
 class BoardFilesTest {

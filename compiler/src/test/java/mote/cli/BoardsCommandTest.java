@@ -33,7 +33,7 @@ class BoardsCommandTest {
     void aBrokenBoardFileIsListedWithItsErrorAndTheOthersStillAre(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws java.io.IOException {
         for (String name : new String[] {"cortex-m3", "lm3s6965evb", "mps2-an385"}) {
-            java.nio.file.Files.copy(mote.MoteHome.boardsDir().resolve(name + ".json"), dir.resolve(name + ".json"));
+            java.nio.file.Files.copy(mote.home.MoteHome.boardsDir().resolve(name + ".json"), dir.resolve(name + ".json"));
         }
         java.nio.file.Files.writeString(dir.resolve("mine.json"), "{\"inherits\": \"lm3s6965evb\", \"cpu\": 3}");
         StringWriter out = new StringWriter();

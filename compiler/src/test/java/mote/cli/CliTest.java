@@ -11,7 +11,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import mote.MoteHome;
+import mote.home.MoteHome;
 import mote.testutil.ProgramRunner;
 import mote.testutil.TestFiles;
 import org.junit.jupiter.api.Test;

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import mote.Compiler;
-import mote.MoteHome;
+import mote.home.MoteHome;
 import mote.board.Board;
 import mote.qemu.QemuOptions;
 import mote.qemu.QemuRunner;

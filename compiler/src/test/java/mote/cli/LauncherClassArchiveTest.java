@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import mote.MoteHome;
+import mote.home.MoteHome;
 import mote.testutil.ProgramRunner;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import mote.MoteHome;
+import mote.home.MoteHome;
 import mote.testutil.ProgramRunner;
 import org.junit.jupiter.api.Test;
 

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import mote.Compiler;
-import mote.MoteHome;
+import mote.home.MoteHome;
 import mote.board.Board;
 import mote.board.BoardCatalog;
 import mote.link.ElfSections;

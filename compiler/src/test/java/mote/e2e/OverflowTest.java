@@ -12,7 +12,7 @@ import java.util.Optional;
 import mote.flash.Flasher;
 import java.util.EnumSet;
 import mote.Compiler;
-import mote.MoteHome;
+import mote.home.MoteHome;
 import mote.board.Board;
 import mote.board.BoardCatalog;
 import mote.diag.ToolError;

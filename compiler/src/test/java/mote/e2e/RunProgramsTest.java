@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import mote.MoteHome;
+import mote.home.MoteHome;
 import mote.testutil.Expectations;
 import mote.testutil.ProgramRunner;
 import mote.testutil.TestFiles;

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import mote.MoteHome;
+import mote.home.MoteHome;
 import mote.board.Board;
 import mote.cli.Main;
 import mote.qemu.QemuOptions;

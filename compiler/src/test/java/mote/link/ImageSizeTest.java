@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import mote.home.Toolchain;
 import mote.board.Board;
 
 class ImageSizeTest {

@@ -20,7 +20,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import mote.MoteHome;
+import mote.home.MoteHome;
 import mote.board.Board;
 import mote.cli.Main;
 import mote.diag.ToolError;

@@ -57,8 +57,8 @@ class LinkOverflowTest {
                 {"inherits": "lm3s6965evb", "stack-size": "%s",
                  "memory": [{"name": "flash", "origin": 0, "length": "%s"},
                             {"name": "ram", "origin": "0x20000000", "length": "%s"}]}""".formatted(stack, flash, ram));
-        Files.copy(Path.of(mote.MoteHome.boardsDir().resolve("lm3s6965evb.json").toString()), dir.resolve("lm3s6965evb.json"));
-        Files.copy(mote.MoteHome.boardsDir().resolve("cortex-m3.json"), dir.resolve("cortex-m3.json"));
+        Files.copy(Path.of(mote.home.MoteHome.boardsDir().resolve("lm3s6965evb.json").toString()), dir.resolve("lm3s6965evb.json"));
+        Files.copy(mote.home.MoteHome.boardsDir().resolve("cortex-m3.json"), dir.resolve("cortex-m3.json"));
         return new BoardCatalog(dir).load(name);
     }
 }

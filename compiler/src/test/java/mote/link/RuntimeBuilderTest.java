@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import mote.MoteHome;
+import mote.home.Toolchain;
+import mote.home.MoteHome;
 import mote.board.Board;
 
 class RuntimeBuilderTest {
@@ -145,8 +146,8 @@ class RuntimeBuilderTest {
         mote.diag.ToolError e = org.junit.jupiter.api.Assertions.assertThrows(mote.diag.ToolError.class,
                 () -> linker.linkProgram(board, List.of(garbage), cache.resolve("x.elf"), java.util.Optional.empty()));
         assertTrue(e.getMessage().startsWith("ld.lld failed"), e.getMessage());
-        assertTrue(e.getMessage().contains("= note: Mote caches compiled runtime objects in " + mote.MoteCache.root()
-                + "; if that cache is damaged, delete it (`rm -rf " + mote.MoteCache.root() + "`)"), e.getMessage());
+        assertTrue(e.getMessage().contains("= note: Mote caches compiled runtime objects in " + mote.home.MoteCache.root()
+                + "; if that cache is damaged, delete it (`rm -rf " + mote.home.MoteCache.root() + "`)"), e.getMessage());
     }
 
     private long subfolders() throws IOException {

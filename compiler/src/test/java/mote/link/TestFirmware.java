@@ -8,8 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import mote.MoteCache;
-import mote.MoteHome;
+import mote.home.Toolchain;
+import mote.home.MoteCache;
+import mote.home.MoteHome;
 import mote.board.Board;
 
 /**

@@ -39,7 +39,7 @@ class MirTest {
         List<LocalDecl> locals = List.of(new LocalDecl(null, Type.U32, null), new LocalDecl(null, Type.U8, null));
         MirFn broken = new MirFn("f", false, List.of(), new Local(0), Type.U32, locals,
                 List.of(new BasicBlock(List.of(new Statement.Assign(new Local(0),
-                        new Rvalue.Binary(mote.ast.Expr.BinaryOp.ADD, Operand.of(new Local(0)), Operand.of(new Local(1))))),
+                        new Rvalue.Binary(BinOp.ADD, Operand.of(new Local(0)), Operand.of(new Local(1))))),
                         new Terminator.Return())), null);
         assertFalse(MirVerifier.problems(broken).isEmpty());
     }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import mote.ast.Expr;
 import mote.mir.BasicBlock;
 import mote.mir.BlockId;
 import mote.mir.Callee;
@@ -17,6 +16,7 @@ import mote.mir.PrintItem;
 import mote.mir.Rvalue;
 import mote.mir.Statement;
 import mote.mir.Terminator;
+import mote.mir.UnOp;
 import mote.types.Type;
 import org.junit.jupiter.api.Test;
 
@@ -63,7 +63,7 @@ class MergeStatesTest {
     void continuationsThatLandAlikeShareOneAwait() {
         // _4 = true, and _5 = false; _4 = !_5: different code, same landing (bb5 with _4 true).
         MirFn f = twoYields(List.of(set(4, true)),
-                List.of(set(5, false), new Statement.Assign(l(4), new Rvalue.Unary(Expr.UnaryOp.NOT, Operand.of(l(5))))));
+                List.of(set(5, false), new Statement.Assign(l(4), new Rvalue.Unary(UnOp.NOT, Operand.of(l(5))))));
         MirFn merged = MergeStates.mergeIn(f);
         assertEquals(1, awaits(merged), merged.toString());
         assertTrue(MirVerifier.problems(merged).isEmpty(), MirVerifier.problems(merged).toString());

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import mote.Compiler;
-import mote.MoteHome;
+import mote.home.MoteHome;
 import mote.async.StateMachine;
 import mote.diag.ToolError;
 import mote.testutil.Golden;

@@ -27,13 +27,13 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 import mote.Compiler;
-import mote.MoteHome;
+import mote.home.MoteHome;
 import mote.board.Board;
 import mote.board.BoardCatalog;
 import mote.cli.Main;
 import mote.flash.GdbRemote;
 import mote.llvm.SymbolNames;
-import mote.link.Toolchain;
+import mote.home.Toolchain;
 
 /**
  * qemu/run and qemu/debug, the QEMU side usable without the compiler: they must start QEMU

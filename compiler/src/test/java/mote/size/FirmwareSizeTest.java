@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import mote.Compiler;
-import mote.MoteHome;
+import mote.home.MoteHome;
 import mote.board.Board;
 import mote.testutil.ProgramRunner;
 import org.junit.jupiter.api.BeforeAll;

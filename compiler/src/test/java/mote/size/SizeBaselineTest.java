@@ -14,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import mote.MoteHome;
+import mote.home.MoteHome;
 import mote.cli.Main;
 import mote.diag.ToolError;
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import mote.Compiler;
-import mote.MoteHome;
+import mote.home.MoteHome;
 import mote.board.Board;
 import mote.testutil.ProgramRunner;
 import mote.testutil.TestFiles;
@@ -47,7 +47,7 @@ class StackUsageTest {
             Compiler.Result r = Compiler.compile(MoteHome.get().resolve("examples").resolve(example),
                     Compiler.Options.defaults(BOARD, ProgramRunner.tempDir()));
             StackUsage usage = StackUsage.measure(r, BOARD);
-            mote.link.Toolchain tc = mote.link.Toolchain.get();
+            mote.home.Toolchain tc = mote.home.Toolchain.get();
             String asm = tc.check(tc.llvmObjdump(), List.of("-d", "--no-show-raw-insn", r.elf().toString()));
             int checked = 0;
             java.util.regex.Matcher fn = java.util.regex.Pattern.compile("(?m)^[0-9a-f]+ <(_M[^>]+)>:\n((?:.*\n){0,3})").matcher(asm);

@@ -16,10 +16,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
-import mote.ast.Expr;
 import mote.diag.SourceFile;
 import mote.diag.Span;
 import mote.mir.BasicBlock;
+import mote.mir.BinOp;
 import mote.mir.BlockId;
 import mote.mir.Callee;
 import mote.mir.Local;
@@ -31,6 +31,7 @@ import mote.mir.PrintItem;
 import mote.mir.Rvalue;
 import mote.mir.Statement;
 import mote.mir.Terminator;
+import mote.mir.UnOp;
 
 /**
  * One well-formed instance of every kind of every sealed MIR family, for the tests that drive
@@ -136,8 +137,8 @@ public final class MirSamples {
         SAMPLES.put(Statement.InitChannel.class, f -> new Statement.InitChannel(f.local(CHANNEL)));
         // Rvalues (carried by an assignment)
         SAMPLES.put(Rvalue.Use.class, f -> new Rvalue.Use(f.copy(U32)));
-        SAMPLES.put(Rvalue.Binary.class, f -> new Rvalue.Binary(Expr.BinaryOp.ADD, f.copy(U32), f.copy(U32)));
-        SAMPLES.put(Rvalue.Unary.class, f -> new Rvalue.Unary(Expr.UnaryOp.BIT_NOT, f.copy(U32)));
+        SAMPLES.put(Rvalue.Binary.class, f -> new Rvalue.Binary(BinOp.ADD, f.copy(U32), f.copy(U32)));
+        SAMPLES.put(Rvalue.Unary.class, f -> new Rvalue.Unary(UnOp.BIT_NOT, f.copy(U32)));
         SAMPLES.put(Rvalue.Cast.class, f -> new Rvalue.Cast(f.copy(mote.types.Type.U8), U32));
         SAMPLES.put(Rvalue.ReadStatic.class, f -> new Rvalue.ReadStatic("S", U32));
         SAMPLES.put(Rvalue.Load.class, f -> new Rvalue.Load(new Place(f.local(ARRAY), List.of(new Place.Projection.Index(f.copy(U32))))));
@@ -148,7 +149,7 @@ public final class MirSamples {
         SAMPLES.put(Rvalue.Repeat.class, f -> new Rvalue.Repeat(f.copy(U32), 4));
         SAMPLES.put(Rvalue.Str.class, f -> new Rvalue.Str(bytes("hi")));
         SAMPLES.put(Rvalue.ReadRegister.class, f -> new Rvalue.ReadRegister("R", 0x4000_0000L, U32));
-        SAMPLES.put(Rvalue.Overflows.class, f -> new Rvalue.Overflows(Expr.BinaryOp.ADD, f.copy(U32), f.copy(U32)));
+        SAMPLES.put(Rvalue.Overflows.class, f -> new Rvalue.Overflows(BinOp.ADD, f.copy(U32), f.copy(U32)));
         SAMPLES.put(Rvalue.CriticalEnter.class, f -> new Rvalue.CriticalEnter());
         SAMPLES.put(Rvalue.Call.class, f -> new Rvalue.Call("g", List.of(f.copy(U32), f.copy(U32))));
         SAMPLES.put(Rvalue.Spawn.class, f -> new Rvalue.Spawn("t", List.of(f.copy(U32)), false));

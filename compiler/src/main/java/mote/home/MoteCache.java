@@ -1,4 +1,4 @@
-package mote;
+package mote.home;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package mote.link;
+package mote.home;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package mote;
+package mote.parse;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +34,7 @@ public final class Modules {
     /** The root module first, then the imported ones in the order they were first imported. */
     public static List<Module> load(SourceFile root, Diagnostics diags) {
         Map<String, Module> loaded = new LinkedHashMap<>();
-        Module rootModule = Parser.parse(root, Compiler.moduleName(root), diags);
+        Module rootModule = Parser.parse(root, moduleName(root), diags);
         loaded.put(rootModule.name(), rootModule);
         Deque<Module> work = new ArrayDeque<>();
         work.add(rootModule);
@@ -100,5 +100,11 @@ public final class Modules {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** The root module's name: its file name without `.mote`. */
+    public static String moduleName(SourceFile source) {
+        String name = source.path() != null ? source.path().getFileName().toString() : source.displayName();
+        return name.endsWith(".mote") ? name.substring(0, name.length() - 5) : name;
     }
 }

@@ -1,4 +1,4 @@
-package mote;
+package mote.home;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import mote.Compiler;
 import mote.board.Board;
 import mote.testutil.ProgramRunner;
 

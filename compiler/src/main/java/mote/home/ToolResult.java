@@ -1,4 +1,4 @@
-package mote.link;
+package mote.home;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package mote;
+package mote.home;
 
 import java.net.URISyntaxException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package mote.async;
+package mote.mir;
 
 import java.util.ArrayList;
 import java.util.HashMap;

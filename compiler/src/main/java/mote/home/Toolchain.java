@@ -1,4 +1,4 @@
-package mote.link;
+package mote.home;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,7 +14,7 @@ import java.util.Map;
 
 import org.bytedeco.javacpp.Loader;
 
-import mote.MoteCache;
+import mote.home.MoteCache;
 import mote.diag.ToolError;
 
 /**

@@ -1,0 +1,178 @@
+package mote.llvm;
+
+import static org.bytedeco.llvm.global.LLVM.*;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import mote.async.StateMachine;
+import mote.diag.Span;
+import mote.mir.BasicBlock;
+import mote.mir.BinOp;
+import mote.mir.BlockId;
+import mote.mir.Callee;
+import mote.mir.Local;
+import mote.mir.MirFn;
+import mote.mir.MirProgram;
+import mote.mir.Operand;
+import mote.mir.Place;
+import mote.mir.PrintItem;
+import mote.mir.Rvalue;
+import mote.mir.Statement;
+import mote.mir.Terminator;
+import mote.types.Type;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.PointerPointer;
+import org.bytedeco.llvm.LLVM.LLVMBasicBlockRef;
+import org.bytedeco.llvm.LLVM.LLVMBuilderRef;
+import org.bytedeco.llvm.LLVM.LLVMContextRef;
+import org.bytedeco.llvm.LLVM.LLVMMetadataRef;
+import org.bytedeco.llvm.LLVM.LLVMModuleRef;
+import org.bytedeco.llvm.LLVM.LLVMTypeRef;
+import org.bytedeco.llvm.LLVM.LLVMValueRef;
+
+/**
+ * The code of state machines beside the poll body: `F.init` (store the arguments and the
+ * Unresumed discriminant), writing a discriminant, cancelling a pending child future (its
+ * timer, its channel wait, or its own awaitee, through `F.cancel`), reading a saved value, and
+ * calling a poll function (a first, eager-start poll passes the arguments). The dispatch on
+ * the discriminant and the save/restore around each await are in {@link BodyEmitter}.
+ */
+final class StateMachineEmitter {
+    private final LlvmCodegen cg;
+
+    StateMachineEmitter(LlvmCodegen cg) {
+        this.cg = cg;
+    }
+
+    void emitInit(MirFn f, StateMachine m) {
+        if (cg.debug.di != null) LLVMSetCurrentDebugLocation2(cg.builder, null);   // no subprogram: no locations
+        LLVMValueRef fn = cg.inits.get(f.name());
+        LLVMPositionBuilderAtEnd(cg.builder, LLVMAppendBasicBlockInContext(cg.ctx, fn, "entry"));
+        LLVMValueRef self = LLVMGetParam(fn, 0);
+        StateMachine.State unresumed = m.stateOf(StateMachine.Kind.UNRESUMED);
+        List<Local> params = LlvmCodegen.storedParams(f);
+        for (int i = 0; i < params.size(); i++) {
+            StateMachine.Slot slot = m.slot(unresumed, params.get(i));
+            if (Type.isAggregate(slot.type())) cg.copyBytes(cg.offsetPtr(self, slot.offset()), LLVMGetParam(fn, i + 1), slot.type());
+            else LLVMBuildStore(cg.builder, LLVMGetParam(fn, i + 1), cg.offsetPtr(self, slot.offset()));
+        }
+        storeTag(self, m, unresumed.index());
+        LLVMBuildRetVoid(cg.builder);
+    }
+
+    void storeTag(LLVMValueRef self, StateMachine m, int state) {
+        LLVMBuildStore(cg.builder, cg.constInt(LLVMIntTypeInContext(cg.ctx, m.tagSize() * 8), state), cg.offsetPtr(self, m.tagOffset()));
+    }
+
+    final Map<String, LLVMValueRef> cancels = new HashMap<>();
+
+    /**
+     * Emits, where the builder is, what abandons the pending future of {@code callee} at
+     * {@code child}: a sleep leaves the timer queue, a send/recv/wait leaves its channel's
+     * waiter list, an async fn's future cancels whatever it waits on itself.
+     */
+    void emitCancel(Callee callee, LLVMValueRef child) {
+        if (callee == Callee.Builtin.SLEEP_MS || callee == Callee.Builtin.SLEEP_US) {
+            cg.callRuntime("mote_timer_cancel", child);
+        } else if (callee instanceof Callee.Channel) {
+            LLVMValueRef channel = LLVMBuildLoad2(cg.builder, cg.ptr, cg.offsetPtr(child, Callee.Channel.CHANNEL_PTR), "channel");
+            cg.callRuntime("mote_channel_cancel", channel, child, cg.shape(((Callee.Channel) callee).channel()));
+        } else if (callee instanceof Callee.Function f) {
+            // ready-fold made a never-suspending fn a plain call: it never waits, nothing to cancel.
+            if (!cg.callees.containsKey(f.name())) return;
+            LLVMValueRef cancel = cancelFn(f.name());
+            LLVMBuildCall2(cg.builder, LLVMGlobalGetValueType(cancel), cancel, LlvmCodegen.values(child), 1, "");
+        } else if (callee != Callee.Builtin.YIELD_NOW) {   // yield_now registers nothing
+            throw new IllegalStateException("unhandled callee " + callee);
+        }
+    }
+
+    /**
+     * `F.cancel(self)`: cancels what F's future waits on in the state it is in: its awaitee,
+     * or, suspended in a `join`/`race`, every child that is still waiting.
+     */
+    LLVMValueRef cancelFn(String name) {
+        LLVMValueRef existing = cancels.get(name);
+        if (existing != null) return existing;
+        StateMachine m = cg.callees.get(name);
+        LLVMValueRef f = cg.internalFn(SymbolNames.mangle(name, "cancel"), cg.fnType(cg.voidType, cg.ptr));
+        cancels.put(name, f);
+        LLVMBasicBlockRef resumeAt = LLVMGetInsertBlock(cg.builder);
+        LLVMMetadataRef loc = LLVMGetCurrentDebugLocation2(cg.builder);
+        LLVMSetCurrentDebugLocation2(cg.builder, null);
+        LLVMValueRef self = LLVMGetParam(f, 0);
+        LLVMPositionBuilderAtEnd(cg.builder, LLVMAppendBasicBlockInContext(cg.ctx, f, "entry"));
+        LLVMTypeRef tagType = LLVMIntTypeInContext(cg.ctx, m.tagSize() * 8);
+        LLVMValueRef tag = LLVMBuildLoad2(cg.builder, tagType, cg.offsetPtr(self, m.tagOffset()), "state");
+        LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(cg.ctx, f, "done");
+        LLVMValueRef sw = LLVMBuildSwitch(cg.builder, tag, done, m.states().size());
+        for (StateMachine.State st : m.states()) {
+            if (st.awaitee() == null && st.children().isEmpty()) continue;
+            LLVMBasicBlockRef arm = LLVMAppendBasicBlockInContext(cg.ctx, f, st.name().toLowerCase());
+            LLVMAddCase(sw, cg.constInt(tagType, st.index()), arm);
+            LLVMPositionBuilderAtEnd(cg.builder, arm);
+            if (st.awaitee() != null) emitCancel(st.awaitee().callee(), cg.offsetPtr(self, st.awaitee().offset()));
+            else cancelWaitingChildren(f, self, m, st, (Terminator.Suspend) cg.program.function(name).block(st.awaitBlock()).terminator());
+            LLVMBuildBr(cg.builder, done);
+        }
+        LLVMPositionBuilderAtEnd(cg.builder, done);
+        LLVMBuildRetVoid(cg.builder);
+        if (resumeAt != null && !resumeAt.isNull()) LLVMPositionBuilderAtEnd(cg.builder, resumeAt);
+        LLVMSetCurrentDebugLocation2(cg.builder, loc);
+        return f;
+    }
+
+    /** In F.cancel, for state {@code st} (a `join`/`race` suspension): cancels each child still waiting. */
+    void cancelWaitingChildren(LLVMValueRef f, LLVMValueRef self, StateMachine m, StateMachine.State st, Terminator.Suspend su) {
+        for (Terminator.ChildWait w : su.waits()) {
+            // A branch without awaits never waits; a nested join/race's children are listed themselves.
+            if (w.sites().stream().allMatch(java.util.Objects::isNull)) continue;
+            StateMachine.Child child = st.children().stream().filter(c -> c.id() == w.child()).findFirst().orElseThrow();
+            LLVMValueRef started = savedValue(self, m, st, w.started()), done = savedValue(self, m, st, w.done());
+            LLVMValueRef waiting = LLVMBuildAnd(cg.builder, started, LLVMBuildNot(cg.builder, done, ""), "waiting");
+            LLVMBasicBlockRef cancel = LLVMAppendBasicBlockInContext(cg.ctx, f, "cancel.child" + w.child());
+            LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(cg.ctx, f, "after.child" + w.child());
+            LLVMBuildCondBr(cg.builder, waiting, cancel, next);
+            LLVMPositionBuilderAtEnd(cg.builder, cancel);
+            LLVMValueRef pc = savedValue(self, m, st, w.pc());
+            LLVMValueRef sw = LLVMBuildSwitch(cg.builder, pc, next, w.sites().size());
+            for (int k = 0; k < w.sites().size(); k++) {
+                if (w.sites().get(k) == null) continue;
+                LLVMBasicBlockRef site = LLVMAppendBasicBlockInContext(cg.ctx, f, "cancel.child" + w.child() + ".site" + k);
+                LLVMAddCase(sw, LLVMConstInt(LLVMTypeOf(pc), k, 0), site);
+                LLVMPositionBuilderAtEnd(cg.builder, site);
+                emitCancel(w.sites().get(k), cg.offsetPtr(self, child.offset()));
+                LLVMBuildBr(cg.builder, next);
+            }
+            LLVMPositionBuilderAtEnd(cg.builder, next);
+        }
+    }
+
+    /** A scalar local saved in state {@code st}, read from the state object. */
+    LLVMValueRef savedValue(LLVMValueRef self, StateMachine m, StateMachine.State st, Local local) {
+        StateMachine.Slot slot = m.slot(st, local);
+        if (slot == null) throw new IllegalStateException(m.function() + " " + st.name() + " does not save " + local);
+        return LLVMBuildLoad2(cg.builder, cg.llvmType(slot.type()), cg.offsetPtr(self, slot.offset()), "");
+    }
+
+    /**
+     * Calls `fn.poll(self, out, start, args...)`; without {@code startArgs} (every poll but an
+     * eager-start first one) the argument parameters are undef.
+     */
+    LLVMValueRef callPoll(String fn, LLVMValueRef self, LLVMValueRef out, boolean start, LLVMValueRef[] startArgs) {
+        LLVMValueRef poll = cg.polls.get(fn);
+        LLVMTypeRef type = LLVMGlobalGetValueType(poll);
+        int n = LLVMCountParamTypes(type);
+        PointerPointer<LLVMTypeRef> paramTypes = new PointerPointer<>(n);
+        LLVMGetParamTypes(type, paramTypes);
+        LLVMValueRef[] args = new LLVMValueRef[n];
+        args[0] = self;
+        args[1] = out;
+        args[2] = cg.constInt(cg.i1, start ? 1 : 0);
+        for (int k = 3; k < n; k++)
+            args[k] = startArgs != null ? startArgs[k - 3] : LLVMGetUndef(paramTypes.get(LLVMTypeRef.class, k));
+        return LLVMBuildCall2(cg.builder, type, poll, LlvmCodegen.values(args), n, "ready");
+    }
+}

@@ -1,0 +1,147 @@
+package mote.llvm;
+
+import static org.bytedeco.llvm.global.LLVM.*;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import mote.async.StateMachine;
+import mote.diag.Span;
+import mote.mir.BasicBlock;
+import mote.mir.BinOp;
+import mote.mir.BlockId;
+import mote.mir.Callee;
+import mote.mir.Local;
+import mote.mir.MirFn;
+import mote.mir.MirProgram;
+import mote.mir.Operand;
+import mote.mir.Place;
+import mote.mir.PrintItem;
+import mote.mir.Rvalue;
+import mote.mir.Statement;
+import mote.mir.Terminator;
+import mote.types.Type;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.PointerPointer;
+import org.bytedeco.llvm.LLVM.LLVMBasicBlockRef;
+import org.bytedeco.llvm.LLVM.LLVMBuilderRef;
+import org.bytedeco.llvm.LLVM.LLVMContextRef;
+import org.bytedeco.llvm.LLVM.LLVMMetadataRef;
+import org.bytedeco.llvm.LLVM.LLVMModuleRef;
+import org.bytedeco.llvm.LLVM.LLVMTypeRef;
+import org.bytedeco.llvm.LLVM.LLVMValueRef;
+
+/**
+ * The task table runtime-c polls (`mote_tasks`: one poll function and state object per task
+ * instance, main first), each task's static state objects, and the `F.task` wrapper that polls
+ * a task once.
+ */
+final class TaskTable {
+    private final LlvmCodegen cg;
+
+    TaskTable(LlvmCodegen cg) {
+        this.cg = cg;
+        taskEntryType = LLVMStructTypeInContext(cg.ctx, new PointerPointer<>(new LLVMTypeRef[] {cg.ptr, cg.ptr}), 2, 0);
+    }
+
+    /** Slot range {first, count} of each task in the task table: main is slot 0. */
+    final Map<String, int[]> taskSlots = new HashMap<>();
+    final LLVMTypeRef taskEntryType;
+    LLVMValueRef taskTable;
+
+    /** Each task's state objects, one per instance of its pool. */
+    final Map<String, LLVMValueRef[]> taskStates = new HashMap<>();
+
+    /**
+     * Lays out the task table and the state objects (declared before bodies: `spawn` indexes
+     * the table, or names the state object directly when the pool has one instance).
+     */
+    void declareTaskTable(MirProgram program, Map<String, StateMachine> machines) {
+        int next = 0;
+        if (program.mainFunction() != null) taskSlots.put(program.mainFunction(), new int[] {next++, 1});
+        for (MirProgram.Task t : program.tasks()) {
+            taskSlots.put(t.function(), new int[] {next, t.poolSize()});
+            next += t.poolSize();
+        }
+        taskTable = LLVMAddGlobal(cg.module, LLVMArrayType(taskEntryType, next), "mote_tasks");
+        for (var e : taskSlots.entrySet()) {
+            StateMachine m = machines.get(e.getKey());
+            if (m == null) continue;
+            LLVMValueRef[] states = new LLVMValueRef[e.getValue()[1]];
+            for (int i = 0; i < states.length; i++) {
+                // Externally visible on purpose: an internal global would be split by LLVM's
+                // GlobalOpt into one global per field (larger code), and the state in memory
+                // would no longer be the layout `mote explain` reports.
+                String name = SymbolNames.mangle(e.getKey(), "state") + (states.length > 1 ? "." + i : "");
+                LLVMTypeRef bytes = LLVMArrayType(cg.i8, Math.max(1, m.size()));
+                states[i] = LLVMAddGlobal(cg.module, bytes, name);
+                LLVMSetInitializer(states[i], LLVMConstNull(bytes));
+                LLVMSetAlignment(states[i], Math.max(m.align(), 4));
+            }
+            taskStates.put(e.getKey(), states);
+        }
+    }
+
+    /**
+     * The executor ABI (docs/runtime-abi.md): one state object per task instance, a poll
+     * wrapper per task, the table `mote_tasks` {poll, state} with main in slot 0, and the
+     * status and ready arrays the runtime writes. A state object starts zeroed: Unresumed.
+     */
+    void emitTaskTable(MirProgram program, Map<String, StateMachine> machines, boolean panicAbort) {
+        int count = 0;
+        for (int[] r : taskSlots.values()) count = Math.max(count, r[0] + r[1]);
+        LLVMValueRef[] entries = new LLVMValueRef[count];
+        for (var e : taskSlots.entrySet()) {
+            MirFn task = program.function(e.getKey());
+            StateMachine m = machines.get(e.getKey());
+            LLVMValueRef poll = taskPoll(task, m, e.getKey().equals(program.mainFunction()));
+            LLVMValueRef[] states = taskStates.get(e.getKey());
+            for (int i = 0; i < states.length; i++)
+                entries[e.getValue()[0] + i] = LLVMConstNamedStruct(taskEntryType, LlvmCodegen.values(poll, states[i]), 2);
+        }
+        LLVMSetInitializer(taskTable, LLVMConstArray(taskEntryType, LlvmCodegen.values(entries), count));
+        LLVMSetGlobalConstant(taskTable, 1);
+        LLVMValueRef status = LLVMAddGlobal(cg.module, LLVMArrayType(cg.i8, count), "mote_task_status");
+        LLVMSetInitializer(status, LLVMConstNull(LLVMArrayType(cg.i8, count)));
+        LLVMValueRef ready = LLVMAddGlobal(cg.module, LLVMArrayType(cg.i32, (count + 31) / 32), "mote_task_ready");
+        LLVMSetInitializer(ready, LLVMConstNull(LLVMArrayType(cg.i32, (count + 31) / 32)));
+        LLVMValueRef n = LLVMAddGlobal(cg.module, cg.i32, "mote_task_count");
+        LLVMSetInitializer(n, cg.constInt(cg.i32, count));
+        LLVMSetGlobalConstant(n, 1);
+        if (!panicAbort) {
+            // --panic=task: selects runtime-c's panic-catching poll at link time.
+            LLVMTypeRef pollerType = cg.fnType(cg.i1, cg.i32);
+            LLVMValueRef catching = LLVMAddFunction(cg.module, "mote_poll_catching", pollerType);
+            LLVMValueRef poller = LLVMAddGlobal(cg.module, cg.ptr, "mote_task_poller");
+            LLVMSetInitializer(poller, catching);
+            LLVMSetGlobalConstant(poller, 1);
+        }
+    }
+
+
+    /** `bool task(void *state)`: one poll; true when the task finished (main returning i32 exits instead). */
+    LLVMValueRef taskPoll(MirFn task, StateMachine m, boolean isMain) {
+        LLVMValueRef f = cg.internalFn(SymbolNames.mangle(task.name(), "task"), cg.fnType(cg.i1, cg.ptr));
+        // With debug info the wrapper gets a subprogram too: the task's code is inlined into it,
+        // and inlining into a function without one would drop its line numbers.
+        if (cg.debug.di != null) cg.debug.subprogram(task.name() + ".task", task.span(), f);
+        LLVMPositionBuilderAtEnd(cg.builder, LLVMAppendBasicBlockInContext(cg.ctx, f, "entry"));
+        Type result = task.returnType();
+        LLVMValueRef out = LlvmCodegen.hasStorage(result) ? LLVMBuildAlloca(cg.builder, cg.llvmType(result), "result") : LLVMConstNull(cg.ptr);
+        LLVMValueRef done = cg.sm.callPoll(task.name(), LLVMGetParam(f, 0), out, false, null);
+        if (isMain && LlvmCodegen.hasStorage(result)) {
+            LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(cg.ctx, f, "exit");
+            LLVMBasicBlockRef pending = LLVMAppendBasicBlockInContext(cg.ctx, f, "pending");
+            LLVMBuildCondBr(cg.builder, done, exit, pending);
+            LLVMPositionBuilderAtEnd(cg.builder, exit);
+            cg.callRuntime("mote_exit", LLVMBuildLoad2(cg.builder, cg.i32, out, "code"));
+            LLVMBuildUnreachable(cg.builder);
+            LLVMPositionBuilderAtEnd(cg.builder, pending);
+            LLVMBuildRet(cg.builder, cg.constInt(cg.i1, 0));
+        } else {
+            LLVMBuildRet(cg.builder, done);
+        }
+        return f;
+    }
+}
