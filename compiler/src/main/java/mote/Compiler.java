@@ -46,7 +46,8 @@ import mote.types.TypeChecker;
 import mote.types.Symbol;
 import mote.types.TypedProgram;
 
-import static mote.Timings.time;
+import static mote.home.Timings.time;
+import mote.home.Timings;
 
 /**
  * The whole pipeline, in order: read -> parse -> names and types -> MIR -> async lowering ->

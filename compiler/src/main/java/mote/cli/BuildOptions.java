@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.io.PrintWriter;
 import mote.Compiler;
-import mote.Timings;
+import mote.home.Timings;
 import mote.board.Board;
 import mote.diag.ToolError;
 import mote.llvm.LlvmBackend;

@@ -38,7 +38,7 @@ public final class Linker {
         Path dir = elf.toAbsolutePath().getParent();
         Path script = LinkerScript.write(board, dir);
         List<Path> objects = new ArrayList<>(programObjects);
-        objects.addAll(mote.Timings.time("runtime", () -> runtime.build(board)));
+        objects.addAll(mote.home.Timings.time("runtime", () -> runtime.build(board)));
         ToolResult result = run(objects, script, elf, map);
         if (result.ok()) return elf;
         if (OVERFLOW.matcher(result.stderr()).find()) throw overflow(board, objects, dir, result);
@@ -53,7 +53,7 @@ public final class Linker {
     public boolean linkOrMeasure(Board board, List<Path> programObjects, Path elf, Optional<Path> map) {
         Path dir = elf.toAbsolutePath().getParent();
         List<Path> objects = new ArrayList<>(programObjects);
-        objects.addAll(mote.Timings.time("runtime", () -> runtime.build(board)));
+        objects.addAll(mote.home.Timings.time("runtime", () -> runtime.build(board)));
         ToolResult result = run(objects, LinkerScript.write(board, dir), elf, map);
         if (result.ok()) return true;
         if (!OVERFLOW.matcher(result.stderr()).find()) throw failure(result);

@@ -62,7 +62,7 @@ public final class StackUsage {
     public long frame(String fn) { return frames.getOrDefault(fn, 0L); }
 
     public static StackUsage measure(Compiler.Result build, Board board) {
-        return mote.Timings.time("stack analysis", () -> measureUntimed(build, board));
+        return mote.home.Timings.time("stack analysis", () -> measureUntimed(build, board));
     }
 
     private static StackUsage measureUntimed(Compiler.Result build, Board board) {

@@ -129,7 +129,7 @@ public final class TestRunner {
     private record Pending(String name, Future<Outcome> outcome) {}
 
     private void report(Pending p) {
-        Outcome o = mote.Timings.time("QEMU", () -> outcome(p.outcome()));   // what is left of the run once its turn comes
+        Outcome o = mote.home.Timings.time("QEMU", () -> outcome(p.outcome()));   // what is left of the run once its turn comes
         outcomes.add(o);
         out.println("test " + p.name() + " ... " + (o.passed() ? "ok" : "FAILED"));
         out.flush();

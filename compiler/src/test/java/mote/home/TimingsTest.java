@@ -1,4 +1,4 @@
-package mote;
+package mote.home;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package mote;
+package mote.home;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
