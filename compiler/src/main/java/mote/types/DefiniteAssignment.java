@@ -208,7 +208,7 @@ public final class DefiniteAssignment {
             Symbol.LocalVar v = program.letVar(let);
             if (let.init() != null) {
                 expr(let.init());
-            } else if (!(Type.containsChannel(v.type()) && Type.zeroIsValue(v.type()))) {
+            } else if (!Type.startsZeroed(v.type())) {
                 // A local holding channels or signals starts zeroed as a static does: its channels
                 // empty, the integers and bools beside them 0 and false (codegen zeroes it whole).
                 tracked.putIfAbsent(v, tracked.size());

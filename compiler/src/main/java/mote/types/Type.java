@@ -172,6 +172,14 @@ public sealed interface Type {
         return false;
     }
 
+    /**
+     * Whether a static or local of type {@code t} declared without a value starts zeroed: it
+     * holds channels or signals (which start empty) and every other part is an integer or bool.
+     */
+    static boolean startsZeroed(Type t) {
+        return containsChannel(t) && zeroIsValue(t);
+    }
+
     /** Whether all zero bytes are a value of {@code t}: integers, bools, `()`, channels, and aggregates of them. */
     static boolean zeroIsValue(Type t) {
         if (t instanceof Int || t instanceof Bool || t instanceof Unit || t instanceof Channel) return true;

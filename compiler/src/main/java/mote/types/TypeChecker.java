@@ -571,7 +571,7 @@ public final class TypeChecker {
         long value = 0;
         byte[] image = null;
         java.util.SortedMap<Integer, byte[]> strings = new java.util.TreeMap<>();
-        if (s.init() == null && ((Type.containsChannel(declared) && Type.zeroIsValue(declared)) || declared instanceof Type.Never)) {
+        if (s.init() == null && (Type.startsZeroed(declared) || declared instanceof Type.Never)) {
             // Channels and signals start empty, which is all zero bytes; so do integers and
             // bools beside them in a struct (0, false): such a static has no initializer to write.
         } else if (s.init() == null) {
