@@ -426,6 +426,17 @@ public final class ProgramGenerator {
     private StringBuilder saveOut;
     private int saveIndent;
 
+    /** Closes a task's `for` loop (and its scope) and the task, files it with the tasks, and goes back to main. */
+    private void endTaskLoop(StringBuilder tasks) {
+        ctx.scopes.remove(ctx.scopes.size() - 1);
+        indent--;
+        line("}");
+        indent--;
+        line("}");
+        tasks.append(out).append('\n');
+        resumeMain();
+    }
+
     /** Generates a task (or helper) into {@code into} while main is half written. */
     private void suspendMain() { saveCtx = ctx; saveOut = out; saveIndent = indent; }
     private void resumeMain() { ctx = saveCtx; out = saveOut; indent = saveIndent; }
@@ -456,13 +467,7 @@ public final class ProgramGenerator {
         if (rnd.nextBoolean()) awaitLine("yield_now().await;");
         awaitLine(ch + ".send(x).await;");
         line("println(\"" + task + " sent {}\", x);");
-        ctx.scopes.remove(ctx.scopes.size() - 1);
-        indent--;
-        line("}");
-        indent--;
-        line("}");
-        tasks.append(out).append('\n');
-        resumeMain();
+        endTaskLoop(tasks);
         line("spawn " + task + "(" + count + ", " + literal(t, true) + ");");
         String v = fresh("r");
         line("for _k in 0.." + count + " {");
@@ -494,13 +499,7 @@ public final class ProgramGenerator {
         ctx.declare(new Var("q", new Int(t), false, false));
         if (rnd.nextBoolean()) asyncStmt(1);
         awaitLine(rep + ".send(" + expr(new Int(t), 2, true) + ").await;");
-        ctx.scopes.remove(ctx.scopes.size() - 1);
-        indent--;
-        line("}");
-        indent--;
-        line("}");
-        tasks.append(out).append('\n');
-        resumeMain();
+        endTaskLoop(tasks);
         line("spawn " + task + "(" + count + ");");
         line("for _k in 0.." + count + " {");
         indent++;
@@ -618,13 +617,7 @@ public final class ProgramGenerator {
         ctx.mult *= k;
         line(g + " = " + safeCombine(t, g, "(i as " + t.text() + ")") + ";");
         awaitLine("yield_now().await;");
-        ctx.scopes.remove(ctx.scopes.size() - 1);
-        indent--;
-        line("}");
-        indent--;
-        line("}");
-        tasks.append(out).append('\n');
-        resumeMain();
+        endTaskLoop(tasks);
         line("spawn " + task + "(" + k + ");");
         line("for _w in 0.." + (k + 1) + " {");
         indent++;
