@@ -117,10 +117,19 @@ public final class BuildFolder {
 
     /** {@code .mote-build-PID-RANDOM}: true when no process PID is running. */
     static boolean ownerGone(Path folder) {
-        String rest = folder.getFileName().toString().substring(PREFIX.length());
-        int dash = rest.indexOf('-');
+        return ownerGone(folder.getFileName().toString().substring(PREFIX.length()));
+    }
+
+    /**
+     * {@code PID-RANDOM}, the rest of a temporary folder's name: true when that process is not
+     * running (never for this one). Without a dash the digits are no process id (an older mote
+     * named its cache temporaries `building-RANDOM`), so only the age rule may remove it.
+     */
+    public static boolean ownerGone(String pidAndRest) {
+        int dash = pidAndRest.indexOf('-');
+        if (dash < 0) return false;
         try {
-            long pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
+            long pid = Long.parseLong(pidAndRest.substring(0, dash));
             return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).isEmpty();
         } catch (NumberFormatException e) {
             return false;
@@ -132,7 +141,8 @@ public final class BuildFolder {
         return time.toInstant().isBefore(cutoff);
     }
 
-    static void deleteRecursively(Path dir) {
+    /** Deletes {@code dir} and everything in it, as far as it can (a leftover folder is harmless). */
+    public static void deleteRecursively(Path dir) {
         if (dir == null || !Files.exists(dir)) return;
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);

@@ -9,12 +9,12 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
 import mote.home.Toolchain;
+import mote.home.BuildFolder;
 import mote.home.MoteCache;
 import mote.home.MoteHome;
 import mote.board.Board;
@@ -130,7 +130,7 @@ public final class RuntimeBuilder {
             try {
                 Path damaged = cacheDir.resolve("damaged-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
                 Files.move(target, damaged, StandardCopyOption.ATOMIC_MOVE);
-                deleteRecursively(damaged);
+                BuildFolder.deleteRecursively(damaged);
             } catch (IOException e) {
                 // Another process moved or replaced it first: check what is there now.
                 if (Files.isDirectory(target) && intact(target)) return;
@@ -167,7 +167,7 @@ public final class RuntimeBuilder {
         } catch (IOException e) {
             throw new ToolError("cannot store runtime objects in " + target + ": " + e.getMessage() + "\n" + MoteCache.clearHint());
         } finally {
-            deleteRecursively(temporary);
+            BuildFolder.deleteRecursively(temporary);
         }
     }
 
@@ -219,26 +219,12 @@ public final class RuntimeBuilder {
             for (Path entry : entries.toList()) {
                 String name = entry.getFileName().toString();
                 if (!name.startsWith("building-") && !name.startsWith("damaged-")) continue;
-                boolean stale = ownerGone(name.substring(name.indexOf('-') + 1))
+                boolean stale = BuildFolder.ownerGone(name.substring(name.indexOf('-') + 1))
                         || Files.getLastModifiedTime(entry).toInstant().isBefore(cutoff);
-                if (stale) deleteRecursively(entry);
+                if (stale) BuildFolder.deleteRecursively(entry);
             }
         } catch (IOException | UncheckedIOException e) {
             // Cleaning up is a courtesy.
-        }
-    }
-
-    /** {@code PID-rest}: true when that process is not running (never for this one). */
-    private static boolean ownerGone(String pidAndRest) {
-        int dash = pidAndRest.indexOf('-');
-        // An older mote named its folders `building-RANDOM` (digits too): without a second dash
-        // the number is no process id, so only the age rule may remove it.
-        if (dash < 0) return false;
-        try {
-            long pid = Long.parseLong(pidAndRest.substring(0, dash));
-            return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).isEmpty();
-        } catch (NumberFormatException e) {
-            return false;   // an older mote's `building-RANDOM`: left to the age rule
         }
     }
 
@@ -279,18 +265,4 @@ public final class RuntimeBuilder {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            // A leftover temporary folder wastes a little disk space and nothing else.
-        }
-    }
 }
