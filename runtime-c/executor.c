@@ -16,7 +16,7 @@
 
 #define MAIN_TASK 0u
 
-/* Weak: defined only by programs built with --panic=task. */
+/* Weak: C programs need not define it. */
 extern bool (*const mote_task_poller)(uint32_t task) __attribute__((weak));
 
 /* The id of the task being polled: a global of its own, under a name a debugger can find
@@ -115,10 +115,10 @@ _Noreturn void mote_executor_run(void)
         if (id == mote_task_count || mote_task_status[id] != MOTE_TASK_LIVE)
             continue;   /* nothing to do, or a stale wake-up of a stopped task */
         mote_task_current = id;
-        /* mote_poll_catching returns true for a task it poisoned, too. */
-        bool stopped = &mote_task_poller != 0
-                ? mote_task_poller(id)
-                : mote_tasks[id].poll(mote_tasks[id].state);
+        /* mote_poll_catching returns true for a task it poisoned, too. Mote programs
+         * always define the poller (null without --panic=task); C programs may not. */
+        bool (*poller)(uint32_t) = &mote_task_poller != 0 ? mote_task_poller : 0;
+        bool stopped = poller != 0 ? poller(id) : mote_tasks[id].poll(mote_tasks[id].state);
         if (stopped) {
             if (mote_task_status[id] == MOTE_TASK_LIVE)
                 mote_task_status[id] = MOTE_TASK_FINISHED;

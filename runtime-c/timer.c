@@ -17,8 +17,9 @@
  * can lag the core by that much per reprogramming; it never runs backwards and
  * a timer never fires before its deadline as the clock measures it.
  *
- * The clock starts on first use (ticks(), a sleep): a program that uses no
- * time links none of this except the 8-byte SysTick_Handler below.
+ * The clock starts on first use (ticks(), a sleep). A program that uses no
+ * time links none of this file (runtime-c joins the program like an archive's
+ * members: only what it calls), so its SysTick_Handler stays the default one.
  *
  * The timer queue is a singly linked list of the nodes (struct mote_timer)
  * that live in the sleeping futures' states, sorted by deadline, equal
@@ -45,17 +46,6 @@ static struct {
     struct mote_timer *queue;  /* earliest deadline first */
 } clk;
 
-/* Set when the clock starts: SysTick_Handler is in every vector table, the
- * timer code only in programs that use time. */
-static void (*volatile systick_hook)(void); /* volatile: or clang calls systick_isr directly */
-
-void SysTick_Handler(void)
-{
-    void (*hook)(void) = systick_hook;
-    if (hook)
-        hook();
-}
-
 static uint64_t us_to_cycles(uint64_t us)
 {
 #if MOTE_CLOCK_HZ % 1000000u == 0
@@ -73,14 +63,11 @@ static void program_period(uint32_t cycles)
     SCB_ICSR = ICSR_PENDSTCLR; /* a wrap of the old period is in `base` now */
 }
 
-static void systick_isr(void);
-
 /* Cycles since the clock started. Interrupts masked. A wrap that happened
  * while they were masked shows as a pending SysTick: count it here too. */
 static uint64_t now_cycles(void)
 {
     if (!(SYST_CSR & 1u)) {
-        systick_hook = systick_isr;
         program_period(MAX_PERIOD);
         SYST_CSR = CSR_ENABLE_TICKINT_CORE;
     }
@@ -119,7 +106,7 @@ static void expire_and_reprogram(void)
     program_period(cycles);
 }
 
-static void systick_isr(void)
+void SysTick_Handler(void)
 {
     uint32_t primask = mote_irq_save();
     clk.base += clk.period;

@@ -26,9 +26,10 @@ extern const struct mote_task mote_tasks[];       /* [mote_task_count], in flash
 extern uint8_t mote_task_status[];                /* [mote_task_count], zero-initialised */
 extern volatile uint32_t mote_task_ready[];       /* [(mote_task_count + 31) / 32], zero-initialised */
 
-/* Only with --panic=task: the program defines
+/* With --panic=task the program defines
  *     bool (*const mote_task_poller)(uint32_t) = mote_poll_catching;
- * which links the panic-catching poll (panic_task.c). Weak here: absent, 0. */
+ * which links the panic-catching poll (panic_task.c); otherwise null (Mote programs) or
+ * nothing at all (C programs: the executor's reference is weak). */
 extern bool (*const mote_task_poller)(uint32_t task);
 
 /* ---- Provided by runtime-c ---- */

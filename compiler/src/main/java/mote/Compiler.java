@@ -274,6 +274,9 @@ public final class Compiler {
                 codegen.interruptNumbers(board.irqs());
                 time("LLVM IR", () -> codegen.generate(analysis.mir(), analysis.machines(), options.panicAbort()));
                 time("LLVM verify", codegen::verify);
+                // runtime-c joins the program here, so the optimiser sees both as one (issue 12).
+                time("runtime link", () -> mote.llvm.WholeProgram.link(codegen.module(),
+                        mote.link.RuntimeBuilder.standard().wholeProgramBitcode(board)));
                 time("LLVM optimisation", () -> backend.optimise(codegen.module()));
                 if (options.emit().contains(Emit.LL)) {
                     Path ll = out.resolve(stem + ".ll");

@@ -38,7 +38,9 @@ public final class Linker {
         Path dir = elf.toAbsolutePath().getParent();
         Path script = LinkerScript.write(board, dir);
         List<Path> objects = new ArrayList<>(programObjects);
+        objects.add(START_LIB);
         objects.addAll(mote.home.Timings.time("runtime", () -> runtime.build(board)));
+        objects.add(END_LIB);
         ToolResult result = run(objects, script, elf, map);
         if (result.ok()) return elf;
         if (OVERFLOW.matcher(result.stderr()).find()) throw overflow(board, objects, dir, result);
@@ -53,7 +55,11 @@ public final class Linker {
     public boolean linkOrMeasure(Board board, List<Path> programObjects, Path elf, Optional<Path> map) {
         Path dir = elf.toAbsolutePath().getParent();
         List<Path> objects = new ArrayList<>(programObjects);
-        objects.addAll(mote.home.Timings.time("runtime", () -> runtime.build(board)));
+        // runtime-c is in the program's object already (mote.llvm.WholeProgram) but for the
+        // helpers code generation calls, taken like an archive's members: only when called.
+        objects.add(START_LIB);
+        objects.addAll(mote.home.Timings.time("runtime", () -> runtime.libcallObjects(board)));
+        objects.add(END_LIB);
         ToolResult result = run(objects, LinkerScript.write(board, dir), elf, map);
         if (result.ok()) return true;
         if (!OVERFLOW.matcher(result.stderr()).find()) throw failure(result);
@@ -100,6 +106,13 @@ public final class Linker {
         objects.forEach(o -> args.add(o.toString()));
         return toolchain.run(toolchain.ldLld(), args);
     }
+
+    /**
+     * ld.lld's brackets around objects to be taken like an archive's members (only those that
+     * define something already needed); kept in the object list so every link of the same
+     * objects (the overflow measurement too) sees them.
+     */
+    static final Path START_LIB = Path.of("--start-lib"), END_LIB = Path.of("--end-lib");
 
     private static final Pattern OVERFLOW = Pattern.compile("will not fit in region|RAM overflow");
 

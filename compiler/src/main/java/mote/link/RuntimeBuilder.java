@@ -66,7 +66,8 @@ public final class RuntimeBuilder {
      */
     public List<String> compileFlags(Board board) {
         List<String> flags = new ArrayList<>(targetFlags(board));
-        flags.addAll(List.of("-Os", "-g", "-ffreestanding", "-fno-common", "-ffunction-sections", "-fdata-sections",
+        flags.addAll(List.of("-Os", "-g", "-gdwarf-4",   // the version compiled Mote code uses: one module when linked
+                "-ffreestanding", "-fno-common", "-ffunction-sections", "-fdata-sections",
                 "-fno-unwind-tables", "-fno-asynchronous-unwind-tables",
                 "-std=c11", "-Wall", "-Wextra", "-Werror",
                 "-fstack-usage",   // x.su beside x.o: frame sizes for the worst-case stack report
@@ -118,6 +119,32 @@ public final class RuntimeBuilder {
         Path target = cacheDir.resolve(hash(flags, sources));
         ensureBuilt(target, flags, sources);
         return target;
+    }
+
+    /**
+     * The runtime files that compiled code calls by name before code generation: linked into the
+     * program's module as bitcode ({@code mote.llvm.WholeProgram}) and optimised with it.
+     */
+    public List<Path> wholeProgramBitcode(Board board) {
+        Path dir = bitcodeDir(board);
+        return filesEnding(dir, ".bc").stream().filter(p -> !isLibcallSource(p)).toList();
+    }
+
+    /**
+     * The runtime files that code generation calls (`__aeabi_uldivmod`, `memcpy`, ...): their
+     * calls appear only after the optimiser has run, so they stay objects, linked as an archive's
+     * members are (only when called).
+     */
+    public List<Path> libcallObjects(Board board) {
+        return build(board).stream().filter(RuntimeBuilder::isLibcallSource).toList();
+    }
+
+    /** arith.c and mem.c: the helper functions LLVM's code generator may call. */
+    static final java.util.Set<String> LIBCALL_SOURCES = java.util.Set.of("arith", "mem");
+
+    private static boolean isLibcallSource(Path file) {
+        String name = file.getFileName().toString();
+        return LIBCALL_SOURCES.contains(name.substring(0, name.lastIndexOf('.')));
     }
 
     /** Leaves a complete, verified folder at {@code target}: as it is, or rebuilt. */
@@ -258,8 +285,12 @@ public final class RuntimeBuilder {
     }
 
     private static List<Path> objectsIn(Path dir) {
+        return filesEnding(dir, ".o");
+    }
+
+    private static List<Path> filesEnding(Path dir, String suffix) {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.toString().endsWith(".o")).sorted().toList();
+            return files.filter(p -> p.toString().endsWith(suffix)).sorted().toList();
         } catch (IOException e) {
             throw new ToolError("cannot read " + dir + ": " + e.getMessage());
         }

@@ -109,14 +109,12 @@ final class TaskTable {
         LLVMValueRef n = LLVMAddGlobal(cg.module, cg.i32, "mote_task_count");
         LLVMSetInitializer(n, cg.constInt(cg.i32, count));
         LLVMSetGlobalConstant(n, 1);
-        if (!panicAbort) {
-            // --panic=task: selects runtime-c's panic-catching poll at link time.
-            LLVMTypeRef pollerType = cg.fnType(cg.i1, cg.i32);
-            LLVMValueRef catching = LLVMAddFunction(cg.module, "mote_poll_catching", pollerType);
-            LLVMValueRef poller = LLVMAddGlobal(cg.module, cg.ptr, "mote_task_poller");
-            LLVMSetInitializer(poller, catching);
-            LLVMSetGlobalConstant(poller, 1);
-        }
+        // --panic=task selects runtime-c's panic-catching poll; null otherwise. Defined either
+        // way, so the optimiser knows which poll the executor makes.
+        LLVMValueRef poller = LLVMAddGlobal(cg.module, cg.ptr, "mote_task_poller");
+        LLVMSetInitializer(poller, panicAbort ? LLVMConstNull(cg.ptr)
+                : LLVMAddFunction(cg.module, "mote_poll_catching", cg.fnType(cg.i1, cg.i32)));
+        LLVMSetGlobalConstant(poller, 1);
     }
 
 

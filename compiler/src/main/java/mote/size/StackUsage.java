@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import mote.Compiler;
 import mote.board.Board;
 import mote.diag.ToolError;
@@ -71,11 +70,14 @@ public final class StackUsage {
         build.callGraph().forEach((caller, callees) -> graph.put(SymbolNames.demangle(caller), callees.stream().map(SymbolNames::demangle).toList()));
         // The program: what its code generator reported while emitting the object (LlvmBackend.emitObject).
         build.frames().forEach((fn, bytes) -> frames.put(SymbolNames.demangle(fn), bytes));
-        // runtime-c: frames from the .su files beside its objects, edges from its bitcode.
+        // runtime-c is in that module too, but for the helpers code generation calls (arith.c,
+        // mem.c): their frames from the .su files beside their objects, edges from their bitcode.
         RuntimeBuilder runtime = RuntimeBuilder.standard();
-        Path objects = runtime.build(board).get(0).getParent();
-        readStackUsageFiles(objects, frames);
-        for (Path bc : list(runtime.bitcodeDir(board), ".bc")) graph.putAll(callGraphOf(bc));
+        for (Path object : runtime.libcallObjects(board)) {
+            String stem = object.getFileName().toString().replaceFirst("\\.o$", "");
+            readStackUsageFile(object.resolveSibling(stem + ".su"), frames);
+            callGraphOf(runtime.bitcodeDir(board).resolve(stem + ".bc")).forEach(graph::putIfAbsent);
+        }
         POINTER_TARGETS.forEach((caller, targets) -> {
             List<String> callees = graph.get(caller);
             if (callees == null || !callees.contains(LlvmCallGraph.THROUGH_POINTER)) return;
@@ -88,43 +90,31 @@ public final class StackUsage {
     }
 
     /**
-     * runtime-c's calls through pointers whose targets are known: SysTick_Handler calls the
-     * timer's `systick_hook`, which only ever holds systick_isr (timer.c); mote_panic_end calls
+     * runtime-c's calls through pointers whose targets are known: mote_panic_end calls
      * `mote_panic_hook`, which is null or unwind_to_executor (panic_task.c, `--panic=task`).
      * Other such calls (the executor's poll of a task) stay unknown, outside every chain measured here.
      */
     static final Map<String, List<String>> POINTER_TARGETS = Map.of(
-            "SysTick_Handler", List.of("systick_isr"),
             "mote_panic_end", List.of("unwind_to_executor"));
 
     /** clang's `.su` lines: `file.c:line:col:function<TAB>bytes<TAB>static`. */
-    static void readStackUsageFiles(Path dir, Map<String, Long> frames) {
-        for (Path su : list(dir, ".su")) {
-            try {
-                for (String line : Files.readAllLines(su)) {
-                    String[] cols = line.split("\t");
-                    if (cols.length < 2) continue;
-                    String loc = cols[0];
-                    long bytes;
-                    try {
-                        bytes = Long.parseLong(cols[1].trim());
-                    } catch (NumberFormatException e) {
-                        throw new ToolError(su + " is damaged: `" + line + "` is not a clang stack-usage line\n"
-                                + mote.home.MoteCache.clearHint());
-                    }
-                    frames.put(loc.substring(loc.lastIndexOf(':') + 1), bytes);
+    static void readStackUsageFile(Path su, Map<String, Long> frames) {
+        try {
+            for (String line : Files.readAllLines(su)) {
+                String[] cols = line.split("\t");
+                if (cols.length < 2) continue;
+                String loc = cols[0];
+                long bytes;
+                try {
+                    bytes = Long.parseLong(cols[1].trim());
+                } catch (NumberFormatException e) {
+                    throw new ToolError(su + " is damaged: `" + line + "` is not a clang stack-usage line\n"
+                            + mote.home.MoteCache.clearHint());
                 }
-            } catch (IOException e) {
-                throw new ToolError("cannot read " + su + ": " + e.getMessage());
+                frames.put(loc.substring(loc.lastIndexOf(':') + 1), bytes);
             }
-        }
-    }
-
-    private static List<Path> list(Path dir, String suffix) {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.toString().endsWith(suffix)).sorted().toList();
         } catch (IOException e) {
-            throw new ToolError("cannot list " + dir + ": " + e.getMessage());
+            throw new ToolError("cannot read " + su + ": " + e.getMessage());
         }
     }
 

@@ -35,14 +35,23 @@ class DebugInfoTest {
         return dump.stdout();
     }
 
-    /** The line numbers of the rows of the line-table section that names {@code file}. */
+    /**
+     * The line numbers of the rows for {@code file} in the line-table section that names it
+     * (the section has rows of runtime-c's files too, for runtime code inlined into the program).
+     */
     private static Set<Integer> linesOf(String dump, String file) {
         Set<Integer> lines = new TreeSet<>();
         for (String section : dump.split("debug_line\\[")) {
             if (!section.contains("name: \"" + file + "\"")) continue;
+            java.util.regex.Matcher entry = java.util.regex.Pattern
+                    .compile("file_names\\[\\s*(\\d+)\\]:\\s*\n\\s*name: \"" + java.util.regex.Pattern.quote(file) + "\"")
+                    .matcher(section);
+            Set<String> indexes = new java.util.HashSet<>();
+            while (entry.find()) indexes.add(entry.group(1));
             for (String row : section.split("\n")) {
                 String[] cols = row.trim().split("\\s+");
-                if (cols.length >= 4 && cols[0].startsWith("0x") && cols[0].length() == 18) lines.add(Integer.parseInt(cols[1]));
+                if (cols.length >= 4 && cols[0].startsWith("0x") && cols[0].length() == 18 && indexes.contains(cols[3]))
+                    lines.add(Integer.parseInt(cols[1]));
             }
         }
         return lines;

@@ -1,0 +1,153 @@
+package mote.llvm;
+
+import static org.bytedeco.llvm.global.LLVM.*;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import mote.diag.ToolError;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.llvm.LLVM.LLVMContextRef;
+import org.bytedeco.llvm.LLVM.LLVMMemoryBufferRef;
+import org.bytedeco.llvm.LLVM.LLVMModuleRef;
+import org.bytedeco.llvm.LLVM.LLVMValueRef;
+
+/**
+ * Makes runtime-c part of the program before LLVM optimises it: the runtime's bitcode is
+ * linked into the program's module and everything not named from outside is internalized,
+ * so the optimiser sees one program. It then folds what the program fixes (the task count,
+ * whether `--panic=task` is on), inlines the runtime calls used once, and drops the rest.
+ *
+ * <p>Runtime files are linked the way {@code ld} takes members of an archive: a file comes in
+ * only when it defines something the module so far uses but does not define (and
+ * {@code startup} always, for the vector table). So a program without timers has no timer
+ * code and keeps the default SysTick handler, one without channels no channel code.
+ */
+public final class WholeProgram {
+    private WholeProgram() {}
+
+    /** The file every image needs: the vector table and the reset entry point. */
+    static final String ROOT = "startup.bc";
+
+    /**
+     * Symbols that stay external: what the linker script and the hardware start from, what
+     * inline assembly names (the default handler branches to mote_fault), and what the
+     * debugger reads by name (qemu/gdbinit). Everything else becomes internal.
+     */
+    static final Set<String> EXTERNAL = Set.of(
+            "mote_vector_table", "Reset_Handler", "mote_fault", "mote_default_handler",
+            "mote_panic_begin", "mote_exit",
+            "mote_tasks", "mote_task_count", "mote_task_status", "mote_task_ready", "mote_task_current");
+
+    /**
+     * Links the runtime files that {@code module} needs into it, then internalizes. The files
+     * must be bitcode for the same target; they are read into the module's context.
+     */
+    public static void link(LLVMModuleRef module, List<Path> runtimeBitcode) {
+        LLVMContextRef ctx = LLVMGetModuleContext(module);
+        String triple = LLVMGetTarget(module).getString();
+        String layout = LLVMGetDataLayoutStr(module).getString();
+        Map<String, Path> pending = new LinkedHashMap<>();
+        for (Path bc : runtimeBitcode) pending.put(bc.getFileName().toString(), bc);
+        Path root = pending.remove(ROOT);
+        if (root == null) throw new ToolError("runtime-c has no " + ROOT.replace(".bc", ".c"));
+        linkFile(module, root, ctx, triple, layout);
+        // Parsed once each; a file is linked (and consumed) the first time it is needed.
+        Map<String, Set<String>> defines = new LinkedHashMap<>();
+        for (var e : pending.entrySet()) defines.put(e.getKey(), definedNames(e.getValue()));
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            Set<String> wanted = undefinedNames(module);
+            for (var it = defines.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                if (e.getValue().stream().noneMatch(wanted::contains)) continue;
+                linkFile(module, pending.get(e.getKey()), ctx, triple, layout);
+                it.remove();
+                changed = true;
+                break;   // what is undefined changed: look again from the first file
+            }
+        }
+        internalize(module);
+    }
+
+    private static void linkFile(LLVMModuleRef module, Path bc, LLVMContextRef ctx, String triple, String layout) {
+        LLVMModuleRef runtime = parse(bc, ctx);
+        // clang spells the triple its own way (thumbv7m-unknown-none-eabi); the same target.
+        LLVMSetTarget(runtime, triple);
+        LLVMSetDataLayout(runtime, layout);
+        if (LLVMLinkModules2(module, runtime) != 0) {   // consumes `runtime`
+            throw new ToolError("cannot link runtime-c's " + bc.getFileName() + " into the program\n"
+                    + mote.home.MoteCache.clearHint());
+        }
+    }
+
+    private static LLVMModuleRef parse(Path bc, LLVMContextRef ctx) {
+        LLVMMemoryBufferRef buffer = new LLVMMemoryBufferRef();
+        BytePointer err = new BytePointer();
+        if (LLVMCreateMemoryBufferWithContentsOfFile(new BytePointer(bc.toString()), buffer, err) != 0) {
+            throw new ToolError("cannot read " + bc + ": " + err.getString() + "\n" + mote.home.MoteCache.clearHint());
+        }
+        LLVMModuleRef module = new LLVMModuleRef();
+        // The module takes the buffer over.
+        if (LLVMParseBitcodeInContext2(ctx, buffer, module) != 0) {
+            throw new ToolError("cannot parse " + bc + "\n" + mote.home.MoteCache.clearHint());
+        }
+        return module;
+    }
+
+    /** The names a runtime file defines (functions, variables, aliases), read in a scratch context. */
+    private static Set<String> definedNames(Path bc) {
+        LLVMContextRef scratch = LLVMContextCreate();
+        try {
+            LLVMModuleRef m = parse(bc, scratch);
+            Set<String> names = new HashSet<>();
+            for (LLVMValueRef v : globals(m)) {
+                if (LLVMIsDeclaration(v) == 0 && LLVMGetLinkage(v) != LLVMInternalLinkage && LLVMGetLinkage(v) != LLVMPrivateLinkage)
+                    names.add(LLVMGetValueName(v).getString());
+            }
+            LLVMDisposeModule(m);
+            return names;
+        } finally {
+            LLVMContextDispose(scratch);
+        }
+    }
+
+    /** Names the module uses without defining them (intrinsics aside). */
+    private static Set<String> undefinedNames(LLVMModuleRef module) {
+        Set<String> names = new HashSet<>();
+        for (LLVMValueRef v : globals(module)) {
+            // Declared and unused (code generation declares runtime functions up front) is not needed.
+            if (LLVMIsDeclaration(v) == 0 || LLVMGetFirstUse(v) == null || LLVMGetFirstUse(v).isNull()) continue;
+            String name = LLVMGetValueName(v).getString();
+            if (!name.startsWith("llvm.")) names.add(name);
+        }
+        return names;
+    }
+
+    /** Every definition not in {@link #EXTERNAL} becomes internal: the optimiser may then drop or change it. */
+    private static void internalize(LLVMModuleRef module) {
+        for (LLVMValueRef v : globals(module)) {
+            if (LLVMIsDeclaration(v) != 0) continue;
+            String name = LLVMGetValueName(v).getString();
+            if (EXTERNAL.contains(name) || name.startsWith("llvm.")) continue;
+            int linkage = LLVMGetLinkage(v);
+            if (linkage == LLVMInternalLinkage || linkage == LLVMPrivateLinkage) continue;
+            LLVMSetLinkage(v, LLVMInternalLinkage);
+            LLVMSetVisibility(v, LLVMDefaultVisibility);
+        }
+    }
+
+    private static List<LLVMValueRef> globals(LLVMModuleRef m) {
+        List<LLVMValueRef> all = new ArrayList<>();
+        for (LLVMValueRef f = LLVMGetFirstFunction(m); f != null && !f.isNull(); f = LLVMGetNextFunction(f)) all.add(f);
+        for (LLVMValueRef g = LLVMGetFirstGlobal(m); g != null && !g.isNull(); g = LLVMGetNextGlobal(g)) all.add(g);
+        for (LLVMValueRef a = LLVMGetFirstGlobalAlias(m); a != null && !a.isNull(); a = LLVMGetNextGlobalAlias(a)) all.add(a);
+        return all;
+    }
+}
