@@ -187,3 +187,46 @@ uint64_t __aeabi_lmul(uint64_t a, uint64_t b)
     return mul32x32(alo, blo) + ((uint64_t)cross << 32);
 }
 #endif
+
+/* 64-bit shifts by a variable amount: LLVM calls these in code built for minimum size
+ * (`-O z`, `minsize`) instead of expanding the shift inline. Written on 32-bit halves, so
+ * nothing here is itself a variable 64-bit shift. AEABI: 0 <= n < 64. */
+uint64_t __aeabi_llsl(uint64_t v, int n);
+uint64_t __aeabi_llsr(uint64_t v, int n);
+int64_t __aeabi_lasr(int64_t v, int n);
+
+static uint64_t join(uint32_t hi, uint32_t lo)
+{
+    return (uint64_t)hi << 32 | lo;
+}
+
+uint64_t __aeabi_llsl(uint64_t v, int n)
+{
+    uint32_t lo = (uint32_t)v, hi = (uint32_t)(v >> 32);
+    if (n >= 32)
+        return join(lo << (n - 32), 0);
+    if (n == 0)
+        return v;
+    return join(hi << n | lo >> (32 - n), lo << n);
+}
+
+uint64_t __aeabi_llsr(uint64_t v, int n)
+{
+    uint32_t lo = (uint32_t)v, hi = (uint32_t)(v >> 32);
+    if (n >= 32)
+        return join(0, hi >> (n - 32));
+    if (n == 0)
+        return v;
+    return join(hi >> n, lo >> n | hi << (32 - n));
+}
+
+int64_t __aeabi_lasr(int64_t v, int n)
+{
+    uint32_t lo = (uint32_t)v;
+    int32_t hi = (int32_t)((uint64_t)v >> 32);
+    if (n >= 32)
+        return (int64_t)join((uint32_t)(hi >> 31), (uint32_t)(hi >> (n - 32)));
+    if (n == 0)
+        return v;
+    return (int64_t)join((uint32_t)(hi >> n), lo >> n | (uint32_t)hi << (32 - n));
+}

@@ -10,10 +10,35 @@ void mote_print_str(const uint8_t *p, uint32_t len)
         mote_console_putc(p[i]);
 }
 
-void mote_print_cstr(const char *s)
+/* Only the runtime's own messages (panics, faults) use it: kept out of line and small. */
+__attribute__((noinline, minsize)) void mote_print_cstr(const char *s)
 {
     while (*s)
         mote_console_putc((uint8_t)*s++);
+}
+
+/* Values of 32 bits or fewer (what most programs print): 32-bit division by 10,
+ * one instruction on v7-M, so no 64-bit division is linked for them. */
+void mote_print_u32(uint32_t v)
+{
+    char buf[10]; /* 4294967295 has 10 digits */
+    uint32_t i = sizeof buf;
+    do {
+        buf[--i] = (char)('0' + v % 10u);
+        v /= 10u;
+    } while (v != 0);
+    mote_print_str((const uint8_t *)&buf[i], sizeof buf - i);
+}
+
+void mote_print_i32(int32_t v)
+{
+    if (v < 0) {
+        mote_console_putc('-');
+        /* Negate in unsigned arithmetic: -INT32_MIN overflows int32_t. */
+        mote_print_u32(-(uint32_t)v);
+    } else {
+        mote_print_u32((uint32_t)v);
+    }
 }
 
 /* Digits are produced least significant first into a buffer filled from the
@@ -40,13 +65,25 @@ void mote_print_i64(int64_t v)
     }
 }
 
+static const char hex_digits[] = "0123456789abcdef";
+
 void mote_print_hex(uint64_t v)
 {
-    static const char digits[] = "0123456789abcdef";
     char buf[16];
     uint32_t i = sizeof buf;
     do {
-        buf[--i] = digits[v & 0xf];
+        buf[--i] = hex_digits[v & 0xf];
+        v >>= 4;
+    } while (v != 0);
+    mote_print_str((const uint8_t *)&buf[i], sizeof buf - i);
+}
+
+void mote_print_hex32(uint32_t v)
+{
+    char buf[8];
+    uint32_t i = sizeof buf;
+    do {
+        buf[--i] = hex_digits[v & 0xfu];
         v >>= 4;
     } while (v != 0);
     mote_print_str((const uint8_t *)&buf[i], sizeof buf - i);

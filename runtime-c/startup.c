@@ -33,7 +33,9 @@ __attribute__((naked)) void mote_default_handler(void)
 }
 
 /* Panics naming a stack overflow, or else the vector number (IPSR). In every
- * image (every vector table points here): written for size. */
+ * image (every vector table points here): written for size, and without a
+ * source location (there is none to give) or the --panic=task hook (a fault
+ * is not a task's panic). */
 __attribute__((minsize)) void mote_fault(uint32_t sp)
 {
     mote_panic_begin();
@@ -46,16 +48,16 @@ __attribute__((minsize)) void mote_fault(uint32_t sp)
         uint32_t n;
         __asm__ volatile("mrs %0, ipsr" : "=r"(n));
         n &= 0x1ffu;
-        char digits[3];
-        uint32_t i = sizeof digits;
+        char digits[4] = {0};
+        uint32_t i = 3;
         do {
             digits[--i] = (char)('0' + n % 10u);
             n /= 10u;
         } while (n != 0);
-        mote_print_str((const uint8_t *)&digits[i], sizeof digits - i);
+        mote_print_cstr(&digits[i]);
     }
-    static const char loc[] = "runtime-c/startup.c";
-    mote_panic_end((const uint8_t *)loc, sizeof loc - 1);
+    mote_console_putc('\n');
+    mote_exit(MOTE_PANIC_EXIT_CODE);
 }
 
 #define WEAK_HANDLER(name) void name(void) __attribute__((weak, alias("mote_default_handler")));

@@ -24,7 +24,9 @@ struct mote_task {
 extern const uint32_t mote_task_count;
 extern const struct mote_task mote_tasks[];       /* [mote_task_count], in flash */
 extern uint8_t mote_task_status[];                /* [mote_task_count], zero-initialised */
-extern volatile uint32_t mote_task_ready[];       /* [(mote_task_count + 31) / 32], zero-initialised */
+/* Not volatile: read and written only with interrupts masked, by code whose `cpsid`/`msr`
+ * asm clobbers memory, so every access is fresh without it, and can be optimised. */
+extern uint32_t mote_task_ready[];                /* [(mote_task_count + 31) / 32], zero-initialised */
 
 /* With --panic=task the program defines
  *     bool (*const mote_task_poller)(uint32_t) = mote_poll_catching;
@@ -34,12 +36,17 @@ extern bool (*const mote_task_poller)(uint32_t task);
 
 /* ---- Provided by runtime-c ---- */
 void mote_print_str(const uint8_t *p, uint32_t len);
+void mote_print_i32(int32_t v);     /* values of 32 bits or fewer: no 64-bit division */
+void mote_print_u32(uint32_t v);
+void mote_print_hex32(uint32_t v);
 void mote_print_i64(int64_t v);
 void mote_print_u64(uint64_t v);
 void mote_print_hex(uint64_t v);
 void mote_print_bool(bool v);
 
 _Noreturn void mote_exit(int32_t code);
+/* The exit code of a panic or fault (what rustc-built test binaries use). */
+#define MOTE_PANIC_EXIT_CODE 101
 
 void mote_panic_begin(void);
 _Noreturn void mote_panic_end(const uint8_t *loc, uint32_t len);
@@ -74,7 +81,7 @@ int32_t mote_task_claim(uint32_t first, uint32_t n);
 bool mote_poll_catching(uint32_t task);
 /* Set while a non-main task is polled under --panic=task; mote_panic_end calls
  * it (it does not return) instead of exiting. */
-extern void (*volatile mote_panic_hook)(void);
+extern void (*mote_panic_hook)(void);
 
 /* ---- Critical sections for `critical { }` (critical.c) ---- */
 uint32_t mote_critical_enter(void);          /* masks interrupts, returns the previous PRIMASK */

@@ -614,11 +614,16 @@ final class BodyEmitter {
                 LLVMValueRef len = LLVMBuildLoad2(cg.builder, cg.i32, cg.offsetPtr(value, 4), "");
                 cg.callRuntime("mote_print_str", data, len);
             } else {
+                // 32 bits or fewer print through the 32-bit conversions: a program that prints no
+                // 64-bit value links no 64-bit division.
                 Type.Int it = Type.intRepr(v.type());
                 boolean sext = it.signed() && !v.hex();
-                LLVMValueRef wide = it.bits() == 64 ? value
-                        : sext ? LLVMBuildSExt(cg.builder, value, cg.i64, "") : LLVMBuildZExt(cg.builder, value, cg.i64, "");
-                cg.callRuntime(v.hex() ? "mote_print_hex" : it.signed() ? "mote_print_i64" : "mote_print_u64", wide);
+                int bits = it.bits() > 32 ? 64 : 32;
+                LLVMTypeRef wideType = bits == 64 ? cg.i64 : cg.i32;
+                LLVMValueRef wide = it.bits() == bits ? value
+                        : sext ? LLVMBuildSExt(cg.builder, value, wideType, "") : LLVMBuildZExt(cg.builder, value, wideType, "");
+                String conversion = v.hex() ? "mote_print_hex" : it.signed() ? "mote_print_i" : "mote_print_u";
+                cg.callRuntime(conversion + (v.hex() ? (bits == 32 ? "32" : "") : String.valueOf(bits)), wide);
             }
         }
     }

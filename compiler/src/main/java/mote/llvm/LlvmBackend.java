@@ -123,6 +123,7 @@ public final class LlvmBackend implements AutoCloseable {
     }
 
     public void optimise(LLVMModuleRef module) {
+        markSizeLevel(module);
         LLVMPassBuilderOptionsRef options = LLVMCreatePassBuilderOptions();
         try {
             var err = LLVMRunPasses(module, level.pipeline, machine, options);
@@ -134,6 +135,31 @@ public final class LlvmBackend implements AutoCloseable {
             }
         } finally {
             LLVMDisposePassBuilderOptions(options);
+        }
+    }
+
+    /**
+     * The pass pipeline's level is not all: code generation (instruction selection, literal
+     * pools against movw/movt pairs, tail duplication) asks each function's `optsize` and
+     * `minsize`, as clang sets them for -Os and -Oz. Functions that have their own (runtime-c's,
+     * or the fault path's `minsize`) keep them.
+     */
+    private void markSizeLevel(LLVMModuleRef module) {
+        List<String> attrs = switch (level) {
+            case S -> List.of("optsize");
+            case Z -> List.of("optsize", "minsize");
+            default -> List.of();
+        };
+        if (attrs.isEmpty()) return;
+        LLVMContextRef ctx = LLVMGetModuleContext(module);
+        for (LLVMValueRef f = LLVMGetFirstFunction(module); f != null && !f.isNull(); f = LLVMGetNextFunction(f)) {
+            if (LLVMIsDeclaration(f) != 0) continue;
+            for (String attr : attrs) {
+                int kind = LLVMGetEnumAttributeKindForName(attr, attr.length());
+                if (LLVMGetEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, kind) == null
+                        || LLVMGetEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, kind).isNull())
+                    LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(ctx, kind, 0));
+            }
         }
     }
 

@@ -112,6 +112,9 @@ public final class LlvmCodegen implements AutoCloseable {
 
     void declareRuntime() {
         runtimeFn("mote_print_str", voidType, false, ptr, i32);
+        runtimeFn("mote_print_i32", voidType, false, i32);
+        runtimeFn("mote_print_u32", voidType, false, i32);
+        runtimeFn("mote_print_hex32", voidType, false, i32);
         runtimeFn("mote_print_i64", voidType, false, i64);
         runtimeFn("mote_print_u64", voidType, false, i64);
         runtimeFn("mote_print_hex", voidType, false, i64);

@@ -1,0 +1,85 @@
+package mote.size;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+
+import mote.Compiler;
+import mote.board.Board;
+import mote.home.MoteHome;
+import mote.link.ImageSize;
+import mote.testutil.ProgramRunner;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * runtime-c optimised as part of the program (mote.llvm.WholeProgram): images pinned at or
+ * below their measured size (sizes are deterministic, so a bound that is crossed is a
+ * regression, not noise), and the runtime pieces a program does not use absent from it.
+ */
+class WholeProgramSizeTest {
+    private static final Board BOARD = Board.load("lm3s6965evb");
+
+    private static Compiler.Result build(Path source, Compiler.Options options) {
+        return Compiler.compile(source, options);
+    }
+
+    private static Compiler.Result build(Path source) {
+        return build(source, Compiler.Options.defaults(BOARD, ProgramRunner.tempDir()));
+    }
+
+    private static Compiler.Result build(String program) throws IOException {
+        Path dir = ProgramRunner.tempDir();
+        Path source = dir.resolve("prog.mote");
+        Files.writeString(source, program);
+        return build(source, Compiler.Options.defaults(BOARD, dir));
+    }
+
+    /**
+     * Whole-image flash under `-O s --opt all` on lm3s6965evb. Before runtime-c was linked into
+     * the program (bitcode, internalized) these were 1010, 2434, 8006, 1370, 1450, 1530, 1530
+     * and 1518 bytes.
+     */
+    @ParameterizedTest
+    @CsvSource({
+            "bench/empty.mote, 640",
+            "bench/switch.mote, 2222",
+            "examples/firmware.mote, 7446",
+            "examples/foo_bar.mote, 836",
+            "examples/forwarding.mote, 1000",
+            "examples/hello.mote, 1076",
+            "examples/pre_post.mote, 1064",
+            "examples/process_command.mote, 1040"})
+    void imagesStayWithinTheirMeasuredFlash(String file, long bound) {
+        ImageSize size = build(MoteHome.get().resolve(file)).size();
+        assertTrue(size.flash() <= bound, file + ": " + size.flash() + " B of flash, pinned at " + bound);
+    }
+
+    @Test
+    void theVectorTableStaysWholeAndTheEmptyImageHoldsLittleElse() {
+        Compiler.Result r = build(MoteHome.get().resolve("bench/empty.mote"));
+        Set<String> symbols = SizeBaseline.symbols(r.elf()).keySet();
+        // 16 system vectors and the board's interrupts (startup.c rounds them up to a multiple of 8), 4 bytes each.
+        assertEquals(4L * (16 + (BOARD.irqCount() + 7) / 8 * 8), SizeBaseline.symbols(r.elf()).get("mote_vector_table"));
+        for (String unused : new String[] {"mote_sleep_us", "mote_channel_recv", "mote_channel_send", "mote_task_claim",
+                "mote_print_u64", "mote_panic_bounds", "mote_poll_catching", "__aeabi_uldivmod"})
+            assertFalse(symbols.contains(unused), unused + " is linked into an empty program: " + symbols);
+    }
+
+    @Test
+    void timersBringTheirOwnSysTickHandler() throws IOException {
+        String sleeper = "async fn main() -> i32 { sleep_us(100).await; 0 }\n";
+        String idle = "async fn main() -> i32 { 0 }\n";
+        long withTimer = SizeBaseline.symbols(build(sleeper).elf()).getOrDefault("SysTick_Handler", 0L);
+        long without = SizeBaseline.symbols(build(idle).elf()).getOrDefault("SysTick_Handler", 0L);
+        assertTrue(withTimer > without, "SysTick_Handler: " + withTimer + " B with a timer, " + without + " B without");
+        // Without timers the vector points at the default handler (16 bytes, shared by every unused vector).
+        assertTrue(without <= 16, "SysTick_Handler without timers: " + without + " B");
+    }
+}
