@@ -45,6 +45,41 @@ __attribute__((minsize)) _Noreturn void mote_panic_bounds(uint32_t index, uint32
     mote_panic_end(loc, loclen);
 }
 
+/* The same three for compiled Mote code, which names a location by its index in the
+ * program's site table (file index, line, column) instead of passing a string. */
+__attribute__((minsize)) _Noreturn void mote_panic_end_at(uint32_t site)
+{
+    const struct mote_panic_site *s = &mote_panic_sites[site];
+    mote_print_cstr(" at ");
+    mote_print_str(mote_panic_files[s->file].path, mote_panic_files[s->file].len);
+    mote_console_putc(':');
+    mote_print_u32(s->line);
+    mote_console_putc(':');
+    mote_print_u32(s->column);
+    mote_console_putc('\n');
+    void (*hook)(void) = mote_panic_hook;
+    if (hook)
+        hook();
+    mote_exit(MOTE_PANIC_EXIT_CODE);
+}
+
+__attribute__((minsize)) _Noreturn void mote_panic_at(const uint8_t *msg, uint32_t len, uint32_t site)
+{
+    mote_panic_begin();
+    mote_print_str(msg, len);
+    mote_panic_end_at(site);
+}
+
+__attribute__((minsize)) _Noreturn void mote_panic_bounds_at(uint32_t index, uint32_t len, uint32_t site)
+{
+    mote_panic_begin();
+    mote_print_cstr("index out of bounds: the len is ");
+    mote_print_u32(len);
+    mote_print_cstr(" but the index is ");
+    mote_print_u32(index);
+    mote_panic_end_at(site);
+}
+
 _Noreturn void mote_exit(int32_t code)
 {
     mote_semihost_exit(code);

@@ -54,6 +54,17 @@ _Noreturn void mote_panic_bounds(uint32_t index, uint32_t len, const uint8_t *lo
 _Noreturn void mote_panic(const uint8_t *msg, uint32_t len,
                           const uint8_t *loc, uint32_t loclen);
 
+/* Compiled Mote code names a panic's location by its index in these tables, which the
+ * program defines when it has a panic site (C code passes location strings to the calls
+ * above instead). */
+struct mote_panic_site { uint32_t line; uint16_t column; uint16_t file; };
+struct mote_panic_file { const uint8_t *path; uint32_t len; };
+extern const struct mote_panic_site mote_panic_sites[];
+extern const struct mote_panic_file mote_panic_files[];
+_Noreturn void mote_panic_end_at(uint32_t site);
+_Noreturn void mote_panic_at(const uint8_t *msg, uint32_t len, uint32_t site);
+_Noreturn void mote_panic_bounds_at(uint32_t index, uint32_t len, uint32_t site);
+
 void mote_wake_current(void);
 
 /* ---- Tasks (executor.c) ---- */

@@ -111,8 +111,10 @@ public final class Compiler {
      * @param emitted  the outputs as installed in the output folder (none when the image does not fit)
      * @param frames   each program function's stack frame in bytes, by linkage name, from the code generator
      */
+    /** {@code runtimeInObject}: runtime-c was optimised with the program, so {@code frames} and {@code callGraph} cover it too. */
     public record Result(Path elf, MirProgram mir, Map<String, StateMachine> machines, ImageSize size, List<Path> emitted,
-                         String overflow, Map<String, Long> frames, Map<String, List<String>> callGraph, Path workDir) {
+                         String overflow, Map<String, Long> frames, Map<String, List<String>> callGraph, Path workDir,
+                         boolean runtimeInObject) {
         public boolean fits() { return overflow == null; }
 
         /** The image as installed in the output folder, when it fits. */
@@ -275,8 +277,10 @@ public final class Compiler {
                 time("LLVM IR", () -> codegen.generate(analysis.mir(), analysis.machines(), options.panicAbort()));
                 time("LLVM verify", codegen::verify);
                 // runtime-c joins the program here, so the optimiser sees both as one (issue 12).
-                time("runtime link", () -> mote.llvm.WholeProgram.link(codegen.module(),
-                        mote.link.RuntimeBuilder.standard().wholeProgramBitcode(board)));
+                if (backend.optimisesRuntimeWithProgram()) {
+                    time("runtime link", () -> mote.llvm.WholeProgram.link(codegen.module(),
+                            mote.link.RuntimeBuilder.standard().wholeProgramBitcode(board)));
+                }
                 time("LLVM optimisation", () -> backend.optimise(codegen.module()));
                 if (options.emit().contains(Emit.LL)) {
                     Path ll = out.resolve(stem + ".ll");
@@ -295,7 +299,8 @@ public final class Compiler {
             Path elf = out.resolve(stem + ".elf");
             Optional<Path> map = options.emit().contains(Emit.MAP) ? Optional.of(out.resolve(stem + ".map")) : Optional.empty();
             // An image that does not fit is still linked (unbounded) and measured: the report comes first.
-            time("link", () -> Linker.standard().linkOrMeasure(board, List.of(object), elf, map));
+            boolean runtimeInObject = options.optLevel() != LlvmBackend.OptLevel.O0;
+            time("link", () -> Linker.standard().linkOrMeasure(board, List.of(object), runtimeInObject, elf, map));
             ImageSize size = time("image size", () -> ImageSize.of(elf, board));
             emitted.add(elf);
             if (options.emit().contains(Emit.BIN)) emitted.add(time("images", () -> Images.standard().bin(elf)));
@@ -304,7 +309,7 @@ public final class Compiler {
             map.ifPresent(emitted::add);
             String overflow = Linker.overflowMessage(board, size);
             List<Path> installed = overflow == null ? folder.install(emitted) : List.of();
-            return new Result(elf, analysis.mir(), analysis.machines(), size, installed, overflow, frames, callGraph, folder.dir());
+            return new Result(elf, analysis.mir(), analysis.machines(), size, installed, overflow, frames, callGraph, folder.dir(), runtimeInObject);
         });
     }
 

@@ -52,13 +52,14 @@ public final class Linker {
      * linked into {@code elf} with unbounded regions (so it can be measured and reported in
      * full) and the method returns false. Other link errors still throw.
      */
-    public boolean linkOrMeasure(Board board, List<Path> programObjects, Path elf, Optional<Path> map) {
+    public boolean linkOrMeasure(Board board, List<Path> programObjects, boolean runtimeInObject, Path elf, Optional<Path> map) {
         Path dir = elf.toAbsolutePath().getParent();
         List<Path> objects = new ArrayList<>(programObjects);
-        // runtime-c is in the program's object already (mote.llvm.WholeProgram) but for the
-        // helpers code generation calls, taken like an archive's members: only when called.
+        // Usually runtime-c is in the program's object already (mote.llvm.WholeProgram) but for
+        // the helpers code generation calls; else all of it. Either way taken like an archive's
+        // members: only what is called.
         objects.add(START_LIB);
-        objects.addAll(mote.home.Timings.time("runtime", () -> runtime.libcallObjects(board)));
+        objects.addAll(mote.home.Timings.time("runtime", () -> runtimeInObject ? runtime.libcallObjects(board) : runtime.build(board)));
         objects.add(END_LIB);
         ToolResult result = run(objects, LinkerScript.write(board, dir), elf, map);
         if (result.ok()) return true;

@@ -633,21 +633,21 @@ final class BodyEmitter {
     }
 
     /**
-     * `panic: <message> at <loc>`. A fixed message is one runtime call, a bounds check one
+     * `panic: <message> at <loc>`, the location as an index into the site table
+     * ({@link PanicSites}). A fixed message is one runtime call, a bounds check one
      * call with the two numbers (as rustc's panic_bounds_check), anything else the message
      * printed between mote_panic_begin and mote_panic_end.
      */
     private void panic(List<PrintItem> message, Span span) {
-        byte[] loc = span.programLocation().getBytes(StandardCharsets.UTF_8);
-        LLVMValueRef locPtr = cg.stringConstant(loc), locLen = cg.constInt(cg.i32, loc.length);
+        LLVMValueRef site = cg.panicSites.site(span);
         if (message.size() == 1 && message.get(0) instanceof PrintItem.Text t) {
-            cg.callRuntime("mote_panic", cg.stringConstant(t.bytes()), cg.constInt(cg.i32, t.bytes().length), locPtr, locLen);
+            cg.callRuntime("mote_panic_at", cg.stringConstant(t.bytes()), cg.constInt(cg.i32, t.bytes().length), site);
         } else if (isBoundsMessage(message)) {
-            cg.callRuntime("mote_panic_bounds", asU32(((PrintItem.Value) message.get(3))), asU32((PrintItem.Value) message.get(1)), locPtr, locLen);
+            cg.callRuntime("mote_panic_bounds_at", asU32(((PrintItem.Value) message.get(3))), asU32((PrintItem.Value) message.get(1)), site);
         } else {
             cg.callRuntime("mote_panic_begin");
             print(message);
-            cg.callRuntime("mote_panic_end", locPtr, locLen);
+            cg.callRuntime("mote_panic_end_at", site);
         }
         LLVMBuildUnreachable(cg.builder);
     }

@@ -51,6 +51,13 @@ public final class LlvmBackend implements AutoCloseable {
 
     private final OptLevel level;
 
+    /**
+     * Whether runtime-c is optimised with the program (linked into its module as bitcode). Not
+     * at `-O 0`: unoptimised code generation would turn the runtime's -Os bitcode into larger,
+     * slower machine code than its -Os objects, which such builds link instead.
+     */
+    public boolean optimisesRuntimeWithProgram() { return level != OptLevel.O0; }
+
     public LlvmBackend(String triple, String cpu, String features, OptLevel level) {
         initTargets();
         // "thumbv7m-none-eabi" read by position would be vendor "none", OS "eabi", no

@@ -67,6 +67,7 @@ public final class LlvmCodegen implements AutoCloseable {
     /** The state machines' code beside the poll bodies, and the task table. */
     final StateMachineEmitter sm;
     final TaskTable tasks;
+    final PanicSites panicSites;
     final DebugInfo debug;
 
     public LlvmCodegen(String moduleName) {
@@ -82,6 +83,7 @@ public final class LlvmCodegen implements AutoCloseable {
         declareRuntime();
         sm = new StateMachineEmitter(this);
         tasks = new TaskTable(this);
+        panicSites = new PanicSites(this);
         debug = new DebugInfo(this);
     }
 
@@ -124,6 +126,9 @@ public final class LlvmCodegen implements AutoCloseable {
         runtimeFn("mote_panic_end", voidType, true, ptr, i32);
         runtimeFn("mote_panic", voidType, true, ptr, i32, ptr, i32);
         runtimeFn("mote_panic_bounds", voidType, true, i32, i32, ptr, i32);
+        runtimeFn("mote_panic_end_at", voidType, true, i32);
+        runtimeFn("mote_panic_at", voidType, true, ptr, i32, i32);
+        runtimeFn("mote_panic_bounds_at", voidType, true, i32, i32, i32);
         runtimeFn("mote_wake_current", voidType, false);
         runtimeFn("mote_task_claim", i32, false, i32, i32);
         runtimeFn("mote_sleep_us", i1, false, ptr, i64);
@@ -336,6 +341,7 @@ public final class LlvmCodegen implements AutoCloseable {
         }
         if (debug.di != null) LLVMSetCurrentDebugLocation2(builder, null);
         if (program.mainFunction() != null) tasks.emitTaskTable(program, machines, panicAbort);
+        panicSites.emit();
         if (debug.di != null) LLVMDIBuilderFinalize(debug.di);
     }
 

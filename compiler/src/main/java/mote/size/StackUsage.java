@@ -70,10 +70,11 @@ public final class StackUsage {
         build.callGraph().forEach((caller, callees) -> graph.put(SymbolNames.demangle(caller), callees.stream().map(SymbolNames::demangle).toList()));
         // The program: what its code generator reported while emitting the object (LlvmBackend.emitObject).
         build.frames().forEach((fn, bytes) -> frames.put(SymbolNames.demangle(fn), bytes));
-        // runtime-c is in that module too, but for the helpers code generation calls (arith.c,
-        // mem.c): their frames from the .su files beside their objects, edges from their bitcode.
+        // runtime-c is usually in that module too, but for the helpers code generation calls
+        // (arith.c, mem.c); at -O 0 none of it is. What is not: frames from the .su files beside
+        // the objects, edges from the bitcode.
         RuntimeBuilder runtime = RuntimeBuilder.standard();
-        for (Path object : runtime.libcallObjects(board)) {
+        for (Path object : build.runtimeInObject() ? runtime.libcallObjects(board) : runtime.build(board)) {
             String stem = object.getFileName().toString().replaceFirst("\\.o$", "");
             readStackUsageFile(object.resolveSibling(stem + ".su"), frames);
             callGraphOf(runtime.bitcodeDir(board).resolve(stem + ".bc")).forEach(graph::putIfAbsent);
@@ -90,15 +91,17 @@ public final class StackUsage {
     }
 
     /**
-     * runtime-c's calls through pointers whose targets are known: mote_panic_end calls
+     * runtime-c's calls through pointers whose targets are known: mote_panic_end (and _at) calls
      * `mote_panic_hook`, which is null or unwind_to_executor (panic_task.c, `--panic=task`).
      * Other such calls (the executor's poll of a task) stay unknown, outside every chain measured here.
      */
     static final Map<String, List<String>> POINTER_TARGETS = Map.of(
-            "mote_panic_end", List.of("unwind_to_executor"));
+            "mote_panic_end", List.of("unwind_to_executor"),
+            "mote_panic_end_at", List.of("unwind_to_executor"));
 
     /** clang's `.su` lines: `file.c:line:col:function<TAB>bytes<TAB>static`. */
     static void readStackUsageFile(Path su, Map<String, Long> frames) {
+        if (!Files.exists(su)) return;   // clang writes none for a file that defines no function
         try {
             for (String line : Files.readAllLines(su)) {
                 String[] cols = line.split("\t");

@@ -1,0 +1,137 @@
+package mote.llvm;
+
+import static org.bytedeco.llvm.global.LLVM.*;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import mote.diag.Span;
+import org.bytedeco.llvm.LLVM.LLVMTypeRef;
+import org.bytedeco.llvm.LLVM.LLVMValueRef;
+
+/**
+ * Where each panic of the program is, as a table rather than a `file:line:col` string per
+ * site: a panic passes the index of its site, and runtime-c prints the location from
+ * `mote_panic_sites` (line, column and file index per site, 8 bytes) and `mote_panic_files`
+ * (each source file's path once). A site costs 8 bytes instead of a 20-30 byte string, and
+ * its call passes one small number instead of a pointer and a length.
+ */
+final class PanicSites {
+    private final LlvmCodegen cg;
+    /** `line:column:file` -> index: a location that panics twice (two checks in one expression) is one site. */
+    private final Map<String, Integer> sites = new LinkedHashMap<>();
+    private final List<int[]> entries = new ArrayList<>();
+    private final Map<String, Integer> files = new LinkedHashMap<>();
+
+    PanicSites(LlvmCodegen cg) {
+        this.cg = cg;
+    }
+
+    /** The index of {@code span}'s site, as the i32 a panic call passes. */
+    LLVMValueRef site(Span span) {
+        String path = span.file().programPath();
+        int file = files.computeIfAbsent(path, p -> files.size());
+        int line = span.line(), column = span.column();
+        int index = sites.computeIfAbsent(line + ":" + column + ":" + file, k -> {
+            entries.add(new int[] {line, column, file});
+            return entries.size() - 1;
+        });
+        return cg.constInt(cg.i32, index);
+    }
+
+    /**
+     * The two tables, when the program has a panic site (runtime-c's mote_panic_end reads
+     * them; without sites nothing does, and they are not emitted).
+     */
+    void emit() {
+        if (entries.isEmpty()) return;
+        if (!tableIsSmaller()) {
+            useLocationStrings();
+            return;
+        }
+        LLVMTypeRef siteType = LLVMStructTypeInContext(cg.ctx, new org.bytedeco.javacpp.PointerPointer<>(cg.i32, i16(), i16()), 3, 0);
+        LLVMValueRef[] rows = new LLVMValueRef[entries.size()];
+        for (int i = 0; i < rows.length; i++) {
+            int[] e = entries.get(i);
+            // A column past 65535 is shown as 65535: no source line is that wide in practice.
+            rows[i] = LLVMConstNamedStruct(siteType, LlvmCodegen.values(cg.constInt(cg.i32, e[0]),
+                    cg.constInt(i16(), Math.min(e[1], 0xFFFF)), cg.constInt(i16(), e[2])), 3);
+        }
+        constant("mote_panic_sites", LLVMConstArray(siteType, LlvmCodegen.values(rows), rows.length));
+        LLVMTypeRef fileType = LLVMStructTypeInContext(cg.ctx, new org.bytedeco.javacpp.PointerPointer<>(cg.ptr, cg.i32), 2, 0);
+        LLVMValueRef[] names = new LLVMValueRef[files.size()];
+        int i = 0;
+        for (String path : files.keySet()) {
+            byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
+            names[i++] = LLVMConstNamedStruct(fileType, LlvmCodegen.values(cg.stringConstant(bytes), cg.constInt(cg.i32, bytes.length)), 2);
+        }
+        constant("mote_panic_files", LLVMConstArray(fileType, LlvmCodegen.values(names), names.length));
+    }
+
+    /**
+     * A few panic sites cost less as strings: the table needs the code that prints a line and
+     * a column (and the decimal conversion, if the program prints no number of its own).
+     * Estimated in bytes of flash: a site is 8 bytes of table or its string plus a length
+     * argument at the call; the fixed parts were measured on lm3s6965evb.
+     */
+    private boolean tableIsSmaller() {
+        int strings = 0;
+        for (int[] e : entries) strings += location(e).length + LENGTH_ARGUMENT;
+        int table = SITE_BYTES * entries.size() + PRINT_LOCATION_CODE + (printsNumbers() ? 0 : DECIMAL_CONVERSION);
+        for (String path : files.keySet()) table += path.getBytes(StandardCharsets.UTF_8).length + SITE_BYTES;
+        return table < strings;
+    }
+
+    static final int SITE_BYTES = 8, LENGTH_ARGUMENT = 4, PRINT_LOCATION_CODE = 40, DECIMAL_CONVERSION = 90;
+
+    private boolean printsNumbers() {
+        LLVMValueRef f = LLVMGetNamedFunction(cg.module, "mote_print_u32");
+        LLVMValueRef g = LLVMGetNamedFunction(cg.module, "mote_print_i32");
+        return used(f) || used(g);
+    }
+
+    private static boolean used(LLVMValueRef f) {
+        return f != null && !f.isNull() && LLVMGetFirstUse(f) != null && !LLVMGetFirstUse(f).isNull();
+    }
+
+    private byte[] location(int[] e) {
+        String path = files.entrySet().stream().filter(f -> f.getValue() == e[2]).findFirst().orElseThrow().getKey();
+        return (path + ":" + e[0] + ":" + e[1]).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Turns every `..._at(..., site)` call into the string form `...(..., location, length)`. */
+    private void useLocationStrings() {
+        String[][] forms = {{"mote_panic_at", "mote_panic"}, {"mote_panic_bounds_at", "mote_panic_bounds"}, {"mote_panic_end_at", "mote_panic_end"}};
+        for (String[] form : forms) {
+            LLVMValueRef from = LLVMGetNamedFunction(cg.module, form[0]);
+            if (!used(from)) continue;
+            List<LLVMValueRef> calls = new ArrayList<>();
+            for (var use = LLVMGetFirstUse(from); use != null && !use.isNull(); use = LLVMGetNextUse(use)) calls.add(LLVMGetUser(use));
+            for (LLVMValueRef call : calls) {
+                int n = LLVMGetNumArgOperands(call);
+                List<LLVMValueRef> args = new ArrayList<>();
+                for (int i = 0; i < n - 1; i++) args.add(LLVMGetArgOperand(call, i));
+                int site = (int) LLVMConstIntGetZExtValue(LLVMGetArgOperand(call, n - 1));
+                byte[] loc = location(entries.get(site));
+                args.add(cg.stringConstant(loc));
+                args.add(cg.constInt(cg.i32, loc.length));
+                LLVMPositionBuilderBefore(cg.builder, call);
+                LLVMValueRef replacement = cg.callRuntime(form[1], args.toArray(LLVMValueRef[]::new));
+                var debugLoc = LLVMInstructionGetDebugLoc(call);
+                if (debugLoc != null && !debugLoc.isNull()) LLVMInstructionSetDebugLoc(replacement, debugLoc);
+                LLVMInstructionEraseFromParent(call);
+            }
+        }
+    }
+
+    private LLVMTypeRef i16() { return LLVMInt16TypeInContext(cg.ctx); }
+
+    private void constant(String name, LLVMValueRef init) {
+        LLVMValueRef g = LLVMAddGlobal(cg.module, LLVMTypeOf(init), name);
+        LLVMSetInitializer(g, init);
+        LLVMSetGlobalConstant(g, 1);
+    }
+}
