@@ -28,10 +28,11 @@ import mote.size.SizeReport;
 /**
  * `make bench`: the numbers Mote exists for, printed as tables. For every example, the
  * per-optimization size report; for the motivating examples, the program's own flash
- * (image minus the empty program's image) under `--opt none`, under `--opt all` and for a
- * hand-written C equivalent (bench/c/, same clang, runtime and linker), whose output is
- * checked against the Mote program's under QEMU; the inline cost model against inlining
- * nothing and everything; and compile time per 1 000 source lines.
+ * (image minus the empty program's image) and RAM under `--opt none`, under `--opt all`, for
+ * the C an expert would write with its own minimal executor (bench/c-expert/, {@link ExpertC})
+ * and for a hand-written C equivalent on runtime-c (bench/c/, same clang, runtime and linker),
+ * each C program's output checked against the Mote program's under QEMU; the inline cost
+ * model against inlining nothing and everything; and compile time per 1 000 source lines.
  */
 public final class Bench {
     private static final Board BOARD = Board.load(Board.DEFAULT_NAME);
@@ -105,31 +106,54 @@ public final class Bench {
     }
 
     private static long moteFlash(Path source, EnumSet<Optimization> opts, Path out) {
-        return Compiler.compile(source, options(out).withOpts(opts)).size().flash();
+        return moteSize(source, opts, out).flash();
+    }
+
+    private static ImageSize moteSize(Path source, EnumSet<Optimization> opts, Path out) {
+        return Compiler.compile(source, options(out).withOpts(opts)).size();
     }
 
     private static void againstC(Path work, List<String> examples) throws IOException {
         Path c = MoteHome.get().resolve("bench").resolve("c");
         Path empty = MoteHome.get().resolve("bench").resolve("empty.mote");
         EnumSet<Optimization> none = EnumSet.noneOf(Optimization.class), all = EnumSet.allOf(Optimization.class);
-        long emptyNone = moteFlash(empty, none, work.resolve("e0")), emptyAll = moteFlash(empty, all, work.resolve("e1"));
-        long emptyC = ImageSize.of(buildC(c.resolve("empty.c"), work), BOARD).flash();
-        System.out.println("Program-own flash (image minus the empty program's image), lm3s6965evb, bytes");
-        System.out.printf(Locale.ROOT, "empty images: Mote --opt none %d, --opt all %d, C %d%n%n", emptyNone, emptyAll, emptyC);
-        System.out.printf(Locale.ROOT, "%-18s %10s %10s %10s %12s %s%n", "example", "Mote none", "Mote all", "C by hand", "all vs C", "same output");
+        ImageSize emptyNone = moteSize(empty, none, work.resolve("e0")), emptyAll = moteSize(empty, all, work.resolve("e1"));
+        ImageSize emptyExpert = ImageSize.of(ExpertC.build("empty", BOARD, work), BOARD);
+        ImageSize emptyC = ImageSize.of(buildC(c.resolve("empty.c"), work), BOARD);
+        System.out.println("Program-own flash (image minus the empty program's image), lm3s6965evb, bytes;"
+                + " expert C: bench/c-expert/, no runtime-c; C on runtime-c: bench/c/");
+        System.out.printf(Locale.ROOT, "empty images: Mote --opt none %d, --opt all %d, expert C %d, C on runtime-c %d%n%n",
+                emptyNone.flash(), emptyAll.flash(), emptyExpert.flash(), emptyC.flash());
+        System.out.printf(Locale.ROOT, "%-18s %10s %10s %10s %12s %14s %s%n", "example", "Mote none", "Mote all", "expert C",
+                "C on rt-c", "all vs expert", "same output");
+        StringBuilder ramRows = new StringBuilder();
         for (String ex : examples) {
             Path mote = MoteHome.get().resolve("examples").resolve(ex + ".mote");
-            long n = moteFlash(mote, none, work.resolve(ex + "-none")) - emptyNone;
+            ImageSize noneSize = moteSize(mote, none, work.resolve(ex + "-none"));
             Compiler.Result allBuild = Compiler.compile(mote, options(work.resolve(ex + "-all")).withOpts(all));
-            long a = allBuild.size().flash() - emptyAll;
+            Path expertElf = ExpertC.build(ex, BOARD, work);
             Path cElf = buildC(c.resolve(ex + ".c"), work);
-            long h = ImageSize.of(cElf, BOARD).flash() - emptyC;
+            ImageSize expertSize = ImageSize.of(expertElf, BOARD), cSize = ImageSize.of(cElf, BOARD);
+            long a = allBuild.size().flash() - emptyAll.flash(), e = expertSize.flash() - emptyExpert.flash();
             QemuResult mr = new QemuRunner().run(BOARD, allBuild.elf(), QemuOptions.defaults().withTimeout(Duration.ofSeconds(20)));
-            QemuResult cr = new QemuRunner().run(BOARD, cElf, QemuOptions.defaults().withTimeout(Duration.ofSeconds(20)));
-            boolean same = mr.output().equals(cr.output()) && mr.exitCode() == cr.exitCode();
-            System.out.printf(Locale.ROOT, "%-18s %10d %10d %10d %+11d %s%n", ex, n, a, h, a - h, same ? "yes" : "NO: " + cr.output());
+            String expertSame = sameRun(mr, expertElf, "expert C"), cSame = sameRun(mr, cElf, "C on runtime-c");
+            String same = expertSame.isEmpty() && cSame.isEmpty() ? "yes" : (expertSame + " " + cSame).trim();
+            System.out.printf(Locale.ROOT, "%-18s %10d %10d %10d %12d %+14d %s%n", ex, noneSize.flash() - emptyNone.flash(), a, e,
+                    cSize.flash() - emptyC.flash(), a - e, same);
+            ramRows.append(String.format(Locale.ROOT, "%-18s %10d %10d %10d %12d%n", ex, noneSize.ram() - emptyNone.ram(),
+                    allBuild.size().ram() - emptyAll.ram(), expertSize.ram() - emptyExpert.ram(), cSize.ram() - emptyC.ram()));
         }
-        System.out.println();
+        System.out.printf(Locale.ROOT, "%nProgram-own RAM (.data + .bss, image minus the empty program's image), bytes;"
+                + " empty images: Mote --opt none %d, --opt all %d, expert C %d, C on runtime-c %d (with the %d-byte stack)%n",
+                emptyNone.ram(), emptyAll.ram(), emptyExpert.ram(), emptyC.ram(), BOARD.stackSize());
+        System.out.printf(Locale.ROOT, "%-18s %10s %10s %10s %12s%n%s%n", "example", "Mote none", "Mote all", "expert C", "C on rt-c", ramRows);
+    }
+
+    /** Empty when {@code elf} prints what the Mote program printed and exits as it did, else what it printed. */
+    private static String sameRun(QemuResult mote, Path elf, String label) {
+        QemuResult r = new QemuRunner().run(BOARD, elf, QemuOptions.defaults().withTimeout(Duration.ofSeconds(20)));
+        return r.output().equals(mote.output()) && r.exitCode() == mote.exitCode() ? ""
+                : "NO (" + label + ", exit " + r.exitCode() + "): " + r.output();
     }
 
     private static Path buildC(Path source, Path work) throws IOException {
