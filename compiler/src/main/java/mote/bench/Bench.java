@@ -30,7 +30,8 @@ import mote.size.SizeReport;
  * per-optimization size report; for the motivating examples, the program's own flash
  * (image minus the empty program's image) under `--opt none`, under `--opt all` and for a
  * hand-written C equivalent (bench/c/, same clang, runtime and linker), whose output is
- * checked against the Mote program's under QEMU; the inline cost model against inlining
+ * checked against the Mote program's under QEMU, and for the Rust equivalent built by rustc
+ * (bench/rust/, {@link RustBaseline}) when one is installed; the inline cost model against inlining
  * nothing and everything; and compile time per 1 000 source lines.
  */
 public final class Bench {
@@ -116,7 +117,8 @@ public final class Bench {
         long emptyC = ImageSize.of(buildC(c.resolve("empty.c"), work), BOARD).flash();
         System.out.println("Program-own flash (image minus the empty program's image), lm3s6965evb, bytes");
         System.out.printf(Locale.ROOT, "empty images: Mote --opt none %d, --opt all %d, C %d%n%n", emptyNone, emptyAll, emptyC);
-        System.out.printf(Locale.ROOT, "%-18s %10s %10s %10s %12s %s%n", "example", "Mote none", "Mote all", "C by hand", "all vs C", "same output");
+        RustBaseline.Column rustc = RustBaseline.column(work.resolve("rust"), System.out);
+        System.out.printf(Locale.ROOT, "%-18s %10s %10s %10s %12s %-12s %s%n", "example", "Mote none", "Mote all", "C by hand", "all vs C", "same output", "rustc");
         for (String ex : examples) {
             Path mote = MoteHome.get().resolve("examples").resolve(ex + ".mote");
             long n = moteFlash(mote, none, work.resolve(ex + "-none")) - emptyNone;
@@ -127,8 +129,10 @@ public final class Bench {
             QemuResult mr = new QemuRunner().run(BOARD, allBuild.elf(), QemuOptions.defaults().withTimeout(Duration.ofSeconds(20)));
             QemuResult cr = new QemuRunner().run(BOARD, cElf, QemuOptions.defaults().withTimeout(Duration.ofSeconds(20)));
             boolean same = mr.output().equals(cr.output()) && mr.exitCode() == cr.exitCode();
-            System.out.printf(Locale.ROOT, "%-18s %10d %10d %10d %+11d %s%n", ex, n, a, h, a - h, same ? "yes" : "NO: " + cr.output());
+            System.out.printf(Locale.ROOT, "%-18s %10d %10d %10d %+11d %-12s %s%n", ex, n, a, h, a - h, same ? "yes" : "NO: " + cr.output(),
+                    rustc.cell(ex, n));
         }
+        rustc.printFutures(System.out);
         System.out.println();
     }
 
