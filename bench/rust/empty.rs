@@ -1,6 +1,7 @@
 //! bench/empty.mote: the image every program's own flash is measured against.
 #![no_std]
 #![no_main]
+#![feature(type_alias_impl_trait)] // the tasks' static slots (rt.rs)
 
 #[path = "rt.rs"]
 mod rt;
@@ -9,6 +10,4 @@ async fn main() -> i32 {
     0
 }
 
-fn start() -> ! {
-    rt::run_tasks!(main: main())
-}
+rt::tasks!(main: main());

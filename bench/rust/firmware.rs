@@ -3,6 +3,7 @@
 //! sensors reached through the layers a trait-style HAL produces.
 #![no_std]
 #![no_main]
+#![feature(type_alias_impl_trait)] // the tasks' static slots (rt.rs)
 
 #[path = "rt.rs"]
 mod rt;
@@ -468,15 +469,13 @@ async fn main() -> i32 {
     (checksum % 251) as i32
 }
 
-fn start() -> ! {
-    rt::run_tasks!(
-        main: main(),
-        HEARTBEAT => heartbeat(),
-        WATCHDOG => watchdog(),
-        LOGGER => logger(),
-        SAMPLER => sampler(SAMPLE_ROUNDS),
-        REPORTER => reporter(),
-        CONSOLE => console(),
-        UART_RX => uart_rx(),
-    )
-}
+rt::tasks!(
+    main: main(),
+    HEARTBEAT => heartbeat(),
+    WATCHDOG => watchdog(),
+    LOGGER => logger(),
+    SAMPLER => sampler(SAMPLE_ROUNDS),
+    REPORTER => reporter(),
+    CONSOLE => console(),
+    UART_RX => uart_rx(),
+);

@@ -1,6 +1,7 @@
 //! examples/foo_bar.mote: an async fn that never suspends, awaited twice.
 #![no_std]
 #![no_main]
+#![feature(type_alias_impl_trait)] // the tasks' static slots (rt.rs)
 
 #[path = "rt.rs"]
 mod rt;
@@ -20,6 +21,4 @@ async fn main() -> i32 {
     v
 }
 
-fn start() -> ! {
-    rt::run_tasks!(main: main())
-}
+rt::tasks!(main: main());

@@ -1,6 +1,7 @@
 //! examples/forwarding.mote: a three-level forwarding chain; leaf yields once.
 #![no_std]
 #![no_main]
+#![feature(type_alias_impl_trait)] // the tasks' static slots (rt.rs)
 
 #[path = "rt.rs"]
 mod rt;
@@ -32,6 +33,4 @@ async fn main() -> i32 {
     sum as i32
 }
 
-fn start() -> ! {
-    rt::run_tasks!(main: main())
-}
+rt::tasks!(main: main());

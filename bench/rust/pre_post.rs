@@ -1,6 +1,7 @@
 //! examples/pre_post.mote: work before the await (preamble) and after it (postamble).
 #![no_std]
 #![no_main]
+#![feature(type_alias_impl_trait)] // the tasks' static slots (rt.rs)
 
 #[path = "rt.rs"]
 mod rt;
@@ -24,6 +25,4 @@ async fn main() -> i32 {
     a + b
 }
 
-fn start() -> ! {
-    rt::run_tasks!(main: main())
-}
+rt::tasks!(main: main());

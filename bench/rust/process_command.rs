@@ -1,6 +1,7 @@
 //! examples/process_command.mote: both arms of a match await the same callee.
 #![no_std]
 #![no_main]
+#![feature(type_alias_impl_trait)] // the tasks' static slots (rt.rs)
 
 #[path = "rt.rs"]
 mod rt;
@@ -36,6 +37,4 @@ async fn main() -> i32 {
     total % 256
 }
 
-fn start() -> ! {
-    rt::run_tasks!(main: main())
-}
+rt::tasks!(main: main());

@@ -4,18 +4,22 @@
 //!
 //! - startup: the full vector table (15 exceptions + the board's 44 interrupts), Reset_Handler
 //!   copying .data and zeroing .bss (lm3s6965evb.ld gives the addresses);
-//! - tasks: futures on the executor's stack, no heap. A task is a bit in a ready mask; the
-//!   executor sweeps the mask in task order, polling each ready task directly (no `dyn`), and
-//!   sleeps in WFI when nothing is ready. A waker's data is its task's index, so waking is
-//!   setting a bit, and channels, signals and timers keep a mask of waiting tasks rather than
-//!   `Waker`s;
+//! - tasks: each task's future in a static slot of its own (no heap), created at start, as
+//!   the C programmer keeps each task's state in a static (and embassy its task pools). A
+//!   task is a bit in a ready mask; the executor sweeps the mask in task order, polling each
+//!   ready task directly (no `dyn`), and sleeps in WFI when nothing is ready. A waker's data
+//!   is its task's index, so waking is setting a bit, and channels, signals and timers keep
+//!   a mask of waiting tasks rather than `Waker`s. (Futures `pin!`ned in the executor's own
+//!   frame instead never escape it, and LLVM dissolves them into registers: that measures
+//!   LLVM, not the state machines, and multi-task executors keep their tasks in statics.)
 //! - console: Stellaris UART0 at 0x4000C000; exit: semihosting SYS_EXIT_EXTENDED, as
-//!   runtime-c does; printing integers without `core::fmt` (which alone is kilobytes);
+//!   runtime-c does; integers printed by hand, as a programmer counting bytes does, not
+//!   through `core::fmt`;
 //! - time (only programs that `mod` timer.rs link it): SysTick, tickless.
 //!
-//! Build (what mote.bench.RustBaseline does): a sysroot holding `core` and
-//! `compiler_builtins` built from source for thumbv7m-none-eabi, then
-//! `rustc --edition 2024 --target thumbv7m-none-eabi --sysroot SYSROOT --crate-type staticlib
+//! Build (what mote.bench.RustBaseline does; RUSTC_BOOTSTRAP=1 for the unstable parts): a
+//! sysroot holding `core` and `compiler_builtins` built from source for thumbv7m-none-eabi,
+//! then `rustc --edition 2024 --target thumbv7m-none-eabi --sysroot SYSROOT --crate-type staticlib
 //!  -C opt-level=s -C panic=abort -C lto=fat -C codegen-units=1 -C target-cpu=cortex-m3 PROG.rs`
 //! and `ld.lld --gc-sections -T lm3s6965evb.ld libPROG.a -o PROG.elf`.
 
@@ -272,32 +276,67 @@ pub fn poll_task<F: Future>(task: Pin<&mut F>, index: u32) -> Poll<F::Output> {
     task.poll(&mut Context::from_waker(&waker))
 }
 
-/// The executor: `run_tasks!(main: main(), PRODUCER => producer(3), CONSUMER => consumer())`. Task 0 is
-/// `main`, ready at the start; the others start when `spawn`ed. When `main` returns, the
-/// program exits with its value. A finished task is not polled again.
-macro_rules! run_tasks {
-    (main: $main:expr $(, $index:expr => $task:ident($($arg:expr),*))* $(,)?) => {{
-        let mut main_task = core::pin::pin!($main);
-        $( let mut $task = core::pin::pin!($task($($arg),*)); )*
-        #[allow(unused_mut)] // with no task but main, nothing finishes
-        let mut finished: u32 = 0;
-        crate::rt::spawn(0);
-        loop {
-            let ready = crate::rt::take_ready() & !finished;
-            if ready & 1 != 0 {
-                if let core::task::Poll::Ready(code) = crate::rt::poll_task(main_task.as_mut(), 0) {
-                    crate::rt::exit(code);
-                }
+/// One task's future in a static of its own, as a C programmer keeps each task's state: a
+/// module named after the task, holding the slot, `init` (creates the future, Unresumed)
+/// and `poll`. The future's type is named through a type alias `impl Trait`
+/// (`#![feature(type_alias_impl_trait)]`), as embassy's executor does on nightly.
+macro_rules! task_slot {
+    ($task:ident: $output:ty = $create:expr) => {
+        #[allow(non_snake_case)]
+        mod $task {
+            use super::*;
+            pub type Task = impl core::future::Future<Output = $output>;
+            #[define_opaque(Task)]
+            fn create() -> Task {
+                $create
             }
-            $(
-                if ready & (1 << $index) != 0 && crate::rt::poll_task($task.as_mut(), $index).is_ready() {
-                    finished |= 1 << $index;
-                }
-            )*
+            static mut SLOT: core::mem::MaybeUninit<Task> = core::mem::MaybeUninit::uninit();
+            pub fn init() {
+                unsafe { (*(&raw mut SLOT)).write(create()) };
+            }
+            pub fn poll(index: u32) -> core::task::Poll<$output> {
+                // The slot is static and never moves: pinned for good once created.
+                let task = unsafe { core::pin::Pin::new_unchecked((*(&raw mut SLOT)).assume_init_mut()) };
+                crate::rt::poll_task(task, index)
+            }
         }
-    }};
+    };
 }
-pub(crate) use run_tasks;
+pub(crate) use task_slot;
+
+/// The tasks and the executor, at item level:
+/// `tasks!(main: main(), PRODUCER => producer(3), CONSUMER => consumer())` defines
+/// `fn start() -> !`, which creates every task's future in its static slot and runs them.
+/// Task 0 is `main`, ready at the start; the others start when `spawn`ed. When `main`
+/// returns, the program exits with its value. A finished task is not polled again.
+macro_rules! tasks {
+    (main: main() $(, $index:expr => $task:ident($($arg:expr),*))* $(,)?) => {
+        crate::rt::task_slot!(main: i32 = main());
+        $( crate::rt::task_slot!($task: () = $task($($arg),*)); )*
+
+        fn start() -> ! {
+            main::init();
+            $( $task::init(); )*
+            #[allow(unused_mut)] // with no task but main, nothing finishes
+            let mut finished: u32 = 0;
+            crate::rt::spawn(0);
+            loop {
+                let ready = crate::rt::take_ready() & !finished;
+                if ready & 1 != 0 {
+                    if let core::task::Poll::Ready(code) = main::poll(0) {
+                        crate::rt::exit(code);
+                    }
+                }
+                $(
+                    if ready & (1 << $index) != 0 && $task::poll($index).is_ready() {
+                        finished |= 1 << $index;
+                    }
+                )*
+            }
+        }
+    };
+}
+pub(crate) use tasks;
 
 // ---------------------------------------------------------------- futures
 
