@@ -31,8 +31,8 @@ import mote.size.SizeReport;
  * (image minus the empty program's image) under `--opt none`, under `--opt all` and for a
  * hand-written C equivalent (bench/c/, same clang, runtime and linker), whose output is
  * checked against the Mote program's under QEMU, and for the Rust equivalent built by rustc
- * (bench/rust/, {@link RustBaseline}) when one is installed; the inline cost model against inlining
- * nothing and everything; and compile time per 1 000 source lines.
+ * (bench/rust/, {@link RustBaseline}) when one is installed; the inline cost model against
+ * inlining nothing and everything; and compile time per 1 000 source lines.
  */
 public final class Bench {
     private static final Board BOARD = Board.load(Board.DEFAULT_NAME);
