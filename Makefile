@@ -3,7 +3,8 @@
 #   make build  compile the compiler into compiler/target/mote.jar
 #   make run    build and run examples/hello.mote in QEMU
 #   make test   the whole test suite (needs QEMU)
-#   make bench  size per optimization, Mote against hand-written C, compile time
+#   make bench  size per optimization, Mote against hand-written C and rustc (when installed:
+#               apt-get install rustc-web rust-web-src), compile time
 #   make bench-compile  compile time and memory on generated programs up to 20,000 lines (issue 13)
 #   make bless  regenerate golden snapshots after a deliberate change (review the diff)
 #   make fuzz   the fuzzers, much longer than `make test` runs them: the front-end robustness

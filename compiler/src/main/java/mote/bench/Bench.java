@@ -31,8 +31,10 @@ import mote.size.SizeReport;
  * (image minus the empty program's image) and RAM under `--opt none`, under `--opt all`, for
  * the C an expert would write with its own minimal executor (bench/c-expert/, {@link ExpertC})
  * and for a hand-written C equivalent on runtime-c (bench/c/, same clang, runtime and linker),
- * each C program's output checked against the Mote program's under QEMU; the inline cost
- * model against inlining nothing and everything; and compile time per 1 000 source lines.
+ * each C program's output checked against the Mote program's under QEMU, and for the Rust
+ * equivalent built by rustc (bench/rust/, {@link RustBaseline}) when one is installed; the
+ * inline cost model against inlining nothing and everything; and compile time per 1 000
+ * source lines.
  */
 public final class Bench {
     private static final Board BOARD = Board.load(Board.DEFAULT_NAME);
@@ -124,8 +126,9 @@ public final class Bench {
                 + " expert C: bench/c-expert/, no runtime-c; C on runtime-c: bench/c/");
         System.out.printf(Locale.ROOT, "empty images: Mote --opt none %d, --opt all %d, expert C %d, C on runtime-c %d%n%n",
                 emptyNone.flash(), emptyAll.flash(), emptyExpert.flash(), emptyC.flash());
-        System.out.printf(Locale.ROOT, "%-18s %10s %10s %10s %12s %14s %s%n", "example", "Mote none", "Mote all", "expert C",
-                "C on rt-c", "all vs expert", "same output");
+        RustBaseline.Column rustc = RustBaseline.column(work.resolve("rust"), System.out);
+        System.out.printf(Locale.ROOT, "%-18s %10s %10s %10s %12s %14s %10s %s%n", "example", "Mote none", "Mote all", "expert C",
+                "C on rt-c", "all vs expert", "rustc", "same output");
         StringBuilder ramRows = new StringBuilder();
         for (String ex : examples) {
             Path mote = MoteHome.get().resolve("examples").resolve(ex + ".mote");
@@ -138,8 +141,9 @@ public final class Bench {
             QemuResult mr = new QemuRunner().run(BOARD, allBuild.elf(), QemuOptions.defaults().withTimeout(Duration.ofSeconds(20)));
             String expertSame = sameRun(mr, expertElf, "expert C"), cSame = sameRun(mr, cElf, "C on runtime-c");
             String same = expertSame.isEmpty() && cSame.isEmpty() ? "yes" : (expertSame + " " + cSame).trim();
-            System.out.printf(Locale.ROOT, "%-18s %10d %10d %10d %12d %+14d %s%n", ex, noneSize.flash() - emptyNone.flash(), a, e,
-                    cSize.flash() - emptyC.flash(), a - e, same);
+            long n = noneSize.flash() - emptyNone.flash();
+            System.out.printf(Locale.ROOT, "%-18s %10d %10d %10d %12d %+14d %10s %s%n", ex, n, a, e,
+                    cSize.flash() - emptyC.flash(), a - e, rustc.cell(ex, n), same);
             ramRows.append(String.format(Locale.ROOT, "%-18s %10d %10d %10d %12d%n", ex, noneSize.ram() - emptyNone.ram(),
                     allBuild.size().ram() - emptyAll.ram(), expertSize.ram() - emptyExpert.ram(), cSize.ram() - emptyC.ram()));
         }
@@ -147,6 +151,8 @@ public final class Bench {
                 + " empty images: Mote --opt none %d, --opt all %d, expert C %d, C on runtime-c %d (with the %d-byte stack)%n",
                 emptyNone.ram(), emptyAll.ram(), emptyExpert.ram(), emptyC.ram(), BOARD.stackSize());
         System.out.printf(Locale.ROOT, "%-18s %10s %10s %10s %12s%n%s%n", "example", "Mote none", "Mote all", "expert C", "C on rt-c", ramRows);
+        rustc.printFutures(System.out);
+        System.out.println();
     }
 
     /** Empty when {@code elf} prints what the Mote program printed and exits as it did, else what it printed. */
