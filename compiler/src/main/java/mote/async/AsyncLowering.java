@@ -127,7 +127,7 @@ public final class AsyncLowering {
                 Terminator t = fn.block(awaits.get(k)).terminator();
                 List<Placement.Item> items = new ArrayList<>();
                 for (Local l : savedPerAwait.get(k)) items.add(new Placement.Item(fn.typeOf(l).size(), fn.typeOf(l).align()));
-                Placement.Item child = new Placement.Item(pointSize(t, callees, childSizes), pointAlign(t, callees, childSizes));
+                Placement.Item child = new Placement.Item(pointSize(t, callees, childSizes, true), pointAlign(t, callees, childSizes));
                 localItems.add(items);
                 awaiteeItems.add(child);
                 List<Placement.Item> all = new ArrayList<>(items);
@@ -153,7 +153,7 @@ public final class AsyncLowering {
                 Placement.Item child = awaiteeItems.get(k);
                 int index = firstSuspend + k;
                 stateOfAwait.put(awaits.get(k), index);
-                states.add(suspendedState(t, index, k, slots, child.offset, child.size, child.align, awaits.get(k), childSizes));
+                states.add(suspendedState(t, index, k, slots, child.offset, child.size, child.align, awaits.get(k), childSizes, true));
             }
         } else {
             // rustc's layout: arguments, discriminant, promoted locals, then overlapping variants.
@@ -186,7 +186,7 @@ public final class AsyncLowering {
                     StateMachine.Slot p = promoted.get(l);
                     if (p != null) slots.add(p); else own.add(l);
                 }
-                int childSize = pointSize(t, callees, childSizes);
+                int childSize = pointSize(t, callees, childSizes, false);
                 int childAlign = pointAlign(t, callees, childSizes);
                 // Increasing alignment; the awaitee goes before locals of larger alignment.
                 own.sort(java.util.Comparator.comparingInt(l -> fn.typeOf(l).align()));
@@ -212,7 +212,7 @@ public final class AsyncLowering {
                 size = Math.max(size, at);
                 int index = firstSuspend + k;
                 stateOfAwait.put(awaits.get(k), index);
-                states.add(suspendedState(t, index, k, slots, awaiteeAt, childSize, childAlign, awaits.get(k), childSizes));
+                states.add(suspendedState(t, index, k, slots, awaiteeAt, childSize, childAlign, awaits.get(k), childSizes, false));
             }
         }
         align = Math.max(align, tagSize);
@@ -232,15 +232,10 @@ public final class AsyncLowering {
         return sizes;
     }
 
-    /** Bytes a suspension point keeps besides saved locals: the awaitee, or a join's children one after another. */
-    private static int pointSize(Terminator t, Map<String, StateMachine> callees, Map<Integer, int[]> childSizes) {
+    /** Bytes a suspension point keeps besides saved locals: the awaitee, or a join's children (ChildLayout). */
+    private static int pointSize(Terminator t, Map<String, StateMachine> callees, Map<Integer, int[]> childSizes, boolean share) {
         if (t instanceof Terminator.Await a) return awaiteeSize(a.callee(), callees);
-        int at = 0;
-        for (int id : ((Terminator.Suspend) t).children()) {
-            int[] sa = childSizes.getOrDefault(id, new int[] {0, 1});
-            at = alignUp(at, sa[1]) + sa[0];
-        }
-        return at;
+        return ChildLayout.of((Terminator.Suspend) t, childSizes, share).size;
     }
 
     private static int pointAlign(Terminator t, Map<String, StateMachine> callees, Map<Integer, int[]> childSizes) {
@@ -251,17 +246,17 @@ public final class AsyncLowering {
     }
 
     private static StateMachine.State suspendedState(Terminator t, int index, int k, List<StateMachine.Slot> slots, int offset,
-                                                     int size, int align, BlockId block, Map<Integer, int[]> childSizes) {
+                                                     int size, int align, BlockId block, Map<Integer, int[]> childSizes, boolean share) {
         if (t instanceof Terminator.Await a)
             return new StateMachine.State(index, StateMachine.Kind.SUSPENDED, "Suspend" + k, slots,
                     new StateMachine.Awaitee(a.callee(), offset, size, align), block);
+        Terminator.Suspend su = (Terminator.Suspend) t;
+        ChildLayout layout = ChildLayout.of(su, childSizes, share);
         List<StateMachine.Child> children = new ArrayList<>();
-        int at = 0;
-        for (int id : ((Terminator.Suspend) t).children()) {
-            int[] sa = childSizes.getOrDefault(id, new int[] {0, 1});
-            at = alignUp(at, sa[1]);
-            children.add(new StateMachine.Child(id, offset + at, sa[0], sa[1]));
-            at += sa[0];
+        for (Terminator.ChildWait w : su.waits()) {
+            int[] sa = childSizes.getOrDefault(w.child(), new int[] {0, 1});
+            children.add(new StateMachine.Child(w.child(), offset + layout.offsets.get(w.child()), sa[0], sa[1],
+                    share ? w.parent() : -1, share ? w.group() : 0));
         }
         return new StateMachine.State(index, StateMachine.Kind.SUSPENDED, "Suspend" + k, slots, null, block, children);
     }

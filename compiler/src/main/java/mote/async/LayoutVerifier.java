@@ -75,9 +75,16 @@ public final class LayoutVerifier {
                 if (f.offset() % f.align() != 0) fail(m, s, f + " is not aligned to " + f.align());
                 if (f.align() > m.align()) fail(m, s, f + " needs alignment " + f.align() + " but the object has " + m.align());
             }
+            // Children that never wait at the same time may share bytes (ChildLayout).
+            Map<Integer, int[]> nesting = new java.util.HashMap<>();
+            for (StateMachine.Child c : s.children()) nesting.put(c.id(), new int[] {c.parent(), c.group()});
+            java.util.Set<String> takingTurns = new java.util.HashSet<>();
+            for (StateMachine.Child a : s.children())
+                for (StateMachine.Child b : s.children())
+                    if (a.id() != b.id() && !ChildLayout.mayWaitTogether(nesting, a.id(), b.id())) takingTurns.add("child" + a.id() + "/child" + b.id());
             for (int i = 0; i < fields.size(); i++)
                 for (int j = i + 1; j < fields.size(); j++)
-                    if (overlap(fields.get(i), fields.get(j)))
+                    if (overlap(fields.get(i), fields.get(j)) && !takingTurns.contains(fields.get(i).name() + "/" + fields.get(j).name()))
                         fail(m, s, fields.get(i) + " and " + fields.get(j) + " overlap"
                                 + (i > 0 && i < pinnedEnd ? " (pinned " + fields.get(i).name() + " must stay outside every state's fields)" : ""));
             if (s.kind() == StateMachine.Kind.SUSPENDED) checkSaved(m, s, fn, liveness);

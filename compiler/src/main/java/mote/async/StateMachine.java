@@ -45,7 +45,13 @@ public record StateMachine(String function, List<State> states, int tagOffset, i
     }
 
     /** The storage of child future {@code id} of a `join`/`race` (one per branch), while its fn waits on them all. */
-    public record Child(int id, int offset, int size, int align) {}
+    /**
+     * The slot of a `join`/`race` child; {@code parent} and {@code group} as in
+     * Terminator.ChildWait when children may share bytes (-1 and 0 when each has its own).
+     */
+    public record Child(int id, int offset, int size, int align, int parent, int group) {
+        public Child(int id, int offset, int size, int align) { this(id, offset, size, align, -1, 0); }
+    }
 
     /** The slot of `join`/`race` child {@code id}. */
     public Child child(int id) {

@@ -690,11 +690,11 @@ public final class MirBuilder {
         private record NestedSite(BlockId dispatcher, List<BranchInfo> branches) implements Site {}
 
         /** One lowered branch: its child slot, whether it started or ended, where it waits. */
-        private record BranchInfo(int child, Local started, Local done, Local pc, List<Site> sites) {
+        private record BranchInfo(int child, Local started, Local done, Local pc, List<Site> sites, int parent, int group) {
             Terminator.ChildWait childWait() {
                 List<Callee> callees = new ArrayList<>();
                 for (Site s : sites) callees.add(s instanceof ChildSite c ? c.callee() : null);
-                return new Terminator.ChildWait(child, started, done, pc, callees);
+                return new Terminator.ChildWait(child, started, done, pc, callees, parent, group);
             }
         }
 
@@ -776,7 +776,9 @@ public final class MirBuilder {
                 terminate(new Terminator.Goto(after));
             }
             List<BranchInfo> infos = new ArrayList<>();
-            for (int i = 0; i < n; i++) infos.add(new BranchInfo(children.get(i), started.get(i), done.get(i), pcs.get(i), sites.get(i)));
+            for (int i = 0; i < n; i++)
+                infos.add(new BranchInfo(children.get(i), started.get(i), done.get(i), pcs.get(i), sites.get(i),
+                        outermost ? -1 : outer.child, children.get(0)));
             for (int i = 0; i < n; i++) {
                 // dispatch i: skip a finished branch, start a new one, or poll where it waits.
                 current = dispatch.get(i);

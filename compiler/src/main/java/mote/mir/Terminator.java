@@ -116,15 +116,29 @@ public sealed interface Terminator {
      * {@code done}; it then waits on the future of {@code sites.get(pc)}. A null site is a
      * `join`/`race` nested in the branch: its own children have waits of their own. A branch
      * without awaits has no sites and never waits.
+     *
+     * <p>{@code group} is the first child of the `join`/`race` this branch belongs to, and
+     * {@code parent} the child whose branch that `join`/`race` is nested in (-1: the outermost
+     * one). Branches of one group run at once; groups nested in one branch run one after
+     * another, so their children may share bytes (AsyncLowering's child layout).
      */
-    record ChildWait(int child, Local started, Local done, Local pc, List<Callee> sites) {
+    record ChildWait(int child, Local started, Local done, Local pc, List<Callee> sites, int parent, int group) {
         public ChildWait { sites = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(sites)); }
-        public ChildWait renumbered(int base) { return new ChildWait(child + base, started, done, pc, sites); }
+        /** A branch of a fn's first outermost `join`/`race` (children numbered from 0). */
+        public ChildWait(int child, Local started, Local done, Local pc, List<Callee> sites) {
+            this(child, started, done, pc, sites, -1, 0);
+        }
+        public ChildWait renumbered(int base) {
+            return new ChildWait(child + base, started, done, pc, sites, parent < 0 ? parent : parent + base, group + base);
+        }
         public ChildWait mapLocals(java.util.function.UnaryOperator<Local> locals) {
-            return new ChildWait(child, locals.apply(started), locals.apply(done), locals.apply(pc), sites);
+            return new ChildWait(child, locals.apply(started), locals.apply(done), locals.apply(pc), sites, parent, group);
         }
         /** The child and the flags a cancel reads while the fn waits (the printer shows every local a terminator reads). */
-        @Override public String toString() { return child + " (started " + started + ", done " + done + ", pc " + pc + ")"; }
+        @Override public String toString() {
+            return child + " (started " + started + ", done " + done + ", pc " + pc
+                    + (parent >= 0 ? "; group " + group + " in " + parent : "") + ")";
+        }
     }
 
     /** Abandons pending child {@code child} (a losing `race` branch): deregisters what it waits on. */

@@ -129,6 +129,26 @@ class LayoutVerifierTest {
         fails(withSaved("b", slot -> moved(slot, 12)), "_2 (b) [12, 20) is not aligned to 8");
     }
 
+    @Test
+    void childrenShareBytesOnlyWhenTheyTakeTurns() {
+        // Three races in turn in one join branch (see JoinLoweringTest): as lowered, the later
+        // races reuse the first one's bytes, and that passes.
+        SourceFile races = SourceFile.of("races.mote", mote.mir.JoinLoweringTest.SEQUENTIAL_RACES);
+        Compiler.Analysis a = Compiler.analyze(races, java.util.EnumSet.allOf(mote.opt.Optimization.class), false, true);
+        MirFn main = a.mir().function("main");
+        StateMachine m = a.machines().get("main");
+        LayoutVerifier.verify(m, main);
+        // Child 3 (the first race's timer) moved onto child 1 (the join's other branch, which
+        // waits at the same time): refused.
+        StateMachine.Child other = m.child(1);
+        StateMachine broken = new StateMachine(m.function(), replaceSuspend(m, s -> new StateMachine.State(s.index(), s.kind(), s.name(),
+                s.saved(), s.awaitee(), s.awaitBlock(), s.children().stream().map(c -> c.id() != 3 ? c
+                        : new StateMachine.Child(c.id(), other.offset(), c.size(), c.align(), c.parent(), c.group())).toList())),
+                m.tagOffset(), m.tagSize(), m.size(), m.align(), m.stateOfAwait(), m.eagerStart(), m.returnedPending(), m.pinned());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> LayoutVerifier.verify(broken, main));
+        assertTrue(e.getMessage().contains("child1") && e.getMessage().contains("child3") && e.getMessage().contains("overlap"), e.getMessage());
+    }
+
     // ---------------------------------------------------------------- helpers
 
     void fails(StateMachine broken, String expected) {
