@@ -278,8 +278,8 @@ public final class Compiler {
                 time("LLVM verify", codegen::verify);
                 // runtime-c joins the program here, so the optimiser sees both as one (issue 12).
                 if (backend.optimisesRuntimeWithProgram()) {
-                    time("runtime link", () -> mote.llvm.WholeProgram.link(codegen.module(),
-                            mote.link.RuntimeBuilder.standard().wholeProgramBitcode(board)));
+                    List<Path> runtimeBitcode = time("runtime", () -> mote.link.RuntimeBuilder.standard().wholeProgramBitcode(board));
+                    time("runtime link", () -> mote.llvm.WholeProgram.link(codegen.module(), runtimeBitcode));
                 }
                 time("LLVM optimisation", () -> backend.optimise(codegen.module()));
                 if (options.emit().contains(Emit.LL)) {

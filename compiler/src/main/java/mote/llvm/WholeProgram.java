@@ -53,42 +53,45 @@ public final class WholeProgram {
         LLVMContextRef ctx = LLVMGetModuleContext(module);
         String triple = LLVMGetTarget(module).getString();
         String layout = LLVMGetDataLayoutStr(module).getString();
-        Map<String, Path> pending = new LinkedHashMap<>();
-        for (Path bc : runtimeBitcode) pending.put(bc.getFileName().toString(), bc);
-        Path root = pending.remove(ROOT);
+        // Each file read lazily (function bodies only when linked), once: what it defines is
+        // known without reading its code, and a file not needed is dropped unread.
+        Map<String, LLVMModuleRef> pending = new LinkedHashMap<>();
+        for (Path bc : runtimeBitcode) pending.put(bc.getFileName().toString(), parseLazily(bc, ctx));
+        LLVMModuleRef root = pending.remove(ROOT);
         if (root == null) throw new ToolError("runtime-c has no " + ROOT.replace(".bc", ".c"));
-        linkFile(module, root, ctx, triple, layout);
-        // Parsed once each; a file is linked (and consumed) the first time it is needed.
-        Map<String, Set<String>> defines = new LinkedHashMap<>();
-        for (var e : pending.entrySet()) defines.put(e.getKey(), definedNames(e.getValue()));
-        boolean changed = true;
-        while (changed) {
-            changed = false;
-            Set<String> wanted = undefinedNames(module);
-            for (var it = defines.entrySet().iterator(); it.hasNext(); ) {
-                var e = it.next();
-                if (e.getValue().stream().noneMatch(wanted::contains)) continue;
-                linkFile(module, pending.get(e.getKey()), ctx, triple, layout);
-                it.remove();
-                changed = true;
-                break;   // what is undefined changed: look again from the first file
+        try {
+            linkInto(module, root, ROOT, triple, layout);
+            Map<String, Set<String>> defines = new LinkedHashMap<>();
+            for (var e : pending.entrySet()) defines.put(e.getKey(), definedNames(e.getValue()));
+            boolean changed = true;
+            while (changed) {
+                changed = false;
+                Set<String> wanted = undefinedNames(module);
+                for (var it = defines.entrySet().iterator(); it.hasNext(); ) {
+                    var e = it.next();
+                    if (e.getValue().stream().noneMatch(wanted::contains)) continue;
+                    linkInto(module, pending.remove(e.getKey()), e.getKey(), triple, layout);
+                    it.remove();
+                    changed = true;
+                    break;   // what is undefined changed: look again from the first file
+                }
             }
+        } finally {
+            for (LLVMModuleRef unused : pending.values()) LLVMDisposeModule(unused);
         }
         internalize(module);
     }
 
-    private static void linkFile(LLVMModuleRef module, Path bc, LLVMContextRef ctx, String triple, String layout) {
-        LLVMModuleRef runtime = parse(bc, ctx);
+    private static void linkInto(LLVMModuleRef module, LLVMModuleRef runtime, String name, String triple, String layout) {
         // clang spells the triple its own way (thumbv7m-unknown-none-eabi); the same target.
         LLVMSetTarget(runtime, triple);
         LLVMSetDataLayout(runtime, layout);
         if (LLVMLinkModules2(module, runtime) != 0) {   // consumes `runtime`
-            throw new ToolError("cannot link runtime-c's " + bc.getFileName() + " into the program\n"
-                    + mote.home.MoteCache.clearHint());
+            throw new ToolError("cannot link runtime-c's " + name + " into the program\n" + mote.home.MoteCache.clearHint());
         }
     }
 
-    private static LLVMModuleRef parse(Path bc, LLVMContextRef ctx) {
+    private static LLVMModuleRef parseLazily(Path bc, LLVMContextRef ctx) {
         LLVMMemoryBufferRef buffer = new LLVMMemoryBufferRef();
         BytePointer err = new BytePointer();
         if (LLVMCreateMemoryBufferWithContentsOfFile(new BytePointer(bc.toString()), buffer, err) != 0) {
@@ -96,27 +99,20 @@ public final class WholeProgram {
         }
         LLVMModuleRef module = new LLVMModuleRef();
         // The module takes the buffer over.
-        if (LLVMParseBitcodeInContext2(ctx, buffer, module) != 0) {
+        if (LLVMGetBitcodeModuleInContext2(ctx, buffer, module) != 0) {
             throw new ToolError("cannot parse " + bc + "\n" + mote.home.MoteCache.clearHint());
         }
         return module;
     }
 
-    /** The names a runtime file defines (functions, variables, aliases), read in a scratch context. */
-    private static Set<String> definedNames(Path bc) {
-        LLVMContextRef scratch = LLVMContextCreate();
-        try {
-            LLVMModuleRef m = parse(bc, scratch);
-            Set<String> names = new HashSet<>();
-            for (LLVMValueRef v : globals(m)) {
-                if (LLVMIsDeclaration(v) == 0 && LLVMGetLinkage(v) != LLVMInternalLinkage && LLVMGetLinkage(v) != LLVMPrivateLinkage)
-                    names.add(LLVMGetValueName(v).getString());
-            }
-            LLVMDisposeModule(m);
-            return names;
-        } finally {
-            LLVMContextDispose(scratch);
+    /** The names a runtime file defines (functions, variables, aliases); a lazy module's unread bodies count. */
+    private static Set<String> definedNames(LLVMModuleRef m) {
+        Set<String> names = new HashSet<>();
+        for (LLVMValueRef v : globals(m)) {
+            if (LLVMIsDeclaration(v) == 0 && LLVMGetLinkage(v) != LLVMInternalLinkage && LLVMGetLinkage(v) != LLVMPrivateLinkage)
+                names.add(LLVMGetValueName(v).getString());
         }
+        return names;
     }
 
     /** Names the module uses without defining them (intrinsics aside). */
