@@ -278,7 +278,7 @@ public final class Compiler {
                 time("LLVM verify", codegen::verify);
                 // runtime-c joins the program here, so the optimiser sees both as one (issue 12).
                 if (backend.optimisesRuntimeWithProgram()) {
-                    List<Path> runtimeBitcode = time("runtime", () -> mote.link.RuntimeBuilder.standard().wholeProgramBitcode(board));
+                    List<Path> runtimeBitcode = time("runtime bitcode", () -> mote.link.RuntimeBuilder.standard().wholeProgramBitcode(board));
                     time("runtime link", () -> mote.llvm.WholeProgram.link(codegen.module(), runtimeBitcode));
                 }
                 time("LLVM optimisation", () -> backend.optimise(codegen.module()));

@@ -36,14 +36,17 @@ public final class WholeProgram {
 
     /**
      * Symbols that stay external: what the linker script and the hardware start from, what
-     * inline assembly names (the default handler branches to mote_fault), and where qemu/gdbinit
-     * sets breakpoints. Everything else becomes internal. The executor's variables that gdbinit
-     * reads (mote_task_current, mote_tasks, ...) keep their names as local symbols while the
-     * program uses them (ARM's global merging leaves an alias of the same name for each).
+     * inline assembly names (the default handler branches to mote_fault), where qemu/gdbinit
+     * sets breakpoints, and the task count its `mote-task` and `mote-tasks` read (folded into
+     * the executor, it would leave the image; 4 bytes). Everything else becomes internal. The
+     * executor's variables that gdbinit reads (mote_tasks, mote_task_current, ...) keep their
+     * names as local symbols while the program uses them (ARM's global merging leaves an alias
+     * of the same name for each); a program of one task folds its table away, and there
+     * `mote-task` cannot name the poll function.
      */
     static final Set<String> EXTERNAL = Set.of(
             "mote_vector_table", "Reset_Handler", "mote_fault", "mote_default_handler",
-            "mote_panic_begin", "mote_exit");
+            "mote_panic_begin", "mote_exit", "mote_task_count");
 
     /**
      * Links the runtime files that {@code module} needs into it, then internalizes. The files

@@ -22,7 +22,7 @@ class TimingsOptionTest {
         assertEquals(0, o.exit(), o.err());
         List<String> phases = rows(o.err());
         for (String phase : List.of("board", "read", "parse", "types", "MIR", "opt ready-fold", "opt merge-states (2x)", "opt inline",
-                "async lowering", "LLVM IR", "LLVM optimisation", "object emission", "runtime", "link", "images",
+                "async lowering", "LLVM IR", "LLVM optimisation", "object emission", "runtime bitcode", "runtime link", "runtime", "link", "images",
                 "stack analysis", "other", "total"))
             assertTrue(phases.contains(phase), phase + " missing from\n" + o.err());
         assertEquals("total", phases.get(phases.size() - 1), o.err());
