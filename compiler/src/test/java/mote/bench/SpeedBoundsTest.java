@@ -20,11 +20,11 @@ class SpeedBoundsTest {
     @ParameterizedTest
     @CsvSource({
             // case, bound (measured)
-            "yield, 75",        // 72
-            "channel, 317",     // 302
-            "irq_signal, 247",  // 235
-            "timer, 300",       // 286
-            "idle, 24"})        // 23
+            "yield, 70",            // 66
+            "channel, 313",         // 298
+            "irq_signal, 246",      // 234
+            "timer, 299",           // 284
+            "idle, 25"})            // 23
     void instructionsPerEventStayWithinTheirBound(String name, double bound) throws IOException {
         SpeedBench.Case c = SpeedBench.CASES.stream().filter(k -> k.name().equals(name)).findFirst().orElseThrow();
         double measured = SpeedBench.mote(c, ProgramRunner.tempDir()).perEvent();

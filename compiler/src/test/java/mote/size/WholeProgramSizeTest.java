@@ -49,13 +49,13 @@ class WholeProgramSizeTest {
     @ParameterizedTest
     @CsvSource({
             "bench/empty.mote, 640",
-            "bench/switch.mote, 2222",
-            "examples/firmware.mote, 7446",
+            "bench/switch.mote, 2182",
+            "examples/firmware.mote, 7402",
             "examples/foo_bar.mote, 836",
-            "examples/forwarding.mote, 1000",
-            "examples/hello.mote, 1076",
-            "examples/pre_post.mote, 1064",
-            "examples/process_command.mote, 1040"})
+            "examples/forwarding.mote, 996",
+            "examples/hello.mote, 1072",
+            "examples/pre_post.mote, 1060",
+            "examples/process_command.mote, 1036"})
     void imagesStayWithinTheirMeasuredFlash(String file, long bound) {
         ImageSize size = build(MoteHome.get().resolve(file)).size();
         assertTrue(size.flash() <= bound, file + ": " + size.flash() + " B of flash, pinned at " + bound);
