@@ -62,7 +62,7 @@ static void notify_first(struct mote_waiter **tail)
         unlink_waiter(tail, w);
         w->state = MOTE_NODE_FIRED;
         if (mote_task_status[w->task] == MOTE_TASK_LIVE) {
-            mote_wake(w->task);
+            mote_wake_locked(w->task);
             return;
         }
     }

@@ -34,7 +34,7 @@ static struct {
  * disappear. */
 #define ONE_WORD (mote_task_count <= 32u)
 
-static void set_ready(uint32_t id)
+void mote_wake_locked(uint32_t id)
 {
     if (ONE_WORD)
         mote_task_ready[0] |= 1u << id;
@@ -45,7 +45,7 @@ static void set_ready(uint32_t id)
 void mote_wake(uint32_t id)
 {
     uint32_t primask = mote_irq_save();
-    set_ready(id);
+    mote_wake_locked(id);
     mote_irq_restore(primask);
 }
 
