@@ -21,8 +21,8 @@ class SpeedBoundsTest {
     @CsvSource({
             // case, bound (measured)
             "yield, 70",            // 66
-            "channel, 309",         // 294
-            "irq_signal, 242",      // 230
+            "channel, 293",         // 279
+            "irq_signal, 226",      // 215
             "timer, 299",           // 284
             "idle, 25"})            // 23
     void instructionsPerEventStayWithinTheirBound(String name, double bound) throws IOException {
