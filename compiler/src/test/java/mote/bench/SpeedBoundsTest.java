@@ -21,8 +21,8 @@ class SpeedBoundsTest {
     @CsvSource({
             // case, bound (measured)
             "yield, 70",            // 66
-            "channel, 293",         // 279
-            "irq_signal, 226",      // 215
+            "channel, 259",         // 246
+            "irq_signal, 191",      // 181
             "timer, 299",           // 284
             "idle, 25"})            // 23
     void instructionsPerEventStayWithinTheirBound(String name, double bound) throws IOException {
