@@ -20,8 +20,8 @@ class SpeedBoundsTest {
     @ParameterizedTest
     @CsvSource({
             // case, bound (measured)
-            "yield, 70",            // 66
-            "channel, 259",         // 246
+            "yield, 67",            // 63
+            "channel, 256",         // 243
             "irq_signal, 191",      // 181
             "timer, 299",           // 284
             "idle, 25"})            // 23
