@@ -29,10 +29,23 @@ static struct {
     uint32_t next_scan; /* round-robin position in the ready bitmap */
 } ex;
 
+/* 32 tasks or fewer (the common case) have one word of ready bits: in a whole-program build
+ * the task count is a constant, so this folds and the word index and the scan across words
+ * disappear. */
+#define ONE_WORD (mote_task_count <= 32u)
+
+void mote_wake_locked(uint32_t id)
+{
+    if (ONE_WORD)
+        mote_task_ready[0] |= 1u << id;
+    else
+        mote_task_ready[id >> 5] |= 1u << (id & 31u);
+}
+
 void mote_wake(uint32_t id)
 {
     uint32_t primask = mote_irq_save();
-    mote_task_ready[id >> 5] |= 1u << (id & 31u);
+    mote_wake_locked(id);
     mote_irq_restore(primask);
 }
 
@@ -73,11 +86,34 @@ static uint32_t lowest_bit(uint32_t mask)
 #endif
 }
 
+/* Every ready bit is a task's: told so, the optimiser drops the caller's test for "none"
+ * after a bit was found. Not with one task: the id would be known, the poll direct and
+ * inlined into the executor, where the worst-case stack report (mote.size.TaskReport,
+ * which measures each task's poll function) would no longer see it. */
+static void assume_a_task(uint32_t id)
+{
+    if (mote_task_count > 1u)
+        __builtin_assume(id < mote_task_count);
+}
+
 /* Takes the next ready task at or after ex.next_scan (round robin, so a task
  * that keeps yielding cannot starve the others) and clears its bit; returns
  * mote_task_count when none is ready. Called with interrupts masked. */
 static uint32_t take_ready(void)
 {
+    if (ONE_WORD) {
+        uint32_t ready = mote_task_ready[0];
+        uint32_t mask = ready & (~0u << ex.next_scan);
+        if (mask == 0)
+            mask = ready;
+        if (mask == 0)
+            return mote_task_count;
+        uint32_t id = lowest_bit(mask);
+        assume_a_task(id);
+        mote_task_ready[0] = ready & ~(1u << id);
+        ex.next_scan = id + 1u < mote_task_count ? id + 1u : 0u;   /* with one task: always 0 */
+        return id;
+    }
     uint32_t words = (mote_task_count + 31u) >> 5;
     uint32_t w = ex.next_scan >> 5;
     uint32_t mask = mote_task_ready[w] & (~0u << (ex.next_scan & 31u));
@@ -86,6 +122,7 @@ static uint32_t take_ready(void)
             uint32_t bit = lowest_bit(mask);
             mote_task_ready[w] &= ~(1u << bit);
             uint32_t id = (w << 5) + bit;
+            assume_a_task(id);
             ex.next_scan = id + 1 < mote_task_count ? id + 1 : 0;
             return id;
         }

@@ -78,6 +78,9 @@ enum {
 /* Marks task `id` ready. Safe from interrupt handlers and with interrupts
  * masked; waking a task that is not LIVE does nothing. */
 void mote_wake(uint32_t id);
+/* The same, for runtime-c code that runs with interrupts masked already: no second
+ * save and restore of PRIMASK. */
+void mote_wake_locked(uint32_t id);
 /* The id of the task being polled (what waiter and timer nodes record). */
 uint32_t mote_current_task(void);
 /* The same, as the variable a debugger reads (qemu/gdbinit); code calls mote_current_task. */

@@ -33,8 +33,8 @@ import mote.size.SizeReport;
  * and for a hand-written C equivalent on runtime-c (bench/c/, same clang, runtime and linker),
  * each C program's output checked against the Mote program's under QEMU, and for the Rust
  * equivalent built by rustc (bench/rust/, {@link RustBaseline}) when one is installed; the
- * inline cost model against inlining nothing and everything; and compile time per 1 000
- * source lines.
+ * inline cost model against inlining nothing and everything; the runtime's instructions per
+ * event against expert C (SpeedBench); and compile time per 1 000 source lines.
  */
 public final class Bench {
     private static final Board BOARD = Board.load(Board.DEFAULT_NAME);
@@ -67,14 +67,15 @@ public final class Bench {
         againstC(work, WITH_C);
         inlineModel(work, programs);
         runtimeCost(work);
+        SpeedBench.print(work.resolve("speed"), List.of(), false);
         compileTime(work);
         CompileBench.main(new String[0]);   // at firmware scale, in fresh JVMs, with --timings
     }
 
     /**
      * What every image pays: the empty program's flash by runtime-c file (startup, executor,
-     * drivers, ...), and the instructions one task switch takes (bench/switch.mote under
-     * -icount shift=0, where one instruction is one nanosecond of guest time).
+     * drivers, ...). The instructions a task switch and the other runtime events take are
+     * SpeedBench's table.
      */
     private static void runtimeCost(Path work) throws IOException {
         Path empty = MoteHome.get().resolve("bench").resolve("empty.mote");
@@ -98,9 +99,7 @@ public final class Bench {
         }
         System.out.printf(Locale.ROOT, "Empty program (`async fn main() -> i32 { 0 }`): %d bytes of flash (goal: under 1024)%n", r.size().flash());
         for (var e : perFile.entrySet()) System.out.printf(Locale.ROOT, "  %-20s %6d%n", e.getKey(), e.getValue());
-        Compiler.Result sw = Compiler.compile(MoteHome.get().resolve("bench").resolve("switch.mote"), options(work.resolve("switch")));
-        QemuResult q = new QemuRunner().run(BOARD, sw.elf(), QemuOptions.defaults().withTimeout(Duration.ofSeconds(60)));
-        System.out.printf(Locale.ROOT, "Task switch (two tasks yielding to each other, --opt all): %s instructions each%n%n", q.output().trim());
+        System.out.println();
     }
 
     private static Compiler.Options options(Path out) {

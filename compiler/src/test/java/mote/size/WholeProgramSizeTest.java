@@ -49,13 +49,13 @@ class WholeProgramSizeTest {
     @ParameterizedTest
     @CsvSource({
             "bench/empty.mote, 640",
-            "bench/switch.mote, 2222",
-            "examples/firmware.mote, 7346",
+            "bench/switch.mote, 2178",
+            "examples/firmware.mote, 7246",
             "examples/foo_bar.mote, 842",
-            "examples/forwarding.mote, 1002",
-            "examples/hello.mote, 1082",
-            "examples/pre_post.mote, 1066",
-            "examples/process_command.mote, 1046"})
+            "examples/forwarding.mote, 998",
+            "examples/hello.mote, 1078",
+            "examples/pre_post.mote, 1062",
+            "examples/process_command.mote, 1042"})
     void imagesStayWithinTheirMeasuredFlash(String file, long bound) {
         ImageSize size = build(MoteHome.get().resolve(file)).size();
         assertTrue(size.flash() <= bound, file + ": " + size.flash() + " B of flash, pinned at " + bound);
