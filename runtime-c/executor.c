@@ -87,13 +87,12 @@ static uint32_t lowest_bit(uint32_t mask)
 }
 
 /* Every ready bit is a task's: told so, the optimiser drops the caller's test for "none"
- * after a bit was found. Not with one task: the id would be known, the poll direct and
- * inlined into the executor, where the worst-case stack report (mote.size.TaskReport,
- * which measures each task's poll function) would no longer see it. */
+ * after a bit was found, and with one task knows the id, so the poll is direct and
+ * inlined into the executor (the worst-case stack report measures such a poll from the
+ * executor: mote.size.TaskReport). */
 static void assume_a_task(uint32_t id)
 {
-    if (mote_task_count > 1u)
-        __builtin_assume(id < mote_task_count);
+    __builtin_assume(id < mote_task_count);
 }
 
 /* Takes the next ready task at or after ex.next_scan (round robin, so a task

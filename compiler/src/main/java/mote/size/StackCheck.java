@@ -24,8 +24,10 @@ public record StackCheck(long needed, long stackSize, String unbounded, String s
     /** Bytes the core pushes on exception entry: 8 words, 26 with the FPU's context (lazy stacking reserves it). */
     static final int EXCEPTION_FRAME = 32, EXCEPTION_FRAME_FPU = 104;
 
+    static final String EXECUTOR = "mote_executor_run";
+
     /** The frames below every poll: startup, then the executor's loop. */
-    static final List<String> BASE = List.of("Reset_Handler", "mote_executor_run");
+    static final List<String> BASE = List.of("Reset_Handler", EXECUTOR);
 
     public static StackCheck of(Compiler.Result build, Board board) {
         StackUsage stack = StackUsage.measure(build, board);
@@ -52,11 +54,19 @@ public record StackCheck(long needed, long stackSize, String unbounded, String s
             }
         }
         long poll = deepestTask == null ? 0 : deepestTask.pollStack();
+        // What the executor calls itself (the exit when no task is left, a poll inlined into
+        // it) goes as deep as a poll may: the deeper of the two counts.
+        StackUsage.Worst own = stack.worstDirect(EXECUTOR);
+        if (!own.bounded()) return unbounded(board, "the executor is " + own.describe());
+        long executorCalls = own.bytes() - stack.frame(EXECUTOR);
+        boolean executorDeeper = executorCalls > poll;
+        if (executorDeeper) poll = executorCalls;
         long frame = deepestHandler == null ? 0 : "hard".equals(board.floatAbi()) ? EXCEPTION_FRAME_FPU : EXCEPTION_FRAME;
         long needed = base + poll + handlerBytes + frame;
         StringBuilder parts = new StringBuilder();
         parts.append(base).append(" B startup and executor + ").append(poll).append(" B deepest poll");
-        if (deepestTask != null) parts.append(" (").append(deepestTask.name()).append(")");
+        if (executorDeeper) parts.append(" (the executor's own calls)");
+        else if (deepestTask != null) parts.append(" (").append(deepestTask.name()).append(")");
         if (deepestHandler != null)
             parts.append(" + ").append(frame).append(" B exception entry + ").append(handlerBytes)
                     .append(" B deepest interrupt handler (").append(deepestHandler).append(")");

@@ -143,6 +143,37 @@ public final class StackUsage {
         return worst(root, new ArrayList<>(), memo);
     }
 
+    /**
+     * The worst case of one poll of task {@code task} (a fn name): from its poll function, or,
+     * when the optimiser inlined that into the executor (a program of one task, whose id is
+     * known), from the executor (see {@link #worstDirect}).
+     */
+    public Worst poll(String task) {
+        return has(task + ".task") ? worst(task + ".task") : worstDirect(StackCheck.EXECUTOR);
+    }
+
+    /**
+     * Like {@link #worst}, but {@code root}'s own calls through a pointer are left out: the
+     * executor's, whose targets (the tasks' polls) are measured one by one. What it calls
+     * directly counts, polls the optimiser inlined into it included.
+     */
+    public Worst worstDirect(String root) {
+        Map<String, Worst> memo = new HashMap<>();
+        List<String> onPath = new ArrayList<>(List.of(root));
+        Worst deepest = null;
+        for (String callee : graph.getOrDefault(root, List.of())) {
+            if (callee.equals(LlvmCallGraph.THROUGH_POINTER)) continue;
+            Worst w = worst(callee, onPath, memo);
+            if (!w.bounded()) return new Worst(root, 0, List.of(), w.unbounded());
+            if (deepest == null || w.bytes() > deepest.bytes()) deepest = w;
+        }
+        long own = frame(root);
+        List<String> path = new ArrayList<>();
+        path.add(root + " " + own);
+        if (deepest != null) path.addAll(deepest.path());
+        return new Worst(root, own + (deepest == null ? 0 : deepest.bytes()), path, null);
+    }
+
     /** {@code onPath}: the chain of calls that led here, to name a recursion's cycle. */
     private Worst worst(String fn, List<String> onPath, Map<String, Worst> memo) {
         Worst known = memo.get(fn);

@@ -32,7 +32,7 @@ public final class TaskReport {
         for (var t : build.mir().tasks()) names.add(t.function());
         for (String name : names) {
             StateMachine m = build.machines().get(name);
-            StackUsage.Worst w = stack.worst(name + ".task");
+            StackUsage.Worst w = stack.poll(name);
             tasks.add(new Task(name, m == null ? 0 : m.size(), w.bounded() ? w.bytes() : -1, w.describe()));
         }
         return tasks;

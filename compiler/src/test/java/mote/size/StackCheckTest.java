@@ -72,7 +72,7 @@ class StackCheckTest {
             Path file = Files.writeString(dir.resolve("prog.mote"), source);
             Compiler.Result r = Compiler.compile(file, Compiler.Options.defaults(BOARD, dir).withPanicAbort(abort));
             StackUsage usage = StackUsage.measure(r, BOARD);
-            StackUsage.Worst main = usage.worst("main.task");
+            StackUsage.Worst main = usage.poll("main");
             assertTrue(main.bounded(), (abort ? "abort: " : "task: ") + main.describe());
             assertTrue(main.describe().contains("mote_panic"), main.describe());
         }

@@ -48,14 +48,14 @@ class WholeProgramSizeTest {
      */
     @ParameterizedTest
     @CsvSource({
-            "bench/empty.mote, 640",
+            "bench/empty.mote, 604",
             "bench/switch.mote, 2178",
             "examples/firmware.mote, 7246",
-            "examples/foo_bar.mote, 842",
-            "examples/forwarding.mote, 998",
-            "examples/hello.mote, 1078",
-            "examples/pre_post.mote, 1062",
-            "examples/process_command.mote, 1042"})
+            "examples/foo_bar.mote, 746",
+            "examples/forwarding.mote, 914",
+            "examples/hello.mote, 1038",
+            "examples/pre_post.mote, 962",
+            "examples/process_command.mote, 970"})
     void imagesStayWithinTheirMeasuredFlash(String file, long bound) {
         ImageSize size = build(MoteHome.get().resolve(file)).size();
         assertTrue(size.flash() <= bound, file + ": " + size.flash() + " B of flash, pinned at " + bound);
