@@ -753,7 +753,18 @@ public final class ProgramGenerator {
         if (t instanceof Int i) {
             IntTy it = i.t();
             String e = expr(t, 2, true);
-            String s = switch (rnd.nextInt(9)) {
+            int form = rnd.nextInt(9);
+            // The forms that read the place to stay in range (6, 7, the safe combine) must not
+            // await between that read and the write: another branch of a join/race may change
+            // the place meanwhile, and a debug build would then rightly panic on overflow where
+            // the release build wraps (seed 20261903). The operand is computed first.
+            String prefix = "";
+            if ((form >= 6) && e.contains(".await")) {
+                String operand = fresh("q");
+                prefix = "let " + operand + ": " + it.text() + " = " + e + "; ";
+                e = operand;
+            }
+            String s = prefix + switch (form) {
                 case 0 -> place + " = " + e + ";";
                 case 1 -> place + " ^= " + e + ";";
                 case 2 -> place + " |= " + e + ";";
