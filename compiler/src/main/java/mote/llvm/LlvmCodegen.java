@@ -159,6 +159,13 @@ public final class LlvmCodegen implements AutoCloseable {
         return new PointerPointer<>(values);
     }
 
+    /** Whether anything in the module refers to {@code v} (a function or global; null: no). */
+    static boolean isUsed(LLVMValueRef v) {
+        if (v == null || v.isNull()) return false;
+        var use = LLVMGetFirstUse(v);
+        return use != null && !use.isNull();
+    }
+
     LLVMTypeRef fnType(LLVMTypeRef ret, LLVMTypeRef... params) {
         return LLVMFunctionType(ret, new PointerPointer<>(params), params.length, 0);
     }

@@ -21,9 +21,12 @@ import org.bytedeco.llvm.LLVM.LLVMValueRef;
  */
 final class PanicSites {
     private final LlvmCodegen cg;
-    /** `line:column:file` -> index: a location that panics twice (two checks in one expression) is one site. */
+    /** A panic's place: line, column, file index, and the `path:line:column` string its string form prints. */
+    private record Site(int line, int column, int file, byte[] location) {}
+
+    /** `path:line:column` -> index: a location that panics twice (two checks in one expression) is one site. */
     private final Map<String, Integer> sites = new LinkedHashMap<>();
-    private final List<int[]> entries = new ArrayList<>();
+    private final List<Site> entries = new ArrayList<>();
     private final Map<String, Integer> files = new LinkedHashMap<>();
 
     PanicSites(LlvmCodegen cg) {
@@ -32,11 +35,10 @@ final class PanicSites {
 
     /** The index of {@code span}'s site, as the i32 a panic call passes. */
     LLVMValueRef site(Span span) {
-        String path = span.file().programPath();
-        int file = files.computeIfAbsent(path, p -> files.size());
-        int line = span.line(), column = span.column();
-        int index = sites.computeIfAbsent(line + ":" + column + ":" + file, k -> {
-            entries.add(new int[] {line, column, file});
+        int file = files.computeIfAbsent(span.file().programPath(), p -> files.size());
+        String location = span.programLocation();
+        int index = sites.computeIfAbsent(location, k -> {
+            entries.add(new Site(span.line(), span.column(), file, location.getBytes(StandardCharsets.UTF_8)));
             return entries.size() - 1;
         });
         return cg.constInt(cg.i32, index);
@@ -55,10 +57,10 @@ final class PanicSites {
         LLVMTypeRef siteType = LLVMStructTypeInContext(cg.ctx, new org.bytedeco.javacpp.PointerPointer<>(cg.i32, i16(), i16()), 3, 0);
         LLVMValueRef[] rows = new LLVMValueRef[entries.size()];
         for (int i = 0; i < rows.length; i++) {
-            int[] e = entries.get(i);
+            Site e = entries.get(i);
             // A column past 65535 is shown as 65535: no source line is that wide in practice.
-            rows[i] = LLVMConstNamedStruct(siteType, LlvmCodegen.values(cg.constInt(cg.i32, e[0]),
-                    cg.constInt(i16(), Math.min(e[1], 0xFFFF)), cg.constInt(i16(), e[2])), 3);
+            rows[i] = LLVMConstNamedStruct(siteType, LlvmCodegen.values(cg.constInt(cg.i32, e.line()),
+                    cg.constInt(i16(), Math.min(e.column(), 0xFFFF)), cg.constInt(i16(), e.file())), 3);
         }
         constant("mote_panic_sites", LLVMConstArray(siteType, LlvmCodegen.values(rows), rows.length));
         LLVMTypeRef fileType = LLVMStructTypeInContext(cg.ctx, new org.bytedeco.javacpp.PointerPointer<>(cg.ptr, cg.i32), 2, 0);
@@ -79,7 +81,7 @@ final class PanicSites {
      */
     private boolean tableIsSmaller() {
         int strings = 0;
-        for (int[] e : entries) strings += location(e).length + LENGTH_ARGUMENT;
+        for (Site e : entries) strings += e.location().length + LENGTH_ARGUMENT;
         int table = SITE_BYTES * entries.size() + PRINT_LOCATION_CODE + (printsNumbers() ? 0 : DECIMAL_CONVERSION);
         for (String path : files.keySet()) table += path.getBytes(StandardCharsets.UTF_8).length + SITE_BYTES;
         return table < strings;
@@ -88,18 +90,8 @@ final class PanicSites {
     static final int SITE_BYTES = 8, LENGTH_ARGUMENT = 4, PRINT_LOCATION_CODE = 40, DECIMAL_CONVERSION = 90;
 
     private boolean printsNumbers() {
-        LLVMValueRef f = LLVMGetNamedFunction(cg.module, "mote_print_u32");
-        LLVMValueRef g = LLVMGetNamedFunction(cg.module, "mote_print_i32");
-        return used(f) || used(g);
-    }
-
-    private static boolean used(LLVMValueRef f) {
-        return f != null && !f.isNull() && LLVMGetFirstUse(f) != null && !LLVMGetFirstUse(f).isNull();
-    }
-
-    private byte[] location(int[] e) {
-        String path = files.entrySet().stream().filter(f -> f.getValue() == e[2]).findFirst().orElseThrow().getKey();
-        return (path + ":" + e[0] + ":" + e[1]).getBytes(StandardCharsets.UTF_8);
+        return LlvmCodegen.isUsed(LLVMGetNamedFunction(cg.module, "mote_print_u32"))
+                || LlvmCodegen.isUsed(LLVMGetNamedFunction(cg.module, "mote_print_i32"));
     }
 
     /** Turns every `..._at(..., site)` call into the string form `...(..., location, length)`. */
@@ -107,7 +99,7 @@ final class PanicSites {
         String[][] forms = {{"mote_panic_at", "mote_panic"}, {"mote_panic_bounds_at", "mote_panic_bounds"}, {"mote_panic_end_at", "mote_panic_end"}};
         for (String[] form : forms) {
             LLVMValueRef from = LLVMGetNamedFunction(cg.module, form[0]);
-            if (!used(from)) continue;
+            if (!LlvmCodegen.isUsed(from)) continue;
             List<LLVMValueRef> calls = new ArrayList<>();
             for (var use = LLVMGetFirstUse(from); use != null && !use.isNull(); use = LLVMGetNextUse(use)) calls.add(LLVMGetUser(use));
             for (LLVMValueRef call : calls) {
@@ -115,7 +107,7 @@ final class PanicSites {
                 List<LLVMValueRef> args = new ArrayList<>();
                 for (int i = 0; i < n - 1; i++) args.add(LLVMGetArgOperand(call, i));
                 int site = (int) LLVMConstIntGetZExtValue(LLVMGetArgOperand(call, n - 1));
-                byte[] loc = location(entries.get(site));
+                byte[] loc = entries.get(site).location();
                 args.add(cg.stringConstant(loc));
                 args.add(cg.constInt(cg.i32, loc.length));
                 LLVMPositionBuilderBefore(cg.builder, call);

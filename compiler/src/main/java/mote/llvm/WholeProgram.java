@@ -11,9 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 import mote.diag.ToolError;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.llvm.LLVM.LLVMContextRef;
-import org.bytedeco.llvm.LLVM.LLVMMemoryBufferRef;
 import org.bytedeco.llvm.LLVM.LLVMModuleRef;
 import org.bytedeco.llvm.LLVM.LLVMValueRef;
 
@@ -59,30 +57,30 @@ public final class WholeProgram {
         // Each file read lazily (function bodies only when linked), once: what it defines is
         // known without reading its code, and a file not needed is dropped unread.
         Map<String, LLVMModuleRef> pending = new LinkedHashMap<>();
-        for (Path bc : runtimeBitcode) pending.put(bc.getFileName().toString(), parseLazily(bc, ctx));
+        for (Path bc : runtimeBitcode) pending.put(bc.getFileName().toString(), BitcodeFile.read(bc, ctx, true));
         LLVMModuleRef root = pending.remove(ROOT);
         if (root == null) throw new ToolError("runtime-c has no " + ROOT.replace(".bc", ".c"));
         try {
             linkInto(module, root, ROOT, triple, layout);
             Map<String, Set<String>> defines = new LinkedHashMap<>();
-            for (var e : pending.entrySet()) defines.put(e.getKey(), definedNames(e.getValue()));
-            boolean changed = true;
-            while (changed) {
-                changed = false;
-                Set<String> wanted = undefinedNames(module);
-                for (var it = defines.entrySet().iterator(); it.hasNext(); ) {
-                    var e = it.next();
-                    if (e.getValue().stream().noneMatch(wanted::contains)) continue;
-                    linkInto(module, pending.remove(e.getKey()), e.getKey(), triple, layout);
-                    it.remove();
-                    changed = true;
-                    break;   // what is undefined changed: look again from the first file
-                }
+            pending.forEach((name, file) -> defines.put(name, definedNames(file)));
+            String needed;
+            // Link the first file that defines something still undefined, until none does.
+            while ((needed = firstNeeded(defines, undefinedNames(module))) != null) {
+                defines.remove(needed);
+                linkInto(module, pending.remove(needed), needed, triple, layout);
             }
         } finally {
             for (LLVMModuleRef unused : pending.values()) LLVMDisposeModule(unused);
         }
         internalize(module);
+    }
+
+    /** The first file (in order) defining a name in {@code wanted}; null when none does. */
+    private static String firstNeeded(Map<String, Set<String>> defines, Set<String> wanted) {
+        for (var e : defines.entrySet())
+            if (e.getValue().stream().anyMatch(wanted::contains)) return e.getKey();
+        return null;
     }
 
     private static void linkInto(LLVMModuleRef module, LLVMModuleRef runtime, String name, String triple, String layout) {
@@ -92,20 +90,6 @@ public final class WholeProgram {
         if (LLVMLinkModules2(module, runtime) != 0) {   // consumes `runtime`
             throw new ToolError("cannot link runtime-c's " + name + " into the program\n" + mote.home.MoteCache.clearHint());
         }
-    }
-
-    private static LLVMModuleRef parseLazily(Path bc, LLVMContextRef ctx) {
-        LLVMMemoryBufferRef buffer = new LLVMMemoryBufferRef();
-        BytePointer err = new BytePointer();
-        if (LLVMCreateMemoryBufferWithContentsOfFile(new BytePointer(bc.toString()), buffer, err) != 0) {
-            throw new ToolError("cannot read " + bc + ": " + err.getString() + "\n" + mote.home.MoteCache.clearHint());
-        }
-        LLVMModuleRef module = new LLVMModuleRef();
-        // The module takes the buffer over.
-        if (LLVMGetBitcodeModuleInContext2(ctx, buffer, module) != 0) {
-            throw new ToolError("cannot parse " + bc + "\n" + mote.home.MoteCache.clearHint());
-        }
-        return module;
     }
 
     /** The names a runtime file defines (functions, variables, aliases); a lazy module's unread bodies count. */
@@ -123,7 +107,7 @@ public final class WholeProgram {
         Set<String> names = new HashSet<>();
         for (LLVMValueRef v : globals(module)) {
             // Declared and unused (code generation declares runtime functions up front) is not needed.
-            if (LLVMIsDeclaration(v) == 0 || LLVMGetFirstUse(v) == null || LLVMGetFirstUse(v).isNull()) continue;
+            if (LLVMIsDeclaration(v) == 0 || !LlvmCodegen.isUsed(v)) continue;
             String name = LLVMGetValueName(v).getString();
             if (!name.startsWith("llvm.")) names.add(name);
         }

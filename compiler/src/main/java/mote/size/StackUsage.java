@@ -13,11 +13,10 @@ import mote.Compiler;
 import mote.board.Board;
 import mote.diag.ToolError;
 import mote.link.RuntimeBuilder;
+import mote.llvm.BitcodeFile;
 import mote.llvm.LlvmCallGraph;
 import mote.llvm.SymbolNames;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.llvm.LLVM.LLVMContextRef;
-import org.bytedeco.llvm.LLVM.LLVMMemoryBufferRef;
 import org.bytedeco.llvm.LLVM.LLVMModuleRef;
 
 /**
@@ -74,10 +73,11 @@ public final class StackUsage {
         // (arith.c, mem.c); at -O 0 none of it is. What is not: frames from the .su files beside
         // the objects, edges from the bitcode.
         RuntimeBuilder runtime = RuntimeBuilder.standard();
+        Path bitcode = runtime.bitcodeDir(board);
         for (Path object : build.runtimeInObject() ? runtime.libcallObjects(board) : runtime.build(board)) {
             String stem = object.getFileName().toString().replaceFirst("\\.o$", "");
             readStackUsageFile(object.resolveSibling(stem + ".su"), frames);
-            callGraphOf(runtime.bitcodeDir(board).resolve(stem + ".bc")).forEach(graph::putIfAbsent);
+            callGraphOf(bitcode.resolve(stem + ".bc")).forEach(graph::putIfAbsent);
         }
         POINTER_TARGETS.forEach((caller, targets) -> {
             List<String> callees = graph.get(caller);
@@ -124,12 +124,7 @@ public final class StackUsage {
     private static Map<String, List<String>> callGraphOf(Path bitcode) {
         LLVMContextRef ctx = LLVMContextCreate();
         try {
-            LLVMMemoryBufferRef buffer = new LLVMMemoryBufferRef();
-            BytePointer err = new BytePointer();
-            if (LLVMCreateMemoryBufferWithContentsOfFile(new BytePointer(bitcode.toString()), buffer, err) != 0)
-                throw new ToolError("cannot read " + bitcode + ": " + err.getString());
-            LLVMModuleRef module = new LLVMModuleRef();
-            if (LLVMParseBitcodeInContext2(ctx, buffer, module) != 0) throw new ToolError("cannot parse " + bitcode);
+            LLVMModuleRef module = BitcodeFile.read(bitcode, ctx, false);
             Map<String, List<String>> graph = LlvmCallGraph.of(module);
             LLVMDisposeModule(module);
             return graph;
@@ -167,11 +162,7 @@ public final class StackUsage {
             if (!w.bounded()) return new Worst(root, 0, List.of(), w.unbounded());
             if (deepest == null || w.bytes() > deepest.bytes()) deepest = w;
         }
-        long own = frame(root);
-        List<String> path = new ArrayList<>();
-        path.add(root + " " + own);
-        if (deepest != null) path.addAll(deepest.path());
-        return new Worst(root, own + (deepest == null ? 0 : deepest.bytes()), path, null);
+        return chain(root, frame(root), deepest);
     }
 
     /** {@code onPath}: the chain of calls that led here, to name a recursion's cycle. */
@@ -202,11 +193,16 @@ public final class StackUsage {
             if (deepest == null || w.bytes() > deepest.bytes()) deepest = w;
         }
         onPath.remove(onPath.size() - 1);
+        Worst result = chain(fn, own, deepest);
+        memo.put(fn, result);
+        return result;
+    }
+
+    /** {@code fn}'s own frame on top of its deepest callee's chain (none: a leaf). */
+    private static Worst chain(String fn, long own, Worst deepest) {
         List<String> path = new ArrayList<>();
         path.add(fn + " " + own);
         if (deepest != null) path.addAll(deepest.path());
-        Worst result = new Worst(fn, own + (deepest == null ? 0 : deepest.bytes()), path, null);
-        memo.put(fn, result);
-        return result;
+        return new Worst(fn, own + (deepest == null ? 0 : deepest.bytes()), path, null);
     }
 }
