@@ -44,7 +44,8 @@ __attribute__((minsize)) void mote_fault(uint32_t sp)
     } else {
         mote_print_cstr("unhandled exception ");
         /* Three digits at most. Not mote_print_u64: its 64-bit division would
-         * be in every image. */
+         * be in every image; not mote_print_u32 either: it adds 32 bytes to an
+         * image that prints no number of its own (measured, lm3s6965evb). */
         uint32_t n;
         __asm__ volatile("mrs %0, ipsr" : "=r"(n));
         n &= 0x1ffu;

@@ -110,8 +110,8 @@ public final class Compiler {
      *                 what run, test and size use, since another build may replace {@code emitted}'s
      * @param emitted  the outputs as installed in the output folder (none when the image does not fit)
      * @param frames   each program function's stack frame in bytes, by linkage name, from the code generator
+     * @param runtimeInObject runtime-c was optimised with the program, so {@code frames} and {@code callGraph} cover it too
      */
-    /** {@code runtimeInObject}: runtime-c was optimised with the program, so {@code frames} and {@code callGraph} cover it too. */
     public record Result(Path elf, MirProgram mir, Map<String, StateMachine> machines, ImageSize size, List<Path> emitted,
                          String overflow, Map<String, Long> frames, Map<String, List<String>> callGraph, Path workDir,
                          boolean runtimeInObject) {
@@ -267,6 +267,7 @@ public final class Compiler {
                 emitted.add(mirFile);
             }
             Path object = out.resolve(stem + ".o");
+            boolean runtimeInObject = options.optLevel().optimisesRuntimeWithProgram();
             Map<String, Long> frames;
             Map<String, List<String>> callGraph;
             try (LlvmCodegen codegen = new LlvmCodegen(stem);
@@ -277,7 +278,7 @@ public final class Compiler {
                 time("LLVM IR", () -> codegen.generate(analysis.mir(), analysis.machines(), options.panicAbort()));
                 time("LLVM verify", codegen::verify);
                 // runtime-c joins the program here, so the optimiser sees both as one (issue 12).
-                if (backend.optimisesRuntimeWithProgram()) {
+                if (runtimeInObject) {
                     List<Path> runtimeBitcode = time("runtime bitcode", () -> mote.link.RuntimeBuilder.standard().wholeProgramBitcode(board));
                     time("runtime link", () -> mote.llvm.WholeProgram.link(codegen.module(), runtimeBitcode));
                 }
@@ -299,7 +300,6 @@ public final class Compiler {
             Path elf = out.resolve(stem + ".elf");
             Optional<Path> map = options.emit().contains(Emit.MAP) ? Optional.of(out.resolve(stem + ".map")) : Optional.empty();
             // An image that does not fit is still linked (unbounded) and measured: the report comes first.
-            boolean runtimeInObject = options.optLevel() != LlvmBackend.OptLevel.O0;
             time("link", () -> Linker.standard().linkOrMeasure(board, List.of(object), runtimeInObject, elf, map));
             ImageSize size = time("image size", () -> ImageSize.of(elf, board));
             emitted.add(elf);

@@ -37,10 +37,7 @@ public final class Linker {
     public Path linkProgram(Board board, List<Path> programObjects, Path elf, Optional<Path> map) {
         Path dir = elf.toAbsolutePath().getParent();
         Path script = LinkerScript.write(board, dir);
-        List<Path> objects = new ArrayList<>(programObjects);
-        objects.add(START_LIB);
-        objects.addAll(mote.home.Timings.time("runtime", () -> runtime.build(board)));
-        objects.add(END_LIB);
+        List<Path> objects = withRuntime(programObjects, () -> runtime.build(board));
         ToolResult result = run(objects, script, elf, map);
         if (result.ok()) return elf;
         if (OVERFLOW.matcher(result.stderr()).find()) throw overflow(board, objects, dir, result);
@@ -54,13 +51,9 @@ public final class Linker {
      */
     public boolean linkOrMeasure(Board board, List<Path> programObjects, boolean runtimeInObject, Path elf, Optional<Path> map) {
         Path dir = elf.toAbsolutePath().getParent();
-        List<Path> objects = new ArrayList<>(programObjects);
         // Usually runtime-c is in the program's object already (mote.llvm.WholeProgram) but for
-        // the helpers code generation calls; else all of it. Either way taken like an archive's
-        // members: only what is called.
-        objects.add(START_LIB);
-        objects.addAll(mote.home.Timings.time("runtime", () -> runtimeInObject ? runtime.libcallObjects(board) : runtime.build(board)));
-        objects.add(END_LIB);
+        // the helpers code generation calls; else all of it.
+        List<Path> objects = withRuntime(programObjects, () -> runtimeInObject ? runtime.libcallObjects(board) : runtime.build(board));
         ToolResult result = run(objects, LinkerScript.write(board, dir), elf, map);
         if (result.ok()) return true;
         if (!OVERFLOW.matcher(result.stderr()).find()) throw failure(result);
@@ -114,6 +107,15 @@ public final class Linker {
      * objects (the overflow measurement too) sees them.
      */
     static final Path START_LIB = Path.of("--start-lib"), END_LIB = Path.of("--end-lib");
+
+    /** The program's objects, then runtime-c's (built or taken from the cache), taken as an archive's members. */
+    private static List<Path> withRuntime(List<Path> programObjects, java.util.function.Supplier<List<Path>> runtimeObjects) {
+        List<Path> objects = new ArrayList<>(programObjects);
+        objects.add(START_LIB);
+        objects.addAll(mote.home.Timings.time("runtime", runtimeObjects));
+        objects.add(END_LIB);
+        return objects;
+    }
 
     private static final Pattern OVERFLOW = Pattern.compile("will not fit in region|RAM overflow");
 

@@ -41,6 +41,13 @@ public final class LlvmBackend implements AutoCloseable {
             this.codegenLevel = codegenLevel;
         }
 
+        /**
+         * Whether runtime-c is optimised with the program (linked into its module as bitcode).
+         * Not at `-O 0`: unoptimised code generation would turn the runtime's -Os bitcode into
+         * larger, slower machine code than its -Os objects, which such builds link instead.
+         */
+        public boolean optimisesRuntimeWithProgram() { return this != O0; }
+
         public static OptLevel parse(String s) {
             return switch (s) {
                 case "s" -> S; case "z" -> Z; case "2" -> O2; case "0" -> O0;
@@ -50,13 +57,6 @@ public final class LlvmBackend implements AutoCloseable {
     }
 
     private final OptLevel level;
-
-    /**
-     * Whether runtime-c is optimised with the program (linked into its module as bitcode). Not
-     * at `-O 0`: unoptimised code generation would turn the runtime's -Os bitcode into larger,
-     * slower machine code than its -Os objects, which such builds link instead.
-     */
-    public boolean optimisesRuntimeWithProgram() { return level != OptLevel.O0; }
 
     public LlvmBackend(String triple, String cpu, String features, OptLevel level) {
         initTargets();
