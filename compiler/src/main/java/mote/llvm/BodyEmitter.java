@@ -21,6 +21,7 @@ import mote.mir.PrintItem;
 import mote.mir.Rvalue;
 import mote.mir.Statement;
 import mote.mir.Terminator;
+import mote.types.FormatSpec;
 import mote.types.Type;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerPointer;
@@ -607,25 +608,86 @@ final class BodyEmitter {
             }
             if (!(item instanceof PrintItem.Value v)) throw new IllegalStateException("unhandled print item " + item);
             LLVMValueRef value = operand(v.value());
+            FormatSpec spec = v.spec();
             if (v.type() instanceof Type.Bool) {
-                cg.callRuntime("mote_print_bool", LLVMBuildZExt(cg.builder, value, cg.i32, ""));
+                if (spec.isPlain()) cg.callRuntime("mote_print_bool", LLVMBuildZExt(cg.builder, value, cg.i32, ""));
+                else printText(LLVMBuildSelect(cg.builder, value, cg.stringConstant(bytes("true")), cg.stringConstant(bytes("false")), ""),
+                        LLVMBuildSelect(cg.builder, value, cg.constInt(cg.i32, 4), cg.constInt(cg.i32, 5), ""), spec);
             } else if (v.type() instanceof Type.Slice) {
                 LLVMValueRef data = LLVMBuildLoad2(cg.builder, cg.ptr, value, "");
                 LLVMValueRef len = LLVMBuildLoad2(cg.builder, cg.i32, cg.offsetPtr(value, 4), "");
-                cg.callRuntime("mote_print_str", data, len);
+                printText(data, len, spec);
+            } else if (v.type() instanceof Type.Enum e && spec.debug()) {
+                printVariantName(value, e, spec);
             } else {
-                // 32 bits or fewer print through the 32-bit conversions: a program that prints no
-                // 64-bit value links no 64-bit division.
-                Type.Int it = Type.intRepr(v.type());
-                boolean sext = it.signed() && !v.hex();
-                int bits = it.bits() > 32 ? 64 : 32;
-                LLVMTypeRef wideType = bits == 64 ? cg.i64 : cg.i32;
-                LLVMValueRef wide = it.bits() == bits ? value
-                        : sext ? LLVMBuildSExt(cg.builder, value, wideType, "") : LLVMBuildZExt(cg.builder, value, wideType, "");
-                String conversion = v.hex() ? "mote_print_hex" : it.signed() ? "mote_print_i" : "mote_print_u";
-                cg.callRuntime(conversion + (v.hex() ? (bits == 32 ? "32" : "") : String.valueOf(bits)), wide);
+                printInteger(value, Type.intRepr(v.type()), spec);
             }
         }
+    }
+
+    private static byte[] bytes(String s) { return s.getBytes(StandardCharsets.UTF_8); }
+
+    /** Text, truncated to the precision and padded to the width when the spec has them. */
+    private void printText(LLVMValueRef data, LLVMValueRef len, FormatSpec spec) {
+        if (spec.precision() >= 0) {
+            LLVMValueRef max = cg.constInt(cg.i32, spec.precision());
+            len = LLVMBuildSelect(cg.builder, LLVMBuildICmp(cg.builder, LLVMIntULT, len, max, ""), len, max, "");
+        }
+        if (spec.width() == 0) cg.callRuntime("mote_print_str", data, len);
+        else cg.callRuntime("mote_print_fmt_str", data, len, cg.constInt(cg.i32, spec.packed(false, false)));
+    }
+
+    /** `{:?}` of a C-like enum: the variant's name (a switch LLVM turns into a table). */
+    private void printVariantName(LLVMValueRef value, Type.Enum e, FormatSpec spec) {
+        LLVMBasicBlockRef from = LLVMGetInsertBlock(cg.builder);
+        LLVMValueRef fn = LLVMGetBasicBlockParent(from);
+        LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(cg.ctx, fn, "variant_named");
+        LLVMValueRef sw = LLVMBuildSwitch(cg.builder, value, done, e.variants().size());
+        LLVMTypeRef reprType = LLVMTypeOf(value);
+        List<LLVMBasicBlockRef> cases = new java.util.ArrayList<>();
+        for (int i = 0; i < e.variants().size(); i++) {
+            LLVMBasicBlockRef bb = LLVMAppendBasicBlockInContext(cg.ctx, fn, "variant" + i);
+            LLVMAddCase(sw, LLVMConstInt(reprType, e.values().get(i), 0), bb);
+            LLVMPositionBuilderAtEnd(cg.builder, bb);
+            LLVMBuildBr(cg.builder, done);
+            cases.add(bb);
+        }
+        LLVMPositionBuilderAtEnd(cg.builder, done);
+        LLVMValueRef data = LLVMBuildPhi(cg.builder, cg.ptr, "");
+        LLVMValueRef len = LLVMBuildPhi(cg.builder, cg.i32, "");
+        for (int i = 0; i < cases.size(); i++) {
+            byte[] name = bytes(e.variants().get(i));
+            phiIncoming(data, cg.stringConstant(name), cases.get(i));
+            phiIncoming(len, cg.constInt(cg.i32, name.length), cases.get(i));
+        }
+        phiIncoming(data, cg.stringConstant(bytes("?")), from);   // not a variant: only through a bad cast
+        phiIncoming(len, cg.constInt(cg.i32, 1), from);
+        printText(data, len, spec);
+    }
+
+    private static void phiIncoming(LLVMValueRef phi, LLVMValueRef value, LLVMBasicBlockRef block) {
+        LLVMAddIncoming(phi, new PointerPointer<>(1).put(0, value), new PointerPointer<>(1).put(0, block), 1);
+    }
+
+    /**
+     * 32 bits or fewer print through the 32-bit conversions: a program that prints no 64-bit value
+     * links no 64-bit division. A spec with width, sign, prefix or another radix goes through
+     * format.c, which only such programs link.
+     */
+    private void printInteger(LLVMValueRef value, Type.Int it, FormatSpec spec) {
+        boolean hex = spec.radix() != FormatSpec.Radix.DECIMAL;
+        // Hex, binary and octal print a negative number's own bits, as Rust does: zero-extended.
+        boolean sext = it.signed() && !hex;
+        int bits = it.bits() > 32 ? 64 : 32;
+        LLVMTypeRef wideType = bits == 64 ? cg.i64 : cg.i32;
+        LLVMValueRef wide = it.bits() == bits ? value
+                : sext ? LLVMBuildSExt(cg.builder, value, wideType, "") : LLVMBuildZExt(cg.builder, value, wideType, "");
+        if (!spec.isPlain()) {
+            cg.callRuntime("mote_print_fmt" + bits, wide, cg.constInt(cg.i32, spec.packed(true, it.signed())));
+            return;
+        }
+        String conversion = hex ? "mote_print_hex" : it.signed() ? "mote_print_i" : "mote_print_u";
+        cg.callRuntime(conversion + (hex ? (bits == 32 ? "32" : "") : String.valueOf(bits)), wide);
     }
 
     private void panicWith(String message, Span span) {

@@ -121,6 +121,9 @@ public final class LlvmCodegen implements AutoCloseable {
         runtimeFn("mote_print_u64", voidType, false, i64);
         runtimeFn("mote_print_hex", voidType, false, i64);
         runtimeFn("mote_print_bool", voidType, false, i32);
+        runtimeFn("mote_print_fmt32", voidType, false, i32, i32);
+        runtimeFn("mote_print_fmt64", voidType, false, i64, i32);
+        runtimeFn("mote_print_fmt_str", voidType, false, ptr, i32, i32);
         runtimeFn("mote_exit", voidType, true, i32);
         runtimeFn("mote_panic_begin", voidType, false);
         runtimeFn("mote_panic_end", voidType, true, ptr, i32);

@@ -12,6 +12,7 @@ import mote.ast.Item;
 import mote.ast.Pattern;
 import mote.ast.Stmt;
 import mote.diag.Span;
+import mote.types.FormatSpec;
 import mote.types.Symbol;
 import mote.types.Type;
 import mote.types.TypedProgram;
@@ -601,8 +602,8 @@ public final class MirBuilder {
             assign(ok, new Rvalue.Binary(BinOp.LT, idx, len));
             BlockId next = newBlock();
             terminate(new Terminator.Assert(Operand.of(ok), List.of(
-                    text("index out of bounds: the len is "), new PrintItem.Value(len, opType(len), false),
-                    text(" but the index is "), new PrintItem.Value(index, it, false)), span, next));
+                    text("index out of bounds: the len is "), new PrintItem.Value(len, opType(len)),
+                    text(" but the index is "), new PrintItem.Value(index, it)), span, next));
             current = next;
         }
 
@@ -906,17 +907,7 @@ public final class MirBuilder {
             List<Expr> args = c.args();
             switch (b.name()) {
                 case "print", "println" -> {
-                    List<PrintItem> items = new ArrayList<>();
-                    int argIndex = 1;
-                    for (TypedProgram.FormatPart part : program.format(c)) {
-                        if (part instanceof TypedProgram.FormatPart.Literal lit) items.add(new PrintItem.Text(lit.bytes()));
-                        else {
-                            Expr arg = args.get(argIndex++);
-                            items.add(new PrintItem.Value(lower(arg), typeOf(arg), ((TypedProgram.FormatPart.Placeholder) part).hex()));
-                        }
-                    }
-                    if (b.name().equals("println")) items.add(text("\n"));
-                    emit(new Statement.Print(mergeText(items)));
+                    lowerPrint(c, b.name().equals("println"));
                     return Operand.UNIT;
                 }
                 case "exit" -> {
@@ -938,8 +929,8 @@ public final class MirBuilder {
                     assign(eq, new Rvalue.Binary(BinOp.EQ, l, r));
                     BlockId ok = newBlock();
                     terminate(new Terminator.Assert(Operand.of(eq), List.of(
-                            text("assertion `left == right` failed: left: "), new PrintItem.Value(l, t, false),
-                            text(", right: "), new PrintItem.Value(r, t, false)), c.span(), ok));
+                            text("assertion `left == right` failed: left: "), new PrintItem.Value(l, t),
+                            text(", right: "), new PrintItem.Value(r, t)), c.span(), ok));
                     current = ok;
                     return Operand.UNIT;
                 }
@@ -958,6 +949,89 @@ public final class MirBuilder {
                     return Operand.UNIT;
                 }
                 default -> throw new IllegalStateException("builtin " + b.name() + " outside .await");
+            }
+        }
+
+        /**
+         * Every argument is evaluated first (as Rust does), then printed. `{:?}` of a struct, array
+         * or slice expands here into its fields and elements (arrays and slices as a loop), each
+         * printed with the placeholder's spec, as Rust's derived Debug passes its formatter on.
+         */
+        private void lowerPrint(Expr.Call c, boolean newline) {
+            List<Expr> args = c.args();
+            List<TypedProgram.FormatPart> parts = program.format(c);
+            List<Object> values = new ArrayList<>();   // an Operand, or a Place to expand
+            int argIndex = 1;
+            for (TypedProgram.FormatPart part : parts) {
+                if (!(part instanceof TypedProgram.FormatPart.Placeholder ph)) continue;
+                Expr arg = args.get(argIndex++);
+                values.add(ph.spec().debug() && expandsInDebug(typeOf(arg)) ? lowerPlace(arg) : lower(arg));
+            }
+            List<PrintItem> items = new ArrayList<>();
+            argIndex = 1;
+            int valueIndex = 0;
+            for (TypedProgram.FormatPart part : parts) {
+                if (part instanceof TypedProgram.FormatPart.Literal lit) { items.add(new PrintItem.Text(lit.bytes())); continue; }
+                FormatSpec spec = ((TypedProgram.FormatPart.Placeholder) part).spec();
+                Type t = typeOf(args.get(argIndex++));
+                Object v = values.get(valueIndex++);
+                if (v instanceof Place place) debugItems(items, place, t, spec);
+                else items.add(new PrintItem.Value((Operand) v, t, spec));
+            }
+            if (newline) items.add(text("\n"));
+            flushPrint(items);
+        }
+
+        private static boolean expandsInDebug(Type t) {
+            return t instanceof Type.Struct || t instanceof Type.Array || t instanceof Type.Slice || t instanceof Type.Ref;
+        }
+
+        private void flushPrint(List<PrintItem> items) {
+            if (!items.isEmpty()) emit(new Statement.Print(mergeText(items)));
+            items.clear();
+        }
+
+        private void debugItems(List<PrintItem> items, Place p, Type t, FormatSpec spec) {
+            if (t instanceof Type.Ref r) {
+                debugItems(items, p.project(new Place.Projection.Deref()), r.target(), spec);
+            } else if (t instanceof Type.Struct st) {
+                String name = st.name().substring(st.name().lastIndexOf('.') + 1);   // as Rust: no module path
+                if (st.fields().isEmpty()) { items.add(text(name)); return; }
+                for (int i = 0; i < st.fields().size(); i++) {
+                    Type.Struct.Field f = st.fields().get(i);
+                    items.add(text((i == 0 ? name + " { " : ", ") + f.name() + ": "));
+                    debugItems(items, p.project(new Place.Projection.Field(i)), f.type(), spec);
+                }
+                items.add(text(" }"));
+            } else if (t instanceof Type.Array || t instanceof Type.Slice) {
+                Type element = t instanceof Type.Array a ? a.element() : ((Type.Slice) t).element();
+                items.add(text("["));
+                if (t instanceof Type.Array a && a.length() == 0) { items.add(text("]")); return; }
+                flushPrint(items);
+                Operand len = t instanceof Type.Array a ? constant(Type.U32, a.length())
+                        : load(p.project(new Place.Projection.Field(1)), Type.U32);
+                Local counter = temp(Type.U32);
+                assign(counter, new Rvalue.Use(constant(Type.U32, 0)));
+                BlockId header = newBlock(), body = newBlock(), separator = newBlock(), element0 = newBlock(), exit = newBlock();
+                gotoBlock(header);
+                Local more = temp(Type.BOOL);
+                assign(more, new Rvalue.Binary(BinOp.LT, Operand.of(counter), len));
+                terminate(new Terminator.If(Operand.of(more), body, exit));
+                current = body;
+                Local notFirst = temp(Type.BOOL);
+                assign(notFirst, new Rvalue.Binary(BinOp.NE, Operand.of(counter), constant(Type.U32, 0)));
+                terminate(new Terminator.If(Operand.of(notFirst), separator, element0));
+                current = separator;
+                emit(new Statement.Print(List.of(text(", "))));
+                gotoBlock(element0);
+                debugItems(items, p.project(new Place.Projection.Index(Operand.of(counter))), element, spec);
+                flushPrint(items);
+                assign(counter, new Rvalue.Binary(BinOp.ADD, Operand.of(counter), constant(Type.U32, 1)));
+                terminate(new Terminator.Goto(header));
+                current = exit;
+                items.add(text("]"));
+            } else {
+                items.add(new PrintItem.Value(load(p, t), t, spec));
             }
         }
 

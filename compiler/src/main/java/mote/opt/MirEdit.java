@@ -65,7 +65,7 @@ final class MirEdit {
     }
 
     static PrintItem mapItem(PrintItem item, UnaryOperator<Local> locals) {
-        if (item instanceof PrintItem.Value v) return new PrintItem.Value(mapOperand(v.value(), locals), v.type(), v.hex());
+        if (item instanceof PrintItem.Value v) return new PrintItem.Value(mapOperand(v.value(), locals), v.type(), v.spec());
         if (item instanceof PrintItem.Text) return item;
         throw new IllegalStateException("unhandled print item " + item.getClass().getSimpleName());
     }

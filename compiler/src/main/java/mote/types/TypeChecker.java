@@ -1560,11 +1560,7 @@ public final class TypeChecker {
                 for (TypedProgram.FormatPart p : parts) {
                     if (!(p instanceof TypedProgram.FormatPart.Placeholder ph) || argIndex >= args.size()) continue;
                     Expr arg = args.get(argIndex++);
-                    Type t = shallow(check(arg, null));
-                    if (ph.hex() && !isInt(t)) diags.error("E0362", arg.span(), "`{:x}` needs an integer, found `" + t + "`");
-                    else if (!(isInt(t) || t instanceof Type.Bool || t instanceof Type.Never || t.equals(new Type.Slice(Type.U8))))
-                        diags.error("E0362", arg.span(), "`{}` cannot print a value of type `" + resolveForMessage(t) + "`",
-                                t instanceof Type.Enum ? "print its discriminant: `x as u32`" : "`{}` prints integers, bools and `&[u8]` text");
+                    checkPrintable(arg, shallow(check(arg, null)), ph.spec());
                 }
                 for (int i = argIndex; i < args.size(); i++) check(args.get(i), null);
                 return Type.UNIT;
@@ -1614,7 +1610,46 @@ public final class TypeChecker {
         }
     }
 
-    /** Splits a format string into literal bytes and `{}` / `{:x}` placeholders; `{{` and `}}` escape. */
+    /**
+     * What each placeholder can print: `{}` integers, bools and `&[u8]` text; `{:?}` those and enums,
+     * structs, arrays and slices of printable things; radix, sign and `#` only integers; a precision
+     * only text (it truncates, as in Rust).
+     */
+    private void checkPrintable(Expr arg, Type t, FormatSpec spec) {
+        if (t instanceof Type.Never) return;
+        boolean text = t.equals(new Type.Slice(Type.U8));
+        String shown = "`" + spec.text() + "`";
+        if (spec.debug() && spec.alternate()) {
+            diags.error("E0362", arg.span(), "`{:#?}` (pretty debug output) is not supported", "use `{:?}`");
+        } else if ((spec.radix() != FormatSpec.Radix.DECIMAL || spec.plus() || spec.alternate()) && !isInt(t)
+                && !(spec.debug() && debugPrintable(t))) {
+            diags.error("E0362", arg.span(), shown + " needs an integer, found `" + resolveForMessage(t) + "`",
+                    "radix, `+` and `#` apply to integers; `{}` prints bools and text");
+        } else if (spec.precision() >= 0 && !text) {
+            diags.error("E0362", arg.span(), "a precision (`." + spec.precision() + "`) applies to text, not `" + resolveForMessage(t) + "`",
+                    spec.width() > 0 ? "write `{:" + spec.width() + "}` for integers" : "write `{}` for integers");
+        } else if (spec.debug()) {
+            if (!debugPrintable(t))
+                diags.error("E0362", arg.span(), "`{:?}` cannot print a value of type `" + resolveForMessage(t) + "`",
+                        "`{:?}` prints integers, bools, text, enums, and structs, arrays and slices of those");
+        } else if (!(isInt(t) || t instanceof Type.Bool || text)) {
+            diags.error("E0362", arg.span(), shown + " cannot print a value of type `" + resolveForMessage(t) + "`",
+                    t instanceof Type.Enum || t instanceof Type.Struct || t instanceof Type.Array || t instanceof Type.Slice
+                            ? "use `{:?}` for its debug form" : "`{}` prints integers, bools and `&[u8]` text");
+        }
+    }
+
+    private boolean debugPrintable(Type t) {
+        t = shallow(t);
+        if (isInt(t) || t instanceof Type.Bool || t instanceof Type.Enum || t instanceof Type.Never) return true;
+        if (t instanceof Type.Array a) return debugPrintable(a.element());
+        if (t instanceof Type.Slice sl) return debugPrintable(sl.element());
+        if (t instanceof Type.Ref r) return debugPrintable(r.target());
+        if (t instanceof Type.Struct st) return st.fields().stream().allMatch(f -> debugPrintable(f.type()));
+        return false;
+    }
+
+    /** Splits a format string into literal bytes and `{…}` placeholders with their specs; `{{` and `}}` escape. */
     private List<TypedProgram.FormatPart> parseFormat(Expr.StrLit fmt) {
         List<TypedProgram.FormatPart> parts = new ArrayList<>();
         byte[] s = fmt.bytes();
@@ -1626,14 +1661,22 @@ public final class TypeChecker {
             if (ch == '{') {
                 int close = i + 1;
                 while (close < s.length && s[close] != '}') close++;
-                String spec = close < s.length ? new String(s, i + 1, close - i - 1, StandardCharsets.UTF_8) : null;
-                if (spec == null || !(spec.isEmpty() || spec.equals(":x"))) {
-                    diags.error("E0365", fmt.span(), spec == null ? "unclosed `{` in format string" : "unknown format `{" + spec + "}`",
-                            "use `{}` for decimal, bool or text and `{:x}` for hex; write `{{` for a literal brace");
+                if (close >= s.length) {
+                    diags.error("E0365", fmt.span(), "unclosed `{` in format string", "write `{{` for a literal brace");
+                    return null;
+                }
+                String text = new String(s, i + 1, close - i - 1, StandardCharsets.UTF_8);
+                Object spec = text.isEmpty() ? FormatSpec.DISPLAY
+                        : text.startsWith(":") ? FormatSpec.parse(text.substring(1))
+                        : "positional and named arguments (`{" + text + "}`) are not supported";
+                if (spec instanceof String problem) {
+                    diags.error("E0365", fmt.span(), "bad format `{" + text + "}`: " + problem,
+                            "placeholders are `{}` or `{:SPEC}`: fill and alignment `{:>6}` `{:*^8}`, zero padding `{:04}`, "
+                                    + "`{:x}` `{:X}` `{:b}` `{:o}` `{:#x}`, `{:?}`; write `{{` for a literal brace");
                     return null;
                 }
                 if (lit.size() > 0) { parts.add(new TypedProgram.FormatPart.Literal(lit.toByteArray())); lit.reset(); }
-                parts.add(new TypedProgram.FormatPart.Placeholder(spec.equals(":x")));
+                parts.add(new TypedProgram.FormatPart.Placeholder((FormatSpec) spec));
                 i = close;
                 continue;
             }

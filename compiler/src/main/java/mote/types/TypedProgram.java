@@ -61,6 +61,6 @@ public final class TypedProgram {
     /** A piece of a format string: literal bytes, or a placeholder for the next argument. */
     public sealed interface FormatPart {
         record Literal(byte[] bytes) implements FormatPart {}
-        record Placeholder(boolean hex) implements FormatPart {}
+        record Placeholder(FormatSpec spec) implements FormatPart {}
     }
 }

@@ -96,7 +96,7 @@ public final class MirSamples {
             blocks.add(carrier instanceof Statement s ? new BasicBlock(List.of(s), new Terminator.Goto(new BlockId(1)))
                     : new BasicBlock(List.of(), (Terminator) carrier));
             List<PrintItem> reads = new ArrayList<>();
-            for (Local l : after) reads.add(new PrintItem.Value(Operand.of(l), decls.get(l.index()).type(), false));
+            for (Local l : after) reads.add(new PrintItem.Value(Operand.of(l), decls.get(l.index()).type()));
             for (int i = 1; i <= 3; i++)
                 blocks.add(new BasicBlock(reads.isEmpty() ? List.of() : List.of(new Statement.Print(reads)), new Terminator.Unreachable()));
             if (!children(carrier).isEmpty() && nodes(carrier, Terminator.ChildWait.class).isEmpty()) {
@@ -133,7 +133,7 @@ public final class MirSamples {
         SAMPLES.put(Statement.CriticalExit.class, f -> new Statement.CriticalExit(f.copy(U32)));
         SAMPLES.put(Statement.Line.class, f -> new Statement.Line(SPAN));
         SAMPLES.put(Statement.Print.class, f -> new Statement.Print(List.of(new PrintItem.Text(bytes("x = ")),
-                new PrintItem.Value(f.copy(U32), U32, false))));
+                new PrintItem.Value(f.copy(U32), U32))));
         SAMPLES.put(Statement.InitChannel.class, f -> new Statement.InitChannel(f.local(CHANNEL)));
         // Rvalues (carried by an assignment)
         SAMPLES.put(Rvalue.Use.class, f -> new Rvalue.Use(f.copy(U32)));
@@ -165,7 +165,7 @@ public final class MirSamples {
         SAMPLES.put(Place.Projection.Deref.class, f -> new Place.Projection.Deref());
         // Print items (carried by a print)
         SAMPLES.put(PrintItem.Text.class, f -> new PrintItem.Text(bytes("text")));
-        SAMPLES.put(PrintItem.Value.class, f -> new PrintItem.Value(f.copy(U32), U32, true));
+        SAMPLES.put(PrintItem.Value.class, f -> new PrintItem.Value(f.copy(U32), U32, mote.types.FormatSpec.HEX));
         // Callees (carried by an await); an enum kind's constants are filled in by samples()
         SAMPLES.put(Callee.Function.class, f -> new Callee.Function("g"));
         SAMPLES.put(Callee.Builtin.class, f -> Callee.Builtin.YIELD_NOW);
@@ -178,8 +178,8 @@ public final class MirSamples {
         SAMPLES.put(Terminator.Await.class, f -> new Terminator.Await(new Callee.Function("g"), List.of(f.copy(U32), f.copy(U32)),
                 f.local(U32), BB1, SPAN));
         SAMPLES.put(Terminator.Assert.class, f -> new Terminator.Assert(f.copy(BOOL),
-                List.of(new PrintItem.Text(bytes("bad ")), new PrintItem.Value(f.copy(U32), U32, false)), SPAN, BB1));
-        SAMPLES.put(Terminator.Panic.class, f -> new Terminator.Panic(List.of(new PrintItem.Value(f.copy(U32), U32, false)), SPAN));
+                List.of(new PrintItem.Text(bytes("bad ")), new PrintItem.Value(f.copy(U32), U32)), SPAN, BB1));
+        SAMPLES.put(Terminator.Panic.class, f -> new Terminator.Panic(List.of(new PrintItem.Value(f.copy(U32), U32)), SPAN));
         SAMPLES.put(Terminator.Exit.class, f -> new Terminator.Exit(f.copy(mote.types.Type.I32)));
         SAMPLES.put(Terminator.Unreachable.class, f -> new Terminator.Unreachable());
         SAMPLES.put(Terminator.PollChild.class, f -> new Terminator.PollChild(new Callee.Function("g"), List.of(f.copy(U32)), true,
