@@ -58,6 +58,8 @@ public final class AstPrinter {
 
     private static Node atom(String s) { return new Atom(s); }
 
+    private static String label(Ident label) { return label == null ? null : "'" + label.name(); }
+
     private static ListNode list(String head, Object... kids) {
         List<Node> l = new ArrayList<>();
         for (Object k : kids) add(l, k);
@@ -201,13 +203,13 @@ public final class AstPrinter {
             for (Expr.MatchArm a : m.arms()) arms.add(list("arm", pattern(a.pattern()), expr(a.body())));
             return list("match", expr(m.scrutinee()), arms);
         }
-        if (e instanceof Expr.While w) return list("while", expr(w.cond()), expr(w.body()));
-        if (e instanceof Expr.Loop l) return list("loop", expr(l.body()));
+        if (e instanceof Expr.While w) return list("while", label(w.label()), expr(w.cond()), expr(w.body()));
+        if (e instanceof Expr.Loop l) return list("loop", label(l.label()), expr(l.body()));
         if (e instanceof Expr.For f) {
-            return list("for", f.var().name(), expr(f.start()), f.inclusive() ? "..=" : "..", expr(f.end()), expr(f.body()));
+            return list("for", label(f.label()), f.var().name(), expr(f.start()), f.inclusive() ? "..=" : "..", expr(f.end()), expr(f.body()));
         }
-        if (e instanceof Expr.Break b) return list("break", b.value() == null ? null : expr(b.value()));
-        if (e instanceof Expr.Continue) return list("continue");
+        if (e instanceof Expr.Break b) return list("break", label(b.label()), b.value() == null ? null : expr(b.value()));
+        if (e instanceof Expr.Continue c) return list("continue", label(c.label()));
         if (e instanceof Expr.Return r) return list("return", r.value() == null ? null : expr(r.value()));
         if (e instanceof Expr.Critical c) return list("critical", expr(c.body()));
         if (e instanceof Expr.Spawn s) return list(s.isTry() ? "try_spawn" : "spawn", expr(s.call()));

@@ -94,17 +94,18 @@ public sealed interface Expr {
 
     record MatchArm(Span span, Pattern pattern, Expr body) {}
 
-    record While(Span span, Expr cond, Block body) implements Expr {}
+    /** Loops carry their label (`'outer: while ..`, without the quote), or null. */
+    record While(Span span, Expr cond, Block body, Ident label) implements Expr {}
 
-    record Loop(Span span, Block body) implements Expr {}
+    record Loop(Span span, Block body, Ident label) implements Expr {}
 
     /** `for var in start..end` / `start..=end` */
-    record For(Span span, Ident var, Expr start, Expr end, boolean inclusive, Block body) implements Expr {}
+    record For(Span span, Ident var, Expr start, Expr end, boolean inclusive, Block body, Ident label) implements Expr {}
 
-    /** `break [value]` — value may be null. */
-    record Break(Span span, Expr value) implements Expr {}
+    /** `break ['label] [value]`: label and value may be null. */
+    record Break(Span span, Ident label, Expr value) implements Expr {}
 
-    record Continue(Span span) implements Expr {}
+    record Continue(Span span, Ident label) implements Expr {}
 
     /** `return [value]` — value may be null. */
     record Return(Span span, Expr value) implements Expr {}

@@ -117,6 +117,10 @@ public final class Lexer {
             number();
         } else if (c == '"') {
             string();
+        } else if (c == '\'' && isLabel()) {
+            int start = pos++;
+            while (pos < src.length() && isIdentPart(src.charAt(pos))) pos++;
+            out.add(Token.simple(TokenKind.LABEL, src.substring(start, pos), span(start, pos)));
         } else if (c == '\'') {
             charLiteral();
         } else {
@@ -277,6 +281,14 @@ public final class Lexer {
             endsInsideLiteral = true;
         }
         out.add(new Token(TokenKind.STRING, src.substring(start, pos), span(start, pos), 0, null, bytes.toByteArray()));
+    }
+
+    /** `'outer` (a loop label) as opposed to `'a'`: a name after the quote, and no closing quote after it. */
+    private boolean isLabel() {
+        if (atEnd(1) || !isIdentStart(peek(1))) return false;
+        int q = pos + 1;
+        while (q < src.length() && isIdentPart(src.charAt(q))) q++;
+        return q >= src.length() || src.charAt(q) != '\'';
     }
 
     /** `'a'`, `'\n'`, `'\x41'`: an integer literal of type u8. */

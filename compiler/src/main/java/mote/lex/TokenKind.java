@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public enum TokenKind {
     // literals and names
-    IDENT("identifier"), INT("integer literal"), STRING("string literal"),
+    IDENT("identifier"), INT("integer literal"), STRING("string literal"), LABEL("loop label"),
 
     // keywords
     FN("fn"), ASYNC("async"), AWAIT("await"), TASK("task"), SPAWN("spawn"), LET("let"), MUT("mut"),

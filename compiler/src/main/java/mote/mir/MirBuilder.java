@@ -92,7 +92,8 @@ public final class MirBuilder {
         private final List<LocalDecl> locals = new ArrayList<>();
         private final List<BlockData> blocks = new ArrayList<>();
         private final Map<Symbol.LocalVar, Local> vars = new IdentityHashMap<>();
-        private final Deque<LoopTarget> loops = new ArrayDeque<>();
+        /** The loops being lowered, by their AST node (a `break` names its loop through TypedProgram.loopTarget). */
+        private final Map<Expr, LoopTarget> loops = new IdentityHashMap<>();
         private final boolean debug;
         /** The saved interrupt masks of the `critical` blocks being lowered, innermost last. */
         private final List<Local> criticals = new ArrayList<>();
@@ -348,7 +349,7 @@ public final class MirBuilder {
             if (e instanceof Expr.Loop l) return lowerLoop(l);
             if (e instanceof Expr.For f) { lowerFor(f); return Operand.UNIT; }
             if (e instanceof Expr.Break b) {
-                LoopTarget target = loops.peek();
+                LoopTarget target = loops.get(program.loopTarget(b));
                 if (b.value() != null) {
                     Operand v = lower(b.value());
                     if (target.breakValue() != null) assign(target.breakValue(), new Rvalue.Use(v));
@@ -357,9 +358,10 @@ public final class MirBuilder {
                 terminateAndContinueDead(new Terminator.Goto(target.breakTo()));
                 return Operand.UNIT;
             }
-            if (e instanceof Expr.Continue) {
-                exitCriticals(loops.peek().criticals());
-                terminateAndContinueDead(new Terminator.Goto(loops.peek().continueTo()));
+            if (e instanceof Expr.Continue c) {
+                LoopTarget target = loops.get(program.loopTarget(c));
+                exitCriticals(target.criticals());
+                terminateAndContinueDead(new Terminator.Goto(target.continueTo()));
                 return Operand.UNIT;
             }
             if (e instanceof Expr.Return r) {
@@ -1190,9 +1192,9 @@ public final class MirBuilder {
             Operand cond = lower(w.cond());
             terminate(new Terminator.If(cond, body, exit));
             current = body;
-            loops.push(new LoopTarget(exit, header, null, criticals.size()));
+            loops.put(w, new LoopTarget(exit, header, null, criticals.size()));
             lower(w.body());
-            loops.pop();
+            loops.remove(w);
             gotoBlock(header);
             current = exit;
         }
@@ -1201,9 +1203,9 @@ public final class MirBuilder {
             Local result = resultLocal(l);
             BlockId body = newBlock(), exit = newBlock();
             gotoBlock(body);
-            loops.push(new LoopTarget(exit, body, result, criticals.size()));
+            loops.put(l, new LoopTarget(exit, body, result, criticals.size()));
             lower(l.body());
-            loops.pop();
+            loops.remove(l);
             terminate(new Terminator.Goto(body));
             current = exit;
             return result == null ? Operand.UNIT : Operand.of(result);
@@ -1227,9 +1229,9 @@ public final class MirBuilder {
             Local var = newLocal(v.name(), t, v.span());
             vars.put(v, var);
             assign(var, new Rvalue.Use(Operand.of(counter)));
-            loops.push(new LoopTarget(exit, latch, null, criticals.size()));
+            loops.put(f, new LoopTarget(exit, latch, null, criticals.size()));
             lower(f.body());
-            loops.pop();
+            loops.remove(f);
             gotoBlock(latch);
             if (f.inclusive()) {
                 // `a..=MAX` must stop at MAX without the counter wrapping around.

@@ -600,7 +600,7 @@ public final class Parser {
 
     private boolean startsBlockLike() {
         return switch (peek().kind()) {
-            case LBRACE, IF, MATCH, WHILE, LOOP, FOR, CRITICAL, JOIN, RACE -> true;
+            case LBRACE, IF, MATCH, WHILE, LOOP, FOR, CRITICAL, JOIN, RACE, LABEL -> true;
             default -> false;
         };
     }
@@ -618,18 +618,13 @@ public final class Parser {
             case LBRACE: return block();
             case IF: return ifExpr();
             case MATCH: return match();
-            case WHILE: {
-                advance();
-                Expr cond = withNoStruct(this::expr);
-                checkStructInCondition(cond, "a `while` condition");
-                Expr.Block body = block();
-                return new Expr.While(from(start), cond, body);
-            }
+            case LABEL: return labelledLoop();
+            case WHILE: return whileExpr(null, start);
             case LOOP: {
                 advance();
-                return new Expr.Loop(from(start), block());
+                return new Expr.Loop(from(start), block(), null);
             }
-            case FOR: return forExpr();
+            case FOR: return forExpr(null, start);
             case CRITICAL: {
                 advance();
                 return new Expr.Critical(from(start), block());
@@ -758,8 +753,39 @@ public final class Parser {
         return new Expr.Match(from(start), scrutinee, arms);
     }
 
-    private Expr.For forExpr() {
-        Span start = advance().span();
+    private static Ident labelName(Token t) { return new Ident(t.text().substring(1), t.span()); }
+
+    /** `'outer: loop { }` (also `while` and `for`); the label is kept without its quote. */
+    private Expr labelledLoop() {
+        if (peek(1).kind() != COLON && peek().text().length() == 2) {
+            // `'a` then no `:`: a character literal missing its closing quote, not a label.
+            Token t = peek();
+            throw unexpected("E0004", false, "unterminated character literal `" + t.text() + "`",
+                    "add a closing `'`: `" + t.text() + "'`");
+        }
+        Token t = advance();
+        Span start = t.span();
+        Ident label = labelName(t);
+        expect(COLON, "after the label `" + t.text() + "`");
+        return switch (peek().kind()) {
+            case LOOP -> { advance(); yield new Expr.Loop(from(start), block(), label); }
+            case WHILE -> whileExpr(label, start);
+            case FOR -> forExpr(label, start);
+            default -> throw unexpected("E0033", true, "expected `loop`, `while` or `for` after the label `" + t.text() + ":`, found "
+                    + peek().describe(), "labels name loops, for `break " + t.text() + "` and `continue " + t.text() + "`");
+        };
+    }
+
+    private Expr.While whileExpr(Ident label, Span start) {
+        advance();
+        Expr cond = withNoStruct(this::expr);
+        checkStructInCondition(cond, "a `while` condition");
+        Expr.Block body = block();
+        return new Expr.While(from(start), cond, body, label);
+    }
+
+    private Expr.For forExpr(Ident label, Span start) {
+        advance();
         Ident var = ident("a loop variable after `for`");
         expect(IN, "after the loop variable");
         Expr lo = withNoStruct(() -> binary(0));
@@ -771,7 +797,7 @@ public final class Parser {
         Expr hi = withNoStruct(() -> binary(0));
         checkStructInCondition(hi, "a `for` range");
         Expr.Block body = block();
-        return new Expr.For(from(start), var, lo, hi, inclusive, body);
+        return new Expr.For(from(start), var, lo, hi, inclusive, body, label);
     }
 
     // ---- patterns -------------------------------------------------------------------------
@@ -1146,7 +1172,7 @@ public final class Parser {
                 else expect(RBRACKET, "or `,` in array literal");
                 return new Expr.ArrayLit(from(start), elems);
             }
-            case LBRACE, IF, MATCH, WHILE, LOOP, FOR, CRITICAL, JOIN, RACE -> {
+            case LBRACE, IF, MATCH, WHILE, LOOP, FOR, CRITICAL, JOIN, RACE, LABEL -> {
                 return blockLikeExpr();
             }
             case SPAWN -> {
@@ -1154,12 +1180,14 @@ public final class Parser {
             }
             case BREAK -> {
                 advance();
+                Ident label = peek().is(LABEL) ? labelName(advance()) : null;
                 Expr value = canStartExpression() ? expr() : null;
-                return new Expr.Break(from(start), value);
+                return new Expr.Break(from(start), label, value);
             }
             case CONTINUE -> {
                 advance();
-                return new Expr.Continue(t.span());
+                Ident label = peek().is(LABEL) ? labelName(advance()) : null;
+                return new Expr.Continue(from(start), label);
             }
             case RETURN -> {
                 advance();
@@ -1176,7 +1204,7 @@ public final class Parser {
 
     private boolean canStartExpression() {
         return switch (peek().kind()) {
-            case INT, STRING, TRUE, FALSE, IDENT, LPAREN, LBRACKET, IF, MATCH, WHILE, LOOP, FOR, CRITICAL,
+            case INT, STRING, TRUE, FALSE, IDENT, LPAREN, LBRACKET, IF, MATCH, WHILE, LOOP, FOR, CRITICAL, LABEL,
                  JOIN, RACE, SPAWN, BREAK, CONTINUE, RETURN, MINUS, BANG, TILDE, STAR, AMP, AMP_AMP, AWAIT -> true;
             case LBRACE -> !noStruct;
             default -> false;

@@ -1,8 +1,6 @@
 package mote.types;
 
-import java.util.ArrayDeque;
 import java.util.BitSet;
-import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +38,8 @@ public final class DefiniteAssignment {
     private final Map<Symbol.LocalVar, Integer> tracked = new IdentityHashMap<>();
     private final Set<Symbol.LocalVar> reported = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     /** Per enclosing loop: the meet of the states its `break`s leave with (null: none so far). */
-    private final Deque<BitSet[]> loopExits = new ArrayDeque<>();
+    /** The state after each loop being walked, as its `break`s leave it. */
+    private final Map<Expr, BitSet[]> loopExits = new IdentityHashMap<>();
     /** The locals certainly assigned here; null where control cannot reach. */
     private BitSet assigned = new BitSet();
 
@@ -152,17 +151,17 @@ public final class DefiniteAssignment {
         } else if (e instanceof Expr.While w) {
             expr(w.cond());
             BitSet condFalse = copy(assigned);
-            assigned = meet(condFalse, loop(w.body()));
+            assigned = meet(condFalse, loop(w, w.body()));
         } else if (e instanceof Expr.Loop l) {
-            assigned = loop(l.body());
+            assigned = loop(l, l.body());
         } else if (e instanceof Expr.For f) {
             expr(f.start());
             expr(f.end());
             BitSet empty = copy(assigned);
-            assigned = meet(empty, loop(f.body()));
+            assigned = meet(empty, loop(f, f.body()));
         } else if (e instanceof Expr.Break b) {
             expr(b.value());
-            BitSet[] exit = loopExits.peek();
+            BitSet[] exit = loopExits.get(program.loopTarget(b));
             if (exit != null && assigned != null) exit[0] = exit[0] == null ? copy(assigned) : meet(exit[0], assigned);
             assigned = null;
         } else if (e instanceof Expr.Continue) {
@@ -195,11 +194,11 @@ public final class DefiniteAssignment {
     }
 
     /** Walks a loop's body; the state after the loop as its `break`s leave it (null: none does). */
-    private BitSet loop(Expr.Block body) {
+    private BitSet loop(Expr loop, Expr.Block body) {
         BitSet[] exit = new BitSet[1];
-        loopExits.push(exit);
+        loopExits.put(loop, exit);
         expr(body);
-        loopExits.pop();
+        loopExits.remove(loop);
         return exit[0];
     }
 

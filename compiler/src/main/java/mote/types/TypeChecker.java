@@ -87,9 +87,43 @@ public final class TypeChecker {
     private record LiteralUse(Expr.IntLit lit, boolean negated) {}
 
     private static final class LoopCtx {
+        final Expr loop;
         final boolean isLoop;   // `loop` can break with a value; while/for cannot
+        final Ident label;
         Type breakType;
-        LoopCtx(boolean isLoop) { this.isLoop = isLoop; }
+        LoopCtx(Expr loop, boolean isLoop, Ident label) { this.loop = loop; this.isLoop = isLoop; this.label = label; }
+    }
+
+    /**
+     * The loop a `break`/`continue` leaves: the innermost, or the one its label names. Null
+     * (reported) when there is none, or when it lies outside the `join`/`race` branch it is in.
+     */
+    private LoopCtx loopTarget(Expr jump, Ident label, String what) {
+        if (loops.isEmpty()) {
+            diags.error("E0340", jump.span(), "`" + what + "` outside of a loop");
+            return null;
+        }
+        int depth = loops.size();
+        LoopCtx found = null;
+        for (LoopCtx ctx : loops) {   // innermost first
+            if (label == null || (ctx.label != null && ctx.label.name().equals(label.name()))) { found = ctx; break; }
+            depth--;
+        }
+        if (found == null) {
+            List<String> known = new ArrayList<>();
+            for (LoopCtx ctx : loops) if (ctx.label != null) known.add(ctx.label.name());
+            String best = Suggest.closest(label.name(), known);
+            diags.error("E0344", label.span(), "no enclosing loop is labelled `'" + label.name() + "`",
+                    best != null ? "did you mean `'" + best + "`?" : known.isEmpty() ? "label the loop: `'" + label.name() + ": loop { }`"
+                            : "the enclosing loops are labelled " + String.join(", ", known.stream().map(k -> "`'" + k + "`").toList()));
+            return null;
+        }
+        if (branchLoopDepth >= 0 && depth <= branchLoopDepth) {
+            diags.error("E0409", jump.span(), "`" + what + "` cannot leave a `join`/`race` branch", "let the branch end instead");
+            return null;
+        }
+        out.loopTargets.put(jump, found.loop);
+        return found;
     }
 
     private TypeChecker(Diagnostics diags) { this.diags = diags; }
@@ -931,23 +965,20 @@ public final class TypeChecker {
         } else if (e instanceof Expr.Match m) { return checkMatch(m, expected);
         } else if (e instanceof Expr.While w) {
             unify(Type.BOOL, check(w.cond(), Type.BOOL), w.cond().span());
-            loops.push(new LoopCtx(false));
+            loops.push(new LoopCtx(w, false, w.label()));
             checkUnitBlock(w.body());
             loops.pop();
             return Type.UNIT;
         } else if (e instanceof Expr.Loop l) {
-            LoopCtx ctx = new LoopCtx(true);
+            LoopCtx ctx = new LoopCtx(l, true, l.label());
             loops.push(ctx);
             checkUnitBlock(l.body());
             loops.pop();
             return ctx.breakType == null ? Type.NEVER : ctx.breakType;
         } else if (e instanceof Expr.For f) { return checkFor(f);
         } else if (e instanceof Expr.Break b) {
-            LoopCtx ctx = loops.peek();
-            if (ctx != null && branchLoopDepth >= 0 && loops.size() <= branchLoopDepth)
-                diags.error("E0409", b.span(), "`break` cannot leave a `join`/`race` branch", "let the branch end instead");
+            LoopCtx ctx = loopTarget(b, b.label(), b.label() == null ? "break" : "break '" + b.label().name());
             if (ctx == null) {
-                diags.error("E0340", b.span(), "`break` outside of a loop");
                 if (b.value() != null) check(b.value(), null);
                 return Type.NEVER;
             }
@@ -960,9 +991,7 @@ public final class TypeChecker {
             }
             return Type.NEVER;
         } else if (e instanceof Expr.Continue c) {
-            if (loops.isEmpty()) diags.error("E0340", c.span(), "`continue` outside of a loop");
-            else if (branchLoopDepth >= 0 && loops.size() <= branchLoopDepth)
-                diags.error("E0409", c.span(), "`continue` cannot leave a `join`/`race` branch", "let the branch end instead");
+            loopTarget(c, c.label(), c.label() == null ? "continue" : "continue '" + c.label().name());
             return Type.NEVER;
         } else if (e instanceof Expr.Return r) {
             if (branchLoopDepth >= 0)
@@ -1825,7 +1854,7 @@ public final class TypeChecker {
         fnLocals.add(v);
         out.forVars.put(f, v);
         scopes.peek().put(v.name(), v);
-        loops.push(new LoopCtx(false));
+        loops.push(new LoopCtx(f, false, f.label()));
         checkUnitBlock(f.body());
         loops.pop();
         scopes.pop();
