@@ -500,6 +500,18 @@ final class BodyEmitter {
         LLVMPositionBuilderAtEnd(cg.builder, done);
     }
 
+    /** `llvm.ctpop.iN(v)`, or ctlz/cttz with `is_zero_poison` false (zero gives the width, as Rust's). */
+    private LLVMValueRef bitCount(String intrinsic, LLVMValueRef v, Type t, boolean zeroFlag) {
+        LLVMTypeRef it = cg.llvmType(t);
+        String name = intrinsic + ".i" + Type.intRepr(t).bits();
+        LLVMTypeRef type = zeroFlag ? cg.fnType(it, it, cg.i1) : cg.fnType(it, it);
+        LLVMValueRef f = LLVMGetNamedFunction(cg.module, name);
+        if (f == null || f.isNull()) f = LLVMAddFunction(cg.module, name, type);
+        // Not `new PointerPointer<>(v)`: with one argument that is the constructor that reinterprets v.
+        PointerPointer<LLVMValueRef> args = zeroFlag ? new PointerPointer<>(v, LLVMConstInt(cg.i1, 0, 0)) : new PointerPointer<LLVMValueRef>(1).put(0, v);
+        return LLVMBuildCall2(cg.builder, type, f, args, zeroFlag ? 2 : 1, "");
+    }
+
     private LLVMValueRef rvalue(Rvalue r, Type destType) {
         if (r instanceof Rvalue.Use u) return operand(u.operand());
         if (r instanceof Rvalue.Binary b) return binary(b);
@@ -509,7 +521,9 @@ final class BodyEmitter {
             return switch (u.op()) {
                 case NEG -> LLVMBuildNeg(cg.builder, v, "");
                 case NOT, BIT_NOT -> LLVMBuildNot(cg.builder, v, "");
-                default -> throw new IllegalStateException("unary " + u.op() + " on " + t);
+                case COUNT_ONES -> bitCount("llvm.ctpop", v, t, false);
+                case LEADING_ZEROS -> bitCount("llvm.ctlz", v, t, true);
+                case TRAILING_ZEROS -> bitCount("llvm.cttz", v, t, true);
             };
         }
         if (r instanceof Rvalue.Cast c) {

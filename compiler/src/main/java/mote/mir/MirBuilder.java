@@ -294,6 +294,7 @@ public final class MirBuilder {
                 assign(t, new Rvalue.Repeat(v, at.length()));
                 return Operand.of(t);
             }
+            if (e instanceof Expr.MethodCall mc && isIntegerFunction(mc)) return lowerIntegerFunction(mc);
             if (e instanceof Expr.MethodCall mc && program.resolution(mc) instanceof Symbol.Fn f) {   // `uart.write(x)`
                 List<Operand> args = new ArrayList<>();
                 for (Expr a : mc.args()) args.add(lower(a));
@@ -311,7 +312,8 @@ public final class MirBuilder {
                 assign(t, new Rvalue.ChannelOp(mc.method().name(), ch, args));
                 return typeOf(e) instanceof Type.Unit ? Operand.UNIT : Operand.of(t);
             }
-            if (e instanceof Expr.MethodCall mc) {   // `.len()`, the only method in 0.1
+            if (e instanceof Expr.MethodCall mc && typeOf(mc.receiver()) instanceof Type.Int it) return lowerIntegerMethod(mc, it);
+            if (e instanceof Expr.MethodCall mc) {   // `.len()` of arrays and slices
                 Type rt = derefType(typeOf(mc.receiver()));
                 if (rt instanceof Type.Never) { lower(mc.receiver()); return Operand.UNIT; }
                 if (rt instanceof Type.Array a) {
@@ -416,6 +418,156 @@ public final class MirBuilder {
             Operand l = lower(b.left());
             Operand r = lower(b.right());
             return arithmetic(BinOp.valueOf(b.op().name()), l, r, typeOf(b.left()), typeOf(b), b.span());
+        }
+
+        // ------------------------------------------------ integer methods (types/IntegerMethods)
+
+        /** `u32.from_le_bytes(b)`: the receiver names a type, not a value. */
+        private boolean isIntegerFunction(Expr.MethodCall mc) {
+            return mc.receiver() instanceof Expr.Name n && program.resolution(n) == null && Type.intNamed(n.ident().name()) != null;
+        }
+
+        /** The bytes, widened and shifted into place and or-ed together: LLVM folds it to one load when it can. */
+        private Operand lowerIntegerFunction(Expr.MethodCall mc) {
+            Type.Int it = (Type.Int) typeOf(mc);
+            Place bytes = lowerPlace(mc.args().get(0));
+            boolean little = mc.method().name().equals("from_le_bytes");
+            Operand value = constant(it, 0);
+            for (int i = 0; i < it.size(); i++) {
+                Operand b = load(bytes.project(new Place.Projection.Index(constant(Type.U32, i))), Type.U8);
+                Local wide = temp(it), shifted = temp(it), sum = temp(it);
+                assign(wide, new Rvalue.Cast(b, it));
+                int shift = 8 * (little ? i : it.size() - 1 - i);
+                assign(shifted, new Rvalue.Binary(BinOp.SHL, Operand.of(wide), constant(it, shift)));
+                assign(sum, new Rvalue.Binary(BinOp.BIT_OR, value, Operand.of(shifted)));
+                value = Operand.of(sum);
+            }
+            return value;
+        }
+
+        private Operand lowerIntegerMethod(Expr.MethodCall mc, Type.Int it) {
+            String m = mc.method().name();
+            Operand x = lower(mc.receiver());
+            Operand y = mc.args().isEmpty() ? null : lower(mc.args().get(0));
+            Span span = mc.span();
+            return switch (m) {
+                case "wrapping_add" -> binaryTemp(BinOp.ADD, x, y, it);
+                case "wrapping_sub" -> binaryTemp(BinOp.SUB, x, y, it);
+                case "wrapping_mul" -> binaryTemp(BinOp.MUL, x, y, it);
+                case "saturating_add" -> saturating(BinOp.ADD, x, y, it);
+                case "saturating_sub" -> saturating(BinOp.SUB, x, y, it);
+                case "min" -> choose(binaryTemp(BinOp.LT, x, y, Type.BOOL), x, y, it);
+                case "max" -> choose(binaryTemp(BinOp.GT, x, y, Type.BOOL), x, y, it);
+                case "abs" -> {
+                    Operand negative = binaryTemp(BinOp.LT, x, constant(it, 0), Type.BOOL);
+                    BlockId negate = newBlock(), join = newBlock();
+                    Local result = temp(it);
+                    assign(result, new Rvalue.Use(x));
+                    terminate(new Terminator.If(negative, negate, join));
+                    current = negate;
+                    if (debug) {
+                        Local ok = temp(Type.BOOL);
+                        assign(ok, new Rvalue.Binary(BinOp.NE, x, constant(it, it.min())));
+                        assertThat(Operand.of(ok), "attempt to negate with overflow", span);
+                    }
+                    assign(result, new Rvalue.Unary(UnOp.NEG, x));
+                    gotoBlock(join);
+                    current = join;
+                    yield Operand.of(result);
+                }
+                case "pow" -> pow(x, y, it, span);
+                case "count_ones" -> bitCount(UnOp.COUNT_ONES, x, it);
+                case "leading_zeros" -> bitCount(UnOp.LEADING_ZEROS, x, it);
+                case "trailing_zeros" -> bitCount(UnOp.TRAILING_ZEROS, x, it);
+                case "to_le_bytes", "to_be_bytes" -> {
+                    List<Operand> bytes = new ArrayList<>();
+                    for (int i = 0; i < it.size(); i++) {
+                        int shift = 8 * (m.equals("to_le_bytes") ? i : it.size() - 1 - i);
+                        Operand shifted = shift == 0 ? x : binaryTemp(BinOp.SHR, x, constant(it, shift), it);
+                        Local b = temp(Type.U8);
+                        assign(b, new Rvalue.Cast(shifted, Type.U8));
+                        bytes.add(Operand.of(b));
+                    }
+                    Local arr = temp(new Type.Array(Type.U8, it.size()));
+                    assign(arr, new Rvalue.Aggregate(new Type.Array(Type.U8, it.size()), bytes));
+                    yield Operand.of(arr);
+                }
+                default -> throw new IllegalStateException("integer method " + m);
+            };
+        }
+
+        private Operand binaryTemp(BinOp op, Operand l, Operand r, Type result) {
+            Local t = temp(result);
+            assign(t, new Rvalue.Binary(op, l, r));
+            return Operand.of(t);
+        }
+
+        /** `cond ? a : b` as a branch (LLVM makes it a select). */
+        private Operand choose(Operand cond, Operand a, Operand b, Type t) {
+            Local result = temp(t);
+            BlockId first = newBlock(), second = newBlock(), join = newBlock();
+            terminate(new Terminator.If(cond, first, second));
+            current = first;
+            assign(result, new Rvalue.Use(a));
+            gotoBlock(join);
+            current = second;
+            assign(result, new Rvalue.Use(b));
+            gotoBlock(join);
+            current = join;
+            return Operand.of(result);
+        }
+
+        /** On overflow the bound the result went past: MAX, or MIN when a signed sum went below it. */
+        private Operand saturating(BinOp op, Operand x, Operand y, Type.Int it) {
+            Local overflows = temp(Type.BOOL);
+            assign(overflows, new Rvalue.Overflows(op, x, y));
+            Operand wrapped = binaryTemp(op, x, y, it);
+            Operand bound;
+            if (!it.signed()) {
+                bound = constant(it, op == BinOp.ADD ? it.max() : 0);
+            } else {
+                // x + y overflows downwards when y < 0; x - y when y > 0.
+                Operand down = binaryTemp(op == BinOp.ADD ? BinOp.LT : BinOp.GT, y, constant(it, 0), Type.BOOL);
+                bound = choose(down, constant(it, it.min()), constant(it, it.max()), it);
+            }
+            return choose(Operand.of(overflows), bound, wrapped, it);
+        }
+
+        private Operand bitCount(UnOp op, Operand x, Type.Int it) {
+            Local count = temp(it);
+            assign(count, new Rvalue.Unary(op, x));
+            if (it.equals(Type.U32)) return Operand.of(count);
+            Local u = temp(Type.U32);
+            assign(u, new Rvalue.Cast(Operand.of(count), Type.U32));
+            return Operand.of(u);
+        }
+
+        /**
+         * Exponentiation by squaring. The base is squared only while bits of the exponent remain,
+         * so a debug build panics exactly when the result overflows, as Rust's `pow` does.
+         */
+        private Operand pow(Operand x, Operand exp, Type.Int it, Span span) {
+            Local result = temp(it), base = temp(it), e = temp(Type.U32);
+            assign(result, new Rvalue.Use(constant(it, 1)));
+            assign(base, new Rvalue.Use(x));
+            assign(e, new Rvalue.Use(exp));
+            BlockId header = newBlock(), body = newBlock(), multiply = newBlock(), shift = newBlock(), square = newBlock(), exit = newBlock();
+            gotoBlock(header);
+            terminate(new Terminator.If(binaryTemp(BinOp.NE, Operand.of(e), constant(Type.U32, 0), Type.BOOL), body, exit));
+            current = body;
+            Operand odd = binaryTemp(BinOp.NE, binaryTemp(BinOp.BIT_AND, Operand.of(e), constant(Type.U32, 1), Type.U32),
+                    constant(Type.U32, 0), Type.BOOL);
+            terminate(new Terminator.If(odd, multiply, shift));
+            current = multiply;
+            assign(result, new Rvalue.Use(arithmetic(BinOp.MUL, Operand.of(result), Operand.of(base), it, it, span)));
+            gotoBlock(shift);
+            assign(e, new Rvalue.Binary(BinOp.SHR, Operand.of(e), constant(Type.U32, 1)));
+            terminate(new Terminator.If(binaryTemp(BinOp.NE, Operand.of(e), constant(Type.U32, 0), Type.BOOL), square, exit));
+            current = square;
+            assign(base, new Rvalue.Use(arithmetic(BinOp.MUL, Operand.of(base), Operand.of(base), it, it, span)));
+            gotoBlock(header);
+            current = exit;
+            return Operand.of(result);
         }
 
         /** Emits `l op r`, with the division checks Rust makes in every build. */

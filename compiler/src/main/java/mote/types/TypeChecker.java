@@ -1343,8 +1343,10 @@ public final class TypeChecker {
             }
             return checkCallTo(mc, shown, g, false, mc.method().span(), mc.args(), awaited);
         }
+        if (associatedIntType(mc) != null) return checkIntegerFunction(mc, associatedIntType(mc), awaited);
         Type t = derefAll(check(mc.receiver(), null));
         if (t instanceof Type.Channel ch) return checkChannelMethod(mc, ch, awaited);
+        if (isInt(t) || (t instanceof Type.Var && IntegerMethods.isMethod(mc.method().name()))) return checkIntegerMethod(mc, t, awaited);
         if ((t instanceof Type.Array || t instanceof Type.Slice) && mc.method().name().equals("len")) {
             if (awaited) diags.error("E0402", mc.span(), "only a call to an async function can be awaited", "`len()` is not async: drop the `.await`");
             if (!mc.args().isEmpty()) argumentCount(mc.span(), "len", 0, mc.args().size());
@@ -1356,6 +1358,66 @@ public final class TypeChecker {
             diags.error("E0385", mc.method().span(), "no method `" + mc.method().name() + "` on type `" + resolveForMessage(t) + "`",
                     t instanceof Type.Array || t instanceof Type.Slice ? "arrays and slices have `.len()`" : "Mote 0.1 has no user-defined methods; call a function: `f(x)`");
         return Type.NEVER;
+    }
+
+    /** `u32.from_le_bytes(b)`: a call on an integer type's name, when no value of that name is in scope. */
+    private Type.Int associatedIntType(Expr.MethodCall mc) {
+        if (!(mc.receiver() instanceof Expr.Name n)) return null;
+        String name = n.ident().name();
+        for (Map<String, Symbol.LocalVar> scope : scopes) if (scope.containsKey(name)) return null;
+        return globals.containsKey(name) ? null : Type.intNamed(name);
+    }
+
+    private Type checkIntegerFunction(Expr.MethodCall mc, Type.Int it, boolean awaited) {
+        String m = mc.method().name();
+        if (!IntegerMethods.isFunction(m)) {
+            diags.error("E0385", mc.method().span(), "no function `" + m + "` on `" + it + "`",
+                    "integer types have " + String.join(", ", IntegerMethods.FUNCTIONS) + "; methods are called on values: `x.pow(2)`");
+            for (Expr a : mc.args()) check(a, null);
+            return Type.NEVER;
+        }
+        notAwaitable(mc, awaited);
+        if (mc.args().size() != 1) argumentCount(mc.span(), m, 1, mc.args().size());
+        Type bytes = new Type.Array(Type.U8, it.size());
+        if (!mc.args().isEmpty()) unify(bytes, check(mc.args().get(0), bytes), mc.args().get(0).span());
+        for (int i = 1; i < mc.args().size(); i++) check(mc.args().get(i), null);
+        return it;
+    }
+
+    /** The integer methods of 0.2 (IntegerMethods): Rust's signatures; the integer's type must be known, as in Rust. */
+    private Type checkIntegerMethod(Expr.MethodCall mc, Type receiver, boolean awaited) {
+        String m = mc.method().name();
+        Type t = shallow(receiver);
+        if (!IntegerMethods.isMethod(m)) {
+            for (Expr a : mc.args()) check(a, null);
+            String best = Suggest.closest(m, IntegerMethods.METHODS);
+            diags.error("E0385", mc.method().span(), "no method `" + m + "` on type `" + resolveForMessage(t) + "`",
+                    best != null ? "did you mean `" + best + "`?" : "integers have " + String.join(", ", IntegerMethods.METHODS));
+            return Type.NEVER;
+        }
+        notAwaitable(mc, awaited);
+        if (!(t instanceof Type.Int it)) {
+            for (Expr a : mc.args()) check(a, null);
+            diags.error("E0394", mc.receiver().span(), "the type of this integer must be known to call `" + m + "`",
+                    "give it a type: `5u32`, or `let x: u32 = ...`");
+            return Type.NEVER;
+        }
+        int want = IntegerMethods.arity(m);
+        if (mc.args().size() != want) argumentCount(mc.span(), m, want, mc.args().size());
+        Type argType = m.equals("pow") ? Type.U32 : it;
+        for (int i = 0; i < mc.args().size(); i++) {
+            Expr a = mc.args().get(i);
+            if (i < want) unify(argType, check(a, argType), a.span()); else check(a, null);
+        }
+        if (m.equals("abs") && !it.signed()) {
+            diags.error("E0385", mc.method().span(), "`abs` needs a signed integer, found `" + it + "`", "an unsigned value is its own absolute value");
+        }
+        return IntegerMethods.resultType(m, it);
+    }
+
+    private void notAwaitable(Expr.MethodCall mc, boolean awaited) {
+        if (awaited) diags.error("E0402", mc.span(), "only a call to an async function can be awaited",
+                "`" + mc.method().name() + "()` is not async: drop the `.await`");
     }
 
     /**
