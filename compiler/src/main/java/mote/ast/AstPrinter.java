@@ -165,6 +165,10 @@ public final class AstPrinter {
                     l.type() == null ? null : ":", l.type() == null ? null : type(l.type()),
                     l.init() == null ? null : "=", l.init() == null ? null : expr(l.init()));
         }
+        if (s instanceof Stmt.LetPattern lp) {
+            return list("let", pattern(lp.pattern()), lp.type() == null ? null : ":", lp.type() == null ? null : type(lp.type()),
+                    "=", expr(lp.init()), lp.otherwise() == null ? null : "else", lp.otherwise() == null ? null : expr(lp.otherwise()));
+        }
         Stmt.ExprStmt e = (Stmt.ExprStmt) s;
         return list(e.semicolon() ? "semi" : "expr", expr(e.expr()));
     }
@@ -190,6 +194,7 @@ public final class AstPrinter {
             return list("struct-lit", type(s.type()), fs);
         }
         if (e instanceof Expr.ArrayLit a) return list("array", exprs(a.elements()));
+        if (e instanceof Expr.Tuple tu) return list("tuple", exprs(tu.elements()));
         if (e instanceof Expr.ArrayRepeat a) return list("array-repeat", expr(a.value()), expr(a.count()));
         if (e instanceof Expr.Block b) {
             List<Node> kids = new ArrayList<>();
@@ -198,9 +203,14 @@ public final class AstPrinter {
             return new ListNode("block", kids, !b.stmts().isEmpty());
         }
         if (e instanceof Expr.If i) return list("if", expr(i.cond()), expr(i.then()), i.otherwise() == null ? null : expr(i.otherwise()));
+        if (e instanceof Expr.IfLet i)
+            return list("if-let", pattern(i.pattern()), expr(i.scrutinee()), expr(i.then()), i.otherwise() == null ? null : expr(i.otherwise()));
+        if (e instanceof Expr.WhileLet w) return list("while-let", label(w.label()), pattern(w.pattern()), expr(w.scrutinee()), expr(w.body()));
+        if (e instanceof Expr.Try t) return list("?", expr(t.inner()));
         if (e instanceof Expr.Match m) {
             List<Node> arms = new ArrayList<>();
-            for (Expr.MatchArm a : m.arms()) arms.add(list("arm", pattern(a.pattern()), expr(a.body())));
+            for (Expr.MatchArm a : m.arms())
+                arms.add(list("arm", pattern(a.pattern()), a.guard() == null ? null : list("if", expr(a.guard())), expr(a.body())));
             return list("match", expr(m.scrutinee()), arms);
         }
         if (e instanceof Expr.While w) return list("while", label(w.label()), expr(w.cond()), expr(w.body()));
@@ -265,6 +275,7 @@ public final class AstPrinter {
         if (t instanceof TypeExpr.Slice s) return list("slice", type(s.element()));
         if (t instanceof TypeExpr.Ref r) return list(r.mutable() ? "&mut" : "&", type(r.target()));
         if (t instanceof TypeExpr.Unit) return atom("()");
+        if (t instanceof TypeExpr.Tuple tu) return list("tuple", tu.elements().stream().map(AstPrinter::type).toArray());
         throw new IllegalArgumentException(t.toString());
     }
 
@@ -276,6 +287,14 @@ public final class AstPrinter {
             List<Node> alts = new ArrayList<>();
             for (Pattern a : o.alternatives()) alts.add(pattern(a));
             return list("|", alts);
+        }
+        if (p instanceof Pattern.Binding b) return list("@", b.mutable() ? "mut" : null, b.name().name(), b.sub() == null ? null : pattern(b.sub()));
+        if (p instanceof Pattern.Tuple t) return list("tuple", t.elements().stream().map(AstPrinter::pattern).toArray());
+        if (p instanceof Pattern.Variant v) return list("variant", expr(v.path()), v.args().stream().map(AstPrinter::pattern).toArray());
+        if (p instanceof Pattern.StructVariant sv) {
+            List<Node> fields = new ArrayList<>();
+            for (Pattern.FieldPattern f : sv.fields()) fields.add(list(f.name().name(), pattern(f.pattern())));
+            return list("variant", expr(sv.path()), fields, sv.rest() ? ".." : null);
         }
         throw new IllegalArgumentException(p.toString());
     }

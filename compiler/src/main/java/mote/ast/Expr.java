@@ -78,6 +78,11 @@ public sealed interface Expr {
     }
 
     /** `[value; count]` */
+    /** `(a, b)`, `(a,)`: a tuple of two or more elements, or of one with its trailing comma. */
+    record Tuple(Span span, List<Expr> elements) implements Expr {
+        public Tuple { elements = List.copyOf(elements); }
+    }
+
     record ArrayRepeat(Span span, Expr value, Expr count) implements Expr {}
 
     /** `{ stmts; tail }` — {@code tail} is null when the block ends with a statement. */
@@ -92,7 +97,17 @@ public sealed interface Expr {
         public Match { arms = List.copyOf(arms); }
     }
 
-    record MatchArm(Span span, Pattern pattern, Expr body) {}
+    /** {@code guard} (`if cond` after the pattern) may be null. */
+    record MatchArm(Span span, Pattern pattern, Expr guard, Expr body) {}
+
+    /** `if let PATTERN = scrutinee { } else { }` ({@code otherwise} may be null). */
+    record IfLet(Span span, Pattern pattern, Expr scrutinee, Block then, Expr otherwise) implements Expr {}
+
+    /** `'label: while let PATTERN = scrutinee { }` */
+    record WhileLet(Span span, Pattern pattern, Expr scrutinee, Block body, Ident label) implements Expr {}
+
+    /** `e?`: the value inside `Some`/`Ok`, else return `None`/`Err(e)` from the function. */
+    record Try(Span span, Expr inner) implements Expr {}
 
     /** Loops carry their label (`'outer: while ..`, without the quote), or null. */
     record While(Span span, Expr cond, Block body, Ident label) implements Expr {}

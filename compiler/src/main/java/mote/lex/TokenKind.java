@@ -23,7 +23,7 @@ public enum TokenKind {
     // delimiters
     LPAREN("("), RPAREN(")"), LBRACE("{"), RBRACE("}"), LBRACKET("["), RBRACKET("]"),
     COMMA(","), SEMI(";"), COLON(":"), COLON_COLON("::"), DOT("."), DOT_DOT(".."), DOT_DOT_EQ("..="),
-    FAT_ARROW("=>"), ARROW("->"), AT("@"),
+    FAT_ARROW("=>"), ARROW("->"), AT("@"), QUESTION("?"),
 
     // operators
     PLUS("+"), MINUS("-"), STAR("*"), SLASH("/"), PERCENT("%"), AMP("&"), PIPE("|"), CARET("^"),

@@ -392,9 +392,10 @@ final class BodyEmitter {
         for (Place.Projection p : place.projections()) {
             if (p instanceof Place.Projection.Deref) {
                 addr = LLVMBuildLoad2(cg.builder, cg.ptr, addr, "");
+            } else if (p instanceof Place.Projection.VariantField vf) {
+                addr = cg.offsetPtr(addr, ((Type.Sum) t).fieldOffset(vf.variant(), vf.index()));
             } else if (p instanceof Place.Projection.Field f) {
-                int offset = t instanceof Type.Struct st ? st.fields().get(f.index()).offset() : f.index() * 4;
-                addr = cg.offsetPtr(addr, offset);
+                addr = cg.offsetPtr(addr, Type.fieldOffset(t, f.index()));
             } else if (p instanceof Place.Projection.Index ix) {
                 Type elem = Place.step(t, p);
                 if (t instanceof Type.Slice) addr = LLVMBuildLoad2(cg.builder, cg.ptr, addr, "");
@@ -454,13 +455,12 @@ final class BodyEmitter {
                 Operand op = a.operands().get(k);
                 Type ft = fn.typeOf(op);
                 if (!LlvmCodegen.hasStorage(ft)) continue;
-                int offset = t instanceof Type.Struct st ? st.fields().get(k).offset()
-                        : t instanceof Type.Array arr ? k * arr.element().size() : k * 4;
-                storeOperand(cg.offsetPtr(dst, offset), op, ft);
+                storeOperand(cg.offsetPtr(dst, Type.fieldOffset(t, k)), op, ft);
             }
             return;
         }
         if (r instanceof Rvalue.Repeat rep) { repeat(dst, rep, (Type.Array) t); return; }
+        if (r instanceof Rvalue.Variant v) { variantInto(dst, v); return; }
         if (r instanceof Rvalue.Str str) {
             LLVMBuildStore(cg.builder, cg.stringConstant(str.bytes()), dst);
             LLVMBuildStore(cg.builder, cg.constInt(cg.i32, str.bytes().length), cg.offsetPtr(dst, 4));
@@ -510,6 +510,46 @@ final class BodyEmitter {
         // Not `new PointerPointer<>(v)`: with one argument that is the constructor that reinterprets v.
         PointerPointer<LLVMValueRef> args = zeroFlag ? new PointerPointer<>(v, LLVMConstInt(cg.i1, 0, 0)) : new PointerPointer<LLVMValueRef>(1).put(0, v);
         return LLVMBuildCall2(cg.builder, type, f, args, zeroFlag ? 2 : 1, "");
+    }
+
+    private Type placeType(Place p) { return p.type(fn); }
+
+    /** Stores the tag (or, niche-encoded, the other variants' niche value) and the fields. */
+    private void variantInto(LLVMValueRef dst, Rvalue.Variant v) {
+        Type.Sum sum = v.type();
+        if (sum.tag() != null) {
+            LLVMBuildStore(cg.builder, cg.constInt(cg.llvmType(sum.tag()), v.variant()), cg.offsetPtr(dst, sum.tagOffset()));
+        } else if (v.variant() != sum.dataful()) {
+            LLVMValueRef at = cg.offsetPtr(dst, sum.nicheOffset());
+            if (sum.nicheType() instanceof Type.Ref) LLVMBuildStore(cg.builder, LLVMConstNull(cg.ptr), at);
+            else LLVMBuildStore(cg.builder, cg.constInt(cg.i8, sum.nicheValue(v.variant())), at);
+        }
+        List<Type> fields = sum.variants().get(v.variant()).fields();
+        for (int k = 0; k < v.operands().size(); k++) {
+            Type ft = fields.get(k);
+            if (!LlvmCodegen.hasStorage(ft)) continue;
+            storeOperand(cg.offsetPtr(dst, sum.fieldOffset(v.variant(), k)), v.operands().get(k), ft);
+        }
+    }
+
+    /** The variant's index: the tag, or decoded from the niche (values past the niche are the dataful variant). */
+    private LLVMValueRef discriminant(LLVMValueRef addr, Type.Sum sum) {
+        if (sum.tag() != null) {
+            LLVMValueRef tag = LLVMBuildLoad2(cg.builder, cg.llvmType(sum.tag()), cg.offsetPtr(addr, sum.tagOffset()), "tag");
+            return sum.tag().bits() == 32 ? tag : LLVMBuildZExt(cg.builder, tag, cg.i32, "");
+        }
+        LLVMValueRef at = cg.offsetPtr(addr, sum.nicheOffset());
+        LLVMValueRef raw = sum.nicheType() instanceof Type.Ref
+                ? LLVMBuildPtrToInt(cg.builder, LLVMBuildLoad2(cg.builder, cg.ptr, at, ""), cg.i32, "")
+                : LLVMBuildZExt(cg.builder, LLVMBuildLoad2(cg.builder, cg.i8, at, "niche"), cg.i32, "");
+        int others = sum.variants().size() - 1;
+        long start = sum.nicheValue(sum.dataful() == 0 ? 1 : 0);
+        LLVMValueRef relative = LLVMBuildSub(cg.builder, raw, cg.constInt(cg.i32, start), "");
+        LLVMValueRef inNiche = LLVMBuildICmp(cg.builder, LLVMIntULT, relative, cg.constInt(cg.i32, others), "");
+        // The k-th other variant is index k, or k + 1 from the dataful one on.
+        LLVMValueRef afterDataful = LLVMBuildICmp(cg.builder, LLVMIntUGE, relative, cg.constInt(cg.i32, sum.dataful()), "");
+        LLVMValueRef index = LLVMBuildAdd(cg.builder, relative, LLVMBuildZExt(cg.builder, afterDataful, cg.i32, ""), "");
+        return LLVMBuildSelect(cg.builder, inNiche, index, cg.constInt(cg.i32, sum.dataful()), "");
     }
 
     private LLVMValueRef rvalue(Rvalue r, Type destType) {
@@ -562,6 +602,7 @@ final class BodyEmitter {
             return LLVMBuildExtractValue(cg.builder, result, 1, "overflow");
         }
         if (r instanceof Rvalue.Ticks) return cg.callRuntime("mote_ticks_us");
+        if (r instanceof Rvalue.Discriminant d) return discriminant(address(d.place()), (Type.Sum) placeType(d.place()));
         if (r instanceof Rvalue.Spawn sp) return spawn(sp);
         if (r instanceof Rvalue.ChannelOp op) return channelOp(op);
         if (r instanceof Rvalue.CriticalEnter) {

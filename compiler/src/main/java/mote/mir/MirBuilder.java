@@ -220,6 +220,8 @@ public final class MirBuilder {
 
         /** Lowers {@code e} and returns its value (UNIT for unit and for diverging expressions). */
         private Operand lowerValue(Expr e) {
+            if ((e instanceof Expr.Name || e instanceof Expr.Field || e instanceof Expr.Call || e instanceof Expr.StructLit || e instanceof Expr.MethodCall)
+                    && program.resolution(e) instanceof Symbol.SumVariant sv) return lowerVariant(e, sv);
             if (e instanceof Expr.IntLit lit) return constant(typeOf(e), lit.value());
             if (e instanceof Expr.BoolLit b) return constant(Type.BOOL, b.value() ? 1 : 0);
             if (e instanceof Expr.Name n) return lowerName(n);
@@ -280,9 +282,9 @@ public final class MirBuilder {
                 assign(t, new Rvalue.Aggregate(st, List.of(fields)));
                 return Operand.of(t);
             }
-            if (e instanceof Expr.ArrayLit al) {
+            if (e instanceof Expr.ArrayLit || e instanceof Expr.Tuple) {
                 List<Operand> elements = new ArrayList<>();
-                for (Expr x : al.elements()) elements.add(lower(x));
+                for (Expr x : e instanceof Expr.ArrayLit al ? al.elements() : ((Expr.Tuple) e).elements()) elements.add(lower(x));
                 Local t = temp(typeOf(e));
                 assign(t, new Rvalue.Aggregate(typeOf(e), elements));
                 return Operand.of(t);
@@ -313,6 +315,7 @@ public final class MirBuilder {
                 return typeOf(e) instanceof Type.Unit ? Operand.UNIT : Operand.of(t);
             }
             if (e instanceof Expr.MethodCall mc && typeOf(mc.receiver()) instanceof Type.Int it) return lowerIntegerMethod(mc, it);
+            if (e instanceof Expr.MethodCall mc && typeOf(mc.receiver()) instanceof Type.Sum sum) return lowerSumMethod(mc, sum);
             if (e instanceof Expr.MethodCall mc) {   // `.len()` of arrays and slices
                 Type rt = derefType(typeOf(mc.receiver()));
                 if (rt instanceof Type.Never) { lower(mc.receiver()); return Operand.UNIT; }
@@ -366,6 +369,9 @@ public final class MirBuilder {
                 terminateAndContinueDead(new Terminator.Goto(target.continueTo()));
                 return Operand.UNIT;
             }
+            if (e instanceof Expr.IfLet il) return lowerIfLet(il);
+            if (e instanceof Expr.WhileLet wl) { lowerWhileLet(wl); return Operand.UNIT; }
+            if (e instanceof Expr.Try t) return lowerTry(t);
             if (e instanceof Expr.Return r) {
                 Operand v = r.value() == null ? Operand.UNIT : lower(r.value());
                 assign(returnLocal, new Rvalue.Use(v));
@@ -712,8 +718,9 @@ public final class MirBuilder {
                 }
             } else if (e instanceof Expr.Field f && !(program.resolution(f) instanceof Symbol.Variant) && qualifiedItem(f) == null) {
                 Place base = autoDeref(lowerPlace(f.target()), typeOf(f.target()));
-                Type.Struct st = (Type.Struct) derefType(typeOf(f.target()));
-                return base.project(new Place.Projection.Field(st.fieldIndex(f.field().name())));
+                Type target = derefType(typeOf(f.target()));
+                int index = target instanceof Type.Struct st ? st.fieldIndex(f.field().name()) : Integer.parseInt(f.field().name());
+                return base.project(new Place.Projection.Field(index));
             } else if (e instanceof Expr.Index ix) {
                 Place base = autoDeref(lowerPlace(ix.target()), typeOf(ix.target()));
                 Operand index = lower(ix.index());
@@ -1137,7 +1144,8 @@ public final class MirBuilder {
         }
 
         private static boolean expandsInDebug(Type t) {
-            return t instanceof Type.Struct || t instanceof Type.Array || t instanceof Type.Slice || t instanceof Type.Ref;
+            return t instanceof Type.Struct || t instanceof Type.Array || t instanceof Type.Slice || t instanceof Type.Ref
+                    || t instanceof Type.Tuple;
         }
 
         private void flushPrint(List<PrintItem> items) {
@@ -1157,6 +1165,12 @@ public final class MirBuilder {
                     debugItems(items, p.project(new Place.Projection.Field(i)), f.type(), spec);
                 }
                 items.add(text(" }"));
+            } else if (t instanceof Type.Tuple tu) {
+                for (int i = 0; i < tu.elements().size(); i++) {
+                    items.add(text(i == 0 ? "(" : ", "));
+                    debugItems(items, p.project(new Place.Projection.Field(i)), tu.elements().get(i), spec);
+                }
+                items.add(text(tu.elements().size() == 1 ? ",)" : ")"));
             } else if (t instanceof Type.Array || t instanceof Type.Slice) {
                 Type element = t instanceof Type.Array a ? a.element() : ((Type.Slice) t).element();
                 items.add(text("["));
@@ -1224,6 +1238,20 @@ public final class MirBuilder {
                     vars.put(v, l);
                     if (init != null) assign(l, new Rvalue.Use(init));
                     else if (Type.containsChannel(v.type())) emit(new Statement.InitChannel(l));
+                } else if (s instanceof Stmt.LetPattern lp) {
+                    Place value = valuePlace(lp.init());
+                    Type t = program.patternType(lp.pattern());
+                    if (lp.otherwise() == null) {
+                        matchPattern(lp.pattern(), value, t, null);
+                    } else {
+                        BlockId otherwise = newBlock(), matched = newBlock();
+                        matchPattern(lp.pattern(), value, t, otherwise);
+                        gotoBlock(matched);
+                        current = otherwise;
+                        lower(lp.otherwise());   // diverges (checked)
+                        if (!isTerminated()) terminate(new Terminator.Unreachable());
+                        current = matched;
+                    }
                 } else if (s instanceof Stmt.ExprStmt es) {
                     lower(es.expr());
                 }
@@ -1257,6 +1285,7 @@ public final class MirBuilder {
         }
 
         private Operand lowerMatch(Expr.Match m) {
+            if (!isClassicMatch(m)) return lowerPatternMatch(m);
             Local result = resultLocal(m);
             Operand scrutinee = lower(m.scrutinee());
             Type st = typeOf(m.scrutinee());
@@ -1292,12 +1321,8 @@ public final class MirBuilder {
             }
             for (int i = 0; i < m.arms().size(); i++) {
                 current = armBlocks.get(i);
-                Symbol.LocalVar binding = program.armBinding(m.arms().get(i));
-                if (binding != null) {
-                    Local named = newLocal(binding.name(), binding.type(), binding.span());
-                    vars.put(binding, named);
-                    assign(named, new Rvalue.Use(scrutinee));
-                }
+                Symbol.LocalVar binding = program.patternBinding(m.arms().get(i).pattern());
+                if (binding != null) assign(bindingLocal(binding), new Rvalue.Use(scrutinee));
                 line(m.arms().get(i).body().span());
                 Operand v = lower(m.arms().get(i).body());
                 if (result != null) assign(result, new Rvalue.Use(v));
@@ -1307,9 +1332,248 @@ public final class MirBuilder {
             return result == null ? Operand.UNIT : Operand.of(result);
         }
 
+        /**
+         * A match on an integer, bool or C-like enum by values, ranges and a catch-all, without
+         * guards: tested on the value itself, as 0.1 did (a switch where it can).
+         */
+        private boolean isClassicMatch(Expr.Match m) {
+            Type st = typeOf(m.scrutinee());
+            if (!(st instanceof Type.Int || st instanceof Type.Bool || st instanceof Type.Enum)) return false;
+            for (Expr.MatchArm arm : m.arms()) {
+                if (arm.guard() != null) return false;
+                Pattern p = arm.pattern();
+                boolean topBinding = p instanceof Pattern.Value && program.patternBinding(p) != null;
+                if (!topBinding && !isValueTest(p)) return false;
+            }
+            return true;
+        }
+
+        private boolean isValueTest(Pattern p) {
+            if (p instanceof Pattern.Wildcard) return true;
+            if (p instanceof Pattern.Or or) return or.alternatives().stream().allMatch(this::isValueTest);
+            return (p instanceof Pattern.Value || p instanceof Pattern.Range) && program.patternRange(p) != null;
+        }
+
+        private Local bindingLocal(Symbol.LocalVar v) {
+            Local l = vars.get(v);
+            if (l == null) {
+                l = newLocal(v.name(), v.type(), v.span());
+                vars.put(v, l);
+            }
+            return l;
+        }
+
+        // ------------------------------------------------ patterns (0.2): tests and bindings as control flow
+
+        /** The arms in order: each tests its pattern (binding as it goes), then its guard; a failure tries the next. */
+        private Operand lowerPatternMatch(Expr.Match m) {
+            Local result = resultLocal(m);
+            Place scrutinee = valuePlace(m.scrutinee());
+            Type st = typeOf(m.scrutinee());
+            BlockId join = newBlock();
+            for (Expr.MatchArm arm : m.arms()) {
+                BlockId next = newBlock();
+                matchPattern(arm.pattern(), scrutinee, st, next);
+                if (arm.guard() != null) {
+                    Operand ok = lower(arm.guard());
+                    BlockId body = newBlock();
+                    terminate(new Terminator.If(ok, body, next));
+                    current = body;
+                }
+                line(arm.body().span());
+                Operand v = lower(arm.body());
+                if (result != null) assign(result, new Rvalue.Use(v));
+                gotoBlock(join);
+                current = next;
+            }
+            terminate(new Terminator.Unreachable());   // exhaustiveness was checked
+            current = join;
+            return result == null ? Operand.UNIT : Operand.of(result);
+        }
+
+        /** The scrutinee as a place: a variable's own, or a temporary holding the value. */
+        private Place valuePlace(Expr e) {
+            if (typeOf(e) instanceof Type.Never) { lower(e); return Place.of(temp(Type.NEVER)); }
+            return lowerPlace(e);
+        }
+
+        /**
+         * Tests {@code p} against the value at {@code place}, jumping to {@code fail} when it does not
+         * match (null: it cannot fail) and going on in the current block when it does; bindings are
+         * assigned on the way.
+         */
+        private void matchPattern(Pattern p, Place place, Type t, BlockId fail) {
+            if (t instanceof Type.Never || p instanceof Pattern.Wildcard) return;
+            Symbol.LocalVar binding = program.patternBinding(p);
+            if (binding != null) {
+                Local l = bindingLocal(binding);
+                assign(l, new Rvalue.Use(load(place, t)));
+                if (p instanceof Pattern.Binding b && b.sub() != null) matchPattern(b.sub(), place, t, fail);
+                return;
+            }
+            if (p instanceof Pattern.Binding b) {   // bound through another alternative's variable
+                if (b.sub() != null) matchPattern(b.sub(), place, t, fail);
+                return;
+            }
+            Symbol.SumVariant sv = program.patternVariant(p);
+            if (sv != null) {
+                Type.Sum sum = (Type.Sum) t;
+                if (fail != null && sum.variants().size() > 1) {
+                    Local disc = temp(Type.U32), is = temp(Type.BOOL);
+                    assign(disc, new Rvalue.Discriminant(place));
+                    assign(is, new Rvalue.Binary(BinOp.EQ, Operand.of(disc), constant(Type.U32, sv.index())));
+                    BlockId ok = newBlock();
+                    terminate(new Terminator.If(Operand.of(is), ok, fail));
+                    current = ok;
+                }
+                List<Type> fields = sum.variants().get(sv.index()).fields();
+                if (p instanceof Pattern.Variant vp) {
+                    for (int i = 0; i < vp.args().size() && i < fields.size(); i++)
+                        matchPattern(vp.args().get(i), place.project(new Place.Projection.VariantField(sv.index(), i)), fields.get(i), fail);
+                } else if (p instanceof Pattern.StructVariant sp) {
+                    Type.Sum.Variant v = sum.variants().get(sv.index());
+                    for (Pattern.FieldPattern f : sp.fields()) {
+                        int i = v.fieldIndex(f.name().name());
+                        if (i >= 0) matchPattern(f.pattern(), place.project(new Place.Projection.VariantField(sv.index(), i)), fields.get(i), fail);
+                    }
+                }
+                return;
+            }
+            if (p instanceof Pattern.Tuple tp) {
+                if (t instanceof Type.Tuple tu)
+                    for (int i = 0; i < tp.elements().size(); i++)
+                        matchPattern(tp.elements().get(i), place.project(new Place.Projection.Field(i)), tu.elements().get(i), fail);
+                return;
+            }
+            if (p instanceof Pattern.Or or) {
+                BlockId matched = newBlock();
+                for (int i = 0; i < or.alternatives().size(); i++) {
+                    boolean last = i == or.alternatives().size() - 1;
+                    BlockId next = last ? fail : newBlock();
+                    matchPattern(or.alternatives().get(i), place, t, next);
+                    gotoBlock(matched);
+                    if (!last) current = next;
+                }
+                current = matched;
+                return;
+            }
+            if (fail == null) return;   // a constant in an irrefutable position was reported
+            Operand value = load(place, t);
+            Operand test = patternTest(p, value, t);
+            BlockId ok = newBlock();
+            terminate(new Terminator.If(test, ok, fail));
+            current = ok;
+        }
+
+        private Operand lowerVariant(Expr e, Symbol.SumVariant sv) {
+            List<Operand> fields = new ArrayList<>();
+            Type.Sum sum = (Type.Sum) typeOf(e);
+            Type.Sum.Variant v = sum.variants().get(sv.index());
+            if (e instanceof Expr.Call c) {
+                for (Expr a : c.args()) fields.add(lower(a));
+            } else if (e instanceof Expr.MethodCall mc) {
+                for (Expr a : mc.args()) fields.add(lower(a));
+            } else if (e instanceof Expr.StructLit sl) {
+                Operand[] byIndex = new Operand[v.fields().size()];
+                for (Expr.FieldInit fi : sl.fields()) byIndex[v.fieldIndex(fi.name().name())] = lower(fi.value());
+                fields.addAll(List.of(byIndex));
+            }
+            Local t = temp(sum);
+            assign(t, new Rvalue.Variant(sum, sv.index(), fields));
+            return Operand.of(t);
+        }
+
+        private Operand lowerIfLet(Expr.IfLet il) {
+            Local result = resultLocal(il);
+            Place value = valuePlace(il.scrutinee());
+            BlockId otherwise = newBlock(), join = newBlock();
+            matchPattern(il.pattern(), value, program.patternType(il.pattern()), otherwise);
+            Operand tv = lower(il.then());
+            if (result != null) assign(result, new Rvalue.Use(tv));
+            gotoBlock(join);
+            current = otherwise;
+            if (il.otherwise() != null) {
+                Operand ev = lower(il.otherwise());
+                if (result != null) assign(result, new Rvalue.Use(ev));
+            }
+            gotoBlock(join);
+            return result == null ? Operand.UNIT : Operand.of(result);
+        }
+
+        private void lowerWhileLet(Expr.WhileLet w) {
+            BlockId header = newBlock(), exit = newBlock();
+            gotoBlock(header);
+            Place value = valuePlace(w.scrutinee());
+            matchPattern(w.pattern(), value, program.patternType(w.pattern()), exit);
+            loops.put(w, new LoopTarget(exit, header, null, criticals.size()));
+            lower(w.body());
+            loops.remove(w);
+            gotoBlock(header);
+            current = exit;
+        }
+
+        /** `e?`: the payload of Some/Ok, else return None / Err(e) from the function. */
+        private Operand lowerTry(Expr.Try t) {
+            Place value = valuePlace(t.inner());
+            Type.Sum sum = (Type.Sum) typeOf(t.inner());
+            Type.Sum ret = (Type.Sum) fn.result();
+            int good = sum.isOption() ? 1 : 0;   // Some, Ok
+            Local disc = temp(Type.U32), isGood = temp(Type.BOOL);
+            assign(disc, new Rvalue.Discriminant(value));
+            assign(isGood, new Rvalue.Binary(BinOp.EQ, Operand.of(disc), constant(Type.U32, good)));
+            BlockId bad = newBlock(), ok = newBlock();
+            terminate(new Terminator.If(Operand.of(isGood), ok, bad));
+            current = bad;
+            List<Operand> payload = new ArrayList<>();
+            if (sum.isResult()) payload.add(load(value.project(new Place.Projection.VariantField(1, 0)), sum.args().get(1)));
+            Local early = temp(ret);
+            assign(early, new Rvalue.Variant(ret, sum.isOption() ? 0 : 1, payload));
+            assign(returnLocal, new Rvalue.Use(Operand.of(early)));
+            exitCriticals(0);
+            terminate(new Terminator.Return());
+            current = ok;
+            return load(value.project(new Place.Projection.VariantField(good, 0)), sum.args().get(0));
+        }
+
+        /** is_some/is_none/is_ok/is_err, unwrap (panics as Rust's does), unwrap_or. */
+        private Operand lowerSumMethod(Expr.MethodCall mc, Type.Sum sum) {
+            String m = mc.method().name();
+            Place value = valuePlace(mc.receiver());
+            Operand fallback = m.equals("unwrap_or") ? lower(mc.args().get(0)) : null;
+            int good = sum.isOption() ? 1 : 0;
+            Local disc = temp(Type.U32), isGood = temp(Type.BOOL);
+            assign(disc, new Rvalue.Discriminant(value));
+            assign(isGood, new Rvalue.Binary(BinOp.EQ, Operand.of(disc), constant(Type.U32, good)));
+            switch (m) {
+                case "is_some", "is_ok" -> { return Operand.of(isGood); }
+                case "is_none", "is_err" -> {
+                    Local not = temp(Type.BOOL);
+                    assign(not, new Rvalue.Unary(UnOp.NOT, Operand.of(isGood)));
+                    return Operand.of(not);
+                }
+                case "unwrap" -> {
+                    assertThat(Operand.of(isGood), sum.isOption() ? "called `Option::unwrap()` on a `None` value"
+                            : "called `Result::unwrap()` on an `Err` value", mc.span());
+                    return load(value.project(new Place.Projection.VariantField(good, 0)), sum.args().get(0));
+                }
+                default -> {   // unwrap_or
+                    Local result = temp(sum.args().get(0));
+                    BlockId some = newBlock(), none = newBlock(), join = newBlock();
+                    terminate(new Terminator.If(Operand.of(isGood), some, none));
+                    current = some;
+                    assign(result, new Rvalue.Use(load(value.project(new Place.Projection.VariantField(good, 0)), sum.args().get(0))));
+                    gotoBlock(join);
+                    current = none;
+                    assign(result, new Rvalue.Use(fallback));
+                    gotoBlock(join);
+                    return Operand.of(result);
+                }
+            }
+        }
+
         /** `_ => ...` and `name => ...` arms match every value. */
         private boolean matchesAll(Expr.MatchArm arm) {
-            return arm.pattern() instanceof Pattern.Wildcard || program.armBinding(arm) != null;
+            return arm.pattern() instanceof Pattern.Wildcard || program.patternBinding(arm.pattern()) != null;
         }
 
         private Operand patternTest(Pattern p, Operand scrutinee, Type t) {

@@ -377,12 +377,32 @@ public final class Parser {
         List<Item.Variant> variants = new ArrayList<>();
         while (!at(RBRACE)) {
             Ident v = ident("a variant name");
+            List<TypeExpr> tupleFields = null;
+            List<Item.FieldDecl> structFields = null;
+            if (eat(LPAREN)) {   // `Press(u8, u32)`
+                tupleFields = new ArrayList<>();
+                while (!at(RPAREN)) {
+                    tupleFields.add(type());
+                    if (!eat(COMMA) && !at(RPAREN))
+                        throw unexpected("E0021", true, "expected `,` or `)` in the variant's fields, found " + peek().describe());
+                }
+                advance();
+            } else if (at(LBRACE)) {   // `Release { pin: u8, ms: u32 }`
+                advance();
+                structFields = new ArrayList<>();
+                while (!at(RBRACE)) {
+                    Ident f = ident("a field name");
+                    expect(COLON, "and a type after field `" + f.name() + "`");
+                    structFields.add(new Item.FieldDecl(from(f.span()), f, type()));
+                    if (!eat(COMMA) && !at(RBRACE))
+                        throw unexpected("E0021", true, "expected `,` or `}` after a variant field, found " + peek().describe());
+                }
+                advance();
+            }
             Expr value = eat(EQ) ? expr() : null;
-            variants.add(new Item.Variant(from(v.span()), v, value));
+            variants.add(new Item.Variant(from(v.span()), v, value, tupleFields, structFields));
             if (!eat(COMMA) && !at(RBRACE)) {
-                String help = at(LPAREN) || at(LBRACE) ? "enums are C-like in Mote: variants carry no data" : null;
-                String msg = "expected `,` or `}` after an enum variant, found " + peek().describe();
-                throw help == null ? unexpected("E0021", true, msg) : unexpected("E0021", true, msg, help);
+                throw unexpected("E0021", true, "expected `,` or `}` after an enum variant, found " + peek().describe());
             }
         }
         advance();
@@ -434,12 +454,20 @@ public final class Parser {
                 }
                 case LPAREN -> {
                     advance();
-                    if (!at(RPAREN)) {
-                        throw unexpected("E0024", false, "expected `)` in the unit type `()`, found " + peek().describe(),
-                                "Mote 0.1 has no tuple types");
+                    if (eat(RPAREN)) return new TypeExpr.Unit(from(start));
+                    List<TypeExpr> elements = new ArrayList<>();
+                    elements.add(type());
+                    boolean trailingComma = false;
+                    while (eat(COMMA)) {
+                        trailingComma = true;
+                        if (at(RPAREN)) break;
+                        elements.add(type());
+                        trailingComma = false;
                     }
-                    advance();
-                    return new TypeExpr.Unit(from(start));
+                    expect(RPAREN, "to close the tuple type");
+                    // `(T)` is T, as in Rust; `(T,)` is a tuple of one.
+                    if (elements.size() == 1 && !trailingComma) return elements.get(0);
+                    return new TypeExpr.Tuple(from(start), elements);
                 }
                 case IDENT -> {
                     List<Ident> path = new ArrayList<>();
@@ -584,8 +612,21 @@ public final class Parser {
         }
     }
 
-    private Stmt.Let let() {
+    /** `let [mut] x [: T] [= e];`, or with a pattern `let (a, b) = e;` and `let PAT = e else { .. };` (0.2). */
+    private Stmt let() {
         Span start = advance().span();
+        boolean simple = at(MUT) ? peek(1).kind() == IDENT && peek(2).kind() != AT
+                : at(IDENT) && (peek(1).kind() == COLON || peek(1).kind() == EQ || peek(1).kind() == SEMI || peek(1).kind() == EQ_EQ);
+        if (!simple) {
+            if (!(at(LPAREN) || at(IDENT) || at(MUT))) ident("a variable name or a pattern after `let`");
+            Pattern pattern = pattern();
+            TypeExpr type = eat(COLON) ? type() : null;
+            expect(EQ, "and a value after the `let` pattern");
+            Expr init = expr();
+            Expr.Block otherwise = eat(ELSE) ? block() : null;
+            expectSemi("after `let` statement");
+            return new Stmt.LetPattern(from(start), pattern, type, init, otherwise);
+        }
         boolean mut = eat(MUT);
         Ident name = ident("a variable name after `let`");
         TypeExpr type = eat(COLON) ? type() : null;
@@ -593,6 +634,13 @@ public final class Parser {
         if (eat(EQ)) init = expr();
         else if (at(EQ_EQ)) {
             throw unexpected("E0021", false, "expected `=` in `let`, found `==`", "use `=` to give the variable its value");
+        }
+        if (init != null && at(ELSE)) {   // `let x = e else { .. };`: a binding pattern
+            advance();
+            Expr.Block otherwise = block();
+            expectSemi("after `let` statement");
+            Pattern p = mut ? new Pattern.Binding(name.span(), name, true, null) : new Pattern.Value(name.span(), new Expr.Name(name.span(), name));
+            return new Stmt.LetPattern(from(start), p, type, init, otherwise);
         }
         expectSemi("after `let` statement");
         return new Stmt.Let(from(start), name, mut, type, init);
@@ -652,11 +700,16 @@ public final class Parser {
         }
     }
 
-    private Expr.If ifExpr() { return ifExpr(0); }
+    private Expr ifExpr() { return ifExpr(0); }
 
     /** {@code elseIfs}: how many `else if` led here; each nests the tree one level deeper. */
-    private Expr.If ifExpr(int elseIfs) {
+    private Expr ifExpr(int elseIfs) {
         Span start = expect(IF, "").span();
+        Pattern pattern = null;
+        if (eat(LET)) {   // `if let PAT = e`
+            pattern = pattern();
+            expect(EQ, "after the `if let` pattern");
+        }
         Expr cond = withNoStruct(this::expr);
         checkStructInCondition(cond, "an `if` condition");
         Expr.Block then = block();
@@ -667,6 +720,7 @@ public final class Parser {
             else if (at(LBRACE)) otherwise = block();
             else throw unexpected("E0021", true, "expected `{` or `if` after `else`, found " + peek().describe());
         }
+        if (pattern != null) return new Expr.IfLet(from(start), pattern, cond, then, otherwise);
         return new Expr.If(from(start), cond, then, otherwise);
     }
 
@@ -717,6 +771,7 @@ public final class Parser {
                 try {
                     Span as = peek().span();
                     Pattern pat = pattern();
+                    Expr guard = eat(IF) ? expr() : null;
                     if (!at(FAT_ARROW)) {
                         throw unexpected("E0021", true, "expected `=>` after the pattern, found " + peek().describe(),
                                 at(EQ) || at(ARROW) || at(GT_EQ) ? new String[] {"match arms are written `pattern => value`"} : new String[0]);
@@ -731,7 +786,7 @@ public final class Parser {
                     } else {
                         body = expr();
                     }
-                    arms.add(new Expr.MatchArm(from(as), pat, body));
+                    arms.add(new Expr.MatchArm(from(as), pat, guard, body));
                     if (!eat(COMMA) && !at(RBRACE) && !isBlockLike(body)) {
                         throw unexpected("E0021", true, "expected `,` after match arm, found " + peek().describe(),
                                 "separate match arms with `,`");
@@ -776,11 +831,17 @@ public final class Parser {
         };
     }
 
-    private Expr.While whileExpr(Ident label, Span start) {
+    private Expr whileExpr(Ident label, Span start) {
         advance();
+        Pattern pattern = null;
+        if (eat(LET)) {   // `while let PAT = e`
+            pattern = pattern();
+            expect(EQ, "after the `while let` pattern");
+        }
         Expr cond = withNoStruct(this::expr);
         checkStructInCondition(cond, "a `while` condition");
         Expr.Block body = block();
+        if (pattern != null) return new Expr.WhileLet(from(start), pattern, cond, body, label);
         return new Expr.While(from(start), cond, body, label);
     }
 
@@ -813,12 +874,76 @@ public final class Parser {
     }
 
     private Pattern patternAtom() {
+        if (++nesting > MAX_NESTING) throw tooDeep();
+        try {
+            return patternAtomInner();
+        } finally {
+            nesting--;
+        }
+    }
+
+    private Pattern patternAtomInner() {
         Token t = peek();
         if (t.kind() == IDENT && t.text().equals("_")) {
             advance();
             return new Pattern.Wildcard(t.span());
         }
+        if (t.kind() == MUT) {   // `mut x`
+            advance();
+            Ident name = ident("a variable name after `mut`");
+            return new Pattern.Binding(from(t.span()), name, true, null);
+        }
+        if (t.kind() == IDENT && peek(1).kind() == AT) {   // `n @ 1..=9`
+            Ident name = ident("a name");
+            advance();
+            Pattern sub = patternAtom();
+            return new Pattern.Binding(from(t.span()), name, false, sub);
+        }
+        if (t.kind() == LPAREN) {   // `(a, b)`; `(p)` is p
+            advance();
+            List<Pattern> elements = new ArrayList<>();
+            boolean trailingComma = false;
+            while (!at(RPAREN)) {
+                elements.add(pattern());
+                trailingComma = eat(COMMA);
+                if (!trailingComma && !at(RPAREN))
+                    throw unexpected("E0026", true, "expected `,` or `)` in a tuple pattern, found " + peek().describe());
+            }
+            advance();
+            if (elements.size() == 1 && !trailingComma) return elements.get(0);
+            return new Pattern.Tuple(from(t.span()), elements);
+        }
         Expr lo = patternValue();
+        if (at(LPAREN) && pathOf(lo) != null) {   // `Event.Press(p)`, `Some(x)`
+            advance();
+            List<Pattern> args = new ArrayList<>();
+            while (!at(RPAREN)) {
+                args.add(pattern());
+                if (!eat(COMMA) && !at(RPAREN))
+                    throw unexpected("E0026", true, "expected `,` or `)` in the variant's pattern, found " + peek().describe());
+            }
+            advance();
+            return new Pattern.Variant(from(t.span()), lo, args);
+        }
+        if (at(LBRACE) && pathOf(lo) != null) {   // `Event.Release { pin, ms: 20, .. }`
+            advance();
+            List<Pattern.FieldPattern> fields = new ArrayList<>();
+            boolean rest = false;
+            while (!at(RBRACE)) {
+                if (eat(DOT_DOT)) { rest = true; break; }
+                Token ft = peek();
+                boolean mutable = eat(MUT);
+                Ident f = ident("a field name");
+                Pattern fp;
+                if (!mutable && eat(COLON)) fp = pattern();
+                else fp = mutable ? new Pattern.Binding(from(ft.span()), f, true, null) : new Pattern.Value(f.span(), new Expr.Name(f.span(), f));
+                fields.add(new Pattern.FieldPattern(from(ft.span()), f, fp));
+                if (!eat(COMMA) && !at(RBRACE))
+                    throw unexpected("E0026", true, "expected `,` or `}` in the variant's pattern, found " + peek().describe());
+            }
+            expect(RBRACE, "to close the variant's pattern");
+            return new Pattern.StructVariant(from(t.span()), lo, fields, rest);
+        }
         if (at(DOT_DOT) || at(DOT_DOT_EQ)) {
             boolean inclusive = advance().kind() == DOT_DOT_EQ;
             Expr hi = patternValue();
@@ -858,7 +983,8 @@ public final class Parser {
                 return e;
             }
             default -> throw unexpected("E0026", false, "expected pattern, found " + t.describe(),
-                    "patterns are integers, characters, `true`/`false`, constants, enum variants like `Cmd.Reset`, ranges `1..=9`, alternatives `1 | 2` and `_`");
+                    "patterns are integers, characters, `true`/`false`, constants, enum variants like `Cmd.Reset` or `Some(x)`, "
+                            + "tuples `(a, b)`, ranges `1..=9`, bindings `n @ 1..=9`, alternatives `1 | 2` and `_`");
         }
     }
 
@@ -1009,6 +1135,10 @@ public final class Parser {
             if (chain > MAX_CHAIN) throw tooDeep();
             Span start = e.span();
             switch (peek().kind()) {
+                case QUESTION -> {
+                    advance();
+                    e = new Expr.Try(from(start), e);
+                }
                 case LPAREN -> {
                     advance();
                     List<Expr> args = arguments(RPAREN, "arguments");
@@ -1028,9 +1158,13 @@ public final class Parser {
                         e = new Expr.Await(from(start), e);
                         continue;
                     }
-                    if (at(INT)) {
-                        throw unexpected("E0025", false, "expected a field or method name after `.`, found " + peek().describe(),
-                                "Mote 0.1 has no tuples; use a struct or an array");
+                    if (at(INT)) {   // a tuple field: `t.0`
+                        Token index = advance();
+                        if (!index.text().chars().allMatch(Character::isDigit) || (index.text().length() > 1 && index.text().startsWith("0"))) {
+                            report("E0025", index.span(), "`" + index.text() + "` is not a tuple field", "tuple fields are numbered from 0: `t.0`, `t.1`");
+                        }
+                        e = new Expr.Field(from(start), e, new Ident(index.text(), index.span()));
+                        continue;
                     }
                     Ident name = ident("a field or method name after `.`");
                     if (at(LPAREN)) {
@@ -1151,11 +1285,18 @@ public final class Parser {
                 advance();
                 if (eat(RPAREN)) return new Expr.Block(from(start), List.of(), null);
                 Expr e = nested(this::expr);
-                if (at(COMMA)) {
-                    throw unexpected("E0021", false, "expected `)`, found `,`", "Mote 0.1 has no tuples; use a struct or an array");
+                if (!at(COMMA)) {
+                    expect(RPAREN, "to close the parenthesis");
+                    return e;
                 }
-                expect(RPAREN, "to close the parenthesis");
-                return e;
+                List<Expr> elements = new ArrayList<>();
+                elements.add(e);
+                while (eat(COMMA)) {
+                    if (at(RPAREN)) break;
+                    elements.add(nested(this::expr));
+                }
+                expect(RPAREN, "or `,` in the tuple");
+                return new Expr.Tuple(from(start), elements);
             }
             case LBRACKET -> {
                 advance();

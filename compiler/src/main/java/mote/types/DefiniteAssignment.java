@@ -127,6 +127,7 @@ public final class DefiniteAssignment {
         } else if (e instanceof Expr.Ref r) { expr(r.target());
         } else if (e instanceof Expr.StructLit sl) { sl.fields().forEach(fi -> expr(fi.value()));
         } else if (e instanceof Expr.ArrayLit al) { al.elements().forEach(this::expr);
+        } else if (e instanceof Expr.Tuple tu) { tu.elements().forEach(this::expr);
         } else if (e instanceof Expr.ArrayRepeat ar) { expr(ar.value());
         } else if (e instanceof Expr.Block b) {
             for (Stmt s : b.stmts()) stmt(s);
@@ -144,10 +145,27 @@ public final class DefiniteAssignment {
             BitSet before = assigned, after = null;
             for (Expr.MatchArm arm : m.arms()) {   // exhaustive (checked): one arm runs
                 assigned = copy(before);
+                if (arm.guard() != null) expr(arm.guard());
                 expr(arm.body());
                 after = meet(after, assigned);
             }
+            // A guard that fails falls through to later arms: what its evaluation assigned is kept
+            // by meet() above only for the arm it guards, which is the conservative answer.
             assigned = after;
+        } else if (e instanceof Expr.IfLet i) {
+            expr(i.scrutinee());
+            BitSet otherwise = copy(assigned);
+            expr(i.then());
+            BitSet then = assigned;
+            assigned = otherwise;
+            expr(i.otherwise());
+            assigned = meet(then, assigned);
+        } else if (e instanceof Expr.WhileLet w) {
+            expr(w.scrutinee());
+            BitSet noMatch = copy(assigned);
+            assigned = meet(noMatch, loop(w, w.body()));
+        } else if (e instanceof Expr.Try t) {
+            expr(t.inner());
         } else if (e instanceof Expr.While w) {
             expr(w.cond());
             BitSet condFalse = copy(assigned);
@@ -212,6 +230,13 @@ public final class DefiniteAssignment {
                 // empty, the integers and bools beside them 0 and false (codegen zeroes it whole).
                 tracked.putIfAbsent(v, tracked.size());
                 if (assigned != null) assigned.clear(tracked.get(v));   // declared afresh on each pass of a loop
+            }
+        } else if (s instanceof Stmt.LetPattern lp) {
+            expr(lp.init());
+            if (lp.otherwise() != null) {   // diverges (checked): what follows sees the state after the match
+                BitSet matched = copy(assigned);
+                expr(lp.otherwise());
+                assigned = matched;
             }
         } else if (s instanceof Stmt.ExprStmt es) {
             expr(es.expr());

@@ -24,6 +24,11 @@ public final class TypedProgram {
     final Map<mote.ast.Item.Fn, List<Symbol.LocalVar>> paramVars = new IdentityHashMap<>();
     final Map<Expr.Call, List<FormatPart>> formats = new IdentityHashMap<>();
     final Map<mote.ast.Pattern, long[]> patternValues = new IdentityHashMap<>();
+    /** The type each pattern matches, and what each binding pattern binds (0.2 patterns). */
+    final Map<mote.ast.Pattern, Type> patternTypes = new IdentityHashMap<>();
+    final Map<mote.ast.Pattern, Symbol.LocalVar> patternBindings = new IdentityHashMap<>();
+    /** The variant a Variant, StructVariant or unit-variant Value pattern names. */
+    final Map<mote.ast.Pattern, Symbol.SumVariant> patternVariants = new IdentityHashMap<>();
     final Map<Expr, Type> coercions = new IdentityHashMap<>();
 
     TypedProgram(List<Module> modules, List<Symbol.Fn> functions, List<Symbol.Static> statics) {
@@ -50,6 +55,9 @@ public final class TypedProgram {
     public List<FormatPart> format(Expr.Call call) { return formats.get(call); }
     /** The values a Value/Range pattern matches: {lo, hi} inclusive, as canonical longs. */
     public long[] patternRange(mote.ast.Pattern p) { return patternValues.get(p); }
+    public Type patternType(mote.ast.Pattern p) { return patternTypes.get(p); }
+    public Symbol.LocalVar patternBinding(mote.ast.Pattern p) { return patternBindings.get(p); }
+    public Symbol.SumVariant patternVariant(mote.ast.Pattern p) { return patternVariants.get(p); }
 
     /**
      * The type an expression is converted to where it is used, when that differs from its own

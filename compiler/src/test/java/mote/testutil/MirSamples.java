@@ -116,6 +116,7 @@ public final class MirSamples {
     private static final mote.types.Type.Array ARRAY = new mote.types.Type.Array(U32, 4);
     private static final mote.types.Type.Slice SLICE = new mote.types.Type.Slice(mote.types.Type.U8);
     private static final mote.types.Type.Channel CHANNEL = new mote.types.Type.Channel(U32, 2, false);
+    private static final mote.types.Type.Sum OPTION = mote.types.Type.Sum.option(U32);
     private static final BlockId BB1 = new BlockId(1), BB2 = new BlockId(2), BB3 = new BlockId(3);
 
     private static byte[] bytes(String s) { return s.getBytes(StandardCharsets.UTF_8); }
@@ -146,6 +147,8 @@ public final class MirSamples {
                 new Place(f.local(ARRAY), List.of(new Place.Projection.Index(f.copy(U32))))));
         SAMPLES.put(Rvalue.StaticAddr.class, f -> new Rvalue.StaticAddr("S", U32));
         SAMPLES.put(Rvalue.Aggregate.class, f -> new Rvalue.Aggregate(ARRAY, List.of(f.copy(U32), f.copy(U32), f.copy(U32), f.copy(U32))));
+        SAMPLES.put(Rvalue.Variant.class, f -> new Rvalue.Variant(OPTION, 1, List.of(f.copy(U32))));
+        SAMPLES.put(Rvalue.Discriminant.class, f -> new Rvalue.Discriminant(Place.of(f.local(OPTION))));
         SAMPLES.put(Rvalue.Repeat.class, f -> new Rvalue.Repeat(f.copy(U32), 4));
         SAMPLES.put(Rvalue.Str.class, f -> new Rvalue.Str(bytes("hi")));
         SAMPLES.put(Rvalue.ReadRegister.class, f -> new Rvalue.ReadRegister("R", 0x4000_0000L, U32));
@@ -163,6 +166,7 @@ public final class MirSamples {
         SAMPLES.put(Place.Projection.Field.class, f -> new Place.Projection.Field(1));
         SAMPLES.put(Place.Projection.Index.class, f -> new Place.Projection.Index(f.copy(U32)));
         SAMPLES.put(Place.Projection.Deref.class, f -> new Place.Projection.Deref());
+        SAMPLES.put(Place.Projection.VariantField.class, f -> new Place.Projection.VariantField(1, 0));
         // Print items (carried by a print)
         SAMPLES.put(PrintItem.Text.class, f -> new PrintItem.Text(bytes("text")));
         SAMPLES.put(PrintItem.Value.class, f -> new PrintItem.Value(f.copy(U32), U32, mote.types.FormatSpec.HEX));
@@ -197,7 +201,7 @@ public final class MirSamples {
         if (node instanceof Operand op) return new Statement.Assign(f.local(U32), new Rvalue.Use(op));
         if (node instanceof Place.Projection p) {
             Local base = f.local(p instanceof Place.Projection.Deref ? new mote.types.Type.Ref(false, U32)
-                    : p instanceof Place.Projection.Field ? SLICE : ARRAY);
+                    : p instanceof Place.Projection.Field ? SLICE : p instanceof Place.Projection.VariantField ? OPTION : ARRAY);
             return new Statement.Assign(f.local(U32), new Rvalue.Load(new Place(base, List.of(p))));
         }
         if (node instanceof PrintItem item) return new Statement.Print(List.of(item));
