@@ -123,6 +123,8 @@ uint64_t mote_ticks_us(void);
 /* The poll of `sleep_us(us).await`: call at every poll of the await point with
  * the same node; true (node idle again) once `us` microseconds have passed. */
 bool mote_sleep_us(struct mote_timer *t, uint64_t us);
+/* sleep_until: `at` is a mote_ticks_us() value; a deadline already past is ready at once. */
+bool mote_sleep_until_us(struct mote_timer *t, uint64_t at);
 /* Deregisters a sleeping timer (an abandoned `race` branch); idle afterwards. */
 void mote_timer_cancel(struct mote_timer *t);
 

@@ -185,6 +185,22 @@ public final class Lexer {
             pos++;
         }
         int digitsEnd = pos;
+        boolean tupleField = !out.isEmpty() && out.get(out.size() - 1).kind() == TokenKind.DOT;   // `t.0.1`
+        if (radix == 10 && !tupleField && peek(0) == '.' && pos + 1 < src.length() && Character.isDigit(src.charAt(pos + 1))) {
+            // `3.3`, `1e-3`: f32 is part of the 0.2 contract this compiler does not implement yet.
+            int fraction = pos++;
+            while (pos < src.length() && (Character.isDigit(src.charAt(pos)) || src.charAt(pos) == '_')) pos++;
+            if (pos < src.length() && (src.charAt(pos) == 'e' || src.charAt(pos) == 'E')) {
+                pos++;
+                if (pos < src.length() && (src.charAt(pos) == '+' || src.charAt(pos) == '-')) pos++;
+                while (pos < src.length() && Character.isDigit(src.charAt(pos))) pos++;
+            }
+            while (pos < src.length() && isIdentPart(src.charAt(pos))) pos++;
+            diags.error("E0014", span(start, pos), "floating-point literal `" + src.substring(start, pos) + "`: `f32` is not supported by this compiler yet",
+                    "use an integer in fixed point, e.g. millivolts `3300` for 3.3 V");
+            out.add(new Token(TokenKind.INT, src.substring(start, pos), span(start, pos), 0, null, null));
+            return;
+        }
         while (pos < src.length() && isIdentPart(src.charAt(pos))) pos++;
         String suffix = src.substring(digitsEnd, pos);
         Span whole = span(start, pos);

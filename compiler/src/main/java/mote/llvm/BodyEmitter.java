@@ -209,8 +209,8 @@ final class BodyEmitter {
             if (ch.send()) storeOperand(cg.offsetPtr(child, ch.itemOffset()), args.get(1), ch.channel().element());
         } else if (callee == Callee.Builtin.YIELD_NOW) {
             LLVMBuildStore(cg.builder, cg.constInt(cg.i8, 0), child);
-        } else if (callee == Callee.Builtin.SLEEP_MS || callee == Callee.Builtin.SLEEP_US) {
-            // A sleep: an idle (zeroed) timer node, then the duration in microseconds.
+        } else if (callee instanceof Callee.Builtin b && b.isSleep()) {
+            // A sleep: an idle (zeroed) timer node, then the duration (the deadline for sleep_until) in microseconds.
             LLVMBuildStore(cg.builder, cg.constInt(cg.i64, 0), child);
             LLVMBuildStore(cg.builder, cg.constInt(cg.i64, 0), cg.offsetPtr(child, 8));
             LLVMValueRef us = LLVMBuildZExt(cg.builder, argValues.get(0), cg.i64, "");
@@ -256,6 +256,10 @@ final class BodyEmitter {
                 // runtime-c keeps the node in its timer queue until the deadline; same node every poll.
                 LLVMValueRef us = LLVMBuildLoad2(cg.builder, cg.i64, cg.offsetPtr(state, 16), "us");
                 return cg.callRuntime("mote_sleep_us", state, us);
+            }
+            case SLEEP_UNTIL -> {
+                LLVMValueRef at = LLVMBuildLoad2(cg.builder, cg.i64, cg.offsetPtr(state, 16), "at");
+                return cg.callRuntime("mote_sleep_until_us", state, at);
             }
             case YIELD_NOW -> {
                 LLVMValueRef yielded = LLVMBuildLoad2(cg.builder, cg.i8, state, "yielded");

@@ -326,8 +326,23 @@ public final class MirBuilder {
                 Place p = autoDeref(lowerPlace(mc.receiver()), typeOf(mc.receiver()));
                 return load(p.project(new Place.Projection.Field(1)), Type.U32);
             }
-            if (e instanceof Expr.Join j) { lowerBranches(j.branches(), false, j.span()); return Operand.UNIT; }
-            if (e instanceof Expr.Race r) { lowerBranches(r.branches(), true, r.span()); return Operand.UNIT; }
+            if (e instanceof Expr.Join j) {
+                if (!(typeOf(j) instanceof Type.Tuple tu)) { lowerBranches(j.branches(), false, j.span(), null); return Operand.UNIT; }
+                // `let (a, b) = join { .. } and { .. };`: each branch's value, then the tuple.
+                List<Local> values = new ArrayList<>();
+                for (Type t : tu.elements()) values.add(temp(t));
+                lowerBranches(j.branches(), false, j.span(), values);
+                Local tuple = temp(tu);
+                assign(tuple, new Rvalue.Aggregate(tu, values.stream().map(Operand::of).toList()));
+                return Operand.of(tuple);
+            }
+            if (e instanceof Expr.Race r) {
+                Local winner = resultLocal(r);   // the value of the branch that ended first
+                List<Local> values = new ArrayList<>();
+                for (int i = 0; i < r.branches().size(); i++) values.add(winner);
+                lowerBranches(r.branches(), true, r.span(), winner == null ? null : values);
+                return winner == null ? Operand.UNIT : Operand.of(winner);
+            }
             if (e instanceof Expr.Spawn sp) {
                 Symbol.Fn task = (Symbol.Fn) program.resolution(sp.call());
                 List<Operand> args = new ArrayList<>();
@@ -460,6 +475,10 @@ public final class MirBuilder {
                 case "wrapping_add" -> binaryTemp(BinOp.ADD, x, y, it);
                 case "wrapping_sub" -> binaryTemp(BinOp.SUB, x, y, it);
                 case "wrapping_mul" -> binaryTemp(BinOp.MUL, x, y, it);
+                case "checked_add" -> checked(BinOp.ADD, x, y, it);
+                case "checked_sub" -> checked(BinOp.SUB, x, y, it);
+                case "checked_mul" -> checked(BinOp.MUL, x, y, it);
+                case "checked_div" -> checkedDiv(x, y, it);
                 case "saturating_add" -> saturating(BinOp.ADD, x, y, it);
                 case "saturating_sub" -> saturating(BinOp.SUB, x, y, it);
                 case "min" -> choose(binaryTemp(BinOp.LT, x, y, Type.BOOL), x, y, it);
@@ -537,6 +556,38 @@ public final class MirBuilder {
                 bound = choose(down, constant(it, it.min()), constant(it, it.max()), it);
             }
             return choose(Operand.of(overflows), bound, wrapped, it);
+        }
+
+        /** `Some(x op y)`, or `None` where it overflows. */
+        private Operand checked(BinOp op, Operand x, Operand y, Type.Int it) {
+            Local overflows = temp(Type.BOOL);
+            assign(overflows, new Rvalue.Overflows(op, x, y));
+            return someUnless(Operand.of(overflows), () -> binaryTemp(op, x, y, it), it);
+        }
+
+        /** `None` for a zero divisor and for MIN / -1; the division runs only otherwise. */
+        private Operand checkedDiv(Operand x, Operand y, Type.Int it) {
+            Operand bad = binaryTemp(BinOp.EQ, y, constant(it, 0), Type.BOOL);
+            if (it.signed()) {
+                Operand min = binaryTemp(BinOp.EQ, x, constant(it, it.min()), Type.BOOL);
+                Operand minusOne = binaryTemp(BinOp.EQ, y, constant(it, -1), Type.BOOL);
+                bad = binaryTemp(BinOp.BIT_OR, bad, binaryTemp(BinOp.BIT_AND, min, minusOne, Type.BOOL), Type.BOOL);
+            }
+            return someUnless(bad, () -> binaryTemp(BinOp.DIV, x, y, it), it);
+        }
+
+        private Operand someUnless(Operand none, java.util.function.Supplier<Operand> value, Type.Int it) {
+            Type.Sum option = Type.Sum.option(it);
+            Local result = temp(option);
+            BlockId isNone = newBlock(), isSome = newBlock(), join = newBlock();
+            terminate(new Terminator.If(none, isNone, isSome));
+            current = isNone;
+            assign(result, new Rvalue.Variant(option, 0, List.of()));
+            gotoBlock(join);
+            current = isSome;
+            assign(result, new Rvalue.Variant(option, 1, List.of(value.get())));
+            gotoBlock(join);
+            return Operand.of(result);
         }
 
         private Operand bitCount(UnOp op, Operand x, Type.Int it) {
@@ -804,6 +855,7 @@ public final class MirBuilder {
                 case "yield_now" -> Callee.Builtin.YIELD_NOW;
                 case "sleep_ms" -> Callee.Builtin.SLEEP_MS;
                 case "sleep_us" -> Callee.Builtin.SLEEP_US;
+                case "sleep_until" -> Callee.Builtin.SLEEP_UNTIL;
                 default -> throw new IllegalStateException("builtin future " + b.name());
             };
             else callee = new Callee.Function(((Symbol.Fn) s).qualifiedName());
@@ -892,7 +944,8 @@ public final class MirBuilder {
          * are pending, the enclosing branch is pending at it, and re-polling that branch re-enters
          * its dispatcher. Its children live beside the outer ones in the outermost Suspend.
          */
-        private void lowerBranches(List<Expr.Block> branchBlocks, boolean race, Span span) {
+        /** {@code results}: where each branch's value goes (null: the branches have none). */
+        private void lowerBranches(List<Expr.Block> branchBlocks, boolean race, Span span, List<Local> results) {
             int n = branchBlocks.size();
             Branch outer = branch;
             boolean outermost = outer == null;
@@ -929,7 +982,9 @@ public final class MirBuilder {
                 starts.add(start);
                 current = start;
                 branch = new Branch(children.get(i), pcs.get(i), dispatch.get(i + 1));
-                lower(branchBlocks.get(i));
+                Operand value = lower(branchBlocks.get(i));
+                if (results != null && !(typeOf(branchBlocks.get(i)) instanceof Type.Never))
+                    assign(results.get(i), new Rvalue.Use(value));
                 sites.add(branch.sites);
                 branch = outer;
                 assign(done.get(i), new Rvalue.Use(constant(Type.BOOL, 1)));
@@ -1145,7 +1200,7 @@ public final class MirBuilder {
 
         private static boolean expandsInDebug(Type t) {
             return t instanceof Type.Struct || t instanceof Type.Array || t instanceof Type.Slice || t instanceof Type.Ref
-                    || t instanceof Type.Tuple;
+                    || t instanceof Type.Tuple || t instanceof Type.Sum;
         }
 
         private void flushPrint(List<PrintItem> items) {
@@ -1165,6 +1220,32 @@ public final class MirBuilder {
                     debugItems(items, p.project(new Place.Projection.Field(i)), f.type(), spec);
                 }
                 items.add(text(" }"));
+            } else if (t instanceof Type.Sum sum) {
+                // One arm per variant: `Some(3)`, `None`, `Release { pin: 1, ms: 20 }`, as Rust's derived Debug.
+                flushPrint(items);
+                Local disc = temp(Type.U32);
+                assign(disc, new Rvalue.Discriminant(p));
+                List<Long> values = new ArrayList<>();
+                List<BlockId> arms = new ArrayList<>();
+                for (int v = 0; v < sum.variants().size(); v++) { values.add((long) v); arms.add(newBlock()); }
+                BlockId join = newBlock(), otherwise = newBlock();
+                terminate(new Terminator.Switch(Operand.of(disc), values, arms, otherwise));
+                current = otherwise;
+                terminate(new Terminator.Unreachable());
+                for (int v = 0; v < sum.variants().size(); v++) {
+                    current = arms.get(v);
+                    Type.Sum.Variant variant = sum.variants().get(v);
+                    items.add(text(variant.name()));
+                    for (int i = 0; i < variant.fields().size(); i++) {
+                        String before = variant.isStructLike() ? (i == 0 ? " { " : ", ") + variant.fieldNames().get(i) + ": " : i == 0 ? "(" : ", ";
+                        items.add(text(before));
+                        debugItems(items, p.project(new Place.Projection.VariantField(v, i)), variant.fields().get(i), spec);
+                    }
+                    if (!variant.fields().isEmpty()) items.add(text(variant.isStructLike() ? " }" : ")"));
+                    flushPrint(items);
+                    gotoBlock(join);
+                }
+                current = join;
             } else if (t instanceof Type.Tuple tu) {
                 for (int i = 0; i < tu.elements().size(); i++) {
                     items.add(text(i == 0 ? "(" : ", "));

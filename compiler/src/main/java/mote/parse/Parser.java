@@ -316,6 +316,22 @@ public final class Parser {
             case RBRACE -> throw unexpected("E0020", false, "unexpected closing `}`", "this `}` has no matching `{`");
             case LET -> throw unexpected("E0020", false, "expected item, found `let`",
                     "`let` statements go inside a function body; use `const` or `static` at the top level");
+            case IDENT -> {
+                // What Mote does not have, named plainly rather than as a surprise at the next token.
+                String m = switch (t.text()) {
+                    case "trait" -> "Mote has no traits (0.2): write a function for each type, or an enum of the cases";
+                    case "impl" -> "methods (`impl`) are not supported by this compiler yet: write a function taking the value, `fn len(p: &Point) -> u32`";
+                    case "type" -> "Mote has no type aliases: write the type out";
+                    case "use", "mod" -> "Mote modules are files: write `import name;` for name.mote";
+                    case "pub" -> "Mote has no visibility modifiers: every item of a module can be used by a file that imports it";
+                    case "macro_rules" -> "Mote has no macros: write a function";
+                    default -> null;
+                };
+                if (m != null) throw unexpected("E0020", false, t.text().equals("impl") ? "methods (`impl` blocks) are not supported by this compiler yet"
+                        : "`" + t.text() + "` is not part of Mote", m);
+                throw unexpected("E0020", false, "expected item, found " + t.describe(),
+                        "items are `fn`, `async fn`, `task fn`, `test fn`, `interrupt`, `struct`, `enum`, `const`, `static`, `register` and `import`");
+            }
             default -> throw unexpected("E0020", false, "expected item, found " + t.describe(),
                     "items are `fn`, `async fn`, `task fn`, `test fn`, `interrupt`, `struct`, `enum`, `const`, `static`, `register` and `import`");
         }
@@ -329,6 +345,10 @@ public final class Parser {
     private Item.Fn fn(Span start, Item.FnKind kind, int pool) {
         expect(FN, "");
         Ident name = ident("a function name");
+        if (at(LT)) {
+            throw unexpected("E0020", false, "Mote has no user generics (0.2): `" + name.name() + "` cannot take type parameters",
+                    "write one function for each type it is used with");
+        }
         expect(LPAREN, "after the function name");
         List<Item.Param> params = new ArrayList<>();
         while (!at(RPAREN)) {
@@ -808,6 +828,12 @@ public final class Parser {
         return new Expr.Match(from(start), scrutinee, arms);
     }
 
+    /** `&a[1..3]`: part of the 0.2 contract this compiler does not implement yet. */
+    private ParseError slicing() {
+        return unexpected("E0021", false, "slicing an array (`a[i..j]`) is not supported by this compiler yet",
+                "pass the array with the bounds, or copy the part you need into a smaller array");
+    }
+
     private static Ident labelName(Token t) { return new Ident(t.text().substring(1), t.span()); }
 
     /** `'outer: loop { }` (also `while` and `for`); the label is kept without its quote. */
@@ -1146,7 +1172,9 @@ public final class Parser {
                 }
                 case LBRACKET -> {
                     advance();
+                    if (at(DOT_DOT) || at(DOT_DOT_EQ)) throw slicing();
                     Expr index = nested(this::expr);
+                    if (at(DOT_DOT) || at(DOT_DOT_EQ)) throw slicing();
                     expect(RBRACKET, "after the index");
                     e = new Expr.Index(from(start), e, index);
                 }
@@ -1339,6 +1367,8 @@ public final class Parser {
                     "`let` is a statement; it cannot be used as a value");
             case ELSE -> throw unexpected("E0022", false, "expected expression, found `else`",
                     "`else` must follow the `}` of an `if` block");
+            case PIPE, PIPE_PIPE -> throw unexpected("E0022", false, "Mote has no closures (0.2)",
+                    "write a named `fn` and call it");
             default -> throw unexpected("E0022", false, "expected expression, found " + t.describe());
         }
     }

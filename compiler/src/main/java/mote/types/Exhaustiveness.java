@@ -61,6 +61,11 @@ final class Exhaustiveness {
     /** A value vector that no row matches, as rendered patterns; null when the rows cover every value. */
     private List<String> witness(List<List<P>> rows, List<Type> types) {
         if (types.isEmpty()) return rows.isEmpty() ? new ArrayList<>() : null;
+        if (rows.isEmpty()) {   // nothing constrains these positions: any value is missed, shown as `_` (as rustc)
+            List<String> any = new ArrayList<>();
+            for (int i = 0; i < types.size(); i++) any.add("_");
+            return any;
+        }
         rows = expand(rows);
         Type t = types.get(0);
         List<Type> rest = types.subList(1, types.size());

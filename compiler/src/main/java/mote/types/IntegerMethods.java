@@ -12,7 +12,8 @@ public final class IntegerMethods {
 
     /** In the order the "no such method" help lists them. */
     public static final List<String> METHODS = List.of(
-            "wrapping_add", "wrapping_sub", "wrapping_mul", "saturating_add", "saturating_sub",
+            "wrapping_add", "wrapping_sub", "wrapping_mul", "checked_add", "checked_sub", "checked_mul", "checked_div",
+            "saturating_add", "saturating_sub",
             "min", "max", "abs", "pow", "count_ones", "leading_zeros", "trailing_zeros",
             "to_le_bytes", "to_be_bytes");
 
@@ -34,6 +35,7 @@ public final class IntegerMethods {
         return switch (name) {
             case "count_ones", "leading_zeros", "trailing_zeros" -> Type.U32;
             case "to_le_bytes", "to_be_bytes" -> new Type.Array(Type.U8, receiver.size());
+            case "checked_add", "checked_sub", "checked_mul", "checked_div" -> Type.Sum.option(receiver);
             default -> receiver;
         };
     }

@@ -44,6 +44,7 @@ public final class TypeChecker {
         BUILTINS.put("yield_now", new Symbol.Builtin("yield_now", true));
         BUILTINS.put("sleep_ms", new Symbol.Builtin("sleep_ms", true));
         BUILTINS.put("sleep_us", new Symbol.Builtin("sleep_us", true));
+        BUILTINS.put("sleep_until", new Symbol.Builtin("sleep_until", true));
         BUILTINS.put("ticks", new Symbol.Builtin("ticks", false));
     }
 
@@ -434,7 +435,12 @@ public final class TypeChecker {
      * `join { } and { }` / `race { } or { }`: each branch is a unit block of the enclosing
      * async fn; control may not jump out of a branch (it would abandon the others silently).
      */
-    private Type checkBranches(Span span, String what, List<Expr.Block> branches) {
+    /**
+     * A `join` or `race`. As an expression (0.2) a `race` takes the type its branches share (the
+     * winner's value) and a `join` a tuple of its branches' values; when every branch is `()`
+     * (or never ends) both are `()`, the 0.1 statement forms.
+     */
+    private Type checkBranches(Span span, String what, List<Expr.Block> branches, Type expected) {
         if (currentFn == null || !currentFn.isAsync())
             diags.error("E0401", span, "`" + what + "` is only allowed inside async functions and tasks");
         if (criticalDepth > 0)
@@ -443,12 +449,26 @@ public final class TypeChecker {
             diags.error("E0418", span, "a `" + what + "` needs at least two branches");
         int saved = branchLoopDepth;
         branchLoopDepth = loops.size();
+        boolean race = what.equals("race");
+        List<Type> hints = !race && shallow(expected) instanceof Type.Tuple et && et.elements().size() == branches.size() ? et.elements() : null;
+        Type shared = null;
+        List<Type> types = new ArrayList<>();
         try {
-            for (Expr.Block b : branches) checkUnitBlock(b);
+            for (int i = 0; i < branches.size(); i++) {
+                Expr.Block b = branches.get(i);
+                if (race) {
+                    Type t = check(b, shared != null && !(shallow(shared) instanceof Type.Never) ? shared : expected);
+                    shared = shared == null ? t : joinBranches(shared, t, b.tail() != null ? b.tail().span() : b.span());
+                } else {
+                    types.add(check(b, hints == null ? null : hints.get(i)));
+                }
+            }
         } finally {
             branchLoopDepth = saved;
         }
-        return Type.UNIT;
+        if (race) return shared == null || shallow(shared) instanceof Type.Never ? Type.UNIT : shared;
+        if (types.stream().allMatch(t -> shallow(t) instanceof Type.Unit || shallow(t) instanceof Type.Never)) return Type.UNIT;
+        return new Type.Tuple(types.stream().map(t -> shallow(t) instanceof Type.Never ? (Type) Type.UNIT : t).toList());
     }
 
     /** `spawn task(args)` (unit; panics when the pool is exhausted) or `try_spawn task(args)` (bool). */
@@ -560,6 +580,17 @@ public final class TypeChecker {
                     return Type.NEVER;
                 }
                 return new Type.Channel(resolveType(n.args().get(0)), 1, true);
+            }
+            String missing = switch (n.simpleName()) {
+                case "Box", "Vec", "String", "Rc", "Arc", "HashMap", "BTreeMap", "VecDeque" ->
+                        "Mote has no heap (0.2): `" + n.simpleName() + "` does not exist; use an array `[T; N]`, a `&[u8]` or a `Channel<T, N>`";
+                case "f32", "f64" -> "`" + n.simpleName() + "` is not supported by this compiler yet: use integers in fixed point (millivolts, tenths of a degree)";
+                case "str", "char" -> "Mote text is `&[u8]` (bytes); a character literal `'a'` is a `u8`";
+                default -> null;
+            };
+            if (missing != null) {
+                diags.error("E0301", te.span(), "unknown type `" + n.simpleName() + "`", missing);
+                return Type.NEVER;
             }
             List<String> candidates = new ArrayList<>(List.of("bool", "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "usize"));
             candidates.addAll(typeNames.keySet());
@@ -1001,8 +1032,8 @@ public final class TypeChecker {
             return n == null ? Type.NEVER : new Type.Array(t, n);
         } else if (e instanceof Expr.MethodCall mc) { return checkMethodCall(mc, false);
         } else if (e instanceof Expr.Spawn sp) { return checkSpawn(sp);
-        } else if (e instanceof Expr.Join j) { return checkBranches(j.span(), "join", j.branches());
-        } else if (e instanceof Expr.Race r) { return checkBranches(r.span(), "race", r.branches());
+        } else if (e instanceof Expr.Join j) { return checkBranches(j.span(), "join", j.branches(), expected);
+        } else if (e instanceof Expr.Race r) { return checkBranches(r.span(), "race", r.branches(), expected);
         } else if (e instanceof Expr.Critical cr) {
             criticalDepth++;
             try { return checkBlock(cr.body(), expected); } finally { criticalDepth--; }
@@ -1470,7 +1501,7 @@ public final class TypeChecker {
         for (Expr a : mc.args()) check(a, null);
         if (!(t instanceof Type.Never))
             diags.error("E0385", mc.method().span(), "no method `" + mc.method().name() + "` on type `" + resolveForMessage(t) + "`",
-                    t instanceof Type.Array || t instanceof Type.Slice ? "arrays and slices have `.len()`" : "Mote 0.1 has no user-defined methods; call a function: `f(x)`");
+                    t instanceof Type.Array || t instanceof Type.Slice ? "arrays and slices have `.len()`" : "methods (`impl`) are not supported by this compiler yet; call a function: `f(x)`");
         return Type.NEVER;
     }
 
@@ -1802,6 +1833,11 @@ public final class TypeChecker {
                 if (!args.isEmpty()) unify(Type.U32, check(args.get(0), Type.U32), args.get(0).span());
                 return Type.UNIT;
             }
+            case "sleep_until" -> {
+                expectArgs(c, b, 1);
+                if (!args.isEmpty()) unify(Type.U64, check(args.get(0), Type.U64), args.get(0).span());
+                return Type.UNIT;
+            }
             case "ticks" -> { expectArgs(c, b, 0); return Type.U64; }
             case "yield_now" -> { expectArgs(c, b, 0); return Type.UNIT; }
             default -> throw new IllegalStateException("builtin " + b.name());
@@ -1839,7 +1875,7 @@ public final class TypeChecker {
                         "`{:?}` prints integers, bools, text, enums, and structs, arrays and slices of those");
         } else if (!(isInt(t) || t instanceof Type.Bool || text)) {
             diags.error("E0362", arg.span(), shown + " cannot print a value of type `" + resolveForMessage(t) + "`",
-                    t instanceof Type.Enum || t instanceof Type.Struct || t instanceof Type.Array || t instanceof Type.Slice
+                    t instanceof Type.Enum || t instanceof Type.Struct || t instanceof Type.Array || t instanceof Type.Slice || t instanceof Type.Sum || t instanceof Type.Tuple
                             ? "use `{:?}` for its debug form" : "`{}` prints integers, bools and `&[u8]` text");
         }
     }
@@ -1852,6 +1888,7 @@ public final class TypeChecker {
         if (t instanceof Type.Ref r) return debugPrintable(r.target());
         if (t instanceof Type.Struct st) return st.fields().stream().allMatch(f -> debugPrintable(f.type()));
         if (t instanceof Type.Tuple tu) return tu.elements().stream().allMatch(this::debugPrintable);
+        if (t instanceof Type.Sum s) return s.variants().stream().allMatch(v -> v.fields().stream().allMatch(this::debugPrintable));
         return false;
     }
 
@@ -2055,7 +2092,7 @@ public final class TypeChecker {
                     }
                     for (Type t : fields) {
                         if (Type.containsChannel(t)) diags.error("E0393", v.span(), "an enum variant cannot hold a Channel or Signal", "keep it in a static");
-                        if (t == sum) diags.error("E0509", v.span(), "`" + en.name().name() + "` contains itself", "a value cannot hold itself: use an index or a reference");
+                        if (t == sum) diags.error("E0303", v.span(), "`" + en.name().name() + "` contains itself", "a value cannot hold itself: use an index or a reference");
                     }
                     variants.add(new Type.Sum.Variant(v.name().name(), names, fields));
                 }
@@ -2083,6 +2120,7 @@ public final class TypeChecker {
 
     /** The T of an Option expected here, or a variable that the rest of the body decides. */
     private Type optionArg(Type expected, Span at, String what) {
+        if (shallow(expected) instanceof Type.Never) return Type.NEVER;   // the declared type was an error: say nothing more
         return shallow(expected) instanceof Type.Sum s && s.isOption() ? s.args().get(0) : freshGeneral(at, what);
     }
 
@@ -2321,7 +2359,7 @@ public final class TypeChecker {
 
     private void bind(Pattern p, Ident name, boolean mutable, Type t) {
         if (scopes.peek().containsKey(name.name()) && scopes.peek().get(name.name()).span() != name.span())
-            diags.error("E0416", name.span(), "`" + name.name() + "` is bound more than once in the same pattern");
+            diags.error("E0377", name.span(), "`" + name.name() + "` is bound more than once in the same pattern");
         Symbol.LocalVar v = new Symbol.LocalVar(name.name(), t, mutable, name.span());
         fnLocals.add(v);
         out.patternBindings.put(p, v);
