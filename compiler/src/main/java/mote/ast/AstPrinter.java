@@ -154,6 +154,7 @@ public final class AstPrinter {
         }
         if (item instanceof Item.Import i) return list("import", i.name().name());
         if (item instanceof Item.Interrupt i) return list("interrupt", i.name().name(), expr(i.body()));
+        if (item instanceof Item.Impl im) return list("impl", im.type().name(), im.methods().stream().map(AstPrinter::item).toArray());
         throw new IllegalArgumentException(item.toString());
     }
 

@@ -54,6 +54,15 @@ public sealed interface Item {
     /** `import uart;` */
     record Import(Span span, Ident name) implements Item {}
 
+    /**
+     * `impl Point { fn new(..) -> Point {..} fn len(&self) -> u32 {..} }` (0.2). Each method is
+     * a fn named `Point.len`; one taking `self`, `&self` or `&mut self` has it as its first
+     * parameter, named `self`.
+     */
+    record Impl(Span span, Ident type, List<Fn> methods) implements Item {
+        public Impl { methods = List.copyOf(methods); }
+    }
+
     /** `interrupt UART0() { ... }` */
     record Interrupt(Span span, Ident name, Expr.Block body) implements Item {}
 }

@@ -297,8 +297,9 @@ public final class MirBuilder {
                 return Operand.of(t);
             }
             if (e instanceof Expr.MethodCall mc && isIntegerFunction(mc)) return lowerIntegerFunction(mc);
-            if (e instanceof Expr.MethodCall mc && program.resolution(mc) instanceof Symbol.Fn f) {   // `uart.write(x)`
+            if (e instanceof Expr.MethodCall mc && program.resolution(mc) instanceof Symbol.Fn f) {   // `uart.write(x)`, `p.len()`
                 List<Operand> args = new ArrayList<>();
+                if (program.methodSelf(mc) != null) args.add(selfArgument(mc));
                 for (Expr a : mc.args()) args.add(lower(a));
                 Local t = temp(f.result());
                 assign(t, new Rvalue.Call(f.qualifiedName(), args));
@@ -439,6 +440,22 @@ public final class MirBuilder {
             Operand l = lower(b.left());
             Operand r = lower(b.right());
             return arithmetic(BinOp.valueOf(b.op().name()), l, r, typeOf(b.left()), typeOf(b), b.span());
+        }
+
+        /** A method's receiver as its `self`: borrowed (unless it already is a reference) or copied. */
+        private Operand selfArgument(Expr.MethodCall mc) {
+            Type rt = typeOf(mc.receiver());
+            TypedProgram.SelfMode mode = program.methodSelf(mc);
+            if (mode == TypedProgram.SelfMode.VALUE) {
+                if (!(rt instanceof Type.Ref r)) return lower(mc.receiver());
+                return load(lowerPlace(mc.receiver()).project(new Place.Projection.Deref()), r.target());
+            }
+            if (rt instanceof Type.Ref) return lower(mc.receiver());
+            boolean mutable = mode == TypedProgram.SelfMode.REF_MUT;
+            Place p = lowerPlace(mc.receiver());
+            Local ref = temp(new Type.Ref(mutable, rt));
+            assign(ref, new Rvalue.AddressOf(mutable, p));
+            return Operand.of(ref);
         }
 
         // ------------------------------------------------ integer methods (types/IntegerMethods)
@@ -849,6 +866,7 @@ public final class MirBuilder {
             Symbol s = program.resolution(a.inner());
             List<Expr> argExprs = a.inner() instanceof Expr.Call call ? call.args() : ((Expr.MethodCall) a.inner()).args();
             List<Operand> args = new ArrayList<>();
+            if (a.inner() instanceof Expr.MethodCall mc && program.methodSelf(mc) != null) args.add(selfArgument(mc));
             for (Expr arg : argExprs) args.add(lower(arg));
             Callee callee;
             if (s instanceof Symbol.Builtin b) callee = switch (b.name()) {

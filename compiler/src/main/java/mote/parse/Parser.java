@@ -318,6 +318,7 @@ public final class Parser {
                     "`let` statements go inside a function body; use `const` or `static` at the top level");
             case IDENT -> {
                 // What Mote does not have, named plainly rather than as a surprise at the next token.
+                if (t.text().equals("impl") && peek(1).kind() == IDENT && peek(2).kind() == LBRACE) return implBlock();
                 String m = switch (t.text()) {
                     case "trait" -> "Mote has no traits (0.2): write a function for each type, or an enum of the cases";
                     case "impl" -> "methods (`impl`) are not supported by this compiler yet: write a function taking the value, `fn len(p: &Point) -> u32`";
@@ -342,15 +343,59 @@ public final class Parser {
         throw unexpected("E0021", false, "expected `fn` after `" + after + "`, found " + peek().describe());
     }
 
-    private Item.Fn fn(Span start, Item.FnKind kind, int pool) {
+    /** `impl Type { [async] fn ... }`: methods, named `Type.method`. */
+    private Item.Impl implBlock() {
+        Span start = advance().span();
+        Ident type = ident("a type name after `impl`");
+        expect(LBRACE, "after `impl " + type.name() + "`");
+        List<Item.Fn> methods = new ArrayList<>();
+        while (!at(RBRACE) && !at(EOF)) {
+            Span ms = peek().span();
+            if (at(FN)) methods.add(fn(ms, Item.FnKind.SYNC, 1, type));
+            else if (eat(ASYNC)) { expectFn("async"); methods.add(fn(ms, Item.FnKind.ASYNC, 1, type)); }
+            else if (at(IDENT) && peek().text().equals("pub")) throw unexpected("E0020", false, "Mote has no visibility modifiers",
+                    "drop `pub`: every method can be called where its type can be named");
+            else {
+                report("E0020", peek().span(), "expected `fn` or `async fn` in `impl " + type.name() + "`, found " + peek().describe(),
+                        "an `impl` block holds methods only");
+                int depth = 0;   // skip to the next method or the end of the block
+                while (!at(EOF) && !(depth == 0 && (at(FN) || at(ASYNC) || at(RBRACE)))) {
+                    if (at(LBRACE)) depth++;
+                    if (at(RBRACE)) depth--;
+                    advance();
+                }
+            }
+        }
+        expect(RBRACE, "to close `impl " + type.name() + "`");
+        return new Item.Impl(from(start), type, methods);
+    }
+
+    private Item.Fn fn(Span start, Item.FnKind kind, int pool) { return fn(start, kind, pool, null); }
+
+    /** {@code selfType}: the type of the `impl` the fn is a method of (its name becomes `Type.name`), or null. */
+    private Item.Fn fn(Span start, Item.FnKind kind, int pool, Ident selfType) {
         expect(FN, "");
         Ident name = ident("a function name");
+        if (selfType != null) name = new Ident(selfType.name() + "." + name.name(), name.span());
         if (at(LT)) {
             throw unexpected("E0020", false, "Mote has no user generics (0.2): `" + name.name() + "` cannot take type parameters",
                     "write one function for each type it is used with");
         }
         expect(LPAREN, "after the function name");
         List<Item.Param> params = new ArrayList<>();
+        if (selfType != null) {   // `self`, `mut self`, `&self`, `&mut self`
+            Span ps = peek().span();
+            int ahead = at(AMP) ? (peek(1).kind() == MUT ? 2 : 1) : at(MUT) ? 1 : 0;
+            if (peek(ahead).kind() == IDENT && peek(ahead).text().equals("self")) {
+                boolean borrowed = eat(AMP);
+                boolean mut = eat(MUT);
+                Token self = advance();
+                TypeExpr named = new TypeExpr.Named(self.span(), List.of(selfType), List.of());
+                TypeExpr type = borrowed ? new TypeExpr.Ref(from(ps), mut, named) : named;
+                params.add(new Item.Param(from(ps), new Ident("self", self.span()), !borrowed && mut, type));
+                if (!eat(COMMA) && !at(RPAREN)) throw unexpected("E0021", true, "expected `,` or `)` after `self`, found " + peek().describe());
+            }
+        }
         while (!at(RPAREN)) {
             Span ps = peek().span();
             boolean mut = eat(MUT);

@@ -176,6 +176,15 @@ public final class TypeChecker {
                 } else if (item instanceof Item.Static st) { declare(st.name().name(), null, st.name().span());
                 } else if (item instanceof Item.Register r) { declare(r.name().name(), null, r.name().span());
                 } else if (item instanceof Item.Interrupt irq) { declareInterrupt(irq, fnDecls, fnScopes);
+                } else if (item instanceof Item.Impl impl) {
+                    Type t = typeNames.get(impl.type().name());
+                    if (!(t instanceof Type.Struct || t instanceof Type.Sum || t instanceof Type.Enum)) {
+                        diags.error("E0301", impl.type().span(), "`impl` needs a struct or enum declared in this file, and `" + impl.type().name() + "` is not one");
+                        continue;
+                    }
+                    for (Item.Fn f : impl.methods()) {
+                        if (declare(f.name().name(), null, f.name().span())) { fnDecls.add(f); fnScopes.add(current); }
+                    }
                 } else if (item instanceof Item.Struct || item instanceof Item.Enum || item instanceof Item.Import) { // declared above
                 } else { diags.error("E0399", item.span(), "this kind of item is not supported yet");
                 }
@@ -1467,6 +1476,16 @@ public final class TypeChecker {
     }
 
     private Type checkMethodCall(Expr.MethodCall mc, boolean awaited) {
+        if (mc.receiver() instanceof Expr.Name tn && typeNames.containsKey(tn.ident().name())
+                && scopes.stream().noneMatch(sc -> sc.containsKey(tn.ident().name()))
+                && globals.get(tn.ident().name() + "." + mc.method().name()) instanceof Symbol.Fn f) {   // `Point.new(1)`
+            if (hasSelf(f)) {
+                diags.error("E0398", mc.span(), "`" + mc.method().name() + "` takes `self`: call it on a value, `x." + mc.method().name() + "(..)`");
+                for (Expr a : mc.args()) check(a, null);
+                return f.result();
+            }
+            return checkCallTo(mc, f.name(), f, false, mc.method().span(), mc.args(), awaited);
+        }
         if (sumNamed(mc.receiver()) != null) {   // `Event.Press(3)`
             if (awaited) diags.error("E0402", mc.span(), "only a call to an async function can be awaited", "building an enum value is not async: drop the `.await`");
             return checkVariantCall(mc, mc.method().name(), mc.receiver(), mc.args(), null);
@@ -1488,7 +1507,10 @@ public final class TypeChecker {
             return checkCallTo(mc, shown, g, false, mc.method().span(), mc.args(), awaited);
         }
         if (associatedIntType(mc) != null) return checkIntegerFunction(mc, associatedIntType(mc), awaited);
-        Type t = derefAll(check(mc.receiver(), null));
+        Type receiverType = check(mc.receiver(), null);
+        Type t = derefAll(receiverType);
+        Symbol.Fn method = methodOf(t, mc.method().name());
+        if (method != null) return checkMethod(mc, method, receiverType, awaited);
         if (t instanceof Type.Channel ch) return checkChannelMethod(mc, ch, awaited);
         if (isInt(t) || (t instanceof Type.Var && !isGeneral(t) && IntegerMethods.isMethod(mc.method().name()))) return checkIntegerMethod(mc, t, awaited);
         if (t instanceof Type.Sum s && s.isBuiltin()) return checkSumMethod(mc, s, awaited);
@@ -1558,6 +1580,53 @@ public final class TypeChecker {
             diags.error("E0385", mc.method().span(), "`abs` needs a signed integer, found `" + it + "`", "an unsigned value is its own absolute value");
         }
         return IntegerMethods.resultType(m, it);
+    }
+
+    // ---------------------------------------------------------------- methods (0.2)
+
+    private static boolean hasSelf(Symbol.Fn f) {
+        return !f.decl().params().isEmpty() && f.decl().params().get(0).name().name().equals("self");
+    }
+
+    /** The method `m` of a struct or enum type (from the module that declares the type), or null. */
+    private Symbol.Fn methodOf(Type t, String m) {
+        String name = t instanceof Type.Struct st ? st.name() : t instanceof Type.Sum s && !s.isBuiltin() ? s.name() : t instanceof Type.Enum e ? e.name() : null;
+        if (name == null) return null;
+        int dot = name.lastIndexOf('.');
+        ModuleScope home = null;
+        for (ModuleScope ms : modulesByName.values()) if (ms.prefix().equals(dot < 0 ? "" : name.substring(0, dot + 1))) home = ms;
+        if (home == null) return null;
+        Symbol s = (home == current ? globals : home.globals()).get(name.substring(dot + 1) + "." + m);
+        return s instanceof Symbol.Fn f ? f : null;
+    }
+
+    /** `p.len()`: the receiver becomes `self`, borrowed or copied as the method's first parameter says. */
+    private Type checkMethod(Expr.MethodCall mc, Symbol.Fn f, Type receiverType, boolean awaited) {
+        String shown = mc.method().name();
+        if (!hasSelf(f)) {
+            diags.error("E0398", mc.span(), "`" + shown + "` takes no `self`: call it on the type, `" + f.name() + "(..)`");
+            for (Expr a : mc.args()) check(a, null);
+            return f.result();
+        }
+        out.resolutions.put(mc, f);
+        if (f.isAsync() && !awaited) reportNotAwaited(mc, shown);
+        else if (!f.isAsync() && awaited) reportNotAsync(mc, shown);
+        Type self = f.params().get(0);
+        TypedProgram.SelfMode mode = self instanceof Type.Ref r ? (r.mutable() ? TypedProgram.SelfMode.REF_MUT : TypedProgram.SelfMode.REF) : TypedProgram.SelfMode.VALUE;
+        Type rt = shallow(receiverType);
+        if (mode == TypedProgram.SelfMode.REF_MUT) {
+            if (rt instanceof Type.Ref r && !r.mutable())
+                diags.error("E0356", mc.receiver().span(), "`" + shown + "` takes `&mut self`, but this is a shared reference", "pass a `&mut` reference");
+            else if (!(rt instanceof Type.Ref)) mutablePlace(mc.receiver(), true);
+        }
+        out.methodSelf.put(mc, mode);
+        if (mc.args().size() != f.params().size() - 1) argumentCount(mc.span(), shown, f.params().size() - 1, mc.args().size());
+        for (int i = 0; i < mc.args().size(); i++) {
+            Type want = i + 1 < f.params().size() ? f.params().get(i + 1) : null;
+            Type got = check(mc.args().get(i), want);
+            if (want != null) coerce(want, mc.args().get(i), got);
+        }
+        return f.result();
     }
 
     private void notAwaitable(Expr.MethodCall mc, boolean awaited) {

@@ -26,6 +26,9 @@ public final class TypedProgram {
     final Map<mote.ast.Pattern, long[]> patternValues = new IdentityHashMap<>();
     /** The type each pattern matches, and what each binding pattern binds (0.2 patterns). */
     final Map<mote.ast.Pattern, Type> patternTypes = new IdentityHashMap<>();
+    /** How a method call passes its receiver as `self` (0.2 methods). */
+    final Map<Expr.MethodCall, SelfMode> methodSelf = new IdentityHashMap<>();
+    public enum SelfMode { VALUE, REF, REF_MUT }
     final Map<mote.ast.Pattern, Symbol.LocalVar> patternBindings = new IdentityHashMap<>();
     /** The variant a Variant, StructVariant or unit-variant Value pattern names. */
     final Map<mote.ast.Pattern, Symbol.SumVariant> patternVariants = new IdentityHashMap<>();
@@ -56,6 +59,8 @@ public final class TypedProgram {
     /** The values a Value/Range pattern matches: {lo, hi} inclusive, as canonical longs. */
     public long[] patternRange(mote.ast.Pattern p) { return patternValues.get(p); }
     public Type patternType(mote.ast.Pattern p) { return patternTypes.get(p); }
+    /** Null for a call that is not a method call on a value (`uart.write(x)`, `Point.new(1)`). */
+    public SelfMode methodSelf(Expr.MethodCall mc) { return methodSelf.get(mc); }
     public Symbol.LocalVar patternBinding(mote.ast.Pattern p) { return patternBindings.get(p); }
     public Symbol.SumVariant patternVariant(mote.ast.Pattern p) { return patternVariants.get(p); }
 
