@@ -68,6 +68,20 @@ public record Platform(Os os, String arch) {
         return os == Os.WINDOWS ? ";" : ":";
     }
 
+    /** {@code dir} first in a search-path list such as {@code LD_LIBRARY_PATH} that may already hold {@code existing}. */
+    public String prependToPathList(Path dir, String existing) {
+        return dir + (existing == null || existing.isEmpty() ? "" : pathListSeparator() + existing);
+    }
+
+    /** How to install QEMU here, for the message when it is missing. */
+    public String qemuInstallHint() {
+        return switch (os) {
+            case LINUX -> "install it with `apt-get install qemu-system-arm`";
+            case MACOS -> "install it with `brew install qemu`";
+            case WINDOWS -> "install QEMU for Windows and put its folder (with qemu-system-arm.exe) on PATH, or set MOTE_QEMU";
+        };
+    }
+
     /**
      * True for a path that does not depend on a working folder, written for any OS:
      * {@code /x}, {@code C:\x}, {@code C:/x} and {@code \\server\share}. A manifest is shared
