@@ -49,3 +49,9 @@ fuzz: deps
 	mvn -B test -Dtest='FrontEndRobustnessTest,DifferentialFuzzTest' -Dsurefire.failIfNoSpecifiedTests=false \
 	  -Dmote.fuzz.mutations=$(FUZZ_MUTATIONS) -Dmote.fuzz.programs=$(FUZZ_PROGRAMS) \
 	  -Dmote.fuzz.builds=$(FUZZ_BUILDS) -Dmote.fuzz.seed=$(FUZZ_SEED)
+
+# The VS Code extension (editors/vscode): its grammar checked through VS Code's TextMate engine,
+# then packaged as editors/vscode/mote.vsix. Needs node and npm; the compiler's build does not.
+vscode:
+	cd editors/vscode && npm ci --no-audit --no-fund && npm test && npm run package
+.PHONY: vscode
