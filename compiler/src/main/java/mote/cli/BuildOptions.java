@@ -145,7 +145,15 @@ public final class BuildOptions {
 
     /** Fails, after the report was printed, when the image is past the project's size budgets. */
     void requireWithinBudget(ImageSize size) {
-        String overrun = Budget.overrun(settings(), size);
+        requireWithinBudget(size.flash(), size.ram());
+    }
+
+    void requireWithinBudget(long flash, long ram) {
+        Optional<Project> p = project();
+        if (p.isEmpty()) return;
+        Manifest m = p.get().manifest();
+        String overrun = Budget.overrun(settings(), flash, ram, key -> m.where(m.keyFor(profile(), key,
+                key.equals("max-flash") ? Manifest.Settings::maxFlash : Manifest.Settings::maxRam)));
         if (overrun != null) throw new ToolError(overrun);
     }
 

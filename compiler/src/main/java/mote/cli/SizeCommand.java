@@ -87,6 +87,11 @@ public final class SizeCommand implements Callable<Integer> {
         });
         out.flush();
         if (report.overflow() != null) throw new mote.diag.ToolError(report.overflow());
+        // The project's budgets hold for the build it ships: the variant with the --opt in force.
+        String shipped = options.opts().equals(java.util.EnumSet.allOf(mote.opt.Optimization.class)) ? "all"
+                : options.opts().isEmpty() ? "baseline" : null;
+        for (SizeReport.Variant v : report.variants())
+            if (v.name().equals(shipped)) build.requireWithinBudget(v.flash(), v.ram());
         return 0;
     }
 

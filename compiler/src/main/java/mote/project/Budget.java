@@ -15,16 +15,25 @@ public final class Budget {
 
     /** What is over budget, one line each, or null when the image is within every budget set. */
     public static String overrun(Manifest.Settings settings, ImageSize size) {
+        return overrun(settings, size.flash(), size.ram(), key -> null);
+    }
+
+    /**
+     * As {@link #overrun(Manifest.Settings, ImageSize)} for an image of {@code flash} and
+     * {@code ram} bytes; {@code where} names the place a budget was set ({@code Mote.toml:15:1}), or null.
+     */
+    public static String overrun(Manifest.Settings settings, long flash, long ram, java.util.function.Function<String, String> where) {
         List<String> over = new ArrayList<>();
-        if (settings.maxFlash() != null && size.flash() > settings.maxFlash())
-            over.add(line("flash", size.flash(), "max-flash", settings.maxFlash()));
-        if (settings.maxRam() != null && size.ram() > settings.maxRam())
-            over.add(line("RAM", size.ram(), "max-ram", settings.maxRam()));
+        if (settings.maxFlash() != null && flash > settings.maxFlash())
+            over.add(line("flash", flash, "max-flash", settings.maxFlash(), where.apply("max-flash")));
+        if (settings.maxRam() != null && ram > settings.maxRam())
+            over.add(line("RAM", ram, "max-ram", settings.maxRam(), where.apply("max-ram")));
         if (over.isEmpty()) return null;
         return "over the project's size budget (" + Manifest.FILE_NAME + ", [size]):\n  " + String.join("\n  ", over);
     }
 
-    private static String line(String what, long used, String key, long budget) {
-        return String.format(Locale.ROOT, "%s: %,d bytes used, `%s` is %,d: %,d bytes over", what, used, key, budget, used - budget);
+    private static String line(String what, long used, String key, long budget, String where) {
+        return String.format(Locale.ROOT, "%s: %,d bytes used, `%s` is %,d%s: %,d bytes over", what, used, key, budget,
+                where == null ? "" : " (" + where + ")", used - budget);
     }
 }

@@ -95,6 +95,12 @@ public record Manifest(Path file, String text, String name, String entry, List<S
         return (SIZE_KEYS.contains(key) ? "size." : "build.") + key;
     }
 
+    /** {@code Mote.toml:LINE:COL} where {@code key} was written, or null when it was not. */
+    public String where(String key) {
+        KeyLocations.At at = new KeyLocations(text).of(key);
+        return at == null ? null : name(file) + ":" + at.line() + ":" + at.column();
+    }
+
     /** {@code Mote.toml:LINE:COL: `key`: message}, as every manifest error reads. */
     public ToolError error(String key, String message) {
         return error(file, new KeyLocations(text), key, message);

@@ -117,7 +117,11 @@ class ProjectCommandsTest {
         assertEquals(1, build.exit(), build.all());
         assertTrue(build.out().contains("FLASH:"), "the report comes first: " + build.out());
         assertTrue(build.err().contains("error: over the project's size budget (Mote.toml, [size]):\n  flash: "), build.err());
-        assertTrue(build.err().contains("`max-flash` is 1,000"), build.err());
+        assertTrue(build.err().contains("`max-flash` is 1,000 (Mote.toml:14:1): "), "names where the budget was set: " + build.err());
+        Run size = mote("size", "--project", project.toString());
+        assertEquals(1, size.exit(), "the size report of the shipped build (--opt all) is held to the budget too: " + size.all());
+        assertTrue(size.out().contains("baseline"), size.out());
+        assertTrue(size.err().contains("over the project's size budget"), size.err());
         Run run = mote("run", "--project", project.toString());
         assertEquals(1, run.exit(), "run builds too, and stops before QEMU: " + run.all());
         assertFalse(run.out().contains("Hello"), run.out());
