@@ -83,6 +83,29 @@ public record Platform(Os os, String arch) {
     }
 
     /**
+     * Where Mote's cache lives unless MOTE_CACHE says: each OS's place for caches
+     * ({@code $XDG_CACHE_HOME/mote} or {@code ~/.cache/mote} on Linux, {@code ~/Library/Caches/mote}
+     * on macOS, {@code %LOCALAPPDATA%\mote\cache} on Windows).
+     */
+    public Path cacheRoot(java.util.function.UnaryOperator<String> env, Path home) {
+        switch (os) {
+            case WINDOWS -> {
+                String local = env.apply("LOCALAPPDATA");
+                if (local != null && !local.isBlank()) return Path.of(local, "mote", "cache");
+                return home.resolve("AppData").resolve("Local").resolve("mote").resolve("cache");
+            }
+            case MACOS -> {
+                return home.resolve("Library").resolve("Caches").resolve("mote");
+            }
+            default -> {
+                String xdg = env.apply("XDG_CACHE_HOME");
+                if (xdg != null && !xdg.isBlank()) return Path.of(xdg, "mote");
+                return home.resolve(".cache").resolve("mote");
+            }
+        }
+    }
+
+    /**
      * True for a path that does not depend on a working folder, written for any OS:
      * {@code /x}, {@code C:\x}, {@code C:/x} and {@code \\server\share}. A manifest is shared
      * between machines, so this does not depend on the host.

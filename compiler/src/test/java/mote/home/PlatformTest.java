@@ -39,6 +39,17 @@ class PlatformTest {
     }
 
     @Test
+    void eachOsKeepsTheCacheInItsOwnPlace() {
+        Path home = Path.of("home", "me");
+        java.util.Map<String, String> env = java.util.Map.of("LOCALAPPDATA", "appdata", "XDG_CACHE_HOME", "xdg");
+        assertEquals(Path.of("appdata", "mote", "cache"), Platform.of("Windows 11", "amd64").cacheRoot(env::get, home));
+        assertEquals(home.resolve("AppData/Local/mote/cache"), Platform.of("Windows 11", "amd64").cacheRoot(k -> null, home));
+        assertEquals(home.resolve("Library/Caches/mote"), Platform.of("Mac OS X", "aarch64").cacheRoot(env::get, home));
+        assertEquals(Path.of("xdg", "mote"), Platform.of("Linux", "amd64").cacheRoot(env::get, home));
+        assertEquals(home.resolve(".cache/mote"), Platform.of("Linux", "amd64").cacheRoot(k -> null, home));
+    }
+
+    @Test
     void absolutePathsOfEveryOsAreRecognisedOnAnyHost() {
         for (String abs : List.of("C:\\fw\\main.mote", "c:/fw/main.mote", "\\\\server\\share\\x.mote", "/home/me/x.mote", "\\x.mote"))
             assertTrue(Platform.isAbsolute(abs), abs);
