@@ -93,7 +93,7 @@ final class Hovers {
         StringBuilder sb = new StringBuilder();
         Compiler.Analysis all = analysis.withAll(), none = analysis.withNone();
         if (all == null || none == null) {
-            sb.append("State machine: once the file checks (and has a `main`).");
+            sb.append("State machine: once the file checks (and has a `main`)  \n");
         } else {
             StateMachine after = all.machines().get(name), before = none.machines().get(name);
             if (after != null) sb.append("**State machine** (`--opt all`): ").append(machine(after)).append("  \n");
@@ -122,7 +122,7 @@ final class Hovers {
         TaskReport.Task t = build.tasks().get(fn.qualifiedName());
         if (t == null) return "Poll stack: not a task of the saved file's build";
         int pool = build.pools().getOrDefault(fn.qualifiedName(), 1);
-        return "**Worst-case poll stack** (" + build.board() + "): " + t.stackPath() + "  \n**Task RAM**: " + ram(t, pool);
+        return "**Worst-case poll stack** (" + build.board() + ", as saved): " + t.stackPath() + "  \n**Task RAM**: " + ram(t, pool);
     }
 
     static String ram(TaskReport.Task t, int pool) {

@@ -77,6 +77,8 @@ public final class MoteLanguageServer implements LanguageServer, LanguageClientA
     private final Path buildDir;
     private volatile LanguageClient client;
     private volatile boolean shutdown;
+    /** The client redraws code lenses when asked (workspace/codeLens/refresh). */
+    private volatile boolean clientRefreshesLenses;
     /** Completed by the client's `exit`: with 0 after a `shutdown`, else 1 (as the protocol says). */
     private final CompletableFuture<Integer> exited = new CompletableFuture<>();
 
@@ -140,6 +142,8 @@ public final class MoteLanguageServer implements LanguageServer, LanguageClientA
 
     @Override
     public CompletableFuture<InitializeResult> initialize(InitializeParams params) {
+        var workspace = params.getCapabilities() == null ? null : params.getCapabilities().getWorkspace();
+        clientRefreshesLenses = workspace != null && workspace.getCodeLens() != null && Boolean.TRUE.equals(workspace.getCodeLens().getRefreshSupport());
         ServerCapabilities caps = new ServerCapabilities();
         TextDocumentSyncOptions sync = new TextDocumentSyncOptions();
         sync.setOpenClose(true);
@@ -221,7 +225,7 @@ public final class MoteLanguageServer implements LanguageServer, LanguageClientA
         // Editors that support it redraw the task lenses with the measured numbers.
         doc.build.thenRun(() -> {
             LanguageClient c = client;
-            if (c != null) {
+            if (c != null && clientRefreshesLenses) {
                 try {
                     c.refreshCodeLenses();
                 } catch (RuntimeException ignored) {

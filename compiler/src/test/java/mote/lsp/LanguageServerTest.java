@@ -228,8 +228,8 @@ class LanguageServerTest {
                 Thread.sleep(200);
             }
             assertTrue(producer.contains("**State machine** (`--opt all`): "), producer);
-            assertTrue(producer.contains("**Worst-case poll stack** (lm3s6965evb): "), producer);
-            assertTrue(producer.contains("**Worst-case poll stack** (lm3s6965evb): 48 bytes (producer.task 16 -> mote_channel_send"), producer);
+            assertTrue(producer.contains("**Worst-case poll stack** (lm3s6965evb, as saved): "), producer);
+            assertTrue(producer.contains("**Worst-case poll stack** (lm3s6965evb, as saved): 48 bytes (producer.task 16 -> mote_channel_send"), producer);
             assertTrue(producer.contains("The optimizations save 4 bytes of its state"), producer);
             assertTrue(producer.contains("**Task RAM**: "), producer);
 
@@ -238,6 +238,38 @@ class LanguageServerTest {
             String title = lenses.get(0).getCommand().getTitle();
             assertTrue(title.matches("RAM \\d+ B of state · poll stack \\d+ B · lm3s6965evb"), title);
             assertEquals(at(PROGRAM, "producer(n", 0, 0), lenses.get(0).getRange().getStart());
+        }
+    }
+
+    /** In a project, the stack is measured for the board of its Mote.toml; a buffer that does not check still shows the saved build. */
+    @Test
+    void theStackIsMeasuredForTheProjectsBoard() throws Exception {
+        Path project = Files.createDirectories(dir.resolve("proj/src"));
+        Files.writeString(dir.resolve("proj/Mote.toml"), "[package]\nname = \"proj\"\n\n[build]\nboard = \"mps2-an385\"\n");
+        String text = "task fn blink(n: u32) {\n    for i in 0..n {\n        println(\"{}\", i);\n        sleep_ms(1).await;\n    }\n}\n\n"
+                + "async fn main() {\n    spawn blink(2);\n}\n";
+        Path file = project.resolve("main.mote");
+        Files.writeString(file, text);
+        String projUri = file.toUri().toString();
+        synchronized (LanguageServerTest.class) {
+            client.open(projUri, text);
+            assertEquals(List.of(), client.diagnosticsFor(projUri, 1).getDiagnostics());
+            HoverParams params = new HoverParams(new TextDocumentIdentifier(projUri), at(text, "blink(n", 0, 1));
+            String hover = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (System.nanoTime() < deadline) {
+                hover = client.server.getTextDocumentService().hover(params).get(30, TimeUnit.SECONDS).getContents().getRight().getValue();
+                if (hover.contains("Worst-case poll stack")) break;
+                Thread.sleep(200);
+            }
+            assertTrue(hover.contains("**Worst-case poll stack** (mps2-an385, as saved): "), hover);
+
+            String broken = text.replace("spawn blink(2);", "spawn blink(true);");
+            client.change(projUri, 2, broken);
+            assertEquals("E0308", client.diagnosticsFor(projUri, 2).getDiagnostics().get(0).getCode().getLeft());
+            String stale = client.server.getTextDocumentService().hover(params).get(30, TimeUnit.SECONDS).getContents().getRight().getValue();
+            assertTrue(stale.contains("State machine: once the file checks"), stale);
+            assertTrue(stale.contains("(mps2-an385, as saved)"), stale);
         }
     }
 
