@@ -1,6 +1,9 @@
 package mote.lsp;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import mote.mir.Callee;
 import java.util.StringJoiner;
 import mote.Compiler;
 import mote.ast.Item;
@@ -100,12 +103,25 @@ final class Hovers {
             else if (all.mir().function(name) != null) sb.append("**No state machine** with `--opt all`: it never suspends, so awaiting it is a plain call (ready-fold)  \n");
             else sb.append("**No state machine** with `--opt all`: inlined into its callers (inline)  \n");
             if (before != null) sb.append("Baseline (`--opt none`): ").append(machine(before)).append("  \n");
+            List<String> inlined = inlinedInto(before, all);
+            if (after != null && !inlined.isEmpty()) sb.append("Inlined into it (`inline`): ").append(String.join(", ", inlined)).append("  \n");
             if (after != null && before != null && after.size() < before.size())
                 sb.append(String.format(Locale.ROOT, "The optimizations save %d bytes of its state (%d%%)  \n",
                         before.size() - after.size(), 100 * (before.size() - after.size()) / Math.max(1, before.size())));
         }
         sb.append(stackText(build, fn));
         return sb.toString();
+    }
+
+    /** The async fns this one awaits in the baseline that have no state machine of their own with every optimization. */
+    static List<String> inlinedInto(StateMachine baseline, Compiler.Analysis all) {
+        List<String> names = new ArrayList<>();
+        if (baseline == null) return names;
+        for (StateMachine.State s : baseline.states()) {
+            if (s.awaitee() != null && s.awaitee().callee() instanceof Callee.Function f && !all.machines().containsKey(f.name())
+                    && all.mir().function(f.name()) == null && !names.contains(f.name())) names.add(f.name());
+        }
+        return names;
     }
 
     static String machine(StateMachine m) {

@@ -249,6 +249,7 @@ public final class MoteLanguageServer implements LanguageServer, LanguageClientA
     }
 
     private TaskBuild finishedBuild(Document doc) {
+        if (doc == null) return null;   // closed meanwhile
         CompletableFuture<TaskBuild> b = doc.build;
         return b != null && b.isDone() ? b.join() : null;
     }

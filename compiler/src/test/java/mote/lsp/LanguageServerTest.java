@@ -219,6 +219,9 @@ class LanguageServerTest {
             assertTrue(add.contains("**No state machine** with `--opt all`: inlined into its callers (inline)"), add);
             assertTrue(add.contains("Baseline (`--opt none`): 4 states, 20 bytes (Unresumed, Returned, Panicked, Suspend0)"), add);
 
+            String main = hover(at("main()", 0));
+            assertTrue(main.contains("Inlined into it (`inline`): add"), main);
+
             // The build that measures stacks runs after opening; wait for it.
             String producer = null;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
