@@ -37,7 +37,7 @@ public final class NewCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("created project `" + name + "` for " + chosen.name() + " in " + dir);
         for (String f : files) out.println("  " + f);
-        out.println("next: cd " + dir + " && mote run");
+        out.println("next: cd " + dir + " && mote run; `mote size --save` writes the baseline the CI recipe checks against");
         out.flush();
         return 0;
     }
