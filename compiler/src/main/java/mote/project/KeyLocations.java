@@ -37,7 +37,10 @@ final class KeyLocations {
             int valueOffset = eq + 1;
             while (valueOffset < trimmed.length() && trimmed.charAt(valueOffset) == ' ') valueOffset++;
             String path = table.isEmpty() ? key : table + "." + key;
-            keys.putIfAbsent(path, new At(i + 1, indent + 1, indent + valueOffset + 1));
+            At at = new At(i + 1, indent + 1, indent + valueOffset + 1);
+            keys.putIfAbsent(path, at);
+            // A dotted key (`profile.debug = {...}`) also places the tables it opens.
+            for (int dot = path.lastIndexOf('.'); dot > table.length(); dot = path.lastIndexOf('.', dot - 1)) keys.putIfAbsent(path.substring(0, dot), at);
         }
     }
 

@@ -113,4 +113,16 @@ class ManifestTest {
         assertTrue(error("[package]\nname = \"x\"\nentry = \"/abs/main.mote\"\n").contains("expected a path inside the project folder"));
         assertTrue(error("[package]\nname = \"x\"\nentry = \"main.c\"\n").contains("expected a .mote file"));
     }
+
+    @Test
+    void placesAreFoundForInlineTablesQuotedKeysAndWindowsLineEnds() {
+        assertTrue(error("profile.debug = { opt-level = \"9\" }\n[package]\nname = \"x\"\n")
+                .startsWith("Mote.toml:1:1: `profile.debug.opt-level`: expected"), "an inline table: the line of its key");
+        assertEquals("Mote.toml:3:1: `package.profile`: unknown key; known here: name, entry",
+                error("[package]\nname = \"x\"\nprofile.debug = { opt-level = \"9\" }\n"), "a dotted key places the table it opens");
+        assertTrue(error("[package]\r\nname = \"x\"\r\n[build]\r\n\"panic\" = \"never\"\r\n")
+                .startsWith("Mote.toml:4:1: `build.panic`: "), "CRLF and a quoted key");
+        assertTrue(error("[package]\nname = \"x\"\n[ profile . \"release\" ]\n  debug = 1\n")
+                .startsWith("Mote.toml:4:3: `profile.release.debug`: expected true or false"));
+    }
 }
