@@ -26,10 +26,32 @@ import mote.types.TypedProgram;
  *
  * @param index   null when the text did not parse
  * @param withAll the analysis with {@code --opt all}, null when the program has errors
- * @param withNone the baseline ({@code --opt none}), null when the program has errors
+ * @param baseline the baseline ({@code --opt none}), analysed on first use (a hover on an async fn), not on every keystroke
  */
 record DocumentAnalysis(SourceFile file, int version, List<Diagnostic> diagnostics, SourceIndex index,
-                        Compiler.Analysis withAll, Compiler.Analysis withNone) {
+                        Compiler.Analysis withAll, java.util.function.Supplier<Compiler.Analysis> baseline) {
+
+    /** The baseline ({@code --opt none}), null when the program has errors. */
+    Compiler.Analysis withNone() {
+        return baseline.get();
+    }
+
+    /** Computes once, on the first call, from whichever thread asks. */
+    private static <T> java.util.function.Supplier<T> once(java.util.function.Supplier<T> compute) {
+        return new java.util.function.Supplier<>() {
+            private T value;
+            private boolean done;
+
+            @Override
+            public synchronized T get() {
+                if (!done) {
+                    value = compute.get();
+                    done = true;
+                }
+                return value;
+            }
+        };
+    }
 
     static DocumentAnalysis of(Path path, String text, int version) {
         String name = path.getFileName().toString();
@@ -37,7 +59,7 @@ record DocumentAnalysis(SourceFile file, int version, List<Diagnostic> diagnosti
         Diagnostics diags = new Diagnostics();
         List<Diagnostic> found = new ArrayList<>();
         SourceIndex index = null;
-        Compiler.Analysis all = null, none = null;
+        Compiler.Analysis all = null;
         try {
             List<Module> modules = Modules.load(file, diags);
             if (!diags.hasErrors()) {
@@ -50,7 +72,6 @@ record DocumentAnalysis(SourceFile file, int version, List<Diagnostic> diagnosti
             if (!diags.hasErrors()) {
                 // The rest of the pipeline's checks (async recursion, ...) and the state machines.
                 all = Compiler.analyze(file, EnumSet.allOf(Optimization.class), false, true);
-                none = Compiler.analyze(file, EnumSet.noneOf(Optimization.class), false, true);
             }
         } catch (CompileError e) {
             for (Diagnostic d : e.diagnostics().all()) {
@@ -62,6 +83,13 @@ record DocumentAnalysis(SourceFile file, int version, List<Diagnostic> diagnosti
             // The server lives on; the user sees that Mote itself failed here.
             found.add(new Diagnostic(Severity.ERROR, "ICE", "internal compiler error (a bug in Mote): " + e, new Span(file, 0, 0), List.of()));
         }
+        java.util.function.Supplier<Compiler.Analysis> none = all == null ? () -> null : once(() -> {
+            try {
+                return Compiler.analyze(file, EnumSet.noneOf(Optimization.class), false, true);
+            } catch (RuntimeException e) {
+                return null;   // what fails here failed the analysis with every optimization too, and was reported
+            }
+        });
         return new DocumentAnalysis(file, version, List.copyOf(found), index, all, none);
     }
 

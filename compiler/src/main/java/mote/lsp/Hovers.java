@@ -28,7 +28,7 @@ final class Hovers {
         if (o != null) {
             String text = describe(index, o);
             if (text != null) {
-                Item.Fn fn = o.key() instanceof Item.Fn f ? f : null;
+                Item.Fn fn = o.key() instanceof SourceIndex.Decl d && d.node() instanceof Item.Fn f ? f : null;
                 if (fn != null && fn.isAsync()) text += "\n\n---\n" + asyncText(analysis, build, index.function(fn));
                 return text;
             }
@@ -44,7 +44,7 @@ final class Hovers {
     }
 
     private static String describe(SourceIndex index, SourceIndex.Occurrence o) {
-        Object key = o.key(), what = o.what();
+        Object key = o.key() instanceof SourceIndex.Decl d ? d.node() : o.key(), what = o.what();
         if (key instanceof Symbol.LocalVar v) return code((v.mutable() ? "let mut " : "let ") + v.name() + ": " + v.type());
         if (key instanceof Item.Fn f) return code(signature(f, index.function(f)));
         if (key instanceof Item.Const c) return code("const " + c.name().name() + typeSuffix(index, c.name().name()));

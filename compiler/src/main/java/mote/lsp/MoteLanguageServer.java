@@ -114,7 +114,7 @@ public final class MoteLanguageServer implements LanguageServer, LanguageClientA
         server.connect(launcher.getRemoteProxy());
         Future<Void> listening = launcher.startListening();
         // Ends on `exit`, or when the stream closes (the editor went away).
-        CompletableFuture.runAsync(() -> {
+        Thread watcher = daemon("mote-lsp-stream").newThread(() -> {
             try {
                 listening.get();
             } catch (Exception e) {
@@ -122,6 +122,7 @@ public final class MoteLanguageServer implements LanguageServer, LanguageClientA
             }
             server.exited.complete(server.shutdown ? 0 : 1);
         });
+        watcher.start();
         int code = server.exited.join();
         server.stopWorkers();
         return code;
@@ -183,7 +184,14 @@ public final class MoteLanguageServer implements LanguageServer, LanguageClientA
     public WorkspaceService getWorkspaceService() {
         return new WorkspaceService() {
             @Override public void didChangeConfiguration(DidChangeConfigurationParams params) {}
-            @Override public void didChangeWatchedFiles(DidChangeWatchedFilesParams params) {}
+            /** An imported file or a Mote.toml changed on disk: the open documents may read differently now. */
+            @Override public void didChangeWatchedFiles(DidChangeWatchedFilesParams params) {
+                boolean manifest = params.getChanges().stream().anyMatch(c -> c.getUri().endsWith("/" + mote.project.Manifest.FILE_NAME));
+                for (Document doc : documents.values()) {
+                    update(doc, doc.text, doc.version);
+                    if (manifest) rebuild(doc);
+                }
+            }
         };
     }
 

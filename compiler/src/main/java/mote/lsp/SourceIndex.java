@@ -63,13 +63,22 @@ final class SourceIndex {
 
     Module root() { return root; }
 
+    /**
+     * A declaration as a key, by identity: syntax records are equal (and hash) by value, all
+     * the way down a function's body, which is both slow and wrong for two equal declarations.
+     */
+    record Decl(Object node) {
+        @Override public boolean equals(Object o) { return o instanceof Decl d && d.node == node; }
+        @Override public int hashCode() { return System.identityHashCode(node); }
+    }
+
     /** The key a resolved symbol is known by: the declaration it comes from. */
     static Object key(Symbol s) {
         if (s instanceof Symbol.LocalVar v) return v;
-        if (s instanceof Symbol.Fn f) return f.decl();
-        if (s instanceof Symbol.Const c) return c.decl();
-        if (s instanceof Symbol.Static st) return st.decl();
-        if (s instanceof Symbol.Register r) return r.decl();
+        if (s instanceof Symbol.Fn f) return new Decl(f.decl());
+        if (s instanceof Symbol.Const c) return new Decl(c.decl());
+        if (s instanceof Symbol.Static st) return new Decl(st.decl());
+        if (s instanceof Symbol.Register r) return new Decl(r.decl());
         if (s instanceof Symbol.Variant v) return "variant:" + v.type().name() + "." + v.name();
         if (s instanceof Symbol.Builtin b) return "builtin:" + b.name();
         throw new IllegalArgumentException("unknown symbol kind " + s.getClass().getSimpleName());
@@ -144,7 +153,7 @@ final class SourceIndex {
         if (node instanceof Item.Fn f) {
             Item.Fn outer = currentFn;
             currentFn = f;
-            name(f.name(), f, function(f), true);
+            name(f.name(), new Decl(f), function(f), true);
             List<Symbol.LocalVar> params = typed.params(f);
             for (int i = 0; i < f.params().size(); i++) {
                 if (params != null && i < params.size()) local(params.get(i), f.params().get(i).name());
@@ -155,11 +164,11 @@ final class SourceIndex {
             currentFn = outer;
             return;
         } else if (node instanceof Item.Const c) {
-            name(c.name(), c, c, true);
+            name(c.name(), new Decl(c), c, true);
         } else if (node instanceof Item.Static st) {
-            name(st.name(), st, st, true);
+            name(st.name(), new Decl(st), st, true);
         } else if (node instanceof Item.Register r) {
-            name(r.name(), r, r, true);
+            name(r.name(), new Decl(r), r, true);
         } else if (node instanceof Item.Struct st) {
             name(st.name(), "type:" + st.name().name(), st, true);
             for (Item.FieldDecl fd : st.fields()) {
@@ -184,16 +193,25 @@ final class SourceIndex {
         } else if (node instanceof Expr.Name n) {
             Symbol sym = typed.resolution(n);
             if (sym != null) name(n.ident(), key(sym), sym, false);
+        } else if (node instanceof Expr.Call call && call.callee() instanceof Expr.Field callee && typed.resolution(callee) == null
+                && callee.target() instanceof Expr.Name module && typed.resolution(module) == null) {
+            // `util.double(21)`: a function of an imported module, by its qualified name.
+            Symbol.Fn fn = typed.function(module.ident().name() + "." + callee.field().name());
+            if (fn != null) name(callee.field(), new Decl(fn.decl()), fn, false);
+        } else if (node instanceof Expr.MethodCall call && call.receiver() instanceof Expr.Name module && typed.resolution(module) == null) {
+            // `util.double(21)` parses as a method call on the module's name.
+            Symbol.Fn fn = typed.function(module.ident().name() + "." + call.method().name());
+            if (fn != null) name(call.method(), new Decl(fn.decl()), fn, false);
         } else if (node instanceof Expr.Call call && call.callee() instanceof Expr.Name callee && typed.resolution(callee) == null) {
             // The checker resolves a called name itself and records no resolution for it.
             String called = callee.ident().name();
             Symbol.Fn fn = typed.function(called);
-            if (fn != null) name(callee.ident(), fn.decl(), fn, false);
+            if (fn != null) name(callee.ident(), new Decl(fn.decl()), fn, false);
             else if (Completions.BUILTINS.containsKey(called)) name(callee.ident(), "builtin:" + called, null, false);
         } else if (node instanceof Expr.Field f) {
             Symbol sym = typed.resolution(f);
-            if (sym instanceof Symbol.Variant v) {
-                name(f.field(), key(v), v, false);
+            if (sym != null) {
+                name(f.field(), key(sym), sym, false);   // an enum's variant, a module's static or const
             } else {
                 Type.Struct st = structOf(typeOf(f.target()));
                 if (st != null) name(f.field(), "field:" + st.name() + "." + f.field().name(), st, false);
@@ -207,15 +225,28 @@ final class SourceIndex {
             name(last, "type:" + last.name(), null, false);
         }
         if (node instanceof Expr e && inRoot) nodes.add(new Node(e.span(), e));
-        for (RecordComponent c : node.getClass().getRecordComponents()) {
-            if (c.getType() == Ident.class) continue;   // names were handled above, by the node that owns them
+        for (java.lang.reflect.Method accessor : ACCESSORS.get(node.getClass())) {
             try {
-                walk(c.getAccessor().invoke(node));
+                walk(accessor.invoke(node));
             } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot read " + c + " of " + node.getClass().getSimpleName(), e);
+                throw new IllegalStateException("cannot read " + accessor.getName() + " of " + node.getClass().getSimpleName(), e);
             }
         }
     }
+
+    /** Each record class's component accessors worth walking (names are handled by the node that owns them; spans hold none). */
+    private static final ClassValue<java.lang.reflect.Method[]> ACCESSORS = new ClassValue<>() {
+        @Override
+        protected java.lang.reflect.Method[] computeValue(Class<?> type) {
+            List<java.lang.reflect.Method> walked = new ArrayList<>();
+            for (RecordComponent c : type.getRecordComponents()) {
+                Class<?> t = c.getType();
+                if (t == Ident.class || t == Span.class || t.isPrimitive() || t == String.class || t.isEnum()) continue;
+                walked.add(c.getAccessor());
+            }
+            return walked.toArray(java.lang.reflect.Method[]::new);
+        }
+    };
 
     /** The struct a value of type {@code t} has fields of: itself, or what a reference points at. */
     static Type.Struct structOf(Type t) {
