@@ -79,6 +79,7 @@ final class Hovers {
             case TASK -> f.poolSize() == 1 ? "task fn" : "task(" + f.poolSize() + ") fn";
             case TEST -> "test fn";
             case TEST_ASYNC -> "test async fn";
+            default -> f.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " fn";   // a kind added later
         };
         StringJoiner params = new StringJoiner(", ", "(", ")");
         for (int i = 0; i < f.params().size(); i++) {

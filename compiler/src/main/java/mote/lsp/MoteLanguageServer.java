@@ -270,8 +270,30 @@ public final class MoteLanguageServer implements LanguageServer, LanguageClientA
         }
     }
 
-    private static Location location(mote.diag.Span span) {
-        return new Location(span.file().path().toUri().toString(), Positions.range(span));
+    /** Where {@code span} is, for the editor; null for a file it cannot open. */
+    private Location location(mote.diag.Span span) {
+        Path file = span.file().path();
+        if (file == null) file = stdFile(span.file().programPath());
+        return file == null ? null : new Location(file.toUri().toString(), Positions.range(span));
+    }
+
+    /**
+     * A standard-library module ({@code std/bits.mote}) lives inside the jar: the editor opens a
+     * copy written into the server's folder.
+     */
+    private Path stdFile(String programPath) {
+        if (!programPath.startsWith("std/")) return null;
+        String name = programPath.substring("std/".length()).replaceFirst("\\.mote$", "");
+        String text = mote.parse.Modules.stdSource(name);
+        if (text == null) return null;
+        Path copy = buildDir.resolve("std").resolve(name + ".mote");
+        try {
+            Files.createDirectories(copy.getParent());
+            if (!Files.isRegularFile(copy)) Files.writeString(copy, text);
+            return copy;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private final class TextDocuments implements TextDocumentService {
@@ -323,7 +345,8 @@ public final class MoteLanguageServer implements LanguageServer, LanguageClientA
                 if (a != null && a.index() != null) {
                     SourceIndex.Occurrence o = a.index().occurrenceAt(Positions.offset(a.file().text(), params.getPosition()));
                     SourceIndex.Occurrence def = o == null ? null : a.index().definitions.get(o.key());
-                    if (def != null && def.span().file().path() != null) found.add(location(def.span()));
+                    Location where = def == null ? null : location(def.span());
+                    if (where != null) found.add(where);
                 }
                 return Either.forLeft(found);
             });
@@ -339,7 +362,10 @@ public final class MoteLanguageServer implements LanguageServer, LanguageClientA
                 if (o == null) return found;
                 boolean withDeclaration = params.getContext() == null || params.getContext().isIncludeDeclaration();
                 for (SourceIndex.Occurrence r : a.index().referencesTo(o.key())) {
-                    if (!r.definition() || withDeclaration) found.add(location(r.span()));
+                    if (!r.definition() || withDeclaration) {
+                        Location where = location(r.span());
+                        if (where != null) found.add(where);
+                    }
                 }
                 return found;
             });

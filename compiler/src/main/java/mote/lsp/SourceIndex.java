@@ -81,7 +81,9 @@ final class SourceIndex {
         if (s instanceof Symbol.Register r) return new Decl(r.decl());
         if (s instanceof Symbol.Variant v) return "variant:" + v.type().name() + "." + v.name();
         if (s instanceof Symbol.Builtin b) return "builtin:" + b.name();
-        throw new IllegalArgumentException("unknown symbol kind " + s.getClass().getSimpleName());
+        // A kind of symbol added to the language later: its uses are still found, by identity,
+        // rather than the editor losing every answer for the file (as a throw here would).
+        return new Decl(s);
     }
 
     /** The smallest name at {@code offset}, or null. */
@@ -157,10 +159,8 @@ final class SourceIndex {
             List<Symbol.LocalVar> params = typed.params(f);
             for (int i = 0; i < f.params().size(); i++) {
                 if (params != null && i < params.size()) local(params.get(i), f.params().get(i).name());
-                walk(f.params().get(i).type());
             }
-            walk(f.returnType());
-            walk(f.body());
+            walkComponents(f);   // parameter types, result type, body: whatever the node holds
             currentFn = outer;
             return;
         } else if (node instanceof Item.Const c) {
@@ -171,18 +171,10 @@ final class SourceIndex {
             name(r.name(), new Decl(r), r, true);
         } else if (node instanceof Item.Struct st) {
             name(st.name(), "type:" + st.name().name(), st, true);
-            for (Item.FieldDecl fd : st.fields()) {
-                name(fd.name(), "field:" + st.name().name() + "." + fd.name().name(), fd, true);
-                walk(fd.type());
-            }
-            return;
+            for (Item.FieldDecl fd : st.fields()) name(fd.name(), "field:" + st.name().name() + "." + fd.name().name(), fd, true);
         } else if (node instanceof Item.Enum en) {
             name(en.name(), "type:" + en.name().name(), en, true);
-            for (Item.Variant v : en.variants()) {
-                name(v.name(), "variant:" + en.name().name() + "." + v.name().name(), v, true);
-                walk(v.value());
-            }
-            return;
+            for (Item.Variant v : en.variants()) name(v.name(), "variant:" + en.name().name() + "." + v.name().name(), v, true);
         } else if (node instanceof Stmt.Let let) {
             local(typed.letVar(let), let.name());
         } else if (node instanceof Expr.For loop) {
@@ -225,6 +217,10 @@ final class SourceIndex {
             name(last, "type:" + last.name(), null, false);
         }
         if (node instanceof Expr e && inRoot) nodes.add(new Node(e.span(), e));
+        walkComponents(node);
+    }
+
+    private void walkComponents(Object node) {
         for (java.lang.reflect.Method accessor : ACCESSORS.get(node.getClass())) {
             try {
                 walk(accessor.invoke(node));

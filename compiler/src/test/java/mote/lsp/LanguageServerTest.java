@@ -295,6 +295,18 @@ class LanguageServerTest {
             assertEquals(util.toUri().toString(), defs.get(0).getUri());
             assertEquals(new Position(0, 3), defs.get(0).getRange().getStart());
 
+            // The standard library's modules live in the jar: the server opens a copy.
+            String std = "import bits;\n\nasync fn main() -> i32 {\n    bits.set(0, 3) as i32\n}\n";
+            Path stdUser = folder.resolve("std_user.mote");
+            Files.writeString(stdUser, std);
+            client.open(stdUser.toUri().toString(), std);
+            assertEquals(List.of(), client.diagnosticsFor(stdUser.toUri().toString(), 1).getDiagnostics());
+            var stdDefs = client.server.getTextDocumentService().definition(new DefinitionParams(new TextDocumentIdentifier(stdUser.toUri().toString()),
+                    at(std, "set(0", 0, 1))).get(30, TimeUnit.SECONDS).getLeft();
+            assertEquals(1, stdDefs.size());
+            Path copy = Path.of(java.net.URI.create(stdDefs.get(0).getUri()));
+            assertTrue(copy.toString().endsWith("bits.mote") && Files.readString(copy).contains("fn set("), copy.toString());
+
             Files.writeString(util, "fn triple(x: u32) -> u32 {\n    x * 3\n}\n");
             client.server.getWorkspaceService().didChangeWatchedFiles(new org.eclipse.lsp4j.DidChangeWatchedFilesParams(
                     List.of(new org.eclipse.lsp4j.FileEvent(util.toUri().toString(), org.eclipse.lsp4j.FileChangeType.Changed))));

@@ -66,7 +66,8 @@ class SourceIndexTest {
                 SourceIndex.Occurrence def = a.index().definitions.get(o.key());
                 if (def != null) {
                     names++;
-                    assertNotNull(def.span().file().path(), p + ": " + o);
+                    // A file on disk, or a standard-library module (the server opens a copy of it).
+                    assertTrue(def.span().file().path() != null || def.span().file().programPath().startsWith("std/"), p + ": " + o);
                 }
             }
         }
