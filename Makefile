@@ -7,6 +7,7 @@
 #               apt-get install rustc-web rust-web-src), compile time
 #   make bench-compile  compile time and memory on generated programs up to 20,000 lines (issue 13)
 #   make bless  regenerate golden snapshots after a deliberate change (review the diff)
+#   make vscode the VS Code extension in editors/vscode (needs node and npm): grammar check, mote.vsix
 #   make fuzz   the fuzzers, much longer than `make test` runs them: the front-end robustness
 #               test (FUZZ_MUTATIONS mutants per program) and the differential test of generated
 #               programs across the build matrix (FUZZ_PROGRAMS programs, FUZZ_BUILDS builds each)

@@ -54,7 +54,7 @@ final class Hovers {
         if (what instanceof Symbol.Builtin b) return builtin(b.name());
         if (key instanceof String s && s.startsWith("builtin:")) return builtin(s.substring("builtin:".length()));
         if (key instanceof String s && s.startsWith("field:")) return fieldText(s.substring("field:".length()), what);
-        if (key instanceof String s && s.startsWith("type:")) return code("type " + s.substring("type:".length()));
+        if (key instanceof String s && s.startsWith("type:")) return typeText(index, s);
         if (key instanceof String s && s.startsWith("variant:")) return code(s.substring("variant:".length()));
         return null;
     }
@@ -156,6 +156,20 @@ final class Hovers {
         }
         StateMachine m = analysis.withAll() == null ? null : analysis.withAll().machines().get(fn.qualifiedName());
         return m == null ? "RAM: once the file checks" : "RAM " + m.size() + " B of state (--opt all) · poll stack: on save";
+    }
+
+    /** A struct's or enum's declaration as written, and a struct's size where the program uses one. */
+    private static String typeText(SourceIndex index, String key) {
+        SourceIndex.Occurrence def = index.definitions.get(key);
+        String name = key.substring("type:".length());
+        if (def == null || !(def.what() instanceof mote.ast.Item item)) return code("type " + name);
+        String source = item.span().file().text().substring(item.span().start(), Math.min(item.span().end(), item.span().file().text().length()));
+        String text = code(source.lines().limit(20).collect(java.util.stream.Collectors.joining("\n")));
+        for (SourceIndex.Node n : index.nodes) {
+            Type t = index.typeOf(n.expr());
+            if (t instanceof Type.Struct st && st.name().equals(name)) return text + "\n\n" + st.size() + " bytes, aligned to " + st.align();
+        }
+        return text;
     }
 
     /** `Point.x: u32` (offset 4 of 8 bytes), when the struct's layout is known here. */

@@ -146,6 +146,7 @@ class LanguageServerTest {
             assertEquals("```mote\nstatic QUEUE: Channel<u32, 4>\n```", hover(at("QUEUE.recv", 0)));
             assertTrue(hover(at("println", 0)).startsWith("```mote\nbuilt-in println\n```\n\nprintln(\"format {}\", args...)"), hover(at("println", 0)));
             assertNull(hover(new Position(1, 0)), "an empty line");
+            assertEquals("```mote\nstruct Point { x: u32, y: u32 }\n```\n\n8 bytes, aligned to 4", hover(at("Point {", 1)), "a type: its declaration and size");
         }
     }
 
