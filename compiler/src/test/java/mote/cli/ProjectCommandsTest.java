@@ -136,6 +136,12 @@ class ProjectCommandsTest {
         Run check = mote("size", "--project", project.toString(), "--check");
         assertEquals(0, check.exit(), check.all());
         assertTrue(check.out().contains("size check passed (limit 2.0%)"), "max-growth comes from Mote.toml: " + check.out());
+        Run fileGiven = mote("size", "--check", project.resolve("src/main.mote").toString());
+        assertEquals(0, fileGiven.exit(), "`--check APP.mote`: the file is the program, the baseline the project's: " + fileGiven.all());
+        assertTrue(fileGiven.out().contains("size check passed"), fileGiven.out());
+        Run outside = mote("size", "--check", "examples/hello.mote");
+        assertEquals(2, outside.exit(), outside.all());
+        assertTrue(outside.err().contains("--save and --check need a BASELINE.json outside a project"), outside.err());
         // Grow the program: past the manifest's 2 %, the check fails; a flag allows more.
         Path main = project.resolve("src/main.mote");
         Files.writeString(main, Files.readString(main).replace("println(\"done\");",
