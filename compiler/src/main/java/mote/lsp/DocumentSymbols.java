@@ -15,7 +15,7 @@ final class DocumentSymbols {
     static DocumentSymbol of(Item item, SourceIndex index) {
         Ident name = nameOf(item);
         if (name == null) return null;
-        DocumentSymbol symbol = new DocumentSymbol(name.name(), MoteLanguageServer.kind(item), Positions.range(item.span()), Positions.range(name.span()));
+        DocumentSymbol symbol = new DocumentSymbol(name.name(), kind(item), Positions.range(item.span()), Positions.range(name.span()));
         List<DocumentSymbol> children = new ArrayList<>();
         if (item instanceof Item.Fn f) {
             symbol.setDetail(Hovers.signature(f, index.function(f)));
@@ -28,6 +28,16 @@ final class DocumentSymbols {
         }
         if (!children.isEmpty()) symbol.setChildren(children);
         return symbol;
+    }
+
+    private static SymbolKind kind(Item item) {
+        if (item instanceof Item.Fn) return SymbolKind.Function;
+        if (item instanceof Item.Struct) return SymbolKind.Struct;
+        if (item instanceof Item.Enum) return SymbolKind.Enum;
+        if (item instanceof Item.Const) return SymbolKind.Constant;
+        if (item instanceof Item.Interrupt) return SymbolKind.Event;
+        if (item instanceof Item.Import) return SymbolKind.Module;
+        return SymbolKind.Variable;
     }
 
     private static Ident nameOf(Item item) {

@@ -51,7 +51,6 @@ import org.eclipse.lsp4j.SaveOptions;
 import org.eclipse.lsp4j.ServerCapabilities;
 import org.eclipse.lsp4j.ServerInfo;
 import org.eclipse.lsp4j.SymbolInformation;
-import org.eclipse.lsp4j.SymbolKind;
 import org.eclipse.lsp4j.TextDocumentSyncKind;
 import org.eclipse.lsp4j.TextDocumentSyncOptions;
 import org.eclipse.lsp4j.jsonrpc.Launcher;
@@ -414,16 +413,5 @@ public final class MoteLanguageServer implements LanguageServer, LanguageClientA
                 return lenses;
             });
         }
-    }
-
-    /** Used by DocumentSymbols for its kinds; kept here so the protocol's types stay in this package's server. */
-    static SymbolKind kind(Item item) {
-        if (item instanceof Item.Fn) return SymbolKind.Function;
-        if (item instanceof Item.Struct) return SymbolKind.Struct;
-        if (item instanceof Item.Enum) return SymbolKind.Enum;
-        if (item instanceof Item.Const) return SymbolKind.Constant;
-        if (item instanceof Item.Interrupt) return SymbolKind.Event;
-        if (item instanceof Item.Import) return SymbolKind.Module;
-        return SymbolKind.Variable;
     }
 }
