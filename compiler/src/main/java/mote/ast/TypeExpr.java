@@ -23,11 +23,17 @@ public sealed interface TypeExpr {
     record Array(Span span, TypeExpr element, Expr length) implements TypeExpr {}
 
     /** `&[T]` */
-    record Slice(Span span, TypeExpr element) implements TypeExpr {}
+    record Slice(Span span, TypeExpr element, boolean mutable) implements TypeExpr {
+        public Slice(Span span, TypeExpr element) { this(span, element, false); }
+    }
 
     /** `&T` / `&mut T` */
     record Ref(Span span, boolean mutable, TypeExpr target) implements TypeExpr {}
 
     /** `()` written explicitly. */
     record Unit(Span span) implements TypeExpr {}
+
+    record Tuple(Span span, List<TypeExpr> elements) implements TypeExpr {
+        public Tuple { elements = List.copyOf(elements); }
+    }
 }
