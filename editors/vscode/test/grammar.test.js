@@ -45,7 +45,10 @@ function scopeOf(toks, text) {
     "    for i in 1..=n { QUEUE.send(i).await; } // line",
     "    println(\"sum = {} {:x}\\n\", 0x1F_u8, 42);",
     "    let ok: bool = true as bool;",
+    "    'outer: loop { if let Some(v) = self.next() { break 'outer; } }",
+    "    let c = 'x';",
     "}",
+    "impl Avg { fn new() -> Option<usize> { None } }",
   ].join("\n"));
   assert.strictEqual(scopeOf(toks, " comment "), "comment.block.mote", "the nested comment goes on after the inner */");
   assert.strictEqual(scopeOf(toks, "task"), "keyword.control.async.mote");
@@ -61,6 +64,13 @@ function scopeOf(toks, text) {
   assert.strictEqual(scopeOf(toks, "0x1F_u8"), "constant.numeric.hex.mote");
   assert.strictEqual(scopeOf(toks, "true"), "constant.language.boolean.mote");
   assert.strictEqual(scopeOf(toks, "as"), "keyword.operator.cast.mote");
+  assert.strictEqual(scopeOf(toks, "'outer"), "entity.name.label.mote");
+  assert.strictEqual(scopeOf(toks, "'x'"), "string.quoted.single.mote");
+  assert.strictEqual(scopeOf(toks, "Some"), "support.constant.variant.mote");
+  assert.strictEqual(scopeOf(toks, "self"), "variable.language.self.mote");
+  assert.strictEqual(scopeOf(toks, "impl"), "keyword.declaration.impl.mote");
+  assert.strictEqual(scopeOf(toks, "usize"), "storage.type.primitive.mote");
+  assert.strictEqual(scopeOf(toks, "Option"), "support.type.mote");
 
   // Every example of the repository tokenizes without a token left unscoped inside code.
   const examples = path.join(__dirname, "..", "..", "..", "examples");
@@ -70,7 +80,7 @@ function scopeOf(toks, text) {
     files++;
   }
   assert.ok(files > 3, "examples tokenized: " + files);
-  console.log(`grammar: 14 scope checks and ${files} examples: 1 passed, 0 failed`);
+  console.log(`grammar: 21 scope checks and ${files} examples: 1 passed, 0 failed`);
 })().catch((e) => {
   console.error(e);
   process.exit(1);

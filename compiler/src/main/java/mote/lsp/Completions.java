@@ -36,6 +36,7 @@ final class Completions {
         BUILTINS.put("yield_now", "yield_now().await: lets the other tasks run once");
         BUILTINS.put("sleep_ms", "sleep_ms(ms).await: suspends this task for ms milliseconds");
         BUILTINS.put("sleep_us", "sleep_us(us).await: suspends this task for us microseconds");
+        BUILTINS.put("sleep_until", "sleep_until(tick).await: suspends this task until ticks() reaches tick (absolute deadlines)");
         BUILTINS.put("ticks", "ticks(): the time since start, in timer ticks (u64)");
     }
 
@@ -93,13 +94,14 @@ final class Completions {
         if (type instanceof Type.Ref r) type = r.target();
         if (type instanceof Type.Struct st) {
             for (Type.Struct.Field f : st.fields()) add(items, seen, prefix, f.name(), CompletionItemKind.Field, String.valueOf(f.type()));
+            methods(st.name(), true, prefix, index, items, seen);
         } else if (type instanceof Type.Channel ch) {
             List<String> methods = ch.signal() ? List.of("raise", "wait", "try_recv") : List.of("send", "recv", "try_send", "try_recv");
             for (String m : methods) add(items, seen, prefix, m, CompletionItemKind.Method, ch + " method");
         } else if (type instanceof Type.Array || type instanceof Type.Slice) {
             add(items, seen, prefix, "len", CompletionItemKind.Method, "len(): the number of elements");
         } else {
-            // An enum's name: its variants.
+            // A type's name: an enum's variants, and the type's functions without `self` (`Avg.new()`).
             for (Module m : index.typed.modules) {
                 for (Item item : m.items()) {
                     if (item instanceof Item.Enum e && e.name().name().equals(receiver)) {
@@ -107,8 +109,23 @@ final class Completions {
                     }
                 }
             }
+            methods(receiver, false, prefix, index, items, seen);
         }
         return items;
+    }
+
+    /** The functions of {@code type}'s impl blocks: the methods (with `self`) or the others. */
+    private static void methods(String type, boolean withSelf, String prefix, SourceIndex index, List<CompletionItem> items, Set<String> seen) {
+        for (Module m : index.typed.modules) {
+            for (Item item : m.items()) {
+                if (!(item instanceof Item.Impl impl) || !impl.type().name().equals(type)) continue;
+                for (Item.Fn f : impl.methods()) {
+                    boolean hasSelf = !f.params().isEmpty() && f.params().get(0).name().name().equals("self");
+                    String name = f.name().name().substring(f.name().name().lastIndexOf('.') + 1);   // the checker names a method `Type.name`
+                    if (hasSelf == withSelf) add(items, seen, prefix, name, CompletionItemKind.Method, Hovers.signature(f, index.function(f)));
+                }
+            }
+        }
     }
 
     /** The type of the variable, static or constant {@code name} as seen from {@code offset}. */

@@ -22,6 +22,10 @@ final class DocumentSymbols {
         } else if (item instanceof Item.Struct s) {
             for (Item.FieldDecl fd : s.fields())
                 children.add(new DocumentSymbol(fd.name().name(), SymbolKind.Field, Positions.range(fd.span()), Positions.range(fd.name().span())));
+        } else if (item instanceof Item.Impl impl) {
+            for (Item.Fn f : impl.methods())
+                children.add(new DocumentSymbol(f.name().name().substring(f.name().name().lastIndexOf('.') + 1), SymbolKind.Method, Positions.range(f.span()), Positions.range(f.name().span()),
+                        Hovers.signature(f, index.function(f))));
         } else if (item instanceof Item.Enum e) {
             for (Item.Variant v : e.variants())
                 children.add(new DocumentSymbol(v.name().name(), SymbolKind.EnumMember, Positions.range(v.span()), Positions.range(v.name().span())));
@@ -37,6 +41,7 @@ final class DocumentSymbols {
         if (item instanceof Item.Const) return SymbolKind.Constant;
         if (item instanceof Item.Interrupt) return SymbolKind.Event;
         if (item instanceof Item.Import) return SymbolKind.Module;
+        if (item instanceof Item.Impl) return SymbolKind.Class;
         return SymbolKind.Variable;
     }
 
@@ -49,6 +54,7 @@ final class DocumentSymbols {
         if (item instanceof Item.Enum e) return e.name();
         if (item instanceof Item.Interrupt i) return i.name();
         if (item instanceof Item.Import i) return i.name();
+        if (item instanceof Item.Impl i) return i.type();
         return null;
     }
 }

@@ -11,6 +11,7 @@ import mote.ast.Expr;
 import mote.ast.Ident;
 import mote.ast.Item;
 import mote.ast.Module;
+import mote.ast.Pattern;
 import mote.ast.Stmt;
 import mote.ast.TypeExpr;
 import mote.diag.Span;
@@ -81,6 +82,7 @@ final class SourceIndex {
         if (s instanceof Symbol.Register r) return new Decl(r.decl());
         if (s instanceof Symbol.Variant v) return "variant:" + v.type().name() + "." + v.name();
         if (s instanceof Symbol.Builtin b) return "builtin:" + b.name();
+        if (s instanceof Symbol.SumVariant v) return "variant:" + v.type().name() + "." + v.name();
         // A kind of symbol added to the language later: its uses are still found, by identity,
         // rather than the editor losing every answer for the file (as a throw here would).
         return new Decl(s);
@@ -108,6 +110,9 @@ final class SourceIndex {
     Item.Fn functionAt(int offset) {
         for (Item item : root.items()) {
             if (item instanceof Item.Fn f && f.span().start() <= offset && offset <= f.span().end()) return f;
+            if (item instanceof Item.Impl impl) {
+                for (Item.Fn f : impl.methods()) if (f.span().start() <= offset && offset <= f.span().end()) return f;
+            }
         }
         return null;
     }
@@ -179,6 +184,25 @@ final class SourceIndex {
             local(typed.letVar(let), let.name());
         } else if (node instanceof Expr.For loop) {
             local(typed.forVar(loop), loop.var());
+        } else if (node instanceof Expr.ForIn loop) {
+            local(typed.forInVar(loop), loop.var());
+        } else if (node instanceof Pattern p && typed.patternBinding(p) != null) {
+            // `n @ 1..=9`, `mut x`, or a bare name the checker found to bind (`Some(k)`).
+            Symbol.LocalVar v = typed.patternBinding(p);
+            local(v, new Ident(v.name(), v.span()));
+        } else if (node instanceof Expr.MethodCall call && typed.resolution(call) != null) {
+            // A method of an impl block, an associated fn (`Avg.new()`), a data variant (`Msg.Add(3)`).
+            Symbol sym = typed.resolution(call);
+            name(call.method(), key(sym), sym, false);
+        } else if (node instanceof Expr.Call call && typed.resolution(call) instanceof Symbol.SumVariant v) {
+            if (call.callee() instanceof Expr.Field f) name(f.field(), key(v), v, false);
+            else if (call.callee() instanceof Expr.Name n) name(n.ident(), key(v), v, false);
+        } else if (node instanceof Expr.Call call && call.callee() instanceof Expr.Name callee && typed.resolution(callee) == null
+                && typed.resolution(call) instanceof Symbol.Fn fn) {
+            name(callee.ident(), new Decl(fn.decl()), fn, false);
+        } else if (node instanceof Expr.Call call && call.callee() instanceof Expr.Name callee && typed.resolution(callee) == null
+                && typed.resolution(call) instanceof Symbol.Builtin b) {
+            name(callee.ident(), "builtin:" + b.name(), b, false);
         } else if (node instanceof Expr.MatchArm arm) {
             Symbol.LocalVar v = typed.armBinding(arm);
             if (v != null) local(v, new Ident(v.name(), v.span()));
