@@ -5,8 +5,8 @@ import mote.lsp.MoteLanguageServer;
 import picocli.CommandLine.Command;
 
 @Command(name = "lsp", mixinStandardHelpOptions = true,
-        description = {"Runs the language server on stdin/stdout (the Language Server Protocol), for editors:",
-                "diagnostics as you type, definitions, references, hovers with types and, on an async fn or task,",
+        description = {"Runs the language server for editors (the Language Server Protocol on stdin/stdout).",
+                "Diagnostics as you type, definitions, references, hovers with types and, on an async fn or task,",
                 "its state machine and worst-case poll stack, completion, the outline, and each task's RAM.",
                 "editors/vscode/ is an extension that starts it."})
 public final class LspCommand implements Callable<Integer> {

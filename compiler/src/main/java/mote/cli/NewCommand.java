@@ -13,9 +13,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "new", mixinStandardHelpOptions = true,
-        description = {"Creates a project in folder NAME: Mote.toml, src/main.mote (a task printing under QEMU),",
-                "tests/ with one `test fn`, and a CI recipe with the size check. Then, in NAME:",
-                "`mote run`, `mote test`, `mote size --save`."})
+        description = {"Creates a project: Mote.toml, src/main.mote, tests/ and a CI recipe (docs/projects.md).",
+                "In folder NAME: Mote.toml, src/main.mote (a task printing under QEMU), tests/ with one `test fn`,",
+                "and a CI recipe with the size check. Then, in NAME: `mote run`, `mote test`, `mote size --save`."})
 public final class NewCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
