@@ -1635,6 +1635,13 @@ public final class MirBuilder {
                 }
                 return;
             }
+            if (p instanceof Pattern.StructVariant sp && t instanceof Type.Struct st) {   // `P { x, .. }`
+                for (Pattern.FieldPattern f : sp.fields()) {
+                    int i = st.fieldIndex(f.name().name());
+                    if (i >= 0) matchPattern(f.pattern(), place.project(new Place.Projection.Field(i)), st.fields().get(i).type(), fail);
+                }
+                return;
+            }
             if (p instanceof Pattern.Tuple tp) {
                 if (t instanceof Type.Tuple tu)
                     for (int i = 0; i < tp.elements().size(); i++)

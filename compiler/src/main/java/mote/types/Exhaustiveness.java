@@ -154,6 +154,8 @@ final class Exhaustiveness {
             all.add(new Constructor(0, 0, 0, tu.elements()));
         } else if (t instanceof Type.Unit) {
             all.add(new Constructor(0, 0, 0, List.of()));
+        } else if (t instanceof Type.Struct st && rows.stream().anyMatch(r -> r.get(0) instanceof Ctor)) {
+            all.add(new Constructor(0, 0, 0, st.fields().stream().map(Type.Struct.Field::type).toList()));
         } else if (t instanceof Type.Int || t instanceof Type.Bool) {
             boolean signed = t instanceof Type.Int it && it.signed();
             long min = t instanceof Type.Int it ? it.min() : 0, max = t instanceof Type.Int it ? it.max() : 1;
@@ -182,6 +184,11 @@ final class Exhaustiveness {
         if (t instanceof Type.Int it) return it.signed() ? Long.toString(c.lo()) : Long.toUnsignedString(c.lo());
         if (t instanceof Type.Enum en) return en.name() + "." + en.variants().get(c.index());
         if (t instanceof Type.Tuple || t instanceof Type.Unit) return "(" + String.join(", ", args) + (args.size() == 1 ? ",)" : ")");
+        if (t instanceof Type.Struct st) {
+            List<String> fields = new ArrayList<>();
+            for (int i = 0; i < args.size(); i++) fields.add(st.fields().get(i).name() + ": " + args.get(i));
+            return st.name() + " { " + String.join(", ", fields) + " }";
+        }
         Type.Sum s = (Type.Sum) t;
         Type.Sum.Variant v = s.variants().get(c.index());
         String name = s.isBuiltin() ? v.name() : s.name() + "." + v.name();
@@ -223,6 +230,15 @@ final class Exhaustiveness {
             return new Ctor(0, args);
         }
         if (p instanceof Pattern.Tuple && t instanceof Type.Unit) return new Ctor(0, List.of());
+        if (p instanceof Pattern.StructVariant sp && t instanceof Type.Struct st) {
+            List<P> args = new ArrayList<>();
+            for (Type.Struct.Field field : st.fields()) {
+                P arg = WILD;
+                for (Pattern.FieldPattern f : sp.fields()) if (f.name().name().equals(field.name())) arg = convert(f.pattern(), field.type());
+                args.add(arg);
+            }
+            return new Ctor(0, args);
+        }
         long[] range = program.patternRange(p);
         if (range == null) return WILD;   // reported already (or no constant): say nothing more
         if (t instanceof Type.Enum en) {

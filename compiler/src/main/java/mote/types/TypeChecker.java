@@ -2479,6 +2479,25 @@ public final class TypeChecker {
                 diags.error("E0375", vp.span(), "`" + v.name() + "` has " + v.fields().size() + " field" + (v.fields().size() == 1 ? "" : "s")
                         + " but the pattern has " + vp.args().size());
             for (int i = 0; i < vp.args().size(); i++) checkPat(vp.args().get(i), i < v.fields().size() && !v.isStructLike() ? v.fields().get(i) : Type.NEVER);
+        } else if (p instanceof Pattern.StructVariant sp && sp.path() instanceof Expr.Name sn && typeNames.get(sn.ident().name()) instanceof Type.Struct st
+                && scopes.stream().noneMatch(sc -> sc.containsKey(sn.ident().name()))) {
+            // `P { x, y: 0, .. }`: a struct's fields, as Rust's struct patterns.
+            unify(t, st, sp.span());
+            List<String> named = new ArrayList<>();
+            for (Pattern.FieldPattern f : sp.fields()) {
+                int index = st.fieldIndex(f.name().name());
+                if (index < 0) {
+                    diags.error("E0382", f.name().span(), "struct `" + st.name() + "` has no field `" + f.name().name() + "`",
+                            "its fields are " + String.join(", ", st.fields().stream().map(Type.Struct.Field::name).toList()));
+                    checkPat(f.pattern(), Type.NEVER);
+                    continue;
+                }
+                named.add(f.name().name());
+                checkPat(f.pattern(), st.fields().get(index).type());
+            }
+            if (!sp.rest() && named.size() < st.fields().size())
+                diags.error("E0383", sp.span(), "the pattern does not mention " + String.join(", ", st.fields().stream().map(Type.Struct.Field::name)
+                        .filter(n -> !named.contains(n)).map(n -> "`" + n + "`").toList()), "add `..` to ignore the other fields");
         } else if (p instanceof Pattern.StructVariant sp) {
             Symbol.SumVariant sv = variantOfPath(sp.path(), t);
             if (sv == null) { for (Pattern.FieldPattern f : sp.fields()) checkPat(f.pattern(), Type.NEVER); return; }
