@@ -65,15 +65,25 @@ __attribute__((noinline)) static void notify_first(struct mote_waiter **tail)
     }
 }
 
+/* Defined by every Mote program: whether it ever closes a channel. When it does, a channel's
+ * count keeps the closed flag in its top bit (capacities are then at most 32767); when it
+ * does not, the optimiser folds every test below away. Weak: C programs need not define it. */
+extern const bool mote_channels_close __attribute__((weak));
+#define CLOSED_FLAG 0x8000u
+
+static bool closable(void) { return &mote_channels_close != 0 && mote_channels_close; }
+static uint32_t items(const struct mote_channel *c) { return closable() ? c->count & ~CLOSED_FLAG : c->count; }
+static bool is_closed(const struct mote_channel *c) { return closable() && (c->count & CLOSED_FLAG) != 0; }
+
 static uint32_t elem_size(uint32_t shape) { return shape & 0xFFFFu; }
 static uint32_t capacity(uint32_t shape) { return shape >> 16; }
 static uint8_t *buffer(struct mote_channel *c) { return (uint8_t *)(c + 1); }
 
 static bool send_locked(struct mote_channel *c, const void *item, uint32_t shape)
 {
-    if (c->count == capacity(shape))
+    if (items(c) == capacity(shape) || is_closed(c))
         return false;
-    uint32_t slot = (uint32_t)c->head + c->count;
+    uint32_t slot = (uint32_t)c->head + items(c);
     if (slot >= capacity(shape))
         slot -= capacity(shape);
     copy(buffer(c) + slot * elem_size(shape), item, elem_size(shape));
@@ -84,7 +94,7 @@ static bool send_locked(struct mote_channel *c, const void *item, uint32_t shape
 
 static bool recv_locked(struct mote_channel *c, void *out, uint32_t shape)
 {
-    if (c->count == 0)
+    if (items(c) == 0)
         return false;
     copy(out, buffer(c) + (uint32_t)c->head * elem_size(shape), elem_size(shape));
     if (++c->head == capacity(shape))
@@ -151,10 +161,37 @@ void mote_channel_cancel(struct mote_channel *c, struct mote_waiter *w, uint32_t
     struct mote_waiter **tail = w->sending ? &c->senders : &c->receivers;
     if (w->state == MOTE_NODE_LINKED)
         unlink_waiter(tail, w);
-    else if (w->state == MOTE_NODE_FIRED && (w->sending ? c->count < capacity(shape) : c->count > 0))
+    else if (w->state == MOTE_NODE_FIRED && (w->sending ? items(c) < capacity(shape) : items(c) > 0))
         notify_first(tail);   /* pass on a notification it will never use */
     w->state = MOTE_NODE_IDLE;
     mote_irq_restore(primask);
+}
+
+/* `ch.close()`: later sends fail (the compiled code panics), receives drain what is left,
+ * then `next` gives None; every waiter wakes to find out. */
+void mote_channel_close(struct mote_channel *c, uint32_t shape)
+{
+    (void)shape;
+    uint32_t primask = mote_irq_save();
+    c->count |= CLOSED_FLAG;
+    while (c->receivers != 0)
+        notify_first(&c->receivers);
+    while (c->senders != 0)
+        notify_first(&c->senders);
+    mote_irq_restore(primask);
+}
+
+bool mote_channel_closed(struct mote_channel *c)
+{
+    return is_closed(c);
+}
+
+bool mote_channel_drained(struct mote_channel *c)
+{
+    uint32_t primask = mote_irq_save();
+    bool drained = is_closed(c) && items(c) == 0;
+    mote_irq_restore(primask);
+    return drained;
 }
 
 void mote_signal_raise(struct mote_channel *s, const void *value, uint32_t shape)

@@ -163,6 +163,11 @@ bool mote_channel_recv(struct mote_channel *c, void *out, struct mote_waiter *w,
  * notified, the notification passes to the next waiter: an abandoned receive
  * never takes (or hides) an item. Idle afterwards. */
 void mote_channel_cancel(struct mote_channel *c, struct mote_waiter *w, uint32_t shape);
+/* Closing (0.2): only programs that close a channel define mote_channels_close true; then a
+ * channel's count carries the closed flag in its top bit. */
+void mote_channel_close(struct mote_channel *c, uint32_t shape);
+bool mote_channel_closed(struct mote_channel *c);     /* a send would panic */
+bool mote_channel_drained(struct mote_channel *c);    /* closed and empty: next() is None */
 /* Stores the value (replacing an unread one) and wakes the first waiter.
  * Legal in interrupt handlers. */
 void mote_signal_raise(struct mote_channel *s, const void *value, uint32_t shape);

@@ -167,17 +167,17 @@ final class BodyEmitter {
      */
     private void pollAndBranch(StateMachine.State s, boolean start, LLVMValueRef[] startArgs) {
         Terminator.Await await = (Terminator.Await) fn.block(s.awaitBlock()).terminator();
-        LLVMValueRef ready = pollFuture(await.callee(), cg.offsetPtr(self, s.awaitee().offset()), await.dest(), start, startArgs);
+        LLVMValueRef ready = pollFuture(await.callee(), cg.offsetPtr(self, s.awaitee().offset()), await.dest(), start, startArgs, await.span());
         LLVMBuildCondBr(cg.builder, ready, blocks[await.resume().index()], pendingBlock(s));
     }
 
     /** One poll of the future of {@code callee} stored at {@code child}; yields the i1 "ready". */
-    private LLVMValueRef pollFuture(Callee callee, LLVMValueRef child, Local destLocal, boolean start, LLVMValueRef[] startArgs) {
+    private LLVMValueRef pollFuture(Callee callee, LLVMValueRef child, Local destLocal, boolean start, LLVMValueRef[] startArgs, Span span) {
         if (callee instanceof Callee.Function f) {
             LLVMValueRef dest = storage(destLocal);
             return cg.sm.callPoll(f.name(), child, dest, start, startArgs);
         }
-        if (callee instanceof Callee.Channel ch) return pollChannel(ch, child, destLocal);
+        if (callee instanceof Callee.Channel ch) return pollChannel(ch, child, destLocal, span);
         if (callee instanceof Callee.Builtin b) return pollBuiltin(b, child);
         throw new IllegalStateException("unhandled callee " + callee);
     }
@@ -186,7 +186,7 @@ final class BodyEmitter {
      * Creates the future of {@code callee} at {@code child} and polls it once: the first poll
      * of an await or of a `join`/`race` child. Yields the i1 "ready".
      */
-    private LLVMValueRef startFuture(Callee callee, LLVMValueRef child, List<Operand> args, Local dest) {
+    private LLVMValueRef startFuture(Callee callee, LLVMValueRef child, List<Operand> args, Local dest, Span span) {
         List<LLVMValueRef> argValues = new java.util.ArrayList<>();
         for (Operand op : args) {
             LLVMValueRef v = operand(op);
@@ -198,9 +198,9 @@ final class BodyEmitter {
             initArgs[0] = child;
             for (int k = 0; k < argValues.size(); k++) initArgs[k + 1] = argValues.get(k);
             LLVMBuildCall2(cg.builder, LLVMGlobalGetValueType(init), init, LlvmCodegen.values(initArgs), initArgs.length, "");
-            return pollFuture(callee, child, dest, false, null);
+            return pollFuture(callee, child, dest, false, null, span);
         }
-        if (callee instanceof Callee.Function) return pollFuture(callee, child, dest, true, argValues.toArray(LLVMValueRef[]::new));
+        if (callee instanceof Callee.Function) return pollFuture(callee, child, dest, true, argValues.toArray(LLVMValueRef[]::new), span);
         if (callee instanceof Callee.Channel ch) {
             // An idle waiter node, the channel, and for a send the item (kept until sent).
             // The node is 8 bytes aligned to 4 (struct mote_waiter): say so, not i64's 8.
@@ -219,7 +219,7 @@ final class BodyEmitter {
         } else {
             throw new IllegalStateException("unhandled callee " + callee);
         }
-        return pollFuture(callee, child, dest, false, null);
+        return pollFuture(callee, child, dest, false, null, span);
     }
 
     /** Save what state {@code s} keeps, set the discriminant, return Pending: shared by all polls of s. */
@@ -242,12 +242,53 @@ final class BodyEmitter {
         cg.sm.emitCancel(callee, child);
     }
 
-    /** A channel send or receive: runtime-c is called at every poll with the same waiter node. */
-    private LLVMValueRef pollChannel(Callee.Channel ch, LLVMValueRef state, Local dest) {
+    /**
+     * A channel send or receive: runtime-c is called at every poll with the same waiter node.
+     * In a program that closes channels, a send to a closed channel and a receive from a
+     * closed, drained one panic here (where the location is known), and `next` gives None.
+     */
+    private LLVMValueRef pollChannel(Callee.Channel ch, LLVMValueRef state, Local dest, Span span) {
         LLVMValueRef channel = LLVMBuildLoad2(cg.builder, cg.ptr, cg.offsetPtr(state, Callee.Channel.CHANNEL_PTR), "channel");
+        if (ch.next()) return pollNext(ch, channel, state, dest);
+        if (cg.closesChannels && !ch.channel().signal() && !ch.channel().isEvent()) {
+            LLVMValueRef stop = cg.callRuntime(ch.send() ? "mote_channel_closed" : "mote_channel_drained", channel);
+            LLVMValueRef function = LLVMGetBasicBlockParent(LLVMGetInsertBlock(cg.builder));
+            LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(cg.ctx, function, "closed"), go = LLVMAppendBasicBlockInContext(cg.ctx, function, "open");
+            LLVMBuildCondBr(cg.builder, stop, fail, go);
+            LLVMPositionBuilderAtEnd(cg.builder, fail);
+            panicWith(ch.send() ? "send on a closed channel" : "receive on a closed and empty channel", span);
+            LLVMPositionBuilderAtEnd(cg.builder, go);
+        }
         if (ch.send()) return cg.callRuntime("mote_channel_send", channel, cg.offsetPtr(state, ch.itemOffset()), state, cg.shape(ch.channel()));
         if (ch.channel().isEvent()) return cg.callRuntime("mote_event_wait", channel, storage(dest), state, eventShape(ch.channel()));
         return cg.callRuntime("mote_channel_recv", channel, storage(dest), state, cg.shape(ch.channel()));
+    }
+
+    /** `ch.next()`: None (at once) when the channel is closed and drained, else a receive into Some's payload. */
+    private LLVMValueRef pollNext(Callee.Channel ch, LLVMValueRef channel, LLVMValueRef state, Local dest) {
+        Type.Sum option = (Type.Sum) fn.typeOf(dest);
+        LLVMValueRef out = storage(dest);
+        LLVMValueRef function = LLVMGetBasicBlockParent(LLVMGetInsertBlock(cg.builder));
+        LLVMBasicBlockRef none = LLVMAppendBasicBlockInContext(cg.ctx, function, "next.none"), poll = LLVMAppendBasicBlockInContext(cg.ctx, function, "next.poll");
+        LLVMBasicBlockRef some = LLVMAppendBasicBlockInContext(cg.ctx, function, "next.some"), done = LLVMAppendBasicBlockInContext(cg.ctx, function, "next.done");
+        LLVMBuildCondBr(cg.builder, cg.callRuntime("mote_channel_drained", channel), none, poll);
+        LLVMPositionBuilderAtEnd(cg.builder, none);
+        cg.callRuntime("mote_channel_cancel", channel, state, cg.shape(ch.channel()));   // leaves the waiters if it was one
+        variantInto(out, new Rvalue.Variant(option, 0, List.of()));
+        LLVMBuildBr(cg.builder, done);
+        LLVMPositionBuilderAtEnd(cg.builder, poll);
+        LLVMValueRef got = cg.callRuntime("mote_channel_recv", channel, cg.offsetPtr(out, option.fieldOffset(1, 0)), state, cg.shape(ch.channel()));
+        LLVMBasicBlockRef pollEnd = LLVMGetInsertBlock(cg.builder);
+        LLVMBuildCondBr(cg.builder, got, some, done);
+        LLVMPositionBuilderAtEnd(cg.builder, some);
+        variantInto(out, new Rvalue.Variant(option, 1, List.of()));
+        LLVMBuildBr(cg.builder, done);
+        LLVMPositionBuilderAtEnd(cg.builder, done);
+        LLVMValueRef ready = LLVMBuildPhi(cg.builder, cg.i1, "ready");
+        phiIncoming(ready, LLVMConstInt(cg.i1, 1, 0), none);
+        phiIncoming(ready, LLVMConstInt(cg.i1, 0, 0), pollEnd);
+        phiIncoming(ready, LLVMConstInt(cg.i1, 1, 0), some);
+        return ready;
     }
 
     /** An Event's shape for runtime-c: the value's size, and where a waiter node keeps it (bits 16 up). */
@@ -323,6 +364,9 @@ final class BodyEmitter {
         LLVMValueRef channel = operand(op.args().get(0));
         Type element = op.channel().element();
         switch (op.op()) {
+            case "close":
+                cg.callRuntime("mote_channel_close", channel, cg.shape(op.channel()));
+                return null;
             case "try_recv":
                 return cg.callRuntime("mote_channel_try_recv", channel, operand(op.args().get(1)), cg.shape(op.channel()));
             case "try_send":
@@ -829,12 +873,12 @@ final class BodyEmitter {
             }
         } else if (t instanceof Terminator.Await a) {
             StateMachine.State s = machine.state(machine.stateOfAwait().get(here));
-            LLVMValueRef ready = startFuture(a.callee(), cg.offsetPtr(self, s.awaitee().offset()), a.args(), a.dest());
+            LLVMValueRef ready = startFuture(a.callee(), cg.offsetPtr(self, s.awaitee().offset()), a.args(), a.dest(), a.span());
             LLVMBuildCondBr(cg.builder, ready, blocks[a.resume().index()], pendingBlock(s));
         } else if (t instanceof Terminator.PollChild pc) {
             LLVMValueRef child = cg.offsetPtr(self, machine.child(pc.child()).offset());
-            LLVMValueRef ready = pc.start() ? startFuture(pc.callee(), child, pc.args(), pc.dest())
-                    : pollFuture(pc.callee(), child, pc.dest(), false, null);
+            LLVMValueRef ready = pc.start() ? startFuture(pc.callee(), child, pc.args(), pc.dest(), pc.span())
+                    : pollFuture(pc.callee(), child, pc.dest(), false, null, pc.span());
             LLVMBuildCondBr(cg.builder, ready, blocks[pc.ready().index()], blocks[pc.pending().index()]);
         } else if (t instanceof Terminator.Suspend) {
             LLVMBuildBr(cg.builder, pendingBlock(machine.state(machine.stateOfAwait().get(here))));

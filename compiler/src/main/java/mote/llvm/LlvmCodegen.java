@@ -137,6 +137,9 @@ public final class LlvmCodegen implements AutoCloseable {
         runtimeFn("mote_sleep_us", i1, false, ptr, i64);
         runtimeFn("mote_sleep_until_us", i1, false, ptr, i64);
         runtimeFn("mote_event_emit", voidType, false, ptr, ptr, i32);
+        runtimeFn("mote_channel_close", voidType, false, ptr, i32);
+        runtimeFn("mote_channel_closed", i1, false, ptr);
+        runtimeFn("mote_channel_drained", i1, false, ptr);
         runtimeFn("mote_event_wait", i1, false, ptr, ptr, ptr, i32);
         runtimeFn("mote_event_cancel", voidType, false, ptr, ptr);
         runtimeFn("mote_ticks_us", i64, false);
@@ -285,6 +288,12 @@ public final class LlvmCodegen implements AutoCloseable {
     public void generate(MirProgram program, Map<String, StateMachine> machines, boolean panicAbort) {
         this.callees = machines;
         this.program = program;
+        closesChannels = closesChannels(program);
+        // runtime-c reads it to know whether a channel's count carries a closed flag: constant,
+        // so a program that never closes a channel pays nothing for `close`.
+        LLVMValueRef closes = LLVMAddGlobal(module, i8, "mote_channels_close");
+        LLVMSetInitializer(closes, constInt(i8, closesChannels ? 1 : 0));
+        LLVMSetGlobalConstant(closes, 1);
         tasks.declareTaskTable(program, machines);
         if (debug.di != null) debug.createCompileUnit(program);
         for (MirProgram.Global g : program.globals()) {
@@ -371,6 +380,16 @@ public final class LlvmCodegen implements AutoCloseable {
     }
 
     MirProgram program;
+    /** Whether any code closes a channel (`ch.close()`): sends and receives then check for it. */
+    boolean closesChannels;
+
+    private static boolean closesChannels(MirProgram program) {
+        for (mote.mir.MirFn f : program.functions())
+            for (mote.mir.BasicBlock b : f.blocks())
+                for (mote.mir.Statement st : b.statements())
+                    if (st instanceof mote.mir.Statement.Assign a && a.value() instanceof mote.mir.Rvalue.ChannelOp op && op.op().equals("close")) return true;
+        return false;
+    }
 
 
     // ---------------------------------------------------------------- function bodies

@@ -39,7 +39,9 @@ public sealed interface Callee {
      * `ch.recv()` / `sig.wait()` (arg: channel pointer). The awaitee state is runtime-c's
      * waiter node (8 bytes), the channel pointer, and for a send the item being sent.
      */
-    record Channel(boolean send, mote.types.Type.Channel channel) implements Callee {
+    /** {@code next}: `ch.next()` (0.2), a receive that gives `None` once the channel is closed and drained. */
+    record Channel(boolean send, mote.types.Type.Channel channel, boolean next) implements Callee {
+        public Channel(boolean send, mote.types.Type.Channel channel) { this(send, channel, false); }
         public static final int WAITER = 8, CHANNEL_PTR = 8, ITEM = 12;
 
         public int itemOffset() {
@@ -55,6 +57,8 @@ public sealed interface Callee {
 
         public int stateAlign() { return Math.max(4, channel.element().align()); }
 
-        @Override public String toString() { return (send ? "send" : channel.signal() || channel.isEvent() ? "wait" : "recv") + "<" + channel + ">"; }
+        @Override public String toString() {
+            return (send ? "send" : next ? "next" : channel.signal() || channel.isEvent() ? "wait" : "recv") + "<" + channel + ">";
+        }
     }
 }

@@ -958,7 +958,7 @@ public final class MirBuilder {
                 List<Operand> args = new ArrayList<>();
                 args.add(channelPointer(mc.receiver(), ch));
                 for (Expr arg : mc.args()) args.add(lower(arg));
-                return suspendOn(new Callee.Channel(mc.method().name().equals("send"), ch), args, typeOf(a), a.span());
+                return suspendOn(new Callee.Channel(mc.method().name().equals("send"), ch, mc.method().name().equals("next")), args, typeOf(a), a.span());
             }
             Symbol s = program.resolution(a.inner());
             List<Expr> argExprs = a.inner() instanceof Expr.Call call ? call.args() : ((Expr.MethodCall) a.inner()).args();

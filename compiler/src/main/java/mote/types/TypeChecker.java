@@ -1699,18 +1699,24 @@ public final class TypeChecker {
      * `try_send(v) -> bool`, `try_recv(&mut out) -> bool`; `raise(v)` and `wait()` (async) on
      * signals. The receiver must be a place (a static or a local: the channel lives there).
      */
+    /** The closed flag is the top bit of a channel's 16-bit item count (runtime-c/channel.c). */
+    static final long CLOSABLE_CAPACITY = 32767;
+
     private Type checkChannelMethod(Expr.MethodCall mc, Type.Channel ch, boolean awaited) {
         String m = mc.method().name();
-        boolean async = m.equals("send") || m.equals("recv") || m.equals("wait");
+        boolean async = m.equals("send") || m.equals("recv") || m.equals("wait") || m.equals("next");
         boolean known = ch.isEvent() ? m.equals("emit") || m.equals("wait")
                 : ch.signal() ? m.equals("raise") || m.equals("wait") || m.equals("try_recv")
-                : m.equals("send") || m.equals("recv") || m.equals("try_send") || m.equals("try_recv");
+                : m.equals("send") || m.equals("recv") || m.equals("try_send") || m.equals("try_recv") || m.equals("close") || m.equals("next");
+        if (m.equals("close") && ch.capacity() > CLOSABLE_CAPACITY)
+            diags.error("E0391", mc.span(), "a channel that is closed holds at most " + CLOSABLE_CAPACITY + " items, and this one " + ch.capacity(),
+                    "its item count shares a 16-bit word with the closed flag");
         if (!known) {
             for (Expr a : mc.args()) check(a, null);
             diags.error("E0392", mc.method().span(), "no method `" + m + "` on `" + ch + "`",
                     ch.isEvent() ? "an Event has emit(v) and wait().await"
                             : ch.signal() ? "a Signal has raise(v), wait().await and try_recv(&mut out)"
-                            : "a Channel has send(v).await, recv().await, try_send(v) and try_recv(&mut out)");
+                            : "a Channel has send(v).await, recv().await, next().await, try_send(v), try_recv(&mut out) and close()");
             return Type.NEVER;
         }
         if (async && !awaited) {
@@ -1719,7 +1725,7 @@ public final class TypeChecker {
         } else if (!async && awaited) {
             diags.error("E0406", mc.span(), "`" + m + "` does not wait, so its result cannot be awaited", "remove `.await`");
         }
-        int want = m.equals("recv") || m.equals("wait") ? 0 : 1;
+        int want = m.equals("recv") || m.equals("wait") || m.equals("next") || m.equals("close") ? 0 : 1;
         if (mc.args().size() != want) {
             argumentCount(mc.span(), m, want, mc.args().size());
         }
@@ -1735,6 +1741,7 @@ public final class TypeChecker {
         }
         return switch (m) {
             case "recv", "wait" -> ch.element();
+            case "next" -> Type.Sum.option(ch.element());
             case "try_send", "try_recv" -> Type.BOOL;
             default -> Type.UNIT;
         };
