@@ -45,8 +45,10 @@ void mote_print_hex(uint64_t v);
 void mote_print_bool(bool v);
 
 _Noreturn void mote_exit(int32_t code);
-/* The exit code of a panic or fault (what rustc-built test binaries use). */
+/* The exit code of a panic (what rustc-built test binaries use). */
 #define MOTE_PANIC_EXIT_CODE 101
+/* The exit code of a fault (HardFault and friends, an unhandled interrupt): not a panic's. */
+#define MOTE_FAULT_EXIT_CODE 102
 
 void mote_panic_begin(void);
 _Noreturn void mote_panic_end(const uint8_t *loc, uint32_t len);

@@ -173,6 +173,11 @@ public final class Compiler {
      * `main` (which the file then need not have): what `mote test` builds, one image per test.
      */
     public static Analysis analyze(SourceFile source, Set<Optimization> opts, boolean debug, boolean panicAbort, String test) {
+        return analyze(source, opts, debug, panicAbort, test, debug);
+    }
+
+    /** As above; {@code lineTable}: the MIR marks each statement's source line (see {@link #compile}). */
+    static Analysis analyze(SourceFile source, Set<Optimization> opts, boolean debug, boolean panicAbort, String test, boolean lineTable) {
         return guard("analysis", source, () -> {
             Diagnostics diags = new Diagnostics();
             List<Module> modules = time("parse", () -> Modules.load(source, diags));   // the file and what it imports
@@ -193,7 +198,7 @@ public final class Compiler {
                 diags.throwIfErrors();
             }
             final Symbol.Fn entry = testFn;
-            MirProgram built = verified(time("MIR", () -> MirBuilder.build(typed, debug, entry)));
+            MirProgram built = verified(time("MIR", () -> MirBuilder.build(typed, debug, lineTable, entry)));
             time("async call graph", () -> new AsyncCallGraph(built).checkAcyclic(diags));
             diags.throwIfErrors();
             // MIR-level async optimizations, each followed by the verifier.
@@ -242,7 +247,9 @@ public final class Compiler {
     /** Builds the image of one test (see {@link #analyze(SourceFile, boolean, String)}); files are named `FILE.TEST.*`. */
     public static Result compile(Path sourcePath, Options options, String test) {
         SourceFile source = time("read", () -> read(sourcePath));
-        Analysis analysis = analyze(source, options.opts(), options.debug(), options.panicAbort(), test);
+        // Every image has a DWARF line table (non-loaded sections: no flash), so that `mote run`
+        // and `mote monitor` can name the source line of a fault (docs/debugging.md).
+        Analysis analysis = analyze(source, options.opts(), options.debug(), options.panicAbort(), test, true);
         checkInterrupts(analysis.mir(), options.board());
         BuildFolder folder = BuildFolder.open(options.outDir());
         try {
@@ -273,7 +280,7 @@ public final class Compiler {
             try (LlvmCodegen codegen = new LlvmCodegen(stem);
                  LlvmBackend backend = new LlvmBackend(board.llvmTarget(), board.cpu(), board.features(), options.optLevel())) {
                 backend.prepare(codegen.module());
-                if (options.debug()) codegen.enableDebugInfo();
+                codegen.enableDebugInfo();   // line tables in every build, as above
                 codegen.interruptNumbers(board.irqs());
                 time("LLVM IR", () -> codegen.generate(analysis.mir(), analysis.machines(), options.panicAbort()));
                 time("LLVM verify", codegen::verify);

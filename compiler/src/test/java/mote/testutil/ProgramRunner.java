@@ -17,8 +17,11 @@ import mote.qemu.QemuRunner;
 public final class ProgramRunner {
     private ProgramRunner() {}
 
-    public record Run(Compiler.Result build, QemuResult qemu) {
-        public String output() { return qemu.output().replace("\r\n", "\n"); }
+    /** {@code output}: the console as `mote run` shows it (fault reports decoded). */
+    public record Run(Compiler.Result build, QemuResult qemu, String output) {
+        public Run(Compiler.Result build, QemuResult qemu) {
+            this(build, qemu, qemu.output().replace("\r\n", "\n"));
+        }
         public int exitCode() { return qemu.exitCode(); }
     }
 
@@ -37,7 +40,15 @@ public final class ProgramRunner {
         Compiler.Result build = Compiler.compile(source, tweak.apply(Compiler.Options.defaults(board, out)));
         QemuResult q = new QemuRunner().run(board, build.elf(), QemuOptions.defaults().withTimeout(Duration.ofSeconds(30))
                 .withInput(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        return new Run(build, q);
+        String output = q.output().replace("\r\n", "\n");
+        if (output.contains(mote.decode.FaultReport.PREFIX)) output = decoded(build, board, output);
+        return new Run(build, q, output);
+    }
+
+    /** As `mote run` decodes a fault report: with the build's worst-case stack per task. */
+    static String decoded(Compiler.Result build, Board board, String output) {
+        var worst = mote.size.TaskReport.worstCases(mote.size.TaskReport.of(build, board));
+        return new mote.decode.ConsoleDecoder(new mote.decode.FaultDecoder(board, build.elf(), worst)).decode(output);
     }
 
     public static Path tempDir() {
