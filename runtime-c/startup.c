@@ -23,8 +23,9 @@ void mote_fault(uint32_t sp, uint32_t exc_return);
 
 /* Unhandled exception or interrupt. r0 is the stacked frame (Mote runs on MSP only), r1
  * the EXC_RETURN value (bit 3 clear: the fault interrupted a handler, not a task). When SP
- * ran off the start of RAM (a stack overflow), report from a fresh stack; otherwise stay
- * below the frame, which a fresh stack would overwrite when the fault was shallow. */
+ * ran off the start of RAM (a stack overflow), report from a fresh stack, with r0 zero: the
+ * frame is lost; otherwise stay below the frame, which a fresh stack would overwrite when
+ * the fault was shallow. */
 __attribute__((naked)) void mote_default_handler(void)
 {
     __asm__ volatile("mrs r0, msp\n\t"
@@ -33,7 +34,8 @@ __attribute__((naked)) void mote_default_handler(void)
                      "cmp r0, r2\n\t"
                      "bhs 1f\n\t"
                      "ldr r2, =_stack_top\n\t"
-                     "mov sp, r2\n"
+                     "mov sp, r2\n\t"
+                     "movs r0, #0\n"   /* no frame to report */
                      "1:\n\t"
                      "b mote_fault\n\t"
                      ".ltorg");
@@ -43,12 +45,12 @@ __attribute__((naked)) void mote_default_handler(void)
  * mote_print_hex32: that one's table and buffer are not in every image. */
 __attribute__((minsize, noinline)) static void fault_words(const volatile uint32_t *w, uint32_t n)
 {
-    for (; n != 0; n--, w++) {
-        uint32_t v = *w;
+    for (const volatile uint32_t *end = w + n; w != end;) {
+        uint32_t v = *w++;
         mote_console_putc(' ');
-        for (uint32_t i = 0; i < 8u; i++, v <<= 4) {
+        for (uint32_t i = 8; i != 0; i--, v <<= 4) {
             uint32_t d = v >> 28;
-            mote_console_putc((uint8_t)(d < 10u ? '0' + d : 'a' - 10u + d));
+            mote_console_putc((uint8_t)(d + (d < 10u ? '0' : 'a' - 10u)));
         }
     }
 }
@@ -57,8 +59,8 @@ __attribute__((minsize, noinline)) static void fault_words(const volatile uint32
 
 /* The fault report, one line the host decodes with the ELF (mote run, mote monitor;
  * docs/debugging.md): `fault:` then, in hex, the vector number, EXC_RETURN, the task
- * being polled and SP; then, unless SP ran off the start of RAM (a stack overflow: the
- * stacked frame is lost), the stacked R0-R3, R12, LR, PC and xPSR, and on cores that
+ * being polled and SP (zero when it ran off the start of RAM: a stack overflow, and the
+ * stacked frame is lost); then, unless zero, the stacked R0-R3, R12, LR, PC and xPSR, and on cores that
  * have them (not v6-M) CFSR, HFSR, DFSR, MMFAR and BFAR. Exit code 102. In every image
  * (every vector table points here): written for size, and without the --panic=task
  * hook (a fault is not a task's panic). */
@@ -72,7 +74,7 @@ __attribute__((minsize)) void mote_fault(uint32_t sp, uint32_t exc_return)
     head[3] = sp;
     mote_print_cstr("fault:");
     fault_words(head, 4);
-    if (sp >= (uint32_t)&_stack_bottom) {
+    if (sp != 0) {
         fault_words((const uint32_t *)sp, 8);
 #if !defined(__ARM_ARCH_6M__)
         fault_words(SCB_CFSR, 5);
