@@ -27,12 +27,22 @@ public final class FlashCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the exact commands (or GDB protocol steps) instead of running them.")
     boolean dryRun;
 
+    @Option(names = "--monitor", description = "Then watch the board and decode what it reports, as `mote monitor` (needs --port).")
+    boolean monitor;
+
+    @Option(names = "--port", paramLabel = "DEVICE|gdb=HOST:PORT", description = "Where --monitor reads: a serial device, or a GDB server.")
+    String port;
+
+    @Option(names = "--baud", paramLabel = "RATE", description = "With --monitor: set the serial port to this speed first.")
+    Integer baud;
+
     @Override
     public Integer call() {
         return build.timed(spec, this::execute);
     }
 
     private int execute() {
+        if (monitor && port == null) throw new mote.diag.ToolError("--monitor needs --port DEVICE or --port gdb=HOST:PORT", 2);
         PrintWriter out = spec.commandLine().getOut();
         if (build.source.getFileName().toString().endsWith(".elf")) {
             Board board = Board.load(build.board);
@@ -41,7 +51,7 @@ public final class FlashCommand implements Callable<Integer> {
             }
             Path elf = build.source;
             flash(board, elf, out);
-            return 0;
+            return watch(board, elf, java.util.Map.of());
         }
         Compiler.Options options = build.toOptions();
         Compiler.Result result = Compiler.compile(build.source, options);
@@ -50,10 +60,19 @@ public final class FlashCommand implements Callable<Integer> {
             // A dry run names the image in the output folder, for the user to load later; a real
             // one loads this build's own image, which no other build can replace meanwhile.
             flash(options.board(), dryRun ? result.installedElf().orElseThrow() : result.elf(), out);
-            return 0;
+            java.util.Map<String, String> worst = monitor && !dryRun && result.mir().mainFunction() != null
+                    ? mote.size.TaskReport.worstCases(mote.size.TaskReport.of(result, options.board())) : java.util.Map.of();
+            return watch(options.board(), result.elf(), worst);
         } finally {
             result.discard();
         }
+    }
+
+    /** With --monitor, what the board then reports (decoded); else done. */
+    private int watch(Board board, Path elf, java.util.Map<String, String> worstCases) {
+        if (!monitor || dryRun) return 0;
+        spec.commandLine().getOut().flush();
+        return MonitorCommand.monitor(board, elf, port, java.util.Optional.ofNullable(baud), java.util.Optional.empty(), worstCases);
     }
 
     private void flash(Board board, Path elf, PrintWriter out) {

@@ -35,6 +35,9 @@ public final class FaultDecoder {
         this.worstCases = Map.copyOf(worstCases);
     }
 
+    /** The address of symbol {@code name} in the image (what a debugger sets breakpoints on). */
+    public Optional<Long> symbol(String name) { return image.symbol(name); }
+
     /** The report's lines: the first starts with {@code fault:}, the others with two spaces. */
     public List<String> decode(FaultReport r) {
         List<String> lines = new ArrayList<>();

@@ -1,0 +1,144 @@
+package mote.flash;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import mote.board.Board;
+import mote.decode.FaultDecoder;
+import mote.qemu.QemuOptions;
+import mote.qemu.QemuRunner;
+import mote.testutil.ProgramRunner;
+import mote.testutil.TestFiles;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code mote monitor} decodes a board's fault as {@code mote run} does: read from a serial
+ * port (a pseudo-terminal carrying what QEMU's console printed for a faulting program), and
+ * through QEMU's gdbstub, where the monitor stops the core in the fault handler and reads the
+ * report from it.
+ */
+class ConsoleMonitorTest {
+    static final Board BOARD = Board.load("mps2-an385");
+    static ProgramRunner.Run run;
+
+    @TempDir Path dir;
+
+    @BeforeAll
+    static void runTheFaultingProgram() {
+        run = ProgramRunner.run(TestFiles.resources("run").resolve("fault_bus_m3.mote"), BOARD.name());
+        assertEquals(FaultDecoder.FAULT_EXIT_CODE, run.exitCode());
+        assertTrue(run.output().contains("fault: bus fault: precise data access at 0x60000000"), run.output());
+    }
+
+    private ConsoleMonitor monitor(ByteArrayOutputStream out) {
+        return new ConsoleMonitor(BOARD, new FaultDecoder(BOARD, run.build().elf(), Map.of()), new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void decodesTheConsoleOfAPseudoTerminalAsRunDoes() throws Exception {
+        Path console = dir.resolve("console.txt");
+        Files.writeString(console, run.qemu().output());   // the device's own bytes: the raw fault line
+        Path feeder = dir.resolve("feed_pty.py");
+        // A pseudo-terminal in raw mode; its name first, then (once the monitor has opened it) the bytes.
+        Files.writeString(feeder, """
+                import os, pty, sys, time, tty
+                master, slave = pty.openpty()
+                tty.setraw(slave)
+                print(os.ttyname(slave), flush=True)
+                data = open(sys.argv[1], 'rb').read()
+                time.sleep(1.0)
+                os.write(master, data)
+                time.sleep(5)
+                """);
+        Process python = new ProcessBuilder("python3", feeder.toString(), console.toString()).redirectErrorStream(true).start();
+        try {
+            String device = new BufferedReader(new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            assertTrue(device != null && device.startsWith("/dev/"), "the pseudo-terminal's name: " + device);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int code = monitor(out).serial(Path.of(device), Optional.empty(), Optional.of(Duration.ofSeconds(20)));
+            assertEquals(FaultDecoder.FAULT_EXIT_CODE, code, "a fault ends the watch with the fault's code");
+            assertEquals(run.output(), out.toString(StandardCharsets.UTF_8).replace("\r\n", "\n"),
+                    "the same lines as `mote run`, fault decoded");
+        } finally {
+            python.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aPanicEndsTheWatchAndOtherLinesPassThrough() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        String text = "fault: 00000003 broken\r\nvalue 3\npanic: boom at x.mote:1:1\nnot read\n";
+        int code = monitor(out).read(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(ConsoleMonitor.PANIC_EXIT_CODE, code);
+        assertEquals("fault: 00000003 broken\nvalue 3\npanic: boom at x.mote:1:1\n", out.toString(StandardCharsets.UTF_8),
+                "a line that is not a whole report is printed as it came");
+    }
+
+    @Test
+    void badArgumentsAreUsageErrors() {
+        String elf = run.build().elf().toString();
+        for (String[] args : List.of(new String[] {"monitor", "--elf", dir.resolve("none.elf").toString(), "--port", "/dev/null"},
+                new String[] {"monitor", "--elf", elf, "--port", "gdb=localhost"},
+                new String[] {"monitor", "--elf", elf, "--port", "gdb=localhost:99999"},
+                new String[] {"monitor", "--elf", elf, "--port", dir.resolve("no-such-port").toString()})) {
+            java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
+            int code = mote.cli.Main.execute(args, new java.io.PrintWriter(out), new java.io.PrintWriter(err));
+            assertEquals(2, code, String.join(" ", args) + ": " + err);
+            assertTrue(err.toString().startsWith("error: "), err.toString());
+        }
+    }
+
+    @Test
+    void decodesAFaultThroughQemusGdbstub() throws Exception {
+        int port = FlashGdbTest.freePort();
+        List<String> command = new ArrayList<>(new QemuRunner().command(BOARD, run.build().elf(), QemuOptions.defaults().withGdbPort(port)));
+        Process qemu = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        qemu.getOutputStream().close();
+        try {
+            CompletableFuture<String> console = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(qemu.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    return "";
+                }
+            });
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int code = -1;
+            for (int attempt = 0; attempt < 100 && code < 0; attempt++) {   // until QEMU listens
+                try {
+                    code = monitor(out).gdb("127.0.0.1", port, Optional.of(Duration.ofSeconds(30)));
+                } catch (mote.diag.ToolError e) {
+                    if (!e.getMessage().startsWith("cannot connect")) throw e;
+                    Thread.sleep(100);
+                }
+            }
+            assertEquals(FaultDecoder.FAULT_EXIT_CODE, code);
+            String decoded = run.output().substring(run.output().indexOf("fault:"));
+            assertEquals(decoded, out.toString(StandardCharsets.UTF_8).replace("\r\n", "\n"),
+                    "the report read from the halted core decodes as the one the device prints");
+            assertTrue(qemu.waitFor(30, TimeUnit.SECONDS), "the core runs on after the monitor lets go");
+            assertEquals(FaultDecoder.FAULT_EXIT_CODE, qemu.exitValue());
+            assertEquals(run.qemu().output(), console.get(10, TimeUnit.SECONDS), "the device printed its own report too");
+        } finally {
+            qemu.destroyForcibly();
+        }
+    }
+}
