@@ -57,6 +57,11 @@ __attribute__((minsize, noinline)) static void fault_words(const volatile uint32
 
 #define SCB_CFSR ((volatile uint32_t *)0xE000ED28u)   /* then HFSR, DFSR, MMFAR, BFAR */
 
+/* How many stack words above the frame the report adds, for the host's backtrace: the
+ * program defines it (--debug builds: 32; else 0, and the optimiser drops the dump); weak,
+ * so C programs linking runtime-c need not. */
+extern const uint32_t mote_fault_stack_words __attribute__((weak));
+
 /* The fault report, one line the host decodes with the ELF (mote run, mote monitor;
  * docs/debugging.md): `fault:` then, in hex, the vector number, EXC_RETURN, the task
  * being polled and SP (zero when it ran off the start of RAM: a stack overflow, and the
@@ -79,6 +84,14 @@ __attribute__((minsize)) void mote_fault(uint32_t sp, uint32_t exc_return)
 #if !defined(__ARM_ARCH_6M__)
         fault_words(SCB_CFSR, 5);
 #endif
+        uint32_t n = &mote_fault_stack_words ? mote_fault_stack_words : 0u;
+        if (n != 0) {
+            const uint32_t *above = (const uint32_t *)sp + 8;
+            uint32_t room = (uint32_t)(&_stack_top - above);
+            mote_console_putc(' ');
+            mote_console_putc('|');
+            fault_words(above, n < room ? n : room);
+        }
     }
     mote_console_putc('\n');
     mote_exit(MOTE_FAULT_EXIT_CODE);

@@ -282,6 +282,8 @@ public final class Compiler {
                 backend.prepare(codegen.module());
                 codegen.enableDebugInfo();   // line tables in every build, as above
                 codegen.interruptNumbers(board.irqs());
+                // Debug builds: a fault report carries stack words, from which the host unwinds a backtrace.
+                codegen.faultStackWords(options.debug() ? 32 : 0);
                 time("LLVM IR", () -> codegen.generate(analysis.mir(), analysis.machines(), options.panicAbort()));
                 time("LLVM verify", codegen::verify);
                 // runtime-c joins the program here, so the optimiser sees both as one (issue 12).

@@ -24,6 +24,7 @@ public final class FaultDecoder {
     private final Board board;
     private final ElfImage image;
     private final Map<String, String> worstCases;
+    private final Path elf;
 
     /**
      * @param worstCases each task's worst-case stack as the build reports it ("240 B: console.task
@@ -31,6 +32,7 @@ public final class FaultDecoder {
      */
     public FaultDecoder(Board board, Path elf, Map<String, String> worstCases) {
         this.board = board;
+        this.elf = elf;
         this.image = new ElfImage(elf, Toolchain.get());
         this.worstCases = Map.copyOf(worstCases);
     }
@@ -54,7 +56,7 @@ public final class FaultDecoder {
         } else {
             lines.add("fault: " + cause(r));
         }
-        r.frame().ifPresent(f -> lines.addAll(backtrace(f)));
+        r.frame().ifPresent(f -> lines.addAll(backtrace(r, f)));
         if (!overflow) lines.add(r.inHandler() ? "  in " + where : "  polled by task " + task);
         return lines;
     }
@@ -79,34 +81,47 @@ public final class FaultDecoder {
     }
 
     /**
-     * The PC's function and line and those it was inlined into, up to the task's poll (the
-     * executor below it is the same for every fault); then the caller LR names, while LR still
-     * holds a return address into the program (a leaf function has not reused it).
+     * The PC's function and line and those it was inlined into, then each caller found by
+     * unwinding (call frame information; the stack words of a debug build's report, else only
+     * LR while the faulting function has not saved it), up to the task's poll: the executor
+     * below it is the same for every fault.
      */
-    private List<String> backtrace(FaultReport.Frame f) {
+    private List<String> backtrace(FaultReport r, FaultReport.Frame f) {
         List<String> lines = new ArrayList<>();
-        boolean lrIsCode = (f.lr() & 1) == 1 && (f.lr() & 0xff000000L) != 0xff000000L
-                && board.flashRegion().contains(f.lr()) && image.functionAt(f.lr()).isPresent();
-        // LR holds the return address (Thumb bit set): the call is just before it.
-        List<List<ElfImage.Location>> located = image.locate(lrIsCode ? List.of(f.pc(), (f.lr() & ~1L) - 1) : List.of(f.pc()));
-        List<ElfImage.Location> at = located.get(0);
-        if (at.isEmpty()) {
+        long sp = r.stackStart() + ((f.xpsr() & (1L << 9)) != 0 ? 4 : 0);   // xPSR bit 9: the core aligned SP by 4
+        List<Long> returns = unwinder().returnAddresses(f.pc(), sp, f.lr(), address -> stackWord(r, address), MAX_CALLERS);
+        List<Long> addresses = new ArrayList<>();
+        addresses.add(f.pc());
+        for (long ra : returns) addresses.add((ra & ~1L) - 1);   // inside the call: the caller's line
+        List<List<ElfImage.Location>> located = image.locate(addresses);
+        if (located.get(0).isEmpty()) {
             String fn = image.functionAt(f.pc()).map(SymbolNames::demangle).orElse("an address outside the program");
             lines.add("  in " + fn + " (pc 0x" + hex(f.pc()) + ")");
         }
-        for (ElfImage.Location l : at) {
-            if (l.function().endsWith(".task")) break;   // the task's poll: named on its own line
-            lines.add("  in " + readable(l).describe());
-        }
-        if (lrIsCode) {
-            List<ElfImage.Location> caller = located.get(1);
-            String outer = at.isEmpty() ? image.functionAt(f.pc()).orElse("") : at.get(at.size() - 1).function();
-            if (!caller.isEmpty() && !caller.get(caller.size() - 1).function().equals(outer)
-                    && !caller.get(0).function().endsWith(".task") && !caller.get(0).function().startsWith("mote_executor")) {
-                lines.add("  called from " + readable(caller.get(0)).describe());
+        for (int i = 0; i < located.size(); i++) {
+            List<ElfImage.Location> frames = located.get(i);
+            for (int k = 0; k < frames.size(); k++) {
+                ElfImage.Location l = frames.get(k);
+                if (l.function().endsWith(".task") || l.function().startsWith("mote_executor")) return lines;   // the poll: named on its own line
+                lines.add((i > 0 && k == 0 ? "  called from " : "  in ") + readable(l).describe());
             }
         }
         return lines;
+    }
+
+    private static final int MAX_CALLERS = 16;
+
+    private Unwinder unwinder;
+
+    private Unwinder unwinder() {
+        if (unwinder == null) unwinder = new Unwinder(elf, Toolchain.get());
+        return unwinder;
+    }
+
+    private static Optional<Long> stackWord(FaultReport r, long address) {
+        long index = (address - r.stackStart()) / 4;
+        if (address < r.stackStart() || (address & 3) != 0 || index >= r.stack().size()) return Optional.empty();
+        return Optional.of(r.stack().get((int) index));
     }
 
     /** Mote names as written; files as the build names them (runtime-c's relative to Mote's home). */

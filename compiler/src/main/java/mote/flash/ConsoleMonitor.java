@@ -109,6 +109,8 @@ public final class ConsoleMonitor {
 
     /** System Control Block: CFSR, HFSR, DFSR, MMFAR, BFAR. */
     private static final long SCB_CFSR = 0xE000ED28L;
+    /** Stack words read above the frame for the backtrace (a debug build's report has 32). */
+    private static final int STACK_WORDS = 64;
     private static final int R0 = 0, R1 = 1, PC = 15, XPSR = 16;   // indexes into GdbRemote.readRegisters
 
     /**
@@ -171,6 +173,7 @@ public final class ConsoleMonitor {
         long task = faults.symbol("mote_task_current").map(a -> word(gdb.readMemory(a, 4), 0)).orElse(0L);
         Optional<FaultReport.Frame> frame = Optional.empty();
         Optional<FaultReport.Status> status = Optional.empty();
+        java.util.List<Long> stack = new java.util.ArrayList<>();
         if (sp != 0) {
             byte[] f = gdb.readMemory(sp, 32);
             frame = Optional.of(new FaultReport.Frame(word(f, 0), word(f, 1), word(f, 2), word(f, 3), word(f, 4),
@@ -179,8 +182,14 @@ public final class ConsoleMonitor {
                 byte[] s = gdb.readMemory(SCB_CFSR, 20);
                 status = Optional.of(new FaultReport.Status(word(s, 0), word(s, 1), word(s, 2), word(s, 3), word(s, 4)));
             }
+            // The stack above the frame, for the backtrace: what a debug build's report prints,
+            // here read from the core at no cost to the image.
+            long above = sp + 32, top = faults.symbol("_stack_top").orElse(above);
+            int words = (int) Math.max(0, Math.min(STACK_WORDS, (top - above) / 4));
+            byte[] w = words == 0 ? new byte[0] : gdb.readMemory(above, 4 * words);
+            for (int i = 0; i < words; i++) stack.add(word(w, i));
         }
-        return new FaultReport(vector, excReturn, task, sp, frame, status);
+        return new FaultReport(vector, excReturn, task, sp, frame, status, stack);
     }
 
     private static long word(byte[] bytes, int index) {

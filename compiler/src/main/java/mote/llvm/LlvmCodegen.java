@@ -97,6 +97,14 @@ public final class LlvmCodegen implements AutoCloseable {
      */
     public void interruptNumbers(Map<String, Integer> irqs) { irqNumbers = Map.copyOf(irqs); }
 
+    int faultStackWords;
+
+    /**
+     * Stack words runtime-c's fault report adds for a backtrace (`mote_fault_stack_words`; 0:
+     * none, and whole-program optimisation drops the code that would print them).
+     */
+    public void faultStackWords(int words) { faultStackWords = words; }
+
     /**
      * Emit DWARF line information: a compile unit for the program, a subprogram per function,
      * and a location for every MIR {@code Line} statement (which debug builds emit per source
@@ -279,6 +287,9 @@ public final class LlvmCodegen implements AutoCloseable {
         this.callees = machines;
         this.program = program;
         tasks.declareTaskTable(program, machines);
+        LLVMValueRef stackWords = LLVMAddGlobal(module, i32, "mote_fault_stack_words");
+        LLVMSetInitializer(stackWords, constInt(i32, faultStackWords));
+        LLVMSetGlobalConstant(stackWords, 1);
         if (debug.di != null) debug.createCompileUnit(program);
         for (MirProgram.Global g : program.globals()) {
             LLVMValueRef withStrings = g.strings().isEmpty() ? null : imageWithStrings(g);

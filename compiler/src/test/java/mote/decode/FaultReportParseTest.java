@@ -34,6 +34,32 @@ class FaultReportParseTest {
     }
 
     @Test
+    void aDebugBuildsStackWordsFollowABar() {
+        FaultReport r = FaultReport.parse(M3_BUS + " | 00000000 0000027f").orElseThrow();
+        assertEquals(List.of(0L, 0x27fL), r.stack());
+        assertEquals(0x38000ff0L, r.stackStart(), "above the eight words the core pushed");
+        assertEquals(M3_BUS + " | 00000000 0000027f", r.line());
+        assertTrue(FaultReport.parse(M3_BUS + " | 27f").isEmpty());
+    }
+
+    @Test
+    void unwindsWithTheCallFrameTable() {
+        // Two functions as llvm-dwarfdump tabulates them: f pushes {r7, lr}, g is a leaf.
+        Unwinder u = new Unwinder("""
+                00000014 00000010 00000000 FDE cie=00000000 pc=00000100...00000120
+                  0x100: CFA=SP
+                  0x102: CFA=SP+8: R7=[CFA-8], LR=[CFA-4]
+                00000028 00000010 00000000 FDE cie=00000000 pc=00000120...00000130
+                  0x120: CFA=SP
+                """);
+        // In g (leaf, LR 0x111 into f); f's frame at 0x20000ff0 holds LR 0x201 (outside: the walk ends there).
+        java.util.Map<Long, Long> memory = java.util.Map.of(0x20000ff4L, 0x201L);
+        assertEquals(List.of(0x111L, 0x201L), u.returnAddresses(0x124, 0x20000ff0L, 0x111, a -> java.util.Optional.ofNullable(memory.get(a)), 8));
+        assertEquals(List.of(), u.returnAddresses(0x104, 0x20000ff0L, 0x111, a -> java.util.Optional.empty(), 8),
+                "LR saved but its word unknown: no caller");
+    }
+
+    @Test
     void otherLinesAreNotReports() {
         for (String line : List.of("fault: none", "fault:", "faults: 00000003 fffffff9 00000000 20000fe0",
                 "fault: 00000003 fffffff9 00000000", "value 3", "fault: 0000003 fffffff9 00000000 20000fe0")) {
