@@ -44,6 +44,14 @@ void mote_print_u64(uint64_t v);
 void mote_print_hex(uint64_t v);
 void mote_print_bool(bool v);
 
+/* Interned logging (log.c, --log interned): frames instead of text. */
+void mote_log_frame(uint32_t index);
+void mote_log_varint(uint32_t v);
+void mote_log_zigzag(int32_t v);
+void mote_log_varint64(uint64_t v);
+void mote_log_zigzag64(int64_t v);
+void mote_log_bytes(const uint8_t *p, uint32_t len);
+
 _Noreturn void mote_exit(int32_t code);
 /* The exit code of a panic (what rustc-built test binaries use). */
 #define MOTE_PANIC_EXIT_CODE 101

@@ -65,10 +65,21 @@ public final class Compiler {
      * @param panicAbort `--panic=abort` (the default) rather than `--panic=task`
      */
     public record Options(Board board, LlvmBackend.OptLevel optLevel, boolean debug, boolean panicAbort,
-                          Set<Optimization> opts, Set<Emit> emit, Path outDir) {
+                          Set<Optimization> opts, Set<Emit> emit, Path outDir, boolean internedLog) {
         public Options {
             emit = emit.isEmpty() ? EnumSet.noneOf(Emit.class) : EnumSet.copyOf(emit);
             opts = opts.isEmpty() ? EnumSet.noneOf(Optimization.class) : EnumSet.copyOf(opts);
+        }
+
+        /** With `--log text` (the default). */
+        public Options(Board board, LlvmBackend.OptLevel optLevel, boolean debug, boolean panicAbort,
+                       Set<Optimization> opts, Set<Emit> emit, Path outDir) {
+            this(board, optLevel, debug, panicAbort, opts, emit, outDir, false);
+        }
+
+        /** `--log interned`: print statements send frames, their text in the ELF's .mote_log (docs/debugging.md). */
+        public Options withInternedLog(boolean on) {
+            return new Options(board, optLevel, debug, panicAbort, opts, emit, outDir, on);
         }
 
         public static Options defaults(Board board, Path outDir) {
@@ -76,27 +87,27 @@ public final class Compiler {
         }
 
         public Options withOpts(Set<Optimization> set) {
-            return new Options(board, optLevel, debug, panicAbort, set, emit, outDir);
+            return new Options(board, optLevel, debug, panicAbort, set, emit, outDir, internedLog);
         }
 
         public Options withPanicAbort(boolean abort) {
-            return new Options(board, optLevel, debug, abort, opts, emit, outDir);
+            return new Options(board, optLevel, debug, abort, opts, emit, outDir, internedLog);
         }
 
         public Options withDebug(boolean on) {
-            return new Options(board, optLevel, on, panicAbort, opts, emit, outDir);
+            return new Options(board, optLevel, on, panicAbort, opts, emit, outDir, internedLog);
         }
 
         public Options withEmit(Set<Emit> kinds) {
-            return new Options(board, optLevel, debug, panicAbort, opts, kinds, outDir);
+            return new Options(board, optLevel, debug, panicAbort, opts, kinds, outDir, internedLog);
         }
 
         public Options withOptLevel(LlvmBackend.OptLevel level) {
-            return new Options(board, level, debug, panicAbort, opts, emit, outDir);
+            return new Options(board, level, debug, panicAbort, opts, emit, outDir, internedLog);
         }
 
         public Options withOutDir(Path dir) {
-            return new Options(board, optLevel, debug, panicAbort, opts, emit, dir);
+            return new Options(board, optLevel, debug, panicAbort, opts, emit, dir, internedLog);
         }
     }
 
@@ -284,6 +295,7 @@ public final class Compiler {
                 codegen.interruptNumbers(board.irqs());
                 // Debug builds: a fault report carries stack words, from which the host unwinds a backtrace.
                 codegen.faultStackWords(options.debug() ? 32 : 0);
+                if (options.internedLog()) codegen.internLogs();
                 time("LLVM IR", () -> codegen.generate(analysis.mir(), analysis.machines(), options.panicAbort()));
                 time("LLVM verify", codegen::verify);
                 // runtime-c joins the program here, so the optimiser sees both as one (issue 12).
@@ -305,11 +317,13 @@ public final class Compiler {
                 frames = time("object emission", () -> backend.emitObject(codegen.module(), object));
                 // For the worst-case stack report: each function's frame (above) and who calls whom.
                 callGraph = time("call graph", () -> LlvmCallGraph.of(codegen.module()));
+                if (options.internedLog()) writeString(out.resolve(stem + ".mote_log"), codegen.internedFormats());
             }
             Path elf = out.resolve(stem + ".elf");
             Optional<Path> map = options.emit().contains(Emit.MAP) ? Optional.of(out.resolve(stem + ".map")) : Optional.empty();
             // An image that does not fit is still linked (unbounded) and measured: the report comes first.
             time("link", () -> Linker.standard().linkOrMeasure(board, List.of(object), runtimeInObject, elf, map));
+            if (options.internedLog()) time("link", () -> Linker.standard().addInfoSection(elf, ".mote_log", out.resolve(stem + ".mote_log")));
             ImageSize size = time("image size", () -> ImageSize.of(elf, board));
             emitted.add(elf);
             if (options.emit().contains(Emit.BIN)) emitted.add(time("images", () -> Images.standard().bin(elf)));

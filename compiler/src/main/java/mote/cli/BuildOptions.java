@@ -31,6 +31,11 @@ public final class BuildOptions {
     @Option(names = "--debug", description = "Debug build: overflow checks, debug-build semantics.")
     boolean debug;
 
+    @Option(names = "--log", paramLabel = "text|interned", defaultValue = "text",
+            description = "Console output of print/println: text (default), or interned: the text stays in the ELF "
+                    + "(not in flash) and the device sends compact frames, which mote run and mote monitor decode.")
+    String log;
+
     @Option(names = "--panic", paramLabel = "abort|task", defaultValue = "abort",
             description = "On panic: abort the program (default) or stop only the panicking task.")
     String panic;
@@ -81,6 +86,9 @@ public final class BuildOptions {
         }
         if (!panic.equals("abort") && !panic.equals("task"))
             throw new ToolError("unknown --panic strategy `" + panic + "`; use abort or task", 2);
-        return new Compiler.Options(Timings.time("board", () -> Board.load(board)), level, debug, panic.equals("abort"), Optimization.parse(opt), kinds, outDir);
+        if (!log.equals("text") && !log.equals("interned"))
+            throw new ToolError("unknown --log mode `" + log + "`; use text or interned", 2);
+        return new Compiler.Options(Timings.time("board", () -> Board.load(board)), level, debug, panic.equals("abort"), Optimization.parse(opt), kinds, outDir)
+                .withInternedLog(log.equals("interned"));
     }
 }

@@ -50,7 +50,7 @@ public final class MonitorCommand implements Callable<Integer> {
     /** Shared with `mote flash --monitor`: {@code worstCases} from the build when there is one. */
     static int monitor(Board board, Path elf, String port, Optional<Integer> baud, Optional<Duration> timeout,
                        Map<String, String> worstCases) {
-        ConsoleMonitor monitor = new ConsoleMonitor(board, new FaultDecoder(board, elf, worstCases), System.out);
+        ConsoleMonitor monitor = new ConsoleMonitor(board, new FaultDecoder(board, elf, worstCases), mote.decode.LogDecoder.of(elf), System.out);
         int code;
         if (port.startsWith("gdb=")) {
             String where = port.substring("gdb=".length());

@@ -84,8 +84,10 @@ public final class RunCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         out.flush();
-        // A fault report comes out decoded: what failed, at which source line, in which task.
-        ConsoleDecoder decoder = new ConsoleDecoder(new FaultDecoder(options.board(), result.elf(), worstCases));
+        // A fault report comes out decoded (what failed, at which source line, in which task),
+        // and --log interned frames as the text they stand for.
+        ConsoleDecoder decoder = new ConsoleDecoder(new FaultDecoder(options.board(), result.elf(), worstCases),
+                mote.decode.LogDecoder.of(result.elf()));
         QemuOptions q = QemuOptions.defaults().withExtraArgs(qemuArgs).withConsole(decoder.decoding(System.out)).withDiagnostics(System.err);
         if (timeoutSeconds != null) {
             if (timeoutSeconds <= 0) throw new mote.diag.ToolError("--timeout must be a positive number of seconds", 2);

@@ -22,8 +22,8 @@ public final class FaultDecoder {
     public static final int FAULT_EXIT_CODE = 102;
 
     private final Board board;
-    private final ElfImage image;
-    private final Map<String, String> worstCases;
+    private ElfImage image;   // read at the first report: most runs have none
+    private final java.util.function.Supplier<Map<String, String>> worstCases;
     private final Path elf;
 
     /**
@@ -31,26 +31,35 @@ public final class FaultDecoder {
      *                   160 -> ..."), by task name; empty when not known (an ELF without its build)
      */
     public FaultDecoder(Board board, Path elf, Map<String, String> worstCases) {
+        this(board, elf, () -> worstCases);
+    }
+
+    /** As above, the worst cases computed only when a stack overflow is reported. */
+    public FaultDecoder(Board board, Path elf, java.util.function.Supplier<Map<String, String>> worstCases) {
         this.board = board;
         this.elf = elf;
-        this.image = new ElfImage(elf, Toolchain.get());
-        this.worstCases = Map.copyOf(worstCases);
+        this.worstCases = worstCases;
     }
 
     /** The address of symbol {@code name} in the image (what a debugger sets breakpoints on). */
-    public Optional<Long> symbol(String name) { return image.symbol(name); }
+    public Optional<Long> symbol(String name) { return image().symbol(name); }
+
+    private ElfImage image() {
+        if (image == null) image = new ElfImage(elf, Toolchain.get());
+        return image;
+    }
 
     /** The report's lines: the first starts with {@code fault:}, the others with two spaces. */
     public List<String> decode(FaultReport r) {
         List<String> lines = new ArrayList<>();
-        long stackBottom = image.symbol("_stack_bottom").orElse(board.ramRegion().origin());
+        long stackBottom = image().symbol("_stack_bottom").orElse(board.ramRegion().origin());
         boolean overflow = r.sp() < stackBottom || r.status().map(FaultStatus::stacking).orElse(false);
         String task = taskName(r.task());
         String where = r.inHandler() ? handlerName(r) : "task " + task;
         if (overflow) {
             lines.add("fault: stack overflow in " + where + ": it ran past the start of the stack");
             if (!r.inHandler()) {
-                String worst = worstCases.get(task);
+                String worst = worstCases.get().get(task);
                 if (worst != null) lines.add("  the build reported its worst case: " + worst);
             }
         } else {
@@ -93,9 +102,9 @@ public final class FaultDecoder {
         List<Long> addresses = new ArrayList<>();
         addresses.add(f.pc());
         for (long ra : returns) addresses.add((ra & ~1L) - 1);   // inside the call: the caller's line
-        List<List<ElfImage.Location>> located = image.locate(addresses);
+        List<List<ElfImage.Location>> located = image().locate(addresses);
         if (located.get(0).isEmpty()) {
-            String fn = image.functionAt(f.pc()).map(SymbolNames::demangle).orElse("an address outside the program");
+            String fn = image().functionAt(f.pc()).map(SymbolNames::demangle).orElse("an address outside the program");
             lines.add("  in " + fn + " (pc 0x" + hex(f.pc()) + ")");
         }
         for (int i = 0; i < located.size(); i++) {
@@ -146,9 +155,9 @@ public final class FaultDecoder {
 
     /** The task polled in slot {@code id}: the task table names each slot's poll function. */
     String taskName(long id) {
-        Optional<Long> table = image.symbol("mote_tasks");
+        Optional<Long> table = image().symbol("mote_tasks");
         if (table.isEmpty()) return id == 0 ? "main" : "#" + id;   // one task: the table is folded away
-        Optional<String> poll = image.word(table.get() + 8 * id).flatMap(image::functionStarting);
+        Optional<String> poll = image().word(table.get() + 8 * id).flatMap(image()::functionStarting);
         if (poll.isEmpty()) return "#" + id;
         String name = SymbolNames.demangle(poll.get());
         return name.endsWith(".task") ? name.substring(0, name.length() - ".task".length()) : name;

@@ -1,9 +1,9 @@
 package mote.flash;
 
-import java.io.ByteArrayOutputStream;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -17,6 +17,7 @@ import mote.board.Board;
 import mote.decode.ConsoleDecoder;
 import mote.decode.FaultDecoder;
 import mote.decode.FaultReport;
+import mote.decode.LogDecoder;
 import mote.diag.ToolError;
 
 /**
@@ -34,11 +35,14 @@ public final class ConsoleMonitor {
 
     private final Board board;
     private final FaultDecoder faults;
+    private final Optional<LogDecoder> log;
     private final PrintStream out;
 
-    public ConsoleMonitor(Board board, FaultDecoder faults, PrintStream out) {
+    /** {@code log}: the image's interned log formats, when it was built with `--log interned`. */
+    public ConsoleMonitor(Board board, FaultDecoder faults, Optional<LogDecoder> log, PrintStream out) {
         this.board = board;
         this.faults = faults;
+        this.log = log;
         this.out = out;
     }
 
@@ -68,27 +72,25 @@ public final class ConsoleMonitor {
         return result[0];
     }
 
-    /** Console bytes to decoded lines until a fault or panic line, or the end of input. */
+    /** Console bytes (text, interned log frames) to decoded lines until a fault or panic line, or the end of input. */
     int read(InputStream in) throws IOException {
-        ConsoleDecoder decoder = new ConsoleDecoder(faults);
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int[] end = {-1};
+        ConsoleDecoder decoder = new ConsoleDecoder(faults, log);
+        OutputStream console = decoder.decoding(out, line -> {
+            if (end[0] >= 0) return;
+            if (FaultReport.parse(line).isPresent()) end[0] = FaultDecoder.FAULT_EXIT_CODE;
+            else if (line.startsWith("panic: ")) end[0] = PANIC_EXIT_CODE;
+        });
         int c;
-        while ((c = in.read()) >= 0) {
+        while (end[0] < 0 && (c = in.read()) >= 0) {
             if (c == '\r') continue;
-            if (c != '\n') {
-                line.write(c);
-                continue;
-            }
-            String text = line.toString(StandardCharsets.UTF_8);
-            line.reset();
-            out.println(decoder.decodeLine(text));
-            out.flush();
-            if (FaultReport.parse(text).isPresent()) return FaultDecoder.FAULT_EXIT_CODE;
-            if (text.startsWith("panic: ")) return PANIC_EXIT_CODE;
+            console.write(c);
+            if (in.available() == 0) console.flush();
         }
-        if (line.size() > 0) out.println(line.toString(StandardCharsets.UTF_8));
+        if (end[0] < 0) console.close();
+        else console.flush();
         out.flush();
-        return 0;
+        return Math.max(end[0], 0);
     }
 
     private static void configure(Path device, int baud) {

@@ -600,6 +600,10 @@ final class BodyEmitter {
     }
 
     private void print(List<PrintItem> items) {
+        if (cg.internedLog != null) {   // --log interned: a frame instead of text
+            cg.internedLog.emit(items, this::operand);
+            return;
+        }
         for (PrintItem item : items) {
             if (item instanceof PrintItem.Text t) {
                 cg.callRuntime("mote_print_str", cg.stringConstant(t.bytes()), cg.constInt(cg.i32, t.bytes().length));

@@ -99,6 +99,15 @@ public final class LlvmCodegen implements AutoCloseable {
 
     int faultStackWords;
 
+    /** `--log interned` (null: text). */
+    InternedLog internedLog;
+
+    /** `--log interned`: prints become frames; {@link #internedFormats} is then the ELF's .mote_log section. */
+    public void internLogs() { internedLog = new InternedLog(this); }
+
+    /** The formats the prints use, for the .mote_log section (call after {@link #generate}). */
+    public String internedFormats() { return InternedLog.json(internedLog.formats()); }
+
     /**
      * Stack words runtime-c's fault report adds for a backtrace (`mote_fault_stack_words`; 0:
      * none, and whole-program optimisation drops the code that would print them).
@@ -129,6 +138,12 @@ public final class LlvmCodegen implements AutoCloseable {
         runtimeFn("mote_print_u64", voidType, false, i64);
         runtimeFn("mote_print_hex", voidType, false, i64);
         runtimeFn("mote_print_bool", voidType, false, i32);
+        runtimeFn("mote_log_frame", voidType, false, i32);
+        runtimeFn("mote_log_varint", voidType, false, i32);
+        runtimeFn("mote_log_zigzag", voidType, false, i32);
+        runtimeFn("mote_log_varint64", voidType, false, i64);
+        runtimeFn("mote_log_zigzag64", voidType, false, i64);
+        runtimeFn("mote_log_bytes", voidType, false, ptr, i32);
         runtimeFn("mote_exit", voidType, true, i32);
         runtimeFn("mote_panic_begin", voidType, false);
         runtimeFn("mote_panic_end", voidType, true, ptr, i32);

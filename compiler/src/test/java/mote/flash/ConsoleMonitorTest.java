@@ -49,7 +49,8 @@ class ConsoleMonitorTest {
     }
 
     private ConsoleMonitor monitor(ByteArrayOutputStream out) {
-        return new ConsoleMonitor(BOARD, new FaultDecoder(BOARD, run.build().elf(), Map.of()), new PrintStream(out, true, StandardCharsets.UTF_8));
+        return new ConsoleMonitor(BOARD, new FaultDecoder(BOARD, run.build().elf(), Map.of()), Optional.empty(),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
     }
 
     @Test

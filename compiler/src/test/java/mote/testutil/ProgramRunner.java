@@ -38,17 +38,24 @@ public final class ProgramRunner {
         Board board = Board.load(boardName);
         Path out = tempDir();
         Compiler.Result build = Compiler.compile(source, tweak.apply(Compiler.Options.defaults(board, out)));
-        QemuResult q = new QemuRunner().run(board, build.elf(), QemuOptions.defaults().withTimeout(Duration.ofSeconds(30))
-                .withInput(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        String output = q.output().replace("\r\n", "\n");
-        if (output.contains(mote.decode.FaultReport.PREFIX)) output = decoded(build, board, output);
-        return new Run(build, q, output);
+        // The console as `mote run` shows it: fault reports and interned log frames decoded.
+        var decoded = new java.io.ByteArrayOutputStream();
+        var decoder = new mote.decode.ConsoleDecoder(new mote.decode.FaultDecoder(board, build.elf(), () -> worstCases(build, board)),
+                mote.decode.LogDecoder.of(build.elf()));
+        QemuResult q;
+        try (var console = decoder.decoding(decoded)) {
+            q = new QemuRunner().run(board, build.elf(), QemuOptions.defaults().withTimeout(Duration.ofSeconds(30))
+                    .withInput(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)).withConsole(console));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return new Run(build, q, decoded.toString(java.nio.charset.StandardCharsets.UTF_8).replace("\r\n", "\n"));
     }
 
-    /** As `mote run` decodes a fault report: with the build's worst-case stack per task. */
-    static String decoded(Compiler.Result build, Board board, String output) {
-        var worst = mote.size.TaskReport.worstCases(mote.size.TaskReport.of(build, board));
-        return new mote.decode.ConsoleDecoder(new mote.decode.FaultDecoder(board, build.elf(), worst)).decode(output);
+    /** The build's worst-case stack per task, which a stack overflow's report names. */
+    private static java.util.Map<String, String> worstCases(Compiler.Result build, Board board) {
+        return build.mir().mainFunction() == null ? java.util.Map.of()
+                : mote.size.TaskReport.worstCases(mote.size.TaskReport.of(build, board));
     }
 
     public static Path tempDir() {
