@@ -57,6 +57,33 @@ class ConsoleMonitorTest {
     void decodesTheConsoleOfAPseudoTerminalAsRunDoes() throws Exception {
         Path console = dir.resolve("console.txt");
         Files.writeString(console, run.qemu().output());   // the device's own bytes: the raw fault line
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = monitor(out).serial(pseudoTerminal(console), Optional.empty(), Optional.of(Duration.ofSeconds(20)));
+        assertEquals(FaultDecoder.FAULT_EXIT_CODE, code, "a fault ends the watch with the fault's code");
+        assertEquals(run.output(), out.toString(StandardCharsets.UTF_8).replace("\r\n", "\n"),
+                "the same lines as `mote run`, fault decoded");
+    }
+
+    @Test
+    void decodesInternedLogFramesFromAPseudoTerminal() throws Exception {
+        Path hello = mote.home.MoteHome.get().resolve("examples/hello.mote");
+        ProgramRunner.Run text = ProgramRunner.run(hello, BOARD.name());
+        mote.Compiler.Result interned = mote.Compiler.compile(hello,
+                mote.Compiler.Options.defaults(BOARD, ProgramRunner.tempDir()).withInternedLog(true));
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        new QemuRunner().run(BOARD, interned.elf(), QemuOptions.defaults().withTimeout(Duration.ofSeconds(30)).withConsole(raw));
+        Path console = dir.resolve("console.bin");
+        Files.write(console, raw.toByteArray());   // frames, not text
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ConsoleMonitor monitor = new ConsoleMonitor(BOARD, new FaultDecoder(BOARD, interned.elf(), Map.of()),
+                mote.decode.LogDecoder.of(interned.elf()), new PrintStream(out, true, StandardCharsets.UTF_8));
+        int code = monitor.serial(pseudoTerminal(console), Optional.empty(), Optional.of(Duration.ofSeconds(5)));
+        assertEquals(ConsoleMonitor.TIMEOUT_EXIT_CODE, code, "hello neither faults nor panics: the watch ends by its timeout");
+        assertEquals(text.output(), out.toString(StandardCharsets.UTF_8), "what the text build prints");
+    }
+
+    /** A pseudo-terminal (raw) that carries {@code contents} once the monitor has opened it; its device path. */
+    private Path pseudoTerminal(Path contents) throws IOException {
         Path feeder = dir.resolve("feed_pty.py");
         // A pseudo-terminal in raw mode; its name first, then (once the monitor has opened it) the bytes.
         Files.writeString(feeder, """
@@ -69,18 +96,18 @@ class ConsoleMonitorTest {
                 os.write(master, data)
                 time.sleep(5)
                 """);
-        Process python = new ProcessBuilder("python3", feeder.toString(), console.toString()).redirectErrorStream(true).start();
-        try {
-            String device = new BufferedReader(new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8)).readLine();
-            assertTrue(device != null && device.startsWith("/dev/"), "the pseudo-terminal's name: " + device);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int code = monitor(out).serial(Path.of(device), Optional.empty(), Optional.of(Duration.ofSeconds(20)));
-            assertEquals(FaultDecoder.FAULT_EXIT_CODE, code, "a fault ends the watch with the fault's code");
-            assertEquals(run.output(), out.toString(StandardCharsets.UTF_8).replace("\r\n", "\n"),
-                    "the same lines as `mote run`, fault decoded");
-        } finally {
-            python.destroyForcibly();
-        }
+        Process python = new ProcessBuilder("python3", feeder.toString(), contents.toString()).redirectErrorStream(true).start();
+        feeders.add(python);
+        String device = new BufferedReader(new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        assertTrue(device != null && device.startsWith("/dev/"), "the pseudo-terminal's name: " + device);
+        return Path.of(device);
+    }
+
+    private final List<Process> feeders = new ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void stopFeeders() {
+        feeders.forEach(Process::destroyForcibly);
     }
 
     @Test
