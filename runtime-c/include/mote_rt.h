@@ -74,6 +74,7 @@ extern const struct mote_panic_file mote_panic_files[];
 _Noreturn void mote_panic_end_at(uint32_t site);
 _Noreturn void mote_panic_at(const uint8_t *msg, uint32_t len, uint32_t site);
 _Noreturn void mote_panic_bounds_at(uint32_t index, uint32_t len, uint32_t site);
+_Noreturn void mote_panic_end_interned(void);   /* --log interned: after the frame of message and location */
 
 void mote_wake_current(void);
 

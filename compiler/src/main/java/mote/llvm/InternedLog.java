@@ -84,6 +84,18 @@ final class InternedLog {
         values.forEach(Runnable::run);
     }
 
+    /**
+     * A panic: `panic: ` from runtime-c, then one frame of the message and ` at FILE:LINE:COL`
+     * (no site table, no location strings in flash), then runtime-c ends it as any panic.
+     */
+    void panic(List<PrintItem> message, mote.diag.Span span, Function<mote.mir.Operand, LLVMValueRef> operand) {
+        cg.callRuntime("mote_panic_begin");
+        List<PrintItem> items = new ArrayList<>(message);
+        items.add(new PrintItem.Text((" at " + span.programLocation()).getBytes(StandardCharsets.UTF_8)));
+        emit(items, operand);
+        cg.callRuntime("mote_panic_end_interned");
+    }
+
     /** The section's bytes: JSON, an array of formats, each an array of strings (text) and one-letter objects (values). */
     static String json(List<Format> formats) {
         StringBuilder sb = new StringBuilder("[");

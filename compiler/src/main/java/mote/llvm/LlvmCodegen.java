@@ -139,6 +139,7 @@ public final class LlvmCodegen implements AutoCloseable {
         runtimeFn("mote_print_hex", voidType, false, i64);
         runtimeFn("mote_print_bool", voidType, false, i32);
         runtimeFn("mote_log_frame", voidType, false, i32);
+        runtimeFn("mote_panic_end_interned", voidType, true);
         runtimeFn("mote_log_varint", voidType, false, i32);
         runtimeFn("mote_log_zigzag", voidType, false, i32);
         runtimeFn("mote_log_varint64", voidType, false, i64);

@@ -31,7 +31,7 @@ public record LogSaving(long textFlash, long internedFlash, long sectionBytes) {
 
     /** One line under the size table. */
     public String text() {
-        return String.format("Logging (all optimizations): --log text %d B of flash, --log interned %d B (%+d B; the print text, "
+        return String.format("Logging (all optimizations): --log text %d B of flash, --log interned %d B (%+d B; the print and panic text, "
                 + "%d B of formats, is in the ELF's .mote_log section, not loaded)%n", textFlash, internedFlash, -saved(), sectionBytes);
     }
 }

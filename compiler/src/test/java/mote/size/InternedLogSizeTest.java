@@ -11,12 +11,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * `--log interned` on examples/firmware.mote (lm3s6965evb, all optimizations): the text of its
- * 13 print formats (320 bytes) leaves flash, and so do the number conversions the device no
- * longer runs, so its flash drops by more than its print text; pinned like the other sizes:
- * if it shrinks, lower the number.
+ * 13 print formats (320 bytes) leaves flash, and so do its panic messages and locations (the
+ * site table and file names) and the number conversions the device no longer runs: 7270 ->
+ * 6086 bytes, more than its print text. Pinned like the other sizes: if it shrinks, lower it.
  */
 class InternedLogSizeTest {
-    static final long FIRMWARE_TEXT = 7270, FIRMWARE_INTERNED = 6466, FIRMWARE_PRINT_TEXT = 320;
+    static final long FIRMWARE_TEXT = 7270, FIRMWARE_INTERNED = 6086, FIRMWARE_PRINT_TEXT = 320;
 
     @Test
     void firmwaresPrintTextLeavesFlash() {
