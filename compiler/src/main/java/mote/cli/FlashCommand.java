@@ -50,8 +50,7 @@ public final class FlashCommand implements Callable<Integer> {
                 throw new mote.diag.ToolError("no such file: " + build.source, 2);
             }
             Path elf = build.source;
-            flash(board, elf, out);
-            return watch(board, elf, java.util.Map.of());
+            return flashAndWatch(board, elf, out, java.util.Map::of);
         }
         Compiler.Options options = build.toOptions();
         Compiler.Result result = Compiler.compile(build.source, options);
@@ -59,20 +58,33 @@ public final class FlashCommand implements Callable<Integer> {
             result.requireFits();
             // A dry run names the image in the output folder, for the user to load later; a real
             // one loads this build's own image, which no other build can replace meanwhile.
-            flash(options.board(), dryRun ? result.installedElf().orElseThrow() : result.elf(), out);
-            java.util.Map<String, String> worst = monitor && !dryRun && result.mir().mainFunction() != null
-                    ? mote.size.TaskReport.worstCases(mote.size.TaskReport.of(result, options.board())) : java.util.Map.of();
-            return watch(options.board(), result.elf(), worst);
+            return flashAndWatch(options.board(), dryRun ? result.installedElf().orElseThrow() : result.elf(), out,
+                    () -> result.mir().mainFunction() == null ? java.util.Map.of()
+                            : mote.size.TaskReport.worstCases(mote.size.TaskReport.of(result, options.board())));
         } finally {
             result.discard();
         }
     }
 
-    /** With --monitor, what the board then reports (decoded); else done. */
-    private int watch(Board board, Path elf, java.util.Map<String, String> worstCases) {
-        if (!monitor || dryRun) return 0;
-        spec.commandLine().getOut().flush();
-        return MonitorCommand.monitor(board, elf, port, java.util.Optional.ofNullable(baud), java.util.Optional.empty(), worstCases);
+    /**
+     * Flashes; with --monitor then watches, decoding what the board reports. Loading over the
+     * same GDB server the monitor watches, the monitor takes the connection over with the core
+     * still halted, so its breakpoints are in before the program's first instruction.
+     */
+    private int flashAndWatch(Board board, Path elf, PrintWriter out, java.util.function.Supplier<java.util.Map<String, String>> worstCases) {
+        if (!monitor || dryRun) {
+            flash(board, elf, out);
+            return 0;
+        }
+        Flasher.Plan plan = Flasher.plan(board, elf, Optional.ofNullable(probe));
+        if (plan instanceof Flasher.GdbLoad load && port.equals("gdb=" + load.host() + ":" + load.port())) {
+            var monitor = new mote.flash.ConsoleMonitor(board, new mote.decode.FaultDecoder(board, elf, worstCases),
+                    mote.decode.LogDecoder.of(elf), System.out);
+            return Flasher.executeAndWatch(plan, out, gdb -> monitor.watch(gdb, Optional.empty()));
+        }
+        Flasher.execute(plan, out);
+        out.flush();
+        return MonitorCommand.monitor(board, elf, port, Optional.ofNullable(baud), Optional.empty(), worstCases.get());
     }
 
     private void flash(Board board, Path elf, PrintWriter out) {

@@ -122,12 +122,19 @@ public final class ConsoleMonitor {
      * core runs on, printing its own report and exiting.
      */
     public int gdb(String host, int port, Optional<Duration> timeout) {
-        long faultAt = faults.symbol("mote_fault").orElseThrow(() -> new ToolError("the image has no mote_fault: not a Mote image?"));
-        long exitAt = faults.symbol("mote_exit").orElseThrow(() -> new ToolError("the image has no mote_exit: not a Mote image?"));
-        long deadline = timeout.map(t -> System.nanoTime() + t.toNanos()).orElse(Long.MAX_VALUE);
         try (GdbRemote gdb = GdbRemote.connect(host, port, Duration.ofSeconds(10))) {
             gdb.negotiate();
             gdb.command("?");
+            return watch(gdb, timeout);
+        }
+    }
+
+    /** As {@link #gdb}, on a connection already made, its core halted (e.g. just loaded: `mote flash --monitor`). */
+    public int watch(GdbRemote gdb, Optional<Duration> timeout) {
+        long faultAt = faults.symbol("mote_fault").orElseThrow(() -> new ToolError("the image has no mote_fault: not a Mote image?"));
+        long exitAt = faults.symbol("mote_exit").orElseThrow(() -> new ToolError("the image has no mote_exit: not a Mote image?"));
+        long deadline = timeout.map(t -> System.nanoTime() + t.toNanos()).orElse(Long.MAX_VALUE);
+        {
             gdb.breakpoint(faultAt, true);
             gdb.breakpoint(exitAt, true);
             while (true) {

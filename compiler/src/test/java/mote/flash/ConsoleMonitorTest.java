@@ -135,6 +135,40 @@ class ConsoleMonitorTest {
     }
 
     @Test
+    void flashThenMonitorOverOneGdbConnection() throws Exception {
+        int port = FlashGdbTest.freePort();
+        // QEMU halted with no image: `mote flash --probe gdb=...` loads it, the monitor takes over.
+        List<String> command = new ArrayList<>(new QemuRunner().command(BOARD, Path.of("unused.elf"), QemuOptions.defaults()));
+        int kernel = command.indexOf("-kernel");
+        command.remove(kernel + 1);
+        command.remove(kernel);
+        command.addAll(List.of("-S", "-gdb", "tcp:127.0.0.1:" + port));
+        Process qemu = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        qemu.getOutputStream().close();
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream watched = new ByteArrayOutputStream();
+        try {
+            Thread.sleep(500);
+            System.setOut(new PrintStream(watched, true, StandardCharsets.UTF_8));
+            java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
+            String where = "gdb=127.0.0.1:" + port;
+            int code = mote.cli.Main.execute(new String[] {"flash", TestFiles.resources("run").resolve("fault_bus_m3.mote").toString(),
+                    "-b", BOARD.name(), "-o", dir.toString(), "--probe", where, "--monitor", "--port", where},
+                    new java.io.PrintWriter(out), new java.io.PrintWriter(err));
+            System.setOut(stdout);
+            assertEquals(FaultDecoder.FAULT_EXIT_CODE, code, err.toString());
+            assertTrue(out.toString().contains("under the monitor"), out.toString());
+            String decoded = run.output().substring(run.output().indexOf("fault:"));
+            assertEquals(decoded, watched.toString(StandardCharsets.UTF_8));
+            assertTrue(qemu.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(FaultDecoder.FAULT_EXIT_CODE, qemu.exitValue());
+        } finally {
+            System.setOut(stdout);
+            qemu.destroyForcibly();
+        }
+    }
+
+    @Test
     void decodesAFaultThroughQemusGdbstub() throws Exception {
         int port = FlashGdbTest.freePort();
         List<String> command = new ArrayList<>(new QemuRunner().command(BOARD, run.build().elf(), QemuOptions.defaults().withGdbPort(port)));
