@@ -126,7 +126,9 @@ uint64_t mote_ticks_us(void)
 #endif
 }
 
-bool mote_sleep_us(struct mote_timer *t, uint64_t us)
+/* Links `t` into the queue, earliest deadline first, on its first poll; ready once it fired.
+ * `deadline` is absolute (cycles), or relative to now when `relative`. */
+static bool sleep_to(struct mote_timer *t, uint64_t deadline, bool relative)
 {
     if (t->state == MOTE_NODE_FIRED) {
         t->state = MOTE_NODE_IDLE;
@@ -135,7 +137,7 @@ bool mote_sleep_us(struct mote_timer *t, uint64_t us)
     if (t->state == MOTE_NODE_LINKED)
         return false;
     uint32_t primask = mote_irq_save();
-    t->deadline = now_cycles() + us_to_cycles(us);
+    t->deadline = relative ? now_cycles() + deadline : deadline;
     t->task = (uint16_t)mote_current_task();
     t->state = MOTE_NODE_LINKED;
     struct mote_timer **link = &clk.queue;
@@ -147,6 +149,16 @@ bool mote_sleep_us(struct mote_timer *t, uint64_t us)
         expire_and_reprogram();   /* the new earliest deadline (maybe already due) */
     mote_irq_restore(primask);
     return false;
+}
+
+bool mote_sleep_us(struct mote_timer *t, uint64_t us)
+{
+    return sleep_to(t, us_to_cycles(us), true);
+}
+
+bool mote_sleep_until_us(struct mote_timer *t, uint64_t at)
+{
+    return sleep_to(t, us_to_cycles(at), false);
 }
 
 void mote_timer_cancel(struct mote_timer *t)

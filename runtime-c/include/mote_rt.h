@@ -43,6 +43,13 @@ void mote_print_i64(int64_t v);
 void mote_print_u64(uint64_t v);
 void mote_print_hex(uint64_t v);
 void mote_print_bool(bool v);
+/* Placeholders with a spec ({:04}, {:>6}, {:#x}, {:b}...): format.c, linked only when used.
+ * `spec` is packed by the compiler (FormatSpec.packed): bits 0-7 width, 8-15 fill,
+ * 16-17 alignment (1 left, 2 right, 3 centre), 18 zero padding, 19 '#', 20 '+',
+ * 21-23 radix (0 decimal, 1 hex, 2 binary, 3 octal), 24 upper-case, 25 signed. */
+void mote_print_fmt32(uint32_t v, uint32_t spec);
+void mote_print_fmt64(uint64_t v, uint32_t spec);
+void mote_print_fmt_str(const uint8_t *p, uint32_t len, uint32_t spec);
 
 /* Interned logging (log.c, --log interned): frames instead of text. */
 void mote_log_frame(uint32_t index);
@@ -127,6 +134,8 @@ uint64_t mote_ticks_us(void);
 /* The poll of `sleep_us(us).await`: call at every poll of the await point with
  * the same node; true (node idle again) once `us` microseconds have passed. */
 bool mote_sleep_us(struct mote_timer *t, uint64_t us);
+/* sleep_until: `at` is a mote_ticks_us() value; a deadline already past is ready at once. */
+bool mote_sleep_until_us(struct mote_timer *t, uint64_t at);
 /* Deregisters a sleeping timer (an abandoned `race` branch); idle afterwards. */
 void mote_timer_cancel(struct mote_timer *t);
 

@@ -58,6 +58,8 @@ public final class AstPrinter {
 
     private static Node atom(String s) { return new Atom(s); }
 
+    private static String label(Ident label) { return label == null ? null : "'" + label.name(); }
+
     private static ListNode list(String head, Object... kids) {
         List<Node> l = new ArrayList<>();
         for (Object k : kids) add(l, k);
@@ -152,6 +154,7 @@ public final class AstPrinter {
         }
         if (item instanceof Item.Import i) return list("import", i.name().name());
         if (item instanceof Item.Interrupt i) return list("interrupt", i.name().name(), expr(i.body()));
+        if (item instanceof Item.Impl im) return list("impl", im.type().name(), im.methods().stream().map(AstPrinter::item).toArray());
         throw new IllegalArgumentException(item.toString());
     }
 
@@ -162,6 +165,10 @@ public final class AstPrinter {
             return list("let", l.mutable() ? "mut" : null, l.name().name(),
                     l.type() == null ? null : ":", l.type() == null ? null : type(l.type()),
                     l.init() == null ? null : "=", l.init() == null ? null : expr(l.init()));
+        }
+        if (s instanceof Stmt.LetPattern lp) {
+            return list("let", pattern(lp.pattern()), lp.type() == null ? null : ":", lp.type() == null ? null : type(lp.type()),
+                    "=", expr(lp.init()), lp.otherwise() == null ? null : "else", lp.otherwise() == null ? null : expr(lp.otherwise()));
         }
         Stmt.ExprStmt e = (Stmt.ExprStmt) s;
         return list(e.semicolon() ? "semi" : "expr", expr(e.expr()));
@@ -188,6 +195,7 @@ public final class AstPrinter {
             return list("struct-lit", type(s.type()), fs);
         }
         if (e instanceof Expr.ArrayLit a) return list("array", exprs(a.elements()));
+        if (e instanceof Expr.Tuple tu) return list("tuple", exprs(tu.elements()));
         if (e instanceof Expr.ArrayRepeat a) return list("array-repeat", expr(a.value()), expr(a.count()));
         if (e instanceof Expr.Block b) {
             List<Node> kids = new ArrayList<>();
@@ -196,18 +204,23 @@ public final class AstPrinter {
             return new ListNode("block", kids, !b.stmts().isEmpty());
         }
         if (e instanceof Expr.If i) return list("if", expr(i.cond()), expr(i.then()), i.otherwise() == null ? null : expr(i.otherwise()));
+        if (e instanceof Expr.IfLet i)
+            return list("if-let", pattern(i.pattern()), expr(i.scrutinee()), expr(i.then()), i.otherwise() == null ? null : expr(i.otherwise()));
+        if (e instanceof Expr.WhileLet w) return list("while-let", label(w.label()), pattern(w.pattern()), expr(w.scrutinee()), expr(w.body()));
+        if (e instanceof Expr.Try t) return list("?", expr(t.inner()));
         if (e instanceof Expr.Match m) {
             List<Node> arms = new ArrayList<>();
-            for (Expr.MatchArm a : m.arms()) arms.add(list("arm", pattern(a.pattern()), expr(a.body())));
+            for (Expr.MatchArm a : m.arms())
+                arms.add(list("arm", pattern(a.pattern()), a.guard() == null ? null : list("if", expr(a.guard())), expr(a.body())));
             return list("match", expr(m.scrutinee()), arms);
         }
-        if (e instanceof Expr.While w) return list("while", expr(w.cond()), expr(w.body()));
-        if (e instanceof Expr.Loop l) return list("loop", expr(l.body()));
+        if (e instanceof Expr.While w) return list("while", label(w.label()), expr(w.cond()), expr(w.body()));
+        if (e instanceof Expr.Loop l) return list("loop", label(l.label()), expr(l.body()));
         if (e instanceof Expr.For f) {
-            return list("for", f.var().name(), expr(f.start()), f.inclusive() ? "..=" : "..", expr(f.end()), expr(f.body()));
+            return list("for", label(f.label()), f.var().name(), expr(f.start()), f.inclusive() ? "..=" : "..", expr(f.end()), expr(f.body()));
         }
-        if (e instanceof Expr.Break b) return list("break", b.value() == null ? null : expr(b.value()));
-        if (e instanceof Expr.Continue) return list("continue");
+        if (e instanceof Expr.Break b) return list("break", label(b.label()), b.value() == null ? null : expr(b.value()));
+        if (e instanceof Expr.Continue c) return list("continue", label(c.label()));
         if (e instanceof Expr.Return r) return list("return", r.value() == null ? null : expr(r.value()));
         if (e instanceof Expr.Critical c) return list("critical", expr(c.body()));
         if (e instanceof Expr.Spawn s) return list(s.isTry() ? "try_spawn" : "spawn", expr(s.call()));
@@ -263,6 +276,7 @@ public final class AstPrinter {
         if (t instanceof TypeExpr.Slice s) return list("slice", type(s.element()));
         if (t instanceof TypeExpr.Ref r) return list(r.mutable() ? "&mut" : "&", type(r.target()));
         if (t instanceof TypeExpr.Unit) return atom("()");
+        if (t instanceof TypeExpr.Tuple tu) return list("tuple", tu.elements().stream().map(AstPrinter::type).toArray());
         throw new IllegalArgumentException(t.toString());
     }
 
@@ -274,6 +288,14 @@ public final class AstPrinter {
             List<Node> alts = new ArrayList<>();
             for (Pattern a : o.alternatives()) alts.add(pattern(a));
             return list("|", alts);
+        }
+        if (p instanceof Pattern.Binding b) return list("@", b.mutable() ? "mut" : null, b.name().name(), b.sub() == null ? null : pattern(b.sub()));
+        if (p instanceof Pattern.Tuple t) return list("tuple", t.elements().stream().map(AstPrinter::pattern).toArray());
+        if (p instanceof Pattern.Variant v) return list("variant", expr(v.path()), v.args().stream().map(AstPrinter::pattern).toArray());
+        if (p instanceof Pattern.StructVariant sv) {
+            List<Node> fields = new ArrayList<>();
+            for (Pattern.FieldPattern f : sv.fields()) fields.add(list(f.name().name(), pattern(f.pattern())));
+            return list("variant", expr(sv.path()), fields, sv.rest() ? ".." : null);
         }
         throw new IllegalArgumentException(p.toString());
     }

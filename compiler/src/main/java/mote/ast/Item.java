@@ -42,10 +42,26 @@ public sealed interface Item {
         public Enum { variants = List.copyOf(variants); }
     }
 
-    record Variant(Span span, Ident name, Expr value) {}
+    /**
+     * A variant: C-like with an optional discriminant {@code value}, or carrying data (0.2):
+     * {@code tupleFields} for `Press(u8)`, {@code structFields} for `Release { pin: u8 }` (each null when absent).
+     */
+    record Variant(Span span, Ident name, Expr value, List<TypeExpr> tupleFields, List<FieldDecl> structFields) {
+        public Variant(Span span, Ident name, Expr value) { this(span, name, value, null, null); }
+        public boolean hasData() { return tupleFields != null || structFields != null; }
+    }
 
     /** `import uart;` */
     record Import(Span span, Ident name) implements Item {}
+
+    /**
+     * `impl Point { fn new(..) -> Point {..} fn len(&self) -> u32 {..} }` (0.2). Each method is
+     * a fn named `Point.len`; one taking `self`, `&self` or `&mut self` has it as its first
+     * parameter, named `self`.
+     */
+    record Impl(Span span, Ident type, List<Fn> methods) implements Item {
+        public Impl { methods = List.copyOf(methods); }
+    }
 
     /** `interrupt UART0() { ... }` */
     record Interrupt(Span span, Ident name, Expr.Block body) implements Item {}

@@ -20,4 +20,25 @@ public sealed interface Pattern {
     record Or(Span span, List<Pattern> alternatives) implements Pattern {
         public Or { alternatives = List.copyOf(alternatives); }
     }
+
+    /** `mut x`, or `n @ 1..=9` (then {@code sub} is the range). A bare `x` is a {@link Value} the checker decides. */
+    record Binding(Span span, Ident name, boolean mutable, Pattern sub) implements Pattern {}
+
+    /** `(a, _, 3)` */
+    record Tuple(Span span, List<Pattern> elements) implements Pattern {
+        public Tuple { elements = List.copyOf(elements); }
+    }
+
+    /** `Event.Press(p)`, `Some(x)`, `Ok(v)`: {@code path} is a Name or Field expression naming the variant. */
+    record Variant(Span span, Expr path, List<Pattern> args) implements Pattern {
+        public Variant { args = List.copyOf(args); }
+    }
+
+    /** `Event.Release { pin, ms: 20, .. }` */
+    record StructVariant(Span span, Expr path, List<FieldPattern> fields, boolean rest) implements Pattern {
+        public StructVariant { fields = List.copyOf(fields); }
+    }
+
+    /** `pin` (shorthand: binds the field by its name) or `ms: PATTERN`. */
+    record FieldPattern(Span span, Ident name, Pattern pattern) {}
 }

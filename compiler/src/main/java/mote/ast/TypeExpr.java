@@ -30,4 +30,8 @@ public sealed interface TypeExpr {
 
     /** `()` written explicitly. */
     record Unit(Span span) implements TypeExpr {}
+
+    record Tuple(Span span, List<TypeExpr> elements) implements TypeExpr {
+        public Tuple { elements = List.copyOf(elements); }
+    }
 }

@@ -117,6 +117,10 @@ public final class Lexer {
             number();
         } else if (c == '"') {
             string();
+        } else if (c == '\'' && isLabel()) {
+            int start = pos++;
+            while (pos < src.length() && isIdentPart(src.charAt(pos))) pos++;
+            out.add(Token.simple(TokenKind.LABEL, src.substring(start, pos), span(start, pos)));
         } else if (c == '\'') {
             charLiteral();
         } else {
@@ -181,6 +185,22 @@ public final class Lexer {
             pos++;
         }
         int digitsEnd = pos;
+        boolean tupleField = !out.isEmpty() && out.get(out.size() - 1).kind() == TokenKind.DOT;   // `t.0.1`
+        if (radix == 10 && !tupleField && peek(0) == '.' && pos + 1 < src.length() && Character.isDigit(src.charAt(pos + 1))) {
+            // `3.3`, `1e-3`: f32 is part of the 0.2 contract this compiler does not implement yet.
+            int fraction = pos++;
+            while (pos < src.length() && (Character.isDigit(src.charAt(pos)) || src.charAt(pos) == '_')) pos++;
+            if (pos < src.length() && (src.charAt(pos) == 'e' || src.charAt(pos) == 'E')) {
+                pos++;
+                if (pos < src.length() && (src.charAt(pos) == '+' || src.charAt(pos) == '-')) pos++;
+                while (pos < src.length() && Character.isDigit(src.charAt(pos))) pos++;
+            }
+            while (pos < src.length() && isIdentPart(src.charAt(pos))) pos++;
+            diags.error("E0014", span(start, pos), "floating-point literal `" + src.substring(start, pos) + "`: `f32` is not supported by this compiler yet",
+                    "use an integer in fixed point, e.g. millivolts `3300` for 3.3 V");
+            out.add(new Token(TokenKind.INT, src.substring(start, pos), span(start, pos), 0, null, null));
+            return;
+        }
         while (pos < src.length() && isIdentPart(src.charAt(pos))) pos++;
         String suffix = src.substring(digitsEnd, pos);
         Span whole = span(start, pos);
@@ -277,6 +297,14 @@ public final class Lexer {
             endsInsideLiteral = true;
         }
         out.add(new Token(TokenKind.STRING, src.substring(start, pos), span(start, pos), 0, null, bytes.toByteArray()));
+    }
+
+    /** `'outer` (a loop label) as opposed to `'a'`: a name after the quote, and no closing quote after it. */
+    private boolean isLabel() {
+        if (atEnd(1) || !isIdentStart(peek(1))) return false;
+        int q = pos + 1;
+        while (q < src.length() && isIdentPart(src.charAt(q))) q++;
+        return q >= src.length() || src.charAt(q) != '\'';
     }
 
     /** `'a'`, `'\n'`, `'\x41'`: an integer literal of type u8. */

@@ -20,6 +20,7 @@ public record Token(TokenKind kind, String text, Span span, long value, String s
             case IDENT -> "identifier `" + text + "`";
             case INT -> "integer literal `" + text + "`";
             case STRING -> "string literal";
+            case LABEL -> "label `" + text + "`";
             case EOF -> "end of file";
             case ERROR -> "`" + text + "`";
             default -> "`" + kind.text + "`";

@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public enum TokenKind {
     // literals and names
-    IDENT("identifier"), INT("integer literal"), STRING("string literal"),
+    IDENT("identifier"), INT("integer literal"), STRING("string literal"), LABEL("loop label"),
 
     // keywords
     FN("fn"), ASYNC("async"), AWAIT("await"), TASK("task"), SPAWN("spawn"), LET("let"), MUT("mut"),
@@ -23,7 +23,7 @@ public enum TokenKind {
     // delimiters
     LPAREN("("), RPAREN(")"), LBRACE("{"), RBRACE("}"), LBRACKET("["), RBRACKET("]"),
     COMMA(","), SEMI(";"), COLON(":"), COLON_COLON("::"), DOT("."), DOT_DOT(".."), DOT_DOT_EQ("..="),
-    FAT_ARROW("=>"), ARROW("->"), AT("@"),
+    FAT_ARROW("=>"), ARROW("->"), AT("@"), QUESTION("?"),
 
     // operators
     PLUS("+"), MINUS("-"), STAR("*"), SLASH("/"), PERCENT("%"), AMP("&"), PIPE("|"), CARET("^"),

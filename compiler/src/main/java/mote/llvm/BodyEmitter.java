@@ -21,6 +21,7 @@ import mote.mir.PrintItem;
 import mote.mir.Rvalue;
 import mote.mir.Statement;
 import mote.mir.Terminator;
+import mote.types.FormatSpec;
 import mote.types.Type;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerPointer;
@@ -208,8 +209,8 @@ final class BodyEmitter {
             if (ch.send()) storeOperand(cg.offsetPtr(child, ch.itemOffset()), args.get(1), ch.channel().element());
         } else if (callee == Callee.Builtin.YIELD_NOW) {
             LLVMBuildStore(cg.builder, cg.constInt(cg.i8, 0), child);
-        } else if (callee == Callee.Builtin.SLEEP_MS || callee == Callee.Builtin.SLEEP_US) {
-            // A sleep: an idle (zeroed) timer node, then the duration in microseconds.
+        } else if (callee instanceof Callee.Builtin b && b.isSleep()) {
+            // A sleep: an idle (zeroed) timer node, then the duration (the deadline for sleep_until) in microseconds.
             LLVMBuildStore(cg.builder, cg.constInt(cg.i64, 0), child);
             LLVMBuildStore(cg.builder, cg.constInt(cg.i64, 0), cg.offsetPtr(child, 8));
             LLVMValueRef us = LLVMBuildZExt(cg.builder, argValues.get(0), cg.i64, "");
@@ -255,6 +256,10 @@ final class BodyEmitter {
                 // runtime-c keeps the node in its timer queue until the deadline; same node every poll.
                 LLVMValueRef us = LLVMBuildLoad2(cg.builder, cg.i64, cg.offsetPtr(state, 16), "us");
                 return cg.callRuntime("mote_sleep_us", state, us);
+            }
+            case SLEEP_UNTIL -> {
+                LLVMValueRef at = LLVMBuildLoad2(cg.builder, cg.i64, cg.offsetPtr(state, 16), "at");
+                return cg.callRuntime("mote_sleep_until_us", state, at);
             }
             case YIELD_NOW -> {
                 LLVMValueRef yielded = LLVMBuildLoad2(cg.builder, cg.i8, state, "yielded");
@@ -391,9 +396,10 @@ final class BodyEmitter {
         for (Place.Projection p : place.projections()) {
             if (p instanceof Place.Projection.Deref) {
                 addr = LLVMBuildLoad2(cg.builder, cg.ptr, addr, "");
+            } else if (p instanceof Place.Projection.VariantField vf) {
+                addr = cg.offsetPtr(addr, ((Type.Sum) t).fieldOffset(vf.variant(), vf.index()));
             } else if (p instanceof Place.Projection.Field f) {
-                int offset = t instanceof Type.Struct st ? st.fields().get(f.index()).offset() : f.index() * 4;
-                addr = cg.offsetPtr(addr, offset);
+                addr = cg.offsetPtr(addr, Type.fieldOffset(t, f.index()));
             } else if (p instanceof Place.Projection.Index ix) {
                 Type elem = Place.step(t, p);
                 if (t instanceof Type.Slice) addr = LLVMBuildLoad2(cg.builder, cg.ptr, addr, "");
@@ -453,13 +459,12 @@ final class BodyEmitter {
                 Operand op = a.operands().get(k);
                 Type ft = fn.typeOf(op);
                 if (!LlvmCodegen.hasStorage(ft)) continue;
-                int offset = t instanceof Type.Struct st ? st.fields().get(k).offset()
-                        : t instanceof Type.Array arr ? k * arr.element().size() : k * 4;
-                storeOperand(cg.offsetPtr(dst, offset), op, ft);
+                storeOperand(cg.offsetPtr(dst, Type.fieldOffset(t, k)), op, ft);
             }
             return;
         }
         if (r instanceof Rvalue.Repeat rep) { repeat(dst, rep, (Type.Array) t); return; }
+        if (r instanceof Rvalue.Variant v) { variantInto(dst, v); return; }
         if (r instanceof Rvalue.Str str) {
             LLVMBuildStore(cg.builder, cg.stringConstant(str.bytes()), dst);
             LLVMBuildStore(cg.builder, cg.constInt(cg.i32, str.bytes().length), cg.offsetPtr(dst, 4));
@@ -499,6 +504,58 @@ final class BodyEmitter {
         LLVMPositionBuilderAtEnd(cg.builder, done);
     }
 
+    /** `llvm.ctpop.iN(v)`, or ctlz/cttz with `is_zero_poison` false (zero gives the width, as Rust's). */
+    private LLVMValueRef bitCount(String intrinsic, LLVMValueRef v, Type t, boolean zeroFlag) {
+        LLVMTypeRef it = cg.llvmType(t);
+        String name = intrinsic + ".i" + Type.intRepr(t).bits();
+        LLVMTypeRef type = zeroFlag ? cg.fnType(it, it, cg.i1) : cg.fnType(it, it);
+        LLVMValueRef f = LLVMGetNamedFunction(cg.module, name);
+        if (f == null || f.isNull()) f = LLVMAddFunction(cg.module, name, type);
+        // Not `new PointerPointer<>(v)`: with one argument that is the constructor that reinterprets v.
+        PointerPointer<LLVMValueRef> args = zeroFlag ? new PointerPointer<>(v, LLVMConstInt(cg.i1, 0, 0)) : new PointerPointer<LLVMValueRef>(1).put(0, v);
+        return LLVMBuildCall2(cg.builder, type, f, args, zeroFlag ? 2 : 1, "");
+    }
+
+    private Type placeType(Place p) { return p.type(fn); }
+
+    /** Stores the tag (or, niche-encoded, the other variants' niche value) and the fields. */
+    private void variantInto(LLVMValueRef dst, Rvalue.Variant v) {
+        Type.Sum sum = v.type();
+        if (sum.tag() != null) {
+            LLVMBuildStore(cg.builder, cg.constInt(cg.llvmType(sum.tag()), v.variant()), cg.offsetPtr(dst, sum.tagOffset()));
+        } else if (v.variant() != sum.dataful()) {
+            LLVMValueRef at = cg.offsetPtr(dst, sum.nicheOffset());
+            if (sum.nicheType() instanceof Type.Ref) LLVMBuildStore(cg.builder, LLVMConstNull(cg.ptr), at);
+            else LLVMBuildStore(cg.builder, cg.constInt(cg.i8, sum.nicheValue(v.variant())), at);
+        }
+        List<Type> fields = sum.variants().get(v.variant()).fields();
+        for (int k = 0; k < v.operands().size(); k++) {
+            Type ft = fields.get(k);
+            if (!LlvmCodegen.hasStorage(ft)) continue;
+            storeOperand(cg.offsetPtr(dst, sum.fieldOffset(v.variant(), k)), v.operands().get(k), ft);
+        }
+    }
+
+    /** The variant's index: the tag, or decoded from the niche (values past the niche are the dataful variant). */
+    private LLVMValueRef discriminant(LLVMValueRef addr, Type.Sum sum) {
+        if (sum.tag() != null) {
+            LLVMValueRef tag = LLVMBuildLoad2(cg.builder, cg.llvmType(sum.tag()), cg.offsetPtr(addr, sum.tagOffset()), "tag");
+            return sum.tag().bits() == 32 ? tag : LLVMBuildZExt(cg.builder, tag, cg.i32, "");
+        }
+        LLVMValueRef at = cg.offsetPtr(addr, sum.nicheOffset());
+        LLVMValueRef raw = sum.nicheType() instanceof Type.Ref
+                ? LLVMBuildPtrToInt(cg.builder, LLVMBuildLoad2(cg.builder, cg.ptr, at, ""), cg.i32, "")
+                : LLVMBuildZExt(cg.builder, LLVMBuildLoad2(cg.builder, cg.i8, at, "niche"), cg.i32, "");
+        int others = sum.variants().size() - 1;
+        long start = sum.nicheValue(sum.dataful() == 0 ? 1 : 0);
+        LLVMValueRef relative = LLVMBuildSub(cg.builder, raw, cg.constInt(cg.i32, start), "");
+        LLVMValueRef inNiche = LLVMBuildICmp(cg.builder, LLVMIntULT, relative, cg.constInt(cg.i32, others), "");
+        // The k-th other variant is index k, or k + 1 from the dataful one on.
+        LLVMValueRef afterDataful = LLVMBuildICmp(cg.builder, LLVMIntUGE, relative, cg.constInt(cg.i32, sum.dataful()), "");
+        LLVMValueRef index = LLVMBuildAdd(cg.builder, relative, LLVMBuildZExt(cg.builder, afterDataful, cg.i32, ""), "");
+        return LLVMBuildSelect(cg.builder, inNiche, index, cg.constInt(cg.i32, sum.dataful()), "");
+    }
+
     private LLVMValueRef rvalue(Rvalue r, Type destType) {
         if (r instanceof Rvalue.Use u) return operand(u.operand());
         if (r instanceof Rvalue.Binary b) return binary(b);
@@ -508,7 +565,9 @@ final class BodyEmitter {
             return switch (u.op()) {
                 case NEG -> LLVMBuildNeg(cg.builder, v, "");
                 case NOT, BIT_NOT -> LLVMBuildNot(cg.builder, v, "");
-                default -> throw new IllegalStateException("unary " + u.op() + " on " + t);
+                case COUNT_ONES -> bitCount("llvm.ctpop", v, t, false);
+                case LEADING_ZEROS -> bitCount("llvm.ctlz", v, t, true);
+                case TRAILING_ZEROS -> bitCount("llvm.cttz", v, t, true);
             };
         }
         if (r instanceof Rvalue.Cast c) {
@@ -547,6 +606,7 @@ final class BodyEmitter {
             return LLVMBuildExtractValue(cg.builder, result, 1, "overflow");
         }
         if (r instanceof Rvalue.Ticks) return cg.callRuntime("mote_ticks_us");
+        if (r instanceof Rvalue.Discriminant d) return discriminant(address(d.place()), (Type.Sum) placeType(d.place()));
         if (r instanceof Rvalue.Spawn sp) return spawn(sp);
         if (r instanceof Rvalue.ChannelOp op) return channelOp(op);
         if (r instanceof Rvalue.CriticalEnter) {
@@ -600,10 +660,14 @@ final class BodyEmitter {
     }
 
     private void print(List<PrintItem> items) {
-        if (cg.internedLog != null) {   // --log interned: a frame instead of text
-            cg.internedLog.emit(items, this::operand);
+        if (cg.internedLog != null) {   // --log interned: frames instead of text
+            cg.internedLog.emit(items, this::operand, this::printAsText);
             return;
         }
+        printAsText(items);
+    }
+
+    private void printAsText(List<PrintItem> items) {
         for (PrintItem item : items) {
             if (item instanceof PrintItem.Text t) {
                 cg.callRuntime("mote_print_str", cg.stringConstant(t.bytes()), cg.constInt(cg.i32, t.bytes().length));
@@ -611,25 +675,86 @@ final class BodyEmitter {
             }
             if (!(item instanceof PrintItem.Value v)) throw new IllegalStateException("unhandled print item " + item);
             LLVMValueRef value = operand(v.value());
+            FormatSpec spec = v.spec();
             if (v.type() instanceof Type.Bool) {
-                cg.callRuntime("mote_print_bool", LLVMBuildZExt(cg.builder, value, cg.i32, ""));
+                if (spec.isPlain()) cg.callRuntime("mote_print_bool", LLVMBuildZExt(cg.builder, value, cg.i32, ""));
+                else printText(LLVMBuildSelect(cg.builder, value, cg.stringConstant(bytes("true")), cg.stringConstant(bytes("false")), ""),
+                        LLVMBuildSelect(cg.builder, value, cg.constInt(cg.i32, 4), cg.constInt(cg.i32, 5), ""), spec);
             } else if (v.type() instanceof Type.Slice) {
                 LLVMValueRef data = LLVMBuildLoad2(cg.builder, cg.ptr, value, "");
                 LLVMValueRef len = LLVMBuildLoad2(cg.builder, cg.i32, cg.offsetPtr(value, 4), "");
-                cg.callRuntime("mote_print_str", data, len);
+                printText(data, len, spec);
+            } else if (v.type() instanceof Type.Enum e && spec.debug()) {
+                printVariantName(value, e, spec);
             } else {
-                // 32 bits or fewer print through the 32-bit conversions: a program that prints no
-                // 64-bit value links no 64-bit division.
-                Type.Int it = Type.intRepr(v.type());
-                boolean sext = it.signed() && !v.hex();
-                int bits = it.bits() > 32 ? 64 : 32;
-                LLVMTypeRef wideType = bits == 64 ? cg.i64 : cg.i32;
-                LLVMValueRef wide = it.bits() == bits ? value
-                        : sext ? LLVMBuildSExt(cg.builder, value, wideType, "") : LLVMBuildZExt(cg.builder, value, wideType, "");
-                String conversion = v.hex() ? "mote_print_hex" : it.signed() ? "mote_print_i" : "mote_print_u";
-                cg.callRuntime(conversion + (v.hex() ? (bits == 32 ? "32" : "") : String.valueOf(bits)), wide);
+                printInteger(value, Type.intRepr(v.type()), spec);
             }
         }
+    }
+
+    private static byte[] bytes(String s) { return s.getBytes(StandardCharsets.UTF_8); }
+
+    /** Text, truncated to the precision and padded to the width when the spec has them. */
+    private void printText(LLVMValueRef data, LLVMValueRef len, FormatSpec spec) {
+        if (spec.precision() >= 0) {
+            LLVMValueRef max = cg.constInt(cg.i32, spec.precision());
+            len = LLVMBuildSelect(cg.builder, LLVMBuildICmp(cg.builder, LLVMIntULT, len, max, ""), len, max, "");
+        }
+        if (spec.width() == 0) cg.callRuntime("mote_print_str", data, len);
+        else cg.callRuntime("mote_print_fmt_str", data, len, cg.constInt(cg.i32, spec.packed(false, false)));
+    }
+
+    /** `{:?}` of a C-like enum: the variant's name (a switch LLVM turns into a table). */
+    private void printVariantName(LLVMValueRef value, Type.Enum e, FormatSpec spec) {
+        LLVMBasicBlockRef from = LLVMGetInsertBlock(cg.builder);
+        LLVMValueRef fn = LLVMGetBasicBlockParent(from);
+        LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(cg.ctx, fn, "variant_named");
+        LLVMValueRef sw = LLVMBuildSwitch(cg.builder, value, done, e.variants().size());
+        LLVMTypeRef reprType = LLVMTypeOf(value);
+        List<LLVMBasicBlockRef> cases = new java.util.ArrayList<>();
+        for (int i = 0; i < e.variants().size(); i++) {
+            LLVMBasicBlockRef bb = LLVMAppendBasicBlockInContext(cg.ctx, fn, "variant" + i);
+            LLVMAddCase(sw, LLVMConstInt(reprType, e.values().get(i), 0), bb);
+            LLVMPositionBuilderAtEnd(cg.builder, bb);
+            LLVMBuildBr(cg.builder, done);
+            cases.add(bb);
+        }
+        LLVMPositionBuilderAtEnd(cg.builder, done);
+        LLVMValueRef data = LLVMBuildPhi(cg.builder, cg.ptr, "");
+        LLVMValueRef len = LLVMBuildPhi(cg.builder, cg.i32, "");
+        for (int i = 0; i < cases.size(); i++) {
+            byte[] name = bytes(e.variants().get(i));
+            phiIncoming(data, cg.stringConstant(name), cases.get(i));
+            phiIncoming(len, cg.constInt(cg.i32, name.length), cases.get(i));
+        }
+        phiIncoming(data, cg.stringConstant(bytes("?")), from);   // not a variant: only through a bad cast
+        phiIncoming(len, cg.constInt(cg.i32, 1), from);
+        printText(data, len, spec);
+    }
+
+    private static void phiIncoming(LLVMValueRef phi, LLVMValueRef value, LLVMBasicBlockRef block) {
+        LLVMAddIncoming(phi, new PointerPointer<>(1).put(0, value), new PointerPointer<>(1).put(0, block), 1);
+    }
+
+    /**
+     * 32 bits or fewer print through the 32-bit conversions: a program that prints no 64-bit value
+     * links no 64-bit division. A spec with width, sign, prefix or another radix goes through
+     * format.c, which only such programs link.
+     */
+    private void printInteger(LLVMValueRef value, Type.Int it, FormatSpec spec) {
+        boolean hex = spec.radix() != FormatSpec.Radix.DECIMAL;
+        // Hex, binary and octal print a negative number's own bits, as Rust does: zero-extended.
+        boolean sext = it.signed() && !hex;
+        int bits = it.bits() > 32 ? 64 : 32;
+        LLVMTypeRef wideType = bits == 64 ? cg.i64 : cg.i32;
+        LLVMValueRef wide = it.bits() == bits ? value
+                : sext ? LLVMBuildSExt(cg.builder, value, wideType, "") : LLVMBuildZExt(cg.builder, value, wideType, "");
+        if (!spec.isPlain()) {
+            cg.callRuntime("mote_print_fmt" + bits, wide, cg.constInt(cg.i32, spec.packed(true, it.signed())));
+            return;
+        }
+        String conversion = hex ? "mote_print_hex" : it.signed() ? "mote_print_i" : "mote_print_u";
+        cg.callRuntime(conversion + (hex ? (bits == 32 ? "32" : "") : String.valueOf(bits)), wide);
     }
 
     private void panicWith(String message, Span span) {
@@ -644,7 +769,7 @@ final class BodyEmitter {
      */
     private void panic(List<PrintItem> message, Span span) {
         if (cg.internedLog != null) {   // --log interned: message and location in one frame
-            cg.internedLog.panic(message, span, this::operand);
+            cg.internedLog.panic(message, span, this::operand, this::printAsText);
             LLVMBuildUnreachable(cg.builder);
             return;
         }

@@ -7,14 +7,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import mote.mir.PrintItem;
+import mote.types.FormatSpec;
 import mote.types.Type;
 import org.bytedeco.llvm.LLVM.LLVMTypeRef;
 import org.bytedeco.llvm.LLVM.LLVMValueRef;
 
 /**
- * `--log interned`: a print becomes a frame (runtime-c/log.c) instead of text. Its fixed text
+ * `--log interned`: a print becomes a frame (runtime-c/log.c) instead of text (a value with a
+ * width, sign, radix or `{:?}` spec is still printed as text, between frames). Its fixed text
  * and the kind of each value form a format, numbered in order of first use and written to the
  * ELF's non-loaded {@code .mote_log} section after linking ({@link #formats}); the device sends
  * the number and the values, and the host prints what the text build would have
@@ -43,8 +46,12 @@ final class InternedLog {
         return out;
     }
 
-    /** The frame of one print: its format's index, then each value. */
-    void emit(List<PrintItem> items, Function<mote.mir.Operand, LLVMValueRef> operand) {
+    /**
+     * The frames of one print: a format's index, then each value. A value with a format spec
+     * beyond `{}` and `{:x}` (width, sign, radix, `{:?}`) is printed as text by {@code asText}
+     * between two frames, so the output is the text build's by construction.
+     */
+    void emit(List<PrintItem> items, Function<mote.mir.Operand, LLVMValueRef> operand, Consumer<List<PrintItem>> asText) {
         List<Object> parts = new ArrayList<>();
         List<Runnable> values = new ArrayList<>();
         for (PrintItem item : items) {
@@ -55,6 +62,14 @@ final class InternedLog {
                 continue;
             }
             if (!(item instanceof PrintItem.Value v)) throw new IllegalStateException("unhandled print item " + item);
+            FormatSpec spec = v.spec();
+            boolean plain = spec.isPlain() && !spec.debug()
+                    && (v.type() instanceof Type.Bool || v.type() instanceof Type.Slice || v.type() instanceof Type.Int);
+            if (!plain) {
+                frame(parts, values);
+                asText.accept(List.of(item));
+                continue;
+            }
             LLVMValueRef value = operand.apply(v.value());
             if (v.type() instanceof Type.Bool) {
                 parts.add('b');
@@ -66,33 +81,43 @@ final class InternedLog {
                 LLVMValueRef len = LLVMBuildLoad2(cg.builder, cg.i32, cg.offsetPtr(value, 4), "");
                 values.add(() -> cg.callRuntime("mote_log_bytes", data, len));
             } else {
-                // Widened as the text build widens (BodyEmitter.print): the same digits come out.
+                // Widened as the text build widens (BodyEmitter.printInteger): the same digits come out.
                 Type.Int it = Type.intRepr(v.type());
-                boolean sext = it.signed() && !v.hex();
+                boolean hex = spec.isHex();
+                boolean sext = it.signed() && !hex;
                 int bits = it.bits() > 32 ? 64 : 32;
                 LLVMTypeRef wideType = bits == 64 ? cg.i64 : cg.i32;
                 LLVMValueRef wide = it.bits() == bits ? value
                         : sext ? LLVMBuildSExt(cg.builder, value, wideType, "") : LLVMBuildZExt(cg.builder, value, wideType, "");
-                char kind = v.hex() ? 'x' : it.signed() ? 'i' : 'u';
+                char kind = hex ? 'x' : it.signed() ? 'i' : 'u';
                 parts.add(bits == 64 ? Character.toUpperCase(kind) : kind);
                 String fn = (kind == 'i' ? "mote_log_zigzag" : "mote_log_varint") + (bits == 64 ? "64" : "");
                 values.add(() -> cg.callRuntime(fn, wide));
             }
         }
+        frame(parts, values);
+    }
+
+    /** Sends what {@code parts} and {@code values} hold as one frame, if anything, and empties them. */
+    private void frame(List<Object> parts, List<Runnable> values) {
+        if (parts.isEmpty()) return;
         int n = index.computeIfAbsent(List.copyOf(parts), k -> index.size());
         cg.callRuntime("mote_log_frame", cg.constInt(cg.i32, n));
         values.forEach(Runnable::run);
+        parts.clear();
+        values.clear();
     }
 
     /**
      * A panic: `panic: ` from runtime-c, then one frame of the message and ` at FILE:LINE:COL`
      * (no site table, no location strings in flash), then runtime-c ends it as any panic.
      */
-    void panic(List<PrintItem> message, mote.diag.Span span, Function<mote.mir.Operand, LLVMValueRef> operand) {
+    void panic(List<PrintItem> message, mote.diag.Span span, Function<mote.mir.Operand, LLVMValueRef> operand,
+               Consumer<List<PrintItem>> asText) {
         cg.callRuntime("mote_panic_begin");
         List<PrintItem> items = new ArrayList<>(message);
         items.add(new PrintItem.Text((" at " + span.programLocation()).getBytes(StandardCharsets.UTF_8)));
-        emit(items, operand);
+        emit(items, operand, asText);
         cg.callRuntime("mote_panic_end_interned");
     }
 

@@ -138,6 +138,9 @@ public final class LlvmCodegen implements AutoCloseable {
         runtimeFn("mote_print_u64", voidType, false, i64);
         runtimeFn("mote_print_hex", voidType, false, i64);
         runtimeFn("mote_print_bool", voidType, false, i32);
+        runtimeFn("mote_print_fmt32", voidType, false, i32, i32);
+        runtimeFn("mote_print_fmt64", voidType, false, i64, i32);
+        runtimeFn("mote_print_fmt_str", voidType, false, ptr, i32, i32);
         runtimeFn("mote_log_frame", voidType, false, i32);
         runtimeFn("mote_panic_end_interned", voidType, true);
         runtimeFn("mote_log_varint", voidType, false, i32);
@@ -156,6 +159,7 @@ public final class LlvmCodegen implements AutoCloseable {
         runtimeFn("mote_wake_current", voidType, false);
         runtimeFn("mote_task_claim", i32, false, i32, i32);
         runtimeFn("mote_sleep_us", i1, false, ptr, i64);
+        runtimeFn("mote_sleep_until_us", i1, false, ptr, i64);
         runtimeFn("mote_ticks_us", i64, false);
         runtimeFn("mote_channel_send", i1, false, ptr, ptr, ptr, i32);
         runtimeFn("mote_channel_recv", i1, false, ptr, ptr, ptr, i32);

@@ -74,7 +74,7 @@ final class StateMachineEmitter {
      * waiter list, an async fn's future cancels whatever it waits on itself.
      */
     void emitCancel(Callee callee, LLVMValueRef child) {
-        if (callee == Callee.Builtin.SLEEP_MS || callee == Callee.Builtin.SLEEP_US) {
+        if (callee instanceof Callee.Builtin b && b.isSleep()) {
             cg.callRuntime("mote_timer_cancel", child);
         } else if (callee instanceof Callee.Channel) {
             LLVMValueRef channel = LLVMBuildLoad2(cg.builder, cg.ptr, cg.offsetPtr(child, Callee.Channel.CHANNEL_PTR), "channel");

@@ -13,7 +13,12 @@ public sealed interface Callee {
     enum Builtin implements Callee {
         YIELD_NOW("yield_now", 1, 1),
         SLEEP_MS("sleep_ms", 24, 8),
-        SLEEP_US("sleep_us", 24, 8);
+        SLEEP_US("sleep_us", 24, 8),
+        /** `sleep_until(t)` (0.2): the same timer node, with an absolute deadline in ticks() microseconds. */
+        SLEEP_UNTIL("sleep_until", 24, 8);
+
+        /** The timer-queue sleeps, which share the node layout, its poll and its cancel. */
+        public boolean isSleep() { return this == SLEEP_MS || this == SLEEP_US || this == SLEEP_UNTIL; }
 
         public final String sourceName;
         /** Bytes of state the future keeps while it is pending (rustc's YieldNow holds a bool). */

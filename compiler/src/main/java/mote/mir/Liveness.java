@@ -127,7 +127,7 @@ public final class Liveness {
         live.set(p.local().index());
         for (Place.Projection pr : p.projections()) {
             if (pr instanceof Place.Projection.Index i) use(i.index(), live);
-            else if (!(pr instanceof Place.Projection.Field || pr instanceof Place.Projection.Deref))
+            else if (!(pr instanceof Place.Projection.Field || pr instanceof Place.Projection.Deref || pr instanceof Place.Projection.VariantField))
                 throw new IllegalStateException("unhandled projection " + pr.getClass().getSimpleName());
         }
     }
@@ -141,6 +141,8 @@ public final class Liveness {
         else if (r instanceof Rvalue.Load l) usesOf(l.place(), live);
         else if (r instanceof Rvalue.AddressOf a) usesOf(a.place(), live);
         else if (r instanceof Rvalue.Aggregate a) a.operands().forEach(op -> use(op, live));
+        else if (r instanceof Rvalue.Variant v) v.operands().forEach(op -> use(op, live));
+        else if (r instanceof Rvalue.Discriminant d) usesOf(d.place(), live);
         else if (r instanceof Rvalue.Repeat rp) use(rp.value(), live);
         else if (r instanceof Rvalue.Overflows o) { use(o.left(), live); use(o.right(), live); }
         else if (r instanceof Rvalue.Spawn sp) sp.args().forEach(op -> use(op, live));

@@ -12,6 +12,7 @@ import mote.ast.Item;
 import mote.ast.Pattern;
 import mote.ast.Stmt;
 import mote.diag.Span;
+import mote.types.FormatSpec;
 import mote.types.Symbol;
 import mote.types.Type;
 import mote.types.TypedProgram;
@@ -100,7 +101,8 @@ public final class MirBuilder {
         private final List<LocalDecl> locals = new ArrayList<>();
         private final List<BlockData> blocks = new ArrayList<>();
         private final Map<Symbol.LocalVar, Local> vars = new IdentityHashMap<>();
-        private final Deque<LoopTarget> loops = new ArrayDeque<>();
+        /** The loops being lowered, by their AST node (a `break` names its loop through TypedProgram.loopTarget). */
+        private final Map<Expr, LoopTarget> loops = new IdentityHashMap<>();
         private final boolean debug;
         private final boolean lineMarks;
         /** The saved interrupt masks of the `critical` blocks being lowered, innermost last. */
@@ -229,6 +231,8 @@ public final class MirBuilder {
 
         /** Lowers {@code e} and returns its value (UNIT for unit and for diverging expressions). */
         private Operand lowerValue(Expr e) {
+            if ((e instanceof Expr.Name || e instanceof Expr.Field || e instanceof Expr.Call || e instanceof Expr.StructLit || e instanceof Expr.MethodCall)
+                    && program.resolution(e) instanceof Symbol.SumVariant sv) return lowerVariant(e, sv);
             if (e instanceof Expr.IntLit lit) return constant(typeOf(e), lit.value());
             if (e instanceof Expr.BoolLit b) return constant(Type.BOOL, b.value() ? 1 : 0);
             if (e instanceof Expr.Name n) return lowerName(n);
@@ -289,9 +293,9 @@ public final class MirBuilder {
                 assign(t, new Rvalue.Aggregate(st, List.of(fields)));
                 return Operand.of(t);
             }
-            if (e instanceof Expr.ArrayLit al) {
+            if (e instanceof Expr.ArrayLit || e instanceof Expr.Tuple) {
                 List<Operand> elements = new ArrayList<>();
-                for (Expr x : al.elements()) elements.add(lower(x));
+                for (Expr x : e instanceof Expr.ArrayLit al ? al.elements() : ((Expr.Tuple) e).elements()) elements.add(lower(x));
                 Local t = temp(typeOf(e));
                 assign(t, new Rvalue.Aggregate(typeOf(e), elements));
                 return Operand.of(t);
@@ -303,8 +307,10 @@ public final class MirBuilder {
                 assign(t, new Rvalue.Repeat(v, at.length()));
                 return Operand.of(t);
             }
-            if (e instanceof Expr.MethodCall mc && program.resolution(mc) instanceof Symbol.Fn f) {   // `uart.write(x)`
+            if (e instanceof Expr.MethodCall mc && isIntegerFunction(mc)) return lowerIntegerFunction(mc);
+            if (e instanceof Expr.MethodCall mc && program.resolution(mc) instanceof Symbol.Fn f) {   // `uart.write(x)`, `p.len()`
                 List<Operand> args = new ArrayList<>();
+                if (program.methodSelf(mc) != null) args.add(selfArgument(mc));
                 for (Expr a : mc.args()) args.add(lower(a));
                 Local t = temp(f.result());
                 assign(t, new Rvalue.Call(f.qualifiedName(), args));
@@ -320,7 +326,9 @@ public final class MirBuilder {
                 assign(t, new Rvalue.ChannelOp(mc.method().name(), ch, args));
                 return typeOf(e) instanceof Type.Unit ? Operand.UNIT : Operand.of(t);
             }
-            if (e instanceof Expr.MethodCall mc) {   // `.len()`, the only method in 0.1
+            if (e instanceof Expr.MethodCall mc && typeOf(mc.receiver()) instanceof Type.Int it) return lowerIntegerMethod(mc, it);
+            if (e instanceof Expr.MethodCall mc && typeOf(mc.receiver()) instanceof Type.Sum sum) return lowerSumMethod(mc, sum);
+            if (e instanceof Expr.MethodCall mc) {   // `.len()` of arrays and slices
                 Type rt = derefType(typeOf(mc.receiver()));
                 if (rt instanceof Type.Never) { lower(mc.receiver()); return Operand.UNIT; }
                 if (rt instanceof Type.Array a) {
@@ -330,8 +338,23 @@ public final class MirBuilder {
                 Place p = autoDeref(lowerPlace(mc.receiver()), typeOf(mc.receiver()));
                 return load(p.project(new Place.Projection.Field(1)), Type.U32);
             }
-            if (e instanceof Expr.Join j) { lowerBranches(j.branches(), false, j.span()); return Operand.UNIT; }
-            if (e instanceof Expr.Race r) { lowerBranches(r.branches(), true, r.span()); return Operand.UNIT; }
+            if (e instanceof Expr.Join j) {
+                if (!(typeOf(j) instanceof Type.Tuple tu)) { lowerBranches(j.branches(), false, j.span(), null); return Operand.UNIT; }
+                // `let (a, b) = join { .. } and { .. };`: each branch's value, then the tuple.
+                List<Local> values = new ArrayList<>();
+                for (Type t : tu.elements()) values.add(temp(t));
+                lowerBranches(j.branches(), false, j.span(), values);
+                Local tuple = temp(tu);
+                assign(tuple, new Rvalue.Aggregate(tu, values.stream().map(Operand::of).toList()));
+                return Operand.of(tuple);
+            }
+            if (e instanceof Expr.Race r) {
+                Local winner = resultLocal(r);   // the value of the branch that ended first
+                List<Local> values = new ArrayList<>();
+                for (int i = 0; i < r.branches().size(); i++) values.add(winner);
+                lowerBranches(r.branches(), true, r.span(), winner == null ? null : values);
+                return winner == null ? Operand.UNIT : Operand.of(winner);
+            }
             if (e instanceof Expr.Spawn sp) {
                 Symbol.Fn task = (Symbol.Fn) program.resolution(sp.call());
                 List<Operand> args = new ArrayList<>();
@@ -358,7 +381,7 @@ public final class MirBuilder {
             if (e instanceof Expr.Loop l) return lowerLoop(l);
             if (e instanceof Expr.For f) { lowerFor(f); return Operand.UNIT; }
             if (e instanceof Expr.Break b) {
-                LoopTarget target = loops.peek();
+                LoopTarget target = loops.get(program.loopTarget(b));
                 if (b.value() != null) {
                     Operand v = lower(b.value());
                     if (target.breakValue() != null) assign(target.breakValue(), new Rvalue.Use(v));
@@ -367,11 +390,15 @@ public final class MirBuilder {
                 terminateAndContinueDead(new Terminator.Goto(target.breakTo()));
                 return Operand.UNIT;
             }
-            if (e instanceof Expr.Continue) {
-                exitCriticals(loops.peek().criticals());
-                terminateAndContinueDead(new Terminator.Goto(loops.peek().continueTo()));
+            if (e instanceof Expr.Continue c) {
+                LoopTarget target = loops.get(program.loopTarget(c));
+                exitCriticals(target.criticals());
+                terminateAndContinueDead(new Terminator.Goto(target.continueTo()));
                 return Operand.UNIT;
             }
+            if (e instanceof Expr.IfLet il) return lowerIfLet(il);
+            if (e instanceof Expr.WhileLet wl) { lowerWhileLet(wl); return Operand.UNIT; }
+            if (e instanceof Expr.Try t) return lowerTry(t);
             if (e instanceof Expr.Return r) {
                 Operand v = r.value() == null ? Operand.UNIT : lower(r.value());
                 assign(returnLocal, new Rvalue.Use(v));
@@ -424,6 +451,208 @@ public final class MirBuilder {
             Operand l = lower(b.left());
             Operand r = lower(b.right());
             return arithmetic(BinOp.valueOf(b.op().name()), l, r, typeOf(b.left()), typeOf(b), b.span());
+        }
+
+        /** A method's receiver as its `self`: borrowed (unless it already is a reference) or copied. */
+        private Operand selfArgument(Expr.MethodCall mc) {
+            Type rt = typeOf(mc.receiver());
+            TypedProgram.SelfMode mode = program.methodSelf(mc);
+            if (mode == TypedProgram.SelfMode.VALUE) {
+                if (!(rt instanceof Type.Ref r)) return lower(mc.receiver());
+                return load(lowerPlace(mc.receiver()).project(new Place.Projection.Deref()), r.target());
+            }
+            if (rt instanceof Type.Ref) return lower(mc.receiver());
+            boolean mutable = mode == TypedProgram.SelfMode.REF_MUT;
+            Place p = lowerPlace(mc.receiver());
+            Local ref = temp(new Type.Ref(mutable, rt));
+            assign(ref, new Rvalue.AddressOf(mutable, p));
+            return Operand.of(ref);
+        }
+
+        // ------------------------------------------------ integer methods (types/IntegerMethods)
+
+        /** `u32.from_le_bytes(b)`: the receiver names a type, not a value. */
+        private boolean isIntegerFunction(Expr.MethodCall mc) {
+            return mc.receiver() instanceof Expr.Name n && program.resolution(n) == null && Type.intNamed(n.ident().name()) != null;
+        }
+
+        /** The bytes, widened and shifted into place and or-ed together: LLVM folds it to one load when it can. */
+        private Operand lowerIntegerFunction(Expr.MethodCall mc) {
+            Type.Int it = (Type.Int) typeOf(mc);
+            Place bytes = lowerPlace(mc.args().get(0));
+            boolean little = mc.method().name().equals("from_le_bytes");
+            Operand value = constant(it, 0);
+            for (int i = 0; i < it.size(); i++) {
+                Operand b = load(bytes.project(new Place.Projection.Index(constant(Type.U32, i))), Type.U8);
+                Local wide = temp(it), shifted = temp(it), sum = temp(it);
+                assign(wide, new Rvalue.Cast(b, it));
+                int shift = 8 * (little ? i : it.size() - 1 - i);
+                assign(shifted, new Rvalue.Binary(BinOp.SHL, Operand.of(wide), constant(it, shift)));
+                assign(sum, new Rvalue.Binary(BinOp.BIT_OR, value, Operand.of(shifted)));
+                value = Operand.of(sum);
+            }
+            return value;
+        }
+
+        private Operand lowerIntegerMethod(Expr.MethodCall mc, Type.Int it) {
+            String m = mc.method().name();
+            Operand x = lower(mc.receiver());
+            Operand y = mc.args().isEmpty() ? null : lower(mc.args().get(0));
+            Span span = mc.span();
+            return switch (m) {
+                case "wrapping_add" -> binaryTemp(BinOp.ADD, x, y, it);
+                case "wrapping_sub" -> binaryTemp(BinOp.SUB, x, y, it);
+                case "wrapping_mul" -> binaryTemp(BinOp.MUL, x, y, it);
+                case "checked_add" -> checked(BinOp.ADD, x, y, it);
+                case "checked_sub" -> checked(BinOp.SUB, x, y, it);
+                case "checked_mul" -> checked(BinOp.MUL, x, y, it);
+                case "checked_div" -> checkedDiv(x, y, it);
+                case "saturating_add" -> saturating(BinOp.ADD, x, y, it);
+                case "saturating_sub" -> saturating(BinOp.SUB, x, y, it);
+                case "min" -> choose(binaryTemp(BinOp.LT, x, y, Type.BOOL), x, y, it);
+                case "max" -> choose(binaryTemp(BinOp.GT, x, y, Type.BOOL), x, y, it);
+                case "abs" -> {
+                    Operand negative = binaryTemp(BinOp.LT, x, constant(it, 0), Type.BOOL);
+                    BlockId negate = newBlock(), join = newBlock();
+                    Local result = temp(it);
+                    assign(result, new Rvalue.Use(x));
+                    terminate(new Terminator.If(negative, negate, join));
+                    current = negate;
+                    if (debug) {
+                        Local ok = temp(Type.BOOL);
+                        assign(ok, new Rvalue.Binary(BinOp.NE, x, constant(it, it.min())));
+                        assertThat(Operand.of(ok), "attempt to negate with overflow", span);
+                    }
+                    assign(result, new Rvalue.Unary(UnOp.NEG, x));
+                    gotoBlock(join);
+                    current = join;
+                    yield Operand.of(result);
+                }
+                case "pow" -> pow(x, y, it, span);
+                case "count_ones" -> bitCount(UnOp.COUNT_ONES, x, it);
+                case "leading_zeros" -> bitCount(UnOp.LEADING_ZEROS, x, it);
+                case "trailing_zeros" -> bitCount(UnOp.TRAILING_ZEROS, x, it);
+                case "to_le_bytes", "to_be_bytes" -> {
+                    List<Operand> bytes = new ArrayList<>();
+                    for (int i = 0; i < it.size(); i++) {
+                        int shift = 8 * (m.equals("to_le_bytes") ? i : it.size() - 1 - i);
+                        Operand shifted = shift == 0 ? x : binaryTemp(BinOp.SHR, x, constant(it, shift), it);
+                        Local b = temp(Type.U8);
+                        assign(b, new Rvalue.Cast(shifted, Type.U8));
+                        bytes.add(Operand.of(b));
+                    }
+                    Local arr = temp(new Type.Array(Type.U8, it.size()));
+                    assign(arr, new Rvalue.Aggregate(new Type.Array(Type.U8, it.size()), bytes));
+                    yield Operand.of(arr);
+                }
+                default -> throw new IllegalStateException("integer method " + m);
+            };
+        }
+
+        private Operand binaryTemp(BinOp op, Operand l, Operand r, Type result) {
+            Local t = temp(result);
+            assign(t, new Rvalue.Binary(op, l, r));
+            return Operand.of(t);
+        }
+
+        /** `cond ? a : b` as a branch (LLVM makes it a select). */
+        private Operand choose(Operand cond, Operand a, Operand b, Type t) {
+            Local result = temp(t);
+            BlockId first = newBlock(), second = newBlock(), join = newBlock();
+            terminate(new Terminator.If(cond, first, second));
+            current = first;
+            assign(result, new Rvalue.Use(a));
+            gotoBlock(join);
+            current = second;
+            assign(result, new Rvalue.Use(b));
+            gotoBlock(join);
+            current = join;
+            return Operand.of(result);
+        }
+
+        /** On overflow the bound the result went past: MAX, or MIN when a signed sum went below it. */
+        private Operand saturating(BinOp op, Operand x, Operand y, Type.Int it) {
+            Local overflows = temp(Type.BOOL);
+            assign(overflows, new Rvalue.Overflows(op, x, y));
+            Operand wrapped = binaryTemp(op, x, y, it);
+            Operand bound;
+            if (!it.signed()) {
+                bound = constant(it, op == BinOp.ADD ? it.max() : 0);
+            } else {
+                // x + y overflows downwards when y < 0; x - y when y > 0.
+                Operand down = binaryTemp(op == BinOp.ADD ? BinOp.LT : BinOp.GT, y, constant(it, 0), Type.BOOL);
+                bound = choose(down, constant(it, it.min()), constant(it, it.max()), it);
+            }
+            return choose(Operand.of(overflows), bound, wrapped, it);
+        }
+
+        /** `Some(x op y)`, or `None` where it overflows. */
+        private Operand checked(BinOp op, Operand x, Operand y, Type.Int it) {
+            Local overflows = temp(Type.BOOL);
+            assign(overflows, new Rvalue.Overflows(op, x, y));
+            return someUnless(Operand.of(overflows), () -> binaryTemp(op, x, y, it), it);
+        }
+
+        /** `None` for a zero divisor and for MIN / -1; the division runs only otherwise. */
+        private Operand checkedDiv(Operand x, Operand y, Type.Int it) {
+            Operand bad = binaryTemp(BinOp.EQ, y, constant(it, 0), Type.BOOL);
+            if (it.signed()) {
+                Operand min = binaryTemp(BinOp.EQ, x, constant(it, it.min()), Type.BOOL);
+                Operand minusOne = binaryTemp(BinOp.EQ, y, constant(it, -1), Type.BOOL);
+                bad = binaryTemp(BinOp.BIT_OR, bad, binaryTemp(BinOp.BIT_AND, min, minusOne, Type.BOOL), Type.BOOL);
+            }
+            return someUnless(bad, () -> binaryTemp(BinOp.DIV, x, y, it), it);
+        }
+
+        private Operand someUnless(Operand none, java.util.function.Supplier<Operand> value, Type.Int it) {
+            Type.Sum option = Type.Sum.option(it);
+            Local result = temp(option);
+            BlockId isNone = newBlock(), isSome = newBlock(), join = newBlock();
+            terminate(new Terminator.If(none, isNone, isSome));
+            current = isNone;
+            assign(result, new Rvalue.Variant(option, 0, List.of()));
+            gotoBlock(join);
+            current = isSome;
+            assign(result, new Rvalue.Variant(option, 1, List.of(value.get())));
+            gotoBlock(join);
+            return Operand.of(result);
+        }
+
+        private Operand bitCount(UnOp op, Operand x, Type.Int it) {
+            Local count = temp(it);
+            assign(count, new Rvalue.Unary(op, x));
+            if (it.equals(Type.U32)) return Operand.of(count);
+            Local u = temp(Type.U32);
+            assign(u, new Rvalue.Cast(Operand.of(count), Type.U32));
+            return Operand.of(u);
+        }
+
+        /**
+         * Exponentiation by squaring. The base is squared only while bits of the exponent remain,
+         * so a debug build panics exactly when the result overflows, as Rust's `pow` does.
+         */
+        private Operand pow(Operand x, Operand exp, Type.Int it, Span span) {
+            Local result = temp(it), base = temp(it), e = temp(Type.U32);
+            assign(result, new Rvalue.Use(constant(it, 1)));
+            assign(base, new Rvalue.Use(x));
+            assign(e, new Rvalue.Use(exp));
+            BlockId header = newBlock(), body = newBlock(), multiply = newBlock(), shift = newBlock(), square = newBlock(), exit = newBlock();
+            gotoBlock(header);
+            terminate(new Terminator.If(binaryTemp(BinOp.NE, Operand.of(e), constant(Type.U32, 0), Type.BOOL), body, exit));
+            current = body;
+            Operand odd = binaryTemp(BinOp.NE, binaryTemp(BinOp.BIT_AND, Operand.of(e), constant(Type.U32, 1), Type.U32),
+                    constant(Type.U32, 0), Type.BOOL);
+            terminate(new Terminator.If(odd, multiply, shift));
+            current = multiply;
+            assign(result, new Rvalue.Use(arithmetic(BinOp.MUL, Operand.of(result), Operand.of(base), it, it, span)));
+            gotoBlock(shift);
+            assign(e, new Rvalue.Binary(BinOp.SHR, Operand.of(e), constant(Type.U32, 1)));
+            terminate(new Terminator.If(binaryTemp(BinOp.NE, Operand.of(e), constant(Type.U32, 0), Type.BOOL), square, exit));
+            current = square;
+            assign(base, new Rvalue.Use(arithmetic(BinOp.MUL, Operand.of(base), Operand.of(base), it, it, span)));
+            gotoBlock(header);
+            current = exit;
+            return Operand.of(result);
         }
 
         /** Emits `l op r`, with the division checks Rust makes in every build. */
@@ -568,8 +797,9 @@ public final class MirBuilder {
                 }
             } else if (e instanceof Expr.Field f && !(program.resolution(f) instanceof Symbol.Variant) && qualifiedItem(f) == null) {
                 Place base = autoDeref(lowerPlace(f.target()), typeOf(f.target()));
-                Type.Struct st = (Type.Struct) derefType(typeOf(f.target()));
-                return base.project(new Place.Projection.Field(st.fieldIndex(f.field().name())));
+                Type target = derefType(typeOf(f.target()));
+                int index = target instanceof Type.Struct st ? st.fieldIndex(f.field().name()) : Integer.parseInt(f.field().name());
+                return base.project(new Place.Projection.Field(index));
             } else if (e instanceof Expr.Index ix) {
                 Place base = autoDeref(lowerPlace(ix.target()), typeOf(ix.target()));
                 Operand index = lower(ix.index());
@@ -612,8 +842,8 @@ public final class MirBuilder {
             assign(ok, new Rvalue.Binary(BinOp.LT, idx, len));
             BlockId next = newBlock();
             terminate(new Terminator.Assert(Operand.of(ok), List.of(
-                    text("index out of bounds: the len is "), new PrintItem.Value(len, opType(len), false),
-                    text(" but the index is "), new PrintItem.Value(index, it, false)), span, next));
+                    text("index out of bounds: the len is "), new PrintItem.Value(len, opType(len)),
+                    text(" but the index is "), new PrintItem.Value(index, it)), span, next));
             current = next;
         }
 
@@ -647,12 +877,14 @@ public final class MirBuilder {
             Symbol s = program.resolution(a.inner());
             List<Expr> argExprs = a.inner() instanceof Expr.Call call ? call.args() : ((Expr.MethodCall) a.inner()).args();
             List<Operand> args = new ArrayList<>();
+            if (a.inner() instanceof Expr.MethodCall mc && program.methodSelf(mc) != null) args.add(selfArgument(mc));
             for (Expr arg : argExprs) args.add(lower(arg));
             Callee callee;
             if (s instanceof Symbol.Builtin b) callee = switch (b.name()) {
                 case "yield_now" -> Callee.Builtin.YIELD_NOW;
                 case "sleep_ms" -> Callee.Builtin.SLEEP_MS;
                 case "sleep_us" -> Callee.Builtin.SLEEP_US;
+                case "sleep_until" -> Callee.Builtin.SLEEP_UNTIL;
                 default -> throw new IllegalStateException("builtin future " + b.name());
             };
             else callee = new Callee.Function(((Symbol.Fn) s).qualifiedName());
@@ -741,7 +973,8 @@ public final class MirBuilder {
          * are pending, the enclosing branch is pending at it, and re-polling that branch re-enters
          * its dispatcher. Its children live beside the outer ones in the outermost Suspend.
          */
-        private void lowerBranches(List<Expr.Block> branchBlocks, boolean race, Span span) {
+        /** {@code results}: where each branch's value goes (null: the branches have none). */
+        private void lowerBranches(List<Expr.Block> branchBlocks, boolean race, Span span, List<Local> results) {
             int n = branchBlocks.size();
             Branch outer = branch;
             boolean outermost = outer == null;
@@ -778,7 +1011,9 @@ public final class MirBuilder {
                 starts.add(start);
                 current = start;
                 branch = new Branch(children.get(i), pcs.get(i), dispatch.get(i + 1));
-                lower(branchBlocks.get(i));
+                Operand value = lower(branchBlocks.get(i));
+                if (results != null && !(typeOf(branchBlocks.get(i)) instanceof Type.Never))
+                    assign(results.get(i), new Rvalue.Use(value));
                 sites.add(branch.sites);
                 branch = outer;
                 assign(done.get(i), new Rvalue.Use(constant(Type.BOOL, 1)));
@@ -917,17 +1152,7 @@ public final class MirBuilder {
             List<Expr> args = c.args();
             switch (b.name()) {
                 case "print", "println" -> {
-                    List<PrintItem> items = new ArrayList<>();
-                    int argIndex = 1;
-                    for (TypedProgram.FormatPart part : program.format(c)) {
-                        if (part instanceof TypedProgram.FormatPart.Literal lit) items.add(new PrintItem.Text(lit.bytes()));
-                        else {
-                            Expr arg = args.get(argIndex++);
-                            items.add(new PrintItem.Value(lower(arg), typeOf(arg), ((TypedProgram.FormatPart.Placeholder) part).hex()));
-                        }
-                    }
-                    if (b.name().equals("println")) items.add(text("\n"));
-                    emit(new Statement.Print(mergeText(items)));
+                    lowerPrint(c, b.name().equals("println"));
                     return Operand.UNIT;
                 }
                 case "exit" -> {
@@ -949,8 +1174,8 @@ public final class MirBuilder {
                     assign(eq, new Rvalue.Binary(BinOp.EQ, l, r));
                     BlockId ok = newBlock();
                     terminate(new Terminator.Assert(Operand.of(eq), List.of(
-                            text("assertion `left == right` failed: left: "), new PrintItem.Value(l, t, false),
-                            text(", right: "), new PrintItem.Value(r, t, false)), c.span(), ok));
+                            text("assertion `left == right` failed: left: "), new PrintItem.Value(l, t),
+                            text(", right: "), new PrintItem.Value(r, t)), c.span(), ok));
                     current = ok;
                     return Operand.UNIT;
                 }
@@ -969,6 +1194,122 @@ public final class MirBuilder {
                     return Operand.UNIT;
                 }
                 default -> throw new IllegalStateException("builtin " + b.name() + " outside .await");
+            }
+        }
+
+        /**
+         * Every argument is evaluated first (as Rust does), then printed. `{:?}` of a struct, array
+         * or slice expands here into its fields and elements (arrays and slices as a loop), each
+         * printed with the placeholder's spec, as Rust's derived Debug passes its formatter on.
+         */
+        private void lowerPrint(Expr.Call c, boolean newline) {
+            List<Expr> args = c.args();
+            List<TypedProgram.FormatPart> parts = program.format(c);
+            List<Object> values = new ArrayList<>();   // an Operand, or a Place to expand
+            int argIndex = 1;
+            for (TypedProgram.FormatPart part : parts) {
+                if (!(part instanceof TypedProgram.FormatPart.Placeholder ph)) continue;
+                Expr arg = args.get(argIndex++);
+                values.add(ph.spec().debug() && expandsInDebug(typeOf(arg)) ? lowerPlace(arg) : lower(arg));
+            }
+            List<PrintItem> items = new ArrayList<>();
+            argIndex = 1;
+            int valueIndex = 0;
+            for (TypedProgram.FormatPart part : parts) {
+                if (part instanceof TypedProgram.FormatPart.Literal lit) { items.add(new PrintItem.Text(lit.bytes())); continue; }
+                FormatSpec spec = ((TypedProgram.FormatPart.Placeholder) part).spec();
+                Type t = typeOf(args.get(argIndex++));
+                Object v = values.get(valueIndex++);
+                if (v instanceof Place place) debugItems(items, place, t, spec);
+                else items.add(new PrintItem.Value((Operand) v, t, spec));
+            }
+            if (newline) items.add(text("\n"));
+            flushPrint(items);
+        }
+
+        private static boolean expandsInDebug(Type t) {
+            return t instanceof Type.Struct || t instanceof Type.Array || t instanceof Type.Slice || t instanceof Type.Ref
+                    || t instanceof Type.Tuple || t instanceof Type.Sum;
+        }
+
+        private void flushPrint(List<PrintItem> items) {
+            if (!items.isEmpty()) emit(new Statement.Print(mergeText(items)));
+            items.clear();
+        }
+
+        private void debugItems(List<PrintItem> items, Place p, Type t, FormatSpec spec) {
+            if (t instanceof Type.Ref r) {
+                debugItems(items, p.project(new Place.Projection.Deref()), r.target(), spec);
+            } else if (t instanceof Type.Struct st) {
+                String name = st.name().substring(st.name().lastIndexOf('.') + 1);   // as Rust: no module path
+                if (st.fields().isEmpty()) { items.add(text(name)); return; }
+                for (int i = 0; i < st.fields().size(); i++) {
+                    Type.Struct.Field f = st.fields().get(i);
+                    items.add(text((i == 0 ? name + " { " : ", ") + f.name() + ": "));
+                    debugItems(items, p.project(new Place.Projection.Field(i)), f.type(), spec);
+                }
+                items.add(text(" }"));
+            } else if (t instanceof Type.Sum sum) {
+                // One arm per variant: `Some(3)`, `None`, `Release { pin: 1, ms: 20 }`, as Rust's derived Debug.
+                flushPrint(items);
+                Local disc = temp(Type.U32);
+                assign(disc, new Rvalue.Discriminant(p));
+                List<Long> values = new ArrayList<>();
+                List<BlockId> arms = new ArrayList<>();
+                for (int v = 0; v < sum.variants().size(); v++) { values.add((long) v); arms.add(newBlock()); }
+                BlockId join = newBlock(), otherwise = newBlock();
+                terminate(new Terminator.Switch(Operand.of(disc), values, arms, otherwise));
+                current = otherwise;
+                terminate(new Terminator.Unreachable());
+                for (int v = 0; v < sum.variants().size(); v++) {
+                    current = arms.get(v);
+                    Type.Sum.Variant variant = sum.variants().get(v);
+                    items.add(text(variant.name()));
+                    for (int i = 0; i < variant.fields().size(); i++) {
+                        String before = variant.isStructLike() ? (i == 0 ? " { " : ", ") + variant.fieldNames().get(i) + ": " : i == 0 ? "(" : ", ";
+                        items.add(text(before));
+                        debugItems(items, p.project(new Place.Projection.VariantField(v, i)), variant.fields().get(i), spec);
+                    }
+                    if (!variant.fields().isEmpty()) items.add(text(variant.isStructLike() ? " }" : ")"));
+                    flushPrint(items);
+                    gotoBlock(join);
+                }
+                current = join;
+            } else if (t instanceof Type.Tuple tu) {
+                for (int i = 0; i < tu.elements().size(); i++) {
+                    items.add(text(i == 0 ? "(" : ", "));
+                    debugItems(items, p.project(new Place.Projection.Field(i)), tu.elements().get(i), spec);
+                }
+                items.add(text(tu.elements().size() == 1 ? ",)" : ")"));
+            } else if (t instanceof Type.Array || t instanceof Type.Slice) {
+                Type element = t instanceof Type.Array a ? a.element() : ((Type.Slice) t).element();
+                items.add(text("["));
+                if (t instanceof Type.Array a && a.length() == 0) { items.add(text("]")); return; }
+                flushPrint(items);
+                Operand len = t instanceof Type.Array a ? constant(Type.U32, a.length())
+                        : load(p.project(new Place.Projection.Field(1)), Type.U32);
+                Local counter = temp(Type.U32);
+                assign(counter, new Rvalue.Use(constant(Type.U32, 0)));
+                BlockId header = newBlock(), body = newBlock(), separator = newBlock(), element0 = newBlock(), exit = newBlock();
+                gotoBlock(header);
+                Local more = temp(Type.BOOL);
+                assign(more, new Rvalue.Binary(BinOp.LT, Operand.of(counter), len));
+                terminate(new Terminator.If(Operand.of(more), body, exit));
+                current = body;
+                Local notFirst = temp(Type.BOOL);
+                assign(notFirst, new Rvalue.Binary(BinOp.NE, Operand.of(counter), constant(Type.U32, 0)));
+                terminate(new Terminator.If(Operand.of(notFirst), separator, element0));
+                current = separator;
+                emit(new Statement.Print(List.of(text(", "))));
+                gotoBlock(element0);
+                debugItems(items, p.project(new Place.Projection.Index(Operand.of(counter))), element, spec);
+                flushPrint(items);
+                assign(counter, new Rvalue.Binary(BinOp.ADD, Operand.of(counter), constant(Type.U32, 1)));
+                terminate(new Terminator.Goto(header));
+                current = exit;
+                items.add(text("]"));
+            } else {
+                items.add(new PrintItem.Value(load(p, t), t, spec));
             }
         }
 
@@ -1007,6 +1348,20 @@ public final class MirBuilder {
                     vars.put(v, l);
                     if (init != null) assign(l, new Rvalue.Use(init));
                     else if (Type.containsChannel(v.type())) emit(new Statement.InitChannel(l));
+                } else if (s instanceof Stmt.LetPattern lp) {
+                    Place value = valuePlace(lp.init());
+                    Type t = program.patternType(lp.pattern());
+                    if (lp.otherwise() == null) {
+                        matchPattern(lp.pattern(), value, t, null);
+                    } else {
+                        BlockId otherwise = newBlock(), matched = newBlock();
+                        matchPattern(lp.pattern(), value, t, otherwise);
+                        gotoBlock(matched);
+                        current = otherwise;
+                        lower(lp.otherwise());   // diverges (checked)
+                        if (!isTerminated()) terminate(new Terminator.Unreachable());
+                        current = matched;
+                    }
                 } else if (s instanceof Stmt.ExprStmt es) {
                     lower(es.expr());
                 }
@@ -1040,6 +1395,7 @@ public final class MirBuilder {
         }
 
         private Operand lowerMatch(Expr.Match m) {
+            if (!isClassicMatch(m)) return lowerPatternMatch(m);
             Local result = resultLocal(m);
             Operand scrutinee = lower(m.scrutinee());
             Type st = typeOf(m.scrutinee());
@@ -1075,12 +1431,8 @@ public final class MirBuilder {
             }
             for (int i = 0; i < m.arms().size(); i++) {
                 current = armBlocks.get(i);
-                Symbol.LocalVar binding = program.armBinding(m.arms().get(i));
-                if (binding != null) {
-                    Local named = newLocal(binding.name(), binding.type(), binding.span());
-                    vars.put(binding, named);
-                    assign(named, new Rvalue.Use(scrutinee));
-                }
+                Symbol.LocalVar binding = program.patternBinding(m.arms().get(i).pattern());
+                if (binding != null) assign(bindingLocal(binding), new Rvalue.Use(scrutinee));
                 line(m.arms().get(i).body().span());
                 Operand v = lower(m.arms().get(i).body());
                 if (result != null) assign(result, new Rvalue.Use(v));
@@ -1090,9 +1442,248 @@ public final class MirBuilder {
             return result == null ? Operand.UNIT : Operand.of(result);
         }
 
+        /**
+         * A match on an integer, bool or C-like enum by values, ranges and a catch-all, without
+         * guards: tested on the value itself, as 0.1 did (a switch where it can).
+         */
+        private boolean isClassicMatch(Expr.Match m) {
+            Type st = typeOf(m.scrutinee());
+            if (!(st instanceof Type.Int || st instanceof Type.Bool || st instanceof Type.Enum)) return false;
+            for (Expr.MatchArm arm : m.arms()) {
+                if (arm.guard() != null) return false;
+                Pattern p = arm.pattern();
+                boolean topBinding = p instanceof Pattern.Value && program.patternBinding(p) != null;
+                if (!topBinding && !isValueTest(p)) return false;
+            }
+            return true;
+        }
+
+        private boolean isValueTest(Pattern p) {
+            if (p instanceof Pattern.Wildcard) return true;
+            if (p instanceof Pattern.Or or) return or.alternatives().stream().allMatch(this::isValueTest);
+            return (p instanceof Pattern.Value || p instanceof Pattern.Range) && program.patternRange(p) != null;
+        }
+
+        private Local bindingLocal(Symbol.LocalVar v) {
+            Local l = vars.get(v);
+            if (l == null) {
+                l = newLocal(v.name(), v.type(), v.span());
+                vars.put(v, l);
+            }
+            return l;
+        }
+
+        // ------------------------------------------------ patterns (0.2): tests and bindings as control flow
+
+        /** The arms in order: each tests its pattern (binding as it goes), then its guard; a failure tries the next. */
+        private Operand lowerPatternMatch(Expr.Match m) {
+            Local result = resultLocal(m);
+            Place scrutinee = valuePlace(m.scrutinee());
+            Type st = typeOf(m.scrutinee());
+            BlockId join = newBlock();
+            for (Expr.MatchArm arm : m.arms()) {
+                BlockId next = newBlock();
+                matchPattern(arm.pattern(), scrutinee, st, next);
+                if (arm.guard() != null) {
+                    Operand ok = lower(arm.guard());
+                    BlockId body = newBlock();
+                    terminate(new Terminator.If(ok, body, next));
+                    current = body;
+                }
+                line(arm.body().span());
+                Operand v = lower(arm.body());
+                if (result != null) assign(result, new Rvalue.Use(v));
+                gotoBlock(join);
+                current = next;
+            }
+            terminate(new Terminator.Unreachable());   // exhaustiveness was checked
+            current = join;
+            return result == null ? Operand.UNIT : Operand.of(result);
+        }
+
+        /** The scrutinee as a place: a variable's own, or a temporary holding the value. */
+        private Place valuePlace(Expr e) {
+            if (typeOf(e) instanceof Type.Never) { lower(e); return Place.of(temp(Type.NEVER)); }
+            return lowerPlace(e);
+        }
+
+        /**
+         * Tests {@code p} against the value at {@code place}, jumping to {@code fail} when it does not
+         * match (null: it cannot fail) and going on in the current block when it does; bindings are
+         * assigned on the way.
+         */
+        private void matchPattern(Pattern p, Place place, Type t, BlockId fail) {
+            if (t instanceof Type.Never || p instanceof Pattern.Wildcard) return;
+            Symbol.LocalVar binding = program.patternBinding(p);
+            if (binding != null) {
+                Local l = bindingLocal(binding);
+                assign(l, new Rvalue.Use(load(place, t)));
+                if (p instanceof Pattern.Binding b && b.sub() != null) matchPattern(b.sub(), place, t, fail);
+                return;
+            }
+            if (p instanceof Pattern.Binding b) {   // bound through another alternative's variable
+                if (b.sub() != null) matchPattern(b.sub(), place, t, fail);
+                return;
+            }
+            Symbol.SumVariant sv = program.patternVariant(p);
+            if (sv != null) {
+                Type.Sum sum = (Type.Sum) t;
+                if (fail != null && sum.variants().size() > 1) {
+                    Local disc = temp(Type.U32), is = temp(Type.BOOL);
+                    assign(disc, new Rvalue.Discriminant(place));
+                    assign(is, new Rvalue.Binary(BinOp.EQ, Operand.of(disc), constant(Type.U32, sv.index())));
+                    BlockId ok = newBlock();
+                    terminate(new Terminator.If(Operand.of(is), ok, fail));
+                    current = ok;
+                }
+                List<Type> fields = sum.variants().get(sv.index()).fields();
+                if (p instanceof Pattern.Variant vp) {
+                    for (int i = 0; i < vp.args().size() && i < fields.size(); i++)
+                        matchPattern(vp.args().get(i), place.project(new Place.Projection.VariantField(sv.index(), i)), fields.get(i), fail);
+                } else if (p instanceof Pattern.StructVariant sp) {
+                    Type.Sum.Variant v = sum.variants().get(sv.index());
+                    for (Pattern.FieldPattern f : sp.fields()) {
+                        int i = v.fieldIndex(f.name().name());
+                        if (i >= 0) matchPattern(f.pattern(), place.project(new Place.Projection.VariantField(sv.index(), i)), fields.get(i), fail);
+                    }
+                }
+                return;
+            }
+            if (p instanceof Pattern.Tuple tp) {
+                if (t instanceof Type.Tuple tu)
+                    for (int i = 0; i < tp.elements().size(); i++)
+                        matchPattern(tp.elements().get(i), place.project(new Place.Projection.Field(i)), tu.elements().get(i), fail);
+                return;
+            }
+            if (p instanceof Pattern.Or or) {
+                BlockId matched = newBlock();
+                for (int i = 0; i < or.alternatives().size(); i++) {
+                    boolean last = i == or.alternatives().size() - 1;
+                    BlockId next = last ? fail : newBlock();
+                    matchPattern(or.alternatives().get(i), place, t, next);
+                    gotoBlock(matched);
+                    if (!last) current = next;
+                }
+                current = matched;
+                return;
+            }
+            if (fail == null) return;   // a constant in an irrefutable position was reported
+            Operand value = load(place, t);
+            Operand test = patternTest(p, value, t);
+            BlockId ok = newBlock();
+            terminate(new Terminator.If(test, ok, fail));
+            current = ok;
+        }
+
+        private Operand lowerVariant(Expr e, Symbol.SumVariant sv) {
+            List<Operand> fields = new ArrayList<>();
+            Type.Sum sum = (Type.Sum) typeOf(e);
+            Type.Sum.Variant v = sum.variants().get(sv.index());
+            if (e instanceof Expr.Call c) {
+                for (Expr a : c.args()) fields.add(lower(a));
+            } else if (e instanceof Expr.MethodCall mc) {
+                for (Expr a : mc.args()) fields.add(lower(a));
+            } else if (e instanceof Expr.StructLit sl) {
+                Operand[] byIndex = new Operand[v.fields().size()];
+                for (Expr.FieldInit fi : sl.fields()) byIndex[v.fieldIndex(fi.name().name())] = lower(fi.value());
+                fields.addAll(List.of(byIndex));
+            }
+            Local t = temp(sum);
+            assign(t, new Rvalue.Variant(sum, sv.index(), fields));
+            return Operand.of(t);
+        }
+
+        private Operand lowerIfLet(Expr.IfLet il) {
+            Local result = resultLocal(il);
+            Place value = valuePlace(il.scrutinee());
+            BlockId otherwise = newBlock(), join = newBlock();
+            matchPattern(il.pattern(), value, program.patternType(il.pattern()), otherwise);
+            Operand tv = lower(il.then());
+            if (result != null) assign(result, new Rvalue.Use(tv));
+            gotoBlock(join);
+            current = otherwise;
+            if (il.otherwise() != null) {
+                Operand ev = lower(il.otherwise());
+                if (result != null) assign(result, new Rvalue.Use(ev));
+            }
+            gotoBlock(join);
+            return result == null ? Operand.UNIT : Operand.of(result);
+        }
+
+        private void lowerWhileLet(Expr.WhileLet w) {
+            BlockId header = newBlock(), exit = newBlock();
+            gotoBlock(header);
+            Place value = valuePlace(w.scrutinee());
+            matchPattern(w.pattern(), value, program.patternType(w.pattern()), exit);
+            loops.put(w, new LoopTarget(exit, header, null, criticals.size()));
+            lower(w.body());
+            loops.remove(w);
+            gotoBlock(header);
+            current = exit;
+        }
+
+        /** `e?`: the payload of Some/Ok, else return None / Err(e) from the function. */
+        private Operand lowerTry(Expr.Try t) {
+            Place value = valuePlace(t.inner());
+            Type.Sum sum = (Type.Sum) typeOf(t.inner());
+            Type.Sum ret = (Type.Sum) fn.result();
+            int good = sum.isOption() ? 1 : 0;   // Some, Ok
+            Local disc = temp(Type.U32), isGood = temp(Type.BOOL);
+            assign(disc, new Rvalue.Discriminant(value));
+            assign(isGood, new Rvalue.Binary(BinOp.EQ, Operand.of(disc), constant(Type.U32, good)));
+            BlockId bad = newBlock(), ok = newBlock();
+            terminate(new Terminator.If(Operand.of(isGood), ok, bad));
+            current = bad;
+            List<Operand> payload = new ArrayList<>();
+            if (sum.isResult()) payload.add(load(value.project(new Place.Projection.VariantField(1, 0)), sum.args().get(1)));
+            Local early = temp(ret);
+            assign(early, new Rvalue.Variant(ret, sum.isOption() ? 0 : 1, payload));
+            assign(returnLocal, new Rvalue.Use(Operand.of(early)));
+            exitCriticals(0);
+            terminate(new Terminator.Return());
+            current = ok;
+            return load(value.project(new Place.Projection.VariantField(good, 0)), sum.args().get(0));
+        }
+
+        /** is_some/is_none/is_ok/is_err, unwrap (panics as Rust's does), unwrap_or. */
+        private Operand lowerSumMethod(Expr.MethodCall mc, Type.Sum sum) {
+            String m = mc.method().name();
+            Place value = valuePlace(mc.receiver());
+            Operand fallback = m.equals("unwrap_or") ? lower(mc.args().get(0)) : null;
+            int good = sum.isOption() ? 1 : 0;
+            Local disc = temp(Type.U32), isGood = temp(Type.BOOL);
+            assign(disc, new Rvalue.Discriminant(value));
+            assign(isGood, new Rvalue.Binary(BinOp.EQ, Operand.of(disc), constant(Type.U32, good)));
+            switch (m) {
+                case "is_some", "is_ok" -> { return Operand.of(isGood); }
+                case "is_none", "is_err" -> {
+                    Local not = temp(Type.BOOL);
+                    assign(not, new Rvalue.Unary(UnOp.NOT, Operand.of(isGood)));
+                    return Operand.of(not);
+                }
+                case "unwrap" -> {
+                    assertThat(Operand.of(isGood), sum.isOption() ? "called `Option::unwrap()` on a `None` value"
+                            : "called `Result::unwrap()` on an `Err` value", mc.span());
+                    return load(value.project(new Place.Projection.VariantField(good, 0)), sum.args().get(0));
+                }
+                default -> {   // unwrap_or
+                    Local result = temp(sum.args().get(0));
+                    BlockId some = newBlock(), none = newBlock(), join = newBlock();
+                    terminate(new Terminator.If(Operand.of(isGood), some, none));
+                    current = some;
+                    assign(result, new Rvalue.Use(load(value.project(new Place.Projection.VariantField(good, 0)), sum.args().get(0))));
+                    gotoBlock(join);
+                    current = none;
+                    assign(result, new Rvalue.Use(fallback));
+                    gotoBlock(join);
+                    return Operand.of(result);
+                }
+            }
+        }
+
         /** `_ => ...` and `name => ...` arms match every value. */
         private boolean matchesAll(Expr.MatchArm arm) {
-            return arm.pattern() instanceof Pattern.Wildcard || program.armBinding(arm) != null;
+            return arm.pattern() instanceof Pattern.Wildcard || program.patternBinding(arm.pattern()) != null;
         }
 
         private Operand patternTest(Pattern p, Operand scrutinee, Type t) {
@@ -1127,9 +1718,9 @@ public final class MirBuilder {
             Operand cond = lower(w.cond());
             terminate(new Terminator.If(cond, body, exit));
             current = body;
-            loops.push(new LoopTarget(exit, header, null, criticals.size()));
+            loops.put(w, new LoopTarget(exit, header, null, criticals.size()));
             lower(w.body());
-            loops.pop();
+            loops.remove(w);
             gotoBlock(header);
             current = exit;
         }
@@ -1138,9 +1729,9 @@ public final class MirBuilder {
             Local result = resultLocal(l);
             BlockId body = newBlock(), exit = newBlock();
             gotoBlock(body);
-            loops.push(new LoopTarget(exit, body, result, criticals.size()));
+            loops.put(l, new LoopTarget(exit, body, result, criticals.size()));
             lower(l.body());
-            loops.pop();
+            loops.remove(l);
             terminate(new Terminator.Goto(body));
             current = exit;
             return result == null ? Operand.UNIT : Operand.of(result);
@@ -1164,9 +1755,9 @@ public final class MirBuilder {
             Local var = newLocal(v.name(), t, v.span());
             vars.put(v, var);
             assign(var, new Rvalue.Use(Operand.of(counter)));
-            loops.push(new LoopTarget(exit, latch, null, criticals.size()));
+            loops.put(f, new LoopTarget(exit, latch, null, criticals.size()));
             lower(f.body());
-            loops.pop();
+            loops.remove(f);
             gotoBlock(latch);
             if (f.inclusive()) {
                 // `a..=MAX` must stop at MAX without the counter wrapping around.

@@ -128,6 +128,10 @@ public final class MirVerifier {
         else if (r instanceof Rvalue.Load l) place(f, l.place(), block);
         else if (r instanceof Rvalue.AddressOf a) place(f, a.place(), block);
         else if (r instanceof Rvalue.Aggregate a) a.operands().forEach(op -> operand(f, op, block));
+        else if (r instanceof Rvalue.Variant v) v.operands().forEach(op -> operand(f, op, block));
+        else if (r instanceof Rvalue.Discriminant d) {
+            if (!(place(f, d.place(), block) instanceof Type.Sum)) fail(f, "bb" + block + ": discriminant of a non-enum " + d.place());
+        }
         else if (r instanceof Rvalue.Repeat rp) operand(f, rp.value(), block);
         else if (r instanceof Rvalue.Overflows o) { operand(f, o.left(), block); operand(f, o.right(), block); }
         else if (r instanceof Rvalue.Spawn sp) sp.args().forEach(op -> operand(f, op, block));
@@ -147,7 +151,10 @@ public final class MirVerifier {
             if (pr instanceof Place.Projection.Deref) ok = t instanceof Type.Ref;
             else if (pr instanceof Place.Projection.Index ix) ok = (t instanceof Type.Array || t instanceof Type.Slice)
                     && f.typeOf(ix.index()) instanceof Type.Int it && !it.signed();
+            else if (pr instanceof Place.Projection.VariantField vf) ok = t instanceof Type.Sum s && vf.variant() < s.variants().size()
+                    && vf.index() < s.variants().get(vf.variant()).fields().size();
             else if (pr instanceof Place.Projection.Field fd) ok = t instanceof Type.Struct st ? fd.index() < st.fields().size()
+                    : t instanceof Type.Tuple tu ? fd.index() < tu.elements().size()
                     : t instanceof Type.Slice && fd.index() < 2;
             else throw unhandled(pr);
             if (!ok) fail(f, "bb" + block + ": projection " + pr + " does not apply to " + t + " in " + p);

@@ -29,6 +29,9 @@ public record Place(Local local, List<Projection> projections) {
 
         /** What a reference points to. */
         record Deref() implements Projection {}
+
+        /** Field {@code index} of variant {@code variant} of a data enum (valid where it holds that variant). */
+        record VariantField(int variant, int index) implements Projection {}
     }
 
     public Place project(Projection p) {
@@ -63,8 +66,10 @@ public record Place(Local local, List<Projection> projections) {
             if (t instanceof Type.Array a) return a.element();
             return ((Type.Slice) t).element();
         }
+        if (p instanceof Projection.VariantField vf) return ((Type.Sum) t).variants().get(vf.variant()).fields().get(vf.index());
         if (p instanceof Projection.Field f) {
             if (t instanceof Type.Slice s) return f.index() == 0 ? new Type.Ref(false, s.element()) : Type.U32;
+            if (t instanceof Type.Tuple tu) return tu.elements().get(f.index());
             return ((Type.Struct) t).fields().get(f.index()).type();
         }
         throw new IllegalStateException("unhandled projection " + p.getClass().getSimpleName());
@@ -76,6 +81,7 @@ public record Place(Local local, List<Projection> projections) {
             if (p instanceof Projection.Field f) s = s + "." + f.index();
             else if (p instanceof Projection.Index i) s = s + "[" + i.index() + "]";
             else if (p instanceof Projection.Deref) s = "(*" + s + ")";
+            else if (p instanceof Projection.VariantField vf) s = "(" + s + " as " + vf.variant() + ")." + vf.index();
             else throw new IllegalStateException("unhandled projection " + p.getClass().getSimpleName());
         }
         return s;

@@ -9,8 +9,10 @@ public sealed interface PrintItem {
         @Override public String toString() { return quote(bytes); }
     }
 
-    record Value(Operand value, Type type, boolean hex) implements PrintItem {
-        @Override public String toString() { return (hex ? "{:x}" : "{}") + "(" + value + ")"; }
+    record Value(Operand value, Type type, mote.types.FormatSpec spec) implements PrintItem {
+        /** A value printed as `{}` (decimal, true/false, text). */
+        public Value(Operand value, Type type) { this(value, type, mote.types.FormatSpec.DISPLAY); }
+        @Override public String toString() { return spec.text() + "(" + value + ")"; }
     }
 
     static String quote(byte[] bytes) {

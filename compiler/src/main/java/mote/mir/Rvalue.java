@@ -57,6 +57,20 @@ public sealed interface Rvalue {
     }
 
     /** `[value; count]` */
+    /** A value of a data enum, Option or Result: variant {@code variant} with its fields. */
+    record Variant(mote.types.Type.Sum type, int variant, List<Operand> operands) implements Rvalue {
+        public Variant { operands = List.copyOf(operands); }
+        @Override public String toString() {
+            return type + "::" + type.variants().get(variant).name()
+                    + (operands.isEmpty() ? "" : "(" + operands.stream().map(Object::toString).collect(Collectors.joining(", ")) + ")");
+        }
+    }
+
+    /** Which variant the data enum at {@code place} holds, as its index (a u32). */
+    record Discriminant(Place place) implements Rvalue {
+        @Override public String toString() { return "discriminant(" + place + ")"; }
+    }
+
     record Repeat(Operand value, long count) implements Rvalue {
         @Override public String toString() { return "[" + value + "; " + count + "]"; }
     }

@@ -65,7 +65,7 @@ final class MirEdit {
     }
 
     static PrintItem mapItem(PrintItem item, UnaryOperator<Local> locals) {
-        if (item instanceof PrintItem.Value v) return new PrintItem.Value(mapOperand(v.value(), locals), v.type(), v.hex());
+        if (item instanceof PrintItem.Value v) return new PrintItem.Value(mapOperand(v.value(), locals), v.type(), v.spec());
         if (item instanceof PrintItem.Text) return item;
         throw new IllegalStateException("unhandled print item " + item.getClass().getSimpleName());
     }
@@ -79,6 +79,8 @@ final class MirEdit {
         if (r instanceof Rvalue.Load l) return new Rvalue.Load(mapPlace(l.place(), locals));
         if (r instanceof Rvalue.AddressOf a) return new Rvalue.AddressOf(a.mutable(), mapPlace(a.place(), locals));
         if (r instanceof Rvalue.Aggregate a) return new Rvalue.Aggregate(a.type(), mapOperands(a.operands(), locals));
+        if (r instanceof Rvalue.Variant v) return new Rvalue.Variant(v.type(), v.variant(), mapOperands(v.operands(), locals));
+        if (r instanceof Rvalue.Discriminant d) return new Rvalue.Discriminant(mapPlace(d.place(), locals));
         if (r instanceof Rvalue.Repeat rep) return new Rvalue.Repeat(mapOperand(rep.value(), locals), rep.count());
         if (r instanceof Rvalue.ChannelOp c) return new Rvalue.ChannelOp(c.op(), c.channel(), mapOperands(c.args(), locals));
         if (r instanceof Rvalue.Spawn sp) return new Rvalue.Spawn(sp.task(), mapOperands(sp.args(), locals), sp.certain());
@@ -95,7 +97,7 @@ final class MirEdit {
 
     static Place.Projection mapProjection(Place.Projection pr, UnaryOperator<Local> locals) {
         if (pr instanceof Place.Projection.Index i) return new Place.Projection.Index(mapOperand(i.index(), locals));
-        if (pr instanceof Place.Projection.Field || pr instanceof Place.Projection.Deref) return pr;
+        if (pr instanceof Place.Projection.Field || pr instanceof Place.Projection.Deref || pr instanceof Place.Projection.VariantField) return pr;
         throw new IllegalStateException("unhandled projection " + pr.getClass().getSimpleName());
     }
 

@@ -316,6 +316,23 @@ public final class Parser {
             case RBRACE -> throw unexpected("E0020", false, "unexpected closing `}`", "this `}` has no matching `{`");
             case LET -> throw unexpected("E0020", false, "expected item, found `let`",
                     "`let` statements go inside a function body; use `const` or `static` at the top level");
+            case IDENT -> {
+                // What Mote does not have, named plainly rather than as a surprise at the next token.
+                if (t.text().equals("impl") && peek(1).kind() == IDENT && peek(2).kind() == LBRACE) return implBlock();
+                String m = switch (t.text()) {
+                    case "trait" -> "Mote has no traits (0.2): write a function for each type, or an enum of the cases";
+                    case "impl" -> "methods (`impl`) are not supported by this compiler yet: write a function taking the value, `fn len(p: &Point) -> u32`";
+                    case "type" -> "Mote has no type aliases: write the type out";
+                    case "use", "mod" -> "Mote modules are files: write `import name;` for name.mote";
+                    case "pub" -> "Mote has no visibility modifiers: every item of a module can be used by a file that imports it";
+                    case "macro_rules" -> "Mote has no macros: write a function";
+                    default -> null;
+                };
+                if (m != null) throw unexpected("E0020", false, t.text().equals("impl") ? "methods (`impl` blocks) are not supported by this compiler yet"
+                        : "`" + t.text() + "` is not part of Mote", m);
+                throw unexpected("E0020", false, "expected item, found " + t.describe(),
+                        "items are `fn`, `async fn`, `task fn`, `test fn`, `interrupt`, `struct`, `enum`, `const`, `static`, `register` and `import`");
+            }
             default -> throw unexpected("E0020", false, "expected item, found " + t.describe(),
                     "items are `fn`, `async fn`, `task fn`, `test fn`, `interrupt`, `struct`, `enum`, `const`, `static`, `register` and `import`");
         }
@@ -326,11 +343,59 @@ public final class Parser {
         throw unexpected("E0021", false, "expected `fn` after `" + after + "`, found " + peek().describe());
     }
 
-    private Item.Fn fn(Span start, Item.FnKind kind, int pool) {
+    /** `impl Type { [async] fn ... }`: methods, named `Type.method`. */
+    private Item.Impl implBlock() {
+        Span start = advance().span();
+        Ident type = ident("a type name after `impl`");
+        expect(LBRACE, "after `impl " + type.name() + "`");
+        List<Item.Fn> methods = new ArrayList<>();
+        while (!at(RBRACE) && !at(EOF)) {
+            Span ms = peek().span();
+            if (at(FN)) methods.add(fn(ms, Item.FnKind.SYNC, 1, type));
+            else if (eat(ASYNC)) { expectFn("async"); methods.add(fn(ms, Item.FnKind.ASYNC, 1, type)); }
+            else if (at(IDENT) && peek().text().equals("pub")) throw unexpected("E0020", false, "Mote has no visibility modifiers",
+                    "drop `pub`: every method can be called where its type can be named");
+            else {
+                report("E0020", peek().span(), "expected `fn` or `async fn` in `impl " + type.name() + "`, found " + peek().describe(),
+                        "an `impl` block holds methods only");
+                int depth = 0;   // skip to the next method or the end of the block
+                while (!at(EOF) && !(depth == 0 && (at(FN) || at(ASYNC) || at(RBRACE)))) {
+                    if (at(LBRACE)) depth++;
+                    if (at(RBRACE)) depth--;
+                    advance();
+                }
+            }
+        }
+        expect(RBRACE, "to close `impl " + type.name() + "`");
+        return new Item.Impl(from(start), type, methods);
+    }
+
+    private Item.Fn fn(Span start, Item.FnKind kind, int pool) { return fn(start, kind, pool, null); }
+
+    /** {@code selfType}: the type of the `impl` the fn is a method of (its name becomes `Type.name`), or null. */
+    private Item.Fn fn(Span start, Item.FnKind kind, int pool, Ident selfType) {
         expect(FN, "");
         Ident name = ident("a function name");
+        if (selfType != null) name = new Ident(selfType.name() + "." + name.name(), name.span());
+        if (at(LT)) {
+            throw unexpected("E0020", false, "Mote has no user generics (0.2): `" + name.name() + "` cannot take type parameters",
+                    "write one function for each type it is used with");
+        }
         expect(LPAREN, "after the function name");
         List<Item.Param> params = new ArrayList<>();
+        if (selfType != null) {   // `self`, `mut self`, `&self`, `&mut self`
+            Span ps = peek().span();
+            int ahead = at(AMP) ? (peek(1).kind() == MUT ? 2 : 1) : at(MUT) ? 1 : 0;
+            if (peek(ahead).kind() == IDENT && peek(ahead).text().equals("self")) {
+                boolean borrowed = eat(AMP);
+                boolean mut = eat(MUT);
+                Token self = advance();
+                TypeExpr named = new TypeExpr.Named(self.span(), List.of(selfType), List.of());
+                TypeExpr type = borrowed ? new TypeExpr.Ref(from(ps), mut, named) : named;
+                params.add(new Item.Param(from(ps), new Ident("self", self.span()), !borrowed && mut, type));
+                if (!eat(COMMA) && !at(RPAREN)) throw unexpected("E0021", true, "expected `,` or `)` after `self`, found " + peek().describe());
+            }
+        }
         while (!at(RPAREN)) {
             Span ps = peek().span();
             boolean mut = eat(MUT);
@@ -377,12 +442,32 @@ public final class Parser {
         List<Item.Variant> variants = new ArrayList<>();
         while (!at(RBRACE)) {
             Ident v = ident("a variant name");
+            List<TypeExpr> tupleFields = null;
+            List<Item.FieldDecl> structFields = null;
+            if (eat(LPAREN)) {   // `Press(u8, u32)`
+                tupleFields = new ArrayList<>();
+                while (!at(RPAREN)) {
+                    tupleFields.add(type());
+                    if (!eat(COMMA) && !at(RPAREN))
+                        throw unexpected("E0021", true, "expected `,` or `)` in the variant's fields, found " + peek().describe());
+                }
+                advance();
+            } else if (at(LBRACE)) {   // `Release { pin: u8, ms: u32 }`
+                advance();
+                structFields = new ArrayList<>();
+                while (!at(RBRACE)) {
+                    Ident f = ident("a field name");
+                    expect(COLON, "and a type after field `" + f.name() + "`");
+                    structFields.add(new Item.FieldDecl(from(f.span()), f, type()));
+                    if (!eat(COMMA) && !at(RBRACE))
+                        throw unexpected("E0021", true, "expected `,` or `}` after a variant field, found " + peek().describe());
+                }
+                advance();
+            }
             Expr value = eat(EQ) ? expr() : null;
-            variants.add(new Item.Variant(from(v.span()), v, value));
+            variants.add(new Item.Variant(from(v.span()), v, value, tupleFields, structFields));
             if (!eat(COMMA) && !at(RBRACE)) {
-                String help = at(LPAREN) || at(LBRACE) ? "enums are C-like in Mote: variants carry no data" : null;
-                String msg = "expected `,` or `}` after an enum variant, found " + peek().describe();
-                throw help == null ? unexpected("E0021", true, msg) : unexpected("E0021", true, msg, help);
+                throw unexpected("E0021", true, "expected `,` or `}` after an enum variant, found " + peek().describe());
             }
         }
         advance();
@@ -434,12 +519,20 @@ public final class Parser {
                 }
                 case LPAREN -> {
                     advance();
-                    if (!at(RPAREN)) {
-                        throw unexpected("E0024", false, "expected `)` in the unit type `()`, found " + peek().describe(),
-                                "Mote 0.1 has no tuple types");
+                    if (eat(RPAREN)) return new TypeExpr.Unit(from(start));
+                    List<TypeExpr> elements = new ArrayList<>();
+                    elements.add(type());
+                    boolean trailingComma = false;
+                    while (eat(COMMA)) {
+                        trailingComma = true;
+                        if (at(RPAREN)) break;
+                        elements.add(type());
+                        trailingComma = false;
                     }
-                    advance();
-                    return new TypeExpr.Unit(from(start));
+                    expect(RPAREN, "to close the tuple type");
+                    // `(T)` is T, as in Rust; `(T,)` is a tuple of one.
+                    if (elements.size() == 1 && !trailingComma) return elements.get(0);
+                    return new TypeExpr.Tuple(from(start), elements);
                 }
                 case IDENT -> {
                     List<Ident> path = new ArrayList<>();
@@ -584,8 +677,21 @@ public final class Parser {
         }
     }
 
-    private Stmt.Let let() {
+    /** `let [mut] x [: T] [= e];`, or with a pattern `let (a, b) = e;` and `let PAT = e else { .. };` (0.2). */
+    private Stmt let() {
         Span start = advance().span();
+        boolean simple = at(MUT) ? peek(1).kind() == IDENT && peek(2).kind() != AT
+                : at(IDENT) && (peek(1).kind() == COLON || peek(1).kind() == EQ || peek(1).kind() == SEMI || peek(1).kind() == EQ_EQ);
+        if (!simple) {
+            if (!(at(LPAREN) || at(IDENT) || at(MUT))) ident("a variable name or a pattern after `let`");
+            Pattern pattern = pattern();
+            TypeExpr type = eat(COLON) ? type() : null;
+            expect(EQ, "and a value after the `let` pattern");
+            Expr init = expr();
+            Expr.Block otherwise = eat(ELSE) ? block() : null;
+            expectSemi("after `let` statement");
+            return new Stmt.LetPattern(from(start), pattern, type, init, otherwise);
+        }
         boolean mut = eat(MUT);
         Ident name = ident("a variable name after `let`");
         TypeExpr type = eat(COLON) ? type() : null;
@@ -594,13 +700,20 @@ public final class Parser {
         else if (at(EQ_EQ)) {
             throw unexpected("E0021", false, "expected `=` in `let`, found `==`", "use `=` to give the variable its value");
         }
+        if (init != null && at(ELSE)) {   // `let x = e else { .. };`: a binding pattern
+            advance();
+            Expr.Block otherwise = block();
+            expectSemi("after `let` statement");
+            Pattern p = mut ? new Pattern.Binding(name.span(), name, true, null) : new Pattern.Value(name.span(), new Expr.Name(name.span(), name));
+            return new Stmt.LetPattern(from(start), p, type, init, otherwise);
+        }
         expectSemi("after `let` statement");
         return new Stmt.Let(from(start), name, mut, type, init);
     }
 
     private boolean startsBlockLike() {
         return switch (peek().kind()) {
-            case LBRACE, IF, MATCH, WHILE, LOOP, FOR, CRITICAL, JOIN, RACE -> true;
+            case LBRACE, IF, MATCH, WHILE, LOOP, FOR, CRITICAL, JOIN, RACE, LABEL -> true;
             default -> false;
         };
     }
@@ -618,18 +731,13 @@ public final class Parser {
             case LBRACE: return block();
             case IF: return ifExpr();
             case MATCH: return match();
-            case WHILE: {
-                advance();
-                Expr cond = withNoStruct(this::expr);
-                checkStructInCondition(cond, "a `while` condition");
-                Expr.Block body = block();
-                return new Expr.While(from(start), cond, body);
-            }
+            case LABEL: return labelledLoop();
+            case WHILE: return whileExpr(null, start);
             case LOOP: {
                 advance();
-                return new Expr.Loop(from(start), block());
+                return new Expr.Loop(from(start), block(), null);
             }
-            case FOR: return forExpr();
+            case FOR: return forExpr(null, start);
             case CRITICAL: {
                 advance();
                 return new Expr.Critical(from(start), block());
@@ -657,11 +765,16 @@ public final class Parser {
         }
     }
 
-    private Expr.If ifExpr() { return ifExpr(0); }
+    private Expr ifExpr() { return ifExpr(0); }
 
     /** {@code elseIfs}: how many `else if` led here; each nests the tree one level deeper. */
-    private Expr.If ifExpr(int elseIfs) {
+    private Expr ifExpr(int elseIfs) {
         Span start = expect(IF, "").span();
+        Pattern pattern = null;
+        if (eat(LET)) {   // `if let PAT = e`
+            pattern = pattern();
+            expect(EQ, "after the `if let` pattern");
+        }
         Expr cond = withNoStruct(this::expr);
         checkStructInCondition(cond, "an `if` condition");
         Expr.Block then = block();
@@ -672,6 +785,7 @@ public final class Parser {
             else if (at(LBRACE)) otherwise = block();
             else throw unexpected("E0021", true, "expected `{` or `if` after `else`, found " + peek().describe());
         }
+        if (pattern != null) return new Expr.IfLet(from(start), pattern, cond, then, otherwise);
         return new Expr.If(from(start), cond, then, otherwise);
     }
 
@@ -722,6 +836,7 @@ public final class Parser {
                 try {
                     Span as = peek().span();
                     Pattern pat = pattern();
+                    Expr guard = eat(IF) ? expr() : null;
                     if (!at(FAT_ARROW)) {
                         throw unexpected("E0021", true, "expected `=>` after the pattern, found " + peek().describe(),
                                 at(EQ) || at(ARROW) || at(GT_EQ) ? new String[] {"match arms are written `pattern => value`"} : new String[0]);
@@ -736,7 +851,7 @@ public final class Parser {
                     } else {
                         body = expr();
                     }
-                    arms.add(new Expr.MatchArm(from(as), pat, body));
+                    arms.add(new Expr.MatchArm(from(as), pat, guard, body));
                     if (!eat(COMMA) && !at(RBRACE) && !isBlockLike(body)) {
                         throw unexpected("E0021", true, "expected `,` after match arm, found " + peek().describe(),
                                 "separate match arms with `,`");
@@ -758,8 +873,51 @@ public final class Parser {
         return new Expr.Match(from(start), scrutinee, arms);
     }
 
-    private Expr.For forExpr() {
-        Span start = advance().span();
+    /** `&a[1..3]`: part of the 0.2 contract this compiler does not implement yet. */
+    private ParseError slicing() {
+        return unexpected("E0021", false, "slicing an array (`a[i..j]`) is not supported by this compiler yet",
+                "pass the array with the bounds, or copy the part you need into a smaller array");
+    }
+
+    private static Ident labelName(Token t) { return new Ident(t.text().substring(1), t.span()); }
+
+    /** `'outer: loop { }` (also `while` and `for`); the label is kept without its quote. */
+    private Expr labelledLoop() {
+        if (peek(1).kind() != COLON && peek().text().length() == 2) {
+            // `'a` then no `:`: a character literal missing its closing quote, not a label.
+            Token t = peek();
+            throw unexpected("E0004", false, "unterminated character literal `" + t.text() + "`",
+                    "add a closing `'`: `" + t.text() + "'`");
+        }
+        Token t = advance();
+        Span start = t.span();
+        Ident label = labelName(t);
+        expect(COLON, "after the label `" + t.text() + "`");
+        return switch (peek().kind()) {
+            case LOOP -> { advance(); yield new Expr.Loop(from(start), block(), label); }
+            case WHILE -> whileExpr(label, start);
+            case FOR -> forExpr(label, start);
+            default -> throw unexpected("E0033", true, "expected `loop`, `while` or `for` after the label `" + t.text() + ":`, found "
+                    + peek().describe(), "labels name loops, for `break " + t.text() + "` and `continue " + t.text() + "`");
+        };
+    }
+
+    private Expr whileExpr(Ident label, Span start) {
+        advance();
+        Pattern pattern = null;
+        if (eat(LET)) {   // `while let PAT = e`
+            pattern = pattern();
+            expect(EQ, "after the `while let` pattern");
+        }
+        Expr cond = withNoStruct(this::expr);
+        checkStructInCondition(cond, "a `while` condition");
+        Expr.Block body = block();
+        if (pattern != null) return new Expr.WhileLet(from(start), pattern, cond, body, label);
+        return new Expr.While(from(start), cond, body, label);
+    }
+
+    private Expr.For forExpr(Ident label, Span start) {
+        advance();
         Ident var = ident("a loop variable after `for`");
         expect(IN, "after the loop variable");
         Expr lo = withNoStruct(() -> binary(0));
@@ -771,7 +929,7 @@ public final class Parser {
         Expr hi = withNoStruct(() -> binary(0));
         checkStructInCondition(hi, "a `for` range");
         Expr.Block body = block();
-        return new Expr.For(from(start), var, lo, hi, inclusive, body);
+        return new Expr.For(from(start), var, lo, hi, inclusive, body, label);
     }
 
     // ---- patterns -------------------------------------------------------------------------
@@ -787,12 +945,76 @@ public final class Parser {
     }
 
     private Pattern patternAtom() {
+        if (++nesting > MAX_NESTING) throw tooDeep();
+        try {
+            return patternAtomInner();
+        } finally {
+            nesting--;
+        }
+    }
+
+    private Pattern patternAtomInner() {
         Token t = peek();
         if (t.kind() == IDENT && t.text().equals("_")) {
             advance();
             return new Pattern.Wildcard(t.span());
         }
+        if (t.kind() == MUT) {   // `mut x`
+            advance();
+            Ident name = ident("a variable name after `mut`");
+            return new Pattern.Binding(from(t.span()), name, true, null);
+        }
+        if (t.kind() == IDENT && peek(1).kind() == AT) {   // `n @ 1..=9`
+            Ident name = ident("a name");
+            advance();
+            Pattern sub = patternAtom();
+            return new Pattern.Binding(from(t.span()), name, false, sub);
+        }
+        if (t.kind() == LPAREN) {   // `(a, b)`; `(p)` is p
+            advance();
+            List<Pattern> elements = new ArrayList<>();
+            boolean trailingComma = false;
+            while (!at(RPAREN)) {
+                elements.add(pattern());
+                trailingComma = eat(COMMA);
+                if (!trailingComma && !at(RPAREN))
+                    throw unexpected("E0026", true, "expected `,` or `)` in a tuple pattern, found " + peek().describe());
+            }
+            advance();
+            if (elements.size() == 1 && !trailingComma) return elements.get(0);
+            return new Pattern.Tuple(from(t.span()), elements);
+        }
         Expr lo = patternValue();
+        if (at(LPAREN) && pathOf(lo) != null) {   // `Event.Press(p)`, `Some(x)`
+            advance();
+            List<Pattern> args = new ArrayList<>();
+            while (!at(RPAREN)) {
+                args.add(pattern());
+                if (!eat(COMMA) && !at(RPAREN))
+                    throw unexpected("E0026", true, "expected `,` or `)` in the variant's pattern, found " + peek().describe());
+            }
+            advance();
+            return new Pattern.Variant(from(t.span()), lo, args);
+        }
+        if (at(LBRACE) && pathOf(lo) != null) {   // `Event.Release { pin, ms: 20, .. }`
+            advance();
+            List<Pattern.FieldPattern> fields = new ArrayList<>();
+            boolean rest = false;
+            while (!at(RBRACE)) {
+                if (eat(DOT_DOT)) { rest = true; break; }
+                Token ft = peek();
+                boolean mutable = eat(MUT);
+                Ident f = ident("a field name");
+                Pattern fp;
+                if (!mutable && eat(COLON)) fp = pattern();
+                else fp = mutable ? new Pattern.Binding(from(ft.span()), f, true, null) : new Pattern.Value(f.span(), new Expr.Name(f.span(), f));
+                fields.add(new Pattern.FieldPattern(from(ft.span()), f, fp));
+                if (!eat(COMMA) && !at(RBRACE))
+                    throw unexpected("E0026", true, "expected `,` or `}` in the variant's pattern, found " + peek().describe());
+            }
+            expect(RBRACE, "to close the variant's pattern");
+            return new Pattern.StructVariant(from(t.span()), lo, fields, rest);
+        }
         if (at(DOT_DOT) || at(DOT_DOT_EQ)) {
             boolean inclusive = advance().kind() == DOT_DOT_EQ;
             Expr hi = patternValue();
@@ -832,7 +1054,8 @@ public final class Parser {
                 return e;
             }
             default -> throw unexpected("E0026", false, "expected pattern, found " + t.describe(),
-                    "patterns are integers, characters, `true`/`false`, constants, enum variants like `Cmd.Reset`, ranges `1..=9`, alternatives `1 | 2` and `_`");
+                    "patterns are integers, characters, `true`/`false`, constants, enum variants like `Cmd.Reset` or `Some(x)`, "
+                            + "tuples `(a, b)`, ranges `1..=9`, bindings `n @ 1..=9`, alternatives `1 | 2` and `_`");
         }
     }
 
@@ -983,6 +1206,10 @@ public final class Parser {
             if (chain > MAX_CHAIN) throw tooDeep();
             Span start = e.span();
             switch (peek().kind()) {
+                case QUESTION -> {
+                    advance();
+                    e = new Expr.Try(from(start), e);
+                }
                 case LPAREN -> {
                     advance();
                     List<Expr> args = arguments(RPAREN, "arguments");
@@ -990,7 +1217,9 @@ public final class Parser {
                 }
                 case LBRACKET -> {
                     advance();
+                    if (at(DOT_DOT) || at(DOT_DOT_EQ)) throw slicing();
                     Expr index = nested(this::expr);
+                    if (at(DOT_DOT) || at(DOT_DOT_EQ)) throw slicing();
                     expect(RBRACKET, "after the index");
                     e = new Expr.Index(from(start), e, index);
                 }
@@ -1002,9 +1231,13 @@ public final class Parser {
                         e = new Expr.Await(from(start), e);
                         continue;
                     }
-                    if (at(INT)) {
-                        throw unexpected("E0025", false, "expected a field or method name after `.`, found " + peek().describe(),
-                                "Mote 0.1 has no tuples; use a struct or an array");
+                    if (at(INT)) {   // a tuple field: `t.0`
+                        Token index = advance();
+                        if (!index.text().chars().allMatch(Character::isDigit) || (index.text().length() > 1 && index.text().startsWith("0"))) {
+                            report("E0025", index.span(), "`" + index.text() + "` is not a tuple field", "tuple fields are numbered from 0: `t.0`, `t.1`");
+                        }
+                        e = new Expr.Field(from(start), e, new Ident(index.text(), index.span()));
+                        continue;
                     }
                     Ident name = ident("a field or method name after `.`");
                     if (at(LPAREN)) {
@@ -1125,11 +1358,18 @@ public final class Parser {
                 advance();
                 if (eat(RPAREN)) return new Expr.Block(from(start), List.of(), null);
                 Expr e = nested(this::expr);
-                if (at(COMMA)) {
-                    throw unexpected("E0021", false, "expected `)`, found `,`", "Mote 0.1 has no tuples; use a struct or an array");
+                if (!at(COMMA)) {
+                    expect(RPAREN, "to close the parenthesis");
+                    return e;
                 }
-                expect(RPAREN, "to close the parenthesis");
-                return e;
+                List<Expr> elements = new ArrayList<>();
+                elements.add(e);
+                while (eat(COMMA)) {
+                    if (at(RPAREN)) break;
+                    elements.add(nested(this::expr));
+                }
+                expect(RPAREN, "or `,` in the tuple");
+                return new Expr.Tuple(from(start), elements);
             }
             case LBRACKET -> {
                 advance();
@@ -1146,7 +1386,7 @@ public final class Parser {
                 else expect(RBRACKET, "or `,` in array literal");
                 return new Expr.ArrayLit(from(start), elems);
             }
-            case LBRACE, IF, MATCH, WHILE, LOOP, FOR, CRITICAL, JOIN, RACE -> {
+            case LBRACE, IF, MATCH, WHILE, LOOP, FOR, CRITICAL, JOIN, RACE, LABEL -> {
                 return blockLikeExpr();
             }
             case SPAWN -> {
@@ -1154,12 +1394,14 @@ public final class Parser {
             }
             case BREAK -> {
                 advance();
+                Ident label = peek().is(LABEL) ? labelName(advance()) : null;
                 Expr value = canStartExpression() ? expr() : null;
-                return new Expr.Break(from(start), value);
+                return new Expr.Break(from(start), label, value);
             }
             case CONTINUE -> {
                 advance();
-                return new Expr.Continue(t.span());
+                Ident label = peek().is(LABEL) ? labelName(advance()) : null;
+                return new Expr.Continue(from(start), label);
             }
             case RETURN -> {
                 advance();
@@ -1170,13 +1412,15 @@ public final class Parser {
                     "`let` is a statement; it cannot be used as a value");
             case ELSE -> throw unexpected("E0022", false, "expected expression, found `else`",
                     "`else` must follow the `}` of an `if` block");
+            case PIPE, PIPE_PIPE -> throw unexpected("E0022", false, "Mote has no closures (0.2)",
+                    "write a named `fn` and call it");
             default -> throw unexpected("E0022", false, "expected expression, found " + t.describe());
         }
     }
 
     private boolean canStartExpression() {
         return switch (peek().kind()) {
-            case INT, STRING, TRUE, FALSE, IDENT, LPAREN, LBRACKET, IF, MATCH, WHILE, LOOP, FOR, CRITICAL,
+            case INT, STRING, TRUE, FALSE, IDENT, LPAREN, LBRACKET, IF, MATCH, WHILE, LOOP, FOR, CRITICAL, LABEL,
                  JOIN, RACE, SPAWN, BREAK, CONTINUE, RETURN, MINUS, BANG, TILDE, STAR, AMP, AMP_AMP, AWAIT -> true;
             case LBRACE -> !noStruct;
             default -> false;

@@ -234,6 +234,9 @@ final class ConstEval {
                 int index = st.fieldIndex(fi.name().name());
                 if (index >= 0) write(fi.value(), st.fields().get(index).type(), out, offset + st.fields().get(index).offset());
             }
+        } else if (e instanceof Expr.Tuple tu && type instanceof Type.Tuple tt) {
+            for (int i = 0; i < tu.elements().size() && i < tt.elements().size(); i++)
+                write(tu.elements().get(i), tt.elements().get(i), out, offset + tt.offset(i));
         } else if (e instanceof Expr.ArrayLit al && type instanceof Type.Array a) {
             int size = a.element().size();
             for (int i = 0; i < al.elements().size() && i < a.length(); i++) write(al.elements().get(i), a.element(), out, offset + i * size);
@@ -241,7 +244,7 @@ final class ConstEval {
             int size = a.element().size();
             for (int i = 0; i < a.length(); i++) write(ar.value(), a.element(), out, offset + i * size);
         } else if (Type.isAggregate(type) || type instanceof Type.Ref) {
-            throw fail(e, "E0501", "a static of type `" + type + "` needs a constant initializer: literals of structs, arrays, strings and integers");
+            throw fail(e, "E0501", "a static of type `" + type + "` needs a constant initializer: literals of structs, tuples, arrays, strings and integers");
         } else {
             long v = normalize(evalExpr(e), type);
             for (int i = 0; i < type.size(); i++) out[offset + i] = (byte) (v >>> (8 * i));

@@ -1,8 +1,6 @@
 package mote.types;
 
-import java.util.ArrayDeque;
 import java.util.BitSet;
-import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +38,8 @@ public final class DefiniteAssignment {
     private final Map<Symbol.LocalVar, Integer> tracked = new IdentityHashMap<>();
     private final Set<Symbol.LocalVar> reported = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     /** Per enclosing loop: the meet of the states its `break`s leave with (null: none so far). */
-    private final Deque<BitSet[]> loopExits = new ArrayDeque<>();
+    /** The state after each loop being walked, as its `break`s leave it. */
+    private final Map<Expr, BitSet[]> loopExits = new IdentityHashMap<>();
     /** The locals certainly assigned here; null where control cannot reach. */
     private BitSet assigned = new BitSet();
 
@@ -128,6 +127,7 @@ public final class DefiniteAssignment {
         } else if (e instanceof Expr.Ref r) { expr(r.target());
         } else if (e instanceof Expr.StructLit sl) { sl.fields().forEach(fi -> expr(fi.value()));
         } else if (e instanceof Expr.ArrayLit al) { al.elements().forEach(this::expr);
+        } else if (e instanceof Expr.Tuple tu) { tu.elements().forEach(this::expr);
         } else if (e instanceof Expr.ArrayRepeat ar) { expr(ar.value());
         } else if (e instanceof Expr.Block b) {
             for (Stmt s : b.stmts()) stmt(s);
@@ -145,24 +145,41 @@ public final class DefiniteAssignment {
             BitSet before = assigned, after = null;
             for (Expr.MatchArm arm : m.arms()) {   // exhaustive (checked): one arm runs
                 assigned = copy(before);
+                if (arm.guard() != null) expr(arm.guard());
                 expr(arm.body());
                 after = meet(after, assigned);
             }
+            // A guard that fails falls through to later arms: what its evaluation assigned is kept
+            // by meet() above only for the arm it guards, which is the conservative answer.
             assigned = after;
+        } else if (e instanceof Expr.IfLet i) {
+            expr(i.scrutinee());
+            BitSet otherwise = copy(assigned);
+            expr(i.then());
+            BitSet then = assigned;
+            assigned = otherwise;
+            expr(i.otherwise());
+            assigned = meet(then, assigned);
+        } else if (e instanceof Expr.WhileLet w) {
+            expr(w.scrutinee());
+            BitSet noMatch = copy(assigned);
+            assigned = meet(noMatch, loop(w, w.body()));
+        } else if (e instanceof Expr.Try t) {
+            expr(t.inner());
         } else if (e instanceof Expr.While w) {
             expr(w.cond());
             BitSet condFalse = copy(assigned);
-            assigned = meet(condFalse, loop(w.body()));
+            assigned = meet(condFalse, loop(w, w.body()));
         } else if (e instanceof Expr.Loop l) {
-            assigned = loop(l.body());
+            assigned = loop(l, l.body());
         } else if (e instanceof Expr.For f) {
             expr(f.start());
             expr(f.end());
             BitSet empty = copy(assigned);
-            assigned = meet(empty, loop(f.body()));
+            assigned = meet(empty, loop(f, f.body()));
         } else if (e instanceof Expr.Break b) {
             expr(b.value());
-            BitSet[] exit = loopExits.peek();
+            BitSet[] exit = loopExits.get(program.loopTarget(b));
             if (exit != null && assigned != null) exit[0] = exit[0] == null ? copy(assigned) : meet(exit[0], assigned);
             assigned = null;
         } else if (e instanceof Expr.Continue) {
@@ -195,11 +212,11 @@ public final class DefiniteAssignment {
     }
 
     /** Walks a loop's body; the state after the loop as its `break`s leave it (null: none does). */
-    private BitSet loop(Expr.Block body) {
+    private BitSet loop(Expr loop, Expr.Block body) {
         BitSet[] exit = new BitSet[1];
-        loopExits.push(exit);
+        loopExits.put(loop, exit);
         expr(body);
-        loopExits.pop();
+        loopExits.remove(loop);
         return exit[0];
     }
 
@@ -213,6 +230,13 @@ public final class DefiniteAssignment {
                 // empty, the integers and bools beside them 0 and false (codegen zeroes it whole).
                 tracked.putIfAbsent(v, tracked.size());
                 if (assigned != null) assigned.clear(tracked.get(v));   // declared afresh on each pass of a loop
+            }
+        } else if (s instanceof Stmt.LetPattern lp) {
+            expr(lp.init());
+            if (lp.otherwise() != null) {   // diverges (checked): what follows sees the state after the match
+                BitSet matched = copy(assigned);
+                expr(lp.otherwise());
+                assigned = matched;
             }
         } else if (s instanceof Stmt.ExprStmt es) {
             expr(es.expr());

@@ -195,6 +195,7 @@ final class ItemOrder {
             } else if (e instanceof Expr.Ref r) { expr(r.target());
             } else if (e instanceof Expr.StructLit sl) { type(sl.type()); sl.fields().forEach(fi -> expr(fi.value()));
             } else if (e instanceof Expr.ArrayLit al) { al.elements().forEach(this::expr);
+            } else if (e instanceof Expr.Tuple tu) { tu.elements().forEach(this::expr);
             } else if (e instanceof Expr.ArrayRepeat ar) { expr(ar.value()); expr(ar.count());
             } else if (e instanceof Expr.Block b) {
                 locals.push(new HashSet<>());
@@ -202,9 +203,29 @@ final class ItemOrder {
                 expr(b.tail());
                 locals.pop();
             } else if (e instanceof Expr.If i) { expr(i.cond()); expr(i.then()); expr(i.otherwise());
+            } else if (e instanceof Expr.IfLet i) {
+                expr(i.scrutinee());
+                locals.push(new HashSet<>());
+                pattern(i.pattern());
+                expr(i.then());
+                locals.pop();
+                expr(i.otherwise());
+            } else if (e instanceof Expr.WhileLet w) {
+                expr(w.scrutinee());
+                locals.push(new HashSet<>());
+                pattern(w.pattern());
+                expr(w.body());
+                locals.pop();
+            } else if (e instanceof Expr.Try t) { expr(t.inner());
             } else if (e instanceof Expr.Match m) {
                 expr(m.scrutinee());
-                for (Expr.MatchArm arm : m.arms()) { pattern(arm.pattern()); expr(arm.body()); }
+                for (Expr.MatchArm arm : m.arms()) {
+                    locals.push(new HashSet<>());
+                    pattern(arm.pattern());
+                    expr(arm.guard());
+                    expr(arm.body());
+                    locals.pop();
+                }
             } else if (e instanceof Expr.While w) { expr(w.cond()); expr(w.body());
             } else if (e instanceof Expr.Loop l) { expr(l.body());
             } else if (e instanceof Expr.For f) {
@@ -229,6 +250,11 @@ final class ItemOrder {
                 if (let.type() != null) type(let.type());
                 expr(let.init());
                 locals.peek().add(let.name().name());
+            } else if (s instanceof Stmt.LetPattern lp) {
+                if (lp.type() != null) type(lp.type());
+                expr(lp.init());
+                expr(lp.otherwise());
+                pattern(lp.pattern());
             } else if (s instanceof Stmt.ExprStmt es) {
                 expr(es.expr());
             } else {
@@ -241,6 +267,12 @@ final class ItemOrder {
             } else if (p instanceof Pattern.Range r) { expr(r.low()); expr(r.high());
             } else if (p instanceof Pattern.Wildcard) { // names nothing
             } else if (p instanceof Pattern.Or or) { or.alternatives().forEach(this::pattern);
+            } else if (p instanceof Pattern.Binding b) {
+                locals.peek().add(b.name().name());
+                if (b.sub() != null) pattern(b.sub());
+            } else if (p instanceof Pattern.Tuple t) { t.elements().forEach(this::pattern);
+            } else if (p instanceof Pattern.Variant v) { expr(v.path()); v.args().forEach(this::pattern);
+            } else if (p instanceof Pattern.StructVariant sv) { expr(sv.path()); sv.fields().forEach(f -> pattern(f.pattern()));
             } else {
                 throw new IllegalStateException("ItemOrder: unknown pattern " + p.getClass().getSimpleName());
             }
@@ -263,6 +295,7 @@ final class ItemOrder {
             } else if (t instanceof TypeExpr.Slice s) { type(s.element());
             } else if (t instanceof TypeExpr.Ref r) { type(r.target());
             } else if (t instanceof TypeExpr.Unit) { // names nothing
+            } else if (t instanceof TypeExpr.Tuple tu) { tu.elements().forEach(this::type);
             } else {
                 throw new IllegalStateException("ItemOrder: unknown type " + t.getClass().getSimpleName());
             }

@@ -60,4 +60,9 @@ public sealed interface Symbol {
 
     /** A function provided by the language itself (`println`, `exit`, `yield_now`, ...). */
     record Builtin(String name, boolean async) implements Symbol {}
+
+    /** A variant of a data enum, `Option` or `Result` (0.2), where it is built or matched. */
+    record SumVariant(String name, Type.Sum type, int index) implements Symbol {
+        public Type.Sum.Variant variant() { return type.variants().get(index); }
+    }
 }

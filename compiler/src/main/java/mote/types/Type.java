@@ -102,6 +102,28 @@ public sealed interface Type {
     }
 
     /** `&[T]`: a pointer (offset 0) and a u32 length (offset 4). */
+    /** `(u8, u32)`: laid out as a struct with fields `0`, `1`, ... (the empty tuple is {@link Unit}). */
+    record Tuple(List<Type> elements) implements Type {
+        public Tuple { elements = List.copyOf(elements); }
+        public int offset(int index) {
+            int offset = 0;
+            for (int i = 0; i <= index; i++) {
+                Type t = elements.get(i);
+                offset = (offset + t.align() - 1) / t.align() * t.align();
+                if (i < index) offset += t.size();
+            }
+            return offset;
+        }
+        public int size() {
+            int end = elements.isEmpty() ? 0 : offset(elements.size() - 1) + elements.get(elements.size() - 1).size();
+            return (end + align() - 1) / align() * align();
+        }
+        public int align() { return elements.stream().mapToInt(Type::align).max().orElse(1); }
+        @Override public String toString() {
+            return "(" + String.join(", ", elements.stream().map(Object::toString).toList()) + (elements.size() == 1 ? ",)" : ")");
+        }
+    }
+
     record Slice(Type element) implements Type {
         public int size() { return 8; }
         public int align() { return 4; }
@@ -159,9 +181,169 @@ public sealed interface Type {
         @Override public String toString() { return name; }
     }
 
+    /**
+     * An enum whose variants carry data (0.2), and the built-in {@code Option<T>} and
+     * {@code Result<T, E>}. Laid out as Rust does in the two common cases: with a niche, when
+     * one variant has data, the others none, and a field of that variant has values no value
+     * of its type uses (a bool's 2..=255, a reference's 0, a C-like enum's unused numbers): the
+     * other variants are those values and no tag is stored (`Option<&T>` is a pointer,
+     * `Option<bool>` one byte); otherwise a tag (the variant's index) at offset 0 and each
+     * variant's fields after it, laid out as a struct's. The layout is computed on first use,
+     * when the type arguments are known.
+     */
+    final class Sum implements Type {
+        /** {@code fieldNames} null for a tuple-like or unit variant. */
+        public record Variant(String name, List<String> fieldNames, List<Type> fields) {
+            public Variant {
+                fields = List.copyOf(fields);
+                fieldNames = fieldNames == null ? null : List.copyOf(fieldNames);
+            }
+            public boolean isStructLike() { return fieldNames != null; }
+            public int fieldIndex(String field) { return fieldNames == null ? -1 : fieldNames.indexOf(field); }
+        }
+
+        private final String name;
+        private final List<Type> args;    // Option's and Result's type arguments; empty for a declared enum
+        private List<Variant> variants = List.of();
+        private int size = -1, align, tagOffset, nicheOffset;
+        private long nicheStart;
+        private int[][] offsets;
+        private Int tag;                  // null when niche-encoded
+        private int dataful = -1;         // the variant stored in place when niche-encoded
+        private Type nicheType;
+
+        public Sum(String name, List<Type> args) { this.name = name; this.args = List.copyOf(args); }
+
+        public static Sum option(Type t) {
+            Sum s = new Sum("Option", List.of(t));
+            s.define(List.of(new Variant("None", null, List.of()), new Variant("Some", null, List.of(t))));
+            return s;
+        }
+
+        public static Sum result(Type ok, Type err) {
+            Sum s = new Sum("Result", List.of(ok, err));
+            s.define(List.of(new Variant("Ok", null, List.of(ok)), new Variant("Err", null, List.of(err))));
+            return s;
+        }
+
+        public boolean isBuiltin() { return args.size() > 0 && (name.equals("Option") || name.equals("Result")); }
+        public boolean isOption() { return isBuiltin() && name.equals("Option"); }
+        public boolean isResult() { return isBuiltin() && name.equals("Result"); }
+        public String name() { return name; }
+        public List<Type> args() { return args; }
+        public List<Variant> variants() { return variants; }
+        public void define(List<Variant> vs) { variants = List.copyOf(vs); }
+        public int indexOf(String variant) {
+            for (int i = 0; i < variants.size(); i++) if (variants.get(i).name().equals(variant)) return i;
+            return -1;
+        }
+
+        public int size() { layout(); return size; }
+        public int align() { layout(); return align; }
+        /** Where field {@code field} of variant {@code variant} starts. */
+        public int fieldOffset(int variant, int field) { layout(); return offsets[variant][field]; }
+        /** The tag's type, or null when the variants are told apart by a niche. */
+        public Int tag() { layout(); return tag; }
+        public int tagOffset() { layout(); return tagOffset; }
+        public int dataful() { layout(); return dataful; }
+        public Type nicheType() { layout(); return nicheType; }
+        public int nicheOffset() { layout(); return nicheOffset; }
+        /** The niche value of the k-th variant other than the dataful one. */
+        public long nicheValue(int variant) { layout(); return nicheStart + (variant < dataful ? variant : variant - 1); }
+
+        private void layout() {
+            if (size >= 0) return;
+            offsets = new int[variants.size()][];
+            if (!niche()) tagged();
+        }
+
+        private void tagged() {
+            tag = variants.size() <= 256 ? U8 : U16;
+            tagOffset = 0;
+            int a = tag.align(), end = tag.size();
+            for (int v = 0; v < variants.size(); v++) {
+                List<Type> fs = variants.get(v).fields();
+                offsets[v] = new int[fs.size()];
+                int offset = tag.size();
+                for (int i = 0; i < fs.size(); i++) {
+                    Type t = fs.get(i);
+                    offset = (offset + t.align() - 1) / t.align() * t.align();
+                    offsets[v][i] = offset;
+                    offset += t.size();
+                    a = Math.max(a, t.align());
+                }
+                end = Math.max(end, offset);
+            }
+            align = a;
+            size = (end + a - 1) / a * a;
+        }
+
+        /** One variant with data and a field with enough spare values for all the others. */
+        private boolean niche() {
+            int withData = -1;
+            for (int v = 0; v < variants.size(); v++) {
+                if (variants.get(v).fields().stream().anyMatch(t -> t.size() > 0)) {
+                    if (withData >= 0) return false;
+                    withData = v;
+                }
+            }
+            if (withData < 0 || variants.size() < 2) return false;
+            List<Type> fs = variants.get(withData).fields();
+            int others = variants.size() - 1;
+            int offset = 0, a = 1, found = -1;
+            int[] fieldOffsets = new int[fs.size()];
+            for (int i = 0; i < fs.size(); i++) {
+                Type t = fs.get(i);
+                offset = (offset + t.align() - 1) / t.align() * t.align();
+                fieldOffsets[i] = offset;
+                if (found < 0 && spareValues(t) >= others) found = i;
+                offset += t.size();
+                a = Math.max(a, t.align());
+            }
+            if (found < 0) return false;
+            for (int v = 0; v < variants.size(); v++) offsets[v] = new int[variants.get(v).fields().size()];
+            offsets[withData] = fieldOffsets;
+            dataful = withData;
+            nicheType = fs.get(found);
+            nicheOffset = fieldOffsets[found];
+            nicheStart = nicheType instanceof Ref ? 0 : nicheType instanceof Bool ? 2 : ((Enum) nicheType).values().size();
+            align = a;
+            size = (offset + a - 1) / a * a;
+            return true;
+        }
+
+        /** Byte values a value of {@code t} never has: a bool's 2..=255, a reference's null, a small C-like enum's unused numbers. */
+        private static int spareValues(Type t) {
+            if (t instanceof Bool) return 254;
+            if (t instanceof Ref) return 1;
+            if (t instanceof Enum e && e.repr().bits() == 8 && !e.repr().signed()) {
+                for (int i = 0; i < e.values().size(); i++) if (e.values().get(i) != i) return 0;   // numbered 0..n-1 only
+                return 256 - e.values().size();
+            }
+            return 0;
+        }
+
+        @Override public boolean equals(Object o) {
+            return this == o || (o instanceof Sum s && isBuiltin() && s.isBuiltin() && name.equals(s.name) && args.equals(s.args));
+        }
+        @Override public int hashCode() { return name.hashCode() * 31 + args.hashCode(); }
+        @Override public String toString() {
+            return args.isEmpty() ? name : name + "<" + String.join(", ", args.stream().map(Object::toString).toList()) + ">";
+        }
+    }
+
     /** Types whose values live in memory as bytes (copied with memcpy, never in a register). */
     static boolean isAggregate(Type t) {
-        return t instanceof Array || t instanceof Struct || t instanceof Slice || t instanceof Channel;
+        return t instanceof Array || t instanceof Struct || t instanceof Slice || t instanceof Channel || t instanceof Tuple
+                || t instanceof Sum;
+    }
+
+    /** Where the {@code index}-th field (or element) of an aggregate starts, in bytes. */
+    static int fieldOffset(Type aggregate, int index) {
+        if (aggregate instanceof Struct st) return st.fields().get(index).offset();
+        if (aggregate instanceof Tuple tu) return tu.offset(index);
+        if (aggregate instanceof Array arr) return index * arr.element().size();
+        return index * 4;   // a slice: pointer, then length
     }
 
     /** Whether a value of {@code t} holds a channel or signal anywhere (they start empty: zeroed). */
@@ -169,6 +351,7 @@ public sealed interface Type {
         if (t instanceof Channel) return true;
         if (t instanceof Array a) return a.length() > 0 && containsChannel(a.element());
         if (t instanceof Struct s) return s.fields().stream().anyMatch(f -> containsChannel(f.type()));
+        if (t instanceof Tuple tu) return tu.elements().stream().anyMatch(Type::containsChannel);
         return false;
     }
 
@@ -185,6 +368,7 @@ public sealed interface Type {
         if (t instanceof Int || t instanceof Bool || t instanceof Unit || t instanceof Channel) return true;
         if (t instanceof Array a) return zeroIsValue(a.element());
         if (t instanceof Struct s) return s.fields().stream().allMatch(f -> zeroIsValue(f.type()));
+        if (t instanceof Tuple tu) return tu.elements().stream().allMatch(Type::zeroIsValue);
         return false;
     }
 

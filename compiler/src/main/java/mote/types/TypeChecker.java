@@ -44,6 +44,7 @@ public final class TypeChecker {
         BUILTINS.put("yield_now", new Symbol.Builtin("yield_now", true));
         BUILTINS.put("sleep_ms", new Symbol.Builtin("sleep_ms", true));
         BUILTINS.put("sleep_us", new Symbol.Builtin("sleep_us", true));
+        BUILTINS.put("sleep_until", new Symbol.Builtin("sleep_until", true));
         BUILTINS.put("ticks", new Symbol.Builtin("ticks", false));
     }
 
@@ -79,6 +80,17 @@ public final class TypeChecker {
     private final List<Type> varBindings = new ArrayList<>();   // index = Var id; null = unbound
     private final List<int[]> varParents = new ArrayList<>();
     private final List<Expr> checkedExprs = new ArrayList<>();
+    /** Data enums (0.2) and their declarations, whose variants {@link #defineSums} fills in. */
+    private final Map<Type.Sum, Item.Enum> sumDecls = new LinkedHashMap<>();
+    /** Type variables of any type (as opposed to integer literals'): `None`'s T until something decides it. */
+    private final java.util.Set<Integer> generalVars = new java.util.HashSet<>();
+    private record GeneralUse(Type.Var var, Span at, String what) {}
+    private final List<GeneralUse> generalUses = new ArrayList<>();
+    /** Patterns checked in this body, resolved (and their constants evaluated) at its end. */
+    private final List<Pattern> bodyPatterns = new ArrayList<>();
+    /** Patterns that must match every value (`let (a, b) = t;`), and matches, checked at the body's end. */
+    private final List<Pattern> irrefutable = new ArrayList<>();
+    private final Map<Symbol.LocalVar, Pattern> bindingPatterns = new java.util.IdentityHashMap<>();
     private final List<Symbol.LocalVar> fnLocals = new ArrayList<>();
     /** Locals declared without a value (`let x: T;`): assigning one that is not `mut` needs its own wording. */
     private final java.util.Set<Symbol.LocalVar> declaredWithoutValue = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -87,9 +99,43 @@ public final class TypeChecker {
     private record LiteralUse(Expr.IntLit lit, boolean negated) {}
 
     private static final class LoopCtx {
+        final Expr loop;
         final boolean isLoop;   // `loop` can break with a value; while/for cannot
+        final Ident label;
         Type breakType;
-        LoopCtx(boolean isLoop) { this.isLoop = isLoop; }
+        LoopCtx(Expr loop, boolean isLoop, Ident label) { this.loop = loop; this.isLoop = isLoop; this.label = label; }
+    }
+
+    /**
+     * The loop a `break`/`continue` leaves: the innermost, or the one its label names. Null
+     * (reported) when there is none, or when it lies outside the `join`/`race` branch it is in.
+     */
+    private LoopCtx loopTarget(Expr jump, Ident label, String what) {
+        if (loops.isEmpty()) {
+            diags.error("E0340", jump.span(), "`" + what + "` outside of a loop");
+            return null;
+        }
+        int depth = loops.size();
+        LoopCtx found = null;
+        for (LoopCtx ctx : loops) {   // innermost first
+            if (label == null || (ctx.label != null && ctx.label.name().equals(label.name()))) { found = ctx; break; }
+            depth--;
+        }
+        if (found == null) {
+            List<String> known = new ArrayList<>();
+            for (LoopCtx ctx : loops) if (ctx.label != null) known.add(ctx.label.name());
+            String best = Suggest.closest(label.name(), known);
+            diags.error("E0344", label.span(), "no enclosing loop is labelled `'" + label.name() + "`",
+                    best != null ? "did you mean `'" + best + "`?" : known.isEmpty() ? "label the loop: `'" + label.name() + ": loop { }`"
+                            : "the enclosing loops are labelled " + String.join(", ", known.stream().map(k -> "`'" + k + "`").toList()));
+            return null;
+        }
+        if (branchLoopDepth >= 0 && depth <= branchLoopDepth) {
+            diags.error("E0409", jump.span(), "`" + what + "` cannot leave a `join`/`race` branch", "let the branch end instead");
+            return null;
+        }
+        out.loopTargets.put(jump, found.loop);
+        return found;
     }
 
     private TypeChecker(Diagnostics diags) { this.diags = diags; }
@@ -113,7 +159,10 @@ public final class TypeChecker {
             enter(m);
             for (Item item : m.items()) {
                 if (item instanceof Item.Struct st) declareType(st.name(), new Type.Struct(current.prefix() + st.name().name()));
-                else if (item instanceof Item.Enum en && declareType(en.name(), unnumbered(en))) numberedLater.add(en);
+                else if (item instanceof Item.Enum en && en.variants().stream().anyMatch(Item.Variant::hasData)) {
+                    Type.Sum sum = new Type.Sum(current.prefix() + en.name().name(), List.of());
+                    if (declareType(en.name(), sum)) sumDecls.put(sum, en);
+                } else if (item instanceof Item.Enum en && declareType(en.name(), unnumbered(en))) numberedLater.add(en);
             }
         }
         // Then every value name: items may be used before they are declared.
@@ -127,6 +176,15 @@ public final class TypeChecker {
                 } else if (item instanceof Item.Static st) { declare(st.name().name(), null, st.name().span());
                 } else if (item instanceof Item.Register r) { declare(r.name().name(), null, r.name().span());
                 } else if (item instanceof Item.Interrupt irq) { declareInterrupt(irq, fnDecls, fnScopes);
+                } else if (item instanceof Item.Impl impl) {
+                    Type t = typeNames.get(impl.type().name());
+                    if (!(t instanceof Type.Struct || t instanceof Type.Sum || t instanceof Type.Enum)) {
+                        diags.error("E0301", impl.type().span(), "`impl` needs a struct or enum declared in this file, and `" + impl.type().name() + "` is not one");
+                        continue;
+                    }
+                    for (Item.Fn f : impl.methods()) {
+                        if (declare(f.name().name(), null, f.name().span())) { fnDecls.add(f); fnScopes.add(current); }
+                    }
                 } else if (item instanceof Item.Struct || item instanceof Item.Enum || item instanceof Item.Import) { // declared above
                 } else { diags.error("E0399", item.span(), "this kind of item is not supported yet");
                 }
@@ -148,6 +206,7 @@ public final class TypeChecker {
             if (n.item() instanceof Item.Const c) globals.put(c.name().name(), checkConst(c));
             else if (n.item() instanceof Item.Enum en && numberedLater.contains(en)) typeNames.put(en.name().name(), checkEnum(en));
         }
+        defineSums(modules);
         defineStructs(modules);
         for (int i = 0; i < fnDecls.size(); i++) {
             Item.Fn f = fnDecls.get(i);
@@ -286,6 +345,19 @@ public final class TypeChecker {
         for (Type.Struct t : decls.keySet()) layout(t, 0, decls, fieldTypes, state, depth);
     }
 
+    /** Structs held by value inside a tuple or an enum variant (not {@code t} itself). */
+    private static List<Type.Struct> structsInside(Type t, java.util.Set<Type> seen) {
+        List<Type.Struct> found = new ArrayList<>();
+        if (!seen.add(t)) return found;
+        List<Type> parts = t instanceof Type.Tuple tu ? tu.elements() : t instanceof Type.Array a ? List.of(a.element())
+                : t instanceof Type.Sum s ? (s.isBuiltin() ? s.args() : s.variants().stream().flatMap(v -> v.fields().stream()).toList()) : List.of();
+        for (Type p : parts) {
+            if (p instanceof Type.Struct st) found.add(st);
+            found.addAll(structsInside(p, seen));
+        }
+        return found;
+    }
+
     /**
      * Lays out {@code t} after the structs it holds by value; returns its depth (1 + its deepest
      * field, each array level counting one). {@code above} is how deep the struct that led here
@@ -308,6 +380,18 @@ public final class TypeChecker {
                 arrays++;
             }
             int fieldDepth = arrays;
+            boolean cyclic = false;
+            for (Type.Struct nested : structsInside(inner, new java.util.HashSet<>())) {   // in tuples and enum variants: laid out first
+                if (!decls.containsKey(nested)) continue;
+                if (Integer.valueOf(1).equals(state.get(nested))) {
+                    diags.error("E0303", decl.fields().get(i).type().span(), "struct `" + t.name() + "` contains itself, so its size is infinite",
+                            "store a reference instead: `&" + nested.name() + "`");
+                    cyclic = true;
+                    break;
+                }
+                layout(nested, Math.min(above + 1, Parser.MAX_NESTING), decls, fieldTypes, state, depth);
+            }
+            if (cyclic) { types.set(i, Type.I32); continue; }
             if (inner instanceof Type.Struct s && decls.containsKey(s)) {
                 if (Integer.valueOf(1).equals(state.get(s))) {
                     diags.error("E0303", decl.fields().get(i).type().span(), "struct `" + t.name() + "` contains itself, so its size is infinite",
@@ -360,7 +444,12 @@ public final class TypeChecker {
      * `join { } and { }` / `race { } or { }`: each branch is a unit block of the enclosing
      * async fn; control may not jump out of a branch (it would abandon the others silently).
      */
-    private Type checkBranches(Span span, String what, List<Expr.Block> branches) {
+    /**
+     * A `join` or `race`. As an expression (0.2) a `race` takes the type its branches share (the
+     * winner's value) and a `join` a tuple of its branches' values; when every branch is `()`
+     * (or never ends) both are `()`, the 0.1 statement forms.
+     */
+    private Type checkBranches(Span span, String what, List<Expr.Block> branches, Type expected) {
         if (currentFn == null || !currentFn.isAsync())
             diags.error("E0401", span, "`" + what + "` is only allowed inside async functions and tasks");
         if (criticalDepth > 0)
@@ -369,12 +458,26 @@ public final class TypeChecker {
             diags.error("E0418", span, "a `" + what + "` needs at least two branches");
         int saved = branchLoopDepth;
         branchLoopDepth = loops.size();
+        boolean race = what.equals("race");
+        List<Type> hints = !race && shallow(expected) instanceof Type.Tuple et && et.elements().size() == branches.size() ? et.elements() : null;
+        Type shared = null;
+        List<Type> types = new ArrayList<>();
         try {
-            for (Expr.Block b : branches) checkUnitBlock(b);
+            for (int i = 0; i < branches.size(); i++) {
+                Expr.Block b = branches.get(i);
+                if (race) {
+                    Type t = check(b, shared != null && !(shallow(shared) instanceof Type.Never) ? shared : expected);
+                    shared = shared == null ? t : joinBranches(shared, t, b.tail() != null ? b.tail().span() : b.span());
+                } else {
+                    types.add(check(b, hints == null ? null : hints.get(i)));
+                }
+            }
         } finally {
             branchLoopDepth = saved;
         }
-        return Type.UNIT;
+        if (race) return shared == null || shallow(shared) instanceof Type.Never ? Type.UNIT : shared;
+        if (types.stream().allMatch(t -> shallow(t) instanceof Type.Unit || shallow(t) instanceof Type.Never)) return Type.UNIT;
+        return new Type.Tuple(types.stream().map(t -> shallow(t) instanceof Type.Never ? (Type) Type.UNIT : t).toList());
     }
 
     /** `spawn task(args)` (unit; panics when the pool is exhausted) or `try_spawn task(args)` (bool). */
@@ -429,6 +532,28 @@ public final class TypeChecker {
 
     private Type resolveType(TypeExpr te) {
         if (te instanceof TypeExpr.Unit u) { return Type.UNIT;
+        } else if (te instanceof TypeExpr.Tuple tu) {
+            List<Type> elements = new ArrayList<>();
+            for (TypeExpr el : tu.elements()) elements.add(resolveType(el));
+            if (elements.stream().anyMatch(Type::containsChannel)) {
+                diags.error("E0393", tu.span(), "a tuple cannot hold a Channel or Signal", "put it in a struct or a static");
+                return Type.NEVER;
+            }
+            return new Type.Tuple(elements);
+        } else if (te instanceof TypeExpr.Named n && n.path().size() == 1 && !typeNames.containsKey(n.simpleName())
+                && (n.simpleName().equals("Option") || n.simpleName().equals("Result"))) {
+            boolean option = n.simpleName().equals("Option");
+            if (n.args().size() != (option ? 1 : 2) || n.args().stream().anyMatch(a -> a instanceof TypeExpr.ConstArg)) {
+                diags.error("E0393", n.span(), option ? "`Option` takes one type: `Option<u8>`" : "`Result` takes two types: `Result<u8, Error>`");
+                return Type.NEVER;
+            }
+            List<Type> args = new ArrayList<>();
+            for (TypeExpr a : n.args()) args.add(resolveType(a));
+            if (args.stream().anyMatch(Type::containsChannel)) {
+                diags.error("E0393", n.span(), "an `" + n.simpleName() + "` cannot hold a Channel or Signal");
+                return Type.NEVER;
+            }
+            return option ? Type.Sum.option(args.get(0)) : Type.Sum.result(args.get(0), args.get(1));
         } else if (te instanceof TypeExpr.Named n) {
             if (n.path().size() == 1 && n.args().isEmpty()) {
                 String name = n.simpleName();
@@ -464,6 +589,17 @@ public final class TypeChecker {
                     return Type.NEVER;
                 }
                 return new Type.Channel(resolveType(n.args().get(0)), 1, true);
+            }
+            String missing = switch (n.simpleName()) {
+                case "Box", "Vec", "String", "Rc", "Arc", "HashMap", "BTreeMap", "VecDeque" ->
+                        "Mote has no heap (0.2): `" + n.simpleName() + "` does not exist; use an array `[T; N]`, a `&[u8]` or a `Channel<T, N>`";
+                case "f32", "f64" -> "`" + n.simpleName() + "` is not supported by this compiler yet: use integers in fixed point (millivolts, tenths of a degree)";
+                case "str", "char" -> "Mote text is `&[u8]` (bytes); a character literal `'a'` is a `u8`";
+                default -> null;
+            };
+            if (missing != null) {
+                diags.error("E0301", te.span(), "unknown type `" + n.simpleName() + "`", missing);
+                return Type.NEVER;
             }
             List<String> candidates = new ArrayList<>(List.of("bool", "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "usize"));
             candidates.addAll(typeNames.keySet());
@@ -545,7 +681,8 @@ public final class TypeChecker {
     private Symbol.Const checkConst(Item.Const c) {
         Type declared = c.type() == null ? null : resolveType(c.type());
         if (Type.isAggregate(declared == null ? Type.UNIT : declared) || c.value() instanceof Expr.StructLit
-                || c.value() instanceof Expr.ArrayLit || c.value() instanceof Expr.ArrayRepeat || c.value() instanceof Expr.StrLit) {
+                || c.value() instanceof Expr.ArrayLit || c.value() instanceof Expr.ArrayRepeat || c.value() instanceof Expr.StrLit
+                || c.value() instanceof Expr.Tuple) {
             // Checked before struct fields are known (array lengths may use consts): reject early.
             diags.error("E0507", c.type() != null ? c.type().span() : c.value().span(),
                     "a `const` is an integer, a bool or an enum" + (declared != null ? ", not `" + declared + "`" : ""), "use a `static` for arrays, structs and strings");
@@ -619,6 +756,10 @@ public final class TypeChecker {
         fnLocals.clear();
         literals.clear();
         pendingMatches.clear();
+        generalVars.clear();
+        generalUses.clear();
+        bodyPatterns.clear();
+        irrefutable.clear();
         scopes.push(new HashMap<>());
     }
 
@@ -664,94 +805,49 @@ public final class TypeChecker {
                 diags.error("E0320", use.lit().span(), "literal out of range for `" + it + "`",
                         "the range of `" + it + "` is " + rangeText(it));
         }
+        for (GeneralUse g : generalUses) {
+            if (shallow(g.var()) instanceof Type.Var) {
+                diags.error("E0395", g.at(), "cannot infer the type of " + g.what(), "give it a type: `let x: Option<u8> = None;`");
+                varBindings.set(find(g.var().id()), Type.UNIT);
+            }
+        }
+        for (Pattern p : bodyPatterns) {
+            Type t = resolve(out.patternTypes.get(p));
+            out.patternTypes.put(p, t);
+            Symbol.LocalVar b = out.patternBindings.get(p);
+            if (b != null) b.type = resolve(b.type);
+        }
+        for (Expr e : checkedExprs) out.types.put(e, resolve(out.types.get(e)));
+        for (Symbol.LocalVar v : fnLocals) v.type = resolve(v.type);
+        ConstEval patternEval = new ConstEval(out, globals, diags);
+        for (Pattern p : bodyPatterns) patternConstants(p, out.patternTypes.get(p), patternEval);
         for (Expr.Match m : pendingMatches) checkExhaustive(m);
+        for (Pattern p : irrefutable) {
+            List<String> missing = Exhaustiveness.missing(List.of(p), out.patternTypes.get(p), out);
+            if (!missing.isEmpty())
+                diags.error("E0373", p.span(), "this pattern does not match every value: " + String.join(", ", missing)
+                        + (missing.size() == 1 ? " is" : " are") + " not matched", "use `let PATTERN = value else { return; };`, `if let` or `match`");
+        }
         for (Map.Entry<Expr, Type> c : out.coercions.entrySet()) c.setValue(resolve(c.getValue()));
     }
 
-    /** Records each pattern's value range and checks that the arms cover every value. */
+    /** Checks that the arms without a guard cover every value (Exhaustiveness). */
     private void checkExhaustive(Expr.Match m) {
         Type t = out.types.get(m.scrutinee());
-        if (t instanceof Type.Enum en) {
-            List<long[]> covered = new ArrayList<>();
-            boolean wildcard = false;
-            ConstEval eval = new ConstEval(out, globals, diags);
-            for (Expr.MatchArm arm : m.arms()) wildcard |= out.armBindings.containsKey(arm) || collectRanges(arm.pattern(), en.repr(), eval, covered, en.repr().signed());
-            if (wildcard) return;
-            List<String> missing = new ArrayList<>();
-            for (int i = 0; i < en.variants().size(); i++) {
-                long v = en.values().get(i);
-                if (covered.stream().noneMatch(r -> cmp(r[0], v, en.repr().signed()) <= 0 && cmp(v, r[1], en.repr().signed()) <= 0))
-                    missing.add("`" + en.name() + "." + en.variants().get(i) + "`");
-            }
-            if (!missing.isEmpty())
-                diags.error("E0371", m.scrutinee().span(), "`match` does not cover every value: " + String.join(", ", missing)
-                        + (missing.size() == 1 ? " is" : " are") + " not covered", "add an arm for " + (missing.size() == 1 ? "it" : "them") + ", or a `_ => ...` arm");
-            return;
-        }
-        if (!(t instanceof Type.Int || t instanceof Type.Bool)) return;
-        boolean signed = t instanceof Type.Int it && it.signed();
-        long min = t instanceof Type.Int it ? it.min() : 0;
-        long max = t instanceof Type.Int it ? it.max() : 1;
-        List<long[]> covered = new ArrayList<>();
-        boolean wildcard = false;
-        ConstEval eval = new ConstEval(out, globals, diags);
-        for (Expr.MatchArm arm : m.arms()) wildcard |= out.armBindings.containsKey(arm) || collectRanges(arm.pattern(), t, eval, covered, signed);
-        if (wildcard) return;
-        covered.sort((a, b) -> signed ? Long.compare(a[0], b[0]) : Long.compareUnsigned(a[0], b[0]));
-        long next = min;   // smallest value not yet known to be covered
-        boolean done = false;
-        for (long[] r : covered) {
-            if (cmp(r[0], next, signed) > 0) break;
-            if (cmp(r[1], next, signed) >= 0) {
-                if (r[1] == max) { done = true; break; }
-                next = r[1] + 1;
-            }
-        }
-        if (!done) {
-            String missing = t instanceof Type.Bool ? (next == 0 ? "false" : "true")
-                    : (signed ? Long.toString(next) : Long.toUnsignedString(next));
-            diags.error("E0371", m.scrutinee().span(), "`match` does not cover every value: `" + missing + "` is not covered",
-                    "add an arm for it, or a `_ => ...` arm");
-        }
+        if (t instanceof Type.Never) return;
+        List<Pattern> rows = new ArrayList<>();
+        for (Expr.MatchArm arm : m.arms()) if (arm.guard() == null) rows.add(arm.pattern());
+        List<String> missing = Exhaustiveness.missing(rows, t, out);
+        if (missing.isEmpty()) return;
+        boolean guarded = m.arms().stream().anyMatch(a -> a.guard() != null);
+        diags.error("E0371", m.scrutinee().span(), "`match` does not cover every value: " + String.join(", ", missing)
+                        + (missing.size() == 1 ? " is" : " are") + " not covered",
+                "add an arm for " + (missing.size() == 1 ? "it" : "them") + ", or a `_ => ...` arm"
+                        + (guarded ? " (arms with an `if` guard do not count)" : ""));
     }
 
     private static int cmp(long a, long b, boolean signed) {
         return signed ? Long.compare(a, b) : Long.compareUnsigned(a, b);
-    }
-
-    /** Adds the pattern's ranges to {@code out}; true when it matches everything. */
-    private boolean collectRanges(Pattern p, Type t, ConstEval eval, List<long[]> ranges, boolean signed) {
-        if (p instanceof Pattern.Wildcard) { return true;
-        } else if (p instanceof Pattern.Or or) {
-            boolean all = false;
-            for (Pattern alt : or.alternatives()) all |= collectRanges(alt, t, eval, ranges, signed);
-            return all;
-        } else if (p instanceof Pattern.Value v) {
-            long x = eval.eval(v.value(), t);
-            long[] r = {x, x};
-            out.patternValues.put(p, r);
-            ranges.add(r);
-            return false;
-        } else if (p instanceof Pattern.Range r) {
-            long lo = eval.eval(r.low(), t);
-            long hi = eval.eval(r.high(), t);
-            if (!r.inclusive()) {
-                if (lo == hi) {
-                    diags.error("E0372", r.span(), "this range is empty");
-                    return false;
-                }
-                hi = hi - 1;
-            }
-            if (cmp(lo, hi, signed) > 0) {
-                diags.error("E0372", r.span(), "this range is empty: its start is greater than its end");
-                return false;
-            }
-            long[] range = {lo, hi};
-            out.patternValues.put(p, range);
-            ranges.add(range);
-            return false;
-        }
-        throw new IllegalStateException("unknown pattern " + p);
     }
 
     private static String rangeText(Type.Int t) {
@@ -789,10 +885,14 @@ public final class TypeChecker {
     private Type resolve(Type t) {
         if (t == null) return null;
         Type s = shallow(t);
-        if (s instanceof Type.Var) return Type.I32;
+        if (s instanceof Type.Var) return isGeneral(s) ? Type.UNIT : Type.I32;
+        if (s instanceof Type.Sum sum && sum.isBuiltin()) {
+            return sum.isOption() ? Type.Sum.option(resolve(sum.args().get(0))) : Type.Sum.result(resolve(sum.args().get(0)), resolve(sum.args().get(1)));
+        }
         if (s instanceof Type.Array a) return new Type.Array(resolve(a.element()), a.length());
         if (s instanceof Type.Ref r) return new Type.Ref(r.mutable(), resolve(r.target()));
         if (s instanceof Type.Slice sl) return new Type.Slice(resolve(sl.element()));
+        if (s instanceof Type.Tuple tu) return new Type.Tuple(tu.elements().stream().map(this::resolve).toList());
         return s;
     }
 
@@ -801,7 +901,11 @@ public final class TypeChecker {
         Type a = shallow(expected), b = shallow(actual);
         if (a instanceof Type.Never || b instanceof Type.Never) return;
         if (a instanceof Type.Var va && b instanceof Type.Var vb) {
-            if (va.id() != vb.id()) varParents.get(va.id())[0] = vb.id();
+            // The integer variable stays the root when a general one meets it: the pair is an integer.
+            if (va.id() != vb.id()) {
+                if (isGeneral(vb) && !isGeneral(va)) varParents.get(vb.id())[0] = va.id();
+                else varParents.get(va.id())[0] = vb.id();
+            }
             return;
         }
         if (a instanceof Type.Var va) { bindVar(va, b, at); return; }
@@ -815,6 +919,14 @@ public final class TypeChecker {
         if (a instanceof Type.Array x && b instanceof Type.Array y) { unify(x.element(), y.element(), at); return; }
         if (a instanceof Type.Ref x && b instanceof Type.Ref y) { unify(x.target(), y.target(), at); return; }
         if (a instanceof Type.Slice x && b instanceof Type.Slice y) { unify(x.element(), y.element(), at); return; }
+        if (a instanceof Type.Tuple x && b instanceof Type.Tuple y) {
+            for (int i = 0; i < x.elements().size(); i++) unify(x.elements().get(i), y.elements().get(i), at);
+            return;
+        }
+        if (a instanceof Type.Sum x && b instanceof Type.Sum y && x.isBuiltin()) {
+            for (int i = 0; i < x.args().size(); i++) unify(x.args().get(i), y.args().get(i), at);
+            return;
+        }
         if (!a.equals(b)) {
             diags.error("E0308", at, "mismatched types: expected `" + a + "`, found `" + b + "`",
                     a instanceof Type.Int && b instanceof Type.Int ? new String[] {"convert with `as " + a + "`"} : new String[0]);
@@ -826,6 +938,8 @@ public final class TypeChecker {
         if (expected instanceof Type.Array x) return actual instanceof Type.Array y && x.length() == y.length();
         if (expected instanceof Type.Ref x) return actual instanceof Type.Ref y && (!x.mutable() || y.mutable());
         if (expected instanceof Type.Slice) return actual instanceof Type.Slice;
+        if (expected instanceof Type.Tuple x) return actual instanceof Type.Tuple y && x.elements().size() == y.elements().size();
+        if (expected instanceof Type.Sum x && x.isBuiltin()) return actual instanceof Type.Sum y && y.isBuiltin() && x.name().equals(y.name());
         return expected.equals(actual) || expected.getClass() == actual.getClass() && expected instanceof Type.Int;
     }
 
@@ -842,10 +956,16 @@ public final class TypeChecker {
 
     private String resolveForMessage(Type t) {
         Type s = shallow(t);
-        if (s instanceof Type.Var) return "{integer}";
+        if (s instanceof Type.Var) return isGeneral(s) ? "_" : "{integer}";
+        if (s instanceof Type.Sum sum && sum.isBuiltin())
+            return sum.name() + "<" + String.join(", ", sum.args().stream().map(this::resolveForMessage).toList()) + ">";
         if (s instanceof Type.Array a) return "[" + resolveForMessage(a.element()) + "; " + a.length() + "]";
         if (s instanceof Type.Ref r) return (r.mutable() ? "&mut " : "&") + resolveForMessage(r.target());
         if (s instanceof Type.Slice sl) return "&[" + resolveForMessage(sl.element()) + "]";
+        if (s instanceof Type.Tuple tu) {
+            List<String> parts = tu.elements().stream().map(this::resolveForMessage).toList();
+            return "(" + String.join(", ", parts) + (parts.size() == 1 ? ",)" : ")");
+        }
         return s.toString();
     }
 
@@ -863,14 +983,24 @@ public final class TypeChecker {
         unify(want, got, e.span());
     }
 
+    private Type freshGeneral(Span at, String what) {
+        Type.Var v = (Type.Var) freshVar();
+        generalVars.add(v.id());
+        generalUses.add(new GeneralUse(v, at, what));
+        return v;
+    }
+
+    private boolean isGeneral(Type t) { return t instanceof Type.Var v && generalVars.contains(find(v.id())); }
+
     private void bindVar(Type.Var v, Type t, Span at) {
-        if (t instanceof Type.Int) varBindings.set(find(v.id()), t);
+        if (generalVars.contains(find(v.id()))) varBindings.set(find(v.id()), t);
+        else if (t instanceof Type.Int) varBindings.set(find(v.id()), t);
         else diags.error("E0308", at, "mismatched types: expected `" + t + "`, found integer");
     }
 
     private boolean isInt(Type t) {
         Type s = shallow(t);
-        return s instanceof Type.Int || s instanceof Type.Var;
+        return s instanceof Type.Int || (s instanceof Type.Var && !isGeneral(s));
     }
 
     // ---------------------------------------------------------------- expressions
@@ -897,6 +1027,12 @@ public final class TypeChecker {
         } else if (e instanceof Expr.Ref r) { return checkRef(r, expected);
         } else if (e instanceof Expr.StructLit sl) { return checkStructLit(sl);
         } else if (e instanceof Expr.ArrayLit al) { return checkArrayLit(al, expected);
+        } else if (e instanceof Expr.Tuple tu) {
+            List<Type> hints = shallow(expected) instanceof Type.Tuple et && et.elements().size() == tu.elements().size() ? et.elements() : null;
+            List<Type> elements = new ArrayList<>();
+            for (int i = 0; i < tu.elements().size(); i++) elements.add(check(tu.elements().get(i), hints == null ? null : hints.get(i)));
+            if (elements.stream().anyMatch(t -> shallow(t) instanceof Type.Never)) return Type.NEVER;
+            return new Type.Tuple(elements);
         } else if (e instanceof Expr.ArrayRepeat ar) {
             Type elem = shallow(expected) instanceof Type.Array a ? a.element() : null;
             Type t = check(ar.value(), elem);
@@ -905,15 +1041,33 @@ public final class TypeChecker {
             return n == null ? Type.NEVER : new Type.Array(t, n);
         } else if (e instanceof Expr.MethodCall mc) { return checkMethodCall(mc, false);
         } else if (e instanceof Expr.Spawn sp) { return checkSpawn(sp);
-        } else if (e instanceof Expr.Join j) { return checkBranches(j.span(), "join", j.branches());
-        } else if (e instanceof Expr.Race r) { return checkBranches(r.span(), "race", r.branches());
+        } else if (e instanceof Expr.Join j) { return checkBranches(j.span(), "join", j.branches(), expected);
+        } else if (e instanceof Expr.Race r) { return checkBranches(r.span(), "race", r.branches(), expected);
         } else if (e instanceof Expr.Critical cr) {
             criticalDepth++;
             try { return checkBlock(cr.body(), expected); } finally { criticalDepth--; }
+        } else if (e instanceof Expr.Name n && isBuiltinVariant(n.ident().name()) && n.ident().name().equals("None")) {
+            Type.Sum option = Type.Sum.option(optionArg(expected, e.span(), "`None`"));
+            out.resolutions.put(n, new Symbol.SumVariant("None", option, 0));
+            return option;
         } else if (e instanceof Expr.Name n) { return checkName(n);
+        } else if (e instanceof Expr.Try t) { return checkTry(t);
+        } else if (e instanceof Expr.IfLet il) { return checkIfLet(il, expected);
+        } else if (e instanceof Expr.WhileLet wl) {
+            Type scrutinee = check(wl.scrutinee(), null);
+            scopes.push(new HashMap<>());
+            checkPat(wl.pattern(), scrutinee);
+            loops.push(new LoopCtx(wl, false, wl.label()));
+            checkUnitBlock(wl.body());
+            loops.pop();
+            scopes.pop();
+            return Type.UNIT;
         } else if (e instanceof Expr.Unary u) { return checkUnary(u, expected);
         } else if (e instanceof Expr.Binary b) { return checkBinary(b, expected);
         } else if (e instanceof Expr.Assign a) { return checkAssign(a);
+        } else if (e instanceof Expr.Call c && variantConstructor(c.callee()) != null) {
+            return checkVariantCall(c, variantConstructor(c.callee()), c.callee(), c.args(), expected);
+
         } else if (e instanceof Expr.Call c) { return checkCall(c, false);
         } else if (e instanceof Expr.Await a) { return checkAwait(a);
         } else if (e instanceof Expr.Cast c) {
@@ -931,23 +1085,20 @@ public final class TypeChecker {
         } else if (e instanceof Expr.Match m) { return checkMatch(m, expected);
         } else if (e instanceof Expr.While w) {
             unify(Type.BOOL, check(w.cond(), Type.BOOL), w.cond().span());
-            loops.push(new LoopCtx(false));
+            loops.push(new LoopCtx(w, false, w.label()));
             checkUnitBlock(w.body());
             loops.pop();
             return Type.UNIT;
         } else if (e instanceof Expr.Loop l) {
-            LoopCtx ctx = new LoopCtx(true);
+            LoopCtx ctx = new LoopCtx(l, true, l.label());
             loops.push(ctx);
             checkUnitBlock(l.body());
             loops.pop();
             return ctx.breakType == null ? Type.NEVER : ctx.breakType;
         } else if (e instanceof Expr.For f) { return checkFor(f);
         } else if (e instanceof Expr.Break b) {
-            LoopCtx ctx = loops.peek();
-            if (ctx != null && branchLoopDepth >= 0 && loops.size() <= branchLoopDepth)
-                diags.error("E0409", b.span(), "`break` cannot leave a `join`/`race` branch", "let the branch end instead");
+            LoopCtx ctx = loopTarget(b, b.label(), b.label() == null ? "break" : "break '" + b.label().name());
             if (ctx == null) {
-                diags.error("E0340", b.span(), "`break` outside of a loop");
                 if (b.value() != null) check(b.value(), null);
                 return Type.NEVER;
             }
@@ -960,9 +1111,7 @@ public final class TypeChecker {
             }
             return Type.NEVER;
         } else if (e instanceof Expr.Continue c) {
-            if (loops.isEmpty()) diags.error("E0340", c.span(), "`continue` outside of a loop");
-            else if (branchLoopDepth >= 0 && loops.size() <= branchLoopDepth)
-                diags.error("E0409", c.span(), "`continue` cannot leave a `join`/`race` branch", "let the branch end instead");
+            loopTarget(c, c.label(), c.label() == null ? "continue" : "continue '" + c.label().name());
             return Type.NEVER;
         } else if (e instanceof Expr.Return r) {
             if (branchLoopDepth >= 0)
@@ -1172,6 +1321,26 @@ public final class TypeChecker {
         ModuleScope module = moduleNamed(f.target());
         if (module != null) return checkQualified(f, module);
         if (reportNotImported(f.target())) return Type.NEVER;
+        Type.Sum sum = sumNamed(f.target());
+        if (sum != null) {
+            int index = sum.indexOf(f.field().name());
+            if (index < 0) {
+                List<String> names = sum.variants().stream().map(Type.Sum.Variant::name).toList();
+                String best = Suggest.closest(f.field().name(), names);
+                diags.error("E0386", f.field().span(), "no variant `" + f.field().name() + "` in enum `" + sum.name() + "`",
+                        best != null ? "did you mean `" + sum.name() + "." + best + "`?" : "its variants are " + String.join(", ", names));
+                return Type.NEVER;
+            }
+            Type.Sum.Variant v = sum.variants().get(index);
+            if (!v.fields().isEmpty() || v.isStructLike()) {
+                diags.error("E0397", f.span(), "`" + sum.name() + "." + v.name() + "` carries data",
+                        v.isStructLike() ? "build it with `" + sum.name() + "." + v.name() + " { " + String.join(": .., ", v.fieldNames()) + ": .. }`"
+                                : "build it with `" + sum.name() + "." + v.name() + "(..)`");
+                return Type.NEVER;
+            }
+            out.resolutions.put(f, new Symbol.SumVariant(v.name(), sum, index));
+            return sum;
+        }
         Type.Enum en = enumNamed(f.target());
         if (en != null) {
             int index = en.indexOf(f.field().name());
@@ -1191,6 +1360,14 @@ public final class TypeChecker {
         }
         Type t = derefAll(check(f.target(), null));
         if (t instanceof Type.Never) return Type.NEVER;
+        if (t instanceof Type.Tuple tu) {
+            String name = f.field().name();
+            int index = name.chars().allMatch(Character::isDigit) && name.length() < 4 ? Integer.parseInt(name) : -1;
+            if (index >= 0 && index < tu.elements().size()) return tu.elements().get(index);
+            diags.error("E0380", f.field().span(), "no field `" + name + "` on type `" + resolveForMessage(tu) + "`",
+                    "its fields are " + String.join(", ", java.util.stream.IntStream.range(0, tu.elements().size()).mapToObj(i -> "`." + i + "`").toList()));
+            return Type.NEVER;
+        }
         if (t instanceof Type.Struct st) {
             int index = st.fieldIndex(f.field().name());
             if (index >= 0) return st.fields().get(index).type();
@@ -1236,6 +1413,7 @@ public final class TypeChecker {
     }
 
     private Type checkStructLit(Expr.StructLit sl) {
+        if (sl.type().path().size() == 2 && typeNames.get(sl.type().path().get(0).name()) instanceof Type.Sum sum) return checkVariantLit(sl, sum);
         String name = sl.type().simpleName();
         Type t = sl.type().path().size() == 1 ? typeNames.get(name)
                 : sl.type().path().size() == 2 && importedModule(sl.type().path().get(0).name()) != null
@@ -1298,6 +1476,20 @@ public final class TypeChecker {
     }
 
     private Type checkMethodCall(Expr.MethodCall mc, boolean awaited) {
+        if (mc.receiver() instanceof Expr.Name tn && typeNames.containsKey(tn.ident().name())
+                && scopes.stream().noneMatch(sc -> sc.containsKey(tn.ident().name()))
+                && globals.get(tn.ident().name() + "." + mc.method().name()) instanceof Symbol.Fn f) {   // `Point.new(1)`
+            if (hasSelf(f)) {
+                diags.error("E0398", mc.span(), "`" + mc.method().name() + "` takes `self`: call it on a value, `x." + mc.method().name() + "(..)`");
+                for (Expr a : mc.args()) check(a, null);
+                return f.result();
+            }
+            return checkCallTo(mc, f.name(), f, false, mc.method().span(), mc.args(), awaited);
+        }
+        if (sumNamed(mc.receiver()) != null) {   // `Event.Press(3)`
+            if (awaited) diags.error("E0402", mc.span(), "only a call to an async function can be awaited", "building an enum value is not async: drop the `.await`");
+            return checkVariantCall(mc, mc.method().name(), mc.receiver(), mc.args(), null);
+        }
         if (reportNotImported(mc.receiver())) {
             for (Expr a : mc.args()) check(a, null);
             return Type.NEVER;
@@ -1314,8 +1506,14 @@ public final class TypeChecker {
             }
             return checkCallTo(mc, shown, g, false, mc.method().span(), mc.args(), awaited);
         }
-        Type t = derefAll(check(mc.receiver(), null));
+        if (associatedIntType(mc) != null) return checkIntegerFunction(mc, associatedIntType(mc), awaited);
+        Type receiverType = check(mc.receiver(), null);
+        Type t = derefAll(receiverType);
+        Symbol.Fn method = methodOf(t, mc.method().name());
+        if (method != null) return checkMethod(mc, method, receiverType, awaited);
         if (t instanceof Type.Channel ch) return checkChannelMethod(mc, ch, awaited);
+        if (isInt(t) || (t instanceof Type.Var && !isGeneral(t) && IntegerMethods.isMethod(mc.method().name()))) return checkIntegerMethod(mc, t, awaited);
+        if (t instanceof Type.Sum s && s.isBuiltin()) return checkSumMethod(mc, s, awaited);
         if ((t instanceof Type.Array || t instanceof Type.Slice) && mc.method().name().equals("len")) {
             if (awaited) diags.error("E0402", mc.span(), "only a call to an async function can be awaited", "`len()` is not async: drop the `.await`");
             if (!mc.args().isEmpty()) argumentCount(mc.span(), "len", 0, mc.args().size());
@@ -1325,8 +1523,115 @@ public final class TypeChecker {
         for (Expr a : mc.args()) check(a, null);
         if (!(t instanceof Type.Never))
             diags.error("E0385", mc.method().span(), "no method `" + mc.method().name() + "` on type `" + resolveForMessage(t) + "`",
-                    t instanceof Type.Array || t instanceof Type.Slice ? "arrays and slices have `.len()`" : "Mote 0.1 has no user-defined methods; call a function: `f(x)`");
+                    t instanceof Type.Array || t instanceof Type.Slice ? "arrays and slices have `.len()`" : "methods (`impl`) are not supported by this compiler yet; call a function: `f(x)`");
         return Type.NEVER;
+    }
+
+    /** `u32.from_le_bytes(b)`: a call on an integer type's name, when no value of that name is in scope. */
+    private Type.Int associatedIntType(Expr.MethodCall mc) {
+        if (!(mc.receiver() instanceof Expr.Name n)) return null;
+        String name = n.ident().name();
+        for (Map<String, Symbol.LocalVar> scope : scopes) if (scope.containsKey(name)) return null;
+        return globals.containsKey(name) ? null : Type.intNamed(name);
+    }
+
+    private Type checkIntegerFunction(Expr.MethodCall mc, Type.Int it, boolean awaited) {
+        String m = mc.method().name();
+        if (!IntegerMethods.isFunction(m)) {
+            diags.error("E0385", mc.method().span(), "no function `" + m + "` on `" + it + "`",
+                    "integer types have " + String.join(", ", IntegerMethods.FUNCTIONS) + "; methods are called on values: `x.pow(2)`");
+            for (Expr a : mc.args()) check(a, null);
+            return Type.NEVER;
+        }
+        notAwaitable(mc, awaited);
+        if (mc.args().size() != 1) argumentCount(mc.span(), m, 1, mc.args().size());
+        Type bytes = new Type.Array(Type.U8, it.size());
+        if (!mc.args().isEmpty()) unify(bytes, check(mc.args().get(0), bytes), mc.args().get(0).span());
+        for (int i = 1; i < mc.args().size(); i++) check(mc.args().get(i), null);
+        return it;
+    }
+
+    /** The integer methods of 0.2 (IntegerMethods): Rust's signatures; the integer's type must be known, as in Rust. */
+    private Type checkIntegerMethod(Expr.MethodCall mc, Type receiver, boolean awaited) {
+        String m = mc.method().name();
+        Type t = shallow(receiver);
+        if (!IntegerMethods.isMethod(m)) {
+            for (Expr a : mc.args()) check(a, null);
+            String best = Suggest.closest(m, IntegerMethods.METHODS);
+            diags.error("E0385", mc.method().span(), "no method `" + m + "` on type `" + resolveForMessage(t) + "`",
+                    best != null ? "did you mean `" + best + "`?" : "integers have " + String.join(", ", IntegerMethods.METHODS));
+            return Type.NEVER;
+        }
+        notAwaitable(mc, awaited);
+        if (!(t instanceof Type.Int it)) {
+            for (Expr a : mc.args()) check(a, null);
+            diags.error("E0394", mc.receiver().span(), "the type of this integer must be known to call `" + m + "`",
+                    "give it a type: `5u32`, or `let x: u32 = ...`");
+            return Type.NEVER;
+        }
+        int want = IntegerMethods.arity(m);
+        if (mc.args().size() != want) argumentCount(mc.span(), m, want, mc.args().size());
+        Type argType = m.equals("pow") ? Type.U32 : it;
+        for (int i = 0; i < mc.args().size(); i++) {
+            Expr a = mc.args().get(i);
+            if (i < want) unify(argType, check(a, argType), a.span()); else check(a, null);
+        }
+        if (m.equals("abs") && !it.signed()) {
+            diags.error("E0385", mc.method().span(), "`abs` needs a signed integer, found `" + it + "`", "an unsigned value is its own absolute value");
+        }
+        return IntegerMethods.resultType(m, it);
+    }
+
+    // ---------------------------------------------------------------- methods (0.2)
+
+    private static boolean hasSelf(Symbol.Fn f) {
+        return !f.decl().params().isEmpty() && f.decl().params().get(0).name().name().equals("self");
+    }
+
+    /** The method `m` of a struct or enum type (from the module that declares the type), or null. */
+    private Symbol.Fn methodOf(Type t, String m) {
+        String name = t instanceof Type.Struct st ? st.name() : t instanceof Type.Sum s && !s.isBuiltin() ? s.name() : t instanceof Type.Enum e ? e.name() : null;
+        if (name == null) return null;
+        int dot = name.lastIndexOf('.');
+        ModuleScope home = null;
+        for (ModuleScope ms : modulesByName.values()) if (ms.prefix().equals(dot < 0 ? "" : name.substring(0, dot + 1))) home = ms;
+        if (home == null) return null;
+        Symbol s = (home == current ? globals : home.globals()).get(name.substring(dot + 1) + "." + m);
+        return s instanceof Symbol.Fn f ? f : null;
+    }
+
+    /** `p.len()`: the receiver becomes `self`, borrowed or copied as the method's first parameter says. */
+    private Type checkMethod(Expr.MethodCall mc, Symbol.Fn f, Type receiverType, boolean awaited) {
+        String shown = mc.method().name();
+        if (!hasSelf(f)) {
+            diags.error("E0398", mc.span(), "`" + shown + "` takes no `self`: call it on the type, `" + f.name() + "(..)`");
+            for (Expr a : mc.args()) check(a, null);
+            return f.result();
+        }
+        out.resolutions.put(mc, f);
+        if (f.isAsync() && !awaited) reportNotAwaited(mc, shown);
+        else if (!f.isAsync() && awaited) reportNotAsync(mc, shown);
+        Type self = f.params().get(0);
+        TypedProgram.SelfMode mode = self instanceof Type.Ref r ? (r.mutable() ? TypedProgram.SelfMode.REF_MUT : TypedProgram.SelfMode.REF) : TypedProgram.SelfMode.VALUE;
+        Type rt = shallow(receiverType);
+        if (mode == TypedProgram.SelfMode.REF_MUT) {
+            if (rt instanceof Type.Ref r && !r.mutable())
+                diags.error("E0356", mc.receiver().span(), "`" + shown + "` takes `&mut self`, but this is a shared reference", "pass a `&mut` reference");
+            else if (!(rt instanceof Type.Ref)) mutablePlace(mc.receiver(), true);
+        }
+        out.methodSelf.put(mc, mode);
+        if (mc.args().size() != f.params().size() - 1) argumentCount(mc.span(), shown, f.params().size() - 1, mc.args().size());
+        for (int i = 0; i < mc.args().size(); i++) {
+            Type want = i + 1 < f.params().size() ? f.params().get(i + 1) : null;
+            Type got = check(mc.args().get(i), want);
+            if (want != null) coerce(want, mc.args().get(i), got);
+        }
+        return f.result();
+    }
+
+    private void notAwaitable(Expr.MethodCall mc, boolean awaited) {
+        if (awaited) diags.error("E0402", mc.span(), "only a call to an async function can be awaited",
+                "`" + mc.method().name() + "()` is not async: drop the `.await`");
     }
 
     /**
@@ -1560,11 +1865,7 @@ public final class TypeChecker {
                 for (TypedProgram.FormatPart p : parts) {
                     if (!(p instanceof TypedProgram.FormatPart.Placeholder ph) || argIndex >= args.size()) continue;
                     Expr arg = args.get(argIndex++);
-                    Type t = shallow(check(arg, null));
-                    if (ph.hex() && !isInt(t)) diags.error("E0362", arg.span(), "`{:x}` needs an integer, found `" + t + "`");
-                    else if (!(isInt(t) || t instanceof Type.Bool || t instanceof Type.Never || t.equals(new Type.Slice(Type.U8))))
-                        diags.error("E0362", arg.span(), "`{}` cannot print a value of type `" + resolveForMessage(t) + "`",
-                                t instanceof Type.Enum ? "print its discriminant: `x as u32`" : "`{}` prints integers, bools and `&[u8]` text");
+                    checkPrintable(arg, shallow(check(arg, null)), ph.spec());
                 }
                 for (int i = argIndex; i < args.size(); i++) check(args.get(i), null);
                 return Type.UNIT;
@@ -1601,6 +1902,11 @@ public final class TypeChecker {
                 if (!args.isEmpty()) unify(Type.U32, check(args.get(0), Type.U32), args.get(0).span());
                 return Type.UNIT;
             }
+            case "sleep_until" -> {
+                expectArgs(c, b, 1);
+                if (!args.isEmpty()) unify(Type.U64, check(args.get(0), Type.U64), args.get(0).span());
+                return Type.UNIT;
+            }
             case "ticks" -> { expectArgs(c, b, 0); return Type.U64; }
             case "yield_now" -> { expectArgs(c, b, 0); return Type.UNIT; }
             default -> throw new IllegalStateException("builtin " + b.name());
@@ -1614,7 +1920,48 @@ public final class TypeChecker {
         }
     }
 
-    /** Splits a format string into literal bytes and `{}` / `{:x}` placeholders; `{{` and `}}` escape. */
+    /**
+     * What each placeholder can print: `{}` integers, bools and `&[u8]` text; `{:?}` those and enums,
+     * structs, arrays and slices of printable things; radix, sign and `#` only integers; a precision
+     * only text (it truncates, as in Rust).
+     */
+    private void checkPrintable(Expr arg, Type t, FormatSpec spec) {
+        if (t instanceof Type.Never) return;
+        boolean text = t.equals(new Type.Slice(Type.U8));
+        String shown = "`" + spec.text() + "`";
+        if (spec.debug() && spec.alternate()) {
+            diags.error("E0362", arg.span(), "`{:#?}` (pretty debug output) is not supported", "use `{:?}`");
+        } else if ((spec.radix() != FormatSpec.Radix.DECIMAL || spec.plus() || spec.alternate()) && !isInt(t)
+                && !(spec.debug() && debugPrintable(t))) {
+            diags.error("E0362", arg.span(), shown + " needs an integer, found `" + resolveForMessage(t) + "`",
+                    "radix, `+` and `#` apply to integers; `{}` prints bools and text");
+        } else if (spec.precision() >= 0 && !text) {
+            diags.error("E0362", arg.span(), "a precision (`." + spec.precision() + "`) applies to text, not `" + resolveForMessage(t) + "`",
+                    spec.width() > 0 ? "write `{:" + spec.width() + "}` for integers" : "write `{}` for integers");
+        } else if (spec.debug()) {
+            if (!debugPrintable(t))
+                diags.error("E0362", arg.span(), "`{:?}` cannot print a value of type `" + resolveForMessage(t) + "`",
+                        "`{:?}` prints integers, bools, text, enums, and structs, arrays and slices of those");
+        } else if (!(isInt(t) || t instanceof Type.Bool || text)) {
+            diags.error("E0362", arg.span(), shown + " cannot print a value of type `" + resolveForMessage(t) + "`",
+                    t instanceof Type.Enum || t instanceof Type.Struct || t instanceof Type.Array || t instanceof Type.Slice || t instanceof Type.Sum || t instanceof Type.Tuple
+                            ? "use `{:?}` for its debug form" : "`{}` prints integers, bools and `&[u8]` text");
+        }
+    }
+
+    private boolean debugPrintable(Type t) {
+        t = shallow(t);
+        if (isInt(t) || t instanceof Type.Bool || t instanceof Type.Enum || t instanceof Type.Never) return true;
+        if (t instanceof Type.Array a) return debugPrintable(a.element());
+        if (t instanceof Type.Slice sl) return debugPrintable(sl.element());
+        if (t instanceof Type.Ref r) return debugPrintable(r.target());
+        if (t instanceof Type.Struct st) return st.fields().stream().allMatch(f -> debugPrintable(f.type()));
+        if (t instanceof Type.Tuple tu) return tu.elements().stream().allMatch(this::debugPrintable);
+        if (t instanceof Type.Sum s) return s.variants().stream().allMatch(v -> v.fields().stream().allMatch(this::debugPrintable));
+        return false;
+    }
+
+    /** Splits a format string into literal bytes and `{…}` placeholders with their specs; `{{` and `}}` escape. */
     private List<TypedProgram.FormatPart> parseFormat(Expr.StrLit fmt) {
         List<TypedProgram.FormatPart> parts = new ArrayList<>();
         byte[] s = fmt.bytes();
@@ -1626,14 +1973,22 @@ public final class TypeChecker {
             if (ch == '{') {
                 int close = i + 1;
                 while (close < s.length && s[close] != '}') close++;
-                String spec = close < s.length ? new String(s, i + 1, close - i - 1, StandardCharsets.UTF_8) : null;
-                if (spec == null || !(spec.isEmpty() || spec.equals(":x"))) {
-                    diags.error("E0365", fmt.span(), spec == null ? "unclosed `{` in format string" : "unknown format `{" + spec + "}`",
-                            "use `{}` for decimal, bool or text and `{:x}` for hex; write `{{` for a literal brace");
+                if (close >= s.length) {
+                    diags.error("E0365", fmt.span(), "unclosed `{` in format string", "write `{{` for a literal brace");
+                    return null;
+                }
+                String text = new String(s, i + 1, close - i - 1, StandardCharsets.UTF_8);
+                Object spec = text.isEmpty() ? FormatSpec.DISPLAY
+                        : text.startsWith(":") ? FormatSpec.parse(text.substring(1))
+                        : "positional and named arguments (`{" + text + "}`) are not supported";
+                if (spec instanceof String problem) {
+                    diags.error("E0365", fmt.span(), "bad format `{" + text + "}`: " + problem,
+                            "placeholders are `{}` or `{:SPEC}`: fill and alignment `{:>6}` `{:*^8}`, zero padding `{:04}`, "
+                                    + "`{:x}` `{:X}` `{:b}` `{:o}` `{:#x}`, `{:?}`; write `{{` for a literal brace");
                     return null;
                 }
                 if (lit.size() > 0) { parts.add(new TypedProgram.FormatPart.Literal(lit.toByteArray())); lit.reset(); }
-                parts.add(new TypedProgram.FormatPart.Placeholder(spec.equals(":x")));
+                parts.add(new TypedProgram.FormatPart.Placeholder((FormatSpec) spec));
                 i = close;
                 continue;
             }
@@ -1689,6 +2044,20 @@ public final class TypeChecker {
             out.letVars.put(let, v);
             scopes.peek().put(v.name(), v);
             return (let.init() != null && shallow(out.types.get(let.init())) instanceof Type.Never) ? Type.NEVER : Type.UNIT;
+        } else if (s instanceof Stmt.LetPattern lp) {
+            Type declared = lp.type() == null ? null : resolveType(lp.type());
+            Type init = check(lp.init(), declared);
+            if (declared != null) coerce(declared, lp.init(), init);
+            Type t = declared != null ? declared : init;
+            if (lp.otherwise() != null) {
+                Type other = check(lp.otherwise(), null);
+                if (!(shallow(other) instanceof Type.Never))
+                    diags.error("E0376", lp.otherwise().span(), "the `else` of `let ... else` must not end normally",
+                            "end it with `return`, `break`, `continue` or a call that never returns (`panic`, `exit`)");
+            }
+            checkPat(lp.pattern(), t);   // the bindings are in scope after the statement
+            if (lp.otherwise() == null) irrefutable.add(lp.pattern());
+            return shallow(init) instanceof Type.Never ? Type.NEVER : Type.UNIT;
         } else if (s instanceof Stmt.ExprStmt es) {
             Type t = check(es.expr(), null);
             Type st = shallow(t);
@@ -1727,23 +2096,16 @@ public final class TypeChecker {
     private Type checkMatch(Expr.Match m, Type expected) {
         Type scrutinee = check(m.scrutinee(), null);
         Type st = shallow(scrutinee);
-        if (!(isInt(st) || st instanceof Type.Bool || st instanceof Type.Enum || st instanceof Type.Never))
-            diags.error("E0370", m.scrutinee().span(), "cannot match on a value of type `" + st + "`",
-                    "`match` works on integers, bools and enums");
+        if (st instanceof Type.Channel || st instanceof Type.Slice)
+            diags.error("E0370", m.scrutinee().span(), "cannot match on a value of type `" + resolveForMessage(st) + "`",
+                    "`match` works on integers, bools, enums, `Option`, `Result` and tuples of them");
         Type result = null;
         for (Expr.MatchArm arm : m.arms()) {
-            Symbol.LocalVar binding = binding(arm.pattern(), scrutinee);
-            if (binding != null) {
-                // `x => ...` matches anything and names the value in the arm (as in Rust).
-                out.armBindings.put(arm, binding);
-                fnLocals.add(binding);
-                scopes.push(new HashMap<>());
-                scopes.peek().put(binding.name(), binding);
-            } else {
-                checkPattern(arm.pattern(), scrutinee);
-            }
+            scopes.push(new HashMap<>());
+            checkPat(arm.pattern(), scrutinee);
+            if (arm.guard() != null) unify(Type.BOOL, check(arm.guard(), Type.BOOL), arm.guard().span());
             Type t = check(arm.body(), result != null && !(shallow(result) instanceof Type.Never) ? result : expected);
-            if (binding != null) scopes.pop();
+            scopes.pop();
             result = result == null ? t : joinBranches(result, t, arm.body().span());
         }
         // Exhaustiveness needs the final scrutinee type: decided after the function body.
@@ -1752,24 +2114,6 @@ public final class TypeChecker {
     }
 
     private final List<Expr.Match> pendingMatches = new ArrayList<>();
-
-    /** A bare name that is not a constant, as a whole arm pattern: a new variable bound to the value. */
-    private Symbol.LocalVar binding(Pattern p, Type scrutinee) {
-        if (!(p instanceof Pattern.Value v && v.value() instanceof Expr.Name n)) return null;
-        String name = n.ident().name();
-        if (globals.get(name) instanceof Symbol.Const || globals.containsKey(name) || typeNames.containsKey(name)) return null;
-        return new Symbol.LocalVar(name, scrutinee, false, n.span());
-    }
-
-    private void checkPattern(Pattern p, Type scrutinee) {
-        if (p instanceof Pattern.Wildcard w) {
-        } else if (p instanceof Pattern.Or or) { for (Pattern alt : or.alternatives()) checkPattern(alt, scrutinee);
-        } else if (p instanceof Pattern.Value v) { unify(scrutinee, check(v.value(), scrutinee), v.span());
-        } else if (p instanceof Pattern.Range r) {
-            unify(scrutinee, check(r.low(), scrutinee), r.low().span());
-            unify(scrutinee, check(r.high(), scrutinee), r.high().span());
-        }
-    }
 
     private Type checkFor(Expr.For f) {
         Type start = check(f.start(), null);
@@ -1782,10 +2126,393 @@ public final class TypeChecker {
         fnLocals.add(v);
         out.forVars.put(f, v);
         scopes.peek().put(v.name(), v);
-        loops.push(new LoopCtx(false));
+        loops.push(new LoopCtx(f, false, f.label()));
         checkUnitBlock(f.body());
         loops.pop();
         scopes.pop();
         return Type.UNIT;
     }
+
+    // ---------------------------------------------------------------- data enums, Option, Result (0.2)
+
+    /** Resolves each data enum's variant fields (layouts come later, on first use). */
+    private void defineSums(List<Module> modules) {
+        for (Module m : modules) {
+            enter(m);
+            for (Item item : m.items()) {
+                if (!(item instanceof Item.Enum en) || !(typeNames.get(en.name().name()) instanceof Type.Sum sum) || sumDecls.get(sum) != en) continue;
+                List<Type.Sum.Variant> variants = new ArrayList<>();
+                List<String> seen = new ArrayList<>();
+                for (Item.Variant v : en.variants()) {
+                    if (seen.contains(v.name().name())) diags.error("E0205", v.name().span(), "variant `" + v.name().name() + "` is declared twice in `" + en.name().name() + "`");
+                    seen.add(v.name().name());
+                    if (v.value() != null) diags.error("E0399", v.value().span(), "a discriminant is only allowed when no variant of the enum carries data",
+                            "drop `= ...`, or move the data into a struct");
+                    List<Type> fields = new ArrayList<>();
+                    List<String> names = null;
+                    if (v.tupleFields() != null) for (TypeExpr te : v.tupleFields()) fields.add(resolveType(te));
+                    if (v.structFields() != null) {
+                        names = new ArrayList<>();
+                        for (Item.FieldDecl f : v.structFields()) {
+                            if (names.contains(f.name().name())) diags.error("E0207", f.name().span(), "field `" + f.name().name() + "` is declared twice");
+                            names.add(f.name().name());
+                            fields.add(resolveType(f.type()));
+                        }
+                    }
+                    for (Type t : fields) {
+                        if (Type.containsChannel(t)) diags.error("E0393", v.span(), "an enum variant cannot hold a Channel or Signal", "keep it in a static");
+                        if (t == sum) diags.error("E0303", v.span(), "`" + en.name().name() + "` contains itself", "a value cannot hold itself: use an index or a reference");
+                    }
+                    variants.add(new Type.Sum.Variant(v.name().name(), names, fields));
+                }
+                sum.define(variants);
+            }
+        }
+    }
+
+    private Type.Sum sumNamed(Expr target) {
+        if (target instanceof Expr.Field f) {
+            ModuleScope ms = moduleNamed(f.target());
+            return ms != null && ms.types().get(f.field().name()) instanceof Type.Sum s ? s : null;
+        }
+        if (!(target instanceof Expr.Name n)) return null;
+        String name = n.ident().name();
+        if (scopes.stream().anyMatch(sc -> sc.containsKey(name))) return null;
+        return typeNames.get(name) instanceof Type.Sum s ? s : null;
+    }
+
+    /** `Some`, `None`, `Ok`, `Err`, unless the program names something so. */
+    private boolean isBuiltinVariant(String name) {
+        return (name.equals("Some") || name.equals("None") || name.equals("Ok") || name.equals("Err"))
+                && !globals.containsKey(name) && scopes.stream().noneMatch(sc -> sc.containsKey(name));
+    }
+
+    /** The T of an Option expected here, or a variable that the rest of the body decides. */
+    private Type optionArg(Type expected, Span at, String what) {
+        if (shallow(expected) instanceof Type.Never) return Type.NEVER;   // the declared type was an error: say nothing more
+        return shallow(expected) instanceof Type.Sum s && s.isOption() ? s.args().get(0) : freshGeneral(at, what);
+    }
+
+    /** What a callee naming a tuple-like variant builds: `Event.Press`, `Some`, `Ok`, `Err`; else null. */
+    private String variantConstructor(Expr callee) {
+        if (callee instanceof Expr.Name n && isBuiltinVariant(n.ident().name()) && !n.ident().name().equals("None")) return n.ident().name();
+        if (callee instanceof Expr.Field f && sumNamed(f.target()) != null) return f.field().name();
+        return null;
+    }
+
+    /** `Some(x)`, `Ok(v)`, `Err(e)` ({@code enumOrName} the name), or `Event.Press(3)` ({@code enumOrName} the enum). */
+    private Type checkVariantCall(Expr c, String name, Expr enumOrName, List<Expr> args, Type expected) {
+        Type.Sum sum;
+        if (!(c instanceof Expr.MethodCall)) {
+            Type.Sum want = shallow(expected) instanceof Type.Sum s && s.isBuiltin() ? s : null;
+            if (name.equals("Some")) {
+                sum = Type.Sum.option(want != null && want.isOption() ? want.args().get(0) : freshGeneral(c.span(), "`Some(..)`"));
+            } else {
+                boolean ok = name.equals("Ok");
+                Type okType = want != null && want.isResult() ? want.args().get(0) : ok ? null : freshGeneral(c.span(), "`Err(..)`'s value type");
+                Type errType = want != null && want.isResult() ? want.args().get(1) : ok ? freshGeneral(c.span(), "`Ok(..)`'s error type") : null;
+                if (okType == null) okType = freshGeneral(c.span(), "`Ok(..)`");
+                if (errType == null) errType = freshGeneral(c.span(), "`Err(..)`");
+                sum = Type.Sum.result(okType, errType);
+            }
+        } else {
+            sum = sumNamed(enumOrName);
+        }
+        int index = sum.indexOf(name);
+        if (index < 0) {
+            List<String> names = sum.variants().stream().map(Type.Sum.Variant::name).toList();
+            String best = Suggest.closest(name, names);
+            diags.error("E0386", c.span(), "no variant `" + name + "` in enum `" + sum.name() + "`",
+                    best != null ? "did you mean `" + sum.name() + "." + best + "`?" : "its variants are " + String.join(", ", names));
+            for (Expr a : args) check(a, null);
+            return Type.NEVER;
+        }
+        Type.Sum.Variant v = sum.variants().get(index);
+        if (v.isStructLike() || v.fields().isEmpty()) {
+            diags.error("E0397", c.span(), "`" + name + "` " + (v.isStructLike() ? "has named fields" : "carries no data"),
+                    v.isStructLike() ? "build it with `" + sum.name() + "." + name + " { .. }`" : "write `" + sum.name() + "." + name + "` without parentheses");
+            for (Expr a : args) check(a, null);
+            return Type.NEVER;
+        }
+        if (args.size() != v.fields().size()) argumentCount(c.span(), name, v.fields().size(), args.size());
+        for (int i = 0; i < args.size(); i++) {
+            Type want = i < v.fields().size() ? v.fields().get(i) : null;
+            Type got = check(args.get(i), want);
+            if (want != null) coerce(want, args.get(i), got);
+        }
+        out.resolutions.put(c, new Symbol.SumVariant(name, sum, index));
+        return sum;
+    }
+
+    /** `Event.Release { pin: 1, ms: 20 }` */
+    private Type checkVariantLit(Expr.StructLit sl, Type.Sum sum) {
+        String name = sl.type().simpleName();
+        int index = sum.indexOf(name);
+        Type.Sum.Variant v = index < 0 ? null : sum.variants().get(index);
+        if (v == null || !v.isStructLike()) {
+            diags.error(v == null ? "E0386" : "E0397", sl.type().span(), v == null ? "no variant `" + name + "` in enum `" + sum.name() + "`"
+                    : "`" + sum.name() + "." + name + "` has no named fields", v == null ? new String[0] : new String[] {"build it with `" + sum.name() + "." + name + "(..)`"});
+            for (Expr.FieldInit fi : sl.fields()) check(fi.value(), null);
+            return Type.NEVER;
+        }
+        List<String> given = new ArrayList<>();
+        for (Expr.FieldInit fi : sl.fields()) {
+            int fieldIndex = v.fieldIndex(fi.name().name());
+            if (given.contains(fi.name().name())) diags.error("E0384", fi.name().span(), "field `" + fi.name().name() + "` is given twice");
+            given.add(fi.name().name());
+            if (fieldIndex < 0) {
+                diags.error("E0382", fi.name().span(), "variant `" + sum.name() + "." + name + "` has no field `" + fi.name().name() + "`",
+                        "its fields are " + String.join(", ", v.fieldNames()));
+                check(fi.value(), null);
+                continue;
+            }
+            Type want = v.fields().get(fieldIndex);
+            coerce(want, fi.value(), check(fi.value(), want));
+        }
+        List<String> missing = v.fieldNames().stream().filter(f -> !given.contains(f)).toList();
+        if (!missing.isEmpty()) diags.error("E0383", sl.span(), "missing field" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing.stream().map(f -> "`" + f + "`").toList())
+                + " in `" + sum.name() + "." + name + "`");
+        out.resolutions.put(sl, new Symbol.SumVariant(name, sum, index));
+        return sum;
+    }
+
+    /** `e?` in a fn returning Option (or Result with the same error type). */
+    private Type checkTry(Expr.Try t) {
+        Type inner = shallow(check(t.inner(), null));
+        if (inner instanceof Type.Never) return Type.NEVER;
+        Type result = currentFn == null ? null : shallow(currentFn.result());
+        if (!(inner instanceof Type.Sum s && s.isBuiltin())) {
+            diags.error("E0396", t.span(), "`?` applies to an `Option` or a `Result`, not `" + resolveForMessage(inner) + "`");
+            return Type.NEVER;
+        }
+        if (branchLoopDepth >= 0) diags.error("E0409", t.span(), "`?` cannot leave a `join`/`race` branch", "match on the value inside the branch instead");
+        if (!(result instanceof Type.Sum r && r.isBuiltin() && r.name().equals(s.name()))) {
+            diags.error("E0396", t.span(), "`?` on " + (s.isOption() ? "an `Option`" : "a `Result`") + " needs a function that returns "
+                            + (s.isOption() ? "`Option<_>`" : "`Result<_, " + resolveForMessage(s.args().get(1)) + ">`")
+                            + (result == null ? "" : ", and this one returns `" + resolveForMessage(result) + "`"),
+                    s.isOption() ? "return an Option, or `match` the value here" : "return a Result, or `match` the value here");
+            return s.args().get(0);
+        }
+        if (s.isResult()) unify(((Type.Sum) result).args().get(1), s.args().get(1), t.span());
+        return s.args().get(0);
+    }
+
+    private Type checkIfLet(Expr.IfLet il, Type expected) {
+        Type scrutinee = check(il.scrutinee(), null);
+        scopes.push(new HashMap<>());
+        checkPat(il.pattern(), scrutinee);
+        Type then = check(il.then(), il.otherwise() == null ? Type.UNIT : expected);
+        scopes.pop();
+        if (il.otherwise() == null) {
+            if (!(shallow(then) instanceof Type.Unit || shallow(then) instanceof Type.Never))
+                diags.error("E0312", il.then().tail() != null ? il.then().tail().span() : il.span(),
+                        "`if let` without `else` cannot have a value of type `" + resolveForMessage(then) + "`", "add an `else` branch, or end the block with `;`");
+            return Type.UNIT;
+        }
+        Type otherwise = check(il.otherwise(), shallow(then) instanceof Type.Never ? expected : then);
+        return joinBranches(then, otherwise, il.otherwise().span());
+    }
+
+    /** Integer methods' `Option` results and the methods of Option and Result. */
+    private Type checkSumMethod(Expr.MethodCall mc, Type.Sum s, boolean awaited) {
+        String m = mc.method().name();
+        List<String> known = s.isOption() ? List.of("is_some", "is_none", "unwrap", "unwrap_or") : List.of("is_ok", "is_err", "unwrap", "unwrap_or");
+        if (!known.contains(m)) {
+            for (Expr a : mc.args()) check(a, null);
+            String best = Suggest.closest(m, known);
+            diags.error("E0385", mc.method().span(), "no method `" + m + "` on type `" + resolveForMessage(s) + "`",
+                    best != null ? "did you mean `" + best + "`?" : "it has " + String.join(", ", known) + "; or `match` on it");
+            return Type.NEVER;
+        }
+        notAwaitable(mc, awaited);
+        int want = m.equals("unwrap_or") ? 1 : 0;
+        if (mc.args().size() != want) argumentCount(mc.span(), m, want, mc.args().size());
+        for (int i = 0; i < mc.args().size(); i++) {
+            Expr a = mc.args().get(i);
+            if (i < want) coerce(s.args().get(0), a, check(a, s.args().get(0))); else check(a, null);
+        }
+        return m.startsWith("is_") ? Type.BOOL : s.args().get(0);
+    }
+
+    // ---------------------------------------------------------------- patterns
+
+    /** Checks {@code p} against values of type {@code t}, declaring its bindings in the innermost scope. */
+    private void checkPat(Pattern p, Type t) {
+        bodyPatterns.add(p);
+        out.patternTypes.put(p, t);
+        if (p instanceof Pattern.Wildcard) {
+        } else if (p instanceof Pattern.Binding b) {
+            bind(p, b.name(), b.mutable(), t);
+            if (b.sub() != null) checkPat(b.sub(), t);
+        } else if (p instanceof Pattern.Value v && v.value() instanceof Expr.Name n && isBindingName(n.ident().name())) {
+            bind(p, n.ident(), false, t);
+        } else if (p instanceof Pattern.Value v && isUnitVariant(v.value())) {
+            Symbol.SumVariant sv = unitVariant(v.value());
+            unify(t, sv.type(), v.span());
+            out.patternVariants.put(p, sv);
+        } else if (p instanceof Pattern.Value v) {
+            Type st = shallow(t);
+            if (!(isInt(st) || st instanceof Type.Bool || st instanceof Type.Enum || st instanceof Type.Never))
+                diags.error("E0370", v.span(), "a value pattern needs an integer, bool or enum, not `" + resolveForMessage(st) + "`",
+                        "match its parts with a tuple or variant pattern, or bind it with a name");
+            else unify(t, check(v.value(), t), v.span());
+        } else if (p instanceof Pattern.Range r) {
+            unify(t, check(r.low(), t), r.low().span());
+            unify(t, check(r.high(), t), r.high().span());
+        } else if (p instanceof Pattern.Or or) {
+            Map<String, Symbol.LocalVar> first = null;
+            for (Pattern alt : or.alternatives()) {
+                scopes.push(new HashMap<>());
+                checkPat(alt, t);
+                Map<String, Symbol.LocalVar> names = scopes.pop();
+                if (first == null) {
+                    first = names;
+                } else if (!first.keySet().equals(names.keySet())) {
+                    diags.error("E0374", alt.span(), "every alternative of `|` must bind the same names",
+                            "the first binds " + (first.isEmpty() ? "none" : String.join(", ", first.keySet())));
+                } else {
+                    for (String k : names.keySet()) {   // one variable for all alternatives
+                        unify(first.get(k).type, names.get(k).type, alt.span());
+                        out.patternBindings.put(bindingPatterns.get(names.get(k)), first.get(k));
+                    }
+                }
+            }
+            if (first != null) scopes.peek().putAll(first);
+        } else if (p instanceof Pattern.Tuple tp) {
+            Type st = shallow(t);
+            if (st instanceof Type.Never) { for (Pattern e : tp.elements()) checkPat(e, Type.NEVER); return; }
+            if (!(st instanceof Type.Tuple tt && tt.elements().size() == tp.elements().size()) && !(st instanceof Type.Unit && tp.elements().isEmpty())) {
+                diags.error("E0308", tp.span(), "mismatched types: expected `" + resolveForMessage(st) + "`, found a tuple of " + tp.elements().size());
+                for (Pattern e : tp.elements()) checkPat(e, Type.NEVER);
+                return;
+            }
+            for (int i = 0; i < tp.elements().size(); i++) checkPat(tp.elements().get(i), ((Type.Tuple) st).elements().get(i));
+        } else if (p instanceof Pattern.Variant vp) {
+            Symbol.SumVariant sv = variantOfPath(vp.path(), t);
+            if (sv == null) { for (Pattern a : vp.args()) checkPat(a, Type.NEVER); return; }
+            out.patternVariants.put(p, sv);
+            Type.Sum.Variant v = sv.variant();
+            if (v.isStructLike()) diags.error("E0397", vp.span(), "`" + v.name() + "` has named fields", "match it with `" + v.name() + " { .. }`");
+            else if (vp.args().size() != v.fields().size())
+                diags.error("E0375", vp.span(), "`" + v.name() + "` has " + v.fields().size() + " field" + (v.fields().size() == 1 ? "" : "s")
+                        + " but the pattern has " + vp.args().size());
+            for (int i = 0; i < vp.args().size(); i++) checkPat(vp.args().get(i), i < v.fields().size() && !v.isStructLike() ? v.fields().get(i) : Type.NEVER);
+        } else if (p instanceof Pattern.StructVariant sp) {
+            Symbol.SumVariant sv = variantOfPath(sp.path(), t);
+            if (sv == null) { for (Pattern.FieldPattern f : sp.fields()) checkPat(f.pattern(), Type.NEVER); return; }
+            out.patternVariants.put(p, sv);
+            Type.Sum.Variant v = sv.variant();
+            List<String> named = new ArrayList<>();
+            for (Pattern.FieldPattern f : sp.fields()) {
+                int index = v.fieldIndex(f.name().name());
+                if (index < 0) {
+                    diags.error("E0382", f.name().span(), "`" + v.name() + "` has no field `" + f.name().name() + "`",
+                            v.isStructLike() ? "its fields are " + String.join(", ", v.fieldNames()) : "it has no named fields: match it with `" + v.name() + "(..)`");
+                    checkPat(f.pattern(), Type.NEVER);
+                    continue;
+                }
+                named.add(f.name().name());
+                checkPat(f.pattern(), v.fields().get(index));
+            }
+            if (!sp.rest() && v.isStructLike() && named.size() < v.fieldNames().size())
+                diags.error("E0383", sp.span(), "the pattern does not mention " + String.join(", ", v.fieldNames().stream().filter(n -> !named.contains(n)).map(n -> "`" + n + "`").toList()),
+                        "add `..` to ignore the other fields");
+        }
+    }
+
+    /** A bare name in a pattern binds, unless it names a constant or a unit variant. */
+    private boolean isBindingName(String name) {
+        if (name.equals("None") && isBuiltinVariant(name)) return false;
+        return !(globals.get(name) instanceof Symbol.Const) && !typeNames.containsKey(name);
+    }
+
+    private void bind(Pattern p, Ident name, boolean mutable, Type t) {
+        if (scopes.peek().containsKey(name.name()) && scopes.peek().get(name.name()).span() != name.span())
+            diags.error("E0377", name.span(), "`" + name.name() + "` is bound more than once in the same pattern");
+        Symbol.LocalVar v = new Symbol.LocalVar(name.name(), t, mutable, name.span());
+        fnLocals.add(v);
+        out.patternBindings.put(p, v);
+        bindingPatterns.put(v, p);
+        scopes.peek().put(name.name(), v);
+    }
+
+    private boolean isUnitVariant(Expr e) {
+        if (e instanceof Expr.Name n) return n.ident().name().equals("None") && isBuiltinVariant("None");
+        if (!(e instanceof Expr.Field f) || sumNamed(f.target()) == null) return false;
+        Type.Sum s = sumNamed(f.target());
+        int index = s.indexOf(f.field().name());
+        return index >= 0 && s.variants().get(index).fields().isEmpty() && !s.variants().get(index).isStructLike();
+    }
+
+    /** `Event.Tick`, `None`: a unit variant of a data enum or of Option, as a pattern; else null. */
+    private Symbol.SumVariant unitVariant(Expr e) {
+        if (e instanceof Expr.Name n && n.ident().name().equals("None") && isBuiltinVariant("None"))
+            return new Symbol.SumVariant("None", Type.Sum.option(freshGeneral(n.span(), "`None`")), 0);
+        if (e instanceof Expr.Field f && sumNamed(f.target()) != null) {
+            Type.Sum s = sumNamed(f.target());
+            int index = s.indexOf(f.field().name());
+            if (index >= 0 && s.variants().get(index).fields().isEmpty() && !s.variants().get(index).isStructLike())
+                return new Symbol.SumVariant(f.field().name(), s, index);
+        }
+        return null;
+    }
+
+    /** The variant a Variant/StructVariant pattern's path names, unified with the matched type {@code t}. */
+    private Symbol.SumVariant variantOfPath(Expr path, Type t) {
+        Type.Sum sum;
+        String name;
+        if (path instanceof Expr.Name n && isBuiltinVariant(n.ident().name())) {
+            name = n.ident().name();
+            Type st = shallow(t);
+            if (name.equals("Some") || name.equals("None")) {
+                sum = st instanceof Type.Sum s && s.isOption() ? s : Type.Sum.option(freshGeneral(n.span(), "`" + name + "`"));
+            } else {
+                sum = st instanceof Type.Sum s && s.isResult() ? s : Type.Sum.result(freshGeneral(n.span(), "`" + name + "`"), freshGeneral(n.span(), "`" + name + "`"));
+            }
+        } else if (path instanceof Expr.Field f && sumNamed(f.target()) != null) {
+            sum = sumNamed(f.target());
+            name = f.field().name();
+        } else {
+            diags.error("E0386", path.span(), "`" + sourceText(path) + "` is not an enum variant with fields",
+                    "variant patterns are written `Event.Press(p)`, `Some(x)`, `Ok(v)`, `Err(e)`");
+            return null;
+        }
+        int index = sum.indexOf(name);
+        if (index < 0) {
+            diags.error("E0386", path.span(), "no variant `" + name + "` in enum `" + sum.name() + "`");
+            return null;
+        }
+        unify(t, sum, path.span());
+        return new Symbol.SumVariant(name, sum, index);
+    }
+
+    private static String sourceText(Expr e) {
+        String text = e.span().file().text();
+        return text.substring(Math.max(0, e.span().start()), Math.min(text.length(), e.span().end()));
+    }
+
+    /** Evaluates value and range patterns' constants once types are known (for MIR and exhaustiveness). */
+    private void patternConstants(Pattern p, Type t, ConstEval eval) {
+        if (t == null || t instanceof Type.Never) return;
+        if ((p instanceof Pattern.Value && !out.patternBindings.containsKey(p) && !out.patternVariants.containsKey(p)) || p instanceof Pattern.Range) {
+            if (!(t instanceof Type.Int || t instanceof Type.Bool || t instanceof Type.Enum)) return;
+            Type.Int repr = t instanceof Type.Enum en ? en.repr() : t instanceof Type.Bool ? Type.U8 : (Type.Int) t;
+            Type evalType = t instanceof Type.Enum ? t : t;
+            if (p instanceof Pattern.Value v) {
+                long x = eval.eval(v.value(), evalType);
+                out.patternValues.put(p, new long[] {x, x});
+            } else {
+                Pattern.Range r = (Pattern.Range) p;
+                long lo = eval.eval(r.low(), evalType), hi = eval.eval(r.high(), evalType);
+                boolean signed = repr.signed();
+                if (!r.inclusive()) {
+                    if (lo == hi) { diags.error("E0372", r.span(), "this range is empty"); return; }
+                    hi = hi - 1;
+                }
+                if (cmp(lo, hi, signed) > 0) { diags.error("E0372", r.span(), "this range is empty: its start is greater than its end"); return; }
+                out.patternValues.put(p, new long[] {lo, hi});
+            }
+        }
+    }
+
 }

@@ -19,10 +19,19 @@ public final class TypedProgram {
     final Map<Expr, Symbol> resolutions = new IdentityHashMap<>();
     final Map<Stmt.Let, Symbol.LocalVar> letVars = new IdentityHashMap<>();
     final Map<Expr.For, Symbol.LocalVar> forVars = new IdentityHashMap<>();
+    final Map<Expr, Expr> loopTargets = new IdentityHashMap<>();
     final Map<Expr.MatchArm, Symbol.LocalVar> armBindings = new IdentityHashMap<>();
     final Map<mote.ast.Item.Fn, List<Symbol.LocalVar>> paramVars = new IdentityHashMap<>();
     final Map<Expr.Call, List<FormatPart>> formats = new IdentityHashMap<>();
     final Map<mote.ast.Pattern, long[]> patternValues = new IdentityHashMap<>();
+    /** The type each pattern matches, and what each binding pattern binds (0.2 patterns). */
+    final Map<mote.ast.Pattern, Type> patternTypes = new IdentityHashMap<>();
+    /** How a method call passes its receiver as `self` (0.2 methods). */
+    final Map<Expr.MethodCall, SelfMode> methodSelf = new IdentityHashMap<>();
+    public enum SelfMode { VALUE, REF, REF_MUT }
+    final Map<mote.ast.Pattern, Symbol.LocalVar> patternBindings = new IdentityHashMap<>();
+    /** The variant a Variant, StructVariant or unit-variant Value pattern names. */
+    final Map<mote.ast.Pattern, Symbol.SumVariant> patternVariants = new IdentityHashMap<>();
     final Map<Expr, Type> coercions = new IdentityHashMap<>();
 
     TypedProgram(List<Module> modules, List<Symbol.Fn> functions, List<Symbol.Static> statics) {
@@ -40,6 +49,8 @@ public final class TypedProgram {
     public Symbol resolution(Expr e) { return resolutions.get(e); }
     public Symbol.LocalVar letVar(Stmt.Let let) { return letVars.get(let); }
     public Symbol.LocalVar forVar(Expr.For f) { return forVars.get(f); }
+    /** The loop (While, Loop or For) a Break or Continue leaves. */
+    public Expr loopTarget(Expr jump) { return loopTargets.get(jump); }
     /** The variable a `name => ...` arm binds to the matched value; null for other arms. */
     public Symbol.LocalVar armBinding(Expr.MatchArm arm) { return armBindings.get(arm); }
     public List<Symbol.LocalVar> params(mote.ast.Item.Fn fn) { return paramVars.get(fn); }
@@ -47,6 +58,11 @@ public final class TypedProgram {
     public List<FormatPart> format(Expr.Call call) { return formats.get(call); }
     /** The values a Value/Range pattern matches: {lo, hi} inclusive, as canonical longs. */
     public long[] patternRange(mote.ast.Pattern p) { return patternValues.get(p); }
+    public Type patternType(mote.ast.Pattern p) { return patternTypes.get(p); }
+    /** Null for a call that is not a method call on a value (`uart.write(x)`, `Point.new(1)`). */
+    public SelfMode methodSelf(Expr.MethodCall mc) { return methodSelf.get(mc); }
+    public Symbol.LocalVar patternBinding(mote.ast.Pattern p) { return patternBindings.get(p); }
+    public Symbol.SumVariant patternVariant(mote.ast.Pattern p) { return patternVariants.get(p); }
 
     /**
      * The type an expression is converted to where it is used, when that differs from its own
@@ -61,6 +77,6 @@ public final class TypedProgram {
     /** A piece of a format string: literal bytes, or a placeholder for the next argument. */
     public sealed interface FormatPart {
         record Literal(byte[] bytes) implements FormatPart {}
-        record Placeholder(boolean hex) implements FormatPart {}
+        record Placeholder(FormatSpec spec) implements FormatPart {}
     }
 }

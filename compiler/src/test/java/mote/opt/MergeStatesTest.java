@@ -51,7 +51,7 @@ class MergeStatesTest {
                 new BasicBlock(List.of(), yieldTo(3, 4)),
                 new BasicBlock(thenPath, new Terminator.Goto(bb(5))),
                 new BasicBlock(elsePath, new Terminator.Goto(bb(5))),
-                new BasicBlock(List.of(new Statement.Print(List.of(new PrintItem.Value(Operand.of(l(4)), Type.BOOL, false)))),
+                new BasicBlock(List.of(new Statement.Print(List.of(new PrintItem.Value(Operand.of(l(4)), Type.BOOL)))),
                         new Terminator.Return())), null);
     }
 

@@ -96,7 +96,7 @@ public final class MirSamples {
             blocks.add(carrier instanceof Statement s ? new BasicBlock(List.of(s), new Terminator.Goto(new BlockId(1)))
                     : new BasicBlock(List.of(), (Terminator) carrier));
             List<PrintItem> reads = new ArrayList<>();
-            for (Local l : after) reads.add(new PrintItem.Value(Operand.of(l), decls.get(l.index()).type(), false));
+            for (Local l : after) reads.add(new PrintItem.Value(Operand.of(l), decls.get(l.index()).type()));
             for (int i = 1; i <= 3; i++)
                 blocks.add(new BasicBlock(reads.isEmpty() ? List.of() : List.of(new Statement.Print(reads)), new Terminator.Unreachable()));
             if (!children(carrier).isEmpty() && nodes(carrier, Terminator.ChildWait.class).isEmpty()) {
@@ -116,6 +116,7 @@ public final class MirSamples {
     private static final mote.types.Type.Array ARRAY = new mote.types.Type.Array(U32, 4);
     private static final mote.types.Type.Slice SLICE = new mote.types.Type.Slice(mote.types.Type.U8);
     private static final mote.types.Type.Channel CHANNEL = new mote.types.Type.Channel(U32, 2, false);
+    private static final mote.types.Type.Sum OPTION = mote.types.Type.Sum.option(U32);
     private static final BlockId BB1 = new BlockId(1), BB2 = new BlockId(2), BB3 = new BlockId(3);
 
     private static byte[] bytes(String s) { return s.getBytes(StandardCharsets.UTF_8); }
@@ -133,7 +134,7 @@ public final class MirSamples {
         SAMPLES.put(Statement.CriticalExit.class, f -> new Statement.CriticalExit(f.copy(U32)));
         SAMPLES.put(Statement.Line.class, f -> new Statement.Line(SPAN));
         SAMPLES.put(Statement.Print.class, f -> new Statement.Print(List.of(new PrintItem.Text(bytes("x = ")),
-                new PrintItem.Value(f.copy(U32), U32, false))));
+                new PrintItem.Value(f.copy(U32), U32))));
         SAMPLES.put(Statement.InitChannel.class, f -> new Statement.InitChannel(f.local(CHANNEL)));
         // Rvalues (carried by an assignment)
         SAMPLES.put(Rvalue.Use.class, f -> new Rvalue.Use(f.copy(U32)));
@@ -146,6 +147,8 @@ public final class MirSamples {
                 new Place(f.local(ARRAY), List.of(new Place.Projection.Index(f.copy(U32))))));
         SAMPLES.put(Rvalue.StaticAddr.class, f -> new Rvalue.StaticAddr("S", U32));
         SAMPLES.put(Rvalue.Aggregate.class, f -> new Rvalue.Aggregate(ARRAY, List.of(f.copy(U32), f.copy(U32), f.copy(U32), f.copy(U32))));
+        SAMPLES.put(Rvalue.Variant.class, f -> new Rvalue.Variant(OPTION, 1, List.of(f.copy(U32))));
+        SAMPLES.put(Rvalue.Discriminant.class, f -> new Rvalue.Discriminant(Place.of(f.local(OPTION))));
         SAMPLES.put(Rvalue.Repeat.class, f -> new Rvalue.Repeat(f.copy(U32), 4));
         SAMPLES.put(Rvalue.Str.class, f -> new Rvalue.Str(bytes("hi")));
         SAMPLES.put(Rvalue.ReadRegister.class, f -> new Rvalue.ReadRegister("R", 0x4000_0000L, U32));
@@ -163,9 +166,10 @@ public final class MirSamples {
         SAMPLES.put(Place.Projection.Field.class, f -> new Place.Projection.Field(1));
         SAMPLES.put(Place.Projection.Index.class, f -> new Place.Projection.Index(f.copy(U32)));
         SAMPLES.put(Place.Projection.Deref.class, f -> new Place.Projection.Deref());
+        SAMPLES.put(Place.Projection.VariantField.class, f -> new Place.Projection.VariantField(1, 0));
         // Print items (carried by a print)
         SAMPLES.put(PrintItem.Text.class, f -> new PrintItem.Text(bytes("text")));
-        SAMPLES.put(PrintItem.Value.class, f -> new PrintItem.Value(f.copy(U32), U32, true));
+        SAMPLES.put(PrintItem.Value.class, f -> new PrintItem.Value(f.copy(U32), U32, mote.types.FormatSpec.HEX));
         // Callees (carried by an await); an enum kind's constants are filled in by samples()
         SAMPLES.put(Callee.Function.class, f -> new Callee.Function("g"));
         SAMPLES.put(Callee.Builtin.class, f -> Callee.Builtin.YIELD_NOW);
@@ -178,8 +182,8 @@ public final class MirSamples {
         SAMPLES.put(Terminator.Await.class, f -> new Terminator.Await(new Callee.Function("g"), List.of(f.copy(U32), f.copy(U32)),
                 f.local(U32), BB1, SPAN));
         SAMPLES.put(Terminator.Assert.class, f -> new Terminator.Assert(f.copy(BOOL),
-                List.of(new PrintItem.Text(bytes("bad ")), new PrintItem.Value(f.copy(U32), U32, false)), SPAN, BB1));
-        SAMPLES.put(Terminator.Panic.class, f -> new Terminator.Panic(List.of(new PrintItem.Value(f.copy(U32), U32, false)), SPAN));
+                List.of(new PrintItem.Text(bytes("bad ")), new PrintItem.Value(f.copy(U32), U32)), SPAN, BB1));
+        SAMPLES.put(Terminator.Panic.class, f -> new Terminator.Panic(List.of(new PrintItem.Value(f.copy(U32), U32)), SPAN));
         SAMPLES.put(Terminator.Exit.class, f -> new Terminator.Exit(f.copy(mote.types.Type.I32)));
         SAMPLES.put(Terminator.Unreachable.class, f -> new Terminator.Unreachable());
         SAMPLES.put(Terminator.PollChild.class, f -> new Terminator.PollChild(new Callee.Function("g"), List.of(f.copy(U32)), true,
@@ -197,7 +201,7 @@ public final class MirSamples {
         if (node instanceof Operand op) return new Statement.Assign(f.local(U32), new Rvalue.Use(op));
         if (node instanceof Place.Projection p) {
             Local base = f.local(p instanceof Place.Projection.Deref ? new mote.types.Type.Ref(false, U32)
-                    : p instanceof Place.Projection.Field ? SLICE : ARRAY);
+                    : p instanceof Place.Projection.Field ? SLICE : p instanceof Place.Projection.VariantField ? OPTION : ARRAY);
             return new Statement.Assign(f.local(U32), new Rvalue.Load(new Place(base, List.of(p))));
         }
         if (node instanceof PrintItem item) return new Statement.Print(List.of(item));
