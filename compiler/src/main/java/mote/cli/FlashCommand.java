@@ -59,8 +59,7 @@ public final class FlashCommand implements Callable<Integer> {
             // A dry run names the image in the output folder, for the user to load later; a real
             // one loads this build's own image, which no other build can replace meanwhile.
             return flashAndWatch(options.board(), dryRun ? result.installedElf().orElseThrow() : result.elf(), out,
-                    () -> result.mir().mainFunction() == null ? java.util.Map.of()
-                            : mote.size.TaskReport.worstCases(mote.size.TaskReport.of(result, options.board())));
+                    () -> mote.size.StackCheck.faultFigures(result, options.board()));
         } finally {
             result.discard();
         }

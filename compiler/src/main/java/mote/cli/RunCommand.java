@@ -79,8 +79,9 @@ public final class RunCommand implements Callable<Integer> {
         if (result.mir().mainFunction() != null) {
             mote.size.StackUsage stack = mote.size.StackUsage.measure(result, options.board());
             List<mote.size.TaskReport.Task> tasks = mote.size.TaskReport.of(result, stack);
-            mote.size.StackCheck.of(result, options.board(), stack, tasks).requireFits();
-            worstCases = mote.size.TaskReport.worstCases(tasks);
+            mote.size.StackCheck check = mote.size.StackCheck.of(result, options.board(), stack, tasks);
+            check.requireFits();
+            worstCases = check.faultFigures(tasks);
         }
         PrintWriter out = spec.commandLine().getOut();
         out.flush();

@@ -21,14 +21,18 @@ public final class FaultDecoder {
     /** What {@code mote run} and {@code mote monitor} exit with after a fault (runtime-c's MOTE_FAULT_EXIT_CODE). */
     public static final int FAULT_EXIT_CODE = 102;
 
+    /** The key of the whole program's worst-case stack summary among the worst cases (tasks have names). */
+    public static final String WHOLE_STACK = "";
+
     private final Board board;
     private ElfImage image;   // read at the first report: most runs have none
     private final java.util.function.Supplier<Map<String, String>> worstCases;
     private final Path elf;
 
     /**
-     * @param worstCases each task's worst-case stack as the build reports it ("240 B: console.task
-     *                   160 -> ..."), by task name; empty when not known (an ELF without its build)
+     * @param worstCases each task's worst-case stack as the build reports it ("240 B of poll stack,
+     *                   ..."), by task name, and the whole stack's summary under {@link #WHOLE_STACK};
+     *                   empty when not known (an ELF without its build)
      */
     public FaultDecoder(Board board, Path elf, Map<String, String> worstCases) {
         this(board, elf, () -> worstCases);
@@ -58,10 +62,8 @@ public final class FaultDecoder {
         String where = r.inHandler() ? handlerName(r) : "task " + task;
         if (overflow) {
             lines.add("fault: stack overflow in " + where + ": it ran past the start of the stack");
-            if (!r.inHandler()) {
-                String worst = worstCases.get().get(task);
-                if (worst != null) lines.add("  the build reported its worst case: " + worst);
-            }
+            String worst = worstCases.get().get(r.inHandler() ? WHOLE_STACK : task);
+            if (worst != null) lines.add("  the build reported " + (r.inHandler() ? "for the whole stack: " : "its worst case: ") + worst);
         } else {
             lines.add("fault: " + cause(r));
         }

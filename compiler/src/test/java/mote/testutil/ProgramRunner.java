@@ -54,8 +54,7 @@ public final class ProgramRunner {
 
     /** The build's worst-case stack per task, which a stack overflow's report names. */
     private static java.util.Map<String, String> worstCases(Compiler.Result build, Board board) {
-        return build.mir().mainFunction() == null ? java.util.Map.of()
-                : mote.size.TaskReport.worstCases(mote.size.TaskReport.of(build, board));
+        return mote.size.StackCheck.faultFigures(build, board);
     }
 
     public static Path tempDir() {
