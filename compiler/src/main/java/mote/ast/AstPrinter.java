@@ -196,6 +196,9 @@ public final class AstPrinter {
         }
         if (e instanceof Expr.ArrayLit a) return list("array", exprs(a.elements()));
         if (e instanceof Expr.Tuple tu) return list("tuple", exprs(tu.elements()));
+        if (e instanceof Expr.SliceOf so) return list(so.inclusive() ? "slice..=" : "slice..", expr(so.target()),
+                so.low() == null ? "_" : expr(so.low()), so.high() == null ? "_" : expr(so.high()));
+        if (e instanceof Expr.ForIn f) return list("for-in", label(f.label()), f.var().name(), expr(f.iterable()), expr(f.body()));
         if (e instanceof Expr.ArrayRepeat a) return list("array-repeat", expr(a.value()), expr(a.count()));
         if (e instanceof Expr.Block b) {
             List<Node> kids = new ArrayList<>();

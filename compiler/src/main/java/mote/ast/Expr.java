@@ -26,6 +26,12 @@ public sealed interface Expr {
 
     record Index(Span span, Expr target, Expr index) implements Expr {}
 
+    /** `a[lo..hi]`, `a[lo..]`, `a[..hi]`, `a[..]`, `a[lo..=hi]` (0.2), only under `&`/`&mut`; bounds may be null. */
+    record SliceOf(Span span, Expr target, Expr low, Expr high, boolean inclusive) implements Expr {}
+
+    /** `for x in array_or_slice { }` (0.2): the elements by value. */
+    record ForIn(Span span, Ident var, Expr iterable, Block body, Ident label) implements Expr {}
+
     record Call(Span span, Expr callee, List<Expr> args) implements Expr {
         public Call { args = List.copyOf(args); }
     }

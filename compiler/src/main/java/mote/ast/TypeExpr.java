@@ -23,7 +23,9 @@ public sealed interface TypeExpr {
     record Array(Span span, TypeExpr element, Expr length) implements TypeExpr {}
 
     /** `&[T]` */
-    record Slice(Span span, TypeExpr element) implements TypeExpr {}
+    record Slice(Span span, TypeExpr element, boolean mutable) implements TypeExpr {
+        public Slice(Span span, TypeExpr element) { this(span, element, false); }
+    }
 
     /** `&T` / `&mut T` */
     record Ref(Span span, boolean mutable, TypeExpr target) implements TypeExpr {}

@@ -280,6 +280,8 @@ public final class MirBuilder {
                 Place p = lowerPlace(ix);
                 return typeOf(ix) instanceof Type.Never ? Operand.UNIT : load(p, typeOf(ix));
             }
+            if (e instanceof Expr.Ref r && r.target() instanceof Expr.SliceOf so) return lowerSlice(so, (Type.Slice) typeOf(e));
+            if (e instanceof Expr.ForIn f) { lowerForIn(f); return Operand.UNIT; }
             if (e instanceof Expr.Ref r) {
                 Local t = temp(typeOf(e));
                 assign(t, new Rvalue.AddressOf(r.mutable(), lowerPlace(r.target())));
@@ -328,6 +330,10 @@ public final class MirBuilder {
             }
             if (e instanceof Expr.MethodCall mc && typeOf(mc.receiver()) instanceof Type.Int it) return lowerIntegerMethod(mc, it);
             if (e instanceof Expr.MethodCall mc && typeOf(mc.receiver()) instanceof Type.Sum sum) return lowerSumMethod(mc, sum);
+            if (e instanceof Expr.MethodCall mc && (mc.method().name().equals("fill") || mc.method().name().equals("copy_from_slice"))) {
+                lowerFillOrCopy(mc);
+                return Operand.UNIT;
+            }
             if (e instanceof Expr.MethodCall mc) {   // `.len()` of arrays and slices
                 Type rt = derefType(typeOf(mc.receiver()));
                 if (rt instanceof Type.Never) { lower(mc.receiver()); return Operand.UNIT; }
@@ -467,6 +473,97 @@ public final class MirBuilder {
             Local ref = temp(new Type.Ref(mutable, rt));
             assign(ref, new Rvalue.AddressOf(mutable, p));
             return Operand.of(ref);
+        }
+
+        // ------------------------------------------------ slices (0.2)
+
+        /** The length of the array or slice at {@code base} (already dereferenced). */
+        private Operand lengthOf(Place base, Type t) {
+            if (t instanceof Type.Array a) return constant(Type.U32, a.length());
+            return load(base.project(new Place.Projection.Field(1)), Type.U32);
+        }
+
+        /** `&a[lo..hi]`: Rust's checks (end within the length, start not past the end), then pointer and length. */
+        private Operand lowerSlice(Expr.SliceOf so, Type.Slice type) {
+            Type bt = derefType(typeOf(so.target()));
+            Place base = autoDeref(lowerPlace(so.target()), typeOf(so.target()));
+            Operand len = lengthOf(base, bt);
+            Operand lo = so.low() == null ? constant(Type.U32, 0) : lower(so.low());
+            Operand hi = so.high() == null ? len : lower(so.high());
+            if (so.inclusive()) hi = binaryTemp(BinOp.ADD, hi, constant(Type.U32, 1), Type.U32);
+            if (so.high() != null) {
+                BlockId ok = newBlock();
+                terminate(new Terminator.Assert(binaryTemp(BinOp.LE, hi, len, Type.BOOL), List.of(text("range end index "),
+                        new PrintItem.Value(hi, Type.U32), text(" out of range for slice of length "), new PrintItem.Value(len, Type.U32)), so.span(), ok));
+                current = ok;
+            }
+            if (so.low() != null) {
+                BlockId ok = newBlock();
+                terminate(new Terminator.Assert(binaryTemp(BinOp.LE, lo, hi, Type.BOOL), List.of(text("slice index starts at "),
+                        new PrintItem.Value(lo, Type.U32), text(" but ends at "), new PrintItem.Value(hi, Type.U32)), so.span(), ok));
+                current = ok;
+            }
+            Local ptr = temp(new Type.Ref(type.mutable(), type.element()));
+            assign(ptr, new Rvalue.AddressOf(type.mutable(), base.project(new Place.Projection.Index(lo))));
+            Local slice = temp(type);
+            assign(slice, new Rvalue.Aggregate(type, List.of(Operand.of(ptr), binaryTemp(BinOp.SUB, hi, lo, Type.U32))));
+            return Operand.of(slice);
+        }
+
+        /** A counted loop over {@code len} elements: {@code body} gets the index, in the loop's body block. */
+        private void eachIndex(Operand len, java.util.function.Consumer<Operand> body, Expr loop, BlockId[] exitOut) {
+            Local i = temp(Type.U32);
+            assign(i, new Rvalue.Use(constant(Type.U32, 0)));
+            BlockId header = newBlock(), bodyBlock = newBlock(), latch = newBlock(), exit = newBlock();
+            gotoBlock(header);
+            terminate(new Terminator.If(binaryTemp(BinOp.LT, Operand.of(i), len, Type.BOOL), bodyBlock, exit));
+            current = bodyBlock;
+            if (loop != null) loops.put(loop, new LoopTarget(exit, latch, null, criticals.size()));
+            body.accept(Operand.of(i));
+            if (loop != null) loops.remove(loop);
+            gotoBlock(latch);
+            assign(i, new Rvalue.Binary(BinOp.ADD, Operand.of(i), constant(Type.U32, 1)));
+            terminate(new Terminator.Goto(header));
+            current = exit;
+        }
+
+        /** `for x in &arr { }`: each element copied into `x`. */
+        private void lowerForIn(Expr.ForIn f) {
+            Symbol.LocalVar v = program.forInVar(f);
+            Type it = typeOf(f.iterable());
+            Type bt = derefType(it);
+            Place base = autoDeref(valuePlace(f.iterable()), it);
+            Operand len = lengthOf(base, bt);
+            eachIndex(len, i -> {
+                Local var = bindingLocal(v);
+                assign(var, new Rvalue.Use(load(base.project(new Place.Projection.Index(i)), v.type())));
+                lower(f.body());
+            }, f, null);
+        }
+
+        /** `dst.fill(v)`, `dst.copy_from_slice(src)` (lengths must match: Rust's panic otherwise). */
+        private void lowerFillOrCopy(Expr.MethodCall mc) {
+            Type rt = typeOf(mc.receiver());
+            Type bt = derefType(rt);
+            Type element = bt instanceof Type.Array a ? a.element() : ((Type.Slice) bt).element();
+            Place dst = autoDeref(lowerPlace(mc.receiver()), rt);
+            Operand len = lengthOf(dst, bt);
+            Operand arg = lower(mc.args().get(0));
+            if (mc.method().name().equals("fill")) {
+                eachIndex(len, i -> emit(new Statement.Store(dst.project(new Place.Projection.Index(i)), arg)), null, null);
+                return;
+            }
+            Local srcLocal = temp(new Type.Slice(element));
+            assign(srcLocal, new Rvalue.Use(arg));
+            Place src = Place.of(srcLocal);
+            Operand srcLen = load(src.project(new Place.Projection.Field(1)), Type.U32);
+            BlockId ok = newBlock();
+            terminate(new Terminator.Assert(binaryTemp(BinOp.EQ, srcLen, len, Type.BOOL), List.of(text("source slice length ("),
+                    new PrintItem.Value(srcLen, Type.U32), text(") does not match destination slice length ("), new PrintItem.Value(len, Type.U32),
+                    text(")")), mc.span(), ok));
+            current = ok;
+            eachIndex(len, i -> emit(new Statement.Store(dst.project(new Place.Projection.Index(i)),
+                    load(src.project(new Place.Projection.Index(i)), element))), null, null);
         }
 
         // ------------------------------------------------ integer methods (types/IntegerMethods)

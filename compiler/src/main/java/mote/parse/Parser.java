@@ -490,7 +490,15 @@ public final class Parser {
                 }
                 case AMP -> {
                     advance();
-                    if (eat(MUT)) return new TypeExpr.Ref(from(start), true, type(allowGenericArgs));
+                    if (eat(MUT)) {
+                        if (at(LBRACKET) && !arrayTypeAhead()) {   // `&mut [T]`
+                            advance();
+                            TypeExpr elem = type();
+                            expect(RBRACKET, "after the slice's element type");
+                            return new TypeExpr.Slice(from(start), elem, true);
+                        }
+                        return new TypeExpr.Ref(from(start), true, type(allowGenericArgs));
+                    }
                     if (at(LBRACKET)) {
                         advance();
                         TypeExpr elem = type();
@@ -873,10 +881,16 @@ public final class Parser {
         return new Expr.Match(from(start), scrutinee, arms);
     }
 
-    /** `&a[1..3]`: part of the 0.2 contract this compiler does not implement yet. */
-    private ParseError slicing() {
-        return unexpected("E0021", false, "slicing an array (`a[i..j]`) is not supported by this compiler yet",
-                "pass the array with the bounds, or copy the part you need into a smaller array");
+    /** After `&mut`, `[T; N]` (an array) rather than `[T]` (a slice). */
+    private boolean arrayTypeAhead() {
+        int depth = 0;
+        for (int i = 0; ; i++) {
+            TokenKind k = peek(i).kind();
+            if (k == EOF) return false;
+            if (k == LBRACKET) depth++;
+            if (k == RBRACKET && --depth == 0) return false;
+            if (k == SEMI && depth == 1) return true;
+        }
     }
 
     private static Ident labelName(Token t) { return new Ident(t.text().substring(1), t.span()); }
@@ -916,7 +930,7 @@ public final class Parser {
         return new Expr.While(from(start), cond, body, label);
     }
 
-    private Expr.For forExpr(Ident label, Span start) {
+    private Expr forExpr(Ident label, Span start) {
         advance();
         Ident var = ident("a loop variable after `for`");
         expect(IN, "after the loop variable");
@@ -924,8 +938,9 @@ public final class Parser {
         boolean inclusive;
         if (eat(DOT_DOT)) inclusive = false;
         else if (eat(DOT_DOT_EQ)) inclusive = true;
-        else throw unexpected("E0032", true, "expected a range `a..b` or `a..=b` after `in`, found " + peek().describe(),
-                "`for` loops run over integer ranges: `for i in 0..n { }`");
+        else if (at(LBRACE)) return new Expr.ForIn(from(start), var, lo, block(), label);   // `for x in arr`
+        else throw unexpected("E0032", true, "expected a range `a..b`, an array or a slice after `in`, found " + peek().describe(),
+                "`for` loops run over integer ranges `for i in 0..n { }` and over elements `for x in &arr { }`");
         Expr hi = withNoStruct(() -> binary(0));
         checkStructInCondition(hi, "a `for` range");
         Expr.Block body = block();
@@ -1217,9 +1232,15 @@ public final class Parser {
                 }
                 case LBRACKET -> {
                     advance();
-                    if (at(DOT_DOT) || at(DOT_DOT_EQ)) throw slicing();
-                    Expr index = nested(this::expr);
-                    if (at(DOT_DOT) || at(DOT_DOT_EQ)) throw slicing();
+                    Expr index = at(DOT_DOT) || at(DOT_DOT_EQ) ? null : nested(this::expr);
+                    if (at(DOT_DOT) || at(DOT_DOT_EQ)) {   // `a[i..j]`
+                        boolean inclusive = advance().kind() == DOT_DOT_EQ;
+                        Expr high = at(RBRACKET) ? null : nested(this::expr);
+                        if (inclusive && high == null) throw unexpected("E0021", true, "`..=` needs an end: `a[i..=j]`");
+                        expect(RBRACKET, "after the range");
+                        e = new Expr.SliceOf(from(start), e, index, high, inclusive);
+                        continue;
+                    }
                     expect(RBRACKET, "after the index");
                     e = new Expr.Index(from(start), e, index);
                 }

@@ -128,6 +128,14 @@ public final class DefiniteAssignment {
         } else if (e instanceof Expr.StructLit sl) { sl.fields().forEach(fi -> expr(fi.value()));
         } else if (e instanceof Expr.ArrayLit al) { al.elements().forEach(this::expr);
         } else if (e instanceof Expr.Tuple tu) { tu.elements().forEach(this::expr);
+        } else if (e instanceof Expr.SliceOf so) {
+            expr(so.target());
+            if (so.low() != null) expr(so.low());
+            if (so.high() != null) expr(so.high());
+        } else if (e instanceof Expr.ForIn f) {
+            expr(f.iterable());
+            BitSet empty = copy(assigned);
+            assigned = meet(empty, loop(f, f.body()));
         } else if (e instanceof Expr.ArrayRepeat ar) { expr(ar.value());
         } else if (e instanceof Expr.Block b) {
             for (Stmt s : b.stmts()) stmt(s);

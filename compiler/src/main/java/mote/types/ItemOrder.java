@@ -196,6 +196,12 @@ final class ItemOrder {
             } else if (e instanceof Expr.StructLit sl) { type(sl.type()); sl.fields().forEach(fi -> expr(fi.value()));
             } else if (e instanceof Expr.ArrayLit al) { al.elements().forEach(this::expr);
             } else if (e instanceof Expr.Tuple tu) { tu.elements().forEach(this::expr);
+            } else if (e instanceof Expr.SliceOf so) { expr(so.target()); expr(so.low()); expr(so.high());
+            } else if (e instanceof Expr.ForIn f) {
+                expr(f.iterable());
+                locals.push(new HashSet<>(Set.of(f.var().name())));
+                expr(f.body());
+                locals.pop();
             } else if (e instanceof Expr.ArrayRepeat ar) { expr(ar.value()); expr(ar.count());
             } else if (e instanceof Expr.Block b) {
                 locals.push(new HashSet<>());

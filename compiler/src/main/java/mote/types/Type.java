@@ -124,10 +124,12 @@ public sealed interface Type {
         }
     }
 
-    record Slice(Type element) implements Type {
+    /** `&[T]`, or `&mut [T]` when {@code mutable} (0.2): a pointer and a u32 length. */
+    record Slice(Type element, boolean mutable) implements Type {
+        public Slice(Type element) { this(element, false); }
         public int size() { return 8; }
         public int align() { return 4; }
-        @Override public String toString() { return "&[" + element + "]"; }
+        @Override public String toString() { return (mutable ? "&mut [" : "&[") + element + "]"; }
     }
 
     /** A C-like enum: its variants' discriminants, stored as {@code repr}. Equal by name. */

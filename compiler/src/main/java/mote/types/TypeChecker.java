@@ -616,7 +616,7 @@ public final class TypeChecker {
                 n = null;
             }
             return n == null ? Type.NEVER : new Type.Array(element, n);   // the error type: no follow-on errors
-        } else if (te instanceof TypeExpr.Slice sl) { return new Type.Slice(resolveType(sl.element()));
+        } else if (te instanceof TypeExpr.Slice sl) { return new Type.Slice(resolveType(sl.element()), sl.mutable());
         } else if (te instanceof TypeExpr.Ref r) { return new Type.Ref(r.mutable(), resolveType(r.target()));
         } else {
             diags.error("E0399", te.span(), "this type is not supported yet");
@@ -891,7 +891,7 @@ public final class TypeChecker {
         }
         if (s instanceof Type.Array a) return new Type.Array(resolve(a.element()), a.length());
         if (s instanceof Type.Ref r) return new Type.Ref(r.mutable(), resolve(r.target()));
-        if (s instanceof Type.Slice sl) return new Type.Slice(resolve(sl.element()));
+        if (s instanceof Type.Slice sl) return new Type.Slice(resolve(sl.element()), sl.mutable());
         if (s instanceof Type.Tuple tu) return new Type.Tuple(tu.elements().stream().map(this::resolve).toList());
         return s;
     }
@@ -937,7 +937,7 @@ public final class TypeChecker {
     private boolean sameShape(Type expected, Type actual) {
         if (expected instanceof Type.Array x) return actual instanceof Type.Array y && x.length() == y.length();
         if (expected instanceof Type.Ref x) return actual instanceof Type.Ref y && (!x.mutable() || y.mutable());
-        if (expected instanceof Type.Slice) return actual instanceof Type.Slice;
+        if (expected instanceof Type.Slice x) return actual instanceof Type.Slice y && (!x.mutable() || y.mutable());
         if (expected instanceof Type.Tuple x) return actual instanceof Type.Tuple y && x.elements().size() == y.elements().size();
         if (expected instanceof Type.Sum x && x.isBuiltin()) return actual instanceof Type.Sum y && y.isBuiltin() && x.name().equals(y.name());
         return expected.equals(actual) || expected.getClass() == actual.getClass() && expected instanceof Type.Int;
@@ -961,7 +961,7 @@ public final class TypeChecker {
             return sum.name() + "<" + String.join(", ", sum.args().stream().map(this::resolveForMessage).toList()) + ">";
         if (s instanceof Type.Array a) return "[" + resolveForMessage(a.element()) + "; " + a.length() + "]";
         if (s instanceof Type.Ref r) return (r.mutable() ? "&mut " : "&") + resolveForMessage(r.target());
-        if (s instanceof Type.Slice sl) return "&[" + resolveForMessage(sl.element()) + "]";
+        if (s instanceof Type.Slice sl) return (sl.mutable() ? "&mut [" : "&[") + resolveForMessage(sl.element()) + "]";
         if (s instanceof Type.Tuple tu) {
             List<String> parts = tu.elements().stream().map(this::resolveForMessage).toList();
             return "(" + String.join(", ", parts) + (parts.size() == 1 ? ",)" : ")");
@@ -975,7 +975,7 @@ public final class TypeChecker {
      */
     private void coerce(Type want, Expr e, Type got) {
         Type w = shallow(want), g = shallow(got);
-        if (w instanceof Type.Slice sl && g instanceof Type.Ref r && shallow(r.target()) instanceof Type.Array a) {
+        if (w instanceof Type.Slice sl && g instanceof Type.Ref r && shallow(r.target()) instanceof Type.Array a && (!sl.mutable() || r.mutable())) {
             unify(sl.element(), a.element(), e.span());
             out.coercions.put(e, w);
             return;
@@ -1024,6 +1024,11 @@ public final class TypeChecker {
         } else if (e instanceof Expr.StrLit s) { return new Type.Slice(Type.U8);
         } else if (e instanceof Expr.Field f) { return checkField(f);
         } else if (e instanceof Expr.Index ix) { return checkIndex(ix);
+        } else if (e instanceof Expr.SliceOf so) {
+            checkSliceOf(so, false);
+            diags.error("E0388", so.span(), "a slice is taken by reference", "write `&" + sourceText(so) + "` (or `&mut`)");
+            return Type.NEVER;
+        } else if (e instanceof Expr.ForIn f) { return checkForIn(f);
         } else if (e instanceof Expr.Ref r) { return checkRef(r, expected);
         } else if (e instanceof Expr.StructLit sl) { return checkStructLit(sl);
         } else if (e instanceof Expr.ArrayLit al) { return checkArrayLit(al, expected);
@@ -1397,7 +1402,31 @@ public final class TypeChecker {
         return Type.NEVER;
     }
 
+    /** `&a[i..j]` / `&mut a[i..j]` (0.2): a slice of an array or slice; the bounds are usize. */
+    private Type checkSliceOf(Expr.SliceOf so, boolean mutable) {
+        Type base = derefAll(check(so.target(), null));
+        for (Expr bound : java.util.Arrays.asList(so.low(), so.high())) {
+            if (bound == null) continue;
+            Type bt = shallow(check(bound, Type.U32));
+            if (bt instanceof Type.Var v) bindVar(v, Type.U32, bound.span());
+            else if (!(bt instanceof Type.Never || bt.equals(Type.U32)))
+                diags.error("E0381", bound.span(), "a slice bound must be a `usize`, not `" + resolveForMessage(bt) + "`", "convert it: `as usize`");
+        }
+        if (mutable) {
+            Type direct = shallow(out.types.get(so.target()));
+            if (direct instanceof Type.Slice sl) { if (!sl.mutable()) diags.error("E0356", so.span(), "cannot take a `&mut` slice of a read-only slice"); }
+            else if (direct instanceof Type.Ref rr) { if (!rr.mutable()) diags.error("E0356", so.span(), "cannot take a `&mut` slice through a `&` reference"); }
+            else mutablePlace(so.target(), true);
+        }
+        if (base instanceof Type.Array a) return new Type.Slice(a.element(), mutable);
+        if (base instanceof Type.Slice sl) return new Type.Slice(sl.element(), mutable);
+        if (!(base instanceof Type.Never)) diags.error("E0388", so.target().span(), "cannot slice a value of type `" + resolveForMessage(base) + "`",
+                "only arrays `[T; N]` and slices `&[T]` can be sliced");
+        return Type.NEVER;
+    }
+
     private Type checkRef(Expr.Ref r, Type expected) {
+        if (r.target() instanceof Expr.SliceOf so) return record(so, checkSliceOf(so, r.mutable()));
         Type want = shallow(expected) instanceof Type.Ref er ? er.target() : null;
         if (r.target() instanceof Expr.Name n && globals.get(n.ident().name()) instanceof Symbol.Register reg
                 && scopes.stream().noneMatch(sc -> sc.containsKey(n.ident().name()))) {
@@ -1520,10 +1549,26 @@ public final class TypeChecker {
             for (Expr a : mc.args()) check(a, null);
             return Type.U32;
         }
+        if ((t instanceof Type.Array || t instanceof Type.Slice) && (mc.method().name().equals("fill") || mc.method().name().equals("copy_from_slice"))) {
+            notAwaitable(mc, awaited);
+            boolean fill = mc.method().name().equals("fill");
+            Type element = t instanceof Type.Array a ? a.element() : ((Type.Slice) t).element();
+            Type direct = shallow(receiverType);
+            if (direct instanceof Type.Slice sl) { if (!sl.mutable()) diags.error("E0356", mc.receiver().span(), "`" + mc.method().name() + "` writes, and this slice is read-only", "take a `&mut` slice"); }
+            else if (direct instanceof Type.Ref rr) { if (!rr.mutable()) diags.error("E0356", mc.receiver().span(), "`" + mc.method().name() + "` writes through a `&` reference"); }
+            else mutablePlace(mc.receiver(), true);
+            if (mc.args().size() != 1) argumentCount(mc.span(), mc.method().name(), 1, mc.args().size());
+            if (!mc.args().isEmpty()) {
+                Type want = fill ? element : new Type.Slice(element);
+                coerce(want, mc.args().get(0), check(mc.args().get(0), want));
+            }
+            return Type.UNIT;
+        }
         for (Expr a : mc.args()) check(a, null);
         if (!(t instanceof Type.Never))
             diags.error("E0385", mc.method().span(), "no method `" + mc.method().name() + "` on type `" + resolveForMessage(t) + "`",
-                    t instanceof Type.Array || t instanceof Type.Slice ? "arrays and slices have `.len()`" : "methods (`impl`) are not supported by this compiler yet; call a function: `f(x)`");
+                    t instanceof Type.Array || t instanceof Type.Slice ? "arrays and slices have `.len()`, `.fill(v)` and `.copy_from_slice(s)`"
+                            : "give the type an `impl` block with the method, or call a function: `f(x)`");
         return Type.NEVER;
     }
 
@@ -1716,12 +1761,13 @@ public final class TypeChecker {
             return;
         }
         Type t = shallow(out.types.get(inner));
-        if (t instanceof Type.Slice) {
-            diags.error("E0356", target.span(), "cannot " + (borrow ? "borrow" : "assign") + " through a slice `&[T]`: slices are read-only", "index the array itself");
+        if (t instanceof Type.Slice sl) {
+            if (!sl.mutable()) diags.error("E0356", target.span(), "cannot " + (borrow ? "borrow" : "assign") + " through a slice `&[T]`: it is read-only",
+                    "take a `&mut [T]` slice (`&mut a[..]`), or index the array itself");
         } else if (t instanceof Type.Ref r) {
             while (shallow(r.target()) instanceof Type.Ref rr) r = rr;
             if (!r.mutable()) diags.error("E0356", target.span(), "cannot " + (borrow ? "borrow" : "assign") + " through a `&` reference", "take a `&mut` reference instead");
-            else if (shallow(r.target()) instanceof Type.Slice) diags.error("E0356", target.span(), "cannot " + (borrow ? "borrow" : "assign") + " through a slice `&[T]`: slices are read-only");
+            else if (shallow(r.target()) instanceof Type.Slice sl && !sl.mutable()) diags.error("E0356", target.span(), "cannot " + (borrow ? "borrow" : "assign") + " through a slice `&[T]`: it is read-only");
         } else if (t != null && !(t instanceof Type.Never)) {
             mutablePlace(inner, borrow);
         }
@@ -2114,6 +2160,25 @@ public final class TypeChecker {
     }
 
     private final List<Expr.Match> pendingMatches = new ArrayList<>();
+
+    /** `for x in &arr`, `for x in arr`, `for x in slice` (0.2): each element by value. */
+    private Type checkForIn(Expr.ForIn f) {
+        Type t = derefAll(check(f.iterable(), null));
+        Type element = t instanceof Type.Array a ? a.element() : t instanceof Type.Slice sl ? sl.element() : Type.NEVER;
+        if (!(t instanceof Type.Array || t instanceof Type.Slice || t instanceof Type.Never))
+            diags.error("E0343", f.iterable().span(), "`for` runs over a range, an array or a slice, not `" + resolveForMessage(t) + "`",
+                    "write `for i in 0..n { }` to count");
+        scopes.push(new HashMap<>());
+        Symbol.LocalVar v = new Symbol.LocalVar(f.var().name(), element, false, f.var().span());
+        fnLocals.add(v);
+        out.forInVars.put(f, v);
+        scopes.peek().put(v.name(), v);
+        loops.push(new LoopCtx(f, false, f.label()));
+        checkUnitBlock(f.body());
+        loops.pop();
+        scopes.pop();
+        return Type.UNIT;
+    }
 
     private Type checkFor(Expr.For f) {
         Type start = check(f.start(), null);
