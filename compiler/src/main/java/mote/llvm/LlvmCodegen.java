@@ -116,8 +116,8 @@ public final class LlvmCodegen implements AutoCloseable {
 
     /**
      * Emit DWARF line information: a compile unit for the program, a subprogram per function,
-     * and a location for every MIR {@code Line} statement (which debug builds emit per source
-     * statement). Call before {@link #generate}.
+     * and a location for every MIR {@code Line} statement (one per source statement, in every
+     * build: see {@code MirBuilder.build}). Call before {@link #generate}.
      */
     public void enableDebugInfo() {
         debug.di = LLVMCreateDIBuilder(module);
