@@ -7,6 +7,7 @@
 #               apt-get install rustc-web rust-web-src), compile time
 #   make bench-compile  compile time and memory on generated programs up to 20,000 lines (issue 13)
 #   make bless  regenerate golden snapshots after a deliberate change (review the diff)
+#   make vscode the VS Code extension in editors/vscode (needs node and npm): grammar check, mote.vsix
 #   make fuzz   the fuzzers, much longer than `make test` runs them: the front-end robustness
 #               test (FUZZ_MUTATIONS mutants per program) and the differential test of generated
 #               programs across the build matrix (FUZZ_PROGRAMS programs, FUZZ_BUILDS builds each)
@@ -49,3 +50,9 @@ fuzz: deps
 	mvn -B test -Dtest='FrontEndRobustnessTest,DifferentialFuzzTest' -Dsurefire.failIfNoSpecifiedTests=false \
 	  -Dmote.fuzz.mutations=$(FUZZ_MUTATIONS) -Dmote.fuzz.programs=$(FUZZ_PROGRAMS) \
 	  -Dmote.fuzz.builds=$(FUZZ_BUILDS) -Dmote.fuzz.seed=$(FUZZ_SEED)
+
+# The VS Code extension (editors/vscode): its grammar checked through VS Code's TextMate engine,
+# then packaged as editors/vscode/mote.vsix. Needs node and npm; the compiler's build does not.
+vscode:
+	cd editors/vscode && npm ci --no-audit --no-fund && npm test && npm run package
+.PHONY: vscode

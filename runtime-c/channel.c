@@ -20,6 +20,7 @@
  * signal raise are legal in interrupt handlers.
  */
 #include "mote_rt.h"
+#include "mote_waiters.h"
 
 /* Items move a word at a time where the core loads and stores words at any address (v7-M
  * and up: an item's size says nothing of its alignment), else a byte at a time. One loop and
@@ -43,42 +44,6 @@ __attribute__((noinline)) static void copy(uint8_t *dst, const uint8_t *src, uin
         src += step;
         n -= step;
     }
-}
-
-static void append(struct mote_waiter **tail, struct mote_waiter *w)
-{
-    if (*tail == 0) {
-        w->next = w;
-    } else {
-        w->next = (*tail)->next;
-        (*tail)->next = w;
-    }
-    *tail = w;
-}
-
-static void unlink_waiter(struct mote_waiter **tail, struct mote_waiter *w)
-{
-    struct mote_waiter *prev = *tail;
-    while (prev->next != w)
-        prev = prev->next;
-    if (prev == w) {
-        *tail = 0;   /* it was the only one */
-    } else {
-        prev->next = w->next;
-        if (*tail == w)
-            *tail = prev;
-    }
-}
-
-/* Unlinks the first waiter of a list that has one: no walk, unlike unlink_waiter. */
-static struct mote_waiter *take_first(struct mote_waiter **tail)
-{
-    struct mote_waiter *first = (*tail)->next;
-    if (first == *tail)
-        *tail = 0;   /* it was the only one */
-    else
-        (*tail)->next = first->next;
-    return first;
 }
 
 /* Weak: C programs need not define it. */

@@ -178,6 +178,12 @@ void mote_channel_cancel(struct mote_channel *c, struct mote_waiter *w, uint32_t
  * Legal in interrupt handlers. */
 void mote_signal_raise(struct mote_channel *s, const void *value, uint32_t shape);
 
+/* ---- Event<T> (event.c): a channel header without a buffer; its receivers list holds the
+ * waiters. `shape`: the value's size, and (bits 16 up) its offset in a waiter's node. ---- */
+void mote_event_emit(struct mote_channel *e, const void *value, uint32_t shape);
+bool mote_event_wait(struct mote_channel *e, void *out, struct mote_waiter *w, uint32_t shape);
+void mote_event_cancel(struct mote_channel *e, struct mote_waiter *w);
+
 /* ---- Internal to runtime-c (not called by compiled code) ---- */
 
 /* The console driver selected by -DMOTE_CONSOLE_<KIND> (see drivers/). */

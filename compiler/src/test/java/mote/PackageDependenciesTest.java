@@ -44,6 +44,8 @@ class PackageDependenciesTest {
             "mote.size",      // reports on a compiled image
             "mote.testing",
             "mote.bench",
+            "mote.project",   // Mote.toml: settings, budgets, `mote new`
+            "mote.lsp",       // the language server: the pipeline's phases and reports, for an editor
             "mote.cli");
 
     private static final Pattern REFERENCE = Pattern.compile("\\bmote(\\.[a-z][a-z0-9]*)*\\.([A-Z]\\w*|\\*)");

@@ -133,7 +133,7 @@ public final class AstPrinter {
             };
             List<Node> params = new ArrayList<>();
             for (Item.Param p : f.params()) params.add(list("param", p.mutable() ? "mut" : null, p.name().name(), type(p.type())));
-            return list("fn", kind, f.poolSize() != 1 ? "pool=" + f.poolSize() : null, f.name().name(),
+            return list("fn", kind, f.poolExpr() != null ? list("pool", expr(f.poolExpr())) : f.poolSize() != 1 ? "pool=" + f.poolSize() : null, f.name().name(),
                     params.isEmpty() ? null : list("params", params),
                     f.returnType() == null ? null : list("ret", type(f.returnType())), expr(f.body()));
         }

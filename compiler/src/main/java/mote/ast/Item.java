@@ -14,9 +14,13 @@ public sealed interface Item {
      * `fn`, `async fn`, `task(N) fn`, `test fn`, `test async fn`. {@code returnType} is null when
      * omitted (unit). {@code poolSize} is 1 unless written as `task(N)`.
      */
+    /** {@code poolExpr}: `task(N)` with a constant expression (0.2), evaluated by the checker; else null and {@code poolSize} says. */
     record Fn(Span span, FnKind kind, int poolSize, Ident name, List<Param> params, TypeExpr returnType,
-              Expr.Block body) implements Item {
+              Expr.Block body, Expr poolExpr) implements Item {
         public Fn { params = List.copyOf(params); }
+        public Fn(Span span, FnKind kind, int poolSize, Ident name, List<Param> params, TypeExpr returnType, Expr.Block body) {
+            this(span, kind, poolSize, name, params, returnType, body, null);
+        }
         public boolean isAsync() { return kind == FnKind.ASYNC || kind == FnKind.TASK || kind == FnKind.TEST_ASYNC; }
     }
 

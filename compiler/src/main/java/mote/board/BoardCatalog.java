@@ -19,12 +19,30 @@ public final class BoardCatalog {
     private static volatile BoardCatalog standard;
 
     private final Path boardsDir;
+    private final List<Path> folders;
     private final BoardLoader loader;
     private final Map<String, Board> loaded = new ConcurrentHashMap<>();
 
     public BoardCatalog(Path boardsDir) {
-        this.boardsDir = boardsDir;
-        this.loader = new BoardLoader(boardsDir);
+        this(List.of(boardsDir));
+    }
+
+    /** Boards from several folders, the first that has a name winning; the last folder is the main one. */
+    public BoardCatalog(List<Path> folders) {
+        this.folders = List.copyOf(folders);
+        this.boardsDir = folders.get(folders.size() - 1);
+        this.loader = new BoardLoader(folders);
+    }
+
+    /**
+     * The install's boards with a project's own board folders searched first: a project board
+     * may `inherits` a core such as {@code cortex-m3} from the install.
+     */
+    public static BoardCatalog withFolders(List<Path> projectFolders) {
+        if (projectFolders.isEmpty()) return standard();
+        List<Path> all = new ArrayList<>(projectFolders);
+        all.add(MoteHome.boardsDir());
+        return new BoardCatalog(all);
     }
 
     /** The catalog of the install root's {@code boards/} ({@link MoteHome}). */
@@ -124,15 +142,18 @@ public final class BoardCatalog {
     }
 
     private List<String> allFileNames() {
-        try (Stream<Path> files = Files.list(boardsDir)) {
-            return files.map(p -> p.getFileName().toString())
-                    .filter(f -> f.endsWith(".json"))
-                    .map(f -> f.substring(0, f.length() - ".json".length()))
-                    .sorted()
-                    .toList();
-        } catch (IOException e) {
-            throw new ToolError("cannot list " + boardsDir + ": " + e.getMessage());
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        for (Path folder : folders) {
+            try (Stream<Path> files = Files.list(folder)) {
+                files.map(p -> p.getFileName().toString())
+                        .filter(f -> f.endsWith(".json"))
+                        .map(f -> f.substring(0, f.length() - ".json".length()))
+                        .forEach(names::add);
+            } catch (IOException e) {
+                throw new ToolError("cannot list " + folder + ": " + e.getMessage());
+            }
         }
+        return List.copyOf(names);
     }
 
     /** Levenshtein distance, case-insensitive: {@code lm3s} is close to {@code LM3S}. */

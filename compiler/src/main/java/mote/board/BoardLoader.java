@@ -35,13 +35,25 @@ public final class BoardLoader {
     private static final Set<String> FLASH_KEYS = Set.of("method", "probe-rs-chip", "openocd-interface",
             "openocd-target", "pyocd-target", "uf2-family-id");
 
-    private final Path boardsDir;
+    /** Searched in order: a project's own board folders come before the install's {@code boards/}. */
+    private final List<Path> folders;
 
     public BoardLoader(Path boardsDir) {
-        this.boardsDir = boardsDir;
+        this(List.of(boardsDir));
     }
 
-    public Path fileOf(String name) { return boardsDir.resolve(name + ".json"); }
+    public BoardLoader(List<Path> folders) {
+        this.folders = List.copyOf(folders);
+    }
+
+    /** The file of board {@code name}: in the first folder that has one (the last folder's path when none does). */
+    public Path fileOf(String name) {
+        for (Path folder : folders) {
+            Path file = folder.resolve(name + ".json");
+            if (Files.isRegularFile(file)) return file;
+        }
+        return folders.get(folders.size() - 1).resolve(name + ".json");
+    }
 
     /** Loads and validates board {@code name}; the file must exist. */
     public Board load(String name) {

@@ -15,7 +15,9 @@ public final class BoardsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        list(BoardCatalog.standard(), spec.commandLine().getOut());
+        // In a project, its own board folders (Mote.toml's board-dirs) are listed too.
+        var project = mote.project.Project.find(java.nio.file.Path.of(""));
+        list(project.map(mote.project.Project::boards).orElse(BoardCatalog.standard()), spec.commandLine().getOut());
         return 0;
     }
 

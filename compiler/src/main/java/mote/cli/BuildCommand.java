@@ -26,7 +26,7 @@ public final class BuildCommand implements Callable<Integer> {
 
     private int execute() {
         Compiler.Options options = build.toOptions();
-        Compiler.Result result = Compiler.compile(build.source, options);
+        Compiler.Result result = Compiler.compile(build.source(), options);
         try {
             PrintWriter out = spec.commandLine().getOut();
             for (Path p : result.emitted()) out.println("wrote " + p);   // nothing when the image does not fit
@@ -42,6 +42,7 @@ public final class BuildCommand implements Callable<Integer> {
             out.flush();
             result.requireFits();
             if (stack != null) stack.requireFits();   // the whole report first, as for flash and RAM
+            build.requireWithinBudget(result.size());
             return 0;
         } finally {
             result.discard();

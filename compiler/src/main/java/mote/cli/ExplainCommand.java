@@ -31,7 +31,7 @@ public final class ExplainCommand implements Callable<Integer> {
 
     private int execute() {
         Compiler.Options options = build.toOptions();
-        var source = Compiler.read(build.source);
+        var source = Compiler.read(build.source());
         Compiler.Analysis chosen = Compiler.analyze(source, options.opts(), options.debug(), options.panicAbort());
         Compiler.Analysis baseline = Compiler.analyze(source, EnumSet.noneOf(Optimization.class), options.debug(), options.panicAbort());
         PrintWriter out = spec.commandLine().getOut();
@@ -43,7 +43,7 @@ public final class ExplainCommand implements Callable<Integer> {
             out.println("== " + e.getKey());
             if (after == null) {
                 boolean folded = chosen.mir().function(e.getKey()) != null;
-                out.println("no state machine with --opt " + build.opt + ": "
+                out.println("no state machine with --opt " + build.optList() + ": "
                         + (folded ? "it never suspends, so awaiting it is a plain call (ready-fold)" : "inlined into its callers (inline)"));
             } else {
                 out.print(StateMachinePrinter.print(after));
@@ -52,7 +52,7 @@ public final class ExplainCommand implements Callable<Integer> {
             out.println("baseline (--opt none): " + e.getValue().size() + " bytes, " + e.getValue().states().size() + " states");
             out.println();
         }
-        if (fn != null && !found) throw new mote.diag.ToolError("no async fn or task named `" + fn + "` in " + build.source, 1);
+        if (fn != null && !found) throw new mote.diag.ToolError("no async fn or task named `" + fn + "` in " + build.source(), 1);
         out.flush();
         return 0;
     }

@@ -44,8 +44,8 @@ public final class FlashCommand implements Callable<Integer> {
     private int execute() {
         if (monitor && port == null) throw new mote.diag.ToolError("--monitor needs --port DEVICE or --port gdb=HOST:PORT", 2);
         PrintWriter out = spec.commandLine().getOut();
-        if (build.source.getFileName().toString().endsWith(".elf")) {
-            Board board = Board.load(build.board);
+        if (build.source != null && build.source.getFileName().toString().endsWith(".elf")) {
+            Board board = build.loadBoard();
             if (!java.nio.file.Files.isRegularFile(build.source)) {
                 throw new mote.diag.ToolError("no such file: " + build.source, 2);
             }
@@ -53,9 +53,10 @@ public final class FlashCommand implements Callable<Integer> {
             return flashAndWatch(board, elf, out, java.util.Map::of);
         }
         Compiler.Options options = build.toOptions();
-        Compiler.Result result = Compiler.compile(build.source, options);
+        Compiler.Result result = Compiler.compile(build.source(), options);
         try {
             result.requireFits();
+            build.requireWithinBudget(result.size());
             // A dry run names the image in the output folder, for the user to load later; a real
             // one loads this build's own image, which no other build can replace meanwhile.
             return flashAndWatch(options.board(), dryRun ? result.installedElf().orElseThrow() : result.elf(), out,

@@ -60,10 +60,15 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private int execute() {
+        // In a project, `mote run -- -d int` has no program: what picocli took for one is QEMU's.
+        if (build.source != null && !build.source.toString().endsWith(".mote") && build.project().isPresent()) {
+            qemuArgs.add(0, build.source.toString());
+            build.source = null;
+        }
         Compiler.Options options = build.toOptions();
         byte[] typed = input == null ? null : readInput(input);   // a bad --input fails before compiling
         options.board().requireQemu();   // fail before compiling when the board cannot run here
-        Compiler.Result result = Compiler.compile(build.source, options);
+        Compiler.Result result = Compiler.compile(build.source(), options);
         try {
             return run(options, result, typed);
         } finally {
@@ -74,6 +79,7 @@ public final class RunCommand implements Callable<Integer> {
     /** Runs this build's own image (not the one in the output folder, which another build may have replaced). */
     private int run(Compiler.Options options, Compiler.Result result, byte[] typed) {
         result.requireFits();
+        build.requireWithinBudget(result.size());
         // A stack known to overflow fails here, at build time, not as a crash under QEMU.
         Map<String, String> worstCases = Map.of();
         if (result.mir().mainFunction() != null) {

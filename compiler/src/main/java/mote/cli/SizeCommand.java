@@ -23,17 +23,19 @@ public final class SizeCommand implements Callable<Integer> {
             description = "table (default), json or markdown.")
     String format;
 
-    @Option(names = "--save", paramLabel = "BASELINE.json",
-            description = "Save the sections and symbols of this build (with the --opt given) as a baseline for --check.")
-    java.nio.file.Path save;
+    @Option(names = "--save", paramLabel = "BASELINE.json", arity = "0..1", fallbackValue = "", preprocessor = ProjectBaseline.class,
+            description = "Save the sections and symbols of this build (with the --opt given) as a baseline for --check "
+                    + "(in a project, the file may be left out: Mote.toml's size.baseline, else size-baseline.json).")
+    String save;
 
-    @Option(names = "--check", paramLabel = "BASELINE.json",
-            description = "Compare this build with a saved baseline: per-section and per-symbol growth; exit 1 past --max-growth.")
-    java.nio.file.Path check;
+    @Option(names = "--check", paramLabel = "BASELINE.json", arity = "0..1", fallbackValue = "", preprocessor = ProjectBaseline.class,
+            description = "Compare this build with a saved baseline: per-section and per-symbol growth; exit 1 past --max-growth "
+                    + "(in a project, the file may be left out, as for --save).")
+    String check;
 
-    @Option(names = "--max-growth", paramLabel = "PCT", defaultValue = "0",
-            description = "With --check: how many percent flash or RAM may grow (default ${DEFAULT-VALUE}).")
-    double maxGrowth;
+    @Option(names = "--max-growth", paramLabel = "PCT",
+            description = "With --check: how many percent flash or RAM may grow (default: the project's size.max-growth, else 0).")
+    Double maxGrowth;
 
     @Override
     public Integer call() {
@@ -43,17 +45,21 @@ public final class SizeCommand implements Callable<Integer> {
     private int execute() {
         if (!format.equals("table") && !format.equals("json") && !format.equals("markdown"))
             throw new mote.diag.ToolError("unknown --format `" + format + "`; use table, json or markdown", 2);
+        double maxGrowth = this.maxGrowth != null ? this.maxGrowth
+                : build.settings().maxGrowth() != null ? build.settings().maxGrowth() : 0;
         if (!Double.isFinite(maxGrowth) || maxGrowth < 0)
             throw new mote.diag.ToolError("--max-growth must be a percentage from 0 up, got `" + maxGrowth + "`", 2);
         Compiler.Options options = build.toOptions();
+        java.nio.file.Path save = baseline(this.save), check = baseline(this.check);
         if (save != null || check != null) {
             SizeBaseline before = check == null ? null : SizeBaseline.load(check);   // a bad baseline fails before building
             // One build, with the flags given: what a CI size gate compares.
-            Compiler.Result result = Compiler.compile(build.source, options);
+            Compiler.Result result = Compiler.compile(build.source(), options);
             SizeBaseline now;
             try {
                 result.requireFits();
-                now = SizeBaseline.of(build.source, result, options.board().name());
+                build.requireWithinBudget(result.size());
+                now = SizeBaseline.of(build.source(), result, options.board().name());
             } finally {
                 result.discard();
             }
@@ -72,7 +78,7 @@ public final class SizeCommand implements Callable<Integer> {
             out.flush();
             return exit;
         }
-        SizeReport report = SizeReport.measure(build.source, options);
+        SizeReport report = SizeReport.measure(build.source(), options);
         PrintWriter out = spec.commandLine().getOut();
         out.print(switch (format) {
             case "json" -> SizeFormat.json(report);
@@ -86,6 +92,34 @@ public final class SizeCommand implements Callable<Integer> {
         }
         out.flush();
         if (report.overflow() != null) throw new mote.diag.ToolError(report.overflow());
+        // The project's budgets hold for the build it ships: the variant with the --opt in force.
+        String shipped = options.opts().equals(java.util.EnumSet.allOf(mote.opt.Optimization.class)) ? "all"
+                : options.opts().isEmpty() ? "baseline" : null;
+        for (SizeReport.Variant v : report.variants())
+            if (v.name().equals(shipped)) build.requireWithinBudget(v.flash(), v.ram());
         return 0;
+    }
+
+    /** A --save or --check file: as given, or (left out) the project's baseline. */
+    private java.nio.file.Path baseline(String given) {
+        if (given == null) return null;
+        if (!given.isEmpty()) return java.nio.file.Path.of(given);
+        return build.project().map(p -> p.baseline(build.settings())).orElseThrow(() -> new mote.diag.ToolError(
+                "--save and --check need a BASELINE.json outside a project (no " + mote.project.Manifest.FILE_NAME + " here or above)", 2));
+    }
+
+    /**
+     * {@code --check} and {@code --save} take a file only when one follows that is not the
+     * program: {@code mote size --check app.mote} checks app.mote against the project's baseline.
+     */
+    static final class ProjectBaseline implements picocli.CommandLine.IParameterPreprocessor {
+        @Override
+        public boolean preprocess(java.util.Stack<String> args, picocli.CommandLine.Model.CommandSpec command,
+                                  picocli.CommandLine.Model.ArgSpec option, java.util.Map<String, Object> info) {
+            if (" ".equals(info.get("separator")) && (args.isEmpty() || args.peek().endsWith(".mote") || args.peek().startsWith("-"))) {
+                args.push("");
+            }
+            return false;
+        }
     }
 }

@@ -19,7 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 "directory, under QEMU. Each test gets its own image, so a panic fails only that test.",
                 "Prints `test NAME ... ok` or `FAILED`, the output of each failure and `N passed, M failed`;",
                 "exits 1 when a test failed or a file did not compile."},
-        footer = {"", "The positional argument is FILE_OR_DIR: a .mote file or a directory searched recursively."})
+        footer = {"", "The positional argument is FILE_OR_DIR: a .mote file or a directory searched recursively;",
+                "in a project without one, tests/ and the entry's folder."})
 public final class TestCommand implements Callable<Integer> {
     @Mixin BuildOptions build;
     @Spec CommandSpec spec;
@@ -40,7 +41,9 @@ public final class TestCommand implements Callable<Integer> {
         if (timeoutSeconds <= 0) throw new ToolError("--timeout must be a positive number of seconds", 2);
         Compiler.Options options = build.toOptions();
         options.board().requireQemu();
-        List<Path> files = TestRunner.files(build.source);
+        List<Path> files = build.source != null || build.project().isEmpty()
+                ? TestRunner.files(build.source())
+                : build.project().get().testFolders().stream().flatMap(folder -> TestRunner.files(folder).stream()).toList();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         TestRunner runner = new TestRunner(options, Duration.ofMillis((long) (timeoutSeconds * 1000)), out, err);

@@ -34,9 +34,7 @@ public final class MoteCache {
         if (property != null && !property.isBlank()) return Path.of(property);
         String env = System.getenv("MOTE_CACHE");
         if (env != null && !env.isBlank()) return Path.of(env);
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        if (xdg != null && !xdg.isBlank()) return Path.of(xdg, "mote");
-        return Path.of(System.getProperty("user.home"), ".cache", "mote");
+        return Platform.host().cacheRoot(System::getenv, Path.of(System.getProperty("user.home")));
     }
 
     /**

@@ -55,6 +55,8 @@ public final class Toolchain {
         return toolchain;
     }
 
+    private static final Platform HOST = Platform.host();
+
     private static Toolchain locate() {
         Path clang;
         try {
@@ -63,7 +65,8 @@ public final class Toolchain {
             throw new ToolError("cannot unpack clang from the bytedeco LLVM jar: " + e.getMessage());
         }
         Path binDir = clang.getParent();
-        return new Toolchain(binDir, linkVersionedLibraries(binDir));
+        // Only Linux tools look for libraries by a versioned name the jar does not ship.
+        return new Toolchain(binDir, HOST.os() == Platform.Os.LINUX ? linkVersionedLibraries(binDir) : binDir);
     }
 
     /** Creates {@code libLLVM.so.20.1 -> <binDir>/libLLVM.so} and friends in our cache. */
@@ -88,7 +91,7 @@ public final class Toolchain {
 
     public Path binDir() { return binDir; }
 
-    /** The folder put on LD_LIBRARY_PATH when a tool runs. */
+    /** The folder put on the library path ({@link Platform#libraryPathVariable()}) when a tool runs. */
     public Path libDir() { return libDir; }
 
     public Path clang() { return tool("clang"); }
@@ -103,9 +106,9 @@ public final class Toolchain {
 
     public Path llvmNm() { return tool("llvm-nm"); }
 
-    /** The path of tool {@code name}, made executable if the unpacking lost the bit. */
+    /** The path of tool {@code name} ({@code ld.lld.exe} on Windows), made executable if the unpacking lost the bit. */
     public Path tool(String name) {
-        Path path = binDir.resolve(name);
+        Path path = binDir.resolve(HOST.executable(name));
         if (!Files.isRegularFile(path)) {
             throw new ToolError(name + " is missing from the bytedeco LLVM jar (looked in " + binDir + ")");
         }
@@ -123,8 +126,8 @@ public final class Toolchain {
         ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE);
         if (workingDir != null) builder.directory(workingDir.toFile());
         Map<String, String> env = builder.environment();
-        String inherited = env.get("LD_LIBRARY_PATH");
-        env.put("LD_LIBRARY_PATH", libDir + (inherited == null || inherited.isEmpty() ? "" : ":" + inherited));
+        String variable = HOST.libraryPathVariable();
+        env.put(variable, HOST.prependToPathList(libDir, env.get(variable)));
         try {
             Process process = builder.start();
             process.getOutputStream().close(); // no tool here reads stdin

@@ -246,7 +246,13 @@ final class BodyEmitter {
     private LLVMValueRef pollChannel(Callee.Channel ch, LLVMValueRef state, Local dest) {
         LLVMValueRef channel = LLVMBuildLoad2(cg.builder, cg.ptr, cg.offsetPtr(state, Callee.Channel.CHANNEL_PTR), "channel");
         if (ch.send()) return cg.callRuntime("mote_channel_send", channel, cg.offsetPtr(state, ch.itemOffset()), state, cg.shape(ch.channel()));
+        if (ch.channel().isEvent()) return cg.callRuntime("mote_event_wait", channel, storage(dest), state, eventShape(ch.channel()));
         return cg.callRuntime("mote_channel_recv", channel, storage(dest), state, cg.shape(ch.channel()));
+    }
+
+    /** An Event's shape for runtime-c: the value's size, and where a waiter node keeps it (bits 16 up). */
+    private LLVMValueRef eventShape(Type.Channel event) {
+        return cg.constInt(cg.i32, event.element().size() | (long) new Callee.Channel(false, event).itemOffset() << 16);
     }
 
     /** yield_now: the first poll wakes the task and returns Pending, the second is Ready. */
@@ -320,10 +326,15 @@ final class BodyEmitter {
             case "try_recv":
                 return cg.callRuntime("mote_channel_try_recv", channel, operand(op.args().get(1)), cg.shape(op.channel()));
             case "try_send":
+            case "emit":
             case "raise": {
                 LLVMValueRef item = Type.isAggregate(element) ? operand(op.args().get(1)) : itemInMemory(op.args().get(1), element);
                 if (op.op().equals("raise")) {
                     cg.callRuntime("mote_signal_raise", channel, item, cg.shape(op.channel()));
+                    return null;
+                }
+                if (op.op().equals("emit")) {
+                    cg.callRuntime("mote_event_emit", channel, item, eventShape(op.channel()));
                     return null;
                 }
                 return cg.callRuntime("mote_channel_try_send", channel, item, cg.shape(op.channel()));

@@ -160,6 +160,9 @@ public final class LlvmCodegen implements AutoCloseable {
         runtimeFn("mote_task_claim", i32, false, i32, i32);
         runtimeFn("mote_sleep_us", i1, false, ptr, i64);
         runtimeFn("mote_sleep_until_us", i1, false, ptr, i64);
+        runtimeFn("mote_event_emit", voidType, false, ptr, ptr, i32);
+        runtimeFn("mote_event_wait", i1, false, ptr, ptr, ptr, i32);
+        runtimeFn("mote_event_cancel", voidType, false, ptr, ptr);
         runtimeFn("mote_ticks_us", i64, false);
         runtimeFn("mote_channel_send", i1, false, ptr, ptr, ptr, i32);
         runtimeFn("mote_channel_recv", i1, false, ptr, ptr, ptr, i32);

@@ -78,7 +78,9 @@ final class StateMachineEmitter {
             cg.callRuntime("mote_timer_cancel", child);
         } else if (callee instanceof Callee.Channel) {
             LLVMValueRef channel = LLVMBuildLoad2(cg.builder, cg.ptr, cg.offsetPtr(child, Callee.Channel.CHANNEL_PTR), "channel");
-            cg.callRuntime("mote_channel_cancel", channel, child, cg.shape(((Callee.Channel) callee).channel()));
+            Type.Channel ch = ((Callee.Channel) callee).channel();
+            if (ch.isEvent()) cg.callRuntime("mote_event_cancel", channel, child);
+            else cg.callRuntime("mote_channel_cancel", channel, child, cg.shape(ch));
         } else if (callee instanceof Callee.Function f) {
             // ready-fold made a never-suspending fn a plain call: it never waits, nothing to cancel.
             if (!cg.callees.containsKey(f.name())) return;

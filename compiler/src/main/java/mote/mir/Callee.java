@@ -48,12 +48,13 @@ public sealed interface Callee {
         }
 
         public int stateSize() {
-            int end = send ? itemOffset() + channel.element().size() : ITEM;
+            // A send keeps its item until sent; an Event's waiter receives the emitted value into its node.
+            int end = send || channel.isEvent() ? itemOffset() + channel.element().size() : ITEM;
             return (end + stateAlign() - 1) / stateAlign() * stateAlign();
         }
 
         public int stateAlign() { return Math.max(4, channel.element().align()); }
 
-        @Override public String toString() { return (send ? "send" : channel.signal() ? "wait" : "recv") + "<" + channel + ">"; }
+        @Override public String toString() { return (send ? "send" : channel.signal() || channel.isEvent() ? "wait" : "recv") + "<" + channel + ">"; }
     }
 }

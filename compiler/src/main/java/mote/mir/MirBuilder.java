@@ -64,7 +64,7 @@ public final class MirBuilder {
         for (Symbol.Static s : program.statics) globals.add(new MirProgram.Global(s.qualifiedName(), s.type(), s.mutable(), s.initialValue(), s.image(), s.strings()));
         List<MirProgram.Task> tasks = new ArrayList<>();
         for (Symbol.Fn f : program.functions)
-            if (f.decl().kind() == mote.ast.Item.FnKind.TASK) tasks.add(new MirProgram.Task(f.qualifiedName(), f.decl().poolSize()));
+            if (f.decl().kind() == mote.ast.Item.FnKind.TASK) tasks.add(new MirProgram.Task(f.qualifiedName(), program.poolSize(f.decl())));
         if (test != null) {
             fns.add(testEntry(test));
             return new MirProgram(fns, globals, TEST_ENTRY, tasks);

@@ -273,6 +273,14 @@ public final class Parser {
             case TASK -> {
                 advance();
                 int pool = 1;
+                if (at(LPAREN) && !(peek(1).kind() == INT && peek(2).kind() == RPAREN)) {   // `task(POOL * 2)`: any constant expression
+                    advance();
+                    Expr size = expr();
+                    expect(RPAREN, "after the task pool size");
+                    expectFn("task");
+                    Item.Fn f = fn(start, Item.FnKind.TASK, 1);
+                    return new Item.Fn(f.span(), f.kind(), 1, f.name(), f.params(), f.returnType(), f.body(), size);
+                }
                 if (eat(LPAREN)) {
                     Token n = peek();
                     if (n.kind() != INT) {

@@ -36,7 +36,7 @@ import mote.diag.ToolError;
  * {@code mote.qemu} or environment variable {@code MOTE_QEMU} names another (a path or a name).
  */
 public final class QemuRunner {
-    private static final String INSTALL_HINT = "install it with `apt-get install qemu-system-arm`";
+    private static final String INSTALL_HINT = mote.home.Platform.host().qemuInstallHint();
 
     private final String executable;
     private final QemuFlags flags;
@@ -56,7 +56,7 @@ public final class QemuRunner {
         if (property != null && !property.isBlank()) return property;
         String env = System.getenv("MOTE_QEMU");
         if (env != null && !env.isBlank()) return env;
-        return "qemu-system-arm";
+        return mote.home.Platform.host().qemuExecutable();
     }
 
     /**
@@ -129,7 +129,7 @@ public final class QemuRunner {
     }
 
     private Path locateExecutable() {
-        if (executable.contains(File.separator)) {
+        if (executable.contains(File.separator) || executable.contains("/")) {   // a path (Windows takes / too), not a name
             Path path = Path.of(executable);
             if (Files.isExecutable(path)) return path;
             throw new ToolError(executable + " not found; " + INSTALL_HINT);

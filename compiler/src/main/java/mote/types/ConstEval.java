@@ -1,5 +1,6 @@
 package mote.types;
 
+import java.util.List;
 import java.util.Map;
 import mote.ast.Expr;
 import mote.diag.Diagnostics;
@@ -234,6 +235,24 @@ final class ConstEval {
                 int index = st.fieldIndex(fi.name().name());
                 if (index >= 0) write(fi.value(), st.fields().get(index).type(), out, offset + st.fields().get(index).offset());
             }
+        } else if (type instanceof Type.Sum sum && program.resolution(e) instanceof Symbol.SumVariant sv) {
+            // `None`, `Some(3)`, `Cmd.Go(1)`, `Ev.Release { .. }`: the tag (or niche), then the fields.
+            int v = sv.index();
+            if (sum.tag() != null) {
+                for (int i = 0; i < sum.tag().size(); i++) out[offset + sum.tagOffset() + i] = (byte) (v >>> (8 * i));
+            } else if (v != sum.dataful() && !(sum.nicheType() instanceof Type.Ref)) {
+                out[offset + sum.nicheOffset()] = (byte) sum.nicheValue(v);   // a null reference is the zero bytes already there
+            }
+            Type.Sum.Variant variant = sum.variants().get(v);
+            List<Expr> args = e instanceof Expr.Call c ? c.args() : e instanceof Expr.MethodCall mc ? mc.args() : List.of();
+            for (int i = 0; i < args.size() && i < variant.fields().size(); i++)
+                write(args.get(i), variant.fields().get(i), out, offset + sum.fieldOffset(v, i));
+            if (e instanceof Expr.StructLit sl) {
+                for (Expr.FieldInit fi : sl.fields()) {
+                    int i = variant.fieldIndex(fi.name().name());
+                    if (i >= 0) write(fi.value(), variant.fields().get(i), out, offset + sum.fieldOffset(v, i));
+                }
+            }
         } else if (e instanceof Expr.Tuple tu && type instanceof Type.Tuple tt) {
             for (int i = 0; i < tu.elements().size() && i < tt.elements().size(); i++)
                 write(tu.elements().get(i), tt.elements().get(i), out, offset + tt.offset(i));
@@ -244,7 +263,7 @@ final class ConstEval {
             int size = a.element().size();
             for (int i = 0; i < a.length(); i++) write(ar.value(), a.element(), out, offset + i * size);
         } else if (Type.isAggregate(type) || type instanceof Type.Ref) {
-            throw fail(e, "E0501", "a static of type `" + type + "` needs a constant initializer: literals of structs, tuples, arrays, strings and integers");
+            throw fail(e, "E0501", "a static of type `" + type + "` needs a constant initializer: literals of structs, tuples, enum variants, arrays, strings and integers");
         } else {
             long v = normalize(evalExpr(e), type);
             for (int i = 0; i < type.size(); i++) out[offset + i] = (byte) (v >>> (8 * i));

@@ -98,7 +98,11 @@ public sealed interface Type {
         public int align() { return 4; }
         /** What runtime-c is told of this channel at every call: element size | capacity << 16. */
         public long shape() { return element.size() | capacity << 16; }
-        @Override public String toString() { return signal ? "Signal<" + element + ">" : "Channel<" + element + ", " + capacity + ">"; }
+        /** `Event<T>` (0.2) is a channel header with no buffer (capacity 0): its waiters, each holding the value it was woken with. */
+        public boolean isEvent() { return capacity == 0; }
+        @Override public String toString() {
+            return isEvent() ? "Event<" + element + ">" : signal ? "Signal<" + element + ">" : "Channel<" + element + ", " + capacity + ">";
+        }
     }
 
     /** `&[T]`: a pointer (offset 0) and a u32 length (offset 4). */

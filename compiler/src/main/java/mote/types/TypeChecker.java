@@ -510,7 +510,15 @@ public final class TypeChecker {
                 if (!(f.result() instanceof Type.Unit))
                     diags.error("E0419", f.decl().returnType().span(), "a task returns nothing; `" + f.name() + "` returns `" + f.result() + "`",
                             "send results through a Channel or a static instead");
-                if (f.decl().poolSize() < 1)
+                if (f.decl().poolExpr() != null) {
+                    Expr size = f.decl().poolExpr();
+                    beginBody(null);
+                    check(size, Type.U32);
+                    endBody();
+                    long n = new ConstEval(out, globals, diags).eval(size, Type.U32);
+                    if (n < 1 || n > 65535) diags.error("E0416", size.span(), "a task pool needs 1 to 65535 instances, and this is " + n);
+                    else out.poolSizes.put(f.decl(), (int) n);
+                } else if (f.decl().poolSize() < 1)
                     diags.error("E0416", f.decl().name().span(), "a task pool needs at least one instance");
             }
         }
@@ -582,6 +590,13 @@ public final class TypeChecker {
                 Long cap = channelCapacity(n.args().get(1));
                 if (cap == null) return Type.NEVER;
                 return new Type.Channel(element, cap, false);
+            }
+            if (n.path().size() == 1 && n.simpleName().equals("Event")) {
+                if (n.args().size() != 1 || n.args().get(0) instanceof TypeExpr.ConstArg) {
+                    diags.error("E0393", te.span(), "`Event` takes one value type: `Event<u8>` (`Event<()>` for none)");
+                    return Type.NEVER;
+                }
+                return new Type.Channel(resolveType(n.args().get(0)), 0, false);
             }
             if (n.path().size() == 1 && n.simpleName().equals("Signal")) {
                 if (n.args().size() != 1) {
@@ -1687,12 +1702,14 @@ public final class TypeChecker {
     private Type checkChannelMethod(Expr.MethodCall mc, Type.Channel ch, boolean awaited) {
         String m = mc.method().name();
         boolean async = m.equals("send") || m.equals("recv") || m.equals("wait");
-        boolean known = ch.signal() ? m.equals("raise") || m.equals("wait") || m.equals("try_recv")
+        boolean known = ch.isEvent() ? m.equals("emit") || m.equals("wait")
+                : ch.signal() ? m.equals("raise") || m.equals("wait") || m.equals("try_recv")
                 : m.equals("send") || m.equals("recv") || m.equals("try_send") || m.equals("try_recv");
         if (!known) {
             for (Expr a : mc.args()) check(a, null);
             diags.error("E0392", mc.method().span(), "no method `" + m + "` on `" + ch + "`",
-                    ch.signal() ? "a Signal has raise(v), wait().await and try_recv(&mut out)"
+                    ch.isEvent() ? "an Event has emit(v) and wait().await"
+                            : ch.signal() ? "a Signal has raise(v), wait().await and try_recv(&mut out)"
                             : "a Channel has send(v).await, recv().await, try_send(v) and try_recv(&mut out)");
             return Type.NEVER;
         }

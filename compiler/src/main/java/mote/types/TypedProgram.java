@@ -20,6 +20,7 @@ public final class TypedProgram {
     final Map<Stmt.Let, Symbol.LocalVar> letVars = new IdentityHashMap<>();
     final Map<Expr.For, Symbol.LocalVar> forVars = new IdentityHashMap<>();
     final Map<Expr, Expr> loopTargets = new IdentityHashMap<>();
+    final Map<mote.ast.Item.Fn, Integer> poolSizes = new IdentityHashMap<>();
     final Map<Expr.ForIn, Symbol.LocalVar> forInVars = new IdentityHashMap<>();
     final Map<Expr.MatchArm, Symbol.LocalVar> armBindings = new IdentityHashMap<>();
     final Map<mote.ast.Item.Fn, List<Symbol.LocalVar>> paramVars = new IdentityHashMap<>();
@@ -50,6 +51,8 @@ public final class TypedProgram {
     public Symbol resolution(Expr e) { return resolutions.get(e); }
     public Symbol.LocalVar letVar(Stmt.Let let) { return letVars.get(let); }
     public Symbol.LocalVar forVar(Expr.For f) { return forVars.get(f); }
+    /** A task's pool size: `task(N)`'s value (a constant expression, evaluated), else 1. */
+    public int poolSize(mote.ast.Item.Fn f) { return poolSizes.getOrDefault(f, f.poolSize()); }
     public Symbol.LocalVar forInVar(Expr.ForIn f) { return forInVars.get(f); }
     /** The loop (While, Loop or For) a Break or Continue leaves. */
     public Expr loopTarget(Expr jump) { return loopTargets.get(jump); }
