@@ -88,6 +88,12 @@ __attribute__((minsize)) _Noreturn void mote_panic_bounds_at(uint32_t index, uin
     mote_panic_end_at(site);
 }
 
+/* --log interned: the message and location went out as one log frame after mote_panic_begin. */
+__attribute__((minsize)) _Noreturn void mote_panic_end_interned(void)
+{
+    panic_finish();
+}
+
 _Noreturn void mote_exit(int32_t code)
 {
     mote_semihost_exit(code);

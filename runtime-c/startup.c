@@ -19,46 +19,82 @@ extern uint32_t _sidata, _sdata, _edata, _sbss, _ebss;
 
 void Reset_Handler(void);
 void mote_default_handler(void);
-void mote_fault(uint32_t sp);
+void mote_fault(uint32_t sp, uint32_t exc_return);
 
-/* Unhandled exception or interrupt. The stack pointer may be past the start of
- * RAM (a stack overflow is what faulted): report from a fresh stack. */
+/* Unhandled exception or interrupt. r0 is the stacked frame (Mote runs on MSP only), r1
+ * the EXC_RETURN value (bit 3 clear: the fault interrupted a handler, not a task). When SP
+ * ran off the start of RAM (a stack overflow), report from a fresh stack, with r0 zero: the
+ * frame is lost; otherwise stay below the frame, which a fresh stack would overwrite when
+ * the fault was shallow. */
 __attribute__((naked)) void mote_default_handler(void)
 {
     __asm__ volatile("mrs r0, msp\n\t"
-                     "ldr r1, =_stack_top\n\t"
-                     "mov sp, r1\n\t"
+                     "mov r1, lr\n\t"
+                     "ldr r2, =_stack_bottom\n\t"
+                     "cmp r0, r2\n\t"
+                     "bhs 1f\n\t"
+                     "ldr r2, =_stack_top\n\t"
+                     "mov sp, r2\n\t"
+                     "movs r0, #0\n"   /* no frame to report */
+                     "1:\n\t"
                      "b mote_fault\n\t"
                      ".ltorg");
 }
 
-/* Panics naming a stack overflow, or else the vector number (IPSR). In every
- * image (every vector table points here): written for size, and without a
- * source location (there is none to give) or the --panic=task hook (a fault
- * is not a task's panic). */
-__attribute__((minsize)) void mote_fault(uint32_t sp)
+/* Words of a fault report: each a space and eight hex digits. Its own digit loop, not
+ * mote_print_hex32: that one's table and buffer are not in every image. */
+__attribute__((minsize, noinline)) static void fault_words(const volatile uint32_t *w, uint32_t n)
 {
-    mote_panic_begin();
-    if (sp < (uint32_t)&_stack_bottom) {
-        mote_print_cstr("stack overflow");
-    } else {
-        mote_print_cstr("unhandled exception ");
-        /* Three digits at most. Not mote_print_u64: its 64-bit division would
-         * be in every image; not mote_print_u32 either: it adds 32 bytes to an
-         * image that prints no number of its own (measured, lm3s6965evb). */
-        uint32_t n;
-        __asm__ volatile("mrs %0, ipsr" : "=r"(n));
-        n &= 0x1ffu;
-        char digits[4] = {0};
-        uint32_t i = 3;
-        do {
-            digits[--i] = (char)('0' + n % 10u);
-            n /= 10u;
-        } while (n != 0);
-        mote_print_cstr(&digits[i]);
+    for (const volatile uint32_t *end = w + n; w != end;) {
+        uint32_t v = *w++;
+        mote_console_putc(' ');
+        for (uint32_t i = 8; i != 0; i--, v <<= 4) {
+            uint32_t d = v >> 28;
+            mote_console_putc((uint8_t)(d + (d < 10u ? '0' : 'a' - 10u)));
+        }
+    }
+}
+
+#define SCB_CFSR ((volatile uint32_t *)0xE000ED28u)   /* then HFSR, DFSR, MMFAR, BFAR */
+
+/* How many stack words above the frame the report adds, for the host's backtrace: the
+ * program defines it (--debug builds: 32; else 0, and the optimiser drops the dump); weak,
+ * so C programs linking runtime-c need not. */
+extern const uint32_t mote_fault_stack_words __attribute__((weak));
+
+/* The fault report, one line the host decodes with the ELF (mote run, mote monitor;
+ * docs/debugging.md): `fault:` then, in hex, the vector number, EXC_RETURN, the task
+ * being polled and SP (zero when it ran off the start of RAM: a stack overflow, and the
+ * stacked frame is lost); then, unless zero, the stacked R0-R3, R12, LR, PC and xPSR, and on cores that
+ * have them (not v6-M) CFSR, HFSR, DFSR, MMFAR and BFAR. Exit code 102. In every image
+ * (every vector table points here): written for size, and without the --panic=task
+ * hook (a fault is not a task's panic). */
+__attribute__((minsize)) void mote_fault(uint32_t sp, uint32_t exc_return)
+{
+    __asm__ volatile("cpsid i" ::: "memory");   /* no handler may print over the report */
+    uint32_t head[4];
+    __asm__ volatile("mrs %0, ipsr" : "=r"(head[0]));
+    head[1] = exc_return;
+    head[2] = mote_task_current;
+    head[3] = sp;
+    mote_print_cstr("fault:");
+    fault_words(head, 4);
+    if (sp != 0) {
+        fault_words((const uint32_t *)sp, 8);
+#if !defined(__ARM_ARCH_6M__)
+        fault_words(SCB_CFSR, 5);
+#endif
+        uint32_t n = &mote_fault_stack_words ? mote_fault_stack_words : 0u;
+        if (n != 0) {
+            const uint32_t *above = (const uint32_t *)sp + 8;
+            uint32_t room = (uint32_t)(&_stack_top - above);
+            mote_console_putc(' ');
+            mote_console_putc('|');
+            fault_words(above, n < room ? n : room);
+        }
     }
     mote_console_putc('\n');
-    mote_exit(MOTE_PANIC_EXIT_CODE);
+    mote_exit(MOTE_FAULT_EXIT_CODE);
 }
 
 #define WEAK_HANDLER(name) void name(void) __attribute__((weak, alias("mote_default_handler")));

@@ -51,9 +51,19 @@ void mote_print_fmt32(uint32_t v, uint32_t spec);
 void mote_print_fmt64(uint64_t v, uint32_t spec);
 void mote_print_fmt_str(const uint8_t *p, uint32_t len, uint32_t spec);
 
+/* Interned logging (log.c, --log interned): frames instead of text. */
+void mote_log_frame(uint32_t index);
+void mote_log_varint(uint32_t v);
+void mote_log_zigzag(int32_t v);
+void mote_log_varint64(uint64_t v);
+void mote_log_zigzag64(int64_t v);
+void mote_log_bytes(const uint8_t *p, uint32_t len);
+
 _Noreturn void mote_exit(int32_t code);
-/* The exit code of a panic or fault (what rustc-built test binaries use). */
+/* The exit code of a panic (what rustc-built test binaries use). */
 #define MOTE_PANIC_EXIT_CODE 101
+/* The exit code of a fault (HardFault and friends, an unhandled interrupt): not a panic's. */
+#define MOTE_FAULT_EXIT_CODE 102
 
 void mote_panic_begin(void);
 _Noreturn void mote_panic_end(const uint8_t *loc, uint32_t len);
@@ -71,6 +81,7 @@ extern const struct mote_panic_file mote_panic_files[];
 _Noreturn void mote_panic_end_at(uint32_t site);
 _Noreturn void mote_panic_at(const uint8_t *msg, uint32_t len, uint32_t site);
 _Noreturn void mote_panic_bounds_at(uint32_t index, uint32_t len, uint32_t site);
+_Noreturn void mote_panic_end_interned(void);   /* --log interned: after the frame of message and location */
 
 void mote_wake_current(void);
 

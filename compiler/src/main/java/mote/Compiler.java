@@ -65,10 +65,21 @@ public final class Compiler {
      * @param panicAbort `--panic=abort` (the default) rather than `--panic=task`
      */
     public record Options(Board board, LlvmBackend.OptLevel optLevel, boolean debug, boolean panicAbort,
-                          Set<Optimization> opts, Set<Emit> emit, Path outDir) {
+                          Set<Optimization> opts, Set<Emit> emit, Path outDir, boolean internedLog) {
         public Options {
             emit = emit.isEmpty() ? EnumSet.noneOf(Emit.class) : EnumSet.copyOf(emit);
             opts = opts.isEmpty() ? EnumSet.noneOf(Optimization.class) : EnumSet.copyOf(opts);
+        }
+
+        /** With `--log text` (the default). */
+        public Options(Board board, LlvmBackend.OptLevel optLevel, boolean debug, boolean panicAbort,
+                       Set<Optimization> opts, Set<Emit> emit, Path outDir) {
+            this(board, optLevel, debug, panicAbort, opts, emit, outDir, false);
+        }
+
+        /** `--log interned`: print statements send frames, their text in the ELF's .mote_log (docs/debugging.md). */
+        public Options withInternedLog(boolean on) {
+            return new Options(board, optLevel, debug, panicAbort, opts, emit, outDir, on);
         }
 
         public static Options defaults(Board board, Path outDir) {
@@ -76,27 +87,27 @@ public final class Compiler {
         }
 
         public Options withOpts(Set<Optimization> set) {
-            return new Options(board, optLevel, debug, panicAbort, set, emit, outDir);
+            return new Options(board, optLevel, debug, panicAbort, set, emit, outDir, internedLog);
         }
 
         public Options withPanicAbort(boolean abort) {
-            return new Options(board, optLevel, debug, abort, opts, emit, outDir);
+            return new Options(board, optLevel, debug, abort, opts, emit, outDir, internedLog);
         }
 
         public Options withDebug(boolean on) {
-            return new Options(board, optLevel, on, panicAbort, opts, emit, outDir);
+            return new Options(board, optLevel, on, panicAbort, opts, emit, outDir, internedLog);
         }
 
         public Options withEmit(Set<Emit> kinds) {
-            return new Options(board, optLevel, debug, panicAbort, opts, kinds, outDir);
+            return new Options(board, optLevel, debug, panicAbort, opts, kinds, outDir, internedLog);
         }
 
         public Options withOptLevel(LlvmBackend.OptLevel level) {
-            return new Options(board, level, debug, panicAbort, opts, emit, outDir);
+            return new Options(board, level, debug, panicAbort, opts, emit, outDir, internedLog);
         }
 
         public Options withOutDir(Path dir) {
-            return new Options(board, optLevel, debug, panicAbort, opts, emit, dir);
+            return new Options(board, optLevel, debug, panicAbort, opts, emit, dir, internedLog);
         }
     }
 
@@ -173,6 +184,11 @@ public final class Compiler {
      * `main` (which the file then need not have): what `mote test` builds, one image per test.
      */
     public static Analysis analyze(SourceFile source, Set<Optimization> opts, boolean debug, boolean panicAbort, String test) {
+        return analyze(source, opts, debug, panicAbort, test, debug);
+    }
+
+    /** As above; {@code lineTable}: the MIR marks each statement's source line (see {@link #compile}). */
+    static Analysis analyze(SourceFile source, Set<Optimization> opts, boolean debug, boolean panicAbort, String test, boolean lineTable) {
         return guard("analysis", source, () -> {
             Diagnostics diags = new Diagnostics();
             List<Module> modules = time("parse", () -> Modules.load(source, diags));   // the file and what it imports
@@ -193,7 +209,7 @@ public final class Compiler {
                 diags.throwIfErrors();
             }
             final Symbol.Fn entry = testFn;
-            MirProgram built = verified(time("MIR", () -> MirBuilder.build(typed, debug, entry)));
+            MirProgram built = verified(time("MIR", () -> MirBuilder.build(typed, debug, lineTable, entry)));
             time("async call graph", () -> new AsyncCallGraph(built).checkAcyclic(diags));
             diags.throwIfErrors();
             // MIR-level async optimizations, each followed by the verifier.
@@ -242,7 +258,9 @@ public final class Compiler {
     /** Builds the image of one test (see {@link #analyze(SourceFile, boolean, String)}); files are named `FILE.TEST.*`. */
     public static Result compile(Path sourcePath, Options options, String test) {
         SourceFile source = time("read", () -> read(sourcePath));
-        Analysis analysis = analyze(source, options.opts(), options.debug(), options.panicAbort(), test);
+        // Every image has a DWARF line table (non-loaded sections: no flash), so that `mote run`
+        // and `mote monitor` can name the source line of a fault (docs/debugging.md).
+        Analysis analysis = analyze(source, options.opts(), options.debug(), options.panicAbort(), test, true);
         checkInterrupts(analysis.mir(), options.board());
         BuildFolder folder = BuildFolder.open(options.outDir());
         try {
@@ -273,8 +291,11 @@ public final class Compiler {
             try (LlvmCodegen codegen = new LlvmCodegen(stem);
                  LlvmBackend backend = new LlvmBackend(board.llvmTarget(), board.cpu(), board.features(), options.optLevel())) {
                 backend.prepare(codegen.module());
-                if (options.debug()) codegen.enableDebugInfo();
+                codegen.enableDebugInfo();   // line tables in every build, as above
                 codegen.interruptNumbers(board.irqs());
+                // Debug builds: a fault report carries stack words, from which the host unwinds a backtrace.
+                codegen.faultStackWords(options.debug() ? 32 : 0);
+                if (options.internedLog()) codegen.internLogs();
                 time("LLVM IR", () -> codegen.generate(analysis.mir(), analysis.machines(), options.panicAbort()));
                 time("LLVM verify", codegen::verify);
                 // runtime-c joins the program here, so the optimiser sees both as one (issue 12).
@@ -296,11 +317,13 @@ public final class Compiler {
                 frames = time("object emission", () -> backend.emitObject(codegen.module(), object));
                 // For the worst-case stack report: each function's frame (above) and who calls whom.
                 callGraph = time("call graph", () -> LlvmCallGraph.of(codegen.module()));
+                if (options.internedLog()) writeString(out.resolve(stem + ".mote_log"), codegen.internedFormats());
             }
             Path elf = out.resolve(stem + ".elf");
             Optional<Path> map = options.emit().contains(Emit.MAP) ? Optional.of(out.resolve(stem + ".map")) : Optional.empty();
             // An image that does not fit is still linked (unbounded) and measured: the report comes first.
             time("link", () -> Linker.standard().linkOrMeasure(board, List.of(object), runtimeInObject, elf, map));
+            if (options.internedLog()) time("link", () -> Linker.standard().addInfoSection(elf, ".mote_log", out.resolve(stem + ".mote_log")));
             ImageSize size = time("image size", () -> ImageSize.of(elf, board));
             emitted.add(elf);
             if (options.emit().contains(Emit.BIN)) emitted.add(time("images", () -> Images.standard().bin(elf)));

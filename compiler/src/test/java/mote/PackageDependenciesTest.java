@@ -37,6 +37,7 @@ class PackageDependenciesTest {
             "mote.llvm",
             "mote.board",     // a target description; checks its triple with the LLVM backend
             "mote.link",
+            "mote.decode",    // a device's console in words: fault reports with symbols and source lines
             "mote.qemu",
             "mote.flash",
             "mote",           // the pipeline (Compiler)

@@ -27,12 +27,22 @@ public final class FlashCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the exact commands (or GDB protocol steps) instead of running them.")
     boolean dryRun;
 
+    @Option(names = "--monitor", description = "Then watch the board and decode what it reports, as `mote monitor` (needs --port).")
+    boolean monitor;
+
+    @Option(names = "--port", paramLabel = "DEVICE|gdb=HOST:PORT", description = "Where --monitor reads: a serial device, or a GDB server.")
+    String port;
+
+    @Option(names = "--baud", paramLabel = "RATE", description = "With --monitor: set the serial port to this speed first.")
+    Integer baud;
+
     @Override
     public Integer call() {
         return build.timed(spec, this::execute);
     }
 
     private int execute() {
+        if (monitor && port == null) throw new mote.diag.ToolError("--monitor needs --port DEVICE or --port gdb=HOST:PORT", 2);
         PrintWriter out = spec.commandLine().getOut();
         if (build.source != null && build.source.getFileName().toString().endsWith(".elf")) {
             Board board = build.loadBoard();
@@ -40,8 +50,7 @@ public final class FlashCommand implements Callable<Integer> {
                 throw new mote.diag.ToolError("no such file: " + build.source, 2);
             }
             Path elf = build.source;
-            flash(board, elf, out);
-            return 0;
+            return flashAndWatch(board, elf, out, java.util.Map::of);
         }
         Compiler.Options options = build.toOptions();
         Compiler.Result result = Compiler.compile(build.source(), options);
@@ -50,11 +59,32 @@ public final class FlashCommand implements Callable<Integer> {
             build.requireWithinBudget(result.size());
             // A dry run names the image in the output folder, for the user to load later; a real
             // one loads this build's own image, which no other build can replace meanwhile.
-            flash(options.board(), dryRun ? result.installedElf().orElseThrow() : result.elf(), out);
-            return 0;
+            return flashAndWatch(options.board(), dryRun ? result.installedElf().orElseThrow() : result.elf(), out,
+                    () -> mote.size.StackCheck.faultFigures(result, options.board()));
         } finally {
             result.discard();
         }
+    }
+
+    /**
+     * Flashes; with --monitor then watches, decoding what the board reports. Loading over the
+     * same GDB server the monitor watches, the monitor takes the connection over with the core
+     * still halted, so its breakpoints are in before the program's first instruction.
+     */
+    private int flashAndWatch(Board board, Path elf, PrintWriter out, java.util.function.Supplier<java.util.Map<String, String>> worstCases) {
+        if (!monitor || dryRun) {
+            flash(board, elf, out);
+            return 0;
+        }
+        Flasher.Plan plan = Flasher.plan(board, elf, Optional.ofNullable(probe));
+        if (plan instanceof Flasher.GdbLoad load && port.equals("gdb=" + load.host() + ":" + load.port())) {
+            var monitor = new mote.flash.ConsoleMonitor(board, new mote.decode.FaultDecoder(board, elf, worstCases),
+                    mote.decode.LogDecoder.of(elf), System.out);
+            return Flasher.executeAndWatch(plan, out, gdb -> monitor.watch(gdb, Optional.empty()));
+        }
+        Flasher.execute(plan, out);
+        out.flush();
+        return MonitorCommand.monitor(board, elf, port, Optional.ofNullable(baud), Optional.empty(), worstCases.get());
     }
 
     private void flash(Board board, Path elf, PrintWriter out) {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         description = "Compiles Mote programs for ARM Cortex-M and runs them under QEMU.",
         footer = {"", "New to Mote? docs/guide.md is the first hour, step by step; docs/reference.md the language."},
         subcommands = {NewCommand.class, BuildCommand.class, RunCommand.class, TestCommand.class, SizeCommand.class, ExplainCommand.class,
-                FlashCommand.class, BoardsCommand.class, LspCommand.class, CommandLine.HelpCommand.class})
+                FlashCommand.class, MonitorCommand.class, BoardsCommand.class, LspCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

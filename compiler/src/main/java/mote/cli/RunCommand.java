@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Stack;
 import java.util.concurrent.Callable;
 import mote.Compiler;
+import mote.decode.ConsoleDecoder;
+import mote.decode.FaultDecoder;
 import mote.qemu.GdbAttach;
 import mote.qemu.QemuOptions;
 import mote.qemu.QemuResult;
@@ -28,6 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Builds a program and runs it under QEMU on the board's machine.",
                 "The program's console goes to stdout and its exit code becomes mote's; 124 when --timeout runs out.",
+                "A fault (HardFault and friends) exits with 102 and its report is decoded: cause, function, source line, task (docs/debugging.md).",
                 "What is typed in an interactive terminal reaches the console UART; --input feeds it from a file or a pipe.",
                 "--gdb starts QEMU halted with its gdbstub and prints the gdb command that attaches (qemu/README.md).",
                 "Arguments after `--` go to qemu-system-arm."})
@@ -78,10 +81,21 @@ public final class RunCommand implements Callable<Integer> {
         result.requireFits();
         build.requireWithinBudget(result.size());
         // A stack known to overflow fails here, at build time, not as a crash under QEMU.
-        if (result.mir().mainFunction() != null) mote.size.StackCheck.of(result, options.board()).requireFits();
+        Map<String, String> worstCases = Map.of();
+        if (result.mir().mainFunction() != null) {
+            mote.size.StackUsage stack = mote.size.StackUsage.measure(result, options.board());
+            List<mote.size.TaskReport.Task> tasks = mote.size.TaskReport.of(result, stack);
+            mote.size.StackCheck check = mote.size.StackCheck.of(result, options.board(), stack, tasks);
+            check.requireFits();
+            worstCases = check.faultFigures(tasks);
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.flush();
-        QemuOptions q = QemuOptions.defaults().withExtraArgs(qemuArgs).withConsole(System.out).withDiagnostics(System.err);
+        // A fault report comes out decoded (what failed, at which source line, in which task),
+        // and --log interned frames as the text they stand for.
+        ConsoleDecoder decoder = new ConsoleDecoder(new FaultDecoder(options.board(), result.elf(), worstCases),
+                mote.decode.LogDecoder.of(result.elf()));
+        QemuOptions q = QemuOptions.defaults().withExtraArgs(qemuArgs).withConsole(decoder.decoding(System.out)).withDiagnostics(System.err);
         if (timeoutSeconds != null) {
             if (timeoutSeconds <= 0) throw new mote.diag.ToolError("--timeout must be a positive number of seconds", 2);
             q = q.withTimeout(Duration.ofMillis((long) (timeoutSeconds * 1000)));

@@ -85,6 +85,11 @@ public final class SizeCommand implements Callable<Integer> {
             case "markdown" -> SizeFormat.markdown(report);
             default -> SizeFormat.table(report);
         });
+        // What interned logging saves (table and markdown; the JSON's keys stay as documented).
+        if (!format.equals("json") && report.overflow() == null) {
+            out.println();
+            out.print(mote.size.LogSaving.measure(build.source(), options.withOpts(java.util.EnumSet.allOf(mote.opt.Optimization.class))).text());
+        }
         out.flush();
         if (report.overflow() != null) throw new mote.diag.ToolError(report.overflow());
         // The project's budgets hold for the build it ships: the variant with the --opt in force.

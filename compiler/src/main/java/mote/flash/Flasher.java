@@ -163,25 +163,47 @@ public final class Flasher {
         }
     }
 
+    /**
+     * Loads over GDB as {@link #execute} does, but leaves the core halted at its entry and hands
+     * the connection to {@code watch} (the monitor: its breakpoints go in before the first
+     * instruction runs, so no early fault is missed); returns what {@code watch} returns.
+     */
+    public static int executeAndWatch(Plan plan, PrintWriter out, java.util.function.ToIntFunction<GdbRemote> watch) {
+        if (!(plan instanceof GdbLoad load)) throw new IllegalArgumentException("only a GDB load can hand over its connection");
+        try (GdbRemote gdb = GdbRemote.connect(load.host(), load.port(), Duration.ofSeconds(10))) {
+            long bytes = load(gdb, load);
+            out.printf(Locale.ROOT, "loaded %d bytes in %d segments over GDB at %s:%d; starting at 0x%08x under the monitor%n", bytes,
+                    load.image().segments().size(), load.host(), load.port(), load.pc());
+            out.flush();
+            return watch.applyAsInt(gdb);
+        }
+    }
+
     private static void gdbLoad(GdbLoad load, PrintWriter out) {
         try (GdbRemote gdb = GdbRemote.connect(load.host(), load.port(), Duration.ofSeconds(10))) {
-            String state = gdb.command("?");
-            if (!state.startsWith("S") && !state.startsWith("T")) {
-                throw new ToolError("the GDB server at " + load.host() + ":" + load.port()
-                        + " did not report a halted target (`?` answered `" + state + "`)");
-            }
-            // Read the target description as gdb does: QEMU answers `P` only after that.
-            gdb.negotiate();
-            gdb.command("qXfer:features:read:target.xml:0,ffb");
-            long bytes = loadSegments(gdb, load.image());
-            gdb.writeRegister(REG_SP, load.sp());
-            gdb.writeRegister(REG_PC, load.pc());
-            gdb.writeRegister(REG_XPSR, XPSR_THUMB);
+            long bytes = load(gdb, load);
             gdb.resume();
             out.printf(Locale.ROOT, "loaded %d bytes in %d segments over GDB at %s:%d; started at 0x%08x%n", bytes,
                     load.image().segments().size(), load.host(), load.port(), load.pc());
             out.flush();
         }
+    }
+
+    /** Writes the image and points SP and PC at its entry; the core stays halted. Returns the bytes written. */
+    private static long load(GdbRemote gdb, GdbLoad load) {
+        String state = gdb.command("?");
+        if (!state.startsWith("S") && !state.startsWith("T")) {
+            throw new ToolError("the GDB server at " + load.host() + ":" + load.port()
+                    + " did not report a halted target (`?` answered `" + state + "`)");
+        }
+        // Read the target description as gdb does: QEMU answers `P` only after that.
+        gdb.negotiate();
+        gdb.command("qXfer:features:read:target.xml:0,ffb");
+        long bytes = loadSegments(gdb, load.image());
+        gdb.writeRegister(REG_SP, load.sp());
+        gdb.writeRegister(REG_PC, load.pc());
+        gdb.writeRegister(REG_XPSR, XPSR_THUMB);
+        return bytes;
     }
 
     /**

@@ -186,6 +186,54 @@ public final class GdbRemote implements Closeable {
         send("c");
     }
 
+    /**
+     * Waits for the next stop reply after {@link #resume} ({@code T05...}, {@code W00}: exited,
+     * {@code O...}: console output): as long as {@code timeout}, or for ever when it is zero.
+     */
+    public String awaitStop(Duration timeout) {
+        try {
+            int before = socket.getSoTimeout();
+            socket.setSoTimeout((int) timeout.toMillis());
+            try {
+                return receive();
+            } finally {
+                socket.setSoTimeout(before);
+            }
+        } catch (IOException e) {
+            throw lost(e);
+        }
+    }
+
+    /**
+     * Reads the core registers ({@code g}): R0-R15, then xPSR. Without a target description
+     * (QEMU answers {@code p} only to a gdb that read one) the reply has the classic ARM layout:
+     * R0-R15, eight 12-byte FPA registers and their status word, then xPSR; with one, xPSR
+     * follows PC.
+     */
+    public long[] readRegisters() {
+        String reply = command("g");
+        if (reply.startsWith("E") || reply.length() < 17 * 8) {
+            throw new ToolError("the GDB server at " + where + " failed reading the registers: `" + reply + "`");
+        }
+        long[] regs = new long[17];
+        for (int i = 0; i < 16; i++) regs[i] = littleEndianWord(reply, 8 * i);
+        int xpsr = reply.length() >= 16 * 8 + 8 * 24 + 8 + 8 ? 16 * 8 + 8 * 24 + 8 : 16 * 8;
+        regs[16] = littleEndianWord(reply, xpsr);
+        return regs;
+    }
+
+    private static long littleEndianWord(String hex, int at) {
+        long value = 0;
+        for (int i = 3; i >= 0; i--) value = (value << 8) | Integer.parseInt(hex.substring(at + 2 * i, at + 2 * i + 2), 16);
+        return value;
+    }
+
+    /** Sets ({@code Z0}) or clears ({@code z0}) a breakpoint at a Thumb instruction. */
+    public void breakpoint(long address, boolean set) {
+        expectOk(command((set ? "Z0," : "z0,") + Long.toHexString(address & ~1L) + ",2"),
+                (set ? "setting" : "clearing") + " a breakpoint at 0x" + Long.toHexString(address));
+    }
+
     static String littleEndianHex(long value) {
         return String.format(Locale.ROOT, "%02x%02x%02x%02x", value & 0xff, (value >> 8) & 0xff,
                 (value >> 16) & 0xff, (value >> 24) & 0xff);

@@ -1,7 +1,7 @@
 /**
- * Writing an image to a real board through a gdb server.
+ * Writing an image to a real board through a gdb server, and watching its console (ConsoleMonitor).
  *
- * May import: link, board, home, diag. The order of all packages is checked by
+ * May import: decode, link, board, home, diag. The order of all packages is checked by
  * PackageDependenciesTest.
  */
 package mote.flash;

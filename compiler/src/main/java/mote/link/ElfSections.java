@@ -93,6 +93,23 @@ public final class ElfSections {
         return sections;
     }
 
+    /** The bytes of section {@code name} as the file holds them (a non-loaded one too), if there is one. */
+    public static java.util.Optional<byte[]> contents(Path elf, String name) {
+        ByteBuffer buf = ElfSections.open(elf);
+        List<Section> sections = read(elf);
+        long sectionTable = Integer.toUnsignedLong(buf.getInt(0x20));
+        int entrySize = Short.toUnsignedInt(buf.getShort(0x2e));
+        for (int i = 0; i < sections.size(); i++) {
+            Section s = sections.get(i);
+            if (!s.name().equals(name) || !s.hasContents()) continue;
+            int header = (int) (sectionTable + (long) (i + 1) * entrySize);   // read() skips the null section
+            long offset = Integer.toUnsignedLong(buf.getInt(header + 0x10));
+            requireInside(elf, buf, offset, 1, s.size(), "section " + name);
+            return java.util.Optional.of(java.util.Arrays.copyOfRange(buf.array(), (int) offset, (int) (offset + s.size())));
+        }
+        return java.util.Optional.empty();
+    }
+
     private static String cString(byte[] bytes, int offset, int limit) {
         int end = offset;
         while (end < limit && bytes[end] != 0) end++;

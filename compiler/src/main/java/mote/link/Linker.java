@@ -45,6 +45,16 @@ public final class Linker {
     }
 
     /**
+     * Adds {@code contents} to the linked {@code elf} as section {@code name}, not loaded (no
+     * flash, no RAM): what the host reads and the device never does (interned log formats).
+     */
+    public void addInfoSection(Path elf, String name, Path contents) {
+        ToolResult result = toolchain.run(toolchain.llvmObjcopy(),
+                List.of("--add-section", name + "=" + contents, elf.toString()), null);
+        if (!result.ok()) throw failure(result);
+    }
+
+    /**
      * Like {@link #linkProgram}, but an image that does not fit is not an error here: it is
      * linked into {@code elf} with unbounded regions (so it can be measured and reported in
      * full) and the method returns false. Other link errors still throw.

@@ -715,6 +715,14 @@ final class BodyEmitter {
     }
 
     private void print(List<PrintItem> items) {
+        if (cg.internedLog != null) {   // --log interned: frames instead of text
+            cg.internedLog.emit(items, this::operand, this::printAsText);
+            return;
+        }
+        printAsText(items);
+    }
+
+    private void printAsText(List<PrintItem> items) {
         for (PrintItem item : items) {
             if (item instanceof PrintItem.Text t) {
                 cg.callRuntime("mote_print_str", cg.stringConstant(t.bytes()), cg.constInt(cg.i32, t.bytes().length));
@@ -815,6 +823,11 @@ final class BodyEmitter {
      * printed between mote_panic_begin and mote_panic_end.
      */
     private void panic(List<PrintItem> message, Span span) {
+        if (cg.internedLog != null) {   // --log interned: message and location in one frame
+            cg.internedLog.panic(message, span, this::operand, this::printAsText);
+            LLVMBuildUnreachable(cg.builder);
+            return;
+        }
         LLVMValueRef site = cg.panicSites.site(span);
         if (message.size() == 1 && message.get(0) instanceof PrintItem.Text t) {
             cg.callRuntime("mote_panic_at", cg.stringConstant(t.bytes()), cg.constInt(cg.i32, t.bytes().length), site);

@@ -97,10 +97,27 @@ public final class LlvmCodegen implements AutoCloseable {
      */
     public void interruptNumbers(Map<String, Integer> irqs) { irqNumbers = Map.copyOf(irqs); }
 
+    int faultStackWords;
+
+    /** `--log interned` (null: text). */
+    InternedLog internedLog;
+
+    /** `--log interned`: prints become frames; {@link #internedFormats} is then the ELF's .mote_log section. */
+    public void internLogs() { internedLog = new InternedLog(this); }
+
+    /** The formats the prints use, for the .mote_log section (call after {@link #generate}). */
+    public String internedFormats() { return InternedLog.json(internedLog.formats()); }
+
+    /**
+     * Stack words runtime-c's fault report adds for a backtrace (`mote_fault_stack_words`; 0:
+     * none, and whole-program optimisation drops the code that would print them).
+     */
+    public void faultStackWords(int words) { faultStackWords = words; }
+
     /**
      * Emit DWARF line information: a compile unit for the program, a subprogram per function,
-     * and a location for every MIR {@code Line} statement (which debug builds emit per source
-     * statement). Call before {@link #generate}.
+     * and a location for every MIR {@code Line} statement (one per source statement, in every
+     * build: see {@code MirBuilder.build}). Call before {@link #generate}.
      */
     public void enableDebugInfo() {
         debug.di = LLVMCreateDIBuilder(module);
@@ -124,6 +141,13 @@ public final class LlvmCodegen implements AutoCloseable {
         runtimeFn("mote_print_fmt32", voidType, false, i32, i32);
         runtimeFn("mote_print_fmt64", voidType, false, i64, i32);
         runtimeFn("mote_print_fmt_str", voidType, false, ptr, i32, i32);
+        runtimeFn("mote_log_frame", voidType, false, i32);
+        runtimeFn("mote_panic_end_interned", voidType, true);
+        runtimeFn("mote_log_varint", voidType, false, i32);
+        runtimeFn("mote_log_zigzag", voidType, false, i32);
+        runtimeFn("mote_log_varint64", voidType, false, i64);
+        runtimeFn("mote_log_zigzag64", voidType, false, i64);
+        runtimeFn("mote_log_bytes", voidType, false, ptr, i32);
         runtimeFn("mote_exit", voidType, true, i32);
         runtimeFn("mote_panic_begin", voidType, false);
         runtimeFn("mote_panic_end", voidType, true, ptr, i32);
@@ -295,6 +319,9 @@ public final class LlvmCodegen implements AutoCloseable {
         LLVMSetInitializer(closes, constInt(i8, closesChannels ? 1 : 0));
         LLVMSetGlobalConstant(closes, 1);
         tasks.declareTaskTable(program, machines);
+        LLVMValueRef stackWords = LLVMAddGlobal(module, i32, "mote_fault_stack_words");
+        LLVMSetInitializer(stackWords, constInt(i32, faultStackWords));
+        LLVMSetGlobalConstant(stackWords, 1);
         if (debug.di != null) debug.createCompileUnit(program);
         for (MirProgram.Global g : program.globals()) {
             LLVMValueRef withStrings = g.strings().isEmpty() ? null : imageWithStrings(g);

@@ -48,9 +48,18 @@ public final class MirBuilder {
      * test panics): what `mote test` builds, one image per test.
      */
     public static MirProgram build(TypedProgram program, boolean debug, Symbol.Fn test) {
+        return build(program, debug, debug, test);
+    }
+
+    /**
+     * As above; {@code lineMarks} adds a {@link Statement.Line} per source statement, from which
+     * codegen writes the DWARF line table (every image built for a device has one: it is in
+     * non-loaded sections, and fault reports name source lines with it).
+     */
+    public static MirProgram build(TypedProgram program, boolean debug, boolean lineMarks, Symbol.Fn test) {
         MirBuilder b = new MirBuilder(program);
         List<MirFn> fns = new ArrayList<>();
-        for (Symbol.Fn f : program.functions) fns.add(new FnBuilder(b.program, f, debug).build());
+        for (Symbol.Fn f : program.functions) fns.add(new FnBuilder(b.program, f, debug, lineMarks).build());
         List<MirProgram.Global> globals = new ArrayList<>();
         for (Symbol.Static s : program.statics) globals.add(new MirProgram.Global(s.qualifiedName(), s.type(), s.mutable(), s.initialValue(), s.image(), s.strings()));
         List<MirProgram.Task> tasks = new ArrayList<>();
@@ -95,15 +104,17 @@ public final class MirBuilder {
         /** The loops being lowered, by their AST node (a `break` names its loop through TypedProgram.loopTarget). */
         private final Map<Expr, LoopTarget> loops = new IdentityHashMap<>();
         private final boolean debug;
+        private final boolean lineMarks;
         /** The saved interrupt masks of the `critical` blocks being lowered, innermost last. */
         private final List<Local> criticals = new ArrayList<>();
         private BlockId current;
         private Local returnLocal;
 
-        FnBuilder(TypedProgram program, Symbol.Fn fn, boolean debug) {
+        FnBuilder(TypedProgram program, Symbol.Fn fn, boolean debug, boolean lineMarks) {
             this.program = program;
             this.fn = fn;
             this.debug = debug;
+            this.lineMarks = lineMarks;
         }
 
         /** Leaves the `critical` blocks above depth {@code depth} (on break, continue, return). */
@@ -1419,9 +1430,9 @@ public final class MirBuilder {
             return text.substring(Math.max(0, span.start()), Math.min(text.length(), span.end()));
         }
 
-        /** Debug builds: marks where the code of {@code span} starts, for the DWARF line table. */
+        /** Marks where the code of {@code span} starts, for the DWARF line table. */
         private void line(Span span) {
-            if (debug && span != null) emit(new Statement.Line(span));
+            if (lineMarks && span != null) emit(new Statement.Line(span));
         }
 
         private Operand lowerBlock(Expr.Block b) {

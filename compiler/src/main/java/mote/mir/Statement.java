@@ -28,7 +28,8 @@ public sealed interface Statement {
     }
 
     /**
-     * Debug builds only: the code that follows comes from {@code span} (a line table entry).
+     * The code that follows comes from {@code span} (a line table entry; in every build made
+     * for a device, see {@code MirBuilder.build}).
      * Computes nothing; passes carry it along.
      */
     record Line(mote.diag.Span span) implements Statement {

@@ -117,7 +117,8 @@ public final class MergeStates implements MirPass {
     }
 
     private static boolean sameCode(MirFn fn, Liveness live, Terminator.Await a, Terminator.Await b) {
-        BasicBlock ra = fn.block(a.resume()), rb = fn.block(b.resume());
+        // Line marks differ between copies of the same code at two places: they compute nothing.
+        BasicBlock ra = withoutLines(fn.block(a.resume())), rb = withoutLines(fn.block(b.resume()));
         if (ra.statements().size() != rb.statements().size()) return false;   // cheap test first: most pairs differ here
         BasicBlock renamed = MirEdit.mapBlock(ra, l -> l.equals(a.dest()) ? b.dest() : l, blk -> blk);
         if (!renamed.equals(rb)) return false;
@@ -125,6 +126,11 @@ public final class MergeStates implements MirPass {
         sa.clear(a.dest().index());
         sb.clear(b.dest().index());
         return sa.equals(sb);
+    }
+
+    private static BasicBlock withoutLines(BasicBlock b) {
+        if (b.statements().stream().noneMatch(s -> s instanceof Statement.Line)) return b;
+        return new BasicBlock(b.statements().stream().filter(s -> !(s instanceof Statement.Line)).toList(), b.terminator());
     }
 
     /** Where a continuation arrives once its constant-only steps are run, and the constants it set on the way. */

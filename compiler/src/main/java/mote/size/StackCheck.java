@@ -29,6 +29,25 @@ public record StackCheck(long needed, long stackSize, String unbounded, String s
     /** The frames below every poll: startup, then the executor's loop. */
     static final List<String> BASE = List.of("Reset_Handler", EXECUTOR);
 
+    /**
+     * What a fault report names on a stack overflow: each task's worst case by name, and under
+     * {@link mote.decode.FaultDecoder#WHOLE_STACK} this check's summary (which names the deepest or
+     * unbounded interrupt handler).
+     */
+    public java.util.Map<String, String> faultFigures(List<TaskReport.Task> tasks) {
+        java.util.Map<String, String> figures = new java.util.HashMap<>(TaskReport.worstCases(tasks));
+        figures.put(mote.decode.FaultDecoder.WHOLE_STACK, summary);
+        return figures;
+    }
+
+    /** {@link #faultFigures} of a build, measured here. */
+    public static java.util.Map<String, String> faultFigures(Compiler.Result build, Board board) {
+        if (build.mir().mainFunction() == null) return java.util.Map.of();
+        StackUsage stack = StackUsage.measure(build, board);
+        List<TaskReport.Task> tasks = TaskReport.of(build, stack);
+        return of(build, board, stack, tasks).faultFigures(tasks);
+    }
+
     public static StackCheck of(Compiler.Result build, Board board) {
         StackUsage stack = StackUsage.measure(build, board);
         return of(build, board, stack, TaskReport.of(build, stack));

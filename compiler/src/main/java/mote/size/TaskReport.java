@@ -38,6 +38,13 @@ public final class TaskReport {
         return tasks;
     }
 
+    /** Each task's worst-case poll stack in words, by task name: what a fault report names on a stack overflow. */
+    public static java.util.Map<String, String> worstCases(List<Task> tasks) {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        for (Task t : tasks) out.put(t.name(), t.pollStack() < 0 ? t.stackPath() : t.pollStack() + " B of poll stack, " + t.stackPath());
+        return out;
+    }
+
     public static String text(List<Task> tasks) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%-16s %11s %16s  %s%n", "Task", "State size", "Poll stack (max)", "deepest chain (frame bytes)"));

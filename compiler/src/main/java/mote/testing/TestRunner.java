@@ -168,16 +168,24 @@ public final class TestRunner {
 
     private Outcome run(Path file, String name, Compiler.Result build, long start) {
         QemuResult q;
-        try {
-            q = new QemuRunner().run(options.board(), build.elf(), QemuOptions.defaults().withTimeout(timeout));
+        // Decoded as `mote run` decodes: fault reports in words, --log interned frames as text
+        // (while the image is still there to decode with).
+        java.io.ByteArrayOutputStream decoded = new java.io.ByteArrayOutputStream();
+        try (java.io.OutputStream console = new mote.decode.ConsoleDecoder(
+                new mote.decode.FaultDecoder(options.board(), build.elf(), java.util.Map.of()),
+                mote.decode.LogDecoder.of(build.elf())).decoding(decoded)) {
+            q = new QemuRunner().run(options.board(), build.elf(), QemuOptions.defaults().withTimeout(timeout).withConsole(console));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);   // a memory stream does not fail
         } finally {
             build.discard();
         }
-        String output = q.output().replace("\r\n", "\n");
+        String output = decoded.toString(java.nio.charset.StandardCharsets.UTF_8).replace("\r\n", "\n");
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         if (q.timedOut()) return new Outcome(file, name, false, "timed out after " + timeout.toSeconds() + " s", output, elapsed);
         if (q.exitCode() == 0) return new Outcome(file, name, true, null, output, elapsed);
-        String panic = output.lines().filter(l -> l.startsWith("panic: ")).findFirst().orElse("exited with code " + q.exitCode());
+        String panic = output.lines().filter(l -> l.startsWith("panic: ") || l.startsWith(mote.decode.FaultReport.PREFIX))
+                .findFirst().orElse("exited with code " + q.exitCode());
         return new Outcome(file, name, false, panic, output, elapsed);
     }
 

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Test;
  */
 class SizeReportTest {
     // 2026-12-02: runtime-c optimised with the program, 32-bit number printing (were 1370,
-    // 1450, 1530, 1518 bytes).
+    // 1450, 1530, 1518 bytes); the fault report with frame and fault status registers, +16
+    // bytes each (issue 16, see WholeProgramSizeTest).
     static final Map<String, Long> MAX_FLASH_ALL = Map.of(
-            "foo_bar", 746L, "forwarding", 914L, "pre_post", 962L, "process_command", 970L);
+            "foo_bar", 762L, "forwarding", 930L, "pre_post", 978L, "process_command", 986L);
 
     static Map<String, SizeReport> reports = new java.util.HashMap<>();
 

@@ -29,7 +29,9 @@ public record Expectations(List<String> lines, int exitCode, List<String> boards
                 case "--debug" -> options.withDebug(true);
                 case "--panic=task" -> options.withPanicAbort(false);
                 case "--panic=abort" -> options.withPanicAbort(true);
-                default -> throw new IllegalArgumentException("unknown `// flags:` flag " + flag + " (known: --debug, --panic=task, --panic=abort)");
+                case "--log=interned" -> options.withInternedLog(true);
+                default -> throw new IllegalArgumentException("unknown `// flags:` flag " + flag
+                        + " (known: --debug, --panic=task, --panic=abort, --log=interned)");
             };
         }
         return options;

@@ -17,8 +17,11 @@ import mote.qemu.QemuRunner;
 public final class ProgramRunner {
     private ProgramRunner() {}
 
-    public record Run(Compiler.Result build, QemuResult qemu) {
-        public String output() { return qemu.output().replace("\r\n", "\n"); }
+    /** {@code output}: the console as `mote run` shows it (fault reports decoded). */
+    public record Run(Compiler.Result build, QemuResult qemu, String output) {
+        public Run(Compiler.Result build, QemuResult qemu) {
+            this(build, qemu, qemu.output().replace("\r\n", "\n"));
+        }
         public int exitCode() { return qemu.exitCode(); }
     }
 
@@ -35,9 +38,23 @@ public final class ProgramRunner {
         Board board = Board.load(boardName);
         Path out = tempDir();
         Compiler.Result build = Compiler.compile(source, tweak.apply(Compiler.Options.defaults(board, out)));
-        QemuResult q = new QemuRunner().run(board, build.elf(), QemuOptions.defaults().withTimeout(Duration.ofSeconds(30))
-                .withInput(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        return new Run(build, q);
+        // The console as `mote run` shows it: fault reports and interned log frames decoded.
+        var decoded = new java.io.ByteArrayOutputStream();
+        var decoder = new mote.decode.ConsoleDecoder(new mote.decode.FaultDecoder(board, build.elf(), () -> worstCases(build, board)),
+                mote.decode.LogDecoder.of(build.elf()));
+        QemuResult q;
+        try (var console = decoder.decoding(decoded)) {
+            q = new QemuRunner().run(board, build.elf(), QemuOptions.defaults().withTimeout(Duration.ofSeconds(30))
+                    .withInput(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)).withConsole(console));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return new Run(build, q, decoded.toString(java.nio.charset.StandardCharsets.UTF_8).replace("\r\n", "\n"));
+    }
+
+    /** The build's worst-case stack per task, which a stack overflow's report names. */
+    private static java.util.Map<String, String> worstCases(Compiler.Result build, Board board) {
+        return mote.size.StackCheck.faultFigures(build, board);
     }
 
     public static Path tempDir() {

@@ -1,0 +1,196 @@
+package mote.decode;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import mote.board.Board;
+import mote.home.Toolchain;
+import mote.llvm.SymbolNames;
+
+/**
+ * A {@link FaultReport} in words: what went wrong (the fault status registers, or for a
+ * Cortex-M0 what is left to say), where (the PC's function and source line, the functions it
+ * was inlined into, the caller LR names), which task was being polled or that an interrupt
+ * handler ran, and for a stack overflow that task's worst case as the build reported it.
+ * Addresses are placed in the board's memory map: an access where the board has no memory
+ * says so.
+ */
+public final class FaultDecoder {
+    /** What {@code mote run} and {@code mote monitor} exit with after a fault (runtime-c's MOTE_FAULT_EXIT_CODE). */
+    public static final int FAULT_EXIT_CODE = 102;
+
+    /** The key of the whole program's worst-case stack summary among the worst cases (tasks have names). */
+    public static final String WHOLE_STACK = "";
+
+    private final Board board;
+    private ElfImage image;   // read at the first report: most runs have none
+    private final java.util.function.Supplier<Map<String, String>> worstCases;
+    private final Path elf;
+
+    /**
+     * @param worstCases each task's worst-case stack as the build reports it ("240 B of poll stack,
+     *                   ..."), by task name, and the whole stack's summary under {@link #WHOLE_STACK};
+     *                   empty when not known (an ELF without its build)
+     */
+    public FaultDecoder(Board board, Path elf, Map<String, String> worstCases) {
+        this(board, elf, () -> worstCases);
+    }
+
+    /** As above, the worst cases computed only when a stack overflow is reported. */
+    public FaultDecoder(Board board, Path elf, java.util.function.Supplier<Map<String, String>> worstCases) {
+        this.board = board;
+        this.elf = elf;
+        this.worstCases = worstCases;
+    }
+
+    /** The address of symbol {@code name} in the image (what a debugger sets breakpoints on). */
+    public Optional<Long> symbol(String name) { return image().symbol(name); }
+
+    private ElfImage image() {
+        if (image == null) image = new ElfImage(elf, Toolchain.get());
+        return image;
+    }
+
+    /** The report's lines: the first starts with {@code fault:}, the others with two spaces. */
+    public List<String> decode(FaultReport r) {
+        List<String> lines = new ArrayList<>();
+        long stackBottom = image().symbol("_stack_bottom").orElse(board.ramRegion().origin());
+        boolean overflow = r.sp() < stackBottom || r.status().map(FaultStatus::stacking).orElse(false);
+        String task = taskName(r.task());
+        String where = r.inHandler() ? handlerName(r) : "task " + task;
+        if (overflow) {
+            lines.add("fault: stack overflow in " + where + ": it ran past the start of the stack");
+            String worst = worstCases.get().get(r.inHandler() ? WHOLE_STACK : task);
+            if (worst != null) lines.add("  the build reported " + (r.inHandler() ? "for the whole stack: " : "its worst case: ") + worst);
+        } else {
+            lines.add("fault: " + cause(r));
+        }
+        r.frame().ifPresent(f -> lines.addAll(backtrace(r, f)));
+        if (!overflow) lines.add(r.inHandler() ? "  in " + where : "  polled by task " + task);
+        return lines;
+    }
+
+    private String cause(FaultReport r) {
+        int vector = (int) r.vector();
+        if (vector >= 16) {
+            int irq = vector - 16;
+            String name = irqName(irq).map(n -> " (" + n + ")").orElse("");
+            return "unhandled interrupt " + irq + name + ": it is enabled but the program defines no handler for it"
+                    + irqName(irq).map(n -> " (`interrupt " + n + "()`)").orElse("");
+        }
+        if (vector < 3 || vector > 7) return "unhandled exception " + exceptionName(vector);
+        if (r.status().isEmpty()) {
+            return "hard fault (a Cortex-M0 records no cause: a bad memory access, an undefined instruction "
+                    + "or a breakpoint with no debugger, at the line below)";
+        }
+        FaultReport.Status s = r.status().get();
+        List<String> causes = FaultStatus.describe(s, this::describeAddress);
+        if (causes.isEmpty()) return exceptionName(vector) + " (no cause recorded)";
+        return String.join("; ", causes);
+    }
+
+    /**
+     * The PC's function and line and those it was inlined into, then each caller found by
+     * unwinding (call frame information; the stack words of a debug build's report, else only
+     * LR while the faulting function has not saved it), up to the task's poll: the executor
+     * below it is the same for every fault.
+     */
+    private List<String> backtrace(FaultReport r, FaultReport.Frame f) {
+        List<String> lines = new ArrayList<>();
+        long sp = r.stackStart() + ((f.xpsr() & (1L << 9)) != 0 ? 4 : 0);   // xPSR bit 9: the core aligned SP by 4
+        List<Long> returns = unwinder().returnAddresses(f.pc(), sp, f.lr(), address -> stackWord(r, address), MAX_CALLERS);
+        List<Long> addresses = new ArrayList<>();
+        addresses.add(f.pc());
+        for (long ra : returns) addresses.add((ra & ~1L) - 1);   // inside the call: the caller's line
+        List<List<ElfImage.Location>> located = image().locate(addresses);
+        if (located.get(0).isEmpty()) {
+            String fn = image().functionAt(f.pc()).map(SymbolNames::demangle).orElse("an address outside the program");
+            lines.add("  in " + fn + " (pc 0x" + hex(f.pc()) + ")");
+        }
+        for (int i = 0; i < located.size(); i++) {
+            List<ElfImage.Location> frames = located.get(i);
+            for (int k = 0; k < frames.size(); k++) {
+                ElfImage.Location l = frames.get(k);
+                if (l.function().endsWith(".task") || l.function().startsWith("mote_executor")) return lines;   // the poll: named on its own line
+                lines.add((i > 0 && k == 0 ? "  called from " : "  in ") + readable(l).describe());
+            }
+        }
+        return lines;
+    }
+
+    private static final int MAX_CALLERS = 16;
+
+    private Unwinder unwinder;
+
+    private Unwinder unwinder() {
+        if (unwinder == null) unwinder = new Unwinder(elf, Toolchain.get());
+        return unwinder;
+    }
+
+    private static Optional<Long> stackWord(FaultReport r, long address) {
+        long index = (address - r.stackStart()) / 4;
+        if (address < r.stackStart() || (address & 3) != 0 || index >= r.stack().size()) return Optional.empty();
+        return Optional.of(r.stack().get((int) index));
+    }
+
+    /** Mote names as written; files as the build names them (runtime-c's relative to Mote's home). */
+    private static ElfImage.Location readable(ElfImage.Location l) {
+        String file = l.file();
+        if (file.startsWith("./")) file = file.substring(2);
+        int runtime = file.lastIndexOf("runtime-c/");
+        if (runtime > 0) file = file.substring(runtime);
+        return new ElfImage.Location(SymbolNames.demangle(l.function()), file, l.line(), l.column());
+    }
+
+    /** `0x2000f000 (no memory there on microbit)`. */
+    String describeAddress(long address) {
+        String at = "0x" + hex(address);
+        for (Board.MemoryRegion m : board.memory()) {
+            if (m.contains(address)) return at + " (in " + m.name() + ")";
+        }
+        if (address >= 0x40000000L && address < 0x60000000L) return at + " (peripheral space: no peripheral of " + board.name() + " there?)";
+        if (address >= 0xe0000000L) return at + " (the core's system space)";
+        return at + " (no memory there on " + board.name() + ")";
+    }
+
+    /** The task polled in slot {@code id}: the task table names each slot's poll function. */
+    String taskName(long id) {
+        Optional<Long> table = image().symbol("mote_tasks");
+        if (table.isEmpty()) return id == 0 ? "main" : "#" + id;   // one task: the table is folded away
+        Optional<String> poll = image().word(table.get() + 8 * id).flatMap(image()::functionStarting);
+        if (poll.isEmpty()) return "#" + id;
+        String name = SymbolNames.demangle(poll.get());
+        return name.endsWith(".task") ? name.substring(0, name.length() - ".task".length()) : name;
+    }
+
+    private String handlerName(FaultReport r) {
+        // The interrupted handler's exception number is in the stacked xPSR, when the frame was saved.
+        return r.frame().map(f -> (int) (f.xpsr() & 0x1ff)).filter(v -> v != 0)
+                .map(v -> v >= 16 ? "interrupt handler " + irqName(v - 16).orElse("#" + (v - 16)) : exceptionName(v) + " handler")
+                .orElse("an interrupt handler");
+    }
+
+    private Optional<String> irqName(int irq) {
+        return board.irqs().entrySet().stream().filter(e -> e.getValue() == irq).map(Map.Entry::getKey).sorted().findFirst();
+    }
+
+    static String exceptionName(int vector) {
+        return switch (vector) {
+            case 2 -> "NMI";
+            case 3 -> "HardFault";
+            case 4 -> "MemManage";
+            case 5 -> "BusFault";
+            case 6 -> "UsageFault";
+            case 7 -> "SecureFault";
+            case 11 -> "SVCall";
+            case 12 -> "DebugMonitor";
+            case 14 -> "PendSV";
+            case 15 -> "SysTick";
+            default -> "#" + vector;
+        };
+    }
+
+    private static String hex(long v) { return Long.toHexString(v); }
+}

@@ -1,0 +1,214 @@
+package mote.flash;
+
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import mote.board.Board;
+import mote.decode.ConsoleDecoder;
+import mote.decode.FaultDecoder;
+import mote.decode.FaultReport;
+import mote.decode.LogDecoder;
+import mote.diag.ToolError;
+
+/**
+ * Watches a board that runs a Mote image and says what it does, decoded as `mote run` would:
+ * from a serial port (the console UART, read line by line; a fault report is decoded, the
+ * end is a fault, a panic or the port closing), or through a GDB server (a probe's, or QEMU's
+ * gdbstub): there the monitor stops the core where runtime-c reports a fault or exits, reads
+ * the fault's frame and status registers itself and decodes them the same way.
+ *
+ * <p>Exit codes as `mote run`: 102 after a fault, 101 after a panic, the program's own code when
+ * it exits (gdb), 0 when the port closes, 124 when the timeout runs out.
+ */
+public final class ConsoleMonitor {
+    public static final int PANIC_EXIT_CODE = 101, TIMEOUT_EXIT_CODE = 124;
+
+    private final Board board;
+    private final FaultDecoder faults;
+    private final Optional<LogDecoder> log;
+    private final PrintStream out;
+
+    /** {@code log}: the image's interned log formats, when it was built with `--log interned`. */
+    public ConsoleMonitor(Board board, FaultDecoder faults, Optional<LogDecoder> log, PrintStream out) {
+        this.board = board;
+        this.faults = faults;
+        this.log = log;
+        this.out = out;
+    }
+
+    /** Reads {@code device} (a serial port or a pseudo-terminal), setting its speed first when {@code baud} is given. */
+    public int serial(Path device, Optional<Integer> baud, Optional<Duration> timeout) {
+        if (!Files.exists(device)) throw new ToolError("no such port: " + device + " (--port)", 2);
+        baud.ifPresent(rate -> configure(device, rate));
+        int[] result = {0};
+        Thread reader = new Thread(() -> {
+            try (InputStream in = new FileInputStream(device.toFile())) {
+                result[0] = read(in);
+            } catch (IOException e) {
+                result[0] = 0;   // the port went away (a closed pseudo-terminal reads as an error)
+            }
+        }, "mote-monitor");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            reader.join(timeout.map(Duration::toMillis).orElse(0L));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (reader.isAlive()) {
+            out.flush();
+            return TIMEOUT_EXIT_CODE;
+        }
+        return result[0];
+    }
+
+    /** Console bytes (text, interned log frames) to decoded lines until a fault or panic line, or the end of input. */
+    int read(InputStream in) throws IOException {
+        int[] end = {-1};
+        ConsoleDecoder decoder = new ConsoleDecoder(faults, log);
+        OutputStream console = decoder.decoding(out, line -> {
+            if (end[0] >= 0) return;
+            if (FaultReport.parse(line).isPresent()) end[0] = FaultDecoder.FAULT_EXIT_CODE;
+            else if (line.startsWith("panic: ")) end[0] = PANIC_EXIT_CODE;
+        });
+        int c;
+        while (end[0] < 0 && (c = in.read()) >= 0) {
+            if (c == '\r') continue;
+            console.write(c);
+            if (in.available() == 0) console.flush();
+        }
+        if (end[0] < 0) console.close();
+        else console.flush();
+        out.flush();
+        return Math.max(end[0], 0);
+    }
+
+    private static void configure(Path device, int baud) {
+        try {
+            Process p = new ProcessBuilder("stty", "-F", device.toString(), Integer.toString(baud), "raw", "-echo")
+                    .redirectErrorStream(true).start();
+            String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new ToolError("cannot set " + device + " to " + baud + " baud: " + said);
+            }
+        } catch (IOException e) {
+            throw new ToolError("cannot run stty to set " + device + " to " + baud + " baud: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ToolError("interrupted while setting up " + device);
+        }
+    }
+
+    /** System Control Block: CFSR, HFSR, DFSR, MMFAR, BFAR. */
+    private static final long SCB_CFSR = 0xE000ED28L;
+    /** Stack words read above the frame for the backtrace (a debug build's report has 32). */
+    private static final int STACK_WORDS = 64;
+    private static final int R0 = 0, R1 = 1, PC = 15, XPSR = 16;   // indexes into GdbRemote.readRegisters
+
+    /**
+     * Through a GDB server: breakpoints where runtime-c reports a fault ({@code mote_fault}) and
+     * exits ({@code mote_exit}), then the core runs. At a fault the report is read from the
+     * core (the same words runtime-c would print) and decoded; then the breakpoints go and the
+     * core runs on, printing its own report and exiting.
+     */
+    public int gdb(String host, int port, Optional<Duration> timeout) {
+        try (GdbRemote gdb = GdbRemote.connect(host, port, Duration.ofSeconds(10))) {
+            gdb.negotiate();
+            gdb.command("?");
+            return watch(gdb, timeout);
+        }
+    }
+
+    /** As {@link #gdb}, on a connection already made, its core halted (e.g. just loaded: `mote flash --monitor`). */
+    public int watch(GdbRemote gdb, Optional<Duration> timeout) {
+        long faultAt = faults.symbol("mote_fault").orElseThrow(() -> new ToolError("the image has no mote_fault: not a Mote image?"));
+        long exitAt = faults.symbol("mote_exit").orElseThrow(() -> new ToolError("the image has no mote_exit: not a Mote image?"));
+        long deadline = timeout.map(t -> System.nanoTime() + t.toNanos()).orElse(Long.MAX_VALUE);
+        {
+            gdb.breakpoint(faultAt, true);
+            gdb.breakpoint(exitAt, true);
+            while (true) {
+                gdb.resume();
+                String stop;
+                while (true) {
+                    long left = deadline == Long.MAX_VALUE ? 0 : Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+                    try {
+                        stop = gdb.awaitStop(Duration.ofMillis(left));
+                    } catch (ToolError e) {
+                        if (System.nanoTime() >= deadline) return TIMEOUT_EXIT_CODE;
+                        throw e;
+                    }
+                    if (!stop.startsWith("O") || stop.equals("OK")) break;
+                    out.print(new String(java.util.HexFormat.of().parseHex(stop.substring(1)), StandardCharsets.UTF_8));
+                }
+                if (stop.startsWith("W") || stop.startsWith("X")) {
+                    return stop.length() >= 3 ? Integer.parseInt(stop.substring(1, 3), 16) : 0;   // the target is gone
+                }
+                long[] regs = gdb.readRegisters();
+                long pc = regs[PC];
+                if ((pc & ~1L) == (faultAt & ~1L)) {
+                    FaultReport report = readFault(gdb, regs);
+                    faults.decode(report).forEach(out::println);
+                    out.flush();
+                    release(gdb, faultAt, exitAt);
+                    return FaultDecoder.FAULT_EXIT_CODE;
+                }
+                if ((pc & ~1L) == (exitAt & ~1L)) {
+                    int code = (int) regs[R0];
+                    out.println("the program exited with code " + code);
+                    out.flush();
+                    release(gdb, faultAt, exitAt);
+                    return code & 0xff;
+                }
+                // Stopped for another reason (another debugger's request): go on.
+            }
+        }
+    }
+
+    /** What runtime-c's mote_fault would print, read from the halted core at its first instruction. */
+    private FaultReport readFault(GdbRemote gdb, long[] regs) {
+        long sp = regs[R0], excReturn = regs[R1];
+        long vector = regs[XPSR] & 0x1ff;
+        long task = faults.symbol("mote_task_current").map(a -> word(gdb.readMemory(a, 4), 0)).orElse(0L);
+        Optional<FaultReport.Frame> frame = Optional.empty();
+        Optional<FaultReport.Status> status = Optional.empty();
+        java.util.List<Long> stack = new java.util.ArrayList<>();
+        if (sp != 0) {
+            byte[] f = gdb.readMemory(sp, 32);
+            frame = Optional.of(new FaultReport.Frame(word(f, 0), word(f, 1), word(f, 2), word(f, 3), word(f, 4),
+                    word(f, 5), word(f, 6), word(f, 7)));
+            if (!board.llvmTarget().startsWith("thumbv6m")) {
+                byte[] s = gdb.readMemory(SCB_CFSR, 20);
+                status = Optional.of(new FaultReport.Status(word(s, 0), word(s, 1), word(s, 2), word(s, 3), word(s, 4)));
+            }
+            // The stack above the frame, for the backtrace: what a debug build's report prints,
+            // here read from the core at no cost to the image.
+            long above = sp + 32, top = faults.symbol("_stack_top").orElse(above);
+            int words = (int) Math.max(0, Math.min(STACK_WORDS, (top - above) / 4));
+            byte[] w = words == 0 ? new byte[0] : gdb.readMemory(above, 4 * words);
+            for (int i = 0; i < words; i++) stack.add(word(w, i));
+        }
+        return new FaultReport(vector, excReturn, task, sp, frame, status, stack);
+    }
+
+    private static long word(byte[] bytes, int index) {
+        return Integer.toUnsignedLong(ByteBuffer.wrap(bytes, 4 * index, 4).order(ByteOrder.LITTLE_ENDIAN).getInt());
+    }
+
+    /** Clears the breakpoints and lets the core run on (it prints its own report and exits). */
+    private static void release(GdbRemote gdb, long faultAt, long exitAt) {
+        gdb.breakpoint(faultAt, false);
+        gdb.breakpoint(exitAt, false);
+        gdb.resume();
+    }
+}

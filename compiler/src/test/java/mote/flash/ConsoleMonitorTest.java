@@ -1,0 +1,206 @@
+package mote.flash;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import mote.board.Board;
+import mote.decode.FaultDecoder;
+import mote.qemu.QemuOptions;
+import mote.qemu.QemuRunner;
+import mote.testutil.ProgramRunner;
+import mote.testutil.TestFiles;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code mote monitor} decodes a board's fault as {@code mote run} does: read from a serial
+ * port (a pseudo-terminal carrying what QEMU's console printed for a faulting program), and
+ * through QEMU's gdbstub, where the monitor stops the core in the fault handler and reads the
+ * report from it.
+ */
+class ConsoleMonitorTest {
+    static final Board BOARD = Board.load("mps2-an385");
+    static ProgramRunner.Run run;
+
+    @TempDir Path dir;
+
+    @BeforeAll
+    static void runTheFaultingProgram() {
+        run = ProgramRunner.run(TestFiles.resources("run").resolve("fault_bus_m3.mote"), BOARD.name());
+        assertEquals(FaultDecoder.FAULT_EXIT_CODE, run.exitCode());
+        assertTrue(run.output().contains("fault: bus fault: precise data access at 0x60000000"), run.output());
+    }
+
+    private ConsoleMonitor monitor(ByteArrayOutputStream out) {
+        return new ConsoleMonitor(BOARD, new FaultDecoder(BOARD, run.build().elf(), Map.of()), Optional.empty(),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void decodesTheConsoleOfAPseudoTerminalAsRunDoes() throws Exception {
+        Path console = dir.resolve("console.txt");
+        Files.writeString(console, run.qemu().output());   // the device's own bytes: the raw fault line
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = monitor(out).serial(pseudoTerminal(console), Optional.empty(), Optional.of(Duration.ofSeconds(20)));
+        assertEquals(FaultDecoder.FAULT_EXIT_CODE, code, "a fault ends the watch with the fault's code");
+        assertEquals(run.output(), out.toString(StandardCharsets.UTF_8).replace("\r\n", "\n"),
+                "the same lines as `mote run`, fault decoded");
+    }
+
+    @Test
+    void decodesInternedLogFramesFromAPseudoTerminal() throws Exception {
+        Path hello = mote.home.MoteHome.get().resolve("examples/hello.mote");
+        ProgramRunner.Run text = ProgramRunner.run(hello, BOARD.name());
+        mote.Compiler.Result interned = mote.Compiler.compile(hello,
+                mote.Compiler.Options.defaults(BOARD, ProgramRunner.tempDir()).withInternedLog(true));
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        new QemuRunner().run(BOARD, interned.elf(), QemuOptions.defaults().withTimeout(Duration.ofSeconds(30)).withConsole(raw));
+        Path console = dir.resolve("console.bin");
+        Files.write(console, raw.toByteArray());   // frames, not text
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ConsoleMonitor monitor = new ConsoleMonitor(BOARD, new FaultDecoder(BOARD, interned.elf(), Map.of()),
+                mote.decode.LogDecoder.of(interned.elf()), new PrintStream(out, true, StandardCharsets.UTF_8));
+        int code = monitor.serial(pseudoTerminal(console), Optional.empty(), Optional.of(Duration.ofSeconds(5)));
+        assertEquals(ConsoleMonitor.TIMEOUT_EXIT_CODE, code, "hello neither faults nor panics: the watch ends by its timeout");
+        assertEquals(text.output(), out.toString(StandardCharsets.UTF_8), "what the text build prints");
+    }
+
+    /** A pseudo-terminal (raw) that carries {@code contents} once the monitor has opened it; its device path. */
+    private Path pseudoTerminal(Path contents) throws IOException {
+        Path feeder = dir.resolve("feed_pty.py");
+        // A pseudo-terminal in raw mode; its name first, then (once the monitor has opened it) the bytes.
+        Files.writeString(feeder, """
+                import os, pty, sys, time, tty
+                master, slave = pty.openpty()
+                tty.setraw(slave)
+                print(os.ttyname(slave), flush=True)
+                data = open(sys.argv[1], 'rb').read()
+                time.sleep(1.0)
+                os.write(master, data)
+                time.sleep(5)
+                """);
+        Process python = new ProcessBuilder("python3", feeder.toString(), contents.toString()).redirectErrorStream(true).start();
+        feeders.add(python);
+        String device = new BufferedReader(new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        assertTrue(device != null && device.startsWith("/dev/"), "the pseudo-terminal's name: " + device);
+        return Path.of(device);
+    }
+
+    private final List<Process> feeders = new ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void stopFeeders() {
+        feeders.forEach(Process::destroyForcibly);
+    }
+
+    @Test
+    void aPanicEndsTheWatchAndOtherLinesPassThrough() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        String text = "fault: 00000003 broken\r\nvalue 3\npanic: boom at x.mote:1:1\nnot read\n";
+        int code = monitor(out).read(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(ConsoleMonitor.PANIC_EXIT_CODE, code);
+        assertEquals("fault: 00000003 broken\nvalue 3\npanic: boom at x.mote:1:1\n", out.toString(StandardCharsets.UTF_8),
+                "a line that is not a whole report is printed as it came");
+    }
+
+    @Test
+    void badArgumentsAreUsageErrors() {
+        String elf = run.build().elf().toString();
+        for (String[] args : List.of(new String[] {"monitor", "--elf", dir.resolve("none.elf").toString(), "--port", "/dev/null"},
+                new String[] {"monitor", "--elf", elf, "--port", "gdb=localhost"},
+                new String[] {"monitor", "--elf", elf, "--port", "gdb=localhost:99999"},
+                new String[] {"monitor", "--elf", elf, "--port", dir.resolve("no-such-port").toString()})) {
+            java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
+            int code = mote.cli.Main.execute(args, new java.io.PrintWriter(out), new java.io.PrintWriter(err));
+            assertEquals(2, code, String.join(" ", args) + ": " + err);
+            assertTrue(err.toString().startsWith("error: "), err.toString());
+        }
+    }
+
+    @Test
+    void flashThenMonitorOverOneGdbConnection() throws Exception {
+        int port = FlashGdbTest.freePort();
+        // QEMU halted with no image: `mote flash --probe gdb=...` loads it, the monitor takes over.
+        List<String> command = new ArrayList<>(new QemuRunner().command(BOARD, Path.of("unused.elf"), QemuOptions.defaults()));
+        int kernel = command.indexOf("-kernel");
+        command.remove(kernel + 1);
+        command.remove(kernel);
+        command.addAll(List.of("-S", "-gdb", "tcp:127.0.0.1:" + port));
+        Process qemu = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        qemu.getOutputStream().close();
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream watched = new ByteArrayOutputStream();
+        try {
+            Thread.sleep(500);
+            System.setOut(new PrintStream(watched, true, StandardCharsets.UTF_8));
+            java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
+            String where = "gdb=127.0.0.1:" + port;
+            int code = mote.cli.Main.execute(new String[] {"flash", TestFiles.resources("run").resolve("fault_bus_m3.mote").toString(),
+                    "-b", BOARD.name(), "-o", dir.toString(), "--probe", where, "--monitor", "--port", where},
+                    new java.io.PrintWriter(out), new java.io.PrintWriter(err));
+            System.setOut(stdout);
+            assertEquals(FaultDecoder.FAULT_EXIT_CODE, code, err.toString());
+            assertTrue(out.toString().contains("under the monitor"), out.toString());
+            String decoded = run.output().substring(run.output().indexOf("fault:"));
+            assertEquals(decoded, watched.toString(StandardCharsets.UTF_8));
+            assertTrue(qemu.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(FaultDecoder.FAULT_EXIT_CODE, qemu.exitValue());
+        } finally {
+            System.setOut(stdout);
+            qemu.destroyForcibly();
+        }
+    }
+
+    @Test
+    void decodesAFaultThroughQemusGdbstub() throws Exception {
+        int port = FlashGdbTest.freePort();
+        List<String> command = new ArrayList<>(new QemuRunner().command(BOARD, run.build().elf(), QemuOptions.defaults().withGdbPort(port)));
+        Process qemu = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        qemu.getOutputStream().close();
+        try {
+            CompletableFuture<String> console = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(qemu.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    return "";
+                }
+            });
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int code = -1;
+            for (int attempt = 0; attempt < 100 && code < 0; attempt++) {   // until QEMU listens
+                try {
+                    code = monitor(out).gdb("127.0.0.1", port, Optional.of(Duration.ofSeconds(30)));
+                } catch (mote.diag.ToolError e) {
+                    if (!e.getMessage().startsWith("cannot connect")) throw e;
+                    Thread.sleep(100);
+                }
+            }
+            assertEquals(FaultDecoder.FAULT_EXIT_CODE, code);
+            String decoded = run.output().substring(run.output().indexOf("fault:"));
+            assertEquals(decoded, out.toString(StandardCharsets.UTF_8).replace("\r\n", "\n"),
+                    "the report read from the halted core decodes as the one the device prints");
+            assertTrue(qemu.waitFor(30, TimeUnit.SECONDS), "the core runs on after the monitor lets go");
+            assertEquals(FaultDecoder.FAULT_EXIT_CODE, qemu.exitValue());
+            assertEquals(run.qemu().output(), console.get(10, TimeUnit.SECONDS), "the device printed its own report too");
+        } finally {
+            qemu.destroyForcibly();
+        }
+    }
+}
