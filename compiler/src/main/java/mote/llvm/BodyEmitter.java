@@ -73,6 +73,7 @@ final class BodyEmitter {
             slots[i] = LLVMBuildAlloca(cg.builder, cg.llvmType(t), fn.locals().get(i).name() == null ? "" : fn.locals().get(i).name());
             LLVMSetAlignment(slots[i], Math.max(1, t.align()));
         }
+        if (scope != null) cg.debug.declareLocals(fn, machine, slots, self, scope, entry);
         for (int i = 0; i < blocks.length; i++) blocks[i] = LLVMAppendBasicBlockInContext(cg.ctx, llvmFn, "bb" + i);
         if (machine == null) {
             List<Local> params = LlvmCodegen.storedParams(fn);

@@ -33,9 +33,19 @@ import org.bytedeco.llvm.LLVM.LLVMTypeRef;
 import org.bytedeco.llvm.LLVM.LLVMValueRef;
 
 /**
- * DWARF line tables for `--debug` builds: a compile unit for the program, a file per source
- * file (named relative to the program's root, so builds are reproducible), and a subprogram
- * per function. {@code di} is null when debug info is off.
+ * DWARF for the program, in every build (it is in no loaded section: it costs no flash and
+ * changes no code): a compile unit, a file per source file (named relative to the program's
+ * root, so builds are reproducible), a subprogram per function, the statics by their Mote
+ * names and types ({@link DebugTypes}), each task's state object as {@code NAME_state}, and
+ * the named locals and arguments of every function. A `--debug` build's MIR also carries a
+ * {@code Line} statement per source statement, which gives the line table its rows inside
+ * functions; a release build's rows are the functions' first lines. {@code di} is null when
+ * debug info is off.
+ *
+ * Locals live in allocas (declared here; LLVM follows them into registers as it optimises),
+ * or, pinned by async lowering, in the state object: declared at {@code self} plus their
+ * offset. A local an async fn keeps across an await is in an alloca while the poll runs, and
+ * in the state object while the fn is suspended, where the state's DWARF type names it.
  */
 final class DebugInfo {
     private final LlvmCodegen cg;
@@ -47,6 +57,7 @@ final class DebugInfo {
     /** Set by {@link LlvmCodegen#enableDebugInfo()}. */
     org.bytedeco.llvm.LLVM.LLVMDIBuilderRef di;
     org.bytedeco.llvm.LLVM.LLVMMetadataRef compileUnit;
+    private DebugTypes types;
     final Map<mote.diag.SourceFile, org.bytedeco.llvm.LLVM.LLVMMetadataRef> diFiles = new java.util.IdentityHashMap<>();
 
     org.bytedeco.llvm.LLVM.LLVMMetadataRef diFile(mote.diag.SourceFile f) {
@@ -58,12 +69,13 @@ final class DebugInfo {
         });
     }
 
-    void createCompileUnit(MirProgram program) {
+    void createCompileUnit(MirProgram program, Map<String, StateMachine> machines) {
         MirFn first = program.mainFunction() != null ? program.function(program.mainFunction()) : program.functions().isEmpty() ? null : program.functions().get(0);
         mote.diag.SourceFile file = first != null ? first.span().file() : mote.diag.SourceFile.of("program.mote", "");
         String producer = "mote 0.1.0";
         compileUnit = LLVMDIBuilderCreateCompileUnit(di, LLVMDWARFSourceLanguageC, diFile(file), producer, producer.length(), 1,
-                "", 0, 0, "", 0, LLVMDWARFEmissionLineTablesOnly, 0, 0, 0, "", 0, "", 0);
+                "", 0, 0, "", 0, LLVMDWARFEmissionFull, 0, 0, 0, "", 0, "", 0);
+        types = new DebugTypes(di, compileUnit, diFile(file), machines);
     }
 
     /** A subprogram for {@code fn}'s LLVM function, and the builder's location at its first line. */
@@ -75,12 +87,65 @@ final class DebugInfo {
         mote.diag.SourceFile file = span.file();
         org.bytedeco.llvm.LLVM.LLVMMetadataRef f = diFile(file);
         org.bytedeco.llvm.LLVM.LLVMMetadataRef type = LLVMDIBuilderCreateSubroutineType(di, f, new PointerPointer<org.bytedeco.llvm.LLVM.LLVMMetadataRef>(0), 0, LLVMDIFlagZero);
-        String linkage = LLVMGetValueName(llvmFn).getString();
+        // No linkage name: gdb would name the function by it (`_M7blinker.poll`) instead of `blinker`.
         int line = span.line();
         org.bytedeco.llvm.LLVM.LLVMMetadataRef sp = LLVMDIBuilderCreateFunction(di, f, name, name.getBytes(StandardCharsets.UTF_8).length,
-                linkage, linkage.getBytes(StandardCharsets.UTF_8).length, f, line, type, 1, 1, line, LLVMDIFlagZero, 1);
+                "", 0, f, line, type, 1, 1, line, LLVMDIFlagZero, 1);
         LLVMSetSubprogram(llvmFn, sp);
         LLVMSetCurrentDebugLocation2(cg.builder, LLVMDIBuilderCreateDebugLocation(cg.ctx, line, span.column(), sp, null));
         return sp;
+    }
+
+    /** A static (or a const with storage) by its Mote name and type, at its global. */
+    void declareStatic(MirProgram.Global g, LLVMValueRef global) {
+        LLVMMetadataRef type = types.of(g.type());
+        if (type == null) return;
+        attach(global, g.name(), type, new long[0]);
+    }
+
+    /** The state objects of task {@code fn}: {@code fn_state}, or {@code fn_state_0}.. for a pool. */
+    void declareTaskStates(String fn, LLVMValueRef[] states) {
+        LLVMMetadataRef type = types.stateMachine(fn);
+        String name = fn.replace('.', '_') + "_state";
+        for (int i = 0; i < states.length; i++) attach(states[i], states.length == 1 ? name : name + "_" + i, type, new long[0]);
+    }
+
+    private void attach(LLVMValueRef global, String name, LLVMMetadataRef type, long[] ops) {
+        // No linkage name, as for functions: gdb looks a variable up by it when there is one.
+        LLVMMetadataRef expr = LLVMDIBuilderCreateExpression(di, ops, ops.length);
+        LLVMMetadataRef gve = LLVMDIBuilderCreateGlobalVariableExpression(di, compileUnit, name, DebugTypes.utf8(name),
+                "", 0, types.file(), 0, type, 0, expr, null, 0);
+        LLVMGlobalSetMetadata(global, LLVMGetMDKindIDInContext(cg.ctx, "dbg", 3), gve);
+    }
+
+    private static final long DW_OP_PLUS_UCONST = 0x23;
+
+    /**
+     * Declares {@code fn}'s named locals and arguments at their storage ({@code slots}: allocas
+     * in {@code entry}, or places in the state object at {@code self}), in {@code scope}.
+     */
+    void declareLocals(MirFn fn, StateMachine machine, LLVMValueRef[] slots, LLVMValueRef self,
+                       LLVMMetadataRef scope, org.bytedeco.llvm.LLVM.LLVMBasicBlockRef entry) {
+        java.util.Set<Local> params = new java.util.HashSet<>(fn.params());
+        for (int i = 0; i < slots.length; i++) {
+            mote.mir.LocalDecl decl = fn.locals().get(i);
+            if (slots[i] == null || decl.name() == null) continue;
+            LLVMMetadataRef type = types.of(decl.type());
+            if (type == null) continue;
+            Local local = new Local(i);
+            Span at = decl.span() != null ? decl.span() : fn.span();
+            LLVMMetadataRef file = diFile(at.file());
+            LLVMMetadataRef variable = params.contains(local)
+                    ? LLVMDIBuilderCreateParameterVariable(di, scope, decl.name(), DebugTypes.utf8(decl.name()), fn.params().indexOf(local) + 1, file, at.line(), type, 1, LLVMDIFlagZero)
+                    : LLVMDIBuilderCreateAutoVariable(di, scope, decl.name(), DebugTypes.utf8(decl.name()), file, at.line(), type, 1, LLVMDIFlagZero, 0);
+            LLVMMetadataRef loc = LLVMDIBuilderCreateDebugLocation(cg.ctx, at.line(), at.column(), scope, null);
+            StateMachine.Slot pinned = machine == null ? null : machine.pinnedSlot(local);
+            if (pinned != null) {
+                long[] ops = pinned.offset() == 0 ? new long[0] : new long[] {DW_OP_PLUS_UCONST, pinned.offset()};
+                LLVMDIBuilderInsertDeclareRecordAtEnd(di, self, variable, LLVMDIBuilderCreateExpression(di, ops, ops.length), loc, entry);
+            } else {
+                LLVMDIBuilderInsertDeclareRecordAtEnd(di, slots[i], variable, LLVMDIBuilderCreateExpression(di, new long[0], 0), loc, entry);
+            }
+        }
     }
 }

@@ -278,8 +278,8 @@ public final class LlvmCodegen implements AutoCloseable {
     public void generate(MirProgram program, Map<String, StateMachine> machines, boolean panicAbort) {
         this.callees = machines;
         this.program = program;
+        if (debug.di != null) debug.createCompileUnit(program, machines);
         tasks.declareTaskTable(program, machines);
-        if (debug.di != null) debug.createCompileUnit(program);
         for (MirProgram.Global g : program.globals()) {
             LLVMValueRef withStrings = g.strings().isEmpty() ? null : imageWithStrings(g);
             LLVMValueRef v = LLVMAddGlobal(module, withStrings != null ? LLVMTypeOf(withStrings) : storageType(g.type()), SymbolNames.mangle(g.name()));
@@ -299,6 +299,7 @@ public final class LlvmCodegen implements AutoCloseable {
             // RAM, and starts empty, all zero bytes (.bss).
             if (!g.mutable() && !Type.containsChannel(g.type())) LLVMSetGlobalConstant(v, 1);
             statics.put(g.name(), v);
+            if (debug.di != null) debug.declareStatic(g, v);
         }
         // Declare first: functions call each other in any order.
         for (MirFn f : program.functions()) {
