@@ -273,7 +273,9 @@ public final class Compiler {
             try (LlvmCodegen codegen = new LlvmCodegen(stem);
                  LlvmBackend backend = new LlvmBackend(board.llvmTarget(), board.cpu(), board.features(), options.optLevel())) {
                 backend.prepare(codegen.module());
-                if (options.debug()) codegen.enableDebugInfo();
+                // Every build's ELF carries DWARF (statics, task states, functions; --debug adds a
+                // line per statement): it is in no loaded section, so it costs no flash.
+                codegen.enableDebugInfo();
                 codegen.interruptNumbers(board.irqs());
                 time("LLVM IR", () -> codegen.generate(analysis.mir(), analysis.machines(), options.panicAbort()));
                 time("LLVM verify", codegen::verify);

@@ -440,7 +440,7 @@ final class BodyEmitter {
             LLVMBuildCall2(cg.builder, type, asm, LlvmCodegen.values(operand(c.saved())), 1, "");
         } else if (s instanceof Statement.Print p) print(p.items());
         else if (s instanceof Statement.Line l) {
-            if (scope != null) LLVMSetCurrentDebugLocation2(cg.builder, LLVMDIBuilderCreateDebugLocation(cg.ctx, l.span().line(), l.span().column(), scope, null));
+            if (scope != null) LLVMSetCurrentDebugLocation2(cg.builder, cg.debug.location(l, scope));
         } else throw new IllegalStateException("statement " + s);
     }
 

@@ -96,6 +96,63 @@ final class DebugInfo {
         return sp;
     }
 
+    /**
+     * The location of a line mark in a function whose subprogram is {@code scope}: for code the
+     * `inline` pass copied from other fns, in the copied fn's subprogram, inlined at the await
+     * it replaced (and so on outwards), as LLVM's own inliner marks it: gdb shows the copied fn
+     * as a frame of its own, and breaks on its lines.
+     */
+    LLVMMetadataRef location(mote.mir.Statement.Line line, LLVMMetadataRef scope) {
+        return location(line.span(), line.inlinedAt(), scope);
+    }
+
+    private LLVMMetadataRef location(Span span, List<mote.mir.Statement.Inlined> chain, LLVMMetadataRef scope) {
+        LLVMMetadataRef at = null, outer = scope;
+        for (int k = chain.size() - 1; k >= 0; k--) {
+            mote.mir.Statement.Inlined call = chain.get(k);
+            at = LLVMDIBuilderCreateDebugLocation(cg.ctx, call.callSite().line(), call.callSite().column(), outer, at);
+            outer = inlinedSubprogram(call.function(), call.declared());
+        }
+        return LLVMDIBuilderCreateDebugLocation(cg.ctx, span.line(), span.column(), outer, at);
+    }
+
+    private final Map<String, LLVMMetadataRef> inlinedSubprograms = new HashMap<>();
+
+    /** The subprogram an inlined fn's lines and locals belong to (the abstract origin of its inlined frames). */
+    private LLVMMetadataRef inlinedSubprogram(String name, Span declared) {
+        return inlinedSubprograms.computeIfAbsent(name, n -> {
+            LLVMMetadataRef f = diFile(declared.file());
+            LLVMMetadataRef type = LLVMDIBuilderCreateSubroutineType(di, f, new PointerPointer<LLVMMetadataRef>(0), 0, LLVMDIFlagZero);
+            return LLVMDIBuilderCreateFunction(di, f, n, DebugTypes.utf8(n), "", 0, f, declared.line(), type, 1, 1, declared.line(), LLVMDIFlagZero, 1);
+        });
+    }
+
+    /**
+     * The inlined call each inlined local belongs to, by its name as `inline` made it (`callee.x`,
+     * or `outer.callee.x`): the chains of the fn's line marks, from the outermost call in, keyed
+     * by the names of the fns they pass through. A fn inlined at several awaits of one caller has
+     * several chains under one key: its locals stay in the caller's scope by their dotted names.
+     */
+    private static Map<String, List<mote.mir.Statement.Inlined>> inlinedCalls(MirFn fn) {
+        Map<String, List<mote.mir.Statement.Inlined>> calls = new HashMap<>();
+        java.util.Set<String> ambiguous = new java.util.HashSet<>();
+        for (mote.mir.BasicBlock b : fn.blocks()) {
+            for (mote.mir.Statement s : b.statements()) {
+                if (!(s instanceof mote.mir.Statement.Line l)) continue;
+                List<mote.mir.Statement.Inlined> chain = l.inlinedAt();
+                for (int k = chain.size() - 1; k >= 0; k--) {
+                    List<mote.mir.Statement.Inlined> outer = chain.subList(k, chain.size());
+                    StringBuilder key = new StringBuilder();
+                    for (int j = outer.size() - 1; j >= 0; j--) key.append(key.length() == 0 ? "" : ".").append(outer.get(j).function());
+                    List<mote.mir.Statement.Inlined> known = calls.putIfAbsent(key.toString(), List.copyOf(outer));
+                    if (known != null && !known.equals(outer)) ambiguous.add(key.toString());
+                }
+            }
+        }
+        calls.keySet().removeAll(ambiguous);
+        return calls;
+    }
+
     /** A static (or a const with storage) by its Mote name and type, at its global. */
     void declareStatic(MirProgram.Global g, LLVMValueRef global) {
         LLVMMetadataRef type = types.of(g.type());
@@ -127,6 +184,7 @@ final class DebugInfo {
     void declareLocals(MirFn fn, StateMachine machine, LLVMValueRef[] slots, LLVMValueRef self,
                        LLVMMetadataRef scope, org.bytedeco.llvm.LLVM.LLVMBasicBlockRef entry) {
         java.util.Set<Local> params = new java.util.HashSet<>(fn.params());
+        Map<String, List<mote.mir.Statement.Inlined>> inlined = inlinedCalls(fn);
         for (int i = 0; i < slots.length; i++) {
             mote.mir.LocalDecl decl = fn.locals().get(i);
             if (slots[i] == null || decl.name() == null) continue;
@@ -135,10 +193,17 @@ final class DebugInfo {
             Local local = new Local(i);
             Span at = decl.span() != null ? decl.span() : fn.span();
             LLVMMetadataRef file = diFile(at.file());
+            // An inlined fn's local (`callee.x`) belongs to its inlined frame, as `x`.
+            String key = "";
+            for (String k : inlined.keySet()) if (decl.name().startsWith(k + ".") && k.length() > key.length()) key = k;
+            List<mote.mir.Statement.Inlined> call = key.isEmpty() ? List.of() : inlined.get(key);
+            String name = key.isEmpty() ? decl.name() : decl.name().substring(key.length() + 1);
+            if (name.equals("return")) continue;   // an inlined fn's result: the caller's local it is assigned to names it
+            LLVMMetadataRef loc = location(at, call, scope);
+            LLVMMetadataRef varScope = call.isEmpty() ? scope : inlinedSubprogram(call.get(0).function(), call.get(0).declared());
             LLVMMetadataRef variable = params.contains(local)
-                    ? LLVMDIBuilderCreateParameterVariable(di, scope, decl.name(), DebugTypes.utf8(decl.name()), fn.params().indexOf(local) + 1, file, at.line(), type, 1, LLVMDIFlagZero)
-                    : LLVMDIBuilderCreateAutoVariable(di, scope, decl.name(), DebugTypes.utf8(decl.name()), file, at.line(), type, 1, LLVMDIFlagZero, 0);
-            LLVMMetadataRef loc = LLVMDIBuilderCreateDebugLocation(cg.ctx, at.line(), at.column(), scope, null);
+                    ? LLVMDIBuilderCreateParameterVariable(di, varScope, name, DebugTypes.utf8(name), fn.params().indexOf(local) + 1, file, at.line(), type, 1, LLVMDIFlagZero)
+                    : LLVMDIBuilderCreateAutoVariable(di, varScope, name, DebugTypes.utf8(name), file, at.line(), type, 1, LLVMDIFlagZero, 0);
             StateMachine.Slot pinned = machine == null ? null : machine.pinnedSlot(local);
             if (pinned != null) {
                 long[] ops = pinned.offset() == 0 ? new long[0] : new long[] {DW_OP_PLUS_UCONST, pinned.offset()};

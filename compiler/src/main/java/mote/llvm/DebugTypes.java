@@ -100,7 +100,7 @@ final class DebugTypes {
         LLVMMetadataRef e = element instanceof Type.Unit || element instanceof Type.Never ? of(Type.U8) : of(element);
         long elementBits = 8L * Math.max(0, element.size());
         LLVMMetadataRef range = LLVMDIBuilderGetOrCreateSubrange(di, 0, length);
-        return LLVMDIBuilderCreateArrayType(di, elementBits * length, 8 * Math.max(1, element.align()), e, new PointerPointer<>(range), 1);
+        return LLVMDIBuilderCreateArrayType(di, elementBits * length, 8 * Math.max(1, element.align()), e, new PointerPointer<>(new LLVMMetadataRef[] {range}), 1);
     }
 
     private LLVMMetadataRef bytes(int n) {

@@ -29,11 +29,24 @@ public sealed interface Statement {
 
     /**
      * Debug builds only: the code that follows comes from {@code span} (a line table entry).
-     * Computes nothing; passes carry it along.
+     * Computes nothing; passes carry it along. {@code inlinedAt}: when `inline` copied the
+     * code from another fn, the calls it came through, innermost first (DWARF inlined frames).
      */
-    record Line(mote.diag.Span span) implements Statement {
+    record Line(mote.diag.Span span, List<Inlined> inlinedAt) implements Statement {
+        public Line { inlinedAt = List.copyOf(inlinedAt); }
+        public Line(mote.diag.Span span) { this(span, List.of()); }
         @Override public String toString() { return "// line " + span.line() + ":" + span.column(); }
+
+        /** This line's code, copied one more time: from {@code function} (declared at {@code declared}), awaited at {@code callSite}. */
+        public Line inlinedInto(String function, mote.diag.Span declared, mote.diag.Span callSite) {
+            List<Inlined> chain = new java.util.ArrayList<>(inlinedAt);
+            chain.add(new Inlined(function, declared, callSite));
+            return new Line(span, chain);
+        }
     }
+
+    /** One inlined call: the code of {@code function} (declared at {@code declared}) awaited at {@code callSite}. */
+    record Inlined(String function, mote.diag.Span declared, mote.diag.Span callSite) {}
 
     record Print(List<PrintItem> items) implements Statement {
         public Print { items = List.copyOf(items); }
