@@ -171,7 +171,7 @@ final class DebugInfo {
         // No linkage name, as for functions: gdb looks a variable up by it when there is one.
         LLVMMetadataRef expr = LLVMDIBuilderCreateExpression(di, ops, ops.length);
         LLVMMetadataRef gve = LLVMDIBuilderCreateGlobalVariableExpression(di, compileUnit, name, DebugTypes.utf8(name),
-                "", 0, types.file(), 0, type, 0, expr, null, 0);
+                "", 0, types.file(), 0, type, 1, expr, null, 0);   // local to the unit: one LLVM deleted is "optimized out", not looked up in the ELF
         LLVMGlobalSetMetadata(global, LLVMGetMDKindIDInContext(cg.ctx, "dbg", 3), gve);
     }
 
