@@ -134,6 +134,7 @@ final class BodyEmitter {
                 }
                 case PANICKED -> panicWith("`async fn` resumed after panicking", fn.span());
                 case SUSPENDED -> {
+                    if (scope != null) cg.debug.atAwait(fn, s.awaitBlock(), scope);
                     for (StateMachine.Slot slot : s.saved()) restore(slot);
                     if (s.awaitee() != null) pollAndBranch(s, false, null);
                     else LLVMBuildBr(cg.builder, blocks[((Terminator.Suspend) fn.block(s.awaitBlock()).terminator()).resume().index()]);
@@ -142,6 +143,7 @@ final class BodyEmitter {
         }
         LLVMPositionBuilderAtEnd(cg.builder, invalid);
         LLVMBuildUnreachable(cg.builder);
+        if (scope != null) LLVMSetCurrentDebugLocation2(cg.builder, cg.debug.fnLocation(fn, scope));
     }
 
     private void restore(StateMachine.Slot slot) {

@@ -116,6 +116,26 @@ final class DebugInfo {
         return LLVMDIBuilderCreateDebugLocation(cg.ctx, span.line(), span.column(), outer, at);
     }
 
+    /** The location of {@code fn}'s first line, where its code starts before any line mark. */
+    LLVMMetadataRef fnLocation(MirFn fn, LLVMMetadataRef scope) {
+        return LLVMDIBuilderCreateDebugLocation(cg.ctx, fn.span().line(), fn.span().column(), scope, null);
+    }
+
+    /**
+     * Sets the builder's location to the await ending block {@code awaitBlock} (inlined frames
+     * and all): where a resumed poll polls its awaitee, so a callee's frame shows its caller
+     * at the await, not at the fn's first line.
+     */
+    void atAwait(MirFn fn, mote.mir.BlockId awaitBlock, LLVMMetadataRef scope) {
+        if (awaitBlock == null) return;
+        mote.mir.BasicBlock b = fn.block(awaitBlock);
+        mote.mir.Statement.Line last = null;
+        for (mote.mir.Statement s : b.statements()) if (s instanceof mote.mir.Statement.Line l) last = l;
+        if (last == null) return;   // no line mark (a release build): nothing says which frame the await is in
+        Span span = b.terminator() instanceof mote.mir.Terminator.Await a && a.span() != null ? a.span() : last.span();
+        LLVMSetCurrentDebugLocation2(cg.builder, location(span, last.inlinedAt(), scope));
+    }
+
     private final Map<String, LLVMMetadataRef> inlinedSubprograms = new HashMap<>();
 
     /** The subprogram an inlined fn's lines and locals belong to (the abstract origin of its inlined frames). */
