@@ -48,7 +48,7 @@ import org.bytedeco.llvm.LLVM.LLVMValueRef;
  * copied with memcpy; they are passed by pointer (the callee copies), returned through a
  * hidden first pointer (sync) or the poll's `out`. Locals pinned by async lowering (borrowed
  * ones) are addressed inside the state object instead of an alloca. Registers are volatile
- * accesses; `critical` is inline PRIMASK save/restore; `--debug` adds DWARF line tables.
+ * accesses; `critical` is inline PRIMASK save/restore; {@link DebugInfo} adds DWARF.
  */
 public final class LlvmCodegen implements AutoCloseable {
     final LLVMContextRef ctx;
@@ -98,9 +98,9 @@ public final class LlvmCodegen implements AutoCloseable {
     public void interruptNumbers(Map<String, Integer> irqs) { irqNumbers = Map.copyOf(irqs); }
 
     /**
-     * Emit DWARF line information: a compile unit for the program, a subprogram per function,
-     * and a location for every MIR {@code Line} statement (which debug builds emit per source
-     * statement). Call before {@link #generate}.
+     * Emit DWARF ({@link DebugInfo}): a compile unit for the program, a subprogram per function,
+     * the statics, task states and locals, and a location for every MIR {@code Line} statement
+     * (which debug builds emit per source statement). Call before {@link #generate}.
      */
     public void enableDebugInfo() {
         debug.di = LLVMCreateDIBuilder(module);
