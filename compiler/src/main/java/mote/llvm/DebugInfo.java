@@ -180,6 +180,48 @@ final class DebugInfo {
         attach(global, g.name(), type, new long[0]);
     }
 
+    private static final long DW_OP_LIT0 = 0x30, DW_OP_MUL = 0x1e;
+
+    /**
+     * Each register the program reads or writes, as a volatile variable at its address. DWARF
+     * names a variable's address through a symbol, so each hangs on an anchor: a byte in
+     * section {@link #ANCHORS}, which nothing references and the linker's --gc-sections drops
+     * (the debug info's relocation to it then reads 0): the expression multiplies that
+     * address by 0 and adds the register's.
+     */
+    void declareRegisters(MirProgram program) {
+        Map<String, Object[]> registers = new java.util.TreeMap<>();
+        for (MirFn f : program.functions()) {
+            for (mote.mir.BasicBlock b : f.blocks()) {
+                for (mote.mir.Statement st : b.statements()) {
+                    if (st instanceof mote.mir.Statement.WriteRegister w)
+                        registers.putIfAbsent(w.name(), new Object[] {w.address(), f.typeOf(w.value())});
+                    if (st instanceof mote.mir.Statement.Assign a && a.value() instanceof mote.mir.Rvalue.ReadRegister r)
+                        registers.putIfAbsent(r.name(), new Object[] {r.address(), r.type()});
+                }
+            }
+        }
+        if (registers.isEmpty()) return;
+        List<LLVMValueRef> anchors = new java.util.ArrayList<>();
+        for (var e : registers.entrySet()) {
+            LLVMValueRef anchor = LLVMAddGlobal(cg.module, cg.i8, "mote.debug.register." + e.getKey());
+            LLVMSetInitializer(anchor, cg.constInt(cg.i8, 0));
+            LLVMSetLinkage(anchor, LLVMInternalLinkage);
+            LLVMSetSection(anchor, ANCHORS);
+            long address = (Long) e.getValue()[0];
+            attach(anchor, e.getKey(), types.volatileOf((mote.types.Type) e.getValue()[1]), new long[] {DW_OP_LIT0, DW_OP_MUL, DW_OP_PLUS_UCONST, address});
+            anchors.add(anchor);
+        }
+        // Kept by LLVM (llvm.compiler.used), not by the linker.
+        LLVMValueRef used = LLVMAddGlobal(cg.module, LLVMArrayType(cg.ptr, anchors.size()), "llvm.compiler.used");
+        LLVMSetInitializer(used, LLVMConstArray(cg.ptr, LlvmCodegen.values(anchors.toArray(LLVMValueRef[]::new)), anchors.size()));
+        LLVMSetLinkage(used, LLVMAppendingLinkage);
+        LLVMSetSection(used, "llvm.metadata");
+    }
+
+    /** The section of the registers' debug anchors: unreferenced, so never in the image. */
+    static final String ANCHORS = ".mote.debug.registers";
+
     /** The state objects of task {@code fn}: {@code fn_state}, or {@code fn_state_0}.. for a pool. */
     void declareTaskStates(String fn, LLVMValueRef[] states) {
         LLVMMetadataRef type = types.stateMachine(fn);

@@ -301,6 +301,7 @@ public final class LlvmCodegen implements AutoCloseable {
             statics.put(g.name(), v);
             if (debug.di != null) debug.declareStatic(g, v);
         }
+        if (debug.di != null) debug.declareRegisters(program);
         // Declare first: functions call each other in any order.
         for (MirFn f : program.functions()) {
             if (f.isAsync()) {

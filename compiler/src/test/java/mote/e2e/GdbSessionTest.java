@@ -49,7 +49,7 @@ class GdbSessionTest {
         Path source = TestFiles.resources("gdb/sensors.mote");
         Path elf = Compiler.compile(source, options).installedElf().orElseThrow();
         Path session = Files.writeString(dir.resolve("session.gdb"), String.join("\n",
-                "break sensors.mote:15",   // COUNT += 1, in wait_and_count
+                "break sensors.mote:16",   // COUNT += 1, in wait_and_count
                 "continue",                // blinker's first round
                 "continue",                // its second: i = 1, one reading sent and received
                 "info locals",
@@ -65,6 +65,9 @@ class GdbSessionTest {
                 "print blinker_state",
                 "print logger_state",
                 "mote tasks",
+                "print/x SYST_RVR",
+                "ptype SYST_RVR",
+                "print &SYST_RVR",
                 ""));
 
         int port = freePort();
@@ -94,7 +97,7 @@ class GdbSessionTest {
 
         assertFalse(out.contains("Error in sourced command file"), out);
         // The breakpoint is in wait_and_count, by name, on its line.
-        assertTrue(out.contains("Breakpoint 3, wait_and_count (") && out.contains("15\t    COUNT += 1;"), out);
+        assertTrue(out.contains("Breakpoint 3, wait_and_count (") && out.contains("16\t    COUNT += 1;"), out);
         // Statics by their Mote names and types: an integer, an enum by variant name, an array,
         // a channel as its header and items (one item of 2 went through it), a struct.
         assertTrue(out.contains("$1 = 1\n"), out);
@@ -104,12 +107,12 @@ class GdbSessionTest {
         assertMatches(out, "\\$5 = \\{\\s+channel = 0,\\s+value = 2\\s+\\}");
         // bt: wait_and_count (an inlined frame under --opt all, its own poll under none), its
         // caller at the await, the task's poll, the executor, and nothing after it.
-        assertMatches(out, "#0  wait_and_count \\([^)]*\\) at sensors\\.mote:15\n#1  (0x[0-9a-f]+ in )?blinker \\(\\) at sensors\\.mote:22\n"
+        assertMatches(out, "#0  wait_and_count \\([^)]*\\) at sensors\\.mote:16\n#1  (0x[0-9a-f]+ in )?blinker \\(\\) at sensors\\.mote:23\n"
                 + "#2  (0x[0-9a-f]+ in )?blinker\\.task \\(\\) at sensors\\.mote:\\d+\n#3  0x[0-9a-f]+ in mote_executor_run \\(\\) at \\S+executor\\.c:\\d+\n(?!#4)");
         assertFalse(out.contains("corrupt stack") || out.contains("previous frame identical"), out);
         // blinker's frame: i, kept across the awaits, is 1; so says its state object, whose
         // current state is printed by name with only what it keeps.
-        assertMatches(out, "\n22\t        let v = wait_and_count\\(10\\)\\.await;\ni = 1\n");
+        assertMatches(out, "\n23\t        let v = wait_and_count\\(10\\)\\.await;\ni = 1\n");
         assertTrue(out.contains("$6 = 1\n"), out);
         assertMatches(out, "\\$7 = \\{\\s+state = Suspend\\d+,\\s+i = 1,\\s+awaiting = \\{");
         assertFalse(Pattern.compile("\\$7 = \\{\\s+state = Suspend\\d+,\\s+Suspend").matcher(out).find(), "the printer shows the live state only\n" + out);
@@ -121,6 +124,8 @@ class GdbSessionTest {
                 + "sleep_ms\\(10 ms\\): timer, deadline at cycle \\d+; state blinker_state at 0x[0-9a-f]{8} \\(\\d+ bytes\\)\n");
         assertMatches(out, "  task 2 logger: live, waiting, in Suspend\\d+, recv on channel READINGS, 0 queued; state logger_state at 0x[0-9a-f]{8} \\(24 bytes\\)\n");
         assertMatches(out, "stack: \\d+ of 4096 bytes used at most so far");
+        // A register: a volatile variable at its address, read live (runtime-c's timer set it).
+        assertMatches(out, "\\$9 = 0x[0-9a-f]+\ntype = volatile u32\n\\$10 = \\(volatile u32 \\*\\) 0xe000e014\n");
     }
 
     private static void assertMatches(String out, String regex) {

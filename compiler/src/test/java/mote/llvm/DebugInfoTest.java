@@ -96,7 +96,7 @@ class DebugInfoTest {
     /**
      * Statics, by their Mote names and types, in release and `--debug` images alike: a struct
      * with its fields, an enum with its variants' names, an array, a channel with its count
-     * and items; each task's state object with its states by name.
+     * and items; a register; each task's state object with its states by name.
      */
     @Test
     void everyBuildDescribesStaticsAndTaskStatesByTheirMoteNames() {
@@ -106,7 +106,7 @@ class DebugInfoTest {
             Toolchain tc = Toolchain.get();
             String info = tc.check(tc.tool("llvm-dwarfdump"), List.of("--debug-info", r.elf().toString()));
             for (String name : List.of("COUNT", "MODE", "GAINS", "READINGS", "LAST", "Reading", "channel", "value", "Mode",
-                    "Sampling", "Channel<u32, 4>", "items", "count", "blinker_state", "logger_state", "main_state", "Suspend0", "Unresumed"))
+                    "Sampling", "Channel<u32, 4>", "items", "count", "blinker_state", "logger_state", "main_state", "Suspend0", "Unresumed", "SYST_RVR", "volatile u32"))
                 assertTrue(info.contains("(\"" + name + "\")"), name + " missing (debug " + debug + ")\n" + info);
         }
     }
