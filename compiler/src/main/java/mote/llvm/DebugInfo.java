@@ -75,7 +75,7 @@ final class DebugInfo {
         String producer = "mote 0.1.0";
         compileUnit = LLVMDIBuilderCreateCompileUnit(di, LLVMDWARFSourceLanguageC, diFile(file), producer, producer.length(), 1,
                 "", 0, 0, "", 0, LLVMDWARFEmissionFull, 0, 0, 0, "", 0, "", 0);
-        types = new DebugTypes(di, compileUnit, diFile(file), machines);
+        types = new DebugTypes(di, compileUnit, diFile(file), machines, program);
     }
 
     /** A subprogram for {@code fn}'s LLVM function, and the builder's location at its first line. */

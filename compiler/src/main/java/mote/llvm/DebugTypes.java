@@ -46,11 +46,15 @@ final class DebugTypes {
     private final Map<Type.Struct, LLVMMetadataRef> structs = new IdentityHashMap<>();
     private final Map<String, LLVMMetadataRef> named = new HashMap<>();
 
-    DebugTypes(LLVMDIBuilderRef di, LLVMMetadataRef compileUnit, LLVMMetadataRef file, Map<String, StateMachine> machines) {
+    private final mote.mir.MirProgram program;
+
+    DebugTypes(LLVMDIBuilderRef di, LLVMMetadataRef compileUnit, LLVMMetadataRef file, Map<String, StateMachine> machines,
+               mote.mir.MirProgram program) {
         this.di = di;
         this.scope = compileUnit;
         this.file = file;
         this.machines = machines;
+        this.program = program;
     }
 
     LLVMMetadataRef file() { return file; }
@@ -176,6 +180,16 @@ final class DebugTypes {
         return bytes(size);
     }
 
+    /** A `join`/`race` branch's future: typed when every await of the branch waits on the same kind of future. */
+    private LLVMMetadataRef childFuture(mote.mir.Terminator.ChildWait w, int size) {
+        if (w == null) return bytes(size);
+        List<Callee> sites = w.sites().stream().filter(java.util.Objects::nonNull).distinct().toList();
+        if (sites.size() != 1) return bytes(size);
+        int own = sites.get(0) instanceof Callee.Function f && machines.containsKey(f.name()) ? machines.get(f.name()).size()
+                : sites.get(0) instanceof Callee.Builtin b ? b.stateSize : sites.get(0) instanceof Callee.Channel c ? c.stateSize() : Integer.MAX_VALUE;
+        return own <= size ? future(sites.get(0), size) : bytes(size);
+    }
+
     /** The state object of async fn or task {@code fn}: see the class comment. */
     LLVMMetadataRef stateMachine(String fn) {
         String name = fn.replace('.', '_') + "_state";
@@ -192,15 +206,28 @@ final class DebugTypes {
             if (t != null) members.add(member(slotName(p), t, p.offset(), 8L * p.size()));
         }
         for (StateMachine.State s : m.states()) {
+            // A `join`/`race` suspension: its branches' futures, and the flags that track them.
+            Map<Integer, mote.mir.Terminator.ChildWait> waits = new HashMap<>();
+            Map<mote.mir.Local, String> flags = new HashMap<>();
+            mote.mir.MirFn f = program.function(fn);
+            if (f != null && s.awaitBlock() != null && f.block(s.awaitBlock()).terminator() instanceof mote.mir.Terminator.Suspend su) {
+                for (mote.mir.Terminator.ChildWait w : su.waits()) {
+                    waits.put(w.child(), w);
+                    flags.put(w.started(), "child" + w.child() + "_started");
+                    flags.put(w.done(), "child" + w.child() + "_done");
+                    flags.put(w.pc(), "child" + w.child() + "_at");
+                }
+            }
             List<LLVMMetadataRef> kept = new ArrayList<>();
             for (StateMachine.Slot slot : s.saved()) {
                 LLVMMetadataRef t = of(slot.type());
-                if (t != null) kept.add(member(slotName(slot), t, slot.offset(), 8L * slot.size()));
+                String field = slot.name() == null && flags.containsKey(slot.local()) ? flags.get(slot.local()) : slotName(slot);
+                if (t != null) kept.add(member(field, t, slot.offset(), 8L * slot.size()));
             }
             if (s.awaitee() != null)
                 kept.add(member("awaiting", future(s.awaitee().callee(), s.awaitee().size()), s.awaitee().offset(), 8L * s.awaitee().size()));
             for (StateMachine.Child c : s.children())
-                kept.add(member("child" + c.id(), bytes(c.size()), c.offset(), 8L * c.size()));
+                kept.add(member("child" + c.id(), childFuture(waits.get(c.id()), c.size()), c.offset(), 8L * c.size()));
             if (kept.isEmpty()) continue;
             String stateType = fn.replace('.', '_') + "_" + s.name();
             members.add(member(s.name(), struct(stateType, 8L * m.size(), 8 * m.align(), kept), 0, 8L * m.size()));
