@@ -21,6 +21,7 @@ import mote.board.Board;
 import mote.home.MoteHome;
 import mote.opt.Optimization;
 import mote.testutil.TestFiles;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,9 +47,7 @@ class GdbSessionTest {
         Board board = Board.load("lm3s6965evb");
         Compiler.Options options = Compiler.Options.defaults(board, dir.resolve("out")).withDebug(true)
                 .withOpts(opt.equals("all") ? EnumSet.allOf(Optimization.class) : EnumSet.noneOf(Optimization.class));
-        Path source = TestFiles.resources("gdb/sensors.mote");
-        Path elf = Compiler.compile(source, options).installedElf().orElseThrow();
-        Path session = Files.writeString(dir.resolve("session.gdb"), String.join("\n",
+        String out = session(options, List.of(
                 "break sensors.mote:16",   // COUNT += 1, in wait_and_count
                 "continue",                // blinker's first round
                 "continue",                // its second: i = 1, one reading sent and received
@@ -67,34 +66,7 @@ class GdbSessionTest {
                 "mote tasks",
                 "print/x SYST_RVR",
                 "ptype SYST_RVR",
-                "print &SYST_RVR",
-                ""));
-
-        int port = freePort();
-        Process qemu = new ProcessBuilder(MoteHome.get().resolve("qemu/run").toString(), "--gdb=" + port, elf.toString(), board.name())
-                .directory(dir.toFile()).start();
-        qemu.getOutputStream().close();
-        CompletableFuture<String> console = CompletableFuture.supplyAsync(() -> readAll(qemu.getInputStream()));
-        CompletableFuture<String> qemuErr = CompletableFuture.supplyAsync(() -> readAll(qemu.getErrorStream()));
-        String out;
-        try {
-            awaitPort(port, qemu);
-            Process gdb = new ProcessBuilder(GDB, "-q", "-nx", "-batch", "-x", MoteHome.get().resolve("qemu/gdbinit").toString(),
-                    "-ex", "target remote localhost:" + port, "-x", session.toString(), elf.toString())
-                    .directory(source.getParent().toFile())   // DWARF names sources relative to the program's folder
-                    .redirectErrorStream(true).start();
-            gdb.getOutputStream().close();
-            CompletableFuture<String> gdbOut = CompletableFuture.supplyAsync(() -> readAll(gdb.getInputStream()));
-            assertTrue(gdb.waitFor(120, TimeUnit.SECONDS), "gdb finished");
-            out = gdbOut.get(10, TimeUnit.SECONDS);
-            // Batch gdb detaches: the program runs on to its end.
-            assertTrue(qemu.waitFor(60, TimeUnit.SECONDS), "the program ran to its end after gdb detached\n" + out);
-        } finally {
-            qemu.destroyForcibly();
-        }
-        assertEquals(0, qemu.exitValue(), qemuErr.get(10, TimeUnit.SECONDS));
-        assertEquals("total 23\nlast 2 15\n", console.get(10, TimeUnit.SECONDS).replace("\r\n", "\n"));
-
+                "print &SYST_RVR"));
         assertFalse(out.contains("Error in sourced command file"), out);
         // The breakpoint is in wait_and_count, by name, on its line.
         assertTrue(out.contains("Breakpoint 3, wait_and_count (") && out.contains("16\t    COUNT += 1;"), out);
@@ -126,6 +98,59 @@ class GdbSessionTest {
         assertMatches(out, "stack: \\d+ of 4096 bytes used at most so far");
         // A register: a volatile variable at its address, read live (runtime-c's timer set it).
         assertMatches(out, "\\$9 = 0x[0-9a-f]+\ntype = volatile u32\n\\$10 = \\(volatile u32 \\*\\) 0xe000e014\n");
+    }
+
+    /**
+     * A release build's DWARF (no line marks): functions by name, statics, task states and
+     * `mote tasks` all work; `bt` ends at the executor.
+     */
+    @Test
+    void releaseImagesNameStaticsAndTasksToo() throws Exception {
+        assumeTrue(installed(GDB), GDB + " is not installed (make test installs it: apt-get install gdb-multiarch)");
+        String out = session(Compiler.Options.defaults(Board.load("lm3s6965evb"), dir.resolve("out")), List.of(
+                "break blinker.task", "continue", "continue", "bt", "print GAINS", "print blinker_state", "mote tasks"));
+        assertFalse(out.contains("Error in sourced command file"), out);
+        assertMatches(out, "#0  blinker\\.task \\(\\) at sensors\\.mote:20\n#1  0x[0-9a-f]+ in mote_executor_run \\(\\) at \\S+executor\\.c:\\d+\n(?!#2)");
+        assertTrue(out.contains("$1 = {2, 3, 5}\n"), out);
+        assertMatches(out, "\\$2 = \\{\\s+state = Suspend\\d+,\\s+i = 0,\\s+awaiting = \\{");
+        assertMatches(out, "\\* task 1 blinker: live, waiting, in Suspend\\d+, sleep_ms\\(10 ms\\)");
+        assertMatches(out, "  task 2 logger: live, waiting, in Suspend\\d+, recv on channel READINGS");
+    }
+
+    /**
+     * Builds gdb/sensors.mote, starts it under QEMU halted with its gdbstub, runs {@code commands}
+     * in gdb-multiarch's batch mode with qemu/gdbinit, and returns gdb's output once the program
+     * (which batch gdb leaves running when it detaches) has run to its end with its usual output.
+     */
+    private String session(Compiler.Options options, List<String> commands) throws Exception {
+        Board board = options.board();
+        Path source = TestFiles.resources("gdb/sensors.mote");
+        Path elf = Compiler.compile(source, options).installedElf().orElseThrow();
+        Path script = Files.writeString(dir.resolve("session.gdb"), String.join("\n", commands) + "\n");
+        int port = freePort();
+        Process qemu = new ProcessBuilder(MoteHome.get().resolve("qemu/run").toString(), "--gdb=" + port, elf.toString(), board.name())
+                .directory(dir.toFile()).start();
+        qemu.getOutputStream().close();
+        CompletableFuture<String> console = CompletableFuture.supplyAsync(() -> readAll(qemu.getInputStream()));
+        CompletableFuture<String> qemuErr = CompletableFuture.supplyAsync(() -> readAll(qemu.getErrorStream()));
+        String out;
+        try {
+            awaitPort(port, qemu);
+            Process gdb = new ProcessBuilder(GDB, "-q", "-nx", "-batch", "-x", MoteHome.get().resolve("qemu/gdbinit").toString(),
+                    "-ex", "target remote localhost:" + port, "-x", script.toString(), elf.toString())
+                    .directory(source.getParent().toFile())   // DWARF names sources relative to the program's folder
+                    .redirectErrorStream(true).start();
+            gdb.getOutputStream().close();
+            CompletableFuture<String> gdbOut = CompletableFuture.supplyAsync(() -> readAll(gdb.getInputStream()));
+            assertTrue(gdb.waitFor(120, TimeUnit.SECONDS), "gdb finished");
+            out = gdbOut.get(10, TimeUnit.SECONDS);
+            assertTrue(qemu.waitFor(60, TimeUnit.SECONDS), "the program ran to its end after gdb detached\n" + out);
+        } finally {
+            qemu.destroyForcibly();
+        }
+        assertEquals(0, qemu.exitValue(), qemuErr.get(10, TimeUnit.SECONDS));
+        assertEquals("total 23\nlast 2 15\n", console.get(10, TimeUnit.SECONDS).replace("\r\n", "\n"));
+        return out;
     }
 
     private static void assertMatches(String out, String regex) {
