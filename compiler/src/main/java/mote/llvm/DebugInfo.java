@@ -3,33 +3,31 @@ package mote.llvm;
 import static org.bytedeco.llvm.global.LLVM.*;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import mote.async.StateMachine;
+import mote.diag.SourceFile;
 import mote.diag.Span;
 import mote.mir.BasicBlock;
-import mote.mir.BinOp;
 import mote.mir.BlockId;
-import mote.mir.Callee;
 import mote.mir.Local;
+import mote.mir.LocalDecl;
 import mote.mir.MirFn;
 import mote.mir.MirProgram;
-import mote.mir.Operand;
-import mote.mir.Place;
-import mote.mir.PrintItem;
 import mote.mir.Rvalue;
 import mote.mir.Statement;
 import mote.mir.Terminator;
 import mote.types.Type;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.llvm.LLVM.LLVMBasicBlockRef;
-import org.bytedeco.llvm.LLVM.LLVMBuilderRef;
-import org.bytedeco.llvm.LLVM.LLVMContextRef;
+import org.bytedeco.llvm.LLVM.LLVMDIBuilderRef;
 import org.bytedeco.llvm.LLVM.LLVMMetadataRef;
-import org.bytedeco.llvm.LLVM.LLVMModuleRef;
-import org.bytedeco.llvm.LLVM.LLVMTypeRef;
 import org.bytedeco.llvm.LLVM.LLVMValueRef;
 
 /**
@@ -48,6 +46,8 @@ import org.bytedeco.llvm.LLVM.LLVMValueRef;
  * in the state object while the fn is suspended, where the state's DWARF type names it.
  */
 final class DebugInfo {
+    private static final long DW_OP_LIT0 = 0x30, DW_OP_MUL = 0x1e, DW_OP_PLUS_UCONST = 0x23;
+
     private final LlvmCodegen cg;
 
     DebugInfo(LlvmCodegen cg) {
@@ -55,12 +55,12 @@ final class DebugInfo {
     }
 
     /** Set by {@link LlvmCodegen#enableDebugInfo()}. */
-    org.bytedeco.llvm.LLVM.LLVMDIBuilderRef di;
-    org.bytedeco.llvm.LLVM.LLVMMetadataRef compileUnit;
+    LLVMDIBuilderRef di;
+    LLVMMetadataRef compileUnit;
     private DebugTypes types;
-    final Map<mote.diag.SourceFile, org.bytedeco.llvm.LLVM.LLVMMetadataRef> diFiles = new java.util.IdentityHashMap<>();
+    final Map<SourceFile, LLVMMetadataRef> diFiles = new IdentityHashMap<>();
 
-    org.bytedeco.llvm.LLVM.LLVMMetadataRef diFile(mote.diag.SourceFile f) {
+    LLVMMetadataRef diFile(SourceFile f) {
         return diFiles.computeIfAbsent(f, k -> {
             // Relative to the program's root, with no directory: the same bytes from any
             // working directory (a debugger finds the file when run from the program's folder).
@@ -71,7 +71,7 @@ final class DebugInfo {
 
     void createCompileUnit(MirProgram program, Map<String, StateMachine> machines) {
         MirFn first = program.mainFunction() != null ? program.function(program.mainFunction()) : program.functions().isEmpty() ? null : program.functions().get(0);
-        mote.diag.SourceFile file = first != null ? first.span().file() : mote.diag.SourceFile.of("program.mote", "");
+        SourceFile file = first != null ? first.span().file() : SourceFile.of("program.mote", "");
         String producer = "mote 0.1.0";
         compileUnit = LLVMDIBuilderCreateCompileUnit(di, LLVMDWARFSourceLanguageC, diFile(file), producer, producer.length(), 1,
                 "", 0, 0, "", 0, LLVMDWARFEmissionFull, 0, 0, 0, "", 0, "", 0);
@@ -79,17 +79,17 @@ final class DebugInfo {
     }
 
     /** A subprogram for {@code fn}'s LLVM function, and the builder's location at its first line. */
-    org.bytedeco.llvm.LLVM.LLVMMetadataRef subprogram(MirFn fn, LLVMValueRef llvmFn) {
+    LLVMMetadataRef subprogram(MirFn fn, LLVMValueRef llvmFn) {
         return subprogram(fn.name(), fn.span(), llvmFn);
     }
 
-    org.bytedeco.llvm.LLVM.LLVMMetadataRef subprogram(String name, Span span, LLVMValueRef llvmFn) {
-        mote.diag.SourceFile file = span.file();
-        org.bytedeco.llvm.LLVM.LLVMMetadataRef f = diFile(file);
-        org.bytedeco.llvm.LLVM.LLVMMetadataRef type = LLVMDIBuilderCreateSubroutineType(di, f, new PointerPointer<org.bytedeco.llvm.LLVM.LLVMMetadataRef>(0), 0, LLVMDIFlagZero);
+    LLVMMetadataRef subprogram(String name, Span span, LLVMValueRef llvmFn) {
+        SourceFile file = span.file();
+        LLVMMetadataRef f = diFile(file);
+        LLVMMetadataRef type = LLVMDIBuilderCreateSubroutineType(di, f, new PointerPointer<LLVMMetadataRef>(0), 0, LLVMDIFlagZero);
         // No linkage name: gdb would name the function by it (`_M7blinker.poll`) instead of `blinker`.
         int line = span.line();
-        org.bytedeco.llvm.LLVM.LLVMMetadataRef sp = LLVMDIBuilderCreateFunction(di, f, name, name.getBytes(StandardCharsets.UTF_8).length,
+        LLVMMetadataRef sp = LLVMDIBuilderCreateFunction(di, f, name, name.getBytes(StandardCharsets.UTF_8).length,
                 "", 0, f, line, type, 1, 1, line, LLVMDIFlagZero, 1);
         LLVMSetSubprogram(llvmFn, sp);
         LLVMSetCurrentDebugLocation2(cg.builder, LLVMDIBuilderCreateDebugLocation(cg.ctx, line, span.column(), sp, null));
@@ -102,14 +102,14 @@ final class DebugInfo {
      * it replaced (and so on outwards), as LLVM's own inliner marks it: gdb shows the copied fn
      * as a frame of its own, and breaks on its lines.
      */
-    LLVMMetadataRef location(mote.mir.Statement.Line line, LLVMMetadataRef scope) {
+    LLVMMetadataRef location(Statement.Line line, LLVMMetadataRef scope) {
         return location(line.span(), line.inlinedAt(), scope);
     }
 
-    private LLVMMetadataRef location(Span span, List<mote.mir.Statement.Inlined> chain, LLVMMetadataRef scope) {
+    private LLVMMetadataRef location(Span span, List<Statement.Inlined> chain, LLVMMetadataRef scope) {
         LLVMMetadataRef at = null, outer = scope;
         for (int k = chain.size() - 1; k >= 0; k--) {
-            mote.mir.Statement.Inlined call = chain.get(k);
+            Statement.Inlined call = chain.get(k);
             at = LLVMDIBuilderCreateDebugLocation(cg.ctx, call.callSite().line(), call.callSite().column(), outer, at);
             outer = inlinedSubprogram(call.function(), call.declared());
         }
@@ -126,13 +126,13 @@ final class DebugInfo {
      * and all): where a resumed poll polls its awaitee, so a callee's frame shows its caller
      * at the await, not at the fn's first line.
      */
-    void atAwait(MirFn fn, mote.mir.BlockId awaitBlock, LLVMMetadataRef scope) {
+    void atAwait(MirFn fn, BlockId awaitBlock, LLVMMetadataRef scope) {
         if (awaitBlock == null) return;
-        mote.mir.BasicBlock b = fn.block(awaitBlock);
-        mote.mir.Statement.Line last = null;
-        for (mote.mir.Statement s : b.statements()) if (s instanceof mote.mir.Statement.Line l) last = l;
+        BasicBlock b = fn.block(awaitBlock);
+        Statement.Line last = null;
+        for (Statement s : b.statements()) if (s instanceof Statement.Line l) last = l;
         if (last == null) return;   // no line mark (a release build): nothing says which frame the await is in
-        Span span = b.terminator() instanceof mote.mir.Terminator.Await a && a.span() != null ? a.span() : last.span();
+        Span span = b.terminator() instanceof Terminator.Await a && a.span() != null ? a.span() : last.span();
         LLVMSetCurrentDebugLocation2(cg.builder, location(span, last.inlinedAt(), scope));
     }
 
@@ -153,18 +153,18 @@ final class DebugInfo {
      * by the names of the fns they pass through. A fn inlined at several awaits of one caller has
      * several chains under one key: its locals stay in the caller's scope by their dotted names.
      */
-    private static Map<String, List<mote.mir.Statement.Inlined>> inlinedCalls(MirFn fn) {
-        Map<String, List<mote.mir.Statement.Inlined>> calls = new HashMap<>();
-        java.util.Set<String> ambiguous = new java.util.HashSet<>();
-        for (mote.mir.BasicBlock b : fn.blocks()) {
-            for (mote.mir.Statement s : b.statements()) {
-                if (!(s instanceof mote.mir.Statement.Line l)) continue;
-                List<mote.mir.Statement.Inlined> chain = l.inlinedAt();
+    private static Map<String, List<Statement.Inlined>> inlinedCalls(MirFn fn) {
+        Map<String, List<Statement.Inlined>> calls = new HashMap<>();
+        Set<String> ambiguous = new HashSet<>();
+        for (BasicBlock b : fn.blocks()) {
+            for (Statement s : b.statements()) {
+                if (!(s instanceof Statement.Line l)) continue;
+                List<Statement.Inlined> chain = l.inlinedAt();
                 for (int k = chain.size() - 1; k >= 0; k--) {
-                    List<mote.mir.Statement.Inlined> outer = chain.subList(k, chain.size());
+                    List<Statement.Inlined> outer = chain.subList(k, chain.size());
                     StringBuilder key = new StringBuilder();
                     for (int j = outer.size() - 1; j >= 0; j--) key.append(key.length() == 0 ? "" : ".").append(outer.get(j).function());
-                    List<mote.mir.Statement.Inlined> known = calls.putIfAbsent(key.toString(), List.copyOf(outer));
+                    List<Statement.Inlined> known = calls.putIfAbsent(key.toString(), List.copyOf(outer));
                     if (known != null && !known.equals(outer)) ambiguous.add(key.toString());
                 }
             }
@@ -173,14 +173,12 @@ final class DebugInfo {
         return calls;
     }
 
-    /** A static (or a const with storage) by its Mote name and type, at its global. */
+    /** A static by its Mote name and type, at its global. (A `const` is folded where it is used: no storage.) */
     void declareStatic(MirProgram.Global g, LLVMValueRef global) {
         LLVMMetadataRef type = types.of(g.type());
         if (type == null) return;
         attach(global, g.name(), type, new long[0]);
     }
-
-    private static final long DW_OP_LIT0 = 0x30, DW_OP_MUL = 0x1e;
 
     /**
      * Each register the program reads or writes, as a volatile variable at its address. DWARF
@@ -190,26 +188,26 @@ final class DebugInfo {
      * address by 0 and adds the register's.
      */
     void declareRegisters(MirProgram program) {
-        Map<String, Object[]> registers = new java.util.TreeMap<>();
+        record Register(long address, Type type) {}
+        Map<String, Register> registers = new TreeMap<>();
         for (MirFn f : program.functions()) {
-            for (mote.mir.BasicBlock b : f.blocks()) {
-                for (mote.mir.Statement st : b.statements()) {
-                    if (st instanceof mote.mir.Statement.WriteRegister w)
-                        registers.putIfAbsent(w.name(), new Object[] {w.address(), f.typeOf(w.value())});
-                    if (st instanceof mote.mir.Statement.Assign a && a.value() instanceof mote.mir.Rvalue.ReadRegister r)
-                        registers.putIfAbsent(r.name(), new Object[] {r.address(), r.type()});
+            for (BasicBlock b : f.blocks()) {
+                for (Statement st : b.statements()) {
+                    if (st instanceof Statement.WriteRegister w)
+                        registers.putIfAbsent(w.name(), new Register(w.address(), f.typeOf(w.value())));
+                    if (st instanceof Statement.Assign a && a.value() instanceof Rvalue.ReadRegister r)
+                        registers.putIfAbsent(r.name(), new Register(r.address(), r.type()));
                 }
             }
         }
         if (registers.isEmpty()) return;
-        List<LLVMValueRef> anchors = new java.util.ArrayList<>();
+        List<LLVMValueRef> anchors = new ArrayList<>();
         for (var e : registers.entrySet()) {
             LLVMValueRef anchor = LLVMAddGlobal(cg.module, cg.i8, "mote.debug.register." + e.getKey());
             LLVMSetInitializer(anchor, cg.constInt(cg.i8, 0));
             LLVMSetLinkage(anchor, LLVMInternalLinkage);
             LLVMSetSection(anchor, ANCHORS);
-            long address = (Long) e.getValue()[0];
-            attach(anchor, e.getKey(), types.volatileOf((mote.types.Type) e.getValue()[1]), new long[] {DW_OP_LIT0, DW_OP_MUL, DW_OP_PLUS_UCONST, address});
+            attach(anchor, e.getKey(), types.volatileOf(e.getValue().type()), new long[] {DW_OP_LIT0, DW_OP_MUL, DW_OP_PLUS_UCONST, e.getValue().address()});
             anchors.add(anchor);
         }
         // Kept by LLVM (llvm.compiler.used), not by the linker.
@@ -237,18 +235,16 @@ final class DebugInfo {
         LLVMGlobalSetMetadata(global, LLVMGetMDKindIDInContext(cg.ctx, "dbg", 3), gve);
     }
 
-    private static final long DW_OP_PLUS_UCONST = 0x23;
-
     /**
      * Declares {@code fn}'s named locals and arguments at their storage ({@code slots}: allocas
      * in {@code entry}, or places in the state object at {@code self}), in {@code scope}.
      */
     void declareLocals(MirFn fn, StateMachine machine, LLVMValueRef[] slots, LLVMValueRef self,
-                       LLVMMetadataRef scope, org.bytedeco.llvm.LLVM.LLVMBasicBlockRef entry) {
-        java.util.Set<Local> params = new java.util.HashSet<>(fn.params());
-        Map<String, List<mote.mir.Statement.Inlined>> inlined = inlinedCalls(fn);
+                       LLVMMetadataRef scope, LLVMBasicBlockRef entry) {
+        Set<Local> params = new HashSet<>(fn.params());
+        Map<String, List<Statement.Inlined>> inlined = inlinedCalls(fn);
         for (int i = 0; i < slots.length; i++) {
-            mote.mir.LocalDecl decl = fn.locals().get(i);
+            LocalDecl decl = fn.locals().get(i);
             if (slots[i] == null || decl.name() == null) continue;
             LLVMMetadataRef type = types.of(decl.type());
             if (type == null) continue;
@@ -258,9 +254,9 @@ final class DebugInfo {
             // An inlined fn's local (`callee.x`) belongs to its inlined frame, as `x`.
             String key = "";
             for (String k : inlined.keySet()) if (decl.name().startsWith(k + ".") && k.length() > key.length()) key = k;
-            List<mote.mir.Statement.Inlined> call = key.isEmpty() ? List.of() : inlined.get(key);
+            List<Statement.Inlined> call = key.isEmpty() ? List.of() : inlined.get(key);
             String name = key.isEmpty() ? decl.name() : decl.name().substring(key.length() + 1);
-            if (name.equals("return")) continue;   // an inlined fn's result: the caller's local it is assigned to names it
+            if (name.equals("return") || name.endsWith(".return")) continue;   // a result: the caller's local it is assigned to names it
             LLVMMetadataRef loc = location(at, call, scope);
             LLVMMetadataRef varScope = call.isEmpty() ? scope : inlinedSubprogram(call.get(0).function(), call.get(0).declared());
             LLVMMetadataRef variable = params.contains(local)
