@@ -32,8 +32,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * async fn, then the statics, the locals, a local kept across an await (in its frame and in
  * the task's state object), the backtrace through the inlined async fn down to the executor,
  * and `mote tasks`. Under `--opt none` (every async fn its own state machine) and `--opt all`
- * (wait_and_count inlined into blinker: an inlined frame). After gdb detaches the program runs
- * to its end, its output unchanged.
+ * (wait_and_count inlined into blinker: an inlined frame); a release image too; and `mote
+ * tasks` on a task pool and a `race`. After gdb detaches each program runs to its end, its
+ * output unchanged.
  */
 class GdbSessionTest {
     private static final String GDB = "gdb-multiarch";
@@ -118,20 +119,45 @@ class GdbSessionTest {
     }
 
     /**
-     * Builds gdb/sensors.mote, starts it under QEMU halted with its gdbstub, runs {@code commands}
+     * `mote tasks` names each instance of a `task(2)` pool's state object, and lists what a
+     * `race` still waits on in each branch; a pool instance's state prints like any other.
+     */
+    @ParameterizedTest(name = "--opt {0}")
+    @ValueSource(strings = {"none", "all"})
+    void moteTasksShowsPoolsAndRaces(String opt) throws Exception {
+        assumeTrue(installed(GDB), GDB + " is not installed (make test installs it: apt-get install gdb-multiarch)");
+        Compiler.Options options = Compiler.Options.defaults(Board.load("lm3s6965evb"), dir.resolve("out")).withDebug(true)
+                .withOpts(opt.equals("all") ? EnumSet.allOf(Optimization.class) : EnumSet.noneOf(Optimization.class));
+        String out = session("gdb/pool_race.mote", options, List.of("break pool_race.mote:7", "continue", "mote tasks", "print worker_state_0"),
+                "got 0 done 2\n");
+        assertFalse(out.contains("Error in sourced command file"), out);
+        assertTrue(out.contains("Breakpoint 3, worker (id=2, "), out);
+        assertMatches(out, "  task 0 main: live, waiting, in Suspend\\d+, join/race, branches waiting on: recv on channel RX, 0 queued \\| "
+                + "sleep_ms\\(20 ms\\): timer, deadline at cycle \\d+; state main_state at 0x[0-9a-f]{8} \\(\\d+ bytes\\)\n");
+        assertMatches(out, "  task 1 worker: live, waiting, in Suspend\\d+, sleep_ms\\(30 ms\\): timer, deadline at cycle \\d+; state worker_state_0 at ");
+        assertMatches(out, "\\* task 2 worker: live, waiting, in Suspend\\d+, sleep_ms\\(10 ms\\): [^;]*; state worker_state_1 at ");
+        assertMatches(out, "\\$1 = \\{\\s+state = Suspend\\d+,\\s+id = 1,\\s+awaiting = \\{\\s+deadline = \\d+,[^}]*us = 30000");
+    }
+
+    /**
+     * Builds {@code program}, starts it under QEMU halted with its gdbstub, runs {@code commands}
      * in gdb-multiarch's batch mode with qemu/gdbinit, and returns gdb's output once the program
-     * (which batch gdb leaves running when it detaches) has run to its end with its usual output.
+     * (which batch gdb leaves running when it detaches) has run to its end printing {@code console}.
      */
     private String session(Compiler.Options options, List<String> commands) throws Exception {
+        return session("gdb/sensors.mote", options, commands, "total 23\nlast 2 15\n");
+    }
+
+    private String session(String program, Compiler.Options options, List<String> commands, String console) throws Exception {
         Board board = options.board();
-        Path source = TestFiles.resources("gdb/sensors.mote");
+        Path source = TestFiles.resources(program);
         Path elf = Compiler.compile(source, options).installedElf().orElseThrow();
         Path script = Files.writeString(dir.resolve("session.gdb"), String.join("\n", commands) + "\n");
         int port = freePort();
         Process qemu = new ProcessBuilder(MoteHome.get().resolve("qemu/run").toString(), "--gdb=" + port, elf.toString(), board.name())
                 .directory(dir.toFile()).start();
         qemu.getOutputStream().close();
-        CompletableFuture<String> console = CompletableFuture.supplyAsync(() -> readAll(qemu.getInputStream()));
+        CompletableFuture<String> printed = CompletableFuture.supplyAsync(() -> readAll(qemu.getInputStream()));
         CompletableFuture<String> qemuErr = CompletableFuture.supplyAsync(() -> readAll(qemu.getErrorStream()));
         String out;
         try {
@@ -149,7 +175,7 @@ class GdbSessionTest {
             qemu.destroyForcibly();
         }
         assertEquals(0, qemu.exitValue(), qemuErr.get(10, TimeUnit.SECONDS));
-        assertEquals("total 23\nlast 2 15\n", console.get(10, TimeUnit.SECONDS).replace("\r\n", "\n"));
+        assertEquals(console, printed.get(10, TimeUnit.SECONDS).replace("\r\n", "\n"));
         return out;
     }
 
