@@ -37,6 +37,14 @@ public sealed interface Statement {
         public Line(mote.diag.Span span) { this(span, List.of()); }
         @Override public String toString() { return "// line " + span.line() + ":" + span.column(); }
 
+        /**
+         * Equal by the line alone: passes that compare code (merge-states) must find two copies
+         * of a fn inlined at different awaits as equal as before, or debug info would change the
+         * code (a merged copy keeps the first one's frames).
+         */
+        @Override public boolean equals(Object o) { return o instanceof Line l && l.span.equals(span); }
+        @Override public int hashCode() { return span.hashCode(); }
+
         /** This line's code, copied one more time: from {@code function} (declared at {@code declared}), awaited at {@code callSite}. */
         public Line inlinedInto(String function, mote.diag.Span declared, mote.diag.Span callSite) {
             List<Inlined> chain = new java.util.ArrayList<>(inlinedAt);
