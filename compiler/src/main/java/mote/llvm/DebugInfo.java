@@ -241,7 +241,6 @@ final class DebugInfo {
      */
     void declareLocals(MirFn fn, StateMachine machine, LLVMValueRef[] slots, LLVMValueRef self,
                        LLVMMetadataRef scope, LLVMBasicBlockRef entry) {
-        Set<Local> params = new HashSet<>(fn.params());
         Map<String, List<Statement.Inlined>> inlined = inlinedCalls(fn);
         for (int i = 0; i < slots.length; i++) {
             LocalDecl decl = fn.locals().get(i);
@@ -259,8 +258,10 @@ final class DebugInfo {
             if (name.equals("return") || name.endsWith(".return")) continue;   // a result: the caller's local it is assigned to names it
             LLVMMetadataRef loc = location(at, call, scope);
             LLVMMetadataRef varScope = call.isEmpty() ? scope : inlinedSubprogram(call.get(0).function(), call.get(0).declared());
-            LLVMMetadataRef variable = params.contains(local)
-                    ? LLVMDIBuilderCreateParameterVariable(di, varScope, name, DebugTypes.utf8(name), fn.params().indexOf(local) + 1, file, at.line(), type, 1, LLVMDIFlagZero)
+            // A parameter: of this fn, or of the inlined fn whose local it is.
+            int param = call.isEmpty() ? fn.params().indexOf(local) : call.get(0).params().indexOf(name);
+            LLVMMetadataRef variable = param >= 0
+                    ? LLVMDIBuilderCreateParameterVariable(di, varScope, name, DebugTypes.utf8(name), param + 1, file, at.line(), type, 1, LLVMDIFlagZero)
                     : LLVMDIBuilderCreateAutoVariable(di, varScope, name, DebugTypes.utf8(name), file, at.line(), type, 1, LLVMDIFlagZero, 0);
             StateMachine.Slot pinned = machine == null ? null : machine.pinnedSlot(local);
             if (pinned != null) {

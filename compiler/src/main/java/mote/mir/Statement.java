@@ -45,16 +45,21 @@ public sealed interface Statement {
         @Override public boolean equals(Object o) { return o instanceof Line l && l.span.equals(span); }
         @Override public int hashCode() { return span.hashCode(); }
 
-        /** This line's code, copied one more time: from {@code function} (declared at {@code declared}), awaited at {@code callSite}. */
-        public Line inlinedInto(String function, mote.diag.Span declared, mote.diag.Span callSite) {
+        /** This line's code, copied one more time: through {@code call}. */
+        public Line inlinedInto(Inlined call) {
             List<Inlined> chain = new java.util.ArrayList<>(inlinedAt);
-            chain.add(new Inlined(function, declared, callSite));
+            chain.add(call);
             return new Line(span, chain);
         }
     }
 
-    /** One inlined call: the code of {@code function} (declared at {@code declared}) awaited at {@code callSite}. */
-    record Inlined(String function, mote.diag.Span declared, mote.diag.Span callSite) {}
+    /**
+     * One inlined call: the code of {@code function} (declared at {@code declared}, its
+     * parameters named {@code params}) awaited at {@code callSite}.
+     */
+    record Inlined(String function, mote.diag.Span declared, List<String> params, mote.diag.Span callSite) {
+        public Inlined { params = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(params)); }
+    }
 
     record Print(List<PrintItem> items) implements Statement {
         public Print { items = List.copyOf(items); }

@@ -147,10 +147,11 @@ public final class Inline implements MirPass {
 
     /** The debug line marks of a copied block say which await they were inlined at (DWARF inlined frames). */
     private static BasicBlock markInlined(BasicBlock b, MirFn callee, Terminator.Await await) {
-        if (b.statements().stream().noneMatch(s -> s instanceof Statement.Line)) return b;
+        if (await.span() == null || b.statements().stream().noneMatch(s -> s instanceof Statement.Line)) return b;
+        List<String> params = callee.params().stream().map(p -> callee.decl(p).name()).toList();
+        Statement.Inlined call = new Statement.Inlined(callee.name(), callee.span(), params, await.span());
         List<Statement> stmts = new ArrayList<>();
-        for (Statement s : b.statements())
-            stmts.add(s instanceof Statement.Line l && await.span() != null ? l.inlinedInto(callee.name(), callee.span(), await.span()) : s);
+        for (Statement s : b.statements()) stmts.add(s instanceof Statement.Line l ? l.inlinedInto(call) : s);
         return new BasicBlock(stmts, b.terminator());
     }
 

@@ -83,6 +83,7 @@ class GdbSessionTest {
         assertMatches(out, "#0  wait_and_count \\([^)]*\\) at sensors\\.mote:16\n#1  (0x[0-9a-f]+ in )?blinker \\(\\) at sensors\\.mote:23\n"
                 + "#2  (0x[0-9a-f]+ in )?blinker\\.task \\(\\) at sensors\\.mote:\\d+\n#3  0x[0-9a-f]+ in mote_executor_run \\(\\) at \\S+executor\\.c:\\d+\n(?!#4)");
         assertFalse(out.contains("corrupt stack") || out.contains("previous frame identical"), out);
+        assertTrue(out.contains("#0  wait_and_count (ms="), "its argument, also when inlined\n" + out);
         // blinker's frame: i, kept across the awaits, is 1; so says its state object, whose
         // current state is printed by name with only what it keeps.
         assertMatches(out, "\n23\t        let v = wait_and_count\\(10\\)\\.await;\ni = 1\n");

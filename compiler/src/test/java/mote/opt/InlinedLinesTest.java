@@ -54,6 +54,7 @@ class InlinedLinesTest {
         assertEquals("middle", fromMiddle.inlinedAt().get(0).function());
         assertEquals(6, fromMiddle.inlinedAt().get(0).declared().line());
         assertEquals(12, fromMiddle.inlinedAt().get(0).callSite().line());
+        assertEquals(List.of("x"), fromMiddle.inlinedAt().get(0).params());
         // leaf's statement (line 2): copied into middle at line 7, then middle into main at 12.
         Statement.Line fromLeaf = lines.stream().filter(l -> l.span().line() == 2).findFirst().orElseThrow();
         assertEquals(List.of("leaf", "middle"), fromLeaf.inlinedAt().stream().map(Statement.Inlined::function).toList());
