@@ -175,8 +175,9 @@ class GdbSessionTest {
         } finally {
             qemu.destroyForcibly();
         }
-        assertEquals(0, qemu.exitValue(), qemuErr.get(10, TimeUnit.SECONDS));
-        assertEquals(console, printed.get(10, TimeUnit.SECONDS).replace("\r\n", "\n"));
+        String err = qemuErr.get(10, TimeUnit.SECONDS);
+        assertEquals(0, qemu.exitValue(), err + "\n" + out);
+        assertEquals(console, printed.get(10, TimeUnit.SECONDS).replace("\r\n", "\n"), err + "\n" + out);
         return out;
     }
 
