@@ -30,9 +30,11 @@ import org.bytedeco.llvm.LLVM.LLVMMetadataRef;
  *     discriminant {@code state}, an enumeration named after the states (`Suspend0`, ...), and
  *     one member per state named as the state, a struct of what that state keeps at its
  *     offsets (the saved locals by name, and {@code awaiting}: the child future, itself typed:
- *     a callee's state machine, a sleep's timer, a channel wait's waiter node). The members
- *     overlap as the states' slots do; only the one the discriminant names is meaningful,
- *     which qemu/mote_gdb.py's printer shows alone.</li>
+ *     a callee's state machine, a sleep's timer, a channel wait's waiter node; in a
+ *     `join`/`race`, each branch's future {@code childN} and its flags). The members overlap
+ *     as the states' slots do; only the one the discriminant names is meaningful, which the
+ *     printer in qemu/gdbinit shows alone.</li>
+ * <li>a type without a description here is its bytes, never a failed build.</li>
  * </ul>
  */
 final class DebugTypes {
