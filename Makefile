@@ -2,7 +2,7 @@
 #   make deps   install QEMU (the only dependency outside Maven Central)
 #   make build  compile the compiler into compiler/target/mote.jar
 #   make run    build and run examples/hello.mote in QEMU
-#   make test   the whole test suite (needs QEMU)
+#   make test   the whole test suite (needs QEMU; installs it and gdb-multiarch when missing)
 #   make bench  size per optimization, Mote against hand-written C and rustc (when installed:
 #               apt-get install rustc-web rust-web-src), compile time
 #   make bench-compile  compile time and memory on generated programs up to 20,000 lines (issue 13)
@@ -14,7 +14,7 @@
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: deps build run test bench bench-compile bless
+.PHONY: deps gdb-deps build run test bench bench-compile bless
 
 deps:
 	@command -v qemu-system-arm >/dev/null 2>&1 || { \
@@ -27,7 +27,13 @@ build:
 run: deps build
 	bin/mote run examples/hello.mote
 
-test: deps
+# GdbSessionTest debugs programs under QEMU with Debian's gdb-multiarch.
+gdb-deps:
+	@command -v gdb-multiarch >/dev/null 2>&1 || { \
+	  echo "installing gdb-multiarch"; \
+	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y gdb-multiarch; }
+
+test: deps gdb-deps
 	mvn -B test
 
 bench: deps build

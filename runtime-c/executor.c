@@ -133,6 +133,11 @@ static uint32_t take_ready(void)
 
 _Noreturn void mote_executor_run(void)
 {
+#ifdef __GCC_HAVE_DWARF2_CFI_ASM
+    /* The outermost frame for a debugger: this never returns, so it saves no return address,
+     * and gdb would otherwise unwind into itself ("previous frame identical"). Emits no code. */
+    __asm__(".cfi_undefined lr");
+#endif
     mote_task_status[MAIN_TASK] = MOTE_TASK_LIVE;
     ex.live = 1;
     mote_task_ready[0] = 1u << MAIN_TASK;

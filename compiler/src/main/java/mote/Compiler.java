@@ -291,7 +291,9 @@ public final class Compiler {
             try (LlvmCodegen codegen = new LlvmCodegen(stem);
                  LlvmBackend backend = new LlvmBackend(board.llvmTarget(), board.cpu(), board.features(), options.optLevel())) {
                 backend.prepare(codegen.module());
-                codegen.enableDebugInfo();   // line tables in every build, as above
+                // Every build's ELF carries DWARF (statics, task states, functions, and a line table:
+                // see MirBuilder.build): it is in no loaded section, so it costs no flash.
+                codegen.enableDebugInfo();
                 codegen.interruptNumbers(board.irqs());
                 // Debug builds: a fault report carries stack words, from which the host unwinds a backtrace.
                 codegen.faultStackWords(options.debug() ? 32 : 0);

@@ -104,7 +104,8 @@ public final class RunCommand implements Callable<Integer> {
             if (gdbPort < 1 || gdbPort > 65535) throw new mote.diag.ToolError("--gdb: " + gdbPort + " is not a TCP port (1 to 65535)", 2);
             q = q.withGdbPort(gdbPort);
             // The image in the output folder has the same bytes and a path worth typing.
-            spec.commandLine().getErr().println(GdbAttach.hint("mote run", gdbPort, result.installedElf().orElse(result.elf())));
+            spec.commandLine().getErr().println(GdbAttach.hint("mote run", gdbPort, result.installedElf().orElse(result.elf()),
+                    build.source.toAbsolutePath().getParent()));
             spec.commandLine().getErr().flush();
         }
         if (typed != null) q = q.withInput(typed);

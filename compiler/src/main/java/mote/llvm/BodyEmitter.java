@@ -74,6 +74,7 @@ final class BodyEmitter {
             slots[i] = LLVMBuildAlloca(cg.builder, cg.llvmType(t), fn.locals().get(i).name() == null ? "" : fn.locals().get(i).name());
             LLVMSetAlignment(slots[i], Math.max(1, t.align()));
         }
+        if (scope != null) cg.debug.declareLocals(fn, machine, slots, self, scope, entry);
         for (int i = 0; i < blocks.length; i++) blocks[i] = LLVMAppendBasicBlockInContext(cg.ctx, llvmFn, "bb" + i);
         if (machine == null) {
             List<Local> params = LlvmCodegen.storedParams(fn);
@@ -134,6 +135,7 @@ final class BodyEmitter {
                 }
                 case PANICKED -> panicWith("`async fn` resumed after panicking", fn.span());
                 case SUSPENDED -> {
+                    if (scope != null) cg.debug.atAwait(fn, s.awaitBlock(), scope);
                     for (StateMachine.Slot slot : s.saved()) restore(slot);
                     if (s.awaitee() != null) pollAndBranch(s, false, null);
                     else LLVMBuildBr(cg.builder, blocks[((Terminator.Suspend) fn.block(s.awaitBlock()).terminator()).resume().index()]);
@@ -142,6 +144,7 @@ final class BodyEmitter {
         }
         LLVMPositionBuilderAtEnd(cg.builder, invalid);
         LLVMBuildUnreachable(cg.builder);
+        if (scope != null) LLVMSetCurrentDebugLocation2(cg.builder, cg.debug.fnLocation(fn, scope));
     }
 
     private void restore(StateMachine.Slot slot) {
@@ -500,7 +503,7 @@ final class BodyEmitter {
             LLVMBuildCall2(cg.builder, type, asm, LlvmCodegen.values(operand(c.saved())), 1, "");
         } else if (s instanceof Statement.Print p) print(p.items());
         else if (s instanceof Statement.Line l) {
-            if (scope != null) LLVMSetCurrentDebugLocation2(cg.builder, LLVMDIBuilderCreateDebugLocation(cg.ctx, l.span().line(), l.span().column(), scope, null));
+            if (scope != null) LLVMSetCurrentDebugLocation2(cg.builder, cg.debug.location(l, scope));
         } else throw new IllegalStateException("statement " + s);
     }
 

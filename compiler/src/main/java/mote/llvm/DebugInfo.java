@@ -3,41 +3,51 @@ package mote.llvm;
 import static org.bytedeco.llvm.global.LLVM.*;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import mote.async.StateMachine;
+import mote.diag.SourceFile;
 import mote.diag.Span;
 import mote.mir.BasicBlock;
-import mote.mir.BinOp;
 import mote.mir.BlockId;
-import mote.mir.Callee;
 import mote.mir.Local;
+import mote.mir.LocalDecl;
 import mote.mir.MirFn;
 import mote.mir.MirProgram;
-import mote.mir.Operand;
-import mote.mir.Place;
-import mote.mir.PrintItem;
 import mote.mir.Rvalue;
 import mote.mir.Statement;
 import mote.mir.Terminator;
 import mote.types.Type;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.llvm.LLVM.LLVMBasicBlockRef;
-import org.bytedeco.llvm.LLVM.LLVMBuilderRef;
-import org.bytedeco.llvm.LLVM.LLVMContextRef;
+import org.bytedeco.llvm.LLVM.LLVMDIBuilderRef;
 import org.bytedeco.llvm.LLVM.LLVMMetadataRef;
-import org.bytedeco.llvm.LLVM.LLVMModuleRef;
-import org.bytedeco.llvm.LLVM.LLVMTypeRef;
 import org.bytedeco.llvm.LLVM.LLVMValueRef;
 
 /**
- * DWARF line tables for `--debug` builds: a compile unit for the program, a file per source
- * file (named relative to the program's root, so builds are reproducible), and a subprogram
- * per function. {@code di} is null when debug info is off.
+ * DWARF for the program, in every build (it is in no loaded section: it costs no flash and
+ * changes no code): a compile unit, a file per source file (named relative to the program's
+ * root, so builds are reproducible), a subprogram per function, the statics by their Mote
+ * names and types ({@link DebugTypes}), each task's state object as {@code NAME_state}, and
+ * the named locals and arguments of every function. A `--debug` build's MIR also carries a
+ * {@code Line} statement per source statement, which gives the line table its rows inside
+ * functions; a release build's rows are the functions' first lines. {@code di} is null when
+ * debug info is off.
+ *
+ * Locals live in allocas (declared here; LLVM follows them into registers as it optimises),
+ * or, pinned by async lowering, in the state object: declared at {@code self} plus their
+ * offset. A local an async fn keeps across an await is in an alloca while the poll runs, and
+ * in the state object while the fn is suspended, where the state's DWARF type names it.
  */
 final class DebugInfo {
+    private static final long DW_OP_LIT0 = 0x30, DW_OP_MUL = 0x1e, DW_OP_PLUS_UCONST = 0x23;
+
     private final LlvmCodegen cg;
 
     DebugInfo(LlvmCodegen cg) {
@@ -45,11 +55,12 @@ final class DebugInfo {
     }
 
     /** Set by {@link LlvmCodegen#enableDebugInfo()}. */
-    org.bytedeco.llvm.LLVM.LLVMDIBuilderRef di;
-    org.bytedeco.llvm.LLVM.LLVMMetadataRef compileUnit;
-    final Map<mote.diag.SourceFile, org.bytedeco.llvm.LLVM.LLVMMetadataRef> diFiles = new java.util.IdentityHashMap<>();
+    LLVMDIBuilderRef di;
+    LLVMMetadataRef compileUnit;
+    private DebugTypes types;
+    final Map<SourceFile, LLVMMetadataRef> diFiles = new IdentityHashMap<>();
 
-    org.bytedeco.llvm.LLVM.LLVMMetadataRef diFile(mote.diag.SourceFile f) {
+    LLVMMetadataRef diFile(SourceFile f) {
         return diFiles.computeIfAbsent(f, k -> {
             // Relative to the program's root, with no directory: the same bytes from any
             // working directory (a debugger finds the file when run from the program's folder).
@@ -58,29 +69,207 @@ final class DebugInfo {
         });
     }
 
-    void createCompileUnit(MirProgram program) {
+    void createCompileUnit(MirProgram program, Map<String, StateMachine> machines) {
         MirFn first = program.mainFunction() != null ? program.function(program.mainFunction()) : program.functions().isEmpty() ? null : program.functions().get(0);
-        mote.diag.SourceFile file = first != null ? first.span().file() : mote.diag.SourceFile.of("program.mote", "");
+        SourceFile file = first != null ? first.span().file() : SourceFile.of("program.mote", "");
         String producer = "mote 0.1.0";
         compileUnit = LLVMDIBuilderCreateCompileUnit(di, LLVMDWARFSourceLanguageC, diFile(file), producer, producer.length(), 1,
-                "", 0, 0, "", 0, LLVMDWARFEmissionLineTablesOnly, 0, 0, 0, "", 0, "", 0);
+                "", 0, 0, "", 0, LLVMDWARFEmissionFull, 0, 0, 0, "", 0, "", 0);
+        types = new DebugTypes(di, compileUnit, diFile(file), machines, program);
     }
 
     /** A subprogram for {@code fn}'s LLVM function, and the builder's location at its first line. */
-    org.bytedeco.llvm.LLVM.LLVMMetadataRef subprogram(MirFn fn, LLVMValueRef llvmFn) {
+    LLVMMetadataRef subprogram(MirFn fn, LLVMValueRef llvmFn) {
         return subprogram(fn.name(), fn.span(), llvmFn);
     }
 
-    org.bytedeco.llvm.LLVM.LLVMMetadataRef subprogram(String name, Span span, LLVMValueRef llvmFn) {
-        mote.diag.SourceFile file = span.file();
-        org.bytedeco.llvm.LLVM.LLVMMetadataRef f = diFile(file);
-        org.bytedeco.llvm.LLVM.LLVMMetadataRef type = LLVMDIBuilderCreateSubroutineType(di, f, new PointerPointer<org.bytedeco.llvm.LLVM.LLVMMetadataRef>(0), 0, LLVMDIFlagZero);
-        String linkage = LLVMGetValueName(llvmFn).getString();
+    LLVMMetadataRef subprogram(String name, Span span, LLVMValueRef llvmFn) {
+        SourceFile file = span.file();
+        LLVMMetadataRef f = diFile(file);
+        LLVMMetadataRef type = LLVMDIBuilderCreateSubroutineType(di, f, new PointerPointer<LLVMMetadataRef>(0), 0, LLVMDIFlagZero);
+        // No linkage name: gdb would name the function by it (`_M7blinker.poll`) instead of `blinker`.
         int line = span.line();
-        org.bytedeco.llvm.LLVM.LLVMMetadataRef sp = LLVMDIBuilderCreateFunction(di, f, name, name.getBytes(StandardCharsets.UTF_8).length,
-                linkage, linkage.getBytes(StandardCharsets.UTF_8).length, f, line, type, 1, 1, line, LLVMDIFlagZero, 1);
+        LLVMMetadataRef sp = LLVMDIBuilderCreateFunction(di, f, name, name.getBytes(StandardCharsets.UTF_8).length,
+                "", 0, f, line, type, 1, 1, line, LLVMDIFlagZero, 1);
         LLVMSetSubprogram(llvmFn, sp);
         LLVMSetCurrentDebugLocation2(cg.builder, LLVMDIBuilderCreateDebugLocation(cg.ctx, line, span.column(), sp, null));
         return sp;
+    }
+
+    /**
+     * The location of a line mark in a function whose subprogram is {@code scope}: for code the
+     * `inline` pass copied from other fns, in the copied fn's subprogram, inlined at the await
+     * it replaced (and so on outwards), as LLVM's own inliner marks it: gdb shows the copied fn
+     * as a frame of its own, and breaks on its lines.
+     */
+    LLVMMetadataRef location(Statement.Line line, LLVMMetadataRef scope) {
+        return location(line.span(), line.inlinedAt(), scope);
+    }
+
+    private LLVMMetadataRef location(Span span, List<Statement.Inlined> chain, LLVMMetadataRef scope) {
+        LLVMMetadataRef at = null, outer = scope;
+        for (int k = chain.size() - 1; k >= 0; k--) {
+            Statement.Inlined call = chain.get(k);
+            at = LLVMDIBuilderCreateDebugLocation(cg.ctx, call.callSite().line(), call.callSite().column(), outer, at);
+            outer = inlinedSubprogram(call.function(), call.declared());
+        }
+        return LLVMDIBuilderCreateDebugLocation(cg.ctx, span.line(), span.column(), outer, at);
+    }
+
+    /** The location of {@code fn}'s first line, where its code starts before any line mark. */
+    LLVMMetadataRef fnLocation(MirFn fn, LLVMMetadataRef scope) {
+        return LLVMDIBuilderCreateDebugLocation(cg.ctx, fn.span().line(), fn.span().column(), scope, null);
+    }
+
+    /**
+     * Sets the builder's location to the await ending block {@code awaitBlock} (inlined frames
+     * and all): where a resumed poll polls its awaitee, so a callee's frame shows its caller
+     * at the await, not at the fn's first line.
+     */
+    void atAwait(MirFn fn, BlockId awaitBlock, LLVMMetadataRef scope) {
+        if (awaitBlock == null) return;
+        BasicBlock b = fn.block(awaitBlock);
+        Statement.Line last = null;
+        for (Statement s : b.statements()) if (s instanceof Statement.Line l) last = l;
+        if (last == null) return;   // no line mark (a release build): nothing says which frame the await is in
+        Span span = b.terminator() instanceof Terminator.Await a && a.span() != null ? a.span() : last.span();
+        LLVMSetCurrentDebugLocation2(cg.builder, location(span, last.inlinedAt(), scope));
+    }
+
+    private final Map<String, LLVMMetadataRef> inlinedSubprograms = new HashMap<>();
+
+    /** The subprogram an inlined fn's lines and locals belong to (the abstract origin of its inlined frames). */
+    private LLVMMetadataRef inlinedSubprogram(String name, Span declared) {
+        return inlinedSubprograms.computeIfAbsent(name, n -> {
+            LLVMMetadataRef f = diFile(declared.file());
+            LLVMMetadataRef type = LLVMDIBuilderCreateSubroutineType(di, f, new PointerPointer<LLVMMetadataRef>(0), 0, LLVMDIFlagZero);
+            return LLVMDIBuilderCreateFunction(di, f, n, DebugTypes.utf8(n), "", 0, f, declared.line(), type, 1, 1, declared.line(), LLVMDIFlagZero, 1);
+        });
+    }
+
+    /**
+     * The inlined call each inlined local belongs to, by its name as `inline` made it (`callee.x`,
+     * or `outer.callee.x`): the chains of the fn's line marks, from the outermost call in, keyed
+     * by the names of the fns they pass through. A fn inlined at several awaits of one caller has
+     * several chains under one key: its locals stay in the caller's scope by their dotted names.
+     */
+    private static Map<String, List<Statement.Inlined>> inlinedCalls(MirFn fn) {
+        Map<String, List<Statement.Inlined>> calls = new HashMap<>();
+        Set<String> ambiguous = new HashSet<>();
+        for (BasicBlock b : fn.blocks()) {
+            for (Statement s : b.statements()) {
+                if (!(s instanceof Statement.Line l)) continue;
+                List<Statement.Inlined> chain = l.inlinedAt();
+                for (int k = chain.size() - 1; k >= 0; k--) {
+                    List<Statement.Inlined> outer = chain.subList(k, chain.size());
+                    StringBuilder key = new StringBuilder();
+                    for (int j = outer.size() - 1; j >= 0; j--) key.append(key.length() == 0 ? "" : ".").append(outer.get(j).function());
+                    List<Statement.Inlined> known = calls.putIfAbsent(key.toString(), List.copyOf(outer));
+                    if (known != null && !known.equals(outer)) ambiguous.add(key.toString());
+                }
+            }
+        }
+        calls.keySet().removeAll(ambiguous);
+        return calls;
+    }
+
+    /** A static by its Mote name and type, at its global. (A `const` is folded where it is used: no storage.) */
+    void declareStatic(MirProgram.Global g, LLVMValueRef global) {
+        LLVMMetadataRef type = types.of(g.type());
+        if (type == null) return;
+        attach(global, g.name(), type, new long[0]);
+    }
+
+    /**
+     * Each register the program reads or writes, as a volatile variable at its address. DWARF
+     * names a variable's address through a symbol, so each hangs on an anchor: a byte in
+     * section {@link #ANCHORS}, which nothing references and the linker's --gc-sections drops
+     * (the debug info's relocation to it then reads 0): the expression multiplies that
+     * address by 0 and adds the register's.
+     */
+    void declareRegisters(MirProgram program) {
+        record Register(long address, Type type) {}
+        Map<String, Register> registers = new TreeMap<>();
+        for (MirFn f : program.functions()) {
+            for (BasicBlock b : f.blocks()) {
+                for (Statement st : b.statements()) {
+                    if (st instanceof Statement.WriteRegister w)
+                        registers.putIfAbsent(w.name(), new Register(w.address(), f.typeOf(w.value())));
+                    if (st instanceof Statement.Assign a && a.value() instanceof Rvalue.ReadRegister r)
+                        registers.putIfAbsent(r.name(), new Register(r.address(), r.type()));
+                }
+            }
+        }
+        if (registers.isEmpty()) return;
+        List<LLVMValueRef> anchors = new ArrayList<>();
+        for (var e : registers.entrySet()) {
+            LLVMValueRef anchor = LLVMAddGlobal(cg.module, cg.i8, "mote.debug.register." + e.getKey());
+            LLVMSetInitializer(anchor, cg.constInt(cg.i8, 0));
+            LLVMSetLinkage(anchor, LLVMInternalLinkage);
+            LLVMSetSection(anchor, ANCHORS);
+            attach(anchor, e.getKey(), types.volatileOf(e.getValue().type()), new long[] {DW_OP_LIT0, DW_OP_MUL, DW_OP_PLUS_UCONST, e.getValue().address()});
+            anchors.add(anchor);
+        }
+        // Kept by LLVM (llvm.compiler.used), not by the linker.
+        LLVMValueRef used = LLVMAddGlobal(cg.module, LLVMArrayType(cg.ptr, anchors.size()), "llvm.compiler.used");
+        LLVMSetInitializer(used, LLVMConstArray(cg.ptr, LlvmCodegen.values(anchors.toArray(LLVMValueRef[]::new)), anchors.size()));
+        LLVMSetLinkage(used, LLVMAppendingLinkage);
+        LLVMSetSection(used, "llvm.metadata");
+    }
+
+    /** The section of the registers' debug anchors: unreferenced, so never in the image. */
+    static final String ANCHORS = ".mote.debug.registers";
+
+    /** The state objects of task {@code fn}: {@code fn_state}, or {@code fn_state_0}.. for a pool. */
+    void declareTaskStates(String fn, LLVMValueRef[] states) {
+        LLVMMetadataRef type = types.stateMachine(fn);
+        String name = fn.replace('.', '_') + "_state";
+        for (int i = 0; i < states.length; i++) attach(states[i], states.length == 1 ? name : name + "_" + i, type, new long[0]);
+    }
+
+    private void attach(LLVMValueRef global, String name, LLVMMetadataRef type, long[] ops) {
+        // No linkage name, as for functions: gdb looks a variable up by it when there is one.
+        LLVMMetadataRef expr = LLVMDIBuilderCreateExpression(di, ops, ops.length);
+        LLVMMetadataRef gve = LLVMDIBuilderCreateGlobalVariableExpression(di, compileUnit, name, DebugTypes.utf8(name),
+                "", 0, types.file(), 0, type, 1, expr, null, 0);   // local to the unit: one LLVM deleted is "optimized out", not looked up in the ELF
+        LLVMGlobalSetMetadata(global, LLVMGetMDKindIDInContext(cg.ctx, "dbg", 3), gve);
+    }
+
+    /**
+     * Declares {@code fn}'s named locals and arguments at their storage ({@code slots}: allocas
+     * in {@code entry}, or places in the state object at {@code self}), in {@code scope}.
+     */
+    void declareLocals(MirFn fn, StateMachine machine, LLVMValueRef[] slots, LLVMValueRef self,
+                       LLVMMetadataRef scope, LLVMBasicBlockRef entry) {
+        Map<String, List<Statement.Inlined>> inlined = inlinedCalls(fn);
+        for (int i = 0; i < slots.length; i++) {
+            LocalDecl decl = fn.locals().get(i);
+            if (slots[i] == null || decl.name() == null) continue;
+            LLVMMetadataRef type = types.of(decl.type());
+            if (type == null) continue;
+            Local local = new Local(i);
+            Span at = decl.span() != null ? decl.span() : fn.span();
+            LLVMMetadataRef file = diFile(at.file());
+            // An inlined fn's local (`callee.x`) belongs to its inlined frame, as `x`.
+            String key = "";
+            for (String k : inlined.keySet()) if (decl.name().startsWith(k + ".") && k.length() > key.length()) key = k;
+            List<Statement.Inlined> call = key.isEmpty() ? List.of() : inlined.get(key);
+            String name = key.isEmpty() ? decl.name() : decl.name().substring(key.length() + 1);
+            if (name.equals("return") || name.endsWith(".return")) continue;   // a result: the caller's local it is assigned to names it
+            LLVMMetadataRef loc = location(at, call, scope);
+            LLVMMetadataRef varScope = call.isEmpty() ? scope : inlinedSubprogram(call.get(0).function(), call.get(0).declared());
+            // A parameter: of this fn, or of the inlined fn whose local it is.
+            int param = call.isEmpty() ? fn.params().indexOf(local) : call.get(0).params().indexOf(name);
+            LLVMMetadataRef variable = param >= 0
+                    ? LLVMDIBuilderCreateParameterVariable(di, varScope, name, DebugTypes.utf8(name), param + 1, file, at.line(), type, 1, LLVMDIFlagZero)
+                    : LLVMDIBuilderCreateAutoVariable(di, varScope, name, DebugTypes.utf8(name), file, at.line(), type, 1, LLVMDIFlagZero, 0);
+            StateMachine.Slot pinned = machine == null ? null : machine.pinnedSlot(local);
+            if (pinned != null) {
+                long[] ops = pinned.offset() == 0 ? new long[0] : new long[] {DW_OP_PLUS_UCONST, pinned.offset()};
+                LLVMDIBuilderInsertDeclareRecordAtEnd(di, self, variable, LLVMDIBuilderCreateExpression(di, ops, ops.length), loc, entry);
+            } else {
+                LLVMDIBuilderInsertDeclareRecordAtEnd(di, slots[i], variable, LLVMDIBuilderCreateExpression(di, new long[0], 0), loc, entry);
+            }
+        }
     }
 }

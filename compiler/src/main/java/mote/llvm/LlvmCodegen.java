@@ -48,7 +48,7 @@ import org.bytedeco.llvm.LLVM.LLVMValueRef;
  * copied with memcpy; they are passed by pointer (the callee copies), returned through a
  * hidden first pointer (sync) or the poll's `out`. Locals pinned by async lowering (borrowed
  * ones) are addressed inside the state object instead of an alloca. Registers are volatile
- * accesses; `critical` is inline PRIMASK save/restore; `--debug` adds DWARF line tables.
+ * accesses; `critical` is inline PRIMASK save/restore; {@link DebugInfo} adds DWARF.
  */
 public final class LlvmCodegen implements AutoCloseable {
     final LLVMContextRef ctx;
@@ -115,9 +115,9 @@ public final class LlvmCodegen implements AutoCloseable {
     public void faultStackWords(int words) { faultStackWords = words; }
 
     /**
-     * Emit DWARF line information: a compile unit for the program, a subprogram per function,
-     * and a location for every MIR {@code Line} statement (one per source statement, in every
-     * build: see {@code MirBuilder.build}). Call before {@link #generate}.
+     * Emit DWARF ({@link DebugInfo}): a compile unit for the program, a subprogram per function,
+     * the statics, task states and locals, and a location for every MIR {@code Line} statement
+     * (one per source statement, in every build: see {@code MirBuilder.build}). Call before {@link #generate}.
      */
     public void enableDebugInfo() {
         debug.di = LLVMCreateDIBuilder(module);
@@ -318,11 +318,11 @@ public final class LlvmCodegen implements AutoCloseable {
         LLVMValueRef closes = LLVMAddGlobal(module, i8, "mote_channels_close");
         LLVMSetInitializer(closes, constInt(i8, closesChannels ? 1 : 0));
         LLVMSetGlobalConstant(closes, 1);
+        if (debug.di != null) debug.createCompileUnit(program, machines);
         tasks.declareTaskTable(program, machines);
         LLVMValueRef stackWords = LLVMAddGlobal(module, i32, "mote_fault_stack_words");
         LLVMSetInitializer(stackWords, constInt(i32, faultStackWords));
         LLVMSetGlobalConstant(stackWords, 1);
-        if (debug.di != null) debug.createCompileUnit(program);
         for (MirProgram.Global g : program.globals()) {
             LLVMValueRef withStrings = g.strings().isEmpty() ? null : imageWithStrings(g);
             LLVMValueRef v = LLVMAddGlobal(module, withStrings != null ? LLVMTypeOf(withStrings) : storageType(g.type()), SymbolNames.mangle(g.name()));
@@ -342,7 +342,9 @@ public final class LlvmCodegen implements AutoCloseable {
             // RAM, and starts empty, all zero bytes (.bss).
             if (!g.mutable() && !Type.containsChannel(g.type())) LLVMSetGlobalConstant(v, 1);
             statics.put(g.name(), v);
+            if (debug.di != null) debug.declareStatic(g, v);
         }
+        if (debug.di != null) debug.declareRegisters(program);
         // Declare first: functions call each other in any order.
         for (MirFn f : program.functions()) {
             if (f.isAsync()) {

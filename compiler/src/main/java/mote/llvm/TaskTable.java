@@ -80,6 +80,7 @@ final class TaskTable {
                 LLVMSetAlignment(states[i], Math.max(m.align(), 4));
             }
             taskStates.put(e.getKey(), states);
+            if (cg.debug.di != null) cg.debug.declareTaskStates(e.getKey(), states);
         }
     }
 

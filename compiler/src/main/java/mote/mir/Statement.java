@@ -29,11 +29,37 @@ public sealed interface Statement {
 
     /**
      * The code that follows comes from {@code span} (a line table entry; in every build made
-     * for a device, see {@code MirBuilder.build}).
-     * Computes nothing; passes carry it along.
+     * for a device, see {@code MirBuilder.build}). Computes nothing; passes carry it along.
+     * {@code inlinedAt}: when `inline` copied the code from another fn, the calls it came
+     * through, innermost first (DWARF inlined frames).
      */
-    record Line(mote.diag.Span span) implements Statement {
+    record Line(mote.diag.Span span, List<Inlined> inlinedAt) implements Statement {
+        public Line { inlinedAt = List.copyOf(inlinedAt); }
+        public Line(mote.diag.Span span) { this(span, List.of()); }
         @Override public String toString() { return "// line " + span.line() + ":" + span.column(); }
+
+        /**
+         * Equal by the line alone: passes that compare code (merge-states) must find two copies
+         * of a fn inlined at different awaits as equal as before, or debug info would change the
+         * code (a merged copy keeps the first one's frames).
+         */
+        @Override public boolean equals(Object o) { return o instanceof Line l && l.span.equals(span); }
+        @Override public int hashCode() { return span.hashCode(); }
+
+        /** This line's code, copied one more time: through {@code call}. */
+        public Line inlinedInto(Inlined call) {
+            List<Inlined> chain = new java.util.ArrayList<>(inlinedAt);
+            chain.add(call);
+            return new Line(span, chain);
+        }
+    }
+
+    /**
+     * One inlined call: the code of {@code function} (declared at {@code declared}, its
+     * parameters named {@code params}) awaited at {@code callSite}.
+     */
+    record Inlined(String function, mote.diag.Span declared, List<String> params, mote.diag.Span callSite) {
+        public Inlined { params = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(params)); }
     }
 
     record Print(List<PrintItem> items) implements Statement {

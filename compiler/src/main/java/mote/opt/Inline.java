@@ -148,6 +148,16 @@ public final class Inline implements MirPass {
         return n;
     }
 
+    /** The debug line marks of a copied block say which await they were inlined at (DWARF inlined frames). */
+    private static BasicBlock markInlined(BasicBlock b, MirFn callee, Terminator.Await await) {
+        if (await.span() == null || b.statements().stream().noneMatch(s -> s instanceof Statement.Line)) return b;
+        List<String> params = callee.params().stream().map(p -> callee.decl(p).name()).toList();
+        Statement.Inlined call = new Statement.Inlined(callee.name(), callee.span(), params, await.span());
+        List<Statement> stmts = new ArrayList<>();
+        for (Statement s : b.statements()) stmts.add(s instanceof Statement.Line l ? l.inlinedInto(call) : s);
+        return new BasicBlock(stmts, b.terminator());
+    }
+
     private static MirFn inlineAt(MirFn caller, int awaitBlock, MirFn callee) {
         MirEdit edit = new MirEdit(caller);
         Terminator.Await await = (Terminator.Await) caller.blocks().get(awaitBlock).terminator();
@@ -160,7 +170,8 @@ public final class Inline implements MirPass {
         int blockBase = edit.blocks.size();
         // `join`/`race` child slots are numbered per fn: the callee's must not collide with the caller's.
         int childBase = maxChild(caller) + 1;
-        for (BasicBlock b : callee.blocks()) {
+        for (BasicBlock original : callee.blocks()) {
+            BasicBlock b = markInlined(original, callee, await);
             BasicBlock mapped;
             if (b.terminator() instanceof Terminator.Return) {
                 List<Statement> stmts = new ArrayList<>();

@@ -26,15 +26,25 @@ public final class GdbAttach {
 
     /** The lines to print once QEMU is halted with its gdbstub on {@code port}. */
     public static String hint(String who, int port, Path elf) {
+        return hint(who, port, elf, null);
+    }
+
+    /**
+     * As {@link #hint(String, int, Path)}; {@code sources} (the program's folder, or null) is
+     * where gdb finds the source files, which DWARF names relative to it (docs/gdb.md).
+     */
+    public static String hint(String who, int port, Path elf, Path sources) {
         Optional<String> gdb = installedGdb();
         return who + ": QEMU is halted at reset, its gdbstub on localhost:" + port + "; attach with:\n  "
-                + command(gdb.orElse(GDBS.get(0)), port, elf)
+                + command(gdb.orElse(GDBS.get(0)), port, elf, sources)
                 + (gdb.isPresent() ? "" : "\n  (install gdb with `apt-get install gdb-multiarch`)");
     }
 
-    /** {@code gdb-multiarch -q -x .../qemu/gdbinit -ex 'target remote localhost:PORT' APP.elf}. */
-    static String command(String gdb, int port, Path elf) {
-        List<String> words = new ArrayList<>(List.of(gdb, "-q", "-x", MoteHome.get().resolve("qemu/gdbinit").toString(),
+    /** {@code gdb-multiarch [--directory=SOURCES] -q -x .../qemu/gdbinit -ex 'target remote localhost:PORT' APP.elf}. */
+    static String command(String gdb, int port, Path elf, Path sources) {
+        List<String> words = new ArrayList<>(List.of(gdb));
+        if (sources != null) words.add("--directory=" + sources.toAbsolutePath().normalize());
+        words.addAll(List.of("-q", "-x", MoteHome.get().resolve("qemu/gdbinit").toString(),
                 "-ex", "target remote localhost:" + port, elf.toString()));
         return words.stream().map(GdbAttach::shellWord).collect(Collectors.joining(" "));
     }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * `--debug` images carry a DWARF line table for the Mote source (read back with the jar's
  * llvm-dwarfdump): the .mote file is named and its statements' lines appear. Release images
- * have no line table for the program.
+ * have the functions' first lines; both describe the statics and task states.
  */
 class DebugInfoTest {
     private static String debugLine(boolean debug) {
@@ -80,8 +80,35 @@ class DebugInfoTest {
         assertTrue(symbols.contains(" _M4main.poll") && symbols.contains(" _M3fib"), symbols);
     }
 
+    /**
+     * Release images carry DWARF too (it costs no flash): the line table has each function's
+     * first line, but no rows inside functions, which only `--debug` marks.
+     */
     @Test
-    void releaseBuildsHaveNoLineTableForTheProgram() {
-        assertFalse(debugLine(false).contains("name: \"functions.mote\""));
+    void releaseBuildsHaveALineTableOfTheFunctionsOnly() {
+        String dump = debugLine(false);
+        assertTrue(dump.contains("name: \"functions.mote\""), dump);
+        Set<Integer> lines = linesOf(dump, "functions.mote");
+        assertTrue(lines.contains(3), "fib's first line: " + lines);
+        assertFalse(lines.contains(5), "a row inside fib: " + lines);
+    }
+
+    /**
+     * Statics, by their Mote names and types, in release and `--debug` images alike: a struct
+     * with its fields, an enum with its variants' names, an array, a channel with its count
+     * and items; a register; each task's state object with its states by name.
+     */
+    @Test
+    void everyBuildDescribesStaticsAndTaskStatesByTheirMoteNames() {
+        for (boolean debug : new boolean[] {false, true}) {
+            Compiler.Result r = Compiler.compile(TestFiles.resources("gdb/sensors.mote"),
+                    Compiler.Options.defaults(Board.load("lm3s6965evb"), ProgramRunner.tempDir()).withDebug(debug));
+            Toolchain tc = Toolchain.get();
+            String info = tc.check(tc.tool("llvm-dwarfdump"), List.of("--debug-info", r.elf().toString()));
+            for (String name : List.of("COUNT", "MODE", "GAINS", "READINGS", "LAST", "Reading", "channel", "value", "Mode",
+                    "Sampling", "Channel<u32, 4>", "items", "count", "blinker_state", "logger_state", "main_state", "Suspend0", "Unresumed", "SYST_RVR"))
+                assertTrue(info.contains("(\"" + name + "\")"), name + " missing (debug " + debug + ")\n" + info);
+            assertTrue(info.contains(" \"volatile u32\")"), "the register's type\n" + info);
+        }
     }
 }

@@ -1,0 +1,250 @@
+package mote.llvm;
+
+import static org.bytedeco.llvm.global.LLVM.*;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import mote.async.StateMachine;
+import mote.mir.Callee;
+import mote.types.Type;
+import org.bytedeco.javacpp.PointerPointer;
+import org.bytedeco.llvm.LLVM.LLVMDIBuilderRef;
+import org.bytedeco.llvm.LLVM.LLVMMetadataRef;
+
+/**
+ * DWARF types for Mote types and for state machines, named as Mote names them, laid out at
+ * the checker's own offsets (every aggregate is bytes at our offsets in LLVM, so DWARF is the
+ * only place the fields have names).
+ *
+ * <ul>
+ * <li>integers and bool are base types (`u32`, `bool`); an enum is an enumeration type with
+ *     its variants' names; a struct a structure with its fields; `[T; N]` an array;
+ *     `&T` a pointer; `&[T]` a struct {@code {data: *T, len: u32}};</li>
+ * <li>`Channel<T, N>` / `Signal<T>`: runtime-c's header, then {@code items: [T; N]}, a ring
+ *     starting at {@code head} of which {@code count} are in use;</li>
+ * <li>a state machine ({@link #stateMachine}) is a struct named {@code F_state}: the
+ *     discriminant {@code state}, an enumeration named after the states (`Suspend0`, ...), and
+ *     one member per state named as the state, a struct of what that state keeps at its
+ *     offsets (the saved locals by name, and {@code awaiting}: the child future, itself typed:
+ *     a callee's state machine, a sleep's timer, a channel wait's waiter node; in a
+ *     `join`/`race`, each branch's future {@code childN} and its flags). The members overlap
+ *     as the states' slots do; only the one the discriminant names is meaningful, which the
+ *     printer in qemu/gdbinit shows alone.</li>
+ * <li>a type without a description here is its bytes, never a failed build.</li>
+ * </ul>
+ */
+final class DebugTypes {
+    private static final int DW_ATE_BOOLEAN = 0x02, DW_ATE_SIGNED = 0x05, DW_ATE_UNSIGNED = 0x08;
+    private static final int DW_TAG_STRUCTURE_TYPE = 0x13, DW_TAG_VOLATILE_TYPE = 0x35;
+
+    private final LLVMDIBuilderRef di;
+    private final LLVMMetadataRef scope, file;
+    private final Map<String, StateMachine> machines;
+    private final Map<Type, LLVMMetadataRef> byValue = new HashMap<>();
+    private final Map<Type.Struct, LLVMMetadataRef> structs = new IdentityHashMap<>();
+    private final Map<String, LLVMMetadataRef> named = new HashMap<>();
+
+    private final mote.mir.MirProgram program;
+
+    DebugTypes(LLVMDIBuilderRef di, LLVMMetadataRef compileUnit, LLVMMetadataRef file, Map<String, StateMachine> machines,
+               mote.mir.MirProgram program) {
+        this.di = di;
+        this.scope = compileUnit;
+        this.file = file;
+        this.machines = machines;
+        this.program = program;
+    }
+
+    LLVMMetadataRef file() { return file; }
+
+    /** The DWARF type of {@code t}; null for `()` and `!`, which have no storage. */
+    LLVMMetadataRef of(Type t) {
+        if (t instanceof Type.Unit || t instanceof Type.Never) return null;
+        if (t instanceof Type.Struct s) return struct(s);
+        LLVMMetadataRef known = byValue.get(t);
+        if (known != null) return known;
+        LLVMMetadataRef made;
+        if (t instanceof Type.Int i) made = base(i.toString(), i.bits(), i.signed() ? DW_ATE_SIGNED : DW_ATE_UNSIGNED);
+        else if (t instanceof Type.Bool) made = base("bool", 8, DW_ATE_BOOLEAN);
+        else if (t instanceof Type.Enum e) made = enumeration(e);
+        else if (t instanceof Type.Array a) made = array(a.element(), a.length());
+        else if (t instanceof Type.Ref r) made = pointer(r.target());
+        else if (t instanceof Type.Slice s) made = struct(t.toString(), 64, 32, List.of(
+                member("data", pointer(s.element()), 0, 32), member("len", of(Type.U32), 4, 32)));
+        else if (t instanceof Type.Channel ch) made = channel(ch);
+        else made = bytes(t.size());   // a type without a description yet: its bytes, never a failed build
+        byValue.put(t, made);
+        return made;
+    }
+
+    /** `volatile T`: what a register is. */
+    LLVMMetadataRef volatileOf(Type t) {
+        return LLVMDIBuilderCreateQualifiedType(di, DW_TAG_VOLATILE_TYPE, of(t));
+    }
+
+    private LLVMMetadataRef base(String name, int bits, int encoding) {
+        return LLVMDIBuilderCreateBasicType(di, name, utf8(name), bits, encoding, LLVMDIFlagZero);
+    }
+
+    private LLVMMetadataRef enumeration(Type.Enum e) {
+        List<LLVMMetadataRef> enumerators = new ArrayList<>();
+        for (int k = 0; k < e.variants().size(); k++)
+            enumerators.add(LLVMDIBuilderCreateEnumerator(di, e.variants().get(k), utf8(e.variants().get(k)), e.values().get(k), e.repr().signed() ? 0 : 1));
+        return enumeration(e.name(), enumerators, of(e.repr()), e.repr().bits());
+    }
+
+    private LLVMMetadataRef enumeration(String name, List<LLVMMetadataRef> enumerators, LLVMMetadataRef underlying, int bits) {
+        return LLVMDIBuilderCreateEnumerationType(di, scope, name, utf8(name), file, 0, bits, bits,
+                new PointerPointer<>(enumerators.toArray(LLVMMetadataRef[]::new)), enumerators.size(), underlying);
+    }
+
+    private LLVMMetadataRef array(Type element, long length) {
+        LLVMMetadataRef e = element instanceof Type.Unit || element instanceof Type.Never ? of(Type.U8) : of(element);
+        long elementBits = 8L * Math.max(0, element.size());
+        LLVMMetadataRef range = LLVMDIBuilderGetOrCreateSubrange(di, 0, length);
+        return LLVMDIBuilderCreateArrayType(di, elementBits * length, 8 * Math.max(1, element.align()), e, new PointerPointer<>(new LLVMMetadataRef[] {range}), 1);
+    }
+
+    private LLVMMetadataRef bytes(int n) {
+        return array(Type.U8, n);
+    }
+
+    private LLVMMetadataRef pointer(Type target) {
+        LLVMMetadataRef pointee = target instanceof Type.Unit || target instanceof Type.Never ? null : of(target);
+        return LLVMDIBuilderCreatePointerType(di, pointee, 32, 32, 0, "", 0);
+    }
+
+    /** Structs may refer to themselves through references: a placeholder stands in until the fields are known. */
+    private LLVMMetadataRef struct(Type.Struct s) {
+        LLVMMetadataRef known = structs.get(s);
+        if (known != null) return known;
+        LLVMMetadataRef placeholder = LLVMDIBuilderCreateReplaceableCompositeType(di, DW_TAG_STRUCTURE_TYPE, s.name(), utf8(s.name()),
+                scope, file, 0, 0, 8L * s.size(), 8 * s.align(), LLVMDIFlagZero, "", 0);
+        structs.put(s, placeholder);
+        List<LLVMMetadataRef> members = new ArrayList<>();
+        for (Type.Struct.Field f : s.fields()) {
+            LLVMMetadataRef ft = of(f.type());
+            if (ft != null) members.add(member(f.name(), ft, f.offset(), 8L * f.type().size()));
+        }
+        LLVMMetadataRef made = struct(s.name(), 8L * s.size(), 8 * s.align(), members);
+        LLVMMetadataReplaceAllUsesWith(placeholder, made);
+        structs.put(s, made);
+        return made;
+    }
+
+    private LLVMMetadataRef struct(String name, long bits, int alignBits, List<LLVMMetadataRef> members) {
+        return LLVMDIBuilderCreateStructType(di, scope, name, utf8(name), file, 0, bits, alignBits, LLVMDIFlagZero, null,
+                new PointerPointer<>(members.toArray(LLVMMetadataRef[]::new)), members.size(), 0, null, "", 0);
+    }
+
+    private LLVMMetadataRef member(String name, LLVMMetadataRef type, int offset, long bits) {
+        return LLVMDIBuilderCreateMemberType(di, scope, name, utf8(name), file, 0, bits, 0, 8L * offset, LLVMDIFlagZero, type);
+    }
+
+    /** runtime-c's `struct mote_channel` (docs/runtime-abi.md), then the items. */
+    private LLVMMetadataRef channel(Type.Channel ch) {
+        LLVMMetadataRef waiter = pointer(Type.U32);
+        List<LLVMMetadataRef> members = new ArrayList<>(List.of(
+                member("head", of(Type.U16), 0, 16), member("count", of(Type.U16), 2, 16),
+                member("receivers", waiter, 4, 32), member("senders", waiter, 8, 32)));
+        if (ch.element().size() > 0) members.add(member("items", array(ch.element(), ch.capacity()), Type.Channel.HEADER, 8L * ch.element().size() * ch.capacity()));
+        return struct(ch.toString(), 8L * ch.size(), 8 * ch.align(), members);
+    }
+
+    /** runtime-c's `struct mote_timer`, then the sleep's duration: a pending `sleep_ms`/`sleep_us`. */
+    private LLVMMetadataRef sleep(String name) {
+        return named.computeIfAbsent(name, k -> struct(k, 8 * 24, 64, List.of(
+                member("deadline", of(Type.U64), 0, 64), member("next", pointer(Type.U32), 8, 32),
+                member("task", of(Type.U16), 12, 16), member("node", of(Type.U8), 14, 8),
+                member("us", of(Type.U64), 16, 64))));
+    }
+
+    /** runtime-c's `struct mote_waiter`, the channel, and for a send the item: a pending channel wait. */
+    private LLVMMetadataRef channelWait(Callee.Channel c) {
+        List<LLVMMetadataRef> members = new ArrayList<>(List.of(
+                member("next", pointer(Type.U32), 0, 32), member("task", of(Type.U16), 4, 16),
+                member("node", of(Type.U8), 6, 8), member("channel", pointer(c.channel()), Callee.Channel.CHANNEL_PTR, 32)));
+        if (c.send() && c.channel().element().size() > 0)
+            members.add(member("item", of(c.channel().element()), c.itemOffset(), 8L * c.channel().element().size()));
+        return struct(c.toString(), 8L * c.stateSize(), 8 * c.stateAlign(), members);
+    }
+
+    /** The type of a pending child future of {@code callee} taking {@code size} bytes. */
+    private LLVMMetadataRef future(Callee callee, int size) {
+        if (callee instanceof Callee.Function f && machines.containsKey(f.name())) return stateMachine(f.name());
+        if (callee == Callee.Builtin.SLEEP_MS || callee == Callee.Builtin.SLEEP_US) return sleep(callee.toString());
+        if (callee == Callee.Builtin.YIELD_NOW) return struct("yield_now", 8, 8, List.of(member("yielded", of(Type.BOOL), 0, 8)));
+        if (callee instanceof Callee.Channel c) return channelWait(c);
+        return bytes(size);
+    }
+
+    /** A `join`/`race` branch's future: typed when every await of the branch waits on the same kind of future. */
+    private LLVMMetadataRef childFuture(mote.mir.Terminator.ChildWait w, int size) {
+        if (w == null) return bytes(size);
+        List<Callee> sites = w.sites().stream().filter(java.util.Objects::nonNull).distinct().toList();
+        if (sites.size() != 1) return bytes(size);
+        int own = sites.get(0) instanceof Callee.Function f && machines.containsKey(f.name()) ? machines.get(f.name()).size()
+                : sites.get(0) instanceof Callee.Builtin b ? b.stateSize : sites.get(0) instanceof Callee.Channel c ? c.stateSize() : Integer.MAX_VALUE;
+        return own <= size ? future(sites.get(0), size) : bytes(size);
+    }
+
+    /** The state object of async fn or task {@code fn}: see the class comment. */
+    LLVMMetadataRef stateMachine(String fn) {
+        String name = fn.replace('.', '_') + "_state";
+        LLVMMetadataRef known = named.get(name);
+        if (known != null) return known;
+        StateMachine m = machines.get(fn);
+        List<LLVMMetadataRef> enumerators = new ArrayList<>();
+        for (StateMachine.State s : m.states()) enumerators.add(LLVMDIBuilderCreateEnumerator(di, s.name(), utf8(s.name()), s.index(), 1));
+        LLVMMetadataRef tag = enumeration(fn.replace('.', '_') + "_states", enumerators, of(Type.intNamed("u" + m.tagSize() * 8)), m.tagSize() * 8);
+        List<LLVMMetadataRef> members = new ArrayList<>();
+        members.add(member("state", tag, m.tagOffset(), 8L * m.tagSize()));
+        for (StateMachine.Slot p : m.pinned()) {
+            LLVMMetadataRef t = of(p.type());
+            if (t != null) members.add(member(slotName(p), t, p.offset(), 8L * p.size()));
+        }
+        for (StateMachine.State s : m.states()) {
+            // A `join`/`race` suspension: its branches' futures, and the flags that track them.
+            Map<Integer, mote.mir.Terminator.ChildWait> waits = new HashMap<>();
+            Map<mote.mir.Local, String> flags = new HashMap<>();
+            mote.mir.MirFn f = program.function(fn);
+            if (f != null && s.awaitBlock() != null && f.block(s.awaitBlock()).terminator() instanceof mote.mir.Terminator.Suspend su) {
+                for (mote.mir.Terminator.ChildWait w : su.waits()) {
+                    waits.put(w.child(), w);
+                    flags.put(w.started(), "child" + w.child() + "_started");
+                    flags.put(w.done(), "child" + w.child() + "_done");
+                    flags.put(w.pc(), "child" + w.child() + "_at");
+                }
+            }
+            List<LLVMMetadataRef> kept = new ArrayList<>();
+            for (StateMachine.Slot slot : s.saved()) {
+                LLVMMetadataRef t = of(slot.type());
+                String field = slot.name() == null && flags.containsKey(slot.local()) ? flags.get(slot.local()) : slotName(slot);
+                if (t != null) kept.add(member(field, t, slot.offset(), 8L * slot.size()));
+            }
+            if (s.awaitee() != null)
+                kept.add(member("awaiting", future(s.awaitee().callee(), s.awaitee().size()), s.awaitee().offset(), 8L * s.awaitee().size()));
+            for (StateMachine.Child c : s.children())
+                kept.add(member("child" + c.id(), childFuture(waits.get(c.id()), c.size()), c.offset(), 8L * c.size()));
+            if (kept.isEmpty()) continue;
+            String stateType = fn.replace('.', '_') + "_" + s.name();
+            members.add(member(s.name(), struct(stateType, 8L * m.size(), 8 * m.align(), kept), 0, 8L * m.size()));
+        }
+        LLVMMetadataRef made = struct(name, 8L * m.size(), 8 * m.align(), members);
+        named.put(name, made);
+        return made;
+    }
+
+    /** A saved local's name as written; a temporary's as MIR prints it (`_7`). */
+    private static String slotName(StateMachine.Slot slot) {
+        return slot.name() != null ? slot.name() : "_" + slot.local().index();
+    }
+
+    static int utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+}
