@@ -127,8 +127,9 @@ uint64_t mote_ticks_us(void)
 }
 
 /* Links `t` into the queue, earliest deadline first, on its first poll; ready once it fired.
- * `deadline` is absolute (cycles), or relative to now when `relative`. */
-static bool sleep_to(struct mote_timer *t, uint64_t deadline, bool relative)
+ * Always inlined: each sleep keeps the instruction count it had (timing tests count them).
+ * `at` is microseconds: from now when `relative`, else a mote_ticks_us() value. */
+static inline __attribute__((always_inline)) bool sleep_to(struct mote_timer *t, uint64_t at, bool relative)
 {
     if (t->state == MOTE_NODE_FIRED) {
         t->state = MOTE_NODE_IDLE;
@@ -137,7 +138,7 @@ static bool sleep_to(struct mote_timer *t, uint64_t deadline, bool relative)
     if (t->state == MOTE_NODE_LINKED)
         return false;
     uint32_t primask = mote_irq_save();
-    t->deadline = relative ? now_cycles() + deadline : deadline;
+    t->deadline = relative ? now_cycles() + us_to_cycles(at) : us_to_cycles(at);
     t->task = (uint16_t)mote_current_task();
     t->state = MOTE_NODE_LINKED;
     struct mote_timer **link = &clk.queue;
@@ -153,12 +154,12 @@ static bool sleep_to(struct mote_timer *t, uint64_t deadline, bool relative)
 
 bool mote_sleep_us(struct mote_timer *t, uint64_t us)
 {
-    return sleep_to(t, us_to_cycles(us), true);
+    return sleep_to(t, us, true);
 }
 
 bool mote_sleep_until_us(struct mote_timer *t, uint64_t at)
 {
-    return sleep_to(t, us_to_cycles(at), false);
+    return sleep_to(t, at, false);
 }
 
 void mote_timer_cancel(struct mote_timer *t)

@@ -154,7 +154,7 @@ public final class AstPrinter {
         }
         if (item instanceof Item.Import i) return list("import", i.name().name());
         if (item instanceof Item.Interrupt i) return list("interrupt", i.name().name(), expr(i.body()));
-        if (item instanceof Item.Impl im) return list("impl", im.type().name(), im.methods().stream().map(AstPrinter::item).toArray());
+        if (item instanceof Item.Impl im) return list("impl", im.type().name(), im.methods().stream().map(AstPrinter::item).toList());
         throw new IllegalArgumentException(item.toString());
     }
 
@@ -279,7 +279,7 @@ public final class AstPrinter {
         if (t instanceof TypeExpr.Slice s) return list("slice", type(s.element()));
         if (t instanceof TypeExpr.Ref r) return list(r.mutable() ? "&mut" : "&", type(r.target()));
         if (t instanceof TypeExpr.Unit) return atom("()");
-        if (t instanceof TypeExpr.Tuple tu) return list("tuple", tu.elements().stream().map(AstPrinter::type).toArray());
+        if (t instanceof TypeExpr.Tuple tu) return list("tuple", tu.elements().stream().map(AstPrinter::type).toList());
         throw new IllegalArgumentException(t.toString());
     }
 
@@ -293,8 +293,8 @@ public final class AstPrinter {
             return list("|", alts);
         }
         if (p instanceof Pattern.Binding b) return list("@", b.mutable() ? "mut" : null, b.name().name(), b.sub() == null ? null : pattern(b.sub()));
-        if (p instanceof Pattern.Tuple t) return list("tuple", t.elements().stream().map(AstPrinter::pattern).toArray());
-        if (p instanceof Pattern.Variant v) return list("variant", expr(v.path()), v.args().stream().map(AstPrinter::pattern).toArray());
+        if (p instanceof Pattern.Tuple t) return list("tuple", t.elements().stream().map(AstPrinter::pattern).toList());
+        if (p instanceof Pattern.Variant v) return list("variant", expr(v.path()), v.args().stream().map(AstPrinter::pattern).toList());
         if (p instanceof Pattern.StructVariant sv) {
             List<Node> fields = new ArrayList<>();
             for (Pattern.FieldPattern f : sv.fields()) fields.add(list(f.name().name(), pattern(f.pattern())));

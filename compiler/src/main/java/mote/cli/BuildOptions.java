@@ -42,7 +42,7 @@ public final class BuildOptions {
     @Option(names = "--debug", description = "Debug build: overflow checks, debug-build semantics; a project's [profile.debug].")
     boolean debug;
 
-    @Option(names = "--log", paramLabel = "text|interned", defaultValue = "text",
+    @Option(names = "--log", paramLabel = "text|interned",
             description = "Console output of print/println: text (default), or interned: the text stays in the ELF "
                     + "(not in flash) and the device sends compact frames, which mote run and mote monitor decode.")
     String log;
@@ -139,10 +139,11 @@ public final class BuildOptions {
             throw new ToolError("unknown --panic strategy `" + strategy + "`; use abort or task", 2);
         boolean debugBuild = debug || Boolean.TRUE.equals(settings.debug());
         Path out = outDir != null ? outDir : project().map(Project::outDir).orElse(Path.of("build"));
-        if (!log.equals("text") && !log.equals("interned"))
-            throw new ToolError("unknown --log mode `" + log + "`; use text or interned", 2);
+        String logMode = first(log, settings.log(), "text");   // the flag, else the manifest's `log`
+        if (!logMode.equals("text") && !logMode.equals("interned"))
+            throw new ToolError("unknown --log mode `" + logMode + "`; use text or interned", 2);
         return new Compiler.Options(Timings.time("board", this::loadBoard), parsedLevel, debugBuild, strategy.equals("abort"),
-                Optimization.parse(optList()), kinds, out).withInternedLog(log.equals("interned"));
+                Optimization.parse(optList()), kinds, out).withInternedLog(logMode.equals("interned"));
     }
 
     /** The --opt list in force (for messages). */

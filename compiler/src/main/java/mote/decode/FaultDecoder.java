@@ -106,7 +106,7 @@ public final class FaultDecoder {
         for (long ra : returns) addresses.add((ra & ~1L) - 1);   // inside the call: the caller's line
         List<List<ElfImage.Location>> located = image().locate(addresses);
         if (located.get(0).isEmpty()) {
-            String fn = image().functionAt(f.pc()).map(SymbolNames::demangle).orElse("an address outside the program");
+            String fn = image().functionAt(f.pc()).map(SymbolNames::moteFunction).orElse("an address outside the program");
             lines.add("  in " + fn + " (pc 0x" + hex(f.pc()) + ")");
         }
         for (int i = 0; i < located.size(); i++) {
@@ -141,7 +141,7 @@ public final class FaultDecoder {
         if (file.startsWith("./")) file = file.substring(2);
         int runtime = file.lastIndexOf("runtime-c/");
         if (runtime > 0) file = file.substring(runtime);
-        return new ElfImage.Location(SymbolNames.demangle(l.function()), file, l.line(), l.column());
+        return new ElfImage.Location(SymbolNames.moteFunction(l.function()), file, l.line(), l.column());
     }
 
     /** `0x2000f000 (no memory there on microbit)`. */

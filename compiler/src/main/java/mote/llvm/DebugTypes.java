@@ -76,9 +76,42 @@ final class DebugTypes {
         else if (t instanceof Type.Slice s) made = struct(t.toString(), 64, 32, List.of(
                 member("data", pointer(s.element()), 0, 32), member("len", of(Type.U32), 4, 32)));
         else if (t instanceof Type.Channel ch) made = channel(ch);
+        else if (t instanceof Type.Tuple tu) made = tuple(tu);
+        else if (t instanceof Type.Sum sum) made = sum(sum);
         else made = bytes(t.size());   // a type without a description yet: its bytes, never a failed build
         byValue.put(t, made);
         return made;
+    }
+
+    /** A tuple as rustc describes one: a struct with members `__0`, `__1`, .... */
+    private LLVMMetadataRef tuple(Type.Tuple tu) {
+        List<LLVMMetadataRef> members = new ArrayList<>();
+        for (int i = 0; i < tu.elements().size(); i++) {
+            Type e = tu.elements().get(i);
+            LLVMMetadataRef et = of(e);
+            if (et != null) members.add(member("__" + i, et, tu.offset(i), 8L * e.size()));
+        }
+        return struct(tu.toString(), 8L * tu.size(), 8 * tu.align(), members);
+    }
+
+    /**
+     * A data enum, Option or Result: its tag (when it has one) and every variant's fields as
+     * overlapping members named `Variant.field`; the tag says which are meaningful.
+     */
+    private LLVMMetadataRef sum(Type.Sum sum) {
+        List<LLVMMetadataRef> members = new ArrayList<>();
+        if (sum.tag() != null) members.add(member("tag", of(sum.tag()), sum.tagOffset(), 8L * sum.tag().size()));
+        for (int v = 0; v < sum.variants().size(); v++) {
+            Type.Sum.Variant variant = sum.variants().get(v);
+            if (sum.tag() == null && v != sum.dataful()) continue;
+            for (int i = 0; i < variant.fields().size(); i++) {
+                Type f = variant.fields().get(i);
+                LLVMMetadataRef ft = of(f);
+                String name = variant.name() + "." + (variant.isStructLike() ? variant.fieldNames().get(i) : String.valueOf(i));
+                if (ft != null) members.add(member(name, ft, sum.fieldOffset(v, i), 8L * f.size()));
+            }
+        }
+        return struct(sum.toString(), 8L * sum.size(), 8 * sum.align(), members);
     }
 
     /** `volatile T`: what a register is. */

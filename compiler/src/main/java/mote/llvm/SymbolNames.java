@@ -29,6 +29,18 @@ public final class SymbolNames {
         return mangle(path) + "." + kind;
     }
 
+    /**
+     * The Mote function a symbol or DWARF name belongs to: demangled, without the suffix of
+     * the functions the compiler makes from an async fn (`main.poll` is `main`), so that a
+     * report names the same function however the optimizations shaped the code.
+     */
+    public static String moteFunction(String name) {
+        String readable = demangle(name);
+        for (String kind : new String[] {".poll", ".init", ".cancel", ".task"})
+            if (readable.endsWith(kind)) return readable.substring(0, readable.length() - kind.length());
+        return readable;
+    }
+
     /** The readable name of a linkage name: `_M4uart5write.poll` is `uart.write.poll`; others unchanged. */
     public static String demangle(String symbol) {
         if (!symbol.startsWith("_M") || symbol.length() < 4 || !Character.isDigit(symbol.charAt(2))) return symbol;

@@ -34,6 +34,7 @@ import mote.opt.Optimization;
  * opt-level = "s"                # -O
  * opt = "all"                    # --opt
  * panic = "abort"                # --panic
+ * log = "text"                   # --log (text or interned)
  * debug = false                  # --debug
  * board-dirs = ["boards"]        # the project's own board files, searched before the install's
  *
@@ -59,7 +60,7 @@ public record Manifest(Path file, String text, String name, String entry, List<S
 
     private static final List<String> TABLES = List.of("package", "build", "size", "profile");
     private static final List<String> PACKAGE_KEYS = List.of("name", "entry");
-    private static final List<String> BUILD_KEYS = List.of("board", "opt-level", "opt", "panic", "debug", "board-dirs");
+    private static final List<String> BUILD_KEYS = List.of("board", "opt-level", "opt", "panic", "debug", "board-dirs", "log");
     private static final List<String> SIZE_KEYS = List.of("max-flash", "max-ram", "max-growth", "baseline");
 
     /**
@@ -67,14 +68,14 @@ public record Manifest(Path file, String text, String name, String entry, List<S
      * over the profile over {@code [build]} over Mote's defaults).
      */
     public record Settings(String board, String optLevel, Boolean debug, String panic, String opt,
-                           Long maxFlash, Long maxRam, Double maxGrowth, String baseline) {
-        public static final Settings NONE = new Settings(null, null, null, null, null, null, null, null, null);
+                           Long maxFlash, Long maxRam, Double maxGrowth, String baseline, String log) {
+        public static final Settings NONE = new Settings(null, null, null, null, null, null, null, null, null, null);
 
         /** These settings, with {@code base}'s where these have none. */
         public Settings over(Settings base) {
             return new Settings(first(board, base.board), first(optLevel, base.optLevel), first(debug, base.debug),
                     first(panic, base.panic), first(opt, base.opt), first(maxFlash, base.maxFlash), first(maxRam, base.maxRam),
-                    first(maxGrowth, base.maxGrowth), first(baseline, base.baseline));
+                    first(maxGrowth, base.maxGrowth), first(baseline, base.baseline), first(log, base.log));
         }
 
         private static <T> T first(T a, T b) { return a != null ? a : b; }
@@ -222,6 +223,9 @@ public record Manifest(Path file, String text, String name, String entry, List<S
             String panic = string(buildTable + ".panic", b.get("panic"));
             if (panic != null && !panic.equals("abort") && !panic.equals("task"))
                 throw error(buildTable + ".panic", "expected \"abort\" or \"task\", got `" + panic + "`");
+            String log = string(buildTable + ".log", b.get("log"));
+            if (log != null && !log.equals("text") && !log.equals("interned"))
+                throw error(buildTable + ".log", "expected \"text\" or \"interned\", got `" + log + "`");
             String opt = string(buildTable + ".opt", b.get("opt"));
             if (opt != null) {
                 try {
@@ -240,7 +244,7 @@ public record Manifest(Path file, String text, String name, String entry, List<S
                 maxGrowth = g.asDouble();
             }
             String baseline = string(sizeTable + ".baseline", s.get("baseline"));
-            return new Settings(board, optLevel, debug, panic, opt, maxFlash, maxRam, maxGrowth, baseline);
+            return new Settings(board, optLevel, debug, panic, opt, maxFlash, maxRam, maxGrowth, baseline, log);
         }
 
         private void known(String table, JsonNode node, List<String> keys) {

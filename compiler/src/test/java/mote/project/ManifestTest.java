@@ -36,6 +36,7 @@ class ManifestTest {
                 opt-level = "z"
                 opt = "all,-inline"
                 panic = "task"
+                log = "interned"
                 board-dirs = ["boards", "more/boards"]
 
                 [size]
@@ -57,6 +58,7 @@ class ManifestTest {
         assertEquals("z", release.optLevel());
         assertEquals("all,-inline", release.opt());
         assertEquals("task", release.panic());
+        assertEquals("interned", release.log());
         assertNull(release.debug());
         assertEquals(16384L, release.maxFlash());
         assertEquals(4096L, release.maxRam());
@@ -84,6 +86,8 @@ class ManifestTest {
                 error("[package]\nname = \"x\"\n\n[build]\nopt-level = 3\n"));
         assertEquals("Mote.toml:4:5: `build.panic`: expected \"abort\" or \"task\", got `unwind`",
                 error("[package]\nname = \"x\"\n[build]\n    panic = \"unwind\"\n"));
+        assertEquals("Mote.toml:4:1: `build.log`: expected \"text\" or \"interned\", got `defmt`",
+                error("[package]\nname = \"x\"\n[build]\nlog = \"defmt\"\n"));
         assertTrue(error("[package]\nname = \"x\"\n[size]\nmax-flash = \"lots\"\n")
                 .startsWith("Mote.toml:4:1: `size.max-flash`: expected a size in bytes"));
         assertTrue(error("[package]\nname = \"x\"\n[profile.debug]\nopt = \"all,-nope\"\n")
