@@ -142,12 +142,7 @@ public final class DefiniteAssignment {
             expr(b.tail());
         } else if (e instanceof Expr.If i) {
             expr(i.cond());
-            BitSet otherwise = copy(assigned);
-            expr(i.then());
-            BitSet then = assigned;
-            assigned = otherwise;
-            expr(i.otherwise());
-            assigned = meet(then, assigned);
+            eitherBranch(i.then(), i.otherwise());
         } else if (e instanceof Expr.Match m) {
             expr(m.scrutinee());
             BitSet before = assigned, after = null;
@@ -162,12 +157,7 @@ public final class DefiniteAssignment {
             assigned = after;
         } else if (e instanceof Expr.IfLet i) {
             expr(i.scrutinee());
-            BitSet otherwise = copy(assigned);
-            expr(i.then());
-            BitSet then = assigned;
-            assigned = otherwise;
-            expr(i.otherwise());
-            assigned = meet(then, assigned);
+            eitherBranch(i.then(), i.otherwise());
         } else if (e instanceof Expr.WhileLet w) {
             expr(w.scrutinee());
             BitSet noMatch = copy(assigned);
@@ -217,6 +207,16 @@ public final class DefiniteAssignment {
         } else {
             throw new IllegalStateException("DefiniteAssignment: unknown expression " + e.getClass().getSimpleName());
         }
+    }
+
+    /** One of two branches runs (`otherwise` may be null): what both assign is assigned after. */
+    private void eitherBranch(Expr then, Expr otherwise) {
+        BitSet before = copy(assigned);
+        expr(then);
+        BitSet afterThen = assigned;
+        assigned = before;
+        expr(otherwise);
+        assigned = meet(afterThen, assigned);
     }
 
     /** Walks a loop's body; the state after the loop as its `break`s leave it (null: none does). */

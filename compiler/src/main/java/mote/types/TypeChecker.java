@@ -2192,16 +2192,21 @@ public final class TypeChecker {
         if (!(t instanceof Type.Array || t instanceof Type.Slice || t instanceof Type.Never))
             diags.error("E0343", f.iterable().span(), "`for` runs over a range, an array or a slice, not `" + resolveForMessage(t) + "`",
                     "write `for i in 0..n { }` to count");
+        out.forInVars.put(f, forBody(f, f.var(), element, f.label(), f.body()));
+        return Type.UNIT;
+    }
+
+    /** A `for` loop's variable (in a scope of its own) and body, for both kinds of `for`. */
+    private Symbol.LocalVar forBody(Expr loop, Ident var, Type t, Ident label, Expr.Block body) {
         scopes.push(new HashMap<>());
-        Symbol.LocalVar v = new Symbol.LocalVar(f.var().name(), element, false, f.var().span());
+        Symbol.LocalVar v = new Symbol.LocalVar(var.name(), t, false, var.span());
         fnLocals.add(v);
-        out.forInVars.put(f, v);
         scopes.peek().put(v.name(), v);
-        loops.push(new LoopCtx(f, false, f.label()));
-        checkUnitBlock(f.body());
+        loops.push(new LoopCtx(loop, false, label));
+        checkUnitBlock(body);
         loops.pop();
         scopes.pop();
-        return Type.UNIT;
+        return v;
     }
 
     private Type checkFor(Expr.For f) {
@@ -2210,15 +2215,7 @@ public final class TypeChecker {
         unify(start, end, f.end().span());
         if (!isInt(start) && !(shallow(start) instanceof Type.Never))
             diags.error("E0343", f.start().span(), "a `for` range needs integers, found `" + shallow(start) + "`");
-        scopes.push(new HashMap<>());
-        Symbol.LocalVar v = new Symbol.LocalVar(f.var().name(), start, false, f.var().span());
-        fnLocals.add(v);
-        out.forVars.put(f, v);
-        scopes.peek().put(v.name(), v);
-        loops.push(new LoopCtx(f, false, f.label()));
-        checkUnitBlock(f.body());
-        loops.pop();
-        scopes.pop();
+        out.forVars.put(f, forBody(f, f.var(), start, f.label(), f.body()));
         return Type.UNIT;
     }
 
