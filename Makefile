@@ -1,5 +1,5 @@
 # Mote: a cross-compiler for a small async language, targeting ARM Cortex-M.
-#   make deps   install QEMU (the only dependency outside Maven Central)
+#   make deps   install QEMU and gcc-arm-none-eabi's libgcc (the dependencies outside Maven Central)
 #   make build  compile the compiler into compiler/target/mote.jar
 #   make run    build and run examples/hello.mote in QEMU
 #   make test   the whole test suite (needs QEMU; installs it and gdb-multiarch when missing)
@@ -16,10 +16,14 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: deps gdb-deps build run test bench bench-compile bless
 
+# gcc-arm-none-eabi: libgcc's f32 helpers for cores without an FPU (mote.link.Libgcc).
 deps:
 	@command -v qemu-system-arm >/dev/null 2>&1 || { \
 	  echo "installing qemu-system-arm"; \
 	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y qemu-system-arm; }
+	@ls -d /usr/lib/gcc/arm-none-eabi/*/thumb >/dev/null 2>&1 || [ -n "$$MOTE_LIBGCC" ] || { \
+	  echo "installing gcc-arm-none-eabi (libgcc's soft-float helpers for f32)"; \
+	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends gcc-arm-none-eabi; }
 
 build:
 	mvn -q -B package -DskipTests

@@ -50,6 +50,8 @@ void mote_print_bool(bool v);
 void mote_print_fmt32(uint32_t v, uint32_t spec);
 void mote_print_fmt64(uint64_t v, uint32_t spec);
 void mote_print_fmt_str(const uint8_t *p, uint32_t len, uint32_t spec);
+/* float.c: an f32 by its bits; spec as mote_print_fmt32's (bit 26: `{:?}`), precision -1 for `{}`. */
+void mote_print_f32(uint32_t bits, uint32_t spec, int32_t precision);
 
 /* Interned logging (log.c, --log interned): frames instead of text. */
 void mote_log_frame(uint32_t index);

@@ -175,6 +175,7 @@ public final class AstPrinter {
     }
 
     private static Node expr(Expr e) {
+        if (e instanceof Expr.FloatLit f) return atom(f.value() + "f32");
         if (e instanceof Expr.IntLit i) return atom(Long.toUnsignedString(i.value()) + (i.suffix() == null ? "" : i.suffix()));
         if (e instanceof Expr.BoolLit b) return atom(String.valueOf(b.value()));
         if (e instanceof Expr.StrLit s) return atom(quote(s.bytes()));

@@ -12,6 +12,10 @@ public sealed interface Expr {
 
     /** Integer literal; {@code value} holds the bits (u64 values above Long.MAX_VALUE are negative). */
     record IntLit(Span span, long value, String suffix) implements Expr {}
+    /** `3.3`, `1e-3`, `2f32` (0.2): an f32, by its bits ({@link Float#floatToRawIntBits}). */
+    record FloatLit(Span span, int bits) implements Expr {
+        public float value() { return Float.intBitsToFloat(bits); }
+    }
 
     record BoolLit(Span span, boolean value) implements Expr {}
 

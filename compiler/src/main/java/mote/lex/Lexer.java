@@ -186,24 +186,18 @@ public final class Lexer {
         }
         int digitsEnd = pos;
         boolean tupleField = !out.isEmpty() && out.get(out.size() - 1).kind() == TokenKind.DOT;   // `t.0.1`
-        if (radix == 10 && !tupleField && peek(0) == '.' && pos + 1 < src.length() && Character.isDigit(src.charAt(pos + 1))) {
-            // `3.3`, `1e-3`: f32 is part of the 0.2 contract this compiler does not implement yet.
-            int fraction = pos++;
-            while (pos < src.length() && (Character.isDigit(src.charAt(pos)) || src.charAt(pos) == '_')) pos++;
-            if (pos < src.length() && (src.charAt(pos) == 'e' || src.charAt(pos) == 'E')) {
-                pos++;
-                if (pos < src.length() && (src.charAt(pos) == '+' || src.charAt(pos) == '-')) pos++;
-                while (pos < src.length() && Character.isDigit(src.charAt(pos))) pos++;
-            }
-            while (pos < src.length() && isIdentPart(src.charAt(pos))) pos++;
-            diags.error("E0014", span(start, pos), "floating-point literal `" + src.substring(start, pos) + "`: `f32` is not supported by this compiler yet",
-                    "use an integer in fixed point, e.g. millivolts `3300` for 3.3 V");
-            out.add(new Token(TokenKind.INT, src.substring(start, pos), span(start, pos), 0, null, null));
+        if (radix == 10 && !tupleField && digits.length() > 0 && (isFractionStart() || isExponentStart())) {
+            floatLiteral(start);
             return;
         }
         while (pos < src.length() && isIdentPart(src.charAt(pos))) pos++;
         String suffix = src.substring(digitsEnd, pos);
         Span whole = span(start, pos);
+        if (radix == 10 && (suffix.equals("f32") || suffix.equals("f64")) && digits.length() > 0) {
+            pos = digitsEnd;
+            floatLiteral(start);
+            return;
+        }
         long value = 0;
         boolean bad = false;
         if (digits.length() == 0) {
@@ -232,6 +226,53 @@ public final class Lexer {
             suffix = "";
         }
         out.add(new Token(TokenKind.INT, src.substring(start, pos), whole, value, suffix.isEmpty() ? null : suffix, null));
+    }
+
+    /** `.5` after the digits: a fraction (not `3..5`, `t.0` or a method call `3.max(x)`). */
+    private boolean isFractionStart() {
+        return peek(0) == '.' && pos + 1 < src.length() && Character.isDigit(src.charAt(pos + 1));
+    }
+
+    /** `e3`, `E-3`, `e+3` after the digits. */
+    private boolean isExponentStart() {
+        if (peek(0) != 'e' && peek(0) != 'E') return false;
+        int i = pos + 1;
+        if (i < src.length() && (src.charAt(i) == '+' || src.charAt(i) == '-')) i++;
+        return i < src.length() && Character.isDigit(src.charAt(i));
+    }
+
+    /**
+     * `3.3`, `1e-3`, `2.5e2`, `3f32` (0.2): an f32, rounded to the nearest one as Rust does.
+     * {@code pos} is after the integer digits. The token's value holds the float's bits.
+     */
+    private void floatLiteral(int start) {
+        if (isFractionStart()) {
+            pos++;
+            while (pos < src.length() && (Character.isDigit(src.charAt(pos)) || src.charAt(pos) == '_')) pos++;
+        }
+        if (isExponentStart()) {
+            pos++;
+            if (src.charAt(pos) == '+' || src.charAt(pos) == '-') pos++;
+            while (pos < src.length() && (Character.isDigit(src.charAt(pos)) || src.charAt(pos) == '_')) pos++;
+        }
+        int numberEnd = pos;
+        while (pos < src.length() && isIdentPart(src.charAt(pos))) pos++;
+        String suffix = src.substring(numberEnd, pos);
+        Span whole = span(start, pos);
+        if (suffix.equals("f64")) {
+            diags.error("E0014", span(numberEnd, pos), "Mote has no `f64` (0.2): its one floating-point type is `f32`",
+                    "drop the suffix, or write `f32`");
+        } else if (!suffix.isEmpty() && !suffix.equals("f32")) {
+            diags.error("E0010", span(numberEnd, pos), "invalid suffix `" + suffix + "` for a floating-point literal",
+                    "the only floating-point suffix is `f32`");
+        }
+        String number = src.substring(start, numberEnd).replace("_", "");
+        float value = Float.parseFloat(number);
+        if (Float.isInfinite(value)) {
+            diags.error("E0011", whole, "floating-point literal is too large for `f32`",
+                    "the largest f32 is about 3.4e38");
+        }
+        out.add(new Token(TokenKind.FLOAT, src.substring(start, pos), whole, Float.floatToRawIntBits(value), null, null));
     }
 
     // ---- strings and chars ----------------------------------------------------------------

@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public enum TokenKind {
     // literals and names
-    IDENT("identifier"), INT("integer literal"), STRING("string literal"), LABEL("loop label"),
+    IDENT("identifier"), INT("integer literal"), FLOAT("floating-point literal"), STRING("string literal"), LABEL("loop label"),
 
     // keywords
     FN("fn"), ASYNC("async"), AWAIT("await"), TASK("task"), SPAWN("spawn"), LET("let"), MUT("mut"),

@@ -37,7 +37,7 @@ public final class Linker {
     public Path linkProgram(Board board, List<Path> programObjects, Path elf, Optional<Path> map) {
         Path dir = elf.toAbsolutePath().getParent();
         Path script = LinkerScript.write(board, dir);
-        List<Path> objects = withRuntime(programObjects, () -> runtime.build(board));
+        List<Path> objects = withRuntime(board, programObjects, () -> runtime.build(board));
         ToolResult result = run(objects, script, elf, map);
         if (result.ok()) return elf;
         if (OVERFLOW.matcher(result.stderr()).find()) throw overflow(board, objects, dir, result);
@@ -63,7 +63,7 @@ public final class Linker {
         Path dir = elf.toAbsolutePath().getParent();
         // Usually runtime-c is in the program's object already (mote.llvm.WholeProgram) but for
         // the helpers code generation calls; else all of it.
-        List<Path> objects = withRuntime(programObjects, () -> runtimeInObject ? runtime.libcallObjects(board) : runtime.build(board));
+        List<Path> objects = withRuntime(board, programObjects, () -> runtimeInObject ? runtime.libcallObjects(board) : runtime.build(board));
         ToolResult result = run(objects, LinkerScript.write(board, dir), elf, map);
         if (result.ok()) return true;
         if (!OVERFLOW.matcher(result.stderr()).find()) throw failure(result);
@@ -119,13 +119,17 @@ public final class Linker {
     static final Path START_LIB = Path.of("--start-lib"), END_LIB = Path.of("--end-lib");
 
     /** The program's objects, then runtime-c's (built or taken from the cache), taken as an archive's members. */
-    private static List<Path> withRuntime(List<Path> programObjects, java.util.function.Supplier<List<Path>> runtimeObjects) {
+    private static List<Path> withRuntime(Board board, List<Path> programObjects, java.util.function.Supplier<List<Path>> runtimeObjects) {
         List<Path> objects = new ArrayList<>(programObjects);
         objects.add(START_LIB);
         objects.addAll(mote.home.Timings.time("runtime", runtimeObjects));
         objects.add(END_LIB);
+        Libgcc.archive(board).ifPresent(objects::add);   // f32 helpers: only what is still undefined
         return objects;
     }
+
+    /** An undefined libgcc float helper: the program uses f32 and libgcc is missing. */
+    private static final Pattern SOFT_FLOAT_HELPER = Pattern.compile("undefined symbol: (__aeabi_(?:f\\w+|d\\w+|u?i2f|u?l2f)|__\\w+sf\\w*)");
 
     private static final Pattern OVERFLOW = Pattern.compile("will not fit in region|RAM overflow");
 
@@ -164,6 +168,11 @@ public final class Linker {
     /** A link error: the objects may come from the runtime cache, so say where it is and how to clear it. */
     private static ToolError failure(ToolResult result) {
         String detail = result.stderr().isBlank() ? result.stdout() : result.stderr();
+        java.util.regex.Matcher helper = SOFT_FLOAT_HELPER.matcher(detail);
+        if (helper.find()) {
+            return new ToolError("this program's f32 code needs libgcc's helpers (`" + helper.group(1)
+                    + "`), which are not installed\n  = help: " + Libgcc.INSTALL_HINT);
+        }
         return new ToolError("ld.lld failed (exit code " + result.exitCode() + "):\n" + detail.stripTrailing()
                 + "\n" + mote.home.MoteCache.clearHint());
     }

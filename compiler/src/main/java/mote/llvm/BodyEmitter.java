@@ -415,7 +415,7 @@ final class BodyEmitter {
         }
         if (!(op instanceof Operand.Const k)) throw new IllegalStateException("unhandled operand " + op);
         if (!LlvmCodegen.hasStorage(k.type())) return null;
-        return cg.constInt(cg.llvmType(k.type()), k.bits());
+        return cg.constScalar(k.type(), k.bits());
     }
 
     private void store(Local dest, LLVMValueRef value) {
@@ -621,16 +621,23 @@ final class BodyEmitter {
             LLVMValueRef v = operand(u.operand());
             Type t = fn.typeOf(u.operand());
             return switch (u.op()) {
-                case NEG -> LLVMBuildNeg(cg.builder, v, "");
+                case NEG -> t instanceof Type.Float32 ? LLVMBuildFNeg(cg.builder, v, "") : LLVMBuildNeg(cg.builder, v, "");
                 case NOT, BIT_NOT -> LLVMBuildNot(cg.builder, v, "");
                 case COUNT_ONES -> bitCount("llvm.ctpop", v, t, false);
                 case LEADING_ZEROS -> bitCount("llvm.ctlz", v, t, true);
                 case TRAILING_ZEROS -> bitCount("llvm.cttz", v, t, true);
+                case FLOAT_ABS -> {
+                    LLVMTypeRef type = cg.fnType(cg.f32, cg.f32);
+                    LLVMValueRef f = LLVMGetNamedFunction(cg.module, "llvm.fabs.f32");
+                    if (f == null || f.isNull()) f = LLVMAddFunction(cg.module, "llvm.fabs.f32", type);
+                    yield LLVMBuildCall2(cg.builder, type, f, new PointerPointer<>(1).put(0, v), 1, "");
+                }
             };
         }
         if (r instanceof Rvalue.Cast c) {
             LLVMValueRef v = operand(c.operand());
             Type from = fn.typeOf(c.operand());
+            if (from instanceof Type.Float32 || c.target() instanceof Type.Float32) return floatCast(v, from, c.target());
             Type.Int to = (Type.Int) c.target();
             Type.Int fromInt = Type.intRepr(from);
             int fromBits = fromInt != null ? fromInt.bits() : 1;
@@ -681,8 +688,45 @@ final class BodyEmitter {
         throw new IllegalStateException("rvalue " + r);
     }
 
+    /**
+     * `as` to or from f32, as Rust defines it: float to integer truncates and saturates, NaN
+     * giving 0 (LLVM's fpto[su]i.sat); integer to float rounds to nearest.
+     */
+    private LLVMValueRef floatCast(LLVMValueRef v, Type from, Type to) {
+        if (from.equals(to)) return v;
+        if (to instanceof Type.Float32) {
+            Type.Int fi = Type.intRepr(from);
+            return fi.signed() ? LLVMBuildSIToFP(cg.builder, v, cg.f32, "") : LLVMBuildUIToFP(cg.builder, v, cg.f32, "");
+        }
+        Type.Int it = (Type.Int) to;
+        LLVMTypeRef target = cg.llvmType(it);
+        String name = "llvm.fpto" + (it.signed() ? "s" : "u") + "i.sat.i" + it.bits() + ".f32";
+        LLVMTypeRef type = cg.fnType(target, cg.f32);
+        LLVMValueRef f = LLVMGetNamedFunction(cg.module, name);
+        if (f == null || f.isNull()) f = LLVMAddFunction(cg.module, name, type);
+        return LLVMBuildCall2(cg.builder, type, f, new PointerPointer<>(1).put(0, v), 1, "");
+    }
+
+    private LLVMValueRef floatBinary(BinOp op, LLVMValueRef l, LLVMValueRef r) {
+        return switch (op) {
+            case ADD -> LLVMBuildFAdd(cg.builder, l, r, "");
+            case SUB -> LLVMBuildFSub(cg.builder, l, r, "");
+            case MUL -> LLVMBuildFMul(cg.builder, l, r, "");
+            case DIV -> LLVMBuildFDiv(cg.builder, l, r, "");
+            // IEEE comparisons: any comparison with NaN is false, except `!=`, as in Rust.
+            case EQ -> LLVMBuildFCmp(cg.builder, LLVMRealOEQ, l, r, "");
+            case NE -> LLVMBuildFCmp(cg.builder, LLVMRealUNE, l, r, "");
+            case LT -> LLVMBuildFCmp(cg.builder, LLVMRealOLT, l, r, "");
+            case LE -> LLVMBuildFCmp(cg.builder, LLVMRealOLE, l, r, "");
+            case GT -> LLVMBuildFCmp(cg.builder, LLVMRealOGT, l, r, "");
+            case GE -> LLVMBuildFCmp(cg.builder, LLVMRealOGE, l, r, "");
+            default -> throw new IllegalStateException("f32 " + op);
+        };
+    }
+
     private LLVMValueRef binary(Rvalue.Binary b) {
         Type t = fn.typeOf(b.left());
+        if (t instanceof Type.Float32) return floatBinary(b.op(), operand(b.left()), operand(b.right()));
         boolean signed = t instanceof Type.Int it && it.signed();
         LLVMValueRef l = operand(b.left());
         LLVMValueRef r = operand(b.right());
@@ -744,6 +788,10 @@ final class BodyEmitter {
                 printText(data, len, spec);
             } else if (v.type() instanceof Type.Enum e && spec.debug()) {
                 printVariantName(value, e, spec);
+            } else if (v.type() instanceof Type.Float32) {
+                // Its bits, so runtime-c/float.c converts with integer arithmetic only.
+                cg.callRuntime("mote_print_f32", LLVMBuildBitCast(cg.builder, value, cg.i32, ""),
+                        cg.constInt(cg.i32, spec.packedFloat()), cg.constInt(cg.i32, spec.precision()));
             } else {
                 printInteger(value, Type.intRepr(v.type()), spec);
             }

@@ -38,7 +38,7 @@ import org.bytedeco.llvm.LLVM.LLVMMetadataRef;
  * </ul>
  */
 final class DebugTypes {
-    private static final int DW_ATE_BOOLEAN = 0x02, DW_ATE_SIGNED = 0x05, DW_ATE_UNSIGNED = 0x08;
+    private static final int DW_ATE_BOOLEAN = 0x02, DW_ATE_FLOAT = 0x04, DW_ATE_SIGNED = 0x05, DW_ATE_UNSIGNED = 0x08;
     private static final int DW_TAG_STRUCTURE_TYPE = 0x13, DW_TAG_VOLATILE_TYPE = 0x35;
 
     private final LLVMDIBuilderRef di;
@@ -70,6 +70,7 @@ final class DebugTypes {
         LLVMMetadataRef made;
         if (t instanceof Type.Int i) made = base(i.toString(), i.bits(), i.signed() ? DW_ATE_SIGNED : DW_ATE_UNSIGNED);
         else if (t instanceof Type.Bool) made = base("bool", 8, DW_ATE_BOOLEAN);
+        else if (t instanceof Type.Float32) made = base("f32", 32, DW_ATE_FLOAT);
         else if (t instanceof Type.Enum e) made = enumeration(e);
         else if (t instanceof Type.Array a) made = array(a.element(), a.length());
         else if (t instanceof Type.Ref r) made = pointer(r.target());

@@ -54,7 +54,7 @@ public final class LlvmCodegen implements AutoCloseable {
     final LLVMContextRef ctx;
     final LLVMModuleRef module;
     final LLVMBuilderRef builder;
-    final LLVMTypeRef i1, i8, i32, i64, ptr, voidType;
+    final LLVMTypeRef i1, i8, i32, i64, f32, ptr, voidType;
     final Map<String, LLVMValueRef> syncFns = new HashMap<>();
     final Map<String, LLVMValueRef> polls = new HashMap<>();
     final Map<String, LLVMValueRef> inits = new HashMap<>();
@@ -78,6 +78,7 @@ public final class LlvmCodegen implements AutoCloseable {
         i8 = LLVMInt8TypeInContext(ctx);
         i32 = LLVMInt32TypeInContext(ctx);
         i64 = LLVMInt64TypeInContext(ctx);
+        f32 = LLVMFloatTypeInContext(ctx);
         ptr = LLVMPointerTypeInContext(ctx, 0);
         voidType = LLVMVoidTypeInContext(ctx);
         declareRuntime();
@@ -141,6 +142,7 @@ public final class LlvmCodegen implements AutoCloseable {
         runtimeFn("mote_print_fmt32", voidType, false, i32, i32);
         runtimeFn("mote_print_fmt64", voidType, false, i64, i32);
         runtimeFn("mote_print_fmt_str", voidType, false, ptr, i32, i32);
+        runtimeFn("mote_print_f32", voidType, false, i32, i32, i32);
         runtimeFn("mote_log_frame", voidType, false, i32);
         runtimeFn("mote_panic_end_interned", voidType, true);
         runtimeFn("mote_log_varint", voidType, false, i32);
@@ -223,6 +225,7 @@ public final class LlvmCodegen implements AutoCloseable {
     LLVMTypeRef llvmType(Type t) {
         if (t instanceof Type.Int it) return LLVMIntTypeInContext(ctx, it.bits());
         if (t instanceof Type.Bool) return i1;
+        if (t instanceof Type.Float32) return f32;
         if (t instanceof Type.Enum e) return LLVMIntTypeInContext(ctx, e.repr().bits());
         if (t instanceof Type.Ref) return ptr;
         if (Type.isAggregate(t)) return LLVMArrayType(i8, t.size());
@@ -260,6 +263,12 @@ public final class LlvmCodegen implements AutoCloseable {
     }
 
     LLVMValueRef constInt(LLVMTypeRef type, long v) { return LLVMConstInt(type, v, 0); }
+
+    /** A scalar constant of type {@code t} from its bits: integers, bools, enums, and f32 by its IEEE bits. */
+    LLVMValueRef constScalar(Type t, long bits) {
+        if (t instanceof Type.Float32) return LLVMConstBitCast(constInt(i32, bits), f32);
+        return constInt(llvmType(t), bits);
+    }
 
     LLVMValueRef offsetPtr(LLVMValueRef base, int offset) {
         if (offset == 0) return base;
@@ -334,7 +343,7 @@ public final class LlvmCodegen implements AutoCloseable {
             } else if (g.type() instanceof Type.Ref || !hasStorage(g.type())) {
                 LLVMSetInitializer(v, LLVMConstNull(LLVMGlobalGetValueType(v)));
             } else {
-                LLVMSetInitializer(v, constInt(llvmType(g.type()), g.initialValue()));
+                LLVMSetInitializer(v, constScalar(g.type(), g.initialValue()));
             }
             LLVMSetAlignment(v, Math.max(1, g.type().align()));
             LLVMSetLinkage(v, LLVMInternalLinkage);

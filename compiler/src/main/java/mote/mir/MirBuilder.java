@@ -234,6 +234,7 @@ public final class MirBuilder {
             if ((e instanceof Expr.Name || e instanceof Expr.Field || e instanceof Expr.Call || e instanceof Expr.StructLit || e instanceof Expr.MethodCall)
                     && program.resolution(e) instanceof Symbol.SumVariant sv) return lowerVariant(e, sv);
             if (e instanceof Expr.IntLit lit) return constant(typeOf(e), lit.value());
+            if (e instanceof Expr.FloatLit f) return constant(Type.F32, mote.types.Floats.bits(f.value()));
             if (e instanceof Expr.BoolLit b) return constant(Type.BOOL, b.value() ? 1 : 0);
             if (e instanceof Expr.Name n) return lowerName(n);
             if (e instanceof Expr.Unary u) {
@@ -329,6 +330,7 @@ public final class MirBuilder {
                 return typeOf(e) instanceof Type.Unit ? Operand.UNIT : Operand.of(t);
             }
             if (e instanceof Expr.MethodCall mc && typeOf(mc.receiver()) instanceof Type.Int it) return lowerIntegerMethod(mc, it);
+            if (e instanceof Expr.MethodCall mc && typeOf(mc.receiver()) instanceof Type.Float32) return lowerFloatMethod(mc);
             if (e instanceof Expr.MethodCall mc && typeOf(mc.receiver()) instanceof Type.Sum sum) return lowerSumMethod(mc, sum);
             if (e instanceof Expr.MethodCall mc && (mc.method().name().equals("fill") || mc.method().name().equals("copy_from_slice"))) {
                 lowerFillOrCopy(mc);
@@ -589,6 +591,26 @@ public final class MirBuilder {
                 value = Operand.of(sum);
             }
             return value;
+        }
+
+        /** f32's methods (0.2) with Rust's meaning: `min`/`max` return the other value when one is NaN. */
+        private Operand lowerFloatMethod(Expr.MethodCall mc) {
+            Operand x = lower(mc.receiver());
+            Operand y = mc.args().isEmpty() ? null : lower(mc.args().get(0));
+            return switch (mc.method().name()) {
+                case "abs" -> {
+                    Local t = temp(Type.F32);
+                    assign(t, new Rvalue.Unary(UnOp.FLOAT_ABS, x));
+                    yield Operand.of(t);
+                }
+                case "is_nan" -> binaryTemp(BinOp.NE, x, x, Type.BOOL);
+                case "min", "max" -> {
+                    Operand better = binaryTemp(mc.method().name().equals("min") ? BinOp.LT : BinOp.GT, x, y, Type.BOOL);
+                    Operand otherIsNan = binaryTemp(BinOp.NE, y, y, Type.BOOL);
+                    yield choose(binaryTemp(BinOp.BIT_OR, better, otherIsNan, Type.BOOL), x, y, Type.F32);
+                }
+                default -> throw new IllegalStateException("f32 method " + mc.method().name());
+            };
         }
 
         private Operand lowerIntegerMethod(Expr.MethodCall mc, Type.Int it) {

@@ -169,7 +169,7 @@ public final class MergeStates implements MirPass {
         }
         if (r instanceof Rvalue.Binary bin && (bin.op() == BinOp.EQ || bin.op() == BinOp.NE)) {
             Operand.Const l = constant(bin.left(), known), rr = constant(bin.right(), known);
-            if (l == null || rr == null) return null;
+            if (l == null || rr == null || l.type() instanceof Type.Float32) return null;   // NaN, -0.0: bits are not equality
             boolean equal = l.bits() == rr.bits();
             return new Operand.Const(Type.BOOL, equal == (bin.op() == BinOp.EQ) ? 1 : 0);
         }

@@ -1053,9 +1053,17 @@ public final class Parser {
             case MINUS -> {
                 advance();
                 Token n = peek();
+                if (n.kind() == FLOAT) {   // the checker says floats are not patterns
+                    advance();
+                    return new Expr.Unary(from(t.span()), UnaryOp.NEG, new Expr.FloatLit(n.span(), (int) n.value()));
+                }
                 if (n.kind() != INT) throw unexpected("E0026", false, "expected an integer after `-` in a pattern, found " + n.describe());
                 advance();
                 return new Expr.Unary(from(t.span()), UnaryOp.NEG, new Expr.IntLit(n.span(), n.value(), n.suffix()));
+            }
+            case FLOAT -> {
+                advance();
+                return new Expr.FloatLit(t.span(), (int) t.value());
             }
             case INT -> {
                 advance();
@@ -1368,6 +1376,10 @@ public final class Parser {
                 advance();
                 return new Expr.IntLit(t.span(), t.value(), t.suffix());
             }
+            case FLOAT -> {
+                advance();
+                return new Expr.FloatLit(t.span(), (int) t.value());
+            }
             case STRING -> {
                 advance();
                 return new Expr.StrLit(t.span(), t.bytes());
@@ -1449,7 +1461,7 @@ public final class Parser {
 
     private boolean canStartExpression() {
         return switch (peek().kind()) {
-            case INT, STRING, TRUE, FALSE, IDENT, LPAREN, LBRACKET, IF, MATCH, WHILE, LOOP, FOR, CRITICAL, LABEL,
+            case INT, FLOAT, STRING, TRUE, FALSE, IDENT, LPAREN, LBRACKET, IF, MATCH, WHILE, LOOP, FOR, CRITICAL, LABEL,
                  JOIN, RACE, SPAWN, BREAK, CONTINUE, RETURN, MINUS, BANG, TILDE, STAR, AMP, AMP_AMP, AWAIT -> true;
             case LBRACE -> !noStruct;
             default -> false;

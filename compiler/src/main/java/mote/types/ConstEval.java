@@ -54,6 +54,7 @@ final class ConstEval {
     private long evalExpr(Expr e) {
         Type t = program.types.get(e);
         if (e instanceof Expr.IntLit lit) { return normalize(lit.value(), t);
+        } else if (e instanceof Expr.FloatLit f) { return Floats.bits(f.value());
         } else if (e instanceof Expr.BoolLit b) { return b.value() ? 1 : 0;
         } else if (e instanceof Expr.Name n) {
             return itemValue(n, n.ident().name(), t);
@@ -64,6 +65,10 @@ final class ConstEval {
         } else if (e instanceof Expr.Unary u) {
             if (u.op() == Expr.UnaryOp.DEREF) throw fail(e, "E0501", "this is not a constant expression");
             long v = evalExpr(u.operand());
+            if (t instanceof Type.Float32) {
+                if (u.op() != Expr.UnaryOp.NEG) throw fail(e, "E0501", "this is not a constant expression");
+                return Floats.bits(-Floats.value(v));
+            }
             return switch (u.op()) {
                 // `-128i8` is a negated literal whose bits already wrapped to MIN (its range is
                 // E0320's business): negating wraps back. Any other operand is a value of the
@@ -77,6 +82,9 @@ final class ConstEval {
         } else if (e instanceof Expr.Cast c) {
             long v = evalExpr(c.value());
             Type from = program.types.get(c.value());
+            if (from instanceof Type.Float32 && t instanceof Type.Int to) return Floats.toInt(Floats.value(v), to);
+            if (from instanceof Type.Float32) return v;
+            if (t instanceof Type.Float32) return Floats.bits(Floats.fromInt(v, Type.intRepr(from) != null ? Type.intRepr(from) : Type.I32));
             Type.Int fi = Type.intRepr(from);
             if (fi != null && !fi.signed() && fi.bits() < 64) v = v & ((1L << fi.bits()) - 1);
             return normalize(v, t);
@@ -91,7 +99,7 @@ final class ConstEval {
         Symbol s = program.resolution(e);
         if (s instanceof Symbol.Const c) return c.value();
         if (staticsAreConstants && s instanceof Symbol.Static st && !st.mutable() && st.image() == null
-                && (st.type() instanceof Type.Int || st.type() instanceof Type.Bool || st.type() instanceof Type.Enum)) return st.initialValue();
+                && (st.type() instanceof Type.Int || st.type() instanceof Type.Float32 || st.type() instanceof Type.Bool || st.type() instanceof Type.Enum)) return st.initialValue();
         if (t instanceof Type.Never) throw new NotConstant();   // broken, or the checker said why
         throw fail(e, "E0501", "`" + name + "` is not a constant, so it cannot be used here");
     }
@@ -108,6 +116,7 @@ final class ConstEval {
         if (b.op() == Expr.BinaryOp.OR && l != 0) return 1;
         long r = evalExpr(b.right());
         Type operand = program.types.get(b.left());
+        if (operand instanceof Type.Float32) return floatBinary(b, Floats.value(l), Floats.value(r));
         boolean signed = operand instanceof Type.Int it && it.signed();
         switch (b.op()) {
             case AND, OR -> { return r != 0 ? 1 : 0; }
@@ -121,6 +130,23 @@ final class ConstEval {
         }
         if (!(t instanceof Type.Int it)) throw fail(b, "E0501", "this is not a constant expression");
         return arithmetic(b, l, r, it);
+    }
+
+    /** IEEE single-precision arithmetic and comparisons, as the target computes them. */
+    private long floatBinary(Expr.Binary b, float l, float r) {
+        return switch (b.op()) {
+            case ADD -> Floats.bits(l + r);
+            case SUB -> Floats.bits(l - r);
+            case MUL -> Floats.bits(l * r);
+            case DIV -> Floats.bits(l / r);
+            case EQ -> l == r ? 1 : 0;
+            case NE -> l != r ? 1 : 0;
+            case LT -> l < r ? 1 : 0;
+            case LE -> l <= r ? 1 : 0;
+            case GT -> l > r ? 1 : 0;
+            case GE -> l >= r ? 1 : 0;
+            default -> throw fail(b, "E0501", "this is not a constant expression");
+        };
     }
 
     /**

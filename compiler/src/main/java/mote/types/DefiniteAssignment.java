@@ -94,7 +94,7 @@ public final class DefiniteAssignment {
 
     private void expr(Expr e) {
         if (e == null) return;
-        if (e instanceof Expr.IntLit || e instanceof Expr.BoolLit || e instanceof Expr.StrLit) {
+        if (e instanceof Expr.IntLit || e instanceof Expr.FloatLit || e instanceof Expr.BoolLit || e instanceof Expr.StrLit) {
             // reads nothing
         } else if (e instanceof Expr.Name n) {
             read(n, false);

@@ -49,6 +49,11 @@ public record FormatSpec(char fill, Align align, int width, boolean zeroPad, boo
                 | (signed && radix == Radix.DECIMAL ? 1 << 25 : 0);
     }
 
+    /** An f32's spec for runtime-c/float.c: {@link #packed} (a number), and bit 26 for `{:?}` (whole numbers end in `.0`). */
+    public int packedFloat() {
+        return packed(true, false) | (debug ? 1 << 26 : 0);
+    }
+
     /** The placeholder as the user wrote it (normalised), for MIR dumps and messages. */
     public String text() {
         StringBuilder sb = new StringBuilder();

@@ -170,7 +170,7 @@ final class ItemOrder {
 
         void expr(Expr e) {
             if (e == null) return;
-            if (e instanceof Expr.IntLit || e instanceof Expr.BoolLit || e instanceof Expr.StrLit || e instanceof Expr.Continue) {
+            if (e instanceof Expr.IntLit || e instanceof Expr.FloatLit || e instanceof Expr.BoolLit || e instanceof Expr.StrLit || e instanceof Expr.Continue) {
                 // names nothing
             } else if (e instanceof Expr.Name n) {
                 if (!isLocal(n.ident().name())) add(scope.values().get(n.ident().name()), n.span());

@@ -9,6 +9,7 @@ public sealed interface Type {
     Never NEVER = new Never();
     Int U8 = new Int(false, 8), U16 = new Int(false, 16), U32 = new Int(false, 32), U64 = new Int(false, 64);
     Int I8 = new Int(true, 8), I16 = new Int(true, 16), I32 = new Int(true, 32), I64 = new Int(true, 64);
+    Float32 F32 = new Float32();
 
     /** Size in bytes on the target (32-bit Cortex-M). */
     int size();
@@ -42,6 +43,13 @@ public sealed interface Type {
             return t;
         }
         @Override public String toString() { return (signed ? "i" : "u") + bits; }
+    }
+
+    /** `f32` (0.2): IEEE 754 single precision; constants carry their bits ({@link Float#floatToRawIntBits}). */
+    record Float32() implements Type {
+        public int size() { return 4; }
+        public int align() { return 4; }
+        @Override public String toString() { return "f32"; }
     }
 
     record Bool() implements Type {
@@ -371,7 +379,7 @@ public sealed interface Type {
 
     /** Whether all zero bytes are a value of {@code t}: integers, bools, `()`, channels, and aggregates of them. */
     static boolean zeroIsValue(Type t) {
-        if (t instanceof Int || t instanceof Bool || t instanceof Unit || t instanceof Channel) return true;
+        if (t instanceof Int || t instanceof Float32 || t instanceof Bool || t instanceof Unit || t instanceof Channel) return true;
         if (t instanceof Array a) return zeroIsValue(a.element());
         if (t instanceof Struct s) return s.fields().stream().allMatch(f -> zeroIsValue(f.type()));
         if (t instanceof Tuple tu) return tu.elements().stream().allMatch(Type::zeroIsValue);

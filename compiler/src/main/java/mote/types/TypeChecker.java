@@ -270,7 +270,7 @@ public final class TypeChecker {
     private static final String INTERRUPT_PREFIX = "irq.";
 
     private boolean declareType(Ident name, Type t) {
-        if (typeNames.containsKey(name.name()) || Type.intNamed(name.name()) != null || name.name().equals("bool")) {
+        if (typeNames.containsKey(name.name()) || Type.intNamed(name.name()) != null || name.name().equals("bool") || name.name().equals("f32")) {
             diags.error("E0201", name.span(), "type `" + name.name() + "` is defined more than once");
             return false;
         }
@@ -566,6 +566,7 @@ public final class TypeChecker {
             if (n.path().size() == 1 && n.args().isEmpty()) {
                 String name = n.simpleName();
                 if (name.equals("bool")) return Type.BOOL;
+                if (name.equals("f32")) return Type.F32;
                 Type.Int t = Type.intNamed(name);
                 if (t != null) return t;
                 Type named = typeNames.get(name);
@@ -608,7 +609,7 @@ public final class TypeChecker {
             String missing = switch (n.simpleName()) {
                 case "Box", "Vec", "String", "Rc", "Arc", "HashMap", "BTreeMap", "VecDeque" ->
                         "Mote has no heap (0.2): `" + n.simpleName() + "` does not exist; use an array `[T; N]`, a `&[u8]` or a `Channel<T, N>`";
-                case "f32", "f64" -> "`" + n.simpleName() + "` is not supported by this compiler yet: use integers in fixed point (millivolts, tenths of a degree)";
+                case "f64" -> "Mote has no `f64` (0.2): its one floating-point type is `f32`";
                 case "str", "char" -> "Mote text is `&[u8]` (bytes); a character literal `'a'` is a `u8`";
                 default -> null;
             };
@@ -616,11 +617,11 @@ public final class TypeChecker {
                 diags.error("E0301", te.span(), "unknown type `" + n.simpleName() + "`", missing);
                 return Type.NEVER;
             }
-            List<String> candidates = new ArrayList<>(List.of("bool", "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "usize"));
+            List<String> candidates = new ArrayList<>(List.of("bool", "f32", "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "usize"));
             candidates.addAll(typeNames.keySet());
             String best = Suggest.closest(n.simpleName(), candidates);
             diags.error("E0301", te.span(), "unknown type `" + String.join(".", n.path().stream().map(i -> i.name()).toList()) + "`",
-                    best != null ? "did you mean `" + best + "`?" : "the built-in types are bool, u8, u16, u32, u64, i8, i16, i32, i64 and usize");
+                    best != null ? "did you mean `" + best + "`?" : "the built-in types are bool, u8, u16, u32, u64, i8, i16, i32, i64, usize and f32");
             return Type.NEVER;   // the error type: accepts anything, so no follow-on errors
         } else if (te instanceof TypeExpr.Array a) {
             Type element = resolveType(a.element());
@@ -709,9 +710,9 @@ public final class TypeChecker {
         endBody();
         Type resolved = resolve(declared != null ? declared : t);
         if (resolved instanceof Type.Never) return new Symbol.Const(c.name().name(), c, resolved, 0);   // already reported
-        if (!(resolved instanceof Type.Int || resolved instanceof Type.Bool || resolved instanceof Type.Enum)) {
+        if (!(resolved instanceof Type.Int || resolved instanceof Type.Float32 || resolved instanceof Type.Bool || resolved instanceof Type.Enum)) {
             diags.error("E0507", c.type() != null ? c.type().span() : c.value().span(),
-                    "a `const` is an integer, a bool or an enum, not `" + resolved + "`", "use a `static` for arrays, structs and strings");
+                    "a `const` is an integer, an f32, a bool or an enum, not `" + resolved + "`", "use a `static` for arrays, structs and strings");
             return new Symbol.Const(c.name().name(), c, Type.NEVER, 0);
         }
         long value = new ConstEval(out, globals, diags).eval(c.value(), resolved);
@@ -1035,6 +1036,7 @@ public final class TypeChecker {
         if (e instanceof Expr.IntLit lit) {
             literals.add(new LiteralUse(lit, false));
             return literalType(lit, expected);
+        } else if (e instanceof Expr.FloatLit) { return Type.F32;
         } else if (e instanceof Expr.BoolLit b) { return Type.BOOL;
         } else if (e instanceof Expr.StrLit s) { return new Type.Slice(Type.U8);
         } else if (e instanceof Expr.Field f) { return checkField(f);
@@ -1094,10 +1096,13 @@ public final class TypeChecker {
             Type target = resolveType(c.type());
             Type from = check(c.value(), null);
             Type s = shallow(from);
-            if (!(s instanceof Type.Int || s instanceof Type.Var || s instanceof Type.Bool || s instanceof Type.Enum || s instanceof Type.Never)
-                    || !(target instanceof Type.Int)) {
+            boolean numeric = s instanceof Type.Int || s instanceof Type.Var || s instanceof Type.Float32;
+            boolean legal = target instanceof Type.Int
+                    ? numeric || s instanceof Type.Bool || s instanceof Type.Enum || s instanceof Type.Never
+                    : target instanceof Type.Float32 && (numeric || s instanceof Type.Never);
+            if (!legal) {
                 diags.error("E0330", c.span(), "cannot cast `" + resolveForMessage(s) + "` as `" + target + "`",
-                        "`as` converts between integer types, and from a bool or an enum to an integer");
+                        "`as` converts between integer types and `f32`, and from a bool or an enum to an integer");
             }
             return target;
         } else if (e instanceof Expr.Block b) { return checkBlock(b, expected);
@@ -1163,6 +1168,12 @@ public final class TypeChecker {
         if (expected != null) {
             Type s = shallow(expected);
             if (s instanceof Type.Int || s instanceof Type.Var) return s;
+            if (s instanceof Type.Float32 && lit.suffix() == null) {
+                // Rust's rule: an integer literal is never an f32 (`3` is not `3.0`).
+                diags.error("E0308", lit.span(), "mismatched types: expected `f32`, found integer literal `" + sourceText(lit) + "`",
+                        "write it as a floating-point literal: `" + sourceText(lit) + ".0`");
+                return Type.F32;
+            }
         }
         return freshVar();
     }
@@ -1225,7 +1236,7 @@ public final class TypeChecker {
                 Type s = shallow(t);
                 if (s instanceof Type.Int it && !it.signed())
                     diags.error("E0331", u.span(), "cannot negate a value of unsigned type `" + it + "`");
-                else if (!isInt(t) && !(s instanceof Type.Never))
+                else if (!isInt(t) && !(s instanceof Type.Float32) && !(s instanceof Type.Never))
                     diags.error("E0331", u.span(), "cannot negate a value of type `" + s + "`");
                 return t;
             }
@@ -1275,7 +1286,7 @@ public final class TypeChecker {
                 diags.error("E0332", b.span(), "`" + op.symbol + "` compares integers, not bools");
             else if (s instanceof Type.Enum && op != Expr.BinaryOp.EQ && op != Expr.BinaryOp.NE)
                 diags.error("E0332", b.span(), "`" + op.symbol + "` does not order enums", "compare their discriminants: `a as u8 < b as u8`");
-            else if (!(isInt(s) || s instanceof Type.Bool || s instanceof Type.Enum || s instanceof Type.Never))
+            else if (!(isInt(s) || s instanceof Type.Float32 || s instanceof Type.Bool || s instanceof Type.Enum || s instanceof Type.Never))
                 diags.error("E0332", b.span(), "cannot compare values of type `" + resolveForMessage(s) + "`");
             return Type.BOOL;
         }
@@ -1285,7 +1296,11 @@ public final class TypeChecker {
         unify(l, r, b.right().span());
         Type s = shallow(l);
         boolean bitwise = op == Expr.BinaryOp.BIT_AND || op == Expr.BinaryOp.BIT_OR || op == Expr.BinaryOp.BIT_XOR;
-        if (!(isInt(s) || s instanceof Type.Never || (bitwise && s instanceof Type.Bool)))
+        if (s instanceof Type.Float32 && op == Expr.BinaryOp.REM)
+            diags.error("E0333", b.span(), "Mote has no `%` for `f32` (0.2)",
+                    "for a whole-number remainder convert first: `(a as i32) % (b as i32)`");
+        else if (s instanceof Type.Float32 && !bitwise) { }   // + - * /: IEEE arithmetic
+        else if (!(isInt(s) || s instanceof Type.Never || (bitwise && s instanceof Type.Bool)))
             diags.error("E0333", b.span(), "cannot apply `" + op.symbol + "` to `" + s + "`");
         return l;
     }
@@ -1557,6 +1572,17 @@ public final class TypeChecker {
         if (method != null) return checkMethod(mc, method, receiverType, awaited);
         if (t instanceof Type.Channel ch) return checkChannelMethod(mc, ch, awaited);
         if (isInt(t) || (t instanceof Type.Var && !isGeneral(t) && IntegerMethods.isMethod(mc.method().name()))) return checkIntegerMethod(mc, t, awaited);
+        if (t instanceof Type.Float32 && FLOAT_METHODS.contains(mc.method().name())) {
+            notAwaitable(mc, awaited);
+            String m = mc.method().name();
+            int want = m.equals("min") || m.equals("max") ? 1 : 0;
+            if (mc.args().size() != want) argumentCount(mc.span(), m, want, mc.args().size());
+            for (int i = 0; i < mc.args().size(); i++) {
+                Expr a = mc.args().get(i);
+                if (i < want) unify(Type.F32, check(a, Type.F32), a.span()); else check(a, null);
+            }
+            return m.equals("is_nan") ? Type.BOOL : Type.F32;
+        }
         if (t instanceof Type.Sum s && s.isBuiltin()) return checkSumMethod(mc, s, awaited);
         if ((t instanceof Type.Array || t instanceof Type.Slice) && mc.method().name().equals("len")) {
             if (awaited) diags.error("E0402", mc.span(), "only a call to an async function can be awaited", "`len()` is not async: drop the `.await`");
@@ -1583,6 +1609,7 @@ public final class TypeChecker {
         if (!(t instanceof Type.Never))
             diags.error("E0385", mc.method().span(), "no method `" + mc.method().name() + "` on type `" + resolveForMessage(t) + "`",
                     t instanceof Type.Array || t instanceof Type.Slice ? "arrays and slices have `.len()`, `.fill(v)` and `.copy_from_slice(s)`"
+                            : t instanceof Type.Float32 ? "`f32` has " + String.join(", ", FLOAT_METHODS) + " (0.2)"
                             : "give the type an `impl` block with the method, or call a function: `f(x)`");
         return Type.NEVER;
     }
@@ -1814,7 +1841,10 @@ public final class TypeChecker {
             unify(target, check(a.value(), target), a.value().span());
             Type s = shallow(target);
             boolean bitwise = a.op() == Expr.BinaryOp.BIT_AND || a.op() == Expr.BinaryOp.BIT_OR || a.op() == Expr.BinaryOp.BIT_XOR;
-            if (!(isInt(s) || s instanceof Type.Never || (bitwise && s instanceof Type.Bool)))
+            if (s instanceof Type.Float32 && a.op() == Expr.BinaryOp.REM)
+                diags.error("E0333", a.span(), "Mote has no `%=` for `f32` (0.2)");
+            else if (s instanceof Type.Float32 && !bitwise) { }   // += -= *= /=
+            else if (!(isInt(s) || s instanceof Type.Never || (bitwise && s instanceof Type.Bool)))
                 diags.error("E0333", a.span(), "cannot apply `" + a.op().symbol + "=` to `" + s + "`");
         }
         return Type.UNIT;
@@ -1995,24 +2025,33 @@ public final class TypeChecker {
      * structs, arrays and slices of printable things; radix, sign and `#` only integers; a precision
      * only text (it truncates, as in Rust).
      */
+    /** f32's methods (0.2): those that need no libm. */
+    private static final List<String> FLOAT_METHODS = List.of("abs", "min", "max", "is_nan");
+
+    /** `{:.N}` of an f32 goes up to this many decimals (runtime-c/float.c's buffer). */
+    static final int MAX_FLOAT_PRECISION = 40;
+
     private void checkPrintable(Expr arg, Type t, FormatSpec spec) {
         if (t instanceof Type.Never) return;
         boolean text = t.equals(new Type.Slice(Type.U8));
         String shown = "`" + spec.text() + "`";
         if (spec.debug() && spec.alternate()) {
             diags.error("E0362", arg.span(), "`{:#?}` (pretty debug output) is not supported", "use `{:?}`");
-        } else if ((spec.radix() != FormatSpec.Radix.DECIMAL || spec.plus() || spec.alternate()) && !isInt(t)
+        } else if ((spec.radix() != FormatSpec.Radix.DECIMAL || (spec.plus() && !(t instanceof Type.Float32)) || spec.alternate()) && !isInt(t)
                 && !(spec.debug() && debugPrintable(t))) {
             diags.error("E0362", arg.span(), shown + " needs an integer, found `" + resolveForMessage(t) + "`",
                     "radix, `+` and `#` apply to integers; `{}` prints bools and text");
-        } else if (spec.precision() >= 0 && !text) {
+        } else if (spec.precision() > MAX_FLOAT_PRECISION && t instanceof Type.Float32) {
+            diags.error("E0362", arg.span(), "Mote prints an f32 with at most " + MAX_FLOAT_PRECISION + " decimals",
+                    "an f32 has about 7 significant digits: `{:.6}` is plenty");
+        } else if (spec.precision() >= 0 && !text && !(t instanceof Type.Float32)) {
             diags.error("E0362", arg.span(), "a precision (`." + spec.precision() + "`) applies to text, not `" + resolveForMessage(t) + "`",
                     spec.width() > 0 ? "write `{:" + spec.width() + "}` for integers" : "write `{}` for integers");
         } else if (spec.debug()) {
             if (!debugPrintable(t))
                 diags.error("E0362", arg.span(), "`{:?}` cannot print a value of type `" + resolveForMessage(t) + "`",
                         "`{:?}` prints integers, bools, text, enums, and structs, arrays and slices of those");
-        } else if (!(isInt(t) || t instanceof Type.Bool || text)) {
+        } else if (!(isInt(t) || t instanceof Type.Float32 || t instanceof Type.Bool || text)) {
             diags.error("E0362", arg.span(), shown + " cannot print a value of type `" + resolveForMessage(t) + "`",
                     t instanceof Type.Enum || t instanceof Type.Struct || t instanceof Type.Array || t instanceof Type.Slice || t instanceof Type.Sum || t instanceof Type.Tuple
                             ? "use `{:?}` for its debug form" : "`{}` prints integers, bools and `&[u8]` text");
@@ -2021,7 +2060,7 @@ public final class TypeChecker {
 
     private boolean debugPrintable(Type t) {
         t = shallow(t);
-        if (isInt(t) || t instanceof Type.Bool || t instanceof Type.Enum || t instanceof Type.Never) return true;
+        if (isInt(t) || t instanceof Type.Float32 || t instanceof Type.Bool || t instanceof Type.Enum || t instanceof Type.Never) return true;
         if (t instanceof Type.Array a) return debugPrintable(a.element());
         if (t instanceof Type.Slice sl) return debugPrintable(sl.element());
         if (t instanceof Type.Ref r) return debugPrintable(r.target());
@@ -2440,8 +2479,11 @@ public final class TypeChecker {
             Type st = shallow(t);
             if (!(isInt(st) || st instanceof Type.Bool || st instanceof Type.Enum || st instanceof Type.Never))
                 diags.error("E0370", v.span(), "a value pattern needs an integer, bool or enum, not `" + resolveForMessage(st) + "`",
-                        "match its parts with a tuple or variant pattern, or bind it with a name");
+                        st instanceof Type.Float32 ? "compare the value with `if`: `if x == 1.5 { }`"
+                                : "match its parts with a tuple or variant pattern, or bind it with a name");
             else unify(t, check(v.value(), t), v.span());
+        } else if (p instanceof Pattern.Range r && shallow(t) instanceof Type.Float32) {
+            diags.error("E0370", r.span(), "a range pattern needs an integer, not `f32`", "compare the value with `if`: `if x >= 1.0 && x < 2.0 { }`");
         } else if (p instanceof Pattern.Range r) {
             unify(t, check(r.low(), t), r.low().span());
             unify(t, check(r.high(), t), r.high().span());

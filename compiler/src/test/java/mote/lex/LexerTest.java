@@ -203,10 +203,26 @@ class LexerTest {
 
     @Test
     void badIntegers() {
-        List<Token> t = lex("5u3 18446744073709551616 0x 0b102 0x_u8 1e5");
+        List<Token> t = lex("5u3 18446744073709551616 0x 0b102 0x_u8 1e");
         assertEquals("E0010@1:2 E0011@1:5 E0012@1:26 E0013@1:33 E0012@1:35 E0010@1:42", errors());
         assertEquals(7, t.size(), "every bad literal is still one token");
         for (int i = 0; i < 6; i++) assertEquals(TokenKind.INT, t.get(i).kind());
+    }
+
+    @Test
+    void floatLiteralsAreF32Bits() {
+        List<Token> t = lex("3.3 1e-3 2.5E2 7f32 1_000.5 0.1f32 t.0.1 1..2 3.max");
+        assertEquals("", errors());
+        float[] values = {3.3f, 1e-3f, 250f, 7f, 1000.5f, 0.1f};
+        for (int i = 0; i < values.length; i++) {
+            assertEquals(TokenKind.FLOAT, t.get(i).kind(), t.get(i).text());
+            assertEquals(Float.floatToRawIntBits(values[i]), (int) t.get(i).value(), t.get(i).text());
+        }
+        // A tuple field after `.`, a range and a method call stay integers.
+        assertEquals(List.of(TokenKind.IDENT, TokenKind.DOT, TokenKind.INT, TokenKind.DOT, TokenKind.INT),
+                t.subList(6, 11).stream().map(Token::kind).toList());
+        assertEquals(TokenKind.INT, t.get(11).kind());
+        assertEquals(TokenKind.INT, t.get(14).kind());
     }
 
     @Test
