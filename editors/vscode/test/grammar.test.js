@@ -47,6 +47,7 @@ function scopeOf(toks, text) {
     "    let ok: bool = true as bool;",
     "    'outer: loop { if let Some(v) = self.next() { break 'outer; } }",
     "    let c = 'x';",
+    "    let v: f32 = 3.3e-1 * 2f32;",
     "}",
     "impl Avg { fn new() -> Option<usize> { None } }",
   ].join("\n"));
@@ -70,6 +71,9 @@ function scopeOf(toks, text) {
   assert.strictEqual(scopeOf(toks, "self"), "variable.language.self.mote");
   assert.strictEqual(scopeOf(toks, "impl"), "keyword.declaration.impl.mote");
   assert.strictEqual(scopeOf(toks, "usize"), "storage.type.primitive.mote");
+  assert.strictEqual(scopeOf(toks, "f32"), "storage.type.primitive.mote");
+  assert.strictEqual(scopeOf(toks, "3.3e-1"), "constant.numeric.float.mote");
+  assert.strictEqual(scopeOf(toks, "2f32"), "constant.numeric.float.mote");
   assert.strictEqual(scopeOf(toks, "Option"), "support.type.mote");
 
   // Every example of the repository tokenizes without a token left unscoped inside code.
