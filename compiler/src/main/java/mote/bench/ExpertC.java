@@ -26,10 +26,9 @@ public final class ExpertC {
 
     private ExpertC() {}
 
-    /** The Mote program bench/c-expert/PROGRAM.c stands for: bench/empty.mote or examples/PROGRAM.mote. */
+    /** The Mote program bench/c-expert/PROGRAM.c stands for: bench/empty.mote, bench/firmware.mote or examples/PROGRAM.mote. */
     static Path moteSource(String program) {
-        return program.equals("empty") ? MoteHome.get().resolve("bench").resolve("empty.mote")
-                : MoteHome.get().resolve("examples").resolve(program + ".mote");
+        return program.equals("empty") ? MoteHome.get().resolve("bench").resolve("empty.mote") : Bench.moteSource(program);
     }
 
     /** Compiles and links bench/c-expert/PROGRAM.c into {@code work/expert-PROGRAM/PROGRAM.elf}. */

@@ -304,7 +304,7 @@ public final class RustBaseline {
             if (rust == null) return "-";
             Build b = rust.build(example, work);
             long own = b.flash() - emptyFlash;
-            Optional<String> wrong = checkAgainst(b, MoteHome.get().resolve("examples").resolve(example + ".mote"));
+            Optional<String> wrong = checkAgainst(b, Bench.moteSource(example));
             futureLines.put(example, String.format(Locale.ROOT, "none/rustc %.2f; futures: %s", (double) moteNoneOwnFlash / own,
                     b.futures().entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))));
             return own + (wrong.isPresent() ? " (output differs: " + wrong.get().lines().findFirst().orElse("") + ")" : "");

@@ -1283,7 +1283,7 @@ public final class Parser {
                         e = new Expr.MethodCall(from(start), e, name, args);
                     } else {
                         e = new Expr.Field(from(start), e, name);
-                        if (!noStruct && at(LBRACE) && structLiteralAhead() && pathOf(e) != null) {
+                        if (!noStruct && at(LBRACE) && structLiteralAhead(name) && pathOf(e) != null) {
                             e = structLiteral(e);
                         }
                     }
@@ -1318,8 +1318,16 @@ public final class Parser {
     }
 
     /** After a path: `{ }` or `{ name:` — what a struct literal looks like (and a block does not). */
-    private boolean structLiteralAhead() {
-        return at(LBRACE) && (peek(1).kind() == RBRACE || (peek(1).kind() == IDENT && peek(2).kind() == COLON));
+    /**
+     * `{ }` or `{ name: ...` after a path; after a capitalised one (a type or variant, by Rust's
+     * convention) also the shorthand `{ name, ...` and `{ name }`, which after a lower-case name
+     * would rather be a block holding a variable.
+     */
+    private boolean structLiteralAhead(Ident last) {
+        if (!at(LBRACE)) return false;
+        if (peek(1).kind() == RBRACE || (peek(1).kind() == IDENT && peek(2).kind() == COLON)) return true;
+        boolean typeName = !last.name().isEmpty() && Character.isUpperCase(last.name().charAt(0));
+        return typeName && peek(1).kind() == IDENT && (peek(2).kind() == COMMA || peek(2).kind() == RBRACE);
     }
 
     /** The names of a path expression (`a`, `a.b.c`), or null if it is not one. */
@@ -1354,8 +1362,13 @@ public final class Parser {
         try {
             while (!at(RBRACE)) {
                 Ident name = ident("a field name in the struct literal");
-                expect(COLON, "and a value after field `" + name.name() + "`");
-                Expr value = expr();
+                Expr value;
+                if (at(COMMA) || at(RBRACE)) {
+                    value = new Expr.Name(name.span(), name);   // `Point { x, y }`: the variable of the field's name
+                } else {
+                    expect(COLON, "and a value after field `" + name.name() + "`");
+                    value = expr();
+                }
                 fields.add(new Expr.FieldInit(from(name.span()), name, value));
                 if (!eat(COMMA) && !at(RBRACE)) {
                     throw unexpected("E0021", true, "expected `,` or `}` in struct literal, found " + peek().describe());
@@ -1392,7 +1405,7 @@ public final class Parser {
                 if (t.text().equals("try_spawn") && peek(1).kind() == IDENT) return spawn(true);
                 advance();
                 Expr name = new Expr.Name(t.span(), new Ident(t.text(), t.span()));
-                if (!noStruct && structLiteralAhead()) return structLiteral(name);
+                if (!noStruct && structLiteralAhead(((Expr.Name) name).ident())) return structLiteral(name);
                 return name;
             }
             case LPAREN -> {

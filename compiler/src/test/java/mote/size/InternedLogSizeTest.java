@@ -10,7 +10,7 @@ import mote.testutil.ProgramRunner;
 import org.junit.jupiter.api.Test;
 
 /**
- * `--log interned` on examples/firmware.mote (lm3s6965evb, all optimizations): the text of its
+ * `--log interned` on bench/firmware.mote (lm3s6965evb, all optimizations): the text of its
  * 13 print formats (320 bytes) leaves flash, and so do its panic messages and locations (the
  * site table and file names) and the number conversions the device no longer runs: 7270 ->
  * 6086 bytes, more than its print text. Pinned like the other sizes: if it shrinks, lower it.
@@ -20,7 +20,7 @@ class InternedLogSizeTest {
 
     @Test
     void firmwaresPrintTextLeavesFlash() {
-        Path firmware = MoteHome.get().resolve("examples").resolve("firmware.mote");
+        Path firmware = MoteHome.get().resolve("bench").resolve("firmware.mote");
         LogSaving s = LogSaving.measure(firmware, Compiler.Options.defaults(Board.load(Board.DEFAULT_NAME), ProgramRunner.tempDir()));
         assertTrue(s.textFlash() <= FIRMWARE_TEXT, "text logging, WholeProgramSizeTest's pin: " + s.text());
         assertTrue(s.internedFlash() <= FIRMWARE_INTERNED, "pinned at " + FIRMWARE_INTERNED + ": " + s.text());
