@@ -121,6 +121,10 @@ class ParserTest {
         assertEquals("(struct-lit Empty)", expr("Empty {}"));
         assertEquals("(struct-lit uart.Config (baud 9600))", expr("uart.Config { baud: 9600 }"));
         assertEquals("(call f (struct-lit P (a (struct-lit Q (b 1)))))", expr("f(P { a: Q { b: 1 } })"));
+        // Rust's shorthand after a capitalised path; after a lower-case name `{ x }` stays a block.
+        assertEquals("(struct-lit Point (x x) (y 2))", expr("Point { x, y: 2 }"));
+        assertEquals("(struct-lit Reply.Ack (id id))", expr("Reply.Ack { id }"));
+        assertEquals("(block (semi x) (tail (block (tail y))))", body("x; { y }"));
     }
 
     @Test
