@@ -938,17 +938,33 @@ public final class Parser {
         return new Expr.While(from(start), cond, body, label);
     }
 
+    /** The name of the element a `for` pattern destructures: not one a program can write. */
+    public static final String FOR_ELEMENT = "for.element";
+
     private Expr forExpr(Ident label, Span start) {
         advance();
-        Ident var = ident("a loop variable after `for`");
+        // `for (i, s) in pairs`: an element pattern, bound by a `let` at the top of the body.
+        Pattern elementPattern = at(LPAREN) ? pattern() : null;
+        Ident var = elementPattern != null ? new Ident(FOR_ELEMENT, elementPattern.span()) : ident("a loop variable after `for`");
         expect(IN, "after the loop variable");
         Expr lo = withNoStruct(() -> binary(0));
         boolean inclusive;
         if (eat(DOT_DOT)) inclusive = false;
         else if (eat(DOT_DOT_EQ)) inclusive = true;
-        else if (at(LBRACE)) return new Expr.ForIn(from(start), var, lo, block(), label);   // `for x in arr`
+        else if (at(LBRACE)) {   // `for x in arr`
+            Expr.Block body = block();
+            if (elementPattern != null) {
+                List<Stmt> stmts = new ArrayList<>();
+                stmts.add(new Stmt.LetPattern(elementPattern.span(), elementPattern, null, new Expr.Name(var.span(), var), null));
+                stmts.addAll(body.stmts());
+                body = new Expr.Block(body.span(), stmts, body.tail());
+            }
+            return new Expr.ForIn(from(start), var, lo, body, label);
+        }
         else throw unexpected("E0032", true, "expected a range `a..b`, an array or a slice after `in`, found " + peek().describe(),
                 "`for` loops run over integer ranges `for i in 0..n { }` and over elements `for x in &arr { }`");
+        if (elementPattern != null) report("E0032", elementPattern.span(), "a pattern like `(a, b)` takes the elements of an array or a slice, not a range",
+                "write `for i in 0..n { }` with a name");
         Expr hi = withNoStruct(() -> binary(0));
         checkStructInCondition(hi, "a `for` range");
         Expr.Block body = block();
