@@ -23,9 +23,10 @@ void mote_fault(uint32_t sp, uint32_t exc_return);
 
 /* Unhandled exception or interrupt. r0 is the stacked frame (Mote runs on MSP only), r1
  * the EXC_RETURN value (bit 3 clear: the fault interrupted a handler, not a task). When SP
- * ran off the start of RAM (a stack overflow), report from a fresh stack, with r0 zero: the
- * frame is lost; otherwise stay below the frame, which a fresh stack would overwrite when
- * the fault was shallow. */
+ * ran off the start of RAM (a stack overflow), report from a fresh stack: the frame is
+ * lost, so r0 is zero, or on cores that have them the NVIC's active bits (IABR0-7: eight
+ * words, as many as a frame), which name the interrupt handler that ran off; otherwise stay
+ * below the frame, which a fresh stack would overwrite when the fault was shallow. */
 __attribute__((naked)) void mote_default_handler(void)
 {
     __asm__ volatile("mrs r0, msp\n\t"
@@ -35,7 +36,11 @@ __attribute__((naked)) void mote_default_handler(void)
                      "bhs 1f\n\t"
                      "ldr r2, =_stack_top\n\t"
                      "mov sp, r2\n\t"
+#if defined(__ARM_ARCH_6M__)
                      "movs r0, #0\n"   /* no frame to report */
+#else
+                     "ldr r0, =0xe000e300\n"   /* NVIC_IABR0: no frame, the active interrupts */
+#endif
                      "1:\n\t"
                      "b mote_fault\n\t"
                      ".ltorg");
@@ -65,7 +70,8 @@ extern const uint32_t mote_fault_stack_words __attribute__((weak));
 /* The fault report, one line the host decodes with the ELF (mote run, mote monitor;
  * docs/debugging.md): `fault:` then, in hex, the vector number, EXC_RETURN, the task
  * being polled and SP (zero when it ran off the start of RAM: a stack overflow, and the
- * stacked frame is lost); then, unless zero, the stacked R0-R3, R12, LR, PC and xPSR, and on cores that
+ * stacked frame is lost; 0xe000e300 on v7-M and v8-M, whose NVIC active bits replace the
+ * frame); then, unless zero, the stacked R0-R3, R12, LR, PC and xPSR, and on cores that
  * have them (not v6-M) CFSR, HFSR, DFSR, MMFAR and BFAR. Exit code 102. In every image
  * (every vector table points here): written for size, and without the --panic=task
  * hook (a fault is not a task's panic). */
@@ -85,7 +91,7 @@ __attribute__((minsize)) void mote_fault(uint32_t sp, uint32_t exc_return)
         fault_words(SCB_CFSR, 5);
 #endif
         uint32_t n = &mote_fault_stack_words ? mote_fault_stack_words : 0u;
-        if (n != 0) {
+        if (n != 0 && sp < (uint32_t)&_stack_top) {   /* a stack, not the NVIC */
             const uint32_t *above = (const uint32_t *)sp + 8;
             uint32_t room = (uint32_t)(&_stack_top - above);
             mote_console_putc(' ');

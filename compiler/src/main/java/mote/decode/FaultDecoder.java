@@ -57,7 +57,7 @@ public final class FaultDecoder {
     public List<String> decode(FaultReport r) {
         List<String> lines = new ArrayList<>();
         long stackBottom = image().symbol("_stack_bottom").orElse(board.ramRegion().origin());
-        boolean overflow = r.sp() < stackBottom || r.status().map(FaultStatus::stacking).orElse(false);
+        boolean overflow = r.frameLost() || r.sp() < stackBottom || r.status().map(FaultStatus::stacking).orElse(false);
         String task = taskName(r.task());
         String where = r.inHandler() ? handlerName(r) : "task " + task;
         if (overflow) {
@@ -166,7 +166,14 @@ public final class FaultDecoder {
     }
 
     private String handlerName(FaultReport r) {
-        // The interrupted handler's exception number is in the stacked xPSR, when the frame was saved.
+        // The interrupted handler's exception number is in the stacked xPSR, when the frame was
+        // saved; when a stack overflow lost it, the NVIC's active bits (v7-M, v8-M) name the
+        // interrupts whose handlers were running: the last one taken interrupted the others.
+        if (r.frame().isEmpty() && !r.activeInterrupts().isEmpty()) {
+            List<String> names = r.activeInterrupts().stream().map(irq -> irqName(irq).orElse("#" + irq)).toList();
+            return names.size() == 1 ? "interrupt handler " + names.get(0)
+                    : "one of the interrupt handlers " + String.join(", ", names) + " (one interrupted the other)";
+        }
         return r.frame().map(f -> (int) (f.xpsr() & 0x1ff)).filter(v -> v != 0)
                 .map(v -> v >= 16 ? "interrupt handler " + irqName(v - 16).orElse("#" + (v - 16)) : exceptionName(v) + " handler")
                 .orElse("an interrupt handler");
