@@ -89,6 +89,23 @@ class SizeReportTest {
     }
 
     @Test
+    void jsonHasWhatInternedLoggingSaves() throws Exception {
+        java.io.StringWriter out = new java.io.StringWriter();
+        String src = MoteHome.get().resolve("examples").resolve("forwarding.mote").toString();
+        assertEquals(0, mote(out, "size", src, "-o", ProgramRunner.tempDir().toString(), "--format", "json"));
+        JsonNode root = SizeFormat.JSON.readTree(out.toString());
+        JsonNode logging = root.get("logging");
+        assertTrue(logging != null, "a logging key:\n" + out);
+        JsonNode all = null;
+        for (JsonNode v : root.get("variants")) if (v.get("name").asText().equals("all")) all = v;
+        assertEquals(all.get("flash").asLong(), logging.get("text_flash").asLong(), "--log text with all optimizations is the `all` variant");
+        long text = logging.get("text_flash").asLong(), interned = logging.get("interned_flash").asLong();
+        assertTrue(interned < text, "forwarding prints: interning saves flash\n" + out);
+        assertEquals(text - interned, logging.get("saved").asLong());
+        assertTrue(logging.get("formats_bytes").asLong() > 0, "its formats are in .mote_log\n" + out);
+    }
+
+    @Test
     void markdownIsATable() {
         String md = SizeFormat.markdown(reports.get("process_command"));
         assertTrue(md.contains("| variant | .text |"), md);
