@@ -109,15 +109,53 @@ public final class FaultDecoder {
             String fn = image().functionAt(f.pc()).map(SymbolNames::moteFunction).orElse("an address outside the program");
             lines.add("  in " + fn + " (pc 0x" + hex(f.pc()) + ")");
         }
+        chain(located, lines);
+        return lines;
+    }
+
+    /**
+     * Each located address's functions, innermost first (those it was inlined into follow as
+     * `in`; the first of every caller's is `called from`), up to the task's poll, which is
+     * named on its own line: the executor below it is the same for every report.
+     */
+    private static void chain(List<List<ElfImage.Location>> located, List<String> lines) {
         for (int i = 0; i < located.size(); i++) {
             List<ElfImage.Location> frames = located.get(i);
             for (int k = 0; k < frames.size(); k++) {
                 ElfImage.Location l = frames.get(k);
-                if (l.function().endsWith(".task") || l.function().startsWith("mote_executor")) return lines;   // the poll: named on its own line
+                if (l.function().endsWith(".task") || l.function().startsWith("mote_executor")) return;
                 lines.add((i > 0 && k == 0 ? "  called from " : "  in ") + readable(l).describe());
             }
         }
+    }
+
+    /**
+     * A --debug build's panic backtrace in words: from the first panic function entered the
+     * stack is walked with the call frame information; runtime-c's functions are left out, so
+     * the first line is the Mote fn that panicked (at the panic's own line), then its callers up
+     * to the task's poll, then the task (or the interrupt handler). Empty when the walk found
+     * no Mote code.
+     */
+    public List<String> decode(PanicTrace t) {
+        List<Long> returns = unwinder().returnAddresses(t.pc(), t.sp(), t.lr(), t::word, MAX_CALLERS + 8);
+        List<Long> addresses = new ArrayList<>();
+        for (long ra : returns) addresses.add((ra & ~1L) - 1);   // inside the call: the caller's line
+        List<List<ElfImage.Location>> located = new ArrayList<>(image().locate(addresses));
+        while (!located.isEmpty() && (located.get(0).isEmpty() || isRuntime(located.get(0).get(0)))) located.remove(0);
+        List<String> lines = new ArrayList<>();
+        if (located.isEmpty()) return lines;
+        chain(located, lines);
+        if (!lines.isEmpty()) lines.set(0, lines.get(0).replaceFirst("^  called from ", "  in "));
+        int vector = (int) t.ipsr();
+        lines.add(vector == 0 ? "  polled by task " + taskName(t.task())
+                : vector >= 16 ? "  in interrupt handler " + irqName(vector - 16).orElse("#" + (vector - 16))
+                : "  in " + exceptionName(vector) + " handler");
         return lines;
+    }
+
+    /** A location in runtime-c (the panic functions, whose frames come before the Mote fn's). */
+    private static boolean isRuntime(ElfImage.Location l) {
+        return l.file().contains("runtime-c/") || l.function().startsWith("mote_");
     }
 
     private static final int MAX_CALLERS = 16;
