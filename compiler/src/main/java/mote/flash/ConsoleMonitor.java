@@ -75,11 +75,18 @@ public final class ConsoleMonitor {
     /** Console bytes (text, interned log frames) to decoded lines until a fault or panic line, or the end of input. */
     int read(InputStream in) throws IOException {
         int[] end = {-1};
+        boolean[] panicked = {false};
+        // A --backtrace image prints a backtrace line after the panic's: the end is after it.
+        boolean traced = faults.symbol("mote_panic_trace").isPresent();
         ConsoleDecoder decoder = new ConsoleDecoder(faults, log);
         OutputStream console = decoder.decoding(out, line -> {
             if (end[0] >= 0) return;
             if (FaultReport.parse(line).isPresent()) end[0] = FaultDecoder.FAULT_EXIT_CODE;
-            else if (line.startsWith("panic: ")) end[0] = PANIC_EXIT_CODE;
+            else if (panicked[0]) end[0] = PANIC_EXIT_CODE;
+            else if (line.startsWith("panic: ")) {
+                panicked[0] = true;
+                if (!traced) end[0] = PANIC_EXIT_CODE;
+            }
         });
         int c;
         while (end[0] < 0 && (c = in.read()) >= 0) {
@@ -134,6 +141,9 @@ public final class ConsoleMonitor {
         long faultAt = faults.symbol("mote_fault").orElseThrow(() -> new ToolError("the image has no mote_fault: not a Mote image?"));
         long exitAt = faults.symbol("mote_exit").orElseThrow(() -> new ToolError("the image has no mote_exit: not a Mote image?"));
         long deadline = timeout.map(t -> System.nanoTime() + t.toNanos()).orElse(Long.MAX_VALUE);
+        // The console, when the board's is semihosting and the server forwards its writes
+        // (File-I/O requests): decoded as the serial path decodes it.
+        OutputStream console = new ConsoleDecoder(faults, log).decoding(out);
         {
             gdb.breakpoint(faultAt, true);
             gdb.breakpoint(exitAt, true);
@@ -148,9 +158,14 @@ public final class ConsoleMonitor {
                         if (System.nanoTime() >= deadline) return TIMEOUT_EXIT_CODE;
                         throw e;
                     }
+                    if (stop.startsWith("F")) {
+                        gdb.answerFileIo(fileIo(gdb, stop, console));
+                        continue;
+                    }
                     if (!stop.startsWith("O") || stop.equals("OK")) break;
                     out.print(new String(java.util.HexFormat.of().parseHex(stop.substring(1)), StandardCharsets.UTF_8));
                 }
+                flush(console);
                 if (stop.startsWith("W") || stop.startsWith("X")) {
                     return stop.length() >= 3 ? Integer.parseInt(stop.substring(1, 3), 16) : 0;   // the target is gone
                 }
@@ -172,6 +187,36 @@ public final class ConsoleMonitor {
                 }
                 // Stopped for another reason (another debugger's request): go on.
             }
+        }
+    }
+
+    /**
+     * A File-I/O request's answer: {@code Fwrite,fd,addr,len} to the console (stdout or stderr:
+     * semihosting SYS_WRITEC and SYS_WRITE0 come as writes to fd 2) is read from the target and
+     * decoded; any other call fails (EBADF for another file, else EUNKNOWN): a Mote image
+     * makes none.
+     */
+    private static String fileIo(GdbRemote gdb, String request, OutputStream console) {
+        String[] call = request.substring(1).split(",");
+        if (!call[0].equals("write") || call.length < 4) return "F-1,9999";
+        long fd = Long.parseLong(call[1], 16), address = Long.parseLong(call[2], 16);
+        int length = Integer.parseInt(call[3], 16);
+        if (fd != 1 && fd != 2) return "F-1,9";
+        byte[] bytes = length == 0 ? new byte[0] : gdb.readMemory(address, length);
+        try {
+            for (byte b : bytes) if (b != '\r') console.write(b);
+            if (bytes.length > 0 && bytes[bytes.length - 1] == '\n') console.flush();
+        } catch (IOException e) {
+            throw new ToolError("cannot write the console: " + e.getMessage());
+        }
+        return "F" + Integer.toHexString(length);
+    }
+
+    private static void flush(OutputStream console) {
+        try {
+            console.flush();
+        } catch (IOException e) {
+            throw new ToolError("cannot write the console: " + e.getMessage());
         }
     }
 
