@@ -124,6 +124,7 @@ __attribute__((minsize, noinline)) void mote_panic_trace(void)
     mote_console_putc('|');
     fault_words(sp, n < room ? n : room);
     mote_console_putc('\n');
+    mote_panic_from[2] = 0;   /* --panic=task: the next panic notes its own entry */
 }
 
 #define WEAK_HANDLER(name) void name(void) __attribute__((weak, alias("mote_default_handler")));

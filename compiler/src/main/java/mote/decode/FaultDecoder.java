@@ -118,7 +118,7 @@ public final class FaultDecoder {
      * `in`; the first of every caller's is `called from`), up to the task's poll, which is
      * named on its own line: the executor below it is the same for every report.
      */
-    private static void chain(List<List<ElfImage.Location>> located, List<String> lines) {
+    private void chain(List<List<ElfImage.Location>> located, List<String> lines) {
         for (int i = 0; i < located.size(); i++) {
             List<ElfImage.Location> frames = located.get(i);
             for (int k = 0; k < frames.size(); k++) {
@@ -137,7 +137,13 @@ public final class FaultDecoder {
      * no Mote code.
      */
     public List<String> decode(PanicTrace t) {
-        List<Long> returns = unwinder().returnAddresses(t.pc(), t.sp(), t.lr(), t::word, MAX_CALLERS + 8);
+        // The panic function's own frame may be gone (mote_panic_begin returns, and the code
+        // that panicked goes on to print the message over it): its return address is the LR
+        // noted at its entry, its caller's SP the CFA its call frame information gives.
+        Optional<Unwinder.Row> entry = unwinder().row(t.pc());
+        if (entry.isEmpty() || !entry.get().spBased() || (t.lr() & 1) == 0) return List.of();
+        List<Long> returns = new ArrayList<>(List.of(t.lr()));
+        returns.addAll(unwinder().returnAddresses((t.lr() & ~1L) - 1, t.sp() + entry.get().cfaOffset(), 0, t::word, MAX_CALLERS + 8));
         List<Long> addresses = new ArrayList<>();
         for (long ra : returns) addresses.add((ra & ~1L) - 1);   // inside the call: the caller's line
         List<List<ElfImage.Location>> located = new ArrayList<>(image().locate(addresses));
@@ -155,7 +161,7 @@ public final class FaultDecoder {
 
     /** A location in runtime-c (the panic functions, whose frames come before the Mote fn's). */
     private static boolean isRuntime(ElfImage.Location l) {
-        return l.file().contains("runtime-c/") || l.function().startsWith("mote_");
+        return l.file().contains("runtime-c/") || (l.function().startsWith("mote_") && !IRQ_HANDLER.matcher(l.function()).matches());
     }
 
     private static final int MAX_CALLERS = 16;
@@ -173,14 +179,23 @@ public final class FaultDecoder {
         return Optional.of(r.stack().get((int) index));
     }
 
-    /** Mote names as written; files as the build names them (runtime-c's relative to Mote's home). */
-    private static ElfImage.Location readable(ElfImage.Location l) {
+    /**
+     * Mote names as written (an `interrupt` fn by its name, not its vector's symbol); files as
+     * the build names them (runtime-c's relative to Mote's home).
+     */
+    private ElfImage.Location readable(ElfImage.Location l) {
         String file = l.file();
         if (file.startsWith("./")) file = file.substring(2);
         int runtime = file.lastIndexOf("runtime-c/");
         if (runtime > 0) file = file.substring(runtime);
-        return new ElfImage.Location(SymbolNames.moteFunction(l.function()), file, l.line(), l.column());
+        String function = SymbolNames.moteFunction(l.function());
+        java.util.regex.Matcher irq = IRQ_HANDLER.matcher(l.function());
+        if (irq.matches()) function = irqName(Integer.parseInt(irq.group(1))).orElse(function);
+        return new ElfImage.Location(function, file, l.line(), l.column());
     }
+
+    /** The symbol of interrupt N's handler (runtime-c/startup.c's vector table). */
+    private static final java.util.regex.Pattern IRQ_HANDLER = java.util.regex.Pattern.compile("mote_irq_(\\d+)");
 
     /** `0x2000f000 (no memory there on microbit)`. */
     String describeAddress(long address) {

@@ -20,7 +20,7 @@ class FaultReportTest {
         List<DynamicTest> tests = new ArrayList<>();
         for (Path program : TestFiles.list(TestFiles.resources("run"), ".mote")) {
             String name = program.getFileName().toString();
-            if (!name.startsWith("fault_") && !name.equals("stack_overflow.mote") && !name.equals("panic_backtrace.mote")) continue;
+            if (!name.startsWith("fault_") && !name.equals("stack_overflow.mote") && !name.startsWith("panic_backtrace")) continue;
             Expectations expect = Expectations.parse(TestFiles.read(program));
             for (String board : expect.boards()) {
                 tests.add(DynamicTest.dynamicTest(name + " on " + board, () -> RunProgramsTest.check(program, board, expect)));
