@@ -220,7 +220,11 @@ public final class ConsoleMonitor {
         }
     }
 
-    /** What runtime-c's mote_fault would print, read from the halted core at its first instruction. */
+    /**
+     * What runtime-c's mote_fault would print, read from the halted core at its first
+     * instruction. After a stack overflow R0 is 0 (v6-M: no frame) or the NVIC's active bits
+     * (v7-M, v8-M), whose eight words FaultReport takes as such, not as a frame.
+     */
     private FaultReport readFault(GdbRemote gdb, long[] regs) {
         long sp = regs[R0], excReturn = regs[R1];
         long vector = regs[XPSR] & 0x1ff;
