@@ -18,6 +18,7 @@ import mote.decode.ConsoleDecoder;
 import mote.decode.FaultDecoder;
 import mote.decode.FaultReport;
 import mote.decode.LogDecoder;
+import mote.decode.PanicTrace;
 import mote.diag.ToolError;
 
 /**
@@ -144,9 +145,13 @@ public final class ConsoleMonitor {
         // The console, when the board's is semihosting and the server forwards its writes
         // (File-I/O requests): decoded as the serial path decodes it.
         OutputStream console = new ConsoleDecoder(faults, log).decoding(out);
+        // A --backtrace image's panic: its backtrace read from the core, where the console is a
+        // UART the monitor does not see (a semihosting console brings the device's own line).
+        Optional<Long> traceAt = board.console().kind().equals("semihosting") ? Optional.empty() : faults.symbol("mote_panic_trace");
         {
             gdb.breakpoint(faultAt, true);
             gdb.breakpoint(exitAt, true);
+            traceAt.ifPresent(at -> gdb.breakpoint(at, true));
             while (true) {
                 gdb.resume();
                 String stop;
@@ -175,14 +180,22 @@ public final class ConsoleMonitor {
                     FaultReport report = readFault(gdb, regs);
                     faults.decode(report).forEach(out::println);
                     out.flush();
-                    release(gdb, faultAt, exitAt);
+                    release(gdb, faultAt, exitAt, traceAt);
                     return FaultDecoder.FAULT_EXIT_CODE;
+                }
+                if (traceAt.isPresent() && (pc & ~1L) == (traceAt.get() & ~1L)) {
+                    out.println("panic (its message is on the console), backtrace:");
+                    faults.decode(readPanicTrace(gdb, regs)).forEach(out::println);
+                    out.flush();
+                    gdb.breakpoint(traceAt.get(), false);   // once: the core steps on without it
+                    traceAt = Optional.empty();
+                    continue;
                 }
                 if ((pc & ~1L) == (exitAt & ~1L)) {
                     int code = (int) regs[R0];
                     out.println("the program exited with code " + code);
                     out.flush();
-                    release(gdb, faultAt, exitAt);
+                    release(gdb, faultAt, exitAt, traceAt);
                     return code & 0xff;
                 }
                 // Stopped for another reason (another debugger's request): go on.
@@ -255,9 +268,23 @@ public final class ConsoleMonitor {
     }
 
     /** Clears the breakpoints and lets the core run on (it prints its own report and exits). */
-    private static void release(GdbRemote gdb, long faultAt, long exitAt) {
+    private static void release(GdbRemote gdb, long faultAt, long exitAt, Optional<Long> traceAt) {
         gdb.breakpoint(faultAt, false);
         gdb.breakpoint(exitAt, false);
+        traceAt.ifPresent(at -> gdb.breakpoint(at, false));
         gdb.resume();
+    }
+
+    /** What runtime-c's mote_panic_trace is about to print, read from the core at its first instruction. */
+    private PanicTrace readPanicTrace(GdbRemote gdb, long[] regs) {
+        long task = faults.symbol("mote_task_current").map(a -> word(gdb.readMemory(a, 4), 0)).orElse(0L);
+        byte[] from = gdb.readMemory(faults.symbol("mote_panic_from").orElseThrow(
+                () -> new ToolError("the image has mote_panic_trace but no mote_panic_from: not a Mote image?")), 12);
+        long sp = word(from, 1), top = faults.symbol("_stack_top").orElse(sp);
+        int words = (int) Math.max(0, Math.min(STACK_WORDS, (top - sp) / 4));
+        byte[] w = words == 0 ? new byte[0] : gdb.readMemory(sp, 4 * words);
+        java.util.List<Long> stack = new java.util.ArrayList<>();
+        for (int i = 0; i < words; i++) stack.add(word(w, i));
+        return new PanicTrace(regs[XPSR] & 0x1ff, task, word(from, 0), sp, word(from, 2), stack);
     }
 }

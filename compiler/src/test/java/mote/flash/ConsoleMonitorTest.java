@@ -223,6 +223,39 @@ class ConsoleMonitorTest {
     }
 
     @Test
+    void readsAPanicsBacktraceFromTheCoreThroughQemusGdbstub() throws Exception {
+        // The console is the UART, which the monitor does not see: it stops the core where the
+        // backtrace is about to be printed and reads it from there.
+        Path program = TestFiles.resources("run").resolve("panic_backtrace.mote");
+        ProgramRunner.Run traced = ProgramRunner.run(program, BOARD.name(), o -> o.withBacktrace(true));
+        int port = FlashGdbTest.freePort();
+        List<String> command = new ArrayList<>(new QemuRunner().command(BOARD, traced.build().elf(), QemuOptions.defaults().withGdbPort(port)));
+        Process qemu = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        qemu.getOutputStream().close();
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ConsoleMonitor monitor = new ConsoleMonitor(BOARD, new FaultDecoder(BOARD, traced.build().elf(), Map.of()), Optional.empty(),
+                    new PrintStream(out, true, StandardCharsets.UTF_8));
+            int code = -1;
+            for (int attempt = 0; attempt < 100 && code < 0; attempt++) {   // until QEMU listens
+                try {
+                    code = monitor.gdb("127.0.0.1", port, Optional.of(Duration.ofSeconds(30)));
+                } catch (mote.diag.ToolError e) {
+                    if (!e.getMessage().startsWith("cannot connect")) throw e;
+                    Thread.sleep(100);
+                }
+            }
+            assertEquals(ConsoleMonitor.PANIC_EXIT_CODE, code, out.toString(StandardCharsets.UTF_8));
+            String backtrace = traced.output().substring(traced.output().indexOf('\n', traced.output().indexOf("panic:")) + 1);
+            assertEquals("panic (its message is on the console), backtrace:\n" + backtrace + "the program exited with code 101\n",
+                    out.toString(StandardCharsets.UTF_8), "the backtrace read from the core decodes as the one the device prints");
+        } finally {
+            qemu.destroyForcibly();
+        }
+    }
+
+    @Test
     void decodesAFaultThroughQemusGdbstub() throws Exception {
         int port = FlashGdbTest.freePort();
         List<String> command = new ArrayList<>(new QemuRunner().command(BOARD, run.build().elf(), QemuOptions.defaults().withGdbPort(port)));
