@@ -8,10 +8,30 @@
  * stay null and drops the call below. */
 void (*mote_panic_hook)(void);
 
+/* The program's: 1 under --backtrace, else 0, and the optimiser drops the trace; weak, so C
+ * programs linking runtime-c need not define it. */
+extern const uint8_t mote_panic_backtrace __attribute__((weak));
+void mote_panic_trace(void);
+
+/* --backtrace builds: where the first panic function was entered (an address in it, SP there,
+ * its LR: the return address into the code that panicked), for mote_panic_trace. */
+uint32_t mote_panic_from[3];
+
+/* At the start of each panic function code calls; only the first entered counts. */
+#define NOTE_PANIC_ENTRY()                                                                    \
+    do {                                                                                      \
+        if (&mote_panic_backtrace && mote_panic_backtrace && mote_panic_from[2] == 0) {       \
+            __asm__ volatile("mov %0, pc\n\tmov %1, sp"                                       \
+                             : "=r"(mote_panic_from[0]), "=r"(mote_panic_from[1]));           \
+            mote_panic_from[2] = (uint32_t)__builtin_return_address(0);                       \
+        }                                                                                     \
+    } while (0)
+
 __attribute__((minsize)) void mote_panic_begin(void)   /* cold */
 {
     /* No interrupt handler may run (and print) while the message is written. */
     __asm__ volatile("cpsid i" ::: "memory");
+    NOTE_PANIC_ENTRY();
     mote_print_cstr("panic: ");
 }
 
@@ -22,6 +42,8 @@ __attribute__((minsize)) void mote_panic_begin(void)   /* cold */
 static inline __attribute__((always_inline)) _Noreturn void panic_finish(void)
 {
     mote_console_putc('\n');
+    if (&mote_panic_backtrace && mote_panic_backtrace)   /* --backtrace builds */
+        mote_panic_trace();
     void (*hook)(void) = mote_panic_hook;
     if (hook)
         hook();
@@ -47,6 +69,7 @@ __attribute__((minsize)) _Noreturn void mote_panic_end(const uint8_t *loc, uint3
 __attribute__((minsize)) _Noreturn void mote_panic(const uint8_t *msg, uint32_t len,
                           const uint8_t *loc, uint32_t loclen)
 {
+    NOTE_PANIC_ENTRY();
     mote_panic_begin();
     mote_print_str(msg, len);
     mote_panic_end(loc, loclen);
@@ -55,6 +78,7 @@ __attribute__((minsize)) _Noreturn void mote_panic(const uint8_t *msg, uint32_t 
 /* Rust's bounds-check message, in one call from each bounds check (smaller call sites). */
 __attribute__((minsize)) _Noreturn void mote_panic_bounds(uint32_t index, uint32_t len, const uint8_t *loc, uint32_t loclen)
 {
+    NOTE_PANIC_ENTRY();
     mote_panic_begin();
     bounds_message(index, len);
     mote_panic_end(loc, loclen);
@@ -76,6 +100,7 @@ __attribute__((minsize)) _Noreturn void mote_panic_end_at(uint32_t site)
 
 __attribute__((minsize)) _Noreturn void mote_panic_at(const uint8_t *msg, uint32_t len, uint32_t site)
 {
+    NOTE_PANIC_ENTRY();
     mote_panic_begin();
     mote_print_str(msg, len);
     mote_panic_end_at(site);
@@ -83,6 +108,7 @@ __attribute__((minsize)) _Noreturn void mote_panic_at(const uint8_t *msg, uint32
 
 __attribute__((minsize)) _Noreturn void mote_panic_bounds_at(uint32_t index, uint32_t len, uint32_t site)
 {
+    NOTE_PANIC_ENTRY();
     mote_panic_begin();
     bounds_message(index, len);
     mote_panic_end_at(site);

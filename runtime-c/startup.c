@@ -23,9 +23,10 @@ void mote_fault(uint32_t sp, uint32_t exc_return);
 
 /* Unhandled exception or interrupt. r0 is the stacked frame (Mote runs on MSP only), r1
  * the EXC_RETURN value (bit 3 clear: the fault interrupted a handler, not a task). When SP
- * ran off the start of RAM (a stack overflow), report from a fresh stack, with r0 zero: the
- * frame is lost; otherwise stay below the frame, which a fresh stack would overwrite when
- * the fault was shallow. */
+ * ran off the start of RAM (a stack overflow), report from a fresh stack: the frame is
+ * lost, so r0 is zero, or on cores that have them the NVIC's active bits (IABR0-7: eight
+ * words, as many as a frame), which name the interrupt handler that ran off; otherwise stay
+ * below the frame, which a fresh stack would overwrite when the fault was shallow. */
 __attribute__((naked)) void mote_default_handler(void)
 {
     __asm__ volatile("mrs r0, msp\n\t"
@@ -35,7 +36,11 @@ __attribute__((naked)) void mote_default_handler(void)
                      "bhs 1f\n\t"
                      "ldr r2, =_stack_top\n\t"
                      "mov sp, r2\n\t"
+#if defined(__ARM_ARCH_6M__)
                      "movs r0, #0\n"   /* no frame to report */
+#else
+                     "ldr r0, =0xe000e300\n"   /* NVIC_IABR0: no frame, the active interrupts */
+#endif
                      "1:\n\t"
                      "b mote_fault\n\t"
                      ".ltorg");
@@ -65,7 +70,8 @@ extern const uint32_t mote_fault_stack_words __attribute__((weak));
 /* The fault report, one line the host decodes with the ELF (mote run, mote monitor;
  * docs/debugging.md): `fault:` then, in hex, the vector number, EXC_RETURN, the task
  * being polled and SP (zero when it ran off the start of RAM: a stack overflow, and the
- * stacked frame is lost); then, unless zero, the stacked R0-R3, R12, LR, PC and xPSR, and on cores that
+ * stacked frame is lost; 0xe000e300 on v7-M and v8-M, whose NVIC active bits replace the
+ * frame); then, unless zero, the stacked R0-R3, R12, LR, PC and xPSR, and on cores that
  * have them (not v6-M) CFSR, HFSR, DFSR, MMFAR and BFAR. Exit code 102. In every image
  * (every vector table points here): written for size, and without the --panic=task
  * hook (a fault is not a task's panic). */
@@ -85,7 +91,7 @@ __attribute__((minsize)) void mote_fault(uint32_t sp, uint32_t exc_return)
         fault_words(SCB_CFSR, 5);
 #endif
         uint32_t n = &mote_fault_stack_words ? mote_fault_stack_words : 0u;
-        if (n != 0) {
+        if (n != 0 && sp < (uint32_t)&_stack_top) {   /* a stack, not the NVIC */
             const uint32_t *above = (const uint32_t *)sp + 8;
             uint32_t room = (uint32_t)(&_stack_top - above);
             mote_console_putc(' ');
@@ -95,6 +101,30 @@ __attribute__((minsize)) void mote_fault(uint32_t sp, uint32_t exc_return)
     }
     mote_console_putc('\n');
     mote_exit(MOTE_FAULT_EXIT_CODE);
+}
+
+/* After a panic's line in --backtrace builds (panic.c): where it happened, for the host's
+ * backtrace (mote.decode): `backtrace:` then, in hex, IPSR (an interrupt handler panicked,
+ * or the executor), the task being polled, and from the first panic function entered (the
+ * one Mote code called; they do not return, so they keep no return address) an address in
+ * it, SP there and its LR; then ` |` and the stack words from that SP up. The host walks them
+ * to the Mote fn that panicked and its callers with the ELF's call frame information, as it
+ * does a fault's (--backtrace also sets mote_fault_stack_words). Other builds never call it. */
+__attribute__((minsize, noinline)) void mote_panic_trace(void)
+{
+    uint32_t head[2];
+    __asm__ volatile("mrs %0, ipsr" : "=r"(head[0]));
+    head[1] = mote_task_current;
+    mote_print_cstr("backtrace:");
+    fault_words(head, 2);
+    fault_words(mote_panic_from, 3);
+    const uint32_t *sp = (const uint32_t *)mote_panic_from[1];
+    uint32_t n = &mote_fault_stack_words ? mote_fault_stack_words : 0u, room = (uint32_t)(&_stack_top - sp);
+    mote_console_putc(' ');
+    mote_console_putc('|');
+    fault_words(sp, n < room ? n : room);
+    mote_console_putc('\n');
+    mote_panic_from[2] = 0;   /* --panic=task: the next panic notes its own entry */
 }
 
 #define WEAK_HANDLER(name) void name(void) __attribute__((weak, alias("mote_default_handler")));

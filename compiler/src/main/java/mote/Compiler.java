@@ -65,7 +65,7 @@ public final class Compiler {
      * @param panicAbort `--panic=abort` (the default) rather than `--panic=task`
      */
     public record Options(Board board, LlvmBackend.OptLevel optLevel, boolean debug, boolean panicAbort,
-                          Set<Optimization> opts, Set<Emit> emit, Path outDir, boolean internedLog) {
+                          Set<Optimization> opts, Set<Emit> emit, Path outDir, boolean internedLog, boolean backtrace) {
         public Options {
             emit = emit.isEmpty() ? EnumSet.noneOf(Emit.class) : EnumSet.copyOf(emit);
             opts = opts.isEmpty() ? EnumSet.noneOf(Optimization.class) : EnumSet.copyOf(opts);
@@ -77,9 +77,20 @@ public final class Compiler {
             this(board, optLevel, debug, panicAbort, opts, emit, outDir, false);
         }
 
+        /** Without `--backtrace`. */
+        public Options(Board board, LlvmBackend.OptLevel optLevel, boolean debug, boolean panicAbort,
+                       Set<Optimization> opts, Set<Emit> emit, Path outDir, boolean internedLog) {
+            this(board, optLevel, debug, panicAbort, opts, emit, outDir, internedLog, false);
+        }
+
         /** `--log interned`: print statements send frames, their text in the ELF's .mote_log (docs/debugging.md). */
         public Options withInternedLog(boolean on) {
-            return new Options(board, optLevel, debug, panicAbort, opts, emit, outDir, on);
+            return new Options(board, optLevel, debug, panicAbort, opts, emit, outDir, on, backtrace);
+        }
+
+        /** `--backtrace`: a panic prints a backtrace, a fault report the stack words for one (docs/debugging.md). */
+        public Options withBacktrace(boolean on) {
+            return new Options(board, optLevel, debug, panicAbort, opts, emit, outDir, internedLog, on);
         }
 
         public static Options defaults(Board board, Path outDir) {
@@ -87,27 +98,27 @@ public final class Compiler {
         }
 
         public Options withOpts(Set<Optimization> set) {
-            return new Options(board, optLevel, debug, panicAbort, set, emit, outDir, internedLog);
+            return new Options(board, optLevel, debug, panicAbort, set, emit, outDir, internedLog, backtrace);
         }
 
         public Options withPanicAbort(boolean abort) {
-            return new Options(board, optLevel, debug, abort, opts, emit, outDir, internedLog);
+            return new Options(board, optLevel, debug, abort, opts, emit, outDir, internedLog, backtrace);
         }
 
         public Options withDebug(boolean on) {
-            return new Options(board, optLevel, on, panicAbort, opts, emit, outDir, internedLog);
+            return new Options(board, optLevel, on, panicAbort, opts, emit, outDir, internedLog, backtrace);
         }
 
         public Options withEmit(Set<Emit> kinds) {
-            return new Options(board, optLevel, debug, panicAbort, opts, kinds, outDir, internedLog);
+            return new Options(board, optLevel, debug, panicAbort, opts, kinds, outDir, internedLog, backtrace);
         }
 
         public Options withOptLevel(LlvmBackend.OptLevel level) {
-            return new Options(board, level, debug, panicAbort, opts, emit, outDir, internedLog);
+            return new Options(board, level, debug, panicAbort, opts, emit, outDir, internedLog, backtrace);
         }
 
         public Options withOutDir(Path dir) {
-            return new Options(board, optLevel, debug, panicAbort, opts, emit, dir, internedLog);
+            return new Options(board, optLevel, debug, panicAbort, opts, emit, dir, internedLog, backtrace);
         }
     }
 
@@ -295,8 +306,10 @@ public final class Compiler {
                 // see MirBuilder.build): it is in no loaded section, so it costs no flash.
                 codegen.enableDebugInfo();
                 codegen.interruptNumbers(board.irqs());
-                // Debug builds: a fault report carries stack words, from which the host unwinds a backtrace.
-                codegen.faultStackWords(options.debug() ? 32 : 0);
+                // Debug and --backtrace builds: a fault report carries stack words, from which the host
+                // unwinds a backtrace; --backtrace builds print a panic's too.
+                codegen.faultStackWords(options.debug() || options.backtrace() ? 32 : 0);
+                codegen.panicBacktrace(options.backtrace());
                 if (options.internedLog()) codegen.internLogs();
                 time("LLVM IR", () -> codegen.generate(analysis.mir(), analysis.machines(), options.panicAbort()));
                 time("LLVM verify", codegen::verify);

@@ -42,6 +42,10 @@ public final class BuildOptions {
     @Option(names = "--debug", description = "Debug build: overflow checks, debug-build semantics; a project's [profile.debug].")
     boolean debug;
 
+    @Option(names = "--backtrace", description = "A panic prints a backtrace (and a fault report the stack words for a longer one): "
+            + "a few hundred bytes of flash, in release builds too (docs/debugging.md).")
+    boolean backtrace;
+
     @Option(names = "--log", paramLabel = "text|interned",
             description = "Console output of print/println: text (default), or interned: the text stays in the ELF "
                     + "(not in flash) and the device sends compact frames, which mote run and mote monitor decode.")
@@ -143,7 +147,7 @@ public final class BuildOptions {
         if (!logMode.equals("text") && !logMode.equals("interned"))
             throw new ToolError("unknown --log mode `" + logMode + "`; use text or interned", 2);
         return new Compiler.Options(Timings.time("board", this::loadBoard), parsedLevel, debugBuild, strategy.equals("abort"),
-                Optimization.parse(optList()), kinds, out).withInternedLog(logMode.equals("interned"));
+                Optimization.parse(optList()), kinds, out).withInternedLog(logMode.equals("interned")).withBacktrace(backtrace);
     }
 
     /** The --opt list in force (for messages). */

@@ -79,16 +79,18 @@ public final class SizeCommand implements Callable<Integer> {
             return exit;
         }
         SizeReport report = SizeReport.measure(build.source(), options);
+        // What interned logging saves: a line under the tables, the "logging" key of the JSON.
+        mote.size.LogSaving logging = report.overflow() != null ? null
+                : mote.size.LogSaving.measure(build.source(), options.withOpts(java.util.EnumSet.allOf(mote.opt.Optimization.class)));
         PrintWriter out = spec.commandLine().getOut();
         out.print(switch (format) {
-            case "json" -> SizeFormat.json(report);
+            case "json" -> SizeFormat.json(report, logging);
             case "markdown" -> SizeFormat.markdown(report);
             default -> SizeFormat.table(report);
         });
-        // What interned logging saves (table and markdown; the JSON's keys stay as documented).
-        if (!format.equals("json") && report.overflow() == null) {
+        if (!format.equals("json") && logging != null) {
             out.println();
-            out.print(mote.size.LogSaving.measure(build.source(), options.withOpts(java.util.EnumSet.allOf(mote.opt.Optimization.class))).text());
+            out.print(logging.text());
         }
         out.flush();
         if (report.overflow() != null) throw new mote.diag.ToolError(report.overflow());

@@ -9,8 +9,8 @@ import java.util.function.Consumer;
 
 /**
  * A device's console as the user should read it: interned log frames ({@code --log interned})
- * turned back into text, and each fault report line replaced by its decoded form; every other
- * byte passes through unchanged.
+ * turned back into text, and each fault report line (and --debug panic backtrace) replaced by
+ * its decoded form; every other byte passes through unchanged.
  */
 public final class ConsoleDecoder {
     private final FaultDecoder faults;
@@ -24,7 +24,15 @@ public final class ConsoleDecoder {
     /** {@code line} (without its newline, frames already decoded) as the user should read it. */
     public String decodeLine(String line) {
         Optional<FaultReport> report = FaultReport.parse(line);
-        return report.isEmpty() ? line : String.join("\n", faults.decode(report.get()));
+        if (report.isPresent()) return String.join("\n", faults.decode(report.get()));
+        Optional<PanicTrace> trace = PanicTrace.parse(line);
+        if (trace.isPresent()) return String.join("\n", faults.decode(trace.get()));
+        return line;
+    }
+
+    /** A line the decoder rewrites: a fault report or a panic's backtrace. */
+    private static boolean decoded(String line) {
+        return FaultReport.parse(line).isPresent() || PanicTrace.parse(line).isPresent();
     }
 
     /** A whole console transcript (text, no frames), decoded. */
@@ -87,16 +95,20 @@ public final class ConsoleDecoder {
                 byte[] bytes = line.toByteArray();   // a printed slice need not be UTF-8: out byte for byte
                 line.reset();
                 String content = new String(bytes, 0, bytes.length - 1, StandardCharsets.UTF_8);
-                Optional<FaultReport> report = FaultReport.parse(content);
-                if (report.isPresent()) sink.write((decodeLine(content) + "\n").getBytes(StandardCharsets.UTF_8));
-                else sink.write(bytes);
+                if (decoded(content)) {
+                    String text = decodeLine(content);
+                    if (!text.isEmpty()) sink.write((text + "\n").getBytes(StandardCharsets.UTF_8));
+                } else {
+                    sink.write(bytes);
+                }
                 lines.accept(content.endsWith("\r") ? content.substring(0, content.length() - 1) : content);
             }
 
             @Override
             public void flush() throws IOException {
                 String pending = line.toString(StandardCharsets.UTF_8);
-                boolean maybeReport = pending.startsWith(FaultReport.PREFIX) || FaultReport.PREFIX.startsWith(pending);
+                boolean maybeReport = pending.startsWith(FaultReport.PREFIX) || FaultReport.PREFIX.startsWith(pending)
+                        || pending.startsWith(PanicTrace.PREFIX) || PanicTrace.PREFIX.startsWith(pending);
                 if (!maybeReport) {
                     sink.write(line.toByteArray());
                     line.reset();

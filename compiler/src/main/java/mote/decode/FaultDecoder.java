@@ -57,7 +57,7 @@ public final class FaultDecoder {
     public List<String> decode(FaultReport r) {
         List<String> lines = new ArrayList<>();
         long stackBottom = image().symbol("_stack_bottom").orElse(board.ramRegion().origin());
-        boolean overflow = r.sp() < stackBottom || r.status().map(FaultStatus::stacking).orElse(false);
+        boolean overflow = r.frameLost() || r.sp() < stackBottom || r.status().map(FaultStatus::stacking).orElse(false);
         String task = taskName(r.task());
         String where = r.inHandler() ? handlerName(r) : "task " + task;
         if (overflow) {
@@ -109,15 +109,59 @@ public final class FaultDecoder {
             String fn = image().functionAt(f.pc()).map(SymbolNames::moteFunction).orElse("an address outside the program");
             lines.add("  in " + fn + " (pc 0x" + hex(f.pc()) + ")");
         }
+        chain(located, lines);
+        return lines;
+    }
+
+    /**
+     * Each located address's functions, innermost first (those it was inlined into follow as
+     * `in`; the first of every caller's is `called from`), up to the task's poll, which is
+     * named on its own line: the executor below it is the same for every report.
+     */
+    private void chain(List<List<ElfImage.Location>> located, List<String> lines) {
         for (int i = 0; i < located.size(); i++) {
             List<ElfImage.Location> frames = located.get(i);
             for (int k = 0; k < frames.size(); k++) {
                 ElfImage.Location l = frames.get(k);
-                if (l.function().endsWith(".task") || l.function().startsWith("mote_executor")) return lines;   // the poll: named on its own line
+                if (l.function().endsWith(".task") || l.function().startsWith("mote_executor")) return;
                 lines.add((i > 0 && k == 0 ? "  called from " : "  in ") + readable(l).describe());
             }
         }
+    }
+
+    /**
+     * A --debug build's panic backtrace in words: from the first panic function entered the
+     * stack is walked with the call frame information; runtime-c's functions are left out, so
+     * the first line is the Mote fn that panicked (at the panic's own line), then its callers up
+     * to the task's poll, then the task (or the interrupt handler). Empty when the walk found
+     * no Mote code.
+     */
+    public List<String> decode(PanicTrace t) {
+        // The panic function's own frame may be gone (mote_panic_begin returns, and the code
+        // that panicked goes on to print the message over it): its return address is the LR
+        // noted at its entry, its caller's SP the CFA its call frame information gives.
+        Optional<Unwinder.Row> entry = unwinder().row(t.pc());
+        if (entry.isEmpty() || !entry.get().spBased() || (t.lr() & 1) == 0) return List.of();
+        List<Long> returns = new ArrayList<>(List.of(t.lr()));
+        returns.addAll(unwinder().returnAddresses((t.lr() & ~1L) - 1, t.sp() + entry.get().cfaOffset(), 0, t::word, MAX_CALLERS + 8));
+        List<Long> addresses = new ArrayList<>();
+        for (long ra : returns) addresses.add((ra & ~1L) - 1);   // inside the call: the caller's line
+        List<List<ElfImage.Location>> located = new ArrayList<>(image().locate(addresses));
+        while (!located.isEmpty() && (located.get(0).isEmpty() || isRuntime(located.get(0).get(0)))) located.remove(0);
+        List<String> lines = new ArrayList<>();
+        if (located.isEmpty()) return lines;
+        chain(located, lines);
+        if (!lines.isEmpty()) lines.set(0, lines.get(0).replaceFirst("^  called from ", "  in "));
+        int vector = (int) t.ipsr();
+        lines.add(vector == 0 ? "  polled by task " + taskName(t.task())
+                : vector >= 16 ? "  in interrupt handler " + irqName(vector - 16).orElse("#" + (vector - 16))
+                : "  in " + exceptionName(vector) + " handler");
         return lines;
+    }
+
+    /** A location in runtime-c (the panic functions, whose frames come before the Mote fn's). */
+    private static boolean isRuntime(ElfImage.Location l) {
+        return l.file().contains("runtime-c/") || (l.function().startsWith("mote_") && !IRQ_HANDLER.matcher(l.function()).matches());
     }
 
     private static final int MAX_CALLERS = 16;
@@ -135,14 +179,23 @@ public final class FaultDecoder {
         return Optional.of(r.stack().get((int) index));
     }
 
-    /** Mote names as written; files as the build names them (runtime-c's relative to Mote's home). */
-    private static ElfImage.Location readable(ElfImage.Location l) {
+    /**
+     * Mote names as written (an `interrupt` fn by its name, not its vector's symbol); files as
+     * the build names them (runtime-c's relative to Mote's home).
+     */
+    private ElfImage.Location readable(ElfImage.Location l) {
         String file = l.file();
         if (file.startsWith("./")) file = file.substring(2);
         int runtime = file.lastIndexOf("runtime-c/");
         if (runtime > 0) file = file.substring(runtime);
-        return new ElfImage.Location(SymbolNames.moteFunction(l.function()), file, l.line(), l.column());
+        String function = SymbolNames.moteFunction(l.function());
+        java.util.regex.Matcher irq = IRQ_HANDLER.matcher(l.function());
+        if (irq.matches()) function = irqName(Integer.parseInt(irq.group(1))).orElse(function);
+        return new ElfImage.Location(function, file, l.line(), l.column());
     }
+
+    /** The symbol of interrupt N's handler (runtime-c/startup.c's vector table). */
+    private static final java.util.regex.Pattern IRQ_HANDLER = java.util.regex.Pattern.compile("mote_irq_(\\d+)");
 
     /** `0x2000f000 (no memory there on microbit)`. */
     String describeAddress(long address) {
@@ -166,7 +219,14 @@ public final class FaultDecoder {
     }
 
     private String handlerName(FaultReport r) {
-        // The interrupted handler's exception number is in the stacked xPSR, when the frame was saved.
+        // The interrupted handler's exception number is in the stacked xPSR, when the frame was
+        // saved; when a stack overflow lost it, the NVIC's active bits (v7-M, v8-M) name the
+        // interrupts whose handlers were running: the last one taken interrupted the others.
+        if (r.frame().isEmpty() && !r.activeInterrupts().isEmpty()) {
+            List<String> names = r.activeInterrupts().stream().map(irq -> irqName(irq).orElse("#" + irq)).toList();
+            return names.size() == 1 ? "interrupt handler " + names.get(0)
+                    : "one of the interrupt handlers " + String.join(", ", names) + " (one interrupted the other)";
+        }
         return r.frame().map(f -> (int) (f.xpsr() & 0x1ff)).filter(v -> v != 0)
                 .map(v -> v >= 16 ? "interrupt handler " + irqName(v - 16).orElse("#" + (v - 16)) : exceptionName(v) + " handler")
                 .orElse("an interrupt handler");

@@ -70,7 +70,7 @@ final class Unwinder {
 
     /**
      * The return addresses above the faulting function, innermost first: from {@code pc} with
-     * {@code sp} its SP at the fault and {@code lr} its LR (used while LR is not yet saved),
+     * {@code sp} its SP at the fault and {@code lr} its LR (used while LR is not yet saved; 0: not known),
      * reading saved LRs with {@code memory} (empty where the words are not known).
      */
     List<Long> returnAddresses(long pc, long sp, long lr, LongFunction<Optional<Long>> memory, int limit) {
@@ -82,7 +82,7 @@ final class Unwinder {
             if (row.isEmpty() || !row.get().spBased()) break;
             long cfa = sp + row.get().cfaOffset();
             Optional<Long> ra = row.get().lrOffset().isPresent() ? memory.apply(cfa + row.get().lrOffset().get())
-                    : first ? Optional.of(lr) : Optional.empty();
+                    : first && lr != 0 ? Optional.of(lr) : Optional.empty();
             if (ra.isEmpty() || (ra.get() & 1) == 0 || (ra.get() & 0xff000000L) == 0xff000000L) break;
             out.add(ra.get());
             sp = cfa;

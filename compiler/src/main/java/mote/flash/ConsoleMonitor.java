@@ -18,6 +18,7 @@ import mote.decode.ConsoleDecoder;
 import mote.decode.FaultDecoder;
 import mote.decode.FaultReport;
 import mote.decode.LogDecoder;
+import mote.decode.PanicTrace;
 import mote.diag.ToolError;
 
 /**
@@ -75,11 +76,18 @@ public final class ConsoleMonitor {
     /** Console bytes (text, interned log frames) to decoded lines until a fault or panic line, or the end of input. */
     int read(InputStream in) throws IOException {
         int[] end = {-1};
+        boolean[] panicked = {false};
+        // A --backtrace image prints a backtrace line after the panic's: the end is after it.
+        boolean traced = faults.symbol("mote_panic_trace").isPresent();
         ConsoleDecoder decoder = new ConsoleDecoder(faults, log);
         OutputStream console = decoder.decoding(out, line -> {
             if (end[0] >= 0) return;
             if (FaultReport.parse(line).isPresent()) end[0] = FaultDecoder.FAULT_EXIT_CODE;
-            else if (line.startsWith("panic: ")) end[0] = PANIC_EXIT_CODE;
+            else if (panicked[0]) end[0] = PANIC_EXIT_CODE;
+            else if (line.startsWith("panic: ")) {
+                panicked[0] = true;
+                if (!traced) end[0] = PANIC_EXIT_CODE;
+            }
         });
         int c;
         while (end[0] < 0 && (c = in.read()) >= 0) {
@@ -134,9 +142,16 @@ public final class ConsoleMonitor {
         long faultAt = faults.symbol("mote_fault").orElseThrow(() -> new ToolError("the image has no mote_fault: not a Mote image?"));
         long exitAt = faults.symbol("mote_exit").orElseThrow(() -> new ToolError("the image has no mote_exit: not a Mote image?"));
         long deadline = timeout.map(t -> System.nanoTime() + t.toNanos()).orElse(Long.MAX_VALUE);
+        // The console, when the board's is semihosting and the server forwards its writes
+        // (File-I/O requests): decoded as the serial path decodes it.
+        OutputStream console = new ConsoleDecoder(faults, log).decoding(out);
+        // A --backtrace image's panic: its backtrace read from the core, where the console is a
+        // UART the monitor does not see (a semihosting console brings the device's own line).
+        Optional<Long> traceAt = board.console().kind().equals("semihosting") ? Optional.empty() : faults.symbol("mote_panic_trace");
         {
             gdb.breakpoint(faultAt, true);
             gdb.breakpoint(exitAt, true);
+            traceAt.ifPresent(at -> gdb.breakpoint(at, true));
             while (true) {
                 gdb.resume();
                 String stop;
@@ -148,9 +163,14 @@ public final class ConsoleMonitor {
                         if (System.nanoTime() >= deadline) return TIMEOUT_EXIT_CODE;
                         throw e;
                     }
+                    if (stop.startsWith("F")) {
+                        gdb.answerFileIo(fileIo(gdb, stop, console));
+                        continue;
+                    }
                     if (!stop.startsWith("O") || stop.equals("OK")) break;
                     out.print(new String(java.util.HexFormat.of().parseHex(stop.substring(1)), StandardCharsets.UTF_8));
                 }
+                flush(console);
                 if (stop.startsWith("W") || stop.startsWith("X")) {
                     return stop.length() >= 3 ? Integer.parseInt(stop.substring(1, 3), 16) : 0;   // the target is gone
                 }
@@ -160,14 +180,22 @@ public final class ConsoleMonitor {
                     FaultReport report = readFault(gdb, regs);
                     faults.decode(report).forEach(out::println);
                     out.flush();
-                    release(gdb, faultAt, exitAt);
+                    release(gdb, faultAt, exitAt, traceAt);
                     return FaultDecoder.FAULT_EXIT_CODE;
+                }
+                if (traceAt.isPresent() && (pc & ~1L) == (traceAt.get() & ~1L)) {
+                    out.println("panic (its message is on the console), backtrace:");
+                    faults.decode(readPanicTrace(gdb, regs)).forEach(out::println);
+                    out.flush();
+                    gdb.breakpoint(traceAt.get(), false);   // once: the core steps on without it
+                    traceAt = Optional.empty();
+                    continue;
                 }
                 if ((pc & ~1L) == (exitAt & ~1L)) {
                     int code = (int) regs[R0];
                     out.println("the program exited with code " + code);
                     out.flush();
-                    release(gdb, faultAt, exitAt);
+                    release(gdb, faultAt, exitAt, traceAt);
                     return code & 0xff;
                 }
                 // Stopped for another reason (another debugger's request): go on.
@@ -175,7 +203,41 @@ public final class ConsoleMonitor {
         }
     }
 
-    /** What runtime-c's mote_fault would print, read from the halted core at its first instruction. */
+    /**
+     * A File-I/O request's answer: {@code Fwrite,fd,addr,len} to the console (stdout or stderr:
+     * semihosting SYS_WRITEC and SYS_WRITE0 come as writes to fd 2) is read from the target and
+     * decoded; any other call fails (EBADF for another file, else EUNKNOWN): a Mote image
+     * makes none.
+     */
+    private static String fileIo(GdbRemote gdb, String request, OutputStream console) {
+        String[] call = request.substring(1).split(",");
+        if (!call[0].equals("write") || call.length < 4) return "F-1,9999";
+        long fd = Long.parseLong(call[1], 16), address = Long.parseLong(call[2], 16);
+        int length = Integer.parseInt(call[3], 16);
+        if (fd != 1 && fd != 2) return "F-1,9";
+        byte[] bytes = length == 0 ? new byte[0] : gdb.readMemory(address, length);
+        try {
+            for (byte b : bytes) if (b != '\r') console.write(b);
+            if (bytes.length > 0 && bytes[bytes.length - 1] == '\n') console.flush();
+        } catch (IOException e) {
+            throw new ToolError("cannot write the console: " + e.getMessage());
+        }
+        return "F" + Integer.toHexString(length);
+    }
+
+    private static void flush(OutputStream console) {
+        try {
+            console.flush();
+        } catch (IOException e) {
+            throw new ToolError("cannot write the console: " + e.getMessage());
+        }
+    }
+
+    /**
+     * What runtime-c's mote_fault would print, read from the halted core at its first
+     * instruction. After a stack overflow R0 is 0 (v6-M: no frame) or the NVIC's active bits
+     * (v7-M, v8-M), whose eight words FaultReport takes as such, not as a frame.
+     */
     private FaultReport readFault(GdbRemote gdb, long[] regs) {
         long sp = regs[R0], excReturn = regs[R1];
         long vector = regs[XPSR] & 0x1ff;
@@ -206,9 +268,23 @@ public final class ConsoleMonitor {
     }
 
     /** Clears the breakpoints and lets the core run on (it prints its own report and exits). */
-    private static void release(GdbRemote gdb, long faultAt, long exitAt) {
+    private static void release(GdbRemote gdb, long faultAt, long exitAt, Optional<Long> traceAt) {
         gdb.breakpoint(faultAt, false);
         gdb.breakpoint(exitAt, false);
+        traceAt.ifPresent(at -> gdb.breakpoint(at, false));
         gdb.resume();
+    }
+
+    /** What runtime-c's mote_panic_trace is about to print, read from the core at its first instruction. */
+    private PanicTrace readPanicTrace(GdbRemote gdb, long[] regs) {
+        long task = faults.symbol("mote_task_current").map(a -> word(gdb.readMemory(a, 4), 0)).orElse(0L);
+        byte[] from = gdb.readMemory(faults.symbol("mote_panic_from").orElseThrow(
+                () -> new ToolError("the image has mote_panic_trace but no mote_panic_from: not a Mote image?")), 12);
+        long sp = word(from, 1), top = faults.symbol("_stack_top").orElse(sp);
+        int words = (int) Math.max(0, Math.min(STACK_WORDS, (top - sp) / 4));
+        byte[] w = words == 0 ? new byte[0] : gdb.readMemory(sp, 4 * words);
+        java.util.List<Long> stack = new java.util.ArrayList<>();
+        for (int i = 0; i < words; i++) stack.add(word(w, i));
+        return new PanicTrace(regs[XPSR] & 0x1ff, task, word(from, 0), sp, word(from, 2), stack);
     }
 }

@@ -181,6 +181,16 @@ public final class GdbRemote implements Closeable {
         expectOk(reply, "setting register " + number);
     }
 
+    /**
+     * Answers a File-I/O request (a stop reply {@code Fwrite,fd,addr,len}: the target's
+     * semihosting call, forwarded by a server that sends them to gdb, such as QEMU's with
+     * {@code -semihosting-config target=gdb}) with {@code Fresult[,errno]}: the target runs on,
+     * and nothing comes back until it stops again.
+     */
+    public void answerFileIo(String reply) {
+        send(reply);
+    }
+
     /** Sends {@code c}: the target runs. There is no reply until it stops, so none is awaited. */
     public void resume() {
         send("c");

@@ -99,6 +99,7 @@ public final class LlvmCodegen implements AutoCloseable {
     public void interruptNumbers(Map<String, Integer> irqs) { irqNumbers = Map.copyOf(irqs); }
 
     int faultStackWords;
+    boolean panicBacktrace;
 
     /** `--log interned` (null: text). */
     InternedLog internedLog;
@@ -114,6 +115,12 @@ public final class LlvmCodegen implements AutoCloseable {
      * none, and whole-program optimisation drops the code that would print them).
      */
     public void faultStackWords(int words) { faultStackWords = words; }
+
+    /**
+     * `--backtrace`: runtime-c notes where a panic started and prints the stack above it
+     * (`mote_panic_backtrace`; false: whole-program optimisation drops that code).
+     */
+    public void panicBacktrace(boolean on) { panicBacktrace = on; }
 
     /**
      * Emit DWARF ({@link DebugInfo}): a compile unit for the program, a subprogram per function,
@@ -332,6 +339,9 @@ public final class LlvmCodegen implements AutoCloseable {
         LLVMValueRef stackWords = LLVMAddGlobal(module, i32, "mote_fault_stack_words");
         LLVMSetInitializer(stackWords, constInt(i32, faultStackWords));
         LLVMSetGlobalConstant(stackWords, 1);
+        LLVMValueRef backtrace = LLVMAddGlobal(module, i8, "mote_panic_backtrace");
+        LLVMSetInitializer(backtrace, constInt(i8, panicBacktrace ? 1 : 0));
+        LLVMSetGlobalConstant(backtrace, 1);
         for (MirProgram.Global g : program.globals()) {
             LLVMValueRef withStrings = g.strings().isEmpty() ? null : imageWithStrings(g);
             LLVMValueRef v = LLVMAddGlobal(module, withStrings != null ? LLVMTypeOf(withStrings) : storageType(g.type()), SymbolNames.mangle(g.name()));

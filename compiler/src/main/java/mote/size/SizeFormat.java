@@ -14,8 +14,21 @@ public final class SizeFormat {
             .enable(SerializationFeature.INDENT_OUTPUT);
 
     public static String json(SizeReport r) {
+        return json(r, null);
+    }
+
+    /** With {@code logging} (when not null) under the key "logging": what `--log interned` saves. */
+    public static String json(SizeReport r, LogSaving logging) {
         try {
-            return JSON.writeValueAsString(r) + "\n";
+            com.fasterxml.jackson.databind.node.ObjectNode tree = JSON.valueToTree(r);
+            if (logging != null) {
+                com.fasterxml.jackson.databind.node.ObjectNode l = tree.putObject("logging");
+                l.put("text_flash", logging.textFlash());
+                l.put("interned_flash", logging.internedFlash());
+                l.put("saved", logging.saved());
+                l.put("formats_bytes", logging.sectionBytes());
+            }
+            return JSON.writeValueAsString(tree) + "\n";
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

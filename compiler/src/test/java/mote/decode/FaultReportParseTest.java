@@ -34,6 +34,30 @@ class FaultReportParseTest {
     }
 
     @Test
+    void aV7mStackOverflowPrintsTheActiveInterruptsWhereTheFrameWouldBe() {
+        String line = "fault: 00000003 fffffff1 00000000 e000e300 00000002 00000000 00000000 00000000 "
+                + "00000000 00000000 00000000 00000001 00001000 40000000 00000000 00000000 00000000";
+        FaultReport r = FaultReport.parse(line).orElseThrow();
+        assertTrue(r.frame().isEmpty(), "the frame was lost");
+        assertTrue(r.frameLost());
+        assertEquals(List.of(1, 224), r.activeInterrupts(), "IABR0 bit 1 and IABR7 bit 0");
+        assertEquals(0x1000, r.status().orElseThrow().cfsr(), "STKERR");
+        assertEquals(line, r.line(), "printing it back gives the device's line");
+    }
+
+    @Test
+    void aPanicTraceHasItsEntryAndTheStackAboveIt() {
+        PanicTrace t = PanicTrace.parse("backtrace: 00000000 00000001 0000032e 20000fd8 00000131 | 00000007 000001f5").orElseThrow();
+        assertEquals(1, t.task());
+        assertEquals(0x32e, t.pc());
+        assertEquals(0x131, t.lr(), "the return address into the code that panicked");
+        assertEquals(java.util.Optional.of(0x1f5L), t.word(0x20000fdcL));
+        assertTrue(t.word(0x20000fe0L).isEmpty(), "past the words printed");
+        assertTrue(PanicTrace.parse("backtrace: 00000000 00000001 0000032e 20000fd8 | 00000007").isEmpty(), "a word short");
+        assertTrue(PanicTrace.parse("panic: at x.mote:1:1").isEmpty());
+    }
+
+    @Test
     void aDebugBuildsStackWordsFollowABar() {
         FaultReport r = FaultReport.parse(M3_BUS + " | 00000000 0000027f").orElseThrow();
         assertEquals(List.of(0L, 0x27fL), r.stack());

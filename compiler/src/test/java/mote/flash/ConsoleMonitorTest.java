@@ -121,6 +121,20 @@ class ConsoleMonitorTest {
     }
 
     @Test
+    void aPanicsBacktraceIsReadAndDecodedBeforeTheWatchEnds() throws IOException {
+        Path program = TestFiles.resources("run").resolve("panic_backtrace.mote");
+        ProgramRunner.Run traced = ProgramRunner.run(program, BOARD.name(), o -> o.withBacktrace(true));
+        assertEquals(ConsoleMonitor.PANIC_EXIT_CODE, traced.exitCode());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ConsoleMonitor monitor = new ConsoleMonitor(BOARD, new FaultDecoder(BOARD, traced.build().elf(), Map.of()), Optional.empty(),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        String device = traced.qemu().output() + "not read\n";
+        assertTrue(device.contains("backtrace: "), device);
+        assertEquals(ConsoleMonitor.PANIC_EXIT_CODE, monitor.read(new ByteArrayInputStream(device.getBytes(StandardCharsets.UTF_8))));
+        assertEquals(traced.output(), out.toString(StandardCharsets.UTF_8), "the panic and its decoded backtrace, as `mote run` shows them");
+    }
+
+    @Test
     void badArgumentsAreUsageErrors() {
         String elf = run.build().elf().toString();
         for (String[] args : List.of(new String[] {"monitor", "--elf", dir.resolve("none.elf").toString(), "--port", "/dev/null"},
@@ -164,6 +178,79 @@ class ConsoleMonitorTest {
             assertEquals(FaultDecoder.FAULT_EXIT_CODE, qemu.exitValue());
         } finally {
             System.setOut(stdout);
+            qemu.destroyForcibly();
+        }
+    }
+
+    @Test
+    void readsASemihostingConsoleThroughQemusGdbstub() throws Exception {
+        // mps2-an385 with its console on semihosting (as a board whose UART has no driver),
+        // QEMU forwarding semihosting calls to the gdb client: the monitor answers each write,
+        // and decodes what it reads (interned log frames here) as the serial path does.
+        Files.writeString(dir.resolve("an385-semihosting.json"), """
+                { "inherits": "mps2-an385", "description": "mps2-an385, console over semihosting",
+                  "console": { "kind": "semihosting" } }
+                """);
+        Board board = mote.board.BoardCatalog.withFolders(List.of(dir)).load("an385-semihosting");
+        mote.Compiler.Result build = mote.Compiler.compile(TestFiles.resources("run").resolve("fault_bus_m3.mote"),
+                mote.Compiler.Options.defaults(board, ProgramRunner.tempDir()).withInternedLog(true));
+        int port = FlashGdbTest.freePort();
+        List<String> command = new ArrayList<>();
+        for (String word : new QemuRunner().command(board, build.elf(), QemuOptions.defaults().withGdbPort(port)))
+            command.add(word.replace("target=native", "target=gdb"));   // semihosting through the gdb client
+        Process qemu = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        qemu.getOutputStream().close();
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ConsoleMonitor monitor = new ConsoleMonitor(board, new FaultDecoder(board, build.elf(), Map.of()),
+                    mote.decode.LogDecoder.of(build.elf()), new PrintStream(out, true, StandardCharsets.UTF_8));
+            int code = -1;
+            for (int attempt = 0; attempt < 100 && code < 0; attempt++) {   // until QEMU listens
+                try {
+                    code = monitor.gdb("127.0.0.1", port, Optional.of(Duration.ofSeconds(30)));
+                } catch (mote.diag.ToolError e) {
+                    if (!e.getMessage().startsWith("cannot connect")) throw e;
+                    Thread.sleep(100);
+                }
+            }
+            assertEquals(FaultDecoder.FAULT_EXIT_CODE, code, out.toString(StandardCharsets.UTF_8));
+            assertEquals("reading\n" + run.output().substring(run.output().indexOf("fault:")).replace(BOARD.name(), board.name()),
+                    out.toString(StandardCharsets.UTF_8), "the console read through gdb (a frame, decoded), then the fault");
+        } finally {
+            qemu.destroyForcibly();
+        }
+    }
+
+    @Test
+    void readsAPanicsBacktraceFromTheCoreThroughQemusGdbstub() throws Exception {
+        // The console is the UART, which the monitor does not see: it stops the core where the
+        // backtrace is about to be printed and reads it from there.
+        Path program = TestFiles.resources("run").resolve("panic_backtrace.mote");
+        ProgramRunner.Run traced = ProgramRunner.run(program, BOARD.name(), o -> o.withBacktrace(true));
+        int port = FlashGdbTest.freePort();
+        List<String> command = new ArrayList<>(new QemuRunner().command(BOARD, traced.build().elf(), QemuOptions.defaults().withGdbPort(port)));
+        Process qemu = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        qemu.getOutputStream().close();
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ConsoleMonitor monitor = new ConsoleMonitor(BOARD, new FaultDecoder(BOARD, traced.build().elf(), Map.of()), Optional.empty(),
+                    new PrintStream(out, true, StandardCharsets.UTF_8));
+            int code = -1;
+            for (int attempt = 0; attempt < 100 && code < 0; attempt++) {   // until QEMU listens
+                try {
+                    code = monitor.gdb("127.0.0.1", port, Optional.of(Duration.ofSeconds(30)));
+                } catch (mote.diag.ToolError e) {
+                    if (!e.getMessage().startsWith("cannot connect")) throw e;
+                    Thread.sleep(100);
+                }
+            }
+            assertEquals(ConsoleMonitor.PANIC_EXIT_CODE, code, out.toString(StandardCharsets.UTF_8));
+            String backtrace = traced.output().substring(traced.output().indexOf('\n', traced.output().indexOf("panic:")) + 1);
+            assertEquals("panic (its message is on the console), backtrace:\n" + backtrace + "the program exited with code 101\n",
+                    out.toString(StandardCharsets.UTF_8), "the backtrace read from the core decodes as the one the device prints");
+        } finally {
             qemu.destroyForcibly();
         }
     }

@@ -13,10 +13,11 @@ import org.junit.jupiter.api.Test;
  * `--log interned` on bench/firmware.mote (lm3s6965evb, all optimizations): the text of its
  * 13 print formats (320 bytes) leaves flash, and so do its panic messages and locations (the
  * site table and file names) and the number conversions the device no longer runs: 7270 ->
- * 6086 bytes, more than its print text. Pinned like the other sizes: if it shrinks, lower it.
+ * 6086 bytes, more than its print text (7274 -> 6090 since a stack overflow names its
+ * interrupt handler: 4 bytes in both). Pinned like the other sizes: if it shrinks, lower it.
  */
 class InternedLogSizeTest {
-    static final long FIRMWARE_TEXT = 7270, FIRMWARE_INTERNED = 6086, FIRMWARE_PRINT_TEXT = 320;
+    static final long FIRMWARE_TEXT = 7274, FIRMWARE_INTERNED = 6090, FIRMWARE_PRINT_TEXT = 320;
 
     @Test
     void firmwaresPrintTextLeavesFlash() {

@@ -47,21 +47,23 @@ class WholeProgramSizeTest {
      * and 1518 bytes. (mote_task_count stays in the image for gdb's `mote-task`: 2-6 bytes.)
      * The fault report (issue 16: stacked frame, task, CFSR/HFSR/DFSR/MMFAR/BFAR in hex, exit
      * 102, decoded on the host) costs v7-M images 16 bytes over the old `unhandled exception N`
-     * (24 with several tasks, whose id it prints); v6-M ones nothing or less.
+     * (24 with several tasks, whose id it prints); v6-M ones nothing or less. A stack overflow's
+     * report names the interrupt handler that ran off the stack by the NVIC's active bits: 4
+     * more bytes on v7-M (the default handler loads their address instead of zero).
      */
     @ParameterizedTest
     @CsvSource({
-            "bench/empty.mote, 620",
-            "bench/switch.mote, 2202",
-            "bench/firmware.mote, 7270",
+            "bench/empty.mote, 624",
+            "bench/switch.mote, 2206",
+            "bench/firmware.mote, 7274",
             // The same firmware in 0.2's idioms: data enums through a channel, Option and Result,
             // slices with their bounds checks, a closed channel (1204 B more than its 0.1 text).
-            "examples/firmware.mote, 8490",
-            "examples/foo_bar.mote, 762",
-            "examples/forwarding.mote, 930",
-            "examples/hello.mote, 1054",
-            "examples/pre_post.mote, 978",
-            "examples/process_command.mote, 986"})
+            "examples/firmware.mote, 8494",
+            "examples/foo_bar.mote, 766",
+            "examples/forwarding.mote, 934",
+            "examples/hello.mote, 1058",
+            "examples/pre_post.mote, 982",
+            "examples/process_command.mote, 990"})
     void imagesStayWithinTheirMeasuredFlash(String file, long bound) {
         ImageSize size = build(MoteHome.get().resolve(file)).size();
         assertTrue(size.flash() <= bound, file + ": " + size.flash() + " B of flash, pinned at " + bound);

@@ -30,8 +30,9 @@ public record Expectations(List<String> lines, int exitCode, List<String> boards
                 case "--panic=task" -> options.withPanicAbort(false);
                 case "--panic=abort" -> options.withPanicAbort(true);
                 case "--log=interned" -> options.withInternedLog(true);
+                case "--backtrace" -> options.withBacktrace(true);
                 default -> throw new IllegalArgumentException("unknown `// flags:` flag " + flag
-                        + " (known: --debug, --panic=task, --panic=abort, --log=interned)");
+                        + " (known: --debug, --panic=task, --panic=abort, --log=interned, --backtrace)");
             };
         }
         return options;
