@@ -46,7 +46,7 @@ import org.bytedeco.llvm.LLVM.LLVMValueRef;
  * in the state object while the fn is suspended, where the state's DWARF type names it.
  */
 final class DebugInfo {
-    private static final long DW_OP_LIT0 = 0x30, DW_OP_MUL = 0x1e, DW_OP_PLUS_UCONST = 0x23;
+    private static final long DW_OP_LIT0 = 0x30, DW_OP_MUL = 0x1e, DW_OP_PLUS_UCONST = 0x23, DW_OP_DEREF = 0x06;
 
     private final LlvmCodegen cg;
 
@@ -235,12 +235,17 @@ final class DebugInfo {
         LLVMGlobalSetMetadata(global, LLVMGetMDKindIDInContext(cg.ctx, "dbg", 3), gve);
     }
 
+    /** A declared local's DWARF variable and the location (scope, inlined frames) its records carry. */
+    record Declared(LLVMMetadataRef variable, LLVMMetadataRef location) {}
+
     /**
      * Declares {@code fn}'s named locals and arguments at their storage ({@code slots}: allocas
-     * in {@code entry}, or places in the state object at {@code self}), in {@code scope}.
+     * in {@code entry}, or places in the state object at {@code self}), in {@code scope}; returns
+     * the variables of the locals in allocas, by local, for {@link #keptInState} and {@link #backInFrame}.
      */
-    void declareLocals(MirFn fn, StateMachine machine, LLVMValueRef[] slots, LLVMValueRef self,
+    Map<Local, Declared> declareLocals(MirFn fn, StateMachine machine, LLVMValueRef[] slots, LLVMValueRef self,
                        LLVMMetadataRef scope, LLVMBasicBlockRef entry) {
+        Map<Local, Declared> declared = new HashMap<>();
         Map<String, List<Statement.Inlined>> inlined = inlinedCalls(fn);
         for (int i = 0; i < slots.length; i++) {
             LocalDecl decl = fn.locals().get(i);
@@ -269,7 +274,47 @@ final class DebugInfo {
                 LLVMDIBuilderInsertDeclareRecordAtEnd(di, self, variable, LLVMDIBuilderCreateExpression(di, ops, ops.length), loc, entry);
             } else {
                 LLVMDIBuilderInsertDeclareRecordAtEnd(di, slots[i], variable, LLVMDIBuilderCreateExpression(di, new long[0], 0), loc, entry);
+                declared.put(local, new Declared(variable, loc));
             }
+        }
+        return declared;
+    }
+
+    /**
+     * Where a resumed poll has restored what state {@code s} kept (at the end of {@code block}):
+     * each kept scalar local is, from here, the value at its slot in the state object
+     * ({@code self} plus the slot's offset, a memory location). The optimiser often loads a
+     * restored value only where it is next used, or never, so without this the local would be
+     * "optimized out" while the poll resumes the awaited future (a callee's frame, a sleep) and
+     * in the code after the await, although the state object holds it. The description holds
+     * until the local is assigned (the assignment's own record follows it) or the body starts
+     * another future, which may reuse the slot's bytes ({@link #backInFrame}).
+     * Aggregates keep their alloca's description (the optimiser keeps those in memory).
+     */
+    void keptInState(Map<Local, Declared> declared, LLVMValueRef self, StateMachine.State s, LLVMBasicBlockRef block) {
+        for (StateMachine.Slot slot : s.saved()) {
+            Declared d = declared.get(slot.local());
+            if (d == null || Type.isAggregate(slot.type())) continue;
+            long[] ops = slot.offset() == 0 ? new long[] {DW_OP_DEREF} : new long[] {DW_OP_PLUS_UCONST, slot.offset(), DW_OP_DEREF};
+            LLVMDIBuilderInsertDbgValueRecordAtEnd(di, self, d.variable(), LLVMDIBuilderCreateExpression(di, ops, ops.length), d.location(), block);
+        }
+    }
+
+    /**
+     * Before the body starts a future (whose bytes may be a kept local's slot in another state):
+     * each local some state keeps is again its alloca's value, read here (at the end of
+     * {@code block}). The read is only for the record: the optimiser replaces it with the value
+     * the alloca holds (or drops it, and the local is "optimized out" from here), and emits no code for it.
+     */
+    void backInFrame(Map<Local, Declared> declared, MirFn fn, StateMachine machine, LLVMValueRef[] slots, LLVMBasicBlockRef block) {
+        Set<Local> kept = new HashSet<>();
+        for (StateMachine.State s : machine.suspendStates()) for (StateMachine.Slot slot : s.saved()) kept.add(slot.local());
+        for (Local local : kept.stream().sorted(java.util.Comparator.comparingInt(Local::index)).toList()) {
+            Declared d = declared.get(local);
+            Type t = fn.locals().get(local.index()).type();
+            if (d == null || Type.isAggregate(t)) continue;
+            LLVMValueRef now = LLVMBuildLoad2(cg.builder, cg.llvmType(t), slots[local.index()], "");
+            LLVMDIBuilderInsertDbgValueRecordAtEnd(di, now, d.variable(), LLVMDIBuilderCreateExpression(di, new long[0], 0), d.location(), block);
         }
     }
 }

@@ -115,6 +115,17 @@ public final class LlvmCodegen implements AutoCloseable {
     public void faultStackWords(int words) { faultStackWords = words; }
 
     /**
+     * `--debug` builds: an await saves what its state keeps before the first poll of its
+     * future, not only when the poll is pending, and the DWARF describes each kept local at
+     * its slot in the state object from there and from each resume on (DebugInfo.keptInState):
+     * a debugger finds it whichever way the await was reached, where the optimiser dropped
+     * the value. A few stores per await, in debug builds only; release code does not change.
+     */
+    boolean describeKeptLocals;
+
+    public void describeKeptLocals(boolean on) { describeKeptLocals = on; }
+
+    /**
      * Emit DWARF ({@link DebugInfo}): a compile unit for the program, a subprogram per function,
      * the statics, task states and locals, and a location for every MIR {@code Line} statement
      * (one per source statement, in every build: see {@code MirBuilder.build}). Call before {@link #generate}.

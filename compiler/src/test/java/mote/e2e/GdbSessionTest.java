@@ -103,6 +103,28 @@ class GdbSessionTest {
     }
 
     /**
+     * Locals kept across an await (`start`, `scale`) print their values in the task's frame
+     * while the awaited fn runs (under `--opt none` its own poll, a real call: the resumed
+     * poll had not yet loaded them, and they were "optimized out" before the DWARF pointed into
+     * the state object), and at the line after the await.
+     */
+    @ParameterizedTest(name = "--opt {0}")
+    @ValueSource(strings = {"none", "all"})
+    void localsKeptAcrossAnAwaitPrintFromTheStateObject(String opt) throws Exception {
+        assumeTrue(installed(GDB), GDB + " is not installed (make test installs it: apt-get install gdb-multiarch)");
+        Compiler.Options options = Compiler.Options.defaults(Board.load("lm3s6965evb"), dir.resolve("out")).withDebug(true)
+                .withOpts(opt.equals("all") ? EnumSet.allOf(Optimization.class) : EnumSet.noneOf(Optimization.class));
+        String out = session("gdb/kept.mote", options, List.of(
+                "break kept.mote:9",    // COUNT += 1 in pause, after its sleep
+                "break kept.mote:16",   // COUNT += 1 in saver, after the first await
+                "continue", "up", "print start", "print scale",
+                "continue", "print start", "print scale"), "total 2\n");
+        assertFalse(out.contains("Error in sourced command file"), out);
+        assertMatches(out, "#1  (0x[0-9a-f]+ in )?saver \\(\\) at kept\\.mote:15\n15\t    pause\\(10\\)\\.await;\n\\$1 = 5\n\\$2 = 2\n");
+        assertMatches(out, "Breakpoint 4, saver \\(\\) at kept\\.mote:16\n16\t    COUNT \\+= 1;\n\\$3 = 5\n\\$4 = 2\n");
+    }
+
+    /**
      * A release build's DWARF (no line marks): functions by name, statics, task states and
      * `mote tasks` all work; `bt` ends at the executor.
      */
