@@ -297,7 +297,7 @@ public final class Compiler {
                 codegen.interruptNumbers(board.irqs());
                 // Debug builds: a fault report carries stack words, from which the host unwinds a backtrace.
                 codegen.faultStackWords(options.debug() ? 32 : 0);
-                codegen.describeKeptLocals(options.debug());
+                codegen.debugBuild(options.debug());
                 if (options.internedLog()) codegen.internLogs();
                 time("LLVM IR", () -> codegen.generate(analysis.mir(), analysis.machines(), options.panicAbort()));
                 time("LLVM verify", codegen::verify);

@@ -61,7 +61,7 @@ final class BodyEmitter {
 
     /** `--debug` builds with DWARF describe a kept local at its slot in the state object (DebugInfo.keptInState). */
     private boolean describesKeptLocals() {
-        return declared != null && cg.describeKeptLocals && machine != null;
+        return declared != null && cg.debugBuild && machine != null;
     }
 
     void emit(LLVMValueRef function) {
@@ -897,7 +897,7 @@ final class BodyEmitter {
             }
         } else if (t instanceof Terminator.Await a) {
             StateMachine.State s = machine.state(machine.stateOfAwait().get(here));
-            if (cg.describeKeptLocals) {
+            if (cg.debugBuild) {
                 // `--debug`: what s keeps is saved before the first poll too (the pending block
                 // saves it again), so the state object holds it however the await is reached
                 // and the debugger finds it there on both paths (DebugInfo.keptInState).

@@ -115,15 +115,27 @@ public final class LlvmCodegen implements AutoCloseable {
     public void faultStackWords(int words) { faultStackWords = words; }
 
     /**
-     * `--debug` builds: an await saves what its state keeps before the first poll of its
-     * future, not only when the poll is pending, and the DWARF describes each kept local at
-     * its slot in the state object from there and from each resume on (DebugInfo.keptInState):
-     * a debugger finds it whichever way the await was reached, where the optimiser dropped
-     * the value. A few stores per await, in debug builds only; release code does not change.
+     * `--debug` builds, whose code may carry what a debugger needs (release code does not
+     * change for it):
+     * <ul>
+     * <li>an await saves what its state keeps before the first poll of its future, not only
+     *     when the poll is pending, and the DWARF describes each kept local at its slot in the
+     *     state object from there and from each resume on (DebugInfo.keptInState): a debugger
+     *     finds it whichever way the await was reached, where the optimiser dropped the value;</li>
+     * <li>each task's poll is measured: runtime-c paints the stack below it and finds how deep
+     *     it went (runtime-c/stack_marks.c), the deepest per task in {@code mote_task_stack_marks}
+     *     (qemu/gdbinit's `mote tasks`).</li>
+     * </ul>
      */
-    boolean describeKeptLocals;
+    boolean debugBuild;
 
-    public void describeKeptLocals(boolean on) { describeKeptLocals = on; }
+    public void debugBuild(boolean on) {
+        debugBuild = on;
+        if (on && !runtime.containsKey("mote_stack_mark_begin")) {   // declared only where called
+            runtimeFn("mote_stack_mark_begin", voidType, false);
+            runtimeFn("mote_stack_mark_end", voidType, false);
+        }
+    }
 
     /**
      * Emit DWARF ({@link DebugInfo}): a compile unit for the program, a subprogram per function,

@@ -93,10 +93,10 @@ class GdbSessionTest {
         // logger waits on the channel with total and n saved.
         assertMatches(out, "\\$8 = \\{\\s+state = Suspend\\d+,\\s+total = 2,\\s+n = 1,\\s+awaiting = \\{[^}]*channel = 0x[0-9a-f]+ <_M8READINGS>");
         // mote tasks: every task, its state by name and what it waits on; the stack's mark.
-        assertMatches(out, "  task 0 main: live, waiting, in Suspend\\d+, sleep_ms\\(100 ms\\): timer, deadline at cycle \\d+; state main_state at 0x[0-9a-f]{8} \\(\\d+ bytes\\)\n");
+        assertMatches(out, "  task 0 main: live, waiting, in Suspend\\d+, wait on signal FINISHED, 0 queued; state main_state at 0x[0-9a-f]{8} \\(\\d+ bytes\\); stack \\d+ bytes at most\n");
         assertMatches(out, "\\* task 1 blinker: live, waiting, in Suspend\\d+, " + (opt.equals("none") ? "wait_and_count -> " : "")
-                + "sleep_ms\\(10 ms\\): timer, deadline at cycle \\d+; state blinker_state at 0x[0-9a-f]{8} \\(\\d+ bytes\\)\n");
-        assertMatches(out, "  task 2 logger: live, waiting, in Suspend\\d+, recv on channel READINGS, 0 queued; state logger_state at 0x[0-9a-f]{8} \\(24 bytes\\)\n");
+                + "sleep_ms\\(10 ms\\): timer, deadline at cycle \\d+; state blinker_state at 0x[0-9a-f]{8} \\(\\d+ bytes\\); stack \\d+ bytes at most\n");
+        assertMatches(out, "  task 2 logger: live, waiting, in Suspend\\d+, recv on channel READINGS, 0 queued; state logger_state at 0x[0-9a-f]{8} \\(24 bytes\\); stack \\d+ bytes at most\n");
         assertMatches(out, "stack: \\d+ of 4096 bytes used at most so far");
         // A register: a volatile variable at its address, read live (runtime-c's timer set it).
         assertMatches(out, "\\$9 = 0x[0-9a-f]+\ntype = volatile u32\n\\$10 = \\(volatile u32 \\*\\) 0xe000e014\n");
@@ -122,6 +122,35 @@ class GdbSessionTest {
         assertFalse(out.contains("Error in sourced command file"), out);
         assertMatches(out, "#1  (0x[0-9a-f]+ in )?saver \\(\\) at kept\\.mote:15\n15\t    pause\\(10\\)\\.await;\n\\$1 = 5\n\\$2 = 2\n");
         assertMatches(out, "Breakpoint 4, saver \\(\\) at kept\\.mote:16\n16\t    COUNT \\+= 1;\n\\$3 = 5\n\\$4 = 2\n");
+    }
+
+    /**
+     * In a `--debug` build `mote tasks` gives each task its own stack high-water mark: the
+     * task whose poll ran a 21-deep recursion has a deeper one than a task that only sleeps,
+     * and the shared mark is the deepest of them. A task waiting on a signal says so.
+     */
+    @ParameterizedTest(name = "--opt {0}")
+    @ValueSource(strings = {"none", "all"})
+    void moteTasksShowsEachTasksStackMarkAndASignalWait(String opt) throws Exception {
+        assumeTrue(installed(GDB), GDB + " is not installed (make test installs it: apt-get install gdb-multiarch)");
+        Compiler.Options options = Compiler.Options.defaults(Board.load("lm3s6965evb"), dir.resolve("out")).withDebug(true)
+                .withOpts(opt.equals("all") ? EnumSet.allOf(Optimization.class) : EnumSet.noneOf(Optimization.class));
+        String out = session("gdb/stacks.mote", options, List.of(
+                "break stacks.mote:17",   // deep, before its call chain: the signal not yet raised
+                "continue", "mote tasks",
+                "break stacks.mote:40",   // main, after deep and listener finished
+                "continue", "mote tasks"), "sum 1420\n");
+        assertFalse(out.contains("Error in sourced command file"), out);
+        assertMatches(out, "  task 3 listener: live, waiting, in Suspend\\d+, wait on signal BEAT, 0 queued; state listener_state at 0x[0-9a-f]{8} \\(\\d+ bytes\\); stack \\d+ bytes at most\n");
+        var after = Pattern.compile("  task 1 deep: finished, [^\n]*; stack (\\d+) bytes at most\n  task 2 shallow: [^\n]*; stack (\\d+) bytes at most\n"
+                + "  task 3 listener: finished, [^\n]*; stack (\\d+) bytes at most\nstack: (\\d+) of 4096 bytes used at most so far").matcher(out);
+        assertTrue(after.find(), out);
+        int deep = Integer.parseInt(after.group(1)), shallow = Integer.parseInt(after.group(2)), listener = Integer.parseInt(after.group(3));
+        // 21 frames of depth (8 bytes each: r4 and lr) below deep's poll, where a sleeping
+        // task's deepest is a few calls into the timer code.
+        assertTrue(deep >= shallow + 100, "deep " + deep + " shallow " + shallow + "\n" + out);
+        assertTrue(shallow > 0 && listener > 0 && listener < deep, out);
+        assertEquals(deep, Integer.parseInt(after.group(4)), "the shared mark is the deepest task's\n" + out);
     }
 
     /**
@@ -156,7 +185,7 @@ class GdbSessionTest {
         assertFalse(out.contains("Error in sourced command file"), out);
         assertTrue(out.contains("Breakpoint 3, worker (id=2, "), out);
         assertMatches(out, "  task 0 main: live, waiting, in Suspend\\d+, join/race, branches waiting on: recv on channel RX, 0 queued \\| "
-                + "sleep_ms\\(20 ms\\): timer, deadline at cycle \\d+; state main_state at 0x[0-9a-f]{8} \\(\\d+ bytes\\)\n");
+                + "sleep_ms\\(20 ms\\): timer, deadline at cycle \\d+; state main_state at 0x[0-9a-f]{8} \\(\\d+ bytes\\); stack \\d+ bytes at most\n");
         assertMatches(out, "  task 1 worker: live, waiting, in Suspend\\d+, sleep_ms\\(30 ms\\): timer, deadline at cycle \\d+; state worker_state_0 at ");
         assertMatches(out, "\\* task 2 worker: live, waiting, in Suspend\\d+, sleep_ms\\(10 ms\\): [^;]*; state worker_state_1 at ");
         assertMatches(out, "\\$1 = \\{\\s+state = Suspend\\d+,\\s+id = 1,\\s+awaiting = \\{\\s+deadline = \\d+,[^}]*us = 30000");

@@ -47,7 +47,7 @@ class DebugInfoChangesNoCodeTest {
              LlvmBackend backend = new LlvmBackend(board.llvmTarget(), board.cpu(), board.features(), LlvmBackend.OptLevel.S)) {
             backend.prepare(codegen.module());
             if (debugInfo) codegen.enableDebugInfo();
-            codegen.describeKeptLocals(debug);   // as Compiler does: debug builds save kept locals at each await, with DWARF or without
+            codegen.debugBuild(debug);   // as Compiler does: what debug builds add to the code is there with DWARF or without
             codegen.interruptNumbers(board.irqs());
             codegen.generate(analysis.mir(), analysis.machines(), true);
             codegen.verify();
