@@ -92,6 +92,8 @@ class GdbSessionTest {
         assertFalse(Pattern.compile("\\$7 = \\{\\s+state = Suspend\\d+,\\s+Suspend").matcher(out).find(), "the printer shows the live state only\n" + out);
         // logger waits on the channel with total and n saved.
         assertMatches(out, "\\$8 = \\{\\s+state = Suspend\\d+,\\s+total = 2,\\s+n = 1,\\s+awaiting = \\{[^}]*channel = 0x[0-9a-f]+ <_M8READINGS>");
+        // A u8 (the waiter node's index) prints as a number, not as a C char ('\\001').
+        assertMatches(out, "\\$8 = \\{[^$]*\n    node = 1,\n");
         // mote tasks: every task, its state by name and what it waits on; the stack's mark.
         assertMatches(out, "  task 0 main: live, waiting, in Suspend\\d+, wait on signal FINISHED, 0 queued; state main_state at 0x[0-9a-f]{8} \\(\\d+ bytes\\); stack \\d+ bytes at most\n");
         assertMatches(out, "\\* task 1 blinker: live, waiting, in Suspend\\d+, " + (opt.equals("none") ? "wait_and_count -> " : "")
