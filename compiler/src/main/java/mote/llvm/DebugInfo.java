@@ -148,29 +148,50 @@ final class DebugInfo {
     }
 
     /**
-     * The inlined call each inlined local belongs to, by its name as `inline` made it (`callee.x`,
-     * or `outer.callee.x`): the chains of the fn's line marks, from the outermost call in, keyed
-     * by the names of the fns they pass through. A fn inlined at several awaits of one caller has
-     * several chains under one key: its locals stay in the caller's scope by their dotted names.
+     * The inlined calls of the fn's line marks, by the names of the fns they pass through from
+     * the outermost call in (`callee`, `outer.callee`: the prefixes `inline` gives the locals it
+     * copies): each chain from the outermost call to that callee. A fn inlined at several awaits
+     * of one caller has several chains under one key.
      */
-    private static Map<String, List<Statement.Inlined>> inlinedCalls(MirFn fn) {
-        Map<String, List<Statement.Inlined>> calls = new HashMap<>();
-        Set<String> ambiguous = new HashSet<>();
-        for (BasicBlock b : fn.blocks()) {
-            for (Statement s : b.statements()) {
-                if (!(s instanceof Statement.Line l)) continue;
-                List<Statement.Inlined> chain = l.inlinedAt();
-                for (int k = chain.size() - 1; k >= 0; k--) {
-                    List<Statement.Inlined> outer = chain.subList(k, chain.size());
-                    StringBuilder key = new StringBuilder();
-                    for (int j = outer.size() - 1; j >= 0; j--) key.append(key.length() == 0 ? "" : ".").append(outer.get(j).function());
-                    List<Statement.Inlined> known = calls.putIfAbsent(key.toString(), List.copyOf(outer));
-                    if (known != null && !known.equals(outer)) ambiguous.add(key.toString());
-                }
-            }
-        }
-        calls.keySet().removeAll(ambiguous);
+    private static Map<String, Set<List<Statement.Inlined>>> inlinedCalls(MirFn fn) {
+        Map<String, Set<List<Statement.Inlined>>> calls = new HashMap<>();
+        for (BasicBlock b : fn.blocks())
+            for (Statement s : b.statements())
+                if (s instanceof Statement.Line l)
+                    for (var e : callsOf(l.inlinedAt()).entrySet()) calls.computeIfAbsent(e.getKey(), k -> new HashSet<>()).add(e.getValue());
         return calls;
+    }
+
+    /** The calls a line mark's chain passes through, by key (see {@link #inlinedCalls}). */
+    private static Map<String, List<Statement.Inlined>> callsOf(List<Statement.Inlined> chain) {
+        Map<String, List<Statement.Inlined>> calls = new HashMap<>();
+        for (int k = chain.size() - 1; k >= 0; k--) {
+            List<Statement.Inlined> outer = chain.subList(k, chain.size());
+            StringBuilder key = new StringBuilder();
+            for (int j = outer.size() - 1; j >= 0; j--) key.append(key.length() == 0 ? "" : ".").append(outer.get(j).function());
+            calls.put(key.toString(), List.copyOf(outer));
+        }
+        return calls;
+    }
+
+    /**
+     * Which copy a local of a fn inlined at several awaits belongs to (its name, `callee.x`, is
+     * the same in every copy; `inline` made each copy its own locals): the inlined call under
+     * {@code key} of the line marks in force where the fn's statements and terminators mention
+     * it (as MIR prints it, `_7`), when they all name one; null otherwise.
+     */
+    private static List<Statement.Inlined> copyOf(MirFn fn, Local local, String key) {
+        java.util.regex.Pattern mention = java.util.regex.Pattern.compile("\\b" + local + "\\b");
+        Set<List<Statement.Inlined>> found = new HashSet<>();
+        for (BasicBlock b : fn.blocks()) {
+            List<Statement.Inlined> chain = null;
+            for (Statement s : b.statements()) {
+                if (s instanceof Statement.Line l) chain = l.inlinedAt();
+                else if (chain != null && mention.matcher(s.toString()).find() && callsOf(chain).containsKey(key)) found.add(callsOf(chain).get(key));
+            }
+            if (chain != null && mention.matcher(b.terminator().toString()).find() && callsOf(chain).containsKey(key)) found.add(callsOf(chain).get(key));
+        }
+        return found.size() == 1 ? found.iterator().next() : null;
     }
 
     /** A static by its Mote name and type, at its global. (A `const` is folded where it is used: no storage.) */
@@ -246,7 +267,7 @@ final class DebugInfo {
     Map<Local, Declared> declareLocals(MirFn fn, StateMachine machine, LLVMValueRef[] slots, LLVMValueRef self,
                        LLVMMetadataRef scope, LLVMBasicBlockRef entry) {
         Map<Local, Declared> declared = new HashMap<>();
-        Map<String, List<Statement.Inlined>> inlined = inlinedCalls(fn);
+        Map<String, Set<List<Statement.Inlined>>> inlined = inlinedCalls(fn);
         for (int i = 0; i < slots.length; i++) {
             LocalDecl decl = fn.locals().get(i);
             if (slots[i] == null || decl.name() == null) continue;
@@ -255,10 +276,20 @@ final class DebugInfo {
             Local local = new Local(i);
             Span at = decl.span() != null ? decl.span() : fn.span();
             LLVMMetadataRef file = diFile(at.file());
-            // An inlined fn's local (`callee.x`) belongs to its inlined frame, as `x`.
+            // An inlined fn's local (`callee.x`) belongs to its inlined frame, as `x`; with
+            // several copies of the fn, to the one whose code uses it (else it stays the
+            // caller's, by its dotted name).
             String key = "";
             for (String k : inlined.keySet()) if (decl.name().startsWith(k + ".") && k.length() > key.length()) key = k;
-            List<Statement.Inlined> call = key.isEmpty() ? List.of() : inlined.get(key);
+            List<Statement.Inlined> call = List.of();
+            if (!key.isEmpty()) {
+                Set<List<Statement.Inlined>> copies = inlined.get(key);
+                call = copies.size() == 1 ? copies.iterator().next() : copyOf(fn, local, key);
+                if (call == null) {
+                    call = List.of();
+                    key = "";
+                }
+            }
             String name = key.isEmpty() ? decl.name() : decl.name().substring(key.length() + 1);
             if (name.equals("return") || name.endsWith(".return")) continue;   // a result: the caller's local it is assigned to names it
             LLVMMetadataRef loc = location(at, call, scope);
