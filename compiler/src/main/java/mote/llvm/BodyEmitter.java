@@ -902,7 +902,7 @@ final class BodyEmitter {
                 // saves it again), so the state object holds it however the await is reached
                 // and the debugger finds it there on both paths (DebugInfo.keptInState).
                 if (describesKeptLocals()) cg.debug.backInFrame(declared, fn, machine, slots, LLVMGetInsertBlock(cg.builder));
-                for (StateMachine.Slot slot : s.saved()) if (!Type.isAggregate(slot.type())) save(slot);
+                for (StateMachine.Slot slot : s.saved()) save(slot);
                 if (describesKeptLocals()) cg.debug.keptInState(declared, self, s, LLVMGetInsertBlock(cg.builder));
             }
             LLVMValueRef ready = startFuture(a.callee(), cg.offsetPtr(self, s.awaitee().offset()), a.args(), a.dest(), a.span());

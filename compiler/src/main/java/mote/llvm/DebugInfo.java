@@ -313,19 +313,20 @@ final class DebugInfo {
 
     /**
      * Where a resumed poll has restored what state {@code s} kept (at the end of {@code block}):
-     * each kept scalar local is, from here, the value at its slot in the state object
+     * each kept local is, from here, the value at its slot in the state object
      * ({@code self} plus the slot's offset, a memory location). The optimiser often loads a
      * restored value only where it is next used, or never, so without this the local would be
      * "optimized out" while the poll resumes the awaited future (a callee's frame, a sleep) and
      * in the code after the await, although the state object holds it. The description holds
      * until the local is assigned (the assignment's own record follows it) or the body starts
-     * another future, which may reuse the slot's bytes ({@link #backInFrame}).
-     * Aggregates keep their alloca's description (the optimiser keeps those in memory).
+     * another future, which may reuse the slot's bytes ({@link #backInFrame}). (A struct or
+     * array the optimiser left in its alloca keeps the alloca's description: LLVM prefers a
+     * variable's stack slot to any other record, and that copy holds the value too.)
      */
     void keptInState(Map<Local, Declared> declared, LLVMValueRef self, StateMachine.State s, LLVMBasicBlockRef block) {
         for (StateMachine.Slot slot : s.saved()) {
             Declared d = declared.get(slot.local());
-            if (d == null || Type.isAggregate(slot.type())) continue;
+            if (d == null) continue;
             long[] ops = slot.offset() == 0 ? new long[] {DW_OP_DEREF} : new long[] {DW_OP_PLUS_UCONST, slot.offset(), DW_OP_DEREF};
             LLVMDIBuilderInsertDbgValueRecordAtEnd(di, self, d.variable(), LLVMDIBuilderCreateExpression(di, ops, ops.length), d.location(), block);
         }
@@ -333,9 +334,11 @@ final class DebugInfo {
 
     /**
      * Before the body starts a future (whose bytes may be a kept local's slot in another state):
-     * each local some state keeps is again its alloca's value, read here (at the end of
+     * each scalar local some state keeps is again its alloca's value, read here (at the end of
      * {@code block}). The read is only for the record: the optimiser replaces it with the value
-     * the alloca holds (or drops it, and the local is "optimized out" from here), and emits no code for it.
+     * the alloca holds (or drops it, and the local is "optimized out" from here), and emits no
+     * code for it. A struct or array is "optimized out" until its next record: the await
+     * starting here saves it again if it is still live ({@link #keptInState}).
      */
     void backInFrame(Map<Local, Declared> declared, MirFn fn, StateMachine machine, LLVMValueRef[] slots, LLVMBasicBlockRef block) {
         Set<Local> kept = new HashSet<>();
@@ -343,8 +346,8 @@ final class DebugInfo {
         for (Local local : kept.stream().sorted(java.util.Comparator.comparingInt(Local::index)).toList()) {
             Declared d = declared.get(local);
             Type t = fn.locals().get(local.index()).type();
-            if (d == null || Type.isAggregate(t)) continue;
-            LLVMValueRef now = LLVMBuildLoad2(cg.builder, cg.llvmType(t), slots[local.index()], "");
+            if (d == null) continue;
+            LLVMValueRef now = Type.isAggregate(t) ? LLVMGetPoison(cg.ptr) : LLVMBuildLoad2(cg.builder, cg.llvmType(t), slots[local.index()], "");
             LLVMDIBuilderInsertDbgValueRecordAtEnd(di, now, d.variable(), LLVMDIBuilderCreateExpression(di, new long[0], 0), d.location(), block);
         }
     }
