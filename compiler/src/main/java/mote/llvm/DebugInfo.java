@@ -43,7 +43,10 @@ import org.bytedeco.llvm.LLVM.LLVMValueRef;
  * Locals live in allocas (declared here; LLVM follows them into registers as it optimises),
  * or, pinned by async lowering, in the state object: declared at {@code self} plus their
  * offset. A local an async fn keeps across an await is in an alloca while the poll runs, and
- * in the state object while the fn is suspended, where the state's DWARF type names it.
+ * in the state object while the fn is suspended, where the state's DWARF type names it; in
+ * `--debug` builds its location is also the state object's slot from the await and from each
+ * resume on ({@link #keptInState}, {@link #backInFrame}). A fn inlined at several awaits has
+ * an inlined frame per copy, each with its own locals ({@link #copyOf}).
  */
 final class DebugInfo {
     private static final long DW_OP_LIT0 = 0x30, DW_OP_MUL = 0x1e, DW_OP_PLUS_UCONST = 0x23, DW_OP_DEREF = 0x06;
