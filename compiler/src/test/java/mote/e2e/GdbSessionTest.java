@@ -135,7 +135,8 @@ class GdbSessionTest {
     /**
      * In a `--debug` build `mote tasks` gives each task its own stack high-water mark: the
      * task whose poll ran a 21-deep recursion has a deeper one than a task that only sleeps,
-     * and the shared mark is the deepest of them. A task waiting on a signal says so.
+     * and the shared mark is the deepest of them. A task waiting on a signal says so; an
+     * array of u8 prints as numbers.
      */
     @ParameterizedTest(name = "--opt {0}")
     @ValueSource(strings = {"none", "all"})
@@ -147,7 +148,7 @@ class GdbSessionTest {
                 "break stacks.mote:17",   // deep, before its call chain: the signal not yet raised
                 "continue", "mote tasks",
                 "break stacks.mote:40",   // main, after deep and listener finished
-                "continue", "mote tasks"), "sum 1420\n");
+                "continue", "mote tasks", "print TRACE", "print/x TRACE"), "sum 1420 1\n");
         assertFalse(out.contains("Error in sourced command file"), out);
         assertMatches(out, "  task 3 listener: live, waiting, in Suspend\\d+, wait on signal BEAT, 0 queued; state listener_state at 0x[0-9a-f]{8} \\(\\d+ bytes\\); stack \\d+ bytes at most\n");
         var after = Pattern.compile("  task 1 deep: finished, [^\n]*; stack (\\d+) bytes at most\n  task 2 shallow: [^\n]*; stack (\\d+) bytes at most\n"
@@ -159,6 +160,8 @@ class GdbSessionTest {
         assertTrue(deep >= shallow + 100, "deep " + deep + " shallow " + shallow + "\n" + out);
         assertTrue(shallow > 0 && listener > 0 && listener < deep, out);
         assertEquals(deep, Integer.parseInt(after.group(4)), "the shared mark is the deepest task's\n" + out);
+        // An array of u8 prints as numbers, not as a C string ("\001\002A\004").
+        assertTrue(out.contains("$1 = {1, 2, 65, 4}\n$2 = {0x1, 0x2, 0x41, 0x4}\n"), out);
     }
 
     /**
