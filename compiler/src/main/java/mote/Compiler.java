@@ -310,6 +310,7 @@ public final class Compiler {
                 // unwinds a backtrace; --backtrace builds print a panic's too.
                 codegen.faultStackWords(options.debug() || options.backtrace() ? 32 : 0);
                 codegen.panicBacktrace(options.backtrace());
+                codegen.debugBuild(options.debug());
                 if (options.internedLog()) codegen.internLogs();
                 time("LLVM IR", () -> codegen.generate(analysis.mir(), analysis.machines(), options.panicAbort()));
                 time("LLVM verify", codegen::verify);

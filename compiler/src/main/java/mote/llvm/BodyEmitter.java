@@ -56,6 +56,13 @@ final class BodyEmitter {
     }
 
     private org.bytedeco.llvm.LLVM.LLVMMetadataRef scope;
+    /** The named locals' DWARF variables; null without debug info. */
+    private Map<Local, DebugInfo.Declared> declared;
+
+    /** `--debug` builds with DWARF describe a kept local at its slot in the state object (DebugInfo.keptInState). */
+    private boolean describesKeptLocals() {
+        return declared != null && cg.debugBuild && machine != null;
+    }
 
     void emit(LLVMValueRef function) {
         llvmFn = function;
@@ -74,7 +81,7 @@ final class BodyEmitter {
             slots[i] = LLVMBuildAlloca(cg.builder, cg.llvmType(t), fn.locals().get(i).name() == null ? "" : fn.locals().get(i).name());
             LLVMSetAlignment(slots[i], Math.max(1, t.align()));
         }
-        if (scope != null) cg.debug.declareLocals(fn, machine, slots, self, scope, entry);
+        if (scope != null) declared = cg.debug.declareLocals(fn, machine, slots, self, scope, entry);
         for (int i = 0; i < blocks.length; i++) blocks[i] = LLVMAppendBasicBlockInContext(cg.ctx, llvmFn, "bb" + i);
         if (machine == null) {
             List<Local> params = LlvmCodegen.storedParams(fn);
@@ -137,6 +144,7 @@ final class BodyEmitter {
                 case SUSPENDED -> {
                     if (scope != null) cg.debug.atAwait(fn, s.awaitBlock(), scope);
                     for (StateMachine.Slot slot : s.saved()) restore(slot);
+                    if (describesKeptLocals()) cg.debug.keptInState(declared, self, s, LLVMGetInsertBlock(cg.builder));
                     if (s.awaitee() != null) pollAndBranch(s, false, null);
                     else LLVMBuildBr(cg.builder, blocks[((Terminator.Suspend) fn.block(s.awaitBlock()).terminator()).resume().index()]);
                 }
@@ -937,10 +945,19 @@ final class BodyEmitter {
             }
         } else if (t instanceof Terminator.Await a) {
             StateMachine.State s = machine.state(machine.stateOfAwait().get(here));
+            if (cg.debugBuild) {
+                // `--debug`: what s keeps is saved before the first poll too (the pending block
+                // saves it again), so the state object holds it however the await is reached
+                // and the debugger finds it there on both paths (DebugInfo.keptInState).
+                if (describesKeptLocals()) cg.debug.backInFrame(declared, fn, machine, slots, LLVMGetInsertBlock(cg.builder));
+                for (StateMachine.Slot slot : s.saved()) save(slot);
+                if (describesKeptLocals()) cg.debug.keptInState(declared, self, s, LLVMGetInsertBlock(cg.builder));
+            }
             LLVMValueRef ready = startFuture(a.callee(), cg.offsetPtr(self, s.awaitee().offset()), a.args(), a.dest(), a.span());
             LLVMBuildCondBr(cg.builder, ready, blocks[a.resume().index()], pendingBlock(s));
         } else if (t instanceof Terminator.PollChild pc) {
             LLVMValueRef child = cg.offsetPtr(self, machine.child(pc.child()).offset());
+            if (pc.start() && describesKeptLocals()) cg.debug.backInFrame(declared, fn, machine, slots, LLVMGetInsertBlock(cg.builder));
             LLVMValueRef ready = pc.start() ? startFuture(pc.callee(), child, pc.args(), pc.dest(), pc.span())
                     : pollFuture(pc.callee(), child, pc.dest(), false, null, pc.span());
             LLVMBuildCondBr(cg.builder, ready, blocks[pc.ready().index()], blocks[pc.pending().index()]);

@@ -43,10 +43,13 @@ import org.bytedeco.llvm.LLVM.LLVMValueRef;
  * Locals live in allocas (declared here; LLVM follows them into registers as it optimises),
  * or, pinned by async lowering, in the state object: declared at {@code self} plus their
  * offset. A local an async fn keeps across an await is in an alloca while the poll runs, and
- * in the state object while the fn is suspended, where the state's DWARF type names it.
+ * in the state object while the fn is suspended, where the state's DWARF type names it; in
+ * `--debug` builds its location is also the state object's slot from the await and from each
+ * resume on ({@link #keptInState}, {@link #backInFrame}). A fn inlined at several awaits has
+ * an inlined frame per copy, each with its own locals ({@link #copyOf}).
  */
 final class DebugInfo {
-    private static final long DW_OP_LIT0 = 0x30, DW_OP_MUL = 0x1e, DW_OP_PLUS_UCONST = 0x23;
+    private static final long DW_OP_LIT0 = 0x30, DW_OP_MUL = 0x1e, DW_OP_PLUS_UCONST = 0x23, DW_OP_DEREF = 0x06;
 
     private final LlvmCodegen cg;
 
@@ -148,29 +151,50 @@ final class DebugInfo {
     }
 
     /**
-     * The inlined call each inlined local belongs to, by its name as `inline` made it (`callee.x`,
-     * or `outer.callee.x`): the chains of the fn's line marks, from the outermost call in, keyed
-     * by the names of the fns they pass through. A fn inlined at several awaits of one caller has
-     * several chains under one key: its locals stay in the caller's scope by their dotted names.
+     * The inlined calls of the fn's line marks, by the names of the fns they pass through from
+     * the outermost call in (`callee`, `outer.callee`: the prefixes `inline` gives the locals it
+     * copies): each chain from the outermost call to that callee. A fn inlined at several awaits
+     * of one caller has several chains under one key.
      */
-    private static Map<String, List<Statement.Inlined>> inlinedCalls(MirFn fn) {
-        Map<String, List<Statement.Inlined>> calls = new HashMap<>();
-        Set<String> ambiguous = new HashSet<>();
-        for (BasicBlock b : fn.blocks()) {
-            for (Statement s : b.statements()) {
-                if (!(s instanceof Statement.Line l)) continue;
-                List<Statement.Inlined> chain = l.inlinedAt();
-                for (int k = chain.size() - 1; k >= 0; k--) {
-                    List<Statement.Inlined> outer = chain.subList(k, chain.size());
-                    StringBuilder key = new StringBuilder();
-                    for (int j = outer.size() - 1; j >= 0; j--) key.append(key.length() == 0 ? "" : ".").append(outer.get(j).function());
-                    List<Statement.Inlined> known = calls.putIfAbsent(key.toString(), List.copyOf(outer));
-                    if (known != null && !known.equals(outer)) ambiguous.add(key.toString());
-                }
-            }
-        }
-        calls.keySet().removeAll(ambiguous);
+    private static Map<String, Set<List<Statement.Inlined>>> inlinedCalls(MirFn fn) {
+        Map<String, Set<List<Statement.Inlined>>> calls = new HashMap<>();
+        for (BasicBlock b : fn.blocks())
+            for (Statement s : b.statements())
+                if (s instanceof Statement.Line l)
+                    for (var e : callsOf(l.inlinedAt()).entrySet()) calls.computeIfAbsent(e.getKey(), k -> new HashSet<>()).add(e.getValue());
         return calls;
+    }
+
+    /** The calls a line mark's chain passes through, by key (see {@link #inlinedCalls}). */
+    private static Map<String, List<Statement.Inlined>> callsOf(List<Statement.Inlined> chain) {
+        Map<String, List<Statement.Inlined>> calls = new HashMap<>();
+        for (int k = chain.size() - 1; k >= 0; k--) {
+            List<Statement.Inlined> outer = chain.subList(k, chain.size());
+            StringBuilder key = new StringBuilder();
+            for (int j = outer.size() - 1; j >= 0; j--) key.append(key.length() == 0 ? "" : ".").append(outer.get(j).function());
+            calls.put(key.toString(), List.copyOf(outer));
+        }
+        return calls;
+    }
+
+    /**
+     * Which copy a local of a fn inlined at several awaits belongs to (its name, `callee.x`, is
+     * the same in every copy; `inline` made each copy its own locals): the inlined call under
+     * {@code key} of the line marks in force where the fn's statements and terminators mention
+     * it (as MIR prints it, `_7`), when they all name one; null otherwise.
+     */
+    private static List<Statement.Inlined> copyOf(MirFn fn, Local local, String key) {
+        java.util.regex.Pattern mention = java.util.regex.Pattern.compile("\\b" + local + "\\b");
+        Set<List<Statement.Inlined>> found = new HashSet<>();
+        for (BasicBlock b : fn.blocks()) {
+            List<Statement.Inlined> chain = null;
+            for (Statement s : b.statements()) {
+                if (s instanceof Statement.Line l) chain = l.inlinedAt();
+                else if (chain != null && mention.matcher(s.toString()).find() && callsOf(chain).containsKey(key)) found.add(callsOf(chain).get(key));
+            }
+            if (chain != null && mention.matcher(b.terminator().toString()).find() && callsOf(chain).containsKey(key)) found.add(callsOf(chain).get(key));
+        }
+        return found.size() == 1 ? found.iterator().next() : null;
     }
 
     /** A static by its Mote name and type, at its global. (A `const` is folded where it is used: no storage.) */
@@ -235,13 +259,18 @@ final class DebugInfo {
         LLVMGlobalSetMetadata(global, LLVMGetMDKindIDInContext(cg.ctx, "dbg", 3), gve);
     }
 
+    /** A declared local's DWARF variable and the location (scope, inlined frames) its records carry. */
+    record Declared(LLVMMetadataRef variable, LLVMMetadataRef location) {}
+
     /**
      * Declares {@code fn}'s named locals and arguments at their storage ({@code slots}: allocas
-     * in {@code entry}, or places in the state object at {@code self}), in {@code scope}.
+     * in {@code entry}, or places in the state object at {@code self}), in {@code scope}; returns
+     * the variables of the locals in allocas, by local, for {@link #keptInState} and {@link #backInFrame}.
      */
-    void declareLocals(MirFn fn, StateMachine machine, LLVMValueRef[] slots, LLVMValueRef self,
+    Map<Local, Declared> declareLocals(MirFn fn, StateMachine machine, LLVMValueRef[] slots, LLVMValueRef self,
                        LLVMMetadataRef scope, LLVMBasicBlockRef entry) {
-        Map<String, List<Statement.Inlined>> inlined = inlinedCalls(fn);
+        Map<Local, Declared> declared = new HashMap<>();
+        Map<String, Set<List<Statement.Inlined>>> inlined = inlinedCalls(fn);
         for (int i = 0; i < slots.length; i++) {
             LocalDecl decl = fn.locals().get(i);
             if (slots[i] == null || decl.name() == null) continue;
@@ -250,10 +279,20 @@ final class DebugInfo {
             Local local = new Local(i);
             Span at = decl.span() != null ? decl.span() : fn.span();
             LLVMMetadataRef file = diFile(at.file());
-            // An inlined fn's local (`callee.x`) belongs to its inlined frame, as `x`.
+            // An inlined fn's local (`callee.x`) belongs to its inlined frame, as `x`; with
+            // several copies of the fn, to the one whose code uses it (else it stays the
+            // caller's, by its dotted name).
             String key = "";
             for (String k : inlined.keySet()) if (decl.name().startsWith(k + ".") && k.length() > key.length()) key = k;
-            List<Statement.Inlined> call = key.isEmpty() ? List.of() : inlined.get(key);
+            List<Statement.Inlined> call = List.of();
+            if (!key.isEmpty()) {
+                Set<List<Statement.Inlined>> copies = inlined.get(key);
+                call = copies.size() == 1 ? copies.iterator().next() : copyOf(fn, local, key);
+                if (call == null) {
+                    call = List.of();
+                    key = "";
+                }
+            }
             String name = key.isEmpty() ? decl.name() : decl.name().substring(key.length() + 1);
             if (name.equals("return") || name.endsWith(".return")) continue;   // a result: the caller's local it is assigned to names it
             LLVMMetadataRef loc = location(at, call, scope);
@@ -269,7 +308,50 @@ final class DebugInfo {
                 LLVMDIBuilderInsertDeclareRecordAtEnd(di, self, variable, LLVMDIBuilderCreateExpression(di, ops, ops.length), loc, entry);
             } else {
                 LLVMDIBuilderInsertDeclareRecordAtEnd(di, slots[i], variable, LLVMDIBuilderCreateExpression(di, new long[0], 0), loc, entry);
+                declared.put(local, new Declared(variable, loc));
             }
+        }
+        return declared;
+    }
+
+    /**
+     * Where a resumed poll has restored what state {@code s} kept (at the end of {@code block}):
+     * each kept local is, from here, the value at its slot in the state object
+     * ({@code self} plus the slot's offset, a memory location). The optimiser often loads a
+     * restored value only where it is next used, or never, so without this the local would be
+     * "optimized out" while the poll resumes the awaited future (a callee's frame, a sleep) and
+     * in the code after the await, although the state object holds it. The description holds
+     * until the local is assigned (the assignment's own record follows it) or the body starts
+     * another future, which may reuse the slot's bytes ({@link #backInFrame}). (A struct or
+     * array the optimiser left in its alloca keeps the alloca's description: LLVM prefers a
+     * variable's stack slot to any other record, and that copy holds the value too.)
+     */
+    void keptInState(Map<Local, Declared> declared, LLVMValueRef self, StateMachine.State s, LLVMBasicBlockRef block) {
+        for (StateMachine.Slot slot : s.saved()) {
+            Declared d = declared.get(slot.local());
+            if (d == null) continue;
+            long[] ops = slot.offset() == 0 ? new long[] {DW_OP_DEREF} : new long[] {DW_OP_PLUS_UCONST, slot.offset(), DW_OP_DEREF};
+            LLVMDIBuilderInsertDbgValueRecordAtEnd(di, self, d.variable(), LLVMDIBuilderCreateExpression(di, ops, ops.length), d.location(), block);
+        }
+    }
+
+    /**
+     * Before the body starts a future (whose bytes may be a kept local's slot in another state):
+     * each scalar local some state keeps is again its alloca's value, read here (at the end of
+     * {@code block}). The read is only for the record: the optimiser replaces it with the value
+     * the alloca holds (or drops it, and the local is "optimized out" from here), and emits no
+     * code for it. A struct or array is "optimized out" until its next record: the await
+     * starting here saves it again if it is still live ({@link #keptInState}).
+     */
+    void backInFrame(Map<Local, Declared> declared, MirFn fn, StateMachine machine, LLVMValueRef[] slots, LLVMBasicBlockRef block) {
+        Set<Local> kept = new HashSet<>();
+        for (StateMachine.State s : machine.suspendStates()) for (StateMachine.Slot slot : s.saved()) kept.add(slot.local());
+        for (Local local : kept.stream().sorted(java.util.Comparator.comparingInt(Local::index)).toList()) {
+            Declared d = declared.get(local);
+            Type t = fn.locals().get(local.index()).type();
+            if (d == null) continue;
+            LLVMValueRef now = Type.isAggregate(t) ? LLVMGetPoison(cg.ptr) : LLVMBuildLoad2(cg.builder, cg.llvmType(t), slots[local.index()], "");
+            LLVMDIBuilderInsertDbgValueRecordAtEnd(di, now, d.variable(), LLVMDIBuilderCreateExpression(di, new long[0], 0), d.location(), block);
         }
     }
 }

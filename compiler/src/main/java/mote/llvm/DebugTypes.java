@@ -96,12 +96,19 @@ final class DebugTypes {
     }
 
     /**
-     * A data enum, Option or Result: its tag (when it has one) and every variant's fields as
-     * overlapping members named `Variant.field`; the tag says which are meaningful.
+     * A data enum, Option or Result: its tag (when it has one: an enumeration of the variants'
+     * names, `tag = Some`) and every variant's fields as overlapping members named
+     * `Variant.field`; the tag says which are meaningful.
      */
     private LLVMMetadataRef sum(Type.Sum sum) {
         List<LLVMMetadataRef> members = new ArrayList<>();
-        if (sum.tag() != null) members.add(member("tag", of(sum.tag()), sum.tagOffset(), 8L * sum.tag().size()));
+        if (sum.tag() != null) {   // the variant's index: an enumeration of the variants' names
+            List<LLVMMetadataRef> names = new ArrayList<>();
+            for (int v = 0; v < sum.variants().size(); v++)
+                names.add(LLVMDIBuilderCreateEnumerator(di, sum.variants().get(v).name(), utf8(sum.variants().get(v).name()), v, 1));
+            LLVMMetadataRef tag = enumeration(sum + ".tag", names, of(sum.tag()), sum.tag().bits());
+            members.add(member("tag", tag, sum.tagOffset(), 8L * sum.tag().size()));
+        }
         for (int v = 0; v < sum.variants().size(); v++) {
             Type.Sum.Variant variant = sum.variants().get(v);
             if (sum.tag() == null && v != sum.dataful()) continue;

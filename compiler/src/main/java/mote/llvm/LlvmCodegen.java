@@ -123,6 +123,29 @@ public final class LlvmCodegen implements AutoCloseable {
     public void panicBacktrace(boolean on) { panicBacktrace = on; }
 
     /**
+     * `--debug` builds, whose code may carry what a debugger needs (release code does not
+     * change for it):
+     * <ul>
+     * <li>an await saves what its state keeps before the first poll of its future, not only
+     *     when the poll is pending, and the DWARF describes each kept local at its slot in the
+     *     state object from there and from each resume on (DebugInfo.keptInState): a debugger
+     *     finds it whichever way the await was reached, where the optimiser dropped the value;</li>
+     * <li>each task's poll is measured: runtime-c paints the stack below it and finds how deep
+     *     it went (runtime-c/stack_marks.c), the deepest per task in {@code mote_task_stack_marks}
+     *     (qemu/gdbinit's `mote tasks`).</li>
+     * </ul>
+     */
+    boolean debugBuild;
+
+    public void debugBuild(boolean on) {
+        debugBuild = on;
+        if (on && !runtime.containsKey("mote_stack_mark_begin")) {   // declared only where called
+            runtimeFn("mote_stack_mark_begin", voidType, false);
+            runtimeFn("mote_stack_mark_end", voidType, false);
+        }
+    }
+
+    /**
      * Emit DWARF ({@link DebugInfo}): a compile unit for the program, a subprogram per function,
      * the statics, task states and locals, and a location for every MIR {@code Line} statement
      * (one per source statement, in every build: see {@code MirBuilder.build}). Call before {@link #generate}.

@@ -107,6 +107,10 @@ final class TaskTable {
         LLVMSetInitializer(status, LLVMConstNull(LLVMArrayType(cg.i8, count)));
         LLVMValueRef ready = LLVMAddGlobal(cg.module, LLVMArrayType(cg.i32, (count + 31) / 32), "mote_task_ready");
         LLVMSetInitializer(ready, LLVMConstNull(LLVMArrayType(cg.i32, (count + 31) / 32)));
+        if (cg.debugBuild) {   // each task's stack high-water mark (runtime-c/stack_marks.c), for `mote tasks`
+            LLVMValueRef marks = LLVMAddGlobal(cg.module, LLVMArrayType(cg.i32, count), "mote_task_stack_marks");
+            LLVMSetInitializer(marks, LLVMConstNull(LLVMArrayType(cg.i32, count)));
+        }
         LLVMValueRef n = LLVMAddGlobal(cg.module, cg.i32, "mote_task_count");
         LLVMSetInitializer(n, cg.constInt(cg.i32, count));
         LLVMSetGlobalConstant(n, 1);
@@ -128,7 +132,9 @@ final class TaskTable {
         LLVMPositionBuilderAtEnd(cg.builder, LLVMAppendBasicBlockInContext(cg.ctx, f, "entry"));
         Type result = task.returnType();
         LLVMValueRef out = LlvmCodegen.hasStorage(result) ? LLVMBuildAlloca(cg.builder, cg.llvmType(result), "result") : LLVMConstNull(cg.ptr);
+        if (cg.debugBuild) cg.callRuntime("mote_stack_mark_begin");
         LLVMValueRef done = cg.sm.callPoll(task.name(), LLVMGetParam(f, 0), out, false, null);
+        if (cg.debugBuild) cg.callRuntime("mote_stack_mark_end");
         if (isMain && LlvmCodegen.hasStorage(result)) {
             LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(cg.ctx, f, "exit");
             LLVMBasicBlockRef pending = LLVMAppendBasicBlockInContext(cg.ctx, f, "pending");

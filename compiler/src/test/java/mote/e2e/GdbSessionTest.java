@@ -92,14 +92,76 @@ class GdbSessionTest {
         assertFalse(Pattern.compile("\\$7 = \\{\\s+state = Suspend\\d+,\\s+Suspend").matcher(out).find(), "the printer shows the live state only\n" + out);
         // logger waits on the channel with total and n saved.
         assertMatches(out, "\\$8 = \\{\\s+state = Suspend\\d+,\\s+total = 2,\\s+n = 1,\\s+awaiting = \\{[^}]*channel = 0x[0-9a-f]+ <_M8READINGS>");
+        // A u8 (the waiter node's index) prints as a number, not as a C char ('\\001').
+        assertMatches(out, "\\$8 = \\{[^$]*\n    node = 1,\n");
         // mote tasks: every task, its state by name and what it waits on; the stack's mark.
-        assertMatches(out, "  task 0 main: live, waiting, in Suspend\\d+, sleep_ms\\(100 ms\\): timer, deadline at cycle \\d+; state main_state at 0x[0-9a-f]{8} \\(\\d+ bytes\\)\n");
+        assertMatches(out, "  task 0 main: live, waiting, in Suspend\\d+, wait on signal FINISHED, 0 queued; state main_state at 0x[0-9a-f]{8} \\(\\d+ bytes\\); stack \\d+ bytes at most\n");
         assertMatches(out, "\\* task 1 blinker: live, waiting, in Suspend\\d+, " + (opt.equals("none") ? "wait_and_count -> " : "")
-                + "sleep_ms\\(10 ms\\): timer, deadline at cycle \\d+; state blinker_state at 0x[0-9a-f]{8} \\(\\d+ bytes\\)\n");
-        assertMatches(out, "  task 2 logger: live, waiting, in Suspend\\d+, recv on channel READINGS, 0 queued; state logger_state at 0x[0-9a-f]{8} \\(24 bytes\\)\n");
+                + "sleep_ms\\(10 ms\\): timer, deadline at cycle \\d+; state blinker_state at 0x[0-9a-f]{8} \\(\\d+ bytes\\); stack \\d+ bytes at most\n");
+        assertMatches(out, "  task 2 logger: live, waiting, in Suspend\\d+, recv on channel READINGS, 0 queued; state logger_state at 0x[0-9a-f]{8} \\(24 bytes\\); stack \\d+ bytes at most\n");
         assertMatches(out, "stack: \\d+ of 4096 bytes used at most so far");
         // A register: a volatile variable at its address, read live (runtime-c's timer set it).
         assertMatches(out, "\\$9 = 0x[0-9a-f]+\ntype = volatile u32\n\\$10 = \\(volatile u32 \\*\\) 0xe000e014\n");
+    }
+
+    /**
+     * Locals kept across an await (`start`, `scale`) print their values in the task's frame
+     * while the awaited fn runs (under `--opt none` its own poll, a real call: the resumed
+     * poll had not yet loaded them, and they were "optimized out" before the DWARF pointed into
+     * the state object), and at the line after the await.
+     */
+    @ParameterizedTest(name = "--opt {0}")
+    @ValueSource(strings = {"none", "all"})
+    void localsKeptAcrossAnAwaitPrintFromTheStateObject(String opt) throws Exception {
+        assumeTrue(installed(GDB), GDB + " is not installed (make test installs it: apt-get install gdb-multiarch)");
+        Compiler.Options options = Compiler.Options.defaults(Board.load("lm3s6965evb"), dir.resolve("out")).withDebug(true)
+                .withOpts(opt.equals("all") ? EnumSet.allOf(Optimization.class) : EnumSet.noneOf(Optimization.class));
+        String out = session("gdb/kept.mote", options, List.of(
+                "break kept.mote:11",   // COUNT += 1 in pause, after its sleep
+                "break kept.mote:19",   // COUNT += 1 in saver, after the first await
+                "continue", "up", "print start", "print scale", "info locals",
+                "continue", "print start", "print scale", "print window"), "total 10\n");
+        assertFalse(out.contains("Error in sourced command file"), out);
+        assertMatches(out, "#1  (0x[0-9a-f]+ in )?saver \\(\\) at kept\\.mote:18\n18\t    pause\\(10\\)\\.await;\n\\$1 = 5\n\\$2 = 2\nstart = 5\nscale = 2\n");
+        // A kept struct, after the await (in the awaited fn's frame, as a real call under
+        // --opt none, the code generator may have moved its split restore after the record).
+        assertMatches(out, "Breakpoint 4, saver \\(\\) at kept\\.mote:19\n19\t    COUNT \\+= 1;\n\\$3 = 5\n\\$4 = 2\n\\$5 = \\{\n  lo = 1,\n  hi = 9\n\\}\n");
+        // pause is inlined at two awaits under --opt all: its argument is in its own frame
+        // (the copy whose code uses it), not in saver's as `pause.ms`.
+        assertMatches(out, "Breakpoint 3(\\.1)?, pause \\(ms=");
+        assertFalse(out.contains("pause.ms"), out);
+    }
+
+    /**
+     * In a `--debug` build `mote tasks` gives each task its own stack high-water mark: the
+     * task whose poll ran a 21-deep recursion has a deeper one than a task that only sleeps,
+     * and the shared mark is the deepest of them. A task waiting on a signal says so; an
+     * array of u8 prints as numbers.
+     */
+    @ParameterizedTest(name = "--opt {0}")
+    @ValueSource(strings = {"none", "all"})
+    void moteTasksShowsEachTasksStackMarkAndASignalWait(String opt) throws Exception {
+        assumeTrue(installed(GDB), GDB + " is not installed (make test installs it: apt-get install gdb-multiarch)");
+        Compiler.Options options = Compiler.Options.defaults(Board.load("lm3s6965evb"), dir.resolve("out")).withDebug(true)
+                .withOpts(opt.equals("all") ? EnumSet.allOf(Optimization.class) : EnumSet.noneOf(Optimization.class));
+        String out = session("gdb/stacks.mote", options, List.of(
+                "break stacks.mote:17",   // deep, before its call chain: the signal not yet raised
+                "continue", "mote tasks",
+                "break stacks.mote:40",   // main, after deep and listener finished
+                "continue", "mote tasks", "print TRACE", "print/x TRACE"), "sum 1420 1\n");
+        assertFalse(out.contains("Error in sourced command file"), out);
+        assertMatches(out, "  task 3 listener: live, waiting, in Suspend\\d+, wait on signal BEAT, 0 queued; state listener_state at 0x[0-9a-f]{8} \\(\\d+ bytes\\); stack \\d+ bytes at most\n");
+        var after = Pattern.compile("  task 1 deep: finished, [^\n]*; stack (\\d+) bytes at most\n  task 2 shallow: [^\n]*; stack (\\d+) bytes at most\n"
+                + "  task 3 listener: finished, [^\n]*; stack (\\d+) bytes at most\nstack: (\\d+) of 4096 bytes used at most so far").matcher(out);
+        assertTrue(after.find(), out);
+        int deep = Integer.parseInt(after.group(1)), shallow = Integer.parseInt(after.group(2)), listener = Integer.parseInt(after.group(3));
+        // 21 frames of depth (8 bytes each: r4 and lr) below deep's poll, where a sleeping
+        // task's deepest is a few calls into the timer code.
+        assertTrue(deep >= shallow + 100, "deep " + deep + " shallow " + shallow + "\n" + out);
+        assertTrue(shallow > 0 && listener > 0 && listener < deep, out);
+        assertEquals(deep, Integer.parseInt(after.group(4)), "the shared mark is the deepest task's\n" + out);
+        // An array of u8 prints as numbers, not as a C string ("\001\002A\004").
+        assertTrue(out.contains("$1 = {1, 2, 65, 4}\n$2 = {0x1, 0x2, 0x41, 0x4}\n"), out);
     }
 
     /**
@@ -134,7 +196,7 @@ class GdbSessionTest {
         assertFalse(out.contains("Error in sourced command file"), out);
         assertTrue(out.contains("Breakpoint 3, worker (id=2, "), out);
         assertMatches(out, "  task 0 main: live, waiting, in Suspend\\d+, join/race, branches waiting on: recv on channel RX, 0 queued \\| "
-                + "sleep_ms\\(20 ms\\): timer, deadline at cycle \\d+; state main_state at 0x[0-9a-f]{8} \\(\\d+ bytes\\)\n");
+                + "sleep_ms\\(20 ms\\): timer, deadline at cycle \\d+; state main_state at 0x[0-9a-f]{8} \\(\\d+ bytes\\); stack \\d+ bytes at most\n");
         assertMatches(out, "  task 1 worker: live, waiting, in Suspend\\d+, sleep_ms\\(30 ms\\): timer, deadline at cycle \\d+; state worker_state_0 at ");
         assertMatches(out, "\\* task 2 worker: live, waiting, in Suspend\\d+, sleep_ms\\(10 ms\\): [^;]*; state worker_state_1 at ");
         assertMatches(out, "\\$1 = \\{\\s+state = Suspend\\d+,\\s+id = 1,\\s+awaiting = \\{\\s+deadline = \\d+,[^}]*us = 30000");

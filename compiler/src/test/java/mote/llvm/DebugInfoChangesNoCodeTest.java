@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DebugInfoChangesNoCodeTest {
     @ParameterizedTest
-    @ValueSource(strings = {"gdb/sensors.mote", "gdb/pool_race.mote", "run/registers.mote", "run/cancel_join_inside.mote", "run/functions.mote"})
+    @ValueSource(strings = {"gdb/sensors.mote", "gdb/pool_race.mote", "gdb/kept.mote", "run/registers.mote", "run/cancel_join_inside.mote", "run/functions.mote"})
     void debugInfoChangesNoCode(String program) {
         Path source = TestFiles.resources(program);
         for (boolean debug : new boolean[] {false, true}) {
@@ -47,6 +47,7 @@ class DebugInfoChangesNoCodeTest {
              LlvmBackend backend = new LlvmBackend(board.llvmTarget(), board.cpu(), board.features(), LlvmBackend.OptLevel.S)) {
             backend.prepare(codegen.module());
             if (debugInfo) codegen.enableDebugInfo();
+            codegen.debugBuild(debug);   // as Compiler does: what debug builds add to the code is there with DWARF or without
             codegen.interruptNumbers(board.irqs());
             codegen.generate(analysis.mir(), analysis.machines(), true);
             codegen.verify();

@@ -113,4 +113,18 @@ class DebugInfoTest {
             assertTrue(info.contains(" \"volatile u32\")"), "the register's type\n" + info);
         }
     }
+
+    /**
+     * A tuple is a struct of `__0`, `__1`..; a data enum, Option or Result its tag, an
+     * enumeration of the variants' names, and each variant's fields as `Variant.field`.
+     */
+    @Test
+    void tuplesAndDataEnumsAreDescribedByTheirParts() {
+        Compiler.Result r = Compiler.compile(TestFiles.resources("run/enum_statics.mote"),
+                Compiler.Options.defaults(Board.load("lm3s6965evb"), ProgramRunner.tempDir()));
+        Toolchain tc = Toolchain.get();
+        String info = tc.check(tc.tool("llvm-dwarfdump"), List.of("--debug-info", r.elf().toString()));
+        for (String name : List.of("(u8, Option<bool>)", "__0", "__1", "Cmd", "Cmd.tag", "Go", "Go.0", "Option<u8>", "Some.0", "Option<u8>.tag", "None", "Some"))
+            assertTrue(info.contains("(\"" + name + "\")"), name + " missing\n" + info);
+    }
 }
