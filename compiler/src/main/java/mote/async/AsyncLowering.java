@@ -84,8 +84,7 @@ public final class AsyncLowering {
             BasicBlock b = fn.blocks().get(i);
             BitSet live;
             if (b.terminator() instanceof Terminator.Await a) {
-                live = liveness.liveIn(a.resume());
-                live.clear(a.dest().index());
+                live = liveness.acrossAwait(a);
             } else if (b.terminator() instanceof Terminator.Suspend) {
                 // What the resumed dispatcher reads, and what a cancel reads while the fn waits here.
                 live = liveness.liveOut(new BlockId(i));
@@ -292,6 +291,7 @@ public final class AsyncLowering {
     static int awaiteeSize(Callee callee, Map<String, StateMachine> machines) {
         if (callee instanceof Callee.Builtin b) return b.stateSize;
         if (callee instanceof Callee.Channel c) return c.stateSize();
+        if (callee instanceof Callee.Lock) return Callee.Lock.STATE_SIZE;
         if (callee instanceof Callee.Function f) return machines.get(f.name()).size();
         throw new IllegalStateException("unhandled callee " + callee.getClass().getSimpleName());
     }
@@ -299,6 +299,7 @@ public final class AsyncLowering {
     static int awaiteeAlign(Callee callee, Map<String, StateMachine> machines) {
         if (callee instanceof Callee.Builtin b) return b.stateAlign;
         if (callee instanceof Callee.Channel c) return c.stateAlign();
+        if (callee instanceof Callee.Lock) return Callee.Lock.STATE_ALIGN;
         if (callee instanceof Callee.Function f) return machines.get(f.name()).align();
         throw new IllegalStateException("unhandled callee " + callee.getClass().getSimpleName());
     }

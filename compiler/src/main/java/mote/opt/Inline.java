@@ -139,6 +139,25 @@ public final class Inline implements MirPass {
         throw new IllegalStateException("unhandled terminator " + t.getClass().getSimpleName());
     }
 
+    /**
+     * A suspension of the inlined body also holds the Mutexes the caller holds at the await it
+     * replaces: cancelling the caller there releases them too (after the callee's own).
+     */
+    static Terminator alsoHolding(Terminator t, List<Local> callerHeld) {
+        if (callerHeld.isEmpty()) return t;
+        if (t instanceof Terminator.Await a) {
+            List<Local> held = new ArrayList<>(a.held());
+            held.addAll(0, callerHeld);   // outermost first, as MirBuilder lists them
+            return a.withHeld(held);
+        }
+        if (t instanceof Terminator.Suspend su) {
+            List<Local> held = new ArrayList<>(callerHeld);
+            held.addAll(su.held());
+            return new Terminator.Suspend(su.resume(), su.waits(), held);
+        }
+        return t;
+    }
+
     static int bodySize(MirFn f) {
         int n = 0;
         for (BasicBlock b : f.blocks()) {
@@ -181,7 +200,7 @@ public final class Inline implements MirPass {
                 mapped = new BasicBlock(stmts, new Terminator.Goto(await.resume()));
             } else {
                 mapped = MirEdit.mapBlock(b, l -> localMap.get(l.index()), blk -> new BlockId(blk.index() + blockBase));
-                mapped = new BasicBlock(mapped.statements(), renumberChildren(mapped.terminator(), childBase));
+                mapped = new BasicBlock(mapped.statements(), alsoHolding(renumberChildren(mapped.terminator(), childBase), await.held()));
             }
             edit.addBlock(mapped);
         }

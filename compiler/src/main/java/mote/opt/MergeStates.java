@@ -89,6 +89,7 @@ public final class MergeStates implements MirPass {
         Terminator.Await a = (Terminator.Await) fn.blocks().get(bx).terminator();
         Terminator.Await b = (Terminator.Await) fn.blocks().get(by).terminator();
         if (!a.callee().equals(b.callee()) || a.args().size() != b.args().size()) return null;
+        if (!a.held().equals(b.held())) return null;   // a cancel in either state releases what that one holds
         if (!fn.typeOf(a.dest()).equals(fn.typeOf(b.dest()))) return null;
         for (int i = 0; i < a.args().size(); i++)
             if (!fn.typeOf(a.args().get(i)).equals(fn.typeOf(b.args().get(i)))) return null;
@@ -209,7 +210,7 @@ public final class MergeStates implements MirPass {
         Local dest = edit.addLocal(new LocalDecl(null, fn.typeOf(a.dest()), null));
         BlockId resumeId = edit.addBlock(sharedResume.apply(dest));
         List<Operand> argOps = argTemps.stream().map(Operand::of).toList();
-        BlockId shared = edit.addBlock(new BasicBlock(List.of(), new Terminator.Await(a.callee(), argOps, dest, resumeId, a.span())));
+        BlockId shared = edit.addBlock(new BasicBlock(List.of(), new Terminator.Await(a.callee(), argOps, dest, resumeId, a.span(), a.held())));
         for (int blockIndex : new int[] {bx, by}) {
             BasicBlock old = fn.blocks().get(blockIndex);
             Terminator.Await w = (Terminator.Await) old.terminator();

@@ -598,6 +598,19 @@ public final class TypeChecker {
                 }
                 return new Type.Channel(resolveType(n.args().get(0)), 0, false);
             }
+            if (n.path().size() == 1 && n.simpleName().equals("Mutex")) {
+                if (n.args().size() != 1 || n.args().get(0) instanceof TypeExpr.ConstArg) {
+                    diags.error("E0393", te.span(), "`Mutex` takes one value type: `Mutex<u32>`, `Mutex<State>`");
+                    return Type.NEVER;
+                }
+                Type value = resolveType(n.args().get(0));
+                if (Type.containsChannel(value)) {
+                    diags.error("E0393", te.span(), "a `Mutex` holds plain data, not `" + value + "`",
+                            "channels, signals, events and mutexes are safe to share as they are: keep them beside the mutex");
+                    return Type.NEVER;
+                }
+                return new Type.Mutex(value);
+            }
             if (n.path().size() == 1 && n.simpleName().equals("Signal")) {
                 if (n.args().size() != 1) {
                     diags.error("E0393", te.span(), "`Signal` takes one item type: `Signal<u32>`");
@@ -733,8 +746,9 @@ public final class TypeChecker {
                             : "only statics holding a `Channel<T, N>` or `Signal<T>` start without one");
         } else {
             beginBody(null);
-            Type t = check(s.init(), declared);
-            coerce(declared, s.init(), t);
+            Type written = Type.valueOfMutexes(declared);   // `static M: Mutex<T> = v;`: v is a T
+            Type t = check(s.init(), written);
+            coerce(written, s.init(), t);
             endBody();
             ConstEval eval = new ConstEval(out, globals, diags, true);
             if (Type.isAggregate(declared)) { image = eval.image(s.init(), declared); strings = eval.strings; }
@@ -1063,6 +1077,7 @@ public final class TypeChecker {
         } else if (e instanceof Expr.Spawn sp) { return checkSpawn(sp);
         } else if (e instanceof Expr.Join j) { return checkBranches(j.span(), "join", j.branches(), expected);
         } else if (e instanceof Expr.Race r) { return checkBranches(r.span(), "race", r.branches(), expected);
+        } else if (e instanceof Expr.Lock l) { return checkLock(l, expected);
         } else if (e instanceof Expr.Critical cr) {
             criticalDepth++;
             try { return checkBlock(cr.body(), expected); } finally { criticalDepth--; }
@@ -1818,6 +1833,41 @@ public final class TypeChecker {
                 diags.error("E0333", a.span(), "cannot apply `" + a.op().symbol + "=` to `" + s + "`");
         }
         return Type.UNIT;
+    }
+
+    /**
+     * `lock M as s { .. }` (0.2): M is a place of type `Mutex<T>` (seen through references);
+     * `s` is `&mut T` in the block only. Taking the lock may wait, so it is an await point:
+     * only async fns and tasks lock, never inside `critical`.
+     */
+    private Type checkLock(Expr.Lock l, Type expected) {
+        if (currentFn == null || !currentFn.isAsync()) {
+            boolean handler = currentFn != null && currentFn.interrupt() != null;
+            String where = currentFn == null ? "here" : handler ? "in an interrupt handler" : "in `" + currentFn.name() + "`, which is not async";
+            diags.error("E0421", l.span(), "`lock` is only allowed inside async functions and tasks; not " + where,
+                    handler ? "an interrupt handler cannot wait for a lock: send the work to a task through a Channel or Signal"
+                            : currentFn == null ? "lock inside an async fn or task"
+                            : "taking a lock may wait for its holder: declare it `async fn " + currentFn.name() + "`");
+        }
+        if (criticalDepth > 0)
+            diags.error("E0407", l.span(), "`lock` inside a `critical` block",
+                    "taking a lock may wait, and interrupts would stay masked meanwhile; end the critical block first");
+        Type t = derefAll(check(l.mutex(), null));
+        Type value = Type.NEVER;
+        if (t instanceof Type.Mutex m) value = m.element();
+        else if (!(t instanceof Type.Never))
+            diags.error("E0422", l.mutex().span(), "`lock` needs a `Mutex<T>`, and this is `" + resolveForMessage(t) + "`",
+                    "declare the shared value as `static NAME: Mutex<" + resolveForMessage(t) + "> = ..;`");
+        scopes.push(new HashMap<>());
+        Symbol.LocalVar v = new Symbol.LocalVar(l.binding().name(), new Type.Ref(true, value), false, l.binding().span());
+        fnLocals.add(v);
+        scopes.peek().put(v.name(), v);
+        out.lockVars.put(l, v);
+        try {
+            return checkBlock(l.body(), expected);
+        } finally {
+            scopes.pop();
+        }
     }
 
     private Type checkAwait(Expr.Await a) {
