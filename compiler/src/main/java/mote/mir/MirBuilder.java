@@ -1269,6 +1269,10 @@ public final class MirBuilder {
                 values.add((long) k);
                 targets.add(c);
                 current = c;
+                if (b.sites().get(k) instanceof ChildSite site && site.held().isEmpty()) {
+                    terminate(new Terminator.CancelChild(site.callee(), b.child(), cancelled));
+                    continue;
+                }
                 if (b.sites().get(k) instanceof ChildSite site) {
                     BlockId release = newBlock();
                     terminate(new Terminator.CancelChild(site.callee(), b.child(), release));
