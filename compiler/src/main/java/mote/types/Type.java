@@ -399,6 +399,15 @@ public sealed interface Type {
         return t instanceof Mutex || t instanceof Array a && containsMutex(a.element());
     }
 
+    /** Whether a value of {@code t} holds a Mutex anywhere: such values stay where they are (never copied). */
+    static boolean holdsMutex(Type t) {
+        if (t instanceof Mutex) return true;
+        if (t instanceof Array a) return a.length() > 0 && holdsMutex(a.element());
+        if (t instanceof Struct s) return s.fields().stream().anyMatch(f -> holdsMutex(f.type()));
+        if (t instanceof Tuple tu) return tu.elements().stream().anyMatch(Type::holdsMutex);
+        return false;
+    }
+
     /** Whether all zero bytes are a value of {@code t}: integers, bools, `()`, channels, and aggregates of them. */
     static boolean zeroIsValue(Type t) {
         if (t instanceof Int || t instanceof Bool || t instanceof Unit || t instanceof Channel) return true;

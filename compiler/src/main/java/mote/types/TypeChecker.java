@@ -1004,12 +1004,25 @@ public final class TypeChecker {
      */
     private void coerce(Type want, Expr e, Type got) {
         Type w = shallow(want), g = shallow(got);
+        if (notCopied(e, g)) return;
         if (w instanceof Type.Slice sl && g instanceof Type.Ref r && shallow(r.target()) instanceof Type.Array a && (!sl.mutable() || r.mutable())) {
             unify(sl.element(), a.element(), e.span());
             out.coercions.put(e, w);
             return;
         }
         unify(want, got, e.span());
+    }
+
+    /**
+     * A value holding a Mutex does not move: its waiters point into it, and a copy would
+     * duplicate its lock. Reports (E0423) and says true when {@code e}, of type {@code t},
+     * would be copied.
+     */
+    private boolean notCopied(Expr e, Type t) {
+        if (!Type.holdsMutex(t)) return false;
+        diags.error("E0423", e.span(), "a value holding a `Mutex` cannot be copied or moved (this is `" + t + "`)",
+                "lock it where it is (`lock M as v { .. }`), or pass a reference (`&M`)");
+        return true;
     }
 
     private Type freshGeneral(Span at, String what) {
@@ -2150,6 +2163,7 @@ public final class TypeChecker {
             if (let.init() != null) {
                 Type init = check(let.init(), declared);
                 if (declared != null) coerce(declared, let.init(), init);
+                else if (notCopied(let.init(), shallow(init))) t = Type.NEVER;
                 else t = init;
                 if (shallow(init) instanceof Type.Never && declared == null) t = freshVar();
             } else if (t == null) {
@@ -2242,6 +2256,7 @@ public final class TypeChecker {
         if (!(t instanceof Type.Array || t instanceof Type.Slice || t instanceof Type.Never))
             diags.error("E0343", f.iterable().span(), "`for` runs over a range, an array or a slice, not `" + resolveForMessage(t) + "`",
                     "write `for i in 0..n { }` to count");
+        if (notCopied(f.iterable(), element)) element = Type.NEVER;   // `for x in s` copies each element out
         out.forInVars.put(f, forBody(f, f.var(), element, f.label(), f.body()));
         return Type.UNIT;
     }
