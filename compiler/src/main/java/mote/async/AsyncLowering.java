@@ -30,8 +30,9 @@ import mote.types.Type;
  *     copies them into its own locals, so an argument used after an await is saved a second
  *     time (rustc issue #62958, kept here on purpose: it is what we compare against). The u8
  *     discriminant follows them.</li>
- * <li>A Suspended state saves the locals live across its await (liveness on MIR), plus the
- *     awaited child's own state object ("awaitee"). A local saved in two or more states is
+ * <li>A Suspended state saves the locals live across its await (liveness on MIR) and the
+ *     pointers to the Mutexes held there (a cancel releases them), plus the awaited child's
+ *     own state object ("awaitee"). A local saved in two or more states is
  *     promoted to the prefix, after the discriminant; the others live in their state's
  *     variant, and variants overlap one another, as rustc's enum-like coroutine layout does.
  *     Inside a variant, fields go in order of increasing alignment, so small ones fill the

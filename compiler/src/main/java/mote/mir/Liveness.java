@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * Backward liveness of locals over a MIR function. Async lowering saves exactly the locals
- * live into an Await's resume block (minus the await's own result): those are the values
- * that must survive the suspension.
+ * live into an Await's resume block (minus the await's own result), and the Mutexes held
+ * there ({@link #acrossAwait}): those are the values that must survive the suspension.
  */
 public final class Liveness {
     private final MirFn fn;
