@@ -35,7 +35,8 @@ import org.bytedeco.llvm.LLVM.LLVMValueRef;
 /**
  * The code of state machines beside the poll body: `F.init` (store the arguments and the
  * Unresumed discriminant), writing a discriminant, cancelling a pending child future (its
- * timer, its channel wait, or its own awaitee, through `F.cancel`), reading a saved value, and
+ * timer, its channel or lock wait, or its own awaitee, through `F.cancel`, which also releases
+ * the mutexes F holds where it is suspended), reading a saved value, and
  * calling a poll function (a first, eager-start poll passes the arguments). The dispatch on
  * the discriminant and the save/restore around each await are in {@link BodyEmitter}.
  */
@@ -96,7 +97,8 @@ final class StateMachineEmitter {
 
     /**
      * `F.cancel(self)`: cancels what F's future waits on in the state it is in: its awaitee,
-     * or, suspended in a `join`/`race`, every child that is still waiting.
+     * or, suspended in a `join`/`race`, every child that is still waiting; then releases the
+     * mutexes held there (each branch's, then those around the await), innermost first.
      */
     LLVMValueRef cancelFn(String name) {
         LLVMValueRef existing = cancels.get(name);
