@@ -1506,7 +1506,11 @@ public final class MirBuilder {
                     Operand init = let.init() == null ? null : lower(let.init());
                     Local l = newLocal(v.name(), v.type(), v.span());
                     vars.put(v, l);
-                    if (init != null) assign(l, new Rvalue.Use(init));
+                    if (init != null && v.type() instanceof Type.Mutex) {
+                        // `let m: Mutex<T> = v;`: a free mutex (zeroed header) holding v.
+                        emit(new Statement.InitChannel(l));
+                        emit(new Statement.Store(new Place(l, List.of(new Place.Projection.Field(0))), init));
+                    } else if (init != null) assign(l, new Rvalue.Use(init));
                     else if (Type.containsChannel(v.type())) emit(new Statement.InitChannel(l));
                 } else if (s instanceof Stmt.LetPattern lp) {
                     Place value = valuePlace(lp.init());

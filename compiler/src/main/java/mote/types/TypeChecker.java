@@ -742,7 +742,7 @@ public final class TypeChecker {
         } else if (s.init() == null) {
             diags.error("E0302", s.span(), "static `" + s.name().name() + "` needs an initializer",
                     Type.containsChannel(declared)
-                            ? "a static without one starts zeroed, which only channels, signals, integers and bools can"
+                            ? "a static without one starts zeroed, which only channels, signals, events, mutexes, integers and bools can"
                             : "only statics holding a `Channel<T, N>` or `Signal<T>` start without one");
         } else {
             beginBody(null);
@@ -2160,7 +2160,10 @@ public final class TypeChecker {
         if (s instanceof Stmt.Let let) {
             Type declared = let.type() == null ? null : resolveType(let.type());
             Type t = declared;
-            if (let.init() != null) {
+            if (let.init() != null && declared instanceof Type.Mutex m) {
+                // `let m: Mutex<T> = v;`: v is a T, as for a static (the header starts zeroed).
+                coerce(m.element(), let.init(), check(let.init(), m.element()));
+            } else if (let.init() != null) {
                 Type init = check(let.init(), declared);
                 if (declared != null) coerce(declared, let.init(), init);
                 else if (notCopied(let.init(), shallow(init))) t = Type.NEVER;
