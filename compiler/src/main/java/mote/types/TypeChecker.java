@@ -544,7 +544,7 @@ public final class TypeChecker {
             List<Type> elements = new ArrayList<>();
             for (TypeExpr el : tu.elements()) elements.add(resolveType(el));
             if (elements.stream().anyMatch(Type::containsChannel)) {
-                diags.error("E0393", tu.span(), "a tuple cannot hold a Channel or Signal", "put it in a struct or a static");
+                diags.error("E0393", tu.span(), "a tuple cannot hold a Channel, Signal, Event or Mutex", "put it in a struct or a static");
                 return Type.NEVER;
             }
             return new Type.Tuple(elements);
@@ -558,7 +558,7 @@ public final class TypeChecker {
             List<Type> args = new ArrayList<>();
             for (TypeExpr a : n.args()) args.add(resolveType(a));
             if (args.stream().anyMatch(Type::containsChannel)) {
-                diags.error("E0393", n.span(), "an `" + n.simpleName() + "` cannot hold a Channel or Signal");
+                diags.error("E0393", n.span(), "an `" + n.simpleName() + "` cannot hold a Channel, Signal, Event or Mutex");
                 return Type.NEVER;
             }
             return option ? Type.Sum.option(args.get(0)) : Type.Sum.result(args.get(0), args.get(1));
@@ -2315,7 +2315,7 @@ public final class TypeChecker {
                         }
                     }
                     for (Type t : fields) {
-                        if (Type.containsChannel(t)) diags.error("E0393", v.span(), "an enum variant cannot hold a Channel or Signal", "keep it in a static");
+                        if (Type.containsChannel(t)) diags.error("E0393", v.span(), "an enum variant cannot hold a Channel, Signal, Event or Mutex", "keep it in a static");
                         if (t == sum) diags.error("E0303", v.span(), "`" + en.name().name() + "` contains itself", "a value cannot hold itself: use an index or a reference");
                     }
                     variants.add(new Type.Sum.Variant(v.name().name(), names, fields));
@@ -2603,6 +2603,11 @@ public final class TypeChecker {
     private void bind(Pattern p, Ident name, boolean mutable, Type t) {
         if (scopes.peek().containsKey(name.name()) && scopes.peek().get(name.name()).span() != name.span())
             diags.error("E0377", name.span(), "`" + name.name() + "` is bound more than once in the same pattern");
+        if (Type.holdsMutex(shallow(t))) {
+            diags.error("E0423", name.span(), "a value holding a `Mutex` cannot be copied or moved (`" + name.name() + "` would be a `" + t + "`)",
+                    "match on a reference to it, or lock it where it is");
+            t = Type.NEVER;
+        }
         Symbol.LocalVar v = new Symbol.LocalVar(name.name(), t, mutable, name.span());
         fnLocals.add(v);
         out.patternBindings.put(p, v);
