@@ -28,8 +28,9 @@ import mote.types.Type;
  * state instead of two: each arm stores its arguments in shared temporaries and jumps to a
  * single await.
  *
- * Legal because the two awaits (1) poll the same poll function, and (2) continue alike, in
- * one of three ways:
+ * Legal because the two awaits (1) poll the same poll function, hold the same mutexes (a
+ * cancel in the shared state releases what either would), and (2) continue alike, in one of
+ * three ways:
  * <ul>
  * <li>they resume at the same block, and their results go to the same local or are not read;
  * <li>their resume blocks are the same code up to the name of the result, and save the same
