@@ -132,7 +132,8 @@ public final class Inline implements MirPass {
         if (t instanceof Terminator.PollChild pc)
             return new Terminator.PollChild(pc.callee(), pc.args(), pc.start(), pc.dest(), pc.ready(), pc.pending(), pc.child() + base, pc.span());
         if (t instanceof Terminator.CancelChild cc) return new Terminator.CancelChild(cc.callee(), cc.child() + base, cc.next());
-        if (t instanceof Terminator.Suspend su) return new Terminator.Suspend(su.resume(), su.waits().stream().map(w -> w.renumbered(base)).toList());
+        if (t instanceof Terminator.Suspend su)
+            return new Terminator.Suspend(su.resume(), su.waits().stream().map(w -> w.renumbered(base)).toList(), su.held());
         if (t instanceof Terminator.Goto || t instanceof Terminator.If || t instanceof Terminator.Switch || t instanceof Terminator.Return
                 || t instanceof Terminator.Await || t instanceof Terminator.Assert || t instanceof Terminator.Panic
                 || t instanceof Terminator.Exit || t instanceof Terminator.Unreachable) return t;   // name no child
