@@ -233,7 +233,8 @@ final class DebugTypes {
         List<Callee> sites = w.sites().stream().filter(java.util.Objects::nonNull).distinct().toList();
         if (sites.size() != 1) return bytes(size);
         int own = sites.get(0) instanceof Callee.Function f && machines.containsKey(f.name()) ? machines.get(f.name()).size()
-                : sites.get(0) instanceof Callee.Builtin b ? b.stateSize : sites.get(0) instanceof Callee.Channel c ? c.stateSize() : Integer.MAX_VALUE;
+                : sites.get(0) instanceof Callee.Builtin b ? b.stateSize : sites.get(0) instanceof Callee.Channel c ? c.stateSize()
+                : sites.get(0) instanceof Callee.Lock ? Callee.Lock.STATE_SIZE : Integer.MAX_VALUE;
         return own <= size ? future(sites.get(0), size) : bytes(size);
     }
 
