@@ -190,6 +190,10 @@ final class BodyEmitter {
         }
         if (callee instanceof Callee.Channel ch) return pollChannel(ch, child, destLocal, span);
         if (callee instanceof Callee.Builtin b) return pollBuiltin(b, child);
+        if (callee instanceof Callee.Lock) {
+            LLVMValueRef mutex = LLVMBuildLoad2(cg.builder, cg.ptr, cg.offsetPtr(child, Callee.Lock.MUTEX_PTR), "mutex");
+            return cg.callRuntime("mote_mutex_lock", mutex, child);
+        }
         throw new IllegalStateException("unhandled callee " + callee);
     }
 
@@ -218,6 +222,10 @@ final class BodyEmitter {
             LLVMSetAlignment(LLVMBuildStore(cg.builder, cg.constInt(cg.i64, 0), child), 4);
             LLVMBuildStore(cg.builder, argValues.get(0), cg.offsetPtr(child, Callee.Channel.CHANNEL_PTR));
             if (ch.send()) storeOperand(cg.offsetPtr(child, ch.itemOffset()), args.get(1), ch.channel().element());
+        } else if (callee instanceof Callee.Lock) {
+            // An idle waiter node (8 bytes, align 4), then the mutex.
+            LLVMSetAlignment(LLVMBuildStore(cg.builder, cg.constInt(cg.i64, 0), child), 4);
+            LLVMBuildStore(cg.builder, argValues.get(0), cg.offsetPtr(child, Callee.Lock.MUTEX_PTR));
         } else if (callee == Callee.Builtin.YIELD_NOW) {
             LLVMBuildStore(cg.builder, cg.constInt(cg.i8, 0), child);
         } else if (callee instanceof Callee.Builtin b && b.isSleep()) {
@@ -505,6 +513,8 @@ final class BodyEmitter {
             Type t = fn.typeOf(ic.local());
             int bytes = t instanceof Type.Channel ? Type.Channel.HEADER : t.size();
             LLVMBuildMemSet(cg.builder, slots[ic.local().index()], cg.constInt(cg.i8, 0), cg.constInt(cg.i32, bytes), t.align());
+        } else if (s instanceof Statement.Unlock u) {
+            cg.callRuntime("mote_mutex_unlock", operand(u.mutex()));
         } else if (s instanceof Statement.CriticalExit c) {
             LLVMTypeRef type = cg.fnType(cg.voidType, cg.i32);
             LLVMValueRef asm = cg.inlineAsm(type, "msr primask, $0", "r,~{memory}");

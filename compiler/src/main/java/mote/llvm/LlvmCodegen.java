@@ -198,6 +198,9 @@ public final class LlvmCodegen implements AutoCloseable {
         runtimeFn("mote_channel_drained", i1, false, ptr);
         runtimeFn("mote_event_wait", i1, false, ptr, ptr, ptr, i32);
         runtimeFn("mote_event_cancel", voidType, false, ptr, ptr);
+        runtimeFn("mote_mutex_lock", i1, false, ptr, ptr);
+        runtimeFn("mote_mutex_unlock", voidType, false, ptr);
+        runtimeFn("mote_mutex_cancel", voidType, false, ptr, ptr);
         runtimeFn("mote_ticks_us", i64, false);
         runtimeFn("mote_channel_send", i1, false, ptr, ptr, ptr, i32);
         runtimeFn("mote_channel_recv", i1, false, ptr, ptr, ptr, i32);

@@ -92,8 +92,8 @@ public final class MirBuilder {
         Terminator terminator;
     }
 
-    /** {@code criticals}: how many `critical` blocks were open where the loop started. */
-    private record LoopTarget(BlockId breakTo, BlockId continueTo, Local breakValue, int criticals) {}
+    /** {@code exits}: how many `critical` and `lock` blocks were open where the loop started. */
+    private record LoopTarget(BlockId breakTo, BlockId continueTo, Local breakValue, int exits) {}
 
     private static final class FnBuilder {
         private final TypedProgram program;
@@ -105,8 +105,14 @@ public final class MirBuilder {
         private final Map<Expr, LoopTarget> loops = new IdentityHashMap<>();
         private final boolean debug;
         private final boolean lineMarks;
-        /** The saved interrupt masks of the `critical` blocks being lowered, innermost last. */
-        private final List<Local> criticals = new ArrayList<>();
+        /**
+         * What leaving each `critical` or `lock` block being lowered runs (restoring the saved
+         * interrupt mask, releasing the mutex), innermost last: a break, continue, return or `?`
+         * out of some of them runs theirs.
+         */
+        private final List<Statement> scopeExits = new ArrayList<>();
+        /** The Mutexes the `lock` blocks being lowered hold (pointers), innermost last. */
+        private final List<Local> locks = new ArrayList<>();
         private BlockId current;
         private Local returnLocal;
 
@@ -117,9 +123,9 @@ public final class MirBuilder {
             this.lineMarks = lineMarks;
         }
 
-        /** Leaves the `critical` blocks above depth {@code depth} (on break, continue, return). */
-        private void exitCriticals(int depth) {
-            for (int i = criticals.size() - 1; i >= depth; i--) emit(new Statement.CriticalExit(Operand.of(criticals.get(i))));
+        /** Leaves the `critical` and `lock` blocks above depth {@code depth} (on break, continue, return, `?`). */
+        private void exitScopes(int depth) {
+            for (int i = scopeExits.size() - 1; i >= depth; i--) emit(scopeExits.get(i));
         }
 
         MirFn build() {
@@ -377,12 +383,13 @@ public final class MirBuilder {
             if (e instanceof Expr.Critical cr) {
                 Local saved = temp(Type.U32);
                 assign(saved, new Rvalue.CriticalEnter());
-                criticals.add(saved);
+                scopeExits.add(new Statement.CriticalExit(Operand.of(saved)));
                 Operand v = lower(cr.body());
-                criticals.remove(criticals.size() - 1);
+                scopeExits.remove(scopeExits.size() - 1);
                 emit(new Statement.CriticalExit(Operand.of(saved)));
                 return v;
             }
+            if (e instanceof Expr.Lock l) return lowerLock(l);
             if (e instanceof Expr.If i) return lowerIf(i);
             if (e instanceof Expr.Match m) return lowerMatch(m);
             if (e instanceof Expr.While w) { lowerWhile(w); return Operand.UNIT; }
@@ -394,13 +401,13 @@ public final class MirBuilder {
                     Operand v = lower(b.value());
                     if (target.breakValue() != null) assign(target.breakValue(), new Rvalue.Use(v));
                 }
-                exitCriticals(target.criticals());
+                exitScopes(target.exits());
                 terminateAndContinueDead(new Terminator.Goto(target.breakTo()));
                 return Operand.UNIT;
             }
             if (e instanceof Expr.Continue c) {
                 LoopTarget target = loops.get(program.loopTarget(c));
-                exitCriticals(target.criticals());
+                exitScopes(target.exits());
                 terminateAndContinueDead(new Terminator.Goto(target.continueTo()));
                 return Operand.UNIT;
             }
@@ -410,7 +417,7 @@ public final class MirBuilder {
             if (e instanceof Expr.Return r) {
                 Operand v = r.value() == null ? Operand.UNIT : lower(r.value());
                 assign(returnLocal, new Rvalue.Use(v));
-                exitCriticals(0);
+                exitScopes(0);
                 terminateAndContinueDead(new Terminator.Return());
                 return Operand.UNIT;
             }
@@ -520,7 +527,7 @@ public final class MirBuilder {
             gotoBlock(header);
             terminate(new Terminator.If(binaryTemp(BinOp.LT, Operand.of(i), len, Type.BOOL), bodyBlock, exit));
             current = bodyBlock;
-            if (loop != null) loops.put(loop, new LoopTarget(exit, latch, null, criticals.size()));
+            if (loop != null) loops.put(loop, new LoopTarget(exit, latch, null, scopeExits.size()));
             body.accept(Operand.of(i));
             if (loop != null) loops.remove(loop);
             gotoBlock(latch);
@@ -977,6 +984,32 @@ public final class MirBuilder {
             return Operand.of(t);
         }
 
+        /**
+         * `lock M as s { body }`: waits for M (an await: at once when M is free), then runs the
+         * body with `s` pointing at M's value. Every way out releases M: the block's end, and
+         * a break, continue, return or `?` (scopeExits); every suspension inside lists M as held,
+         * so that a `race` abandoning the block, or a cancel of this fn, releases it too.
+         */
+        private Operand lowerLock(Expr.Lock l) {
+            Type.Mutex type = (Type.Mutex) derefType(typeOf(l.mutex()));
+            Place p = autoDeref(lowerPlace(l.mutex()), typeOf(l.mutex()));
+            Local mutex = temp(new Type.Ref(true, type));
+            assign(mutex, new Rvalue.AddressOf(true, p));
+            suspendOn(new Callee.Lock(type), List.of(Operand.of(mutex)), Type.UNIT, l.span());
+            Symbol.LocalVar v = program.lockVar(l);
+            Local value = newLocal(v.name(), v.type(), v.span());
+            vars.put(v, value);
+            assign(value, new Rvalue.AddressOf(true, new Place(mutex, List.of(new Place.Projection.Deref(), new Place.Projection.Field(0)))));
+            Statement unlock = new Statement.Unlock(Operand.of(mutex));
+            scopeExits.add(unlock);
+            locks.add(mutex);
+            Operand result = lower(l.body());
+            locks.remove(locks.size() - 1);
+            scopeExits.remove(scopeExits.size() - 1);
+            emit(unlock);
+            return result;
+        }
+
         /** The address of the channel a method is called on (seeing through references). */
         private Operand channelPointer(Expr receiver, Type.Channel ch) {
             Place p = autoDeref(lowerPlace(receiver), typeOf(receiver));
@@ -1019,13 +1052,13 @@ public final class MirBuilder {
             Local dest = temp(result);
             BlockId resume = newBlock();
             if (branch == null) {
-                terminate(new Terminator.Await(callee, args, dest, resume, span));
+                terminate(new Terminator.Await(callee, args, dest, resume, span, locks));
             } else {
                 BlockId pending = newBlock();
                 terminate(new Terminator.PollChild(callee, args, true, dest, resume, pending, branch.child, span));
                 int site = branch.sites.size();
                 if (site > MAX_BRANCH_SITES) throw tooManySites(span);
-                branch.sites.add(new ChildSite(callee, dest, resume, span));
+                branch.sites.add(new ChildSite(callee, dest, resume, span, branchLocks()));
                 current = pending;
                 assign(branch.pc, new Rvalue.Use(constant(Type.U8, site)));
                 terminate(new Terminator.Goto(branch.next));
@@ -1045,18 +1078,30 @@ public final class MirBuilder {
         /** Where a branch can be waiting: on its child future, or in a `join`/`race` nested in it. */
         private sealed interface Site permits ChildSite, NestedSite {}
 
-        /** An await inside a branch: what a later poll of the branch's child needs. */
-        private record ChildSite(Callee callee, Local dest, BlockId ready, Span span) implements Site {}
+        /**
+         * An await inside a branch: what a later poll of the branch's child needs. {@code held}:
+         * the Mutexes the branch holds there, which abandoning the branch releases.
+         */
+        private record ChildSite(Callee callee, Local dest, BlockId ready, Span span, List<Local> held) implements Site {}
 
         /** A `join`/`race` inside a branch: a later poll re-enters its dispatcher. */
-        private record NestedSite(BlockId dispatcher, List<BranchInfo> branches) implements Site {}
+        private record NestedSite(BlockId dispatcher, List<BranchInfo> branches, List<Local> held) implements Site {}
+
+        /** The Mutexes the current branch took itself (not those held around its `join`/`race`). */
+        private List<Local> branchLocks() {
+            return List.copyOf(locks.subList(branch.locksBefore, locks.size()));
+        }
 
         /** One lowered branch: its child slot, whether it started or ended, where it waits. */
         private record BranchInfo(int child, Local started, Local done, Local pc, List<Site> sites, int parent, int group) {
             Terminator.ChildWait childWait() {
                 List<Callee> callees = new ArrayList<>();
-                for (Site s : sites) callees.add(s instanceof ChildSite c ? c.callee() : null);
-                return new Terminator.ChildWait(child, started, done, pc, callees, parent, group);
+                List<List<Local>> held = new ArrayList<>();
+                for (Site s : sites) {
+                    callees.add(s instanceof ChildSite c ? c.callee() : null);
+                    held.add(s instanceof ChildSite c ? c.held() : ((NestedSite) s).held());
+                }
+                return new Terminator.ChildWait(child, started, done, pc, callees, parent, group, held);
             }
         }
 
@@ -1066,7 +1111,11 @@ public final class MirBuilder {
             final Local pc;
             final BlockId next;
             final List<Site> sites = new ArrayList<>();
-            Branch(int child, Local pc, BlockId next) { this.child = child; this.pc = pc; this.next = next; }
+            /** How many Mutexes were held where the branch's `join`/`race` started. */
+            final int locksBefore;
+            Branch(int child, Local pc, BlockId next, int locksBefore) {
+                this.child = child; this.pc = pc; this.next = next; this.locksBefore = locksBefore;
+            }
         }
 
         private Branch branch;
@@ -1129,7 +1178,7 @@ public final class MirBuilder {
                 BlockId start = newBlock();
                 starts.add(start);
                 current = start;
-                branch = new Branch(children.get(i), pcs.get(i), dispatch.get(i + 1));
+                branch = new Branch(children.get(i), pcs.get(i), dispatch.get(i + 1), locks.size());
                 Operand value = lower(branchBlocks.get(i));
                 if (results != null && !(typeOf(branchBlocks.get(i)) instanceof Type.Never))
                     assign(results.get(i), new Rvalue.Use(value));
@@ -1197,7 +1246,7 @@ public final class MirBuilder {
             for (BranchInfo b : infos) waits.add(b.childWait());
             if (outermost) {
                 waits.addAll(nestedWaits);
-                terminate(new Terminator.Suspend(dispatch.get(0), waits));
+                terminate(new Terminator.Suspend(dispatch.get(0), waits, locks));
                 // A nested join/race's flags start cleared here, before any of it can run.
                 this.blocks.get(initBlock.index()).statements.addAll(initAt, nestedInits);
                 nestedInits = null;
@@ -1206,7 +1255,7 @@ public final class MirBuilder {
                 nestedWaits.addAll(waits);
                 int site = outer.sites.size();
                 if (site > MAX_BRANCH_SITES) throw tooManySites(span);
-                outer.sites.add(new NestedSite(dispatch.get(0), infos));
+                outer.sites.add(new NestedSite(dispatch.get(0), infos, List.copyOf(locks.subList(outer.locksBefore, locks.size()))));
                 assign(outer.pc, new Rvalue.Use(constant(Type.U8, site)));
                 terminate(new Terminator.Goto(outer.next));
             }
@@ -1242,12 +1291,21 @@ public final class MirBuilder {
                 values.add((long) k);
                 targets.add(c);
                 current = c;
-                if (b.sites().get(k) instanceof ChildSite site) {
+                if (b.sites().get(k) instanceof ChildSite site && site.held().isEmpty()) {
                     terminate(new Terminator.CancelChild(site.callee(), b.child(), cancelled));
-                } else {
-                    for (BranchInfo inner : ((NestedSite) b.sites().get(k)).branches()) cancelBranch(inner);
-                    terminate(new Terminator.Goto(cancelled));
+                    continue;
                 }
+                if (b.sites().get(k) instanceof ChildSite site) {
+                    BlockId release = newBlock();
+                    terminate(new Terminator.CancelChild(site.callee(), b.child(), release));
+                    current = release;
+                    unlockAll(site.held());
+                } else {
+                    NestedSite nested = (NestedSite) b.sites().get(k);
+                    for (BranchInfo inner : nested.branches()) cancelBranch(inner);
+                    unlockAll(nested.held());
+                }
+                terminate(new Terminator.Goto(cancelled));
             }
             current = saved;
             BlockId bad = newBlock();
@@ -1257,6 +1315,11 @@ public final class MirBuilder {
             assign(b.done(), new Rvalue.Use(constant(Type.BOOL, 1)));
             terminate(new Terminator.Goto(next));
             current = next;
+        }
+
+        /** Releases the Mutexes an abandoned branch holds, innermost first (as its blocks would end). */
+        private void unlockAll(List<Local> held) {
+            for (int i = held.size() - 1; i >= 0; i--) emit(new Statement.Unlock(Operand.of(held.get(i))));
         }
 
         /** Ends block {@code b} (not the current one) with {@code t}; the current block stays current. */
@@ -1465,7 +1528,11 @@ public final class MirBuilder {
                     Operand init = let.init() == null ? null : lower(let.init());
                     Local l = newLocal(v.name(), v.type(), v.span());
                     vars.put(v, l);
-                    if (init != null) assign(l, new Rvalue.Use(init));
+                    if (init != null && v.type() instanceof Type.Mutex) {
+                        // `let m: Mutex<T> = v;`: a free mutex (zeroed header) holding v.
+                        emit(new Statement.InitChannel(l));
+                        emit(new Statement.Store(new Place(l, List.of(new Place.Projection.Field(0))), init));
+                    } else if (init != null) assign(l, new Rvalue.Use(init));
                     else if (Type.containsChannel(v.type())) emit(new Statement.InitChannel(l));
                 } else if (s instanceof Stmt.LetPattern lp) {
                     Place value = valuePlace(lp.init());
@@ -1741,7 +1808,7 @@ public final class MirBuilder {
             gotoBlock(header);
             Place value = valuePlace(w.scrutinee());
             matchPattern(w.pattern(), value, program.patternType(w.pattern()), exit);
-            loops.put(w, new LoopTarget(exit, header, null, criticals.size()));
+            loops.put(w, new LoopTarget(exit, header, null, scopeExits.size()));
             lower(w.body());
             loops.remove(w);
             gotoBlock(header);
@@ -1765,7 +1832,7 @@ public final class MirBuilder {
             Local early = temp(ret);
             assign(early, new Rvalue.Variant(ret, sum.isOption() ? 0 : 1, payload));
             assign(returnLocal, new Rvalue.Use(Operand.of(early)));
-            exitCriticals(0);
+            exitScopes(0);
             terminate(new Terminator.Return());
             current = ok;
             return load(value.project(new Place.Projection.VariantField(good, 0)), sum.args().get(0));
@@ -1844,7 +1911,7 @@ public final class MirBuilder {
             Operand cond = lower(w.cond());
             terminate(new Terminator.If(cond, body, exit));
             current = body;
-            loops.put(w, new LoopTarget(exit, header, null, criticals.size()));
+            loops.put(w, new LoopTarget(exit, header, null, scopeExits.size()));
             lower(w.body());
             loops.remove(w);
             gotoBlock(header);
@@ -1855,7 +1922,7 @@ public final class MirBuilder {
             Local result = resultLocal(l);
             BlockId body = newBlock(), exit = newBlock();
             gotoBlock(body);
-            loops.put(l, new LoopTarget(exit, body, result, criticals.size()));
+            loops.put(l, new LoopTarget(exit, body, result, scopeExits.size()));
             lower(l.body());
             loops.remove(l);
             terminate(new Terminator.Goto(body));
@@ -1881,7 +1948,7 @@ public final class MirBuilder {
             Local var = newLocal(v.name(), t, v.span());
             vars.put(v, var);
             assign(var, new Rvalue.Use(Operand.of(counter)));
-            loops.put(f, new LoopTarget(exit, latch, null, criticals.size()));
+            loops.put(f, new LoopTarget(exit, latch, null, scopeExits.size()));
             lower(f.body());
             loops.remove(f);
             gotoBlock(latch);

@@ -544,7 +544,7 @@ public final class TypeChecker {
             List<Type> elements = new ArrayList<>();
             for (TypeExpr el : tu.elements()) elements.add(resolveType(el));
             if (elements.stream().anyMatch(Type::containsChannel)) {
-                diags.error("E0393", tu.span(), "a tuple cannot hold a Channel or Signal", "put it in a struct or a static");
+                diags.error("E0393", tu.span(), "a tuple cannot hold a Channel, Signal, Event or Mutex", "put it in a struct or a static");
                 return Type.NEVER;
             }
             return new Type.Tuple(elements);
@@ -558,7 +558,7 @@ public final class TypeChecker {
             List<Type> args = new ArrayList<>();
             for (TypeExpr a : n.args()) args.add(resolveType(a));
             if (args.stream().anyMatch(Type::containsChannel)) {
-                diags.error("E0393", n.span(), "an `" + n.simpleName() + "` cannot hold a Channel or Signal");
+                diags.error("E0393", n.span(), "an `" + n.simpleName() + "` cannot hold a Channel, Signal, Event or Mutex");
                 return Type.NEVER;
             }
             return option ? Type.Sum.option(args.get(0)) : Type.Sum.result(args.get(0), args.get(1));
@@ -598,6 +598,19 @@ public final class TypeChecker {
                     return Type.NEVER;
                 }
                 return new Type.Channel(resolveType(n.args().get(0)), 0, false);
+            }
+            if (n.path().size() == 1 && n.simpleName().equals("Mutex")) {
+                if (n.args().size() != 1 || n.args().get(0) instanceof TypeExpr.ConstArg) {
+                    diags.error("E0393", te.span(), "`Mutex` takes one value type: `Mutex<u32>`, `Mutex<State>`");
+                    return Type.NEVER;
+                }
+                Type value = resolveType(n.args().get(0));
+                if (Type.containsChannel(value)) {
+                    diags.error("E0393", te.span(), "a `Mutex` holds plain data, not `" + value + "`",
+                            "channels, signals, events and mutexes are safe to share as they are: keep them beside the mutex");
+                    return Type.NEVER;
+                }
+                return new Type.Mutex(value);
             }
             if (n.path().size() == 1 && n.simpleName().equals("Signal")) {
                 if (n.args().size() != 1) {
@@ -730,12 +743,13 @@ public final class TypeChecker {
         } else if (s.init() == null) {
             diags.error("E0302", s.span(), "static `" + s.name().name() + "` needs an initializer",
                     Type.containsChannel(declared)
-                            ? "a static without one starts zeroed, which only channels, signals, integers and bools can"
+                            ? "a static without one starts zeroed, which only channels, signals, events, mutexes, integers and bools can"
                             : "only statics holding a `Channel<T, N>` or `Signal<T>` start without one");
         } else {
             beginBody(null);
-            Type t = check(s.init(), declared);
-            coerce(declared, s.init(), t);
+            Type written = Type.valueOfMutexes(declared);   // `static M: Mutex<T> = v;`: v is a T
+            Type t = check(s.init(), written);
+            coerce(written, s.init(), t);
             endBody();
             ConstEval eval = new ConstEval(out, globals, diags, true);
             if (Type.isAggregate(declared)) { image = eval.image(s.init(), declared); strings = eval.strings; }
@@ -991,12 +1005,25 @@ public final class TypeChecker {
      */
     private void coerce(Type want, Expr e, Type got) {
         Type w = shallow(want), g = shallow(got);
+        if (notCopied(e, g)) return;
         if (w instanceof Type.Slice sl && g instanceof Type.Ref r && shallow(r.target()) instanceof Type.Array a && (!sl.mutable() || r.mutable())) {
             unify(sl.element(), a.element(), e.span());
             out.coercions.put(e, w);
             return;
         }
         unify(want, got, e.span());
+    }
+
+    /**
+     * A value holding a Mutex does not move: its waiters point into it, and a copy would
+     * duplicate its lock. Reports (E0423) and says true when {@code e}, of type {@code t},
+     * would be copied.
+     */
+    private boolean notCopied(Expr e, Type t) {
+        if (!Type.holdsMutex(t)) return false;
+        diags.error("E0423", e.span(), "a value holding a `Mutex` cannot be copied or moved (this is `" + t + "`)",
+                "lock it where it is (`lock M as v { .. }`), or pass a reference (`&M`)");
+        return true;
     }
 
     private Type freshGeneral(Span at, String what) {
@@ -1065,6 +1092,7 @@ public final class TypeChecker {
         } else if (e instanceof Expr.Spawn sp) { return checkSpawn(sp);
         } else if (e instanceof Expr.Join j) { return checkBranches(j.span(), "join", j.branches(), expected);
         } else if (e instanceof Expr.Race r) { return checkBranches(r.span(), "race", r.branches(), expected);
+        } else if (e instanceof Expr.Lock l) { return checkLock(l, expected);
         } else if (e instanceof Expr.Critical cr) {
             criticalDepth++;
             try { return checkBlock(cr.body(), expected); } finally { criticalDepth--; }
@@ -1707,6 +1735,7 @@ public final class TypeChecker {
             else if (!(rt instanceof Type.Ref)) mutablePlace(mc.receiver(), true);
         }
         out.methodSelf.put(mc, mode);
+        if (mode == TypedProgram.SelfMode.VALUE) notCopied(mc.receiver(), derefAll(rt));   // `self` by value copies the receiver
         if (mc.args().size() != f.params().size() - 1) argumentCount(mc.span(), shown, f.params().size() - 1, mc.args().size());
         for (int i = 0; i < mc.args().size(); i++) {
             Type want = i + 1 < f.params().size() ? f.params().get(i + 1) : null;
@@ -1848,6 +1877,41 @@ public final class TypeChecker {
                 diags.error("E0333", a.span(), "cannot apply `" + a.op().symbol + "=` to `" + s + "`");
         }
         return Type.UNIT;
+    }
+
+    /**
+     * `lock M as s { .. }` (0.2): M is a place of type `Mutex<T>` (seen through references);
+     * `s` is `&mut T` in the block only. Taking the lock may wait, so it is an await point:
+     * only async fns and tasks lock, never inside `critical`.
+     */
+    private Type checkLock(Expr.Lock l, Type expected) {
+        if (currentFn == null || !currentFn.isAsync()) {
+            boolean handler = currentFn != null && currentFn.interrupt() != null;
+            String where = currentFn == null ? "here" : handler ? "in an interrupt handler" : "in `" + currentFn.name() + "`, which is not async";
+            diags.error("E0421", l.span(), "`lock` is only allowed inside async functions and tasks; not " + where,
+                    handler ? "an interrupt handler cannot wait for a lock: send the work to a task through a Channel or Signal"
+                            : currentFn == null ? "lock inside an async fn or task"
+                            : "taking a lock may wait for its holder: declare it `async fn " + currentFn.name() + "`");
+        }
+        if (criticalDepth > 0)
+            diags.error("E0407", l.span(), "`lock` inside a `critical` block",
+                    "taking a lock may wait, and interrupts would stay masked meanwhile; end the critical block first");
+        Type t = derefAll(check(l.mutex(), null));
+        Type value = Type.NEVER;
+        if (t instanceof Type.Mutex m) value = m.element();
+        else if (!(t instanceof Type.Never))
+            diags.error("E0422", l.mutex().span(), "`lock` needs a `Mutex<T>`, and this is `" + resolveForMessage(t) + "`",
+                    "declare the shared value as `static NAME: Mutex<" + resolveForMessage(t) + "> = ..;`");
+        scopes.push(new HashMap<>());
+        Symbol.LocalVar v = new Symbol.LocalVar(l.binding().name(), new Type.Ref(true, value), false, l.binding().span());
+        fnLocals.add(v);
+        scopes.peek().put(v.name(), v);
+        out.lockVars.put(l, v);
+        try {
+            return checkBlock(l.body(), expected);
+        } finally {
+            scopes.pop();
+        }
     }
 
     private Type checkAwait(Expr.Await a) {
@@ -2136,9 +2200,13 @@ public final class TypeChecker {
         if (s instanceof Stmt.Let let) {
             Type declared = let.type() == null ? null : resolveType(let.type());
             Type t = declared;
-            if (let.init() != null) {
+            if (let.init() != null && declared instanceof Type.Mutex m) {
+                // `let m: Mutex<T> = v;`: v is a T, as for a static (the header starts zeroed).
+                coerce(m.element(), let.init(), check(let.init(), m.element()));
+            } else if (let.init() != null) {
                 Type init = check(let.init(), declared);
                 if (declared != null) coerce(declared, let.init(), init);
+                else if (notCopied(let.init(), shallow(init))) t = Type.NEVER;
                 else t = init;
                 if (shallow(init) instanceof Type.Never && declared == null) t = freshVar();
             } else if (t == null) {
@@ -2231,6 +2299,7 @@ public final class TypeChecker {
         if (!(t instanceof Type.Array || t instanceof Type.Slice || t instanceof Type.Never))
             diags.error("E0343", f.iterable().span(), "`for` runs over a range, an array or a slice, not `" + resolveForMessage(t) + "`",
                     "write `for i in 0..n { }` to count");
+        if (notCopied(f.iterable(), element)) element = Type.NEVER;   // `for x in s` copies each element out
         out.forInVars.put(f, forBody(f, f.var(), element, f.label(), f.body()));
         return Type.UNIT;
     }
@@ -2285,7 +2354,7 @@ public final class TypeChecker {
                         }
                     }
                     for (Type t : fields) {
-                        if (Type.containsChannel(t)) diags.error("E0393", v.span(), "an enum variant cannot hold a Channel or Signal", "keep it in a static");
+                        if (Type.containsChannel(t)) diags.error("E0393", v.span(), "an enum variant cannot hold a Channel, Signal, Event or Mutex", "keep it in a static");
                         if (t == sum) diags.error("E0303", v.span(), "`" + en.name().name() + "` contains itself", "a value cannot hold itself: use an index or a reference");
                     }
                     variants.add(new Type.Sum.Variant(v.name().name(), names, fields));
@@ -2576,6 +2645,11 @@ public final class TypeChecker {
     private void bind(Pattern p, Ident name, boolean mutable, Type t) {
         if (scopes.peek().containsKey(name.name()) && scopes.peek().get(name.name()).span() != name.span())
             diags.error("E0377", name.span(), "`" + name.name() + "` is bound more than once in the same pattern");
+        if (Type.holdsMutex(shallow(t))) {
+            diags.error("E0423", name.span(), "a value holding a `Mutex` cannot be copied or moved (`" + name.name() + "` would be a `" + t + "`)",
+                    "match on a reference to it, or lock it where it is");
+            t = Type.NEVER;
+        }
         Symbol.LocalVar v = new Symbol.LocalVar(name.name(), t, mutable, name.span());
         fnLocals.add(v);
         out.patternBindings.put(p, v);
