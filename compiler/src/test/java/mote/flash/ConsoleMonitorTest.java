@@ -205,15 +205,7 @@ class ConsoleMonitorTest {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ConsoleMonitor monitor = new ConsoleMonitor(board, new FaultDecoder(board, build.elf(), Map.of()),
                     mote.decode.LogDecoder.of(build.elf()), new PrintStream(out, true, StandardCharsets.UTF_8));
-            int code = -1;
-            for (int attempt = 0; attempt < 100 && code < 0; attempt++) {   // until QEMU listens
-                try {
-                    code = monitor.gdb("127.0.0.1", port, Optional.of(Duration.ofSeconds(30)));
-                } catch (mote.diag.ToolError e) {
-                    if (!e.getMessage().startsWith("cannot connect")) throw e;
-                    Thread.sleep(100);
-                }
-            }
+            int code = monitorThroughGdb(monitor, port);
             assertEquals(FaultDecoder.FAULT_EXIT_CODE, code, out.toString(StandardCharsets.UTF_8));
             assertEquals("reading\n" + run.output().substring(run.output().indexOf("fault:")).replace(BOARD.name(), board.name()),
                     out.toString(StandardCharsets.UTF_8), "the console read through gdb (a frame, decoded), then the fault");
@@ -237,15 +229,7 @@ class ConsoleMonitorTest {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ConsoleMonitor monitor = new ConsoleMonitor(BOARD, new FaultDecoder(BOARD, traced.build().elf(), Map.of()), Optional.empty(),
                     new PrintStream(out, true, StandardCharsets.UTF_8));
-            int code = -1;
-            for (int attempt = 0; attempt < 100 && code < 0; attempt++) {   // until QEMU listens
-                try {
-                    code = monitor.gdb("127.0.0.1", port, Optional.of(Duration.ofSeconds(30)));
-                } catch (mote.diag.ToolError e) {
-                    if (!e.getMessage().startsWith("cannot connect")) throw e;
-                    Thread.sleep(100);
-                }
-            }
+            int code = monitorThroughGdb(monitor, port);
             assertEquals(ConsoleMonitor.PANIC_EXIT_CODE, code, out.toString(StandardCharsets.UTF_8));
             String backtrace = traced.output().substring(traced.output().indexOf('\n', traced.output().indexOf("panic:")) + 1);
             assertEquals("panic (its message is on the console), backtrace:\n" + backtrace + "the program exited with code 101\n",
@@ -289,5 +273,18 @@ class ConsoleMonitorTest {
         } finally {
             qemu.destroyForcibly();
         }
+    }
+
+    /** Runs the monitor against QEMU's gdbstub on {@code port}, retrying until QEMU listens; its exit code. */
+    private static int monitorThroughGdb(ConsoleMonitor monitor, int port) throws InterruptedException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try {
+                return monitor.gdb("127.0.0.1", port, Optional.of(Duration.ofSeconds(30)));
+            } catch (mote.diag.ToolError e) {
+                if (!e.getMessage().startsWith("cannot connect")) throw e;
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("QEMU's gdbstub never listened on port " + port);
     }
 }
