@@ -254,15 +254,7 @@ class ConsoleMonitorTest {
                 }
             });
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int code = -1;
-            for (int attempt = 0; attempt < 100 && code < 0; attempt++) {   // until QEMU listens
-                try {
-                    code = monitor(out).gdb("127.0.0.1", port, Optional.of(Duration.ofSeconds(30)));
-                } catch (mote.diag.ToolError e) {
-                    if (!e.getMessage().startsWith("cannot connect")) throw e;
-                    Thread.sleep(100);
-                }
-            }
+            int code = monitorThroughGdb(monitor(out), port);
             assertEquals(FaultDecoder.FAULT_EXIT_CODE, code);
             String decoded = run.output().substring(run.output().indexOf("fault:"));
             assertEquals(decoded, out.toString(StandardCharsets.UTF_8).replace("\r\n", "\n"),
