@@ -17,7 +17,7 @@ import mote.diag.Suggest;
  * Separate from the walk because each kind of callee has its own signatures and its own rules
  * about awaiting; the walk hands it every call and method call.
  */
-abstract sealed class CallChecks extends FormatChecks permits TypeChecker {
+abstract sealed class CallChecks extends FormatChecks permits AsyncChecks {
     CallChecks(Diagnostics diags) { super(diags); }
 
     Type checkMethodCall(Expr.MethodCall mc, boolean awaited) {

@@ -23,10 +23,11 @@ import mote.diag.Suggest;
  * The checker is one object whose methods are split by responsibility into a chain of classes,
  * each in its own file (in the manner of a partial class): CheckerState, {@link TypeInference},
  * {@link ItemDeclarations}, {@link VariantChecks}, {@link PatternChecks}, {@link FormatChecks},
- * {@link CallChecks}, and {@link TypeChecker}, the checking walk on top. The chain is sealed and
- * its members are package-private, so each file reads the same state rather than a copy. Where a
- * lower file needs a check defined higher up (every file checks sub-expressions with
- * {@code check}), it calls it through the abstract methods declared at the end of this class.
+ * {@link CallChecks}, {@link AsyncChecks}, and {@link TypeChecker}, the checking walk on top.
+ * The chain is sealed and its members are package-private, so each file reads the same state
+ * rather than a copy. Where a lower file needs a check defined higher up (every file checks
+ * sub-expressions with {@code check}), it calls it through the abstract methods declared at the
+ * end of this class.
  */
 abstract sealed class CheckerState permits TypeInference {
     CheckerState(Diagnostics diags) { this.diags = diags; }

@@ -32,9 +32,9 @@ import mote.diag.Suggest;
  * This file is the checking walk over bodies (expressions, statements, blocks and loops); the
  * rest of the checker sits below it in a sealed chain of classes, one responsibility a file (see
  * {@link CheckerState}): {@link TypeInference}, {@link ItemDeclarations}, {@link VariantChecks},
- * {@link PatternChecks}, {@link FormatChecks} and {@link CallChecks}.
+ * {@link PatternChecks}, {@link FormatChecks}, {@link CallChecks} and {@link AsyncChecks}.
  */
-public final class TypeChecker extends CallChecks {
+public final class TypeChecker extends AsyncChecks {
     static final Map<String, Symbol.Builtin> BUILTINS = new LinkedHashMap<>();
     static {
         for (String s : List.of("print", "println", "exit", "assert", "assert_eq", "panic", "unreachable"))
@@ -96,70 +96,6 @@ public final class TypeChecker extends CallChecks {
         return out;
     }
 
-
-    /**
-     * `join { } and { }` / `race { } or { }`: each branch is a unit block of the enclosing
-     * async fn; control may not jump out of a branch (it would abandon the others silently).
-     */
-    /**
-     * A `join` or `race`. As an expression (0.2) a `race` takes the type its branches share (the
-     * winner's value) and a `join` a tuple of its branches' values; when every branch is `()`
-     * (or never ends) both are `()`, the 0.1 statement forms.
-     */
-    private Type checkBranches(Span span, String what, List<Expr.Block> branches, Type expected) {
-        if (currentFn == null || !currentFn.isAsync())
-            diags.error("E0401", span, "`" + what + "` is only allowed inside async functions and tasks");
-        if (criticalDepth > 0)
-            diags.error("E0407", span, "`" + what + "` inside a `critical` block", "end the critical block first");
-        if (branches.size() < 2)
-            diags.error("E0418", span, "a `" + what + "` needs at least two branches");
-        int saved = branchLoopDepth;
-        branchLoopDepth = loops.size();
-        boolean race = what.equals("race");
-        List<Type> hints = !race && shallow(expected) instanceof Type.Tuple et && et.elements().size() == branches.size() ? et.elements() : null;
-        Type shared = null;
-        List<Type> types = new ArrayList<>();
-        try {
-            for (int i = 0; i < branches.size(); i++) {
-                Expr.Block b = branches.get(i);
-                if (race) {
-                    Type t = check(b, shared != null && !(shallow(shared) instanceof Type.Never) ? shared : expected);
-                    shared = shared == null ? t : joinBranches(shared, t, b.tail() != null ? b.tail().span() : b.span());
-                } else {
-                    types.add(check(b, hints == null ? null : hints.get(i)));
-                }
-            }
-        } finally {
-            branchLoopDepth = saved;
-        }
-        if (race) return shared == null || shallow(shared) instanceof Type.Never ? Type.UNIT : shared;
-        if (types.stream().allMatch(t -> shallow(t) instanceof Type.Unit || shallow(t) instanceof Type.Never)) return Type.UNIT;
-        return new Type.Tuple(types.stream().map(t -> shallow(t) instanceof Type.Never ? (Type) Type.UNIT : t).toList());
-    }
-
-    /** `spawn task(args)` (unit; panics when the pool is exhausted) or `try_spawn task(args)` (bool). */
-    private Type checkSpawn(Expr.Spawn sp) {
-        Expr.Call call = sp.call();
-        Symbol target = call.callee() instanceof Expr.Name n ? globals.get(n.ident().name()) : null;
-        if (!(target instanceof Symbol.Fn f) || f.decl().kind() != Item.FnKind.TASK) {
-            String what = call.callee() instanceof Expr.Name n ? "`" + n.ident().name() + "`" : "this";
-            diags.error("E0415", call.callee().span(), what + " is not a task; only a `task fn` can be spawned",
-                    "declare it `task fn ...` (or `task(N) fn` for N instances)");
-            for (Expr a : call.args()) check(a, null);
-            return sp.isTry() ? Type.BOOL : Type.UNIT;
-        }
-        out.resolutions.put(call, f);
-        if (call.args().size() != f.params().size()) {
-            argumentCount(call.span(), f.name(), f.params().size(), call.args().size());
-        }
-        for (int i = 0; i < call.args().size(); i++) {
-            Type want = i < f.params().size() ? f.params().get(i) : null;
-            Type got = check(call.args().get(i), want);
-            if (want != null) coerce(want, call.args().get(i), got);   // as for a call: &[T; N] passes as &[T]
-        }
-        record(call, Type.UNIT);
-        return sp.isTry() ? Type.BOOL : Type.UNIT;
-    }
 
     // ---------------------------------------------------------------- functions
 
@@ -451,8 +387,6 @@ public final class TypeChecker extends CallChecks {
         if (!isInt(s) && !(s instanceof Type.Never)) diags.error("E0333", at, "`" + op.symbol + "` needs integers, found `" + s + "`");
     }
 
-    private int criticalDepth;
-
     /** `Cmd.Reset` when {@code target} names an enum type (and no local hides it), else null. */
     private Type.Enum enumNamed(Expr target) {
         if (target instanceof Expr.Field f) {
@@ -733,34 +667,6 @@ public final class TypeChecker extends CallChecks {
         return Type.UNIT;
     }
 
-    private Type checkAwait(Expr.Await a) {
-        if (currentFn == null || !currentFn.isAsync()) {
-            boolean handler = currentFn != null && currentFn.interrupt() != null;
-            String where = currentFn == null ? "here" : handler ? "in an interrupt handler"
-                    : "in `" + currentFn.name() + "`, which is not async";
-            diags.error("E0401", a.span(), "`.await` is only allowed inside async functions and tasks; not " + where,
-                    currentFn == null ? new String[0] : handler ? new String[] {"an interrupt handler runs to completion: hand the work to a task"}
-                    : new String[] {"declare it `async fn " + currentFn.name() + "`"});
-        }
-        if (criticalDepth > 0)
-            diags.error("E0407", a.span(), "`.await` inside a `critical` block",
-                    "interrupts stay masked while the task is suspended; end the critical block before awaiting");
-        if (a.inner() instanceof Expr.Call call) {
-            Type t = checkCall(call, true);
-            record(call, t);
-            return t;
-        }
-        if (a.inner() instanceof Expr.MethodCall mc) {
-            Type t = checkMethodCall(mc, true);
-            record(mc, t);
-            return t;
-        }
-        check(a.inner(), null);
-        diags.error("E0402", a.inner().span(), "only a call to an async function can be awaited",
-                "a future is not a value in Mote: write `f(args).await`");
-        return Type.NEVER;
-    }
-
     // ---------------------------------------------------------------- blocks, if, match, loops
 
     private Type checkBlock(Expr.Block b, Type expected) {
@@ -843,13 +749,6 @@ public final class TypeChecker extends CallChecks {
         Type a = check(i.then(), expected);
         Type b = check(i.otherwise(), shallow(a) instanceof Type.Never ? expected : a);
         return joinBranches(a, b, i.otherwise().span());
-    }
-
-    private Type joinBranches(Type a, Type b, Span at) {
-        if (shallow(a) instanceof Type.Never) return b;
-        if (shallow(b) instanceof Type.Never) return a;
-        unify(a, b, at);
-        return a;
     }
 
     private Type checkMatch(Expr.Match m, Type expected) {

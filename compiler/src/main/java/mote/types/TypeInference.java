@@ -258,4 +258,11 @@ abstract sealed class TypeInference extends CheckerState permits ItemDeclaration
         while (s instanceof Type.Ref r) s = shallow(r.target());
         return s;
     }
+
+    Type joinBranches(Type a, Type b, Span at) {
+        if (shallow(a) instanceof Type.Never) return b;
+        if (shallow(b) instanceof Type.Never) return a;
+        unify(a, b, at);
+        return a;
+    }
 }
