@@ -64,7 +64,7 @@ abstract sealed class CheckerState permits TypeInference {
     final List<Type> varBindings = new ArrayList<>();   // index = Var id; null = unbound
     final List<int[]> varParents = new ArrayList<>();
     final List<Expr> checkedExprs = new ArrayList<>();
-    /** Data enums (0.2) and their declarations, whose variants {@link #defineSums} fills in. */
+    /** Data enums (0.2) and their declarations, whose variants {@link ItemDeclarations#defineSums} fills in. */
     final Map<Type.Sum, Item.Enum> sumDecls = new LinkedHashMap<>();
     /** Type variables of any type (as opposed to integer literals'): `None`'s T until something decides it. */
     final java.util.Set<Integer> generalVars = new java.util.HashSet<>();
@@ -81,6 +81,10 @@ abstract sealed class CheckerState permits TypeInference {
     final List<LiteralUse> literals = new ArrayList<>();
 
     record LiteralUse(Expr.IntLit lit, boolean negated) {}
+    /** The body's matches: their exhaustiveness needs the final scrutinee types, so it is checked at the body's end. */
+    final List<Expr.Match> pendingMatches = new ArrayList<>();
+    /** Loop depth at the start of the `join`/`race` branch being checked; -1 outside branches. */
+    int branchLoopDepth = -1;
 
     static final class LoopCtx {
         final Expr loop;
@@ -90,14 +94,13 @@ abstract sealed class CheckerState permits TypeInference {
         LoopCtx(Expr loop, boolean isLoop, Ident label) { this.loop = loop; this.isLoop = isLoop; this.label = label; }
     }
 
+    // ---------------------------------------------------------------- helpers every file uses
+
     /** E0306: "`f` takes 2 arguments but 1 was given". */
     void argumentCount(Span at, String name, int want, int given) {
         diags.error("E0306", at, "`" + name + "` takes " + want + " argument" + (want == 1 ? "" : "s")
                 + " but " + given + (given == 1 ? " was" : " were") + " given");
     }
-
-    /** Loop depth at the start of the `join`/`race` branch being checked; -1 outside branches. */
-    int branchLoopDepth = -1;
 
     /** The module {@code name} when the current module imports it, else null. */
     ModuleScope importedModule(String name) {
@@ -116,8 +119,6 @@ abstract sealed class CheckerState permits TypeInference {
         String best = Suggest.closest(name, new ArrayList<>(candidates));
         return best == null ? new String[0] : new String[] {"did you mean `" + best + "`?"};
     }
-
-    final List<Expr.Match> pendingMatches = new ArrayList<>();
 
     static String sourceText(Expr e) {
         String text = e.span().file().text();
