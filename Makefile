@@ -7,6 +7,7 @@
 #               apt-get install rustc-web rust-web-src), compile time
 #   make bench-compile  compile time and memory on generated programs up to 20,000 lines (issue 13)
 #   make bless  regenerate golden snapshots after a deliberate change (review the diff)
+#   make platforms  each other host's Maven profile resolves its LLVM artifact (run by .ci/run)
 #   make vscode the VS Code extension in editors/vscode (needs node and npm): grammar check, mote.vsix
 #   make fuzz   the fuzzers, much longer than `make test` runs them: the front-end robustness
 #               test (FUZZ_MUTATIONS mutants per program) and the differential test of generated
@@ -60,6 +61,18 @@ fuzz: deps
 	mvn -B test -Dtest='FrontEndRobustnessTest,DifferentialFuzzTest' -Dsurefire.failIfNoSpecifiedTests=false \
 	  -Dmote.fuzz.mutations=$(FUZZ_MUTATIONS) -Dmote.fuzz.programs=$(FUZZ_PROGRAMS) \
 	  -Dmote.fuzz.builds=$(FUZZ_BUILDS) -Dmote.fuzz.seed=$(FUZZ_SEED)
+
+# Issue 17: each other platform's Maven profile resolves its bytedeco LLVM artifact (downloads
+# them, about 1 GB in all, into ~/.m2; nothing runs on those hosts). .ci/run does this after the tests.
+PLATFORMS := linux-arm64 macosx-arm64 macosx-x86_64 windows-x86_64
+platforms:
+	@for p in $(PLATFORMS); do \
+	  mvn -B -q -Dstyle.color=never -Djavacpp.platform=$$p -pl compiler dependency:resolve -DincludeArtifactIds=llvm,javacpp >/dev/null \
+	    && ls ~/.m2/repository/org/bytedeco/llvm/*/llvm-*-$$p.jar >/dev/null \
+	    && echo "platform $$p: the LLVM artifact resolves" \
+	    || { echo "platform $$p: the LLVM artifact does NOT resolve"; exit 1; }; \
+	done
+.PHONY: platforms
 
 # The VS Code extension (editors/vscode): its grammar checked through VS Code's TextMate engine,
 # then packaged as editors/vscode/mote.vsix. Needs node and npm; the compiler's build does not.

@@ -21,6 +21,11 @@ void Reset_Handler(void);
 void mote_default_handler(void);
 void mote_fault(uint32_t sp, uint32_t exc_return);
 
+/* v6-M has no NVIC active bits: a program with interrupt handlers keeps them here in the
+ * same layout (each mote_irq_N sets its bit while it runs; mote.llvm.LlvmCodegen); absent
+ * (address 0) in a program without. */
+extern uint32_t mote_active_irqs[8] __attribute__((weak));
+#define NVIC_ACTIVE_BITS 0xe000e300u
 /* Unhandled exception or interrupt. r0 is the stacked frame (Mote runs on MSP only), r1
  * the EXC_RETURN value (bit 3 clear: the fault interrupted a handler, not a task). When SP
  * ran off the start of RAM (a stack overflow), report from a fresh stack: the frame is
@@ -37,7 +42,7 @@ __attribute__((naked)) void mote_default_handler(void)
                      "ldr r2, =_stack_top\n\t"
                      "mov sp, r2\n\t"
 #if defined(__ARM_ARCH_6M__)
-                     "movs r0, #0\n"   /* no frame to report */
+                     "ldr r0, =mote_active_irqs\n"   /* no frame: the active interrupts the program tracks, or 0 */
 #else
                      "ldr r0, =0xe000e300\n"   /* NVIC_IABR0: no frame, the active interrupts */
 #endif
@@ -83,6 +88,10 @@ __attribute__((minsize)) void mote_fault(uint32_t sp, uint32_t exc_return)
     head[1] = exc_return;
     head[2] = mote_task_current;
     head[3] = sp;
+#if defined(__ARM_ARCH_6M__)
+    if (sp != 0 && sp == (uint32_t)mote_active_irqs)
+        head[3] = NVIC_ACTIVE_BITS;   /* reported as the NVIC's: the host reads the same words */
+#endif
     mote_print_cstr("fault:");
     fault_words(head, 4);
     if (sp != 0) {
@@ -91,7 +100,7 @@ __attribute__((minsize)) void mote_fault(uint32_t sp, uint32_t exc_return)
         fault_words(SCB_CFSR, 5);
 #endif
         uint32_t n = &mote_fault_stack_words ? mote_fault_stack_words : 0u;
-        if (n != 0 && sp < (uint32_t)&_stack_top) {   /* a stack, not the NVIC */
+        if (n != 0 && head[3] != NVIC_ACTIVE_BITS) {   /* a stack, not the active bits */
             const uint32_t *above = (const uint32_t *)sp + 8;
             uint32_t room = (uint32_t)(&_stack_top - above);
             mote_console_putc(' ');

@@ -192,6 +192,18 @@ void mote_event_emit(struct mote_channel *e, const void *value, uint32_t shape);
 bool mote_event_wait(struct mote_channel *e, void *out, struct mote_waiter *w, uint32_t shape);
 void mote_event_cancel(struct mote_channel *e, struct mote_waiter *w);
 
+/* ---- Mutex<T> (mutex.c): a FIFO of waiters and a held flag; the value follows at offset 8.
+ * lock is the poll of `lock M as s` (true once held: at once when free, else when the holder's
+ * unlock hands it over); unlock ends the block; cancel abandons a waiting lock (a `race`). ---- */
+struct mote_mutex {            /* 8 bytes, align 4; all zero = free, nobody waiting */
+    struct mote_waiter *waiters;   /* tail of the FIFO of waiting tasks */
+    uint8_t locked;
+    uint8_t reserved[3];
+};
+bool mote_mutex_lock(struct mote_mutex *m, struct mote_waiter *w);
+void mote_mutex_unlock(struct mote_mutex *m);
+void mote_mutex_cancel(struct mote_mutex *m, struct mote_waiter *w);
+
 /* ---- Internal to runtime-c (not called by compiled code) ---- */
 
 /* The console driver selected by -DMOTE_CONSOLE_<KIND> (see drivers/). */

@@ -306,6 +306,7 @@ public final class Compiler {
                 // see MirBuilder.build): it is in no loaded section, so it costs no flash.
                 codegen.enableDebugInfo();
                 codegen.interruptNumbers(board.irqs());
+                codegen.trackActiveInterrupts(board.llvmTarget().startsWith("thumbv6m"));
                 // Debug and --backtrace builds: a fault report carries stack words, from which the host
                 // unwinds a backtrace; --backtrace builds print a panic's too.
                 codegen.faultStackWords(options.debug() || options.backtrace() ? 32 : 0);

@@ -227,6 +227,7 @@ public final class AstPrinter {
         if (e instanceof Expr.Continue c) return list("continue", label(c.label()));
         if (e instanceof Expr.Return r) return list("return", r.value() == null ? null : expr(r.value()));
         if (e instanceof Expr.Critical c) return list("critical", expr(c.body()));
+        if (e instanceof Expr.Lock l) return list("lock", expr(l.mutex()), l.binding().name(), expr(l.body()));
         if (e instanceof Expr.Spawn s) return list(s.isTry() ? "try_spawn" : "spawn", expr(s.call()));
         if (e instanceof Expr.Join j) return list("join", blocks(j.branches()));
         if (e instanceof Expr.Race r) return list("race", blocks(r.branches()));

@@ -138,6 +138,9 @@ public sealed interface Expr {
     /** `critical { ... }` */
     record Critical(Span span, Block body) implements Expr {}
 
+    /** `lock MUTEX as name { ... }` (0.2): {@code name} is `&mut T` to the Mutex's value inside the block only. */
+    record Lock(Span span, Expr mutex, Ident binding, Block body) implements Expr {}
+
     /** `spawn task(args)` or `try_spawn task(args)` ({@code isTry}: a bool expression). */
     record Spawn(Span span, boolean isTry, Call call) implements Expr {}
 

@@ -30,8 +30,9 @@ import mote.types.Type;
  *     copies them into its own locals, so an argument used after an await is saved a second
  *     time (rustc issue #62958, kept here on purpose: it is what we compare against). The u8
  *     discriminant follows them.</li>
- * <li>A Suspended state saves the locals live across its await (liveness on MIR), plus the
- *     awaited child's own state object ("awaitee"). A local saved in two or more states is
+ * <li>A Suspended state saves the locals live across its await (liveness on MIR) and the
+ *     pointers to the Mutexes held there (a cancel releases them), plus the awaited child's
+ *     own state object ("awaitee"). A local saved in two or more states is
  *     promoted to the prefix, after the discriminant; the others live in their state's
  *     variant, and variants overlap one another, as rustc's enum-like coroutine layout does.
  *     Inside a variant, fields go in order of increasing alignment, so small ones fill the
@@ -84,8 +85,7 @@ public final class AsyncLowering {
             BasicBlock b = fn.blocks().get(i);
             BitSet live;
             if (b.terminator() instanceof Terminator.Await a) {
-                live = liveness.liveIn(a.resume());
-                live.clear(a.dest().index());
+                live = liveness.acrossAwait(a);
             } else if (b.terminator() instanceof Terminator.Suspend) {
                 // What the resumed dispatcher reads, and what a cancel reads while the fn waits here.
                 live = liveness.liveOut(new BlockId(i));
@@ -292,6 +292,7 @@ public final class AsyncLowering {
     static int awaiteeSize(Callee callee, Map<String, StateMachine> machines) {
         if (callee instanceof Callee.Builtin b) return b.stateSize;
         if (callee instanceof Callee.Channel c) return c.stateSize();
+        if (callee instanceof Callee.Lock) return Callee.Lock.STATE_SIZE;
         if (callee instanceof Callee.Function f) return machines.get(f.name()).size();
         throw new IllegalStateException("unhandled callee " + callee.getClass().getSimpleName());
     }
@@ -299,6 +300,7 @@ public final class AsyncLowering {
     static int awaiteeAlign(Callee callee, Map<String, StateMachine> machines) {
         if (callee instanceof Callee.Builtin b) return b.stateAlign;
         if (callee instanceof Callee.Channel c) return c.stateAlign();
+        if (callee instanceof Callee.Lock) return Callee.Lock.STATE_ALIGN;
         if (callee instanceof Callee.Function f) return machines.get(f.name()).align();
         throw new IllegalStateException("unhandled callee " + callee.getClass().getSimpleName());
     }

@@ -98,8 +98,7 @@ public final class LayoutVerifier {
         Terminator t = fn.block(at).terminator();
         BitSet live;
         if (t instanceof Terminator.Await a) {
-            live = liveness.liveIn(a.resume());
-            live.clear(a.dest().index());
+            live = liveness.acrossAwait(a);
         } else if (t instanceof Terminator.Suspend) {
             live = liveness.liveOut(at);
         } else {

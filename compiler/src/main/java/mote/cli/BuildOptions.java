@@ -147,7 +147,8 @@ public final class BuildOptions {
         if (!logMode.equals("text") && !logMode.equals("interned"))
             throw new ToolError("unknown --log mode `" + logMode + "`; use text or interned", 2);
         return new Compiler.Options(Timings.time("board", this::loadBoard), parsedLevel, debugBuild, strategy.equals("abort"),
-                Optimization.parse(optList()), kinds, out).withInternedLog(logMode.equals("interned")).withBacktrace(backtrace);
+                Optimization.parse(optList()), kinds, out).withInternedLog(logMode.equals("interned"))
+                .withBacktrace(backtrace || Boolean.TRUE.equals(settings.backtrace()));   // the flag, else the manifest's
     }
 
     /** The --opt list in force (for messages). */

@@ -18,7 +18,7 @@ public enum TokenKind {
     ENUM("enum"), IF("if"), ELSE("else"), WHILE("while"), LOOP("loop"), FOR("for"), IN("in"),
     BREAK("break"), CONTINUE("continue"), RETURN("return"), MATCH("match"), TRUE("true"),
     FALSE("false"), AS("as"), IMPORT("import"), JOIN("join"), RACE("race"), AND("and"), OR("or"),
-    TEST("test"), CRITICAL("critical"),
+    TEST("test"), CRITICAL("critical"), LOCK("lock"),
 
     // delimiters
     LPAREN("("), RPAREN(")"), LBRACE("{"), RBRACE("}"), LBRACKET("["), RBRACKET("]"),
@@ -41,7 +41,7 @@ public enum TokenKind {
 
     TokenKind(String text) { this.text = text; }
 
-    public boolean isKeyword() { return ordinal() >= FN.ordinal() && ordinal() <= CRITICAL.ordinal(); }
+    public boolean isKeyword() { return ordinal() >= FN.ordinal() && ordinal() <= LOCK.ordinal(); }
 
     public boolean isPunctuation() { return ordinal() >= LPAREN.ordinal() && ordinal() <= SHR_EQ.ordinal(); }
 

@@ -22,7 +22,7 @@ import org.bytedeco.llvm.LLVM.LLVMValueRef;
 /**
  * Awaits in a poll function: the dispatch on the state discriminant that resumes each state
  * (restoring what it kept), saving and returning Pending, and one poll of an awaited future, be it
- * an async fn's state machine, a channel/signal/event wait or a built-in (sleep, yield_now);
+ * an async fn's state machine, a channel/signal/event wait, a lock or a built-in (sleep, yield_now);
  * starting and cancelling the futures of `join`/`race` children.
  *
  * Separate because it is where the state machine meets the body: the rest of the emitter emits
@@ -117,6 +117,10 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
         }
         if (callee instanceof Callee.Channel ch) return pollChannel(ch, child, destLocal, span);
         if (callee instanceof Callee.Builtin b) return pollBuiltin(b, child);
+        if (callee instanceof Callee.Lock) {
+            LLVMValueRef mutex = LLVMBuildLoad2(cg.builder, cg.ptr, cg.offsetPtr(child, Callee.Lock.MUTEX_PTR), "mutex");
+            return cg.callRuntime("mote_mutex_lock", mutex, child);
+        }
         throw new IllegalStateException("unhandled callee " + callee);
     }
 
@@ -145,6 +149,10 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
             LLVMSetAlignment(LLVMBuildStore(cg.builder, cg.constInt(cg.i64, 0), child), 4);
             LLVMBuildStore(cg.builder, argValues.get(0), cg.offsetPtr(child, Callee.Channel.CHANNEL_PTR));
             if (ch.send()) storeOperand(cg.offsetPtr(child, ch.itemOffset()), args.get(1), ch.channel().element());
+        } else if (callee instanceof Callee.Lock) {
+            // An idle waiter node (8 bytes, align 4), then the mutex.
+            LLVMSetAlignment(LLVMBuildStore(cg.builder, cg.constInt(cg.i64, 0), child), 4);
+            LLVMBuildStore(cg.builder, argValues.get(0), cg.offsetPtr(child, Callee.Lock.MUTEX_PTR));
         } else if (callee == Callee.Builtin.YIELD_NOW) {
             LLVMBuildStore(cg.builder, cg.constInt(cg.i8, 0), child);
         } else if (callee instanceof Callee.Builtin b && b.isSleep()) {

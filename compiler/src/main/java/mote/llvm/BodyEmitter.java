@@ -168,6 +168,8 @@ final class BodyEmitter extends AwaitEmitter {
             Type t = fn.typeOf(ic.local());
             int bytes = t instanceof Type.Channel ? Type.Channel.HEADER : t.size();
             LLVMBuildMemSet(cg.builder, slots[ic.local().index()], cg.constInt(cg.i8, 0), cg.constInt(cg.i32, bytes), t.align());
+        } else if (s instanceof Statement.Unlock u) {
+            cg.callRuntime("mote_mutex_unlock", operand(u.mutex()));
         } else if (s instanceof Statement.CriticalExit c) {
             LLVMTypeRef type = cg.fnType(cg.voidType, cg.i32);
             LLVMValueRef asm = cg.inlineAsm(type, "msr primask, $0", "r,~{memory}");

@@ -77,6 +77,7 @@ final class DebugTypes {
         else if (t instanceof Type.Slice s) made = struct(t.toString(), 64, 32, List.of(
                 member("data", pointer(s.element()), 0, 32), member("len", of(Type.U32), 4, 32)));
         else if (t instanceof Type.Channel ch) made = channel(ch);
+        else if (t instanceof Type.Mutex mx) made = mutex(mx);
         else if (t instanceof Type.Tuple tu) made = tuple(tu);
         else if (t instanceof Type.Sum sum) made = sum(sum);
         else made = bytes(t.size());   // a type without a description yet: its bytes, never a failed build
@@ -196,6 +197,14 @@ final class DebugTypes {
         return struct(ch.toString(), 8L * ch.size(), 8 * ch.align(), members);
     }
 
+    /** runtime-c's `struct mote_mutex` (docs/runtime-abi.md), then the value. */
+    private LLVMMetadataRef mutex(Type.Mutex m) {
+        List<LLVMMetadataRef> members = new ArrayList<>(List.of(
+                member("waiters", pointer(Type.U32), 0, 32), member("locked", of(Type.BOOL), 4, 8)));
+        if (m.element().size() > 0) members.add(member("value", of(m.element()), Type.Mutex.VALUE, 8L * m.element().size()));
+        return struct(m.toString(), 8L * m.size(), 8 * m.align(), members);
+    }
+
     /** runtime-c's `struct mote_timer`, then the sleep's duration: a pending `sleep_ms`/`sleep_us`. */
     private LLVMMetadataRef sleep(String name) {
         return named.computeIfAbsent(name, k -> struct(k, 8 * 24, 64, List.of(
@@ -220,6 +229,9 @@ final class DebugTypes {
         if (callee == Callee.Builtin.SLEEP_MS || callee == Callee.Builtin.SLEEP_US) return sleep(callee.toString());
         if (callee == Callee.Builtin.YIELD_NOW) return struct("yield_now", 8, 8, List.of(member("yielded", of(Type.BOOL), 0, 8)));
         if (callee instanceof Callee.Channel c) return channelWait(c);
+        if (callee instanceof Callee.Lock l) return struct(l.toString(), 8L * Callee.Lock.STATE_SIZE, 8 * Callee.Lock.STATE_ALIGN, List.of(
+                member("next", pointer(Type.U32), 0, 32), member("task", of(Type.U16), 4, 16),
+                member("node", of(Type.U8), 6, 8), member("mutex", pointer(l.mutex()), Callee.Lock.MUTEX_PTR, 32)));
         return bytes(size);
     }
 
@@ -229,7 +241,8 @@ final class DebugTypes {
         List<Callee> sites = w.sites().stream().filter(java.util.Objects::nonNull).distinct().toList();
         if (sites.size() != 1) return bytes(size);
         int own = sites.get(0) instanceof Callee.Function f && machines.containsKey(f.name()) ? machines.get(f.name()).size()
-                : sites.get(0) instanceof Callee.Builtin b ? b.stateSize : sites.get(0) instanceof Callee.Channel c ? c.stateSize() : Integer.MAX_VALUE;
+                : sites.get(0) instanceof Callee.Builtin b ? b.stateSize : sites.get(0) instanceof Callee.Channel c ? c.stateSize()
+                : sites.get(0) instanceof Callee.Lock ? Callee.Lock.STATE_SIZE : Integer.MAX_VALUE;
         return own <= size ? future(sites.get(0), size) : bytes(size);
     }
 

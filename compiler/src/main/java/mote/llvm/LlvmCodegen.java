@@ -98,6 +98,16 @@ public final class LlvmCodegen implements AutoCloseable {
      */
     public void interruptNumbers(Map<String, Integer> irqs) { irqNumbers = Map.copyOf(irqs); }
 
+    /**
+     * v6-M cores have no NVIC active bits (IABR), which name the handler that ran off the stack
+     * on other cores (runtime-c/startup.c): there each `mote_irq_<n>` sets its bit in
+     * {@code mote_active_irqs} (eight words, IABR's layout) around the handler, and the fault
+     * report prints those words instead. Only programs with interrupt handlers pay for it.
+     */
+    public void trackActiveInterrupts(boolean on) { trackActiveInterrupts = on; }
+
+    private boolean trackActiveInterrupts;
+
     int faultStackWords;
     boolean panicBacktrace;
 
@@ -198,6 +208,9 @@ public final class LlvmCodegen implements AutoCloseable {
         runtimeFn("mote_channel_drained", i1, false, ptr);
         runtimeFn("mote_event_wait", i1, false, ptr, ptr, ptr, i32);
         runtimeFn("mote_event_cancel", voidType, false, ptr, ptr);
+        runtimeFn("mote_mutex_lock", i1, false, ptr, ptr);
+        runtimeFn("mote_mutex_unlock", voidType, false, ptr);
+        runtimeFn("mote_mutex_cancel", voidType, false, ptr, ptr);
         runtimeFn("mote_ticks_us", i64, false);
         runtimeFn("mote_channel_send", i1, false, ptr, ptr, ptr, i32);
         runtimeFn("mote_channel_recv", i1, false, ptr, ptr, ptr, i32);
@@ -415,7 +428,11 @@ public final class LlvmCodegen implements AutoCloseable {
                 for (int i = 0; i < params.size(); i++) ps[i + sret] = paramType(f.typeOf(params.get(i)));
                 LLVMTypeRef ret = hasStorage(f.returnType()) && sret == 0 ? llvmType(f.returnType()) : voidType;
                 Integer irq = f.interrupt() != null ? irqNumbers.get(f.interrupt()) : null;
-                if (irq != null) {
+                if (irq != null && trackActiveInterrupts) {
+                    LLVMValueRef handler = internalFn(SymbolNames.mangle(f.name()), fnType(ret, ps));
+                    syncFns.put(f.name(), handler);
+                    activeInterruptWrapper(irq, handler);
+                } else if (irq != null) {
                     LLVMValueRef handler = LLVMAddFunction(module, "mote_irq_" + irq, fnType(ret, ps));
                     addFnAttr(handler, "nounwind");
                     syncFns.put(f.name(), handler);
@@ -437,6 +454,30 @@ public final class LlvmCodegen implements AutoCloseable {
         if (program.mainFunction() != null) tasks.emitTaskTable(program, machines, panicAbort);
         panicSites.emit();
         if (debug.di != null) LLVMDIBuilderFinalize(debug.di);
+    }
+
+    /** {@code mote_irq_<irq>}: its bit set in {@code mote_active_irqs} while {@code handler} runs (see {@link #trackActiveInterrupts}). */
+    private void activeInterruptWrapper(int irq, LLVMValueRef handler) {
+        LLVMValueRef bits = LLVMGetNamedGlobal(module, "mote_active_irqs");
+        if (bits == null || bits.isNull()) {
+            LLVMTypeRef words = LLVMArrayType(i32, 8);
+            bits = LLVMAddGlobal(module, words, "mote_active_irqs");
+            LLVMSetInitializer(bits, LLVMConstNull(words));
+            LLVMSetAlignment(bits, 4);
+        }
+        LLVMValueRef wrapper = LLVMAddFunction(module, "mote_irq_" + irq, fnType(voidType));
+        addFnAttr(wrapper, "nounwind");
+        LLVMPositionBuilderAtEnd(builder, LLVMAppendBasicBlockInContext(ctx, wrapper, "entry"));
+        LLVMValueRef word = offsetPtr(bits, 4 * (irq / 32));
+        long bit = 1L << (irq % 32);
+        LLVMValueRef before = LLVMBuildLoad2(builder, i32, word, "");
+        LLVMSetVolatile(before, 1);
+        LLVMSetVolatile(LLVMBuildStore(builder, LLVMBuildOr(builder, before, constInt(i32, bit), ""), word), 1);
+        LLVMBuildCall2(builder, LLVMGlobalGetValueType(handler), handler, new PointerPointer<LLVMValueRef>(0), 0, "");
+        LLVMValueRef after = LLVMBuildLoad2(builder, i32, word, "");
+        LLVMSetVolatile(after, 1);
+        LLVMSetVolatile(LLVMBuildStore(builder, LLVMBuildAnd(builder, after, constInt(i32, ~bit & 0xFFFF_FFFFL), ""), word), 1);
+        LLVMBuildRetVoid(builder);
     }
 
     LLVMValueRef internalFn(String name, LLVMTypeRef type) {

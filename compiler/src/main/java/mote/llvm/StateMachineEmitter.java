@@ -35,7 +35,8 @@ import org.bytedeco.llvm.LLVM.LLVMValueRef;
 /**
  * The code of state machines beside the poll body: `F.init` (store the arguments and the
  * Unresumed discriminant), writing a discriminant, cancelling a pending child future (its
- * timer, its channel wait, or its own awaitee, through `F.cancel`), reading a saved value, and
+ * timer, its channel or lock wait, or its own awaitee, through `F.cancel`, which also releases
+ * the mutexes F holds where it is suspended), reading a saved value, and
  * calling a poll function (a first, eager-start poll passes the arguments). The dispatch on
  * the discriminant and the save/restore around each await are in {@link BodyEmitter}.
  */
@@ -81,6 +82,9 @@ final class StateMachineEmitter {
             Type.Channel ch = ((Callee.Channel) callee).channel();
             if (ch.isEvent()) cg.callRuntime("mote_event_cancel", channel, child);
             else cg.callRuntime("mote_channel_cancel", channel, child, cg.shape(ch));
+        } else if (callee instanceof Callee.Lock) {
+            LLVMValueRef mutex = LLVMBuildLoad2(cg.builder, cg.ptr, cg.offsetPtr(child, Callee.Lock.MUTEX_PTR), "mutex");
+            cg.callRuntime("mote_mutex_cancel", mutex, child);
         } else if (callee instanceof Callee.Function f) {
             // ready-fold made a never-suspending fn a plain call: it never waits, nothing to cancel.
             if (!cg.callees.containsKey(f.name())) return;
@@ -93,7 +97,8 @@ final class StateMachineEmitter {
 
     /**
      * `F.cancel(self)`: cancels what F's future waits on in the state it is in: its awaitee,
-     * or, suspended in a `join`/`race`, every child that is still waiting.
+     * or, suspended in a `join`/`race`, every child that is still waiting; then releases the
+     * mutexes held there (each branch's, then those around the await), innermost first.
      */
     LLVMValueRef cancelFn(String name) {
         LLVMValueRef existing = cancels.get(name);
@@ -115,8 +120,14 @@ final class StateMachineEmitter {
             LLVMBasicBlockRef arm = LLVMAppendBasicBlockInContext(cg.ctx, f, st.name().toLowerCase());
             LLVMAddCase(sw, cg.constInt(tagType, st.index()), arm);
             LLVMPositionBuilderAtEnd(cg.builder, arm);
-            if (st.awaitee() != null) emitCancel(st.awaitee().callee(), cg.offsetPtr(self, st.awaitee().offset()));
-            else cancelWaitingChildren(f, self, m, st, (Terminator.Suspend) cg.program.function(name).block(st.awaitBlock()).terminator());
+            Terminator at = cg.program.function(name).block(st.awaitBlock()).terminator();
+            if (st.awaitee() != null) {
+                emitCancel(st.awaitee().callee(), cg.offsetPtr(self, st.awaitee().offset()));
+                unlockHeld(self, m, st, ((Terminator.Await) at).held());
+            } else {
+                cancelWaitingChildren(f, self, m, st, (Terminator.Suspend) at);
+                unlockHeld(self, m, st, ((Terminator.Suspend) at).held());
+            }
             LLVMBuildBr(cg.builder, done);
         }
         LLVMPositionBuilderAtEnd(cg.builder, done);
@@ -130,7 +141,7 @@ final class StateMachineEmitter {
     void cancelWaitingChildren(LLVMValueRef f, LLVMValueRef self, StateMachine m, StateMachine.State st, Terminator.Suspend su) {
         for (Terminator.ChildWait w : su.waits()) {
             // A branch without awaits never waits; a nested join/race's children are listed themselves.
-            if (w.sites().stream().allMatch(java.util.Objects::isNull)) continue;
+            if (w.sites().stream().allMatch(java.util.Objects::isNull) && w.allHeld().isEmpty()) continue;
             StateMachine.Child child = st.children().stream().filter(c -> c.id() == w.child()).findFirst().orElseThrow();
             LLVMValueRef started = savedValue(self, m, st, w.started()), done = savedValue(self, m, st, w.done());
             LLVMValueRef waiting = LLVMBuildAnd(cg.builder, started, LLVMBuildNot(cg.builder, done, ""), "waiting");
@@ -141,15 +152,21 @@ final class StateMachineEmitter {
             LLVMValueRef pc = savedValue(self, m, st, w.pc());
             LLVMValueRef sw = LLVMBuildSwitch(cg.builder, pc, next, w.sites().size());
             for (int k = 0; k < w.sites().size(); k++) {
-                if (w.sites().get(k) == null) continue;
+                if (w.sites().get(k) == null && w.held().get(k).isEmpty()) continue;
                 LLVMBasicBlockRef site = LLVMAppendBasicBlockInContext(cg.ctx, f, "cancel.child" + w.child() + ".site" + k);
                 LLVMAddCase(sw, LLVMConstInt(LLVMTypeOf(pc), k, 0), site);
                 LLVMPositionBuilderAtEnd(cg.builder, site);
-                emitCancel(w.sites().get(k), cg.offsetPtr(self, child.offset()));
+                if (w.sites().get(k) != null) emitCancel(w.sites().get(k), cg.offsetPtr(self, child.offset()));
+                unlockHeld(self, m, st, w.held().get(k));
                 LLVMBuildBr(cg.builder, next);
             }
             LLVMPositionBuilderAtEnd(cg.builder, next);
         }
+    }
+
+    /** Releases the Mutexes held in state {@code st} (pointers saved there), innermost first. */
+    private void unlockHeld(LLVMValueRef self, StateMachine m, StateMachine.State st, List<Local> held) {
+        for (int i = held.size() - 1; i >= 0; i--) cg.callRuntime("mote_mutex_unlock", savedValue(self, m, st, held.get(i)));
     }
 
     /** A scalar local saved in state {@code st}, read from the state object. */

@@ -186,6 +186,8 @@ final class SourceIndex {
             local(typed.forVar(loop), loop.var());
         } else if (node instanceof Expr.ForIn loop) {
             local(typed.forInVar(loop), loop.var());
+        } else if (node instanceof Expr.Lock lock) {
+            local(typed.lockVar(lock), lock.binding());
         } else if (node instanceof Pattern p && typed.patternBinding(p) != null) {
             // `n @ 1..=9`, `mut x`, or a bare name the checker found to bind (`Some(k)`).
             Symbol.LocalVar v = typed.patternBinding(p);

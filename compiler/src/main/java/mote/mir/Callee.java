@@ -61,4 +61,13 @@ public sealed interface Callee {
             return (send ? "send" : next ? "next" : channel.signal() || channel.isEvent() ? "wait" : "recv") + "<" + channel + ">";
         }
     }
+
+    /**
+     * `lock M as s { .. }` (0.2): taking Mutex M (arg: its address). The awaitee state is
+     * runtime-c's waiter node (8 bytes), then the mutex pointer.
+     */
+    record Lock(mote.types.Type.Mutex mutex) implements Callee {
+        public static final int MUTEX_PTR = 8, STATE_SIZE = 12, STATE_ALIGN = 4;
+        @Override public String toString() { return "lock<" + mutex + ">"; }
+    }
 }

@@ -15,7 +15,7 @@ import mote.types.TypedProgram;
 
 /**
  * The control-flow graph of one function while {@link MirBuilder} lowers it: its locals, its
- * blocks and the current one, the loops and `critical` blocks open, and the primitives that add
+ * blocks and the current one, the loops and `critical` and `lock` blocks open, and the primitives that add
  * to it (a local, a block, a statement, a terminator); {@code finish} drops unreachable blocks.
  *
  * The lowering of one function is one object whose methods are split by responsibility into a
@@ -31,8 +31,8 @@ abstract sealed class CfgBuilder permits PlaceLowering {
         Terminator terminator;
     }
 
-    /** {@code criticals}: how many `critical` blocks were open where the loop started. */
-    record LoopTarget(BlockId breakTo, BlockId continueTo, Local breakValue, int criticals) {}
+    /** {@code exits}: how many `critical` and `lock` blocks were open where the loop started. */
+    record LoopTarget(BlockId breakTo, BlockId continueTo, Local breakValue, int exits) {}
 
     final TypedProgram program;
     final Symbol.Fn fn;
@@ -43,8 +43,14 @@ abstract sealed class CfgBuilder permits PlaceLowering {
     final Map<Expr, LoopTarget> loops = new IdentityHashMap<>();
     final boolean debug;
     final boolean lineMarks;
-    /** The saved interrupt masks of the `critical` blocks being lowered, innermost last. */
-    final List<Local> criticals = new ArrayList<>();
+    /**
+     * What leaving each `critical` or `lock` block being lowered runs (restoring the saved
+     * interrupt mask, releasing the mutex), innermost last: a break, continue, return or `?`
+     * out of some of them runs theirs.
+     */
+    final List<Statement> scopeExits = new ArrayList<>();
+    /** The Mutexes the `lock` blocks being lowered hold (pointers), innermost last. */
+    final List<Local> locks = new ArrayList<>();
     BlockId current;
     Local returnLocal;
 
@@ -55,9 +61,9 @@ abstract sealed class CfgBuilder permits PlaceLowering {
         this.lineMarks = lineMarks;
     }
 
-    /** Leaves the `critical` blocks above depth {@code depth} (on break, continue, return). */
-    void exitCriticals(int depth) {
-        for (int i = criticals.size() - 1; i >= depth; i--) emit(new Statement.CriticalExit(Operand.of(criticals.get(i))));
+    /** Leaves the `critical` and `lock` blocks above depth {@code depth} (on break, continue, return, `?`). */
+    void exitScopes(int depth) {
+        for (int i = scopeExits.size() - 1; i >= depth; i--) emit(scopeExits.get(i));
     }
 
     // ------------------------------------------------------------ blocks and locals

@@ -13,9 +13,11 @@ import mote.types.TypedProgram;
  * a first poll of the branch's child rather than an Await): branches interleaved by a dispatcher,
  * each with its child slot, started/done flags and pc of where it waits; one Suspend when every
  * unfinished branch is pending; a race cancelling the losers' children. See {@code lowerBranches}.
+ * Also `lock M as s { }`, an await on M: the Mutexes held at each suspension are listed there,
+ * so a race abandoning a branch (or a cancel of the fn) releases those the branch holds.
  *
  * Separate because it is the one part of MIR building that shapes control flow for the async
- * lowering that follows; its tests are in JoinLoweringTest.
+ * lowering that follows; its tests are in JoinLoweringTest and LockLoweringTest.
  */
 abstract sealed class JoinRaceLowering extends MatchLowering permits MirBuilder.FnBuilder {
     JoinRaceLowering(TypedProgram program, Symbol.Fn fn, boolean debug, boolean lineMarks) { super(program, fn, debug, lineMarks); }
@@ -29,13 +31,13 @@ abstract sealed class JoinRaceLowering extends MatchLowering permits MirBuilder.
         Local dest = temp(result);
         BlockId resume = newBlock();
         if (branch == null) {
-            terminate(new Terminator.Await(callee, args, dest, resume, span));
+            terminate(new Terminator.Await(callee, args, dest, resume, span, locks));
         } else {
             BlockId pending = newBlock();
             terminate(new Terminator.PollChild(callee, args, true, dest, resume, pending, branch.child, span));
             int site = branch.sites.size();
             if (site > MAX_BRANCH_SITES) throw tooManySites(span);
-            branch.sites.add(new ChildSite(callee, dest, resume, span));
+            branch.sites.add(new ChildSite(callee, dest, resume, span, branchLocks()));
             current = pending;
             assign(branch.pc, new Rvalue.Use(constant(Type.U8, site)));
             terminate(new Terminator.Goto(branch.next));
@@ -55,18 +57,30 @@ abstract sealed class JoinRaceLowering extends MatchLowering permits MirBuilder.
     /** Where a branch can be waiting: on its child future, or in a `join`/`race` nested in it. */
     sealed interface Site permits ChildSite, NestedSite {}
 
-    /** An await inside a branch: what a later poll of the branch's child needs. */
-    record ChildSite(Callee callee, Local dest, BlockId ready, Span span) implements Site {}
+    /**
+     * An await inside a branch: what a later poll of the branch's child needs. {@code held}:
+     * the Mutexes the branch holds there, which abandoning the branch releases.
+     */
+    record ChildSite(Callee callee, Local dest, BlockId ready, Span span, List<Local> held) implements Site {}
 
     /** A `join`/`race` inside a branch: a later poll re-enters its dispatcher. */
-    record NestedSite(BlockId dispatcher, List<BranchInfo> branches) implements Site {}
+    record NestedSite(BlockId dispatcher, List<BranchInfo> branches, List<Local> held) implements Site {}
+
+    /** The Mutexes the current branch took itself (not those held around its `join`/`race`). */
+    List<Local> branchLocks() {
+        return List.copyOf(locks.subList(branch.locksBefore, locks.size()));
+    }
 
     /** One lowered branch: its child slot, whether it started or ended, where it waits. */
     record BranchInfo(int child, Local started, Local done, Local pc, List<Site> sites, int parent, int group) {
         Terminator.ChildWait childWait() {
             List<Callee> callees = new ArrayList<>();
-            for (Site s : sites) callees.add(s instanceof ChildSite c ? c.callee() : null);
-            return new Terminator.ChildWait(child, started, done, pc, callees, parent, group);
+            List<List<Local>> held = new ArrayList<>();
+            for (Site s : sites) {
+                callees.add(s instanceof ChildSite c ? c.callee() : null);
+                held.add(s instanceof ChildSite c ? c.held() : ((NestedSite) s).held());
+            }
+            return new Terminator.ChildWait(child, started, done, pc, callees, parent, group, held);
         }
     }
 
@@ -76,7 +90,11 @@ abstract sealed class JoinRaceLowering extends MatchLowering permits MirBuilder.
         final Local pc;
         final BlockId next;
         final List<Site> sites = new ArrayList<>();
-        Branch(int child, Local pc, BlockId next) { this.child = child; this.pc = pc; this.next = next; }
+        /** How many Mutexes were held where the branch's `join`/`race` started. */
+        final int locksBefore;
+        Branch(int child, Local pc, BlockId next, int locksBefore) {
+            this.child = child; this.pc = pc; this.next = next; this.locksBefore = locksBefore;
+        }
     }
 
     Branch branch;
@@ -139,7 +157,7 @@ abstract sealed class JoinRaceLowering extends MatchLowering permits MirBuilder.
             BlockId start = newBlock();
             starts.add(start);
             current = start;
-            branch = new Branch(children.get(i), pcs.get(i), dispatch.get(i + 1));
+            branch = new Branch(children.get(i), pcs.get(i), dispatch.get(i + 1), locks.size());
             Operand value = lower(branchBlocks.get(i));
             if (results != null && !(typeOf(branchBlocks.get(i)) instanceof Type.Never))
                 assign(results.get(i), new Rvalue.Use(value));
@@ -207,7 +225,7 @@ abstract sealed class JoinRaceLowering extends MatchLowering permits MirBuilder.
         for (BranchInfo b : infos) waits.add(b.childWait());
         if (outermost) {
             waits.addAll(nestedWaits);
-            terminate(new Terminator.Suspend(dispatch.get(0), waits));
+            terminate(new Terminator.Suspend(dispatch.get(0), waits, locks));
             // A nested join/race's flags start cleared here, before any of it can run.
             this.blocks.get(initBlock.index()).statements.addAll(initAt, nestedInits);
             nestedInits = null;
@@ -216,7 +234,7 @@ abstract sealed class JoinRaceLowering extends MatchLowering permits MirBuilder.
             nestedWaits.addAll(waits);
             int site = outer.sites.size();
             if (site > MAX_BRANCH_SITES) throw tooManySites(span);
-            outer.sites.add(new NestedSite(dispatch.get(0), infos));
+            outer.sites.add(new NestedSite(dispatch.get(0), infos, List.copyOf(locks.subList(outer.locksBefore, locks.size()))));
             assign(outer.pc, new Rvalue.Use(constant(Type.U8, site)));
             terminate(new Terminator.Goto(outer.next));
         }
@@ -252,12 +270,21 @@ abstract sealed class JoinRaceLowering extends MatchLowering permits MirBuilder.
             values.add((long) k);
             targets.add(c);
             current = c;
-            if (b.sites().get(k) instanceof ChildSite site) {
+            if (b.sites().get(k) instanceof ChildSite site && site.held().isEmpty()) {
                 terminate(new Terminator.CancelChild(site.callee(), b.child(), cancelled));
-            } else {
-                for (BranchInfo inner : ((NestedSite) b.sites().get(k)).branches()) cancelBranch(inner);
-                terminate(new Terminator.Goto(cancelled));
+                continue;
             }
+            if (b.sites().get(k) instanceof ChildSite site) {
+                BlockId release = newBlock();
+                terminate(new Terminator.CancelChild(site.callee(), b.child(), release));
+                current = release;
+                unlockAll(site.held());
+            } else {
+                NestedSite nested = (NestedSite) b.sites().get(k);
+                for (BranchInfo inner : nested.branches()) cancelBranch(inner);
+                unlockAll(nested.held());
+            }
+            terminate(new Terminator.Goto(cancelled));
         }
         current = saved;
         BlockId bad = newBlock();
@@ -267,5 +294,36 @@ abstract sealed class JoinRaceLowering extends MatchLowering permits MirBuilder.
         assign(b.done(), new Rvalue.Use(constant(Type.BOOL, 1)));
         terminate(new Terminator.Goto(next));
         current = next;
+    }
+
+    /** Releases the Mutexes an abandoned branch holds, innermost first (as its blocks would end). */
+    void unlockAll(List<Local> held) {
+        for (int i = held.size() - 1; i >= 0; i--) emit(new Statement.Unlock(Operand.of(held.get(i))));
+    }
+
+    /**
+     * `lock M as s { body }`: waits for M (an await: at once when M is free), then runs the
+     * body with `s` pointing at M's value. Every way out releases M: the block's end, and
+     * a break, continue, return or `?` (scopeExits); every suspension inside lists M as held,
+     * so that a `race` abandoning the block, or a cancel of this fn, releases it too.
+     */
+    Operand lowerLock(Expr.Lock l) {
+        Type.Mutex type = (Type.Mutex) derefType(typeOf(l.mutex()));
+        Place p = autoDeref(lowerPlace(l.mutex()), typeOf(l.mutex()));
+        Local mutex = temp(new Type.Ref(true, type));
+        assign(mutex, new Rvalue.AddressOf(true, p));
+        suspendOn(new Callee.Lock(type), List.of(Operand.of(mutex)), Type.UNIT, l.span());
+        Symbol.LocalVar v = program.lockVar(l);
+        Local value = newLocal(v.name(), v.type(), v.span());
+        vars.put(v, value);
+        assign(value, new Rvalue.AddressOf(true, new Place(mutex, List.of(new Place.Projection.Deref(), new Place.Projection.Field(0)))));
+        Statement unlock = new Statement.Unlock(Operand.of(mutex));
+        scopeExits.add(unlock);
+        locks.add(mutex);
+        Operand result = lower(l.body());
+        locks.remove(locks.size() - 1);
+        scopeExits.remove(scopeExits.size() - 1);
+        emit(unlock);
+        return result;
     }
 }

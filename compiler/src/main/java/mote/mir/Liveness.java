@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * Backward liveness of locals over a MIR function. Async lowering saves exactly the locals
- * live into an Await's resume block (minus the await's own result): those are the values
- * that must survive the suspension.
+ * live into an Await's resume block (minus the await's own result), and the Mutexes held
+ * there ({@link #acrossAwait}): those are the values that must survive the suspension.
  */
 public final class Liveness {
     private final MirFn fn;
@@ -28,6 +28,18 @@ public final class Liveness {
     }
 
     public BitSet liveIn(BlockId b) { return (BitSet) liveIn[b.index()].clone(); }
+
+    /**
+     * What a state suspended at {@code a} keeps: the locals live into its resume block (but
+     * its result), and the Mutexes held there, which a cancel releases even where the code
+     * after the await never gets to its unlock (a `lock` block that loops forever).
+     */
+    public BitSet acrossAwait(Terminator.Await a) {
+        BitSet live = liveIn(a.resume());
+        live.clear(a.dest().index());
+        for (Local h : a.held()) live.set(h.index());
+        return live;
+    }
     public BitSet liveOut(BlockId b) { return (BitSet) liveOut[b.index()].clone(); }
 
     private void solve() {
@@ -46,7 +58,10 @@ public final class Liveness {
                 } else {
                     for (BlockId s : b.terminator().successors()) out.or(liveIn[s.index()]);
                 }
-                if (b.terminator() instanceof Terminator.Await a) out.clear(a.dest().index());
+                if (b.terminator() instanceof Terminator.Await a) {
+                    out.clear(a.dest().index());
+                    for (Local h : a.held()) out.set(h.index());   // a cancel here releases them
+                }
                 if (b.terminator() instanceof Terminator.Return) out.set(fn.returnLocal().index());
                 if (b.terminator() instanceof Terminator.Suspend su) {
                     // Cancelling the fn while it waits here reads where each child is.
@@ -54,7 +69,9 @@ public final class Liveness {
                         out.set(w.started().index());
                         out.set(w.done().index());
                         out.set(w.pc().index());
+                        for (Local h : w.allHeld()) out.set(h.index());
                     }
+                    for (Local h : su.held()) out.set(h.index());
                 }
                 BitSet in = (BitSet) out.clone();
                 transferTerminator(b.terminator(), in);
@@ -116,6 +133,8 @@ public final class Liveness {
             use(w.value(), live);
         } else if (s instanceof Statement.CriticalExit c) {
             use(c.saved(), live);
+        } else if (s instanceof Statement.Unlock u) {
+            use(u.mutex(), live);
         } else if (s instanceof Statement.InitChannel ic) {
             live.clear(ic.local().index());
         } else if (!(s instanceof Statement.Line)) {

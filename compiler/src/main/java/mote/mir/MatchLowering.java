@@ -231,7 +231,7 @@ abstract sealed class MatchLowering extends PrintLowering permits JoinRaceLoweri
         gotoBlock(header);
         Place value = valuePlace(w.scrutinee());
         matchPattern(w.pattern(), value, program.patternType(w.pattern()), exit);
-        loops.put(w, new LoopTarget(exit, header, null, criticals.size()));
+        loops.put(w, new LoopTarget(exit, header, null, scopeExits.size()));
         lower(w.body());
         loops.remove(w);
         gotoBlock(header);
@@ -255,7 +255,7 @@ abstract sealed class MatchLowering extends PrintLowering permits JoinRaceLoweri
         Local early = temp(ret);
         assign(early, new Rvalue.Variant(ret, sum.isOption() ? 0 : 1, payload));
         assign(returnLocal, new Rvalue.Use(Operand.of(early)));
-        exitCriticals(0);
+        exitScopes(0);
         terminate(new Terminator.Return());
         current = ok;
         return load(value.project(new Place.Projection.VariantField(good, 0)), sum.args().get(0));

@@ -262,12 +262,13 @@ public final class MirBuilder {
             if (e instanceof Expr.Critical cr) {
                 Local saved = temp(Type.U32);
                 assign(saved, new Rvalue.CriticalEnter());
-                criticals.add(saved);
+                scopeExits.add(new Statement.CriticalExit(Operand.of(saved)));
                 Operand v = lower(cr.body());
-                criticals.remove(criticals.size() - 1);
+                scopeExits.remove(scopeExits.size() - 1);
                 emit(new Statement.CriticalExit(Operand.of(saved)));
                 return v;
             }
+            if (e instanceof Expr.Lock l) return lowerLock(l);
             if (e instanceof Expr.If i) return lowerIf(i);
             if (e instanceof Expr.Match m) return lowerMatch(m);
             if (e instanceof Expr.While w) { lowerWhile(w); return Operand.UNIT; }
@@ -279,13 +280,13 @@ public final class MirBuilder {
                     Operand v = lower(b.value());
                     if (target.breakValue() != null) assign(target.breakValue(), new Rvalue.Use(v));
                 }
-                exitCriticals(target.criticals());
+                exitScopes(target.exits());
                 terminateAndContinueDead(new Terminator.Goto(target.breakTo()));
                 return Operand.UNIT;
             }
             if (e instanceof Expr.Continue c) {
                 LoopTarget target = loops.get(program.loopTarget(c));
-                exitCriticals(target.criticals());
+                exitScopes(target.exits());
                 terminateAndContinueDead(new Terminator.Goto(target.continueTo()));
                 return Operand.UNIT;
             }
@@ -295,7 +296,7 @@ public final class MirBuilder {
             if (e instanceof Expr.Return r) {
                 Operand v = r.value() == null ? Operand.UNIT : lower(r.value());
                 assign(returnLocal, new Rvalue.Use(v));
-                exitCriticals(0);
+                exitScopes(0);
                 terminateAndContinueDead(new Terminator.Return());
                 return Operand.UNIT;
             }
@@ -479,7 +480,11 @@ public final class MirBuilder {
                     Operand init = let.init() == null ? null : lower(let.init());
                     Local l = newLocal(v.name(), v.type(), v.span());
                     vars.put(v, l);
-                    if (init != null) assign(l, new Rvalue.Use(init));
+                    if (init != null && v.type() instanceof Type.Mutex) {
+                        // `let m: Mutex<T> = v;`: a free mutex (zeroed header) holding v.
+                        emit(new Statement.InitChannel(l));
+                        emit(new Statement.Store(new Place(l, List.of(new Place.Projection.Field(0))), init));
+                    } else if (init != null) assign(l, new Rvalue.Use(init));
                     else if (Type.containsChannel(v.type())) emit(new Statement.InitChannel(l));
                 } else if (s instanceof Stmt.LetPattern lp) {
                     Place value = valuePlace(lp.init());
@@ -527,7 +532,7 @@ public final class MirBuilder {
             Operand cond = lower(w.cond());
             terminate(new Terminator.If(cond, body, exit));
             current = body;
-            loops.put(w, new LoopTarget(exit, header, null, criticals.size()));
+            loops.put(w, new LoopTarget(exit, header, null, scopeExits.size()));
             lower(w.body());
             loops.remove(w);
             gotoBlock(header);
@@ -538,7 +543,7 @@ public final class MirBuilder {
             Local result = resultLocal(l);
             BlockId body = newBlock(), exit = newBlock();
             gotoBlock(body);
-            loops.put(l, new LoopTarget(exit, body, result, criticals.size()));
+            loops.put(l, new LoopTarget(exit, body, result, scopeExits.size()));
             lower(l.body());
             loops.remove(l);
             terminate(new Terminator.Goto(body));
@@ -564,7 +569,7 @@ public final class MirBuilder {
             Local var = newLocal(v.name(), t, v.span());
             vars.put(v, var);
             assign(var, new Rvalue.Use(Operand.of(counter)));
-            loops.put(f, new LoopTarget(exit, latch, null, criticals.size()));
+            loops.put(f, new LoopTarget(exit, latch, null, scopeExits.size()));
             lower(f.body());
             loops.remove(f);
             gotoBlock(latch);

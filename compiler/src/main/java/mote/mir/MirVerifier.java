@@ -42,6 +42,10 @@ public final class MirVerifier {
                     operand(f, w.value(), i);
                 } else if (s instanceof Statement.CriticalExit c) {
                     operand(f, c.saved(), i);
+                } else if (s instanceof Statement.Unlock u) {
+                    operand(f, u.mutex(), i);
+                    if (!(f.typeOf(u.mutex()) instanceof Type.Ref r && r.target() instanceof Type.Mutex))
+                        fail(f, "bb" + i + ": unlock of " + f.typeOf(u.mutex()));
                 } else if (s instanceof Statement.InitChannel ic) {
                     local(f, ic.local(), i);
                     if (!Type.containsChannel(f.typeOf(ic.local()))) fail(f, "bb" + i + ": init_channel of " + f.typeOf(ic.local()));
@@ -57,6 +61,7 @@ public final class MirVerifier {
                 if (!f.isAsync()) fail(f, "bb" + i + ": await in a sync fn");
                 local(f, a.dest(), i);
                 for (Operand op : a.args()) operand(f, op, i);
+                for (Local h : a.held()) heldMutex(f, h, i);
             } else if (t instanceof Terminator.If c) {
                 operand(f, c.cond(), i);
                 if (!(f.typeOf(c.cond()) instanceof Type.Bool)) fail(f, "bb" + i + ": branch on " + f.typeOf(c.cond()));
@@ -69,6 +74,13 @@ public final class MirVerifier {
                 for (Operand op : pc.args()) operand(f, op, i);
             } else if (t instanceof Terminator.Suspend || t instanceof Terminator.CancelChild) {
                 if (!f.isAsync()) fail(f, "bb" + i + ": " + t + " in a sync fn");   // their locals: verifyChildren
+                if (t instanceof Terminator.Suspend su) {
+                    for (Local h : su.held()) heldMutex(f, h, i);
+                    for (Terminator.ChildWait w : su.waits()) {
+                        if (w.held().size() != w.sites().size()) fail(f, "bb" + i + ": child" + w.child() + " holds per site " + w.held());
+                        for (Local h : w.allHeld()) heldMutex(f, h, i);
+                    }
+                }
             } else if (t instanceof Terminator.Assert a) {
                 operand(f, a.cond(), i);
                 items(f, a.message(), i);
@@ -155,6 +167,7 @@ public final class MirVerifier {
                     && vf.index() < s.variants().get(vf.variant()).fields().size();
             else if (pr instanceof Place.Projection.Field fd) ok = t instanceof Type.Struct st ? fd.index() < st.fields().size()
                     : t instanceof Type.Tuple tu ? fd.index() < tu.elements().size()
+                    : t instanceof Type.Mutex ? fd.index() == 0
                     : t instanceof Type.Slice && fd.index() < 2;
             else throw unhandled(pr);
             if (!ok) fail(f, "bb" + block + ": projection " + pr + " does not apply to " + t + " in " + p);
@@ -171,6 +184,13 @@ public final class MirVerifier {
     /** A node kind this verifier does not know: every dispatch here names all kinds of its family. */
     private static IllegalStateException unhandled(Object node) {
         return new IllegalStateException("MIR verifier: unhandled " + node.getClass().getSimpleName() + " " + node);
+    }
+
+    /** A Mutex held at a suspension: a local pointing at one. */
+    private static void heldMutex(MirFn f, Local l, int block) {
+        local(f, l, block);
+        if (!(f.typeOf(l) instanceof Type.Ref r && r.target() instanceof Type.Mutex))
+            fail(f, "bb" + block + ": holds " + l + ", which is a " + f.typeOf(l) + ", not a Mutex pointer");
     }
 
     private static void local(MirFn f, Local l, int block) {

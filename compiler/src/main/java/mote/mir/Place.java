@@ -70,6 +70,7 @@ public record Place(Local local, List<Projection> projections) {
         if (p instanceof Projection.Field f) {
             if (t instanceof Type.Slice s) return f.index() == 0 ? new Type.Ref(false, s.element()) : Type.U32;
             if (t instanceof Type.Tuple tu) return tu.elements().get(f.index());
+            if (t instanceof Type.Mutex m) return m.element();   // its value, behind the header
             return ((Type.Struct) t).fields().get(f.index()).type();
         }
         throw new IllegalStateException("unhandled projection " + p.getClass().getSimpleName());

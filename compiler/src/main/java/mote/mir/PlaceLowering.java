@@ -60,7 +60,7 @@ abstract sealed class PlaceLowering extends CfgBuilder permits ArithmeticLowerin
         gotoBlock(header);
         terminate(new Terminator.If(binaryTemp(BinOp.LT, Operand.of(i), len, Type.BOOL), bodyBlock, exit));
         current = bodyBlock;
-        if (loop != null) loops.put(loop, new LoopTarget(exit, latch, null, criticals.size()));
+        if (loop != null) loops.put(loop, new LoopTarget(exit, latch, null, scopeExits.size()));
         body.accept(Operand.of(i));
         if (loop != null) loops.remove(loop);
         gotoBlock(latch);

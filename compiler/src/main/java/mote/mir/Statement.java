@@ -28,6 +28,14 @@ public sealed interface Statement {
     }
 
     /**
+     * Releases the Mutex that {@code mutex} points at (the end of a `lock` block, however it
+     * is left): hands it to its first waiter, else frees it.
+     */
+    record Unlock(Operand mutex) implements Statement {
+        @Override public String toString() { return "unlock(" + mutex + ")"; }
+    }
+
+    /**
      * The code that follows comes from {@code span} (a line table entry; in every build made
      * for a device, see {@code MirBuilder.build}). Computes nothing; passes carry it along.
      * {@code inlinedAt}: when `inline` copied the code from another fn, the calls it came

@@ -44,11 +44,21 @@ public sealed interface Terminator {
      * `callee(args).await`: the suspension point the async lowering turns into a state. The
      * result is written to {@code dest} and control continues at {@code resume}.
      */
-    record Await(Callee callee, List<Operand> args, Local dest, BlockId resume, Span span) implements Terminator {
-        public Await { args = List.copyOf(args); }
+    /**
+     * {@code held}: pointers to the Mutexes held at this await (`lock` blocks around it), which
+     * cancelling the fn here releases; saved across the await whether or not the code after
+     * it reads them.
+     */
+    record Await(Callee callee, List<Operand> args, Local dest, BlockId resume, Span span, List<Local> held) implements Terminator {
+        public Await { args = List.copyOf(args); held = List.copyOf(held); }
+        public Await(Callee callee, List<Operand> args, Local dest, BlockId resume, Span span) {
+            this(callee, args, dest, resume, span, List.of());
+        }
+        public Await withHeld(List<Local> held) { return new Await(callee, args, dest, resume, span, held); }
         public List<BlockId> successors() { return List.of(resume); }
         @Override public String toString() {
-            return dest + " = await " + callee + "(" + args.stream().map(Object::toString).collect(Collectors.joining(", ")) + ") -> " + resume;
+            return dest + " = await " + callee + "(" + args.stream().map(Object::toString).collect(Collectors.joining(", ")) + ") -> " + resume
+                    + (held.isEmpty() ? "" : " holding " + held);
         }
     }
 
@@ -102,12 +112,15 @@ public sealed interface Terminator {
      * at {@code resume}. {@code waits} says, per child, how to find what it waits on, so that
      * cancelling the function here can abandon it.
      */
-    record Suspend(BlockId resume, List<ChildWait> waits) implements Terminator {
-        public Suspend { waits = List.copyOf(waits); }
+    /** {@code held}: the Mutexes held around the `join`/`race` (a cancel here releases them after its children). */
+    record Suspend(BlockId resume, List<ChildWait> waits, List<Local> held) implements Terminator {
+        public Suspend { waits = List.copyOf(waits); held = List.copyOf(held); }
+        public Suspend(BlockId resume, List<ChildWait> waits) { this(resume, waits, List.of()); }
         public List<BlockId> successors() { return List.of(resume); }
         public List<Integer> children() { return waits.stream().map(ChildWait::child).toList(); }
         @Override public String toString() {
-            return "suspend children [" + waits.stream().map(ChildWait::toString).collect(Collectors.joining(", ")) + "] -> " + resume;
+            return "suspend children [" + waits.stream().map(ChildWait::toString).collect(Collectors.joining(", ")) + "] -> " + resume
+                    + (held.isEmpty() ? "" : " holding " + held);
         }
     }
 
@@ -122,22 +135,36 @@ public sealed interface Terminator {
      * one). Branches of one group run at once; groups nested in one branch run one after
      * another, so their children may share bytes (AsyncLowering's child layout).
      */
-    record ChildWait(int child, Local started, Local done, Local pc, List<Callee> sites, int parent, int group) {
-        public ChildWait { sites = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(sites)); }
+    /**
+     * {@code held}, per site: the Mutexes the branch itself holds there (its `lock` blocks
+     * around the site), released when the branch is abandoned; empty lists when it holds none.
+     */
+    record ChildWait(int child, Local started, Local done, Local pc, List<Callee> sites, int parent, int group, List<List<Local>> held) {
+        public ChildWait {
+            sites = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(sites));
+            held = held.stream().map(List::copyOf).toList();
+        }
+        public ChildWait(int child, Local started, Local done, Local pc, List<Callee> sites, int parent, int group) {
+            this(child, started, done, pc, sites, parent, group, sites.stream().map(s -> List.<Local>of()).toList());
+        }
         /** A branch of a fn's first outermost `join`/`race` (children numbered from 0). */
         public ChildWait(int child, Local started, Local done, Local pc, List<Callee> sites) {
             this(child, started, done, pc, sites, -1, 0);
         }
         public ChildWait renumbered(int base) {
-            return new ChildWait(child + base, started, done, pc, sites, parent < 0 ? parent : parent + base, group + base);
+            return new ChildWait(child + base, started, done, pc, sites, parent < 0 ? parent : parent + base, group + base, held);
         }
         public ChildWait mapLocals(java.util.function.UnaryOperator<Local> locals) {
-            return new ChildWait(child, locals.apply(started), locals.apply(done), locals.apply(pc), sites, parent, group);
+            return new ChildWait(child, locals.apply(started), locals.apply(done), locals.apply(pc), sites, parent, group,
+                    held.stream().map(h -> h.stream().map(locals).toList()).toList());
         }
+        /** Every Mutex pointer some site holds. */
+        public List<Local> allHeld() { return held.stream().flatMap(List::stream).distinct().toList(); }
         /** The child and the flags a cancel reads while the fn waits (the printer shows every local a terminator reads). */
         @Override public String toString() {
             return child + " (started " + started + ", done " + done + ", pc " + pc
-                    + (parent >= 0 ? "; group " + group + " in " + parent : "") + ")";
+                    + (parent >= 0 ? "; group " + group + " in " + parent : "")
+                    + (allHeld().isEmpty() ? "" : "; holding " + held) + ")";
         }
     }
 

@@ -132,11 +132,31 @@ public final class Inline implements MirPass {
         if (t instanceof Terminator.PollChild pc)
             return new Terminator.PollChild(pc.callee(), pc.args(), pc.start(), pc.dest(), pc.ready(), pc.pending(), pc.child() + base, pc.span());
         if (t instanceof Terminator.CancelChild cc) return new Terminator.CancelChild(cc.callee(), cc.child() + base, cc.next());
-        if (t instanceof Terminator.Suspend su) return new Terminator.Suspend(su.resume(), su.waits().stream().map(w -> w.renumbered(base)).toList());
+        if (t instanceof Terminator.Suspend su)
+            return new Terminator.Suspend(su.resume(), su.waits().stream().map(w -> w.renumbered(base)).toList(), su.held());
         if (t instanceof Terminator.Goto || t instanceof Terminator.If || t instanceof Terminator.Switch || t instanceof Terminator.Return
                 || t instanceof Terminator.Await || t instanceof Terminator.Assert || t instanceof Terminator.Panic
                 || t instanceof Terminator.Exit || t instanceof Terminator.Unreachable) return t;   // name no child
         throw new IllegalStateException("unhandled terminator " + t.getClass().getSimpleName());
+    }
+
+    /**
+     * A suspension of the inlined body also holds the Mutexes the caller holds at the await it
+     * replaces: cancelling the caller there releases them too (after the callee's own).
+     */
+    static Terminator alsoHolding(Terminator t, List<Local> callerHeld) {
+        if (callerHeld.isEmpty()) return t;
+        if (t instanceof Terminator.Await a) {
+            List<Local> held = new ArrayList<>(a.held());
+            held.addAll(0, callerHeld);   // outermost first, as MirBuilder lists them
+            return a.withHeld(held);
+        }
+        if (t instanceof Terminator.Suspend su) {
+            List<Local> held = new ArrayList<>(callerHeld);
+            held.addAll(su.held());
+            return new Terminator.Suspend(su.resume(), su.waits(), held);
+        }
+        return t;
     }
 
     static int bodySize(MirFn f) {
@@ -181,7 +201,7 @@ public final class Inline implements MirPass {
                 mapped = new BasicBlock(stmts, new Terminator.Goto(await.resume()));
             } else {
                 mapped = MirEdit.mapBlock(b, l -> localMap.get(l.index()), blk -> new BlockId(blk.index() + blockBase));
-                mapped = new BasicBlock(mapped.statements(), renumberChildren(mapped.terminator(), childBase));
+                mapped = new BasicBlock(mapped.statements(), alsoHolding(renumberChildren(mapped.terminator(), childBase), await.held()));
             }
             edit.addBlock(mapped);
         }

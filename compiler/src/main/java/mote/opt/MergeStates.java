@@ -28,8 +28,9 @@ import mote.types.Type;
  * state instead of two: each arm stores its arguments in shared temporaries and jumps to a
  * single await.
  *
- * Legal because the two awaits (1) poll the same poll function, and (2) continue alike, in
- * one of three ways:
+ * Legal because the two awaits (1) poll the same poll function, hold the same mutexes (a
+ * cancel in the shared state releases what either would), and (2) continue alike, in one of
+ * three ways:
  * <ul>
  * <li>they resume at the same block, and their results go to the same local or are not read;
  * <li>their resume blocks are the same code up to the name of the result, and save the same
@@ -89,6 +90,7 @@ public final class MergeStates implements MirPass {
         Terminator.Await a = (Terminator.Await) fn.blocks().get(bx).terminator();
         Terminator.Await b = (Terminator.Await) fn.blocks().get(by).terminator();
         if (!a.callee().equals(b.callee()) || a.args().size() != b.args().size()) return null;
+        if (!a.held().equals(b.held())) return null;   // a cancel in either state releases what that one holds
         if (!fn.typeOf(a.dest()).equals(fn.typeOf(b.dest()))) return null;
         for (int i = 0; i < a.args().size(); i++)
             if (!fn.typeOf(a.args().get(i)).equals(fn.typeOf(b.args().get(i)))) return null;
@@ -209,7 +211,7 @@ public final class MergeStates implements MirPass {
         Local dest = edit.addLocal(new LocalDecl(null, fn.typeOf(a.dest()), null));
         BlockId resumeId = edit.addBlock(sharedResume.apply(dest));
         List<Operand> argOps = argTemps.stream().map(Operand::of).toList();
-        BlockId shared = edit.addBlock(new BasicBlock(List.of(), new Terminator.Await(a.callee(), argOps, dest, resumeId, a.span())));
+        BlockId shared = edit.addBlock(new BasicBlock(List.of(), new Terminator.Await(a.callee(), argOps, dest, resumeId, a.span(), a.held())));
         for (int blockIndex : new int[] {bx, by}) {
             BasicBlock old = fn.blocks().get(blockIndex);
             Terminator.Await w = (Terminator.Await) old.terminator();

@@ -109,6 +109,7 @@ final class MirEdit {
         if (s instanceof Statement.WriteRegister w) return new Statement.WriteRegister(w.name(), w.address(), mapOperand(w.value(), locals));
         if (s instanceof Statement.InitChannel ic) return new Statement.InitChannel(locals.apply(ic.local()));
         if (s instanceof Statement.CriticalExit c) return new Statement.CriticalExit(mapOperand(c.saved(), locals));
+        if (s instanceof Statement.Unlock u) return new Statement.Unlock(mapOperand(u.mutex(), locals));
         if (s instanceof Statement.Line) return s;   // names no local
         throw new IllegalStateException("unhandled statement " + s.getClass().getSimpleName());
     }
@@ -119,7 +120,7 @@ final class MirEdit {
         if (t instanceof Terminator.Switch s) return new Terminator.Switch(mapOperand(s.value(), locals), s.values(),
                 s.targets().stream().map(blocks).toList(), blocks.apply(s.otherwise()));
         if (t instanceof Terminator.Await a) return new Terminator.Await(a.callee(), mapOperands(a.args(), locals),
-                locals.apply(a.dest()), blocks.apply(a.resume()), a.span());
+                locals.apply(a.dest()), blocks.apply(a.resume()), a.span(), a.held().stream().map(locals).toList());
         if (t instanceof Terminator.Assert a) return new Terminator.Assert(mapOperand(a.cond(), locals), mapItems(a.message(), locals),
                 a.span(), blocks.apply(a.target()));
         if (t instanceof Terminator.Panic p) return new Terminator.Panic(mapItems(p.message(), locals), p.span());
@@ -127,7 +128,7 @@ final class MirEdit {
         if (t instanceof Terminator.PollChild c) return new Terminator.PollChild(c.callee(), mapOperands(c.args(), locals), c.start(),
                 locals.apply(c.dest()), blocks.apply(c.ready()), blocks.apply(c.pending()), c.child(), c.span());
         if (t instanceof Terminator.Suspend su) return new Terminator.Suspend(blocks.apply(su.resume()),
-                su.waits().stream().map(w -> w.mapLocals(locals)).toList());
+                su.waits().stream().map(w -> w.mapLocals(locals)).toList(), su.held().stream().map(locals).toList());
         if (t instanceof Terminator.CancelChild cc) return new Terminator.CancelChild(cc.callee(), cc.child(), blocks.apply(cc.next()));
         if (t instanceof Terminator.Return || t instanceof Terminator.Unreachable) return t;   // name no local, no block
         throw new IllegalStateException("unhandled terminator " + t.getClass().getSimpleName());

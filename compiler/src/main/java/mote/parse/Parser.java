@@ -729,14 +729,14 @@ public final class Parser {
 
     private boolean startsBlockLike() {
         return switch (peek().kind()) {
-            case LBRACE, IF, MATCH, WHILE, LOOP, FOR, CRITICAL, JOIN, RACE, LABEL -> true;
+            case LBRACE, IF, MATCH, WHILE, LOOP, FOR, CRITICAL, LOCK, JOIN, RACE, LABEL -> true;
             default -> false;
         };
     }
 
     private static boolean isBlockLike(Expr e) {
         return e instanceof Expr.Block || e instanceof Expr.If || e instanceof Expr.Match || e instanceof Expr.While
-                || e instanceof Expr.Loop || e instanceof Expr.For || e instanceof Expr.Critical
+                || e instanceof Expr.Loop || e instanceof Expr.For || e instanceof Expr.Critical || e instanceof Expr.Lock
                 || e instanceof Expr.Join || e instanceof Expr.Race;
     }
 
@@ -757,6 +757,15 @@ public final class Parser {
             case CRITICAL: {
                 advance();
                 return new Expr.Critical(from(start), block());
+            }
+            case LOCK: {
+                // `lock STATE as s { .. }`: the mutex is a place (a name, field, index or `*p`), so
+                // the `as` after it names the binding instead of starting a cast.
+                advance();
+                Expr mutex = withNoStruct(this::unary);
+                expect(AS, "after the mutex of a `lock` (`lock STATE as s { .. }`)");
+                Ident name = ident("for the name the locked value has inside the block");
+                return new Expr.Lock(from(start), mutex, name, block());
             }
             case JOIN:
             case RACE: {
@@ -1456,7 +1465,7 @@ public final class Parser {
                 else expect(RBRACKET, "or `,` in array literal");
                 return new Expr.ArrayLit(from(start), elems);
             }
-            case LBRACE, IF, MATCH, WHILE, LOOP, FOR, CRITICAL, JOIN, RACE, LABEL -> {
+            case LBRACE, IF, MATCH, WHILE, LOOP, FOR, CRITICAL, LOCK, JOIN, RACE, LABEL -> {
                 return blockLikeExpr();
             }
             case SPAWN -> {
@@ -1490,7 +1499,7 @@ public final class Parser {
 
     private boolean canStartExpression() {
         return switch (peek().kind()) {
-            case INT, FLOAT, STRING, TRUE, FALSE, IDENT, LPAREN, LBRACKET, IF, MATCH, WHILE, LOOP, FOR, CRITICAL, LABEL,
+            case INT, FLOAT, STRING, TRUE, FALSE, IDENT, LPAREN, LBRACKET, IF, MATCH, WHILE, LOOP, FOR, CRITICAL, LOCK, LABEL,
                  JOIN, RACE, SPAWN, BREAK, CONTINUE, RETURN, MINUS, BANG, TILDE, STAR, AMP, AMP_AMP, AWAIT -> true;
             case LBRACE -> !noStruct;
             default -> false;

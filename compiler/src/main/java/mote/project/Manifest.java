@@ -36,6 +36,7 @@ import mote.opt.Optimization;
  * panic = "abort"                # --panic
  * log = "text"                   # --log (text or interned)
  * debug = false                  # --debug
+ * backtrace = false              # --backtrace
  * board-dirs = ["boards"]        # the project's own board files, searched before the install's
  *
  * [size]                         # budgets: a build past them fails with the report
@@ -60,7 +61,7 @@ public record Manifest(Path file, String text, String name, String entry, List<S
 
     private static final List<String> TABLES = List.of("package", "build", "size", "profile");
     private static final List<String> PACKAGE_KEYS = List.of("name", "entry");
-    private static final List<String> BUILD_KEYS = List.of("board", "opt-level", "opt", "panic", "debug", "board-dirs", "log");
+    private static final List<String> BUILD_KEYS = List.of("board", "opt-level", "opt", "panic", "debug", "board-dirs", "log", "backtrace");
     private static final List<String> SIZE_KEYS = List.of("max-flash", "max-ram", "max-growth", "baseline");
 
     /**
@@ -68,14 +69,15 @@ public record Manifest(Path file, String text, String name, String entry, List<S
      * over the profile over {@code [build]} over Mote's defaults).
      */
     public record Settings(String board, String optLevel, Boolean debug, String panic, String opt,
-                           Long maxFlash, Long maxRam, Double maxGrowth, String baseline, String log) {
-        public static final Settings NONE = new Settings(null, null, null, null, null, null, null, null, null, null);
+                           Long maxFlash, Long maxRam, Double maxGrowth, String baseline, String log, Boolean backtrace) {
+        public static final Settings NONE = new Settings(null, null, null, null, null, null, null, null, null, null, null);
 
         /** These settings, with {@code base}'s where these have none. */
         public Settings over(Settings base) {
             return new Settings(first(board, base.board), first(optLevel, base.optLevel), first(debug, base.debug),
                     first(panic, base.panic), first(opt, base.opt), first(maxFlash, base.maxFlash), first(maxRam, base.maxRam),
-                    first(maxGrowth, base.maxGrowth), first(baseline, base.baseline), first(log, base.log));
+                    first(maxGrowth, base.maxGrowth), first(baseline, base.baseline), first(log, base.log),
+                    first(backtrace, base.backtrace));
         }
 
         private static <T> T first(T a, T b) { return a != null ? a : b; }
@@ -214,12 +216,8 @@ public record Manifest(Path file, String text, String name, String entry, List<S
             String optLevel = text(buildTable + ".opt-level", b.get("opt-level"));
             if (optLevel != null && LlvmBackend.OptLevel.parse(optLevel) == null)
                 throw error(buildTable + ".opt-level", "expected \"s\", \"z\", \"2\" or \"0\", got `" + optLevel + "`");
-            Boolean debug = null;
-            JsonNode d = b.get("debug");
-            if (d != null) {
-                if (!d.isBoolean()) throw error(buildTable + ".debug", "expected true or false");
-                debug = d.asBoolean();
-            }
+            Boolean debug = flag(buildTable + ".debug", b.get("debug"));
+            Boolean backtrace = flag(buildTable + ".backtrace", b.get("backtrace"));
             String panic = string(buildTable + ".panic", b.get("panic"));
             if (panic != null && !panic.equals("abort") && !panic.equals("task"))
                 throw error(buildTable + ".panic", "expected \"abort\" or \"task\", got `" + panic + "`");
@@ -244,7 +242,14 @@ public record Manifest(Path file, String text, String name, String entry, List<S
                 maxGrowth = g.asDouble();
             }
             String baseline = string(sizeTable + ".baseline", s.get("baseline"));
-            return new Settings(board, optLevel, debug, panic, opt, maxFlash, maxRam, maxGrowth, baseline, log);
+            return new Settings(board, optLevel, debug, panic, opt, maxFlash, maxRam, maxGrowth, baseline, log, backtrace);
+        }
+
+        /** A true/false key, or null when absent. */
+        private Boolean flag(String key, JsonNode node) {
+            if (node == null) return null;
+            if (!node.isBoolean()) throw error(key, "expected true or false");
+            return node.asBoolean();
         }
 
         private void known(String table, JsonNode node, List<String> keys) {

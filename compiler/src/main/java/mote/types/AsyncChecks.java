@@ -1,6 +1,7 @@
 package mote.types;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import mote.ast.Expr;
 import mote.ast.Item;
@@ -11,7 +12,7 @@ import mote.diag.Span;
  * The async rules: `.await` only in async code and never inside a `critical` block; `spawn`
  * and `try_spawn` of a `task fn`; `join { } and { }` / `race { } or { }`, whose branches are
  * blocks of the enclosing async fn that control may not jump out of (it would abandon the
- * others silently).
+ * others silently); `lock M as s { }`, which waits for a Mutex as an await does.
  *
  * Separate from the walk because these are the rules a future obeys, not the types of values.
  */
@@ -79,6 +80,41 @@ abstract sealed class AsyncChecks extends CallChecks permits TypeChecker {
         }
         record(call, Type.UNIT);
         return sp.isTry() ? Type.BOOL : Type.UNIT;
+    }
+
+    /**
+     * `lock M as s { .. }` (0.2): M is a place of type `Mutex<T>` (seen through references);
+     * `s` is `&mut T` in the block only. Taking the lock may wait, so it is an await point:
+     * only async fns and tasks lock, never inside `critical`.
+     */
+    Type checkLock(Expr.Lock l, Type expected) {
+        if (currentFn == null || !currentFn.isAsync()) {
+            boolean handler = currentFn != null && currentFn.interrupt() != null;
+            String where = currentFn == null ? "here" : handler ? "in an interrupt handler" : "in `" + currentFn.name() + "`, which is not async";
+            diags.error("E0421", l.span(), "`lock` is only allowed inside async functions and tasks; not " + where,
+                    handler ? "an interrupt handler cannot wait for a lock: send the work to a task through a Channel or Signal"
+                            : currentFn == null ? "lock inside an async fn or task"
+                            : "taking a lock may wait for its holder: declare it `async fn " + currentFn.name() + "`");
+        }
+        if (criticalDepth > 0)
+            diags.error("E0407", l.span(), "`lock` inside a `critical` block",
+                    "taking a lock may wait, and interrupts would stay masked meanwhile; end the critical block first");
+        Type t = derefAll(check(l.mutex(), null));
+        Type value = Type.NEVER;
+        if (t instanceof Type.Mutex m) value = m.element();
+        else if (!(t instanceof Type.Never))
+            diags.error("E0422", l.mutex().span(), "`lock` needs a `Mutex<T>`, and this is `" + resolveForMessage(t) + "`",
+                    "declare the shared value as `static NAME: Mutex<" + resolveForMessage(t) + "> = ..;`");
+        scopes.push(new HashMap<>());
+        Symbol.LocalVar v = new Symbol.LocalVar(l.binding().name(), new Type.Ref(true, value), false, l.binding().span());
+        fnLocals.add(v);
+        scopes.peek().put(v.name(), v);
+        out.lockVars.put(l, v);
+        try {
+            return checkBlock(l.body(), expected);
+        } finally {
+            scopes.pop();
+        }
     }
 
     Type checkAwait(Expr.Await a) {

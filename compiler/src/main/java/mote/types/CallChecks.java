@@ -193,6 +193,7 @@ abstract sealed class CallChecks extends FormatChecks permits AsyncChecks {
             else if (!(rt instanceof Type.Ref)) mutablePlace(mc.receiver(), true);
         }
         out.methodSelf.put(mc, mode);
+        if (mode == TypedProgram.SelfMode.VALUE) notCopied(mc.receiver(), derefAll(rt));   // `self` by value copies the receiver
         if (mc.args().size() != f.params().size() - 1) argumentCount(mc.span(), shown, f.params().size() - 1, mc.args().size());
         for (int i = 0; i < mc.args().size(); i++) {
             Type want = i + 1 < f.params().size() ? f.params().get(i + 1) : null;

@@ -151,6 +151,9 @@ abstract sealed class CheckerState permits TypeInference {
     /** Checks {@code e}, using {@code expected} (may be null) to decide literal types: the walk, {@link TypeChecker}. */
     abstract Type check(Expr e, Type expected);
 
+    /** Checks a block in a scope of its own, its value its tail's ({@link TypeChecker}). */
+    abstract Type checkBlock(Expr.Block b, Type expected);
+
     /** Checks that {@code target} names memory that may be written ({@link TypeChecker}). */
     abstract void mutablePlace(Expr target, boolean borrow);
 

@@ -250,6 +250,10 @@ final class ConstEval {
     final java.util.SortedMap<Integer, byte[]> strings = new java.util.TreeMap<>();
 
     private void write(Expr e, Type type, byte[] out, int offset) {
+        if (type instanceof Type.Mutex m) {   // a free mutex's zero header, then its value
+            write(e, m.element(), out, offset + Type.Mutex.VALUE);
+            return;
+        }
         if (e instanceof Expr.StrLit str && type instanceof Type.Slice) {
             // The pointer is placed by the code generator (strings); the length is data.
             strings.put(offset, str.bytes());

@@ -186,6 +186,7 @@ public final class DefiniteAssignment {
             expr(r.value());
             assigned = null;
         } else if (e instanceof Expr.Critical c) { expr(c.body());
+        } else if (e instanceof Expr.Lock l) { expr(l.mutex()); expr(l.body());
         } else if (e instanceof Expr.Spawn sp) { expr(sp.call());
         } else if (e instanceof Expr.Join j) {
             BitSet before = assigned, all = copy(before);

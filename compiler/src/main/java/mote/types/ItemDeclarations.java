@@ -347,7 +347,7 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
             List<Type> elements = new ArrayList<>();
             for (TypeExpr el : tu.elements()) elements.add(resolveType(el));
             if (elements.stream().anyMatch(Type::containsChannel)) {
-                diags.error("E0393", tu.span(), "a tuple cannot hold a Channel or Signal", "put it in a struct or a static");
+                diags.error("E0393", tu.span(), "a tuple cannot hold a Channel, Signal, Event or Mutex", "put it in a struct or a static");
                 return Type.NEVER;
             }
             return new Type.Tuple(elements);
@@ -361,7 +361,7 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
             List<Type> args = new ArrayList<>();
             for (TypeExpr a : n.args()) args.add(resolveType(a));
             if (args.stream().anyMatch(Type::containsChannel)) {
-                diags.error("E0393", n.span(), "an `" + n.simpleName() + "` cannot hold a Channel or Signal");
+                diags.error("E0393", n.span(), "an `" + n.simpleName() + "` cannot hold a Channel, Signal, Event or Mutex");
                 return Type.NEVER;
             }
             return option ? Type.Sum.option(args.get(0)) : Type.Sum.result(args.get(0), args.get(1));
@@ -401,6 +401,19 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
                     return Type.NEVER;
                 }
                 return new Type.Channel(resolveType(n.args().get(0)), 0, false);
+            }
+            if (n.path().size() == 1 && n.simpleName().equals("Mutex")) {
+                if (n.args().size() != 1 || n.args().get(0) instanceof TypeExpr.ConstArg) {
+                    diags.error("E0393", te.span(), "`Mutex` takes one value type: `Mutex<u32>`, `Mutex<State>`");
+                    return Type.NEVER;
+                }
+                Type value = resolveType(n.args().get(0));
+                if (Type.containsChannel(value)) {
+                    diags.error("E0393", te.span(), "a `Mutex` holds plain data, not `" + value + "`",
+                            "channels, signals, events and mutexes are safe to share as they are: keep them beside the mutex");
+                    return Type.NEVER;
+                }
+                return new Type.Mutex(value);
             }
             if (n.path().size() == 1 && n.simpleName().equals("Signal")) {
                 if (n.args().size() != 1) {
@@ -515,12 +528,13 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
         } else if (s.init() == null) {
             diags.error("E0302", s.span(), "static `" + s.name().name() + "` needs an initializer",
                     Type.containsChannel(declared)
-                            ? "a static without one starts zeroed, which only channels, signals, integers and bools can"
+                            ? "a static without one starts zeroed, which only channels, signals, events, mutexes, integers and bools can"
                             : "only statics holding a `Channel<T, N>` or `Signal<T>` start without one");
         } else {
             beginBody(null);
-            Type t = check(s.init(), declared);
-            coerce(declared, s.init(), t);
+            Type written = Type.valueOfMutexes(declared);   // `static M: Mutex<T> = v;`: v is a T
+            Type t = check(s.init(), written);
+            coerce(written, s.init(), t);
             endBody();
             ConstEval eval = new ConstEval(out, globals, diags, true);
             if (Type.isAggregate(declared)) { image = eval.image(s.init(), declared); strings = eval.strings; }
@@ -569,7 +583,7 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
                         }
                     }
                     for (Type t : fields) {
-                        if (Type.containsChannel(t)) diags.error("E0393", v.span(), "an enum variant cannot hold a Channel or Signal", "keep it in a static");
+                        if (Type.containsChannel(t)) diags.error("E0393", v.span(), "an enum variant cannot hold a Channel, Signal, Event or Mutex", "keep it in a static");
                         if (t == sum) diags.error("E0303", v.span(), "`" + en.name().name() + "` contains itself", "a value cannot hold itself: use an index or a reference");
                     }
                     variants.add(new Type.Sum.Variant(v.name().name(), names, fields));

@@ -243,6 +243,11 @@ final class ItemOrder {
             } else if (e instanceof Expr.Break b) { expr(b.value());
             } else if (e instanceof Expr.Return r) { expr(r.value());
             } else if (e instanceof Expr.Critical c) { expr(c.body());
+            } else if (e instanceof Expr.Lock l) {
+                expr(l.mutex());
+                locals.push(new HashSet<>(Set.of(l.binding().name())));
+                expr(l.body());
+                locals.pop();
             } else if (e instanceof Expr.Spawn sp) { expr(sp.call());
             } else if (e instanceof Expr.Join j) { j.branches().forEach(this::expr);
             } else if (e instanceof Expr.Race r) { r.branches().forEach(this::expr);

@@ -156,6 +156,11 @@ abstract sealed class PatternChecks extends VariantChecks permits FormatChecks {
     void bind(Pattern p, Ident name, boolean mutable, Type t) {
         if (scopes.peek().containsKey(name.name()) && scopes.peek().get(name.name()).span() != name.span())
             diags.error("E0377", name.span(), "`" + name.name() + "` is bound more than once in the same pattern");
+        if (Type.holdsMutex(shallow(t))) {
+            diags.error("E0423", name.span(), "a value holding a `Mutex` cannot be copied or moved (`" + name.name() + "` would be a `" + t + "`)",
+                    "match on a reference to it, or lock it where it is");
+            t = Type.NEVER;
+        }
         Symbol.LocalVar v = new Symbol.LocalVar(name.name(), t, mutable, name.span());
         fnLocals.add(v);
         out.patternBindings.put(p, v);

@@ -113,6 +113,21 @@ public sealed interface Type {
         }
     }
 
+    /**
+     * `Mutex<T>` (0.2): runtime-c's 8-byte `struct mote_mutex` header (the tail of its FIFO of
+     * waiters, and whether it is held), then the value at {@link #VALUE}. A header of zero
+     * bytes is a free mutex with nobody waiting.
+     */
+    record Mutex(Type element) implements Type {
+        public static final int VALUE = 8;
+        public int size() {
+            int end = VALUE + element.size();
+            return (end + align() - 1) / align() * align();
+        }
+        public int align() { return Math.max(4, element.align()); }
+        @Override public String toString() { return "Mutex<" + element + ">"; }
+    }
+
     /** `&[T]`: a pointer (offset 0) and a u32 length (offset 4). */
     /** `(u8, u32)`: laid out as a struct with fields `0`, `1`, ... (the empty tuple is {@link Unit}). */
     record Tuple(List<Type> elements) implements Type {
@@ -349,7 +364,7 @@ public sealed interface Type {
     /** Types whose values live in memory as bytes (copied with memcpy, never in a register). */
     static boolean isAggregate(Type t) {
         return t instanceof Array || t instanceof Struct || t instanceof Slice || t instanceof Channel || t instanceof Tuple
-                || t instanceof Sum;
+                || t instanceof Sum || t instanceof Mutex;
     }
 
     /** Where the {@code index}-th field (or element) of an aggregate starts, in bytes. */
@@ -357,12 +372,13 @@ public sealed interface Type {
         if (aggregate instanceof Struct st) return st.fields().get(index).offset();
         if (aggregate instanceof Tuple tu) return tu.offset(index);
         if (aggregate instanceof Array arr) return index * arr.element().size();
+        if (aggregate instanceof Mutex) return Mutex.VALUE;   // its one field: the value behind the header
         return index * 4;   // a slice: pointer, then length
     }
 
-    /** Whether a value of {@code t} holds a channel or signal anywhere (they start empty: zeroed). */
+    /** Whether a value of {@code t} holds a channel, signal, event or mutex anywhere (they start empty: zeroed). */
     static boolean containsChannel(Type t) {
-        if (t instanceof Channel) return true;
+        if (t instanceof Channel || t instanceof Mutex) return true;
         if (t instanceof Array a) return a.length() > 0 && containsChannel(a.element());
         if (t instanceof Struct s) return s.fields().stream().anyMatch(f -> containsChannel(f.type()));
         if (t instanceof Tuple tu) return tu.elements().stream().anyMatch(Type::containsChannel);
@@ -377,9 +393,33 @@ public sealed interface Type {
         return containsChannel(t) && zeroIsValue(t);
     }
 
+    /**
+     * What a static's initializer is written as: `Mutex<T>` (also as array elements) is
+     * written as its value T; the header before it starts zeroed (ConstEval places the value).
+     */
+    static Type valueOfMutexes(Type t) {
+        if (t instanceof Mutex m) return m.element();
+        if (t instanceof Array a && containsMutex(a.element())) return new Array(valueOfMutexes(a.element()), a.length());
+        return t;
+    }
+
+    private static boolean containsMutex(Type t) {
+        return t instanceof Mutex || t instanceof Array a && containsMutex(a.element());
+    }
+
+    /** Whether a value of {@code t} holds a Mutex anywhere: such values stay where they are (never copied). */
+    static boolean holdsMutex(Type t) {
+        if (t instanceof Mutex) return true;
+        if (t instanceof Array a) return a.length() > 0 && holdsMutex(a.element());
+        if (t instanceof Struct s) return s.fields().stream().anyMatch(f -> holdsMutex(f.type()));
+        if (t instanceof Tuple tu) return tu.elements().stream().anyMatch(Type::holdsMutex);
+        return false;
+    }
+
     /** Whether all zero bytes are a value of {@code t}: integers, bools, `()`, channels, and aggregates of them. */
     static boolean zeroIsValue(Type t) {
         if (t instanceof Int || t instanceof Float32 || t instanceof Bool || t instanceof Unit || t instanceof Channel) return true;
+        if (t instanceof Mutex m) return zeroIsValue(m.element());   // a free mutex, its value zero
         if (t instanceof Array a) return zeroIsValue(a.element());
         if (t instanceof Struct s) return s.fields().stream().allMatch(f -> zeroIsValue(f.type()));
         if (t instanceof Tuple tu) return tu.elements().stream().allMatch(Type::zeroIsValue);

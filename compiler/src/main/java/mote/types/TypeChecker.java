@@ -170,6 +170,7 @@ public final class TypeChecker extends AsyncChecks {
         } else if (e instanceof Expr.Spawn sp) { return checkSpawn(sp);
         } else if (e instanceof Expr.Join j) { return checkBranches(j.span(), "join", j.branches(), expected);
         } else if (e instanceof Expr.Race r) { return checkBranches(r.span(), "race", r.branches(), expected);
+        } else if (e instanceof Expr.Lock l) { return checkLock(l, expected);
         } else if (e instanceof Expr.Critical cr) {
             criticalDepth++;
             try { return checkBlock(cr.body(), expected); } finally { criticalDepth--; }
@@ -669,7 +670,7 @@ public final class TypeChecker extends AsyncChecks {
 
     // ---------------------------------------------------------------- blocks, if, match, loops
 
-    private Type checkBlock(Expr.Block b, Type expected) {
+    Type checkBlock(Expr.Block b, Type expected) {
         scopes.push(new HashMap<>());
         boolean diverges = false;
         for (Stmt s : b.stmts()) {
@@ -692,9 +693,13 @@ public final class TypeChecker extends AsyncChecks {
         if (s instanceof Stmt.Let let) {
             Type declared = let.type() == null ? null : resolveType(let.type());
             Type t = declared;
-            if (let.init() != null) {
+            if (let.init() != null && declared instanceof Type.Mutex m) {
+                // `let m: Mutex<T> = v;`: v is a T, as for a static (the header starts zeroed).
+                coerce(m.element(), let.init(), check(let.init(), m.element()));
+            } else if (let.init() != null) {
                 Type init = check(let.init(), declared);
                 if (declared != null) coerce(declared, let.init(), init);
+                else if (notCopied(let.init(), shallow(init))) t = Type.NEVER;
                 else t = init;
                 if (shallow(init) instanceof Type.Never && declared == null) t = freshVar();
             } else if (t == null) {
@@ -778,6 +783,7 @@ public final class TypeChecker extends AsyncChecks {
         if (!(t instanceof Type.Array || t instanceof Type.Slice || t instanceof Type.Never))
             diags.error("E0343", f.iterable().span(), "`for` runs over a range, an array or a slice, not `" + resolveForMessage(t) + "`",
                     "write `for i in 0..n { }` to count");
+        if (notCopied(f.iterable(), element)) element = Type.NEVER;   // `for x in s` copies each element out
         out.forInVars.put(f, forBody(f, f.var(), element, f.label(), f.body()));
         return Type.UNIT;
     }

@@ -200,12 +200,25 @@ abstract sealed class TypeInference extends CheckerState permits ItemDeclaration
      */
     void coerce(Type want, Expr e, Type got) {
         Type w = shallow(want), g = shallow(got);
+        if (notCopied(e, g)) return;
         if (w instanceof Type.Slice sl && g instanceof Type.Ref r && shallow(r.target()) instanceof Type.Array a && (!sl.mutable() || r.mutable())) {
             unify(sl.element(), a.element(), e.span());
             out.coercions.put(e, w);
             return;
         }
         unify(want, got, e.span());
+    }
+
+    /**
+     * A value holding a Mutex does not move: its waiters point into it, and a copy would
+     * duplicate its lock. Reports (E0423) and says true when {@code e}, of type {@code t},
+     * would be copied.
+     */
+    boolean notCopied(Expr e, Type t) {
+        if (!Type.holdsMutex(t)) return false;
+        diags.error("E0423", e.span(), "a value holding a `Mutex` cannot be copied or moved (this is `" + t + "`)",
+                "lock it where it is (`lock M as v { .. }`), or pass a reference (`&M`)");
+        return true;
     }
 
     Type freshGeneral(Span at, String what) {

@@ -19,6 +19,7 @@ public final class TypedProgram {
     final Map<Expr, Symbol> resolutions = new IdentityHashMap<>();
     final Map<Stmt.Let, Symbol.LocalVar> letVars = new IdentityHashMap<>();
     final Map<Expr.For, Symbol.LocalVar> forVars = new IdentityHashMap<>();
+    final Map<Expr.Lock, Symbol.LocalVar> lockVars = new IdentityHashMap<>();
     final Map<Expr, Expr> loopTargets = new IdentityHashMap<>();
     final Map<mote.ast.Item.Fn, Integer> poolSizes = new IdentityHashMap<>();
     final Map<Expr.ForIn, Symbol.LocalVar> forInVars = new IdentityHashMap<>();
@@ -51,6 +52,8 @@ public final class TypedProgram {
     public Symbol resolution(Expr e) { return resolutions.get(e); }
     public Symbol.LocalVar letVar(Stmt.Let let) { return letVars.get(let); }
     public Symbol.LocalVar forVar(Expr.For f) { return forVars.get(f); }
+    /** The name a `lock` block gives the locked value (`&mut T`). */
+    public Symbol.LocalVar lockVar(Expr.Lock l) { return lockVars.get(l); }
     /** A task's pool size: `task(N)`'s value (a constant expression, evaluated), else 1. */
     public int poolSize(mote.ast.Item.Fn f) { return poolSizes.getOrDefault(f, f.poolSize()); }
     public Symbol.LocalVar forInVar(Expr.ForIn f) { return forInVars.get(f); }

@@ -96,6 +96,24 @@ class SourceIndexTest {
         assertEquals(List.of("new"), Completions.at(typing2, typing2.indexOf("Avg.\n") + 4, index).stream().map(c -> c.getLabel()).toList());
     }
 
+    /** A `lock` block's name is a local defined where the block names it. */
+    @Test
+    void lockBindingsAreIndexed() {
+        String program = """
+                static STATE: Mutex<u32> = 0;
+
+                async fn main() {
+                    lock STATE as count {
+                        *count += 1;
+                    }
+                }
+                """;
+        DocumentAnalysis a = DocumentAnalysis.of(Path.of("lock.mote").toAbsolutePath(), program, 1);
+        assertEquals(List.of(), a.diagnostics());
+        assertDefinedAt(a.index(), program, "count += 1", "count {");
+        assertDefinedAt(a.index(), program, "STATE as", "STATE:");
+    }
+
     private static void assertDefinedAt(SourceIndex index, String program, String use, String definition) {
         SourceIndex.Occurrence o = index.occurrenceAt(program.indexOf(use));
         assertNotNull(o, use);

@@ -37,6 +37,7 @@ class ManifestTest {
                 opt = "all,-inline"
                 panic = "task"
                 log = "interned"
+                backtrace = true
                 board-dirs = ["boards", "more/boards"]
 
                 [size]
@@ -59,6 +60,7 @@ class ManifestTest {
         assertEquals("all,-inline", release.opt());
         assertEquals("task", release.panic());
         assertEquals("interned", release.log());
+        assertEquals(true, release.backtrace());
         assertNull(release.debug());
         assertEquals(16384L, release.maxFlash());
         assertEquals(4096L, release.maxRam());
@@ -88,6 +90,8 @@ class ManifestTest {
                 error("[package]\nname = \"x\"\n[build]\n    panic = \"unwind\"\n"));
         assertEquals("Mote.toml:4:1: `build.log`: expected \"text\" or \"interned\", got `defmt`",
                 error("[package]\nname = \"x\"\n[build]\nlog = \"defmt\"\n"));
+        assertEquals("Mote.toml:4:1: `build.backtrace`: expected true or false",
+                error("[package]\nname = \"x\"\n[build]\nbacktrace = \"yes\"\n"));
         assertTrue(error("[package]\nname = \"x\"\n[size]\nmax-flash = \"lots\"\n")
                 .startsWith("Mote.toml:4:1: `size.max-flash`: expected a size in bytes"));
         assertTrue(error("[package]\nname = \"x\"\n[profile.debug]\nopt = \"all,-nope\"\n")

@@ -116,6 +116,7 @@ public final class MirSamples {
     private static final mote.types.Type.Array ARRAY = new mote.types.Type.Array(U32, 4);
     private static final mote.types.Type.Slice SLICE = new mote.types.Type.Slice(mote.types.Type.U8);
     private static final mote.types.Type.Channel CHANNEL = new mote.types.Type.Channel(U32, 2, false);
+    private static final mote.types.Type.Ref MUTEX = new mote.types.Type.Ref(true, new mote.types.Type.Mutex(U32));
     private static final mote.types.Type.Sum OPTION = mote.types.Type.Sum.option(U32);
     private static final BlockId BB1 = new BlockId(1), BB2 = new BlockId(2), BB3 = new BlockId(3);
 
@@ -136,6 +137,7 @@ public final class MirSamples {
         SAMPLES.put(Statement.Print.class, f -> new Statement.Print(List.of(new PrintItem.Text(bytes("x = ")),
                 new PrintItem.Value(f.copy(U32), U32))));
         SAMPLES.put(Statement.InitChannel.class, f -> new Statement.InitChannel(f.local(CHANNEL)));
+        SAMPLES.put(Statement.Unlock.class, f -> new Statement.Unlock(f.copy(MUTEX)));
         // Rvalues (carried by an assignment)
         SAMPLES.put(Rvalue.Use.class, f -> new Rvalue.Use(f.copy(U32)));
         SAMPLES.put(Rvalue.Binary.class, f -> new Rvalue.Binary(BinOp.ADD, f.copy(U32), f.copy(U32)));
@@ -174,13 +176,14 @@ public final class MirSamples {
         SAMPLES.put(Callee.Function.class, f -> new Callee.Function("g"));
         SAMPLES.put(Callee.Builtin.class, f -> Callee.Builtin.YIELD_NOW);
         SAMPLES.put(Callee.Channel.class, f -> new Callee.Channel(true, CHANNEL));
+        SAMPLES.put(Callee.Lock.class, f -> new Callee.Lock((mote.types.Type.Mutex) MUTEX.target()));
         // Terminators
         SAMPLES.put(Terminator.Goto.class, f -> new Terminator.Goto(BB1));
         SAMPLES.put(Terminator.If.class, f -> new Terminator.If(f.copy(BOOL), BB1, BB2));
         SAMPLES.put(Terminator.Switch.class, f -> new Terminator.Switch(f.copy(U32), List.of(1L, 2L), List.of(BB1, BB2), BB3));
         SAMPLES.put(Terminator.Return.class, f -> new Terminator.Return());
         SAMPLES.put(Terminator.Await.class, f -> new Terminator.Await(new Callee.Function("g"), List.of(f.copy(U32), f.copy(U32)),
-                f.local(U32), BB1, SPAN));
+                f.local(U32), BB1, SPAN, List.of(f.local(MUTEX))));
         SAMPLES.put(Terminator.Assert.class, f -> new Terminator.Assert(f.copy(BOOL),
                 List.of(new PrintItem.Text(bytes("bad ")), new PrintItem.Value(f.copy(U32), U32)), SPAN, BB1));
         SAMPLES.put(Terminator.Panic.class, f -> new Terminator.Panic(List.of(new PrintItem.Value(f.copy(U32), U32)), SPAN));
@@ -190,7 +193,7 @@ public final class MirSamples {
                 f.local(U32), BB1, BB2, 0, SPAN));
         SAMPLES.put(Terminator.Suspend.class, f -> new Terminator.Suspend(BB1, List.of(
                 new Terminator.ChildWait(0, f.local(BOOL), f.local(BOOL), f.local(U32), List.of(Callee.Builtin.SLEEP_MS)),
-                new Terminator.ChildWait(1, f.local(BOOL), f.local(BOOL), f.local(U32), List.of()))));
+                new Terminator.ChildWait(1, f.local(BOOL), f.local(BOOL), f.local(U32), List.of())), List.of(f.local(MUTEX))));
         SAMPLES.put(Terminator.CancelChild.class, f -> new Terminator.CancelChild(Callee.Builtin.SLEEP_MS, 0, BB1));
     }
 
