@@ -2,34 +2,20 @@ package mote.llvm;
 
 import static org.bytedeco.llvm.global.LLVM.*;
 
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import mote.async.StateMachine;
-import mote.diag.Span;
 import mote.mir.BasicBlock;
 import mote.mir.BinOp;
 import mote.mir.BlockId;
-import mote.mir.Callee;
 import mote.mir.Local;
 import mote.mir.MirFn;
-import mote.mir.MirProgram;
 import mote.mir.Operand;
-import mote.mir.Place;
-import mote.mir.PrintItem;
 import mote.mir.Rvalue;
 import mote.mir.Statement;
 import mote.mir.Terminator;
-import mote.types.FormatSpec;
 import mote.types.Type;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.llvm.LLVM.LLVMBasicBlockRef;
-import org.bytedeco.llvm.LLVM.LLVMBuilderRef;
-import org.bytedeco.llvm.LLVM.LLVMContextRef;
-import org.bytedeco.llvm.LLVM.LLVMMetadataRef;
-import org.bytedeco.llvm.LLVM.LLVMModuleRef;
 import org.bytedeco.llvm.LLVM.LLVMTypeRef;
 import org.bytedeco.llvm.LLVM.LLVMValueRef;
 
@@ -37,32 +23,13 @@ import org.bytedeco.llvm.LLVM.LLVMValueRef;
  * Emits one function's body: a sync fn, or the poll function of an async fn's state machine
  * (whose dispatch, saving and resuming it drives through {@link StateMachineEmitter}). One per
  * function; the module-wide state (types, runtime declarations, symbols) is {@link LlvmCodegen}'s.
+ *
+ * This file emits statements, rvalues and terminators; beneath it in a sealed chain (see
+ * {@link BodyEmitterState}) are the function's slots and operand access, printing and panics
+ * ({@link PrintEmitter}) and the poll function's dispatch and awaits ({@link AwaitEmitter}).
  */
-final class BodyEmitter {
-    private final LlvmCodegen cg;
-    private final MirFn fn;
-    private final StateMachine machine;
-    private final LLVMValueRef[] slots;
-    private final LLVMBasicBlockRef[] blocks;
-    private LLVMValueRef llvmFn;
-    private LLVMValueRef self, out, sret;
-
-    BodyEmitter(LlvmCodegen cg, MirFn fn, StateMachine machine) {
-        this.cg = cg;
-        this.fn = fn;
-        this.machine = machine;
-        this.slots = new LLVMValueRef[fn.locals().size()];
-        this.blocks = new LLVMBasicBlockRef[fn.blocks().size()];
-    }
-
-    private org.bytedeco.llvm.LLVM.LLVMMetadataRef scope;
-    /** The named locals' DWARF variables; null without debug info. */
-    private Map<Local, DebugInfo.Declared> declared;
-
-    /** `--debug` builds with DWARF describe a kept local at its slot in the state object (DebugInfo.keptInState). */
-    private boolean describesKeptLocals() {
-        return declared != null && cg.debugBuild && machine != null;
-    }
+final class BodyEmitter extends AwaitEmitter {
+    BodyEmitter(LlvmCodegen cg, MirFn fn, StateMachine machine) { super(cg, fn, machine); }
 
     void emit(LLVMValueRef function) {
         llvmFn = function;
@@ -102,246 +69,6 @@ final class BodyEmitter {
             for (Statement s : b.statements()) statement(s);
             terminator(b.terminator(), new BlockId(i));
         }
-    }
-
-    /** The poll function's entry: jump on the discriminant to the code that resumes each state. */
-    private void emitDispatch() {
-        self = LLVMGetParam(llvmFn, 0);
-        out = LLVMGetParam(llvmFn, 1);
-        if (machine.eagerStart()) {
-            // The first poll starts the body from the arguments; later ones resume.
-            LLVMBasicBlockRef begin = LLVMAppendBasicBlockInContext(cg.ctx, llvmFn, "start");
-            LLVMBasicBlockRef resume = LLVMAppendBasicBlockInContext(cg.ctx, llvmFn, "resume");
-            LLVMBuildCondBr(cg.builder, LLVMGetParam(llvmFn, 2), begin, resume);
-            LLVMPositionBuilderAtEnd(cg.builder, begin);
-            List<Local> params = LlvmCodegen.storedParams(fn);
-            for (int i = 0; i < params.size(); i++) {
-                Local p = params.get(i);
-                if (Type.isAggregate(fn.typeOf(p))) cg.copyBytes(slots[p.index()], LLVMGetParam(llvmFn, i + 3), fn.typeOf(p));
-                else LLVMBuildStore(cg.builder, LLVMGetParam(llvmFn, i + 3), slots[p.index()]);
-            }
-            LLVMBuildBr(cg.builder, blocks[0]);
-            LLVMPositionBuilderAtEnd(cg.builder, resume);
-        }
-        LLVMTypeRef tagType = LLVMIntTypeInContext(cg.ctx, machine.tagSize() * 8);
-        LLVMValueRef tag = LLVMBuildLoad2(cg.builder, tagType, cg.offsetPtr(self, machine.tagOffset()), "state");
-        LLVMBasicBlockRef invalid = LLVMAppendBasicBlockInContext(cg.ctx, llvmFn, "invalid");
-        LLVMValueRef sw = LLVMBuildSwitch(cg.builder, tag, invalid, machine.states().size());
-        for (StateMachine.State s : machine.states()) {
-            LLVMBasicBlockRef target = LLVMAppendBasicBlockInContext(cg.ctx, llvmFn, s.name().toLowerCase());
-            LLVMAddCase(sw, cg.constInt(tagType, s.index()), target);
-            LLVMPositionBuilderAtEnd(cg.builder, target);
-            switch (s.kind()) {
-                case UNRESUMED -> {
-                    for (StateMachine.Slot slot : s.saved()) restore(slot);
-                    LLVMBuildBr(cg.builder, blocks[0]);
-                }
-                case RETURNED -> {
-                    if (machine.returnedPending()) LLVMBuildRet(cg.builder, cg.constInt(cg.i1, 0));
-                    else panicWith("`async fn` resumed after completion", fn.span());
-                }
-                case PANICKED -> panicWith("`async fn` resumed after panicking", fn.span());
-                case SUSPENDED -> {
-                    if (scope != null) cg.debug.atAwait(fn, s.awaitBlock(), scope);
-                    for (StateMachine.Slot slot : s.saved()) restore(slot);
-                    if (describesKeptLocals()) cg.debug.keptInState(declared, self, s, LLVMGetInsertBlock(cg.builder));
-                    if (s.awaitee() != null) pollAndBranch(s, false, null);
-                    else LLVMBuildBr(cg.builder, blocks[((Terminator.Suspend) fn.block(s.awaitBlock()).terminator()).resume().index()]);
-                }
-            }
-        }
-        LLVMPositionBuilderAtEnd(cg.builder, invalid);
-        LLVMBuildUnreachable(cg.builder);
-        if (scope != null) LLVMSetCurrentDebugLocation2(cg.builder, cg.debug.fnLocation(fn, scope));
-    }
-
-    private void restore(StateMachine.Slot slot) {
-        if (!LlvmCodegen.hasStorage(slot.type())) return;
-        if (Type.isAggregate(slot.type())) { cg.copyBytes(slots[slot.local().index()], cg.offsetPtr(self, slot.offset()), slot.type()); return; }
-        LLVMTypeRef t = cg.llvmType(slot.type());
-        LLVMBuildStore(cg.builder, LLVMBuildLoad2(cg.builder, t, cg.offsetPtr(self, slot.offset()), ""), slots[slot.local().index()]);
-    }
-
-    private void save(StateMachine.Slot slot) {
-        if (!LlvmCodegen.hasStorage(slot.type())) return;
-        if (Type.isAggregate(slot.type())) { cg.copyBytes(cg.offsetPtr(self, slot.offset()), slots[slot.local().index()], slot.type()); return; }
-        LLVMTypeRef t = cg.llvmType(slot.type());
-        LLVMBuildStore(cg.builder, LLVMBuildLoad2(cg.builder, t, slots[slot.local().index()], ""), cg.offsetPtr(self, slot.offset()));
-    }
-
-    private final Map<Integer, LLVMBasicBlockRef> pendingBlocks = new HashMap<>();
-
-    /**
-     * Polls the awaitee of state {@code s} from the current block: on Ready, continue after
-     * the await; on Pending, go to the state's pending block. {@code startArgs} (non-null
-     * only for the first poll of an eager-start callee) are the callee's arguments.
-     */
-    private void pollAndBranch(StateMachine.State s, boolean start, LLVMValueRef[] startArgs) {
-        Terminator.Await await = (Terminator.Await) fn.block(s.awaitBlock()).terminator();
-        LLVMValueRef ready = pollFuture(await.callee(), cg.offsetPtr(self, s.awaitee().offset()), await.dest(), start, startArgs, await.span());
-        LLVMBuildCondBr(cg.builder, ready, blocks[await.resume().index()], pendingBlock(s));
-    }
-
-    /** One poll of the future of {@code callee} stored at {@code child}; yields the i1 "ready". */
-    private LLVMValueRef pollFuture(Callee callee, LLVMValueRef child, Local destLocal, boolean start, LLVMValueRef[] startArgs, Span span) {
-        if (callee instanceof Callee.Function f) {
-            LLVMValueRef dest = storage(destLocal);
-            return cg.sm.callPoll(f.name(), child, dest, start, startArgs);
-        }
-        if (callee instanceof Callee.Channel ch) return pollChannel(ch, child, destLocal, span);
-        if (callee instanceof Callee.Builtin b) return pollBuiltin(b, child);
-        if (callee instanceof Callee.Lock) {
-            LLVMValueRef mutex = LLVMBuildLoad2(cg.builder, cg.ptr, cg.offsetPtr(child, Callee.Lock.MUTEX_PTR), "mutex");
-            return cg.callRuntime("mote_mutex_lock", mutex, child);
-        }
-        throw new IllegalStateException("unhandled callee " + callee);
-    }
-
-    /**
-     * Creates the future of {@code callee} at {@code child} and polls it once: the first poll
-     * of an await or of a `join`/`race` child. Yields the i1 "ready".
-     */
-    private LLVMValueRef startFuture(Callee callee, LLVMValueRef child, List<Operand> args, Local dest, Span span) {
-        List<LLVMValueRef> argValues = new java.util.ArrayList<>();
-        for (Operand op : args) {
-            LLVMValueRef v = operand(op);
-            if (v != null) argValues.add(v);
-        }
-        if (callee instanceof Callee.Function f && !cg.callees.get(f.name()).eagerStart()) {
-            LLVMValueRef init = cg.inits.get(f.name());
-            LLVMValueRef[] initArgs = new LLVMValueRef[1 + argValues.size()];
-            initArgs[0] = child;
-            for (int k = 0; k < argValues.size(); k++) initArgs[k + 1] = argValues.get(k);
-            LLVMBuildCall2(cg.builder, LLVMGlobalGetValueType(init), init, LlvmCodegen.values(initArgs), initArgs.length, "");
-            return pollFuture(callee, child, dest, false, null, span);
-        }
-        if (callee instanceof Callee.Function) return pollFuture(callee, child, dest, true, argValues.toArray(LLVMValueRef[]::new), span);
-        if (callee instanceof Callee.Channel ch) {
-            // An idle waiter node, the channel, and for a send the item (kept until sent).
-            // The node is 8 bytes aligned to 4 (struct mote_waiter): say so, not i64's 8.
-            LLVMSetAlignment(LLVMBuildStore(cg.builder, cg.constInt(cg.i64, 0), child), 4);
-            LLVMBuildStore(cg.builder, argValues.get(0), cg.offsetPtr(child, Callee.Channel.CHANNEL_PTR));
-            if (ch.send()) storeOperand(cg.offsetPtr(child, ch.itemOffset()), args.get(1), ch.channel().element());
-        } else if (callee instanceof Callee.Lock) {
-            // An idle waiter node (8 bytes, align 4), then the mutex.
-            LLVMSetAlignment(LLVMBuildStore(cg.builder, cg.constInt(cg.i64, 0), child), 4);
-            LLVMBuildStore(cg.builder, argValues.get(0), cg.offsetPtr(child, Callee.Lock.MUTEX_PTR));
-        } else if (callee == Callee.Builtin.YIELD_NOW) {
-            LLVMBuildStore(cg.builder, cg.constInt(cg.i8, 0), child);
-        } else if (callee instanceof Callee.Builtin b && b.isSleep()) {
-            // A sleep: an idle (zeroed) timer node, then the duration (the deadline for sleep_until) in microseconds.
-            LLVMBuildStore(cg.builder, cg.constInt(cg.i64, 0), child);
-            LLVMBuildStore(cg.builder, cg.constInt(cg.i64, 0), cg.offsetPtr(child, 8));
-            LLVMValueRef us = LLVMBuildZExt(cg.builder, argValues.get(0), cg.i64, "");
-            if (callee == Callee.Builtin.SLEEP_MS) us = LLVMBuildMul(cg.builder, us, cg.constInt(cg.i64, 1000), "");
-            LLVMBuildStore(cg.builder, us, cg.offsetPtr(child, 16));
-        } else {
-            throw new IllegalStateException("unhandled callee " + callee);
-        }
-        return pollFuture(callee, child, dest, false, null, span);
-    }
-
-    /** Save what state {@code s} keeps, set the discriminant, return Pending: shared by all polls of s. */
-    private LLVMBasicBlockRef pendingBlock(StateMachine.State s) {
-        LLVMBasicBlockRef existing = pendingBlocks.get(s.index());
-        if (existing != null) return existing;
-        LLVMBasicBlockRef saved = LLVMGetInsertBlock(cg.builder);
-        LLVMBasicBlockRef pending = LLVMAppendBasicBlockInContext(cg.ctx, llvmFn, "pending." + s.name().toLowerCase());
-        pendingBlocks.put(s.index(), pending);
-        LLVMPositionBuilderAtEnd(cg.builder, pending);
-        for (StateMachine.Slot slot : s.saved()) save(slot);
-        cg.sm.storeTag(self, machine, s.index());
-        LLVMBuildRet(cg.builder, cg.constInt(cg.i1, 0));
-        LLVMPositionBuilderAtEnd(cg.builder, saved);
-        return pending;
-    }
-
-    /** Abandons the pending future of {@code callee} at {@code child} (a losing `race` branch). */
-    private void cancelFuture(Callee callee, LLVMValueRef child) {
-        cg.sm.emitCancel(callee, child);
-    }
-
-    /**
-     * A channel send or receive: runtime-c is called at every poll with the same waiter node.
-     * In a program that closes channels, a send to a closed channel and a receive from a
-     * closed, drained one panic here (where the location is known), and `next` gives None.
-     */
-    private LLVMValueRef pollChannel(Callee.Channel ch, LLVMValueRef state, Local dest, Span span) {
-        LLVMValueRef channel = LLVMBuildLoad2(cg.builder, cg.ptr, cg.offsetPtr(state, Callee.Channel.CHANNEL_PTR), "channel");
-        if (ch.next()) return pollNext(ch, channel, state, dest);
-        if (cg.closesChannels && !ch.channel().signal() && !ch.channel().isEvent()) {
-            LLVMValueRef stop = cg.callRuntime(ch.send() ? "mote_channel_closed" : "mote_channel_drained", channel);
-            LLVMValueRef function = LLVMGetBasicBlockParent(LLVMGetInsertBlock(cg.builder));
-            LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(cg.ctx, function, "closed"), go = LLVMAppendBasicBlockInContext(cg.ctx, function, "open");
-            LLVMBuildCondBr(cg.builder, stop, fail, go);
-            LLVMPositionBuilderAtEnd(cg.builder, fail);
-            panicWith(ch.send() ? "send on a closed channel" : "receive on a closed and empty channel", span);
-            LLVMPositionBuilderAtEnd(cg.builder, go);
-        }
-        if (ch.send()) return cg.callRuntime("mote_channel_send", channel, cg.offsetPtr(state, ch.itemOffset()), state, cg.shape(ch.channel()));
-        if (ch.channel().isEvent()) return cg.callRuntime("mote_event_wait", channel, storage(dest), state, eventShape(ch.channel()));
-        return cg.callRuntime("mote_channel_recv", channel, storage(dest), state, cg.shape(ch.channel()));
-    }
-
-    /** `ch.next()`: None (at once) when the channel is closed and drained, else a receive into Some's payload. */
-    private LLVMValueRef pollNext(Callee.Channel ch, LLVMValueRef channel, LLVMValueRef state, Local dest) {
-        Type.Sum option = (Type.Sum) fn.typeOf(dest);
-        LLVMValueRef out = storage(dest);
-        LLVMValueRef function = LLVMGetBasicBlockParent(LLVMGetInsertBlock(cg.builder));
-        LLVMBasicBlockRef none = LLVMAppendBasicBlockInContext(cg.ctx, function, "next.none"), poll = LLVMAppendBasicBlockInContext(cg.ctx, function, "next.poll");
-        LLVMBasicBlockRef some = LLVMAppendBasicBlockInContext(cg.ctx, function, "next.some"), done = LLVMAppendBasicBlockInContext(cg.ctx, function, "next.done");
-        LLVMBuildCondBr(cg.builder, cg.callRuntime("mote_channel_drained", channel), none, poll);
-        LLVMPositionBuilderAtEnd(cg.builder, none);
-        cg.callRuntime("mote_channel_cancel", channel, state, cg.shape(ch.channel()));   // leaves the waiters if it was one
-        variantInto(out, new Rvalue.Variant(option, 0, List.of()));
-        LLVMBuildBr(cg.builder, done);
-        LLVMPositionBuilderAtEnd(cg.builder, poll);
-        LLVMValueRef got = cg.callRuntime("mote_channel_recv", channel, cg.offsetPtr(out, option.fieldOffset(1, 0)), state, cg.shape(ch.channel()));
-        LLVMBasicBlockRef pollEnd = LLVMGetInsertBlock(cg.builder);
-        LLVMBuildCondBr(cg.builder, got, some, done);
-        LLVMPositionBuilderAtEnd(cg.builder, some);
-        variantInto(out, new Rvalue.Variant(option, 1, List.of()));
-        LLVMBuildBr(cg.builder, done);
-        LLVMPositionBuilderAtEnd(cg.builder, done);
-        LLVMValueRef ready = LLVMBuildPhi(cg.builder, cg.i1, "ready");
-        phiIncoming(ready, LLVMConstInt(cg.i1, 1, 0), none);
-        phiIncoming(ready, LLVMConstInt(cg.i1, 0, 0), pollEnd);
-        phiIncoming(ready, LLVMConstInt(cg.i1, 1, 0), some);
-        return ready;
-    }
-
-    /** An Event's shape for runtime-c: the value's size, and where a waiter node keeps it (bits 16 up). */
-    private LLVMValueRef eventShape(Type.Channel event) {
-        return cg.constInt(cg.i32, event.element().size() | (long) new Callee.Channel(false, event).itemOffset() << 16);
-    }
-
-    /** yield_now: the first poll wakes the task and returns Pending, the second is Ready. */
-    private LLVMValueRef pollBuiltin(Callee.Builtin b, LLVMValueRef state) {
-        switch (b) {
-            case SLEEP_MS, SLEEP_US -> {
-                // runtime-c keeps the node in its timer queue until the deadline; same node every poll.
-                LLVMValueRef us = LLVMBuildLoad2(cg.builder, cg.i64, cg.offsetPtr(state, 16), "us");
-                return cg.callRuntime("mote_sleep_us", state, us);
-            }
-            case SLEEP_UNTIL -> {
-                LLVMValueRef at = LLVMBuildLoad2(cg.builder, cg.i64, cg.offsetPtr(state, 16), "at");
-                return cg.callRuntime("mote_sleep_until_us", state, at);
-            }
-            case YIELD_NOW -> {
-                LLVMValueRef yielded = LLVMBuildLoad2(cg.builder, cg.i8, state, "yielded");
-                LLVMValueRef ready = LLVMBuildICmp(cg.builder, LLVMIntNE, yielded, cg.constInt(cg.i8, 0), "");
-                LLVMBasicBlockRef first = LLVMAppendBasicBlockInContext(cg.ctx, llvmFn, "yield.first");
-                LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(cg.ctx, llvmFn, "yield.join");
-                LLVMBuildCondBr(cg.builder, ready, join, first);
-                LLVMPositionBuilderAtEnd(cg.builder, first);
-                LLVMBuildStore(cg.builder, cg.constInt(cg.i8, 1), state);
-                cg.callRuntime("mote_wake_current");
-                LLVMBuildBr(cg.builder, join);
-                LLVMPositionBuilderAtEnd(cg.builder, join);
-                return ready;
-            }
-        }
-        throw new IllegalStateException("builtin " + b);
     }
 
     /**
@@ -417,78 +144,6 @@ final class BodyEmitter {
         LLVMPositionBuilderAtEnd(cg.builder, here);
         LLVMBuildStore(cg.builder, operand(value), tmp);
         return tmp;
-    }
-
-    // ------------------------------------------------------------ statements
-
-    /** A scalar operand's value; for an aggregate, the address of its bytes (copied by the user). */
-    private LLVMValueRef operand(Operand op) {
-        if (op instanceof Operand.Copy c) {
-            Type t = fn.typeOf(c.local());
-            if (!LlvmCodegen.hasStorage(t)) return null;
-            if (Type.isAggregate(t)) return slots[c.local().index()];
-            return LLVMBuildLoad2(cg.builder, cg.llvmType(t), slots[c.local().index()], "");
-        }
-        if (!(op instanceof Operand.Const k)) throw new IllegalStateException("unhandled operand " + op);
-        if (!LlvmCodegen.hasStorage(k.type())) return null;
-        return cg.constScalar(k.type(), k.bits());
-    }
-
-    private void store(Local dest, LLVMValueRef value) {
-        if (slots[dest.index()] != null && value != null) LLVMBuildStore(cg.builder, value, slots[dest.index()]);
-    }
-
-    /** Writes operand {@code op} of type {@code t} to memory at {@code dst}. */
-    private void storeOperand(LLVMValueRef dst, Operand op, Type t) {
-        LLVMValueRef v = operand(op);
-        if (v == null) return;
-        if (Type.isAggregate(t)) cg.copyBytes(dst, v, t);
-        else LLVMBuildStore(cg.builder, v, dst);
-    }
-
-    private LLVMValueRef indexValue(Operand index) {
-        LLVMValueRef v = operand(index);
-        int bits = ((Type.Int) fn.typeOf(index)).bits();
-        if (bits < 32) return LLVMBuildZExt(cg.builder, v, cg.i32, "");
-        if (bits > 32) return LLVMBuildTrunc(cg.builder, v, cg.i32, "");
-        return v;
-    }
-
-    /**
-     * Where a local lives; a zero-sized one (`()`, `!`) has no storage, and any address
-     * serves for its zero bytes: null.
-     */
-    private LLVMValueRef storage(Local local) {
-        LLVMValueRef at = slots[local.index()];
-        return at != null ? at : LLVMConstNull(cg.ptr);
-    }
-
-    /** The address of a place: the local's storage, then each projection in turn. */
-    private LLVMValueRef address(Place place) {
-        LLVMValueRef addr = storage(place.local());
-        Type t = fn.typeOf(place.local());
-        for (Place.Projection p : place.projections()) {
-            if (p instanceof Place.Projection.Deref) {
-                addr = LLVMBuildLoad2(cg.builder, cg.ptr, addr, "");
-            } else if (p instanceof Place.Projection.VariantField vf) {
-                addr = cg.offsetPtr(addr, ((Type.Sum) t).fieldOffset(vf.variant(), vf.index()));
-            } else if (p instanceof Place.Projection.Field f) {
-                addr = cg.offsetPtr(addr, Type.fieldOffset(t, f.index()));
-            } else if (p instanceof Place.Projection.Index ix) {
-                Type elem = Place.step(t, p);
-                if (t instanceof Type.Slice) addr = LLVMBuildLoad2(cg.builder, cg.ptr, addr, "");
-                LLVMValueRef byteOffset = LLVMBuildMul(cg.builder, indexValue(ix.index()), cg.constInt(cg.i32, elem.size()), "");
-                addr = LLVMBuildInBoundsGEP2(cg.builder, cg.i8, addr, LlvmCodegen.values(byteOffset), 1, "");
-            } else {
-                throw new IllegalStateException("unhandled projection " + p);
-            }
-            t = Place.step(t, p);
-        }
-        return addr;
-    }
-
-    private LLVMValueRef registerAddress(long address) {
-        return LLVMConstIntToPtr(cg.constInt(cg.i32, address), cg.ptr);
     }
 
     private void statement(Statement s) {
@@ -590,26 +245,6 @@ final class BodyEmitter {
         // Not `new PointerPointer<>(v)`: with one argument that is the constructor that reinterprets v.
         PointerPointer<LLVMValueRef> args = zeroFlag ? new PointerPointer<>(v, LLVMConstInt(cg.i1, 0, 0)) : new PointerPointer<LLVMValueRef>(1).put(0, v);
         return LLVMBuildCall2(cg.builder, type, f, args, zeroFlag ? 2 : 1, "");
-    }
-
-    private Type placeType(Place p) { return p.type(fn); }
-
-    /** Stores the tag (or, niche-encoded, the other variants' niche value) and the fields. */
-    private void variantInto(LLVMValueRef dst, Rvalue.Variant v) {
-        Type.Sum sum = v.type();
-        if (sum.tag() != null) {
-            LLVMBuildStore(cg.builder, cg.constInt(cg.llvmType(sum.tag()), v.variant()), cg.offsetPtr(dst, sum.tagOffset()));
-        } else if (v.variant() != sum.dataful()) {
-            LLVMValueRef at = cg.offsetPtr(dst, sum.nicheOffset());
-            if (sum.nicheType() instanceof Type.Ref) LLVMBuildStore(cg.builder, LLVMConstNull(cg.ptr), at);
-            else LLVMBuildStore(cg.builder, cg.constInt(cg.i8, sum.nicheValue(v.variant())), at);
-        }
-        List<Type> fields = sum.variants().get(v.variant()).fields();
-        for (int k = 0; k < v.operands().size(); k++) {
-            Type ft = fields.get(k);
-            if (!LlvmCodegen.hasStorage(ft)) continue;
-            storeOperand(cg.offsetPtr(dst, sum.fieldOffset(v.variant(), k)), v.operands().get(k), ft);
-        }
     }
 
     /** The variant's index: the tag, or decoded from the niche (values past the niche are the dataful variant). */
@@ -777,151 +412,6 @@ final class BodyEmitter {
             case GE: return LLVMBuildICmp(cg.builder, signed ? LLVMIntSGE : LLVMIntUGE, l, r, "");
             default: throw new IllegalStateException("binary " + b.op());
         }
-    }
-
-    private void print(List<PrintItem> items) {
-        if (cg.internedLog != null) {   // --log interned: frames instead of text
-            cg.internedLog.emit(items, this::operand, this::printAsText);
-            return;
-        }
-        printAsText(items);
-    }
-
-    private void printAsText(List<PrintItem> items) {
-        for (PrintItem item : items) {
-            if (item instanceof PrintItem.Text t) {
-                cg.callRuntime("mote_print_str", cg.stringConstant(t.bytes()), cg.constInt(cg.i32, t.bytes().length));
-                continue;
-            }
-            if (!(item instanceof PrintItem.Value v)) throw new IllegalStateException("unhandled print item " + item);
-            LLVMValueRef value = operand(v.value());
-            FormatSpec spec = v.spec();
-            if (v.type() instanceof Type.Bool) {
-                if (spec.isPlain()) cg.callRuntime("mote_print_bool", LLVMBuildZExt(cg.builder, value, cg.i32, ""));
-                else printText(LLVMBuildSelect(cg.builder, value, cg.stringConstant(bytes("true")), cg.stringConstant(bytes("false")), ""),
-                        LLVMBuildSelect(cg.builder, value, cg.constInt(cg.i32, 4), cg.constInt(cg.i32, 5), ""), spec);
-            } else if (v.type() instanceof Type.Slice) {
-                LLVMValueRef data = LLVMBuildLoad2(cg.builder, cg.ptr, value, "");
-                LLVMValueRef len = LLVMBuildLoad2(cg.builder, cg.i32, cg.offsetPtr(value, 4), "");
-                printText(data, len, spec);
-            } else if (v.type() instanceof Type.Enum e && spec.debug()) {
-                printVariantName(value, e, spec);
-            } else if (v.type() instanceof Type.Float32) {
-                // Its bits, so runtime-c/float.c converts with integer arithmetic only.
-                cg.callRuntime("mote_print_f32", LLVMBuildBitCast(cg.builder, value, cg.i32, ""),
-                        cg.constInt(cg.i32, spec.packedFloat()), cg.constInt(cg.i32, spec.precision()));
-            } else {
-                printInteger(value, Type.intRepr(v.type()), spec);
-            }
-        }
-    }
-
-    private static byte[] bytes(String s) { return s.getBytes(StandardCharsets.UTF_8); }
-
-    /** Text, truncated to the precision and padded to the width when the spec has them. */
-    private void printText(LLVMValueRef data, LLVMValueRef len, FormatSpec spec) {
-        if (spec.precision() >= 0) {
-            LLVMValueRef max = cg.constInt(cg.i32, spec.precision());
-            len = LLVMBuildSelect(cg.builder, LLVMBuildICmp(cg.builder, LLVMIntULT, len, max, ""), len, max, "");
-        }
-        if (spec.width() == 0) cg.callRuntime("mote_print_str", data, len);
-        else cg.callRuntime("mote_print_fmt_str", data, len, cg.constInt(cg.i32, spec.packed(false, false)));
-    }
-
-    /** `{:?}` of a C-like enum: the variant's name (a switch LLVM turns into a table). */
-    private void printVariantName(LLVMValueRef value, Type.Enum e, FormatSpec spec) {
-        LLVMBasicBlockRef from = LLVMGetInsertBlock(cg.builder);
-        LLVMValueRef fn = LLVMGetBasicBlockParent(from);
-        LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(cg.ctx, fn, "variant_named");
-        LLVMValueRef sw = LLVMBuildSwitch(cg.builder, value, done, e.variants().size());
-        LLVMTypeRef reprType = LLVMTypeOf(value);
-        List<LLVMBasicBlockRef> cases = new java.util.ArrayList<>();
-        for (int i = 0; i < e.variants().size(); i++) {
-            LLVMBasicBlockRef bb = LLVMAppendBasicBlockInContext(cg.ctx, fn, "variant" + i);
-            LLVMAddCase(sw, LLVMConstInt(reprType, e.values().get(i), 0), bb);
-            LLVMPositionBuilderAtEnd(cg.builder, bb);
-            LLVMBuildBr(cg.builder, done);
-            cases.add(bb);
-        }
-        LLVMPositionBuilderAtEnd(cg.builder, done);
-        LLVMValueRef data = LLVMBuildPhi(cg.builder, cg.ptr, "");
-        LLVMValueRef len = LLVMBuildPhi(cg.builder, cg.i32, "");
-        for (int i = 0; i < cases.size(); i++) {
-            byte[] name = bytes(e.variants().get(i));
-            phiIncoming(data, cg.stringConstant(name), cases.get(i));
-            phiIncoming(len, cg.constInt(cg.i32, name.length), cases.get(i));
-        }
-        phiIncoming(data, cg.stringConstant(bytes("?")), from);   // not a variant: only through a bad cast
-        phiIncoming(len, cg.constInt(cg.i32, 1), from);
-        printText(data, len, spec);
-    }
-
-    private static void phiIncoming(LLVMValueRef phi, LLVMValueRef value, LLVMBasicBlockRef block) {
-        LLVMAddIncoming(phi, new PointerPointer<>(1).put(0, value), new PointerPointer<>(1).put(0, block), 1);
-    }
-
-    /**
-     * 32 bits or fewer print through the 32-bit conversions: a program that prints no 64-bit value
-     * links no 64-bit division. A spec with width, sign, prefix or another radix goes through
-     * format.c, which only such programs link.
-     */
-    private void printInteger(LLVMValueRef value, Type.Int it, FormatSpec spec) {
-        boolean hex = spec.radix() != FormatSpec.Radix.DECIMAL;
-        // Hex, binary and octal print a negative number's own bits, as Rust does: zero-extended.
-        boolean sext = it.signed() && !hex;
-        int bits = it.bits() > 32 ? 64 : 32;
-        LLVMTypeRef wideType = bits == 64 ? cg.i64 : cg.i32;
-        LLVMValueRef wide = it.bits() == bits ? value
-                : sext ? LLVMBuildSExt(cg.builder, value, wideType, "") : LLVMBuildZExt(cg.builder, value, wideType, "");
-        if (!spec.isPlain()) {
-            cg.callRuntime("mote_print_fmt" + bits, wide, cg.constInt(cg.i32, spec.packed(true, it.signed())));
-            return;
-        }
-        String conversion = hex ? "mote_print_hex" : it.signed() ? "mote_print_i" : "mote_print_u";
-        cg.callRuntime(conversion + (hex ? (bits == 32 ? "32" : "") : String.valueOf(bits)), wide);
-    }
-
-    private void panicWith(String message, Span span) {
-        panic(List.of(new PrintItem.Text(message.getBytes(StandardCharsets.UTF_8))), span);
-    }
-
-    /**
-     * `panic: <message> at <loc>`, the location as an index into the site table
-     * ({@link PanicSites}). A fixed message is one runtime call, a bounds check one
-     * call with the two numbers (as rustc's panic_bounds_check), anything else the message
-     * printed between mote_panic_begin and mote_panic_end.
-     */
-    private void panic(List<PrintItem> message, Span span) {
-        if (cg.internedLog != null) {   // --log interned: message and location in one frame
-            cg.internedLog.panic(message, span, this::operand, this::printAsText);
-            LLVMBuildUnreachable(cg.builder);
-            return;
-        }
-        LLVMValueRef site = cg.panicSites.site(span);
-        if (message.size() == 1 && message.get(0) instanceof PrintItem.Text t) {
-            cg.callRuntime("mote_panic_at", cg.stringConstant(t.bytes()), cg.constInt(cg.i32, t.bytes().length), site);
-        } else if (isBoundsMessage(message)) {
-            cg.callRuntime("mote_panic_bounds_at", asU32(((PrintItem.Value) message.get(3))), asU32((PrintItem.Value) message.get(1)), site);
-        } else {
-            cg.callRuntime("mote_panic_begin");
-            print(message);
-            cg.callRuntime("mote_panic_end_at", site);
-        }
-        LLVMBuildUnreachable(cg.builder);
-    }
-
-    private boolean isBoundsMessage(List<PrintItem> m) {
-        return m.size() == 4 && m.get(0) instanceof PrintItem.Text a && m.get(2) instanceof PrintItem.Text b
-                && new String(a.bytes(), StandardCharsets.UTF_8).equals("index out of bounds: the len is ")
-                && new String(b.bytes(), StandardCharsets.UTF_8).equals(" but the index is ")
-                && m.get(1) instanceof PrintItem.Value l && l.type() instanceof Type.Int li && !li.signed() && li.bits() <= 32
-                && m.get(3) instanceof PrintItem.Value i && i.type() instanceof Type.Int ii && !ii.signed() && ii.bits() <= 32;
-    }
-
-    private LLVMValueRef asU32(PrintItem.Value v) {
-        LLVMValueRef x = operand(v.value());
-        int bits = ((Type.Int) v.type()).bits();
-        return bits == 32 ? x : LLVMBuildZExt(cg.builder, x, cg.i32, "");
     }
 
     // ------------------------------------------------------------ terminators

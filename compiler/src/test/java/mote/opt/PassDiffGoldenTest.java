@@ -16,8 +16,10 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * What each MIR pass did, for a reviewer: on the motivating examples, the pipeline of
  * {@link Passes} runs with every optimization on, starting from the MIR as built (`--opt
- * none`), and each pass's input and output are shown as a line diff (`-` removed, `+` added)
- * in {@code resources/opt/<pass>/<example>.diff}; a pass's second run is `<pass>-again`.
+ * none`), and each pass's input and output are shown as a unified diff, as `git diff` shows a
+ * change ({@code a/<example>.mir} the MIR before, {@code b/<example>.mir} after), in
+ * {@code resources/opt/<pass>/<example>.diff}; a pass's second run is `<pass>-again`; a pass
+ * that changed nothing has an empty file.
  * MOTE_BLESS=1 rewrites them; review the diff.
  */
 class PassDiffGoldenTest {
@@ -32,7 +34,7 @@ class PassDiffGoldenTest {
                 Passes.runMir(OptimizationsTest.none(ex).mir(), EnumSet.allOf(Optimization.class), (pass, before, after) -> {
                     int n = runs.merge(pass.optimization(), 1, Integer::sum);
                     String name = pass.optimization().cliName + (n > 1 ? "-again" : "");
-                    diffs.put(name, Golden.diff(MirPrinter.print(before), MirPrinter.print(after)));
+                    diffs.put(name, Golden.unifiedDiff(ex + ".mir", MirPrinter.print(before), MirPrinter.print(after)));
                 });
                 for (var d : diffs.entrySet()) Golden.assertMatches(dir.resolve(d.getKey()).resolve(ex + ".diff"), d.getValue());
             }));

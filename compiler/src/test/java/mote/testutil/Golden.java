@@ -6,6 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import com.github.difflib.DiffUtils;
+import com.github.difflib.UnifiedDiffUtils;
+import com.github.difflib.patch.Patch;
 import org.opentest4j.AssertionFailedError;
 
 /**
@@ -42,6 +45,25 @@ public final class Golden {
         }
         throw new AssertionFailedError("output differs from " + expectedFile + " (- expected, + actual):\n"
                 + diff(expected, normalized) + "run with MOTE_BLESS=1 to update", expected, normalized);
+    }
+
+    /**
+     * {@code before} against {@code after} as a unified diff, the way `git diff` writes it
+     * (`--- a/NAME`, `+++ b/NAME`, `@@ -l,n +l,n @@` hunks with three lines of context), so
+     * a golden of one reads like a patch and `git apply` takes it; empty when they are equal.
+     */
+    public static String unifiedDiff(String name, String before, String after) {
+        List<String> a = lines(before), b = lines(after);
+        Patch<String> patch = DiffUtils.diff(a, b);
+        if (patch.getDeltas().isEmpty()) return "";
+        return String.join("\n", UnifiedDiffUtils.generateUnifiedDiff("a/" + name, "b/" + name, a, patch, 3)) + "\n";
+    }
+
+    /** The lines of {@code text}; a final newline ends the last line rather than starting an empty one. */
+    private static List<String> lines(String text) {
+        List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
+        if (lines.get(lines.size() - 1).isEmpty()) lines.remove(lines.size() - 1);
+        return lines;
     }
 
     /** A small LCS line diff: unchanged lines start with ' ', removed '-', added '+'; far context elided. */
