@@ -41,13 +41,17 @@ class GdbSessionTest {
 
     @TempDir Path dir;
 
+    /** A `--debug` build for lm3s6965evb with `--opt none` or `--opt all`; skips the test when gdb-multiarch is missing. */
+    private Compiler.Options debugBuild(String opt) {
+        assumeTrue(installed(GDB), GDB + " is not installed (make test installs it: apt-get install gdb-multiarch)");
+        return Compiler.Options.defaults(Board.load("lm3s6965evb"), dir.resolve("out")).withDebug(true)
+                .withOpts(opt.equals("all") ? EnumSet.allOf(Optimization.class) : EnumSet.noneOf(Optimization.class));
+    }
+
     @ParameterizedTest(name = "--opt {0}")
     @ValueSource(strings = {"none", "all"})
     void gdbShowsStaticsLocalsFramesAndTasksByTheirMoteNames(String opt) throws Exception {
-        assumeTrue(installed(GDB), GDB + " is not installed (make test installs it: apt-get install gdb-multiarch)");
-        Board board = Board.load("lm3s6965evb");
-        Compiler.Options options = Compiler.Options.defaults(board, dir.resolve("out")).withDebug(true)
-                .withOpts(opt.equals("all") ? EnumSet.allOf(Optimization.class) : EnumSet.noneOf(Optimization.class));
+        Compiler.Options options = debugBuild(opt);
         String out = session(options, List.of(
                 "break sensors.mote:16",   // COUNT += 1, in wait_and_count
                 "continue",                // blinker's first round
@@ -113,9 +117,7 @@ class GdbSessionTest {
     @ParameterizedTest(name = "--opt {0}")
     @ValueSource(strings = {"none", "all"})
     void localsKeptAcrossAnAwaitPrintFromTheStateObject(String opt) throws Exception {
-        assumeTrue(installed(GDB), GDB + " is not installed (make test installs it: apt-get install gdb-multiarch)");
-        Compiler.Options options = Compiler.Options.defaults(Board.load("lm3s6965evb"), dir.resolve("out")).withDebug(true)
-                .withOpts(opt.equals("all") ? EnumSet.allOf(Optimization.class) : EnumSet.noneOf(Optimization.class));
+        Compiler.Options options = debugBuild(opt);
         String out = session("gdb/kept.mote", options, List.of(
                 "break kept.mote:11",   // COUNT += 1 in pause, after its sleep
                 "break kept.mote:19",   // COUNT += 1 in saver, after the first await
@@ -141,9 +143,7 @@ class GdbSessionTest {
     @ParameterizedTest(name = "--opt {0}")
     @ValueSource(strings = {"none", "all"})
     void moteTasksShowsEachTasksStackMarkAndASignalWait(String opt) throws Exception {
-        assumeTrue(installed(GDB), GDB + " is not installed (make test installs it: apt-get install gdb-multiarch)");
-        Compiler.Options options = Compiler.Options.defaults(Board.load("lm3s6965evb"), dir.resolve("out")).withDebug(true)
-                .withOpts(opt.equals("all") ? EnumSet.allOf(Optimization.class) : EnumSet.noneOf(Optimization.class));
+        Compiler.Options options = debugBuild(opt);
         String out = session("gdb/stacks.mote", options, List.of(
                 "break stacks.mote:17",   // deep, before its call chain: the signal not yet raised
                 "continue", "mote tasks",
@@ -188,9 +188,7 @@ class GdbSessionTest {
     @ParameterizedTest(name = "--opt {0}")
     @ValueSource(strings = {"none", "all"})
     void moteTasksShowsPoolsAndRaces(String opt) throws Exception {
-        assumeTrue(installed(GDB), GDB + " is not installed (make test installs it: apt-get install gdb-multiarch)");
-        Compiler.Options options = Compiler.Options.defaults(Board.load("lm3s6965evb"), dir.resolve("out")).withDebug(true)
-                .withOpts(opt.equals("all") ? EnumSet.allOf(Optimization.class) : EnumSet.noneOf(Optimization.class));
+        Compiler.Options options = debugBuild(opt);
         String out = session("gdb/pool_race.mote", options, List.of("break pool_race.mote:7", "continue", "mote tasks", "print worker_state_0"),
                 "got 0 done 2\n");
         assertFalse(out.contains("Error in sourced command file"), out);
