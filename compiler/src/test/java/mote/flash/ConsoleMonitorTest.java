@@ -152,13 +152,7 @@ class ConsoleMonitorTest {
     void flashThenMonitorOverOneGdbConnection() throws Exception {
         int port = FlashGdbTest.freePort();
         // QEMU halted with no image: `mote flash --probe gdb=...` loads it, the monitor takes over.
-        List<String> command = new ArrayList<>(new QemuRunner().command(BOARD, Path.of("unused.elf"), QemuOptions.defaults()));
-        int kernel = command.indexOf("-kernel");
-        command.remove(kernel + 1);
-        command.remove(kernel);
-        command.addAll(List.of("-S", "-gdb", "tcp:127.0.0.1:" + port));
-        Process qemu = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        qemu.getOutputStream().close();
+        Process qemu = FlashGdbTest.startHaltedQemu(BOARD, port);
         PrintStream stdout = System.out;
         ByteArrayOutputStream watched = new ByteArrayOutputStream();
         try {

@@ -75,7 +75,7 @@ class FlashGdbTest {
     }
 
     /** QemuRunner's command line for the board, without -kernel and halted, with a gdbstub. */
-    private Process startHaltedQemu(Board board, int port) throws IOException {
+    static Process startHaltedQemu(Board board, int port) throws IOException {
         List<String> command = new ArrayList<>(new QemuRunner().command(board, Path.of("unused.elf"), QemuOptions.defaults()));
         int kernel = command.indexOf("-kernel");
         command.remove(kernel + 1);
