@@ -237,14 +237,18 @@ final class BodyEmitter extends AwaitEmitter {
 
     /** `llvm.ctpop.iN(v)`, or ctlz/cttz with `is_zero_poison` false (zero gives the width, as Rust's). */
     private LLVMValueRef bitCount(String intrinsic, LLVMValueRef v, Type t, boolean zeroFlag) {
-        LLVMTypeRef it = cg.llvmType(t);
         String name = intrinsic + ".i" + Type.intRepr(t).bits();
-        LLVMTypeRef type = zeroFlag ? cg.fnType(it, it, cg.i1) : cg.fnType(it, it);
+        return zeroFlag ? callIntrinsic(name, cg.llvmType(t), v, LLVMConstInt(cg.i1, 0, 0)) : callIntrinsic(name, cg.llvmType(t), v);
+    }
+
+    /** Calls LLVM intrinsic {@code name} (declared at its first use), its parameters typed as {@code args} are. */
+    private LLVMValueRef callIntrinsic(String name, LLVMTypeRef result, LLVMValueRef... args) {
+        LLVMTypeRef[] params = new LLVMTypeRef[args.length];
+        for (int i = 0; i < args.length; i++) params[i] = LLVMTypeOf(args[i]);
+        LLVMTypeRef type = cg.fnType(result, params);
         LLVMValueRef f = LLVMGetNamedFunction(cg.module, name);
         if (f == null || f.isNull()) f = LLVMAddFunction(cg.module, name, type);
-        // Not `new PointerPointer<>(v)`: with one argument that is the constructor that reinterprets v.
-        PointerPointer<LLVMValueRef> args = zeroFlag ? new PointerPointer<>(v, LLVMConstInt(cg.i1, 0, 0)) : new PointerPointer<LLVMValueRef>(1).put(0, v);
-        return LLVMBuildCall2(cg.builder, type, f, args, zeroFlag ? 2 : 1, "");
+        return LLVMBuildCall2(cg.builder, type, f, LlvmCodegen.values(args), args.length, "");
     }
 
     /** The variant's index: the tag, or decoded from the niche (values past the niche are the dataful variant). */
@@ -279,12 +283,7 @@ final class BodyEmitter extends AwaitEmitter {
                 case COUNT_ONES -> bitCount("llvm.ctpop", v, t, false);
                 case LEADING_ZEROS -> bitCount("llvm.ctlz", v, t, true);
                 case TRAILING_ZEROS -> bitCount("llvm.cttz", v, t, true);
-                case FLOAT_ABS -> {
-                    LLVMTypeRef type = cg.fnType(cg.f32, cg.f32);
-                    LLVMValueRef f = LLVMGetNamedFunction(cg.module, "llvm.fabs.f32");
-                    if (f == null || f.isNull()) f = LLVMAddFunction(cg.module, "llvm.fabs.f32", type);
-                    yield LLVMBuildCall2(cg.builder, type, f, new PointerPointer<>(1).put(0, v), 1, "");
-                }
+                case FLOAT_ABS -> callIntrinsic("llvm.fabs.f32", cg.f32, v);
             };
         }
         if (r instanceof Rvalue.Cast c) {
@@ -315,12 +314,8 @@ final class BodyEmitter extends AwaitEmitter {
                 case ADD -> "add"; case SUB -> "sub"; case MUL -> "mul";
                 default -> throw new IllegalStateException("overflow check of " + o.op());
             } + ".with.overflow.i" + it.bits();
-            LLVMTypeRef t = cg.llvmType(it);
-            LLVMTypeRef pair = LLVMStructTypeInContext(cg.ctx, new PointerPointer<>(t, cg.i1), 2, 0);
-            LLVMTypeRef type = cg.fnType(pair, t, t);
-            LLVMValueRef f = LLVMGetNamedFunction(cg.module, name);
-            if (f == null || f.isNull()) f = LLVMAddFunction(cg.module, name, type);
-            LLVMValueRef result = LLVMBuildCall2(cg.builder, type, f, new PointerPointer<>(operand(o.left()), operand(o.right())), 2, "");
+            LLVMTypeRef pair = LLVMStructTypeInContext(cg.ctx, new PointerPointer<>(cg.llvmType(it), cg.i1), 2, 0);
+            LLVMValueRef result = callIntrinsic(name, pair, operand(o.left()), operand(o.right()));
             return LLVMBuildExtractValue(cg.builder, result, 1, "overflow");
         }
         if (r instanceof Rvalue.Ticks) return cg.callRuntime("mote_ticks_us");
@@ -352,12 +347,7 @@ final class BodyEmitter extends AwaitEmitter {
             return fi.signed() ? LLVMBuildSIToFP(cg.builder, v, cg.f32, "") : LLVMBuildUIToFP(cg.builder, v, cg.f32, "");
         }
         Type.Int it = (Type.Int) to;
-        LLVMTypeRef target = cg.llvmType(it);
-        String name = "llvm.fpto" + (it.signed() ? "s" : "u") + "i.sat.i" + it.bits() + ".f32";
-        LLVMTypeRef type = cg.fnType(target, cg.f32);
-        LLVMValueRef f = LLVMGetNamedFunction(cg.module, name);
-        if (f == null || f.isNull()) f = LLVMAddFunction(cg.module, name, type);
-        return LLVMBuildCall2(cg.builder, type, f, new PointerPointer<>(1).put(0, v), 1, "");
+        return callIntrinsic("llvm.fpto" + (it.signed() ? "s" : "u") + "i.sat.i" + it.bits() + ".f32", cg.llvmType(it), v);
     }
 
     private LLVMValueRef floatBinary(BinOp op, LLVMValueRef l, LLVMValueRef r) {
