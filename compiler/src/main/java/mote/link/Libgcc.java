@@ -1,6 +1,7 @@
 package mote.link;
 
 import java.io.IOException;
+import java.lang.module.ModuleDescriptor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -60,18 +61,10 @@ public final class Libgcc {
         if (configured != null && !configured.isBlank()) return Optional.of(Path.of(configured));
         if (!Files.isDirectory(DEBIAN)) return Optional.empty();
         try (Stream<Path> versions = Files.list(DEBIAN)) {   // e.g. 12.2.1: the newest installed
-            return versions.filter(Files::isDirectory).max(Comparator.comparing(Path::getFileName, Libgcc::compareVersions));
+            return versions.filter(p -> Files.isDirectory(p) && p.getFileName().toString().matches("\\d+(\\.\\d+)*"))
+                    .max(Comparator.comparing(p -> ModuleDescriptor.Version.parse(p.getFileName().toString())));
         } catch (IOException e) {
             return Optional.empty();
         }
-    }
-
-    private static int compareVersions(Path a, Path b) {
-        String[] x = a.toString().split("\\."), y = b.toString().split("\\.");
-        for (int i = 0; i < Math.min(x.length, y.length); i++) {
-            int c = x[i].matches("\\d+") && y[i].matches("\\d+") ? Integer.compare(Integer.parseInt(x[i]), Integer.parseInt(y[i])) : x[i].compareTo(y[i]);
-            if (c != 0) return c;
-        }
-        return Integer.compare(x.length, y.length);
     }
 }
