@@ -114,6 +114,9 @@ public final class Bench {
         return Compiler.compile(source, options(out).withOpts(opts)).size();
     }
 
+    /** A row of the table against C: its label, the Mote source, and the program its C and Rust ports are named after. */
+    private record Row(String label, Path mote, String program) {}
+
     private static void againstC(Path work, List<String> examples) throws IOException {
         Path c = MoteHome.get().resolve("bench").resolve("c");
         Path empty = MoteHome.get().resolve("bench").resolve("empty.mote");
@@ -129,15 +132,15 @@ public final class Bench {
         System.out.printf(Locale.ROOT, "%-18s %10s %10s %10s %12s %14s %10s %s%n", "example", "Mote none", "Mote all", "expert C",
                 "C on rt-c", "all vs expert", "rustc", "same output");
         StringBuilder ramRows = new StringBuilder();
-        List<String[]> rows = new ArrayList<>();   // label, Mote source, C program
+        List<Row> rows = new ArrayList<>();
         for (String ex : examples) {
-            rows.add(new String[] {ex, moteSource(ex).toString(), ex});
+            rows.add(new Row(ex, moteSource(ex), ex));
             // The same firmware in 0.2's idioms: the same output, so the same C and Rust stand beside it.
-            if (ex.equals("firmware")) rows.add(new String[] {"firmware 0.2", MoteHome.get().resolve("examples/firmware.mote").toString(), ex});
+            if (ex.equals("firmware")) rows.add(new Row("firmware 0.2", MoteHome.get().resolve("examples/firmware.mote"), ex));
         }
-        for (String[] row : rows) {
-            String label = row[0], ex = row[2];
-            Path mote = Path.of(row[1]);
+        for (Row row : rows) {
+            String label = row.label(), ex = row.program();
+            Path mote = row.mote();
             String dir = label.replace(' ', '-');
             ImageSize noneSize = moteSize(mote, none, work.resolve(dir + "-none"));
             Compiler.Result allBuild = Compiler.compile(mote, options(work.resolve(dir + "-all")).withOpts(all));
