@@ -106,17 +106,17 @@ static bool recv_locked(struct mote_channel *c, void *out, uint32_t shape)
 
 bool mote_channel_try_send(struct mote_channel *c, const void *item, uint32_t shape)
 {
-    uint32_t primask = mote_irq_save();
+    uint32_t primask = mote_lock();
     bool sent = send_locked(c, item, shape);
-    mote_irq_restore(primask);
+    mote_unlock(primask);
     return sent;
 }
 
 bool mote_channel_try_recv(struct mote_channel *c, void *out, uint32_t shape)
 {
-    uint32_t primask = mote_irq_save();
+    uint32_t primask = mote_lock();
     bool received = recv_locked(c, out, shape);
-    mote_irq_restore(primask);
+    mote_unlock(primask);
     return received;
 }
 
@@ -141,30 +141,30 @@ static bool poll_waiter(struct mote_channel *c, struct mote_waiter *w, bool done
 
 bool mote_channel_send(struct mote_channel *c, const void *item, struct mote_waiter *w, uint32_t shape)
 {
-    uint32_t primask = mote_irq_save();
+    uint32_t primask = mote_lock();
     bool sent = poll_waiter(c, w, send_locked(c, item, shape), 1);
-    mote_irq_restore(primask);
+    mote_unlock(primask);
     return sent;
 }
 
 bool mote_channel_recv(struct mote_channel *c, void *out, struct mote_waiter *w, uint32_t shape)
 {
-    uint32_t primask = mote_irq_save();
+    uint32_t primask = mote_lock();
     bool received = poll_waiter(c, w, recv_locked(c, out, shape), 0);
-    mote_irq_restore(primask);
+    mote_unlock(primask);
     return received;
 }
 
 void mote_channel_cancel(struct mote_channel *c, struct mote_waiter *w, uint32_t shape)
 {
-    uint32_t primask = mote_irq_save();
+    uint32_t primask = mote_lock();
     struct mote_waiter **tail = w->sending ? &c->senders : &c->receivers;
     if (w->state == MOTE_NODE_LINKED)
         unlink_waiter(tail, w);
     else if (w->state == MOTE_NODE_FIRED && (w->sending ? items(c) < capacity(shape) : items(c) > 0))
         notify_first(tail);   /* pass on a notification it will never use */
     w->state = MOTE_NODE_IDLE;
-    mote_irq_restore(primask);
+    mote_unlock(primask);
 }
 
 /* `ch.close()`: later sends fail (the compiled code panics), receives drain what is left,
@@ -172,13 +172,13 @@ void mote_channel_cancel(struct mote_channel *c, struct mote_waiter *w, uint32_t
 void mote_channel_close(struct mote_channel *c, uint32_t shape)
 {
     (void)shape;
-    uint32_t primask = mote_irq_save();
+    uint32_t primask = mote_lock();
     c->count |= CLOSED_FLAG;
     while (c->receivers != 0)
         notify_first(&c->receivers);
     while (c->senders != 0)
         notify_first(&c->senders);
-    mote_irq_restore(primask);
+    mote_unlock(primask);
 }
 
 bool mote_channel_closed(struct mote_channel *c)
@@ -188,17 +188,17 @@ bool mote_channel_closed(struct mote_channel *c)
 
 bool mote_channel_drained(struct mote_channel *c)
 {
-    uint32_t primask = mote_irq_save();
+    uint32_t primask = mote_lock();
     bool drained = is_closed(c) && items(c) == 0;
-    mote_irq_restore(primask);
+    mote_unlock(primask);
     return drained;
 }
 
 void mote_signal_raise(struct mote_channel *s, const void *value, uint32_t shape)
 {
-    uint32_t primask = mote_irq_save();
+    uint32_t primask = mote_lock();
     s->head = 0;
     s->count = 0;   /* an unread value is replaced */
     send_locked(s, value, shape);
-    mote_irq_restore(primask);
+    mote_unlock(primask);
 }

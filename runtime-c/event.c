@@ -19,19 +19,19 @@ static void copy_bytes(uint8_t *dst, const uint8_t *src, uint32_t n)
 
 void mote_event_emit(struct mote_channel *e, const void *value, uint32_t shape)
 {
-    uint32_t primask = mote_irq_save();
+    uint32_t primask = mote_lock();
     while (e->receivers != 0) {
         struct mote_waiter *w = take_first(&e->receivers);
         copy_bytes(value_in(w, shape), value, value_size(shape));
         w->state = MOTE_NODE_FIRED;
         mote_wake_locked(w->task);
     }
-    mote_irq_restore(primask);
+    mote_unlock(primask);
 }
 
 bool mote_event_wait(struct mote_channel *e, void *out, struct mote_waiter *w, uint32_t shape)
 {
-    uint32_t primask = mote_irq_save();
+    uint32_t primask = mote_lock();
     bool fired = w->state == MOTE_NODE_FIRED;
     if (fired) {
         copy_bytes(out, value_in(w, shape), value_size(shape));
@@ -42,7 +42,7 @@ bool mote_event_wait(struct mote_channel *e, void *out, struct mote_waiter *w, u
         w->state = MOTE_NODE_LINKED;
         append(&e->receivers, w);
     }
-    mote_irq_restore(primask);
+    mote_unlock(primask);
     return fired;
 }
 
@@ -50,9 +50,9 @@ bool mote_event_wait(struct mote_channel *e, void *out, struct mote_waiter *w, u
  * is dropped, as every other waiter got its own copy. */
 void mote_event_cancel(struct mote_channel *e, struct mote_waiter *w)
 {
-    uint32_t primask = mote_irq_save();
+    uint32_t primask = mote_lock();
     if (w->state == MOTE_NODE_LINKED)
         unlink_waiter(&e->receivers, w);
     w->state = MOTE_NODE_IDLE;
-    mote_irq_restore(primask);
+    mote_unlock(primask);
 }

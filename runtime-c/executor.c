@@ -34,6 +34,9 @@ static struct {
  * disappear. */
 #define ONE_WORD (mote_task_count <= 32u)
 
+/* Weak: a whole-program build replaces it by what the program does (see mote_rt.h). */
+__attribute__((weak)) const bool mote_handlers_use_runtime = true;
+
 void mote_wake_locked(uint32_t id)
 {
     if (ONE_WORD)
@@ -44,9 +47,9 @@ void mote_wake_locked(uint32_t id)
 
 void mote_wake(uint32_t id)
 {
-    uint32_t primask = mote_irq_save();
+    uint32_t primask = mote_lock();
     mote_wake_locked(id);
-    mote_irq_restore(primask);
+    mote_unlock(primask);
 }
 
 void mote_wake_current(void)

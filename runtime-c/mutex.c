@@ -11,7 +11,7 @@
 
 bool mote_mutex_lock(struct mote_mutex *m, struct mote_waiter *w)
 {
-    uint32_t primask = mote_irq_save();
+    uint32_t primask = mote_lock();
     bool held = true;
     if (w->state == MOTE_NODE_FIRED) {
         w->state = MOTE_NODE_IDLE;      /* handed over by the holder's unlock */
@@ -26,7 +26,7 @@ bool mote_mutex_lock(struct mote_mutex *m, struct mote_waiter *w)
         append(&m->waiters, w);
         held = false;
     }
-    mote_irq_restore(primask);
+    mote_unlock(primask);
     return held;
 }
 
@@ -43,18 +43,18 @@ static void release(struct mote_mutex *m)
 
 void mote_mutex_unlock(struct mote_mutex *m)
 {
-    uint32_t primask = mote_irq_save();
+    uint32_t primask = mote_lock();
     release(m);
-    mote_irq_restore(primask);
+    mote_unlock(primask);
 }
 
 void mote_mutex_cancel(struct mote_mutex *m, struct mote_waiter *w)
 {
-    uint32_t primask = mote_irq_save();
+    uint32_t primask = mote_lock();
     if (w->state == MOTE_NODE_LINKED)
         unlink_waiter(&m->waiters, w);
     else if (w->state == MOTE_NODE_FIRED)
         release(m);                     /* handed the mutex but never ran: the next one gets it */
     w->state = MOTE_NODE_IDLE;
-    mote_irq_restore(primask);
+    mote_unlock(primask);
 }

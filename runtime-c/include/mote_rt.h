@@ -233,6 +233,24 @@ static inline void mote_irq_restore(uint32_t primask)
     __asm__ volatile("msr primask, %0" :: "r"(primask) : "memory");
 }
 
+/* Whether an interrupt handler may touch the structures tasks share with the executor (the
+ * ready set, channels, events, mutexes). executor.c's weak definition says yes; a whole-program
+ * build finds out (mote.llvm.WholeProgram): a program with no interrupt handler and no timer
+ * runs all of that code in thread mode only, so nothing preempts it and masking is dropped. */
+extern const bool mote_handlers_use_runtime;
+
+/* Masks interrupts around a change to a shared structure, where a handler could preempt it. */
+static inline uint32_t mote_lock(void)
+{
+    return mote_handlers_use_runtime ? mote_irq_save() : 0;
+}
+
+static inline void mote_unlock(uint32_t primask)
+{
+    if (mote_handlers_use_runtime)
+        mote_irq_restore(primask);
+}
+
 /* Prints a NUL-terminated string literal from inside the runtime. */
 void mote_print_cstr(const char *s);
 

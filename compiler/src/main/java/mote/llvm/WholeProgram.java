@@ -73,8 +73,30 @@ public final class WholeProgram {
         } finally {
             for (LLVMModuleRef unused : pending.values()) LLVMDisposeModule(unused);
         }
+        decideHandlerUse(module);
         internalize(module);
     }
+
+    /**
+     * Sets runtime-c's `mote_handlers_use_runtime` (see mote_rt.h) from what was linked: only
+     * interrupt handlers the program defines (`mote_irq_N`) and the timer's SysTick handler run
+     * runtime code outside thread mode. With neither, the ready set, channels, events and
+     * mutexes are only touched in thread mode and their masking folds away.
+     */
+    private static void decideHandlerUse(LLVMModuleRef module) {
+        LLVMValueRef flag = LLVMGetNamedGlobal(module, HANDLERS_USE_RUNTIME);
+        if (flag == null || flag.isNull() || LLVMIsDeclaration(flag) != 0) return;
+        boolean handlers = false;
+        for (LLVMValueRef f = LLVMGetFirstFunction(module); f != null && !f.isNull(); f = LLVMGetNextFunction(f)) {
+            if (LLVMIsDeclaration(f) != 0) continue;
+            String name = LLVMGetValueName(f).getString();
+            if (name.startsWith("mote_irq_") || name.equals("SysTick_Handler")) handlers = true;
+        }
+        LLVMSetInitializer(flag, LLVMConstInt(LLVMGlobalGetValueType(flag), handlers ? 1 : 0, 0));
+        LLVMSetLinkage(flag, LLVMInternalLinkage);   // no longer weak: its value may be folded
+    }
+
+    static final String HANDLERS_USE_RUNTIME = "mote_handlers_use_runtime";
 
     /** The first file (in order) defining a name in {@code wanted}; null when none does. */
     private static String firstNeeded(Map<String, Set<String>> defines, Set<String> wanted) {
