@@ -3,8 +3,8 @@
 #   make build  compile the compiler into compiler/target/mote.jar
 #   make run    build and run examples/hello.mote in QEMU
 #   make test   the whole test suite (needs QEMU; installs it and gdb-multiarch when missing)
-#   make bench  size per optimization, Mote against hand-written C and rustc (when installed:
-#               apt-get install rustc-web rust-web-src), compile time
+#   make bench  size per optimization, Mote against hand-written C and rustc (installs Debian's
+#               rustc-web and rust-web-src when missing), runtime speed, compile time
 #   make bench-compile  compile time and memory on generated programs up to 20,000 lines (issue 13)
 #   make bless  regenerate golden snapshots after a deliberate change (review the diff)
 #   make platforms  each other host's Maven profile resolves its LLVM artifact (run by .ci/run)
@@ -15,7 +15,7 @@
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: deps gdb-deps build run test bench bench-compile bless
+.PHONY: deps gdb-deps build run test bench bench-deps bench-compile bless
 
 # gcc-arm-none-eabi: libgcc's f32 helpers for cores without an FPU (mote.link.Libgcc).
 deps:
@@ -41,7 +41,14 @@ gdb-deps:
 test: deps gdb-deps
 	mvn -B test
 
-bench: deps build
+# The rustc column of `make bench`: Debian's rustc-web targets thumbv7m, and rust-web-src has
+# the library source its core is built from (mote.bench.RustBaseline). MOTE_RUSTC: another rustc.
+bench-deps:
+	@[ -n "$$MOTE_RUSTC" ] || { [ -x /usr/bin/rustc ] && [ -d /usr/lib/rustlib/src/rust/library/core ]; } || { \
+	  echo "installing rustc-web and rust-web-src (the rustc column of make bench)"; \
+	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends rustc-web rust-web-src; }
+
+bench: deps bench-deps build
 	java -Dmote.home=$(CURDIR) -cp compiler/target/mote.jar mote.bench.Bench
 
 # BENCH_ARGS: e.g. `--only firmware-10k,chain-2000`, or `--jar OLD.jar --no-timings` for an older mote.
