@@ -254,6 +254,11 @@ static void board_init(void)
 #define SCB_CPACR (*(volatile uint32_t *)0xE000ED88u)
 #define CPACR_CP10_CP11_FULL (0xFu << 20)
 
+/* Whether any variable starts with a value other than zero, i.e. .data has something to copy.
+ * Weak: a whole-program build decides (mote.llvm.WholeProgram), and where nothing does (most
+ * Mote programs: their statics start at zero or are constants) the copy loop folds away. */
+__attribute__((weak)) const bool mote_image_has_data = true;
+
 __attribute__((minsize)) void Reset_Handler(void)   /* runs once: size over speed */
 {
 #if defined(__ARM_FP) || defined(__ARM_FEATURE_MVE)
@@ -264,9 +269,11 @@ __attribute__((minsize)) void Reset_Handler(void)   /* runs once: size over spee
     __asm__ volatile("dsb\n\tisb" ::: "memory");
 #endif
     /* Plain loops, not memcpy/memset: nothing may rely on .data or .bss yet. */
-    uint32_t *src = &_sidata;
-    for (uint32_t *dst = &_sdata; dst < &_edata;)
-        *dst++ = *src++;
+    if (mote_image_has_data) {
+        uint32_t *src = &_sidata;
+        for (uint32_t *dst = &_sdata; dst < &_edata;)
+            *dst++ = *src++;
+    }
     for (uint32_t *dst = &_sbss; dst < &_ebss;)
         *dst++ = 0;
 

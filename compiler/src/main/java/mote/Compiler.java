@@ -299,6 +299,7 @@ public final class Compiler {
             boolean runtimeInObject = options.optLevel().optimisesRuntimeWithProgram();
             Map<String, Long> frames;
             Map<String, List<String>> callGraph;
+            mote.llvm.WholeProgram.Linked linked = null;
             try (LlvmCodegen codegen = new LlvmCodegen(stem);
                  LlvmBackend backend = new LlvmBackend(board.llvmTarget(), board.cpu(), board.features(), options.optLevel())) {
                 backend.prepare(codegen.module());
@@ -318,7 +319,7 @@ public final class Compiler {
                 // runtime-c joins the program here, so the optimiser sees both as one (issue 12).
                 if (runtimeInObject) {
                     List<Path> runtimeBitcode = time("runtime bitcode", () -> mote.link.RuntimeBuilder.standard().wholeProgramBitcode(board));
-                    time("runtime link", () -> mote.llvm.WholeProgram.link(codegen.module(), runtimeBitcode));
+                    linked = time("runtime link", () -> mote.llvm.WholeProgram.link(codegen.module(), runtimeBitcode));
                 }
                 time("LLVM optimisation", () -> backend.optimise(codegen.module()));
                 if (options.emit().contains(Emit.LL)) {
@@ -342,6 +343,8 @@ public final class Compiler {
             time("link", () -> Linker.standard().linkOrMeasure(board, List.of(object), runtimeInObject, elf, map));
             if (options.internedLog()) time("link", () -> Linker.standard().addInfoSection(elf, ".mote_log", out.resolve(stem + ".mote_log")));
             ImageSize size = time("image size", () -> ImageSize.of(elf, board));
+            if (linked != null && !linked.hasData() && size.data() != 0)   // startup would not copy it
+                throw new IllegalStateException("the image has " + size.data() + " bytes of .data, but its startup was built to copy none");
             emitted.add(elf);
             if (options.emit().contains(Emit.BIN)) emitted.add(time("images", () -> Images.standard().bin(elf)));
             if (options.emit().contains(Emit.HEX)) emitted.add(time("images", () -> Images.standard().hex(elf)));

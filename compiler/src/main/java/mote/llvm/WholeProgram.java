@@ -50,7 +50,7 @@ public final class WholeProgram {
      * Links the runtime files that {@code module} needs into it, then internalizes. The files
      * must be bitcode for the same target; they are read into the module's context.
      */
-    public static void link(LLVMModuleRef module, List<Path> runtimeBitcode) {
+    public static Linked link(LLVMModuleRef module, List<Path> runtimeBitcode) {
         LLVMContextRef ctx = LLVMGetModuleContext(module);
         String triple = LLVMGetTarget(module).getString();
         String layout = LLVMGetDataLayoutStr(module).getString();
@@ -74,8 +74,35 @@ public final class WholeProgram {
             for (LLVMModuleRef unused : pending.values()) LLVMDisposeModule(unused);
         }
         decideHandlerUse(module);
+        boolean hasData = decideData(module);
         internalize(module);
+        return new Linked(hasData);
     }
+
+    /** What the link decided: {@code hasData} false when startup copies no .data (see {@link #decideData}). */
+    public record Linked(boolean hasData) {}
+
+    /**
+     * Sets startup.c's `mote_image_has_data`: false when no variable of the linked module starts
+     * non-zero, so Reset_Handler's .data copy folds away. Optimisation only drops variables or
+     * makes them constant; {@code mote.Compiler} checks the linked image has no .data then.
+     */
+    private static boolean decideData(LLVMModuleRef module) {
+        LLVMValueRef flag = LLVMGetNamedGlobal(module, IMAGE_HAS_DATA);
+        if (flag == null || flag.isNull() || LLVMIsDeclaration(flag) != 0) return true;
+        boolean hasData = false;
+        for (LLVMValueRef g = LLVMGetFirstGlobal(module); g != null && !g.isNull(); g = LLVMGetNextGlobal(g)) {
+            if (LLVMIsDeclaration(g) != 0 || LLVMIsGlobalConstant(g) != 0) continue;
+            if (LLVMGetValueName(g).getString().startsWith("llvm.")) continue;
+            LLVMValueRef init = LLVMGetInitializer(g);
+            if (init != null && !init.isNull() && LLVMIsNull(init) == 0) hasData = true;
+        }
+        LLVMSetInitializer(flag, LLVMConstInt(LLVMGlobalGetValueType(flag), hasData ? 1 : 0, 0));
+        LLVMSetLinkage(flag, LLVMInternalLinkage);
+        return hasData;
+    }
+
+    static final String IMAGE_HAS_DATA = "mote_image_has_data";
 
     /**
      * Sets runtime-c's `mote_handlers_use_runtime` (see mote_rt.h) from what was linked: only

@@ -1,5 +1,6 @@
 package mote.llvm;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,12 +15,14 @@ import mote.testutil.ProgramRunner;
 import org.junit.jupiter.api.Test;
 
 /**
- * runtime-c masks interrupts around the ready set, channels, events and mutexes only where a
- * handler could preempt it (`mote_handlers_use_runtime`, decided by {@link WholeProgram}): a
- * program with neither an interrupt handler nor a timer has no `primask` access in its image;
- * one with either keeps the masking. The run tests check both kinds of program behave.
+ * What {@link WholeProgram} decides about runtime-c from the whole program:
+ * - it masks interrupts around the ready set, channels, events and mutexes only where a handler
+ *   could preempt it (`mote_handlers_use_runtime`): a program with neither an interrupt handler
+ *   nor a timer has no `primask` access in its image; one with either keeps the masking;
+ * - startup copies .data only when a variable starts non-zero (`mote_image_has_data`).
+ * The run tests check that programs of every kind behave.
  */
-class RuntimeMaskingTest {
+class WholeProgramFactsTest {
     private static final String TASKS = """
             static PING: Channel<u32, 2>;
 
@@ -63,6 +66,44 @@ class RuntimeMaskingTest {
                 }
                 """;
         assertTrue(disassembly(handler + TASKS.formatted("")).contains("primask"));
+    }
+
+    private static final String STATIC = """
+            static mut COUNT: u32 = %s;
+
+            async fn main() -> i32 {
+                COUNT += 1;
+                println("{}", COUNT);
+                0
+            }
+            """;
+
+    @Test
+    void startupCopiesDataOnlyWhenAVariableStartsNonZero() throws IOException {
+        ProgramRunner.Run zero = run(STATIC.formatted("0")), seven = run(STATIC.formatted("7"));
+        assertEquals("1\n", zero.output());
+        assertEquals("8\n", seven.output());
+        assertEquals(0, zero.build().size().data());
+        assertEquals(4, seven.build().size().data());
+        // The copy loop and its three addresses: 28 bytes on v7-M.
+        long without = resetHandlerSize(zero.build()), with = resetHandlerSize(seven.build());
+        assertTrue(with - without >= 16, "Reset_Handler: " + without + " B without .data, " + with + " B with");
+    }
+
+    private static long resetHandlerSize(Compiler.Result r) {
+        Toolchain tc = Toolchain.get();
+        String out = tc.check(tc.llvmNm(), List.of("--print-size", "--radix=d", "--defined-only", r.elf().toString()));
+        for (String line : out.split("\n")) {
+            String[] parts = line.trim().split("\\s+");
+            if (parts.length == 4 && parts[3].equals("Reset_Handler")) return Long.parseLong(parts[1]);
+        }
+        throw new AssertionError("no Reset_Handler in\n" + out);
+    }
+
+    private static ProgramRunner.Run run(String program) throws IOException {
+        Path source = ProgramRunner.tempDir().resolve("prog.mote");
+        Files.writeString(source, program);
+        return ProgramRunner.run(source, "lm3s6965evb");
     }
 
     private static String disassembly(String program) throws IOException {
