@@ -406,7 +406,11 @@ public final class Compiler {
             }
         }, "mote-compile", STACK_BYTES);
         worker.setDaemon(true);   // never keeps a JVM alive whose caller gave up on it
-        worker.start();
+        try {
+            worker.start();
+        } catch (OutOfMemoryError e) {
+            return body.run();   // no address space for the stack (a ulimit): the caller's stack, as before
+        }
         boolean interrupted = false;
         while (true) {
             try {
