@@ -376,8 +376,63 @@ public final class Compiler {
 
     private interface Phase<T> { T run(); }
 
-    /** Lets program and tool errors through; turns anything else into an internal compiler error. */
+    /**
+     * The stack of the thread each phase runs on ({@link #guard}). Walks over the program
+     * recurse in places (expressions, the async call graph, LLVM's own passes over deeply
+     * inlined code), so a 2,000-deep await chain overflowed the default 1 MB stack of the main
+     * thread: in Java a StackOverflowError, in LLVM a segfault of the whole JVM. It is address
+     * space only: the kernel backs the pages a build touches.
+     */
+    static final long STACK_BYTES = 1L << 30;
+
+    /**
+     * Lets program and tool errors through; turns anything else into an internal compiler error.
+     * Runs {@code body} on a thread of its own with a {@link #STACK_BYTES} stack and waits for
+     * it (carrying the caller's `--timings` recording over).
+     */
     private static <T> T guard(String phase, SourceFile source, Phase<T> body) {
+        return onLargeStack(() -> guardHere(phase, source, body));
+    }
+
+    private static <T> T onLargeStack(Phase<T> body) {
+        Timings timings = Timings.current();
+        Object[] result = new Object[1];
+        Throwable[] failure = new Throwable[1];
+        Thread worker = new Thread(null, () -> {
+            Timings.adopt(timings);
+            try {
+                result[0] = body.run();
+            } catch (Throwable t) {
+                failure[0] = t;
+            } finally {
+                Timings.adopt(null);
+            }
+        }, "mote-compile", STACK_BYTES);
+        worker.setDaemon(true);   // never keeps a JVM alive whose caller gave up on it
+        try {
+            worker.start();
+        } catch (OutOfMemoryError e) {
+            return body.run();   // no address space for the stack (a ulimit): the caller's stack, as before
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                worker.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;   // the build's threads and LLVM state are its own: let it finish, then pass the interrupt on
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        Throwable t = failure[0];
+        if (t instanceof RuntimeException e) throw e;
+        if (t instanceof Error e) throw e;
+        if (t != null) throw new IllegalStateException(t);
+        @SuppressWarnings("unchecked") T value = (T) result[0];
+        return value;
+    }
+
+    private static <T> T guardHere(String phase, SourceFile source, Phase<T> body) {
         try {
             return body.run();
         } catch (CompileError | ToolError e) {

@@ -27,7 +27,30 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && COMPILING_VERBS.contains(args[0])) warmUp();
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    private static final java.util.Set<String> COMPILING_VERBS = java.util.Set.of("build", "run", "test", "size");
+
+    /**
+     * A verb that compiles needs LLVM's native library (over 100 MB to map and relocate) and
+     * the LLVM tools: a second thread loads them while this one parses the command line and
+     * reads the board, a few hundred milliseconds of every build on a machine with two cores
+     * (issue 13). Class initialisation is safe to race: the first user waits for the loader.
+     * Failures are left for the build itself to meet and report.
+     */
+    private static void warmUp() {
+        Thread t = new Thread(() -> {
+            try {
+                mote.llvm.LlvmBackend.targetProblem("thumbv7m-none-eabi");
+                mote.home.Toolchain.get();
+            } catch (RuntimeException | LinkageError e) {
+                // reported where the build needs LLVM
+            }
+        }, "mote-warm-up");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Runs the CLI in-process (tests use this): returns the exit code. */

@@ -47,6 +47,21 @@ public final class Timings {
         return t;
     }
 
+    /** The recording of this thread's phases, or null. */
+    public static Timings current() {
+        return CURRENT.get();
+    }
+
+    /**
+     * Records this thread's phases into {@code t} (null: none), for work a thread hands to
+     * another and waits for: one thread at a time records into a recording. The allocated
+     * bytes of a phase are the running thread's, so a phase must start and end on one thread.
+     */
+    public static void adopt(Timings t) {
+        if (t == null) CURRENT.remove();
+        else CURRENT.set(t);
+    }
+
     /** Stops recording; {@link #table} then covers the time up to here. */
     public void stop() {
         if (CURRENT.get() == this) CURRENT.remove();

@@ -58,15 +58,72 @@ public final class Toolchain {
     private static final Platform HOST = Platform.host();
 
     private static Toolchain locate() {
-        Path clang;
-        try {
-            clang = Path.of(Loader.load(org.bytedeco.llvm.program.clang.class));
-        } catch (RuntimeException | UnsatisfiedLinkError e) {
-            throw new ToolError("cannot unpack clang from the bytedeco LLVM jar: " + e.getMessage());
+        String jar = toolsJar();
+        Path binDir = jar == null ? null : unpackedBefore(jar);
+        if (binDir == null) {
+            Path clang;
+            try {
+                clang = Path.of(Loader.load(org.bytedeco.llvm.program.clang.class));
+            } catch (RuntimeException | UnsatisfiedLinkError e) {
+                throw new ToolError("cannot unpack clang from the bytedeco LLVM jar: " + e.getMessage());
+            }
+            binDir = clang.getParent();
+            if (jar != null) rememberUnpacked(jar, binDir);
         }
-        Path binDir = clang.getParent();
         // Only Linux tools look for libraries by a versioned name the jar does not ship.
         return new Toolchain(binDir, HOST.os() == Platform.Os.LINUX ? linkVersionedLibraries(binDir) : binDir);
+    }
+
+    /**
+     * Where JavaCPP unpacked the tools, when it did so for this very jar before. Loading the
+     * clang program through JavaCPP checks every file of the package against the jar (and
+     * loads a JNI library): a few hundred milliseconds of every build, hello's included
+     * (issue 13). The note is keyed by the jar's path, size and modification time, and only
+     * trusted while the tools and libraries it names are there.
+     */
+    private static final String UNPACKED_NOTE = "unpacked-tools";
+
+    /** The jar the tools come from (its URL, size and time), or null when they are not in a jar. */
+    private static String toolsJar() {
+        try {
+            java.net.URL url = Toolchain.class.getClassLoader().getResource("org/bytedeco/llvm/" + Loader.getPlatform() + "/clang");
+            if (url == null || !url.getProtocol().equals("jar")) return null;
+            String spec = url.getPath();
+            Path jar = Path.of(new java.net.URI(spec.substring(0, spec.indexOf("!/"))));
+            return jar + "\n" + Files.size(jar) + "\n" + Files.getLastModifiedTime(jar).toMillis();
+        } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
+            return null;   // no shortcut: JavaCPP finds the tools as always
+        }
+    }
+
+    private static Path unpackedBefore(String jar) {
+        try {
+            Path note = MoteCache.dir("toolchain-libs").resolve(UNPACKED_NOTE);
+            if (!Files.isRegularFile(note)) return null;
+            String text = Files.readString(note, StandardCharsets.UTF_8);
+            int end = text.lastIndexOf('\n');
+            if (end < 0 || !text.substring(0, end).equals(jar)) return null;
+            Path binDir = Path.of(text.substring(end + 1));
+            for (String tool : List.of("clang", "ld.lld", "llvm-objcopy", "llvm-size", "llvm-objdump", "llvm-nm"))
+                if (!Files.isRegularFile(binDir.resolve(HOST.executable(tool)))) return null;
+            if (HOST.os() == Platform.Os.LINUX)
+                for (String lib : VERSIONED_LIBS) if (!Files.isRegularFile(binDir.resolve(lib))) return null;
+            return binDir;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static void rememberUnpacked(String jar, Path binDir) {
+        try {
+            Path dir = MoteCache.dir("toolchain-libs");
+            // Written under a unique name, then renamed: another build never reads half a note.
+            Path temporary = dir.resolve(UNPACKED_NOTE + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+            Files.writeString(temporary, jar + "\n" + binDir, StandardCharsets.UTF_8);
+            Files.move(temporary, dir.resolve(UNPACKED_NOTE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            // Only the shortcut is lost.
+        }
     }
 
     /** Creates {@code libLLVM.so.20.1 -> <binDir>/libLLVM.so} and friends in our cache. */

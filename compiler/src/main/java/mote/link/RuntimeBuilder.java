@@ -205,9 +205,18 @@ public final class RuntimeBuilder {
         Files.writeString(dir.resolve(MANIFEST), text.toString());
     }
 
+    /**
+     * Folders found intact by this JVM, with the name, size and time of each file then: a build
+     * asks up to five times (bitcode, link, stack report), and hashing every file each time
+     * was a tenth of a small build (issue 13). A file changed since is hashed again.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<Path, String> VERIFIED = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** True when the folder holds exactly the files its manifest lists, with the same bytes. */
     static boolean intact(Path dir) {
         try {
+            String seen = fingerprint(dir);
+            if (seen.equals(VERIFIED.get(dir))) return true;
             List<String> lines = Files.readAllLines(dir.resolve(MANIFEST));
             List<Path> files = filesIn(dir);
             if (lines.size() != files.size() || files.isEmpty()) return false;
@@ -216,10 +225,24 @@ public final class RuntimeBuilder {
                 if (parts.length != 2 || !parts[1].equals(files.get(i).getFileName().toString())) return false;
                 if (!parts[0].equals(sha256(files.get(i)))) return false;
             }
+            VERIFIED.put(dir, seen);
             return true;
         } catch (IOException | UncheckedIOException e) {
             return false;   // no manifest, or unreadable: rebuild
         }
+    }
+
+    /** Each file of {@code dir} (the manifest too) by name, size and modification time. */
+    private static String fingerprint(Path dir) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.sorted().toList()) {
+                var attrs = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+                sb.append(file.getFileName()).append('\0').append(attrs.size()).append('\0')
+                        .append(attrs.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS)).append('\n');
+            }
+        }
+        return sb.toString();
     }
 
     private static List<Path> filesIn(Path dir) throws IOException {
@@ -265,7 +288,28 @@ public final class RuntimeBuilder {
         }
     }
 
+    /** {@link #hash}es this JVM computed, by the flags and the fingerprint of the sources they were computed from. */
+    private final java.util.concurrent.ConcurrentHashMap<String, String> hashes = new java.util.concurrent.ConcurrentHashMap<>();
+
     private String hash(List<String> flags, List<Path> sources) {
+        String key;
+        try {
+            StringBuilder sb = new StringBuilder(String.join("\0", flags)).append('\n');
+            try (Stream<Path> files = Files.walk(sourceDir)) {
+                for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                    var attrs = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+                    sb.append(sourceDir.relativize(file)).append('\0').append(attrs.size()).append('\0')
+                            .append(attrs.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS)).append('\n');
+                }
+            }
+            key = sb.toString();
+        } catch (IOException e) {
+            throw new ToolError("cannot read runtime sources in " + sourceDir + ": " + e.getMessage());
+        }
+        return hashes.computeIfAbsent(key, k -> hashOfSources(flags));
+    }
+
+    private String hashOfSources(List<String> flags) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             digest.update(toolchain.clang().toString().getBytes(StandardCharsets.UTF_8));

@@ -111,12 +111,45 @@ final class DebugInfo {
 
     private LLVMMetadataRef location(Span span, List<Statement.Inlined> chain, LLVMMetadataRef scope) {
         LLVMMetadataRef at = null, outer = scope;
-        for (int k = chain.size() - 1; k >= 0; k--) {
-            Statement.Inlined call = chain.get(k);
-            at = LLVMDIBuilderCreateDebugLocation(cg.ctx, call.callSite().line(), call.callSite().column(), outer, at);
-            outer = inlinedSubprogram(call.function(), call.declared());
+        if (!chain.isEmpty()) {
+            at = inlinedAt(chain, scope);
+            outer = inlinedSubprogram(chain.get(0).function(), chain.get(0).declared());
         }
         return LLVMDIBuilderCreateDebugLocation(cg.ctx, span.line(), span.column(), outer, at);
+    }
+
+    /** The inlined-at locations made in the current function ({@link #inlinedAtScope}), by chain. */
+    private final Map<List<Statement.Inlined>, LLVMMetadataRef> inlinedAt = new HashMap<>();
+    private long inlinedAtScope;
+
+    /**
+     * The location {@code chain}'s innermost call was inlined at, and so on outwards: each
+     * call's site in its caller's subprogram, the outermost in {@code scope}. LLVM makes one
+     * node per distinct location anyway; made chain by chain for every line mark and local it
+     * cost a call into LLVM per level, quadratic in the nesting depth (issue 13), so each
+     * chain's outer part is looked up instead of made again.
+     */
+    private LLVMMetadataRef inlinedAt(List<Statement.Inlined> chain, LLVMMetadataRef scope) {
+        if (scope.address() != inlinedAtScope) {
+            inlinedAt.clear();
+            inlinedAtScope = scope.address();
+        }
+        // The longest outer part made before (or none), then the calls inside it, outermost first.
+        int known = 0;
+        LLVMMetadataRef at = null;
+        while (known < chain.size()) {
+            at = inlinedAt.get(chain.subList(known, chain.size()));
+            if (at != null) break;
+            known++;
+        }
+        for (int k = known - 1; k >= 0; k--) {
+            Statement.Inlined call = chain.get(k);
+            LLVMMetadataRef outer = k + 1 < chain.size()
+                    ? inlinedSubprogram(chain.get(k + 1).function(), chain.get(k + 1).declared()) : scope;
+            at = LLVMDIBuilderCreateDebugLocation(cg.ctx, call.callSite().line(), call.callSite().column(), outer, at);
+            inlinedAt.put(List.copyOf(chain.subList(k, chain.size())), at);
+        }
+        return at;
     }
 
     /** The location of {@code fn}'s first line, where its code starts before any line mark. */
@@ -157,11 +190,30 @@ final class DebugInfo {
      * of one caller has several chains under one key.
      */
     private static Map<String, Set<List<Statement.Inlined>>> inlinedCalls(MirFn fn) {
-        Map<String, Set<List<Statement.Inlined>>> calls = new HashMap<>();
+        // Each distinct chain once, then each of its outer parts (suffixes) once: the line
+        // marks of one inlined copy share a chain, and a chain's outer parts are its callers'
+        // chains. Keyed chain by chain from the outside in, this is linear in the chains'
+        // total length; building every line's keys afresh was cubic in the nesting depth
+        // (a 2,000-deep await chain inlined 200 deep took most of a build and gigabytes).
+        Set<List<Statement.Inlined>> chains = new HashSet<>();
         for (BasicBlock b : fn.blocks())
             for (Statement s : b.statements())
-                if (s instanceof Statement.Line l)
-                    for (var e : callsOf(l.inlinedAt()).entrySet()) calls.computeIfAbsent(e.getKey(), k -> new HashSet<>()).add(e.getValue());
+                if (s instanceof Statement.Line l && !l.inlinedAt().isEmpty()) chains.add(l.inlinedAt());
+        Map<List<Statement.Inlined>, String> keys = new HashMap<>();
+        Map<String, Set<List<Statement.Inlined>>> calls = new HashMap<>();
+        for (List<Statement.Inlined> chain : chains) {
+            // The outer parts not keyed yet, innermost first: key them outermost first.
+            java.util.ArrayDeque<List<Statement.Inlined>> todo = new java.util.ArrayDeque<>();
+            for (List<Statement.Inlined> part = chain; !part.isEmpty() && !keys.containsKey(part); part = part.subList(1, part.size()))
+                todo.push(part);
+            while (!todo.isEmpty()) {
+                List<Statement.Inlined> part = List.copyOf(todo.pop());
+                String outer = part.size() == 1 ? null : keys.get(part.subList(1, part.size()));
+                String key = outer == null ? part.get(0).function() : outer + "." + part.get(0).function();
+                keys.put(part, key);
+                calls.computeIfAbsent(key, k -> new HashSet<>()).add(part);
+            }
+        }
         return calls;
     }
 
@@ -175,6 +227,15 @@ final class DebugInfo {
             calls.put(key.toString(), List.copyOf(outer));
         }
         return calls;
+    }
+
+    /** The longest key of {@code inlined} that {@code name} starts with, then a dot ("" for none). */
+    private static String inlinedKey(String name, Map<String, ?> inlined) {
+        for (int dot = name.lastIndexOf('.'); dot > 0; dot = name.lastIndexOf('.', dot - 1)) {
+            String prefix = name.substring(0, dot);
+            if (inlined.containsKey(prefix)) return prefix;
+        }
+        return "";
     }
 
     /**
@@ -282,8 +343,7 @@ final class DebugInfo {
             // An inlined fn's local (`callee.x`) belongs to its inlined frame, as `x`; with
             // several copies of the fn, to the one whose code uses it (else it stays the
             // caller's, by its dotted name).
-            String key = "";
-            for (String k : inlined.keySet()) if (decl.name().startsWith(k + ".") && k.length() > key.length()) key = k;
+            String key = inlinedKey(decl.name(), inlined);
             List<Statement.Inlined> call = List.of();
             if (!key.isEmpty()) {
                 Set<List<Statement.Inlined>> copies = inlined.get(key);

@@ -248,9 +248,63 @@ final class DebugTypes {
 
     /** The state object of async fn or task {@code fn}: see the class comment. */
     LLVMMetadataRef stateMachine(String fn) {
-        String name = fn.replace('.', '_') + "_state";
-        LLVMMetadataRef known = named.get(name);
+        LLVMMetadataRef known = named.get(stateName(fn));
         if (known != null) return known;
+        // A state object's type holds its awaitees' (a member per pending child future), so
+        // those are made first, callees before callers, walked with a stack of our own: made
+        // by recursion, a 2,000-deep await chain overflowed the JVM's stack. Each is then
+        // made with its children's types already known, one level deep.
+        for (String callee : calleesFirst(fn)) {
+            if (!named.containsKey(stateName(callee))) makeStateMachine(callee);
+        }
+        return named.get(stateName(fn));
+    }
+
+    private static String stateName(String fn) {
+        return fn.replace('.', '_') + "_state";
+    }
+
+    /** {@code fn} and every state machine its states await, transitively, each after those it awaits. */
+    private List<String> calleesFirst(String fn) {
+        List<String> order = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>(java.util.Set.of(fn));
+        java.util.Deque<java.util.Iterator<String>> stack = new java.util.ArrayDeque<>();
+        java.util.Deque<String> path = new java.util.ArrayDeque<>();
+        path.push(fn);
+        stack.push(awaited(fn).iterator());
+        while (!stack.isEmpty()) {
+            java.util.Iterator<String> next = stack.peek();
+            if (next.hasNext()) {
+                String callee = next.next();
+                if (seen.add(callee) && !named.containsKey(stateName(callee))) {
+                    path.push(callee);
+                    stack.push(awaited(callee).iterator());
+                }
+            } else {
+                stack.pop();
+                order.add(path.pop());
+            }
+        }
+        return order;
+    }
+
+    /** The state machines whose types {@code fn}'s state object names: its awaitees' and its `join`/`race` branches'. */
+    private List<String> awaited(String fn) {
+        StateMachine m = machines.get(fn);
+        List<String> out = new ArrayList<>();
+        mote.mir.MirFn f = program.function(fn);
+        for (StateMachine.State s : m.states()) {
+            if (s.awaitee() != null && s.awaitee().callee() instanceof Callee.Function c && machines.containsKey(c.name())) out.add(c.name());
+            if (f != null && s.awaitBlock() != null && f.block(s.awaitBlock()).terminator() instanceof mote.mir.Terminator.Suspend su)
+                for (mote.mir.Terminator.ChildWait w : su.waits())
+                    for (Callee site : w.sites())
+                        if (site instanceof Callee.Function c && machines.containsKey(c.name())) out.add(c.name());
+        }
+        return out;
+    }
+
+    private void makeStateMachine(String fn) {
+        String name = stateName(fn);
         StateMachine m = machines.get(fn);
         List<LLVMMetadataRef> enumerators = new ArrayList<>();
         for (StateMachine.State s : m.states()) enumerators.add(LLVMDIBuilderCreateEnumerator(di, s.name(), utf8(s.name()), s.index(), 1));
@@ -290,7 +344,6 @@ final class DebugTypes {
         }
         LLVMMetadataRef made = struct(name, 8L * m.size(), 8 * m.align(), members);
         named.put(name, made);
-        return made;
     }
 
     /** A saved local's name as written; a temporary's as MIR prints it (`_7`). */

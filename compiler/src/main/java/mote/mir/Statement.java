@@ -42,7 +42,7 @@ public sealed interface Statement {
      * through, innermost first (DWARF inlined frames).
      */
     record Line(mote.diag.Span span, List<Inlined> inlinedAt) implements Statement {
-        public Line { inlinedAt = List.copyOf(inlinedAt); }
+        public Line { inlinedAt = inlinedAt instanceof InlinedChain ? inlinedAt : List.copyOf(inlinedAt); }
         public Line(mote.diag.Span span) { this(span, List.of()); }
         @Override public String toString() { return "// line " + span.line() + ":" + span.column(); }
 
@@ -56,9 +56,56 @@ public sealed interface Statement {
 
         /** This line's code, copied one more time: through {@code call}. */
         public Line inlinedInto(Inlined call) {
-            List<Inlined> chain = new java.util.ArrayList<>(inlinedAt);
-            chain.add(call);
-            return new Line(span, chain);
+            return new Line(span, new InlinedChain(inlinedAt, call));
+        }
+    }
+
+    /**
+     * A line's {@code inlinedAt}: the chain {@code inner} it extends, then one more call,
+     * the outermost. Inlining a fn copies its lines once per level, each one call deeper; as
+     * a copied list each line's chain cost its length at every level, which is cubic in a
+     * chain's depth (issue 13: a 2,000-deep await chain, inlined 200 deep, spent most of its
+     * build copying chains); this one costs one node per line per level and shares the rest.
+     * Read as a list, it is flattened once.
+     */
+    final class InlinedChain extends java.util.AbstractList<Inlined> implements java.util.RandomAccess {
+        private final List<Inlined> inner;
+        private final Inlined outermost;
+        private final int size;
+        private Inlined[] flat;
+
+        InlinedChain(List<Inlined> inner, Inlined outermost) {
+            this.inner = inner;
+            this.outermost = java.util.Objects.requireNonNull(outermost);
+            this.size = inner.size() + 1;
+        }
+
+        @Override public int size() { return size; }
+
+        @Override public Inlined get(int index) {
+            java.util.Objects.checkIndex(index, size);
+            return index == size - 1 ? outermost : flat()[index];
+        }
+
+        /** The calls, innermost first, read along the chain of nodes without recursion. */
+        private Inlined[] flat() {
+            Inlined[] calls = flat;
+            if (calls != null) return calls;
+            calls = new Inlined[size];
+            List<Inlined> at = this;
+            int end = size;
+            while (at instanceof InlinedChain c) {
+                if (c.flat != null) {
+                    System.arraycopy(c.flat, 0, calls, 0, end);
+                    end = 0;
+                    break;
+                }
+                calls[--end] = c.outermost;
+                at = c.inner;
+            }
+            for (int i = 0; i < end; i++) calls[i] = at.get(i);
+            flat = calls;
+            return calls;
         }
     }
 

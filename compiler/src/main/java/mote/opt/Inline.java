@@ -74,6 +74,7 @@ public final class Inline implements MirPass {
         Map<String, Integer> sites = new HashMap<>();
         for (MirFn f : fns.values()) countSites(f, sites, 1);
         Map<String, Integer> sizes = new HashMap<>();
+        Names names = new Names();
         java.util.Set<String> processed = new java.util.HashSet<>();
         for (MirFn f : new AsyncCallGraph(program).bottomUp()) {
             MirFn caller = fns.get(f.name());
@@ -87,9 +88,15 @@ public final class Inline implements MirPass {
                     int calleeSize = sizes.computeIfAbsent(callee.name(), n -> bodySize(callee));
                     int callerSize = sizes.computeIfAbsent(caller.name(), n -> bodySize(fns.get(n)));
                     if (extraCopies * calleeSize <= budget && callerSize + calleeSize <= CALLER_BUDGET) {
-                        caller = inlineAt(caller, i, callee);
+                        int blocksBefore = caller.blocks().size();
+                        caller = inlineAt(caller, i, callee, names);
                         fns.put(caller.name(), caller);
-                        sizes.remove(caller.name());
+                        // The copy adds the callee's body, an argument per parameter and a result per
+                        // return; counted so rather than over the whole caller again after every copy
+                        // (a fifth of the pass on a deep chain), unless cleaning up dropped blocks.
+                        if (caller.blocks().size() == blocksBefore + callee.blocks().size())
+                            sizes.put(caller.name(), callerSize + calleeSize + callee.params().size() + returns(callee));
+                        else sizes.remove(caller.name());
                         sites.merge(c.name(), -1, Integer::sum);   // the await replaced by the copy
                         countSites(callee, sites, 1);              // the awaits inside the copy
                         // Inlined everywhere and done with as a caller: nothing can await it again.
@@ -103,7 +110,7 @@ public final class Inline implements MirPass {
         List<MirFn> out = new ArrayList<>();
         for (MirFn f : fns.values()) {
             if (f.isAsync() && !program.isTaskEntry(f.name()) && sites.getOrDefault(f.name(), 0) == 0) continue;
-            out.add(f);
+            out.add(names.spelled(f));
         }
         return program.withFunctions(out);
     }
@@ -159,6 +166,12 @@ public final class Inline implements MirPass {
         return t;
     }
 
+    private static int returns(MirFn f) {
+        int n = 0;
+        for (BasicBlock b : f.blocks()) if (b.terminator() instanceof Terminator.Return) n++;
+        return n;
+    }
+
     static int bodySize(MirFn f) {
         int n = 0;
         for (BasicBlock b : f.blocks()) {
@@ -168,39 +181,110 @@ public final class Inline implements MirPass {
         return n;
     }
 
-    /** The debug line marks of a copied block say which await they were inlined at (DWARF inlined frames). */
-    private static BasicBlock markInlined(BasicBlock b, MirFn callee, Terminator.Await await) {
-        if (await.span() == null || b.statements().stream().noneMatch(s -> s instanceof Statement.Line)) return b;
-        List<String> params = callee.params().stream().map(p -> callee.decl(p).name()).toList();
-        Statement.Inlined call = new Statement.Inlined(callee.name(), callee.span(), params, await.span());
-        List<Statement> stmts = new ArrayList<>();
-        for (Statement s : b.statements()) stmts.add(s instanceof Statement.Line l ? l.inlinedInto(call) : s);
-        return new BasicBlock(stmts, b.terminator());
+    /**
+     * The debug line marks of a copied block say which await they were inlined at (DWARF
+     * inlined frames): {@code call}, or null when the await has no span.
+     */
+    private static BasicBlock markInlined(BasicBlock b, Statement.Inlined call) {
+        if (call == null) return b;
+        List<Statement> stmts = null;
+        for (int i = 0; i < b.statements().size(); i++) {
+            if (b.statements().get(i) instanceof Statement.Line l) {
+                if (stmts == null) stmts = new ArrayList<>(b.statements());
+                stmts.set(i, l.inlinedInto(call));
+            }
+        }
+        return stmts == null ? b : new BasicBlock(stmts, b.terminator());
     }
 
-    private static MirFn inlineAt(MirFn caller, int awaitBlock, MirFn callee) {
+    private static Statement.Inlined inlinedCall(MirFn callee, Terminator.Await await) {
+        if (await.span() == null) return null;
+        List<String> params = new ArrayList<>(callee.params().size());
+        for (Local p : callee.params()) params.add(callee.decl(p).name());
+        return new Statement.Inlined(callee.name(), callee.span(), params, await.span());
+    }
+
+    /**
+     * The names of the locals inlining copies (`callee.x`, `outer.callee.x`, ...) while the pass
+     * runs: a copied local's is its fn's name before the name it had in the copied body, one
+     * node, spelled out once the pass is done. Spelled at every copy, they cost their length
+     * each time: a chain of fns inlined 200 deep built names 200 fns long at every level, half
+     * of the pass's time and memory (issue 13). Meanwhile a copied local's decl keeps the name
+     * it has in its own fn; a fn with copies is listed here, its names by local.
+     */
+    private static final class Names {
+        /** A copied local's name: {@code fn} + "." + {@code inner} (a String or another Copied). */
+        private record Copied(String fn, Object inner) {}
+
+        private final Map<String, List<Object>> byFn = new HashMap<>();
+
+        /** The names of {@code f}'s locals as this pass knows them (a String, a Copied, or null for a temporary). */
+        List<Object> of(MirFn f) {
+            List<Object> known = byFn.get(f.name());
+            if (known != null) return known;
+            List<Object> plain = new ArrayList<>(f.locals().size());
+            for (LocalDecl d : f.locals()) plain.add(d.name());
+            return plain;
+        }
+
+        void set(MirFn f, List<Object> names) {
+            byFn.put(f.name(), names);
+        }
+
+        static Object copied(String fn, Object inner) {
+            return inner == null ? null : new Copied(fn, inner);
+        }
+
+        static String spell(Object name) {
+            if (name == null || name instanceof String) return (String) name;
+            StringBuilder sb = new StringBuilder();
+            Object at = name;
+            while (at instanceof Copied c) {
+                sb.append(c.fn()).append('.');
+                at = c.inner();
+            }
+            return sb.append((String) at).toString();
+        }
+
+        /** {@code f} with its locals' names spelled out. */
+        MirFn spelled(MirFn f) {
+            List<Object> names = byFn.get(f.name());
+            if (names == null) return f;
+            List<LocalDecl> locals = new ArrayList<>(f.locals().size());
+            for (int i = 0; i < f.locals().size(); i++) {
+                LocalDecl d = f.locals().get(i);
+                locals.add(new LocalDecl(spell(names.get(i)), d.type(), d.span()));
+            }
+            return new MirFn(f.name(), f.isAsync(), f.params(), f.returnLocal(), f.returnType(), locals, f.blocks(), f.span(), f.interrupt());
+        }
+    }
+
+    private static MirFn inlineAt(MirFn caller, int awaitBlock, MirFn callee, Names names) {
         MirEdit edit = new MirEdit(caller);
         Terminator.Await await = (Terminator.Await) caller.blocks().get(awaitBlock).terminator();
-        Map<Integer, Local> localMap = new HashMap<>();
+        Local[] localMap = new Local[callee.locals().size()];
+        List<Object> callerNames = new ArrayList<>(names.of(caller));
+        List<Object> calleeNames = names.of(callee);
         for (int i = 0; i < callee.locals().size(); i++) {
             LocalDecl d = callee.locals().get(i);
-            String name = d.name() == null ? null : callee.name() + "." + d.name();
-            localMap.put(i, edit.addLocal(new LocalDecl(name, d.type(), d.span())));
+            localMap[i] = edit.addLocal(new LocalDecl(d.name(), d.type(), d.span()));
+            callerNames.add(Names.copied(callee.name(), calleeNames.get(i)));
         }
         int blockBase = edit.blocks.size();
         // `join`/`race` child slots are numbered per fn: the callee's must not collide with the caller's.
         int childBase = maxChild(caller) + 1;
+        Statement.Inlined call = inlinedCall(callee, await);
         for (BasicBlock original : callee.blocks()) {
-            BasicBlock b = markInlined(original, callee, await);
+            BasicBlock b = markInlined(original, call);
             BasicBlock mapped;
             if (b.terminator() instanceof Terminator.Return) {
                 List<Statement> stmts = new ArrayList<>();
-                for (Statement s : b.statements()) stmts.add(MirEdit.mapStatement(s, l -> localMap.get(l.index())));
+                for (Statement s : b.statements()) stmts.add(MirEdit.mapStatement(s, l -> localMap[l.index()]));
                 stmts.add(new Statement.Assign(await.dest(),
-                        new Rvalue.Use(mote.mir.Operand.of(localMap.get(callee.returnLocal().index())))));
+                        new Rvalue.Use(mote.mir.Operand.of(localMap[callee.returnLocal().index()]))));
                 mapped = new BasicBlock(stmts, new Terminator.Goto(await.resume()));
             } else {
-                mapped = MirEdit.mapBlock(b, l -> localMap.get(l.index()), blk -> new BlockId(blk.index() + blockBase));
+                mapped = MirEdit.mapBlock(b, l -> localMap[l.index()], blk -> new BlockId(blk.index() + blockBase));
                 mapped = new BasicBlock(mapped.statements(), alsoHolding(renumberChildren(mapped.terminator(), childBase), await.held()));
             }
             edit.addBlock(mapped);
@@ -208,8 +292,10 @@ public final class Inline implements MirPass {
         BasicBlock site = caller.blocks().get(awaitBlock);
         List<Statement> stmts = new ArrayList<>(site.statements());
         for (int k = 0; k < callee.params().size(); k++)
-            stmts.add(new Statement.Assign(localMap.get(callee.params().get(k).index()), new Rvalue.Use(await.args().get(k))));
+            stmts.add(new Statement.Assign(localMap[callee.params().get(k).index()], new Rvalue.Use(await.args().get(k))));
         edit.blocks.set(awaitBlock, new BasicBlock(stmts, new Terminator.Goto(new BlockId(blockBase))));
-        return edit.finish();
+        MirFn inlined = edit.finish();
+        names.set(inlined, callerNames);
+        return inlined;
     }
 }

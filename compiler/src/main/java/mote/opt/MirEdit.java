@@ -135,7 +135,9 @@ final class MirEdit {
     }
 
     static BasicBlock mapBlock(BasicBlock b, UnaryOperator<Local> locals, UnaryOperator<BlockId> blocks) {
-        return new BasicBlock(b.statements().stream().map(s -> mapStatement(s, locals)).toList(),
-                mapTerminator(b.terminator(), locals, blocks));
+        // A loop, not a stream: inlining maps every block it copies (issue 13).
+        Statement[] mapped = new Statement[b.statements().size()];
+        for (int i = 0; i < mapped.length; i++) mapped[i] = mapStatement(b.statements().get(i), locals);
+        return new BasicBlock(java.util.Arrays.asList(mapped), mapTerminator(b.terminator(), locals, blocks));
     }
 }

@@ -90,4 +90,19 @@ class MergeStatesTest {
         assertEquals(1, awaits(merged), merged.toString());
         assertTrue(MirVerifier.problems(merged).isEmpty(), MirVerifier.problems(merged).toString());
     }
+
+    /**
+     * Resumes that are the same code once the first's result is renamed to the second's,
+     * where the first names the second's result: `_3 = _2` and `_3 = _3`. Comparing the
+     * resumes with each result replaced by a fresh local (how the search is made cheap)
+     * would tell them apart; the exact renaming is checked for such pairs, so they share.
+     */
+    @Test
+    void aResumeNamingTheOtherAwaitsResultIsComparedByRenaming() {
+        MirFn f = twoYields(List.of(new Statement.Assign(l(3), new Rvalue.Use(Operand.of(l(2))))),
+                List.of(new Statement.Assign(l(3), new Rvalue.Use(Operand.of(l(3))))));
+        MirFn merged = MergeStates.mergeIn(f);
+        assertEquals(1, awaits(merged), merged.toString());
+        assertTrue(MirVerifier.problems(merged).isEmpty(), MirVerifier.problems(merged).toString());
+    }
 }
