@@ -34,8 +34,10 @@ static struct {
  * disappear. */
 #define ONE_WORD (mote_task_count <= 32u)
 
-/* Weak: a whole-program build replaces it by what the program does (see mote_rt.h). */
+#ifdef MOTE_WHOLE_PROGRAM
+/* Weak: the whole-program link sets it from what the program does (see mote_rt.h). */
 __attribute__((weak)) const bool mote_handlers_use_runtime = true;
+#endif
 
 void mote_wake_locked(uint32_t id)
 {

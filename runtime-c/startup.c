@@ -255,9 +255,14 @@ static void board_init(void)
 #define CPACR_CP10_CP11_FULL (0xFu << 20)
 
 /* Whether any variable starts with a value other than zero, i.e. .data has something to copy.
- * Weak: a whole-program build decides (mote.llvm.WholeProgram), and where nothing does (most
- * Mote programs: their statics start at zero or are constants) the copy loop folds away. */
+ * A whole-program build decides (mote.llvm.WholeProgram sets this weak definition), and where
+ * nothing does (most Mote programs: their statics start at zero or are constants) the copy
+ * loop folds away. Compiled as a library, runtime-c always copies. */
+#ifdef MOTE_WHOLE_PROGRAM
 __attribute__((weak)) const bool mote_image_has_data = true;
+#else
+#define mote_image_has_data true
+#endif
 
 __attribute__((minsize)) void Reset_Handler(void)   /* runs once: size over speed */
 {

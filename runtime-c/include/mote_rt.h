@@ -234,10 +234,16 @@ static inline void mote_irq_restore(uint32_t primask)
 }
 
 /* Whether an interrupt handler may touch the structures tasks share with the executor (the
- * ready set, channels, events, mutexes). executor.c's weak definition says yes; a whole-program
- * build finds out (mote.llvm.WholeProgram): a program with no interrupt handler and no timer
- * runs all of that code in thread mode only, so nothing preempts it and masking is dropped. */
+ * ready set, channels, events, mutexes). Compiled as a library (objects: C programs, -O 0),
+ * runtime-c assumes so. Compiled as bitcode for a whole-program build (MOTE_WHOLE_PROGRAM),
+ * executor.c defines it, weak and true, and mote.llvm.WholeProgram sets it: a program with
+ * no interrupt handler and no timer runs all of that code in thread mode only, so nothing
+ * preempts it and masking is dropped. */
+#ifdef MOTE_WHOLE_PROGRAM
 extern const bool mote_handlers_use_runtime;
+#else
+#define mote_handlers_use_runtime true
+#endif
 
 /* Masks interrupts around a change to a shared structure, where a handler could preempt it. */
 static inline uint32_t mote_lock(void)

@@ -116,6 +116,7 @@ public final class RuntimeBuilder {
         List<String> flags = new ArrayList<>(compileFlags(board));
         flags.remove("-fstack-usage");
         flags.add("-emit-llvm");
+        flags.add("-DMOTE_WHOLE_PROGRAM");   // the facts mote.llvm.WholeProgram decides are variables to set
         Path target = cacheDir.resolve(hash(flags, sources));
         ensureBuilt(target, flags, sources);
         return target;
