@@ -41,14 +41,19 @@ public record SizeBaseline(int version, String program, String board, Map<String
         return new SizeBaseline(VERSION, source.getFileName().toString(), board, sections, symbols(build.elf()));
     }
 
-    /** Defined symbols with a size, from the jar's llvm-nm, by readable name (`fwd1.poll`, not `_M4fwd1.poll`). */
+    /**
+     * Defined symbols with a size, from the jar's llvm-nm, by readable name (`fwd1.poll`, not
+     * `_M4fwd1.poll`). LLVM's merged-globals blocks (`.L_MergedGlobals.N`, mote.llvm.LlvmBackend)
+     * are left out: each named global in one keeps its own symbol, the rest (strings) show in the
+     * section rows, and the numbering of the blocks changes with any edit to the program.
+     */
     static Map<String, Long> symbols(Path elf) {
         Toolchain tc = Toolchain.get();
         String out = tc.check(tc.llvmNm(), List.of("--print-size", "--size-sort", "--radix=d", "--defined-only", elf.toString()));
         Map<String, Long> symbols = new TreeMap<>();
         for (String line : out.split("\n")) {
             String[] parts = line.trim().split("\\s+");
-            if (parts.length < 4) continue;
+            if (parts.length < 4 || parts[3].startsWith(".L_MergedGlobals")) continue;
             symbols.merge(SymbolNames.demangle(parts[3]), Long.parseLong(parts[1]), Long::sum);
         }
         return symbols;
