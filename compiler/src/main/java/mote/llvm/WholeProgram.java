@@ -88,18 +88,14 @@ public final class WholeProgram {
      * makes them constant; {@code mote.Compiler} checks the linked image has no .data then.
      */
     private static boolean decideData(LLVMModuleRef module) {
-        LLVMValueRef flag = LLVMGetNamedGlobal(module, IMAGE_HAS_DATA);
-        if (flag == null || flag.isNull() || LLVMIsDeclaration(flag) != 0) return true;
         boolean hasData = false;
-        for (LLVMValueRef g = LLVMGetFirstGlobal(module); g != null && !g.isNull(); g = LLVMGetNextGlobal(g)) {
+        for (LLVMValueRef g = LLVMGetFirstGlobal(module); g != null && !g.isNull() && !hasData; g = LLVMGetNextGlobal(g)) {
             if (LLVMIsDeclaration(g) != 0 || LLVMIsGlobalConstant(g) != 0) continue;
             if (LLVMGetValueName(g).getString().startsWith("llvm.")) continue;
             LLVMValueRef init = LLVMGetInitializer(g);
-            if (init != null && !init.isNull() && LLVMIsNull(init) == 0) hasData = true;
+            hasData = init != null && !init.isNull() && LLVMIsNull(init) == 0;
         }
-        LLVMSetInitializer(flag, LLVMConstInt(LLVMGlobalGetValueType(flag), hasData ? 1 : 0, 0));
-        LLVMSetLinkage(flag, LLVMInternalLinkage);
-        return hasData;
+        return setFact(module, IMAGE_HAS_DATA, hasData) ? hasData : true;
     }
 
     static final String IMAGE_HAS_DATA = "mote_image_has_data";
@@ -111,16 +107,26 @@ public final class WholeProgram {
      * mutexes are only touched in thread mode and their masking folds away.
      */
     private static void decideHandlerUse(LLVMModuleRef module) {
-        LLVMValueRef flag = LLVMGetNamedGlobal(module, HANDLERS_USE_RUNTIME);
-        if (flag == null || flag.isNull() || LLVMIsDeclaration(flag) != 0) return;
         boolean handlers = false;
-        for (LLVMValueRef f = LLVMGetFirstFunction(module); f != null && !f.isNull(); f = LLVMGetNextFunction(f)) {
+        for (LLVMValueRef f = LLVMGetFirstFunction(module); f != null && !f.isNull() && !handlers; f = LLVMGetNextFunction(f)) {
             if (LLVMIsDeclaration(f) != 0) continue;
             String name = LLVMGetValueName(f).getString();
-            if (name.startsWith("mote_irq_") || name.equals("SysTick_Handler")) handlers = true;
+            handlers = name.startsWith("mote_irq_") || name.equals("SysTick_Handler");
         }
-        LLVMSetInitializer(flag, LLVMConstInt(LLVMGlobalGetValueType(flag), handlers ? 1 : 0, 0));
+        setFact(module, HANDLERS_USE_RUNTIME, handlers);
+    }
+
+    /**
+     * Gives runtime-c's weak `const bool` {@code name} the value {@code value} and makes it
+     * internal, so the optimiser folds it; false when the linked runtime does not define it
+     * (the runtime's own default then stands).
+     */
+    private static boolean setFact(LLVMModuleRef module, String name, boolean value) {
+        LLVMValueRef flag = LLVMGetNamedGlobal(module, name);
+        if (flag == null || flag.isNull() || LLVMIsDeclaration(flag) != 0) return false;
+        LLVMSetInitializer(flag, LLVMConstInt(LLVMGlobalGetValueType(flag), value ? 1 : 0, 0));
         LLVMSetLinkage(flag, LLVMInternalLinkage);   // no longer weak: its value may be folded
+        return true;
     }
 
     static final String HANDLERS_USE_RUNTIME = "mote_handlers_use_runtime";
