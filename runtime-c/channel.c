@@ -26,7 +26,7 @@
  * and up: an item's size says nothing of its alignment), else a byte at a time. One loop and
  * one copy for every channel shape: flash as small as the byte loop's. Not memcpy, which
  * -ffreestanding code calls out of line. */
-__attribute__((noinline)) static void copy(uint8_t *dst, const uint8_t *src, uint32_t n)
+MOTE_OUT_OF_LINE static void copy(uint8_t *dst, const uint8_t *src, uint32_t n)
 {
     while (n != 0) {
         uint32_t step = 1;
@@ -52,7 +52,7 @@ extern bool (*const mote_task_poller)(uint32_t task) __attribute__((weak));
 /* Notifies the first waiter whose task is still LIVE. Only a task poisoned under
  * --panic=task (the program then has a task poller) can leave its node in a list while
  * not LIVE: it is dropped. Without one, the test folds away. */
-__attribute__((noinline)) static void notify_first(struct mote_waiter **tail)
+MOTE_OUT_OF_LINE static void notify_first(struct mote_waiter **tail)
 {
     bool poisoning = &mote_task_poller != 0 && mote_task_poller != 0;
     while (*tail != 0) {

@@ -245,6 +245,17 @@ extern const bool mote_handlers_use_runtime;
 #define mote_handlers_use_runtime true
 #endif
 
+/* -O 2 builds compile runtime-c for the program with -O2 -DMOTE_FOR_SPEED: helpers kept out
+ * of line only to save flash (MOTE_OUT_OF_LINE) may be inlined, and where the runtime has a
+ * faster but larger way of doing something, mote_runtime_for_speed picks it. */
+#ifdef MOTE_FOR_SPEED
+#define mote_runtime_for_speed true
+#define MOTE_OUT_OF_LINE
+#else
+#define mote_runtime_for_speed false
+#define MOTE_OUT_OF_LINE __attribute__((noinline))
+#endif
+
 /* Masks interrupts around a change to a shared structure, where a handler could preempt it. */
 static inline uint32_t mote_lock(void)
 {

@@ -318,8 +318,10 @@ public final class Compiler {
                 time("LLVM verify", codegen::verify);
                 // runtime-c joins the program here, so the optimiser sees both as one (issue 12).
                 if (runtimeInObject) {
-                    List<Path> runtimeBitcode = time("runtime bitcode", () -> mote.link.RuntimeBuilder.standard().wholeProgramBitcode(board));
-                    linked = time("runtime link", () -> mote.llvm.WholeProgram.link(codegen.module(), runtimeBitcode));
+                    List<Path> runtimeBitcode = time("runtime bitcode", () -> mote.link.RuntimeBuilder.standard()
+                            .wholeProgramBitcode(board, options.optLevel() == LlvmBackend.OptLevel.O2));
+                    linked = time("runtime link", () -> mote.llvm.WholeProgram.link(codegen.module(), runtimeBitcode,
+                            options.optLevel() == LlvmBackend.OptLevel.O2));
                 }
                 time("LLVM optimisation", () -> backend.optimise(codegen.module()));
                 if (options.emit().contains(Emit.LL)) {

@@ -18,6 +18,7 @@ import mote.board.Board;
 import mote.home.MoteHome;
 import mote.home.Toolchain;
 import mote.link.Linker;
+import mote.llvm.LlvmBackend;
 import mote.link.LinkerScript;
 import mote.link.RuntimeBuilder;
 import mote.qemu.QemuOptions;
@@ -26,8 +27,8 @@ import mote.qemu.QemuRunner;
 
 /**
  * The runtime's speed (issue 20): instructions per yield switch, per channel hand-off, per
- * interrupt-raised signal, per timer expiry and per idle loop iteration, for Mote (-O s, --opt
- * all) and for expert C with its own minimal executor and no runtime-c (bench/speed/c/).
+ * interrupt-raised signal, per timer expiry and per idle loop iteration, for Mote (--opt all, at
+ * -O s and at -O 2, where code that is faster but larger may go) and for expert C with its own minimal executor and no runtime-c (bench/speed/c/).
  *
  * Each case is a program that repeats one event N times (bench/speed/NAME.mote and
  * bench/speed/c/NAME.c), N read from a word of RAM ({@link #ROUNDS_ADDRESS}) that QEMU's
@@ -85,23 +86,26 @@ public final class SpeedBench {
     /** The table, for `make bench` (every case) and {@link #main}. */
     static void print(Path work, List<String> only, boolean profile) throws IOException {
         System.out.println("Runtime speed: instructions per event (QEMU lm3s6965evb, N and 2N events, instructions counted)");
-        System.out.printf(Locale.ROOT, "%-42s %8s %10s %7s%n", "case", "Mote", "expert C", "ratio");
+        System.out.printf(Locale.ROOT, "%-42s %8s %8s %10s %8s %8s%n", "case", "Mote -Os", "Mote -O2", "expert C",
+                "ratio s", "ratio 2");
         List<String> profiles = new ArrayList<>();
         for (Case c : CASES) {
             if (!only.isEmpty() && !only.contains(c.name())) continue;
             Cost mote = mote(c, work);
+            Cost speed = mote(c, LlvmBackend.OptLevel.O2, work);
             Cost expert = expertC(c, work);
-            System.out.printf(Locale.ROOT, "%-42s %8.1f %10.1f %6.2fx%n", c.what(), mote.perEvent(), expert.perEvent(),
-                    mote.perEvent() / expert.perEvent());
-            if (profile) profiles.add(profile(c, mote, expert));
+            System.out.printf(Locale.ROOT, "%-42s %8.1f %8.1f %10.1f %7.2fx %7.2fx%n", c.what(), mote.perEvent(),
+                    speed.perEvent(), expert.perEvent(), mote.perEvent() / expert.perEvent(),
+                    speed.perEvent() / expert.perEvent());
+            if (profile) profiles.add(profile(c, mote, speed, expert));
         }
         System.out.println();
         profiles.forEach(System.out::println);
     }
 
-    private static String profile(Case c, Cost mote, Cost expert) {
+    private static String profile(Case c, Cost mote, Cost speed, Cost expert) {
         StringBuilder out = new StringBuilder(c.name() + ": instructions per event by function\n");
-        for (var side : List.of(Map.entry("Mote", mote), Map.entry("C", expert))) {
+        for (var side : List.of(Map.entry("-Os", mote), Map.entry("-O2", speed), Map.entry("C", expert))) {
             side.getValue().bySymbol().entrySet().stream()
                     .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                     .forEach(e -> out.append(String.format(Locale.ROOT, "  %-5s %7.1f  %s%n", side.getKey(), e.getValue(), e.getKey())));
@@ -111,9 +115,14 @@ public final class SpeedBench {
 
     /** The Mote program of case {@code c} under `-O s --opt all`. */
     public static Cost mote(Case c, Path work) throws IOException {
+        return mote(c, LlvmBackend.OptLevel.S, work);
+    }
+
+    /** The Mote program of case {@code c} under `--opt all` and optimisation level {@code level}. */
+    public static Cost mote(Case c, LlvmBackend.OptLevel level, Path work) throws IOException {
         Path source = MoteHome.get().resolve("bench").resolve("speed").resolve(c.name() + ".mote");
-        Path dir = Files.createDirectories(work.resolve("mote-" + c.name()));
-        return cost(c, Compiler.compile(source, Compiler.Options.defaults(BOARD, dir)).elf(), dir);
+        Path dir = Files.createDirectories(work.resolve("mote-" + c.name() + "-" + level.name()));
+        return cost(c, Compiler.compile(source, Compiler.Options.defaults(BOARD, dir).withOptLevel(level)).elf(), dir);
     }
 
     /** The expert C of case {@code c}: bench/speed/c/bare.c and NAME.c, clang -Os, no runtime-c. */

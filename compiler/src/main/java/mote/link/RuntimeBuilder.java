@@ -111,12 +111,24 @@ public final class RuntimeBuilder {
      * objects): the stack report reads its call graph. Frame sizes come from the x.su files
      * that {@link #build} leaves beside the objects.
      */
-    public synchronized Path bitcodeDir(Board board) {
+    public Path bitcodeDir(Board board) {
+        return bitcodeDir(board, false);
+    }
+
+    /**
+     * As {@link #bitcodeDir(Board)}; {@code forSpeed} (-O 2 builds) compiles with -O2 and
+     * {@code MOTE_FOR_SPEED}, which picks runtime-c's faster, larger code where it has both.
+     */
+    public synchronized Path bitcodeDir(Board board, boolean forSpeed) {
         List<Path> sources = sources();
         List<String> flags = new ArrayList<>(compileFlags(board));
         flags.remove("-fstack-usage");
         flags.add("-emit-llvm");
         flags.add("-DMOTE_WHOLE_PROGRAM");   // the facts mote.llvm.WholeProgram decides are variables to set
+        if (forSpeed) {
+            flags.set(flags.indexOf("-Os"), "-O2");
+            flags.add("-DMOTE_FOR_SPEED");
+        }
         Path target = cacheDir.resolve(hash(flags, sources));
         ensureBuilt(target, flags, sources);
         return target;
@@ -127,7 +139,12 @@ public final class RuntimeBuilder {
      * program's module as bitcode ({@code mote.llvm.WholeProgram}) and optimised with it.
      */
     public List<Path> wholeProgramBitcode(Board board) {
-        Path dir = bitcodeDir(board);
+        return wholeProgramBitcode(board, false);
+    }
+
+    /** As {@link #wholeProgramBitcode(Board)}, compiled for speed (-O 2 builds) when {@code forSpeed}. */
+    public List<Path> wholeProgramBitcode(Board board, boolean forSpeed) {
+        Path dir = bitcodeDir(board, forSpeed);
         return filesEnding(dir, ".bc").stream().filter(p -> !isLibcallSource(p)).toList();
     }
 

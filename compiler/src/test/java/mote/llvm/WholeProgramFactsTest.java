@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
  * - it masks interrupts around the ready set, channels, events and mutexes only where a handler
  *   could preempt it (`mote_handlers_use_runtime`): a program with neither an interrupt handler
  *   nor a timer has no `primask` access in its image; one with either keeps the masking;
- * - startup copies .data only when a variable starts non-zero (`mote_image_has_data`).
+ * - startup copies .data only when a variable starts non-zero (`mote_image_has_data`);
+ * - built for speed (-O 2), runtime-c is compiled for speed (MOTE_FOR_SPEED) and the program's
+ *   functions may inline it; built for size they never do.
  * The run tests check that programs of every kind behave.
  */
 class WholeProgramFactsTest {
@@ -68,6 +70,40 @@ class WholeProgramFactsTest {
         assertTrue(disassembly(handler + TASKS.formatted("")).contains("primask"));
     }
 
+    private static final String YIELDS = """
+            task fn other() {
+                for _i in 0..3u32 { yield_now().await; }
+            }
+
+            async fn main() -> i32 {
+                spawn other();
+                for _i in 0..3u32 { yield_now().await; }
+                println("done");
+                0
+            }
+            """;
+
+    @Test
+    void builtForSpeedTheProgramInlinesRuntimeHelpers() throws IOException {
+        // Both tasks yield: each calls mote_wake_current, which -O s keeps out of line.
+        assertTrue(disassembly(YIELDS, LlvmBackend.OptLevel.S).contains("<mote_wake_current>:"));
+        assertFalse(disassembly(YIELDS, LlvmBackend.OptLevel.O2).contains("<mote_wake_current>:"));
+        Path source = ProgramRunner.tempDir().resolve("prog.mote");
+        Files.writeString(source, YIELDS);
+        ProgramRunner.Run fast = ProgramRunner.run(source, "lm3s6965evb", o -> o.withOptLevel(LlvmBackend.OptLevel.O2));
+        assertEquals("done\n", fast.output());
+        assertEquals(0, fast.qemu().exitCode());
+    }
+
+    @Test
+    void builtForSpeedChannelHelpersAreInlined() throws IOException {
+        // copy and notify_first are out of line only to save flash (MOTE_OUT_OF_LINE).
+        String size = disassembly(TASKS.formatted(""), LlvmBackend.OptLevel.S);
+        String speed = disassembly(TASKS.formatted(""), LlvmBackend.OptLevel.O2);
+        assertTrue(size.contains("<notify_first>:"), size);
+        assertFalse(speed.contains("<notify_first>:"), speed);
+    }
+
     private static final String STATIC = """
             static mut COUNT: u32 = %s;
 
@@ -107,11 +143,15 @@ class WholeProgramFactsTest {
     }
 
     private static String disassembly(String program) throws IOException {
+        return disassembly(program, LlvmBackend.OptLevel.S);
+    }
+
+    private static String disassembly(String program, LlvmBackend.OptLevel level) throws IOException {
         Board board = Board.load("lm3s6965evb");
         Path dir = ProgramRunner.tempDir();
         Path source = dir.resolve("prog.mote");
         Files.writeString(source, program);
-        Compiler.Result r = Compiler.compile(source, Compiler.Options.defaults(board, dir));
+        Compiler.Result r = Compiler.compile(source, Compiler.Options.defaults(board, dir).withOptLevel(level));
         Toolchain tc = Toolchain.get();
         return tc.check(tc.tool("llvm-objdump"), List.of("-d", "--no-show-raw-insn", r.elf().toString()));
     }
