@@ -36,13 +36,17 @@ public final class CompileBench {
     public static void main(String[] args) throws Exception {
         Path home = MoteHome.get();
         Path jar = home.resolve("compiler/target/mote.jar");
+        boolean jarGiven = false;
         boolean timings = true;
         List<String> only = null;
         Path write = null;
         long timeout = 120;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--jar" -> jar = Path.of(args[++i]);
+                case "--jar" -> {
+                    jar = Path.of(args[++i]);
+                    jarGiven = true;
+                }
                 case "--no-timings" -> timings = false;
                 case "--only" -> only = List.of(args[++i].split(","));
                 case "--write" -> write = Path.of(args[++i]);
@@ -58,12 +62,21 @@ public final class CompileBench {
             System.out.println("wrote " + programs.size() + " programs to " + dir);
             return;
         }
-        System.out.println("Compile time: `mote build` in a fresh JVM per build (compile = the --timings total, after JVM start)");
+        // As a user runs it: bin/mote, whose class data sharing archive is written by its first run
+        // after each jar change (that run is slower, so one untimed build comes first). --jar: the
+        // jar given, without the archive (to compare two builds of mote alike).
+        Path launcher = home.resolve("bin").resolve("mote");
+        List<String> command = !jarGiven && Files.isExecutable(launcher) ? List.of(launcher.toString())
+                : List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dmote.home=" + home, "-jar", jar.toString());
+        if (command.size() == 1 && !programs.isEmpty())
+            build(command, false, dir.resolve(programs.keySet().iterator().next() + ".mote"), "all", dir.resolve("out-warm-up"), timeout);
+        System.out.println("Compile time: `" + (command.size() == 1 ? "bin/mote" : "java -jar " + jar) + " build` in a fresh JVM per build"
+                + " (compile = the --timings total, after JVM start)");
         System.out.printf(Locale.ROOT, "%-14s %7s %-5s %10s %10s %10s %10s  %s%n", "program", "lines", "opt", "compile", "wall", "CPU", "peak RSS", "");
         for (var e : programs.entrySet()) {
             long lines = e.getValue().lines().count();
             for (String opt : List.of("none", "all")) {
-                Measured m = build(home, jar, timings, dir.resolve(e.getKey() + ".mote"), opt, dir.resolve("out-" + e.getKey() + "-" + opt), timeout);
+                Measured m = build(command, timings, dir.resolve(e.getKey() + ".mote"), opt, dir.resolve("out-" + e.getKey() + "-" + opt), timeout);
                 System.out.printf(Locale.ROOT, "%-14s %7d %-5s %10s %10s %10s %10s  %s%n", e.getKey(), lines, opt,
                         m.compileMs < 0 ? "-" : String.format(Locale.ROOT, "%.2f s", m.compileMs / 1000.0),
                         String.format(Locale.ROOT, "%.2f s", m.wallMs / 1000.0),
@@ -148,13 +161,13 @@ public final class CompileBench {
 
     private record Measured(long compileMs, long wallMs, long cpuMs, long rssKb, String problem) {}
 
-    private static Measured build(Path home, Path jar, boolean timings, Path source, String opt, Path out, long timeoutSeconds)
+    private static Measured build(List<String> mote, boolean timings, Path source, String opt, Path out, long timeoutSeconds)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         boolean time = Files.isExecutable(TIME);
         if (time) cmd.addAll(List.of(TIME.toString(), "-v"));
-        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dmote.home=" + home, "-jar", jar.toString(),
-                "build", source.toString(), "--opt", opt, "-o", out.toString()));
+        cmd.addAll(mote);
+        cmd.addAll(List.of("build", source.toString(), "--opt", opt, "-o", out.toString()));
         if (timings) cmd.add("--timings");
         Path log = Files.createTempFile("mote-bench-", ".log");
         try {

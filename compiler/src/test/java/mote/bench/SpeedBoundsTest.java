@@ -31,7 +31,7 @@ class SpeedBoundsTest {
             "yield, O2, 54",           // 52
             "channel, O2, 165",        // 157
             "irq_signal, O2, 121",     // 115
-            "timer, O2, 238",          // 227
+            "timer, O2, 200",          // 191 (227 before a sleep read the clock once at -O 2)
             "idle, O2, 19"})           // 18
     void instructionsPerEventStayWithinTheirBound(String name, LlvmBackend.OptLevel level, double bound) throws IOException {
         SpeedBench.Case c = SpeedBench.CASES.stream().filter(k -> k.name().equals(name)).findFirst().orElseThrow();
