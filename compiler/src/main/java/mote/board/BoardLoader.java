@@ -329,9 +329,10 @@ public final class BoardLoader {
          * knows. Checked here, so a typo is a board error rather than a failure deep in code generation.
          */
         private void checkTarget(String triple, String cpu) {
-            LlvmTargets.tripleProblem(triple).ifPresent(problem -> {
-                throw error("llvm-target", problem);
-            });
+            if (!LlvmTargets.checkedBefore(triple))
+                LlvmTargets.tripleProblem(triple).ifPresent(problem -> {
+                    throw error("llvm-target", problem);
+                });
             if (!LlvmTargets.knowsCpu(triple, cpu)) {
                 throw error("cpu", "`" + cpu + "` is not a CPU the bundled LLVM knows for `" + triple
                         + "`; use a Cortex-M core such as `cortex-m0`, `cortex-m3`, `cortex-m4` or `cortex-m33`");

@@ -47,17 +47,9 @@ final class LlvmTargets {
      * {@code llvm-cpus/LLVM_VERSION/TRIPLE}, one name a line.
      */
     static Set<String> cpus(String triple) {
-        Path file = MoteCache.dir("llvm-cpus").resolve(llvmVersion()).resolve(triple.replaceAll("[^A-Za-z0-9._-]", "_"));
-        try {
-            if (Files.isRegularFile(file)) {
-                List<String> lines = Files.readAllLines(file);
-                if (!lines.isEmpty() && lines.get(lines.size() - 1).equals(END)) {
-                    return Set.copyOf(lines.subList(0, lines.size() - 1));
-                }
-            }
-        } catch (IOException | UncheckedIOException e) {
-            // unreadable or damaged: ask llc again and rewrite it
-        }
+        Path file = cpusFile(triple);
+        Optional<Set<String>> stored = stored(file);
+        if (stored.isPresent()) return stored.get();
         Set<String> cpus = askLlc(triple);
         if (cpus.isEmpty()) return cpus;   // llc gave no list: nothing worth keeping
         try {
@@ -69,6 +61,54 @@ final class LlvmTargets {
             // a cache that cannot be written only costs the next run an llc
         }
         return cpus;
+    }
+
+    /**
+     * True when an earlier run with this LLVM found {@code triple} in its target registry: it
+     * stored the triple's CPU list only then (BoardLoader asks for the triple first). A board
+     * load then does not wait for the LLVM library, which a second thread is still loading while
+     * the program is parsed and checked (issue 13).
+     */
+    static boolean checkedBefore(String triple) {
+        return bundledVersion().isPresent() && stored(cpusFile(triple)).isPresent();
+    }
+
+    private static Path cpusFile(String triple) {
+        return MoteCache.dir("llvm-cpus").resolve(bundledVersion().orElseGet(LlvmTargets::llvmVersion))
+                .resolve(triple.replaceAll("[^A-Za-z0-9._-]", "_"));
+    }
+
+    private static Optional<Set<String>> stored(Path file) {
+        try {
+            if (Files.isRegularFile(file)) {
+                List<String> lines = Files.readAllLines(file);
+                if (!lines.isEmpty() && lines.get(lines.size() - 1).equals(END)) {
+                    return Optional.of(Set.copyOf(lines.subList(0, lines.size() - 1)));
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // unreadable or damaged: ask llc again and rewrite it
+        }
+        return Optional.empty();
+    }
+
+    /** The bundled LLVM's version as its jar names it (`20.1.7-1.5.12`), read without loading the library. */
+    private static Optional<String> bundledVersion() {
+        return BUNDLED_VERSION;
+    }
+
+    private static final Optional<String> BUNDLED_VERSION = readBundledVersion();
+
+    private static Optional<String> readBundledVersion() {
+        try (var in = LlvmTargets.class.getResourceAsStream("/META-INF/maven/org.bytedeco/llvm/pom.properties")) {
+            if (in == null) return Optional.empty();
+            java.util.Properties properties = new java.util.Properties();
+            properties.load(in);
+            String version = properties.getProperty("version", "");
+            return version.matches("[0-9A-Za-z._-]+") ? Optional.of("llvm-" + version) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** The last line of a complete list: a file cut short by a crash is not taken for a short list. */

@@ -230,11 +230,22 @@ public final class RuntimeBuilder {
      */
     private static final java.util.concurrent.ConcurrentHashMap<Path, String> VERIFIED = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** Forgets the folders this JVM found intact, as a new run would (tests). */
+    static void forgetVerified() {
+        VERIFIED.clear();
+    }
+
     /** True when the folder holds exactly the files its manifest lists, with the same bytes. */
     static boolean intact(Path dir) {
         try {
             String seen = fingerprint(dir);
             if (seen.equals(VERIFIED.get(dir))) return true;
+            // Checked whole by an earlier run, and no file's size or time changed since.
+            Path verified = dir.resolve(VERIFIED_FILE);
+            if (Files.exists(verified) && Files.readString(verified).equals(seen)) {
+                VERIFIED.put(dir, seen);
+                return true;
+            }
             List<String> lines = Files.readAllLines(dir.resolve(MANIFEST));
             List<Path> files = filesIn(dir);
             if (lines.size() != files.size() || files.isEmpty()) return false;
@@ -244,17 +255,30 @@ public final class RuntimeBuilder {
                 if (!parts[0].equals(sha256(files.get(i)))) return false;
             }
             VERIFIED.put(dir, seen);
+            writeAtomically(verified, seen);
             return true;
         } catch (IOException | UncheckedIOException e) {
             return false;   // no manifest, or unreadable: rebuild
         }
     }
 
+    /**
+     * Beside the manifest: the names, sizes and times of the folder's files when a run last
+     * found every hash matching. A later run whose files still look so does not hash them again;
+     * a file truncated, rewritten or replaced since has another size or time.
+     */
+    static final String VERIFIED_FILE = ".verified";
+
+    private static boolean isBookkeeping(Path file) {
+        String name = file.getFileName().toString();
+        return name.equals(MANIFEST) || name.startsWith(VERIFIED_FILE);
+    }
+
     /** Each file of {@code dir} (the manifest too) by name, size and modification time. */
     private static String fingerprint(Path dir) throws IOException {
         StringBuilder sb = new StringBuilder();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.sorted().toList()) {
+            for (Path file : files.filter(f -> !f.getFileName().toString().startsWith(VERIFIED_FILE)).sorted().toList()) {
                 var attrs = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
                 sb.append(file.getFileName()).append('\0').append(attrs.size()).append('\0')
                         .append(attrs.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS)).append('\n');
@@ -265,7 +289,7 @@ public final class RuntimeBuilder {
 
     private static List<Path> filesIn(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> !p.getFileName().toString().equals(MANIFEST)).sorted().toList();
+            return files.filter(p -> !isBookkeeping(p)).sorted().toList();
         }
     }
 
@@ -324,7 +348,46 @@ public final class RuntimeBuilder {
         } catch (IOException e) {
             throw new ToolError("cannot read runtime sources in " + sourceDir + ": " + e.getMessage());
         }
-        return hashes.computeIfAbsent(key, k -> hashOfSources(flags));
+        return hashes.computeIfAbsent(key, k -> rememberedHash(k, () -> hashOfSources(flags)));
+    }
+
+    /**
+     * The hash of the sources whose names, sizes and times (and the flags) are {@code key}:
+     * remembered across runs in a file {@code <cache>/key-*}, so a build reads and hashes the runtime's
+     * sources only after one of them changed (a tenth of a small build in a fresh JVM, issue 13).
+     * A missing or unreadable entry is computed again.
+     */
+    private String rememberedHash(String key, java.util.function.Supplier<String> compute) {
+        Path entry = cacheDir.resolve("key-" + digestHex(key.getBytes(StandardCharsets.UTF_8)).substring(0, 32));
+        try {
+            String known = Files.readString(entry).strip();
+            if (known.matches("[0-9a-f]{24}")) return known;
+        } catch (IOException | UncheckedIOException e) {
+            // not remembered yet
+        }
+        String hash = compute.get();
+        writeAtomically(entry, hash + "\n");
+        return hash;
+    }
+
+    /** Writes {@code text} to {@code file} through a private temporary file and one rename; a failure only loses the saving. */
+    private static void writeAtomically(Path file, String text) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path temporary = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+            Files.writeString(temporary, text);
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | UncheckedIOException e) {
+            // A read-only or full cache: the next run computes it again.
+        }
+    }
+
+    private static String digestHex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private String hashOfSources(List<String> flags) {

@@ -1,6 +1,7 @@
 package mote.board;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -10,7 +11,10 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The CPU names llc knows are asked of llc once per LLVM version and triple, then read from the Mote cache. */
+/**
+ * The CPU names llc knows are asked of llc once per LLVM version and triple, then read from the
+ * Mote cache; a triple whose list is stored was found in LLVM's registry by that earlier run.
+ */
 class LlvmTargetsTest {
     private static final String TRIPLE = "thumbv7m-none-eabi";
 
@@ -34,6 +38,12 @@ class LlvmTargetsTest {
             Files.write(file, List.of("cortex-m0"));
             assertTrue(LlvmTargets.cpus(TRIPLE).contains("cortex-m3"));
             assertTrue(Files.readAllLines(file).contains("cortex-m4"));
+            // With the list stored, a board load takes the triple as checked without asking LLVM;
+            // a triple never checked is asked (an unknown one is a board error: BoardFilesTest).
+            assertTrue(LlvmTargets.checkedBefore(TRIPLE));
+            assertFalse(LlvmTargets.checkedBefore("thumbv7em-none-eabihf"));
+            Files.write(file, List.of("cortex-m3"));   // cut short: not evidence of a check
+            assertFalse(LlvmTargets.checkedBefore(TRIPLE));
         } finally {
             if (previous == null) System.clearProperty("mote.cache"); else System.setProperty("mote.cache", previous);
         }

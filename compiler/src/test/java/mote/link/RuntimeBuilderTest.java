@@ -93,6 +93,48 @@ class RuntimeBuilderTest {
     }
 
     @Test
+    void aLaterRunTrustsAFolderCheckedBeforeUntilAFileChanges() throws IOException {
+        RuntimeBuilder builder = new RuntimeBuilder(Toolchain.get(), MoteHome.runtimeDir(), cache);
+        Board board = Board.load("lm3s6965evb");
+        Path dir = builder.build(board).get(0).getParent();
+        Path verified = dir.resolve(RuntimeBuilder.VERIFIED_FILE);
+        assertTrue(Files.exists(verified), "a checked folder records how its files looked");
+        RuntimeBuilder.forgetVerified();
+        assertTrue(RuntimeBuilder.intact(dir));   // from the record, files unchanged
+
+        // A record that does not match sends the next run back to the hashes (and rewrites it).
+        Files.writeString(verified, "garbage");
+        RuntimeBuilder.forgetVerified();
+        assertTrue(RuntimeBuilder.intact(dir));
+        assertTrue(!Files.readString(verified).equals("garbage"));
+
+        // A file truncated since has another size: hashed again, and found damaged.
+        Path object = dir.resolve("executor.o");
+        byte[] good = Files.readAllBytes(object);
+        Files.write(object, java.util.Arrays.copyOf(good, good.length / 2));
+        RuntimeBuilder.forgetVerified();
+        assertTrue(!RuntimeBuilder.intact(dir));
+    }
+
+    @Test
+    void theSourcesHashIsRememberedAndADamagedEntryRecomputed() throws IOException {
+        RuntimeBuilder builder = new RuntimeBuilder(Toolchain.get(), MoteHome.runtimeDir(), cache);
+        Board board = Board.load("lm3s6965evb");
+        Path dir = builder.build(board).get(0).getParent();
+        List<Path> keys;
+        try (Stream<Path> entries = Files.list(cache)) {
+            keys = entries.filter(p -> p.getFileName().toString().startsWith("key-")).toList();
+        }
+        assertEquals(1, keys.size(), keys.toString());
+        assertEquals(dir.getFileName().toString(), Files.readString(keys.get(0)).strip());
+        // A new builder (a new run) with a damaged entry computes the hash again: same folder.
+        Files.writeString(keys.get(0), "not a hash");
+        Path again = new RuntimeBuilder(Toolchain.get(), MoteHome.runtimeDir(), cache).build(board).get(0).getParent();
+        assertEquals(dir, again);
+        assertEquals(dir.getFileName().toString(), Files.readString(keys.get(0)).strip());
+    }
+
+    @Test
     void aGarbageStackUsageFileIsRebuiltNotBelieved() throws IOException {
         RuntimeBuilder builder = new RuntimeBuilder(Toolchain.get(), MoteHome.runtimeDir(), cache);
         Board board = Board.load("lm3s6965evb");
