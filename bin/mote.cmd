@@ -8,5 +8,9 @@ if not exist "%jar%" (
   echo mote: %jar% is missing; building it first ^(mvn package^)... 1>&2
   pushd "%root%" && call mvn -q -B package -DskipTests 1>&2 && popd
 )
-java "-Dmote.home=%root%" -jar "%jar%" %*
+rem Builds are short: the JIT's first tier alone is faster (bin/mote says why); not for lsp, monitor.
+set "jvm=-XX:TieredStopAtLevel=1"
+if /i "%~1"=="lsp" set "jvm="
+if /i "%~1"=="monitor" set "jvm="
+java %jvm% "-Dmote.home=%root%" -jar "%jar%" %*
 exit /b %ERRORLEVEL%
