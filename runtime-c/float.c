@@ -12,6 +12,8 @@
  */
 #include "mote_rt.h"
 
+MOTE_CONSOLE_CODE_BEGIN
+
 #define SPEC_WIDTH(s) ((s) & 0xffu)
 #define SPEC_ZERO     (1u << 18)
 #define SPEC_PLUS     (1u << 20)
@@ -215,3 +217,5 @@ void mote_print_f32(uint32_t bits, uint32_t spec, int32_t precision)
         mote_print_fmt_str(text_start, len, spec);
     }
 }
+
+MOTE_CONSOLE_CODE_END

@@ -5,6 +5,8 @@
  */
 #include "mote_rt.h"
 
+MOTE_CONSOLE_CODE_BEGIN
+
 #define SPEC_WIDTH(s)  ((s) & 0xffu)
 #define SPEC_FILL(s)   (((s) >> 8) & 0xffu)
 #define SPEC_ALIGN(s)  (((s) >> 16) & 3u)
@@ -115,3 +117,5 @@ void mote_print_fmt64(uint64_t v, uint32_t spec)
     }
     padded(prefix, prefix_of(prefix, negative, spec), &buf[i], 64 - i, spec);
 }
+
+MOTE_CONSOLE_CODE_END

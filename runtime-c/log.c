@@ -8,6 +8,8 @@
  */
 #include "mote_rt.h"
 
+MOTE_CONSOLE_CODE_BEGIN
+
 #define MOTE_LOG_FRAME 0xFFu
 
 void mote_log_varint(uint32_t v)
@@ -49,3 +51,5 @@ void mote_log_bytes(const uint8_t *p, uint32_t len)
     mote_log_varint(len);
     mote_print_str(p, len);
 }
+
+MOTE_CONSOLE_CODE_END

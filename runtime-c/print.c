@@ -4,6 +4,8 @@
  */
 #include "mote_rt.h"
 
+MOTE_CONSOLE_CODE_BEGIN
+
 void mote_print_str(const uint8_t *p, uint32_t len)
 {
     for (uint32_t i = 0; i < len; i++)
@@ -93,3 +95,5 @@ void mote_print_bool(bool v)
 {
     mote_print_cstr(v ? "true" : "false");
 }
+
+MOTE_CONSOLE_CODE_END

@@ -256,6 +256,17 @@ extern const bool mote_handlers_use_runtime;
 #define MOTE_OUT_OF_LINE __attribute__((noinline))
 #endif
 
+/* Console output (print.c, format.c, float.c, log.c) waits on the UART whatever the code is:
+ * at -O 2 its functions stay as small as at -O s and out of line (compiled -O2 and inlined
+ * into every print they doubled hello's image). Bracket a file's functions with these. */
+#ifdef MOTE_FOR_SPEED
+#define MOTE_CONSOLE_CODE_BEGIN _Pragma("clang attribute push(__attribute__((minsize, noinline)), apply_to = function)")
+#define MOTE_CONSOLE_CODE_END _Pragma("clang attribute pop")
+#else
+#define MOTE_CONSOLE_CODE_BEGIN
+#define MOTE_CONSOLE_CODE_END
+#endif
+
 /* Masks interrupts around a change to a shared structure, where a handler could preempt it. */
 static inline uint32_t mote_lock(void)
 {

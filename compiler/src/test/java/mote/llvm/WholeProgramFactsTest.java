@@ -104,6 +104,28 @@ class WholeProgramFactsTest {
         assertFalse(speed.contains("<notify_first>:"), speed);
     }
 
+    @Test
+    void builtForSpeedConsoleOutputStaysSmallAndOutOfLine() throws IOException {
+        // Printing waits on the UART: at -O 2 it is compiled as small as at -O s and not
+        // inlined into each print (MOTE_CONSOLE_CODE_BEGIN), which doubled hello's image.
+        String program = """
+                async fn main() -> i32 {
+                    for i in 0..3u32 { println("tick {}", i); }
+                    println("{} {}", 7u32, 8u32);
+                    0
+                }
+                """;
+        Board board = Board.load("lm3s6965evb");
+        Path dir = ProgramRunner.tempDir();
+        Path source = dir.resolve("prog.mote");
+        Files.writeString(source, program);
+        long size = Compiler.compile(source, Compiler.Options.defaults(board, dir.resolve("s"))).size().flash();
+        long speed = Compiler.compile(source, Compiler.Options.defaults(board, dir.resolve("2"))
+                .withOptLevel(LlvmBackend.OptLevel.O2)).size().flash();
+        assertTrue(speed <= size + size / 10, "-O 2 " + speed + " B against -O s " + size + " B");
+        assertTrue(disassembly(program, LlvmBackend.OptLevel.O2).contains("<mote_print_u32>:"));
+    }
+
     private static final String STATIC = """
             static mut COUNT: u32 = %s;
 
