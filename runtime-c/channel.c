@@ -139,7 +139,7 @@ static bool poll_waiter(struct mote_channel *c, struct mote_waiter *w, bool done
     return done;
 }
 
-bool mote_channel_send(struct mote_channel *c, const void *item, struct mote_waiter *w, uint32_t shape)
+MOTE_INLINE_FOR_SPEED bool mote_channel_send(struct mote_channel *c, const void *item, struct mote_waiter *w, uint32_t shape)
 {
     uint32_t primask = mote_lock();
     bool sent = poll_waiter(c, w, send_locked(c, item, shape), 1);
@@ -147,7 +147,7 @@ bool mote_channel_send(struct mote_channel *c, const void *item, struct mote_wai
     return sent;
 }
 
-bool mote_channel_recv(struct mote_channel *c, void *out, struct mote_waiter *w, uint32_t shape)
+MOTE_INLINE_FOR_SPEED bool mote_channel_recv(struct mote_channel *c, void *out, struct mote_waiter *w, uint32_t shape)
 {
     uint32_t primask = mote_lock();
     bool received = poll_waiter(c, w, recv_locked(c, out, shape), 0);

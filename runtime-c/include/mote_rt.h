@@ -251,9 +251,11 @@ extern const bool mote_handlers_use_runtime;
 #ifdef MOTE_FOR_SPEED
 #define mote_runtime_for_speed true
 #define MOTE_OUT_OF_LINE
+#define MOTE_INLINE_FOR_SPEED __attribute__((always_inline))
 #else
 #define mote_runtime_for_speed false
 #define MOTE_OUT_OF_LINE __attribute__((noinline))
+#define MOTE_INLINE_FOR_SPEED
 #endif
 
 /* Console output (print.c, format.c, float.c, log.c) waits on the UART whatever the code is:
