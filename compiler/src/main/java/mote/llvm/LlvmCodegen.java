@@ -172,6 +172,7 @@ public final class LlvmCodegen implements AutoCloseable {
 
     void declareRuntime() {
         runtimeFn("mote_print_str", voidType, false, ptr, i32);
+        runtimeFn("mote_console_putc", voidType, false, i8);
         runtimeFn("mote_print_i32", voidType, false, i32);
         runtimeFn("mote_print_u32", voidType, false, i32);
         runtimeFn("mote_print_hex32", voidType, false, i32);

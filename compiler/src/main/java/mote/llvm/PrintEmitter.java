@@ -37,6 +37,13 @@ abstract sealed class PrintEmitter extends BodyEmitterState permits AwaitEmitter
     void printAsText(List<PrintItem> items) {
         for (PrintItem item : items) {
             if (item instanceof PrintItem.Text t) {
+                if (item == items.get(items.size() - 1) && t.bytes().length == 1 && t.bytes()[0] == '\n') {
+                    // println's newline: one byte to the console driver, a constant in a register,
+                    // where mote_print_str takes a string's address and length (every image that
+                    // prints is smaller; separators and other one-byte texts are not: some grew).
+                    cg.callRuntime("mote_console_putc", LLVMConstInt(cg.i8, '\n', 0));
+                    continue;
+                }
                 cg.callRuntime("mote_print_str", cg.stringConstant(t.bytes()), cg.constInt(cg.i32, t.bytes().length));
                 continue;
             }
