@@ -35,7 +35,8 @@ public final class WholeProgram {
     /**
      * Symbols that stay external: what the linker script and the hardware start from, what
      * inline assembly names (the default handler branches to mote_fault), where qemu/gdbinit
-     * sets breakpoints, and the task count its `mote-task` and `mote-tasks` read (folded into
+     * sets breakpoints (but mote_panic_begin: never inlined, it keeps its name as a local
+     * symbol where a program can panic, and leaves with its text where it cannot), and the task count its `mote-task` and `mote-tasks` read (folded into
      * the executor, it would leave the image; 4 bytes). Everything else becomes internal. The
      * executor's variables that gdbinit reads (mote_tasks, mote_task_current, ...) keep their
      * names as local symbols while the program uses them (ARM's global merging leaves an alias
@@ -44,7 +45,7 @@ public final class WholeProgram {
      */
     static final Set<String> EXTERNAL = Set.of(
             "mote_vector_table", "Reset_Handler", "mote_fault", "mote_default_handler",
-            "mote_panic_begin", "mote_exit", "mote_task_count");
+            "mote_exit", "mote_task_count");
 
     /**
      * Links the runtime files that {@code module} needs into it, then internalizes. The files
