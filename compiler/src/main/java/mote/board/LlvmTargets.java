@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -52,14 +51,9 @@ final class LlvmTargets {
         if (stored.isPresent()) return stored.get();
         Set<String> cpus = askLlc(triple);
         if (cpus.isEmpty()) return cpus;   // llc gave no list: nothing worth keeping
-        try {
-            Files.createDirectories(file.getParent());
-            Path temporary = Files.createTempFile(file.getParent(), ".cpus-", "");
-            Files.write(temporary, Stream.concat(new TreeSet<>(cpus).stream(), Stream.of(END)).toList());
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            // a cache that cannot be written only costs the next run an llc
-        }
+        // A cache that cannot be written only costs the next run an llc.
+        MoteCache.writeQuietly(file, Stream.concat(new TreeSet<>(cpus).stream(), Stream.of(END))
+                .collect(Collectors.joining("\n", "", "\n")));
         return cpus;
     }
 
@@ -70,11 +64,11 @@ final class LlvmTargets {
      * the program is parsed and checked (issue 13).
      */
     static boolean checkedBefore(String triple) {
-        return bundledVersion().isPresent() && stored(cpusFile(triple)).isPresent();
+        return BUNDLED_VERSION.isPresent() && stored(cpusFile(triple)).isPresent();
     }
 
     private static Path cpusFile(String triple) {
-        return MoteCache.dir("llvm-cpus").resolve(bundledVersion().orElseGet(LlvmTargets::llvmVersion))
+        return MoteCache.dir("llvm-cpus").resolve(BUNDLED_VERSION.orElseGet(LlvmTargets::llvmVersion))
                 .resolve(triple.replaceAll("[^A-Za-z0-9._-]", "_"));
     }
 
@@ -92,11 +86,7 @@ final class LlvmTargets {
         return Optional.empty();
     }
 
-    /** The bundled LLVM's version as its jar names it (`20.1.7-1.5.12`), read without loading the library. */
-    private static Optional<String> bundledVersion() {
-        return BUNDLED_VERSION;
-    }
-
+    /** The bundled LLVM's version as its jar names it (`llvm-20.1.7-1.5.12`), read without loading the library. */
     private static final Optional<String> BUNDLED_VERSION = readBundledVersion();
 
     private static Optional<String> readBundledVersion() {

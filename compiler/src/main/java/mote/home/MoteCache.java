@@ -59,6 +59,27 @@ public final class MoteCache {
         }
     }
 
+    /**
+     * Writes {@code text} to {@code file} in the cache through a temporary file beside it
+     * (named {@code NAME.*.tmp}, so a folder's listing can tell it from other files) and one rename, so another process never reads half of it.
+     * Best effort: a cache that cannot be written only loses what the file would have saved.
+     */
+    public static void writeQuietly(Path file, String text) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path temporary = Files.createTempFile(file.getParent(), file.getFileName() + ".", ".tmp");
+            try {
+                Files.writeString(temporary, text, java.nio.charset.StandardCharsets.UTF_8);
+                Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(temporary);
+            }
+        } catch (IOException | UncheckedIOException | SecurityException e) {
+            // Only the saving is lost.
+        }
+    }
+
     /** The line that tells a user where the cache is and how to clear it, for errors that may come from it. */
     public static String clearHint() {
         return "  = note: Mote caches compiled runtime objects in " + root() + "; if that cache is damaged, delete it "

@@ -116,12 +116,9 @@ public final class Toolchain {
 
     private static void rememberUnpacked(String jar, Path binDir) {
         try {
-            Path dir = MoteCache.dir("toolchain-libs");
-            // Written under a unique name, then renamed: another build never reads half a note.
-            Path temporary = dir.resolve(UNPACKED_NOTE + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
-            Files.writeString(temporary, jar + "\n" + binDir, StandardCharsets.UTF_8);
-            Files.move(temporary, dir.resolve(UNPACKED_NOTE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException e) {
+            // Another build never reads half a note (see writeQuietly).
+            MoteCache.writeQuietly(MoteCache.dir("toolchain-libs").resolve(UNPACKED_NOTE), jar + "\n" + binDir);
+        } catch (RuntimeException e) {
             // Only the shortcut is lost.
         }
     }

@@ -255,7 +255,7 @@ public final class RuntimeBuilder {
                 if (!parts[0].equals(sha256(files.get(i)))) return false;
             }
             VERIFIED.put(dir, seen);
-            writeAtomically(verified, seen);
+            MoteCache.writeQuietly(verified, seen);
             return true;
         } catch (IOException | UncheckedIOException e) {
             return false;   // no manifest, or unreadable: rebuild
@@ -294,11 +294,7 @@ public final class RuntimeBuilder {
     }
 
     private static String sha256(Path file) throws IOException {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return digestHex(Files.readAllBytes(file));
     }
 
     /**
@@ -366,20 +362,8 @@ public final class RuntimeBuilder {
             // not remembered yet
         }
         String hash = compute.get();
-        writeAtomically(entry, hash + "\n");
+        MoteCache.writeQuietly(entry, hash + "\n");
         return hash;
-    }
-
-    /** Writes {@code text} to {@code file} through a private temporary file and one rename; a failure only loses the saving. */
-    private static void writeAtomically(Path file, String text) {
-        try {
-            Files.createDirectories(file.getParent());
-            Path temporary = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-            Files.writeString(temporary, text);
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | UncheckedIOException e) {
-            // A read-only or full cache: the next run computes it again.
-        }
     }
 
     private static String digestHex(byte[] bytes) {
