@@ -318,10 +318,10 @@ public final class Compiler {
                 time("LLVM verify", codegen::verify);
                 // runtime-c joins the program here, so the optimiser sees both as one (issue 12).
                 if (runtimeInObject) {
+                    boolean forSpeed = options.optLevel().forSpeed();
                     List<Path> runtimeBitcode = time("runtime bitcode", () -> mote.link.RuntimeBuilder.standard()
-                            .wholeProgramBitcode(board, options.optLevel() == LlvmBackend.OptLevel.O2));
-                    linked = time("runtime link", () -> mote.llvm.WholeProgram.link(codegen.module(), runtimeBitcode,
-                            options.optLevel() == LlvmBackend.OptLevel.O2));
+                            .wholeProgramBitcode(board, forSpeed));
+                    linked = time("runtime link", () -> mote.llvm.WholeProgram.link(codegen.module(), runtimeBitcode, forSpeed));
                 }
                 time("LLVM optimisation", () -> backend.optimise(codegen.module()));
                 if (options.emit().contains(Emit.LL)) {

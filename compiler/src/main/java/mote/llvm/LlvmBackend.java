@@ -49,6 +49,9 @@ public final class LlvmBackend implements AutoCloseable {
          */
         public boolean optimisesRuntimeWithProgram() { return this != O0; }
 
+        /** -O 2: runtime-c compiled for speed and inlined where it pays (mote.llvm.WholeProgram). */
+        public boolean forSpeed() { return this == O2; }
+
         public static OptLevel parse(String s) {
             return switch (s) {
                 case "s" -> S; case "z" -> Z; case "2" -> O2; case "0" -> O0;

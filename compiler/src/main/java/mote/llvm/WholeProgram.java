@@ -36,8 +36,9 @@ public final class WholeProgram {
      * Symbols that stay external: what the linker script and the hardware start from, what
      * inline assembly names (the default handler branches to mote_fault), where qemu/gdbinit
      * sets breakpoints (but mote_panic_begin: never inlined, it keeps its name as a local
-     * symbol where a program can panic, and leaves with its text where it cannot), and the task count its `mote-task` and `mote-tasks` read (folded into
-     * the executor, it would leave the image; 4 bytes). Everything else becomes internal. The
+     * symbol where a program can panic, and leaves with its text where it cannot), and the
+     * task count its `mote-task` and `mote-tasks` read (folded into the executor, it would
+     * leave the image; 4 bytes). Everything else becomes internal. The
      * executor's variables that gdbinit reads (mote_tasks, mote_task_current, ...) keep their
      * names as local symbols while the program uses them (ARM's global merging leaves an alias
      * of the same name for each); a program of one task folds its table away, and there
@@ -57,7 +58,8 @@ public final class WholeProgram {
 
     /**
      * As {@link #link(LLVMModuleRef, List)}, for a build optimised for speed ({@code forSpeed},
-     * -O 2: the program may inline any runtime function) or for size (only those it calls once).
+     * -O 2: the program may inline any runtime function, {@link #shareCodeGenerationAttributes})
+     * or for size (its calls to widely used ones stay calls, {@link #keepWidelyCalledRuntimeOutOfLine}).
      */
     public static Linked link(LLVMModuleRef module, List<Path> runtimeBitcode, boolean forSpeed) {
         LLVMContextRef ctx = LLVMGetModuleContext(module);
@@ -82,7 +84,8 @@ public final class WholeProgram {
         } finally {
             for (LLVMModuleRef unused : pending.values()) LLVMDisposeModule(unused);
         }
-        shareCodeGenerationAttributes(module, forSpeed);
+        if (forSpeed) shareCodeGenerationAttributes(module);
+        else keepWidelyCalledRuntimeOutOfLine(module);
         decideHandlerUse(module);
         boolean hasData = decideData(module);
         internalize(module);
@@ -210,24 +213,33 @@ public final class WholeProgram {
      * 19 of 133 programs. Built for size, the program's calls to widely used runtime
      * functions are kept calls instead ({@link #keepWidelyCalledRuntimeOutOfLine}).
      */
-    private static void shareCodeGenerationAttributes(LLVMModuleRef module, boolean forSpeed) {
-        if (!forSpeed) {
-            keepWidelyCalledRuntimeOutOfLine(module);
-            return;
-        }
+    private static void shareCodeGenerationAttributes(LLVMModuleRef module) {
+        Functions functions = Functions.of(module);
+        if (functions.runtime().isEmpty()) return;
         List<org.bytedeco.llvm.LLVM.LLVMAttributeRef> shared = new ArrayList<>();
-        List<LLVMValueRef> program = new ArrayList<>();
-        for (LLVMValueRef f = LLVMGetFirstFunction(module); f != null && !f.isNull(); f = LLVMGetNextFunction(f)) {
-            if (LLVMIsDeclaration(f) != 0) continue;
-            if (stringAttribute(f, "target-features") == null) program.add(f);
-            else if (shared.isEmpty())
-                for (String key : SHARED_ATTRIBUTES) {
-                    var a = stringAttribute(f, key);
-                    if (a != null) shared.add(a);
-                }
+        for (String key : SHARED_ATTRIBUTES) {
+            var a = stringAttribute(functions.runtime().get(0), key);
+            if (a != null) shared.add(a);
         }
-        for (LLVMValueRef f : program)
+        for (LLVMValueRef f : functions.program())
             for (var a : shared) LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex, a);
+    }
+
+    /**
+     * The module's defined functions: the program's (compiled Mote code) and runtime-c's, told
+     * apart by the target features clang writes on every C function and Mote code lacks.
+     */
+    private record Functions(Set<LLVMValueRef> program, List<LLVMValueRef> runtime) {
+        static Functions of(LLVMModuleRef module) {
+            Set<LLVMValueRef> program = new HashSet<>();
+            List<LLVMValueRef> runtime = new ArrayList<>();
+            for (LLVMValueRef f = LLVMGetFirstFunction(module); f != null && !f.isNull(); f = LLVMGetNextFunction(f)) {
+                if (LLVMIsDeclaration(f) != 0) continue;
+                if (stringAttribute(f, "target-features") == null) program.add(f);
+                else runtime.add(f);
+            }
+            return new Functions(program, runtime);
+        }
     }
 
     /**
@@ -248,23 +260,17 @@ public final class WholeProgram {
      * few places are still inlined where the inliner finds it pays, as before.
      */
     private static void keepWidelyCalledRuntimeOutOfLine(LLVMModuleRef module) {
-        Set<LLVMValueRef> program = new HashSet<>();
-        List<LLVMValueRef> runtime = new ArrayList<>();
-        for (LLVMValueRef f = LLVMGetFirstFunction(module); f != null && !f.isNull(); f = LLVMGetNextFunction(f)) {
-            if (LLVMIsDeclaration(f) != 0) continue;
-            if (stringAttribute(f, "target-features") == null) program.add(f);
-            else runtime.add(f);
-        }
+        Functions functions = Functions.of(module);
         int noinline = LLVMGetEnumAttributeKindForName("noinline", "noinline".length());
         var keepCall = LLVMCreateEnumAttribute(LLVMGetModuleContext(module), noinline, 0);
-        for (LLVMValueRef f : runtime) {
+        for (LLVMValueRef f : functions.runtime()) {
             List<LLVMValueRef> programCalls = new ArrayList<>();
             int uses = 0;
             for (var use = LLVMGetFirstUse(f); use != null && !use.isNull(); use = LLVMGetNextUse(use)) {
                 uses++;
                 LLVMValueRef user = LLVMGetUser(use);
                 LLVMValueRef call = LLVMIsACallInst(user);
-                if (call != null && !call.isNull() && program.contains(LLVMGetBasicBlockParent(LLVMGetInstructionParent(user))))
+                if (call != null && !call.isNull() && functions.program().contains(LLVMGetBasicBlockParent(LLVMGetInstructionParent(user))))
                     programCalls.add(user);
             }
             if (uses > WIDELY_CALLED)
