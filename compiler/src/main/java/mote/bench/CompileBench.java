@@ -66,11 +66,12 @@ public final class CompileBench {
         // after each jar change (that run is slower, so one untimed build comes first). --jar: the
         // jar given, without the archive (to compare two builds of mote alike).
         Path launcher = home.resolve("bin").resolve("mote");
-        List<String> command = !jarGiven && Files.isExecutable(launcher) ? List.of(launcher.toString())
+        boolean viaLauncher = !jarGiven && Files.isExecutable(launcher);
+        List<String> command = viaLauncher ? List.of(launcher.toString())
                 : List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dmote.home=" + home, "-jar", jar.toString());
-        if (command.size() == 1 && !programs.isEmpty())
+        if (viaLauncher && !programs.isEmpty())
             build(command, false, dir.resolve(programs.keySet().iterator().next() + ".mote"), "all", dir.resolve("out-warm-up"), timeout);
-        System.out.println("Compile time: `" + (command.size() == 1 ? "bin/mote" : "java -jar " + jar) + " build` in a fresh JVM per build"
+        System.out.println("Compile time: `" + (viaLauncher ? "bin/mote" : "java -jar " + jar) + " build` in a fresh JVM per build"
                 + " (compile = the --timings total, after JVM start)");
         System.out.printf(Locale.ROOT, "%-14s %7s %-5s %10s %10s %10s %10s  %s%n", "program", "lines", "opt", "compile", "wall", "CPU", "peak RSS", "");
         for (var e : programs.entrySet()) {
