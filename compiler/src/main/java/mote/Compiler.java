@@ -36,6 +36,7 @@ import mote.link.Linker;
 import mote.llvm.LlvmBackend;
 import mote.llvm.LlvmCallGraph;
 import mote.llvm.LlvmCodegen;
+import mote.llvm.SplitCodegen;
 import org.bytedeco.llvm.global.LLVM;
 import mote.mir.MirBuilder;
 import mote.mir.MirPrinter;
@@ -65,8 +66,11 @@ public final class Compiler {
      * @param panicAbort `--panic=abort` (the default) rather than `--panic=task`
      */
     public record Options(Board board, LlvmBackend.OptLevel optLevel, boolean debug, boolean panicAbort,
-                          Set<Optimization> opts, Set<Emit> emit, Path outDir, boolean internedLog, boolean backtrace) {
+                          Set<Optimization> opts, Set<Emit> emit, Path outDir, boolean internedLog, boolean backtrace,
+                          int codegenUnits) {
         public Options {
+            if (codegenUnits < 0 || codegenUnits > SplitCodegen.MAX_UNITS)
+                throw new IllegalArgumentException("codegen units " + codegenUnits + " outside 0.." + SplitCodegen.MAX_UNITS);
             emit = emit.isEmpty() ? EnumSet.noneOf(Emit.class) : EnumSet.copyOf(emit);
             opts = opts.isEmpty() ? EnumSet.noneOf(Optimization.class) : EnumSet.copyOf(opts);
         }
@@ -77,6 +81,12 @@ public final class Compiler {
             this(board, optLevel, debug, panicAbort, opts, emit, outDir, false);
         }
 
+        /** Code generation units chosen by size (see {@link SplitCodegen}). */
+        public Options(Board board, LlvmBackend.OptLevel optLevel, boolean debug, boolean panicAbort,
+                       Set<Optimization> opts, Set<Emit> emit, Path outDir, boolean internedLog, boolean backtrace) {
+            this(board, optLevel, debug, panicAbort, opts, emit, outDir, internedLog, backtrace, 0);
+        }
+
         /** Without `--backtrace`. */
         public Options(Board board, LlvmBackend.OptLevel optLevel, boolean debug, boolean panicAbort,
                        Set<Optimization> opts, Set<Emit> emit, Path outDir, boolean internedLog) {
@@ -85,12 +95,12 @@ public final class Compiler {
 
         /** `--log interned`: print statements send frames, their text in the ELF's .mote_log (docs/debugging.md). */
         public Options withInternedLog(boolean on) {
-            return new Options(board, optLevel, debug, panicAbort, opts, emit, outDir, on, backtrace);
+            return new Options(board, optLevel, debug, panicAbort, opts, emit, outDir, on, backtrace, codegenUnits);
         }
 
         /** `--backtrace`: a panic prints a backtrace, a fault report the stack words for one (docs/debugging.md). */
         public Options withBacktrace(boolean on) {
-            return new Options(board, optLevel, debug, panicAbort, opts, emit, outDir, internedLog, on);
+            return new Options(board, optLevel, debug, panicAbort, opts, emit, outDir, internedLog, on, codegenUnits);
         }
 
         public static Options defaults(Board board, Path outDir) {
@@ -98,27 +108,35 @@ public final class Compiler {
         }
 
         public Options withOpts(Set<Optimization> set) {
-            return new Options(board, optLevel, debug, panicAbort, set, emit, outDir, internedLog, backtrace);
+            return new Options(board, optLevel, debug, panicAbort, set, emit, outDir, internedLog, backtrace, codegenUnits);
         }
 
         public Options withPanicAbort(boolean abort) {
-            return new Options(board, optLevel, debug, abort, opts, emit, outDir, internedLog, backtrace);
+            return new Options(board, optLevel, debug, abort, opts, emit, outDir, internedLog, backtrace, codegenUnits);
         }
 
         public Options withDebug(boolean on) {
-            return new Options(board, optLevel, on, panicAbort, opts, emit, outDir, internedLog, backtrace);
+            return new Options(board, optLevel, on, panicAbort, opts, emit, outDir, internedLog, backtrace, codegenUnits);
         }
 
         public Options withEmit(Set<Emit> kinds) {
-            return new Options(board, optLevel, debug, panicAbort, opts, kinds, outDir, internedLog, backtrace);
+            return new Options(board, optLevel, debug, panicAbort, opts, kinds, outDir, internedLog, backtrace, codegenUnits);
         }
 
         public Options withOptLevel(LlvmBackend.OptLevel level) {
-            return new Options(board, level, debug, panicAbort, opts, emit, outDir, internedLog, backtrace);
+            return new Options(board, level, debug, panicAbort, opts, emit, outDir, internedLog, backtrace, codegenUnits);
+        }
+
+        /**
+         * `--codegen-units N`: code generation in at most N partitions, on as many threads (1: one
+         * object, the smallest image); 0, the default, chooses by the module's size.
+         */
+        public Options withCodegenUnits(int units) {
+            return new Options(board, optLevel, debug, panicAbort, opts, emit, outDir, internedLog, backtrace, units);
         }
 
         public Options withOutDir(Path dir) {
-            return new Options(board, optLevel, debug, panicAbort, opts, emit, dir, internedLog, backtrace);
+            return new Options(board, optLevel, debug, panicAbort, opts, emit, dir, internedLog, backtrace, codegenUnits);
         }
     }
 
@@ -295,7 +313,7 @@ public final class Compiler {
                 writeString(mirFile, analysis.mirText() + "\n" + analysis.layoutText());
                 emitted.add(mirFile);
             }
-            Path object = out.resolve(stem + ".o");
+            List<Path> programObjects;
             boolean runtimeInObject = options.optLevel().optimisesRuntimeWithProgram();
             Map<String, Long> frames;
             Map<String, List<String>> callGraph;
@@ -329,20 +347,20 @@ public final class Compiler {
                     writeString(ll, codegen.printIr());
                     emitted.add(ll);
                 }
-                if (options.emit().contains(Emit.ASM)) {
-                    Path asm = out.resolve(stem + ".s");
-                    backend.emitAssembly(codegen.module(), asm);
-                    emitted.add(asm);
-                }
-                frames = time("object emission", () -> backend.emitObject(codegen.module(), object));
-                // For the worst-case stack report: each function's frame (above) and who calls whom.
+                Path asm = options.emit().contains(Emit.ASM) ? out.resolve(stem + ".s") : null;
+                if (asm != null) emitted.add(asm);
+                // For the worst-case stack report: who calls whom (before code generation, which may
+                // cut the module into partitions), and each function's frame (from code generation).
                 callGraph = time("call graph", () -> LlvmCallGraph.of(codegen.module()));
+                var objects = time("object emission", () -> SplitCodegen.emit(backend, codegen.module(), out, stem, options.codegenUnits(), asm));
+                programObjects = objects.objects();
+                frames = objects.frames();
                 if (options.internedLog()) writeString(out.resolve(stem + ".mote_log"), codegen.internedFormats());
             }
             Path elf = out.resolve(stem + ".elf");
             Optional<Path> map = options.emit().contains(Emit.MAP) ? Optional.of(out.resolve(stem + ".map")) : Optional.empty();
             // An image that does not fit is still linked (unbounded) and measured: the report comes first.
-            time("link", () -> Linker.standard().linkOrMeasure(board, List.of(object), runtimeInObject, elf, map));
+            time("link", () -> Linker.standard().linkOrMeasure(board, programObjects, runtimeInObject, elf, map));
             if (options.internedLog()) time("link", () -> Linker.standard().addInfoSection(elf, ".mote_log", out.resolve(stem + ".mote_log")));
             ImageSize size = time("image size", () -> ImageSize.of(elf, board));
             if (linked != null && !linked.hasData() && size.data() != 0)   // startup would not copy it
@@ -385,7 +403,7 @@ public final class Compiler {
      * thread: in Java a StackOverflowError, in LLVM a segfault of the whole JVM. It is address
      * space only: the kernel backs the pages a build touches.
      */
-    static final long STACK_BYTES = 1L << 30;
+    public static final long STACK_BYTES = 1L << 30;
 
     /**
      * Lets program and tool errors through; turns anything else into an internal compiler error.

@@ -73,6 +73,12 @@ public final class BuildOptions {
             description = "Extra outputs, comma-separated: elf, bin, hex, uf2 (boards with a UF2 bootloader), ll, asm, mir, map.")
     List<String> emit = List.of();
 
+    @Option(names = "--codegen-units", paramLabel = "N",
+            description = "Generate code in at most N partitions, on as many threads (1-" + mote.llvm.SplitCodegen.MAX_UNITS
+                    + "; 1: one object). Default: by the program's size; a program under a few "
+                    + "thousand lines is one.")
+    String codegenUnits;
+
     @Option(names = "--timings",
             description = "After the build, print the wall time and the memory allocated by each phase (read, parse, types, MIR, "
                     + "each optimization, lowering, LLVM, object, stack analysis, runtime, link, images) on stderr.")
@@ -148,7 +154,22 @@ public final class BuildOptions {
             throw new ToolError("unknown --log mode `" + logMode + "`; use text or interned", 2);
         return new Compiler.Options(Timings.time("board", this::loadBoard), parsedLevel, debugBuild, strategy.equals("abort"),
                 Optimization.parse(optList()), kinds, out).withInternedLog(logMode.equals("interned"))
-                .withBacktrace(backtrace || Boolean.TRUE.equals(settings.backtrace()));   // the flag, else the manifest's
+                .withBacktrace(backtrace || Boolean.TRUE.equals(settings.backtrace()))   // the flag, else the manifest's
+                .withCodegenUnits(parseCodegenUnits(codegenUnits));
+    }
+
+    /** `--codegen-units N`: 1 to SplitCodegen.MAX_UNITS; absent, 0 (chosen by size). */
+    static int parseCodegenUnits(String text) {
+        if (text == null) return 0;
+        int units;
+        try {
+            units = Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            units = -1;
+        }
+        if (units < 1 || units > mote.llvm.SplitCodegen.MAX_UNITS)
+            throw new ToolError("bad --codegen-units `" + text + "`; give a whole number from 1 to " + mote.llvm.SplitCodegen.MAX_UNITS, 2);
+        return units;
     }
 
     /** The --opt list in force (for messages). */

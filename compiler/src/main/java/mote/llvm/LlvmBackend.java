@@ -28,6 +28,8 @@ public final class LlvmBackend implements AutoCloseable {
 
     private final LLVMTargetMachineRef machine;
     private final String triple;
+    private final String cpu;
+    private final String features;
 
     /** LLVM's level names: "s" (default), "z", "2", "0". */
     public enum OptLevel {
@@ -71,6 +73,8 @@ public final class LlvmBackend implements AutoCloseable {
         triple = normalized.getString();
         LLVMDisposeMessage(normalized);
         this.triple = triple;
+        this.cpu = cpu;
+        this.features = features;
         this.level = level;
         LLVMTargetRef target = new LLVMTargetRef();
         BytePointer err = new BytePointer();
@@ -82,6 +86,9 @@ public final class LlvmBackend implements AutoCloseable {
         machine = LLVMCreateTargetMachine(target, triple, cpu, features == null ? "" : features,
                 level.codegenLevel, LLVMRelocStatic, LLVMCodeModelDefault);
     }
+
+    /** A backend of its own for the same target, for another thread (a target machine is not shared between threads). */
+    public LlvmBackend copy() { return new LlvmBackend(triple, cpu, features, level); }
 
     /** The M-profile Thumb architectures: the cores runtime-c's startup and vector table are written for. */
     private static final java.util.Set<String> M_PROFILE = java.util.Set.of("thumbv6m", "thumbv7m", "thumbv7em",

@@ -163,6 +163,11 @@ class CliTest {
         assertEquals(2, mote("build", example("foo_bar.mote"), "--emit", "png").exit());
         assertEquals(2, mote("build", example("foo_bar.mote"), "--no-such-flag").exit());
         assertEquals(2, mote("run", example("foo_bar.mote"), "--timeout", "-3").exit());
+        for (String units : new String[] {"0", "-1", "65", "two", ""}) {
+            Outcome o = mote("build", example("foo_bar.mote"), "--codegen-units", units, "-o", outDir());
+            assertEquals(2, o.exit(), units);
+            assertEquals("error: bad --codegen-units `" + units + "`; give a whole number from 1 to 64", o.err().strip());
+        }
     }
 
     @Test

@@ -99,6 +99,19 @@ class OptimizationMatrixTest {
     }
 
     /**
+     * Code generation cut into partitions (mote.llvm.SplitCodegen, which chooses one partition
+     * for programs of this size by itself) must link into a program that does the same: local
+     * functions and variables used across partitions, the vector table, the runtime, DWARF.
+     */
+    @TestFactory
+    Stream<DynamicTest> sameBehaviourWithCodeGeneratedInPartitions() {
+        Map<String, UnaryOperator<Compiler.Options>> builds = new LinkedHashMap<>();
+        builds.put("--codegen-units 3", o -> o.withCodegenUnits(3));
+        builds.put("--opt none --codegen-units 3", o -> o.withOpts(EnumSet.noneOf(Optimization.class)).withCodegenUnits(3));
+        return sameBehaviour((text, expect) -> true, builds);
+    }
+
+    /**
      * `--panic=task` changes only what a panic does: a program that does not panic behaves
      * the same under it (its optimizations differ: drop-panicked is off).
      */
