@@ -138,7 +138,7 @@ final class DebugInfo {
         int known = 0;
         LLVMMetadataRef at = null;
         while (known < chain.size()) {
-            at = inlinedAt.get(chain.subList(known, chain.size()));
+            at = inlinedAt.get(known == 0 ? chain : chain.subList(known, chain.size()));   // the whole chain keeps its hash
             if (at != null) break;
             known++;
         }

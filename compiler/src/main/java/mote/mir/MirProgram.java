@@ -6,7 +6,7 @@ import mote.types.Type;
 /** The whole program in MIR: every function reachable or not, every global. */
 public record MirProgram(List<MirFn> functions, List<Global> globals, String mainFunction, List<Task> tasks) {
     public MirProgram {
-        functions = List.copyOf(functions);
+        functions = functions instanceof Functions f ? f : new Functions(functions);
         globals = List.copyOf(globals);
         tasks = List.copyOf(tasks);
     }
@@ -39,8 +39,32 @@ public record MirProgram(List<MirFn> functions, List<Global> globals, String mai
     }
 
     public MirFn function(String name) {
-        for (MirFn f : functions) if (f.name().equals(name)) return f;
-        return null;
+        return ((Functions) functions).named(name);
+    }
+
+    /**
+     * The functions, unmodifiable, with an index by name made on first use: passes look callees
+     * up at every call and await, and a walk of the list each time was quadratic in the number
+     * of fns. (A record has no other field to keep it in.)
+     */
+    private static final class Functions extends java.util.AbstractList<MirFn> implements java.util.RandomAccess {
+        private final List<MirFn> list;
+        private volatile java.util.Map<String, MirFn> byName;
+
+        Functions(List<MirFn> fns) { list = List.copyOf(fns); }
+
+        @Override public MirFn get(int index) { return list.get(index); }
+        @Override public int size() { return list.size(); }
+
+        MirFn named(String name) {
+            java.util.Map<String, MirFn> index = byName;
+            if (index == null) {
+                index = new java.util.HashMap<>();
+                for (MirFn f : list) index.putIfAbsent(f.name(), f);   // the first of a name, as the walk found
+                byName = index;
+            }
+            return index.get(name);
+        }
     }
 
     public MirProgram withFunctions(List<MirFn> fns) {

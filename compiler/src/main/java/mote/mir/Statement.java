@@ -82,6 +82,28 @@ public sealed interface Statement {
 
         @Override public int size() { return size; }
 
+        /**
+         * List's hash (each element folded in, first to last), which is the inner chain's folded
+         * with the outermost call: kept once made, since chains are looked up by value (DebugInfo)
+         * and a 400-deep chain hashed afresh for every line mark cost its depth each time.
+         */
+        private int hash;
+        private boolean hashed;
+
+        @Override public int hashCode() {
+            if (!hashed) {
+                hash = 31 * inner.hashCode() + outermost.hashCode();
+                hashed = true;
+            }
+            return hash;
+        }
+
+        @Override public boolean equals(Object o) {
+            if (o == this) return true;
+            if (o instanceof InlinedChain c && c.hashCode() != hashCode()) return false;
+            return super.equals(o);
+        }
+
         @Override public Inlined get(int index) {
             java.util.Objects.checkIndex(index, size);
             return index == size - 1 ? outermost : flat()[index];
