@@ -28,7 +28,19 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         if (args.length > 0 && COMPILING_VERBS.contains(args[0])) warmUp();
-        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        java.nio.charset.Charset charset = outputCharset(java.nio.charset.Charset.defaultCharset());
+        System.exit(execute(args, new PrintWriter(new java.io.OutputStreamWriter(System.out, charset), true),
+                new PrintWriter(new java.io.OutputStreamWriter(System.err, charset), true)));
+    }
+
+    /**
+     * The reports' charset: the locale's, unless it cannot write what they print (`Δ` in `mote
+     * size`, `→` in messages) as under no locale at all (a CI job, `env -i`: ASCII), where the
+     * JVM wrote `?` for them; then UTF-8, which terminals and CI logs show.
+     */
+    static java.nio.charset.Charset outputCharset(java.nio.charset.Charset localeCharset) {
+        var encoder = localeCharset.newEncoder();
+        return encoder.canEncode("Δ→×") ? localeCharset : java.nio.charset.StandardCharsets.UTF_8;
     }
 
     private static final java.util.Set<String> COMPILING_VERBS = java.util.Set.of("build", "run", "test", "size");

@@ -170,6 +170,16 @@ class CliTest {
         }
     }
 
+    /** With no locale (ASCII) the size report's `Δ` came out as `?`: such a locale gets UTF-8. */
+    @Test
+    void reportsAreWrittenInACharsetThatHasTheirSymbols() {
+        assertEquals(StandardCharsets.UTF_8, Main.outputCharset(StandardCharsets.US_ASCII));
+        assertEquals(StandardCharsets.UTF_8, Main.outputCharset(StandardCharsets.ISO_8859_1));
+        assertEquals(StandardCharsets.UTF_8, Main.outputCharset(StandardCharsets.UTF_8));
+        java.nio.charset.Charset utf16 = StandardCharsets.UTF_16LE;   // a locale charset that has them stays
+        assertEquals(utf16, Main.outputCharset(utf16));
+    }
+
     @Test
     void boardsListsTheDefaultAndQemuSupport() {
         Outcome o = mote("boards");
