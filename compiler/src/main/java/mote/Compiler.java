@@ -403,7 +403,7 @@ public final class Compiler {
      * thread: in Java a StackOverflowError, in LLVM a segfault of the whole JVM. It is address
      * space only: the kernel backs the pages a build touches.
      */
-    public static final long STACK_BYTES = 1L << 30;
+    static final long STACK_BYTES = 1L << 30;
 
     /**
      * Lets program and tool errors through; turns anything else into an internal compiler error.

@@ -47,6 +47,12 @@ public final class SplitCodegen {
      */
     static final int MAX_PARTITIONS_BY_SIZE = 4;
     public static final int MAX_UNITS = 64;
+    /**
+     * LLVM's code generator recurses over deeply inlined code, so the helper threads get as
+     * large a stack as the compile thread (mote.Compiler): address space, of which the kernel
+     * backs only the pages touched.
+     */
+    static final long HELPER_STACK_BYTES = 1L << 30;
 
     private SplitCodegen() {}
 
@@ -215,8 +221,7 @@ public final class SplitCodegen {
         List<Thread> helpers = new ArrayList<>();
         int threads = Math.min(n, Runtime.getRuntime().availableProcessors());
         for (int t = 1; t < threads; t++) {
-            // LLVM's code generator recurses over deep code: the helpers get the compile thread's large stack.
-            Thread helper = new Thread(null, worker, "mote-codegen-" + t, mote.Compiler.STACK_BYTES);
+            Thread helper = new Thread(null, worker, "mote-codegen-" + t, HELPER_STACK_BYTES);
             helper.setDaemon(true);
             helper.start();
             helpers.add(helper);
