@@ -19,6 +19,12 @@
 /* Weak: C programs need not define it. */
 extern bool (*const mote_task_poller)(uint32_t task) __attribute__((weak));
 
+/* Mote programs define it: a switch calling each task's poll directly (mote.llvm.TaskTable).
+ * Built for speed, the executor polls through it, so that the whole-program optimiser can
+ * inline each task into the executor; built for size, through the table (one indirect call
+ * is smaller than a call per task). Weak: C programs need not define it. */
+extern bool mote_poll_task(uint32_t task) __attribute__((weak));
+
 /* The id of the task being polled: a global of its own, under a name a debugger can find
  * (qemu/gdbinit's `mote-task` reads it). Whole-program optimisation splits a struct of
  * globals into one global per field anyway, so this costs nothing. */
@@ -164,7 +170,13 @@ _Noreturn void mote_executor_run(void)
         /* mote_poll_catching returns true for a task it poisoned, too. Mote programs
          * always define the poller (null without --panic=task); C programs may not. */
         bool (*poller)(uint32_t) = &mote_task_poller != 0 ? mote_task_poller : 0;
-        bool stopped = poller != 0 ? poller(id) : mote_tasks[id].poll(mote_tasks[id].state);
+        bool stopped;
+        if (poller != 0)
+            stopped = poller(id);
+        else if (mote_runtime_for_speed && &mote_poll_task != 0)
+            stopped = mote_poll_task(id);
+        else
+            stopped = mote_tasks[id].poll(mote_tasks[id].state);
         if (stopped) {
             if (mote_task_status[id] == MOTE_TASK_LIVE)
                 mote_task_status[id] = MOTE_TASK_FINISHED;

@@ -93,6 +93,7 @@ final class TaskTable {
         int count = 0;
         for (int[] r : taskSlots.values()) count = Math.max(count, r[0] + r[1]);
         LLVMValueRef[] entries = new LLVMValueRef[count];
+        LLVMValueRef[] polls = new LLVMValueRef[count];
         for (var e : taskSlots.entrySet()) {
             MirFn task = program.function(e.getKey());
             StateMachine m = machines.get(e.getKey());
@@ -100,9 +101,11 @@ final class TaskTable {
             LLVMValueRef[] states = taskStates.get(e.getKey());
             for (int i = 0; i < states.length; i++)
                 entries[e.getValue()[0] + i] = LLVMConstNamedStruct(taskEntryType, LlvmCodegen.values(poll, states[i]), 2);
+            if (states.length == 1) polls[e.getValue()[0]] = poll;
         }
         LLVMSetInitializer(taskTable, LLVMConstArray(taskEntryType, LlvmCodegen.values(entries), count));
         LLVMSetGlobalConstant(taskTable, 1);
+        emitDirectPoll(program, polls, entries);
         LLVMValueRef status = LLVMAddGlobal(cg.module, LLVMArrayType(cg.i8, count), "mote_task_status");
         LLVMSetInitializer(status, LLVMConstNull(LLVMArrayType(cg.i8, count)));
         LLVMValueRef ready = LLVMAddGlobal(cg.module, LLVMArrayType(cg.i32, (count + 31) / 32), "mote_task_ready");
@@ -122,6 +125,40 @@ final class TaskTable {
         LLVMSetGlobalConstant(poller, 1);
     }
 
+
+    /**
+     * `bool mote_poll_task(uint32_t id)`, which runtime-c's executor calls when built for speed:
+     * a switch with a direct call of each task whose pool has one instance (its state a
+     * constant), so that the optimiser may inline the task into the executor and fold what
+     * depends on the task's id (the ready bit its yield sets); pools' slots go through the
+     * table, whose calls are indirect. {@code polls}: by slot, null for a pool's slot.
+     */
+    private void emitDirectPoll(MirProgram program, LLVMValueRef[] polls, LLVMValueRef[] entries) {
+        LLVMValueRef f = LLVMAddFunction(cg.module, "mote_poll_task", cg.fnType(cg.i1, cg.i32));
+        cg.addFnAttr(f, "nounwind");   // else ARM's unwind tables would link libgcc's unwinder
+        if (cg.debug.di != null) cg.debug.subprogram("mote_poll_task", program.function(program.mainFunction()).span(), f);
+        LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(cg.ctx, f, "entry");
+        LLVMBasicBlockRef table = LLVMAppendBasicBlockInContext(cg.ctx, f, "table");
+        LLVMPositionBuilderAtEnd(cg.builder, entry);
+        LLVMValueRef id = LLVMGetParam(f, 0);
+        int direct = 0;
+        for (LLVMValueRef p : polls) if (p != null) direct++;
+        LLVMValueRef sw = LLVMBuildSwitch(cg.builder, id, table, direct);
+        LLVMTypeRef pollType = cg.fnType(cg.i1, cg.ptr);
+        for (int slot = 0; slot < polls.length; slot++) {
+            if (polls[slot] == null) continue;
+            LLVMBasicBlockRef b = LLVMAppendBasicBlockInContext(cg.ctx, f, "slot" + slot);
+            LLVMAddCase(sw, cg.constInt(cg.i32, slot), b);
+            LLVMPositionBuilderAtEnd(cg.builder, b);
+            LLVMValueRef state = LLVMGetOperand(entries[slot], 1);
+            LLVMBuildRet(cg.builder, LLVMBuildCall2(cg.builder, pollType, polls[slot], LlvmCodegen.values(state), 1, "done"));
+        }
+        LLVMPositionBuilderAtEnd(cg.builder, table);
+        LLVMValueRef slotPtr = LLVMBuildInBoundsGEP2(cg.builder, taskEntryType, taskTable, LlvmCodegen.values(id), 1, "slot");
+        LLVMValueRef poll = LLVMBuildLoad2(cg.builder, cg.ptr, LLVMBuildStructGEP2(cg.builder, taskEntryType, slotPtr, 0, "poll.at"), "poll");
+        LLVMValueRef state = LLVMBuildLoad2(cg.builder, cg.ptr, LLVMBuildStructGEP2(cg.builder, taskEntryType, slotPtr, 1, "state.at"), "state");
+        LLVMBuildRet(cg.builder, LLVMBuildCall2(cg.builder, pollType, poll, LlvmCodegen.values(state), 1, "done"));
+    }
 
     /** `bool task(void *state)`: one poll; true when the task finished (main returning i32 exits instead). */
     LLVMValueRef taskPoll(MirFn task, StateMachine m, boolean isMain) {

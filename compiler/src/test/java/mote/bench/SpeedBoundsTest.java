@@ -28,8 +28,8 @@ class SpeedBoundsTest {
             "irq_signal, S, 162",      // 154 (155; 181 before one task's poll was inlined into the executor)
             "timer, S, 262",           // 249 (256)
             "idle, S, 19",             // 18 (21)
-            "yield, O2, 54",           // 52
-            "channel, O2, 122",        // 115.5 (157 before send and recv were inlined into their callers)
+            "yield, O2, 41",           // 39 (52 before the executor polled single tasks directly: mote_poll_task)
+            "channel, O2, 107",        // 102 (115.5 polling through the table; 157 before send and recv were inlined into their callers)
             "irq_signal, O2, 102",     // 97 (115)
             "timer, O2, 200",          // 191 (227 before a sleep read the clock once at -O 2)
             "idle, O2, 19"})           // 18

@@ -96,6 +96,30 @@ class WholeProgramFactsTest {
         assertEquals(0, fast.qemu().exitCode());
     }
 
+    /**
+     * Built for speed the executor polls each single-instance task by a direct call
+     * (`mote_poll_task`), which the optimiser inlines: no indirect call is left in the
+     * executor and the tasks' poll functions are gone; built for size it calls through the
+     * task table, one `blx`, and `mote_poll_task` is dropped.
+     */
+    @Test
+    void builtForSpeedTheExecutorPollsTasksDirectly() throws IOException {
+        String speed = function(disassembly(YIELDS, LlvmBackend.OptLevel.O2), "mote_executor_run");
+        assertFalse(speed.contains("blx"), speed);
+        assertFalse(disassembly(YIELDS, LlvmBackend.OptLevel.O2).contains("<_M5other.task>:"));
+        String size = disassembly(YIELDS, LlvmBackend.OptLevel.S);
+        assertTrue(function(size, "mote_executor_run").contains("blx"), size);
+        assertFalse(size.contains("<mote_poll_task>:"), size);
+    }
+
+    /** One function's lines of an llvm-objdump disassembly. */
+    private static String function(String disassembly, String name) {
+        int start = disassembly.indexOf("<" + name + ">:");
+        assertTrue(start >= 0, name + " in\n" + disassembly);
+        int end = disassembly.indexOf("\n\n", start);
+        return disassembly.substring(start, end < 0 ? disassembly.length() : end);
+    }
+
     @Test
     void builtForSpeedChannelHelpersAreInlined() throws IOException {
         // copy and notify_first are out of line only to save flash (MOTE_OUT_OF_LINE).
