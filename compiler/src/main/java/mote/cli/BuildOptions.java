@@ -155,12 +155,12 @@ public final class BuildOptions {
         return new Compiler.Options(Timings.time("board", this::loadBoard), parsedLevel, debugBuild, strategy.equals("abort"),
                 Optimization.parse(optList()), kinds, out).withInternedLog(logMode.equals("interned"))
                 .withBacktrace(backtrace || Boolean.TRUE.equals(settings.backtrace()))   // the flag, else the manifest's
-                .withCodegenUnits(parseCodegenUnits(codegenUnits));
+                .withCodegenUnits(codegenUnits != null ? parseCodegenUnits(codegenUnits)                  // the flag,
+                        : settings.codegenUnits() != null ? settings.codegenUnits() : 0);                 // else the manifest's
     }
 
-    /** `--codegen-units N`: 1 to SplitCodegen.MAX_UNITS; absent, 0 (chosen by size). */
+    /** `--codegen-units N`: 1 to SplitCodegen.MAX_UNITS. */
     static int parseCodegenUnits(String text) {
-        if (text == null) return 0;
         int units;
         try {
             units = Integer.parseInt(text.trim());

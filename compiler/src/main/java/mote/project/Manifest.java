@@ -37,6 +37,7 @@ import mote.opt.Optimization;
  * log = "text"                   # --log (text or interned)
  * debug = false                  # --debug
  * backtrace = false              # --backtrace
+ * codegen-units = 1              # --codegen-units
  * board-dirs = ["boards"]        # the project's own board files, searched before the install's
  *
  * [size]                         # budgets: a build past them fails with the report
@@ -61,7 +62,7 @@ public record Manifest(Path file, String text, String name, String entry, List<S
 
     private static final List<String> TABLES = List.of("package", "build", "size", "profile");
     private static final List<String> PACKAGE_KEYS = List.of("name", "entry");
-    private static final List<String> BUILD_KEYS = List.of("board", "opt-level", "opt", "panic", "debug", "board-dirs", "log", "backtrace");
+    private static final List<String> BUILD_KEYS = List.of("board", "opt-level", "opt", "panic", "debug", "board-dirs", "log", "backtrace", "codegen-units");
     private static final List<String> SIZE_KEYS = List.of("max-flash", "max-ram", "max-growth", "baseline");
 
     /**
@@ -69,15 +70,16 @@ public record Manifest(Path file, String text, String name, String entry, List<S
      * over the profile over {@code [build]} over Mote's defaults).
      */
     public record Settings(String board, String optLevel, Boolean debug, String panic, String opt,
-                           Long maxFlash, Long maxRam, Double maxGrowth, String baseline, String log, Boolean backtrace) {
-        public static final Settings NONE = new Settings(null, null, null, null, null, null, null, null, null, null, null);
+                           Long maxFlash, Long maxRam, Double maxGrowth, String baseline, String log, Boolean backtrace,
+                           Integer codegenUnits) {
+        public static final Settings NONE = new Settings(null, null, null, null, null, null, null, null, null, null, null, null);
 
         /** These settings, with {@code base}'s where these have none. */
         public Settings over(Settings base) {
             return new Settings(first(board, base.board), first(optLevel, base.optLevel), first(debug, base.debug),
                     first(panic, base.panic), first(opt, base.opt), first(maxFlash, base.maxFlash), first(maxRam, base.maxRam),
                     first(maxGrowth, base.maxGrowth), first(baseline, base.baseline), first(log, base.log),
-                    first(backtrace, base.backtrace));
+                    first(backtrace, base.backtrace), first(codegenUnits, base.codegenUnits));
         }
 
         private static <T> T first(T a, T b) { return a != null ? a : b; }
@@ -218,6 +220,13 @@ public record Manifest(Path file, String text, String name, String entry, List<S
                 throw error(buildTable + ".opt-level", "expected \"s\", \"z\", \"2\" or \"0\", got `" + optLevel + "`");
             Boolean debug = flag(buildTable + ".debug", b.get("debug"));
             Boolean backtrace = flag(buildTable + ".backtrace", b.get("backtrace"));
+            Integer codegenUnits = null;
+            JsonNode units = b.get("codegen-units");
+            if (units != null) {
+                if (!units.isIntegralNumber() || units.asLong() < 1 || units.asLong() > mote.llvm.SplitCodegen.MAX_UNITS)
+                    throw error(buildTable + ".codegen-units", "expected a whole number from 1 to " + mote.llvm.SplitCodegen.MAX_UNITS);
+                codegenUnits = units.asInt();
+            }
             String panic = string(buildTable + ".panic", b.get("panic"));
             if (panic != null && !panic.equals("abort") && !panic.equals("task"))
                 throw error(buildTable + ".panic", "expected \"abort\" or \"task\", got `" + panic + "`");
@@ -242,7 +251,7 @@ public record Manifest(Path file, String text, String name, String entry, List<S
                 maxGrowth = g.asDouble();
             }
             String baseline = string(sizeTable + ".baseline", s.get("baseline"));
-            return new Settings(board, optLevel, debug, panic, opt, maxFlash, maxRam, maxGrowth, baseline, log, backtrace);
+            return new Settings(board, optLevel, debug, panic, opt, maxFlash, maxRam, maxGrowth, baseline, log, backtrace, codegenUnits);
         }
 
         /** A true/false key, or null when absent. */

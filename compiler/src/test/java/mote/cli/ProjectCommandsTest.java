@@ -102,6 +102,22 @@ class ProjectCommandsTest {
         assertTrue(debugFlash > releaseFlash, "[profile.debug] opt-level = \"0\" makes a bigger image: " + debugFlash + " vs " + releaseFlash);
     }
 
+    /** `codegen-units` in the manifest cuts code generation (each partition heads the assembly); the flag overrides it. */
+    @Test
+    void codegenUnitsComeFromTheManifestUnlessTheFlagSaysOtherwise() throws Exception {
+        Path project = newProject("units");
+        Path manifest = project.resolve("Mote.toml");
+        Files.writeString(manifest, Files.readString(manifest).replace("[build]\n", "[build]\ncodegen-units = 2\n"));
+        Path cut = project.resolve("cut"), whole = project.resolve("whole");
+        Run fromManifest = mote("build", "--project", project.toString(), "-b", "lm3s6965evb", "--emit", "asm", "-o", cut.toString());
+        Run fromFlag = mote("build", "--project", project.toString(), "-b", "lm3s6965evb", "--emit", "asm", "-o", whole.toString(),
+                "--codegen-units", "1");
+        assertEquals(0, fromManifest.exit(), fromManifest.all());
+        assertEquals(0, fromFlag.exit(), fromFlag.all());
+        assertTrue(Files.readString(cut.resolve("main.s")).contains("@ ---- code generation partition 1 of 2 ----"));
+        assertFalse(Files.readString(whole.resolve("main.s")).contains("code generation partition"));
+    }
+
     private static long flash(String report) {
         var m = java.util.regex.Pattern.compile("FLASH:\\s+(\\d+) B").matcher(report);
         assertTrue(m.find(), report);

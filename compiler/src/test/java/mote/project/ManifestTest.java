@@ -38,6 +38,7 @@ class ManifestTest {
                 panic = "task"
                 log = "interned"
                 backtrace = true
+                codegen-units = 1
                 board-dirs = ["boards", "more/boards"]
 
                 [size]
@@ -61,6 +62,7 @@ class ManifestTest {
         assertEquals("task", release.panic());
         assertEquals("interned", release.log());
         assertEquals(true, release.backtrace());
+        assertEquals(1, release.codegenUnits());
         assertNull(release.debug());
         assertEquals(16384L, release.maxFlash());
         assertEquals(4096L, release.maxRam());
@@ -92,6 +94,9 @@ class ManifestTest {
                 error("[package]\nname = \"x\"\n[build]\nlog = \"defmt\"\n"));
         assertEquals("Mote.toml:4:1: `build.backtrace`: expected true or false",
                 error("[package]\nname = \"x\"\n[build]\nbacktrace = \"yes\"\n"));
+        for (String units : new String[] {"0", "65", "2.5", "\"two\""})
+            assertEquals("Mote.toml:4:1: `build.codegen-units`: expected a whole number from 1 to 64",
+                    error("[package]\nname = \"x\"\n[build]\ncodegen-units = " + units + "\n"), units);
         assertTrue(error("[package]\nname = \"x\"\n[size]\nmax-flash = \"lots\"\n")
                 .startsWith("Mote.toml:4:1: `size.max-flash`: expected a size in bytes"));
         assertTrue(error("[package]\nname = \"x\"\n[profile.debug]\nopt = \"all,-nope\"\n")
