@@ -167,8 +167,8 @@ public final class BuildOptions {
         } catch (NumberFormatException e) {
             units = -1;
         }
-        if (units < 1 || units > mote.llvm.SplitCodegen.MAX_UNITS)
-            throw new ToolError("bad --codegen-units `" + text + "`; give a whole number from 1 to " + mote.llvm.SplitCodegen.MAX_UNITS, 2);
+        if (!mote.llvm.SplitCodegen.validUnits(units))
+            throw new ToolError("bad --codegen-units `" + text + "`; give " + mote.llvm.SplitCodegen.UNITS_EXPECTED, 2);
         return units;
     }
 

@@ -47,6 +47,11 @@ public final class SplitCodegen {
      */
     static final int MAX_PARTITIONS_BY_SIZE = 4;
     public static final int MAX_UNITS = 64;
+    /** What `--codegen-units` and Mote.toml's `codegen-units` accept, as their errors say it. */
+    public static final String UNITS_EXPECTED = "a whole number from 1 to " + MAX_UNITS;
+
+    /** Whether {@code units} is a count of partitions one may ask for. */
+    public static boolean validUnits(long units) { return units >= 1 && units <= MAX_UNITS; }
     /**
      * LLVM's code generator recurses over deeply inlined code, so the helper threads get as
      * large a stack as the compile thread (mote.Compiler): address space, of which the kernel
@@ -155,12 +160,8 @@ public final class SplitCodegen {
      * a use LLVM does not see.
      */
     static void exportCrossPartitionReferences(LLVMModuleRef module, Plan plan) {
-        List<LLVMValueRef> values = new ArrayList<>();
-        for (LLVMValueRef f = LLVMGetFirstFunction(module); f != null && !f.isNull(); f = LLVMGetNextFunction(f))
-            if (LLVMIsDeclaration(f) == 0) values.add(f);
-        for (LLVMValueRef g = LLVMGetFirstGlobal(module); g != null && !g.isNull(); g = LLVMGetNextGlobal(g))
-            if (LLVMIsDeclaration(g) == 0 && !isLlvmSpecial(g)) values.add(g);
-        for (LLVMValueRef v : values) {
+        for (LLVMValueRef v : WholeProgram.globals(module)) {   // a module that is cut has no aliases (splittable)
+            if (LLVMIsDeclaration(v) != 0 || isLlvmSpecial(v)) continue;
             int linkage = LLVMGetLinkage(v);
             if (linkage != LLVMInternalLinkage && linkage != LLVMPrivateLinkage) continue;
             int own = plan.owner().get(name(v));
@@ -274,9 +275,9 @@ public final class SplitCodegen {
     }
 
     /**
-     * Turns everything {@code partition} does not own into a declaration (or drops it when
-     * nothing left uses it). Functions become fresh declarations carrying the old one's calling
-     * convention and attributes: the C API can delete a function but not only its body.
+     * Turns everything {@code partition} does not own into an external declaration. Functions
+     * become fresh declarations carrying the old one's calling convention and attributes: the C
+     * API can delete a function but not only its body.
      */
     static void keepOnly(LLVMModuleRef module, Plan plan, int partition) {
         List<LLVMValueRef> foreign = new ArrayList<>();
@@ -387,9 +388,5 @@ public final class SplitCodegen {
 
     private static boolean isNonNull(LLVMValueRef v) { return v != null && !v.isNull(); }
 
-    static String name(LLVMValueRef v) {
-        org.bytedeco.javacpp.SizeTPointer length = new org.bytedeco.javacpp.SizeTPointer(1);
-        BytePointer p = LLVMGetValueName2(v, length);
-        return p == null || p.isNull() ? "" : p.getString();
-    }
+    static String name(LLVMValueRef v) { return LLVMGetValueName(v).getString(); }
 }

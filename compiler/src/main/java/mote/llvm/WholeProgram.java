@@ -283,7 +283,8 @@ public final class WholeProgram {
         return a == null || a.isNull() ? null : a;
     }
 
-    private static List<LLVMValueRef> globals(LLVMModuleRef m) {
+    /** Every function, variable and alias of {@code m}, declared or defined. */
+    static List<LLVMValueRef> globals(LLVMModuleRef m) {
         List<LLVMValueRef> all = new ArrayList<>();
         for (LLVMValueRef f = LLVMGetFirstFunction(m); f != null && !f.isNull(); f = LLVMGetNextFunction(f)) all.add(f);
         for (LLVMValueRef g = LLVMGetFirstGlobal(m); g != null && !g.isNull(); g = LLVMGetNextGlobal(g)) all.add(g);

@@ -223,8 +223,8 @@ public record Manifest(Path file, String text, String name, String entry, List<S
             Integer codegenUnits = null;
             JsonNode units = b.get("codegen-units");
             if (units != null) {
-                if (!units.isIntegralNumber() || units.asLong() < 1 || units.asLong() > mote.llvm.SplitCodegen.MAX_UNITS)
-                    throw error(buildTable + ".codegen-units", "expected a whole number from 1 to " + mote.llvm.SplitCodegen.MAX_UNITS);
+                if (!units.isIntegralNumber() || !mote.llvm.SplitCodegen.validUnits(units.asLong()))
+                    throw error(buildTable + ".codegen-units", "expected " + mote.llvm.SplitCodegen.UNITS_EXPECTED);
                 codegenUnits = units.asInt();
             }
             String panic = string(buildTable + ".panic", b.get("panic"));
