@@ -35,6 +35,18 @@ public final class BoardLoader {
     private static final Set<String> FLASH_KEYS = Set.of("method", "probe-rs-chip", "openocd-interface",
             "openocd-target", "pyocd-target", "uf2-family-id");
 
+    /**
+     * Reads a little JSON, so that the JSON library's classes are loaded and initialised (tens
+     * of milliseconds) on a second thread while the command line is parsed (cli.Main).
+     */
+    public static void warmUp() {
+        try {
+            JSON.readTree("{\"memory\": [{\"origin\": \"0x0\", \"length\": 1}], \"cpu\": \"cortex-m3\"}");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Searched in order: a project's own board folders come before the install's {@code boards/}. */
     private final List<Path> folders;
 

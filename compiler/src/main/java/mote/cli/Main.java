@@ -53,6 +53,15 @@ public final class Main implements Runnable {
      * Failures are left for the build itself to meet and report.
      */
     private static void warmUp() {
+        Thread json = new Thread(() -> {
+            try {
+                mote.board.BoardLoader.warmUp();
+            } catch (RuntimeException | LinkageError e) {
+                // reported where the build reads its board
+            }
+        }, "mote-warm-up-json");
+        json.setDaemon(true);
+        json.start();
         Thread t = new Thread(() -> {
             try {
                 mote.llvm.LlvmBackend.targetProblem("thumbv7m-none-eabi");
