@@ -37,9 +37,10 @@ final class BodyEmitter extends AwaitEmitter {
         LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(cg.ctx, llvmFn, "entry");
         LLVMPositionBuilderAtEnd(cg.builder, entry);
         if (machine != null) self = LLVMGetParam(llvmFn, 0);
+        temps = BlockTemps.of(fn, machine);
         for (int i = 0; i < slots.length; i++) {
             Type t = fn.locals().get(i).type();
-            if (!LlvmCodegen.hasStorage(t)) continue;
+            if (!LlvmCodegen.hasStorage(t) || temps[i]) continue;
             StateMachine.Slot pinned = machine == null ? null : machine.pinnedSlot(new Local(i));
             if (pinned != null) {   // borrowed: lives in the state object, see AsyncLowering
                 slots[i] = cg.offsetPtr(self, pinned.offset());

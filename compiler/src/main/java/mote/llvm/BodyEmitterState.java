@@ -31,6 +31,9 @@ abstract sealed class BodyEmitterState permits PrintEmitter {
     final MirFn fn;
     final StateMachine machine;
     final LLVMValueRef[] slots;
+    /** The temporaries kept as values, not in slots ({@link BlockTemps}), and each one's value once assigned. */
+    boolean[] temps;
+    final LLVMValueRef[] values;
     final LLVMBasicBlockRef[] blocks;
     LLVMValueRef llvmFn;
     LLVMValueRef self, out, sret;
@@ -40,6 +43,8 @@ abstract sealed class BodyEmitterState permits PrintEmitter {
         this.fn = fn;
         this.machine = machine;
         this.slots = new LLVMValueRef[fn.locals().size()];
+        this.values = new LLVMValueRef[fn.locals().size()];
+        this.temps = new boolean[fn.locals().size()];
         this.blocks = new LLVMBasicBlockRef[fn.blocks().size()];
     }
 
@@ -60,6 +65,11 @@ abstract sealed class BodyEmitterState permits PrintEmitter {
             Type t = fn.typeOf(c.local());
             if (!LlvmCodegen.hasStorage(t)) return null;
             if (Type.isAggregate(t)) return slots[c.local().index()];
+            if (temps[c.local().index()]) {
+                LLVMValueRef v = values[c.local().index()];
+                if (v == null) throw new IllegalStateException(fn.name() + ": temporary " + c.local() + " read before it is assigned");
+                return v;
+            }
             return LLVMBuildLoad2(cg.builder, cg.llvmType(t), slots[c.local().index()], "");
         }
         if (!(op instanceof Operand.Const k)) throw new IllegalStateException("unhandled operand " + op);
@@ -68,6 +78,11 @@ abstract sealed class BodyEmitterState permits PrintEmitter {
     }
 
     void store(Local dest, LLVMValueRef value) {
+        if (temps[dest.index()]) {
+            if (values[dest.index()] != null) throw new IllegalStateException(fn.name() + ": temporary " + dest + " assigned twice");
+            values[dest.index()] = value;
+            return;
+        }
         if (slots[dest.index()] != null && value != null) LLVMBuildStore(cg.builder, value, slots[dest.index()]);
     }
 
@@ -92,6 +107,7 @@ abstract sealed class BodyEmitterState permits PrintEmitter {
      * serves for its zero bytes: null.
      */
     LLVMValueRef storage(Local local) {
+        if (temps[local.index()]) throw new IllegalStateException(fn.name() + ": temporary " + local + " has no storage");
         LLVMValueRef at = slots[local.index()];
         return at != null ? at : LLVMConstNull(cg.ptr);
     }
