@@ -317,6 +317,7 @@ public final class Compiler {
             boolean runtimeInObject = options.optLevel().optimisesRuntimeWithProgram();
             Map<String, Long> frames;
             Map<String, List<String>> callGraph;
+            SplitCodegen.Emitted objects;
             mote.llvm.WholeProgram.Linked linked = null;
             try (LlvmCodegen codegen = new LlvmCodegen(stem);
                  LlvmBackend backend = new LlvmBackend(board.llvmTarget(), board.cpu(), board.features(), options.optLevel())) {
@@ -341,18 +342,20 @@ public final class Compiler {
                             .wholeProgramBitcode(board, forSpeed));
                     linked = time("runtime link", () -> mote.llvm.WholeProgram.link(codegen.module(), runtimeBitcode, forSpeed));
                 }
-                time("LLVM optimisation", () -> backend.optimise(codegen.module()));
-                if (options.emit().contains(Emit.LL)) {
-                    Path ll = out.resolve(stem + ".ll");
-                    writeString(ll, codegen.printIr());
-                    emitted.add(ll);
+                // A large module is cut into partitions here, each optimised and compiled on its own thread.
+                try (SplitCodegen split = time("partitioning", () -> SplitCodegen.plan(backend, codegen.module(), options.codegenUnits()))) {
+                    time("LLVM optimisation", split::optimise);
+                    if (options.emit().contains(Emit.LL)) {
+                        Path ll = out.resolve(stem + ".ll");
+                        writeString(ll, split.printIr());
+                        emitted.add(ll);
+                    }
+                    Path asm = options.emit().contains(Emit.ASM) ? out.resolve(stem + ".s") : null;
+                    if (asm != null) emitted.add(asm);
+                    // For the worst-case stack report: who calls whom, and each function's frame (from code generation).
+                    callGraph = time("call graph", split::callGraph);
+                    objects = time("object emission", () -> split.emit(out, stem, asm));
                 }
-                Path asm = options.emit().contains(Emit.ASM) ? out.resolve(stem + ".s") : null;
-                if (asm != null) emitted.add(asm);
-                // For the worst-case stack report: who calls whom (before code generation, which may
-                // cut the module into partitions), and each function's frame (from code generation).
-                callGraph = time("call graph", () -> LlvmCallGraph.of(codegen.module()));
-                var objects = time("object emission", () -> SplitCodegen.emit(backend, codegen.module(), out, stem, options.codegenUnits(), asm));
                 programObjects = objects.objects();
                 frames = objects.frames();
                 if (options.internedLog()) writeString(out.resolve(stem + ".mote_log"), codegen.internedFormats());

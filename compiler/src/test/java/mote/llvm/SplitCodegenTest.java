@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import mote.Compiler;
 import mote.board.Board;
@@ -19,22 +20,24 @@ import mote.testutil.ProgramRunner;
 import org.junit.jupiter.api.Test;
 
 /**
- * Code generation in partitions ({@link SplitCodegen}): how many a module gets, that each
- * function and variable is defined in exactly one partition's object, that the assembly covers
- * them all, and that small programs are untouched. OptimizationMatrixTest runs every run test
- * cut into three partitions.
+ * Optimisation and code generation in partitions ({@link SplitCodegen}): how many a module
+ * gets, that each global function is defined in exactly one partition's object, that the
+ * assembly and the IR cover them all, and that small programs are untouched.
+ * OptimizationMatrixTest runs every run test cut into three partitions; PartitionPlanTest
+ * checks where the plan puts what.
  */
 class SplitCodegenTest {
     @Test
     void partitionsFollowTheModuleSizeUnlessUnitsAreGiven() {
-        assertEquals(1, SplitCodegen.partitionCount(5_000, 40, 0), "a small program");
-        assertEquals(1, SplitCodegen.partitionCount(19_999, 40, 0));
-        assertEquals(2, SplitCodegen.partitionCount(22_815, 28, 0), "the generated 10,000-line firmware, --opt all");
-        assertEquals(4, SplitCodegen.partitionCount(44_835, 933, 0), "the same under --opt none");
-        assertEquals(4, SplitCodegen.partitionCount(1_000_000, 5_000, 0), "at most 4 by size");
-        assertEquals(3, SplitCodegen.partitionCount(100, 40, 3), "units given: that many");
-        assertEquals(2, SplitCodegen.partitionCount(100, 2, 3), "never more than the functions");
-        assertEquals(1, SplitCodegen.partitionCount(100, 1, 1));
+        assertEquals(1, PartitionPlan.partitionCount(5_000, 40, 0), "a small program");
+        assertEquals(1, PartitionPlan.partitionCount(49_999, 400, 0), "under two partitions' worth");
+        assertEquals(2, PartitionPlan.partitionCount(63_000, 953, 0), "the generated 10,000-line firmware, --opt all");
+        assertEquals(2, PartitionPlan.partitionCount(99_999, 900, 0), "by size, a power of two: 3 take as long as 4 on 2 cores");
+        assertEquals(4, PartitionPlan.partitionCount(100_000, 2_774, 0), "the same firmware under --opt none");
+        assertEquals(4, PartitionPlan.partitionCount(1_000_000, 5_000, 0), "at most 4 by size");
+        assertEquals(3, PartitionPlan.partitionCount(100, 40, 3), "units given: that many");
+        assertEquals(2, PartitionPlan.partitionCount(100, 2, 3), "never more than the functions");
+        assertEquals(1, PartitionPlan.partitionCount(1_000_000, 5_000, 1), "1: never cut");
     }
 
     @Test
@@ -45,24 +48,47 @@ class SplitCodegenTest {
     }
 
     @Test
-    void eachDefinitionIsInExactlyOnePartition() throws Exception {
+    void eachGlobalDefinitionIsInExactlyOnePartition() throws Exception {
         Compiler.Result whole = build("firmware.mote", 1, "whole");
         Compiler.Result cut = build("firmware.mote", 3, "cut");
-        Map<String, Integer> definitions = new HashMap<>();
+        Map<String, Integer> globals = new HashMap<>();
+        TreeSet<String> defined = new TreeSet<>();
         for (int p = 0; p < 3; p++) {
             Path object = cut.workDir().resolve("firmware." + p + ".o");
             assertTrue(Files.exists(object), object.toString());
-            for (String symbol : definedCode(object)) definitions.merge(symbol, 1, Integer::sum);
+            for (String[] symbol : definedCode(object)) {
+                defined.add(symbol[1]);
+                if (symbol[0].equals("T")) globals.merge(symbol[1], 1, Integer::sum);
+            }
         }
         assertFalse(Files.exists(cut.workDir().resolve("firmware.3.o")));
-        definitions.forEach((symbol, n) -> assertEquals(1, n, symbol + " defined in " + n + " partitions"));
-        // The same functions as one object has (a partition does not keep or lose any), but for
-        // the machine outliner's, which it makes per object (of the minsize code in each).
-        assertEquals(programFunctions(definedCode(whole.workDir().resolve("firmware.o"))), programFunctions(definitions.keySet()));
+        globals.forEach((symbol, n) -> assertEquals(1, n, symbol + " defined in " + n + " partitions"));
+        assertTrue(globals.containsKey("Reset_Handler"), "the entry is global: " + globals.keySet());
+        for (String[] symbol : definedCode(whole.workDir().resolve("firmware.o")))
+            if (symbol[0].equals("T")) assertTrue(globals.containsKey(symbol[1]), symbol[1] + " is global whole, not cut: " + globals.keySet());
+        assertTrue(defined.contains("mote_executor_run"), "the runtime's executor is in a partition: " + defined);
+        assertTrue(defined.stream().anyMatch(f -> f.endsWith("main.task")), "the main task is in a partition: " + defined);
         String assembly = Files.readString(cut.workDir().resolve("firmware.s"));
         for (int p = 0; p < 3; p++) assertTrue(assembly.contains("@ ---- code generation partition " + p + " of 3 ----"), assembly);
         assertTrue(assembly.contains("mote_executor_run:"), "the runtime's code is in the assembly too");
-        assertEquals(programFunctions(whole.frames().keySet()), programFunctions(cut.frames().keySet()), "every function's frame is reported");
+        for (String f : cut.frames().keySet()) assertTrue(defined.contains(f), f + " has a frame but no code");
+        // Every partition's frames are reported (which functions have one depends on what LLVM inlined where).
+        for (int p = 0; p < 3; p++) {
+            Set<String> inPartition = new java.util.HashSet<>();
+            for (String[] symbol : definedCode(cut.workDir().resolve("firmware." + p + ".o"))) inPartition.add(symbol[1]);
+            assertTrue(cut.frames().keySet().stream().anyMatch(inPartition::contains), "no frame reported from partition " + p);
+        }
+    }
+
+    @Test
+    void theIrOfEveryPartitionIsWritten() throws Exception {
+        Path source = MoteHome.get().resolve("examples").resolve("firmware.mote");
+        Compiler.Options options = Compiler.Options.defaults(Board.load("lm3s6965evb"), ProgramRunner.tempDir().resolve("ll"))
+                .withCodegenUnits(2).withEmit(java.util.EnumSet.of(Compiler.Emit.ELF, Compiler.Emit.LL));
+        Compiler.Result r = Compiler.compile(source, options);
+        String ir = Files.readString(r.workDir().resolve("firmware.ll"));
+        assertTrue(ir.contains("; ---- partition 0 of 2 ----") && ir.contains("; ---- partition 1 of 2 ----"), ir.substring(0, 200));
+        assertTrue(ir.contains("define") && ir.indexOf("; ModuleID") != ir.lastIndexOf("; ModuleID"), "two modules");
     }
 
     private static Compiler.Result build(String example, int units, String dir) throws Exception {
@@ -78,13 +104,13 @@ class SplitCodegenTest {
         return set;
     }
 
-    /** The functions (text symbols, global or local) an object defines. */
-    private static List<String> definedCode(Path object) {
+    /** The functions an object defines: each as its kind (`T` global, `t` local) and name. */
+    private static List<String[]> definedCode(Path object) {
         Toolchain tc = Toolchain.get();
-        List<String> symbols = new ArrayList<>();
+        List<String[]> symbols = new ArrayList<>();
         for (String line : tc.check(tc.tool("llvm-nm"), List.of(object.toString())).lines().toList()) {
             String[] f = line.trim().split("\\s+");
-            if (f.length == 3 && (f[1].equals("T") || f[1].equals("t"))) symbols.add(f[2]);
+            if (f.length == 3 && (f[1].equals("T") || f[1].equals("t"))) symbols.add(new String[] {f[1], f[2]});
         }
         return symbols;
     }
