@@ -74,9 +74,9 @@ public final class BuildOptions {
     List<String> emit = List.of();
 
     @Option(names = "--codegen-units", paramLabel = "N",
-            description = "Generate code in at most N partitions, on as many threads (1-" + mote.llvm.SplitCodegen.MAX_UNITS
-                    + "; 1: one object). Default: by the program's size; a program under a few "
-                    + "thousand lines is one.")
+            description = "Optimise and generate code in at most N partitions, on as many threads (1-" + mote.llvm.SplitCodegen.MAX_UNITS
+                    + "; 1: the whole program at once, the smallest image). Default: by the program's size; a program "
+                    + "under some 6,000 lines is one.")
     String codegenUnits;
 
     @Option(names = "--timings",
