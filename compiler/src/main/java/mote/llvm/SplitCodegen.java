@@ -23,6 +23,7 @@ import org.bytedeco.llvm.LLVM.LLVMAttributeRef;
 import org.bytedeco.llvm.LLVM.LLVMContextRef;
 import org.bytedeco.llvm.LLVM.LLVMMemoryBufferRef;
 import org.bytedeco.llvm.LLVM.LLVMModuleRef;
+import org.bytedeco.llvm.LLVM.LLVMTypeRef;
 import org.bytedeco.llvm.LLVM.LLVMUseRef;
 import org.bytedeco.llvm.LLVM.LLVMValueRef;
 
@@ -313,6 +314,34 @@ public final class SplitCodegen implements AutoCloseable {
         // declaration, which emits nothing (constants LLVM keeps around may still name it).
         for (LLVMValueRef g : globals) if (LLVMIsDeclaration(g) != 0) declareExternally(g);
         for (LLVMValueRef d : declarations) declareExternally(d);
+        keepWeakReferencesOfAssembly(module, plan);
+    }
+
+    /**
+     * A weak symbol that inline assembly names and no definition provides (runtime-c's fault
+     * handler loads `mote_active_irqs`, which only programs with interrupt handlers define, else
+     * 0) must stay declared weak in each partition, or the assembler's reference is a strong one
+     * the link cannot resolve: the optimiser drops a declaration no IR uses. `llvm.compiler.used`
+     * keeps it (and makes the code generator write its `.weak`).
+     */
+    private static void keepWeakReferencesOfAssembly(LLVMModuleRef module, PartitionPlan plan) {
+        List<LLVMValueRef> weak = new ArrayList<>();
+        for (LLVMValueRef v : WholeProgram.globals(module))
+            if (LLVMIsDeclaration(v) != 0 && LLVMGetLinkage(v) == LLVMExternalWeakLinkage && plan.namedInAssembly().contains(name(v))) weak.add(v);
+        if (weak.isEmpty()) return;
+        List<LLVMValueRef> used = new ArrayList<>();
+        LLVMValueRef old = LLVMGetNamedGlobal(module, "llvm.compiler.used");
+        if (isNonNull(old)) {
+            LLVMValueRef init = LLVMGetInitializer(old);
+            for (int i = 0, n = isNonNull(init) ? LLVMGetNumOperands(init) : 0; i < n; i++) used.add(LLVMGetOperand(init, i));
+            LLVMDeleteGlobal(old);
+        }
+        used.addAll(weak);
+        LLVMTypeRef ptr = LLVMPointerTypeInContext(LLVMGetModuleContext(module), 0);
+        LLVMValueRef list = LLVMAddGlobal(module, LLVMArrayType2(ptr, used.size()), "llvm.compiler.used");
+        LLVMSetLinkage(list, LLVMAppendingLinkage);
+        LLVMSetSection(list, "llvm.metadata");
+        LLVMSetInitializer(list, LLVMConstArray2(ptr, new org.bytedeco.javacpp.PointerPointer<>(used.toArray(new LLVMValueRef[0])), used.size()));
     }
 
     private static void declareExternally(LLVMValueRef declaration) {
