@@ -118,38 +118,52 @@ final class DebugInfo {
         return LLVMDIBuilderCreateDebugLocation(cg.ctx, span.line(), span.column(), outer, at);
     }
 
-    /** The inlined-at locations made in the current function ({@link #inlinedAtScope}), by chain. */
-    private final Map<List<Statement.Inlined>, LLVMMetadataRef> inlinedAt = new HashMap<>();
+    /**
+     * The inlined-at locations made in the current function ({@link #inlinedAtScope}): a tree
+     * of the calls, from the outermost in, each node holding the location its call was inlined
+     * at. Keyed by identity: the lines of one inlined copy share their calls (and mostly their
+     * chain, {@code Statement.Line#inlinedInto}), so walking a chain costs a reference lookup a
+     * level, where hashing it by value cost its depth a level, quadratic in the nesting (a
+     * 2,000-deep await chain inlined 200 deep spent a third of a second here, issue 13).
+     * Calls equal but not the same object get nodes of their own, whose locations LLVM
+     * uniques into the same node.
+     */
+    private static final class CallNode {
+        final java.util.IdentityHashMap<Statement.Inlined, CallNode> inner = new java.util.IdentityHashMap<>();
+        final LLVMMetadataRef at;
+        CallNode(LLVMMetadataRef at) { this.at = at; }
+    }
+
+    private CallNode inlinedAtRoot = new CallNode(null);
+    private final java.util.IdentityHashMap<List<Statement.Inlined>, LLVMMetadataRef> inlinedAtOfChain = new java.util.IdentityHashMap<>();
     private long inlinedAtScope;
 
     /**
      * The location {@code chain}'s innermost call was inlined at, and so on outwards: each
-     * call's site in its caller's subprogram, the outermost in {@code scope}. LLVM makes one
-     * node per distinct location anyway; made chain by chain for every line mark and local it
-     * cost a call into LLVM per level, quadratic in the nesting depth (issue 13), so each
-     * chain's outer part is looked up instead of made again.
+     * call's site in its caller's subprogram, the outermost in {@code scope}.
      */
     private LLVMMetadataRef inlinedAt(List<Statement.Inlined> chain, LLVMMetadataRef scope) {
         if (scope.address() != inlinedAtScope) {
-            inlinedAt.clear();
+            inlinedAtRoot = new CallNode(null);
+            inlinedAtOfChain.clear();
             inlinedAtScope = scope.address();
         }
-        // The longest outer part made before (or none), then the calls inside it, outermost first.
-        int known = 0;
-        LLVMMetadataRef at = null;
-        while (known < chain.size()) {
-            at = inlinedAt.get(known == 0 ? chain : chain.subList(known, chain.size()));   // the whole chain keeps its hash
-            if (at != null) break;
-            known++;
-        }
-        for (int k = known - 1; k >= 0; k--) {
+        LLVMMetadataRef known = inlinedAtOfChain.get(chain);
+        if (known != null) return known;
+        CallNode node = inlinedAtRoot;
+        for (int k = chain.size() - 1; k >= 0; k--) {
             Statement.Inlined call = chain.get(k);
-            LLVMMetadataRef outer = k + 1 < chain.size()
-                    ? inlinedSubprogram(chain.get(k + 1).function(), chain.get(k + 1).declared()) : scope;
-            at = LLVMDIBuilderCreateDebugLocation(cg.ctx, call.callSite().line(), call.callSite().column(), outer, at);
-            inlinedAt.put(List.copyOf(chain.subList(k, chain.size())), at);
+            CallNode next = node.inner.get(call);
+            if (next == null) {
+                LLVMMetadataRef outer = k + 1 < chain.size()
+                        ? inlinedSubprogram(chain.get(k + 1).function(), chain.get(k + 1).declared()) : scope;
+                next = new CallNode(LLVMDIBuilderCreateDebugLocation(cg.ctx, call.callSite().line(), call.callSite().column(), outer, node.at));
+                node.inner.put(call, next);
+            }
+            node = next;
         }
-        return at;
+        inlinedAtOfChain.put(chain, node.at);
+        return node.at;
     }
 
     /** The location of {@code fn}'s first line, where its code starts before any line mark. */
@@ -190,28 +204,31 @@ final class DebugInfo {
      * of one caller has several chains under one key.
      */
     private static Map<String, Set<List<Statement.Inlined>>> inlinedCalls(MirFn fn) {
-        // Each distinct chain once, then each of its outer parts (suffixes) once: the line
-        // marks of one inlined copy share a chain, and a chain's outer parts are its callers'
-        // chains. Keyed chain by chain from the outside in, this is linear in the chains'
-        // total length; building every line's keys afresh was cubic in the nesting depth
-        // (a 2,000-deep await chain inlined 200 deep took most of a build and gigabytes).
-        Set<List<Statement.Inlined>> chains = new HashSet<>();
+        // Each chain once (the line marks of one inlined copy share theirs), then each of its
+        // outer parts (suffixes) once: a chain's outer parts are its callers' chains. Keyed
+        // from the outside in, this is linear in the chains' total length; building every
+        // line's keys afresh was cubic in the nesting depth (a 2,000-deep await chain inlined
+        // 200 deep took most of a build and gigabytes).
+        Set<List<Statement.Inlined>> chains = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (BasicBlock b : fn.blocks())
             for (Statement s : b.statements())
                 if (s instanceof Statement.Line l && !l.inlinedAt().isEmpty()) chains.add(l.inlinedAt());
-        Map<List<Statement.Inlined>, String> keys = new HashMap<>();
+        // A tree of the calls from the outermost in, by identity (see CallNode): each node is
+        // one outer part, keyed and listed once, when first walked through.
         Map<String, Set<List<Statement.Inlined>>> calls = new HashMap<>();
+        record Part(String key, java.util.IdentityHashMap<Statement.Inlined, Part> inner) {}
+        Part root = new Part(null, new java.util.IdentityHashMap<>());
         for (List<Statement.Inlined> chain : chains) {
-            // The outer parts not keyed yet, innermost first: key them outermost first.
-            java.util.ArrayDeque<List<Statement.Inlined>> todo = new java.util.ArrayDeque<>();
-            for (List<Statement.Inlined> part = chain; !part.isEmpty() && !keys.containsKey(part); part = part.subList(1, part.size()))
-                todo.push(part);
-            while (!todo.isEmpty()) {
-                List<Statement.Inlined> part = List.copyOf(todo.pop());
-                String outer = part.size() == 1 ? null : keys.get(part.subList(1, part.size()));
-                String key = outer == null ? part.get(0).function() : outer + "." + part.get(0).function();
-                keys.put(part, key);
-                calls.computeIfAbsent(key, k -> new HashSet<>()).add(part);
+            Part at = root;
+            for (int k = chain.size() - 1; k >= 0; k--) {
+                Statement.Inlined call = chain.get(k);
+                Part next = at.inner().get(call);
+                if (next == null) {
+                    next = new Part(at.key() == null ? call.function() : at.key() + "." + call.function(), new java.util.IdentityHashMap<>());
+                    at.inner().put(call, next);
+                    calls.computeIfAbsent(next.key(), x -> new HashSet<>()).add(List.copyOf(chain.subList(k, chain.size())));
+                }
+                at = next;
             }
         }
         return calls;

@@ -54,9 +54,15 @@ public sealed interface Statement {
         @Override public boolean equals(Object o) { return o instanceof Line l && l.span.equals(span); }
         @Override public int hashCode() { return span.hashCode(); }
 
-        /** This line's code, copied one more time: through {@code call}. */
-        public Line inlinedInto(Inlined call) {
-            return new Line(span, new InlinedChain(inlinedAt, call));
+        /**
+         * This line's code, copied one more time: through {@code call}. {@code made} (by
+         * identity) holds the chains made for this copy so far: the lines of one copy that
+         * came through the same calls share one chain, so that comparing theirs (DebugInfo
+         * collects each function's distinct chains) takes a reference compare, not one
+         * compare per level of every line's chain.
+         */
+        public Line inlinedInto(Inlined call, java.util.IdentityHashMap<List<Inlined>, List<Inlined>> made) {
+            return new Line(span, made.computeIfAbsent(inlinedAt, inner -> new InlinedChain(inner, call)));
         }
     }
 

@@ -185,13 +185,13 @@ public final class Inline implements MirPass {
      * The debug line marks of a copied block say which await they were inlined at (DWARF
      * inlined frames): {@code call}, or null when the await has no span.
      */
-    private static BasicBlock markInlined(BasicBlock b, Statement.Inlined call) {
+    private static BasicBlock markInlined(BasicBlock b, Statement.Inlined call, java.util.IdentityHashMap<List<Statement.Inlined>, List<Statement.Inlined>> made) {
         if (call == null) return b;
         List<Statement> stmts = null;
         for (int i = 0; i < b.statements().size(); i++) {
             if (b.statements().get(i) instanceof Statement.Line l) {
                 if (stmts == null) stmts = new ArrayList<>(b.statements());
-                stmts.set(i, l.inlinedInto(call));
+                stmts.set(i, l.inlinedInto(call, made));
             }
         }
         return stmts == null ? b : new BasicBlock(stmts, b.terminator());
@@ -274,8 +274,9 @@ public final class Inline implements MirPass {
         // `join`/`race` child slots are numbered per fn: the callee's must not collide with the caller's.
         int childBase = maxChild(caller) + 1;
         Statement.Inlined call = inlinedCall(callee, await);
+        var made = new java.util.IdentityHashMap<List<Statement.Inlined>, List<Statement.Inlined>>();
         for (BasicBlock original : callee.blocks()) {
-            BasicBlock b = markInlined(original, call);
+            BasicBlock b = markInlined(original, call, made);
             BasicBlock mapped;
             if (b.terminator() instanceof Terminator.Return) {
                 List<Statement> stmts = new ArrayList<>();
