@@ -332,6 +332,7 @@ public final class Compiler {
                 codegen.faultStackWords(options.debug() || options.backtrace() ? 32 : 0);
                 codegen.panicBacktrace(options.backtrace());
                 codegen.debugBuild(options.debug());
+                codegen.temporariesAsValues(options.optLevel() == LlvmBackend.OptLevel.O0);
                 if (options.internedLog()) codegen.internLogs();
                 time("LLVM IR", () -> codegen.generate(analysis.mir(), analysis.machines(), options.panicAbort()));
                 time("LLVM verify", codegen::verify);

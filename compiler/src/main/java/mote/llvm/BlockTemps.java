@@ -24,10 +24,9 @@ import mote.types.Type;
 /**
  * The temporaries of a function that need no memory: each is assigned once and read only
  * later in the same block, so the emitter hands its value straight to its readers instead of
- * storing it in a stack slot and loading it back ({@link BodyEmitterState#operand}). Two thirds
- * of the instructions the emitter wrote were such stores, loads and slots, which LLVM's first
- * passes then removed again; without them a 10,000-line program's IR is a third smaller, to
- * build and to optimise (issue 13). The code LLVM makes of it is the same.
+ * storing it in a stack slot and loading it back ({@link BodyEmitterState#operand}). Used in
+ * builds that are not optimised (-O 0, {@link LlvmCodegen#temporariesAsValues}), where LLVM
+ * keeps every slot: the firmware example's image is 15 % smaller for it (17.4 KB to 14.7 KB).
  *
  * <p>Only unnamed scalar temporaries qualify (a named variable keeps its slot for the
  * debugger), never a parameter, the return value, or a local the state machine keeps or pins.

@@ -37,7 +37,7 @@ final class BodyEmitter extends AwaitEmitter {
         LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(cg.ctx, llvmFn, "entry");
         LLVMPositionBuilderAtEnd(cg.builder, entry);
         if (machine != null) self = LLVMGetParam(llvmFn, 0);
-        temps = BlockTemps.of(fn, machine);
+        if (cg.temporariesAsValues) temps = BlockTemps.of(fn, machine);
         for (int i = 0; i < slots.length; i++) {
             Type t = fn.locals().get(i).type();
             if (!LlvmCodegen.hasStorage(t) || temps[i]) continue;

@@ -147,6 +147,19 @@ public final class LlvmCodegen implements AutoCloseable {
      */
     boolean debugBuild;
 
+    /** Whether temporaries are values rather than stack slots ({@link BlockTemps}); see {@link #temporariesAsValues}. */
+    boolean temporariesAsValues;
+
+    /**
+     * Emits the temporaries {@link BlockTemps} finds as values instead of stack slots: for
+     * builds that are not optimised (-O 0), where every slot stays on the stack. An optimising
+     * build gets its slots as before: LLVM removes them anyway (it compiles no faster without
+     * them), and the code it makes of the two forms differs by a few bytes either way.
+     */
+    public void temporariesAsValues(boolean on) {
+        temporariesAsValues = on;
+    }
+
     public void debugBuild(boolean on) {
         debugBuild = on;
         if (on && !runtime.containsKey("mote_stack_mark_begin")) {   // declared only where called
