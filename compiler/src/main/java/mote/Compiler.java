@@ -216,14 +216,35 @@ public final class Compiler {
         return analyze(source, opts, debug, panicAbort, test, debug);
     }
 
-    /** As above; {@code lineTable}: the MIR marks each statement's source line (see {@link #compile}). */
-    static Analysis analyze(SourceFile source, Set<Optimization> opts, boolean debug, boolean panicAbort, String test, boolean lineTable) {
+    /**
+     * A file parsed and type-checked, with what it imports: what the images of a file's tests
+     * share (`mote test` builds one per test, and checks the file once). Nothing downstream
+     * changes it.
+     */
+    public record Checked(SourceFile source, TypedProgram typed) {}
+
+    /** Parses and type-checks {@code source} and its imports (a CompileError when they are wrong). */
+    public static Checked check(SourceFile source) {
         return guard("analysis", source, () -> {
             Diagnostics diags = new Diagnostics();
             List<Module> modules = time("parse", () -> Modules.load(source, diags));   // the file and what it imports
             diags.throwIfErrors();
             TypedProgram typed = time("types", () -> TypeChecker.check(modules, diags));
             diags.throwIfErrors();
+            return new Checked(source, typed);
+        });
+    }
+
+    /** As above; {@code lineTable}: the MIR marks each statement's source line (see {@link #compile}). */
+    static Analysis analyze(SourceFile source, Set<Optimization> opts, boolean debug, boolean panicAbort, String test, boolean lineTable) {
+        return analyze(check(source), opts, debug, panicAbort, test, lineTable);
+    }
+
+    private static Analysis analyze(Checked checked, Set<Optimization> opts, boolean debug, boolean panicAbort, String test, boolean lineTable) {
+        SourceFile source = checked.source();
+        TypedProgram typed = checked.typed();
+        return guard("analysis", source, () -> {
+            Diagnostics diags = new Diagnostics();
             time("definite assignment", () -> DefiniteAssignment.check(typed, diags));   // no read of a local before every path assigns it
             diags.throwIfErrors();
             Symbol.Fn testFn = null;
@@ -266,14 +287,12 @@ public final class Compiler {
 
     /** The `test fn`s and `test async fn`s of the file itself (not of its imports), in source order. */
     public static List<String> testNames(SourceFile source) {
-        return guard("analysis", source, () -> {
-            Diagnostics diags = new Diagnostics();
-            List<Module> modules = Modules.load(source, diags);
-            diags.throwIfErrors();
-            TypedProgram typed = TypeChecker.check(modules, diags);
-            diags.throwIfErrors();
-            return tests(typed).stream().map(Symbol.Fn::qualifiedName).toList();
-        });
+        return testNames(check(source));
+    }
+
+    /** As {@link #testNames(SourceFile)}, of a file checked already. */
+    public static List<String> testNames(Checked checked) {
+        return tests(checked.typed()).stream().map(Symbol.Fn::qualifiedName).toList();
     }
 
     private static List<Symbol.Fn> tests(TypedProgram typed) {
@@ -287,9 +306,15 @@ public final class Compiler {
     /** Builds the image of one test (see {@link #analyze(SourceFile, boolean, String)}); files are named `FILE.TEST.*`. */
     public static Result compile(Path sourcePath, Options options, String test) {
         SourceFile source = time("read", () -> read(sourcePath));
+        return compile(check(source), options, test);
+    }
+
+    /** As {@link #compile(Path, Options, String)}, from a file checked already: each test of a file shares its check. */
+    public static Result compile(Checked checked, Options options, String test) {
+        SourceFile source = checked.source();
         // Every image has a DWARF line table (non-loaded sections: no flash), so that `mote run`
         // and `mote monitor` can name the source line of a fault (docs/debugging.md).
-        Analysis analysis = analyze(source, options.opts(), options.debug(), options.panicAbort(), test, true);
+        Analysis analysis = analyze(checked, options.opts(), options.debug(), options.panicAbort(), test, true);
         checkInterrupts(analysis.mir(), options.board());
         BuildFolder folder = BuildFolder.open(options.outDir());
         try {

@@ -96,15 +96,16 @@ public final class TestRunner {
     }
 
     private void runFile(Path file) {
-        List<String> names;
+        Compiler.Checked checked;   // parsed and type-checked once, for every test of the file
         try {
-            names = Compiler.testNames(Compiler.read(file));
+            checked = Compiler.check(Compiler.read(file));
         } catch (CompileError e) {
             err.print(e.diagnostics().render());
             err.flush();
             brokenFiles++;
             return;
         }
+        List<String> names = Compiler.testNames(checked);
         out.println();
         out.println("running " + names.size() + " test" + (names.size() == 1 ? "" : "s") + " from " + file);
         out.flush();
@@ -114,7 +115,7 @@ public final class TestRunner {
         try {
             ArrayDeque<Pending> running = new ArrayDeque<>();
             for (String name : names) {
-                running.add(new Pending(name, start(file, name, qemu)));
+                running.add(new Pending(name, start(file, checked, name, qemu)));
                 if (running.size() > PARALLEL_RUNS) report(running.remove());
             }
             while (!running.isEmpty()) report(running.remove());
@@ -149,11 +150,11 @@ public final class TestRunner {
     }
 
     /** Builds the test's image now and starts its QEMU run on {@code qemu}. */
-    private Future<Outcome> start(Path file, String name, ExecutorService qemu) {
+    private Future<Outcome> start(Path file, Compiler.Checked checked, String name, ExecutorService qemu) {
         long start = System.nanoTime();
         Compiler.Result build;
         try {
-            build = Compiler.compile(file, options, name);
+            build = Compiler.compile(checked, options, name);
         } catch (CompileError e) {
             String text = e.diagnostics().render();
             return CompletableFuture.completedFuture(new Outcome(file, name, false, "did not compile", text, Duration.ofNanos(System.nanoTime() - start)));

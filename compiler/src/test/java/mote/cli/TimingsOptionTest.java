@@ -53,6 +53,9 @@ class TimingsOptionTest {
         CliTest.Outcome test = CliTest.mote("test", TestFiles.resources("mote-test/more/strings.mote").toString(), "-o", out, "--timings");
         assertEquals(0, test.exit(), test.err());
         assertTrue(rows(test.err()).contains("QEMU (2x)"), test.err());
+        // The file is parsed and type-checked once for both its tests' images, then built twice.
+        assertTrue(rows(test.err()).contains("parse") && rows(test.err()).contains("types"), test.err());
+        assertTrue(rows(test.err()).contains("MIR (2x)"), test.err());
         assertTrue(rows(test.err()).contains("total"), test.err());
         CliTest.Outcome explain = CliTest.mote("explain", CliTest.example("hello.mote"), "-o", out, "--timings");
         assertEquals(0, explain.exit(), explain.err());
