@@ -108,7 +108,10 @@ class OptimizationMatrixTest {
         Map<String, UnaryOperator<Compiler.Options>> builds = new LinkedHashMap<>();
         builds.put("--codegen-units 3", o -> o.withCodegenUnits(3));
         builds.put("--opt none --codegen-units 3", o -> o.withOpts(EnumSet.noneOf(Optimization.class)).withCodegenUnits(3));
-        return sameBehaviour((text, expect) -> true, builds);
+        // Cut three ways, a small program keeps calls that one module inlines (and the other way
+        // round): a fault report then says a frame was `called from` where it said `in` (an
+        // inlined frame). The frames, their functions and lines must be the same.
+        return sameBehaviour((text, expect) -> true, builds, output -> output.replace("\n  called from ", "\n  in "));
     }
 
     /**
@@ -129,6 +132,12 @@ class OptimizationMatrixTest {
      */
     private static Stream<DynamicTest> sameBehaviour(BiPredicate<String, Expectations> include,
                                                      Map<String, UnaryOperator<Compiler.Options>> builds) {
+        return sameBehaviour(include, builds, UnaryOperator.identity());
+    }
+
+    /** As above, comparing the outputs as {@code frames} rewrites them. */
+    private static Stream<DynamicTest> sameBehaviour(BiPredicate<String, Expectations> include,
+                                                     Map<String, UnaryOperator<Compiler.Options>> builds, UnaryOperator<String> frames) {
         List<DynamicTest> tests = new ArrayList<>();
         for (Path program : RunProgramsTestAccess.programs()) {
             String text = TestFiles.read(program);
@@ -139,7 +148,7 @@ class OptimizationMatrixTest {
                 String flags = expect.flags().isEmpty() ? "" : " " + String.join(" ", expect.flags());
                 tests.add(DynamicTest.dynamicTest(program.getFileName() + flags + " " + build.getKey(), () -> {
                     ProgramRunner.Run run = ProgramRunner.run(program, board, o -> build.getValue().apply(expect.applyFlags(o)), expect.input());
-                    assertEquals(expect.expectedOutput(program), run.output(), "output with " + build.getKey());
+                    assertEquals(frames.apply(expect.expectedOutput(program)), frames.apply(run.output()), "output with " + build.getKey());
                     assertEquals(expect.exitCode(), run.exitCode(), "exit code with " + build.getKey());
                 }));
             }
