@@ -105,6 +105,11 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
      */
     void pollAndBranch(StateMachine.State s, boolean start, LLVMValueRef[] startArgs) {
         Terminator.Await await = (Terminator.Await) fn.block(s.awaitBlock()).terminator();
+        if (await.callee() == Callee.Builtin.YIELD_NOW) {
+            // Only the await's first poll suspends in s (yieldOnce), so every poll in s is the second.
+            LLVMBuildBr(cg.builder, blocks[await.resume().index()]);
+            return;
+        }
         LLVMValueRef ready = pollFuture(await.callee(), cg.offsetPtr(self, s.awaitee().offset()), await.dest(), start, startArgs, await.span());
         LLVMBuildCondBr(cg.builder, ready, blocks[await.resume().index()], pendingBlock(s));
     }
@@ -166,6 +171,19 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
             throw new IllegalStateException("unhandled callee " + callee);
         }
         return pollFuture(callee, child, dest, false, null, span);
+    }
+
+    /**
+     * The first poll of an awaited yield_now, which always suspends: wake the task, go to the
+     * pending block of {@code s}. Its resume in s needs no flag to know it is the second poll
+     * (pollAndBranch), so a yield costs a wake and the state's tag, not a byte to load and store.
+     * A `join`/`race` child, polled again whenever a sibling wakes the task, keeps the flag.
+     * Debug builds still set it, for the debugger's view of the future.
+     */
+    void yieldOnce(StateMachine.State s, LLVMValueRef child) {
+        if (cg.debugBuild) LLVMBuildStore(cg.builder, cg.constInt(cg.i8, 1), child);
+        cg.callRuntime("mote_wake_current");
+        LLVMBuildBr(cg.builder, pendingBlock(s));
     }
 
     /** Save what state {@code s} keeps, set the discriminant, return Pending: shared by all polls of s. */

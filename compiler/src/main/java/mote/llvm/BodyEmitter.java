@@ -7,6 +7,7 @@ import mote.async.StateMachine;
 import mote.mir.BasicBlock;
 import mote.mir.BinOp;
 import mote.mir.BlockId;
+import mote.mir.Callee;
 import mote.mir.Local;
 import mote.mir.MirFn;
 import mote.mir.Operand;
@@ -443,6 +444,10 @@ final class BodyEmitter extends AwaitEmitter {
                 if (describesKeptLocals()) cg.debug.backInFrame(declared, fn, machine, slots, LLVMGetInsertBlock(cg.builder));
                 for (StateMachine.Slot slot : s.saved()) save(slot);
                 if (describesKeptLocals()) cg.debug.keptInState(declared, self, s, LLVMGetInsertBlock(cg.builder));
+            }
+            if (a.callee() == Callee.Builtin.YIELD_NOW) {
+                yieldOnce(s, cg.offsetPtr(self, s.awaitee().offset()));
+                return;
             }
             LLVMValueRef ready = startFuture(a.callee(), cg.offsetPtr(self, s.awaitee().offset()), a.args(), a.dest(), a.span());
             LLVMBuildCondBr(cg.builder, ready, blocks[a.resume().index()], pendingBlock(s));
