@@ -32,7 +32,8 @@ uint32_t mote_task_current;
 
 static struct {
     uint32_t live;      /* LIVE slots: the program ends when none is left */
-    uint32_t next_scan; /* round-robin position in the ready bitmap */
+    uint32_t next_scan; /* round-robin position in the ready bitmap (more than 32 slots) */
+    uint32_t after;     /* 32 slots or fewer: the bits of the slots after the last polled one */
 } ex;
 
 /* 32 tasks or fewer (the common case) have one word of ready bits: in a whole-program build
@@ -106,14 +107,18 @@ static void assume_a_task(uint32_t id)
     __builtin_assume(id < mote_task_count);
 }
 
-/* Takes the next ready task at or after ex.next_scan (round robin, so a task
+/* Takes the next ready task after the last one polled (round robin, so a task
  * that keeps yielding cannot starve the others) and clears its bit; returns
  * mote_task_count when none is ready. Called with interrupts masked. */
 static uint32_t take_ready(void)
 {
     if (ONE_WORD) {
+        /* The scan position is kept as the mask of the slots after the last polled one, so
+         * neither the pick nor the update shifts by a variable amount or compares with the
+         * count. After the last slot the mask has no task's bit and the scan wraps; zero
+         * (its initial value) wraps too. With one task there is nothing to rotate. */
         uint32_t ready = mote_task_ready[0];
-        uint32_t mask = ready & (~0u << ex.next_scan);
+        uint32_t mask = mote_task_count == 1u ? ready : ready & ex.after;
         if (mask == 0)
             mask = ready;
         if (mask == 0)
@@ -121,7 +126,8 @@ static uint32_t take_ready(void)
         uint32_t id = lowest_bit(mask);
         assume_a_task(id);
         mote_task_ready[0] = ready & ~(1u << id);
-        ex.next_scan = id + 1u < mote_task_count ? id + 1u : 0u;   /* with one task: always 0 */
+        if (mote_task_count != 1u)
+            ex.after = ~1u << id;
         return id;
     }
     uint32_t words = (mote_task_count + 31u) >> 5;
