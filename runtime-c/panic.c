@@ -87,15 +87,31 @@ __attribute__((minsize)) _Noreturn void mote_panic_bounds(uint32_t index, uint32
 
 /* The same three for compiled Mote code, which names a location by its index in the
  * program's site table (file index, line, column) instead of passing a string. */
+/* Whether the program's sites are packed words (mote.llvm.PanicSites: line in bits 0-16,
+ * column in 17-25, file index in 26-31), as they are when every site fits one. A constant of
+ * the whole program, so one of the two readings folds away. Weak: C programs have no sites. */
+extern const bool mote_panic_sites_packed __attribute__((weak));
+
 __attribute__((minsize)) _Noreturn void mote_panic_end_at(uint32_t site)
 {
-    const struct mote_panic_site *s = &mote_panic_sites[site];
+    uint32_t line, column, file;
+    if (&mote_panic_sites_packed != 0 && mote_panic_sites_packed) {
+        uint32_t word = ((const uint32_t *)mote_panic_sites)[site];
+        line = word & 0x1ffffu;
+        column = (word >> 17) & 0x1ffu;
+        file = word >> 26;
+    } else {
+        const struct mote_panic_site *s = &mote_panic_sites[site];
+        line = s->line;
+        column = s->column;
+        file = s->file;
+    }
     mote_print_cstr(" at ");
-    mote_print_str(mote_panic_files[s->file].path, mote_panic_files[s->file].len);
+    mote_print_str(mote_panic_files[file].path, mote_panic_files[file].len);
     mote_console_putc(':');
-    mote_print_u32(s->line);
+    mote_print_u32(line);
     mote_console_putc(':');
-    mote_print_u32(s->column);
+    mote_print_u32(column);
     panic_finish();
 }
 

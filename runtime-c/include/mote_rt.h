@@ -76,7 +76,7 @@ _Noreturn void mote_panic(const uint8_t *msg, uint32_t len,
 /* Compiled Mote code names a panic's location by its index in these tables, which the
  * program defines when it has a panic site (C code passes location strings to the calls
  * above instead). */
-struct mote_panic_site { uint32_t line; uint16_t column; uint16_t file; };
+struct mote_panic_site { uint32_t line; uint16_t column; uint16_t file; };   /* or one packed word a site (panic.c) */
 struct mote_panic_file { const uint8_t *path; uint32_t len; };
 extern const struct mote_panic_site mote_panic_sites[];
 extern const struct mote_panic_file mote_panic_files[];

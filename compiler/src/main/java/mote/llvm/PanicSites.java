@@ -15,9 +15,11 @@ import org.bytedeco.llvm.LLVM.LLVMValueRef;
 /**
  * Where each panic of the program is, as a table rather than a `file:line:col` string per
  * site: a panic passes the index of its site, and runtime-c prints the location from
- * `mote_panic_sites` (line, column and file index per site, 8 bytes) and `mote_panic_files`
- * (each source file's path once). A site costs 8 bytes instead of a 20-30 byte string, and
- * its call passes one small number instead of a pointer and a length.
+ * `mote_panic_sites` (line, column and file index per site) and `mote_panic_files` (each
+ * source file's path once). A site is one packed word when every site fits one (line below
+ * 2^17, column below 2^9, file index below 2^6: `mote_panic_sites_packed` says so), else 8
+ * bytes; either way less than a 20-30 byte string, and its call passes one small number
+ * instead of a pointer and a length.
  */
 final class PanicSites {
     private final LlvmCodegen cg;
@@ -54,15 +56,21 @@ final class PanicSites {
             useLocationStrings();
             return;
         }
-        LLVMTypeRef siteType = LLVMStructTypeInContext(cg.ctx, new org.bytedeco.javacpp.PointerPointer<>(cg.i32, i16(), i16()), 3, 0);
         LLVMValueRef[] rows = new LLVMValueRef[entries.size()];
-        for (int i = 0; i < rows.length; i++) {
-            Site e = entries.get(i);
-            // A column past 65535 is shown as 65535: no source line is that wide in practice.
-            rows[i] = LLVMConstNamedStruct(siteType, LlvmCodegen.values(cg.constInt(cg.i32, e.line()),
-                    cg.constInt(i16(), Math.min(e.column(), 0xFFFF)), cg.constInt(i16(), e.file())), 3);
+        if (packs()) {
+            for (int i = 0; i < rows.length; i++) rows[i] = cg.constInt(cg.i32, packed(entries.get(i)));
+            constant("mote_panic_sites", LLVMConstArray(cg.i32, LlvmCodegen.values(rows), rows.length));
+        } else {
+            LLVMTypeRef siteType = LLVMStructTypeInContext(cg.ctx, new org.bytedeco.javacpp.PointerPointer<>(cg.i32, i16(), i16()), 3, 0);
+            for (int i = 0; i < rows.length; i++) {
+                Site e = entries.get(i);
+                // A column past 65535 is shown as 65535: no source line is that wide in practice.
+                rows[i] = LLVMConstNamedStruct(siteType, LlvmCodegen.values(cg.constInt(cg.i32, e.line()),
+                        cg.constInt(i16(), Math.min(e.column(), 0xFFFF)), cg.constInt(i16(), e.file())), 3);
+            }
+            constant("mote_panic_sites", LLVMConstArray(siteType, LlvmCodegen.values(rows), rows.length));
         }
-        constant("mote_panic_sites", LLVMConstArray(siteType, LlvmCodegen.values(rows), rows.length));
+        constant("mote_panic_sites_packed", cg.constInt(LLVMInt8TypeInContext(cg.ctx), packs() ? 1 : 0));
         LLVMTypeRef fileType = LLVMStructTypeInContext(cg.ctx, new org.bytedeco.javacpp.PointerPointer<>(cg.ptr, cg.i32), 2, 0);
         LLVMValueRef[] names = new LLVMValueRef[files.size()];
         int i = 0;
@@ -82,12 +90,29 @@ final class PanicSites {
     private boolean tableIsSmaller() {
         int strings = 0;
         for (Site e : entries) strings += e.location().length + LENGTH_ARGUMENT;
+        // A site counts as the wide form's 8 bytes even when packed: the sites are counted
+        // before optimisation, which removes many (a program with three may keep one), and
+        // the margin keeps such programs on strings, where a table would cost more.
         int table = SITE_BYTES * entries.size() + PRINT_LOCATION_CODE + (printsNumbers() ? 0 : DECIMAL_CONVERSION);
-        for (String path : files.keySet()) table += path.getBytes(StandardCharsets.UTF_8).length + SITE_BYTES;
+        for (String path : files.keySet()) table += path.getBytes(StandardCharsets.UTF_8).length + FILE_BYTES;
         return table < strings;
     }
 
-    static final int SITE_BYTES = 8, LENGTH_ARGUMENT = 4, PRINT_LOCATION_CODE = 40, DECIMAL_CONVERSION = 90;
+    static final int SITE_BYTES = 8, FILE_BYTES = 8, LENGTH_ARGUMENT = 4, PRINT_LOCATION_CODE = 40, DECIMAL_CONVERSION = 90;
+
+    /** The packed site word's fields, low bits first (runtime-c's panic.c unpacks the same). */
+    static final int LINE_BITS = 17, COLUMN_BITS = 9, FILE_BITS = 6;
+
+    /** Whether every site fits one word. */
+    boolean packs() {
+        for (Site e : entries)
+            if (e.line() >= 1 << LINE_BITS || e.column() >= 1 << COLUMN_BITS || e.file() >= 1 << FILE_BITS) return false;
+        return true;
+    }
+
+    static int packed(Site e) {
+        return e.line() | e.column() << LINE_BITS | e.file() << (LINE_BITS + COLUMN_BITS);
+    }
 
     private boolean printsNumbers() {
         return LlvmCodegen.isUsed(LLVMGetNamedFunction(cg.module, "mote_print_u32"))
