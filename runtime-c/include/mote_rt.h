@@ -135,7 +135,8 @@ enum { MOTE_NODE_IDLE = 0, MOTE_NODE_LINKED = 1, MOTE_NODE_FIRED = 2 };
 /* Microseconds since the clock started (the first use of time in the program). */
 uint64_t mote_ticks_us(void);
 /* The poll of `sleep_us(us).await`: call at every poll of the await point with
- * the same node; true (node idle again) once `us` microseconds have passed. */
+ * the same node; true (node idle again) once `us` microseconds have passed. Only
+ * the first poll (an idle node) reads `us`: the compiler passes 0 at the others. */
 bool mote_sleep_us(struct mote_timer *t, uint64_t us);
 /* sleep_until: `at` is a mote_ticks_us() value; a deadline already past is ready at once. */
 bool mote_sleep_until_us(struct mote_timer *t, uint64_t at);

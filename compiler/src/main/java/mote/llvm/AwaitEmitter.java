@@ -161,12 +161,13 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
         } else if (callee == Callee.Builtin.YIELD_NOW) {
             LLVMBuildStore(cg.builder, cg.constInt(cg.i8, 0), child);
         } else if (callee instanceof Callee.Builtin b && b.isSleep()) {
-            // A sleep: an idle (zeroed) timer node, then the duration (the deadline for sleep_until) in microseconds.
+            // A sleep: an idle (zeroed) timer node, polled with the duration (the deadline for
+            // sleep_until) in microseconds, from which the idle node takes its deadline.
             LLVMBuildStore(cg.builder, cg.constInt(cg.i64, 0), child);
             LLVMBuildStore(cg.builder, cg.constInt(cg.i64, 0), cg.offsetPtr(child, 8));
             LLVMValueRef us = LLVMBuildZExt(cg.builder, argValues.get(0), cg.i64, "");
             if (callee == Callee.Builtin.SLEEP_MS) us = LLVMBuildMul(cg.builder, us, cg.constInt(cg.i64, 1000), "");
-            LLVMBuildStore(cg.builder, us, cg.offsetPtr(child, 16));
+            return pollSleep(b, child, us);
         } else {
             throw new IllegalStateException("unhandled callee " + callee);
         }
@@ -260,17 +261,18 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
         return cg.constInt(cg.i32, event.element().size() | (long) new Callee.Channel(false, event).itemOffset() << 16);
     }
 
+    /** A poll of the sleep at {@code node}: {@code us} (a deadline for sleep_until) is read only while the node is idle. */
+    LLVMValueRef pollSleep(Callee.Builtin sleep, LLVMValueRef node, LLVMValueRef us) {
+        return cg.callRuntime(sleep == Callee.Builtin.SLEEP_UNTIL ? "mote_sleep_until_us" : "mote_sleep_us", node, us);
+    }
+
     /** yield_now: the first poll wakes the task and returns Pending, the second is Ready. */
     LLVMValueRef pollBuiltin(Callee.Builtin b, LLVMValueRef state) {
         switch (b) {
-            case SLEEP_MS, SLEEP_US -> {
-                // runtime-c keeps the node in its timer queue until the deadline; same node every poll.
-                LLVMValueRef us = LLVMBuildLoad2(cg.builder, cg.i64, cg.offsetPtr(state, 16), "us");
-                return cg.callRuntime("mote_sleep_us", state, us);
-            }
-            case SLEEP_UNTIL -> {
-                LLVMValueRef at = LLVMBuildLoad2(cg.builder, cg.i64, cg.offsetPtr(state, 16), "at");
-                return cg.callRuntime("mote_sleep_until_us", state, at);
+            case SLEEP_MS, SLEEP_US, SLEEP_UNTIL -> {
+                // runtime-c keeps the node in its timer queue until the deadline; same node every
+                // poll. Linked or fired after the first poll, it has no use for the duration.
+                return pollSleep(b, state, cg.constInt(cg.i64, 0));
             }
             case YIELD_NOW -> {
                 LLVMValueRef yielded = LLVMBuildLoad2(cg.builder, cg.i8, state, "yielded");

@@ -207,10 +207,9 @@ final class DebugTypes {
 
     /** runtime-c's `struct mote_timer`, then the sleep's duration: a pending `sleep_ms`/`sleep_us`. */
     private LLVMMetadataRef sleep(String name) {
-        return named.computeIfAbsent(name, k -> struct(k, 8 * 24, 64, List.of(
+        return named.computeIfAbsent(name, k -> struct(k, 8 * 16, 64, List.of(
                 member("deadline", of(Type.U64), 0, 64), member("next", pointer(Type.U32), 8, 32),
-                member("task", of(Type.U16), 12, 16), member("node", of(Type.U8), 14, 8),
-                member("us", of(Type.U64), 16, 64))));
+                member("task", of(Type.U16), 12, 16), member("node", of(Type.U8), 14, 8))));
     }
 
     /** runtime-c's `struct mote_waiter`, the channel, and for a send the item: a pending channel wait. */

@@ -1,0 +1,70 @@
+package mote.llvm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.regex.Pattern;
+import mote.Compiler;
+import mote.board.Board;
+import mote.mir.Callee;
+import mote.opt.Optimization;
+import mote.testutil.ProgramRunner;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A sleep's future is runtime-c's timer node and nothing more: the duration goes to the
+ * await's first poll, which is made where the value is known, and the node takes its deadline
+ * from it; the polls after it pass 0, which a linked or fired node ignores. (The run tests
+ * with sleeps, timer_order.mote among them, check the timing under every optimization set.)
+ */
+class SleepCodegenTest {
+    private static final String PROGRAM = """
+            async fn main() -> i32 {
+                let mut n: u32 = 0;
+                for i in 0..3 {
+                    sleep_ms(i + 2).await;
+                    n += 1;
+                }
+                n as i32
+            }
+            """;
+
+    private static Compiler.Result build(Path dir, boolean baseline) throws IOException {
+        Path src = dir.resolve("prog.mote");
+        Files.writeString(src, PROGRAM);
+        Compiler.Options o = Compiler.Options.defaults(Board.load("lm3s6965evb"), dir).withOptLevel(LlvmBackend.OptLevel.O0)
+                .withEmit(EnumSet.of(Compiler.Emit.ELF, Compiler.Emit.LL));
+        if (baseline) o = o.withOpts(EnumSet.noneOf(Optimization.class));
+        return Compiler.compile(src, o);
+    }
+
+    @Test
+    void theFutureIsTheTimerNodeAlone() throws IOException {
+        assertEquals(16, Callee.Builtin.SLEEP_MS.stateSize);
+        assertEquals(16, Callee.Builtin.SLEEP_US.stateSize);
+        assertEquals(16, Callee.Builtin.SLEEP_UNTIL.stateSize);
+        // The baseline machine: a u8 discriminant, `i` and `n` (u32 each), then the node at 8-byte alignment.
+        Compiler.Result r = build(ProgramRunner.tempDir(), true);
+        assertEquals(32, r.machines().get("main").size(), r.machines().get("main").toString());
+    }
+
+    @Test
+    void onlyTheFirstPollGetsTheDuration() throws IOException {
+        Path dir = ProgramRunner.tempDir();
+        build(dir, true);
+        String ll = Files.readString(dir.resolve("prog.ll"));
+        var calls = Pattern.compile("call (?:zeroext )?i1 @mote_sleep_us\\(ptr [^,]+, i64 ([^)]+)\\)").matcher(ll);
+        int zero = 0, computed = 0;
+        while (calls.find()) {
+            if (calls.group(1).equals("0")) zero++;
+            else computed++;
+        }
+        assertEquals(1, computed, ll);   // the await's first poll, with (i + 2) * 1000
+        assertEquals(1, zero, ll);       // its resume
+        assertTrue(!ll.contains("%us = load"), ll);
+    }
+}
