@@ -71,13 +71,18 @@ uint32_t mote_current_task(void)
     return mote_task_current;
 }
 
+void mote_task_start(uint32_t id)
+{
+    mote_task_status[id] = MOTE_TASK_LIVE;
+    ex.live++;
+    mote_wake(id);
+}
+
 int32_t mote_task_claim(uint32_t first, uint32_t n)
 {
     for (uint32_t id = first; id < first + n; id++) {
         if (mote_task_status[id] == MOTE_TASK_FREE || mote_task_status[id] == MOTE_TASK_FINISHED) {
-            mote_task_status[id] = MOTE_TASK_LIVE;
-            ex.live++;
-            mote_wake(id);
+            mote_task_start(id);
             return (int32_t)id;
         }
     }

@@ -111,6 +111,8 @@ extern uint32_t mote_panic_from[3];   /* panic.c: --backtrace builds, for mote_p
  * initialises the slot's state before returning to the executor. Not from
  * interrupt handlers. */
 int32_t mote_task_claim(uint32_t first, uint32_t n);
+/* Slot `id`, known FREE (a task's one instance, started once: the compiler proves it), becomes LIVE and ready. */
+void mote_task_start(uint32_t id);
 
 /* ---- --panic=task (panic_task.c) ---- */
 bool mote_poll_catching(uint32_t task);

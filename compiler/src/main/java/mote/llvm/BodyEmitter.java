@@ -79,6 +79,7 @@ final class BodyEmitter extends AwaitEmitter {
      */
     private LLVMValueRef spawn(Rvalue.Spawn sp) {
         int[] slots = cg.tasks.taskSlots.get(sp.task());
+        if (cg.startsTasksInTheirSlots) return startOnlyInstance(sp, slots[0]);
         LLVMValueRef id = cg.callRuntime("mote_task_claim", cg.constInt(cg.i32, slots[0]), cg.constInt(cg.i32, slots[1]));
         // A certain spawn always gets an instance: no test of the claim.
         LLVMValueRef claimed = sp.certain() ? LLVMConstInt(cg.i1, 1, 0) : LLVMBuildICmp(cg.builder, LLVMIntSGE, id, cg.constInt(cg.i32, 0), "claimed");
@@ -105,6 +106,38 @@ final class BodyEmitter extends AwaitEmitter {
         LLVMBuildBr(cg.builder, done);
         LLVMPositionBuilderAtEnd(cg.builder, done);
         return claimed;
+    }
+
+    /**
+     * A certain spawn of a task with one instance, which it starts once (CertainSpawns), in a
+     * program whose every spawn is one (LlvmCodegen.startsTasksInTheirSlots): the slot is known
+     * and free, so runtime-c only marks it LIVE and ready (no search of a pool),
+     * and its state object, zero since reset, is already Unresumed when that is state 0: only
+     * the arguments are stored.
+     */
+    private LLVMValueRef startOnlyInstance(Rvalue.Spawn sp, int taskSlot) {
+        cg.callRuntime("mote_task_start", cg.constInt(cg.i32, taskSlot));
+        LLVMValueRef state = cg.tasks.taskStates.get(sp.task())[0];
+        List<LLVMValueRef> args = new java.util.ArrayList<>();
+        for (Operand op : sp.args()) {
+            LLVMValueRef v = operand(op);
+            if (v != null) args.add(v);
+        }
+        StateMachine m = cg.callees.get(sp.task());
+        StateMachine.State unresumed = m.stateOf(StateMachine.Kind.UNRESUMED);
+        if (unresumed.index() != 0) {
+            args.add(0, state);
+            LLVMValueRef init = cg.inits.get(sp.task());
+            LLVMBuildCall2(cg.builder, LLVMGlobalGetValueType(init), init, LlvmCodegen.values(args.toArray(LLVMValueRef[]::new)), args.size(), "");
+            return LLVMConstInt(cg.i1, 1, 0);
+        }
+        List<Local> params = LlvmCodegen.storedParams(cg.program.function(sp.task()));
+        for (int i = 0; i < params.size(); i++) {
+            StateMachine.Slot slot = m.slot(unresumed, params.get(i));
+            if (Type.isAggregate(slot.type())) cg.copyBytes(cg.offsetPtr(state, slot.offset()), args.get(i), slot.type());
+            else LLVMBuildStore(cg.builder, args.get(i), cg.offsetPtr(state, slot.offset()));
+        }
+        return LLVMConstInt(cg.i1, 1, 0);
     }
 
     /** try_send / try_recv / raise: the item goes through memory, as runtime-c copies bytes. */

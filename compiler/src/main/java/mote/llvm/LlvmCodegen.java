@@ -214,6 +214,7 @@ public final class LlvmCodegen implements AutoCloseable {
         runtimeFn("mote_panic_bounds_at", voidType, true, i32, i32, i32);
         runtimeFn("mote_wake_current", voidType, false);
         runtimeFn("mote_task_claim", i32, false, i32, i32);
+        runtimeFn("mote_task_start", voidType, false, i32);
         runtimeFn("mote_sleep_us", i1, false, ptr, i64);
         runtimeFn("mote_sleep_until_us", i1, false, ptr, i64);
         runtimeFn("mote_event_emit", voidType, false, ptr, ptr, i32);
@@ -379,6 +380,7 @@ public final class LlvmCodegen implements AutoCloseable {
         this.callees = machines;
         this.program = program;
         closesChannels = closesChannels(program);
+        startsTasksInTheirSlots = startsTasksInTheirSlots(program);
         // runtime-c reads it to know whether a channel's count carries a closed flag: constant,
         // so a program that never closes a channel pays nothing for `close`.
         LLVMValueRef closes = LLVMAddGlobal(module, i8, "mote_channels_close");
@@ -508,6 +510,27 @@ public final class LlvmCodegen implements AutoCloseable {
     MirProgram program;
     /** Whether any code closes a channel (`ch.close()`): sends and receives then check for it. */
     boolean closesChannels;
+
+    /**
+     * Whether every `spawn` of the program is certain (CertainSpawns) and of a task with one
+     * instance: each then starts its known slot (mote_task_start) and mote_task_claim is not
+     * linked. A program with any other spawn claims at every spawn: one runtime function, not two.
+     */
+    boolean startsTasksInTheirSlots;
+
+    private static boolean startsTasksInTheirSlots(MirProgram program) {
+        Map<String, Integer> pools = new HashMap<>();
+        for (MirProgram.Task t : program.tasks()) pools.put(t.function(), t.poolSize());
+        boolean any = false;
+        for (mote.mir.MirFn f : program.functions())
+            for (mote.mir.BasicBlock b : f.blocks())
+                for (mote.mir.Statement st : b.statements())
+                    if (st instanceof mote.mir.Statement.Assign a && a.value() instanceof mote.mir.Rvalue.Spawn sp) {
+                        if (!sp.certain() || pools.getOrDefault(sp.task(), 0) != 1) return false;
+                        any = true;
+                    }
+        return any;
+    }
 
     private static boolean closesChannels(MirProgram program) {
         for (mote.mir.MirFn f : program.functions())

@@ -61,15 +61,17 @@ class WholeProgramSizeTest {
      * A sleep's future without its duration (16 bytes, not 24) took 36 more from
      * bench/firmware.mote and gave examples/firmware.mote 32 back: its states shrank, and ARM's
      * global merging grouped the globals its tasks use differently (more base addresses).
+     * Starting each task in its known slot (mote_task_start, no pool search, no Unresumed
+     * store) took 56 bytes from bench/firmware.mote and 136 from examples/firmware.mote.
      */
     @ParameterizedTest
     @CsvSource({
             "bench/empty.mote, 576",
             "bench/switch.mote, 2054",
-            "bench/firmware.mote, 6998",
+            "bench/firmware.mote, 6942",
             // The same firmware in 0.2's idioms: data enums through a channel, Option and Result,
             // slices with their bounds checks, a closed channel (1252 B more than its 0.1 text).
-            "examples/firmware.mote, 8270",
+            "examples/firmware.mote, 8134",
             "examples/foo_bar.mote, 692",
             "examples/forwarding.mote, 782",
             "examples/hello.mote, 866",
@@ -78,6 +80,39 @@ class WholeProgramSizeTest {
     void imagesStayWithinTheirMeasuredFlash(String file, long bound) {
         ImageSize size = build(MoteHome.get().resolve(file)).size();
         assertTrue(size.flash() <= bound, file + ": " + size.flash() + " B of flash, pinned at " + bound);
+    }
+
+    /**
+     * A task with one instance whose spawns are certain (CertainSpawns: started once, from
+     * `main`) is started in its known slot (mote_task_start) with no search of a pool: a
+     * firmware that starts its tasks from `main` links no mote_task_claim. A pool, or a spawn
+     * that may fail, still claims.
+     */
+    @Test
+    void certainSpawnsOfOneInstanceStartTheirSlotWithoutClaiming() throws IOException {
+        Set<String> firmware = SizeBaseline.symbols(build(MoteHome.get().resolve("bench/firmware.mote")).elf()).keySet();
+        assertTrue(firmware.contains("mote_task_start"), firmware.toString());
+        assertFalse(firmware.contains("mote_task_claim"), firmware.toString());
+        Set<String> pool = SizeBaseline.symbols(build("""
+                task(2) fn worker(n: u32) { println("worker {}", n); }
+                async fn main() -> i32 {
+                    spawn worker(1);
+                    spawn worker(2);
+                    0
+                }
+                """).elf()).keySet();
+        assertTrue(pool.contains("mote_task_claim"), pool.toString());
+        Set<String> retried = SizeBaseline.symbols(build("""
+                task fn worker(n: u32) { println("worker {}", n); }
+                async fn main() -> i32 {
+                    for i in 0..2 {
+                        if try_spawn worker(i) { println("spawned {}", i); }
+                        yield_now().await;
+                    }
+                    0
+                }
+                """).elf()).keySet();
+        assertTrue(retried.contains("mote_task_claim"), retried.toString());
     }
 
     @Test
