@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * machine of a small fn: `a` (u32) and `b` (u64) saved across a sleep, `x` borrowed (pinned):
  *
  * <pre>
- *   discriminant u8 @0, x @4 (pinned); Suspend0: a @8, b @16, awaitee sleep_ms @24 [24]; 48 bytes, align 8
+ *   discriminant u8 @0, x @4 (pinned); Suspend0: a @8, b @16, awaitee sleep_ms @24 [16]; 40 bytes, align 8
  * </pre>
  *
  * Every program of the suite also goes through it: {@code Compiler.analyze} runs it always.
@@ -54,7 +54,7 @@ class LayoutVerifierTest {
     @Test
     void theLayoutAsLoweredIsSound() {
         assertTrue(machine.pinnedSlot(local("x")) != null && saved("a").offset() == 8 && saved("b").offset() == 16
-                && suspend.awaitee().offset() == 24 && machine.size() == 48, StateMachinePrinter.print(analysis.machines()));
+                && suspend.awaitee().offset() == 24 && machine.size() == 40, StateMachinePrinter.print(analysis.machines()));
         LayoutVerifier.verify(machine, fn);
     }
 
@@ -76,7 +76,7 @@ class LayoutVerifierTest {
     @Test
     void fieldsOfOneStateMustNotOverlap() {
         StateMachine broken = withSaved("a", slot -> moved(slot, 24));   // onto the awaitee
-        fails(broken, "state Suspend0 (3): _1 (a) [24, 28) and awaitee sleep_ms [24, 48) overlap");
+        fails(broken, "state Suspend0 (3): _1 (a) [24, 28) and awaitee sleep_ms [24, 40) overlap");
     }
 
     @Test
@@ -103,9 +103,9 @@ class LayoutVerifierTest {
         Local r = local("r");
         StateMachine grown = new StateMachine(machine.function(), replaceSuspend(machine, s -> {
             List<StateMachine.Slot> slots = new ArrayList<>(s.saved());
-            slots.add(new StateMachine.Slot(r, "r", fn.typeOf(r), 48));
+            slots.add(new StateMachine.Slot(r, "r", fn.typeOf(r), 40));
             return new StateMachine.State(s.index(), s.kind(), s.name(), slots, s.awaitee(), s.awaitBlock());
-        }), machine.tagOffset(), machine.tagSize(), 56, machine.align(), machine.stateOfAwait(), machine.eagerStart(),
+        }), machine.tagOffset(), machine.tagSize(), 48, machine.align(), machine.stateOfAwait(), machine.eagerStart(),
                 machine.returnedPending(), machine.pinned());
         fails(grown, "state Suspend0 (3): saves " + r + ", which is not live across bb0");
     }
@@ -120,8 +120,8 @@ class LayoutVerifierTest {
     @Test
     void aFieldMustLieInsideTheObject() {
         StateMachine small = new StateMachine(machine.function(), machine.states(), machine.tagOffset(), machine.tagSize(),
-                40, machine.align(), machine.stateOfAwait(), machine.eagerStart(), machine.returnedPending(), machine.pinned());
-        fails(small, "awaitee sleep_ms [24, 48) lies outside the 40-byte object");
+                32, machine.align(), machine.stateOfAwait(), machine.eagerStart(), machine.returnedPending(), machine.pinned());
+        fails(small, "awaitee sleep_ms [24, 40) lies outside the 32-byte object");
     }
 
     @Test

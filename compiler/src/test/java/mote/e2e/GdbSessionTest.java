@@ -101,7 +101,7 @@ class GdbSessionTest {
         // mote tasks: every task, its state by name and what it waits on; the stack's mark.
         assertMatches(out, "  task 0 main: live, waiting, in Suspend\\d+, wait on signal FINISHED, 0 queued; state main_state at 0x[0-9a-f]{8} \\(\\d+ bytes\\); stack \\d+ bytes at most\n");
         assertMatches(out, "\\* task 1 blinker: live, waiting, in Suspend\\d+, " + (opt.equals("none") ? "wait_and_count -> " : "")
-                + "sleep_ms\\(10 ms\\): timer, deadline at cycle \\d+; state blinker_state at 0x[0-9a-f]{8} \\(\\d+ bytes\\); stack \\d+ bytes at most\n");
+                + "sleep_ms: timer, deadline at cycle \\d+; state blinker_state at 0x[0-9a-f]{8} \\(\\d+ bytes\\); stack \\d+ bytes at most\n");
         assertMatches(out, "  task 2 logger: live, waiting, in Suspend\\d+, recv on channel READINGS, 0 queued; state logger_state at 0x[0-9a-f]{8} \\(24 bytes\\); stack \\d+ bytes at most\n");
         assertMatches(out, "stack: \\d+ of 4096 bytes used at most so far");
         // A register: a volatile variable at its address, read live (runtime-c's timer set it).
@@ -177,7 +177,7 @@ class GdbSessionTest {
         assertMatches(out, "#0  blinker\\.task \\(\\) at sensors\\.mote:20\n#1  0x[0-9a-f]+ in mote_executor_run \\(\\) at \\S+executor\\.c:\\d+\n(?!#2)");
         assertTrue(out.contains("$1 = {2, 3, 5}\n"), out);
         assertMatches(out, "\\$2 = \\{\\s+state = Suspend\\d+,\\s+i = 0,\\s+awaiting = \\{");
-        assertMatches(out, "\\* task 1 blinker: live, waiting, in Suspend\\d+, sleep_ms\\(10 ms\\)");
+        assertMatches(out, "\\* task 1 blinker: live, waiting, in Suspend\\d+, sleep_ms: timer");
         assertMatches(out, "  task 2 logger: live, waiting, in Suspend\\d+, recv on channel READINGS");
     }
 
@@ -194,10 +194,11 @@ class GdbSessionTest {
         assertFalse(out.contains("Error in sourced command file"), out);
         assertTrue(out.contains("Breakpoint 3, worker (id=2, "), out);
         assertMatches(out, "  task 0 main: live, waiting, in Suspend\\d+, join/race, branches waiting on: recv on channel RX, 0 queued \\| "
-                + "sleep_ms\\(20 ms\\): timer, deadline at cycle \\d+; state main_state at 0x[0-9a-f]{8} \\(\\d+ bytes\\); stack \\d+ bytes at most\n");
-        assertMatches(out, "  task 1 worker: live, waiting, in Suspend\\d+, sleep_ms\\(30 ms\\): timer, deadline at cycle \\d+; state worker_state_0 at ");
-        assertMatches(out, "\\* task 2 worker: live, waiting, in Suspend\\d+, sleep_ms\\(10 ms\\): [^;]*; state worker_state_1 at ");
-        assertMatches(out, "\\$1 = \\{\\s+state = Suspend\\d+,\\s+id = 1,\\s+awaiting = \\{\\s+deadline = \\d+,[^}]*us = 30000");
+                + "sleep_ms: timer, deadline at cycle \\d+; state main_state at 0x[0-9a-f]{8} \\(\\d+ bytes\\); stack \\d+ bytes at most\n");
+        assertMatches(out, "  task 1 worker: live, waiting, in Suspend\\d+, sleep_ms: timer, deadline at cycle \\d+; state worker_state_0 at ");
+        assertMatches(out, "\\* task 2 worker: live, waiting, in Suspend\\d+, sleep_ms: timer[^;]*; state worker_state_1 at ");
+        // The sleep's future is its timer node: deadline, link, task 1, linked.
+        assertMatches(out, "\\$1 = \\{\\s+state = Suspend\\d+,\\s+id = 1,\\s+awaiting = \\{\\s+deadline = \\d+,[^}]*task = 1,\\s+node = 1\\s+\\}");
     }
 
     /**
