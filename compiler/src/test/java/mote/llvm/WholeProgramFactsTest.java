@@ -164,8 +164,9 @@ class WholeProgramFactsTest {
         assertTrue(code.contains("<mote_print_u32>:"), code);
         assertTrue(calls(code, "mote_print_str") >= 10, code);
         assertTrue(calls(code, "mote_print_u32") >= 10, code);
-        // println's newline is one byte to the console driver, not a one-byte string.
-        assertTrue(calls(code, "mote_console_putc") >= 10, code);
+        // The last println's newline is one byte to the console driver, not a one-byte string;
+        // the others' join the next line's text (PrintMerge).
+        assertTrue(calls(code, "mote_console_putc") >= 1, code);
         Path source = ProgramRunner.tempDir().resolve("prog.mote");
         Files.writeString(source, program);
         assertTrue(ProgramRunner.run(source, "lm3s6965evb").output().startsWith("line 0: 0\nline 1: 1\n"));
