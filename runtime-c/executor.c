@@ -41,6 +41,14 @@ static struct {
  * disappear. */
 #define ONE_WORD (mote_task_count <= 32u)
 
+/* One task has nothing to rotate. Only where the count is a constant: elsewhere (C programs
+ * linking runtime-c's objects) the mask alone gives the same pick without a test. */
+#ifdef MOTE_WHOLE_PROGRAM
+#define ONE_TASK (mote_task_count == 1u)
+#else
+#define ONE_TASK 0
+#endif
+
 #ifdef MOTE_WHOLE_PROGRAM
 /* Weak: the whole-program link sets it from what the program does (see mote_rt.h). */
 __attribute__((weak)) const bool mote_handlers_use_runtime = true;
@@ -71,18 +79,25 @@ uint32_t mote_current_task(void)
     return mote_task_current;
 }
 
-void mote_task_start(uint32_t id)
+/* Inlined into both callers: a program links one of them, and C programs linking runtime-c's
+ * objects keep only what they call. */
+static inline __attribute__((always_inline)) void start_slot(uint32_t id)
 {
     mote_task_status[id] = MOTE_TASK_LIVE;
     ex.live++;
     mote_wake(id);
 }
 
+void mote_task_start(uint32_t id)
+{
+    start_slot(id);
+}
+
 int32_t mote_task_claim(uint32_t first, uint32_t n)
 {
     for (uint32_t id = first; id < first + n; id++) {
         if (mote_task_status[id] == MOTE_TASK_FREE || mote_task_status[id] == MOTE_TASK_FINISHED) {
-            mote_task_start(id);
+            start_slot(id);
             return (int32_t)id;
         }
     }
@@ -123,7 +138,7 @@ static uint32_t take_ready(void)
          * count. After the last slot the mask has no task's bit and the scan wraps; zero
          * (its initial value) wraps too. With one task there is nothing to rotate. */
         uint32_t ready = mote_task_ready[0];
-        uint32_t mask = mote_task_count == 1u ? ready : ready & ex.after;
+        uint32_t mask = ONE_TASK ? ready : ready & ex.after;
         if (mask == 0)
             mask = ready;
         if (mask == 0)
@@ -131,7 +146,7 @@ static uint32_t take_ready(void)
         uint32_t id = lowest_bit(mask);
         assume_a_task(id);
         mote_task_ready[0] = ready & ~(1u << id);
-        if (mote_task_count != 1u)
+        if (!ONE_TASK)
             ex.after = ~1u << id;
         return id;
     }
