@@ -26,7 +26,9 @@ import mote.types.Type;
  *
  * A print moves down to the next one only past statements that nothing outside the task can
  * see (assignments of locals from locals, constants, statics and memory, no calls, registers,
- * clock reads or channel operations) and that do not change what it prints. Debug builds keep
+ * clock reads or channel operations) and that do not change what it prints: none that
+ * assigns a local it prints, and only line markers when it prints a slice, whose bytes an
+ * assignment to the local they live in would change. Debug builds keep
  * every print where its line is, for stepping. Not one of the switchable async optimizations:
  * like CertainSpawns it runs under every `--opt`.
  */
@@ -80,7 +82,7 @@ public final class PrintMerge {
                 passed.clear();
                 continue;
             }
-            if (pending != null && invisible(s) && !(s instanceof Statement.Assign a && reads(pending, a.dest()))) {
+            if (pending != null && invisible(s) && !(s instanceof Statement.Assign a && (reads(pending, a.dest()) || readsMemory(pending)))) {
                 passed.add(s);
                 continue;
             }
@@ -128,6 +130,16 @@ public final class PrintMerge {
                 || v instanceof Rvalue.StaticAddr || v instanceof Rvalue.Aggregate || v instanceof Rvalue.Variant
                 || v instanceof Rvalue.Discriminant || v instanceof Rvalue.Repeat || v instanceof Rvalue.Str
                 || v instanceof Rvalue.Overflows;
+    }
+
+    /**
+     * Whether {@code p} prints text through a pointer (a slice): the bytes may be a local's,
+     * which an assignment it would move past can change (`let s = &buf; ...; buf = ...`).
+     */
+    private static boolean readsMemory(Statement.Print p) {
+        for (PrintItem item : p.items())
+            if (item instanceof PrintItem.Value v && v.type() instanceof Type.Slice) return true;
+        return false;
     }
 
     private static boolean reads(Statement.Print p, Local l) {

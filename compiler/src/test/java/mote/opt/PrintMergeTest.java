@@ -25,6 +25,7 @@ class PrintMergeTest {
     private static final Type U32 = new Type.Int(false, 32);
     private static final Type I8 = new Type.Int(true, 8);
     private static final Type U64 = new Type.Int(false, 64);
+    private static final mote.diag.Span LINE = new mote.diag.Span(mote.diag.SourceFile.of("t.mote", "x\n"), 0, 1);
 
     private static PrintItem text(String s) { return new PrintItem.Text(s.getBytes(StandardCharsets.UTF_8)); }
     private static PrintItem value(Operand v, Type t) { return new PrintItem.Value(v, t); }
@@ -95,5 +96,14 @@ class PrintMergeTest {
             List<Statement> block = List.of(first, between, second);
             assertEquals(shown(block), shown(PrintMerge.merge(block)), between.toString());
         }
+        // A slice's bytes may be a local's: `let s = &buf; println(s); buf = [..]; println(s)`.
+        Type u8 = new Type.Int(false, 8);
+        Statement slice = print(text("s = "), value(local(5), new Type.Slice(u8, false)), text("\n"));
+        Statement refill = assign(6, new Rvalue.Aggregate(new Type.Array(u8, 1), List.of(new Operand.Const(u8, 7))));
+        List<Statement> block = List.of(slice, refill, second);
+        assertEquals(shown(block), shown(PrintMerge.merge(block)));
+        // Nothing but a line marker between them: joined.
+        assertMerged(List.of(new Statement.Line(LINE), print(text("s = "), value(local(5), new Type.Slice(u8, false)), text("\ndone\n"))),
+                List.of(slice, new Statement.Line(LINE), second));
     }
 }
