@@ -95,14 +95,7 @@ final class BodyEmitter extends AwaitEmitter {
             LLVMValueRef entry = LLVMBuildInBoundsGEP2(cg.builder, cg.tasks.taskEntryType, cg.tasks.taskTable, LlvmCodegen.values(id), 1, "");
             state = LLVMBuildLoad2(cg.builder, cg.ptr, LLVMBuildStructGEP2(cg.builder, cg.tasks.taskEntryType, entry, 1, ""), "state");
         }
-        LLVMValueRef init = cg.inits.get(sp.task());
-        List<LLVMValueRef> args = new java.util.ArrayList<>();
-        args.add(state);
-        for (Operand op : sp.args()) {
-            LLVMValueRef v = operand(op);
-            if (v != null) args.add(v);
-        }
-        LLVMBuildCall2(cg.builder, LLVMGlobalGetValueType(init), init, LlvmCodegen.values(args.toArray(LLVMValueRef[]::new)), args.size(), "");
+        initialise(sp, state, false);
         LLVMBuildBr(cg.builder, done);
         LLVMPositionBuilderAtEnd(cg.builder, done);
         return claimed;
@@ -111,33 +104,34 @@ final class BodyEmitter extends AwaitEmitter {
     /**
      * A certain spawn of a task with one instance, which it starts once (CertainSpawns), in a
      * program whose every spawn is one (LlvmCodegen.startsTasksInTheirSlots): the slot is known
-     * and free, so runtime-c only marks it LIVE and ready (no search of a pool),
-     * and its state object, zero since reset, is already Unresumed when that is state 0: only
-     * the arguments are stored.
+     * and free, so runtime-c only marks it LIVE and ready (no search of a pool), and its state
+     * object is still zero since reset.
      */
     private LLVMValueRef startOnlyInstance(Rvalue.Spawn sp, int taskSlot) {
         cg.callRuntime("mote_task_start", cg.constInt(cg.i32, taskSlot));
-        LLVMValueRef state = cg.tasks.taskStates.get(sp.task())[0];
+        initialise(sp, cg.tasks.taskStates.get(sp.task())[0], true);
+        return LLVMConstInt(cg.i1, 1, 0);
+    }
+
+    /**
+     * The spawned task's state object made Unresumed with the spawn's arguments (`F.init`).
+     * A state object {@code zeroed} since reset is Unresumed already when that is state 0: then
+     * only the arguments are stored.
+     */
+    private void initialise(Rvalue.Spawn sp, LLVMValueRef state, boolean zeroed) {
         List<LLVMValueRef> args = new java.util.ArrayList<>();
         for (Operand op : sp.args()) {
             LLVMValueRef v = operand(op);
             if (v != null) args.add(v);
         }
         StateMachine m = cg.callees.get(sp.task());
-        StateMachine.State unresumed = m.stateOf(StateMachine.Kind.UNRESUMED);
-        if (unresumed.index() != 0) {
-            args.add(0, state);
-            LLVMValueRef init = cg.inits.get(sp.task());
-            LLVMBuildCall2(cg.builder, LLVMGlobalGetValueType(init), init, LlvmCodegen.values(args.toArray(LLVMValueRef[]::new)), args.size(), "");
-            return LLVMConstInt(cg.i1, 1, 0);
+        if (zeroed && m.stateOf(StateMachine.Kind.UNRESUMED).index() == 0) {
+            cg.sm.storeArguments(state, cg.program.function(sp.task()), m, args);
+            return;
         }
-        List<Local> params = LlvmCodegen.storedParams(cg.program.function(sp.task()));
-        for (int i = 0; i < params.size(); i++) {
-            StateMachine.Slot slot = m.slot(unresumed, params.get(i));
-            if (Type.isAggregate(slot.type())) cg.copyBytes(cg.offsetPtr(state, slot.offset()), args.get(i), slot.type());
-            else LLVMBuildStore(cg.builder, args.get(i), cg.offsetPtr(state, slot.offset()));
-        }
-        return LLVMConstInt(cg.i1, 1, 0);
+        args.add(0, state);
+        LLVMValueRef init = cg.inits.get(sp.task());
+        LLVMBuildCall2(cg.builder, LLVMGlobalGetValueType(init), init, LlvmCodegen.values(args.toArray(LLVMValueRef[]::new)), args.size(), "");
     }
 
     /** try_send / try_recv / raise: the item goes through memory, as runtime-c copies bytes. */

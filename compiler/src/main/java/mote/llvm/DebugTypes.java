@@ -205,7 +205,7 @@ final class DebugTypes {
         return struct(m.toString(), 8L * m.size(), 8 * m.align(), members);
     }
 
-    /** runtime-c's `struct mote_timer`, then the sleep's duration: a pending `sleep_ms`/`sleep_us`. */
+    /** runtime-c's `struct mote_timer`: a pending `sleep_ms`/`sleep_us` (its duration went to the first poll). */
     private LLVMMetadataRef sleep(String name) {
         return named.computeIfAbsent(name, k -> struct(k, 8 * 16, 64, List.of(
                 member("deadline", of(Type.U64), 0, 64), member("next", pointer(Type.U32), 8, 32),

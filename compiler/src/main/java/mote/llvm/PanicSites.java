@@ -57,7 +57,8 @@ final class PanicSites {
             return;
         }
         LLVMValueRef[] rows = new LLVMValueRef[entries.size()];
-        if (packs()) {
+        boolean packed = packs();
+        if (packed) {
             for (int i = 0; i < rows.length; i++) rows[i] = cg.constInt(cg.i32, packed(entries.get(i)));
             constant("mote_panic_sites", LLVMConstArray(cg.i32, LlvmCodegen.values(rows), rows.length));
         } else {
@@ -70,7 +71,7 @@ final class PanicSites {
             }
             constant("mote_panic_sites", LLVMConstArray(siteType, LlvmCodegen.values(rows), rows.length));
         }
-        constant("mote_panic_sites_packed", cg.constInt(LLVMInt8TypeInContext(cg.ctx), packs() ? 1 : 0));
+        constant("mote_panic_sites_packed", cg.constInt(LLVMInt8TypeInContext(cg.ctx), packed ? 1 : 0));
         LLVMTypeRef fileType = LLVMStructTypeInContext(cg.ctx, new org.bytedeco.javacpp.PointerPointer<>(cg.ptr, cg.i32), 2, 0);
         LLVMValueRef[] names = new LLVMValueRef[files.size()];
         int i = 0;

@@ -52,15 +52,22 @@ final class StateMachineEmitter {
         LLVMValueRef fn = cg.inits.get(f.name());
         LLVMPositionBuilderAtEnd(cg.builder, LLVMAppendBasicBlockInContext(cg.ctx, fn, "entry"));
         LLVMValueRef self = LLVMGetParam(fn, 0);
+        List<LLVMValueRef> args = new java.util.ArrayList<>();
+        for (int i = 1; i < LLVMCountParams(fn); i++) args.add(LLVMGetParam(fn, i));
+        storeArguments(self, f, m, args);
+        storeTag(self, m, m.stateOf(StateMachine.Kind.UNRESUMED).index());
+        LLVMBuildRetVoid(cg.builder);
+    }
+
+    /** Stores {@code args}, f's stored parameters in order, where its Unresumed state keeps them in {@code self}. */
+    void storeArguments(LLVMValueRef self, MirFn f, StateMachine m, List<LLVMValueRef> args) {
         StateMachine.State unresumed = m.stateOf(StateMachine.Kind.UNRESUMED);
         List<Local> params = LlvmCodegen.storedParams(f);
         for (int i = 0; i < params.size(); i++) {
             StateMachine.Slot slot = m.slot(unresumed, params.get(i));
-            if (Type.isAggregate(slot.type())) cg.copyBytes(cg.offsetPtr(self, slot.offset()), LLVMGetParam(fn, i + 1), slot.type());
-            else LLVMBuildStore(cg.builder, LLVMGetParam(fn, i + 1), cg.offsetPtr(self, slot.offset()));
+            if (Type.isAggregate(slot.type())) cg.copyBytes(cg.offsetPtr(self, slot.offset()), args.get(i), slot.type());
+            else LLVMBuildStore(cg.builder, args.get(i), cg.offsetPtr(self, slot.offset()));
         }
-        storeTag(self, m, unresumed.index());
-        LLVMBuildRetVoid(cg.builder);
     }
 
     void storeTag(LLVMValueRef self, StateMachine m, int state) {
