@@ -521,23 +521,19 @@ public final class LlvmCodegen implements AutoCloseable {
     private static boolean startsTasksInTheirSlots(MirProgram program) {
         Map<String, Integer> pools = new HashMap<>();
         for (MirProgram.Task t : program.tasks()) pools.put(t.function(), t.poolSize());
-        boolean any = false;
-        for (mote.mir.MirFn f : program.functions())
-            for (mote.mir.BasicBlock b : f.blocks())
-                for (mote.mir.Statement st : b.statements())
-                    if (st instanceof mote.mir.Statement.Assign a && a.value() instanceof mote.mir.Rvalue.Spawn sp) {
-                        if (!sp.certain() || pools.getOrDefault(sp.task(), 0) != 1) return false;
-                        any = true;
-                    }
-        return any;
+        List<mote.mir.Rvalue.Spawn> spawns = assigned(program).filter(v -> v instanceof mote.mir.Rvalue.Spawn)
+                .map(v -> (mote.mir.Rvalue.Spawn) v).toList();
+        return !spawns.isEmpty() && spawns.stream().allMatch(sp -> sp.certain() && pools.getOrDefault(sp.task(), 0) == 1);
     }
 
     private static boolean closesChannels(MirProgram program) {
-        for (mote.mir.MirFn f : program.functions())
-            for (mote.mir.BasicBlock b : f.blocks())
-                for (mote.mir.Statement st : b.statements())
-                    if (st instanceof mote.mir.Statement.Assign a && a.value() instanceof mote.mir.Rvalue.ChannelOp op && op.op().equals("close")) return true;
-        return false;
+        return assigned(program).anyMatch(v -> v instanceof mote.mir.Rvalue.ChannelOp op && op.op().equals("close"));
+    }
+
+    /** Every value the program's statements assign, function by function, in order. */
+    private static java.util.stream.Stream<mote.mir.Rvalue> assigned(MirProgram program) {
+        return program.functions().stream().flatMap(f -> f.blocks().stream()).flatMap(b -> b.statements().stream())
+                .filter(st -> st instanceof mote.mir.Statement.Assign).map(st -> ((mote.mir.Statement.Assign) st).value());
     }
 
 
