@@ -16,6 +16,11 @@
  * (cancelled `race` branch) can never take an item with it; if it had been
  * notified, cancelling passes the notification on to the next waiter.
  *
+ * A program whose each side of each channel and signal is waited on by one task at most
+ * (the compiler proves it for the whole program: mote.mir.ChannelWaiters) has no lists: a
+ * side keeps the id of its waiting task, and a notification wakes that task. Its polls
+ * re-check, so a wake-up it no longer needs costs a poll, never an item.
+ *
  * Every operation runs with interrupts masked, so try_send, try_recv and
  * signal raise are legal in interrupt handlers.
  */
@@ -65,6 +70,27 @@ MOTE_OUT_OF_LINE static void notify_first(struct mote_waiter **tail)
     }
 }
 
+/* Defined by every Mote program: whether every side of every channel and signal has one
+ * waiting task at most, which the side then records instead of a list (see above). Weak: C
+ * programs need not define it, and keep the lists. */
+extern const bool mote_channels_direct __attribute__((weak));
+
+static bool direct(void) { return &mote_channels_direct != 0 && mote_channels_direct; }
+
+/* Wakes what waits on one side: its first waiter, or in a direct program its task. */
+static void notify(struct mote_channel *c, bool senders)
+{
+    if (direct()) {
+        uint32_t *task = senders ? &c->sender_task : &c->receiver_task;
+        if (*task != 0) {
+            mote_wake_locked(*task - 1u);
+            *task = 0;
+        }
+        return;
+    }
+    notify_first(senders ? &c->senders : &c->receivers);
+}
+
 /* Defined by every Mote program: whether it ever closes a channel. When it does, a channel's
  * count keeps the closed flag in its top bit (capacities are then at most 32767); when it
  * does not, the optimiser folds every test below away. Weak: C programs need not define it. */
@@ -88,7 +114,7 @@ static bool send_locked(struct mote_channel *c, const void *item, uint32_t shape
         slot -= capacity(shape);
     copy(buffer(c) + slot * elem_size(shape), item, elem_size(shape));
     c->count++;
-    notify_first(&c->receivers);
+    notify(c, false);
     return true;
 }
 
@@ -100,7 +126,7 @@ static bool recv_locked(struct mote_channel *c, void *out, uint32_t shape)
     if (++c->head == capacity(shape))
         c->head = 0;
     c->count--;
-    notify_first(&c->senders);
+    notify(c, true);
     return true;
 }
 
@@ -125,6 +151,14 @@ bool mote_channel_try_recv(struct mote_channel *c, void *out, uint32_t shape)
  * else used first). */
 static bool poll_waiter(struct mote_channel *c, struct mote_waiter *w, bool done, uint8_t sending)
 {
+    if (direct()) {
+        /* A task records itself while it waits. A success leaves the record: another branch
+         * of the same task's `join` may still wait on this side, and it is cleared when the
+         * other side notifies. */
+        if (!done)
+            *(sending ? &c->sender_task : &c->receiver_task) = mote_current_task() + 1u;
+        return done;
+    }
     struct mote_waiter **tail = sending ? &c->senders : &c->receivers;
     if (done) {
         if (w->state == MOTE_NODE_LINKED)
@@ -157,6 +191,10 @@ MOTE_INLINE_FOR_SPEED bool mote_channel_recv(struct mote_channel *c, void *out, 
 
 void mote_channel_cancel(struct mote_channel *c, struct mote_waiter *w, uint32_t shape)
 {
+    /* In a direct program the abandoned wait's record stays: the same task may wait on this
+     * side elsewhere (a `join`), and a wake-up it does not need costs one poll. */
+    if (direct())
+        return;
     uint32_t primask = mote_lock();
     struct mote_waiter **tail = w->sending ? &c->senders : &c->receivers;
     if (w->state == MOTE_NODE_LINKED)
@@ -174,6 +212,12 @@ void mote_channel_close(struct mote_channel *c, uint32_t shape)
     (void)shape;
     uint32_t primask = mote_lock();
     c->count |= CLOSED_FLAG;
+    if (direct()) {
+        notify(c, false);
+        notify(c, true);
+        mote_unlock(primask);
+        return;
+    }
     while (c->receivers != 0)
         notify_first(&c->receivers);
     while (c->senders != 0)

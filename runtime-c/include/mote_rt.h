@@ -155,8 +155,17 @@ struct mote_waiter {           /* 8 bytes, align 4; zero = idle */
 struct mote_channel {          /* 12 bytes, align 4; all zero = empty */
     uint16_t head;             /* index of the oldest item */
     uint16_t count;            /* items in the buffer */
-    struct mote_waiter *receivers; /* tail of the FIFO of blocked receivers */
-    struct mote_waiter *senders;   /* tail of the FIFO of blocked senders */
+    /* Tails of the FIFOs of blocked receivers and senders; in a program whose every side of
+     * every channel is waited on by one task at most (mote_channels_direct), that task's id + 1
+     * while it waits, else 0. */
+    union {
+        struct mote_waiter *receivers;
+        uint32_t receiver_task;
+    };
+    union {
+        struct mote_waiter *senders;
+        uint32_t sender_task;
+    };
     /* the buffer follows at offset 12: capacity * elem_size bytes (copied bytewise) */
 };
 /* Element size and capacity are the channel's type, not its state: compiled code passes

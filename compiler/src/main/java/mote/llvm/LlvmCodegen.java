@@ -386,6 +386,11 @@ public final class LlvmCodegen implements AutoCloseable {
         LLVMValueRef closes = LLVMAddGlobal(module, i8, "mote_channels_close");
         LLVMSetInitializer(closes, constInt(i8, closesChannels ? 1 : 0));
         LLVMSetGlobalConstant(closes, 1);
+        // One waiting task per side of each channel: runtime-c keeps its id, not a list. Debug
+        // builds keep the lists, which the debugger shows as each channel's waiters.
+        LLVMValueRef direct = LLVMAddGlobal(module, i8, "mote_channels_direct");
+        LLVMSetInitializer(direct, constInt(i8, !debugBuild && mote.mir.ChannelWaiters.direct(program) ? 1 : 0));
+        LLVMSetGlobalConstant(direct, 1);
         if (debug.di != null) debug.createCompileUnit(program, machines);
         tasks.declareTaskTable(program, machines);
         LLVMValueRef stackWords = LLVMAddGlobal(module, i32, "mote_fault_stack_words");

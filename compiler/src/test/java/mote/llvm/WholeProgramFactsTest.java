@@ -112,6 +112,30 @@ class WholeProgramFactsTest {
         assertFalse(size.contains("<mote_poll_task>:"), size);
     }
 
+    /**
+     * One task on each side of every channel (mote.mir.ChannelWaiters): each side keeps its
+     * task's id, so the lists of waiter nodes and their code are gone, and the image is smaller
+     * than the same program with a second receiving task.
+     */
+    @Test
+    void oneWaitingTaskPerSideNeedsNoWaiterLists() throws IOException {
+        String direct = disassembly(TASKS.formatted(""));
+        String lists = disassembly(TWO_RECEIVERS);
+        for (String helper : List.of("<notify_first>:", "<poll_waiter>:"))
+            assertFalse(direct.contains(helper), helper + " in\n" + direct);
+        assertTrue(lists.contains("<notify_first>:"), lists);
+        long saved = flashBytes(TWO_RECEIVERS) - flashBytes(TASKS.formatted(""));
+        // The second task's own poll is about 40 bytes; the lists' code about 200 more.
+        assertTrue(saved >= 150, "direct channels saved only " + saved + " bytes");
+    }
+
+    private static long flashBytes(String program) throws IOException {
+        Path dir = ProgramRunner.tempDir();
+        Path source = dir.resolve("prog.mote");
+        Files.writeString(source, program);
+        return Compiler.compile(source, Compiler.Options.defaults(Board.load("lm3s6965evb"), dir)).size().flash();
+    }
+
     /** One function's lines of an llvm-objdump disassembly. */
     private static String function(String disassembly, String name) {
         int start = disassembly.indexOf("<" + name + ">:");
@@ -120,11 +144,14 @@ class WholeProgramFactsTest {
         return disassembly.substring(start, end < 0 ? disassembly.length() : end);
     }
 
+    /** TASKS with a second task that could wait to receive from PING: its channel keeps lists of waiters. */
+    private static final String TWO_RECEIVERS = "task fn listener() { let _v = PING.recv().await; }\n" + TASKS.formatted("");
+
     @Test
     void builtForSpeedChannelHelpersAreInlined() throws IOException {
         // copy and notify_first are out of line only to save flash (MOTE_OUT_OF_LINE).
-        String size = disassembly(TASKS.formatted(""), LlvmBackend.OptLevel.S);
-        String speed = disassembly(TASKS.formatted(""), LlvmBackend.OptLevel.O2);
+        String size = disassembly(TWO_RECEIVERS, LlvmBackend.OptLevel.S);
+        String speed = disassembly(TWO_RECEIVERS, LlvmBackend.OptLevel.O2);
         assertTrue(size.contains("<notify_first>:"), size);
         assertFalse(speed.contains("<notify_first>:"), speed);
     }
