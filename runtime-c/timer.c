@@ -91,7 +91,7 @@ static inline __attribute__((always_inline)) void expire_at(uint64_t now)
     while ((t = clk.queue) != 0 && t->deadline <= now) {
         clk.queue = t->next;
         t->state = MOTE_NODE_FIRED;
-        mote_wake(t->task);
+        mote_wake_locked(t->task);   /* interrupts are masked here */
     }
     uint32_t cycles = MAX_PERIOD;
     if (t != 0 && t->deadline - now < MAX_PERIOD)
