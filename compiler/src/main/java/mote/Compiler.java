@@ -20,6 +20,7 @@ import mote.async.AsyncLowering;
 import mote.async.LayoutPolicy;
 import mote.async.LayoutVerifier;
 import mote.opt.CertainSpawns;
+import mote.opt.DirectChannels;
 import mote.opt.PrintMerge;
 import mote.opt.Optimization;
 import mote.opt.Passes;
@@ -267,7 +268,9 @@ public final class Compiler {
             MirProgram mir = Passes.runMir(built, opts, (pass, before, after) -> {}, Timings::time);
             MirProgram spawns = pass("certain spawns", mir, CertainSpawns::run);   // not switchable: not an async optimization
             // Neither is this; debug builds keep each print on its line, for stepping.
-            MirProgram done = debug ? spawns : pass("print merge", spawns, PrintMerge::run);
+            MirProgram merged = debug ? spawns : pass("print merge", spawns, PrintMerge::run);
+            // Nor this: channel waits lose their waiter node where runtime-c keeps no lists.
+            MirProgram done = pass("direct channels", merged, p -> DirectChannels.run(p, debug));
             // Layout-level ones are applied while lowering each async fn to its state machine.
             Map<String, StateMachine> machines = time("async lowering", () -> AsyncLowering.lower(done, new AsyncCallGraph(done), LayoutPolicy.of(opts, debug, panicAbort)));
             // Always: a broken layout corrupts values on the device instead of failing here, and the check is cheap.

@@ -149,10 +149,11 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
         }
         if (callee instanceof Callee.Function) return pollFuture(callee, child, dest, true, argValues.toArray(LLVMValueRef[]::new), span);
         if (callee instanceof Callee.Channel ch) {
-            // An idle waiter node, the channel, and for a send the item (kept until sent).
-            // The node is 8 bytes aligned to 4 (struct mote_waiter): say so, not i64's 8.
-            LLVMSetAlignment(LLVMBuildStore(cg.builder, cg.constInt(cg.i64, 0), child), 4);
-            LLVMBuildStore(cg.builder, argValues.get(0), cg.offsetPtr(child, Callee.Channel.CHANNEL_PTR));
+            // An idle waiter node (none for a direct channel), the channel, and for a send the
+            // item (kept until sent). The node is 8 bytes aligned to 4 (struct mote_waiter):
+            // say so, not i64's 8.
+            if (!ch.direct()) LLVMSetAlignment(LLVMBuildStore(cg.builder, cg.constInt(cg.i64, 0), child), 4);
+            LLVMBuildStore(cg.builder, argValues.get(0), cg.offsetPtr(child, ch.channelOffset()));
             if (ch.send()) storeOperand(cg.offsetPtr(child, ch.itemOffset()), args.get(1), ch.channel().element());
         } else if (callee instanceof Callee.Lock) {
             // An idle waiter node (8 bytes, align 4), then the mutex.
@@ -213,7 +214,7 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
      * closed, drained one panic here (where the location is known), and `next` gives None.
      */
     LLVMValueRef pollChannel(Callee.Channel ch, LLVMValueRef state, Local dest, Span span) {
-        LLVMValueRef channel = LLVMBuildLoad2(cg.builder, cg.ptr, cg.offsetPtr(state, Callee.Channel.CHANNEL_PTR), "channel");
+        LLVMValueRef channel = LLVMBuildLoad2(cg.builder, cg.ptr, cg.offsetPtr(state, ch.channelOffset()), "channel");
         if (ch.next()) return pollNext(ch, channel, state, dest);
         if (cg.closesChannels && !ch.channel().signal() && !ch.channel().isEvent()) {
             LLVMValueRef stop = cg.callRuntime(ch.send() ? "mote_channel_closed" : "mote_channel_drained", channel);

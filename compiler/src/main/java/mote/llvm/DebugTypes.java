@@ -212,11 +212,13 @@ final class DebugTypes {
                 member("task", of(Type.U16), 12, 16), member("node", of(Type.U8), 14, 8))));
     }
 
-    /** runtime-c's `struct mote_waiter`, the channel, and for a send the item: a pending channel wait. */
+    /** runtime-c's `struct mote_waiter` (none when direct), the channel, and for a send the item: a pending channel wait. */
     private LLVMMetadataRef channelWait(Callee.Channel c) {
-        List<LLVMMetadataRef> members = new ArrayList<>(List.of(
-                member("next", pointer(Type.U32), 0, 32), member("task", of(Type.U16), 4, 16),
-                member("node", of(Type.U8), 6, 8), member("channel", pointer(c.channel()), Callee.Channel.CHANNEL_PTR, 32)));
+        List<LLVMMetadataRef> members = new ArrayList<>();
+        if (!c.direct())
+            members.addAll(List.of(member("next", pointer(Type.U32), 0, 32), member("task", of(Type.U16), 4, 16),
+                    member("node", of(Type.U8), 6, 8)));
+        members.add(member("channel", pointer(c.channel()), c.channelOffset(), 32));
         if (c.send() && c.channel().element().size() > 0)
             members.add(member("item", of(c.channel().element()), c.itemOffset(), 8L * c.channel().element().size()));
         return struct(c.toString(), 8L * c.stateSize(), 8 * c.stateAlign(), members);

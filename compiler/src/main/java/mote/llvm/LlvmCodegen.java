@@ -389,7 +389,10 @@ public final class LlvmCodegen implements AutoCloseable {
         // One waiting task per side of each channel: runtime-c keeps its id, not a list. Debug
         // builds keep the lists, which the debugger shows as each channel's waiters.
         LLVMValueRef direct = LLVMAddGlobal(module, i8, "mote_channels_direct");
-        LLVMSetInitializer(direct, constInt(i8, !debugBuild && mote.mir.ChannelWaiters.direct(program) ? 1 : 0));
+        boolean directChannels = mote.opt.DirectChannels.applies(program, debugBuild);
+        if (!directChannels && marksDirectWaits(program))
+            throw new IllegalStateException("channel waits laid out without waiter nodes in a program whose channels keep lists");
+        LLVMSetInitializer(direct, constInt(i8, directChannels ? 1 : 0));
         LLVMSetGlobalConstant(direct, 1);
         if (debug.di != null) debug.createCompileUnit(program, machines);
         tasks.declareTaskTable(program, machines);
@@ -529,6 +532,13 @@ public final class LlvmCodegen implements AutoCloseable {
         List<mote.mir.Rvalue.Spawn> spawns = assigned(program).filter(v -> v instanceof mote.mir.Rvalue.Spawn)
                 .map(v -> (mote.mir.Rvalue.Spawn) v).toList();
         return !spawns.isEmpty() && spawns.stream().allMatch(sp -> sp.certain() && pools.getOrDefault(sp.task(), 0) == 1);
+    }
+
+    /** Whether some channel wait's state was laid out without a waiter node (mote.opt.DirectChannels). */
+    private static boolean marksDirectWaits(MirProgram program) {
+        return program.functions().stream().flatMap(f -> f.blocks().stream()).map(b -> b.terminator())
+                .map(t -> t instanceof mote.mir.Terminator.Await a ? a.callee() : t instanceof mote.mir.Terminator.PollChild pc ? pc.callee() : null)
+                .anyMatch(c -> c instanceof Callee.Channel ch && ch.direct());
     }
 
     private static boolean closesChannels(MirProgram program) {

@@ -84,9 +84,9 @@ final class StateMachineEmitter {
     void emitCancel(Callee callee, LLVMValueRef child) {
         if (callee instanceof Callee.Builtin b && b.isSleep()) {
             cg.callRuntime("mote_timer_cancel", child);
-        } else if (callee instanceof Callee.Channel) {
-            LLVMValueRef channel = LLVMBuildLoad2(cg.builder, cg.ptr, cg.offsetPtr(child, Callee.Channel.CHANNEL_PTR), "channel");
-            Type.Channel ch = ((Callee.Channel) callee).channel();
+        } else if (callee instanceof Callee.Channel wait) {
+            LLVMValueRef channel = LLVMBuildLoad2(cg.builder, cg.ptr, cg.offsetPtr(child, wait.channelOffset()), "channel");
+            Type.Channel ch = wait.channel();
             if (ch.isEvent()) cg.callRuntime("mote_event_cancel", channel, child);
             else cg.callRuntime("mote_channel_cancel", channel, child, cg.shape(ch));
         } else if (callee instanceof Callee.Lock) {

@@ -40,20 +40,29 @@ public sealed interface Callee {
      * Waiting on a channel or signal: `ch.send(v)` (args: channel pointer, item) or
      * `ch.recv()` / `sig.wait()` (arg: channel pointer). The awaitee state is runtime-c's
      * waiter node (8 bytes), the channel pointer, and for a send the item being sent.
+     * {@code next}: `ch.next()` (0.2), a receive that gives `None` once the channel is closed
+     * and drained. {@code direct}: the program's channels keep their one waiting task per side
+     * instead of lists (mote.opt.DirectChannels), so the state has no waiter node: the
+     * channel pointer comes first.
      */
-    /** {@code next}: `ch.next()` (0.2), a receive that gives `None` once the channel is closed and drained. */
-    record Channel(boolean send, mote.types.Type.Channel channel, boolean next) implements Callee {
-        public Channel(boolean send, mote.types.Type.Channel channel) { this(send, channel, false); }
+    record Channel(boolean send, mote.types.Type.Channel channel, boolean next, boolean direct) implements Callee {
+        public Channel(boolean send, mote.types.Type.Channel channel) { this(send, channel, false, false); }
+        public Channel(boolean send, mote.types.Type.Channel channel, boolean next) { this(send, channel, next, false); }
+        /** The waiter node's size, where a state without one has its channel pointer and item. */
         public static final int WAITER = 8, CHANNEL_PTR = 8, ITEM = 12;
+
+        /** Where the channel pointer is in the state. */
+        public int channelOffset() { return direct ? 0 : CHANNEL_PTR; }
 
         public int itemOffset() {
             int a = channel.element().align();
-            return (ITEM + a - 1) / a * a;
+            int item = channelOffset() + 4;
+            return (item + a - 1) / a * a;
         }
 
         public int stateSize() {
             // A send keeps its item until sent; an Event's waiter receives the emitted value into its node.
-            int end = send || channel.isEvent() ? itemOffset() + channel.element().size() : ITEM;
+            int end = send || channel.isEvent() ? itemOffset() + channel.element().size() : channelOffset() + 4;
             return (end + stateAlign() - 1) / stateAlign() * stateAlign();
         }
 

@@ -233,7 +233,7 @@ class LanguageServerTest {
             }
             assertTrue(producer.contains("**State machine** (`--opt all`): "), producer);
             assertTrue(producer.contains("**Worst-case poll stack** (lm3s6965evb, as saved): "), producer);
-            assertTrue(producer.contains("**Worst-case poll stack** (lm3s6965evb, as saved): 40 bytes (producer.task 16 -> mote_channel_send"), producer);
+            assertTrue(producer.contains("**Worst-case poll stack** (lm3s6965evb, as saved): 32 bytes (producer.task 16 -> mote_channel_send"), producer);
             assertTrue(producer.contains("The optimizations save 4 bytes of its state"), producer);
             assertTrue(producer.contains("**Task RAM**: "), producer);
 

@@ -50,10 +50,42 @@ class ChannelWaitersTest {
             """;
 
     private MirProgram mir(String source, boolean optimized) throws IOException {
+        return analysis(source, optimized, false).mir();
+    }
+
+    private Compiler.Analysis analysis(String source, boolean optimized, boolean debug) throws IOException {
         Path file = dir.resolve("prog.mote");
         Files.writeString(file, source);
         Set<Optimization> opts = optimized ? EnumSet.allOf(Optimization.class) : EnumSet.noneOf(Optimization.class);
-        return Compiler.analyze(Compiler.read(file), opts, false, true).mir();
+        return Compiler.analyze(Compiler.read(file), opts, debug, true);
+    }
+
+    /** The size of each channel wait's state in {@code fn}'s state machine, by what it waits on. */
+    private static Map<String, Integer> channelWaits(Compiler.Analysis a, String fn) {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        for (mote.async.StateMachine.State s : a.machines().get(fn).states())
+            if (s.awaitee() != null && s.awaitee().callee() instanceof Callee.Channel) out.put(s.awaitee().callee().toString(), s.awaitee().size());
+        return out;
+    }
+
+    /**
+     * Where runtime-c keeps no lists, a channel wait's state has no waiter node: a receive is
+     * the channel pointer (as rustc's future of an embassy channel is a reference), a send the
+     * pointer and the item. Under every optimization set, since it follows the runtime; debug
+     * builds keep the nodes, and so does a program with two receiving tasks.
+     */
+    @Test
+    void directWaitsHaveNoWaiterNode() throws IOException {
+        String direct = PRODUCER_CONSUMER.formatted("");
+        Map<String, Integer> without = Map.of("recv<Channel<u32, 2>>", 4, "wait<Signal<u32>>", 4);
+        assertEquals(without, channelWaits(analysis(direct, false, false), "main"));
+        assertEquals(without, channelWaits(analysis(direct, true, false), "main"));
+        assertEquals(Map.of("send<Channel<u32, 2>>", 8), channelWaits(analysis(direct, false, false), "put"));
+        Map<String, Integer> with = Map.of("recv<Channel<u32, 2>>", 12, "wait<Signal<u32>>", 12);
+        assertEquals(with, channelWaits(analysis(direct, false, true), "main"));
+        String lists = PRODUCER_CONSUMER.formatted("task fn other() { let _v = DATA.recv().await; }");
+        assertEquals(with, channelWaits(analysis(lists, false, false), "main"));
+        assertEquals(Map.of("send<Channel<u32, 2>>", 16), channelWaits(analysis(lists, false, false), "put"));
     }
 
     @Test
