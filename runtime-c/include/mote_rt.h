@@ -125,7 +125,9 @@ uint32_t mote_critical_enter(void);          /* masks interrupts, returns the pr
 void mote_critical_exit(uint32_t primask);   /* restores it: nesting-safe */
 
 /* ---- Time (timer.c): SysTick, tickless ---- */
-struct mote_timer {            /* 16 bytes, align 8; zero = idle */
+/* Word-aligned, not 8 as its uint64_t would make it: a task's state holding one then needs no
+ * padding to 8 (LDRD only needs word alignment on v7-M; v6-M has none). */
+struct __attribute__((packed, aligned(4))) mote_timer {   /* 16 bytes, align 4; zero = idle */
     uint64_t deadline;         /* in core clock cycles */
     struct mote_timer *next;   /* sorted timer queue */
     uint16_t task;             /* who to wake */

@@ -207,7 +207,7 @@ final class DebugTypes {
 
     /** runtime-c's `struct mote_timer`: a pending `sleep_ms`/`sleep_us` (its duration went to the first poll). */
     private LLVMMetadataRef sleep(String name) {
-        return named.computeIfAbsent(name, k -> struct(k, 8 * 16, 64, List.of(
+        return named.computeIfAbsent(name, k -> struct(k, 8 * 16, 32, List.of(
                 member("deadline", of(Type.U64), 0, 64), member("next", pointer(Type.U32), 8, 32),
                 member("task", of(Type.U16), 12, 16), member("node", of(Type.U8), 14, 8))));
     }

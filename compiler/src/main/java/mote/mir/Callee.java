@@ -8,16 +8,16 @@ public sealed interface Callee {
 
     /**
      * Built-in futures, whose state and poll come with the compiler and runtime-c. Sleeps keep
-     * runtime-c's `struct mote_timer` (16 bytes, align 8) and nothing else: the duration is
+     * runtime-c's `struct mote_timer` (16 bytes, align 4) and nothing else: the duration is
      * only read by the first poll, which the await makes where it has the value (an idle node
      * takes its deadline from it; a linked or fired one ignores it).
      */
     enum Builtin implements Callee {
         YIELD_NOW("yield_now", 1, 1),
-        SLEEP_MS("sleep_ms", 16, 8),
-        SLEEP_US("sleep_us", 16, 8),
+        SLEEP_MS("sleep_ms", 16, 4),
+        SLEEP_US("sleep_us", 16, 4),
         /** `sleep_until(t)` (0.2): the same timer node, with an absolute deadline in ticks() microseconds. */
-        SLEEP_UNTIL("sleep_until", 16, 8);
+        SLEEP_UNTIL("sleep_until", 16, 4);
 
         /** The timer-queue sleeps, which share the node layout, its poll and its cancel. */
         public boolean isSleep() { return this == SLEEP_MS || this == SLEEP_US || this == SLEEP_UNTIL; }

@@ -33,11 +33,13 @@ class MemoryAccessCodegenTest {
 
     @Test
     void channelWaiterNodesAreNotClaimedToBeEightByteAligned() throws IOException {
-        // The state objects here are 4-aligned (no u64, no sleep): an `align 8` access into
-        // one would promise LLVM more than is true (a waiter node is 8 bytes, align 4).
+        // The state objects here are 4-aligned (no u64): an `align 8` access into one would
+        // promise LLVM more than is true (a waiter node is 8 bytes, align 4). Two tasks
+        // receive, so the channel keeps lists of waiter nodes (mote.mir.ChannelWaiters).
         String ll = ir("""
                 static ARR: Channel<[u8; 4], 2>;
                 task fn talker() { ARR.send([1, 2, 3, 4]).await; }
+                task fn listener() { let _b = ARR.recv().await; }
                 async fn main() -> i32 {
                     spawn talker();
                     let a = ARR.recv().await;
