@@ -263,18 +263,7 @@ record PartitionPlan(int partitions, Map<String, Integer> owner, Map<String, Bit
         }
         if (!folded) return;
         // The C API cannot delete an alias; global dead code elimination drops the unused ones.
-        var options = LLVMCreatePassBuilderOptions();
-        try {
-            var err = LLVMRunPasses(module, "globaldce", null, options);
-            if (err != null && !err.isNull()) {
-                BytePointer msg = LLVMGetErrorMessage(err);
-                String text = msg.getString();
-                LLVMDisposeErrorMessage(msg);
-                throw new IllegalStateException("LLVM's globaldce failed: " + text);
-            }
-        } finally {
-            LLVMDisposePassBuilderOptions(options);
-        }
+        WholeProgram.dropUnused(module);
     }
 
     /**

@@ -287,8 +287,8 @@ public final class WholeProgram {
         }
     }
 
-    /** Global dead code elimination: the runtime functions nothing live calls leave the module. */
-    private static void dropUnused(LLVMModuleRef module) {
+    /** Global dead code elimination: the functions, variables and aliases nothing live uses leave the module. */
+    static void dropUnused(LLVMModuleRef module) {
         var options = LLVMCreatePassBuilderOptions();
         try {
             var err = LLVMRunPasses(module, "globaldce", null, options);
