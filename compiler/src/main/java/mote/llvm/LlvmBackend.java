@@ -160,18 +160,28 @@ public final class LlvmBackend implements AutoCloseable {
 
     public void optimise(LLVMModuleRef module) {
         markSizeLevel(module);
+        // Built for size, functions whose code came out identical become one (a lock's poll
+        // copied per state: run/mutex_nested 7,090 -> 6,746 B; no program of the suite grew).
+        // Lowering the inliner's threshold below -Os's grew more programs than it shrank.
+        boolean forSize = level == OptLevel.S || level == OptLevel.Z;
+        runPasses(module, level.pipeline, machine, forSize, "LLVM pass pipeline failed: ");
+    }
+
+    /**
+     * Runs an LLVM pass pipeline on {@code module} ({@code machine} may be null for passes that
+     * need no target), merging identical functions when {@code mergeFunctions}; a failure is a
+     * compiler bug, reported as {@code failure} and LLVM's message.
+     */
+    static void runPasses(LLVMModuleRef module, String pipeline, LLVMTargetMachineRef machine, boolean mergeFunctions, String failure) {
         LLVMPassBuilderOptionsRef options = LLVMCreatePassBuilderOptions();
         try {
-            // Built for size, functions whose code came out identical become one (a lock's poll
-            // copied per state: run/mutex_nested 7,090 -> 6,746 B; no program of the suite grew).
-            // Lowering the inliner's threshold below -Os's grew more programs than it shrank.
-            if (level == OptLevel.S || level == OptLevel.Z) LLVMPassBuilderOptionsSetMergeFunctions(options, 1);
-            var err = LLVMRunPasses(module, level.pipeline, machine, options);
+            if (mergeFunctions) LLVMPassBuilderOptionsSetMergeFunctions(options, 1);
+            var err = LLVMRunPasses(module, pipeline, machine, options);
             if (err != null && !err.isNull()) {
                 BytePointer msg = LLVMGetErrorMessage(err);
                 String text = msg.getString();
                 LLVMDisposeErrorMessage(msg);
-                throw new IllegalStateException("LLVM pass pipeline failed: " + text);
+                throw new IllegalStateException(failure + text);
             }
         } finally {
             LLVMDisposePassBuilderOptions(options);

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 
 import mote.diag.ToolError;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.llvm.LLVM.LLVMContextRef;
 import org.bytedeco.llvm.LLVM.LLVMModuleRef;
 import org.bytedeco.llvm.LLVM.LLVMValueRef;
@@ -289,18 +288,7 @@ public final class WholeProgram {
 
     /** Global dead code elimination: the functions, variables and aliases nothing live uses leave the module. */
     static void dropUnused(LLVMModuleRef module) {
-        var options = LLVMCreatePassBuilderOptions();
-        try {
-            var err = LLVMRunPasses(module, "globaldce", null, options);
-            if (err != null && !err.isNull()) {
-                BytePointer msg = LLVMGetErrorMessage(err);
-                String text = msg.getString();
-                LLVMDisposeErrorMessage(msg);
-                throw new IllegalStateException("LLVM's globaldce failed: " + text);
-            }
-        } finally {
-            LLVMDisposePassBuilderOptions(options);
-        }
+        LlvmBackend.runPasses(module, "globaldce", null, false, "LLVM's globaldce failed: ");
     }
 
     private static org.bytedeco.llvm.LLVM.LLVMAttributeRef stringAttribute(LLVMValueRef f, String key) {

@@ -48,11 +48,11 @@ public sealed interface Callee {
     record Channel(boolean send, mote.types.Type.Channel channel, boolean next, boolean direct) implements Callee {
         public Channel(boolean send, mote.types.Type.Channel channel) { this(send, channel, false, false); }
         public Channel(boolean send, mote.types.Type.Channel channel, boolean next) { this(send, channel, next, false); }
-        /** The waiter node's size, where a state without one has its channel pointer and item. */
-        public static final int WAITER = 8, CHANNEL_PTR = 8, ITEM = 12;
+        /** The waiter node's size: the state's first bytes, unless direct. */
+        public static final int WAITER = 8;
 
-        /** Where the channel pointer is in the state. */
-        public int channelOffset() { return direct ? 0 : CHANNEL_PTR; }
+        /** Where the channel pointer is in the state: after the waiter node, if there is one. */
+        public int channelOffset() { return direct ? 0 : WAITER; }
 
         public int itemOffset() {
             int a = channel.element().align();
