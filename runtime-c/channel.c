@@ -238,11 +238,42 @@ bool mote_channel_drained(struct mote_channel *c)
     return drained;
 }
 
-void mote_signal_raise(struct mote_channel *s, const void *value, uint32_t shape)
+/* ---- Signal<T>: its own layout (mote_rt.h), the value where a channel keeps its senders ---- */
+
+static uint8_t *signal_value(struct mote_channel *s) { return (uint8_t *)&s->senders; }
+/* The value's size; the low half only, so a channel shape passed by mistake cannot overrun. */
+static uint32_t signal_size(uint32_t size) { return size & 0xFFFFu; }
+
+void mote_signal_raise(struct mote_channel *s, const void *value, uint32_t size)
 {
     uint32_t primask = mote_lock();
-    s->head = 0;
-    s->count = 0;   /* an unread value is replaced */
-    send_locked(s, value, shape);
+    copy(signal_value(s), value, signal_size(size));   /* an unread value is replaced */
+    s->count = 1;
+    notify(s, false);
     mote_unlock(primask);
+}
+
+static bool signal_take_locked(struct mote_channel *s, void *out, uint32_t size)
+{
+    if (s->count == 0)
+        return false;
+    copy(out, signal_value(s), signal_size(size));
+    s->count = 0;
+    return true;
+}
+
+bool mote_signal_try_recv(struct mote_channel *s, void *out, uint32_t size)
+{
+    uint32_t primask = mote_lock();
+    bool received = signal_take_locked(s, out, size);
+    mote_unlock(primask);
+    return received;
+}
+
+MOTE_INLINE_FOR_SPEED bool mote_signal_wait(struct mote_channel *s, void *out, struct mote_waiter *w, uint32_t size)
+{
+    uint32_t primask = mote_lock();
+    bool received = poll_waiter(s, w, signal_take_locked(s, out, size), 0);
+    mote_unlock(primask);
+    return received;
 }

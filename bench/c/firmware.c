@@ -23,11 +23,12 @@ struct event { uint8_t kind; uint32_t id, a, b, c; };
 static MOTE_CHANNEL_STORAGE(1, 8) rx;
 static MOTE_CHANNEL_STORAGE(4, 4) samples;
 static MOTE_CHANNEL_STORAGE(sizeof(struct event), 4) report;
-static MOTE_CHANNEL_STORAGE(4, 1) beat_sig, sampling_done, watchdog_done, report_done;
+static MOTE_SIGNAL_STORAGE(4) beat_sig, sampling_done, watchdog_done, report_done;
 #define RX MOTE_CHANNEL_SHAPE(1, 8)
 #define SAMPLES MOTE_CHANNEL_SHAPE(4, 4)
 #define REPORT MOTE_CHANNEL_SHAPE(sizeof(struct event), 4)
-#define SIGNAL MOTE_CHANNEL_SHAPE(4, 1)
+#define SIG(s) ((struct mote_channel *)&(s))
+#define SIGNAL 4u   /* a signal's calls take its value's size */
 
 /* ---- shared state ---- */
 static uint32_t gain[N_SENSORS] = {1, 1, 1, 1};
@@ -96,7 +97,7 @@ static bool logger_poll(void *unused) {
         if (v > s->max) s->max = v;
         lg.total++;
     }
-    mote_signal_raise(&sampling_done.channel, &lg.total, SIGNAL);
+    mote_signal_raise(SIG(sampling_done), &lg.total, SIGNAL);
     return true;
 }
 
@@ -115,10 +116,10 @@ static bool heartbeat_poll(void *unused) {
     sleeping:
         if (!mote_sleep_us(&hb.t, 1000)) return false;
         hb.beat++;
-        mote_signal_raise(&beat_sig.channel, &hb.beat, SIGNAL);
+        mote_signal_raise(SIG(beat_sig), &hb.beat, SIGNAL);
     }
     hb.beat = 0;
-    mote_signal_raise(&beat_sig.channel, &hb.beat, SIGNAL);
+    mote_signal_raise(SIG(beat_sig), &hb.beat, SIGNAL);
     return true;
 }
 
@@ -130,13 +131,13 @@ static struct {
 static bool watchdog_poll(void *unused) {
     (void)unused;
     for (;;) {
-        if (!mote_channel_recv(&beat_sig.channel, &wd.b, &wd.w, SIGNAL)) return false;
+        if (!mote_signal_wait(SIG(beat_sig), &wd.b, &wd.w, SIGNAL)) return false;
         if (wd.b == 0) break;
         if (wd.b != wd.last + 1) wd.gaps++;
         wd.last = wd.b;
     }
     wd.b = (wd.gaps << 16) | (wd.last > 0xFFFF ? 0xFFFF : wd.last);
-    mote_signal_raise(&watchdog_done.channel, &wd.b, SIGNAL);
+    mote_signal_raise(SIG(watchdog_done), &wd.b, SIGNAL);
     return true;
 }
 
@@ -276,7 +277,7 @@ static bool console_poll(void *unused) {
                 } else if (con.cmd == C_WAIT) {
                     con.st = 4;
     case 4:
-                    if (!mote_channel_recv(&sampling_done.channel, &con.samples, &con.w, SIGNAL)) return false;
+                    if (!mote_signal_wait(SIG(sampling_done), &con.samples, &con.w, SIGNAL)) return false;
                     reply(R_WAITED, 0, con.samples, 0, 0);
                 } else if (con.cmd == C_STATS) {
                     struct stats *s = &stats[id];
@@ -342,7 +343,7 @@ static bool reporter_poll(void *unused) {
         PRINT_LIT("\n");
     }
 done:
-    mote_signal_raise(&report_done.channel, &rep.checksum, SIGNAL);
+    mote_signal_raise(SIG(report_done), &rep.checksum, SIGNAL);
     return true;
 }
 
@@ -361,11 +362,11 @@ static bool main_poll(void *unused) {
         for (uint32_t t = 1; t < 8; t++) mote_task_claim(t, 1);
         mn.st = 1;
     case 1:
-        if (!mote_channel_recv(&report_done.channel, &mn.v, &mn.w, SIGNAL)) return false;
+        if (!mote_signal_wait(SIG(report_done), &mn.v, &mn.w, SIGNAL)) return false;
         stopping = true;
         mn.st = 2;
     case 2:
-        if (!mote_channel_recv(&watchdog_done.channel, &mn.v, &mn.w, SIGNAL)) return false;
+        if (!mote_signal_wait(SIG(watchdog_done), &mn.v, &mn.w, SIGNAL)) return false;
     }
     PRINT_LIT("watchdog: "); num(mn.v >> 16); PRINT_LIT(" gaps, alive ");
     mote_print_bool((mn.v & 0xFFFF) >= SAMPLE_ROUNDS);

@@ -177,7 +177,13 @@ struct mote_channel {          /* 12 bytes, align 4; all zero = empty */
  * then `&ch.channel` (zero-initialised: empty). */
 #define MOTE_CHANNEL_STORAGE(elem_size, capacity) \
     struct { struct mote_channel channel; uint8_t buf[(elem_size) * (capacity)]; }
-/* A Signal<T> is a channel of capacity 1 whose raise overwrites. */
+/* A Signal<T> holds the latest value raised. Nothing waits to send on one, so its value takes
+ * the senders' word: head (unused), count (0 or 1) and receivers, then the value at offset 8
+ * (MOTE_SIGNAL_HEADER). Its calls take the value's size, not a shape. A waiter that gives up
+ * leaves with mote_channel_cancel, as on a channel. */
+#define MOTE_SIGNAL_HEADER 8u
+#define MOTE_SIGNAL_STORAGE(value_size) \
+    struct { uint16_t head, count; struct mote_waiter *receivers; uint8_t value[(value_size)]; }
 
 /* Non-suspending; legal in interrupt handlers. */
 bool mote_channel_try_send(struct mote_channel *c, const void *item, uint32_t shape);
@@ -196,9 +202,12 @@ void mote_channel_cancel(struct mote_channel *c, struct mote_waiter *w, uint32_t
 void mote_channel_close(struct mote_channel *c, uint32_t shape);
 bool mote_channel_closed(struct mote_channel *c);     /* a send would panic */
 bool mote_channel_drained(struct mote_channel *c);    /* closed and empty: next() is None */
-/* Stores the value (replacing an unread one) and wakes the first waiter.
- * Legal in interrupt handlers. */
-void mote_signal_raise(struct mote_channel *s, const void *value, uint32_t shape);
+/* Signals (pass `(struct mote_channel *)&storage`): raise stores the value (replacing an unread
+ * one) and wakes the first waiter; try_recv takes a raised value; wait is the poll of
+ * `sig.wait().await`, as mote_channel_recv. raise and try_recv are legal in interrupt handlers. */
+void mote_signal_raise(struct mote_channel *s, const void *value, uint32_t size);
+bool mote_signal_try_recv(struct mote_channel *s, void *out, uint32_t size);
+bool mote_signal_wait(struct mote_channel *s, void *out, struct mote_waiter *w, uint32_t size);
 
 /* ---- Event<T> (event.c): a channel header without a buffer; its receivers list holds the
  * waiters. `shape`: the value's size, and (bits 16 up) its offset in a waiter's node. ---- */

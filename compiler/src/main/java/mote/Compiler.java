@@ -21,6 +21,7 @@ import mote.async.LayoutPolicy;
 import mote.async.LayoutVerifier;
 import mote.opt.CertainSpawns;
 import mote.opt.DirectChannels;
+import mote.opt.FixedChannels;
 import mote.opt.PrintMerge;
 import mote.opt.Optimization;
 import mote.opt.Passes;
@@ -270,7 +271,9 @@ public final class Compiler {
             // Neither is this; debug builds keep each print on its line, for stepping.
             MirProgram merged = debug ? spawns : pass("print merge", spawns, PrintMerge::run);
             // Nor this: channel waits lose their waiter node where runtime-c keeps no lists.
-            MirProgram done = pass("direct channels", merged, p -> DirectChannels.run(p, debug));
+            MirProgram direct = pass("direct channels", merged, p -> DirectChannels.run(p, debug));
+            // Part of overlap-layout: an await on a named static keeps no pointer to it.
+            MirProgram done = pass("fixed channels", direct, p -> FixedChannels.run(p, opts, debug));
             // Layout-level ones are applied while lowering each async fn to its state machine.
             Map<String, StateMachine> machines = time("async lowering", () -> AsyncLowering.lower(done, new AsyncCallGraph(done), LayoutPolicy.of(opts, debug, panicAbort)));
             // Always: a broken layout corrupts values on the device instead of failing here, and the check is cheap.

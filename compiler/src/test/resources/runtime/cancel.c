@@ -16,8 +16,8 @@
 
 static MOTE_CHANNEL_STORAGE(sizeof(uint32_t), 2) ch;   /* zero: empty */
 #define CH MOTE_CHANNEL_SHAPE(sizeof(uint32_t), 2)
-static MOTE_CHANNEL_STORAGE(sizeof(uint32_t), 1) sig;   /* a signal: capacity 1 */
-#define SIG MOTE_CHANNEL_SHAPE(sizeof(uint32_t), 1)
+static MOTE_SIGNAL_STORAGE(sizeof(uint32_t)) sig;
+#define SIG sizeof(uint32_t)   /* a signal's calls take its value's size */
 static bool abandon_r3;
 
 struct receiver { const char *name; uint32_t item; struct mote_waiter w; struct mote_timer t; };
@@ -69,8 +69,8 @@ static bool r3_poll(void *state)
 void mote_irq_0(void)
 {
     static const uint32_t first = 1, second = 1234;
-    mote_signal_raise(&sig.channel, &first, SIG);
-    mote_signal_raise(&sig.channel, &second, SIG);
+    mote_signal_raise((struct mote_channel *)&sig, &first, SIG);
+    mote_signal_raise((struct mote_channel *)&sig, &second, SIG);
 }
 
 static bool main_poll(void *state)
@@ -115,7 +115,7 @@ static bool main_poll(void *state)
         step = 4;
         /* fall through */
     default:
-        if (!mote_channel_recv(&sig.channel, &got, &w, SIG))
+        if (!mote_signal_wait((struct mote_channel *)&sig, &got, &w, SIG))
             return false;
         say("signal ");
         mote_print_u64(got);

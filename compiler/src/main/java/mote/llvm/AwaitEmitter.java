@@ -149,11 +149,11 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
         }
         if (callee instanceof Callee.Function) return pollFuture(callee, child, dest, true, argValues.toArray(LLVMValueRef[]::new), span);
         if (callee instanceof Callee.Channel ch) {
-            // An idle waiter node (none for a direct channel), the channel, and for a send the
-            // item (kept until sent). The node is 8 bytes aligned to 4 (struct mote_waiter):
+            // An idle waiter node (none for a direct channel), the channel (none for a fixed
+            // one), and for a send the item (kept until sent). The node is 8 bytes aligned to 4 (struct mote_waiter):
             // say so, not i64's 8.
             if (!ch.direct()) LLVMSetAlignment(LLVMBuildStore(cg.builder, cg.constInt(cg.i64, 0), child), 4);
-            LLVMBuildStore(cg.builder, argValues.get(0), cg.offsetPtr(child, ch.channelOffset()));
+            if (ch.keepsPointer()) LLVMBuildStore(cg.builder, argValues.get(0), cg.offsetPtr(child, ch.channelOffset()));
             if (ch.send()) storeOperand(cg.offsetPtr(child, ch.itemOffset()), args.get(1), ch.channel().element());
         } else if (callee instanceof Callee.Lock) {
             // An idle waiter node (8 bytes, align 4), then the mutex.
@@ -214,7 +214,7 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
      * closed, drained one panic here (where the location is known), and `next` gives None.
      */
     LLVMValueRef pollChannel(Callee.Channel ch, LLVMValueRef state, Local dest, Span span) {
-        LLVMValueRef channel = LLVMBuildLoad2(cg.builder, cg.ptr, cg.offsetPtr(state, ch.channelOffset()), "channel");
+        LLVMValueRef channel = cg.sm.channelOf(ch, state);
         if (ch.next()) return pollNext(ch, channel, state, dest);
         if (cg.closesChannels && !ch.channel().signal() && !ch.channel().isEvent()) {
             LLVMValueRef stop = cg.callRuntime(ch.send() ? "mote_channel_closed" : "mote_channel_drained", channel);
@@ -227,7 +227,7 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
         }
         if (ch.send()) return cg.callRuntime("mote_channel_send", channel, cg.offsetPtr(state, ch.itemOffset()), state, cg.shape(ch.channel()));
         if (ch.channel().isEvent()) return cg.callRuntime("mote_event_wait", channel, storage(dest), state, eventShape(ch.channel()));
-        return cg.callRuntime("mote_channel_recv", channel, storage(dest), state, cg.shape(ch.channel()));
+        return cg.callRuntime(ch.channel().signal() ? "mote_signal_wait" : "mote_channel_recv", channel, storage(dest), state, cg.shape(ch.channel()));
     }
 
     /** `ch.next()`: None (at once) when the channel is closed and drained, else a receive into Some's payload. */

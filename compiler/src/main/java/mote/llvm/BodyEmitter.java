@@ -143,7 +143,7 @@ final class BodyEmitter extends AwaitEmitter {
                 cg.callRuntime("mote_channel_close", channel, cg.shape(op.channel()));
                 return null;
             case "try_recv":
-                return cg.callRuntime("mote_channel_try_recv", channel, operand(op.args().get(1)), cg.shape(op.channel()));
+                return cg.callRuntime(op.channel().signal() ? "mote_signal_try_recv" : "mote_channel_try_recv", channel, operand(op.args().get(1)), cg.shape(op.channel()));
             case "try_send":
             case "emit":
             case "raise": {
@@ -195,7 +195,7 @@ final class BodyEmitter extends AwaitEmitter {
             // An empty channel is all zero bytes: a lone one needs its header zeroed (its
             // buffer is written before it is read), an array or struct holding channels all of it.
             Type t = fn.typeOf(ic.local());
-            int bytes = t instanceof Type.Channel ? Type.Channel.HEADER : t.size();
+            int bytes = t instanceof Type.Channel ch ? ch.header() : t.size();
             LLVMBuildMemSet(cg.builder, slots[ic.local().index()], cg.constInt(cg.i8, 0), cg.constInt(cg.i32, bytes), t.align());
         } else if (s instanceof Statement.Unlock u) {
             cg.callRuntime("mote_mutex_unlock", operand(u.mutex()));

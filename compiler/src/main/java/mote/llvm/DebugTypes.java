@@ -192,8 +192,9 @@ final class DebugTypes {
         LLVMMetadataRef waiter = pointer(Type.U32);
         List<LLVMMetadataRef> members = new ArrayList<>(List.of(
                 member("head", of(Type.U16), 0, 16), member("count", of(Type.U16), 2, 16),
-                member("receivers", waiter, 4, 32), member("senders", waiter, 8, 32)));
-        if (ch.element().size() > 0) members.add(member("items", array(ch.element(), ch.capacity()), Type.Channel.HEADER, 8L * ch.element().size() * ch.capacity()));
+                member("receivers", waiter, 4, 32)));
+        if (!ch.signal()) members.add(member("senders", waiter, 8, 32));   // a Signal's value takes their word
+        if (ch.element().size() > 0) members.add(member("items", array(ch.element(), ch.capacity()), ch.header(), 8L * ch.element().size() * ch.capacity()));
         return struct(ch.toString(), 8L * ch.size(), 8 * ch.align(), members);
     }
 
@@ -212,16 +213,18 @@ final class DebugTypes {
                 member("task", of(Type.U16), 12, 16), member("node", of(Type.U8), 14, 8))));
     }
 
-    /** runtime-c's `struct mote_waiter` (none when direct), the channel, and for a send the item: a pending channel wait. */
+    /** runtime-c's `struct mote_waiter` (none when direct), the channel (none when fixed), and for a send the item: a pending channel wait. */
     private LLVMMetadataRef channelWait(Callee.Channel c) {
         List<LLVMMetadataRef> members = new ArrayList<>();
         if (!c.direct())
             members.addAll(List.of(member("next", pointer(Type.U32), 0, 32), member("task", of(Type.U16), 4, 16),
                     member("node", of(Type.U8), 6, 8)));
-        members.add(member("channel", pointer(c.channel()), c.channelOffset(), 32));
+        if (c.keepsPointer()) members.add(member("channel", pointer(c.channel()), c.channelOffset(), 32));
         if (c.send() && c.channel().element().size() > 0)
             members.add(member("item", of(c.channel().element()), c.itemOffset(), 8L * c.channel().element().size()));
-        return struct(c.toString(), 8L * c.stateSize(), 8 * c.stateAlign(), members);
+        // A fixed wait names its static in the type's name, for qemu/gdbinit's `mote tasks`.
+        String name = c.keepsPointer() ? c.toString() : c + " on " + c.fixed();
+        return struct(name, 8L * c.stateSize(), 8 * c.stateAlign(), members);
     }
 
     /** The type of a pending child future of {@code callee} taking {@code size} bytes. */

@@ -232,6 +232,8 @@ public final class LlvmCodegen implements AutoCloseable {
         runtimeFn("mote_channel_try_send", i1, false, ptr, ptr, i32);
         runtimeFn("mote_channel_try_recv", i1, false, ptr, ptr, i32);
         runtimeFn("mote_signal_raise", voidType, false, ptr, ptr, i32);
+        runtimeFn("mote_signal_try_recv", i1, false, ptr, ptr, i32);
+        runtimeFn("mote_signal_wait", i1, false, ptr, ptr, ptr, i32);
         runtimeFn("mote_timer_cancel", voidType, false, ptr);
         runtimeFn("mote_channel_cancel", voidType, false, ptr, ptr, i32);
     }
@@ -300,7 +302,7 @@ public final class LlvmCodegen implements AutoCloseable {
         return Type.isAggregate(t) ? ptr : llvmType(t);
     }
 
-    /** A channel's element size and capacity, passed with every runtime call (docs/runtime-abi.md). */
+    /** A channel's element size and capacity (a signal's value size), passed with every runtime call (docs/runtime-abi.md). */
     LLVMValueRef shape(Type.Channel ch) {
         return constInt(i32, ch.shape());
     }

@@ -76,6 +76,12 @@ final class StateMachineEmitter {
 
     final Map<String, LLVMValueRef> cancels = new HashMap<>();
 
+    /** The channel a pending wait at {@code child} waits on: its static, or the pointer its state keeps. */
+    LLVMValueRef channelOf(Callee.Channel wait, LLVMValueRef child) {
+        if (!wait.keepsPointer()) return cg.statics.get(wait.fixed());
+        return LLVMBuildLoad2(cg.builder, cg.ptr, cg.offsetPtr(child, wait.channelOffset()), "channel");
+    }
+
     /**
      * Emits, where the builder is, what abandons the pending future of {@code callee} at
      * {@code child}: a sleep leaves the timer queue, a send/recv/wait leaves its channel's
@@ -85,7 +91,7 @@ final class StateMachineEmitter {
         if (callee instanceof Callee.Builtin b && b.isSleep()) {
             cg.callRuntime("mote_timer_cancel", child);
         } else if (callee instanceof Callee.Channel wait) {
-            LLVMValueRef channel = LLVMBuildLoad2(cg.builder, cg.ptr, cg.offsetPtr(child, wait.channelOffset()), "channel");
+            LLVMValueRef channel = channelOf(wait, child);
             Type.Channel ch = wait.channel();
             if (ch.isEvent()) cg.callRuntime("mote_event_cancel", channel, child);
             else cg.callRuntime("mote_channel_cancel", channel, child, cg.shape(ch));

@@ -43,26 +43,34 @@ public sealed interface Callee {
      * {@code next}: `ch.next()` (0.2), a receive that gives `None` once the channel is closed
      * and drained. {@code direct}: the program's channels keep their one waiting task per side
      * instead of lists (mote.opt.DirectChannels), so the state has no waiter node: the
-     * channel pointer comes first.
+     * channel pointer comes first. {@code fixed}: the static this await always waits on
+     * (mote.opt.FixedChannels), null when it is only known at run time; a fixed wait's state
+     * has no channel pointer, as the code names the static itself.
      */
-    record Channel(boolean send, mote.types.Type.Channel channel, boolean next, boolean direct) implements Callee {
-        public Channel(boolean send, mote.types.Type.Channel channel) { this(send, channel, false, false); }
-        public Channel(boolean send, mote.types.Type.Channel channel, boolean next) { this(send, channel, next, false); }
+    record Channel(boolean send, mote.types.Type.Channel channel, boolean next, boolean direct, String fixed) implements Callee {
+        public Channel(boolean send, mote.types.Type.Channel channel) { this(send, channel, false, false, null); }
+        public Channel(boolean send, mote.types.Type.Channel channel, boolean next) { this(send, channel, next, false, null); }
         /** The waiter node's size: the state's first bytes, unless direct. */
         public static final int WAITER = 8;
 
-        /** Where the channel pointer is in the state: after the waiter node, if there is one. */
+        public Channel withDirect() { return new Channel(send, channel, next, true, fixed); }
+        public Channel withFixed(String staticName) { return new Channel(send, channel, next, direct, staticName); }
+
+        /** Whether the state keeps the channel's address (the channel is not one known static). */
+        public boolean keepsPointer() { return fixed == null; }
+
+        /** Where the channel pointer is in the state (if it keeps one): after the waiter node, if there is one. */
         public int channelOffset() { return direct ? 0 : WAITER; }
 
         public int itemOffset() {
             int a = channel.element().align();
-            int item = channelOffset() + 4;
+            int item = channelOffset() + (keepsPointer() ? 4 : 0);
             return (item + a - 1) / a * a;
         }
 
         public int stateSize() {
             // A send keeps its item until sent; an Event's waiter receives the emitted value into its node.
-            int end = send || channel.isEvent() ? itemOffset() + channel.element().size() : channelOffset() + 4;
+            int end = send || channel.isEvent() ? itemOffset() + channel.element().size() : channelOffset() + (keepsPointer() ? 4 : 0);
             return (end + stateAlign() - 1) / stateAlign() * stateAlign();
         }
 

@@ -93,11 +93,15 @@ public final class ChannelWaiters {
         return seen;
     }
 
-    private static Map<Local, List<Rvalue>> definitions(MirFn f) {
+    /** Every value assigned to each local of {@code f}; a local an await writes maps to null (not a known static). */
+    public static Map<Local, List<Rvalue>> definitions(MirFn f) {
         Map<Local, List<Rvalue>> defs = new HashMap<>();
-        for (BasicBlock b : f.blocks())
+        for (BasicBlock b : f.blocks()) {
             for (Statement s : b.statements())
                 if (s instanceof Statement.Assign a) defs.computeIfAbsent(a.dest(), k -> new java.util.ArrayList<>()).add(a.value());
+            if (b.terminator() instanceof Terminator.Await a) defs.computeIfAbsent(a.dest(), k -> new java.util.ArrayList<>()).add(null);
+            if (b.terminator() instanceof Terminator.PollChild pc) defs.computeIfAbsent(pc.dest(), k -> new java.util.ArrayList<>()).add(null);
+        }
         return defs;
     }
 
@@ -107,14 +111,15 @@ public final class ChannelWaiters {
      * their paths) must be the same static in each. Null for anything else (a parameter, an
      * element, a field, two statics).
      */
-    private static String staticOf(Operand pointer, Map<Local, List<Rvalue>> defs, Set<Local> visiting) {
+    public static String staticOf(Operand pointer, Map<Local, List<Rvalue>> defs, Set<Local> visiting) {
         if (!(pointer instanceof Operand.Copy c)) return null;
         List<Rvalue> values = defs.get(c.local());
         if (values == null || !visiting.add(c.local())) return null;
         String found = null;
         for (Rvalue v : values) {
             String s;
-            if (v instanceof Rvalue.StaticAddr sa) s = sa.name();
+            if (v == null) s = null;
+            else if (v instanceof Rvalue.StaticAddr sa) s = sa.name();
             else if (v instanceof Rvalue.Use u) s = staticOf(u.operand(), defs, visiting);
             else if (v instanceof Rvalue.AddressOf ao && ao.place().projections().equals(List.of(new Place.Projection.Deref())))
                 s = staticOf(Operand.of(ao.place().local()), defs, visiting);

@@ -60,6 +60,6 @@ public final class DirectChannels {
     }
 
     private static Callee mark(Callee c) {
-        return c instanceof Callee.Channel ch && !ch.channel().isEvent() ? new Callee.Channel(ch.send(), ch.channel(), ch.next(), true) : c;
+        return c instanceof Callee.Channel ch && !ch.channel().isEvent() ? ch.withDirect() : c;
     }
 }

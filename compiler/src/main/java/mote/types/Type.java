@@ -93,19 +93,23 @@ public sealed interface Type {
 
     /**
      * `Channel<T, N>` (or `Signal<T>`: capacity 1, raise overwrites): runtime-c's 12-byte
-     * `struct mote_channel` header, then the item buffer at {@link #HEADER}. All zero bytes
-     * is an empty channel: element size and capacity are passed with every runtime call
-     * ({@link #shape()}), and items are copied bytewise, so the buffer needs no alignment.
+     * `struct mote_channel` header, then the item buffer at {@link #HEADER}. A Signal has no
+     * senders (a raise never waits), so its value takes their word: an 8-byte header
+     * ({@link #SIGNAL_HEADER}). All zero bytes is an empty channel: element size and capacity
+     * are passed with every runtime call ({@link #shape()}), and items are copied bytewise, so
+     * the buffer needs no alignment.
      */
     record Channel(Type element, long capacity, boolean signal) implements Type {
-        public static final int HEADER = 12;
+        public static final int HEADER = 12, SIGNAL_HEADER = 8;
+        /** Where the items start. */
+        public int header() { return signal ? SIGNAL_HEADER : HEADER; }
         public int size() {
-            int end = HEADER + (int) (element.size() * capacity);
+            int end = header() + (int) (element.size() * capacity);
             return (end + align() - 1) / align() * align();
         }
         public int align() { return 4; }
-        /** What runtime-c is told of this channel at every call: element size | capacity << 16. */
-        public long shape() { return element.size() | capacity << 16; }
+        /** What runtime-c is told of this channel at every call: element size | capacity << 16; of a Signal, its value's size. */
+        public long shape() { return element.size() | (signal ? 0 : capacity << 16); }
         /** `Event<T>` (0.2) is a channel header with no buffer (capacity 0): its waiters, each holding the value it was woken with. */
         public boolean isEvent() { return capacity == 0; }
         @Override public String toString() {

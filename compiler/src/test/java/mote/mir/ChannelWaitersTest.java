@@ -79,7 +79,8 @@ class ChannelWaitersTest {
         String direct = PRODUCER_CONSUMER.formatted("");
         Map<String, Integer> without = Map.of("recv<Channel<u32, 2>>", 4, "wait<Signal<u32>>", 4);
         assertEquals(without, channelWaits(analysis(direct, false, false), "main"));
-        assertEquals(without, channelWaits(analysis(direct, true, false), "main"));
+        // overlap-layout also drops the pointer to the named static (mote.opt.FixedChannelsTest).
+        assertEquals(Map.of("recv<Channel<u32, 2>>", 0, "wait<Signal<u32>>", 0), channelWaits(analysis(direct, true, false), "main"));
         assertEquals(Map.of("send<Channel<u32, 2>>", 8), channelWaits(analysis(direct, false, false), "put"));
         Map<String, Integer> with = Map.of("recv<Channel<u32, 2>>", 12, "wait<Signal<u32>>", 12);
         assertEquals(with, channelWaits(analysis(direct, false, true), "main"));
