@@ -66,7 +66,8 @@ public final class RuntimeBuilder {
      */
     public List<String> compileFlags(Board board) {
         List<String> flags = new ArrayList<>(targetFlags(board));
-        flags.addAll(List.of("-Os", "-g", "-gdwarf-4",   // the version compiled Mote code uses: one module when linked
+        flags.addAll(List.of("-Os", "-mno-movt",   // addresses from literal pools, as the program's code built for size
+                "-g", "-gdwarf-4",   // the version compiled Mote code uses: one module when linked
                 "-ffreestanding", "-fno-common", "-ffunction-sections", "-fdata-sections",
                 "-fno-unwind-tables", "-fno-asynchronous-unwind-tables",
                 "-std=c11", "-Wall", "-Wextra", "-Werror",
@@ -127,6 +128,7 @@ public final class RuntimeBuilder {
         flags.add("-DMOTE_WHOLE_PROGRAM");   // the facts mote.llvm.WholeProgram decides are variables to set
         if (forSpeed) {
             flags.set(flags.indexOf("-Os"), "-O2");
+            flags.remove("-mno-movt");
             flags.add("-DMOTE_FOR_SPEED");
         }
         Path target = cacheDir.resolve(hash(flags, sources));

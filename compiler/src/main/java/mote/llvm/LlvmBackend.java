@@ -83,9 +83,24 @@ public final class LlvmBackend implements AutoCloseable {
             LLVMDisposeMessage(err);
             throw new IllegalStateException("LLVM has no target for `" + triple + "`: " + msg);
         }
-        machine = LLVMCreateTargetMachine(target, triple, cpu, features == null ? "" : features,
+        machine = LLVMCreateTargetMachine(target, triple, cpu, codegenFeatures(features, level),
                 level.codegenLevel, LLVMRelocStatic, LLVMCodeModelDefault);
     }
+
+    /**
+     * The board's target features, and built for size {@code +no-movt}: an address or a wide
+     * constant comes from a literal pool (a 2-byte load, the 4-byte word shared in the function)
+     * instead of a movw/movt pair (8 bytes at every use, which LLVM repeats rather than keep a
+     * register: 236 bytes of bench/firmware.mote). runtime-c is compiled the same way
+     * (mote.link.RuntimeBuilder). Built for speed, the pair: no load from flash.
+     */
+    static String codegenFeatures(String features, OptLevel level) {
+        String board = features == null ? "" : features;
+        if (level != OptLevel.S && level != OptLevel.Z) return board;
+        return board.isEmpty() ? NO_MOVT : board + "," + NO_MOVT;
+    }
+
+    static final String NO_MOVT = "+no-movt";
 
     /** A backend of its own for the same target, for another thread (a target machine is not shared between threads). */
     public LlvmBackend copy() { return new LlvmBackend(triple, cpu, features, level); }
