@@ -20,6 +20,7 @@ import mote.async.AsyncLowering;
 import mote.async.LayoutPolicy;
 import mote.async.LayoutVerifier;
 import mote.opt.CertainSpawns;
+import mote.opt.CopyPropagation;
 import mote.opt.DirectChannels;
 import mote.opt.FixedChannels;
 import mote.opt.PrintMerge;
@@ -271,7 +272,9 @@ public final class Compiler {
             // Neither is this; debug builds keep each print on its line, for stepping.
             MirProgram merged = debug ? spawns : pass("print merge", spawns, PrintMerge::run);
             // Nor this: channel waits lose their waiter node where runtime-c keeps no lists.
-            MirProgram direct = pass("direct channels", merged, p -> DirectChannels.run(p, debug));
+            // Part of overlap-layout: a constant or a copy of a value still held is not saved again.
+            MirProgram copies = pass("copy propagation", merged, p -> CopyPropagation.run(p, opts, debug));
+            MirProgram direct = pass("direct channels", copies, p -> DirectChannels.run(p, debug));
             // Part of overlap-layout: an await on a named static keeps no pointer to it.
             MirProgram done = pass("fixed channels", direct, p -> FixedChannels.run(p, opts, debug));
             // Layout-level ones are applied while lowering each async fn to its state machine.

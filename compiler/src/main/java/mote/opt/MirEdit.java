@@ -47,30 +47,43 @@ final class MirEdit {
 
     // ---------------------------------------------------------------- renaming
 
+    /**
+     * What a rewrite does to the locals a statement or terminator names: each local (a place's
+     * root, a destination, a held Mutex) becomes {@link #local}; an operand that copies a local
+     * becomes {@link #copy}, by default a copy of the renamed local (copy propagation may give a
+     * constant instead).
+     */
+    @FunctionalInterface
+    interface Renaming {
+        Local local(Local l);
+
+        default Operand copy(Local l) { return new Operand.Copy(local(l)); }
+    }
+
     // Each dispatch below names every kind of its sealed family and throws on any other, so a
     // new kind that reads a local cannot slip through inlining unrenamed (MirWalkersTest).
 
-    static Operand mapOperand(Operand op, UnaryOperator<Local> locals) {
-        if (op instanceof Operand.Copy c) return new Operand.Copy(locals.apply(c.local()));
+    static Operand mapOperand(Operand op, Renaming locals) {
+        if (op instanceof Operand.Copy c) return locals.copy(c.local());
         if (op instanceof Operand.Const) return op;
         throw new IllegalStateException("unhandled operand " + op.getClass().getSimpleName());
     }
 
-    static List<Operand> mapOperands(List<Operand> ops, UnaryOperator<Local> locals) {
+    static List<Operand> mapOperands(List<Operand> ops, Renaming locals) {
         return ops.stream().map(o -> mapOperand(o, locals)).toList();
     }
 
-    static List<PrintItem> mapItems(List<PrintItem> items, UnaryOperator<Local> locals) {
+    static List<PrintItem> mapItems(List<PrintItem> items, Renaming locals) {
         return items.stream().map(i -> mapItem(i, locals)).toList();
     }
 
-    static PrintItem mapItem(PrintItem item, UnaryOperator<Local> locals) {
+    static PrintItem mapItem(PrintItem item, Renaming locals) {
         if (item instanceof PrintItem.Value v) return new PrintItem.Value(mapOperand(v.value(), locals), v.type(), v.spec());
         if (item instanceof PrintItem.Text) return item;
         throw new IllegalStateException("unhandled print item " + item.getClass().getSimpleName());
     }
 
-    static Rvalue mapRvalue(Rvalue r, UnaryOperator<Local> locals) {
+    static Rvalue mapRvalue(Rvalue r, Renaming locals) {
         if (r instanceof Rvalue.Use u) return new Rvalue.Use(mapOperand(u.operand(), locals));
         if (r instanceof Rvalue.Binary b) return new Rvalue.Binary(b.op(), mapOperand(b.left(), locals), mapOperand(b.right(), locals));
         if (r instanceof Rvalue.Unary u) return new Rvalue.Unary(u.op(), mapOperand(u.operand(), locals));
@@ -90,51 +103,51 @@ final class MirEdit {
         throw new IllegalStateException("unhandled rvalue " + r.getClass().getSimpleName());
     }
 
-    static Place mapPlace(Place p, UnaryOperator<Local> locals) {
+    static Place mapPlace(Place p, Renaming locals) {
         List<Place.Projection> projections = p.projections().stream().map(pr -> mapProjection(pr, locals)).toList();
-        return new Place(locals.apply(p.local()), projections);
+        return new Place(locals.local(p.local()), projections);
     }
 
-    static Place.Projection mapProjection(Place.Projection pr, UnaryOperator<Local> locals) {
+    static Place.Projection mapProjection(Place.Projection pr, Renaming locals) {
         if (pr instanceof Place.Projection.Index i) return new Place.Projection.Index(mapOperand(i.index(), locals));
         if (pr instanceof Place.Projection.Field || pr instanceof Place.Projection.Deref || pr instanceof Place.Projection.VariantField) return pr;
         throw new IllegalStateException("unhandled projection " + pr.getClass().getSimpleName());
     }
 
-    static Statement mapStatement(Statement s, UnaryOperator<Local> locals) {
-        if (s instanceof Statement.Assign a) return new Statement.Assign(locals.apply(a.dest()), mapRvalue(a.value(), locals));
+    static Statement mapStatement(Statement s, Renaming locals) {
+        if (s instanceof Statement.Assign a) return new Statement.Assign(locals.local(a.dest()), mapRvalue(a.value(), locals));
         if (s instanceof Statement.WriteStatic w) return new Statement.WriteStatic(w.name(), mapOperand(w.value(), locals));
         if (s instanceof Statement.Print p) return new Statement.Print(mapItems(p.items(), locals));
         if (s instanceof Statement.Store st) return new Statement.Store(mapPlace(st.place(), locals), mapOperand(st.value(), locals));
         if (s instanceof Statement.WriteRegister w) return new Statement.WriteRegister(w.name(), w.address(), mapOperand(w.value(), locals));
-        if (s instanceof Statement.InitChannel ic) return new Statement.InitChannel(locals.apply(ic.local()));
+        if (s instanceof Statement.InitChannel ic) return new Statement.InitChannel(locals.local(ic.local()));
         if (s instanceof Statement.CriticalExit c) return new Statement.CriticalExit(mapOperand(c.saved(), locals));
         if (s instanceof Statement.Unlock u) return new Statement.Unlock(mapOperand(u.mutex(), locals));
         if (s instanceof Statement.Line) return s;   // names no local
         throw new IllegalStateException("unhandled statement " + s.getClass().getSimpleName());
     }
 
-    static Terminator mapTerminator(Terminator t, UnaryOperator<Local> locals, UnaryOperator<BlockId> blocks) {
+    static Terminator mapTerminator(Terminator t, Renaming locals, UnaryOperator<BlockId> blocks) {
         if (t instanceof Terminator.Goto g) return new Terminator.Goto(blocks.apply(g.target()));
         if (t instanceof Terminator.If i) return new Terminator.If(mapOperand(i.cond(), locals), blocks.apply(i.then()), blocks.apply(i.otherwise()));
         if (t instanceof Terminator.Switch s) return new Terminator.Switch(mapOperand(s.value(), locals), s.values(),
                 s.targets().stream().map(blocks).toList(), blocks.apply(s.otherwise()));
         if (t instanceof Terminator.Await a) return new Terminator.Await(a.callee(), mapOperands(a.args(), locals),
-                locals.apply(a.dest()), blocks.apply(a.resume()), a.span(), a.held().stream().map(locals).toList());
+                locals.local(a.dest()), blocks.apply(a.resume()), a.span(), a.held().stream().map(locals::local).toList());
         if (t instanceof Terminator.Assert a) return new Terminator.Assert(mapOperand(a.cond(), locals), mapItems(a.message(), locals),
                 a.span(), blocks.apply(a.target()));
         if (t instanceof Terminator.Panic p) return new Terminator.Panic(mapItems(p.message(), locals), p.span());
         if (t instanceof Terminator.Exit e) return new Terminator.Exit(mapOperand(e.code(), locals));
         if (t instanceof Terminator.PollChild c) return new Terminator.PollChild(c.callee(), mapOperands(c.args(), locals), c.start(),
-                locals.apply(c.dest()), blocks.apply(c.ready()), blocks.apply(c.pending()), c.child(), c.span());
+                locals.local(c.dest()), blocks.apply(c.ready()), blocks.apply(c.pending()), c.child(), c.span());
         if (t instanceof Terminator.Suspend su) return new Terminator.Suspend(blocks.apply(su.resume()),
-                su.waits().stream().map(w -> w.mapLocals(locals)).toList(), su.held().stream().map(locals).toList());
+                su.waits().stream().map(w -> w.mapLocals(locals::local)).toList(), su.held().stream().map(locals::local).toList());
         if (t instanceof Terminator.CancelChild cc) return new Terminator.CancelChild(cc.callee(), cc.child(), blocks.apply(cc.next()));
         if (t instanceof Terminator.Return || t instanceof Terminator.Unreachable) return t;   // name no local, no block
         throw new IllegalStateException("unhandled terminator " + t.getClass().getSimpleName());
     }
 
-    static BasicBlock mapBlock(BasicBlock b, UnaryOperator<Local> locals, UnaryOperator<BlockId> blocks) {
+    static BasicBlock mapBlock(BasicBlock b, Renaming locals, UnaryOperator<BlockId> blocks) {
         // A loop, not a stream: inlining maps every block it copies (issue 13).
         Statement[] mapped = new Statement[b.statements().size()];
         for (int i = 0; i < mapped.length; i++) mapped[i] = mapStatement(b.statements().get(i), locals);

@@ -1,0 +1,284 @@
+package mote.opt;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import mote.mir.BasicBlock;
+import mote.mir.BlockId;
+import mote.mir.BorrowedLocals;
+import mote.mir.Local;
+import mote.mir.LocalDecl;
+import mote.mir.MirFn;
+import mote.mir.MirProgram;
+import mote.mir.Operand;
+import mote.mir.Rvalue;
+import mote.mir.Statement;
+import mote.mir.Terminator;
+import mote.types.Type;
+
+/**
+ * A value that is a constant, or a copy of another local that still holds the same value, is
+ * read from there instead, so it is not saved across an await a second time. Lowering a
+ * `for x in a..N` leaves three such values live across the loop's awaits: the end `N` copied
+ * into a temporary, the counter, and `x` copied from it; inlining adds a copy per argument.
+ * Rewritten, a state keeps the counter alone (bench/firmware.mote's sampler: 56 -> 44 bytes).
+ *
+ * <p>A candidate is a local with exactly one definition, `l = c` (a constant) or `l = s`
+ * (another local of the same type, a parameter too), that is not a parameter or the result,
+ * is not borrowed
+ * (nothing writes it behind the statements' back) and is not a join/race branch's bookkeeping
+ * (which code generation writes too). Its constant replaces every read of it: definite
+ * assignment means each read follows the definition. A copy replaces a read only where the
+ * copy is available on every path to it (forward "available copies": the definition reached,
+ * and no write to `s` since), so a read after the loop's counter moved on keeps its local. A
+ * candidate nothing reads any more loses its definition, so its source is not read there either.
+ *
+ * <p>Part of overlap-layout (copies and constants share storage with what they copy; the
+ * baseline keeps each, as rustc's generator layout does: its copy propagation runs after the
+ * layout is fixed). Not in debug builds, where a debugger reads every named variable.
+ */
+public final class CopyPropagation {
+    private CopyPropagation() {}
+
+    public static boolean applies(Set<Optimization> opts, boolean debug) {
+        return !debug && opts.contains(Optimization.OVERLAP_LAYOUT);
+    }
+
+    public static MirProgram run(MirProgram program, Set<Optimization> opts, boolean debug) {
+        if (!applies(opts, debug)) return program;
+        List<MirFn> out = new ArrayList<>();
+        for (MirFn f : program.functions()) {
+            // A copy of a copy: the second round reads through both.
+            MirFn g = f;
+            Names names = new Names(new HashMap<>(), new HashSet<>());
+            for (int round = 0; round < 3; round++) {
+                MirFn next = rewrite(g, names);
+                if (next == g) break;
+                g = next;
+            }
+            out.add(g);
+        }
+        return program.withFunctions(out);
+    }
+
+    /** The one definition of each candidate: its source (a constant or a local). */
+    private record Candidates(Map<Local, Operand> source, Map<Local, Statement> definition, List<Local> copies) {
+        /** Index of each copy candidate in the dataflow's bit sets. */
+        int bit(Local l) { return copies.indexOf(l); }
+    }
+
+    static MirFn rewrite(MirFn fn, Names names) {
+        Candidates c = candidates(fn);
+        if (c.source().isEmpty()) return fn;
+        BitSet[] in = availableCopies(fn, c);
+        Map<Local, Set<String>> replaced = new HashMap<>();   // by source: the names of the reads it took
+        List<BasicBlock> blocks = new ArrayList<>();
+        boolean changed = false;
+        for (int i = 0; i < fn.blocks().size(); i++) {
+            BasicBlock b = fn.blocks().get(i);
+            BitSet avail = (BitSet) in[i].clone();
+            List<Statement> stmts = new ArrayList<>();
+            for (Statement s : b.statements()) {
+                // A definition stays as it is: renamed, `x = s` could become `s = s`.
+                Statement mapped = isDefinitionOf(s, c) ? s : MirEdit.mapStatement(s, renaming(fn, c, avail, replaced, names.carried()));
+                changed |= !mapped.equals(s);
+                stmts.add(mapped);
+                transfer(s, avail, c);
+            }
+            Terminator t = MirEdit.mapTerminator(b.terminator(), renaming(fn, c, avail, replaced, names.carried()), blk -> blk);
+            changed |= !t.equals(b.terminator());
+            blocks.add(new BasicBlock(stmts, t));
+        }
+        // A candidate nothing reads any more loses its definition, which read its source: that
+        // source may then be unread too (the next round).
+        Set<Local> read = reads(blocks);
+        for (int i = 0; i < blocks.size(); i++) {
+            BasicBlock b = blocks.get(i);
+            List<Statement> kept = new ArrayList<>(b.statements().size());
+            for (Statement s : b.statements()) {
+                if (isDefinitionOf(s, c) && !read.contains(((Statement.Assign) s).dest())) { changed = true; continue; }
+                kept.add(s);
+            }
+            if (kept.size() != b.statements().size()) blocks.set(i, new BasicBlock(kept, b.terminator()));
+        }
+        if (!changed) return fn;
+        return new MirFn(fn.name(), fn.isAsync(), fn.params(), fn.returnLocal(), fn.returnType(), named(fn, replaced, names), blocks, fn.span(), fn.interrupt());
+    }
+
+    /**
+     * The locals, where a temporary that took the reads of one named variable takes its name:
+     * `mote explain` and a debugger then show `a` where the state keeps its value, not `_14`.
+     * The name travels with the reads along a chain of copies ({@link Names}), so the value foo's `flag` reads, copied
+     * from bar's `blah`, copied from a temporary, shows as `bar.foo.flag`. A variable keeps
+     * its own name.
+     */
+    private static List<LocalDecl> named(MirFn fn, Map<Local, Set<String>> replaced, Names names) {
+        List<LocalDecl> out = new ArrayList<>(fn.locals());
+        replaced.forEach((s, taken) -> {
+            if (taken.size() != 1 || taken.contains(null)) return;   // two variables' reads: neither name is right
+            String name = taken.iterator().next();
+            names.carried().put(s, name);
+            LocalDecl d = out.get(s.index());
+            if (d.name() == null || names.renamed().contains(s)) {
+                out.set(s.index(), new LocalDecl(name, d.type(), d.span()));
+                names.renamed().add(s);
+            }
+        });
+        return out;
+    }
+
+    /** Over the rounds: the name of the reads each local took, and the temporaries renamed for them. */
+    private record Names(Map<Local, String> carried, Set<Local> renamed) {}
+
+    /** Every local some statement or terminator reads (a terminator's destinations count too: conservative). */
+    private static Set<Local> reads(List<BasicBlock> blocks) {
+        Set<Local> out = new HashSet<>();
+        MirEdit.Renaming record = l -> { out.add(l); return l; };
+        for (BasicBlock b : blocks) {
+            for (Statement s : b.statements()) {
+                if (s instanceof Statement.Assign a) MirEdit.mapRvalue(a.value(), record);
+                else MirEdit.mapStatement(s, record);
+            }
+            MirEdit.mapTerminator(b.terminator(), record, blk -> blk);
+        }
+        return out;
+    }
+
+    private static boolean isDefinitionOf(Statement s, Candidates c) {
+        return s instanceof Statement.Assign a && c.definition().get(a.dest()) == s;
+    }
+
+    /** Reads of a constant candidate become the constant; of a copy available here, its source. */
+    private static MirEdit.Renaming renaming(MirFn fn, Candidates c, BitSet avail, Map<Local, Set<String>> replaced, Map<Local, String> carried) {
+        return new MirEdit.Renaming() {
+            @Override public Local local(Local l) {
+                Operand src = c.source().get(l);
+                if (src instanceof Operand.Copy s && avail.get(c.bit(l))) {
+                    replaced.computeIfAbsent(s.local(), k -> new HashSet<>()).add(carried.getOrDefault(l, fn.locals().get(l.index()).name()));
+                    return s.local();
+                }
+                return l;
+            }
+
+            @Override public Operand copy(Local l) {
+                Operand src = c.source().get(l);
+                if (src instanceof Operand.Const k) return k;
+                return new Operand.Copy(local(l));
+            }
+        };
+    }
+
+    private static Candidates candidates(MirFn fn) {
+        Map<Local, Integer> defs = new HashMap<>();
+        Map<Local, Statement> single = new HashMap<>();
+        Set<Local> excluded = new HashSet<>(BorrowedLocals.of(fn));
+        excluded.add(fn.returnLocal());
+        // A parameter may be a source (the entry defines it before any statement), not a
+        // candidate: that definition is not one of its statements.
+        Set<Local> params = new HashSet<>(fn.params());
+        for (BasicBlock b : fn.blocks()) {
+            for (Statement s : b.statements()) {
+                for (Local w : writes(s)) defs.merge(w, 1, Integer::sum);
+                if (s instanceof Statement.Assign a) single.put(a.dest(), s);
+            }
+            Terminator t = b.terminator();
+            if (t instanceof Terminator.Await a) { excluded.add(a.dest()); excluded.addAll(a.held()); }
+            if (t instanceof Terminator.PollChild pc) excluded.add(pc.dest());
+            if (t instanceof Terminator.Suspend su) {
+                excluded.addAll(su.held());
+                for (Terminator.ChildWait w : su.waits()) {
+                    excluded.add(w.started());
+                    excluded.add(w.done());
+                    excluded.add(w.pc());
+                    excluded.addAll(w.allHeld());
+                }
+            }
+        }
+        Map<Local, Operand> source = new HashMap<>();
+        Map<Local, Statement> definition = new HashMap<>();
+        List<Local> copies = new ArrayList<>();
+        for (var e : single.entrySet()) {
+            Local l = e.getKey();
+            if (defs.getOrDefault(l, 0) != 1 || excluded.contains(l) || params.contains(l)) continue;
+            if (!(e.getValue() instanceof Statement.Assign a) || !(a.value() instanceof Rvalue.Use u)) continue;
+            Type t = fn.typeOf(l);
+            if (Type.isAggregate(t)) continue;
+            if (u.operand() instanceof Operand.Const k) {
+                if (!k.type().equals(t)) continue;
+            } else if (u.operand() instanceof Operand.Copy s) {
+                if (s.local().equals(l) || excluded.contains(s.local()) || !fn.typeOf(s.local()).equals(t)) continue;
+                copies.add(l);
+            } else {
+                continue;
+            }
+            source.put(l, u.operand());
+            definition.put(l, a);
+        }
+        copies.sort(java.util.Comparator.comparingInt(Local::index));
+        return new Candidates(source, definition, copies);
+    }
+
+    /** The locals a statement writes (a store's root conservatively, even through a reference). */
+    private static List<Local> writes(Statement s) {
+        if (s instanceof Statement.Assign a) return List.of(a.dest());
+        if (s instanceof Statement.Store st) return List.of(st.place().local());
+        if (s instanceof Statement.InitChannel ic) return List.of(ic.local());
+        return List.of();
+    }
+
+    /** Kills the copies whose source (or which) {@code s} writes, then makes a copy defined by {@code s} available. */
+    private static void transfer(Statement s, BitSet avail, Candidates c) {
+        for (Local w : writes(s)) kill(w, avail, c);
+        if (s instanceof Statement.Assign a && c.definition().get(a.dest()) == s && c.bit(a.dest()) >= 0) avail.set(c.bit(a.dest()));
+    }
+
+    private static void kill(Local written, BitSet avail, Candidates c) {
+        for (int i = 0; i < c.copies().size(); i++) {
+            Local l = c.copies().get(i);
+            if (l.equals(written) || ((Operand.Copy) c.source().get(l)).local().equals(written)) avail.clear(i);
+        }
+    }
+
+    /** What the terminator of a block writes on its way to the successors: an await's or a child poll's result. */
+    private static void transfer(Terminator t, BitSet avail, Candidates c) {
+        if (t instanceof Terminator.Await a) kill(a.dest(), avail, c);
+        if (t instanceof Terminator.PollChild pc) kill(pc.dest(), avail, c);
+    }
+
+    /** The copies available at the start of each block: on every path from the entry. */
+    private static BitSet[] availableCopies(MirFn fn, Candidates c) {
+        int n = fn.blocks().size(), width = c.copies().size();
+        List<List<Integer>> preds = new ArrayList<>();
+        for (int i = 0; i < n; i++) preds.add(new ArrayList<>());
+        for (int i = 0; i < n; i++)
+            for (BlockId s : fn.blocks().get(i).terminator().successors()) preds.get(s.index()).add(i);
+        BitSet all = new BitSet();
+        all.set(0, width);
+        BitSet[] in = new BitSet[n], out = new BitSet[n];
+        for (int i = 0; i < n; i++) { in[i] = i == 0 ? new BitSet() : (BitSet) all.clone(); out[i] = (BitSet) all.clone(); }
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (int i = 0; i < n; i++) {
+                BitSet entry;
+                if (i == 0) {
+                    entry = new BitSet();   // nothing is available where the fn starts, loops back included
+                } else {
+                    entry = (BitSet) all.clone();
+                    for (int p : preds.get(i)) entry.and(out[p]);
+                    if (preds.get(i).isEmpty()) entry.clear();
+                }
+                BitSet cur = (BitSet) entry.clone();
+                BasicBlock b = fn.blocks().get(i);
+                for (Statement s : b.statements()) transfer(s, cur, c);
+                transfer(b.terminator(), cur, c);
+                if (!entry.equals(in[i]) || !cur.equals(out[i])) { in[i] = entry; out[i] = cur; changed = true; }
+            }
+        }
+        return in;
+    }
+}
