@@ -75,7 +75,7 @@ public final class CopyPropagation {
         Candidates c = candidates(fn);
         if (c.source().isEmpty()) return fn;
         BitSet[] in = availableCopies(fn, c);
-        Map<Local, Set<String>> replaced = new HashMap<>();   // by source: the names of the reads it took
+        Map<Local, Set<LocalDecl>> replaced = new HashMap<>();   // by source: the variables whose reads it took
         List<BasicBlock> blocks = new ArrayList<>();
         boolean changed = false;
         for (int i = 0; i < fn.blocks().size(); i++) {
@@ -116,15 +116,17 @@ public final class CopyPropagation {
      * from bar's `blah`, copied from a temporary, shows as `bar.foo.flag`. A variable keeps
      * its own name.
      */
-    private static List<LocalDecl> named(MirFn fn, Map<Local, Set<String>> replaced, Names names) {
+    private static List<LocalDecl> named(MirFn fn, Map<Local, Set<LocalDecl>> replaced, Names names) {
         List<LocalDecl> out = new ArrayList<>(fn.locals());
         replaced.forEach((s, taken) -> {
-            if (taken.size() != 1 || taken.contains(null)) return;   // two variables' reads: neither name is right
-            String name = taken.iterator().next();
-            names.carried().put(s, name);
+            if (taken.size() != 1 || taken.iterator().next().name() == null) return;   // two variables' reads: neither name is right
+            LocalDecl variable = taken.iterator().next();
+            names.carried().put(s, variable);
             LocalDecl d = out.get(s.index());
             if (d.name() == null || names.renamed().contains(s)) {
-                out.set(s.index(), new LocalDecl(name, d.type(), d.span()));
+                // The variable's span too: the debug info places a name in the (inlined) scope
+                // its span is in, and a name in one scope with a line from another breaks it.
+                out.set(s.index(), new LocalDecl(variable.name(), d.type(), variable.span()));
                 names.renamed().add(s);
             }
         });
@@ -132,7 +134,7 @@ public final class CopyPropagation {
     }
 
     /** Over the rounds: the name of the reads each local took, and the temporaries renamed for them. */
-    private record Names(Map<Local, String> carried, Set<Local> renamed) {}
+    private record Names(Map<Local, LocalDecl> carried, Set<Local> renamed) {}
 
     /** Every local some statement or terminator reads (a terminator's destinations count too: conservative). */
     private static Set<Local> reads(List<BasicBlock> blocks) {
@@ -153,12 +155,12 @@ public final class CopyPropagation {
     }
 
     /** Reads of a constant candidate become the constant; of a copy available here, its source. */
-    private static MirEdit.Renaming renaming(MirFn fn, Candidates c, BitSet avail, Map<Local, Set<String>> replaced, Map<Local, String> carried) {
+    private static MirEdit.Renaming renaming(MirFn fn, Candidates c, BitSet avail, Map<Local, Set<LocalDecl>> replaced, Map<Local, LocalDecl> carried) {
         return new MirEdit.Renaming() {
             @Override public Local local(Local l) {
                 Operand src = c.source().get(l);
                 if (src instanceof Operand.Copy s && avail.get(c.bit(l))) {
-                    replaced.computeIfAbsent(s.local(), k -> new HashSet<>()).add(carried.getOrDefault(l, fn.locals().get(l.index()).name()));
+                    replaced.computeIfAbsent(s.local(), k -> new HashSet<>()).add(carried.getOrDefault(l, fn.locals().get(l.index())));
                     return s.local();
                 }
                 return l;
