@@ -35,6 +35,8 @@ import mote.types.Type;
  * assignment means each read follows the definition. A copy replaces a read only where the
  * copy is available on every path to it (forward "available copies": the definition reached,
  * and no write to `s` since), so a read after the loop's counter moved on keeps its local. A
+ * source written once is available wherever its copy is defined, without the dataflow (which a
+ * 2,000-deep inlined chain would make quadratic). A
  * candidate nothing reads any more loses its definition, so its source is not read there either.
  *
  * <p>Part of overlap-layout (copies and constants share storage with what they copy; the
@@ -66,9 +68,10 @@ public final class CopyPropagation {
     }
 
     /** The one definition of each candidate: its source (a constant or a local). */
-    private record Candidates(Map<Local, Operand> source, Map<Local, Statement> definition, List<Local> copies) {
-        /** Index of each copy candidate in the dataflow's bit sets. */
-        int bit(Local l) { return copies.indexOf(l); }
+    private record Candidates(Map<Local, Operand> source, Map<Local, Statement> definition, List<Local> copies,
+                              Set<Local> always, Map<Local, Integer> bits, Map<Local, BitSet> bySource) {
+        /** Index of each copy candidate in the dataflow's bit sets; -1 for any other local. */
+        int bit(Local l) { return bits.getOrDefault(l, -1); }
     }
 
     static MirFn rewrite(MirFn fn, Names names) {
@@ -159,7 +162,7 @@ public final class CopyPropagation {
         return new MirEdit.Renaming() {
             @Override public Local local(Local l) {
                 Operand src = c.source().get(l);
-                if (src instanceof Operand.Copy s && avail.get(c.bit(l))) {
+                if (src instanceof Operand.Copy s && (c.always().contains(l) || avail.get(c.bit(l)))) {
                     replaced.computeIfAbsent(s.local(), k -> new HashSet<>()).add(carried.getOrDefault(l, fn.locals().get(l.index())));
                     return s.local();
                 }
@@ -203,6 +206,7 @@ public final class CopyPropagation {
         Map<Local, Operand> source = new HashMap<>();
         Map<Local, Statement> definition = new HashMap<>();
         List<Local> copies = new ArrayList<>();
+        Set<Local> always = new HashSet<>();
         for (var e : single.entrySet()) {
             Local l = e.getKey();
             if (defs.getOrDefault(l, 0) != 1 || excluded.contains(l) || params.contains(l)) continue;
@@ -213,7 +217,12 @@ public final class CopyPropagation {
                 if (!k.type().equals(t)) continue;
             } else if (u.operand() instanceof Operand.Copy s) {
                 if (s.local().equals(l) || excluded.contains(s.local()) || !fn.typeOf(s.local()).equals(t)) continue;
-                copies.add(l);
+                // A source written once (or a parameter never written) holds its value from its
+                // definition on, which comes before the copy's: the copy is available wherever it
+                // is defined. Only the others need the dataflow (a loop's counter).
+                int sourceWrites = defs.getOrDefault(s.local(), 0) + (params.contains(s.local()) ? 1 : 0);
+                if (sourceWrites <= 1) always.add(l);
+                else copies.add(l);
             } else {
                 continue;
             }
@@ -221,7 +230,13 @@ public final class CopyPropagation {
             definition.put(l, a);
         }
         copies.sort(java.util.Comparator.comparingInt(Local::index));
-        return new Candidates(source, definition, copies);
+        Map<Local, Integer> bits = new HashMap<>();
+        Map<Local, BitSet> bySource = new HashMap<>();
+        for (int i = 0; i < copies.size(); i++) {
+            bits.put(copies.get(i), i);
+            bySource.computeIfAbsent(((Operand.Copy) source.get(copies.get(i))).local(), k -> new BitSet()).set(i);
+        }
+        return new Candidates(source, definition, copies, always, bits, bySource);
     }
 
     /** The locals a statement writes (a store's root conservatively, even through a reference). */
@@ -239,10 +254,10 @@ public final class CopyPropagation {
     }
 
     private static void kill(Local written, BitSet avail, Candidates c) {
-        for (int i = 0; i < c.copies().size(); i++) {
-            Local l = c.copies().get(i);
-            if (l.equals(written) || ((Operand.Copy) c.source().get(l)).local().equals(written)) avail.clear(i);
-        }
+        int own = c.bit(written);
+        if (own >= 0) avail.clear(own);
+        BitSet copiesOf = c.bySource().get(written);
+        if (copiesOf != null) avail.andNot(copiesOf);
     }
 
     /** What the terminator of a block writes on its way to the successors: an await's or a child poll's result. */
@@ -254,6 +269,11 @@ public final class CopyPropagation {
     /** The copies available at the start of each block: on every path from the entry. */
     private static BitSet[] availableCopies(MirFn fn, Candidates c) {
         int n = fn.blocks().size(), width = c.copies().size();
+        if (width == 0) {
+            BitSet[] none = new BitSet[n];
+            for (int i = 0; i < n; i++) none[i] = new BitSet();
+            return none;
+        }
         List<List<Integer>> preds = new ArrayList<>();
         for (int i = 0; i < n; i++) preds.add(new ArrayList<>());
         for (int i = 0; i < n; i++)
