@@ -150,8 +150,8 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
         if (callee instanceof Callee.Function) return pollFuture(callee, child, dest, true, argValues.toArray(LLVMValueRef[]::new), span);
         if (callee instanceof Callee.Channel ch) {
             // An idle waiter node (none for a direct channel), the channel (none for a fixed
-            // one), and for a send the item (kept until sent). The node is 8 bytes aligned to 4 (struct mote_waiter):
-            // say so, not i64's 8.
+            // one), and for a send the item (kept until sent). The node is 8 bytes aligned to 4
+            // (struct mote_waiter): say so, not i64's 8.
             if (!ch.direct()) LLVMSetAlignment(LLVMBuildStore(cg.builder, cg.constInt(cg.i64, 0), child), 4);
             if (ch.keepsPointer()) LLVMBuildStore(cg.builder, argValues.get(0), cg.offsetPtr(child, ch.channelOffset()));
             if (ch.send()) storeOperand(cg.offsetPtr(child, ch.itemOffset()), args.get(1), ch.channel().element());

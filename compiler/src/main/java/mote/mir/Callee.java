@@ -62,15 +62,17 @@ public sealed interface Callee {
         /** Where the channel pointer is in the state (if it keeps one): after the waiter node, if there is one. */
         public int channelOffset() { return direct ? 0 : WAITER; }
 
+        /** Where the node and the channel pointer (those the state has) end. */
+        private int pointerEnd() { return channelOffset() + (keepsPointer() ? 4 : 0); }
+
         public int itemOffset() {
             int a = channel.element().align();
-            int item = channelOffset() + (keepsPointer() ? 4 : 0);
-            return (item + a - 1) / a * a;
+            return (pointerEnd() + a - 1) / a * a;
         }
 
         public int stateSize() {
             // A send keeps its item until sent; an Event's waiter receives the emitted value into its node.
-            int end = send || channel.isEvent() ? itemOffset() + channel.element().size() : channelOffset() + (keepsPointer() ? 4 : 0);
+            int end = send || channel.isEvent() ? itemOffset() + channel.element().size() : pointerEnd();
             return (end + stateAlign() - 1) / stateAlign() * stateAlign();
         }
 

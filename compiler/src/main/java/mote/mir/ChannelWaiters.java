@@ -72,7 +72,7 @@ public final class ChannelWaiters {
                     else continue;
                     if (!(callee instanceof Callee.Channel ch) || ch.channel().isEvent()) continue;
                     if (defs == null) defs = definitions(f);
-                    String channel = args.isEmpty() ? null : staticOf(args.get(0), defs, new HashSet<>());
+                    String channel = args.isEmpty() ? null : staticOf(args.get(0), defs);
                     if (channel == null) return null;
                     Sides s = out.computeIfAbsent(channel, k -> new Sides(new HashSet<>(), new HashSet<>()));
                     (ch.send() ? s.senders() : s.receivers()).add(task);
@@ -111,7 +111,11 @@ public final class ChannelWaiters {
      * their paths) must be the same static in each. Null for anything else (a parameter, an
      * element, a field, two statics).
      */
-    public static String staticOf(Operand pointer, Map<Local, List<Rvalue>> defs, Set<Local> visiting) {
+    public static String staticOf(Operand pointer, Map<Local, List<Rvalue>> defs) {
+        return staticOf(pointer, defs, new HashSet<>());
+    }
+
+    private static String staticOf(Operand pointer, Map<Local, List<Rvalue>> defs, Set<Local> visiting) {
         if (!(pointer instanceof Operand.Copy c)) return null;
         List<Rvalue> values = defs.get(c.local());
         if (values == null || !visiting.add(c.local())) return null;

@@ -115,9 +115,9 @@ public final class CopyPropagation {
     /**
      * The locals, where a temporary that took the reads of one named variable takes its name:
      * `mote explain` and a debugger then show `a` where the state keeps its value, not `_14`.
-     * The name travels with the reads along a chain of copies ({@link Names}), so the value foo's `flag` reads, copied
-     * from bar's `blah`, copied from a temporary, shows as `bar.foo.flag`. A variable keeps
-     * its own name.
+     * The name travels with the reads along a chain of copies ({@link Names}), so the value
+     * foo's `flag` reads, copied from bar's `blah`, copied from a temporary, shows as
+     * `bar.foo.flag`. A variable keeps its own name.
      */
     private static List<LocalDecl> named(MirFn fn, Map<Local, Set<LocalDecl>> replaced, Names names) {
         List<LocalDecl> out = new ArrayList<>(fn.locals());

@@ -3,6 +3,7 @@ package mote.opt;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import mote.mir.BasicBlock;
 import mote.mir.Callee;
 import mote.mir.ChannelWaiters;
@@ -32,11 +33,11 @@ public final class FixedChannels {
     private FixedChannels() {}
 
     /** Whether awaits are marked: with overlap-layout, and not in debug builds. */
-    public static boolean applies(java.util.Set<Optimization> opts, boolean debug) {
+    public static boolean applies(Set<Optimization> opts, boolean debug) {
         return !debug && opts.contains(Optimization.OVERLAP_LAYOUT);
     }
 
-    public static MirProgram run(MirProgram program, java.util.Set<Optimization> opts, boolean debug) {
+    public static MirProgram run(MirProgram program, Set<Optimization> opts, boolean debug) {
         if (!applies(opts, debug)) return program;
         List<MirFn> out = new ArrayList<>();
         for (MirFn f : program.functions()) out.add(mark(f));
@@ -51,7 +52,7 @@ public final class FixedChannels {
             if (b.terminator() instanceof Terminator.Await a && a.callee() instanceof Callee.Channel ch
                     && !ch.channel().isEvent() && ch.keepsPointer() && !a.args().isEmpty()) {
                 if (defs == null) defs = ChannelWaiters.definitions(f);
-                String fixed = ChannelWaiters.staticOf(a.args().get(0), defs, new java.util.HashSet<>());
+                String fixed = ChannelWaiters.staticOf(a.args().get(0), defs);
                 if (fixed != null) {
                     blocks.add(new BasicBlock(b.statements(), new Terminator.Await(ch.withFixed(fixed), a.args(), a.dest(), a.resume(), a.span(), a.held())));
                     changed = true;
