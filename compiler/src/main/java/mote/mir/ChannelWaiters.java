@@ -93,12 +93,20 @@ public final class ChannelWaiters {
         return seen;
     }
 
-    /** Every value assigned to each local of {@code f}; a local an await writes maps to null (not a known static). */
+    /**
+     * Every value assigned to each local of {@code f}. A local written otherwise maps to null as
+     * well (not a known static): by an await, or behind the assignments' back, through a
+     * reference to it (`let p = &mut r; *p = &B;`, here or in a callee) or a store into it.
+     */
     public static Map<Local, List<Rvalue>> definitions(MirFn f) {
         Map<Local, List<Rvalue>> defs = new HashMap<>();
+        for (Local borrowed : BorrowedLocals.of(f)) defs.computeIfAbsent(borrowed, k -> new java.util.ArrayList<>()).add(null);
         for (BasicBlock b : f.blocks()) {
-            for (Statement s : b.statements())
+            for (Statement s : b.statements()) {
                 if (s instanceof Statement.Assign a) defs.computeIfAbsent(a.dest(), k -> new java.util.ArrayList<>()).add(a.value());
+                if (s instanceof Statement.Store st && st.place().projections().stream().noneMatch(p -> p instanceof Place.Projection.Deref))
+                    defs.computeIfAbsent(st.place().local(), k -> new java.util.ArrayList<>()).add(null);
+            }
             if (b.terminator() instanceof Terminator.Await a) defs.computeIfAbsent(a.dest(), k -> new java.util.ArrayList<>()).add(null);
             if (b.terminator() instanceof Terminator.PollChild pc) defs.computeIfAbsent(pc.dest(), k -> new java.util.ArrayList<>()).add(null);
         }

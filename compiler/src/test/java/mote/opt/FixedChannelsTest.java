@@ -108,6 +108,27 @@ class FixedChannelsTest {
                 channelWaits(analysis(program, EnumSet.allOf(Optimization.class), false), "other"));
     }
 
+    /**
+     * A reference written through another one (`*p = &DATA`) is not the static it was first
+     * assigned: the wait keeps its pointer, and the program keeps waiter lists (a second
+     * receiver of DATA could be waiting through it).
+     */
+    @Test
+    void aReferenceWrittenThroughAnotherIsNotItsFirstStatic() throws IOException {
+        String program = PROGRAM.formatted("""
+                static SPARE: Channel<u32, 2>;
+                task fn other() {
+                    let mut r: &Channel<u32, 2> = &SPARE;
+                    let p = &mut r;
+                    *p = &DATA;
+                    let _v = r.recv().await;
+                }
+                """);
+        Compiler.Analysis a = analysis(program, EnumSet.allOf(Optimization.class), false);
+        assertEquals(Map.of("recv<Channel<u32, 2>>", 12), channelWaits(a, "other"));
+        assertEquals(null, mote.mir.ChannelWaiters.waiters(a.mir()), "no static is known for that wait: lists");
+    }
+
     /** The baseline keeps the reference, as rustc's futures do; so does any set without overlap-layout, and debug builds. */
     @Test
     void baselineWithoutOverlapLayoutAndDebugBuildsKeepThePointer() throws IOException {
