@@ -27,7 +27,7 @@ public final class MirVerifier {
                     local(f, a.dest(), i);
                     rvalue(f, a.value(), i);
                     if (a.value() instanceof Rvalue.Use u && !(f.typeOf(u.operand()) instanceof Type.Never)
-                            && !f.typeOf(u.operand()).equals(f.typeOf(a.dest())) && !(f.typeOf(a.dest()) instanceof Type.Never))
+                            && !assignable(f.typeOf(a.dest()), f.typeOf(u.operand())) && !(f.typeOf(a.dest()) instanceof Type.Never))
                         fail(f, "bb" + i + ": assigns " + f.typeOf(u.operand()) + " to " + a.dest() + ": " + f.typeOf(a.dest()));
                 } else if (s instanceof Statement.WriteStatic w) {
                     operand(f, w.value(), i);
@@ -36,7 +36,7 @@ public final class MirVerifier {
                 } else if (s instanceof Statement.Store st) {
                     Type pt = place(f, st.place(), i);
                     operand(f, st.value(), i);
-                    if (!(f.typeOf(st.value()) instanceof Type.Never) && !pt.equals(f.typeOf(st.value())))
+                    if (!(f.typeOf(st.value()) instanceof Type.Never) && !assignable(pt, f.typeOf(st.value())))
                         fail(f, "bb" + i + ": stores " + f.typeOf(st.value()) + " into " + st.place() + ": " + pt);
                 } else if (s instanceof Statement.WriteRegister w) {
                     operand(f, w.value(), i);
@@ -184,6 +184,11 @@ public final class MirVerifier {
     /** A node kind this verifier does not know: every dispatch here names all kinds of its family. */
     private static IllegalStateException unhandled(Object node) {
         return new IllegalStateException("MIR verifier: unhandled " + node.getClass().getSimpleName() + " " + node);
+    }
+
+    /** Whether a value of type {@code from} may go where {@code to} is: the same type, or `&mut T` where `&T` is (a shared borrow of the same thing, as the checker allows). */
+    static boolean assignable(Type to, Type from) {
+        return to.equals(from) || to instanceof Type.Ref r && !r.mutable() && from instanceof Type.Ref m && m.mutable() && m.target().equals(r.target());
     }
 
     /** A Mutex held at a suspension: a local pointing at one. */

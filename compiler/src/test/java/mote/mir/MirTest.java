@@ -26,6 +26,16 @@ class MirTest {
         assertTrue(problems.get(0).contains("jumps to missing bb3"), problems.get(0));
     }
 
+    /** `&mut T` where `&T` goes, as the checker allows (a `let`, an inlined parameter); nothing else. */
+    @Test
+    void verifierAcceptsASharedBorrowFromAMutableOneOnly() {
+        Type.Ref shared = new Type.Ref(false, Type.U32), unique = new Type.Ref(true, Type.U32);
+        assertTrue(MirVerifier.assignable(shared, unique));
+        assertTrue(MirVerifier.assignable(unique, unique));
+        assertTrue(!MirVerifier.assignable(unique, shared), "a shared reference never becomes a mutable one");
+        assertTrue(!MirVerifier.assignable(shared, new Type.Ref(true, Type.U8)), "of the same type only");
+    }
+
     @Test
     void verifierRejectsAnAwaitInASyncFn() {
         MirFn broken = new MirFn("f", false, List.of(), new Local(0), Type.UNIT, List.of(new LocalDecl(null, Type.UNIT, null)),
