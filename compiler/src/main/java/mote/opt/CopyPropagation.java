@@ -239,10 +239,14 @@ public final class CopyPropagation {
         return new Candidates(source, definition, copies, always, bits, bySource);
     }
 
-    /** The locals a statement writes (a store's root conservatively, even through a reference). */
+    /**
+     * The locals a statement writes. A store through a reference writes what it points to, not
+     * the reference: that is a borrowed local or memory elsewhere, neither of them a candidate
+     * or a source.
+     */
     private static List<Local> writes(Statement s) {
         if (s instanceof Statement.Assign a) return List.of(a.dest());
-        if (s instanceof Statement.Store st) return List.of(st.place().local());
+        if (s instanceof Statement.Store st) return throughReference(st.place()) ? List.of() : List.of(st.place().local());
         if (s instanceof Statement.InitChannel ic) return List.of(ic.local());
         return List.of();
     }
@@ -251,6 +255,10 @@ public final class CopyPropagation {
     private static void transfer(Statement s, BitSet avail, Candidates c) {
         for (Local w : writes(s)) kill(w, avail, c);
         if (s instanceof Statement.Assign a && c.definition().get(a.dest()) == s && c.bit(a.dest()) >= 0) avail.set(c.bit(a.dest()));
+    }
+
+    static boolean throughReference(mote.mir.Place p) {
+        return p.projections().stream().anyMatch(pr -> pr instanceof mote.mir.Place.Projection.Deref);
     }
 
     private static void kill(Local written, BitSet avail, Candidates c) {
