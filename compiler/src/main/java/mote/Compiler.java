@@ -20,10 +20,12 @@ import mote.async.AsyncLowering;
 import mote.async.LayoutPolicy;
 import mote.async.LayoutVerifier;
 import mote.opt.CertainSpawns;
+import mote.opt.ConstantCalls;
 import mote.opt.CopyPropagation;
 import mote.opt.DirectChannels;
 import mote.opt.FixedChannels;
 import mote.opt.PrintMerge;
+import mote.opt.Rematerialize;
 import mote.opt.Optimization;
 import mote.opt.Passes;
 import mote.async.StateMachine;
@@ -273,10 +275,14 @@ public final class Compiler {
             MirProgram merged = debug ? spawns : pass("print merge", spawns, PrintMerge::run);
             // Nor this: channel waits lose their waiter node where runtime-c keeps no lists.
             // Part of overlap-layout: a constant or a copy of a value still held is not saved again.
-            MirProgram copies = pass("copy propagation", merged, p -> CopyPropagation.run(p, opts, debug));
+            // Part of overlap-layout: a sync fn returning a constant is called for nothing.
+            MirProgram folded = pass("constant calls", merged, p -> ConstantCalls.run(p, opts, debug));
+            MirProgram copies = pass("copy propagation", folded, p -> CopyPropagation.run(p, opts, debug));
             MirProgram direct = pass("direct channels", copies, p -> DirectChannels.run(p, debug));
             // Part of overlap-layout: an await on a named static keeps no pointer to it.
-            MirProgram done = pass("fixed channels", direct, p -> FixedChannels.run(p, opts, debug));
+            MirProgram fixed = pass("fixed channels", direct, p -> FixedChannels.run(p, opts, debug));
+            // Part of overlap-layout: an address fixed for the whole call is computed again, not saved.
+            MirProgram done = pass("rematerialize", fixed, p -> Rematerialize.run(p, opts, debug));
             // Layout-level ones are applied while lowering each async fn to its state machine.
             Map<String, StateMachine> machines = time("async lowering", () -> AsyncLowering.lower(done, new AsyncCallGraph(done), LayoutPolicy.of(opts, debug, panicAbort)));
             // Always: a broken layout corrupts values on the device instead of failing here, and the check is cheap.
