@@ -104,7 +104,7 @@ public final class ChannelWaiters {
         for (BasicBlock b : f.blocks()) {
             for (Statement s : b.statements()) {
                 if (s instanceof Statement.Assign a) defs.computeIfAbsent(a.dest(), k -> new java.util.ArrayList<>()).add(a.value());
-                if (s instanceof Statement.Store st && st.place().projections().stream().noneMatch(p -> p instanceof Place.Projection.Deref))
+                if (s instanceof Statement.Store st && !st.place().throughReference())
                     defs.computeIfAbsent(st.place().local(), k -> new java.util.ArrayList<>()).add(null);
             }
             if (b.terminator() instanceof Terminator.Await a) defs.computeIfAbsent(a.dest(), k -> new java.util.ArrayList<>()).add(null);

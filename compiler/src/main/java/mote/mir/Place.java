@@ -42,6 +42,9 @@ public record Place(Local local, List<Projection> projections) {
 
     public boolean isLocal() { return projections.isEmpty(); }
 
+    /** Whether the place is reached through a reference: a store to it writes what that points to, not the local. */
+    public boolean throughReference() { return projections.stream().anyMatch(p -> p instanceof Projection.Deref); }
+
     /** Whether the place's address is inside the local's own storage (no Deref, no slice Index). */
     public boolean isInsideLocal(MirFn fn) {
         Type t = fn.typeOf(local);

@@ -142,13 +142,9 @@ public final class CopyPropagation {
     /** Every local some statement or terminator reads (a terminator's destinations count too: conservative). */
     private static Set<Local> reads(List<BasicBlock> blocks) {
         Set<Local> out = new HashSet<>();
-        MirEdit.Renaming record = l -> { out.add(l); return l; };
         for (BasicBlock b : blocks) {
-            for (Statement s : b.statements()) {
-                if (s instanceof Statement.Assign a) MirEdit.mapRvalue(a.value(), record);
-                else MirEdit.mapStatement(s, record);
-            }
-            MirEdit.mapTerminator(b.terminator(), record, blk -> blk);
+            for (Statement s : b.statements()) out.addAll(MirEdit.reads(s));
+            out.addAll(MirEdit.reads(b.terminator()));
         }
         return out;
     }
@@ -190,18 +186,7 @@ public final class CopyPropagation {
                 for (Local w : writes(s)) defs.merge(w, 1, Integer::sum);
                 if (s instanceof Statement.Assign a) single.put(a.dest(), s);
             }
-            Terminator t = b.terminator();
-            if (t instanceof Terminator.Await a) { excluded.add(a.dest()); excluded.addAll(a.held()); }
-            if (t instanceof Terminator.PollChild pc) excluded.add(pc.dest());
-            if (t instanceof Terminator.Suspend su) {
-                excluded.addAll(su.held());
-                for (Terminator.ChildWait w : su.waits()) {
-                    excluded.add(w.started());
-                    excluded.add(w.done());
-                    excluded.add(w.pc());
-                    excluded.addAll(w.allHeld());
-                }
-            }
+            excluded.addAll(bookkeeping(b.terminator()));
         }
         Map<Local, Operand> source = new HashMap<>();
         Map<Local, Statement> definition = new HashMap<>();
@@ -244,9 +229,9 @@ public final class CopyPropagation {
      * the reference: that is a borrowed local or memory elsewhere, neither of them a candidate
      * or a source.
      */
-    private static List<Local> writes(Statement s) {
+    static List<Local> writes(Statement s) {
         if (s instanceof Statement.Assign a) return List.of(a.dest());
-        if (s instanceof Statement.Store st) return throughReference(st.place()) ? List.of() : List.of(st.place().local());
+        if (s instanceof Statement.Store st) return st.place().throughReference() ? List.of() : List.of(st.place().local());
         if (s instanceof Statement.InitChannel ic) return List.of(ic.local());
         return List.of();
     }
@@ -257,8 +242,25 @@ public final class CopyPropagation {
         if (s instanceof Statement.Assign a && c.definition().get(a.dest()) == s && c.bit(a.dest()) >= 0) avail.set(c.bit(a.dest()));
     }
 
-    static boolean throughReference(mote.mir.Place p) {
-        return p.projections().stream().anyMatch(pr -> pr instanceof mote.mir.Place.Projection.Deref);
+    /**
+     * What a terminator writes or keeps besides the statements: an await's result and the
+     * Mutexes it holds, a child poll's result, a join/race suspension's held Mutexes and its
+     * children's bookkeeping (code generation writes those too). No pass may rewrite them.
+     */
+    static List<Local> bookkeeping(Terminator t) {
+        List<Local> out = new ArrayList<>();
+        if (t instanceof Terminator.Await a) { out.add(a.dest()); out.addAll(a.held()); }
+        if (t instanceof Terminator.PollChild pc) out.add(pc.dest());
+        if (t instanceof Terminator.Suspend su) {
+            out.addAll(su.held());
+            for (Terminator.ChildWait w : su.waits()) {
+                out.add(w.started());
+                out.add(w.done());
+                out.add(w.pc());
+                out.addAll(w.allHeld());
+            }
+        }
+        return out;
     }
 
     private static void kill(Local written, BitSet avail, Candidates c) {

@@ -34,7 +34,7 @@ public final class FixedChannels {
 
     /** Whether awaits are marked: with overlap-layout, and not in debug builds. */
     public static boolean applies(Set<Optimization> opts, boolean debug) {
-        return !debug && opts.contains(Optimization.OVERLAP_LAYOUT);
+        return CopyPropagation.applies(opts, debug);
     }
 
     public static MirProgram run(MirProgram program, Set<Optimization> opts, boolean debug) {

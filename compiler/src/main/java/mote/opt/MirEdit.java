@@ -147,6 +147,22 @@ final class MirEdit {
         throw new IllegalStateException("unhandled terminator " + t.getClass().getSimpleName());
     }
 
+    /** The locals {@code s} reads, in order: every local it names but an assignment's destination. */
+    static List<Local> reads(Statement s) {
+        List<Local> out = new ArrayList<>();
+        Renaming record = l -> { out.add(l); return l; };
+        if (s instanceof Statement.Assign a) mapRvalue(a.value(), record);
+        else mapStatement(s, record);
+        return out;
+    }
+
+    /** The locals {@code t} names (a terminator's destinations too: conservative). */
+    static List<Local> reads(Terminator t) {
+        List<Local> out = new ArrayList<>();
+        mapTerminator(t, l -> { out.add(l); return l; }, blk -> blk);
+        return out;
+    }
+
     static BasicBlock mapBlock(BasicBlock b, Renaming locals, UnaryOperator<BlockId> blocks) {
         // A loop, not a stream: inlining maps every block it copies (issue 13).
         Statement[] mapped = new Statement[b.statements().size()];

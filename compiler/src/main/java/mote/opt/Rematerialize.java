@@ -69,11 +69,11 @@ public final class Rematerialize {
             Set<Local> defined = new HashSet<>();
             List<Statement> stmts = new ArrayList<>(b.statements().size());
             for (Statement s : b.statements()) {
-                for (Local l : reads(s)) changed |= define(l, candidates, defined, stmts);
+                for (Local l : MirEdit.reads(s)) changed |= define(l, candidates, defined, stmts);
                 if (s instanceof Statement.Assign a && candidates.containsKey(a.dest())) defined.add(a.dest());
                 stmts.add(s);
             }
-            for (Local l : reads(b.terminator())) changed |= define(l, candidates, defined, stmts);
+            for (Local l : MirEdit.reads(b.terminator())) changed |= define(l, candidates, defined, stmts);
             blocks.add(new BasicBlock(stmts, b.terminator()));
         }
         if (!changed) return fn;
@@ -82,7 +82,7 @@ public final class Rematerialize {
 
     private static void need(Local l, Map<Local, Statement.Assign> candidates, Set<Local> needed) {
         if (!candidates.containsKey(l) || !needed.add(l)) return;
-        for (Local r : reads(candidates.get(l))) need(r, candidates, needed);
+        for (Local r : MirEdit.reads(candidates.get(l))) need(r, candidates, needed);
     }
 
     /** The locals live into the block an await or a join/race suspension resumes at. */
@@ -100,7 +100,7 @@ public final class Rematerialize {
     private static boolean define(Local l, Map<Local, Statement.Assign> candidates, Set<Local> defined, List<Statement> stmts) {
         Statement.Assign def = candidates.get(l);
         if (def == null || !defined.add(l)) return false;
-        for (Local r : reads(def)) define(r, candidates, defined, stmts);
+        for (Local r : MirEdit.reads(def)) define(r, candidates, defined, stmts);
         stmts.add(def);
         return true;
     }
@@ -114,25 +114,13 @@ public final class Rematerialize {
         excluded.addAll(fn.params());
         for (BasicBlock b : fn.blocks()) {
             for (Statement s : b.statements()) {
-                Local w = written(s);
-                if (w != null) writes.merge(w, 1, Integer::sum);
+                for (Local w : CopyPropagation.writes(s)) writes.merge(w, 1, Integer::sum);
                 if (s instanceof Statement.Assign a && (a.value() instanceof Rvalue.StaticAddr || a.value() instanceof Rvalue.AddressOf
                         || a.value() instanceof Rvalue.Str
                         || a.value() instanceof Rvalue.Use u && u.operand() instanceof Operand.Copy))
                     single.put(a.dest(), a);
             }
-            Terminator t = b.terminator();
-            if (t instanceof Terminator.Await a) { excluded.add(a.dest()); excluded.addAll(a.held()); }
-            if (t instanceof Terminator.PollChild pc) excluded.add(pc.dest());
-            if (t instanceof Terminator.Suspend su) {
-                excluded.addAll(su.held());
-                for (Terminator.ChildWait w : su.waits()) {
-                    excluded.add(w.started());
-                    excluded.add(w.done());
-                    excluded.add(w.pc());
-                    excluded.addAll(w.allHeld());
-                }
-            }
+            excluded.addAll(CopyPropagation.bookkeeping(b.terminator()));
         }
         // A string literal's slice (or a copy of one) is the one aggregate here: a constant
         // pointer and length. A copy only becomes a candidate below if its source is one.
@@ -171,26 +159,4 @@ public final class Rematerialize {
         return true;
     }
 
-    /** The local whose own storage {@code s} writes, if any (a store through a reference writes what it points to). */
-    private static Local written(Statement s) {
-        if (s instanceof Statement.Assign a) return a.dest();
-        if (s instanceof Statement.Store st && !CopyPropagation.throughReference(st.place())) return st.place().local();
-        if (s instanceof Statement.InitChannel ic) return ic.local();
-        return null;
-    }
-
-    /** The locals {@code s} reads, in order: every local it names but an assignment's destination. */
-    private static List<Local> reads(Statement s) {
-        List<Local> out = new ArrayList<>();
-        MirEdit.Renaming record = l -> { out.add(l); return l; };
-        if (s instanceof Statement.Assign a) MirEdit.mapRvalue(a.value(), record);
-        else MirEdit.mapStatement(s, record);
-        return out;
-    }
-
-    private static List<Local> reads(Terminator t) {
-        List<Local> out = new ArrayList<>();
-        MirEdit.mapTerminator(t, l -> { out.add(l); return l; }, blk -> blk);
-        return out;
-    }
 }
