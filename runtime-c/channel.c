@@ -105,13 +105,22 @@ static uint32_t elem_size(uint32_t shape) { return shape & 0xFFFFu; }
 static uint32_t capacity(uint32_t shape) { return shape >> 16; }
 static uint8_t *buffer(struct mote_channel *c) { return (uint8_t *)(c + 1); }
 
+/* An index below twice the capacity, brought into the ring. Built for speed, the shape is a
+ * constant where the call is inlined: a power-of-two capacity masks (a capacity of one always
+ * gives slot 0), no compare. Built for size the functions take any shape: one compare serves. */
+static uint32_t ring_index(uint32_t i, uint32_t shape)
+{
+    uint32_t n = capacity(shape);
+    if (mote_runtime_for_speed && (n & (n - 1u)) == 0)
+        return i & (n - 1u);
+    return i >= n ? i - n : i;
+}
+
 static bool send_locked(struct mote_channel *c, const void *item, uint32_t shape)
 {
     if (items(c) == capacity(shape) || is_closed(c))
         return false;
-    uint32_t slot = (uint32_t)c->head + items(c);
-    if (slot >= capacity(shape))
-        slot -= capacity(shape);
+    uint32_t slot = ring_index((uint32_t)c->head + items(c), shape);
     copy(buffer(c) + slot * elem_size(shape), item, elem_size(shape));
     c->count++;
     notify(c, false);
@@ -123,8 +132,7 @@ static bool recv_locked(struct mote_channel *c, void *out, uint32_t shape)
     if (items(c) == 0)
         return false;
     copy(out, buffer(c) + (uint32_t)c->head * elem_size(shape), elem_size(shape));
-    if (++c->head == capacity(shape))
-        c->head = 0;
+    c->head = (uint16_t)ring_index((uint32_t)c->head + 1u, shape);
     c->count--;
     notify(c, true);
     return true;
