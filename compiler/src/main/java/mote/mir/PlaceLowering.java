@@ -162,7 +162,9 @@ abstract sealed class PlaceLowering extends CfgBuilder permits ArithmeticLowerin
                 assign(t, new Rvalue.StaticAddr(st.qualifiedName(), st.type()));
                 return Place.of(t).project(new Place.Projection.Deref());
             }
-        } else if (e instanceof Expr.Field f && !(program.resolution(f) instanceof Symbol.Variant) && qualifiedItem(f) == null) {
+        } else if (e instanceof Expr.Field f && !(program.resolution(f) instanceof Symbol.Variant)
+                && !(program.resolution(f) instanceof Symbol.SumVariant) && qualifiedItem(f) == null) {
+            // (`Shape.Dot`, a variant of a data enum, is a value: evaluated into a temporary below.)
             Place base = autoDeref(lowerPlace(f.target()), typeOf(f.target()));
             Type target = derefType(typeOf(f.target()));
             int index = target instanceof Type.Struct st ? st.fieldIndex(f.field().name()) : Integer.parseInt(f.field().name());
