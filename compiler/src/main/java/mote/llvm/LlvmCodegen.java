@@ -381,7 +381,7 @@ public final class LlvmCodegen implements AutoCloseable {
     public void generate(MirProgram program, Map<String, StateMachine> machines, boolean panicAbort) {
         this.callees = machines;
         this.program = program;
-        closesChannels = closesChannels(program);
+        closesChannels = program.closesChannels();
         startsTasksInTheirSlots = startsTasksInTheirSlots(program);
         // runtime-c reads it to know whether a channel's count carries a closed flag: constant,
         // so a program that never closes a channel pays nothing for `close`.
@@ -541,10 +541,6 @@ public final class LlvmCodegen implements AutoCloseable {
         return program.functions().stream().flatMap(f -> f.blocks().stream()).map(b -> b.terminator())
                 .map(t -> t instanceof mote.mir.Terminator.Await a ? a.callee() : t instanceof mote.mir.Terminator.PollChild pc ? pc.callee() : null)
                 .anyMatch(c -> c instanceof Callee.Channel ch && ch.direct());
-    }
-
-    private static boolean closesChannels(MirProgram program) {
-        return assigned(program).anyMatch(v -> v instanceof mote.mir.Rvalue.ChannelOp op && op.op().equals("close"));
     }
 
     /** Every value the program's statements assign, function by function, in order. */

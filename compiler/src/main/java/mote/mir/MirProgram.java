@@ -67,6 +67,18 @@ public record MirProgram(List<MirFn> functions, List<Global> globals, String mai
         }
     }
 
+    /**
+     * Whether the program closes a channel anywhere: then a send or receive on a channel can
+     * panic (closed), at its own location.
+     */
+    public boolean closesChannels() {
+        for (MirFn f : functions)
+            for (BasicBlock b : f.blocks())
+                for (Statement st : b.statements())
+                    if (st instanceof Statement.Assign a && a.value() instanceof Rvalue.ChannelOp op && op.op().equals("close")) return true;
+        return false;
+    }
+
     public MirProgram withFunctions(List<MirFn> fns) {
         return new MirProgram(fns, globals, mainFunction, tasks);
     }

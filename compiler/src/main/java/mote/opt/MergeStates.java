@@ -56,11 +56,17 @@ public final class MergeStates implements MirPass {
 
     public static MirProgram run(MirProgram program) {
         List<MirFn> out = new ArrayList<>();
-        for (MirFn f : program.functions()) out.add(f.isAsync() ? mergeIn(f) : f);
+        boolean closes = program.closesChannels();
+        for (MirFn f : program.functions()) out.add(f.isAsync() ? mergeIn(f, closes) : f);
         return program.withFunctions(out);
     }
 
     static MirFn mergeIn(MirFn fn) {
+        return mergeIn(fn, false);
+    }
+
+    /** {@code closes}: the program closes channels, so a send or receive panics at its own location. */
+    static MirFn mergeIn(MirFn fn, boolean closes) {
         boolean changed = true;
         while (changed) {
             changed = false;
@@ -73,7 +79,7 @@ public final class MergeStates implements MirPass {
             search:
             for (int x = 0; x < awaits.size(); x++) {
                 for (int y = x + 1; y < awaits.size(); y++) {
-                    Function<Local, BasicBlock> resume = sharedResume(fn, live, borrowed, landings, resumes, awaits.get(x), awaits.get(y));
+                    Function<Local, BasicBlock> resume = sharedResume(fn, live, borrowed, landings, resumes, awaits.get(x), awaits.get(y), closes);
                     if (resume != null) {
                         fn = merge(fn, awaits.get(x), awaits.get(y), resume);
                         changed = true;
@@ -85,13 +91,19 @@ public final class MergeStates implements MirPass {
         return fn;
     }
 
+    /** A send, or a receive other than `next()`, on a channel: it panics (at the await) once the channel is closed. */
+    private static boolean panicsWhenClosed(mote.mir.Callee callee) {
+        return callee instanceof mote.mir.Callee.Channel ch && !ch.next() && !ch.channel().signal() && !ch.channel().isEvent();
+    }
+
     /** How the shared await continues, given its result local; null when the two awaits must stay apart. */
     private static Function<Local, BasicBlock> sharedResume(MirFn fn, Liveness live, BitSet borrowed, Map<BlockId, Landing> landings,
-                                                            Map<Integer, Resume> resumes, int bx, int by) {
+                                                            Map<Integer, Resume> resumes, int bx, int by, boolean closes) {
         Terminator.Await a = (Terminator.Await) fn.blocks().get(bx).terminator();
         Terminator.Await b = (Terminator.Await) fn.blocks().get(by).terminator();
         if (!a.callee().equals(b.callee()) || a.args().size() != b.args().size()) return null;
         if (!a.held().equals(b.held())) return null;   // a cancel in either state releases what that one holds
+        if (closes && panicsWhenClosed(a.callee()) && !a.span().equals(b.span())) return null;   // each panics at its own line
         if (!fn.typeOf(a.dest()).equals(fn.typeOf(b.dest()))) return null;
         for (int i = 0; i < a.args().size(); i++)
             if (!fn.typeOf(a.args().get(i)).equals(fn.typeOf(b.args().get(i)))) return null;
