@@ -51,19 +51,14 @@ MOTE_OUT_OF_LINE static void copy(uint8_t *dst, const uint8_t *src, uint32_t n)
     }
 }
 
-/* Weak: C programs need not define it. */
-extern bool (*const mote_task_poller)(uint32_t task) __attribute__((weak));
-
-/* Notifies the first waiter whose task is still LIVE. Only a task poisoned under
- * --panic=task (the program then has a task poller) can leave its node in a list while
- * not LIVE: it is dropped. Without one, the test folds away. */
+/* Notifies the first waiter whose task is still LIVE; a poisoned task's node is dropped
+ * (waiter_is_live). */
 MOTE_OUT_OF_LINE static void notify_first(struct mote_waiter **tail)
 {
-    bool poisoning = &mote_task_poller != 0 && mote_task_poller != 0;
     while (*tail != 0) {
         struct mote_waiter *w = take_first(tail);
         w->state = MOTE_NODE_FIRED;
-        if (!poisoning || mote_task_status[w->task] == MOTE_TASK_LIVE) {
+        if (waiter_is_live(w)) {
             mote_wake_locked(w->task);
             return;
         }

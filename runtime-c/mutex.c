@@ -30,15 +30,19 @@ bool mote_mutex_lock(struct mote_mutex *m, struct mote_waiter *w)
     return held;
 }
 
+/* Hands the mutex to the first waiter whose task is LIVE (a task poisoned under --panic=task
+ * while queued never takes it: waiter_is_live), else frees it. */
 static void release(struct mote_mutex *m)
 {
-    if (m->waiters != 0) {
+    while (m->waiters != 0) {
         struct mote_waiter *w = take_first(&m->waiters);
         w->state = MOTE_NODE_FIRED;     /* it holds the mutex now; m stays locked */
-        mote_wake_locked(w->task);
-    } else {
-        m->locked = 0;
+        if (waiter_is_live(w)) {
+            mote_wake_locked(w->task);
+            return;
+        }
     }
+    m->locked = 0;
 }
 
 void mote_mutex_unlock(struct mote_mutex *m)

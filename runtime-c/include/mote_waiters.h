@@ -44,4 +44,15 @@ static inline struct mote_waiter *take_first(struct mote_waiter **tail)
     return first;
 }
 
+/* Under --panic=task (the program then defines a task poller) a task that panicked while its
+ * node was in a list leaves the node there (a poisoned slot is never reused, so the node stays
+ * valid): whoever takes the first waiter skips it. Without a poller this folds to true. */
+extern bool (*const mote_task_poller)(uint32_t task) __attribute__((weak));
+
+static inline bool waiter_is_live(const struct mote_waiter *w)
+{
+    bool poisoning = &mote_task_poller != 0 && mote_task_poller != 0;
+    return !poisoning || mote_task_status[w->task] == MOTE_TASK_LIVE;
+}
+
 #endif
