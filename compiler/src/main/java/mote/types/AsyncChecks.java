@@ -7,6 +7,7 @@ import mote.ast.Expr;
 import mote.ast.Item;
 import mote.diag.Diagnostics;
 import mote.diag.Span;
+import mote.diag.Suggest;
 
 /**
  * The async rules: `.await` only in async code and never inside a `critical` block; `spawn`
@@ -62,6 +63,18 @@ abstract sealed class AsyncChecks extends CallChecks permits TypeChecker {
     Type checkSpawn(Expr.Spawn sp) {
         Expr.Call call = sp.call();
         Symbol target = call.callee() instanceof Expr.Name n ? globals.get(n.ident().name()) : null;
+        if (target == null && call.callee() instanceof Expr.Name n) {
+            // A name that is nothing at all: a typo far more often than a fn to redeclare.
+            String name = n.ident().name();
+            List<String> tasks = new ArrayList<>();
+            for (var e : globals.entrySet())
+                if (e.getValue() instanceof Symbol.Fn g && g.decl().kind() == Item.FnKind.TASK) tasks.add(e.getKey());
+            String best = Suggest.closest(name, tasks);
+            diags.error("E0204", n.span(), "cannot find task `" + name + "` in this scope",
+                    best == null ? new String[0] : new String[] {"did you mean `" + best + "`?"});
+            for (Expr a : call.args()) check(a, null);
+            return sp.isTry() ? Type.BOOL : Type.UNIT;
+        }
         if (!(target instanceof Symbol.Fn f) || f.decl().kind() != Item.FnKind.TASK) {
             String what = call.callee() instanceof Expr.Name n ? "`" + n.ident().name() + "`" : "this";
             diags.error("E0415", call.callee().span(), what + " is not a task; only a `task fn` can be spawned",
