@@ -59,7 +59,7 @@ abstract sealed class PrintEmitter extends BodyEmitterState permits AwaitEmitter
                 LLVMValueRef len = LLVMBuildLoad2(cg.builder, cg.i32, cg.offsetPtr(value, 4), "");
                 printText(data, len, spec);
             } else if (v.type() instanceof Type.Enum e && spec.debug()) {
-                printVariantName(value, e, spec);
+                printVariantName(value, e);
             } else if (v.type() instanceof Type.Float32) {
                 // Its bits, so runtime-c/float.c converts with integer arithmetic only.
                 cg.callRuntime("mote_print_f32", LLVMBuildBitCast(cg.builder, value, cg.i32, ""),
@@ -83,7 +83,7 @@ abstract sealed class PrintEmitter extends BodyEmitterState permits AwaitEmitter
     }
 
     /** `{:?}` of a C-like enum: the variant's name (a switch LLVM turns into a table). */
-    void printVariantName(LLVMValueRef value, Type.Enum e, FormatSpec spec) {
+    void printVariantName(LLVMValueRef value, Type.Enum e) {
         LLVMBasicBlockRef from = LLVMGetInsertBlock(cg.builder);
         LLVMValueRef fn = LLVMGetBasicBlockParent(from);
         LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(cg.ctx, fn, "variant_named");
@@ -107,7 +107,8 @@ abstract sealed class PrintEmitter extends BodyEmitterState permits AwaitEmitter
         }
         phiIncoming(data, cg.stringConstant(bytes("?")), from);   // not a variant: only through a bad cast
         phiIncoming(len, cg.constInt(cg.i32, 1), from);
-        printText(data, len, spec);
+        // Rust's derived Debug writes a fieldless variant with `write_str`: width and fill do not apply.
+        cg.callRuntime("mote_print_str", data, len);
     }
 
     static void phiIncoming(LLVMValueRef phi, LLVMValueRef value, LLVMBasicBlockRef block) {

@@ -43,6 +43,7 @@ abstract sealed class PrintLowering extends ArithmeticLowering permits MatchLowe
             Type t = typeOf(args.get(argIndex++));
             Object v = values.get(valueIndex++);
             if (v instanceof Place place) debugItems(items, place, t, spec);
+            else if (t instanceof Type.Unit) items.add(text(padded("()", spec)));
             else items.add(new PrintItem.Value((Operand) v, t, spec));
         }
         if (newline) items.add(text("\n"));
@@ -130,9 +131,22 @@ abstract sealed class PrintLowering extends ArithmeticLowering permits MatchLowe
             terminate(new Terminator.Goto(header));
             current = exit;
             items.add(text("]"));
+        } else if (t instanceof Type.Unit) {
+            items.add(text(padded("()", spec)));
         } else {
             items.add(new PrintItem.Value(load(p, t), t, spec));
         }
+    }
+
+    /** `()` as Rust's Debug writes it (`Formatter::pad`): fill and alignment apply, known here. */
+    static String padded(String s, FormatSpec spec) {
+        int pad = Math.max(0, spec.width() - s.length());
+        String fill = String.valueOf(spec.fill());
+        return switch (spec.align()) {
+            case RIGHT -> fill.repeat(pad) + s;
+            case CENTER -> fill.repeat(pad / 2) + s + fill.repeat(pad - pad / 2);
+            default -> s + fill.repeat(pad);
+        };
     }
 
     static List<PrintItem> mergeText(List<PrintItem> items) {

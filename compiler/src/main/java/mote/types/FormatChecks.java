@@ -44,7 +44,7 @@ abstract sealed class FormatChecks extends PatternChecks permits CallChecks {
         } else if (spec.debug()) {
             if (!debugPrintable(t))
                 diags.error("E0362", arg.span(), "`{:?}` cannot print a value of type `" + resolveForMessage(t) + "`",
-                        "`{:?}` prints integers, bools, text, enums, and structs, arrays and slices of those");
+                        "`{:?}` prints integers, bools, text, `()`, enums, and structs, tuples, arrays and slices of those");
         } else if (!(isInt(t) || t instanceof Type.Float32 || t instanceof Type.Bool || text)) {
             diags.error("E0362", arg.span(), shown + " cannot print a value of type `" + resolveForMessage(t) + "`",
                     t instanceof Type.Enum || t instanceof Type.Struct || t instanceof Type.Array || t instanceof Type.Slice || t instanceof Type.Sum || t instanceof Type.Tuple
@@ -54,7 +54,8 @@ abstract sealed class FormatChecks extends PatternChecks permits CallChecks {
 
     boolean debugPrintable(Type t) {
         t = shallow(t);
-        if (isInt(t) || t instanceof Type.Float32 || t instanceof Type.Bool || t instanceof Type.Enum || t instanceof Type.Never) return true;
+        if (isInt(t) || t instanceof Type.Float32 || t instanceof Type.Bool || t instanceof Type.Enum || t instanceof Type.Never
+                || t instanceof Type.Unit) return true;
         if (t instanceof Type.Array a) return debugPrintable(a.element());
         if (t instanceof Type.Slice sl) return debugPrintable(sl.element());
         if (t instanceof Type.Ref r) return debugPrintable(r.target());
