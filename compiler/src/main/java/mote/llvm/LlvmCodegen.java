@@ -114,6 +114,13 @@ public final class LlvmCodegen implements AutoCloseable {
     /** `--log interned` (null: text). */
     InternedLog internedLog;
 
+    /**
+     * `--log interned` in a program whose interrupt handlers print: each print goes out with
+     * interrupts masked, or a handler's frame would land inside the frame it preempted and the
+     * host could decode neither. (Text needs no such care: characters interleave, none is lost.)
+     */
+    boolean framesMasked;
+
     /** `--log interned`: prints become frames; {@link #internedFormats} is then the ELF's .mote_log section. */
     public void internLogs() { internedLog = new InternedLog(this); }
 
@@ -382,6 +389,7 @@ public final class LlvmCodegen implements AutoCloseable {
         this.callees = machines;
         this.program = program;
         closesChannels = program.closesChannels();
+        framesMasked = internedLog != null && program.printsInInterruptHandlers();
         startsTasksInTheirSlots = startsTasksInTheirSlots(program);
         // runtime-c reads it to know whether a channel's count carries a closed flag: constant,
         // so a program that never closes a channel pays nothing for `close`.

@@ -28,7 +28,15 @@ abstract sealed class PrintEmitter extends BodyEmitterState permits AwaitEmitter
 
     void print(List<PrintItem> items) {
         if (cg.internedLog != null) {   // --log interned: frames instead of text
+            if (!cg.framesMasked) {
+                cg.internedLog.emit(items, this::operand, this::printAsText);
+                return;
+            }
+            LLVMTypeRef enterType = cg.fnType(cg.i32), exitType = cg.fnType(cg.voidType, cg.i32);
+            LLVMValueRef saved = LLVMBuildCall2(cg.builder, enterType, cg.inlineAsm(enterType, "mrs $0, primask\n\tcpsid i", "=r,~{memory}"),
+                    new PointerPointer<LLVMValueRef>(0), 0, "primask");
             cg.internedLog.emit(items, this::operand, this::printAsText);
+            LLVMBuildCall2(cg.builder, exitType, cg.inlineAsm(exitType, "msr primask, $0", "r,~{memory}"), LlvmCodegen.values(saved), 1, "");
             return;
         }
         printAsText(items);

@@ -79,6 +79,27 @@ public record MirProgram(List<MirFn> functions, List<Global> globals, String mai
         return false;
     }
 
+    /**
+     * Whether an interrupt handler, or a fn it calls, prints: then a print elsewhere can be
+     * preempted by one, and an interned-log frame must go out whole.
+     */
+    public boolean printsInInterruptHandlers() {
+        java.util.ArrayDeque<String> work = new java.util.ArrayDeque<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (MirFn f : functions) if (f.interrupt() != null && seen.add(f.name())) work.add(f.name());
+        while (!work.isEmpty()) {
+            MirFn f = function(work.pop());
+            if (f == null) continue;
+            for (BasicBlock b : f.blocks())
+                for (Statement st : b.statements()) {
+                    if (st instanceof Statement.Print) return true;
+                    if (st instanceof Statement.Assign a && a.value() instanceof Rvalue.Call c && seen.add(c.function()))
+                        work.add(c.function());
+                }
+        }
+        return false;
+    }
+
     public MirProgram withFunctions(List<MirFn> fns) {
         return new MirProgram(fns, globals, mainFunction, tasks);
     }
