@@ -65,9 +65,11 @@ final class BodyEmitter extends AwaitEmitter {
         } else {
             emitDispatch();
         }
+        Statement.Line[] linesAtEntry = scope != null ? DebugInfo.linesAtEntry(fn) : null;
         for (int i = 0; i < blocks.length; i++) {
             LLVMPositionBuilderAtEnd(cg.builder, blocks[i]);
             BasicBlock b = fn.blocks().get(i);
+            if (linesAtEntry != null && linesAtEntry[i] != null) statement(linesAtEntry[i]);
             for (Statement s : b.statements()) statement(s);
             terminator(b.terminator(), new BlockId(i));
         }

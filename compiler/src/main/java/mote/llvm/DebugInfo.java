@@ -186,6 +186,37 @@ final class DebugInfo {
         LLVMSetCurrentDebugLocation2(cg.builder, location(span, last.inlinedAt(), scope));
     }
 
+    /**
+     * The line mark in effect where each block starts: the last mark of a predecessor (the first
+     * one in block order, when they differ). The builder's location otherwise carries over from
+     * whichever block was emitted before, and the block after an overflow check in one arm took
+     * the other arm's line, so a fault there named the wrong line.
+     */
+    static Statement.Line[] linesAtEntry(MirFn fn) {
+        int n = fn.blocks().size();
+        List<List<Integer>> preds = new ArrayList<>();
+        for (int i = 0; i < n; i++) preds.add(new ArrayList<>());
+        for (int i = 0; i < n; i++)
+            for (BlockId succ : fn.blocks().get(i).terminator().successors()) preds.get(succ.index()).add(i);
+        Statement.Line[] lastMark = new Statement.Line[n];
+        for (int i = 0; i < n; i++)
+            for (Statement st : fn.blocks().get(i).statements()) if (st instanceof Statement.Line l) lastMark[i] = l;
+        Statement.Line[] in = new Statement.Line[n];
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (int j = 0; j < n; j++) {
+                Statement.Line chosen = null;
+                for (int p : preds.get(j)) {
+                    Statement.Line out = lastMark[p] != null ? lastMark[p] : in[p];
+                    if (out != null) { chosen = out; break; }
+                }
+                if (chosen != in[j]) { in[j] = chosen; changed = true; }
+            }
+        }
+        return in;
+    }
+
     private final Map<String, LLVMMetadataRef> inlinedSubprograms = new HashMap<>();
 
     /** The subprogram an inlined fn's lines and locals belong to (the abstract origin of its inlined frames). */
