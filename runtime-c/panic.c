@@ -14,8 +14,11 @@ extern const uint8_t mote_panic_backtrace __attribute__((weak));
 void mote_panic_trace(void);
 
 /* --backtrace builds: where the first panic function was entered (an address in it, SP there,
- * its LR: the return address into the code that panicked), for mote_panic_trace. */
-uint32_t mote_panic_from[3];
+ * its LR: the return address into the code that panicked), for mote_panic_trace; and the
+ * return address of the fn that panicked, which that fn stores before its panic call: a fn
+ * whose only calls are panics keeps none on the stack (they do not return, so LLVM need not
+ * save LR), and the walk would end there. */
+uint32_t mote_panic_from[4];
 
 /* At the start of each panic function code calls; only the first entered counts. */
 #define NOTE_PANIC_ENTRY()                                                                    \

@@ -116,7 +116,8 @@ __attribute__((minsize)) void mote_fault(uint32_t sp, uint32_t exc_return)
  * backtrace (mote.decode): `backtrace:` then, in hex, IPSR (an interrupt handler panicked,
  * or the executor), the task being polled, and from the first panic function entered (the
  * one Mote code called; they do not return, so they keep no return address) an address in
- * it, SP there and its LR; then ` |` and the stack words from that SP up. The host walks them
+ * it, SP there and its LR, then the return address of the fn that called it; then ` |` and
+ * the stack words from that SP up. The host walks them
  * to the Mote fn that panicked and its callers with the ELF's call frame information, as it
  * does a fault's (--backtrace also sets mote_fault_stack_words). Other builds never call it. */
 __attribute__((minsize, noinline)) void mote_panic_trace(void)
@@ -126,7 +127,7 @@ __attribute__((minsize, noinline)) void mote_panic_trace(void)
     head[1] = mote_task_current;
     mote_print_cstr("backtrace:");
     fault_words(head, 2);
-    fault_words(mote_panic_from, 3);
+    fault_words(mote_panic_from, 4);
     const uint32_t *sp = (const uint32_t *)mote_panic_from[1];
     uint32_t n = &mote_fault_stack_words ? mote_fault_stack_words : 0u, room = (uint32_t)(&_stack_top - sp);
     mote_console_putc(' ');

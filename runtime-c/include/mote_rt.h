@@ -105,7 +105,7 @@ void mote_wake_locked(uint32_t id);
 uint32_t mote_current_task(void);
 /* The same, as the variable a debugger reads (qemu/gdbinit); code calls mote_current_task. */
 extern uint32_t mote_task_current;
-extern uint32_t mote_panic_from[3];   /* panic.c: --backtrace builds, for mote_panic_trace */
+extern uint32_t mote_panic_from[4];   /* panic.c: --backtrace builds, for mote_panic_trace */
 /* Claims a FREE or FINISHED slot among [first, first + n), marks it LIVE and
  * ready, returns its id; -1 when the pool is exhausted. The caller then
  * initialises the slot's state before returning to the executor. Not from

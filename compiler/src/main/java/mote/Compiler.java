@@ -374,6 +374,7 @@ public final class Compiler {
                 // unwinds a backtrace; --backtrace builds print a panic's too.
                 codegen.faultStackWords(options.debug() || options.backtrace() ? 32 : 0);
                 codegen.panicBacktrace(options.backtrace());
+                backend.panicBacktrace(options.backtrace());
                 codegen.debugBuild(options.debug());
                 codegen.temporariesAsValues(options.optLevel() == LlvmBackend.OptLevel.O0);
                 if (options.internedLog()) codegen.internLogs();

@@ -143,7 +143,9 @@ public final class FaultDecoder {
         Optional<Unwinder.Row> entry = unwinder().row(t.pc());
         if (entry.isEmpty() || !entry.get().spBased() || (t.lr() & 1) == 0) return List.of();
         List<Long> returns = new ArrayList<>(List.of(t.lr()));
-        returns.addAll(unwinder().returnAddresses((t.lr() & ~1L) - 1, t.sp() + entry.get().cfaOffset(), 0, t::word, MAX_CALLERS + 8));
+        // The fn that panicked may not have saved LR (its only calls were panics): it stored
+        // its return address for us, used while its frame rule has no saved LR.
+        returns.addAll(unwinder().returnAddresses((t.lr() & ~1L) - 1, t.sp() + entry.get().cfaOffset(), t.caller(), t::word, MAX_CALLERS + 8));
         List<Long> addresses = new ArrayList<>();
         for (long ra : returns) addresses.add((ra & ~1L) - 1);   // inside the call: the caller's line
         List<List<ElfImage.Location>> located = new ArrayList<>(image().locate(addresses));

@@ -8,10 +8,11 @@ import java.util.Optional;
  * The line runtime-c's {@code mote_panic_trace} prints after a panic's in {@code --debug}
  * builds (runtime-c/startup.c): {@code backtrace:}, then words of eight hex digits: IPSR (an
  * interrupt handler's exception number, or 0), the task being polled, and from the first
- * panic function entered an address in it, SP there and its LR; then {@code |} and the stack
- * words from that SP up.
+ * panic function entered an address in it, SP there and its LR, and the return address of the
+ * fn that called it (stored by that fn: it may keep none on the stack); then {@code |} and the
+ * stack words from that SP up.
  */
-public record PanicTrace(long ipsr, long task, long pc, long sp, long lr, List<Long> stack) {
+public record PanicTrace(long ipsr, long task, long pc, long sp, long lr, long caller, List<Long> stack) {
     public PanicTrace {
         stack = List.copyOf(stack);
     }
@@ -26,9 +27,9 @@ public record PanicTrace(long ipsr, long task, long pc, long sp, long lr, List<L
         int bar = body.indexOf('|');
         if (bar < 0) return Optional.empty();
         List<Long> head = new ArrayList<>(), stack = new ArrayList<>();
-        if (!FaultReport.words(body.substring(0, bar), head) || head.size() != 5
+        if (!FaultReport.words(body.substring(0, bar), head) || head.size() != 6
                 || !FaultReport.words(body.substring(bar + 1), stack)) return Optional.empty();
-        return Optional.of(new PanicTrace(head.get(0), head.get(1), head.get(2), head.get(3), head.get(4), stack));
+        return Optional.of(new PanicTrace(head.get(0), head.get(1), head.get(2), head.get(3), head.get(4), head.get(5), stack));
     }
 
     /** The stack word at {@code address}, when the trace has it. */

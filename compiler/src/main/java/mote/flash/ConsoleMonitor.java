@@ -279,12 +279,12 @@ public final class ConsoleMonitor {
     private PanicTrace readPanicTrace(GdbRemote gdb, long[] regs) {
         long task = faults.symbol("mote_task_current").map(a -> word(gdb.readMemory(a, 4), 0)).orElse(0L);
         byte[] from = gdb.readMemory(faults.symbol("mote_panic_from").orElseThrow(
-                () -> new ToolError("the image has mote_panic_trace but no mote_panic_from: not a Mote image?")), 12);
+                () -> new ToolError("the image has mote_panic_trace but no mote_panic_from: not a Mote image?")), 16);
         long sp = word(from, 1), top = faults.symbol("_stack_top").orElse(sp);
         int words = (int) Math.max(0, Math.min(STACK_WORDS, (top - sp) / 4));
         byte[] w = words == 0 ? new byte[0] : gdb.readMemory(sp, 4 * words);
         java.util.List<Long> stack = new java.util.ArrayList<>();
         for (int i = 0; i < words; i++) stack.add(word(w, i));
-        return new PanicTrace(regs[XPSR] & 0x1ff, task, word(from, 0), sp, word(from, 2), stack);
+        return new PanicTrace(regs[XPSR] & 0x1ff, task, word(from, 0), sp, word(from, 2), word(from, 3), stack);
     }
 }

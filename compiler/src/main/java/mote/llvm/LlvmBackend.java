@@ -103,7 +103,11 @@ public final class LlvmBackend implements AutoCloseable {
     static final String NO_MOVT = "+no-movt";
 
     /** A backend of its own for the same target, for another thread (a target machine is not shared between threads). */
-    public LlvmBackend copy() { return new LlvmBackend(triple, cpu, features, level); }
+    public LlvmBackend copy() {
+        LlvmBackend copy = new LlvmBackend(triple, cpu, features, level);
+        copy.panicBacktrace = panicBacktrace;
+        return copy;
+    }
 
     /** The M-profile Thumb architectures: the cores runtime-c's startup and vector table are written for. */
     private static final java.util.Set<String> M_PROFILE = java.util.Set.of("thumbv6m", "thumbv7m", "thumbv7em",
@@ -180,7 +184,13 @@ public final class LlvmBackend implements AutoCloseable {
         // Lowering the inliner's threshold below -Os's grew more programs than it shrank.
         boolean forSize = level == OptLevel.S || level == OptLevel.Z;
         runPasses(module, level.pipeline, machine, forSize, "LLVM pass pipeline failed: ");
+        if (panicBacktrace) PanicReturnAddresses.insert(module);
     }
+
+    private boolean panicBacktrace;
+
+    /** --backtrace: after optimisation, the fns that panic and keep no return address store it ({@link PanicReturnAddresses}). */
+    public void panicBacktrace(boolean on) { panicBacktrace = on; }
 
     /**
      * Runs an LLVM pass pipeline on {@code module} ({@code machine} may be null for passes that

@@ -47,13 +47,14 @@ class FaultReportParseTest {
 
     @Test
     void aPanicTraceHasItsEntryAndTheStackAboveIt() {
-        PanicTrace t = PanicTrace.parse("backtrace: 00000000 00000001 0000032e 20000fd8 00000131 | 00000007 000001f5").orElseThrow();
+        PanicTrace t = PanicTrace.parse("backtrace: 00000000 00000001 0000032e 20000fd8 00000131 0000021b | 00000007 000001f5").orElseThrow();
         assertEquals(1, t.task());
         assertEquals(0x32e, t.pc());
         assertEquals(0x131, t.lr(), "the return address into the code that panicked");
+        assertEquals(0x21b, t.caller(), "that code's own return address");
         assertEquals(java.util.Optional.of(0x1f5L), t.word(0x20000fdcL));
         assertTrue(t.word(0x20000fe0L).isEmpty(), "past the words printed");
-        assertTrue(PanicTrace.parse("backtrace: 00000000 00000001 0000032e 20000fd8 | 00000007").isEmpty(), "a word short");
+        assertTrue(PanicTrace.parse("backtrace: 00000000 00000001 0000032e 20000fd8 00000131 | 00000007").isEmpty(), "a word short");
         assertTrue(PanicTrace.parse("panic: at x.mote:1:1").isEmpty());
     }
 

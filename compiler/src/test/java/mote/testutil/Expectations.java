@@ -31,8 +31,9 @@ public record Expectations(List<String> lines, int exitCode, List<String> boards
                 case "--panic=abort" -> options.withPanicAbort(true);
                 case "--log=interned" -> options.withInternedLog(true);
                 case "--backtrace" -> options.withBacktrace(true);
+                case "-O0", "-Os", "-Oz", "-O2" -> options.withOptLevel(mote.llvm.LlvmBackend.OptLevel.parse(flag.substring(2)));
                 default -> throw new IllegalArgumentException("unknown `// flags:` flag " + flag
-                        + " (known: --debug, --panic=task, --panic=abort, --log=interned, --backtrace)");
+                        + " (known: --debug, --panic=task, --panic=abort, --log=interned, --backtrace, -O0, -Os, -Oz, -O2)");
             };
         }
         return options;
