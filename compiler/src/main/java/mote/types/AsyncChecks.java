@@ -62,6 +62,7 @@ abstract sealed class AsyncChecks extends CallChecks permits TypeChecker {
     /** `spawn task(args)` (unit; panics when the pool is exhausted) or `try_spawn task(args)` (bool). */
     Type checkSpawn(Expr.Spawn sp) {
         Expr.Call call = sp.call();
+        if (currentFn != null) firstSpawn.putIfAbsent(currentFn, sp);
         Symbol target = call.callee() instanceof Expr.Name n ? globals.get(n.ident().name()) : null;
         if (target == null && call.callee() instanceof Expr.Name n) {
             // A name that is nothing at all: a typo far more often than a fn to redeclare.
@@ -93,6 +94,46 @@ abstract sealed class AsyncChecks extends CallChecks permits TypeChecker {
         }
         record(call, Type.UNIT);
         return sp.isTry() ? Type.BOOL : Type.UNIT;
+    }
+
+    /**
+     * `spawn` and `try_spawn` claim a task slot, which only thread mode may do (runtime-c's
+     * executor reads the slots without masking interrupts): none in an interrupt handler, nor
+     * in a fn one calls. Reported once per handler, at the spawn it reaches first.
+     */
+    void checkHandlersDoNotSpawn(List<Symbol.Fn> fns) {
+        List<java.util.Map.Entry<Span, Runnable>> errors = new ArrayList<>();
+        for (Symbol.Fn handler : fns) {
+            if (handler.interrupt() == null) continue;
+            java.util.ArrayDeque<List<Symbol.Fn>> work = new java.util.ArrayDeque<>();
+            java.util.Set<Symbol.Fn> seen = new java.util.HashSet<>();
+            work.add(List.of(handler));
+            seen.add(handler);
+            while (!work.isEmpty()) {
+                List<Symbol.Fn> path = work.poll();
+                Symbol.Fn f = path.get(path.size() - 1);
+                Expr.Spawn spawn = firstSpawn.get(f);
+                if (spawn != null) {
+                    String keyword = spawn.isTry() ? "try_spawn" : "spawn";
+                    String where = path.size() == 1 ? "in interrupt handler `" + handler.interrupt() + "`"
+                            : "in `" + f.name() + "`, which interrupt handler `" + handler.interrupt() + "` calls"
+                                    + (path.size() > 2 ? " (through " + String.join(", ", path.subList(1, path.size() - 1).stream().map(g -> "`" + g.name() + "`").toList()) + ")" : "");
+                    errors.add(java.util.Map.entry(spawn.span(), () -> diags.error("E0424", spawn.span(), "`" + keyword + "` " + where + ": only tasks may start tasks",
+                            "raise a Signal in the handler, and spawn from a task that waits on it")));
+                    break;
+                }
+                for (Symbol.Fn g : syncCallees.getOrDefault(f, java.util.Set.of()))
+                    if (seen.add(g)) {
+                        List<Symbol.Fn> next = new ArrayList<>(path);
+                        next.add(g);
+                        work.add(next);
+                    }
+            }
+        }
+        // In source order, as the other checks report.
+        errors.sort(java.util.Comparator.comparing((java.util.Map.Entry<Span, Runnable> e) -> e.getKey().file().displayName())
+                .thenComparingInt(e -> e.getKey().start()));
+        errors.forEach(e -> e.getValue().run());
     }
 
     /**

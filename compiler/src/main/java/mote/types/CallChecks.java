@@ -182,6 +182,7 @@ abstract sealed class CallChecks extends FormatChecks permits AsyncChecks {
             return f.result();
         }
         out.resolutions.put(mc, f);
+        noteCall(f);
         if (f.isAsync() && !awaited) reportNotAwaited(mc, shown);
         else if (!f.isAsync() && awaited) reportNotAsync(mc, shown);
         Type self = f.params().get(0);
@@ -294,6 +295,7 @@ abstract sealed class CallChecks extends FormatChecks permits AsyncChecks {
             return Type.NEVER;
         }
         out.resolutions.put(c, f);
+        noteCall(f);
         Item.FnKind kind = f.decl().kind();
         if (kind == Item.FnKind.TASK || kind == Item.FnKind.TEST || kind == Item.FnKind.TEST_ASYNC) {
             diags.error("E0403", c.span(), "`" + name + "` is a " + (kind == Item.FnKind.TASK ? "task; start it with `spawn " + name + "(...)`" : "test and cannot be called"));

@@ -3,6 +3,7 @@ package mote.types;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,14 @@ abstract sealed class CheckerState permits TypeInference {
 
     // Per-function state.
     Symbol.Fn currentFn;
+
+    /** The sync fns each fn calls, and where each fn first spawns: whether a handler reaches a spawn. */
+    final Map<Symbol.Fn, java.util.Set<Symbol.Fn>> syncCallees = new HashMap<>();
+    final Map<Symbol.Fn, Expr.Spawn> firstSpawn = new HashMap<>();
+
+    void noteCall(Symbol.Fn callee) {
+        if (currentFn != null && !callee.isAsync()) syncCallees.computeIfAbsent(currentFn, k -> new java.util.LinkedHashSet<>()).add(callee);
+    }
     final Deque<Map<String, Symbol.LocalVar>> scopes = new ArrayDeque<>();
     final Deque<LoopCtx> loops = new ArrayDeque<>();
     final List<Type> varBindings = new ArrayList<>();   // index = Var id; null = unbound

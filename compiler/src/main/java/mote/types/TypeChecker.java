@@ -93,6 +93,7 @@ public final class TypeChecker extends AsyncChecks {
         enter(modules.get(0));
         checkMain(modules);
         checkTasks();
+        checkHandlersDoNotSpawn(fns);
         return out;
     }
 
