@@ -123,10 +123,15 @@ abstract sealed class MatchLowering extends PrintLowering permits JoinRaceLoweri
      */
     void matchPattern(Pattern p, Place place, Type t, BlockId fail) {
         if (t instanceof Type.Never || p instanceof Pattern.Wildcard) return;
+        for (int i = program.patternDerefs(p); i > 0; i--) {   // default binding modes: match what it points to
+            t = ((Type.Ref) t).target();
+            place = place.project(new Place.Projection.Deref());
+        }
         Symbol.LocalVar binding = program.patternBinding(p);
         if (binding != null) {
             Local l = bindingLocal(binding);
-            assign(l, new Rvalue.Use(load(place, t)));
+            Boolean byRef = program.refBinding(p);
+            assign(l, byRef != null ? new Rvalue.AddressOf(byRef, place) : new Rvalue.Use(load(place, t)));
             if (p instanceof Pattern.Binding b && b.sub() != null) matchPattern(b.sub(), place, t, fail);
             return;
         }

@@ -1003,6 +1003,13 @@ public final class Parser {
 
     private Pattern patternAtomInner() {
         Token t = peek();
+        if (t.kind() == AMP || t.kind() == AMP_AMP) {   // Rust's `&pat`: reported, then parsed without it
+            advance();
+            report("E0026", t.span(), "Mote has no `&` patterns",
+                    "matched against a reference, a pattern matches what it points to (`match self { Led.On(n) => .. }` "
+                            + "binds `n` as a reference): drop the `&`");
+            return patternAtom();
+        }
         if (t.kind() == IDENT && t.text().equals("_")) {
             advance();
             return new Pattern.Wildcard(t.span());

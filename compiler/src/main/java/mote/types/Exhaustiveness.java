@@ -145,6 +145,7 @@ final class Exhaustiveness {
      * segments carry index -1 (unsigned) or -2 (signed) and their bounds.
      */
     private List<Constructor> constructors(Type t, List<List<P>> rows) {
+        t = referent(t);
         List<Constructor> all = new ArrayList<>();
         if (t instanceof Type.Sum s) {
             for (int i = 0; i < s.variants().size(); i++) all.add(new Constructor(i, 0, 0, s.variants().get(i).fields()));
@@ -179,7 +180,14 @@ final class Exhaustiveness {
         return all;
     }
 
+    /** What {@code t} refers to, through every reference: patterns see through them (default binding modes). */
+    private static Type referent(Type t) {
+        while (t instanceof Type.Ref r) t = r.target();
+        return t;
+    }
+
     private String render(Type t, Constructor c, List<String> args) {
+        t = referent(t);
         if (t instanceof Type.Bool) return c.lo() == 0 ? "false" : "true";
         if (t instanceof Type.Int it) return it.signed() ? Long.toString(c.lo()) : Long.toUnsignedString(c.lo());
         if (t instanceof Type.Enum en) return en.name() + "." + en.variants().get(c.index());
@@ -205,6 +213,7 @@ final class Exhaustiveness {
             return new Alt(alts);
         }
         if (program.patternBinding(p) != null) return WILD;
+        t = referent(t);   // a pattern that is not a binding matches what a reference points to
         Symbol.SumVariant sv = program.patternVariant(p);
         if (sv != null && t instanceof Type.Sum sum) {
             Type.Sum.Variant v = sum.variants().get(sv.index());

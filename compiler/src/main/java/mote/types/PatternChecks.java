@@ -42,15 +42,32 @@ abstract sealed class PatternChecks extends VariantChecks permits FormatChecks {
     // ---------------------------------------------------------------- patterns
 
     /** Checks {@code p} against values of type {@code t}, declaring its bindings in the innermost scope. */
-    void checkPat(Pattern p, Type t) {
+    void checkPat(Pattern p, Type t) { checkPat(p, t, null); }
+
+    /**
+     * {@code byRef}: null while bindings bind by value; else they bind a reference, `&mut` when
+     * true. It becomes non-null where a pattern that is not a binding meets a reference, as in
+     * Rust (`match self { Led.On(n) => .. }` in a `&self` method binds `n: &u8`).
+     */
+    void checkPat(Pattern p, Type t, Boolean byRef) {
         bodyPatterns.add(p);
         out.patternTypes.put(p, t);
+        if (!(p instanceof Pattern.Wildcard || p instanceof Pattern.Binding || isBindingPattern(p))) {
+            int derefs = 0;
+            while (shallow(t) instanceof Type.Ref r) {
+                derefs++;
+                byRef = r.mutable() && (byRef == null || byRef);
+                t = r.target();
+            }
+            if (derefs > 0) out.patternDerefs.put(p, derefs);
+        }
         if (p instanceof Pattern.Wildcard) {
         } else if (p instanceof Pattern.Binding b) {
-            bind(p, b.name(), b.mutable(), t);
-            if (b.sub() != null) checkPat(b.sub(), t);
-        } else if (p instanceof Pattern.Value v && v.value() instanceof Expr.Name n && isBindingName(n.ident().name())) {
-            bind(p, n.ident(), false, t);
+            // `mut x` binds by value even under a reference (Rust 2021's rule).
+            bind(p, b.name(), b.mutable(), b.mutable() ? t : boundType(p, t, byRef));
+            if (b.sub() != null) checkPat(b.sub(), t, byRef);
+        } else if (isBindingPattern(p)) {
+            bind(p, ((Expr.Name) ((Pattern.Value) p).value()).ident(), false, boundType(p, t, byRef));
         } else if (p instanceof Pattern.Value v && isUnitVariant(v.value())) {
             Symbol.SumVariant sv = unitVariant(v.value());
             unify(t, sv.type(), v.span());
@@ -71,7 +88,7 @@ abstract sealed class PatternChecks extends VariantChecks permits FormatChecks {
             Map<String, Symbol.LocalVar> first = null;
             for (Pattern alt : or.alternatives()) {
                 scopes.push(new HashMap<>());
-                checkPat(alt, t);
+                checkPat(alt, t, byRef);
                 Map<String, Symbol.LocalVar> names = scopes.pop();
                 if (first == null) {
                     first = names;
@@ -88,23 +105,23 @@ abstract sealed class PatternChecks extends VariantChecks permits FormatChecks {
             if (first != null) scopes.peek().putAll(first);
         } else if (p instanceof Pattern.Tuple tp) {
             Type st = shallow(t);
-            if (st instanceof Type.Never) { for (Pattern e : tp.elements()) checkPat(e, Type.NEVER); return; }
+            if (st instanceof Type.Never) { for (Pattern e : tp.elements()) checkPat(e, Type.NEVER, null); return; }
             if (!(st instanceof Type.Tuple tt && tt.elements().size() == tp.elements().size()) && !(st instanceof Type.Unit && tp.elements().isEmpty())) {
                 diags.error("E0308", tp.span(), "mismatched types: expected `" + resolveForMessage(st) + "`, found a tuple of " + tp.elements().size());
-                for (Pattern e : tp.elements()) checkPat(e, Type.NEVER);
+                for (Pattern e : tp.elements()) checkPat(e, Type.NEVER, null);
                 return;
             }
-            for (int i = 0; i < tp.elements().size(); i++) checkPat(tp.elements().get(i), ((Type.Tuple) st).elements().get(i));
+            for (int i = 0; i < tp.elements().size(); i++) checkPat(tp.elements().get(i), ((Type.Tuple) st).elements().get(i), byRef);
         } else if (p instanceof Pattern.Variant vp) {
             Symbol.SumVariant sv = variantOfPath(vp.path(), t);
-            if (sv == null) { for (Pattern a : vp.args()) checkPat(a, Type.NEVER); return; }
+            if (sv == null) { for (Pattern a : vp.args()) checkPat(a, Type.NEVER, null); return; }
             out.patternVariants.put(p, sv);
             Type.Sum.Variant v = sv.variant();
             if (v.isStructLike()) diags.error("E0397", vp.span(), "`" + v.name() + "` has named fields", "match it with `" + v.name() + " { .. }`");
             else if (vp.args().size() != v.fields().size())
                 diags.error("E0375", vp.span(), "`" + v.name() + "` has " + v.fields().size() + " field" + (v.fields().size() == 1 ? "" : "s")
                         + " but the pattern has " + vp.args().size());
-            for (int i = 0; i < vp.args().size(); i++) checkPat(vp.args().get(i), i < v.fields().size() && !v.isStructLike() ? v.fields().get(i) : Type.NEVER);
+            for (int i = 0; i < vp.args().size(); i++) checkPat(vp.args().get(i), i < v.fields().size() && !v.isStructLike() ? v.fields().get(i) : Type.NEVER, byRef);
         } else if (p instanceof Pattern.StructVariant sp && sp.path() instanceof Expr.Name sn && typeNames.get(sn.ident().name()) instanceof Type.Struct st
                 && scopes.stream().noneMatch(sc -> sc.containsKey(sn.ident().name()))) {
             // `P { x, y: 0, .. }`: a struct's fields, as Rust's struct patterns.
@@ -115,18 +132,18 @@ abstract sealed class PatternChecks extends VariantChecks permits FormatChecks {
                 if (index < 0) {
                     diags.error("E0382", f.name().span(), "struct `" + st.name() + "` has no field `" + f.name().name() + "`",
                             "its fields are " + String.join(", ", st.fields().stream().map(Type.Struct.Field::name).toList()));
-                    checkPat(f.pattern(), Type.NEVER);
+                    checkPat(f.pattern(), Type.NEVER, null);
                     continue;
                 }
                 named.add(f.name().name());
-                checkPat(f.pattern(), st.fields().get(index).type());
+                checkPat(f.pattern(), st.fields().get(index).type(), byRef);
             }
             if (!sp.rest() && named.size() < st.fields().size())
                 diags.error("E0383", sp.span(), "the pattern does not mention " + String.join(", ", st.fields().stream().map(Type.Struct.Field::name)
                         .filter(n -> !named.contains(n)).map(n -> "`" + n + "`").toList()), "add `..` to ignore the other fields");
         } else if (p instanceof Pattern.StructVariant sp) {
             Symbol.SumVariant sv = variantOfPath(sp.path(), t);
-            if (sv == null) { for (Pattern.FieldPattern f : sp.fields()) checkPat(f.pattern(), Type.NEVER); return; }
+            if (sv == null) { for (Pattern.FieldPattern f : sp.fields()) checkPat(f.pattern(), Type.NEVER, null); return; }
             out.patternVariants.put(p, sv);
             Type.Sum.Variant v = sv.variant();
             List<String> named = new ArrayList<>();
@@ -135,16 +152,28 @@ abstract sealed class PatternChecks extends VariantChecks permits FormatChecks {
                 if (index < 0) {
                     diags.error("E0382", f.name().span(), "`" + v.name() + "` has no field `" + f.name().name() + "`",
                             v.isStructLike() ? "its fields are " + String.join(", ", v.fieldNames()) : "it has no named fields: match it with `" + v.name() + "(..)`");
-                    checkPat(f.pattern(), Type.NEVER);
+                    checkPat(f.pattern(), Type.NEVER, null);
                     continue;
                 }
                 named.add(f.name().name());
-                checkPat(f.pattern(), v.fields().get(index));
+                checkPat(f.pattern(), v.fields().get(index), byRef);
             }
             if (!sp.rest() && v.isStructLike() && named.size() < v.fieldNames().size())
                 diags.error("E0383", sp.span(), "the pattern does not mention " + String.join(", ", v.fieldNames().stream().filter(n -> !named.contains(n)).map(n -> "`" + n + "`").toList()),
                         "add `..` to ignore the other fields");
         }
+    }
+
+    /** A name pattern that binds (not a constant's or a unit variant's name). */
+    boolean isBindingPattern(Pattern p) {
+        return p instanceof Pattern.Value v && v.value() instanceof Expr.Name n && isBindingName(n.ident().name());
+    }
+
+    /** The type a binding gets: the part's own, or a reference to it under a dereferencing pattern. */
+    Type boundType(Pattern binding, Type t, Boolean byRef) {
+        if (byRef == null) return t;
+        out.refBindings.put(binding, byRef);
+        return new Type.Ref(byRef, t);
     }
 
     /** A bare name in a pattern binds, unless it names a constant or a unit variant. */
@@ -220,6 +249,7 @@ abstract sealed class PatternChecks extends VariantChecks permits FormatChecks {
 
     /** Evaluates value and range patterns' constants once types are known (for MIR and exhaustiveness). */
     void patternConstants(Pattern p, Type t, ConstEval eval) {
+        for (int i = out.patternDerefs.getOrDefault(p, 0); i > 0 && t instanceof Type.Ref r; i--) t = r.target();
         if (t == null || t instanceof Type.Never) return;
         if ((p instanceof Pattern.Value && !out.patternBindings.containsKey(p) && !out.patternVariants.containsKey(p)) || p instanceof Pattern.Range) {
             if (!(t instanceof Type.Int || t instanceof Type.Bool || t instanceof Type.Enum)) return;

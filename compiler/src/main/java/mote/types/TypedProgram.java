@@ -33,6 +33,13 @@ public final class TypedProgram {
     final Map<Expr.MethodCall, SelfMode> methodSelf = new IdentityHashMap<>();
     public enum SelfMode { VALUE, REF, REF_MUT }
     final Map<mote.ast.Pattern, Symbol.LocalVar> patternBindings = new IdentityHashMap<>();
+    /**
+     * Rust's default binding modes: a pattern that is not a binding, matched against a reference,
+     * matches what it points to (this many `*`s); bindings under it take a reference to their part
+     * (`&` or, when every reference passed through is `&mut`, `&mut`).
+     */
+    final Map<mote.ast.Pattern, Integer> patternDerefs = new IdentityHashMap<>();
+    final Map<mote.ast.Pattern, Boolean> refBindings = new IdentityHashMap<>();
     /** The variant a Variant, StructVariant or unit-variant Value pattern names. */
     final Map<mote.ast.Pattern, Symbol.SumVariant> patternVariants = new IdentityHashMap<>();
     final Map<Expr, Type> coercions = new IdentityHashMap<>();
@@ -71,6 +78,10 @@ public final class TypedProgram {
     public SelfMode methodSelf(Expr.MethodCall mc) { return methodSelf.get(mc); }
     public Symbol.LocalVar patternBinding(mote.ast.Pattern p) { return patternBindings.get(p); }
     public Symbol.SumVariant patternVariant(mote.ast.Pattern p) { return patternVariants.get(p); }
+    /** How many references pattern {@code p} sees through before it matches (default binding modes); 0 for most. */
+    public int patternDerefs(mote.ast.Pattern p) { return patternDerefs.getOrDefault(p, 0); }
+    /** For a binding pattern under a dereferencing one: whether it binds `&mut` (true) or `&` (false); null: by value. */
+    public Boolean refBinding(mote.ast.Pattern p) { return refBindings.get(p); }
 
     /**
      * The type an expression is converted to where it is used, when that differs from its own
