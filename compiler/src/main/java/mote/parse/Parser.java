@@ -207,9 +207,14 @@ public final class Parser {
                 items.add(item());
             } catch (ParseError e) {
                 if (pos == start) advance();
-                while (!at(EOF) && !isItemStart(peek().kind())) advance();
+                while (!at(EOF) && !isItemStart(peek().kind()) && !isItemWord(peek())) advance();
             }
         }
+    }
+
+    /** `impl`, and the words of items Mote does not have (`trait`, `use`, ..): where recovery stops too. */
+    private static boolean isItemWord(Token t) {
+        return t.kind() == IDENT && java.util.Set.of("impl", "trait", "type", "use", "mod", "pub", "macro_rules").contains(t.text());
     }
 
     private static boolean isItemStart(TokenKind k) {
@@ -327,17 +332,34 @@ public final class Parser {
             case IDENT -> {
                 // What Mote does not have, named plainly rather than as a surprise at the next token.
                 if (t.text().equals("impl") && peek(1).kind() == IDENT && peek(2).kind() == LBRACE) return implBlock();
+                if (t.text().equals("impl") && peek(1).kind() == IDENT && peek(2).kind() == FOR) {
+                    ParseError e = unexpected("E0020", false, "trait impls are not part of Mote: Mote has no traits (0.2)",
+                            "write the methods in the type's own block: `impl " + peek(3).text() + " { fn "
+                                    + (peek(1).text().equals("Default") ? "default() -> " + peek(3).text() : "...") + " }`");
+                    skipItemBody();
+                    throw e;
+                }
+                if (t.text().equals("impl") && peek(1).kind() == LT) {
+                    ParseError e = unexpected("E0020", false, "Mote has no user generics (0.2): an `impl` cannot take type parameters",
+                            "write `impl TYPE { .. }` for each type");
+                    skipItemBody();
+                    throw e;
+                }
                 String m = switch (t.text()) {
                     case "trait" -> "Mote has no traits (0.2): write a function for each type, or an enum of the cases";
-                    case "impl" -> "methods (`impl`) are not supported by this compiler yet: write a function taking the value, `fn len(p: &Point) -> u32`";
+                    case "impl" -> "methods go in `impl TYPE { fn name(&self) .. }`, the type's name and then its block";
                     case "type" -> "Mote has no type aliases: write the type out";
                     case "use", "mod" -> "Mote modules are files: write `import name;` for name.mote";
                     case "pub" -> "Mote has no visibility modifiers: every item of a module can be used by a file that imports it";
                     case "macro_rules" -> "Mote has no macros: write a function";
                     default -> null;
                 };
-                if (m != null) throw unexpected("E0020", false, t.text().equals("impl") ? "methods (`impl` blocks) are not supported by this compiler yet"
-                        : "`" + t.text() + "` is not part of Mote", m);
+                if (m != null) {
+                    ParseError e = unexpected("E0020", false, t.text().equals("impl") ? "expected `impl TYPE { .. }`"
+                            : "`" + t.text() + "` is not part of Mote", m);
+                    skipItemBody();   // its body's `fn`s would read as items of their own
+                    throw e;
+                }
                 throw unexpected("E0020", false, "expected item, found " + t.describe(),
                         "items are `fn`, `async fn`, `task fn`, `test fn`, `interrupt`, `struct`, `enum`, `const`, `static`, `register` and `import`");
             }
@@ -428,6 +450,7 @@ public final class Parser {
     private Item.Struct struct() {
         Span start = advance().span();
         Ident name = ident("a struct name");
+        noTypeParameters(name, "struct", "write one struct for each type it holds");
         expect(LBRACE, "after the struct name");
         List<Item.FieldDecl> fields = new ArrayList<>();
         while (!at(RBRACE)) {
@@ -443,9 +466,30 @@ public final class Parser {
         return new Item.Struct(from(start), name, fields);
     }
 
+    /** `struct W<T>`: Mote has no user generics; the whole item is skipped after the error. */
+    private void noTypeParameters(Ident name, String what, String help) {
+        if (!at(LT)) return;
+        ParseError e = unexpected("E0020", false, "Mote has no user generics (0.2): " + what + " `" + name.name() + "` cannot take type parameters", help);
+        skipItemBody();
+        throw e;
+    }
+
+    /** Skips to the end of the item's `{ .. }` body (or to the next item when it has none). */
+    private void skipItemBody() {
+        while (!at(EOF) && !at(LBRACE) && !at(SEMI) && !isItemStart(peek().kind())) advance();
+        if (eat(SEMI) || !at(LBRACE)) return;
+        int depth = 0;
+        do {
+            if (at(LBRACE)) depth++;
+            else if (at(RBRACE)) depth--;
+            advance();
+        } while (!at(EOF) && depth > 0);
+    }
+
     private Item.Enum enumItem() {
         Span start = advance().span();
         Ident name = ident("an enum name");
+        noTypeParameters(name, "enum", "write one enum for each type it holds (`Option<T>` and `Result<T, E>` are built in)");
         expect(LBRACE, "after the enum name");
         List<Item.Variant> variants = new ArrayList<>();
         while (!at(RBRACE)) {
@@ -1435,6 +1479,8 @@ public final class Parser {
             }
             case IDENT -> {
                 if (t.text().equals("try_spawn") && peek(1).kind() == IDENT) return spawn(true);
+                if (t.text().equals("move") && (peek(1).kind() == PIPE || peek(1).kind() == PIPE_PIPE))
+                    throw unexpected("E0022", false, "Mote has no closures (0.2)", "write a named `fn` and call it");
                 advance();
                 Expr name = new Expr.Name(t.span(), new Ident(t.text(), t.span()));
                 if (!noStruct && structLiteralAhead(((Expr.Name) name).ident())) return structLiteral(name);
