@@ -1284,15 +1284,17 @@ public final class Parser {
             Token t = peek();
             Span start = t.span();
             switch (t.kind()) {
-                case MINUS: advance(); return new Expr.Unary(from(start), UnaryOp.NEG, unary());
-                case BANG: advance(); return new Expr.Unary(from(start), UnaryOp.NOT, unary());
-                case TILDE: advance(); return new Expr.Unary(from(start), UnaryOp.BIT_NOT, unary());
-                case STAR: advance(); return new Expr.Unary(from(start), UnaryOp.DEREF, unary());
+                // The operand is parsed before the span is taken: it covers the whole expression.
+                case MINUS: { advance(); Expr operand = unary(); return new Expr.Unary(from(start), UnaryOp.NEG, operand); }
+                case BANG: { advance(); Expr operand = unary(); return new Expr.Unary(from(start), UnaryOp.NOT, operand); }
+                case TILDE: { advance(); Expr operand = unary(); return new Expr.Unary(from(start), UnaryOp.BIT_NOT, operand); }
+                case STAR: { advance(); Expr operand = unary(); return new Expr.Unary(from(start), UnaryOp.DEREF, operand); }
                 case AMP_AMP: split(AMP); return unary();
                 case AMP: {
                     advance();
                     boolean mut = eat(MUT);
-                    return new Expr.Ref(from(start), mut, unary());
+                    Expr operand = unary();
+                    return new Expr.Ref(from(start), mut, operand);
                 }
                 case AWAIT: {
                     advance();

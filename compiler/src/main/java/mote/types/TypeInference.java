@@ -137,7 +137,7 @@ abstract sealed class TypeInference extends CheckerState permits ItemDeclaration
         if (b instanceof Type.Var vb) { bindVar(vb, a, at); return; }
         if (!sameShape(a, b)) {
             diags.error("E0308", at, "mismatched types: expected `" + resolveForMessage(a) + "`, found `" + resolveForMessage(b) + "`",
-                    mismatchHelp(a, b));
+                    mismatchHelp(a, b, at));
             return;
         }
         // Same shape: unify what is inside (integer variables in array elements, ...).
@@ -168,10 +168,20 @@ abstract sealed class TypeInference extends CheckerState permits ItemDeclaration
         return expected.equals(actual) || expected.getClass() == actual.getClass() && expected instanceof Type.Int;
     }
 
-    String[] mismatchHelp(Type a, Type b) {
+    String[] mismatchHelp(Type a, Type b, Span at) {
         if (Type.intRepr(a) != null && Type.intRepr(b) != null) return new String[] {"convert with `as " + a + "`"};
-        if (a instanceof Type.Ref x && b instanceof Type.Ref y && x.mutable() && !y.mutable())
+        if (a instanceof Type.Ref x && b instanceof Type.Ref y && x.mutable() && !y.mutable()) {
+            // `&x` of a local: name the fix whole, `let mut` included when the local needs it.
+            String text = at.file().text().substring(Math.max(0, at.start()), Math.min(at.file().text().length(), at.end())).strip();
+            String name = text.startsWith("&") ? text.substring(1).strip() : "";
+            if (name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                Symbol.LocalVar local = null;
+                for (Map<String, Symbol.LocalVar> scope : scopes) if (local == null) local = scope.get(name);
+                return new String[] {"a `&mut` reference is needed here: write `&mut " + name + "`"
+                        + (local != null && !local.mutable() ? ", and declare it `let mut " + name + "`" : "")};
+            }
             return new String[] {"a `&mut` reference is needed here: write `&mut`"};
+        }
         if (a instanceof Type.Ref x && !(b instanceof Type.Ref) && sameShape(x.target(), b)) return new String[] {"borrow it: `&" + (x.mutable() ? "mut " : "") + "...`"};
         if (a instanceof Type.Slice && b instanceof Type.Array) return new String[] {"borrow the array to pass it as a slice: `&...`"};
         if (a instanceof Type.Array && b instanceof Type.Slice) return new String[] {"a slice has no fixed length; take `&[T]` instead of `[T; N]`"};

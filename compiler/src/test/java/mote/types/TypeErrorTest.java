@@ -30,6 +30,18 @@ class TypeErrorTest {
         return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> check(f)));
     }
 
+    /** The help is checked on the diagnostic itself: the rendered text also shows the marker comment. */
+    @org.junit.jupiter.api.Test
+    void borrowingAnImmutableLocalWhereMutIsNeededNamesBothFixes() {
+        CompileError error = org.junit.jupiter.api.Assertions.assertThrows(CompileError.class,
+                () -> Compiler.analyze(Compiler.read(TestFiles.resources("errors/types").resolve("mut_ref_of_immutable.mote"))));
+        List<String> helps = error.diagnostics().all().stream().map(d -> String.join(" ", d.help())).toList();
+        assertEquals(List.of("a `&mut` reference is needed here: write `&mut x`, and declare it `let mut x`",
+                "a `&mut` reference is needed here: write `&mut y`"), helps);
+        assertEquals(2, error.diagnostics().all().get(0).span().end() - error.diagnostics().all().get(0).span().start(),
+                "the span covers `&x`, not only the `&`");
+    }
+
     static void check(Path f) {
         List<ErrorMarkers.Marker> markers = ErrorMarkers.read(f);
         assertFalse(markers.isEmpty(), f + " has no //~ ERROR marker");
