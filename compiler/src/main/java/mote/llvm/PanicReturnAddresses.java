@@ -38,6 +38,9 @@ final class PanicReturnAddresses {
                 List<LLVMValueRef> panics = panicCallsIfOnlyThose(f);
                 if (panics.isEmpty()) continue;
                 if (from == null) {
+                    // runtime-c's: in this module (whole-program builds), or an object's (-O 0
+                    // links runtime-c as objects), or another partition's, which exports it
+                    // (SplitCodegen.exportCrossPartitionReferences).
                     from = LLVMGetNamedGlobal(module, "mote_panic_from");
                     if (from == null || from.isNull()) from = LLVMAddGlobal(module, LLVMArrayType(i32, 4), "mote_panic_from");
                 }

@@ -261,12 +261,17 @@ public final class SplitCodegen implements AutoCloseable {
      * a use LLVM does not see. Copied functions stay local: each partition has its own.
      */
     static void exportCrossPartitionReferences(LLVMModuleRef module, PartitionPlan plan) {
+        // --backtrace: every partition's fns may store into mote_panic_from after optimisation
+        // (PanicReturnAddresses), a use nothing shows yet.
+        LLVMValueRef backtrace = LLVMGetNamedGlobal(module, "mote_panic_backtrace");
+        boolean panicTrace = backtrace != null && !backtrace.isNull() && LLVMGetInitializer(backtrace) != null
+                && !LLVMGetInitializer(backtrace).isNull() && LLVMConstIntGetZExtValue(LLVMGetInitializer(backtrace)) != 0;
         for (LLVMValueRef v : WholeProgram.globals(module)) {   // a module that is cut has no aliases
             if (LLVMIsDeclaration(v) != 0 || isLlvmSpecial(v) || plan.copies().containsKey(name(v))) continue;
             int linkage = LLVMGetLinkage(v);
             if (linkage != LLVMInternalLinkage && linkage != LLVMPrivateLinkage) continue;
             int own = plan.owner().get(name(v));
-            boolean[] elsewhere = {plan.namedInAssembly().contains(name(v))};
+            boolean[] elsewhere = {plan.namedInAssembly().contains(name(v)) || panicTrace && name(v).equals("mote_panic_from")};
             PartitionPlan.forEachUsingPartition(v, plan.owner(), plan.copies(), p -> elsewhere[0] |= p != own);
             if (!elsewhere[0]) continue;
             LLVMSetLinkage(v, LLVMExternalLinkage);

@@ -46,7 +46,7 @@ abstract sealed class ArithmeticLowering extends PlaceLowering permits PrintLowe
 
     /** f32's methods (0.2) with Rust's meaning: `min`/`max` return the other value when one is NaN. */
     Operand lowerFloatMethod(Expr.MethodCall mc) {
-        Operand x = lower(mc.receiver());
+        Operand x = receiverValue(mc.receiver());
         Operand y = mc.args().isEmpty() ? null : lower(mc.args().get(0));
         return switch (mc.method().name()) {
             case "abs" -> {
@@ -66,7 +66,7 @@ abstract sealed class ArithmeticLowering extends PlaceLowering permits PrintLowe
 
     Operand lowerIntegerMethod(Expr.MethodCall mc, Type.Int it) {
         String m = mc.method().name();
-        Operand x = lower(mc.receiver());
+        Operand x = receiverValue(mc.receiver());
         Operand y = mc.args().isEmpty() ? null : lower(mc.args().get(0));
         Span span = mc.span();
         return switch (m) {

@@ -269,7 +269,7 @@ abstract sealed class MatchLowering extends PrintLowering permits JoinRaceLoweri
     /** is_some/is_none/is_ok/is_err, unwrap (panics as Rust's does), unwrap_or. */
     Operand lowerSumMethod(Expr.MethodCall mc, Type.Sum sum) {
         String m = mc.method().name();
-        Place value = valuePlace(mc.receiver());
+        Place value = autoDeref(valuePlace(mc.receiver()), typeOf(mc.receiver()));
         Operand fallback = m.equals("unwrap_or") ? lower(mc.args().get(0)) : null;
         int good = sum.isOption() ? 1 : 0;
         Local disc = temp(Type.U32), isGood = temp(Type.BOOL);

@@ -214,9 +214,10 @@ public final class MirBuilder {
                 assign(t, new Rvalue.ChannelOp(mc.method().name(), ch, args));
                 return typeOf(e) instanceof Type.Unit ? Operand.UNIT : Operand.of(t);
             }
-            if (e instanceof Expr.MethodCall mc && typeOf(mc.receiver()) instanceof Type.Int it) return lowerIntegerMethod(mc, it);
-            if (e instanceof Expr.MethodCall mc && typeOf(mc.receiver()) instanceof Type.Float32) return lowerFloatMethod(mc);
-            if (e instanceof Expr.MethodCall mc && typeOf(mc.receiver()) instanceof Type.Sum sum) return lowerSumMethod(mc, sum);
+            // Built-in methods see through references, as Rust's auto-deref (`v.wrapping_add(1)` with `v: &u8`).
+            if (e instanceof Expr.MethodCall mc && derefType(typeOf(mc.receiver())) instanceof Type.Int it) return lowerIntegerMethod(mc, it);
+            if (e instanceof Expr.MethodCall mc && derefType(typeOf(mc.receiver())) instanceof Type.Float32) return lowerFloatMethod(mc);
+            if (e instanceof Expr.MethodCall mc && derefType(typeOf(mc.receiver())) instanceof Type.Sum sum) return lowerSumMethod(mc, sum);
             if (e instanceof Expr.MethodCall mc && (mc.method().name().equals("fill") || mc.method().name().equals("copy_from_slice"))) {
                 lowerFillOrCopy(mc);
                 return Operand.UNIT;
@@ -336,9 +337,10 @@ public final class MirBuilder {
                 gotoBlock(join);
                 return Operand.of(result);
             }
-            Operand l = lower(b.left());
-            Operand r = lower(b.right());
-            return arithmetic(BinOp.valueOf(b.op().name()), l, r, typeOf(b.left()), typeOf(b), b.span());
+            Operand l = operand(b.left());
+            Operand r = operand(b.right());
+            Type operandType = program.usedThroughReference(b.left()) ? derefType(typeOf(b.left())) : typeOf(b.left());
+            return arithmetic(BinOp.valueOf(b.op().name()), l, r, operandType, typeOf(b), b.span());
         }
 
         /** A method's receiver as its `self`: borrowed (unless it already is a reference) or copied. */

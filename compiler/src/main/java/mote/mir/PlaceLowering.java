@@ -120,6 +120,18 @@ abstract sealed class PlaceLowering extends CfgBuilder permits ArithmeticLowerin
         return t;
     }
 
+    /** An operand: what it refers to when the checker noted it is used through a reference. */
+    Operand operand(Expr e) {
+        return program.usedThroughReference(e) ? receiverValue(e) : lower(e);
+    }
+
+    /** A built-in method's receiver as a value: what it refers to, when it is a reference. */
+    Operand receiverValue(Expr receiver) {
+        Type t = typeOf(receiver);
+        if (!(t instanceof Type.Ref)) return lower(receiver);
+        return load(autoDeref(valuePlace(receiver), t), derefType(t));
+    }
+
     /** Field access and indexing see through references: adds a Deref per reference. */
     static Place autoDeref(Place p, Type t) {
         while (t instanceof Type.Ref r) {

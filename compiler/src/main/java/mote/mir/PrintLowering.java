@@ -32,7 +32,7 @@ abstract sealed class PrintLowering extends ArithmeticLowering permits MatchLowe
         for (TypedProgram.FormatPart part : parts) {
             if (!(part instanceof TypedProgram.FormatPart.Placeholder ph)) continue;
             Expr arg = args.get(argIndex++);
-            values.add(ph.spec().debug() && expandsInDebug(typeOf(arg)) ? lowerPlace(arg) : lower(arg));
+            values.add(ph.spec().debug() && expandsInDebug(typeOf(arg)) ? lowerPlace(arg) : operand(arg));
         }
         List<PrintItem> items = new ArrayList<>();
         argIndex = 1;
@@ -40,7 +40,8 @@ abstract sealed class PrintLowering extends ArithmeticLowering permits MatchLowe
         for (TypedProgram.FormatPart part : parts) {
             if (part instanceof TypedProgram.FormatPart.Literal lit) { items.add(new PrintItem.Text(lit.bytes())); continue; }
             FormatSpec spec = ((TypedProgram.FormatPart.Placeholder) part).spec();
-            Type t = typeOf(args.get(argIndex++));
+            Expr arg = args.get(argIndex++);
+            Type t = program.usedThroughReference(arg) ? derefType(typeOf(arg)) : typeOf(arg);
             Object v = values.get(valueIndex++);
             if (v instanceof Place place) debugItems(items, place, t, spec);
             else if (t instanceof Type.Unit) items.add(text(padded("()", spec)));

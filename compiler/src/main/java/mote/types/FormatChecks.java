@@ -27,6 +27,16 @@ abstract sealed class FormatChecks extends PatternChecks permits CallChecks {
      */
     void checkPrintable(Expr arg, Type t, FormatSpec spec) {
         if (t instanceof Type.Never) return;
+        if (!spec.debug() && shallow(t) instanceof Type.Ref) {
+            // `{}` of a reference prints what it refers to (Rust's Display for &T): a number or bool.
+            Type target = t;
+            while (shallow(target) instanceof Type.Ref r) target = r.target();
+            Type s = shallow(target);
+            if (isInt(s) || s instanceof Type.Float32 || s instanceof Type.Bool) {
+                out.operandDerefs.add(arg);
+                t = s;
+            }
+        }
         boolean text = t.equals(new Type.Slice(Type.U8));
         String shown = "`" + spec.text() + "`";
         if (spec.debug() && spec.alternate()) {

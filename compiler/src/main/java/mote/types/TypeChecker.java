@@ -359,8 +359,22 @@ public final class TypeChecker extends AsyncChecks {
         if (op.isComparison()) {
             Type l = check(b.left(), null);
             Type r = check(b.right(), l);
+            if (shallow(l) instanceof Type.Ref != shallow(r) instanceof Type.Ref && !(shallow(l) instanceof Type.Never || shallow(r) instanceof Type.Never)
+                    && isNumberLike(referent(l)) && isNumberLike(referent(r))) {
+                // As in Rust, a reference compares with a reference: `x == 1` with `x: &u8` is `*x == 1`.
+                Expr ref = shallow(l) instanceof Type.Ref ? b.left() : b.right();
+                diags.error("E0308", b.span(), "cannot compare `" + resolveForMessage(shallow(l)) + "` with `" + resolveForMessage(shallow(r)) + "`",
+                        "compare what the reference points to: `*" + sourceText(ref) + "`");
+                return Type.BOOL;
+            }
             unify(l, r, b.right().span());
             Type s = shallow(l);
+            // Two references compare what they refer to (Rust's PartialEq for &A).
+            if (s instanceof Type.Ref && isNumberLike(referent(s))) {
+                out.operandDerefs.add(b.left());
+                out.operandDerefs.add(b.right());
+                s = shallow(referent(s));
+            }
             if (op != Expr.BinaryOp.EQ && op != Expr.BinaryOp.NE && s instanceof Type.Bool)
                 diags.error("E0332", b.span(), "`" + op.symbol + "` compares integers, not bools");
             else if (s instanceof Type.Enum && op != Expr.BinaryOp.EQ && op != Expr.BinaryOp.NE)
@@ -369,9 +383,10 @@ public final class TypeChecker extends AsyncChecks {
                 diags.error("E0332", b.span(), "cannot compare values of type `" + resolveForMessage(s) + "`");
             return Type.BOOL;
         }
-        // Arithmetic and bitwise: both sides the same integer type (bitwise also on bools).
-        Type l = check(b.left(), expected);
-        Type r = check(b.right(), l);
+        // Arithmetic and bitwise: both sides the same integer type (bitwise also on bools). Either
+        // side may be a reference to one, used as its value (Rust's `&u8 + u8`).
+        Type l = throughReference(b.left(), check(b.left(), expected));
+        Type r = throughReference(b.right(), check(b.right(), l));
         unify(l, r, b.right().span());
         Type s = shallow(l);
         boolean bitwise = op == Expr.BinaryOp.BIT_AND || op == Expr.BinaryOp.BIT_OR || op == Expr.BinaryOp.BIT_XOR;
@@ -382,6 +397,25 @@ public final class TypeChecker extends AsyncChecks {
         else if (!(isInt(s) || s instanceof Type.Never || (bitwise && s instanceof Type.Bool)))
             diags.error("E0333", b.span(), "cannot apply `" + op.symbol + "` to `" + s + "`");
         return l;
+    }
+
+    /** {@code t}, or what it refers to when it is one reference to a number or bool (noted for MIR). */
+    private Type throughReference(Expr operand, Type t) {
+        if (shallow(t) instanceof Type.Ref r && !(shallow(r.target()) instanceof Type.Ref) && isNumberLike(r.target())) {
+            out.operandDerefs.add(operand);
+            return r.target();
+        }
+        return t;
+    }
+
+    private boolean isNumberLike(Type t) {
+        Type s = shallow(t);
+        return isInt(s) || s instanceof Type.Float32 || s instanceof Type.Bool || s instanceof Type.Enum;
+    }
+
+    private Type referent(Type t) {
+        while (shallow(t) instanceof Type.Ref r) t = r.target();
+        return t;
     }
 
     private void requireInt(Type t, Span at, Expr.BinaryOp op) {

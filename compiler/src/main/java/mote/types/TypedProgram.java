@@ -40,6 +40,8 @@ public final class TypedProgram {
      */
     final Map<mote.ast.Pattern, Integer> patternDerefs = new IdentityHashMap<>();
     final Map<mote.ast.Pattern, Boolean> refBindings = new IdentityHashMap<>();
+    /** Operands of arithmetic and comparisons, and print arguments, used through a reference (as Rust's `&u8 + u8`). */
+    final java.util.Set<Expr> operandDerefs = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     /** The variant a Variant, StructVariant or unit-variant Value pattern names. */
     final Map<mote.ast.Pattern, Symbol.SumVariant> patternVariants = new IdentityHashMap<>();
     final Map<Expr, Type> coercions = new IdentityHashMap<>();
@@ -78,6 +80,8 @@ public final class TypedProgram {
     public SelfMode methodSelf(Expr.MethodCall mc) { return methodSelf.get(mc); }
     public Symbol.LocalVar patternBinding(mote.ast.Pattern p) { return patternBindings.get(p); }
     public Symbol.SumVariant patternVariant(mote.ast.Pattern p) { return patternVariants.get(p); }
+    /** Whether {@code e}, a reference, is used as the value it refers to (an operand, a `{}` argument). */
+    public boolean usedThroughReference(Expr e) { return operandDerefs.contains(e); }
     /** How many references pattern {@code p} sees through before it matches (default binding modes); 0 for most. */
     public int patternDerefs(mote.ast.Pattern p) { return patternDerefs.getOrDefault(p, 0); }
     /** For a binding pattern under a dereferencing one: whether it binds `&mut` (true) or `&` (false); null: by value. */
