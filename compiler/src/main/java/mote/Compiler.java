@@ -404,12 +404,18 @@ public final class Compiler {
                 programObjects = objects.objects();
                 frames = objects.frames();
                 if (options.internedLog()) writeString(out.resolve(stem + ".mote_log"), codegen.internedFormats());
+                // -O 2 may fold the task table away: the decoders then name tasks from this section.
+                String taskNames = options.optLevel() == LlvmBackend.OptLevel.O2 ? codegen.taskNamesJson() : null;
+                if (taskNames != null) writeString(out.resolve(stem + ".mote_tasks"), taskNames);
+                else deleteIfExists(out.resolve(stem + ".mote_tasks"));
             }
             Path elf = out.resolve(stem + ".elf");
             Optional<Path> map = options.emit().contains(Emit.MAP) ? Optional.of(out.resolve(stem + ".map")) : Optional.empty();
             // An image that does not fit is still linked (unbounded) and measured: the report comes first.
             time("link", () -> Linker.standard().linkOrMeasure(board, programObjects, runtimeInObject, elf, map));
             if (options.internedLog()) time("link", () -> Linker.standard().addInfoSection(elf, ".mote_log", out.resolve(stem + ".mote_log")));
+            if (Files.exists(out.resolve(stem + ".mote_tasks")))
+                time("link", () -> Linker.standard().addInfoSection(elf, ".mote_tasks", out.resolve(stem + ".mote_tasks")));
             ImageSize size = time("image size", () -> ImageSize.of(elf, board));
             if (linked != null && !linked.hasData() && size.data() != 0)   // startup would not copy it
                 throw new IllegalStateException("the image has " + size.data() + " bytes of .data, but its startup was built to copy none");
@@ -507,6 +513,14 @@ public final class Compiler {
             throw e;
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             throw new InternalCompilerError(phase, source.displayName(), e);
+        }
+    }
+
+    private static void deleteIfExists(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw ToolError.io("delete", file, e);
         }
     }
 

@@ -212,12 +212,31 @@ public final class FaultDecoder {
 
     /** The task polled in slot {@code id}: the task table names each slot's poll function. */
     String taskName(long id) {
+        List<String> named = slotNames();
+        if (id >= 0 && id < named.size()) return named.get((int) id);
         Optional<Long> table = image().symbol("mote_tasks");
         if (table.isEmpty()) return id == 0 ? "main" : "#" + id;   // one task: the table is folded away
         Optional<String> poll = image().word(table.get() + 8 * id).flatMap(image()::functionStarting);
         if (poll.isEmpty()) return "#" + id;
         String name = SymbolNames.demangle(poll.get());
         return name.endsWith(".task") ? name.substring(0, name.length() - ".task".length()) : name;
+    }
+
+    private List<String> slotNames;
+
+    /** The .mote_tasks section's names by slot (-O 2 builds with two or more tasks), else empty. */
+    private List<String> slotNames() {
+        if (slotNames == null) {
+            slotNames = new ArrayList<>();
+            mote.link.ElfSections.contents(elf, ".mote_tasks").ifPresent(bytes -> {
+                try {
+                    for (var n : new com.fasterxml.jackson.databind.ObjectMapper().readTree(bytes)) slotNames.add(n.asText());
+                } catch (java.io.IOException e) {
+                    throw new mote.diag.ToolError(elf + " has a damaged .mote_tasks section: " + e.getMessage());
+                }
+            });
+        }
+        return slotNames;
     }
 
     private String handlerName(FaultReport r) {

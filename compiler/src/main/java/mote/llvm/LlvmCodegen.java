@@ -124,6 +124,21 @@ public final class LlvmCodegen implements AutoCloseable {
     /** `--log interned`: prints become frames; {@link #internedFormats} is then the ELF's .mote_log section. */
     public void internLogs() { internedLog = new InternedLog(this); }
 
+    /**
+     * The task names by slot, as JSON, for the ELF's non-loaded .mote_tasks section: built for
+     * speed, LLVM may fold the `mote_tasks` table into the executor, and the decoders then find
+     * no poll function to name a slot by (call after {@link #generate}). Null with one task.
+     */
+    public String taskNamesJson() {
+        List<String> names = tasks.slotNames();
+        if (names.size() < 2) return null;
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(names);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The formats the prints use, for the .mote_log section (call after {@link #generate}). */
     public String internedFormats() { return InternedLog.json(internedLog.formats()); }
 

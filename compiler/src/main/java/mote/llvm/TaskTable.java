@@ -53,6 +53,16 @@ final class TaskTable {
     /** Each task's state objects, one per instance of its pool. */
     final Map<String, LLVMValueRef[]> taskStates = new HashMap<>();
 
+    /** Each task slot's task name, by slot (a pool's name once per instance). */
+    List<String> slotNames() {
+        int count = 0;
+        for (int[] r : taskSlots.values()) count = Math.max(count, r[0] + r[1]);
+        String[] names = new String[count];
+        for (var e : taskSlots.entrySet())
+            for (int i = 0; i < e.getValue()[1]; i++) names[e.getValue()[0] + i] = e.getKey();
+        return java.util.Arrays.asList(names);
+    }
+
     /**
      * Lays out the task table and the state objects (declared before bodies: `spawn` indexes
      * the table, or names the state object directly when the pool has one instance).
