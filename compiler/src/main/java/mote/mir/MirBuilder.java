@@ -339,6 +339,10 @@ public final class MirBuilder {
             }
             Operand l = operand(b.left());
             Operand r = operand(b.right());
+            if (typeOf(b.left()) instanceof Type.Unit) {   // `() == ()`: always equal, never less
+                boolean holds = b.op() == Expr.BinaryOp.EQ || b.op() == Expr.BinaryOp.LE || b.op() == Expr.BinaryOp.GE;
+                return constant(Type.BOOL, holds ? 1 : 0);
+            }
             Type operandType = program.usedThroughReference(b.left()) ? derefType(typeOf(b.left())) : typeOf(b.left());
             return arithmetic(BinOp.valueOf(b.op().name()), l, r, operandType, typeOf(b), b.span());
         }

@@ -1047,8 +1047,9 @@ public final class Parser {
 
     private Pattern patternAtomInner() {
         Token t = peek();
-        if (t.kind() == AMP || t.kind() == AMP_AMP) {   // Rust's `&pat`: reported, then parsed without it
+        if (t.kind() == AMP || t.kind() == AMP_AMP) {   // Rust's `&pat` / `&mut pat`: reported, then parsed without it
             advance();
+            eat(MUT);
             report("E0026", t.span(), "Mote has no `&` patterns",
                     "matched against a reference, a pattern matches what it points to (`match self { Led.On(n) => .. }` "
                             + "binds `n` as a reference): drop the `&`");

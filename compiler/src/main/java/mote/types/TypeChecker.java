@@ -379,7 +379,8 @@ public final class TypeChecker extends AsyncChecks {
                 diags.error("E0332", b.span(), "`" + op.symbol + "` compares integers, not bools");
             else if (s instanceof Type.Enum && op != Expr.BinaryOp.EQ && op != Expr.BinaryOp.NE)
                 diags.error("E0332", b.span(), "`" + op.symbol + "` does not order enums", "compare their discriminants: `a as u8 < b as u8`");
-            else if (!(isInt(s) || s instanceof Type.Float32 || s instanceof Type.Bool || s instanceof Type.Enum || s instanceof Type.Never))
+            else if (!(isInt(s) || s instanceof Type.Float32 || s instanceof Type.Bool || s instanceof Type.Enum || s instanceof Type.Never
+                    || s instanceof Type.Unit))   // `()` equals itself, as in Rust
                 diags.error("E0332", b.span(), "cannot compare values of type `" + resolveForMessage(s) + "`");
             return Type.BOOL;
         }
