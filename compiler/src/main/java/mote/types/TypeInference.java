@@ -142,7 +142,15 @@ abstract sealed class TypeInference extends CheckerState permits ItemDeclaration
         }
         // Same shape: unify what is inside (integer variables in array elements, ...).
         if (a instanceof Type.Array x && b instanceof Type.Array y) { unify(x.element(), y.element(), at); return; }
-        if (a instanceof Type.Ref x && b instanceof Type.Ref y) { unify(x.target(), y.target(), at); return; }
+        if (a instanceof Type.Ref x && b instanceof Type.Ref y) {
+            if (!referentsMatch(x, y)) {   // name the references, not what they point to (`&u8` vs `&&u8`)
+                diags.error("E0308", at, "mismatched types: expected `" + resolveForMessage(a) + "`, found `" + resolveForMessage(b) + "`",
+                        mismatchHelp(a, b, at));
+                return;
+            }
+            unify(x.target(), y.target(), at);
+            return;
+        }
         if (a instanceof Type.Slice x && b instanceof Type.Slice y) { unify(x.element(), y.element(), at); return; }
         if (a instanceof Type.Tuple x && b instanceof Type.Tuple y) {
             for (int i = 0; i < x.elements().size(); i++) unify(x.elements().get(i), y.elements().get(i), at);
@@ -156,6 +164,17 @@ abstract sealed class TypeInference extends CheckerState permits ItemDeclaration
             diags.error("E0308", at, "mismatched types: expected `" + a + "`, found `" + b + "`",
                     a instanceof Type.Int && b instanceof Type.Int ? new String[] {"convert with `as " + a + "`"} : new String[0]);
         }
+    }
+
+    /** Whether two references' targets have the same shape, through every level of reference. */
+    private boolean referentsMatch(Type.Ref x, Type.Ref y) {
+        Type a = shallow(x.target()), b = shallow(y.target());
+        while (a instanceof Type.Ref ra && b instanceof Type.Ref rb) {
+            if (!sameShape(a, b)) return false;
+            a = shallow(ra.target());
+            b = shallow(rb.target());
+        }
+        return a instanceof Type.Var || b instanceof Type.Var || a instanceof Type.Never || b instanceof Type.Never || sameShape(a, b);
     }
 
     /** Equal type constructors (element types are unified separately); `&mut T` is accepted where `&T` is expected. */
@@ -186,6 +205,8 @@ abstract sealed class TypeInference extends CheckerState permits ItemDeclaration
         if (a instanceof Type.Slice && b instanceof Type.Array) return new String[] {"borrow the array to pass it as a slice: `&...`"};
         if (a instanceof Type.Array && b instanceof Type.Slice) return new String[] {"a slice has no fixed length; take `&[T]` instead of `[T; N]`"};
         if (b instanceof Type.Ref y && !(a instanceof Type.Ref) && sameShape(a, y.target())) return new String[] {"dereference it: `*...`"};
+        if (a instanceof Type.Ref && b instanceof Type.Ref y && shallow(y.target()) instanceof Type.Ref inner && sameShape(a, inner))
+            return new String[] {"dereference it once: `*...`"};
         return new String[0];
     }
 

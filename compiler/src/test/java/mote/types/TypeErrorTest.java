@@ -42,6 +42,15 @@ class TypeErrorTest {
                 "the span covers `&x`, not only the `&`");
     }
 
+    @org.junit.jupiter.api.Test
+    void aReferenceOfTheWrongDepthIsReportedAsReferences() {
+        CompileError error = org.junit.jupiter.api.Assertions.assertThrows(CompileError.class,
+                () -> Compiler.analyze(Compiler.read(TestFiles.resources("errors/types").resolve("reference_depth_mismatch.mote"))));
+        Diagnostic d = error.diagnostics().all().get(0);
+        assertEquals("mismatched types: expected `&u8`, found `&&u8`", d.message());
+        assertEquals(List.of("dereference it once: `*...`"), d.help());
+    }
+
     static void check(Path f) {
         List<ErrorMarkers.Marker> markers = ErrorMarkers.read(f);
         assertFalse(markers.isEmpty(), f + " has no //~ ERROR marker");
