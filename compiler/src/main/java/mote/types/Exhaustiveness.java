@@ -46,11 +46,9 @@ final class Exhaustiveness {
             return found;
         }
         for (Constructor c : all) {
-            List<String> w = e.witness(specialize(matrix, c), concat(c.argTypes(), List.of()));
-            if (w != null) {
+            for (List<String> w : e.witnesses(specialize(matrix, c), concat(c.argTypes(), List.of()), MAX_WITNESSES - found.size()))
                 found.add("`" + e.render(t, c, w) + "`");
-                if (found.size() == MAX_WITNESSES) break;
-            }
+            if (found.size() == MAX_WITNESSES) break;
         }
         return found;
     }
@@ -58,36 +56,44 @@ final class Exhaustiveness {
     /** A constructor of a column's type: its index (or integer segment), arity and field types. */
     private record Constructor(int index, long lo, long hi, List<Type> argTypes) {}
 
-    /** A value vector that no row matches, as rendered patterns; null when the rows cover every value. */
-    private List<String> witness(List<List<P>> rows, List<Type> types) {
-        if (types.isEmpty()) return rows.isEmpty() ? new ArrayList<>() : null;
+    /**
+     * Up to {@code limit} value vectors that no row matches, as rendered patterns; none when the
+     * rows cover every value. Several, so that `Some(E.B)` and `Some(E.C)` are both named.
+     */
+    private List<List<String>> witnesses(List<List<P>> rows, List<Type> types, int limit) {
+        if (limit <= 0) return List.of();
+        if (types.isEmpty()) return rows.isEmpty() ? List.of(new ArrayList<>()) : List.of();
         if (rows.isEmpty()) {   // nothing constrains these positions: any value is missed, shown as `_` (as rustc)
             List<String> any = new ArrayList<>();
             for (int i = 0; i < types.size(); i++) any.add("_");
-            return any;
+            return List.of(any);
         }
         rows = expand(rows);
         Type t = types.get(0);
         List<Type> rest = types.subList(1, types.size());
         List<Constructor> all = constructors(t, rows);
+        List<List<String>> out = new ArrayList<>();
         if (all == null) {   // only `_` and bindings match this type
             List<List<P>> tails = new ArrayList<>();
             for (List<P> row : rows) tails.add(row.subList(1, row.size()));
-            List<String> w = witness(tails, rest);
-            if (w != null) w.add(0, "_");
-            return w;
+            for (List<String> w : witnesses(tails, rest, limit)) {
+                List<String> result = new ArrayList<>(w);
+                result.add(0, "_");
+                out.add(result);
+            }
+            return out;
         }
         for (Constructor c : all) {
-            List<String> w = witness(specialize(rows, c), concat(c.argTypes(), rest));
-            if (w != null) {
-                int arity = c.argTypes().size();
+            int arity = c.argTypes().size();
+            for (List<String> w : witnesses(specialize(rows, c), concat(c.argTypes(), rest), limit - out.size())) {
                 List<String> result = new ArrayList<>();
                 result.add(render(t, c, w.subList(0, arity)));
                 result.addAll(w.subList(arity, w.size()));
-                return result;
+                out.add(result);
             }
+            if (out.size() >= limit) break;
         }
-        return null;
+        return out;
     }
 
     /** Alternatives in the first column become rows of their own. */

@@ -51,6 +51,15 @@ class TypeErrorTest {
         assertEquals(List.of("dereference it once: `*...`"), d.help());
     }
 
+    @org.junit.jupiter.api.Test
+    void everyMissedValueInsideOneVariantIsNamedUpToThree() {
+        CompileError error = org.junit.jupiter.api.Assertions.assertThrows(CompileError.class,
+                () -> Compiler.analyze(Compiler.read(TestFiles.resources("errors/types").resolve("match_missing_nested.mote"))));
+        assertEquals(List.of("`match` does not cover every value: `Some(E.B)`, `Some(E.C)`, `Some(E.D)` are not covered",
+                        "`match` does not cover every value: `Some(None)`, `Some(Some(false))` are not covered"),
+                error.diagnostics().all().stream().map(Diagnostic::message).toList());
+    }
+
     static void check(Path f) {
         List<ErrorMarkers.Marker> markers = ErrorMarkers.read(f);
         assertFalse(markers.isEmpty(), f + " has no //~ ERROR marker");
