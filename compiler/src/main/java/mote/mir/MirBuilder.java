@@ -128,7 +128,7 @@ public final class MirBuilder {
                     Place p = lowerPlace(e);
                     return typeOf(e) instanceof Type.Never ? Operand.UNIT : load(p, typeOf(e));
                 }
-                Operand v = lower(u.operand());
+                Operand v = operand(u.operand());
                 if (debug && u.op() == Expr.UnaryOp.NEG && typeOf(e) instanceof Type.Int it && it.signed()) {
                     Local ok = temp(Type.BOOL);
                     assign(ok, new Rvalue.Binary(BinOp.NE, v, constant(it, it.min())));
@@ -365,7 +365,7 @@ public final class MirBuilder {
 
         private void lowerAssign(Expr.Assign a) {
             Type type = typeOf(a.target());
-            Operand value = lower(a.value());
+            Operand value = operand(a.value());
             if (a.target() instanceof Expr.Name || qualifiedItem(a.target()) != null) {
                 Expr target = a.target();
                 Symbol s = program.resolution(target);

@@ -310,7 +310,7 @@ public final class TypeChecker extends AsyncChecks {
                     t = record(lit, literalType(lit, expected));
                     literals.add(new LiteralUse(lit, true));
                 } else {
-                    t = check(u.operand(), expected);
+                    t = throughReference(u.operand(), check(u.operand(), expected));   // `-x` for `x: &i32`, as Rust
                 }
                 Type s = shallow(t);
                 if (s instanceof Type.Int it && !it.signed())
@@ -320,14 +320,14 @@ public final class TypeChecker extends AsyncChecks {
                 return t;
             }
             case NOT -> {
-                Type t = check(u.operand(), expected);
+                Type t = throughReference(u.operand(), check(u.operand(), expected));
                 Type s = shallow(t);
                 if (!(s instanceof Type.Bool || isInt(s) || s instanceof Type.Never))
                     diags.error("E0331", u.span(), "`!` needs a bool or an integer, found `" + s + "`");
                 return t;
             }
             case BIT_NOT -> {
-                Type t = check(u.operand(), expected);
+                Type t = throughReference(u.operand(), check(u.operand(), expected));
                 if (!isInt(t) && !(shallow(t) instanceof Type.Never))
                     diags.error("E0331", u.span(), "`~` needs an integer, found `" + shallow(t) + "`");
                 return t;
@@ -690,9 +690,10 @@ public final class TypeChecker extends AsyncChecks {
             coerce(target, a.value(), check(a.value(), target));
         } else if (a.op().isShift()) {
             requireInt(target, a.target().span(), a.op());
-            requireInt(check(a.value(), null), a.value().span(), a.op());
+            requireInt(throughReference(a.value(), check(a.value(), null)), a.value().span(), a.op());
         } else {
-            unify(target, check(a.value(), target), a.value().span());
+            // `sum += v` with `v: &u32`, as Rust's `AddAssign<&u32>`.
+            unify(target, throughReference(a.value(), check(a.value(), target)), a.value().span());
             Type s = shallow(target);
             boolean bitwise = a.op() == Expr.BinaryOp.BIT_AND || a.op() == Expr.BinaryOp.BIT_OR || a.op() == Expr.BinaryOp.BIT_XOR;
             if (s instanceof Type.Float32 && a.op() == Expr.BinaryOp.REM)
