@@ -406,6 +406,14 @@ public final class TypeChecker extends AsyncChecks {
             out.operandDerefs.add(operand);
             return r.target();
         }
+        if (shallow(t) instanceof Type.Ref r && shallow(r.target()) instanceof Type.Ref && isNumberLike(referent(t))) {
+            // Rust takes one reference as the value, not two: one error, not a cascade.
+            int depth = 0;
+            for (Type x = shallow(t); x instanceof Type.Ref xr; x = shallow(xr.target())) depth++;
+            diags.error("E0333", operand.span(), "`" + resolveForMessage(t) + "` is " + depth + " references away from its value",
+                    "dereference it: `" + "*".repeat(depth) + sourceText(operand) + "`");
+            return Type.NEVER;
+        }
         return t;
     }
 
