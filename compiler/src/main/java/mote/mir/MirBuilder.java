@@ -448,9 +448,9 @@ public final class MirBuilder {
                     return Operand.UNIT;
                 }
                 case "assert_eq" -> {
-                    Operand l = lower(args.get(0));
-                    Operand r = lower(args.get(1));
-                    Type t = typeOf(args.get(0));
+                    Operand l = operand(args.get(0));
+                    Operand r = operand(args.get(1));
+                    Type t = program.usedThroughReference(args.get(0)) ? derefType(typeOf(args.get(0))) : typeOf(args.get(0));
                     Local eq = temp(Type.BOOL);
                     assign(eq, new Rvalue.Binary(BinOp.EQ, l, r));
                     BlockId ok = newBlock();

@@ -369,8 +369,21 @@ abstract sealed class CallChecks extends FormatChecks permits AsyncChecks {
                 expectArgs(c, b, 2);
                 if (args.size() >= 2) {
                     Type l = check(args.get(0), null);
-                    unify(l, check(args.get(1), l), args.get(1).span());
-                    Type s = shallow(l);
+                    Type r = check(args.get(1), l);
+                    Type s;
+                    if (shallow(l) instanceof Type.Ref && shallow(r) instanceof Type.Ref) {
+                        // Two references: what they point to, as Rust's assert_eq! compares.
+                        Type lv = l, rv = r;
+                        while (shallow(lv) instanceof Type.Ref x) lv = x.target();
+                        while (shallow(rv) instanceof Type.Ref x) rv = x.target();
+                        unify(lv, rv, args.get(1).span());
+                        out.operandDerefs.add(args.get(0));
+                        out.operandDerefs.add(args.get(1));
+                        s = shallow(lv);
+                    } else {
+                        unify(l, r, args.get(1).span());
+                        s = shallow(l);
+                    }
                     if (!(isInt(s) || s instanceof Type.Bool || s instanceof Type.Enum || s instanceof Type.Never))
                         diags.error("E0363", c.span(), "`assert_eq` compares integers, bools or enums, not `" + resolveForMessage(s) + "`");
                 }

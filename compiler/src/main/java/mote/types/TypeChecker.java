@@ -350,8 +350,8 @@ public final class TypeChecker extends AsyncChecks {
             return Type.BOOL;
         }
         if (op.isShift()) {
-            Type l = check(b.left(), expected);
-            Type r = check(b.right(), null);
+            Type l = throughReference(b.left(), check(b.left(), expected));
+            Type r = throughReference(b.right(), check(b.right(), null));
             requireInt(l, b.left().span(), op);
             requireInt(r, b.right().span(), op);
             return l;
@@ -367,13 +367,22 @@ public final class TypeChecker extends AsyncChecks {
                         "compare what the reference points to: `*" + sourceText(ref) + "`");
                 return Type.BOOL;
             }
-            unify(l, r, b.right().span());
-            Type s = shallow(l);
-            // Two references compare what they refer to (Rust's PartialEq for &A).
-            if (s instanceof Type.Ref && isNumberLike(referent(s))) {
+            Type s;
+            if (shallow(l) instanceof Type.Ref && shallow(r) instanceof Type.Ref && isNumberLike(referent(l)) && isNumberLike(referent(r))) {
+                // Two references compare what they refer to (Rust's PartialEq for &A, `&mut` or not).
+                if (!sameValueType(referent(l), referent(r))) {
+                    diags.error("E0308", b.right().span(), "mismatched types: expected `" + resolveForMessage(shallow(l)) + "`, found `"
+                            + resolveForMessage(shallow(r)) + "`", "compare the values, converted: `*" + sourceText(b.right()) + " as "
+                            + resolveForMessage(referent(l)) + "`");
+                    return Type.BOOL;
+                }
+                unify(referent(l), referent(r), b.right().span());
                 out.operandDerefs.add(b.left());
                 out.operandDerefs.add(b.right());
-                s = shallow(referent(s));
+                s = shallow(referent(l));
+            } else {
+                unify(l, r, b.right().span());
+                s = shallow(l);
             }
             if (op != Expr.BinaryOp.EQ && op != Expr.BinaryOp.NE && s instanceof Type.Bool)
                 diags.error("E0332", b.span(), "`" + op.symbol + "` compares integers, not bools");
@@ -388,6 +397,7 @@ public final class TypeChecker extends AsyncChecks {
         // side may be a reference to one, used as its value (Rust's `&u8 + u8`).
         Type l = throughReference(b.left(), check(b.left(), expected));
         Type r = throughReference(b.right(), check(b.right(), l));
+        if (!referenceOperandFits(b.left(), l, r) || !referenceOperandFits(b.right(), r, l)) return l;
         unify(l, r, b.right().span());
         Type s = shallow(l);
         boolean bitwise = op == Expr.BinaryOp.BIT_AND || op == Expr.BinaryOp.BIT_OR || op == Expr.BinaryOp.BIT_XOR;
@@ -415,6 +425,24 @@ public final class TypeChecker extends AsyncChecks {
             return Type.NEVER;
         }
         return t;
+    }
+
+    /**
+     * An operand taken through a reference whose value has another number type than the other
+     * side's: reported naming the reference, with a conversion that compiles (`as` does not
+     * apply to a reference). True when it fits, or was not taken through a reference.
+     */
+    private boolean referenceOperandFits(Expr operand, Type value, Type other) {
+        if (!out.operandDerefs.contains(operand) || sameValueType(value, other)) return true;
+        diags.error("E0308", operand.span(), "mismatched types: expected `" + resolveForMessage(other) + "`, found `&"
+                + resolveForMessage(value) + "`", "convert what it points to: `*" + sourceText(operand) + " as " + resolveForMessage(other) + "`");
+        return false;
+    }
+
+    /** Whether two number types agree, or may yet (an undecided literal, a type already in error). */
+    private boolean sameValueType(Type a, Type b) {
+        Type x = shallow(a), y = shallow(b);
+        return x instanceof Type.Var || y instanceof Type.Var || x instanceof Type.Never || y instanceof Type.Never || x.equals(y);
     }
 
     private boolean isNumberLike(Type t) {
@@ -579,7 +607,8 @@ public final class TypeChecker extends AsyncChecks {
             return Type.NEVER;
         }
         Type t = check(r.target(), want);
-        if (want != null && isInt(t)) unify(want, t, r.target().span());
+        // Types a literal (`&5` where a `&u8` goes); a typed value's mismatch is the caller's to report, as references.
+        if (want != null && shallow(t) instanceof Type.Var) unify(want, t, r.target().span());
         if (r.mutable()) mutablePlace(r.target(), true);
         return new Type.Ref(r.mutable(), t);
     }
@@ -701,7 +730,8 @@ public final class TypeChecker extends AsyncChecks {
             requireInt(throughReference(a.value(), check(a.value(), null)), a.value().span(), a.op());
         } else {
             // `sum += v` with `v: &u32`, as Rust's `AddAssign<&u32>`.
-            unify(target, throughReference(a.value(), check(a.value(), target)), a.value().span());
+            Type value = throughReference(a.value(), check(a.value(), target));
+            if (referenceOperandFits(a.value(), value, target)) unify(target, value, a.value().span());
             Type s = shallow(target);
             boolean bitwise = a.op() == Expr.BinaryOp.BIT_AND || a.op() == Expr.BinaryOp.BIT_OR || a.op() == Expr.BinaryOp.BIT_XOR;
             if (s instanceof Type.Float32 && a.op() == Expr.BinaryOp.REM)

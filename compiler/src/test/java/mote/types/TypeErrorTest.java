@@ -60,6 +60,16 @@ class TypeErrorTest {
                 error.diagnostics().all().stream().map(Diagnostic::message).toList());
     }
 
+    @org.junit.jupiter.api.Test
+    void aReferenceOfAnotherWidthNamesTheReferenceAndAConversionThatCompiles() {
+        CompileError error = org.junit.jupiter.api.Assertions.assertThrows(CompileError.class,
+                () -> Compiler.analyze(Compiler.read(TestFiles.resources("errors/types").resolve("reference_width_mismatch.mote"))));
+        assertEquals(List.of("mismatched types: expected `u16`, found `&u8` / convert what it points to: `*x as u16`",
+                        "mismatched types: expected `u16`, found `&u8` / convert what it points to: `*x as u16`",
+                        "mismatched types: expected `&u8`, found `&u16` / compare the values, converted: `*&s as u8`"),
+                error.diagnostics().all().stream().map(d -> d.message() + " / " + String.join(" ", d.help())).toList());
+    }
+
     static void check(Path f) {
         List<ErrorMarkers.Marker> markers = ErrorMarkers.read(f);
         assertFalse(markers.isEmpty(), f + " has no //~ ERROR marker");
