@@ -352,10 +352,20 @@ public final class MirBuilder {
             Type rt = typeOf(mc.receiver());
             TypedProgram.SelfMode mode = program.methodSelf(mc);
             if (mode == TypedProgram.SelfMode.VALUE) {
-                if (!(rt instanceof Type.Ref r)) return lower(mc.receiver());
-                return load(lowerPlace(mc.receiver()).project(new Place.Projection.Deref()), r.target());
+                if (!(rt instanceof Type.Ref)) return lower(mc.receiver());
+                return load(autoDeref(lowerPlace(mc.receiver()), rt), derefType(rt));   // through every reference
             }
-            if (rt instanceof Type.Ref) return lower(mc.receiver());
+            if (rt instanceof Type.Ref r && !(r.target() instanceof Type.Ref)) return lower(mc.receiver());
+            if (rt instanceof Type.Ref) {
+                // `&&T` or `&mut &mut T`: the innermost reference is `self` (the outer one's address was passed).
+                Place p = lowerPlace(mc.receiver());
+                Type t = rt;
+                while (t instanceof Type.Ref outer && outer.target() instanceof Type.Ref) {
+                    p = p.project(new Place.Projection.Deref());
+                    t = outer.target();
+                }
+                return load(p, t);
+            }
             boolean mutable = mode == TypedProgram.SelfMode.REF_MUT;
             Place p = lowerPlace(mc.receiver());
             Local ref = temp(new Type.Ref(mutable, rt));
