@@ -721,6 +721,15 @@ public final class TypeChecker extends AsyncChecks {
                 || (tgt instanceof Expr.Field f && enumNamed(f.target()) == null)
                 || (tgt instanceof Expr.Unary u && u.op() == Expr.UnaryOp.DEREF);
         Type target = check(tgt, null);
+        if (a.op() != null && shallow(target) instanceof Type.Ref && isNumberLike(referent(target))) {
+            // `v += 1` with `v: &mut u8`: the `*` forgotten. One error that says so.
+            check(a.value(), null);
+            int depth = 0;
+            for (Type x = shallow(target); x instanceof Type.Ref xr; x = shallow(xr.target())) depth++;
+            diags.error("E0333", a.span(), "cannot apply `" + a.op().symbol + "=` to `" + resolveForMessage(shallow(target)) + "`",
+                    "assign through the reference: `" + "*".repeat(depth) + sourceText(tgt) + " " + a.op().symbol + "= ...`");
+            return Type.UNIT;
+        }
         if (place) mutablePlace(tgt, false);
         else diags.error("E0353", tgt.span(), "cannot assign to this expression", "assign to a variable, a field, an element or `*reference`");
         if (a.op() == null) {

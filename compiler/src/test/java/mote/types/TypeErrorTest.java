@@ -70,6 +70,14 @@ class TypeErrorTest {
                 error.diagnostics().all().stream().map(d -> d.message() + " / " + String.join(" ", d.help())).toList());
     }
 
+    @org.junit.jupiter.api.Test
+    void aCompoundAssignmentToAReferenceSaysToAssignThroughIt() {
+        CompileError error = org.junit.jupiter.api.Assertions.assertThrows(CompileError.class,
+                () -> Compiler.analyze(Compiler.read(TestFiles.resources("errors/types").resolve("compound_assign_to_reference.mote"))));
+        assertEquals(List.of("cannot apply `+=` to `&mut u8` / assign through the reference: `*v += ...`"),
+                error.diagnostics().all().stream().map(d -> d.message() + " / " + String.join(" ", d.help())).toList());
+    }
+
     static void check(Path f) {
         List<ErrorMarkers.Marker> markers = ErrorMarkers.read(f);
         assertFalse(markers.isEmpty(), f + " has no //~ ERROR marker");
