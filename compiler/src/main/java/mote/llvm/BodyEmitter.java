@@ -202,9 +202,7 @@ final class BodyEmitter extends AwaitEmitter {
         } else if (s instanceof Statement.Unlock u) {
             cg.callRuntime("mote_mutex_unlock", operand(u.mutex()));
         } else if (s instanceof Statement.CriticalExit c) {
-            LLVMTypeRef type = cg.fnType(cg.voidType, cg.i32);
-            LLVMValueRef asm = cg.inlineAsm(type, "msr primask, $0", "r,~{memory}");
-            LLVMBuildCall2(cg.builder, type, asm, LlvmCodegen.values(operand(c.saved())), 1, "");
+            restoreInterrupts(operand(c.saved()));
         } else if (s instanceof Statement.Print p) print(p.items());
         else if (s instanceof Statement.Line l) {
             if (scope != null) LLVMSetCurrentDebugLocation2(cg.builder, cg.debug.location(l, scope));
@@ -353,11 +351,7 @@ final class BodyEmitter extends AwaitEmitter {
         if (r instanceof Rvalue.Discriminant d) return discriminant(address(d.place()), (Type.Sum) placeType(d.place()));
         if (r instanceof Rvalue.Spawn sp) return spawn(sp);
         if (r instanceof Rvalue.ChannelOp op) return channelOp(op);
-        if (r instanceof Rvalue.CriticalEnter) {
-            LLVMTypeRef type = cg.fnType(cg.i32);
-            LLVMValueRef asm = cg.inlineAsm(type, "mrs $0, primask\n\tcpsid i", "=r,~{memory}");
-            return LLVMBuildCall2(cg.builder, type, asm, new PointerPointer<LLVMValueRef>(0), 0, "primask");
-        }
+        if (r instanceof Rvalue.CriticalEnter) return maskInterrupts();
         if (r instanceof Rvalue.Call c) {
             LLVMValueRef callee = cg.syncFns.get(c.function());
             LLVMValueRef[] args = c.args().stream().map(this::operand).filter(v -> v != null).toArray(LLVMValueRef[]::new);

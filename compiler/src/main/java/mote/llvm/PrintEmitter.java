@@ -32,14 +32,25 @@ abstract sealed class PrintEmitter extends BodyEmitterState permits AwaitEmitter
                 cg.internedLog.emit(items, this::operand, this::printAsText);
                 return;
             }
-            LLVMTypeRef enterType = cg.fnType(cg.i32), exitType = cg.fnType(cg.voidType, cg.i32);
-            LLVMValueRef saved = LLVMBuildCall2(cg.builder, enterType, cg.inlineAsm(enterType, "mrs $0, primask\n\tcpsid i", "=r,~{memory}"),
-                    new PointerPointer<LLVMValueRef>(0), 0, "primask");
+            LLVMValueRef saved = maskInterrupts();
             cg.internedLog.emit(items, this::operand, this::printAsText);
-            LLVMBuildCall2(cg.builder, exitType, cg.inlineAsm(exitType, "msr primask, $0", "r,~{memory}"), LlvmCodegen.values(saved), 1, "");
+            restoreInterrupts(saved);
             return;
         }
         printAsText(items);
+    }
+
+    /** Masks interrupts (what `critical {` does) and yields the PRIMASK to restore. */
+    LLVMValueRef maskInterrupts() {
+        LLVMTypeRef type = cg.fnType(cg.i32);
+        LLVMValueRef asm = cg.inlineAsm(type, "mrs $0, primask\n\tcpsid i", "=r,~{memory}");
+        return LLVMBuildCall2(cg.builder, type, asm, new PointerPointer<LLVMValueRef>(0), 0, "primask");
+    }
+
+    /** Restores the PRIMASK {@link #maskInterrupts} saved (what the end of `critical` does). */
+    void restoreInterrupts(LLVMValueRef saved) {
+        LLVMTypeRef type = cg.fnType(cg.voidType, cg.i32);
+        LLVMBuildCall2(cg.builder, type, cg.inlineAsm(type, "msr primask, $0", "r,~{memory}"), LlvmCodegen.values(saved), 1, "");
     }
 
     void printAsText(List<PrintItem> items) {

@@ -343,8 +343,7 @@ public final class MirBuilder {
                 boolean holds = b.op() == Expr.BinaryOp.EQ || b.op() == Expr.BinaryOp.LE || b.op() == Expr.BinaryOp.GE;
                 return constant(Type.BOOL, holds ? 1 : 0);
             }
-            Type operandType = program.usedThroughReference(b.left()) ? derefType(typeOf(b.left())) : typeOf(b.left());
-            return arithmetic(BinOp.valueOf(b.op().name()), l, r, operandType, typeOf(b), b.span());
+            return arithmetic(BinOp.valueOf(b.op().name()), l, r, valueType(b.left()), typeOf(b), b.span());
         }
 
         /** A method's receiver as its `self`: borrowed (unless it already is a reference) or copied. */
@@ -460,7 +459,7 @@ public final class MirBuilder {
                 case "assert_eq" -> {
                     Operand l = operand(args.get(0));
                     Operand r = operand(args.get(1));
-                    Type t = program.usedThroughReference(args.get(0)) ? derefType(typeOf(args.get(0))) : typeOf(args.get(0));
+                    Type t = valueType(args.get(0));
                     Local eq = temp(Type.BOOL);
                     assign(eq, new Rvalue.Binary(BinOp.EQ, l, r));
                     BlockId ok = newBlock();

@@ -125,6 +125,11 @@ abstract sealed class PlaceLowering extends CfgBuilder permits ArithmeticLowerin
         return program.usedThroughReference(e) ? receiverValue(e) : lower(e);
     }
 
+    /** The type of {@link #operand}'s value: what {@code e} refers to, when used through a reference. */
+    Type valueType(Expr e) {
+        return program.usedThroughReference(e) ? derefType(typeOf(e)) : typeOf(e);
+    }
+
     /** A built-in method's receiver as a value: what it refers to, when it is a reference. */
     Operand receiverValue(Expr receiver) {
         Type t = typeOf(receiver);

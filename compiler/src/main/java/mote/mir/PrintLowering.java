@@ -40,8 +40,7 @@ abstract sealed class PrintLowering extends ArithmeticLowering permits MatchLowe
         for (TypedProgram.FormatPart part : parts) {
             if (part instanceof TypedProgram.FormatPart.Literal lit) { items.add(new PrintItem.Text(lit.bytes())); continue; }
             FormatSpec spec = ((TypedProgram.FormatPart.Placeholder) part).spec();
-            Expr arg = args.get(argIndex++);
-            Type t = program.usedThroughReference(arg) ? derefType(typeOf(arg)) : typeOf(arg);
+            Type t = valueType(args.get(argIndex++));
             Object v = values.get(valueIndex++);
             if (v instanceof Place place) debugItems(items, place, t, spec);
             else if (t instanceof Type.Unit) items.add(text(padded("()", spec)));

@@ -373,10 +373,8 @@ abstract sealed class CallChecks extends FormatChecks permits AsyncChecks {
                     Type s;
                     if (shallow(l) instanceof Type.Ref && shallow(r) instanceof Type.Ref) {
                         // Two references: what they point to, as Rust's assert_eq! compares.
-                        Type lv = l, rv = r;
-                        while (shallow(lv) instanceof Type.Ref x) lv = x.target();
-                        while (shallow(rv) instanceof Type.Ref x) rv = x.target();
-                        unify(lv, rv, args.get(1).span());
+                        Type lv = referent(l);
+                        unify(lv, referent(r), args.get(1).span());
                         out.operandDerefs.add(args.get(0));
                         out.operandDerefs.add(args.get(1));
                         s = shallow(lv);

@@ -29,9 +29,7 @@ abstract sealed class FormatChecks extends PatternChecks permits CallChecks {
         if (t instanceof Type.Never) return;
         if (!spec.debug() && shallow(t) instanceof Type.Ref) {
             // `{}` of a reference prints what it refers to (Rust's Display for &T): a number or bool.
-            Type target = t;
-            while (shallow(target) instanceof Type.Ref r) target = r.target();
-            Type s = shallow(target);
+            Type s = shallow(referent(t));
             if (isInt(s) || s instanceof Type.Float32 || s instanceof Type.Bool) {
                 out.operandDerefs.add(arg);
                 t = s;

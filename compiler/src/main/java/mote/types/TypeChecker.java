@@ -418,8 +418,7 @@ public final class TypeChecker extends AsyncChecks {
         }
         if (shallow(t) instanceof Type.Ref r && shallow(r.target()) instanceof Type.Ref && isNumberLike(referent(t))) {
             // Rust takes one reference as the value, not two: one error, not a cascade.
-            int depth = 0;
-            for (Type x = shallow(t); x instanceof Type.Ref xr; x = shallow(xr.target())) depth++;
+            int depth = referenceDepth(t);
             diags.error("E0333", operand.span(), "`" + resolveForMessage(t) + "` is " + depth + " references away from its value",
                     "dereference it: `" + "*".repeat(depth) + sourceText(operand) + "`");
             return Type.NEVER;
@@ -448,11 +447,6 @@ public final class TypeChecker extends AsyncChecks {
     private boolean isNumberLike(Type t) {
         Type s = shallow(t);
         return isInt(s) || s instanceof Type.Float32 || s instanceof Type.Bool || s instanceof Type.Enum;
-    }
-
-    private Type referent(Type t) {
-        while (shallow(t) instanceof Type.Ref r) t = r.target();
-        return t;
     }
 
     private void requireInt(Type t, Span at, Expr.BinaryOp op) {
@@ -724,8 +718,7 @@ public final class TypeChecker extends AsyncChecks {
         if (a.op() != null && shallow(target) instanceof Type.Ref && isNumberLike(referent(target))) {
             // `v += 1` with `v: &mut u8`: the `*` forgotten. One error that says so.
             check(a.value(), null);
-            int depth = 0;
-            for (Type x = shallow(target); x instanceof Type.Ref xr; x = shallow(xr.target())) depth++;
+            int depth = referenceDepth(target);
             diags.error("E0333", a.span(), "cannot apply `" + a.op().symbol + "=` to `" + resolveForMessage(shallow(target)) + "`",
                     "assign through the reference: `" + "*".repeat(depth) + sourceText(tgt) + " " + a.op().symbol + "= ...`");
             return Type.UNIT;

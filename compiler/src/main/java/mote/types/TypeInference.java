@@ -98,6 +98,19 @@ abstract sealed class TypeInference extends CheckerState permits ItemDeclaration
     }
 
     /** The current best knowledge of a type: a bound var becomes its binding. */
+    /** What {@code t} refers to, through every reference (itself when it is none). */
+    Type referent(Type t) {
+        while (shallow(t) instanceof Type.Ref r) t = r.target();
+        return t;
+    }
+
+    /** How many references {@code t} is from its value. */
+    int referenceDepth(Type t) {
+        int depth = 0;
+        for (Type x = shallow(t); x instanceof Type.Ref r; x = shallow(r.target())) depth++;
+        return depth;
+    }
+
     Type shallow(Type t) {
         if (t instanceof Type.Var v) {
             int r = find(v.id());
