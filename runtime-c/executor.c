@@ -2,15 +2,21 @@
  * executor.c: the single-threaded executor that polls the program's tasks.
  *
  * All storage is the program's: the task table mote_tasks (poll function and
- * state per slot), mote_task_status (one byte per slot) and the ready bitmap
- * mote_task_ready (one bit per slot), each sized by the compiler; the runtime
+ * state per slot), mote_task_status (one byte per slot) and the ready flags
+ * mote_task_ready (one byte per slot), each sized by the compiler; the runtime
  * has no maximum. Slot 0 is `main`.
  *
- * Interrupt safety: mote_wake may run in any interrupt handler. The ready
- * bitmap is only changed inside PRIMASK critical sections (a handful of
- * instructions). PRIMASK rather than LDREX/STREX on v7-M too: one code path
- * for v6-M and v7-M, no retry loops, and the masked window is shorter than
- * the exception entry itself. Handlers never touch mote_task_status.
+ * The executor sweeps the slots in order, polling each one whose ready flag is
+ * set, and starts the sweep again while any poll happened. Because each flag is
+ * read afresh when the sweep reaches it, the order is round robin from the task
+ * after the last one polled: a task that keeps yielding cannot starve the others.
+ *
+ * Interrupt safety: mote_wake may run in any interrupt handler. A wake-up is a
+ * single byte store of 1, and only the executor clears a flag (before the poll it
+ * stands for), so neither side needs a critical section: a wake-up that lands
+ * between the executor's read and its clear is served by the poll that follows.
+ * Interrupts are masked only to decide to sleep. Handlers never touch
+ * mote_task_status.
  */
 #include "mote_rt.h"
 
@@ -25,24 +31,23 @@ extern bool (*const mote_task_poller)(uint32_t task) __attribute__((weak));
  * is smaller than a call per task). Weak: C programs need not define it. */
 extern bool mote_poll_task(uint32_t task) __attribute__((weak));
 
+/* Mote programs define it (mote.llvm.TaskTable): true when polling a task that is not LIVE is
+ * harmless, so the sweep need not look at the status first. A task that finished answers
+ * Pending without doing anything, and a slot never started is never woken. Weak: C programs
+ * need not define it. */
+extern const bool mote_stale_polls_harmless __attribute__((weak));
+
 /* The id of the task being polled: a global of its own, under a name a debugger can find
  * (qemu/gdbinit's `mote-task` reads it). Whole-program optimisation splits a struct of
  * globals into one global per field anyway, so this costs nothing. */
 uint32_t mote_task_current;
 
-static struct {
-    uint32_t live;      /* LIVE slots: the program ends when none is left */
-    uint32_t next_scan; /* round-robin position in the ready bitmap (more than 32 slots) */
-    uint32_t after;     /* 32 slots or fewer: the bits of the slots after the last polled one */
-} ex;
+/* LIVE slots: the program ends when none is left and nothing is ready. */
+static uint32_t live_tasks;
 
-/* 32 tasks or fewer (the common case) have one word of ready bits: in a whole-program build
- * the task count is a constant, so this folds and the word index and the scan across words
- * disappear. */
-#define ONE_WORD (mote_task_count <= 32u)
-
-/* One task has nothing to rotate. Only where the count is a constant: elsewhere (C programs
- * linking runtime-c's objects) the mask alone gives the same pick without a test. */
+/* One task: the sweep has one slot, known before the loop is simplified, so its poll is
+ * direct and may be inlined. Only where the count is a constant (C programs linking
+ * runtime-c's objects do not know it). */
 #ifdef MOTE_WHOLE_PROGRAM
 #define ONE_TASK (mote_task_count == 1u)
 #else
@@ -54,24 +59,32 @@ static struct {
 __attribute__((weak)) const bool mote_handlers_use_runtime = true;
 #endif
 
+/* The flags are shared with interrupt handlers: volatile (a plain ldrb/strb; v6-M has no
+ * lock-free atomics to ask for) makes the optimiser read each one afresh, where it would
+ * otherwise keep a value from before a poll it has inlined and can see does not set it. */
+static inline bool is_ready(uint32_t id)
+{
+    return ((volatile uint8_t *)mote_task_ready)[id] != 0;
+}
+
+static inline void set_ready(uint32_t id, uint8_t flag)
+{
+    ((volatile uint8_t *)mote_task_ready)[id] = flag;
+}
+
 void mote_wake_locked(uint32_t id)
 {
-    if (ONE_WORD)
-        mote_task_ready[0] |= 1u << id;
-    else
-        mote_task_ready[id >> 5] |= 1u << (id & 31u);
+    set_ready(id, 1);
 }
 
 void mote_wake(uint32_t id)
 {
-    uint32_t primask = mote_lock();
-    mote_wake_locked(id);
-    mote_unlock(primask);
+    set_ready(id, 1);
 }
 
 void mote_wake_current(void)
 {
-    mote_wake(mote_task_current);
+    set_ready(mote_task_current, 1);
 }
 
 uint32_t mote_current_task(void)
@@ -84,8 +97,8 @@ uint32_t mote_current_task(void)
 static inline __attribute__((always_inline)) void start_slot(uint32_t id)
 {
     mote_task_status[id] = MOTE_TASK_LIVE;
-    ex.live++;
-    mote_wake(id);
+    live_tasks++;
+    set_ready(id, 1);
 }
 
 void mote_task_start(uint32_t id)
@@ -104,70 +117,6 @@ int32_t mote_task_claim(uint32_t first, uint32_t n)
     return -1;
 }
 
-static uint32_t lowest_bit(uint32_t mask)
-{
-#if defined(__ARM_ARCH_6M__)
-    uint32_t bit = 0;
-    while (!(mask & 1u)) {
-        mask >>= 1;
-        bit++;
-    }
-    return bit;
-#else
-    return (uint32_t)__builtin_ctz(mask);
-#endif
-}
-
-/* Every ready bit is a task's: told so, the optimiser drops the caller's test for "none"
- * after a bit was found, and with one task knows the id, so the poll is direct and
- * inlined into the executor (the worst-case stack report measures such a poll from the
- * executor: mote.size.TaskReport). */
-static void assume_a_task(uint32_t id)
-{
-    __builtin_assume(id < mote_task_count);
-}
-
-/* Takes the next ready task after the last one polled (round robin, so a task
- * that keeps yielding cannot starve the others) and clears its bit; returns
- * mote_task_count when none is ready. Called with interrupts masked. */
-static uint32_t take_ready(void)
-{
-    if (ONE_WORD) {
-        /* The scan position is kept as the mask of the slots after the last polled one, so
-         * neither the pick nor the update shifts by a variable amount or compares with the
-         * count. After the last slot the mask has no task's bit and the scan wraps; zero
-         * (its initial value) wraps too. With one task there is nothing to rotate. */
-        uint32_t ready = mote_task_ready[0];
-        uint32_t mask = ONE_TASK ? ready : ready & ex.after;
-        if (mask == 0)
-            mask = ready;
-        if (mask == 0)
-            return mote_task_count;
-        uint32_t id = lowest_bit(mask);
-        assume_a_task(id);
-        mote_task_ready[0] = ready & ~(1u << id);
-        if (!ONE_TASK)
-            ex.after = ~1u << id;
-        return id;
-    }
-    uint32_t words = (mote_task_count + 31u) >> 5;
-    uint32_t w = ex.next_scan >> 5;
-    uint32_t mask = mote_task_ready[w] & (~0u << (ex.next_scan & 31u));
-    for (uint32_t k = 0; k <= words; k++) {
-        if (mask != 0) {
-            uint32_t bit = lowest_bit(mask);
-            mote_task_ready[w] &= ~(1u << bit);
-            uint32_t id = (w << 5) + bit;
-            assume_a_task(id);
-            ex.next_scan = id + 1 < mote_task_count ? id + 1 : 0;
-            return id;
-        }
-        w = w + 1 < words ? w + 1 : 0;
-        mask = mote_task_ready[w];
-    }
-    return mote_task_count;
-}
-
 _Noreturn void mote_executor_run(void)
 {
 #ifdef __GCC_HAVE_DWARF2_CFI_ASM
@@ -176,37 +125,62 @@ _Noreturn void mote_executor_run(void)
     __asm__(".cfi_undefined lr");
 #endif
     mote_task_status[MAIN_TASK] = MOTE_TASK_LIVE;
-    ex.live = 1;
-    mote_task_ready[0] = 1u << MAIN_TASK;
+    live_tasks = 1;
+    set_ready(MAIN_TASK, 1);
     for (;;) {
-        /* Checking for work and sleeping happen with interrupts masked: WFI
-         * still wakes on a pending interrupt, whose handler runs right after
-         * `cpsie i`, so a wake-up cannot slip in between and be slept through. */
+        bool polled = false;
+        /* Built for speed, the sweep is unrolled (the task count is a constant of the whole
+         * program): each slot's poll is then direct and inlined, with no loop counter. */
+#ifdef MOTE_FOR_SPEED
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wpass-failed"   /* the count is known only once linked */
+#pragma clang loop unroll(full)
+#endif
+        for (uint32_t slot = 0; slot < mote_task_count; slot++) {
+            uint32_t id = ONE_TASK ? MAIN_TASK : slot;
+            if (!is_ready(id))
+                continue;
+            set_ready(id, 0);
+            polled = true;
+            bool check_status = &mote_stale_polls_harmless == 0 || !mote_stale_polls_harmless;
+            if (check_status && mote_task_status[id] != MOTE_TASK_LIVE)
+                continue;   /* a stale wake-up of a stopped task */
+            /* Written out here rather than in a helper: a debugger's backtrace then ends in
+             * the task's poll and mote_executor_run, with no inlined frame between. */
+            mote_task_current = id;
+            /* mote_poll_catching returns true for a task it poisoned, too. Mote programs
+             * always define the poller (null without --panic=task); C programs may not. */
+            bool (*poller)(uint32_t) = &mote_task_poller != 0 ? mote_task_poller : 0;
+            bool stopped;
+            if (poller != 0)
+                stopped = poller(id);
+            else if (mote_runtime_for_speed && &mote_poll_task != 0)
+                stopped = mote_poll_task(id);
+            else
+                stopped = mote_tasks[id].poll(mote_tasks[id].state);
+            if (stopped) {
+                if (mote_task_status[id] == MOTE_TASK_LIVE)
+                    mote_task_status[id] = MOTE_TASK_FINISHED;
+                live_tasks--;
+            }
+        }
+#ifdef MOTE_FOR_SPEED
+#pragma clang diagnostic pop
+#endif
+        if (polled)
+            continue;
+        /* Checking for work and sleeping happen with interrupts masked: WFI still wakes on a
+         * pending interrupt, whose handler runs right after `cpsie i`, so a wake-up cannot
+         * slip in between and be slept through. */
         __asm__ volatile("cpsid i" ::: "memory");
-        uint32_t id = take_ready();
-        if (id == mote_task_count) {
-            if (ex.live == 0)
+        bool ready = false;
+        for (uint32_t id = 0; id < mote_task_count && !ready; id++)
+            ready = is_ready(id);
+        if (!ready) {
+            if (live_tasks == 0)
                 mote_exit(0);
             __asm__ volatile("wfi" ::: "memory");
         }
         __asm__ volatile("cpsie i" ::: "memory");
-        if (id == mote_task_count || mote_task_status[id] != MOTE_TASK_LIVE)
-            continue;   /* nothing to do, or a stale wake-up of a stopped task */
-        mote_task_current = id;
-        /* mote_poll_catching returns true for a task it poisoned, too. Mote programs
-         * always define the poller (null without --panic=task); C programs may not. */
-        bool (*poller)(uint32_t) = &mote_task_poller != 0 ? mote_task_poller : 0;
-        bool stopped;
-        if (poller != 0)
-            stopped = poller(id);
-        else if (mote_runtime_for_speed && &mote_poll_task != 0)
-            stopped = mote_poll_task(id);
-        else
-            stopped = mote_tasks[id].poll(mote_tasks[id].state);
-        if (stopped) {
-            if (mote_task_status[id] == MOTE_TASK_LIVE)
-                mote_task_status[id] = MOTE_TASK_FINISHED;
-            ex.live--;
-        }
     }
 }

@@ -63,7 +63,9 @@ static void unwind_to_executor(void)
         mote_longjmp(catch_point);
 }
 
-bool mote_poll_catching(uint32_t task)
+/* Never inlined: the executor's loop must not hold the setjmp's returns_twice call itself
+ * (built for speed it is unrolled, which LLVM refuses around such a call). */
+__attribute__((noinline)) bool mote_poll_catching(uint32_t task)
 {
     const struct mote_task *t = &mote_tasks[task];
     if (task == 0)

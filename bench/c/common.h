@@ -12,7 +12,7 @@
 static bool program_poll(void *state);
 const struct mote_task mote_tasks[1] = {{program_poll, 0}};
 uint8_t mote_task_status[1];
-uint32_t mote_task_ready[1];
+uint8_t mote_task_ready[1];
 const uint32_t mote_task_count = 1;
 #endif
 #endif

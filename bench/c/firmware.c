@@ -382,5 +382,5 @@ const struct mote_task mote_tasks[8] = {
     {sampler_poll, 0}, {reporter_poll, 0}, {console_poll, 0}, {uart_rx_poll, 0},
 };
 uint8_t mote_task_status[8];
-uint32_t mote_task_ready[1];
+uint8_t mote_task_ready[8];
 const uint32_t mote_task_count = 8;

@@ -24,9 +24,9 @@ struct mote_task {
 extern const uint32_t mote_task_count;
 extern const struct mote_task mote_tasks[];       /* [mote_task_count], in flash */
 extern uint8_t mote_task_status[];                /* [mote_task_count], zero-initialised */
-/* Not volatile: read and written only with interrupts masked, by code whose `cpsid`/`msr`
- * asm clobbers memory, so every access is fresh without it, and can be optimised. */
-extern uint32_t mote_task_ready[];                /* [(mote_task_count + 31) / 32], zero-initialised */
+/* One flag per slot, set (1) by a wake-up, also from interrupt handlers, and cleared by the
+ * executor before the poll it asks for; accessed as volatile bytes (executor.c). */
+extern uint8_t mote_task_ready[];                 /* [mote_task_count], zero-initialised */
 
 /* With --panic=task the program defines
  *     bool (*const mote_task_poller)(uint32_t) = mote_poll_catching;
@@ -98,8 +98,8 @@ enum {
 /* Marks task `id` ready. Safe from interrupt handlers and with interrupts
  * masked; waking a task that is not LIVE does nothing. */
 void mote_wake(uint32_t id);
-/* The same, for runtime-c code that runs with interrupts masked already: no second
- * save and restore of PRIMASK. */
+/* The same (a wake-up is one byte store and needs no critical section): the name runtime-c
+ * code uses where it holds interrupts masked for its own structures. */
 void mote_wake_locked(uint32_t id);
 /* The id of the task being polled (what waiter and timer nodes record). */
 uint32_t mote_current_task(void);

@@ -12,7 +12,7 @@ int memcmp(const void *a, const void *b, size_t n);
 /* A multi-task stand-in: it defines mote_tasks[MOTE_TASK_SLOTS] itself. */
 const uint32_t mote_task_count = MOTE_TASK_SLOTS;
 uint8_t mote_task_status[MOTE_TASK_SLOTS];
-uint32_t mote_task_ready[(MOTE_TASK_SLOTS + 31) / 32];
+uint8_t mote_task_ready[MOTE_TASK_SLOTS];
 #else
 /* A single-task stand-in: it defines mote_program_init and mote_program_poll_main, and
  * this one task slot polls them (the first compiler's ABI, which runtime-c no longer knows). */
@@ -36,7 +36,7 @@ static bool single_task_poll(void *state)
 
 const struct mote_task mote_tasks[1] = {{single_task_poll, 0}};
 uint8_t mote_task_status[1];
-uint32_t mote_task_ready[1];
+uint8_t mote_task_ready[1];
 #endif
 
 static inline void say(const char *s)

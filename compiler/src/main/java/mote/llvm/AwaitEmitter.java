@@ -64,7 +64,12 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
                     LLVMBuildBr(cg.builder, blocks[0]);
                 }
                 case RETURNED -> {
-                    if (machine.returnedPending()) LLVMBuildRet(cg.builder, cg.constInt(cg.i1, 0));
+                    // `main` returning an exit code ends the program when it returns, and is
+                    // never awaited: the arm is dead, and saying so leaves the executor's
+                    // inlined dispatch one compare shorter. (Other tasks may see a stale
+                    // wake-up after they finished: TaskTable's mote_stale_polls_harmless.)
+                    if (machine.returnedPending() && exitsProgram()) LLVMBuildUnreachable(cg.builder);
+                    else if (machine.returnedPending()) LLVMBuildRet(cg.builder, cg.constInt(cg.i1, 0));
                     else panicWith("`async fn` resumed after completion", fn.span());
                 }
                 case PANICKED -> panicWith("`async fn` resumed after panicking", fn.span());
@@ -80,6 +85,11 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
         LLVMPositionBuilderAtEnd(cg.builder, invalid);
         LLVMBuildUnreachable(cg.builder);
         if (scope != null) LLVMSetCurrentDebugLocation2(cg.builder, cg.debug.fnLocation(fn, scope));
+    }
+
+    /** This is `main` returning an exit code: its return ends the program (mote_exit). */
+    private boolean exitsProgram() {
+        return fn.name().equals(cg.program.mainFunction()) && LlvmCodegen.hasStorage(fn.returnType());
     }
 
     void restore(StateMachine.Slot slot) {

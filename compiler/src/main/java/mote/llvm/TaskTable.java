@@ -118,8 +118,8 @@ final class TaskTable {
         emitDirectPoll(program, polls, entries);
         LLVMValueRef status = LLVMAddGlobal(cg.module, LLVMArrayType(cg.i8, count), "mote_task_status");
         LLVMSetInitializer(status, LLVMConstNull(LLVMArrayType(cg.i8, count)));
-        LLVMValueRef ready = LLVMAddGlobal(cg.module, LLVMArrayType(cg.i32, (count + 31) / 32), "mote_task_ready");
-        LLVMSetInitializer(ready, LLVMConstNull(LLVMArrayType(cg.i32, (count + 31) / 32)));
+        LLVMValueRef ready = LLVMAddGlobal(cg.module, LLVMArrayType(cg.i8, count), "mote_task_ready");
+        LLVMSetInitializer(ready, LLVMConstNull(LLVMArrayType(cg.i8, count)));
         if (cg.debugBuild) {   // each task's stack high-water mark (runtime-c/stack_marks.c), for `mote tasks`
             LLVMValueRef marks = LLVMAddGlobal(cg.module, LLVMArrayType(cg.i32, count), "mote_task_stack_marks");
             LLVMSetInitializer(marks, LLVMConstNull(LLVMArrayType(cg.i32, count)));
@@ -133,6 +133,14 @@ final class TaskTable {
         LLVMSetInitializer(poller, panicAbort ? LLVMConstNull(cg.ptr)
                 : LLVMAddFunction(cg.module, "mote_poll_catching", cg.fnType(cg.i1, cg.i32)));
         LLVMSetGlobalConstant(poller, 1);
+        // Whether the executor may poll a task whatever its status (runtime-c/executor.c): only
+        // when a poll of a task that finished is a no-op (returned-pending: its Returned arm
+        // answers Pending) and no task is ever poisoned (--panic=task leaves a poisoned task's
+        // state mid-way). A never-started slot is never woken: no waiter holds its id.
+        boolean harmless = panicAbort && machines.values().stream().allMatch(StateMachine::returnedPending);
+        LLVMValueRef stale = LLVMAddGlobal(cg.module, cg.i8, "mote_stale_polls_harmless");
+        LLVMSetInitializer(stale, cg.constInt(cg.i8, harmless ? 1 : 0));
+        LLVMSetGlobalConstant(stale, 1);
     }
 
 
@@ -182,6 +190,13 @@ final class TaskTable {
         if (cg.debugBuild) cg.callRuntime("mote_stack_mark_begin");
         LLVMValueRef done = cg.sm.callPoll(task.name(), LLVMGetParam(f, 0), out, false, null);
         if (cg.debugBuild) cg.callRuntime("mote_stack_mark_end");
+        if (isMain && LlvmCodegen.hasStorage(result) && m.returnedPending() && m.states().stream().noneMatch(s -> s.kind() == StateMachine.Kind.SUSPENDED)) {
+            // A `main` that never suspends always ends in mote_exit: LLVM then sees each call on
+            // the way as leading to `unreachable` and never inlines it (no size growth allowed
+            // there), though each is the only call of its callee.
+            cg.addFnAttr(f, "alwaysinline");
+            cg.addFnAttr(cg.polls.get(task.name()), "alwaysinline");
+        }
         if (isMain && LlvmCodegen.hasStorage(result)) {
             LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(cg.ctx, f, "exit");
             LLVMBasicBlockRef pending = LLVMAppendBasicBlockInContext(cg.ctx, f, "pending");
