@@ -64,6 +64,21 @@ abstract sealed class AsyncChecks extends CallChecks permits TypeChecker {
         Expr.Call call = sp.call();
         if (currentFn != null) firstSpawn.putIfAbsent(currentFn, sp);
         Symbol target = call.callee() instanceof Expr.Name n ? globals.get(n.ident().name()) : null;
+        ModuleScope module = call.callee() instanceof Expr.Field f ? moduleNamed(f.target()) : null;
+        if (module != null) {   // `spawn uart.rx_task(..)`: a task of an imported module
+            String name = ((Expr.Field) call.callee()).field().name();
+            target = module.globals().get(name);
+            if (target == null && !module.globals().containsKey(name)) {
+                List<String> tasks = new ArrayList<>();
+                for (var e : module.globals().entrySet())
+                    if (e.getValue() instanceof Symbol.Fn g && g.decl().kind() == Item.FnKind.TASK) tasks.add(e.getKey());
+                String best = Suggest.closest(name, tasks);
+                diags.error("E0209", ((Expr.Field) call.callee()).field().span(), "module `" + module.module().name() + "` has no task `" + name + "`",
+                        best == null ? new String[0] : new String[] {"did you mean `" + module.module().name() + "." + best + "`?"});
+                for (Expr a : call.args()) check(a, null);
+                return sp.isTry() ? Type.BOOL : Type.UNIT;
+            }
+        }
         if (target == null && call.callee() instanceof Expr.Name n) {
             // A name that is nothing at all: a typo far more often than a fn to redeclare.
             String name = n.ident().name();
@@ -77,7 +92,8 @@ abstract sealed class AsyncChecks extends CallChecks permits TypeChecker {
             return sp.isTry() ? Type.BOOL : Type.UNIT;
         }
         if (!(target instanceof Symbol.Fn f) || f.decl().kind() != Item.FnKind.TASK) {
-            String what = call.callee() instanceof Expr.Name n ? "`" + n.ident().name() + "`" : "this";
+            String what = call.callee() instanceof Expr.Name n ? "`" + n.ident().name() + "`"
+                    : module != null ? "`" + module.module().name() + "." + ((Expr.Field) call.callee()).field().name() + "`" : "this";
             diags.error("E0415", call.callee().span(), what + " is not a task; only a `task fn` can be spawned",
                     "declare it `task fn ...` (or `task(N) fn` for N instances)");
             for (Expr a : call.args()) check(a, null);

@@ -21,9 +21,16 @@ abstract sealed class CallChecks extends FormatChecks permits AsyncChecks {
     CallChecks(Diagnostics diags) { super(diags); }
 
     Type checkMethodCall(Expr.MethodCall mc, boolean awaited) {
+        Symbol.Fn associated = null;
         if (mc.receiver() instanceof Expr.Name tn && typeNames.containsKey(tn.ident().name())
                 && scopes.stream().noneMatch(sc -> sc.containsKey(tn.ident().name()))
-                && globals.get(tn.ident().name() + "." + mc.method().name()) instanceof Symbol.Fn f) {   // `Point.new(1)`
+                && globals.get(tn.ident().name() + "." + mc.method().name()) instanceof Symbol.Fn f) associated = f;   // `Point.new(1)`
+        ModuleScope owner = mc.receiver() instanceof Expr.Field tf ? moduleNamed(tf.target()) : null;
+        if (owner != null && owner.types().containsKey(((Expr.Field) mc.receiver()).field().name())
+                && owner.globals().get(((Expr.Field) mc.receiver()).field().name() + "." + mc.method().name()) instanceof Symbol.Fn f)
+            associated = f;   // `geo.Point.new(1)`
+        if (associated != null) {
+            Symbol.Fn f = associated;
             if (hasSelf(f)) {
                 diags.error("E0398", mc.span(), "`" + mc.method().name() + "` takes `self`: call it on a value, `x." + mc.method().name() + "(..)`");
                 for (Expr a : mc.args()) check(a, null);
@@ -317,8 +324,11 @@ abstract sealed class CallChecks extends FormatChecks permits AsyncChecks {
     }
 
     void reportNotAwaited(Expr c, String name) {
+        // A method call reads best as written (`p.settle().await`); a long one by its shape.
+        String call = c instanceof Expr.MethodCall && !sourceText(c).contains("\n") && sourceText(c).length() <= 40
+                ? sourceText(c) : c instanceof Expr.MethodCall mc ? "x." + mc.method().name() + "(...)" : name + "(...)";
         diags.error("E0405", c.span(), "`" + name + "` is async and its call is not awaited",
-                "a future is not a value in Mote: write `" + name + "(...).await`");
+                "a future is not a value in Mote: write `" + call + ".await`");
     }
 
     void reportNotAsync(Expr c, String name) {

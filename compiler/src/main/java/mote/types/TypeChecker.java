@@ -907,7 +907,18 @@ public final class TypeChecker extends AsyncChecks {
                     s.isOption() ? "return an Option, or `match` the value here" : "return a Result, or `match` the value here");
             return s.args().get(0);
         }
-        if (s.isResult()) unify(((Type.Sum) result).args().get(1), s.args().get(1), t.span());
+        if (s.isResult()) {
+            Type want = shallow(((Type.Sum) result).args().get(1)), got = shallow(s.args().get(1));
+            boolean known = !(want instanceof Type.Var || got instanceof Type.Var || want instanceof Type.Never || got instanceof Type.Never);
+            if (known && (!sameShape(want, got) || want instanceof Type.Int && !want.equals(got))) {
+                // Not `as`: the error is not a value here to convert.
+                diags.error("E0308", t.span(), "`?` cannot convert the error: this `Result` has error type `" + resolveForMessage(got)
+                                + "`, and the function returns `Result<_, " + resolveForMessage(want) + ">`",
+                        "`?` converts no error type (no `From`): give both the same error type, or `match` the value and return the function's own `Err(..)`");
+                return s.args().get(0);
+            }
+            unify(want, got, t.span());
+        }
         return s.args().get(0);
     }
 

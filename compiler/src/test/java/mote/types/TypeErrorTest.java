@@ -71,6 +71,24 @@ class TypeErrorTest {
     }
 
     @org.junit.jupiter.api.Test
+    void anUnawaitedMethodCallIsShownAwaitedAsWritten() {
+        CompileError error = org.junit.jupiter.api.Assertions.assertThrows(CompileError.class,
+                () -> Compiler.analyze(Compiler.read(TestFiles.resources("errors/types").resolve("method_not_awaited.mote"))));
+        assertEquals(List.of("a future is not a value in Mote: write `v.settle().await`"),
+                error.diagnostics().all().stream().map(d -> String.join(" ", d.help())).toList());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aModulesTasksAndTypesAreNamedWithTheModule() {
+        CompileError error = org.junit.jupiter.api.Assertions.assertThrows(CompileError.class,
+                () -> Compiler.analyze(Compiler.read(TestFiles.resources("errors/types").resolve("import_task_misuse.mote"))));
+        assertEquals(List.of("module `import_task_helper` has no task `blnk` / did you mean `import_task_helper.blink`?",
+                        "`import_task_helper.settle` is not a task; only a `task fn` can be spawned / declare it `task fn ...` (or `task(N) fn` for N instances)",
+                        "`read` takes `self`: call it on a value, `x.read(..)` / "),
+                error.diagnostics().all().stream().map(d -> d.message() + " / " + String.join(" ", d.help())).toList());
+    }
+
+    @org.junit.jupiter.api.Test
     void aCompoundAssignmentToAReferenceSaysToAssignThroughIt() {
         CompileError error = org.junit.jupiter.api.Assertions.assertThrows(CompileError.class,
                 () -> Compiler.analyze(Compiler.read(TestFiles.resources("errors/types").resolve("compound_assign_to_reference.mote"))));
