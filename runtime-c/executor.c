@@ -117,6 +117,34 @@ int32_t mote_task_claim(uint32_t first, uint32_t n)
     return -1;
 }
 
+/* One slot of the sweep: polls task `slot` if its flag is set, clearing the flag first.
+ * A macro, not a function: a debugger's backtrace then ends in the task's poll and
+ * mote_executor_run, with no inlined frame between. */
+#define SWEEP_SLOT(slot)                                                                   \
+    do {                                                                                   \
+        uint32_t id = (slot);                                                              \
+        if (id < mote_task_count && is_ready(id)) {                                        \
+            set_ready(id, 0);                                                              \
+            polled = true;                                                                 \
+            /* A stale wake-up of a stopped task is dropped, unless polling it is harmless. */ \
+            if (!check_status || mote_task_status[id] == MOTE_TASK_LIVE) {                \
+                mote_task_current = id;                                                    \
+                bool stopped;                                                              \
+                if (poller != 0)                                                           \
+                    stopped = poller(id);                                                  \
+                else if (mote_runtime_for_speed && &mote_poll_task != 0)                   \
+                    stopped = mote_poll_task(id);                                          \
+                else                                                                       \
+                    stopped = mote_tasks[id].poll(mote_tasks[id].state);                   \
+                if (stopped) {                                                             \
+                    if (mote_task_status[id] == MOTE_TASK_LIVE)                            \
+                        mote_task_status[id] = MOTE_TASK_FINISHED;                         \
+                    live_tasks--;                                                          \
+                }                                                                          \
+            }                                                                              \
+        }                                                                                  \
+    } while (0)
+
 _Noreturn void mote_executor_run(void)
 {
 #ifdef __GCC_HAVE_DWARF2_CFI_ASM
@@ -124,48 +152,28 @@ _Noreturn void mote_executor_run(void)
      * and gdb would otherwise unwind into itself ("previous frame identical"). Emits no code. */
     __asm__(".cfi_undefined lr");
 #endif
+    /* mote_poll_catching returns true for a task it poisoned, too. Mote programs always
+     * define the poller (null without --panic=task); C programs may not. */
+    bool (*const poller)(uint32_t) = &mote_task_poller != 0 ? mote_task_poller : 0;
+    const bool check_status = &mote_stale_polls_harmless == 0 || !mote_stale_polls_harmless;
     mote_task_status[MAIN_TASK] = MOTE_TASK_LIVE;
     live_tasks = 1;
     set_ready(MAIN_TASK, 1);
     for (;;) {
         bool polled = false;
-        /* Built for speed, the sweep is unrolled (the task count is a constant of the whole
-         * program): each slot's poll is then direct and inlined, with no loop counter. */
 #ifdef MOTE_FOR_SPEED
-#pragma clang diagnostic push
-#pragma clang diagnostic ignored "-Wpass-failed"   /* the count is known only once linked */
-#pragma clang loop unroll(full)
-#endif
-        for (uint32_t slot = 0; slot < mote_task_count; slot++) {
-            uint32_t id = ONE_TASK ? MAIN_TASK : slot;
-            if (!is_ready(id))
-                continue;
-            set_ready(id, 0);
-            polled = true;
-            bool check_status = &mote_stale_polls_harmless == 0 || !mote_stale_polls_harmless;
-            if (check_status && mote_task_status[id] != MOTE_TASK_LIVE)
-                continue;   /* a stale wake-up of a stopped task */
-            /* Written out here rather than in a helper: a debugger's backtrace then ends in
-             * the task's poll and mote_executor_run, with no inlined frame between. */
-            mote_task_current = id;
-            /* mote_poll_catching returns true for a task it poisoned, too. Mote programs
-             * always define the poller (null without --panic=task); C programs may not. */
-            bool (*poller)(uint32_t) = &mote_task_poller != 0 ? mote_task_poller : 0;
-            bool stopped;
-            if (poller != 0)
-                stopped = poller(id);
-            else if (mote_runtime_for_speed && &mote_poll_task != 0)
-                stopped = mote_poll_task(id);
-            else
-                stopped = mote_tasks[id].poll(mote_tasks[id].state);
-            if (stopped) {
-                if (mote_task_status[id] == MOTE_TASK_LIVE)
-                    mote_task_status[id] = MOTE_TASK_FINISHED;
-                live_tasks--;
-            }
-        }
-#ifdef MOTE_FOR_SPEED
-#pragma clang diagnostic pop
+        /* Built for speed, the first 16 slots are swept written out: the task count is a
+         * constant of the whole program, so the slots past it fold away and each one left
+         * polls its task directly, inlined, with no loop counter. */
+        SWEEP_SLOT(0); SWEEP_SLOT(1); SWEEP_SLOT(2); SWEEP_SLOT(3);
+        SWEEP_SLOT(4); SWEEP_SLOT(5); SWEEP_SLOT(6); SWEEP_SLOT(7);
+        SWEEP_SLOT(8); SWEEP_SLOT(9); SWEEP_SLOT(10); SWEEP_SLOT(11);
+        SWEEP_SLOT(12); SWEEP_SLOT(13); SWEEP_SLOT(14); SWEEP_SLOT(15);
+        for (uint32_t slot = 16; slot < mote_task_count; slot++)
+            SWEEP_SLOT(slot);
+#else
+        for (uint32_t slot = 0; slot < mote_task_count; slot++)
+            SWEEP_SLOT(ONE_TASK ? MAIN_TASK : slot);
 #endif
         if (polled)
             continue;

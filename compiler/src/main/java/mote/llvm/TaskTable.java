@@ -154,6 +154,9 @@ final class TaskTable {
     private void emitDirectPoll(MirProgram program, LLVMValueRef[] polls, LLVMValueRef[] entries) {
         LLVMValueRef f = LLVMAddFunction(cg.module, "mote_poll_task", cg.fnType(cg.i1, cg.i32));
         cg.addFnAttr(f, "nounwind");   // else ARM's unwind tables would link libgcc's unwinder
+        // Inlined at each slot the executor's sweep writes out, where the id is a constant:
+        // the switch folds to the one task's poll, called once, so that is inlined too.
+        cg.addFnAttr(f, "alwaysinline");
         if (cg.debug.di != null) cg.debug.subprogram("mote_poll_task", program.function(program.mainFunction()).span(), f);
         LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(cg.ctx, f, "entry");
         LLVMBasicBlockRef table = LLVMAppendBasicBlockInContext(cg.ctx, f, "table");
