@@ -617,6 +617,8 @@ public final class Parser {
                     }
                     return new TypeExpr.Named(from(start), path, args);
                 }
+                case LABEL -> throw unexpected("E0024", false, "Mote has no lifetimes: `" + t.text() + "` cannot name one",
+                        "write the reference without it: `&T`, and `&[u8]` for text");
                 default -> throw unexpected("E0024", false, "expected type, found " + t.describe());
             }
         } finally {
@@ -1058,6 +1060,13 @@ public final class Parser {
         if (t.kind() == IDENT && t.text().equals("_")) {
             advance();
             return new Pattern.Wildcard(t.span());
+        }
+        if (t.kind() == IDENT && (t.text().equals("ref")) && peek(1).kind() == IDENT) {   // Rust's `ref v`: reported, then parsed without it
+            advance();
+            report("E0026", t.span(), "Mote has no `ref` patterns",
+                    "matched against a reference, a binding is a reference already (`match &opt { Some(v) => .. }` binds `v` "
+                            + "as a reference): drop the `ref`");
+            return patternAtom();
         }
         if (t.kind() == MUT) {   // `mut x`
             advance();

@@ -427,6 +427,7 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
                         "Mote has no heap (0.2): `" + n.simpleName() + "` does not exist; use an array `[T; N]`, a `&[u8]` or a `Channel<T, N>`";
                 case "f64" -> "Mote has no `f64` (0.2): its one floating-point type is `f32`";
                 case "str", "char" -> "Mote text is `&[u8]` (bytes); a character literal `'a'` is a `u8`";
+                case "Self" -> "Mote has no `Self` (0.2): write the type's own name, as in `fn new() -> Point`";
                 default -> null;
             };
             if (missing != null) {

@@ -89,6 +89,16 @@ class TypeErrorTest {
     }
 
     @org.junit.jupiter.api.Test
+    void rustHabitsAreAnsweredWithWhatMoteWrites() {
+        CompileError error = org.junit.jupiter.api.Assertions.assertThrows(CompileError.class,
+                () -> Compiler.analyze(Compiler.read(TestFiles.resources("errors/types").resolve("rust_habits.mote"))));
+        assertEquals(List.of("Mote has no `Self` (0.2): write the type's own name, as in `fn new() -> Point`",
+                        "integer types have no associated constants in Mote: write the value itself (u32 holds 0 to 4294967295)",
+                        "integer types have no associated constants in Mote: write the value itself (i8 holds -128 to 127)"),
+                error.diagnostics().all().stream().map(d -> String.join(" ", d.help())).toList());
+    }
+
+    @org.junit.jupiter.api.Test
     void aCompoundAssignmentToAReferenceSaysToAssignThroughIt() {
         CompileError error = org.junit.jupiter.api.Assertions.assertThrows(CompileError.class,
                 () -> Compiler.analyze(Compiler.read(TestFiles.resources("errors/types").resolve("compound_assign_to_reference.mote"))));
