@@ -1,6 +1,7 @@
 package mote.cli;
 
 import java.io.IOException;
+import mote.diag.ToolError;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -65,6 +66,12 @@ public final class RunCommand implements Callable<Integer> {
             qemuArgs.add(0, build.source.toString());
             build.source = null;
         }
+        // picocli takes every further word for QEMU; only what follows `--` is meant for it
+        // (`mote run a.mote b.mote` would hand QEMU b.mote as a disk image).
+        List<String> typedArgs = spec.commandLine().getParseResult().originalArgs();
+        if (!qemuArgs.isEmpty() && !typedArgs.contains("--"))
+            throw new ToolError("unexpected argument `" + qemuArgs.get(0)
+                    + "`: `mote run` takes one program; arguments for QEMU go after `--`", 2);
         Compiler.Options options = build.toOptions();
         byte[] typed = input == null ? null : readInput(input);   // a bad --input fails before compiling
         options.board().requireQemu();   // fail before compiling when the board cannot run here

@@ -295,7 +295,19 @@ public final class LlvmBackend implements AutoCloseable {
         return name;
     }
 
-    public void emitAssembly(LLVMModuleRef module, Path file) { emit(module, file, LLVMAssemblyFile); }
+    /**
+     * Writes the assembly of {@code module} from a copy of it: code generation changes the IR
+     * it runs on (CodeGenPrepare), so the object emitted after it from the same module would
+     * differ from a build without `--emit asm`, and from the assembly.
+     */
+    public void emitAssembly(LLVMModuleRef module, Path file) {
+        LLVMModuleRef copy = LLVMCloneModule(module);
+        try {
+            emit(copy, file, LLVMAssemblyFile);
+        } finally {
+            LLVMDisposeModule(copy);
+        }
+    }
 
     private void emit(LLVMModuleRef module, Path file, int kind) {
         BytePointer err = new BytePointer();

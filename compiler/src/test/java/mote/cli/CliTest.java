@@ -67,6 +67,16 @@ class CliTest {
         assertTrue(o.out().contains("FLASH:"), o.out());
     }
 
+    /** Only what follows `--` goes to QEMU: a second program is a mistake, not a disk image. */
+    @Test
+    void runTakesOneProgramAndQemuArgumentsOnlyAfterTheDashes() {
+        Outcome o = mote("run", example("hello.mote"), example("foo_bar.mote"), "-o", outDir());
+        assertEquals(2, o.exit(), o.err());
+        assertTrue(o.err().contains("unexpected argument `" + example("foo_bar.mote") + "`: `mote run` takes one program; arguments for QEMU go after `--`"), o.err());
+        Outcome dashed = mote("run", example("foo_bar.mote"), "-o", outDir(), "--", "-d", "guest_errors");
+        assertEquals(10, dashed.exit(), dashed.err());
+    }
+
     @Test
     void runPassesTheProgramsExitCodeAndConsole() {
         Outcome o = mote("run", example("foo_bar.mote"), "-o", outDir());

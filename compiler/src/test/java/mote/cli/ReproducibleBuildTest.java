@@ -73,4 +73,18 @@ class ReproducibleBuildTest {
             assertFalse(image.contains(root.toString()) || image.contains("project/"), "no directory of the build machine in the image");
         }
     }
+
+    /** Code generation changes the IR it runs on: the assembly comes from a copy, so the image is the one a build without it makes. */
+    @Test
+    void emittingAssemblyLeavesTheImageAsItIs() throws Exception {
+        Path tmp = ProgramRunner.tempDir();
+        String hello = MoteHome.get().resolve("examples/hello.mote").toString();
+        for (String units : List.of("1", "3")) {
+            Path plain = tmp.resolve("plain" + units), withAsm = tmp.resolve("asm" + units);
+            assertEquals(0, mote("build", hello, "--codegen-units=" + units, "-o", plain.toString()).exit());
+            assertEquals(0, mote("build", hello, "--codegen-units=" + units, "--emit", "asm", "-o", withAsm.toString()).exit());
+            assertArrayEquals(read(plain, "hello.elf"), read(withAsm, "hello.elf"), "--codegen-units=" + units);
+            assertTrue(Files.size(withAsm.resolve("hello.s")) > 0);
+        }
+    }
 }
