@@ -68,12 +68,12 @@ public final class SizeCommand implements Callable<Integer> {
             if (check != null) {
                 before.requireSameBuild(now, check);
                 SizeBaseline.Check c = before.check(now, maxGrowth);
-                out.print(c.text(format.equals("markdown")));
+                out.print(format.equals("json") ? c.json() : c.text(format.equals("markdown")));
                 exit = c.failed() ? 1 : 0;
             }
             if (save != null) {
                 now.save(save);
-                out.println("saved size baseline to " + save);
+                if (!format.equals("json")) out.println("saved size baseline to " + save);   // json: the output parses
             }
             out.flush();
             return exit;

@@ -177,6 +177,30 @@ public record SizeBaseline(int version, String program, String board, Map<String
             return sb.toString();
         }
 
+        /** The same for a CI step that parses it: `--check ... --format json`. */
+        public String json() {
+            var root = SizeFormat.JSON.createObjectNode();
+            root.put("passed", !failed);
+            root.put("max_growth_percent", maxGrowth);
+            var sectionRows = root.putArray("sections");
+            for (Growth g : sections) jsonRow(sectionRows.addObject(), g);
+            var symbolRows = root.putArray("symbols");
+            for (Growth g : symbols) jsonRow(symbolRows.addObject(), g);
+            try {
+                return SizeFormat.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private static void jsonRow(com.fasterxml.jackson.databind.node.ObjectNode row, Growth g) {
+            row.put("name", g.name());
+            row.put("baseline", g.before());
+            row.put("now", g.after());
+            row.put("delta", g.delta());
+            row.put("delta_percent", Math.round(g.percent() * 10) / 10.0);
+        }
+
         private static String header(String first, int width) {
             return String.format(Locale.ROOT, "%-" + width + "s %10s %10s %9s %8s%n", first, "baseline", "now", "Δ bytes", "Δ %");
         }

@@ -1,6 +1,7 @@
 package mote.size;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -96,5 +97,22 @@ class SizeBaselineTest {
             assertEquals(2, code, bad);
             assertTrue(err.toString().startsWith("error: --max-growth must be a percentage from 0 up"), err.toString());
         }
+    }
+
+    /** `--check --format json` prints what a CI step parses: the verdict and each row, not the table. */
+    @Test
+    void aCheckPrintsJsonWhenAskedTo() throws Exception {
+        String src = MoteHome.get().resolve("examples").resolve("foo_bar.mote").toString();
+        String baseline = dir.resolve("base.json").toString();
+        assertEquals(0, Main.execute(new String[] {"size", src, "-o", dir.toString(), "--save", baseline},
+                new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())));
+        StringWriter out = new StringWriter();
+        int code = Main.execute(new String[] {"size", src, "-o", dir.toString(), "--check", baseline, "--format", "json", "--opt", "none"},
+                new PrintWriter(out), new PrintWriter(new StringWriter()));
+        com.fasterxml.jackson.databind.JsonNode json = SizeFormat.JSON.readTree(out.toString());
+        assertEquals(1, code, out.toString());   // the baseline build is larger than --opt all
+        assertFalse(json.get("passed").asBoolean(), out.toString());
+        assertEquals("text", json.get("sections").get(0).get("name").asText());
+        assertTrue(json.get("sections").get(0).get("delta").asLong() > 0, out.toString());
     }
 }
