@@ -234,7 +234,8 @@ find_gdb() {
 attach_command() {
   local gdb
   gdb=$(find_gdb) || gdb=gdb-multiarch
-  shell_words "$(basename "$gdb")" -q -x "$qemu_dir/gdbinit" -ex "target remote localhost:$port" "$elf"
+  # Mote's folder as a source directory: DWARF names runtime-c's files from it.
+  shell_words "$(basename "$gdb")" --directory="$(cd "$qemu_dir/.." && pwd)" -q -x "$qemu_dir/gdbinit" -ex "target remote localhost:$port" "$elf"
 }
 
 # The hint printed when QEMU starts halted.

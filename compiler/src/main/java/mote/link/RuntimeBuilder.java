@@ -73,6 +73,10 @@ public final class RuntimeBuilder {
                 "-std=c11", "-Wall", "-Wextra", "-Werror",
                 "-fstack-usage",   // x.su beside x.o: frame sizes for the worst-case stack report
                 "-fdebug-compilation-dir=.",   // not the private folder's random name: same objects every build
+                // DWARF names runtime-c's files from Mote's folder, not this machine's path to it: two
+                // checkouts build the same ELF. A debugger finds them with Mote's folder as a source
+                // directory (mote.qemu.GdbAttach, qemu/common.sh).
+                "-ffile-prefix-map=" + sourceDir.toAbsolutePath().normalize() + "=runtime-c",
                 "-I" + includeDir()));
         flags.addAll(defines(board));
         return flags;

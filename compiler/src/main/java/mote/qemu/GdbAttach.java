@@ -40,10 +40,14 @@ public final class GdbAttach {
                 + (gdb.isPresent() ? "" : "\n  (install gdb with `apt-get install gdb-multiarch`)");
     }
 
-    /** {@code gdb-multiarch [--directory=SOURCES] -q -x .../qemu/gdbinit -ex 'target remote localhost:PORT' APP.elf}. */
+    /**
+     * {@code gdb-multiarch [--directory=SOURCES] --directory=MOTE -q -x .../qemu/gdbinit -ex 'target remote
+     * localhost:PORT' APP.elf}: Mote's own folder for runtime-c's files, which DWARF names from it.
+     */
     static String command(String gdb, int port, Path elf, Path sources) {
         List<String> words = new ArrayList<>(List.of(gdb));
         if (sources != null) words.add("--directory=" + sources.toAbsolutePath().normalize());
+        words.add("--directory=" + MoteHome.get().toAbsolutePath().normalize());
         words.addAll(List.of("-q", "-x", MoteHome.get().resolve("qemu/gdbinit").toString(),
                 "-ex", "target remote localhost:" + port, elf.toString()));
         return words.stream().map(GdbAttach::shellWord).collect(Collectors.joining(" "));

@@ -71,6 +71,8 @@ class ReproducibleBuildTest {
             String image = new String(read(absolute, "app.elf"), StandardCharsets.ISO_8859_1);
             assertTrue(image.contains("helper.mote:1:33"), "panic locations name the files from the root");
             assertFalse(image.contains(root.toString()) || image.contains("project/"), "no directory of the build machine in the image");
+            assertFalse(image.contains(MoteHome.get().toAbsolutePath().normalize() + "/runtime-c"),
+                    "runtime-c's files named from Mote's folder, not this checkout's path: two checkouts build one image");
         }
     }
 

@@ -224,7 +224,8 @@ class GdbSessionTest {
         String out;
         try {
             awaitPort(port, qemu);
-            Process gdb = new ProcessBuilder(GDB, "-q", "-nx", "-batch", "-x", MoteHome.get().resolve("qemu/gdbinit").toString(),
+            Process gdb = new ProcessBuilder(GDB, "-q", "-nx", "-batch", "--directory=" + MoteHome.get().toAbsolutePath().normalize(),
+                    "-x", MoteHome.get().resolve("qemu/gdbinit").toString(),
                     "-ex", "target remote localhost:" + port, "-x", script.toString(), elf.toString())
                     .directory(source.getParent().toFile())   // DWARF names sources relative to the program's folder
                     .redirectErrorStream(true).start();

@@ -187,8 +187,10 @@ class QemuScriptsTest {
                 + "; attach with:\n  "), err.toString());
         assertTrue(err.toString().contains(" -q -x " + QEMU_DIR.resolve("gdbinit") + " -ex 'target remote localhost:" + port
                 + "' " + dir.resolve("out/greeter.elf")), err.toString());
-        // gdb finds the sources, which DWARF names relative to the program's folder (docs/gdb.md).
-        assertTrue(err.toString().contains(" --directory=" + dir.toAbsolutePath().normalize() + " -q "), err.toString());
+        // gdb finds the sources, which DWARF names relative to the program's folder, and runtime-c's,
+        // named relative to Mote's (docs/gdb.md).
+        assertTrue(err.toString().contains(" --directory=" + dir.toAbsolutePath().normalize() + " --directory="
+                + mote.home.MoteHome.get().toAbsolutePath().normalize() + " -q "), err.toString());
     }
 
     private static Stream<Board> qemuBoards() {
