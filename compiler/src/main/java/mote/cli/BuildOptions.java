@@ -182,6 +182,20 @@ public final class BuildOptions {
         requireWithinBudget(size.flash(), size.ram());
     }
 
+    /**
+     * The same for a command that prints no memory table of its own (run, flash, size --save and
+     * --check): past a budget, the table goes to {@code out} first, as `mote build` shows it.
+     */
+    void requireWithinBudget(ImageSize size, mote.board.Board board, java.io.PrintWriter out) {
+        try {
+            requireWithinBudget(size);
+        } catch (ToolError e) {
+            out.print(size.usageTable(board));
+            out.flush();
+            throw e;
+        }
+    }
+
     void requireWithinBudget(long flash, long ram) {
         Optional<Project> p = project();
         if (p.isEmpty()) return;

@@ -56,7 +56,7 @@ public final class FlashCommand implements Callable<Integer> {
         Compiler.Result result = Compiler.compile(build.source(), options);
         try {
             result.requireFits();
-            build.requireWithinBudget(result.size());
+            build.requireWithinBudget(result.size(), options.board(), spec.commandLine().getErr());
             // A dry run names the image in the output folder, for the user to load later; a real
             // one loads this build's own image, which no other build can replace meanwhile.
             return flashAndWatch(options.board(), dryRun ? result.installedElf().orElseThrow() : result.elf(), out,

@@ -86,7 +86,7 @@ public final class RunCommand implements Callable<Integer> {
     /** Runs this build's own image (not the one in the output folder, which another build may have replaced). */
     private int run(Compiler.Options options, Compiler.Result result, byte[] typed) {
         result.requireFits();
-        build.requireWithinBudget(result.size());
+        build.requireWithinBudget(result.size(), options.board(), spec.commandLine().getErr());
         // A stack known to overflow fails here, at build time, not as a crash under QEMU.
         Map<String, String> worstCases = Map.of();
         if (result.mir().mainFunction() != null) {

@@ -58,7 +58,7 @@ public final class SizeCommand implements Callable<Integer> {
             SizeBaseline now;
             try {
                 result.requireFits();
-                build.requireWithinBudget(result.size());
+                build.requireWithinBudget(result.size(), options.board(), spec.commandLine().getOut());
                 now = SizeBaseline.of(build.source(), result, options.board().name());
             } finally {
                 result.discard();

@@ -141,6 +141,11 @@ class ProjectCommandsTest {
         Run run = mote("run", "--project", project.toString());
         assertEquals(1, run.exit(), "run builds too, and stops before QEMU: " + run.all());
         assertFalse(run.out().contains("Hello"), run.out());
+        assertTrue(run.err().indexOf("FLASH:") >= 0 && run.err().indexOf("FLASH:") < run.err().indexOf("over the project's size budget"),
+                "the memory table before the error: " + run.err());
+        Run save = mote("size", "--project", project.toString(), "--save");
+        assertEquals(1, save.exit(), save.all());
+        assertTrue(save.out().contains("FLASH:"), "the memory table before the error: " + save.all());
     }
 
     @Test
