@@ -1,7 +1,9 @@
 package mote.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import mote.Compiler;
@@ -47,7 +49,7 @@ public final class ExplainCommand implements Callable<Integer> {
                         + (folded ? "it never suspends, so awaiting it is a plain call (ready-fold)" : "inlined into its callers (inline)"));
             } else {
                 out.print(StateMachinePrinter.print(after));
-                out.println("changed by: " + changes(options));
+                out.println("changed by: " + changes(e.getKey(), source, chosen, options));
             }
             out.println("baseline (--opt none): " + e.getValue().size() + " bytes, " + e.getValue().states().size() + " states");
             out.println();
@@ -57,10 +59,30 @@ public final class ExplainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String changes(Compiler.Options options) {
+    /**
+     * The optimizations without which {@code name}'s machine would come out otherwise: each one
+     * of the set is left out in turn. Where none alone makes a difference but the machine is
+     * not the baseline's, they changed it together.
+     */
+    private static String changes(String name, mote.diag.SourceFile source, Compiler.Analysis chosen, Compiler.Options options) {
         if (options.opts().isEmpty()) return "nothing (baseline)";
-        StringBuilder sb = new StringBuilder();
-        for (Optimization o : options.opts()) sb.append(sb.length() == 0 ? "" : ", ").append(o.cliName);
-        return sb.toString();
+        String shape = shape(chosen, name);
+        List<String> changedBy = new ArrayList<>();
+        for (Optimization o : options.opts()) {
+            EnumSet<Optimization> without = EnumSet.copyOf(options.opts());
+            without.remove(o);
+            if (!shape(Compiler.analyze(source, without, options.debug(), options.panicAbort()), name).equals(shape)) changedBy.add(o.cliName);
+        }
+        if (!changedBy.isEmpty()) return String.join(", ", changedBy);
+        String baseline = shape(Compiler.analyze(source, EnumSet.noneOf(Optimization.class), options.debug(), options.panicAbort()), name);
+        if (baseline.equals(shape)) return "nothing (the same as the baseline)";
+        return "together, not one alone: " + String.join(", ", options.opts().stream().map(o -> o.cliName).toList());
+    }
+
+    /** What explain shows of {@code name}'s machine, or where it went when it has none. */
+    private static String shape(Compiler.Analysis analysis, String name) {
+        StateMachine m = analysis.machines().get(name);
+        if (m != null) return StateMachinePrinter.print(m);
+        return analysis.mir().function(name) != null ? "ready-fold" : "inlined";
     }
 }

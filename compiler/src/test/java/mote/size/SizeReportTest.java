@@ -150,4 +150,21 @@ class SizeReportTest {
         assertTrue(none.toString().contains("state machine fwd1: 20 bytes"), none.toString());
         assertEquals(1, mote(new java.io.StringWriter(), "explain", MoteHome.get().resolve("examples").resolve("forwarding.mote").toString(), "--fn", "nope"));
     }
+
+    /** "changed by" names the optimizations without which the machine would differ, not the whole set. */
+    @Test
+    void explainNamesOnlyTheOptimizationsThatChangedAMachine() throws Exception {
+        java.nio.file.Path program = java.nio.file.Files.createTempFile("explain", ".mote");
+        java.nio.file.Files.writeString(program, """
+                static C: Channel<u32, 2>;
+                task fn worker() { loop { let v = C.recv().await; println("{}", v); } }
+                async fn main() { spawn worker(); C.send(1).await; yield_now().await; }
+                """);
+        java.io.StringWriter all = new java.io.StringWriter();
+        assertEquals(0, mote(all, "explain", program.toString(), "--fn", "worker"));
+        assertTrue(all.toString().contains("changed by: drop-panicked, overlap-layout\n"), all.toString());
+        java.io.StringWriter inline = new java.io.StringWriter();
+        assertEquals(0, mote(inline, "explain", program.toString(), "--fn", "worker", "--opt", "inline"));
+        assertTrue(inline.toString().contains("changed by: nothing (the same as the baseline)\n"), "worker awaits no async fn: " + inline);
+    }
 }
