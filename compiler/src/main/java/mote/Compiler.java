@@ -195,6 +195,8 @@ public final class Compiler {
         } catch (NoSuchFileException e) {
             throw new ToolError("no such file: " + path, 2);   // a usage error (toolchain contract)
         } catch (IOException e) {
+            // A folder where the program should be is a usage error too, as a missing file is.
+            if (Files.isDirectory(path)) throw new ToolError("cannot read " + path + ": it is a folder; name the program's .mote file", 2);
             throw ToolError.io("read", path, e);
         }
     }
@@ -439,7 +441,8 @@ public final class Compiler {
             if (board.irqs().containsKey(name)) continue;
             String close = mote.diag.Suggest.closest(name, new ArrayList<>(new java.util.TreeSet<>(board.irqs().keySet())));   // sorted: ties resolve the same way every run
             diags.error("E0417", f.span(), "board `" + board.name() + "` has no interrupt named `" + name + "`",
-                    close != null ? "did you mean `" + close + "`?" : "its interrupts are listed under \"irqs\" in boards/" + board.name() + ".json");
+                    name.equals("SysTick") ? "SysTick belongs to the runtime, which keeps time with it: use sleep_ms/sleep_us and ticks()"
+                            : close != null ? "did you mean `" + close + "`?" : "its interrupts are listed under \"irqs\" in boards/" + board.name() + ".json");
         }
         diags.throwIfErrors();
     }

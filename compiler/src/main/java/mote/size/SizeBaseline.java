@@ -63,7 +63,7 @@ public record SizeBaseline(int version, String program, String board, Map<String
         try {
             Files.writeString(file, SizeFormat.JSON.writeValueAsString(this) + "\n");
         } catch (IOException e) {
-            throw new ToolError("cannot write " + file + ": " + e.getMessage());
+            throw ToolError.io("write", file, e);
         }
     }
 

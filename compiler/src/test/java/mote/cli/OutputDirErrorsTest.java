@@ -61,11 +61,20 @@ class OutputDirErrorsTest {
         }
     }
 
+    /** A usage error, as a missing file is (exit 2). */
     @Test
     void aDirectoryGivenAsTheProgramSaysWhy() throws Exception {
         Path dir = ProgramRunner.tempDir().resolve("app.mote");
         Files.createDirectories(dir);
-        assertPlainToolError(mote("build", dir.toString(), "-o", ProgramRunner.tempDir().toString()),
-                "cannot read " + dir + ": is a directory");
+        CliTest.Outcome o = mote("build", dir.toString(), "-o", ProgramRunner.tempDir().toString());
+        assertEquals(2, o.exit(), o.err());
+        assertEquals("error: cannot read " + dir + ": it is a folder; name the program's .mote file\n", o.err());
+    }
+
+    @Test
+    void aBaselineThatCannotBeWrittenSaysWhy() throws Exception {
+        Path missing = ProgramRunner.tempDir().resolve("no-such-folder").resolve("base.json");
+        assertPlainToolError(mote("size", example("hello.mote"), "-o", ProgramRunner.tempDir().toString(), "--save", missing.toString()),
+                "cannot write " + missing + ": no such file or directory");
     }
 }

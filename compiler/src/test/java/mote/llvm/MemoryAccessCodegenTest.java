@@ -105,6 +105,9 @@ class MemoryAccessCodegenTest {
         String text = e.diagnostics().render();
         assertTrue(text.contains("error[E0417]: board `lm3s6965evb` has no interrupt named `UART9`"), text);
         assertTrue(text.contains("did you mean `UART0`?"), text);
+        mote.diag.CompileError tick = org.junit.jupiter.api.Assertions.assertThrows(mote.diag.CompileError.class,
+                () -> ir("interrupt SysTick() {}\nasync fn main() -> i32 { 0 }\n"));
+        assertTrue(tick.diagnostics().render().contains("SysTick belongs to the runtime, which keeps time with it"), tick.diagnostics().render());
     }
 
     @Test
