@@ -193,10 +193,12 @@ final class TaskTable {
         if (cg.debugBuild) cg.callRuntime("mote_stack_mark_begin");
         LLVMValueRef done = cg.sm.callPoll(task.name(), LLVMGetParam(f, 0), out, false, null);
         if (cg.debugBuild) cg.callRuntime("mote_stack_mark_end");
-        if (isMain && LlvmCodegen.hasStorage(result) && m.returnedPending() && m.states().stream().noneMatch(s -> s.kind() == StateMachine.Kind.SUSPENDED)) {
-            // A `main` that never suspends always ends in mote_exit: LLVM then sees each call on
-            // the way as leading to `unreachable` and never inlines it (no size growth allowed
-            // there), though each is the only call of its callee.
+        if (isMain && m.returnedPending() && m.states().stream().noneMatch(s -> s.kind() == StateMachine.Kind.SUSPENDED)) {
+            // A `main` that never suspends is polled once, from one place: its poll and wrapper
+            // go into the executor whole. LLVM would not inline them itself: returning an exit
+            // code, each call leads to mote_exit and `unreachable` (no size growth allowed there);
+            // returning nothing, the inliner took the body for cold and kept its calls out of line
+            // (run/slices.mote: 1,410 B, 1,312 with this).
             cg.addFnAttr(f, "alwaysinline");
             cg.addFnAttr(cg.polls.get(task.name()), "alwaysinline");
         }
