@@ -51,6 +51,8 @@ public final class SizeCommand implements Callable<Integer> {
             throw new mote.diag.ToolError("--max-growth must be a percentage from 0 up, got `" + maxGrowth + "`", 2);
         Compiler.Options options = build.toOptions();
         java.nio.file.Path save = baseline(this.save), check = baseline(this.check);
+        if (this.maxGrowth != null && check == null)   // it would be ignored: say so rather than pass
+            throw new mote.diag.ToolError("--max-growth applies to --check: add `--check BASELINE.json`", 2);
         if (save != null || check != null) {
             SizeBaseline before = check == null ? null : SizeBaseline.load(check);   // a bad baseline fails before building
             // One build, with the flags given: what a CI size gate compares.

@@ -115,4 +115,14 @@ class SizeBaselineTest {
         assertEquals("text", json.get("sections").get(0).get("name").asText());
         assertTrue(json.get("sections").get(0).get("delta").asLong() > 0, out.toString());
     }
+
+    @Test
+    void maxGrowthWithoutACheckIsAUsageError() {
+        String src = MoteHome.get().resolve("examples").resolve("foo_bar.mote").toString();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new String[] {"size", src, "-o", dir.toString(), "--max-growth", "5"},
+                new PrintWriter(new StringWriter()), new PrintWriter(err));
+        assertEquals(2, code, err.toString());
+        assertEquals("error: --max-growth applies to --check: add `--check BASELINE.json`\n", err.toString());
+    }
 }
