@@ -36,6 +36,13 @@ public final class ExplainCommand implements Callable<Integer> {
         var source = Compiler.read(build.source());
         Compiler.Analysis chosen = Compiler.analyze(source, options.opts(), options.debug(), options.panicAbort());
         Compiler.Analysis baseline = Compiler.analyze(source, EnumSet.noneOf(Optimization.class), options.debug(), options.panicAbort());
+        // Each optimization of the set left out in turn, analysed once for every machine shown.
+        Map<Optimization, Compiler.Analysis> without = new java.util.EnumMap<>(Optimization.class);
+        for (Optimization o : options.opts()) {
+            EnumSet<Optimization> rest = EnumSet.copyOf(options.opts());
+            rest.remove(o);
+            without.put(o, Compiler.analyze(source, rest, options.debug(), options.panicAbort()));
+        }
         PrintWriter out = spec.commandLine().getOut();
         boolean found = false;
         for (Map.Entry<String, StateMachine> e : baseline.machines().entrySet()) {
@@ -49,7 +56,7 @@ public final class ExplainCommand implements Callable<Integer> {
                         + (folded ? "it never suspends, so awaiting it is a plain call (ready-fold)" : "inlined into its callers (inline)"));
             } else {
                 out.print(StateMachinePrinter.print(after));
-                out.println("changed by: " + changes(e.getKey(), source, chosen, options));
+                out.println("changed by: " + changes(e.getKey(), chosen, baseline, without));
             }
             out.println("baseline (--opt none): " + e.getValue().size() + " bytes, " + e.getValue().states().size() + " states");
             out.println();
@@ -61,22 +68,19 @@ public final class ExplainCommand implements Callable<Integer> {
 
     /**
      * The optimizations without which {@code name}'s machine would come out otherwise: each one
-     * of the set is left out in turn. Where none alone makes a difference but the machine is
-     * not the baseline's, they changed it together.
+     * of the set left out in turn ({@code without}). Where none alone makes a difference but the
+     * machine is not the baseline's, they changed it together.
      */
-    private static String changes(String name, mote.diag.SourceFile source, Compiler.Analysis chosen, Compiler.Options options) {
-        if (options.opts().isEmpty()) return "nothing (baseline)";
+    private static String changes(String name, Compiler.Analysis chosen, Compiler.Analysis baseline,
+                                  Map<Optimization, Compiler.Analysis> without) {
+        if (without.isEmpty()) return "nothing (baseline)";
         String shape = shape(chosen, name);
         List<String> changedBy = new ArrayList<>();
-        for (Optimization o : options.opts()) {
-            EnumSet<Optimization> without = EnumSet.copyOf(options.opts());
-            without.remove(o);
-            if (!shape(Compiler.analyze(source, without, options.debug(), options.panicAbort()), name).equals(shape)) changedBy.add(o.cliName);
-        }
+        for (var e : without.entrySet())
+            if (!shape(e.getValue(), name).equals(shape)) changedBy.add(e.getKey().cliName);
         if (!changedBy.isEmpty()) return String.join(", ", changedBy);
-        String baseline = shape(Compiler.analyze(source, EnumSet.noneOf(Optimization.class), options.debug(), options.panicAbort()), name);
-        if (baseline.equals(shape)) return "nothing (the same as the baseline)";
-        return "together, not one alone: " + String.join(", ", options.opts().stream().map(o -> o.cliName).toList());
+        if (shape(baseline, name).equals(shape)) return "nothing (the same as the baseline)";
+        return "together, not one alone: " + String.join(", ", without.keySet().stream().map(o -> o.cliName).toList());
     }
 
     /** What explain shows of {@code name}'s machine, or where it went when it has none. */

@@ -1,7 +1,6 @@
 package mote.cli;
 
 import java.io.IOException;
-import mote.diag.ToolError;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -13,6 +12,7 @@ import java.util.Map;
 import java.util.Stack;
 import java.util.concurrent.Callable;
 import mote.Compiler;
+import mote.diag.ToolError;
 import mote.decode.ConsoleDecoder;
 import mote.decode.FaultDecoder;
 import mote.qemu.GdbAttach;

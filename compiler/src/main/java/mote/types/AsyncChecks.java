@@ -64,16 +64,14 @@ abstract sealed class AsyncChecks extends CallChecks permits TypeChecker {
         Expr.Call call = sp.call();
         if (currentFn != null) firstSpawn.putIfAbsent(currentFn, sp);
         Symbol target = call.callee() instanceof Expr.Name n ? globals.get(n.ident().name()) : null;
-        ModuleScope module = call.callee() instanceof Expr.Field f ? moduleNamed(f.target()) : null;
+        Expr.Field qualified = call.callee() instanceof Expr.Field f && moduleNamed(f.target()) != null ? f : null;
+        ModuleScope module = qualified == null ? null : moduleNamed(qualified.target());
         if (module != null) {   // `spawn uart.rx_task(..)`: a task of an imported module
-            String name = ((Expr.Field) call.callee()).field().name();
+            String name = qualified.field().name();
             target = module.globals().get(name);
             if (target == null && !module.globals().containsKey(name)) {
-                List<String> tasks = new ArrayList<>();
-                for (var e : module.globals().entrySet())
-                    if (e.getValue() instanceof Symbol.Fn g && g.decl().kind() == Item.FnKind.TASK) tasks.add(e.getKey());
-                String best = Suggest.closest(name, tasks);
-                diags.error("E0209", ((Expr.Field) call.callee()).field().span(), "module `" + module.module().name() + "` has no task `" + name + "`",
+                String best = Suggest.closest(name, taskNames(module.globals()));
+                diags.error("E0209", qualified.field().span(), "module `" + module.module().name() + "` has no task `" + name + "`",
                         best == null ? new String[0] : new String[] {"did you mean `" + module.module().name() + "." + best + "`?"});
                 for (Expr a : call.args()) check(a, null);
                 return sp.isTry() ? Type.BOOL : Type.UNIT;
@@ -82,10 +80,7 @@ abstract sealed class AsyncChecks extends CallChecks permits TypeChecker {
         if (target == null && call.callee() instanceof Expr.Name n) {
             // A name that is nothing at all: a typo far more often than a fn to redeclare.
             String name = n.ident().name();
-            List<String> tasks = new ArrayList<>();
-            for (var e : globals.entrySet())
-                if (e.getValue() instanceof Symbol.Fn g && g.decl().kind() == Item.FnKind.TASK) tasks.add(e.getKey());
-            String best = Suggest.closest(name, tasks);
+            String best = Suggest.closest(name, taskNames(globals));
             diags.error("E0204", n.span(), "cannot find task `" + name + "` in this scope",
                     best == null ? new String[0] : new String[] {"did you mean `" + best + "`?"});
             for (Expr a : call.args()) check(a, null);
@@ -93,7 +88,7 @@ abstract sealed class AsyncChecks extends CallChecks permits TypeChecker {
         }
         if (!(target instanceof Symbol.Fn f) || f.decl().kind() != Item.FnKind.TASK) {
             String what = call.callee() instanceof Expr.Name n ? "`" + n.ident().name() + "`"
-                    : module != null ? "`" + module.module().name() + "." + ((Expr.Field) call.callee()).field().name() + "`" : "this";
+                    : module != null ? "`" + module.module().name() + "." + qualified.field().name() + "`" : "this";
             diags.error("E0415", call.callee().span(), what + " is not a task; only a `task fn` can be spawned",
                     "declare it `task fn ...` (or `task(N) fn` for N instances)");
             for (Expr a : call.args()) check(a, null);
@@ -110,6 +105,14 @@ abstract sealed class AsyncChecks extends CallChecks permits TypeChecker {
         }
         record(call, Type.UNIT);
         return sp.isTry() ? Type.BOOL : Type.UNIT;
+    }
+
+    /** The names of the `task fn`s among {@code symbols}: what a misspelt spawn may have meant. */
+    private static List<String> taskNames(java.util.Map<String, Symbol> symbols) {
+        List<String> tasks = new ArrayList<>();
+        for (var e : symbols.entrySet())
+            if (e.getValue() instanceof Symbol.Fn g && g.decl().kind() == Item.FnKind.TASK) tasks.add(e.getKey());
+        return tasks;
     }
 
     /**

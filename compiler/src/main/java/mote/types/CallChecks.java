@@ -26,8 +26,8 @@ abstract sealed class CallChecks extends FormatChecks permits AsyncChecks {
                 && scopes.stream().noneMatch(sc -> sc.containsKey(tn.ident().name()))
                 && globals.get(tn.ident().name() + "." + mc.method().name()) instanceof Symbol.Fn f) associated = f;   // `Point.new(1)`
         ModuleScope owner = mc.receiver() instanceof Expr.Field tf ? moduleNamed(tf.target()) : null;
-        if (owner != null && owner.types().containsKey(((Expr.Field) mc.receiver()).field().name())
-                && owner.globals().get(((Expr.Field) mc.receiver()).field().name() + "." + mc.method().name()) instanceof Symbol.Fn f)
+        if (owner != null && mc.receiver() instanceof Expr.Field tf && owner.types().containsKey(tf.field().name())
+                && owner.globals().get(tf.field().name() + "." + mc.method().name()) instanceof Symbol.Fn f)
             associated = f;   // `geo.Point.new(1)`
         if (associated != null) {
             Symbol.Fn f = associated;

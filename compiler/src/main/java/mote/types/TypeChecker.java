@@ -490,10 +490,10 @@ public final class TypeChecker extends AsyncChecks {
     private Type checkField(Expr.Field f) {
         ModuleScope module = moduleNamed(f.target());
         if (module != null) return checkQualified(f, module);
-        if (f.target() instanceof Expr.Name tn && Type.intNamed(tn.ident().name()) != null
+        Type.Int it = f.target() instanceof Expr.Name tn ? Type.intNamed(tn.ident().name()) : null;
+        if (it != null && f.target() instanceof Expr.Name tn
                 && scopes.stream().noneMatch(sc -> sc.containsKey(tn.ident().name())) && !globals.containsKey(tn.ident().name())) {
             // `u32.MAX`: Rust's associated constants
-            Type.Int it = Type.intNamed(tn.ident().name());
             java.math.BigInteger half = java.math.BigInteger.ONE.shiftLeft(it.signed() ? it.bits() - 1 : it.bits());
             String range = (it.signed() ? half.negate() : java.math.BigInteger.ZERO) + " to " + half.subtract(java.math.BigInteger.ONE);
             diags.error("E0209", f.span(), "`" + tn.ident().name() + "` has no item `" + f.field().name() + "`",

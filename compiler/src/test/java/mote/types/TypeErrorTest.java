@@ -30,11 +30,16 @@ class TypeErrorTest {
         return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> check(f)));
     }
 
+    /** What analysing errors/types/{@code file} reports: it must not compile. */
+    private static CompileError errorsOf(String file) {
+        return org.junit.jupiter.api.Assertions.assertThrows(CompileError.class,
+                () -> Compiler.analyze(Compiler.read(TestFiles.resources("errors/types").resolve(file))));
+    }
+
     /** The help is checked on the diagnostic itself: the rendered text also shows the marker comment. */
     @org.junit.jupiter.api.Test
     void borrowingAnImmutableLocalWhereMutIsNeededNamesBothFixes() {
-        CompileError error = org.junit.jupiter.api.Assertions.assertThrows(CompileError.class,
-                () -> Compiler.analyze(Compiler.read(TestFiles.resources("errors/types").resolve("mut_ref_of_immutable.mote"))));
+        CompileError error = errorsOf("mut_ref_of_immutable.mote");
         List<String> helps = error.diagnostics().all().stream().map(d -> String.join(" ", d.help())).toList();
         assertEquals(List.of("a `&mut` reference is needed here: write `&mut x`, and declare it `let mut x`",
                 "a `&mut` reference is needed here: write `&mut y`"), helps);
@@ -44,8 +49,7 @@ class TypeErrorTest {
 
     @org.junit.jupiter.api.Test
     void aReferenceOfTheWrongDepthIsReportedAsReferences() {
-        CompileError error = org.junit.jupiter.api.Assertions.assertThrows(CompileError.class,
-                () -> Compiler.analyze(Compiler.read(TestFiles.resources("errors/types").resolve("reference_depth_mismatch.mote"))));
+        CompileError error = errorsOf("reference_depth_mismatch.mote");
         Diagnostic d = error.diagnostics().all().get(0);
         assertEquals("mismatched types: expected `&u8`, found `&&u8`", d.message());
         assertEquals(List.of("dereference it once: `*...`"), d.help());
@@ -53,8 +57,7 @@ class TypeErrorTest {
 
     @org.junit.jupiter.api.Test
     void everyMissedValueInsideOneVariantIsNamedUpToThree() {
-        CompileError error = org.junit.jupiter.api.Assertions.assertThrows(CompileError.class,
-                () -> Compiler.analyze(Compiler.read(TestFiles.resources("errors/types").resolve("match_missing_nested.mote"))));
+        CompileError error = errorsOf("match_missing_nested.mote");
         assertEquals(List.of("`match` does not cover every value: `Some(E.B)`, `Some(E.C)`, `Some(E.D)` are not covered",
                         "`match` does not cover every value: `Some(None)`, `Some(Some(false))` are not covered"),
                 error.diagnostics().all().stream().map(Diagnostic::message).toList());
@@ -62,8 +65,7 @@ class TypeErrorTest {
 
     @org.junit.jupiter.api.Test
     void aReferenceOfAnotherWidthNamesTheReferenceAndAConversionThatCompiles() {
-        CompileError error = org.junit.jupiter.api.Assertions.assertThrows(CompileError.class,
-                () -> Compiler.analyze(Compiler.read(TestFiles.resources("errors/types").resolve("reference_width_mismatch.mote"))));
+        CompileError error = errorsOf("reference_width_mismatch.mote");
         assertEquals(List.of("mismatched types: expected `u16`, found `&u8` / convert what it points to: `*x as u16`",
                         "mismatched types: expected `u16`, found `&u8` / convert what it points to: `*x as u16`",
                         "mismatched types: expected `&u8`, found `&u16` / compare the values, converted: `*&s as u8`"),
@@ -72,16 +74,14 @@ class TypeErrorTest {
 
     @org.junit.jupiter.api.Test
     void anUnawaitedMethodCallIsShownAwaitedAsWritten() {
-        CompileError error = org.junit.jupiter.api.Assertions.assertThrows(CompileError.class,
-                () -> Compiler.analyze(Compiler.read(TestFiles.resources("errors/types").resolve("method_not_awaited.mote"))));
+        CompileError error = errorsOf("method_not_awaited.mote");
         assertEquals(List.of("a future is not a value in Mote: write `v.settle().await`"),
                 error.diagnostics().all().stream().map(d -> String.join(" ", d.help())).toList());
     }
 
     @org.junit.jupiter.api.Test
     void aModulesTasksAndTypesAreNamedWithTheModule() {
-        CompileError error = org.junit.jupiter.api.Assertions.assertThrows(CompileError.class,
-                () -> Compiler.analyze(Compiler.read(TestFiles.resources("errors/types").resolve("import_task_misuse.mote"))));
+        CompileError error = errorsOf("import_task_misuse.mote");
         assertEquals(List.of("module `import_task_helper` has no task `blnk` / did you mean `import_task_helper.blink`?",
                         "`import_task_helper.settle` is not a task; only a `task fn` can be spawned / declare it `task fn ...` (or `task(N) fn` for N instances)",
                         "`read` takes `self`: call it on a value, `x.read(..)` / "),
@@ -90,8 +90,7 @@ class TypeErrorTest {
 
     @org.junit.jupiter.api.Test
     void rustHabitsAreAnsweredWithWhatMoteWrites() {
-        CompileError error = org.junit.jupiter.api.Assertions.assertThrows(CompileError.class,
-                () -> Compiler.analyze(Compiler.read(TestFiles.resources("errors/types").resolve("rust_habits.mote"))));
+        CompileError error = errorsOf("rust_habits.mote");
         assertEquals(List.of("Mote has no `Self` (0.2): write the type's own name, as in `fn new() -> Point`",
                         "integer types have no associated constants in Mote: write the value itself (u32 holds 0 to 4294967295)",
                         "integer types have no associated constants in Mote: write the value itself (i8 holds -128 to 127)"),
@@ -100,8 +99,7 @@ class TypeErrorTest {
 
     @org.junit.jupiter.api.Test
     void aCompoundAssignmentToAReferenceSaysToAssignThroughIt() {
-        CompileError error = org.junit.jupiter.api.Assertions.assertThrows(CompileError.class,
-                () -> Compiler.analyze(Compiler.read(TestFiles.resources("errors/types").resolve("compound_assign_to_reference.mote"))));
+        CompileError error = errorsOf("compound_assign_to_reference.mote");
         assertEquals(List.of("cannot apply `+=` to `&mut u8` / assign through the reference: `*v += ...`"),
                 error.diagnostics().all().stream().map(d -> d.message() + " / " + String.join(" ", d.help())).toList());
     }
