@@ -25,6 +25,11 @@
  * The timer queue is a singly linked list of the nodes (struct mote_timer)
  * that live in the sleeping futures' states, sorted by deadline, equal
  * deadlines in registration order. It is only touched with interrupts masked.
+ *
+ * One timer at a time (mote_timer_single): a program that never reads the clock
+ * (no ticks(), no sleep_until) and never has two timers linked at once needs
+ * neither clock nor queue. A sleep then starts SysTick for its own duration
+ * and its handler stops it and wakes the sleeper, as hand-written C does.
  */
 #include "mote_rt.h"
 
@@ -46,6 +51,24 @@ static struct {
     uint32_t period;           /* LOAD + 1 */
     struct mote_timer *queue;  /* earliest deadline first */
 } clk;
+
+/* The compiler defines it (mote.mir.TimerUse): true when no two timers are ever linked at
+ * once and nothing reads the clock. Weak: C programs need not define it. */
+extern const bool mote_timer_single __attribute__((weak));
+#define SINGLE (&mote_timer_single != 0 && mote_timer_single)
+
+/* The compiler defines it: the longest sleep in microseconds when all are constants, else all
+ * ones. When none outlasts one SysTick period, one timer at a time never counts another. */
+extern const uint64_t mote_timer_longest_us __attribute__((weak));
+#define SHORT_SLEEPS (&mote_timer_longest_us != 0 \
+                      && mote_timer_longest_us <= (uint64_t)MAX_PERIOD * 1000000u / MOTE_CLOCK_HZ)
+
+/* One timer at a time: the one linked, and the cycles it still has to wait after the
+ * period SysTick is counting now (sleeps longer than 2^24 cycles take several). */
+static struct {
+    struct mote_timer *timer;
+    uint64_t left;
+} one;
 
 static uint64_t us_to_cycles(uint64_t us)
 {
@@ -112,8 +135,42 @@ static void expire_and_reprogram(void)
     expire_at(now_cycles());
 }
 
+/* One timer at a time: counts a period of `cycles` (2 at least) from now, or of up to 2^24
+ * cycles (the longest SysTick counts) with the rest left for the next periods. The rest is
+ * never under 2 cycles: LOAD 0 would stop the counter. */
+static inline __attribute__((always_inline)) void count_period(uint64_t cycles)
+{
+    uint32_t period = (uint32_t)cycles;
+    if (!SHORT_SLEEPS) {
+        one.left = 0;
+        if (cycles > MAX_PERIOD) {
+            period = cycles - MAX_PERIOD < 2u ? MAX_PERIOD - 2u : MAX_PERIOD;
+            one.left = cycles - period;
+        }
+    }
+    SYST_RVR = period - 1u;
+    SYST_CVR = 0;
+}
+
+/* One timer at a time: the period ended; the timer fired unless it has more to wait. */
+static inline __attribute__((always_inline)) void single_timer_tick(void)
+{
+    if (!SHORT_SLEEPS && one.left != 0) {
+        count_period(one.left);
+        return;
+    }
+    SYST_CSR = 0;
+    struct mote_timer *t = one.timer;
+    t->state = MOTE_NODE_FIRED;
+    mote_wake_locked(t->task);   /* no other handler touches the timer */
+}
+
 void SysTick_Handler(void)
 {
+    if (SINGLE) {
+        single_timer_tick();
+        return;
+    }
     uint32_t primask = mote_irq_save();
     clk.base += clk.period;
     expire_and_reprogram();
@@ -143,6 +200,24 @@ static inline __attribute__((always_inline)) bool sleep_to(struct mote_timer *t,
     }
     if (t->state == MOTE_NODE_LINKED)
         return false;
+    if (SINGLE && relative) {
+        if (at == 0) {
+            /* Due now: fired at once, as the queue expires a deadline already past, so the
+             * next poll finds it done (a 2-cycle period could let a race's sibling win). */
+            t->state = MOTE_NODE_FIRED;
+            mote_wake_current();
+            return false;
+        }
+        /* SysTick is stopped: no timer is linked. Start it last, once the node is set. */
+        t->task = (uint16_t)mote_current_task();
+        t->state = MOTE_NODE_LINKED;
+        one.timer = t;
+        uint64_t cycles = us_to_cycles(at);
+        count_period(cycles < 2u ? 2u : cycles);   /* LOAD 0 would stop the counter */
+        __asm__ volatile("" ::: "memory");
+        SYST_CSR = CSR_ENABLE_TICKINT_CORE;
+        return false;
+    }
     uint32_t primask = mote_irq_save();
     uint64_t now = relative || mote_runtime_for_speed ? now_cycles() : 0;
     t->deadline = relative ? now + us_to_cycles(at) : us_to_cycles(at);
@@ -177,6 +252,14 @@ bool mote_sleep_until_us(struct mote_timer *t, uint64_t at)
 
 void mote_timer_cancel(struct mote_timer *t)
 {
+    if (SINGLE) {
+        if (t->state == MOTE_NODE_LINKED) {
+            SYST_CSR = 0;
+            SCB_ICSR = ICSR_PENDSTCLR;   /* a period that ended just now */
+        }
+        t->state = MOTE_NODE_IDLE;
+        return;
+    }
     uint32_t primask = mote_irq_save();
     if (t->state == MOTE_NODE_LINKED) {
         struct mote_timer **link = &clk.queue;

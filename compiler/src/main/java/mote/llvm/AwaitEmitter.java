@@ -174,8 +174,13 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
         } else if (callee instanceof Callee.Builtin b && b.isSleep()) {
             // A sleep: an idle (zeroed) timer node, polled with the duration (the deadline for
             // sleep_until) in microseconds, from which the idle node takes its deadline.
-            LLVMBuildStore(cg.builder, cg.constInt(cg.i64, 0), child);
-            LLVMBuildStore(cg.builder, cg.constInt(cg.i64, 0), cg.offsetPtr(child, 8));
+            // One timer at a time, runtime-c reads only the node's state and task.
+            if (cg.singleTimer) {
+                LLVMBuildStore(cg.builder, cg.constInt(cg.i8, 0), cg.offsetPtr(child, TIMER_STATE));
+            } else {
+                LLVMBuildStore(cg.builder, cg.constInt(cg.i64, 0), child);
+                LLVMBuildStore(cg.builder, cg.constInt(cg.i64, 0), cg.offsetPtr(child, 8));
+            }
             LLVMValueRef us = LLVMBuildZExt(cg.builder, argValues.get(0), cg.i64, "");
             if (callee == Callee.Builtin.SLEEP_MS) us = LLVMBuildMul(cg.builder, us, cg.constInt(cg.i64, 1000), "");
             return pollSleep(b, child, us);
@@ -271,6 +276,9 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
     LLVMValueRef eventShape(Type.Channel event) {
         return cg.constInt(cg.i32, event.element().size() | (long) new Callee.Channel(false, event).itemOffset() << 16);
     }
+
+    /** Where struct mote_timer (mote_rt.h) keeps its state byte. */
+    static final int TIMER_STATE = 14;
 
     /** A poll of the sleep at {@code node}: {@code us} (a deadline for sleep_until) is read only while the node is idle. */
     LLVMValueRef pollSleep(Callee.Builtin sleep, LLVMValueRef node, LLVMValueRef us) {

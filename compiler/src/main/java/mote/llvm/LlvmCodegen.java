@@ -168,6 +168,8 @@ public final class LlvmCodegen implements AutoCloseable {
      * </ul>
      */
     boolean debugBuild;
+    /** One timer at a time (mote.mir.TimerUse): a sleep's node needs only its state byte set idle. */
+    boolean singleTimer;
 
     /** Whether temporaries are values rather than stack slots ({@link BlockTemps}); see {@link #temporariesAsValues}. */
     boolean temporariesAsValues;
@@ -419,6 +421,16 @@ public final class LlvmCodegen implements AutoCloseable {
             throw new IllegalStateException("channel waits laid out without waiter nodes in a program whose channels keep lists");
         LLVMSetInitializer(direct, constInt(i8, directChannels ? 1 : 0));
         LLVMSetGlobalConstant(direct, 1);
+        // One timer at a time: runtime-c needs no clock and no timer queue. Debug builds keep
+        // them, for the deadlines the debugger shows.
+        singleTimer = !debugBuild && mote.mir.TimerUse.oneAtATime(program);
+        LLVMValueRef single = LLVMAddGlobal(module, i8, "mote_timer_single");
+        LLVMSetInitializer(single, constInt(i8, singleTimer ? 1 : 0));
+        LLVMSetGlobalConstant(single, 1);
+        // With it, whether a sleep can outlast one SysTick period (runtime-c compares).
+        LLVMValueRef longest = LLVMAddGlobal(module, i64, "mote_timer_longest_us");
+        LLVMSetInitializer(longest, constInt(i64, mote.mir.TimerUse.longestSleepUs(program)));
+        LLVMSetGlobalConstant(longest, 1);
         if (debug.di != null) debug.createCompileUnit(program, machines);
         tasks.declareTaskTable(program, machines);
         LLVMValueRef stackWords = LLVMAddGlobal(module, i32, "mote_fault_stack_words");

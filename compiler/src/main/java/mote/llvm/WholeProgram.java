@@ -89,6 +89,7 @@ public final class WholeProgram {
         boolean hasData = decideData(module);
         internalize(module);
         if (!forSpeed) {
+            foldFacts(module);    // so that calls in code a fact turns off do not count as uses
             dropUnused(module);   // so that only live calls count as uses
             keepWidelyCalledRuntimeOutOfLine(module);
         }
@@ -118,18 +119,30 @@ public final class WholeProgram {
 
     /**
      * Sets runtime-c's `mote_handlers_use_runtime` (see mote_rt.h) from what was linked: only
-     * interrupt handlers the program defines (`mote_irq_N`) and the timer's SysTick handler run
-     * runtime code outside thread mode. With neither, the ready set, channels, events and
-     * mutexes are only touched in thread mode and their masking folds away.
+     * interrupt handlers the program defines (`mote_irq_N`) and the timer queue's SysTick
+     * handler run runtime code outside thread mode. With neither, the channels, events and
+     * mutexes are only touched in thread mode and their masking folds away. One timer at a
+     * time ({@code mote_timer_single}), the SysTick handler only sets its node's state and
+     * the sleeper's ready flag, which need no masking.
      */
     private static void decideHandlerUse(LLVMModuleRef module) {
+        boolean queue = !constantTrue(module, "mote_timer_single");
         boolean handlers = false;
         for (LLVMValueRef f = LLVMGetFirstFunction(module); f != null && !f.isNull() && !handlers; f = LLVMGetNextFunction(f)) {
             if (LLVMIsDeclaration(f) != 0) continue;
             String name = LLVMGetValueName(f).getString();
-            handlers = name.startsWith("mote_irq_") || name.equals("SysTick_Handler");
+            handlers = name.startsWith("mote_irq_") || queue && name.equals("SysTick_Handler");
         }
         setFact(module, HANDLERS_USE_RUNTIME, handlers);
+    }
+
+    /** Whether the module defines {@code name} as a constant integer other than zero. */
+    private static boolean constantTrue(LLVMModuleRef module, String name) {
+        LLVMValueRef g = LLVMGetNamedGlobal(module, name);
+        if (g == null || g.isNull() || LLVMIsDeclaration(g) != 0 || LLVMIsGlobalConstant(g) == 0) return false;
+        LLVMValueRef init = LLVMGetInitializer(g);
+        return init != null && !init.isNull() && LLVMIsAConstantInt(init) != null && !LLVMIsAConstantInt(init).isNull()
+                && LLVMConstIntGetZExtValue(init) != 0;
     }
 
     /**
@@ -283,6 +296,50 @@ public final class WholeProgram {
             }
             if (uses > WIDELY_CALLED)
                 for (LLVMValueRef call : calls) LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex, keepCall);
+        }
+    }
+
+    /**
+     * Folds the timer's design facts (internal constants the program defines) into the runtime
+     * functions that read them and drops the branches they turn off: the code of the design a
+     * program does not use (the timer queue's, or one timer at a time's) then no longer calls
+     * the helpers it shares with the rest of runtime-c, which would otherwise look more widely
+     * called than they are. Only those functions: simplifying all of them here moved other
+     * programs' inlining both ways.
+     */
+    private static void foldFacts(LLVMModuleRef module) {
+        Set<LLVMValueRef> readers = new java.util.LinkedHashSet<>();
+        for (String fact : FOLDED_FACTS) {
+            LLVMValueRef g = LLVMGetNamedGlobal(module, fact);
+            if (g != null && !g.isNull()) collectReaders(g, readers);
+        }
+        if (readers.isEmpty()) return;
+        var options = LLVMCreatePassBuilderOptions();
+        try {
+            for (LLVMValueRef f : readers) {
+                var error = LLVMRunPassesOnFunction(f, "instsimplify,simplifycfg", null, options);
+                if (error != null && !error.isNull())
+                    throw new IllegalStateException("LLVM's fact folding failed: " + LLVMGetErrorMessage(error).getString());
+            }
+        } finally {
+            LLVMDisposePassBuilderOptions(options);
+        }
+    }
+
+    /** The program's facts that select one of two designs in runtime-c (timer.c). */
+    static final List<String> FOLDED_FACTS = List.of("mote_timer_single", "mote_timer_longest_us");
+
+    /** The functions whose code uses {@code v}, through constant expressions too. */
+    private static void collectReaders(LLVMValueRef v, Set<LLVMValueRef> readers) {
+        for (var use = LLVMGetFirstUse(v); use != null && !use.isNull(); use = LLVMGetNextUse(use)) {
+            LLVMValueRef user = LLVMGetUser(use);
+            LLVMValueRef instruction = LLVMIsAInstruction(user);
+            if (instruction != null && !instruction.isNull()) {
+                LLVMValueRef f = LLVMGetBasicBlockParent(LLVMGetInstructionParent(user));
+                if (LLVMIsDeclaration(f) == 0) readers.add(f);
+            } else if (LLVMIsAConstantExpr(user) != null && !LLVMIsAConstantExpr(user).isNull()) {
+                collectReaders(user, readers);
+            }
         }
     }
 

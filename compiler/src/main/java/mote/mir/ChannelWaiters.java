@@ -83,7 +83,7 @@ public final class ChannelWaiters {
     }
 
     /** {@code task} and every async fn its poll can reach. */
-    private static Set<String> reachable(String task, AsyncCallGraph calls) {
+    static Set<String> reachable(String task, AsyncCallGraph calls) {
         Set<String> seen = new HashSet<>();
         Deque<String> work = new ArrayDeque<>(List.of(task));
         while (!work.isEmpty()) {

@@ -1,0 +1,139 @@
+package mote.mir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import mote.Compiler;
+import mote.opt.Optimization;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * When one timer at a time will do (runtime-c needs no clock and no queue): nothing reads the
+ * clock and no two sleeps can be pending at once. Each case below that keeps the queue breaks
+ * that in one way; each is checked with and without the async optimizations, since inlining
+ * moves sleeps between functions. run/timer_one_at_a_time.mote measures such sleeps.
+ */
+class TimerUseTest {
+    @TempDir Path dir;
+
+    private static final String BLINKY = """
+            static TICK: Signal<u32>;
+
+            async fn pause(ms: u32) {
+                sleep_ms(ms).await;
+            }
+
+            task fn listener() {
+                let _v = TICK.wait().await;
+            }
+
+            async fn main() -> i32 {
+                spawn listener();
+                for i in 0..4u32 {
+                    pause(10).await;
+                    let timed_out = race { TICK.wait().await; false } or { sleep_us(500).await; true };
+                    if timed_out { TICK.raise(i); }
+                    let _t = race { TICK.wait().await; 0u32 } or { sleep_ms(2).await; 1u32 };
+                }
+                %s
+                0
+            }
+            """;
+
+    private boolean oneAtATime(String source, boolean optimized) throws IOException {
+        return TimerUse.oneAtATime(mir(source, optimized));
+    }
+
+    private MirProgram mir(String source, boolean optimized) throws IOException {
+        Path file = dir.resolve("prog.mote");
+        Files.writeString(file, source);
+        var opts = optimized ? EnumSet.allOf(Optimization.class) : EnumSet.noneOf(Optimization.class);
+        return Compiler.analyze(Compiler.read(file), opts, false, true).mir();
+    }
+
+    private void assertOneAtATime(boolean expected, String source) throws IOException {
+        assertEquals(expected, oneAtATime(source, false), "--opt none:\n" + source);
+        assertEquals(expected, oneAtATime(source, true), "--opt all:\n" + source);
+    }
+
+    /** One sleeping task: sleeps in a row, in an awaited fn, and as the one sleeping child of a race. */
+    @Test
+    void oneSleepingTaskNeedsOneTimerAtATime() throws IOException {
+        assertOneAtATime(true, BLINKY.formatted(""));
+    }
+
+    @Test
+    void aProgramWithoutSleepsNeedsNoQueue() throws IOException {
+        assertOneAtATime(true, "async fn main() -> i32 { yield_now().await; 0 }");
+    }
+
+    @Test
+    void readingTheClockKeepsIt() throws IOException {
+        assertOneAtATime(false, BLINKY.formatted("let _t = ticks();"));
+        assertOneAtATime(false, BLINKY.formatted("sleep_until(1000).await;"));
+    }
+
+    @Test
+    void aClockReadInAnInterruptHandlerKeepsIt() throws IOException {
+        assertOneAtATime(false, "static mut T: u64 = 0;\ninterrupt WATCHDOG() { T = ticks(); }\n" + BLINKY.formatted(""));
+    }
+
+    @Test
+    void aSecondSleepingTaskKeepsTheQueue() throws IOException {
+        assertOneAtATime(false, BLINKY.formatted("").replace("let _v = TICK.wait().await;", "let _v = TICK.wait().await; sleep_ms(1).await;"));
+    }
+
+    @Test
+    void aSleepingTaskWithTwoInstancesKeepsTheQueue() throws IOException {
+        String pooled = """
+                task(2) fn blink(ms: u32) { sleep_ms(ms).await; }
+                async fn main() -> i32 { spawn blink(1); 0 }
+                """;
+        assertOneAtATime(false, pooled);
+        assertOneAtATime(true, pooled.replace("task(2)", "task"));
+    }
+
+    /** Two children of one join or race that can both sleep, directly or in an awaited fn. */
+    @Test
+    void twoSleepingChildrenOfOneJoinKeepTheQueue() throws IOException {
+        assertOneAtATime(false, BLINKY.formatted("join { sleep_ms(1).await; } and { sleep_us(30).await; };"));
+        assertOneAtATime(false, BLINKY.formatted("race { pause(1).await; } or { yield_now().await; sleep_us(30).await; };"));
+        assertOneAtATime(false, BLINKY.formatted("join { yield_now().await; } and { join { pause(2).await; } and { pause(3).await; }; };"));
+        assertOneAtATime(true, BLINKY.formatted("join { yield_now().await; } and { pause(3).await; };"));
+        // A branch with its own sleep and a nested join with another: as many at once.
+        assertOneAtATime(false, BLINKY.formatted(
+                "join { sleep_us(5).await; } and { join { yield_now().await; } and { sleep_us(7).await; }; };"));
+    }
+
+    /** Races one after another in a branch take turns: one of their sleeps at a time. */
+    @Test
+    void sequentialRacesInOneBranchTakeTurns() throws IOException {
+        String sequential = BLINKY.formatted("""
+                join {
+                    race { TICK.wait().await; } or { sleep_ms(1).await; };
+                    race { TICK.wait().await; } or { pause(2).await; };
+                    sleep_us(40).await;
+                } and {
+                    TICK.wait().await;
+                };
+                """);
+        assertOneAtATime(true, sequential);
+        // The other branch sleeping too makes two at once.
+        assertOneAtATime(false, sequential.replace("} and {\n    TICK.wait().await;", "} and {\n    sleep_ms(3).await;"));
+    }
+
+    @Test
+    void theLongestSleepIsKnownWhenEveryDurationIsAConstant() throws IOException {
+        // pause(10) sleeps for its parameter: a constant once inlined, not before.
+        assertEquals(10_000, TimerUse.longestSleepUs(mir(BLINKY.formatted(""), true)));
+        assertEquals(-1, TimerUse.longestSleepUs(mir(BLINKY.formatted(""), false)));
+        assertEquals(2_500_000, TimerUse.longestSleepUs(mir(BLINKY.formatted("sleep_ms(2500).await;"), true)));
+        String variable = BLINKY.formatted("let mut n = 1u32; for i in 0..3u32 { n += i; } sleep_us(n).await;");
+        assertEquals(-1, TimerUse.longestSleepUs(mir(variable, false)));
+        assertEquals(0, TimerUse.longestSleepUs(mir("async fn main() -> i32 { 0 }", true)));
+    }
+}
