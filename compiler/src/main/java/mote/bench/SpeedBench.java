@@ -66,6 +66,7 @@ public final class SpeedBench {
             new Case("channel", "channel send -> receiver running", 2),
             new Case("irq_signal", "interrupt raises signal -> task running", 1),
             new Case("timer", "timer expiry -> task running", 1),
+            new Case("timer_queue", "timer expiry, two timers queued -> task", 1),
             new Case("idle", "idle loop iteration (with handler)", 1));
 
     /** Instructions per event, and per function for a profile. */
@@ -94,9 +95,12 @@ public final class SpeedBench {
             Cost mote = mote(c, work);
             Cost speed = mote(c, LlvmBackend.OptLevel.O2, work);
             Cost expert = expertC(c, work);
-            System.out.printf(Locale.ROOT, "%-42s %8.1f %8.1f %10.1f %7.2fx %7.2fx%n", c.what(), mote.perEvent(),
-                    speed.perEvent(), expert.perEvent(), mote.perEvent() / expert.perEvent(),
-                    speed.perEvent() / expert.perEvent());
+            if (expert == null)
+                System.out.printf(Locale.ROOT, "%-42s %8.1f %8.1f %10s %8s %8s%n", c.what(), mote.perEvent(), speed.perEvent(), "-", "-", "-");
+            else
+                System.out.printf(Locale.ROOT, "%-42s %8.1f %8.1f %10.1f %7.2fx %7.2fx%n", c.what(), mote.perEvent(),
+                        speed.perEvent(), expert.perEvent(), mote.perEvent() / expert.perEvent(),
+                        speed.perEvent() / expert.perEvent());
             if (profile) profiles.add(profile(c, mote, speed, expert));
         }
         System.out.println();
@@ -105,7 +109,9 @@ public final class SpeedBench {
 
     private static String profile(Case c, Cost mote, Cost speed, Cost expert) {
         StringBuilder out = new StringBuilder(c.name() + ": instructions per event by function\n");
-        for (var side : List.of(Map.entry("-Os", mote), Map.entry("-O2", speed), Map.entry("C", expert))) {
+        var sides = new ArrayList<>(List.of(Map.entry("-Os", mote), Map.entry("-O2", speed)));
+        if (expert != null) sides.add(Map.entry("C", expert));
+        for (var side : sides) {
             side.getValue().bySymbol().entrySet().stream()
                     .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                     .forEach(e -> out.append(String.format(Locale.ROOT, "  %-5s %7.1f  %s%n", side.getKey(), e.getValue(), e.getKey())));
@@ -125,9 +131,13 @@ public final class SpeedBench {
         return cost(c, Compiler.compile(source, Compiler.Options.defaults(BOARD, dir).withOptLevel(level)).elf(), dir);
     }
 
-    /** The expert C of case {@code c}: bench/speed/c/bare.c and NAME.c, clang -Os, no runtime-c. */
+    /**
+     * The expert C of case {@code c}: bench/speed/c/bare.c and NAME.c, clang -Os, no runtime-c;
+     * null for a case without one (timer_queue: the expert's timer is the one-timer design).
+     */
     public static Cost expertC(Case c, Path work) throws IOException {
         Path sources = MoteHome.get().resolve("bench").resolve("speed").resolve("c");
+        if (!Files.exists(sources.resolve(c.name() + ".c"))) return null;
         Toolchain tc = Toolchain.get();
         Path dir = Files.createDirectories(work.resolve("c-" + c.name()));
         List<Path> objects = new ArrayList<>();
