@@ -90,8 +90,15 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
             if (n.item() instanceof Item.Const c) globals.put(c.name().name(), checkConst(c));
             else if (n.item() instanceof Item.Enum en && numberedLater.contains(en)) typeNames.put(en.name().name(), checkEnum(en));
         }
+        // While the types are being declared an array's size may not be known yet (a data enum
+        // with no variants so far, or with a struct not yet laid out, would cache a wrong layout):
+        // its size check waits until every type is laid out.
+        sizeChecksLater = new ArrayList<>();
         defineSums(modules);
         defineStructs(modules);
+        List<Runnable> later = sizeChecksLater;
+        sizeChecksLater = null;
+        later.forEach(Runnable::run);
         for (int i = 0; i < fnDecls.size(); i++) {
             Item.Fn f = fnDecls.get(i);
             enter(fnScopes.get(i));
@@ -443,11 +450,12 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
         } else if (te instanceof TypeExpr.Array a) {
             Type element = resolveType(a.element());
             Long n = constLength(a.length());
-            if (n != null && (long) element.size() * n > MAX_ARRAY_BYTES) {
-                diags.error("E0505", a.length().span(), "an array of " + n + " `" + element + "` is " + (long) element.size() * n
-                        + " bytes, more than any board's memory", "arrays go up to " + MAX_ARRAY_BYTES + " bytes");
-                n = null;
+            if (n != null && sizeChecksLater != null) {   // a field or variant: checked once every type is laid out
+                long length = n;
+                sizeChecksLater.add(() -> tooLarge(element, length, a));
+                return new Type.Array(element, n);
             }
+            if (n != null && tooLarge(element, n, a)) n = null;
             return n == null ? Type.NEVER : new Type.Array(element, n);   // the error type: no follow-on errors
         } else if (te instanceof TypeExpr.Slice sl) { return new Type.Slice(resolveType(sl.element()), sl.mutable());
         } else if (te instanceof TypeExpr.Ref r) { return new Type.Ref(r.mutable(), resolveType(r.target()));
@@ -456,6 +464,17 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
             return Type.NEVER;   // the error type: accepts anything, so no follow-on errors
         }
     }
+
+    /** E0505 when {@code n} elements of {@code element} are more bytes than an array may have. */
+    private boolean tooLarge(Type element, long n, TypeExpr.Array a) {
+        if ((long) element.size() * n <= MAX_ARRAY_BYTES) return false;
+        diags.error("E0505", a.length().span(), "an array of " + n + " `" + element + "` is " + (long) element.size() * n
+                + " bytes, more than any board's memory", "arrays go up to " + MAX_ARRAY_BYTES + " bytes");
+        return true;
+    }
+
+    /** Array size checks waiting for the types to be laid out; null once they are. */
+    private List<Runnable> sizeChecksLater;
 
     /** A channel's capacity: a constant expression (a literal or a const's name), 1 to 65535. */
     Long channelCapacity(TypeExpr arg) {
