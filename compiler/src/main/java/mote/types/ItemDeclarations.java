@@ -96,9 +96,12 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
         sizeChecksLater = new ArrayList<>();
         defineSums(modules);
         defineStructs(modules);
-        List<Runnable> later = sizeChecksLater;
+        List<LaterSizeCheck> later = sizeChecksLater;
         sizeChecksLater = null;
-        later.forEach(Runnable::run);
+        // In the order of the source, as the other declaration errors are reported.
+        later.sort(java.util.Comparator.comparing((LaterSizeCheck c) -> c.array().span().file().displayName())
+                .thenComparingInt(c -> c.array().span().start()));
+        for (LaterSizeCheck c : later) tooLarge(c.element(), c.length(), c.array());
         for (int i = 0; i < fnDecls.size(); i++) {
             Item.Fn f = fnDecls.get(i);
             enter(fnScopes.get(i));
@@ -451,8 +454,7 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
             Type element = resolveType(a.element());
             Long n = constLength(a.length());
             if (n != null && sizeChecksLater != null) {   // a field or variant: checked once every type is laid out
-                long length = n;
-                sizeChecksLater.add(() -> tooLarge(element, length, a));
+                sizeChecksLater.add(new LaterSizeCheck(element, n, a));
                 return new Type.Array(element, n);
             }
             if (n != null && tooLarge(element, n, a)) n = null;
@@ -474,7 +476,9 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
     }
 
     /** Array size checks waiting for the types to be laid out; null once they are. */
-    private List<Runnable> sizeChecksLater;
+    private List<LaterSizeCheck> sizeChecksLater;
+
+    private record LaterSizeCheck(Type element, long length, TypeExpr.Array array) {}
 
     /** A channel's capacity: a constant expression (a literal or a const's name), 1 to 65535. */
     Long channelCapacity(TypeExpr arg) {
