@@ -231,11 +231,16 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
         for (Type.Struct t : decls.keySet()) layout(t, 0, decls, fieldTypes, state, depth);
     }
 
-    /** Structs held by value inside a tuple or an enum variant (not {@code t} itself). */
+    /**
+     * Structs held by value inside a tuple, an array, an enum variant, or the items of a
+     * Channel, Signal or Event or the value of a Mutex, which are stored in place too (not
+     * {@code t} itself).
+     */
     static List<Type.Struct> structsInside(Type t, java.util.Set<Type> seen) {
         List<Type.Struct> found = new ArrayList<>();
         if (!seen.add(t)) return found;
         List<Type> parts = t instanceof Type.Tuple tu ? tu.elements() : t instanceof Type.Array a ? List.of(a.element())
+                : t instanceof Type.Channel ch ? List.of(ch.element()) : t instanceof Type.Mutex m ? List.of(m.element())
                 : t instanceof Type.Sum s ? (s.isBuiltin() ? s.args() : s.variants().stream().flatMap(v -> v.fields().stream()).toList()) : List.of();
         for (Type p : parts) {
             if (p instanceof Type.Struct st) found.add(st);
