@@ -613,12 +613,49 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
                     }
                     for (Type t : fields) {
                         if (Type.containsChannel(t)) diags.error("E0393", v.span(), "an enum variant cannot hold a Channel, Signal, Event or Mutex", "keep it in a static");
-                        if (t == sum) diags.error("E0303", v.span(), "`" + en.name().name() + "` contains itself", "a value cannot hold itself: use an index or a reference");
                     }
                     variants.add(new Type.Sum.Variant(v.name().name(), names, fields));
                 }
                 sum.define(variants);
             }
         }
+        for (Module m : modules) {
+            enter(m);
+            for (Item item : m.items())
+                if (item instanceof Item.Enum en && typeNames.get(en.name().name()) instanceof Type.Sum sum && sumDecls.get(sum) == en)
+                    refuseSelfContainment(sum, en);
+        }
+    }
+
+    /**
+     * E0303 for an enum that holds itself by value, directly or through arrays, tuples, Option,
+     * Result or other enums (`enum A { X(B) } enum B { Y(A) }`): its size would be infinite. The
+     * field is replaced by an i32, so one error is reported per cycle and later layouts terminate.
+     * Cycles through a struct are found when structs are laid out.
+     */
+    private void refuseSelfContainment(Type.Sum sum, Item.Enum en) {
+        List<Type.Sum.Variant> variants = new ArrayList<>(sum.variants());
+        boolean changed = false;
+        for (int v = 0; v < variants.size(); v++) {
+            List<Type> fields = new ArrayList<>(variants.get(v).fields());
+            for (int i = 0; i < fields.size(); i++) {
+                if (!holdsByValue(fields.get(i), sum, new java.util.HashSet<>())) continue;
+                diags.error("E0303", en.variants().get(v).span(), "`" + en.name().name() + "` contains itself", "a value cannot hold itself: use an index or a reference");
+                fields.set(i, Type.I32);
+                changed = true;
+            }
+            variants.set(v, new Type.Sum.Variant(variants.get(v).name(), variants.get(v).fieldNames(), fields));
+        }
+        if (changed) sum.define(variants);
+    }
+
+    /** Whether a value of {@code t} holds a {@code target} in place, through enums, arrays, tuples. */
+    private static boolean holdsByValue(Type t, Type.Sum target, java.util.Set<Type> seen) {
+        if (t == target) return true;
+        if (!seen.add(t)) return false;
+        List<Type> parts = t instanceof Type.Tuple tu ? tu.elements() : t instanceof Type.Array a ? List.of(a.element())
+                : t instanceof Type.Sum s ? (s.isBuiltin() ? s.args() : s.variants().stream().flatMap(v -> v.fields().stream()).toList()) : List.of();
+        for (Type p : parts) if (holdsByValue(p, target, seen)) return true;
+        return false;
     }
 }
