@@ -79,7 +79,7 @@ final class DebugTypes {
         else if (t instanceof Type.Channel ch) made = channel(ch);
         else if (t instanceof Type.Mutex mx) made = mutex(mx);
         else if (t instanceof Type.Tuple tu) made = tuple(tu);
-        else if (t instanceof Type.Sum sum) made = sum(sum);
+        else if (t instanceof Type.Sum sum) return sum(sum);
         else made = bytes(t.size());   // a type without a description yet: its bytes, never a failed build
         byValue.put(t, made);
         return made;
@@ -102,6 +102,12 @@ final class DebugTypes {
      * `Variant.field`; the tag says which are meaningful.
      */
     private LLVMMetadataRef sum(Type.Sum sum) {
+        // An enum may refer to itself through references (`Fork(&Tree, &Tree)`): as for structs, a
+        // placeholder stands in until the members are known.
+        String name = sum.toString();
+        LLVMMetadataRef placeholder = LLVMDIBuilderCreateReplaceableCompositeType(di, DW_TAG_STRUCTURE_TYPE, name, utf8(name),
+                scope, file, 0, 0, 8L * sum.size(), 8 * sum.align(), LLVMDIFlagZero, "", 0);
+        byValue.put(sum, placeholder);
         List<LLVMMetadataRef> members = new ArrayList<>();
         if (sum.tag() != null) {   // the variant's index: an enumeration of the variants' names
             List<LLVMMetadataRef> names = new ArrayList<>();
@@ -116,11 +122,14 @@ final class DebugTypes {
             for (int i = 0; i < variant.fields().size(); i++) {
                 Type f = variant.fields().get(i);
                 LLVMMetadataRef ft = of(f);
-                String name = variant.name() + "." + (variant.isStructLike() ? variant.fieldNames().get(i) : String.valueOf(i));
-                if (ft != null) members.add(member(name, ft, sum.fieldOffset(v, i), 8L * f.size()));
+                String memberName = variant.name() + "." + (variant.isStructLike() ? variant.fieldNames().get(i) : String.valueOf(i));
+                if (ft != null) members.add(member(memberName, ft, sum.fieldOffset(v, i), 8L * f.size()));
             }
         }
-        return struct(sum.toString(), 8L * sum.size(), 8 * sum.align(), members);
+        LLVMMetadataRef made = struct(name, 8L * sum.size(), 8 * sum.align(), members);
+        LLVMMetadataReplaceAllUsesWith(placeholder, made);
+        byValue.put(sum, made);
+        return made;
     }
 
     /** `volatile T`: what a register is. */

@@ -71,9 +71,12 @@ final class Exhaustiveness {
         rows = expand(rows);
         Type t = types.get(0);
         List<Type> rest = types.subList(1, types.size());
-        List<Constructor> all = constructors(t, rows);
+        // A column of only `_` and bindings: every value of it is matched, so its constructors need
+        // no splitting (which would never end for a type that refers to itself, `&Tree` in Tree).
+        boolean onlyWild = rows.stream().allMatch(r -> r.get(0) instanceof Wild);
+        List<Constructor> all = onlyWild ? null : constructors(t, rows);
         List<List<String>> out = new ArrayList<>();
-        if (all == null) {   // only `_` and bindings match this type
+        if (all == null) {   // only `_` and bindings match this type, or this column
             List<List<P>> tails = new ArrayList<>();
             for (List<P> row : rows) tails.add(row.subList(1, row.size()));
             for (List<String> w : witnesses(tails, rest, limit)) {

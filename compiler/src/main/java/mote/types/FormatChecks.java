@@ -50,7 +50,13 @@ abstract sealed class FormatChecks extends PatternChecks permits CallChecks {
             diags.error("E0362", arg.span(), "a precision (`." + spec.precision() + "`) applies to text, not `" + resolveForMessage(t) + "`",
                     spec.width() > 0 ? "write `{:" + spec.width() + "}` for integers" : "write `{}` for integers");
         } else if (spec.debug()) {
-            if (!debugPrintable(t))
+            selfReferring = null;
+            boolean printable = debugPrintable(t);
+            if (!printable && selfReferring != null)
+                diags.error("E0362", arg.span(), "`{:?}` cannot print a value of type `" + resolveForMessage(t) + "`: `"
+                                + resolveForMessage(selfReferring) + "` refers to itself, and Mote prints a value in place, without recursion",
+                        "print the fields you need, following the references in a loop");
+            else if (!printable)
                 diags.error("E0362", arg.span(), "`{:?}` cannot print a value of type `" + resolveForMessage(t) + "`",
                         "`{:?}` prints integers, bools, text, `()`, enums, and structs, tuples, arrays and slices of those");
         } else if (!(isInt(t) || t instanceof Type.Float32 || t instanceof Type.Bool || text)) {
@@ -61,15 +67,32 @@ abstract sealed class FormatChecks extends PatternChecks permits CallChecks {
     }
 
     boolean debugPrintable(Type t) {
+        return debugPrintable(t, new java.util.HashSet<>());
+    }
+
+    /** The struct or enum the last failed {@link #debugPrintable} check reached inside itself. */
+    private Type selfReferring;
+
+    /**
+     * {@code inProgress}: the structs and enums being checked further up. One reached again
+     * (through a reference: a linked list's {@code Option<&Node>}) cannot be printed: `{:?}`
+     * is expanded in place, field by field, with no recursive calls to follow a list with.
+     */
+    private boolean debugPrintable(Type t, java.util.Set<Type> inProgress) {
         t = shallow(t);
         if (isInt(t) || t instanceof Type.Float32 || t instanceof Type.Bool || t instanceof Type.Enum || t instanceof Type.Never
                 || t instanceof Type.Unit) return true;
-        if (t instanceof Type.Array a) return debugPrintable(a.element());
-        if (t instanceof Type.Slice sl) return debugPrintable(sl.element());
-        if (t instanceof Type.Ref r) return debugPrintable(r.target());
-        if (t instanceof Type.Struct st) return st.fields().stream().allMatch(f -> debugPrintable(f.type()));
-        if (t instanceof Type.Tuple tu) return tu.elements().stream().allMatch(this::debugPrintable);
-        if (t instanceof Type.Sum s) return s.variants().stream().allMatch(v -> v.fields().stream().allMatch(this::debugPrintable));
+        if (t instanceof Type.Array a) return debugPrintable(a.element(), inProgress);
+        if (t instanceof Type.Slice sl) return debugPrintable(sl.element(), inProgress);
+        if (t instanceof Type.Ref r) return debugPrintable(r.target(), inProgress);
+        if ((t instanceof Type.Struct || t instanceof Type.Sum) && !inProgress.add(t)) {
+            selfReferring = t;   // reached again through a reference: printing it in place would never end
+            return false;
+        }
+        if (t instanceof Type.Struct st) return st.fields().stream().allMatch(f -> debugPrintable(f.type(), inProgress));
+        if (t instanceof Type.Tuple tu) return tu.elements().stream().allMatch(e -> debugPrintable(e, inProgress));
+        if (t instanceof Type.Sum s)
+            return s.variants().stream().allMatch(v -> v.fields().stream().allMatch(f -> debugPrintable(f, inProgress)));
         return false;
     }
 
