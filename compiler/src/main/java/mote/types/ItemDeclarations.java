@@ -94,10 +94,16 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
         // with no variants so far, or with a struct not yet laid out, would cache a wrong layout):
         // its size check waits until every type is laid out.
         sizeChecksLater = new ArrayList<>();
+        channelChecksLater = new ArrayList<>();
         defineSums(modules);
         defineStructs(modules);
         List<LaterSizeCheck> later = sizeChecksLater;
         sizeChecksLater = null;
+        List<LaterChannelCheck> channelChecks = channelChecksLater;
+        channelChecksLater = null;
+        channelChecks.sort(java.util.Comparator.comparing((LaterChannelCheck c) -> c.span().file().displayName())
+                .thenComparingInt(c -> c.span().start()));
+        for (LaterChannelCheck c : channelChecks) refuseChannels(c.type(), c.span(), c.message(), c.help());
         // In the order of the source, as the other declaration errors are reported.
         later.sort(java.util.Comparator.comparing((LaterSizeCheck c) -> c.array().span().file().displayName())
                 .thenComparingInt(c -> c.array().span().start()));
@@ -361,10 +367,8 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
         } else if (te instanceof TypeExpr.Tuple tu) {
             List<Type> elements = new ArrayList<>();
             for (TypeExpr el : tu.elements()) elements.add(resolveType(el));
-            if (elements.stream().anyMatch(Type::containsChannel)) {
-                diags.error("E0393", tu.span(), "a tuple cannot hold a Channel, Signal, Event or Mutex", "put it in a struct or a static");
+            if (refuseChannels(new Type.Tuple(elements), tu.span(), "a tuple cannot hold a Channel, Signal, Event or Mutex", "put it in a struct or a static"))
                 return Type.NEVER;
-            }
             return new Type.Tuple(elements);
         } else if (te instanceof TypeExpr.Named n && n.path().size() == 1 && !typeNames.containsKey(n.simpleName())
                 && (n.simpleName().equals("Option") || n.simpleName().equals("Result"))) {
@@ -375,10 +379,8 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
             }
             List<Type> args = new ArrayList<>();
             for (TypeExpr a : n.args()) args.add(resolveType(a));
-            if (args.stream().anyMatch(Type::containsChannel)) {
-                diags.error("E0393", n.span(), "an `" + n.simpleName() + "` cannot hold a Channel, Signal, Event or Mutex");
+            if (refuseChannels(new Type.Tuple(args), n.span(), "an `" + n.simpleName() + "` cannot hold a Channel, Signal, Event or Mutex"))
                 return Type.NEVER;
-            }
             return option ? Type.Sum.option(args.get(0)) : Type.Sum.result(args.get(0), args.get(1));
         } else if (te instanceof TypeExpr.Named n) {
             if (n.path().size() == 1 && n.args().isEmpty()) {
@@ -423,11 +425,9 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
                     return Type.NEVER;
                 }
                 Type value = resolveType(n.args().get(0));
-                if (Type.containsChannel(value)) {
-                    diags.error("E0393", te.span(), "a `Mutex` holds plain data, not `" + value + "`",
-                            "channels, signals, events and mutexes are safe to share as they are: keep them beside the mutex");
+                if (refuseChannels(value, te.span(), "a `Mutex` holds plain data, not `" + value + "`",
+                        "channels, signals, events and mutexes are safe to share as they are: keep them beside the mutex"))
                     return Type.NEVER;
-                }
                 return new Type.Mutex(value);
             }
             if (n.path().size() == 1 && n.simpleName().equals("Signal")) {
@@ -479,6 +479,27 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
                 + " bytes, more than any board's memory", "arrays go up to " + MAX_ARRAY_BYTES + " bytes");
         return true;
     }
+
+    /**
+     * E0393 when {@code t} holds a Channel, Signal, Event or Mutex, where a value is copied or
+     * moved (a tuple, an enum variant, Option, Result, a Mutex's value). While the types are being
+     * declared a struct named in {@code t} may not have its fields yet: the check waits until they
+     * do, and this returns false.
+     */
+    private boolean refuseChannels(Type t, mote.diag.Span span, String message, String... help) {
+        if (channelChecksLater != null) {
+            channelChecksLater.add(new LaterChannelCheck(t, span, message, help));
+            return false;
+        }
+        if (!Type.containsChannel(t)) return false;
+        diags.error("E0393", span, message, help);
+        return true;
+    }
+
+    /** Channel checks waiting for every struct's fields; null once they are known. */
+    private List<LaterChannelCheck> channelChecksLater;
+
+    private record LaterChannelCheck(Type type, mote.diag.Span span, String message, String[] help) {}
 
     /** Array size checks waiting for the types to be laid out; null once they are. */
     private List<LaterSizeCheck> sizeChecksLater;
@@ -612,7 +633,7 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
                         }
                     }
                     for (Type t : fields) {
-                        if (Type.containsChannel(t)) diags.error("E0393", v.span(), "an enum variant cannot hold a Channel, Signal, Event or Mutex", "keep it in a static");
+                        refuseChannels(t, v.span(), "an enum variant cannot hold a Channel, Signal, Event or Mutex", "keep it in a static");
                     }
                     variants.add(new Type.Sum.Variant(v.name().name(), names, fields));
                 }
