@@ -219,8 +219,12 @@ final class ConstEval {
             Symbol s = names.apply(e);
             if (s instanceof Symbol.Const c && c.type() instanceof Type.Never) throw new NotConstant();   // broken: reported
             if (s instanceof Symbol.Const c && c.type() instanceof Type.Int) return c.value();
+            if (s instanceof Symbol.Variant v)
+                throw fail(whole, "E0504", "an array length must be a constant integer, not the enum value `" + v.type().name() + "." + v.name() + "`",
+                        "cast it: `" + v.type().name() + "." + v.name() + " as usize`");
         } else if (e instanceof Expr.Cast c) {
-            long v = evalLength(c.value(), whole, names);
+            long v = names.apply(c.value()) instanceof Symbol.Variant variant   // `Size.Small as usize`
+                    ? variant.type().values().get(variant.index()) : evalLength(c.value(), whole, names);
             Type.Int to = c.type() instanceof mote.ast.TypeExpr.Named n && n.path().size() == 1 ? Type.intNamed(n.simpleName()) : null;
             if (to != null) return to.normalize(v);
         } else if (e instanceof Expr.Block blk && blk.stmts().isEmpty() && blk.tail() != null) {

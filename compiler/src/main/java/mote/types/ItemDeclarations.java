@@ -533,10 +533,20 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
         return v;
     }
 
-    /** What a name in an array length denotes: a const (one of type Never when it is broken), or null. */
+    /**
+     * What a name in an array length denotes: a const (one of type Never when it is broken), a
+     * variant of an enum without data (`Size.Small`, `m.Size.Small`, cast to an integer), or null.
+     */
     Symbol lengthName(Expr e) {
         if (e instanceof Expr.Name n) return globals.get(n.ident().name());
         if (e instanceof Expr.Field f && moduleNamed(f.target()) != null) return moduleNamed(f.target()).globals().get(f.field().name());
+        if (e instanceof Expr.Field f) {
+            Type owner = f.target() instanceof Expr.Name n ? typeNames.get(n.ident().name())
+                    : f.target() instanceof Expr.Field inner && moduleNamed(inner.target()) != null
+                    ? moduleNamed(inner.target()).types().get(inner.field().name()) : null;
+            if (owner instanceof Type.Enum en && en.variants().indexOf(f.field().name()) >= 0)
+                return new Symbol.Variant(f.field().name(), en, en.variants().indexOf(f.field().name()));
+        }
         return null;
     }
 
@@ -549,7 +559,8 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
                 || c.value() instanceof Expr.Tuple) {
             // Checked before struct fields are known (array lengths may use consts): reject early.
             diags.error("E0507", c.type() != null ? c.type().span() : c.value().span(),
-                    "a `const` is an integer, a bool or an enum" + (declared != null ? ", not `" + declared + "`" : ""), "use a `static` for arrays, structs and strings");
+                    "a `const` is an integer, an f32, a bool or an enum without data" + (declared != null ? ", not `" + declared + "`" : ""),
+                    "use a `static` for arrays, structs, enums with data and strings");
             return new Symbol.Const(c.name().name(), c, Type.NEVER, 0);
         }
         beginBody(null);
@@ -560,7 +571,8 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
         if (resolved instanceof Type.Never) return new Symbol.Const(c.name().name(), c, resolved, 0);   // already reported
         if (!(resolved instanceof Type.Int || resolved instanceof Type.Float32 || resolved instanceof Type.Bool || resolved instanceof Type.Enum)) {
             diags.error("E0507", c.type() != null ? c.type().span() : c.value().span(),
-                    "a `const` is an integer, an f32, a bool or an enum, not `" + resolved + "`", "use a `static` for arrays, structs and strings");
+                    "a `const` is an integer, an f32, a bool or an enum without data, not `" + resolved + "`",
+                    "use a `static` for arrays, structs, enums with data and strings");
             return new Symbol.Const(c.name().name(), c, Type.NEVER, 0);
         }
         long value = new ConstEval(out, globals, diags).eval(c.value(), resolved);

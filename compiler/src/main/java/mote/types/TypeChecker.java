@@ -619,6 +619,9 @@ public final class TypeChecker extends AsyncChecks {
 
     private Type checkStructLit(Expr.StructLit sl) {
         if (sl.type().path().size() == 2 && typeNames.get(sl.type().path().get(0).name()) instanceof Type.Sum sum) return checkVariantLit(sl, sum);
+        ModuleScope from = sl.type().path().size() == 3 ? importedModule(sl.type().path().get(0).name()) : null;
+        if (from != null && from.types().get(sl.type().path().get(1).name()) instanceof Type.Sum sum)   // `m.Event.Release { .. }`
+            return checkVariantLit(sl, sum);
         String name = sl.type().simpleName();
         Type t = sl.type().path().size() == 1 ? typeNames.get(name)
                 : sl.type().path().size() == 2 && importedModule(sl.type().path().get(0).name()) != null
