@@ -67,14 +67,18 @@ abstract sealed class FormatChecks extends PatternChecks permits CallChecks {
     }
 
     boolean debugPrintable(Type t) {
+        printableKnown = new java.util.HashSet<>();
         return debugPrintable(t, new java.util.HashSet<>());
     }
+
+    /** Structs and enums found printable in this check: each is walked once, however often it is met. */
+    private java.util.Set<Type> printableKnown;
 
     /** The struct or enum the last failed {@link #debugPrintable} check reached inside itself. */
     private Type selfReferring;
 
     /**
-     * {@code inProgress}: the structs and enums being checked further up. One reached again
+     * {@code inProgress}: the structs and enums on the path down to {@code t}. One reached again
      * (through a reference: a linked list's {@code Option<&Node>}) cannot be printed: `{:?}`
      * is expanded in place, field by field, with no recursive calls to follow a list with.
      */
@@ -85,15 +89,17 @@ abstract sealed class FormatChecks extends PatternChecks permits CallChecks {
         if (t instanceof Type.Array a) return debugPrintable(a.element(), inProgress);
         if (t instanceof Type.Slice sl) return debugPrintable(sl.element(), inProgress);
         if (t instanceof Type.Ref r) return debugPrintable(r.target(), inProgress);
+        if (printableKnown.contains(t)) return true;
         if ((t instanceof Type.Struct || t instanceof Type.Sum) && !inProgress.add(t)) {
             selfReferring = t;   // reached again through a reference: printing it in place would never end
             return false;
         }
-        if (t instanceof Type.Struct st) return st.fields().stream().allMatch(f -> debugPrintable(f.type(), inProgress));
         if (t instanceof Type.Tuple tu) return tu.elements().stream().allMatch(e -> debugPrintable(e, inProgress));
-        if (t instanceof Type.Sum s)
-            return s.variants().stream().allMatch(v -> v.fields().stream().allMatch(f -> debugPrintable(f, inProgress)));
-        return false;
+        boolean printable = t instanceof Type.Struct st ? st.fields().stream().allMatch(f -> debugPrintable(f.type(), inProgress))
+                : t instanceof Type.Sum s && s.variants().stream().allMatch(v -> v.fields().stream().allMatch(f -> debugPrintable(f, inProgress)));
+        inProgress.remove(t);   // only the path down to here: a sibling field of the same type is no cycle
+        if (printable) printableKnown.add(t);
+        return printable;
     }
 
     /** Splits a format string into literal bytes and `{…}` placeholders with their specs; `{{` and `}}` escape. */
