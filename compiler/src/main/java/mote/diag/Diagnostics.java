@@ -32,6 +32,14 @@ public final class Diagnostics {
 
     public boolean hasErrors() { return errors > 0; }
 
+    /** Whether an error kept so far lies within {@code span}: a follow-on error there would say nothing new. */
+    public boolean hasErrorWithin(Span span) {
+        for (Diagnostic d : all)
+            if (d.severity() == Severity.ERROR && d.span() != null && d.span().file() == span.file()
+                    && d.span().start() >= span.start() && d.span().end() <= span.end()) return true;
+        return false;
+    }
+
     /** Every error reported, shown or not. */
     public int errorCount() { return errors; }
 

@@ -31,19 +31,26 @@ final class ConstEval {
 
     /** The value's bits, normalised to {@code type}; 0 after reporting an error. */
     long eval(Expr e, Type type) {
+        failed = false;
         try {
             return normalize(evalExpr(e), type);
         } catch (NotConstant nc) {
+            failed = true;
             return 0;
         }
     }
+
+    private boolean failed;
+
+    /** Whether the last {@link #eval} found no value (and reported why, or had been told already). */
+    boolean failed() { return failed; }
 
     private static final class NotConstant extends RuntimeException {
         NotConstant() { super(null, null, false, false); }
     }
 
     private NotConstant fail(Expr e, String code, String message, String... help) {
-        diags.error(code, e.span(), message, help);
+        if (!diags.hasErrorWithin(e.span())) diags.error(code, e.span(), message, help);   // else: said there already
         return new NotConstant();
     }
 
@@ -206,12 +213,20 @@ final class ConstEval {
      * (not a constant: E0504). Null after reporting an error.
      */
     Long length(Expr e, java.util.function.Function<Expr, Symbol> names) {
+        return length(e, names, "an array length");
+    }
+
+    /** As above; {@code what} names the number in messages ("a channel's capacity"). */
+    Long length(Expr e, java.util.function.Function<Expr, Symbol> names, String what) {
+        lengthWhat = what;
         try {
             return evalLength(e, e, names);
         } catch (NotConstant nc) {
             return null;
         }
     }
+
+    private String lengthWhat = "an array length";
 
     private long evalLength(Expr e, Expr whole, java.util.function.Function<Expr, Symbol> names) {
         if (e instanceof Expr.IntLit lit) return lit.value();
@@ -220,7 +235,7 @@ final class ConstEval {
             if (s instanceof Symbol.Const c && c.type() instanceof Type.Never) throw new NotConstant();   // broken: reported
             if (s instanceof Symbol.Const c && c.type() instanceof Type.Int) return c.value();
             if (s instanceof Symbol.Variant v)
-                throw fail(whole, "E0504", "an array length must be a constant integer, not the enum value `" + v.type().name() + "." + v.name() + "`",
+                throw fail(whole, "E0504", lengthWhat + " must be a constant integer, not the enum value `" + v.type().name() + "." + v.name() + "`",
                         "cast it: `" + v.type().name() + "." + v.name() + " as usize`");
         } else if (e instanceof Expr.Cast c) {
             long v = names.apply(c.value()) instanceof Symbol.Variant variant   // `Size.Small as usize`
@@ -233,7 +248,7 @@ final class ConstEval {
             long l = evalLength(b.left(), whole, names), r = evalLength(b.right(), whole, names);
             return arithmetic(b, l, r, Type.U32);   // usize is u32 on every target
         }
-        throw fail(whole, "E0504", "an array length must be a constant integer", "use a literal or a `const`");
+        throw fail(whole, "E0504", lengthWhat + " must be a constant integer", "use a literal or a `const`");
     }
 
     /**

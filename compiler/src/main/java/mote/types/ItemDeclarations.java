@@ -508,9 +508,11 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
 
     /** A channel's capacity: a constant expression (a literal or a const's name), 1 to 65535. */
     Long channelCapacity(TypeExpr arg) {
+        List<Ident> path = arg instanceof TypeExpr.Named n ? n.path() : List.of();
         Expr value = arg instanceof TypeExpr.ConstArg c ? c.value()
-                : new Expr.Name(arg.span(), ((TypeExpr.Named) arg).path().get(0));
-        Long n = constLength(value);
+                : path.size() == 2 ? new Expr.Field(arg.span(), new Expr.Name(path.get(0).span(), path.get(0)), path.get(1))   // `cfg.DEPTH`
+                : new Expr.Name(arg.span(), path.get(0));
+        Long n = constLength(value, "a channel's capacity");
         if (n == null) return null;
         if (n < 1 || n > 65535) {
             diags.error("E0391", arg.span(), "a channel's capacity must be between 1 and 65535, not " + n);
@@ -524,8 +526,13 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
 
     /** An array length or repeat count: a constant integer expression (literals, consts, + - * / % << >>, casts). */
     Long constLength(Expr e) {
-        Long v = new ConstEval(out, globals, diags).length(e, this::lengthName);
+        return constLength(e, "an array length");
+    }
+
+    Long constLength(Expr e, String what) {
+        Long v = new ConstEval(out, globals, diags).length(e, this::lengthName, what);
         if (v == null) return null;   // reported
+        if (!what.equals("an array length")) return v;   // its own range, checked by the caller
         if (v < 0 || v > MAX_ARRAY_LENGTH) {
             diags.error("E0505", e.span(), "array length " + v + " is out of range", "lengths go from 0 to " + MAX_ARRAY_LENGTH);
             return null;

@@ -260,7 +260,10 @@ abstract sealed class PatternChecks extends VariantChecks permits FormatChecks {
                 out.patternValues.put(p, new long[] {x, x});
             } else {
                 Pattern.Range r = (Pattern.Range) p;
-                long lo = eval.eval(r.low(), evalType), hi = eval.eval(r.high(), evalType);
+                long lo = eval.eval(r.low(), evalType);
+                boolean broken = eval.failed();
+                long hi = eval.eval(r.high(), evalType);
+                if (broken || eval.failed()) return;   // reported: no range to check
                 boolean signed = repr.signed();
                 if (!r.inclusive()) {
                     if (lo == hi) { diags.error("E0372", r.span(), "this range is empty"); return; }
