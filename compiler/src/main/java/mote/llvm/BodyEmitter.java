@@ -320,6 +320,7 @@ final class BodyEmitter extends AwaitEmitter {
             Type from = fn.typeOf(c.operand());
             if (from instanceof Type.Float32 || c.target() instanceof Type.Float32) return floatCast(v, from, c.target());
             Type.Int to = (Type.Int) c.target();
+            if (from instanceof Type.Ref) return LLVMBuildPtrToInt(cg.builder, v, cg.llvmType(to), "");   // an address, to order two (copy_from_slice)
             Type.Int fromInt = Type.intRepr(from);
             int fromBits = fromInt != null ? fromInt.bits() : 1;
             LLVMTypeRef target = cg.llvmType(to);

@@ -104,8 +104,32 @@ abstract sealed class PlaceLowering extends CfgBuilder permits ArithmeticLowerin
                 new PrintItem.Value(srcLen, Type.U32), text(") does not match destination slice length ("), new PrintItem.Value(len, Type.U32),
                 text(")")), mc.span(), ok));
         current = ok;
+        // Mote has no borrow rules, so the two may overlap (`d = &mut a[1..4]; d.copy_from_slice(&a[0..3])`):
+        // copy as memmove does, backwards when the destination starts after the source.
+        Type.Int word = Type.U32;
+        Operand dstAt = bt instanceof Type.Array ? tempOf(new Rvalue.AddressOf(false, dst), new Type.Ref(false, bt))
+                : load(dst.project(new Place.Projection.Field(0)), new Type.Ref(false, element));
+        Operand srcAt = load(src.project(new Place.Projection.Field(0)), new Type.Ref(false, element));
+        Operand after = binaryTemp(BinOp.GT, tempOf(new Rvalue.Cast(dstAt, word), word), tempOf(new Rvalue.Cast(srcAt, word), word), Type.BOOL);
+        BlockId backwards = newBlock(), forwards = newBlock(), done = newBlock();
+        terminate(new Terminator.If(after, backwards, forwards));
+        current = forwards;
         eachIndex(len, i -> emit(new Statement.Store(dst.project(new Place.Projection.Index(i)),
                 load(src.project(new Place.Projection.Index(i)), element))), null, null);
+        gotoBlock(done);
+        current = backwards;
+        eachIndex(len, i -> {
+            Operand j = binaryTemp(BinOp.SUB, binaryTemp(BinOp.SUB, len, i, word), constant(word, 1), word);
+            emit(new Statement.Store(dst.project(new Place.Projection.Index(j)), load(src.project(new Place.Projection.Index(j)), element)));
+        }, null, null);
+        gotoBlock(done);
+        current = done;
+    }
+
+    private Operand tempOf(Rvalue value, Type type) {
+        Local t = temp(type);
+        assign(t, value);
+        return Operand.of(t);
     }
 
     // ------------------------------------------------------------ places
