@@ -791,7 +791,8 @@ public final class TypeChecker extends AsyncChecks {
                 if (declared != null) coerce(declared, let.init(), init);
                 else if (notCopied(let.init(), shallow(init))) t = Type.NEVER;
                 else t = init;
-                if (shallow(init) instanceof Type.Never && declared == null) t = freshVar();
+                if (shallow(init) instanceof Type.Never && declared == null)   // reported there: the error type, no follow-on errors
+                    t = diags.hasErrorWithin(let.init().span()) ? Type.NEVER : freshVar();
             } else if (t == null) {
                 diags.error("E0311", let.name().span(), "`let " + let.name().name() + "` needs a type or an initializer");
                 t = Type.I32;
