@@ -30,7 +30,12 @@ import mote.qemu.QemuRunner;
  */
 public final class TestRunner {
     /** One test's outcome. {@code message} is the panic line (or why it failed), null when it passed. */
-    public record Outcome(Path file, String name, boolean passed, String message, String output, Duration elapsed) {}
+    public record Outcome(Path file, String name, boolean passed, String message, String output, Duration elapsed) {
+        /** The test's image did not build (an error the board or the test's entry brings out); {@code output} holds the diagnostics. */
+        public boolean didNotCompile() { return !passed && BUILD_FAILED.equals(message); }
+    }
+
+    private static final String BUILD_FAILED = "did not compile";
 
     private final Compiler.Options options;
     private final Duration timeout;
@@ -76,20 +81,24 @@ public final class TestRunner {
     public boolean run(List<Path> files) {
         for (Path f : files) runFile(f);
         int passed = (int) outcomes.stream().filter(Outcome::passed).count();
-        int failed = outcomes.size() - passed;
+        int unbuilt = (int) outcomes.stream().filter(Outcome::didNotCompile).count();
+        int failed = outcomes.size() - passed - unbuilt;
         List<Outcome> failures = outcomes.stream().filter(o -> !o.passed()).toList();
         if (!failures.isEmpty()) {
             out.println();
             out.println("failures:");
+            java.util.Set<String> shown = new java.util.HashSet<>();   // one copy of the same errors for every test they stop
             for (Outcome o : failures) {
                 out.println();
-                out.println("---- " + o.file() + ": " + o.name() + " ----");
-                if (!o.output().isEmpty()) out.print(o.output().endsWith("\n") ? o.output() : o.output() + "\n");
+                out.println("---- " + o.file() + ": " + o.name() + (o.didNotCompile() ? " (did not compile)" : "") + " ----");
+                if (o.didNotCompile() && !shown.add(o.file() + "\n" + o.output())) out.println("the same errors as above");
+                else if (!o.output().isEmpty()) out.print(o.output().endsWith("\n") ? o.output() : o.output() + "\n");
                 else out.println(o.message());
             }
         }
         out.println();
-        out.println("test result: " + (failed == 0 && brokenFiles == 0 ? "ok" : "FAILED") + ". " + passed + " passed, " + failed + " failed"
+        out.println("test result: " + (failed == 0 && unbuilt == 0 && brokenFiles == 0 ? "ok" : "FAILED") + ". " + passed + " passed, " + failed + " failed"
+                + (unbuilt > 0 ? ", " + unbuilt + " test" + (unbuilt == 1 ? "" : "s") + " did not compile" : "")
                 + (brokenFiles > 0 ? ", " + brokenFiles + " file" + (brokenFiles == 1 ? "" : "s") + " did not compile" : ""));
         out.flush();
         return allPassed();
@@ -132,7 +141,7 @@ public final class TestRunner {
     private void report(Pending p) {
         Outcome o = mote.home.Timings.time("QEMU", () -> outcome(p.outcome()));   // what is left of the run once its turn comes
         outcomes.add(o);
-        out.println("test " + p.name() + " ... " + (o.passed() ? "ok" : "FAILED"));
+        out.println("test " + p.name() + " ... " + (o.passed() ? "ok" : o.didNotCompile() ? "did not compile" : "FAILED"));
         out.flush();
     }
 
@@ -157,7 +166,7 @@ public final class TestRunner {
             build = Compiler.compile(checked, options, name);
         } catch (CompileError e) {
             String text = e.diagnostics().render();
-            return CompletableFuture.completedFuture(new Outcome(file, name, false, "did not compile", text, Duration.ofNanos(System.nanoTime() - start)));
+            return CompletableFuture.completedFuture(new Outcome(file, name, false, BUILD_FAILED, text, Duration.ofNanos(System.nanoTime() - start)));
         }
         try {
             return qemu.submit(() -> run(file, name, build, start));
@@ -196,18 +205,20 @@ public final class TestRunner {
         List<Path> files = outcomes.stream().map(Outcome::file).distinct().toList();
         for (Path f : files) {
             List<Outcome> os = outcomes.stream().filter(o -> o.file().equals(f)).toList();
-            long failures = os.stream().filter(o -> !o.passed()).count();
+            long errors = os.stream().filter(Outcome::didNotCompile).count();   // JUnit's "error": the test could not run
+            long failures = os.stream().filter(o -> !o.passed()).count() - errors;
             double time = os.stream().mapToLong(o -> o.elapsed().toMillis()).sum() / 1000.0;
             sb.append("  <testsuite name=\"").append(xml(f.toString())).append("\" tests=\"").append(os.size())
-              .append("\" failures=\"").append(failures).append("\" errors=\"0\" skipped=\"0\" time=\"").append(time).append("\">\n");
+              .append("\" failures=\"").append(failures).append("\" errors=\"").append(errors).append("\" skipped=\"0\" time=\"").append(time).append("\">\n");
             for (Outcome o : os) {
                 sb.append("    <testcase name=\"").append(xml(o.name())).append("\" classname=\"").append(xml(classname(f)))
                   .append("\" time=\"").append(o.elapsed().toMillis() / 1000.0).append('"');
                 if (o.passed()) {
                     sb.append("/>\n");
                 } else {
-                    sb.append(">\n      <failure message=\"").append(xml(o.message())).append("\">").append(xml(o.output()))
-                      .append("</failure>\n    </testcase>\n");
+                    String element = o.didNotCompile() ? "error" : "failure";
+                    sb.append(">\n      <").append(element).append(" message=\"").append(xml(o.message())).append("\">").append(xml(o.output()))
+                      .append("</").append(element).append(">\n    </testcase>\n");
                 }
             }
             sb.append("  </testsuite>\n");

@@ -76,6 +76,28 @@ class TestCommandTest {
         assertTrue(r.out().contains("1 file did not compile"), r.out());
     }
 
+    /**
+     * An error only building for the board brings out (an interrupt the board lacks) stops every
+     * test of the file: each is listed and counted as not compiled, not as failed, and the
+     * errors are printed once; JUnit calls them errors.
+     */
+    @Test
+    void testsWhoseImageDoesNotBuildAreCountedApart() throws Exception {
+        Path tmp = ProgramRunner.tempDir();
+        Path file = tmp.resolve("board.mote");
+        Files.writeString(file, "interrupt I2S() { }\ntest fn a() { assert_eq(1, 1); }\ntest fn b() { assert_eq(2, 2); }\n");
+        Path junit = tmp.resolve("board.xml");
+        Run r = mote("test", file.toString(), "-o", tmp.toString(), "--junit", junit.toString());
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("test a ... did not compile\ntest b ... did not compile\n"), r.out());
+        assertTrue(r.out().contains("test result: FAILED. 0 passed, 0 failed, 2 tests did not compile"), r.out());
+        assertEquals(1, r.out().split("error\\[E0417\\]", -1).length - 1, "the board's error once:\n" + r.out());
+        assertTrue(r.out().contains("the same errors as above"), r.out());
+        String xml = Files.readString(junit);
+        assertTrue(xml.contains("tests=\"2\" failures=\"0\" errors=\"2\""), xml);
+        assertTrue(xml.contains("<error message=\"did not compile\">"), xml);
+    }
+
     @Test
     void helpDescribesTheVerb() {
         Run r = mote("test", "--help");
