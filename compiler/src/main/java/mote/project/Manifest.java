@@ -121,7 +121,9 @@ public record Manifest(Path file, String text, String name, String entry, List<S
     public static Manifest load(Path file) {
         String text;
         try {
-            text = Files.readString(file);
+            text = mote.diag.SourceFile.decode(name(file), Files.readAllBytes(file));   // not UTF-8: the bad byte's place
+        } catch (ToolError e) {
+            throw new ToolError(e.getMessage(), 2);   // a manifest error, as the others
         } catch (NoSuchFileException e) {
             throw new ToolError("no such file: " + file, 2);
         } catch (IOException e) {

@@ -41,8 +41,8 @@ public record Project(Path root, Manifest manifest) {
 
     public Path entry() {
         Path entry = Platform.resolveInside(root, manifest.entry());
-        if (entry == null) throw new ToolError(Manifest.FILE_NAME + ": `package.entry`: `" + manifest.entry() + "` lies outside the project folder", 2);
-        if (!Files.isRegularFile(entry)) throw new ToolError(Manifest.FILE_NAME + ": `package.entry`: no such file: " + root.relativize(entry), 2);
+        if (entry == null) throw manifest.error("package.entry", "`" + manifest.entry() + "` lies outside the project folder");
+        if (!Files.isRegularFile(entry)) throw manifest.error("package.entry", "no such file: " + root.relativize(entry));
         return entry;
     }
 

@@ -138,4 +138,22 @@ class ManifestTest {
         assertTrue(error("[package]\nname = \"x\"\n[ profile . \"release\" ]\n  debug = 1\n")
                 .startsWith("Mote.toml:4:3: `profile.release.debug`: expected true or false"));
     }
+    /** An entry that is not there is placed at its key, as every other manifest error. */
+    @Test
+    void aMissingEntryFileNamesTheLineOfItsKey() throws Exception {
+        Path root = java.nio.file.Files.createTempDirectory("mote-manifest");
+        java.nio.file.Files.writeString(root.resolve("Mote.toml"), "[package]\nname = \"x\"\n\nentry = \"src/mian.mote\"\n");
+        ToolError e = assertThrows(ToolError.class, () -> Project.at(root).entry());
+        assertEquals("Mote.toml:4:1: `package.entry`: no such file: src/mian.mote", e.getMessage());
+        assertEquals(2, e.exitCode());
+    }
+
+    @Test
+    void aManifestThatIsNotUtf8NamesTheBadByte() throws Exception {
+        Path root = java.nio.file.Files.createTempDirectory("mote-manifest");
+        java.nio.file.Files.write(root.resolve("Mote.toml"), "[package]\nname = \"caf\u00e9\"\n# \u00ff\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        ToolError e = assertThrows(ToolError.class, () -> Project.at(root));
+        assertEquals("Mote.toml:2:12: not UTF-8 text (byte 0xE9); save the file as UTF-8", e.getMessage());
+        assertEquals(2, e.exitCode());
+    }
 }
