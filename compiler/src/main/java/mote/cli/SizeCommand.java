@@ -61,7 +61,7 @@ public final class SizeCommand implements Callable<Integer> {
             try {
                 result.requireFits();
                 build.requireWithinBudget(result.size(), options.board(), spec.commandLine().getOut());
-                now = SizeBaseline.of(build.source(), result, options.board().name());
+                now = SizeBaseline.of(build.source(), result, options.board().name(), SizeBaseline.flags(options));
             } finally {
                 result.discard();
             }

@@ -25,12 +25,31 @@ import mote.llvm.SymbolNames;
  * <p>A baseline is read strictly ({@link #load}): a CI gate that compares against a damaged
  * file, or a file for another board or program, would pass or fail for the wrong reason.
  */
-public record SizeBaseline(int version, String program, String board, Map<String, Long> sections, Map<String, Long> symbols) {
+public record SizeBaseline(int version, String program, String board, String build, Map<String, Long> sections, Map<String, Long> symbols) {
     /** The format written by this mote; {@link #load} refuses others. */
     public static final int VERSION = 1;
     static final List<String> SECTIONS = List.of("text", "rodata", "data", "bss", "flash", "ram");
 
+    /**
+     * The flags that shape the image, as `mote size` takes them (`-O s --opt all --panic=abort`):
+     * a baseline saved with others compares two different builds.
+     */
+    public static String flags(Compiler.Options o) {
+        var all = java.util.EnumSet.allOf(mote.opt.Optimization.class);
+        String opts = o.opts().equals(all) ? "all" : o.opts().isEmpty() ? "none"
+                : String.join(",", o.opts().stream().map(x -> x.cliName).toList());
+        String level = switch (o.optLevel()) { case S -> "s"; case Z -> "z"; case O2 -> "2"; case O0 -> "0"; };
+        return "-O " + level + " --opt " + opts + " --panic=" + (o.panicAbort() ? "abort" : "task") + (o.debug() ? " --debug" : "")
+                + (o.internedLog() ? " --log interned" : "") + (o.backtrace() ? " --backtrace" : "")
+                + (o.codegenUnits() > 0 ? " --codegen-units " + o.codegenUnits() : "");
+    }
+
     public static SizeBaseline of(Path source, Compiler.Result build, String board) {
+        return of(source, build, board, null);
+    }
+
+    /** {@code flags}: {@link #flags} of the build, or null where they are not known. */
+    public static SizeBaseline of(Path source, Compiler.Result build, String board, String flags) {
         Map<String, Long> sections = new LinkedHashMap<>();
         sections.put("text", build.size().text());
         sections.put("rodata", build.size().rodata());
@@ -38,7 +57,7 @@ public record SizeBaseline(int version, String program, String board, Map<String
         sections.put("bss", build.size().bss());
         sections.put("flash", build.size().flash());
         sections.put("ram", build.size().ram());
-        return new SizeBaseline(VERSION, source.getFileName().toString(), board, sections, symbols(build.elf()));
+        return new SizeBaseline(VERSION, source.getFileName().toString(), board, flags, sections, symbols(build.elf()));
     }
 
     /**
@@ -89,12 +108,13 @@ public record SizeBaseline(int version, String program, String board, Map<String
                     + "); save it again with `mote size APP.mote --save " + file + "`");
         }
         for (var field : root.properties()) {
-            if (!List.of("version", "program", "board", "sections", "symbols").contains(field.getKey())) {
+            if (!List.of("version", "program", "board", "build", "sections", "symbols").contains(field.getKey())) {
                 throw notABaseline(file, "unknown field `" + field.getKey() + "`");
             }
         }
         String program = text(file, root, "program");
         String board = text(file, root, "board");
+        String flags = root.has("build") && !root.get("build").isNull() ? text(file, root, "build") : null;   // older baselines: not recorded
         Map<String, Long> sections = sizes(file, root, "sections");
         for (String section : SECTIONS) {
             if (!sections.containsKey(section)) throw notABaseline(file, "`sections` has no `" + section + "`");
@@ -102,7 +122,7 @@ public record SizeBaseline(int version, String program, String board, Map<String
         for (String section : sections.keySet()) {
             if (!SECTIONS.contains(section)) throw notABaseline(file, "`sections` has an unknown section `" + section + "`");
         }
-        return new SizeBaseline(VERSION, program, board, sections, sizes(file, root, "symbols"));
+        return new SizeBaseline(VERSION, program, board, flags, sections, sizes(file, root, "symbols"));
     }
 
     private static String text(Path file, JsonNode root, String key) {
@@ -147,12 +167,19 @@ public record SizeBaseline(int version, String program, String board, Map<String
             throw new ToolError(file + " is the size baseline of `" + program + "`, not of `" + now.program()
                     + "`\n  = help: save a baseline for this program with --save");
         }
+        if (build != null && now.build() != null && !build.equals(now.build())) {
+            throw new ToolError(file + " was saved from a build with `" + build + "`, but this build is `" + now.build()
+                    + "`\n  = help: pass the same flags, or save a baseline for these with --save");
+        }
     }
 
     /** One line of the comparison. */
     public record Growth(String name, long before, long after) {
         public long delta() { return after - before; }
-        public double percent() { return before == 0 ? (after == 0 ? 0 : 100) : 100.0 * (after - before) / before; }
+        /** The change in percent of the baseline; NaN for something new (from 0), which has no percentage. */
+        public double percent() { return before == 0 ? (after == 0 ? 0 : Double.NaN) : 100.0 * (after - before) / before; }
+
+        public boolean isNew() { return before == 0 && after != 0; }
     }
 
     /** The result of `--check`: sections and the symbols that changed, and whether flash or RAM grew too much. */
@@ -172,8 +199,8 @@ public record SizeBaseline(int version, String program, String board, Map<String
                 for (Growth g : symbols) sb.append(row(markdown, g, width));
             }
             sb.append('\n').append(failed
-                    ? String.format(Locale.ROOT, "size check FAILED: flash or RAM grew by more than %.1f%%%n", maxGrowth)
-                    : String.format(Locale.ROOT, "size check passed (limit %.1f%%)%n", maxGrowth));
+                    ? "size check FAILED: flash or RAM grew by more than " + percentText(maxGrowth) + "%\n"
+                    : "size check passed (limit " + percentText(maxGrowth) + "%)\n");
             return sb.toString();
         }
 
@@ -198,7 +225,8 @@ public record SizeBaseline(int version, String program, String board, Map<String
             row.put("baseline", g.before());
             row.put("now", g.after());
             row.put("delta", g.delta());
-            row.put("delta_percent", Math.round(g.percent() * 10) / 10.0);
+            if (g.isNew()) row.putNull("delta_percent");   // new: no percentage of nothing
+            else row.put("delta_percent", Math.round(g.percent() * 10) / 10.0);
         }
 
         private static String header(String first, int width) {
@@ -206,9 +234,15 @@ public record SizeBaseline(int version, String program, String board, Map<String
         }
 
         private static String row(boolean markdown, Growth g, int width) {
+            String percent = g.isNew() ? "new" : String.format(Locale.ROOT, "%+.1f%%", g.percent());
             return markdown
-                    ? String.format(Locale.ROOT, "| `%s` | %d | %d | %+d | %+.1f%% |%n", g.name(), g.before(), g.after(), g.delta(), g.percent())
-                    : String.format(Locale.ROOT, "%-" + width + "s %10d %10d %+9d %+7.1f%%%n", g.name(), g.before(), g.after(), g.delta(), g.percent());
+                    ? String.format(Locale.ROOT, "| `%s` | %d | %d | %+d | %s |%n", g.name(), g.before(), g.after(), g.delta(), percent)
+                    : String.format(Locale.ROOT, "%-" + width + "s %10d %10d %+9d %8s%n", g.name(), g.before(), g.after(), g.delta(), percent);
+        }
+
+        /** The limit as given (2, 0.25), not rounded to one decimal. */
+        private static String percentText(double p) {
+            return java.math.BigDecimal.valueOf(p).stripTrailingZeros().toPlainString();
         }
     }
 
@@ -219,7 +253,7 @@ public record SizeBaseline(int version, String program, String board, Map<String
         for (var e : sections.entrySet()) {
             Growth g = new Growth(e.getKey(), e.getValue(), now.sections().getOrDefault(e.getKey(), 0L));
             sectionRows.add(g);
-            if ((e.getKey().equals("flash") || e.getKey().equals("ram")) && g.percent() > maxGrowthPercent) failed = true;
+            if ((e.getKey().equals("flash") || e.getKey().equals("ram")) && (g.isNew() || g.percent() > maxGrowthPercent)) failed = true;
         }
         List<Growth> symbolRows = new ArrayList<>();
         Map<String, Long> all = new TreeMap<>(symbols);

@@ -156,7 +156,7 @@ class ProjectCommandsTest {
         assertTrue(Files.isRegularFile(project.resolve("size-baseline.json")), save.all());
         Run check = mote("size", "--project", project.toString(), "--check");
         assertEquals(0, check.exit(), check.all());
-        assertTrue(check.out().contains("size check passed (limit 2.0%)"), "max-growth comes from Mote.toml: " + check.out());
+        assertTrue(check.out().contains("size check passed (limit 2%)"), "max-growth comes from Mote.toml: " + check.out());
         Run fileGiven = mote("size", "--check", project.resolve("src/main.mote").toString());
         assertEquals(0, fileGiven.exit(), "`--check APP.mote`: the file is the program, the baseline the project's: " + fileGiven.all());
         assertTrue(fileGiven.out().contains("size check passed"), fileGiven.out());

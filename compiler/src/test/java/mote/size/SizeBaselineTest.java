@@ -34,7 +34,7 @@ class SizeBaselineTest {
 
     @Test
     void aSavedBaselineReadsBack() throws IOException {
-        SizeBaseline saved = new SizeBaseline(SizeBaseline.VERSION, "app.mote", "lm3s6965evb",
+        SizeBaseline saved = new SizeBaseline(SizeBaseline.VERSION, "app.mote", "lm3s6965evb", "-O s --opt all --panic=abort",
                 new java.util.LinkedHashMap<>(Map.of("text", 100L, "rodata", 10L, "data", 4L, "bss", 8L, "flash", 114L, "ram", 4108L)),
                 Map.of("main.poll", 40L));
         Path file = dir.resolve("saved.json");
@@ -43,6 +43,7 @@ class SizeBaselineTest {
         assertEquals(saved.sections(), read.sections());
         assertEquals(saved.symbols(), read.symbols());
         assertEquals("lm3s6965evb", read.board());
+        assertEquals("-O s --opt all --panic=abort", read.build());
     }
 
     @Test
@@ -74,17 +75,17 @@ class SizeBaselineTest {
     @Test
     void aBaselineOfAnotherBoardOrProgramIsRefused() {
         Map<String, Long> sections = Map.of("flash", 100L, "ram", 100L);
-        SizeBaseline base = new SizeBaseline(1, "app.mote", "lm3s6965evb", sections, Map.of());
+        SizeBaseline base = new SizeBaseline(1, "app.mote", "lm3s6965evb", null, sections, Map.of());
         Path file = Path.of("size.json");
         ToolError board = assertThrows(ToolError.class,
-                () -> base.requireSameBuild(new SizeBaseline(1, "app.mote", "microbit", sections, Map.of()), file));
+                () -> base.requireSameBuild(new SizeBaseline(1, "app.mote", "microbit", null, sections, Map.of()), file));
         assertTrue(board.getMessage().startsWith("size.json is the size baseline of board `lm3s6965evb`, but this build is for `microbit`"),
                 board.getMessage());
         ToolError program = assertThrows(ToolError.class,
-                () -> base.requireSameBuild(new SizeBaseline(1, "other.mote", "lm3s6965evb", sections, Map.of()), file));
+                () -> base.requireSameBuild(new SizeBaseline(1, "other.mote", "lm3s6965evb", null, sections, Map.of()), file));
         assertTrue(program.getMessage().startsWith("size.json is the size baseline of `app.mote`, not of `other.mote`"),
                 program.getMessage());
-        base.requireSameBuild(new SizeBaseline(1, "app.mote", "lm3s6965evb", sections, Map.of()), file);
+        base.requireSameBuild(new SizeBaseline(1, "app.mote", "lm3s6965evb", null, sections, Map.of()), file);
     }
 
     @Test
@@ -106,14 +107,31 @@ class SizeBaselineTest {
         String baseline = dir.resolve("base.json").toString();
         assertEquals(0, Main.execute(new String[] {"size", src, "-o", dir.toString(), "--save", baseline},
                 new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())));
+        // As if the program had been smaller when the baseline was saved.
+        var saved = (com.fasterxml.jackson.databind.node.ObjectNode) SizeFormat.JSON.readTree(Files.readString(Path.of(baseline)));
+        var sections = (com.fasterxml.jackson.databind.node.ObjectNode) saved.get("sections");
+        sections.put("text", sections.get("text").asLong() - 40);
+        sections.put("flash", sections.get("flash").asLong() - 40);
+        var symbols = (com.fasterxml.jackson.databind.node.ObjectNode) saved.get("symbols");
+        String gone = symbols.fieldNames().next();   // as if added since
+        symbols.remove(gone);
+        Files.writeString(Path.of(baseline), SizeFormat.JSON.writeValueAsString(saved));
         StringWriter out = new StringWriter();
-        int code = Main.execute(new String[] {"size", src, "-o", dir.toString(), "--check", baseline, "--format", "json", "--opt", "none"},
+        int code = Main.execute(new String[] {"size", src, "-o", dir.toString(), "--check", baseline, "--format", "json"},
                 new PrintWriter(out), new PrintWriter(new StringWriter()));
         com.fasterxml.jackson.databind.JsonNode json = SizeFormat.JSON.readTree(out.toString());
-        assertEquals(1, code, out.toString());   // the baseline build is larger than --opt all
+        assertEquals(1, code, out.toString());
         assertFalse(json.get("passed").asBoolean(), out.toString());
         assertEquals("text", json.get("sections").get(0).get("name").asText());
-        assertTrue(json.get("sections").get(0).get("delta").asLong() > 0, out.toString());
+        assertEquals(40, json.get("sections").get(0).get("delta").asLong(), out.toString());
+        boolean seen = false;
+        for (var row : json.get("symbols")) {   // a symbol the baseline lacks is new: no percentage of nothing
+            if (!row.get("name").asText().equals(gone)) continue;
+            seen = true;
+            assertEquals(0, row.get("baseline").asLong(), out.toString());
+            assertTrue(row.get("delta_percent").isNull(), out.toString());
+        }
+        assertTrue(seen, gone + " in\n" + out);
     }
 
     @Test

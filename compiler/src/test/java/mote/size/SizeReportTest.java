@@ -118,23 +118,45 @@ class SizeReportTest {
     }
 
     @Test
-    void checkPassesUnchangedAndFailsOnGrowthNamingTheSymbols() {
+    void checkPassesUnchangedAndFailsOnGrowthNamingTheSymbols() throws Exception {
+        Path dir = ProgramRunner.tempDir();
+        Path app = dir.resolve("app.mote");
+        java.nio.file.Files.copy(MoteHome.get().resolve("examples").resolve("foo_bar.mote"), app);
+        String src = app.toString();
+        String baseline = dir.resolve("size.json").toString();
+        assertEquals(0, mote(new java.io.StringWriter(), "size", src, "-o", dir.toString(), "--save", baseline));
+        java.io.StringWriter same = new java.io.StringWriter();
+        assertEquals(0, mote(same, "size", src, "-o", dir.toString(), "--check", baseline, "--max-growth", "0.25"));
+        assertTrue(same.toString().contains("size check passed (limit 0.25%)"), "the limit as given:\n" + same);
+        // Deliberate growth: the program gains a chain of forwarding async fns.
+        java.nio.file.Files.copy(MoteHome.get().resolve("examples").resolve("forwarding.mote"), app, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        java.io.StringWriter grown = new java.io.StringWriter();
+        assertEquals(1, mote(grown, "size", src, "-o", dir.toString(), "--check", baseline, "--max-growth", "5"));
+        String text = grown.toString();
+        assertTrue(text.contains("size check FAILED: flash or RAM grew by more than 5%"), text);
+        assertTrue(text.matches("(?s).*\\nmote_executor_run +\\d+ +\\d+ +\\+\\d+ +\\+\\d+\\.\\d%\\n.*"), "the symbol table names what grew:\n" + text);
+        assertTrue(text.matches("(?s).*\\n\\S+ +0 +\\d+ +\\+\\d+ +new\\n.*"),
+                "the symbol table names what grew, a new symbol as new (no percentage of nothing):\n" + text);
+        java.io.StringWriter md = new java.io.StringWriter();
+        mote(md, "size", src, "-o", dir.toString(), "--check", baseline, "--format", "markdown");
+        assertTrue(md.toString().contains("| section | baseline | now |"), md.toString());
+        assertTrue(md.toString().matches("(?s).*\\| `\\S+` \\| 0 \\| \\d+ \\| \\+\\d+ \\| new \\|.*"), md.toString());
+    }
+
+    /** A baseline records the flags it was built with: compared with another build's, the numbers would mean nothing. */
+    @Test
+    void aBaselineOfOtherFlagsIsRefused() throws Exception {
         String src = MoteHome.get().resolve("examples").resolve("forwarding.mote").toString();
         Path dir = ProgramRunner.tempDir();
         String baseline = dir.resolve("size.json").toString();
         assertEquals(0, mote(new java.io.StringWriter(), "size", src, "-o", dir.toString(), "--save", baseline));
-        java.io.StringWriter same = new java.io.StringWriter();
-        assertEquals(0, mote(same, "size", src, "-o", dir.toString(), "--check", baseline, "--max-growth", "0"));
-        assertTrue(same.toString().contains("size check passed"), same.toString());
-        // Deliberate growth: the same program without the optimizations.
-        java.io.StringWriter grown = new java.io.StringWriter();
-        assertEquals(1, mote(grown, "size", src, "-o", dir.toString(), "--opt", "none", "--check", baseline, "--max-growth", "5"));
-        String text = grown.toString();
-        assertTrue(text.contains("size check FAILED"), text);
-        assertTrue(text.contains("fwd1.poll"), "the symbol table names what grew:\n" + text);
-        java.io.StringWriter md = new java.io.StringWriter();
-        mote(md, "size", src, "-o", dir.toString(), "--opt", "none", "--check", baseline, "--format", "markdown");
-        assertTrue(md.toString().contains("| section | baseline | now |"), md.toString());
+        assertEquals("-O s --opt all --panic=abort", SizeFormat.JSON.readTree(java.nio.file.Files.readString(Path.of(baseline))).get("build").asText());
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = Main.execute(new String[] {"size", src, "-o", dir.toString(), "--opt", "none", "--check", baseline},
+                new java.io.PrintWriter(new java.io.StringWriter(), true), new java.io.PrintWriter(err, true));
+        assertEquals(1, code, err.toString());
+        assertTrue(err.toString().contains("was saved from a build with `-O s --opt all --panic=abort`, but this build is `-O s --opt none --panic=abort`"),
+                err.toString());
     }
 
     @Test
