@@ -54,7 +54,8 @@ abstract sealed class AsyncChecks extends CallChecks permits TypeChecker {
         } finally {
             branchLoopDepth = saved;
         }
-        if (race) return shared == null || shallow(shared) instanceof Type.Never ? Type.UNIT : shared;
+        // A race of branches that all never end (loops, exits) never ends either: it has any type, as such a branch has.
+        if (race) return shared == null ? Type.UNIT : shared;
         if (types.stream().allMatch(t -> shallow(t) instanceof Type.Unit || shallow(t) instanceof Type.Never)) return Type.UNIT;
         return new Type.Tuple(types.stream().map(t -> shallow(t) instanceof Type.Never ? (Type) Type.UNIT : t).toList());
     }
