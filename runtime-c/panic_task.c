@@ -9,7 +9,8 @@
  * reused: poisoned slots are not claimed again) may still be linked in the
  * timer queue or a channel's waiter list. Both stay valid memory; a timer
  * firing for it wakes a task that is no longer LIVE (ignored), and a channel
- * skips waiters of tasks that are not LIVE when it notifies.
+ * skips waiters of tasks that are not LIVE when it notifies. A notification it
+ * had already received when it stopped is passed on by polling the others.
  */
 #include "mote_rt.h"
 
@@ -63,6 +64,18 @@ static void unwind_to_executor(void)
         mote_longjmp(catch_point);
 }
 
+/* The stopped task may have been woken for something it will now never take: a channel's
+ * item or a signal's value it was the first waiter for (a `join` branch panicked before the
+ * branch waiting on it ran). Nothing records such a notification, so every live task polls
+ * once more: each re-checks what it waits for, and a waiter next in line takes the item. A
+ * poll a task did not need returns Pending. */
+static void wake_the_others(void)
+{
+    for (uint32_t i = 0; i < mote_task_count; i++)
+        if (mote_task_status[i] == MOTE_TASK_LIVE)
+            mote_wake(i);
+}
+
 /* Never inlined: the executor's loop must not hold the setjmp's returns_twice call itself
  * (built for speed it is unrolled, which LLVM refuses around such a call). */
 __attribute__((noinline)) bool mote_poll_catching(uint32_t task)
@@ -76,6 +89,7 @@ __attribute__((noinline)) bool mote_poll_catching(uint32_t task)
         mote_panic_hook = 0;
         __asm__ volatile("cpsie i" ::: "memory");
         mote_task_status[task] = MOTE_TASK_POISONED;
+        wake_the_others();
         return true;   /* stopped: the executor counts it out */
     }
     mote_panic_hook = unwind_to_executor;
