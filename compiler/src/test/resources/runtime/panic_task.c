@@ -2,7 +2,8 @@
  * --panic=task: the program defines mote_task_poller. Worker 2 panics inside
  * `critical { }` while waiting on a channel and a timer (its nodes stay
  * linked); workers 1 and 3 go on and finish, the channel skips the poisoned
- * waiter, and the poisoned slot is never polled again. Then main panics:
+ * waiter, and the poisoned slot is never polled again (the live ones are polled
+ * once more when it stops). Then main panics:
  * exit 101.
  */
 #define MOTE_TASK_SLOTS 4

@@ -199,7 +199,11 @@ class ExecutorRunTest {
                 """, 3);
     }
 
-    /** --panic=task (mote_task_poller defined): the panicking worker is poisoned, the others finish. */
+    /**
+     * --panic=task (mote_task_poller defined): the panicking worker is poisoned, the others
+     * finish. When it stops, each live worker is polled once more (polls 3 of workers 1 and 3):
+     * a wake-up the stopped task held would otherwise be lost.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"lm3s6965evb", "mps2-an385", "microbit-m0"})
     void aPanickingTaskIsPoisonedAndTheOthersGoOn(String board) throws Exception {
@@ -211,13 +215,16 @@ class ExecutorRunTest {
                 worker 2 poll 2
                 panic: worker 2 failed at w.mote:9:13
                 worker 3 poll 2
-                send 10
                 worker 1 poll 3
+                worker 3 poll 3
                 worker 1 poll 4
+                send 10
+                worker 1 poll 5
+                worker 1 poll 6
                 worker 1 got 10
                 send 11
-                worker 3 poll 3
                 worker 3 poll 4
+                worker 3 poll 5
                 worker 3 got 11
                 send 12
                 status 2 3 2
