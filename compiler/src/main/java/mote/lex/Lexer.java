@@ -111,6 +111,13 @@ public final class Lexer {
             int start = pos;
             while (pos < src.length() && isIdentPart(src.charAt(pos))) pos++;
             String word = src.substring(start, pos);
+            if ((word.equals("b") || word.equals("br")) && pos < src.length() && (src.charAt(pos) == '\'' || src.charAt(pos) == '"')) {
+                // Rust's byte literals: Mote's character and string literals are bytes already.
+                boolean character = src.charAt(pos) == '\'';
+                diags.error("E0015", span(start, pos + 1), "Mote has no `" + word + (character ? "'...'" : "\"...\"") + "` byte literals",
+                        (character ? "a character literal is already a `u8`" : "a string literal is already bytes (`&[u8]`)") + ": drop the `" + word + "`");
+                return;   // the literal itself is lexed next, so nothing follows on
+            }
             TokenKind kw = TokenKind.keyword(word);
             out.add(Token.simple(kw != null ? kw : TokenKind.IDENT, word, span(start, pos)));
         } else if (c >= '0' && c <= '9') {
