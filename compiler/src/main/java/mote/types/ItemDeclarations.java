@@ -101,12 +101,10 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
         sizeChecksLater = null;
         List<LaterChannelCheck> channelChecks = channelChecksLater;
         channelChecksLater = null;
-        channelChecks.sort(java.util.Comparator.comparing((LaterChannelCheck c) -> c.span().file().displayName())
-                .thenComparingInt(c -> c.span().start()));
-        for (LaterChannelCheck c : channelChecks) refuseChannels(c.type(), c.span(), c.message(), c.help());
         // In the order of the source, as the other declaration errors are reported.
-        later.sort(java.util.Comparator.comparing((LaterSizeCheck c) -> c.array().span().file().displayName())
-                .thenComparingInt(c -> c.array().span().start()));
+        channelChecks.sort(java.util.Comparator.comparing(LaterChannelCheck::span, SOURCE_ORDER));
+        for (LaterChannelCheck c : channelChecks) refuseChannels(c.type(), c.span(), c.message(), c.help());
+        later.sort(java.util.Comparator.comparing(c -> c.array().span(), SOURCE_ORDER));
         for (LaterSizeCheck c : later) tooLarge(c.element(), c.length(), c.array());
         for (int i = 0; i < fnDecls.size(); i++) {
             Item.Fn f = fnDecls.get(i);
@@ -245,14 +243,18 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
     static List<Type.Struct> structsInside(Type t, java.util.Set<Type> seen) {
         List<Type.Struct> found = new ArrayList<>();
         if (!seen.add(t)) return found;
-        List<Type> parts = t instanceof Type.Tuple tu ? tu.elements() : t instanceof Type.Array a ? List.of(a.element())
-                : t instanceof Type.Channel ch ? List.of(ch.element()) : t instanceof Type.Mutex m ? List.of(m.element())
-                : t instanceof Type.Sum s ? (s.isBuiltin() ? s.args() : s.variants().stream().flatMap(v -> v.fields().stream()).toList()) : List.of();
-        for (Type p : parts) {
+        for (Type p : partsInPlace(t)) {
             if (p instanceof Type.Struct st) found.add(st);
             found.addAll(structsInside(p, seen));
         }
         return found;
+    }
+
+    /** The types a value of {@code t} stores in place, structs' fields aside (those are laid out on their own). */
+    private static List<Type> partsInPlace(Type t) {
+        return t instanceof Type.Tuple tu ? tu.elements() : t instanceof Type.Array a ? List.of(a.element())
+                : t instanceof Type.Channel ch ? List.of(ch.element()) : t instanceof Type.Mutex m ? List.of(m.element())
+                : t instanceof Type.Sum s ? (s.isBuiltin() ? s.args() : s.variants().stream().flatMap(v -> v.fields().stream()).toList()) : List.of();
     }
 
     /**
@@ -496,6 +498,9 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
         return true;
     }
 
+    private static final java.util.Comparator<mote.diag.Span> SOURCE_ORDER =
+            java.util.Comparator.comparing((mote.diag.Span s) -> s.file().displayName()).thenComparingInt(mote.diag.Span::start);
+
     /** Channel checks waiting for every struct's fields; null once they are known. */
     private List<LaterChannelCheck> channelChecksLater;
 
@@ -512,8 +517,8 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
         Expr value = arg instanceof TypeExpr.ConstArg c ? c.value()
                 : path.size() == 2 ? new Expr.Field(arg.span(), new Expr.Name(path.get(0).span(), path.get(0)), path.get(1))   // `cfg.DEPTH`
                 : new Expr.Name(arg.span(), path.get(0));
-        Long n = constLength(value, "a channel's capacity");
-        if (n == null) return null;
+        Long n = new ConstEval(out, globals, diags).length(value, this::lengthName, "a channel's capacity");
+        if (n == null) return null;   // reported
         if (n < 1 || n > 65535) {
             diags.error("E0391", arg.span(), "a channel's capacity must be between 1 and 65535, not " + n);
             return null;
@@ -526,13 +531,8 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
 
     /** An array length or repeat count: a constant integer expression (literals, consts, + - * / % << >>, casts). */
     Long constLength(Expr e) {
-        return constLength(e, "an array length");
-    }
-
-    Long constLength(Expr e, String what) {
-        Long v = new ConstEval(out, globals, diags).length(e, this::lengthName, what);
+        Long v = new ConstEval(out, globals, diags).length(e, this::lengthName);
         if (v == null) return null;   // reported
-        if (!what.equals("an array length")) return v;   // its own range, checked by the caller
         if (v < 0 || v > MAX_ARRAY_LENGTH) {
             diags.error("E0505", e.span(), "array length " + v + " is out of range", "lengths go from 0 to " + MAX_ARRAY_LENGTH);
             return null;
@@ -693,9 +693,7 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
     private static boolean holdsByValue(Type t, Type.Sum target, java.util.Set<Type> seen) {
         if (t == target) return true;
         if (!seen.add(t)) return false;
-        List<Type> parts = t instanceof Type.Tuple tu ? tu.elements() : t instanceof Type.Array a ? List.of(a.element())
-                : t instanceof Type.Sum s ? (s.isBuiltin() ? s.args() : s.variants().stream().flatMap(v -> v.fields().stream()).toList()) : List.of();
-        for (Type p : parts) if (holdsByValue(p, target, seen)) return true;
+        for (Type p : partsInPlace(t)) if (holdsByValue(p, target, seen)) return true;
         return false;
     }
 }
