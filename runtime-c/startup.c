@@ -112,6 +112,19 @@ __attribute__((minsize)) void mote_fault(uint32_t sp, uint32_t exc_return)
     mote_exit(MOTE_FAULT_EXIT_CODE);
 }
 
+/* The default handler of an image that cannot fault: no `register`, no `interrupt` handler,
+ * no recursion, so nothing reaches an address that is not memory or enables an interrupt,
+ * and the build checked that the worst-case stack fits (mote.mir.FaultSources). Left alone,
+ * the reporting handler above would still cost every such image some 200 bytes of flash it
+ * never runs; mote.llvm.WholeProgram puts this one in the vector table instead, under the
+ * same name. Exit code 102, as a reported fault. A debugger still reads the whole report from
+ * the core, here at the first instruction, where SP is the stacked frame and LR EXC_RETURN
+ * (mote monitor's gdb path, qemu/gdbinit). */
+__attribute__((minsize)) _Noreturn void mote_default_exit(void)
+{
+    mote_exit(MOTE_FAULT_EXIT_CODE);
+}
+
 /* After a panic's line in --backtrace builds (panic.c): where it happened, for the host's
  * backtrace (mote.decode): `backtrace:` then, in hex, IPSR (an interrupt handler panicked,
  * or the executor), the task being polled, and from the first panic function entered (the

@@ -100,8 +100,8 @@ public final class RunCommand implements Callable<Integer> {
         out.flush();
         // A fault report comes out decoded (what failed, at which source line, in which task),
         // and --log interned frames as the text they stand for.
-        ConsoleDecoder decoder = new ConsoleDecoder(new FaultDecoder(options.board(), result.elf(), worstCases),
-                mote.decode.LogDecoder.of(result.elf()));
+        FaultDecoder faults = new FaultDecoder(options.board(), result.elf(), worstCases);
+        ConsoleDecoder decoder = new ConsoleDecoder(faults, mote.decode.LogDecoder.of(result.elf()));
         QemuOptions q = QemuOptions.defaults().withExtraArgs(qemuArgs).withConsole(decoder.decoding(System.out)).withDiagnostics(System.err);
         if (timeoutSeconds != null) {
             if (timeoutSeconds <= 0) throw new mote.diag.ToolError("--timeout must be a positive number of seconds", 2);
@@ -127,6 +127,10 @@ public final class RunCommand implements Callable<Integer> {
             // QEMU's exit status is not the program's: never pass it off as one.
             throw new mote.diag.ToolError("QEMU failed (exit status " + run.exitCode() + "), so the program did not run: "
                     + run.qemuError().get() + "\n  = help: check the QEMU arguments after `--` and the board's `qemu` section");
+        }
+        if (run.exitCode() == FaultDecoder.FAULT_EXIT_CODE && faults.symbol("mote_fault").isEmpty()) {
+            spec.commandLine().getErr().println(FaultDecoder.UNREPORTED);
+            spec.commandLine().getErr().flush();
         }
         return run.exitCode();
     }

@@ -33,19 +33,25 @@ final class ElfImage {
     private final Map<String, Long> symbols = new HashMap<>();
     /** Function symbols by start address (Thumb bit clear), for names where DWARF has none. */
     private final TreeMap<Long, String> functions = new TreeMap<>();
+    /** Each function's end (exclusive) by start address, where its symbol has a size. */
+    private final Map<Long, Long> functionEnds = new HashMap<>();
     private ElfSegments segments;
 
     ElfImage(Path elf, Toolchain tools) {
         this.elf = elf;
         this.tools = tools;
-        ToolResult nm = tools.run(tools.llvmNm(), List.of("--defined-only", elf.toString()), null);
+        ToolResult nm = tools.run(tools.llvmNm(), List.of("--defined-only", "--print-size", elf.toString()), null);
         if (!nm.ok()) throw new ToolError("cannot read the symbols of " + elf + ": " + nm.stderr().strip());
         for (String line : nm.stdout().split("\n")) {
             String[] parts = line.trim().split(" +");
-            if (parts.length != 3) continue;
+            if (parts.length != 3 && parts.length != 4) continue;   // address [size] type name
             long address = Long.parseLong(parts[0], 16);
-            symbols.putIfAbsent(parts[2], address);
-            if (parts[1].equalsIgnoreCase("t")) functions.put(address & ~1L, parts[2]);
+            String type = parts[parts.length - 2], name = parts[parts.length - 1];
+            symbols.putIfAbsent(name, address);
+            if (!type.equalsIgnoreCase("t")) continue;
+            functions.put(address & ~1L, name);
+            long size = parts.length == 4 ? Long.parseLong(parts[1], 16) : 0;
+            if (size > 0) functionEnds.put(address & ~1L, (address & ~1L) + size);
         }
     }
 
@@ -61,10 +67,12 @@ final class ElfImage {
         }
     }
 
-    /** The function symbol at or below {@code address}. */
+    /** The function symbol at or below {@code address}; none past its end when its size is known. */
     Optional<String> functionAt(long address) {
         Map.Entry<Long, String> e = functions.floorEntry(address & ~1L);
-        return e == null ? Optional.empty() : Optional.of(e.getValue());
+        if (e == null) return Optional.empty();
+        Long end = functionEnds.get(e.getKey());
+        return end != null && (address & ~1L) >= end ? Optional.empty() : Optional.of(e.getValue());
     }
 
     /** The function symbol that starts exactly at {@code address} (Thumb bit ignored). */
@@ -85,9 +93,13 @@ final class ElfImage {
                 JsonNode root = json.readTree(line);
                 for (JsonNode entry : root.isArray() ? root : List.of(root)) {
                     List<Location> frames = new ArrayList<>();
+                    long address = out.size() < addresses.size() ? addresses.get(out.size()) : 0;
                     for (JsonNode s : entry.path("Symbol")) {
                         String fn = s.path("FunctionName").asText("");
                         if (fn.isEmpty() || fn.equals("??")) continue;
+                        // No line: the symbol table's nearest name below, which may be a variable
+                        // far off (a fetch from the System region named `_ebss`): only a function's.
+                        if (s.path("Line").asInt(0) == 0 && functionAt(address).isEmpty()) continue;
                         String file = s.path("FileName").asText("");
                         frames.add(new Location(fn, file.equals("??") ? "" : file, s.path("Line").asInt(0), s.path("Column").asInt(0)));
                     }

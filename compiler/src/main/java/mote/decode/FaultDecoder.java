@@ -21,6 +21,15 @@ public final class FaultDecoder {
     /** What {@code mote run} and {@code mote monitor} exit with after a fault (runtime-c's MOTE_FAULT_EXIT_CODE). */
     public static final int FAULT_EXIT_CODE = 102;
 
+    /**
+     * After a fault of an image without a fault report (mote.mir.FaultSources: nothing in the
+     * program can fault, so the build left the report out): what to do to see one.
+     */
+    public static final String UNREPORTED = "error: the program faulted (exit 102), and its image has no fault report:"
+            + " nothing in the program can fault (no `register`, no `interrupt` handler, no recursion), so the build left it out."
+            + "\n  = help: a --debug build keeps the report; or read it from the core: `mote run --gdb=PORT` and"
+            + " qemu/gdbinit stop at mote_default_handler (docs/debugging.md)";
+
     /** The key of the whole program's worst-case stack summary among the worst cases (tasks have names). */
     public static final String WHOLE_STACK = "";
 

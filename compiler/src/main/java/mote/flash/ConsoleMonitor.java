@@ -121,7 +121,7 @@ public final class ConsoleMonitor {
     private static final long SCB_CFSR = 0xE000ED28L;
     /** Stack words read above the frame for the backtrace (a debug build's report has 32). */
     private static final int STACK_WORDS = 64;
-    private static final int R0 = 0, R1 = 1, PC = 15, XPSR = 16;   // indexes into GdbRemote.readRegisters
+    private static final int R0 = 0, R1 = 1, SP = 13, LR = 14, PC = 15, XPSR = 16;   // indexes into GdbRemote.readRegisters
 
     /**
      * Through a GDB server: breakpoints where runtime-c reports a fault ({@code mote_fault}) and
@@ -139,7 +139,12 @@ public final class ConsoleMonitor {
 
     /** As {@link #gdb}, on a connection already made, its core halted (e.g. just loaded: `mote flash --monitor`). */
     public int watch(GdbRemote gdb, Optional<Duration> timeout) {
-        long faultAt = faults.symbol("mote_fault").orElseThrow(() -> new ToolError("the image has no mote_fault: not a Mote image?"));
+        // An image without a fault report (mote.mir.FaultSources) has only the default handler:
+        // at its first instruction SP is the stacked frame and LR EXC_RETURN, as R0 and R1 at mote_fault's.
+        Optional<Long> reportAt = faults.symbol("mote_fault");
+        boolean unreported = reportAt.isEmpty();
+        long faultAt = reportAt.or(() -> faults.symbol("mote_default_handler"))
+                .orElseThrow(() -> new ToolError("the image has no mote_fault: not a Mote image?"));
         long exitAt = faults.symbol("mote_exit").orElseThrow(() -> new ToolError("the image has no mote_exit: not a Mote image?"));
         long deadline = timeout.map(t -> System.nanoTime() + t.toNanos()).orElse(Long.MAX_VALUE);
         // The console, when the board's is semihosting and the server forwards its writes
@@ -177,7 +182,7 @@ public final class ConsoleMonitor {
                 long[] regs = gdb.readRegisters();
                 long pc = regs[PC];
                 if ((pc & ~1L) == (faultAt & ~1L)) {
-                    FaultReport report = readFault(gdb, regs);
+                    FaultReport report = readFault(gdb, regs, unreported);
                     faults.decode(report).forEach(out::println);
                     out.flush();
                     release(gdb, faultAt, exitAt, traceAt);
@@ -236,10 +241,11 @@ public final class ConsoleMonitor {
     /**
      * What runtime-c's mote_fault would print, read from the halted core at its first
      * instruction. After a stack overflow R0 is 0 (v6-M: no frame) or the NVIC's active bits
-     * (v7-M, v8-M), whose eight words FaultReport takes as such, not as a frame.
+     * (v7-M, v8-M), whose eight words FaultReport takes as such, not as a frame. In an image
+     * without the report ({@code atDefaultHandler}) SP and LR hold them instead: it cannot overflow.
      */
-    private FaultReport readFault(GdbRemote gdb, long[] regs) {
-        long sp = regs[R0], excReturn = regs[R1];
+    private FaultReport readFault(GdbRemote gdb, long[] regs, boolean atDefaultHandler) {
+        long sp = regs[atDefaultHandler ? SP : R0], excReturn = regs[atDefaultHandler ? LR : R1];
         long vector = regs[XPSR] & 0x1ff;
         long task = faults.symbol("mote_task_current").map(a -> word(gdb.readMemory(a, 4), 0)).orElse(0L);
         Optional<FaultReport.Frame> frame = Optional.empty();

@@ -53,15 +53,17 @@ public final class WholeProgram {
      * must be bitcode for the same target; they are read into the module's context.
      */
     public static Linked link(LLVMModuleRef module, List<Path> runtimeBitcode) {
-        return link(module, runtimeBitcode, false);
+        return link(module, runtimeBitcode, false, true);
     }
 
     /**
      * As {@link #link(LLVMModuleRef, List)}, for a build optimised for speed ({@code forSpeed},
      * -O 2: the program may inline any runtime function, {@link #shareCodeGenerationAttributes})
      * or for size (its calls to widely used ones stay calls, {@link #keepWidelyCalledRuntimeOutOfLine}).
+     * {@code reportFaults} false: the program cannot fault ({@link mote.mir.FaultSources}), and
+     * its vector table gets the default handler that only exits ({@link #withoutFaultReport}).
      */
-    public static Linked link(LLVMModuleRef module, List<Path> runtimeBitcode, boolean forSpeed) {
+    public static Linked link(LLVMModuleRef module, List<Path> runtimeBitcode, boolean forSpeed, boolean reportFaults) {
         LLVMContextRef ctx = LLVMGetModuleContext(module);
         String triple = LLVMGetTarget(module).getString();
         String layout = LLVMGetDataLayoutStr(module).getString();
@@ -87,6 +89,7 @@ public final class WholeProgram {
         if (forSpeed) shareCodeGenerationAttributes(module);
         decideHandlerUse(module);
         boolean hasData = decideData(module);
+        if (!reportFaults) withoutFaultReport(module);
         internalize(module);
         if (!forSpeed) {
             foldFacts(module);    // so that calls in code a fact turns off do not count as uses
@@ -94,6 +97,27 @@ public final class WholeProgram {
             keepWidelyCalledRuntimeOutOfLine(module);
         }
         return new Linked(hasData);
+    }
+
+    static final String DEFAULT_HANDLER = "mote_default_handler", QUIET_HANDLER = "mote_default_exit";
+
+    /**
+     * Puts startup.c's `mote_default_exit` where `mote_default_handler` was (every vector that
+     * has no handler of its own, through the weak aliases), under that name, which the
+     * debugger scripts and the monitor's gdb path break on. The reporting handler and
+     * `mote_fault`, which only its inline assembly named, are then internal and unused, and
+     * leave the image with the hex printer they call.
+     */
+    private static void withoutFaultReport(LLVMModuleRef module) {
+        LLVMValueRef reporting = LLVMGetNamedFunction(module, DEFAULT_HANDLER);
+        LLVMValueRef quiet = LLVMGetNamedFunction(module, QUIET_HANDLER);
+        if (reporting == null || reporting.isNull() || quiet == null || quiet.isNull() || LLVMIsDeclaration(quiet) != 0)
+            throw new ToolError("runtime-c's startup.c has no " + QUIET_HANDLER + "\n" + mote.home.MoteCache.clearHint());
+        LLVMReplaceAllUsesWith(reporting, quiet);
+        LLVMDeleteFunction(reporting);
+        LLVMSetValueName2(quiet, DEFAULT_HANDLER, DEFAULT_HANDLER.length());
+        LLVMValueRef fault = LLVMGetNamedFunction(module, "mote_fault");
+        if (fault != null && !fault.isNull()) LLVMSetLinkage(fault, LLVMInternalLinkage);   // EXTERNAL keeps it otherwise
     }
 
     /** What the link decided: {@code hasData} false when startup copies no .data (see {@link #decideData}). */

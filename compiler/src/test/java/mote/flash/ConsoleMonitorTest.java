@@ -1,6 +1,7 @@
 package mote.flash;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -260,6 +261,58 @@ class ConsoleMonitorTest {
             qemu.destroyForcibly();
         }
     }
+
+    /**
+     * hello cannot fault (mote.mir.FaultSources), so its image has no fault report: its default
+     * handler only exits. A fault forced on it through the gdbstub (the PC moved into the
+     * System region, which never executes) is still decoded in full: the monitor stops the
+     * core in that handler and reads the vector, the stacked frame and EXC_RETURN from it.
+     */
+    @Test
+    void readsTheWholeReportFromTheCoreOfAnImageWithoutOne() throws Exception {
+        ProgramRunner.Run hello = ProgramRunner.run(mote.home.MoteHome.get().resolve("examples").resolve("hello.mote"), BOARD.name());
+        assertEquals(0, hello.exitCode(), hello.output());
+        FaultDecoder decoder = new FaultDecoder(BOARD, hello.build().elf(), Map.of());
+        assertTrue(decoder.symbol("mote_fault").isEmpty(), "hello's image has no fault report");
+        assertTrue(decoder.symbol("mote_default_handler").isPresent());
+        int port = FlashGdbTest.freePort();
+        List<String> command = new ArrayList<>(new QemuRunner().command(BOARD, hello.build().elf(), QemuOptions.defaults().withGdbPort(port)));
+        Process qemu = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        qemu.getOutputStream().close();
+        try {
+            GdbRemote gdb = null;
+            for (int attempt = 0; gdb == null && attempt < 100; attempt++) {
+                try {
+                    gdb = GdbRemote.connect("127.0.0.1", port, Duration.ofSeconds(10));
+                } catch (mote.diag.ToolError e) {
+                    Thread.sleep(100);
+                }
+            }
+            assertNotNull(gdb, "QEMU's gdbstub never listened on port " + port);
+            try (GdbRemote core = gdb) {
+                core.negotiate();
+                core.command("?");
+                // PC through `G` (all registers): QEMU takes `P` only from a gdb that read its target description.
+                String regs = core.command("g");
+                String pc = String.format("%08x", Integer.reverseBytes((int) FORCED_PC));
+                assertEquals("OK", core.command("G" + regs.substring(0, 15 * 8) + pc + regs.substring(16 * 8)));
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                ConsoleMonitor monitor = new ConsoleMonitor(BOARD, decoder, Optional.empty(), new PrintStream(out, true, StandardCharsets.UTF_8));
+                assertEquals(FaultDecoder.FAULT_EXIT_CODE, monitor.watch(core, Optional.of(Duration.ofSeconds(30))));
+                String report = out.toString(StandardCharsets.UTF_8);
+                assertTrue(report.startsWith("fault: memory protection fault: instruction fetch"), report);
+                assertTrue(report.contains("in an address outside the program (pc 0x" + Long.toHexString(FORCED_PC) + ")"),
+                        "names the address it could not execute, and no symbol for it: " + report);
+            }
+            assertTrue(qemu.waitFor(30, TimeUnit.SECONDS), "the core runs on after the monitor lets go");
+            assertEquals(FaultDecoder.FAULT_EXIT_CODE, qemu.exitValue(), "the image's own handler exits as a reported fault does");
+        } finally {
+            qemu.destroyForcibly();
+        }
+    }
+
+    /** In the System region (0xE0000000 up), which is never executable: fetching there faults. */
+    private static final long FORCED_PC = 0xE010_0000L;
 
     /** Runs the monitor against QEMU's gdbstub on {@code port}, retrying until QEMU listens; its exit code. */
     private static int monitorThroughGdb(ConsoleMonitor monitor, int port) throws InterruptedException {
