@@ -67,14 +67,19 @@ void mote_print_i64(int64_t v)
     }
 }
 
-static const char hex_digits[] = "0123456789abcdef";
+/* A digit computed, not looked up: a compare and an add are smaller than a 17-byte table
+ * and the literal that addresses it. */
+static inline char hex_digit(uint32_t d)
+{
+    return (char)(d + (d < 10u ? '0' : 'a' - 10u));
+}
 
 void mote_print_hex(uint64_t v)
 {
     char buf[16];
     uint32_t i = sizeof buf;
     do {
-        buf[--i] = hex_digits[v & 0xf];
+        buf[--i] = hex_digit((uint32_t)v & 0xfu);
         v >>= 4;
     } while (v != 0);
     mote_print_str((const uint8_t *)&buf[i], sizeof buf - i);
@@ -85,7 +90,7 @@ void mote_print_hex32(uint32_t v)
     char buf[8];
     uint32_t i = sizeof buf;
     do {
-        buf[--i] = hex_digits[v & 0xfu];
+        buf[--i] = hex_digit(v & 0xfu);
         v >>= 4;
     } while (v != 0);
     mote_print_str((const uint8_t *)&buf[i], sizeof buf - i);

@@ -226,12 +226,13 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
     /**
      * A channel send or receive: runtime-c is called at every poll with the same waiter node.
      * In a program that closes channels, a send to a closed channel and a receive from a
-     * closed, drained one panic here (where the location is known), and `next` gives None.
+     * closed, drained one panic here (where the location is known), and `next` gives None;
+     * not on a static the program never closes ({@link LlvmCodegen#mayBeClosed}).
      */
     LLVMValueRef pollChannel(Callee.Channel ch, LLVMValueRef state, Local dest, Span span) {
         LLVMValueRef channel = cg.sm.channelOf(ch, state);
         if (ch.next()) return pollNext(ch, channel, state, dest);
-        if (cg.closesChannels && !ch.channel().signal() && !ch.channel().isEvent()) {
+        if (cg.mayBeClosed(ch) && !ch.channel().signal() && !ch.channel().isEvent()) {
             LLVMValueRef stop = cg.callRuntime(ch.send() ? "mote_channel_closed" : "mote_channel_drained", channel);
             LLVMValueRef function = LLVMGetBasicBlockParent(LLVMGetInsertBlock(cg.builder));
             LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(cg.ctx, function, "closed"), go = LLVMAppendBasicBlockInContext(cg.ctx, function, "open");

@@ -406,6 +406,7 @@ public final class LlvmCodegen implements AutoCloseable {
         this.callees = machines;
         this.program = program;
         closesChannels = program.closesChannels();
+        closedStatics = closesChannels ? program.closedStatics() : java.util.Set.of();
         framesMasked = internedLog != null && program.printsInInterruptHandlers();
         startsTasksInTheirSlots = startsTasksInTheirSlots(program);
         // runtime-c reads it to know whether a channel's count carries a closed flag: constant,
@@ -555,6 +556,13 @@ public final class LlvmCodegen implements AutoCloseable {
     MirProgram program;
     /** Whether any code closes a channel (`ch.close()`): sends and receives then check for it. */
     boolean closesChannels;
+    /** The channel statics the program closes; null when a close names no one static (any may be closed). */
+    java.util.Set<String> closedStatics;
+
+    /** Whether the channel a send or receive waits on may be closed (and the await must check). */
+    boolean mayBeClosed(mote.mir.Callee.Channel ch) {
+        return closesChannels && (ch.fixed() == null || closedStatics == null || closedStatics.contains(ch.fixed()));
+    }
 
     /**
      * Whether every `spawn` of the program is certain (CertainSpawns) and of a task with one

@@ -80,6 +80,27 @@ public record MirProgram(List<MirFn> functions, List<Global> globals, String mai
     }
 
     /**
+     * The statics the program closes (`Q.close()`), when each close names one; null when one
+     * closes a channel known only at run time (behind a reference, in an array), which may be
+     * any. A channel not closed is never closed: sends and receives on it need no check.
+     */
+    public java.util.Set<String> closedStatics() {
+        java.util.Set<String> closed = new java.util.HashSet<>();
+        for (MirFn f : functions) {
+            java.util.Map<Local, List<Rvalue>> defs = null;
+            for (BasicBlock b : f.blocks())
+                for (Statement st : b.statements()) {
+                    if (!(st instanceof Statement.Assign a && a.value() instanceof Rvalue.ChannelOp op && op.op().equals("close"))) continue;
+                    if (defs == null) defs = ChannelWaiters.definitions(f);
+                    String name = op.args().isEmpty() ? null : ChannelWaiters.staticOf(op.args().get(0), defs);
+                    if (name == null) return null;
+                    closed.add(name);
+                }
+        }
+        return closed;
+    }
+
+    /**
      * Whether an interrupt handler, or a fn it calls, prints: then a print elsewhere can be
      * preempted by one, and an interned-log frame must go out whole.
      */
