@@ -387,8 +387,8 @@ public final class Compiler {
                     boolean forSpeed = options.optLevel().forSpeed();
                     List<Path> runtimeBitcode = time("runtime bitcode", () -> mote.link.RuntimeBuilder.standard()
                             .wholeProgramBitcode(board, forSpeed));
-                    // An image that cannot fault has no fault report; debug and --backtrace builds keep it.
-                    boolean reportFaults = options.debug() || options.backtrace() || mote.mir.FaultSources.canFault(analysis.mir());
+                    // A program without register, interrupt handler or recursion has no fault report; debug and --backtrace builds keep it.
+                    boolean reportFaults = options.debug() || options.backtrace() || mote.mir.FaultSources.needsReport(analysis.mir());
                     linked = time("runtime link", () -> mote.llvm.WholeProgram.link(codegen.module(), runtimeBitcode, forSpeed, reportFaults));
                 }
                 // A large module is cut into partitions here, each optimised and compiled on its own thread.

@@ -22,11 +22,12 @@ public final class FaultDecoder {
     public static final int FAULT_EXIT_CODE = 102;
 
     /**
-     * After a fault of an image without a fault report (mote.mir.FaultSources: nothing in the
-     * program can fault, so the build left the report out): what to do to see one.
+     * After exit code 102 from an image without a fault report (mote.mir.FaultSources: its
+     * program has no register, interrupt handler or recursion, so the build left the report
+     * out): a fault there prints nothing, and the exit code may as well be the program's own.
      */
-    public static final String UNREPORTED = "error: the program faulted (exit 102), and its image has no fault report:"
-            + " nothing in the program can fault (no `register`, no `interrupt` handler, no recursion), so the build left it out."
+    public static final String UNREPORTED = "note: 102 is the exit code of a fault, and this image has no fault report:"
+            + " its program has no `register`, `interrupt` handler or recursion, so the build left it out and a fault prints nothing."
             + "\n  = help: a --debug build keeps the report; or read it from the core: `mote run --gdb=PORT` and"
             + " qemu/gdbinit stop at mote_default_handler (docs/debugging.md)";
 

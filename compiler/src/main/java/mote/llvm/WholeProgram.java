@@ -60,7 +60,7 @@ public final class WholeProgram {
      * As {@link #link(LLVMModuleRef, List)}, for a build optimised for speed ({@code forSpeed},
      * -O 2: the program may inline any runtime function, {@link #shareCodeGenerationAttributes})
      * or for size (its calls to widely used ones stay calls, {@link #keepWidelyCalledRuntimeOutOfLine}).
-     * {@code reportFaults} false: the program cannot fault ({@link mote.mir.FaultSources}), and
+     * {@code reportFaults} false: the program has no fault report ({@link mote.mir.FaultSources}), and
      * its vector table gets the default handler that only exits ({@link #withoutFaultReport}).
      */
     public static Linked link(LLVMModuleRef module, List<Path> runtimeBitcode, boolean forSpeed, boolean reportFaults) {

@@ -6,22 +6,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Whether a program can make the core fault, and so needs runtime-c's fault report in its
- * image (some 200 bytes of flash: the reporting handler and its hex printer).
+ * Whether a program needs runtime-c's fault report in its image (some 200 bytes of flash: the
+ * reporting handler, its hex printer and the console writes it makes).
  *
- * <p>Mote code is memory safe: every index is checked, a reference points at a live variable,
- * there is no pointer arithmetic and no call through a pointer. What can still fault is a
- * `register` (any address: nothing there, an MPU region, or a write that enables an interrupt
- * with no handler, moves the vector table, turns on a fault), an `interrupt` handler (the
- * program enables interrupts), and a stack deeper than the board's, which needs recursion:
- * without it the build bounds the worst-case stack and refuses a program whose stack does not
- * fit (mote.size.StackCheck). A program with none of these cannot fault, short of a defect in
- * Mote itself or the hardware.
+ * <p>What makes firmware fault is nearly always one of three things, and a program with none
+ * of them leaves the report out: a `register` (any address: nothing there, an MPU region, or a
+ * write that enables an interrupt with no handler, moves the vector table, turns on a fault),
+ * an `interrupt` handler (the program enables interrupts), and recursion, whose stack the
+ * build cannot bound (without it the build refuses a program whose worst-case stack does not
+ * fit: mote.size.StackCheck). That is not a proof: a reference kept past the life of its
+ * variable (Mote has no borrow checker), a stack deeper than the build measured, or a defect
+ * in Mote can still fault such an image. It then exits with 102 and prints nothing;
+ * `mote run` says why, and a debugger still reads the whole report from the core
+ * (docs/debugging.md). Debug and --backtrace builds keep the report whatever the program.
  */
 public final class FaultSources {
     private FaultSources() {}
 
-    /** What lets {@code program} fault (the first found, as the reason to give), or null when nothing does. */
+    /** What keeps the report in {@code program}'s image (the first found, as the reason to give), or null when nothing does. */
     public static String of(MirProgram program) {
         Map<String, List<String>> calls = new HashMap<>();
         for (MirFn f : program.functions()) {
@@ -45,8 +47,8 @@ public final class FaultSources {
         return null;
     }
 
-    /** Whether {@code program} can fault: see the class comment. */
-    public static boolean canFault(MirProgram program) {
+    /** Whether {@code program}'s image keeps the fault report: see the class comment. */
+    public static boolean needsReport(MirProgram program) {
         return of(program) != null;
     }
 

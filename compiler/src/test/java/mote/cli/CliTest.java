@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -114,6 +115,29 @@ class CliTest {
     void runOnTheSecondBoard() {
         Outcome o = mote("run", example("forwarding.mote"), "-b", "mps2-an385", "-o", outDir());
         assertEquals(55, o.exit(), o.err());
+    }
+
+    /**
+     * Exit code 102 from an image without a fault report (its program touches no hardware):
+     * `mote run` says the report was left out and how to see one; with a register the image
+     * keeps the report, and a plain 102 gets no note.
+     */
+    @Test
+    void exit102OfAnImageWithoutAFaultReportGetsANote() throws IOException {
+        Path dir = ProgramRunner.tempDir();
+        Path quiet = dir.resolve("quiet.mote"), reporting = dir.resolve("reporting.mote");
+        Files.writeString(quiet, "async fn main() -> i32 { println(\"done\"); 102 }\n");
+        Files.writeString(reporting, "register ID: u32 @ 0x400F_E000;\nasync fn main() -> i32 { println(\"id {}\", ID & 0); 102 }\n");
+        Outcome o = mote("run", quiet.toString(), "-o", outDir());
+        assertEquals(102, o.exit(), o.err());
+        assertTrue(o.err().contains("note: 102 is the exit code of a fault, and this image has no fault report"), o.err());
+        assertTrue(o.err().contains("--debug"), o.err());
+        Outcome kept = mote("run", reporting.toString(), "-o", outDir());
+        assertEquals(102, kept.exit(), kept.err());
+        assertFalse(kept.err().contains("no fault report"), kept.err());
+        Outcome debug = mote("run", quiet.toString(), "--debug", "-o", outDir());
+        assertEquals(102, debug.exit(), debug.err());
+        assertFalse(debug.err().contains("no fault report"), debug.err());
     }
 
     @Test

@@ -263,7 +263,7 @@ class ConsoleMonitorTest {
     }
 
     /**
-     * hello cannot fault (mote.mir.FaultSources), so its image has no fault report: its default
+     * hello touches no hardware (mote.mir.FaultSources), so its image has no fault report: its default
      * handler only exits. A fault forced on it through the gdbstub (the PC moved into the
      * System region, which never executes) is still decoded in full: the monitor stops the
      * core in that handler and reads the vector, the stacked frame and EXC_RETURN from it.

@@ -197,7 +197,7 @@ class WholeProgramFactsTest {
         long speed = Compiler.compile(source, Compiler.Options.defaults(board, dir.resolve("2"))
                 .withOptLevel(LlvmBackend.OptLevel.O2)).size().flash();
         // 1.25 x while every image had the fault report (some 200 B at both levels); this
-        // program cannot fault, and without it the ratio of the same difference is 1.34.
+        // program touches no hardware, and without it the ratio of the same difference is 1.34.
         assertTrue(speed <= size + size * 2 / 5, "-O 2 " + speed + " B against -O s " + size + " B");
         assertTrue(disassembly(program, LlvmBackend.OptLevel.O2).contains("<mote_print_u32>:"));
     }
