@@ -29,16 +29,29 @@ public final class BuildCommand implements Callable<Integer> {
         Compiler.Result result = Compiler.compile(build.source(), options);
         try {
             PrintWriter out = spec.commandLine().getOut();
-            for (Path p : result.emitted()) out.println("wrote " + p);   // nothing when the image does not fit
-            out.print(result.size().usageTable(options.board()));
             StackCheck stack = null;
+            List<TaskReport.Task> tasks = null;
             if (result.mir().mainFunction() != null) {
                 StackUsage usage = StackUsage.measure(result, options.board());
-                List<TaskReport.Task> tasks = TaskReport.of(result, usage);
-                out.print(TaskReport.text(tasks));
+                tasks = TaskReport.of(result, usage);
                 stack = StackCheck.of(result, options.board(), usage, tasks);
-                out.print(stack.text());
             }
+            // An image whose stack is known not to fit is not left behind, as one too large for
+            // flash or RAM is never written: a later `mote flash` or qemu/run would run it.
+            if (stack != null && !stack.fits()) {
+                for (Path p : result.emitted()) {
+                    try {
+                        java.nio.file.Files.deleteIfExists(p);
+                    } catch (java.io.IOException e) {
+                        throw new mote.diag.ToolError("cannot remove " + p + ", an image whose stack does not fit: " + e.getMessage());
+                    }
+                }
+            } else {
+                for (Path p : result.emitted()) out.println("wrote " + p);   // nothing when the image does not fit
+            }
+            out.print(result.size().usageTable(options.board()));
+            if (tasks != null) out.print(TaskReport.text(tasks));
+            if (stack != null) out.print(stack.text());
             out.flush();
             result.requireFits();
             if (stack != null) stack.requireFits();   // the whole report first, as for flash and RAM

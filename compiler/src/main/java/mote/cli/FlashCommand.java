@@ -56,6 +56,8 @@ public final class FlashCommand implements Callable<Integer> {
         Compiler.Result result = Compiler.compile(build.source(), options);
         try {
             result.requireFits();
+            // As mote build: an image whose worst-case stack is known not to fit is not flashed.
+            if (result.mir().mainFunction() != null) mote.size.StackCheck.of(result, options.board()).requireFits();
             build.requireWithinBudget(result.size(), options.board(), spec.commandLine().getErr());
             // A dry run names the image in the output folder, for the user to load later; a real
             // one loads this build's own image, which no other build can replace meanwhile.

@@ -26,12 +26,14 @@ public final class LlvmCallGraph {
     private LlvmCallGraph() {}
 
     public static Map<String, List<String>> of(LLVMModuleRef module) {
+        boolean v6m = LLVMGetTarget(module).getString().startsWith("thumbv6m");
         Map<String, List<String>> graph = new LinkedHashMap<>();
         for (LLVMValueRef f = LLVMGetFirstFunction(module); f != null && !f.isNull(); f = LLVMGetNextFunction(f)) {
             if (LLVMIsDeclaration(f) != 0) continue;
             Set<String> callees = new LinkedHashSet<>();
             for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b != null && !b.isNull(); b = LLVMGetNextBasicBlock(b)) {
                 for (LLVMValueRef i = LLVMGetFirstInstruction(b); i != null && !i.isNull(); i = LLVMGetNextInstruction(i)) {
+                    callees.addAll(libcalls(i, v6m));
                     if (LLVMGetInstructionOpcode(i) != LLVMCall) continue;
                     LLVMValueRef callee = LLVMGetCalledValue(i);
                     if (callee == null || callee.isNull()) continue;
@@ -47,5 +49,34 @@ public final class LlvmCallGraph {
             graph.put(LLVMGetValueName(f).getString(), new ArrayList<>(callees));
         }
         return graph;
+    }
+
+    /**
+     * The functions code generation calls for {@code i}, which the IR does not show as calls: a
+     * 64-bit division (and on v6-M, which has no divide instruction, a 32-bit one, and a 64-bit
+     * multiply), a block copy or fill. Each name it may use, of runtime-c's (arith.c, mem.c):
+     * the stack report takes the deepest. Floating point on a core without an FPU calls libgcc,
+     * whose frames are not known here.
+     */
+    static List<String> libcalls(LLVMValueRef i, boolean v6m) {
+        int op = LLVMGetInstructionOpcode(i);
+        if (op == LLVMSDiv || op == LLVMSRem || op == LLVMUDiv || op == LLVMURem || op == LLVMMul) {
+            int bits = LLVMGetTypeKind(LLVMTypeOf(i)) == LLVMIntegerTypeKind ? LLVMGetIntTypeWidth(LLVMTypeOf(i)) : 0;
+            boolean signed = op == LLVMSDiv || op == LLVMSRem;
+            if (op == LLVMMul) return v6m && bits == 64 ? List.of("__aeabi_lmul") : List.of();
+            if (bits == 64) return signed ? List.of("__aeabi_ldivmod", "__divdi3", "__moddi3")
+                    : List.of("__aeabi_uldivmod", "__udivdi3", "__umoddi3");
+            if (v6m && bits > 0) return signed ? List.of("__aeabi_idiv", "__aeabi_idivmod") : List.of("__aeabi_uidiv", "__aeabi_uidivmod");
+            return List.of();
+        }
+        if (op != LLVMCall) return List.of();
+        LLVMValueRef callee = LLVMGetCalledValue(i);
+        if (callee == null || callee.isNull() || LLVMIsAFunction(callee) == null || LLVMIsAFunction(callee).isNull()) return List.of();
+        String name = LLVMGetValueName(callee).getString();
+        if (name.startsWith("llvm.memcpy")) return List.of("memcpy", "__aeabi_memcpy", "__aeabi_memcpy4", "__aeabi_memcpy8");
+        if (name.startsWith("llvm.memmove")) return List.of("memmove", "__aeabi_memmove", "__aeabi_memmove4", "__aeabi_memmove8");
+        if (name.startsWith("llvm.memset")) return List.of("memset", "__aeabi_memset", "__aeabi_memset4", "__aeabi_memset8",
+                "__aeabi_memclr", "__aeabi_memclr4", "__aeabi_memclr8");
+        return List.of();
     }
 }

@@ -57,9 +57,16 @@ public record StackCheck(long needed, long stackSize, String unbounded, String s
         long base = 0;
         for (String f : BASE) base += stack.frame(f);
         TaskReport.Task deepestTask = null;
+        long deepestPoll = 0;
         for (TaskReport.Task t : tasks) {
             if (t.pollStack() < 0) return unbounded(board, "the poll of `" + t.name() + "` is " + t.stackPath());
-            if (deepestTask == null || t.pollStack() > deepestTask.pollStack()) deepestTask = t;
+            // A poll inlined into the executor (StackUsage.poll) is measured from the executor's
+            // frame, which `base` counts already.
+            long above = stack.has(t.name() + ".task") ? t.pollStack() : t.pollStack() - stack.frame(EXECUTOR);
+            if (deepestTask == null || above > deepestPoll) {
+                deepestTask = t;
+                deepestPoll = above;
+            }
         }
         String deepestHandler = null;
         long handlerBytes = 0;
@@ -72,7 +79,7 @@ public record StackCheck(long needed, long stackSize, String unbounded, String s
                 handlerBytes = w.bytes();
             }
         }
-        long poll = deepestTask == null ? 0 : deepestTask.pollStack();
+        long poll = deepestPoll;
         // What the executor calls itself (the exit when no task is left, a poll inlined into
         // it) goes as deep as a poll may: the deeper of the two counts.
         StackUsage.Worst own = stack.worstDirect(EXECUTOR);

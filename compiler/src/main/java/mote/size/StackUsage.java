@@ -79,6 +79,11 @@ public final class StackUsage {
             readStackUsageFile(object.resolveSibling(stem + ".su"), frames);
             callGraphOf(bitcode.resolve(stem + ".bc")).forEach(graph::putIfAbsent);
         }
+        // arith.c's 64-bit division shims are assembly: no .su line, no edge in the bitcode.
+        DIVISION_SHIMS.forEach((shim, helper) -> {
+            frames.putIfAbsent(shim, SHIM_FRAME);
+            graph.putIfAbsent(shim, List.of(helper));
+        });
         POINTER_TARGETS.forEach((caller, targets) -> {
             List<String> callees = graph.get(caller);
             if (callees == null || !callees.contains(LlvmCallGraph.THROUGH_POINTER)) return;
@@ -89,6 +94,13 @@ public final class StackUsage {
         });
         return new StackUsage(frames, graph);
     }
+
+    /** arith.c's DIVMOD64_SHIM functions and the C helper each calls. */
+    static final Map<String, String> DIVISION_SHIMS = Map.of(
+            "__aeabi_uldivmod", "mote_udivmod64",
+            "__aeabi_ldivmod", "mote_sdivmod64");
+    /** Their frame: `push {r4, lr}` and 16 bytes for the remainder and its address. */
+    static final long SHIM_FRAME = 24;
 
     /**
      * runtime-c's calls through pointers whose targets are known: mote_panic_end (and _at) calls

@@ -2,6 +2,7 @@ package mote.cli;
 
 import static mote.cli.CliTest.mote;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -27,11 +28,47 @@ class StackOverflowBuildTest {
             """;
 
     @Test
-    void buildFailsAfterPrintingTheReport() throws Exception {
-        CliTest.Outcome o = mote("build", program(DEEP).toString(), "-o", CliTest.outDir());
+    void buildFailsAfterPrintingTheReportAndLeavesNoImage() throws Exception {
+        String out = CliTest.outDir();
+        CliTest.Outcome o = mote("build", program(DEEP).toString(), "-o", out);
         assertEquals(1, o.exit(), o.err());
         assertTrue(o.out().contains("Poll stack (max)") && o.out().contains("Stack (worst case): "), o.out());
         assertTrue(o.err().startsWith("error: the program's worst-case stack does not fit on board `lm3s6965evb`"), o.err());
+        assertFalse(o.out().contains("wrote "), o.out());
+        assertFalse(Files.exists(Path.of(out, "deep.elf")), "a later mote flash or qemu/run would run it");
+    }
+
+    @Test
+    void flashRefusesIt() throws Exception {
+        CliTest.Outcome o = mote("flash", program(DEEP).toString(), "--dry-run", "-o", CliTest.outDir());
+        assertEquals(1, o.exit(), o.err());
+        assertTrue(o.err().startsWith("error: the program's worst-case stack does not fit"), o.err());
+    }
+
+    /**
+     * The helpers code generation calls count: a 64-bit division calls arith.c's assembly shim
+     * and its C helpers, 88 bytes deeper than the fn that divides. Without them this program
+     * passed for 4,096 bytes and ran off the stack.
+     */
+    @Test
+    void theHelpersCodeGenerationCallsCount() throws Exception {
+        String divides = """
+                static mut A: i64 = 12345678901;
+                static mut B: i64 = 987654321987;
+                fn deep(a: i64, b: i64, n: u32) -> i64 {
+                    let mut buf = [0i64; 503];
+                    for i in 0..buf.len() { buf[i] = a + (i as i64) * b; }
+                    let j = n % buf.len();
+                    buf[j] / (b - 3) + buf[(j * 7) % buf.len()] % (a + 1)
+                }
+                async fn main() {
+                    A = A * 3;
+                    println("{}", deep(A, B, 1));
+                }
+                """;
+        CliTest.Outcome o = mote("build", program(divides).toString(), "-o", CliTest.outDir());
+        assertTrue(o.out().contains("-> __aeabi_ldivmod 24 -> mote_sdivmod64 40 -> mote_udivmod64 24)"), o.out());
+        assertEquals(1, o.exit(), o.out());
     }
 
     @Test
