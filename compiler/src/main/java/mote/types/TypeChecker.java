@@ -120,8 +120,12 @@ public final class TypeChecker extends AsyncChecks {
                 diags.error("E0310", at, "function `" + fn.name() + "` must return `" + fn.result() + "` but its body ends without a value",
                         "end the body with an expression of type `" + fn.result() + "`, or `return` one");
             } else {
-                if (decl.body().tail() != null) coerce(fn.result(), decl.body().tail(), bodyType);
-                else unify(fn.result(), bodyType, at);
+                if (decl.body().tail() != null) {
+                    coerce(fn.result(), decl.body().tail(), bodyType);
+                    ReturnedReferences.check(decl.body().tail(), fn.name(), out, this::shallow, diags);
+                } else {
+                    unify(fn.result(), bodyType, at);
+                }
             }
         }
         endBody();
@@ -259,6 +263,7 @@ public final class TypeChecker extends AsyncChecks {
                     diags.error("E0308", r.span(), "mismatched types: `return` without a value in a function returning `" + want + "`");
             } else {
                 coerce(want, r.value(), check(r.value(), want));
+                ReturnedReferences.check(r.value(), currentFn.name(), out, this::shallow, diags);
             }
             return Type.NEVER;
         } else {
