@@ -69,18 +69,79 @@ abstract sealed class PlaceLowering extends CfgBuilder permits ArithmeticLowerin
         current = exit;
     }
 
-    /** `for x in &arr { }`: each element copied into `x`. */
+    /**
+     * `for x in &arr { }`: each element copied into `x`. `for x in arr` over an array by value
+     * runs over a copy taken before the loop, as Rust's does, when the body may write the array
+     * (writes then do not show in later elements); otherwise over the array itself.
+     */
     void lowerForIn(Expr.ForIn f) {
         Symbol.LocalVar v = program.forInVar(f);
         Type it = typeOf(f.iterable());
         Type bt = derefType(it);
         Place base = autoDeref(valuePlace(f.iterable()), it);
+        if (it instanceof Type.Array && bodyMayWrite(f.iterable(), f.body())) {
+            Local copy = temp(it);
+            assign(copy, new Rvalue.Use(load(base, it)));
+            base = Place.of(copy);
+        }
+        Place elements = base;
         Operand len = lengthOf(base, bt);
         eachIndex(len, i -> {
             Local var = bindingLocal(v);
-            assign(var, new Rvalue.Use(load(base.project(new Place.Projection.Index(i)), v.type())));
+            assign(var, new Rvalue.Use(load(elements.project(new Place.Projection.Index(i)), v.type())));
             lower(f.body());
         }, f, null);
+    }
+
+    /**
+     * Whether {@code body} may write the memory of the place {@code iterable}: it assigns to,
+     * borrows mutably or calls a method on a place of the same variable; or, when that memory
+     * is a `static mut` or behind a reference (other code can reach it), it calls or awaits
+     * anything. An immutable static is never written.
+     */
+    private boolean bodyMayWrite(Expr iterable, Expr body) {
+        Expr root = iterable;
+        boolean owned = true;
+        while (!(root instanceof Expr.Name)) {
+            Expr inner = root instanceof Expr.Field fl ? fl.target() : root instanceof Expr.Index ix ? ix.target()
+                    : root instanceof Expr.SliceOf so ? so.target() : null;
+            if (inner == null || program.resolution(root) instanceof Symbol.Static) break;
+            if (derefType(typeOf(inner)) != typeOf(inner) || typeOf(inner) instanceof Type.Slice) owned = false;
+            root = inner;
+        }
+        Symbol sym = program.resolution(root);
+        if (sym instanceof Symbol.Static st) {
+            if (!st.mutable()) return false;
+            owned = false;
+        } else if (!(sym instanceof Symbol.LocalVar lv)) {
+            return true;   // not a named place: assume the worst
+        } else if (lv.type() instanceof Type.Ref || lv.type() instanceof Type.Slice) {
+            owned = false;
+        }
+        boolean reachable = !owned;
+        boolean[] writes = {false};
+        mote.ast.Exprs.forEach(body, e -> {
+            if (writes[0]) return;
+            Expr target = e instanceof Expr.Assign a ? a.target() : e instanceof Expr.Ref r && r.mutable() ? r.target()
+                    : e instanceof Expr.MethodCall mc ? mc.receiver() : null;
+            if (target != null && sameRoot(target, sym)) writes[0] = true;
+            if (reachable && (e instanceof Expr.Call || e instanceof Expr.MethodCall || e instanceof Expr.Await || e instanceof Expr.Spawn))
+                writes[0] = true;
+        });
+        return writes[0];
+    }
+
+    /** Whether the place {@code e} is (a part of) the variable or static {@code sym}, directly or through references. */
+    private boolean sameRoot(Expr e, Symbol sym) {
+        while (true) {
+            Symbol s = program.resolution(e);
+            if (s != null && s == sym) return true;
+            if (e instanceof Expr.Field fl && !(s instanceof Symbol.Static)) e = fl.target();
+            else if (e instanceof Expr.Index ix) e = ix.target();
+            else if (e instanceof Expr.SliceOf so) e = so.target();
+            else if (e instanceof Expr.Unary u && u.op() == Expr.UnaryOp.DEREF) e = u.operand();
+            else return false;
+        }
     }
 
     /** `dst.fill(v)`, `dst.copy_from_slice(src)` (lengths must match: Rust's panic otherwise). */
