@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.List;
 import mote.Compiler;
 import mote.board.Board;
 import mote.testutil.ProgramRunner;
@@ -52,27 +53,31 @@ class ChannelCloseCodegenTest {
                 """.formatted(close.startsWith("shut") ? "fn shut(c: &Channel<u8, 2>) { c.close(); }" : "", close);
     }
 
+    /**
+     * The checks in the IR of {@link #program} with {@code close}: calls of mote_channel_closed
+     * on Q and on R, then of mote_channel_drained on Q and on R. Each await polls at its start
+     * and when resumed: two calls per checked send or receive.
+     */
+    private static List<Integer> checks(String close) throws IOException {
+        String ir = ir(program(close));
+        List<Integer> counts = new java.util.ArrayList<>();
+        for (String fn : new String[] {"closed", "drained"})
+            for (String ch : new String[] {"Q", "R"}) counts.add(count(ir, "call i1 @mote_channel_" + fn + "(ptr @_M1" + ch + ")"));
+        return counts;
+    }
+
     @Test
     void onlyTheChannelTheProgramClosesIsChecked() throws IOException {
-        String ir = ir(program("Q.close();"));
-        // Each await polls at its start and when resumed: two calls per check.
-        assertEquals(2, count(ir, "call i1 @mote_channel_closed(ptr @_M1Q)"), "Q's one send:\n" + ir);
-        assertEquals(2, count(ir, "call i1 @mote_channel_drained(ptr @_M1Q)"), "Q's one receive");
-        assertEquals(0, count(ir, "(ptr @_M1R)"), "R is never closed: no check");
+        assertEquals(List.of(2, 0, 2, 0), checks("Q.close();"), "Q's one send and one receive; R is never closed");
     }
 
     @Test
     void aCloseThroughAReferenceKeepsEveryCheck() throws IOException {
-        String ir = ir(program("shut(&Q);"));
-        assertEquals(2, count(ir, "call i1 @mote_channel_closed(ptr @_M1Q)"), "Q's send:\n" + ir);
-        assertEquals(4, count(ir, "call i1 @mote_channel_closed(ptr @_M1R)"), "R's two sends");
-        assertEquals(2, count(ir, "call i1 @mote_channel_drained(ptr @_M1R)"), "R's receive");
+        assertEquals(List.of(2, 4, 2, 2), checks("shut(&Q);"), "every send and receive, R's two sends included");
     }
 
     @Test
     void aProgramThatClosesNothingChecksNothing() throws IOException {
-        String ir = ir(program(""));
-        assertEquals(0, count(ir, "call i1 @mote_channel_closed("));
-        assertEquals(0, count(ir, "call i1 @mote_channel_drained("));
+        assertEquals(List.of(0, 0, 0, 0), checks(""));
     }
 }
