@@ -37,9 +37,14 @@ public final class BuildCommand implements Callable<Integer> {
                 stack = StackCheck.of(result, options.board(), usage, tasks);
             }
             // An image whose stack is known not to fit is not left behind, as one too large for
-            // flash or RAM is never written: a later `mote flash` or qemu/run would run it.
+            // flash or RAM is never written: a later `mote flash` or qemu/run would run it. The
+            // listings (map, asm, ll, mir), which show where the stack goes, stay.
             if (stack != null && !stack.fits()) {
                 for (Path p : result.emitted()) {
+                    if (!p.getFileName().toString().matches(".*\\.(elf|bin|hex|uf2)")) {
+                        out.println("wrote " + p);
+                        continue;
+                    }
                     try {
                         java.nio.file.Files.deleteIfExists(p);
                     } catch (java.io.IOException e) {

@@ -26,8 +26,9 @@ public final class FaultDecoder {
      * program has no register, interrupt handler or recursion, so the build left the report
      * out): a fault there prints nothing, and the exit code may as well be the program's own.
      */
-    public static final String UNREPORTED = "note: 102 is the exit code of a fault, and this image has no fault report:"
-            + " its program has no `register`, `interrupt` handler or recursion, so the build left it out and a fault prints nothing."
+    public static final String UNREPORTED = "note: exit code 102 is a fault's, and this image has no fault report"
+            + " (its program has no `register`, `interrupt` handler or recursion, so the build left it out): if it faulted, it printed nothing;"
+            + " if the program returned 102 itself, this is no fault."
             + "\n  = help: a --debug build keeps the report; or read it from the core: `mote run --gdb=PORT` and"
             + " qemu/gdbinit stop at mote_default_handler (docs/debugging.md)";
 

@@ -66,7 +66,9 @@ public final class LlvmCallGraph {
             if (op == LLVMMul) return v6m && bits == 64 ? List.of("__aeabi_lmul") : List.of();
             if (bits == 64) return signed ? List.of("__aeabi_ldivmod", "__divdi3", "__moddi3")
                     : List.of("__aeabi_uldivmod", "__udivdi3", "__umoddi3");
-            if (v6m && bits > 0) return signed ? List.of("__aeabi_idiv", "__aeabi_idivmod") : List.of("__aeabi_uidiv", "__aeabi_uidivmod");
+            // v6-M: a division by a constant may become a 64-bit multiply by its inverse.
+            if (v6m && bits > 0) return signed ? List.of("__aeabi_idiv", "__aeabi_idivmod", "__aeabi_lmul")
+                    : List.of("__aeabi_uidiv", "__aeabi_uidivmod", "__aeabi_lmul");
             return List.of();
         }
         if (op != LLVMCall) return List.of();

@@ -95,11 +95,13 @@ public final class ChannelWaiters {
 
     /**
      * Every value assigned to each local of {@code f}. A local written otherwise maps to null as
-     * well (not a known static): by an await, or behind the assignments' back, through a
+     * well (not a known static): a parameter (its value comes from the caller, and a `mut` one
+     * may also be assigned in the body), by an await, or behind the assignments' back, through a
      * reference to it (`let p = &mut r; *p = &B;`, here or in a callee) or a store into it.
      */
     public static Map<Local, List<Rvalue>> definitions(MirFn f) {
         Map<Local, List<Rvalue>> defs = new HashMap<>();
+        for (Local param : f.params()) defs.computeIfAbsent(param, k -> new java.util.ArrayList<>()).add(null);
         for (Local borrowed : BorrowedLocals.of(f)) defs.computeIfAbsent(borrowed, k -> new java.util.ArrayList<>()).add(null);
         for (BasicBlock b : f.blocks()) {
             for (Statement s : b.statements()) {

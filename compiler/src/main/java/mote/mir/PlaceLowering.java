@@ -95,9 +95,10 @@ abstract sealed class PlaceLowering extends CfgBuilder permits ArithmeticLowerin
 
     /**
      * Whether {@code body} may write the memory of the place {@code iterable}: it assigns to,
-     * borrows mutably or calls a method on a place of the same variable; or, when that memory
-     * is a `static mut` or behind a reference (other code can reach it), it calls or awaits
-     * anything. An immutable static is never written.
+     * borrows mutably or calls a method on a place of the same variable; or, when other code
+     * can reach that memory (a `static mut`, memory behind a reference, a local whose address
+     * the fn takes anywhere), it calls or awaits anything or writes through any reference. An
+     * immutable static is never written.
      */
     private boolean bodyMayWrite(Expr iterable, Expr body) {
         Expr root = iterable;
@@ -118,17 +119,28 @@ abstract sealed class PlaceLowering extends CfgBuilder permits ArithmeticLowerin
         } else if (lv.type() instanceof Type.Ref || lv.type() instanceof Type.Slice) {
             owned = false;
         }
-        boolean reachable = !owned;
+        boolean reachable = !owned || addressTaken(sym);
         boolean[] writes = {false};
         mote.ast.Exprs.forEach(body, e -> {
             if (writes[0]) return;
             Expr target = e instanceof Expr.Assign a ? a.target() : e instanceof Expr.Ref r && r.mutable() ? r.target()
                     : e instanceof Expr.MethodCall mc ? mc.receiver() : null;
             if (target != null && sameRoot(target, sym)) writes[0] = true;
-            if (reachable && (e instanceof Expr.Call || e instanceof Expr.MethodCall || e instanceof Expr.Await || e instanceof Expr.Spawn))
+            if (reachable && (e instanceof Expr.Call || e instanceof Expr.MethodCall || e instanceof Expr.Await || e instanceof Expr.Spawn
+                    || e instanceof Expr.Assign a && !(program.resolution(a.target()) instanceof Symbol.LocalVar)))
                 writes[0] = true;
         });
         return writes[0];
+    }
+
+    /** Whether the fn being lowered takes the address of (a part of) local {@code sym} anywhere: a reference may then write it. */
+    private boolean addressTaken(Symbol sym) {
+        boolean[] taken = {false};
+        mote.ast.Exprs.forEach(fn.decl().body(), e -> {
+            if (!taken[0] && (e instanceof Expr.Ref r && sameRoot(r.target(), sym) || e instanceof Expr.MethodCall mc && sameRoot(mc.receiver(), sym)))
+                taken[0] = true;
+        });
+        return taken[0];
     }
 
     /** Whether the place {@code e} is (a part of) the variable or static {@code sym}, directly or through references. */

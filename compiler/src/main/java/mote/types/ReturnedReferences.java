@@ -34,7 +34,31 @@ final class ReturnedReferences {
             if (i.otherwise() != null) check(i.otherwise(), fn, out, shallow, diags);
         } else if (value instanceof Expr.Match m) {
             for (Expr.MatchArm arm : m.arms()) check(arm.body(), fn, out, shallow, diags);
+        } else if (value instanceof Expr.Critical c) {
+            check(c.body(), fn, out, shallow, diags);
+        } else if (value instanceof Expr.Loop l) {
+            for (Expr.Break b : breaksOf(l)) if (b.value() != null) check(b.value(), fn, out, shallow, diags);
         }
+    }
+
+    /** The `break`s that leave {@code loop}: its own, and those inside loops in it that name its label. */
+    private static java.util.List<Expr.Break> breaksOf(Expr.Loop loop) {
+        java.util.List<Expr.Break> out = new java.util.ArrayList<>();
+        record Item(Expr e, boolean nested) {}
+        java.util.ArrayDeque<Item> work = new java.util.ArrayDeque<>();
+        for (Expr c : mote.ast.Exprs.children(loop)) work.push(new Item(c, false));
+        while (!work.isEmpty()) {
+            Item it = work.pop();
+            if (it.e() instanceof Expr.Break b) {
+                boolean mine = b.label() == null ? !it.nested()
+                        : loop.label() != null && b.label().name().equals(loop.label().name());
+                if (mine) out.add(b);
+            }
+            boolean loopsAgain = it.e() instanceof Expr.Loop || it.e() instanceof Expr.While || it.e() instanceof Expr.For
+                    || it.e() instanceof Expr.ForIn || it.e() instanceof Expr.WhileLet;
+            for (Expr c : mote.ast.Exprs.children(it.e())) work.push(new Item(c, it.nested() || loopsAgain));
+        }
+        return out;
     }
 
     /** The local whose own memory {@code place} is (a field or element of it), or null: a static, or behind a reference. */

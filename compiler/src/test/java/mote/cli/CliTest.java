@@ -130,7 +130,8 @@ class CliTest {
         Files.writeString(reporting, "register ID: u32 @ 0x400F_E000;\nasync fn main() -> i32 { println(\"id {}\", ID & 0); 102 }\n");
         Outcome o = mote("run", quiet.toString(), "-o", outDir());
         assertEquals(102, o.exit(), o.err());
-        assertTrue(o.err().contains("note: 102 is the exit code of a fault, and this image has no fault report"), o.err());
+        assertTrue(o.err().contains("note: exit code 102 is a fault's, and this image has no fault report"), o.err());
+        assertTrue(o.err().contains("if the program returned 102 itself, this is no fault"), o.err());
         assertTrue(o.err().contains("--debug"), o.err());
         Outcome kept = mote("run", reporting.toString(), "-o", outDir());
         assertEquals(102, kept.exit(), kept.err());
