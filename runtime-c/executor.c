@@ -137,6 +137,8 @@ int32_t mote_task_claim(uint32_t first, uint32_t n)
                 else                                                                       \
                     stopped = mote_tasks[id].poll(mote_tasks[id].state);                   \
                 if (stopped) {                                                             \
+                    if (ONE_TASK)   /* main was the program's only task: none is left */   \
+                        mote_exit(0);                                                      \
                     if (mote_task_status[id] == MOTE_TASK_LIVE)                            \
                         mote_task_status[id] = MOTE_TASK_FINISHED;                         \
                     live_tasks--;                                                          \
@@ -185,7 +187,7 @@ _Noreturn void mote_executor_run(void)
         for (uint32_t id = 0; id < mote_task_count && !ready; id++)
             ready = is_ready(id);
         if (!ready) {
-            if (live_tasks == 0)
+            if (!ONE_TASK && live_tasks == 0)
                 mote_exit(0);
             __asm__ volatile("wfi" ::: "memory");
         }

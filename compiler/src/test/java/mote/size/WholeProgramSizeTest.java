@@ -176,6 +176,20 @@ class WholeProgramSizeTest {
         }
     }
 
+    /**
+     * A program whose only task is a `main` returning nothing ends when main does: the executor
+     * exits there, and keeps no count of live tasks (24 bytes of flash, 8 of RAM).
+     */
+    @Test
+    void aProgramOfOneTaskEndsWithItsMain() throws IOException {
+        Compiler.Result r = build("async fn main() {}\n");
+        Set<String> symbols = SizeBaseline.symbols(r.elf()).keySet();
+        assertFalse(symbols.contains("live_tasks"), symbols.toString());
+        assertTrue(r.size().flash() <= 384, r.size().flash() + " B of flash");
+        Set<String> two = SizeBaseline.symbols(build("task fn t() {}\nasync fn main() { spawn t(); }\n").elf()).keySet();
+        assertTrue(two.contains("live_tasks"), "with a second task the executor counts them: " + two);
+    }
+
     @Test
     void timersBringTheirOwnSysTickHandler() throws IOException {
         String sleeper = "async fn main() -> i32 { sleep_us(100).await; 0 }\n";
