@@ -21,8 +21,12 @@ import mote.diag.ToolError;
  * @param overflow the error message when {@code needed} exceeds the stack (null when it fits or is unbounded)
  */
 public record StackCheck(long needed, long stackSize, String unbounded, String summary, String overflow) {
-    /** Bytes the core pushes on exception entry: 8 words, 26 with the FPU's context (lazy stacking reserves it). */
-    static final int EXCEPTION_FRAME = 32, EXCEPTION_FRAME_FPU = 104;
+    /**
+     * Bytes the core pushes on exception entry: 8 words, 26 with the FPU's context (lazy
+     * stacking reserves it), and up to one word of padding first, to align the frame to 8
+     * bytes (CCR.STKALIGN, set out of reset on every core Mote builds for).
+     */
+    static final int EXCEPTION_FRAME = 36, EXCEPTION_FRAME_FPU = 108;
 
     static final String EXECUTOR = "mote_executor_run";
 
