@@ -70,15 +70,25 @@ abstract sealed class PlaceLowering extends CfgBuilder permits ArithmeticLowerin
     }
 
     /**
-     * `for x in &arr { }`: each element copied into `x`. `for x in arr` over an array by value
-     * runs over a copy taken before the loop, as Rust's does, when the body may write the array
-     * (writes then do not show in later elements); otherwise over the array itself.
+     * `for x in &arr { }`: each element copied into `x`. The iterable is evaluated once, as
+     * Rust's is: a reference or slice is held in a temporary, and the indices of an array place
+     * (`grid[i]`) are read before the loop, so a body that changes them does not move it. `for
+     * x in arr` over an array by value runs over a copy taken before the loop when the array may
+     * be written while it runs (writes then do not show in later elements); otherwise over the
+     * array itself.
      */
     void lowerForIn(Expr.ForIn f) {
         Symbol.LocalVar v = program.forInVar(f);
         Type it = typeOf(f.iterable());
         Type bt = derefType(it);
-        Place base = autoDeref(valuePlace(f.iterable()), it);
+        Place base;
+        if ((it instanceof Type.Ref || it instanceof Type.Slice) && program.coercion(f.iterable()) == null) {
+            Local held = temp(it);
+            assign(held, new Rvalue.Use(lower(f.iterable())));
+            base = autoDeref(Place.of(held), it);
+        } else {
+            base = indicesReadNow(autoDeref(valuePlace(f.iterable()), it));
+        }
         if (it instanceof Type.Array && bodyMayWrite(f.iterable(), f.body())) {
             Local copy = temp(it);
             assign(copy, new Rvalue.Use(load(base, it)));
@@ -93,12 +103,31 @@ abstract sealed class PlaceLowering extends CfgBuilder permits ArithmeticLowerin
         }, f, null);
     }
 
+    /** {@code p} with each index that is a variable replaced by a temporary holding its value now. */
+    private Place indicesReadNow(Place p) {
+        List<Place.Projection> out = new java.util.ArrayList<>();
+        boolean changed = false;
+        for (Place.Projection pr : p.projections()) {
+            if (pr instanceof Place.Projection.Index ix && ix.index() instanceof Operand.Copy c) {
+                Local now = temp(locals.get(c.local().index()).type());
+                assign(now, new Rvalue.Use(ix.index()));
+                out.add(new Place.Projection.Index(Operand.of(now)));
+                changed = true;
+            } else {
+                out.add(pr);
+            }
+        }
+        return changed ? new Place(p.local(), out) : p;
+    }
+
     /**
-     * Whether {@code body} may write the memory of the place {@code iterable}: it assigns to,
-     * borrows mutably or calls a method on a place of the same variable; or, when other code
-     * can reach that memory (a `static mut`, memory behind a reference, a local whose address
-     * the fn takes anywhere), it calls or awaits anything or writes through any reference. An
-     * immutable static is never written.
+     * Whether the memory of the place {@code iterable} may be written while the loop runs: the
+     * body assigns to, borrows mutably or calls a method on a place of the same variable; or,
+     * when other code can reach that memory (a `static mut`, memory behind a reference, a local
+     * the fn borrows mutably anywhere), the body calls or awaits anything or writes through any
+     * reference; or a body that suspends in a fn with a `join`/`race` lets a sibling branch run,
+     * and the fn writes the variable anywhere; or an interrupt handler may write a
+     * `static mut` at any time. An immutable static is never written.
      */
     private boolean bodyMayWrite(Expr iterable, Expr body) {
         Expr root = iterable;
@@ -113,12 +142,14 @@ abstract sealed class PlaceLowering extends CfgBuilder permits ArithmeticLowerin
         Symbol sym = program.resolution(root);
         if (sym instanceof Symbol.Static st) {
             if (!st.mutable()) return false;
+            if (hasInterruptHandlers()) return true;
             owned = false;
         } else if (!(sym instanceof Symbol.LocalVar lv)) {
             return true;   // not a named place: assume the worst
         } else if (lv.type() instanceof Type.Ref || lv.type() instanceof Type.Slice) {
             owned = false;
         }
+        if (suspends(body) && hasJoinOrRace(fn.decl().body()) && writesAnywhere(fn.decl().body(), sym)) return true;
         boolean reachable = !owned || addressTaken(sym);
         boolean[] writes = {false};
         mote.ast.Exprs.forEach(body, e -> {
@@ -133,14 +164,49 @@ abstract sealed class PlaceLowering extends CfgBuilder permits ArithmeticLowerin
         return writes[0];
     }
 
-    /** Whether the fn being lowered takes the address of (a part of) local {@code sym} anywhere: a reference may then write it. */
+    /** Whether the fn being lowered borrows (a part of) local {@code sym} mutably anywhere: a reference may then write it (none can through a `&`). */
     private boolean addressTaken(Symbol sym) {
         boolean[] taken = {false};
         mote.ast.Exprs.forEach(fn.decl().body(), e -> {
-            if (!taken[0] && (e instanceof Expr.Ref r && sameRoot(r.target(), sym) || e instanceof Expr.MethodCall mc && sameRoot(mc.receiver(), sym)))
+            if (!taken[0] && (e instanceof Expr.Ref r && r.mutable() && sameRoot(r.target(), sym)
+                    || e instanceof Expr.MethodCall mc && !mc.method().name().equals("len") && sameRoot(mc.receiver(), sym)))
                 taken[0] = true;
         });
         return taken[0];
+    }
+
+    /** Whether {@code code} writes (a part of) {@code sym}: assigns to it, borrows it mutably or calls a method on it. */
+    private boolean writesAnywhere(Expr code, Symbol sym) {
+        boolean[] writes = {false};
+        mote.ast.Exprs.forEach(code, e -> {
+            Expr target = e instanceof Expr.Assign a ? a.target() : e instanceof Expr.Ref r && r.mutable() ? r.target()
+                    : e instanceof Expr.MethodCall mc && !mc.method().name().equals("len") ? mc.receiver() : null;
+            if (!writes[0] && target != null && sameRoot(target, sym)) writes[0] = true;
+        });
+        return writes[0];
+    }
+
+    /** Whether {@code body} may suspend, letting other code of the fn run meanwhile. */
+    private static boolean suspends(Expr body) {
+        boolean[] found = {false};
+        mote.ast.Exprs.forEach(body, e -> {
+            if (e instanceof Expr.Await || e instanceof Expr.Join || e instanceof Expr.Race || e instanceof Expr.Lock) found[0] = true;
+        });
+        return found[0];
+    }
+
+    /** Whether {@code code} runs branches side by side: only then can other code of the fn run while a loop in it is suspended. */
+    private static boolean hasJoinOrRace(Expr code) {
+        boolean[] found = {false};
+        mote.ast.Exprs.forEach(code, e -> {
+            if (e instanceof Expr.Join || e instanceof Expr.Race) found[0] = true;
+        });
+        return found[0];
+    }
+
+    private boolean hasInterruptHandlers() {
+        for (Symbol.Fn f : program.functions) if (f.interrupt() != null) return true;
+        return false;
     }
 
     /** Whether the place {@code e} is (a part of) the variable or static {@code sym}, directly or through references. */
