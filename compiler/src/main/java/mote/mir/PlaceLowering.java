@@ -130,6 +130,7 @@ abstract sealed class PlaceLowering extends CfgBuilder permits ArithmeticLowerin
      * `static mut` at any time. An immutable static is never written.
      */
     private boolean bodyMayWrite(Expr iterable, Expr body) {
+        if (!isPlaceExpr(iterable)) return false;   // a value just made (`[1, 2]`, a call's result): the loop's own
         Expr root = iterable;
         boolean owned = true;
         while (!(root instanceof Expr.Name)) {
@@ -140,6 +141,7 @@ abstract sealed class PlaceLowering extends CfgBuilder permits ArithmeticLowerin
             root = inner;
         }
         Symbol sym = program.resolution(root);
+        if (sym instanceof Symbol.Const) return false;   // never written
         if (sym instanceof Symbol.Static st) {
             if (!st.mutable()) return false;
             if (hasInterruptHandlers()) return true;
