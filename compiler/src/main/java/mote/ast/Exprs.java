@@ -20,6 +20,13 @@ public final class Exprs {
         }
     }
 
+    /** Whether {@code e} or an expression inside it satisfies {@code test}. */
+    public static boolean anyMatch(Expr e, java.util.function.Predicate<Expr> test) {
+        boolean[] found = {false};
+        forEach(e, x -> found[0] |= !found[0] && test.test(x));
+        return found[0];
+    }
+
     /** The direct sub-expressions of {@code e} (nulls left out). */
     public static List<Expr> children(Expr e) {
         List<Expr> out = new ArrayList<>();

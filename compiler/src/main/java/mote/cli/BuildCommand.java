@@ -39,20 +39,17 @@ public final class BuildCommand implements Callable<Integer> {
             // An image whose stack is known not to fit is not left behind, as one too large for
             // flash or RAM is never written: a later `mote flash` or qemu/run would run it. The
             // listings (map, asm, ll, mir), which show where the stack goes, stay.
-            if (stack != null && !stack.fits()) {
-                for (Path p : result.emitted()) {
-                    if (!p.getFileName().toString().matches(".*\\.(elf|bin|hex|uf2)")) {
-                        out.println("wrote " + p);
-                        continue;
-                    }
-                    try {
-                        java.nio.file.Files.deleteIfExists(p);
-                    } catch (java.io.IOException e) {
-                        throw new mote.diag.ToolError("cannot remove " + p + ", an image whose stack does not fit: " + e.getMessage());
-                    }
+            boolean dropImages = stack != null && !stack.fits();
+            for (Path p : result.emitted()) {   // nothing when the image does not fit flash or RAM
+                if (!dropImages || !p.getFileName().toString().matches(".*\\.(elf|bin|hex|uf2)")) {
+                    out.println("wrote " + p);
+                    continue;
                 }
-            } else {
-                for (Path p : result.emitted()) out.println("wrote " + p);   // nothing when the image does not fit
+                try {
+                    java.nio.file.Files.deleteIfExists(p);
+                } catch (java.io.IOException e) {
+                    throw new mote.diag.ToolError("cannot remove " + p + ", an image whose stack does not fit: " + e.getMessage());
+                }
             }
             out.print(result.size().usageTable(options.board()));
             if (tasks != null) out.print(TaskReport.text(tasks));

@@ -137,7 +137,7 @@ abstract sealed class PlaceLowering extends CfgBuilder permits ArithmeticLowerin
             Expr inner = root instanceof Expr.Field fl ? fl.target() : root instanceof Expr.Index ix ? ix.target()
                     : root instanceof Expr.SliceOf so ? so.target() : null;
             if (inner == null || program.resolution(root) instanceof Symbol.Static) break;
-            if (derefType(typeOf(inner)) != typeOf(inner) || typeOf(inner) instanceof Type.Slice) owned = false;
+            if (typeOf(inner) instanceof Type.Ref || typeOf(inner) instanceof Type.Slice) owned = false;
             root = inner;
         }
         Symbol sym = program.resolution(root);
@@ -153,57 +153,38 @@ abstract sealed class PlaceLowering extends CfgBuilder permits ArithmeticLowerin
         }
         if (suspends(body) && hasJoinOrRace(fn.decl().body()) && writesAnywhere(fn.decl().body(), sym)) return true;
         boolean reachable = !owned || addressTaken(sym);
-        boolean[] writes = {false};
-        mote.ast.Exprs.forEach(body, e -> {
-            if (writes[0]) return;
-            Expr target = e instanceof Expr.Assign a ? a.target() : e instanceof Expr.Ref r && r.mutable() ? r.target()
-                    : e instanceof Expr.MethodCall mc ? mc.receiver() : null;
-            if (target != null && sameRoot(target, sym)) writes[0] = true;
-            if (reachable && (e instanceof Expr.Call || e instanceof Expr.MethodCall || e instanceof Expr.Await || e instanceof Expr.Spawn
-                    || e instanceof Expr.Assign a && !(program.resolution(a.target()) instanceof Symbol.LocalVar)))
-                writes[0] = true;
+        return mote.ast.Exprs.anyMatch(body, e -> {
+            Expr target = writtenPlace(e);
+            if (target != null && sameRoot(target, sym)) return true;
+            return reachable && (e instanceof Expr.Call || e instanceof Expr.MethodCall || e instanceof Expr.Await || e instanceof Expr.Spawn
+                    || e instanceof Expr.Assign a && !(program.resolution(a.target()) instanceof Symbol.LocalVar));
         });
-        return writes[0];
+    }
+
+    /** The place {@code e} may write: an assignment's target, what `&mut` borrows, a method's receiver (`len` aside); else null. */
+    private static Expr writtenPlace(Expr e) {
+        return e instanceof Expr.Assign a ? a.target() : e instanceof Expr.Ref r && r.mutable() ? r.target()
+                : e instanceof Expr.MethodCall mc && !mc.method().name().equals("len") ? mc.receiver() : null;
     }
 
     /** Whether the fn being lowered borrows (a part of) local {@code sym} mutably anywhere: a reference may then write it (none can through a `&`). */
     private boolean addressTaken(Symbol sym) {
-        boolean[] taken = {false};
-        mote.ast.Exprs.forEach(fn.decl().body(), e -> {
-            if (!taken[0] && (e instanceof Expr.Ref r && r.mutable() && sameRoot(r.target(), sym)
-                    || e instanceof Expr.MethodCall mc && !mc.method().name().equals("len") && sameRoot(mc.receiver(), sym)))
-                taken[0] = true;
-        });
-        return taken[0];
+        return mote.ast.Exprs.anyMatch(fn.decl().body(), e -> !(e instanceof Expr.Assign) && writtenPlace(e) != null && sameRoot(writtenPlace(e), sym));
     }
 
     /** Whether {@code code} writes (a part of) {@code sym}: assigns to it, borrows it mutably or calls a method on it. */
     private boolean writesAnywhere(Expr code, Symbol sym) {
-        boolean[] writes = {false};
-        mote.ast.Exprs.forEach(code, e -> {
-            Expr target = e instanceof Expr.Assign a ? a.target() : e instanceof Expr.Ref r && r.mutable() ? r.target()
-                    : e instanceof Expr.MethodCall mc && !mc.method().name().equals("len") ? mc.receiver() : null;
-            if (!writes[0] && target != null && sameRoot(target, sym)) writes[0] = true;
-        });
-        return writes[0];
+        return mote.ast.Exprs.anyMatch(code, e -> writtenPlace(e) != null && sameRoot(writtenPlace(e), sym));
     }
 
     /** Whether {@code body} may suspend, letting other code of the fn run meanwhile. */
     private static boolean suspends(Expr body) {
-        boolean[] found = {false};
-        mote.ast.Exprs.forEach(body, e -> {
-            if (e instanceof Expr.Await || e instanceof Expr.Join || e instanceof Expr.Race || e instanceof Expr.Lock) found[0] = true;
-        });
-        return found[0];
+        return mote.ast.Exprs.anyMatch(body, e -> e instanceof Expr.Await || e instanceof Expr.Join || e instanceof Expr.Race || e instanceof Expr.Lock);
     }
 
     /** Whether {@code code} runs branches side by side: only then can other code of the fn run while a loop in it is suspended. */
     private static boolean hasJoinOrRace(Expr code) {
-        boolean[] found = {false};
-        mote.ast.Exprs.forEach(code, e -> {
-            if (e instanceof Expr.Join || e instanceof Expr.Race) found[0] = true;
-        });
-        return found[0];
+        return mote.ast.Exprs.anyMatch(code, e -> e instanceof Expr.Join || e instanceof Expr.Race);
     }
 
     private boolean hasInterruptHandlers() {

@@ -66,7 +66,7 @@ public record StackCheck(long needed, long stackSize, String unbounded, String s
             if (t.pollStack() < 0) return unbounded(board, "the poll of `" + t.name() + "` is " + t.stackPath());
             // A poll inlined into the executor (StackUsage.poll) is measured from the executor's
             // frame, which `base` counts already.
-            long above = stack.has(t.name() + ".task") ? t.pollStack() : t.pollStack() - stack.frame(EXECUTOR);
+            long above = stack.pollInlined(t.name()) ? t.pollStack() - stack.frame(EXECUTOR) : t.pollStack();
             if (deepestTask == null || above > deepestPoll) {
                 deepestTask = t;
                 deepestPoll = above;

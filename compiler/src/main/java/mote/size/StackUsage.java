@@ -156,8 +156,11 @@ public final class StackUsage {
      * known), from the executor (see {@link #worstDirect}).
      */
     public Worst poll(String task) {
-        return has(task + ".task") ? worst(task + ".task") : worstDirect(StackCheck.EXECUTOR);
+        return pollInlined(task) ? worstDirect(StackCheck.EXECUTOR) : worst(task + ".task");
     }
+
+    /** Whether the optimiser inlined task {@code task}'s poll into the executor (it has no function of its own). */
+    public boolean pollInlined(String task) { return !has(task + ".task"); }
 
     /**
      * Like {@link #worst}, but {@code root}'s own calls through a pointer are left out: the

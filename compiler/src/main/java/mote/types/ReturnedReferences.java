@@ -10,8 +10,8 @@ import mote.diag.Diagnostics;
  * is gone once the fn returns (a sync fn's frame is popped, an async fn's state is reused),
  * and the reference would point at whatever comes next: a later call's frame, with its
  * return address. Mote has no borrow checker; this catches the plain case, as written at a
- * `return` or as the body's value (through `if`, `match` and blocks), not a reference
- * passed through another variable first.
+ * `return` or as the body's value (through blocks, `if`, `match`, `critical` and a `loop`'s
+ * `break` values), not a reference passed through another variable first.
  */
 final class ReturnedReferences {
     private ReturnedReferences() {}
@@ -37,28 +37,11 @@ final class ReturnedReferences {
         } else if (value instanceof Expr.Critical c) {
             check(c.body(), fn, out, shallow, diags);
         } else if (value instanceof Expr.Loop l) {
-            for (Expr.Break b : breaksOf(l)) if (b.value() != null) check(b.value(), fn, out, shallow, diags);
+            // Its `break`s with a value, as the checker resolved them (labels, loops inside it).
+            mote.ast.Exprs.forEach(l.body(), e -> {
+                if (e instanceof Expr.Break b && b.value() != null && out.loopTarget(b) == l) check(b.value(), fn, out, shallow, diags);
+            });
         }
-    }
-
-    /** The `break`s that leave {@code loop}: its own, and those inside loops in it that name its label. */
-    private static java.util.List<Expr.Break> breaksOf(Expr.Loop loop) {
-        java.util.List<Expr.Break> out = new java.util.ArrayList<>();
-        record Item(Expr e, boolean nested) {}
-        java.util.ArrayDeque<Item> work = new java.util.ArrayDeque<>();
-        for (Expr c : mote.ast.Exprs.children(loop)) work.push(new Item(c, false));
-        while (!work.isEmpty()) {
-            Item it = work.pop();
-            if (it.e() instanceof Expr.Break b) {
-                boolean mine = b.label() == null ? !it.nested()
-                        : loop.label() != null && b.label().name().equals(loop.label().name());
-                if (mine) out.add(b);
-            }
-            boolean loopsAgain = it.e() instanceof Expr.Loop || it.e() instanceof Expr.While || it.e() instanceof Expr.For
-                    || it.e() instanceof Expr.ForIn || it.e() instanceof Expr.WhileLet;
-            for (Expr c : mote.ast.Exprs.children(it.e())) work.push(new Item(c, it.nested() || loopsAgain));
-        }
-        return out;
     }
 
     /** The local whose own memory {@code place} is (a field or element of it), or null: a static, or behind a reference. */
