@@ -607,7 +607,9 @@ public final class TypeChecker extends AsyncChecks {
 
     private Type checkRef(Expr.Ref r, Type expected) {
         if (r.target() instanceof Expr.SliceOf so) return record(so, checkSliceOf(so, r.mutable()));
-        Type want = shallow(expected) instanceof Type.Ref er ? er.target() : null;
+        // A slice type is itself the reference: `&[]` and `&[1, 2]` where a `&[u8]` goes take its element type.
+        Type want = shallow(expected) instanceof Type.Ref er ? er.target()
+                : shallow(expected) instanceof Type.Slice sl && r.target() instanceof Expr.ArrayLit ? sl : null;
         if (r.target() instanceof Expr.Name n && globals.get(n.ident().name()) instanceof Symbol.Register reg
                 && scopes.stream().noneMatch(sc -> sc.containsKey(n.ident().name()))) {
             check(r.target(), null);
@@ -660,7 +662,8 @@ public final class TypeChecker extends AsyncChecks {
     }
 
     private Type checkArrayLit(Expr.ArrayLit al, Type expected) {
-        Type elem = shallow(expected) instanceof Type.Array a ? a.element() : null;
+        // `&[]` where a slice is expected (a `&[u8]` parameter, checkRef) takes the slice's element type.
+        Type elem = shallow(expected) instanceof Type.Array a ? a.element() : shallow(expected) instanceof Type.Slice sl ? sl.element() : null;
         if (al.elements().isEmpty()) {
             if (elem == null) {
                 diags.error("E0390", al.span(), "cannot infer the element type of an empty array", "give the variable a type: `let a: [u8; 0] = [];`");
@@ -821,7 +824,13 @@ public final class TypeChecker extends AsyncChecks {
                     diags.error("E0376", lp.otherwise().span(), "the `else` of `let ... else` must not end normally",
                             "end it with `return`, `break`, `continue` or a call that never returns (`panic`, `exit`)");
             }
-            checkPat(lp.pattern(), t);   // the bindings are in scope after the statement
+            // The bindings are in scope after the statement, shadowing earlier ones of the block
+            // (`let (q, r) = (q + 1, r);`): checked in a scope of their own, so that E0377 only
+            // sees names bound twice within this pattern.
+            scopes.push(new HashMap<>());
+            checkPat(lp.pattern(), t);
+            Map<String, Symbol.LocalVar> bound = scopes.pop();
+            scopes.peek().putAll(bound);
             if (lp.otherwise() == null) irrefutable.add(lp.pattern());
             return shallow(init) instanceof Type.Never ? Type.NEVER : Type.UNIT;
         } else if (s instanceof Stmt.ExprStmt es) {
