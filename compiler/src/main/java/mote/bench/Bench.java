@@ -48,6 +48,14 @@ public final class Bench {
      */
     public static void main(String[] args) throws Exception {
         Path work = Files.createTempDirectory("mote-bench-");
+        try {
+            run(args, work);
+        } finally {
+            mote.home.BuildFolder.deleteRecursively(work);   // the images measured: nothing to keep
+        }
+    }
+
+    private static void run(String[] args, Path work) throws Exception {
         if (args.length > 0 && args[0].equals("--runtime")) {
             runtimeCost(work);
             return;

@@ -57,11 +57,29 @@ public final class ProgramRunner {
         return mote.size.StackCheck.faultFigures(build, board);
     }
 
+    /** A new folder under the system's temporary one, deleted with its contents when the test JVM exits. */
     public static Path tempDir() {
         try {
-            return Files.createTempDirectory("mote-test-");
+            Path dir = Files.createTempDirectory("mote-test-");
+            CREATED.add(dir);
+            return dir;
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Every folder tempDir made: thousands in a full run, which would otherwise stay behind in /tmp. */
+    private static final java.util.Queue<Path> CREATED = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> CREATED.forEach(ProgramRunner::deleteTree)));
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // best effort: a folder left behind costs only disk space
         }
     }
 }
