@@ -45,6 +45,13 @@ uint32_t mote_task_current;
 /* LIVE slots: the program ends when none is left and nothing is ready. */
 static uint32_t live_tasks;
 
+/* Mote programs define it: true when main returns an exit code, which ends the program (its
+ * task wrapper calls mote_exit), so no count of live tasks can reach 0 first. The count and,
+ * where nothing else reads it, the status array are then only written, and the whole-program
+ * optimiser drops them. Weak: C programs need not define it. */
+extern const bool mote_main_exits __attribute__((weak));
+#define MAIN_EXITS (&mote_main_exits != 0 && mote_main_exits)
+
 /* One task: the sweep has one slot, known before the loop is simplified, so its poll is
  * direct and may be inlined. Only where the count is a constant (C programs linking
  * runtime-c's objects do not know it). */
@@ -97,7 +104,8 @@ uint32_t mote_current_task(void)
 static inline __attribute__((always_inline)) void start_slot(uint32_t id)
 {
     mote_task_status[id] = MOTE_TASK_LIVE;
-    live_tasks++;
+    if (!MAIN_EXITS)
+        live_tasks++;
     set_ready(id, 1);
 }
 
@@ -139,9 +147,11 @@ int32_t mote_task_claim(uint32_t first, uint32_t n)
                 if (stopped) {                                                             \
                     if (ONE_TASK)   /* main was the program's only task: none is left */   \
                         mote_exit(0);                                                      \
-                    if (mote_task_status[id] == MOTE_TASK_LIVE)                            \
+                    /* only a panic caught by the poller leaves a slot POISONED */       \
+                    if (poller == 0 || mote_task_status[id] == MOTE_TASK_LIVE)            \
                         mote_task_status[id] = MOTE_TASK_FINISHED;                         \
-                    live_tasks--;                                                          \
+                    if (!MAIN_EXITS)                                                       \
+                        live_tasks--;                                                      \
                 }                                                                          \
             }                                                                              \
         }                                                                                  \
@@ -159,7 +169,8 @@ _Noreturn void mote_executor_run(void)
     bool (*const poller)(uint32_t) = &mote_task_poller != 0 ? mote_task_poller : 0;
     const bool check_status = &mote_stale_polls_harmless == 0 || !mote_stale_polls_harmless;
     mote_task_status[MAIN_TASK] = MOTE_TASK_LIVE;
-    live_tasks = 1;
+    if (!MAIN_EXITS)
+        live_tasks = 1;
     set_ready(MAIN_TASK, 1);
     for (;;) {
         bool polled = false;
@@ -187,7 +198,7 @@ _Noreturn void mote_executor_run(void)
         for (uint32_t id = 0; id < mote_task_count && !ready; id++)
             ready = is_ready(id);
         if (!ready) {
-            if (!ONE_TASK && live_tasks == 0)
+            if (!ONE_TASK && !MAIN_EXITS && live_tasks == 0)
                 mote_exit(0);
             __asm__ volatile("wfi" ::: "memory");
         }

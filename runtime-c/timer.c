@@ -29,7 +29,16 @@
  * One timer at a time (mote_timer_single): a program that never reads the clock
  * (no ticks(), no sleep_until) and never has two timers linked at once needs
  * neither clock nor queue. A sleep then starts SysTick for its own duration
- * and its handler stops it and wakes the sleeper, as hand-written C does.
+ * and its handler stops it and wakes the sleeper, as hand-written C does. Its
+ * future is a state byte (mote_single_sleep_us), not a node.
+ *
+ * One timer per task (mote_timer_per_task): a program that never reads the clock
+ * and whose tasks each have one timer linked at most, every sleep a constant of
+ * 2 s at most (mote.opt.TaskTimers), keeps no queue. Each task has a 32-bit
+ * deadline (mote_task_deadlines) and a bit in `tasks.sleeping`; the clock is
+ * 32 bits of cycles, compared modulo 2^32, and SysTick runs only while some
+ * task sleeps. Each expiry scans the sleeping tasks for the due ones and the
+ * next deadline, as hand-written C sweeps its tasks.
  */
 #include "mote_rt.h"
 
@@ -63,10 +72,24 @@ extern const uint64_t mote_timer_longest_us __attribute__((weak));
 #define SHORT_SLEEPS (&mote_timer_longest_us != 0 \
                       && mote_timer_longest_us <= (uint64_t)MAX_PERIOD * 1000000u / MOTE_CLOCK_HZ)
 
-/* One timer at a time: the one linked, and the cycles it still has to wait after the
- * period SysTick is counting now (sleeps longer than 2^24 cycles take several). */
+/* The compiler defines it (mote.opt.TaskTimers), with mote_task_deadlines. */
+extern const bool mote_timer_per_task __attribute__((weak));
+#define PER_TASK (&mote_timer_per_task != 0 && mote_timer_per_task)
+extern uint32_t mote_task_deadlines[] __attribute__((weak));   /* [mote_task_count], cycles */
+
+/* Per-task timers: the 32-bit clock (as `clk`, without the queue) and the sleeping tasks.
+ * `sleeping` is volatile: a sleep's poll reads it while SysTick may clear its bit. */
 static struct {
-    struct mote_timer *timer;
+    uint32_t base;
+    uint32_t period;
+    volatile uint32_t sleeping;   /* bit n: task n waits for mote_task_deadlines[n] */
+} tasks;
+
+/* One timer at a time: the sleep's state byte and its task, and the cycles it still has to
+ * wait after the period SysTick is counting now (sleeps longer than 2^24 cycles take several). */
+static struct {
+    uint8_t *state;
+    uint32_t task;
     uint64_t left;
 } one;
 
@@ -160,15 +183,140 @@ static inline __attribute__((always_inline)) void single_timer_tick(void)
         return;
     }
     SYST_CSR = 0;
-    struct mote_timer *t = one.timer;
-    t->state = MOTE_NODE_FIRED;
-    mote_wake_locked(t->task);   /* no other handler touches the timer */
+    *one.state = MOTE_NODE_FIRED;
+    mote_wake_locked(one.task);   /* no other handler touches the timer */
+}
+
+/* Per-task timers: cycles since SysTick started (it starts here when stopped), modulo 2^32.
+ * Interrupts masked; a wrap while they were masked shows as a pending SysTick. */
+static uint32_t task_clock(void)
+{
+    if (!(SYST_CSR & 1u)) {
+        tasks.period = MAX_PERIOD;
+        SYST_RVR = MAX_PERIOD - 1u;
+        SYST_CVR = 0;
+        SCB_ICSR = ICSR_PENDSTCLR;
+        SYST_CSR = CSR_ENABLE_TICKINT_CORE;
+    }
+    uint32_t base = tasks.base;
+    uint32_t val = SYST_CVR;
+    if (SCB_ICSR & ICSR_PENDSTSET) {
+        val = SYST_CVR;
+        base += tasks.period;
+    }
+    return val == 0 ? base : base + (tasks.period - 1u - val);
+}
+
+/* Per-task timers: wakes the tasks whose deadline has come, then runs SysTick to the next one,
+ * or stops it when no task sleeps. Interrupts masked. */
+static void expire_tasks(void)
+{
+    uint32_t now = task_clock();
+    uint32_t next = MAX_PERIOD;
+    uint32_t sleeping = tasks.sleeping;
+    for (uint32_t id = 0; id < mote_task_count; id++) {
+        if (!(sleeping & 1u << id))
+            continue;
+        uint32_t left = mote_task_deadlines[id] - now;
+        if ((int32_t)left <= 0) {
+            sleeping &= ~(1u << id);
+            mote_wake_locked(id);
+        } else if (left < next) {
+            next = left;
+        }
+    }
+    tasks.sleeping = sleeping;
+    if (sleeping == 0) {
+        SYST_CSR = 0;
+        SCB_ICSR = ICSR_PENDSTCLR;   /* a period that ended just now */
+        return;
+    }
+    if (next == MAX_PERIOD && tasks.period == MAX_PERIOD)
+        return;   /* on full periods already: no reprogramming, no cycles lost */
+    tasks.base = now;
+    tasks.period = next < 2u ? 2u : next;   /* LOAD 0 would stop the counter */
+    SYST_RVR = tasks.period - 1u;
+    SYST_CVR = 0;
+    SCB_ICSR = ICSR_PENDSTCLR;
+}
+
+bool mote_task_sleep_us(uint8_t *state, uint32_t us)
+{
+    uint32_t bit = 1u << mote_task_current;
+    if (*state != MOTE_NODE_IDLE) {
+        if (tasks.sleeping & bit)
+            return false;
+        *state = MOTE_NODE_IDLE;
+        return true;
+    }
+    uint32_t primask = mote_irq_save();
+    /* TaskTimers.LONGEST_US at 1 GHz at most: under 2^31 cycles. */
+    mote_task_deadlines[mote_task_current] = task_clock() + (uint32_t)us_to_cycles(us);
+    tasks.sleeping |= bit;
+    *state = MOTE_NODE_LINKED;
+    expire_tasks();   /* maybe the earliest deadline now, maybe due already */
+    mote_irq_restore(primask);
+    return false;
+}
+
+/* One timer at a time: the poll of a sleep, as mote_sleep_us's. */
+bool mote_single_sleep_us(uint8_t *state, uint64_t us)
+{
+    if (*state == MOTE_NODE_FIRED) {
+        *state = MOTE_NODE_IDLE;
+        return true;
+    }
+    if (*state == MOTE_NODE_LINKED)
+        return false;
+    if (us == 0) {
+        /* Due now: fired at once, as the queue expires a deadline already past, so the next
+         * poll finds it done (a 2-cycle period could let a race's sibling win). */
+        *state = MOTE_NODE_FIRED;
+        mote_wake_current();
+        return false;
+    }
+    /* SysTick is stopped: no timer is linked. Start it last, once the sleep is recorded. */
+    one.state = state;
+    one.task = mote_task_current;
+    *state = MOTE_NODE_LINKED;
+    uint64_t cycles = us_to_cycles(us);
+    count_period(cycles < 2u ? 2u : cycles);   /* LOAD 0 would stop the counter */
+    __asm__ volatile("" ::: "memory");
+    SYST_CSR = CSR_ENABLE_TICKINT_CORE;
+    return false;
+}
+
+/* Either mode's cancel: one timer at a time stops SysTick, one per task clears the task's bit. */
+void mote_task_timer_cancel(uint8_t *state)
+{
+    if (SINGLE) {
+        if (*state == MOTE_NODE_LINKED) {
+            SYST_CSR = 0;
+            SCB_ICSR = ICSR_PENDSTCLR;   /* a period that ended just now */
+        }
+        *state = MOTE_NODE_IDLE;
+        return;
+    }
+    if (*state != MOTE_NODE_IDLE) {
+        uint32_t primask = mote_irq_save();
+        tasks.sleeping &= ~(1u << mote_task_current);
+        mote_irq_restore(primask);
+    }
+    /* The period programmed for it ends early and finds nothing due. */
+    *state = MOTE_NODE_IDLE;
 }
 
 void SysTick_Handler(void)
 {
     if (SINGLE) {
         single_timer_tick();
+        return;
+    }
+    if (PER_TASK) {
+        uint32_t primask = mote_irq_save();
+        tasks.base += tasks.period;
+        expire_tasks();
+        mote_irq_restore(primask);
         return;
     }
     uint32_t primask = mote_irq_save();
@@ -200,24 +348,6 @@ static inline __attribute__((always_inline)) bool sleep_to(struct mote_timer *t,
     }
     if (t->state == MOTE_NODE_LINKED)
         return false;
-    if (SINGLE && relative) {
-        if (at == 0) {
-            /* Due now: fired at once, as the queue expires a deadline already past, so the
-             * next poll finds it done (a 2-cycle period could let a race's sibling win). */
-            t->state = MOTE_NODE_FIRED;
-            mote_wake_current();
-            return false;
-        }
-        /* SysTick is stopped: no timer is linked. Start it last, once the node is set. */
-        t->task = (uint16_t)mote_current_task();
-        t->state = MOTE_NODE_LINKED;
-        one.timer = t;
-        uint64_t cycles = us_to_cycles(at);
-        count_period(cycles < 2u ? 2u : cycles);   /* LOAD 0 would stop the counter */
-        __asm__ volatile("" ::: "memory");
-        SYST_CSR = CSR_ENABLE_TICKINT_CORE;
-        return false;
-    }
     uint32_t primask = mote_irq_save();
     uint64_t now = relative || mote_runtime_for_speed ? now_cycles() : 0;
     t->deadline = relative ? now + us_to_cycles(at) : us_to_cycles(at);
@@ -252,14 +382,6 @@ bool mote_sleep_until_us(struct mote_timer *t, uint64_t at)
 
 void mote_timer_cancel(struct mote_timer *t)
 {
-    if (SINGLE) {
-        if (t->state == MOTE_NODE_LINKED) {
-            SYST_CSR = 0;
-            SCB_ICSR = ICSR_PENDSTCLR;   /* a period that ended just now */
-        }
-        t->state = MOTE_NODE_IDLE;
-        return;
-    }
     uint32_t primask = mote_irq_save();
     if (t->state == MOTE_NODE_LINKED) {
         struct mote_timer **link = &clk.queue;

@@ -23,6 +23,7 @@ import mote.opt.CertainSpawns;
 import mote.opt.ConstantCalls;
 import mote.opt.CopyPropagation;
 import mote.opt.DirectChannels;
+import mote.opt.TaskTimers;
 import mote.opt.FixedChannels;
 import mote.opt.PrintMerge;
 import mote.opt.Rematerialize;
@@ -281,8 +282,10 @@ public final class Compiler {
             MirProgram folded = pass("constant calls", merged, p -> ConstantCalls.run(p, opts, debug));
             MirProgram copies = pass("copy propagation", folded, p -> CopyPropagation.run(p, opts, debug));
             MirProgram direct = pass("direct channels", copies, p -> DirectChannels.run(p, debug));
+            // Nor this: sleeps lose their timer node where runtime-c keeps one deadline per task.
+            MirProgram timers = pass("task timers", direct, p -> TaskTimers.run(p, debug));
             // Part of overlap-layout: an await on a named static keeps no pointer to it.
-            MirProgram fixed = pass("fixed channels", direct, p -> FixedChannels.run(p, opts, debug));
+            MirProgram fixed = pass("fixed channels", timers, p -> FixedChannels.run(p, opts, debug));
             // Part of overlap-layout: an address fixed for the whole call is computed again, not saved.
             MirProgram done = pass("rematerialize", fixed, p -> Rematerialize.run(p, opts, debug));
             // Layout-level ones are applied while lowering each async fn to its state machine.
@@ -336,6 +339,10 @@ public final class Compiler {
         // and `mote monitor` can name the source line of a fault (docs/debugging.md).
         Analysis analysis = analyze(checked, options.opts(), options.debug(), options.panicAbort(), test, true);
         checkInterrupts(analysis.mir(), options.board());
+        if (TaskTimers.perTaskClock(analysis.mir()) && options.board().clockHz() > TaskTimers.FASTEST_CLOCK_HZ)
+            throw new ToolError("board `" + options.board().name() + "` runs its core at " + options.board().clockHz()
+                    + " Hz: runtime-c's per-task timers count 32-bit cycles and allow " + TaskTimers.FASTEST_CLOCK_HZ
+                    + " Hz at most (a program whose tasks sleep at once needs them)");
         BuildFolder folder = BuildFolder.open(options.outDir());
         try {
             Result result = generate(source, analysis, options, test, folder);

@@ -173,16 +173,16 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
             LLVMBuildStore(cg.builder, cg.constInt(cg.i8, 0), child);
         } else if (callee instanceof Callee.Builtin b && b.isSleep()) {
             // A sleep: an idle (zeroed) timer node, polled with the duration (the deadline for
-            // sleep_until) in microseconds, from which the idle node takes its deadline.
-            // One timer at a time, runtime-c reads only the node's state and task.
-            if (cg.singleTimer) {
-                LLVMBuildStore(cg.builder, cg.constInt(cg.i8, 0), cg.offsetPtr(child, TIMER_STATE));
+            // sleep_until) in microseconds, from which the idle node takes its deadline. One
+            // timer at a time or one per task (TaskTimers), the state is the node's state byte.
+            if (b.perTask()) {
+                LLVMBuildStore(cg.builder, cg.constInt(cg.i8, 0), child);
             } else {
                 LLVMBuildStore(cg.builder, cg.constInt(cg.i64, 0), child);
                 LLVMBuildStore(cg.builder, cg.constInt(cg.i64, 0), cg.offsetPtr(child, 8));
             }
             LLVMValueRef us = LLVMBuildZExt(cg.builder, argValues.get(0), cg.i64, "");
-            if (callee == Callee.Builtin.SLEEP_MS) us = LLVMBuildMul(cg.builder, us, cg.constInt(cg.i64, 1000), "");
+            if (b.millis()) us = LLVMBuildMul(cg.builder, us, cg.constInt(cg.i64, 1000), "");
             return pollSleep(b, child, us);
         } else {
             throw new IllegalStateException("unhandled callee " + callee);
@@ -278,18 +278,18 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
         return cg.constInt(cg.i32, event.element().size() | (long) new Callee.Channel(false, event).itemOffset() << 16);
     }
 
-    /** Where struct mote_timer (mote_rt.h) keeps its state byte. */
-    static final int TIMER_STATE = 14;
-
     /** A poll of the sleep at {@code node}: {@code us} (a deadline for sleep_until) is read only while the node is idle. */
     LLVMValueRef pollSleep(Callee.Builtin sleep, LLVMValueRef node, LLVMValueRef us) {
+        if (sleep.perTask() && cg.singleTimer) return cg.callRuntime("mote_single_sleep_us", node, us);
+        if (sleep.perTask())   // TaskTimers.LONGEST_US: the duration fits 32 bits
+            return cg.callRuntime("mote_task_sleep_us", node, LLVMBuildTrunc(cg.builder, us, cg.i32, ""));
         return cg.callRuntime(sleep == Callee.Builtin.SLEEP_UNTIL ? "mote_sleep_until_us" : "mote_sleep_us", node, us);
     }
 
     /** yield_now: the first poll wakes the task and returns Pending, the second is Ready. */
     LLVMValueRef pollBuiltin(Callee.Builtin b, LLVMValueRef state) {
         switch (b) {
-            case SLEEP_MS, SLEEP_US, SLEEP_UNTIL -> {
+            case SLEEP_MS, SLEEP_US, SLEEP_UNTIL, TASK_SLEEP_MS, TASK_SLEEP_US -> {
                 // runtime-c keeps the node in its timer queue until the deadline; same node every
                 // poll. Linked or fired after the first poll, it has no use for the duration.
                 return pollSleep(b, state, cg.constInt(cg.i64, 0));

@@ -222,6 +222,11 @@ final class DebugTypes {
                 member("task", of(Type.U16), 12, 16), member("node", of(Type.U8), 14, 8))));
     }
 
+    /** A sleep whose deadline runtime-c keeps outside the future (mote.opt.TaskTimers): its state byte alone. */
+    private LLVMMetadataRef sleepByte(String name) {
+        return named.computeIfAbsent(name + " (state byte)", k -> struct(name, 8, 8, List.of(member("node", of(Type.U8), 0, 8))));
+    }
+
     /** runtime-c's `struct mote_waiter` (none when direct), the channel (none when fixed), and for a send the item: a pending channel wait. */
     private LLVMMetadataRef channelWait(Callee.Channel c) {
         List<LLVMMetadataRef> members = new ArrayList<>();
@@ -239,6 +244,7 @@ final class DebugTypes {
     /** The type of a pending child future of {@code callee} taking {@code size} bytes. */
     private LLVMMetadataRef future(Callee callee, int size) {
         if (callee instanceof Callee.Function f && machines.containsKey(f.name())) return stateMachine(f.name());
+        if (callee instanceof Callee.Builtin b && b.perTask()) return sleepByte(b.toString());
         if (callee == Callee.Builtin.SLEEP_MS || callee == Callee.Builtin.SLEEP_US) return sleep(callee.toString());
         if (callee == Callee.Builtin.YIELD_NOW) return struct("yield_now", 8, 8, List.of(member("yielded", of(Type.BOOL), 0, 8)));
         if (callee instanceof Callee.Channel c) return channelWait(c);

@@ -168,8 +168,19 @@ public final class LlvmCodegen implements AutoCloseable {
      * </ul>
      */
     boolean debugBuild;
-    /** One timer at a time (mote.mir.TimerUse): a sleep's node needs only its state byte set idle. */
+    /** One timer at a time (mote.mir.TimerUse): runtime-c records the sleeping task; a sleep's state is its state byte. */
     boolean singleTimer;
+    /** One deadline per task (mote.opt.TaskTimers): a sleep's state is its state byte alone. */
+    boolean taskTimers;
+
+    private static boolean hasSleeps(MirProgram program) {
+        for (MirFn f : program.functions())
+            for (BasicBlock b : f.blocks())
+                if (b.terminator() instanceof Terminator.Await a && a.callee() instanceof Callee.Builtin s && s.isSleep()
+                        || b.terminator() instanceof Terminator.PollChild pc && pc.callee() instanceof Callee.Builtin s2 && s2.isSleep())
+                    return true;
+        return false;
+    }
 
     /** Whether temporaries are values rather than stack slots ({@link BlockTemps}); see {@link #temporariesAsValues}. */
     boolean temporariesAsValues;
@@ -241,6 +252,9 @@ public final class LlvmCodegen implements AutoCloseable {
         runtimeFn("mote_task_start", voidType, false, i32);
         runtimeFn("mote_sleep_us", i1, false, ptr, i64);
         runtimeFn("mote_sleep_until_us", i1, false, ptr, i64);
+        runtimeFn("mote_task_sleep_us", i1, false, ptr, i32);
+        runtimeFn("mote_single_sleep_us", i1, false, ptr, i64);
+        runtimeFn("mote_task_timer_cancel", voidType, false, ptr);
         runtimeFn("mote_event_emit", voidType, false, ptr, ptr, i32);
         runtimeFn("mote_channel_close", voidType, false, ptr, i32);
         runtimeFn("mote_channel_closed", i1, false, ptr);
@@ -378,6 +392,20 @@ public final class LlvmCodegen implements AutoCloseable {
         return LLVMConstStructInContext(ctx, values(parts.toArray(LLVMValueRef[]::new)), parts.size(), 1);
     }
 
+    /**
+     * Gives {@code global} the alignment of its elements. Without an explicit one, LLVM aligns a
+     * global over 16 bytes to 16, and each such global pads the flash or RAM before it.
+     */
+    static void naturalAlignment(LLVMValueRef global) {
+        LLVMTypeRef t = LLVMGlobalGetValueType(global);
+        while (LLVMGetTypeKind(t) == LLVMArrayTypeKind) t = LLVMGetElementType(t);
+        int align = switch (LLVMGetTypeKind(t)) {
+            case LLVMIntegerTypeKind -> Math.max(1, Math.min(8, LLVMGetIntTypeWidth(t) / 8));
+            default -> 4;   // pointers and structs of words
+        };
+        LLVMSetAlignment(global, align);
+    }
+
     /** A private constant holding {@code bytes}; identical strings share one global. */
     LLVMValueRef stringConstant(byte[] bytes) {
         String key = new String(bytes, StandardCharsets.ISO_8859_1);
@@ -424,7 +452,13 @@ public final class LlvmCodegen implements AutoCloseable {
         LLVMSetGlobalConstant(direct, 1);
         // One timer at a time: runtime-c needs no clock and no timer queue. Debug builds keep
         // them, for the deadlines the debugger shows.
+        taskTimers = mote.opt.TaskTimers.perTaskClock(program);
         singleTimer = !debugBuild && mote.mir.TimerUse.oneAtATime(program);
+        if (singleTimer != (mote.opt.TaskTimers.marked(program) && !taskTimers) && hasSleeps(program))
+            throw new IllegalStateException("sleeps laid out for one timer at a time in a program that needs more, or not in one that does");
+        LLVMValueRef perTask = LLVMAddGlobal(module, i8, "mote_timer_per_task");
+        LLVMSetInitializer(perTask, constInt(i8, taskTimers ? 1 : 0));
+        LLVMSetGlobalConstant(perTask, 1);
         LLVMValueRef single = LLVMAddGlobal(module, i8, "mote_timer_single");
         LLVMSetInitializer(single, constInt(i8, singleTimer ? 1 : 0));
         LLVMSetGlobalConstant(single, 1);

@@ -151,5 +151,6 @@ final class PanicSites {
         LLVMValueRef g = LLVMAddGlobal(cg.module, LLVMTypeOf(init), name);
         LLVMSetInitializer(g, init);
         LLVMSetGlobalConstant(g, 1);
+        LlvmCodegen.naturalAlignment(g);
     }
 }

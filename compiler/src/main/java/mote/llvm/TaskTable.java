@@ -75,6 +75,7 @@ final class TaskTable {
             next += t.poolSize();
         }
         taskTable = LLVMAddGlobal(cg.module, LLVMArrayType(taskEntryType, next), "mote_tasks");
+        LlvmCodegen.naturalAlignment(taskTable);
         for (var e : taskSlots.entrySet()) {
             StateMachine m = machines.get(e.getKey());
             if (m == null) continue;
@@ -117,12 +118,20 @@ final class TaskTable {
         LLVMSetGlobalConstant(taskTable, 1);
         emitDirectPoll(program, polls, entries);
         LLVMValueRef status = LLVMAddGlobal(cg.module, LLVMArrayType(cg.i8, count), "mote_task_status");
+        LlvmCodegen.naturalAlignment(status);
         LLVMSetInitializer(status, LLVMConstNull(LLVMArrayType(cg.i8, count)));
         LLVMValueRef ready = LLVMAddGlobal(cg.module, LLVMArrayType(cg.i8, count), "mote_task_ready");
+        LlvmCodegen.naturalAlignment(ready);
         LLVMSetInitializer(ready, LLVMConstNull(LLVMArrayType(cg.i8, count)));
         if (cg.debugBuild) {   // each task's stack high-water mark (runtime-c/stack_marks.c), for `mote tasks`
             LLVMValueRef marks = LLVMAddGlobal(cg.module, LLVMArrayType(cg.i32, count), "mote_task_stack_marks");
+            LlvmCodegen.naturalAlignment(marks);
             LLVMSetInitializer(marks, LLVMConstNull(LLVMArrayType(cg.i32, count)));
+        }
+        if (cg.taskTimers) {   // each task's deadline (runtime-c/timer.c's per-task timers)
+            LLVMValueRef deadlines = LLVMAddGlobal(cg.module, LLVMArrayType(cg.i32, count), "mote_task_deadlines");
+            LlvmCodegen.naturalAlignment(deadlines);
+            LLVMSetInitializer(deadlines, LLVMConstNull(LLVMArrayType(cg.i32, count)));
         }
         LLVMValueRef n = LLVMAddGlobal(cg.module, cg.i32, "mote_task_count");
         LLVMSetInitializer(n, cg.constInt(cg.i32, count));
@@ -141,6 +150,10 @@ final class TaskTable {
         LLVMValueRef stale = LLVMAddGlobal(cg.module, cg.i8, "mote_stale_polls_harmless");
         LLVMSetInitializer(stale, cg.constInt(cg.i8, harmless ? 1 : 0));
         LLVMSetGlobalConstant(stale, 1);
+        // main returning an exit code ends the program itself: runtime-c counts no live tasks.
+        LLVMValueRef exits = LLVMAddGlobal(cg.module, cg.i8, "mote_main_exits");
+        LLVMSetInitializer(exits, cg.constInt(cg.i8, LlvmCodegen.hasStorage(program.function(program.mainFunction()).returnType()) ? 1 : 0));
+        LLVMSetGlobalConstant(exits, 1);
     }
 
 

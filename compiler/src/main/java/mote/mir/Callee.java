@@ -17,10 +17,27 @@ public sealed interface Callee {
         SLEEP_MS("sleep_ms", 16, 4),
         SLEEP_US("sleep_us", 16, 4),
         /** `sleep_until(t)` (0.2): the same timer node, with an absolute deadline in ticks() microseconds. */
-        SLEEP_UNTIL("sleep_until", 16, 4);
+        SLEEP_UNTIL("sleep_until", 16, 4),
+        /**
+         * A sleep in a program whose timers are kept per task (mote.opt.TaskTimers): runtime-c
+         * keeps the deadline in the task's slot, so the future holds only its state byte.
+         */
+        TASK_SLEEP_MS("sleep_ms", 1, 1),
+        TASK_SLEEP_US("sleep_us", 1, 1);
 
-        /** The timer-queue sleeps, which share the node layout, its poll and its cancel. */
-        public boolean isSleep() { return this == SLEEP_MS || this == SLEEP_US || this == SLEEP_UNTIL; }
+        /** The sleeps, which share a poll and a cancel: the timer-queue ones and the per-task ones. */
+        public boolean isSleep() { return this != YIELD_NOW; }
+
+        /** A sleep whose deadline runtime-c keeps in the task's slot, not in a node of the future. */
+        public boolean perTask() { return this == TASK_SLEEP_MS || this == TASK_SLEEP_US; }
+
+        /** A sleep whose argument is in milliseconds. */
+        public boolean millis() { return this == SLEEP_MS || this == TASK_SLEEP_MS; }
+
+        /** The same sleep with its deadline kept per task (itself for sleep_until, which has none). */
+        public Builtin inTaskSlot() {
+            return this == SLEEP_MS ? TASK_SLEEP_MS : this == SLEEP_US ? TASK_SLEEP_US : this;
+        }
 
         public final String sourceName;
         /** Bytes of state the future keeps while it is pending (rustc's YieldNow holds a bool). */

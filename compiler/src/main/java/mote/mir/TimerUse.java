@@ -21,56 +21,133 @@ public final class TimerUse {
 
     /** Whether no two timers are ever linked at once and nothing reads the clock (see the class comment). */
     public static boolean oneAtATime(MirProgram program) {
-        Map<String, MirFn> fns = new HashMap<>();
-        for (MirFn f : program.functions()) {
-            fns.put(f.name(), f);
-            if (readsClock(f)) return false;
-        }
-        AsyncCallGraph calls = new AsyncCallGraph(program);
-        Map<String, Boolean> sleeps = new HashMap<>();
+        if (readsClock(program)) return false;
         String sleeper = null;
+        Sleeps sleeps = new Sleeps(program);
         for (Map.Entry<String, Integer> task : ChannelWaiters.instances(program).entrySet()) {
-            if (!reachesSleep(task.getKey(), fns, calls, sleeps)) continue;
+            if (!sleeps.reachesSleep(task.getKey())) continue;
             if (sleeper != null || task.getValue() != 1) return false;
             sleeper = task.getKey();
         }
-        if (sleeper == null) return true;
-        for (String reached : ChannelWaiters.reachable(sleeper, calls)) {
-            MirFn f = fns.get(reached);
-            if (f == null) continue;
-            for (BasicBlock b : f.blocks()) {
-                if (!(b.terminator() instanceof Terminator.Suspend s)) continue;
-                List<Terminator.ChildWait> sleeping = new java.util.ArrayList<>();
-                for (Terminator.ChildWait w : s.waits())
-                    if (w.sites().stream().anyMatch(c -> canSleep(c, fns, calls, sleeps))) sleeping.add(w);
-                for (int i = 0; i < sleeping.size(); i++)
-                    for (int j = i + 1; j < sleeping.size(); j++)
-                        if (atOnce(sleeping.get(i), sleeping.get(j), s.waits())) return false;
-            }
-        }
+        return sleeper == null || !sleeps.twoAtOnce(sleeper);
+    }
+
+    /**
+     * Whether each task instance has one timer linked at most, and nothing reads the clock:
+     * runtime-c can then keep one deadline per task (mote.opt.TaskTimers) instead of a queue
+     * of nodes. Unlike {@link #oneAtATime}, several tasks (and instances) may sleep at once.
+     */
+    public static boolean onePerTask(MirProgram program) {
+        if (readsClock(program)) return false;
+        Sleeps sleeps = new Sleeps(program);
+        for (String task : ChannelWaiters.instances(program).keySet())
+            if (sleeps.reachesSleep(task) && sleeps.twoAtOnce(task)) return false;
         return true;
+    }
+
+    private static boolean readsClock(MirProgram program) {
+        for (MirFn f : program.functions())
+            if (readsClock(f)) return true;
+        return false;
+    }
+
+    /** Which fns reach a sleep, and whether a task can have two sleeps pending at once. */
+    private static final class Sleeps {
+        final Map<String, MirFn> fns = new HashMap<>();
+        final AsyncCallGraph calls;
+        final Map<String, Boolean> memo = new HashMap<>();
+
+        Sleeps(MirProgram program) {
+            for (MirFn f : program.functions()) fns.put(f.name(), f);
+            calls = new AsyncCallGraph(program);
+        }
+
+        boolean reachesSleep(String fn) {
+            return TimerUse.reachesSleep(fn, fns, calls, memo);
+        }
+
+        /** Whether some `join`/`race` that {@code task} reaches has two branches that can sleep at once. */
+        boolean twoAtOnce(String task) {
+            for (String reached : ChannelWaiters.reachable(task, calls)) {
+                MirFn f = fns.get(reached);
+                if (f == null) continue;
+                for (BasicBlock b : f.blocks()) {
+                    if (!(b.terminator() instanceof Terminator.Suspend s)) continue;
+                    List<Terminator.ChildWait> sleeping = new java.util.ArrayList<>();
+                    for (Terminator.ChildWait w : s.waits())
+                        if (w.sites().stream().anyMatch(c -> canSleep(c, fns, calls, memo))) sleeping.add(w);
+                    for (int i = 0; i < sleeping.size(); i++)
+                        for (int j = i + 1; j < sleeping.size(); j++)
+                            if (atOnce(sleeping.get(i), sleeping.get(j), s.waits())) return true;
+                }
+            }
+            return false;
+        }
     }
 
     /**
      * The longest sleep the program asks for, in microseconds, when every sleep's duration is
      * a constant; -1 (unsigned: the longest there is) when one is not. runtime-c's one-timer
-     * SysTick handler then knows whether a sleep may outlast one SysTick period.
+     * SysTick handler then knows whether a sleep may outlast one SysTick period. A duration
+     * computed from constants (`sleep_ms(PERIOD_MS / 2)`) counts as one ({@link #constant}).
      */
     public static long longestSleepUs(MirProgram program) {
         long longest = 0;
-        for (MirFn f : program.functions())
+        for (MirFn f : program.functions()) {
+            Map<Local, List<Rvalue>> defs = null;
             for (BasicBlock b : f.blocks()) {
                 List<Operand> args;
                 if (b.terminator() instanceof Terminator.Await a) args = a.args();
                 else if (b.terminator() instanceof Terminator.PollChild pc && pc.start()) args = pc.args();
                 else continue;
                 if (!(callee(b.terminator()) instanceof Callee.Builtin sleep) || !sleep.isSleep()) continue;
-                if (args.isEmpty() || !(args.get(0) instanceof Operand.Const c) || c.bits() < 0) return -1;
-                long us = sleep == Callee.Builtin.SLEEP_MS ? c.bits() * 1000 : c.bits();
-                if (us < 0 || us / 1000 != c.bits() && sleep == Callee.Builtin.SLEEP_MS) return -1;
+                if (args.isEmpty()) return -1;
+                if (defs == null) defs = ChannelWaiters.definitions(f);
+                long n = constant(f, args.get(0), defs, 0);
+                if (n < 0) return -1;
+                long us = sleep.millis() ? n * 1000 : n;
+                if (us < 0 || us / 1000 != n && sleep.millis()) return -1;
                 longest = Math.max(longest, us);
             }
+        }
         return longest;
+    }
+
+    /**
+     * The value of an unsigned integer operand that only constants make: a constant, or a local
+     * assigned once from constants by arithmetic that stays within its type (no wrap-around,
+     * no division by zero); -1 for anything else.
+     */
+    static long constant(MirFn f, Operand op, Map<Local, List<Rvalue>> defs, int depth) {
+        // A signed constant counts when not negative: a shift's amount is an i32.
+        if (op instanceof Operand.Const c) return c.type() instanceof mote.types.Type.Int && c.bits() >= 0 ? c.bits() : -1;
+        if (!(op instanceof Operand.Copy copy) || depth > 16) return -1;
+        List<Rvalue> assigned = defs.get(copy.local());
+        if (assigned == null || assigned.size() != 1 || assigned.get(0) == null) return -1;
+        if (!(f.typeOf(copy.local()) instanceof mote.types.Type.Int t) || t.signed() || t.bits() > 32) return -1;
+        long value;
+        if (assigned.get(0) instanceof Rvalue.Use u) {
+            value = constant(f, u.operand(), defs, depth + 1);
+        } else if (assigned.get(0) instanceof Rvalue.Binary bin) {
+            long x = constant(f, bin.left(), defs, depth + 1), y = constant(f, bin.right(), defs, depth + 1);
+            if (x < 0 || y < 0) return -1;
+            value = switch (bin.op()) {
+                case ADD -> x + y;
+                case SUB -> x - y;
+                case MUL -> y != 0 && x > Long.MAX_VALUE / y ? -1 : x * y;
+                case DIV -> y == 0 ? -1 : x / y;
+                case REM -> y == 0 ? -1 : x % y;
+                case SHL -> y >= t.bits() ? -1 : x << y;
+                case SHR -> y >= t.bits() ? -1 : x >>> y;
+                case BIT_AND -> x & y;
+                case BIT_OR -> x | y;
+                case BIT_XOR -> x ^ y;
+                default -> -1;
+            };
+        } else {
+            return -1;
+        }
+        return value >= 0 && value < 1L << t.bits() ? value : -1;
     }
 
     /**

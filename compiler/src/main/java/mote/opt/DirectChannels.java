@@ -1,13 +1,8 @@
 package mote.opt;
 
-import java.util.ArrayList;
-import java.util.List;
-import mote.mir.BasicBlock;
 import mote.mir.Callee;
 import mote.mir.ChannelWaiters;
-import mote.mir.MirFn;
 import mote.mir.MirProgram;
-import mote.mir.Terminator;
 
 /**
  * In a program whose each side of each channel and signal has one waiting task at most
@@ -30,33 +25,7 @@ public final class DirectChannels {
     }
 
     public static MirProgram run(MirProgram program, boolean debug) {
-        if (!applies(program, debug)) return program;
-        List<MirFn> out = new ArrayList<>();
-        for (MirFn f : program.functions()) {
-            List<BasicBlock> blocks = new ArrayList<>();
-            for (BasicBlock b : f.blocks()) blocks.add(new BasicBlock(b.statements(), mark(b.terminator())));
-            out.add(new MirFn(f.name(), f.isAsync(), f.params(), f.returnLocal(), f.returnType(), f.locals(), blocks, f.span(), f.interrupt()));
-        }
-        return program.withFunctions(out);
-    }
-
-    private static Terminator mark(Terminator t) {
-        if (t instanceof Terminator.Await a)
-            return new Terminator.Await(mark(a.callee()), a.args(), a.dest(), a.resume(), a.span(), a.held());
-        if (t instanceof Terminator.PollChild pc)
-            return new Terminator.PollChild(mark(pc.callee()), pc.args(), pc.start(), pc.dest(), pc.ready(), pc.pending(), pc.child(), pc.span());
-        if (t instanceof Terminator.CancelChild cc)
-            return new Terminator.CancelChild(mark(cc.callee()), cc.child(), cc.next());
-        if (t instanceof Terminator.Suspend s) {
-            List<Terminator.ChildWait> waits = new ArrayList<>();
-            for (Terminator.ChildWait w : s.waits()) {
-                List<Callee> sites = new ArrayList<>();
-                for (Callee c : w.sites()) sites.add(c == null ? null : mark(c));
-                waits.add(new Terminator.ChildWait(w.child(), w.started(), w.done(), w.pc(), sites, w.parent(), w.group(), w.held()));
-            }
-            return new Terminator.Suspend(s.resume(), waits, s.held());
-        }
-        return t;
+        return applies(program, debug) ? MirEdit.mapCallees(program, DirectChannels::mark) : program;
     }
 
     private static Callee mark(Callee c) {

@@ -63,6 +63,36 @@ final class MirEdit {
     // Each dispatch below names every kind of its sealed family and throws on any other, so a
     // new kind that reads a local cannot slip through inlining unrenamed (MirWalkersTest).
 
+    /** {@code program} with every callee of every await, poll, cancel and suspended wait replaced by {@code map}'s. */
+    static mote.mir.MirProgram mapCallees(mote.mir.MirProgram program, UnaryOperator<mote.mir.Callee> map) {
+        List<MirFn> out = new ArrayList<>();
+        for (MirFn f : program.functions()) {
+            List<BasicBlock> blocks = new ArrayList<>();
+            for (BasicBlock b : f.blocks()) blocks.add(new BasicBlock(b.statements(), mapCallee(b.terminator(), map)));
+            out.add(new MirFn(f.name(), f.isAsync(), f.params(), f.returnLocal(), f.returnType(), f.locals(), blocks, f.span(), f.interrupt()));
+        }
+        return program.withFunctions(out);
+    }
+
+    private static Terminator mapCallee(Terminator t, UnaryOperator<mote.mir.Callee> map) {
+        if (t instanceof Terminator.Await a)
+            return new Terminator.Await(map.apply(a.callee()), a.args(), a.dest(), a.resume(), a.span(), a.held());
+        if (t instanceof Terminator.PollChild pc)
+            return new Terminator.PollChild(map.apply(pc.callee()), pc.args(), pc.start(), pc.dest(), pc.ready(), pc.pending(), pc.child(), pc.span());
+        if (t instanceof Terminator.CancelChild cc)
+            return new Terminator.CancelChild(map.apply(cc.callee()), cc.child(), cc.next());
+        if (t instanceof Terminator.Suspend s) {
+            List<Terminator.ChildWait> waits = new ArrayList<>();
+            for (Terminator.ChildWait w : s.waits()) {
+                List<mote.mir.Callee> sites = new ArrayList<>();
+                for (mote.mir.Callee c : w.sites()) sites.add(c == null ? null : map.apply(c));
+                waits.add(new Terminator.ChildWait(w.child(), w.started(), w.done(), w.pc(), sites, w.parent(), w.group(), w.held()));
+            }
+            return new Terminator.Suspend(s.resume(), waits, s.held());
+        }
+        return t;
+    }
+
     static Operand mapOperand(Operand op, Renaming locals) {
         if (op instanceof Operand.Copy c) return locals.copy(c.local());
         if (op instanceof Operand.Const) return op;

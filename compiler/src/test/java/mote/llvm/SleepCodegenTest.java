@@ -20,10 +20,15 @@ import org.junit.jupiter.api.Test;
  * await's first poll, which is made where the value is known, and the node takes its deadline
  * from it; the polls after it pass 0, which a linked or fired node ignores. (The run tests
  * with sleeps, timer_order.mote among them, check the timing under every optimization set.)
+ * The program's second task reads the clock, so the sleep keeps the timer queue; without it,
+ * runtime-c's one-timer mode needs a state byte alone.
  */
 class SleepCodegenTest {
     private static final String PROGRAM = """
+            task fn other() { let _t = ticks(); }
+
             async fn main() -> i32 {
+                spawn other();
                 let mut n: u32 = 0;
                 for i in 0..3 {
                     sleep_ms(i + 2).await;
@@ -34,8 +39,12 @@ class SleepCodegenTest {
             """;
 
     private static Compiler.Result build(Path dir, boolean baseline) throws IOException {
+        return build(dir, baseline, PROGRAM);
+    }
+
+    private static Compiler.Result build(Path dir, boolean baseline, String program) throws IOException {
         Path src = dir.resolve("prog.mote");
-        Files.writeString(src, PROGRAM);
+        Files.writeString(src, program);
         Compiler.Options o = Compiler.Options.defaults(Board.load("lm3s6965evb"), dir).withOptLevel(LlvmBackend.OptLevel.O0)
                 .withEmit(EnumSet.of(Compiler.Emit.ELF, Compiler.Emit.LL));
         if (baseline) o = o.withOpts(EnumSet.noneOf(Optimization.class));
@@ -66,5 +75,25 @@ class SleepCodegenTest {
         assertEquals(1, computed, ll);   // the await's first poll, with (i + 2) * 1000
         assertEquals(1, zero, ll);       // its resume
         assertTrue(!ll.contains("%us = load"), ll);
+    }
+
+    /** main the one sleeper: the future is a state byte, the one-timer poll gets the duration first, 0 after. */
+    @Test
+    void oneTimerAtATimeKeepsAStateByte() throws IOException {
+        Path dir = ProgramRunner.tempDir();
+        String alone = PROGRAM.replace("task fn other() { let _t = ticks(); }", "").replace("spawn other();", "");
+        Compiler.Result r = build(dir, true, alone);
+        // A u8 discriminant, the sleep's state byte, then `n` and the loop's counter and bound: 16 bytes where the node took 32.
+        assertEquals(16, r.machines().get("main").size(), r.machines().get("main").toString());
+        String ll = Files.readString(dir.resolve("prog.ll"));
+        var calls = Pattern.compile("call (?:zeroext )?i1 @mote_single_sleep_us\\(ptr [^,]+, i64 ([^)]+)\\)").matcher(ll);
+        int zero = 0, computed = 0;
+        while (calls.find()) {
+            if (calls.group(1).equals("0")) zero++;
+            else computed++;
+        }
+        assertEquals(1, computed, ll);
+        assertEquals(1, zero, ll);
+        assertTrue(!Pattern.compile("call [^\n]*@mote_sleep_us\\(").matcher(ll).find(), ll);
     }
 }

@@ -136,4 +136,37 @@ class TimerUseTest {
         assertEquals(-1, TimerUse.longestSleepUs(mir(variable, false)));
         assertEquals(0, TimerUse.longestSleepUs(mir("async fn main() -> i32 { 0 }", true)));
     }
+
+    /** A duration computed from constants is one too. */
+    @Test
+    void aDurationComputedFromConstantsIsAConstant() throws IOException {
+        String computed = "const BASE: u32 = 3;\nasync fn main() -> i32 { sleep_ms(BASE * 2 + 1).await; sleep_us((BASE << 4) % 7).await; 0 }";
+        assertEquals(7_000, TimerUse.longestSleepUs(mir(computed, false)));
+        // A local assigned twice is not one value.
+        String twice = "const BASE: u32 = 3;\nasync fn main() -> i32 { let mut d = BASE; if ticks() > 5 { d = 9; } sleep_ms(d).await; 0 }";
+        assertEquals(-1, TimerUse.longestSleepUs(mir(twice, false)));
+    }
+
+    private void assertOnePerTask(boolean expected, String source) throws IOException {
+        assertEquals(expected, TimerUse.onePerTask(mir(source, false)), "--opt none:\n" + source);
+        assertEquals(expected, TimerUse.onePerTask(mir(source, true)), "--opt all:\n" + source);
+    }
+
+    /** Several sleeping tasks, and several instances of one, each with one sleep at a time: one timer per task will do. */
+    @Test
+    void sleepingTasksWithOneSleepEachNeedOneTimerPerTask() throws IOException {
+        String second = BLINKY.formatted("").replace("let _v = TICK.wait().await;", "let _v = TICK.wait().await; sleep_ms(1).await;");
+        assertOnePerTask(true, second);
+        assertOnePerTask(true, "task(2) fn blink(ms: u32) { sleep_ms(ms).await; }\nasync fn main() -> i32 { spawn blink(1); sleep_ms(2).await; 0 }");
+        assertOnePerTask(true, BLINKY.formatted("join { yield_now().await; } and { pause(3).await; };"));
+    }
+
+    /** Two sleeps of one task at once, or a read of the clock: the queue stays. */
+    @Test
+    void twoSleepsOfOneTaskOrAClockReadKeepTheQueue() throws IOException {
+        assertOnePerTask(false, BLINKY.formatted("join { sleep_ms(1).await; } and { sleep_us(30).await; };"));
+        assertOnePerTask(false, BLINKY.formatted("race { pause(1).await; } or { yield_now().await; sleep_us(30).await; };"));
+        assertOnePerTask(false, BLINKY.formatted("let _t = ticks();"));
+        assertOnePerTask(false, BLINKY.formatted("sleep_until(1000).await;"));
+    }
 }

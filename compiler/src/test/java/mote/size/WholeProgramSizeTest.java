@@ -106,6 +106,25 @@ class WholeProgramSizeTest {
     }
 
     /**
+     * bench/firmware.mote's four sleeping tasks each sleep one constant at a time: runtime-c keeps
+     * a deadline per task, with no queue (mote.opt.TaskTimers). Its `main` returns an exit code,
+     * so nothing counts live tasks and nothing reads a task's status: neither is in the image.
+     */
+    @Test
+    void theFirmwareKeepsADeadlinePerTaskAndNoTaskStatus() throws IOException {
+        Set<String> firmware = SizeBaseline.symbols(build(MoteHome.get().resolve("bench/firmware.mote")).elf()).keySet();
+        assertTrue(firmware.contains("mote_task_sleep_us") && firmware.contains("mote_task_deadlines"), firmware.toString());
+        assertFalse(firmware.contains("mote_sleep_us") || firmware.contains("expire_and_reprogram"), firmware.toString());
+        assertFalse(firmware.contains("mote_task_status") || firmware.contains("live_tasks"), firmware.toString());
+        // A unit main ends the program when the last task stops: the count stays.
+        Set<String> unit = SizeBaseline.symbols(build("""
+                task fn worker(n: u32) { println("worker {}", n); }
+                async fn main() { spawn worker(1); }
+                """).elf()).keySet();
+        assertTrue(unit.contains("live_tasks"), unit.toString());
+    }
+
+    /**
      * A task with one instance whose spawns are certain (CertainSpawns: started once, from
      * `main`) is started in its known slot (mote_task_start) with no search of a pool: a
      * firmware that starts its tasks from `main` links no mote_task_claim. A pool, or a spawn

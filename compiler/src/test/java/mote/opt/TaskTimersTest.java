@@ -1,0 +1,131 @@
+package mote.opt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.regex.Pattern;
+import mote.Compiler;
+import mote.board.Board;
+import mote.diag.ToolError;
+import mote.mir.BasicBlock;
+import mote.mir.Callee;
+import mote.mir.MirFn;
+import mote.mir.MirProgram;
+import mote.mir.Terminator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Sleeps kept per task: when each task has one sleep pending at most, every duration is a
+ * constant of 2 s at most and nothing reads the clock, a sleep's state is one byte and
+ * runtime-c keeps the deadline in the task's slot. run/timer_per_task.mote runs such a program.
+ */
+class TaskTimersTest {
+    @TempDir Path dir;
+
+    /** Two tasks that sleep at once, one of them in a race with a signal. */
+    private static final String TWO_SLEEPERS = """
+            static TICK: Signal<u32>;
+
+            task fn blink() {
+                loop {
+                    sleep_ms(%s).await;
+                    TICK.raise(1);
+                }
+            }
+
+            async fn main() -> i32 {
+                spawn blink();
+                let mut n: u32 = 0;
+                for _i in 0..3u32 {
+                    n += race { TICK.wait().await } or { sleep_us(2500).await; 10 };
+                }
+                n as i32
+            }
+            """;
+
+    private Compiler.Analysis analyze(String source, boolean optimized, boolean debug) throws IOException {
+        Path file = dir.resolve("prog.mote");
+        Files.writeString(file, source);
+        var opts = optimized ? EnumSet.allOf(Optimization.class) : EnumSet.noneOf(Optimization.class);
+        return Compiler.analyze(Compiler.read(file), opts, debug, true);
+    }
+
+    private static long sleeps(MirProgram program, boolean perTask) {
+        long n = 0;
+        for (MirFn f : program.functions())
+            for (BasicBlock b : f.blocks())
+                if (b.terminator() instanceof Terminator.Await a && a.callee() instanceof Callee.Builtin s && s.isSleep() && s.perTask() == perTask) n++;
+                else if (b.terminator() instanceof Terminator.PollChild pc && pc.callee() instanceof Callee.Builtin s && s.isSleep() && s.perTask() == perTask) n++;
+        return n;
+    }
+
+    @Test
+    void everySleepIsMarkedAndKeepsOneByte() throws IOException {
+        for (boolean optimized : new boolean[] {false, true}) {
+            Compiler.Analysis a = analyze(TWO_SLEEPERS.formatted("1"), optimized, false);
+            assertTrue(TaskTimers.marked(a.mir()));
+            assertTrue(sleeps(a.mir(), true) >= 2, a.mirText());
+            assertEquals(0, sleeps(a.mir(), false), a.mirText());
+        }
+        assertEquals(1, Callee.Builtin.TASK_SLEEP_MS.stateSize);
+        assertEquals(1, Callee.Builtin.TASK_SLEEP_US.stateSize);
+        // blink's state: the discriminant and the sleep's state byte, where the queue's node took 16 bytes more.
+        Compiler.Analysis a = analyze(TWO_SLEEPERS.formatted("1"), true, false);
+        assertTrue(a.machines().get("blink").size() <= 4, a.machines().get("blink").toString());
+        Compiler.Analysis queue = analyze(TWO_SLEEPERS.formatted("1"), true, true);
+        assertTrue(queue.machines().get("blink").size() >= 20, queue.machines().get("blink").toString());
+    }
+
+    @Test
+    void debugBuildsLongSleepsAndOneSleeperChooseTheirModes() throws IOException {
+        assertFalse(TaskTimers.marked(analyze(TWO_SLEEPERS.formatted("1"), true, true).mir()), "debug builds keep the queue");
+        assertTrue(TaskTimers.marked(analyze(TWO_SLEEPERS.formatted("2000"), true, false).mir()), "2 s is the longest kept per task");
+        assertFalse(TaskTimers.marked(analyze(TWO_SLEEPERS.formatted("2001"), true, false).mir()), "longer keeps the queue");
+        // One sleeping task: runtime-c's one-timer mode, a state byte too but no deadlines.
+        String one = TWO_SLEEPERS.formatted("1").replace("race { TICK.wait().await } or { sleep_us(2500).await; 10 }", "TICK.wait().await");
+        assertTrue(TaskTimers.marked(analyze(one, true, false).mir()));
+        assertFalse(TaskTimers.perTaskClock(analyze(one, true, false).mir()));
+        assertTrue(TaskTimers.marked(analyze(one.replace("sleep_ms(1)", "sleep_ms(60000)"), true, false).mir()), "any length");
+        assertTrue(TaskTimers.perTaskClock(analyze(TWO_SLEEPERS.formatted("1"), true, false).mir()));
+        // A duration known only at run time.
+        String variable = TWO_SLEEPERS.formatted("1").replace("sleep_us(2500)", "sleep_us(n + 1)");
+        assertFalse(TaskTimers.marked(analyze(variable, true, false).mir()));
+        // More task slots than the runtime's bit mask holds.
+        String many = TWO_SLEEPERS.formatted("1").replace("task fn blink()", "task(32) fn blink()");
+        assertFalse(TaskTimers.marked(analyze(many, true, false).mir()));
+        assertTrue(TaskTimers.marked(analyze(many.replace("task(32)", "task(31)"), true, false).mir()));
+    }
+
+    /** The image links the per-task timer calls, not the queue's. */
+    @Test
+    void theImageCallsThePerTaskTimers() throws IOException {
+        Path src = dir.resolve("prog.mote");
+        Files.writeString(src, TWO_SLEEPERS.formatted("1"));
+        Compiler.Options o = Compiler.Options.defaults(Board.load("lm3s6965evb"), dir)
+                .withEmit(EnumSet.of(Compiler.Emit.ELF, Compiler.Emit.LL));
+        Compiler.compile(src, o.withOptLevel(mote.llvm.LlvmBackend.OptLevel.O0));
+        String ll = Files.readString(dir.resolve("prog.ll"));
+        assertTrue(Pattern.compile("call [^\n]*@mote_task_sleep_us\\(ptr").matcher(ll).find(), "per-task sleeps");
+        assertTrue(Pattern.compile("call [^\n]*@mote_task_timer_cancel\\(ptr").matcher(ll).find(), "the race cancels its losing sleep");
+        assertFalse(Pattern.compile("call [^\n]*@mote_(sleep_us|timer_cancel)\\(").matcher(ll).find(), "no queue sleeps");
+        assertTrue(ll.contains("@mote_task_deadlines = global [2 x i32] zeroinitializer"), "one deadline per task slot");
+    }
+
+    @Test
+    void aBoardFasterThanTheClockAllowsIsRefused() throws IOException {
+        Path src = dir.resolve("prog.mote");
+        Files.writeString(src, TWO_SLEEPERS.formatted("1"));
+        Board b = Board.load("lm3s6965evb");
+        Board fast = new Board(b.name(), b.description(), b.file(), b.llvmTarget(), b.cpu(), b.features(), b.floatAbi(), b.memory(),
+                TaskTimers.FASTEST_CLOCK_HZ + 1, b.console(), b.irqs(), b.irqCount(), b.stackSize(), b.qemu(), b.flash());
+        ToolError e = assertThrows(ToolError.class, () -> Compiler.compile(src, Compiler.Options.defaults(fast, dir)));
+        assertTrue(e.getMessage().contains("per-task timers"), e.getMessage());
+    }
+}
