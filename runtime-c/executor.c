@@ -50,7 +50,19 @@ static uint32_t live_tasks;
  * where nothing else reads it, the status array are then only written, and the whole-program
  * optimiser drops them. Weak: C programs need not define it. */
 extern const bool mote_main_exits __attribute__((weak));
+#ifdef MOTE_WHOLE_PROGRAM
 #define MAIN_EXITS (&mote_main_exits != 0 && mote_main_exits)
+#else
+#define MAIN_EXITS 0   /* compiled apart from the program (-O 0): testing costs more than counting */
+#endif
+
+/* No task is ever left POISONED (no --panic=task poller): a stopped task's status needs no
+ * test first. Only where the poller is known: compiled apart, the test stays. */
+#ifdef MOTE_WHOLE_PROGRAM
+#define NEVER_POISONED (poller == 0)
+#else
+#define NEVER_POISONED 0
+#endif
 
 /* One task: the sweep has one slot, known before the loop is simplified, so its poll is
  * direct and may be inlined. Only where the count is a constant (C programs linking
@@ -148,9 +160,9 @@ int32_t mote_task_claim(uint32_t first, uint32_t n)
                     if (ONE_TASK)   /* main was the program's only task: none is left */   \
                         mote_exit(0);                                                      \
                     /* only a panic caught by the poller leaves a slot POISONED */       \
-                    if (poller == 0 || mote_task_status[id] == MOTE_TASK_LIVE)            \
+                    if (NEVER_POISONED || mote_task_status[id] == MOTE_TASK_LIVE)         \
                         mote_task_status[id] = MOTE_TASK_FINISHED;                         \
-                    if (!MAIN_EXITS)                                                       \
+                    if (count_live)                                                        \
                         live_tasks--;                                                      \
                 }                                                                          \
             }                                                                              \
@@ -169,8 +181,8 @@ _Noreturn void mote_executor_run(void)
     bool (*const poller)(uint32_t) = &mote_task_poller != 0 ? mote_task_poller : 0;
     const bool check_status = &mote_stale_polls_harmless == 0 || !mote_stale_polls_harmless;
     mote_task_status[MAIN_TASK] = MOTE_TASK_LIVE;
-    if (!MAIN_EXITS)
-        live_tasks = 1;
+    const bool count_live = !MAIN_EXITS;
+    live_tasks = 1;
     set_ready(MAIN_TASK, 1);
     for (;;) {
         bool polled = false;
@@ -198,7 +210,7 @@ _Noreturn void mote_executor_run(void)
         for (uint32_t id = 0; id < mote_task_count && !ready; id++)
             ready = is_ready(id);
         if (!ready) {
-            if (!ONE_TASK && !MAIN_EXITS && live_tasks == 0)
+            if (!ONE_TASK && count_live && live_tasks == 0)
                 mote_exit(0);
             __asm__ volatile("wfi" ::: "memory");
         }

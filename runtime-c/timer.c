@@ -32,28 +32,9 @@
  * and its handler stops it and wakes the sleeper, as hand-written C does. Its
  * future is a state byte (mote_single_sleep_us), not a node.
  *
- * One timer per task (mote_timer_per_task): a program that never reads the clock
- * and whose tasks each have one timer linked at most, every sleep a constant of
- * 2 s at most (mote.opt.TaskTimers), keeps no queue. Each task has a 32-bit
- * deadline (mote_task_deadlines) and a bit in `tasks.sleeping`; the clock is
- * 32 bits of cycles, compared modulo 2^32, and SysTick runs only while some
- * task sleeps. Each expiry scans the sleeping tasks for the due ones and the
- * next deadline, as hand-written C sweeps its tasks.
+ * One timer per task: timer_task.c, which a program links instead of this file.
  */
-#include "mote_rt.h"
-
-#define SYST_CSR (*(volatile uint32_t *)0xE000E010u)
-#define SYST_RVR (*(volatile uint32_t *)0xE000E014u)
-#define SYST_CVR (*(volatile uint32_t *)0xE000E018u)
-#define SCB_ICSR (*(volatile uint32_t *)0xE000ED04u)
-#define ICSR_PENDSTSET (1u << 26)
-#define ICSR_PENDSTCLR (1u << 25)
-#define CSR_ENABLE_TICKINT_CORE 7u
-#define MAX_PERIOD (1u << 24)
-
-#ifndef MOTE_CLOCK_HZ
-#error "MOTE_CLOCK_HZ (the core clock) must be defined"
-#endif
+#include "mote_systick.h"
 
 static struct {
     uint64_t base;             /* cycles at the start of the current period */
@@ -72,19 +53,6 @@ extern const uint64_t mote_timer_longest_us __attribute__((weak));
 #define SHORT_SLEEPS (&mote_timer_longest_us != 0 \
                       && mote_timer_longest_us <= (uint64_t)MAX_PERIOD * 1000000u / MOTE_CLOCK_HZ)
 
-/* The compiler defines it (mote.opt.TaskTimers), with mote_task_deadlines. */
-extern const bool mote_timer_per_task __attribute__((weak));
-#define PER_TASK (&mote_timer_per_task != 0 && mote_timer_per_task)
-extern uint32_t mote_task_deadlines[] __attribute__((weak));   /* [mote_task_count], cycles */
-
-/* Per-task timers: the 32-bit clock (as `clk`, without the queue) and the sleeping tasks.
- * `sleeping` is volatile: a sleep's poll reads it while SysTick may clear its bit. */
-static struct {
-    uint32_t base;
-    uint32_t period;
-    volatile uint32_t sleeping;   /* bit n: task n waits for mote_task_deadlines[n] */
-} tasks;
-
 /* One timer at a time: the sleep's state byte and its task, and the cycles it still has to
  * wait after the period SysTick is counting now (sleeps longer than 2^24 cycles take several). */
 static struct {
@@ -92,15 +60,6 @@ static struct {
     uint32_t task;
     uint64_t left;
 } one;
-
-static uint64_t us_to_cycles(uint64_t us)
-{
-#if MOTE_CLOCK_HZ % 1000000u == 0
-    return us * (MOTE_CLOCK_HZ / 1000000u);
-#else
-    return us * MOTE_CLOCK_HZ / 1000000u;
-#endif
-}
 
 static void program_period(uint32_t cycles)
 {
@@ -187,78 +146,6 @@ static inline __attribute__((always_inline)) void single_timer_tick(void)
     mote_wake_locked(one.task);   /* no other handler touches the timer */
 }
 
-/* Per-task timers: cycles since SysTick started (it starts here when stopped), modulo 2^32.
- * Interrupts masked; a wrap while they were masked shows as a pending SysTick. */
-static uint32_t task_clock(void)
-{
-    if (!(SYST_CSR & 1u)) {
-        tasks.period = MAX_PERIOD;
-        SYST_RVR = MAX_PERIOD - 1u;
-        SYST_CVR = 0;
-        SCB_ICSR = ICSR_PENDSTCLR;
-        SYST_CSR = CSR_ENABLE_TICKINT_CORE;
-    }
-    uint32_t base = tasks.base;
-    uint32_t val = SYST_CVR;
-    if (SCB_ICSR & ICSR_PENDSTSET) {
-        val = SYST_CVR;
-        base += tasks.period;
-    }
-    return val == 0 ? base : base + (tasks.period - 1u - val);
-}
-
-/* Per-task timers: wakes the tasks whose deadline has come, then runs SysTick to the next one,
- * or stops it when no task sleeps. Interrupts masked. */
-static void expire_tasks(void)
-{
-    uint32_t now = task_clock();
-    uint32_t next = MAX_PERIOD;
-    uint32_t sleeping = tasks.sleeping;
-    for (uint32_t id = 0; id < mote_task_count; id++) {
-        if (!(sleeping & 1u << id))
-            continue;
-        uint32_t left = mote_task_deadlines[id] - now;
-        if ((int32_t)left <= 0) {
-            sleeping &= ~(1u << id);
-            mote_wake_locked(id);
-        } else if (left < next) {
-            next = left;
-        }
-    }
-    tasks.sleeping = sleeping;
-    if (sleeping == 0) {
-        SYST_CSR = 0;
-        SCB_ICSR = ICSR_PENDSTCLR;   /* a period that ended just now */
-        return;
-    }
-    if (next == MAX_PERIOD && tasks.period == MAX_PERIOD)
-        return;   /* on full periods already: no reprogramming, no cycles lost */
-    tasks.base = now;
-    tasks.period = next < 2u ? 2u : next;   /* LOAD 0 would stop the counter */
-    SYST_RVR = tasks.period - 1u;
-    SYST_CVR = 0;
-    SCB_ICSR = ICSR_PENDSTCLR;
-}
-
-bool mote_task_sleep_us(uint8_t *state, uint32_t us)
-{
-    uint32_t bit = 1u << mote_task_current;
-    if (*state != MOTE_NODE_IDLE) {
-        if (tasks.sleeping & bit)
-            return false;
-        *state = MOTE_NODE_IDLE;
-        return true;
-    }
-    uint32_t primask = mote_irq_save();
-    /* TaskTimers.LONGEST_US at 1 GHz at most: under 2^31 cycles. */
-    mote_task_deadlines[mote_task_current] = task_clock() + (uint32_t)us_to_cycles(us);
-    tasks.sleeping |= bit;
-    *state = MOTE_NODE_LINKED;
-    expire_tasks();   /* maybe the earliest deadline now, maybe due already */
-    mote_irq_restore(primask);
-    return false;
-}
-
 /* One timer at a time: the poll of a sleep, as mote_sleep_us's. */
 bool mote_single_sleep_us(uint8_t *state, uint64_t us)
 {
@@ -285,24 +172,13 @@ bool mote_single_sleep_us(uint8_t *state, uint64_t us)
     SYST_CSR = CSR_ENABLE_TICKINT_CORE;
     return false;
 }
-
-/* Either mode's cancel: one timer at a time stops SysTick, one per task clears the task's bit. */
-void mote_task_timer_cancel(uint8_t *state)
+/* One timer at a time: a cancelled sleep (a `race`'s losing branch) stops SysTick. */
+void mote_single_timer_cancel(uint8_t *state)
 {
-    if (SINGLE) {
-        if (*state == MOTE_NODE_LINKED) {
-            SYST_CSR = 0;
-            SCB_ICSR = ICSR_PENDSTCLR;   /* a period that ended just now */
-        }
-        *state = MOTE_NODE_IDLE;
-        return;
+    if (*state == MOTE_NODE_LINKED) {
+        SYST_CSR = 0;
+        SCB_ICSR = ICSR_PENDSTCLR;   /* a period that ended just now */
     }
-    if (*state != MOTE_NODE_IDLE) {
-        uint32_t primask = mote_irq_save();
-        tasks.sleeping &= ~(1u << mote_task_current);
-        mote_irq_restore(primask);
-    }
-    /* The period programmed for it ends early and finds nothing due. */
     *state = MOTE_NODE_IDLE;
 }
 
@@ -310,13 +186,6 @@ void SysTick_Handler(void)
 {
     if (SINGLE) {
         single_timer_tick();
-        return;
-    }
-    if (PER_TASK) {
-        uint32_t primask = mote_irq_save();
-        tasks.base += tasks.period;
-        expire_tasks();
-        mote_irq_restore(primask);
         return;
     }
     uint32_t primask = mote_irq_save();

@@ -147,11 +147,11 @@ bool mote_sleep_until_us(struct mote_timer *t, uint64_t at);
 /* Deregisters a sleeping timer (an abandoned `race` branch); idle afterwards. */
 void mote_timer_cancel(struct mote_timer *t);
 /* The same with the future a state byte (zero = idle; mote.opt.TaskTimers): one timer per task
- * (the deadline is the polling task's slot) or one timer at a time (single); the cancel serves
- * both. */
+ * (timer_task.c: the deadline is the polling task's slot) or one timer at a time (timer.c). */
 bool mote_task_sleep_us(uint8_t *state, uint32_t us);
-bool mote_single_sleep_us(uint8_t *state, uint64_t us);
 void mote_task_timer_cancel(uint8_t *state);
+bool mote_single_sleep_us(uint8_t *state, uint64_t us);
+void mote_single_timer_cancel(uint8_t *state);
 
 /* ---- Channel<T, N> and Signal<T> (channel.c) ---- */
 struct mote_waiter {           /* 8 bytes, align 4; zero = idle */

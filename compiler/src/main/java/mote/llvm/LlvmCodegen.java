@@ -254,6 +254,7 @@ public final class LlvmCodegen implements AutoCloseable {
         runtimeFn("mote_sleep_until_us", i1, false, ptr, i64);
         runtimeFn("mote_task_sleep_us", i1, false, ptr, i32);
         runtimeFn("mote_single_sleep_us", i1, false, ptr, i64);
+        runtimeFn("mote_single_timer_cancel", voidType, false, ptr);
         runtimeFn("mote_task_timer_cancel", voidType, false, ptr);
         runtimeFn("mote_event_emit", voidType, false, ptr, ptr, i32);
         runtimeFn("mote_channel_close", voidType, false, ptr, i32);
@@ -456,9 +457,6 @@ public final class LlvmCodegen implements AutoCloseable {
         singleTimer = !debugBuild && mote.mir.TimerUse.oneAtATime(program);
         if (singleTimer != (mote.opt.TaskTimers.marked(program) && !taskTimers) && hasSleeps(program))
             throw new IllegalStateException("sleeps laid out for one timer at a time in a program that needs more, or not in one that does");
-        LLVMValueRef perTask = LLVMAddGlobal(module, i8, "mote_timer_per_task");
-        LLVMSetInitializer(perTask, constInt(i8, taskTimers ? 1 : 0));
-        LLVMSetGlobalConstant(perTask, 1);
         LLVMValueRef single = LLVMAddGlobal(module, i8, "mote_timer_single");
         LLVMSetInitializer(single, constInt(i8, singleTimer ? 1 : 0));
         LLVMSetGlobalConstant(single, 1);

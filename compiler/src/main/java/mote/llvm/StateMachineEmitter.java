@@ -89,7 +89,7 @@ final class StateMachineEmitter {
      */
     void emitCancel(Callee callee, LLVMValueRef child) {
         if (callee instanceof Callee.Builtin b && b.isSleep()) {
-            cg.callRuntime(b.perTask() ? "mote_task_timer_cancel" : "mote_timer_cancel", child);
+            cg.callRuntime(!b.perTask() ? "mote_timer_cancel" : cg.singleTimer ? "mote_single_timer_cancel" : "mote_task_timer_cancel", child);
         } else if (callee instanceof Callee.Channel wait) {
             LLVMValueRef channel = channelOf(wait, child);
             Type.Channel ch = wait.channel();
