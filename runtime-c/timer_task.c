@@ -6,7 +6,7 @@
  * calls mote_task_sleep_us and so links this file instead of timer.c: no queue of nodes. Each
  * task slot has a 32-bit deadline (mote_task_deadlines) and a bit in `tasks.sleeping`; the
  * clock is 32 bits of core cycles, compared modulo 2^32 (every deadline is under 2^31 cycles
- * away), and SysTick runs only while some task sleeps. Each expiry scans the sleeping tasks
+ * away), and SysTick stops once no task sleeps. Each expiry scans the sleeping tasks
  * for the due ones and the next deadline, as hand-written C sweeps its tasks. A sleep's future
  * is its state byte: idle, or linked while its task's bit is set.
  */

@@ -246,10 +246,11 @@ public final class Compiler {
 
     /** As above; {@code lineTable}: the MIR marks each statement's source line (see {@link #compile}). */
     static Analysis analyze(SourceFile source, Set<Optimization> opts, boolean debug, boolean panicAbort, String test, boolean lineTable) {
-        return analyze(check(source), opts, debug, panicAbort, test, lineTable);
+        return analyze(check(source), opts, debug, panicAbort, test, lineTable, 0);
     }
 
-    private static Analysis analyze(Checked checked, Set<Optimization> opts, boolean debug, boolean panicAbort, String test, boolean lineTable) {
+    /** {@code clockHz}: the board's core clock, which per-task timers must allow (0: any board's). */
+    private static Analysis analyze(Checked checked, Set<Optimization> opts, boolean debug, boolean panicAbort, String test, boolean lineTable, long clockHz) {
         SourceFile source = checked.source();
         TypedProgram typed = checked.typed();
         return guard("analysis", source, () -> {
@@ -283,7 +284,7 @@ public final class Compiler {
             MirProgram copies = pass("copy propagation", folded, p -> CopyPropagation.run(p, opts, debug));
             MirProgram direct = pass("direct channels", copies, p -> DirectChannels.run(p, debug));
             // Nor this: sleeps lose their timer node where runtime-c keeps one deadline per task.
-            MirProgram timers = pass("task timers", direct, p -> TaskTimers.run(p, debug));
+            MirProgram timers = pass("task timers", direct, p -> TaskTimers.run(p, debug, clockHz));
             // Part of overlap-layout: an await on a named static keeps no pointer to it.
             MirProgram fixed = pass("fixed channels", timers, p -> FixedChannels.run(p, opts, debug));
             // Part of overlap-layout: an address fixed for the whole call is computed again, not saved.
@@ -337,12 +338,8 @@ public final class Compiler {
         SourceFile source = checked.source();
         // Every image has a DWARF line table (non-loaded sections: no flash), so that `mote run`
         // and `mote monitor` can name the source line of a fault (docs/debugging.md).
-        Analysis analysis = analyze(checked, options.opts(), options.debug(), options.panicAbort(), test, true);
+        Analysis analysis = analyze(checked, options.opts(), options.debug(), options.panicAbort(), test, true, options.board().clockHz());
         checkInterrupts(analysis.mir(), options.board());
-        if (TaskTimers.perTaskClock(analysis.mir()) && options.board().clockHz() > TaskTimers.FASTEST_CLOCK_HZ)
-            throw new ToolError("board `" + options.board().name() + "` runs its core at " + options.board().clockHz()
-                    + " Hz: runtime-c's per-task timers count 32-bit cycles and allow " + TaskTimers.FASTEST_CLOCK_HZ
-                    + " Hz at most (a program whose tasks sleep at once needs them)");
         BuildFolder folder = BuildFolder.open(options.outDir());
         try {
             Result result = generate(source, analysis, options, test, folder);

@@ -290,8 +290,8 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
     LLVMValueRef pollBuiltin(Callee.Builtin b, LLVMValueRef state) {
         switch (b) {
             case SLEEP_MS, SLEEP_US, SLEEP_UNTIL, TASK_SLEEP_MS, TASK_SLEEP_US -> {
-                // runtime-c keeps the node in its timer queue until the deadline; same node every
-                // poll. Linked or fired after the first poll, it has no use for the duration.
+                // The same node (or state byte) every poll: runtime-c keeps it linked until the
+                // deadline, so after the first poll it has no use for the duration.
                 return pollSleep(b, state, cg.constInt(cg.i64, 0));
             }
             case YIELD_NOW -> {

@@ -379,6 +379,7 @@ final class DebugInfo {
     Map<Local, Declared> declareLocals(MirFn fn, StateMachine machine, LLVMValueRef[] slots, LLVMValueRef self,
                        LLVMMetadataRef scope, LLVMBasicBlockRef entry) {
         Map<Local, Declared> declared = new HashMap<>();
+        Set<List<Object>> parameters = new java.util.HashSet<>();   // (scope, argument number) declared
         Map<String, Set<List<Statement.Inlined>>> inlined = inlinedCalls(fn);
         for (int i = 0; i < slots.length; i++) {
             LocalDecl decl = fn.locals().get(i);
@@ -405,8 +406,11 @@ final class DebugInfo {
             if (name.equals("return") || name.endsWith(".return")) continue;   // a result: the caller's local it is assigned to names it
             LLVMMetadataRef loc = location(at, call, scope);
             LLVMMetadataRef varScope = call.isEmpty() ? scope : inlinedSubprogram(call.get(0).function(), call.get(0).declared());
-            // A parameter: of this fn, or of the inlined fn whose local it is.
+            // A parameter: of this fn, or of the inlined fn whose local it is. An inlined fn's
+            // parameters are known by name, which a later `let` may shadow: only the first local
+            // of that name is the parameter (two with one argument number crash LLVM's DWARF writer).
             int param = call.isEmpty() ? fn.params().indexOf(local) : call.get(0).params().indexOf(name);
+            if (param >= 0 && !parameters.add(java.util.Arrays.asList(varScope, param))) param = -1;
             LLVMMetadataRef variable = param >= 0
                     ? LLVMDIBuilderCreateParameterVariable(di, varScope, name, DebugTypes.utf8(name), param + 1, file, at.line(), type, 1, LLVMDIFlagZero)
                     : LLVMDIBuilderCreateAutoVariable(di, varScope, name, DebugTypes.utf8(name), file, at.line(), type, 1, LLVMDIFlagZero, 0);

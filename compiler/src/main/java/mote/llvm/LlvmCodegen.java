@@ -173,15 +173,6 @@ public final class LlvmCodegen implements AutoCloseable {
     /** One deadline per task (mote.opt.TaskTimers): a sleep's state is its state byte alone. */
     boolean taskTimers;
 
-    private static boolean hasSleeps(MirProgram program) {
-        for (MirFn f : program.functions())
-            for (BasicBlock b : f.blocks())
-                if (b.terminator() instanceof Terminator.Await a && a.callee() instanceof Callee.Builtin s && s.isSleep()
-                        || b.terminator() instanceof Terminator.PollChild pc && pc.callee() instanceof Callee.Builtin s2 && s2.isSleep())
-                    return true;
-        return false;
-    }
-
     /** Whether temporaries are values rather than stack slots ({@link BlockTemps}); see {@link #temporariesAsValues}. */
     boolean temporariesAsValues;
 
@@ -393,6 +384,13 @@ public final class LlvmCodegen implements AutoCloseable {
         return LLVMConstStructInContext(ctx, values(parts.toArray(LLVMValueRef[]::new)), parts.size(), 1);
     }
 
+    private static boolean hasSleeps(MirProgram program) {
+        for (MirFn f : program.functions())
+            for (BasicBlock b : f.blocks())
+                if (mote.mir.TimerUse.callee(b.terminator()) instanceof Callee.Builtin s && s.isSleep()) return true;
+        return false;
+    }
+
     /**
      * Gives {@code global} the alignment of its elements. Without an explicit one, LLVM aligns a
      * global over 16 bytes to 16, and each such global pads the flash or RAM before it.
@@ -400,11 +398,7 @@ public final class LlvmCodegen implements AutoCloseable {
     static void naturalAlignment(LLVMValueRef global) {
         LLVMTypeRef t = LLVMGlobalGetValueType(global);
         while (LLVMGetTypeKind(t) == LLVMArrayTypeKind) t = LLVMGetElementType(t);
-        int align = switch (LLVMGetTypeKind(t)) {
-            case LLVMIntegerTypeKind -> Math.max(1, Math.min(8, LLVMGetIntTypeWidth(t) / 8));
-            default -> 4;   // pointers and structs of words
-        };
-        LLVMSetAlignment(global, align);
+        LLVMSetAlignment(global, LLVMABIAlignmentOfType(LLVMGetModuleDataLayout(LLVMGetGlobalParent(global)), t));
     }
 
     /** A private constant holding {@code bytes}; identical strings share one global. */

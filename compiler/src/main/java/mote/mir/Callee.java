@@ -8,9 +8,10 @@ public sealed interface Callee {
 
     /**
      * Built-in futures, whose state and poll come with the compiler and runtime-c. Sleeps keep
-     * runtime-c's `struct mote_timer` (16 bytes, align 4) and nothing else: the duration is
-     * only read by the first poll, which the await makes where it has the value (an idle node
-     * takes its deadline from it; a linked or fired one ignores it).
+     * runtime-c's `struct mote_timer` (16 bytes, align 4) and nothing else, or where runtime-c
+     * keeps the deadline itself (TASK_SLEEP_*) a state byte: the duration is only read by the
+     * first poll, which the await makes where it has the value (an idle node takes its deadline
+     * from it; a linked or fired one ignores it).
      */
     enum Builtin implements Callee {
         YIELD_NOW("yield_now", 1, 1),

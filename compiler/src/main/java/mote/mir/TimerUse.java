@@ -103,7 +103,7 @@ public final class TimerUse {
                 if (!(callee(b.terminator()) instanceof Callee.Builtin sleep) || !sleep.isSleep()) continue;
                 if (args.isEmpty()) return -1;
                 if (defs == null) defs = ChannelWaiters.definitions(f);
-                long n = constant(f, args.get(0), defs, 0);
+                long n = upperBound(f, args.get(0), defs);
                 if (n < 0) return -1;
                 long us = sleep.millis() ? n * 1000 : n;
                 if (us < 0 || us / 1000 != n && sleep.millis()) return -1;
@@ -111,6 +111,26 @@ public final class TimerUse {
             }
         }
         return longest;
+    }
+
+    /**
+     * The most a sleep's duration operand can be, when only constants make it: {@link #constant},
+     * or a local assigned several such values (merged states join `sleep_us(137)` and
+     * `sleep_us(211)` into one await); -1 for anything else.
+     */
+    static long upperBound(MirFn f, Operand op, Map<Local, List<Rvalue>> defs) {
+        List<Rvalue> assigned = op instanceof Operand.Copy copy ? defs.get(copy.local()) : null;
+        if (assigned != null && assigned.size() > 1) {
+            Local local = ((Operand.Copy) op).local();
+            long most = 0;
+            for (Rvalue r : assigned) {
+                long v = r == null ? -1 : value(f, local, r, defs, 0);
+                if (v < 0) return -1;
+                most = Math.max(most, v);
+            }
+            return most;
+        }
+        return constant(f, op, defs, 0);
     }
 
     /**
@@ -124,11 +144,16 @@ public final class TimerUse {
         if (!(op instanceof Operand.Copy copy) || depth > 16) return -1;
         List<Rvalue> assigned = defs.get(copy.local());
         if (assigned == null || assigned.size() != 1 || assigned.get(0) == null) return -1;
-        if (!(f.typeOf(copy.local()) instanceof mote.types.Type.Int t) || t.signed() || t.bits() > 32) return -1;
+        return value(f, copy.local(), assigned.get(0), defs, depth);
+    }
+
+    /** {@code assigned}'s value when only constants make it, as {@link #constant}; -1 if not, or if it does not fit {@code local}'s type. */
+    private static long value(MirFn f, Local local, Rvalue assigned, Map<Local, List<Rvalue>> defs, int depth) {
+        if (!(f.typeOf(local) instanceof mote.types.Type.Int t) || t.signed() || t.bits() > 32) return -1;
         long value;
-        if (assigned.get(0) instanceof Rvalue.Use u) {
+        if (assigned instanceof Rvalue.Use u) {
             value = constant(f, u.operand(), defs, depth + 1);
-        } else if (assigned.get(0) instanceof Rvalue.Binary bin) {
+        } else if (assigned instanceof Rvalue.Binary bin) {
             long x = constant(f, bin.left(), defs, depth + 1), y = constant(f, bin.right(), defs, depth + 1);
             if (x < 0 || y < 0) return -1;
             value = switch (bin.op()) {
@@ -189,9 +214,11 @@ public final class TimerUse {
         return false;
     }
 
-    private static Callee callee(Terminator t) {
+    /** What an await, a child's poll or a child's cancel waits on; null for other terminators. */
+    public static Callee callee(Terminator t) {
         if (t instanceof Terminator.Await a) return a.callee();
         if (t instanceof Terminator.PollChild pc) return pc.callee();
+        if (t instanceof Terminator.CancelChild cc) return cc.callee();
         return null;
     }
 

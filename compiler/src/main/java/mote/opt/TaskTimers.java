@@ -4,7 +4,6 @@ import mote.mir.BasicBlock;
 import mote.mir.Callee;
 import mote.mir.MirFn;
 import mote.mir.MirProgram;
-import mote.mir.Terminator;
 import mote.mir.TimerUse;
 
 /**
@@ -30,16 +29,19 @@ public final class TaskTimers {
 
     /** The longest constant sleep kept per task: 2 s, under 2^31 cycles at {@link #FASTEST_CLOCK_HZ}. */
     public static final long LONGEST_US = 2_000_000;
-    /** The fastest core clock per-task timers allow (a board's clock-hz); faster ones keep the queue. */
+    /** The fastest core clock per-task timers allow (a board's clock-hz); on a faster board the sleeps keep the queue. */
     public static final long FASTEST_CLOCK_HZ = 1_000_000_000;
     /** Task slots the runtime's bit mask of sleeping tasks can hold. */
     public static final int MOST_TASKS = 32;
 
-    /** Whether the program's sleeps are kept per task (see the class comment). */
-    public static boolean applies(MirProgram program, boolean debug) {
+    /**
+     * Whether the program's sleeps are kept outside their futures (see the class comment);
+     * {@code clockHz}: the board's core clock, 0 when not known (`mote explain`: any board's).
+     */
+    public static boolean applies(MirProgram program, boolean debug, long clockHz) {
         if (debug) return false;
         if (TimerUse.oneAtATime(program)) return true;
-        if (taskSlots(program) > MOST_TASKS) return false;
+        if (taskSlots(program) > MOST_TASKS || clockHz > FASTEST_CLOCK_HZ) return false;
         long longest = TimerUse.longestSleepUs(program);
         return longest >= 0 && longest <= LONGEST_US && TimerUse.onePerTask(program);
     }
@@ -49,15 +51,15 @@ public final class TaskTimers {
         return marked(program) && !TimerUse.oneAtATime(program);
     }
 
-    public static MirProgram run(MirProgram program, boolean debug) {
-        return applies(program, debug) ? MirEdit.mapCallees(program, c -> c instanceof Callee.Builtin b ? b.inTaskSlot() : c) : program;
+    public static MirProgram run(MirProgram program, boolean debug, long clockHz) {
+        return applies(program, debug, clockHz) ? MirEdit.mapCallees(program, c -> c instanceof Callee.Builtin b ? b.inTaskSlot() : c) : program;
     }
 
     /** Whether some sleep of {@code program} was marked (the code generator's switch). */
     public static boolean marked(MirProgram program) {
         for (MirFn f : program.functions())
             for (BasicBlock b : f.blocks())
-                if (callee(b.terminator()) instanceof Callee.Builtin s && s.perTask()) return true;
+                if (TimerUse.callee(b.terminator()) instanceof Callee.Builtin s && s.perTask()) return true;
         return false;
     }
 
@@ -66,12 +68,5 @@ public final class TaskTimers {
         int slots = program.mainFunction() != null ? 1 : 0;
         for (MirProgram.Task t : program.tasks()) slots += t.poolSize();
         return slots;
-    }
-
-    private static Callee callee(Terminator t) {
-        if (t instanceof Terminator.Await a) return a.callee();
-        if (t instanceof Terminator.PollChild pc) return pc.callee();
-        if (t instanceof Terminator.CancelChild cc) return cc.callee();
-        return null;
     }
 }
