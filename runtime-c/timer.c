@@ -53,10 +53,10 @@ extern const uint64_t mote_timer_longest_us __attribute__((weak));
 #define SHORT_SLEEPS (&mote_timer_longest_us != 0 \
                       && mote_timer_longest_us <= (uint64_t)MAX_PERIOD * 1000000u / MOTE_CLOCK_HZ)
 
-/* One timer at a time: the sleep's state byte and its task, and the cycles it still has to
- * wait after the period SysTick is counting now (sleeps longer than 2^24 cycles take several). */
+/* One timer at a time: the sleeping task, and the cycles it still has to wait after the
+ * period SysTick is counting now (sleeps longer than 2^24 cycles take several). SysTick runs
+ * exactly while the one sleep is pending: a linked sleep whose SysTick has stopped has fired. */
 static struct {
-    uint8_t *state;
     uint32_t task;
     uint64_t left;
 } one;
@@ -141,31 +141,28 @@ static inline __attribute__((always_inline)) void single_timer_tick(void)
         count_period(one.left);
         return;
     }
-    SYST_CSR = 0;
-    *one.state = MOTE_NODE_FIRED;
+    SYST_CSR = 0;   /* the sleep's next poll finds it fired */
     mote_wake_locked(one.task);   /* no other handler touches the timer */
 }
 
 /* One timer at a time: the poll of a sleep, as mote_sleep_us's. */
 bool mote_single_sleep_us(uint8_t *state, uint64_t us)
 {
-    if (*state == MOTE_NODE_FIRED) {
+    if (*state == MOTE_NODE_LINKED) {
+        if (SYST_CSR & 1u)
+            return false;
         *state = MOTE_NODE_IDLE;
         return true;
     }
-    if (*state == MOTE_NODE_LINKED)
-        return false;
+    *state = MOTE_NODE_LINKED;
     if (us == 0) {
-        /* Due now: fired at once, as the queue expires a deadline already past, so the next
-         * poll finds it done (a 2-cycle period could let a race's sibling win). */
-        *state = MOTE_NODE_FIRED;
+        /* Due now: fired at once (SysTick not started), as the queue expires a deadline already
+         * past, so the next poll finds it done (a 2-cycle period could let a race's sibling win). */
         mote_wake_current();
         return false;
     }
     /* SysTick is stopped: no timer is linked. Start it last, once the sleep is recorded. */
-    one.state = state;
     one.task = mote_task_current;
-    *state = MOTE_NODE_LINKED;
     uint64_t cycles = us_to_cycles(us);
     count_period(cycles < 2u ? 2u : cycles);   /* LOAD 0 would stop the counter */
     __asm__ volatile("" ::: "memory");

@@ -42,9 +42,14 @@ public final class MonitorCommand implements Callable<Integer> {
     }
 
     static Optional<Duration> timeout(Double seconds) {
-        if (seconds == null) return Optional.empty();
-        if (seconds <= 0) throw new ToolError("--timeout must be a positive number of seconds", 2);
-        return Optional.of(Duration.ofMillis((long) (seconds * 1000)));
+        return seconds == null ? Optional.empty() : Optional.of(duration(seconds));
+    }
+
+    /** `--timeout SECONDS` of run, test and monitor: a finite positive number, at least 1 ms once rounded. */
+    static Duration duration(double seconds) {
+        if (!(seconds > 0) || Double.isInfinite(seconds))   // NaN too
+            throw new ToolError("--timeout must be a positive number of seconds, not " + seconds, 2);
+        return Duration.ofMillis(Math.max(1, (long) Math.ceil(seconds * 1000)));
     }
 
     /** Shared with `mote flash --monitor`: {@code worstCases} from the build when there is one. */

@@ -104,15 +104,14 @@ public final class RunCommand implements Callable<Integer> {
         ConsoleDecoder decoder = new ConsoleDecoder(faults, mote.decode.LogDecoder.of(result.elf()));
         QemuOptions q = QemuOptions.defaults().withExtraArgs(qemuArgs).withConsole(decoder.decoding(System.out)).withDiagnostics(System.err);
         if (timeoutSeconds != null) {
-            if (timeoutSeconds <= 0) throw new mote.diag.ToolError("--timeout must be a positive number of seconds", 2);
-            q = q.withTimeout(Duration.ofMillis((long) (timeoutSeconds * 1000)));
+            q = q.withTimeout(MonitorCommand.duration(timeoutSeconds));
         }
         if (gdbPort != null) {
             if (gdbPort < 1 || gdbPort > 65535) throw new mote.diag.ToolError("--gdb: " + gdbPort + " is not a TCP port (1 to 65535)", 2);
             q = q.withGdbPort(gdbPort);
             // The image in the output folder has the same bytes and a path worth typing.
             spec.commandLine().getErr().println(GdbAttach.hint("mote run", gdbPort, result.installedElf().orElse(result.elf()),
-                    build.source.toAbsolutePath().getParent()));
+                    build.source().toAbsolutePath().getParent()));
             spec.commandLine().getErr().flush();
         }
         if (typed != null) q = q.withInput(typed);

@@ -38,7 +38,7 @@ public final class TestCommand implements Callable<Integer> {
     }
 
     private int execute() {
-        if (timeoutSeconds <= 0) throw new ToolError("--timeout must be a positive number of seconds", 2);
+        Duration timeout = MonitorCommand.duration(timeoutSeconds);
         Compiler.Options options = build.toOptions();
         options.board().requireQemu();
         List<Path> files = build.source != null || build.project().isEmpty()
@@ -46,7 +46,7 @@ public final class TestCommand implements Callable<Integer> {
                 : build.project().get().testFolders().stream().flatMap(folder -> TestRunner.files(folder).stream()).toList();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TestRunner runner = new TestRunner(options, Duration.ofMillis((long) (timeoutSeconds * 1000)), out, err);
+        TestRunner runner = new TestRunner(options, timeout, out, err);
         boolean ok = runner.run(files);
         if (junit != null) runner.writeJUnit(junit);
         return ok ? 0 : Main.EXIT_COMPILE_ERROR;

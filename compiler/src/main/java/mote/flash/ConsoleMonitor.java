@@ -50,10 +50,17 @@ public final class ConsoleMonitor {
     /** Reads {@code device} (a serial port or a pseudo-terminal), setting its speed first when {@code baud} is given. */
     public int serial(Path device, Optional<Integer> baud, Optional<Duration> timeout) {
         if (!Files.exists(device)) throw new ToolError("no such port: " + device + " (--port)", 2);
+        if (Files.isDirectory(device)) throw new ToolError(device + " is a folder, not a serial port (--port)", 2);
         baud.ifPresent(rate -> configure(device, rate));
+        InputStream opened;
+        try {
+            opened = new FileInputStream(device.toFile());
+        } catch (IOException e) {   // permission denied: not in the dialout group?
+            throw new ToolError("cannot read " + device + ": " + e.getMessage() + " (--port)");
+        }
         int[] result = {0};
         Thread reader = new Thread(() -> {
-            try (InputStream in = new FileInputStream(device.toFile())) {
+            try (InputStream in = opened) {
                 result[0] = read(in);
             } catch (IOException e) {
                 result[0] = 0;   // the port went away (a closed pseudo-terminal reads as an error)

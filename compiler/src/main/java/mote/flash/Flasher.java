@@ -116,8 +116,9 @@ public final class Flasher {
                 String target = required(board, flash.flatMap(Board.Flash::openocdTarget), "openocd-target", "OpenOCD");
                 List<String> command = new ArrayList<>(List.of("openocd"));
                 flash.flatMap(Board.Flash::openocdInterface).ifPresent(i -> command.addAll(List.of("-f", i)));
-                command.addAll(List.of("-f", target, "-c", "program " + elf.toString().replace("\\", "/")
-                        + " verify reset exit"));
+                // OpenOCD reads -c as Tcl: braces keep spaces, `$` and `[` in the path as they are.
+                command.addAll(List.of("-f", target, "-c", "program {" + elf.toString().replace("\\", "/")
+                        + "} verify reset exit"));
                 return new Commands(List.of(command));
             }
             case "pyocd" -> {

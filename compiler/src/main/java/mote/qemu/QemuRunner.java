@@ -103,8 +103,21 @@ public final class QemuRunner {
         Thread stderrReader = pump("qemu-stderr", process.getErrorStream(), stderr,
                 options.diagnostics().orElse(OutputStream.nullOutputStream()),
                 line -> flags.isHarmless(line, command.get(0)));
-        boolean timedOut = !waitFor(process, options.timeout());
-        if (timedOut) killTree(process);
+        // mote killed (a CI job cancelled, Ctrl-C): QEMU goes too, instead of running on orphaned.
+        Process started = process;
+        Thread stopQemu = new Thread(() -> killTree(started), "qemu-stop");
+        Runtime.getRuntime().addShutdownHook(stopQemu);
+        boolean timedOut;
+        try {
+            timedOut = !waitFor(process, options.timeout());
+            if (timedOut) killTree(process);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopQemu);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it stops QEMU
+            }
+        }
         joinQuietly(consoleReader);
         joinQuietly(stderrReader);
         int exitCode = timedOut ? QemuResult.TIMEOUT_EXIT_CODE : process.exitValue();

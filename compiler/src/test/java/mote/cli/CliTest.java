@@ -198,6 +198,11 @@ class CliTest {
         assertEquals(2, mote("build", example("foo_bar.mote"), "--emit", "png").exit());
         assertEquals(2, mote("build", example("foo_bar.mote"), "--no-such-flag").exit());
         assertEquals(2, mote("run", example("foo_bar.mote"), "--timeout", "-3").exit());
+        for (String timeout : new String[] {"NaN", "Infinity", "0"}) {
+            Outcome o = mote("run", example("foo_bar.mote"), "--timeout", timeout, "-o", outDir());
+            assertEquals(2, o.exit(), timeout + ": " + o.err());
+            assertTrue(o.err().contains("--timeout must be a positive number of seconds"), o.err());
+        }
         for (String units : new String[] {"0", "-1", "65", "two", ""}) {
             Outcome o = mote("build", example("foo_bar.mote"), "--codegen-units", units, "-o", outDir());
             assertEquals(2, o.exit(), units);

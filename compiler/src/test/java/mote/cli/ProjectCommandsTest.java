@@ -77,6 +77,15 @@ class ProjectCommandsTest {
         assertTrue(build.out().contains("wrote " + project.resolve("build").resolve("main.elf")), build.out());
         assertTrue(build.out().contains("blink "), "the task report names the starter's task: " + build.out());
 
+        // `run --gdb` halts QEMU for a debugger, naming the project's entry file's folder for gdb's sources.
+        int port;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        Run halted = moteIn(project.resolve("src"), "run", "--gdb=" + port, "--timeout", "1");
+        assertEquals(124, halted.exit(), halted.all());   // nobody attached; was an internal error (70)
+        assertTrue(halted.err().contains("" + port), halted.all());
+
         Run flash = mote("flash", "--project", project.toString(), "--probe", "gdb=localhost:3333", "--dry-run");
         assertEquals(0, flash.exit(), flash.all());
         assertTrue(flash.out().contains("GDB remote protocol to localhost:3333:\n  vFlashWrite (or M) 0x00000000..0x000000c0"), "mps2-an385's 48 vectors, from the manifest's board: " + flash.out());

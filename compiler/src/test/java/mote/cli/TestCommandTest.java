@@ -74,6 +74,13 @@ class TestCommandTest {
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("error[E0308]"), r.err());
         assertTrue(r.out().contains("1 file did not compile"), r.out());
+        // In a folder, a file that is not UTF-8 is reported and fails the run (it was skipped).
+        Path folder = tmp.resolve("tests");
+        Files.createDirectories(folder);
+        Files.write(folder.resolve("latin1.mote"), "// r\u00e9sum\u00e9\ntest fn fails() { assert(1 == 2); }\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Run latin1 = mote("test", folder.toString(), "-o", tmp.toString());
+        assertEquals(1, latin1.exit(), latin1.out() + latin1.err());
+        assertTrue(latin1.err().contains("UTF-8"), latin1.err());
     }
 
     /**

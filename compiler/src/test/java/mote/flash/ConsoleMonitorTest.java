@@ -141,7 +141,8 @@ class ConsoleMonitorTest {
         for (String[] args : List.of(new String[] {"monitor", "--elf", dir.resolve("none.elf").toString(), "--port", "/dev/null"},
                 new String[] {"monitor", "--elf", elf, "--port", "gdb=localhost"},
                 new String[] {"monitor", "--elf", elf, "--port", "gdb=localhost:99999"},
-                new String[] {"monitor", "--elf", elf, "--port", dir.resolve("no-such-port").toString()})) {
+                new String[] {"monitor", "--elf", elf, "--port", dir.resolve("no-such-port").toString()},
+                new String[] {"monitor", "--elf", elf, "--port", dir.toString()})) {   // a folder: it read as an empty port, exit 0
             java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
             int code = mote.cli.Main.execute(args, new java.io.PrintWriter(out), new java.io.PrintWriter(err));
             assertEquals(2, code, String.join(" ", args) + ": " + err);

@@ -42,7 +42,7 @@ class FlashDryRunTest {
         Path elf = elfFor("nucleo-f401re");
         Cli cli = mote("flash", elf.toString(), "-b", "nucleo-f401re", "--probe", "openocd", "--dry-run");
         assertEquals(0, cli.code(), cli.err());
-        assertEquals("openocd -f interface/stlink.cfg -f target/stm32f4x.cfg -c 'program " + elf + " verify reset exit'\n",
+        assertEquals("openocd -f interface/stlink.cfg -f target/stm32f4x.cfg -c 'program {" + elf + "} verify reset exit'\n",
                 cli.out());
     }
 
