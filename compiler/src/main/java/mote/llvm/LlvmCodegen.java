@@ -384,13 +384,6 @@ public final class LlvmCodegen implements AutoCloseable {
         return LLVMConstStructInContext(ctx, values(parts.toArray(LLVMValueRef[]::new)), parts.size(), 1);
     }
 
-    private static boolean hasSleeps(MirProgram program) {
-        for (MirFn f : program.functions())
-            for (BasicBlock b : f.blocks())
-                if (mote.mir.TimerUse.callee(b.terminator()) instanceof Callee.Builtin s && s.isSleep()) return true;
-        return false;
-    }
-
     /**
      * Gives {@code global} the alignment of its elements. Without an explicit one, LLVM aligns a
      * global over 16 bytes to 16, and each such global pads the flash or RAM before it.
@@ -447,10 +440,9 @@ public final class LlvmCodegen implements AutoCloseable {
         LLVMSetGlobalConstant(direct, 1);
         // One timer at a time: runtime-c needs no clock and no timer queue. Debug builds keep
         // them, for the deadlines the debugger shows.
+        // The sleeps' layout decides (mote.opt.TaskTimers marks them; debug builds never do).
         taskTimers = mote.opt.TaskTimers.perTaskClock(program);
-        singleTimer = !debugBuild && mote.mir.TimerUse.oneAtATime(program);
-        if (singleTimer != (mote.opt.TaskTimers.marked(program) && !taskTimers) && hasSleeps(program))
-            throw new IllegalStateException("sleeps laid out for one timer at a time in a program that needs more, or not in one that does");
+        singleTimer = mote.opt.TaskTimers.marked(program) && !taskTimers;
         LLVMValueRef single = LLVMAddGlobal(module, i8, "mote_timer_single");
         LLVMSetInitializer(single, constInt(i8, singleTimer ? 1 : 0));
         LLVMSetGlobalConstant(single, 1);
