@@ -64,9 +64,7 @@ static struct {
 static void program_period(uint32_t cycles)
 {
     clk.period = cycles;
-    SYST_RVR = cycles - 1u;
-    SYST_CVR = 0;             /* reloads from RVR on the next cycle */
-    SCB_ICSR = ICSR_PENDSTCLR; /* a wrap of the old period is in `base` now */
+    systick_restart(cycles);   /* a wrap of the old period is in `base` now */
 }
 
 /* Cycles since the clock started. Interrupts masked. A wrap that happened

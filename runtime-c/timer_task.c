@@ -25,13 +25,16 @@ static struct {
 
 /* Per-task timers: cycles since SysTick started (it starts here when stopped), modulo 2^32.
  * Interrupts masked; a wrap while they were masked shows as a pending SysTick. */
+static void program_period(uint32_t cycles)
+{
+    tasks.period = cycles;
+    systick_restart(cycles);
+}
+
 static uint32_t task_clock(void)
 {
     if (!(SYST_CSR & 1u)) {
-        tasks.period = MAX_PERIOD;
-        SYST_RVR = MAX_PERIOD - 1u;
-        SYST_CVR = 0;
-        SCB_ICSR = ICSR_PENDSTCLR;
+        program_period(MAX_PERIOD);
         SYST_CSR = CSR_ENABLE_TICKINT_CORE;
     }
     uint32_t base = tasks.base;
@@ -70,10 +73,7 @@ static void expire_tasks(void)
     if (next == MAX_PERIOD && tasks.period == MAX_PERIOD)
         return;   /* on full periods already: no reprogramming, no cycles lost */
     tasks.base = now;
-    tasks.period = next < 2u ? 2u : next;   /* LOAD 0 would stop the counter */
-    SYST_RVR = tasks.period - 1u;
-    SYST_CVR = 0;
-    SCB_ICSR = ICSR_PENDSTCLR;
+    program_period(next < 2u ? 2u : next);   /* LOAD 0 would stop the counter */
 }
 
 bool mote_task_sleep_us(uint8_t *state, uint32_t us)

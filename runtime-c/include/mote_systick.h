@@ -30,4 +30,13 @@ static inline uint64_t us_to_cycles(uint64_t us)
 #endif
 }
 
+/* Counts a new period of `cycles` (2 at least: LOAD 0 stops the counter) from the next cycle,
+ * dropping a wrap of the old period that is pending (the caller has counted it). */
+static inline void systick_restart(uint32_t cycles)
+{
+    SYST_RVR = cycles - 1u;
+    SYST_CVR = 0;              /* reloads from RVR on the next cycle */
+    SCB_ICSR = ICSR_PENDSTCLR;
+}
+
 #endif

@@ -128,7 +128,7 @@ final class TaskTable {
             LlvmCodegen.naturalAlignment(marks);
             LLVMSetInitializer(marks, LLVMConstNull(LLVMArrayType(cg.i32, count)));
         }
-        if (cg.taskTimers) {   // each task's deadline (runtime-c/timer.c's per-task timers)
+        if (cg.taskTimers) {   // each task's deadline (runtime-c/timer_task.c)
             LLVMValueRef deadlines = LLVMAddGlobal(cg.module, LLVMArrayType(cg.i32, count), "mote_task_deadlines");
             LlvmCodegen.naturalAlignment(deadlines);
             LLVMSetInitializer(deadlines, LLVMConstNull(LLVMArrayType(cg.i32, count)));
