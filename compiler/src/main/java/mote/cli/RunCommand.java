@@ -102,7 +102,8 @@ public final class RunCommand implements Callable<Integer> {
         // and --log interned frames as the text they stand for.
         FaultDecoder faults = new FaultDecoder(options.board(), result.elf(), worstCases);
         ConsoleDecoder decoder = new ConsoleDecoder(faults, mote.decode.LogDecoder.of(result.elf()));
-        QemuOptions q = QemuOptions.defaults().withExtraArgs(qemuArgs).withConsole(decoder.decoding(System.out)).withDiagnostics(System.err);
+        QemuOptions q = QemuOptions.defaults().withExtraArgs(qemuArgs).withConsole(decoder.decoding(System.out)).withDiagnostics(System.err)
+                .withCaptureLimit(0);   // streamed to the terminal; a run may print for hours
         if (timeoutSeconds != null) {
             q = q.withTimeout(MonitorCommand.duration(timeoutSeconds));
         }

@@ -20,19 +20,26 @@ import java.util.Optional;
  *                    interactive `mote run`) instead of {@code input}
  * @param gdbPort     start halted with QEMU's gdbstub on this local TCP port ({@code mote run --gdb}):
  *                    the program runs once a debugger attaches and continues it
+ * @param captureLimit how many bytes of the console the result keeps ({@link QemuResult#output()}):
+ *                    a program may print for hours, and what streams to {@code console} need not
+ *                    stay in memory too; the rest is counted, not kept
  */
 public record QemuOptions(Optional<Duration> timeout, int icountShift, List<String> extraArgs,
                           OutputStream console, Optional<OutputStream> diagnostics, byte[] input, boolean terminal,
-                          Optional<Integer> gdbPort) {
+                          Optional<Integer> gdbPort, long captureLimit) {
+
+    /** What the result keeps of the console by default: far more than any test compares. */
+    public static final long DEFAULT_CAPTURE_LIMIT = 16L << 20;
 
     public QemuOptions {
+        if (captureLimit < 0) throw new IllegalArgumentException("negative capture limit " + captureLimit);
         extraArgs = List.copyOf(extraArgs);
         input = input == null ? new byte[0] : input.clone();
     }
 
     public QemuOptions(Optional<Duration> timeout, int icountShift, List<String> extraArgs,
                        OutputStream console, Optional<OutputStream> diagnostics) {
-        this(timeout, icountShift, extraArgs, console, diagnostics, new byte[0], false, Optional.empty());
+        this(timeout, icountShift, extraArgs, console, diagnostics, new byte[0], false, Optional.empty(), DEFAULT_CAPTURE_LIMIT);
     }
 
     /** No timeout, shift 0, no extra arguments, console output discarded (still captured). */
@@ -42,36 +49,41 @@ public record QemuOptions(Optional<Duration> timeout, int icountShift, List<Stri
 
     /** Bytes typed into the console UART (the serial port's receive side), then end of input. */
     public QemuOptions withInput(byte[] bytes) {
-        return new QemuOptions(timeout, icountShift, extraArgs, console, diagnostics, bytes, false, gdbPort);
+        return new QemuOptions(timeout, icountShift, extraArgs, console, diagnostics, bytes, false, gdbPort, captureLimit);
     }
 
     /** The console UART reads this process's stdin (the user's terminal, or what is piped in). */
     public QemuOptions withTerminalInput() {
-        return new QemuOptions(timeout, icountShift, extraArgs, console, diagnostics, new byte[0], true, gdbPort);
+        return new QemuOptions(timeout, icountShift, extraArgs, console, diagnostics, new byte[0], true, gdbPort, captureLimit);
     }
 
     public QemuOptions withTimeout(Duration limit) {
-        return new QemuOptions(Optional.of(limit), icountShift, extraArgs, console, diagnostics, input, terminal, gdbPort);
+        return new QemuOptions(Optional.of(limit), icountShift, extraArgs, console, diagnostics, input, terminal, gdbPort, captureLimit);
     }
 
     public QemuOptions withExtraArgs(List<String> args) {
-        return new QemuOptions(timeout, icountShift, args, console, diagnostics, input, terminal, gdbPort);
+        return new QemuOptions(timeout, icountShift, args, console, diagnostics, input, terminal, gdbPort, captureLimit);
     }
 
     public QemuOptions withConsole(OutputStream out) {
-        return new QemuOptions(timeout, icountShift, extraArgs, out, diagnostics, input, terminal, gdbPort);
+        return new QemuOptions(timeout, icountShift, extraArgs, out, diagnostics, input, terminal, gdbPort, captureLimit);
     }
 
     public QemuOptions withDiagnostics(OutputStream err) {
-        return new QemuOptions(timeout, icountShift, extraArgs, console, Optional.of(err), input, terminal, gdbPort);
+        return new QemuOptions(timeout, icountShift, extraArgs, console, Optional.of(err), input, terminal, gdbPort, captureLimit);
     }
 
     /** Starts halted with QEMU's gdbstub listening on {@code port} (on 127.0.0.1). */
     public QemuOptions withGdbPort(int port) {
-        return new QemuOptions(timeout, icountShift, extraArgs, console, diagnostics, input, terminal, Optional.of(port));
+        return new QemuOptions(timeout, icountShift, extraArgs, console, diagnostics, input, terminal, Optional.of(port), captureLimit);
+    }
+
+    /** Keeps at most {@code bytes} of the console in the result (0: none, for a run that only streams it). */
+    public QemuOptions withCaptureLimit(long bytes) {
+        return new QemuOptions(timeout, icountShift, extraArgs, console, diagnostics, input, terminal, gdbPort, bytes);
     }
 
     public QemuOptions withIcountShift(int shift) {
-        return new QemuOptions(timeout, shift, extraArgs, console, diagnostics, input, terminal, gdbPort);
+        return new QemuOptions(timeout, shift, extraArgs, console, diagnostics, input, terminal, gdbPort, captureLimit);
     }
 }

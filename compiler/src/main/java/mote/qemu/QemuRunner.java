@@ -97,8 +97,8 @@ public final class QemuRunner {
                 // Already gone: the exit code will tell.
             }
         }
-        ByteArrayOutputStream console = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        Capture console = new Capture(options.captureLimit());
+        Capture stderr = new Capture(QemuOptions.DEFAULT_CAPTURE_LIMIT);
         Thread consoleReader = pump("qemu-console", process.getInputStream(), console, options.console(), null);
         Thread stderrReader = pump("qemu-stderr", process.getErrorStream(), stderr,
                 options.diagnostics().orElse(OutputStream.nullOutputStream()),
@@ -121,9 +121,9 @@ public final class QemuRunner {
         joinQuietly(consoleReader);
         joinQuietly(stderrReader);
         int exitCode = timedOut ? QemuResult.TIMEOUT_EXIT_CODE : process.exitValue();
-        String errors = stderr.toString(StandardCharsets.UTF_8);
+        String errors = stderr.text();
         Optional<String> qemuError = timedOut || exitCode == 0 ? Optional.empty() : qemuError(command.get(0), errors);
-        return new QemuResult(command, exitCode, timedOut, console.toString(StandardCharsets.UTF_8),
+        return new QemuResult(command, exitCode, timedOut, console.text(),
                 errors, Duration.ofNanos(System.nanoTime() - start), qemuError);
     }
 
@@ -187,7 +187,7 @@ public final class QemuRunner {
      * the sink after every line so a user watching `mote run` sees output as it happens; with a
      * {@code harmless} test (stderr), the lines it accepts are dropped.
      */
-    private static Thread pump(String name, InputStream in, ByteArrayOutputStream capture, OutputStream sink,
+    private static Thread pump(String name, InputStream in, Capture capture, OutputStream sink,
                                Predicate<String> harmless) {
         Thread thread = new Thread(() -> {
             ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -197,7 +197,8 @@ public final class QemuRunner {
                 while ((n = in.read(buffer)) > 0) {
                     for (int i = 0; i < n; i++) {
                         line.write(buffer[i]);
-                        if (buffer[i] == '\n') emit(line, capture, sink, harmless);
+                        // A line without end (a program printing no newline) is passed on in pieces.
+                        if (buffer[i] == '\n' || line.size() >= LONGEST_LINE) emit(line, capture, sink, harmless);
                     }
                     // A prompt without a newline should still show up promptly.
                     if (harmless == null && line.size() > 0 && in.available() == 0) emit(line, capture, sink, null);
@@ -212,16 +213,40 @@ public final class QemuRunner {
         return thread;
     }
 
-    private static void emit(ByteArrayOutputStream line, ByteArrayOutputStream capture, OutputStream sink,
+    private static void emit(ByteArrayOutputStream line, Capture capture, OutputStream sink,
                              Predicate<String> harmless) throws IOException {
         byte[] bytes = line.toByteArray();
         line.reset();
         if (harmless != null && harmless.test(new String(bytes, StandardCharsets.UTF_8))) return;
-        synchronized (capture) {
-            capture.write(bytes);
-        }
+        capture.keep(bytes);
         sink.write(bytes);
         sink.flush();
+    }
+
+    private static final int LONGEST_LINE = 64 * 1024;
+
+    /** The first {@code limit} bytes of a stream, and how many more there were. */
+    static final class Capture {
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private final long limit;
+        private long dropped;
+
+        Capture(long limit) {
+            this.limit = limit;
+        }
+
+        synchronized void keep(byte[] bytes) {
+            int room = (int) Math.max(0, Math.min(bytes.length, limit - kept.size()));
+            kept.write(bytes, 0, room);
+            dropped += bytes.length - room;
+        }
+
+        synchronized String text() {
+            String text = kept.toString(StandardCharsets.UTF_8);
+            if (dropped == 0) return text;
+            return text + (text.isEmpty() || text.endsWith("\n") ? "" : "\n")
+                    + "[" + dropped + " more bytes not kept: the limit is " + limit + "]\n";
+        }
     }
 
     private static void joinQuietly(Thread thread) {

@@ -13,8 +13,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import mote.Compiler;
 import mote.board.Board;
 import mote.diag.ToolError;
+import mote.testutil.ProgramRunner;
 
 class QemuRunnerTest {
     @TempDir Path dir;
@@ -64,5 +66,57 @@ class QemuRunnerTest {
         assertEquals("-M mps2-an385 -nographic -monitor none -chardev stdio,id=console,mux=on "
                 + "-serial chardev:console -semihosting-config enable=on,target=native,chardev=console "
                 + "-icount shift=3,align=off,sleep=off -kernel " + elf + " -d guest_errors", line);
+    }
+
+    /**
+     * `mote run` streams the console and keeps none of it; the result keeps at most the capture
+     * limit (a program may print for hours), and a line without end is passed on in pieces
+     * rather than piled up waiting for its newline.
+     */
+    @Test
+    void theResultKeepsOnlyTheCaptureLimitWhileTheConsoleGetsEverything() throws IOException {
+        Path source = Files.writeString(dir.resolve("chatty.mote"), """
+                async fn main() -> i32 {
+                    for i in 0..2000u32 { println("line {}", i); }
+                    for i in 0..20000u32 { print("x"); }
+                    7
+                }
+                """);
+        Board board = Board.load("lm3s6965evb");
+        Compiler.Result build = Compiler.compile(source, Compiler.Options.defaults(board, ProgramRunner.tempDir()));
+        try {
+            java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+            List<Integer> pieces = new java.util.ArrayList<>();
+            java.io.OutputStream counting = new java.io.FilterOutputStream(console) {
+                @Override public void write(byte[] b, int off, int len) throws IOException {
+                    pieces.add(len);
+                    console.write(b, off, len);
+                }
+            };
+            QemuResult run = new QemuRunner().run(board, build.elf(), QemuOptions.defaults()
+                    .withTimeout(java.time.Duration.ofSeconds(60)).withConsole(counting).withCaptureLimit(100));
+            assertEquals(7, run.exitCode());
+            String all = console.toString(java.nio.charset.StandardCharsets.UTF_8).replace("\r\n", "\n");
+            assertTrue(all.startsWith("line 0\nline 1\n") && all.contains("line 1999\n"), all.substring(0, 40));
+            assertEquals(20000, all.length() - all.replace("x", "").length());
+            String kept = run.output().replace("\r\n", "\n");
+            assertTrue(kept.startsWith(all.substring(0, 80)), kept);
+            String tail = " more bytes not kept: the limit is 100]\n";
+            assertTrue(kept.endsWith(tail), kept);
+            assertEquals(console.size() - 100, Long.parseLong(kept.substring(kept.lastIndexOf('[') + 1, kept.length() - tail.length())));
+            assertTrue(pieces.stream().allMatch(n -> n <= 64 * 1024), "no piece over 64 KiB");
+
+            QemuResult none = new QemuRunner().run(board, build.elf(), QemuOptions.defaults()
+                    .withTimeout(java.time.Duration.ofSeconds(60)).withCaptureLimit(0));
+            assertEquals(7, none.exitCode());
+            assertTrue(none.output().startsWith("[") && none.output().contains("more bytes not kept"), none.output());
+        } finally {
+            build.discard();
+        }
+    }
+
+    @Test
+    void aNegativeCaptureLimitIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> QemuOptions.defaults().withCaptureLimit(-1));
     }
 }
