@@ -42,7 +42,8 @@ public final class TestRunner {
     private final PrintWriter out;
     private final PrintWriter err;
     private final List<Outcome> outcomes = new ArrayList<>();
-    private int brokenFiles;
+    /** Files that did not compile, with their diagnostics: JUnit XML reports each as an error. */
+    private final java.util.Map<Path, String> brokenFiles = new java.util.LinkedHashMap<>();
 
     public TestRunner(Compiler.Options options, Duration timeout, PrintWriter out, PrintWriter err) {
         this.options = options;
@@ -54,9 +55,9 @@ public final class TestRunner {
     public List<Outcome> outcomes() { return List.copyOf(outcomes); }
 
     /** Files that did not compile (their diagnostics were printed). */
-    public int brokenFiles() { return brokenFiles; }
+    public int brokenFiles() { return brokenFiles.size(); }
 
-    public boolean allPassed() { return brokenFiles == 0 && outcomes.stream().allMatch(Outcome::passed); }
+    public boolean allPassed() { return brokenFiles.isEmpty() && outcomes.stream().allMatch(Outcome::passed); }
 
     /** The `.mote` files to test: the file itself, or every file under a directory that declares a test. */
     public static List<Path> files(Path fileOrDir) {
@@ -97,9 +98,10 @@ public final class TestRunner {
             }
         }
         out.println();
-        out.println("test result: " + (failed == 0 && unbuilt == 0 && brokenFiles == 0 ? "ok" : "FAILED") + ". " + passed + " passed, " + failed + " failed"
+        int broken = brokenFiles.size();
+        out.println("test result: " + (failed == 0 && unbuilt == 0 && broken == 0 ? "ok" : "FAILED") + ". " + passed + " passed, " + failed + " failed"
                 + (unbuilt > 0 ? ", " + unbuilt + " test" + (unbuilt == 1 ? "" : "s") + " did not compile" : "")
-                + (brokenFiles > 0 ? ", " + brokenFiles + " file" + (brokenFiles == 1 ? "" : "s") + " did not compile" : ""));
+                + (broken > 0 ? ", " + broken + " file" + (broken == 1 ? "" : "s") + " did not compile" : ""));
         out.flush();
         return allPassed();
     }
@@ -109,9 +111,10 @@ public final class TestRunner {
         try {
             checked = Compiler.check(Compiler.read(file));
         } catch (CompileError e) {
-            err.print(e.diagnostics().render());
+            String diagnostics = e.diagnostics().render();
+            err.print(diagnostics);
             err.flush();
-            brokenFiles++;
+            brokenFiles.put(file, diagnostics);
             return;
         }
         List<String> names = Compiler.testNames(checked);
@@ -223,6 +226,13 @@ public final class TestRunner {
             }
             sb.append("  </testsuite>\n");
         }
+        // A file that did not compile has no tests to list: one errored testcase stands for it,
+        // so a CI server shows the failure instead of a file with no tests.
+        brokenFiles.forEach((f, diagnostics) -> sb.append("  <testsuite name=\"").append(xml(f.toString()))
+                .append("\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\"0.0\">\n")
+                .append("    <testcase name=\"(compile)\" classname=\"").append(xml(classname(f))).append("\" time=\"0.0\">\n")
+                .append("      <error message=\"").append(BUILD_FAILED).append("\">").append(xml(diagnostics))
+                .append("</error>\n    </testcase>\n  </testsuite>\n"));
         sb.append("</testsuites>\n");
         try {
             if (target.toAbsolutePath().getParent() != null) Files.createDirectories(target.toAbsolutePath().getParent());

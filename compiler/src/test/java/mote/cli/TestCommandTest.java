@@ -70,10 +70,16 @@ class TestCommandTest {
         Path tmp = ProgramRunner.tempDir();
         Path bad = tmp.resolve("bad.mote");
         Files.writeString(bad, "test fn t() { let x: u8 = true; }\n");
-        Run r = mote("test", bad.toString(), "-o", tmp.toString());
+        Path junit = tmp.resolve("junit.xml");
+        Run r = mote("test", bad.toString(), "-o", tmp.toString(), "--junit", junit.toString());
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("error[E0308]"), r.err());
         assertTrue(r.out().contains("1 file did not compile"), r.out());
+        // CI reads the XML: the file is an errored testcase with its diagnostics, not an empty report.
+        String xml = Files.readString(junit);
+        assertTrue(xml.contains("tests=\"1\" failures=\"0\" errors=\"1\""), xml);
+        assertTrue(xml.contains("<testcase name=\"(compile)\" classname=\"bad\""), xml);
+        assertTrue(xml.contains("<error message=\"did not compile\">error[E0308]"), xml);
         // In a folder, a file that is not UTF-8 is reported and fails the run (it was skipped).
         Path folder = tmp.resolve("tests");
         Files.createDirectories(folder);
