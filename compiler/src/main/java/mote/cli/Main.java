@@ -79,6 +79,9 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);
+        // `mote build --version` prints what `mote --version` does (each verb's -V printed nothing).
+        String[] version = cli.getCommandSpec().version();
+        cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().version(version));
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> report(ex, args, err));
         try {
             return cli.execute(args);

@@ -48,6 +48,18 @@ class CliTest {
     }
 
     @Test
+    void everyVerbPrintsTheVersion() {
+        Outcome top = mote("--version");
+        assertEquals(0, top.exit());
+        assertTrue(top.out().startsWith("mote "), top.out());
+        for (String verb : new String[] {"build", "run", "test", "size", "explain", "flash", "monitor", "boards", "new", "lsp"}) {
+            Outcome o = mote(verb, "--version");
+            assertEquals(0, o.exit(), verb);
+            assertEquals(top.out(), o.out(), verb + " --version");
+        }
+    }
+
+    @Test
     void noVerbIsAUsageError() {
         Outcome o = mote();
         assertEquals(2, o.exit());
