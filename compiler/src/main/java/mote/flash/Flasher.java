@@ -304,13 +304,18 @@ public final class Flasher {
 
     /**
      * Refuses an image that cannot be right for {@code board}, whichever probe would load it: a
-     * file that is not an ARM ELF, an image larger than the board's flash or RAM, or one with
-     * bytes outside the board's memory (linked for another board).
+     * file that is not an ARM ELF, an image larger than the board's flash or RAM, one compiled
+     * for a core the board's does not run, or one with bytes outside the board's memory (linked
+     * for another board).
      */
     static void checkImage(Board board, Path elf) {
         ImageSize size = ImageSize.of(elf, board);   // a ToolError for anything but an ARM ELF
         String overflow = Linker.overflowMessage(board, size);
         if (overflow != null) throw new ToolError(elf + ": " + overflow + "\n  = note: not flashing an image that does not fit");
+        ArmArchitecture.of(elf).flatMap(arch -> arch.problemOn(board)).ifPresent(problem -> {
+            throw new ToolError(elf + " cannot run on board `" + board.name() + "`: " + problem
+                    + "\n  = help: build it for this board: mote build APP.mote -b " + board.name());
+        });
         ElfSegments image = ElfSegments.read(elf);
         if (image.segments().isEmpty()) throw new ToolError(elf + " has nothing to load (no loadable segments)");
         for (ElfSegments.Segment s : image.segments()) {

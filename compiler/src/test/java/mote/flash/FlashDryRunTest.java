@@ -156,11 +156,36 @@ class FlashDryRunTest {
 
     @Test
     void anImageLinkedForAnotherBoardIsRefused() throws IOException {
-        // mps2-an505's flash starts at 0x10000000, far outside bluepill's.
-        Cli cli = mote("flash", elfFor("mps2-an505").toString(), "-b", "bluepill", "--probe", "openocd", "--dry-run");
+        // The same core (Cortex-M3), but mps2-an385's flash starts at 0, far below bluepill's.
+        Cli cli = mote("flash", elfFor("mps2-an385").toString(), "-b", "bluepill", "--probe", "openocd", "--dry-run");
         assertEquals(1, cli.code());
         assertTrue(cli.err().contains("outside the memory of board `bluepill`"), cli.err());
         assertTrue(cli.err().contains("linked for another board?"), cli.err());
+    }
+
+    /** Same flash address, another core: an ARMv7-M image on a Cortex-M0 would fault at its first Thumb-2 instruction. */
+    @Test
+    void anImageForALargerCoreIsRefused() throws IOException {
+        Cli m0 = mote("flash", elfFor("lm3s6965evb").toString(), "-b", "microbit", "--probe", "openocd", "--dry-run");
+        assertEquals(1, m0.code(), m0.err());
+        assertTrue(m0.err().contains("cannot run on board `microbit`: it was compiled for ARMv7-M, and board `microbit` has a cortex-m0 (ARMv6-M)"),
+                m0.err());
+        assertTrue(m0.err().contains("mote build APP.mote -b microbit"), m0.err());
+        Cli m4 = mote("flash", elfFor("nucleo-f401re").toString(), "-b", "bluepill", "--probe", "openocd", "--dry-run");
+        assertEquals(1, m4.code(), m4.err());
+        assertTrue(m4.err().contains("it was compiled for ARMv7E-M, and board `bluepill` has a cortex-m3 (ARMv7-M)"), m4.err());
+        // The other way round runs: v6-M code on an M3 goes as far as the memory check.
+        Cli down = mote("flash", elfFor("microbit").toString(), "-b", "lm3s6965evb", "--probe", "openocd", "--dry-run");
+        assertTrue(!down.err().contains("cannot run on board"), down.err());
+    }
+
+    @Test
+    void armAttributesAreRead() throws IOException {
+        assertEquals(java.util.Optional.of(new ArmArchitecture(ArmArchitecture.V6S_M, false)), ArmArchitecture.of(elfFor("microbit")));
+        assertEquals(java.util.Optional.of(new ArmArchitecture(ArmArchitecture.V7E_M, true)), ArmArchitecture.of(elfFor("nucleo-f401re")));
+        assertEquals(java.util.Optional.of(new ArmArchitecture(ArmArchitecture.V8_M_MAIN, false)), ArmArchitecture.of(elfFor("mps2-an505")));
+        assertEquals(java.util.Optional.empty(), ArmArchitecture.parse(new byte[] {'A', 5, 0}), "cut short");
+        assertEquals(java.util.Optional.empty(), ArmArchitecture.parse(new byte[0]));
     }
 
     @Test
