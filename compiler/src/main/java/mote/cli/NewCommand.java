@@ -37,7 +37,15 @@ public final class NewCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("created project `" + name + "` for " + chosen.name() + " in " + dir);
         for (String f : files) out.println("  " + f);
-        out.println("next: cd " + dir + " && mote run; `mote size --save` writes the baseline the CI recipe checks against");
+        if (chosen.qemu().isPresent()) {
+            out.println("next: cd " + dir + " && mote run; `mote size --save` writes the baseline the CI recipe checks against");
+        } else {
+            // `mote run` would only say the board has no QEMU machine.
+            String tests = mote.project.NewProject.qemuBoardWithTheCoreOf(chosen)
+                    .map(t -> "; `mote test -b " + t.name() + "` runs the tests under QEMU on the same core").orElse("");
+            out.println("next: cd " + dir + " && mote flash (" + chosen.name() + " has no QEMU machine)" + tests
+                    + "; `mote size --save` writes the baseline the CI recipe checks against");
+        }
         out.flush();
         return 0;
     }

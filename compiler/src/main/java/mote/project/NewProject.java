@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import mote.board.Board;
+import mote.board.BoardCatalog;
 import mote.diag.ToolError;
 
 /**
@@ -43,7 +45,9 @@ public final class NewProject {
                 String target = FILES.get(template);
                 Path file = dir.resolve(target);
                 Files.createDirectories(file.getParent());
-                String text = template(template).replace("{{name}}", name).replace("{{board}}", board.name());
+                String text = template(template.equals("ci.yml") && board.qemu().isEmpty() ? "ci-hardware.yml" : template)
+                        .replace("{{name}}", name).replace("{{board}}", board.name());
+                if (template.equals("ci.yml")) text = testBoardBlock(text, board);
                 Files.writeString(file, text, StandardCharsets.UTF_8);
                 written.add(target);
             }
@@ -51,6 +55,32 @@ public final class NewProject {
             throw ToolError.io("write", dir, e);
         }
         return written;
+    }
+
+    /**
+     * A board without QEMU runs its tests on a QEMU machine with the same core, if there is one
+     * (the `#if test-board` block of ci-hardware.yml); without one, CI builds and checks sizes only.
+     */
+    private static String testBoardBlock(String text, Board board) {
+        Optional<Board> testBoard = qemuBoardWithTheCoreOf(board);
+        StringBuilder out = new StringBuilder();
+        boolean keep = true;
+        for (String line : text.split("\n", -1)) {
+            if (line.equals("#if test-board")) keep = testBoard.isPresent();
+            else if (line.equals("#end")) keep = true;
+            else if (keep) out.append(line).append('\n');
+        }
+        String result = out.substring(0, out.length() - 1);
+        return testBoard.map(t -> result.replace("{{test-board}}", t.name()).replace("{{cpu}}", board.cpu())).orElse(result);
+    }
+
+    /** A board QEMU runs with {@code board}'s core, target and float ABI: the default board first, then by name. */
+    public static Optional<Board> qemuBoardWithTheCoreOf(Board board) {
+        if (board.qemu().isPresent()) return Optional.of(board);
+        return BoardCatalog.standard().boards().stream()
+                .filter(b -> b.qemu().isPresent() && b.cpu().equals(board.cpu()) && b.llvmTarget().equals(board.llvmTarget())
+                        && b.floatAbi().equals(board.floatAbi()))
+                .min(java.util.Comparator.comparing((Board b) -> !b.name().equals(Board.DEFAULT_NAME)).thenComparing(Board::name));
     }
 
     private static boolean isEmptyFolder(Path dir) {

@@ -54,6 +54,31 @@ class ProjectCommandsTest {
         return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
     }
 
+    /**
+     * A board QEMU cannot run: the CI recipe does not run the program under QEMU (it would fail
+     * at once); it runs the tests on a QEMU machine with the same core, as the hint says.
+     */
+    @Test
+    void aHardwareOnlyBoardGetsARecipeThatDoesNotRunItUnderQemu() throws Exception {
+        Path parent = ProgramRunner.tempDir();
+        Run created = mote("new", "radio", "--in", parent.toString(), "--board", "nrf52840-dk");
+        assertEquals(0, created.exit(), created.all());
+        assertTrue(created.out().contains("mote flash (nrf52840-dk has no QEMU machine); `mote test -b mps2-an386` runs the tests"),
+                created.out());
+        Path project = parent.resolve("radio");
+        String recipe = Files.readString(project.resolve(".github/workflows/mote.yml"));
+        assertTrue(!recipe.contains("mote run") && !recipe.contains("#if") && !recipe.contains("{{"), recipe);
+        assertTrue(recipe.contains("run: mote build\n") && recipe.contains("run: mote size --check\n"), recipe);
+        assertTrue(recipe.contains("run: mote test -b mps2-an386\n"), recipe);
+        // What the recipe runs works.
+        Run test = mote("test", "--project", project.toString(), "-b", "mps2-an386");
+        assertEquals(0, test.exit(), test.all());
+        assertTrue(test.out().contains("test doubles ... ok"), test.out());
+        // A QEMU board's recipe runs the program itself.
+        assertTrue(Files.readString(newProject("sim", "--board", "microbit").resolve(".github/workflows/mote.yml"))
+                .contains("run: mote run --timeout 60\n"));
+    }
+
     @Test
     void newWritesAProjectWhoseVerbsNeedNoArguments() throws Exception {
         Path project = newProject("blinky", "--board", "mps2-an385");
