@@ -98,9 +98,23 @@ public final class SizeCommand implements Callable<Integer> {
         if (report.overflow() != null) throw new mote.diag.ToolError(report.overflow());
         // The project's budgets hold for the build it ships: the variant with the --opt in force.
         String shipped = options.opts().equals(java.util.EnumSet.allOf(mote.opt.Optimization.class)) ? "all"
-                : options.opts().isEmpty() ? "baseline" : null;
-        for (SizeReport.Variant v : report.variants())
-            if (v.name().equals(shipped)) build.requireWithinBudget(v.flash(), v.ram());
+                : options.opts().isEmpty() ? "baseline"
+                : options.opts().size() == 1 ? options.opts().iterator().next().cliName : null;
+        for (SizeReport.Variant v : report.variants()) {
+            if (v.name().equals(shipped)) {
+                build.requireWithinBudget(v.flash(), v.ram());
+                return 0;
+            }
+        }
+        // A set of several optimizations is none of the report's variants: its own build.
+        if (build.project().isPresent()) {
+            Compiler.Result result = Compiler.compile(build.source(), options);
+            try {
+                build.requireWithinBudget(result.size().flash(), result.size().ram());
+            } finally {
+                result.discard();
+            }
+        }
         return 0;
     }
 

@@ -172,6 +172,12 @@ class ProjectCommandsTest {
         assertEquals(1, size.exit(), "the size report of the shipped build (--opt all) is held to the budget too: " + size.all());
         assertTrue(size.out().contains("baseline"), size.out());
         assertTrue(size.err().contains("over the project's size budget"), size.err());
+        // Any --opt is the build it ships: one optimization (a column of the report) or several (none is).
+        for (String opt : new String[] {"inline", "all,-inline"}) {
+            Run partial = mote("size", "--project", project.toString(), "--opt", opt);
+            assertEquals(1, partial.exit(), "--opt " + opt + ": " + partial.all());
+            assertTrue(partial.err().contains("over the project's size budget"), partial.err());
+        }
         Run run = mote("run", "--project", project.toString());
         assertEquals(1, run.exit(), "run builds too, and stops before QEMU: " + run.all());
         assertFalse(run.out().contains("Hello"), run.out());
