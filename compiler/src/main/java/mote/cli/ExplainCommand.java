@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "explain", mixinStandardHelpOptions = true,
-        description = {"Shows each state machine: its states, the values saved in each with offset and size,",
-                "its total size, under the chosen optimizations and under the baseline, and what changed it."})
+        description = {"Shows each state machine: its states, saved values, size, and what changed them.",
+                "The values saved in each state come with offset and size, under the chosen optimizations",
+                "and under the baseline."})
 public final class ExplainCommand implements Callable<Integer> {
     @Mixin BuildOptions build;
     @Spec CommandSpec spec;

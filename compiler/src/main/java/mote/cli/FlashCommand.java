@@ -14,8 +14,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "flash", mixinStandardHelpOptions = true,
-        description = {"Programs a board: builds APP.mote (or takes a linked APP.elf) and loads it with a probe tool,",
-                "a UF2 bootloader drive, or a GDB server. Without --probe, the board file's flash.method is used."})
+        description = {"Programs a board through a probe tool, a UF2 bootloader drive or a GDB server.",
+                "Builds APP.mote (or takes a linked APP.elf) and loads it. Without --probe, the board file's",
+                "flash.method is used."})
 public final class FlashCommand implements Callable<Integer> {
     @Mixin BuildOptions build;
     @Spec CommandSpec spec;

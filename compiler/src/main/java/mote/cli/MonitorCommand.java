@@ -14,8 +14,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "monitor", mixinStandardHelpOptions = true,
-        description = {"Watches a board running a Mote image and decodes what it reports, as `mote run` does:",
-                "a fault becomes its cause, function, source line and task (docs/debugging.md).",
+        description = {"Watches a board running a Mote image and decodes what it reports.",
+                "As under `mote run`, a fault becomes its cause, function, source line and task (docs/debugging.md).",
                 "--port DEVICE reads the console from a serial port (or pseudo-terminal); --port gdb=HOST:PORT",
                 "stops the core at a fault through a GDB server (a probe's, or QEMU's gdbstub) and reads the report itself.",
                 "Exits 102 after a fault, 101 after a panic, the program's code when it exits, 124 when --timeout runs out."})

@@ -15,8 +15,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "test", mixinStandardHelpOptions = true,
-        description = {"Runs every `test fn` and `test async fn` of a file, or of every .mote file under a",
-                "directory, under QEMU. Each test gets its own image, so a panic fails only that test.",
+        description = {"Runs every `test fn` and `test async fn` of a file or folder under QEMU.",
+                "A folder is searched for .mote files. Each test gets its own image, so a panic fails only that test.",
                 "Prints `test NAME ... ok` or `FAILED`, the output of each failure and `N passed, M failed`;",
                 "exits 1 when a test failed or a file did not compile."},
         footer = {"", "The positional argument is FILE_OR_DIR: a .mote file or a directory searched recursively;",

@@ -47,6 +47,19 @@ class CliTest {
         for (String verb : new String[] {"build", "run", "boards"}) assertEquals(0, mote(verb, "--help").exit(), verb + " --help");
     }
 
+    /** `mote --help` lists each verb with the first line of its description: a whole sentence, not cut mid-way. */
+    @Test
+    void theVerbListHasWholeSentences() {
+        String help = mote("--help").out();
+        String commands = help.substring(help.indexOf("Commands:"), help.indexOf("\n\n", help.indexOf("Commands:")));
+        String[] entries = commands.split("\n  (?=[a-z])");
+        assertTrue(entries.length > 10, commands);
+        for (int i = 1; i < entries.length; i++) {
+            String summary = entries[i].replaceAll("\\s+", " ").strip();
+            assertTrue(summary.endsWith("."), "`" + summary + "` ends mid-sentence");
+        }
+    }
+
     @Test
     void everyVerbPrintsTheVersion() {
         Outcome top = mote("--version");
