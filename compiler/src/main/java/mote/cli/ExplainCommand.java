@@ -33,6 +33,10 @@ public final class ExplainCommand implements Callable<Integer> {
     }
 
     private int execute() {
+        // explain builds no image: an output folder or extra outputs would be silently ignored.
+        if (build.outDir != null) throw new mote.diag.ToolError("mote explain writes no files: -o/--out-dir does not apply (try mote build)", 2);
+        if (!build.emit.isEmpty()) throw new mote.diag.ToolError("mote explain writes no files: --emit does not apply (try mote build --emit "
+                + String.join(",", build.emit) + ")", 2);
         Compiler.Options options = build.toOptions();
         var source = Compiler.read(build.source());
         Compiler.Analysis chosen = Compiler.analyze(source, options.opts(), options.debug(), options.panicAbort());

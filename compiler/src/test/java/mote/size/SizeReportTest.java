@@ -171,6 +171,14 @@ class SizeReportTest {
         assertEquals(0, mote(none, "explain", MoteHome.get().resolve("examples").resolve("forwarding.mote").toString(), "--opt", "none", "--fn", "fwd1"));
         assertTrue(none.toString().contains("state machine fwd1: 20 bytes"), none.toString());
         assertEquals(1, mote(new java.io.StringWriter(), "explain", MoteHome.get().resolve("examples").resolve("forwarding.mote").toString(), "--fn", "nope"));
+        // It writes no files: options about files are usage errors, not ignored.
+        for (String[] fileOption : new String[][] {{"-o", "somewhere"}, {"--emit", "ll"}}) {
+            java.io.StringWriter err = new java.io.StringWriter();
+            int code = Main.execute(new String[] {"explain", MoteHome.get().resolve("examples").resolve("forwarding.mote").toString(),
+                    fileOption[0], fileOption[1]}, new java.io.PrintWriter(new java.io.StringWriter(), true), new java.io.PrintWriter(err, true));
+            assertEquals(2, code, err.toString());
+            assertTrue(err.toString().startsWith("error: mote explain writes no files: " + fileOption[0]), err.toString());
+        }
     }
 
     /** "changed by" names the optimizations without which the machine would differ, not the whole set. */
