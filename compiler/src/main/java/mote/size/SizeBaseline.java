@@ -92,7 +92,7 @@ public record SizeBaseline(int version, String program, String board, String bui
         try {
             root = SizeFormat.JSON.readTree(Files.readString(file));
         } catch (NoSuchFileException e) {
-            throw new ToolError("no such size baseline: " + file + " (create it with `mote size APP.mote --save " + file + "`)");
+            throw new ToolError("no such size baseline: " + file + " (create it with `mote size APP.mote --save " + file + "`)", 2);
         } catch (CharacterCodingException e) {
             throw notABaseline(file, "it is not text");
         } catch (JsonProcessingException e) {

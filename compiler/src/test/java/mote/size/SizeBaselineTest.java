@@ -100,6 +100,19 @@ class SizeBaselineTest {
         }
     }
 
+    /** A baseline that does not exist is a usage error (2), not a failed check (1). */
+    @Test
+    void aMissingBaselineIsAUsageError() {
+        String src = MoteHome.get().resolve("examples").resolve("foo_bar.mote").toString();
+        StringWriter err = new StringWriter();
+        Path missing = dir.resolve("never-saved.json");
+        int code = Main.execute(new String[] {"size", src, "-o", dir.toString(), "--check", missing.toString()},
+                new PrintWriter(new StringWriter()), new PrintWriter(err));
+        assertEquals(2, code, err.toString());
+        assertTrue(err.toString().startsWith("error: no such size baseline: " + missing + " (create it with `mote size APP.mote --save "),
+                err.toString());
+    }
+
     /** `--check --format json` prints what a CI step parses: the verdict and each row, not the table. */
     @Test
     void aCheckPrintsJsonWhenAskedTo() throws Exception {
