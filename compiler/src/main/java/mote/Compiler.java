@@ -20,6 +20,7 @@ import mote.async.AsyncLowering;
 import mote.async.LayoutPolicy;
 import mote.async.LayoutVerifier;
 import mote.opt.CertainSpawns;
+import mote.opt.ConstantArguments;
 import mote.opt.ConstantCalls;
 import mote.opt.CopyPropagation;
 import mote.opt.DirectChannels;
@@ -280,7 +281,9 @@ public final class Compiler {
             // Nor this: channel waits lose their waiter node where runtime-c keeps no lists.
             // Part of overlap-layout: a constant or a copy of a value still held is not saved again.
             // Part of overlap-layout: a sync fn returning a constant is called for nothing.
-            MirProgram folded = pass("constant calls", merged, p -> ConstantCalls.run(p, opts, debug));
+            // Part of overlap-layout: a parameter every caller passes the same constant is that constant.
+            MirProgram arguments = pass("constant arguments", merged, p -> ConstantArguments.run(p, opts, debug));
+            MirProgram folded = pass("constant calls", arguments, p -> ConstantCalls.run(p, opts, debug));
             MirProgram copies = pass("copy propagation", folded, p -> CopyPropagation.run(p, opts, debug));
             MirProgram direct = pass("direct channels", copies, p -> DirectChannels.run(p, debug));
             // Nor this: sleeps lose their timer node where runtime-c keeps one deadline per task.

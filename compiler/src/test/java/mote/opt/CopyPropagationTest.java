@@ -41,8 +41,10 @@ class CopyPropagationTest {
                 }
             }
 
+            static mut ROUNDS: u32 = 2;
+
             async fn main() {
-                spawn sampler(2);
+                spawn sampler(ROUNDS);   // not a constant: ConstantArguments would fold it
                 for _k in 0..8u32 { let _v = OUT.recv().await; }
             }
             """;
