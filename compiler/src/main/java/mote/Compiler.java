@@ -27,6 +27,7 @@ import mote.opt.DirectChannels;
 import mote.opt.TaskTimers;
 import mote.opt.FixedChannels;
 import mote.opt.PrintMerge;
+import mote.opt.RecomputeValues;
 import mote.opt.Rematerialize;
 import mote.opt.Optimization;
 import mote.opt.Passes;
@@ -291,7 +292,9 @@ public final class Compiler {
             // Part of overlap-layout: an await on a named static keeps no pointer to it.
             MirProgram fixed = pass("fixed channels", timers, p -> FixedChannels.run(p, opts, debug));
             // Part of overlap-layout: an address fixed for the whole call is computed again, not saved.
-            MirProgram done = pass("rematerialize", fixed, p -> Rematerialize.run(p, opts, debug));
+            MirProgram addresses = pass("rematerialize", fixed, p -> Rematerialize.run(p, opts, debug));
+            // Part of overlap-layout: a value one constant step from another saved value is computed again.
+            MirProgram done = pass("recompute values", addresses, p -> RecomputeValues.run(p, opts, debug));
             // Layout-level ones are applied while lowering each async fn to its state machine.
             Map<String, StateMachine> machines = time("async lowering", () -> AsyncLowering.lower(done, new AsyncCallGraph(done), LayoutPolicy.of(opts, debug, panicAbort)));
             // Always: a broken layout corrupts values on the device instead of failing here, and the check is cheap.
