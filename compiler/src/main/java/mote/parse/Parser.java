@@ -880,15 +880,27 @@ public final class Parser {
         }
     }
 
-    /** `if p == Point { x: 1 } {`: the struct literal was cut off at its name; say so plainly. */
+    /**
+     * `if p == Point { x: 1 } {`, `match Ev.B { x, y: 3 } {`: the struct literal was cut off at
+     * its name; say so plainly. A block or a match body never starts `name:` or `name,`.
+     */
     private void checkStructInCondition(Expr cond, String where) {
-        if (!(at(LBRACE) && peek(1).kind() == IDENT && peek(2).kind() == COLON)) return;
+        if (!(at(LBRACE) && peek(1).kind() == IDENT && (peek(2).kind() == COLON || peek(2).kind() == COMMA))) return;
         Expr last = cond;
         while (last instanceof Expr.Binary b) last = b.right();
         while (last instanceof Expr.Unary u) last = u.operand();
         if (pathOf(last) == null) return;
-        throw unexpected("E0030", false, "struct literals are not allowed in " + where,
+        report("E0030", peek().span(), "struct literals are not allowed in " + where,
                 "put the struct literal in parentheses: `(" + pathText(last) + " { ... })`");
+        // Skip the literal's fields, so that the block or match body after it parses as what it
+        // is rather than giving errors of its own.
+        int depth = 0;
+        do {
+            if (at(EOF)) throw new ParseError();
+            if (at(LBRACE)) depth++;
+            else if (at(RBRACE)) depth--;
+            advance();
+        } while (depth > 0);
     }
 
     private Expr.Match match() {

@@ -50,7 +50,9 @@ abstract sealed class TypeInference extends CheckerState permits ItemDeclaration
                         "the range of `" + it + "` is " + rangeText(it));
         }
         for (GeneralUse g : generalUses) {
-            if (shallow(g.var()) instanceof Type.Var) {
+            // Still general: nothing gave it a type. Joined with an integer literal's variable it is an
+            // integer, which defaults to i32 below.
+            if (shallow(g.var()) instanceof Type.Var v && isGeneral(v)) {
                 diags.error("E0395", g.at(), "cannot infer the type of " + g.what(), "give it a type: `let x: Option<u8> = None;`");
                 varBindings.set(find(g.var().id()), Type.UNIT);
             }
@@ -298,6 +300,13 @@ abstract sealed class TypeInference extends CheckerState permits ItemDeclaration
         }
         if (expected != null) {
             Type s = shallow(expected);
+            if (s instanceof Type.Var v && isGeneral(v)) {
+                // `Some(3)` with nothing else deciding T: the literal makes T an integer, which
+                // defaults to i32 as any literal does (the general variable alone would stay unknown).
+                Type integer = freshVar();
+                unify(s, integer, lit.span());
+                return integer;
+            }
             if (s instanceof Type.Int || s instanceof Type.Var) return s;
             if (s instanceof Type.Float32 && lit.suffix() == null) {
                 // Rust's rule: an integer literal is never an f32 (`3` is not `3.0`).
