@@ -105,6 +105,13 @@ public final class CompileBench {
             }
         }
         System.out.println();
+        deleteTree(dir);   // the generated programs and their images: about 100 MB a run, left in /tmp before
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     /** The generated programs, by name, in the order of the table. */
