@@ -128,7 +128,14 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
     LLVMValueRef pollFuture(Callee callee, LLVMValueRef child, Local destLocal, boolean start, LLVMValueRef[] startArgs, Span span) {
         if (callee instanceof Callee.Function f) {
             LLVMValueRef dest = storage(destLocal);
-            return cg.sm.callPoll(f.name(), child, dest, start, startArgs);
+            Type t = fn.typeOf(destLocal);
+            if (!ownStackSlot(destLocal)) return cg.sm.callPoll(f.name(), child, dest, start, startArgs);
+            // The result goes through the function's shared scratch slot: see scratch().
+            LLVMValueRef shared = scratch(t);
+            LLVMValueRef ready = cg.sm.callPoll(f.name(), child, shared, start, startArgs);
+            if (Type.isAggregate(t)) cg.copyBytes(dest, shared, t);
+            else LLVMBuildStore(cg.builder, LLVMBuildLoad2(cg.builder, cg.llvmType(t), shared, ""), dest);
+            return ready;
         }
         if (callee instanceof Callee.Channel ch) return pollChannel(ch, child, destLocal, span);
         if (callee instanceof Callee.Builtin b) return pollBuiltin(b, child);
@@ -137,6 +144,12 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
             return cg.callRuntime("mote_mutex_lock", mutex, child);
         }
         throw new IllegalStateException("unhandled callee " + callee);
+    }
+
+    /** Whether {@code local} has a stack slot of its own (not a place in the state object, not a value without storage). */
+    private boolean ownStackSlot(Local local) {
+        if (!LlvmCodegen.hasStorage(fn.typeOf(local)) || temps[local.index()] || slots[local.index()] == null) return false;
+        return machine == null || machine.pinnedSlot(local) == null;
     }
 
     /**

@@ -38,6 +38,27 @@ class StackOverflowBuildTest {
         assertFalse(Files.exists(Path.of(out, "deep.elf")), "a later mote flash or qemu/run would run it");
     }
 
+    /**
+     * An await's result used to go to a stack slot of its own, passed to the callee's poll: where
+     * the callee is not inlined (code generation in partitions, which large programs get by
+     * default) 600 awaits kept 600 slots, a 2.4 KB frame (3,000 awaits did not fit at all).
+     * They share one slot now, and the frame is the whole-program build's, give or take.
+     */
+    @Test
+    void manyAwaitsOfACalleeInAnotherPartitionShareOneResultSlot() throws Exception {
+        StringBuilder text = new StringBuilder("async fn w() -> u32 { yield_now().await; 1 }\nasync fn main() -> i32 {\n    let mut s = 0u32;\n");
+        for (int i = 0; i < 600; i++) text.append("    s += w().await;\n");
+        text.append("    (s % 256) as i32\n}\n");
+        Path file = program(text.toString());
+        for (String units : new String[] {"1", "2"}) {
+            CliTest.Outcome o = mote("build", file.toString(), "--codegen-units", units, "-o", CliTest.outDir());
+            assertEquals(0, o.exit(), o.err());
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("Stack \\(worst case\\): (\\d+) B").matcher(o.out());
+            assertTrue(m.find(), o.out());
+            assertTrue(Integer.parseInt(m.group(1)) < 128, "--codegen-units " + units + ": " + m.group());
+        }
+    }
+
     @Test
     void flashRefusesIt() throws Exception {
         CliTest.Outcome o = mote("flash", program(DEEP).toString(), "--dry-run", "-o", CliTest.outDir());
