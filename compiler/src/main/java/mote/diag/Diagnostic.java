@@ -41,11 +41,11 @@ public record Diagnostic(Severity severity, String code, String message, Span sp
      */
     private void excerpt(StringBuilder sb, int line, String gutter) {
         String full = span.file().lineText(line);
-        int lineStart = span.start() - (span.column() - 1);
+        int lineStart = span.start() - (span.file().columnOf(span.start()) - 1);   // columnOf counts UTF-16 units, as offsets do
         int endLine = span.file().lineOf(Math.max(span.start(), span.end() - 1));
         // Only the characters that can reach the window (each shows at least one column wide):
         // a megabyte-long line costs no more than a short one.
-        int caretAt = Math.min(span.column() - 1, full.length());
+        int caretAt = Math.min(span.start() - lineStart, full.length());
         int sliceStart = Math.max(0, caretAt - MAX_EXCERPT), sliceEnd = Math.min(full.length(), caretAt + 2 * MAX_EXCERPT);
         String text = full.substring(sliceStart, sliceEnd);
         int first = caretAt - sliceStart;
@@ -67,8 +67,10 @@ public record Diagnostic(Severity severity, String code, String message, Span sp
         }
         String prefix = from > 0 || sliceStart > 0 ? "…" : "", suffix = to < shown.length() || sliceEnd < full.length() ? "…" : "";
         sb.append(line).append(" | ").append(prefix).append(shown, from, to).append(suffix).append('\n');
-        int start = Math.max(0, caret - from) + prefix.length();
-        int width = Math.max(1, Math.min(caretEnd, to) - Math.max(caret, from));
+        // Terminal columns, not UTF-16 units: an emoji is one character in two units, a CJK
+        // character one unit two columns wide.
+        int start = displayWidth(shown, from, Math.max(caret, from)) + prefix.length();
+        int width = Math.max(1, displayWidth(shown, Math.max(caret, from), Math.max(Math.max(caret, from), Math.min(caretEnd, to))));
         sb.append(gutter).append(" | ").append(" ".repeat(start)).append("^".repeat(width)).append('\n');
     }
 
@@ -84,6 +86,26 @@ public record Diagnostic(Severity severity, String code, String message, Span sp
     }
 
     /** How a source character is shown: tabs as a space, control and format characters escaped. */
+    /** The terminal columns {@code s[from, to)} takes: a column a character, two for East Asian wide ones and emoji. */
+    static int displayWidth(CharSequence s, int from, int to) {
+        int width = 0;
+        for (int i = from; i < to; ) {
+            int cp = Character.codePointAt(s, i);
+            width += wide(cp) ? 2 : 1;
+            i += Character.charCount(cp);
+        }
+        return width;
+    }
+
+    /** East Asian wide and fullwidth ranges (UAX #11), and the emoji blocks: what terminals draw two columns wide. */
+    private static boolean wide(int cp) {
+        return cp >= 0x1100 && cp <= 0x115F || cp >= 0x2E80 && cp <= 0x303E || cp >= 0x3041 && cp <= 0x33FF
+                || cp >= 0x3400 && cp <= 0x4DBF || cp >= 0x4E00 && cp <= 0x9FFF || cp >= 0xA000 && cp <= 0xA4CF
+                || cp >= 0xAC00 && cp <= 0xD7A3 || cp >= 0xF900 && cp <= 0xFAFF || cp >= 0xFE30 && cp <= 0xFE4F
+                || cp >= 0xFF00 && cp <= 0xFF60 || cp >= 0xFFE0 && cp <= 0xFFE6 || cp >= 0x1F300 && cp <= 0x1F64F
+                || cp >= 0x1F680 && cp <= 0x1F6FF || cp >= 0x1F900 && cp <= 0x1FAFF || cp >= 0x20000 && cp <= 0x3FFFD;
+    }
+
     private static String shown(char c) {
         if (c == '\t') return " ";
         return needsEscape(c) ? String.format("\\u{%x}", (int) c) : String.valueOf(c);

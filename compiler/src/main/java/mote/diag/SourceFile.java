@@ -95,10 +95,17 @@ public final class SourceFile {
         return idx >= 0 ? idx + 1 : -idx - 1;
     }
 
-    /** 1-based column (in characters) of a character offset. */
+    /** 1-based column of a character offset in UTF-16 units, as offsets count (and as the LSP's positions do). */
     public int columnOf(int offset) {
         int line = lineOf(offset);
         return Math.min(Math.max(offset, 0), text.length()) - lineStarts[line - 1] + 1;
+    }
+
+    /** 1-based column of a character offset in characters (code points): what `file:line:col` shows, as rustc does. */
+    public int characterColumnOf(int offset) {
+        int line = lineOf(offset);
+        int at = Math.min(Math.max(offset, 0), text.length());
+        return text.codePointCount(lineStarts[line - 1], at) + 1;
     }
 
     /** The text of a 1-based line, without its line terminator. */

@@ -3,7 +3,8 @@ package mote.diag;
 /** A range of characters [start, end) in one source file. */
 public record Span(SourceFile file, int start, int end) {
     public int line() { return file.lineOf(start); }
-    public int column() { return file.columnOf(start); }
+    /** In characters: an emoji before it counts one (file.columnOf counts UTF-16 units). */
+    public int column() { return file.characterColumnOf(start); }
 
     /** `file:line:col`, the form used in diagnostics. */
     public String location() { return file.displayName() + ":" + line() + ":" + column(); }

@@ -51,6 +51,23 @@ class DiagnosticRenderTest {
         assertEquals(List.of("1 | let x = @;", "  |         ^"), excerpt(render("let x = @;", 8, 9)));
     }
 
+    /**
+     * `file:line:col` counts characters, as rustc does (an emoji is one, though two UTF-16
+     * units), and the caret sits under its character in a terminal, where CJK characters and
+     * emoji are two columns wide.
+     */
+    @Test
+    void columnsCountCharactersAndTheCaretTerminalColumns() {
+        String text = "p(\"\uD83D\uDE80 \u65E5\u672C\", 1 + true);";
+        int at = text.indexOf("true");
+        String r = render(text, at, at + 4);
+        assertTrue(r.contains("--> t.mote:1:" + (text.codePointCount(0, at) + 1) + "\n"), r);
+        List<String> shown = excerpt(r);
+        // "p(\"" 3, the rocket 2, a space 1, two CJK characters 4, "\", 1 + " 7: 17 columns before `true`.
+        assertEquals("  | " + " ".repeat(17) + "^^^^", shown.get(1));
+        assertEquals(4, Diagnostic.displayWidth("a\uD83D\uDE80b", 0, 4));
+    }
+
     @Test
     void controlAndFormatCharactersAreShownEscaped() {
         String text = "let x = 1\u0000\u001b[31m;\u202e";
