@@ -129,7 +129,8 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
         if (callee instanceof Callee.Function f) {
             LLVMValueRef dest = storage(destLocal);
             Type t = fn.typeOf(destLocal);
-            if (!ownStackSlot(destLocal)) return cg.sm.callPoll(f.name(), child, dest, start, startArgs);
+            if (!sharesResultSlots() || !ownStackSlot(destLocal) || Type.isAggregate(t))
+                return cg.sm.callPoll(f.name(), child, dest, start, startArgs);
             // The result goes through the function's shared scratch slot: see scratch().
             LLVMValueRef shared = scratch(t);
             LLVMValueRef ready = cg.sm.callPoll(f.name(), child, shared, start, startArgs);
@@ -144,6 +145,30 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
             return cg.callRuntime("mote_mutex_lock", mutex, child);
         }
         throw new IllegalStateException("unhandled callee " + callee);
+    }
+
+    /**
+     * Awaits of async fns in this function past which their results share one slot per type
+     * ({@link #scratch}). A slot per await costs a stack word per await where the callee is not
+     * inlined, nothing where it is; the shared slot costs a copy after each poll. A handful of
+     * awaits keep their own slots (smaller code); a function awaiting more than this many results,
+     * as generated or long hand-written sequences do, shares them.
+     */
+    static final int SHARED_RESULT_SLOTS_FROM = 16;
+
+    private Boolean sharesResultSlots;
+
+    private boolean sharesResultSlots() {
+        if (sharesResultSlots == null) {
+            int results = 0;
+            for (var b : fn.blocks()) {
+                Terminator t = b.terminator();
+                if (t instanceof Terminator.Await a && a.callee() instanceof Callee.Function && !Type.isAggregate(fn.typeOf(a.dest()))) results++;
+                if (t instanceof Terminator.PollChild c && c.callee() instanceof Callee.Function && !Type.isAggregate(fn.typeOf(c.dest()))) results++;
+            }
+            sharesResultSlots = results >= SHARED_RESULT_SLOTS_FROM;
+        }
+        return sharesResultSlots;
     }
 
     /** Whether {@code local} has a stack slot of its own (not a place in the state object, not a value without storage). */

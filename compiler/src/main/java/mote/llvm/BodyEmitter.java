@@ -167,7 +167,12 @@ final class BodyEmitter extends AwaitEmitter {
 
     private LLVMValueRef itemInMemory(Operand value, Type element) {
         if (!LlvmCodegen.hasStorage(element)) return LLVMConstNull(cg.ptr);   // zero bytes: runtime-c copies none
-        LLVMValueRef tmp = scratch(element);   // runtime-c copies the item at once: one slot serves every send
+        LLVMBasicBlockRef here = LLVMGetInsertBlock(cg.builder);
+        LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(llvmFn);
+        LLVMValueRef first = LLVMGetFirstInstruction(entry);
+        if (first != null && !first.isNull()) LLVMPositionBuilderBefore(cg.builder, first); else LLVMPositionBuilderAtEnd(cg.builder, entry);
+        LLVMValueRef tmp = LLVMBuildAlloca(cg.builder, cg.llvmType(element), "item");
+        LLVMPositionBuilderAtEnd(cg.builder, here);
         LLVMBuildStore(cg.builder, operand(value), tmp);
         return tmp;
     }

@@ -56,11 +56,11 @@ abstract sealed class BodyEmitterState permits PrintEmitter {
     private final Map<Type, LLVMValueRef> scratch = new java.util.HashMap<>();
 
     /**
-     * A stack slot of type {@code t} that every call in this function passing a pointer out (a
-     * child future's result, an item for runtime-c) shares. A slot per call site would escape
-     * into the call and stay distinct: where the callee is not inlined (split code generation,
-     * the runtime), a poll awaiting a callee 3,000 times had a 12 KB frame. The value moves to
-     * its local after the call, which keeps the local's own slot promotable to a register.
+     * A stack slot of type {@code t} that the awaits of this function pass their callees' polls
+     * for the result (AwaitEmitter.sharesResultSlots). A slot per await would escape into the call
+     * and stay distinct: where the callee is not inlined (split code generation), a poll awaiting
+     * a callee 3,000 times had a 12 KB frame. The value moves to its local after the call, which
+     * keeps the local's own slot promotable to a register.
      */
     LLVMValueRef scratch(Type t) {
         LLVMValueRef slot = scratch.get(t);
