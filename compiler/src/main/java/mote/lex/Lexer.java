@@ -315,7 +315,13 @@ public final class Lexer {
             default: {
                 int cp = src.codePointAt(pos);
                 pos += Character.charCount(cp);
-                diags.error("E0005", span(start, pos), "unknown escape sequence `\\" + new String(Character.toChars(cp)) + "`",
+                if (cp == '\n' || cp == '\r') {   // the message would hold the line break itself
+                    diags.error("E0005", span(start, start + 1), "a `\\` at the end of a line is not an escape",
+                            "strings have no line continuation: write `\\n` for a line break, or end the string and start another");
+                    return -1;
+                }
+                String shown = Character.isISOControl(cp) ? String.format("u{%x}", cp) : new String(Character.toChars(cp));
+                diags.error("E0005", span(start, pos), "unknown escape sequence `\\" + shown + "`",
                         "the escapes are \\n \\r \\t \\\\ \\\" \\' \\0 and \\xNN");
                 return -1;
             }
