@@ -359,6 +359,14 @@ abstract sealed class ItemDeclarations extends TypeInference permits VariantChec
                 diags.error("E0411", main.decl().name().span(), "`main` takes no parameters");
             else if (!(main.result() instanceof Type.Unit) && !main.result().equals(Type.I32))
                 diags.error("E0412", main.decl().returnType().span(), "`main` returns `i32` or nothing, not `" + main.result() + "`");
+        } else if (s == null) {
+            // An interrupt handler named `main` is no program entry: say so where it is, rather
+            // than "no `async fn main`" at the top of the file.
+            for (Module m : modules.subList(0, Math.min(1, modules.size())))
+                for (Item item : m.items())
+                    if (item instanceof Item.Interrupt irq && irq.name().name().equals("main"))
+                        diags.error("E0410", irq.name().span(), "`main` must be declared `async fn main()`, not as an interrupt handler",
+                                "an interrupt handler is named after its interrupt (`interrupt UART0() { ... }`); the program starts at `async fn main`");
         }
     }
 
