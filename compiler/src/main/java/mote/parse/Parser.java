@@ -610,6 +610,13 @@ public final class Parser {
                             args.add(typeArg());
                             if (at(SHR)) split(GT);
                             if (!eat(COMMA) && !at(GT)) {
+                                // `Channel<u8, K + 1>`: a constant expression there goes in braces, as in Rust.
+                                boolean operator = switch (peek().kind()) {
+                                    case PLUS, MINUS, STAR, SLASH, PERCENT, AMP, PIPE, CARET, SHL, AS, DOT -> true;
+                                    default -> false;
+                                };
+                                if (operator) throw unexpected("E0021", true, "expected `,` or `>` in generic arguments, found " + peek().describe(),
+                                        "a constant expression as a generic argument goes in braces: `Channel<u8, { N + 1 }>`");
                                 throw unexpected("E0021", true, "expected `,` or `>` in generic arguments, found " + peek().describe());
                             }
                         }
