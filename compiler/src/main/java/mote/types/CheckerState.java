@@ -117,10 +117,18 @@ abstract sealed class CheckerState permits TypeInference {
     }
 
     /** The module a plain name denotes (`uart` in `uart.write`), unless a local hides it. */
+    /** Above 0 while a pattern is checked, where paths name no locals (PatternChecks.checkPat). */
+    int inPattern;
+
+    /** Whether {@code name} is a local here; a pattern's paths see none. */
+    boolean isLocal(String name) {
+        return inPattern == 0 && scopes.stream().anyMatch(sc -> sc.containsKey(name));
+    }
+
     ModuleScope moduleNamed(Expr e) {
         if (!(e instanceof Expr.Name n)) return null;
         String name = n.ident().name();
-        if (scopes.stream().anyMatch(sc -> sc.containsKey(name)) || typeNames.containsKey(name) || globals.containsKey(name)) return null;
+        if (isLocal(name) || typeNames.containsKey(name) || globals.containsKey(name)) return null;
         return importedModule(name);
     }
 

@@ -42,7 +42,16 @@ abstract sealed class PatternChecks extends VariantChecks permits FormatChecks {
     // ---------------------------------------------------------------- patterns
 
     /** Checks {@code p} against values of type {@code t}, declaring its bindings in the innermost scope. */
-    void checkPat(Pattern p, Type t) { checkPat(p, t, null); }
+    void checkPat(Pattern p, Type t) {
+        // A path in a pattern never names a local: `moda.K.B` means module moda's enum even
+        // where a local `moda` is in scope.
+        inPattern++;
+        try {
+            checkPat(p, t, null);
+        } finally {
+            inPattern--;
+        }
+    }
 
     /**
      * {@code byRef}: null while bindings bind by value; else they bind a reference, `&mut` when

@@ -24,7 +24,7 @@ abstract sealed class VariantChecks extends ItemDeclarations permits PatternChec
         }
         if (!(target instanceof Expr.Name n)) return null;
         String name = n.ident().name();
-        if (scopes.stream().anyMatch(sc -> sc.containsKey(name))) return null;
+        if (isLocal(name)) return null;
         return typeNames.get(name) instanceof Type.Sum s ? s : null;
     }
 
