@@ -270,47 +270,8 @@ public final class CopyPropagation {
         if (copiesOf != null) avail.andNot(copiesOf);
     }
 
-    /** What the terminator of a block writes on its way to the successors: an await's or a child poll's result. */
-    private static void transfer(Terminator t, BitSet avail, Candidates c) {
-        if (t instanceof Terminator.Await a) kill(a.dest(), avail, c);
-        if (t instanceof Terminator.PollChild pc) kill(pc.dest(), avail, c);
-    }
-
     /** The copies available at the start of each block: on every path from the entry. */
     private static BitSet[] availableCopies(MirFn fn, Candidates c) {
-        int n = fn.blocks().size(), width = c.copies().size();
-        if (width == 0) {
-            BitSet[] none = new BitSet[n];
-            for (int i = 0; i < n; i++) none[i] = new BitSet();
-            return none;
-        }
-        List<List<Integer>> preds = new ArrayList<>();
-        for (int i = 0; i < n; i++) preds.add(new ArrayList<>());
-        for (int i = 0; i < n; i++)
-            for (BlockId s : fn.blocks().get(i).terminator().successors()) preds.get(s.index()).add(i);
-        BitSet all = new BitSet();
-        all.set(0, width);
-        BitSet[] in = new BitSet[n], out = new BitSet[n];
-        for (int i = 0; i < n; i++) { in[i] = i == 0 ? new BitSet() : (BitSet) all.clone(); out[i] = (BitSet) all.clone(); }
-        boolean changed = true;
-        while (changed) {
-            changed = false;
-            for (int i = 0; i < n; i++) {
-                BitSet entry;
-                if (i == 0) {
-                    entry = new BitSet();   // nothing is available where the fn starts, loops back included
-                } else {
-                    entry = (BitSet) all.clone();
-                    for (int p : preds.get(i)) entry.and(out[p]);
-                    if (preds.get(i).isEmpty()) entry.clear();
-                }
-                BitSet cur = (BitSet) entry.clone();
-                BasicBlock b = fn.blocks().get(i);
-                for (Statement s : b.statements()) transfer(s, cur, c);
-                transfer(b.terminator(), cur, c);
-                if (!entry.equals(in[i]) || !cur.equals(out[i])) { in[i] = entry; out[i] = cur; changed = true; }
-            }
-        }
-        return in;
+        return AvailableSets.solve(fn, c.copies().size(), (s, avail) -> transfer(s, avail, c), (local, avail) -> kill(local, avail, c));
     }
 }

@@ -212,39 +212,8 @@ public final class RecomputeValues {
         if (bits != null) avail.andNot(bits);
     }
 
-    /** What a block's terminator writes on the way to its successors: an await's or a child poll's result. */
-    private static void transfer(Terminator t, BitSet avail, Index index) {
-        if (t instanceof Terminator.Await a) kill(a.dest(), avail, index);
-        if (t instanceof Terminator.PollChild pc) kill(pc.dest(), avail, index);
-    }
-
     /** The candidates available at the start of each block: defined on every path from the entry, neither side written since. */
     private static BitSet[] available(MirFn fn, Index index) {
-        int n = fn.blocks().size(), width = index.candidates().size();
-        List<List<Integer>> preds = new ArrayList<>();
-        for (int i = 0; i < n; i++) preds.add(new ArrayList<>());
-        for (int i = 0; i < n; i++)
-            for (BlockId s : fn.blocks().get(i).terminator().successors()) preds.get(s.index()).add(i);
-        BitSet all = new BitSet();
-        all.set(0, width);
-        BitSet[] in = new BitSet[n], out = new BitSet[n];
-        for (int i = 0; i < n; i++) { in[i] = i == 0 ? new BitSet() : (BitSet) all.clone(); out[i] = (BitSet) all.clone(); }
-        boolean changed = true;
-        while (changed) {
-            changed = false;
-            for (int i = 0; i < n; i++) {
-                BitSet entry = new BitSet();
-                if (i != 0 && !preds.get(i).isEmpty()) {
-                    entry = (BitSet) all.clone();
-                    for (int p : preds.get(i)) entry.and(out[p]);
-                }
-                BitSet cur = (BitSet) entry.clone();
-                BasicBlock b = fn.blocks().get(i);
-                for (Statement s : b.statements()) transfer(s, cur, index);
-                transfer(b.terminator(), cur, index);
-                if (!entry.equals(in[i]) || !cur.equals(out[i])) { in[i] = entry; out[i] = cur; changed = true; }
-            }
-        }
-        return in;
+        return AvailableSets.solve(fn, index.candidates().size(), (s, avail) -> transfer(s, avail, index), (local, avail) -> kill(local, avail, index));
     }
 }
