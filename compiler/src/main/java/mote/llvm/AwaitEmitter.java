@@ -131,11 +131,15 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
             Type t = fn.typeOf(destLocal);
             if (!sharesResultSlots() || !ownStackSlot(destLocal) || Type.isAggregate(t))
                 return cg.sm.callPoll(f.name(), child, dest, start, startArgs);
-            // The result goes through the function's shared scratch slot: see scratch().
+            // The result goes through the function's shared scratch slot: see scratch(). Only a
+            // Ready poll's result moves to the destination: after a Pending one the slot holds
+            // another await's value, and a `join` sibling may still read the destination.
             LLVMValueRef shared = scratch(t);
             LLVMValueRef ready = cg.sm.callPoll(f.name(), child, shared, start, startArgs);
-            if (Type.isAggregate(t)) cg.copyBytes(dest, shared, t);
-            else LLVMBuildStore(cg.builder, LLVMBuildLoad2(cg.builder, cg.llvmType(t), shared, ""), dest);
+            LLVMTypeRef type = cg.llvmType(t);
+            LLVMValueRef value = LLVMBuildSelect(cg.builder, ready, LLVMBuildLoad2(cg.builder, type, shared, ""),
+                    LLVMBuildLoad2(cg.builder, type, dest, ""), "");
+            LLVMBuildStore(cg.builder, value, dest);
             return ready;
         }
         if (callee instanceof Callee.Channel ch) return pollChannel(ch, child, destLocal, span);
