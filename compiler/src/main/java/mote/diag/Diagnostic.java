@@ -85,7 +85,6 @@ public record Diagnostic(Severity severity, String code, String message, Span sp
         return best;
     }
 
-    /** How a source character is shown: tabs as a space, control and format characters escaped. */
     /** The terminal columns {@code s[from, to)} takes: a column a character, two for East Asian wide ones and emoji. */
     static int displayWidth(CharSequence s, int from, int to) {
         int width = 0;
@@ -106,6 +105,7 @@ public record Diagnostic(Severity severity, String code, String message, Span sp
                 || cp >= 0x1F680 && cp <= 0x1F6FF || cp >= 0x1F900 && cp <= 0x1FAFF || cp >= 0x20000 && cp <= 0x3FFFD;
     }
 
+    /** How a source character is shown: tabs as a space, control and format characters escaped. */
     private static String shown(char c) {
         if (c == '\t') return " ";
         return needsEscape(c) ? String.format("\\u{%x}", (int) c) : String.valueOf(c);

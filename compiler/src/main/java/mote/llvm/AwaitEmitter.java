@@ -155,7 +155,7 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
      * Awaits of async fns in this function past which their results share one slot per type
      * ({@link #scratch}). A slot per await costs a stack word per await where the callee is not
      * inlined, nothing where it is; the shared slot costs a copy after each poll. A handful of
-     * awaits keep their own slots (smaller code); a function awaiting more than this many results,
+     * awaits keep their own slots (smaller code); a function awaiting this many results or more,
      * as generated or long hand-written sequences do, shares them.
      */
     static final int SHARED_RESULT_SLOTS_FROM = 16;

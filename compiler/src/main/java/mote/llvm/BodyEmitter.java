@@ -167,12 +167,7 @@ final class BodyEmitter extends AwaitEmitter {
 
     private LLVMValueRef itemInMemory(Operand value, Type element) {
         if (!LlvmCodegen.hasStorage(element)) return LLVMConstNull(cg.ptr);   // zero bytes: runtime-c copies none
-        LLVMBasicBlockRef here = LLVMGetInsertBlock(cg.builder);
-        LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(llvmFn);
-        LLVMValueRef first = LLVMGetFirstInstruction(entry);
-        if (first != null && !first.isNull()) LLVMPositionBuilderBefore(cg.builder, first); else LLVMPositionBuilderAtEnd(cg.builder, entry);
-        LLVMValueRef tmp = LLVMBuildAlloca(cg.builder, cg.llvmType(element), "item");
-        LLVMPositionBuilderAtEnd(cg.builder, here);
+        LLVMValueRef tmp = entryAlloca(element, "item");
         LLVMBuildStore(cg.builder, operand(value), tmp);
         return tmp;
     }

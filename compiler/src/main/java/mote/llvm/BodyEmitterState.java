@@ -65,15 +65,21 @@ abstract sealed class BodyEmitterState permits PrintEmitter {
     LLVMValueRef scratch(Type t) {
         LLVMValueRef slot = scratch.get(t);
         if (slot != null) return slot;
-        org.bytedeco.llvm.LLVM.LLVMBasicBlockRef here = org.bytedeco.llvm.global.LLVM.LLVMGetInsertBlock(cg.builder);
-        org.bytedeco.llvm.LLVM.LLVMBasicBlockRef entry = org.bytedeco.llvm.global.LLVM.LLVMGetEntryBasicBlock(llvmFn);
-        LLVMValueRef first = org.bytedeco.llvm.global.LLVM.LLVMGetFirstInstruction(entry);
-        if (first != null && !first.isNull()) org.bytedeco.llvm.global.LLVM.LLVMPositionBuilderBefore(cg.builder, first);
-        else org.bytedeco.llvm.global.LLVM.LLVMPositionBuilderAtEnd(cg.builder, entry);
-        slot = org.bytedeco.llvm.global.LLVM.LLVMBuildAlloca(cg.builder, cg.llvmType(t), "scratch");
-        org.bytedeco.llvm.global.LLVM.LLVMSetAlignment(slot, Math.max(1, t.align()));
-        org.bytedeco.llvm.global.LLVM.LLVMPositionBuilderAtEnd(cg.builder, here);
+        slot = entryAlloca(t, "scratch");
+        LLVMSetAlignment(slot, Math.max(1, t.align()));
         scratch.put(t, slot);
+        return slot;
+    }
+
+    /** A stack slot of type {@code t} allocated in the entry block (so LLVM sees a fixed frame), built from anywhere. */
+    LLVMValueRef entryAlloca(Type t, String name) {
+        LLVMBasicBlockRef here = LLVMGetInsertBlock(cg.builder);
+        LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(llvmFn);
+        LLVMValueRef first = LLVMGetFirstInstruction(entry);
+        if (first != null && !first.isNull()) LLVMPositionBuilderBefore(cg.builder, first);
+        else LLVMPositionBuilderAtEnd(cg.builder, entry);
+        LLVMValueRef slot = LLVMBuildAlloca(cg.builder, cg.llvmType(t), name);
+        LLVMPositionBuilderAtEnd(cg.builder, here);
         return slot;
     }
 

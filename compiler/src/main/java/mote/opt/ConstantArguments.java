@@ -59,7 +59,7 @@ public final class ConstantArguments {
      */
     static Map<String, Operand[]> constantsPassed(MirProgram program) {
         Map<String, Operand[]> passed = new HashMap<>();
-        Set<String> mixed = new HashSet<>();   // a parameter no constant stands for: "name#index"
+        Set<String> mixed = new HashSet<>();   // fns whose sites pass different numbers of arguments
         java.util.function.BiConsumer<String, List<Operand>> site = (name, args) -> {
             Operand[] seen = passed.get(name);
             if (seen == null) {

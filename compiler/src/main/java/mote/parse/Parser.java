@@ -615,9 +615,9 @@ public final class Parser {
                                     case PLUS, MINUS, STAR, SLASH, PERCENT, AMP, PIPE, CARET, SHL, AS, DOT -> true;
                                     default -> false;
                                 };
-                                if (operator) throw unexpected("E0021", true, "expected `,` or `>` in generic arguments, found " + peek().describe(),
-                                        "a constant expression as a generic argument goes in braces: `Channel<u8, { N + 1 }>`");
-                                throw unexpected("E0021", true, "expected `,` or `>` in generic arguments, found " + peek().describe());
+                                String[] help = operator ? new String[] {"a constant expression as a generic argument goes in braces: `Channel<u8, { N + 1 }>`"}
+                                        : new String[0];
+                                throw unexpected("E0021", true, "expected `,` or `>` in generic arguments, found " + peek().describe(), help);
                             }
                         }
                         advance();

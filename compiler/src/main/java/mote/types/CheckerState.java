@@ -116,7 +116,6 @@ abstract sealed class CheckerState permits TypeInference {
         return current != null && current.imports().contains(name) ? modulesByName.get(name) : null;
     }
 
-    /** The module a plain name denotes (`uart` in `uart.write`), unless a local hides it. */
     /** Above 0 while a pattern is checked, where paths name no locals (PatternChecks.checkPat). */
     int inPattern;
 
@@ -125,6 +124,7 @@ abstract sealed class CheckerState permits TypeInference {
         return inPattern == 0 && scopes.stream().anyMatch(sc -> sc.containsKey(name));
     }
 
+    /** The module a plain name denotes (`uart` in `uart.write`), unless a local hides it. */
     ModuleScope moduleNamed(Expr e) {
         if (!(e instanceof Expr.Name n)) return null;
         String name = n.ident().name();
