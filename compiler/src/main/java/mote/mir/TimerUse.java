@@ -87,14 +87,17 @@ public final class TimerUse {
 
     /**
      * The longest sleep the program asks for, in microseconds, when every sleep's duration is
-     * a constant; -1 (unsigned: the longest there is) when one is not. runtime-c's one-timer
-     * SysTick handler then knows whether a sleep may outlast one SysTick period. A duration
-     * computed from constants (`sleep_ms(PERIOD_MS / 2)`) counts as one ({@link #constant}).
+     * bounded by constants; -1 (unsigned: the longest there is) when one is not. runtime-c's
+     * one-timer SysTick handler then knows whether a sleep may outlast one SysTick period, and
+     * per-task timers whether every deadline fits their 32-bit clock. A duration computed from
+     * constants (`sleep_ms(PERIOD_MS / 2)`) counts as one, and so does a parameter of an async fn
+     * or task every call and spawn passes such a value (`spawn blink(100); spawn blink(250);`):
+     * the largest of them ({@link Durations}).
      */
     public static long longestSleepUs(MirProgram program) {
+        Durations durations = new Durations(program);
         long longest = 0;
         for (MirFn f : program.functions()) {
-            Map<Local, List<Rvalue>> defs = null;
             for (BasicBlock b : f.blocks()) {
                 List<Operand> args;
                 if (b.terminator() instanceof Terminator.Await a) args = a.args();
@@ -102,8 +105,7 @@ public final class TimerUse {
                 else continue;
                 if (!(callee(b.terminator()) instanceof Callee.Builtin sleep) || !sleep.isSleep()) continue;
                 if (args.isEmpty()) return -1;
-                if (defs == null) defs = ChannelWaiters.definitions(f);
-                long n = upperBound(f, args.get(0), defs);
+                long n = durations.upperBound(f, args.get(0), 0);
                 if (n < 0) return -1;
                 long us = sleep.millis() ? n * 1000 : n;
                 if (us < 0 || us / 1000 != n && sleep.millis()) return -1;
@@ -114,65 +116,139 @@ public final class TimerUse {
     }
 
     /**
-     * The most a sleep's duration operand can be, when only constants make it: {@link #constant},
-     * or a local assigned several such values (merged states join `sleep_us(137)` and
-     * `sleep_us(211)` into one await); -1 for anything else.
+     * Upper bounds of unsigned integer operands that only constants make, across the whole
+     * program: a parameter's bound is the largest its call sites pass (the async call graph is
+     * acyclic, E0420, so the walk up the callers ends; {@link #DEEPEST} guards it anyway).
      */
-    static long upperBound(MirFn f, Operand op, Map<Local, List<Rvalue>> defs) {
-        List<Rvalue> assigned = op instanceof Operand.Copy copy ? defs.get(copy.local()) : null;
-        if (assigned != null && assigned.size() > 1) {
-            Local local = ((Operand.Copy) op).local();
+    static final class Durations {
+        private static final int DEEPEST = 16;
+        private final Map<String, MirFn> fns = new HashMap<>();
+        /** Per async fn or task: the argument lists of its calls and spawns, with the fn making each. */
+        private final Map<String, List<Map.Entry<MirFn, List<Operand>>>> sites = new HashMap<>();
+        private final Map<MirFn, Map<Local, List<Rvalue>>> defs = new java.util.IdentityHashMap<>();
+
+        Durations(MirProgram program) {
+            for (MirFn f : program.functions()) {
+                fns.put(f.name(), f);
+                for (BasicBlock b : f.blocks()) {
+                    for (Statement s : b.statements())
+                        if (s instanceof Statement.Assign a && a.value() instanceof Rvalue.Spawn sp) site(sp.task(), f, sp.args());
+                    if (b.terminator() instanceof Terminator.Await a && a.callee() instanceof Callee.Function fn) site(fn.name(), f, a.args());
+                    if (b.terminator() instanceof Terminator.PollChild c && c.start() && c.callee() instanceof Callee.Function fn)
+                        site(fn.name(), f, c.args());
+                }
+            }
+        }
+
+        private void site(String callee, MirFn caller, List<Operand> args) {
+            sites.computeIfAbsent(callee, k -> new java.util.ArrayList<>()).add(Map.entry(caller, args));
+        }
+
+        private Map<Local, List<Rvalue>> defs(MirFn f) {
+            return defs.computeIfAbsent(f, ChannelWaiters::definitions);
+        }
+
+        /**
+         * The most {@code op} can be, when only constants make it: {@link #constant}, or a local
+         * assigned several such values (merged states join `sleep_us(137)` and `sleep_us(211)`
+         * into one await); -1 for anything else.
+         */
+        long upperBound(MirFn f, Operand op, int depth) {
+            List<Rvalue> assigned = op instanceof Operand.Copy copy ? defs(f).get(copy.local()) : null;
+            if (assigned != null && assigned.size() > 1) {
+                Local local = ((Operand.Copy) op).local();
+                long most = 0;
+                for (Rvalue r : assigned) {
+                    long v = r == null ? parameter(f, local, depth) : value(f, local, r, depth);
+                    if (v < 0) return -1;
+                    most = Math.max(most, v);
+                }
+                return most;
+            }
+            return constant(f, op, depth);
+        }
+
+        /**
+         * The most an unsigned integer operand can be when only constants make it: a constant,
+         * a local assigned once from constants by arithmetic that stays within its type (no
+         * wrap-around, no division by zero), or a parameter (see the class comment); -1 for
+         * anything else.
+         */
+        long constant(MirFn f, Operand op, int depth) {
+            // A signed constant counts when not negative: a shift's amount is an i32.
+            if (op instanceof Operand.Const c) return c.type() instanceof mote.types.Type.Int && c.bits() >= 0 ? c.bits() : -1;
+            if (!(op instanceof Operand.Copy copy) || depth > DEEPEST) return -1;
+            List<Rvalue> assigned = defs(f).get(copy.local());
+            if (assigned == null || assigned.size() != 1) return -1;
+            return assigned.get(0) == null ? parameter(f, copy.local(), depth) : value(f, copy.local(), assigned.get(0), depth);
+        }
+
+        /**
+         * The most parameter {@code local} of async fn {@code f} holds on entry: the largest bound
+         * of what its call sites pass; -1 when it is not a parameter (or is borrowed, so written
+         * through a reference), {@code f} has no call site, or a site's argument is not bounded.
+         */
+        private long parameter(MirFn f, Local local, int depth) {
+            int index = f.params().indexOf(local);
+            List<Map.Entry<MirFn, List<Operand>>> calls = sites.get(f.name());
+            if (index < 0 || !f.isAsync() || calls == null || BorrowedLocals.of(f).contains(local) || depth > DEEPEST) return -1;
+            if (!(f.typeOf(local) instanceof mote.types.Type.Int t) || t.signed() || t.bits() > 32) return -1;
             long most = 0;
-            for (Rvalue r : assigned) {
-                long v = r == null ? -1 : value(f, local, r, defs, 0);
+            for (Map.Entry<MirFn, List<Operand>> call : calls) {
+                if (call.getValue().size() != f.params().size()) return -1;
+                long v = upperBound(call.getKey(), call.getValue().get(index), depth + 1);
                 if (v < 0) return -1;
                 most = Math.max(most, v);
             }
             return most;
         }
-        return constant(f, op, defs, 0);
-    }
 
-    /**
-     * The value of an unsigned integer operand that only constants make: a constant, or a local
-     * assigned once from constants by arithmetic that stays within its type (no wrap-around,
-     * no division by zero); -1 for anything else.
-     */
-    static long constant(MirFn f, Operand op, Map<Local, List<Rvalue>> defs, int depth) {
-        // A signed constant counts when not negative: a shift's amount is an i32.
-        if (op instanceof Operand.Const c) return c.type() instanceof mote.types.Type.Int && c.bits() >= 0 ? c.bits() : -1;
-        if (!(op instanceof Operand.Copy copy) || depth > 16) return -1;
-        List<Rvalue> assigned = defs.get(copy.local());
-        if (assigned == null || assigned.size() != 1 || assigned.get(0) == null) return -1;
-        return value(f, copy.local(), assigned.get(0), defs, depth);
-    }
-
-    /** {@code assigned}'s value when only constants make it, as {@link #constant}; -1 if not, or if it does not fit {@code local}'s type. */
-    private static long value(MirFn f, Local local, Rvalue assigned, Map<Local, List<Rvalue>> defs, int depth) {
-        if (!(f.typeOf(local) instanceof mote.types.Type.Int t) || t.signed() || t.bits() > 32) return -1;
-        long value;
-        if (assigned instanceof Rvalue.Use u) {
-            value = constant(f, u.operand(), defs, depth + 1);
-        } else if (assigned instanceof Rvalue.Binary bin) {
-            long x = constant(f, bin.left(), defs, depth + 1), y = constant(f, bin.right(), defs, depth + 1);
-            if (x < 0 || y < 0) return -1;
-            value = switch (bin.op()) {
-                case ADD -> x + y;
-                case SUB -> x - y;
-                case MUL -> y != 0 && x > Long.MAX_VALUE / y ? -1 : x * y;
-                case DIV -> y == 0 ? -1 : x / y;
-                case REM -> y == 0 ? -1 : x % y;
-                case SHL -> y >= t.bits() ? -1 : x << y;
-                case SHR -> y >= t.bits() ? -1 : x >>> y;
-                case BIT_AND -> x & y;
-                case BIT_OR -> x | y;
-                case BIT_XOR -> x ^ y;
-                default -> -1;
-            };
-        } else {
-            return -1;
+        /** {@code assigned}'s value when only constants make it, as {@link #constant}; -1 if not, or if it does not fit {@code local}'s type. */
+        private long value(MirFn f, Local local, Rvalue assigned, int depth) {
+            if (!(f.typeOf(local) instanceof mote.types.Type.Int t) || t.signed() || t.bits() > 32) return -1;
+            long value;
+            if (assigned instanceof Rvalue.Use u) {
+                value = constant(f, u.operand(), depth + 1);
+            } else if (assigned instanceof Rvalue.Binary bin) {
+                // Bounds combine where the result grows with the operand (nothing wraps: the
+                // result is checked against the type); elsewhere only one value will do.
+                boolean leftGrows = switch (bin.op()) { case ADD, MUL, SHL, DIV, SHR, BIT_AND -> true; default -> false; };
+                boolean rightGrows = switch (bin.op()) { case ADD, MUL, SHL, BIT_AND -> true; default -> false; };
+                long x = leftGrows ? constant(f, bin.left(), depth + 1) : exact(f, bin.left(), depth + 1);
+                long y = rightGrows ? constant(f, bin.right(), depth + 1) : exact(f, bin.right(), depth + 1);
+                if (x < 0 || y < 0) return -1;
+                value = switch (bin.op()) {
+                    case ADD -> x + y;
+                    case SUB -> x - y;
+                    case MUL -> y != 0 && x > Long.MAX_VALUE / y ? -1 : x * y;
+                    case DIV -> y == 0 ? -1 : x / y;
+                    case REM -> y == 0 ? -1 : x % y;
+                    case SHL -> y >= t.bits() ? -1 : x << y;
+                    case SHR -> y >= t.bits() ? -1 : x >>> y;
+                    case BIT_AND -> bothExact(f, bin, depth) ? x & y : Math.min(x, y);   // x & y is at most either
+                    case BIT_OR -> x | y;
+                    case BIT_XOR -> x ^ y;
+                    default -> -1;
+                };
+            } else {
+                return -1;
+            }
+            return value >= 0 && value < 1L << t.bits() ? value : -1;
         }
-        return value >= 0 && value < 1L << t.bits() ? value : -1;
+
+        private boolean bothExact(MirFn f, Rvalue.Binary bin, int depth) {
+            return exact(f, bin.left(), depth + 1) >= 0 && exact(f, bin.right(), depth + 1) >= 0;
+        }
+
+        /** An operand's one value: a constant, or a local only constants make (no parameter, whose callers may pass several). */
+        private long exact(MirFn f, Operand op, int depth) {
+            if (op instanceof Operand.Copy copy) {
+                List<Rvalue> assigned = defs(f).get(copy.local());
+                if (assigned == null || assigned.size() != 1 || assigned.get(0) == null || depth > DEEPEST) return -1;
+                return value(f, copy.local(), assigned.get(0), depth);
+            }
+            return constant(f, op, depth);
+        }
     }
 
     /**

@@ -132,9 +132,9 @@ class TimerUseTest {
 
     @Test
     void theLongestSleepIsKnownWhenEveryDurationIsAConstant() throws IOException {
-        // pause(10) sleeps for its parameter: a constant once inlined, not before.
+        // pause(10) sleeps for its parameter, which every caller passes 10.
         assertEquals(10_000, TimerUse.longestSleepUs(mir(BLINKY.formatted(""), true)));
-        assertEquals(-1, TimerUse.longestSleepUs(mir(BLINKY.formatted(""), false)));
+        assertEquals(10_000, TimerUse.longestSleepUs(mir(BLINKY.formatted(""), false)));
         assertEquals(2_500_000, TimerUse.longestSleepUs(mir(BLINKY.formatted("sleep_ms(2500).await;"), true)));
         String variable = BLINKY.formatted("let mut n = 1u32; for i in 0..3u32 { n += i; } sleep_us(n).await;");
         assertEquals(-1, TimerUse.longestSleepUs(mir(variable, false)));
@@ -151,6 +151,27 @@ class TimerUseTest {
         String twice = "const BASE: u32 = 3;\nasync fn main() -> i32 { let mut d = BASE; if ticks() > 5 { d = 9; } sleep_ms(d).await; 0 }";
         assertEquals(9_000, TimerUse.longestSleepUs(mir(twice, false)));
         assertEquals(-1, TimerUse.longestSleepUs(mir(twice.replace("d = 9;", "d = ticks() as u32;"), false)));
+    }
+
+    /**
+     * A parameter every call and spawn passes a bounded value is bounded by the largest
+     * (`spawn blink(100); spawn blink(250);`), through callers' parameters too, and through
+     * arithmetic that grows with it; a site passing something else, or arithmetic that does
+     * not grow with the parameter, leaves the sleep unbounded.
+     */
+    @Test
+    void aParameterIsBoundedByWhatEveryCallerPasses() throws IOException {
+        String blinkers = """
+                async fn pause(ms: u32) { sleep_ms(ms).await; }
+                task fn blink(period: u32) { loop { pause(period * 2).await; sleep_us(period + 7).await; } }
+                async fn main() -> i32 { spawn blink(100); spawn blink(250); pause(3).await; %s 0 }
+                """;
+        for (boolean optimized : new boolean[] {false, true}) {
+            assertEquals(500_000, TimerUse.longestSleepUs(mir(blinkers.formatted(""), optimized)));
+            assertEquals(-1, TimerUse.longestSleepUs(mir(blinkers.formatted("let n = ticks() as u32; pause(n).await;"), optimized)));
+            assertEquals(-1, TimerUse.longestSleepUs(mir(blinkers.formatted("").replace("period * 2", "1000 - period"), optimized)));
+            assertEquals(7_000, TimerUse.longestSleepUs(mir(blinkers.formatted("").replace("period * 2", "period & 7"), optimized)));
+        }
     }
 
     private void assertOnePerTask(boolean expected, String source) throws IOException {

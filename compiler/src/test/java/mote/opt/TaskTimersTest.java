@@ -101,6 +101,34 @@ class TaskTimersTest {
         assertTrue(TaskTimers.marked(analyze(many.replace("task(32)", "task(31)"), true, false).mir()));
     }
 
+    /**
+     * Blinkers spawned with their periods (`spawn blink(100); spawn blink(250);`): the sleep's
+     * duration is a parameter, bounded by what the spawns pass, so it is kept per task; a
+     * spawn passing more than 2 s keeps the queue.
+     */
+    @Test
+    void aDurationEveryCallerBoundsIsKeptPerTask() throws IOException {
+        String blinkers = """
+                static LOG: Channel<u32, 8>;
+                task(2) fn blink(id: u32, period_ms: u32) {
+                    loop { sleep_ms(period_ms).await; LOG.send(id).await; }
+                }
+                async fn main() -> i32 {
+                    spawn blink(1, 3);
+                    spawn blink(2, %s);
+                    let mut sum = 0u32;
+                    for _i in 0..4u32 { sum += LOG.recv().await; }
+                    sum as i32
+                }
+                """;
+        for (boolean optimized : new boolean[] {false, true}) {
+            MirProgram mir = analyze(blinkers.formatted("5"), optimized, false).mir();
+            assertTrue(TaskTimers.perTaskClock(mir), "bounded by 5 ms");
+            assertEquals(0, sleeps(mir, false));
+            assertFalse(TaskTimers.marked(analyze(blinkers.formatted("2001"), optimized, false).mir()), "longer than 2 s keeps the queue");
+        }
+    }
+
     /** The image links the per-task timer calls, not the queue's. */
     @Test
     void theImageCallsThePerTaskTimers() throws IOException {
