@@ -18,7 +18,9 @@ import mote.diag.ToolError;
  * where the access faults and the fault handler reports a stack overflow, instead of
  * silently overwriting .bss. Input sections are listed by pattern
  * so {@code --gc-sections} can drop every unused function and variable (runtime-c is compiled
- * with -ffunction-sections -fdata-sections); only the vector table is KEEP.
+ * with -ffunction-sections -fdata-sections); only the vector table is KEEP. Each flash section
+ * ends on a word boundary, so the padding before the next one is its own and the sections'
+ * sizes add up to the flash the image takes ({@link ImageSize#flash}).
  */
 public final class LinkerScript {
     /** Where the Cortex-M system region (NVIC, SysTick...) starts: no memory beyond it. */
@@ -64,7 +66,7 @@ public final class LinkerScript {
                 {
                   .vectors : { KEEP(*(.vectors)) } > FLASH
 
-                  .text : { *(.text .text.*) } > FLASH
+                  .text : { *(.text .text.*) . = ALIGN(4); } > FLASH
 
                   .rodata : { *(.rodata .rodata.*) . = ALIGN(4); } > FLASH
 

@@ -37,8 +37,8 @@ class ExpertCTest {
     @CsvSource({
             "empty, 0",
             "foo_bar, 116",
-            "forwarding, 256",
-            "pre_post, 328",
+            "forwarding, 260",
+            "pre_post, 332",
             "process_command, 352",
             "firmware, 4500"})
     void behavesAsTheMoteProgramAndStaysWithinItsOwnFlash(String program, long ownFlashBound) throws IOException {

@@ -71,4 +71,24 @@ class ImageSizeTest {
         assertTrue(sysv.lines().anyMatch(l -> l.matches("\\.text\\s+" + size.text() + "\\s+.*")), sysv);
         assertTrue(sysv.lines().anyMatch(l -> l.matches("\\.vectors\\s+" + size.vectors() + "\\s+0\\s*")), sysv);
     }
+
+    /**
+     * The flash total is the flash the image takes, padding between sections included: the
+     * end of its last byte in flash (a segment's load address, so .data's initial values
+     * count), from the region's start. Code ends on a half-word, read-only data starts on a
+     * word: a program whose code is not a whole number of words showed 2 bytes less.
+     */
+    @Test
+    void flashIsTheExtentOfTheImageInFlash() throws Exception {
+        Board board = Board.load("lm3s6965evb");
+        for (String program : List.of("hello.mote", "firmware.mote", "forwarding.mote")) {
+            Path out = java.nio.file.Files.createDirectories(dir.resolve(program));
+            Path elf = mote.Compiler.compile(mote.home.MoteHome.get().resolve("examples").resolve(program),
+                    mote.Compiler.Options.defaults(board, out)).elf();
+            long end = ElfSegments.read(elf).segments().stream()
+                    .filter(s -> board.flashRegion().contains(s.physicalAddress()))
+                    .mapToLong(ElfSegments.Segment::end).max().orElseThrow();
+            assertEquals(end - board.flashRegion().origin(), ImageSize.of(elf, board).flash(), program);
+        }
+    }
 }
