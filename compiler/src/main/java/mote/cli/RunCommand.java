@@ -52,7 +52,8 @@ public final class RunCommand implements Callable<Integer> {
                     + "the gdb command that attaches; the program runs once gdb continues it.")
     Integer gdbPort;
 
-    @Parameters(index = "1..*", paramLabel = "QEMU_ARG", description = "Extra arguments for qemu-system-arm (after `--`).")
+    @Parameters(index = "1..*", paramLabel = "QEMU_ARG", description = "Extra arguments for qemu-system-arm (after `--`), such as `-d int`; "
+            + "options that only print QEMU's help or version are refused.")
     List<String> qemuArgs = new ArrayList<>();
 
     @Override
@@ -72,6 +73,7 @@ public final class RunCommand implements Callable<Integer> {
         if (!qemuArgs.isEmpty() && !typedArgs.contains("--"))
             throw new ToolError("unexpected argument `" + qemuArgs.get(0)
                     + "`: `mote run` takes one program; arguments for QEMU go after `--`", 2);
+        mote.qemu.QemuRunner.refuseInformational(qemuArgs);
         Compiler.Options options = build.toOptions();
         byte[] typed = input == null ? null : readInput(input);   // a bad --input fails before compiling
         options.board().requireQemu();   // fail before compiling when the board cannot run here

@@ -122,7 +122,8 @@ public final class QemuRunner {
         joinQuietly(stderrReader);
         int exitCode = timedOut ? QemuResult.TIMEOUT_EXIT_CODE : process.exitValue();
         String errors = stderr.text();
-        Optional<String> qemuError = timedOut || exitCode == 0 ? Optional.empty() : qemuError(command.get(0), errors);
+        Optional<String> qemuError = timedOut || exitCode == 0 ? Optional.empty()
+                : qemuError(command.get(0), errors).or(() -> listedInstead(exitCode, errors, console.head()));
         return new QemuResult(command, exitCode, timedOut, console.text(),
                 errors, Duration.ofNanos(System.nanoTime() - start), qemuError);
     }
@@ -139,6 +140,38 @@ public final class QemuRunner {
                 .map(line -> line.substring(prefix.length()).strip())
                 .toList();
         return lines.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", lines));
+    }
+
+    /** What QEMU prints, on stdout, instead of running when a `-d` item is unknown. */
+    static final String LOG_ITEMS_LISTING = "Log items (comma separated):";
+
+    /**
+     * A failure QEMU reports on stdout only, mixed with the console: an unknown `-d` log item
+     * makes it list the items it knows and exit with status 1 before the guest runs.
+     */
+    static Optional<String> listedInstead(int exitCode, String stderr, String consoleHead) {
+        if (exitCode != 1 || !stderr.isBlank() || !consoleHead.startsWith(LOG_ITEMS_LISTING)) return Optional.empty();
+        return Optional.of("an unknown `-d` log item: QEMU listed the items it knows instead of running");
+    }
+
+    /**
+     * QEMU options that print something and exit without running the guest (`-cpu help`,
+     * `-d help`, `-version`): passed after `--`, their text would be taken for the program's
+     * output and QEMU's exit status for its exit code. Refused before anything runs.
+     */
+    public static void refuseInformational(List<String> extraArgs) {
+        for (int i = 0; i < extraArgs.size(); i++) {
+            String arg = extraArgs.get(i);
+            String option = arg.startsWith("--") ? arg.substring(1) : arg;
+            boolean asks = option.equals("-h") || option.equals("-help") || option.equals("-version")
+                    || !arg.startsWith("-") && i > 0 && extraArgs.get(i - 1).startsWith("-")
+                       && java.util.Arrays.stream(arg.split(",")).anyMatch(item -> item.equals("help") || item.equals("?"));
+            if (asks) {
+                String shown = arg.startsWith("-") ? arg : extraArgs.get(i - 1) + " " + arg;
+                throw new ToolError("`" + shown + "` makes QEMU print its help or version and exit without running the program"
+                        + "\n  = help: run `qemu-system-arm " + shown + "` for it", 2);
+            }
+        }
     }
 
     private Path locateExecutable() {
@@ -227,7 +260,10 @@ public final class QemuRunner {
 
     /** The first {@code limit} bytes of a stream, and how many more there were. */
     static final class Capture {
+        /** The first bytes, kept whatever the limit: QEMU's own listings start there ({@link #listedInstead}). */
+        private static final int HEAD = 64;
         private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private final ByteArrayOutputStream head = new ByteArrayOutputStream();
         private final long limit;
         private long dropped;
 
@@ -236,9 +272,14 @@ public final class QemuRunner {
         }
 
         synchronized void keep(byte[] bytes) {
+            head.write(bytes, 0, Math.max(0, Math.min(bytes.length, HEAD - head.size())));
             int room = (int) Math.max(0, Math.min(bytes.length, limit - kept.size()));
             kept.write(bytes, 0, room);
             dropped += bytes.length - room;
+        }
+
+        synchronized String head() {
+            return head.toString(StandardCharsets.UTF_8);
         }
 
         synchronized String text() {

@@ -12,6 +12,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import mote.home.MoteHome;
 import mote.testutil.ProgramRunner;
 import mote.testutil.TestFiles;
@@ -270,6 +271,31 @@ class CliTest {
         assertEquals(1, o.exit(), o.err());
         assertTrue(o.err().startsWith("error: QEMU failed (exit status 1), so the program did not run: "), o.err());
         assertTrue(o.err().contains("no-such-property"), o.err());
+    }
+
+    @Test
+    void aQemuFailureReportedOnStdoutOnlyIsReportedAsSuch() {
+        // An unknown -d item: QEMU lists the items it knows on stdout (mixed with the console)
+        // and exits 1, which foo_bar's own exit code (10) must not be confused with, nor 1.
+        Outcome o = mote("run", example("foo_bar.mote"), "-o", outDir(), "--", "-d", "no_such_item");
+        assertEquals(1, o.exit(), o.err());
+        assertTrue(o.err().startsWith("error: QEMU failed (exit status 1), so the program did not run: an unknown `-d` log item"), o.err());
+    }
+
+    @Test
+    void qemuOptionsThatPrintAndExitAreRefusedBeforeBuilding() {
+        for (List<String> args : List.of(List.of("-cpu", "help"), List.of("-d", "int,help"), List.of("-version"), List.of("--help"),
+                List.of("-M", "?"))) {
+            List<String> command = new java.util.ArrayList<>(List.of("run", example("foo_bar.mote"), "-o", outDir(), "--"));
+            command.addAll(args);
+            Outcome o = mote(command.toArray(String[]::new));
+            assertEquals(2, o.exit(), args + ": " + o.err());
+            assertTrue(o.err().startsWith("error: `" + String.join(" ", args) + "` makes QEMU print its help or version and exit"
+                    + " without running the program"), o.err());
+            assertTrue(o.console().isEmpty(), o.console());
+        }
+        // An item merely containing "help" is not a request for it.
+        assertEquals(10, mote("run", example("foo_bar.mote"), "-o", outDir(), "--", "-d", "guest_errors").exit());
     }
 
     @Test
