@@ -25,7 +25,8 @@ import org.bytedeco.llvm.LLVM.LLVMModuleRef;
  *
  * Frame sizes: the program's from the code generator that emitted the object which is linked
  * (in-process, see {@link mote.llvm.LlvmBackend#emitObject}), runtime-c's from clang's
- * `-fstack-usage`. Call edges: read from the optimized LLVM module and runtime-c's bitcode.
+ * `-fstack-usage`, libgcc's from its machine code ({@link MachineCodeFrames}). Call edges: read
+ * from the optimized LLVM module and runtime-c's bitcode, and for libgcc from the machine code.
  * Functions go by their readable names ({@link SymbolNames#demangle}: `main.task`, `uart.write`).
  * Recursion or a call through a pointer makes the stack unbounded, and the report says so.
  * Interrupt handlers that may preempt a poll are measured from their own roots; {@link StackCheck}
@@ -84,6 +85,9 @@ public final class StackUsage {
             frames.putIfAbsent(shim, SHIM_FRAME);
             graph.putIfAbsent(shim, List.of(helper));
         });
+        // libgcc's helpers: neither a frame nor edges from a compiler; read from the machine code.
+        if (build.elf() != null && java.nio.file.Files.isRegularFile(build.elf()))
+            MachineCodeFrames.addUnreported(build.elf(), frames, graph);
         POINTER_TARGETS.forEach((caller, targets) -> {
             List<String> callees = graph.get(caller);
             if (callees == null || !callees.contains(LlvmCallGraph.THROUGH_POINTER)) return;
