@@ -16,18 +16,19 @@
 extern uint32_t mote_task_deadlines[];
 
 /* The 32-bit clock (as timer.c's, without the queue) and the sleeping tasks. `sleeping` is
- * volatile: a sleep's poll reads it while SysTick may clear its bit. */
+ * volatile: a sleep's poll reads it while SysTick may clear its bit. The current period's
+ * length is SysTick's LOAD + 1 (program_period writes both at once): a word of RAM less. */
 static struct {
     uint32_t base;
-    uint32_t period;
     volatile uint32_t sleeping;   /* bit n: task n waits for mote_task_deadlines[n] */
 } tasks;
+
+static uint32_t period(void) { return SYST_RVR + 1u; }
 
 /* Per-task timers: cycles since SysTick started (it starts here when stopped), modulo 2^32.
  * Interrupts masked; a wrap while they were masked shows as a pending SysTick. */
 static void program_period(uint32_t cycles)
 {
-    tasks.period = cycles;
     systick_restart(cycles);
 }
 
@@ -41,9 +42,9 @@ static uint32_t task_clock(void)
     uint32_t val = SYST_CVR;
     if (SCB_ICSR & ICSR_PENDSTSET) {
         val = SYST_CVR;
-        base += tasks.period;
+        base += period();
     }
-    return val == 0 ? base : base + (tasks.period - 1u - val);
+    return val == 0 ? base : base + (period() - 1u - val);
 }
 
 /* Per-task timers: wakes the tasks whose deadline has come, then runs SysTick to the next one,
@@ -70,7 +71,7 @@ static void expire_tasks(void)
         SCB_ICSR = ICSR_PENDSTCLR;   /* a period that ended just now */
         return;
     }
-    if (next == MAX_PERIOD && tasks.period == MAX_PERIOD)
+    if (next == MAX_PERIOD && period() == MAX_PERIOD)
         return;   /* on full periods already: no reprogramming, no cycles lost */
     tasks.base = now;
     program_period(next < 2u ? 2u : next);   /* LOAD 0 would stop the counter */
@@ -109,7 +110,7 @@ void mote_task_timer_cancel(uint8_t *state)
 void SysTick_Handler(void)
 {
     uint32_t primask = mote_irq_save();
-    tasks.base += tasks.period;
+    tasks.base += period();
     expire_tasks();
     mote_irq_restore(primask);
 }
