@@ -25,6 +25,9 @@ public final class ConsoleDecoder {
     public String decodeLine(String line) {
         Optional<FaultReport> report = FaultReport.parse(line);
         if (report.isPresent()) return String.join("\n", faults.decode(report.get()));
+        int midLine = faultAfterText(line);
+        if (midLine > 0)
+            return line.substring(0, midLine) + String.join("\n", faults.decode(FaultReport.parse(line.substring(midLine)).orElseThrow()));
         Optional<PanicTrace> trace = PanicTrace.parse(line);
         if (trace.isPresent()) return String.join("\n", faults.decode(trace.get()));
         return line;
@@ -32,7 +35,19 @@ public final class ConsoleDecoder {
 
     /** A line the decoder rewrites: a fault report or a panic's backtrace. */
     private static boolean decoded(String line) {
-        return FaultReport.parse(line).isPresent() || PanicTrace.parse(line).isPresent();
+        return FaultReport.parse(line).isPresent() || PanicTrace.parse(line).isPresent() || faultAfterText(line) > 0;
+    }
+
+    /**
+     * Where a fault report starts in a line that other text began: a fault while a panic was
+     * printing its message (`panic: ` and then the report, when the panic's own calls ran off
+     * the stack); 0 when there is none. Decoded after that text, as it would be had the text
+     * gone out before the report came (a console flushed mid-line, {@link #decoding}).
+     */
+    private static int faultAfterText(String line) {
+        for (int at = line.indexOf(FaultReport.PREFIX, 1); at > 0; at = line.indexOf(FaultReport.PREFIX, at + 1))
+            if (FaultReport.parse(line.substring(at)).isPresent()) return at;
+        return 0;
     }
 
     /** A whole console transcript (text, no frames), decoded. */
