@@ -41,6 +41,9 @@ import static mote.lex.TokenKind.*;
  * reported again. Bad input never makes it throw.
  */
 public final class Parser {
+    /** The slice methods that write through their receiver (the rest read it: `len`). */
+    private static final java.util.Set<String> WRITING_SLICE_METHODS = java.util.Set.of("fill", "copy_from_slice");
+
     /** Thrown to unwind to the nearest recovery point; the error has already been reported. */
     private static final class ParseError extends RuntimeException {
         ParseError() { super(null, null, false, false); }
@@ -1387,6 +1390,10 @@ public final class Parser {
                     if (at(LPAREN)) {
                         advance();
                         List<Expr> args = arguments(RPAREN, "arguments");
+                        // `buf[1..3].fill(0)`: a range-indexed receiver is borrowed, as Rust's
+                        // auto-ref does, `&mut` for a method that writes.
+                        if (e instanceof Expr.SliceOf so)
+                            e = new Expr.Ref(so.span(), WRITING_SLICE_METHODS.contains(name.name()), so);
                         e = new Expr.MethodCall(from(start), e, name, args);
                     } else {
                         e = new Expr.Field(from(start), e, name);
