@@ -49,9 +49,12 @@ abstract sealed class JoinRaceLowering extends MatchLowering permits MirBuilder.
     /** A branch's position is one byte of state: sites 0..255. */
     static final int MAX_BRANCH_SITES = 255;
 
-    static mote.diag.ToolError tooManySites(Span span) {
-        return new mote.diag.ToolError("a `join`/`race` branch may wait in at most " + (MAX_BRANCH_SITES + 1)
-                + " places; this one has more (" + span.location() + "): move part of it into an async fn and await that");
+    /** E0425 at the await past the limit: a compile error with the source line, as the checker's. */
+    static mote.diag.CompileError tooManySites(Span span) {
+        mote.diag.Diagnostics diags = new mote.diag.Diagnostics();
+        diags.error("E0425", span, "a `join`/`race` branch may wait in at most " + (MAX_BRANCH_SITES + 1) + " places, and this is one more",
+                "move part of the branch into an async fn and await that");
+        return new mote.diag.CompileError(diags);
     }
 
     /** Where a branch can be waiting: on its child future, or in a `join`/`race` nested in it. */

@@ -54,9 +54,14 @@ public class JoinLoweringTest {
             assertEquals(mote.types.Type.U8, a.mir().function("main").typeOf(w.pc()));
         String many = "async fn main() -> i32 {\n    join {\n" + "        yield_now().await;\n".repeat(257)
                 + "    } and {\n        yield_now().await;\n    }\n    0\n}\n";
-        mote.diag.ToolError e = org.junit.jupiter.api.Assertions.assertThrows(mote.diag.ToolError.class,
+        mote.diag.CompileError e = org.junit.jupiter.api.Assertions.assertThrows(mote.diag.CompileError.class,
                 () -> Compiler.analyze(mote.diag.SourceFile.of("many.mote", many)));
-        assertTrue(e.getMessage().contains("at most 256 places") && e.getMessage().contains("many.mote:"), e.getMessage());
+        // A diagnostic with its code, at the 257th await (line 259), shown with its source line.
+        mote.diag.Diagnostic d = e.diagnostics().all().get(0);
+        assertEquals("E0425", d.code());
+        assertTrue(d.message().contains("at most 256 places"), d.message());
+        assertTrue(e.diagnostics().render().contains("many.mote:259:9"), e.diagnostics().render());
+        assertTrue(e.diagnostics().render().contains("259 |         yield_now().await;"), e.diagnostics().render());
     }
 
     /** Céu's shape: one `join` branch runs three `race`s in turn while another branch waits. */
