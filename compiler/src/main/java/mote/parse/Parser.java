@@ -1351,6 +1351,13 @@ public final class Parser {
                     advance();
                     e = new Expr.Try(from(start), e);
                 }
+                case BANG -> {
+                    // `println!(..)`: Rust's macro syntax; Mote's built-ins are plain calls.
+                    if (!(e instanceof Expr.Name n) || peek(1).kind() != LPAREN) return e;
+                    report("E0040", peek().span(), "Mote has no macros: `" + n.ident().name() + "!` is written without the `!`",
+                            "call it: `" + n.ident().name() + "(...)`");
+                    advance();   // go on as the call it was meant to be
+                }
                 case LPAREN -> {
                     advance();
                     List<Expr> args = arguments(RPAREN, "arguments");

@@ -211,7 +211,7 @@ public final class TypeChecker extends AsyncChecks {
             boolean legal = target instanceof Type.Int
                     ? numeric || s instanceof Type.Bool || s instanceof Type.Enum || s instanceof Type.Never
                     : target instanceof Type.Float32 && (numeric || s instanceof Type.Never);
-            if (!legal) {
+            if (!legal && !(target instanceof Type.Never)) {   // an unknown target type was reported already
                 diags.error("E0330", c.span(), "cannot cast `" + resolveForMessage(s) + "` as `" + target + "`",
                         "`as` converts between integer types and `f32`, and from a bool or an enum to an integer");
             }
