@@ -126,6 +126,8 @@ public final class TimerUse {
         /** Per async fn or task: the argument lists of its calls and spawns, with the fn making each. */
         private final Map<String, List<Map.Entry<MirFn, List<Operand>>>> sites = new HashMap<>();
         private final Map<MirFn, Map<Local, List<Rvalue>>> defs = new java.util.IdentityHashMap<>();
+        /** Each parameter's bound, once found: a fn with many callers, each with many callers, is walked once. */
+        private final Map<String, Long> parameterBounds = new HashMap<>();
 
         Durations(MirProgram program) {
             for (MirFn f : program.functions()) {
@@ -193,13 +195,19 @@ public final class TimerUse {
             List<Map.Entry<MirFn, List<Operand>>> calls = sites.get(f.name());
             if (index < 0 || !f.isAsync() || calls == null || BorrowedLocals.of(f).contains(local) || depth > DEEPEST) return -1;
             if (!(f.typeOf(local) instanceof mote.types.Type.Int t) || t.signed() || t.bits() > 32) return -1;
+            String key = f.name() + "#" + index;
+            Long known = parameterBounds.get(key);
+            if (known != null) return known;
             long most = 0;
             for (Map.Entry<MirFn, List<Operand>> call : calls) {
-                if (call.getValue().size() != f.params().size()) return -1;
-                long v = upperBound(call.getKey(), call.getValue().get(index), depth + 1);
-                if (v < 0) return -1;
+                long v = call.getValue().size() != f.params().size() ? -1 : upperBound(call.getKey(), call.getValue().get(index), depth + 1);
+                if (v < 0) {
+                    most = -1;
+                    break;
+                }
                 most = Math.max(most, v);
             }
+            parameterBounds.put(key, most);   // -1 too: past the depth limit it stays unbounded, which is safe
             return most;
         }
 
