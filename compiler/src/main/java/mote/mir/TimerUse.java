@@ -86,13 +86,13 @@ public final class TimerUse {
     }
 
     /**
-     * The longest sleep the program asks for, in microseconds, when every sleep's duration is
-     * bounded by constants; -1 (unsigned: the longest there is) when one is not. runtime-c's
-     * one-timer SysTick handler then knows whether a sleep may outlast one SysTick period, and
-     * per-task timers whether every deadline fits their 32-bit clock. A duration computed from
-     * constants (`sleep_ms(PERIOD_MS / 2)`) counts as one, and so does a parameter of an async fn
-     * or task every call and spawn passes such a value (`spawn blink(100); spawn blink(250);`):
-     * the largest of them ({@link Durations}).
+     * The longest sleep the program asks for, in microseconds, as far as the whole program
+     * bounds it ({@link Durations#upperBound}: constants, what every caller passes a parameter,
+     * else the largest value of the duration's type); -1 (unsigned: the longest there is) when
+     * a duration is not an unsigned integer of 32 bits at most. runtime-c's one-timer SysTick
+     * handler then knows whether a sleep may outlast one SysTick period, and per-task timers
+     * whether every deadline fits their 32-bit clock (`spawn blink(1, 300); spawn blink(2,
+     * 500);` sleeps 500 ms at most; `sleep_us(50 * (id as u32 + 1))` with `id: u8`, 12.8 ms).
      */
     public static long longestSleepUs(MirProgram program) {
         Durations durations = new Durations(program);
@@ -151,50 +151,43 @@ public final class TimerUse {
         }
 
         /**
-         * The most {@code op} can be, when only constants make it: {@link #constant}, or a local
-         * assigned several such values (merged states join `sleep_us(137)` and `sleep_us(211)`
-         * into one await); -1 for anything else.
+         * The most {@code op}, an unsigned integer of 32 bits at most, can be: a constant; a
+         * local, by each value assigned to it (merged states join `sleep_us(137)` and
+         * `sleep_us(211)` into one await), through arithmetic that grows with its operands and
+         * casts; a parameter by what its callers pass ({@link #parameter}); else, as for any
+         * unsigned value, its type's largest (an id of type u8 is at most 255). -1 for an operand
+         * of another type.
          */
         long upperBound(MirFn f, Operand op, int depth) {
-            List<Rvalue> assigned = op instanceof Operand.Copy copy ? defs(f).get(copy.local()) : null;
-            if (assigned != null && assigned.size() > 1) {
-                Local local = ((Operand.Copy) op).local();
-                long most = 0;
-                for (Rvalue r : assigned) {
-                    long v = r == null ? parameter(f, local, depth) : value(f, local, r, depth);
-                    if (v < 0) return -1;
-                    most = Math.max(most, v);
-                }
-                return most;
+            if (op instanceof Operand.Const c) return c.type() instanceof mote.types.Type.Int && c.bits() >= 0 ? c.bits() : -1;
+            if (!(op instanceof Operand.Copy copy)) return -1;
+            long largest = largest(f.typeOf(copy.local()));
+            if (largest < 0) return -1;
+            List<Rvalue> assigned = defs(f).get(copy.local());
+            if (assigned == null || depth > DEEPEST) return largest;
+            long most = 0;
+            for (Rvalue r : assigned) {
+                long v = r == null ? parameter(f, copy.local(), depth) : assignedBound(f, largest, r, depth + 1);
+                if (v < 0 || v > largest) return largest;   // unknown, or it may wrap: still a value of its type
+                most = Math.max(most, v);
             }
-            return constant(f, op, depth);
+            return most;
         }
 
-        /**
-         * The most an unsigned integer operand can be when only constants make it: a constant,
-         * a local assigned once from constants by arithmetic that stays within its type (no
-         * wrap-around, no division by zero), or a parameter (see the class comment); -1 for
-         * anything else.
-         */
-        long constant(MirFn f, Operand op, int depth) {
-            // A signed constant counts when not negative: a shift's amount is an i32.
-            if (op instanceof Operand.Const c) return c.type() instanceof mote.types.Type.Int && c.bits() >= 0 ? c.bits() : -1;
-            if (!(op instanceof Operand.Copy copy) || depth > DEEPEST) return -1;
-            List<Rvalue> assigned = defs(f).get(copy.local());
-            if (assigned == null || assigned.size() != 1) return -1;
-            return assigned.get(0) == null ? parameter(f, copy.local(), depth) : value(f, copy.local(), assigned.get(0), depth);
+        /** The largest value of an unsigned integer type of 32 bits at most; -1 for other types. */
+        private static long largest(mote.types.Type type) {
+            return type instanceof mote.types.Type.Int t && !t.signed() && t.bits() <= 32 ? (1L << t.bits()) - 1 : -1;
         }
 
         /**
          * The most parameter {@code local} of async fn {@code f} holds on entry: the largest bound
          * of what its call sites pass; -1 when it is not a parameter (or is borrowed, so written
-         * through a reference), {@code f} has no call site, or a site's argument is not bounded.
+         * through a reference) or {@code f} has no call site.
          */
         private long parameter(MirFn f, Local local, int depth) {
             int index = f.params().indexOf(local);
             List<Map.Entry<MirFn, List<Operand>>> calls = sites.get(f.name());
-            if (index < 0 || !f.isAsync() || calls == null || BorrowedLocals.of(f).contains(local) || depth > DEEPEST) return -1;
-            if (!(f.typeOf(local) instanceof mote.types.Type.Int t) || t.signed() || t.bits() > 32) return -1;
+            if (index < 0 || !f.isAsync() || calls == null || BorrowedLocals.of(f).contains(local)) return -1;
             String key = f.name() + "#" + index;
             Long known = parameterBounds.get(key);
             if (known != null) return known;
@@ -207,55 +200,64 @@ public final class TimerUse {
                 }
                 most = Math.max(most, v);
             }
-            parameterBounds.put(key, most);   // -1 too: past the depth limit it stays unbounded, which is safe
+            parameterBounds.put(key, most);
             return most;
         }
 
-        /** {@code assigned}'s value when only constants make it, as {@link #constant}; -1 if not, or if it does not fit {@code local}'s type. */
-        private long value(MirFn f, Local local, Rvalue assigned, int depth) {
-            if (!(f.typeOf(local) instanceof mote.types.Type.Int t) || t.signed() || t.bits() > 32) return -1;
-            long value;
-            if (assigned instanceof Rvalue.Use u) {
-                value = constant(f, u.operand(), depth + 1);
-            } else if (assigned instanceof Rvalue.Binary bin) {
-                // Bounds combine where the result grows with the operand (nothing wraps: the
-                // result is checked against the type); elsewhere only one value will do.
-                boolean leftGrows = switch (bin.op()) { case ADD, MUL, SHL, DIV, SHR, BIT_AND -> true; default -> false; };
-                boolean rightGrows = switch (bin.op()) { case ADD, MUL, SHL, BIT_AND -> true; default -> false; };
-                long x = leftGrows ? constant(f, bin.left(), depth + 1) : exact(f, bin.left(), depth + 1);
-                long y = rightGrows ? constant(f, bin.right(), depth + 1) : exact(f, bin.right(), depth + 1);
-                if (x < 0 || y < 0) return -1;
-                value = switch (bin.op()) {
-                    case ADD -> x + y;
-                    case SUB -> x - y;
-                    case MUL -> y != 0 && x > Long.MAX_VALUE / y ? -1 : x * y;
-                    case DIV -> y == 0 ? -1 : x / y;
-                    case REM -> y == 0 ? -1 : x % y;
-                    case SHL -> y >= t.bits() ? -1 : x << y;
-                    case SHR -> y >= t.bits() ? -1 : x >>> y;
-                    case BIT_AND -> bothExact(f, bin, depth) ? x & y : Math.min(x, y);   // x & y is at most either
-                    case BIT_OR -> x | y;
-                    case BIT_XOR -> x ^ y;
-                    default -> -1;
-                };
-            } else {
-                return -1;
+        /** The most an assignment can store, -1 when not known (the caller falls back on the type). */
+        private long assignedBound(MirFn f, long largest, Rvalue assigned, int depth) {
+            if (assigned instanceof Rvalue.Use u) return upperBound(f, u.operand(), depth);
+            if (assigned instanceof Rvalue.Cast c) {
+                // Unsigned to unsigned: a value that fits is kept, one that does not is cut to the type.
+                long source = upperBound(f, c.operand(), depth);
+                return source < 0 ? -1 : Math.min(source, largest);
             }
-            return value >= 0 && value < 1L << t.bits() ? value : -1;
+            if (!(assigned instanceof Rvalue.Binary bin)) return -1;
+            long result = switch (bin.op()) {
+                // Grow with both operands: bounds combine.
+                case ADD, MUL, SHL -> apply(bin.op(), upperBound(f, bin.left(), depth), upperBound(f, bin.right(), depth));
+                // Grow with the left operand only: the right must be known exactly.
+                case DIV, SHR -> apply(bin.op(), upperBound(f, bin.left(), depth), exact(f, bin.right(), depth));
+                // At most either operand.
+                case BIT_AND -> {
+                    long x = upperBound(f, bin.left(), depth), y = upperBound(f, bin.right(), depth);
+                    yield x < 0 ? y : y < 0 ? x : Math.min(x, y);
+                }
+                default -> apply(bin.op(), exact(f, bin.left(), depth), exact(f, bin.right(), depth));
+            };
+            return result > largest ? -1 : result;
         }
 
-        private boolean bothExact(MirFn f, Rvalue.Binary bin, int depth) {
-            return exact(f, bin.left(), depth + 1) >= 0 && exact(f, bin.right(), depth + 1) >= 0;
-        }
-
-        /** An operand's one value: a constant, or a local only constants make (no parameter, whose callers may pass several). */
+        /** An operand's one value: a constant, or a local only constants make; -1 otherwise (a parameter's callers may pass several). */
         private long exact(MirFn f, Operand op, int depth) {
-            if (op instanceof Operand.Copy copy) {
-                List<Rvalue> assigned = defs(f).get(copy.local());
-                if (assigned == null || assigned.size() != 1 || assigned.get(0) == null || depth > DEEPEST) return -1;
-                return value(f, copy.local(), assigned.get(0), depth);
-            }
-            return constant(f, op, depth);
+            if (op instanceof Operand.Const c) return c.type() instanceof mote.types.Type.Int && c.bits() >= 0 ? c.bits() : -1;
+            if (!(op instanceof Operand.Copy copy) || depth > DEEPEST) return -1;
+            long largest = largest(f.typeOf(copy.local()));
+            List<Rvalue> assigned = defs(f).get(copy.local());
+            if (largest < 0 || assigned == null || assigned.size() != 1 || assigned.get(0) == null) return -1;
+            Rvalue r = assigned.get(0);
+            long value = r instanceof Rvalue.Use u ? exact(f, u.operand(), depth + 1)
+                    : r instanceof Rvalue.Binary bin ? apply(bin.op(), exact(f, bin.left(), depth + 1), exact(f, bin.right(), depth + 1))
+                    : -1;
+            return value > largest ? -1 : value;   // wrapped around: not followed
+        }
+
+        /** {@code x op y} for values that are not negative; -1 when either is unknown, or where the operation is not defined here. */
+        private static long apply(BinOp op, long x, long y) {
+            if (x < 0 || y < 0) return -1;
+            return switch (op) {
+                case ADD -> x + y;
+                case SUB -> x - y;   // negative when it would wrap: not a bound
+                case MUL -> y != 0 && x > Long.MAX_VALUE / y ? -1 : x * y;
+                case DIV -> y == 0 ? -1 : x / y;
+                case REM -> y == 0 ? -1 : x % y;
+                case SHL -> y >= 32 ? -1 : x << y;
+                case SHR -> y >= 64 ? 0 : x >>> y;
+                case BIT_AND -> x & y;
+                case BIT_OR -> x | y;
+                case BIT_XOR -> x ^ y;
+                default -> -1;
+            };
         }
     }
 

@@ -136,8 +136,9 @@ class TimerUseTest {
         assertEquals(10_000, TimerUse.longestSleepUs(mir(BLINKY.formatted(""), true)));
         assertEquals(10_000, TimerUse.longestSleepUs(mir(BLINKY.formatted(""), false)));
         assertEquals(2_500_000, TimerUse.longestSleepUs(mir(BLINKY.formatted("sleep_ms(2500).await;"), true)));
+        // A value the program computes at run time is bounded by its type alone.
         String variable = BLINKY.formatted("let mut n = 1u32; for i in 0..3u32 { n += i; } sleep_us(n).await;");
-        assertEquals(-1, TimerUse.longestSleepUs(mir(variable, false)));
+        assertEquals(ANY_U32, TimerUse.longestSleepUs(mir(variable, false)));
         assertEquals(0, TimerUse.longestSleepUs(mir("async fn main() -> i32 { 0 }", true)));
     }
 
@@ -147,17 +148,18 @@ class TimerUseTest {
         String computed = "const BASE: u32 = 3;\nasync fn main() -> i32 { sleep_ms(BASE * 2 + 1).await; sleep_us((BASE << 4) % 7).await; 0 }";
         assertEquals(7_000, TimerUse.longestSleepUs(mir(computed, false)));
         // A local assigned several constants is at most the largest (merged states make such
-        // locals); one also assigned a value known only at run time is not bounded.
+        // locals); one also assigned a value known only at run time only by its type.
         String twice = "const BASE: u32 = 3;\nasync fn main() -> i32 { let mut d = BASE; if ticks() > 5 { d = 9; } sleep_ms(d).await; 0 }";
         assertEquals(9_000, TimerUse.longestSleepUs(mir(twice, false)));
-        assertEquals(-1, TimerUse.longestSleepUs(mir(twice.replace("d = 9;", "d = ticks() as u32;"), false)));
+        assertEquals(ANY_U32 * 1000, TimerUse.longestSleepUs(mir(twice.replace("d = 9;", "d = ticks() as u32;"), false)));
     }
 
     /**
      * A parameter every call and spawn passes a bounded value is bounded by the largest
      * (`spawn blink(100); spawn blink(250);`), through callers' parameters too, and through
      * arithmetic that grows with it; a site passing something else, or arithmetic that does
-     * not grow with the parameter, leaves the sleep unbounded.
+     * not grow with the parameter (`1000 - period` is not 750 when one caller passes 100),
+     * leaves the sleep bounded by its type alone.
      */
     @Test
     void aParameterIsBoundedByWhatEveryCallerPasses() throws IOException {
@@ -168,11 +170,32 @@ class TimerUseTest {
                 """;
         for (boolean optimized : new boolean[] {false, true}) {
             assertEquals(500_000, TimerUse.longestSleepUs(mir(blinkers.formatted(""), optimized)));
-            assertEquals(-1, TimerUse.longestSleepUs(mir(blinkers.formatted("let n = ticks() as u32; pause(n).await;"), optimized)));
-            assertEquals(-1, TimerUse.longestSleepUs(mir(blinkers.formatted("").replace("period * 2", "1000 - period"), optimized)));
+            assertEquals(ANY_U32 * 1000, TimerUse.longestSleepUs(mir(blinkers.formatted("let n = ticks() as u32; pause(n).await;"), optimized)));
+            assertEquals(ANY_U32 * 1000, TimerUse.longestSleepUs(mir(blinkers.formatted("").replace("period * 2", "1000 - period"), optimized)));
+            String copied = blinkers.formatted("").replace("pause(period * 2)", "let p = period; pause(1000 - p)");
+            assertEquals(ANY_U32 * 1000, TimerUse.longestSleepUs(mir(copied, optimized)), "a copy of a parameter is no exact value");
             assertEquals(7_000, TimerUse.longestSleepUs(mir(blinkers.formatted("").replace("period * 2", "period & 7"), optimized)));
         }
     }
+
+    /**
+     * A narrow unsigned value is bounded by its type: workers spawned in a loop with a u8 id
+     * sleep `50 * (id as u32 + 1)` µs, 12.8 ms at most, where the loop's counter is no
+     * constant. A cast to a narrower type is bounded by that type.
+     */
+    @Test
+    void aNarrowValueIsBoundedByItsType() throws IOException {
+        String workers = """
+                task(4) fn worker(id: u8) { sleep_us(50 * (id as u32 + 1)).await; }
+                async fn main() -> i32 { for i in 0..4u8 { spawn worker(i); } %s 0 }
+                """;
+        for (boolean optimized : new boolean[] {false, true}) {
+            assertEquals(50 * 256, TimerUse.longestSleepUs(mir(workers.formatted(""), optimized)));
+            assertEquals(65_535, TimerUse.longestSleepUs(mir(workers.formatted("let t = ticks() as u32; sleep_us((t as u16) as u32).await;"), optimized)));
+        }
+    }
+
+    private static final long ANY_U32 = 0xFFFF_FFFFL;
 
     private void assertOnePerTask(boolean expected, String source) throws IOException {
         assertEquals(expected, TimerUse.onePerTask(mir(source, false)), "--opt none:\n" + source);
