@@ -1,27 +1,60 @@
 /*
- * timer_task.c: one timer per task, on SysTick, tickless.
+ * timer_task.c: a few timers per task, on SysTick, tickless.
  *
- * A program that never reads the clock (no ticks(), no sleep_until) and whose tasks each have
- * one sleep pending at most, every sleep a constant of 2 s at most (mote.opt.TaskTimers),
- * calls mote_task_sleep_us and so links this file instead of timer.c: no queue of nodes. Each
- * task slot has a 32-bit deadline (mote_task_deadlines) and a bit in `tasks.sleeping`; the
- * clock is 32 bits of core cycles, compared modulo 2^32 (every deadline is under 2^31 cycles
- * away), and SysTick stops once no task sleeps. Each expiry scans the sleeping tasks
- * for the due ones and the next deadline, as hand-written C sweeps its tasks. A sleep's future
- * is its state byte: idle, or linked while its task's bit is set.
+ * A program that never reads the clock (no ticks(), no sleep_until), whose every sleep is
+ * bounded to 2 s (mote.opt.TaskTimers), calls mote_task_sleep_us and so links this file
+ * instead of timer.c: no queue of nodes. Each timer has a 32-bit deadline
+ * (mote_task_deadlines) and a bit in `tasks.sleeping`; the clock is 32 bits of core cycles,
+ * compared modulo 2^32 (every deadline is under 2^31 cycles away), and SysTick stops once no
+ * timer runs. Each expiry scans the running timers for the due ones and the next deadline, as
+ * hand-written C sweeps its tasks.
+ *
+ * Where no task instance can have two sleeps pending at once, timer n is task slot n's.
+ * Where one can (a `join` of sleeps, a `race` of a sleeping call against a timeout), the
+ * compiler counts how many at most and gives each task slot that many timers (the tables
+ * below); a sleep takes a free one of its task's when it starts and gives it back when it
+ * ends or is cancelled. A sleep's future is its state byte: idle (0), or which of its task's
+ * timers it holds, plus one.
  */
 #include "mote_systick.h"
 
-/* Each task slot's deadline in cycles, [mote_task_count]: the compiler defines it. */
+/* Each timer's deadline in cycles: the compiler defines it, one per task slot or, where tasks
+ * have several timers, mote_timer_count. */
 extern uint32_t mote_task_deadlines[];
 
-/* The 32-bit clock (as timer.c's, without the queue) and the sleeping tasks. `sleeping` is
+/* Defined by Mote programs: whether some task has several timers. Then task slot t's timers
+ * are [mote_timer_first[t], mote_timer_first[t + 1]) and timer n belongs to task slot
+ * mote_timer_owner[n]. Weak: C programs need not define them (one timer per task slot). */
+extern const bool mote_timers_several __attribute__((weak));
+extern const uint8_t mote_timer_first[] __attribute__((weak));
+extern const uint8_t mote_timer_owner[] __attribute__((weak));
+extern const uint32_t mote_timer_count __attribute__((weak));
+
+static bool several(void) { return &mote_timers_several != 0 && mote_timers_several; }
+
+/* The 32-bit clock (as timer.c's, without the queue) and the running timers. `sleeping` is
  * volatile: a sleep's poll reads it while SysTick may clear its bit. The current period's
  * length is SysTick's LOAD + 1 (program_period writes both at once): a word of RAM less. */
 static struct {
     uint32_t base;
-    volatile uint32_t sleeping;   /* bit n: task n waits for mote_task_deadlines[n] */
+    volatile uint32_t sleeping;   /* bit n: timer n waits for mote_task_deadlines[n] */
 } tasks;
+
+/* Several timers per task only (else the optimiser drops it): the timers sleeps hold,
+ * running or expired but not yet seen by their sleep's poll. Only thread mode writes it. */
+static uint32_t taken;
+
+/* The polling task's first timer. */
+static uint32_t first_timer(void)
+{
+    return several() ? mote_timer_first[mote_task_current] : mote_task_current;
+}
+
+/* The bit of the timer a sleep's state byte holds (with one timer per task, the task's). */
+static uint32_t held_bit(uint8_t state)
+{
+    return 1u << (several() ? first_timer() + state - 1u : mote_task_current);
+}
 
 static uint32_t period(void) { return SYST_RVR + 1u; }
 
@@ -54,13 +87,14 @@ static void expire_tasks(void)
     uint32_t now = task_clock();
     uint32_t next = MAX_PERIOD;
     uint32_t sleeping = tasks.sleeping;
-    for (uint32_t id = 0; id < mote_task_count; id++) {
+    uint32_t timers = several() ? mote_timer_count : mote_task_count;
+    for (uint32_t id = 0; id < timers; id++) {
         if (!(sleeping & 1u << id))
             continue;
         uint32_t left = mote_task_deadlines[id] - now;
         if ((int32_t)left <= 0) {
             sleeping &= ~(1u << id);
-            mote_wake_locked(id);
+            mote_wake_locked(several() ? mote_timer_owner[id] : id);
         } else if (left < next) {
             next = left;
         }
@@ -79,18 +113,29 @@ static void expire_tasks(void)
 
 bool mote_task_sleep_us(uint8_t *state, uint32_t us)
 {
-    uint32_t bit = 1u << mote_task_current;
     if (*state != MOTE_NODE_IDLE) {
+        uint32_t bit = held_bit(*state);
         if (tasks.sleeping & bit)
             return false;
+        if (several())
+            taken &= ~bit;
         *state = MOTE_NODE_IDLE;
         return true;
     }
     uint32_t primask = mote_irq_save();
+    uint32_t first = first_timer(), timer = first;
+    if (several()) {
+        while (taken & 1u << timer)
+            timer++;
+        /* The compiler counted the sleeps a task can have pending at once: never past its own. */
+        if (timer >= mote_timer_first[mote_task_current + 1u])
+            __builtin_trap();
+        taken |= 1u << timer;
+    }
     /* TaskTimers.LONGEST_US at 1 GHz at most: under 2^31 cycles. */
-    mote_task_deadlines[mote_task_current] = task_clock() + (uint32_t)us_to_cycles(us);
-    tasks.sleeping |= bit;
-    *state = MOTE_NODE_LINKED;
+    mote_task_deadlines[timer] = task_clock() + (uint32_t)us_to_cycles(us);
+    tasks.sleeping |= 1u << timer;
+    *state = several() ? (uint8_t)(timer - first + 1u) : MOTE_NODE_LINKED;
     expire_tasks();   /* maybe the earliest deadline now, maybe due already */
     mote_irq_restore(primask);
     return false;
@@ -99,9 +144,12 @@ bool mote_task_sleep_us(uint8_t *state, uint32_t us)
 void mote_task_timer_cancel(uint8_t *state)
 {
     if (*state != MOTE_NODE_IDLE) {
+        uint32_t bit = held_bit(*state);
         uint32_t primask = mote_irq_save();
-        tasks.sleeping &= ~(1u << mote_task_current);
+        tasks.sleeping &= ~bit;
         mote_irq_restore(primask);
+        if (several())
+            taken &= ~bit;
     }
     /* The period programmed for it ends early and finds nothing due. */
     *state = MOTE_NODE_IDLE;

@@ -172,6 +172,8 @@ public final class LlvmCodegen implements AutoCloseable {
     boolean singleTimer;
     /** One deadline per task (mote.opt.TaskTimers): a sleep's state is its state byte alone. */
     boolean taskTimers;
+    /** With taskTimers: where each task slot's timers start, and the timer count last (TaskTimers.timerFirsts). */
+    int[] timerFirsts;
 
     /** Whether temporaries are values rather than stack slots ({@link BlockTemps}); see {@link #temporariesAsValues}. */
     boolean temporariesAsValues;
@@ -442,6 +444,7 @@ public final class LlvmCodegen implements AutoCloseable {
         // them, for the deadlines the debugger shows.
         // The sleeps' layout decides (mote.opt.TaskTimers marks them; debug builds never do).
         taskTimers = mote.opt.TaskTimers.perTaskClock(program);
+        timerFirsts = taskTimers ? mote.opt.TaskTimers.timerFirsts(program) : null;
         singleTimer = mote.opt.TaskTimers.marked(program) && !taskTimers;
         LLVMValueRef single = LLVMAddGlobal(module, i8, "mote_timer_single");
         LLVMSetInitializer(single, constInt(i8, singleTimer ? 1 : 0));

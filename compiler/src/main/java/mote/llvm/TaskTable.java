@@ -128,11 +128,7 @@ final class TaskTable {
             LlvmCodegen.naturalAlignment(marks);
             LLVMSetInitializer(marks, LLVMConstNull(LLVMArrayType(cg.i32, count)));
         }
-        if (cg.taskTimers) {   // each task's deadline (runtime-c/timer_task.c)
-            LLVMValueRef deadlines = LLVMAddGlobal(cg.module, LLVMArrayType(cg.i32, count), "mote_task_deadlines");
-            LlvmCodegen.naturalAlignment(deadlines);
-            LLVMSetInitializer(deadlines, LLVMConstNull(LLVMArrayType(cg.i32, count)));
-        }
+        if (cg.taskTimers) emitTimers(count, cg.timerFirsts);
         LLVMValueRef n = LLVMAddGlobal(cg.module, cg.i32, "mote_task_count");
         LLVMSetInitializer(n, cg.constInt(cg.i32, count));
         LLVMSetGlobalConstant(n, 1);
@@ -228,5 +224,38 @@ final class TaskTable {
             LLVMBuildRet(cg.builder, done);
         }
         return f;
+    }
+
+    /**
+     * runtime-c/timer_task.c's deadlines: one per task slot, or, where a task can have several
+     * sleeps pending at once, as many as {@code first} gives each slot, with the tables that say
+     * which are whose (mote.opt.TaskTimers.timerFirsts).
+     */
+    private void emitTimers(int slots, int[] first) {
+        boolean several = mote.opt.TaskTimers.severalPerTask(first);
+        int timers = several ? first[slots] : slots;
+        LLVMValueRef deadlines = LLVMAddGlobal(cg.module, LLVMArrayType(cg.i32, timers), "mote_task_deadlines");
+        LlvmCodegen.naturalAlignment(deadlines);
+        LLVMSetInitializer(deadlines, LLVMConstNull(LLVMArrayType(cg.i32, timers)));
+        LLVMValueRef flag = LLVMAddGlobal(cg.module, cg.i8, "mote_timers_several");
+        LLVMSetInitializer(flag, cg.constInt(cg.i8, several ? 1 : 0));
+        LLVMSetGlobalConstant(flag, 1);
+        if (!several) return;
+        LLVMValueRef[] firsts = new LLVMValueRef[slots + 1];
+        for (int i = 0; i <= slots; i++) firsts[i] = cg.constInt(cg.i8, first[i]);
+        LLVMValueRef[] owners = new LLVMValueRef[timers];
+        for (int slot = 0; slot < slots; slot++)
+            for (int t = first[slot]; t < first[slot + 1]; t++) owners[t] = cg.constInt(cg.i8, slot);
+        constantTable("mote_timer_first", firsts);
+        constantTable("mote_timer_owner", owners);
+        LLVMValueRef n = LLVMAddGlobal(cg.module, cg.i32, "mote_timer_count");
+        LLVMSetInitializer(n, cg.constInt(cg.i32, timers));
+        LLVMSetGlobalConstant(n, 1);
+    }
+
+    private void constantTable(String name, LLVMValueRef[] bytes) {
+        LLVMValueRef table = LLVMAddGlobal(cg.module, LLVMArrayType(cg.i8, bytes.length), name);
+        LLVMSetInitializer(table, LLVMConstArray(cg.i8, LlvmCodegen.values(bytes), bytes.length));
+        LLVMSetGlobalConstant(table, 1);
     }
 }

@@ -34,15 +34,33 @@ public final class TimerUse {
 
     /**
      * Whether each task instance has one timer linked at most, and nothing reads the clock:
-     * runtime-c can then keep one deadline per task (mote.opt.TaskTimers) instead of a queue
-     * of nodes. Unlike {@link #oneAtATime}, several tasks (and instances) may sleep at once.
+     * runtime-c can then keep one deadline per task slot (mote.opt.TaskTimers) with no table of
+     * whose timers are whose. Unlike {@link #oneAtATime}, several tasks (and instances) may
+     * sleep at once.
      */
     public static boolean onePerTask(MirProgram program) {
-        if (readsClock(program)) return false;
+        Map<String, Integer> pending = pendingSleeps(program);
+        return pending != null && pending.values().stream().allMatch(n -> n <= 1);
+    }
+
+    /**
+     * For each task (main and each task fn, by name, in task-table order): how many sleeps one
+     * instance can have pending at once, at most; 0 for a task that never sleeps. A `join` of
+     * two sleeps has two; a `race` of an async fn that sleeps against a timeout, two; sleeps one
+     * after another, one. runtime-c can then give each instance that many deadlines
+     * (mote.opt.TaskTimers). Nothing is counted when something reads the clock: null then.
+     */
+    public static Map<String, Integer> pendingSleeps(MirProgram program) {
+        if (readsClock(program)) return null;
         Sleeps sleeps = new Sleeps(program);
-        for (String task : ChannelWaiters.instances(program).keySet())
-            if (sleeps.reachesSleep(task) && sleeps.twoAtOnce(task)) return false;
-        return true;
+        Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        for (String task : ChannelWaiters.instances(program).keySet()) out.put(task, sleeps.pending(task));
+        return out;
+    }
+
+    /** Each task's instance count, in task-table order (main first). */
+    public static Map<String, Integer> instances(MirProgram program) {
+        return ChannelWaiters.instances(program);
     }
 
     private static boolean readsClock(MirProgram program) {
@@ -64,6 +82,71 @@ public final class TimerUse {
 
         boolean reachesSleep(String fn) {
             return TimerUse.reachesSleep(fn, fns, calls, memo);
+        }
+
+        private final Map<String, Integer> pendingMemo = new HashMap<>();
+
+        /**
+         * The most sleeps polling {@code fn} can leave pending at once: 1 for its own sleep, an
+         * awaited fn's count, and at each `join`/`race` the heaviest set of children that can be
+         * pending together (each weighing 1 for a sleep, its count for an async fn).
+         */
+        int pending(String fn) {
+            Integer known = pendingMemo.get(fn);
+            if (known != null) return known;
+            pendingMemo.put(fn, 0);   // the graph is acyclic (E0420); this only guards the recursion
+            int most = 0;
+            MirFn f = fns.get(fn);
+            if (f != null) {
+                for (BasicBlock b : f.blocks()) {
+                    Terminator t = b.terminator();
+                    if (t instanceof Terminator.Suspend s) most = Math.max(most, heaviestTogether(s));
+                    else if (t instanceof Terminator.Await || t instanceof Terminator.PollChild) most = Math.max(most, weight(callee(t)));
+                }
+            }
+            pendingMemo.put(fn, most);
+            return most;
+        }
+
+        private int weight(Callee c) {
+            if (c instanceof Callee.Builtin b) return b.isSleep() ? 1 : 0;
+            return c instanceof Callee.Function g ? pending(g.name()) : 0;
+        }
+
+        /**
+         * The heaviest set of a Suspend's children pairwise pending at once ({@link #atOnce}): by
+         * trying every set when there are few children that can sleep, else their sum (an upper
+         * bound: more deadlines than needed, never fewer).
+         */
+        private int heaviestTogether(Terminator.Suspend s) {
+            List<Terminator.ChildWait> sleeping = new java.util.ArrayList<>();
+            List<Integer> weights = new java.util.ArrayList<>();
+            for (Terminator.ChildWait w : s.waits()) {
+                int most = 0;
+                for (Callee c : w.sites()) if (c != null) most = Math.max(most, weight(c));
+                if (most > 0) {
+                    sleeping.add(w);
+                    weights.add(most);
+                }
+            }
+            int n = sleeping.size();
+            if (n > 12) return weights.stream().mapToInt(Integer::intValue).sum();
+            int[] apart = new int[n];   // bit j of apart[i]: children i and j are never pending together
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++)
+                    if (i != j && !atOnce(sleeping.get(i), sleeping.get(j), s.waits())) apart[i] |= 1 << j;
+            int best = 0;
+            for (int set = 1; set < 1 << n; set++) {
+                int total = 0;
+                boolean together = true;
+                for (int i = 0; i < n && together; i++) {
+                    if ((set & 1 << i) == 0) continue;
+                    total += weights.get(i);
+                    together = (apart[i] & set) == 0;
+                }
+                if (together) best = Math.max(best, total);
+            }
+            return best;
         }
 
         /** Whether some `join`/`race` that {@code task} reaches has two branches that can sleep at once. */

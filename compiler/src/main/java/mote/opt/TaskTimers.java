@@ -12,12 +12,14 @@ import mote.mir.TimerUse;
  * <ul>
  * <li>One timer at a time ({@link TimerUse#oneAtATime}: one sleeping task, nothing reads the
  *     clock): runtime-c's one-timer mode records the sleeping task itself.</li>
- * <li>One timer per task ({@link TimerUse#onePerTask}: several tasks sleep, each one sleep
- *     at a time, nothing reads the clock): runtime-c keeps one 32-bit deadline per task slot
- *     and a bit per sleeping task instead of a sorted queue of 16-byte nodes. The clock counts
- *     core cycles and compares deadlines modulo 2^32, so every sleep must be a constant
- *     shorter than 2^31 cycles: {@link #LONGEST_US} at the fastest core clock a board may
- *     declare ({@link #FASTEST_CLOCK_HZ}), and the bit mask holds {@link #MOST_TASKS} slots.</li>
+ * <li>Timers per task (several tasks sleep, nothing reads the clock): runtime-c keeps a 32-bit
+ *     deadline per timer and a bit per running timer instead of a sorted queue of 16-byte
+ *     nodes. Each task slot has one timer, or, where a task can have several sleeps pending at
+ *     once ({@link TimerUse#pendingSleeps}), that many ({@link #timerFirsts}). The clock counts
+ *     core cycles and compares deadlines modulo 2^32, so every sleep must be bounded below 2^31
+ *     cycles ({@link TimerUse#longestSleepUs}): {@link #LONGEST_US} at the fastest core clock a
+ *     board may declare ({@link #FASTEST_CLOCK_HZ}), and the bit mask holds {@link #MOST_TASKS}
+ *     timers.</li>
  * </ul>
  *
  * <p>Not one of the switchable async optimizations: it follows what runtime-c does, and runs
@@ -31,7 +33,7 @@ public final class TaskTimers {
     public static final long LONGEST_US = 2_000_000;
     /** The fastest core clock per-task timers allow (a board's clock-hz); on a faster board the sleeps keep the queue. */
     public static final long FASTEST_CLOCK_HZ = 1_000_000_000;
-    /** Task slots the runtime's bit mask of sleeping tasks can hold. */
+    /** Timers the runtime's bit mask of running timers can hold. */
     public static final int MOST_TASKS = 32;
 
     /**
@@ -41,9 +43,42 @@ public final class TaskTimers {
     public static boolean applies(MirProgram program, boolean debug, long clockHz) {
         if (debug) return false;
         if (TimerUse.oneAtATime(program)) return true;
-        if (taskSlots(program) > MOST_TASKS || clockHz > FASTEST_CLOCK_HZ) return false;
+        if (clockHz > FASTEST_CLOCK_HZ) return false;
         long longest = TimerUse.longestSleepUs(program);
-        return longest >= 0 && longest <= LONGEST_US && TimerUse.onePerTask(program);
+        if (longest < 0 || longest > LONGEST_US) return false;
+        int[] first = timerFirsts(program);
+        return first != null && first[first.length - 1] <= MOST_TASKS;
+    }
+
+    /**
+     * Where each task slot's timers start, one entry per slot and one past the last (the
+     * timer count); null when something reads the clock. Where no instance can have two sleeps
+     * pending at once, timer n is slot n's (every slot has one, sleeping or not, so runtime-c
+     * needs no table); else each slot has as many as its task can have pending
+     * ({@link TimerUse#pendingSleeps}), and none for a task that never sleeps.
+     */
+    public static int[] timerFirsts(MirProgram program) {
+        java.util.Map<String, Integer> pending = TimerUse.pendingSleeps(program);
+        if (pending == null) return null;
+        boolean several = pending.values().stream().anyMatch(n -> n > 1);
+        java.util.Map<String, Integer> instances = TimerUse.instances(program);
+        int slots = instances.values().stream().mapToInt(Integer::intValue).sum();
+        int[] first = new int[slots + 1];
+        int slot = 0, next = 0;
+        for (java.util.Map.Entry<String, Integer> task : instances.entrySet()) {
+            for (int i = 0; i < task.getValue(); i++) {
+                first[slot++] = next;
+                next += several ? pending.get(task.getKey()) : 1;
+            }
+        }
+        first[slots] = next;
+        return first;
+    }
+
+    /** Whether some task slot has several timers (runtime-c's tables; see {@link #timerFirsts}). */
+    public static boolean severalPerTask(int[] first) {
+        for (int i = 0; i + 1 < first.length; i++) if (first[i + 1] - first[i] > 1) return true;
+        return false;
     }
 
     /** Whether {@code program}'s marked sleeps need runtime-c's per-task deadlines (not its one-timer mode). */
@@ -63,10 +98,4 @@ public final class TaskTimers {
         return false;
     }
 
-    /** Main and every instance of every task fn: the slots of the task table. */
-    private static int taskSlots(MirProgram program) {
-        int slots = program.mainFunction() != null ? 1 : 0;
-        for (MirProgram.Task t : program.tasks()) slots += t.poolSize();
-        return slots;
-    }
 }

@@ -182,6 +182,21 @@ class GdbSessionTest {
     }
 
     /**
+     * A release build where main has two timers at once (a race of a step that sleeps 5 ms
+     * against a 2 ms timeout): `mote tasks` shows each sleep with its own deadline, 60,000 and
+     * 24,000 cycles at 12 MHz, read through the task's timer table.
+     */
+    @Test
+    void moteTasksShowsEachOfATasksTimers() throws Exception {
+        assumeTrue(installed(GDB), GDB + " is not installed (make test installs it: apt-get install gdb-multiarch)");
+        String out = session("gdb/several_timers.mote", Compiler.Options.defaults(Board.load("lm3s6965evb"), dir.resolve("out")),
+                List.of("break reader.task", "continue", "mote tasks"), "r 99\n");
+        assertFalse(out.contains("Error in sourced command file"), out);
+        assertMatches(out, "  task 0 main: live, waiting, in Suspend\\d+, join/race, branches waiting on: "
+                + "step -> sleep_ms: timer, deadline at cycle 60000 \\| sleep_ms: timer, deadline at cycle 24000; ");
+    }
+
+    /**
      * `mote tasks` names each instance of a `task(2)` pool's state object, and lists what a
      * `race` still waits on in each branch; a pool instance's state prints like any other.
      */

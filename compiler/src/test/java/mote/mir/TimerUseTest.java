@@ -195,6 +195,46 @@ class TimerUseTest {
         }
     }
 
+    /**
+     * How many sleeps a task can have pending at once: a `join` of two sleeps, two; a `race` of
+     * an async fn that sleeps against a timeout, two; a `join` nested in that race, three;
+     * sleeps one after another, and joins one after another in a branch, no more than one of them.
+     */
+    @Test
+    void pendingSleepsCountWhatCanWaitAtOnce() throws IOException {
+        String program = """
+                static GO: Signal<u32>;
+                async fn op(ms: u32) -> u32 { sleep_ms(ms).await; ms }
+                task fn sequential() { sleep_ms(1).await; sleep_ms(2).await; op(3).await; }
+                task fn joined() { let (a, b) = join { op(1).await } and { op(2).await }; }
+                task fn timed() { let r = race { op(5).await } or { sleep_ms(2).await; 0 }; }
+                task fn nested() {
+                    let r = race { let (a, b) = join { op(5).await } and { op(8).await }; a + b } or { sleep_ms(6).await; 0 };
+                }
+                task fn turns() {
+                    join { join { op(1).await } and { GO.wait().await }; join { op(2).await } and { GO.wait().await }; }
+                    and { GO.wait().await };
+                }
+                task fn idle() { GO.wait().await; }
+                async fn main() -> i32 {
+                    spawn sequential(); spawn joined(); spawn timed(); spawn nested(); spawn turns(); spawn idle();
+                    0
+                }
+                """;
+        for (boolean optimized : new boolean[] {false, true}) {
+            java.util.Map<String, Integer> pending = TimerUse.pendingSleeps(mir(program, optimized));
+            String where = optimized ? "--opt all" : "--opt none";
+            assertEquals(1, pending.get("sequential"), where);
+            assertEquals(2, pending.get("joined"), where);
+            assertEquals(2, pending.get("timed"), where);
+            assertEquals(3, pending.get("nested"), where);
+            assertEquals(1, pending.get("turns"), where);
+            assertEquals(0, pending.get("idle"), where);
+            assertEquals(0, pending.get("main"), where);
+        }
+        assertEquals(null, TimerUse.pendingSleeps(mir(program.replace("0\n}", "ticks() as i32\n}"), false)), "the clock is read");
+    }
+
     private static final long ANY_U32 = 0xFFFF_FFFFL;
 
     private void assertOnePerTask(boolean expected, String source) throws IOException {

@@ -129,6 +129,47 @@ class TaskTimersTest {
         }
     }
 
+    /**
+     * A task that can have several sleeps pending at once (a `race` of a sleeping call against
+     * a timeout) gets that many timers, each other task slot as many as its task needs: the
+     * sleeps are still kept per task, not in the queue. Main has two here, each of the three
+     * workers one: timers 0-1 are main's, 2, 3 and 4 the workers'.
+     */
+    @Test
+    void aTaskWithSeveralSleepsAtOnceGetsThatManyTimers() throws IOException {
+        String source = """
+                static DONE: Channel<u32, 4>;
+                async fn op(ms: u32) -> u32 { sleep_ms(ms).await; ms }
+                task(3) fn worker(id: u8) { sleep_ms(id as u32 + 1).await; DONE.send(id as u32).await; }
+                async fn main() -> i32 {
+                    for i in 0..3u8 { spawn worker(i); }
+                    let r = race { op(5).await } or { sleep_ms(2).await; 0 };
+                    let mut sum = r;
+                    for _i in 0..3u32 { sum += DONE.recv().await; }
+                    sum as i32
+                }
+                """;
+        for (boolean optimized : new boolean[] {false, true}) {
+            MirProgram mir = analyze(source, optimized, false).mir();
+            assertTrue(TaskTimers.perTaskClock(mir));
+            assertEquals(0, sleeps(mir, false), "no queue sleep");
+            assertEquals(java.util.List.of(0, 2, 3, 4, 5), java.util.Arrays.stream(TaskTimers.timerFirsts(mir)).boxed().toList());
+            assertTrue(TaskTimers.severalPerTask(TaskTimers.timerFirsts(mir)));
+        }
+        Path src = dir.resolve("several.mote");
+        Files.writeString(src, source);
+        Compiler.compile(src, Compiler.Options.defaults(Board.load("lm3s6965evb"), dir).withEmit(EnumSet.of(Compiler.Emit.ELF, Compiler.Emit.LL))
+                .withOptLevel(mote.llvm.LlvmBackend.OptLevel.O0));
+        String ll = Files.readString(dir.resolve("several.ll"));
+        assertTrue(ll.contains("@mote_task_deadlines = global [5 x i32] zeroinitializer"), "five timers");
+        assertTrue(ll.contains("@mote_timer_first = constant [5 x i8] c\"\\00\\02\\03\\04\\05\""), "where each slot's start");
+        assertTrue(ll.contains("@mote_timer_owner = constant [5 x i8] c\"\\00\\00\\01\\02\\03\""), "whose each timer is");
+        // More timers than runtime-c's mask holds keep the queue.
+        String crowded = source.replace("task(3) fn worker", "task(31) fn worker");
+        assertFalse(TaskTimers.marked(analyze(crowded, true, false).mir()), "2 + 31 timers");
+        assertTrue(TaskTimers.marked(analyze(source.replace("task(3) fn worker", "task(30) fn worker"), true, false).mir()), "2 + 30 timers");
+    }
+
     /** The image links the per-task timer calls, not the queue's. */
     @Test
     void theImageCallsThePerTaskTimers() throws IOException {
