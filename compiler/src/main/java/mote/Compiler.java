@@ -444,13 +444,25 @@ public final class Compiler {
         });
     }
 
-    /** Every `interrupt NAME()` must name an interrupt of the board (E0417): names differ per chip. */
+    /**
+     * Every `interrupt NAME()` must name an interrupt of the board (E0417): names differ per chip;
+     * and no two handlers may name one vector under two of its names (E0426): a vector holds
+     * one handler, and the other would be dropped without a word.
+     */
     private static void checkInterrupts(MirProgram mir, Board board) {
         Diagnostics diags = new Diagnostics();
+        Map<Integer, String> handled = new java.util.HashMap<>();
         for (mote.mir.MirFn f : mir.functions()) {
             String name = f.interrupt();
             if (name == null) continue;
-            if (board.irqs().containsKey(name)) continue;
+            if (board.irqs().containsKey(name)) {
+                String other = handled.putIfAbsent(board.irqs().get(name), name);
+                if (other != null && !other.equals(name))
+                    diags.error("E0426", f.span(), "`" + name + "` is interrupt " + board.irqs().get(name) + " on board `" + board.name()
+                            + "`, which `interrupt " + other + "()` handles already: one vector has one handler",
+                            "the board names that interrupt both `" + other + "` and `" + name + "`: handle it once");
+                continue;
+            }
             String close = mote.diag.Suggest.closest(name, new ArrayList<>(new java.util.TreeSet<>(board.irqs().keySet())));   // sorted: ties resolve the same way every run
             diags.error("E0417", f.span(), "board `" + board.name() + "` has no interrupt named `" + name + "`",
                     name.equals("SysTick") ? "SysTick belongs to the runtime, which keeps time with it: use sleep_ms/sleep_us and ticks()"

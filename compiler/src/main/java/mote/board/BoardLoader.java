@@ -163,7 +163,7 @@ public final class BoardLoader {
             List<Board.MemoryRegion> memory = memory();
             Map<String, Integer> irqs = irqs();
             int irqCount = root.has("irq-count")
-                    ? (int) integer(root, "irq-count", "irq-count", 0, 496)
+                    ? (int) integer(root, "irq-count", "irq-count", 0, MOST_IRQS)
                     : irqs.values().stream().mapToInt(n -> n + 1).max().orElse(0);
             int highest = irqs.values().stream().mapToInt(Integer::intValue).max().orElse(-1);
             if (highest >= irqCount) {
@@ -180,6 +180,11 @@ public final class BoardLoader {
             String triple = text(root, "llvm-target", "llvm-target");
             String cpu = text(root, "cpu", "cpu");
             checkTarget(triple, cpu);
+            if (floatAbi.equals("hard") != triple.endsWith("eabihf")) {
+                throw error("float-abi", floatAbi.equals("hard")
+                        ? "`hard` passes floats in FPU registers, which needs an `eabihf` llvm-target (`thumbv7em-none-eabihf`), not `" + triple + "`"
+                        : "`" + floatAbi + "` with the hard-float llvm-target `" + triple + "`: use `hard`, or a `-none-eabi` triple");
+            }
             Board.Console console = console();
             return new Board(
                     name,
@@ -285,7 +290,7 @@ public final class BoardLoader {
             if (!irqs.isObject()) throw error("irqs", "expected an object of name: number");
             for (Map.Entry<String, JsonNode> field : irqs.properties()) {
                 String irq = field.getKey();
-                result.put(irq, (int) integer(irqs, irq, "irqs." + irq, 0, 495));
+                result.put(irq, (int) integer(irqs, irq, "irqs." + irq, 0, MOST_IRQS - 1));
             }
             return result;
         }
@@ -349,7 +354,32 @@ public final class BoardLoader {
                 throw error("cpu", "`" + cpu + "` is not a CPU the bundled LLVM knows for `" + triple
                         + "`; use a Cortex-M core such as `cortex-m0`, `cortex-m3`, `cortex-m4` or `cortex-m33`");
             }
+            // LLVM builds for any ARM CPU it knows; runtime-c and the image assume an M-profile
+            // core of the triple's architecture (else: an internal error, or an image that faults).
+            String arch = triple.substring(0, triple.indexOf('-') < 0 ? triple.length() : triple.indexOf('-'));
+            String coreArch = M_PROFILE_CORES.get(cpu);
+            if (coreArch == null) {
+                throw error("cpu", "`" + cpu + "` is not a Cortex-M core, which Mote's runtime and images need; "
+                        + "use one such as `cortex-m0`, `cortex-m3`, `cortex-m4` or `cortex-m33`");
+            }
+            if (!coreArch.equals(arch)) {
+                throw error("cpu", "`" + cpu + "` runs `" + coreArch + "` code, but `llvm-target` is `" + triple
+                        + "`; use `" + coreArch + "-none-eabi" + (triple.endsWith("eabihf") ? "hf" : "") + "` or a `" + arch + "` core");
+            }
         }
+
+        /** Interrupt vectors runtime-c's startup.c lays out (its ALL_IRQ_BLOCKS). */
+        static final int MOST_IRQS = 128;
+
+        /** The Cortex-M cores the bundled LLVM knows, and the Thumb architecture each runs. */
+        private static final Map<String, String> M_PROFILE_CORES = Map.ofEntries(
+                Map.entry("cortex-m0", "thumbv6m"), Map.entry("cortex-m0plus", "thumbv6m"), Map.entry("cortex-m1", "thumbv6m"),
+                Map.entry("sc000", "thumbv6m"),
+                Map.entry("cortex-m3", "thumbv7m"), Map.entry("sc300", "thumbv7m"),
+                Map.entry("cortex-m4", "thumbv7em"), Map.entry("cortex-m7", "thumbv7em"),
+                Map.entry("cortex-m23", "thumbv8m.base"),
+                Map.entry("cortex-m33", "thumbv8m.main"), Map.entry("cortex-m35p", "thumbv8m.main"), Map.entry("star-mc1", "thumbv8m.main"),
+                Map.entry("cortex-m52", "thumbv8.1m.main"), Map.entry("cortex-m55", "thumbv8.1m.main"), Map.entry("cortex-m85", "thumbv8.1m.main"));
 
         private JsonNode require(JsonNode parent, String key, String where) {
             JsonNode node = parent.get(key);

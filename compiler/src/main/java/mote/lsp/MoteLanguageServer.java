@@ -325,8 +325,14 @@ public final class MoteLanguageServer implements LanguageServer, LanguageClientA
             if (doc != null) rebuild(doc);
         }
 
+        /** A request without the document or position it is about (a client's mistake): answered empty, not with a Java trace. */
+        private boolean missing(org.eclipse.lsp4j.TextDocumentPositionParams params, org.eclipse.lsp4j.Position position) {
+            return params == null || params.getTextDocument() == null || params.getTextDocument().getUri() == null || position == null;
+        }
+
         @Override
         public CompletableFuture<Hover> hover(HoverParams params) {
+            if (missing(params, params == null ? null : params.getPosition())) return CompletableFuture.completedFuture(null);
             return CompletableFuture.supplyAsync(() -> {
                 Document doc = documents.get(params.getTextDocument().getUri());
                 DocumentAnalysis a = current(params.getTextDocument().getUri());
@@ -338,6 +344,7 @@ public final class MoteLanguageServer implements LanguageServer, LanguageClientA
 
         @Override
         public CompletableFuture<Either<List<? extends Location>, List<? extends LocationLink>>> definition(DefinitionParams params) {
+            if (missing(params, params == null ? null : params.getPosition())) return CompletableFuture.completedFuture(Either.forLeft(List.of()));
             return CompletableFuture.supplyAsync(() -> {
                 DocumentAnalysis a = current(params.getTextDocument().getUri());
                 List<Location> found = new ArrayList<>();
@@ -353,6 +360,7 @@ public final class MoteLanguageServer implements LanguageServer, LanguageClientA
 
         @Override
         public CompletableFuture<List<? extends Location>> references(ReferenceParams params) {
+            if (missing(params, params == null ? null : params.getPosition())) return CompletableFuture.completedFuture(List.of());
             return CompletableFuture.supplyAsync(() -> {
                 DocumentAnalysis a = current(params.getTextDocument().getUri());
                 List<Location> found = new ArrayList<>();
@@ -372,6 +380,7 @@ public final class MoteLanguageServer implements LanguageServer, LanguageClientA
 
         @Override
         public CompletableFuture<Either<List<CompletionItem>, CompletionList>> completion(CompletionParams params) {
+            if (missing(params, params == null ? null : params.getPosition())) return CompletableFuture.completedFuture(Either.forLeft(List.of()));
             return CompletableFuture.supplyAsync(() -> {
                 Document doc = documents.get(params.getTextDocument().getUri());
                 if (doc == null) return Either.forLeft(List.of());
@@ -384,8 +393,13 @@ public final class MoteLanguageServer implements LanguageServer, LanguageClientA
 
         @Override
         public CompletableFuture<List<Either<SymbolInformation, DocumentSymbol>>> documentSymbol(DocumentSymbolParams params) {
+            if (params == null || params.getTextDocument() == null || params.getTextDocument().getUri() == null)
+                return CompletableFuture.completedFuture(List.of());
             return CompletableFuture.supplyAsync(() -> {
                 DocumentAnalysis a = current(params.getTextDocument().getUri());
+                // Mid-edit, the text may not parse: the outline of the last version that did.
+                Document doc = documents.get(params.getTextDocument().getUri());
+                if ((a == null || a.index() == null) && doc != null) a = doc.lastParsed;
                 List<Either<SymbolInformation, DocumentSymbol>> out = new ArrayList<>();
                 if (a == null || a.index() == null) return out;
                 for (Item item : a.index().root().items()) {

@@ -29,6 +29,6 @@ final class Positions {
         }
         int lineEnd = text.indexOf('\n', i);
         if (lineEnd < 0) lineEnd = text.length();
-        return Math.min(i + Math.max(0, p.getCharacter()), lineEnd);
+        return i + Math.min(Math.max(0, p.getCharacter()), lineEnd - i);   // no overflow for a character past any line
     }
 }

@@ -63,21 +63,41 @@ public final class Modules {
         Path dir = importer.path() != null ? importer.path().toAbsolutePath().getParent() : null;
         boolean fromStd = importer.path() == null && importer.displayName().startsWith("std/");
         if (dir != null && !fromStd) {
-            Path candidate = dir.resolve(name + ".mote");
-            searched.add(candidate.toString());
-            if (Files.isRegularFile(candidate)) {
-                try {
-                    String shown = displayPath(importer, candidate);
-                    return new SourceFile(candidate, shown, programPath(importer, candidate),
-                            SourceFile.decode(shown, Files.readAllBytes(candidate)));
-                } catch (IOException e) {
-                    return null;
+            for (Path folder : folders(dir)) {
+                Path candidate = folder.resolve(name + ".mote");
+                searched.add(candidate.toString());
+                if (Files.isRegularFile(candidate)) {
+                    try {
+                        String shown = folder.equals(dir) ? displayPath(importer, candidate) : candidate.toString();
+                        return new SourceFile(candidate, shown, programPath(importer, candidate),
+                                SourceFile.decode(shown, Files.readAllBytes(candidate)));
+                    } catch (IOException e) {
+                        return null;
+                    }
                 }
             }
         }
         searched.add("std/" + name + ".mote (in the compiler)");
         String std = stdSource(name);
         return std == null ? null : SourceFile.of("std/" + name + ".mote", std);
+    }
+
+    /**
+     * Where an importer in {@code dir} finds modules: its own folder; and for a test in a
+     * project's {@code tests/}, the folder of the project's entry too, so that tests import the
+     * code they test (`import sensor;` finds `src/sensor.mote`).
+     */
+    private static List<Path> folders(Path dir) {
+        try {
+            java.util.Optional<mote.project.Project> project = mote.project.Project.find(dir);
+            if (project.isPresent() && dir.equals(project.get().root().resolve("tests"))) {
+                Path src = project.get().entry().getParent();
+                if (src != null && !src.equals(dir)) return List.of(dir, src);
+            }
+        } catch (mote.diag.ToolError brokenManifest) {
+            // the build itself reports a broken Mote.toml; here the test's own folder will do
+        }
+        return List.of(dir);
     }
 
     /** The imported file named as the importer was named (relative stays relative). */

@@ -144,7 +144,12 @@ class BoardCatalogTest {
         assertBoardError("uart", "`console.base`: 0x100000000 is not a 32-bit register address");
 
         write("irq", boardJson("\"256K\"").replace("\"clock-hz\"", "\"irqs\": {\"UART\": 500}, \"clock-hz\""));
-        assertBoardError("irq", "`irqs.UART`: expected a whole number from 0 to 495, got `500`");
+        assertBoardError("irq", "`irqs.UART`: expected a whole number from 0 to 127, got `500`");
+        // runtime-c's startup lays out 128 vectors: more was a clang #error from inside the build.
+        write("irq200", boardJson("\"256K\"").replace("\"clock-hz\"", "\"irqs\": {\"UART\": 200}, \"clock-hz\""));
+        assertBoardError("irq200", "`irqs.UART`: expected a whole number from 0 to 127, got `200`");
+        write("count129", boardJson("\"256K\"").replace("\"clock-hz\"", "\"irq-count\": 129, \"clock-hz\""));
+        assertBoardError("count129", "`irq-count`: expected a whole number from 0 to 128, got `129`");
     }
 
     @Test
@@ -160,6 +165,18 @@ class BoardCatalogTest {
 
         write("typo", boardJson("\"256K\"").replace("\"cpu\": \"cortex-m3\"", "\"cpu\": \"cortex-m33x\""));
         assertBoardError("typo", "`cpu`: `cortex-m33x` is not a CPU");
+
+        // CPUs LLVM knows that are not Cortex-M (an internal compiler error on runtime-c's
+        // PRIMASK asm), and a core of another architecture than the triple's (an image that faulted).
+        write("a53", boardJson("\"256K\"").replace("\"cpu\": \"cortex-m3\"", "\"cpu\": \"cortex-a53\""));
+        assertBoardError("a53", "`cpu`: `cortex-a53` is not a Cortex-M core");
+        write("arm7", boardJson("\"256K\"").replace("\"cpu\": \"cortex-m3\"", "\"cpu\": \"arm7tdmi\""));
+        assertBoardError("arm7", "`cpu`: `arm7tdmi` is not a Cortex-M core");
+        write("m55on7m", boardJson("\"256K\"").replace("\"cpu\": \"cortex-m3\"", "\"cpu\": \"cortex-m55\""));
+        assertBoardError("m55on7m", "`cpu`: `cortex-m55` runs `thumbv8.1m.main` code, but `llvm-target` is `thumbv7m-none-eabi`");
+        // Hard float needs the eabihf triple, and that triple hard float.
+        write("hardsoft", boardJson("\"256K\"").replace("\"cpu\": \"cortex-m3\"", "\"cpu\": \"cortex-m3\", \"float-abi\": \"hard\""));
+        assertBoardError("hardsoft", "`float-abi`: `hard` passes floats in FPU registers, which needs an `eabihf` llvm-target");
     }
 
     private void assertBoardError(String name, String expected) {

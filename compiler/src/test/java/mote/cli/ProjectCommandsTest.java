@@ -116,6 +116,21 @@ class ProjectCommandsTest {
         assertTrue(flash.out().contains("GDB remote protocol to localhost:3333:\n  vFlashWrite (or M) 0x00000000..0x000000c0"), "mps2-an385's 48 vectors, from the manifest's board: " + flash.out());
     }
 
+    /** A test under tests/ imports the project's modules from the entry's folder (it found only tests/ and std). */
+    @Test
+    void testsImportTheProjectsModules() throws Exception {
+        Path project = newProject("gauge", "--board", "mps2-an385");
+        Files.writeString(project.resolve("src/scale.mote"), "fn scaled(raw: u32) -> u32 { raw * 3 / 2 }\n");
+        Files.writeString(project.resolve("tests/scale_test.mote"), "import scale;\ntest fn scales() { assert_eq(scale.scaled(10), 15); }\n");
+        Run test = mote("test", "--project", project.toString());
+        assertEquals(0, test.exit(), test.all());
+        assertTrue(test.out().contains("test scales ... ok"), test.out());
+        // A module of the test's own folder still comes first.
+        Files.writeString(project.resolve("tests/scale.mote"), "fn scaled(raw: u32) -> u32 { raw }\n");
+        Run shadowed = mote("test", "--project", project.toString(), project.resolve("tests/scale_test.mote").toString());
+        assertEquals(1, shadowed.exit(), shadowed.all());
+    }
+
     @Test
     void flagsOverrideTheManifestAndTheDebugProfileAppliesWithDebug() throws Exception {
         Path project = newProject("levels");

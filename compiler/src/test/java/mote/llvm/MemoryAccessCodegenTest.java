@@ -110,6 +110,31 @@ class MemoryAccessCodegenTest {
         assertTrue(tick.diagnostics().render().contains("SysTick belongs to the runtime, which keeps time with it"), tick.diagnostics().render());
     }
 
+    /**
+     * A board may give one vector two names; two handlers for it, one under each, were
+     * compiled into one vector with the second dropped without a word: E0426 now.
+     */
+    @Test
+    void twoHandlersForOneVectorAreRefused() throws IOException {
+        Board b = Board.load("lm3s6965evb");
+        java.util.Map<String, Integer> irqs = new java.util.HashMap<>(b.irqs());
+        irqs.put("UART0_ALIAS", irqs.get("UART0"));
+        Board aliased = new Board(b.name(), b.description(), b.file(), b.llvmTarget(), b.cpu(), b.features(), b.floatAbi(), b.memory(),
+                b.clockHz(), b.console(), irqs, b.irqCount(), b.stackSize(), b.qemu(), b.flash());
+        Path dir = ProgramRunner.tempDir();
+        Path src = dir.resolve("twice.mote");
+        Files.writeString(src, "static mut N: u32 = 0;\ninterrupt UART0() { N += 1; }\ninterrupt UART0_ALIAS() { N += 2; }\n"
+                + "async fn main() -> i32 { N as i32 }\n");
+        mote.diag.CompileError e = org.junit.jupiter.api.Assertions.assertThrows(mote.diag.CompileError.class,
+                () -> Compiler.compile(src, Compiler.Options.defaults(aliased, dir)));
+        String text = e.diagnostics().render();
+        assertTrue(text.contains("error[E0426]: `UART0_ALIAS` is interrupt 5 on board `lm3s6965evb`, which `interrupt UART0()` handles already"), text);
+        assertTrue(text.contains("twice.mote:3:"), text);
+        // One handler under either name builds.
+        Files.writeString(src, "interrupt UART0_ALIAS() {}\nasync fn main() -> i32 { 0 }\n");
+        Compiler.compile(src, Compiler.Options.defaults(aliased, dir));
+    }
+
     @Test
     void criticalSavesAndRestoresPrimask() throws IOException {
         String ll = ir("""

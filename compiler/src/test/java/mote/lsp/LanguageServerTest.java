@@ -211,6 +211,34 @@ class LanguageServerTest {
         }
     }
 
+    /**
+     * A client's odd requests get empty answers, not Java traces: a position past the end of
+     * every line (an int overflow gave StringIndexOutOfBoundsException), a request without its
+     * parameters. Mid-edit, a text that does not parse keeps the outline of the last one that did.
+     */
+    @Test
+    void oddRequestsAndTextThatDoesNotParseAreAnswered() throws Exception {
+        synchronized (LanguageServerTest.class) {
+            var service = client.server.getTextDocumentService();
+            Position far = new Position(8, Integer.MAX_VALUE);
+            assertTrue(service.completion(new CompletionParams(new TextDocumentIdentifier(uri), far)).get(30, TimeUnit.SECONDS).getLeft() != null);
+            assertTrue(service.definition(new DefinitionParams(new TextDocumentIdentifier(uri), new Position(Integer.MAX_VALUE, Integer.MAX_VALUE)))
+                    .get(30, TimeUnit.SECONDS).getLeft().isEmpty());
+            assertNull(service.hover(null).get(30, TimeUnit.SECONDS));
+            assertNull(service.hover(new HoverParams()).get(30, TimeUnit.SECONDS), "no document, no position (as JSON may send)");
+            String broken = PROGRAM + "\nfn unfinished(";
+            client.change(uri, 20, broken);
+            client.diagnosticsFor(uri, 20);
+            try {
+                var symbols = service.documentSymbol(new DocumentSymbolParams(new TextDocumentIdentifier(uri))).get(30, TimeUnit.SECONDS);
+                assertEquals(List.of("Point", "QUEUE", "producer", "add", "main"), symbols.stream().map(e -> e.getRight().getName()).toList());
+            } finally {
+                client.change(uri, 21, PROGRAM);
+                client.diagnosticsFor(uri, 21);
+            }
+        }
+    }
+
     @Test
     void asyncHoversShowStateMachinesAndTheTasksStackAndRam() throws Exception {
         synchronized (LanguageServerTest.class) {
