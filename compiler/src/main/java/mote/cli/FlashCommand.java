@@ -45,6 +45,11 @@ public final class FlashCommand implements Callable<Integer> {
     private int execute() {
         if (monitor && port == null) throw new mote.diag.ToolError("--monitor needs --port DEVICE or --port gdb=HOST:PORT", 2);
         PrintWriter out = spec.commandLine().getOut();
+        String given = build.source == null ? "" : build.source.getFileName().toString();
+        if (given.matches("(?i).*\\.(bin|hex|ihex|uf2|srec|s19)")) {
+            throw new mote.diag.ToolError("`" + build.source + "` is a raw image: `mote flash` takes a program (APP.mote) or a linked image "
+                    + "(APP.elf), whose addresses and core it checks against the board", 2);
+        }
         if (build.source != null && build.source.getFileName().toString().endsWith(".elf")) {
             Board board = build.loadBoard();
             if (!java.nio.file.Files.isRegularFile(build.source)) {

@@ -150,6 +150,8 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private static byte[] readInput(String name) {
+        if (!name.equals("-") && Files.isDirectory(Path.of(name)))
+            throw new mote.diag.ToolError(name + " is a folder (--input): name a file whose bytes the program reads, or - for stdin", 2);
         try {
             return name.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(name));
         } catch (NoSuchFileException e) {

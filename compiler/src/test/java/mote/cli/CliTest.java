@@ -126,6 +126,21 @@ class CliTest {
         Outcome o = mote("run", example("foo_bar.mote"), "--input", "no/such/input.txt", "-o", outDir());
         assertEquals(2, o.exit(), "a missing input file is a usage error");
         assertEquals("error: no such file: no/such/input.txt (--input)\n", o.err());
+        // A folder is the same kind of mistake (it exited 1, as if the program had failed).
+        Outcome folder = mote("run", example("foo_bar.mote"), "--input", outDir(), "-o", outDir());
+        assertEquals(2, folder.exit(), folder.err());
+        assertTrue(folder.err().contains("is a folder (--input)"), folder.err());
+    }
+
+    /** A raw image (.bin, .hex, .uf2) was read as Mote source ("not UTF-8 text"): a usage error naming what flash takes. */
+    @Test
+    void flashRefusesRawImages() throws Exception {
+        for (String name : List.of("app.bin", "app.hex", "APP.UF2")) {
+            Path image = Files.write(ProgramRunner.tempDir().resolve(name), new byte[] {(byte) 0xff, 0, 0x20});
+            Outcome o = mote("flash", image.toString(), "-b", "microbit", "--dry-run");
+            assertEquals(2, o.exit(), o.err());
+            assertTrue(o.err().startsWith("error: `" + image + "` is a raw image: `mote flash` takes a program (APP.mote) or a linked image (APP.elf)"), o.err());
+        }
     }
 
     @Test
