@@ -93,8 +93,11 @@ public final class TestRunner {
                 out.println();
                 out.println("---- " + o.file() + ": " + o.name() + (o.didNotCompile() ? " (did not compile)" : "") + " ----");
                 if (o.didNotCompile() && !shown.add(o.file() + "\n" + o.output())) out.println("the same errors as above");
-                else if (!o.output().isEmpty()) out.print(o.output().endsWith("\n") ? o.output() : o.output() + "\n");
-                else out.println(o.message());
+                else {
+                    if (!o.output().isEmpty()) out.print(o.output().endsWith("\n") ? o.output() : o.output() + "\n");
+                    // Why it failed, unless the output says it (a panic's line): a timeout or a bare exit code.
+                    if (o.message() != null && !o.didNotCompile() && o.output().lines().noneMatch(o.message()::equals)) out.println(o.message());
+                }
             }
         }
         out.println();

@@ -57,6 +57,17 @@ class TestCommandTest {
         assertTrue(r.out().contains("test result: FAILED. 5 passed, 1 failed"), r.out());
     }
 
+    /** A test that prints and then hangs says why it failed after its output (the report showed only the output). */
+    @Test
+    void aTimeoutIsReportedAfterTheTestsOutput() throws Exception {
+        Path tmp = ProgramRunner.tempDir();
+        Path file = Files.writeString(tmp.resolve("hang.mote"),
+                "test fn hangs_after_print() { println(\"started\"); let mut i: u32 = 0; loop { i += 1; } }\n");
+        Run r = mote("test", file.toString(), "-o", tmp.toString(), "--timeout", "2");
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("---- " + file + ": hangs_after_print ----\nstarted\ntimed out after 2 s\n"), r.out());
+    }
+
     @Test
     void passingFileExitsZero() {
         Path file = TestFiles.resources("mote-test/more/strings.mote");
