@@ -298,15 +298,15 @@ public final class TimerUse {
             if (!(assigned instanceof Rvalue.Binary bin)) return -1;
             long result = switch (bin.op()) {
                 // Grow with both operands: bounds combine.
-                case ADD, MUL, SHL -> apply(bin.op(), upperBound(f, bin.left(), depth), upperBound(f, bin.right(), depth));
+                case ADD, MUL, SHL -> apply(bin.op(), upperBound(f, bin.left(), depth), upperBound(f, bin.right(), depth), largest);
                 // Grow with the left operand only: the right must be known exactly.
-                case DIV, SHR -> apply(bin.op(), upperBound(f, bin.left(), depth), exact(f, bin.right(), depth));
+                case DIV, SHR -> apply(bin.op(), upperBound(f, bin.left(), depth), exact(f, bin.right(), depth), largest);
                 // At most either operand.
                 case BIT_AND -> {
                     long x = upperBound(f, bin.left(), depth), y = upperBound(f, bin.right(), depth);
                     yield x < 0 ? y : y < 0 ? x : Math.min(x, y);
                 }
-                default -> apply(bin.op(), exact(f, bin.left(), depth), exact(f, bin.right(), depth));
+                default -> apply(bin.op(), exact(f, bin.left(), depth), exact(f, bin.right(), depth), largest);
             };
             return result > largest ? -1 : result;
         }
@@ -320,22 +320,28 @@ public final class TimerUse {
             if (largest < 0 || assigned == null || assigned.size() != 1 || assigned.get(0) == null) return -1;
             Rvalue r = assigned.get(0);
             long value = r instanceof Rvalue.Use u ? exact(f, u.operand(), depth + 1)
-                    : r instanceof Rvalue.Binary bin ? apply(bin.op(), exact(f, bin.left(), depth + 1), exact(f, bin.right(), depth + 1))
+                    : r instanceof Rvalue.Binary bin ? apply(bin.op(), exact(f, bin.left(), depth + 1), exact(f, bin.right(), depth + 1), largest)
                     : -1;
             return value > largest ? -1 : value;   // wrapped around: not followed
         }
 
-        /** {@code x op y} for values that are not negative; -1 when either is unknown, or where the operation is not defined here. */
-        private static long apply(BinOp op, long x, long y) {
+        /**
+         * {@code x op y} for values that are not negative, in a type whose largest value is
+         * {@code largest}; -1 when either is unknown, or where the operation is not defined here.
+         * A shift by the type's width or more is not followed: release builds shift by the
+         * amount's low bits (`d >> 33` is `d >> 1` on a u32), debug builds panic.
+         */
+        private static long apply(BinOp op, long x, long y, long largest) {
             if (x < 0 || y < 0) return -1;
+            int bits = Long.bitCount(largest);
             return switch (op) {
                 case ADD -> x + y;
                 case SUB -> x - y;   // negative when it would wrap: not a bound
                 case MUL -> y != 0 && x > Long.MAX_VALUE / y ? -1 : x * y;
                 case DIV -> y == 0 ? -1 : x / y;
                 case REM -> y == 0 ? -1 : x % y;
-                case SHL -> y >= 32 ? -1 : x << y;
-                case SHR -> y >= 64 ? 0 : x >>> y;
+                case SHL -> y >= bits ? -1 : x << y;
+                case SHR -> y >= bits ? -1 : x >>> y;
                 case BIT_AND -> x & y;
                 case BIT_OR -> x | y;
                 case BIT_XOR -> x ^ y;

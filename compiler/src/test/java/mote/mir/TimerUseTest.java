@@ -235,6 +235,26 @@ class TimerUseTest {
         assertEquals(null, TimerUse.pendingSleeps(mir(program.replace("0\n}", "ticks() as i32\n}"), false)), "the clock is read");
     }
 
+    /**
+     * A shift by the type's width or more is not a bound: release builds shift by the amount's
+     * low bits (`d >> 33` is `d >> 1`), so 400,000 >> 33 sleeps 200 s, not 0 (helper-52: the
+     * program was given per-task timers and its deadline wrapped). Below the width it is one.
+     */
+    @Test
+    void aShiftByTheWidthOrMoreIsNoBound() throws IOException {
+        String shifted = """
+                task fn b(d: u32) { let s = %s; sleep_ms(d >> s).await; }
+                async fn main() -> i32 { spawn b(400000); 0 }
+                """;
+        for (boolean optimized : new boolean[] {false, true}) {
+            assertEquals(ANY_U32 * 1000, TimerUse.longestSleepUs(mir(shifted.formatted("33u32"), optimized)));
+            assertEquals(ANY_U32 * 1000, TimerUse.longestSleepUs(mir(shifted.formatted("32u32"), optimized)));
+            assertEquals(400_000 / 1024 * 1000, TimerUse.longestSleepUs(mir(shifted.formatted("10u32"), optimized)));
+            String narrow = "task fn b(k: u8) { sleep_ms((k >> 9u8) as u32 * 1000).await; }\nasync fn main() -> i32 { spawn b(250); 0 }";
+            assertEquals(255_000_000, TimerUse.longestSleepUs(mir(narrow, optimized)), "a u8 shifted by 9: any u8");
+        }
+    }
+
     private static final long ANY_U32 = 0xFFFF_FFFFL;
 
     private void assertOnePerTask(boolean expected, String source) throws IOException {
