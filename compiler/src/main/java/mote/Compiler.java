@@ -236,9 +236,14 @@ public final class Compiler {
 
     /** Parses and type-checks {@code source} and its imports (a CompileError when they are wrong). */
     public static Checked check(SourceFile source) {
+        return check(source, List.of());
+    }
+
+    /** As {@link #check(SourceFile)}, importing also from {@code moduleFolders} (see Modules.load). */
+    public static Checked check(SourceFile source, List<Path> moduleFolders) {
         return guard("analysis", source, () -> {
             Diagnostics diags = new Diagnostics();
-            List<Module> modules = time("parse", () -> Modules.load(source, diags));   // the file and what it imports
+            List<Module> modules = time("parse", () -> Modules.load(source, diags, moduleFolders));   // the file and what it imports
             diags.throwIfErrors();
             TypedProgram typed = time("types", () -> TypeChecker.check(modules, diags));
             diags.throwIfErrors();

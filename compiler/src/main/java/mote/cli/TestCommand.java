@@ -47,6 +47,11 @@ public final class TestCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         TestRunner runner = new TestRunner(options, timeout, out, err);
+        // A project's tests import its modules as its entry does.
+        build.project().ifPresent(p -> {
+            Path src = p.entry().getParent();
+            if (src != null) runner.withModuleFolders(List.of(src));
+        });
         boolean ok = runner.run(files);
         if (junit != null) runner.writeJUnit(junit);
         return ok ? 0 : Main.EXIT_COMPILE_ERROR;

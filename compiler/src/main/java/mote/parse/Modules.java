@@ -33,6 +33,15 @@ public final class Modules {
 
     /** The root module first, then the imported ones in the order they were first imported. */
     public static List<Module> load(SourceFile root, Diagnostics diags) {
+        return load(root, diags, List.of());
+    }
+
+    /**
+     * As {@link #load(SourceFile, Diagnostics)}, where a module not beside its importer is also
+     * looked for in {@code moreFolders}, in order, before the standard library: a project's
+     * test under {@code tests/} imports the modules beside the project's entry.
+     */
+    public static List<Module> load(SourceFile root, Diagnostics diags, List<Path> moreFolders) {
         Map<String, Module> loaded = new LinkedHashMap<>();
         Module rootModule = Parser.parse(root, moduleName(root), diags);
         loaded.put(rootModule.name(), rootModule);
@@ -45,7 +54,7 @@ public final class Modules {
                 String name = imp.name().name();
                 if (loaded.containsKey(name)) continue;
                 List<String> searched = new ArrayList<>();
-                SourceFile file = find(m.file(), name, searched);
+                SourceFile file = find(m.file(), name, searched, moreFolders);
                 if (file == null) {
                     diags.error("E0208", imp.name().span(), "cannot find module `" + name + "`",
                             "searched: " + String.join(", ", searched));
@@ -59,11 +68,13 @@ public final class Modules {
         return List.copyOf(loaded.values());
     }
 
-    private static SourceFile find(SourceFile importer, String name, List<String> searched) {
+    private static SourceFile find(SourceFile importer, String name, List<String> searched, List<Path> moreFolders) {
         Path dir = importer.path() != null ? importer.path().toAbsolutePath().getParent() : null;
         boolean fromStd = importer.path() == null && importer.displayName().startsWith("std/");
         if (dir != null && !fromStd) {
-            for (Path folder : folders(dir)) {
+            List<Path> folders = new ArrayList<>(List.of(dir));
+            for (Path more : moreFolders) if (!folders.contains(more.toAbsolutePath())) folders.add(more.toAbsolutePath());
+            for (Path folder : folders) {
                 Path candidate = folder.resolve(name + ".mote");
                 searched.add(candidate.toString());
                 if (Files.isRegularFile(candidate)) {
@@ -80,24 +91,6 @@ public final class Modules {
         searched.add("std/" + name + ".mote (in the compiler)");
         String std = stdSource(name);
         return std == null ? null : SourceFile.of("std/" + name + ".mote", std);
-    }
-
-    /**
-     * Where an importer in {@code dir} finds modules: its own folder; and for a test in a
-     * project's {@code tests/}, the folder of the project's entry too, so that tests import the
-     * code they test (`import sensor;` finds `src/sensor.mote`).
-     */
-    private static List<Path> folders(Path dir) {
-        try {
-            java.util.Optional<mote.project.Project> project = mote.project.Project.find(dir);
-            if (project.isPresent() && dir.equals(project.get().root().resolve("tests"))) {
-                Path src = project.get().entry().getParent();
-                if (src != null && !src.equals(dir)) return List.of(dir, src);
-            }
-        } catch (mote.diag.ToolError brokenManifest) {
-            // the build itself reports a broken Mote.toml; here the test's own folder will do
-        }
-        return List.of(dir);
     }
 
     /** The imported file named as the importer was named (relative stays relative). */

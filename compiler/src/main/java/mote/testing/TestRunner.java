@@ -45,6 +45,15 @@ public final class TestRunner {
     /** Files that did not compile, with their diagnostics: JUnit XML reports each as an error. */
     private final java.util.Map<Path, String> brokenFiles = new java.util.LinkedHashMap<>();
 
+    /** Where a test's imports are also looked for (a project's entry folder); none by default. */
+    private List<Path> moduleFolders = List.of();
+
+    /** A project's tests import the project's modules: they are looked for in {@code folders} too. */
+    public TestRunner withModuleFolders(List<Path> folders) {
+        this.moduleFolders = List.copyOf(folders);
+        return this;
+    }
+
     public TestRunner(Compiler.Options options, Duration timeout, PrintWriter out, PrintWriter err) {
         this.options = options;
         this.timeout = timeout;
@@ -112,7 +121,7 @@ public final class TestRunner {
     private void runFile(Path file) {
         Compiler.Checked checked;   // parsed and type-checked once, for every test of the file
         try {
-            checked = Compiler.check(Compiler.read(file));
+            checked = Compiler.check(Compiler.read(file), moduleFolders);
         } catch (CompileError e) {
             String diagnostics = e.diagnostics().render();
             err.print(diagnostics);
