@@ -25,22 +25,12 @@ public final class TimerUse {
         String sleeper = null;
         Sleeps sleeps = new Sleeps(program);
         for (Map.Entry<String, Integer> task : ChannelWaiters.instances(program).entrySet()) {
-            if (!sleeps.reachesSleep(task.getKey())) continue;
-            if (sleeper != null || task.getValue() != 1) return false;
+            int pending = sleeps.pending(task.getKey());
+            if (pending == 0) continue;
+            if (sleeper != null || task.getValue() != 1 || pending > 1) return false;
             sleeper = task.getKey();
         }
-        return sleeper == null || !sleeps.twoAtOnce(sleeper);
-    }
-
-    /**
-     * Whether each task instance has one timer linked at most, and nothing reads the clock:
-     * runtime-c can then keep one deadline per task slot (mote.opt.TaskTimers) with no table of
-     * whose timers are whose. Unlike {@link #oneAtATime}, several tasks (and instances) may
-     * sleep at once.
-     */
-    public static boolean onePerTask(MirProgram program) {
-        Map<String, Integer> pending = pendingSleeps(program);
-        return pending != null && pending.values().stream().allMatch(n -> n <= 1);
+        return true;
     }
 
     /**
@@ -69,22 +59,14 @@ public final class TimerUse {
         return false;
     }
 
-    /** Which fns reach a sleep, and whether a task can have two sleeps pending at once. */
+    /** How many sleeps each fn can leave pending at once (0: it reaches none). */
     private static final class Sleeps {
         final Map<String, MirFn> fns = new HashMap<>();
-        final AsyncCallGraph calls;
-        final Map<String, Boolean> memo = new HashMap<>();
+        private final Map<String, Integer> pendingMemo = new HashMap<>();
 
         Sleeps(MirProgram program) {
             for (MirFn f : program.functions()) fns.put(f.name(), f);
-            calls = new AsyncCallGraph(program);
         }
-
-        boolean reachesSleep(String fn) {
-            return TimerUse.reachesSleep(fn, fns, calls, memo);
-        }
-
-        private final Map<String, Integer> pendingMemo = new HashMap<>();
 
         /**
          * The most sleeps polling {@code fn} can leave pending at once: 1 for its own sleep, an
@@ -147,24 +129,6 @@ public final class TimerUse {
                 if (together) best = Math.max(best, total);
             }
             return best;
-        }
-
-        /** Whether some `join`/`race` that {@code task} reaches has two branches that can sleep at once. */
-        boolean twoAtOnce(String task) {
-            for (String reached : ChannelWaiters.reachable(task, calls)) {
-                MirFn f = fns.get(reached);
-                if (f == null) continue;
-                for (BasicBlock b : f.blocks()) {
-                    if (!(b.terminator() instanceof Terminator.Suspend s)) continue;
-                    List<Terminator.ChildWait> sleeping = new java.util.ArrayList<>();
-                    for (Terminator.ChildWait w : s.waits())
-                        if (w.sites().stream().anyMatch(c -> canSleep(c, fns, calls, memo))) sleeping.add(w);
-                    for (int i = 0; i < sleeping.size(); i++)
-                        for (int j = i + 1; j < sleeping.size(); j++)
-                            if (atOnce(sleeping.get(i), sleeping.get(j), s.waits())) return true;
-                }
-            }
-            return false;
         }
     }
 
@@ -395,25 +359,5 @@ public final class TimerUse {
         if (t instanceof Terminator.PollChild pc) return pc.callee();
         if (t instanceof Terminator.CancelChild cc) return cc.callee();
         return null;
-    }
-
-    private static boolean canSleep(Callee c, Map<String, MirFn> fns, AsyncCallGraph calls, Map<String, Boolean> memo) {
-        if (c instanceof Callee.Builtin b) return b.isSleep();
-        return c instanceof Callee.Function f && reachesSleep(f.name(), fns, calls, memo);
-    }
-
-    /** Whether polling {@code fn} can start a sleep: its own or one of an async fn it awaits. */
-    private static boolean reachesSleep(String fn, Map<String, MirFn> fns, AsyncCallGraph calls, Map<String, Boolean> memo) {
-        Boolean known = memo.get(fn);
-        if (known != null) return known;
-        memo.put(fn, false);   // the graph is acyclic (E0420); this only guards the recursion
-        boolean found = false;
-        MirFn f = fns.get(fn);
-        if (f != null)
-            for (BasicBlock b : f.blocks())
-                found |= callee(b.terminator()) instanceof Callee.Builtin bi && bi.isSleep();
-        for (String callee : calls.callees(fn)) found |= reachesSleep(callee, fns, calls, memo);
-        memo.put(fn, found);
-        return found;
     }
 }
