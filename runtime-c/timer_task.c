@@ -19,22 +19,22 @@
 #include "mote_systick.h"
 
 /* Each timer's deadline in cycles: the compiler defines it, one per task slot or, where tasks
- * have several timers, mote_timer_count. */
+ * have several timers, one per timer. */
 extern uint32_t mote_task_deadlines[];
 
 /* Defined by Mote programs: whether some task has several timers. Then task slot t's timers
- * are [mote_timer_first[t], mote_timer_first[t + 1]) and timer n belongs to task slot
- * mote_timer_owner[n]. Weak: C programs need not define them (one timer per task slot). */
+ * are [mote_timer_first[t], mote_timer_first[t + 1]) (the last entry is the timer count) and
+ * timer n belongs to task slot mote_timer_owner[n]. Weak: C programs need not define them
+ * (one timer per task slot). */
 extern const bool mote_timers_several __attribute__((weak));
 extern const uint8_t mote_timer_first[] __attribute__((weak));
 extern const uint8_t mote_timer_owner[] __attribute__((weak));
-extern const uint32_t mote_timer_count __attribute__((weak));
 
 static bool several(void) { return &mote_timers_several != 0 && mote_timers_several; }
 
 /* The 32-bit clock (as timer.c's, without the queue) and the running timers. `sleeping` is
  * volatile: a sleep's poll reads it while SysTick may clear its bit. The current period's
- * length is SysTick's LOAD + 1 (program_period writes both at once): a word of RAM less. */
+ * length is SysTick's LOAD + 1 (systick_restart sets it): a word of RAM less. */
 static struct {
     uint32_t base;
     volatile uint32_t sleeping;   /* bit n: timer n waits for mote_task_deadlines[n] */
@@ -60,15 +60,10 @@ static uint32_t period(void) { return SYST_RVR + 1u; }
 
 /* Per-task timers: cycles since SysTick started (it starts here when stopped), modulo 2^32.
  * Interrupts masked; a wrap while they were masked shows as a pending SysTick. */
-static void program_period(uint32_t cycles)
-{
-    systick_restart(cycles);
-}
-
 static uint32_t task_clock(void)
 {
     if (!(SYST_CSR & 1u)) {
-        program_period(MAX_PERIOD);
+        systick_restart(MAX_PERIOD);
         SYST_CSR = CSR_ENABLE_TICKINT_CORE;
     }
     uint32_t base = tasks.base;
@@ -87,7 +82,7 @@ static void expire_tasks(void)
     uint32_t now = task_clock();
     uint32_t next = MAX_PERIOD;
     uint32_t sleeping = tasks.sleeping;
-    uint32_t timers = several() ? mote_timer_count : mote_task_count;
+    uint32_t timers = several() ? mote_timer_first[mote_task_count] : mote_task_count;
     for (uint32_t id = 0; id < timers; id++) {
         if (!(sleeping & 1u << id))
             continue;
@@ -108,7 +103,7 @@ static void expire_tasks(void)
     if (next == MAX_PERIOD && period() == MAX_PERIOD)
         return;   /* on full periods already: no reprogramming, no cycles lost */
     tasks.base = now;
-    program_period(next < 2u ? 2u : next);   /* LOAD 0 would stop the counter */
+    systick_restart(next < 2u ? 2u : next);   /* LOAD 0 would stop the counter */
 }
 
 bool mote_task_sleep_us(uint8_t *state, uint32_t us)

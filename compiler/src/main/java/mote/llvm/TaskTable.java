@@ -248,9 +248,6 @@ final class TaskTable {
             for (int t = first[slot]; t < first[slot + 1]; t++) owners[t] = cg.constInt(cg.i8, slot);
         constantTable("mote_timer_first", firsts);
         constantTable("mote_timer_owner", owners);
-        LLVMValueRef n = LLVMAddGlobal(cg.module, cg.i32, "mote_timer_count");
-        LLVMSetInitializer(n, cg.constInt(cg.i32, timers));
-        LLVMSetGlobalConstant(n, 1);
     }
 
     private void constantTable(String name, LLVMValueRef[] bytes) {
