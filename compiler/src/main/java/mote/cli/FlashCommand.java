@@ -50,7 +50,7 @@ public final class FlashCommand implements Callable<Integer> {
             throw new mote.diag.ToolError("`" + build.source + "` is a raw image: `mote flash` takes a program (APP.mote) or a linked image "
                     + "(APP.elf), whose addresses and core it checks against the board", 2);
         }
-        if (build.source != null && build.source.getFileName().toString().endsWith(".elf")) {
+        if (given.endsWith(".elf")) {
             Board board = build.loadBoard();
             if (!java.nio.file.Files.isRegularFile(build.source)) {
                 throw new mote.diag.ToolError("no such file: " + build.source, 2);

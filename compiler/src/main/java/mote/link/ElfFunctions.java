@@ -24,8 +24,9 @@ public final class ElfFunctions {
 
     /** Every function symbol with a size; none when the image has no symbol table (stripped). */
     public static List<Function> read(Path elf) {
-        byte[] symtab = ElfSections.contents(elf, ".symtab").orElse(new byte[0]);
-        byte[] strtab = ElfSections.contents(elf, ".strtab").orElse(new byte[0]);
+        java.util.Map<String, byte[]> tables = ElfSections.contents(elf, List.of(".symtab", ".strtab"));
+        byte[] symtab = tables.getOrDefault(".symtab", new byte[0]);
+        byte[] strtab = tables.getOrDefault(".strtab", new byte[0]);
         ByteBuffer buf = ByteBuffer.wrap(symtab).order(ByteOrder.LITTLE_ENDIAN);
         List<Function> out = new ArrayList<>();
         for (int at = 0; at + SYMBOL_SIZE <= symtab.length; at += SYMBOL_SIZE) {

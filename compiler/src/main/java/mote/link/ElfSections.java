@@ -63,7 +63,11 @@ public final class ElfSections {
     }
 
     public static List<Section> read(Path elf) {
-        ByteBuffer buf = ElfSections.open(elf);
+        return read(elf, ElfSections.open(elf));
+    }
+
+    /** The section headers of {@code elf}, whose bytes {@code buf} holds (as {@link #open} returns them). */
+    private static List<Section> read(Path elf, ByteBuffer buf) {
         byte[] bytes = buf.array();
         long sectionTable = Integer.toUnsignedLong(buf.getInt(0x20));
         int entrySize = Short.toUnsignedInt(buf.getShort(0x2e));
@@ -95,19 +99,25 @@ public final class ElfSections {
 
     /** The bytes of section {@code name} as the file holds them (a non-loaded one too), if there is one. */
     public static java.util.Optional<byte[]> contents(Path elf, String name) {
+        return java.util.Optional.ofNullable(contents(elf, List.of(name)).get(name));
+    }
+
+    /** The bytes of each of {@code names} that the file has, by name, the file read once. */
+    public static java.util.Map<String, byte[]> contents(Path elf, List<String> names) {
         ByteBuffer buf = ElfSections.open(elf);
-        List<Section> sections = read(elf);
+        List<Section> sections = read(elf, buf);
         long sectionTable = Integer.toUnsignedLong(buf.getInt(0x20));
         int entrySize = Short.toUnsignedInt(buf.getShort(0x2e));
+        java.util.Map<String, byte[]> found = new java.util.HashMap<>();
         for (int i = 0; i < sections.size(); i++) {
             Section s = sections.get(i);
-            if (!s.name().equals(name) || !s.hasContents()) continue;
+            if (!names.contains(s.name()) || !s.hasContents() || found.containsKey(s.name())) continue;
             int header = (int) (sectionTable + (long) (i + 1) * entrySize);   // read() skips the null section
             long offset = Integer.toUnsignedLong(buf.getInt(header + 0x10));
-            requireInside(elf, buf, offset, 1, s.size(), "section " + name);
-            return java.util.Optional.of(java.util.Arrays.copyOfRange(buf.array(), (int) offset, (int) (offset + s.size())));
+            requireInside(elf, buf, offset, 1, s.size(), "section " + s.name());
+            found.put(s.name(), java.util.Arrays.copyOfRange(buf.array(), (int) offset, (int) (offset + s.size())));
         }
-        return java.util.Optional.empty();
+        return found;
     }
 
     private static String cString(byte[] bytes, int offset, int limit) {

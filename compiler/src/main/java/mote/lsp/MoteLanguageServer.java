@@ -326,13 +326,13 @@ public final class MoteLanguageServer implements LanguageServer, LanguageClientA
         }
 
         /** A request without the document or position it is about (a client's mistake): answered empty, not with a Java trace. */
-        private boolean missing(org.eclipse.lsp4j.TextDocumentPositionParams params, org.eclipse.lsp4j.Position position) {
-            return params == null || params.getTextDocument() == null || params.getTextDocument().getUri() == null || position == null;
+        private boolean missing(org.eclipse.lsp4j.TextDocumentPositionParams params) {
+            return params == null || params.getTextDocument() == null || params.getTextDocument().getUri() == null || params.getPosition() == null;
         }
 
         @Override
         public CompletableFuture<Hover> hover(HoverParams params) {
-            if (missing(params, params == null ? null : params.getPosition())) return CompletableFuture.completedFuture(null);
+            if (missing(params)) return CompletableFuture.completedFuture(null);
             return CompletableFuture.supplyAsync(() -> {
                 Document doc = documents.get(params.getTextDocument().getUri());
                 DocumentAnalysis a = current(params.getTextDocument().getUri());
@@ -344,7 +344,7 @@ public final class MoteLanguageServer implements LanguageServer, LanguageClientA
 
         @Override
         public CompletableFuture<Either<List<? extends Location>, List<? extends LocationLink>>> definition(DefinitionParams params) {
-            if (missing(params, params == null ? null : params.getPosition())) return CompletableFuture.completedFuture(Either.forLeft(List.of()));
+            if (missing(params)) return CompletableFuture.completedFuture(Either.forLeft(List.of()));
             return CompletableFuture.supplyAsync(() -> {
                 DocumentAnalysis a = current(params.getTextDocument().getUri());
                 List<Location> found = new ArrayList<>();
@@ -360,7 +360,7 @@ public final class MoteLanguageServer implements LanguageServer, LanguageClientA
 
         @Override
         public CompletableFuture<List<? extends Location>> references(ReferenceParams params) {
-            if (missing(params, params == null ? null : params.getPosition())) return CompletableFuture.completedFuture(List.of());
+            if (missing(params)) return CompletableFuture.completedFuture(List.of());
             return CompletableFuture.supplyAsync(() -> {
                 DocumentAnalysis a = current(params.getTextDocument().getUri());
                 List<Location> found = new ArrayList<>();
@@ -380,7 +380,7 @@ public final class MoteLanguageServer implements LanguageServer, LanguageClientA
 
         @Override
         public CompletableFuture<Either<List<CompletionItem>, CompletionList>> completion(CompletionParams params) {
-            if (missing(params, params == null ? null : params.getPosition())) return CompletableFuture.completedFuture(Either.forLeft(List.of()));
+            if (missing(params)) return CompletableFuture.completedFuture(Either.forLeft(List.of()));
             return CompletableFuture.supplyAsync(() -> {
                 Document doc = documents.get(params.getTextDocument().getUri());
                 if (doc == null) return Either.forLeft(List.of());

@@ -104,8 +104,9 @@ public final class TestRunner {
                 if (o.didNotCompile() && !shown.add(o.file() + "\n" + o.output())) out.println("the same errors as above");
                 else {
                     if (!o.output().isEmpty()) out.print(o.output().endsWith("\n") ? o.output() : o.output() + "\n");
-                    // Why it failed, unless the output says it (a panic's line): a timeout or a bare exit code.
-                    if (o.message() != null && !o.didNotCompile() && o.output().lines().noneMatch(o.message()::equals)) out.println(o.message());
+                    // Why it failed, unless the output says it: a panic's line, a build's diagnostics.
+                    boolean said = !o.output().isEmpty() && (o.didNotCompile() || o.output().lines().anyMatch(o.message()::equals));
+                    if (!said) out.println(o.message());
                 }
             }
         }
