@@ -177,7 +177,32 @@ locate_qemu() {
 }
 
 # Sets `qemu_command`: QEMU, [run], [debug] when $port is set, the board's extra-args, then "$@".
+# QEMU options after `--` that print help or a version and exit without running the program
+# (`-version`, `-cpu help`, `-d ?`): their text would pass for the program's output and QEMU's
+# status for its exit code. Refused as `mote run` refuses them (QemuRunner.refuseInformational).
+refuse_informational() {
+  local arg option previous= item
+  for arg in "$@"; do
+    option=$arg
+    [[ $arg == --* ]] && option=${arg#-}
+    case $option in
+      -h | -help | -version)
+        die $EXIT_USAGE "\`$arg\` makes QEMU print its help or version and exit without running the program" ;;
+    esac
+    if [[ $arg != -* && $previous == -* ]]; then
+      IFS=, read -ra items <<< "$arg"
+      for item in "${items[@]}"; do
+        [ "$item" = help ] || [ "$item" = '?' ] \
+          || continue
+        die $EXIT_USAGE "\`$previous $arg\` makes QEMU print its help and exit without running the program"
+      done
+    fi
+    previous=$arg
+  done
+}
+
 build_command() {
+  refuse_informational "$@"
   read_flags
   read_board
   locate_qemu

@@ -27,10 +27,22 @@ import mote.diag.ToolError;
  * file and the field, e.g. {@code boards/x.json: `memory[1].length`: expected a size ...}.
  */
 public final class BoardLoader {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Strict: text after the object, or a key given twice, is an error, not silently ignored or overridden. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final Set<String> KNOWN_KEYS = Set.of("inherits", "description", "llvm-target", "cpu",
             "features", "float-abi", "memory", "clock-hz", "console", "irqs", "irq-count", "stack-size",
             "qemu", "flash");
+
+    /**
+     * QEMU's machines with a Cortex-M core: Debian's QEMU 7.2 (`qemu-system-arm -M help`), and
+     * those later versions added (b-l475e-iot01a, olimex-stm32-h405, stm32l4x5 boards).
+     */
+    static final Set<String> CORTEX_M_MACHINES = Set.of("ast1030-evb", "b-l475e-iot01a", "emcraft-sf2", "lm3s6965evb",
+            "lm3s811evb", "microbit", "mps2-an385", "mps2-an386", "mps2-an500", "mps2-an505", "mps2-an511", "mps2-an521",
+            "mps3-an524", "mps3-an547", "musca-a", "musca-b1", "netduino2", "netduinoplus2", "olimex-stm32-h405",
+            "stm32vldiscovery");
 
     private static final Set<String> FLASH_KEYS = Set.of("method", "probe-rs-chip", "openocd-interface",
             "openocd-target", "pyocd-target", "uf2-family-id");
@@ -92,7 +104,9 @@ public final class BoardLoader {
 
     private ObjectNode resolve(String name, Set<String> chain) {
         if (!chain.add(name)) {
-            throw new ToolError("boards: `inherits` cycle: " + String.join(" -> ", chain) + " -> " + name);
+            // Named by the file whose `inherits` closes the cycle: the one to edit.
+            String closing = List.copyOf(chain).get(chain.size() - 1);
+            throw new ToolError(displayName(fileOf(closing)) + ": `inherits`: a cycle: " + String.join(" -> ", chain) + " -> " + name);
         }
         Path file = fileOf(name);
         ObjectNode own = read(file);
@@ -308,7 +322,12 @@ public final class BoardLoader {
                     extra.add(args.get(i).asText());
                 }
             }
-            return Optional.of(new Board.Qemu(text(qemu, "machine", "qemu.machine"), extra));
+            String machine = text(qemu, "machine", "qemu.machine");
+            if (!CORTEX_M_MACHINES.contains(machine))
+                throw error("qemu.machine", "`" + machine + "` is not one of QEMU's Cortex-M machines ("
+                        + String.join(", ", new java.util.TreeSet<>(CORTEX_M_MACHINES)) + "): an A- or R-profile"
+                        + " machine would not run a Cortex-M image, and the run would only end at its timeout");
+            return Optional.of(new Board.Qemu(machine, extra));
         }
 
         private Optional<Board.Flash> flash() {

@@ -86,7 +86,10 @@ public record Project(Path root, Manifest manifest) {
         try {
             return board(name);
         } catch (ToolError e) {
-            throw manifest.error(manifest.keyFor(profile, "board", Manifest.Settings::board), e.getMessage());
+            // Named by the manifest's key, with the board's own exit code: an unknown name is a
+            // usage error (2), a broken board file a board error (1), as with `-b`.
+            ToolError located = manifest.error(manifest.keyFor(profile, "board", Manifest.Settings::board), e.getMessage());
+            throw new ToolError(located.getMessage(), e.exitCode());
         }
     }
 

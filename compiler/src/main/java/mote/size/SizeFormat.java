@@ -9,9 +9,12 @@ import java.util.Locale;
 public final class SizeFormat {
     private SizeFormat() {}
 
+    /** Reading (a baseline), text after the object or a key given twice is an error. */
     public static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.INDENT_OUTPUT);
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     public static String json(SizeReport r) {
         return json(r, null);

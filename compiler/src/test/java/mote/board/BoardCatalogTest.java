@@ -123,6 +123,19 @@ class BoardCatalogTest {
         assertTrue(listing.get(2).error().orElseThrow().contains("mine.json: invalid JSON"), listing.get(2).toString());
     }
 
+    /** A file with a second object pasted after the first, or a key given twice, is refused: neither is silently dropped. */
+    @Test
+    void textAfterTheObjectOrAKeyTwiceIsInvalidJson() throws IOException {
+        Files.copy(MoteHome.boardsDir().resolve("cortex-m3.json"), dir.resolve("cortex-m3.json"));
+        write("pasted", "{\"inherits\": \"cortex-m3\"}\n{\"cpu\": \"cortex-m4\"}");
+        write("twice", "{\"inherits\": \"cortex-m3\", \"cpu\": \"cortex-m3\", \"cpu\": \"cortex-m4\"}");
+        BoardCatalog catalog = new BoardCatalog(dir);
+        ToolError pasted = assertThrows(ToolError.class, () -> catalog.load("pasted"));
+        assertTrue(pasted.getMessage().contains("pasted.json: invalid JSON at line 2"), pasted.getMessage());
+        ToolError twice = assertThrows(ToolError.class, () -> catalog.load("twice"));
+        assertTrue(twice.getMessage().contains("twice.json: invalid JSON at line 1") && twice.getMessage().contains("cpu"), twice.getMessage());
+    }
+
     @Test
     void overlappingOrOutOfRangeRegionsAreBoardErrors() throws IOException {
         write("overlap", boardJson("\"256K\"").replace("\"origin\": \"0x20000000\"", "\"origin\": \"0x1000\""));
@@ -190,10 +203,10 @@ class BoardCatalogTest {
         write("family", """
                 {"llvm-target": "thumbv7m-none-eabi", "cpu": "cortex-m3", "clock-hz": 1000,
                  "console": {"kind": "cmsdk-uart", "base": "0x40004000"},
-                 "qemu": {"machine": "parent-machine", "extra-args": ["-d", "int"]}}""");
+                 "qemu": {"machine": "mps2-an385", "extra-args": ["-d", "int"]}}""");
         write("child", """
                 {"inherits": "family", "clock-hz": 2000, "console": {"base": "0x40005000"},
-                 "qemu": {"machine": "child-machine"},
+                 "qemu": {"machine": "mps2-an386"},
                  "memory": [{"name": "flash", "origin": 0, "length": "1M"},
                             {"name": "ram", "origin": "0x20000000", "length": 8192}]}""");
 
@@ -201,10 +214,19 @@ class BoardCatalogTest {
 
         assertEquals(2000, board.clockHz());
         assertEquals(new Board.Console("cmsdk-uart", 0x4000_5000L), board.console());
-        assertEquals(new Board.Qemu("child-machine", List.of("-d", "int")), board.requireQemu());
+        assertEquals(new Board.Qemu("mps2-an386", List.of("-d", "int")), board.requireQemu());
         assertEquals(1L << 20, board.flashRegion().length());
         assertEquals(8192, board.ramRegion().length());
         assertEquals(0, board.irqCount());
+    }
+
+    /** An A-profile machine would not run the image: the run would only end at its timeout. */
+    @Test
+    void theQemuMachineMustHaveACortexMCore() throws IOException {
+        write("aprofile", boardJson("\"256K\"").replace("\"clock-hz\": 1000,", "\"clock-hz\": 1000, \"qemu\": {\"machine\": \"virt\"},"));
+        assertBoardError("aprofile", "`qemu.machine`: `virt` is not one of QEMU's Cortex-M machines (ast1030-evb, b-l475e-iot01a,");
+        write("mprofile", boardJson("\"256K\"").replace("\"clock-hz\": 1000,", "\"clock-hz\": 1000, \"qemu\": {\"machine\": \"lm3s6965evb\"},"));
+        assertEquals("lm3s6965evb", new BoardCatalog(dir).load("mprofile").requireQemu().machine());
     }
 
     @Test
@@ -258,7 +280,7 @@ class BoardCatalogTest {
         write("a", "{\"inherits\": \"b\", \"memory\": []}");
         write("b", "{\"inherits\": \"a\"}");
         ToolError error = assertThrows(ToolError.class, () -> new BoardCatalog(dir).load("a"));
-        assertTrue(error.getMessage().contains("cycle"), error.getMessage());
+        assertEquals(dir.getFileName() + "/b.json: `inherits`: a cycle: a -> b -> a", error.getMessage());
     }
 
     @Test

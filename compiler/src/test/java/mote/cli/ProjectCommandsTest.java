@@ -261,4 +261,25 @@ class ProjectCommandsTest {
         Run run = mote("run", "--project", project.toString(), "--timeout", "60");
         assertEquals(0, run.exit(), run.all());
     }
+
+    /** The manifest's board fails as `-b` does: a broken file is a board error (1), an unknown name a usage error (2). */
+    @Test
+    void aBrokenOrUnknownManifestBoardExitsAsWithDashB() throws Exception {
+        Path project = newProject("brokenboard");
+        Path boards = Files.createDirectories(project.resolve("boards"));
+        Files.writeString(boards.resolve("my-board.json"), "{\"inherits\": \"lm3s6965evb\", \"memory\": [");
+        Path manifest = project.resolve("Mote.toml");
+        String original = Files.readString(manifest);
+        Files.writeString(manifest, original.replace("board = \"lm3s6965evb\"", "board = \"my-board\"\nboard-dirs = [\"boards\"]"));
+        Run broken = mote("build", "--project", project.toString());
+        assertEquals(1, broken.exit(), broken.all());
+        assertTrue(broken.err().contains("Mote.toml") && broken.err().contains("my-board.json: invalid JSON"), broken.err());
+        Run brokenByFlag = mote("build", "--project", project.toString(), "-b", "my-board");
+        assertEquals(1, brokenByFlag.exit(), brokenByFlag.all());
+
+        Files.writeString(manifest, original.replace("board = \"lm3s6965evb\"", "board = \"lm3s6965\""));
+        Run unknown = mote("build", "--project", project.toString());
+        assertEquals(2, unknown.exit(), unknown.all());
+        assertTrue(unknown.err().contains("unknown board `lm3s6965`"), unknown.err());
+    }
 }

@@ -121,6 +121,17 @@ class QemuScriptsTest {
 
         Script missing = script("run", List.of(dir.resolve("nothing.elf").toString()));
         assertEquals(2, missing.exitCode());
+
+        // QEMU would print its help or version and exit 0: a CI job would count that as a pass.
+        for (List<String> asks : List.of(List.of("-version"), List.of("--help"), List.of("-d", "help"), List.of("-d", "in_asm,?"))) {
+            List<String> args = new java.util.ArrayList<>(List.of(elf.toString(), "--"));
+            args.addAll(asks);
+            Script informational = script("run", args);
+            assertEquals(2, informational.exitCode(), asks.toString());
+            assertTrue(informational.stderr().startsWith("qemu/run: error: `" + String.join(" ", asks) + "` makes QEMU print its help"),
+                    informational.stderr());
+            assertEquals("", informational.stdout());
+        }
     }
 
     /**

@@ -65,6 +65,15 @@ class SizeBaselineTest {
         assertTrue(loadError("{\"version\": 1, \"board\": 3}").endsWith(": no `program`"));
     }
 
+    /** A baseline merged by hand (two saves pasted together, a key given twice) is refused, not half read. */
+    @Test
+    void textAfterTheBaselineOrAKeyTwiceIsRefused() throws IOException {
+        String trailing = loadError("{\"version\": 1} {\"version\": 1}");
+        assertTrue(trailing.startsWith("FILE is not a Mote size baseline") && trailing.contains("it is not JSON"), trailing);
+        String twice = loadError("{\"version\": 1, \"version\": 2}");
+        assertTrue(twice.contains("it is not JSON") && twice.contains("version"), twice);
+    }
+
     @Test
     void aBinaryFileIsNotABaseline() throws IOException {
         Path file = Files.write(dir.resolve("baseline.json"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, (byte) 0xff, 1});
