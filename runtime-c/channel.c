@@ -21,6 +21,11 @@
  * side keeps the id of its waiting task, and a notification wakes that task. Its polls
  * re-check, so a wake-up it no longer needs costs a poll, never an item.
  *
+ * Such a program, when its tasks and its channels' capacities fit a byte, has compact
+ * headers besides (mote_channels_compact): head, count and the two waiting tasks a byte
+ * each, the items (a signal's value) at offset 4. The compiler reserves 8 bytes less for
+ * each static channel and signal then.
+ *
  * Every operation runs with interrupts masked, so try_send, try_recv and
  * signal raise are legal in interrupt handlers.
  */
@@ -72,14 +77,73 @@ extern const bool mote_channels_direct __attribute__((weak));
 
 static bool direct(void) { return &mote_channels_direct != 0 && mote_channels_direct; }
 
+/* Defined by every Mote program: whether its channels have compact headers (see above; only
+ * direct programs built with runtime-c in their module do). Weak: C programs need not define
+ * it, and keep struct mote_channel. */
+extern const bool mote_channels_compact __attribute__((weak));
+
+/* The header's accessors are always inlined: either layout's branch folds away once the program's
+ * constant is known, which the inliner cannot foresee at runtime-c's own compile. */
+#define FIELD static inline __attribute__((always_inline))
+
+#ifdef MOTE_WHOLE_PROGRAM
+FIELD bool compact(void) { return &mote_channels_compact != 0 && mote_channels_compact; }
+#else
+FIELD bool compact(void) { return false; }   /* compiled apart (C programs, -O 0): never compact */
+#endif
+
+struct compact_header {
+    uint8_t head, count;
+    uint8_t receiver_task, sender_task;   /* as in struct mote_channel: task id + 1, or 0 */
+};
+#define COMPACT_HEADER 4u
+
+FIELD struct compact_header *small(struct mote_channel *c) { return (struct compact_header *)c; }
+
+/* The fields either header has, read and written whichever the program uses. */
+FIELD uint32_t get_head(struct mote_channel *c) { return compact() ? small(c)->head : c->head; }
+FIELD uint32_t get_count(struct mote_channel *c) { return compact() ? small(c)->count : c->count; }
+
+FIELD void set_head(struct mote_channel *c, uint32_t head)
+{
+    if (compact())
+        small(c)->head = (uint8_t)head;
+    else
+        c->head = (uint16_t)head;
+}
+
+FIELD void set_count(struct mote_channel *c, uint32_t count)
+{
+    if (compact())
+        small(c)->count = (uint8_t)count;
+    else
+        c->count = (uint16_t)count;
+}
+
+/* Direct programs: the task (id + 1) waiting on one side, or 0. */
+FIELD uint32_t waiting_task(struct mote_channel *c, bool senders)
+{
+    if (compact())
+        return senders ? small(c)->sender_task : small(c)->receiver_task;
+    return senders ? c->sender_task : c->receiver_task;
+}
+
+FIELD void set_waiting_task(struct mote_channel *c, bool senders, uint32_t task)
+{
+    if (compact())
+        *(senders ? &small(c)->sender_task : &small(c)->receiver_task) = (uint8_t)task;
+    else
+        *(senders ? &c->sender_task : &c->receiver_task) = task;
+}
+
 /* Wakes what waits on one side: its first waiter, or in a direct program its task. */
 static void notify(struct mote_channel *c, bool senders)
 {
     if (direct()) {
-        uint32_t *task = senders ? &c->sender_task : &c->receiver_task;
-        if (*task != 0) {
-            mote_wake_locked(*task - 1u);
-            *task = 0;
+        uint32_t task = waiting_task(c, senders);
+        if (task != 0) {
+            mote_wake_locked(task - 1u);
+            set_waiting_task(c, senders, 0);
         }
         return;
     }
@@ -90,15 +154,16 @@ static void notify(struct mote_channel *c, bool senders)
  * count keeps the closed flag in its top bit (capacities are then at most 32767); when it
  * does not, the optimiser folds every test below away. Weak: C programs need not define it. */
 extern const bool mote_channels_close __attribute__((weak));
-#define CLOSED_FLAG 0x8000u
 
 static bool closable(void) { return &mote_channels_close != 0 && mote_channels_close; }
-static uint32_t items(const struct mote_channel *c) { return closable() ? c->count & ~CLOSED_FLAG : c->count; }
-static bool is_closed(const struct mote_channel *c) { return closable() && (c->count & CLOSED_FLAG) != 0; }
+/* The count's top bit (capacities are then at most 32767, or 127 in a compact header). */
+FIELD uint32_t closed_flag(void) { return compact() ? 0x80u : 0x8000u; }
+FIELD uint32_t items(struct mote_channel *c) { return closable() ? get_count(c) & ~closed_flag() : get_count(c); }
+FIELD bool is_closed(struct mote_channel *c) { return closable() && (get_count(c) & closed_flag()) != 0; }
 
 static uint32_t elem_size(uint32_t shape) { return shape & 0xFFFFu; }
 static uint32_t capacity(uint32_t shape) { return shape >> 16; }
-static uint8_t *buffer(struct mote_channel *c) { return (uint8_t *)(c + 1); }
+FIELD uint8_t *buffer(struct mote_channel *c) { return compact() ? (uint8_t *)c + COMPACT_HEADER : (uint8_t *)(c + 1); }
 
 /* An index below twice the capacity, brought into the ring. Built for speed, the shape is a
  * constant where the call is inlined: a power-of-two capacity masks (a capacity of one always
@@ -115,9 +180,9 @@ static bool send_locked(struct mote_channel *c, const void *item, uint32_t shape
 {
     if (items(c) == capacity(shape) || is_closed(c))
         return false;
-    uint32_t slot = ring_index((uint32_t)c->head + items(c), shape);
+    uint32_t slot = ring_index(get_head(c) + items(c), shape);
     copy(buffer(c) + slot * elem_size(shape), item, elem_size(shape));
-    c->count++;
+    set_count(c, get_count(c) + 1u);
     notify(c, false);
     return true;
 }
@@ -126,9 +191,9 @@ static bool recv_locked(struct mote_channel *c, void *out, uint32_t shape)
 {
     if (items(c) == 0)
         return false;
-    copy(out, buffer(c) + (uint32_t)c->head * elem_size(shape), elem_size(shape));
-    c->head = (uint16_t)ring_index((uint32_t)c->head + 1u, shape);
-    c->count--;
+    copy(out, buffer(c) + get_head(c) * elem_size(shape), elem_size(shape));
+    set_head(c, ring_index(get_head(c) + 1u, shape));
+    set_count(c, get_count(c) - 1u);
     notify(c, true);
     return true;
 }
@@ -159,7 +224,7 @@ static bool poll_waiter(struct mote_channel *c, struct mote_waiter *w, bool done
          * of the same task's `join` may still wait on this side, and it is cleared when the
          * other side notifies. */
         if (!done)
-            *(sending ? &c->sender_task : &c->receiver_task) = mote_current_task() + 1u;
+            set_waiting_task(c, sending, mote_current_task() + 1u);
         return done;
     }
     struct mote_waiter **tail = sending ? &c->senders : &c->receivers;
@@ -214,7 +279,7 @@ void mote_channel_close(struct mote_channel *c, uint32_t shape)
 {
     (void)shape;
     uint32_t primask = mote_lock();
-    c->count |= CLOSED_FLAG;
+    set_count(c, get_count(c) | closed_flag());
     if (direct()) {
         notify(c, false);
         notify(c, true);
@@ -243,7 +308,7 @@ bool mote_channel_drained(struct mote_channel *c)
 
 /* ---- Signal<T>: its own layout (mote_rt.h), the value where a channel keeps its senders ---- */
 
-static uint8_t *signal_value(struct mote_channel *s) { return (uint8_t *)&s->senders; }
+FIELD uint8_t *signal_value(struct mote_channel *s) { return compact() ? (uint8_t *)s + COMPACT_HEADER : (uint8_t *)&s->senders; }
 /* The value's size; the low half only, so a channel shape passed by mistake cannot overrun. */
 static uint32_t signal_size(uint32_t size) { return size & 0xFFFFu; }
 
@@ -251,17 +316,17 @@ void mote_signal_raise(struct mote_channel *s, const void *value, uint32_t size)
 {
     uint32_t primask = mote_lock();
     copy(signal_value(s), value, signal_size(size));   /* an unread value is replaced */
-    s->count = 1;
+    set_count(s, 1);
     notify(s, false);
     mote_unlock(primask);
 }
 
 static bool signal_take_locked(struct mote_channel *s, void *out, uint32_t size)
 {
-    if (s->count == 0)
+    if (get_count(s) == 0)
         return false;
     copy(out, signal_value(s), signal_size(size));
-    s->count = 0;
+    set_count(s, 0);
     return true;
 }
 

@@ -393,6 +393,7 @@ public final class Compiler {
                 codegen.panicBacktrace(options.backtrace());
                 backend.panicBacktrace(options.backtrace());
                 codegen.debugBuild(options.debug());
+                codegen.runtimeWithProgram(runtimeInObject);
                 codegen.temporariesAsValues(options.optLevel() == LlvmBackend.OptLevel.O0);
                 if (options.internedLog()) codegen.internLogs();
                 time("LLVM IR", () -> codegen.generate(analysis.mir(), analysis.machines(), options.panicAbort()));

@@ -72,13 +72,13 @@ final class DebugInfo {
         });
     }
 
-    void createCompileUnit(MirProgram program, Map<String, StateMachine> machines) {
+    void createCompileUnit(MirProgram program, Map<String, StateMachine> machines, boolean compactChannels) {
         MirFn first = program.mainFunction() != null ? program.function(program.mainFunction()) : program.functions().isEmpty() ? null : program.functions().get(0);
         SourceFile file = first != null ? first.span().file() : SourceFile.of("program.mote", "");
         String producer = "mote 0.1.0";
         compileUnit = LLVMDIBuilderCreateCompileUnit(di, LLVMDWARFSourceLanguageC, diFile(file), producer, producer.length(), 1,
                 "", 0, 0, "", 0, LLVMDWARFEmissionFull, 0, 0, 0, "", 0, "", 0);
-        types = new DebugTypes(di, compileUnit, diFile(file), machines, program);
+        types = new DebugTypes(di, compileUnit, diFile(file), machines, program, compactChannels);
     }
 
     /** A subprogram for {@code fn}'s LLVM function, and the builder's location at its first line. */
@@ -308,7 +308,7 @@ final class DebugInfo {
 
     /** A static by its Mote name and type, at its global. (A `const` is folded where it is used: no storage.) */
     void declareStatic(MirProgram.Global g, LLVMValueRef global) {
-        LLVMMetadataRef type = types.of(g.type());
+        LLVMMetadataRef type = types.ofStatic(g.type());
         if (type == null) return;
         attach(global, g.name(), type, new long[0]);
     }

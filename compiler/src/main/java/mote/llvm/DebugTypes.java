@@ -49,14 +49,27 @@ final class DebugTypes {
     private final Map<String, LLVMMetadataRef> named = new HashMap<>();
 
     private final mote.mir.MirProgram program;
+    /** Whether channel headers are compact (mote.opt.CompactChannels): byte fields, items at 4. */
+    private final boolean compactChannels;
 
     DebugTypes(LLVMDIBuilderRef di, LLVMMetadataRef compileUnit, LLVMMetadataRef file, Map<String, StateMachine> machines,
-               mote.mir.MirProgram program) {
+               mote.mir.MirProgram program, boolean compactChannels) {
         this.di = di;
         this.scope = compileUnit;
         this.file = file;
         this.machines = machines;
         this.program = program;
+        this.compactChannels = compactChannels;
+    }
+
+    /**
+     * The DWARF type of a static of type {@code t}: as {@link #of}, but a lone channel with a
+     * compact header is the size of its static, 8 bytes under its type's.
+     */
+    LLVMMetadataRef ofStatic(Type t) {
+        int bytes = mote.opt.CompactChannels.staticSize(t, compactChannels);
+        if (!(t instanceof Type.Channel ch) || bytes == t.size()) return of(t);
+        return named.computeIfAbsent("static " + ch, k -> channel(ch, bytes));
     }
 
     LLVMMetadataRef file() { return file; }
@@ -198,13 +211,27 @@ final class DebugTypes {
 
     /** runtime-c's `struct mote_channel` (docs/runtime-abi.md), then the items. */
     private LLVMMetadataRef channel(Type.Channel ch) {
-        LLVMMetadataRef waiter = pointer(Type.U32);
-        List<LLVMMetadataRef> members = new ArrayList<>(List.of(
-                member("head", of(Type.U16), 0, 16), member("count", of(Type.U16), 2, 16),
-                member("receivers", waiter, 4, 32)));
-        if (!ch.signal()) members.add(member("senders", waiter, 8, 32));   // a Signal's value takes their word
-        if (ch.element().size() > 0) members.add(member("items", array(ch.element(), ch.capacity()), ch.header(), 8L * ch.element().size() * ch.capacity()));
-        return struct(ch.toString(), 8L * ch.size(), 8 * ch.align(), members);
+        return channel(ch, ch.size());
+    }
+
+    /** The same in {@code bytes}: a compact header's bytes (mote.opt.CompactChannels) where the program has them. */
+    private LLVMMetadataRef channel(Type.Channel ch, int bytes) {
+        List<LLVMMetadataRef> members = new ArrayList<>();
+        int items;
+        if (compactChannels && !ch.isEvent()) {
+            LLVMMetadataRef u8 = of(Type.U8);
+            members.addAll(List.of(member("head", u8, 0, 8), member("count", u8, 1, 8), member("receiver_task", u8, 2, 8)));
+            if (!ch.signal()) members.add(member("sender_task", u8, 3, 8));
+            items = mote.opt.CompactChannels.HEADER;
+        } else {
+            LLVMMetadataRef waiter = pointer(Type.U32);
+            members.addAll(List.of(member("head", of(Type.U16), 0, 16), member("count", of(Type.U16), 2, 16),
+                    member("receivers", waiter, 4, 32)));
+            if (!ch.signal()) members.add(member("senders", waiter, 8, 32));   // a Signal's value takes their word
+            items = ch.header();
+        }
+        if (ch.element().size() > 0) members.add(member("items", array(ch.element(), ch.capacity()), items, 8L * ch.element().size() * ch.capacity()));
+        return struct(ch.toString(), 8L * bytes, 8 * ch.align(), members);
     }
 
     /** runtime-c's `struct mote_mutex` (docs/runtime-abi.md), then the value. */

@@ -188,6 +188,17 @@ public final class LlvmCodegen implements AutoCloseable {
         temporariesAsValues = on;
     }
 
+    /**
+     * Whether runtime-c is linked into this module and optimised with it (every level but
+     * -O 0, which links its objects, compiled apart): only then may the channels have compact
+     * headers, which the objects do not read.
+     */
+    public void runtimeWithProgram(boolean on) {
+        runtimeWithProgram = on;
+    }
+
+    private boolean runtimeWithProgram = true;
+
     public void debugBuild(boolean on) {
         debugBuild = on;
         if (on && !runtime.containsKey("mote_stack_mark_begin")) {   // declared only where called
@@ -440,6 +451,11 @@ public final class LlvmCodegen implements AutoCloseable {
             throw new IllegalStateException("channel waits laid out without waiter nodes in a program whose channels keep lists");
         LLVMSetInitializer(direct, constInt(i8, directChannels ? 1 : 0));
         LLVMSetGlobalConstant(direct, 1);
+        // Their headers a byte per field where everything fits: static channels take 8 bytes less.
+        compactChannels = runtimeWithProgram && mote.opt.CompactChannels.applies(program, debugBuild);
+        LLVMValueRef compact = LLVMAddGlobal(module, i8, "mote_channels_compact");
+        LLVMSetInitializer(compact, constInt(i8, compactChannels ? 1 : 0));
+        LLVMSetGlobalConstant(compact, 1);
         // One timer at a time: runtime-c needs no clock and no timer queue. Debug builds keep
         // them, for the deadlines the debugger shows.
         // The sleeps' layout decides (mote.opt.TaskTimers marks them; debug builds never do).
@@ -453,7 +469,7 @@ public final class LlvmCodegen implements AutoCloseable {
         LLVMValueRef longest = LLVMAddGlobal(module, i64, "mote_timer_longest_us");
         LLVMSetInitializer(longest, constInt(i64, mote.mir.TimerUse.longestSleepUs(program)));
         LLVMSetGlobalConstant(longest, 1);
-        if (debug.di != null) debug.createCompileUnit(program, machines);
+        if (debug.di != null) debug.createCompileUnit(program, machines, compactChannels);
         tasks.declareTaskTable(program, machines);
         LLVMValueRef stackWords = LLVMAddGlobal(module, i32, "mote_fault_stack_words");
         LLVMSetInitializer(stackWords, constInt(i32, faultStackWords));
@@ -463,11 +479,14 @@ public final class LlvmCodegen implements AutoCloseable {
         LLVMSetGlobalConstant(backtrace, 1);
         for (MirProgram.Global g : program.globals()) {
             LLVMValueRef withStrings = g.strings().isEmpty() ? null : imageWithStrings(g);
-            LLVMValueRef v = LLVMAddGlobal(module, withStrings != null ? LLVMTypeOf(withStrings) : storageType(g.type()), SymbolNames.mangle(g.name()));
+            int compactBytes = mote.opt.CompactChannels.staticSize(g.type(), compactChannels);
+            LLVMTypeRef type = withStrings != null ? LLVMTypeOf(withStrings)
+                    : compactBytes != g.type().size() ? LLVMArrayType(i8, compactBytes) : storageType(g.type());
+            LLVMValueRef v = LLVMAddGlobal(module, type, SymbolNames.mangle(g.name()));
             if (withStrings != null) {
                 LLVMSetInitializer(v, withStrings);
             } else if (Type.isAggregate(g.type())) {
-                byte[] image = g.image() != null ? g.image() : new byte[g.type().size()];
+                byte[] image = g.image() != null ? g.image() : new byte[compactBytes];
                 LLVMSetInitializer(v, LLVMConstStringInContext(ctx, new BytePointer(image), image.length, 1));
             } else if (g.type() instanceof Type.Ref || !hasStorage(g.type())) {
                 LLVMSetInitializer(v, LLVMConstNull(LLVMGlobalGetValueType(v)));
@@ -575,6 +594,9 @@ public final class LlvmCodegen implements AutoCloseable {
     }
 
     MirProgram program;
+    /** Whether runtime-c reads channel headers as four bytes (mote.opt.CompactChannels). */
+    boolean compactChannels;
+
     /** Whether any code closes a channel (`ch.close()`): sends and receives then check for it. */
     boolean closesChannels;
     /** The channel statics the program closes; null when a close names no one static (any may be closed). */

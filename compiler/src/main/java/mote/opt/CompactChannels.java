@@ -1,0 +1,65 @@
+package mote.opt;
+
+import mote.mir.LocalDecl;
+import mote.mir.MirFn;
+import mote.mir.MirProgram;
+import mote.types.Type;
+
+/**
+ * Compact channel headers: in a direct program ({@link DirectChannels}) a channel's header
+ * keeps only its head, its count and the task waiting on each side, and when every one of
+ * them fits a byte runtime-c reads them as four bytes (`mote_channels_compact`, channel.c)
+ * instead of the 12-byte `struct mote_channel`: the items, or a signal's value, start at
+ * offset {@link #HEADER}. A static channel or signal is then reserved 8 bytes less
+ * ({@link #staticSize}); one inside an array, a struct or a task's state keeps its type's
+ * size, the last 8 bytes unused, so every layout computed from types stays as it is.
+ *
+ * <p>The bytes suffice when the program has at most {@link #MAX_TASK_SLOTS} task slots (a
+ * waiting task is kept as its id + 1) and every channel's capacity fits the count, whose top
+ * bit is the closed flag in a program that closes channels. Events keep their lists and their
+ * full header (event.c). Like DirectChannels, not a switchable async optimization: it follows
+ * the runtime, under every `--opt`; debug builds keep the lists and the full headers.
+ */
+public final class CompactChannels {
+    private CompactChannels() {}
+
+    /** Where a compact channel's items (a signal's value) start. */
+    public static final int HEADER = 4;
+    /** Task slots whose id + 1 fits a byte, with 0 for "none". */
+    static final int MAX_TASK_SLOTS = 254;
+
+    public static boolean applies(MirProgram program, boolean debug) {
+        if (!DirectChannels.applies(program, debug)) return false;
+        long slots = program.tasks().stream().mapToLong(MirProgram.Task::poolSize).sum()
+                + (program.mainFunction() != null ? 1 : 0);   // main's slot, 0 (mote.llvm.TaskTable)
+        if (slots > MAX_TASK_SLOTS) return false;
+        long largest = program.closesChannels() ? 127 : 255;
+        for (MirProgram.Global g : program.globals())
+            if (!fits(g.type(), largest)) return false;
+        for (MirFn f : program.functions())
+            for (LocalDecl l : f.locals())
+                if (!fits(l.type(), largest)) return false;
+        return true;
+    }
+
+    /** Whether every channel a value of {@code t} holds counts its items in a byte. */
+    private static boolean fits(Type t, long largest) {
+        if (t instanceof Type.Channel ch) return ch.isEvent() || ch.capacity() <= largest;
+        if (t instanceof Type.Array a) return fits(a.element(), largest);
+        if (t instanceof Type.Struct s) return s.fields().stream().allMatch(f -> fits(f.type(), largest));
+        if (t instanceof Type.Tuple tu) return tu.elements().stream().allMatch(e -> fits(e, largest));
+        return true;   // a reference's target is some static's or local's type, checked there
+    }
+
+    /**
+     * The bytes a static of type {@code t} takes: a lone channel or signal with a compact
+     * header its header and items, rounded to its alignment; anything else its type's size.
+     */
+    public static int staticSize(Type t, boolean compact) {
+        if (compact && t instanceof Type.Channel ch && !ch.isEvent()) {
+            long end = HEADER + ch.element().size() * ch.capacity();
+            return (int) ((end + ch.align() - 1) / ch.align() * ch.align());
+        }
+        return t.size();
+    }
+}
