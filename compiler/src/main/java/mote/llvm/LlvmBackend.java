@@ -184,6 +184,7 @@ public final class LlvmBackend implements AutoCloseable {
         // Lowering the inliner's threshold below -Os's grew more programs than it shrank.
         boolean forSize = level == OptLevel.S || level == OptLevel.Z;
         runPasses(module, level.pipeline, machine, forSize, "LLVM pass pipeline failed: ");
+        PanicSitePruning.prune(module);   // the rows of checks the optimiser removed
         if (panicBacktrace) PanicReturnAddresses.insert(module);
     }
 
