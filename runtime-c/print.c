@@ -19,10 +19,37 @@ __attribute__((noinline, minsize)) void mote_print_cstr(const char *s)
         mote_console_putc((uint8_t)*s++);
 }
 
+/* Whether the program prints 32-bit values both in decimal and in hex: the whole-program link
+ * decides (mote.llvm.WholeProgram sets this weak definition). Then both printers share one
+ * digit loop (about 40 bytes less); else each keeps its own, whose base is a constant (a
+ * decimal print of a constant value folds away). Compiled as a library, the loop is shared. */
+#ifdef MOTE_WHOLE_PROGRAM
+__attribute__((weak)) const bool mote_print_digits_shared = true;
+#else
+#define mote_print_digits_shared true
+#endif
+
+/* A 32-bit value's digits in `base` (10 or 16), most significant first. */
+MOTE_OUT_OF_LINE static void print_digits32(uint32_t v, uint32_t base)
+{
+    char buf[10]; /* 4294967295 has 10 digits */
+    uint32_t i = sizeof buf;
+    do {
+        uint32_t d = v % base;
+        buf[--i] = (char)(d + (d < 10u ? '0' : 'a' - 10u));
+        v /= base;
+    } while (v != 0);
+    mote_print_str((const uint8_t *)&buf[i], sizeof buf - i);
+}
+
 /* Values of 32 bits or fewer (what most programs print): 32-bit division by 10,
  * one instruction on v7-M, so no 64-bit division is linked for them. */
 void mote_print_u32(uint32_t v)
 {
+    if (mote_print_digits_shared) {
+        print_digits32(v, 10u);
+        return;
+    }
     char buf[10]; /* 4294967295 has 10 digits */
     uint32_t i = sizeof buf;
     do {
@@ -87,6 +114,10 @@ void mote_print_hex(uint64_t v)
 
 void mote_print_hex32(uint32_t v)
 {
+    if (mote_print_digits_shared) {
+        print_digits32(v, 16u);
+        return;
+    }
     char buf[8];
     uint32_t i = sizeof buf;
     do {

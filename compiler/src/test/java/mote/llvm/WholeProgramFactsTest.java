@@ -280,6 +280,26 @@ class WholeProgramFactsTest {
         return ProgramRunner.run(source, "lm3s6965evb");
     }
 
+    /**
+     * A program that prints 32-bit values both in decimal and in hex shares one digit loop
+     * between the two printers (`mote_print_digits_shared`); one that prints only decimals
+     * keeps its own loop, base 10 a constant; built for speed, each printer keeps its own.
+     */
+    @Test
+    void decimalAndHexShareTheirDigitLoopOnlyWhenBothAreUsed() throws IOException {
+        String both = "async fn main() { let v: u32 = 1234; println(\"{} {} {} {:x}\", v, v + 1, v + 2, v + 3); }";
+        String decimal = "async fn main() { let v: u32 = 1234; println(\"{} {} {}\", v, v + 1, v + 2); }";
+        // The values come from a register the optimiser cannot read ahead, so the prints stay.
+        String register = "register SEED: u32 @ 0x2000_FFF0;\n";
+        both = register + both.replace("let v: u32 = 1234;", "let v: u32 = SEED;");
+        decimal = register + decimal.replace("let v: u32 = 1234;", "let v: u32 = SEED;");
+        assertTrue(disassembly(both).contains("<print_digits32>:"), "decimal and hex keep one loop");
+        String alone = disassembly(decimal);
+        assertFalse(alone.contains("<print_digits32>:"), alone);
+        assertFalse(function(alone, "mote_print_u32").contains("udiv"), "base 10 is a constant: no division instruction");
+        assertFalse(disassembly(both, LlvmBackend.OptLevel.O2).contains("<print_digits32>:"), "built for speed, each keeps its own");
+    }
+
     private static String disassembly(String program) throws IOException {
         return disassembly(program, LlvmBackend.OptLevel.S);
     }
