@@ -4,10 +4,8 @@ import static org.bytedeco.llvm.global.LLVM.*;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
@@ -28,7 +26,8 @@ import org.bytedeco.llvm.LLVM.LLVMValueRef;
  * which the program's checks call; whichever parameters the optimiser dropped or
  * specialised). Every value on the way must be used only as a site, so renumbering changes
  * nothing else. When anything does not fit that (a read at a constant address, a function
- * whose address is taken, a table another partition may read), the table stays as it is.
+ * whose address is taken, a table or a site function another partition may use), the table
+ * stays as it is.
  */
 final class PanicSitePruning {
     private PanicSitePruning() {}
@@ -61,7 +60,7 @@ final class PanicSitePruning {
         }
         Set<Slot> slots = new HashSet<>();
         List<Slot> constants = new ArrayList<>();
-        Set<LLVMValueRef> passedOn = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<LLVMValueRef> passedOn = new HashSet<>();   // by address: each LLVMGetOperand is a new wrapper
         while (!work.isEmpty()) {
             Slot slot = work.poll();
             if (!slots.add(slot)) continue;
@@ -74,6 +73,10 @@ final class PanicSitePruning {
             if (!passedOn.add(v)) continue;
             if (isA(LLVMIsAArgument(v))) {
                 LLVMValueRef f = LLVMGetParamParent(v);
+                // Its callers must all be in this module: a partition's exported function has
+                // callers in others, whose sites this cannot renumber.
+                int fLinkage = LLVMGetLinkage(f);
+                if (fLinkage != LLVMInternalLinkage && fLinkage != LLVMPrivateLinkage) return 0;
                 int param = paramIndex(f, v);
                 for (var use = LLVMGetFirstUse(f); use != null && !use.isNull(); use = LLVMGetNextUse(use)) {
                     LLVMValueRef call = LLVMGetUser(use);

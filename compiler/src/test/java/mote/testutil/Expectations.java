@@ -32,8 +32,12 @@ public record Expectations(List<String> lines, int exitCode, List<String> boards
                 case "--log=interned" -> options.withInternedLog(true);
                 case "--backtrace" -> options.withBacktrace(true);
                 case "-O0", "-Os", "-Oz", "-O2" -> options.withOptLevel(mote.llvm.LlvmBackend.OptLevel.parse(flag.substring(2)));
-                default -> throw new IllegalArgumentException("unknown `// flags:` flag " + flag
-                        + " (known: --debug, --panic=task, --panic=abort, --log=interned, --backtrace, -O0, -Os, -Oz, -O2)");
+                default -> {
+                    if (flag.startsWith("--codegen-units="))
+                        yield options.withCodegenUnits(Integer.parseInt(flag.substring("--codegen-units=".length())));
+                    throw new IllegalArgumentException("unknown `// flags:` flag " + flag + " (known: --debug, --panic=task,"
+                            + " --panic=abort, --log=interned, --backtrace, -O0, -Os, -Oz, -O2, --codegen-units=N)");
+                }
             };
         }
         return options;
