@@ -11,6 +11,7 @@ import java.util.EnumSet;
 import mote.Compiler;
 import mote.board.Board;
 import mote.llvm.LlvmBackend;
+import mote.testutil.ChannelPrograms;
 import mote.types.Type;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,30 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 class CompactChannelsTest {
     @TempDir Path dir;
 
-    /** Direct: one task on each side of each channel and signal. */
-    private static final String PROGRAM = """
-            static DATA: Channel<u32, %d>;
-            static DONE: Signal<u32>;
-
-            %s
-            task fn producer() {
-                for i in 0..4u32 { DATA.send(i).await; }
-                %s
-                DONE.raise(4);
-            }
-
-            async fn main() -> i32 {
-                spawn producer();
-                let mut sum = 0u32;
-                for _i in 0..4u32 { sum += DATA.recv().await; }
-                sum += DONE.wait().await;
-                sum as i32
-            }
-            """;
-
     private boolean compact(int capacity, String pool, String close, boolean debug) throws IOException {
         Path file = dir.resolve("prog.mote");
-        Files.writeString(file, PROGRAM.formatted(capacity, pool, close));
+        Files.writeString(file, ChannelPrograms.producerConsumer(capacity, pool, close));
         Compiler.Analysis a = Compiler.analyze(Compiler.read(file), EnumSet.allOf(Optimization.class), debug, true);
         return CompactChannels.applies(a.mir(), debug);
     }
@@ -109,7 +89,7 @@ class CompactChannelsTest {
     private java.util.Map<String, Long> channelSymbols(LlvmBackend.OptLevel level) throws IOException {
         Path out = Files.createDirectories(dir.resolve(level.name()));
         Path src = out.resolve("prog.mote");
-        Files.writeString(src, PROGRAM.formatted(2, "", ""));
+        Files.writeString(src, ChannelPrograms.producerConsumer(2, "", ""));
         Compiler.Options o = Compiler.Options.defaults(Board.load("lm3s6965evb"), out).withOptLevel(level);
         Path elf = Compiler.compile(src, o).elf();
         mote.home.Toolchain tc = mote.home.Toolchain.get();

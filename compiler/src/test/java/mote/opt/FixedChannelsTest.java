@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import mote.Compiler;
 import mote.async.StateMachine;
 import mote.mir.Callee;
+import mote.testutil.ChannelPrograms;
 import mote.types.Type;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,26 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 class FixedChannelsTest {
     @TempDir Path dir;
 
-    /** Direct (one task on each side of each channel, mote.opt.DirectChannels): no waiter nodes. */
-    private static final String PROGRAM = """
-            static DATA: Channel<u32, 2>;
-            static DONE: Signal<u32>;
-
-            task fn producer() {
-                for i in 0..4u32 { DATA.send(i).await; }
-                DONE.raise(4);
-            }
-
-            %s
-
-            async fn main() -> i32 {
-                spawn producer();
-                let mut sum = 0u32;
-                for _i in 0..4u32 { sum += DATA.recv().await; }
-                sum += DONE.wait().await;
-                sum as i32
-            }
-            """;
+    /** Direct (one task on each side of each channel, mote.opt.DirectChannels): no waiter nodes; {@code %s}: more items. */
+    private static final String PROGRAM = ChannelPrograms.producerConsumer(2, "%s", "");
 
     /** A wait on an array element could be any of them: the program keeps lists, and that wait its pointer. */
     private static final String WITH_ARRAY = """
