@@ -36,10 +36,12 @@ public final class BuildCommand implements Callable<Integer> {
                 tasks = TaskReport.of(result, usage);
                 stack = StackCheck.of(result, options.board(), usage, tasks);
             }
-            // An image whose stack is known not to fit is not left behind, as one too large for
-            // flash or RAM is never written: a later `mote flash` or qemu/run would run it. The
-            // listings (map, asm, ll, mir), which show where the stack goes, stay.
-            boolean dropImages = stack != null && !stack.fits();
+            // An image whose stack is known not to fit, or past the project's size budget, is not
+            // left behind, as one too large for flash or RAM is never written: a later `mote
+            // flash` or qemu/run would run it. The listings (map, asm, ll, mir), which show where
+            // the stack and the bytes go, stay.
+            String overBudget = build.budgetOverrun(result.size().flash(), result.size().ram());
+            boolean dropImages = stack != null && !stack.fits() || overBudget != null;
             for (Path p : result.emitted()) {   // nothing when the image does not fit flash or RAM
                 if (!dropImages || !p.getFileName().toString().matches(".*\\.(elf|bin|hex|uf2)")) {
                     out.println("wrote " + p);
@@ -48,7 +50,8 @@ public final class BuildCommand implements Callable<Integer> {
                 try {
                     java.nio.file.Files.deleteIfExists(p);
                 } catch (java.io.IOException e) {
-                    throw new mote.diag.ToolError("cannot remove " + p + ", an image whose stack does not fit: " + e.getMessage());
+                    throw new mote.diag.ToolError("cannot remove " + p + ", an image that "
+                            + (overBudget != null ? "is past the project's size budget" : "whose stack does not fit") + ": " + e.getMessage());
                 }
             }
             out.print(result.size().usageTable(options.board()));
@@ -57,7 +60,7 @@ public final class BuildCommand implements Callable<Integer> {
             out.flush();
             result.requireFits();
             if (stack != null) stack.requireFits();   // the whole report first, as for flash and RAM
-            build.requireWithinBudget(result.size());
+            if (overBudget != null) throw new mote.diag.ToolError(overBudget);
             return 0;
         } finally {
             result.discard();

@@ -197,12 +197,17 @@ public final class BuildOptions {
     }
 
     void requireWithinBudget(long flash, long ram) {
-        Optional<Project> p = project();
-        if (p.isEmpty()) return;
-        Manifest m = p.get().manifest();
-        String overrun = Budget.overrun(settings(), flash, ram, key -> m.where(m.keyFor(profile(), key,
-                key.equals("max-flash") ? Manifest.Settings::maxFlash : Manifest.Settings::maxRam)));
+        String overrun = budgetOverrun(flash, ram);
         if (overrun != null) throw new ToolError(overrun);
+    }
+
+    /** What is past the project's size budgets, as the error says it; null when nothing is (or outside a project). */
+    String budgetOverrun(long flash, long ram) {
+        Optional<Project> p = project();
+        if (p.isEmpty()) return null;
+        Manifest m = p.get().manifest();
+        return Budget.overrun(settings(), flash, ram, key -> m.where(m.keyFor(profile(), key,
+                key.equals("max-flash") ? Manifest.Settings::maxFlash : Manifest.Settings::maxRam)));
     }
 
     private static String first(String given, String manifest, String fallback) {

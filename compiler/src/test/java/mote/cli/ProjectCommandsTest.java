@@ -183,6 +183,10 @@ class ProjectCommandsTest {
         assertTrue(build.out().contains("FLASH:"), "the report comes first: " + build.out());
         assertTrue(build.err().contains("error: over the project's size budget (Mote.toml, [size]):\n  flash: "), build.err());
         assertTrue(build.err().contains("`max-flash` is 1,000 (Mote.toml:14:1): "), "names where the budget was set: " + build.err());
+        assertFalse(build.out().contains("wrote "), "no image past the budget is left to flash: " + build.out());
+        try (var left = Files.walk(project)) {
+            assertEquals(List.of(), left.filter(f -> f.toString().endsWith(".elf")).toList(), "an image past the budget was left behind");
+        }
         Run size = mote("size", "--project", project.toString());
         assertEquals(1, size.exit(), "the size report of the shipped build (--opt all) is held to the budget too: " + size.all());
         assertTrue(size.out().contains("baseline"), size.out());
