@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import mote.Compiler;
 import mote.async.StateMachine;
@@ -66,7 +67,14 @@ public final class ExplainCommand implements Callable<Integer> {
             out.println("baseline (--opt none): " + e.getValue().size() + " bytes, " + e.getValue().states().size() + " states");
             out.println();
         }
-        if (fn != null && !found) throw new mote.diag.ToolError("no async fn or task named `" + fn + "` in " + build.source(), 1);
+        if (fn != null && !found) {
+            // A plain fn has no state machine: say so rather than only that nothing matched.
+            String hint = baseline.mir().function(fn) != null ? "\n  = note: `" + fn + "` is a plain fn: it has no state machine"
+                    : Optional.ofNullable(mote.diag.Suggest.closest(fn, baseline.machines().keySet()))
+                            .map(c -> "\n  = help: did you mean `" + c + "`?")
+                            .orElse("\n  = help: the async fns and tasks: " + String.join(", ", new java.util.TreeSet<>(baseline.machines().keySet())));
+            throw new mote.diag.ToolError("no async fn or task named `" + fn + "` in " + build.source() + hint, 1);
+        }
         out.flush();
         return 0;
     }

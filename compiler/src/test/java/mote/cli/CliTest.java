@@ -322,4 +322,17 @@ class CliTest {
             assertEquals("error: -o " + out + " is not a folder; name a folder for the outputs (it is created if missing)\n", o.err());
         }
     }
+
+    /** `explain --fn` with a name it has no machine for says why, or what it may have meant. */
+    @Test
+    void explainNamesTheFnItHasNoMachineFor() {
+        Outcome typo = mote("explain", example("firmware.mote"), "--fn=heartbaet");
+        assertEquals(1, typo.exit(), typo.err());
+        assertTrue(typo.err().contains("no async fn or task named `heartbaet`") && typo.err().contains("did you mean `heartbeat`?"), typo.err());
+        Outcome plain = mote("explain", example("firmware.mote"), "--fn=waveform");
+        assertEquals(1, plain.exit(), plain.err());
+        assertTrue(plain.err().contains("`waveform` is a plain fn: it has no state machine"), plain.err());
+        Outcome unknown = mote("explain", example("pre_post.mote"), "--fn=zzzz");
+        assertTrue(unknown.err().contains("the async fns and tasks: bar, foo, main"), unknown.err());
+    }
 }
