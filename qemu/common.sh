@@ -176,12 +176,11 @@ locate_qemu() {
   die $EXIT_FAILED "$name not found; install it with \`apt-get install qemu-system-arm\`"
 }
 
-# Sets `qemu_command`: QEMU, [run], [debug] when $port is set, the board's extra-args, then "$@".
 # QEMU options after `--` that print help or a version and exit without running the program
 # (`-version`, `-cpu help`, `-d ?`): their text would pass for the program's output and QEMU's
 # status for its exit code. Refused as `mote run` refuses them (QemuRunner.refuseInformational).
 refuse_informational() {
-  local arg option previous= item
+  local arg option previous= item items
   for arg in "$@"; do
     option=$arg
     [[ $arg == --* ]] && option=${arg#-}
@@ -192,15 +191,16 @@ refuse_informational() {
     if [[ $arg != -* && $previous == -* ]]; then
       IFS=, read -ra items <<< "$arg"
       for item in "${items[@]}"; do
-        [ "$item" = help ] || [ "$item" = '?' ] \
-          || continue
-        die $EXIT_USAGE "\`$previous $arg\` makes QEMU print its help and exit without running the program"
+        if [ "$item" = help ] || [ "$item" = '?' ]; then
+          die $EXIT_USAGE "\`$previous $arg\` makes QEMU print its help and exit without running the program"
+        fi
       done
     fi
     previous=$arg
   done
 }
 
+# Sets `qemu_command`: QEMU, [run], [debug] when $port is set, the board's extra-args, then "$@".
 build_command() {
   refuse_informational "$@"
   read_flags
