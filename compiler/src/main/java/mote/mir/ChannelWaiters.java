@@ -42,8 +42,11 @@ public final class ChannelWaiters {
         return tasks.size() <= 1 && tasks.stream().allMatch(t -> instances.getOrDefault(t, 0) == 1);
     }
 
-    /** The tasks (main and each task fn, by name) and their instance counts. */
-    static Map<String, Integer> instances(MirProgram program) {
+    /**
+     * The tasks (main and each task fn, by name) and their instance counts, in task-table order
+     * (main first): one task slot per instance.
+     */
+    public static Map<String, Integer> instances(MirProgram program) {
         Map<String, Integer> out = new LinkedHashMap<>();
         if (program.mainFunction() != null) out.put(program.mainFunction(), 1);
         for (MirProgram.Task t : program.tasks()) out.put(t.function(), t.poolSize());

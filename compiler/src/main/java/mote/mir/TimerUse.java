@@ -48,11 +48,6 @@ public final class TimerUse {
         return out;
     }
 
-    /** Each task's instance count, in task-table order (main first). */
-    public static Map<String, Integer> instances(MirProgram program) {
-        return ChannelWaiters.instances(program);
-    }
-
     private static boolean readsClock(MirProgram program) {
         for (MirFn f : program.functions())
             if (readsClock(f)) return true;

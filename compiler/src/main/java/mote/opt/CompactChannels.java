@@ -1,5 +1,6 @@
 package mote.opt;
 
+import mote.mir.ChannelWaiters;
 import mote.mir.LocalDecl;
 import mote.mir.MirFn;
 import mote.mir.MirProgram;
@@ -30,8 +31,7 @@ public final class CompactChannels {
 
     public static boolean applies(MirProgram program, boolean debug) {
         if (!DirectChannels.applies(program, debug)) return false;
-        long slots = program.tasks().stream().mapToLong(MirProgram.Task::poolSize).sum()
-                + (program.mainFunction() != null ? 1 : 0);   // main's slot, 0 (mote.llvm.TaskTable)
+        long slots = ChannelWaiters.instances(program).values().stream().mapToLong(Integer::longValue).sum();
         if (slots > MAX_TASK_SLOTS) return false;
         long largest = program.closesChannels() ? 127 : 255;
         for (MirProgram.Global g : program.globals())

@@ -61,7 +61,7 @@ public final class TaskTimers {
         java.util.Map<String, Integer> pending = TimerUse.pendingSleeps(program);
         if (pending == null) return null;
         boolean several = pending.values().stream().anyMatch(n -> n > 1);
-        java.util.Map<String, Integer> instances = TimerUse.instances(program);
+        java.util.Map<String, Integer> instances = mote.mir.ChannelWaiters.instances(program);
         int slots = instances.values().stream().mapToInt(Integer::intValue).sum();
         int[] first = new int[slots + 1];
         int slot = 0, next = 0;
