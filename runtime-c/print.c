@@ -29,34 +29,42 @@ __attribute__((weak)) const bool mote_print_digits_shared = true;
 #define mote_print_digits_shared true
 #endif
 
-/* A 32-bit value's digits in `base` (10 or 16), most significant first. */
-MOTE_OUT_OF_LINE static void print_digits32(uint32_t v, uint32_t base)
+/* A digit computed, not looked up: a compare and an add are smaller than a 17-byte table
+ * and the literal that addresses it. */
+static inline char hex_digit(uint32_t d)
 {
-    char buf[10]; /* 4294967295 has 10 digits */
+    return (char)(d + (d < 10u ? '0' : 'a' - 10u));
+}
+
+/* A 32-bit value's digits in `base` (10 or 16), most significant first; `letters`: whether a
+ * digit can be 10 or more (hex), which decimal digits need not test. */
+static inline __attribute__((always_inline)) void put_digits32(uint32_t v, uint32_t base, bool letters)
+{
+    /* 4294967295 has 10 digits; word-aligned, the buffer's address is one 16-bit add from sp */
+    char buf[10] __attribute__((aligned(4)));
     uint32_t i = sizeof buf;
     do {
         uint32_t d = v % base;
-        buf[--i] = (char)(d + (d < 10u ? '0' : 'a' - 10u));
+        buf[--i] = letters ? hex_digit(d) : (char)('0' + d);
         v /= base;
     } while (v != 0);
     mote_print_str((const uint8_t *)&buf[i], sizeof buf - i);
+}
+
+/* The shared loop (mote_print_digits_shared), its base a parameter. */
+MOTE_OUT_OF_LINE static void print_digits32(uint32_t v, uint32_t base)
+{
+    put_digits32(v, base, true);
 }
 
 /* Values of 32 bits or fewer (what most programs print): 32-bit division by 10,
  * one instruction on v7-M, so no 64-bit division is linked for them. */
 void mote_print_u32(uint32_t v)
 {
-    if (mote_print_digits_shared) {
+    if (mote_print_digits_shared)
         print_digits32(v, 10u);
-        return;
-    }
-    char buf[10]; /* 4294967295 has 10 digits */
-    uint32_t i = sizeof buf;
-    do {
-        buf[--i] = (char)('0' + v % 10u);
-        v /= 10u;
-    } while (v != 0);
-    mote_print_str((const uint8_t *)&buf[i], sizeof buf - i);
+    else
+        put_digits32(v, 10u, false);
 }
 
 void mote_print_i32(int32_t v)
@@ -94,13 +102,6 @@ void mote_print_i64(int64_t v)
     }
 }
 
-/* A digit computed, not looked up: a compare and an add are smaller than a 17-byte table
- * and the literal that addresses it. */
-static inline char hex_digit(uint32_t d)
-{
-    return (char)(d + (d < 10u ? '0' : 'a' - 10u));
-}
-
 void mote_print_hex(uint64_t v)
 {
     char buf[16];
@@ -114,17 +115,10 @@ void mote_print_hex(uint64_t v)
 
 void mote_print_hex32(uint32_t v)
 {
-    if (mote_print_digits_shared) {
+    if (mote_print_digits_shared)
         print_digits32(v, 16u);
-        return;
-    }
-    char buf[8];
-    uint32_t i = sizeof buf;
-    do {
-        buf[--i] = hex_digit(v & 0xfu);
-        v >>= 4;
-    } while (v != 0);
-    mote_print_str((const uint8_t *)&buf[i], sizeof buf - i);
+    else
+        put_digits32(v, 16u, true);
 }
 
 void mote_print_bool(bool v)
