@@ -20,7 +20,9 @@ import mote.diag.ToolError;
  * so {@code --gc-sections} can drop every unused function and variable (runtime-c is compiled
  * with -ffunction-sections -fdata-sections); only the vector table is KEEP. Each flash section
  * ends on a word boundary, so the padding before the next one is its own and the sections'
- * sizes add up to the flash the image takes ({@link ImageSize#flash}).
+ * sizes add up to the flash the image takes ({@link ImageSize#flash}). Read-only data, .data
+ * and .bss are sorted by alignment, largest first, so that no byte-aligned object (a string,
+ * a flag, a packed task state) leaves a gap before a word-aligned one.
  */
 public final class LinkerScript {
     /** Where the Cortex-M system region (NVIC, SysTick...) starts: no memory beyond it. */
@@ -68,7 +70,7 @@ public final class LinkerScript {
 
                   .text : { *(.text .text.*) . = ALIGN(4); } > FLASH
 
-                  .rodata : { *(.rodata .rodata.*) . = ALIGN(4); } > FLASH
+                  .rodata : { *(SORT_BY_ALIGNMENT(.rodata .rodata.*)) . = ALIGN(4); } > FLASH
 
                   .stack (NOLOAD) : ALIGN(8)
                   {
@@ -81,7 +83,7 @@ public final class LinkerScript {
                   .data : ALIGN(4)
                   {
                     _sdata = .;
-                    *(.data .data.*)
+                    *(SORT_BY_ALIGNMENT(.data .data.*))
                     . = ALIGN(4);
                     _edata = .;
                   } > RAM AT> FLASH
@@ -90,7 +92,7 @@ public final class LinkerScript {
                   .bss (NOLOAD) : ALIGN(4)
                   {
                     _sbss = .;
-                    *(.bss .bss.* COMMON)
+                    *(SORT_BY_ALIGNMENT(.bss .bss.*)) *(COMMON)
                     . = ALIGN(4);
                     _ebss = .;
                   } > RAM

@@ -94,7 +94,16 @@ public sealed interface Callee {
             return (end + stateAlign() - 1) / stateAlign() * stateAlign();
         }
 
-        public int stateAlign() { return Math.max(4, channel.element().align()); }
+        /**
+         * A direct wait on a fixed static keeps only a send's item, aligned as the item (a
+         * receive keeps nothing). Otherwise the waiter node or the channel pointer (aligned to
+         * 4) comes first.
+         */
+        public int stateAlign() {
+            int item = Math.max(1, channel.element().align());
+            if (direct && !keepsPointer() && !channel.isEvent()) return send ? item : 1;
+            return Math.max(4, item);
+        }
 
         @Override public String toString() {
             return (send ? "send" : next ? "next" : channel.signal() || channel.isEvent() ? "wait" : "recv") + "<" + channel + ">";
