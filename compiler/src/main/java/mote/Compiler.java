@@ -253,11 +253,20 @@ public final class Compiler {
 
     /** As above; {@code lineTable}: the MIR marks each statement's source line (see {@link #compile}). */
     static Analysis analyze(SourceFile source, Set<Optimization> opts, boolean debug, boolean panicAbort, String test, boolean lineTable) {
-        return analyze(check(source), opts, debug, panicAbort, test, lineTable, 0);
+        return analyze(check(source), opts, debug, panicAbort, test, lineTable, 0, false);
     }
 
-    /** {@code clockHz}: the board's core clock, which per-task timers must allow (0: any board's). */
-    private static Analysis analyze(Checked checked, Set<Optimization> opts, boolean debug, boolean panicAbort, String test, boolean lineTable, long clockHz) {
+    /** As {@link #analyze(SourceFile, Set, boolean, boolean)}, laid out for {@code board} as a build for it would be. */
+    public static Analysis analyzeFor(Board board, SourceFile source, Set<Optimization> opts, boolean debug, boolean panicAbort) {
+        return analyze(check(source), opts, debug, panicAbort, null, debug, board.clockHz(), board.unalignedWordAccess());
+    }
+
+    /**
+     * {@code clockHz}: the board's core clock, which per-task timers must allow (0: any board's);
+     * {@code unalignedWords}: its core loads words at any address, so states may be packed.
+     */
+    private static Analysis analyze(Checked checked, Set<Optimization> opts, boolean debug, boolean panicAbort, String test, boolean lineTable,
+                                    long clockHz, boolean unalignedWords) {
         SourceFile source = checked.source();
         TypedProgram typed = checked.typed();
         return guard("analysis", source, () -> {
@@ -301,7 +310,7 @@ public final class Compiler {
             // Part of overlap-layout: a value one constant step from another saved value is computed again.
             MirProgram done = pass("recompute values", addresses, p -> RecomputeValues.run(p, opts, debug));
             // Layout-level ones are applied while lowering each async fn to its state machine.
-            Map<String, StateMachine> machines = time("async lowering", () -> AsyncLowering.lower(done, new AsyncCallGraph(done), LayoutPolicy.of(opts, debug, panicAbort)));
+            Map<String, StateMachine> machines = time("async lowering", () -> AsyncLowering.lower(done, new AsyncCallGraph(done), LayoutPolicy.of(opts, debug, panicAbort, unalignedWords)));
             // Always: a broken layout corrupts values on the device instead of failing here, and the check is cheap.
             time("layout verifier", () -> LayoutVerifier.verify(done, machines));
             return new Analysis(done, machines);
@@ -349,7 +358,8 @@ public final class Compiler {
         SourceFile source = checked.source();
         // Every image has a DWARF line table (non-loaded sections: no flash), so that `mote run`
         // and `mote monitor` can name the source line of a fault (docs/debugging.md).
-        Analysis analysis = analyze(checked, options.opts(), options.debug(), options.panicAbort(), test, true, options.board().clockHz());
+        Analysis analysis = analyze(checked, options.opts(), options.debug(), options.panicAbort(), test, true, options.board().clockHz(),
+                options.board().unalignedWordAccess());
         checkInterrupts(analysis.mir(), options.board());
         BuildFolder folder = BuildFolder.open(options.outDir());
         try {

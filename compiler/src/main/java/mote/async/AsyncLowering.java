@@ -112,33 +112,51 @@ public final class AsyncLowering {
 
         List<StateMachine.State> states = new ArrayList<>();
         Map<BlockId, Integer> stateOfAwait = new HashMap<>();
-        int size, align = 1, tagOffset;
+        int size, align = 1, tagOffset, placedAlign = 1;
+        boolean packed = false;
         Placement shared = policy.placement();
         if (shared != null) {
             // Every state's values packed from the discriminant on; states share the bytes.
+            boolean packs = policy.packs();
             tagOffset = 0;
             List<List<Placement.Item>> perState = new ArrayList<>();
             List<Placement.Item> argItems = new ArrayList<>();
-            for (Local p : args) argItems.add(new Placement.Item(fn.typeOf(p).size(), fn.typeOf(p).align()));
+            for (Local p : args) argItems.add(new Placement.Item(fn.typeOf(p).size(), fn.typeOf(p).align(), policy.requiredAlign(fn.typeOf(p))));
             perState.add(argItems);
             List<List<Placement.Item>> localItems = new ArrayList<>();
             List<Placement.Item> awaiteeItems = new ArrayList<>();
             for (int k = 0; k < awaits.size(); k++) {
                 Terminator t = fn.block(awaits.get(k)).terminator();
                 List<Placement.Item> items = new ArrayList<>();
-                for (Local l : savedPerAwait.get(k)) items.add(new Placement.Item(fn.typeOf(l).size(), fn.typeOf(l).align()));
-                Placement.Item child = new Placement.Item(pointSize(t, callees, childSizes, true), pointAlign(t, callees, childSizes));
+                for (Local l : savedPerAwait.get(k)) items.add(new Placement.Item(fn.typeOf(l).size(), fn.typeOf(l).align(), policy.requiredAlign(fn.typeOf(l))));
+                // Placed as its own values are (naturally), though a packed child may need less.
+                int childAlign = pointAlign(t, callees, childSizes);
+                Placement.Item child = new Placement.Item(pointSize(t, callees, childSizes, true),
+                        packs ? Math.max(childAlign, placedAlign(t, callees)) : childAlign, childAlign);
                 localItems.add(items);
                 awaiteeItems.add(child);
                 List<Placement.Item> all = new ArrayList<>(items);
                 all.add(child);
                 perState.add(all);
             }
-            // Borrowed locals live for the whole call: right after the discriminant, never shared.
-            int pinnedEnd = placeInOrder(fn, borrowed, tagSize, pinned);
+            // Packed: borrowed locals first, each state's values after them without gaps, and the
+            // discriminant last while a 16-bit LDRB/STRB still reaches it (offset 31 at most).
+            int packedEnd = packs && tagSize == 1 ? shared.placeDescending(perState, placeInOrder(fn, borrowed, 0, new ArrayList<>())) : -1;
+            if (packedEnd >= 0 && packedEnd <= 31) {
+                placeInOrder(fn, borrowed, 0, pinned);
+                tagOffset = packedEnd;
+                size = packedEnd + tagSize;
+            } else {
+                // Borrowed locals live for the whole call: right after the discriminant, never shared.
+                int pinnedEnd = placeInOrder(fn, borrowed, tagSize, pinned);
+                size = shared.place(perState, pinnedEnd);
+            }
             for (StateMachine.Slot p : pinned) align = Math.max(align, p.type().align());
-            size = shared.place(perState, pinnedEnd);
-            for (List<Placement.Item> items : perState) for (Placement.Item it : items) align = Math.max(align, it.align);
+            for (List<Placement.Item> items : perState) for (Placement.Item it : items) {
+                align = Math.max(align, it.required);
+                placedAlign = Math.max(placedAlign, it.align);
+            }
+            packed = packs;
             if (unresumed >= 0) {
                 List<StateMachine.Slot> slots = new ArrayList<>();
                 for (int i = 0; i < args.size(); i++) slots.add(slot(fn, args.get(i), argItems.get(i).offset));
@@ -153,7 +171,7 @@ public final class AsyncLowering {
                 Placement.Item child = awaiteeItems.get(k);
                 int index = firstSuspend + k;
                 stateOfAwait.put(awaits.get(k), index);
-                states.add(suspendedState(t, index, k, slots, child.offset, child.size, child.align, awaits.get(k), childSizes, true));
+                states.add(suspendedState(t, index, k, slots, child.offset, child.size, child.required, awaits.get(k), childSizes, true));
             }
         } else {
             // rustc's layout: arguments, discriminant, promoted locals, then overlapping variants.
@@ -217,7 +235,14 @@ public final class AsyncLowering {
         }
         align = Math.max(align, tagSize);
         size = alignUp(size, align);
-        return new StateMachine(fn.name(), states, tagOffset, tagSize, size, align, stateOfAwait, eager, policy.returnedPollIsPending(), pinned);
+        return new StateMachine(fn.name(), states, tagOffset, tagSize, size, align, stateOfAwait, eager, policy.returnedPollIsPending(), pinned,
+                packed, Math.max(align, placedAlign));
+    }
+
+    /** Where a packed machine places an awaited fn's state: at the alignment its own fields were placed for. */
+    private static int placedAlign(Terminator t, Map<String, StateMachine> callees) {
+        if (t instanceof Terminator.Await a && a.callee() instanceof Callee.Function f) return callees.get(f.name()).placedAlign();
+        return 1;
     }
 
     /** Size and alignment of each `join`/`race` child slot: the largest future its branch waits on. */

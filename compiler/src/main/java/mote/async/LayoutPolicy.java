@@ -15,7 +15,7 @@ import mote.opt.Placement;
  * state machine. It knows no pass by name; each answer and its legality live in the pass.
  */
 public final class LayoutPolicy {
-    public static final LayoutPolicy BASELINE = new LayoutPolicy(List.of(), new BuildMode(false, true));
+    public static final LayoutPolicy BASELINE = new LayoutPolicy(List.of(), new BuildMode(false, true, false));
 
     private final List<LayoutPass> passes;
     private final BuildMode mode;
@@ -25,8 +25,9 @@ public final class LayoutPolicy {
         this.mode = mode;
     }
 
-    public static LayoutPolicy of(Set<Optimization> opts, boolean debug, boolean panicAbort) {
-        return new LayoutPolicy(Passes.layout(opts), new BuildMode(debug, panicAbort));
+    /** {@code unalignedWords}: the target core loads and stores words at any address (see BuildMode). */
+    public static LayoutPolicy of(Set<Optimization> opts, boolean debug, boolean panicAbort, boolean unalignedWords) {
+        return new LayoutPolicy(Passes.layout(opts), new BuildMode(debug, panicAbort, unalignedWords));
     }
 
     /** No Unresumed state: the first poll runs in the caller's poll. */
@@ -40,6 +41,18 @@ public final class LayoutPolicy {
 
     boolean returnedPollIsPending() {
         return passes.stream().anyMatch(p -> p.returnedPollIsPending(mode));
+    }
+
+    /** The alignment a state object needs for a saved value of type {@code t}. */
+    int requiredAlign(mote.types.Type t) {
+        Placement shared = placement();
+        return shared != null ? shared.required(t, mode) : t.align();
+    }
+
+    /** Whether state objects are packed (Placement#packs). */
+    boolean packs() {
+        Placement shared = placement();
+        return shared != null && shared.packs(mode);
     }
 
     /** How states may share bytes, or null for rustc's layout. */

@@ -26,8 +26,8 @@ import mote.mir.Terminator;
  *     valid whatever state the machine is in;</li>
  * <li>a suspended state saves exactly the locals live across its suspension ({@link Liveness}):
  *     none that is dead (wasted bytes), and every live one that is not pinned (or it is lost);</li>
- * <li>every field lies inside the object and is aligned for its type, and the size is a multiple
- *     of the alignment.</li>
+ * <li>every field lies inside the object and is aligned for its type (a saved value of a packed
+ *     machine for a byte, unless an f32), and the size is a multiple of the alignment.</li>
  * </ul>
  * Cheap (one liveness per async fn, a few comparisons per field pair), so {@code Compiler.analyze}
  * runs it on every build, as it runs the MIR verifier. A failure is a bug in the lowering,
@@ -66,7 +66,11 @@ public final class LayoutVerifier {
             fields.add(tag);
             fields.addAll(pinned);
             int pinnedEnd = fields.size();   // the discriminant, then the pinned fields
-            for (StateMachine.Slot slot : s.saved()) fields.add(slot(slot, fn, m));
+            for (StateMachine.Slot slot : s.saved()) {
+                Field f = slot(slot, fn, m);
+                // Packed: a saved value may sit at any byte, an f32 excepted (OverlapLayout).
+                fields.add(m.packed() && !(slot.type() instanceof mote.types.Type.Float32) ? new Field(f.name(), f.offset(), f.size(), 1) : f);
+            }
             if (s.awaitee() != null)
                 fields.add(new Field("awaitee " + s.awaitee().callee(), s.awaitee().offset(), s.awaitee().size(), s.awaitee().align()));
             for (StateMachine.Child c : s.children()) fields.add(new Field("child" + c.id(), c.offset(), c.size(), c.align()));

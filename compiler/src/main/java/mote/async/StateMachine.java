@@ -10,14 +10,33 @@ import mote.types.Type;
 /**
  * The state machine of one async fn or task: its states and the byte layout of its state
  * object: the discriminant ({@code tagSize} bytes at {@code tagOffset}) and {@link Slot}s.
- * Slots of different states may share bytes.
+ * Slots of different states may share bytes. {@code packed}: the object needs no alignment for
+ * its saved values and arguments (mote.opt.OverlapLayout on cores that load words at any
+ * address), so {@code align} may be less than {@code placedAlign}, the alignment its fields'
+ * offsets were chosen for (a parent places it at that, so they stay natural there too).
  */
 public record StateMachine(String function, List<State> states, int tagOffset, int tagSize, int size, int align,
-                           Map<BlockId, Integer> stateOfAwait, boolean eagerStart, boolean returnedPending, List<Slot> pinned) {
+                           Map<BlockId, Integer> stateOfAwait, boolean eagerStart, boolean returnedPending, List<Slot> pinned,
+                           boolean packed, int placedAlign) {
     public StateMachine {
         states = List.copyOf(states);
         stateOfAwait = Map.copyOf(stateOfAwait);
         pinned = List.copyOf(pinned);
+    }
+
+    public StateMachine(String function, List<State> states, int tagOffset, int tagSize, int size, int align,
+                        Map<BlockId, Integer> stateOfAwait, boolean eagerStart, boolean returnedPending, List<Slot> pinned) {
+        this(function, states, tagOffset, tagSize, size, align, stateOfAwait, eagerStart, returnedPending, pinned, false, align);
+    }
+
+    /**
+     * The alignment an access to {@code slot} (a saved value or an argument) may assume: its
+     * type's, unless packing placed it lower, and never more than its offset and the object's
+     * alignment guarantee.
+     */
+    public int accessAlign(Slot slot) {
+        int lowest = slot.offset() == 0 ? align : Integer.lowestOneBit(slot.offset());
+        return Math.max(1, Math.min(slot.type().align(), Math.min(align, lowest)));
     }
 
     /**

@@ -16,7 +16,7 @@ public final class StateMachinePrinter {
     public static String print(StateMachine m) {
         StringBuilder sb = new StringBuilder();
         sb.append("state machine ").append(m.function()).append(": ").append(m.size()).append(" bytes, align ")
-          .append(m.align()).append(", discriminant u").append(m.tagSize() * 8).append(" @").append(m.tagOffset()).append('\n');
+          .append(m.align()).append(m.packed() ? ", packed" : "").append(", discriminant u").append(m.tagSize() * 8).append(" @").append(m.tagOffset()).append('\n');
         if (!m.pinned().isEmpty()) {
             sb.append("  borrowed (in the state for the whole call):\n");
             for (StateMachine.Slot slot : m.pinned())

@@ -46,6 +46,16 @@ public record Board(
         return BoardCatalog.standard().load(name);
     }
 
+    /**
+     * Whether the core loads and stores halfwords and words at any address (v7-M, v8-M
+     * Mainline and later; not v6-M or v8-M Baseline, whose boards say +strict-align). Mote
+     * never sets CCR.UNALIGN_TRP, so such accesses do not fault.
+     */
+    public boolean unalignedWordAccess() {
+        String target = llvmTarget.toLowerCase(java.util.Locale.ROOT);
+        return !features.contains("+strict-align") && !target.startsWith("thumbv6") && !target.startsWith("thumbv8m.base");
+    }
+
     /** Where the code and read-only data live (region {@code flash}). */
     public MemoryRegion flashRegion() { return region("flash"); }
 

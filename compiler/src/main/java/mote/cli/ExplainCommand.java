@@ -40,14 +40,14 @@ public final class ExplainCommand implements Callable<Integer> {
                 + String.join(",", build.emit) + ")", 2);
         Compiler.Options options = build.toOptions();
         var source = Compiler.read(build.source());
-        Compiler.Analysis chosen = Compiler.analyze(source, options.opts(), options.debug(), options.panicAbort());
-        Compiler.Analysis baseline = Compiler.analyze(source, EnumSet.noneOf(Optimization.class), options.debug(), options.panicAbort());
+        Compiler.Analysis chosen = Compiler.analyzeFor(options.board(), source, options.opts(), options.debug(), options.panicAbort());
+        Compiler.Analysis baseline = Compiler.analyzeFor(options.board(), source, EnumSet.noneOf(Optimization.class), options.debug(), options.panicAbort());
         // Each optimization of the set left out in turn, analysed once for every machine shown.
         Map<Optimization, Compiler.Analysis> without = new java.util.EnumMap<>(Optimization.class);
         for (Optimization o : options.opts()) {
             EnumSet<Optimization> rest = EnumSet.copyOf(options.opts());
             rest.remove(o);
-            without.put(o, Compiler.analyze(source, rest, options.debug(), options.panicAbort()));
+            without.put(o, Compiler.analyzeFor(options.board(), source, rest, options.debug(), options.panicAbort()));
         }
         PrintWriter out = spec.commandLine().getOut();
         boolean found = false;

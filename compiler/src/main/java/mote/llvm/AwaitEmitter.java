@@ -94,16 +94,24 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
 
     void restore(StateMachine.Slot slot) {
         if (!LlvmCodegen.hasStorage(slot.type())) return;
-        if (Type.isAggregate(slot.type())) { cg.copyBytes(slots[slot.local().index()], cg.offsetPtr(self, slot.offset()), slot.type()); return; }
+        int align = machine.accessAlign(slot);
+        if (Type.isAggregate(slot.type())) {
+            cg.copyBytes(slots[slot.local().index()], slot.type().align(), cg.offsetPtr(self, slot.offset()), align, slot.type());
+            return;
+        }
         LLVMTypeRef t = cg.llvmType(slot.type());
-        LLVMBuildStore(cg.builder, LLVMBuildLoad2(cg.builder, t, cg.offsetPtr(self, slot.offset()), ""), slots[slot.local().index()]);
+        LLVMBuildStore(cg.builder, cg.loadSlot(t, cg.offsetPtr(self, slot.offset()), align), slots[slot.local().index()]);
     }
 
     void save(StateMachine.Slot slot) {
         if (!LlvmCodegen.hasStorage(slot.type())) return;
-        if (Type.isAggregate(slot.type())) { cg.copyBytes(cg.offsetPtr(self, slot.offset()), slots[slot.local().index()], slot.type()); return; }
+        int align = machine.accessAlign(slot);
+        if (Type.isAggregate(slot.type())) {
+            cg.copyBytes(cg.offsetPtr(self, slot.offset()), align, slots[slot.local().index()], slot.type().align(), slot.type());
+            return;
+        }
         LLVMTypeRef t = cg.llvmType(slot.type());
-        LLVMBuildStore(cg.builder, LLVMBuildLoad2(cg.builder, t, slots[slot.local().index()], ""), cg.offsetPtr(self, slot.offset()));
+        cg.storeSlot(LLVMBuildLoad2(cg.builder, t, slots[slot.local().index()], ""), cg.offsetPtr(self, slot.offset()), align);
     }
 
     final Map<Integer, LLVMBasicBlockRef> pendingBlocks = new HashMap<>();

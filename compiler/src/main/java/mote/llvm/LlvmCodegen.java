@@ -357,8 +357,24 @@ public final class LlvmCodegen implements AutoCloseable {
     }
 
     void copyBytes(LLVMValueRef dst, LLVMValueRef src, Type t) {
+        copyBytes(dst, t.align(), src, t.align(), t);
+    }
+
+    /** As above, where one side may be less aligned than {@code t} (a packed state slot). */
+    void copyBytes(LLVMValueRef dst, int dstAlign, LLVMValueRef src, int srcAlign, Type t) {
         if (t.size() == 0) return;
-        LLVMBuildMemCpy(builder, dst, t.align(), src, t.align(), constInt(i32, t.size()));
+        LLVMBuildMemCpy(builder, dst, dstAlign, src, srcAlign, constInt(i32, t.size()));
+    }
+
+    /** Loads or stores a value of {@code t} in a state slot, at the alignment the layout guarantees. */
+    LLVMValueRef loadSlot(LLVMTypeRef t, LLVMValueRef at, int align) {
+        LLVMValueRef load = LLVMBuildLoad2(builder, t, at, "");
+        LLVMSetAlignment(load, align);
+        return load;
+    }
+
+    void storeSlot(LLVMValueRef value, LLVMValueRef at, int align) {
+        LLVMSetAlignment(LLVMBuildStore(builder, value, at), align);
     }
 
     static boolean hasStorage(Type t) {

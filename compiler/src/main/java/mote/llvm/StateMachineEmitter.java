@@ -65,8 +65,9 @@ final class StateMachineEmitter {
         List<Local> params = LlvmCodegen.storedParams(f);
         for (int i = 0; i < params.size(); i++) {
             StateMachine.Slot slot = m.slot(unresumed, params.get(i));
-            if (Type.isAggregate(slot.type())) cg.copyBytes(cg.offsetPtr(self, slot.offset()), args.get(i), slot.type());
-            else LLVMBuildStore(cg.builder, args.get(i), cg.offsetPtr(self, slot.offset()));
+            int align = m.accessAlign(slot);
+            if (Type.isAggregate(slot.type())) cg.copyBytes(cg.offsetPtr(self, slot.offset()), align, args.get(i), slot.type().align(), slot.type());
+            else cg.storeSlot(args.get(i), cg.offsetPtr(self, slot.offset()), align);
         }
     }
 
@@ -186,7 +187,7 @@ final class StateMachineEmitter {
     LLVMValueRef savedValue(LLVMValueRef self, StateMachine m, StateMachine.State st, Local local) {
         StateMachine.Slot slot = m.slot(st, local);
         if (slot == null) throw new IllegalStateException(m.function() + " " + st.name() + " does not save " + local);
-        return LLVMBuildLoad2(cg.builder, cg.llvmType(slot.type()), cg.offsetPtr(self, slot.offset()), "");
+        return cg.loadSlot(cg.llvmType(slot.type()), cg.offsetPtr(self, slot.offset()), m.accessAlign(slot));
     }
 
     /**
