@@ -220,18 +220,34 @@ final class DebugTypes {
         int items;
         if (compactChannels && !ch.isEvent()) {
             LLVMMetadataRef u8 = of(Type.U8);
-            members.addAll(List.of(member("head", u8, 0, 8), member("count", u8, 1, 8), member("receiver_task", u8, 2, 8)));
+            members.add(member("head", u8, 0, 8));
+            members.addAll(count(u8, 1, 8));
+            members.add(member("receiver_task", u8, 2, 8));
             if (!ch.signal()) members.add(member("sender_task", u8, 3, 8));
             items = mote.opt.CompactChannels.HEADER;
         } else {
             LLVMMetadataRef waiter = pointer(Type.U32);
-            members.addAll(List.of(member("head", of(Type.U16), 0, 16), member("count", of(Type.U16), 2, 16),
-                    member("receivers", waiter, 4, 32)));
+            members.add(member("head", of(Type.U16), 0, 16));
+            members.addAll(count(of(Type.U16), 2, 16));
+            members.add(member("receivers", waiter, 4, 32));
             if (!ch.signal()) members.add(member("senders", waiter, 8, 32));   // a Signal's value takes their word
             items = ch.header();
         }
         if (ch.element().size() > 0) members.add(member("items", array(ch.element(), ch.capacity()), items, 8L * ch.element().size() * ch.capacity()));
         return struct(ch.toString(), 8L * bytes, 8 * ch.align(), members);
+    }
+
+    /**
+     * A channel header's item count, {@code bits} wide at byte {@code offset}. In a program that
+     * closes channels its top bit is the closed flag (runtime-c's closed_flag): then two bit
+     * fields, so that a debugger's `count` (qemu/gdbinit's "N queued") is the items alone.
+     */
+    private List<LLVMMetadataRef> count(LLVMMetadataRef type, int offset, int bits) {
+        if (!program.closesChannels()) return List.of(member("count", type, offset, bits));
+        long at = 8L * offset;
+        return List.of(
+                LLVMDIBuilderCreateBitFieldMemberType(di, scope, "count", 5, file, 0, bits - 1, at, at, LLVMDIFlagZero, type),
+                LLVMDIBuilderCreateBitFieldMemberType(di, scope, "closed", 6, file, 0, 1, at + bits - 1, at, LLVMDIFlagZero, type));
     }
 
     /** runtime-c's `struct mote_mutex` (docs/runtime-abi.md), then the value. */

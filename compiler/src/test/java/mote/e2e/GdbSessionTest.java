@@ -217,6 +217,18 @@ class GdbSessionTest {
     }
 
     /**
+     * A closed channel's count keeps the closed flag in its top bit: the debug type splits it,
+     * so `print` shows the items alone and `closed = 1` (before, the count read 130).
+     */
+    @Test
+    void aClosedChannelShowsItsItemsAndTheFlagApart() throws Exception {
+        String out = session("gdb/closed.mote", debugBuild("all"), List.of("break closed.mote:14", "continue", "print QUEUE"),
+                "got 3 sum 24\n");
+        assertFalse(out.contains("Error in sourced command file"), out);
+        assertMatches(out, "\\$1 = \\{\\s+head = \\d+,\\s+count = 2,\\s+closed = 1,[^$]*items = \\{7, 8, 9, 0\\}");
+    }
+
+    /**
      * Builds {@code program}, starts it under QEMU halted with its gdbstub, runs {@code commands}
      * in gdb-multiarch's batch mode with qemu/gdbinit, and returns gdb's output once the program
      * (which batch gdb leaves running when it detaches) has run to its end printing {@code console}.
