@@ -106,10 +106,26 @@ public final class MoteLanguageServer implements LanguageServer, LanguageClientA
         }
     }
 
+    /**
+     * A request lsp4j declares but Mote does not serve (formatting, rename, ...) throws
+     * UnsupportedOperationException in lsp4j's default method: the protocol's answer is
+     * MethodNotFound (-32601), not an internal error (-32603). Anything else stays lsp4j's.
+     */
+    static org.eclipse.lsp4j.jsonrpc.messages.ResponseError responseError(Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof UnsupportedOperationException)
+                return new org.eclipse.lsp4j.jsonrpc.messages.ResponseError(org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode.MethodNotFound,
+                        "mote lsp does not serve this request", null);
+        }
+        return org.eclipse.lsp4j.jsonrpc.RemoteEndpoint.DEFAULT_EXCEPTION_HANDLER.apply(thrown);
+    }
+
     /** Serves the protocol on these streams until the client exits; returns the exit code. */
     public static int serve(InputStream in, OutputStream out) {
         MoteLanguageServer server = new MoteLanguageServer();
-        Launcher<LanguageClient> launcher = LSPLauncher.createServerLauncher(server, in, out);
+        Launcher<LanguageClient> launcher = new LSPLauncher.Builder<LanguageClient>()
+                .setLocalService(server).setRemoteInterface(LanguageClient.class).setInput(in).setOutput(out)
+                .setExceptionHandler(MoteLanguageServer::responseError).create();
         server.connect(launcher.getRemoteProxy());
         Future<Void> listening = launcher.startListening();
         // Ends on `exit`, or when the stream closes (the editor went away).

@@ -216,6 +216,17 @@ class LanguageServerTest {
      * every line (an int overflow gave StringIndexOutOfBoundsException), a request without its
      * parameters. Mid-edit, a text that does not parse keeps the outline of the last one that did.
      */
+    /** A request the server does not serve is MethodNotFound (-32601), as the protocol says, not an internal error. */
+    @Test
+    void requestsNotServedAreMethodNotFound() throws Exception {
+        var formatting = client.server.getTextDocumentService().formatting(
+                new org.eclipse.lsp4j.DocumentFormattingParams(new TextDocumentIdentifier(uri), new org.eclipse.lsp4j.FormattingOptions(4, true)));
+        var failure = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class, () -> formatting.get(30, TimeUnit.SECONDS));
+        var error = ((org.eclipse.lsp4j.jsonrpc.ResponseErrorException) failure.getCause()).getResponseError();
+        assertEquals(org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode.MethodNotFound.getValue(), error.getCode(), error.getMessage());
+        assertNotNull(hover(at("sum", 0)), "the session goes on");
+    }
+
     @Test
     void oddRequestsAndTextThatDoesNotParseAreAnswered() throws Exception {
         synchronized (LanguageServerTest.class) {
