@@ -229,6 +229,21 @@ class GdbSessionTest {
     }
 
     /**
+     * A sleep whose deadline came while main kept the core: its timer is off and the sleeper is
+     * ready, so `mote tasks` says it fired rather than showing a deadline still to come.
+     */
+    @ParameterizedTest(name = "debug {0}")
+    @ValueSource(booleans = {true, false})   // a queue node (debug builds), a per-task deadline (release)
+    void aTimerThatFiredButWasNotPolledSaysSo(boolean debug) throws Exception {
+        Compiler.Options options = debugBuild("all").withDebug(debug);
+        String out = session("gdb/fired.mote", options, List.of("break fired.mote:17", "continue", "mote tasks"),
+                "woke after true\n");
+        assertFalse(out.contains("Error in sourced command file"), out);
+        assertMatches(out, "  task 2 sleeper: live, ready, in Suspend\\d+, sleep_us: timer fired \\(deadline cycle \\d+\\), not yet polled; ");
+        assertMatches(out, "  task 1 napper: live, waiting, in Suspend\\d+, sleep_ms: timer, deadline at cycle \\d+; ");
+    }
+
+    /**
      * Builds {@code program}, starts it under QEMU halted with its gdbstub, runs {@code commands}
      * in gdb-multiarch's batch mode with qemu/gdbinit, and returns gdb's output once the program
      * (which batch gdb leaves running when it detaches) has run to its end printing {@code console}.
