@@ -16,6 +16,7 @@ import mote.mir.Local;
 import mote.mir.MirFn;
 import mote.mir.MirProgram;
 import mote.mir.Terminator;
+import mote.mir.ValueRanges;
 import mote.opt.Placement;
 import mote.types.Type;
 
@@ -124,11 +125,19 @@ public final class AsyncLowering {
             for (Local p : args) argItems.add(new Placement.Item(fn.typeOf(p).size(), fn.typeOf(p).align(), policy.requiredAlign(fn.typeOf(p))));
             perState.add(argItems);
             List<List<Placement.Item>> localItems = new ArrayList<>();
+            List<List<Type>> storage = new ArrayList<>();
             List<Placement.Item> awaiteeItems = new ArrayList<>();
+            ValueRanges ranges = policy.narrows() ? ValueRanges.compute(fn) : null;
             for (int k = 0; k < awaits.size(); k++) {
                 Terminator t = fn.block(awaits.get(k)).terminator();
                 List<Placement.Item> items = new ArrayList<>();
-                for (Local l : savedPerAwait.get(k)) items.add(new Placement.Item(fn.typeOf(l).size(), fn.typeOf(l).align(), policy.requiredAlign(fn.typeOf(l))));
+                List<Type> kept = new ArrayList<>();
+                for (Local l : savedPerAwait.get(k)) {
+                    Type as = ranges == null ? fn.typeOf(l) : narrowest(fn.typeOf(l), ranges.atEnd(awaits.get(k), l));
+                    kept.add(as);
+                    items.add(new Placement.Item(as.size(), as.align(), policy.requiredAlign(as)));
+                }
+                storage.add(kept);
                 // Placed as its own values are (naturally), though a packed child may need less.
                 int childAlign = pointAlign(t, callees, childSizes);
                 Placement.Item child = new Placement.Item(pointSize(t, callees, childSizes, true),
@@ -167,7 +176,10 @@ public final class AsyncLowering {
                 Terminator t = fn.block(awaits.get(k)).terminator();
                 List<StateMachine.Slot> slots = new ArrayList<>();
                 List<Local> saved = savedPerAwait.get(k);
-                for (int i = 0; i < saved.size(); i++) slots.add(slot(fn, saved.get(i), localItems.get(k).get(i).offset));
+                for (int i = 0; i < saved.size(); i++) {
+                    Local l = saved.get(i);
+                    slots.add(new StateMachine.Slot(l, fn.decl(l).name(), fn.typeOf(l), localItems.get(k).get(i).offset, storage.get(k).get(i)));
+                }
                 Placement.Item child = awaiteeItems.get(k);
                 int index = firstSuspend + k;
                 stateOfAwait.put(awaits.get(k), index);
@@ -237,6 +249,14 @@ public final class AsyncLowering {
         size = alignUp(size, align);
         return new StateMachine(fn.name(), states, tagOffset, tagSize, size, align, stateOfAwait, eager, policy.returnedPollIsPending(), pinned,
                 packed, Math.max(align, placedAlign));
+    }
+
+    /** The unsigned integer type that holds {@code range}, if narrower than {@code t}; else {@code t}. */
+    static Type narrowest(Type t, ValueRanges.Range range) {
+        if (range == null || !(t instanceof Type.Int i) || i.signed()) return t;
+        if (i.bits() > 8 && range.hi() <= 0xFF) return Type.U8;
+        if (i.bits() > 16 && range.hi() <= 0xFFFF) return Type.U16;
+        return t;
     }
 
     /** Where a packed machine places an awaited fn's state: at the alignment its own fields were placed for. */

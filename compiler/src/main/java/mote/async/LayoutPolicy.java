@@ -49,6 +49,12 @@ public final class LayoutPolicy {
         return shared != null ? shared.required(t, mode) : t.align();
     }
 
+    /** Whether saved integers are kept in as few bytes as their values need (Placement#narrows). */
+    boolean narrows() {
+        Placement shared = placement();
+        return shared != null && shared.narrows(mode);
+    }
+
     /** Whether state objects are packed (Placement#packs). */
     boolean packs() {
         Placement shared = placement();

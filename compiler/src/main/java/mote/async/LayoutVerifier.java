@@ -125,7 +125,10 @@ public final class LayoutVerifier {
         Local l = slot.local();
         if (l.index() < 0 || l.index() >= fn.locals().size()) fail(m, "has a field for missing local " + l);
         if (!slot.type().equals(fn.typeOf(l))) fail(m, "keeps " + l + " as " + slot.type() + " but it is " + fn.typeOf(l));
-        return new Field(l + (slot.name() != null ? " (" + slot.name() + ")" : ""), slot.offset(), slot.size(), slot.type().align());
+        if (slot.narrowed() && !(slot.storage() instanceof mote.types.Type.Int s && !s.signed() && slot.type() instanceof mote.types.Type.Int t
+                && !t.signed() && s.bits() < t.bits()))
+            fail(m, "keeps " + l + " (" + slot.type() + ") in " + slot.storage() + ", not a narrower unsigned integer");
+        return new Field(l + (slot.name() != null ? " (" + slot.name() + ")" : ""), slot.offset(), slot.size(), slot.storage().align());
     }
 
     private static boolean overlap(Field a, Field b) {

@@ -36,7 +36,7 @@ public record StateMachine(String function, List<State> states, int tagOffset, i
      */
     public int accessAlign(Slot slot) {
         int lowest = slot.offset() == 0 ? align : Integer.lowestOneBit(slot.offset());
-        return Math.max(1, Math.min(slot.type().align(), Math.min(align, lowest)));
+        return Math.max(1, Math.min(slot.storage().align(), Math.min(align, lowest)));
     }
 
     /**
@@ -78,9 +78,15 @@ public record StateMachine(String function, List<State> states, int tagOffset, i
         throw new IllegalArgumentException(function + " has no child " + id);
     }
 
-    /** Storage for one local: {@code offset} from the start of the state object. */
-    public record Slot(Local local, String name, Type type, int offset) {
-        public int size() { return type.size(); }
+    /**
+     * Storage for one local: {@code offset} from the start of the state object, as {@code
+     * storage}: its type, or a narrower unsigned integer that holds every value it can have
+     * there (mote.mir.ValueRanges): saved truncated, restored zero-extended.
+     */
+    public record Slot(Local local, String name, Type type, int offset, Type storage) {
+        public Slot(Local local, String name, Type type, int offset) { this(local, name, type, offset, type); }
+        public int size() { return storage.size(); }
+        public boolean narrowed() { return !storage.equals(type); }
     }
 
     /** The child future's storage inside the parent's state. */

@@ -33,7 +33,8 @@ public final class StateMachinePrinter {
             sb.append(":\n");
             for (StateMachine.Slot slot : s.saved()) {
                 sb.append("    ").append(slot.local()).append(slot.name() != null ? " (" + slot.name() + ")" : "")
-                  .append(": ").append(slot.type()).append(" @").append(slot.offset()).append(" [").append(slot.size()).append("]\n");
+                  .append(": ").append(slot.type()).append(slot.narrowed() ? " as " + slot.storage() : "")
+                  .append(" @").append(slot.offset()).append(" [").append(slot.size()).append("]\n");
             }
             for (StateMachine.Child c : s.children())
                 sb.append("    child").append(c.id()).append(" @").append(c.offset()).append(" [").append(c.size()).append("]\n");

@@ -100,6 +100,11 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
             return;
         }
         LLVMTypeRef t = cg.llvmType(slot.type());
+        if (slot.narrowed()) {   // kept in fewer bytes: every value it can have there fits them
+            LLVMValueRef kept = cg.loadSlot(cg.llvmType(slot.storage()), cg.offsetPtr(self, slot.offset()), align);
+            LLVMBuildStore(cg.builder, LLVMBuildZExt(cg.builder, kept, t, ""), slots[slot.local().index()]);
+            return;
+        }
         LLVMBuildStore(cg.builder, cg.loadSlot(t, cg.offsetPtr(self, slot.offset()), align), slots[slot.local().index()]);
     }
 
@@ -111,7 +116,9 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
             return;
         }
         LLVMTypeRef t = cg.llvmType(slot.type());
-        cg.storeSlot(LLVMBuildLoad2(cg.builder, t, slots[slot.local().index()], ""), cg.offsetPtr(self, slot.offset()), align);
+        LLVMValueRef value = LLVMBuildLoad2(cg.builder, t, slots[slot.local().index()], "");
+        if (slot.narrowed()) value = LLVMBuildTrunc(cg.builder, value, cg.llvmType(slot.storage()), "");
+        cg.storeSlot(value, cg.offsetPtr(self, slot.offset()), align);
     }
 
     final Map<Integer, LLVMBasicBlockRef> pendingBlocks = new HashMap<>();

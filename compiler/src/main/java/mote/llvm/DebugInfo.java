@@ -49,7 +49,7 @@ import org.bytedeco.llvm.LLVM.LLVMValueRef;
  * an inlined frame per copy, each with its own locals ({@link #copyOf}).
  */
 final class DebugInfo {
-    private static final long DW_OP_LIT0 = 0x30, DW_OP_MUL = 0x1e, DW_OP_PLUS_UCONST = 0x23, DW_OP_DEREF = 0x06;
+    private static final long DW_OP_LIT0 = 0x30, DW_OP_MUL = 0x1e, DW_OP_PLUS_UCONST = 0x23, DW_OP_DEREF = 0x06, DW_OP_DEREF_SIZE = 0x94;
 
     private final LlvmCodegen cg;
 
@@ -442,7 +442,10 @@ final class DebugInfo {
         for (StateMachine.Slot slot : s.saved()) {
             Declared d = declared.get(slot.local());
             if (d == null) continue;
-            long[] ops = slot.offset() == 0 ? new long[] {DW_OP_DEREF} : new long[] {DW_OP_PLUS_UCONST, slot.offset(), DW_OP_DEREF};
+            // A narrowed slot holds fewer bytes than the local's type: read those, zero-extended.
+            long[] deref = slot.narrowed() ? new long[] {DW_OP_DEREF_SIZE, slot.size()} : new long[] {DW_OP_DEREF};
+            long[] ops = slot.offset() == 0 ? deref : java.util.stream.LongStream.concat(
+                    java.util.stream.LongStream.of(DW_OP_PLUS_UCONST, slot.offset()), java.util.Arrays.stream(deref)).toArray();
             LLVMDIBuilderInsertDbgValueRecordAtEnd(di, self, d.variable(), LLVMDIBuilderCreateExpression(di, ops, ops.length), d.location(), block);
         }
     }

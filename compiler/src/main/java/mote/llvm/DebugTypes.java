@@ -392,7 +392,7 @@ final class DebugTypes {
             }
             List<LLVMMetadataRef> kept = new ArrayList<>();
             for (StateMachine.Slot slot : s.saved()) {
-                LLVMMetadataRef t = of(slot.type());
+                LLVMMetadataRef t = of(slot.storage());   // a narrowed one as the bytes it is kept in
                 String field = slot.name() == null && flags.containsKey(slot.local()) ? flags.get(slot.local()) : slotName(slot);
                 if (t != null) kept.add(member(field, t, slot.offset(), 8L * slot.size()));
             }

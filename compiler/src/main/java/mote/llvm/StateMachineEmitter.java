@@ -187,7 +187,8 @@ final class StateMachineEmitter {
     LLVMValueRef savedValue(LLVMValueRef self, StateMachine m, StateMachine.State st, Local local) {
         StateMachine.Slot slot = m.slot(st, local);
         if (slot == null) throw new IllegalStateException(m.function() + " " + st.name() + " does not save " + local);
-        return cg.loadSlot(cg.llvmType(slot.type()), cg.offsetPtr(self, slot.offset()), m.accessAlign(slot));
+        LLVMValueRef kept = cg.loadSlot(cg.llvmType(slot.storage()), cg.offsetPtr(self, slot.offset()), m.accessAlign(slot));
+        return slot.narrowed() ? LLVMBuildZExt(cg.builder, kept, cg.llvmType(slot.type()), "") : kept;
     }
 
     /**

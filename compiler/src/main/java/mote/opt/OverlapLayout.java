@@ -29,6 +29,11 @@ import mote.types.Type;
  * and stores a misaligned word or halfword as an aligned one (Mote never sets
  * CCR.UNALIGN_TRP). What runtime-c or a reference reaches (awaitees, borrowed locals) keeps
  * its alignment, and so does an f32 (VLDR faults unaligned).
+ *
+ * A saved u16 or u32 whose every value at that await fits a byte (or a u32 two) is kept in
+ * that many bytes: saved truncated, restored zero-extended (a loop counter under a constant
+ * bound: `for id in 0..4`, `while i < text.len()`). Legal because the value restored is the
+ * value saved, which mote.mir.ValueRanges proves fits; not in debug builds.
  */
 public final class OverlapLayout implements LayoutPass, Placement {
     @Override public Optimization optimization() { return Optimization.OVERLAP_LAYOUT; }
@@ -36,6 +41,9 @@ public final class OverlapLayout implements LayoutPass, Placement {
     @Override public Placement placement() { return this; }
 
     @Override public boolean packs(BuildMode mode) { return mode.unalignedWords(); }
+
+    /** Not in debug builds: a debugger then sees each saved value as its type. */
+    @Override public boolean narrows(BuildMode mode) { return !mode.debug(); }
 
     @Override public int required(Type t, BuildMode mode) {
         return packs(mode) && !(t instanceof Type.Float32) ? 1 : t.align();

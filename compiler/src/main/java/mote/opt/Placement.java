@@ -29,6 +29,9 @@ public interface Placement {
      */
     int place(List<List<Item>> states, int start);
 
+    /** Whether a saved unsigned integer whose values fit fewer bytes is kept in them (mote.mir.ValueRanges). */
+    default boolean narrows(BuildMode mode) { return false; }
+
     /** Whether saved values and arguments may sit at any address ({@link #required}), and the discriminant last. */
     default boolean packs(BuildMode mode) { return false; }
 

@@ -104,8 +104,10 @@ class PackedStatesTest {
             StateMachine m = analysis(TASKS, V6M, ALL).machines().get(fn);
             assertFalse(m.packed(), fn);
             assertEquals(0, m.tagOffset(), fn);
-            assertEquals(4, m.align(), fn);
-            assertEquals(0, m.size() % 4, fn);
+            assertEquals(0, m.size() % m.align(), fn);
+            // A saved u32 (an unbounded count) keeps the object word-aligned; the sender's
+            // counter, under 100, is kept in a byte (NarrowedSavesTest), so it asks for none.
+            assertEquals(fn.equals("sender") ? 1 : 4, m.align(), fn);
         }
     }
 

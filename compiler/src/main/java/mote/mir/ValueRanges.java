@@ -1,0 +1,349 @@
+package mote.mir;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Deque;
+import java.util.List;
+import mote.types.Type;
+
+/**
+ * Forward interval analysis of a MIR function's unsigned integer locals (u8, u16, u32): the
+ * values each may hold at the end of each block. Async lowering asks it what a value saved
+ * across an await can be, to keep a loop counter that stays under 256 in one byte of the state
+ * object (mote.opt.OverlapLayout).
+ *
+ * Sound by construction, not by pattern: every local starts unknown (its type's whole range);
+ * an assignment gives it the interval of its right-hand side where the arithmetic cannot wrap
+ * (wrapping or anything not modelled gives the whole range again); a branch on a comparison
+ * computed in the same block, of a local not reassigned after it, narrows that local on each
+ * edge; joins take the hull, and a loop head joined more than {@link #WIDEN_AFTER} times widens
+ * what still grows (to the next constant the function compares against, then the type's bound). Locals whose address is taken, written through a place or
+ * by a `join`/`race` suspension's bookkeeping are never narrower than their type.
+ */
+public final class ValueRanges {
+    /** The values a local may hold: {@code lo..=hi}, unsigned. */
+    public record Range(long lo, long hi) {
+        boolean contains(Range o) { return lo <= o.lo && o.hi <= hi; }
+    }
+
+    private static final int WIDEN_AFTER = 3;
+
+    private final MirFn fn;
+    private final long[] max;          // per local: its type's largest value, or -1 when untracked
+    private final Range[][] atEnd;     // per block: each local's range after its statements (null: unreached)
+    private final long[] sliceLength;  // per local: the length of the one string constant a slice local ever holds, or -1
+    private final long[] thresholds;   // where widening stops: the constants compared against (and one either side), sorted
+
+    private ValueRanges(MirFn fn) {
+        this.fn = fn;
+        int n = fn.locals().size();
+        max = new long[n];
+        BitSet excluded = excluded(fn);
+        for (int l = 0; l < n; l++) {
+            Type t = fn.typeOf(new Local(l));
+            max[l] = t instanceof Type.Int i && !i.signed() && i.bits() <= 32 && !excluded.get(l) ? (1L << i.bits()) - 1 : -1;
+        }
+        atEnd = new Range[fn.blocks().size()][];
+        sliceLength = sliceLengths(fn, excluded);
+        thresholds = thresholds(fn, sliceLength);
+    }
+
+    /**
+     * Widening with thresholds: a bound that keeps growing jumps to the next constant the
+     * function compares against (so a counter under `< 6` widens to 6, not to 2^32 - 1), and
+     * only past the last to its type's bound. Finitely many, so the analysis ends.
+     */
+    private static long[] thresholds(MirFn fn, long[] sliceLength) {
+        java.util.TreeSet<Long> out = new java.util.TreeSet<>(List.of(0xFFL, 0x100L, 0xFFFFL, 0x1_0000L));
+        for (long len : sliceLength) if (len >= 0) { out.add(len); out.add(len + 1); if (len > 0) out.add(len - 1); }
+        for (BasicBlock b : fn.blocks())
+            for (Statement st : b.statements())
+                if (st instanceof Statement.Assign a && a.value() instanceof Rvalue.Binary bin && bin.op().isComparison())
+                    for (Operand o : List.of(bin.left(), bin.right()))
+                        if (o instanceof Operand.Const c && c.bits() >= 0 && c.bits() <= 0xFFFF_FFFFL) {
+                            out.add(c.bits());
+                            out.add(c.bits() + 1);
+                            if (c.bits() > 0) out.add(c.bits() - 1);
+                        }
+        return out.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /**
+     * Slice locals that only ever hold one string constant (`let text = script();` once the
+     * call is folded, copies of it), whatever the path: their `.len()` is that constant.
+     */
+    private static long[] sliceLengths(MirFn fn, BitSet excluded) {
+        int n = fn.locals().size();
+        long[] len = new long[n];
+        Arrays.fill(len, -2);   // -2: no assignment seen yet; -1: not one constant
+        for (Local p : fn.params()) len[p.index()] = -1;
+        for (int l = excluded.nextSetBit(0); l >= 0; l = excluded.nextSetBit(l + 1)) len[l] = -1;
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (BasicBlock b : fn.blocks()) {
+                for (Statement st : b.statements()) {
+                    if (!(st instanceof Statement.Assign a) || !(fn.typeOf(a.dest()) instanceof Type.Slice)) continue;
+                    int d = a.dest().index();
+                    long v = a.value() instanceof Rvalue.Str str ? str.bytes().length
+                            : a.value() instanceof Rvalue.Use u && u.operand() instanceof Operand.Copy c ? len[c.local().index()] : -1;
+                    long merged = len[d] == -2 ? v : v == -2 || v == len[d] ? len[d] : -1;
+                    if (merged != len[d]) { len[d] = merged; changed = true; }
+                }
+                Terminator t = b.terminator();
+                Local defined = t instanceof Terminator.Await a ? a.dest() : t instanceof Terminator.PollChild pc ? pc.dest() : null;
+                if (defined != null && len[defined.index()] != -1) { len[defined.index()] = -1; changed = true; }
+            }
+        }
+        for (int l = 0; l < n; l++) if (len[l] < 0) len[l] = -1;
+        return len;
+    }
+
+    public static ValueRanges compute(MirFn fn) {
+        ValueRanges r = new ValueRanges(fn);
+        r.solve();
+        return r;
+    }
+
+    /** What {@code local} may hold at the end of block {@code b} (before its terminator); its type's range when untracked or unreached. */
+    public Range atEnd(BlockId b, Local local) {
+        Range[] state = atEnd[b.index()];
+        long top = max[local.index()];
+        if (top < 0) return null;
+        return state == null ? new Range(0, top) : state[local.index()];
+    }
+
+    /** Borrowed locals, locals a Store writes through a place rooted at them, and a join/race's bookkeeping. */
+    private static BitSet excluded(MirFn fn) {
+        BitSet out = new BitSet();
+        for (BasicBlock b : fn.blocks()) {
+            for (Statement s : b.statements()) {
+                if (s instanceof Statement.Store st) out.set(st.place().local().index());
+                if (s instanceof Statement.InitChannel ic) out.set(ic.local().index());
+            }
+            if (b.terminator() instanceof Terminator.Suspend su) {
+                for (Terminator.ChildWait w : su.waits()) {
+                    for (Local l : new Local[] {w.started(), w.done(), w.pc()}) if (l != null) out.set(l.index());
+                }
+            }
+        }
+        for (Local l : BorrowedLocals.of(fn)) out.set(l.index());
+        return out;
+    }
+
+    private Range top(int l) { return new Range(0, max[l]); }
+
+    private void solve() {
+        int blocks = fn.blocks().size();
+        Range[][] atStart = new Range[blocks][];
+        int[] visits = new int[blocks];
+        BitSet loopHeads = loopHeads();
+        Range[] entry = new Range[max.length];
+        for (int l = 0; l < max.length; l++) if (max[l] >= 0) entry[l] = top(l);
+        atStart[0] = entry;
+        Deque<Integer> work = new ArrayDeque<>();
+        boolean[] queued = new boolean[blocks];
+        work.add(0);
+        queued[0] = true;
+        while (!work.isEmpty()) {
+            int i = work.poll();
+            queued[i] = false;
+            BasicBlock b = fn.blocks().get(i);
+            Range[] state = atStart[i].clone();
+            for (Statement s : b.statements()) apply(s, state);
+            atEnd[i] = state;
+            for (Edge e : edges(b, state)) {
+                int t = e.target.index();
+                Range[] old = atStart[t];
+                Range[] merged = old == null ? e.state : join(old, e.state, loopHeads.get(t) && ++visits[t] > WIDEN_AFTER);
+                if (old == null || !Arrays.equals(old, merged)) {
+                    atStart[t] = merged;
+                    if (!queued[t]) { queued[t] = true; work.add(t); }
+                }
+            }
+        }
+        // Widening may have lost what a loop's own condition bounds (an outer loop's counter,
+        // widened at an inner loop's head): a few descending rounds recompute every block from
+        // its predecessors without it. Each round of the transfer applied to a sound solution
+        // is sound, and no larger.
+        for (int round = 0; round < 3; round++) {
+            Range[][] starts = new Range[blocks][];
+            starts[0] = entry;
+            for (int i = 0; i < blocks; i++) {
+                if (atEnd[i] == null) continue;
+                for (Edge e : edges(fn.blocks().get(i), atEnd[i])) {
+                    int t = e.target.index();
+                    starts[t] = starts[t] == null ? e.state : join(starts[t], e.state, false);
+                }
+            }
+            for (int i = 0; i < blocks; i++) {
+                if (starts[i] == null) { atEnd[i] = null; continue; }
+                Range[] state = starts[i].clone();
+                for (Statement s : fn.blocks().get(i).statements()) apply(s, state);
+                atEnd[i] = state;
+            }
+        }
+    }
+
+    private record Edge(BlockId target, Range[] state) {}
+
+    /** The targets of back edges (found by a depth-first walk from the entry): where widening happens. */
+    private BitSet loopHeads() {
+        int n = fn.blocks().size();
+        BitSet heads = new BitSet(), onStack = new BitSet(), seen = new BitSet();
+        Deque<int[]> stack = new ArrayDeque<>();   // block, next successor to visit
+        stack.push(new int[] {0, 0});
+        seen.set(0);
+        onStack.set(0);
+        while (!stack.isEmpty()) {
+            int[] top = stack.peek();
+            List<BlockId> succ = fn.blocks().get(top[0]).terminator().successors();
+            if (top[1] < succ.size()) {
+                int s = succ.get(top[1]++).index();
+                if (onStack.get(s)) heads.set(s);
+                else if (!seen.get(s) && s < n) { seen.set(s); onStack.set(s); stack.push(new int[] {s, 0}); }
+            } else {
+                onStack.clear(top[0]);
+                stack.pop();
+            }
+        }
+        return heads;
+    }
+
+    private Range[] join(Range[] a, Range[] b, boolean widen) {
+        Range[] out = new Range[a.length];
+        for (int l = 0; l < a.length; l++) {
+            if (a[l] == null) continue;
+            long lo = Math.min(a[l].lo, b[l].lo), hi = Math.max(a[l].hi, b[l].hi);
+            if (widen) {
+                if (lo < a[l].lo) lo = 0;
+                if (hi > a[l].hi) hi = nextThreshold(hi, max[l]);
+            }
+            out[l] = new Range(lo, hi);
+        }
+        return out;
+    }
+
+    private long nextThreshold(long hi, long top) {
+        for (long t : thresholds) if (t >= hi && t <= top) return t;
+        return top;
+    }
+
+    /** The successors, each with the state on its edge (narrowed by the branch condition where one is known). */
+    private List<Edge> edges(BasicBlock b, Range[] state) {
+        Terminator t = b.terminator();
+        if (t instanceof Terminator.If iff && iff.cond() instanceof Operand.Copy c) {
+            Range[] yes = state.clone(), no = state.clone();
+            boolean[] reachable = refine(b, c.local(), yes, no);
+            java.util.ArrayList<Edge> out = new java.util.ArrayList<>();
+            if (reachable[0]) out.add(new Edge(iff.then(), yes));
+            if (reachable[1]) out.add(new Edge(iff.otherwise(), no));
+            return out;
+        }
+        Range[] after = state;
+        Local defined = t instanceof Terminator.Await a ? a.dest() : t instanceof Terminator.PollChild pc ? pc.dest() : null;
+        if (defined != null && max[defined.index()] >= 0) {
+            after = state.clone();
+            after[defined.index()] = top(defined.index());
+        }
+        java.util.ArrayList<Edge> out = new java.util.ArrayList<>();
+        for (BlockId s : t.successors()) out.add(new Edge(s, after));
+        return out;
+    }
+
+    /**
+     * Narrows {@code yes} and {@code no} by condition {@code cond} when the block computes it as a
+     * comparison of a tracked local and the local is not assigned after it; returns whether each
+     * edge can be taken.
+     */
+    private boolean[] refine(BasicBlock b, Local cond, Range[] yes, Range[] no) {
+        List<Statement> ss = b.statements();
+        int at = -1;
+        for (int i = ss.size() - 1; i >= 0; i--) {
+            if (ss.get(i) instanceof Statement.Assign a && a.dest().equals(cond)) { at = i; break; }
+        }
+        boolean[] both = {true, true};
+        if (at < 0 || !(((Statement.Assign) ss.get(at)).value() instanceof Rvalue.Binary bin) || !bin.op().isComparison()) return both;
+        BinOp op = bin.op();
+        Operand left = bin.left(), right = bin.right();
+        if (!(left instanceof Operand.Copy)) {   // k < x is x > k
+            Operand swap = left; left = right; right = swap;
+            op = switch (op) { case LT -> BinOp.GT; case LE -> BinOp.GE; case GT -> BinOp.LT; case GE -> BinOp.LE; default -> op; };
+        }
+        if (!(left instanceof Operand.Copy x) || max[x.local().index()] < 0) return both;
+        for (int i = at + 1; i < ss.size(); i++) if (ss.get(i) instanceof Statement.Assign a && a.dest().equals(x.local())) return both;
+        Range k = rangeOf(right, yes);
+        if (k == null) return both;
+        int l = x.local().index();
+        Range r = yes[l];
+        Range y, n;
+        switch (op) {
+            case LT -> { y = new Range(r.lo, Math.min(r.hi, k.hi - 1)); n = new Range(Math.max(r.lo, k.lo), r.hi); }
+            case LE -> { y = new Range(r.lo, Math.min(r.hi, k.hi)); n = new Range(Math.max(r.lo, k.lo + 1), r.hi); }
+            case GT -> { y = new Range(Math.max(r.lo, k.lo + 1), r.hi); n = new Range(r.lo, Math.min(r.hi, k.hi)); }
+            case GE -> { y = new Range(Math.max(r.lo, k.lo), r.hi); n = new Range(r.lo, Math.min(r.hi, k.hi - 1)); }
+            case EQ -> { y = new Range(Math.max(r.lo, k.lo), Math.min(r.hi, k.hi)); n = r; }
+            case NE -> { y = r; n = k.lo == k.hi ? new Range(Math.max(r.lo, k.lo), Math.min(r.hi, k.hi)) : r; }
+            default -> { return both; }
+        }
+        yes[l] = y;
+        no[l] = n;
+        return new boolean[] {y.lo <= y.hi, n.lo <= n.hi};
+    }
+
+    private void apply(Statement s, Range[] state) {
+        if (s instanceof Statement.Assign a) {
+            int d = a.dest().index();
+            if (max[d] < 0) return;
+            Range r = evaluate(a.value(), state);
+            state[d] = r != null && r.lo >= 0 && r.hi <= max[d] && r.lo <= r.hi ? r : top(d);
+        }
+    }
+
+    /** A constant's value or a tracked local's range; null otherwise. */
+    private Range rangeOf(Operand op, Range[] state) {
+        if (op instanceof Operand.Const c) {
+            // A signed constant counts where it is not negative (a shift's amount is an i32).
+            if (!(c.type() instanceof Type.Int i) || i.bits() > 32) return null;
+            long v = i.signed() ? c.bits() << (64 - i.bits()) >> (64 - i.bits()) : c.bits() & ((1L << i.bits()) - 1);
+            return v < 0 || v > 0xFFFF_FFFFL ? null : new Range(v, v);
+        }
+        Local l = ((Operand.Copy) op).local();
+        return max[l.index()] >= 0 ? state[l.index()] : null;
+    }
+
+    /** The interval of an unsigned right-hand side, or null when not modelled (the caller then takes the type's range). */
+    private Range evaluate(Rvalue v, Range[] state) {
+        if (v instanceof Rvalue.Use u) return rangeOf(u.operand(), state);
+        if (v instanceof Rvalue.Load ld && ld.place().projections().equals(List.of(new Place.Projection.Field(1)))
+                && sliceLength[ld.place().local().index()] >= 0)
+            return new Range(sliceLength[ld.place().local().index()], sliceLength[ld.place().local().index()]);   // a constant slice's length
+        if (v instanceof Rvalue.Cast c) {
+            if (fn.typeOf(c.operand()) instanceof Type.Bool) return new Range(0, 1);
+            return rangeOf(c.operand(), state);   // kept only when it fits the target (apply checks)
+        }
+        if (!(v instanceof Rvalue.Binary b)) return null;
+        Range x = rangeOf(b.left(), state), y = rangeOf(b.right(), state);
+        if (x == null || y == null) {
+            // x & k and x % k bound the result by k alone.
+            if (y != null && b.op() == BinOp.BIT_AND) return new Range(0, y.hi);
+            if (x != null && b.op() == BinOp.BIT_AND) return new Range(0, x.hi);
+            if (y != null && y.lo > 0 && b.op() == BinOp.REM) return new Range(0, y.hi - 1);
+            return null;
+        }
+        long limit = 1L << 32;   // beyond any tracked type: apply rejects what does not fit
+        return switch (b.op()) {
+            case ADD -> x.hi + y.hi < limit ? new Range(x.lo + y.lo, x.hi + y.hi) : null;
+            case SUB -> x.lo >= y.hi ? new Range(x.lo - y.hi, x.hi - y.lo) : null;
+            case MUL -> x.hi <= 0xFFFF_FFFFL && y.hi <= 0xFFFF_FFFFL && x.hi * y.hi < limit ? new Range(x.lo * y.lo, x.hi * y.hi) : null;
+            case DIV -> y.lo > 0 ? new Range(x.lo / y.hi, x.hi / y.lo) : new Range(0, x.hi);
+            case REM -> y.hi > 0 ? new Range(0, Math.min(x.hi, y.hi - 1)) : new Range(0, x.hi);
+            case BIT_AND -> new Range(0, Math.min(x.hi, y.hi));
+            case BIT_OR, BIT_XOR -> new Range(0, Long.highestOneBit(Math.max(x.hi, y.hi)) * 2 - 1);
+            case SHR -> y.lo == y.hi && y.hi < 32 ? new Range(x.lo >>> y.hi, x.hi >>> y.hi) : new Range(0, x.hi);
+            case SHL -> y.lo == y.hi && y.hi < 32 && (x.hi << y.hi) < limit ? new Range(x.lo << y.hi, x.hi << y.hi) : null;
+            default -> null;
+        };
+    }
+}
