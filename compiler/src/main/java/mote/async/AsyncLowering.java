@@ -63,7 +63,14 @@ public final class AsyncLowering {
         Map<String, StateMachine> machines = new LinkedHashMap<>();
         for (MirFn f : graph.bottomUp()) {
             boolean eager = policy.startsInCallersPoll(f, program);
-            machines.put(f.name(), lowerOne(f, machines, policy, eager));
+            StateMachine m = lowerOne(f, machines, policy, eager);
+            // Narrowed saves only where they make the object smaller: otherwise they would
+            // only move its values, which costs code for nothing.
+            if (m.states().stream().anyMatch(s -> s.saved().stream().anyMatch(StateMachine.Slot::narrowed))) {
+                StateMachine plain = lowerOne(f, machines, policy.withoutNarrowing(), eager);
+                if (plain.size() <= m.size()) m = plain;
+            }
+            machines.put(f.name(), m);
         }
         return machines;
     }

@@ -19,10 +19,21 @@ public final class LayoutPolicy {
 
     private final List<LayoutPass> passes;
     private final BuildMode mode;
+    private final boolean narrowing;
 
     public LayoutPolicy(List<LayoutPass> passes, BuildMode mode) {
+        this(passes, mode, true);
+    }
+
+    private LayoutPolicy(List<LayoutPass> passes, BuildMode mode, boolean narrowing) {
         this.passes = List.copyOf(passes);
         this.mode = mode;
+        this.narrowing = narrowing;
+    }
+
+    /** The same, keeping every saved value as its type: what a narrowed layout must beat. */
+    LayoutPolicy withoutNarrowing() {
+        return new LayoutPolicy(passes, mode, false);
     }
 
     /** {@code unalignedWords}: the target core loads and stores words at any address (see BuildMode). */
@@ -52,7 +63,7 @@ public final class LayoutPolicy {
     /** Whether saved integers are kept in as few bytes as their values need (Placement#narrows). */
     boolean narrows() {
         Placement shared = placement();
-        return shared != null && shared.narrows(mode);
+        return narrowing && shared != null && shared.narrows(mode);
     }
 
     /** Whether state objects are packed (Placement#packs). */
