@@ -261,8 +261,8 @@ class GdbSessionTest {
         Process qemu = new ProcessBuilder(MoteHome.get().resolve("qemu/run").toString(), "--gdb=" + port, elf.toString(), board.name())
                 .directory(dir.toFile()).start();
         qemu.getOutputStream().close();
-        CompletableFuture<String> printed = CompletableFuture.supplyAsync(() -> readAll(qemu.getInputStream()));
-        CompletableFuture<String> qemuErr = CompletableFuture.supplyAsync(() -> readAll(qemu.getErrorStream()));
+        CompletableFuture<String> printed = mote.testutil.Streams.readAllAsync(qemu.getInputStream());
+        CompletableFuture<String> qemuErr = mote.testutil.Streams.readAllAsync(qemu.getErrorStream());
         String out;
         try {
             awaitPort(port, qemu);
@@ -272,7 +272,7 @@ class GdbSessionTest {
                     .directory(source.getParent().toFile())   // DWARF names sources relative to the program's folder
                     .redirectErrorStream(true).start();
             gdb.getOutputStream().close();
-            CompletableFuture<String> gdbOut = CompletableFuture.supplyAsync(() -> readAll(gdb.getInputStream()));
+            CompletableFuture<String> gdbOut = mote.testutil.Streams.readAllAsync(gdb.getInputStream());
             assertTrue(gdb.waitFor(120, TimeUnit.SECONDS), "gdb finished");
             out = gdbOut.get(10, TimeUnit.SECONDS);
             assertTrue(qemu.waitFor(60, TimeUnit.SECONDS), "the program ran to its end after gdb detached\n" + out);
@@ -313,14 +313,6 @@ class GdbSessionTest {
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
-        }
-    }
-
-    private static String readAll(java.io.InputStream in) {
-        try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
         }
     }
 }
