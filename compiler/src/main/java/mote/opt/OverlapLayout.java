@@ -50,27 +50,20 @@ public final class OverlapLayout implements LayoutPass, Placement {
     }
 
     @Override public int placeDescending(List<List<Item>> states, int start) {
-        int end = start;
-        for (List<Item> items : states) {
-            List<Item> sorted = new ArrayList<>(items);
-            sorted.sort(Comparator.comparingInt((Item i) -> i.align).reversed());
-            int at = start;
-            for (Item it : sorted) {
-                at = (at + it.align - 1) / it.align * it.align;
-                it.offset = at;
-                at += it.size;
-            }
-            end = Math.max(end, at);
-        }
-        return end;
+        return placeInOrder(states, start, Comparator.comparingInt((Item i) -> i.align).reversed());
     }
 
     /** Each state's items from {@code start}, in increasing alignment; every state starts at {@code start}. */
     @Override public int place(List<List<Item>> states, int start) {
+        return placeInOrder(states, start, Comparator.comparingInt(i -> i.align));
+    }
+
+    /** Each state's items one after another from {@code start}, in {@code order}, each aligned; returns the largest end. */
+    private static int placeInOrder(List<List<Item>> states, int start, Comparator<Item> order) {
         int end = start;
         for (List<Item> items : states) {
             List<Item> sorted = new ArrayList<>(items);
-            sorted.sort(Comparator.comparingInt(i -> i.align));
+            sorted.sort(order);
             int at = start;
             for (Item it : sorted) {
                 at = (at + it.align - 1) / it.align * it.align;
