@@ -13,7 +13,9 @@ import mote.types.Type;
  * Slots of different states may share bytes. {@code packed}: the object needs no alignment for
  * its saved values and arguments (mote.opt.OverlapLayout on cores that load words at any
  * address), so {@code align} may be less than {@code placedAlign}, the alignment its fields'
- * offsets were chosen for (a parent places it at that, so they stay natural there too).
+ * offsets were chosen for (a parent awaiting it places it at that, so they stay natural there
+ * too; a `join`/`race` child slot is placed at {@code align} only, which is correct but may
+ * leave its fields at odd addresses).
  */
 public record StateMachine(String function, List<State> states, int tagOffset, int tagSize, int size, int align,
                            Map<BlockId, Integer> stateOfAwait, boolean eagerStart, boolean returnedPending, List<Slot> pinned,

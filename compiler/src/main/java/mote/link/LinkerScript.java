@@ -21,8 +21,9 @@ import mote.diag.ToolError;
  * with -ffunction-sections -fdata-sections); only the vector table is KEEP. Each flash section
  * ends on a word boundary, so the padding before the next one is its own and the sections'
  * sizes add up to the flash the image takes ({@link ImageSize#flash}). Read-only data, .data
- * and .bss are sorted by alignment, largest first, so that no byte-aligned object (a string,
- * a flag, a packed task state) leaves a gap before a word-aligned one.
+ * and .bss input sections are sorted by alignment, largest first, so that a byte-aligned one
+ * leaves no gap before a word-aligned one. (A Mote program's own globals, runtime included,
+ * come in one section each kind, laid out by LLVM: the sort orders only whole sections.)
  */
 public final class LinkerScript {
     /** Where the Cortex-M system region (NVIC, SysTick...) starts: no memory beyond it. */

@@ -70,8 +70,9 @@ record DocumentAnalysis(SourceFile file, int version, List<Diagnostic> diagnosti
             }
             found.addAll(diags.all());
             if (!diags.hasErrors()) {
-                // The rest of the pipeline's checks (async recursion, ...) and the state machines.
-                all = Compiler.analyze(file, EnumSet.allOf(Optimization.class), false, true);
+                // The rest of the pipeline's checks (async recursion, ...) and the state machines,
+                // laid out for the board a build would use (packed on v7-M and up).
+                all = Compiler.analyzeFor(TaskBuild.boardFor(path), file, EnumSet.allOf(Optimization.class), false, true);
             }
         } catch (CompileError e) {
             for (Diagnostic d : e.diagnostics().all()) {

@@ -25,12 +25,17 @@ import mote.size.TaskReport;
  * @param error why there is no build (the program has errors, say), or null
  */
 record TaskBuild(String board, Map<String, TaskReport.Task> tasks, Map<String, Integer> pools, long flash, long ram, String error) {
+    /** The board a file is built for: its project's (release profile), else the default. */
+    static Board boardFor(Path file) {
+        return Project.find(file).map(p -> p.manifestBoard("release")).orElseGet(() -> Board.load(Board.DEFAULT_NAME));
+    }
+
     static TaskBuild of(Path file, Path outDir) {
         String boardName = Board.DEFAULT_NAME;
         try {
             var project = Project.find(file);
             Manifest.Settings settings = project.map(p -> p.manifest().settings("release")).orElse(Manifest.Settings.NONE);
-            Board board = project.map(p -> p.manifestBoard("release")).orElseGet(() -> Board.load(Board.DEFAULT_NAME));
+            Board board = boardFor(file);
             boardName = board.name();
             LlvmBackend.OptLevel level = settings.optLevel() == null ? LlvmBackend.OptLevel.S : LlvmBackend.OptLevel.parse(settings.optLevel());
             Compiler.Options options = Compiler.Options.defaults(board, outDir)

@@ -278,6 +278,11 @@ class LanguageServerTest {
             // counter, under 3, is kept in a byte (mote.mir.ValueRanges).
             assertTrue(producer.contains("The optimizations save 16 bytes of its state"), producer);
             assertTrue(producer.contains("**Task RAM**: "), producer);
+            // The layout shown is the board's, as the build's: the state machine's size is the task's state RAM.
+            var machine = java.util.regex.Pattern.compile("\\*\\*State machine\\*\\* \\(`--opt all`\\): \\d+ states, (\\d+) bytes").matcher(producer);
+            var ram = java.util.regex.Pattern.compile("\\*\\*Task RAM\\*\\*: (\\d+) B of state").matcher(producer);
+            assertTrue(machine.find() && ram.find(), producer);
+            assertEquals(machine.group(1), ram.group(1), producer);
 
             List<? extends CodeLens> lenses = client.server.getTextDocumentService().codeLens(new CodeLensParams(new TextDocumentIdentifier(uri))).get(30, TimeUnit.SECONDS);
             assertEquals(2, lenses.size(), "producer and main");
