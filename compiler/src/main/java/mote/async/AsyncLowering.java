@@ -157,9 +157,10 @@ public final class AsyncLowering {
             }
             // Packed: borrowed locals first, each state's values after them without gaps, and the
             // discriminant last while a 16-bit LDRB/STRB still reaches it (offset 31 at most).
-            int packedEnd = packs && tagSize == 1 ? shared.placeDescending(perState, placeInOrder(fn, borrowed, 0, new ArrayList<>())) : -1;
+            List<StateMachine.Slot> pinnedFirst = new ArrayList<>();
+            int packedEnd = packs && tagSize == 1 ? shared.placeDescending(perState, placeInOrder(fn, borrowed, 0, pinnedFirst)) : -1;
             if (packedEnd >= 0 && packedEnd <= 31) {
-                placeInOrder(fn, borrowed, 0, pinned);
+                pinned.addAll(pinnedFirst);
                 tagOffset = packedEnd;
                 size = packedEnd + tagSize;
             } else {

@@ -68,8 +68,8 @@ public final class LayoutVerifier {
             int pinnedEnd = fields.size();   // the discriminant, then the pinned fields
             for (StateMachine.Slot slot : s.saved()) {
                 Field f = slot(slot, fn, m);
-                // Packed: a saved value may sit at any byte, an f32 excepted (OverlapLayout).
-                fields.add(m.packed() && !(slot.type() instanceof mote.types.Type.Float32) ? new Field(f.name(), f.offset(), f.size(), 1) : f);
+                // Packed: a saved value may sit at any byte, an f32 excepted.
+                fields.add(m.packed() && mote.opt.OverlapLayout.packable(slot.type()) ? new Field(f.name(), f.offset(), f.size(), 1) : f);
             }
             if (s.awaitee() != null)
                 fields.add(new Field("awaitee " + s.awaitee().callee(), s.awaitee().offset(), s.awaitee().size(), s.awaitee().align()));

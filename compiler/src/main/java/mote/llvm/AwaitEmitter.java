@@ -99,13 +99,7 @@ abstract sealed class AwaitEmitter extends PrintEmitter permits BodyEmitter {
             cg.copyBytes(slots[slot.local().index()], slot.type().align(), cg.offsetPtr(self, slot.offset()), align, slot.type());
             return;
         }
-        LLVMTypeRef t = cg.llvmType(slot.type());
-        if (slot.narrowed()) {   // kept in fewer bytes: every value it can have there fits them
-            LLVMValueRef kept = cg.loadSlot(cg.llvmType(slot.storage()), cg.offsetPtr(self, slot.offset()), align);
-            LLVMBuildStore(cg.builder, LLVMBuildZExt(cg.builder, kept, t, ""), slots[slot.local().index()]);
-            return;
-        }
-        LLVMBuildStore(cg.builder, cg.loadSlot(t, cg.offsetPtr(self, slot.offset()), align), slots[slot.local().index()]);
+        LLVMBuildStore(cg.builder, cg.sm.loadSaved(self, machine, slot), slots[slot.local().index()]);
     }
 
     void save(StateMachine.Slot slot) {

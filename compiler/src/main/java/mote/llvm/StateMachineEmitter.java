@@ -187,6 +187,11 @@ final class StateMachineEmitter {
     LLVMValueRef savedValue(LLVMValueRef self, StateMachine m, StateMachine.State st, Local local) {
         StateMachine.Slot slot = m.slot(st, local);
         if (slot == null) throw new IllegalStateException(m.function() + " " + st.name() + " does not save " + local);
+        return loadSaved(self, m, slot);
+    }
+
+    /** A scalar slot's value as its local's type: read at the alignment the layout guarantees, zero-extended if narrowed. */
+    LLVMValueRef loadSaved(LLVMValueRef self, StateMachine m, StateMachine.Slot slot) {
         LLVMValueRef kept = cg.loadSlot(cg.llvmType(slot.storage()), cg.offsetPtr(self, slot.offset()), m.accessAlign(slot));
         return slot.narrowed() ? LLVMBuildZExt(cg.builder, kept, cg.llvmType(slot.type()), "") : kept;
     }

@@ -88,7 +88,7 @@ final class TaskTable {
                 LLVMTypeRef bytes = LLVMArrayType(cg.i8, Math.max(1, m.size()));
                 states[i] = LLVMAddGlobal(cg.module, bytes, name);
                 LLVMSetInitializer(states[i], LLVMConstNull(bytes));
-                LLVMSetAlignment(states[i], Math.max(m.align(), 1));   // a packed state needs none: its bytes go where they fit
+                LLVMSetAlignment(states[i], m.align());   // a packed state may need none: its bytes go where they fit
             }
             taskStates.put(e.getKey(), states);
             if (cg.debug.di != null) cg.debug.declareTaskStates(e.getKey(), states);

@@ -46,7 +46,12 @@ public final class OverlapLayout implements LayoutPass, Placement {
     @Override public boolean narrows(BuildMode mode) { return !mode.debug(); }
 
     @Override public int required(Type t, BuildMode mode) {
-        return packs(mode) && !(t instanceof Type.Float32) ? 1 : t.align();
+        return packs(mode) && packable(t) ? 1 : t.align();
+    }
+
+    /** Whether a packed state may keep a saved value of type {@code t} at any address: all but an f32 (VLDR faults unaligned). */
+    public static boolean packable(Type t) {
+        return !(t instanceof Type.Float32);
     }
 
     @Override public int placeDescending(List<List<Item>> states, int start) {
