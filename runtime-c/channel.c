@@ -23,8 +23,9 @@
  *
  * Such a program, when its tasks and its channels' capacities fit a byte, has compact
  * headers besides (mote_channels_compact): head, count and the two waiting tasks a byte
- * each, the items (a signal's value) at offset 4. The compiler reserves 8 bytes less for
- * each static channel and signal then.
+ * each, the items at offset 4; a signal's count and waiting task share one byte, its value
+ * at offset 1. The compiler reserves a static channel 8 bytes less then, a static signal
+ * 7 less.
  *
  * Every operation runs with interrupts masked, so try_send, try_recv and
  * signal raise are legal in interrupt handlers.
@@ -306,9 +307,17 @@ bool mote_channel_drained(struct mote_channel *c)
     return drained;
 }
 
-/* ---- Signal<T>: its own layout (mote_rt.h), the value where a channel keeps its senders ---- */
+/* ---- Signal<T>: its own layout (mote_rt.h), the value where a channel keeps its senders ----
+ *
+ * With compact headers a signal has a header of one byte, its value at offset 1: bit 7 is its
+ * count (a value raised and not yet taken), bits 0-6 the waiting task's id + 1, or 0 (the
+ * compiler allows compact headers to a program with signals only while its task ids fit).
+ * A raise wakes that task and clears it, so a raised signal never records a waiter. */
+#define SIGNAL_RAISED 0x80u
+#define SIGNAL_TASK 0x7Fu
 
-FIELD uint8_t *signal_value(struct mote_channel *s) { return compact() ? (uint8_t *)s + COMPACT_HEADER : (uint8_t *)&s->senders; }
+FIELD uint8_t *signal_byte(struct mote_channel *s) { return (uint8_t *)s; }
+FIELD uint8_t *signal_value(struct mote_channel *s) { return compact() ? (uint8_t *)s + 1 : (uint8_t *)&s->senders; }
 /* The value's size; the low half only, so a channel shape passed by mistake cannot overrun. */
 static uint32_t signal_size(uint32_t size) { return size & 0xFFFFu; }
 
@@ -316,17 +325,27 @@ void mote_signal_raise(struct mote_channel *s, const void *value, uint32_t size)
 {
     uint32_t primask = mote_lock();
     copy(signal_value(s), value, signal_size(size));   /* an unread value is replaced */
-    set_count(s, 1);
-    notify(s, false);
+    if (compact()) {
+        uint32_t task = *signal_byte(s) & SIGNAL_TASK;
+        *signal_byte(s) = SIGNAL_RAISED;
+        if (task != 0)
+            mote_wake_locked(task - 1u);
+    } else {
+        set_count(s, 1);
+        notify(s, false);
+    }
     mote_unlock(primask);
 }
 
 static bool signal_take_locked(struct mote_channel *s, void *out, uint32_t size)
 {
-    if (get_count(s) == 0)
+    if (compact() ? (*signal_byte(s) & SIGNAL_RAISED) == 0 : get_count(s) == 0)
         return false;
     copy(out, signal_value(s), signal_size(size));
-    set_count(s, 0);
+    if (compact())
+        *signal_byte(s) = 0;
+    else
+        set_count(s, 0);
     return true;
 }
 
@@ -341,7 +360,13 @@ bool mote_signal_try_recv(struct mote_channel *s, void *out, uint32_t size)
 MOTE_INLINE_FOR_SPEED bool mote_signal_wait(struct mote_channel *s, void *out, struct mote_waiter *w, uint32_t size)
 {
     uint32_t primask = mote_lock();
-    bool received = poll_waiter(s, w, signal_take_locked(s, out, size), 0);
+    bool received = signal_take_locked(s, out, size);
+    if (compact()) {
+        if (!received)   /* nothing raised: the byte held 0, or this task's id */
+            *signal_byte(s) = (uint8_t)(mote_current_task() + 1u);
+    } else {
+        received = poll_waiter(s, w, received, 0);
+    }
     mote_unlock(primask);
     return received;
 }

@@ -186,7 +186,8 @@ struct mote_channel {          /* 12 bytes, align 4; all zero = empty */
 /* A Signal<T> holds the latest value raised. Nothing waits to send on one, so its value takes
  * the senders' word: head (unused), count (0 or 1) and receivers, then the value at offset 8
  * (MOTE_SIGNAL_HEADER). Its calls take the value's size, not a shape. A waiter that gives up
- * leaves with mote_channel_cancel, as on a channel. */
+ * leaves with mote_channel_cancel, as on a channel. In a program with compact channel headers
+ * (channel.c) a signal's header is one byte instead, its value at offset 1. */
 #define MOTE_SIGNAL_HEADER 8u
 #define MOTE_SIGNAL_STORAGE(value_size) \
     struct { uint16_t head, count; struct mote_waiter *receivers; uint8_t value[(value_size)]; }

@@ -63,8 +63,8 @@ final class DebugTypes {
     }
 
     /**
-     * The DWARF type of a static of type {@code t}: as {@link #of}, but a lone channel with a
-     * compact header is the size of its static, 8 bytes under its type's.
+     * The DWARF type of a static of type {@code t}: as {@link #of}, but a lone channel or signal
+     * with a compact header is the size of its static, under its type's.
      */
     LLVMMetadataRef ofStatic(Type t) {
         int bytes = mote.opt.CompactChannels.staticSize(t, compactChannels);
@@ -218,7 +218,15 @@ final class DebugTypes {
     private LLVMMetadataRef channel(Type.Channel ch, int bytes) {
         List<LLVMMetadataRef> members = new ArrayList<>();
         int items;
-        if (compactChannels && !ch.isEvent()) {
+        int align = ch.align();
+        if (compactChannels && ch.signal()) {
+            // one byte: the waiting task (id + 1) in bits 0-6, the count in bit 7 (runtime-c's channel.c)
+            LLVMMetadataRef u8 = of(Type.U8);
+            members.add(LLVMDIBuilderCreateBitFieldMemberType(di, scope, "receiver_task", 13, file, 0, 7, 0, 0, LLVMDIFlagZero, u8));
+            members.add(LLVMDIBuilderCreateBitFieldMemberType(di, scope, "count", 5, file, 0, 1, 7, 0, LLVMDIFlagZero, u8));
+            items = mote.opt.CompactChannels.SIGNAL_HEADER;
+            if (bytes != ch.size()) align = 1;   // the static: aligned to a byte (CompactChannels.staticAlign)
+        } else if (compactChannels && !ch.isEvent()) {
             LLVMMetadataRef u8 = of(Type.U8);
             members.add(member("head", u8, 0, 8));
             members.addAll(count(u8, 1, 8));
@@ -234,7 +242,7 @@ final class DebugTypes {
             items = ch.header();
         }
         if (ch.element().size() > 0) members.add(member("items", array(ch.element(), ch.capacity()), items, 8L * ch.element().size() * ch.capacity()));
-        return struct(ch.toString(), 8L * bytes, 8 * ch.align(), members);
+        return struct(ch.toString(), 8L * bytes, 8 * align, members);
     }
 
     /**

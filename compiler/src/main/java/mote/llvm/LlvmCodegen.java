@@ -509,7 +509,7 @@ public final class LlvmCodegen implements AutoCloseable {
             } else {
                 LLVMSetInitializer(v, constScalar(g.type(), g.initialValue()));
             }
-            LLVMSetAlignment(v, Math.max(1, g.type().align()));
+            LLVMSetAlignment(v, mote.opt.CompactChannels.staticAlign(g.type(), compactChannels));
             LLVMSetLinkage(v, LLVMInternalLinkage);
             // A channel changes through its methods although the static is not `mut`: it lives in
             // RAM, and starts empty, all zero bytes (.bss).

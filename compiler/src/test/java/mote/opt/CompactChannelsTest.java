@@ -50,11 +50,41 @@ class CompactChannelsTest {
         assertFalse(compact(128, "", "DATA.close();", false));
     }
 
-    /** A waiting task is kept as its slot + 1 in a byte: 254 slots at most (a pool of idle tasks beside main and producer). */
+    /**
+     * A waiting task is kept as its slot + 1 in a byte: 254 slots at most (a pool of idle tasks
+     * beside main and producer), in a program without signals.
+     */
     @Test
     void tooManyTaskSlotsKeepTheFullHeader() throws IOException {
-        assertTrue(compact(2, "task(252) fn idle() {}", "spawn idle();", false));
-        assertFalse(compact(2, "task(253) fn idle() {}", "spawn idle();", false));
+        assertTrue(compactWithoutSignal("task(252) fn idle() {}"));
+        assertFalse(compactWithoutSignal("task(253) fn idle() {}"));
+    }
+
+    /** A signal keeps its waiting task's slot + 1 in seven bits, its count in the eighth: 126 slots at most. */
+    @Test
+    void aProgramWithSignalsHasCompactHeadersUpTo126Slots() throws IOException {
+        assertTrue(compact(2, "task(124) fn idle() {}", "spawn idle();", false));
+        assertFalse(compact(2, "task(125) fn idle() {}", "spawn idle();", false));
+    }
+
+    private boolean compactWithoutSignal(String pool) throws IOException {
+        Path file = dir.resolve("nosignal.mote");
+        Files.writeString(file, """
+                static DATA: Channel<u32, 2>;
+                %s
+                task fn producer() {
+                    spawn idle();
+                    for i in 0..4u32 { DATA.send(i).await; }
+                }
+                async fn main() -> i32 {
+                    spawn producer();
+                    let mut sum = 0u32;
+                    for _i in 0..4u32 { sum += DATA.recv().await; }
+                    sum as i32
+                }
+                """.formatted(pool));
+        Compiler.Analysis a = Compiler.analyze(Compiler.read(file), EnumSet.allOf(Optimization.class), false, true);
+        return CompactChannels.applies(a.mir(), false);
     }
 
     @Test
@@ -69,20 +99,23 @@ class CompactChannelsTest {
         assertEquals(20, CompactChannels.staticSize(channel, false));
         assertEquals(12, CompactChannels.staticSize(channel, true));
         assertEquals(12, CompactChannels.staticSize(bytes, true), "rounded to the header's alignment");
-        assertEquals(12, CompactChannels.staticSize(signal, true));
+        assertEquals(9, CompactChannels.staticSize(signal, true), "one byte, then the value");
         assertEquals(16, CompactChannels.staticSize(signal, false));
+        assertEquals(1, CompactChannels.staticAlign(signal, true), "its value is copied bytewise");
+        assertEquals(4, CompactChannels.staticAlign(signal, false));
+        assertEquals(4, CompactChannels.staticAlign(channel, true), "a channel's header is read as words where full");
         assertEquals(event.size(), CompactChannels.staticSize(event, true), "events keep their lists");
         Type.Array array = new Type.Array(channel, 2);
         assertEquals(array.size(), CompactChannels.staticSize(array, true), "in an array, a channel keeps its type's stride");
     }
 
     /**
-     * The statics in the image: 8 bytes less each, built for size; built at -O 0, runtime-c's
-     * objects (compiled apart) read full headers, and the channels keep them.
+     * The statics in the image: a channel 8 bytes less, a signal 7, built for size; built at
+     * -O 0, runtime-c's objects (compiled apart) read full headers, and the channels keep them.
      */
     @Test
     void staticChannelsTakeTheirCompactSizeExceptAtO0() throws IOException {
-        assertEquals(java.util.Map.of("_M4DATA", 12L, "_M4DONE", 8L), channelSymbols(LlvmBackend.OptLevel.S));
+        assertEquals(java.util.Map.of("_M4DATA", 12L, "_M4DONE", 5L), channelSymbols(LlvmBackend.OptLevel.S));
         assertEquals(java.util.Map.of("_M4DATA", 20L, "_M4DONE", 12L), channelSymbols(LlvmBackend.OptLevel.O0));
     }
 
