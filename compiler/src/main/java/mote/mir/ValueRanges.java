@@ -254,8 +254,8 @@ public final class ValueRanges {
 
     /**
      * Narrows {@code yes} and {@code no} by condition {@code cond} when the block computes it as a
-     * comparison of a tracked local and the local is not assigned after it; returns whether each
-     * edge can be taken.
+     * comparison of a tracked local and neither that local nor a local it is compared with is
+     * assigned after it; returns whether each edge can be taken.
      */
     private boolean[] refine(BasicBlock b, Local cond, Range[] yes, Range[] no) {
         List<Statement> ss = b.statements();
@@ -272,7 +272,10 @@ public final class ValueRanges {
             op = switch (op) { case LT -> BinOp.GT; case LE -> BinOp.GE; case GT -> BinOp.LT; case GE -> BinOp.LE; default -> op; };
         }
         if (!(left instanceof Operand.Copy x) || max[x.local().index()] < 0) return both;
-        for (int i = at + 1; i < ss.size(); i++) if (ss.get(i) instanceof Statement.Assign a && a.dest().equals(x.local())) return both;
+        // Both operands' ranges are read at the block's end: neither may change after the comparison.
+        for (int i = at + 1; i < ss.size(); i++)
+            if (ss.get(i) instanceof Statement.Assign a && (a.dest().equals(x.local())
+                    || right instanceof Operand.Copy r && a.dest().equals(r.local()))) return both;
         Range k = rangeOf(right, yes);
         if (k == null) return both;
         int l = x.local().index();
@@ -333,6 +336,9 @@ public final class ValueRanges {
             return null;
         }
         long limit = 1L << 32;   // beyond any tracked type: apply rejects what does not fit
+        // Release builds take a shift's amount modulo the width of the value shifted (u16 >> 17
+        // shifts by 1): only an amount under that width is the shift it says.
+        long width = fn.typeOf(b.left()) instanceof Type.Int t ? t.bits() : 32;
         return switch (b.op()) {
             case ADD -> x.hi + y.hi < limit ? new Range(x.lo + y.lo, x.hi + y.hi) : null;
             case SUB -> x.lo >= y.hi ? new Range(x.lo - y.hi, x.hi - y.lo) : null;
@@ -341,8 +347,8 @@ public final class ValueRanges {
             case REM -> y.hi > 0 ? new Range(0, Math.min(x.hi, y.hi - 1)) : new Range(0, x.hi);
             case BIT_AND -> new Range(0, Math.min(x.hi, y.hi));
             case BIT_OR, BIT_XOR -> new Range(0, Long.highestOneBit(Math.max(x.hi, y.hi)) * 2 - 1);
-            case SHR -> y.lo == y.hi && y.hi < 32 ? new Range(x.lo >>> y.hi, x.hi >>> y.hi) : new Range(0, x.hi);
-            case SHL -> y.lo == y.hi && y.hi < 32 && (x.hi << y.hi) < limit ? new Range(x.lo << y.hi, x.hi << y.hi) : null;
+            case SHR -> y.lo == y.hi && y.hi < width ? new Range(x.lo >>> y.hi, x.hi >>> y.hi) : new Range(0, x.hi);
+            case SHL -> y.lo == y.hi && y.hi < width && (x.hi << y.hi) < limit ? new Range(x.lo << y.hi, x.hi << y.hi) : null;
             default -> null;
         };
     }

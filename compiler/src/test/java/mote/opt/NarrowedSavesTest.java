@@ -87,6 +87,23 @@ class NarrowedSavesTest {
         assertEquals("i32", keptAs("let mut i: i32 = 0; while i < 10 { yield_now().await; i += 1; }", "i"), "signed: not narrowed");
     }
 
+    /**
+     * Found by review: release builds shift by the amount modulo the value's width, so a u16
+     * shifted right by 17 keeps 15 bits, not none; and a comparison narrows nothing once the
+     * local compared with is assigned after it in the same block.
+     */
+    @Test
+    void shiftsPastTheWidthAndBoundsReassignedAfterTheComparisonKeepTheType() throws IOException {
+        assertEquals("u16", keptAs("let w = SEED as u16; let y = w >> 17; yield_now().await; println(\"{}\", y);", "y"));
+        assertEquals("u8", keptAs("let w = SEED as u16; let y = w >> 8; yield_now().await; println(\"{}\", y);", "y"));
+        assertEquals("u32", keptAs("""
+                let i: u32 = SEED;
+                let mut limit: u32 = SEED;
+                let under = i < limit;
+                limit = 8;
+                if under { yield_now().await; println("{} {}", i, limit); }""", "i"));
+    }
+
     @Test
     void debugBuildsKeepEveryValueAsItsType() throws IOException {
         assertEquals("u32", kept("for i in 0u32..10 { yield_now().await; println(\"{}\", i); }", true).get("i"));
