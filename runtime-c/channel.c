@@ -326,10 +326,12 @@ void mote_signal_raise(struct mote_channel *s, const void *value, uint32_t size)
     uint32_t primask = mote_lock();
     copy(signal_value(s), value, signal_size(size));   /* an unread value is replaced */
     if (compact()) {
-        uint32_t task = *signal_byte(s) & SIGNAL_TASK;
+        /* The byte held 0, SIGNAL_RAISED or a waiting task's id + 1: only the last is under
+         * SIGNAL_TASK once one less. */
+        uint32_t waiting = *signal_byte(s) - 1u;
         *signal_byte(s) = SIGNAL_RAISED;
-        if (task != 0)
-            mote_wake_locked(task - 1u);
+        if (waiting < SIGNAL_TASK)
+            mote_wake_locked(waiting);
     } else {
         set_count(s, 1);
         notify(s, false);
@@ -363,7 +365,7 @@ MOTE_INLINE_FOR_SPEED bool mote_signal_wait(struct mote_channel *s, void *out, s
     bool received = signal_take_locked(s, out, size);
     if (compact()) {
         if (!received)   /* nothing raised: the byte held 0, or this task's id */
-            *signal_byte(s) = (uint8_t)(mote_current_task() + 1u);
+            *signal_byte(s) = (uint8_t)(mote_task_current + 1u);
     } else {
         received = poll_waiter(s, w, received, 0);
     }

@@ -295,13 +295,14 @@ __attribute__((minsize)) void Reset_Handler(void)   /* runs once: size over spee
     SCB_CPACR |= CPACR_CP10_CP11_FULL;
     __asm__ volatile("dsb\n\tisb" ::: "memory");
 #endif
-    /* Plain loops, not memcpy/memset: nothing may rely on .data or .bss yet. */
-    if (mote_image_has_data) {
-        uint32_t *src = &_sidata;
-        for (uint32_t *dst = &_sdata; dst < &_edata;)
+    /* Plain loops, not memcpy/memset: nothing may rely on .data or .bss yet. .bss follows
+     * .data, with at most its alignment's padding between them (the linker script asserts
+     * it), so one pointer walks both and zeroes the padding too. */
+    uint32_t *dst = &_sdata;
+    if (mote_image_has_data)
+        for (uint32_t *src = &_sidata; dst < &_edata;)
             *dst++ = *src++;
-    }
-    for (uint32_t *dst = &_sbss; dst < &_ebss;)
+    for (; dst < &_ebss;)
         *dst++ = 0;
 
     board_init();

@@ -150,10 +150,10 @@ void mote_task_timer_cancel(uint8_t *state)
     *state = MOTE_NODE_IDLE;
 }
 
+/* Unmasked: thread mode changes the timers with interrupts masked, and no other handler
+ * touches them (handlers only wake tasks, a byte store). */
 void SysTick_Handler(void)
 {
-    uint32_t primask = mote_irq_save();
     tasks.base += period();
     expire_tasks();
-    mote_irq_restore(primask);
 }

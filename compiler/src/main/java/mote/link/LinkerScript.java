@@ -97,6 +97,9 @@ public final class LinkerScript {
                     . = ALIGN(4);
                     _ebss = .;
                   } > RAM
+                  /* Reset_Handler zeroes from where its copy of .data ended to the end of .bss:
+                     only .bss's alignment padding may lie between them. */
+                  ASSERT(_sbss == ALIGN(_edata, ALIGNOF(.bss)), ".bss must follow .data directly")
 
                   /* No unwinder on the target: unwind tables would only take flash. */
                   /DISCARD/ : { *(.ARM.exidx .ARM.exidx.* .ARM.extab .ARM.extab.*) }
