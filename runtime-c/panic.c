@@ -140,7 +140,3 @@ __attribute__((minsize)) _Noreturn void mote_panic_end_interned(void)
     panic_finish();
 }
 
-_Noreturn void mote_exit(int32_t code)
-{
-    mote_semihost_exit(code);
-}

@@ -243,8 +243,7 @@ void mote_console_putc(uint8_t c);
 /* Polls ready tasks until the main task finishes; never returns. */
 _Noreturn void mote_executor_run(void);
 
-/* ARM semihosting (QEMU, debug probes). */
-_Noreturn void mote_semihost_exit(int32_t code);
+/* ARM semihosting (QEMU, debug probes); mote_exit (above) is SYS_EXIT_EXTENDED. */
 void mote_semihost_write0(const char *s);
 void mote_semihost_writec(char c);
 
