@@ -25,7 +25,7 @@
  * headers besides (mote_channels_compact): head, count and the two waiting tasks a byte
  * each, the items at offset 4; a signal's count and waiting task share one byte, its value
  * at offset 1. The compiler reserves a static channel 8 bytes less then, a static signal
- * 7 less.
+ * 1 + its value's size (7 to 10 bytes less).
  *
  * Every operation runs with interrupts masked, so try_send, try_recv and
  * signal raise are legal in interrupt handlers.
@@ -311,7 +311,8 @@ bool mote_channel_drained(struct mote_channel *c)
  *
  * With compact headers a signal has a header of one byte, its value at offset 1: bit 7 is its
  * count (a value raised and not yet taken), bits 0-6 the waiting task's id + 1, or 0 (the
- * compiler allows compact headers to a program with signals only while its task ids fit).
+ * compiler allows compact headers to a program with signals only while its task ids fit:
+ * 127 slots, the last one's byte 0x7F).
  * A raise wakes that task and clears it, so a raised signal never records a waiter. */
 #define SIGNAL_RAISED 0x80u
 #define SIGNAL_TASK 0x7Fu

@@ -59,7 +59,8 @@ static uint32_t held_bit(uint8_t state)
 static uint32_t period(void) { return SYST_RVR + 1u; }
 
 /* Per-task timers: cycles since SysTick started (it starts here when stopped), modulo 2^32.
- * Interrupts masked; a wrap while they were masked shows as a pending SysTick. */
+ * Interrupts masked, or in the SysTick handler; a wrap while they were masked shows as a
+ * pending SysTick. */
 static uint32_t task_clock(void)
 {
     if (!(SYST_CSR & 1u)) {
@@ -76,7 +77,8 @@ static uint32_t task_clock(void)
 }
 
 /* Per-task timers: wakes the tasks whose deadline has come, then runs SysTick to the next one,
- * or stops it when no task sleeps. Interrupts masked. */
+ * or stops it when no task sleeps. Interrupts masked, or in the SysTick handler (which no
+ * other handler preempts to touch the timers). */
 static void expire_tasks(void)
 {
     uint32_t now = task_clock();

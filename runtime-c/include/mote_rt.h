@@ -99,11 +99,12 @@ enum {
  * masked; waking a task that is not LIVE does nothing. */
 void mote_wake(uint32_t id);
 /* The same (a wake-up is one byte store and needs no critical section): the name runtime-c
- * code uses where it holds interrupts masked for its own structures. */
+ * code uses where it holds interrupts masked for its own structures, or runs in SysTick. */
 void mote_wake_locked(uint32_t id);
 /* The id of the task being polled (what waiter and timer nodes record). */
 uint32_t mote_current_task(void);
-/* The same, as the variable a debugger reads (qemu/gdbinit); code calls mote_current_task. */
+/* The same, as the variable a debugger reads (qemu/gdbinit); runtime-c reads it directly
+ * where a call would be kept out of line (a compact signal's wait, the per-task timers). */
 extern uint32_t mote_task_current;
 extern uint32_t mote_panic_from[4];   /* panic.c: --backtrace builds, for mote_panic_trace */
 /* Claims a FREE or FINISHED slot among [first, first + n), marks it LIVE and
@@ -266,8 +267,9 @@ static inline void mote_irq_restore(uint32_t primask)
  * ready set, channels, events, mutexes). Compiled as a library (objects: C programs, -O 0),
  * runtime-c assumes so. Compiled as bitcode for a whole-program build (MOTE_WHOLE_PROGRAM),
  * executor.c defines it, weak and true, and mote.llvm.WholeProgram sets it: a program with
- * no interrupt handler and no timer runs all of that code in thread mode only, so nothing
- * preempts it and masking is dropped. */
+ * no interrupt handler runs all of that code in thread mode only (the timers' SysTick handler
+ * touches only the timers, masked by their own code, and ready flags), so nothing preempts
+ * it and masking is dropped. */
 #ifdef MOTE_WHOLE_PROGRAM
 extern const bool mote_handlers_use_runtime;
 #else

@@ -467,7 +467,8 @@ public final class LlvmCodegen implements AutoCloseable {
             throw new IllegalStateException("channel waits laid out without waiter nodes in a program whose channels keep lists");
         LLVMSetInitializer(direct, constInt(i8, directChannels ? 1 : 0));
         LLVMSetGlobalConstant(direct, 1);
-        // Their headers a byte per field where everything fits: static channels take 8 bytes less.
+        // Their headers a byte per field where everything fits: static channels take 8 bytes less,
+        // static signals one byte and their value, at any address.
         compactChannels = runtimeWithProgram && mote.opt.CompactChannels.applies(program, debugBuild);
         LLVMValueRef compact = LLVMAddGlobal(module, i8, "mote_channels_compact");
         LLVMSetInitializer(compact, constInt(i8, compactChannels ? 1 : 0));

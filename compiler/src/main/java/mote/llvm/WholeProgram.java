@@ -155,19 +155,18 @@ public final class WholeProgram {
 
     /**
      * Sets runtime-c's `mote_handlers_use_runtime` (see mote_rt.h) from what was linked: only
-     * interrupt handlers the program defines (`mote_irq_N`) and the timer queue's SysTick
-     * handler run runtime code outside thread mode. With neither, the channels, events and
-     * mutexes are only touched in thread mode and their masking folds away. One timer at a
-     * time ({@code mote_timer_single}), the SysTick handler only sets its node's state and
-     * the sleeper's ready flag, which need no masking.
+     * interrupt handlers the program defines (`mote_irq_N`) may touch the channels, events and
+     * mutexes. Without one, those are only touched in thread mode and their masking folds
+     * away. The timers' SysTick handler does not count, in any of the three designs: it
+     * changes only the timers' own state, which thread mode changes with interrupts masked by
+     * the timer code itself (mote_irq_save, not mote_lock), and the sleepers' ready flags, one
+     * byte store each.
      */
     private static void decideHandlerUse(LLVMModuleRef module) {
-        boolean queue = !constantTrue(module, "mote_timer_single");
         boolean handlers = false;
         for (LLVMValueRef f = LLVMGetFirstFunction(module); f != null && !f.isNull() && !handlers; f = LLVMGetNextFunction(f)) {
             if (LLVMIsDeclaration(f) != 0) continue;
-            String name = LLVMGetValueName(f).getString();
-            handlers = name.startsWith("mote_irq_") || queue && name.equals("SysTick_Handler");
+            handlers = LLVMGetValueName(f).getString().startsWith("mote_irq_");
         }
         setFact(module, HANDLERS_USE_RUNTIME, handlers);
     }

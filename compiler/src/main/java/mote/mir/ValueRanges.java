@@ -16,8 +16,8 @@ import mote.types.Type;
  * Sound by construction, not by pattern: every local starts unknown (its type's whole range);
  * an assignment gives it the interval of its right-hand side where the arithmetic cannot wrap
  * (wrapping or anything not modelled gives the whole range again); a branch on a comparison
- * computed in the same block, of a local not reassigned after it, narrows that local on each
- * edge; joins take the hull, and a loop head joined more than {@link #WIDEN_AFTER} times widens
+ * computed in the same block narrows the compared local on each edge, unless it or the local
+ * it is compared with is reassigned after the comparison; joins take the hull, and a loop head joined more than {@link #WIDEN_AFTER} times widens
  * what still grows (to the next constant the function compares against, then the type's bound). Locals whose address is taken, written through a place or
  * by a `join`/`race` suspension's bookkeeping are never narrower than their type.
  */

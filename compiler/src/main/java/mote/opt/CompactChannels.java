@@ -12,8 +12,8 @@ import mote.types.Type;
  * them fits a byte runtime-c reads them as four bytes (`mote_channels_compact`, channel.c)
  * instead of the 12-byte `struct mote_channel`: the items start at offset {@link #HEADER}.
  * A signal's count (0 or 1) and waiting task share one byte, its value at offset
- * {@link #SIGNAL_HEADER}. A static channel is then reserved 8 bytes less, a static signal 7
- * and aligned to a byte (its value is copied bytewise), see {@link #staticSize} and
+ * {@link #SIGNAL_HEADER}. A static channel is then reserved 8 bytes less, a static signal
+ * 1 + size_of(T) bytes (7 to 10 less) aligned to a byte (its value is copied bytewise), see {@link #staticSize} and
  * {@link #staticAlign}; one inside an array, a struct or a task's state keeps its type's
  * size, the rest unused, so every layout computed from types stays as it is.
  *
@@ -27,14 +27,14 @@ import mote.types.Type;
 public final class CompactChannels {
     private CompactChannels() {}
 
-    /** Where a compact channel's items (a signal's value) start. */
+    /** Where a compact channel's items start. */
     public static final int HEADER = 4;
     /** Where a compact signal's value starts. */
     public static final int SIGNAL_HEADER = 1;
     /** Task slots whose id + 1 fits a byte, with 0 for "none". */
     static final int MAX_TASK_SLOTS = 254;
-    /** Task slots whose id + 1 fits a signal's low seven bits. */
-    static final int MAX_SIGNAL_TASK_SLOTS = 126;
+    /** Task slots whose id + 1 fits a signal's low seven bits (id 126 is 0x7F, under the count's bit). */
+    static final int MAX_SIGNAL_TASK_SLOTS = 127;
 
     public static boolean applies(MirProgram program, boolean debug) {
         if (!DirectChannels.applies(program, debug)) return false;

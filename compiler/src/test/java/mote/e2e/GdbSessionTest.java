@@ -172,8 +172,11 @@ class GdbSessionTest {
     void releaseImagesNameStaticsAndTasksToo() throws Exception {
         assumeTrue(installed(GDB), GDB + " is not installed (make test installs it: apt-get install gdb-multiarch)");
         String out = session(Compiler.Options.defaults(Board.load("lm3s6965evb"), dir.resolve("out")), List.of(
-                "break blinker.task", "continue", "continue", "bt", "print GAINS", "print blinker_state", "mote tasks"));
+                "break blinker.task", "continue", "continue", "bt", "print GAINS", "print blinker_state", "mote tasks", "print FINISHED"));
         assertFalse(out.contains("Error in sourced command file"), out);
+        // A compact signal: one byte, main (task 0) waiting as 1, nothing raised; then its value.
+        assertMatches(out, "\\$\\d+ = \\{\\s*receiver_task = 1,\\s*count = 0,\\s*items = \\{0\\}\\s*\\}");
+        assertMatches(out, "  task 0 main: live, waiting, in Suspend\\d+, wait on signal FINISHED, 0 queued");
         assertMatches(out, "#0  blinker\\.task \\(\\) at sensors\\.mote:20\n#1  0x[0-9a-f]+ in mote_executor_run \\(\\) at \\S+executor\\.c:\\d+\n(?!#2)");
         assertTrue(out.contains("$1 = {2, 3, 5}\n"), out);
         assertMatches(out, "\\$2 = \\{\\s+state = Suspend\\d+,\\s+i = 0,\\s+awaiting = \\{");

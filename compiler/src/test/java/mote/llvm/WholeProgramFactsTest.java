@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What {@link WholeProgram} decides about runtime-c from the whole program:
- * - it masks interrupts around the ready set, channels, events and mutexes only where a handler
- *   could preempt it (`mote_handlers_use_runtime`): a program with neither an interrupt handler
- *   nor a timer has no `primask` access in its image; one with either keeps the masking;
+ * - it masks interrupts around channels, events and mutexes only where a handler could
+ *   preempt it (`mote_handlers_use_runtime`): a program without an interrupt handler has no
+ *   `primask` access in its image but the timers' own; one with a handler keeps the masking;
  * - startup copies .data only when a variable starts non-zero (`mote_image_has_data`);
  * - built for speed (-O 2), runtime-c is compiled for speed (MOTE_FOR_SPEED) and the program's
  *   functions may inline it; built for size they never do, and their calls to a runtime
@@ -54,11 +54,23 @@ class WholeProgramFactsTest {
         assertFalse(code.contains("primask"), "thread-mode-only runtime code still masks:\n" + code);
     }
 
-    /** A timer queue's SysTick handler links and unlinks nodes: two sleeping tasks need one. */
+    /**
+     * A timer's SysTick handler touches only the timers, which the timer code masks itself, and
+     * ready flags: the channels' masking folds away as in a program without timers, and the
+     * timers' own stays. Two sleeping tasks get per-task timers; reading the clock brings the
+     * queue, whose handler masks too.
+     */
     @Test
-    void aTimerQueueKeepsTheMasking() throws IOException {
-        String twoSleepers = TASKS.replace("yield_now().await;", "sleep_us(5).await;").formatted("sleep_us(10).await;");
-        assertTrue(disassembly(twoSleepers).contains("primask"));
+    void timersMaskOnlyTheirOwnCode() throws IOException {
+        String twoSleepers = TASKS.replace("yield_now().await;", "sleep_us(5).await;");
+        String perTask = disassembly(twoSleepers.formatted("sleep_us(10).await;"));
+        assertTrue(function(perTask, "mote_task_sleep_us").contains("primask"), perTask);
+        String queue = disassembly(twoSleepers.formatted("sleep_us(10).await; sum += ticks() as u32;"));
+        assertTrue(function(queue, "SysTick_Handler").contains("primask"), queue);
+        for (String code : List.of(perTask, queue)) {
+            assertFalse(function(code, "mote_channel_send").contains("primask"), code);
+            assertFalse(function(code, "mote_channel_recv").contains("primask"), code);
+        }
     }
 
     /**

@@ -60,11 +60,11 @@ class CompactChannelsTest {
         assertFalse(compactWithoutSignal("task(253) fn idle() {}"));
     }
 
-    /** A signal keeps its waiting task's slot + 1 in seven bits, its count in the eighth: 126 slots at most. */
+    /** A signal keeps its waiting task's slot + 1 in seven bits, its count in the eighth: 127 slots at most. */
     @Test
-    void aProgramWithSignalsHasCompactHeadersUpTo126Slots() throws IOException {
-        assertTrue(compact(2, "task(124) fn idle() {}", "spawn idle();", false));
-        assertFalse(compact(2, "task(125) fn idle() {}", "spawn idle();", false));
+    void aProgramWithSignalsHasCompactHeadersUpTo127Slots() throws IOException {
+        assertTrue(compact(2, "task(125) fn idle() {}", "spawn idle();", false));
+        assertFalse(compact(2, "task(126) fn idle() {}", "spawn idle();", false));
     }
 
     private boolean compactWithoutSignal(String pool) throws IOException {
@@ -110,7 +110,7 @@ class CompactChannelsTest {
     }
 
     /**
-     * The statics in the image: a channel 8 bytes less, a signal 7, built for size; built at
+     * The statics in the image: a channel 8 bytes less, a Signal<u32> 7, built for size; built at
      * -O 0, runtime-c's objects (compiled apart) read full headers, and the channels keep them.
      */
     @Test
