@@ -120,8 +120,35 @@ public final class MoteLanguageServer implements LanguageServer, LanguageClientA
         return org.eclipse.lsp4j.jsonrpc.RemoteEndpoint.DEFAULT_EXCEPTION_HANDLER.apply(thrown);
     }
 
+    /** Held here: java.util.logging keeps loggers weakly, and a collected one loses its handler. */
+    private static final java.util.logging.Logger LSP4J_LOG = java.util.logging.Logger.getLogger("org.eclipse.lsp4j");
+
+    /**
+     * lsp4j reports what it cannot read (a header whose Content-Length is not a number, a body
+     * that is not JSON) through java.util.logging, as a SEVERE record with a stack trace, and
+     * reads on. Editors show the server's stderr in a log: one line naming the problem serves.
+     */
+    static void reportProtocolErrorsInOneLine() {
+        java.util.logging.Logger lsp4j = LSP4J_LOG;
+        lsp4j.setUseParentHandlers(false);
+        for (java.util.logging.Handler h : lsp4j.getHandlers()) lsp4j.removeHandler(h);
+        lsp4j.addHandler(new java.util.logging.Handler() {
+            @Override public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel().intValue() < java.util.logging.Level.WARNING.intValue()) return;
+                Throwable t = r.getThrown();
+                String what = t instanceof NumberFormatException ? "a Content-Length that is not a number (" + t.getMessage() + ")"
+                        : t != null && t.getMessage() != null ? t.getMessage() : r.getMessage();
+                System.err.println("mote lsp: cannot read a message from the editor: "
+                        + what.replace("\r", "\\r").replace("\n", "\\n"));
+            }
+            @Override public void flush() { System.err.flush(); }
+            @Override public void close() {}
+        });
+    }
+
     /** Serves the protocol on these streams until the client exits; returns the exit code. */
     public static int serve(InputStream in, OutputStream out) {
+        reportProtocolErrorsInOneLine();
         MoteLanguageServer server = new MoteLanguageServer();
         Launcher<LanguageClient> launcher = new LSPLauncher.Builder<LanguageClient>()
                 .setLocalService(server).setRemoteInterface(LanguageClient.class).setInput(in).setOutput(out)

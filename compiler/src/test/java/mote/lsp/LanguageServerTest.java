@@ -217,6 +217,29 @@ class LanguageServerTest {
      * parameters. Mid-edit, a text that does not parse keeps the outline of the last one that did.
      */
     /** A request the server does not serve is MethodNotFound (-32601), as the protocol says, not an internal error. */
+    /**
+     * A message the server cannot read (a Content-Length that is not a number) is one line on
+     * stderr, not a stack trace, and the server reads on: the next, well-formed request is
+     * answered (a shutdown, after which the stream's end is a clean exit).
+     */
+    @Test
+    void anUnreadableMessageIsOneLineAndTheServerReadsOn() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dmote.home=" + MoteHome.get(), "-cp", System.getProperty("java.class.path"), Main.class.getName(), "lsp").start();
+        String body = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"shutdown\"}";
+        String input = "Content-Length: abc\r\n\r\n" + "Content-Length: " + body.length() + "\r\n\r\n" + body;
+        try (var in = p.getOutputStream()) {
+            in.write(input.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(err.startsWith("mote lsp: cannot read a message from the editor: a Content-Length that is not a number"), err);
+        assertTrue(err.lines().allMatch(l -> l.startsWith("mote lsp: ")), "one line per problem, no stack trace:\n" + err);
+        assertTrue(out.contains("\"id\":7"), "the next request is answered: " + out);
+        assertEquals(0, p.exitValue(), "shut down, then the stream ended");
+    }
+
     @Test
     void requestsNotServedAreMethodNotFound() throws Exception {
         var formatting = client.server.getTextDocumentService().formatting(
