@@ -69,7 +69,7 @@ final class DebugTypes {
     LLVMMetadataRef ofStatic(Type t) {
         int bytes = mote.opt.CompactChannels.staticSize(t, compactChannels);
         if (!(t instanceof Type.Channel ch) || bytes == t.size()) return of(t);
-        return named.computeIfAbsent("static " + ch, k -> channel(ch, bytes));
+        return named.computeIfAbsent("static " + ch, k -> channel(ch, bytes, mote.opt.CompactChannels.staticAlign(ch, compactChannels)));
     }
 
     LLVMMetadataRef file() { return file; }
@@ -211,21 +211,19 @@ final class DebugTypes {
 
     /** runtime-c's `struct mote_channel` (docs/runtime-abi.md), then the items. */
     private LLVMMetadataRef channel(Type.Channel ch) {
-        return channel(ch, ch.size());
+        return channel(ch, ch.size(), ch.align());
     }
 
-    /** The same in {@code bytes}: a compact header's bytes (mote.opt.CompactChannels) where the program has them. */
-    private LLVMMetadataRef channel(Type.Channel ch, int bytes) {
+    /** The same in {@code bytes} at {@code align}: a static's, with a compact header (mote.opt.CompactChannels) where the program has them. */
+    private LLVMMetadataRef channel(Type.Channel ch, int bytes, int align) {
         List<LLVMMetadataRef> members = new ArrayList<>();
         int items;
-        int align = ch.align();
         if (compactChannels && ch.signal()) {
             // one byte: the waiting task (id + 1) in bits 0-6, the count in bit 7 (runtime-c's channel.c)
             LLVMMetadataRef u8 = of(Type.U8);
             members.add(LLVMDIBuilderCreateBitFieldMemberType(di, scope, "receiver_task", 13, file, 0, 7, 0, 0, LLVMDIFlagZero, u8));
             members.add(LLVMDIBuilderCreateBitFieldMemberType(di, scope, "count", 5, file, 0, 1, 7, 0, LLVMDIFlagZero, u8));
             items = mote.opt.CompactChannels.SIGNAL_HEADER;
-            if (bytes != ch.size()) align = 1;   // the static: aligned to a byte (CompactChannels.staticAlign)
         } else if (compactChannels && !ch.isEvent()) {
             LLVMMetadataRef u8 = of(Type.U8);
             members.add(member("head", u8, 0, 8));

@@ -129,10 +129,9 @@ public final class MoteLanguageServer implements LanguageServer, LanguageClientA
      * reads on. Editors show the server's stderr in a log: one line naming the problem serves.
      */
     static void reportProtocolErrorsInOneLine() {
-        java.util.logging.Logger lsp4j = LSP4J_LOG;
-        lsp4j.setUseParentHandlers(false);
-        for (java.util.logging.Handler h : lsp4j.getHandlers()) lsp4j.removeHandler(h);
-        lsp4j.addHandler(new java.util.logging.Handler() {
+        LSP4J_LOG.setUseParentHandlers(false);
+        for (java.util.logging.Handler h : LSP4J_LOG.getHandlers()) LSP4J_LOG.removeHandler(h);
+        LSP4J_LOG.addHandler(new java.util.logging.Handler() {
             @Override public void publish(java.util.logging.LogRecord r) {
                 if (r.getLevel().intValue() < java.util.logging.Level.WARNING.intValue()) return;
                 Throwable t = r.getThrown();

@@ -17,9 +17,11 @@ import mote.types.Type;
  * an assignment gives it the interval of its right-hand side where the arithmetic cannot wrap
  * (wrapping or anything not modelled gives the whole range again); a branch on a comparison
  * computed in the same block narrows the compared local on each edge, unless it or the local
- * it is compared with is reassigned after the comparison; joins take the hull, and a loop head joined more than {@link #WIDEN_AFTER} times widens
- * what still grows (to the next constant the function compares against, then the type's bound). Locals whose address is taken, written through a place or
- * by a `join`/`race` suspension's bookkeeping are never narrower than their type.
+ * it is compared with is reassigned after the comparison; joins take the hull, and a loop head
+ * joined more than {@link #WIDEN_AFTER} times widens what still grows (to the next constant
+ * the function compares against, then the type's bound). Locals whose address is taken,
+ * written through a place or by a `join`/`race` suspension's bookkeeping are never narrower
+ * than their type.
  */
 public final class ValueRanges {
     /** The values a local may hold: {@code lo..=hi}, unsigned. */

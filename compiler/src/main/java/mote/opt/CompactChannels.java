@@ -13,15 +13,16 @@ import mote.types.Type;
  * instead of the 12-byte `struct mote_channel`: the items start at offset {@link #HEADER}.
  * A signal's count (0 or 1) and waiting task share one byte, its value at offset
  * {@link #SIGNAL_HEADER}. A static channel is then reserved 8 bytes less, a static signal
- * 1 + size_of(T) bytes (7 to 10 less) aligned to a byte (its value is copied bytewise), see {@link #staticSize} and
- * {@link #staticAlign}; one inside an array, a struct or a task's state keeps its type's
- * size, the rest unused, so every layout computed from types stays as it is.
+ * 1 + size_of(T) bytes (7 to 10 less) aligned to a byte (its value is copied bytewise), see
+ * {@link #staticSize} and {@link #staticAlign}; one inside an array, a struct or a task's
+ * state keeps its type's size, the rest unused, so every layout computed from types stays as
+ * it is.
  *
  * <p>The bytes suffice when the program has at most {@link #MAX_TASK_SLOTS} task slots (a
  * waiting task is kept as its id + 1; {@link #MAX_SIGNAL_TASK_SLOTS} where it has signals,
  * whose byte keeps the count in its top bit) and every channel's capacity fits the count,
- * whose top bit is the closed flag in a program that closes channels. Events keep their lists and their
- * full header (event.c). Like DirectChannels, not a switchable async optimization: it follows
+ * whose top bit is the closed flag in a program that closes channels. Events keep their lists
+ * and their full header (event.c). Like DirectChannels, not a switchable async optimization: it follows
  * the runtime, under every `--opt`; debug builds keep the lists and the full headers.
  */
 public final class CompactChannels {
@@ -55,20 +56,25 @@ public final class CompactChannels {
     }
 
     private static boolean holdsSignal(Type t) {
-        if (t instanceof Type.Channel ch) return ch.signal();
-        if (t instanceof Type.Array a) return holdsSignal(a.element());
-        if (t instanceof Type.Struct s) return s.fields().stream().anyMatch(f -> holdsSignal(f.type()));
-        if (t instanceof Type.Tuple tu) return tu.elements().stream().anyMatch(CompactChannels::holdsSignal);
-        return false;
+        return anyChannel(t, Type.Channel::signal);
     }
 
     /** Whether every channel a value of {@code t} holds counts its items in a byte. */
     private static boolean fits(Type t, long largest) {
-        if (t instanceof Type.Channel ch) return ch.isEvent() || ch.capacity() <= largest;
-        if (t instanceof Type.Array a) return fits(a.element(), largest);
-        if (t instanceof Type.Struct s) return s.fields().stream().allMatch(f -> fits(f.type(), largest));
-        if (t instanceof Type.Tuple tu) return tu.elements().stream().allMatch(e -> fits(e, largest));
-        return true;   // a reference's target is some static's or local's type, checked there
+        return !anyChannel(t, ch -> !ch.isEvent() && ch.capacity() > largest);
+    }
+
+    /**
+     * Whether a value of {@code t} holds a channel (signal, event) for which {@code test} holds:
+     * itself, or in an array, a struct or a tuple. A reference's target is some static's or
+     * local's type, checked there.
+     */
+    private static boolean anyChannel(Type t, java.util.function.Predicate<Type.Channel> test) {
+        if (t instanceof Type.Channel ch) return test.test(ch);
+        if (t instanceof Type.Array a) return anyChannel(a.element(), test);
+        if (t instanceof Type.Struct s) return s.fields().stream().anyMatch(f -> anyChannel(f.type(), test));
+        if (t instanceof Type.Tuple tu) return tu.elements().stream().anyMatch(e -> anyChannel(e, test));
+        return false;
     }
 
     /**
