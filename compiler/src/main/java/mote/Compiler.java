@@ -24,6 +24,7 @@ import mote.opt.ConstantArguments;
 import mote.opt.ConstantCalls;
 import mote.opt.CopyPropagation;
 import mote.opt.DirectChannels;
+import mote.opt.ProvenChecks;
 import mote.opt.TaskTimers;
 import mote.opt.FixedChannels;
 import mote.opt.PrintMerge;
@@ -308,7 +309,9 @@ public final class Compiler {
             // Part of overlap-layout: an address fixed for the whole call is computed again, not saved.
             MirProgram addresses = pass("rematerialize", fixed, p -> Rematerialize.run(p, opts, debug));
             // Part of overlap-layout: a value one constant step from another saved value is computed again.
-            MirProgram done = pass("recompute values", addresses, p -> RecomputeValues.run(p, opts, debug));
+            MirProgram recomputed = pass("recompute values", addresses, p -> RecomputeValues.run(p, opts, debug));
+            // Nor this: a check the whole program proves always passes is not made.
+            MirProgram done = pass("proven checks", recomputed, p -> ProvenChecks.run(p, debug));
             // Layout-level ones are applied while lowering each async fn to its state machine.
             Map<String, StateMachine> machines = time("async lowering", () -> AsyncLowering.lower(done, new AsyncCallGraph(done), LayoutPolicy.of(opts, debug, panicAbort, unalignedWords)));
             // Always: a broken layout corrupts values on the device instead of failing here, and the check is cheap.

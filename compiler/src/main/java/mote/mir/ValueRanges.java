@@ -22,23 +22,60 @@ import mote.types.Type;
  * the function compares against, then the type's bound). Locals whose address is taken,
  * written through a place or by a `join`/`race` suspension's bookkeeping are never narrower
  * than their type.
+ *
+ * Whole-program facts widen what it knows ({@link Facts}, from mote.opt.ProvenChecks): the
+ * values every struct field of a kind may hold, and a sync fn's parameters; and a load of a
+ * place whose value a local already holds ({@link AvailableLoads}) is that local's range.
  */
 public final class ValueRanges {
     /** The values a local may hold: {@code lo..=hi}, unsigned. */
     public record Range(long lo, long hi) {
-        boolean contains(Range o) { return lo <= o.lo && o.hi <= hi; }
+        public boolean contains(Range o) { return lo <= o.lo && o.hi <= hi; }
+    }
+
+    /** What holds across the whole program: null where nothing is known beyond the type. */
+    public interface Facts {
+        /** The values field {@code index} of every struct {@code s} may hold. */
+        Range field(Type.Struct s, int index);
+
+        /** The values parameter {@code index} of fn {@code fn} may hold on entry. */
+        Range param(String fn, int index);
+
+        Facts NONE = new Facts() {
+            @Override public Range field(Type.Struct s, int index) { return null; }
+            @Override public Range param(String fn, int index) { return null; }
+        };
+    }
+
+    /** Sees each statement of each reached block with the ranges just before it ({@link #replay}); the point is only good during the call. */
+    public interface Visitor {
+        void statement(BlockId block, int index, Statement s, Point before);
+    }
+
+    /** The ranges at one point of the fn. */
+    public final class Point {
+        private final Range[] state;
+        private Point(Range[] state) { this.state = state; }
+
+        /** A constant's value or a tracked local's range; null when unknown (beyond its type's range). */
+        public Range of(Operand op) { return rangeOf(op, state); }
     }
 
     private static final int WIDEN_AFTER = 3;
 
     private final MirFn fn;
+    private final Facts facts;
+    private final AvailableLoads loads;
+    private Range[][] atStart;         // per block, after solving: each local's range on entry (null: unreached)
     private final long[] max;          // per local: its type's largest value, or -1 when untracked
     private final Range[][] atEnd;     // per block: each local's range after its statements (null: unreached)
     private final long[] sliceLength;  // per local: the length of the one string constant a slice local ever holds, or -1
-    private final long[] thresholds;   // where widening stops: the constants compared against (and one either side), sorted
+    private final long[][] thresholds;   // per local, where widening stops: what it is compared against (and one either side), sorted
 
-    private ValueRanges(MirFn fn) {
+    private ValueRanges(MirFn fn, Facts facts, AvailableLoads loads) {
         this.fn = fn;
+        this.facts = facts;
+        this.loads = loads;
         int n = fn.locals().size();
         max = new long[n];
         BitSet excluded = excluded(fn);
@@ -48,27 +85,71 @@ public final class ValueRanges {
         }
         atEnd = new Range[fn.blocks().size()][];
         sliceLength = sliceLengths(fn, excluded);
-        thresholds = thresholds(fn, sliceLength);
+        thresholds = thresholds(fn, sliceLength, facts);
     }
 
     /**
-     * Widening with thresholds: a bound that keeps growing jumps to the next constant the
-     * function compares against (so a counter under `< 6` widens to 6, not to 2^32 - 1), and
-     * only past the last to its type's bound. Finitely many, so the analysis ends.
+     * Widening with thresholds: a bound that keeps growing jumps to the next value the local is
+     * compared against (so a counter under `< 6` widens to 6, not to 2^32 - 1), and only past
+     * the last to its type's bound. What a local is compared against: a constant, a local only
+     * ever given constants, a slice's constant length, a field or a parameter (what the facts
+     * bound them by), one either side of each; with the byte and half-word bounds for all.
+     * Per local, so that a counter in a fn that compares characters against many constants does
+     * not step through each of them. Finitely many, so the analysis ends.
      */
-    private static long[] thresholds(MirFn fn, long[] sliceLength) {
-        java.util.TreeSet<Long> out = new java.util.TreeSet<>(List.of(0xFFL, 0x100L, 0xFFFFL, 0x1_0000L));
-        for (long len : sliceLength) if (len >= 0) { out.add(len); out.add(len + 1); if (len > 0) out.add(len - 1); }
+    private static long[][] thresholds(MirFn fn, long[] sliceLength, Facts facts) {
+        int n = fn.locals().size();
+        // What each local may stand for in a comparison: the constants it is given, its length
+        // or field or parameter bound; null when it is given anything else.
+        java.util.List<java.util.Set<Long>> standsFor = new java.util.ArrayList<>();
+        for (int l = 0; l < n; l++) standsFor.add(new java.util.TreeSet<>());
+        boolean[] other = new boolean[n];
+        for (int i = 0; i < fn.params().size(); i++) {
+            int l = fn.params().get(i).index();
+            Range r = facts.param(fn.name(), i);
+            if (r != null) standsFor.get(l).add(r.hi); else other[l] = true;
+        }
         for (BasicBlock b : fn.blocks())
-            for (Statement st : b.statements())
-                if (st instanceof Statement.Assign a && a.value() instanceof Rvalue.Binary bin && bin.op().isComparison())
-                    for (Operand o : List.of(bin.left(), bin.right()))
-                        if (o instanceof Operand.Const c && c.bits() >= 0 && c.bits() <= 0xFFFF_FFFFL) {
-                            out.add(c.bits());
-                            out.add(c.bits() + 1);
-                            if (c.bits() > 0) out.add(c.bits() - 1);
-                        }
-        return out.stream().mapToLong(Long::longValue).toArray();
+            for (Statement st : b.statements()) {
+                if (!(st instanceof Statement.Assign a)) continue;
+                int d = a.dest().index();
+                if (a.value() instanceof Rvalue.Use u && u.operand() instanceof Operand.Const c && c.bits() >= 0 && c.bits() <= 0xFFFF_FFFFL) {
+                    standsFor.get(d).add(c.bits());
+                } else if (a.value() instanceof Rvalue.Load ld && fieldBound(fn, ld.place(), facts) != null) {
+                    standsFor.get(d).add(fieldBound(fn, ld.place(), facts).hi);
+                } else if (a.value() instanceof Rvalue.Load ld && ld.place().projections().equals(List.of(new Place.Projection.Field(1)))
+                        && sliceLength[ld.place().local().index()] >= 0) {
+                    standsFor.get(d).add(sliceLength[ld.place().local().index()]);
+                } else {
+                    other[d] = true;
+                }
+            }
+        java.util.List<java.util.TreeSet<Long>> per = new java.util.ArrayList<>();
+        for (int l = 0; l < n; l++) per.add(new java.util.TreeSet<>(List.of(0xFFL, 0x100L, 0xFFFFL, 0x1_0000L)));
+        for (BasicBlock b : fn.blocks())
+            for (Statement st : b.statements()) {
+                if (!(st instanceof Statement.Assign a) || !(a.value() instanceof Rvalue.Binary bin) || !bin.op().isComparison()) continue;
+                for (int side = 0; side < 2; side++) {
+                    Operand x = side == 0 ? bin.left() : bin.right(), y = side == 0 ? bin.right() : bin.left();
+                    if (!(x instanceof Operand.Copy xc)) continue;
+                    java.util.Collection<Long> bounds = y instanceof Operand.Const c ? (c.bits() >= 0 && c.bits() <= 0xFFFF_FFFFL ? List.of(c.bits()) : List.of())
+                            : y instanceof Operand.Copy yc && !other[yc.local().index()] ? standsFor.get(yc.local().index()) : List.of();
+                    for (long v : bounds) {
+                        per.get(xc.local().index()).add(v);
+                        per.get(xc.local().index()).add(v + 1);
+                        if (v > 0) per.get(xc.local().index()).add(v - 1);
+                    }
+                }
+            }
+        long[][] out = new long[n][];
+        for (int l = 0; l < n; l++) out[l] = per.get(l).stream().mapToLong(Long::longValue).toArray();
+        return out;
+    }
+
+    /** What the facts bound the field a place ends in by, or null. */
+    private static Range fieldBound(MirFn fn, Place p, Facts facts) {
+        FieldRef f = fieldOf(fn, p);
+        return f == null ? null : facts.field(f.struct(), f.index());
     }
 
     /**
@@ -103,9 +184,91 @@ public final class ValueRanges {
     }
 
     public static ValueRanges compute(MirFn fn) {
-        ValueRanges r = new ValueRanges(fn);
+        return compute(fn, Facts.NONE, null);
+    }
+
+    /**
+     * What LLVM can see of the fn: no whole-program facts, and nothing known of a local after a
+     * suspension (a state machine's poll reloads it from the state object, of which LLVM
+     * knows nothing).
+     */
+    public static ValueRanges computeAsLlvmSees(MirFn fn) {
+        ValueRanges r = new ValueRanges(fn, Facts.NONE, null);
+        r.forgetAtSuspension = true;
         r.solve();
         return r;
+    }
+
+    private boolean forgetAtSuspension;
+
+    /** With whole-program {@code facts} and, when not null, the loads that read a value a local holds. */
+    public static ValueRanges compute(MirFn fn, Facts facts, AvailableLoads loads) {
+        ValueRanges r = new ValueRanges(fn, facts, loads);
+        r.solve();
+        return r;
+    }
+
+    /** A field of a struct: what a place ending in {@code .index} on a struct reads or writes. */
+    public record FieldRef(Type.Struct struct, int index) {}
+
+    /** The struct field a place ends in, when it is an unsigned integer of at most 32 bits; else null. */
+    public static FieldRef fieldOf(MirFn fn, Place p) {
+        List<Place.Projection> ps = p.projections();
+        if (ps.isEmpty() || !(ps.get(ps.size() - 1) instanceof Place.Projection.Field f)) return null;
+        Type base = new Place(p.local(), ps.subList(0, ps.size() - 1)).type(fn);
+        if (!(base instanceof Type.Struct s)) return null;
+        Type t = s.fields().get(f.index()).type();
+        return t instanceof Type.Int i && !i.signed() && i.bits() <= 32 ? new FieldRef(s, f.index()) : null;
+    }
+
+    /**
+     * Calls {@code v} for every statement of every reached block, in order, with the ranges
+     * just before it.
+     */
+    public void replay(Visitor v) {
+        for (int i = 0; i < atStart.length; i++) {
+            if (atStart[i] == null) continue;
+            Range[] state = atStart[i].clone();
+            BlockId id = new BlockId(i);
+            List<Statement> ss = fn.blocks().get(i).statements();
+            Point point = new Point(state);   // the live state: read during the call only
+            for (int k = 0; k < ss.size(); k++) {
+                v.statement(id, k, ss.get(k), point);
+                apply(ss.get(k), state, i, k);
+            }
+        }
+    }
+
+    /**
+     * Whether the condition of block {@code b}'s If or Assert is true whenever the block is
+     * reached: a comparison computed in the block, whose operands are not assigned after it,
+     * that holds for every value their ranges allow. False when unreached or unknown.
+     */
+    public boolean alwaysTrue(BlockId b) {
+        Range[] state = atEnd[b.index()];
+        BasicBlock block = fn.blocks().get(b.index());
+        Operand cond = block.terminator() instanceof Terminator.Assert a ? a.cond()
+                : block.terminator() instanceof Terminator.If iff ? iff.cond() : null;
+        if (state == null || !(cond instanceof Operand.Copy c)) return false;
+        List<Statement> ss = block.statements();
+        int at = -1;
+        for (int i = ss.size() - 1; i >= 0; i--)
+            if (ss.get(i) instanceof Statement.Assign a && a.dest().equals(c.local())) { at = i; break; }
+        if (at < 0 || !(((Statement.Assign) ss.get(at)).value() instanceof Rvalue.Binary bin) || !bin.op().isComparison()) return false;
+        for (int i = at + 1; i < ss.size(); i++)
+            if (ss.get(i) instanceof Statement.Assign a && (bin.left() instanceof Operand.Copy l && a.dest().equals(l.local())
+                    || bin.right() instanceof Operand.Copy r && a.dest().equals(r.local()))) return false;
+        Range x = rangeOf(bin.left(), state), y = rangeOf(bin.right(), state);
+        if (x == null || y == null) return false;
+        return switch (bin.op()) {
+            case LT -> x.hi < y.lo;
+            case LE -> x.hi <= y.lo;
+            case GT -> x.lo > y.hi;
+            case GE -> x.lo >= y.hi;
+            case EQ -> x.lo == x.hi && y.lo == y.hi && x.lo == y.lo;
+            case NE -> x.hi < y.lo || y.hi < x.lo;
+            default -> false;
+        };
     }
 
     /** What {@code local} may hold at the end of block {@code b} (before its terminator); its type's range when untracked or unreached. */
@@ -143,8 +306,16 @@ public final class ValueRanges {
         BitSet loopHeads = loopHeads();
         Range[] entry = new Range[max.length];
         for (int l = 0; l < max.length; l++) if (max[l] >= 0) entry[l] = top(l);
+        for (int i = 0; i < fn.params().size(); i++) {
+            int l = fn.params().get(i).index();
+            Range r = facts.param(fn.name(), i);
+            if (max[l] >= 0 && r != null && r.lo <= r.hi && top(l).contains(r)) entry[l] = r;
+        }
         atStart[0] = entry;
-        Deque<Integer> work = new ArrayDeque<>();
+        // In reverse post-order: a block after its predecessors (but a loop's back edges), so a
+        // loop settles before what follows it is looked at again.
+        int[] order = reversePostOrder();
+        java.util.PriorityQueue<Integer> work = new java.util.PriorityQueue<>(java.util.Comparator.comparingInt(b -> order[b]));
         boolean[] queued = new boolean[blocks];
         work.add(0);
         queued[0] = true;
@@ -153,7 +324,8 @@ public final class ValueRanges {
             queued[i] = false;
             BasicBlock b = fn.blocks().get(i);
             Range[] state = atStart[i].clone();
-            for (Statement s : b.statements()) apply(s, state);
+            List<Statement> ss = b.statements();
+            for (int k = 0; k < ss.size(); k++) apply(ss.get(k), state, i, k);
             atEnd[i] = state;
             for (Edge e : edges(b, state)) {
                 int t = e.target.index();
@@ -182,13 +354,39 @@ public final class ValueRanges {
             for (int i = 0; i < blocks; i++) {
                 if (starts[i] == null) { atEnd[i] = null; continue; }
                 Range[] state = starts[i].clone();
-                for (Statement s : fn.blocks().get(i).statements()) apply(s, state);
+                List<Statement> ss = fn.blocks().get(i).statements();
+                for (int k = 0; k < ss.size(); k++) apply(ss.get(k), state, i, k);
                 atEnd[i] = state;
             }
+            this.atStart = starts;
         }
     }
 
     private record Edge(BlockId target, Range[] state) {}
+
+    /** Each block's place in a reverse post-order of the blocks reached from the entry (the others last). */
+    private int[] reversePostOrder() {
+        int n = fn.blocks().size();
+        int[] order = new int[n];
+        Arrays.fill(order, n);
+        BitSet seen = new BitSet();
+        Deque<int[]> stack = new ArrayDeque<>();
+        stack.push(new int[] {0, 0});
+        seen.set(0);
+        int next = n - 1;
+        while (!stack.isEmpty()) {
+            int[] top = stack.peek();
+            List<BlockId> succ = fn.blocks().get(top[0]).terminator().successors();
+            if (top[1] < succ.size()) {
+                int s = succ.get(top[1]++).index();
+                if (!seen.get(s) && s < n) { seen.set(s); stack.push(new int[] {s, 0}); }
+            } else {
+                order[top[0]] = next--;
+                stack.pop();
+            }
+        }
+        return order;
+    }
 
     /** The targets of back edges (found by a depth-first walk from the entry): where widening happens. */
     private BitSet loopHeads() {
@@ -220,20 +418,46 @@ public final class ValueRanges {
             long lo = Math.min(a[l].lo, b[l].lo), hi = Math.max(a[l].hi, b[l].hi);
             if (widen) {
                 if (lo < a[l].lo) lo = 0;
-                if (hi > a[l].hi) hi = nextThreshold(hi, max[l]);
+                if (hi > a[l].hi) hi = nextThreshold(l, hi, max[l]);
             }
-            out[l] = new Range(lo, hi);
+            out[l] = lo == a[l].lo && hi == a[l].hi ? a[l] : lo == b[l].lo && hi == b[l].hi ? b[l] : new Range(lo, hi);
         }
         return out;
     }
 
-    private long nextThreshold(long hi, long top) {
-        for (long t : thresholds) if (t >= hi && t <= top) return t;
+    private long nextThreshold(int local, long hi, long top) {
+        for (long t : thresholds[local]) if (t >= hi && t <= top) return t;
         return top;
     }
 
-    /** The successors, each with the state on its edge (narrowed by the branch condition where one is known). */
+    /** The successors, each with the state on its edge, threaded past a branch on a flag the edge knows. */
     private List<Edge> edges(BasicBlock b, Range[] state) {
+        List<Edge> out = branchEdges(b, state);
+        for (int i = 0; i < out.size(); i++) out.set(i, new Edge(threaded(b, out.get(i).target), out.get(i).state));
+        return out;
+    }
+
+    /**
+     * Where an edge really leads when its target only branches on a bool the source block set to
+     * a constant: `a && b` lowers to `t = false` on one path and `if t` after the join, and
+     * following that path to the else-branch keeps the join from mixing in the path on which
+     * `a` failed (`while i < line.len && is_space(line.buf[i]) { i += 1 }` then bounds `i`).
+     */
+    private BlockId threaded(BasicBlock from, BlockId target) {
+        BasicBlock t = fn.blocks().get(target.index());
+        if (!t.statements().isEmpty() || !(t.terminator() instanceof Terminator.If iff) || !(iff.cond() instanceof Operand.Copy c)
+                || !(fn.typeOf(c.local()) instanceof Type.Bool)) return target;
+        for (int i = from.statements().size() - 1; i >= 0; i--) {
+            if (from.statements().get(i) instanceof Statement.Assign a && a.dest().equals(c.local())) {
+                if (a.value() instanceof Rvalue.Use u && u.operand() instanceof Operand.Const k) return k.bits() != 0 ? iff.then() : iff.otherwise();
+                return target;
+            }
+        }
+        return target;
+    }
+
+    /** The successors, each with the state on its edge (narrowed by the branch condition where one is known). */
+    private List<Edge> branchEdges(BasicBlock b, Range[] state) {
         Terminator t = b.terminator();
         if (t instanceof Terminator.If iff && iff.cond() instanceof Operand.Copy c) {
             Range[] yes = state.clone(), no = state.clone();
@@ -245,7 +469,11 @@ public final class ValueRanges {
         }
         Range[] after = state;
         Local defined = t instanceof Terminator.Await a ? a.dest() : t instanceof Terminator.PollChild pc ? pc.dest() : null;
-        if (defined != null && max[defined.index()] >= 0) {
+        boolean suspends = t instanceof Terminator.Await || t instanceof Terminator.PollChild || t instanceof Terminator.Suspend;
+        if (forgetAtSuspension && suspends) {
+            after = state.clone();
+            for (int l = 0; l < max.length; l++) if (max[l] >= 0) after[l] = top(l);
+        } else if (defined != null && max[defined.index()] >= 0) {
             after = state.clone();
             after[defined.index()] = top(defined.index());
         }
@@ -297,13 +525,31 @@ public final class ValueRanges {
         return new boolean[] {y.lo <= y.hi, n.lo <= n.hi};
     }
 
-    private void apply(Statement s, Range[] state) {
+    private void apply(Statement s, Range[] state, int block, int index) {
         if (s instanceof Statement.Assign a) {
             int d = a.dest().index();
             if (max[d] < 0) return;
-            Range r = evaluate(a.value(), state);
+            Range r = a.value() instanceof Rvalue.Load ld ? load(ld.place(), state, block, index) : evaluate(a.value(), state);
             state[d] = r != null && r.lo >= 0 && r.hi <= max[d] && r.lo <= r.hi ? r : top(d);
         }
+    }
+
+    /**
+     * What a load reads: what the local already holding the value is known to be, within what
+     * every value of the field may be; else what {@link #evaluate} says.
+     */
+    private Range load(Place place, Range[] state, int block, int index) {
+        Range r = evaluate(new Rvalue.Load(place), state);
+        FieldRef f = fieldOf(fn, place);
+        Range field = f == null ? null : facts.field(f.struct(), f.index());
+        if (field != null) r = r == null ? field : intersect(r, field);
+        Local holder = loads == null ? null : loads.holder(new BlockId(block), index);
+        if (holder != null && max[holder.index()] >= 0) r = r == null ? state[holder.index()] : intersect(r, state[holder.index()]);
+        return r;
+    }
+
+    private static Range intersect(Range a, Range b) {
+        return new Range(Math.max(a.lo, b.lo), Math.min(a.hi, b.hi));
     }
 
     /** A constant's value or a tracked local's range; null otherwise. */

@@ -56,7 +56,7 @@ class PanicSitePruningTest {
         int all = rows(build(program, LlvmBackend.OptLevel.O0).ll());
         int kept = rows(build(program, LlvmBackend.OptLevel.S).ll());
         assertEquals(5, all, "one row a check: two guarded indexings, two unguarded, a division");
-        assertEquals(3, kept, "the guarded and the masked indexing are proven in bounds");
+        assertEquals(3, kept, "the two guarded indexings are proven in bounds");
     }
 
     @Test

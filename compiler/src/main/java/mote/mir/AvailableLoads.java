@@ -1,0 +1,226 @@
+package mote.mir;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import mote.types.Type;
+
+/**
+ * Which loads read a value some local already holds: {@code _27 = copy (*_5).1} after
+ * {@code _25 = copy _3.1} with {@code _5 = &mut _3} in between and nothing that may write
+ * {@code _3.1} on any path. {@link ValueRanges} then gives the second load what the first's
+ * local is known to be, so a bound tested on one read of a field (`if line.len < 24`) holds
+ * for the next read (`line.buf[line.len] = b`).
+ *
+ * A forward must-analysis over places, normalized through the references a fn takes of its own
+ * locals. Conservative by construction: any call, spawn, channel operation, static or register
+ * write, unlock, critical-section exit or suspension forgets everything (other code runs
+ * there); a store forgets every place it may overlap (the same local, unless the paths part at
+ * two different fields or constant indexes; through a reference, any place whose type
+ * overlaps the stored one); assigning a local forgets the places whose path uses it. A place an
+ * interrupt handler may write between two reads (its type overlaps one a handler writes, or it
+ * is reached through a reference, which may point to a static) is never taken as unchanged, in
+ * programs with handlers.
+ */
+public final class AvailableLoads {
+    private final MirFn fn;
+    private final Set<Type> handlerWrites;
+    private final boolean localsReachable;   // a static holds a reference: a handler may reach a task's locals
+    private final Map<Long, Local> holders = new HashMap<>();   // (block << 32 | statement) -> local holding the loaded value
+
+    private AvailableLoads(MirFn fn, Set<Type> handlerWrites, boolean localsReachable) {
+        this.fn = fn;
+        this.handlerWrites = handlerWrites;
+        this.localsReachable = localsReachable;
+    }
+
+    /** With no interrupt handlers to fear (a program without any, or a test of one fn). */
+    public static AvailableLoads of(MirFn fn) {
+        return of(fn, Set.of(), false);
+    }
+
+    /**
+     * {@code handlerWrites}: the types of what interrupt handlers (and the fns they call) write;
+     * {@code localsReachable}: whether some static holds a reference, through which a handler
+     * could write a task's local.
+     */
+    public static AvailableLoads of(MirFn fn, Set<Type> handlerWrites, boolean localsReachable) {
+        AvailableLoads a = new AvailableLoads(fn, handlerWrites, localsReachable);
+        a.solve();
+        return a;
+    }
+
+    /** The local that already holds what statement {@code index} of block {@code b} loads, or null. */
+    public Local holder(BlockId b, int index) {
+        return holders.get((long) b.index() << 32 | index);
+    }
+
+    /**
+     * A place, by where its storage is: inside a local's own ({@code root} a Local) or a
+     * static's ({@code root} its name: every reference to it taken in the fn reads the same
+     * memory), {@code direct}; or reached through a reference of unknown target ({@code root}
+     * the reference's Local, or a path with a Deref after the root's storage).
+     */
+    private record Key(Object root, List<Place.Projection> path, boolean direct, Type type) {}
+
+    /** What is known at a point: places whose value a local holds, and where reference locals point. */
+    private record State(Map<Key, Local> loads, Map<Local, Key> targets) {
+        State copy() { return new State(new HashMap<>(loads), new HashMap<>(targets)); }
+        static State empty() { return new State(new HashMap<>(), new HashMap<>()); }
+        State meet(State o) {
+            Map<Key, Local> l = new HashMap<>();
+            for (var e : loads.entrySet()) if (e.getValue().equals(o.loads.get(e.getKey()))) l.put(e.getKey(), e.getValue());
+            Map<Local, Key> t = new HashMap<>();
+            for (var e : targets.entrySet()) if (e.getValue().equals(o.targets.get(e.getKey()))) t.put(e.getKey(), e.getValue());
+            return new State(l, t);
+        }
+    }
+
+    private void solve() {
+        int n = fn.blocks().size();
+        State[] in = new State[n];
+        in[0] = State.empty();
+        Deque<Integer> work = new ArrayDeque<>(List.of(0));
+        boolean[] queued = new boolean[n];
+        queued[0] = true;
+        while (!work.isEmpty()) {
+            int i = work.poll();
+            queued[i] = false;
+            State s = transfer(i, in[i].copy(), false);
+            Terminator t = fn.blocks().get(i).terminator();
+            // Only branches keep what is known; anything else runs other code before its successors.
+            boolean keeps = t instanceof Terminator.Goto || t instanceof Terminator.If
+                    || t instanceof Terminator.Switch || t instanceof Terminator.Assert;
+            for (BlockId succ : t.successors()) {
+                int j = succ.index();
+                State edge = keeps ? s : State.empty();
+                State merged = in[j] == null ? edge.copy() : in[j].meet(edge);
+                if (in[j] == null || !merged.equals(in[j])) {
+                    in[j] = merged;
+                    if (!queued[j]) { queued[j] = true; work.add(j); }
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) if (in[i] != null) transfer(i, in[i].copy(), true);
+    }
+
+    private State transfer(int block, State s, boolean record) {
+        List<Statement> ss = fn.blocks().get(block).statements();
+        for (int k = 0; k < ss.size(); k++) {
+            Statement st = ss.get(k);
+            if (st instanceof Statement.Assign a) {
+                Key loaded = a.value() instanceof Rvalue.Load ld ? key(ld.place(), s) : null;
+                if (loaded != null && record) {
+                    Local h = s.loads.get(loaded);
+                    if (h != null) holders.put((long) block << 32 | k, h);
+                }
+                if (!keepsMemory(a.value())) s.loads.clear();
+                forgetLocal(s, a.dest());
+                if (loaded != null && !uses(loaded, a.dest()) && trusted(loaded)) s.loads.putIfAbsent(loaded, a.dest());
+                Key target = a.value() instanceof Rvalue.AddressOf ref && ref.place().isInsideLocal(fn) ? key(ref.place(), s)
+                        : a.value() instanceof Rvalue.StaticAddr sa ? new Key(sa.name(), List.of(), true, sa.type()) : null;
+                if (target != null && target.path().stream().allMatch(p -> p instanceof Place.Projection.Field)) s.targets.put(a.dest(), target);
+            } else if (st instanceof Statement.Store store) {
+                Key p = key(store.place(), s);
+                s.loads.keySet().removeIf(known -> mayOverlap(known, p));
+                // The value stored is what the next load of the place reads.
+                if (store.value() instanceof Operand.Copy c && !uses(p, c.local()) && trusted(p)) s.loads.put(p, c.local());
+            } else if (st instanceof Statement.WriteStatic w) {
+                Type type = fn.typeOf(w.value());
+                s.loads.keySet().removeIf(known -> known.root().equals(w.name()) || (!known.direct() && overlaps(type, known.type())));
+            } else if (!(st instanceof Statement.Line || st instanceof Statement.Print)) {
+                s.loads.clear();   // a register write (which may set an interrupt pending), an unlock, a critical section's end, a channel set-up
+            }
+        }
+        return s;
+    }
+
+    /** {@code l} is assigned: forget the places whose path uses it, what it held, and where it pointed. */
+    private void forgetLocal(State s, Local l) {
+        s.loads.entrySet().removeIf(e -> e.getValue().equals(l) || uses(e.getKey(), l));
+        s.targets.remove(l);
+        s.targets.values().removeIf(k -> uses(k, l));
+    }
+
+    /** Rvalues that write no memory and run no other code. */
+    private static boolean keepsMemory(Rvalue v) {
+        return v instanceof Rvalue.Use || v instanceof Rvalue.Binary || v instanceof Rvalue.Unary || v instanceof Rvalue.Cast
+                || v instanceof Rvalue.ReadStatic || v instanceof Rvalue.Load || v instanceof Rvalue.AddressOf
+                || v instanceof Rvalue.StaticAddr || v instanceof Rvalue.Aggregate || v instanceof Rvalue.Variant
+                || v instanceof Rvalue.Discriminant || v instanceof Rvalue.Repeat || v instanceof Rvalue.Str
+                || v instanceof Rvalue.Overflows || v instanceof Rvalue.Ticks;
+    }
+
+    /** The place's key: through a reference to a known place, that place. */
+    private Key key(Place p, State s) {
+        Type type = p.type(fn);
+        List<Place.Projection> ps = p.projections();
+        if (!ps.isEmpty() && ps.get(0) instanceof Place.Projection.Deref) {
+            Key target = s.targets.get(p.local());
+            if (target != null) {
+                List<Place.Projection> out = new ArrayList<>(target.path());
+                out.addAll(ps.subList(1, ps.size()));
+                boolean viaRef = ps.subList(1, ps.size()).stream().anyMatch(x -> x instanceof Place.Projection.Deref);
+                return new Key(target.root(), out, target.direct() && !viaRef, type);
+            }
+        }
+        return new Key(p.local(), ps, !p.throughReference(), type);
+    }
+
+    /** Whether the key's path reads local {@code l} (its root or an index). */
+    private static boolean uses(Key k, Local l) {
+        if (k.root().equals(l)) return true;
+        for (Place.Projection pr : k.path())
+            if (pr instanceof Place.Projection.Index ix && ix.index() instanceof Operand.Copy c && c.local().equals(l)) return true;
+        return false;
+    }
+
+    /** Whether no interrupt handler can change the place between two reads in one poll. */
+    private boolean trusted(Key k) {
+        if (handlerWrites.isEmpty()) return true;
+        if (k.direct() && k.root() instanceof Local && !localsReachable) return true;   // a local's own storage: no handler sees it
+        for (Type w : handlerWrites) if (overlaps(w, k.type())) return false;
+        return true;
+    }
+
+    /** Whether a store to {@code stored} may change what {@code known} holds. */
+    private boolean mayOverlap(Key known, Key stored) {
+        if (known.root().equals(stored.root()) && known.direct() == stored.direct()) {
+            List<Place.Projection> a = known.path(), b = stored.path();
+            for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+                Place.Projection x = a.get(i), y = b.get(i);
+                if (x.equals(y)) continue;
+                if (x instanceof Place.Projection.Field f && y instanceof Place.Projection.Field g && f.index() != g.index()) return false;
+                if (x instanceof Place.Projection.Index ix && y instanceof Place.Projection.Index iy
+                        && ix.index() instanceof Operand.Const cx && iy.index() instanceof Operand.Const cy && cx.bits() != cy.bits()) return false;
+                break;
+            }
+            return true;
+        }
+        if (known.direct() && stored.direct()) return false;   // two pieces of storage known apart: locals' own, statics
+        return overlaps(stored.type(), known.type());
+    }
+
+    /** Whether memory holding an {@code a} may hold a {@code b}, or the reverse. */
+    public static boolean overlaps(Type a, Type b) {
+        return a.equals(b) || contains(a, b, new HashSet<>()) || contains(b, a, new HashSet<>());
+    }
+
+    private static boolean contains(Type outer, Type inner, Set<Type> seen) {
+        if (!seen.add(outer)) return false;
+        List<Type> parts = List.of();
+        if (outer instanceof Type.Struct s) parts = s.fields().stream().map(Type.Struct.Field::type).toList();
+        else if (outer instanceof Type.Array a) parts = List.of(a.element());
+        else if (outer instanceof Type.Tuple t) parts = t.elements();
+        else if (outer instanceof Type.Mutex m) parts = List.of(m.element());
+        else if (outer instanceof Type.Channel c) parts = List.of(c.element());
+        else if (outer instanceof Type.Sum s) parts = s.variants().stream().flatMap(v -> v.fields().stream()).toList();
+        for (Type p : parts) if (p.equals(inner) || contains(p, inner, seen)) return true;
+        return false;
+    }
+}
