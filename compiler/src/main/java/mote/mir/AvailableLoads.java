@@ -32,9 +32,11 @@ public final class AvailableLoads {
     private final Set<Type> handlerWrites;
     private final boolean localsReachable;   // a static holds a reference: a handler may reach a task's locals
     private final Map<Long, Local> holders = new HashMap<>();   // (block << 32 | statement) -> local holding the loaded value
+    private final java.util.SortedSet<Local> borrowed;   // written through references too: never a holder, an index or a known reference
 
     private AvailableLoads(MirFn fn, Set<Type> handlerWrites, boolean localsReachable) {
         this.fn = fn;
+        this.borrowed = BorrowedLocals.of(fn);
         this.handlerWrites = handlerWrites;
         this.localsReachable = localsReachable;
     }
@@ -121,23 +123,63 @@ public final class AvailableLoads {
                 }
                 if (!keepsMemory(a.value())) s.loads.clear();
                 forgetLocal(s, a.dest());
-                if (loaded != null && !uses(loaded, a.dest()) && trusted(loaded)) s.loads.putIfAbsent(loaded, a.dest());
+                if (loaded != null && usable(loaded, a.dest())) s.loads.putIfAbsent(loaded, a.dest());
                 Key target = a.value() instanceof Rvalue.AddressOf ref && ref.place().isInsideLocal(fn) ? key(ref.place(), s)
                         : a.value() instanceof Rvalue.StaticAddr sa ? new Key(sa.name(), List.of(), true, sa.type()) : null;
-                if (target != null && target.path().stream().allMatch(p -> p instanceof Place.Projection.Field)) s.targets.put(a.dest(), target);
+                if (target != null && !borrowed.contains(a.dest()) && target.path().stream().allMatch(p -> p instanceof Place.Projection.Field))
+                    s.targets.put(a.dest(), target);
             } else if (st instanceof Statement.Store store) {
                 Key p = key(store.place(), s);
                 s.loads.keySet().removeIf(known -> mayOverlap(known, p));
+                if (holdsReference(p.type())) forgetThroughReferences(s);   // a pointer a path goes through may have changed
                 // The value stored is what the next load of the place reads.
-                if (store.value() instanceof Operand.Copy c && !uses(p, c.local()) && trusted(p)) s.loads.put(p, c.local());
+                if (store.value() instanceof Operand.Copy c && usable(p, c.local())) s.loads.put(p, c.local());
             } else if (st instanceof Statement.WriteStatic w) {
                 Type type = fn.typeOf(w.value());
                 s.loads.keySet().removeIf(known -> known.root().equals(w.name()) || (!known.direct() && overlaps(type, known.type())));
+                if (holdsReference(type)) forgetThroughReferences(s);
             } else if (!(st instanceof Statement.Line || st instanceof Statement.Print)) {
                 s.loads.clear();   // a register write (which may set an interrupt pending), an unlock, a critical section's end, a channel set-up
             }
         }
         return s;
+    }
+
+    /**
+     * Whether {@code holder} can stand for the place from now on: a local only assignments
+     * change (not borrowed), not used by the place's own path, whose index locals only
+     * assignments change too, and which no interrupt handler changes between two reads.
+     */
+    private boolean usable(Key k, Local holder) {
+        if (borrowed.contains(holder) || uses(k, holder) || !trusted(k)) return false;
+        for (Place.Projection pr : k.path())
+            if (pr instanceof Place.Projection.Index ix && ix.index() instanceof Operand.Copy c && borrowed.contains(c.local())) return false;
+        return !(k.root() instanceof Local r && !k.direct() && borrowed.contains(r));
+    }
+
+    /** A store of a reference: forget every place reached through one, and where references point. */
+    private static void forgetThroughReferences(State s) {
+        s.loads.keySet().removeIf(k -> !k.direct());
+        s.targets.clear();
+    }
+
+    /** Whether a value of type {@code t} holds a reference (a store of it may change where one points). */
+    private static boolean holdsReference(Type t) {
+        return holdsReference(t, new HashSet<>());
+    }
+
+    private static boolean holdsReference(Type t, Set<Type> seen) {
+        if (t instanceof Type.Ref || t instanceof Type.Slice) return true;
+        if (!seen.add(t)) return false;
+        List<Type> parts = List.of();
+        if (t instanceof Type.Struct st) parts = st.fields().stream().map(Type.Struct.Field::type).toList();
+        else if (t instanceof Type.Array a) parts = List.of(a.element());
+        else if (t instanceof Type.Tuple tu) parts = tu.elements();
+        else if (t instanceof Type.Mutex m) parts = List.of(m.element());
+        else if (t instanceof Type.Channel c) parts = List.of(c.element());
+        else if (t instanceof Type.Sum su) parts = su.variants().stream().flatMap(v -> v.fields().stream()).toList();
+        for (Type p : parts) if (holdsReference(p, seen)) return true;
+        return false;
     }
 
     /** {@code l} is assigned: forget the places whose path uses it, what it held, and where it pointed. */

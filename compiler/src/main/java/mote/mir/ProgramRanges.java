@@ -31,6 +31,7 @@ import mote.types.Type;
  */
 public final class ProgramRanges implements ValueRanges.Facts {
     private static final int WIDEN_AFTER = 2;
+    private static final ValueRanges.Range ZERO = new ValueRanges.Range(0, 0);
     private static final int GIVE_UP_AFTER = 40;   // rounds: then nothing is known (a guard: widening ends it sooner)
 
     private final MirProgram program;
@@ -105,7 +106,9 @@ public final class ProgramRanges implements ValueRanges.Facts {
             Map<String, ValueRanges.Range[]> oldParams = new HashMap<>(params);
             fields.clear();
             fields.putAll(initial);
-            for (var e : seen.fields().entrySet()) fields.merge(e.getKey(), e.getValue(), ProgramRanges::hull);
+            // Zeroed memory holds every kind of struct (a mutex or a channel slot not yet
+            // written): 0 stays in every field.
+            for (var e : seen.fields().entrySet()) fields.merge(e.getKey(), hull(e.getValue(), ZERO), ProgramRanges::hull);
             params.clear();
             params.putAll(seen.params());
             if (fields.equals(oldFields) && sameParams(oldParams)) return;
@@ -309,9 +312,26 @@ public final class ProgramRanges implements ValueRanges.Facts {
 
     /**
      * Fields written other than through a store to them: borrowed for writing (`&mut s.len`),
-     * or of a struct a constant operand stands for.
+     * of a struct a constant operand stands for, or reached through a reference into a data
+     * enum's payload; and every field of a struct an interrupt handler reads or writes (a copy
+     * of the whole struct, byte by byte, that a handler's store interrupts holds a value made
+     * of two).
      */
     private void markUnknownFields() {
+        for (MirFn fn : handlerFns())
+            for (BasicBlock b : fn.blocks())
+                for (Statement st : b.statements()) {
+                    List<Place> places = new ArrayList<>();
+                    if (st instanceof Statement.Store s) places.add(s.place());
+                    if (st instanceof Statement.Assign a && a.value() instanceof Rvalue.Load ld) places.add(ld.place());
+                    for (Place p : places) {
+                        Type t = fn.typeOf(p.local());
+                        unknownStructs(t);
+                        for (Place.Projection pr : p.projections()) { t = Place.step(t, pr); unknownStructs(t); }
+                    }
+                    if (st instanceof Statement.WriteStatic w) unknownStructs(fn.typeOf(w.value()));
+                    if (st instanceof Statement.Assign a && a.value() instanceof Rvalue.ReadStatic rs) unknownStructs(rs.type());
+                }
         for (MirFn fn : program.functions())
             for (BasicBlock b : fn.blocks()) {
                 for (Statement st : b.statements()) {
@@ -319,6 +339,11 @@ public final class ProgramRanges implements ValueRanges.Facts {
                         ValueRanges.FieldRef f = ValueRanges.fieldOf(fn, ref.place());
                         if (f != null) unknownFields.add(f);
                     }
+                    // A reference into a data enum's payload reads whatever a later variant
+                    // wrote over it: the structs it may see are not typed memory any more.
+                    if (st instanceof Statement.Assign a && a.value() instanceof Rvalue.AddressOf ref
+                            && ref.place().projections().stream().anyMatch(p -> p instanceof Place.Projection.VariantField))
+                        unknownStructs(ref.place().type(fn));
                     for (Operand o : operands(st)) if (o instanceof Operand.Const k && containsStruct(k.type())) unknownStructs(k.type());
                 }
             }
@@ -367,21 +392,31 @@ public final class ProgramRanges implements ValueRanges.Facts {
     private Set<Type> handlerWrites() {
         if (handlerWrites != null) return handlerWrites;
         Set<Type> out = new HashSet<>();
+        for (MirFn f : handlerFns())
+            for (BasicBlock b : f.blocks())
+                for (Statement st : b.statements()) {
+                    if (st instanceof Statement.Store s) out.add(s.place().type(f));
+                    if (st instanceof Statement.WriteStatic w) out.add(f.typeOf(w.value()));
+                    if (st instanceof Statement.Assign a && a.value() instanceof Rvalue.ChannelOp c) out.add(c.channel().element());
+                }
+        return handlerWrites = out;
+    }
+
+    /** Interrupt handlers and the fns they call. */
+    private List<MirFn> handlerFns() {
+        List<MirFn> out = new ArrayList<>();
         java.util.ArrayDeque<String> work = new java.util.ArrayDeque<>();
         Set<String> seen = new HashSet<>();
         for (MirFn f : program.functions()) if (f.interrupt() != null && seen.add(f.name())) work.add(f.name());
         while (!work.isEmpty()) {
             MirFn f = program.function(work.pop());
             if (f == null) continue;
+            out.add(f);
             for (BasicBlock b : f.blocks())
-                for (Statement st : b.statements()) {
-                    if (st instanceof Statement.Store s) out.add(s.place().type(f));
-                    if (st instanceof Statement.WriteStatic w) out.add(f.typeOf(w.value()));
-                    if (st instanceof Statement.Assign a && a.value() instanceof Rvalue.ChannelOp c) out.add(c.channel().element());
+                for (Statement st : b.statements())
                     if (st instanceof Statement.Assign a && a.value() instanceof Rvalue.Call c && seen.add(c.function())) work.add(c.function());
-                }
         }
-        return handlerWrites = out;
+        return out;
     }
 
     /** Whether some static holds a reference or slice one could write through: a handler could reach a task's locals. */

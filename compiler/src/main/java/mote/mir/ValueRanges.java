@@ -68,6 +68,7 @@ public final class ValueRanges {
     private final AvailableLoads loads;
     private Range[][] atStart;         // per block, after solving: each local's range on entry (null: unreached)
     private final long[] max;          // per local: its type's largest value, or -1 when untracked
+    private final BitSet excluded;     // borrowed or written through a place: changed behind the statements' back
     private final Range[][] atEnd;     // per block: each local's range after its statements (null: unreached)
     private final long[] sliceLength;  // per local: the length of the one string constant a slice local ever holds, or -1
     private final long[][] thresholds;   // per local, where widening stops: what it is compared against (and one either side), sorted
@@ -79,6 +80,7 @@ public final class ValueRanges {
         int n = fn.locals().size();
         max = new long[n];
         BitSet excluded = excluded(fn);
+        this.excluded = excluded;
         for (int l = 0; l < n; l++) {
             Type t = fn.typeOf(new Local(l));
             max[l] = t instanceof Type.Int i && !i.signed() && i.bits() <= 32 && !excluded.get(l) ? (1L << i.bits()) - 1 : -1;
@@ -364,6 +366,18 @@ public final class ValueRanges {
 
     private record Edge(BlockId target, Range[] state) {}
 
+    /**
+     * The blocks the analysis goes on to from block {@code b}, short-circuit edges threaded:
+     * loop heads and the order come from these, so a threaded back edge that skips a loop's
+     * own head still meets a widening point.
+     */
+    private List<BlockId> successors(int b) {
+        BasicBlock block = fn.blocks().get(b);
+        List<BlockId> out = new java.util.ArrayList<>();
+        for (BlockId s : block.terminator().successors()) out.add(threaded(block, s));
+        return out;
+    }
+
     /** Each block's place in a reverse post-order of the blocks reached from the entry (the others last). */
     private int[] reversePostOrder() {
         int n = fn.blocks().size();
@@ -376,7 +390,7 @@ public final class ValueRanges {
         int next = n - 1;
         while (!stack.isEmpty()) {
             int[] top = stack.peek();
-            List<BlockId> succ = fn.blocks().get(top[0]).terminator().successors();
+            List<BlockId> succ = successors(top[0]);
             if (top[1] < succ.size()) {
                 int s = succ.get(top[1]++).index();
                 if (!seen.get(s) && s < n) { seen.set(s); stack.push(new int[] {s, 0}); }
@@ -398,7 +412,7 @@ public final class ValueRanges {
         onStack.set(0);
         while (!stack.isEmpty()) {
             int[] top = stack.peek();
-            List<BlockId> succ = fn.blocks().get(top[0]).terminator().successors();
+            List<BlockId> succ = successors(top[0]);
             if (top[1] < succ.size()) {
                 int s = succ.get(top[1]++).index();
                 if (onStack.get(s)) heads.set(s);
@@ -446,7 +460,10 @@ public final class ValueRanges {
     private BlockId threaded(BasicBlock from, BlockId target) {
         BasicBlock t = fn.blocks().get(target.index());
         if (!t.statements().isEmpty() || !(t.terminator() instanceof Terminator.If iff) || !(iff.cond() instanceof Operand.Copy c)
-                || !(fn.typeOf(c.local()) instanceof Type.Bool)) return target;
+                || !(fn.typeOf(c.local()) instanceof Type.Bool) || excluded.get(c.local().index())) return target;   // a flag written through a reference: not known
+        Terminator end = from.terminator();
+        if (end instanceof Terminator.Await aw && aw.dest().equals(c.local()) || end instanceof Terminator.PollChild pc && c.local().equals(pc.dest()))
+            return target;   // the terminator sets the flag itself
         for (int i = from.statements().size() - 1; i >= 0; i--) {
             if (from.statements().get(i) instanceof Statement.Assign a && a.dest().equals(c.local())) {
                 if (a.value() instanceof Rvalue.Use u && u.operand() instanceof Operand.Const k) return k.bits() != 0 ? iff.then() : iff.otherwise();

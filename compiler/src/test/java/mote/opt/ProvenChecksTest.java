@@ -170,6 +170,85 @@ class ProvenChecksTest {
         assertEquals(0, checks(program, "slow"));
     }
 
+    /** Found by review (helper-60): each of these read past the buffer in a release build. */
+    @Test
+    void aPointerOrAnIndexChangedThroughAReferenceIsNotTheOneTested() throws IOException {
+        String items = "struct Line { buf: [u8; 4], len: u32 }\n";
+        String pointer = withMain(items + """
+                fn pick(a: &Line, b: &Line) -> u8 {
+                    let mut p = a;
+                    let pp = &mut p;
+                    let mut r: u8 = 0;
+                    if p.len < 4 { *pp = b; r = p.buf[p.len]; }
+                    r
+                }
+                """, "let a = Line { buf: [1, 2, 3, 4], len: 2 }; let b = Line { buf: [5, 6, 7, 8], len: 9 }; pick(&a, &b) as i32");
+        assertEquals(1, checks(pointer, "pick"), "the pointer the second read goes through was replaced");
+        String index = withMain(items + """
+                fn pick(ls: &[Line; 2]) -> u8 {
+                    let mut i: u8 = 0;
+                    let p = &mut i;
+                    let mut r: u8 = 0;
+                    if ls[i].len < 4 { *p = 1; r = ls[i].buf[ls[i].len]; }
+                    r
+                }
+                """, "let ls = [Line { buf: [1, 2, 3, 4], len: 2 }, Line { buf: [5, 6, 7, 8], len: 9 }]; pick(&ls) as i32");
+        assertEquals(4, checks(index, "pick"), "the index changed through a reference: another line, every check kept");
+    }
+
+    @Test
+    void aFlagWrittenThroughAReferenceIsNotThreaded() throws IOException {
+        String program = withMain("struct Line { buf: [u8; 4], len: u32 }\n" + """
+                fn sum(l: &Line) -> u32 {
+                    let mut more = true;
+                    let r = &mut more;
+                    let mut i = l.len;
+                    let mut s: u32 = 0;
+                    let mut n: u32 = 0;
+                    while more {
+                        s += l.buf[i] as u32;
+                        i = 10;
+                        n += 1;
+                        more = false;
+                        *r = n < 2;
+                    }
+                    s
+                }
+                """, "let l = Line { buf: [1, 2, 3, 4], len: 3 }; sum(&l) as i32");
+        assertEquals(1, checks(program, "sum"));
+    }
+
+    /** A mutex declared without a value starts zeroed: 0 is in every field, not only what is stored. */
+    @Test
+    void zeroedMemoryKeepsZeroInEveryField() throws IOException {
+        String program = withMain("""
+                struct Line { buf: [u8; 4], len: u32 }
+                static M: Mutex<Line>;
+                static mut K: u32 = 7;
+                """, "lock M as s { if K == 3 { s.len = 1; } let v = s.buf[4 - s.len]; println(\"{}\", v); } 0");
+        assertEquals(1, checks(program, "main"));
+    }
+
+    /** A reference into a data enum's payload sees what a later variant writes over it. */
+    @Test
+    void aReferenceIntoAVariantMakesItsStructsUnknown() throws IOException {
+        String program = withMain("""
+                struct Line { buf: [u8; 4], len: u32 }
+                struct Pair { a: u32, b: u32 }
+                enum Slot { Text(Line), Nums(Pair) }
+                fn read(s: &mut Slot) -> u8 {
+                    let mut r: u8 = 0;
+                    if let Slot.Text(l) = s {
+                        *s = Slot.Nums(Pair { a: 0, b: 1000 });
+                        r = l.buf[l.len];
+                    }
+                    r
+                }
+                fn put(l: &mut Line) { if l.len < 4 { l.buf[l.len] = 1; l.len += 1; } }
+                """, "let mut s = Slot.Text(Line { buf: [1, 2, 3, 4], len: 2 }); let mut l = Line { buf: [0; 4], len: 0 }; put(&mut l); read(&mut s) as i32");
+        assertEquals(1, checks(program, "read"));
+    }
+
     @Test
     void debugBuildsKeepEveryCheck() throws IOException {
         String program = withMain(LINE, "let mut l = Line { buf: [0; 8], len: 0 }; push(&mut l, 7); last(&l) as i32");
