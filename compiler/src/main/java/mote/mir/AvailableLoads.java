@@ -32,27 +32,32 @@ public final class AvailableLoads {
     private final Set<Type> handlerWrites;
     private final boolean localsReachable;   // a static holds a reference: a handler may reach a task's locals
     private final Map<Long, Local> holders = new HashMap<>();   // (block << 32 | statement) -> local holding the loaded value
-    private final java.util.SortedSet<Local> borrowed;   // written through references too: never a holder, an index or a known reference
+    private final java.util.SortedSet<Local> borrowed;
+    // A reference into a data enum's payload exists in the program: memory of one type may be
+    // written as another (the next variant's), so types say nothing about what a store reaches.
+    private final boolean payloadReferences;   // written through references too: never a holder, an index or a known reference
 
-    private AvailableLoads(MirFn fn, Set<Type> handlerWrites, boolean localsReachable) {
+    private AvailableLoads(MirFn fn, Set<Type> handlerWrites, boolean localsReachable, boolean payloadReferences) {
         this.fn = fn;
+        this.payloadReferences = payloadReferences;
         this.borrowed = BorrowedLocals.of(fn);
         this.handlerWrites = handlerWrites;
         this.localsReachable = localsReachable;
     }
 
-    /** With no interrupt handlers to fear (a program without any, or a test of one fn). */
+    /** With no interrupt handlers to fear, nor references into a data enum's payload (a test of one fn). */
     public static AvailableLoads of(MirFn fn) {
-        return of(fn, Set.of(), false);
+        return of(fn, Set.of(), false, false);
     }
 
     /**
      * {@code handlerWrites}: the types of what interrupt handlers (and the fns they call) write;
      * {@code localsReachable}: whether some static holds a reference, through which a handler
-     * could write a task's local.
+     * could write a task's local; {@code payloadReferences}: whether the program takes a
+     * reference into a data enum's payload.
      */
-    public static AvailableLoads of(MirFn fn, Set<Type> handlerWrites, boolean localsReachable) {
-        AvailableLoads a = new AvailableLoads(fn, handlerWrites, localsReachable);
+    public static AvailableLoads of(MirFn fn, Set<Type> handlerWrites, boolean localsReachable, boolean payloadReferences) {
+        AvailableLoads a = new AvailableLoads(fn, handlerWrites, localsReachable, payloadReferences);
         a.solve();
         return a;
     }
@@ -207,11 +212,20 @@ public final class AvailableLoads {
             if (target != null) {
                 List<Place.Projection> out = new ArrayList<>(target.path());
                 out.addAll(ps.subList(1, ps.size()));
-                boolean viaRef = ps.subList(1, ps.size()).stream().anyMatch(x -> x instanceof Place.Projection.Deref);
-                return new Key(target.root(), out, target.direct() && !viaRef, type);
+                Type pointee = ((Type.Ref) fn.typeOf(p.local())).target();
+                return new Key(target.root(), out, target.direct() && inside(pointee, ps.subList(1, ps.size())), type);
             }
         }
-        return new Key(p.local(), ps, !p.throughReference(), type);
+        return new Key(p.local(), ps, inside(fn.typeOf(p.local()), ps), type);
+    }
+
+    /** Whether a path from a value of type {@code t} stays in its storage: no Deref, no index into a slice (which points elsewhere). */
+    private static boolean inside(Type t, List<Place.Projection> path) {
+        for (Place.Projection pr : path) {
+            if (pr instanceof Place.Projection.Deref || (pr instanceof Place.Projection.Index && t instanceof Type.Slice)) return false;
+            t = Place.step(t, pr);
+        }
+        return true;
     }
 
     /** Whether the key's path reads local {@code l} (its root or an index). */
@@ -226,7 +240,7 @@ public final class AvailableLoads {
     private boolean trusted(Key k) {
         if (handlerWrites.isEmpty()) return true;
         if (k.direct() && k.root() instanceof Local && !localsReachable) return true;   // a local's own storage: no handler sees it
-        for (Type w : handlerWrites) if (overlaps(w, k.type())) return false;
+        for (Type w : handlerWrites) if (payloadReferences || overlaps(w, k.type())) return false;
         return true;
     }
 
@@ -245,7 +259,7 @@ public final class AvailableLoads {
             return true;
         }
         if (known.direct() && stored.direct()) return false;   // two pieces of storage known apart: locals' own, statics
-        return overlaps(stored.type(), known.type());
+        return payloadReferences || overlaps(stored.type(), known.type());
     }
 
     /** Whether memory holding an {@code a} may hold a {@code b}, or the reverse. */

@@ -68,7 +68,7 @@ public final class ProgramRanges implements ValueRanges.Facts {
 
     /** The loads of {@code fn} that read a value a local already holds. */
     public AvailableLoads loads(MirFn fn) {
-        return loads.computeIfAbsent(fn.name(), n -> AvailableLoads.of(fn, handlerWrites(), localsReachable()));
+        return loads.computeIfAbsent(fn.name(), n -> AvailableLoads.of(fn, handlerWrites(), localsReachable(), payloadReferences()));
     }
 
     /** The ranges of {@code fn} under the program's facts. */
@@ -330,6 +330,7 @@ public final class ProgramRanges implements ValueRanges.Facts {
                         for (Place.Projection pr : p.projections()) { t = Place.step(t, pr); unknownStructs(t); }
                     }
                     if (st instanceof Statement.WriteStatic w) unknownStructs(fn.typeOf(w.value()));
+                    if (st instanceof Statement.Assign a && a.value() instanceof Rvalue.AddressOf ref) unknownStructs(ref.place().type(fn));
                     if (st instanceof Statement.Assign a && a.value() instanceof Rvalue.ReadStatic rs) unknownStructs(rs.type());
                 }
         for (MirFn fn : program.functions())
@@ -339,11 +340,16 @@ public final class ProgramRanges implements ValueRanges.Facts {
                         ValueRanges.FieldRef f = ValueRanges.fieldOf(fn, ref.place());
                         if (f != null) unknownFields.add(f);
                     }
-                    // A reference into a data enum's payload reads whatever a later variant
-                    // wrote over it: the structs it may see are not typed memory any more.
-                    if (st instanceof Statement.Assign a && a.value() instanceof Rvalue.AddressOf ref
-                            && ref.place().projections().stream().anyMatch(p -> p instanceof Place.Projection.VariantField))
-                        unknownStructs(ref.place().type(fn));
+                    // A reference into a data enum's payload reads what a later variant wrote
+                    // over it, and writes over what a later variant holds: the structs of every
+                    // variant are not typed memory any more.
+                    if (st instanceof Statement.Assign a && a.value() instanceof Rvalue.AddressOf ref) {
+                        Type t = fn.typeOf(ref.place().local());
+                        for (Place.Projection pr : ref.place().projections()) {
+                            if (pr instanceof Place.Projection.VariantField) unknownStructs(t);
+                            t = Place.step(t, pr);
+                        }
+                    }
                     for (Operand o : operands(st)) if (o instanceof Operand.Const k && containsStruct(k.type())) unknownStructs(k.type());
                 }
             }
@@ -418,6 +424,22 @@ public final class ProgramRanges implements ValueRanges.Facts {
         }
         return out;
     }
+
+    /** Whether the program takes a reference into a data enum's payload (see {@link AvailableLoads}). */
+    private boolean payloadReferences() {
+        if (payloadReferences == null) {
+            payloadReferences = false;
+            for (MirFn fn : program.functions())
+                for (BasicBlock b : fn.blocks())
+                    for (Statement st : b.statements())
+                        if (st instanceof Statement.Assign a && a.value() instanceof Rvalue.AddressOf ref
+                                && ref.place().projections().stream().anyMatch(p -> p instanceof Place.Projection.VariantField))
+                            payloadReferences = true;
+        }
+        return payloadReferences;
+    }
+
+    private Boolean payloadReferences;
 
     /** Whether some static holds a reference or slice one could write through: a handler could reach a task's locals. */
     private boolean localsReachable() {

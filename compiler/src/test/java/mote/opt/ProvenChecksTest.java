@@ -23,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * check: one store out of range, a mutable borrow of the field, a static starting out of range,
  * an interrupt handler that may change the field between the test and the index, a caller
  * passing anything. run/proven_checks.mote runs such a program on QEMU, and
- * run/proven_checks_kept.mote shows a kept check still firing.
+ * run/proven_checks_kept.mote shows a kept check still firing, as do
+ * run/proven_checks_slice_alias.mote and run/proven_checks_payload_alias.mote for two of the
+ * reviews' findings.
  */
 class ProvenChecksTest {
     @TempDir Path dir;
@@ -247,6 +249,38 @@ class ProvenChecksTest {
                 fn put(l: &mut Line) { if l.len < 4 { l.buf[l.len] = 1; l.len += 1; } }
                 """, "let mut s = Slot.Text(Line { buf: [1, 2, 3, 4], len: 2 }); let mut l = Line { buf: [0; 4], len: 0 }; put(&mut l); read(&mut s) as i32");
         assertEquals(1, checks(program, "read"));
+    }
+
+    /**
+     * Found by the second review (helper-61): an index into a slice is not the slice local's
+     * own storage, so a store through one slice may change what another read.
+     */
+    @Test
+    void twoSlicesOfOneArrayAreOneStorage() throws IOException {
+        String program = withMain("""
+                struct Line { buf: [u8; 6], len: u32 }
+                fn set(l: &mut Line, s: &[u32], t: &mut [u32]) { if s[0] < 6 { t[0] = 100; l.len = s[0]; } }
+                fn get(l: &Line, i: u32) -> u8 { if i < l.len { l.buf[i] } else { 0 } }
+                """, "let mut l = Line { buf: [1, 2, 3, 4, 5, 6], len: 0 }; let mut a = [3u32; 2]; set(&mut l, &a, &mut a); (l.len + get(&l, 50) as u32) as i32");
+        assertEquals(1, checks(program, "get"), "l.len may be 100");
+    }
+
+    /** A reference into one variant's payload writes over the others': no type says what it reaches. */
+    @Test
+    void aReferenceIntoAPayloadWritesOverEveryVariant() throws IOException {
+        String line = withMain("""
+                struct Line { buf: [u8; 6], len: u32 }
+                fn get(l: &Line, i: u32) -> u8 { if i < l.len { l.buf[i] } else { 0 } }
+                """, """
+                let mut r: Result<Line, [u32; 4]> = Err([0; 4]);
+                let p = &mut r;
+                if let Err(a) = p {
+                    *p = Ok(Line { buf: [1, 2, 3, 4, 5, 6], len: 6 });
+                    a[2] = 100000;
+                }
+                let l = r.unwrap();
+                get(&l, 5000) as i32""");
+        assertEquals(1, checks(line, "get"), "Line.len written as the Err payload's a[2]");
     }
 
     @Test
