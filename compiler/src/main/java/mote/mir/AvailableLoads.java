@@ -176,14 +176,7 @@ public final class AvailableLoads {
     private static boolean holdsReference(Type t, Set<Type> seen) {
         if (t instanceof Type.Ref || t instanceof Type.Slice) return true;
         if (!seen.add(t)) return false;
-        List<Type> parts = List.of();
-        if (t instanceof Type.Struct st) parts = st.fields().stream().map(Type.Struct.Field::type).toList();
-        else if (t instanceof Type.Array a) parts = List.of(a.element());
-        else if (t instanceof Type.Tuple tu) parts = tu.elements();
-        else if (t instanceof Type.Mutex m) parts = List.of(m.element());
-        else if (t instanceof Type.Channel c) parts = List.of(c.element());
-        else if (t instanceof Type.Sum su) parts = su.variants().stream().flatMap(v -> v.fields().stream()).toList();
-        for (Type p : parts) if (holdsReference(p, seen)) return true;
+        for (Type p : Type.inside(t)) if (holdsReference(p, seen)) return true;
         return false;
     }
 
@@ -269,14 +262,7 @@ public final class AvailableLoads {
 
     private static boolean contains(Type outer, Type inner, Set<Type> seen) {
         if (!seen.add(outer)) return false;
-        List<Type> parts = List.of();
-        if (outer instanceof Type.Struct s) parts = s.fields().stream().map(Type.Struct.Field::type).toList();
-        else if (outer instanceof Type.Array a) parts = List.of(a.element());
-        else if (outer instanceof Type.Tuple t) parts = t.elements();
-        else if (outer instanceof Type.Mutex m) parts = List.of(m.element());
-        else if (outer instanceof Type.Channel c) parts = List.of(c.element());
-        else if (outer instanceof Type.Sum s) parts = s.variants().stream().flatMap(v -> v.fields().stream()).toList();
-        for (Type p : parts) if (p.equals(inner) || contains(p, inner, seen)) return true;
+        for (Type p : Type.inside(outer)) if (p.equals(inner) || contains(p, inner, seen)) return true;
         return false;
     }
 }

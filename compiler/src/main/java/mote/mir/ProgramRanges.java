@@ -384,12 +384,8 @@ public final class ProgramRanges implements ValueRanges.Facts {
 
     private static void forEachStruct(Type t, java.util.function.Consumer<Type.Struct> f, Set<Type> seen) {
         if (!seen.add(t)) return;
-        if (t instanceof Type.Struct s) { f.accept(s); for (Type.Struct.Field x : s.fields()) forEachStruct(x.type(), f, seen); }
-        else if (t instanceof Type.Array a) forEachStruct(a.element(), f, seen);
-        else if (t instanceof Type.Tuple tu) for (Type e : tu.elements()) forEachStruct(e, f, seen);
-        else if (t instanceof Type.Mutex m) forEachStruct(m.element(), f, seen);
-        else if (t instanceof Type.Channel c) forEachStruct(c.element(), f, seen);
-        else if (t instanceof Type.Sum s) for (Type.Sum.Variant v : s.variants()) for (Type e : v.fields()) forEachStruct(e, f, seen);
+        if (t instanceof Type.Struct s) f.accept(s);
+        for (Type p : Type.inside(t)) forEachStruct(p, f, seen);
     }
 
     /** The types interrupt handlers, and the fns they call, write: stores, statics, channel items. */
@@ -451,12 +447,7 @@ public final class ProgramRanges implements ValueRanges.Facts {
         if (!seen.add(t)) return false;
         if (t instanceof Type.Ref r) return r.mutable() || holdsWritableReference(r.target(), seen);
         if (t instanceof Type.Slice s) return s.mutable();
-        if (t instanceof Type.Struct s) { for (Type.Struct.Field f : s.fields()) if (holdsWritableReference(f.type(), seen)) return true; return false; }
-        if (t instanceof Type.Array a) return holdsWritableReference(a.element(), seen);
-        if (t instanceof Type.Tuple tu) { for (Type e : tu.elements()) if (holdsWritableReference(e, seen)) return true; return false; }
-        if (t instanceof Type.Mutex m) return holdsWritableReference(m.element(), seen);
-        if (t instanceof Type.Channel c) return holdsWritableReference(c.element(), seen);
-        if (t instanceof Type.Sum s) { for (Type.Sum.Variant v : s.variants()) for (Type e : v.fields()) if (holdsWritableReference(e, seen)) return true; return false; }
+        for (Type p : Type.inside(t)) if (holdsWritableReference(p, seen)) return true;
         return false;
     }
 

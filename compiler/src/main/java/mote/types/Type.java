@@ -371,6 +371,21 @@ public sealed interface Type {
                 || t instanceof Sum || t instanceof Mutex;
     }
 
+    /**
+     * The types stored directly inside a value of {@code t}: a struct's fields, an array's
+     * element, a tuple's elements, a mutex's value, a channel's items, every variant's fields of
+     * a data enum. None for scalars, and for references and slices, whose values point elsewhere.
+     */
+    static java.util.List<Type> inside(Type t) {
+        if (t instanceof Struct s) return s.fields().stream().map(Struct.Field::type).toList();
+        if (t instanceof Array a) return java.util.List.of(a.element());
+        if (t instanceof Tuple tu) return tu.elements();
+        if (t instanceof Mutex m) return java.util.List.of(m.element());
+        if (t instanceof Channel c) return java.util.List.of(c.element());
+        if (t instanceof Sum s) return s.variants().stream().flatMap(v -> v.fields().stream()).toList();
+        return java.util.List.of();
+    }
+
     /** Where the {@code index}-th field (or element) of an aggregate starts, in bytes. */
     static int fieldOffset(Type aggregate, int index) {
         if (aggregate instanceof Struct st) return st.fields().get(index).offset();
