@@ -73,7 +73,7 @@ public final class AvailableLoads {
      * memory), {@code direct}; or reached through a reference of unknown target ({@code root}
      * the reference's Local, or a path with a Deref after the root's storage).
      */
-    private record Key(Object root, List<Place.Projection> path, boolean direct, Type type) {}
+    private record Key(Object root, List<Place.Projection> path, boolean direct, Type type, Type rootType) {}
 
     /** What is known at a point: places whose value a local holds, and where reference locals point. */
     private record State(Map<Key, Local> loads, Map<Local, Key> targets) {
@@ -128,9 +128,16 @@ public final class AvailableLoads {
                 }
                 if (!keepsMemory(a.value())) s.loads.clear();
                 forgetLocal(s, a.dest());
+                if (borrowed.contains(a.dest())) {
+                    // A borrowed local assigned whole: what references into it read changes too.
+                    Type type = fn.typeOf(a.dest());
+                    Key whole = new Key(a.dest(), List.of(), true, type, type);
+                    s.loads.keySet().removeIf(known -> mayOverlap(known, whole));
+                    if (holdsReference(type)) forgetThroughReferences(s);
+                }
                 if (loaded != null && usable(loaded, a.dest())) s.loads.putIfAbsent(loaded, a.dest());
                 Key target = a.value() instanceof Rvalue.AddressOf ref && ref.place().isInsideLocal(fn) ? key(ref.place(), s)
-                        : a.value() instanceof Rvalue.StaticAddr sa ? new Key(sa.name(), List.of(), true, sa.type()) : null;
+                        : a.value() instanceof Rvalue.StaticAddr sa ? new Key(sa.name(), List.of(), true, sa.type(), sa.type()) : null;
                 if (target != null && !borrowed.contains(a.dest()) && target.path().stream().allMatch(p -> p instanceof Place.Projection.Field))
                     s.targets.put(a.dest(), target);
             } else if (st instanceof Statement.Store store) {
@@ -206,10 +213,10 @@ public final class AvailableLoads {
                 List<Place.Projection> out = new ArrayList<>(target.path());
                 out.addAll(ps.subList(1, ps.size()));
                 Type pointee = ((Type.Ref) fn.typeOf(p.local())).target();
-                return new Key(target.root(), out, target.direct() && inside(pointee, ps.subList(1, ps.size())), type);
+                return new Key(target.root(), out, target.direct() && inside(pointee, ps.subList(1, ps.size())), type, target.rootType());
             }
         }
-        return new Key(p.local(), ps, inside(fn.typeOf(p.local()), ps), type);
+        return new Key(p.local(), ps, inside(fn.typeOf(p.local()), ps), type, fn.typeOf(p.local()));
     }
 
     /** Whether a path from a value of type {@code t} stays in its storage: no Deref, no index into a slice (which points elsewhere). */
@@ -240,14 +247,18 @@ public final class AvailableLoads {
     /** Whether a store to {@code stored} may change what {@code known} holds. */
     private boolean mayOverlap(Key known, Key stored) {
         if (known.root().equals(stored.root()) && known.direct() == stored.direct()) {
+            // The same storage up to where the paths part; apart after it when they part at two
+            // fields or two constant indexes and neither goes on through a pointer (past one,
+            // two paths may meet again: `t.a[0]` and `t.b[0]` with both slices of one array).
             List<Place.Projection> a = known.path(), b = stored.path();
+            Type t = known.rootType();
             for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
                 Place.Projection x = a.get(i), y = b.get(i);
-                if (x.equals(y)) continue;
-                if (x instanceof Place.Projection.Field f && y instanceof Place.Projection.Field g && f.index() != g.index()) return false;
-                if (x instanceof Place.Projection.Index ix && y instanceof Place.Projection.Index iy
-                        && ix.index() instanceof Operand.Const cx && iy.index() instanceof Operand.Const cy && cx.bits() != cy.bits()) return false;
-                break;
+                if (x.equals(y)) { t = Place.step(t, x); continue; }
+                boolean parted = x instanceof Place.Projection.Field f && y instanceof Place.Projection.Field g && f.index() != g.index()
+                        || x instanceof Place.Projection.Index ix && y instanceof Place.Projection.Index iy
+                           && ix.index() instanceof Operand.Const cx && iy.index() instanceof Operand.Const cy && cx.bits() != cy.bits();
+                return !(parted && inside(Place.step(t, x), a.subList(i + 1, a.size())) && inside(Place.step(t, y), b.subList(i + 1, b.size())));
             }
             return true;
         }

@@ -331,6 +331,7 @@ public final class ProgramRanges implements ValueRanges.Facts {
                     }
                     if (st instanceof Statement.WriteStatic w) unknownStructs(fn.typeOf(w.value()));
                     if (st instanceof Statement.Assign a && a.value() instanceof Rvalue.AddressOf ref) unknownStructs(ref.place().type(fn));
+                    if (st instanceof Statement.Assign a && a.value() instanceof Rvalue.ChannelOp c) unknownStructs(c.channel().element());
                     if (st instanceof Statement.Assign a && a.value() instanceof Rvalue.ReadStatic rs) unknownStructs(rs.type());
                 }
         for (MirFn fn : program.functions())

@@ -62,6 +62,12 @@ public final class ValueRanges {
     }
 
     private static final int WIDEN_AFTER = 3;
+    /**
+     * Widenings at one loop head that stop at a threshold; the next goes to the type's bound. A
+     * counter compared against hundreds of constants would otherwise step through each, the
+     * loop's body analysed again at every step.
+     */
+    private static final int THRESHOLD_STEPS = 16;
 
     private final MirFn fn;
     private final Facts facts;
@@ -251,7 +257,7 @@ public final class ValueRanges {
         BasicBlock block = fn.blocks().get(b.index());
         Operand cond = block.terminator() instanceof Terminator.Assert a ? a.cond()
                 : block.terminator() instanceof Terminator.If iff ? iff.cond() : null;
-        if (state == null || !(cond instanceof Operand.Copy c)) return false;
+        if (state == null || !(cond instanceof Operand.Copy c) || excluded.get(c.local().index())) return false;
         List<Statement> ss = block.statements();
         int at = -1;
         for (int i = ss.size() - 1; i >= 0; i--)
@@ -332,7 +338,8 @@ public final class ValueRanges {
             for (Edge e : edges(b, state)) {
                 int t = e.target.index();
                 Range[] old = atStart[t];
-                Range[] merged = old == null ? e.state : join(old, e.state, loopHeads.get(t) && ++visits[t] > WIDEN_AFTER);
+                int v = loopHeads.get(t) ? ++visits[t] : 0;
+                Range[] merged = old == null ? e.state : join(old, e.state, v > WIDEN_AFTER, v > WIDEN_AFTER + THRESHOLD_STEPS);
                 if (old == null || !Arrays.equals(old, merged)) {
                     atStart[t] = merged;
                     if (!queued[t]) { queued[t] = true; work.add(t); }
@@ -426,13 +433,18 @@ public final class ValueRanges {
     }
 
     private Range[] join(Range[] a, Range[] b, boolean widen) {
+        return join(a, b, widen, false);
+    }
+
+    /** {@code toTop}: a bound still growing goes to the type's, past any threshold left. */
+    private Range[] join(Range[] a, Range[] b, boolean widen, boolean toTop) {
         Range[] out = new Range[a.length];
         for (int l = 0; l < a.length; l++) {
             if (a[l] == null) continue;
             long lo = Math.min(a[l].lo, b[l].lo), hi = Math.max(a[l].hi, b[l].hi);
             if (widen) {
                 if (lo < a[l].lo) lo = 0;
-                if (hi > a[l].hi) hi = nextThreshold(l, hi, max[l]);
+                if (hi > a[l].hi) hi = toTop ? max[l] : nextThreshold(l, hi, max[l]);
             }
             out[l] = lo == a[l].lo && hi == a[l].hi ? a[l] : lo == b[l].lo && hi == b[l].hi ? b[l] : new Range(lo, hi);
         }
@@ -511,6 +523,7 @@ public final class ValueRanges {
             if (ss.get(i) instanceof Statement.Assign a && a.dest().equals(cond)) { at = i; break; }
         }
         boolean[] both = {true, true};
+        if (excluded.get(cond.index())) return both;   // written through a reference after the comparison, maybe
         if (at < 0 || !(((Statement.Assign) ss.get(at)).value() instanceof Rvalue.Binary bin) || !bin.op().isComparison()) return both;
         BinOp op = bin.op();
         Operand left = bin.left(), right = bin.right();
