@@ -31,7 +31,7 @@ public final class ProvenChecks {
     private ProvenChecks() {}
 
     public static MirProgram run(MirProgram program, boolean debug) {
-        if (debug) return program;
+        if (debug || program.functions().stream().noneMatch(ProvenChecks::hasChecks)) return program;   // nothing to prove: no facts solved
         ProgramRanges facts = ProgramRanges.of(program);
         List<MirFn> out = new ArrayList<>();
         boolean changed = false;
@@ -43,9 +43,12 @@ public final class ProvenChecks {
         return changed ? program.withFunctions(out) : program;
     }
 
+    private static boolean hasChecks(MirFn fn) {
+        return fn.blocks().stream().anyMatch(b -> b.terminator() instanceof Terminator.Assert);
+    }
+
     private static MirFn withoutProvenChecks(MirFn fn, ProgramRanges facts) {
-        boolean anyCheck = fn.blocks().stream().anyMatch(b -> b.terminator() instanceof Terminator.Assert);
-        if (!anyCheck) return fn;
+        if (!hasChecks(fn)) return fn;
         ValueRanges ranges = facts.ranges(fn), alone = null;
         List<BasicBlock> blocks = new ArrayList<>(fn.blocks());
         boolean changed = false;
