@@ -32,10 +32,10 @@ public final class AvailableLoads {
     private final Set<Type> handlerWrites;
     private final boolean localsReachable;   // a static holds a reference: a handler may reach a task's locals
     private final Map<Long, Local> holders = new HashMap<>();   // (block << 32 | statement) -> local holding the loaded value
-    private final java.util.SortedSet<Local> borrowed;
+    private final java.util.SortedSet<Local> borrowed;   // written through references too: never a holder, an index or a known reference
     // A reference into a data enum's payload exists in the program: memory of one type may be
     // written as another (the next variant's), so types say nothing about what a store reaches.
-    private final boolean payloadReferences;   // written through references too: never a holder, an index or a known reference
+    private final boolean payloadReferences;
 
     private AvailableLoads(MirFn fn, Set<Type> handlerWrites, boolean localsReachable, boolean payloadReferences) {
         this.fn = fn;
@@ -43,11 +43,6 @@ public final class AvailableLoads {
         this.borrowed = BorrowedLocals.of(fn);
         this.handlerWrites = handlerWrites;
         this.localsReachable = localsReachable;
-    }
-
-    /** With no interrupt handlers to fear, nor references into a data enum's payload (a test of one fn). */
-    public static AvailableLoads of(MirFn fn) {
-        return of(fn, Set.of(), false, false);
     }
 
     /**
@@ -131,9 +126,7 @@ public final class AvailableLoads {
                 if (borrowed.contains(a.dest())) {
                     // A borrowed local assigned whole: what references into it read changes too.
                     Type type = fn.typeOf(a.dest());
-                    Key whole = new Key(a.dest(), List.of(), true, type, type);
-                    s.loads.keySet().removeIf(known -> mayOverlap(known, whole));
-                    if (holdsReference(type)) forgetThroughReferences(s);
+                    stored(s, new Key(a.dest(), List.of(), true, type, type));
                 }
                 if (loaded != null && usable(loaded, a.dest())) s.loads.putIfAbsent(loaded, a.dest());
                 Key target = a.value() instanceof Rvalue.AddressOf ref && ref.place().isInsideLocal(fn) ? key(ref.place(), s)
@@ -142,14 +135,12 @@ public final class AvailableLoads {
                     s.targets.put(a.dest(), target);
             } else if (st instanceof Statement.Store store) {
                 Key p = key(store.place(), s);
-                s.loads.keySet().removeIf(known -> mayOverlap(known, p));
-                if (holdsReference(p.type())) forgetThroughReferences(s);   // a pointer a path goes through may have changed
+                stored(s, p);
                 // The value stored is what the next load of the place reads.
                 if (store.value() instanceof Operand.Copy c && usable(p, c.local())) s.loads.put(p, c.local());
             } else if (st instanceof Statement.WriteStatic w) {
                 Type type = fn.typeOf(w.value());
-                s.loads.keySet().removeIf(known -> known.root().equals(w.name()) || (!known.direct() && overlaps(type, known.type())));
-                if (holdsReference(type)) forgetThroughReferences(s);
+                stored(s, new Key(w.name(), List.of(), true, type, type));
             } else if (!(st instanceof Statement.Line || st instanceof Statement.Print)) {
                 s.loads.clear();   // a register write (which may set an interrupt pending), an unlock, a critical section's end, a channel set-up
             }
@@ -167,6 +158,15 @@ public final class AvailableLoads {
         for (Place.Projection pr : k.path())
             if (pr instanceof Place.Projection.Index ix && ix.index() instanceof Operand.Copy c && borrowed.contains(c.local())) return false;
         return !(k.root() instanceof Local r && !k.direct() && borrowed.contains(r));
+    }
+
+    /**
+     * A store to {@code place}: forget what it may overlap and, when what it stores holds a
+     * reference, every place reached through one (a pointer a path goes through may have changed).
+     */
+    private void stored(State s, Key place) {
+        s.loads.keySet().removeIf(known -> mayOverlap(known, place));
+        if (holdsReference(place.type())) forgetThroughReferences(s);
     }
 
     /** A store of a reference: forget every place reached through one, and where references point. */
@@ -213,19 +213,10 @@ public final class AvailableLoads {
                 List<Place.Projection> out = new ArrayList<>(target.path());
                 out.addAll(ps.subList(1, ps.size()));
                 Type pointee = ((Type.Ref) fn.typeOf(p.local())).target();
-                return new Key(target.root(), out, target.direct() && inside(pointee, ps.subList(1, ps.size())), type, target.rootType());
+                return new Key(target.root(), out, target.direct() && Place.staysInside(pointee, ps.subList(1, ps.size())), type, target.rootType());
             }
         }
-        return new Key(p.local(), ps, inside(fn.typeOf(p.local()), ps), type, fn.typeOf(p.local()));
-    }
-
-    /** Whether a path from a value of type {@code t} stays in its storage: no Deref, no index into a slice (which points elsewhere). */
-    private static boolean inside(Type t, List<Place.Projection> path) {
-        for (Place.Projection pr : path) {
-            if (pr instanceof Place.Projection.Deref || (pr instanceof Place.Projection.Index && t instanceof Type.Slice)) return false;
-            t = Place.step(t, pr);
-        }
-        return true;
+        return new Key(p.local(), ps, Place.staysInside(fn.typeOf(p.local()), ps), type, fn.typeOf(p.local()));
     }
 
     /** Whether the key's path reads local {@code l} (its root or an index). */
@@ -240,7 +231,8 @@ public final class AvailableLoads {
     private boolean trusted(Key k) {
         if (handlerWrites.isEmpty()) return true;
         if (k.direct() && k.root() instanceof Local && !localsReachable) return true;   // a local's own storage: no handler sees it
-        for (Type w : handlerWrites) if (payloadReferences || overlaps(w, k.type())) return false;
+        if (payloadReferences) return false;   // a handler's store of any type may reach it
+        for (Type w : handlerWrites) if (overlaps(w, k.type())) return false;
         return true;
     }
 
@@ -258,7 +250,7 @@ public final class AvailableLoads {
                 boolean parted = x instanceof Place.Projection.Field f && y instanceof Place.Projection.Field g && f.index() != g.index()
                         || x instanceof Place.Projection.Index ix && y instanceof Place.Projection.Index iy
                            && ix.index() instanceof Operand.Const cx && iy.index() instanceof Operand.Const cy && cx.bits() != cy.bits();
-                return !(parted && inside(Place.step(t, x), a.subList(i + 1, a.size())) && inside(Place.step(t, y), b.subList(i + 1, b.size())));
+                return !(parted && Place.staysInside(Place.step(t, x), a.subList(i + 1, a.size())) && Place.staysInside(Place.step(t, y), b.subList(i + 1, b.size())));
             }
             return true;
         }

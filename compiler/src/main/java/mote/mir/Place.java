@@ -47,8 +47,12 @@ public record Place(Local local, List<Projection> projections) {
 
     /** Whether the place's address is inside the local's own storage (no Deref, no slice Index). */
     public boolean isInsideLocal(MirFn fn) {
-        Type t = fn.typeOf(local);
-        for (Projection p : projections) {
+        return staysInside(fn.typeOf(local), projections);
+    }
+
+    /** Whether {@code path} from a value of type {@code t} stays in its storage: no Deref, no index into a slice (which points elsewhere). */
+    public static boolean staysInside(Type t, List<Projection> path) {
+        for (Projection p : path) {
             if (p instanceof Projection.Deref || (p instanceof Projection.Index && t instanceof Type.Slice)) return false;
             t = step(t, p);
         }

@@ -57,7 +57,7 @@ public final class ProgramRanges implements ValueRanges.Facts {
         ValueRanges.FieldRef f = new ValueRanges.FieldRef(s, index);
         if (gaveUp || unknownFields.contains(f)) return null;
         ValueRanges.Range r = fields.get(f);
-        return r == null ? new ValueRanges.Range(0, 0) : r;   // never written: only zeroed memory holds it
+        return r == null ? ZERO : r;   // never written: only zeroed memory holds it
     }
 
     @Override
@@ -142,7 +142,7 @@ public final class ProgramRanges implements ValueRanges.Facts {
                 // Only the facts the fn reads change what it sees: else last round's still holds.
                 ValueRanges r = ValueRanges.compute(fn, this, loads(fn));
                 o = new Observed(inputs, new Seen(new HashMap<>(), new HashMap<>()));
-                observe(fn, r, narrowable, o.seen().fields(), o.seen().params());
+                observe(fn, r, o.seen().fields(), o.seen().params());
                 observed.put(fn.name(), o);
                 solved.put(fn.name(), r);
             }
@@ -189,7 +189,7 @@ public final class ProgramRanges implements ValueRanges.Facts {
     private boolean grow(Seen seen, boolean widen) {
         boolean changed = false;
         for (var e : seen.fields().entrySet()) {
-            ValueRanges.Range old = fields.getOrDefault(e.getKey(), new ValueRanges.Range(0, 0));
+            ValueRanges.Range old = fields.getOrDefault(e.getKey(), ZERO);
             ValueRanges.Range h = hull(old, e.getValue());
             if (widen && !h.equals(old)) h = new ValueRanges.Range(0, fieldTop(e.getKey()));
             if (!h.equals(fields.get(e.getKey()))) { fields.put(e.getKey(), h); changed = true; }
@@ -210,7 +210,7 @@ public final class ProgramRanges implements ValueRanges.Facts {
     /** Whether everything {@code seen} lies within the facts. */
     private boolean within(Seen seen) {
         for (var e : seen.fields().entrySet())
-            if (!fields.getOrDefault(e.getKey(), new ValueRanges.Range(0, 0)).contains(e.getValue())) return false;
+            if (!fields.getOrDefault(e.getKey(), ZERO).contains(e.getValue())) return false;
         for (var e : seen.params().entrySet()) {
             ValueRanges.Range[] known = params.get(e.getKey()), now = e.getValue();
             if (known == null) return false;
@@ -227,8 +227,8 @@ public final class ProgramRanges implements ValueRanges.Facts {
     }
 
     /** What one fn can put in fields and in the parameters of the sync fns it calls. */
-    private void observe(MirFn fn, ValueRanges vr, Set<String> narrowable,
-                         Map<ValueRanges.FieldRef, ValueRanges.Range> seenFields, Map<String, ValueRanges.Range[]> seenParams) {
+    private void observe(MirFn fn, ValueRanges vr, Map<ValueRanges.FieldRef, ValueRanges.Range> seenFields,
+                         Map<String, ValueRanges.Range[]> seenParams) {
         vr.replay((block, index, st, before) -> {
             if (st instanceof Statement.Store store) {
                 ValueRanges.FieldRef f = ValueRanges.fieldOf(fn, store.place());
@@ -298,13 +298,7 @@ public final class ProgramRanges implements ValueRanges.Facts {
             int size = a.element().size();
             for (long i = 0; i < a.length() && offset + (i + 1) * size <= image.length; i++) scanImage(a.element(), image, (int) (offset + i * size));
         } else if (t instanceof Type.Tuple tu && containsStruct(t)) {
-            // Tuples are laid out as structs are: each element at its alignment.
-            int at = offset;
-            for (Type e : tu.elements()) {
-                at = (at + e.align() - 1) / e.align() * e.align();
-                scanImage(e, image, at);
-                at += e.size();
-            }
+            for (int i = 0; i < tu.elements().size(); i++) scanImage(tu.elements().get(i), image, offset + tu.offset(i));
         } else if (containsStruct(t)) {
             unknownStructs(t);   // a data enum or a mutex holding one: not read apart here
         }

@@ -121,10 +121,11 @@ public final class ValueRanges {
             for (Statement st : b.statements()) {
                 if (!(st instanceof Statement.Assign a)) continue;
                 int d = a.dest().index();
+                Range field = a.value() instanceof Rvalue.Load ld ? fieldBound(fn, ld.place(), facts) : null;
                 if (a.value() instanceof Rvalue.Use u && u.operand() instanceof Operand.Const c && c.bits() >= 0 && c.bits() <= 0xFFFF_FFFFL) {
                     standsFor.get(d).add(c.bits());
-                } else if (a.value() instanceof Rvalue.Load ld && fieldBound(fn, ld.place(), facts) != null) {
-                    standsFor.get(d).add(fieldBound(fn, ld.place(), facts).hi);
+                } else if (field != null) {
+                    standsFor.get(d).add(field.hi);
                 } else if (a.value() instanceof Rvalue.Load ld && ld.place().projections().equals(List.of(new Place.Projection.Field(1)))
                         && sliceLength[ld.place().local().index()] >= 0) {
                     standsFor.get(d).add(sliceLength[ld.place().local().index()]);
@@ -257,15 +258,8 @@ public final class ValueRanges {
         BasicBlock block = fn.blocks().get(b.index());
         Operand cond = block.terminator() instanceof Terminator.Assert a ? a.cond()
                 : block.terminator() instanceof Terminator.If iff ? iff.cond() : null;
-        if (state == null || !(cond instanceof Operand.Copy c) || excluded.get(c.local().index())) return false;
-        List<Statement> ss = block.statements();
-        int at = -1;
-        for (int i = ss.size() - 1; i >= 0; i--)
-            if (ss.get(i) instanceof Statement.Assign a && a.dest().equals(c.local())) { at = i; break; }
-        if (at < 0 || !(((Statement.Assign) ss.get(at)).value() instanceof Rvalue.Binary bin) || !bin.op().isComparison()) return false;
-        for (int i = at + 1; i < ss.size(); i++)
-            if (ss.get(i) instanceof Statement.Assign a && (bin.left() instanceof Operand.Copy l && a.dest().equals(l.local())
-                    || bin.right() instanceof Operand.Copy r && a.dest().equals(r.local()))) return false;
+        Rvalue.Binary bin = cond instanceof Operand.Copy c ? comparisonAtEnd(block, c.local()) : null;
+        if (state == null || bin == null) return false;
         Range x = rangeOf(bin.left(), state), y = rangeOf(bin.right(), state);
         if (x == null || y == null) return false;
         return switch (bin.op()) {
@@ -517,14 +511,9 @@ public final class ValueRanges {
      * assigned after it; returns whether each edge can be taken.
      */
     private boolean[] refine(BasicBlock b, Local cond, Range[] yes, Range[] no) {
-        List<Statement> ss = b.statements();
-        int at = -1;
-        for (int i = ss.size() - 1; i >= 0; i--) {
-            if (ss.get(i) instanceof Statement.Assign a && a.dest().equals(cond)) { at = i; break; }
-        }
         boolean[] both = {true, true};
-        if (excluded.get(cond.index())) return both;   // written through a reference after the comparison, maybe
-        if (at < 0 || !(((Statement.Assign) ss.get(at)).value() instanceof Rvalue.Binary bin) || !bin.op().isComparison()) return both;
+        Rvalue.Binary bin = comparisonAtEnd(b, cond);
+        if (bin == null) return both;
         BinOp op = bin.op();
         Operand left = bin.left(), right = bin.right();
         if (!(left instanceof Operand.Copy)) {   // k < x is x > k
@@ -532,10 +521,6 @@ public final class ValueRanges {
             op = switch (op) { case LT -> BinOp.GT; case LE -> BinOp.GE; case GT -> BinOp.LT; case GE -> BinOp.LE; default -> op; };
         }
         if (!(left instanceof Operand.Copy x) || max[x.local().index()] < 0) return both;
-        // Both operands' ranges are read at the block's end: neither may change after the comparison.
-        for (int i = at + 1; i < ss.size(); i++)
-            if (ss.get(i) instanceof Statement.Assign a && (a.dest().equals(x.local())
-                    || right instanceof Operand.Copy r && a.dest().equals(r.local()))) return both;
         Range k = rangeOf(right, yes);
         if (k == null) return both;
         int l = x.local().index();
@@ -555,6 +540,24 @@ public final class ValueRanges {
         return new boolean[] {y.lo <= y.hi, n.lo <= n.hi};
     }
 
+    /**
+     * The comparison block {@code b} computes {@code cond} by, when its operands still hold at
+     * the block's end (neither is assigned after it, so their ranges there are theirs at the
+     * comparison) and nothing writes {@code cond} through a reference; else null.
+     */
+    private Rvalue.Binary comparisonAtEnd(BasicBlock b, Local cond) {
+        if (excluded.get(cond.index())) return null;
+        List<Statement> ss = b.statements();
+        int at = -1;
+        for (int i = ss.size() - 1; i >= 0; i--)
+            if (ss.get(i) instanceof Statement.Assign a && a.dest().equals(cond)) { at = i; break; }
+        if (at < 0 || !(((Statement.Assign) ss.get(at)).value() instanceof Rvalue.Binary bin) || !bin.op().isComparison()) return null;
+        for (int i = at + 1; i < ss.size(); i++)
+            if (ss.get(i) instanceof Statement.Assign a && (bin.left() instanceof Operand.Copy l && a.dest().equals(l.local())
+                    || bin.right() instanceof Operand.Copy r && a.dest().equals(r.local()))) return null;
+        return bin;
+    }
+
     private void apply(Statement s, Range[] state, int block, int index) {
         if (s instanceof Statement.Assign a) {
             int d = a.dest().index();
@@ -570,8 +573,7 @@ public final class ValueRanges {
      */
     private Range load(Place place, Range[] state, int block, int index) {
         Range r = evaluate(new Rvalue.Load(place), state);
-        FieldRef f = fieldOf(fn, place);
-        Range field = f == null ? null : facts.field(f.struct(), f.index());
+        Range field = fieldBound(fn, place, facts);
         if (field != null) r = r == null ? field : intersect(r, field);
         Local holder = loads == null ? null : loads.holder(new BlockId(block), index);
         if (holder != null && max[holder.index()] >= 0) r = r == null ? state[holder.index()] : intersect(r, state[holder.index()]);

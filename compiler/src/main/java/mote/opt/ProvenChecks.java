@@ -54,14 +54,13 @@ public final class ProvenChecks {
         boolean changed = false;
         for (int i = 0; i < blocks.size(); i++) {
             BasicBlock b = blocks.get(i);
-            if (!(b.terminator() instanceof Terminator.Assert) || !ranges.alwaysTrue(new BlockId(i))) continue;
+            if (!(b.terminator() instanceof Terminator.Assert a) || !ranges.alwaysTrue(new BlockId(i))) continue;
             // What LLVM can see for itself it proves too, and removes in its own time: taken
             // out here, the loop around it can come out differently (larger, as often as not).
             if (alone == null) alone = ValueRanges.computeAsLlvmSees(fn);
-            if (b.terminator() instanceof Terminator.Assert a && !alone.alwaysTrue(new BlockId(i))) {
-                blocks.set(i, new BasicBlock(b.statements(), new Terminator.Goto(a.target())));
-                changed = true;
-            }
+            if (alone.alwaysTrue(new BlockId(i))) continue;
+            blocks.set(i, new BasicBlock(b.statements(), new Terminator.Goto(a.target())));
+            changed = true;
         }
         if (!changed) return fn;
         return new MirFn(fn.name(), fn.isAsync(), fn.params(), fn.returnLocal(), fn.returnType(), fn.locals(), blocks, fn.span(), fn.interrupt());
