@@ -63,29 +63,28 @@ static inline __attribute__((always_inline)) void bounds_message(uint32_t index,
     mote_print_u32(index);
 }
 
-__attribute__((minsize)) _Noreturn void mote_panic_end(const uint8_t *loc, uint32_t len)
+__attribute__((minsize)) _Noreturn void mote_panic_end(const char *loc)
 {
     mote_print_cstr(" at ");
-    mote_print_str(loc, len);
+    mote_print_cstr(loc);
     panic_finish();
 }
 
-__attribute__((minsize)) _Noreturn void mote_panic(const uint8_t *msg, uint32_t len,
-                          const uint8_t *loc, uint32_t loclen)
+__attribute__((minsize)) _Noreturn void mote_panic(const char *msg, const char *loc)
 {
     NOTE_PANIC_ENTRY();
     mote_panic_begin();
-    mote_print_str(msg, len);
-    mote_panic_end(loc, loclen);
+    mote_print_cstr(msg);
+    mote_panic_end(loc);
 }
 
 /* Rust's bounds-check message, in one call from each bounds check (smaller call sites). */
-__attribute__((minsize)) _Noreturn void mote_panic_bounds(uint32_t index, uint32_t len, const uint8_t *loc, uint32_t loclen)
+__attribute__((minsize)) _Noreturn void mote_panic_bounds(uint32_t index, uint32_t len, const char *loc)
 {
     NOTE_PANIC_ENTRY();
     mote_panic_begin();
     bounds_message(index, len);
-    mote_panic_end(loc, loclen);
+    mote_panic_end(loc);
 }
 
 /* The same three for compiled Mote code, which names a location by its index in the
@@ -110,7 +109,7 @@ __attribute__((minsize)) _Noreturn void mote_panic_end_at(uint32_t site)
         file = s->file;
     }
     mote_print_cstr(" at ");
-    mote_print_str(mote_panic_files[file].path, mote_panic_files[file].len);
+    mote_print_cstr(mote_panic_files[file].path);
     mote_console_putc(':');
     mote_print_u32(line);
     mote_console_putc(':');
@@ -118,11 +117,11 @@ __attribute__((minsize)) _Noreturn void mote_panic_end_at(uint32_t site)
     panic_finish();
 }
 
-__attribute__((minsize)) _Noreturn void mote_panic_at(const uint8_t *msg, uint32_t len, uint32_t site)
+__attribute__((minsize)) _Noreturn void mote_panic_at(const char *msg, uint32_t site)
 {
     NOTE_PANIC_ENTRY();
     mote_panic_begin();
-    mote_print_str(msg, len);
+    mote_print_cstr(msg);
     mote_panic_end_at(site);
 }
 

@@ -12,7 +12,8 @@ void mote_print_str(const uint8_t *p, uint32_t len)
         mote_console_putc(p[i]);
 }
 
-/* Only the runtime's own messages (panics, faults) use it: kept out of line and small. */
+/* Program text without a zero byte, the runtime's own messages and 32-bit numbers: kept out
+ * of line and small. */
 __attribute__((noinline, minsize)) void mote_print_cstr(const char *s)
 {
     while (*s)
@@ -29,6 +30,14 @@ __attribute__((weak)) const bool mote_print_digits_shared = true;
 #define mote_print_digits_shared true
 #endif
 
+/* Whether the program prints its texts as C strings (mote.llvm.CStringTexts decides): then the
+ * digits end with a terminator too, and mote_print_str may be left unused. */
+#ifdef MOTE_WHOLE_PROGRAM
+__attribute__((weak)) const bool mote_print_digits_cstr = false;
+#else
+#define mote_print_digits_cstr false
+#endif
+
 /* A digit computed, not looked up: a compare and an add are smaller than a 17-byte table
  * and the literal that addresses it. */
 static inline char hex_digit(uint32_t d)
@@ -40,15 +49,22 @@ static inline char hex_digit(uint32_t d)
  * digit can be 10 or more (hex), which decimal digits need not test. */
 static inline __attribute__((always_inline)) void put_digits32(uint32_t v, uint32_t base, bool letters)
 {
-    /* 4294967295 has 10 digits; word-aligned, the buffer's address is one 16-bit add from sp */
-    char buf[10] __attribute__((aligned(4)));
-    uint32_t i = sizeof buf;
+    /* 4294967295 has 10 digits, then maybe the terminator; word-aligned, the buffer's address
+     * is one 16-bit add from sp */
+    char buf[11] __attribute__((aligned(4)));
+    const uint32_t end = 10u;
+    uint32_t i = end;
     do {
         uint32_t d = v % base;
         buf[--i] = letters ? hex_digit(d) : (char)('0' + d);
         v /= base;
     } while (v != 0);
-    mote_print_str((const uint8_t *)&buf[i], sizeof buf - i);
+    if (mote_print_digits_cstr) {
+        buf[end] = 0;
+        mote_print_cstr(&buf[i]);
+    } else {
+        mote_print_str((const uint8_t *)&buf[i], end - i);
+    }
 }
 
 /* The shared loop (mote_print_digits_shared), its base a parameter. */

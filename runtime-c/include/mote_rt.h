@@ -68,20 +68,21 @@ _Noreturn void mote_exit(int32_t code);
 #define MOTE_FAULT_EXIT_CODE 102
 
 void mote_panic_begin(void);
-_Noreturn void mote_panic_end(const uint8_t *loc, uint32_t len);
-_Noreturn void mote_panic_bounds(uint32_t index, uint32_t len, const uint8_t *loc, uint32_t loclen);
-_Noreturn void mote_panic(const uint8_t *msg, uint32_t len,
-                          const uint8_t *loc, uint32_t loclen);
+/* Messages and locations are C strings (a message with a zero byte in it is printed between
+ * mote_panic_begin and mote_panic_end instead). */
+_Noreturn void mote_panic_end(const char *loc);
+_Noreturn void mote_panic_bounds(uint32_t index, uint32_t len, const char *loc);
+_Noreturn void mote_panic(const char *msg, const char *loc);
 
 /* Compiled Mote code names a panic's location by its index in these tables, which the
  * program defines when it has a panic site (C code passes location strings to the calls
  * above instead). */
 struct mote_panic_site { uint32_t line; uint16_t column; uint16_t file; };   /* or one packed word a site (panic.c) */
-struct mote_panic_file { const uint8_t *path; uint32_t len; };
+struct mote_panic_file { const char *path; };   /* zero-terminated */
 extern const struct mote_panic_site mote_panic_sites[];
 extern const struct mote_panic_file mote_panic_files[];
 _Noreturn void mote_panic_end_at(uint32_t site);
-_Noreturn void mote_panic_at(const uint8_t *msg, uint32_t len, uint32_t site);
+_Noreturn void mote_panic_at(const char *msg, uint32_t site);
 _Noreturn void mote_panic_bounds_at(uint32_t index, uint32_t len, uint32_t site);
 _Noreturn void mote_panic_end_interned(void);   /* --log interned: after the frame of message and location */
 

@@ -6,5 +6,5 @@ void mote_program_init(void) {}
 bool mote_program_poll_main(int32_t *exit_code)
 {
     (void)exit_code;
-    mote_panic(S("boom"), S("x.mote:1:2"));
+    mote_panic("boom", "x.mote:1:2");
 }

@@ -28,7 +28,7 @@ static bool worker_poll(void *state)
     say("\n");
     if (w->id == 2 && w->polls == 2) {
         uint32_t primask = mote_critical_enter();
-        mote_panic(S("worker 2 failed"), S("w.mote:9:13"));
+        mote_panic("worker 2 failed", "w.mote:9:13");
         mote_critical_exit(primask);
     }
     /* join { v = ch.recv().await; } and { sleep_us(100 * id).await; } */
@@ -72,7 +72,7 @@ static bool main_poll(void *state)
         mote_print_u64(mote_task_status[i]);
     }
     say("\n");
-    mote_panic(S("main failed"), S("m.mote:1:1"));
+    mote_panic("main failed", "m.mote:1:1");
 }
 
 const struct mote_task mote_tasks[MOTE_TASK_SLOTS] = {

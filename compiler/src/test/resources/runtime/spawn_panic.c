@@ -12,7 +12,7 @@ static bool idle_poll(void *state)
 static void spawn_idle(void)
 {
     if (mote_task_claim(1, 1) < 0)
-        mote_panic(S("task pool exhausted"), S("pool.mote:3:5"));
+        mote_panic("task pool exhausted", "pool.mote:3:5");
 }
 
 static bool main_poll(void *state)

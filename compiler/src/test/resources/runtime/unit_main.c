@@ -30,7 +30,7 @@ static void spawn_blink(uint32_t id)
 {
     int32_t slot = mote_task_claim(1, 2);
     if (slot < 0)
-        mote_panic(S("task pool exhausted"), S("unit.mote:7:5"));
+        mote_panic("task pool exhausted", "unit.mote:7:5");
     struct blink *b = mote_tasks[slot].state;
     b->id = id;
     b->polls = 0;

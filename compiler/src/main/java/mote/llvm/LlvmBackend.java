@@ -184,11 +184,34 @@ public final class LlvmBackend implements AutoCloseable {
         // Lowering the inliner's threshold below -Os's grew more programs than it shrank.
         boolean forSize = level == OptLevel.S || level == OptLevel.Z;
         runPasses(module, level.pipeline, machine, forSize, "LLVM pass pipeline failed: ");
+        if (forSize) mergeAcrossValueRanges(module);
         PanicSitePruning.prune(module);   // the rows of checks the optimiser removed
         if (panicBacktrace) PanicReturnAddresses.insert(module);
     }
 
     private boolean panicBacktrace;
+
+    /**
+     * Merges the functions whose code is the same but whose parameters the optimiser gave
+     * different value ranges (`range` attributes, from each one's callers: runtime-c's
+     * mote_task_start and mote_wake_locked both come down to one byte store, for tasks 1-3 and
+     * for any task). After optimisation the ranges have served; code generation reads none.
+     */
+    private static void mergeAcrossValueRanges(LLVMModuleRef module) {
+        int range = LLVMGetEnumAttributeKindForName("range", 5);
+        boolean stripped = false;
+        for (LLVMValueRef f = LLVMGetFirstFunction(module); f != null && !f.isNull(); f = LLVMGetNextFunction(f)) {
+            if (LLVMIsDeclaration(f) != 0 || LLVMGetLinkage(f) != LLVMInternalLinkage) continue;
+            for (int i = 1; i <= LLVMCountParams(f); i++) {
+                var a = LLVMGetEnumAttributeAtIndex(f, i, range);
+                if (a != null && !a.isNull()) {
+                    LLVMRemoveEnumAttributeAtIndex(f, i, range);
+                    stripped = true;
+                }
+            }
+        }
+        if (stripped) runPasses(module, "mergefunc", null, false, "LLVM's function merging failed: ");
+    }
 
     /** --backtrace: after optimisation, the fns that panic and keep no return address store it ({@link PanicReturnAddresses}). */
     public void panicBacktrace(boolean on) { panicBacktrace = on; }

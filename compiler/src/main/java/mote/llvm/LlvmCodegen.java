@@ -245,11 +245,11 @@ public final class LlvmCodegen implements AutoCloseable {
         runtimeFn("mote_log_bytes", voidType, false, ptr, i32);
         runtimeFn("mote_exit", voidType, true, i32);
         runtimeFn("mote_panic_begin", voidType, false);
-        runtimeFn("mote_panic_end", voidType, true, ptr, i32);
-        runtimeFn("mote_panic", voidType, true, ptr, i32, ptr, i32);
-        runtimeFn("mote_panic_bounds", voidType, true, i32, i32, ptr, i32);
+        runtimeFn("mote_panic_end", voidType, true, ptr);
+        runtimeFn("mote_panic", voidType, true, ptr, ptr);
+        runtimeFn("mote_panic_bounds", voidType, true, i32, i32, ptr);
         runtimeFn("mote_panic_end_at", voidType, true, i32);
-        runtimeFn("mote_panic_at", voidType, true, ptr, i32, i32);
+        runtimeFn("mote_panic_at", voidType, true, ptr, i32);
         runtimeFn("mote_panic_bounds_at", voidType, true, i32, i32, i32);
         runtimeFn("mote_wake_current", voidType, false);
         runtimeFn("mote_task_claim", i32, false, i32, i32);

@@ -72,14 +72,12 @@ final class PanicSites {
             constant("mote_panic_sites", LLVMConstArray(siteType, LlvmCodegen.values(rows), rows.length));
         }
         constant("mote_panic_sites_packed", cg.constInt(LLVMInt8TypeInContext(cg.ctx), packed ? 1 : 0));
-        LLVMTypeRef fileType = LLVMStructTypeInContext(cg.ctx, new org.bytedeco.javacpp.PointerPointer<>(cg.ptr, cg.i32), 2, 0);
+        // Each file's path as a C string (runtime-c's struct mote_panic_file).
         LLVMValueRef[] names = new LLVMValueRef[files.size()];
         int i = 0;
-        for (String path : files.keySet()) {
-            byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
-            names[i++] = LLVMConstNamedStruct(fileType, LlvmCodegen.values(cg.stringConstant(bytes), cg.constInt(cg.i32, bytes.length)), 2);
-        }
-        constant("mote_panic_files", LLVMConstArray(fileType, LlvmCodegen.values(names), names.length));
+        for (String path : files.keySet())
+            names[i++] = cg.stringConstant(PrintEmitter.nulTerminated(path.getBytes(StandardCharsets.UTF_8)));
+        constant("mote_panic_files", LLVMConstArray(cg.ptr, LlvmCodegen.values(names), names.length));
     }
 
     /**
@@ -99,7 +97,7 @@ final class PanicSites {
         return table < strings;
     }
 
-    static final int SITE_BYTES = 8, FILE_BYTES = 8, LENGTH_ARGUMENT = 4, PRINT_LOCATION_CODE = 40, DECIMAL_CONVERSION = 90;
+    static final int SITE_BYTES = 8, FILE_BYTES = 5, LENGTH_ARGUMENT = 4, PRINT_LOCATION_CODE = 40, DECIMAL_CONVERSION = 90;
 
     /** The packed site word's fields, low bits first (runtime-c's panic.c unpacks the same). */
     static final int LINE_BITS = 17, COLUMN_BITS = 9, FILE_BITS = 6;
@@ -134,8 +132,7 @@ final class PanicSites {
                 for (int i = 0; i < n - 1; i++) args.add(LLVMGetArgOperand(call, i));
                 int site = (int) LLVMConstIntGetZExtValue(LLVMGetArgOperand(call, n - 1));
                 byte[] loc = entries.get(site).location();
-                args.add(cg.stringConstant(loc));
-                args.add(cg.constInt(cg.i32, loc.length));
+                args.add(cg.stringConstant(PrintEmitter.nulTerminated(loc)));
                 LLVMPositionBuilderBefore(cg.builder, call);
                 LLVMValueRef replacement = cg.callRuntime(form[1], args.toArray(LLVMValueRef[]::new));
                 var debugLoc = LLVMInstructionGetDebugLoc(call);

@@ -91,6 +91,14 @@ abstract sealed class PrintEmitter extends BodyEmitterState permits AwaitEmitter
 
     static byte[] bytes(String s) { return s.getBytes(StandardCharsets.UTF_8); }
 
+    static boolean containsNul(byte[] text) {
+        for (byte b : text) if (b == 0) return true;
+        return false;
+    }
+
+    /** The text and a terminating zero, for mote_print_cstr. */
+    static byte[] nulTerminated(byte[] text) { return java.util.Arrays.copyOf(text, text.length + 1); }
+
     /** Text, truncated to the precision and padded to the width when the spec has them. */
     void printText(LLVMValueRef data, LLVMValueRef len, FormatSpec spec) {
         if (spec.precision() >= 0) {
@@ -172,8 +180,8 @@ abstract sealed class PrintEmitter extends BodyEmitterState permits AwaitEmitter
             return;
         }
         LLVMValueRef site = cg.panicSites.site(span);
-        if (message.size() == 1 && message.get(0) instanceof PrintItem.Text t) {
-            cg.callRuntime("mote_panic_at", cg.stringConstant(t.bytes()), cg.constInt(cg.i32, t.bytes().length), site);
+        if (message.size() == 1 && message.get(0) instanceof PrintItem.Text t && !containsNul(t.bytes())) {
+            cg.callRuntime("mote_panic_at", cg.stringConstant(nulTerminated(t.bytes())), site);
         } else if (isBoundsMessage(message)) {
             cg.callRuntime("mote_panic_bounds_at", asU32(((PrintItem.Value) message.get(3))), asU32((PrintItem.Value) message.get(1)), site);
         } else {

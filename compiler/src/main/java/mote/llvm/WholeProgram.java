@@ -88,6 +88,7 @@ public final class WholeProgram {
         }
         if (forSpeed) shareCodeGenerationAttributes(module);
         decideHandlerUse(module);
+        setFact(module, CStringTexts.DIGITS_CSTR, !forSpeed && CStringTexts.apply(module, reportFaults));
         boolean hasData = decideData(module);
         if (!reportFaults) withoutFaultReport(module);
         internalize(module);
