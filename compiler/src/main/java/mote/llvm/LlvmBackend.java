@@ -184,7 +184,10 @@ public final class LlvmBackend implements AutoCloseable {
         // Lowering the inliner's threshold below -Os's grew more programs than it shrank.
         boolean forSize = level == OptLevel.S || level == OptLevel.Z;
         runPasses(module, level.pipeline, machine, forSize, "LLVM pass pipeline failed: ");
-        if (forSize) mergeAcrossValueRanges(module);
+        if (forSize) {
+            mergeAcrossValueRanges(module);
+            NarrowLookupTables.apply(module);
+        }
         PanicSitePruning.prune(module);   // the rows of checks the optimiser removed
         if (panicBacktrace) PanicReturnAddresses.insert(module);
     }
