@@ -37,8 +37,22 @@ public final class AvailableLoads {
     // written as another (the next variant's), so types say nothing about what a store reaches.
     private final boolean payloadReferences;
 
+    /**
+     * For the analysis by cases ({@link ValueRanges#computeByCases}): what a local that is
+     * never borrowed holds of its own storage survives calls and the rest (no other code can
+     * reach such a local), and a local copied whole holds what its source held.
+     */
+    private final boolean byCases;
+    /** By cases: the edges a first analysis of the fn found may be taken (null: all); loads along the others do not count. */
+    private java.util.function.BiPredicate<Integer, Integer> mayTake;
+
     private AvailableLoads(MirFn fn, Set<Type> handlerWrites, boolean localsReachable, boolean payloadReferences) {
+        this(fn, handlerWrites, localsReachable, payloadReferences, false);
+    }
+
+    private AvailableLoads(MirFn fn, Set<Type> handlerWrites, boolean localsReachable, boolean payloadReferences, boolean byCases) {
         this.fn = fn;
+        this.byCases = byCases;
         this.payloadReferences = payloadReferences;
         this.borrowed = BorrowedLocals.of(fn);
         this.handlerWrites = handlerWrites;
@@ -53,6 +67,19 @@ public final class AvailableLoads {
      */
     public static AvailableLoads of(MirFn fn, Set<Type> handlerWrites, boolean localsReachable, boolean payloadReferences) {
         AvailableLoads a = new AvailableLoads(fn, handlerWrites, localsReachable, payloadReferences);
+        a.solve();
+        return a;
+    }
+
+    /**
+     * As {@link #of}, for the analysis by cases (see {@link #byCases}); {@code mayTake}, when
+     * not null, says which edges (from block, to block) executions may take: the others bring
+     * nothing to the blocks they enter.
+     */
+    public static AvailableLoads byCases(MirFn fn, Set<Type> handlerWrites, boolean localsReachable, boolean payloadReferences,
+                                         java.util.function.BiPredicate<Integer, Integer> mayTake) {
+        AvailableLoads a = new AvailableLoads(fn, handlerWrites, localsReachable, payloadReferences, true);
+        a.mayTake = mayTake;
         a.solve();
         return a;
     }
@@ -100,6 +127,7 @@ public final class AvailableLoads {
                     || t instanceof Terminator.Switch || t instanceof Terminator.Assert;
             for (BlockId succ : t.successors()) {
                 int j = succ.index();
+                if (mayTake != null && !mayTake.test(i, j)) continue;
                 State edge = keeps ? s : State.empty();
                 State merged = in[j] == null ? edge.copy() : in[j].meet(edge);
                 if (in[j] == null || !merged.equals(in[j])) {
@@ -121,7 +149,7 @@ public final class AvailableLoads {
                     Local h = s.loads.get(loaded);
                     if (h != null) holders.put((long) block << 32 | k, h);
                 }
-                if (!keepsMemory(a.value())) s.loads.clear();
+                if (!keepsMemory(a.value())) forgetMemory(s);
                 forgetLocal(s, a.dest());
                 if (borrowed.contains(a.dest())) {
                     // A borrowed local assigned whole: what references into it read changes too.
@@ -129,6 +157,7 @@ public final class AvailableLoads {
                     stored(s, new Key(a.dest(), List.of(), true, type, type));
                 }
                 if (loaded != null && usable(loaded, a.dest())) s.loads.putIfAbsent(loaded, a.dest());
+                if (byCases && a.value() instanceof Rvalue.Use u && u.operand() instanceof Operand.Copy src) copiedWhole(s, src.local(), a.dest());
                 Key target = a.value() instanceof Rvalue.AddressOf ref && ref.place().isInsideLocal(fn) ? key(ref.place(), s)
                         : a.value() instanceof Rvalue.StaticAddr sa ? new Key(sa.name(), List.of(), true, sa.type(), sa.type()) : null;
                 if (target != null && !borrowed.contains(a.dest()) && target.path().stream().allMatch(p -> p instanceof Place.Projection.Field))
@@ -142,10 +171,40 @@ public final class AvailableLoads {
                 Type type = fn.typeOf(w.value());
                 stored(s, new Key(w.name(), List.of(), true, type, type));
             } else if (!(st instanceof Statement.Line || st instanceof Statement.Print)) {
-                s.loads.clear();   // a register write (which may set an interrupt pending), an unlock, a critical section's end, a channel set-up
+                forgetMemory(s);   // a register write (which may set an interrupt pending), an unlock, a critical section's end, a channel set-up
+                if (st instanceof Statement.InitChannel ic) s.loads.keySet().removeIf(known -> uses(known, ic.local()));   // set up in the local's own storage
             }
         }
         return s;
+    }
+
+    /**
+     * Other code runs (a call, a register write...): forget what it may change, everything but,
+     * by cases, what never-borrowed locals hold of their own storage.
+     */
+    private void forgetMemory(State s) {
+        if (!byCases) { s.loads.clear(); return; }
+        s.loads.entrySet().removeIf(e -> !ownStorage(e.getKey()) || borrowed.contains(e.getValue()));
+    }
+
+    /** A place inside a never-borrowed local's own storage, its indexes constants: only assignments of the fn change it. */
+    private boolean ownStorage(Key k) {
+        return k.direct() && k.root() instanceof Local r && !borrowed.contains(r)
+                && k.path().stream().allMatch(p -> p instanceof Place.Projection.Field
+                        || p instanceof Place.Projection.Index ix && ix.index() instanceof Operand.Const);
+    }
+
+    /** By cases: {@code dest = src}, both never borrowed: what held a place of {@code src} holds it of {@code dest}. */
+    private void copiedWhole(State s, Local src, Local dest) {
+        if (src.equals(dest) || borrowed.contains(src) || borrowed.contains(dest) || !fn.typeOf(src).equals(fn.typeOf(dest))) return;
+        Map<Key, Local> copies = new HashMap<>();
+        for (var e : s.loads.entrySet()) {
+            Key k = e.getKey();
+            if (!k.root().equals(src) || !ownStorage(k)) continue;
+            Key copy = new Key(dest, k.path(), true, k.type(), fn.typeOf(dest));
+            if (!e.getValue().equals(dest) && usable(copy, e.getValue())) copies.put(copy, e.getValue());
+        }
+        s.loads.putAll(copies);
     }
 
     /**

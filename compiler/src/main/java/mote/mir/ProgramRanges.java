@@ -66,6 +66,67 @@ public final class ProgramRanges implements ValueRanges.Facts {
         return gaveUp || ps == null ? null : ps[index];
     }
 
+    /**
+     * What sync fn {@code fn} returns for arguments in {@code args}: its return value's range
+     * over every return the analysis by cases reaches with the parameters in those ranges
+     * (and in what every call gives them). Null when unknown: a fn that is async, a task, a
+     * handler or not the program's, an argument or the result not an integer, bool or C-like
+     * enum, no return reached, or calls nested too deep (recursion).
+     */
+    @Override
+    public ValueRanges.Range callResult(String fn, List<ValueRanges.Range> args) {
+        MirFn callee = program.function(fn);
+        if (gaveUp || callee == null || !narrowable.contains(fn) || ValueRanges.caseTop(callee.returnType()) < 0
+                && unsignedTop(callee.returnType()) < 0 || callDepth >= MAX_CALL_DEPTH) return null;
+        List<Object> key = new ArrayList<>();
+        key.add(fn);
+        key.addAll(args);
+        if (results.containsKey(key)) return results.get(key);
+        ValueRanges.Range result = null;
+        callDepth++;
+        try {
+            ValueRanges.Facts given = new ValueRanges.Facts() {
+                @Override public ValueRanges.Range field(Type.Struct s, int index) { return ProgramRanges.this.field(s, index); }
+                @Override public ValueRanges.Range param(String f, int index) {
+                    ValueRanges.Range known = ProgramRanges.this.param(f, index);
+                    if (!f.equals(fn) || index >= args.size() || args.get(index) == null) return known;
+                    ValueRanges.Range a = args.get(index);
+                    return known == null ? a : new ValueRanges.Range(Math.max(a.lo(), known.lo()), Math.min(a.hi(), known.hi()));
+                }
+                @Override public ValueRanges.Range callResult(String f, List<ValueRanges.Range> a) { return ProgramRanges.this.callResult(f, a); }
+            };
+            ValueRanges r = ValueRanges.computeByCases(callee, given, loads(callee));
+            for (int i = 0; i < callee.blocks().size(); i++) {
+                BlockId b = new BlockId(i);
+                if (!(callee.blocks().get(i).terminator() instanceof Terminator.Return) || !r.reached(b)) continue;
+                ValueRanges.Range at = r.atEnd(b, callee.returnLocal());
+                if (at == null) { result = null; break; }
+                result = result == null ? at : hull(result, at);
+            }
+        } finally {
+            callDepth--;
+        }
+        results.put(key, result);
+        return result;
+    }
+
+    private static final int MAX_CALL_DEPTH = 3;
+    private int callDepth;
+    private final Map<List<Object>, ValueRanges.Range> results = new HashMap<>();
+
+    /**
+     * The ranges of {@code fn}, a fn of the program or one made from it, by cases
+     * ({@link ValueRanges#computeByCases}), with {@code loads} ({@link #loadsByCases}); not kept.
+     */
+    public ValueRanges rangesByCases(MirFn fn, AvailableLoads loads) {
+        return ValueRanges.computeByCases(fn, this, loads);
+    }
+
+    /** The loads of {@code fn} by cases, counting only the edges {@code mayTake} allows (all when null). */
+    public AvailableLoads loadsByCases(MirFn fn, java.util.function.BiPredicate<Integer, Integer> mayTake) {
+        return AvailableLoads.byCases(fn, handlerWrites(), localsReachable(), payloadReferences(), mayTake);
+    }
+
     /** The loads of {@code fn} that read a value a local already holds. */
     public AvailableLoads loads(MirFn fn) {
         return loads.computeIfAbsent(fn.name(), n -> AvailableLoads.of(fn, handlerWrites(), localsReachable(), payloadReferences()));

@@ -41,6 +41,13 @@ public final class ValueRanges {
         /** The values parameter {@code index} of fn {@code fn} may hold on entry. */
         Range param(String fn, int index);
 
+        /**
+         * What a call of sync fn {@code fn} returns for arguments in {@code args} (null where an
+         * argument is unknown); null when not known. Only the analysis by cases asks
+         * ({@link #computeByCases}).
+         */
+        default Range callResult(String fn, List<Range> args) { return null; }
+
         Facts NONE = new Facts() {
             @Override public Range field(Type.Struct s, int index) { return null; }
             @Override public Range param(String fn, int index) { return null; }
@@ -79,17 +86,31 @@ public final class ValueRanges {
     private final long[] sliceLength;  // per local: the length of the one string constant a slice local ever holds, or -1
     private final long[][] thresholds;   // per local, where widening stops: what it is compared against (and one either side), sorted
 
+    /**
+     * The analysis by cases ({@link #computeByCases}): bools and C-like enums are tracked too,
+     * a switch and a branch on a known flag take only the edges their operand allows, a branch
+     * on a flag copied from a comparison just made is narrowed by that comparison, and a call of
+     * a sync fn returns what the facts say it does for its arguments.
+     */
+    private final boolean byCases;
+
     private ValueRanges(MirFn fn, Facts facts, AvailableLoads loads) {
+        this(fn, facts, loads, false);
+    }
+
+    private ValueRanges(MirFn fn, Facts facts, AvailableLoads loads, boolean byCases) {
         this.fn = fn;
         this.facts = facts;
         this.loads = loads;
+        this.byCases = byCases;
         int n = fn.locals().size();
         max = new long[n];
         BitSet excluded = excluded(fn);
         this.excluded = excluded;
         for (int l = 0; l < n; l++) {
             Type t = fn.typeOf(new Local(l));
-            max[l] = t instanceof Type.Int i && !i.signed() && i.bits() <= 32 && !excluded.get(l) ? (1L << i.bits()) - 1 : -1;
+            max[l] = excluded.get(l) ? -1 : t instanceof Type.Int i && !i.signed() && i.bits() <= 32 ? (1L << i.bits()) - 1
+                    : byCases ? caseTop(t) : -1;
         }
         atEnd = new Range[fn.blocks().size()][];
         sliceLength = sliceLengths(fn, excluded);
@@ -210,6 +231,13 @@ public final class ValueRanges {
 
     private boolean forgetAtSuspension;
 
+    /** As {@link #compute(MirFn, Facts, AvailableLoads)}, by cases (see {@link #byCases}). */
+    public static ValueRanges computeByCases(MirFn fn, Facts facts, AvailableLoads loads) {
+        ValueRanges r = new ValueRanges(fn, facts, loads, true);
+        r.solve();
+        return r;
+    }
+
     /** With whole-program {@code facts} and, when not null, the loads that read a value a local holds. */
     public static ValueRanges compute(MirFn fn, Facts facts, AvailableLoads loads) {
         ValueRanges r = new ValueRanges(fn, facts, loads);
@@ -301,6 +329,33 @@ public final class ValueRanges {
 
     private Range top(int l) { return new Range(0, max[l]); }
 
+    /** By cases: a bool's largest value, or a C-like enum's largest discriminant when none is negative; -1 otherwise. */
+    public static long caseTop(Type t) {
+        if (t instanceof Type.Bool) return 1;
+        if (t instanceof Type.Enum e && !e.repr().signed() && e.repr().bits() <= 32 && !e.values().isEmpty()
+                && e.values().stream().allMatch(v -> v >= 0 && v < 1L << e.repr().bits()))
+            return e.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+        return -1;
+    }
+
+    /**
+     * Whether an execution may go from block {@code from} straight to block {@code to}, as far
+     * as the analysis saw: {@code from} reached and the edge not ruled out by its branch. An
+     * empty block the analysis went past (a branch on a flag its predecessor set) counts as
+     * taking both edges.
+     */
+    public boolean mayTake(int from, int to) {
+        BasicBlock b = fn.blocks().get(from);
+        if (atEnd[from] == null) return b.statements().isEmpty() && b.terminator().successors().contains(new BlockId(to));
+        for (Edge e : branchEdges(b, atEnd[from])) if (e.target.index() == to) return true;
+        return false;
+    }
+
+    /** Whether the analysis reached block {@code b}. */
+    public boolean reached(BlockId b) {
+        return atEnd[b.index()] != null;
+    }
+
     private void solve() {
         int blocks = fn.blocks().size();
         Range[][] atStart = new Range[blocks][];
@@ -375,7 +430,12 @@ public final class ValueRanges {
     private List<BlockId> successors(int b) {
         BasicBlock block = fn.blocks().get(b);
         List<BlockId> out = new java.util.ArrayList<>();
-        for (BlockId s : block.terminator().successors()) out.add(threaded(block, s));
+        for (BlockId s : block.terminator().successors()) {
+            BlockId t = threaded(block, s);
+            Terminator.If copied = byCases ? copiedComparison(block, t) : null;
+            if (copied != null) { out.add(copied.then()); out.add(copied.otherwise()); }
+            else out.add(t);
+        }
         return out;
     }
 
@@ -454,7 +514,47 @@ public final class ValueRanges {
     private List<Edge> edges(BasicBlock b, Range[] state) {
         List<Edge> out = branchEdges(b, state);
         for (int i = 0; i < out.size(); i++) out.set(i, new Edge(threaded(b, out.get(i).target), out.get(i).state));
-        return out;
+        if (!byCases) return out;
+        List<Edge> split = new java.util.ArrayList<>();
+        for (Edge e : out) {
+            Terminator.If copied = copiedComparison(b, e.target);
+            if (copied == null) { split.add(e); continue; }
+            // `t = a >= k` in b, then `if t` alone in the target: the comparison narrows each way
+            Local flag = ((Operand.Copy) copied.cond()).local(), compared = copiedFrom(b, flag);
+            Range[] yes = e.state.clone(), no = e.state.clone();
+            boolean[] reachable = refine(b, compared, yes, no);
+            if (max[flag.index()] >= 0) { yes[flag.index()] = new Range(1, 1); no[flag.index()] = new Range(0, 0); }
+            if (reachable[0]) split.add(new Edge(copied.then(), yes));
+            if (reachable[1]) split.add(new Edge(copied.otherwise(), no));
+        }
+        return split;
+    }
+
+    /**
+     * By cases: the branch of {@code target} when it is an empty block branching on a flag that
+     * block {@code from} last set to a copy of a comparison it computes (`t = a >= k; f = t`, then
+     * `if f`), neither flag written through a reference; else null.
+     */
+    private Terminator.If copiedComparison(BasicBlock from, BlockId target) {
+        BasicBlock t = fn.blocks().get(target.index());
+        if (!t.statements().isEmpty() || !(t.terminator() instanceof Terminator.If iff) || !(iff.cond() instanceof Operand.Copy c)
+                || excluded.get(c.local().index()) || !(from.terminator() instanceof Terminator.Goto)) return null;
+        Local compared = copiedFrom(from, c.local());
+        return compared != null && comparisonAtEnd(from, compared) != null ? iff : null;
+    }
+
+    /** The local {@code flag} is last set to a copy of in block {@code b}, when nothing assigns either after; else null. */
+    private Local copiedFrom(BasicBlock b, Local flag) {
+        List<Statement> ss = b.statements();
+        for (int i = ss.size() - 1; i >= 0; i--) {
+            if (!(ss.get(i) instanceof Statement.Assign a)) continue;
+            if (!a.dest().equals(flag)) continue;
+            if (!(a.value() instanceof Rvalue.Use u) || !(u.operand() instanceof Operand.Copy src) || excluded.get(src.local().index())) return null;
+            for (int k = i + 1; k < ss.size(); k++)
+                if (ss.get(k) instanceof Statement.Assign later && later.dest().equals(src.local())) return null;
+            return src.local();
+        }
+        return null;
     }
 
     /**
@@ -482,9 +582,15 @@ public final class ValueRanges {
     /** The successors, each with the state on its edge (narrowed by the branch condition where one is known). */
     private List<Edge> branchEdges(BasicBlock b, Range[] state) {
         Terminator t = b.terminator();
+        if (byCases && t instanceof Terminator.Switch sw) return switchEdges(sw, state);
         if (t instanceof Terminator.If iff && iff.cond() instanceof Operand.Copy c) {
             Range[] yes = state.clone(), no = state.clone();
             boolean[] reachable = refine(b, c.local(), yes, no);
+            if (byCases && max[c.local().index()] >= 0) {   // a flag whose value is known takes one edge
+                Range f = state[c.local().index()];
+                reachable[0] &= f.hi >= 1;
+                reachable[1] &= f.lo == 0;
+            }
             java.util.ArrayList<Edge> out = new java.util.ArrayList<>();
             if (reachable[0]) out.add(new Edge(iff.then(), yes));
             if (reachable[1]) out.add(new Edge(iff.otherwise(), no));
@@ -502,6 +608,35 @@ public final class ValueRanges {
         }
         java.util.ArrayList<Edge> out = new java.util.ArrayList<>();
         for (BlockId s : t.successors()) out.add(new Edge(s, after));
+        return out;
+    }
+
+    /** By cases: the targets whose values the switch's operand may have, each with the operand at that value. */
+    private List<Edge> switchEdges(Terminator.Switch sw, Range[] state) {
+        Range r = rangeOf(sw.value(), state);
+        java.util.ArrayList<Edge> out = new java.util.ArrayList<>();
+        if (r == null) {
+            for (BlockId s : sw.successors()) out.add(new Edge(s, state));
+            return out;
+        }
+        Local x = sw.value() instanceof Operand.Copy c ? c.local() : null;
+        long top = x != null ? max[x.index()] : caseTop(((Operand.Const) sw.value()).type());
+        if (sw.values().stream().anyMatch(v -> v < 0 || v > top)) {   // values not as the operand's type reads them: no pruning
+            for (BlockId s : sw.successors()) out.add(new Edge(s, state));
+            return out;
+        }
+        long listedInRange = 0;
+        for (int i = 0; i < sw.values().size(); i++) {
+            long v = sw.values().get(i);
+            if (v < r.lo || v > r.hi) continue;
+            listedInRange++;
+            Range[] s = state.clone();
+            if (x != null) s[x.index()] = new Range(v, v);
+            out.add(new Edge(sw.targets().get(i), s));
+        }
+        // the otherwise edge, unless every value in the range is listed
+        if (r.hi - r.lo + 1 > listedInRange || sw.values().stream().distinct().count() != sw.values().size())
+            out.add(new Edge(sw.otherwise(), state));
         return out;
     }
 
@@ -586,6 +721,8 @@ public final class ValueRanges {
 
     /** A constant's value or a tracked local's range; null otherwise. */
     private Range rangeOf(Operand op, Range[] state) {
+        if (byCases && op instanceof Operand.Const c && caseTop(c.type()) >= 0)
+            return c.bits() >= 0 && c.bits() <= caseTop(c.type()) ? new Range(c.bits(), c.bits()) : null;
         if (op instanceof Operand.Const c) {
             // A signed constant counts where it is not negative (a shift's amount is an i32).
             if (!(c.type() instanceof Type.Int i) || i.bits() > 32) return null;
@@ -596,9 +733,35 @@ public final class ValueRanges {
         return max[l.index()] >= 0 ? state[l.index()] : null;
     }
 
+    /**
+     * By cases: a comparison is true, false or either as the ranges say, and two known values
+     * combine exactly (`matches(x, A) | matches(x, B)` on the case's `x`); null to go on.
+     */
+    private static Range byCases(BinOp op, Range x, Range y) {
+        Range yes = new Range(1, 1), no = new Range(0, 0), either = new Range(0, 1);
+        boolean xk = x.lo == x.hi, yk = y.lo == y.hi;
+        switch (op) {
+            case EQ: return xk && yk && x.lo == y.lo ? yes : x.hi < y.lo || y.hi < x.lo ? no : either;
+            case NE: return xk && yk && x.lo == y.lo ? no : x.hi < y.lo || y.hi < x.lo ? yes : either;
+            case LT: return x.hi < y.lo ? yes : x.lo >= y.hi ? no : either;
+            case LE: return x.hi <= y.lo ? yes : x.lo > y.hi ? no : either;
+            case GT: return x.lo > y.hi ? yes : x.hi <= y.lo ? no : either;
+            case GE: return x.lo >= y.hi ? yes : x.hi < y.lo ? no : either;
+            case BIT_OR: return xk && yk ? new Range(x.lo | y.lo, x.lo | y.lo) : null;
+            case BIT_AND: return xk && yk ? new Range(x.lo & y.lo, x.lo & y.lo) : null;
+            case BIT_XOR: return xk && yk ? new Range(x.lo ^ y.lo, x.lo ^ y.lo) : null;
+            default: return null;
+        }
+    }
+
     /** The interval of an unsigned right-hand side, or null when not modelled (the caller then takes the type's range). */
     private Range evaluate(Rvalue v, Range[] state) {
         if (v instanceof Rvalue.Use u) return rangeOf(u.operand(), state);
+        if (byCases && v instanceof Rvalue.Call call) {
+            List<Range> args = new java.util.ArrayList<>();
+            for (Operand a : call.args()) args.add(a instanceof Operand.Copy || a instanceof Operand.Const ? rangeOf(a, state) : null);
+            return facts.callResult(call.function(), args);
+        }
         if (v instanceof Rvalue.Load ld && ld.place().projections().equals(List.of(new Place.Projection.Field(1)))
                 && sliceLength[ld.place().local().index()] >= 0)
             return new Range(sliceLength[ld.place().local().index()], sliceLength[ld.place().local().index()]);   // a constant slice's length
@@ -614,6 +777,10 @@ public final class ValueRanges {
             if (x != null && b.op() == BinOp.BIT_AND) return new Range(0, x.hi);
             if (y != null && y.lo > 0 && b.op() == BinOp.REM) return new Range(0, y.hi - 1);
             return null;
+        }
+        if (byCases) {
+            Range known = byCases(b.op(), x, y);
+            if (known != null) return known;
         }
         long limit = 1L << 32;   // beyond any tracked type: apply rejects what does not fit
         // Release builds take a shift's amount modulo the width of the value shifted (u16 >> 17
