@@ -66,7 +66,7 @@ final class CStringTexts {
         LLVMBuilderRef builder = LLVMCreateBuilderInContext(LLVMGetModuleContext(module));
         try {
             for (TextCall c : calls) {
-                LLVMValueRef text = terminated.computeIfAbsent(c.text(), t -> terminatedCopy(module, c.bytes()));
+                LLVMValueRef text = terminated.computeIfAbsent(c.text(), t -> LlvmCodegen.privateBytes(module, PrintEmitter.nulTerminated(c.bytes())));
                 LLVMPositionBuilderBefore(builder, c.call());
                 LLVMValueRef replacement = LLVMBuildCall2(builder, cstrType, printCstr, new PointerPointer<>(1).put(0, text), 1, "");
                 var debugLoc = LLVMInstructionGetDebugLoc(c.call());
@@ -144,14 +144,4 @@ final class CStringTexts {
         return bytes;
     }
 
-    private static LLVMValueRef terminatedCopy(LLVMModuleRef module, byte[] bytes) {
-        LLVMValueRef init = LLVMConstStringInContext(LLVMGetModuleContext(module), new BytePointer(bytes), bytes.length, 0);
-        LLVMValueRef g = LLVMAddGlobal(module, LLVMTypeOf(init), ".str");
-        LLVMSetInitializer(g, init);
-        LLVMSetLinkage(g, LLVMPrivateLinkage);
-        LLVMSetGlobalConstant(g, 1);
-        LLVMSetUnnamedAddr(g, 1);
-        LLVMSetAlignment(g, 1);
-        return g;
-    }
 }

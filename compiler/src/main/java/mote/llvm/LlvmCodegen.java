@@ -426,16 +426,19 @@ public final class LlvmCodegen implements AutoCloseable {
     /** A private constant holding {@code bytes}; identical strings share one global. */
     LLVMValueRef stringConstant(byte[] bytes) {
         String key = new String(bytes, StandardCharsets.ISO_8859_1);
-        return strings.computeIfAbsent(key, k -> {
-            LLVMValueRef init = LLVMConstStringInContext(ctx, new BytePointer(bytes), bytes.length, 1);
-            LLVMValueRef g = LLVMAddGlobal(module, LLVMArrayType(i8, bytes.length), ".str");
-            LLVMSetInitializer(g, init);
-            LLVMSetLinkage(g, LLVMPrivateLinkage);
-            LLVMSetGlobalConstant(g, 1);
-            LLVMSetUnnamedAddr(g, 1);
-            LLVMSetAlignment(g, 1);
-            return g;
-        });
+        return strings.computeIfAbsent(key, k -> privateBytes(module, bytes));
+    }
+
+    /** A new private constant of exactly {@code bytes} (a terminator only if they end with one), byte-aligned. */
+    static LLVMValueRef privateBytes(LLVMModuleRef module, byte[] bytes) {
+        LLVMValueRef init = LLVMConstStringInContext(LLVMGetModuleContext(module), new BytePointer(bytes), bytes.length, 1);
+        LLVMValueRef g = LLVMAddGlobal(module, LLVMTypeOf(init), ".str");
+        LLVMSetInitializer(g, init);
+        LLVMSetLinkage(g, LLVMPrivateLinkage);
+        LLVMSetGlobalConstant(g, 1);
+        LLVMSetUnnamedAddr(g, 1);
+        LLVMSetAlignment(g, 1);
+        return g;
     }
 
     // ---------------------------------------------------------------- whole program
