@@ -43,20 +43,23 @@ import mote.types.Type;
 final class CheckCases {
     private CheckCases() {}
 
-    /** The largest enum this splits on, and the most keys tried in one fn (each is an analysis per value). */
-    private static final int MOST_VALUES = 32, MOST_KEYS = 4;
+    /**
+     * The largest enum this splits on, and the most cases analysed in one fn (each is one or two
+     * analyses of the whole fn: the compile time stays in proportion).
+     */
+    private static final int MOST_VALUES = 32, MOST_CASES = 48;
 
     /** The Assert blocks among {@code checks} proven case by case. */
     static Set<Integer> proven(MirFn fn, List<Integer> checks, ProgramRanges facts) {
         Set<Integer> proven = new HashSet<>();
         if (checks.isEmpty() || hasPredecessors(fn, 0)) return proven;   // block 0 is replaced: nothing may lead back to it
         Set<Local> notMine = notAssignedOnlyByStatements(fn);
-        int tried = 0;
+        int cases = 0;
         for (Key key : keys(fn, notMine)) {
-            if (tried++ == MOST_KEYS) break;
             List<Integer> dominated = new ArrayList<>();
             for (int b : checks) if (!proven.contains(b) && b != key.block() && dominates(fn, key.block(), b)) dominated.add(b);
             if (dominated.isEmpty()) continue;
+            if ((cases += key.values().size()) > MOST_CASES) break;
             List<Integer> holding = new ArrayList<>(dominated);
             // The loads held do not depend on the value: one analysis of them serves every case.
             AvailableLoads everyCase = facts.loadsByCases(withCase(fn, key, key.values().get(0)), null);
