@@ -115,11 +115,18 @@ public final class ProgramRanges implements ValueRanges.Facts {
     private final Map<List<Object>, ValueRanges.Range> results = new HashMap<>();
 
     /**
-     * The ranges of {@code fn}, a fn of the program or one made from it, by cases
-     * ({@link ValueRanges#computeByCases}), with {@code loads} ({@link #loadsByCases}); not kept.
+     * The ranges of {@code fn}, a fn made from one of the program's that starts somewhere in
+     * its middle, by cases ({@link ValueRanges#computeByCases}), with {@code loads}
+     * ({@link #loadsByCases}); not kept. Its parameters start unknown: what callers pass holds
+     * where the fn starts, not where this one does.
      */
     public ValueRanges rangesByCases(MirFn fn, AvailableLoads loads) {
-        return ValueRanges.computeByCases(fn, this, loads);
+        ValueRanges.Facts withoutParameters = new ValueRanges.Facts() {
+            @Override public ValueRanges.Range field(Type.Struct s, int index) { return ProgramRanges.this.field(s, index); }
+            @Override public ValueRanges.Range param(String f, int index) { return null; }
+            @Override public ValueRanges.Range callResult(String f, List<ValueRanges.Range> args) { return ProgramRanges.this.callResult(f, args); }
+        };
+        return ValueRanges.computeByCases(fn, withoutParameters, loads);
     }
 
     /** The loads of {@code fn} by cases, counting only the edges {@code mayTake} allows (all when null). */

@@ -341,12 +341,14 @@ public final class ValueRanges {
     /**
      * Whether an execution may go from block {@code from} straight to block {@code to}, as far
      * as the analysis saw: {@code from} reached and the edge not ruled out by its branch. An
-     * empty block the analysis went past (a branch on a flag its predecessor set) counts as
-     * taking both edges.
+     * empty block counts as taking every edge: the analysis may have gone past it (a branch on
+     * a flag its predecessor set or copied), along one edge from one predecessor and along the
+     * other from another.
      */
     public boolean mayTake(int from, int to) {
         BasicBlock b = fn.blocks().get(from);
-        if (atEnd[from] == null) return b.statements().isEmpty() && b.terminator().successors().contains(new BlockId(to));
+        if (b.statements().isEmpty()) return b.terminator().successors().contains(new BlockId(to));
+        if (atEnd[from] == null) return false;
         for (Edge e : branchEdges(b, atEnd[from])) if (e.target.index() == to) return true;
         return false;
     }

@@ -194,9 +194,11 @@ final class CheckCases {
         BasicBlock k = fn.blocks().get(key.block());
         blocks.add(retarget(new BasicBlock(k.statements().subList(key.index() + 1, k.statements().size()), k.terminator()), noReturnToKey));
         blocks.add(new BasicBlock(List.of(), new Terminator.Unreachable()));
-        // No parameters: what the callers pass holds on entry, not at the key's block (the fn
-        // may have changed a parameter on the way); every local starts unknown there.
-        return new MirFn(fn.name(), fn.isAsync(), List.of(), fn.returnLocal(), fn.returnType(), locals, blocks, fn.span(), fn.interrupt());
+        // The parameters stay parameters (a slice parameter is not one constant string because
+        // the fn assigns it one later); ProgramRanges.rangesByCases gives them no facts: what
+        // the callers pass holds on entry, not at the key's block, and every local starts
+        // unknown there.
+        return new MirFn(fn.name(), fn.isAsync(), fn.params(), fn.returnLocal(), fn.returnType(), locals, blocks, fn.span(), fn.interrupt());
     }
 
     private static BasicBlock retarget(BasicBlock b, java.util.function.UnaryOperator<BlockId> blocks) {

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Checks proven case by case (mote.opt.CheckCases, in ProvenChecks): a request decoded into a
  * struct, rejected when it names a slot past the table, then matched on its command; each case
  * beside its near miss, which keeps the check: a command the test does not cover, the struct
- * changed between the test and the match, assigned twice, a parameter changed before it.
+ * changed between the test and the match, assigned twice, a parameter changed before it, a
+ * slice parameter assigned a string on another path.
  * run/check_cases.mote runs such a program on QEMU.
  */
 class CheckCasesTest {
@@ -111,5 +112,21 @@ class CheckCasesTest {
         assertEquals(1, checks(items, "serve"), "TABLE[11]");
         String keyed = items.replace("TABLE[n]", "TABLE[r.slot]");
         assertEquals(0, checks(keyed, "serve"));
+    }
+
+    /** A slice parameter is not the one string the fn assigns it on another path (review finding). */
+    @Test
+    void aSliceParameterIsNotTheStringAssignedToItElsewhere() throws IOException {
+        String items = ITEMS + """
+                fn pick(mut s: &[u8], at: u32) -> u8 {
+                    let r = decode(at);
+                    match r.cmd {
+                        Cmd.Get => s[5],
+                        _ => { s = "abcdefgh"; s[0] }
+                    }
+                }
+                async fn main() -> i32 { (pick("ab", 0) + pick("ab", 1)) as i32 }
+                """;
+        assertEquals(2, checks(items, "pick"), "s[5] on the caller's slice, and s[0] (which LLVM sees for itself)");
     }
 }
