@@ -14,9 +14,6 @@ import mote.board.Board;
 import mote.home.MoteHome;
 import mote.testutil.ProgramRunner;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.llvm.LLVM.LLVMContextRef;
-import org.bytedeco.llvm.LLVM.LLVMMemoryBufferRef;
-import org.bytedeco.llvm.LLVM.LLVMModuleRef;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,32 +53,21 @@ class NarrowLookupTablesTest {
 
     @Test
     void tablesOfSmallEntriesKeepBytesOrHalfwords() {
-        LLVMContextRef ctx = LLVMContextCreate();
-        try {
-            byte[] bytes = IR.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            LLVMMemoryBufferRef buffer = LLVMCreateMemoryBufferWithMemoryRangeCopy(new BytePointer(bytes), bytes.length, new BytePointer("tables.ll"));
-            LLVMModuleRef m = new LLVMModuleRef();
+        PartitionPlanTest.withModule(IR, m -> {
+            NarrowLookupTables.apply(m);
             BytePointer error = new BytePointer();
-            if (LLVMParseIRInContext(ctx, buffer, m, error) != 0) fail(error.getString());
-            try {
-                NarrowLookupTables.apply(m);
-                if (LLVMVerifyModule(m, LLVMReturnStatusAction, error) != 0) fail(error.getString());
-                BytePointer text = LLVMPrintModuleToString(m);
-                String ir = text.getString();
-                LLVMDisposeMessage(text);
-                assertTrue(ir.contains("@bytes.narrow = private unnamed_addr constant [4 x i8] c\"\\01\\FF\\00\\07\", align 1"), ir);
-                assertTrue(ir.contains("@halves.narrow = private unnamed_addr constant [3 x i16] [i16 1, i16 -1, i16 256], align 2"), ir);
-                assertTrue(ir.contains("load i8, ptr") && ir.contains("zext i8") && ir.contains("load i16, ptr") && ir.contains("zext i16"), ir);
-                assertTrue(ir.contains("@negative = private unnamed_addr constant [3 x i32]"), "a negative entry: " + ir);
-                assertTrue(ir.contains("@escapes = private unnamed_addr constant [3 x i32]"), "an address stored: " + ir);
-                assertTrue(ir.contains("@public = constant [3 x i32]"), "not internal: " + ir);
-                assertTrue(!ir.contains("@bytes =") && !ir.contains("@halves ="), "the wide tables are gone: " + ir);
-            } finally {
-                LLVMDisposeModule(m);
-            }
-        } finally {
-            LLVMContextDispose(ctx);
-        }
+            if (LLVMVerifyModule(m, LLVMReturnStatusAction, error) != 0) fail(error.getString());
+            BytePointer text = LLVMPrintModuleToString(m);
+            String ir = text.getString();
+            LLVMDisposeMessage(text);
+            assertTrue(ir.contains("@bytes.narrow = private unnamed_addr constant [4 x i8] c\"\\01\\FF\\00\\07\", align 1"), ir);
+            assertTrue(ir.contains("@halves.narrow = private unnamed_addr constant [3 x i16] [i16 1, i16 -1, i16 256], align 2"), ir);
+            assertTrue(ir.contains("load i8, ptr") && ir.contains("zext i8") && ir.contains("load i16, ptr") && ir.contains("zext i16"), ir);
+            assertTrue(ir.contains("@negative = private unnamed_addr constant [3 x i32]"), "a negative entry: " + ir);
+            assertTrue(ir.contains("@escapes = private unnamed_addr constant [3 x i32]"), "an address stored: " + ir);
+            assertTrue(ir.contains("@public = constant [3 x i32]"), "not internal: " + ir);
+            assertTrue(!ir.contains("@bytes =") && !ir.contains("@halves ="), "the wide tables are gone: " + ir);
+        });
     }
 
     /** bench/firmware.mote's `arity` (a u32 per command) keeps a byte per command, and the firmware runs as before. */

@@ -155,7 +155,8 @@ class PartitionPlanTest {
         });
     }
 
-    private static void withModule(String ir, Consumer<LLVMModuleRef> test) {
+    /** Parses {@code ir} into a module of its own context for {@code test} (NarrowLookupTablesTest too). */
+    static void withModule(String ir, Consumer<LLVMModuleRef> test) {
         LLVMContextRef ctx = LLVMContextCreate();
         try {
             byte[] bytes = ir.getBytes(java.nio.charset.StandardCharsets.UTF_8);
