@@ -484,6 +484,15 @@ public final class ProgramRanges implements ValueRanges.Facts {
         return out;
     }
 
+    /**
+     * Whether every C-like enum value in memory is one of its type's: not where the program
+     * takes a reference into a data enum's payload, through which a later variant's bytes read
+     * as a struct of the earlier one (an enum field holding 77).
+     */
+    public boolean enumsHoldTheirValues() {
+        return !payloadReferences();
+    }
+
     /** Whether the program takes a reference into a data enum's payload (see {@link AvailableLoads}). */
     private boolean payloadReferences() {
         if (payloadReferences == null) {

@@ -49,10 +49,19 @@ final class CheckCases {
      */
     private static final int MOST_VALUES = 32, MOST_CASES = 48;
 
+    /**
+     * Blocks times locals of the largest fn split (each analysis costs about that; bench/firmware's
+     * console, after inlining, is some 27,000): a fn of twice the statements took five times
+     * as long to build (review finding: 6.7 s, then 32 s).
+     */
+    private static final long LARGEST_FN = 60_000;
+
     /** The Assert blocks among {@code checks} proven case by case. */
     static Set<Integer> proven(MirFn fn, List<Integer> checks, ProgramRanges facts) {
         Set<Integer> proven = new HashSet<>();
-        if (checks.isEmpty() || hasPredecessors(fn, 0)) return proven;   // block 0 is replaced: nothing may lead back to it
+        if (checks.isEmpty() || hasPredecessors(fn, 0)   // block 0 is replaced: nothing may lead back to it
+                || !facts.enumsHoldTheirValues()             // the cases would not be all the values there are
+                || (long) fn.blocks().size() * fn.locals().size() > LARGEST_FN) return proven;
         Set<Local> notMine = notAssignedOnlyByStatements(fn);
         int cases = 0;
         for (Key key : keys(fn, notMine)) {

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * struct, rejected when it names a slot past the table, then matched on its command; each case
  * beside its near miss, which keeps the check: a command the test does not cover, the struct
  * changed between the test and the match, assigned twice, a parameter changed before it, a
- * slice parameter assigned a string on another path.
+ * slice parameter assigned a string on another path, a program whose payload references may
+ * put a value no variant has in an enum field.
  * run/check_cases.mote runs such a program on QEMU.
  */
 class CheckCasesTest {
@@ -112,6 +113,24 @@ class CheckCasesTest {
         assertEquals(1, checks(items, "serve"), "TABLE[11]");
         String keyed = items.replace("TABLE[n]", "TABLE[r.slot]");
         assertEquals(0, checks(keyed, "serve"));
+    }
+
+    /** A program that takes a reference into a data enum's payload may read an enum field holding no variant's value (review finding). */
+    @Test
+    void noCasesWhereAPayloadReferenceMayPunAnEnum() throws IOException {
+        String program = program("uses_slot", "let r = decode(i);", "");
+        String punning = program.replace("async fn main() -> i32 {", """
+                enum Ev { A(Req), B(u32, u32) }
+                fn pun() -> u32 {
+                    let mut ev = Ev.A(decode(0));
+                    let p: &mut Req = match &mut ev { Ev.A(x) => x, Ev.B(_, _) => { return 0; } };
+                    ev = Ev.B(77, 9);
+                    p.slot
+                }
+                async fn main() -> i32 {
+                    let _ = pun();""");
+        assertEquals(0, checks(program, "main"));
+        assertEquals(3, checks(punning, "main"));
     }
 
     /** A slice parameter is not the one string the fn assigns it on another path (review finding). */
