@@ -23,18 +23,14 @@ __attribute__((noinline, minsize)) void mote_print_cstr(const char *s)
 /* Whether the program prints 32-bit values both in decimal and in hex: the whole-program link
  * decides (mote.llvm.WholeProgram sets this weak definition). Then both printers share one
  * digit loop (about 40 bytes less); else each keeps its own, whose base is a constant (a
- * decimal print of a constant value folds away). Compiled as a library, the loop is shared. */
+ * decimal print of a constant value folds away). Compiled as a library, the loop is shared.
+ * And whether the program prints its texts as C strings (mote.llvm.CStringTexts decides):
+ * then the digits end with a terminator too, and mote_print_str may be left unused. */
 #ifdef MOTE_WHOLE_PROGRAM
 __attribute__((weak)) const bool mote_print_digits_shared = true;
-#else
-#define mote_print_digits_shared true
-#endif
-
-/* Whether the program prints its texts as C strings (mote.llvm.CStringTexts decides): then the
- * digits end with a terminator too, and mote_print_str may be left unused. */
-#ifdef MOTE_WHOLE_PROGRAM
 __attribute__((weak)) const bool mote_print_digits_cstr = false;
 #else
+#define mote_print_digits_shared true
 #define mote_print_digits_cstr false
 #endif
 

@@ -99,8 +99,7 @@ final class CStringTexts {
     private static boolean strNeededBesides(LLVMValueRef printStr, List<TextCall> calls) {
         Set<LLVMValueRef> texts = new HashSet<>();
         for (TextCall c : calls) texts.add(c.call());
-        for (var use = LLVMGetFirstUse(printStr); use != null && !use.isNull(); use = LLVMGetNextUse(use)) {
-            LLVMValueRef user = LLVMGetUser(use);
+        for (LLVMValueRef user : LlvmCodegen.users(printStr)) {
             if (texts.contains(user)) continue;
             LLVMValueRef call = LLVMIsACallInst(user);
             if (call == null || call.isNull()) return true;
@@ -121,8 +120,8 @@ final class CStringTexts {
      */
     private static List<TextCall> textCalls(LLVMValueRef printStr) {
         List<TextCall> calls = new ArrayList<>();
-        for (var use = LLVMGetFirstUse(printStr); use != null && !use.isNull(); use = LLVMGetNextUse(use)) {
-            LLVMValueRef call = LLVMIsACallInst(LLVMGetUser(use));
+        for (LLVMValueRef user : LlvmCodegen.users(printStr)) {
+            LLVMValueRef call = LLVMIsACallInst(user);
             if (call == null || call.isNull() || !LLVMGetCalledValue(call).equals(printStr)) continue;
             LLVMValueRef text = LLVMIsAGlobalVariable(LLVMGetArgOperand(call, 0));
             LLVMValueRef length = LLVMIsAConstantInt(LLVMGetArgOperand(call, 1));

@@ -3,6 +3,7 @@ package mote.llvm;
 import static org.bytedeco.llvm.global.LLVM.*;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -296,6 +297,13 @@ public final class LlvmCodegen implements AutoCloseable {
      */
     static PointerPointer<LLVMValueRef> values(LLVMValueRef... values) {
         return new PointerPointer<>(values);
+    }
+
+    /** What refers to {@code v}, each once a use, gathered first (so the caller may change them). */
+    static List<LLVMValueRef> users(LLVMValueRef v) {
+        List<LLVMValueRef> users = new ArrayList<>();
+        for (var use = LLVMGetFirstUse(v); use != null && !use.isNull(); use = LLVMGetNextUse(use)) users.add(LLVMGetUser(use));
+        return users;
     }
 
     /** Whether anything in the module refers to {@code v} (a function or global; null: no). */

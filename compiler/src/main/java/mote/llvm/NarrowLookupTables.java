@@ -64,7 +64,7 @@ final class NarrowLookupTables {
 
         LLVMBuilderRef builder = LLVMCreateBuilderInContext(ctx);
         try {
-            for (LLVMValueRef address : users(table)) {
+            for (LLVMValueRef address : LlvmCodegen.users(table)) {
                 LLVMPositionBuilderBefore(builder, address);
                 int indices = LLVMGetNumIndices(address);
                 LLVMValueRef[] operands = new LLVMValueRef[indices];
@@ -73,7 +73,7 @@ final class NarrowLookupTables {
                 LLVMTypeRef source = LLVMGetTypeKind(LLVMGetGEPSourceElementType(address)) == LLVMArrayTypeKind
                         ? LLVMTypeOf(init) : narrowType;
                 LLVMValueRef narrowAddress = LLVMBuildInBoundsGEP2(builder, source, replacement, new PointerPointer<>(operands), indices, "");
-                for (LLVMValueRef load : users(address)) {
+                for (LLVMValueRef load : LlvmCodegen.users(address)) {
                     LLVMPositionBuilderBefore(builder, load);
                     LLVMValueRef small = LLVMBuildLoad2(builder, narrowType, narrowAddress, "");
                     LLVMSetAlignment(small, narrowBits / 8);
@@ -109,7 +109,7 @@ final class NarrowLookupTables {
      * whole entry use.
      */
     private static boolean onlyLoadedWhole(LLVMValueRef table, LLVMTypeRef arrayType, LLVMTypeRef element) {
-        List<LLVMValueRef> addresses = users(table);
+        List<LLVMValueRef> addresses = LlvmCodegen.users(table);
         if (addresses.isEmpty()) return false;
         for (LLVMValueRef address : addresses) {
             if (LLVMIsAGetElementPtrInst(address) == null || LLVMIsAGetElementPtrInst(address).isNull()) return false;
@@ -119,7 +119,7 @@ final class NarrowLookupTables {
             boolean ofArray = source.equals(arrayType) && indices == 2 && isZero(LLVMGetOperand(address, 1));
             boolean ofEntries = source.equals(element) && indices == 1;
             if (!ofArray && !ofEntries) return false;
-            List<LLVMValueRef> loads = users(address);
+            List<LLVMValueRef> loads = LlvmCodegen.users(address);
             if (loads.isEmpty()) return false;
             for (LLVMValueRef load : loads)
                 if (LLVMIsALoadInst(load) == null || LLVMIsALoadInst(load).isNull() || !LLVMTypeOf(load).equals(element)
@@ -131,11 +131,5 @@ final class NarrowLookupTables {
 
     private static boolean isZero(LLVMValueRef v) {
         return LLVMIsAConstantInt(v) != null && !LLVMIsAConstantInt(v).isNull() && LLVMConstIntGetZExtValue(v) == 0;
-    }
-
-    private static List<LLVMValueRef> users(LLVMValueRef v) {
-        List<LLVMValueRef> users = new ArrayList<>();
-        for (var use = LLVMGetFirstUse(v); use != null && !use.isNull(); use = LLVMGetNextUse(use)) users.add(LLVMGetUser(use));
-        return users;
     }
 }

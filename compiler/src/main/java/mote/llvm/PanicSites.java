@@ -83,12 +83,13 @@ final class PanicSites {
     /**
      * A few panic sites cost less as strings: the table needs the code that prints a line and
      * a column (and the decimal conversion, if the program prints no number of its own).
-     * Estimated in bytes of flash: a site is 8 bytes of table or its string plus a length
-     * argument at the call; the fixed parts were measured on lm3s6965evb.
+     * Estimated in bytes of flash: a site is 8 bytes of table or its string plus what passing
+     * it costs (the pointer's literal, the terminator); the fixed parts were measured on
+     * lm3s6965evb.
      */
     private boolean tableIsSmaller() {
         int strings = 0;
-        for (Site e : entries) strings += e.location().length + LENGTH_ARGUMENT;
+        for (Site e : entries) strings += e.location().length + STRING_ARGUMENT;
         // A site counts as the wide form's 8 bytes even when packed: the sites are counted
         // before optimisation, which removes many (a program with three may keep one), and
         // the margin keeps such programs on strings, where a table would cost more.
@@ -97,7 +98,7 @@ final class PanicSites {
         return table < strings;
     }
 
-    static final int SITE_BYTES = 8, FILE_BYTES = 5, LENGTH_ARGUMENT = 4, PRINT_LOCATION_CODE = 40, DECIMAL_CONVERSION = 90;
+    static final int SITE_BYTES = 8, FILE_BYTES = 5, STRING_ARGUMENT = 4, PRINT_LOCATION_CODE = 40, DECIMAL_CONVERSION = 90;
 
     /** The packed site word's fields, low bits first (runtime-c's panic.c unpacks the same). */
     static final int LINE_BITS = 17, COLUMN_BITS = 9, FILE_BITS = 6;
@@ -118,15 +119,13 @@ final class PanicSites {
                 || LlvmCodegen.isUsed(LLVMGetNamedFunction(cg.module, "mote_print_i32"));
     }
 
-    /** Turns every `..._at(..., site)` call into the string form `...(..., location, length)`. */
+    /** Turns every `..._at(..., site)` call into the string form `...(..., location)`, the location a C string. */
     private void useLocationStrings() {
         String[][] forms = {{"mote_panic_at", "mote_panic"}, {"mote_panic_bounds_at", "mote_panic_bounds"}, {"mote_panic_end_at", "mote_panic_end"}};
         for (String[] form : forms) {
             LLVMValueRef from = LLVMGetNamedFunction(cg.module, form[0]);
             if (!LlvmCodegen.isUsed(from)) continue;
-            List<LLVMValueRef> calls = new ArrayList<>();
-            for (var use = LLVMGetFirstUse(from); use != null && !use.isNull(); use = LLVMGetNextUse(use)) calls.add(LLVMGetUser(use));
-            for (LLVMValueRef call : calls) {
+            for (LLVMValueRef call : LlvmCodegen.users(from)) {
                 int n = LLVMGetNumArgOperands(call);
                 List<LLVMValueRef> args = new ArrayList<>();
                 for (int i = 0; i < n - 1; i++) args.add(LLVMGetArgOperand(call, i));

@@ -44,15 +44,17 @@ public final class AvailableLoads {
      */
     private final boolean byCases;
     /** By cases: the edges a first analysis of the fn found may be taken (null: all); loads along the others do not count. */
-    private java.util.function.BiPredicate<Integer, Integer> mayTake;
+    private final java.util.function.BiPredicate<Integer, Integer> mayTake;
 
     private AvailableLoads(MirFn fn, Set<Type> handlerWrites, boolean localsReachable, boolean payloadReferences) {
-        this(fn, handlerWrites, localsReachable, payloadReferences, false);
+        this(fn, handlerWrites, localsReachable, payloadReferences, false, null);
     }
 
-    private AvailableLoads(MirFn fn, Set<Type> handlerWrites, boolean localsReachable, boolean payloadReferences, boolean byCases) {
+    private AvailableLoads(MirFn fn, Set<Type> handlerWrites, boolean localsReachable, boolean payloadReferences, boolean byCases,
+                           java.util.function.BiPredicate<Integer, Integer> mayTake) {
         this.fn = fn;
         this.byCases = byCases;
+        this.mayTake = mayTake;
         this.payloadReferences = payloadReferences;
         this.borrowed = BorrowedLocals.of(fn);
         this.handlerWrites = handlerWrites;
@@ -78,8 +80,7 @@ public final class AvailableLoads {
      */
     public static AvailableLoads byCases(MirFn fn, Set<Type> handlerWrites, boolean localsReachable, boolean payloadReferences,
                                          java.util.function.BiPredicate<Integer, Integer> mayTake) {
-        AvailableLoads a = new AvailableLoads(fn, handlerWrites, localsReachable, payloadReferences, true);
-        a.mayTake = mayTake;
+        AvailableLoads a = new AvailableLoads(fn, handlerWrites, localsReachable, payloadReferences, true, mayTake);
         a.solve();
         return a;
     }

@@ -76,8 +76,8 @@ public final class ProgramRanges implements ValueRanges.Facts {
     @Override
     public ValueRanges.Range callResult(String fn, List<ValueRanges.Range> args) {
         MirFn callee = program.function(fn);
-        if (gaveUp || callee == null || !narrowable.contains(fn) || ValueRanges.caseTop(callee.returnType()) < 0
-                && unsignedTop(callee.returnType()) < 0 || callDepth >= MAX_CALL_DEPTH) return null;
+        if (gaveUp || callee == null || !narrowable.contains(fn) || callDepth >= MAX_CALL_DEPTH
+                || (ValueRanges.caseTop(callee.returnType()) < 0 && unsignedTop(callee.returnType()) < 0)) return null;
         List<Object> key = new ArrayList<>();
         key.add(fn);
         key.addAll(args);
@@ -85,16 +85,12 @@ public final class ProgramRanges implements ValueRanges.Facts {
         ValueRanges.Range result = null;
         callDepth++;
         try {
-            ValueRanges.Facts given = new ValueRanges.Facts() {
-                @Override public ValueRanges.Range field(Type.Struct s, int index) { return ProgramRanges.this.field(s, index); }
-                @Override public ValueRanges.Range param(String f, int index) {
-                    ValueRanges.Range known = ProgramRanges.this.param(f, index);
-                    if (!f.equals(fn) || index >= args.size() || args.get(index) == null) return known;
-                    ValueRanges.Range a = args.get(index);
-                    return known == null ? a : new ValueRanges.Range(Math.max(a.lo(), known.lo()), Math.min(a.hi(), known.hi()));
-                }
-                @Override public ValueRanges.Range callResult(String f, List<ValueRanges.Range> a) { return ProgramRanges.this.callResult(f, a); }
-            };
+            ValueRanges.Facts given = withParameters((f, index) -> {
+                ValueRanges.Range known = param(f, index);
+                if (!f.equals(fn) || index >= args.size() || args.get(index) == null) return known;
+                ValueRanges.Range a = args.get(index);
+                return known == null ? a : new ValueRanges.Range(Math.max(a.lo(), known.lo()), Math.min(a.hi(), known.hi()));
+            });
             ValueRanges r = ValueRanges.computeByCases(callee, given, loads(callee));
             for (int i = 0; i < callee.blocks().size(); i++) {
                 BlockId b = new BlockId(i);
@@ -121,12 +117,16 @@ public final class ProgramRanges implements ValueRanges.Facts {
      * where the fn starts, not where this one does.
      */
     public ValueRanges rangesByCases(MirFn fn, AvailableLoads loads) {
-        ValueRanges.Facts withoutParameters = new ValueRanges.Facts() {
+        return ValueRanges.computeByCases(fn, withParameters((f, index) -> null), loads);
+    }
+
+    /** These facts with the parameters' ranges {@code param} gives instead. */
+    private ValueRanges.Facts withParameters(java.util.function.BiFunction<String, Integer, ValueRanges.Range> param) {
+        return new ValueRanges.Facts() {
             @Override public ValueRanges.Range field(Type.Struct s, int index) { return ProgramRanges.this.field(s, index); }
-            @Override public ValueRanges.Range param(String f, int index) { return null; }
+            @Override public ValueRanges.Range param(String f, int index) { return param.apply(f, index); }
             @Override public ValueRanges.Range callResult(String f, List<ValueRanges.Range> args) { return ProgramRanges.this.callResult(f, args); }
         };
-        return ValueRanges.computeByCases(fn, withoutParameters, loads);
     }
 
     /** The loads of {@code fn} by cases, counting only the edges {@code mayTake} allows (all when null). */

@@ -70,10 +70,11 @@ final class CheckCases {
             if (dominated.isEmpty()) continue;
             if ((cases += key.values().size()) > MOST_CASES) break;
             List<Integer> holding = new ArrayList<>(dominated);
-            // The loads held do not depend on the value: one analysis of them serves every case.
-            AvailableLoads everyCase = facts.loadsByCases(withCase(fn, key, key.values().get(0)), null);
+            AvailableLoads everyCase = null;
             for (long v : key.values()) {
                 MirFn cf = withCase(fn, key, v);
+                // The loads held do not depend on the value: one analysis of them serves every case.
+                if (everyCase == null) everyCase = facts.loadsByCases(cf, null);
                 ValueRanges first = facts.rangesByCases(cf, everyCase);
                 // Again, the loads counted only on the paths the case may take (a load on a path
                 // it rules out joins nothing), unless no check left is reached anyway.
@@ -99,11 +100,9 @@ final class CheckCases {
             if (loaded == null || !loaded.projections().stream().allMatch(p -> p instanceof Place.Projection.Field)) continue;
             Type fieldType = loaded.type(fn);
             if (!(fieldType instanceof Type.Enum e) || ValueRanges.caseTop(e) < 0 || e.values().size() > MOST_VALUES) continue;
-            Local root = rootOfCopies(fn, loaded.local(), notMine);
+            Assignment root = rootOfCopies(fn, loaded.local(), notMine);
             if (root == null) continue;
-            int[] at = onlyAssignment(fn, root);
-            if (at == null) continue;
-            Key key = new Key(root, at[0], at[1], loaded.projections(), fieldType, e.values().stream().distinct().toList());
+            Key key = new Key(root.local(), root.block(), root.index(), loaded.projections(), fieldType, e.values().stream().distinct().toList());
             if (out.stream().noneMatch(k -> k.local().equals(key.local()) && k.path().equals(key.path()))) out.add(key);
         }
         return out;
@@ -117,11 +116,15 @@ final class CheckCases {
         return null;
     }
 
+    /** Local {@code local}'s one assignment: statement {@code index} of {@code block}. */
+    private record Assignment(Local local, int block, int index) {}
+
     /**
      * Follows whole copies back (`_80 = _52`, `_52 = _51`) to the first local that is not one,
-     * each assigned only by one statement and never borrowed or written through; null if one is.
+     * and its assignment; each assigned only by one statement and never borrowed or written
+     * through, else null.
      */
-    private static Local rootOfCopies(MirFn fn, Local local, Set<Local> notMine) {
+    private static Assignment rootOfCopies(MirFn fn, Local local, Set<Local> notMine) {
         Set<Local> seen = new HashSet<>();
         Local at = local;
         while (seen.add(at)) {
@@ -130,7 +133,7 @@ final class CheckCases {
             if (only == null) return null;
             Statement.Assign a = (Statement.Assign) fn.blocks().get(only[0]).statements().get(only[1]);
             if (!(a.value() instanceof Rvalue.Use u) || !(u.operand() instanceof Operand.Copy src)
-                    || !fn.typeOf(src.local()).equals(fn.typeOf(at))) return at;
+                    || !fn.typeOf(src.local()).equals(fn.typeOf(at))) return new Assignment(at, only[0], only[1]);
             at = src.local();
         }
         return null;   // a cycle of copies

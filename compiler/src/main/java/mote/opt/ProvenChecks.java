@@ -51,14 +51,16 @@ public final class ProvenChecks {
         if (!hasChecks(fn)) return fn;
         ValueRanges ranges = facts.ranges(fn), alone = null;
         List<BasicBlock> blocks = new ArrayList<>(fn.blocks());
+        java.util.Set<Integer> proven = new java.util.HashSet<>();
         List<Integer> unproven = new ArrayList<>();
         for (int i = 0; i < blocks.size(); i++)
-            if (blocks.get(i).terminator() instanceof Terminator.Assert && ranges.reached(new BlockId(i)) && !ranges.alwaysTrue(new BlockId(i))) unproven.add(i);
-        java.util.Set<Integer> byCases = CheckCases.proven(fn, unproven, facts);
+            if (blocks.get(i).terminator() instanceof Terminator.Assert && ranges.reached(new BlockId(i)))
+                (ranges.alwaysTrue(new BlockId(i)) ? proven : unproven).add(i);
+        proven.addAll(CheckCases.proven(fn, unproven, facts));
         boolean changed = false;
         for (int i = 0; i < blocks.size(); i++) {
             BasicBlock b = blocks.get(i);
-            if (!(b.terminator() instanceof Terminator.Assert a) || !ranges.alwaysTrue(new BlockId(i)) && !byCases.contains(i)) continue;
+            if (!(b.terminator() instanceof Terminator.Assert a) || !proven.contains(i)) continue;
             // What LLVM can see for itself it proves too, and removes in its own time: taken
             // out here, the loop around it can come out differently (larger, as often as not).
             if (alone == null) alone = ValueRanges.computeAsLlvmSees(fn);
