@@ -1204,6 +1204,9 @@ public final class Parser {
         String help;
         if (left.matches("[ui](8|16|32|64)|usize|bool"))
             help = "`" + left + "` has no associated items in Mote: write the value itself (e.g. `0xFFFF_FFFF` for u32's largest)";
+        else if (left.matches("Channel|Signal") && "new".equals(right))   // `Channel.new` does not exist either
+            help = "a " + left + " needs no constructor: declare it without a value, e.g. `static RX: "
+                    + (left.equals("Channel") ? "Channel<u8, 16>" : "Signal<u32>") + ";`; it starts empty";
         else if (left.matches("[A-Za-z_][A-Za-z0-9_]*") && right != null && right.matches("[A-Za-z_][A-Za-z0-9_]*"))
             help = "write `" + left + "." + right + "`, not `" + left + "::" + right + "`";
         else

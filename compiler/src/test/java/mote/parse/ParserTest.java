@@ -53,6 +53,12 @@ class ParserTest {
         assertEquals(2, d.all().size(), d.render());
         assertEquals(List.of("write `Cmd.Reset`, not `Cmd::Reset`"), d.all().get(0).help());
         assertTrue(d.all().get(1).help().get(0).contains("`u32` has no associated items"), d.render());
+        // Rust's `Channel::new()` is not `Channel.new()` in Mote (no such thing): a channel is declared bare.
+        Diagnostics channel = new Diagnostics();
+        Parser.parse(SourceFile.of("t.mote", "static RX: Channel<u32, 4> = Channel::new();"), "t", channel);
+        assertEquals("E0035", channel.all().get(0).code(), channel.render());
+        assertEquals(List.of("a Channel needs no constructor: declare it without a value, e.g. `static RX: Channel<u8, 16>;`; it starts empty"),
+                channel.all().get(0).help());
     }
 
     // ---- precedence --------------------------------------------------------------------------
